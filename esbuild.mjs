@@ -1,0 +1,55 @@
+// One build for every bundle the extension ships: the extension host, the training worker, the CLI and one
+// bundle per webview panel. `--production` minifies (used by `vsce package`), `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** Node-side bundles: the host loads `vscode` at run time; the worker and the CLI must never import it. */
+const nodeBuilds = [
+  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { worker: 'src/worker/worker.ts' }, external: [] },
+  { entryPoints: { cli: 'src/cli.ts' }, external: [], banner: { js: '#!/usr/bin/env node' } },
+].map((b) => ({ ...common, ...b, platform: 'node', target: 'node20', format: 'cjs', outdir: 'dist' }));
+
+/** Webview bundles: one per folder of webview/ that has a main.ts (webview/common/ is shared code). */
+const panels = readdirSync('webview', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(`webview/${d.name}/main.ts`))
+  .map((d) => d.name);
+const webBuilds = panels.map((name) => ({
+  ...common,
+  entryPoints: { [name]: `webview/${name}/main.ts` },
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  outdir: 'dist/webview',
+  loader: { '.css': 'text' },
+}));
+
+/** Tests that run inside code-server's extension host are bundled too (mocha stays a runtime require). */
+const testBuilds = existsSync('test/e2e/suite/index.ts') && !production
+  ? [{ ...common, entryPoints: { index: 'test/e2e/suite/index.ts' }, platform: 'node', target: 'node20',
+      format: 'cjs', outdir: 'out/e2e-suite', external: ['vscode', 'mocha'] }]
+  : [];
+
+const all = [...nodeBuilds, ...webBuilds, ...testBuilds];
+if (watch) {
+  for (const options of all) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log(`[watch] building ${all.length} bundles`);
+} else {
+  await Promise.all(all.map((options) => esbuild.build(options)));
+  console.log(`built ${all.length} bundles${production ? ' (production)' : ''}: extension, worker, cli, ${panels.join(', ')}`);
+}

@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'out/', 'node_modules/', '.tools/', 'test-results/', '**/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.mjs'],
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='eval']", message: 'No eval.' }, { selector: "NewExpression[callee.name='Function']", message: 'No new Function.' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The engine runs in the worker, tests and the CLI: it must never reach for VS Code or the rest of the host.
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', '../*/**', '!../shared/*', 'node:*'], message: 'src/engine/ is pure: no vscode, no host modules, no Node APIs.' }] }],
+    },
+  },
+  {
+    // The host never trains: training code is reachable only from the worker bundle.
+    files: ['src/**/*.ts'],
+    ignores: ['src/engine/**', 'src/worker/**', 'src/cli.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/engine/*', '**/engine'], message: 'The extension host must not import the engine: send a message to the worker.' }] }],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', 'node:*', '**/src/engine/*', '**/src/training/*', '**/src/panels/*'], message: 'Webviews draw what they are sent: they import only src/shared and webview/common.' }] }],
+    },
+  },
+);

@@ -1,0 +1,62 @@
+// Entry point of the extension host side. It wires features together and never trains: the training
+// engine runs only in the worker (dist/worker.js), started on the first training request.
+import * as vscode from 'vscode';
+import { trainOnActiveFile } from './commands/trainCommand';
+import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
+import type { RunInfo } from './shared/run';
+import { RunsTreeProvider } from './sidebar/runsTree';
+import { trackTrainingState } from './statusBar';
+import { isActive, type RunRecord, TrainingService } from './training/trainingService';
+
+/** What `activate` returns: used by the end-to-end tests that run inside VS Code. */
+export interface SequenceLabApi {
+  listRuns(): RunInfo[];
+}
+
+export function activate(context: vscode.ExtensionContext): SequenceLabApi {
+  const service = new TrainingService(context.extensionPath);
+  const runsTree = new RunsTreeProvider(service);
+  const uri = context.extensionUri;
+
+  const isRun = (value: unknown): value is RunRecord =>
+    typeof value === 'object' && value !== null && 'info' in value && 'history' in value;
+
+  context.subscriptions.push(
+    service,
+    runsTree,
+    vscode.window.registerTreeDataProvider('sequenceLab.runs', runsTree),
+    registerTrainingPanelSerializer(uri, service),
+    trackTrainingState(service),
+    vscode.commands.registerCommand('sequenceLab.trainCharModel', (resource?: unknown) =>
+      trainOnActiveFile(uri, service, resource).then(() => undefined),
+    ),
+    vscode.commands.registerCommand('sequenceLab.stopTraining', () => {
+      const active = service.list().filter((r) => isActive(r.info));
+      if (active.length === 0) {
+        void vscode.window.showInformationMessage('Sequence Lab: no run is training.');
+        return;
+      }
+      for (const run of active) service.stop(run.info.id);
+    }),
+    vscode.commands.registerCommand('sequenceLab.showTrainingPanel', () => {
+      if (service.list().length === 0) {
+        void vscode.window.showInformationMessage(
+          'Sequence Lab: no runs yet. Open a text file and run "Sequence Lab: Train Character Model on Active File".',
+        );
+      }
+      TrainingPanel.show(uri, service);
+    }),
+    vscode.commands.registerCommand('sequenceLab.runs.showPanel', (run?: unknown) =>
+      TrainingPanel.show(uri, service, isRun(run) ? run : undefined),
+    ),
+    vscode.commands.registerCommand('sequenceLab.runs.stop', (run?: unknown) => {
+      if (isRun(run)) service.stop(run.info.id);
+    }),
+  );
+
+  return { listRuns: () => service.list().map((r) => r.info) };
+}
+
+export function deactivate(): void {
+  // Disposables registered in activate (the worker among them) are disposed by VS Code.
+}

@@ -1,0 +1,25 @@
+// Reads the user's `sequenceLab.*` settings into a training config. Out-of-range values (a hand-edited
+// settings.json can hold anything) are reported in words instead of being trained on.
+import * as vscode from 'vscode';
+import { DEFAULT_CONFIG, validateConfig, type CharTrainingConfig } from './shared/trainingConfig';
+
+export function readTrainingConfig(scope?: vscode.Uri): { config: CharTrainingConfig; problems: string[] } {
+  const s = vscode.workspace.getConfiguration('sequenceLab', scope);
+  const config: CharTrainingConfig = {
+    hiddenSize: s.get('training.hiddenSize', DEFAULT_CONFIG.hiddenSize),
+    seqLength: s.get('training.sequenceLength', DEFAULT_CONFIG.seqLength),
+    learningRate: s.get('training.learningRate', DEFAULT_CONFIG.learningRate),
+    clipNorm: s.get('training.gradientClipNorm', DEFAULT_CONFIG.clipNorm),
+    maxSteps: s.get('training.maxSteps', DEFAULT_CONFIG.maxSteps),
+    seed: s.get('training.seed', DEFAULT_CONFIG.seed),
+    temperature: s.get('sampling.temperature', DEFAULT_CONFIG.temperature),
+    sampleEvery: s.get('sampling.every', DEFAULT_CONFIG.sampleEvery),
+    sampleLength: s.get('sampling.length', DEFAULT_CONFIG.sampleLength),
+  };
+  return { config, problems: validateConfig(config) };
+}
+
+export function maxFileBytes(scope?: vscode.Uri): number {
+  const mb = vscode.workspace.getConfiguration('sequenceLab', scope).get('limits.maxFileSizeMB', 20);
+  return Math.max(1, Math.round((Number.isFinite(mb) ? mb : 20) * 1024 * 1024));
+}

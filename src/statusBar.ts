@@ -1,0 +1,42 @@
+// Status bar item and context keys that follow the training runs: visible while a run trains (step, loss,
+// speed; click to open the panel), and the `sequenceLab.training` / `sequenceLab.hasRuns` keys for `when` clauses.
+import * as vscode from 'vscode';
+import type { TrainingService } from './training/trainingService';
+
+export function trackTrainingState(service: TrainingService): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('sequenceLab.training', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'Sequence Lab Training';
+  item.command = 'sequenceLab.showTrainingPanel';
+
+  const refresh = () => {
+    const active = service.activeRun();
+    void vscode.commands.executeCommand('setContext', 'sequenceLab.training', active !== undefined);
+    void vscode.commands.executeCommand('setContext', 'sequenceLab.hasRuns', service.list().length > 0);
+    if (!active) {
+      item.hide();
+      return;
+    }
+    const { info, history } = active;
+    const loss = history.lastLoss;
+    const speed = history.charsPerSecond;
+    item.text = [
+      '$(pulse) Sequence Lab',
+      `step ${history.steps}/${info.config.maxSteps}`,
+      loss !== undefined ? `loss ${loss.toFixed(3)}` : info.status,
+      speed > 0 ? `${formatRate(speed)} chars/s` : '',
+    ].filter(Boolean).join(' · ');
+    item.tooltip = `Training ${info.modelLabel} on ${info.fileLabel}. Click to show the Training panel.`;
+    item.show();
+  };
+
+  refresh();
+  return vscode.Disposable.from(
+    item,
+    service.onDidChangeRun(refresh),
+    service.onDidProgress(refresh),
+  );
+}
+
+export function formatRate(perSecond: number): string {
+  return perSecond >= 1000 ? `${(perSecond / 1000).toFixed(1)}k` : perSecond.toFixed(0);
+}

@@ -1,0 +1,41 @@
+// Pure (no vscode import), so it is unit-tested with the engine.
+// First look at a document before it is sent to the worker: the cases a user must hear about in words
+// (empty, binary, too large) are caught here, on the cheap, before any run is created.
+
+export interface TextVerdict {
+  ok: boolean;
+  /** Why the text cannot be trained on, addressed to the user. */
+  message?: string;
+}
+
+export function checkTrainingText(text: string, fileLabel: string, maxBytes: number): TextVerdict {
+  // UTF-16 length ≥ characters, ≤ 3 × UTF-8 bytes: a cheap upper bound before the exact count.
+  const bytes = text.length > maxBytes / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
+  if (bytes > maxBytes) {
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    return {
+      ok: false,
+      message: `${fileLabel} is ${mb(bytes)} MB, over the ${mb(maxBytes)} MB limit for training. Raise "sequenceLab.limits.maxFileSizeMB" or train on a smaller file.`,
+    };
+  }
+  if (text.trim().length === 0) {
+    return { ok: false, message: `${fileLabel} is empty: there is nothing to learn from. Open a file with some text in it.` };
+  }
+  if (text.includes('\u0000')) {
+    return {
+      ok: false,
+      message: `${fileLabel} looks like a binary file (it contains NUL bytes). Sequence Lab trains on text; open a text file.`,
+    };
+  }
+  if (countCodePoints(text, 2) < 2) {
+    return { ok: false, message: `${fileLabel} has a single character: a model needs at least two to predict one from another.` };
+  }
+  return { ok: true };
+}
+
+function countCodePoints(text: string, stopAt: number): number {
+  const iterator = text[Symbol.iterator]();
+  let n = 0;
+  while (n < stopAt && !iterator.next().done) n++;
+  return n;
+}

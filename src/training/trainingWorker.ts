@@ -1,0 +1,53 @@
+// The host's handle on the training worker: started lazily on first use, typed messages both ways,
+// terminated on dispose. If the worker dies, every listener hears it once so runs can be marked failed.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { HostToWorker, WorkerToHost } from '../shared/workerProtocol';
+
+export class TrainingWorker {
+  private worker: Worker | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly onMessage: (message: WorkerToHost) => void,
+    private readonly onExit: (reason: string) => void,
+  ) {}
+
+  post(message: HostToWorker): void {
+    if (this.disposed) return;
+    this.ensure().postMessage(message);
+  }
+
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-training' });
+    worker.on('message', (message: WorkerToHost) => this.onMessage(message));
+    worker.on('error', (error) => {
+      this.forget(worker);
+      this.onExit(`The training worker crashed: ${error.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.forget(worker);
+      if (!this.disposed) this.onExit(`The training worker stopped unexpectedly (exit code ${code}).`);
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private forget(worker: Worker): void {
+    if (this.worker === worker) this.worker = undefined;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
+  }
+}
