@@ -1,0 +1,92 @@
+// The training worker as the host sees it: typed messages in, progress batches and samples out, and a stop
+// that takes effect at once. Bundles the worker as the build does and runs it in a real worker_threads Worker.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import * as esbuild from 'esbuild';
+import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
+import type { HostToWorker, WorkerToHost } from '../../src/shared/workerProtocol';
+
+const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-worker-')), 'worker.js');
+esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
+const worker = new Worker(bundle);
+after(() => worker.terminate());
+
+const received: WorkerToHost[] = [];
+const waiters: { match: (m: WorkerToHost) => boolean; resolve: (m: WorkerToHost) => void }[] = [];
+worker.on('message', (m: WorkerToHost) => {
+  received.push(m);
+  for (const w of waiters.splice(0)) (w.match(m) ? w.resolve(m) : waiters.push(w));
+});
+const send = (m: HostToWorker) => worker.postMessage(m);
+
+function next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs = 20_000) {
+  type M = Extract<WorkerToHost, { type: T }>;
+  const seen = received.find((m) => m.runId === runId && m.type === type);
+  if (seen) return Promise.resolve(seen as M);
+  return new Promise<M>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no '${type}' for ${runId} within ${timeoutMs} ms`)), timeoutMs);
+    waiters.push({
+      match: (m) => m.runId === runId && m.type === type,
+      resolve: (m) => {
+        clearTimeout(timer);
+        resolve(m as M);
+      },
+    });
+  });
+}
+
+const text = 'the cat sat on the mat. '.repeat(40);
+
+test('a run reports its data, trains in batches of typed arrays, samples text and completes', async () => {
+  send({ type: 'train', runId: 'complete', text, config: { ...DEFAULT_CONFIG, hiddenSize: 16, seqLength: 16, maxSteps: 150, sampleEvery: 50, sampleLength: 30 } });
+  const started = await next('complete', 'started');
+  assert.equal(started.vocabSize, new Set(text).size);
+  assert.equal(started.dataLength, text.length);
+  const finished = await next('complete', 'finished');
+  assert.equal(finished.reason, 'completed');
+  assert.equal(finished.steps, 150);
+
+  const batches = received.filter((m): m is Extract<WorkerToHost, { type: 'progress' }> => m.runId === 'complete' && m.type === 'progress');
+  assert.ok(batches.length >= 1);
+  assert.ok(batches.every((b) => b.losses instanceof Float32Array && b.clipped instanceof Uint8Array));
+  const losses = batches.flatMap((b) => [...b.losses]);
+  assert.equal(losses.length, 150, 'every step is reported exactly once');
+  assert.deepEqual(batches.map((b) => b.firstStep), batches.map((_, i) => 1 + batches.slice(0, i).reduce((n, b) => n + b.losses.length, 0)));
+  assert.ok(losses[149] < losses[0], `loss falls: ${losses[0]} → ${losses[149]}`);
+
+  const samples = received.filter((m) => m.runId === 'complete' && m.type === 'sample');
+  assert.ok(samples.length >= 3, 'samples at steps 50, 100, 150 and at the end');
+  for (const s of samples) if (s.type === 'sample') assert.equal([...s.text].length, 30);
+});
+
+test('stop ends a long run within a fraction of a second', async () => {
+  send({ type: 'train', runId: 'long', text, config: { ...DEFAULT_CONFIG, hiddenSize: 64, maxSteps: 10_000_000 } });
+  await next('long', 'started');
+  await next('long', 'progress');
+  const asked = performance.now();
+  send({ type: 'stop', runId: 'long' });
+  const finished = await next('long', 'finished', 2000);
+  const tookMs = performance.now() - asked;
+  assert.equal(finished.reason, 'stopped');
+  assert.ok(tookMs < 1000, `stopped in ${tookMs.toFixed(0)} ms`);
+  assert.ok(Number.isFinite(finished.finalLoss));
+});
+
+test('a sample can be asked for after the run, at another temperature', async () => {
+  send({ type: 'sample', runId: 'long', temperature: 0.3, length: 12 });
+  await new Promise((r) => setTimeout(r, 300));
+  const last = received.filter((m) => m.runId === 'long' && m.type === 'sample').at(-1);
+  assert.ok(last && last.type === 'sample' && last.temperature === 0.3 && [...last.text].length === 12);
+});
+
+test('bad text fails the run with a message, and the worker lives on', async () => {
+  send({ type: 'train', runId: 'empty', text: '', config: DEFAULT_CONFIG });
+  const failed = await next('empty', 'failed');
+  assert.match(failed.message, /empty/i);
+  send({ type: 'train', runId: 'after', text, config: { ...DEFAULT_CONFIG, maxSteps: 3 } });
+  assert.equal((await next('after', 'finished')).reason, 'completed');
+});
