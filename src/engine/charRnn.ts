@@ -7,6 +7,7 @@
 //
 // Shapes: W_xh H×V, W_hh H×H, b_h H, W_hy V×H, b_y V, all in ONE flat Float64Array (row-major, in that order), and
 // the gradients in a second buffer with the same layout. Work buffers are sized once for the longest chunk.
+import { addOuterProductsOverTime, addTransposedMatVec, dot } from './kernels';
 import { Prng } from './prng';
 import { layoutTensors, tensorView, type TensorInfo } from './tensorLayout';
 
@@ -39,11 +40,11 @@ export class CharRnn {
   readonly dW_hy: Float64Array;
   readonly db_y: Float64Array;
 
-  // Per-chunk work buffers: hs row t is h_{t-1} (row 0 = hPrev), ps row t is p_t.
+  // Per-chunk work buffers, sized once for maxSeqLength: hidden states, probabilities (then δy), δa, and dh.
   private readonly hs: Float64Array;
   private readonly ps: Float64Array;
+  private readonly das: Float64Array;
   private readonly dh: Float64Array;
-  private readonly dhNext: Float64Array;
 
   /**
    * @param rng when given, initialises like PyTorch's nn.RNN / nn.Linear: every entry uniform(−1/√H, 1/√H)
@@ -74,8 +75,8 @@ export class CharRnn {
 
     this.hs = new Float64Array((maxSeqLength + 1) * H);
     this.ps = new Float64Array(maxSeqLength * V);
+    this.das = new Float64Array(maxSeqLength * H);
     this.dh = new Float64Array(H);
-    this.dhNext = new Float64Array(H);
 
     if (rng) {
       const bound = 1 / Math.sqrt(H);
@@ -110,34 +111,36 @@ export class CharRnn {
     if (L < 1 || L > this.maxSeqLength || targets.length !== L || hPrev.length !== H) {
       throw new RangeError(`chunk of ${L} inputs / ${targets.length} targets / h of ${hPrev.length} does not fit`);
     }
-    const { W_xh, W_hh, b_h, W_hy, b_y, dW_xh, dW_hh, db_h, dW_hy, db_y, hs, ps, dh, dhNext } = this;
+    for (let t = 0; t < L; t++) {
+      // An id ≥ V would silently read a neighbouring row of W_xh.
+      if (!(inputs[t] >= 0 && inputs[t] < V && targets[t] >= 0 && targets[t] < V)) {
+        throw new RangeError(`character id out of range at position ${t} (vocabulary of ${V})`);
+      }
+    }
+    const { W_xh, W_hh, b_h, W_hy, b_y, dW_xh, dW_hh, db_h, dW_hy, db_y, hs, ps, das, dh } = this;
 
+    // ---- Forward. hs row t holds h_{t-1} (row 0 = hPrev, row t+1 = h_t); ps row t holds p_t.
     hs.set(hPrev, 0);
     let loss = 0;
     for (let t = 0; t < L; t++) {
       const x = inputs[t];
-      const prev = t * H; // h_{t-1}
-      const cur = prev + H; // h_t
-      // (1) h_t = tanh(W_xh[:, x] + W_hh h_{t-1} + b_h)
+      const prev = t * H;
+      const cur = prev + H;
+      // (1) h_t = tanh(W_xh[:, x_t] + W_hh h_{t-1} + b_h)
       for (let i = 0; i < H; i++) {
-        let a = W_xh[i * V + x] + b_h[i];
-        const row = i * H;
-        for (let j = 0; j < H; j++) a += W_hh[row + j] * hs[prev + j];
-        hs[cur + i] = Math.tanh(a);
+        hs[cur + i] = Math.tanh(W_xh[i * V + x] + b_h[i] + dot(W_hh, i * H, hs, prev, H));
       }
-      // (2) y_t = W_hy h_t + b_y, kept in ps row t, then (3) softmax with the max subtracted (exp never overflows).
+      // (2) y_t = W_hy h_t + b_y, written into ps row t and turned into (3) p_t = softmax(y_t) below.
       const pRow = t * V;
       let max = -Infinity;
       for (let k = 0; k < V; k++) {
-        let y = b_y[k];
-        const row = k * H;
-        for (let i = 0; i < H; i++) y += W_hy[row + i] * hs[cur + i];
+        const y = b_y[k] + dot(W_hy, k * H, hs, cur, H);
         ps[pRow + k] = y;
         if (y > max) max = y;
       }
       // (4) −log p_t[target] = log Σ_k exp(y_k − max) − (y[target] − max): finite even when p_t[target] underflows.
-      const target = targets[t];
-      const yTarget = ps[pRow + target];
+      // Subtracting the max keeps every exp ≤ 1 (stable softmax).
+      const yTarget = ps[pRow + targets[t]];
       let sum = 0;
       for (let k = 0; k < V; k++) {
         const e = Math.exp(ps[pRow + k] - max);
@@ -149,39 +152,42 @@ export class CharRnn {
       for (let k = 0; k < V; k++) ps[pRow + k] *= inv;
     }
 
-    // Backward. With the mean in (4): ∂loss/∂y_t = (p_t − onehot(target_t)) / L.
-    this.grads.fill(0);
-    dhNext.fill(0);
+    // ---- Backward through time. With the mean in (4): δy_t = ∂loss/∂y_t = (p_t − onehot(target_t)) / L,
+    // stored over p_t in ps. dh = ∂loss/∂h_t = W_hyᵀ δy_t + W_hhᵀ δa_{t+1}; δa_t = (1 − h_t²) ⊙ dh is the gradient
+    // at the tanh input (tanh' = 1 − tanh²), stored in das row t. dh for t = 0 is not propagated into hPrev.
     const scale = 1 / L;
+    dh.fill(0);
     for (let t = L - 1; t >= 0; t--) {
-      const prev = t * H;
-      const cur = prev + H;
+      const cur = (t + 1) * H;
       const pRow = t * V;
-      const target = targets[t];
-      // ∂loss/∂h_t = W_hyᵀ dy_t + (gradient coming back from step t+1);  dW_hy += dy_t h_tᵀ;  db_y += dy_t
-      dh.set(dhNext);
-      for (let k = 0; k < V; k++) {
-        const dy = (ps[pRow + k] - (k === target ? 1 : 0)) * scale;
-        db_y[k] += dy;
-        const row = k * H;
-        for (let i = 0; i < H; i++) {
-          dW_hy[row + i] += dy * hs[cur + i];
-          dh[i] += W_hy[row + i] * dy;
-        }
-      }
-      // Through tanh: da = (1 − h_t²) ⊙ dh.  db_h += da;  dW_xh[:, x_t] += da;  dW_hh += da h_{t-1}ᵀ;  dh_{t-1} = W_hhᵀ da
-      const x = inputs[t];
-      dhNext.fill(0);
+      for (let k = 0; k < V; k++) ps[pRow + k] *= scale;
+      ps[pRow + targets[t]] -= scale;
+      addTransposedMatVec(dh, 0, W_hy, 0, V, H, ps, pRow); // dh += W_hyᵀ δy_t
+      const aRow = t * H;
       for (let i = 0; i < H; i++) {
         const h = hs[cur + i];
-        const da = (1 - h * h) * dh[i];
+        das[aRow + i] = (1 - h * h) * dh[i];
+      }
+      if (t > 0) {
+        dh.fill(0);
+        addTransposedMatVec(dh, 0, W_hh, 0, H, H, das, aRow); // ∂loss/∂h_{t-1} from step t: W_hhᵀ δa_t
+      }
+    }
+
+    // ---- Parameter gradients, summed over the chunk:
+    //   dW_hy = Σ_t δy_t h_tᵀ   db_y = Σ_t δy_t   dW_hh = Σ_t δa_t h_{t-1}ᵀ   db_h = Σ_t δa_t   dW_xh[:, x_t] += δa_t
+    this.grads.fill(0);
+    addOuterProductsOverTime(dW_hy, ps, V, hs, H, H, L);
+    addOuterProductsOverTime(dW_hh, das, H, hs, 0, H, L);
+    for (let t = 0; t < L; t++) {
+      const pRow = t * V;
+      for (let k = 0; k < V; k++) db_y[k] += ps[pRow + k];
+      const aRow = t * H;
+      const x = inputs[t];
+      for (let i = 0; i < H; i++) {
+        const da = das[aRow + i];
         db_h[i] += da;
         dW_xh[i * V + x] += da;
-        const row = i * H;
-        for (let j = 0; j < H; j++) {
-          dW_hh[row + j] += da * hs[prev + j];
-          dhNext[j] += W_hh[row + j] * da;
-        }
       }
     }
     return { loss: loss * scale, hLast: hs.slice(L * H, (L + 1) * H) };
@@ -192,12 +198,7 @@ export class CharRnn {
     const V = this.vocabSize;
     const H = this.hiddenSize;
     const { W_xh, W_hh, b_h } = this;
-    for (let i = 0; i < H; i++) {
-      let a = W_xh[i * V + x] + b_h[i];
-      const row = i * H;
-      for (let j = 0; j < H; j++) a += W_hh[row + j] * h[j];
-      hOut[i] = Math.tanh(a);
-    }
+    for (let i = 0; i < H; i++) hOut[i] = Math.tanh(W_xh[i * V + x] + b_h[i] + dot(W_hh, i * H, h, 0, H));
   }
 
   /** (2) then (3) at temperature T: probsOut = softmax(y / T), y = W_hy h + b_y. */
@@ -207,10 +208,7 @@ export class CharRnn {
     const { W_hy, b_y } = this;
     let max = -Infinity;
     for (let k = 0; k < V; k++) {
-      let y = b_y[k];
-      const row = k * H;
-      for (let i = 0; i < H; i++) y += W_hy[row + i] * h[i];
-      y /= temperature;
+      const y = (b_y[k] + dot(W_hy, k * H, h, 0, H)) / temperature;
       probsOut[k] = y;
       if (y > max) max = y;
     }
