@@ -19,7 +19,10 @@ const received: WorkerToHost[] = [];
 const waiters: { match: (m: WorkerToHost) => boolean; resolve: (m: WorkerToHost) => void }[] = [];
 worker.on('message', (m: WorkerToHost) => {
   received.push(m);
-  for (const w of waiters.splice(0)) (w.match(m) ? w.resolve(m) : waiters.push(w));
+  for (const w of waiters.splice(0)) {
+    if (w.match(m)) w.resolve(m);
+    else waiters.push(w);
+  }
 });
 const send = (m: HostToWorker) => worker.postMessage(m);
 
