@@ -1,0 +1,117 @@
+// Scripts that run INSIDE the test page, before the panel's own script (Playwright's addInitScript is not subject
+// to the page's CSP). Plain JavaScript in strings: the host-side tsconfig has no DOM types.
+
+/** Theme variables as VS Code would set them; distinct chart colours per theme so a test can tell them apart. */
+export const THEME_COLORS = {
+  dark: { blue: '#00b4ff', orange: '#ff9f1a', purple: '#c586c0', red: '#ff4d4d' },
+  light: { blue: '#1040c0', orange: '#b35900', purple: '#8a2be2', red: '#c00000' },
+} as const;
+
+const THEME_CSS = `
+body.vscode-dark {
+  --vscode-font-family: system-ui, 'DejaVu Sans', sans-serif; --vscode-font-size: 13px;
+  --vscode-editor-font-family: 'DejaVu Sans Mono', monospace; --vscode-editor-font-size: 13px;
+  --vscode-foreground: #cccccc; --vscode-descriptionForeground: #9d9d9d; --vscode-editor-background: #1f1f1f;
+  --vscode-editorWidget-background: #202020; --vscode-panel-border: #2b2b2b; --vscode-focusBorder: #0078d4;
+  --vscode-badge-background: #616161; --vscode-badge-foreground: #f8f8f8;
+  --vscode-button-background: #0078d4; --vscode-button-foreground: #ffffff; --vscode-button-hoverBackground: #026ec1;
+  --vscode-button-secondaryBackground: #313131; --vscode-button-secondaryForeground: #cccccc;
+  --vscode-button-secondaryHoverBackground: #3c3c3c; --vscode-input-background: #313131;
+  --vscode-input-foreground: #cccccc; --vscode-input-border: #3c3c3c; --vscode-settings-textInputBorder: #3c3c3c;
+  --vscode-errorForeground: #f85149; --vscode-inputValidation-errorBackground: #5a1d1d;
+  --vscode-inputValidation-errorBorder: #be1100; --vscode-textCodeBlock-background: #2b2b2b;
+  --vscode-testing-iconPassed: #73c991;
+  --vscode-charts-blue: ${THEME_COLORS.dark.blue}; --vscode-charts-orange: ${THEME_COLORS.dark.orange};
+  --vscode-charts-purple: ${THEME_COLORS.dark.purple}; --vscode-charts-red: ${THEME_COLORS.dark.red};
+}
+body.vscode-light {
+  --vscode-font-family: system-ui, 'DejaVu Sans', sans-serif; --vscode-font-size: 13px;
+  --vscode-editor-font-family: 'DejaVu Sans Mono', monospace; --vscode-editor-font-size: 13px;
+  --vscode-foreground: #3b3b3b; --vscode-descriptionForeground: #717171; --vscode-editor-background: #ffffff;
+  --vscode-editorWidget-background: #f8f8f8; --vscode-panel-border: #e5e5e5; --vscode-focusBorder: #005fb8;
+  --vscode-badge-background: #cccccc; --vscode-badge-foreground: #3b3b3b;
+  --vscode-button-background: #005fb8; --vscode-button-foreground: #ffffff; --vscode-button-hoverBackground: #0258a8;
+  --vscode-button-secondaryBackground: #e5e5e5; --vscode-button-secondaryForeground: #3b3b3b;
+  --vscode-button-secondaryHoverBackground: #cccccc; --vscode-input-background: #ffffff;
+  --vscode-input-foreground: #3b3b3b; --vscode-input-border: #cecece; --vscode-settings-textInputBorder: #cecece;
+  --vscode-errorForeground: #f85149; --vscode-inputValidation-errorBackground: #f2dede;
+  --vscode-inputValidation-errorBorder: #be1100; --vscode-textCodeBlock-background: #f3f3f3;
+  --vscode-testing-iconPassed: #388a34;
+  --vscode-charts-blue: ${THEME_COLORS.light.blue}; --vscode-charts-orange: ${THEME_COLORS.light.orange};
+  --vscode-charts-purple: ${THEME_COLORS.light.purple}; --vscode-charts-red: ${THEME_COLORS.light.red};
+}`;
+
+/** Names of the page-side predicates `until()` can wait for. */
+export type PagePredicate = 'textIs' | 'hasAttribute' | 'postedType' | 'savedSampleIs' | 'hasPixelsOfColour';
+
+/**
+ * A stub `acquireVsCodeApi` (posted messages in `__test.posted`, state in sessionStorage so it survives a reload
+ * like VS Code's), the theme (a constructed stylesheet + the body class VS Code sets), CSP violations reported
+ * through the console, and helpers the tests call with page.evaluate.
+ */
+export const PAGE_STUB = `(() => {
+  const STATE_KEY = 'vscode-webview-state';
+  const test = (window.__test = { posted: [] });
+
+  document.addEventListener('securitypolicyviolation', (e) => {
+    console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+      (e.sample ? ' sample ' + e.sample : ''));
+  });
+
+  let acquired = false;
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('acquireVsCodeApi() called twice');
+    acquired = true;
+    return Object.freeze({
+      postMessage: (m) => test.posted.push(JSON.parse(JSON.stringify(m))),
+      getState: () => JSON.parse(sessionStorage.getItem(STATE_KEY) || 'null') ?? undefined,
+      setState: (s) => { sessionStorage.setItem(STATE_KEY, JSON.stringify(s)); return s; },
+    });
+  };
+  test.savedState = () => JSON.parse(sessionStorage.getItem(STATE_KEY) || 'null');
+
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(${JSON.stringify(THEME_CSS)});
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  test.setTheme = (kind) => {
+    sessionStorage.setItem('test-theme', kind);
+    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
+    document.body.classList.add('vscode-' + kind);
+  };
+  new MutationObserver((_, observer) => {
+    if (!document.body) return;
+    observer.disconnect();
+    test.setTheme(sessionStorage.getItem('test-theme') || 'dark');
+  }).observe(document, { childList: true, subtree: true });
+
+  /** Like the host's webview.postMessage: step arrays arrive as typed arrays. */
+  test.sendFromHost = (message) => {
+    const typed = (batch) => batch && Object.assign(batch, {
+      losses: Float32Array.from(batch.losses),
+      gradNorms: Float32Array.from(batch.gradNorms),
+      clipped: Uint8Array.from(batch.clipped),
+    });
+    if (message.type === 'progress') typed(message);
+    if (message.type === 'showRun') typed(message.history);
+    window.postMessage(message, '*');
+  };
+
+  /** Predicates for waitForFunction (named here because the page's CSP forbids evaluating strings). */
+  test.textIs = (selector, text) => document.querySelector(selector)?.textContent.trim() === text;
+  test.hasAttribute = (selector, name) => document.querySelector(selector)?.hasAttribute(name) === true;
+  test.postedType = (type) => test.posted.some((m) => m.type === type);
+  test.savedSampleIs = (text) => test.savedState()?.sample?.text === text;
+  test.hasPixelsOfColour = (canvasId, hex) => test.pixelsOfColour(canvasId, hex) > 50;
+
+  /** Pixels of the canvas within a small distance of a #rrggbb colour (line pixels, not antialiased edges). */
+  test.pixelsOfColour = (canvasId, hex) => {
+    const canvas = document.getElementById(canvasId);
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 200 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) n++;
+    }
+    return n;
+  };
+})();`;

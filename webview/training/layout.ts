@@ -1,0 +1,108 @@
+// The Training panel's page structure. Static markup only: every value shown later is set with textContent, so
+// nothing the host sends (file names, model samples) is ever parsed as HTML.
+
+const MARKUP = /* html */ `
+<main class="training-panel">
+  <header class="panel-header">
+    <div class="run-titles">
+      <h1 id="file-label">Training</h1>
+      <p id="model-label" class="muted"></p>
+    </div>
+    <span id="status" class="status-badge" role="status" aria-live="polite" hidden></span>
+  </header>
+  <section id="empty" class="empty-state">
+    <h2>No training run yet</h2>
+    <p>Run <strong>'Sequence Lab: Train Character Model on Active File'</strong> on a text file (Command Palette,
+      <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>P</kbd>). A small recurrent network then learns to predict the file one
+      character at a time, and this panel shows its loss falling and the text it writes as it learns.</p>
+  </section>
+  <div id="message" class="message" role="alert" hidden></div>
+  <div id="run-view" class="run-view" hidden>
+    <div class="controls" role="group" aria-label="Run controls">
+      <vscode-button id="stop" appearance="secondary" disabled>Stop</vscode-button>
+      <span class="control-gap"></span>
+      <vscode-text-field id="temperature" size="5" value="0.8">Temperature</vscode-text-field>
+      <vscode-button id="resample">Sample</vscode-button>
+      <span id="temperature-hint" class="muted hint">0.01–10: low is cautious, high is adventurous</span>
+    </div>
+    <dl class="stats">
+      <div class="stat"><dt>Step</dt><dd id="step">0</dd></div>
+      <div class="stat"><dt title="Cross-entropy per character, natural log, smoothed">Loss (nats/char)</dt>
+        <dd id="loss">–</dd><dd id="loss-raw" class="muted"></dd></div>
+      <div class="stat"><dt>Loss at step 1</dt><dd id="first-loss">–</dd></div>
+      <div class="stat"><dt title="Loss ÷ ln 2: bits needed per character">Bits per char</dt><dd id="bpc">–</dd></div>
+      <div class="stat"><dt title="e^loss: how many characters the model is choosing between">Perplexity</dt>
+        <dd id="perplexity">–</dd></div>
+      <div class="stat"><dt>Chars / second</dt><dd id="chars-per-second">–</dd></div>
+    </dl>
+    <div class="charts">
+      <section class="card" aria-labelledby="loss-title">
+        <h2 id="loss-title">Loss per character</h2>
+        <div class="chart-box"><canvas id="loss-chart"></canvas></div>
+      </section>
+      <section class="card" aria-labelledby="grad-title">
+        <h2 id="grad-title">Gradient norm</h2>
+        <div class="chart-box"><canvas id="grad-chart"></canvas></div>
+      </section>
+    </div>
+    <section class="card sample-card" aria-labelledby="sample-title">
+      <h2 id="sample-title">Sample <span id="sample-meta" class="muted"></span></h2>
+      <pre id="sample" tabindex="0" aria-labelledby="sample-title">No sample yet.</pre>
+    </section>
+  </div>
+</main>`;
+
+export interface TrainingElements {
+  fileLabel: HTMLElement;
+  modelLabel: HTMLElement;
+  status: HTMLElement;
+  empty: HTMLElement;
+  message: HTMLElement;
+  runView: HTMLElement;
+  stop: HTMLElement;
+  temperature: HTMLElement & { value: string };
+  resample: HTMLElement;
+  step: HTMLElement;
+  loss: HTMLElement;
+  lossRaw: HTMLElement;
+  firstLoss: HTMLElement;
+  bpc: HTMLElement;
+  perplexity: HTMLElement;
+  charsPerSecond: HTMLElement;
+  lossChart: HTMLCanvasElement;
+  gradChart: HTMLCanvasElement;
+  sampleMeta: HTMLElement;
+  sample: HTMLElement;
+}
+
+/** Builds the page inside `root` and returns its elements. Register the toolkit first. */
+export function createLayout(root: HTMLElement): TrainingElements {
+  root.innerHTML = MARKUP;
+  const byId = <T extends HTMLElement>(id: string): T => {
+    const element = root.querySelector<T>(`#${id}`);
+    if (!element) throw new Error(`layout is missing #${id}`);
+    return element;
+  };
+  return {
+    fileLabel: byId('file-label'),
+    modelLabel: byId('model-label'),
+    status: byId('status'),
+    empty: byId('empty'),
+    message: byId('message'),
+    runView: byId('run-view'),
+    stop: byId('stop'),
+    temperature: byId('temperature'),
+    resample: byId('resample'),
+    step: byId('step'),
+    loss: byId('loss'),
+    lossRaw: byId('loss-raw'),
+    firstLoss: byId('first-loss'),
+    bpc: byId('bpc'),
+    perplexity: byId('perplexity'),
+    charsPerSecond: byId('chars-per-second'),
+    lossChart: byId('loss-chart'),
+    gradChart: byId('grad-chart'),
+    sampleMeta: byId('sample-meta'),
+    sample: byId('sample'),
+  };
+}

@@ -1,0 +1,87 @@
+// Entry of the Training panel's webview (bundled to dist/webview/training.js). It draws what the host sends and
+// sends back what the user asks for: stop the run, sample text at a temperature.
+import type { HostToTrainingPanel, TrainingPanelToHost } from '../../src/shared/webviewProtocol';
+import { coalesceToFrame, throttle } from '../common/schedule';
+import { onThemeChange, readTheme } from '../common/theme';
+import { registerToolkit } from '../common/toolkit';
+import { getState, onMessage, post, setState } from '../common/vscodeApi';
+import { parseTemperature } from './format';
+import { createLayout } from './layout';
+import { canResample, renderView } from './render';
+import { TrainingCharts } from './trainingCharts';
+import { TrainingModel, type SavedTrainingView } from './trainingModel';
+
+registerToolkit();
+const el = createLayout(document.getElementById('root') ?? document.body);
+const model = new TrainingModel();
+let charts: TrainingCharts | undefined;
+/** True once the user typed a temperature: a new run's default then no longer overwrites it. */
+let temperatureEdited = false;
+
+const send = (message: TrainingPanelToHost): void => post(message);
+const temperature = (): number | undefined => parseTemperature(el.temperature.value ?? '');
+
+function draw(): void {
+  renderView(model, el, temperature() !== undefined);
+  if (!model.run) return;
+  charts ??= new TrainingCharts(el.lossChart, el.gradChart, readTheme());
+  charts.update(model);
+}
+
+const scheduleDraw = coalesceToFrame(draw);
+const scheduleSave = throttle(() => setState<SavedTrainingView>(model.save()), 500);
+
+function changed(): void {
+  scheduleDraw();
+  scheduleSave();
+}
+
+function useRunTemperature(): void {
+  if (!temperatureEdited && model.run) el.temperature.value = String(model.run.config.temperature);
+}
+
+onMessage<HostToTrainingPanel>({
+  showRun: (m) => {
+    model.showRun(m.run, m.history);
+    useRunTemperature();
+    changed();
+  },
+  progress: (m) => {
+    model.appendSteps(m);
+    changed();
+  },
+  sample: (m) => {
+    model.showSample({ step: m.step, temperature: m.temperature, text: m.text });
+    changed();
+  },
+  status: (m) => {
+    model.updateRun(m.run);
+    changed();
+  },
+});
+
+el.stop.addEventListener('click', () => {
+  if (model.run && model.isActive) send({ type: 'stop', runId: model.run.id });
+});
+
+function resample(): void {
+  const t = temperature();
+  if (model.run && canResample(model.run) && t !== undefined) {
+    send({ type: 'resample', runId: model.run.id, temperature: t });
+  }
+}
+
+el.resample.addEventListener('click', resample);
+el.temperature.addEventListener('keydown', (event) => {
+  if ((event as KeyboardEvent).key === 'Enter') resample();
+});
+el.temperature.addEventListener('input', () => {
+  temperatureEdited = true;
+  scheduleDraw();
+});
+
+onThemeChange(() => charts?.setTheme(readTheme()));
+
+if (model.restore(getState<SavedTrainingView>())) useRunTemperature();
+draw();
+send({ type: 'ready' });

@@ -1,0 +1,67 @@
+// Puts the model on the page: texts, badge, buttons and the failure message. Charts are drawn by trainingCharts.ts.
+import type { RunInfo } from '../../src/shared/run';
+import { formatCompact, formatInteger, formatLoss, formatPerplexity } from './format';
+import type { TrainingElements } from './layout';
+import type { TrainingModel } from './trainingModel';
+
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+function setDisabled(element: HTMLElement, disabled: boolean): void {
+  element.toggleAttribute('disabled', disabled);
+  element.setAttribute('aria-disabled', String(disabled));
+}
+
+/** "char RNN · tanh · H=64 · 65 symbols · 1.10M chars · 12.5k parameters" */
+function describeModel(run: RunInfo): string {
+  const parts = [run.modelLabel];
+  if (run.vocabSize) parts.push(`${formatInteger(run.vocabSize)} distinct characters`);
+  if (run.dataLength) parts.push(`${formatCompact(run.dataLength)} characters of text`);
+  if (run.parameterCount) parts.push(`${formatCompact(run.parameterCount)} parameters`);
+  return parts.join(' · ');
+}
+
+/** Whether Sample can be asked for: the worker has a model (it is past 'starting') that did not fail. */
+export function canResample(run: RunInfo | undefined): boolean {
+  return run !== undefined && run.status !== 'starting' && run.status !== 'failed';
+}
+
+export function renderView(model: TrainingModel, el: TrainingElements, temperatureValid: boolean): void {
+  const run = model.run;
+  el.empty.hidden = run !== undefined;
+  el.runView.hidden = run === undefined;
+  el.status.hidden = run === undefined;
+  setText(el.fileLabel, run ? run.fileLabel : 'Training');
+  setText(el.modelLabel, run ? describeModel(run) : '');
+  document.title = run ? `Training: ${run.fileLabel}` : 'Training';
+  if (!run) {
+    el.message.hidden = true;
+    return;
+  }
+
+  setText(el.status, run.status);
+  el.status.dataset.status = run.status;
+  const failed = run.status === 'failed';
+  el.message.hidden = !failed && !run.message;
+  el.message.classList.toggle('error', failed);
+  setText(el.message, failed ? `Training failed: ${run.message ?? 'no reason given.'}` : (run.message ?? ''));
+
+  setDisabled(el.stop, !model.isActive);
+  setDisabled(el.resample, !canResample(run) || !temperatureValid);
+  el.temperature.toggleAttribute('aria-invalid', !temperatureValid);
+
+  const loss = model.smoothedLoss;
+  setText(el.step, formatInteger(model.step));
+  setText(el.loss, formatLoss(loss));
+  setText(el.lossRaw, model.lastLoss === undefined ? '' : `last step ${formatLoss(model.lastLoss)}`);
+  setText(el.firstLoss, formatLoss(model.firstLoss));
+  setText(el.bpc, formatLoss(loss === undefined ? undefined : loss / Math.LN2));
+  setText(el.perplexity, formatPerplexity(loss === undefined ? undefined : Math.exp(loss)));
+  setText(el.charsPerSecond, formatCompact(model.charsPerSecond));
+
+  const sample = model.sample;
+  setText(el.sample, sample ? sample.text : 'No sample yet.');
+  el.sample.classList.toggle('muted', !sample);
+  setText(el.sampleMeta, sample ? `at step ${formatInteger(sample.step)}, temperature ${sample.temperature}` : '');
+}

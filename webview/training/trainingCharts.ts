@@ -1,0 +1,85 @@
+// The Training panel's two charts: loss (nats and bits per character) and gradient norm with clip events.
+import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
+import type { Point } from '../common/downsample';
+import type { ThemeColors } from '../common/theme';
+import { formatInteger, formatLoss } from './format';
+import { CLIPPED, GRAD_NORM, LOSS, type TrainingModel } from './trainingModel';
+
+const LN2 = Math.LN2;
+
+const LOSS_SPEC: LineChartSpec = {
+  series: [
+    { label: 'loss (nats/char)', color: 'blue' },
+    { label: 'bits/char', color: 'orange' },
+  ],
+  xTitle: 'step',
+  yTitle: 'per character',
+  ariaLabel: 'Loss per character over training steps',
+};
+
+const GRAD_SPEC: LineChartSpec = {
+  series: [
+    { label: 'gradient norm', color: 'purple' },
+    { label: 'clipped', color: 'red', markers: 'triangle' },
+    { label: 'clip threshold', color: 'red', dashed: true },
+  ],
+  xTitle: 'step',
+  yTitle: 'L2 norm before clipping',
+  ariaLabel: 'Gradient norm over training steps',
+};
+
+export class TrainingCharts {
+  private readonly loss: LineChart;
+  private readonly grad: LineChart;
+
+  constructor(lossCanvas: HTMLCanvasElement, gradCanvas: HTMLCanvasElement, theme: ThemeColors) {
+    this.loss = createLineChart(lossCanvas, LOSS_SPEC, theme);
+    this.grad = createLineChart(gradCanvas, GRAD_SPEC, theme);
+  }
+
+  setTheme(theme: ThemeColors): void {
+    applyTheme(this.loss, LOSS_SPEC, theme);
+    applyTheme(this.grad, GRAD_SPEC, theme);
+  }
+
+  /** Copies the model's downsampled steps into the charts (reusing their arrays) and redraws. */
+  update(model: TrainingModel): void {
+    const steps = model.steps;
+    const [nats, bits] = this.loss.data.datasets.map((d) => d.data);
+    steps.fillPoints(LOSS, nats);
+    steps.fillPoints(LOSS, bits);
+    for (const p of bits) p.y /= LN2;
+
+    const [norms, clips, threshold] = this.grad.data.datasets.map((d) => d.data);
+    steps.fillPoints(GRAD_NORM, norms);
+    steps.fillPoints(GRAD_NORM, clips, (i) => steps.y(CLIPPED, i) > 0);
+    setThreshold(threshold, model.run?.config.clipNorm ?? 0, norms);
+
+    describe(this.loss.canvas, 'Loss per character', nats, (y) => `${formatLoss(y)} nats`);
+    describe(this.grad.canvas, 'Gradient norm', norms, (y) => y.toPrecision(3));
+    redraw(this.loss);
+    redraw(this.grad);
+  }
+}
+
+/** A horizontal line at the clip norm across the steps shown (none when clipping is off). */
+function setThreshold(target: Point[], clipNorm: number, norms: Point[]): void {
+  target.length = 0;
+  if (clipNorm <= 0 || norms.length === 0) return;
+  target.push({ x: norms[0].x, y: clipNorm }, { x: norms[norms.length - 1].x, y: clipNorm });
+}
+
+/** Keeps the canvas's accessible name in step with what it draws. */
+function describe(canvas: HTMLCanvasElement, what: string, points: Point[], value: (y: number) => string): void {
+  if (points.length === 0) {
+    canvas.setAttribute('aria-label', `${what}: no steps yet`);
+    return;
+  }
+  const first = points[0];
+  const last = points[points.length - 1];
+  canvas.setAttribute(
+    'aria-label',
+    `${what} from step ${formatInteger(Math.round(first.x))} to ${formatInteger(Math.round(last.x))}: ` +
+      `${value(first.y)} at the start, ${value(last.y)} now`,
+  );
+}

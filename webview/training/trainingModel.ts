@@ -1,0 +1,125 @@
+// What the Training panel knows about the run it shows, and its compact saved form. Pure (no DOM): it is fed the
+// host's messages and unit-tested in node.
+import type { RunInfo, StepBatch, TextSample } from '../../src/shared/run';
+import { BucketSeries, type SavedBuckets } from '../common/downsample';
+
+/** Channels of the step series. */
+export const LOSS = 0;
+export const GRAD_NORM = 1;
+export const CLIPPED = 2;
+
+const EMA_DECAY = 0.95;
+
+export interface SavedTrainingView {
+  version: 1;
+  run?: RunInfo;
+  steps?: SavedBuckets;
+  step: number;
+  firstLoss?: number;
+  lastLoss?: number;
+  ema: number;
+  emaWeight: number;
+  charsPerSecond: number;
+  sample?: TextSample;
+}
+
+export class TrainingModel {
+  run: RunInfo | undefined;
+  /** Loss, gradient norm and clipped (0/1) per step, downsampled to at most 2000 points. */
+  readonly steps = new BucketSeries(3, 2000);
+  /** Last step received. */
+  step = 0;
+  /** Raw loss at the first step received (step 1 when the panel saw the whole run). */
+  firstLoss: number | undefined;
+  /** Raw loss at the last step. */
+  lastLoss: number | undefined;
+  charsPerSecond = 0;
+  sample: TextSample | undefined;
+  private ema = 0;
+  private emaWeight = 0;
+
+  /** Exponential moving average of the loss (bias-corrected, so early steps are not pulled towards 0). */
+  get smoothedLoss(): number | undefined {
+    return this.emaWeight > 0 ? this.ema / this.emaWeight : undefined;
+  }
+
+  get isActive(): boolean {
+    return this.run?.status === 'starting' || this.run?.status === 'training';
+  }
+
+  /** Starts over with a run and every step it has so far. */
+  showRun(run: RunInfo, history: StepBatch): void {
+    this.run = run;
+    this.steps.clear();
+    this.step = 0;
+    this.firstLoss = undefined;
+    this.lastLoss = undefined;
+    this.ema = 0;
+    this.emaWeight = 0;
+    this.charsPerSecond = 0;
+    this.sample = undefined;
+    this.appendSteps(history);
+  }
+
+  /** Appends a batch of steps; steps already seen (overlap with a `showRun` history) are skipped. */
+  appendSteps(batch: StepBatch): void {
+    const row = [0, 0, 0];
+    const n = batch.losses.length;
+    for (let i = 0; i < n; i++) {
+      const step = batch.firstStep + i;
+      const loss = batch.losses[i];
+      if (step <= this.step || !Number.isFinite(loss)) continue;
+      row[LOSS] = loss;
+      row[GRAD_NORM] = batch.gradNorms[i] ?? 0;
+      row[CLIPPED] = batch.clipped[i] ? 1 : 0;
+      this.steps.push(step, row);
+      this.firstLoss ??= loss;
+      this.lastLoss = loss;
+      this.ema = EMA_DECAY * this.ema + (1 - EMA_DECAY) * loss;
+      this.emaWeight = EMA_DECAY * this.emaWeight + (1 - EMA_DECAY);
+      this.step = step;
+    }
+    if (n > 0 && batch.charsPerSecond > 0) this.charsPerSecond = batch.charsPerSecond;
+  }
+
+  /** New status or details of the shown run (ignored for another run once one is shown). */
+  updateRun(run: RunInfo): void {
+    if (this.run && this.run.id !== run.id) return;
+    this.run = run;
+  }
+
+  showSample(sample: TextSample): void {
+    this.sample = sample;
+  }
+
+  save(): SavedTrainingView {
+    return {
+      version: 1,
+      run: this.run,
+      steps: this.steps.save(),
+      step: this.step,
+      firstLoss: this.firstLoss,
+      lastLoss: this.lastLoss,
+      ema: this.ema,
+      emaWeight: this.emaWeight,
+      charsPerSecond: this.charsPerSecond,
+      sample: this.sample,
+    };
+  }
+
+  /** Restores a saved copy; anything malformed (e.g. from an older version) leaves the model empty. */
+  restore(saved: unknown): boolean {
+    const s = saved as Partial<SavedTrainingView> | undefined;
+    if (!s || s.version !== 1 || typeof s.run?.id !== 'string' || !this.steps.restore(s.steps)) return false;
+    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    this.run = s.run;
+    this.step = num(s.step) ?? 0;
+    this.firstLoss = num(s.firstLoss);
+    this.lastLoss = num(s.lastLoss);
+    this.ema = num(s.ema) ?? 0;
+    this.emaWeight = num(s.emaWeight) ?? 0;
+    this.charsPerSecond = num(s.charsPerSecond) ?? 0;
+    this.sample = typeof s.sample?.text === 'string' ? s.sample : undefined;
+    return true;
+  }
+}
