@@ -96,6 +96,11 @@ export class TrainingPanel implements vscode.Disposable {
       // A fresh page (first open, or re-created after being hidden) gets the whole run again.
       const run = this.runId ? this.service.get(this.runId) : this.service.latestRun();
       if (run) this.showRun(run);
+      else
+        this.post({
+          type: 'detached',
+          message: 'This run ended when the window was reloaded; its curves are shown as they were. Train again to continue.',
+        });
     },
     stop: (m) => {
       const run = this.service.get(m.runId);

@@ -8,7 +8,12 @@ export type HostToTrainingPanel =
   | { type: 'showRun'; run: RunInfo; history: StepBatch }
   | ({ type: 'progress' } & StepBatch)
   | ({ type: 'sample' } & TextSample)
-  | { type: 'status'; run: RunInfo };
+  | { type: 'status'; run: RunInfo }
+  /**
+   * The host no longer has the run the page shows (the window was reloaded and the worker with it): the page keeps
+   * its restored curves and marks a run that was still training as stopped, with this message.
+   */
+  | { type: 'detached'; message: string };
 
 export type TrainingPanelToHost =
   /** The page has loaded and wants the current run. */

@@ -58,6 +58,12 @@ onMessage<HostToTrainingPanel>({
     model.updateRun(m.run);
     changed();
   },
+  detached: (m) => {
+    if (model.run && model.isActive) {
+      model.updateRun({ ...model.run, status: 'stopped', message: m.message });
+      changed();
+    }
+  },
 });
 
 el.stop.addEventListener('click', () => {
