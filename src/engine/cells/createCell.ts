@@ -1,0 +1,20 @@
+// One constructor for every cell kind, for code that picks the kind from a setting.
+import { GruCell } from './gruCell';
+import { LstmCell } from './lstmCell';
+import type { CellKind, CellWeights, RecurrentCell } from './recurrentCell';
+import { RnnCell } from './rnnCell';
+
+export function createCell(
+  kind: CellKind, inputSize: number, hiddenSize: number, maxSteps: number, weights: CellWeights, grads: CellWeights,
+): RecurrentCell {
+  switch (kind) {
+    case 'rnn_tanh':
+      return new RnnCell('tanh', inputSize, hiddenSize, maxSteps, weights, grads);
+    case 'rnn_relu':
+      return new RnnCell('relu', inputSize, hiddenSize, maxSteps, weights, grads);
+    case 'gru':
+      return new GruCell(inputSize, hiddenSize, maxSteps, weights, grads);
+    case 'lstm':
+      return new LstmCell(inputSize, hiddenSize, maxSteps, weights, grads);
+  }
+}
