@@ -1,8 +1,16 @@
-// The command line on the engine: `sequence-lab train FILE [options]`. Bundled by esbuild to dist/cli.js.
+// The command line on the engine: `sequence-lab train FILE [options]`, `sequence-lab hmm ...` and
+// `sequence-lab markov ...`. Bundled by esbuild to dist/cli.js.
 // Node APIs are fine here (this is not the engine); all maths happens in src/engine.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { CharTrainer } from './engine/charTrainer';
 import { EngineInputError, NumericFaultError } from './engine/errors';
+import { statePosteriors, viterbiPath } from './engine/hmm/discreteHmm';
+import { baumWelch, estimateSupervised } from './engine/hmm/estimation';
+import { gaussianBaumWelch, gaussianPosteriors, gaussianViterbi } from './engine/hmm/gaussianHmm';
+import { parseHmm, stringifyDiscreteHmm, stringifyGaussianHmm } from './engine/hmm/modelJson';
+import { parseNumericSeries, parseObservations, parseTaggedFile, readObservations, type SymbolSplit } from './engine/hmm/parsers';
+import { detokenize, NgramModel, splitTrainHeldOut, tokenize, type Smoothing, type TokenUnit } from './engine/markov/ngramModel';
+import { Prng } from './engine/prng';
 import { DEFAULT_CONFIG, validateConfig, type CharTrainingConfig } from './shared/trainingConfig';
 
 const USAGE = `Usage: sequence-lab train FILE [options]
@@ -71,7 +79,7 @@ function readText(file: string): string {
   }
 }
 
-function main(args: string[]): number {
+function train(args: string[]): number {
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
     (args.length === 0 ? process.stderr : process.stdout).write(USAGE);
     return args.length === 0 ? 1 : 0;
@@ -108,6 +116,305 @@ function main(args: string[]): number {
     }
     throw e;
   }
+}
+
+// ---- hmm and markov --------------------------------------------------------------------------------------------
+
+const HMM_USAGE = `Usage: sequence-lab hmm fit DATA --states N [--seed S] [--restarts R] [--iterations I] --out MODEL.json
+       sequence-lab hmm fit DATA --tagged [--alpha A] --out MODEL.json
+       sequence-lab hmm fit DATA --gaussian --states N [--dimension D] [--seed S] [--restarts R] [--iterations I] --out MODEL.json
+       sequence-lab hmm viterbi MODEL.json DATA
+       sequence-lab hmm posterior MODEL.json DATA
+
+fit        Baum-Welch from random starts (the best of R restarts, seeded); prints the log-likelihood per iteration
+           as JSON. DATA holds symbols separated by whitespace, or a plain string of one-character symbols
+           (--split auto|chars|whitespace, default auto). --tagged: supervised counts from token<TAB>tag lines
+           (blank line between sequences), add-α smoothing (default α = 1). --gaussian: a numeric series
+           (D numbers per line when --dimension D > 1) and normal emissions.
+viterbi    the most probable state path (state names) and its log probability, as JSON.
+posterior  the total log-likelihood and P(state | data) for every step, as JSON.
+Defaults: --seed 1, --restarts 5, --iterations 200. Logarithms are natural.
+`;
+
+const MARKOV_USAGE = `Usage: sequence-lab markov DATA --order K [--smoothing add-alpha|kneser-ney] [--alpha A] [--discount D]
+                           [--unit char|word] [--held-out F] [--sample N] [--seed S]
+
+Trains an order-K Markov (n-gram) model (K = 0..8) on the first part of DATA and prints, as JSON, the natural log
+probability of every token of the last fraction F (default 0.1; 0 scores the training text itself) and the
+perplexity. Defaults: --smoothing kneser-ney, --alpha 1, --unit char. Tokens never seen in training count as <unk>;
+the first K tokens are scored with the history they have (shorter contexts). --sample N adds N sampled tokens.
+`;
+
+const GENERAL_USAGE = `${USAGE}\n${HMM_USAGE}\n${MARKOV_USAGE}`;
+
+type OptionKind = 'number' | 'string' | 'flag';
+
+interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string | number | true>;
+}
+
+/** Positional arguments and declared options; anything else is a UsageError. */
+function parseOptions(args: string[], declared: Record<string, OptionKind>): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string | number | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const kind = declared[arg];
+    if (kind === undefined) throw new UsageError(`unknown option ${arg}`);
+    if (kind === 'flag') {
+      options.set(arg, true);
+      continue;
+    }
+    const value = args[++i];
+    if (value === undefined) throw new UsageError(`${arg} needs a value`);
+    if (kind === 'number') {
+      if (value.trim() === '' || !Number.isFinite(Number(value))) throw new UsageError(`${arg} needs a number, not "${value}"`);
+      options.set(arg, Number(value));
+    } else {
+      options.set(arg, value);
+    }
+  }
+  return { positional, options };
+}
+
+function wholeNumber(p: ParsedArgs, name: string, fallback: number | undefined, min: number): number {
+  const v = p.options.get(name) ?? fallback;
+  if (v === undefined) throw new UsageError(`${name} is required`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new UsageError(`${name} needs a whole number ≥ ${min}, not ${String(v)}`);
+  return v;
+}
+
+function numberOption(p: ParsedArgs, name: string, fallback?: number): number | undefined {
+  const v = p.options.get(name);
+  return v === undefined ? fallback : (v as number);
+}
+
+function choice<T extends string>(p: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
+  const v = (p.options.get(name) as string | undefined) ?? fallback;
+  if (!allowed.includes(v as T)) throw new UsageError(`${name} must be ${allowed.join(' or ')}, not "${v}"`);
+  return v as T;
+}
+
+function positionals(p: ParsedArgs, names: string[]): string[] {
+  if (p.positional.length < names.length) throw new UsageError(`missing ${names[p.positional.length]}`);
+  if (p.positional.length > names.length) throw new UsageError(`unexpected argument "${p.positional[names.length]}"`);
+  return p.positional;
+}
+
+function writeText(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new EngineInputError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+const round = (x: number): number => Number(x.toPrecision(12));
+
+function hmmFit(args: string[]): unknown {
+  const p = parseOptions(args, {
+    '--states': 'number',
+    '--seed': 'number',
+    '--restarts': 'number',
+    '--iterations': 'number',
+    '--tolerance': 'number',
+    '--out': 'string',
+    '--split': 'string',
+    '--tagged': 'flag',
+    '--alpha': 'number',
+    '--gaussian': 'flag',
+    '--dimension': 'number',
+  });
+  const [file] = positionals(p, ['DATA']);
+  const out = p.options.get('--out');
+  if (typeof out !== 'string') throw new UsageError('--out MODEL.json is required');
+  const text = readText(file);
+  if (p.options.has('--tagged')) {
+    const alpha = numberOption(p, '--alpha', 1)!;
+    const model = estimateSupervised(parseTaggedFile(text), { alpha });
+    writeText(out, stringifyDiscreteHmm(model));
+    return { model: out, states: model.states, symbols: model.symbols, method: 'supervised', alpha };
+  }
+  const states = wholeNumber(p, '--states', undefined, 1);
+  const seed = wholeNumber(p, '--seed', 1, 0);
+  const restarts = wholeNumber(p, '--restarts', 5, 1);
+  const maxIterations = wholeNumber(p, '--iterations', 200, 0);
+  const tolerance = numberOption(p, '--tolerance');
+  if (p.options.has('--gaussian')) {
+    const dimension = wholeNumber(p, '--dimension', 1, 1);
+    const values = parseNumericSeries(text, dimension);
+    const fit = gaussianBaumWelch(values, dimension, { states, seed, restarts, maxIterations, tolerance });
+    writeText(out, stringifyGaussianHmm(fit.model));
+    return {
+      model: out,
+      states: fit.model.states,
+      method: 'baum-welch (gaussian)',
+      logLikelihood: round(fit.logLikelihoods.at(-1)!),
+      iterations: fit.logLikelihoods.length - 1,
+      converged: fit.converged,
+      bestRestart: fit.best + 1,
+      restarts: fit.runs.map((r) => round(r.logLikelihoods.at(-1)!)),
+      logLikelihoods: fit.logLikelihoods.map(round),
+    };
+  }
+  const split = choice<SymbolSplit>(p, '--split', ['auto', 'chars', 'whitespace'], 'auto');
+  const { symbols, observations } = readObservations(text, split);
+  const fit = baumWelch([observations], symbols, { states, seed, restarts, maxIterations, tolerance });
+  writeText(out, stringifyDiscreteHmm(fit.model));
+  return {
+    model: out,
+    states: fit.model.states,
+    symbols,
+    method: 'baum-welch',
+    logLikelihood: round(fit.logLikelihoods.at(-1)!),
+    iterations: fit.logLikelihoods.length - 1,
+    converged: fit.converged,
+    bestRestart: fit.best + 1,
+    restarts: fit.runs.map((r) => round(r.logLikelihoods.at(-1)!)),
+    logLikelihoods: fit.logLikelihoods.map(round),
+  };
+}
+
+function hmmDecode(args: string[], what: 'viterbi' | 'posterior'): unknown {
+  const p = parseOptions(args, {});
+  const [modelFile, dataFile] = positionals(p, ['MODEL', 'DATA']);
+  const parsed = parseHmm(readText(modelFile));
+  const data = readText(dataFile);
+  if (parsed.kind === 'discrete') {
+    const obs = parseObservations(data, parsed.model.symbols);
+    const names = parsed.model.states;
+    if (what === 'viterbi') {
+      const v = viterbiPath(parsed.model, obs);
+      return { logProbability: v.logProbability, path: Array.from(v.path, (i) => names[i]) };
+    }
+    const r = statePosteriors(parsed.model, obs);
+    return { logLikelihood: r.logLikelihood, states: names, posteriors: rows(r.gamma, names.length) };
+  }
+  const model = parsed.model;
+  const values = parseNumericSeries(data, model.dimension);
+  if (what === 'viterbi') {
+    const v = gaussianViterbi(model, values);
+    if (!Number.isFinite(v.logProbability)) throw new EngineInputError('The series has probability 0 under the model.');
+    return { logProbability: v.logProbability, path: Array.from(v.path, (i) => model.states[i]) };
+  }
+  const r = gaussianPosteriors(model, values);
+  return { logLikelihood: r.logLikelihood, states: model.states, posteriors: rows(r.gamma, model.n) };
+}
+
+function rows(x: Float64Array, n: number): number[][] {
+  return Array.from({ length: x.length / n }, (_, t) => Array.from(x.subarray(t * n, t * n + n), round));
+}
+
+function markov(args: string[]): unknown {
+  const p = parseOptions(args, {
+    '--order': 'number',
+    '--smoothing': 'string',
+    '--alpha': 'number',
+    '--discount': 'number',
+    '--unit': 'string',
+    '--held-out': 'number',
+    '--sample': 'number',
+    '--seed': 'number',
+  });
+  const [file] = positionals(p, ['DATA']);
+  const order = wholeNumber(p, '--order', undefined, 0);
+  const smoothing = choice<Smoothing>(p, '--smoothing', ['add-alpha', 'kneser-ney'], 'kneser-ney');
+  const unit = choice<TokenUnit>(p, '--unit', ['char', 'word'], 'char');
+  const alpha = numberOption(p, '--alpha', 1);
+  const discount = numberOption(p, '--discount');
+  const heldOutFraction = numberOption(p, '--held-out', 0.1)!;
+  const tokens = tokenize(readText(file), unit);
+  if (tokens.length === 0) throw new EngineInputError(`${file} has no ${unit === 'char' ? 'characters' : 'words'}.`);
+  const { train: trainTokens, heldOut } = splitTrainHeldOut(tokens, heldOutFraction);
+  const scored = heldOutFraction === 0 ? trainTokens : heldOut;
+  const sampleLength = wholeNumber(p, '--sample', 0, 0);
+  const seed = wholeNumber(p, '--seed', 1, 0);
+  const model = NgramModel.train(trainTokens, { order, smoothing, alpha, discount });
+  const s = model.score(scored);
+  const sample = sampleLength > 0 ? { sample: detokenize(model.sample(sampleLength, new Prng(seed)), unit) } : {};
+  return {
+    order,
+    smoothing,
+    ...(smoothing === 'add-alpha' ? { alpha } : { discounts: { raw: model.rawDiscounts.map(round), continuation: model.continuationDiscounts.map(round) } }),
+    unit,
+    trainTokens: trainTokens.length,
+    scoredTokens: scored.length,
+    scored: heldOutFraction === 0 ? 'training text' : 'held-out text',
+    vocabularySize: model.vocabularySize,
+    contexts: model.contextStats(),
+    unknownTokens: s.unknownCount,
+    logProbabilityTotal: s.total,
+    perplexity: s.perplexity,
+    ...sample,
+    tokens: scored.map((token, i) => ({ token, logProb: round(s.logProbs[i]) })),
+  };
+}
+
+/** JSON with one top-level field per line and one line per row of a matrix or per item of a list of objects. */
+function formatJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${JSON.stringify(value)}\n`;
+  const fields = Object.entries(value).map(([key, v]) => {
+    const nested = Array.isArray(v) && v.length > 0 && typeof v[0] === 'object' && v[0] !== null;
+    const text = nested ? `[\n${v.map((x: unknown) => `  ${JSON.stringify(x)}`).join(',\n')}\n ]` : JSON.stringify(v);
+    return ` ${JSON.stringify(key)}: ${text}`;
+  });
+  return `{\n${fields.join(',\n')}\n}\n`;
+}
+
+/** Runs one hmm/markov command: JSON on stdout, or one line on stderr and exit code 1. */
+function runJsonCommand(name: string, usage: string, args: string[], run: (args: string[]) => unknown): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  try {
+    process.stdout.write(formatJson(run(args)));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`sequence-lab ${name}: ${e.message} (see sequence-lab ${name} --help)\n`);
+      return 1;
+    }
+    if (e instanceof EngineInputError) {
+      process.stderr.write(`sequence-lab ${name}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function hmm(args: string[]): number {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    (sub === undefined ? process.stderr : process.stdout).write(HMM_USAGE);
+    return sub === undefined ? 1 : 0;
+  }
+  if (sub === 'fit') return runJsonCommand('hmm fit', HMM_USAGE, rest, hmmFit);
+  if (sub === 'viterbi') return runJsonCommand('hmm viterbi', HMM_USAGE, rest, (a) => hmmDecode(a, 'viterbi'));
+  if (sub === 'posterior') return runJsonCommand('hmm posterior', HMM_USAGE, rest, (a) => hmmDecode(a, 'posterior'));
+  process.stderr.write(`sequence-lab hmm: unknown command "${sub}" (fit, viterbi or posterior)\n`);
+  return 1;
+}
+
+function main(args: string[]): number {
+  const [command, ...rest] = args;
+  // `sequence-lab hmm posterior ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+  if (command === 'hmm') return hmm(rest);
+  if (command === 'markov') return runJsonCommand('markov', MARKOV_USAGE, rest, markov);
+  if (command === undefined || ((command === '--help' || command === '-h') && rest.length === 0)) {
+    (command === undefined ? process.stderr : process.stdout).write(GENERAL_USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  return train(args);
 }
 
 process.exitCode = main(process.argv.slice(2));

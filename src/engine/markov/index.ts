@@ -1,0 +1,2 @@
+// Markov (n-gram) models over characters or words.
+export * from './ngramModel';
