@@ -39,13 +39,23 @@ function which(cmd) {
   return undefined;
 }
 
-/** An `npm` child process environment without the settings an outer `npm run`/`npm test` leaks into ours. */
+/**
+ * Settings of the command an outer npm (`npm test`, `npm start`, `npm exec -c ...`) passes to its children as
+ * npm_config_* variables, which would change what our nested `npm install` (and the `npx node-gyp` deep inside it)
+ * does. Registry, proxy, cache and certificate settings are kept.
+ */
+const COMMAND_SPECIFIC_NPM_CONFIG = new Set(['call', 'package', 'prefix', 'local_prefix', 'global_prefix', 'global',
+  'location', 'workspace', 'workspaces', 'include_workspace_root', 'ignore_scripts', 'dry_run', 'omit', 'include',
+  'production', 'only', 'argv', 'save', 'save_dev', 'save_exact', 'save_prefix', 'save_optional', 'save_peer',
+  'package_lock', 'package_lock_only', 'frozen_lockfile', 'install_links', 'force', 'before']);
+
+/** An `npm` child process environment without what an outer npm command leaks into ours. */
 function npmEnv(extra) {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
     const k = key.toLowerCase();
-    if (k.startsWith('npm_package_') || k.startsWith('npm_lifecycle_') || k === 'npm_config_local_prefix'
-      || k === 'npm_config_prefix' || k === 'npm_config_global_prefix' || k === 'init_cwd' || k === 'npm_command') {
+    if (k.startsWith('npm_package_') || k.startsWith('npm_lifecycle_') || k === 'init_cwd' || k === 'npm_command'
+      || (k.startsWith('npm_config_') && COMMAND_SPECIFIC_NPM_CONFIG.has(k.slice('npm_config_'.length)))) {
       delete env[key];
     }
   }
@@ -206,11 +216,63 @@ export async function ensureCodeServer({ quiet = false } = {}) {
     return CODE_SERVER_BIN;
   }
   checkPrerequisites();
+  // Several processes (e.g. test files run in parallel) may get here at once: one installs, the others wait.
+  const release = await acquireLock();
+  try {
+    if (installedCodeServerVersion() === CODE_SERVER_VERSION) return CODE_SERVER_BIN;
+    return await install(installed);
+  } finally {
+    release();
+  }
+}
+
+const LOCK = path.join(TOOLS_DIR, 'code-server.lock');
+
+/** Whether the process that took the lock (its pid is in the lock folder) is still running. */
+function lockHolderAlive() {
+  try {
+    const pid = Number(readFileSync(path.join(LOCK, 'pid'), 'utf8'));
+    if (!pid) return true; // being written just now
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM' || err.code === 'ENOENT';
+  }
+}
+
+async function acquireLock() {
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  let announced = false;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (existsSync(path.join(LOCK, 'pid')) && !lockHolderAlive()) {
+        log(`removing the lock of an install that did not finish (${LOCK})`);
+        rmSync(LOCK, { recursive: true, force: true });
+        continue;
+      }
+      if (!announced) log(`another process is installing code-server (lock ${LOCK}); waiting`);
+      announced = true;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+async function install(installed) {
   const started = Date.now();
   log(installed
     ? `replacing code-server ${installed} with ${CODE_SERVER_VERSION} in ${CODE_SERVER_PREFIX}`
     : `installing code-server ${CODE_SERVER_VERSION} into ${CODE_SERVER_PREFIX} (first use only; takes a few minutes, ~300 MB)`);
   rmSync(MARKER, { force: true });
+  // Without the marker, whatever is there is a different version or an interrupted install (npm would call a
+  // half-run postinstall "up to date"): start clean.
+  for (const leftover of ['node_modules', 'package-lock.json']) {
+    rmSync(path.join(CODE_SERVER_PREFIX, leftover), { recursive: true, force: true });
+  }
   mkdirSync(CODE_SERVER_PREFIX, { recursive: true });
   if (!existsSync(path.join(CODE_SERVER_PREFIX, 'package.json'))) {
     writeFileSync(path.join(CODE_SERVER_PREFIX, 'package.json'),

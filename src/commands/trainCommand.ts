@@ -61,8 +61,14 @@ export async function trainOnActiveFile(
   }
 
   const run = service.start(text, label, config);
-  TrainingPanel.show(extensionUri, service, run);
   showProgressNotification(service, run);
+  try {
+    TrainingPanel.show(extensionUri, service, run);
+  } catch (error) {
+    // Training goes on without the panel (status bar, notification and Runs view still follow it); say why.
+    const message = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`Sequence Lab: the Training panel could not open: ${message}`);
+  }
   return run;
 }
 

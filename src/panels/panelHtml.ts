@@ -43,8 +43,10 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 export function renderPanelHtml({ cspSource, nonce, scriptUri, styleUri, title }: PanelHtmlOptions): string {
   if (!NONCE.test(nonce)) throw new Error('renderPanelHtml: the nonce must be base64 of at least 12 random bytes');
-  if (/[;,\s'"]/.test(cspSource.trim()) || cspSource.trim() === '') {
-    throw new Error('renderPanelHtml: cspSource must be one source expression');
+  // VS Code gives one or more source expressions (1.100: `'self' https://*.vscode-cdn.net`); refuse only what
+  // could end the directive or the attribute and so smuggle in another policy.
+  if (/[;,"<>]/.test(cspSource) || cspSource.trim() === '') {
+    throw new Error('renderPanelHtml: cspSource must be a list of source expressions');
   }
   const csp = escapeHtml(contentSecurityPolicy(cspSource.trim(), nonce));
   return `<!DOCTYPE html>

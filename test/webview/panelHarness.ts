@@ -45,7 +45,7 @@ function serve(panel: string, bundleDir: string): Promise<{ server: Server; orig
     try {
       if (url.pathname === `/${panel}.html`) {
         const html = renderPanelHtml({
-          cspSource: origin,
+          cspSource: `'self' ${origin}`, // the shape VS Code 1.100 passes: two source expressions
           nonce: makeNonce(),
           scriptUri: `${origin}/dist/webview/${panel}.js`,
           styleUri: `${origin}/media/webview.css`,

@@ -34,4 +34,8 @@ test('nonces are fresh and unguessable; bad nonces and CSP sources are refused',
   assert.throws(() => renderPanelHtml({ ...OPTIONS, nonce: 'abc' }));
   assert.throws(() => renderPanelHtml({ ...OPTIONS, nonce: `${OPTIONS.nonce}' 'unsafe-inline` }));
   assert.throws(() => renderPanelHtml({ ...OPTIONS, cspSource: "x; script-src 'unsafe-inline'" }));
+  assert.throws(() => renderPanelHtml({ ...OPTIONS, cspSource: 'x" onload="alert(1)' }));
+  // What VS Code 1.100 really passes: two source expressions.
+  const real = renderPanelHtml({ ...OPTIONS, cspSource: "'self' https://*.vscode-cdn.net" });
+  assert.match(real, /style-src &#39;self&#39; https:\/\/\*\.vscode-cdn\.net 'nonce-|style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
 });

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// `npm start`: Sequence Lab in a real VS Code, in your browser, in one command.
+// Builds and packages the extension (.vsix), installs code-server 4.100.3 on first use (into .tools/), installs the
+// .vsix into a persistent demo profile (.tools/demo-profile/), and serves VS Code with the examples/ folder open on
+// http://127.0.0.1:8080 (or the next free port; `--port N` to choose). Ctrl+C stops it.
+import path from 'node:path';
+import {
+  REPO_ROOT, ensureCodeServer, freePort, installVsix, makeProfile, packageVsix, seconds, startCodeServer,
+} from './vscode-harness.mjs';
+
+const HOST = '127.0.0.1';
+const DEFAULT_PORT = 8080;
+
+function parseArgs(argv) {
+  const options = { port: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      console.log('usage: node scripts/demo.mjs [--port N]\n\n'
+        + 'Builds and packages Sequence Lab, installs it into code-server (a real VS Code in the browser) and serves\n'
+        + `the examples/ folder on http://${HOST}:${DEFAULT_PORT} (or the next free port). Ctrl+C stops it.`);
+      process.exit(0);
+    } else if (arg === '--port' || arg.startsWith('--port=')) {
+      const value = arg.includes('=') ? arg.slice('--port='.length) : argv[++i];
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port needs a port number, got ${JSON.stringify(value)}`);
+      options.port = port;
+    } else {
+      throw new Error(`unknown argument ${JSON.stringify(arg)} (try --help)`);
+    }
+  }
+  return options;
+}
+
+function box(lines) {
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = '─'.repeat(width + 2);
+  return [`┌${bar}┐`, ...lines.map((l) => `│ ${l.padEnd(width)} │`), `└${bar}┘`].join('\n');
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const vsix = packageVsix({ root: REPO_ROOT });
+  await ensureCodeServer();
+
+  const profile = makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-profile') });
+  await installVsix(vsix, profile);
+
+  const port = options.port ?? (await freePort({ preferred: DEFAULT_PORT, host: HOST }));
+  if (options.port && !(await freePort({ preferred: options.port, host: HOST, tries: 1 }).catch(() => undefined))) {
+    throw new Error(`port ${options.port} on ${HOST} is in use; choose another with --port N`);
+  }
+  const workspace = path.join(REPO_ROOT, 'examples');
+  console.log(`[demo] starting code-server on ${HOST}:${port} (log: ${path.relative(process.cwd(), path.join(profile.root, 'code-server.log'))})`);
+  const server = await startCodeServer({ workspace, port, host: HOST, dirs: profile });
+  const url = server.folderUrl(workspace);
+
+  console.log(`\n${box([
+    'Sequence Lab is running in VS Code (code-server). Open:',
+    '',
+    url,
+    '',
+    'Then open a .txt file and run "Sequence Lab: Train Character Model',
+    'on Active File" from the command palette (F1). Ctrl+C here stops it.',
+  ])}\n`);
+  console.log(`[demo] ready in ${seconds(started)}`);
+
+  let stopping = false;
+  const shutdown = async (signal) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[demo] ${signal}: stopping code-server…`);
+    await server.stop();
+    console.log('[demo] stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+  const code = await server.exited;
+  if (!stopping) {
+    console.error(`[demo] code-server exited unexpectedly (${code}); its log:\n${server.log()}`);
+    await server.stop();
+    process.exit(1);
+  }
+}
+
+main().catch((err) => {
+  console.error(`[demo] ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});

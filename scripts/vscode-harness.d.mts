@@ -1,0 +1,66 @@
+// Types for scripts/vscode-harness.mjs (used from the TypeScript e2e tests).
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+
+export { ensureCodeServer, REPO_ROOT } from './code-server.mjs';
+
+export const CHROMIUM: string;
+export const USER_SETTINGS: Record<string, unknown>;
+export function seconds(start: number): string;
+
+export function readManifest(root?: string): { name: string; publisher: string; version: string; [key: string]: unknown };
+export function buildExtension(options?: { root?: string; production?: boolean }): void;
+export function packageVsix(options?: { root?: string; reuseFresh?: boolean; build?: boolean }): string;
+
+export function freePort(options?: { preferred?: number; host?: string; tries?: number }): Promise<number>;
+
+export interface ProfileDirs {
+  root: string;
+  /** True for a scratch profile that stop() deletes. */
+  scratch: boolean;
+  userDataDir: string;
+  extensionsDir: string;
+  xdgConfigHome: string;
+  xdgDataHome: string;
+}
+export function makeProfile(options?: { root?: string; userDataDir?: string; extensionsDir?: string; settings?: Record<string, unknown> }): ProfileDirs;
+export function installVsix(vsixPath: string, dirs: ProfileDirs): Promise<string>;
+export function listExtensions(dirs: ProfileDirs): Promise<string[]>;
+
+export type Payload = [string, string][];
+export interface CodeServer {
+  url: string;
+  port: number;
+  host: string;
+  dirs: ProfileDirs;
+  pid: number;
+  logPath: string;
+  log(): string;
+  exited: Promise<number | string | null>;
+  folderUrl(folder: string, payload?: Payload): string;
+  stop(): Promise<void>;
+}
+export function startCodeServer(options?: {
+  workspace?: string;
+  port?: number;
+  host?: string;
+  dirs?: ProfileDirs;
+  extensionsDir?: string;
+  userDataDir?: string;
+  logFile?: string;
+  healthTimeoutMs?: number;
+}): Promise<CodeServer>;
+export function workbenchUrl(url: string, folder: string, payload?: Payload): string;
+export function extensionTestPayload(url: string, paths: { extensionDevelopmentPath: string; extensionTestsPath: string }): Payload;
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page & { consoleLines: string[] };
+  close(): Promise<void>;
+}
+export function launchBrowser(options?: { headless?: boolean; viewport?: { width: number; height: number } }): Promise<BrowserSession>;
+export function openWorkbench(page: Page, url: string, folder?: string, options?: { payload?: Payload; timeout?: number }): Promise<string>;
+export function runCommand(page: Page, title: string, options?: { timeout?: number }): Promise<void>;
+export function openFile(page: Page, relPath: string, options?: { timeout?: number }): Promise<void>;
+export function webviewFrame(page: Page, options?: { selector?: string; timeout?: number }): Promise<FrameLocator>;
+export function notifications(page: Page): Promise<string[]>;
+export function dialogs(page: Page): Promise<string[]>;

@@ -1,0 +1,455 @@
+// Shared helpers to run the extension in a real VS Code workbench (code-server) and drive it like a person
+// (playwright-core + Debian's chromium). Used by scripts/demo.mjs and test/e2e/*.test.ts.
+// The recipe and its reasons: see the notes on running real VS Code offline (code-server 4.100.3, setsid, payload).
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureCodeServer, REPO_ROOT } from './code-server.mjs';
+
+export { ensureCodeServer, REPO_ROOT };
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Milliseconds since `start`, as "12.3 s". */
+export const seconds = (start) => `${((Date.now() - start) / 1000).toFixed(1)} s`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Building and packaging the extension
+
+function runOrThrow(cmd, args, { cwd = REPO_ROOT, quiet = false } = {}) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  if (!quiet || r.status !== 0) {
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? '');
+  }
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status} (in ${cwd})`);
+  return r.stdout;
+}
+
+export function readManifest(root = REPO_ROOT) {
+  return JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+}
+
+/** The newest modification time of any file below the given paths (folders are walked; node_modules skipped). */
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (p) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p)) if (name !== 'node_modules' && !name.startsWith('.')) visit(path.join(p, name));
+    } else {
+      newest = Math.max(newest, st.mtimeMs);
+    }
+  };
+  paths.forEach(visit);
+  return newest;
+}
+
+/** `node esbuild.mjs [--production]` in the extension's root. */
+export function buildExtension({ root = REPO_ROOT, production = false } = {}) {
+  const started = Date.now();
+  console.log(`[build] node esbuild.mjs${production ? ' --production' : ''}`);
+  runOrThrow(process.execPath, ['esbuild.mjs', ...(production ? ['--production'] : [])], { cwd: root });
+  console.log(`[build] done in ${seconds(started)}`);
+}
+
+/**
+ * Packages the extension as `<name>-<version>.vsix` in its root with `vsce package --no-dependencies` (which runs the
+ * `vscode:prepublish` production build) and returns the path. With `reuseFresh`, a .vsix newer than every source
+ * file (src/, webview/, media/, package.json, ...) is reused, so several tests in one run package only once.
+ */
+export function packageVsix({ root = REPO_ROOT, reuseFresh = false, build = true } = {}) {
+  const { name, version } = readManifest(root);
+  const vsix = path.join(root, `${name}-${version}.vsix`);
+  if (reuseFresh && existsSync(vsix)) {
+    const sources = ['src', 'webview', 'media', 'package.json', 'esbuild.mjs', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']
+      .map((p) => path.join(root, p));
+    if (statSync(vsix).mtimeMs > newestMtime(sources)) {
+      console.log(`[package] reusing ${path.relative(process.cwd(), vsix)} (newer than every source file)`);
+      return vsix;
+    }
+  }
+  if (build && existsSync(path.join(root, 'esbuild.mjs'))) buildExtension({ root, production: true });
+  const started = Date.now();
+  const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  // --no-rewrite-relative-links: the README's relative images (media/...) stay relative, which VS Code resolves
+  // inside the installed extension; rewriting them needs a GitHub/GitLab repository URL this project does not have.
+  const args = ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix];
+  console.log(`[package] vsce ${args.join(' ').replace(vsix, path.basename(vsix))}`);
+  runOrThrow(process.execPath, [vsce, ...args], { cwd: root, quiet: true });
+  console.log(`[package] ${path.relative(process.cwd(), vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB) in ${seconds(started)}`);
+  return vsix;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// code-server
+
+/** Resolves whether `port` can be listened on at `host`. */
+function portIsFree(port, host) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free TCP port: `preferred` or the next free one above it, or any free port when none is preferred. */
+export async function freePort({ preferred, host = '127.0.0.1', tries = 50 } = {}) {
+  if (preferred) {
+    for (let port = preferred; port < preferred + tries; port++) if (await portIsFree(port, host)) return port;
+    throw new Error(`no free port in ${preferred}..${preferred + tries - 1} on ${host}`);
+  }
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host }, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The folders of one code-server profile. Without `root` a fresh scratch folder under os.tmpdir() is made (and
+ * `scratch: true` tells `stop()` to delete it); with `root` (e.g. the demo's persistent profile) it is reused.
+ * `settings` are written into the user settings next to USER_SETTINGS.
+ */
+export function makeProfile({ root, userDataDir, extensionsDir, settings = {} } = {}) {
+  const scratch = !root;
+  const base = root ?? mkdtempSync(path.join(os.tmpdir(), 'sequence-lab-vscode-'));
+  const dirs = {
+    root: base,
+    scratch,
+    userDataDir: userDataDir ?? path.join(base, 'user-data'),
+    extensionsDir: extensionsDir ?? path.join(base, 'extensions'),
+    xdgConfigHome: path.join(base, 'xdg-config'),
+    xdgDataHome: path.join(base, 'xdg-data'),
+  };
+  for (const dir of [dirs.userDataDir, dirs.extensionsDir, dirs.xdgConfigHome, dirs.xdgDataHome]) mkdirSync(dir, { recursive: true });
+  writeUserSettings(dirs.userDataDir, settings);
+  return dirs;
+}
+
+/** User settings for a quiet, reproducible workbench. The colour theme is left at VS Code's default. */
+export const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  // examples/ sits inside this repository: don't ask to open the parent git repository over the panel.
+  'git.openRepositoryInParentFolders': 'never',
+};
+
+function writeUserSettings(userDataDir, extra) {
+  const file = path.join(userDataDir, 'User', 'settings.json');
+  if (existsSync(file)) {
+    // Keep what a person changed in a persistent profile; only add our keys that are missing.
+    try {
+      const current = JSON.parse(readFileSync(file, 'utf8'));
+      writeFileSync(file, `${JSON.stringify({ ...USER_SETTINGS, ...extra, ...current }, null, 2)}\n`);
+    } catch {
+      // Settings with comments or trailing commas are left alone.
+    }
+    return;
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ ...USER_SETTINGS, ...extra }, null, 2)}\n`);
+}
+
+/** The environment for code-server: our own XDG folders, nothing inherited from a VS Code this might run inside. */
+function codeServerEnv(dirs) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('VSCODE_') || key.startsWith('npm_') || key === 'ELECTRON_RUN_AS_NODE' || key === 'PASSWORD'
+      || key === 'HASHED_PASSWORD' || key === 'CODE_SERVER_CONFIG') continue;
+    env[key] = value;
+  }
+  return { ...env, XDG_CONFIG_HOME: dirs.xdgConfigHome, XDG_DATA_HOME: dirs.xdgDataHome };
+}
+
+function commonArgs(dirs) {
+  return ['--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir];
+}
+
+/** Installs a .vsix into the profile `dirs` the way a user would (`code-server --install-extension`). */
+export async function installVsix(vsixPath, dirs) {
+  const bin = await ensureCodeServer({ quiet: true });
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [bin, ...commonArgs(dirs), '--install-extension', vsixPath, '--force'], {
+    encoding: 'utf8', env: codeServerEnv(dirs), stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000,
+  });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  if (r.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new Error(`code-server --install-extension ${vsixPath} failed (exit ${r.status}):\n${output}`);
+  }
+  console.log(`[code-server] ${output.split('\n').filter((l) => /install/i.test(l)).pop()} (${seconds(started)})`);
+  return output;
+}
+
+/** The ids (publisher.name@version) of the extensions installed in the profile. */
+export async function listExtensions(dirs) {
+  const bin = await ensureCodeServer({ quiet: true });
+  const r = spawnSync(process.execPath, [bin, ...commonArgs(dirs), '--list-extensions', '--show-versions'], {
+    encoding: 'utf8', env: codeServerEnv(dirs), timeout: 60_000,
+  });
+  return (r.stdout ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+async function waitForHealthz(url, child, timeoutMs, logText) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before answering:\n${logText()}`);
+    }
+    try {
+      const res = await globalThis.fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000} s:\n${logText()}`);
+}
+
+/**
+ * Starts code-server on `host:port` (a free port by default) for `workspace`, in its own process group (so that
+ * `stop()` ends its pty host and file watchers too), with the profile `dirs` (fresh scratch folders by default),
+ * and waits until `/healthz` answers. Returns `{ url, port, host, dirs, folderUrl(folder, payload?), log(), stop() }`.
+ */
+export async function startCodeServer({
+  workspace, port, host = '127.0.0.1', dirs, extensionsDir, userDataDir, logFile, healthTimeoutMs = 60_000,
+} = {}) {
+  const bin = await ensureCodeServer({ quiet: true });
+  const profile = dirs ?? makeProfile({ extensionsDir, userDataDir });
+  const actualPort = port ?? (await freePort({ host }));
+  const url = `http://${host}:${actualPort}`;
+  const args = [
+    bin, '--auth', 'none', '--bind-addr', `${host}:${actualPort}`, ...commonArgs(profile),
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(workspace ? [workspace] : []),
+  ];
+  const logPath = logFile ?? path.join(profile.root, 'code-server.log');
+  const logStream = createWriteStream(logPath);
+  const chunks = [];
+  const logText = () => Buffer.concat(chunks).toString('utf8');
+  // detached: the child calls setsid() and leads a new process group, which stop() kills as a whole.
+  const child = spawn(process.execPath, args, {
+    cwd: workspace ?? profile.root, env: codeServerEnv(profile), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => {
+      chunks.push(chunk);
+      logStream.write(chunk);
+    });
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    const signalGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // the group is gone already
+      }
+    };
+    signalGroup('SIGTERM');
+    const ended = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+    // Whatever is left of the group (pty host, watchers) goes too.
+    signalGroup(ended ? 'SIGTERM' : 'SIGKILL');
+    if (!ended) await Promise.race([exited, sleep(2000)]);
+    await new Promise((resolve) => logStream.end(resolve));
+    if (profile.scratch && !process.env.KEEP_VSCODE_PROFILE) rmSync(profile.root, { recursive: true, force: true, maxRetries: 3 });
+  };
+
+  try {
+    await waitForHealthz(url, child, healthTimeoutMs, logText);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    url,
+    port: actualPort,
+    host,
+    dirs: profile,
+    pid: child.pid,
+    logPath,
+    /** Everything code-server printed so far. */
+    log: logText,
+    /** Resolves with the exit code (or signal) when code-server ends. */
+    exited: exited.then(() => child.exitCode ?? child.signalCode),
+    /** The workbench URL that opens `folder` (and, with a payload, runs extension tests). */
+    folderUrl: (folder, payload) => workbenchUrl(url, folder, payload),
+    stop,
+  };
+}
+
+/** `url/?folder=...[&payload=...]`. */
+export function workbenchUrl(url, folder, payload) {
+  let u = `${url}/?folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}`;
+  if (payload) u += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return u;
+}
+
+/**
+ * The `payload` that makes the workbench load an extension from source and run its tests in the extension host
+ * (code-server has no --extensionDevelopmentPath flag). Paths are absolute paths on the code-server machine.
+ */
+export function extensionTestPayload(url, { extensionDevelopmentPath, extensionTestsPath }) {
+  const { host } = new URL(url);
+  const remote = (p) => `vscode-remote://${host}${path.resolve(p)}`;
+  return [
+    ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
+    ['extensionTestsPath', remote(extensionTestsPath)],
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The browser
+
+/**
+ * Launches Debian's chromium through playwright-core with a fresh profile. Returns `{ context, page, close() }`.
+ * `page.consoleLines` collects the page's console output (handy when a test fails).
+ */
+export async function launchBrowser({ headless = true, viewport = { width: 1400, height: 860 } } = {}) {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  }
+  const { chromium } = await import('playwright-core');
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'sequence-lab-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless,
+    viewport,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.consoleLines = [];
+  page.on('console', (msg) => page.consoleLines.push(`[${msg.type()}] ${msg.text()}`));
+  page.on('pageerror', (err) => page.consoleLines.push(`[pageerror] ${err.message}`));
+  const close = async () => {
+    await context.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  return { context, page, close };
+}
+
+/** Opens the workbench for `folder` and waits until it is ready (workbench and status bar shown). */
+export async function openWorkbench(page, url, folder, { payload, timeout = 90_000 } = {}) {
+  const target = folder ? workbenchUrl(url, folder, payload) : url;
+  await page.goto(target, { waitUntil: 'domcontentloaded', timeout });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
+  await page.locator('.statusbar').waitFor({ state: 'visible', timeout });
+  return target;
+}
+
+const quickInput = (page) => page.locator('.quick-input-widget');
+const quickInputRows = (page) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+
+async function closeQuickInput(page) {
+  if (await quickInput(page).isVisible().catch(() => false)) {
+    await page.keyboard.press('Escape');
+    await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  }
+}
+
+/**
+ * Types into a freshly opened quick input (opened by `openKey`) until a row containing `text` shows, then selects
+ * it (Enter when it is the focused row, else a click). Retries while the row is missing, e.g. while a new
+ * extension's commands are not registered yet or the file search is still indexing.
+ */
+async function pickFromQuickInput(page, { openKey, query, text, timeout, what }) {
+  const deadline = Date.now() + timeout;
+  let attempt = 0;
+  for (;;) {
+    attempt++;
+    await closeQuickInput(page);
+    await page.keyboard.press(openKey);
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.pressSequentially(query, { delay: 5 });
+    const row = quickInputRows(page).filter({ hasText: text }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) });
+    } catch {
+      if (Date.now() >= deadline) {
+        const rows = await quickInputRows(page).allInnerTexts().catch(() => []);
+        await closeQuickInput(page);
+        throw new Error(`${what} "${text}" did not show after ${attempt} tries in ${timeout / 1000} s; rows: ${JSON.stringify(rows)}`);
+      }
+      continue;
+    }
+    const focused = quickInputRows(page).and(page.locator('.focused')).first();
+    const focusedText = await focused.innerText({ timeout: 1000 }).catch(() => '');
+    if (focusedText.includes(text)) await page.keyboard.press('Enter');
+    else await row.click();
+    await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    return;
+  }
+}
+
+/** Runs a command from the command palette by its title as shown there ("Category: Title"). */
+export async function runCommand(page, title, { timeout = 60_000 } = {}) {
+  await pickFromQuickInput(page, { openKey: 'F1', query: title, text: title, timeout, what: 'command' });
+}
+
+/** Opens a file of the workspace with quick open (Ctrl+P), like a person, and waits for its editor tab. */
+export async function openFile(page, relPath, { timeout = 60_000 } = {}) {
+  const base = path.basename(relPath);
+  await pickFromQuickInput(page, { openKey: 'Control+P', query: relPath, text: base, timeout, what: 'file' });
+  await page.locator(`.tabs-container .tab.active[aria-label*="${base}"], .tabs-container .tab.active:has-text("${base}")`)
+    .first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/**
+ * The content frame of a webview panel (two nested iframes). With `selector`, waits for and returns the webview
+ * whose content has an element matching it (several webviews may exist); without, the first webview.
+ */
+export async function webviewFrame(page, { selector, timeout = 60_000 } = {}) {
+  const frames = page.locator('iframe.webview');
+  const content = (i) => frames.nth(i).contentFrame().frameLocator('#active-frame');
+  if (!selector) return page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const n = await frames.count();
+    for (let i = 0; i < n; i++) {
+      if ((await content(i).locator(selector).count().catch(() => 0)) > 0) return content(i);
+    }
+    // A modal error dialog (e.g. "Command ... resulted in an error") means the panel is not coming.
+    const shown = await dialogs(page);
+    if (shown.length) throw new Error(`no webview with ${selector}: a dialog is shown instead: ${JSON.stringify(shown)}`);
+    if (Date.now() >= deadline) throw new Error(`no webview with ${selector} appeared within ${timeout / 1000} s (${n} webview frame(s))`);
+    await sleep(250);
+  }
+}
+
+/** Texts of the notification toasts currently shown. */
+export async function notifications(page) {
+  return page.locator('.notification-toast .notification-list-item-message').allInnerTexts().catch(() => []);
+}
+
+/** Texts of the modal dialogs currently shown (title and detail), e.g. "Command '...' resulted in an error". */
+export async function dialogs(page) {
+  return page.locator('.monaco-dialog-box').evaluateAll((boxes) => boxes
+    .filter((b) => b.offsetParent !== null)
+    .map((b) => [b.querySelector('.dialog-message-text'), b.querySelector('.dialog-message-detail')]
+      .map((e) => e?.textContent?.trim()).filter(Boolean).join(': '))).catch(() => []);
+}

@@ -1,0 +1,124 @@
+// Extension host tests: the real extension, loaded from source into code-server's Node extension host, driven
+// through the `vscode` API. Registered on Mocha's bdd globals by ./index.ts.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RunInfo } from '../../../src/shared/run';
+
+const EXTENSION_ID = 'sequence-lab.sequence-lab';
+const COMMANDS = ['sequenceLab.trainCharModel', 'sequenceLab.stopTraining', 'sequenceLab.showTrainingPanel'];
+
+interface SequenceLabApi {
+  listRuns(): RunInfo[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs` with `what` in the message. */
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Some text to train on: a .txt file of the opened workspace (examples/), else an untitled document. */
+async function openTrainingDocument(): Promise<vscode.TextDocument> {
+  const [file] = await vscode.workspace.findFiles('**/*.txt', '**/node_modules/**', 1);
+  const doc = file
+    ? await vscode.workspace.openTextDocument(file)
+    : await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'to be or not to be, that is the question\n'.repeat(200) });
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+describe('Sequence Lab in the extension host', function () {
+  let api: SequenceLabApi;
+  const training = () => vscode.workspace.getConfiguration('sequenceLab.training');
+  let maxSteps: unknown;
+
+  before(async function () {
+    // Train until stopped: the default 2000 steps can finish within a second on a small file, before the stop.
+    // Global = the user settings of this (scratch) profile, never the repository's examples/.vscode.
+    maxSteps = training().inspect('maxSteps')?.globalValue;
+    await training().update('maxSteps', 10_000_000, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async function () {
+    await training().update('maxSteps', maxSteps, vscode.ConfigurationTarget.Global);
+    // Leave no worker running behind the test run.
+    if (api?.listRuns().some((r) => r.status === 'training' || r.status === 'starting')) {
+      await vscode.commands.executeCommand('sequenceLab.stopTraining');
+    }
+  });
+
+  it(`activates ${EXTENSION_ID} and returns its test API`, async function () {
+    const extension = vscode.extensions.getExtension<SequenceLabApi>(EXTENSION_ID);
+    assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
+    api = await extension.activate();
+    assert.ok(extension.isActive, 'extension did not activate');
+    assert.equal(typeof api?.listRuns, 'function', 'activate() must return an API with listRuns()');
+    assert.ok(Array.isArray(api.listRuns()));
+  });
+
+  it('registers its commands', async function () {
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const command of COMMANDS) assert.ok(all.has(command), `command ${command} is not registered`);
+  });
+
+  it('trains on the active document and stops within 1 s', async function () {
+    this.timeout(90_000);
+    assert.ok(api, 'the activation test must run first');
+    const before = new Set(api.listRuns().map((r) => r.id));
+    await openTrainingDocument();
+    await vscode.commands.executeCommand('sequenceLab.trainCharModel');
+
+    const run = await waitFor('a new run with status "training"', () => {
+      const runs = api.listRuns().filter((r) => !before.has(r.id));
+      const failed = runs.find((r) => r.status === 'failed');
+      if (failed) throw new Error(`the run failed: ${failed.message ?? '(no message)'}`);
+      return runs.find((r) => r.status === 'training');
+    }, 60_000);
+
+    const asked = Date.now();
+    await vscode.commands.executeCommand('sequenceLab.stopTraining');
+    const status = () => api.listRuns().find((r) => r.id === run.id)?.status;
+    await waitFor(`run ${run.id} to be "stopped" (now "${status()}")`, () => (status() === 'stopped' ? true : undefined), 1000, 10)
+      .catch((err: Error) => { throw new Error(`${err.message}; it took longer than 1 s after sequenceLab.stopTraining`); });
+    console.log(`      stopped ${Date.now() - asked} ms after sequenceLab.stopTraining`);
+  });
+
+  it('refuses an empty untitled document with an error and starts no training', async function () {
+    this.timeout(30_000);
+    assert.ok(api, 'the activation test must run first');
+    const before = new Set(api.listRuns().map((r) => r.id));
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: '' });
+    await vscode.window.showTextDocument(doc);
+
+    // The test shares the extension's `vscode` API object (same extension folder), so it can watch its errors.
+    const errors: string[] = [];
+    const original = vscode.window.showErrorMessage;
+    const spy = (message: string, ...rest: unknown[]) => {
+      errors.push(message);
+      return (original as (...args: unknown[]) => Thenable<unknown>)(message, ...rest);
+    };
+    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = spy;
+    const runs = () => JSON.stringify(api.listRuns().map((r) => `${r.id} ${r.fileLabel}: ${r.status}`));
+    try {
+      // Not awaited: the command may legitimately wait for the error message to be dismissed.
+      const command = Promise.resolve(vscode.commands.executeCommand('sequenceLab.trainCharModel'))
+        .catch((err: Error) => { errors.push(`(command threw) ${err.message}`); });
+      await waitFor('an error message about the empty document', () => (errors.length > 0 ? true : undefined), 5000)
+        .catch((err: Error) => { throw new Error(`${err.message}; runs: ${runs()}`); });
+      await Promise.race([command, sleep(1000)]); // and give a wrongly started run time to show up
+    } finally {
+      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+      await Promise.race([vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'), sleep(5000)]);
+    }
+    const started = api.listRuns().filter((r) => !before.has(r.id) && (r.status === 'training' || r.status === 'starting'));
+    assert.deepEqual(started.map((r) => `${r.id}: ${r.status}`), [], 'an empty document must not start training');
+    console.log(`      error shown: ${JSON.stringify(errors[0])}`);
+  });
+});

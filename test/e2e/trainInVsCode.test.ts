@@ -1,0 +1,140 @@
+// The extension as a user gets it, in a real VS Code workbench (code-server 4.100.3) driven through chromium:
+// package the .vsix, install it into a fresh profile with --install-extension, open examples/, open a text file,
+// run "Sequence Lab: Train Character Model on Active File" from the command palette, watch the Training panel's loss
+// fall below the first loss, press Stop, and check the status. Screenshots go to test-results/ (and, with
+// UPDATE_SCREENSHOTS=1, the final one to media/training-panel.png for the README).
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import {
+  REPO_ROOT, dialogs, ensureCodeServer, installVsix, launchBrowser, listExtensions, makeProfile, notifications, openFile,
+  openWorkbench, packageVsix, readManifest, runCommand, seconds, startCodeServer, webviewFrame,
+} from '../../scripts/vscode-harness.mjs';
+
+/** The extension under test (this repository; another folder only when developing the harness itself). */
+const root = process.env.SEQUENCE_LAB_E2E_ROOT ? path.resolve(process.env.SEQUENCE_LAB_E2E_ROOT) : REPO_ROOT;
+const workspace = path.join(root, 'examples');
+const resultsDir = path.join(REPO_ROOT, 'test-results');
+const TRAIN_COMMAND = 'Sequence Lab: Train Character Model on Active File';
+const LOSS_TIMEOUT_MS = 180_000;
+
+let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
+let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+/** Set when the test got to its end; anything else (failure, timeout) prints the logs in `after`. */
+let passed = false;
+
+before(async () => {
+  await ensureCodeServer();
+});
+
+after(async () => {
+  if (!passed && browser) {
+    await browser.page.screenshot({ path: path.join(resultsDir, 'e2e-train-failure.png'), fullPage: true }).catch(() => {});
+    console.log(`dialogs: ${JSON.stringify(await dialogs(browser.page))}`);
+    console.log(`notifications: ${JSON.stringify(await notifications(browser.page))}`);
+    console.log(`----- browser console -----\n${browser.page.consoleLines.join('\n')}\n-----`);
+  }
+  if (!passed && server) console.log(`----- code-server log -----\n${server.log()}\n----- end of code-server log -----`);
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The text file to train on: examples/shakespeare-like.txt when present, else the largest .txt there. */
+function exampleFile(): string {
+  const txt = readdirSync(workspace).filter((f) => f.endsWith('.txt'))
+    .sort((a, b) => statSync(path.join(workspace, b)).size - statSync(path.join(workspace, a)).size || a.localeCompare(b));
+  const file = txt.includes('shakespeare-like.txt') ? 'shakespeare-like.txt' : txt[0];
+  assert.ok(file, `no .txt file in ${workspace}`);
+  return file;
+}
+
+/** The first number in an element's text (NaN when there is none yet). */
+async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
+  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
+  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
+  return match ? Number(match[0]) : Number.NaN;
+}
+
+async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(resultsDir, name);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${path.relative(REPO_ROOT, file)}`);
+  return file;
+}
+
+test('train a character model from the command palette in code-server, then stop it', { timeout: 600_000 }, async () => {
+  const started = Date.now();
+  const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
+  mkdirSync(resultsDir, { recursive: true });
+  try {
+    const { publisher, name } = readManifest(root);
+    const vsix = packageVsix({ root, reuseFresh: true });
+    phase(`packaged ${path.basename(vsix)}`);
+
+    // Train until stopped (the default 2000 steps can finish in a second on a small file, before Stop is pressed).
+    const dirs = makeProfile({ settings: { 'sequenceLab.training.maxSteps': 10_000_000 } });
+    await installVsix(vsix, dirs);
+    const installed = await listExtensions(dirs);
+    assert.ok(installed.some((id) => id.toLowerCase().startsWith(`${publisher}.${name}@`.toLowerCase())),
+      `${publisher}.${name} is not listed after --install-extension: ${JSON.stringify(installed)}`);
+    phase(`installed into a fresh profile: ${installed.join(', ')}`);
+
+    server = await startCodeServer({ workspace, dirs });
+    browser = await launchBrowser();
+    const { page } = browser;
+    await openWorkbench(page, server.url, workspace);
+    phase(`workbench open at ${server.url}`);
+
+    const file = exampleFile();
+    await openFile(page, file);
+    phase(`opened ${file}`);
+
+    await runCommand(page, TRAIN_COMMAND, { timeout: 90_000 });
+    phase(`ran "${TRAIN_COMMAND}"`);
+
+    const panel = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
+    phase('Training panel shows #loss');
+
+    // The loss must fall: wait until it is below the first loss the panel showed.
+    const deadline = Date.now() + LOSS_TIMEOUT_MS;
+    let first = Number.NaN;
+    let loss = Number.NaN;
+    for (;;) {
+      first = await numberIn(panel, '#first-loss');
+      loss = await numberIn(panel, '#loss');
+      if (Number.isFinite(first) && Number.isFinite(loss) && loss < first) break;
+      if (Date.now() > deadline) {
+        const status = await panel.locator('#status').innerText({ timeout: 1000 }).catch(() => '(no #status)');
+        assert.fail(`the loss did not fall below the first loss within ${LOSS_TIMEOUT_MS / 1000} s: `
+          + `#first-loss=${first}, #loss=${loss}, #status=${JSON.stringify(status)}, notifications=${JSON.stringify(await notifications(page))}, dialogs=${JSON.stringify(await dialogs(page))}`);
+      }
+      await page.waitForTimeout(250);
+    }
+    phase(`loss fell: first ${first} -> ${loss}`);
+    await page.waitForTimeout(2000); // let the chart draw a little more for the screenshot
+    await screenshot(page, 'e2e-training.png');
+
+    await panel.locator('#stop').first().click();
+    const statusDeadline = Date.now() + 15_000;
+    let status = '';
+    for (;;) {
+      status = (await panel.locator('#status').first().innerText({ timeout: 2000 }).catch(() => '')).trim();
+      if (/\bstopped\b/i.test(status)) break;
+      if (Date.now() > statusDeadline) assert.fail(`#status shows ${JSON.stringify(status)}, not "stopped", 15 s after pressing #stop`);
+      await page.waitForTimeout(100);
+    }
+    phase(`stopped: #status=${JSON.stringify(status)}, final loss ${await numberIn(panel, '#loss')}`);
+    await page.waitForTimeout(500);
+    const final = await screenshot(page, 'e2e-stopped.png');
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      const readmeShot = path.join(REPO_ROOT, 'media', 'training-panel.png');
+      copyFileSync(final, readmeShot);
+      console.log(`updated ${path.relative(REPO_ROOT, readmeShot)}`);
+    }
+    passed = true;
+  } finally {
+    console.log(`trainInVsCode e2e test took ${seconds(started)}`);
+  }
+});
