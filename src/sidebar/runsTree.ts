@@ -40,11 +40,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunRecord>, vsc
 
   getTreeItem(run: RunRecord): vscode.TreeItem {
     const { info, history } = run;
-    const item = new vscode.TreeItem(`${info.fileLabel} · ${info.modelLabel}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(info.fileLabel, vscode.TreeItemCollapsibleState.None);
     item.id = info.id;
     const loss = history.lastLoss;
-    const parts = [info.status, `step ${history.steps}/${info.config.maxSteps}`];
+    // Status first: it is what a glance at the list is for; the model last, since it is the least likely to differ.
+    const parts = [info.status, `step ${history.steps.toLocaleString('en-US')}`];
     if (loss !== undefined) parts.push(`loss ${loss.toFixed(3)}`);
+    parts.push(info.modelLabel);
     item.description = parts.join(' · ');
     item.iconPath = STATUS_ICON[info.status];
     item.contextValue = `run.${info.status}`;

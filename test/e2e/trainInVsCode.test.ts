@@ -133,6 +133,16 @@ test('train a character model from the command palette in code-server, then stop
       copyFileSync(final, readmeShot);
       console.log(`updated ${path.relative(REPO_ROOT, readmeShot)}`);
     }
+
+    // The Runs view in the Sequence Lab sidebar lists the run with its file and final status.
+    await page.locator('.activitybar [aria-label^="Sequence Lab"]').first().click();
+    const runRow = page.locator('.monaco-list-row', { hasText: file }).filter({ hasText: 'stopped' });
+    await runRow.first().waitFor({ timeout: 15_000 });
+    const rowText = await runRow.first().innerText();
+    assert.match(rowText, /char RNN/);
+    assert.match(rowText, /step [\d,]+/);
+    phase(`Runs view: ${JSON.stringify(rowText.replace(/\s+/g, ' '))}`);
+    await screenshot(page, 'e2e-runs-view.png');
     passed = true;
   } finally {
     console.log(`trainInVsCode e2e test took ${seconds(started)}`);
