@@ -2,6 +2,7 @@
 // engine runs only in the worker (dist/worker.js), started on the first training request.
 import * as vscode from 'vscode';
 import { trainOnActiveFile } from './commands/trainCommand';
+import { registerHmmFeatures } from './hmm';
 import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
 import type { RunInfo } from './shared/run';
 import { RunsTreeProvider } from './sidebar/runsTree';
@@ -53,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
       if (isRun(run)) service.stop(run.info.id);
     }),
   );
+
+  registerHmmFeatures(context);
 
   return { listRuns: () => service.list().map((r) => r.info) };
 }

@@ -27,3 +27,80 @@ export type WorkerToHost =
   | { type: 'finished'; runId: string; reason: 'completed' | 'stopped'; steps: number; finalLoss: number }
   /** The run cannot go on; `message` says why in words a user understands. */
   | { type: 'failed'; runId: string; message: string };
+
+// ── Analysis requests (Markov surprisal, HMM decoding) ──────────────────────────────────────────────────────────
+// A second pair of unions on the same worker script, so the training channel's exhaustive handler maps stay as
+// they are. The host's analysis client (src/hmm/analysisWorker.ts) starts its own instance of dist/worker.js.
+// Every request carries a requestId; the worker answers each with exactly one result or `analysisFailed`.
+
+export type HostToAnalysisWorker =
+  /** Fit an interpolated Kneser-Ney character model of order k on `text` and score every character of it. */
+  | { type: 'markovSurprisal'; requestId: string; text: string; order: number }
+  /**
+   * Decode the observations of `text` with a discrete HMM: fitted (supervised) on `text` itself when it is a tagged
+   * file, or read from `modelText` (the JSON model file the host read for the user).
+   */
+  | { type: 'hmmDecode'; requestId: string; text: string; source: HmmModelSource };
+
+export type HmmModelSource = { kind: 'tagged' } | { kind: 'modelJson'; modelText: string; modelLabel: string };
+
+export interface MarkovSurprisalResult {
+  order: number;
+  /**
+   * −log2 P(x_t | x_<t) per UTF-16 code unit of the text (the editor's offsets): a character outside the Basic
+   * Multilingual Plane has its value at its first code unit and NaN at its second.
+   */
+  surprisal: Float32Array;
+  /** Characters (code points) scored. */
+  characters: number;
+  /** exp of the mean negative natural log-probability per character. */
+  perplexity: number;
+  bitsPerCharacter: number;
+  vocabularySize: number;
+  /** Distinct contexts of k characters observed in the text. */
+  observedContexts: number;
+}
+
+export interface HmmDecodeResult {
+  /** 'tagged': fitted on the file's own tags; 'modelJson': read from a model file. */
+  source: 'tagged' | 'modelJson';
+  modelLabel: string;
+  /** 'chars' when every symbol of the model is one character, else whitespace-separated tokens ('tokens'). */
+  split: 'chars' | 'tokens' | 'tagged';
+  states: string[];
+  symbols: string[];
+  /** Observation ids, one per step (T). */
+  observations: Int32Array;
+  /** UTF-16 offsets of each step's token in the text: [tokenStarts[t], tokenEnds[t]). */
+  tokenStarts: Uint32Array;
+  tokenEnds: Uint32Array;
+  /** The Viterbi path (state ids, T), log P(path, o) and log P(o) in nats. */
+  path: Int32Array;
+  pathLogProbability: number;
+  logLikelihood: number;
+  /** γ_t(i) = P(s_t = i | o) at posteriors[t·N + i]. */
+  posteriors: Float32Array;
+  /** ψ_t(j): the best predecessor of state j at step t (−1 at t = 0), at backpointers[t·N + j]. */
+  backpointers: Int32Array;
+  /** δ_t(j) = max over paths ending in j at t of log P(s_0..s_t, o_0..o_t), at delta[t·N + j] (nats). */
+  delta: Float64Array;
+  /** log π (N), log A (N×N row-major), log B (N×M row-major), natural logs (−Infinity for 0). */
+  logStart: Float64Array;
+  logTransition: Float64Array;
+  logEmission: Float64Array;
+  /** Tagged files only: the file's own tags (state ids, T), so the host can report the tagger's accuracy. */
+  trueStates?: Int32Array;
+}
+
+export type AnalysisWorkerToHost =
+  | ({ type: 'markovSurprisalResult'; requestId: string } & MarkovSurprisalResult)
+  | ({ type: 'hmmDecodeResult'; requestId: string } & HmmDecodeResult)
+  /** The request cannot be answered; `message` says why in words a user understands. */
+  | { type: 'analysisFailed'; requestId: string; message: string };
+
+const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode']);
+
+/** True for the analysis requests (the worker routes these apart from the training channel). */
+export function isAnalysisRequestType(type: string): boolean {
+  return ANALYSIS_REQUEST_TYPES.has(type);
+}

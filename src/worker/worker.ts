@@ -4,7 +4,8 @@
 import { parentPort } from 'node:worker_threads';
 import { CharTrainer } from '../engine/charTrainer';
 import { createDispatcher, isTagged } from '../shared/messages';
-import type { HostToWorker, WorkerToHost } from '../shared/workerProtocol';
+import { isAnalysisRequestType, type HostToAnalysisWorker, type HostToWorker, type WorkerToHost } from '../shared/workerProtocol';
+import { createAnalysisHandler } from './analysis';
 import { ProgressBuffer } from './progressBuffer';
 
 const port = parentPort;
@@ -124,6 +125,14 @@ const handle = createDispatcher<HostToWorker>(
   (unknown) => console.error('sequence-lab worker: unknown message', unknown),
 );
 
+const analyse = createAnalysisHandler((m) => port.postMessage(m));
+
 port.on('message', (message: unknown) => {
-  if (isTagged(message)) void handle(message as HostToWorker);
+  if (!isTagged(message)) return;
+  // Analysis requests (Markov surprisal, HMM decoding) have their own channel: see src/worker/analysis.ts.
+  if (isAnalysisRequestType(message.type)) {
+    void analyse(message as HostToAnalysisWorker);
+    return;
+  }
+  void handle(message as HostToWorker);
 });

@@ -1,0 +1,96 @@
+// The host's handle on the analysis worker: its own instance of dist/worker.js (so a long decoding never delays a
+// training run, and the training channel stays as it is), started on first use. Each request gets a promise that
+// settles with the worker's one answer; if the worker dies, every pending request is rejected with the reason.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createDispatcher } from '../shared/messages';
+import type {
+  AnalysisWorkerToHost,
+  HmmDecodeResult,
+  HmmModelSource,
+  HostToAnalysisWorker,
+  MarkovSurprisalResult,
+} from '../shared/workerProtocol';
+
+interface Pending {
+  resolve: (message: AnalysisWorkerToHost) => void;
+  reject: (error: Error) => void;
+}
+
+/** A request the worker refused, with the user-facing reason. */
+export class AnalysisError extends Error {}
+
+export class AnalysisWorker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(private readonly workerPath: string) {}
+
+  static forExtension(extensionPath: string): AnalysisWorker {
+    return new AnalysisWorker(path.join(extensionPath, 'dist', 'worker.js'));
+  }
+
+  async markovSurprisal(text: string, order: number): Promise<MarkovSurprisalResult> {
+    const m = await this.request((requestId) => ({ type: 'markovSurprisal', requestId, text, order }));
+    if (m.type !== 'markovSurprisalResult') throw new Error(`unexpected answer ${m.type}`);
+    return m;
+  }
+
+  async hmmDecode(text: string, source: HmmModelSource): Promise<HmmDecodeResult> {
+    const m = await this.request((requestId) => ({ type: 'hmmDecode', requestId, text, source }));
+    if (m.type !== 'hmmDecodeResult') throw new Error(`unexpected answer ${m.type}`);
+    return m;
+  }
+
+  private request(make: (requestId: string) => HostToAnalysisWorker): Promise<AnalysisWorkerToHost> {
+    if (this.disposed) return Promise.reject(new Error('The analysis worker was shut down.'));
+    const requestId = `a${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.ensure().postMessage(make(requestId));
+    });
+  }
+
+  private settle(requestId: string, action: (p: Pending) => void): void {
+    const p = this.pending.get(requestId);
+    if (!p) return;
+    this.pending.delete(requestId);
+    action(p);
+  }
+
+  private readonly dispatch = createDispatcher<AnalysisWorkerToHost>({
+    markovSurprisalResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    hmmDecodeResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    analysisFailed: (m) => this.settle(m.requestId, (p) => p.reject(new AnalysisError(m.message))),
+  });
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerPath, { name: 'sequence-lab-analysis' });
+    worker.on('message', (message: AnalysisWorkerToHost) => void this.dispatch(message));
+    worker.on('error', (error) => this.fail(worker, `The analysis worker crashed: ${error.message}`));
+    worker.on('exit', (code) => this.fail(worker, `The analysis worker stopped unexpectedly (exit code ${code}).`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private fail(worker: Worker, reason: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    for (const [id, p] of [...this.pending]) {
+      this.pending.delete(id);
+      p.reject(new Error(reason));
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const p of this.pending.values()) p.reject(new Error('The analysis worker was shut down.'));
+    this.pending.clear();
+    void worker?.terminate();
+  }
+}

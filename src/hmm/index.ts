@@ -1,0 +1,18 @@
+// The HMM/Markov features of the extension host: surprisal decorations, HMM decoding with editor linkage and the
+// Trellis panel. All numeric work happens in the analysis worker (dist/worker.js); nothing here imports the engine.
+import * as vscode from 'vscode';
+import { AnalysisWorker } from './analysisWorker';
+import { DecodeFeature } from './decodeFeature';
+import { SurprisalFeature } from './surprisalFeature';
+import { registerTrellisPanelSerializer } from './trellisPanel';
+
+export function registerHmmFeatures(context: vscode.ExtensionContext): void {
+  const worker = AnalysisWorker.forExtension(context.extensionPath);
+  const decode = new DecodeFeature(context.extensionUri, worker);
+  context.subscriptions.push(
+    { dispose: () => worker.dispose() },
+    new SurprisalFeature(worker),
+    decode,
+    registerTrellisPanelSerializer(context.extensionUri, decode),
+  );
+}

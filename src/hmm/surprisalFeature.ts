@@ -1,0 +1,191 @@
+// "Sequence Lab: Show Markov Surprisal for Active File": the worker fits an interpolated Kneser-Ney character model
+// of order k on the document and returns −log2 P(x_t | x_<t) for every character; the host colours the characters
+// in a few buckets (theme colours sequenceLab.surprisalLevel1..5), shows a hover per character and the perplexity in
+// the status bar. Only the visible ranges plus a margin are decorated, again on every scroll, so big files stay fast.
+import * as vscode from 'vscode';
+import { maxFileBytes } from '../settings';
+import type { MarkovSurprisalResult } from '../shared/workerProtocol';
+import { checkTrainingText } from '../training/textChecks';
+import { AnalysisError, type AnalysisWorker } from './analysisWorker';
+import { documentLabel, expandedVisibleOffsets, errorText } from './editorRanges';
+import { LEVEL_COUNT, levelLabel, levelRuns, surprisalHoverMarkdown } from './surprisal';
+
+export const SHOW_SURPRISAL_COMMAND = 'sequenceLab.markov.showSurprisal';
+export const CLEAR_SURPRISAL_COMMAND = 'sequenceLab.markov.clearSurprisal';
+const DEFAULT_ORDER = 3;
+
+interface Scored {
+  result: MarkovSurprisalResult;
+  version: number;
+}
+
+export class SurprisalFeature implements vscode.Disposable {
+  private readonly scored = new Map<string, Scored>();
+  private readonly levels: vscode.TextEditorDecorationType[];
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly timers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly worker: AnalysisWorker) {
+    this.levels = Array.from({ length: LEVEL_COUNT }, (_, i) =>
+      vscode.window.createTextEditorDecorationType({
+        backgroundColor: new vscode.ThemeColor(`sequenceLab.surprisalLevel${i + 1}`),
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    );
+    this.status = vscode.window.createStatusBarItem('sequenceLab.surprisal', vscode.StatusBarAlignment.Left, 49);
+    this.status.name = 'Sequence Lab Surprisal';
+    this.status.command = CLEAR_SURPRISAL_COMMAND;
+    this.disposables.push(
+      ...this.levels,
+      this.status,
+      vscode.commands.registerCommand(SHOW_SURPRISAL_COMMAND, () => this.show()),
+      vscode.commands.registerCommand(CLEAR_SURPRISAL_COMMAND, () => this.clear()),
+      vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor)),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e))),
+      vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && this.scored.delete(e.document.uri.toString())) this.redrawDocument(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.scored.delete(d.uri.toString())),
+    );
+  }
+
+  private async show(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showErrorMessage('Sequence Lab: open a text file in the editor first, then show its Markov surprisal.');
+      return;
+    }
+    const document = editor.document;
+    const label = documentLabel(document);
+    const text = document.getText();
+    const verdict = checkTrainingText(text, label, maxFileBytes(document.uri));
+    if (!verdict.ok) {
+      void vscode.window.showErrorMessage(`Sequence Lab: ${verdict.message}`);
+      return;
+    }
+    const order = await pickOrder();
+    if (order === undefined) return;
+    const version = document.version;
+    let result: MarkovSurprisalResult;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Sequence Lab: order-${order} Markov model of ${label}` },
+        () => this.worker.markovSurprisal(text, order),
+      );
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Sequence Lab: cannot score ${label}: ${errorText(error)}`);
+      if (!(error instanceof AnalysisError)) console.error(error);
+      return;
+    }
+    if (document.isClosed || document.version !== version) {
+      void vscode.window.showWarningMessage(`Sequence Lab: ${label} changed while it was being scored; run the command again.`);
+      return;
+    }
+    this.scored.set(document.uri.toString(), { result, version });
+    void vscode.commands.executeCommand('setContext', 'sequenceLab.surprisalShown', true);
+    this.redrawDocument(document);
+  }
+
+  private clear(): void {
+    this.scored.clear();
+    void vscode.commands.executeCommand('setContext', 'sequenceLab.surprisalShown', false);
+    for (const editor of vscode.window.visibleTextEditors) for (const type of this.levels) editor.setDecorations(type, []);
+    this.refreshStatus();
+  }
+
+  private redrawDocument(document: vscode.TextDocument): void {
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.decorate(editor);
+    this.refreshStatus();
+  }
+
+  /** Coalesces scroll events: one decoration update per editor every 50 ms at most. */
+  private schedule(editor: vscode.TextEditor): void {
+    if (this.timers.has(editor)) return;
+    this.timers.set(
+      editor,
+      setTimeout(() => {
+        this.timers.delete(editor);
+        this.decorate(editor);
+      }, 50),
+    );
+  }
+
+  private decorate(editor: vscode.TextEditor): void {
+    const entry = this.scored.get(editor.document.uri.toString());
+    if (!entry || entry.version !== editor.document.version) {
+      for (const type of this.levels) editor.setDecorations(type, []);
+      return;
+    }
+    const document = editor.document;
+    const perLevel: vscode.Range[][] = Array.from({ length: LEVEL_COUNT }, () => []);
+    for (const [from, to] of expandedVisibleOffsets(editor)) {
+      levelRuns(entry.result.surprisal, from, to).forEach((runs, level) => {
+        for (const [a, b] of runs) perLevel[level].push(new vscode.Range(document.positionAt(a), document.positionAt(b)));
+      });
+    }
+    this.levels.forEach((type, level) => editor.setDecorations(type, perLevel[level]));
+  }
+
+  private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const entry = this.scored.get(document.uri.toString());
+    if (!entry || entry.version !== document.version) return undefined;
+    let offset = document.offsetAt(position);
+    let bits = entry.result.surprisal[offset];
+    if (Number.isNaN(bits) && offset > 0) bits = entry.result.surprisal[--offset];
+    if (bits === undefined || Number.isNaN(bits)) return undefined;
+    // The hover needs only the few characters around the offset, not the whole document.
+    const start = Math.max(0, offset - 2 * entry.result.order - 2);
+    const window = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(offset + 2)));
+    const markdown = new vscode.MarkdownString(surprisalHoverMarkdown(window, offset - start, bits, entry.result.order));
+    const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + (window.codePointAt(offset - start)! > 0xffff ? 2 : 1)));
+    return new vscode.Hover(markdown, range);
+  }
+
+  private refreshStatus(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    const entry = document ? this.scored.get(document.uri.toString()) : undefined;
+    if (!entry) {
+      this.status.hide();
+      return;
+    }
+    const r = entry.result;
+    this.status.text = `$(symbol-numeric) Markov k=${r.order} · perplexity ${r.perplexity.toFixed(2)} · ${r.bitsPerCharacter.toFixed(2)} bits/char`;
+    const legend = Array.from({ length: LEVEL_COUNT }, (_, i) => `level ${i + 1}: ${levelLabel(i + 1)}`).join(', ');
+    this.status.tooltip =
+      `Order-${r.order} interpolated Kneser-Ney character model fitted on this file: ${r.characters.toLocaleString('en')} characters, ` +
+      `${r.vocabularySize} symbols (with <unk>), ${r.observedContexts.toLocaleString('en')} distinct contexts. ` +
+      `Shading (${legend}). Click to clear.`;
+    this.status.show();
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+async function pickOrder(): Promise<number | undefined> {
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { order: number }>();
+  pick.title = 'Sequence Lab: Markov surprisal';
+  pick.placeholder = 'Order k: each character is predicted from the k characters before it';
+  pick.items = Array.from({ length: 9 }, (_, k) => ({
+    order: k,
+    label: `k = ${k}`,
+    description: k === 0 ? 'unigram: character frequencies only' : k === DEFAULT_ORDER ? 'default' : `${k} characters of context`,
+  }));
+  pick.activeItems = [pick.items[DEFAULT_ORDER]];
+  return new Promise((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.order ?? pick.activeItems[0]?.order);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
