@@ -5,6 +5,7 @@
 export const THEME_COLORS = {
   dark: { blue: '#00b4ff', orange: '#ff9f1a', purple: '#c586c0', red: '#ff4d4d' },
   light: { blue: '#1040c0', orange: '#b35900', purple: '#8a2be2', red: '#c00000' },
+  'high-contrast': { blue: '#3794ff', orange: '#ffb000', purple: '#d0a0ff', red: '#ff6060', border: '#6fc3df' },
 } as const;
 
 const THEME_CSS = `
@@ -39,6 +40,22 @@ body.vscode-light {
   --vscode-testing-iconPassed: #388a34;
   --vscode-charts-blue: ${THEME_COLORS.light.blue}; --vscode-charts-orange: ${THEME_COLORS.light.orange};
   --vscode-charts-purple: ${THEME_COLORS.light.purple}; --vscode-charts-red: ${THEME_COLORS.light.red};
+}
+body.vscode-high-contrast {
+  --vscode-font-family: system-ui, 'DejaVu Sans', sans-serif; --vscode-font-size: 13px;
+  --vscode-editor-font-family: 'DejaVu Sans Mono', monospace; --vscode-editor-font-size: 13px;
+  --vscode-foreground: #ffffff; --vscode-descriptionForeground: #ffffff; --vscode-editor-background: #000000;
+  --vscode-editorWidget-background: #0c141f; --vscode-panel-border: #6fc3df; --vscode-focusBorder: #f38518;
+  --vscode-contrastBorder: ${THEME_COLORS['high-contrast'].border}; --vscode-contrastActiveBorder: #f38518;
+  --vscode-badge-background: #000000; --vscode-badge-foreground: #ffffff;
+  --vscode-button-background: #000000; --vscode-button-foreground: #ffffff; --vscode-button-border: #6fc3df;
+  --vscode-button-secondaryBackground: #000000; --vscode-button-secondaryForeground: #ffffff;
+  --vscode-input-background: #000000; --vscode-input-foreground: #ffffff; --vscode-input-border: #6fc3df;
+  --vscode-errorForeground: #f48771; --vscode-inputValidation-errorBackground: #000000;
+  --vscode-inputValidation-errorBorder: #be1100; --vscode-textCodeBlock-background: #000000;
+  --vscode-testing-iconPassed: #73c991;
+  --vscode-charts-blue: ${THEME_COLORS['high-contrast'].blue}; --vscode-charts-orange: ${THEME_COLORS['high-contrast'].orange};
+  --vscode-charts-purple: ${THEME_COLORS['high-contrast'].purple}; --vscode-charts-red: ${THEME_COLORS['high-contrast'].red};
 }`;
 
 /** Names of the page-side predicates `until()` can wait for. */

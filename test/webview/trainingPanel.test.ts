@@ -224,6 +224,21 @@ describe('Training panel webview', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('in a high-contrast theme, uses its chart colours and draws the contrast border around every card', async () => {
+    const page = await openTrainingRun(harness);
+    const hc = THEME_COLORS['high-contrast'];
+    await page.evaluate('window.__test.setTheme("high-contrast")');
+    await waitForPixels(page, 'loss-chart', hc.blue);
+    await waitForPixels(page, 'grad-chart', hc.red);
+    assert.equal(await pixelsOfColour(page, 'loss-chart', THEME_COLORS.dark.blue), 0);
+    const borders = await page.evaluate(`[...document.querySelectorAll('.stat, .card')]
+      .filter((e) => e.offsetParent !== null).map((e) => getComputedStyle(e).borderTopColor)`);
+    assert.ok((borders as string[]).length > 0, 'cards are visible');
+    assert.ok((borders as string[]).every((c) => c === 'rgb(111, 195, 223)'), `card borders: ${JSON.stringify(borders)}`);
+    await screenshot(page, 'webview-training-high-contrast.png');
+    await page.close();
+  });
+
   it('keeps a 100k-step history bounded: every step counted, the curve drawn, the saved state small', async () => {
     const page = await harness.open();
     await until(page, 'postedType', 'ready');
