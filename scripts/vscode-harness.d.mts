@@ -64,3 +64,4 @@ export function openFile(page: Page, relPath: string, options?: { timeout?: numb
 export function webviewFrame(page: Page, options?: { selector?: string; timeout?: number }): Promise<FrameLocator>;
 export function notifications(page: Page): Promise<string[]>;
 export function dialogs(page: Page): Promise<string[]>;
+export function webviewCspViolations(page: Page, selector: string): Promise<string[] | null | undefined>;

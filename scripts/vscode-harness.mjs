@@ -340,6 +340,14 @@ export async function launchBrowser({ headless = true, viewport = { width: 1400,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+  // In every frame (the webviews' nested iframes too), count Content-Security-Policy violations from the start.
+  await context.addInitScript(() => {
+    /* global window, document -- runs in the page, not in Node */
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+    });
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   page.consoleLines = [];
   page.on('console', (msg) => page.consoleLines.push(`[${msg.type()}] ${msg.text()}`));
@@ -349,6 +357,19 @@ export async function launchBrowser({ headless = true, viewport = { width: 1400,
     rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
   };
   return { context, page, close };
+}
+
+/**
+ * CSP violations recorded in the webview frame that contains `selector` (the panel's inner document), or undefined
+ * when no such frame exists.
+ */
+export async function webviewCspViolations(page, selector) {
+  for (const frame of page.frames()) {
+    if ((await frame.locator(selector).count().catch(() => 0)) > 0) {
+      return frame.evaluate('window.__cspViolations ?? null');
+    }
+  }
+  return undefined;
 }
 
 /** Opens the workbench for `folder` and waits until it is ready (workbench and status bar shown). */

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
   REPO_ROOT, dialogs, ensureCodeServer, installVsix, launchBrowser, makeProfile, notifications, openFile,
-  openWorkbench, packageVsix, runCommand, seconds, startCodeServer, webviewFrame,
+  openWorkbench, packageVsix, runCommand, seconds, startCodeServer, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 
 const workspace = path.join(REPO_ROOT, 'examples');
@@ -49,10 +49,11 @@ function lineOfStep(text: string, step: number): number {
   throw new Error(`no step ${step}`);
 }
 
+/** The editor's cursor line, read from the highlighted line number (shown whether or not the editor has focus). */
 async function cursorLine(page: Page): Promise<number> {
-  const text = await page.locator('.statusbar [aria-label^="Ln "], .statusbar-item:has-text("Ln ")').first().innerText();
-  const match = /Ln (\d+)/.exec(text);
-  return match ? Number(match[1]) : NaN;
+  const active = page.locator('.editor-group-container .monaco-editor .line-numbers.active-line-number').first();
+  const text = await active.innerText({ timeout: 1000 }).catch(() => '');
+  return text ? Number(text.trim()) : NaN;
 }
 
 test('decode a tagged file with an HMM from the command palette and follow it in the Trellis panel', { timeout: 300_000 }, async () => {
@@ -105,6 +106,7 @@ test('decode a tagged file with an HMM from the command palette and follow it in
   await panel.locator(`rect.col.selected[data-step="${step}"]`).waitFor({ timeout: 10_000 });
   phase(`cursor on line ${line}: panel selected step ${step}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-trellis-linked.png'), fullPage: true });
+  assert.deepEqual(await webviewCspViolations(page, 'svg#trellis'), [], 'CSP violations in the Trellis panel');
   passed = true;
   console.log(`decodeInVsCode e2e test took ${seconds(started)}`);
 });

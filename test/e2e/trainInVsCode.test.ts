@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
   REPO_ROOT, dialogs, ensureCodeServer, installVsix, launchBrowser, listExtensions, makeProfile, notifications, openFile,
-  openWorkbench, packageVsix, readManifest, runCommand, seconds, startCodeServer, webviewFrame,
+  openWorkbench, packageVsix, readManifest, runCommand, seconds, startCodeServer, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 
 /** The extension under test (this repository; another folder only when developing the harness itself). */
@@ -126,6 +126,8 @@ test('train a character model from the command palette in code-server, then stop
       await page.waitForTimeout(100);
     }
     phase(`stopped: #status=${JSON.stringify(status)}, final loss ${await numberIn(panel, '#loss')}`);
+    // The panel ran under VS Code's real webview host and our strict policy without a single violation.
+    assert.deepEqual(await webviewCspViolations(page, '#loss-chart'), [], 'CSP violations in the Training panel');
     await page.waitForTimeout(500);
     const final = await screenshot(page, 'e2e-stopped.png');
     if (process.env.UPDATE_SCREENSHOTS === '1') {
