@@ -296,6 +296,24 @@ export class RecurrentStack {
     return this.forwardBackward({ ids: ids.subarray(0, ids.length - 1) }, { kind: 'cross-entropy', targets: ids.subarray(1) }, h0, c0);
   }
 
+  /**
+   * Backpropagation from ∂L/∂o_t that the caller wrote into the rows of `outputs` (T × outputSize, T of the last
+   * forward), for losses the stack does not compute itself (masked or weighted steps). Overwrites grads, dh0, dc0
+   * and inputGradient, exactly as backward does after its own loss.
+   */
+  backwardFromOutputGradient(): void {
+    if (this.steps === 0) throw new RangeError('backward before forward');
+    this.backpropagate();
+  }
+
+  /**
+   * ∂L/∂y^k_t after a backward: row t (T × H·D) is the gradient arriving at layer k's output from the head (top
+   * layer) or from layer k + 1's input — the "from above" part of ∂L/∂h_t (a view, overwritten by the next backward).
+   */
+  layerOutputGradient(k: number): Float64Array {
+    return this.dys[k].subarray(0, this.steps * this.config.hiddenSize * this.directions);
+  }
+
   /** Backward from ∂L/∂o_t (in outputs) to every parameter, h0, c0 and the input. */
   private backpropagate(): void {
     const { inputSize, hiddenSize: H, layers, outputSize: K, embeddingDim } = this.config;

@@ -105,6 +105,11 @@ export abstract class RecurrentCell {
     return this.steps;
   }
 
+  /** δQ_t = ∂L/∂(W_hh h_{t-1} + b_hh) of step t, row t (T × G·H), valid after backward (a view). */
+  get hiddenProjectionGradient(): Float64Array {
+    return this.dQ.subarray(0, this.steps * this.gates * this.hiddenSize);
+  }
+
   /** h_T after the last forward pass (a view). */
   get lastHidden(): Float64Array {
     return this.hs.subarray(this.steps * this.hiddenSize, (this.steps + 1) * this.hiddenSize);

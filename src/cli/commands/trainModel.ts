@@ -1,0 +1,140 @@
+// `sequence-lab train DATA [options] --out DIR`: trains an RNN / GRU / LSTM on a text (next token), a tagged file
+// (per-step tags) or a numeric series (next value) and writes
+//   DIR/model.safetensors   PyTorch names, config + vocabulary in __metadata__ (see modelFile.ts)
+//   DIR/run.json            config, data file and its SHA-256, final metrics
+//   DIR/metrics.jsonl       one JSON line per update
+import { createHash } from 'node:crypto';
+import { EngineInputError } from '../../engine/errors';
+import type { OptimizerKind } from '../../engine/optimizers';
+import { charData, parseSeries, parseTagged, wordData, type SequenceData } from '../../engine/sequenceData';
+import { SequenceTrainer, type ModelKind, type SequenceTrainerConfig } from '../../engine/sequenceTrainer';
+import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
+import { encodeModel, type ModelMetadata, type Task } from './modelFile';
+
+export const TRAIN_USAGE = `Usage: sequence-lab train DATA --out DIR [options]
+  --task lm|tag|series     what to learn (default: series for numeric .csv/.tsv, tag for token<TAB>tag lines, else lm)
+  --tokens chars|words     how a text is split for lm (default chars)
+  --model rnn|gru|lstm     (default lstm)      --nonlinearity tanh|relu   (rnn only, default tanh)
+  --layers N (1)  --hidden N (64)  --embedding N (one-hot when absent)  --bidirectional (tag only)
+  --seq N (64)  --truncate K1,K2 (update every K1 steps, backpropagate K2)  --batch N (1)
+  --optimizer adam|sgd|rmsprop (adam)  --lr X (0.002)  --momentum X (sgd)  --clip X (5, 0 = off)  --clip-value X
+  --steps N | --epochs N (default 1 epoch)  --seed N (42)
+`;
+
+const VALUE_OPTIONS = ['--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed'];
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  return value as T;
+}
+
+/** The task a file looks like: numeric columns → series, "token<TAB>tag" lines → tag, anything else → lm. */
+export function guessTask(path: string, text: string): Task {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (/\.(csv|tsv)$/i.test(path)) {
+    try {
+      parseSeries(text);
+      return 'series';
+    } catch {
+      // not numeric: fall through
+    }
+  }
+  if (lines.length > 0 && lines.every((l) => l.split('\t').length === 2)) return 'tag';
+  return 'lm';
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  return guarded(io, TRAIN_USAGE, async () => {
+    const args = parseArgs(argv, VALUE_OPTIONS, ['--bidirectional']);
+    if (args.positional.length !== 1) throw new UsageError('train needs exactly one DATA file');
+    const out = args.options.get('--out');
+    if (!out) throw new UsageError('train needs --out DIR');
+    const path = args.positional[0];
+    const bytes = await io.readFile(path);
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const task = oneOf(args.options.get('--task'), ['lm', 'tag', 'series'] as const, '--task', guessTask(path, text));
+    const tokens = oneOf(args.options.get('--tokens'), ['chars', 'words'] as const, '--tokens', 'chars');
+
+    let data: SequenceData;
+    let vocabulary: string[];
+    let tags: string[] | undefined;
+    if (task === 'lm') {
+      const d = tokens === 'chars' ? charData(text) : wordData(text);
+      data = d.data;
+      vocabulary = 'chars' in d.vocabulary ? [...d.vocabulary.chars] : [...d.vocabulary.tokens];
+    } else if (task === 'tag') {
+      const d = parseTagged(text);
+      data = d.data;
+      vocabulary = [...d.tokens.tokens];
+      tags = [...d.tags.tokens];
+    } else {
+      const d = parseSeries(text);
+      data = d.data;
+      vocabulary = d.columns;
+    }
+
+    const seq = numberOption(args, '--seq', 'whole') ?? 64;
+    let k1 = seq;
+    let k2: number | undefined;
+    const truncate = args.options.get('--truncate');
+    if (truncate !== undefined) {
+      const m = /^(\d+),(\d+)$/.exec(truncate.trim());
+      if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new UsageError(`--truncate needs K1,K2, two whole numbers ≥ 1 (got ${JSON.stringify(truncate)})`);
+      k1 = Number(m[1]);
+      k2 = Number(m[2]);
+    }
+    const optimizer = oneOf(args.options.get('--optimizer'), ['adam', 'sgd', 'rmsprop'] as const, '--optimizer', 'adam' as OptimizerKind);
+    const model = oneOf(args.options.get('--model'), ['rnn', 'gru', 'lstm'] as const, '--model', 'lstm' as ModelKind);
+    const nl = args.options.get('--nonlinearity');
+    const config: SequenceTrainerConfig = {
+      model,
+      nonlinearity: nl === undefined ? undefined : oneOf(nl, ['tanh', 'relu'] as const, '--nonlinearity', 'tanh'),
+      layers: numberOption(args, '--layers', 'whole') ?? 1,
+      hiddenSize: numberOption(args, '--hidden', 'whole') ?? 64,
+      bidirectional: args.flags.has('--bidirectional'),
+      embeddingDim: numberOption(args, '--embedding', 'whole'),
+      seqLength: k1,
+      backpropSteps: k2,
+      batchSize: numberOption(args, '--batch', 'whole') ?? 1,
+      optimizer: { kind: optimizer, learningRate: numberOption(args, '--lr', 'number', Number.MIN_VALUE) ?? 0.002, momentum: numberOption(args, '--momentum', 'number', 0) },
+      clipNorm: numberOption(args, '--clip', 'number', 0) ?? 5,
+      clipValue: numberOption(args, '--clip-value', 'number', 0),
+      seed: numberOption(args, '--seed', 'whole', 0) ?? 42,
+    };
+    if (args.options.has('--steps') && args.options.has('--epochs')) throw new UsageError('give --steps or --epochs, not both');
+    const trainer = new SequenceTrainer(data, config);
+    const perEpoch = data.kind === 'tagging' ? Math.ceil(data.sequences.length / trainer.batchSize) : Math.max(1, Math.floor(trainer.segmentLength / trainer.k1));
+    const steps = numberOption(args, '--steps', 'whole') ?? perEpoch * (numberOption(args, '--epochs', 'whole') ?? 1);
+
+    const metrics: string[] = [];
+    let last = null as ReturnType<SequenceTrainer['step']> | null;
+    for (let s = 0; s < steps; s++) {
+      last = trainer.step();
+      const { updateRatios: _ratios, ...line } = last;
+      metrics.push(JSON.stringify(line));
+    }
+    const meta: ModelMetadata = {
+      format: 'sequence-lab/1',
+      task,
+      model: { model: config.model, nonlinearity: config.nonlinearity, layers: config.layers, hiddenSize: config.hiddenSize, bidirectional: config.bidirectional, embeddingDim: config.embeddingDim },
+      inputSize: trainer.model.config.inputSize,
+      outputSize: trainer.model.config.outputSize,
+      tokens: task === 'lm' ? tokens : undefined,
+      vocabulary,
+      tags,
+    };
+    if (last === null) throw new EngineInputError('No training step was run.');
+    await io.writeFile(`${out}/model.safetensors`, encodeModel(trainer.model, meta));
+    await io.writeFile(`${out}/metrics.jsonl`, metrics.join('\n') + '\n');
+    const runJson = {
+      config: { ...config, task, tokens: meta.tokens },
+      data: { file: path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length },
+      steps,
+      final: { step: last.step, epoch: last.epoch, loss: last.loss, gradNorm: last.gradNorm },
+    };
+    await io.writeFile(`${out}/run.json`, JSON.stringify(runJson, null, 2) + '\n');
+    io.stdout(`trained ${steps} steps, final loss ${last.loss.toFixed(4)}; wrote ${out}/model.safetensors, run.json, metrics.jsonl\n`);
+    return 0;
+  });
+}

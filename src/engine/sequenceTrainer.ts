@@ -1,0 +1,429 @@
+// Training a RecurrentStack (RNN tanh/relu, GRU, LSTM; layers; bidirectional for tagging) on one of the three kinds
+// of SequenceData, with B parallel streams per update, truncated BPTT, a choice of optimiser and clipping.
+//
+// Streams (next-token and series). The N − 1 positions that have a next value are cut into B equal segments
+// (segment length S = ⌊(N − 1)/B⌋, stream b covers positions b·S … b·S + S − 1, as PyTorch's "batchify"); all
+// streams advance together, and each stream carries its own hidden state from update to update.
+//
+// Truncated BPTT(k1, k2) (Williams & Peng): every update takes the k1 NEW positions p … p + k1 − 1 of every stream
+// and backpropagates through the last k2 steps ending at p + k1:
+//   window  [w, e) with e = p + k1, w = max(0, e − k2)      (forward with gradient, from the state carried to w)
+//   loss    over positions max(p, w) … e − 1 only           (k2 > k1: the k2 − k1 older steps are context; their
+//                                                            losses were counted by earlier updates)
+//   k2 < k1: positions p … w − 1 are run forward without gradient first (their losses are not counted)
+// so k1 = k2 is plain chunking. The state carried to the next update is taken at its window start
+// w' = max(0, e + k1 − k2) (or at e when w' ≥ e), detached, so no step is run forward twice with different states.
+// When a segment has no k1 new positions left, every stream wraps to its start with zero state (a new epoch).
+//
+// The batch loss is the mean over all counted steps of all streams (cross-entropy per token in nats; squared error
+// per value for series), L = (1/(B·n)) Σ_b Σ_t ℓ_{b,t}; its gradient is the mean of the streams' gradients.
+//
+// Tagging: sequences are taken B at a time in file order (wrapping); each runs whole from a zero state (full BPTT,
+// bidirectional allowed); L = Σ_b Σ_t ℓ_{b,t} / Σ_b T_b.
+//
+// Streamed data runs all B streams at once through BatchedStack (matrix-matrix kernels over the streams); tagging
+// runs each sequence through the RecurrentStack (bidirectional allowed) and sums the weighted gradients.
+//
+// Each update: check parameters → forward/backward → check activations (first bad layer / time step / stream),
+// loss and gradients (first bad tensor by PyTorch name) → clip by
+// global norm, then per value → optimiser step. A NaN/Inf anywhere throws SequenceNumericFaultError before the
+// update: parameters, optimiser state, hidden states and the cursor stay as they were.
+import type { CellKind } from './cells/recurrentCell';
+import { clipGradients, globalNorm } from './clipping';
+import { EngineInputError } from './errors';
+import { BatchedStack } from './batchedStack';
+import { applyInitialisation, type InitialisationOptions } from './initialisation';
+import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizers';
+import { Prng } from './prng';
+import { RecurrentStack } from './recurrentStack';
+import type { SequenceData } from './sequenceData';
+import { SequenceNumericFaultError } from './sequenceFault';
+import { crossEntropyStep, squaredErrorStep } from './stepLoss';
+import { findNonFinite, tensorView } from './tensorLayout';
+import { clipGradientValues } from './valueClipping';
+
+export type ModelKind = 'rnn' | 'gru' | 'lstm';
+
+export interface SequenceModelConfig {
+  model: ModelKind;
+  /** RNN only (default tanh). */
+  nonlinearity?: 'tanh' | 'relu';
+  layers: number;
+  hiddenSize: number;
+  bidirectional: boolean;
+  /** Learned embedding of this width; omitted: one-hot input. Token data only. */
+  embeddingDim?: number;
+}
+
+export interface SequenceTrainerConfig extends SequenceModelConfig {
+  /** k1: new positions per update per stream. */
+  seqLength: number;
+  /** k2: steps backpropagated (default k1). */
+  backpropSteps?: number;
+  /** B: parallel streams (or tagged sequences) per update. */
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  /** Global-norm clipping threshold (0: off). */
+  clipNorm: number;
+  /** Per-value clipping threshold (0 or omitted: off). */
+  clipValue?: number;
+  init?: InitialisationOptions;
+  seed: number;
+}
+
+export interface SequenceStepResult {
+  /** 1-based number of this update. */
+  step: number;
+  /** Epoch this update belongs to (0-based): how many times the data has wrapped. */
+  epoch: number;
+  /** Mean loss of the counted steps, before the update. */
+  loss: number;
+  /** Counted (loss-bearing) steps over all streams. */
+  tokens: number;
+  /** Global L2 norm of the gradient before and after clipping. */
+  gradNorm: number;
+  gradNormAfterClip: number;
+  /** Whether any clipping changed the gradient. */
+  clipped: boolean;
+  /** Entries changed by per-value clipping. */
+  valuesClipped: number;
+  /** ‖Δθ‖ / ‖θ‖ per tensor (by PyTorch name) for this update. */
+  updateRatios: Record<string, number>;
+}
+
+/** The stack's cell kind for a model config. */
+export function cellKindOf(config: SequenceModelConfig): CellKind {
+  if (config.model === 'rnn') return config.nonlinearity === 'relu' ? 'rnn_relu' : 'rnn_tanh';
+  if (config.nonlinearity !== undefined) throw new EngineInputError(`--nonlinearity applies to the RNN only, not the ${config.model.toUpperCase()}.`);
+  return config.model;
+}
+
+function checkConfig(data: SequenceData, c: SequenceTrainerConfig): void {
+  const whole = (name: string, v: number | undefined, min = 1): void => {
+    if (!(Number.isInteger(v) && (v as number) >= min)) throw new EngineInputError(`${name} must be a whole number ≥ ${min} (got ${String(v)}).`);
+  };
+  if (!['rnn', 'gru', 'lstm'].includes(c.model)) throw new EngineInputError(`The model must be rnn, gru or lstm (got ${String(c.model)}).`);
+  whole('layers', c.layers);
+  whole('hiddenSize', c.hiddenSize);
+  whole('seqLength', c.seqLength);
+  whole('batchSize', c.batchSize);
+  if (c.backpropSteps !== undefined) whole('backpropSteps', c.backpropSteps);
+  if (c.embeddingDim !== undefined) whole('embeddingDim', c.embeddingDim);
+  if (!(c.optimizer.learningRate > 0 && Number.isFinite(c.optimizer.learningRate))) {
+    throw new EngineInputError(`The learning rate must be a positive number (got ${String(c.optimizer.learningRate)}).`);
+  }
+  if (!(c.clipNorm >= 0 && Number.isFinite(c.clipNorm))) throw new EngineInputError(`clipNorm must be a number ≥ 0 (got ${String(c.clipNorm)}).`);
+  if (c.clipValue !== undefined && !(c.clipValue >= 0 && Number.isFinite(c.clipValue))) {
+    throw new EngineInputError(`clipValue must be a number ≥ 0 (got ${String(c.clipValue)}).`);
+  }
+  if (!Number.isInteger(c.seed)) throw new EngineInputError(`seed must be a whole number (got ${String(c.seed)}).`);
+  if (c.bidirectional && data.kind !== 'tagging') {
+    throw new EngineInputError(
+      data.kind === 'next-token'
+        ? 'A bidirectional model cannot be trained to predict the next token: its backward chain would read the very token it is asked to predict. Use it for tagging, or train a unidirectional model.'
+        : 'A bidirectional model cannot be trained to predict the next value of a series: its backward chain would read the future. Train a unidirectional model.',
+    );
+  }
+  if (c.embeddingDim !== undefined && data.kind === 'series') throw new EngineInputError('An embedding needs token input; a numeric series enters the model directly.');
+  if (data.kind === 'next-token' && data.ids.length < 2) throw new EngineInputError('The data has fewer than two tokens: there is nothing to predict.');
+  if (data.kind === 'series' && data.length < 2) throw new EngineInputError('The series has fewer than two rows.');
+  if (data.kind === 'tagging' && data.sequences.length === 0) throw new EngineInputError('The tagged data has no sequences.');
+}
+
+export class SequenceTrainer {
+  readonly config: Readonly<SequenceTrainerConfig>;
+  readonly data: SequenceData;
+  readonly model: RecurrentStack;
+  /** k1 and k2 after clamping to the segment length (streamed data); 0 for tagging. */
+  readonly k1: number;
+  readonly k2: number;
+  /** S: positions per stream (streamed data); 0 for tagging. */
+  readonly segmentLength: number;
+  readonly batchSize: number;
+
+  private readonly optimizer: Optimizer;
+  /** Σ over streams of the stacks' gradients (already weighted): the batch gradient. */
+  readonly gradient: Float64Array;
+  private readonly before: Float64Array;
+  /** Carried states, stream b at row block b (B × layers·D·H), committed; work copies during an update. */
+  private readonly h: Float64Array;
+  private readonly c: Float64Array;
+  private readonly hWork: Float64Array;
+  private readonly cWork: Float64Array;
+  private readonly hNext: Float64Array;
+  private readonly cNext: Float64Array;
+  private readonly stateSize: number;
+  /** The B-stream engine for streamed data (unidirectional); null for tagging. */
+  private readonly batched: BatchedStack | null;
+
+  /** Next new position p within every segment, and the position the carried states belong to. */
+  private position = 0;
+  private statePosition = 0;
+  private epochs = 0;
+  /** Tagging: index of the next sequence. */
+  private cursor = 0;
+  private steps = 0;
+
+  constructor(data: SequenceData, config: SequenceTrainerConfig) {
+    checkConfig(data, config);
+    this.config = { ...config };
+    this.data = data;
+    const B = config.batchSize;
+    const k1 = config.seqLength;
+    const k2 = config.backpropSteps ?? k1;
+    let maxSteps: number;
+    if (data.kind === 'tagging') {
+      this.k1 = 0;
+      this.k2 = 0;
+      this.segmentLength = 0;
+      maxSteps = Math.max(...data.sequences.map((s) => s.ids.length));
+      this.batchSize = B;
+    } else {
+      const N = data.kind === 'next-token' ? data.ids.length : data.length;
+      const S = Math.floor((N - 1) / B);
+      if (S < 1) throw new EngineInputError(`The data has ${N - 1} positions to predict, fewer than the ${B} streams of a batch.`);
+      this.segmentLength = S;
+      this.k1 = Math.min(k1, S);
+      this.k2 = Math.min(k2, S);
+      this.batchSize = B;
+      maxSteps = Math.max(this.k1, this.k2);
+    }
+    const inputSize = data.kind === 'series' ? data.features : data.vocabularySize;
+    const outputSize = data.kind === 'series' ? data.features : data.kind === 'tagging' ? data.tagCount : data.vocabularySize;
+    const rng = new Prng(config.seed);
+    this.model = new RecurrentStack(
+      {
+        cell: cellKindOf(config), inputSize, hiddenSize: config.hiddenSize, layers: config.layers,
+        bidirectional: config.bidirectional, outputSize, embeddingDim: config.embeddingDim, maxSteps,
+      },
+      rng,
+    );
+    if (config.init) applyInitialisation(this.model, config.init, rng);
+    const P = this.model.parameterCount;
+    this.optimizer = createOptimizer(P, config.optimizer);
+    this.gradient = new Float64Array(P);
+    this.before = new Float64Array(P);
+    this.stateSize = config.layers * this.model.directions * config.hiddenSize;
+    this.batched = data.kind === 'tagging' ? null : new BatchedStack(this.model, B, maxSteps, this.gradient);
+    const isLstm = config.model === 'lstm';
+    const states = B * this.stateSize;
+    this.h = new Float64Array(states);
+    this.hWork = new Float64Array(states);
+    this.hNext = new Float64Array(states);
+    this.c = new Float64Array(isLstm ? states : 0);
+    this.cWork = new Float64Array(isLstm ? states : 0);
+    this.cNext = new Float64Array(isLstm ? states : 0);
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  get epoch(): number {
+    return this.epochs;
+  }
+
+  /** The carried hidden states (B × layers·D·H, a view of the committed buffer). */
+  get hiddenState(): Float64Array {
+    return this.h;
+  }
+
+  get cellState(): Float64Array {
+    return this.c;
+  }
+
+  /** One update. Throws SequenceNumericFaultError (changing nothing) on a NaN or ±Infinity. */
+  step(): SequenceStepResult {
+    const stepNumber = this.steps + 1;
+    const model = this.model;
+    const bad = findNonFinite(model.params, model.tensors);
+    if (bad) throw new SequenceNumericFaultError(bad.tensor, 'parameter', stepNumber, bad.value);
+    this.gradient.fill(0);
+    const r = this.data.kind === 'tagging' ? this.tagGradient(stepNumber) : this.streamGradient(stepNumber);
+    if (!Number.isFinite(r.loss)) throw new SequenceNumericFaultError('loss', 'loss', stepNumber, r.loss);
+    const badGrad = findNonFinite(this.gradient, model.tensors);
+    if (badGrad) throw new SequenceNumericFaultError(badGrad.tensor, 'gradient', stepNumber, badGrad.value);
+
+    // Clipping: global norm first (torch.nn.utils.clip_grad_norm_), then per value (clip_grad_value_).
+    const { norm, clipped } = clipGradients(this.gradient, this.config.clipNorm);
+    const valuesClipped = clipGradientValues(this.gradient, this.config.clipValue ?? 0);
+    const after = clipped || valuesClipped > 0 ? globalNorm(this.gradient) : norm;
+    this.before.set(model.params);
+    this.optimizer.step(model.params, this.gradient);
+    const updateRatios: Record<string, number> = {};
+    for (const t of model.tensors) {
+      const p = tensorView(model.params, t);
+      const q = tensorView(this.before, t);
+      let dd = 0;
+      let pp = 0;
+      for (let i = 0; i < p.length; i++) {
+        const d = p[i] - q[i];
+        dd += d * d;
+        pp += q[i] * q[i];
+      }
+      updateRatios[t.name] = Math.sqrt(dd) / Math.max(Math.sqrt(pp), 1e-12);
+    }
+    r.commit();
+    this.steps = stepNumber;
+    return {
+      step: stepNumber, epoch: r.epoch, loss: r.loss, tokens: r.tokens, gradNorm: norm, gradNormAfterClip: after,
+      clipped: clipped || valuesClipped > 0, valuesClipped, updateRatios,
+    };
+  }
+
+  /**
+   * Throws when the last forward left a non-finite hidden state (checked first, layer by layer: a ReLU maps NaN to 0,
+   * so the outputs alone can look fine) or output: names the first bad layer state and its time step.
+   */
+  private checkForward(T: number, stepNumber: number, stream: number): void {
+    const model = this.model;
+    const H = model.config.hiddenSize;
+    const D = model.directions;
+    for (let c = 0; c < model.cells.length; c++) {
+      const hs = model.cells[c].hs;
+      for (let s = 1; s <= T; s++) {
+        for (let j = 0; j < H; j++) {
+          const v = hs[s * H + j];
+          if (v - v !== 0) {
+            const name = `h_l${Math.floor(c / D)}${c % D === 1 ? '_reverse' : ''}`;
+            throw new SequenceNumericFaultError(name, 'loss', stepNumber, v, c % D === 1 ? T - s : s - 1, stream);
+          }
+        }
+      }
+    }
+    const K = model.config.outputSize;
+    const o = model.outputs;
+    for (let i = 0; i < T * K; i++) {
+      if (o[i] - o[i] !== 0) throw new SequenceNumericFaultError('head output', 'loss', stepNumber, o[i], Math.floor(i / K), stream);
+    }
+  }
+
+  /** Adds the stack's gradient into the batch gradient. */
+  private accumulate(): void {
+    const g = this.gradient;
+    const s = this.model.grads;
+    for (let i = 0; i < g.length; i++) g[i] += s[i];
+  }
+
+  private tagGradient(stepNumber: number): { loss: number; tokens: number; epoch: number; commit: () => void } {
+    const data = this.data as Extract<SequenceData, { kind: 'tagging' }>;
+    const model = this.model;
+    const K = model.config.outputSize;
+    const n = data.sequences.length;
+    let total = 0;
+    for (let b = 0; b < this.batchSize; b++) total += data.sequences[(this.cursor + b) % n].ids.length;
+    const weight = 1 / total;
+    let loss = 0;
+    for (let b = 0; b < this.batchSize; b++) {
+      const seq = data.sequences[(this.cursor + b) % n];
+      const T = seq.ids.length;
+      model.forward({ ids: seq.ids });
+      this.checkForward(T, stepNumber, b);
+      for (let t = 0; t < T; t++) loss += crossEntropyStep(model.outputs, t, K, seq.tags[t], weight);
+      model.backwardFromOutputGradient();
+      this.accumulate();
+    }
+    const next = this.cursor + this.batchSize;
+    const epoch = Math.floor(this.cursor / n);
+    return {
+      loss: loss * weight, tokens: total, epoch,
+      commit: () => {
+        this.cursor = next;
+        this.epochs = Math.floor(next / n);
+      },
+    };
+  }
+
+  /** The batched input of streams at positions from + t (t < T) of their segments. */
+  private batchInput(from: number): Parameters<BatchedStack['forward']>[1] {
+    const S = this.segmentLength;
+    if (this.data.kind === 'next-token') {
+      const ids = this.data.ids;
+      return { id: (t, b) => ids[b * S + from + t] };
+    }
+    const { rows, features: F } = this.data as Extract<SequenceData, { kind: 'series' }>;
+    return {
+      row: (t, b, out, off) => {
+        const at = (b * S + from + t) * F;
+        for (let j = 0; j < F; j++) out[off + j] = rows[at + j];
+      },
+    };
+  }
+
+  /** Runs every stream forward (no gradient) over positions [from, to) from the work state, leaving it at `to`. */
+  private advance(from: number, to: number): void {
+    const batched = this.batched!;
+    const isLstm = this.config.model === 'lstm';
+    for (let p = from; p < to; p += batched.maxSteps) {
+      const q = Math.min(to, p + batched.maxSteps);
+      batched.forward(q - p, this.batchInput(p), this.hWork, isLstm ? this.cWork : null);
+      batched.readStates(q - p, this.hWork, isLstm ? this.cWork : null);
+    }
+  }
+
+  private streamGradient(stepNumber: number): { loss: number; tokens: number; epoch: number; commit: () => void } {
+    const model = this.model;
+    const { k1, k2, segmentLength: S } = this;
+    const B = this.batchSize;
+    const K = model.config.outputSize;
+    const isLstm = this.config.model === 'lstm';
+    let p = this.position;
+    let statePos = this.statePosition;
+    let epoch = this.epochs;
+    if (p + k1 > S) {
+      p = 0;
+      statePos = 0;
+      epoch++;
+      this.hWork.fill(0);
+      this.cWork.fill(0);
+    } else {
+      this.hWork.set(this.h);
+      this.cWork.set(this.c);
+    }
+    const e = p + k1;
+    const w = Math.max(0, e - k2);
+    const lossFrom = Math.max(p, w);
+    const counted = e - lossFrom;
+    const T = e - w;
+    const nextWindow = Math.max(0, e + k1 - k2);
+    const keep = Math.min(nextWindow, e) - w; // row of hs holding the state carried to the next update
+    const series = this.data.kind === 'series';
+    const weight = series ? 1 / (B * counted * K) : 1 / (B * counted);
+    const batched = this.batched!;
+    if (statePos < w) this.advance(statePos, w);
+    batched.forward(T, this.batchInput(w), this.hWork, isLstm ? this.cWork : null);
+    const bad = batched.firstNonFiniteHidden();
+    if (bad) throw new SequenceNumericFaultError(`h_l${bad[0]}`, 'loss', stepNumber, bad[3], bad[1], bad[2]);
+    const o = batched.outputs;
+    for (let i = 0; i < T * B * K; i++) {
+      if (o[i] - o[i] !== 0) throw new SequenceNumericFaultError('head output', 'loss', stepNumber, o[i], Math.floor(i / (B * K)), Math.floor(i / K) % B);
+    }
+    let loss = 0;
+    // Context steps (before lossFrom) get no loss: zero their output gradient. Row r = t·B + b.
+    o.fill(0, 0, (lossFrom - w) * B * K);
+    for (let t = lossFrom - w; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const target = b * S + w + t + 1;
+        if (series) {
+          const rows = (this.data as Extract<SequenceData, { kind: 'series' }>).rows;
+          loss += squaredErrorStep(o, t * B + b, K, rows, target * K, weight);
+        } else {
+          loss += crossEntropyStep(o, t * B + b, K, (this.data as Extract<SequenceData, { kind: 'next-token' }>).ids[target], weight);
+        }
+      }
+    }
+    batched.backward();
+    // The state for the next update, detached.
+    batched.readStates(keep, this.hNext, isLstm ? this.cNext : null);
+    return {
+      loss: loss * weight, tokens: B * counted, epoch,
+      commit: () => {
+        this.h.set(this.hNext);
+        this.c.set(this.cNext);
+        this.statePosition = w + keep;
+        this.position = e;
+        this.epochs = epoch;
+      },
+    };
+  }
+}

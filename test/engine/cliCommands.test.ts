@@ -1,0 +1,115 @@
+// The unwired CLI command modules (src/cli/commands/*), called through run() with an in-memory file system:
+// train → model.safetensors (PyTorch names, config + vocabulary in metadata), run.json, metrics.jsonl; eval (loss
+// and --grads against the engine directly); sample (seeded); one-line errors with non-zero exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run as evalRun } from '../../src/cli/commands/evalModel';
+import { decodeModel, encodeTokens, tokensOf } from '../../src/cli/commands/modelFile';
+import { run as sampleRun } from '../../src/cli/commands/sampleModel';
+import { run as trainRun } from '../../src/cli/commands/trainModel';
+import { run as traceRun } from '../../src/cli/commands/traceModel';
+import type { CliIo } from '../../src/cli/commands/cliIo';
+import { decodeSafetensors } from '../../src/engine/safetensors';
+
+function memoryIo(files: Record<string, string | Uint8Array>): CliIo & { out: string[]; err: string[]; files: Map<string, Uint8Array> } {
+  const map = new Map<string, Uint8Array>(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? new TextEncoder().encode(v) : v]));
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out, err, files: map,
+    stdout: (s) => out.push(s),
+    stderr: (s) => err.push(s),
+    readFile: async (p) => {
+      const f = map.get(p);
+      if (!f) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: 'ENOENT' });
+      return f;
+    },
+    writeFile: async (p, d) => {
+      map.set(p, typeof d === 'string' ? new TextEncoder().encode(d) : d);
+    },
+  };
+}
+
+const TEXT = 'the quick brown fox jumps over the lazy dog. '.repeat(12);
+const text = (io: ReturnType<typeof memoryIo>, p: string): string => new TextDecoder().decode(io.files.get(p)!);
+
+test('train writes a PyTorch-named model, run.json and metrics.jsonl; eval and --grads agree with the engine', async () => {
+  const io = memoryIo({ 'data.txt': TEXT });
+  const code = await trainRun(['data.txt', '--model', 'lstm', '--layers', '2', '--hidden', '6', '--embedding', '4', '--truncate', '4,8', '--batch', '3', '--steps', '25', '--lr', '0.01', '--out', 'run'], io);
+  assert.equal(code, 0, io.err.join(''));
+  const file = decodeSafetensors(io.files.get('run/model.safetensors')!);
+  const names = file.tensors.map((t) => t.name).sort();
+  assert.deepEqual(names, ['embed.weight', 'head.bias', 'head.weight', 'rnn.bias_hh_l0', 'rnn.bias_hh_l1', 'rnn.bias_ih_l0', 'rnn.bias_ih_l1', 'rnn.weight_hh_l0', 'rnn.weight_hh_l1', 'rnn.weight_ih_l0', 'rnn.weight_ih_l1']);
+  assert.deepEqual(file.tensors.find((t) => t.name === 'rnn.weight_hh_l1')!.shape, [24, 6]);
+  assert.deepEqual(file.tensors.find((t) => t.name === 'head.bias')!.shape, [new Set(TEXT).size]);
+  const metrics = text(io, 'run/metrics.jsonl').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
+  assert.equal(metrics.length, 25);
+  assert.ok(metrics[24].loss < metrics[0].loss);
+  const runJson = JSON.parse(text(io, 'run/run.json')) as { data: { sha256: string }; final: { loss: number }; config: { task: string } };
+  assert.match(runJson.data.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(runJson.config.task, 'lm');
+
+  // eval: the mean next-token loss over the whole file from a zero state, as the engine computes it in one pass.
+  const evalText = TEXT.slice(0, 300);
+  io.files.set('eval.txt', new TextEncoder().encode(evalText));
+  assert.equal(await evalRun(['run/model.safetensors', 'eval.txt', '--grads', 'g.safetensors'], io), 0, io.err.join(''));
+  const withGrads = JSON.parse(io.out.pop()!) as { loss: number; perplexity: number; tokens: number };
+  assert.equal(await evalRun(['run/model.safetensors', 'eval.txt'], io), 0);
+  const plain = JSON.parse(io.out.pop()!) as { loss: number; tokens: number };
+  const { stack, meta } = decodeModel(io.files.get('run/model.safetensors')!, 299);
+  const ids = encodeTokens(tokensOf(evalText, 'chars'), meta.vocabulary);
+  const loss = stack.forwardBackwardNextToken(ids);
+  assert.equal(withGrads.tokens, 299);
+  assert.ok(Math.abs(withGrads.loss - loss) < 1e-12 && Math.abs(plain.loss - loss) < 1e-12, `${withGrads.loss} / ${plain.loss} vs ${loss}`);
+  assert.ok(Math.abs(withGrads.perplexity - Math.exp(loss)) < 1e-9);
+  const grads = decodeSafetensors(io.files.get('g.safetensors')!);
+  for (const t of grads.tensors) assert.deepEqual([...t.data], [...stack.grad(t.name)], t.name);
+});
+
+test('sample is seeded, primes, and refuses non-LM models; tagging trains a bidirectional model', async () => {
+  const io = memoryIo({ 'data.txt': TEXT });
+  assert.equal(await trainRun(['data.txt', '--model', 'gru', '--hidden', '8', '--steps', '10', '--out', 'm'], io), 0);
+  assert.equal(await sampleRun(['m/model.safetensors', '--length', '40', '--seed', '3', '--prime', 'the '], io), 0);
+  const a = io.out.pop()!;
+  assert.equal(await sampleRun(['m/model.safetensors', '--length', '40', '--seed', '3', '--prime', 'the '], io), 0);
+  assert.equal(io.out.pop(), a);
+  assert.equal(Array.from(a.trimEnd()).length, 44);
+  assert.ok(a.startsWith('the '));
+
+  const tagged = Array.from({ length: 8 }, (_, i) => `a\tX\nb\tY\n${i % 2 ? 'a' : 'b'}\tX\n`).join('\n');
+  io.files.set('tags.tsv', new TextEncoder().encode(tagged));
+  assert.equal(await trainRun(['tags.tsv', '--bidirectional', '--hidden', '4', '--batch', '2', '--epochs', '3', '--out', 't'], io), 0, io.err.join(''));
+  assert.equal(await evalRun(['t/model.safetensors', 'tags.tsv'], io), 0, io.err.join(''));
+  assert.equal((JSON.parse(io.out.pop()!) as { tokens: number }).tokens, 24);
+  assert.equal(await sampleRun(['t/model.safetensors'], io), 1);
+  assert.match(io.err.pop()!, /^error: This model was trained for tagging/);
+});
+
+test('user mistakes: one line on stderr, exit 2 for usage and 1 for data; no stack trace', async () => {
+  const io = memoryIo({ 'data.txt': TEXT });
+  assert.equal(await trainRun(['data.txt'], io), 2);
+  assert.match(io.err.pop()!, /^error: train needs --out DIR\n/);
+  assert.equal(await trainRun(['data.txt', '--out', 'x', '--hiden', '3'], io), 2);
+  assert.match(io.err.pop()!, /^error: unknown option --hiden/);
+  assert.equal(await trainRun(['data.txt', '--out', 'x', '--bidirectional'], io), 1);
+  assert.match(io.err.pop()!, /^error: A bidirectional model cannot be trained to predict the next token/);
+  assert.equal(await trainRun(['missing.txt', '--out', 'x'], io), 1);
+  assert.match(io.err.pop()!, /^error: ENOENT/);
+  assert.equal(await trainRun(['data.txt', '--out', 'x', '--truncate', '4'], io), 2);
+  assert.equal(await evalRun(['data.txt', 'data.txt'], io), 1);
+  assert.match(io.err.pop()!, /^error: This is not a valid safetensors file/);
+});
+
+test('trace writes a bounded window of the traces as JSON with the window\'s tokens', async () => {
+  const io = memoryIo({ 'data.txt': TEXT });
+  assert.equal(await trainRun(['data.txt', '--model', 'lstm', '--hidden', '5', '--steps', '3', '--out', 'm'], io), 0);
+  assert.equal(await traceRun(['m/model.safetensors', 'data.txt', '--start', '10', '--length', '12', '--out', 'trace.json'], io), 0, io.err.join(''));
+  const j = JSON.parse(text(io, 'trace.json')) as { tokens: string[]; trace: { hidden: { shape: number[]; data: number[] }; jacobianNorm: { data: number[] }; cellGradNorm: { shape: number[] } } };
+  assert.equal(j.tokens.join(''), TEXT.slice(10, 22));
+  assert.deepEqual(j.trace.hidden.shape, [1, 12, 5]);
+  assert.equal(j.trace.hidden.data.length, 60);
+  assert.equal(j.trace.jacobianNorm.data[0], 1);
+  assert.deepEqual(j.trace.cellGradNorm.shape, [1, 12]);
+  assert.equal(await traceRun(['m/model.safetensors', 'data.txt', '--start', '1000', '--out', 'x.json'], io), 1);
+  assert.match(io.err.pop()!, /^error: A trace window/);
+});

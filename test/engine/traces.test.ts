@@ -1,0 +1,148 @@
+// Traces: ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ against an independent computation (the stack's own ∂L/∂h0 when the suffix of the
+// window is rerun from h_t), the Jacobian product norms against finite differences, shapes, bounds and spectra.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CellKind } from '../../src/engine/cells/recurrentCell';
+import { EngineInputError } from '../../src/engine/errors';
+import { Prng } from '../../src/engine/prng';
+import { RecurrentStack } from '../../src/engine/recurrentStack';
+import { largestSingularValue, spectralRadius } from '../../src/engine/spectral';
+import { traceData, traceWindow } from '../../src/engine/traces';
+
+const V = 5;
+const T = 7;
+const ids = Int32Array.from([0, 3, 1, 4, 2, 2, 0, 1]);
+
+function makeStack(cell: CellKind, H: number, extra: { layers?: number; bidirectional?: boolean } = {}): RecurrentStack {
+  const s = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: extra.layers ?? 1, bidirectional: extra.bidirectional ?? false, outputSize: V, maxSteps: T }, new Prng(5));
+  // Larger recurrent weights than the default make the Jacobians and gradients less trivial.
+  for (const t of s.tensors) if (t.name.startsWith('rnn.weight_hh')) s.param(t.name).forEach((v, i, a) => (a[i] = 2.5 * v));
+  return s;
+}
+
+for (const cell of ['rnn_tanh', 'gru', 'lstm'] as CellKind[]) {
+  test(`${cell}: ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) equal the suffix rerun’s ∂L/∂h0 plus the direct term`, () => {
+    const H = 4;
+    const model = makeStack(cell, H);
+    const input = { ids: ids.subarray(0, T) };
+    const target = { kind: 'cross-entropy' as const, targets: ids.subarray(1, T + 1) };
+    const tr = traceWindow(model, input, target, { jacobian: false });
+    const hs = tr.hidden.data;
+    const cs = tr.cell?.data;
+    // Direct term: ∂ℓ_t/∂h_t / T = W_headᵀ (softmax − onehot) / T.
+    const headW = model.param('head.weight');
+    const probe = new RecurrentStack({ ...model.config, maxSteps: T });
+    probe.params.set(model.params);
+    for (let t = 0; t < T; t++) {
+      const g = new Float64Array(H);
+      for (let k = 0; k < V; k++) {
+        const delta = (tr.probabilities.data[t * V + k] - (k === ids[t + 1] ? 1 : 0)) / T;
+        for (let j = 0; j < H; j++) g[j] += headW[k * H + j] * delta;
+      }
+      const gc = new Float64Array(H);
+      if (t < T - 1) {
+        const n = T - 1 - t;
+        const h0 = hs.slice(t * H, t * H + H);
+        const c0 = cs ? cs.slice(t * H, t * H + H) : undefined;
+        probe.forwardBackwardNextToken(ids.subarray(t + 1, T + 1), h0, c0);
+        for (let j = 0; j < H; j++) g[j] += (probe.dh0[j] * n) / T;
+        if (cs) for (let j = 0; j < H; j++) gc[j] = (probe.dc0[j] * n) / T;
+      }
+      const norm = Math.hypot(...g);
+      assert.ok(Math.abs(tr.hiddenGradNorm!.data[t] - norm) <= 1e-12 * norm + 1e-15, `t=${t}: ${tr.hiddenGradNorm!.data[t]} vs ${norm}`);
+      if (cs) {
+        // ∂L/∂c_t also gets the path through h_t = o tanh(c_t): the suffix run's dc0 covers only c_t → step t + 1.
+        const gradH = g;
+        let direct = 0;
+        const full = new Float64Array(H);
+        for (let j = 0; j < H; j++) {
+          const oj = tr.gates.data[t * 4 * H + 3 * H + j];
+          const tc = Math.tanh(cs[t * H + j]);
+          full[j] = gc[j] + gradH[j] * oj * (1 - tc * tc);
+          direct += full[j] * full[j];
+        }
+        const cn = Math.sqrt(direct);
+        assert.ok(Math.abs(tr.cellGradNorm!.data[t] - cn) <= 1e-12 * cn + 1e-15, `c t=${t}: ${tr.cellGradNorm!.data[t]} vs ${cn}`);
+      }
+    }
+  });
+
+  test(`${cell}: ‖∂h_end/∂h_t‖ matches central differences of a rerun from a perturbed h_t`, () => {
+    const H = 3;
+    const model = makeStack(cell, H);
+    const input = { ids: ids.subarray(0, T) };
+    const tr = traceWindow(model, input, null);
+    assert.equal(tr.jacobianMethod, 'exact');
+    const probe = new RecurrentStack({ ...model.config, maxSteps: T });
+    probe.params.set(model.params);
+    const eps = 1e-6;
+    for (let n = 1; n < T; n++) {
+      const t = T - 1 - n;
+      const h0 = tr.hidden.data.slice(t * H, t * H + H);
+      const c0 = tr.cell ? tr.cell.data.slice(t * H, t * H + H) : undefined;
+      const Jm = new Float64Array(H * H);
+      for (let j = 0; j < H; j++) {
+        const run = (delta: number): Float64Array => {
+          const h = Float64Array.from(h0);
+          h[j] += delta;
+          probe.forward({ ids: ids.subarray(t + 1, T) }, h, c0);
+          return Float64Array.from(probe.hN);
+        };
+        const plus = run(eps);
+        const minus = run(-eps);
+        for (let i = 0; i < H; i++) Jm[i * H + j] = (plus[i] - minus[i]) / (2 * eps);
+      }
+      const expected = largestSingularValue(Jm, H, H);
+      const got = tr.jacobianNorm!.data[n];
+      assert.ok(Math.abs(got - expected) <= 1e-7 * Math.max(expected, 1e-3), `distance ${n}: ${got} vs finite differences ${expected}`);
+    }
+    assert.equal(tr.jacobianNorm!.data[0], 1);
+  });
+}
+
+test('shapes, probabilities, spectra, reverse chains, power iteration for larger H, and the window bound', () => {
+  const model = makeStack('lstm', 20, { layers: 2, bidirectional: true });
+  const tr = traceWindow(model, { ids: ids.subarray(0, T) }, { kind: 'cross-entropy', targets: ids.subarray(1, T + 1) });
+  assert.deepEqual(tr.hidden.shape, [4, T, 20]);
+  assert.deepEqual(tr.gates.shape, [4, T, 4, 20]);
+  assert.deepEqual(tr.gateNames, ['i', 'f', 'g', 'o']);
+  assert.equal(tr.hidden.data.length, 4 * T * 20);
+  assert.equal(tr.jacobianMethod, 'power-iteration');
+  for (let t = 0; t < T; t++) {
+    const sum = tr.probabilities.data.slice(t * V, t * V + V).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-14);
+  }
+  // The reverse chain of layer 1 at time 0 is its last processing step: its h equals the stack's final state.
+  const s = new RecurrentStack({ ...model.config, maxSteps: T });
+  s.params.set(model.params);
+  s.forward({ ids: ids.subarray(0, T) });
+  assert.deepEqual([...tr.hidden.data.slice((3 * T + 0) * 20, (3 * T + 0) * 20 + 20)], [...s.hN.slice(3 * 20, 4 * 20)]);
+  const spec = tr.spectra.find((x) => x.name === 'rnn.weight_hh_l1_reverse')!;
+  const block = model.param('rnn.weight_hh_l1_reverse').subarray(20 * 20, 2 * 20 * 20);
+  assert.equal(spec.spectralRadius[1], spectralRadius(block, 20));
+  assert.equal(spec.largestSingularValue[1], largestSingularValue(block, 20, 20));
+  // σ_max of the stacked blocks lies between the largest block's and the root of the sum of their squares.
+  const blockMax = Math.max(...spec.largestSingularValue);
+  assert.ok(spec.largestSingularValueWhole >= blockMax - 1e-12);
+  assert.ok(spec.largestSingularValueWhole <= Math.hypot(...spec.largestSingularValue) + 1e-12);
+  assert.ok(tr.jacobianNorm!.data.every((x) => Number.isFinite(x) && x >= 0));
+  assert.throws(() => traceWindow(model, { ids: new Int32Array(5000) }, null), EngineInputError);
+});
+
+test('traceData slices a bounded window of next-token, series and tagged data', () => {
+  const model = makeStack('gru', 4);
+  const ids2 = Int32Array.from({ length: 10_000 }, (_, i) => (i * 7) % V);
+  const tr = traceData(model, { kind: 'next-token', ids: ids2, vocabularySize: V }, 5000, 16);
+  assert.deepEqual(tr.hidden.shape, [1, 16, 4]);
+  assert.deepEqual([...tr.inputIds!], [...ids2.slice(5000, 5016)]);
+  assert.ok(tr.loss! > 0);
+  assert.throws(() => traceData(model, { kind: 'next-token', ids: ids2, vocabularySize: V }, 9990, 16), EngineInputError);
+  const series = new RecurrentStack({ cell: 'lstm', inputSize: 2, hiddenSize: 3, layers: 1, bidirectional: false, outputSize: 2, maxSteps: 1 }, new Prng(1));
+  const rows = Float64Array.from({ length: 40 }, (_, i) => Math.sin(i));
+  const ts = traceData(series, { kind: 'series', rows, length: 20, features: 2 }, 3, 5);
+  assert.deepEqual(ts.probabilities.shape, [5, 2]);
+  assert.deepEqual(ts.inputRows!.shape, [5, 2]);
+  const tagger = makeStack('lstm', 3, { bidirectional: true });
+  const tt = traceData(tagger, { kind: 'tagging', vocabularySize: V, tagCount: V, sequences: [{ ids: Int32Array.from([1, 2, 3]), tags: Int32Array.from([0, 1, 0]) }] }, 0, 0);
+  assert.deepEqual(tt.cellGradNorm!.shape, [2, 3]);
+});
