@@ -1,7 +1,14 @@
-// The command line on the engine: `sequence-lab train FILE [options]`, `sequence-lab hmm ...` and
-// `sequence-lab markov ...`. Bundled by esbuild to dist/cli.js.
+// The command line on the engine: `sequence-lab train ...`, `eval`, `sample`, `trace`, `hmm ...` and `markov ...`.
+// Bundled by esbuild to dist/cli.js.
 // Node APIs are fine here (this is not the engine); all maths happens in src/engine.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CliIo } from './cli/commands/cliIo';
+import { EVAL_USAGE, run as runEval } from './cli/commands/evalModel';
+import { SAMPLE_USAGE, run as runSample } from './cli/commands/sampleModel';
+import { TRACE_USAGE, run as runTrace } from './cli/commands/traceModel';
+import { TRAIN_USAGE, run as runTrainModel } from './cli/commands/trainModel';
 import { CharTrainer } from './engine/charTrainer';
 import { EngineInputError, NumericFaultError } from './engine/errors';
 import { statePosteriors, viterbiPath } from './engine/hmm/discreteHmm';
@@ -13,9 +20,10 @@ import { detokenize, NgramModel, splitTrainHeldOut, tokenize, type Smoothing, ty
 import { Prng } from './engine/prng';
 import { DEFAULT_CONFIG, validateConfig, type CharTrainingConfig } from './shared/trainingConfig';
 
-const USAGE = `Usage: sequence-lab train FILE [options]
+const USAGE = `Usage: sequence-lab train FILE [options]   (without --out)
 
-Trains a character-level RNN on the text of FILE, printing the loss every 100 steps and a sample at the end.
+Trains the character-level RNN of the Training panel on the text of FILE, printing the loss every 100 steps and a
+sample at the end. With --out DIR, \`train\` trains any model and saves it (see below).
 
 Options:
   --hidden N        hidden units (default ${DEFAULT_CONFIG.hiddenSize})
@@ -145,7 +153,18 @@ perplexity. Defaults: --smoothing kneser-ney, --alpha 1, --unit char. Tokens nev
 the first K tokens are scored with the history they have (shorter contexts). --sample N adds N sampled tokens.
 `;
 
-const GENERAL_USAGE = `${USAGE}\n${HMM_USAGE}\n${MARKOV_USAGE}`;
+const GENERAL_USAGE = `${USAGE}\n${TRAIN_USAGE}\n${EVAL_USAGE}\n${SAMPLE_USAGE}\n${TRACE_USAGE}\n${HMM_USAGE}\n${MARKOV_USAGE}`;
+
+/** The real outside world of the command modules: stdout/stderr and the file system. */
+const nodeIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  readFile: async (path) => new Uint8Array(await readFile(path)),
+  writeFile: async (path, data) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, data);
+  },
+};
 
 type OptionKind = 'number' | 'string' | 'flag';
 
@@ -401,7 +420,7 @@ function hmm(args: string[]): number {
   return 1;
 }
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   // `sequence-lab hmm posterior ... | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -410,6 +429,10 @@ function main(args: string[]): number {
   });
   if (command === 'hmm') return hmm(rest);
   if (command === 'markov') return runJsonCommand('markov', MARKOV_USAGE, rest, markov);
+  if (command === 'eval') return runEval(rest, nodeIo);
+  if (command === 'sample') return runSample(rest, nodeIo);
+  if (command === 'trace') return runTrace(rest, nodeIo);
+  if (command === 'train' && rest.includes('--out')) return runTrainModel(rest, nodeIo);
   if (command === undefined || ((command === '--help' || command === '-h') && rest.length === 0)) {
     (command === undefined ? process.stderr : process.stdout).write(GENERAL_USAGE);
     return command === undefined ? 1 : 0;
@@ -417,4 +440,6 @@ function main(args: string[]): number {
   return train(args);
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
