@@ -72,7 +72,7 @@ export function encodeSafetensors(tensors: readonly SafetensorsTensor[], metadat
 /** Reads and validates a safetensors file. */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   const fail = (why: string): never => {
-    throw new EngineInputError(`This is not a valid safetensors file: ${why}.`);
+    throw new EngineInputError(`This is not a valid safetensors file: ${oneLine(why)}.`);
   };
   if (bytes.length < 8) fail(`it has ${bytes.length} bytes, fewer than the 8 of the header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -87,7 +87,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
   } catch (e) {
-    fail(`the header is not UTF-8 JSON (${(e as Error).message})`);
+    fail(`the header is not UTF-8 JSON (${clip((e as Error).message, 120)})`);
   }
   if (!isPlainObject(header)) fail('the header is not a JSON object');
   const entries = header as Record<string, unknown>;
@@ -97,22 +97,28 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   if (rawMetadata !== undefined) {
     if (!isPlainObject(rawMetadata)) fail(`${METADATA_KEY} is not a JSON object`);
     for (const [k, v] of Object.entries(rawMetadata as Record<string, unknown>)) {
-      if (typeof v !== 'string') fail(`${METADATA_KEY}.${k} is not a string`);
-      metadata[k] = v as string;
+      if (typeof v !== 'string') fail(`${METADATA_KEY}.${clip(k, 40)} is not a string (it is ${shown(v)})`);
+      // defineProperty, not assignment: a key "__proto__" is data here, not the object's prototype.
+      Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
     }
   }
 
   const spans: { name: string; dtype: SafetensorsDtype; shape: number[]; start: number; end: number }[] = [];
   for (const [name, entry] of Object.entries(entries)) {
     if (name === METADATA_KEY) continue;
-    const where = `tensor "${name}"`;
-    if (!isPlainObject(entry)) fail(`${where} is not described by a JSON object`);
+    const where = `tensor ${quote(name)}`;
+    if (!isPlainObject(entry)) fail(`${where} is not described by a JSON object (it is ${shown(entry)})`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (dtype !== 'F32' && dtype !== 'F64') fail(`${where} has the dtype ${JSON.stringify(dtype)}; only F32 and F64 are supported`);
-    const count = Array.isArray(shape) ? elementCount(shape) : undefined;
-    if (count === undefined) fail(`${where} has the shape ${JSON.stringify(shape)}, not a list of whole numbers ≥ 0`);
+    if (dtype === undefined) fail(`${where} has no "dtype"; only F32 and F64 are supported`);
+    if (dtype !== 'F32' && dtype !== 'F64') fail(`${where} has the dtype ${shown(dtype)}; only F32 and F64 are supported`);
+    if (shape === undefined) fail(`${where} has no "shape"`);
+    const whole = Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
+    if (!whole) fail(`${where} has the shape ${shown(shape)}, not a list of whole numbers ≥ 0`);
+    const count = elementCount(shape as unknown[]);
+    if (count === undefined) fail(`${where} has the shape ${shown(shape)}, more than 2^53 values`);
+    if (offsets === undefined) fail(`${where} has no "data_offsets"`);
     if (!(Array.isArray(offsets) && offsets.length === 2 && offsets.every((o) => Number.isSafeInteger(o) && o >= 0))) {
-      fail(`${where} has data_offsets ${JSON.stringify(offsets)}, not [start, end] in whole numbers ≥ 0`);
+      fail(`${where} has data_offsets ${shown(offsets)}, not [start, end] in whole numbers ≥ 0`);
     }
     const [start, end] = offsets as [number, number];
     if (!(start <= end && end <= dataLength)) {
@@ -128,7 +134,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   for (let i = 1; i < spans.length; i++) {
     const a = spans[i - 1];
     const b = spans[i];
-    if (b.start < a.end) fail(`the data of tensors "${a.name}" [${a.start}, ${a.end}) and "${b.name}" [${b.start}, ${b.end}) overlap`);
+    if (b.start < a.end) fail(`the data of tensors ${quote(a.name)} [${a.start}, ${a.end}) and ${quote(b.name)} [${b.start}, ${b.end}) overlap`);
   }
 
   const tensors = spans.map(({ name, dtype, shape, start, end }) => {
@@ -185,6 +191,26 @@ function elementCount(shape: readonly unknown[]): number | undefined {
     count *= d as number;
   }
   return Number.isSafeInteger(count) ? count : undefined;
+}
+
+/** A value from the header as it would be written in JSON, shortened: messages stay one readable line. */
+function shown(v: unknown): string {
+  return v === undefined ? 'nothing' : clip(JSON.stringify(v), 60);
+}
+
+/** A name in double quotes, with control characters escaped and long names shortened. */
+function quote(name: string): string {
+  return clip(JSON.stringify(name), 60);
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Escapes line breaks and other control characters (e.g. from a JSON.parse message quoting the header). */
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -1,5 +1,7 @@
 // The character vocabulary: the sorted set of Unicode code points of a text (so an emoji or any character outside
 // the Basic Multilingual Plane is one character, not two UTF-16 halves), and the maps id ↔ character.
+// A lone surrogate (half of a pair without its partner) is kept as a character of its own, U+D800–U+DFFF, exactly
+// as string iteration yields it, so encode → decode is identity for every JavaScript string.
 import { EngineInputError } from './errors';
 
 export const DEFAULT_MAX_VOCABULARY = 10_000;
@@ -48,15 +50,17 @@ export class Vocabulary {
 
   /** The ids of the code points of `text`, in order. Throws EngineInputError on a character not in the vocabulary. */
   encode(text: string): Int32Array {
-    const ids: number[] = [];
+    // Typed from the start (UTF-16 length ≥ code points): 4 bytes an id, not a JS array of numbers, for long texts.
+    const ids = new Int32Array(text.length);
+    let n = 0;
     for (const ch of text) {
       const id = this.idOf.get(ch.codePointAt(0)!);
       if (id === undefined) {
         throw new EngineInputError(`The character ${JSON.stringify(ch)} does not occur in the training text.`);
       }
-      ids.push(id);
+      ids[n++] = id;
     }
-    return Int32Array.from(ids);
+    return n === ids.length ? ids : ids.slice(0, n);
   }
 
   /** The text whose code points have these ids. */

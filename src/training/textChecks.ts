@@ -12,14 +12,15 @@ export function checkTrainingText(text: string, fileLabel: string, maxBytes: num
   // UTF-16 length ≥ characters, ≤ 3 × UTF-8 bytes: a cheap upper bound before the exact count.
   const bytes = text.length > maxBytes / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
   if (bytes > maxBytes) {
-    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    const [size, limit] = sizes(bytes, maxBytes);
     return {
       ok: false,
-      message: `${fileLabel} is ${mb(bytes)} MB, over the ${mb(maxBytes)} MB limit for training. Raise "sequenceLab.limits.maxFileSizeMB" or train on a smaller file.`,
+      message: `${fileLabel} is ${size}, over the ${limit} limit for training. Raise "sequenceLab.limits.maxFileSizeMB" or train on a smaller file.`,
     };
   }
   if (text.trim().length === 0) {
-    return { ok: false, message: `${fileLabel} is empty: there is nothing to learn from. Open a file with some text in it.` };
+    const what = text.length === 0 ? 'is empty' : 'is empty apart from whitespace';
+    return { ok: false, message: `${fileLabel} ${what}: there is nothing to learn from. Open a file with some text in it.` };
   }
   if (text.includes('\u0000')) {
     return {
@@ -38,4 +39,16 @@ function countCodePoints(text: string, stopAt: number): number {
   let n = 0;
   while (n < stopAt && !iterator.next().done) n++;
   return n;
+}
+
+/**
+ * The size and the limit in MB with one decimal, or more decimals when one would print them the same (20.04 MB over
+ * a 20 MB limit is "20.04 MB, over the 20.00 MB limit", never "20.0 MB, over the 20.0 MB limit"), or in bytes.
+ */
+function sizes(bytes: number, maxBytes: number): [string, string] {
+  const mb = (n: number, digits: number) => `${(n / 1024 / 1024).toFixed(digits)} MB`;
+  for (let digits = 1; digits <= 4; digits++) {
+    if (mb(bytes, digits) !== mb(maxBytes, digits)) return [mb(bytes, digits), mb(maxBytes, digits)];
+  }
+  return [`${bytes} bytes`, `${maxBytes}-byte`];
 }

@@ -28,8 +28,10 @@ export class TrainingWorker {
     const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-training' });
     worker.on('message', (message: WorkerToHost) => this.onMessage(message));
     worker.on('error', (error) => {
+      // An 'exit' follows; forgetting the worker first makes that exit silent, so listeners hear this once.
+      if (this.worker !== worker) return;
       this.forget(worker);
-      this.onExit(`The training worker crashed: ${error.message}`);
+      if (!this.disposed) this.onExit(`The training worker crashed: ${error.message}`);
     });
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;
@@ -42,6 +44,15 @@ export class TrainingWorker {
 
   private forget(worker: Worker): void {
     if (this.worker === worker) this.worker = undefined;
+  }
+
+  /**
+   * Test seam: kills the current worker thread from outside, as a crash or an out-of-memory kill would, without
+   * telling this object first. onExit then fires once, as for any unexpected exit; the next post starts a new worker.
+   * Resolves when the thread has stopped.
+   */
+  async terminateForTest(): Promise<void> {
+    await this.worker?.terminate();
   }
 
   dispose(): void {

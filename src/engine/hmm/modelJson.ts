@@ -12,7 +12,25 @@ import { createGaussianHmm, type GaussianHmm } from './gaussianHmm';
 export const ROW_SUM_TOLERANCE = 1e-6;
 
 function fail(message: string): never {
-  throw new EngineInputError(`Invalid model: ${message}`);
+  throw new EngineInputError(`Invalid model: ${oneLine(message)}`);
+}
+
+/** A name or value as JSON (quoted, control characters escaped), shortened so a message stays one readable line. */
+function q(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
+/** Escapes line breaks and other control characters (e.g. quoted by a JSON.parse message). */
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The message of a JSON.parse error, shortened (V8 quotes part of the text). */
+function jsonError(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.length > 120 ? `${m.slice(0, 119)}…` : m;
 }
 
 /** A number as people would write it: at most 12 significant digits, no trailing noise. */
@@ -27,12 +45,12 @@ function names(value: unknown, field: 'states' | 'symbols'): string[] {
   if (value.length === 0) fail(`"${field}" is empty: a model needs at least one ${what}.`);
   const seen = new Map<string, number>();
   value.forEach((name, k) => {
-    if (typeof name !== 'string' || name === '') fail(`${what} ${k + 1} in "${field}" is ${JSON.stringify(name)}, not a non-empty name.`);
+    if (typeof name !== 'string' || name === '') fail(`${what} ${k + 1} in "${field}" is ${q(name)}, not a non-empty name.`);
     if (field === 'symbols' && /\s/.test(name)) {
-      fail(`the symbol ${JSON.stringify(name)} contains whitespace (observation files separate symbols by whitespace).`);
+      fail(`the symbol ${q(name)} contains whitespace (observation files separate symbols by whitespace).`);
     }
     const first = seen.get(name);
-    if (first !== undefined) fail(`the ${what} name "${name}" appears twice in "${field}" (positions ${first + 1} and ${k + 1}).`);
+    if (first !== undefined) fail(`the ${what} name ${q(name)} appears twice in "${field}" (positions ${first + 1} and ${k + 1}).`);
     seen.set(name, k);
   });
   return value as string[];
@@ -43,8 +61,8 @@ function row(value: unknown, where: string, length: number, lengthWhat: string, 
   if (!Array.isArray(value)) fail(`${where} must be a list of ${length} numbers.`);
   if (value.length !== length) fail(`${where} has ${value.length} entries but there are ${length} ${lengthWhat}.`);
   value.forEach((x, k) => {
-    const at = `${where}, entry ${k + 1} (${columnWhat} "${columns[k]}")`;
-    if (typeof x !== 'number' || Number.isNaN(x)) fail(`${at} is ${x === undefined ? 'missing' : typeof x === 'number' ? 'NaN' : JSON.stringify(x)}, not a number.`);
+    const at = `${where}, entry ${k + 1} (${columnWhat} ${q(columns[k])})`;
+    if (typeof x !== 'number' || Number.isNaN(x)) fail(`${at} is ${x === undefined ? 'missing' : typeof x === 'number' ? 'NaN' : q(x)}, not a number.`);
     if (!Number.isFinite(x)) fail(`${at} is ${x}, not a finite number.`);
     if (x < 0) fail(`${at} is ${show(x)}: probabilities cannot be negative.`);
   });
@@ -59,7 +77,7 @@ function matrix(value: unknown, field: 'transition' | 'emission', states: string
   if (!Array.isArray(value)) fail(`"${field}" must be a list of rows (one per state).`);
   if (value.length !== n) fail(`"${field}" has ${value.length} rows but there are ${n} states.`);
   const lengthWhat = columnWhat === 'state' ? 'states' : 'symbols';
-  return value.map((r, i) => row(r, `"${field}" row ${i + 1} ("${states[i]}")`, columns.length, lengthWhat, columns, columnWhat));
+  return value.map((r, i) => row(r, `"${field}" row ${i + 1} (${q(states[i])})`, columns.length, lengthWhat, columns, columnWhat));
 }
 
 /** Validates a parsed model object (e.g. from JSON.parse) and builds the model. */
@@ -83,7 +101,7 @@ export function parseDiscreteHmm(text: string): DiscreteHmm {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new EngineInputError(`Invalid model: the file is not JSON (${(e as Error).message}).`);
+    fail(`the file is not JSON (${jsonError(e)}).`);
   }
   return validateDiscreteHmm(value);
 }
@@ -125,11 +143,11 @@ function gaussianRows(value: unknown, field: 'means' | 'variances', states: stri
   const rows = value.map((r) => (Array.isArray(r) ? r : [r]) as unknown[]);
   const dimension = rows[0].length;
   rows.forEach((r, i) => {
-    const where = `"${field}" row ${i + 1} ("${states[i]}")`;
+    const where = `"${field}" row ${i + 1} (${q(states[i])})`;
     if (r.length !== dimension || dimension === 0) fail(`${where} has ${r.length} numbers but row 1 has ${dimension}.`);
     r.forEach((x, d) => {
       const at = dimension === 1 ? where : `${where}, entry ${d + 1}`;
-      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${at} is ${JSON.stringify(x)}, not a finite number.`);
+      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${at} is ${x === undefined ? 'missing' : q(x)}, not a finite number.`);
       if (field === 'variances' && !(x > 0)) fail(`${at} is ${show(x)}: variances must be above 0.`);
     });
   });
@@ -164,7 +182,7 @@ export function parseHmm(text: string): { kind: 'discrete'; model: DiscreteHmm }
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new EngineInputError(`Invalid model: the file is not JSON (${(e as Error).message}).`);
+    fail(`the file is not JSON (${jsonError(e)}).`);
   }
   return isGaussianModelObject(value)
     ? { kind: 'gaussian', model: validateGaussianHmm(value) }

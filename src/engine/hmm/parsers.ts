@@ -3,6 +3,12 @@
 import { EngineInputError } from '../errors';
 import type { TaggedSequence } from './estimation';
 
+/** Text from the file as a JSON string (quoted, control characters escaped), shortened to keep messages short. */
+function quote(text: string): string {
+  const s = JSON.stringify(text.length > 60 ? text.slice(0, 60) : text);
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+}
+
 /**
  * A tagged file: one `token<TAB>tag` per line, a blank line (or one of only spaces) between sequences; several blank
  * lines count as one, and "\r\n" line ends are accepted. Token and tag keep their inner spaces but lose those at
@@ -22,7 +28,7 @@ export function parseTaggedFile(text: string): TaggedSequence[] {
     }
     const columns = line.split('\t');
     if (columns.length === 1) {
-      throw new EngineInputError(`${at}: ${JSON.stringify(line)} has no tag; each line should be token<TAB>tag.`);
+      throw new EngineInputError(`${at}: ${quote(line)} has no tag; each line should be token<TAB>tag.`);
     }
     if (columns.length > 2) {
       throw new EngineInputError(`${at}: ${columns.length} tab-separated columns, expected 2 (token<TAB>tag).`);
@@ -68,7 +74,7 @@ export function parseObservations(text: string, symbols: readonly string[]): Int
       const id = idOf.get(item);
       if (id === undefined) {
         const where = chars ? `character ${[...line].indexOf(item) + 1}` : `symbol ${k + 1}`;
-        throw new EngineInputError(`Line ${index + 1}, ${where}: ${JSON.stringify(item)} is not one of the model's symbols${known}.`);
+        throw new EngineInputError(`Line ${index + 1}, ${where}: ${quote(item)} is not one of the model's symbols${known}.`);
       }
       ids.push(id);
     });
@@ -88,9 +94,13 @@ export function readObservations(text: string, split: SymbolSplit = 'auto'): { s
   const lines = text.split('\n');
   const byWhitespace = split === 'whitespace' || (split === 'auto' && lines.some((l) => l.trim().split(/\s+/).length > 1));
   const items: string[] = [];
+  // One push per item, never push(...items): spreading a long line's items overflows the call stack.
   for (const line of lines) {
-    if (byWhitespace) items.push(...line.split(/\s+/).filter((w) => w !== ''));
-    else items.push(...[...line].filter((c) => !/\s/.test(c)));
+    if (byWhitespace) {
+      for (const w of line.split(/\s+/)) if (w !== '') items.push(w);
+    } else {
+      for (const c of line) if (!/\s/.test(c)) items.push(c);
+    }
   }
   if (items.length === 0) throw new EngineInputError('The observation file has no symbols.');
   const symbols = [...new Set(items)].sort();
@@ -111,7 +121,7 @@ export function parseNumericSeries(text: string, dimension = 1): Float64Array {
     }
     for (const item of items) {
       const x = Number(item);
-      if (!Number.isFinite(x)) throw new EngineInputError(`Line ${index + 1}: ${JSON.stringify(item)} is not a finite number.`);
+      if (!Number.isFinite(x)) throw new EngineInputError(`Line ${index + 1}: ${quote(item)} is not a finite number.`);
       values.push(x);
     }
   });
