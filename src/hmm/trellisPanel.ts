@@ -9,7 +9,7 @@ import {
   type TrellisPanelToHost,
   type TrellisWindow,
 } from '../shared/webviewProtocol';
-import { makeNonce, renderPanelHtml } from '../panels/panelHtml';
+import { initPanel, panelOptions } from '../panels/webviewPanels';
 
 export const TRELLIS_PANEL_VIEW_TYPE = 'sequenceLab.trellis';
 
@@ -55,15 +55,7 @@ export class TrellisPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly source: TrellisSource,
   ) {
-    panel.webview.options = panelOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
-    panel.webview.html = renderPanelHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'trellis.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css')).toString(),
-      title: 'Sequence Lab: Trellis',
-    });
+    initPanel(panel, extensionUri, 'trellis', 'Sequence Lab: Trellis');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -103,12 +95,6 @@ export class TrellisPanel implements vscode.Disposable {
   }
 }
 
-function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
-}
 
 export function registerTrellisPanelSerializer(extensionUri: vscode.Uri, source: TrellisSource): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(TRELLIS_PANEL_VIEW_TYPE, {

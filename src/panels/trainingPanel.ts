@@ -9,7 +9,7 @@ import {
   type TrainingPanelToHost,
 } from '../shared/webviewProtocol';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
-import { makeNonce, renderPanelHtml } from './panelHtml';
+import { initPanel, panelOptions } from './webviewPanels';
 
 export const TRAINING_PANEL_VIEW_TYPE = 'sequenceLab.training';
 
@@ -50,15 +50,7 @@ export class TrainingPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly service: TrainingService,
   ) {
-    panel.webview.options = panelOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
-    panel.webview.html = renderPanelHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'training.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css')).toString(),
-      title: 'Sequence Lab: Training',
-    });
+    initPanel(panel, extensionUri, 'training', 'Sequence Lab: Training');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -120,12 +112,6 @@ export class TrainingPanel implements vscode.Disposable {
   }
 }
 
-function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
-}
 
 export function registerTrainingPanelSerializer(extensionUri: vscode.Uri, service: TrainingService): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(TRAINING_PANEL_VIEW_TYPE, {
