@@ -4,36 +4,20 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, dialogs, ensureCodeServer, installVsix, launchBrowser, makeProfile, notifications, openFile,
+  REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile,
   openWorkbench, packageVsix, runCommand, seconds, startCodeServer, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
+import { workbenchSession } from './workbenchSession';
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const TAGGED = 'pos-train.tsv';
 const DECODE_COMMAND = 'Sequence Lab: Decode Active File with HMM…';
 
-let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
-let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
-let passed = false;
-
-before(async () => {
-  await ensureCodeServer();
-});
-
-after(async () => {
-  if (!passed && browser) {
-    await browser.page.screenshot({ path: path.join(resultsDir, 'e2e-decode-failure.png'), fullPage: true }).catch(() => {});
-    console.log(`dialogs: ${JSON.stringify(await dialogs(browser.page))}`);
-    console.log(`notifications: ${JSON.stringify(await notifications(browser.page))}`);
-  }
-  if (!passed && server) console.log(`----- code-server log -----\n${server.log()}\n-----`);
-  await browser?.close();
-  await server?.stop();
-});
+const session = workbenchSession('e2e-decode-failure.png');
 
 /** The 0-based step (token index) of the token on 1-based line `line` of a tagged file (blank lines hold none). */
 function stepOfLine(text: string, line: number): number {
@@ -63,9 +47,8 @@ test('decode a tagged file with an HMM from the command palette and follow it in
   const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
   const dirs = makeProfile();
   await installVsix(vsix, dirs);
-  server = await startCodeServer({ workspace, dirs });
-  browser = await launchBrowser();
-  const { page } = browser;
+  const server = (session.server = await startCodeServer({ workspace, dirs }));
+  const { page } = (session.browser = await launchBrowser());
   await openWorkbench(page, server.url, workspace);
   await openFile(page, TAGGED);
   phase(`opened ${TAGGED}`);
@@ -107,6 +90,6 @@ test('decode a tagged file with an HMM from the command palette and follow it in
   phase(`cursor on line ${line}: panel selected step ${step}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-trellis-linked.png'), fullPage: true });
   assert.deepEqual(await webviewCspViolations(page, 'svg#trellis'), [], 'CSP violations in the Trellis panel');
-  passed = true;
+  session.passed = true;
   console.log(`decodeInVsCode e2e test took ${seconds(started)}`);
 });

@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, dialogs, ensureCodeServer, installVsix, launchBrowser, listExtensions, makeProfile, notifications, openFile,
+  REPO_ROOT, dialogs, installVsix, launchBrowser, listExtensions, makeProfile, notifications, openFile,
   openWorkbench, packageVsix, readManifest, runCommand, seconds, startCodeServer, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
+import { workbenchSession } from './workbenchSession';
 
 /** The extension under test (this repository; another folder only when developing the harness itself). */
 const root = process.env.SEQUENCE_LAB_E2E_ROOT ? path.resolve(process.env.SEQUENCE_LAB_E2E_ROOT) : REPO_ROOT;
@@ -20,26 +21,7 @@ const resultsDir = path.join(REPO_ROOT, 'test-results');
 const TRAIN_COMMAND = 'Sequence Lab: Train Character Model on Active File';
 const LOSS_TIMEOUT_MS = 180_000;
 
-let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
-let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
-/** Set when the test got to its end; anything else (failure, timeout) prints the logs in `after`. */
-let passed = false;
-
-before(async () => {
-  await ensureCodeServer();
-});
-
-after(async () => {
-  if (!passed && browser) {
-    await browser.page.screenshot({ path: path.join(resultsDir, 'e2e-train-failure.png'), fullPage: true }).catch(() => {});
-    console.log(`dialogs: ${JSON.stringify(await dialogs(browser.page))}`);
-    console.log(`notifications: ${JSON.stringify(await notifications(browser.page))}`);
-    console.log(`----- browser console -----\n${browser.page.consoleLines.join('\n')}\n-----`);
-  }
-  if (!passed && server) console.log(`----- code-server log -----\n${server.log()}\n----- end of code-server log -----`);
-  await browser?.close();
-  await server?.stop();
-});
+const session = workbenchSession('e2e-train-failure.png');
 
 /** The text file to train on: examples/shakespeare-like.txt when present, else the largest .txt there. */
 function exampleFile(): string {
@@ -81,9 +63,8 @@ test('train a character model from the command palette in code-server, then stop
       `${publisher}.${name} is not listed after --install-extension: ${JSON.stringify(installed)}`);
     phase(`installed into a fresh profile: ${installed.join(', ')}`);
 
-    server = await startCodeServer({ workspace, dirs });
-    browser = await launchBrowser();
-    const { page } = browser;
+    const server = (session.server = await startCodeServer({ workspace, dirs }));
+    const { page } = (session.browser = await launchBrowser());
     await openWorkbench(page, server.url, workspace);
     phase(`workbench open at ${server.url}`);
 
@@ -145,7 +126,7 @@ test('train a character model from the command palette in code-server, then stop
     assert.match(rowText, /step [\d,]+/);
     phase(`Runs view: ${JSON.stringify(rowText.replace(/\s+/g, ' '))}`);
     await screenshot(page, 'e2e-runs-view.png');
-    passed = true;
+    session.passed = true;
   } finally {
     console.log(`trainInVsCode e2e test took ${seconds(started)}`);
   }
