@@ -1,7 +1,7 @@
 // Entry point of the extension host side. It wires features together and never trains: the training
 // engine runs only in the worker (dist/worker.js), started on the first training request.
 import * as vscode from 'vscode';
-import { trainOnActiveFile } from './commands/trainCommand';
+import { askModelChoices, trainOnActiveFile } from './commands/trainCommand';
 import { registerHmmFeatures } from './hmm';
 import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
 import type { RunInfo } from './shared/run';
@@ -30,6 +30,9 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     trackTrainingState(service),
     vscode.commands.registerCommand('sequenceLab.trainCharModel', (resource?: unknown) =>
       trainOnActiveFile(uri, service, resource).then(() => undefined),
+    ),
+    vscode.commands.registerCommand('sequenceLab.trainModel', (resource?: unknown) =>
+      trainOnActiveFile(uri, service, resource, askModelChoices).then(() => undefined),
     ),
     vscode.commands.registerCommand('sequenceLab.stopTraining', () => {
       const active = service.list().filter((r) => isActive(r.info));

@@ -1,11 +1,14 @@
 // Reads the user's `sequenceLab.*` settings into a training config. Out-of-range values (a hand-edited
 // settings.json can hold anything) are reported in words instead of being trained on.
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG, validateConfig, type CharTrainingConfig } from './shared/trainingConfig';
+import { DEFAULT_CONFIG, validateTrainingConfig, type TrainingConfig } from './shared/trainingConfig';
 
-export function readTrainingConfig(scope?: vscode.Uri): { config: CharTrainingConfig; problems: string[] } {
+export function readTrainingConfig(scope?: vscode.Uri): { config: TrainingConfig; problems: string[] } {
   const s = vscode.workspace.getConfiguration('sequenceLab', scope);
-  const config: CharTrainingConfig = {
+  const config: TrainingConfig = {
+    model: s.get('training.model', DEFAULT_CONFIG.model),
+    layers: s.get('training.layers', DEFAULT_CONFIG.layers),
+    optimizer: s.get('training.optimizer', DEFAULT_CONFIG.optimizer),
     hiddenSize: s.get('training.hiddenSize', DEFAULT_CONFIG.hiddenSize),
     seqLength: s.get('training.sequenceLength', DEFAULT_CONFIG.seqLength),
     learningRate: s.get('training.learningRate', DEFAULT_CONFIG.learningRate),
@@ -16,7 +19,7 @@ export function readTrainingConfig(scope?: vscode.Uri): { config: CharTrainingCo
     sampleEvery: s.get('sampling.every', DEFAULT_CONFIG.sampleEvery),
     sampleLength: s.get('sampling.length', DEFAULT_CONFIG.sampleLength),
   };
-  return { config, problems: validateConfig(config) };
+  return { config, problems: validateTrainingConfig(config) };
 }
 
 export function maxFileBytes(scope?: vscode.Uri): number {

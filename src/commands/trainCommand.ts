@@ -1,9 +1,12 @@
 // "Sequence Lab: Train Character Model on Active File": checks the document and the settings, starts a run
-// in the worker, opens the Training panel and shows a cancellable progress notification.
+// in the worker, opens the Training panel and shows a cancellable progress notification. The model (RNN, GRU or
+// LSTM), its layers and its hidden size come from the settings, or from "Train Model on Active File…", which asks
+// for them with quick picks first (prefilled from the settings).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
 import { maxFileBytes, readTrainingConfig } from '../settings';
+import { CONFIG_LIMITS, LAYERS_LIMIT, validateTrainingConfig, type TrainingConfig, type TrainingModelKind } from '../shared/trainingConfig';
 import { checkTrainingText } from '../training/textChecks';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 
@@ -21,15 +24,28 @@ export function documentLabel(document: vscode.TextDocument): string {
   return document.isUntitled ? document.uri.path : path.basename(document.uri.path);
 }
 
+/** The model choices "Train Model on Active File…" asks for; they replace the settings' values for one run. */
+export type ModelChoices = Pick<TrainingConfig, 'model' | 'layers' | 'hiddenSize'>;
+
 export async function trainOnActiveFile(
   extensionUri: vscode.Uri,
   service: TrainingService,
   uri?: unknown,
+  choose?: (settings: TrainingConfig) => Promise<ModelChoices | undefined>,
 ): Promise<RunRecord | undefined> {
   const document = await targetDocument(uri);
   if (!document) {
     void vscode.window.showErrorMessage('Sequence Lab: open a text file in the editor first, then run "Train Character Model on Active File".');
     return undefined;
+  }
+  const settings = readTrainingConfig(document.uri);
+  let config = settings.config;
+  let problems = settings.problems;
+  if (choose) {
+    const choices = await choose(config);
+    if (!choices) return undefined;
+    config = { ...config, ...choices };
+    problems = validateTrainingConfig(config);
   }
   const label = documentLabel(document);
 
@@ -44,7 +60,6 @@ export async function trainOnActiveFile(
     service.stop(active.info.id);
   }
 
-  const { config, problems } = readTrainingConfig(document.uri);
   if (problems.length > 0) {
     const open = 'Open Settings';
     void vscode.window
@@ -70,6 +85,72 @@ export async function trainOnActiveFile(
     void vscode.window.showErrorMessage(`Sequence Lab: the Training panel could not open: ${message}`);
   }
   return run;
+}
+
+const MODEL_ITEMS: { kind: TrainingModelKind; label: string; detail: string }[] = [
+  { kind: 'rnn', label: 'RNN', detail: 'Elman RNN, h = tanh(W x + U h + b): the simplest and fastest cell.' },
+  { kind: 'gru', label: 'GRU', detail: 'Gated recurrent unit: reset and update gates choose what of h to keep.' },
+  { kind: 'lstm', label: 'LSTM', detail: 'Long short-term memory: a gated cell state carries information over long spans.' },
+];
+
+const HIDDEN_SIZES = [16, 32, 64, 128, 256, 512];
+
+/** One quick pick of a multi-step choice; resolves to the picked value, or undefined when the user cancels. */
+function pickOne<T>(
+  step: number,
+  placeholder: string,
+  items: { value: T; label: string; description?: string; detail?: string }[],
+  current: T,
+): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { value: T }>();
+    pick.title = 'Sequence Lab: Train Model on Active File';
+    pick.step = step;
+    pick.totalSteps = 3;
+    pick.placeholder = placeholder;
+    pick.items = items.map((i) => ({ ...i, description: i.value === current ? [i.description, '(current setting)'].filter(Boolean).join(' ') : i.description }));
+    pick.activeItems = pick.items.filter((i) => i.value === current);
+    let result: T | undefined;
+    pick.onDidAccept(() => {
+      result = pick.selectedItems[0]?.value ?? pick.activeItems[0]?.value;
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(result);
+    });
+    pick.show();
+  });
+}
+
+/** Asks for the model, hidden size and layers, each prefilled with the settings' value; undefined when cancelled. */
+export async function askModelChoices(settings: TrainingConfig): Promise<ModelChoices | undefined> {
+  const model = await pickOne(
+    1,
+    'Recurrent cell',
+    MODEL_ITEMS.map((m) => ({ value: m.kind, label: m.label, detail: m.detail })),
+    settings.model,
+  );
+  if (model === undefined) return undefined;
+  const { min, max } = CONFIG_LIMITS.hiddenSize;
+  const setting = Number.isInteger(settings.hiddenSize) && settings.hiddenSize >= min && settings.hiddenSize <= max ? [settings.hiddenSize] : [];
+  const sizes = [...new Set([...HIDDEN_SIZES, ...setting])].sort((a, b) => a - b);
+  const hiddenSize = await pickOne(
+    2,
+    'Hidden units per layer (the size of h_t)',
+    sizes.map((n) => ({ value: n, label: `H = ${n}` })),
+    settings.hiddenSize,
+  );
+  if (hiddenSize === undefined) return undefined;
+  const layerCounts = Array.from({ length: LAYERS_LIMIT.max - LAYERS_LIMIT.min + 1 }, (_, i) => LAYERS_LIMIT.min + i);
+  const layers = await pickOne(
+    3,
+    'Recurrent layers stacked on each other',
+    layerCounts.map((n) => ({ value: n, label: n === 1 ? '1 layer' : `${n} layers` })),
+    settings.layers,
+  );
+  if (layers === undefined) return undefined;
+  return { model, hiddenSize, layers };
 }
 
 function showProgressNotification(service: TrainingService, run: RunRecord): void {

@@ -1,5 +1,5 @@
 // What the host, the Runs tree and the panels know about one training run.
-import type { CharTrainingConfig } from './trainingConfig';
+import type { TrainingConfig } from './trainingConfig';
 
 export type RunStatus = 'starting' | 'training' | 'completed' | 'stopped' | 'failed';
 
@@ -7,9 +7,9 @@ export interface RunInfo {
   id: string;
   /** File name shown to the user (basename); the full path never leaves the host. */
   fileLabel: string;
-  /** e.g. "char RNN · tanh · H=64". */
+  /** e.g. "char RNN · tanh · H=64" or "char LSTM · 2 layers · H=64" (see modelLabel in trainingConfig.ts). */
   modelLabel: string;
-  config: CharTrainingConfig;
+  config: TrainingConfig;
   status: RunStatus;
   /** Set once the worker has read the data. */
   vocabSize?: number;

@@ -1,12 +1,14 @@
 // Settings of one character-model training run, shared by the host (which reads them from the user's settings),
 // the worker (which trains with them) and the CLI. Limits are the same as in package.json's `configuration`.
+// CharTrainingConfig is what the single-layer char RNN (CharTrainer, the CLI's `train`) needs; TrainingConfig adds
+// the recurrent model's choices (cell, layers, optimiser) the worker trains with through the general trainer.
 
 export interface CharTrainingConfig {
   /** Units of the hidden state h_t. */
   hiddenSize: number;
   /** Characters per truncated-BPTT chunk: the gradient flows back at most this many steps. */
   seqLength: number;
-  /** Adam's step size α. */
+  /** The optimiser's step size α. */
   learningRate: number;
   /** Global L2 norm the gradient is clipped to; 0 disables clipping. */
   clipNorm: number;
@@ -20,6 +22,22 @@ export interface CharTrainingConfig {
   sampleEvery: number;
   /** Characters per sample. */
   sampleLength: number;
+}
+
+/** The recurrent cells the Training panel can train (the general trainer's `model`). */
+export const MODEL_KINDS = ['rnn', 'gru', 'lstm'] as const;
+export type TrainingModelKind = (typeof MODEL_KINDS)[number];
+
+/** The optimisers the Training panel can train with (the general trainer's `optimizer.kind`). */
+export const OPTIMIZER_KINDS = ['adam', 'sgd', 'rmsprop'] as const;
+export type TrainingOptimizerKind = (typeof OPTIMIZER_KINDS)[number];
+
+export interface TrainingConfig extends CharTrainingConfig {
+  /** Elman RNN (tanh), GRU or LSTM. */
+  model: TrainingModelKind;
+  /** Recurrent layers stacked on each other (each reads the hidden states of the one below). */
+  layers: number;
+  optimizer: TrainingOptimizerKind;
 }
 
 export interface Limit {
@@ -40,7 +58,13 @@ export const CONFIG_LIMITS: Record<keyof CharTrainingConfig, Limit> = {
   sampleLength: { min: 1, max: 10_000, integer: true },
 };
 
-export const DEFAULT_CONFIG: CharTrainingConfig = {
+/** Limit of TrainingConfig.layers (sequenceLab.training.layers). */
+export const LAYERS_LIMIT: Limit = { min: 1, max: 4, integer: true };
+
+export const DEFAULT_CONFIG: TrainingConfig = {
+  model: 'rnn',
+  layers: 1,
+  optimizer: 'adam',
   hiddenSize: 64,
   seqLength: 32,
   learningRate: 0.005,
@@ -59,15 +83,43 @@ export const DEFAULT_CONFIG: CharTrainingConfig = {
 export function validateConfig(config: CharTrainingConfig): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(CONFIG_LIMITS) as (keyof CharTrainingConfig)[]) {
-    const value = config[key];
-    const limit = CONFIG_LIMITS[key];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      problems.push(`${key} must be a finite number (got ${String(value)})`);
-    } else if (limit.integer && !Number.isInteger(value)) {
-      problems.push(`${key} must be a whole number (got ${value})`);
-    } else if (value < limit.min || value > limit.max) {
-      problems.push(`${key} must be between ${limit.min} and ${limit.max} (got ${value})`);
-    }
+    const problem = checkNumber(key, config[key], CONFIG_LIMITS[key]);
+    if (problem) problems.push(problem);
   }
   return problems;
+}
+
+/** validateConfig, and the model's choices: the cell, the number of layers and the optimiser. */
+export function validateTrainingConfig(config: TrainingConfig): string[] {
+  const problems: string[] = [];
+  const choice = (key: string, value: unknown, allowed: readonly string[]): void => {
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      const options = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+      problems.push(`${key} must be ${options} (got ${typeof value === 'string' ? JSON.stringify(value) : String(value)})`);
+    }
+  };
+  choice('model', config.model, MODEL_KINDS);
+  const layers = checkNumber('layers', config.layers, LAYERS_LIMIT);
+  if (layers) problems.push(layers);
+  choice('optimizer', config.optimizer, OPTIMIZER_KINDS);
+  return [...problems, ...validateConfig(config)];
+}
+
+function checkNumber(key: string, value: unknown, limit: Limit): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return `${key} must be a finite number (got ${String(value)})`;
+  if (limit.integer && !Number.isInteger(value)) return `${key} must be a whole number (got ${value})`;
+  if (value < limit.min || value > limit.max) return `${key} must be between ${limit.min} and ${limit.max} (got ${value})`;
+  return undefined;
+}
+
+const MODEL_NAMES: Record<TrainingModelKind, string> = { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' };
+
+/** The run's model in a few words, e.g. "char RNN · tanh · H=64" or "char LSTM · 2 layers · H=64". */
+export function modelLabel(config: TrainingConfig): string {
+  const parts = [`char ${MODEL_NAMES[config.model] ?? String(config.model)}`];
+  if (config.model === 'rnn') parts.push('tanh');
+  if (config.layers !== 1) parts.push(`${config.layers} layers`);
+  parts.push(`H=${config.hiddenSize}`);
+  if (config.optimizer !== 'adam') parts.push(config.optimizer === 'sgd' ? 'SGD' : 'RMSProp');
+  return parts.join(' · ');
 }

@@ -1,11 +1,11 @@
 // The host↔worker channel: one `type`-tagged union each way. The worker owns all numeric work; the host only
 // sends intents and receives results. Numbers travel as typed arrays, batched (see `progress`).
-import type { CharTrainingConfig } from './trainingConfig';
+import type { TrainingConfig } from './trainingConfig';
 import type { StepBatch, TextSample } from './run';
 
 export type HostToWorker =
-  /** Build the vocabulary from `text` and train a character RNN on it until maxSteps or `stop`. */
-  | { type: 'train'; runId: string; text: string; config: CharTrainingConfig }
+  /** Build the vocabulary from `text` and train a character model (RNN, GRU or LSTM) on it until maxSteps or `stop`. */
+  | { type: 'train'; runId: string; text: string; config: TrainingConfig }
   /** Stop the run at the next step boundary (steps take milliseconds, so this acts at once). */
   | { type: 'stop'; runId: string }
   /** Sample text from the run's current model at a temperature (works during and after training). */

@@ -56,7 +56,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunRecord>, vsc
         `Status: ${info.status}${info.message ? ` — ${escapeMarkdown(info.message)}` : ''}`,
         `Step ${history.steps} of ${info.config.maxSteps}` + (loss !== undefined ? `, loss ${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(3)} bits/char)` : ''),
         info.vocabSize !== undefined ? `Vocabulary ${info.vocabSize} characters, ${info.dataLength} characters of data, ${info.parameterCount} parameters` : '',
-        `Sequence length ${info.config.seqLength}, learning rate ${info.config.learningRate}, clip ${info.config.clipNorm}, seed ${info.config.seed}`,
+        `Sequence length ${info.config.seqLength}, ${info.config.optimizer} learning rate ${info.config.learningRate}, clip ${info.config.clipNorm}, seed ${info.config.seed}`,
       ].filter(Boolean).join('\n\n'),
     );
     item.command = { command: 'sequenceLab.runs.showPanel', title: 'Show Training Panel', arguments: [run] };

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { RunInfo, StepBatch, TextSample } from '../shared/run';
-import type { CharTrainingConfig } from '../shared/trainingConfig';
+import { modelLabel, type TrainingConfig } from '../shared/trainingConfig';
 import type { WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
@@ -59,13 +59,13 @@ export class TrainingService implements vscode.Disposable {
     return all[all.length - 1];
   }
 
-  start(text: string, fileLabel: string, config: CharTrainingConfig): RunRecord {
+  start(text: string, fileLabel: string, config: TrainingConfig): RunRecord {
     const id = `run-${Date.now().toString(36)}-${this.nextId++}`;
     const record: RunRecord = {
       info: {
         id,
         fileLabel,
-        modelLabel: `char RNN · tanh · H=${config.hiddenSize}`,
+        modelLabel: modelLabel(config),
         config,
         status: 'starting',
       },

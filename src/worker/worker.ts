@@ -1,11 +1,12 @@
 // Entry of the training worker (a worker_threads Worker started by the host). It owns every model and all
-// numeric work; the extension host's thread never trains. Steps run in slices of a few milliseconds with a
-// yield to the event loop between slices, so `stop` and `sample` requests are handled at once.
+// numeric work; the extension host's thread never trains. Every model (RNN, GRU, LSTM) trains through the general
+// SequenceTrainer (see charModel.ts). Steps run in slices of a few milliseconds with a yield to the event loop
+// between slices, so `stop` and `sample` requests are handled at once.
 import { parentPort } from 'node:worker_threads';
-import { CharTrainer } from '../engine/charTrainer';
 import { createDispatcher, isTagged } from '../shared/messages';
 import { isAnalysisRequestType, type HostToAnalysisWorker, type HostToWorker, type WorkerToHost } from '../shared/workerProtocol';
 import { createAnalysisHandler } from './analysis';
+import { CharModel } from './charModel';
 import { ProgressBuffer } from './progressBuffer';
 
 const port = parentPort;
@@ -17,7 +18,7 @@ const SLICE_MS = 15;
 const PROGRESS_INTERVAL_MS = 100;
 
 interface Run {
-  trainer: CharTrainer;
+  trainer: CharModel;
   stopRequested: boolean;
   finished: boolean;
 }
@@ -35,9 +36,9 @@ function describe(error: unknown): string {
 const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function train(runId: string, text: string, config: Extract<HostToWorker, { type: 'train' }>['config']) {
-  let trainer: CharTrainer;
+  let trainer: CharModel;
   try {
-    trainer = new CharTrainer(text, config);
+    trainer = new CharModel(text, config);
   } catch (error) {
     post({ type: 'failed', runId, message: describe(error) });
     return;

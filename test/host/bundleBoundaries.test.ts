@@ -27,7 +27,8 @@ test('the extension host bundle contains no engine code', async () => {
 
 test('the worker bundle has the engine and no vscode', async () => {
   const inputs = await inputsOf('src/worker/worker.ts', 'node');
-  assert.ok(inputs.includes('src/engine/charTrainer.ts'));
+  assert.ok(inputs.includes('src/engine/sequenceTrainer.ts'));
+  assert.ok(inputs.includes('src/engine/sequenceSampling.ts'));
   assert.deepEqual(inputs.filter((p) => p.includes('vscode') || p.startsWith('src/panels/') || p.startsWith('src/training/')), []);
 });
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { RunInfo } from '../../../src/shared/run';
 
 const EXTENSION_ID = 'sequence-lab.sequence-lab';
-const COMMANDS = ['sequenceLab.trainCharModel', 'sequenceLab.stopTraining', 'sequenceLab.showTrainingPanel'];
+const COMMANDS = ['sequenceLab.trainCharModel', 'sequenceLab.trainModel', 'sequenceLab.stopTraining', 'sequenceLab.showTrainingPanel'];
 
 interface SequenceLabApi {
   listRuns(): RunInfo[];
@@ -88,6 +88,71 @@ describe('Sequence Lab in the extension host', function () {
     await waitFor(`run ${run.id} to be "stopped" (now "${status()}")`, () => (status() === 'stopped' ? true : undefined), 1000, 10)
       .catch((err: Error) => { throw new Error(`${err.message}; it took longer than 1 s after sequenceLab.stopTraining`); });
     console.log(`      stopped ${Date.now() - asked} ms after sequenceLab.stopTraining`);
+  });
+
+  it('trains the model chosen in sequenceLab.training.model (an LSTM) and labels the run with it', async function () {
+    this.timeout(90_000);
+    assert.ok(api, 'the activation test must run first');
+    const previous = training().inspect('model')?.globalValue;
+    await training().update('model', 'lstm', vscode.ConfigurationTarget.Global);
+    try {
+      const before = new Set(api.listRuns().map((r) => r.id));
+      await openTrainingDocument();
+      await vscode.commands.executeCommand('sequenceLab.trainCharModel');
+      const run = await waitFor('a new LSTM run with status "training"', () => {
+        const runs = api.listRuns().filter((r) => !before.has(r.id));
+        const failed = runs.find((r) => r.status === 'failed');
+        if (failed) throw new Error(`the run failed: ${failed.message ?? '(no message)'}`);
+        return runs.find((r) => r.status === 'training');
+      }, 60_000);
+      assert.equal(run.config.model, 'lstm');
+      assert.match(run.modelLabel, /^char LSTM · /, `modelLabel ${JSON.stringify(run.modelLabel)}`);
+      assert.doesNotMatch(run.modelLabel, /RNN|tanh/);
+
+      await vscode.commands.executeCommand('sequenceLab.stopTraining');
+      const status = () => api.listRuns().find((r) => r.id === run.id)?.status;
+      await waitFor(`run ${run.id} to be "stopped" (now "${status()}")`, () => (status() === 'stopped' ? true : undefined), 1000, 10);
+      console.log(`      trained and stopped: ${run.modelLabel}`);
+    } finally {
+      await training().update('model', previous, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('"Train Model on Active File…" asks for the model, hidden size and layers, prefilled from the settings', async function () {
+    this.timeout(90_000);
+    assert.ok(api, 'the activation test must run first');
+    const previous = training().inspect('model')?.globalValue;
+    await training().update('model', 'gru', vscode.ConfigurationTarget.Global);
+    try {
+      const before = new Set(api.listRuns().map((r) => r.id));
+      await openTrainingDocument();
+      // Not awaited: the command waits for the three quick picks.
+      const command = Promise.resolve(vscode.commands.executeCommand('sequenceLab.trainModel'));
+      const accept = async (moves: number) => {
+        await sleep(400);
+        for (let i = 0; i < moves; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      };
+      await accept(0); // the model setting (GRU) is preselected
+      await accept(1); // the hidden size after the setting's 64: 128
+      await accept(1); // the layers after the setting's 1: 2
+      await Promise.race([command, sleep(5000)]);
+      const run = await waitFor('a new run with status "training"', () => {
+        const runs = api.listRuns().filter((r) => !before.has(r.id));
+        const failed = runs.find((r) => r.status === 'failed');
+        if (failed) throw new Error(`the run failed: ${failed.message ?? '(no message)'}`);
+        return runs.find((r) => r.status === 'training');
+      }, 60_000);
+      assert.equal(run.modelLabel, 'char GRU · 2 layers · H=128');
+      assert.deepEqual([run.config.model, run.config.hiddenSize, run.config.layers], ['gru', 128, 2]);
+      await vscode.commands.executeCommand('sequenceLab.stopTraining');
+      const status = () => api.listRuns().find((r) => r.id === run.id)?.status;
+      await waitFor(`run ${run.id} to be "stopped" (now "${status()}")`, () => (status() === 'stopped' ? true : undefined), 1000, 10);
+      console.log(`      picked and trained: ${run.modelLabel}`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await training().update('model', previous, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('refuses an empty untitled document with an error and starts no training', async function () {
