@@ -2,6 +2,7 @@
 // engine runs only in the worker (dist/worker.js), started on the first training request.
 import * as vscode from 'vscode';
 import { askModelChoices, trainOnActiveFile } from './commands/trainCommand';
+import { registerExampleFeatures } from './examples';
 import { registerHmmFeatures } from './hmm';
 import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
 import type { RunInfo } from './shared/run';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
   );
 
   registerHmmFeatures(context);
+  registerExampleFeatures(context);
 
   return { listRuns: () => service.list().map((r) => r.info) };
 }

@@ -6,6 +6,8 @@ import { parentPort } from 'node:worker_threads';
 import { createDispatcher, isTagged } from '../shared/messages';
 import { isAnalysisRequestType, type HostToAnalysisWorker, type HostToWorker, type WorkerToHost } from '../shared/workerProtocol';
 import { createAnalysisHandler } from './analysis';
+import { isGenerateExampleRequest } from '../shared/examples';
+import { generateExample } from './examples';
 import { CharModel } from './charModel';
 import { ProgressBuffer } from './progressBuffer';
 
@@ -130,6 +132,8 @@ const analyse = createAnalysisHandler((m) => port.postMessage(m));
 
 port.on('message', (message: unknown) => {
   if (!isTagged(message)) return;
+  // Sequence Lab: New Example… (src/examples/) asks for generated example files: see src/worker/examples.ts.
+  if (isGenerateExampleRequest(message)) return port.postMessage(generateExample(message));
   // Analysis requests (Markov surprisal, HMM decoding) have their own channel: see src/worker/analysis.ts.
   if (isAnalysisRequestType(message.type)) {
     void analyse(message as HostToAnalysisWorker);

@@ -186,4 +186,31 @@ describe('Sequence Lab in the extension host', function () {
     assert.deepEqual(started.map((r) => `${r.id}: ${r.status}`), [], 'an empty document must not start training');
     console.log(`      error shown: ${JSON.stringify(errors[0])}`);
   });
+
+  it('writes an example through "Sequence Lab: New Example…" and opens its data file', async function () {
+    this.timeout(30_000);
+    // The command's test seam (src/examples/exampleArgs.ts): { example, folder } skip the quick pick and replace the
+    // workspace folder, so the repository's examples/ workspace stays untouched.
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'seqlab-new-example-'));
+    try {
+      const written = (await vscode.commands.executeCommand('sequenceLab.newExample', {
+        example: 'parity',
+        folder: vscode.Uri.file(dir),
+      })) as vscode.Uri[] | undefined;
+      const expected = vscode.Uri.file(join(dir, 'sequence-lab-examples', 'parity.tagged.txt'));
+      assert.deepEqual(written?.map((u) => u.fsPath), [expected.fsPath]);
+      const stat = await vscode.workspace.fs.stat(expected);
+      assert.ok(stat.size > 0, 'the data file has content');
+      const editor = await waitFor('the data file in the active editor', () =>
+        vscode.window.activeTextEditor?.document.uri.fsPath === expected.fsPath ? vscode.window.activeTextEditor : undefined, 5000);
+      assert.match(editor.document.lineAt(0).text, /^[01]\t[01]$/);
+      console.log(`      wrote and opened ${expected.fsPath}`);
+    } finally {
+      await Promise.race([vscode.commands.executeCommand('workbench.action.closeActiveEditor'), sleep(5000)]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
