@@ -9,6 +9,7 @@ import type {
   HmmDecodeResult,
   HmmModelSource,
   HostToAnalysisWorker,
+  MarkovOrdersResult,
   MarkovSurprisalResult,
 } from '../shared/workerProtocol';
 
@@ -44,6 +45,12 @@ export class AnalysisWorker {
     return m;
   }
 
+  async markovOrders(text: string, unit: 'char' | 'word', seed: number, sampleLength: number): Promise<MarkovOrdersResult> {
+    const m = await this.request((requestId) => ({ type: 'markovOrders', requestId, text, unit, seed, sampleLength }));
+    if (m.type !== 'markovOrdersResult') throw new Error(`unexpected answer ${m.type}`);
+    return m;
+  }
+
   private request(make: (requestId: string) => HostToAnalysisWorker): Promise<AnalysisWorkerToHost> {
     if (this.disposed) return Promise.reject(new Error('The analysis worker was shut down.'));
     const requestId = `a${this.nextId++}`;
@@ -63,6 +70,7 @@ export class AnalysisWorker {
   private readonly dispatch = createDispatcher<AnalysisWorkerToHost>({
     markovSurprisalResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     hmmDecodeResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    markovOrdersResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     analysisFailed: (m) => this.settle(m.requestId, (p) => p.reject(new AnalysisError(m.message))),
   });
 

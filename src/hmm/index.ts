@@ -1,6 +1,7 @@
 // The HMM/Markov features of the extension host: surprisal decorations, HMM decoding with editor linkage and the
 // Trellis panel. All numeric work happens in the analysis worker (dist/worker.js); nothing here imports the engine.
 import * as vscode from 'vscode';
+import { registerMarkovOrders } from '../markov/markovOrdersPanel';
 import { AnalysisWorker } from './analysisWorker';
 import { DecodeFeature } from './decodeFeature';
 import { SurprisalFeature } from './surprisalFeature';
@@ -14,5 +15,6 @@ export function registerHmmFeatures(context: vscode.ExtensionContext): void {
     new SurprisalFeature(worker),
     decode,
     registerTrellisPanelSerializer(context.extensionUri, decode),
+    ...registerMarkovOrders(context.extensionUri, worker),
   );
 }

@@ -39,7 +39,7 @@ export class SurprisalFeature implements vscode.Disposable {
     this.disposables.push(
       ...this.levels,
       this.status,
-      vscode.commands.registerCommand(SHOW_SURPRISAL_COMMAND, () => this.show()),
+      vscode.commands.registerCommand(SHOW_SURPRISAL_COMMAND, (order?: unknown, target?: unknown) => this.show(order, target)),
       vscode.commands.registerCommand(CLEAR_SURPRISAL_COMMAND, () => this.clear()),
       vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor)),
@@ -52,8 +52,23 @@ export class SurprisalFeature implements vscode.Disposable {
     );
   }
 
-  private async show(): Promise<void> {
-    const editor = vscode.window.activeTextEditor;
+  /**
+   * Scores the active editor's document, or `target` (a document URI, e.g. from the Markov Orders panel) shown in an
+   * editor; with an `order` of 0..8 (from the panel) there is no quick pick. From menus the first argument is a URI,
+   * not an order, and is ignored.
+   */
+  private async show(requestedOrder?: unknown, target?: unknown): Promise<void> {
+    let editor = vscode.window.activeTextEditor;
+    if (target instanceof vscode.Uri) {
+      try {
+        editor =
+          vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString()) ??
+          (await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.One, preview: false }));
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Sequence Lab: cannot open ${target.toString(true)}: ${errorText(error)}`);
+        return;
+      }
+    }
     if (!editor) {
       void vscode.window.showErrorMessage('Sequence Lab: open a text file in the editor first, then show its Markov surprisal.');
       return;
@@ -66,7 +81,10 @@ export class SurprisalFeature implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Sequence Lab: ${verdict.message}`);
       return;
     }
-    const order = await pickOrder();
+    const order =
+      typeof requestedOrder === 'number' && Number.isInteger(requestedOrder) && requestedOrder >= 0 && requestedOrder <= 8
+        ? requestedOrder
+        : await pickOrder();
     if (order === undefined) return;
     const version = document.version;
     let result: MarkovSurprisalResult;

@@ -106,3 +106,51 @@ export function parseTrellisPanelMessage(raw: unknown): TrellisPanelToHost | und
       return undefined;
   }
 }
+
+// ── The Markov Orders panel (n-gram models of order k = 0..8 on one file) ───────────────────────────────────────
+// Plain JSON-able arrays (index k), so the page can save the view with setState and redraw it after a reload.
+
+export interface MarkovOrdersView {
+  fileLabel: string;
+  unit: 'char' | 'word';
+  trainTokens: number;
+  heldOutTokens: number;
+  /** Distinct training tokens |V| (without <unk>). */
+  vocabularySize: number;
+  trainPerplexity: number[];
+  heldOutPerplexity: number[];
+  observedContexts: number[];
+  /** log10 |V|^k. */
+  log10PossibleContexts: number[];
+  samples: string[];
+}
+
+export type HostToMarkovPanel =
+  /** Shows the orders of one file. */
+  | { type: 'showOrders'; view: MarkovOrdersView }
+  /** The host no longer has the file the page shows (window reload): the page keeps its drawing. */
+  | { type: 'detached'; message: string };
+
+export type MarkovPanelToHost =
+  /** The page has loaded and wants the current view. */
+  | { type: 'ready' }
+  /** The user clicked order k: the host shows the order-k Markov surprisal of the file in the editor. */
+  | { type: 'showSurprisal'; order: number };
+
+/** Highest order the panel may name (the engine's MAX_ORDER). */
+export const MAX_MARKOV_PANEL_ORDER = 8;
+
+/** Returns the message if it is a well-formed MarkovPanelToHost, otherwise undefined. */
+export function parseMarkovPanelMessage(raw: unknown): MarkovPanelToHost | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'showSurprisal':
+      if (typeof m.order !== 'number' || !Number.isInteger(m.order) || m.order < 0 || m.order > MAX_MARKOV_PANEL_ORDER) return undefined;
+      return { type: 'showSurprisal', order: m.order };
+    default:
+      return undefined;
+  }
+}

@@ -40,7 +40,31 @@ export type HostToAnalysisWorker =
    * Decode the observations of `text` with a discrete HMM: fitted (supervised) on `text` itself when it is a tagged
    * file, or read from `modelText` (the JSON model file the host read for the user).
    */
-  | { type: 'hmmDecode'; requestId: string; text: string; source: HmmModelSource };
+  | { type: 'hmmDecode'; requestId: string; text: string; source: HmmModelSource }
+  /**
+   * Fit interpolated Kneser-Ney models of order k = 0..8 over the characters or words of `text` on a train/held-out
+   * split (the last 10% of the tokens held out), and sample `sampleLength` tokens from each (seeded).
+   */
+  | { type: 'markovOrders'; requestId: string; text: string; unit: 'char' | 'word'; seed: number; sampleLength: number };
+
+/** Per order k = 0..K (index k of every array). */
+export interface MarkovOrdersResult {
+  unit: 'char' | 'word';
+  trainTokens: number;
+  heldOutTokens: number;
+  /** Distinct training tokens |V| (without <unk>). */
+  vocabularySize: number;
+  /** Held-out tokens never seen in training (scored as <unk>). */
+  heldOutUnknown: number;
+  trainPerplexity: Float64Array;
+  heldOutPerplexity: Float64Array;
+  /** Distinct contexts of k tokens seen in training. */
+  observedContexts: Float64Array;
+  /** log10 |V|^k = k · log10 |V| (the count itself overflows for words at k = 8). */
+  log10PossibleContexts: Float64Array;
+  /** A seeded sample of each order, detokenized. */
+  samples: string[];
+}
 
 export type HmmModelSource = { kind: 'tagged' } | { kind: 'modelJson'; modelText: string; modelLabel: string };
 
@@ -95,10 +119,11 @@ export interface HmmDecodeResult {
 export type AnalysisWorkerToHost =
   | ({ type: 'markovSurprisalResult'; requestId: string } & MarkovSurprisalResult)
   | ({ type: 'hmmDecodeResult'; requestId: string } & HmmDecodeResult)
+  | ({ type: 'markovOrdersResult'; requestId: string } & MarkovOrdersResult)
   /** The request cannot be answered; `message` says why in words a user understands. */
   | { type: 'analysisFailed'; requestId: string; message: string };
 
-const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode']);
+const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders']);
 
 /** True for the analysis requests (the worker routes these apart from the training channel). */
 export function isAnalysisRequestType(type: string): boolean {

@@ -11,13 +11,15 @@ import {
   allSingleCharacters,
   type DiscreteHmm,
 } from '../engine/hmm';
-import { NgramModel, tokenize } from '../engine/markov';
+import { detokenize, MAX_ORDER, NgramModel, splitTrainHeldOut, tokenize, type TokenUnit } from '../engine/markov';
+import { Prng } from '../engine/prng';
 import { createDispatcher } from '../shared/messages';
 import type {
   AnalysisWorkerToHost,
   HmmDecodeResult,
   HmmModelSource,
   HostToAnalysisWorker,
+  MarkovOrdersResult,
   MarkovSurprisalResult,
 } from '../shared/workerProtocol';
 import { decodeTrellis } from './trellis';
@@ -66,6 +68,61 @@ export async function markovSurprisal(text: string, order: number): Promise<Mark
     vocabularySize: model.vocabularySize,
     observedContexts: model.contextStats().observed,
   };
+}
+
+/** The held-out share of the tokens in markovOrders (the end of the file). */
+export const MARKOV_HELD_OUT_FRACTION = 0.1;
+export const MAX_MARKOV_SAMPLE = 1000;
+/** Nine models are fitted and scored (about 12 s per million characters): longer texts are refused, not truncated. */
+export const MAX_MARKOV_ORDERS_TOKENS = 2_000_000;
+
+/**
+ * Orders k = 0..8 of interpolated Kneser-Ney models on the first 90% of the tokens: train and held-out perplexity,
+ * observed against possible contexts, and a sample of `sampleLength` tokens from each (Prng seeded with seed + k).
+ * Yields to the message loop after each order.
+ */
+export async function markovOrders(text: string, unit: TokenUnit, seed: number, sampleLength: number): Promise<MarkovOrdersResult> {
+  if (unit !== 'char' && unit !== 'word') throw new EngineInputError(`Unknown unit "${String(unit)}": use char or word.`);
+  if (!Number.isInteger(seed)) throw new EngineInputError(`The seed must be a whole number, not ${seed}.`);
+  if (!(Number.isInteger(sampleLength) && sampleLength >= 0 && sampleLength <= MAX_MARKOV_SAMPLE)) {
+    throw new EngineInputError(`The sample length must be a whole number from 0 to ${MAX_MARKOV_SAMPLE}, not ${sampleLength}.`);
+  }
+  const tokens = tokenize(text, unit);
+  if (tokens.length < 2) throw new EngineInputError(`The text has ${tokens.length} ${unit === 'char' ? 'characters' : 'words'}: too few to hold some out.`);
+  if (tokens.length > MAX_MARKOV_ORDERS_TOKENS) {
+    throw new EngineInputError(
+      `The text has ${tokens.length.toLocaleString('en')} ${unit === 'char' ? 'characters' : 'words'}; comparing nine Markov orders ` +
+        `handles at most ${MAX_MARKOV_ORDERS_TOKENS.toLocaleString('en')}. Open a shorter file (or copy a part of this one into a new file).`,
+    );
+  }
+  const { train, heldOut } = splitTrainHeldOut(tokens, MARKOV_HELD_OUT_FRACTION);
+  const n = MAX_ORDER + 1;
+  const result: MarkovOrdersResult = {
+    unit,
+    trainTokens: train.length,
+    heldOutTokens: heldOut.length,
+    vocabularySize: 0,
+    heldOutUnknown: 0,
+    trainPerplexity: new Float64Array(n),
+    heldOutPerplexity: new Float64Array(n),
+    observedContexts: new Float64Array(n),
+    log10PossibleContexts: new Float64Array(n),
+    samples: [],
+  };
+  for (let k = 0; k < n; k++) {
+    const model = NgramModel.train(train, { order: k, smoothing: 'kneser-ney' });
+    result.vocabularySize = model.vocabularySize - 1;
+    result.trainPerplexity[k] = model.score(train).perplexity;
+    const held = model.score(heldOut);
+    result.heldOutPerplexity[k] = held.perplexity;
+    result.heldOutUnknown = held.unknownCount;
+    const stats = model.contextStats();
+    result.observedContexts[k] = stats.observed;
+    result.log10PossibleContexts[k] = stats.log10Possible;
+    result.samples.push(detokenize(model.sample(sampleLength, new Prng(seed + k)), unit));
+    await yieldToMessages();
+  }
+  return result;
 }
 
 interface Prepared {
@@ -163,5 +220,11 @@ export function createAnalysisHandler(post: (m: AnalysisWorkerToHost) => void): 
       answer(m.requestId, async () => ({ type: 'markovSurprisalResult', requestId: m.requestId, ...(await markovSurprisal(String(m.text ?? ''), m.order)) })),
     hmmDecode: (m) =>
       answer(m.requestId, async () => ({ type: 'hmmDecodeResult', requestId: m.requestId, ...(await hmmDecode(String(m.text ?? ''), m.source)) })),
+    markovOrders: (m) =>
+      answer(m.requestId, async () => ({
+        type: 'markovOrdersResult',
+        requestId: m.requestId,
+        ...(await markovOrders(String(m.text ?? ''), m.unit, m.seed, m.sampleLength)),
+      })),
   });
 }

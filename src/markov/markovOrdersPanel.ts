@@ -1,0 +1,144 @@
+// "Sequence Lab: Compare Markov Orders on Active File": the analysis worker fits interpolated Kneser-Ney models of
+// order k = 0..8 (characters or words) on the first 90% of the document and scores the last 10%; the Markov Orders
+// panel plots train vs held-out perplexity and observed vs possible contexts against k and lists a sample per order.
+// Clicking an order runs "Show Markov Surprisal" with that k on the document. One panel per window; a window reload
+// restores the page from its saved state (panel serializer), and the host then tells it the file link is gone.
+import * as vscode from 'vscode';
+import { AnalysisError, type AnalysisWorker } from '../hmm/analysisWorker';
+import { documentLabel, errorText } from '../hmm/editorRanges';
+import { SHOW_SURPRISAL_COMMAND } from '../hmm/surprisalFeature';
+import { initPanel, panelOptions } from '../panels/webviewPanels';
+import { maxFileBytes } from '../settings';
+import { createDispatcher } from '../shared/messages';
+import {
+  parseMarkovPanelMessage,
+  type HostToMarkovPanel,
+  type MarkovOrdersView,
+  type MarkovPanelToHost,
+} from '../shared/webviewProtocol';
+import { checkTrainingText } from '../training/textChecks';
+import { markovOrdersView, SAMPLE_LENGTH, SAMPLE_SEED } from './ordersView';
+
+export const COMPARE_MARKOV_ORDERS_COMMAND = 'sequenceLab.markov.compareOrders';
+export const MARKOV_PANEL_VIEW_TYPE = 'sequenceLab.markovOrders';
+const TITLE = 'Sequence Lab: Markov Orders';
+
+interface Shown {
+  view: MarkovOrdersView;
+  uri: vscode.Uri;
+}
+
+export class MarkovOrdersPanel implements vscode.Disposable {
+  private static current: MarkovOrdersPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private shown: Shown | undefined;
+
+  static show(extensionUri: vscode.Uri, shown: Shown): void {
+    if (!MarkovOrdersPanel.current) {
+      const panel = vscode.window.createWebviewPanel(
+        MARKOV_PANEL_VIEW_TYPE,
+        TITLE,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        panelOptions(extensionUri),
+      );
+      MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri);
+    } else {
+      MarkovOrdersPanel.current.panel.reveal(undefined, true);
+    }
+    MarkovOrdersPanel.current.shown = shown;
+    MarkovOrdersPanel.current.post({ type: 'showOrders', view: shown.view });
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+    MarkovOrdersPanel.current?.dispose();
+    MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+  ) {
+    initPanel(panel, extensionUri, 'markov', TITLE);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseMarkovPanelMessage(raw);
+        if (message) void this.handle(message);
+      }),
+    );
+  }
+
+  private readonly handle = createDispatcher<MarkovPanelToHost>({
+    ready: () => {
+      if (this.shown) this.post({ type: 'showOrders', view: this.shown.view });
+      else
+        this.post({
+          type: 'detached',
+          message: 'The comparison is shown as it was before the window reload. Run "Compare Markov Orders on Active File" again to link it to the file.',
+        });
+    },
+    showSurprisal: (m) => {
+      // After a reload the panel no longer knows its file: the surprisal goes to the active editor instead.
+      void vscode.commands.executeCommand(SHOW_SURPRISAL_COMMAND, m.order, this.shown?.uri);
+    },
+  });
+
+  private post(message: HostToMarkovPanel): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (MarkovOrdersPanel.current === this) MarkovOrdersPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+async function pickUnit(): Promise<'char' | 'word' | undefined> {
+  const items: (vscode.QuickPickItem & { unit: 'char' | 'word' })[] = [
+    { unit: 'char', label: 'Characters', description: 'each character predicted from the k characters before it' },
+    { unit: 'word', label: 'Words', description: 'whitespace-separated words, each from the k words before it' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Sequence Lab: Compare Markov Orders', placeHolder: 'Model the file as…' });
+  return pick?.unit;
+}
+
+async function compareOrders(extensionUri: vscode.Uri, worker: AnalysisWorker): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showErrorMessage('Sequence Lab: open a text file in the editor first, then compare Markov orders on it.');
+    return;
+  }
+  const document = editor.document;
+  const label = documentLabel(document);
+  const text = document.getText();
+  const verdict = checkTrainingText(text, label, maxFileBytes(document.uri));
+  if (!verdict.ok) {
+    void vscode.window.showErrorMessage(`Sequence Lab: ${verdict.message}`);
+    return;
+  }
+  const unit = await pickUnit();
+  if (!unit) return;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Sequence Lab: Markov orders 0–8 of ${label}` },
+      () => worker.markovOrders(text, unit, SAMPLE_SEED, SAMPLE_LENGTH[unit]),
+    );
+    MarkovOrdersPanel.show(extensionUri, { view: markovOrdersView(result, label), uri: document.uri });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Sequence Lab: cannot compare Markov orders on ${label}: ${errorText(error)}`);
+    if (!(error instanceof AnalysisError)) console.error(error);
+  }
+}
+
+/** The command and the panel serializer. */
+export function registerMarkovOrders(extensionUri: vscode.Uri, worker: AnalysisWorker): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(COMPARE_MARKOV_ORDERS_COMMAND, () => compareOrders(extensionUri, worker)),
+    vscode.window.registerWebviewPanelSerializer(MARKOV_PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel) {
+        MarkovOrdersPanel.revive(panel, extensionUri);
+      },
+    }),
+  ];
+}
