@@ -2,7 +2,8 @@
 // request, one answer, then the worker is terminated. Generation takes milliseconds; starting the worker ~100 ms.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ExampleId, GenerateExampleAnswer } from '../shared/examples';
+import type { ExampleId } from '../shared/examples';
+import type { GenerateExampleAnswer } from '../shared/workerProtocol';
 
 export interface GeneratedFile {
   name: string;

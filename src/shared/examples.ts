@@ -60,23 +60,6 @@ export const EXAMPLES_FOLDER = 'sequence-lab-examples';
 /** The adding problem's sequence length T: the input box's default and bounds. */
 export const ADDING_T = { min: 2, max: 1000, default: 50 } as const;
 
-/** Ask the worker for one example's files (the first file is the main data file). */
-export interface GenerateExampleRequest {
-  type: 'generateExample';
-  requestId: string;
-  example: ExampleId;
-  seed?: number;
-  /** The adding problem's T. */
-  length?: number;
-}
-
-export type GenerateExampleAnswer =
-  | { type: 'exampleGenerated'; requestId: string; files: { name: string; content: string }[] }
-  | { type: 'exampleFailed'; requestId: string; message: string };
-
-export function isGenerateExampleRequest(value: { type: string }): value is GenerateExampleRequest {
-  return value.type === 'generateExample';
-}
 
 /** Why `text` is not a valid T for the adding problem, or undefined when it is (the input box's validation). */
 export function validateAddingLength(text: string): string | undefined {

@@ -1,6 +1,7 @@
 // The host↔worker channel: one `type`-tagged union each way. The worker owns all numeric work; the host only
 // sends intents and receives results. Numbers travel as typed arrays, batched (see `progress`).
 import type { TrainingConfig } from './trainingConfig';
+import type { ExampleId } from './examples';
 import type { StepBatch, TextSample } from './run';
 
 export type HostToWorker =
@@ -128,4 +129,24 @@ const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 
 /** True for the analysis requests (the worker routes these apart from the training channel). */
 export function isAnalysisRequestType(type: string): boolean {
   return ANALYSIS_REQUEST_TYPES.has(type);
+}
+
+// ── Examples (Sequence Lab: New Example…): one request, one answer; generation takes milliseconds. ──
+
+/** Ask the worker for one example's files (the first file is the main data file). */
+export interface GenerateExampleRequest {
+  type: 'generateExample';
+  requestId: string;
+  example: ExampleId;
+  seed?: number;
+  /** The adding problem's T. */
+  length?: number;
+}
+
+export type GenerateExampleAnswer =
+  | { type: 'exampleGenerated'; requestId: string; files: { name: string; content: string }[] }
+  | { type: 'exampleFailed'; requestId: string; message: string };
+
+export function isGenerateExampleRequest(value: { type: string }): value is GenerateExampleRequest {
+  return value.type === 'generateExample';
 }

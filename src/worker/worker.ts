@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { createDispatcher, isTagged } from '../shared/messages';
 import { isAnalysisRequestType, type HostToAnalysisWorker, type HostToWorker, type WorkerToHost } from '../shared/workerProtocol';
 import { createAnalysisHandler } from './analysis';
-import { isGenerateExampleRequest } from '../shared/examples';
+import { isGenerateExampleRequest } from '../shared/workerProtocol';
 import { generateExample } from './examples';
 import { CharModel } from './charModel';
 import { ProgressBuffer } from './progressBuffer';
