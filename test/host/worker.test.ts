@@ -1,46 +1,12 @@
 // The training worker as the host sees it: typed messages in, progress batches and samples out, and a stop
 // that takes effect at once. Bundles the worker as the build does and runs it in a real worker_threads Worker.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { Worker } from 'node:worker_threads';
-import * as esbuild from 'esbuild';
+import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import type { HostToWorker, WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import { startTrainingWorker } from './trainingWorkerHarness';
 
-const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-worker-')), 'worker.js');
-esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new Worker(bundle);
-after(() => worker.terminate());
-
-const received: WorkerToHost[] = [];
-const waiters: { match: (m: WorkerToHost) => boolean; resolve: (m: WorkerToHost) => void }[] = [];
-worker.on('message', (m: WorkerToHost) => {
-  received.push(m);
-  for (const w of waiters.splice(0)) {
-    if (w.match(m)) w.resolve(m);
-    else waiters.push(w);
-  }
-});
-const send = (m: HostToWorker) => worker.postMessage(m);
-
-function next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs = 20_000) {
-  type M = Extract<WorkerToHost, { type: T }>;
-  const seen = received.find((m) => m.runId === runId && m.type === type);
-  if (seen) return Promise.resolve(seen as M);
-  return new Promise<M>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${type}' for ${runId} within ${timeoutMs} ms`)), timeoutMs);
-    waiters.push({
-      match: (m) => m.runId === runId && m.type === type,
-      resolve: (m) => {
-        clearTimeout(timer);
-        resolve(m as M);
-      },
-    });
-  });
-}
+const { received, send, next } = startTrainingWorker(20_000);
 
 const text = 'the cat sat on the mat. '.repeat(40);
 

@@ -2,49 +2,16 @@
 // through the real bundled worker (the general SequenceTrainer) with the same messages as the RNN, stop at once and
 // sample text; the settings are validated in words, and the run's label names the model.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { Worker } from 'node:worker_threads';
-import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { SequenceNumericFaultError } from '../../src/engine/sequenceFault';
 import type { SequenceTrainer } from '../../src/engine/sequenceTrainer';
 import { DEFAULT_CONFIG, modelLabel, validateTrainingConfig, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { HostToWorker, WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import { startTrainingWorker } from './trainingWorkerHarness';
 import { CharModel } from '../../src/worker/charModel';
 
-const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-models-')), 'worker.js');
-esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new Worker(bundle);
-after(() => worker.terminate());
-
-const received: WorkerToHost[] = [];
-const waiters: { match: (m: WorkerToHost) => boolean; resolve: (m: WorkerToHost) => void }[] = [];
-worker.on('message', (m: WorkerToHost) => {
-  received.push(m);
-  for (const w of waiters.splice(0)) {
-    if (w.match(m)) w.resolve(m);
-    else waiters.push(w);
-  }
-});
-const send = (m: HostToWorker) => worker.postMessage(m);
-
-function next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs = 30_000) {
-  type M = Extract<WorkerToHost, { type: T }>;
-  const seen = received.find((m) => m.runId === runId && m.type === type);
-  if (seen) return Promise.resolve(seen as M);
-  return new Promise<M>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${type}' for ${runId} within ${timeoutMs} ms`)), timeoutMs);
-    waiters.push({
-      match: (m) => m.runId === runId && m.type === type,
-      resolve: (m) => {
-        clearTimeout(timer);
-        resolve(m as M);
-      },
-    });
-  });
-}
+const { received, send, next } = startTrainingWorker(30_000);
 
 const progressOf = (runId: string) =>
   received.filter((m): m is Extract<WorkerToHost, { type: 'progress' }> => m.runId === runId && m.type === 'progress');

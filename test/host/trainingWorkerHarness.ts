@@ -1,0 +1,54 @@
+// A real training worker for host-level tests: the worker bundled as the build does, run in a worker_threads
+// Worker, with every message it sends kept so a test can wait for the next one of a type for a run.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import * as esbuild from 'esbuild';
+import type { HostToWorker, WorkerToHost } from '../../src/shared/workerProtocol';
+
+export interface TrainingWorkerHarness {
+  /** Every message the worker has sent, in order. */
+  received: WorkerToHost[];
+  send(message: HostToWorker): void;
+  /** The first message of `type` for `runId` (already received, or the next one to arrive). */
+  next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs?: number): Promise<Extract<WorkerToHost, { type: T }>>;
+}
+
+/** Starts the worker for the calling test file; it is terminated after the file's tests. */
+export function startTrainingWorker(defaultTimeoutMs = 20_000): TrainingWorkerHarness {
+  const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-worker-')), 'worker.js');
+  esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
+  const worker = new Worker(bundle);
+  after(() => worker.terminate());
+
+  const received: WorkerToHost[] = [];
+  const waiters: { match: (m: WorkerToHost) => boolean; resolve: (m: WorkerToHost) => void }[] = [];
+  worker.on('message', (m: WorkerToHost) => {
+    received.push(m);
+    for (const w of waiters.splice(0)) {
+      if (w.match(m)) w.resolve(m);
+      else waiters.push(w);
+    }
+  });
+
+  function next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs = defaultTimeoutMs) {
+    type M = Extract<WorkerToHost, { type: T }>;
+    const match = (m: WorkerToHost) => m.runId === runId && m.type === type;
+    const seen = received.find(match);
+    if (seen) return Promise.resolve(seen as M);
+    return new Promise<M>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no '${type}' for ${runId} within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as M);
+        },
+      });
+    });
+  }
+
+  return { received, send: (m) => worker.postMessage(m), next };
+}
