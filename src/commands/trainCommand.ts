@@ -2,12 +2,11 @@
 // in the worker, opens the Training panel and shows a cancellable progress notification. The model (RNN, GRU or
 // LSTM), its layers and its hidden size come from the settings, or from "Train Model on Active File…", which asks
 // for them with quick picks first (prefilled from the settings).
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
-import { maxFileBytes, readTrainingConfig } from '../settings';
+import { readTrainingConfig } from '../settings';
 import { CONFIG_LIMITS, LAYERS_LIMIT, validateTrainingConfig, type TrainingConfig, type TrainingModelKind } from '../shared/trainingConfig';
-import { checkTrainingText } from '../training/textChecks';
+import { checkedDocumentText, documentLabel } from './documentText';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 
 /** The document to train on: the one whose editor-title button was pressed, else the active (or only visible) editor. */
@@ -18,10 +17,6 @@ async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undef
   }
   const editor = vscode.window.activeTextEditor ?? (vscode.window.visibleTextEditors.length === 1 ? vscode.window.visibleTextEditors[0] : undefined);
   return editor?.document;
-}
-
-export function documentLabel(document: vscode.TextDocument): string {
-  return document.isUntitled ? document.uri.path : path.basename(document.uri.path);
 }
 
 /** The model choices "Train Model on Active File…" asks for; they replace the settings' values for one run. */
@@ -68,12 +63,8 @@ export async function trainOnActiveFile(
     return undefined;
   }
 
-  const text = document.getText();
-  const verdict = checkTrainingText(text, label, maxFileBytes(document.uri));
-  if (!verdict.ok) {
-    void vscode.window.showErrorMessage(`Sequence Lab: ${verdict.message}`);
-    return undefined;
-  }
+  const text = checkedDocumentText(document, label);
+  if (text === undefined) return undefined;
 
   const run = service.start(text, label, config);
   showProgressNotification(service, run);

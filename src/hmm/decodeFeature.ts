@@ -3,10 +3,9 @@
 // The decoded state of each token is shown after it in the editor (visible ranges only), the editor cursor selects
 // the step in the Trellis panel and a click on a column there selects the token in the editor.
 import * as vscode from 'vscode';
-import { maxFileBytes } from '../settings';
 import type { TrellisWindow } from '../shared/webviewProtocol';
 import type { HmmDecodeResult, HmmModelSource } from '../shared/workerProtocol';
-import { checkTrainingText } from '../training/textChecks';
+import { checkedDocumentText } from '../commands/documentText';
 import { AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, errorText, expandedVisibleOffsets } from './editorRanges';
 import { looksTagged, stepAtOffset, stepsInRange, windowStart } from './steps';
@@ -80,12 +79,8 @@ export class DecodeFeature implements vscode.Disposable, TrellisSource {
     }
     const document = editor.document;
     const fileLabel = documentLabel(document);
-    const text = document.getText();
-    const verdict = checkTrainingText(text, fileLabel, maxFileBytes(document.uri));
-    if (!verdict.ok) {
-      void vscode.window.showErrorMessage(`Sequence Lab: ${verdict.message}`);
-      return;
-    }
+    const text = checkedDocumentText(document, fileLabel);
+    if (text === undefined) return;
     let source: HmmModelSource;
     if (looksTagged(text)) source = { kind: 'tagged' };
     else {

@@ -1,14 +1,11 @@
 // Small vscode helpers shared by the surprisal and decoding decorations.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { mergeOffsetRanges } from './offsetRanges';
 
 /** Lines decorated above and below what is visible, so short scrolls show colour at once. */
 export const MARGIN_LINES = 60;
 
-export function documentLabel(document: vscode.TextDocument): string {
-  return document.isUntitled ? document.uri.path : path.basename(document.uri.path);
-}
+export { documentLabel } from '../commands/documentText';
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

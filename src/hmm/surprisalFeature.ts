@@ -3,9 +3,8 @@
 // in a few buckets (theme colours sequenceLab.surprisalLevel1..5), shows a hover per character and the perplexity in
 // the status bar. Only the visible ranges plus a margin are decorated, again on every scroll, so big files stay fast.
 import * as vscode from 'vscode';
-import { maxFileBytes } from '../settings';
 import type { MarkovSurprisalResult } from '../shared/workerProtocol';
-import { checkTrainingText } from '../training/textChecks';
+import { checkedDocumentText } from '../commands/documentText';
 import { AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, expandedVisibleOffsets, errorText } from './editorRanges';
 import { LEVEL_COUNT, levelLabel, levelRuns, surprisalHoverMarkdown } from './surprisal';
@@ -75,12 +74,8 @@ export class SurprisalFeature implements vscode.Disposable {
     }
     const document = editor.document;
     const label = documentLabel(document);
-    const text = document.getText();
-    const verdict = checkTrainingText(text, label, maxFileBytes(document.uri));
-    if (!verdict.ok) {
-      void vscode.window.showErrorMessage(`Sequence Lab: ${verdict.message}`);
-      return;
-    }
+    const text = checkedDocumentText(document, label);
+    if (text === undefined) return;
     const order =
       typeof requestedOrder === 'number' && Number.isInteger(requestedOrder) && requestedOrder >= 0 && requestedOrder <= 8
         ? requestedOrder

@@ -8,7 +8,6 @@ import { AnalysisError, type AnalysisWorker } from '../hmm/analysisWorker';
 import { documentLabel, errorText } from '../hmm/editorRanges';
 import { SHOW_SURPRISAL_COMMAND } from '../hmm/surprisalFeature';
 import { initPanel, panelOptions } from '../panels/webviewPanels';
-import { maxFileBytes } from '../settings';
 import { createDispatcher } from '../shared/messages';
 import {
   parseMarkovPanelMessage,
@@ -16,7 +15,7 @@ import {
   type MarkovOrdersView,
   type MarkovPanelToHost,
 } from '../shared/webviewProtocol';
-import { checkTrainingText } from '../training/textChecks';
+import { checkedDocumentText } from '../commands/documentText';
 import { markovOrdersView, SAMPLE_LENGTH, SAMPLE_SEED } from './ordersView';
 
 export const COMPARE_MARKOV_ORDERS_COMMAND = 'sequenceLab.markov.compareOrders';
@@ -111,12 +110,8 @@ async function compareOrders(extensionUri: vscode.Uri, worker: AnalysisWorker): 
   }
   const document = editor.document;
   const label = documentLabel(document);
-  const text = document.getText();
-  const verdict = checkTrainingText(text, label, maxFileBytes(document.uri));
-  if (!verdict.ok) {
-    void vscode.window.showErrorMessage(`Sequence Lab: ${verdict.message}`);
-    return;
-  }
+  const text = checkedDocumentText(document, label);
+  if (text === undefined) return;
   const unit = await pickUnit();
   if (!unit) return;
   try {
