@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { askModelChoices, trainOnActiveFile } from './commands/trainCommand';
 import { registerExampleFeatures } from './examples';
 import { registerHmmFeatures } from './hmm';
+import { registerGradientFlow } from './panels/gradientFlowPanel';
 import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
 import type { RunInfo } from './shared/run';
 import { RunsTreeProvider } from './sidebar/runsTree';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     runsTree,
     vscode.window.registerTreeDataProvider('sequenceLab.runs', runsTree),
     registerTrainingPanelSerializer(uri, service),
+    ...registerGradientFlow(uri, service),
     trackTrainingState(service),
     vscode.commands.registerCommand('sequenceLab.trainCharModel', (resource?: unknown) =>
       trainOnActiveFile(uri, service, resource).then(() => undefined),

@@ -223,6 +223,11 @@ export class SequenceTrainer {
     return this.epochs;
   }
 
+  /** The next new position p within every segment (streamed data; 0 for tagging). Reading it changes nothing. */
+  get dataPosition(): number {
+    return this.position;
+  }
+
   /** The carried hidden states (B × layers·D·H, a view of the committed buffer). */
   get hiddenState(): Float64Array {
     return this.h;

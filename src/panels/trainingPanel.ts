@@ -69,6 +69,11 @@ export class TrainingPanel implements vscode.Disposable {
     );
   }
 
+  /** The run the open Training panel shows, if a panel is open. */
+  static get currentRunId(): string | undefined {
+    return TrainingPanel.current?.runId;
+  }
+
   get shownRunId(): string | undefined {
     return this.runId;
   }

@@ -154,3 +154,48 @@ export function parseMarkovPanelMessage(raw: unknown): MarkovPanelToHost | undef
       return undefined;
   }
 }
+
+// ── The Gradient Flow panel (‖∂L/∂h_t‖, Jacobian norm by distance and W_hh spectra of one run's window) ─────────────
+// Plain JSON-able arrays, so the page can save the view with setState and redraw it after a reload.
+
+export interface GradientFlowView {
+  runLabel: string;
+  step: number;
+  start: number;
+  layers: number;
+  /** ‖∂L/∂h_t‖ per layer: gradNormH[k][t]. */
+  gradNormH: number[][];
+  /** ‖∂h_T/∂h_{T−n}‖ at jacobianNorm[n − 1] (first layer). */
+  jacobianNorm: number[];
+  spectralRadius: number[];
+  largestSingularValue: number[];
+  tokens: string[];
+}
+
+export type HostToGradientPanel =
+  | { type: 'showTrace'; view: GradientFlowView }
+  /** Whether the run is training (the host refreshes every ~2 s then). */
+  | { type: 'status'; runLabel: string; training: boolean }
+  /** A trace could not be made, or the host no longer has the run (window reload): the page keeps its drawing. */
+  | { type: 'detached'; message: string };
+
+export type GradientPanelToHost =
+  /** The page has loaded and wants a trace. */
+  | { type: 'ready' }
+  /** The user asked for a fresh trace. */
+  | { type: 'refresh' };
+
+/** Returns the message if it is a well-formed GradientPanelToHost, otherwise undefined. */
+export function parseGradientPanelMessage(raw: unknown): GradientPanelToHost | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  if (Object.keys(m).length !== 1) return undefined;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'refresh':
+      return { type: 'refresh' };
+    default:
+      return undefined;
+  }
+}

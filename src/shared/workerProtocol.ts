@@ -12,7 +12,32 @@ export type HostToWorker =
   /** Sample text from the run's current model at a temperature (works during and after training). */
   | { type: 'sample'; runId: string; temperature: number; length: number }
   /** Forget a finished run's model to free memory. */
-  | { type: 'dispose'; runId: string };
+  | { type: 'dispose'; runId: string }
+  /**
+   * Trace ‖∂L/∂h_t‖, the Jacobian norm by distance and the spectra of W_hh of the run's current model over a window
+   * of its training text (during or after training; the trace changes nothing). Without `start`: the `length`
+   * characters before the data cursor, or the first `length` when the cursor is nearer the start.
+   */
+  | { type: 'traceGradients'; runId: string; start?: number; length: number };
+
+/** A gradient-flow trace of one window (answer to `traceGradients`). */
+export interface GradientTrace {
+  /** The training step the model was at. */
+  step: number;
+  /** First character of the window within the text (code points). */
+  start: number;
+  length: number;
+  layers: number;
+  /** ‖∂L/∂h_t‖ at gradNormH[k·length + t] (layer k, t in the window). */
+  gradNormH: Float32Array;
+  /** ‖∂h_T/∂h_{T−n}‖ of the first layer at jacobianNorm[n − 1], n = 1 … length − 1. */
+  jacobianNorm: Float32Array;
+  /** Per layer: spectral radius and σ_max of W_hh (for gated cells, of the candidate block: RNN h, GRU n, LSTM g). */
+  spectralRadius: number[];
+  largestSingularValue: number[];
+  /** The window's characters, one per step. */
+  tokens: string[];
+}
 
 export type WorkerToHost =
   | {
@@ -27,7 +52,10 @@ export type WorkerToHost =
   | ({ type: 'sample'; runId: string } & TextSample)
   | { type: 'finished'; runId: string; reason: 'completed' | 'stopped'; steps: number; finalLoss: number }
   /** The run cannot go on; `message` says why in words a user understands. */
-  | { type: 'failed'; runId: string; message: string };
+  | { type: 'failed'; runId: string; message: string }
+  | ({ type: 'gradientTrace'; runId: string } & GradientTrace)
+  /** A trace could not be made (the run goes on); `message` says why. */
+  | { type: 'traceFailed'; runId: string; message: string };
 
 // ── Analysis requests (Markov surprisal, HMM decoding) ──────────────────────────────────────────────────────────
 // A second pair of unions on the same worker script, so the training channel's exhaustive handler maps stay as

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, type TrainingConfig } from '../shared/trainingConfig';
-import type { WorkerToHost } from '../shared/workerProtocol';
+import type { GradientTrace, WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 
@@ -32,6 +32,9 @@ export class TrainingService implements vscode.Disposable {
   readonly onDidChangeRun = this.changed.event;
   readonly onDidProgress = this.progressed.event;
   readonly onDidSample = this.sampled.event;
+  private readonly traced = new vscode.EventEmitter<{ runId: string; trace: GradientTrace } | { runId: string; error: string }>();
+  /** A gradient trace (or why there is none) for a run, answering traceGradients. */
+  readonly onDidTrace = this.traced.event;
 
   constructor(extensionPath: string) {
     this.worker = new TrainingWorker(
@@ -89,6 +92,14 @@ export class TrainingService implements vscode.Disposable {
     this.worker.post({ type: 'sample', runId, temperature, length: record.info.config.sampleLength });
   }
 
+  /** Asks the worker for a gradient-flow trace of the run's current model (answered through onDidTrace). */
+  traceGradients(runId: string, length: number, start?: number): boolean {
+    const record = this.runs.get(runId);
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
+    this.worker.post({ type: 'traceGradients', runId, length, ...(start === undefined ? {} : { start }) });
+    return true;
+  }
+
   private update(record: RunRecord, patch: Partial<RunInfo>): void {
     record.info = { ...record.info, ...patch };
     this.changed.fire(record);
@@ -137,6 +148,8 @@ export class TrainingService implements vscode.Disposable {
       if (!record) return;
       this.update(record, { status: 'failed', message: m.message });
     },
+    gradientTrace: ({ type: _type, runId, ...trace }) => this.traced.fire({ runId, trace }),
+    traceFailed: (m) => this.traced.fire({ runId: m.runId, error: m.message }),
   });
 
   private failActiveRuns(reason: string): void {
@@ -150,5 +163,6 @@ export class TrainingService implements vscode.Disposable {
     this.changed.dispose();
     this.progressed.dispose();
     this.sampled.dispose();
+    this.traced.dispose();
   }
 }

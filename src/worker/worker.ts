@@ -117,6 +117,19 @@ const handle = createDispatcher<HostToWorker>(
         post({ type: 'failed', runId: m.runId, message: describe(error) });
       }
     },
+    traceGradients: (m) => {
+      const run = runs.get(m.runId);
+      if (!run) {
+        post({ type: 'traceFailed', runId: m.runId, message: 'There is no such run in the worker (it was disposed or never started).' });
+        return;
+      }
+      try {
+        const trace = run.trainer.traceGradients(m.length, m.start);
+        post({ type: 'gradientTrace', runId: m.runId, ...trace });
+      } catch (error) {
+        post({ type: 'traceFailed', runId: m.runId, message: describe(error) });
+      }
+    },
     dispose: (m) => {
       const run = runs.get(m.runId);
       if (run) {

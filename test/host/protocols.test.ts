@@ -45,6 +45,7 @@ test('the dispatcher routes by type and reports unknown types without throwing',
       stop: (m) => void seen.push(`stop ${m.runId}`),
       sample: (m) => void seen.push(`sample ${m.temperature}`),
       dispose: (m) => void seen.push(`dispose ${m.runId}`),
+      traceGradients: (m) => void seen.push(`trace ${m.length}`),
     },
     (m) => unknown.push(m),
   );

@@ -1,0 +1,147 @@
+// "Sequence Lab: Show Gradient Flow": the Gradient Flow panel of the run shown in the Training panel (or the newest
+// run). The worker traces the run's current model over the 64 characters before its data cursor (the trace works on
+// a copy of the parameters, so training goes on unchanged); the page draws ‖∂L/∂h_t‖, the Jacobian norm by distance
+// and the spectra of W_hh. A fresh trace on "Refresh" and every ~2 s while the run trains, one request in flight at
+// most. One panel per window; a window reload restores the page from its saved state (panel serializer).
+import * as vscode from 'vscode';
+import { createDispatcher } from '../shared/messages';
+import { parseGradientPanelMessage, type GradientPanelToHost, type HostToGradientPanel } from '../shared/webviewProtocol';
+import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
+import { gradientFlowView } from './gradientFlowView';
+import { TrainingPanel } from './trainingPanel';
+import { initPanel, panelOptions } from './webviewPanels';
+
+export const SHOW_GRADIENT_FLOW_COMMAND = 'sequenceLab.showGradientFlow';
+export const GRADIENT_PANEL_VIEW_TYPE = 'sequenceLab.gradientFlow';
+const TITLE = 'Sequence Lab: Gradient Flow';
+/** Characters in the traced window. */
+export const TRACE_LENGTH = 64;
+/** While the run trains, a fresh trace at most this often. */
+const AUTO_REFRESH_MS = 2000;
+/** A request with no answer after this long no longer blocks the next one. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLabel}`;
+
+export class GradientFlowPanel implements vscode.Disposable {
+  private static current: GradientFlowPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private runId: string | undefined;
+  private requestedAt: number | undefined;
+  /** How long the last trace took: automatic refreshes wait at least 4× that, so tracing big models costs ≤ ~20%. */
+  private lastTraceMs = 0;
+  private lastAnswerAt = 0;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  static show(extensionUri: vscode.Uri, service: TrainingService, run: RunRecord): void {
+    if (!GradientFlowPanel.current) {
+      const panel = vscode.window.createWebviewPanel(
+        GRADIENT_PANEL_VIEW_TYPE,
+        TITLE,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        panelOptions(extensionUri),
+      );
+      GradientFlowPanel.current = new GradientFlowPanel(panel, extensionUri, service);
+    } else {
+      GradientFlowPanel.current.panel.reveal(undefined, true);
+    }
+    const current = GradientFlowPanel.current;
+    current.runId = run.info.id;
+    current.requestedAt = undefined;
+    current.lastTraceMs = 0;
+    current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+    current.request();
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService): void {
+    GradientFlowPanel.current?.dispose();
+    GradientFlowPanel.current = new GradientFlowPanel(panel, extensionUri, service);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly service: TrainingService,
+  ) {
+    initPanel(panel, extensionUri, 'gradients', TITLE);
+    this.timer = setInterval(() => {
+      const run = this.runId ? service.get(this.runId) : undefined;
+      if (run && isActive(run.info) && this.panel.visible && Date.now() - this.lastAnswerAt >= 4 * this.lastTraceMs) this.request();
+    }, AUTO_REFRESH_MS);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseGradientPanelMessage(raw);
+        if (message) void this.handle(message);
+      }),
+      service.onDidTrace((answer) => {
+        if (answer.runId !== this.runId) return;
+        if (this.requestedAt !== undefined) this.lastTraceMs = Date.now() - this.requestedAt;
+        this.lastAnswerAt = Date.now();
+        this.requestedAt = undefined;
+        const run = service.get(answer.runId);
+        if ('error' in answer) this.post({ type: 'detached', message: `No trace: ${answer.error}` });
+        else if (run) this.post({ type: 'showTrace', view: gradientFlowView(answer.trace, labelOf(run)) });
+      }),
+      service.onDidChangeRun((run) => {
+        if (run.info.id === this.runId) this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+      }),
+    );
+  }
+
+  /** Asks for a fresh trace unless one is in flight. */
+  private request(): void {
+    const run = this.runId ? this.service.get(this.runId) : undefined;
+    if (!run) {
+      this.post({
+        type: 'detached',
+        message: 'The run this panel showed is gone (the window was reloaded). Run "Show Gradient Flow" again on a new run.',
+      });
+      return;
+    }
+    if (this.requestedAt !== undefined && Date.now() - this.requestedAt < REQUEST_TIMEOUT_MS) return;
+    if (this.service.traceGradients(run.info.id, TRACE_LENGTH)) this.requestedAt = Date.now();
+  }
+
+  private readonly handle = createDispatcher<GradientPanelToHost>({
+    ready: () => this.request(),
+    refresh: () => this.request(),
+  });
+
+  private post(message: HostToGradientPanel): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (GradientFlowPanel.current === this) GradientFlowPanel.current = undefined;
+    clearInterval(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** The command and the panel serializer. */
+export function registerGradientFlow(extensionUri: vscode.Uri, service: TrainingService): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(SHOW_GRADIENT_FLOW_COMMAND, () => {
+      const shownId = TrainingPanel.currentRunId;
+      const run = (shownId ? service.get(shownId) : undefined) ?? service.latestRun();
+      if (!run) {
+        void vscode.window.showInformationMessage(
+          'Sequence Lab: no runs yet. Open a text file and run "Sequence Lab: Train Character Model on Active File" first.',
+        );
+        return;
+      }
+      if (run.info.status === 'failed') {
+        void vscode.window.showErrorMessage(`Sequence Lab: the run ${labelOf(run)} failed; there is no model to trace.`);
+        return;
+      }
+      GradientFlowPanel.show(extensionUri, service, run);
+    }),
+    vscode.window.registerWebviewPanelSerializer(GRADIENT_PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel) {
+        GradientFlowPanel.revive(panel, extensionUri, service);
+      },
+    }),
+  ];
+}

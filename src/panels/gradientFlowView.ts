@@ -1,0 +1,19 @@
+// The worker's gradient trace as the Gradient Flow page's plain JSON view (no vscode: tested in Node).
+import type { GradientFlowView } from '../shared/webviewProtocol';
+import type { GradientTrace } from '../shared/workerProtocol';
+
+/** The worker's trace as the page's plain JSON view. */
+export function gradientFlowView(trace: GradientTrace, runLabel: string): GradientFlowView {
+  const T = trace.length;
+  return {
+    runLabel,
+    step: trace.step,
+    start: trace.start,
+    layers: trace.layers,
+    gradNormH: Array.from({ length: trace.layers }, (_, k) => Array.from(trace.gradNormH.subarray(k * T, (k + 1) * T))),
+    jacobianNorm: Array.from(trace.jacobianNorm),
+    spectralRadius: [...trace.spectralRadius],
+    largestSingularValue: [...trace.largestSingularValue],
+    tokens: [...trace.tokens],
+  };
+}

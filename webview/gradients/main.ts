@@ -1,0 +1,199 @@
+// Entry of the Gradient Flow panel's webview (bundled to dist/webview/gradients.js): for one window of a run's
+// training text, (1) ‖∂L/∂h_t‖ against t on a log scale, one line per layer, the characters as x labels; (2) the
+// Jacobian norm ‖∂h_T/∂h_t‖ against the distance T − t, log scale; the spectral radius and σ_max of W_hh per layer;
+// a plain-language reading. "Refresh" asks the host for a fresh trace (the host also refreshes while the run trains).
+import type { GradientFlowView, GradientPanelToHost, HostToGradientPanel } from '../../src/shared/webviewProtocol';
+import { applyTheme, createLineChart, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
+import { onThemeChange, readTheme } from '../common/theme';
+import { getState, onMessage, post, setState } from '../common/vscodeApi';
+import css from './gradients.css';
+import { gradientReading } from './reading';
+
+interface SavedGradients {
+  view?: GradientFlowView;
+  message?: string;
+}
+
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(css);
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// ── Layout ──
+const root = document.getElementById('root') ?? document.body;
+root.id = 'gradients';
+const header = el('header');
+const refresh = el('button', { id: 'refresh', title: 'Trace the run\'s current model again' }, 'Refresh');
+refresh.addEventListener('click', () => post<GradientPanelToHost>({ type: 'refresh' }));
+header.append(el('h1', {}, 'Gradient flow'), el('span', { class: 'labels', id: 'labels' }), refresh);
+const message = el('p', { id: 'message', role: 'status' });
+message.hidden = true;
+const empty = el('p', { id: 'empty', class: 'muted' }, 'Waiting for a trace of the run…');
+const content = el('div', { id: 'content', class: 'cards' });
+content.hidden = true;
+
+function card(titleText: string, canvasId?: string): { card: HTMLElement; canvas?: HTMLCanvasElement } {
+  const c = el('section', { class: 'card' });
+  c.append(el('h2', {}, titleText));
+  let canvas: HTMLCanvasElement | undefined;
+  if (canvasId) {
+    const box = el('div', { class: 'chart-box' });
+    canvas = el('canvas', { id: canvasId });
+    box.append(canvas);
+    c.append(box);
+  }
+  return { card: c, canvas };
+}
+
+const readingCard = card('Reading');
+const reading = el('p', { id: 'reading' });
+readingCard.card.append(reading);
+const gradCard = card('‖∂L/∂hₜ‖ at each step t of the window (log scale)', 'grad-chart');
+const jacCard = card('Jacobian norm ‖∂h_T/∂hₜ‖ against the distance T − t (first layer, log scale)', 'jacobian-chart');
+const spectraCard = card('W_hh per layer (for gated cells, its candidate block)');
+const table = el('table', { id: 'spectra' });
+spectraCard.card.append(table);
+content.append(readingCard.card, gradCard.card, jacCard.card, spectraCard.card);
+root.append(header, message, empty, content);
+
+const COLORS: ThemeColorName[] = ['blue', 'orange', 'purple', 'red'];
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+const superscript = (n: number) => (n < 0 ? '⁻' : '') + [...String(Math.abs(n))].map((d) => SUPERSCRIPT[Number(d)]).join('');
+const tickPower = (value: number | string): string => {
+  const v = Number(value);
+  return Number.isInteger(v) ? `10${superscript(v)}` : '';
+};
+const showChar = (c: string) => (c === ' ' ? '␣' : c === '\n' ? '↵' : c === '\t' ? '⇥' : c);
+
+let theme = readTheme();
+let shown: GradientFlowView | undefined;
+let gradSpec: LineChartSpec | undefined;
+const jacSpec: LineChartSpec = {
+  series: [{ label: '‖∂h_T/∂hₜ‖', color: 'blue' }],
+  xTitle: 'distance T − t (steps back)',
+  yTitle: 'norm (log scale)',
+  ariaLabel: 'Jacobian norm of the last hidden state with respect to earlier ones, against the distance, log scale',
+};
+let charts: { grad: LineChart; jac: LineChart } | undefined;
+
+function logAxis(chart: LineChart): void {
+  const y = chart.options.scales!.y!;
+  (y as { beginAtZero?: boolean }).beginAtZero = false;
+  y.ticks = { ...y.ticks, stepSize: 1, callback: tickPower };
+}
+
+function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart } {
+  if (charts && gradSpec && gradSpec.series.length === view.layers) return charts;
+  charts?.grad.destroy();
+  charts?.jac.destroy();
+  gradSpec = {
+    series: Array.from({ length: view.layers }, (_, k) => ({ label: `layer ${k + 1}`, color: COLORS[k % COLORS.length] })),
+    xTitle: 'step t (the window\'s characters)',
+    yTitle: '‖∂L/∂hₜ‖ (log scale)',
+    ariaLabel: 'Norm of the loss gradient with respect to each hidden state of the window, per layer, log scale',
+  };
+  const grad = createLineChart(gradCard.canvas!, gradSpec, theme);
+  logAxis(grad);
+  grad.options.scales!.x!.ticks = {
+    ...grad.options.scales!.x!.ticks, stepSize: 1, autoSkip: false, maxTicksLimit: 1000, maxRotation: 0,
+    callback: (value) => showChar(shown?.tokens[Number(value)] ?? ''),
+  };
+  grad.options.plugins!.tooltip!.callbacks = {
+    title: (items) => (items.length > 0 ? `t = ${items[0].parsed.x} '${showChar(shown?.tokens[items[0].parsed.x ?? 0] ?? '')}'` : ''),
+    label: (item) => `${item.dataset.label ?? ''}: ${(10 ** (item.parsed.y ?? 0)).toExponential(2)}`,
+  };
+  const jac = createLineChart(jacCard.canvas!, jacSpec, theme);
+  logAxis(jac);
+  jac.options.plugins!.tooltip!.callbacks = {
+    title: (items) => (items.length > 0 ? `distance ${items[0].parsed.x}` : ''),
+    label: (item) => (10 ** (item.parsed.y ?? 0)).toExponential(2),
+  };
+  charts = { grad, jac };
+  return charts;
+}
+
+const log = (v: number) => (v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN);
+
+function render(view: GradientFlowView): void {
+  shown = view;
+  empty.hidden = true;
+  content.hidden = false;
+  document.getElementById('labels')!.textContent =
+    `${view.runLabel} · step ${view.step} · characters ${view.start}–${view.start + view.tokens.length - 1}`;
+  const { grad, jac } = ensureCharts(view);
+  view.gradNormH.forEach((row, k) => {
+    grad.data.datasets[k].data = row.map((v, t) => ({ x: t, y: log(v) }));
+  });
+  grad.options.scales!.x!.min = 0;
+  grad.options.scales!.x!.max = view.tokens.length - 1;
+  jac.data.datasets[0].data = view.jacobianNorm.map((v, i) => ({ x: i + 1, y: log(v) }));
+  jac.options.scales!.x!.min = 1;
+  jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
+  grad.update();
+  jac.update();
+  reading.textContent = gradientReading(view);
+  const head = el('tr');
+  head.append(el('th', {}, 'layer'), el('th', {}, 'spectral radius ρ'), el('th', {}, 'largest singular value σ_max'));
+  table.replaceChildren(
+    head,
+    ...view.spectralRadius.map((rho, k) => {
+      const tr = el('tr');
+      tr.append(el('td', {}, String(k + 1)), el('td', {}, rho.toFixed(3)), el('td', {}, view.largestSingularValue[k].toFixed(3)));
+      return tr;
+    }),
+  );
+  save();
+}
+
+function save(): void {
+  setState<SavedGradients>({ view: shown, message: message.hidden ? undefined : message.textContent ?? undefined });
+}
+
+function isView(v: unknown): v is GradientFlowView {
+  const x = v as GradientFlowView | undefined;
+  const numbers = (a: unknown) => Array.isArray(a) && a.every((n) => typeof n === 'number');
+  return (
+    typeof x === 'object' && x !== null && typeof x.runLabel === 'string' && typeof x.step === 'number' &&
+    Number.isInteger(x.layers) && x.layers >= 1 && Array.isArray(x.gradNormH) && x.gradNormH.length === x.layers &&
+    x.gradNormH.every(numbers) && numbers(x.jacobianNorm) && numbers(x.spectralRadius) && numbers(x.largestSingularValue) &&
+    x.spectralRadius.length === x.layers && x.largestSingularValue.length === x.layers &&
+    Array.isArray(x.tokens) && x.tokens.every((s) => typeof s === 'string')
+  );
+}
+
+onThemeChange(() => {
+  theme = readTheme();
+  if (!charts || !gradSpec) return;
+  applyTheme(charts.grad, gradSpec, theme);
+  applyTheme(charts.jac, jacSpec, theme);
+});
+
+onMessage<HostToGradientPanel>({
+  showTrace: (m) => {
+    if (!isView(m.view)) return;
+    message.hidden = true;
+    render(m.view);
+  },
+  status: (m) => {
+    refresh.title = m.training ? `${m.runLabel} is training: the panel refreshes every 2 s` : `Trace ${m.runLabel} again`;
+  },
+  detached: (m) => {
+    message.textContent = m.message;
+    message.hidden = false;
+    save();
+  },
+});
+
+const saved = getState<SavedGradients>();
+if (saved?.view && isView(saved.view)) render(saved.view);
+if (saved?.message) {
+  message.textContent = saved.message;
+  message.hidden = false;
+}
+post<GradientPanelToHost>({ type: 'ready' });
