@@ -126,6 +126,17 @@ test('train a character model from the command palette in code-server, then stop
     assert.match(rowText, /step [\d,]+/);
     phase(`Runs view: ${JSON.stringify(rowText.replace(/\s+/g, ' '))}`);
     await screenshot(page, 'e2e-runs-view.png');
+
+    // Inside the stopped network: the gradient flowing back through the window, and what it means in words.
+    await runCommand(page, 'Sequence Lab: Show Gradient Flow', { timeout: 30_000 });
+    const gradients = await webviewFrame(page, { selector: '#reading', timeout: 60_000 });
+    await gradients.locator('#reading', { hasText: /vanish|explod|stable|hold/i }).first().waitFor({ timeout: 30_000 });
+    const reading = await gradients.locator('#reading').first().innerText();
+    phase(`Gradient Flow panel: ${JSON.stringify(reading)}`);
+    assert.equal((await gradients.locator('#spectra td').allTextContents()).length > 0, true, 'the W_hh spectra table has rows');
+    assert.deepEqual(await webviewCspViolations(page, '#reading'), [], 'CSP violations in the Gradient Flow panel');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'e2e-gradient-flow.png');
     session.passed = true;
   } finally {
     console.log(`trainInVsCode e2e test took ${seconds(started)}`);
