@@ -8,22 +8,14 @@ import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './gradients.css';
 import { gradientReading } from './reading';
+import { adoptStyles, el } from '../common/dom';
 
 interface SavedGradients {
   view?: GradientFlowView;
   message?: string;
 }
 
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(css);
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+adoptStyles(css);
 
 // ── Layout ──
 const root = document.getElementById('root') ?? document.body;

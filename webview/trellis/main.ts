@@ -6,6 +6,7 @@ import type { HostToTrellisPanel, TrellisPanelToHost, TrellisWindow } from '../.
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './trellis.css';
 import { decompose, formatLog, formatProbability, isTrellisWindow } from './decomposition';
+import { adoptStyles, el } from '../common/dom';
 
 interface SavedTrellis {
   view?: TrellisWindow;
@@ -14,16 +15,7 @@ interface SavedTrellis {
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(css);
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+adoptStyles(css);
 
 function svg(tag: string, attrs: Record<string, string | number>, parent?: Element): SVGElement {
   const e = document.createElementNS(SVG, tag);
