@@ -211,6 +211,29 @@ describe('Trellis panel webview', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('in a narrow panel the state names stay in view while the trellis scrolls under them', async () => {
+    const tagged = await hmmDecode(posExample(30, 1).text, { kind: 'tagged' });
+    const page = await harness.open();
+    await page.setViewportSize({ width: 420, height: 700 });
+    await until(page, 'postedType', 'ready');
+    const host = new FakeHost(tagged, 'pos-tagged.tsv');
+    await host.show(page, 12);
+    const wrap = page.locator('#trellis-wrap');
+    const scrollWidth = await wrap.evaluate((w) => w.scrollWidth - w.clientWidth);
+    assert.ok(scrollWidth > 200, `the trellis is wider than the panel (${scrollWidth} px to scroll)`);
+    await wrap.evaluate((w) => { w.scrollLeft = w.scrollWidth; });
+    await page.waitForFunction(() => (document.querySelector('#state-labels')?.getAttribute('transform') ?? '') !== 'translate(0 0)');
+    const box = (await wrap.boundingBox())!;
+    const first = (await page.locator('svg#trellis text.state-label').first().boundingBox())!;
+    assert.ok(first.x >= box.x - 1 && first.x + first.width <= box.x + box.width, `the first state name is inside the visible panel (${first.x} in ${box.x}..${box.x + box.width})`);
+    // A node of the first step has scrolled out of view to the left, under the names.
+    const node = (await page.locator('svg#trellis circle.node').first().boundingBox())!;
+    assert.ok(node.x + node.width < box.x, 'the first column scrolled out of view');
+    await screenshot(page, 'webview-trellis-narrow.png');
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
   it('ignores malformed windows', async () => {
     const page = await harness.open();
     await until(page, 'postedType', 'ready');

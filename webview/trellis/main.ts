@@ -44,6 +44,7 @@ nav.append(firstWindow, prev, stepLabel, stepField, ofTotal, next, nextWindow, r
 const message = el('p', { id: 'message', role: 'status' });
 message.hidden = true;
 const wrap = el('div', { id: 'trellis-wrap' });
+wrap.addEventListener('scroll', () => pinStateLabels(), { passive: true });
 const legend = el('p', { class: 'legend' });
 legend.append(
   el('span', { class: 'swatch-node' }, '●'), ' shading = posterior P(state | all symbols)   ',
@@ -158,9 +159,13 @@ function drawTrellis(v: TrellisWindow): void {
       num.textContent = String(step + 1);
     }
   }
+  // The state names sit in their own group over an opaque strip; when the trellis is wider than the panel the group
+  // is moved with the horizontal scroll (see pinStateLabels), so the rows stay named.
+  const stateLabels = svg('g', { id: 'state-labels', class: 'state-labels' });
+  svg('rect', { class: 'label-strip', x: 0, y: 0, width: labelWidth - 2, height }, stateLabels);
   for (let i = 0; i < n; i++) {
     svg('line', { class: 'grid', x1: labelWidth, x2: labelWidth + colWidth * steps, y1: y(i), y2: y(i) }, s);
-    const t = svg('text', { class: 'state-label', x: labelWidth - 8, y: y(i) }, s);
+    const t = svg('text', { class: 'state-label', x: labelWidth - 8, y: y(i) }, stateLabels);
     t.textContent = v.states[i];
   }
   const points = v.path.map((i, k) => `${x(k).toFixed(1)},${y(i).toFixed(1)}`).join(' ');
@@ -207,12 +212,20 @@ function drawTrellis(v: TrellisWindow): void {
     }
   }
   s.appendChild(back); // on top of the nodes
+  s.appendChild(stateLabels); // on top of everything, so scrolled columns pass under it
   wrap.replaceChildren(s);
   // Keep the selected column in view when the trellis is wider than the panel.
   const selectedX = x(v.selected - v.from);
   if (selectedX - colWidth < wrap.scrollLeft || selectedX + colWidth > wrap.scrollLeft + wrap.clientWidth) {
     wrap.scrollLeft = Math.max(0, selectedX - wrap.clientWidth / 2);
   }
+  pinStateLabels();
+}
+
+/** Keeps the state-name column at the left edge of the visible part of a horizontally scrolled trellis. */
+function pinStateLabels(): void {
+  const group = wrap.querySelector('#state-labels');
+  if (group) group.setAttribute('transform', `translate(${wrap.scrollLeft} 0)`);
 }
 
 function drawDecomposition(v: TrellisWindow): void {
