@@ -93,7 +93,8 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
   const grad = createLineChart(gradCard.canvas!, gradSpec, theme);
   logAxis(grad);
   grad.options.scales!.x!.ticks = {
-    ...grad.options.scales!.x!.ticks, stepSize: 1, autoSkip: false, maxTicksLimit: 1000, maxRotation: 0,
+    // One candidate label per character; Chart.js drops the ones that would overlap in a narrow panel.
+    ...grad.options.scales!.x!.ticks, stepSize: 1, autoSkip: true, autoSkipPadding: 4, maxTicksLimit: 1000, maxRotation: 0,
     callback: (value) => showChar(shown?.tokens[Number(value)] ?? ''),
   };
   grad.options.plugins!.tooltip!.callbacks = {
