@@ -19,6 +19,8 @@ const common = {
 const nodeBuilds = [
   { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
   { entryPoints: { worker: 'src/worker/worker.ts' }, external: [] },
+  // Data-parallel training threads (src/worker/parallel/workerShards.ts starts dist/shardWorker.js).
+  { entryPoints: { shardWorker: 'src/worker/parallel/shardWorker.ts' }, external: [] },
   { entryPoints: { cli: 'src/cli.ts' }, external: [], banner: { js: '#!/usr/bin/env node' } },
 ].map((b) => ({ ...common, ...b, platform: 'node', target: 'node20', format: 'cjs', outdir: 'dist' }));
 
@@ -51,5 +53,5 @@ if (watch) {
   console.log(`[watch] building ${all.length} bundles`);
 } else {
   await Promise.all(all.map((options) => esbuild.build(options)));
-  console.log(`built ${all.length} bundles${production ? ' (production)' : ''}: extension, worker, cli, ${panels.join(', ')}`);
+  console.log(`built ${all.length} bundles${production ? ' (production)' : ''}: extension, worker, shardWorker, cli, ${panels.join(', ')}`);
 }

@@ -1,16 +1,25 @@
 // The sequence-lab side of the benchmark table: SequenceTrainer steps (training: B streams through the batched
-// engine) and forward-only chunks of the same batched engine with the state carried (inference).
+// engine, optionally sharded over worker threads) and forward-only chunks of the same batched engine with the state
+// carried (inference).
 import { BatchedStack } from '../src/engine/batchedStack';
+import { BatchedStack32 } from '../src/engine/batchedStack32';
 import { SequenceTrainer } from '../src/engine/sequenceTrainer';
 import { crossEntropyStep } from '../src/engine/stepLoss';
+import type { Dtype } from '../src/engine/streamShard';
+import { WorkerShards } from '../src/worker/parallel/workerShards';
 import type { PeerModel } from './tfjsPeer';
 
-export function makeEngineModel(cell: 'lstm' | 'rnn', V: number, H: number, B: number, T: number, ids: Int32Array, clip: number): PeerModel {
+/** `threads` > 1: data-parallel training over that many threads (the inference side stays on one thread). */
+export function makeEngineModel(
+  cell: 'lstm' | 'rnn', V: number, H: number, B: number, T: number, ids: Int32Array, clip: number, threads = 1, dtype: Dtype = 'float64',
+): PeerModel {
   const trainer = new SequenceTrainer(
     { kind: 'next-token', ids, vocabularySize: V },
-    { model: cell, layers: 1, hiddenSize: H, bidirectional: false, seqLength: T, batchSize: B, optimizer: { kind: 'adam', learningRate: 0.002 }, clipNorm: clip, seed: 1 },
+    { model: cell, layers: 1, hiddenSize: H, bidirectional: false, seqLength: T, batchSize: B, optimizer: { kind: 'adam', learningRate: 0.002 }, clipNorm: clip, seed: 1, dtype },
+    threads > 1 ? { parallel: new WorkerShards({ threads }) } : {},
   );
-  const inference = new BatchedStack(trainer.model, B, T, new Float64Array(trainer.model.parameterCount));
+  const P = trainer.model.parameterCount;
+  const inference = dtype === 'float32' ? new BatchedStack32(trainer.model, B, T, new Float32Array(P)) : new BatchedStack(trainer.model, B, T, new Float64Array(P));
   const S = Math.floor((ids.length - 1) / B);
   const h = new Float64Array(B * H);
   const c = new Float64Array(B * H);
@@ -32,6 +41,6 @@ export function makeEngineModel(cell: 'lstm' | 'rnn', V: number, H: number, B: n
       if (!Number.isFinite(loss)) throw new Error('inference loss is not finite');
       return B * T;
     },
-    dispose(): void {},
+    dispose: () => trainer.dispose(),
   };
 }

@@ -3,9 +3,16 @@
 //   2. SequenceTrainer, char LSTM and tanh RNN (hidden 128, vocabulary 65, sequence 64, Adam, clip 5) at batch 1
 //      and 32, training and inference, against @tensorflow/tfjs (cpu and wasm backends, when installed) and PyTorch
 //      (when /usr/bin/python3 has torch; one thread, float32), printed as a table with ratios.
-// Run: node --import tsx bench/run.ts [seconds per measurement, default 3]
+//   The engine is measured in float64 and float32 (dtype), on one thread and, for training, on every core
+//   (data-parallel shards on worker threads, src/worker/parallel/). float64 first: its kernels are measured before
+//   the float32 arrays make V8's element accesses polymorphic.
+// Run: npm run bench -- [seconds per measurement, default 3] [--quick] [--only=lstm/train/32] [--peers=wasm,torch]
+//   --quick      1 s per measurement
+//   --only=S     only the rows whose key (cell/mode/batch) contains S
+//   --peers=…    peers to measure, any of naive, cpu, wasm, torch (default all)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { CharTrainer } from '../src/engine/charTrainer';
 import { Prng } from '../src/engine/prng';
 import { DEFAULT_CONFIG } from '../src/shared/trainingConfig';
@@ -17,7 +24,12 @@ const H = 128;
 const L = 64;
 const V_TARGET = 65;
 const BATCHES = [1, 32];
-const seconds = Number(process.argv[2] ?? 3);
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const seconds = args.includes('--quick') ? 1 : Number(args.find((a) => !a.startsWith('--')) ?? 3);
+const only = option('only') ?? '';
+const peers = new Set((option('peers') ?? 'naive,cpu,wasm,torch').split(','));
+const threads = availableParallelism();
 
 /** A deterministic text of 65 distinct characters (like tiny-shakespeare's alphabet), ~100k chars long. */
 function makeText(): string {
@@ -48,13 +60,13 @@ const text = makeText();
 const trainer = new CharTrainer(text, { ...DEFAULT_CONFIG, hiddenSize: H, seqLength: L, learningRate: 0.002, seed: 1 });
 if (trainer.vocabSize !== V_TARGET) throw new Error(`vocabulary is ${trainer.vocabSize}, expected ${V_TARGET}`);
 const V = trainer.vocabSize;
-const engineRate = measure(() => trainer.step().chars);
+const engineRate = peers.has('naive') ? measure(() => trainer.step().chars) : 0;
 
 const ids = Array.from(text, (c) => trainer.vocabulary.idOfChar(c));
 const rng = new Prng(1);
 const naive = new NaiveCharRnn(V, H, 0.002, 5, () => rng.next());
 let p = 0;
-const naiveRate = measure(() => {
+const naiveRate = !peers.has('naive') ? 0 : measure(() => {
   let reset = false;
   if (p + L + 1 > ids.length) {
     p = 0;
@@ -66,26 +78,39 @@ const naiveRate = measure(() => {
 });
 
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
-console.log(
+if (peers.has('naive')) console.log(
   `char-rnn H=${H} V=${V} L=${L}: ${fmt(engineRate)} chars/s (naive peer ${fmt(naiveRate)} chars/s, ratio ${(engineRate / naiveRate).toFixed(1)}x)`,
 );
 
 // ---- 2. the table -------------------------------------------------------------------------------------------------
 const idArray = Int32Array.from(ids);
 type Key = `${'lstm' | 'rnn'}/${'train' | 'infer'}/${number}`;
-const rows: Record<string, Partial<Record<Key, number>>> = { 'sequence-lab': {}, 'naive JS': {} };
+const column = (dtype: 'float32' | 'float64', n: number): string => `sequence-lab ${dtype === 'float64' ? 'f64' : 'f32'} ${n} thread${n > 1 ? 's' : ''}`;
+const ENGINE = [column('float64', 1), column('float64', threads), column('float32', 1), column('float32', threads)];
+const rows: Record<string, Partial<Record<Key, number>>> = Object.fromEntries(ENGINE.map((n) => [n, {}]));
 const keys: Key[] = [];
-for (const cell of ['lstm', 'rnn'] as const) for (const mode of ['train', 'infer'] as const) for (const B of BATCHES) keys.push(`${cell}/${mode}/${B}`);
-
-for (const key of keys) {
-  const [cell, mode, b] = key.split('/');
-  const m = makeEngineModel(cell as 'lstm' | 'rnn', V, H, Number(b), L, idArray, 5);
-  rows['sequence-lab'][key] = measure(mode === 'train' ? () => m.train() : () => m.infer());
+for (const cell of ['lstm', 'rnn'] as const) {
+  for (const mode of ['train', 'infer'] as const) for (const B of BATCHES) if (`${cell}/${mode}/${B}`.includes(only)) keys.push(`${cell}/${mode}/${B}`);
 }
-rows['naive JS']['rnn/train/1'] = naiveRate;
+
+for (const dtype of ['float64', 'float32'] as const) {
+  for (const key of keys) {
+    const [cell, mode, b] = key.split('/');
+    const m = makeEngineModel(cell as 'lstm' | 'rnn', V, H, Number(b), L, idArray, 5, 1, dtype);
+    rows[column(dtype, 1)][key] = measure(mode === 'train' ? () => m.train() : () => m.infer());
+    m.dispose();
+    if (mode === 'train' && threads > 1 && Number(b) >= 2 * threads) {
+      const all = makeEngineModel(cell as 'lstm' | 'rnn', V, H, Number(b), L, idArray, 5, threads, dtype);
+      rows[column(dtype, threads)][key] = measure(() => all.train());
+      all.dispose();
+    }
+  }
+}
+if (peers.has('naive')) rows['naive JS'] = { 'rnn/train/1': naiveRate };
 
 async function tfjsRows(): Promise<void> {
   for (const backend of ['cpu', 'wasm'] as const) {
+    if (!peers.has(backend)) continue;
     const tf = await loadTf(backend);
     if (!tf) {
       console.log(`(@tensorflow/tfjs ${backend} backend not available: skipped)`);
@@ -110,7 +135,7 @@ async function main(): Promise<void> {
 
 function printTable(): void {
   const python = '/usr/bin/python3';
-  if (existsSync(python)) {
+  if (peers.has('torch') && existsSync(python)) {
     const script = new URL('./torch_bench.py', import.meta.url).pathname;
     const r = spawnSync(python, [script, String(seconds), String(H), String(V), String(L), BATCHES.join(',')], { encoding: 'utf8', timeout: 600_000 });
     if (r.status === 0) {
@@ -122,18 +147,20 @@ function printTable(): void {
   }
 
   const names = Object.keys(rows);
-  const header = ['chars/s', ...names.map((n) => (n === 'sequence-lab' ? n : `${n} (ratio)`))];
+  const engine = (n: string): boolean => n.startsWith('sequence-lab');
+  const header = ['chars/s', ...names.map((n) => (engine(n) ? n : `${n} (ratio)`))];
   const table = keys.map((key) => {
-    const ours = rows['sequence-lab'][key]!;
+    // The ratio is taken against the faster engine column (all cores when it was measured).
+    const ours = Math.max(...ENGINE.map((n) => rows[n][key] ?? 0));
     return [key, ...names.map((n) => {
       const v = rows[n][key];
       if (v === undefined) return '—';
-      return n === 'sequence-lab' ? fmt(v) : `${fmt(v)} (${(ours / v).toFixed(2)}x)`;
+      return engine(n) ? fmt(v) : `${fmt(v)} (${(ours / v).toFixed(2)}x)`;
     })];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
-  console.log(`\nH=${H} V=${V} T=${L}, Adam, clip 5; ratio = sequence-lab ÷ peer (above 1: sequence-lab is faster)`);
+  console.log(`\nH=${H} V=${V} T=${L}, Adam, clip 5; ratio = the faster sequence-lab column ÷ peer (above 1: sequence-lab is faster)`);
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of table) console.log(line(r));

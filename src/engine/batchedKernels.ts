@@ -1,18 +1,35 @@
-// Matrix-matrix kernels for B streams at once (row-major Float64Arrays with explicit offsets, no allocation). With
+// Matrix-matrix kernels for B streams at once (row-major Floatss, or Float32Arrays for the float32 path, with
+// explicit offsets, no allocation; sums run in double precision, a Float32Array rounds each stored result). With
 // B rows per call, every weight row is loaded once per time step for all streams instead of once per stream, and a
 // register block of 2 × 4 independent sums keeps V8's loads and multiplies busy. Addition order is fixed, so the
 // results are bit-for-bit reproducible (though not bit-identical to the one-stream kernels of kernels.ts).
+
+import { wasmGemmABt32, wasmGemmABt64 } from './wasmGemm';
+
+/** The element arrays of the engine's two precisions. */
+export type Floats = Float64Array | Float32Array;
 
 /**
  * C[cOff + m·N + n] = (accumulate ? C : 0) + Σ_{k<K} A[aOff + m·K + k] · Bm[bOff + n·K + k]   for m < M, n < N
  * — C = A Bᵀ, the product of stream rows (A, M×K) with the rows of a weight matrix (Bm, N×K), e.g. Q = H W_hhᵀ.
  */
 export function gemmABt(
-  C: Float64Array, cOff: number,
-  A: Float64Array, aOff: number, M: number,
-  Bm: Float64Array, bOff: number, N: number,
+  C: Floats, cOff: number,
+  A: Floats, aOff: number, M: number,
+  Bm: Floats, bOff: number, N: number,
   K: number, accumulate: boolean,
 ): void {
+  // Products of at least 8 rows (and 4 weight rows) run in a WebAssembly SIMD kernel (wasmGemm.ts).
+  if (M >= 8 && N >= 4) {
+    if (wasmGemmABt64 && C instanceof Float64Array && A instanceof Float64Array && Bm instanceof Float64Array) {
+      wasmGemmABt64(C, cOff, A, aOff, M, Bm, bOff, N, K, accumulate);
+      return;
+    }
+    if (wasmGemmABt32 && C instanceof Float32Array && A instanceof Float32Array && Bm instanceof Float32Array) {
+      wasmGemmABt32(C, cOff, A, aOff, M, Bm, bOff, N, K, accumulate);
+      return;
+    }
+  }
   let m = 0;
   for (; m + 1 < M; m += 2) {
     const a0 = aOff + m * K;
@@ -108,9 +125,9 @@ export function gemmABt(
  * — C += A B, e.g. ∂L/∂H += δQ W_hh (the gradient flowing back through Q = H W_hhᵀ). Four rows of Bm per pass.
  */
 export function gemmAddAB(
-  C: Float64Array, cOff: number,
-  A: Float64Array, aOff: number, M: number, K: number,
-  Bm: Float64Array, bOff: number, N: number,
+  C: Floats, cOff: number,
+  A: Floats, aOff: number, M: number, K: number,
+  Bm: Floats, bOff: number, N: number,
 ): void {
   for (let m = 0; m < M; m++) {
     const am = aOff + m * K;
@@ -142,9 +159,9 @@ export function gemmAddAB(
  * data rows, so each loaded x row feeds four dW rows.
  */
 export function gemmAddAtB(
-  dW: Float64Array,
-  A: Float64Array, aOff: number, aCols: number,
-  X: Float64Array, xOff: number, N: number,
+  dW: Floats,
+  A: Floats, aOff: number, aCols: number,
+  X: Floats, xOff: number, N: number,
   R: number,
 ): void {
   let a = 0;
@@ -182,7 +199,7 @@ export function gemmAddAtB(
 }
 
 /** dst[c·rows + r] = src[srcOff + r·cols + c] for r < rows, c < cols (dst = srcᵀ), in 32 × 32 tiles for the cache. */
-export function transpose(src: Float64Array, srcOff: number, rows: number, cols: number, dst: Float64Array): void {
+export function transpose(src: Floats, srcOff: number, rows: number, cols: number, dst: Floats): void {
   const TILE = 32;
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(rows, r0 + TILE);

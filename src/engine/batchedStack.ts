@@ -14,35 +14,39 @@
 // (every product as gemmABt on transposed copies: see backward)
 // Gradients are SUMS over the rows: the caller weights ∂L/∂O (e.g. by 1/(B·n) for a batch mean).
 // States h0 / c0 and the states read back are stream-major like the trainer's: stream b, layer k at (b·L + k)·H.
-import { gemmABt, transpose } from './batchedKernels';
+//
+// Precision: the buffers are Floatss, or Float32Arrays when the gradient buffer given is one (the float32
+// path, as PyTorch's default dtype): then the weights are rounded to a float32 copy at every forward, and every
+// activation, gate, output and gradient is rounded to float32 where it is stored (the sums inside the kernels and
+// the nonlinearities run in double precision).
+import { gemmABt, transpose, type Floats } from './batchedKernels';
 import { sigmoid } from './cells/recurrentCell';
 import type { RecurrentStack } from './recurrentStack';
-import { tensorView } from './tensorLayout';
 
 interface LayerBuffers {
   I: number;
-  wih: Float64Array;
-  whh: Float64Array;
-  bih: Float64Array;
-  bhh: Float64Array;
-  dWih: Float64Array;
-  dWhh: Float64Array;
-  dBih: Float64Array;
-  dBhh: Float64Array;
+  wih: Floats;
+  whh: Floats;
+  bih: Floats;
+  bhh: Floats;
+  dWih: Floats;
+  dWhh: Floats;
+  dBih: Floats;
+  dBhh: Floats;
   /** (P) rows, T·B × G·H; during backward δP. */
-  P: Float64Array;
+  P: Floats;
   /** Gate values [r z n] / [i f g o], or a_t for the RNN; T·B × G·H. */
-  Z: Float64Array;
+  Z: Floats;
   /** Slab 0 = h0, slab t + 1 = h_t; (T + 1)·B × H. */
-  hs: Float64Array;
+  hs: Floats;
   /** LSTM: slab 0 = c0, slab t + 1 = c_t; tanh(c_t) slab t. GRU: Q_n slab t. */
-  cs: Float64Array | null;
-  tc: Float64Array | null;
-  qn: Float64Array | null;
+  cs: Floats | null;
+  tc: Floats | null;
+  qn: Floats | null;
   /** δQ (GRU only: separate from δP). */
-  dQ: Float64Array;
+  dQ: Floats;
   /** ∂L/∂(this layer's output) from above, T·B × H. */
-  dY: Float64Array;
+  dY: Floats;
 }
 
 export class BatchedStack {
@@ -50,26 +54,31 @@ export class BatchedStack {
   readonly streams: number;
   readonly maxSteps: number;
   /** O rows (maxSteps·B × outputSize), time-major; the caller turns them into ∂L/∂O before backward. */
-  readonly outputs: Float64Array;
+  readonly outputs: Floats;
   private readonly layers: LayerBuffers[];
   private readonly kind: RecurrentStack['config']['cell'];
   private readonly G: number;
-  private readonly q: Float64Array;
-  private readonly dh: Float64Array;
-  private readonly dc: Float64Array;
+  private readonly q: Floats;
+  private readonly dh: Floats;
+  private readonly dc: Floats;
   private readonly ids: Int32Array;
-  private readonly x0: Float64Array;
-  private readonly dx0: Float64Array;
-  private readonly grads: Float64Array;
+  private readonly x0: Floats;
+  private readonly dx0: Floats;
   /** Transposed copies for the backward products, so that every product is an A Bᵀ (gemmABt, the fast kernel). */
-  private readonly gT: Float64Array;
-  private readonly xT: Float64Array;
-  private readonly wT: Float64Array;
+  private readonly gT: Floats;
+  private readonly xT: Floats;
+  private readonly wT: Floats;
+  /** Views of one tensor of the weights this stack computes with, and of the gradient buffer. */
+  private readonly weight: (name: string) => Floats;
+  private readonly gradView: (name: string) => Floats;
   private steps = 0;
   private oneHot = false;
 
-  /** `grads` has the stack's parameter layout; backward ADDS into it. */
-  constructor(model: RecurrentStack, streams: number, maxSteps: number, grads: Float64Array) {
+  /** The float32 copy of the parameters (float32 path only), refreshed at every forward. */
+  private readonly weights32: Float32Array | null;
+
+  /** `grads` has the stack's parameter layout (Float32Array: the float32 path); backward ADDS into it. */
+  constructor(model: RecurrentStack, streams: number, maxSteps: number, grads: Floats) {
     if (model.directions !== 1) throw new RangeError('BatchedStack runs unidirectional stacks only');
     if (grads.length !== model.parameterCount) throw new RangeError('gradient buffer does not match the stack');
     const { hiddenSize: H, layers, outputSize: K, inputSize, embeddingDim, cell } = model.config;
@@ -77,7 +86,15 @@ export class BatchedStack {
     this.streams = streams;
     this.maxSteps = maxSteps;
     this.kind = cell;
-    this.grads = grads;
+    const F = grads instanceof Float32Array ? Float32Array : Float64Array;
+    this.weights32 = grads instanceof Float32Array ? new Float32Array(model.parameterCount) : null;
+    const weights = this.weights32 ?? model.params;
+    const view = (buffer: Floats, name: string): Floats => {
+      const t = model.tensorInfo(name);
+      return buffer.subarray(t.offset, t.offset + t.rows * t.cols);
+    };
+    this.weight = (name) => view(weights, name);
+    this.gradView = (name) => view(grads, name);
     const G = model.cells[0].gates;
     this.G = G;
     const R = maxSteps * streams;
@@ -86,32 +103,33 @@ export class BatchedStack {
     this.layers = [];
     for (let k = 0; k < layers; k++) {
       const n = (name: string): string => `rnn.${name}_l${k}`;
-      const g = (name: string): Float64Array => tensorView(grads, model.tensorInfo(name));
+      const w = this.weight;
+      const g = this.gradView;
       this.layers.push({
         I: k === 0 ? I0 : H,
-        wih: model.param(n('weight_ih')), whh: model.param(n('weight_hh')), bih: model.param(n('bias_ih')), bhh: model.param(n('bias_hh')),
+        wih: w(n('weight_ih')), whh: w(n('weight_hh')), bih: w(n('bias_ih')), bhh: w(n('bias_hh')),
         dWih: g(n('weight_ih')), dWhh: g(n('weight_hh')), dBih: g(n('bias_ih')), dBhh: g(n('bias_hh')),
-        P: new Float64Array(R * GH),
-        Z: new Float64Array(R * GH),
-        hs: new Float64Array(R * H + streams * H),
-        cs: cell === 'lstm' ? new Float64Array(R * H + streams * H) : null,
-        tc: cell === 'lstm' ? new Float64Array(R * H) : null,
-        qn: cell === 'gru' ? new Float64Array(R * H) : null,
-        dQ: cell === 'gru' ? new Float64Array(R * GH) : new Float64Array(0),
-        dY: new Float64Array(R * H),
+        P: new F(R * GH),
+        Z: new F(R * GH),
+        hs: new F(R * H + streams * H),
+        cs: cell === 'lstm' ? new F(R * H + streams * H) : null,
+        tc: cell === 'lstm' ? new F(R * H) : null,
+        qn: cell === 'gru' ? new F(R * H) : null,
+        dQ: cell === 'gru' ? new F(R * GH) : new F(0),
+        dY: new F(R * H),
       });
     }
-    this.q = new Float64Array(streams * GH);
-    this.dh = new Float64Array(streams * H);
-    this.dc = new Float64Array(streams * H);
+    this.q = new F(streams * GH);
+    this.dh = new F(streams * H);
+    this.dc = new F(streams * H);
     this.ids = new Int32Array(R);
-    this.x0 = new Float64Array(R * I0);
-    this.dx0 = new Float64Array(embeddingDim !== undefined ? R * I0 : 0);
-    this.outputs = new Float64Array(R * K);
+    this.x0 = new F(R * I0);
+    this.dx0 = new F(embeddingDim !== undefined ? R * I0 : 0);
+    this.outputs = new F(R * K);
     const widest = Math.max(GH, K, I0, H);
-    this.gT = new Float64Array(widest * R);
-    this.xT = new Float64Array(widest * R);
-    this.wT = new Float64Array(widest * Math.max(GH, K, I0, H));
+    this.gT = new F(widest * R);
+    this.xT = new F(widest * R);
+    this.wT = new F(widest * Math.max(GH, K, I0, H));
   }
 
   get length(): number {
@@ -119,14 +137,14 @@ export class BatchedStack {
   }
 
   /** h of layer k after step t − 1 (slab t; slab 0 = h0), stream b: a view of H values. */
-  hidden(k: number, t: number, b: number): Float64Array {
+  hidden(k: number, t: number, b: number): Floats {
     const H = this.model.config.hiddenSize;
     const at = (t * this.streams + b) * H;
     return this.layers[k].hs.subarray(at, at + H);
   }
 
   /** c of layer k (LSTM), same indexing as hidden. */
-  cellState(k: number, t: number, b: number): Float64Array {
+  cellState(k: number, t: number, b: number): Floats {
     const H = this.model.config.hiddenSize;
     const at = (t * this.streams + b) * H;
     return this.layers[k].cs!.subarray(at, at + H);
@@ -166,15 +184,16 @@ export class BatchedStack {
    */
   forward(
     T: number,
-    input: { id: (t: number, b: number) => number } | { row: (t: number, b: number, out: Float64Array, off: number) => void },
+    input: { id: (t: number, b: number) => number } | { row: (t: number, b: number, out: Floats, off: number) => void },
     h0: Float64Array | null, c0: Float64Array | null,
-  ): Float64Array {
+  ): Floats {
     const { hiddenSize: H, layers: L, outputSize: K, inputSize, embeddingDim } = this.model.config;
     const B = this.streams;
     if (!(T >= 1 && T <= this.maxSteps)) throw new RangeError(`${T} steps do not fit a batched stack built for 1…${this.maxSteps}`);
     const R = T * B;
     this.steps = T;
-    const embed = embeddingDim !== undefined ? this.model.param('embed.weight') : null;
+    if (this.weights32) this.weights32.set(this.model.params);
+    const embed = embeddingDim !== undefined ? this.weight('embed.weight') : null;
     const I0 = embeddingDim ?? inputSize;
     this.oneHot = false;
     if ('id' in input) {
@@ -210,8 +229,8 @@ export class BatchedStack {
 
     // O = Y_top W_headᵀ + b_head
     const top = this.layers[L - 1].hs;
-    const W = this.model.param('head.weight');
-    const bias = this.model.param('head.bias');
+    const W = this.weight('head.weight');
+    const bias = this.weight('head.bias');
     const O = this.outputs;
     gemmABt(O, 0, top, B * H, R, W, 0, K, H, false);
     for (let r = 0; r < R; r++) for (let j = 0; j < K; j++) O[r * K + j] += bias[j];
@@ -308,13 +327,13 @@ export class BatchedStack {
     const dO = this.outputs;
     const top = this.layers[L - 1];
     // Head: ∂W_head += ∂Oᵀ Y_top, ∂b_head += Σ_r ∂O_r, ∂Y_top = ∂O W_head
-    const dW = tensorView(this.grads, this.model.tensorInfo('head.weight'));
-    const dB = tensorView(this.grads, this.model.tensorInfo('head.bias'));
+    const dW = this.gradView('head.weight');
+    const dB = this.gradView('head.bias');
     transpose(dO, 0, R, K, gT);
     transpose(top.hs, B * H, R, H, xT);
     gemmABt(dW, 0, gT, 0, K, xT, 0, H, R, true);
     addRowSums(dB, gT, K, R);
-    transpose(this.model.param('head.weight'), 0, K, H, wT);
+    transpose(this.weight('head.weight'), 0, K, H, wT);
     gemmABt(top.dY, 0, dO, 0, R, wT, 0, H, K, false);
 
     for (let k = L - 1; k >= 0; k--) {
@@ -355,7 +374,7 @@ export class BatchedStack {
     }
     if (embeddingDim !== undefined) {
       const E = embeddingDim;
-      const dE = tensorView(this.grads, this.model.tensorInfo('embed.weight'));
+      const dE = this.gradView('embed.weight');
       for (let r = 0; r < R; r++) {
         const at = this.ids[r] * E;
         for (let e = 0; e < E; e++) dE[at + e] += this.dx0[r * E + e];
@@ -364,7 +383,7 @@ export class BatchedStack {
   }
 
   /** One step backwards for all streams: δP_t (into P), δQ_t, then dh ← ∂L/∂H_{t−1}. */
-  private stepBackward(layer: LayerBuffers, t: number, whhT: Float64Array): void {
+  private stepBackward(layer: LayerBuffers, t: number, whhT: Floats): void {
     const H = this.model.config.hiddenSize;
     const B = this.streams;
     const GH = this.G * H;
@@ -430,7 +449,7 @@ export class BatchedStack {
 }
 
 /** out[i] += Σ_{r<R} Mᵀ[i·R + r] for i < n: the column sums of a matrix given transposed (n × R). */
-function addRowSums(out: Float64Array, mT: Float64Array, n: number, R: number): void {
+function addRowSums(out: Floats, mT: Floats, n: number, R: number): void {
   for (let i = 0; i < n; i++) {
     let s = 0;
     const row = i * R;

@@ -31,16 +31,17 @@
 import type { CellKind } from './cells/recurrentCell';
 import { clipGradients, globalNorm } from './clipping';
 import { EngineInputError } from './errors';
-import { BatchedStack } from './batchedStack';
 import { applyInitialisation, type InitialisationOptions } from './initialisation';
 import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizers';
 import { Prng } from './prng';
 import { RecurrentStack } from './recurrentStack';
 import type { SequenceData } from './sequenceData';
 import { SequenceNumericFaultError } from './sequenceFault';
-import { crossEntropyStep, squaredErrorStep } from './stepLoss';
+import { crossEntropyStep } from './stepLoss';
+import { splitStreams, StreamShard, type Dtype, type ParallelShards, type ShardResult, type ShardWindow } from './streamShard';
 import { findNonFinite, tensorView } from './tensorLayout';
 import { clipGradientValues } from './valueClipping';
+import { optimizerState, restoreOptimizerState, type TrainerState } from './trainerState';
 
 export type ModelKind = 'rnn' | 'gru' | 'lstm';
 
@@ -69,6 +70,11 @@ export interface SequenceTrainerConfig extends SequenceModelConfig {
   clipValue?: number;
   init?: InitialisationOptions;
   seed: number;
+  /**
+   * Precision of the forward and backward pass of streamed data (default float64; float32 rounds like PyTorch's
+   * default dtype). Parameters, clipping and the optimiser stay float64.
+   */
+  dtype?: Dtype;
 }
 
 export interface SequenceStepResult {
@@ -117,6 +123,8 @@ function checkConfig(data: SequenceData, c: SequenceTrainerConfig): void {
     throw new EngineInputError(`clipValue must be a number ≥ 0 (got ${String(c.clipValue)}).`);
   }
   if (!Number.isInteger(c.seed)) throw new EngineInputError(`seed must be a whole number (got ${String(c.seed)}).`);
+  if (c.dtype !== undefined && c.dtype !== 'float32' && c.dtype !== 'float64') throw new EngineInputError(`dtype must be float32 or float64 (got ${String(c.dtype)}).`);
+  if (c.dtype === 'float32' && data.kind === 'tagging') throw new EngineInputError('float32 is available for streamed data (text, series); tagging trains in float64.');
   if (c.bidirectional && data.kind !== 'tagging') {
     throw new EngineInputError(
       data.kind === 'next-token'
@@ -153,8 +161,10 @@ export class SequenceTrainer {
   private readonly hNext: Float64Array;
   private readonly cNext: Float64Array;
   private readonly stateSize: number;
-  /** The B-stream engine for streamed data (unidirectional); null for tagging. */
-  private readonly batched: BatchedStack | null;
+  /** The streams this thread runs (all B, or the first shard with a parallel backend); null for tagging. */
+  private readonly shard: StreamShard | null;
+  /** Worker threads running the other shards of every streamed update (see streamShard.ts), or null. */
+  private readonly parallel: ParallelShards | null;
 
   /** Next new position p within every segment, and the position the carried states belong to. */
   private position = 0;
@@ -164,7 +174,8 @@ export class SequenceTrainer {
   private cursor = 0;
   private steps = 0;
 
-  constructor(data: SequenceData, config: SequenceTrainerConfig) {
+  /** `options.parallel`: run the streams of streamed data in shards on worker threads (src/worker/parallel). */
+  constructor(data: SequenceData, config: SequenceTrainerConfig, options: { parallel?: ParallelShards } = {}) {
     checkConfig(data, config);
     this.config = { ...config };
     this.data = data;
@@ -204,8 +215,20 @@ export class SequenceTrainer {
     this.gradient = new Float64Array(P);
     this.before = new Float64Array(P);
     this.stateSize = config.layers * this.model.directions * config.hiddenSize;
-    this.batched = data.kind === 'tagging' ? null : new BatchedStack(this.model, B, maxSteps, this.gradient);
     const isLstm = config.model === 'lstm';
+    if (data.kind === 'tagging') {
+      this.shard = null;
+      this.parallel = null;
+    } else {
+      const shards = splitStreams(B, options.parallel?.shardCount(B) ?? 1);
+      const dtype = config.dtype ?? 'float64';
+      this.shard = new StreamShard(this.model, data, 0, shards[0].count, this.segmentLength, maxSteps, this.gradient, dtype);
+      this.parallel = shards.length > 1 ? options.parallel! : null;
+      this.parallel?.attach({
+        model: this.model.config, parameterCount: P, data, segmentLength: this.segmentLength, maxSteps, stateSize: this.stateSize,
+        lstm: isLstm, dtype, ranges: shards.slice(1),
+      });
+    }
     const states = B * this.stateSize;
     this.h = new Float64Array(states);
     this.hWork = new Float64Array(states);
@@ -339,33 +362,6 @@ export class SequenceTrainer {
     };
   }
 
-  /** The batched input of streams at positions from + t (t < T) of their segments. */
-  private batchInput(from: number): Parameters<BatchedStack['forward']>[1] {
-    const S = this.segmentLength;
-    if (this.data.kind === 'next-token') {
-      const ids = this.data.ids;
-      return { id: (t, b) => ids[b * S + from + t] };
-    }
-    const { rows, features: F } = this.data as Extract<SequenceData, { kind: 'series' }>;
-    return {
-      row: (t, b, out, off) => {
-        const at = (b * S + from + t) * F;
-        for (let j = 0; j < F; j++) out[off + j] = rows[at + j];
-      },
-    };
-  }
-
-  /** Runs every stream forward (no gradient) over positions [from, to) from the work state, leaving it at `to`. */
-  private advance(from: number, to: number): void {
-    const batched = this.batched!;
-    const isLstm = this.config.model === 'lstm';
-    for (let p = from; p < to; p += batched.maxSteps) {
-      const q = Math.min(to, p + batched.maxSteps);
-      batched.forward(q - p, this.batchInput(p), this.hWork, isLstm ? this.cWork : null);
-      batched.readStates(q - p, this.hWork, isLstm ? this.cWork : null);
-    }
-  }
-
   private streamGradient(stepNumber: number): { loss: number; tokens: number; epoch: number; commit: () => void } {
     const model = this.model;
     const { k1, k2, segmentLength: S } = this;
@@ -392,34 +388,18 @@ export class SequenceTrainer {
     const T = e - w;
     const nextWindow = Math.max(0, e + k1 - k2);
     const keep = Math.min(nextWindow, e) - w; // row of hs holding the state carried to the next update
-    const series = this.data.kind === 'series';
-    const weight = series ? 1 / (B * counted * K) : 1 / (B * counted);
-    const batched = this.batched!;
-    if (statePos < w) this.advance(statePos, w);
-    batched.forward(T, this.batchInput(w), this.hWork, isLstm ? this.cWork : null);
-    const bad = batched.firstNonFiniteHidden();
-    if (bad) throw new SequenceNumericFaultError(`h_l${bad[0]}`, 'loss', stepNumber, bad[3], bad[1], bad[2]);
-    const o = batched.outputs;
-    for (let i = 0; i < T * B * K; i++) {
-      if (o[i] - o[i] !== 0) throw new SequenceNumericFaultError('head output', 'loss', stepNumber, o[i], Math.floor(i / (B * K)), Math.floor(i / K) % B);
-    }
+    const weight = this.data.kind === 'series' ? 1 / (B * counted * K) : 1 / (B * counted);
+    const win: ShardWindow = { statePosition: statePos, w, T, lossFrom, keep, weight };
+    const own = this.shard!;
+    const n = own.count * this.stateSize;
+    const c = (buffer: Float64Array): Float64Array | null => (isLstm ? buffer.subarray(0, n) : null);
+    this.parallel?.start(model.params, win, this.hWork, isLstm ? this.cWork : null);
+    const results: ShardResult[] = [own.run(win, this.hWork.subarray(0, n), c(this.cWork), this.hNext.subarray(0, n), c(this.cNext))];
+    // Remote gradients are added after this shard's, in shard order: the sum does not depend on timing.
+    if (this.parallel) results.push(...this.parallel.finish(this.gradient, this.hNext, isLstm ? this.cNext : null));
+    throwFirstFault(results, stepNumber);
     let loss = 0;
-    // Context steps (before lossFrom) get no loss: zero their output gradient. Row r = t·B + b.
-    o.fill(0, 0, (lossFrom - w) * B * K);
-    for (let t = lossFrom - w; t < T; t++) {
-      for (let b = 0; b < B; b++) {
-        const target = b * S + w + t + 1;
-        if (series) {
-          const rows = (this.data as Extract<SequenceData, { kind: 'series' }>).rows;
-          loss += squaredErrorStep(o, t * B + b, K, rows, target * K, weight);
-        } else {
-          loss += crossEntropyStep(o, t * B + b, K, (this.data as Extract<SequenceData, { kind: 'next-token' }>).ids[target], weight);
-        }
-      }
-    }
-    batched.backward();
-    // The state for the next update, detached.
-    batched.readStates(keep, this.hNext, isLstm ? this.cNext : null);
+    for (const r of results) loss += r.loss;
     return {
       loss: loss * weight, tokens: B * counted, epoch,
       commit: () => {
@@ -431,4 +411,71 @@ export class SequenceTrainer {
       },
     };
   }
+
+  /** Stops the worker threads of a parallel backend (nothing to do otherwise). */
+  dispose(): void {
+    this.parallel?.dispose();
+  }
+
+  // ── Checkpoints (see trainerState.ts): the state beyond the parameters, to go on bit for bit ──
+
+  /** Copies of the optimiser state, counters and carried states (the parameters are model.params). */
+  exportState(): TrainerState {
+    const o = optimizerState(this.optimizer);
+    const buffers: Record<string, Float64Array> = {};
+    for (const [name, b] of Object.entries(o.buffers)) buffers[name] = b.slice();
+    return {
+      counters: { steps: this.steps, epochs: this.epochs, position: this.position, statePosition: this.statePosition, cursor: this.cursor },
+      optimizer: { ...o, buffers },
+      h: this.h.slice(),
+      c: this.c.slice(),
+    };
+  }
+
+  /** Restores exportState's result (checked against this trainer's sizes; EngineInputError when it does not fit). */
+  importState(state: TrainerState): void {
+    if (state.h.length !== this.h.length || state.c.length !== this.c.length) {
+      throw new EngineInputError(`The trainer state holds ${state.h.length} hidden values, but this model carries ${this.h.length}.`);
+    }
+    const k = state.counters;
+    if (this.data.kind !== 'tagging' && (k.position > this.segmentLength || k.statePosition > k.position)) {
+      throw new EngineInputError(`The trainer state's data position ${k.position} does not fit this data (${this.segmentLength} positions per stream).`);
+    }
+    restoreOptimizerState(this.optimizer, state.optimizer);
+    this.h.set(state.h);
+    this.c.set(state.c);
+    this.steps = k.steps;
+    this.epochs = k.epochs;
+    this.position = k.position;
+    this.statePosition = k.statePosition;
+    this.cursor = k.cursor;
+  }
+
+  /**
+   * Changes the learning rate and/or the global-norm clipping threshold from the next update on, keeping the
+   * optimiser's state (moments, momentum, t) as it is.
+   */
+  reconfigure(change: { learningRate?: number; clipNorm?: number }): void {
+    const optimizer = { ...this.config.optimizer, learningRate: change.learningRate ?? this.config.optimizer.learningRate };
+    const next = { ...this.config, optimizer, clipNorm: change.clipNorm ?? this.config.clipNorm };
+    checkConfig(this.data, next);
+    const saved = optimizerState(this.optimizer);
+    const replacement = createOptimizer(this.model.parameterCount, optimizer);
+    restoreOptimizerState(replacement, saved);
+    const self = this as unknown as { config: SequenceTrainerConfig; optimizer: Optimizer };
+    self.config = next;
+    self.optimizer = replacement;
+  }
+}
+
+/** Throws the first fault of the shards as the single-thread trainer would: hidden states (layer, t, stream) first. */
+function throwFirstFault(results: ShardResult[], stepNumber: number): void {
+  let hidden: Extract<ShardResult['fault'], { where: 'hidden' }> | null = null;
+  let output: Extract<ShardResult['fault'], { where: 'output' }> | null = null;
+  for (const { fault: f } of results) {
+    if (f?.where === 'hidden' && (!hidden || f.layer < hidden.layer || (f.layer === hidden.layer && (f.t < hidden.t || (f.t === hidden.t && f.stream < hidden.stream))))) hidden = f;
+    if (f?.where === 'output' && (!output || f.t < output.t || (f.t === output.t && f.stream < output.stream))) output = f;
+  }
+  if (hidden) throw new SequenceNumericFaultError(`h_l${hidden.layer}`, 'loss', stepNumber, hidden.value, hidden.t, hidden.stream);
+  if (output) throw new SequenceNumericFaultError('head output', 'loss', stepNumber, output.value, output.t, output.stream);
 }

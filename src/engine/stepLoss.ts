@@ -5,7 +5,7 @@
 // Returns ℓ_t unweighted. A batch mean over N steps (of K outputs for MSE) uses w = 1/N (w = 1/(N·K)).
 
 /** Cross-entropy of row `row` (offset row·K) against class y; returns ℓ_t. */
-export function crossEntropyStep(o: Float64Array, row: number, K: number, y: number, weight: number): number {
+export function crossEntropyStep(o: Float64Array | Float32Array, row: number, K: number, y: number, weight: number): number {
   const base = row * K;
   let max = -Infinity;
   for (let k = 0; k < K; k++) if (o[base + k] > max) max = o[base + k];
@@ -23,7 +23,7 @@ export function crossEntropyStep(o: Float64Array, row: number, K: number, y: num
 }
 
 /** Squared error of row `row` against y[yOff … yOff + K); returns Σ_j e_j². */
-export function squaredErrorStep(o: Float64Array, row: number, K: number, y: Float64Array, yOff: number, weight: number): number {
+export function squaredErrorStep(o: Float64Array | Float32Array, row: number, K: number, y: Float64Array, yOff: number, weight: number): number {
   const base = row * K;
   let loss = 0;
   for (let k = 0; k < K; k++) {
