@@ -1,14 +1,16 @@
 // The command line on the engine: `sequence-lab train ...`, `eval`, `sample`, `trace`, `hmm ...` and `markov ...`.
 // Bundled by esbuild to dist/cli.js.
 // Node APIs are fine here (this is not the engine); all maths happens in src/engine.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CliIo } from './cli/commands/cliIo';
 import { EVAL_USAGE, run as runEval } from './cli/commands/evalModel';
+import { EXPORT_PYTORCH_USAGE, run as runExportPytorch, type ExportIo } from './cli/commands/exportPytorch';
 import { SAMPLE_USAGE, run as runSample } from './cli/commands/sampleModel';
 import { TRACE_USAGE, run as runTrace } from './cli/commands/traceModel';
 import { TRAIN_USAGE, run as runTrainModel } from './cli/commands/trainModel';
+import { terminalProgress } from './cli/progressBar';
 import { CharTrainer } from './engine/charTrainer';
 import { EngineInputError, NumericFaultError } from './engine/errors';
 import { statePosteriors, viterbiPath } from './engine/hmm/discreteHmm';
@@ -153,7 +155,7 @@ perplexity. Defaults: --smoothing kneser-ney, --alpha 1, --unit char. Tokens nev
 the first K tokens are scored with the history they have (shorter contexts). --sample N adds N sampled tokens.
 `;
 
-const GENERAL_USAGE = `${USAGE}\n${TRAIN_USAGE}\n${EVAL_USAGE}\n${SAMPLE_USAGE}\n${TRACE_USAGE}\n${HMM_USAGE}\n${MARKOV_USAGE}`;
+const GENERAL_USAGE = `${USAGE}\n${TRAIN_USAGE}\n${EVAL_USAGE}\n${SAMPLE_USAGE}\n${TRACE_USAGE}\n${EXPORT_PYTORCH_USAGE}\n${HMM_USAGE}\n${MARKOV_USAGE}`;
 
 /** The real outside world of the command modules: stdout/stderr and the file system. */
 const nodeIo: CliIo = {
@@ -165,6 +167,25 @@ const nodeIo: CliIo = {
     await writeFile(path, data);
   },
 };
+
+/** nodeIo plus directory listings, for export-pytorch. */
+const exportIo: ExportIo = {
+  ...nodeIo,
+  listDir: async (path) => {
+    try {
+      return await readdir(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw e;
+    }
+  },
+};
+
+/** The progress line of `train --out` on a terminal only (a pipe or a log gets nothing). */
+const trainProgress = process.stderr.isTTY
+  ? (unit: string) => terminalProgress((text) => void process.stderr.write(text), unit, process.stderr.columns || 80, () => performance.now())
+  : undefined;
 
 type OptionKind = 'number' | 'string' | 'flag';
 
@@ -432,7 +453,8 @@ async function main(args: string[]): Promise<number> {
   if (command === 'eval') return runEval(rest, nodeIo);
   if (command === 'sample') return runSample(rest, nodeIo);
   if (command === 'trace') return runTrace(rest, nodeIo);
-  if (command === 'train' && rest.includes('--out')) return runTrainModel(rest, nodeIo);
+  if (command === 'train' && rest.includes('--out')) return runTrainModel(rest, nodeIo, trainProgress);
+  if (command === 'export-pytorch') return runExportPytorch(rest, exportIo);
   if (command === undefined || ((command === '--help' || command === '-h') && rest.length === 0)) {
     (command === undefined ? process.stderr : process.stdout).write(GENERAL_USAGE);
     return command === undefined ? 1 : 0;

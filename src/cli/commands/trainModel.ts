@@ -8,6 +8,7 @@ import { EngineInputError } from '../../engine/errors';
 import type { OptimizerKind } from '../../engine/optimizers';
 import { charData, parseSeries, parseTagged, wordData, type SequenceData } from '../../engine/sequenceData';
 import { SequenceTrainer, type ModelKind, type SequenceTrainerConfig } from '../../engine/sequenceTrainer';
+import type { ProgressSink } from '../progressBar';
 import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
 import { encodeModel, type ModelMetadata, type Task } from './modelFile';
 
@@ -19,6 +20,7 @@ export const TRAIN_USAGE = `Usage: sequence-lab train DATA --out DIR [options]
   --seq N (64)  --truncate K1,K2 (update every K1 steps, backpropagate K2)  --batch N (1)
   --optimizer adam|sgd|rmsprop (adam)  --lr X (0.002)  --momentum X (sgd)  --clip X (5, 0 = off)  --clip-value X
   --steps N | --epochs N (default 1 epoch)  --seed N (42)
+  On a terminal, stderr shows one progress line (step/total, loss, chars/s, ETA); piped or logged, nothing.
 `;
 
 const VALUE_OPTIONS = ['--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed'];
@@ -44,7 +46,11 @@ export function guessTask(path: string, text: string): Task {
   return 'lm';
 }
 
-export async function run(argv: string[], io: CliIo): Promise<number> {
+/**
+ * `progress`, when given (a terminal), makes the sink that shows the steps as they run; `unit` names what the rate
+ * counts (chars, words, tokens or values).
+ */
+export async function run(argv: string[], io: CliIo, progress?: (unit: string) => ProgressSink): Promise<number> {
   return guarded(io, TRAIN_USAGE, async () => {
     const args = parseArgs(argv, VALUE_OPTIONS, ['--bidirectional']);
     if (args.positional.length !== 1) throw new UsageError('train needs exactly one DATA file');
@@ -109,10 +115,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
     const metrics: string[] = [];
     let last = null as ReturnType<SequenceTrainer['step']> | null;
-    for (let s = 0; s < steps; s++) {
-      last = trainer.step();
-      const { updateRatios: _ratios, ...line } = last;
-      metrics.push(JSON.stringify(line));
+    const bar = progress?.(task === 'series' ? 'rows' : task === 'tag' ? 'tokens' : tokens);
+    const started = performance.now();
+    let seen = 0;
+    try {
+      for (let s = 0; s < steps; s++) {
+        last = trainer.step();
+        const { updateRatios: _ratios, ...line } = last;
+        metrics.push(JSON.stringify(line));
+        seen += last.tokens;
+        bar?.update({ step: s + 1, total: steps, loss: last.loss, tokens: seen, elapsedSeconds: (performance.now() - started) / 1000 });
+      }
+    } finally {
+      bar?.done();
     }
     const meta: ModelMetadata = {
       format: 'sequence-lab/1',

@@ -1,0 +1,91 @@
+// `sequence-lab export-pytorch RUN_DIR --out DIR [--force]`: turns a `train --out` run directory into a
+// self-contained PyTorch project (text from src/shared/pytorchProject.ts) plus copies of model.safetensors and of
+// the training data, after checking the data file still has the SHA-256 recorded in run.json.
+import { createHash } from 'node:crypto';
+import { basename, isAbsolute, join } from 'node:path';
+import { EngineInputError } from '../../engine/errors';
+import { pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
+import { guarded, parseArgs, UsageError, type CliIo } from './cliIo';
+import { decodeModel } from './modelFile';
+
+export const EXPORT_PYTORCH_USAGE = `Usage: sequence-lab export-pytorch RUN_DIR --out DIR [--force]
+  Writes DIR/train.py (the model as a torch.nn.Module with the same state_dict names, training that continues the
+  run — also under torchrun with DistributedDataParallel — and --eval), safetensors_io.py, README.md,
+  requirements.txt, model.safetensors and data/<the training file>. --force: write into a non-empty DIR.
+`;
+
+/** CliIo plus listing a directory (null when it does not exist). */
+export interface ExportIo extends CliIo {
+  listDir: (path: string) => Promise<string[] | null>;
+}
+
+async function readOrNull(io: CliIo, path: string): Promise<Uint8Array | null> {
+  try {
+    return await io.readFile(path);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
+    throw e;
+  }
+}
+
+function parseRun(bytes: Uint8Array, where: string): ExportedRun {
+  let run: ExportedRun;
+  try {
+    run = JSON.parse(new TextDecoder().decode(bytes)) as ExportedRun;
+  } catch {
+    throw new EngineInputError(`${where} is not valid JSON.`);
+  }
+  const ok = typeof run === 'object' && run !== null && typeof run.config === 'object' && run.config !== null &&
+    typeof run.data === 'object' && run.data !== null && typeof run.data.file === 'string' && /^[0-9a-f]{64}$/.test(String(run.data.sha256)) &&
+    Number.isInteger(run.steps) && Number.isInteger(run.config.seqLength) && Number.isInteger(run.config.batchSize) &&
+    typeof run.config.optimizer === 'object' && run.config.optimizer !== null;
+  if (!ok) throw new EngineInputError(`${where} is not a Sequence Lab run (written by \`sequence-lab train --out\`).`);
+  return run;
+}
+
+export async function run(argv: string[], io: ExportIo): Promise<number> {
+  return guarded(io, EXPORT_PYTORCH_USAGE, async () => {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(EXPORT_PYTORCH_USAGE);
+      return 0;
+    }
+    const args = parseArgs(argv, ['--out'], ['--force']);
+    if (args.positional.length !== 1) throw new UsageError('export-pytorch needs exactly one RUN_DIR');
+    const out = args.options.get('--out');
+    if (!out) throw new UsageError('export-pytorch needs --out DIR');
+    const runDir = args.positional[0];
+    if ((await io.listDir(runDir)) === null) throw new EngineInputError(`${runDir} is not a directory (expected a run directory written by \`sequence-lab train --out\`).`);
+    const runBytes = await readOrNull(io, join(runDir, 'run.json'));
+    if (runBytes === null) throw new EngineInputError(`${runDir} has no run.json: it is not a run directory written by \`sequence-lab train --out\`.`);
+    const runJson = parseRun(runBytes, join(runDir, 'run.json'));
+    const modelBytes = await readOrNull(io, join(runDir, 'model.safetensors'));
+    if (modelBytes === null) throw new EngineInputError(`${runDir} has no model.safetensors.`);
+    const { meta } = decodeModel(modelBytes);
+
+    // The data file as recorded (relative to where train ran), else relative to the run directory.
+    const recorded = runJson.data.file;
+    const candidates = isAbsolute(recorded) ? [recorded] : [recorded, join(runDir, recorded)];
+    let data: Uint8Array | null = null;
+    for (const c of candidates) {
+      data = await readOrNull(io, c);
+      if (data !== null) break;
+    }
+    if (data === null) throw new EngineInputError(`The training data ${recorded} (from run.json) is missing; looked at ${candidates.join(' and ')}.`);
+    const sha = createHash('sha256').update(data).digest('hex');
+    if (sha !== runJson.data.sha256) {
+      throw new EngineInputError(`The training data ${recorded} has changed since training (SHA-256 ${sha.slice(0, 12)}…, run.json says ${runJson.data.sha256.slice(0, 12)}…).`);
+    }
+
+    const existing = await io.listDir(out);
+    if (existing !== null && existing.length > 0 && !args.flags.has('--force')) {
+      throw new EngineInputError(`${out} is not empty; pass --force to write into it anyway.`);
+    }
+    const dataFile = `data/${basename(recorded)}`;
+    for (const f of pytorchProject(runJson, meta, dataFile)) await io.writeFile(join(out, f.path), f.contents);
+    await io.writeFile(join(out, 'model.safetensors'), modelBytes);
+    await io.writeFile(join(out, dataFile), data);
+    io.stdout(`wrote a PyTorch project to ${out}: train.py, safetensors_io.py, README.md, requirements.txt, model.safetensors, ${dataFile}\n`);
+    return 0;
+  });
+}
