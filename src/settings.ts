@@ -1,7 +1,7 @@
 // Reads the user's `sequenceLab.*` settings into a training config. Out-of-range values (a hand-edited
 // settings.json can hold anything) are reported in words instead of being trained on.
 import * as vscode from 'vscode';
-import { DEFAULT_CONFIG, validateTrainingConfig, type TrainingConfig } from './shared/trainingConfig';
+import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CONFIG, validateTrainingConfig, type TrainingConfig } from './shared/trainingConfig';
 
 export function readTrainingConfig(scope?: vscode.Uri): { config: TrainingConfig; problems: string[] } {
   const s = vscode.workspace.getConfiguration('sequenceLab', scope);
@@ -15,6 +15,7 @@ export function readTrainingConfig(scope?: vscode.Uri): { config: TrainingConfig
     clipNorm: s.get('training.gradientClipNorm', DEFAULT_CONFIG.clipNorm),
     maxSteps: s.get('training.maxSteps', DEFAULT_CONFIG.maxSteps),
     seed: s.get('training.seed', DEFAULT_CONFIG.seed),
+    checkpointEvery: s.get('training.checkpointEvery', DEFAULT_CHECKPOINT_EVERY),
     temperature: s.get('sampling.temperature', DEFAULT_CONFIG.temperature),
     sampleEvery: s.get('sampling.every', DEFAULT_CONFIG.sampleEvery),
     sampleLength: s.get('sampling.length', DEFAULT_CONFIG.sampleLength),

@@ -1,5 +1,6 @@
 // Status bar item and context keys that follow the training runs: visible while a run trains (step, loss,
-// speed; click to open the panel), and the `sequenceLab.training` / `sequenceLab.hasRuns` keys for `when` clauses.
+// speed, or "paused"; click to open the panel), and the `sequenceLab.training` (a run is training or paused),
+// `sequenceLab.trainingRunning`, `sequenceLab.trainingPaused` and `sequenceLab.hasRuns` keys for `when` clauses.
 import * as vscode from 'vscode';
 import type { TrainingService } from './training/trainingService';
 
@@ -11,6 +12,9 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
   const refresh = () => {
     const active = service.activeRun();
     void vscode.commands.executeCommand('setContext', 'sequenceLab.training', active !== undefined);
+    const runs = service.list();
+    void vscode.commands.executeCommand('setContext', 'sequenceLab.trainingRunning', runs.some((r) => r.info.status === 'training'));
+    void vscode.commands.executeCommand('setContext', 'sequenceLab.trainingPaused', runs.some((r) => r.info.status === 'paused'));
     void vscode.commands.executeCommand('setContext', 'sequenceLab.hasRuns', service.list().length > 0);
     if (!active) {
       item.hide();
@@ -19,13 +23,14 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
     const { info, history } = active;
     const loss = history.lastLoss;
     const speed = history.charsPerSecond;
+    const paused = info.status === 'paused';
     item.text = [
-      '$(pulse) Sequence Lab',
+      paused ? '$(debug-pause) Sequence Lab' : '$(pulse) Sequence Lab',
       `step ${history.steps}/${info.config.maxSteps}`,
       loss !== undefined ? `loss ${loss.toFixed(3)}` : info.status,
-      speed > 0 ? `${formatRate(speed)} chars/s` : '',
+      paused ? 'paused' : speed > 0 ? `${formatRate(speed)} chars/s` : '',
     ].filter(Boolean).join(' · ');
-    item.tooltip = `Training ${info.modelLabel} on ${info.fileLabel}. Click to show the Training panel.`;
+    item.tooltip = `${paused ? 'Paused' : 'Training'} ${info.modelLabel} on ${info.fileLabel}. Click to show the Training panel.`;
     item.show();
   };
 

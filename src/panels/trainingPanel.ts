@@ -103,6 +103,9 @@ export class TrainingPanel implements vscode.Disposable {
       const run = this.service.get(m.runId);
       if (run && isActive(run.info)) this.service.stop(m.runId);
     },
+    pause: (m) => void this.service.pause(m.runId),
+    resume: (m) => void this.service.resume(m.runId),
+    step: (m) => void this.service.singleStep(m.runId),
     resample: (m) => this.service.resample(m.runId, m.temperature),
   });
 

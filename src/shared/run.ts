@@ -1,7 +1,9 @@
 // What the host, the Runs tree and the panels know about one training run.
 import type { TrainingConfig } from './trainingConfig';
 
-export type RunStatus = 'starting' | 'training' | 'completed' | 'stopped' | 'failed';
+export type RunStatus = 'starting' | 'training' | 'paused' | 'completed' | 'stopped' | 'failed'
+  /** Stored run that was starting or training when its window closed (see src/training/runStore.ts). */
+  | 'interrupted';
 
 export interface RunInfo {
   id: string;
@@ -17,6 +19,22 @@ export interface RunInfo {
   parameterCount?: number;
   /** Why it failed or stopped, in words. */
   message?: string;
+  /** Set while the run is paused by a NaN/Inf (cleared when it resumes). */
+  fault?: RunFault;
+  /** Set when the run was started from an experiment file (*.seqlab.json): its workspace-relative path and SHA-256. */
+  experiment?: { label: string; sha256: string };
+}
+
+/** Where a NaN or infinity first appeared: the run paused before the update that would have used it. */
+export interface RunFault {
+  /** The engine's sentence, e.g. "Numeric fault at step 12 (h_l0 at time step 3 of the chunk): …". */
+  message: string;
+  /** PyTorch name of the first bad tensor (or h_l0, head output, loss). */
+  tensor: string;
+  /** Time step within the chunk, when known. */
+  timeStep?: number;
+  /** The update that went bad (the run stays at step − 1, its last good state). */
+  step: number;
 }
 
 /** A batch of consecutive training steps, as typed arrays (steps firstStep … firstStep+n-1). */

@@ -38,6 +38,8 @@ export interface TrainingConfig extends CharTrainingConfig {
   /** Recurrent layers stacked on each other (each reads the hidden states of the one below). */
   layers: number;
   optimizer: TrainingOptimizerKind;
+  /** The worker posts a checkpoint (model + trainer state) every this many steps (default DEFAULT_CHECKPOINT_EVERY). */
+  checkpointEvery?: number;
 }
 
 export interface Limit {
@@ -60,6 +62,10 @@ export const CONFIG_LIMITS: Record<keyof CharTrainingConfig, Limit> = {
 
 /** Limit of TrainingConfig.layers (sequenceLab.training.layers). */
 export const LAYERS_LIMIT: Limit = { min: 1, max: 4, integer: true };
+
+/** Limit and default of TrainingConfig.checkpointEvery (sequenceLab.training.checkpointEvery). */
+export const CHECKPOINT_EVERY_LIMIT: Limit = { min: 1, max: 10_000_000, integer: true };
+export const DEFAULT_CHECKPOINT_EVERY = 200;
 
 export const DEFAULT_CONFIG: TrainingConfig = {
   model: 'rnn',
@@ -102,6 +108,10 @@ export function validateTrainingConfig(config: TrainingConfig): string[] {
   const layers = checkNumber('layers', config.layers, LAYERS_LIMIT);
   if (layers) problems.push(layers);
   choice('optimizer', config.optimizer, OPTIMIZER_KINDS);
+  if (config.checkpointEvery !== undefined) {
+    const every = checkNumber('checkpointEvery', config.checkpointEvery, CHECKPOINT_EVERY_LIMIT);
+    if (every) problems.push(every);
+  }
   return [...problems, ...validateConfig(config)];
 }
 

@@ -8,9 +8,17 @@ export class StepHistory {
   private clipped = new Uint8Array(1024);
   private length = 0;
   private lastCharsPerSecond = 0;
+  /** Steps taken before the first one kept here (a run started from a checkpoint at that step). */
+  private offset = 0;
 
+  /** The number of the last step (steps taken so far, counting those before a checkpoint the run started from). */
   get steps(): number {
-    return this.length;
+    return this.offset + this.length;
+  }
+
+  /** A run started from a checkpoint after `step` updates: its first batch is step + 1 (call before any append). */
+  startAt(step: number): void {
+    if (this.length === 0) this.offset = step;
   }
 
   get lastLoss(): number | undefined {
@@ -34,7 +42,7 @@ export class StepHistory {
   /** All steps so far as one batch (copies, so the receiver may keep them). */
   snapshot(): StepBatch {
     return {
-      firstStep: 1,
+      firstStep: this.offset + 1,
       losses: this.losses.slice(0, this.length),
       gradNorms: this.gradNorms.slice(0, this.length),
       clipped: this.clipped.slice(0, this.length),

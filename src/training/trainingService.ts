@@ -2,9 +2,9 @@
 // (Runs tree, status bar, Training panel) comes from the events fired here.
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import type { RunInfo, StepBatch, TextSample } from '../shared/run';
-import { modelLabel, type TrainingConfig } from '../shared/trainingConfig';
-import type { GradientTrace, WorkerToHost } from '../shared/workerProtocol';
+import type { RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
+import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import type { ActivationTrace, GradientTrace, HostToWorker, WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 
@@ -14,11 +14,34 @@ export interface RunRecord {
   latestSample?: TextSample;
 }
 
-const ACTIVE: ReadonlySet<RunInfo['status']> = new Set(['starting', 'training']);
+/** A run the worker still holds and can go on with (a paused run counts: it can be resumed or stopped). */
+const ACTIVE: ReadonlySet<RunInfo['status']> = new Set(['starting', 'training', 'paused']);
 
 export function isActive(info: RunInfo): boolean {
   return ACTIVE.has(info.status);
 }
+
+/** A checkpoint the worker posted: model.safetensors and trainer-state.safetensors bytes after `step` updates. */
+export interface CheckpointEvent {
+  run: RunRecord;
+  step: number;
+  model: Uint8Array;
+  state: Uint8Array;
+}
+
+/** A run to go on from a checkpoint (no `state`: weights only, a fresh optimiser at step 0). */
+export interface StartFromCheckpointOptions {
+  fileLabel: string;
+  text: string;
+  config: TrainingConfig;
+  model: Uint8Array;
+  state?: Uint8Array;
+  /** Wait paused at the checkpoint's step instead of training. */
+  startPaused?: boolean;
+}
+
+/** The settings a paused run may change before it resumes (the optimiser's state is kept). */
+export type RunReconfiguration = Partial<Pick<TrainingConfig, 'learningRate' | 'clipNorm'>>;
 
 export class TrainingService implements vscode.Disposable {
   private readonly runs = new Map<string, RunRecord>();
@@ -35,6 +58,15 @@ export class TrainingService implements vscode.Disposable {
   private readonly traced = new vscode.EventEmitter<{ runId: string; trace: GradientTrace } | { runId: string; error: string }>();
   /** A gradient trace (or why there is none) for a run, answering traceGradients. */
   readonly onDidTrace = this.traced.event;
+  private readonly activationsTraced = new vscode.EventEmitter<{ runId: string; trace: ActivationTrace } | { runId: string; error: string }>();
+  /** An activation trace (gates, c, h; or why there is none) for a run, answering traceActivations. */
+  readonly onDidTraceActivations = this.activationsTraced.event;
+  private readonly checkpointed = new vscode.EventEmitter<CheckpointEvent>();
+  /** The worker saved a run's state: every checkpointEvery steps, on pause, stop, completion and before a NaN/Inf. */
+  readonly onDidCheckpoint = this.checkpointed.event;
+  private readonly faulted = new vscode.EventEmitter<{ run: RunRecord; fault: RunFault }>();
+  /** A NaN/Inf paused a run at its last good state (the run's info.fault says where). */
+  readonly onDidFault = this.faulted.event;
 
   constructor(extensionPath: string) {
     this.worker = new TrainingWorker(
@@ -63,6 +95,21 @@ export class TrainingService implements vscode.Disposable {
   }
 
   start(text: string, fileLabel: string, config: TrainingConfig): RunRecord {
+    return this.launch(text, fileLabel, config, {});
+  }
+
+  /**
+   * Starts a run from a checkpoint (weights, and optimiser/trainer state when given). The worker checks the weights
+   * against the config and the text's vocabulary; a mismatch ends the run as 'failed' with the reason.
+   */
+  startFromCheckpoint(opts: StartFromCheckpointOptions): RunRecord {
+    return this.launch(opts.text, opts.fileLabel, opts.config, {
+      restore: { model: opts.model, ...(opts.state ? { state: opts.state } : {}) },
+      ...(opts.startPaused ? { startPaused: true } : {}),
+    });
+  }
+
+  private launch(text: string, fileLabel: string, config: TrainingConfig, extra: Pick<Extract<HostToWorker, { type: 'train' }>, 'restore' | 'startPaused'>): RunRecord {
     const id = `run-${Date.now().toString(36)}-${this.nextId++}`;
     const record: RunRecord = {
       info: {
@@ -76,8 +123,46 @@ export class TrainingService implements vscode.Disposable {
     };
     this.runs.set(id, record);
     this.changed.fire(record);
-    this.worker.post({ type: 'train', runId: id, text, config });
+    this.worker.post({ type: 'train', runId: id, text, config, ...extra });
     return record;
+  }
+
+  /** Pauses a training run at the next step boundary (the worker posts a checkpoint). */
+  pause(runId: string): boolean {
+    const record = this.runs.get(runId);
+    if (record?.info.status !== 'training') return false;
+    this.worker.post({ type: 'pause', runId });
+    return true;
+  }
+
+  resume(runId: string): boolean {
+    const record = this.runs.get(runId);
+    if (record?.info.status !== 'paused') return false;
+    this.worker.post({ type: 'resume', runId });
+    return true;
+  }
+
+  /** One update of a paused run; its progress arrives through onDidProgress and the run stays paused. */
+  singleStep(runId: string): boolean {
+    const record = this.runs.get(runId);
+    if (record?.info.status !== 'paused' || (record.history.steps >= record.info.config.maxSteps)) return false;
+    this.worker.post({ type: 'step', runId });
+    return true;
+  }
+
+  /**
+   * Changes a live run's learning rate and/or clipping from its next update on (optimiser state kept). Returns the
+   * problems in words (nothing is changed then), or [] when the change was sent.
+   */
+  reconfigure(runId: string, change: RunReconfiguration): string[] {
+    const record = this.runs.get(runId);
+    if (!record || !isActive(record.info)) return ['The run is not training or paused any more.'];
+    const config = { ...record.info.config, ...change };
+    const problems = validateTrainingConfig(config);
+    if (problems.length > 0) return problems;
+    this.update(record, { config, modelLabel: modelLabel(config) });
+    this.worker.post({ type: 'reconfigure', runId, config });
+    return [];
   }
 
   stop(runId: string): void {
@@ -100,6 +185,14 @@ export class TrainingService implements vscode.Disposable {
     return true;
   }
 
+  /** Asks the worker for the gates, c and h of the run's current model over a window (answered through onDidTraceActivations). */
+  traceActivations(runId: string, length: number, start?: number): boolean {
+    const record = this.runs.get(runId);
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
+    this.worker.post({ type: 'traceActivations', runId, length, ...(start === undefined ? {} : { start }) });
+    return true;
+  }
+
   private update(record: RunRecord, patch: Partial<RunInfo>): void {
     record.info = { ...record.info, ...patch };
     this.changed.fire(record);
@@ -109,6 +202,7 @@ export class TrainingService implements vscode.Disposable {
     started: (m) => {
       const record = this.runs.get(m.runId);
       if (!record) return;
+      record.history.startAt(m.step ?? 0);
       this.update(record, {
         status: 'training',
         vocabSize: m.vocabSize,
@@ -139,6 +233,7 @@ export class TrainingService implements vscode.Disposable {
       const record = this.runs.get(m.runId);
       if (!record) return;
       this.update(record, {
+        fault: undefined,
         status: m.reason === 'stopped' ? 'stopped' : 'completed',
         message: m.reason === 'stopped' ? `Stopped at step ${m.steps}.` : `Completed ${m.steps} steps.`,
       });
@@ -148,8 +243,26 @@ export class TrainingService implements vscode.Disposable {
       if (!record) return;
       this.update(record, { status: 'failed', message: m.message });
     },
+    paused: (m) => {
+      const record = this.runs.get(m.runId);
+      if (!record) return;
+      this.update(record, { status: 'paused', fault: m.fault, message: m.fault ? m.fault.message : `Paused at step ${m.step}.` });
+      if (m.fault) this.faulted.fire({ run: record, fault: m.fault });
+    },
+    resumed: (m) => {
+      const record = this.runs.get(m.runId);
+      if (!record) return;
+      this.update(record, { status: 'training', fault: undefined, message: undefined });
+    },
+    checkpoint: (m) => {
+      const record = this.runs.get(m.runId);
+      if (!record) return;
+      this.checkpointed.fire({ run: record, step: m.step, model: m.model, state: m.state });
+    },
     gradientTrace: ({ type: _type, runId, ...trace }) => this.traced.fire({ runId, trace }),
     traceFailed: (m) => this.traced.fire({ runId: m.runId, error: m.message }),
+    activationTrace: ({ type: _type, runId, ...trace }) => this.activationsTraced.fire({ runId, trace }),
+    activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, error: m.message }),
   });
 
   private failActiveRuns(reason: string): void {
@@ -164,5 +277,8 @@ export class TrainingService implements vscode.Disposable {
     this.progressed.dispose();
     this.sampled.dispose();
     this.traced.dispose();
+    this.activationsTraced.dispose();
+    this.checkpointed.dispose();
+    this.faulted.dispose();
   }
 }

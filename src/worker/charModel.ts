@@ -4,13 +4,17 @@
 // did (same chunks, same clipping, same optimiser).
 import { EngineInputError } from '../engine/errors';
 import { Prng } from '../engine/prng';
+import { decodeSafetensors, loadIntoLayout } from '../engine/safetensors';
+import { decodeTrainerState, encodeTrainerState, prngState, restorePrngState } from '../engine/trainerState';
+import { encodeModel, type ModelMetadata } from '../cli/commands/modelFile';
 import { charData } from '../engine/sequenceData';
 import { sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
 import { traceData } from '../engine/traces';
 import type { Vocabulary } from '../engine/vocabulary';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { GradientTrace } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
+import { traceActivations } from './activationTrace';
 import type { StepLike } from './progressBuffer';
 
 /** Fixed offset of the sampling PRNG's seed from the training seed, so the two streams never coincide. */
@@ -27,8 +31,11 @@ export class CharModel {
   private readonly prime: Int32Array;
   private readonly samplingRng: Prng;
 
-  /** Throws EngineInputError (in words for the user) for settings out of range or text that cannot be trained on. */
-  constructor(text: string, config: TrainingConfig) {
+  /**
+   * Throws EngineInputError (in words for the user) for settings out of range or text that cannot be trained on, and
+   * for a checkpoint (`restore`) that does not fit them: see restoreCheckpoint.
+   */
+  constructor(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array }) {
     const problems = validateTrainingConfig(config);
     if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
     const { data, vocabulary } = charData(text);
@@ -49,6 +56,77 @@ export class CharModel {
     this.parameterCount = this.trainer.model.parameterCount;
     this.prime = data.ids.slice(0, 1);
     this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
+    if (restore) this.restoreCheckpoint(restore.model, restore.state);
+  }
+
+  /** model.safetensors as `sequence-lab train --out` writes it: PyTorch names, config + vocabulary in __metadata__. */
+  private metadata(): ModelMetadata {
+    const c = this.trainer.config;
+    return {
+      format: 'sequence-lab/1',
+      task: 'lm',
+      model: { model: c.model, nonlinearity: c.nonlinearity, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: c.bidirectional, embeddingDim: c.embeddingDim },
+      inputSize: this.trainer.model.config.inputSize,
+      outputSize: this.trainer.model.config.outputSize,
+      tokens: 'chars',
+      vocabulary: [...this.vocabulary.chars],
+    };
+  }
+
+  /** The run's state now: model.safetensors and trainer-state.safetensors bytes (with the sampling PRNG). */
+  checkpoint(): { model: Uint8Array; state: Uint8Array } {
+    const rng = prngState(this.samplingRng);
+    return {
+      model: encodeModel(this.trainer.model, this.metadata()),
+      state: encodeTrainerState(this.trainer.exportState(), { sampling_prng: JSON.stringify([rng.state, Number.isNaN(rng.spare) ? null : rng.spare]) }),
+    };
+  }
+
+  /**
+   * Loads a checkpoint's weights (checked against the settings and this text's vocabulary) and, when given, its trainer
+   * state; without a state the optimiser starts afresh at step 0 (weights only, e.g. a model imported from PyTorch).
+   */
+  private restoreCheckpoint(modelBytes: Uint8Array, stateBytes?: Uint8Array): void {
+    const file = decodeSafetensors(modelBytes);
+    const raw = file.metadata.sequence_lab;
+    if (raw !== undefined) {
+      let meta: Partial<ModelMetadata>;
+      try {
+        meta = JSON.parse(raw) as Partial<ModelMetadata>;
+      } catch {
+        throw new EngineInputError('The model description in the checkpoint (__metadata__.sequence_lab) is not valid JSON.');
+      }
+      const want = this.metadata();
+      const m = meta.model;
+      if (meta.task !== 'lm' || (meta.tokens !== undefined && meta.tokens !== 'chars')) {
+        throw new EngineInputError(`The checkpoint is a ${String(meta.task)} model${meta.tokens ? ` over ${meta.tokens}` : ''}, not a character language model.`);
+      }
+      if (!m || m.model !== want.model.model || m.layers !== want.model.layers || m.hiddenSize !== want.model.hiddenSize) {
+        const shown = m ? `${String(m.model).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
+        throw new EngineInputError(
+          `The checkpoint holds ${shown}, but the settings ask for ${want.model.model.toUpperCase()}, ${want.model.layers} layer(s), H=${want.model.hiddenSize}.`,
+        );
+      }
+      const vocabulary = meta.vocabulary ?? [];
+      if (vocabulary.length !== want.vocabulary.length || vocabulary.some((ch, i) => ch !== want.vocabulary[i])) {
+        const missing = want.vocabulary.filter((ch) => !vocabulary.includes(ch));
+        throw new EngineInputError(
+          `The checkpoint's vocabulary (${vocabulary.length} characters) is not this text's (${want.vocabulary.length} characters)` +
+            (missing.length > 0 ? `: the text has ${missing.slice(0, 5).map((ch) => JSON.stringify(ch)).join(', ')} that the model never saw.` : '.'),
+        );
+      }
+    }
+    loadIntoLayout(file, this.trainer.model.params, this.trainer.model.tensors);
+    if (!stateBytes) return;
+    const { state, metadata } = decodeTrainerState(stateBytes);
+    this.trainer.importState(state);
+    const rng = metadata.sampling_prng === undefined ? undefined : (JSON.parse(metadata.sampling_prng) as [number, number | null]);
+    if (rng) restorePrngState(this.samplingRng, { state: rng[0], spare: rng[1] ?? NaN });
+  }
+
+  /** New learning rate and clipping threshold from the next update on; the optimiser's state is kept. */
+  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clipNorm'>): void {
+    this.trainer.reconfigure({ learningRate: config.learningRate, clipNorm: config.clipNorm });
   }
 
   get stepCount(): number {
@@ -101,5 +179,20 @@ export class CharModel {
       largestSingularValue: spectra.map((s) => s.largestSingularValue[block(s.gates)]),
       tokens: Array.from(ids, (id) => this.vocabulary.decode([id])),
     };
+  }
+
+  /**
+   * Gates, c_t and h_t of every layer and the top-5 next characters over `length` (≤ 256) characters from `start`
+   * (default: the last `length` trained on) for the Gates panel: see activationTrace.ts. Works on a copy of the
+   * parameters taken at once, so training goes on exactly as without the trace.
+   */
+  traceActivations(length: number, start?: number): Promise<ActivationTrace> {
+    const data = this.trainer.data;
+    if (data.kind !== 'next-token') throw new EngineInputError('Only character models can be traced for the Gates panel.');
+    const source = {
+      model: this.trainer.model, ids: data.ids, decode: (id: number) => this.vocabulary.decode([id]),
+      step: this.trainer.stepCount, dataPosition: this.trainer.dataPosition,
+    };
+    return traceActivations(source, length, start);
   }
 }

@@ -1,7 +1,7 @@
 // The extension as a user gets it, in a real VS Code workbench (code-server 4.100.3) driven through chromium:
 // package the .vsix, install it into a fresh profile with --install-extension, open examples/, open a text file,
 // run "Sequence Lab: Train Character Model on Active File" from the command palette, watch the Training panel's loss
-// fall below the first loss, press Stop, and check the status. Screenshots go to test-results/ (and, with
+// fall below the first loss, pause (status "paused"), take a single step, resume, press Stop, and check the status. Screenshots go to test-results/ (and, with
 // UPDATE_SCREENSHOTS=1, the final one to media/training-panel.png for the README).
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -37,6 +37,17 @@ async function numberIn(frame: FrameLocator, selector: string): Promise<number> 
   const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
   const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
   return match ? Number(match[0]) : Number.NaN;
+}
+
+/** Waits until the panel's #status badge matches `expected` (polling; fails with what it shows after `timeoutMs`). */
+async function waitForStatus(page: Page, frame: FrameLocator, expected: RegExp, after: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = (await frame.locator('#status').first().innerText({ timeout: 2000 }).catch(() => '')).trim();
+    if (expected.test(status)) return status;
+    if (Date.now() > deadline) assert.fail(`#status shows ${JSON.stringify(status)}, not ${expected}, ${timeoutMs / 1000} s after ${after}`);
+    await page.waitForTimeout(100);
+  }
 }
 
 async function screenshot(page: Page, name: string): Promise<string> {
@@ -97,15 +108,26 @@ test('train a character model from the command palette in code-server, then stop
     await page.waitForTimeout(2000); // let the chart draw a little more for the screenshot
     await screenshot(page, 'e2e-training.png');
 
+    // Pause: the badge says paused and the step stands; Single Step adds exactly one; Resume trains on.
+    await panel.locator('#pause').first().click();
+    await waitForStatus(page, panel, /\bpaused\b/i, 'pressing #pause');
+    const pausedAt = await numberIn(panel, '#step');
+    phase(`paused at step ${pausedAt}`);
+    await screenshot(page, 'e2e-paused.png');
+    await panel.locator('#step-once').first().click();
+    await panel.locator('#step', { hasText: new RegExp(`^\\s*${(pausedAt + 1).toLocaleString('en-US')}\\s*$`) }).first().waitFor({ timeout: 15_000 });
+    assert.match(await panel.locator('#status').first().innerText(), /paused/i, 'still paused after a single step');
+    // Resume from the command palette (listed only while a run is paused), then pause and resume with the buttons.
+    await runCommand(page, 'Sequence Lab: Resume Training', { timeout: 30_000 });
+    await waitForStatus(page, panel, /\btraining\b/i, 'running "Sequence Lab: Resume Training"');
+    await panel.locator('#pause').first().click();
+    await waitForStatus(page, panel, /\bpaused\b/i, 'pressing #pause a second time');
+    await panel.locator('#resume').first().click();
+    await waitForStatus(page, panel, /\btraining\b/i, 'pressing #resume');
+    phase('resumed');
+
     await panel.locator('#stop').first().click();
-    const statusDeadline = Date.now() + 15_000;
-    let status = '';
-    for (;;) {
-      status = (await panel.locator('#status').first().innerText({ timeout: 2000 }).catch(() => '')).trim();
-      if (/\bstopped\b/i.test(status)) break;
-      if (Date.now() > statusDeadline) assert.fail(`#status shows ${JSON.stringify(status)}, not "stopped", 15 s after pressing #stop`);
-      await page.waitForTimeout(100);
-    }
+    const status = await waitForStatus(page, panel, /\bstopped\b/i, 'pressing #stop');
     phase(`stopped: #status=${JSON.stringify(status)}, final loss ${await numberIn(panel, '#loss')}`);
     // The panel ran under VS Code's real webview host and our strict policy without a single violation.
     assert.deepEqual(await webviewCspViolations(page, '#loss-chart'), [], 'CSP violations in the Training panel');

@@ -147,6 +147,64 @@ describe('Training panel webview', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('Pause, Resume and Single Step: enabled by the run status, labelled, keyboard-reachable, posting their message', async () => {
+    const page = await openTrainingRun(harness);
+    const pause = page.locator('vscode-button#pause');
+    const resume = page.locator('vscode-button#resume');
+    const stepOnce = page.locator('vscode-button#step-once');
+    const stop = page.locator('vscode-button#stop');
+    const disabled = async () => ({
+      pause: (await pause.getAttribute('disabled')) !== null,
+      resume: (await resume.getAttribute('disabled')) !== null,
+      step: (await stepOnce.getAttribute('disabled')) !== null,
+      stop: (await stop.getAttribute('disabled')) !== null,
+    });
+    assert.deepEqual(await disabled(), { pause: false, resume: true, step: true, stop: false }, 'training: Pause and Stop');
+    assert.equal(await text(page, 'vscode-button#pause'), 'Pause');
+    assert.equal(await text(page, 'vscode-button#resume'), 'Resume');
+    assert.equal(await text(page, 'vscode-button#step-once'), 'Single Step');
+
+    // Keyboard: focus Pause and press Enter.
+    await pause.focus();
+    await page.keyboard.press('Enter');
+    await until(page, 'postedType', 'pause');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'pause', runId: 'run-1' });
+
+    await send(page, { type: 'status', run: { ...RUN, status: 'paused', message: 'Paused at step 300.' } });
+    await waitForText(page, '#status', 'paused');
+    assert.deepEqual(await disabled(), { pause: true, resume: false, step: false, stop: false }, 'paused: Resume, Single Step and Stop');
+    assert.match(await text(page, '#message'), /Paused at step 300\./);
+    await stepOnce.click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'step', runId: 'run-1' });
+    await send(page, { type: 'progress', ...batch(301, 1) });
+    await waitForText(page, '#step', '301');
+    await resume.focus();
+    await page.keyboard.press('Space');
+    await until(page, 'postedType', 'resume');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'resume', runId: 'run-1' });
+    await pause.click({ force: true });
+    assert.equal((await posted(page)).filter((m) => m.type === 'pause').length, 1, 'a disabled Pause posts nothing');
+    await stop.click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'stop', runId: 'run-1' }, 'Stop works while paused');
+
+    await send(page, { type: 'status', run: { ...RUN, status: 'stopped', message: 'Stopped at step 301.' } });
+    await waitForText(page, '#status', 'stopped');
+    assert.deepEqual(await disabled(), { pause: true, resume: true, step: true, stop: true });
+    await page.close();
+  });
+
+  it('a run paused by a NaN shows where it went bad', async () => {
+    const page = await openTrainingRun(harness);
+    const message = 'Numeric fault at step 301 (head output at time step 3 of the chunk): the loss is Infinity.';
+    await send(page, { type: 'status', run: { ...RUN, status: 'paused', message, fault: { message, tensor: 'head output', timeStep: 3, step: 301 } } });
+    await waitForText(page, '#status', 'paused');
+    assert.equal(await page.locator('#message').isVisible(), true);
+    assert.match(await text(page, '#message'), /head output at time step 3/);
+    assert.equal(await page.locator('vscode-button#resume').getAttribute('disabled'), null);
+    await screenshot(page, 'webview-training-paused-fault.png');
+    await page.close();
+  });
+
   it('shows why a run failed', async () => {
     const page = await openTrainingRun(harness);
     await send(page, { type: 'status', run: { ...RUN, status: 'failed', message: 'The file is empty.' } });

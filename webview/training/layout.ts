@@ -19,6 +19,9 @@ const MARKUP = /* html */ `
   <div id="message" class="message" role="alert" hidden></div>
   <div id="run-view" class="run-view" hidden>
     <div class="controls" role="group" aria-label="Run controls">
+      <vscode-button id="pause" appearance="secondary" disabled title="Pause training after the current step (a checkpoint is saved)">Pause</vscode-button>
+      <vscode-button id="resume" appearance="secondary" disabled title="Go on training the paused run">Resume</vscode-button>
+      <vscode-button id="step-once" appearance="secondary" disabled title="Take exactly one training step, then stay paused">Single Step</vscode-button>
       <vscode-button id="stop" appearance="secondary" disabled>Stop</vscode-button>
       <span class="control-gap"></span>
       <vscode-text-field id="temperature" size="5" value="0.8">Temperature</vscode-text-field>
@@ -59,6 +62,9 @@ export interface TrainingElements {
   empty: HTMLElement;
   message: HTMLElement;
   runView: HTMLElement;
+  pause: HTMLElement;
+  resume: HTMLElement;
+  stepOnce: HTMLElement;
   stop: HTMLElement;
   temperature: HTMLElement & { value: string };
   resample: HTMLElement;
@@ -90,6 +96,9 @@ export function createLayout(root: HTMLElement): TrainingElements {
     empty: byId('empty'),
     message: byId('message'),
     runView: byId('run-view'),
+    pause: byId('pause'),
+    resume: byId('resume'),
+    stepOnce: byId('step-once'),
     stop: byId('stop'),
     temperature: byId('temperature'),
     resample: byId('resample'),

@@ -1,5 +1,5 @@
 // Entry of the Training panel's webview (bundled to dist/webview/training.js). It draws what the host sends and
-// sends back what the user asks for: stop the run, sample text at a temperature.
+// sends back what the user asks for: pause, resume, single-step or stop the run, sample text at a temperature.
 import type { HostToTrainingPanel, TrainingPanelToHost } from '../../src/shared/webviewProtocol';
 import { coalesceToFrame, throttle } from '../common/schedule';
 import { onThemeChange, readTheme } from '../common/theme';
@@ -68,6 +68,15 @@ onMessage<HostToTrainingPanel>({
 
 el.stop.addEventListener('click', () => {
   if (model.run && model.isActive) send({ type: 'stop', runId: model.run.id });
+});
+el.pause.addEventListener('click', () => {
+  if (model.run?.status === 'training') send({ type: 'pause', runId: model.run.id });
+});
+el.resume.addEventListener('click', () => {
+  if (model.run?.status === 'paused') send({ type: 'resume', runId: model.run.id });
+});
+el.stepOnce.addEventListener('click', () => {
+  if (model.run?.status === 'paused' && model.step < model.run.config.maxSteps) send({ type: 'step', runId: model.run.id });
 });
 
 function resample(): void {

@@ -48,6 +48,9 @@ export function renderView(model: TrainingModel, el: TrainingElements, temperatu
   setText(el.message, failed ? `Training failed: ${run.message ?? 'no reason given.'}` : (run.message ?? ''));
 
   setDisabled(el.stop, !model.isActive);
+  setDisabled(el.pause, run.status !== 'training');
+  setDisabled(el.resume, run.status !== 'paused');
+  setDisabled(el.stepOnce, run.status !== 'paused' || model.step >= run.config.maxSteps);
   setDisabled(el.resample, !canResample(run) || !temperatureValid);
   el.temperature.toggleAttribute('aria-invalid', !temperatureValid);
 

@@ -43,8 +43,9 @@ export class TrainingModel {
     return this.emaWeight > 0 ? this.ema / this.emaWeight : undefined;
   }
 
+  /** The worker still holds the run: it can be stopped (and, when paused, resumed or stepped). */
   get isActive(): boolean {
-    return this.run?.status === 'starting' || this.run?.status === 'training';
+    return this.run?.status === 'starting' || this.run?.status === 'training' || this.run?.status === 'paused';
   }
 
   /** Starts over with a run and every step it has so far. */
