@@ -1,29 +1,77 @@
-// The "Runs" tree in the Sequence Lab sidebar: one item per run of this window with its file, model, step,
-// loss and status; inline actions show its panel or stop it (menus in package.json key off `contextValue`).
+// The "Runs" tree in the Sequence Lab sidebar: every run of the workspace — this window's and those stored by earlier
+// windows (src/training/runStore.ts) — grouped by data file, each with its model, status, step and loss. Inline and
+// context actions show its panel, stop, resume, delete it or reveal its checkpoint folder (menus in package.json key
+// off `contextValue`: `run.<status>` for a run of this window, `storedRun.<status>[.resumable]` for a stored one).
 import * as vscode from 'vscode';
 import type { RunStatus } from '../shared/run';
+import type { RunPersistence } from '../training/runPersistence';
+import type { StoredRun } from '../training/runStore';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 
-const STATUS_ICON: Record<RunStatus, vscode.ThemeIcon> = {
+const STATUS_ICON: Partial<Record<RunStatus, vscode.ThemeIcon>> = {
   starting: new vscode.ThemeIcon('loading~spin'),
   training: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  paused: new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow')),
   completed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   stopped: new vscode.ThemeIcon('debug-stop'),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
+  interrupted: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('charts.yellow')),
 };
+const OTHER_ICON = new vscode.ThemeIcon('debug-pause');
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunRecord>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunRecord | undefined>();
+export interface FileGroupNode {
+  kind: 'group';
+  key: string;
+  label: string;
+  uri?: string;
+}
+
+export interface StoredRunNode {
+  kind: 'stored';
+  run: StoredRun;
+}
+
+export type RunsNode = FileGroupNode | RunRecord | StoredRunNode;
+
+export function isStoredRunNode(value: unknown): value is StoredRunNode {
+  return typeof value === 'object' && value !== null && (value as StoredRunNode).kind === 'stored' && 'run' in value;
+}
+
+interface Row {
+  node: RunRecord | StoredRunNode;
+  group: FileGroupNode;
+  time: string;
+}
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs of this window whose stored folder was deleted: no longer listed. */
+  private readonly hidden = new Set<string>();
+  private readonly startedAt = new Map<string, string>();
 
-  constructor(private readonly service: TrainingService) {
+  constructor(
+    private readonly service: TrainingService,
+    private readonly persistence?: RunPersistence,
+  ) {
     this.subscriptions = [
       service.onDidChangeRun(() => this.changed.fire(undefined)),
       // Progress arrives ~10×/s; the tree's step and loss need no more than ~1 refresh a second.
       service.onDidProgress(() => this.refreshSoon()),
     ];
+    if (persistence) this.subscriptions.push(persistence.onDidChange(() => this.refreshSoon()));
+  }
+
+  /** Stops listing a run of this window (its stored folder was deleted). */
+  hide(liveId: string): void {
+    this.hidden.add(liveId);
+    this.changed.fire(undefined);
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
   }
 
   private refreshSoon(): void {
@@ -34,33 +82,39 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunRecord>, vsc
     }, 1000);
   }
 
-  getChildren(element?: RunRecord): RunRecord[] {
-    return element ? [] : this.service.list().reverse();
+  private rows(): Row[] {
+    const rows: Row[] = [];
+    const liveStored = this.persistence?.liveRuns() ?? new Map<string, RunRecord>();
+    for (const run of this.service.list()) {
+      if (this.hidden.has(run.info.id)) continue;
+      const stored = this.persistence?.storedRunOf(run.info.id);
+      if (!this.startedAt.has(run.info.id)) this.startedAt.set(run.info.id, new Date().toISOString());
+      const group: FileGroupNode = stored
+        ? { kind: 'group', key: stored.dataUri, label: stored.dataLabel, uri: stored.dataUri }
+        : { kind: 'group', key: `label:${run.info.fileLabel}`, label: run.info.fileLabel };
+      rows.push({ node: run, group, time: stored?.updatedAt ?? this.startedAt.get(run.info.id)! });
+    }
+    for (const stored of this.persistence?.store.list() ?? []) {
+      if (liveStored.has(stored.id)) continue;
+      rows.push({ node: { kind: 'stored', run: stored }, group: { kind: 'group', key: stored.dataUri, label: stored.dataLabel, uri: stored.dataUri }, time: stored.updatedAt });
+    }
+    // Newest first, within each file and among files.
+    return rows.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
   }
 
-  getTreeItem(run: RunRecord): vscode.TreeItem {
-    const { info, history } = run;
-    const item = new vscode.TreeItem(info.fileLabel, vscode.TreeItemCollapsibleState.None);
-    item.id = info.id;
-    const loss = history.lastLoss;
-    // Status first: it is what a glance at the list is for; the model last, since it is the least likely to differ.
-    const parts = [info.status, `step ${history.steps.toLocaleString('en-US')}`];
-    if (loss !== undefined) parts.push(`loss ${loss.toFixed(3)}`);
-    parts.push(info.modelLabel);
-    item.description = parts.join(' · ');
-    item.iconPath = STATUS_ICON[info.status];
-    item.contextValue = `run.${info.status}`;
-    item.tooltip = new vscode.MarkdownString(
-      [
-        `**${escapeMarkdown(info.fileLabel)}** — ${escapeMarkdown(info.modelLabel)}`,
-        `Status: ${info.status}${info.message ? ` — ${escapeMarkdown(info.message)}` : ''}`,
-        `Step ${history.steps} of ${info.config.maxSteps}` + (loss !== undefined ? `, loss ${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(3)} bits/char)` : ''),
-        info.vocabSize !== undefined ? `Vocabulary ${info.vocabSize} characters, ${info.dataLength} characters of data, ${info.parameterCount} parameters` : '',
-        `Sequence length ${info.config.seqLength}, ${info.config.optimizer} learning rate ${info.config.learningRate}, clip ${info.config.clipNorm}, seed ${info.config.seed}`,
-      ].filter(Boolean).join('\n\n'),
-    );
-    item.command = { command: 'sequenceLab.runs.showPanel', title: 'Show Training Panel', arguments: [run] };
-    return item;
+  getChildren(element?: RunsNode): RunsNode[] {
+    if (element && !('kind' in element && element.kind === 'group')) return [];
+    const rows = this.rows();
+    if (element) return rows.filter((r) => r.group.key === element.key).map((r) => r.node);
+    const groups = new Map<string, FileGroupNode>();
+    for (const r of rows) if (!groups.has(r.group.key)) groups.set(r.group.key, r.group);
+    return [...groups.values()];
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    if ('kind' in node && node.kind === 'group') return groupItem(node);
+    if ('kind' in node) return storedItem(node);
+    return liveItem(node);
   }
 
   dispose(): void {
@@ -68,6 +122,74 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunRecord>, vsc
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+function groupItem(group: FileGroupNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(group.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `group:${group.key}`;
+  item.contextValue = 'dataFile';
+  item.iconPath = vscode.ThemeIcon.File;
+  if (group.uri) {
+    const uri = vscode.Uri.parse(group.uri);
+    item.resourceUri = uri;
+    const relative = vscode.workspace.asRelativePath(uri);
+    if (relative !== group.label) item.description = relative;
+    item.tooltip = uri.scheme === 'file' ? uri.fsPath : group.uri;
+  }
+  return item;
+}
+
+/** "stopped · step 1,234 · loss 1.234 · tiny.txt": status first, it is what a glance at the list is for. */
+function describe(status: string, step: number, loss: number | undefined, fileLabel: string): string {
+  const parts = [status, `step ${step.toLocaleString('en-US')}`];
+  if (loss !== undefined) parts.push(`loss ${loss.toFixed(3)}`);
+  parts.push(fileLabel);
+  return parts.join(' · ');
+}
+
+function liveItem(run: RunRecord): vscode.TreeItem {
+  const { info, history } = run;
+  const item = new vscode.TreeItem(info.modelLabel, vscode.TreeItemCollapsibleState.None);
+  item.id = info.id;
+  const loss = history.lastLoss;
+  item.description = describe(info.status, history.steps, loss, info.fileLabel);
+  item.iconPath = STATUS_ICON[info.status] ?? OTHER_ICON;
+  item.contextValue = `run.${info.status}`;
+  item.tooltip = new vscode.MarkdownString(
+    [
+      `**${escapeMarkdown(info.fileLabel)}** — ${escapeMarkdown(info.modelLabel)}`,
+      `Status: ${info.status}${info.message ? ` — ${escapeMarkdown(info.message)}` : ''}`,
+      `Step ${history.steps} of ${info.config.maxSteps}` + (loss !== undefined ? `, loss ${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(3)} bits/char)` : ''),
+      info.vocabSize !== undefined ? `Vocabulary ${info.vocabSize} characters, ${info.dataLength} characters of data, ${info.parameterCount} parameters` : '',
+      configLine(info.config),
+    ].filter(Boolean).join('\n\n'),
+  );
+  item.command = { command: 'sequenceLab.runs.showPanel', title: 'Show Training Panel', arguments: [run] };
+  return item;
+}
+
+function storedItem(node: StoredRunNode): vscode.TreeItem {
+  const run = node.run;
+  const item = new vscode.TreeItem(run.modelLabel, vscode.TreeItemCollapsibleState.None);
+  item.id = `stored:${run.id}`;
+  item.description = describe(run.status, run.step, run.lastLoss, run.dataLabel);
+  item.iconPath = STATUS_ICON[run.status] ?? OTHER_ICON;
+  item.contextValue = `storedRun.${run.status}${run.checkpointStep !== undefined ? '.resumable' : ''}`;
+  item.tooltip = new vscode.MarkdownString(
+    [
+      `**${escapeMarkdown(run.dataLabel)}** — ${escapeMarkdown(run.modelLabel)}`,
+      `Status: ${run.status}${run.message ? ` — ${escapeMarkdown(run.message)}` : ''}`,
+      `Step ${run.step} of ${run.config.maxSteps}` + (run.lastLoss !== undefined ? `, loss ${run.lastLoss.toFixed(4)} nats/char` : ''),
+      run.checkpointStep !== undefined ? `Checkpoint of step ${run.checkpointStep}: right-click → Resume` : 'No checkpoint saved',
+      configLine(run.config),
+      `Started ${new Date(run.createdAt).toLocaleString()}`,
+    ].filter(Boolean).join('\n\n'),
+  );
+  return item;
+}
+
+function configLine(c: RunRecord['info']['config']): string {
+  return `Sequence length ${c.seqLength}, ${c.optimizer} learning rate ${c.learningRate}, clip ${c.clipNorm}, seed ${c.seed}`;
 }
 
 function escapeMarkdown(text: string): string {

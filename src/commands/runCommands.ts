@@ -1,0 +1,195 @@
+// Runs that outlive the window: where they are stored (workspace storage, or `.sequence-lab/runs` in the workspace
+// when sequenceLab.runs.storeInWorkspace is on), and the Runs view's Resume, Delete, Reveal Checkpoint Folder and
+// "Delete All Runs…" commands.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { TrainingPanel } from '../panels/trainingPanel';
+import { characterVocabulary } from '../shared/safetensorsHeader';
+import { isStoredRunNode, type RunsTreeProvider } from '../sidebar/runsTree';
+import { RunPersistence, sha256 } from '../training/runPersistence';
+import { RunStore, type StoredRun } from '../training/runStore';
+import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
+import { checkedDocumentText } from './documentText';
+
+const STORE_SETTING = 'runs.storeInWorkspace';
+
+/** The folder runs are stored in, from the setting; workspace storage when there is no (local) workspace folder. */
+export function runStoreFolder(context: vscode.ExtensionContext): string {
+  const inWorkspace = vscode.workspace.getConfiguration('sequenceLab').get<boolean>(STORE_SETTING, false);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (inWorkspace && folder?.uri.scheme === 'file') return path.join(folder.uri.fsPath, '.sequence-lab', 'runs');
+  const base = context.storageUri ?? context.globalStorageUri;
+  return path.join(base.fsPath, 'runs');
+}
+
+/** A store whose failures show as one error notification each time saving starts failing. */
+export function openRunStore(context: vscode.ExtensionContext): RunStore {
+  return new RunStore(runStoreFolder(context), {
+    onError: (message) => void vscode.window.showErrorMessage(message),
+  });
+}
+
+/** The stored run a Runs view node stands for (a stored run, or a run of this window that is stored). */
+function storedRunOf(node: unknown, persistence: RunPersistence): StoredRun | undefined {
+  if (isStoredRunNode(node)) return persistence.store.get(node.run.id) ?? node.run;
+  if (isRunRecord(node)) return persistence.storedRunOf(node.info.id);
+  return undefined;
+}
+
+function isRunRecord(value: unknown): value is RunRecord {
+  return typeof value === 'object' && value !== null && 'info' in value && 'history' in value;
+}
+
+export function registerRunCommands(
+  context: vscode.ExtensionContext,
+  service: TrainingService,
+  persistence: RunPersistence,
+  tree: RunsTreeProvider,
+): vscode.Disposable[] {
+  const extensionUri = context.extensionUri;
+
+  const resume = async (node: unknown): Promise<RunRecord | undefined> => {
+    const stored = storedRunOf(node, persistence);
+    if (!stored) return undefined;
+    const checkpoint = persistence.store.readCheckpoint(stored.id);
+    if (!checkpoint) {
+      void vscode.window.showErrorMessage(`Sequence Lab: the run on ${stored.dataLabel} has no saved checkpoint to resume from.`);
+      return undefined;
+    }
+    if (!persistence.canStartFromCheckpoint) {
+      void vscode.window.showErrorMessage('Sequence Lab: resuming a run needs the training worker\'s checkpoint support, which this build does not have yet.');
+      return undefined;
+    }
+    const previous = persistence.liveRuns().get(stored.id);
+    if (previous && isActive(previous.info)) {
+      void vscode.window.showInformationMessage(`Sequence Lab: the run on ${stored.dataLabel} is still running in this window.`);
+      return undefined;
+    }
+    const uri = vscode.Uri.parse(stored.dataUri);
+    let document: vscode.TextDocument;
+    try {
+      document = await vscode.workspace.openTextDocument(uri);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      void vscode.window.showErrorMessage(`Sequence Lab: cannot read ${stored.dataLabel}, the file this run trained on (${reason}).`);
+      return undefined;
+    }
+    const text = checkedDocumentText(document, stored.dataLabel);
+    if (text === undefined) return undefined;
+    if (sha256(text) !== stored.dataSha256) {
+      const go = 'Continue on Changed File';
+      const choice = await vscode.window.showWarningMessage(
+        `${stored.dataLabel} has changed since this run trained on it. Continue training on the changed file?`,
+        { modal: true, detail: 'The model keeps what it learned; from now on it learns from the file as it is now.' },
+        go,
+      );
+      if (choice !== go) return undefined;
+    }
+    const characters = characterVocabulary(text).length;
+    if (stored.vocabSize !== undefined && characters !== stored.vocabSize) {
+      void vscode.window.showErrorMessage(
+        `Sequence Lab: ${stored.dataLabel} now has ${characters} distinct characters, but the model was trained on ${stored.vocabSize}; it cannot continue on this file.`,
+      );
+      return undefined;
+    }
+    const active = service.activeRun();
+    if (active) {
+      const stop = 'Stop and Resume';
+      const choice = await vscode.window.showWarningMessage(`Sequence Lab is already training on ${active.info.fileLabel}. Stop that run and resume this one?`, stop, 'Cancel');
+      if (choice !== stop) return undefined;
+      service.stop(active.info.id);
+    }
+    const run = persistence.startFromCheckpoint(
+      { uri, label: stored.dataLabel, text, continues: stored.id },
+      { config: stored.config, model: checkpoint.model, ...(checkpoint.state ? { state: checkpoint.state } : {}) },
+    );
+    if (!run) return undefined;
+    // One row per stored run: the stopped run of this window it continues gives way to the new one.
+    if (previous) tree.hide(previous.info.id);
+    TrainingPanel.show(extensionUri, service, run);
+    return run;
+  };
+
+  const remove = async (node: unknown): Promise<void> => {
+    const stored = storedRunOf(node, persistence);
+    if (!stored) return;
+    const live = persistence.liveRuns().get(stored.id);
+    if (live && isActive(live.info)) {
+      void vscode.window.showInformationMessage('Sequence Lab: stop the run before deleting it.');
+      return;
+    }
+    const del = 'Delete';
+    const choice = await vscode.window.showWarningMessage(
+      `Delete the run of ${stored.modelLabel} on ${stored.dataLabel}?`,
+      { modal: true, detail: `Its checkpoint and metrics are removed from ${persistence.store.folder(stored.id)}.` },
+      del,
+    );
+    if (choice !== del) return;
+    try {
+      persistence.delete(stored.id);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      void vscode.window.showErrorMessage(`Sequence Lab: could not delete the run's folder (${reason}).`);
+      return;
+    }
+    if (live) tree.hide(live.info.id);
+    tree.refresh();
+  };
+
+  const reveal = async (node: unknown): Promise<void> => {
+    const stored = storedRunOf(node, persistence);
+    if (!stored) {
+      void vscode.window.showInformationMessage('Sequence Lab: this run is not stored on disk.');
+      return;
+    }
+    const folder = vscode.Uri.file(persistence.store.folder(stored.id));
+    // revealFileInOS needs a desktop on the same machine; in a browser or remote window say where it is instead.
+    if (vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined) {
+      await vscode.commands.executeCommand('revealFileInOS', folder);
+      return;
+    }
+    const copy = 'Copy Path';
+    const choice = await vscode.window.showInformationMessage(`Sequence Lab: the run's checkpoint folder is ${folder.fsPath}`, copy);
+    if (choice === copy) await vscode.env.clipboard.writeText(folder.fsPath);
+  };
+
+  const deleteAll = async (): Promise<void> => {
+    const live = persistence.liveRuns();
+    const removable = persistence.store.list().filter((r) => !(live.has(r.id) && isActive(live.get(r.id)!.info)));
+    if (removable.length === 0) {
+      void vscode.window.showInformationMessage('Sequence Lab: there are no stored runs to delete.');
+      return;
+    }
+    const del = 'Delete All';
+    const choice = await vscode.window.showWarningMessage(
+      `Delete all ${removable.length} stored run${removable.length === 1 ? '' : 's'} of this workspace?`,
+      { modal: true, detail: `Their checkpoints and metrics are removed from ${persistence.store.root}. Runs still training are kept.` },
+      del,
+    );
+    if (choice !== del) return;
+    const failures: string[] = [];
+    for (const run of removable) {
+      try {
+        persistence.delete(run.id);
+        const l = live.get(run.id);
+        if (l) tree.hide(l.info.id);
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    if (failures.length > 0) void vscode.window.showErrorMessage(`Sequence Lab: ${failures.length} run folder(s) could not be deleted (${failures[0]}).`);
+    tree.refresh();
+  };
+
+  return [
+    vscode.commands.registerCommand('sequenceLab.runs.resume', (node?: unknown) => resume(node).then(() => undefined)),
+    vscode.commands.registerCommand('sequenceLab.runs.delete', (node?: unknown) => remove(node)),
+    vscode.commands.registerCommand('sequenceLab.runs.revealCheckpointFolder', (node?: unknown) => reveal(node)),
+    vscode.commands.registerCommand('sequenceLab.runs.deleteAll', () => deleteAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(`sequenceLab.${STORE_SETTING}`)) return;
+      persistence.setStore(openRunStore(context));
+      tree.refresh();
+    }),
+  ];
+}

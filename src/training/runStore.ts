@@ -1,0 +1,341 @@
+// Every run of the workspace on disk, one folder each, so runs outlive the window:
+//
+//   <root>/<run id>/run.json                   what the Runs view shows (file, hash, config, status, step, loss…)
+//   <root>/<run id>/metrics.jsonl              one {"step","loss","gradNorm"} line per `stride` steps (window means)
+//   <root>/<run id>/model.safetensors          latest checkpoint: PyTorch-compatible weights + config in metadata
+//   <root>/<run id>/trainer-state.safetensors  the optimiser state of the same step
+//
+// Plain node:fs, no vscode (tests run it on a temp dir). Files are replaced atomically: written to a temp file in
+// the same folder, fsynced, renamed over the old one — a failed write leaves the previous file whole. Failures are
+// reported once through `onError` until a write succeeds again, not once per checkpoint.
+import * as nodeFs from 'node:fs';
+import * as path from 'node:path';
+import type { RunStatus } from '../shared/run';
+import type { TrainingConfig } from '../shared/trainingConfig';
+
+/** The node:fs functions the store uses (tests inject failing ones). */
+export type StoreFs = Pick<
+  typeof nodeFs,
+  'mkdirSync' | 'readdirSync' | 'readFileSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync' | 'existsSync'
+>;
+
+export interface StoredRun {
+  version: 1;
+  id: string;
+  /** The data file's URI (string form: file:///…, vscode-remote://…, untitled:…). */
+  dataUri: string;
+  /** The data file's name as shown to the user. */
+  dataLabel: string;
+  /** SHA-256 (hex) of the text the run trained on, UTF-8. */
+  dataSha256: string;
+  modelLabel: string;
+  config: TrainingConfig;
+  status: RunStatus;
+  step: number;
+  lastLoss?: number;
+  /** Step of model.safetensors, when there is one. */
+  checkpointStep?: number;
+  vocabSize?: number;
+  message?: string;
+  /** ISO 8601. */
+  createdAt: string;
+  updatedAt: string;
+  /** metrics.jsonl holds one line per this many steps (doubles when the file reaches its line limit). */
+  metricsStride: number;
+}
+
+export interface MetricLine {
+  step: number;
+  /** Mean loss (nats/char) over the `stride` steps ending at `step`. */
+  loss: number;
+  gradNorm: number;
+}
+
+export interface RunStoreOptions {
+  fs?: StoreFs;
+  /** Called once when saving starts failing (again), with a one-line message. */
+  onError?: (message: string) => void;
+  /** metrics.jsonl never holds more lines than this (default 2000). */
+  maxMetricLines?: number;
+  now?: () => Date;
+}
+
+/** Statuses of a run still owned by a live worker; on disk after a reload they mean the window died mid-run. */
+const LIVE_STATUSES: ReadonlySet<string> = new Set(['starting', 'training', 'paused']);
+
+const RUN_FILE = 'run.json';
+const METRICS_FILE = 'metrics.jsonl';
+export const MODEL_FILE = 'model.safetensors';
+export const STATE_FILE = 'trainer-state.safetensors';
+
+interface MetricsAccumulator {
+  lines: number;
+  lossSum: number;
+  gradSum: number;
+  count: number;
+}
+
+export class RunStore {
+  private readonly fs: StoreFs;
+  private readonly maxLines: number;
+  private readonly now: () => Date;
+  private readonly runs = new Map<string, StoredRun>();
+  private readonly metrics = new Map<string, MetricsAccumulator>();
+  private failing = false;
+  private loaded = false;
+
+  constructor(readonly root: string, private readonly options: RunStoreOptions = {}) {
+    this.fs = options.fs ?? nodeFs;
+    this.maxLines = Math.max(4, options.maxMetricLines ?? 2000);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Every stored run, newest first. The first call reads the disk and marks runs the window lost as interrupted. */
+  list(): StoredRun[] {
+    if (!this.loaded) this.load();
+    return [...this.runs.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  }
+
+  get(id: string): StoredRun | undefined {
+    if (!this.loaded) this.load();
+    return this.runs.get(id);
+  }
+
+  folder(id: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(id) || id.startsWith('.')) throw new RangeError(`not a run id: ${JSON.stringify(id)}`);
+    return path.join(this.root, id);
+  }
+
+  create(run: Omit<StoredRun, 'version' | 'createdAt' | 'updatedAt' | 'metricsStride' | 'step'> & { step?: number }): StoredRun {
+    if (!this.loaded) this.load();
+    const time = this.now().toISOString();
+    const stored: StoredRun = { version: 1, step: 0, ...run, createdAt: time, updatedAt: time, metricsStride: 1 };
+    this.runs.set(stored.id, stored);
+    this.writeRunFile(stored);
+    return stored;
+  }
+
+  update(id: string, patch: Partial<Omit<StoredRun, 'version' | 'id' | 'createdAt'>>): StoredRun | undefined {
+    const run = this.get(id);
+    if (!run) return undefined;
+    Object.assign(run, patch, { updatedAt: this.now().toISOString() });
+    this.writeRunFile(run);
+    return run;
+  }
+
+  /**
+   * Appends steps firstStep … firstStep+n−1 to metrics.jsonl as means over windows of `stride` steps. When the file
+   * reaches its line limit, pairs of lines merge (their means average) and the stride doubles: a run of any length
+   * keeps at most maxMetricLines lines, evenly spread over all its steps.
+   */
+  appendMetrics(id: string, firstStep: number, losses: ArrayLike<number>, gradNorms: ArrayLike<number>): void {
+    const run = this.get(id);
+    if (!run) return;
+    const acc = this.accumulator(run);
+    const out: string[] = [];
+    for (let i = 0; i < losses.length; i++) {
+      const step = firstStep + i;
+      acc.lossSum += losses[i];
+      acc.gradSum += gradNorms[i];
+      acc.count++;
+      if (step % run.metricsStride !== 0) continue;
+      out.push(JSON.stringify({ step, loss: round(acc.lossSum / acc.count), gradNorm: round(acc.gradSum / acc.count) }));
+      acc.lossSum = acc.gradSum = acc.count = 0;
+    }
+    if (out.length === 0) return;
+    const file = path.join(this.folder(id), METRICS_FILE);
+    try {
+      this.fs.mkdirSync(this.folder(id), { recursive: true });
+      const fd = this.fs.openSync(file, 'a');
+      try {
+        this.fs.writeSync(fd, out.join('\n') + '\n');
+      } finally {
+        this.fs.closeSync(fd);
+      }
+      acc.lines += out.length;
+    } catch (error) {
+      this.report(`could not append the metrics of ${run.dataLabel}`, error);
+      return;
+    }
+    if (acc.lines > this.maxLines) this.compactMetrics(run, acc);
+  }
+
+  readMetrics(id: string): MetricLine[] {
+    let text: string;
+    try {
+      text = this.fs.readFileSync(path.join(this.folder(id), METRICS_FILE), 'utf8');
+    } catch {
+      return [];
+    }
+    const lines: MetricLine[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const m = JSON.parse(line) as MetricLine;
+        if (Number.isInteger(m.step) && typeof m.loss === 'number') lines.push(m);
+      } catch {
+        // A line cut by a crash mid-append: the lines before it are still good.
+      }
+    }
+    return lines;
+  }
+
+  /** Replaces the run's checkpoint; returns false (after reporting) when it could not be written. */
+  saveCheckpoint(id: string, step: number, model: Uint8Array, state?: Uint8Array): boolean {
+    const run = this.get(id);
+    if (!run) return false;
+    const dir = this.folder(id);
+    // The state first: a model newer than its state is worse than an old pair (resume would mix two steps).
+    const ok = (state === undefined || this.writeAtomic(dir, STATE_FILE, state, `the checkpoint of ${run.dataLabel}`))
+      && this.writeAtomic(dir, MODEL_FILE, model, `the checkpoint of ${run.dataLabel}`);
+    if (ok) this.update(id, { checkpointStep: step });
+    return ok;
+  }
+
+  readCheckpoint(id: string): { model: Uint8Array; state?: Uint8Array } | undefined {
+    const dir = this.folder(id);
+    let model: Uint8Array;
+    try {
+      model = this.fs.readFileSync(path.join(dir, MODEL_FILE));
+    } catch {
+      return undefined;
+    }
+    let state: Uint8Array | undefined;
+    try {
+      state = this.fs.readFileSync(path.join(dir, STATE_FILE));
+    } catch {
+      state = undefined;
+    }
+    return state ? { model, state } : { model };
+  }
+
+  hasCheckpoint(id: string): boolean {
+    return this.fs.existsSync(path.join(this.folder(id), MODEL_FILE));
+  }
+
+  /** Removes the run's folder; throws (for the caller to show) when it cannot. */
+  delete(id: string): void {
+    this.fs.rmSync(this.folder(id), { recursive: true, force: true });
+    this.runs.delete(id);
+    this.metrics.delete(id);
+  }
+
+  deleteAll(): number {
+    const ids = this.list().map((r) => r.id);
+    for (const id of ids) this.delete(id);
+    return ids.length;
+  }
+
+  private load(): void {
+    this.loaded = true;
+    let names: string[];
+    try {
+      names = this.fs.readdirSync(this.root);
+    } catch {
+      return; // No folder yet: no runs.
+    }
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      let run: StoredRun;
+      try {
+        run = JSON.parse(this.fs.readFileSync(path.join(this.root, name, RUN_FILE), 'utf8')) as StoredRun;
+      } catch {
+        continue; // Not a run folder, or run.json unreadable: skip it rather than fail the whole list.
+      }
+      if (!isStoredRun(run) || run.id !== name) continue;
+      this.runs.set(run.id, run);
+      if (LIVE_STATUSES.has(run.status)) {
+        const at = run.checkpointStep !== undefined ? ` It can resume from the checkpoint of step ${run.checkpointStep}.` : '';
+        this.update(run.id, { status: 'interrupted', message: `The window closed while it was ${run.status} (step ${run.step}).${at}` });
+      }
+    }
+  }
+
+  private accumulator(run: StoredRun): MetricsAccumulator {
+    let acc = this.metrics.get(run.id);
+    if (!acc) {
+      acc = { lines: this.readMetrics(run.id).length, lossSum: 0, gradSum: 0, count: 0 };
+      this.metrics.set(run.id, acc);
+    }
+    return acc;
+  }
+
+  private compactMetrics(run: StoredRun, acc: MetricsAccumulator): void {
+    const stride = run.metricsStride * 2;
+    const merged: MetricLine[] = [];
+    let pending: MetricLine | undefined;
+    for (const line of this.readMetrics(run.id)) {
+      if (line.step % stride !== 0) {
+        pending = line;
+        continue;
+      }
+      // The window of `stride` steps ending here is the previous half-window and this one: the mean of both means.
+      merged.push(pending && pending.step === line.step - run.metricsStride
+        ? { step: line.step, loss: round((pending.loss + line.loss) / 2), gradNorm: round((pending.gradNorm + line.gradNorm) / 2) }
+        : line);
+      pending = undefined;
+    }
+    const text = merged.map((m) => JSON.stringify(m)).join('\n') + (merged.length ? '\n' : '');
+    if (!this.writeAtomic(this.folder(run.id), METRICS_FILE, new TextEncoder().encode(text), `the metrics of ${run.dataLabel}`)) return;
+    acc.lines = merged.length;
+    if (pending) {
+      // A trailing half-window (odd multiple of the old stride) left the file: its steps go back into the running
+      // sums, weighted by its width, so the next line is the mean over its whole doubled window.
+      acc.lossSum += pending.loss * run.metricsStride;
+      acc.gradSum += pending.gradNorm * run.metricsStride;
+      acc.count += run.metricsStride;
+    }
+    this.update(run.id, { metricsStride: stride });
+  }
+
+  private writeRunFile(run: StoredRun): void {
+    this.writeAtomic(this.folder(run.id), RUN_FILE, new TextEncoder().encode(JSON.stringify(run, null, 2) + '\n'), `the run on ${run.dataLabel}`);
+  }
+
+  /** temp file in the same folder → fsync → rename over `name`: readers see the old file or the new one, never half. */
+  private writeAtomic(dir: string, name: string, bytes: Uint8Array, what: string): boolean {
+    const target = path.join(dir, name);
+    const temp = path.join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    try {
+      this.fs.mkdirSync(dir, { recursive: true });
+      const fd = this.fs.openSync(temp, 'w');
+      try {
+        for (let at = 0; at < bytes.length;) at += this.fs.writeSync(fd, bytes, at, bytes.length - at);
+        this.fs.fsyncSync(fd);
+      } finally {
+        this.fs.closeSync(fd);
+      }
+      this.fs.renameSync(temp, target);
+    } catch (error) {
+      try {
+        this.fs.rmSync(temp, { force: true });
+      } catch {
+        // The temp file may not exist; the error that matters is the one reported below.
+      }
+      this.report(`could not save ${what}`, error);
+      return false;
+    }
+    this.failing = false;
+    return true;
+  }
+
+  private report(what: string, error: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    const reason = error instanceof Error ? (error as NodeJS.ErrnoException).code ?? error.message : String(error);
+    this.options.onError?.(
+      `Sequence Lab ${what} in ${this.root} (${reason}); what was saved before is kept. Training goes on; check the folder's permissions and free space.`,
+    );
+  }
+}
+
+function isStoredRun(v: unknown): v is StoredRun {
+  const r = v as StoredRun;
+  return typeof v === 'object' && v !== null && r.version === 1 && typeof r.id === 'string' && typeof r.dataUri === 'string'
+    && typeof r.status === 'string' && typeof r.config === 'object' && r.config !== null && Number.isInteger(r.metricsStride);
+}
+
+/** Six significant digits: enough for a loss curve, a third of the bytes of a full double. */
+function round(x: number): number {
+  return Number.isFinite(x) ? Number(x.toPrecision(6)) : x;
+}
