@@ -7,7 +7,11 @@ import { createDispatcher } from '../shared/messages';
 import type {
   AnalysisWorkerToHost,
   HmmDecodeResult,
+  HmmFitInput,
+  HmmFitOptions,
+  HmmFitResult,
   HmmModelSource,
+  HmmSampleResult,
   HostToAnalysisWorker,
   MarkovOrdersResult,
   MarkovSurprisalResult,
@@ -16,6 +20,18 @@ import type {
 interface Pending {
   resolve: (message: AnalysisWorkerToHost) => void;
   reject: (error: Error) => void;
+  /** A fit's progress messages (they do not settle the request). */
+  progress?: (restart: number, fromIteration: number, logLikelihoods: Float64Array) => void;
+}
+
+/** One progress report of a running fit: new log-likelihoods of `restart` from iteration `fromIteration` on. */
+export type FitProgress = (restart: number, fromIteration: number, logLikelihoods: Float64Array) => void;
+
+/** A running fit: `result` settles with the model, or undefined when it was cancelled. */
+export interface FitHandle {
+  result: Promise<HmmFitResult | undefined>;
+  /** Asks the worker to stop after its current iteration (the result then settles with undefined). */
+  cancel(): void;
 }
 
 /** A request the worker refused, with the user-facing reason. */
@@ -51,11 +67,54 @@ export class AnalysisWorker {
     return m;
   }
 
-  private request(make: (requestId: string) => HostToAnalysisWorker): Promise<AnalysisWorkerToHost> {
+  /** Baum-Welch with restarts on `text`, reporting each restart's log-likelihoods as they come. */
+  hmmFit(text: string, input: HmmFitInput, options: HmmFitOptions, progress: FitProgress): FitHandle {
+    let fitRequestId = '';
+    const result = this.request(
+      (requestId) => {
+        fitRequestId = requestId;
+        return { type: 'hmmFit', requestId, text, input, options };
+      },
+      progress,
+    ).then((m) => {
+      if (m.type === 'hmmFitCancelled') return undefined;
+      if (m.type !== 'hmmFitResult') throw new Error(`unexpected answer ${m.type}`);
+      return m;
+    });
+    return {
+      result,
+      cancel: () => {
+        if (fitRequestId && this.pending.has(fitRequestId) && this.worker) {
+          this.worker.postMessage({ type: 'hmmFitCancel', requestId: `a${this.nextId++}`, fitRequestId } satisfies HostToAnalysisWorker);
+        }
+      },
+    };
+  }
+
+  async hmmSample(modelText: string, length: number, seed: number): Promise<HmmSampleResult> {
+    const m = await this.request((requestId) => ({ type: 'hmmSample', requestId, modelText, length, seed }));
+    if (m.type !== 'hmmSampleResult') throw new Error(`unexpected answer ${m.type}`);
+    return m;
+  }
+
+  async markovSample(
+    text: string,
+    unit: 'char' | 'word',
+    order: number,
+    smoothing: 'add-alpha' | 'kneser-ney',
+    seed: number,
+    length: number,
+  ): Promise<string> {
+    const m = await this.request((requestId) => ({ type: 'markovSample', requestId, text, unit, order, smoothing, seed, length }));
+    if (m.type !== 'markovSampleResult') throw new Error(`unexpected answer ${m.type}`);
+    return m.text;
+  }
+
+  private request(make: (requestId: string) => HostToAnalysisWorker, progress?: FitProgress): Promise<AnalysisWorkerToHost> {
     if (this.disposed) return Promise.reject(new Error('The analysis worker was shut down.'));
     const requestId = `a${this.nextId++}`;
     return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
+      this.pending.set(requestId, { resolve, reject, progress });
       this.ensure().postMessage(make(requestId));
     });
   }
@@ -71,6 +130,11 @@ export class AnalysisWorker {
     markovSurprisalResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     hmmDecodeResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     markovOrdersResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    hmmFitProgress: (m) => this.pending.get(m.requestId)?.progress?.(m.restart, m.fromIteration, m.logLikelihoods),
+    hmmFitResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    hmmFitCancelled: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    hmmSampleResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    markovSampleResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     analysisFailed: (m) => this.settle(m.requestId, (p) => p.reject(new AnalysisError(m.message))),
   });
 

@@ -71,18 +71,24 @@ export class DecodeFeature implements vscode.Disposable, TrellisSource {
     );
   }
 
-  private async decodeActive(): Promise<void> {
+  /** Decodes `document` with a model file's text (e.g. one just fitted by Baum-Welch) and shows the trellis. */
+  decodeWithModel(document: vscode.TextDocument, modelText: string, modelLabel: string): Promise<void> {
+    return this.decodeActive({ document, source: { kind: 'modelJson', modelText, modelLabel } });
+  }
+
+  private async decodeActive(given?: { document: vscode.TextDocument; source: HmmModelSource }): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) {
+    if (!editor && !given) {
       void vscode.window.showErrorMessage('Sequence Lab: open a file in the editor first, then decode it with an HMM.');
       return;
     }
-    const document = editor.document;
+    const document = given?.document ?? editor!.document;
     const fileLabel = documentLabel(document);
     const text = checkedDocumentText(document, fileLabel);
     if (text === undefined) return;
     let source: HmmModelSource;
-    if (looksTagged(text)) source = { kind: 'tagged' };
+    if (given) source = given.source;
+    else if (looksTagged(text)) source = { kind: 'tagged' };
     else {
       const picked = await pickModel(document);
       if (!picked) return;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerMarkovOrders } from '../markov/markovOrdersPanel';
 import { AnalysisWorker } from './analysisWorker';
 import { DecodeFeature } from './decodeFeature';
+import { FitFeature } from './fitFeature';
 import { SurprisalFeature } from './surprisalFeature';
 import { registerTrellisPanelSerializer } from './trellisPanel';
 
@@ -14,6 +15,7 @@ export function registerHmmFeatures(context: vscode.ExtensionContext): void {
     { dispose: () => worker.dispose() },
     new SurprisalFeature(worker),
     decode,
+    new FitFeature(context.extensionUri, worker, decode),
     registerTrellisPanelSerializer(context.extensionUri, decode),
     ...registerMarkovOrders(context.extensionUri, worker),
   );

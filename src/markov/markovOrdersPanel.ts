@@ -14,6 +14,7 @@ import {
   type HostToMarkovPanel,
   type MarkovOrdersView,
   type MarkovPanelToHost,
+  type MarkovSmoothing,
 } from '../shared/webviewProtocol';
 import { checkedDocumentText } from '../commands/documentText';
 import { markovOrdersView, SAMPLE_LENGTH, SAMPLE_SEED } from './ordersView';
@@ -32,7 +33,7 @@ export class MarkovOrdersPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private shown: Shown | undefined;
 
-  static show(extensionUri: vscode.Uri, shown: Shown): void {
+  static show(extensionUri: vscode.Uri, worker: AnalysisWorker, shown: Shown): void {
     if (!MarkovOrdersPanel.current) {
       const panel = vscode.window.createWebviewPanel(
         MARKOV_PANEL_VIEW_TYPE,
@@ -40,7 +41,7 @@ export class MarkovOrdersPanel implements vscode.Disposable {
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         panelOptions(extensionUri),
       );
-      MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri);
+      MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri, worker);
     } else {
       MarkovOrdersPanel.current.panel.reveal(undefined, true);
     }
@@ -48,14 +49,15 @@ export class MarkovOrdersPanel implements vscode.Disposable {
     MarkovOrdersPanel.current.post({ type: 'showOrders', view: shown.view });
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, worker: AnalysisWorker): void {
     MarkovOrdersPanel.current?.dispose();
-    MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri);
+    MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri, worker);
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
+    private readonly worker: AnalysisWorker,
   ) {
     initPanel(panel, extensionUri, 'markov', TITLE);
     this.disposables.push(
@@ -80,7 +82,27 @@ export class MarkovOrdersPanel implements vscode.Disposable {
       // After a reload the panel no longer knows its file: the surprisal goes to the active editor instead.
       void vscode.commands.executeCommand(SHOW_SURPRISAL_COMMAND, m.order, this.shown?.uri);
     },
+    sample: (m) => this.sample(m.order, m.smoothing, m.seed, m.length),
   });
+
+  /** Samples from the order-k model of the shown file (re-read, so edits since the comparison count). */
+  private async sample(order: number, smoothing: MarkovSmoothing, seed: number, length: number): Promise<void> {
+    const shown = this.shown;
+    if (!shown) {
+      this.post({ type: 'sampleFailed', message: 'After the window reload the panel no longer knows its file: run "Compare Markov Orders on Active File" again to sample.' });
+      return;
+    }
+    try {
+      const document = await vscode.workspace.openTextDocument(shown.uri);
+      const text = checkedDocumentText(document, shown.view.fileLabel);
+      if (text === undefined) return;
+      const sample = await this.worker.markovSample(text, shown.view.unit, order, smoothing, seed, length);
+      this.post({ type: 'sampleResult', order, smoothing, seed, text: sample });
+    } catch (error) {
+      this.post({ type: 'sampleFailed', message: `Cannot sample: ${errorText(error)}` });
+      if (!(error instanceof AnalysisError)) console.error(error);
+    }
+  }
 
   private post(message: HostToMarkovPanel): void {
     void this.panel.webview.postMessage(message);
@@ -119,7 +141,7 @@ async function compareOrders(extensionUri: vscode.Uri, worker: AnalysisWorker): 
       { location: vscode.ProgressLocation.Window, title: `Sequence Lab: Markov orders 0–8 of ${label}` },
       () => worker.markovOrders(text, unit, SAMPLE_SEED, SAMPLE_LENGTH[unit]),
     );
-    MarkovOrdersPanel.show(extensionUri, { view: markovOrdersView(result, label), uri: document.uri });
+    MarkovOrdersPanel.show(extensionUri, worker, { view: markovOrdersView(result, label), uri: document.uri });
   } catch (error) {
     void vscode.window.showErrorMessage(`Sequence Lab: cannot compare Markov orders on ${label}: ${errorText(error)}`);
     if (!(error instanceof AnalysisError)) console.error(error);
@@ -132,7 +154,7 @@ export function registerMarkovOrders(extensionUri: vscode.Uri, worker: AnalysisW
     vscode.commands.registerCommand(COMPARE_MARKOV_ORDERS_COMMAND, () => compareOrders(extensionUri, worker)),
     vscode.window.registerWebviewPanelSerializer(MARKOV_PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel) {
-        MarkovOrdersPanel.revive(panel, extensionUri);
+        MarkovOrdersPanel.revive(panel, extensionUri, worker);
       },
     }),
   ];

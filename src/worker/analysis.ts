@@ -22,6 +22,7 @@ import type {
   MarkovOrdersResult,
   MarkovSurprisalResult,
 } from '../shared/workerProtocol';
+import { cancelFit, hmmFit, hmmSample, markovSample } from './analysisFit';
 import { decodeTrellis } from './trellis';
 import { taggedTokenSpans, tokenSpans } from './tokenSpans';
 
@@ -225,6 +226,20 @@ export function createAnalysisHandler(post: (m: AnalysisWorkerToHost) => void): 
         type: 'markovOrdersResult',
         requestId: m.requestId,
         ...(await markovOrders(String(m.text ?? ''), m.unit, m.seed, m.sampleLength)),
+      })),
+    hmmFit: (m) =>
+      answer(m.requestId, async () => {
+        const result = await hmmFit(m.requestId, String(m.text ?? ''), m.input, m.options, post);
+        return result ? { type: 'hmmFitResult', requestId: m.requestId, ...result } : { type: 'hmmFitCancelled', requestId: m.requestId };
+      }),
+    hmmFitCancel: (m) => cancelFit(m.fitRequestId),
+    hmmSample: (m) =>
+      answer(m.requestId, async () => ({ type: 'hmmSampleResult', requestId: m.requestId, ...hmmSample(String(m.modelText ?? ''), m.length, m.seed) })),
+    markovSample: (m) =>
+      answer(m.requestId, async () => ({
+        type: 'markovSampleResult',
+        requestId: m.requestId,
+        text: markovSample(String(m.text ?? ''), m.unit, m.order, m.smoothing, m.seed, m.length),
       })),
   });
 }

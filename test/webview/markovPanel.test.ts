@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { markovOrdersView } from '../../src/markov/ordersView';
 import type { MarkovOrdersView } from '../../src/shared/webviewProtocol';
 import { markovOrders } from '../../src/worker/analysis';
+import { markovSample } from '../../src/worker/analysisFit';
 import { bestOrder, contextsReading, perplexityReading } from '../../webview/markov/reading';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
@@ -28,9 +29,11 @@ async function pixels(page: Page, canvasId: string, hex: string): Promise<number
 describe('Markov Orders panel webview', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   let view: MarkovOrdersView;
+  let verse: string;
 
   before(async () => {
     const text = await readFile(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8');
+    verse = text;
     view = markovOrdersView(await markovOrders(text, 'char', 1, 120), 'verse.txt');
     view.samples[2] = HOSTILE;
     harness = await startPanelHarness('markov');
@@ -104,6 +107,37 @@ describe('Markov Orders panel webview', { timeout: 120_000 }, () => {
     assert.equal(orders.length, 2);
     assert.equal(orders[0], 5);
     assert.ok(orders[1] !== undefined && orders[1] >= 3 && orders[1] <= 5, `clicked order ${orders[1]}`);
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('the Sample control posts order, smoothing, seed and length, refuses a bad seed, and shows the text it gets back', async () => {
+    const page = await openWithView();
+    // The order defaults to the best held-out k.
+    assert.equal(await page.locator('#sample-order').inputValue(), String(bestOrder(view)));
+    await page.locator('#sample-order').selectOption('3');
+    await page.locator('#sample-smoothing').selectOption('add-alpha');
+    await page.locator('#sample-length').fill('80');
+    await page.locator('#sample-seed').fill('-1');
+    await page.locator('#sample-button').click();
+    await page.locator('#sample-status', { hasText: 'The seed must be a whole number' }).waitFor();
+    await page.locator('#sample-seed').fill('42');
+    await page.locator('#sample-button').click();
+    // One request at a time: the button waits for the host's answer.
+    assert.equal(await page.locator('#sample-button').isDisabled(), true);
+    const requests = ((await page.evaluate('window.__test.posted')) as { type: string }[]).filter((m) => m.type === 'sample');
+    assert.deepEqual(requests, [{ type: 'sample', order: 3, smoothing: 'add-alpha', seed: 42, length: 80 }]);
+    // The host's answer: a real sample from the worker's sampler, shown as text (never HTML), saved with the state.
+    const text = markovSample(verse, 'char', 3, 'add-alpha', 42, 80) + HOSTILE;
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'sampleResult', order: 3, smoothing: 'add-alpha', seed: 42, text })})`);
+    await until(page, 'textIs', '#sample-output', text.trim());
+    assert.equal(await page.locator('#sample-output img').count(), 0);
+    assert.match((await page.locator('#sample-status').textContent()) ?? '', /^Order k = 3, add-one smoothing, seed 42/);
+    await until(page, 'savedSampleIs', text);
+    await page.reload();
+    await until(page, 'textIs', '#sample-output', text.trim());
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'sampleFailed', message: 'After the window reload the panel no longer knows its file.' })})`);
+    await page.locator('#sample-status', { hasText: 'no longer knows its file' }).waitFor();
     assert.deepEqual(harness.problems, []);
     await page.close();
   });

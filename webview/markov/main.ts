@@ -9,10 +9,12 @@ import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './markov.css';
 import { bestOrder, contextsReading, formatNumber, formatPerplexity, formatPowerOfTen, perplexityReading, superscript } from './reading';
 import { adoptStyles, el } from '../common/dom';
+import { createSampleControl, type SavedSample } from './sampleControl';
 
 interface SavedMarkov {
   view?: MarkovOrdersView;
   message?: string;
+  sample?: SavedSample;
 }
 
 adoptStyles(css);
@@ -48,7 +50,8 @@ const contextsCard = card('Contexts of k tokens: observed in training against al
 const samplesCard = card('A sample from each order (click an order to see its surprisal in the editor)');
 const samples = el('ol', { id: 'samples' });
 samplesCard.card.append(samples);
-content.append(perplexityCard.card, contextsCard.card, samplesCard.card);
+const sampleControl = createSampleControl((m) => post<MarkovPanelToHost>(m), () => save());
+content.append(perplexityCard.card, contextsCard.card, sampleControl.card, samplesCard.card);
 root.append(header, message, empty, content);
 
 // ── Charts: y holds log10 values, ticks show the powers of ten ──
@@ -164,6 +167,7 @@ function render(view: MarkovOrdersView): void {
   perplexityCard.reading.textContent = perplexityReading(view);
   contextsCard.reading.textContent = contextsReading(view);
   samplesCard.reading.textContent = `${view.unit === 'char' ? 'Characters' : 'Words'} drawn from each order's own distribution (seeded, so the same file gives the same samples).`;
+  sampleControl.suggestOrder(best, view.unit);
   samples.replaceChildren(
     ...view.samples.map((text, k) => {
       const li = el('li', { class: k === best ? 'best' : '' });
@@ -178,7 +182,7 @@ function render(view: MarkovOrdersView): void {
 }
 
 function save(): void {
-  setState<SavedMarkov>({ view: shown, message: message.hidden ? undefined : message.textContent ?? undefined });
+  setState<SavedMarkov>({ view: shown, message: message.hidden ? undefined : message.textContent ?? undefined, sample: sampleControl.saved() });
 }
 
 function isView(v: unknown): v is MarkovOrdersView {
@@ -205,6 +209,8 @@ onMessage<HostToMarkovPanel>({
     message.hidden = true;
     render(m.view);
   },
+  sampleResult: (m) => sampleControl.showResult({ order: m.order, smoothing: m.smoothing, seed: m.seed, text: m.text }),
+  sampleFailed: (m) => sampleControl.showError(m.message),
   detached: (m) => {
     message.textContent = m.message;
     message.hidden = false;
@@ -213,7 +219,11 @@ onMessage<HostToMarkovPanel>({
 });
 
 const saved = getState<SavedMarkov>();
-if (saved?.view && isView(saved.view)) render(saved.view);
+if (saved?.view && isView(saved.view)) {
+  render(saved.view);
+  const s = saved.sample;
+  if (s && typeof s.text === 'string' && Number.isInteger(s.order) && Number.isInteger(s.seed)) sampleControl.showResult(s);
+}
 if (saved?.message) {
   message.textContent = saved.message;
   message.hidden = false;

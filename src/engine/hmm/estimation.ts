@@ -73,6 +73,8 @@ export interface BaumWelchOptions {
   tolerance?: number;
   /** Start from this model instead of random ones (restarts then ignored). */
   initial?: DiscreteHmm;
+  /** Called after every E-step with log P(o | λ^(r)) of that restart's r-th model. */
+  onIteration?: (restart: number, iteration: number, logLikelihood: number) => void;
 }
 
 export interface BaumWelchRun {
@@ -160,13 +162,16 @@ function maximize(model: DiscreteHmm, x: Expectations): DiscreteHmm {
   return { ...model, start, transition, emission };
 }
 
-/** One Baum-Welch run from `initial` until convergence or maxIterations updates. */
-export function baumWelchRun(
+/**
+ * One Baum-Welch run from `initial`, one EM update per step: yields log P(o | λ^(r)) after each E-step (so a caller
+ * can report progress, yield to its event loop or stop between iterations) and returns the run.
+ */
+export function* baumWelchSteps(
   initial: DiscreteHmm,
   sequences: readonly Int32Array[],
   maxIterations = 200,
   tolerance = 1e-8,
-): BaumWelchRun {
+): Generator<number, BaumWelchRun, void> {
   const total = sequences.reduce((s, q) => s + q.length, 0);
   const logLikelihoods: number[] = [];
   let model = initial;
@@ -177,6 +182,7 @@ export function baumWelchRun(
     if (x.logLikelihood === -Infinity) {
       throw new EngineInputError('The data has probability 0 under the starting model, so Baum-Welch cannot improve it.');
     }
+    yield x.logLikelihood;
     if (iteration > 0 && x.logLikelihood - logLikelihoods[iteration - 1] <= tolerance * total) {
       converged = true;
       break;
@@ -185,6 +191,25 @@ export function baumWelchRun(
     model = maximize(model, x);
   }
   return { model, logLikelihoods, converged };
+}
+
+/** Runs a step generator to its end, calling `onStep` with each yielded value. */
+export function drainSteps<T, R>(steps: Generator<T, R, void>, onStep?: (value: T, index: number) => void): R {
+  for (let index = 0; ; index++) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    onStep?.(next.value, index);
+  }
+}
+
+/** One Baum-Welch run from `initial` until convergence or maxIterations updates. */
+export function baumWelchRun(
+  initial: DiscreteHmm,
+  sequences: readonly Int32Array[],
+  maxIterations = 200,
+  tolerance = 1e-8,
+): BaumWelchRun {
+  return drainSteps(baumWelchSteps(initial, sequences, maxIterations, tolerance));
 }
 
 /** Default state names S1..SN. */
@@ -210,13 +235,30 @@ export function baumWelch(
     throw new EngineInputError(`Iterations must be a whole number ≥ 0, not ${maxIterations}.`);
   }
   if (symbols.length === 0 || sequences.every((s) => s.length === 0)) throw new EngineInputError('There are no symbols to learn from.');
-  const rng = new Prng(options.seed ?? 1);
   const runs: BaumWelchRun[] = [];
-  const starts = options.initial ? [options.initial] : Array.from({ length: restarts }, () => randomDiscreteHmm(states, symbols, rng));
-  for (const init of starts) runs.push(baumWelchRun(init, sequences, maxIterations, options.tolerance));
+  const starts = options.initial ? [options.initial] : baumWelchStarts(states, symbols, restarts, options.seed ?? 1);
+  starts.forEach((init, restart) => {
+    const steps = baumWelchSteps(init, sequences, maxIterations, options.tolerance);
+    runs.push(drainSteps(steps, (ll, iteration) => options.onIteration?.(restart, iteration, ll)));
+  });
   let best = 0;
   runs.forEach((r, i) => {
     if (r.logLikelihoods.at(-1)! > runs[best].logLikelihoods.at(-1)!) best = i;
   });
   return { ...runs[best], runs, best };
+}
+
+/** The random starting models of `restarts` Baum-Welch restarts, drawn one after the other from Prng(seed). */
+export function baumWelchStarts(states: readonly string[], symbols: readonly string[], restarts: number, seed: number): DiscreteHmm[] {
+  const rng = new Prng(seed);
+  return Array.from({ length: restarts }, () => randomDiscreteHmm(states, symbols, rng));
+}
+
+/** Index of the run with the highest final log-likelihood (the first on ties). */
+export function bestRun(runs: readonly { logLikelihoods: readonly number[] }[]): number {
+  let best = 0;
+  runs.forEach((r, i) => {
+    if (r.logLikelihoods.at(-1)! > runs[best].logLikelihoods.at(-1)!) best = i;
+  });
+  return best;
 }

@@ -7,7 +7,7 @@
 import { EngineInputError } from '../errors';
 import { Prng } from '../prng';
 import { accumulateTransitions, backward, forward, posteriors, viterbi, type Chain, type ViterbiResult } from './forwardBackward';
-import { defaultStateNames } from './estimation';
+import { defaultStateNames, drainSteps } from './estimation';
 
 export interface GaussianHmm extends Chain {
   readonly states: readonly string[];
@@ -148,6 +148,23 @@ export function gaussianBaumWelch(
   dimension: number,
   options: GaussianBaumWelchOptions,
 ): GaussianBaumWelchRun & { runs: GaussianBaumWelchRun[]; best: number } {
+  const setup = gaussianFitSetup(values, dimension, options);
+  const runs = setup.starts.map((init) =>
+    drainSteps(gaussianBaumWelchSteps(init, values, setup.floor, setup.maxIterations, setup.tolerance)),
+  );
+  let best = 0;
+  runs.forEach((r, i) => {
+    if (r.logLikelihoods.at(-1)! > runs[best].logLikelihoods.at(-1)!) best = i;
+  });
+  return { ...runs[best], runs, best };
+}
+
+/** The starting models of the restarts (or `initial`), the variance floor and the stopping rule of a fit. */
+export function gaussianFitSetup(
+  values: Float64Array,
+  dimension: number,
+  options: GaussianBaumWelchOptions,
+): { starts: GaussianHmm[]; floor: Float64Array; maxIterations: number; tolerance: number } {
   const states = typeof options.states === 'number' ? defaultStateNames(options.states) : [...options.states];
   const n = states.length;
   const steps = values.length / dimension;
@@ -181,23 +198,19 @@ export function gaussianBaumWelch(
     });
   };
   const starts = options.initial ? [options.initial] : Array.from({ length: restarts }, randomModel);
-  const runs = starts.map((init) => runGaussian(init, values, steps, floor, maxIterations, tolerance));
-  let best = 0;
-  runs.forEach((r, i) => {
-    if (r.logLikelihoods.at(-1)! > runs[best].logLikelihoods.at(-1)!) best = i;
-  });
-  return { ...runs[best], runs, best };
+  return { starts, floor, maxIterations, tolerance };
 }
 
-function runGaussian(
+/** One Gaussian Baum-Welch run, yielding log p(x | λ^(r)) after each E-step (see baumWelchSteps). */
+export function* gaussianBaumWelchSteps(
   initial: GaussianHmm,
   values: Float64Array,
-  steps: number,
   floor: Float64Array,
   maxIterations: number,
   tolerance: number,
-): GaussianBaumWelchRun {
+): Generator<number, GaussianBaumWelchRun, void> {
   const { n, dimension: dim } = initial;
+  const steps = values.length / dim;
   let model = initial;
   const logLikelihoods: number[] = [];
   let converged = false;
@@ -205,6 +218,7 @@ function runGaussian(
     const { e, shift } = shifted(gaussianLogEmissions(model, values), n);
     const f = forward(model, e, steps, shift);
     logLikelihoods.push(f.logLikelihood);
+    yield f.logLikelihood;
     if (iteration > 0 && f.logLikelihood - logLikelihoods[iteration - 1] <= tolerance * steps) {
       converged = true;
       break;

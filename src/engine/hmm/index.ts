@@ -6,3 +6,4 @@ export * from './gaussianHmm';
 export * from './modelJson';
 export * from './parsers';
 export * from './examples';
+export * from './csvSeries';

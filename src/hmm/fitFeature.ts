@@ -1,0 +1,254 @@
+// "Sequence Lab: Fit HMM with Baum-Welch on Active File…": asks for the number of states, restarts, seed and
+// iterations and what the symbols are (characters or whitespace words; a tagged file's tokens; numeric columns of a
+// CSV/TSV file, fitted with Gaussian emissions), runs Baum-Welch in the analysis worker with progress in a
+// cancellable notification and in the HMM Fit panel, and serves the panel's buttons (save, decode, sample).
+import * as vscode from 'vscode';
+import { checkedDocumentText } from '../commands/documentText';
+import type { HmmFitView } from '../shared/webviewProtocol';
+import type { HmmFitInput, HmmFitOptions, HmmFitResult } from '../shared/workerProtocol';
+import { AnalysisError, type AnalysisWorker, type FitHandle } from './analysisWorker';
+import type { DecodeFeature } from './decodeFeature';
+import { documentLabel, errorText } from './editorRanges';
+import { FitRowStates } from './fitRowStates';
+import { HmmFitPanel, registerHmmFitPanelSerializer, type FitPanelHost } from './fitPanel';
+import { checkWhole, csvHeader, FIT_DEFAULTS, FIT_LIMITS, fitModelView, sampleView } from './fitView';
+import { looksTagged } from './steps';
+
+export const FIT_HMM_COMMAND = 'sequenceLab.fitHmm';
+
+interface Fit {
+  document: vscode.TextDocument;
+  fileLabel: string;
+  input: HmmFitInput;
+  view: HmmFitView;
+  handle?: FitHandle;
+  result?: HmmFitResult;
+  /** Set when the fit stopped without a model (cancelled or failed). */
+  stopped?: string;
+}
+
+export class FitFeature implements vscode.Disposable, FitPanelHost {
+  private fit: Fit | undefined;
+  private readonly rowStates = new FitRowStates();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly worker: AnalysisWorker,
+    private readonly decode: DecodeFeature,
+  ) {
+    this.disposables.push(
+      this.rowStates,
+      vscode.commands.registerCommand(FIT_HMM_COMMAND, () => this.fitActive()),
+      registerHmmFitPanelSerializer(extensionUri, this),
+    );
+  }
+
+  private async fitActive(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showErrorMessage('Sequence Lab: open a file in the editor first, then fit an HMM to it.');
+      return;
+    }
+    const document = editor.document;
+    const fileLabel = documentLabel(document);
+    const text = checkedDocumentText(document, fileLabel);
+    if (text === undefined) return;
+    const picked = await pickInput(document, text, fileLabel);
+    if (!picked) return;
+    const options = await askOptions();
+    if (!options) return;
+    this.fit?.handle?.cancel();
+    const fit: Fit = {
+      document,
+      fileLabel,
+      input: picked.input,
+      view: { fileLabel, kind: picked.input.kind === 'csv' ? 'gaussian' : 'discrete', inputLabel: picked.label, restarts: options.restarts, logLikelihoods: [] },
+    };
+    this.fit = fit;
+    const panel = HmmFitPanel.show(this.extensionUri, this);
+    panel.post({ type: 'fitStarted', view: fit.view });
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Sequence Lab: Baum-Welch on ${fileLabel}`, cancellable: true },
+      async (progress, token) => {
+        const handle = this.worker.hmmFit(text, fit.input, options, (restart, from, lls) => {
+          const curve = (fit.view.logLikelihoods[restart] ??= []);
+          curve.length = from;
+          curve.push(...lls);
+          if (this.fit === fit) HmmFitPanel.instance?.post({ type: 'fitProgress', restart, fromIteration: from, logLikelihoods: Array.from(lls) });
+          progress.report({
+            message: `restart ${restart + 1}/${options.restarts} · iteration ${from + lls.length - 1} · log-likelihood ${lls[lls.length - 1].toFixed(2)}`,
+          });
+        });
+        fit.handle = handle;
+        token.onCancellationRequested(() => handle.cancel());
+        try {
+          const result = await handle.result;
+          if (result) this.finish(fit, result);
+          else this.stop(fit, 'Cancelled: the curves show the iterations run so far.');
+        } catch (error) {
+          this.stop(fit, `The fit failed: ${errorText(error)}`);
+          void vscode.window.showErrorMessage(`Sequence Lab: cannot fit an HMM to ${fileLabel}: ${errorText(error)}`);
+          if (!(error instanceof AnalysisError)) console.error(error);
+        } finally {
+          fit.handle = undefined;
+        }
+      },
+    );
+  }
+
+  private finish(fit: Fit, result: HmmFitResult): void {
+    fit.result = result;
+    fit.view.logLikelihoods = result.logLikelihoods.map((c) => Array.from(c));
+    fit.view.model = fitModelView(result);
+    if (this.fit !== fit) return;
+    HmmFitPanel.instance?.post({ type: 'fitFinished', model: fit.view.model });
+    const ll = result.logLikelihoods[result.best];
+    void vscode.window.setStatusBarMessage(
+      `$(check) Sequence Lab: HMM fitted to ${fit.fileLabel} · best restart ${result.best + 1} · log-likelihood ${ll[ll.length - 1].toFixed(2)}`,
+      15_000,
+    );
+  }
+
+  private stop(fit: Fit, message: string): void {
+    fit.stopped = message;
+    if (this.fit === fit) HmmFitPanel.instance?.post({ type: 'fitStopped', message });
+  }
+
+  // ── FitPanelHost ──
+  panelReady(): void {
+    const panel = HmmFitPanel.instance;
+    const fit = this.fit;
+    if (!panel) return;
+    if (!fit) {
+      panel.post({ type: 'notice', message: 'This fit ended with the window reload: it is shown as it was. Run "Fit HMM with Baum-Welch on Active File…" again to save, decode or sample.' });
+      return;
+    }
+    panel.post({ type: 'fitStarted', view: fit.view });
+    if (fit.view.model) panel.post({ type: 'fitFinished', model: fit.view.model });
+    else if (fit.stopped) panel.post({ type: 'fitStopped', message: fit.stopped });
+  }
+
+  cancelFit(): void {
+    this.fit?.handle?.cancel();
+  }
+
+  private fitted(): (Fit & { result: HmmFitResult }) | undefined {
+    const fit = this.fit;
+    if (fit?.result) return fit as Fit & { result: HmmFitResult };
+    HmmFitPanel.instance?.post({ type: 'notice', message: 'There is no fitted model yet: wait for the fit to finish (or run it again).' });
+    return undefined;
+  }
+
+  async saveModel(): Promise<void> {
+    const fit = this.fitted();
+    if (!fit) return;
+    const base = fit.document.uri.path.replace(/\.[^./]*$/, '');
+    const uri = await vscode.window.showSaveDialog({
+      title: 'Sequence Lab: save the fitted HMM',
+      saveLabel: 'Save Model JSON',
+      defaultUri: fit.document.isUntitled ? undefined : fit.document.uri.with({ path: `${base}-hmm.json` }),
+      filters: { 'HMM model (JSON)': ['json'] },
+    });
+    if (!uri) return;
+    try {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(fit.result.modelText));
+      HmmFitPanel.instance?.post({ type: 'notice', message: `Saved the model to ${uri.path.slice(uri.path.lastIndexOf('/') + 1)}.` });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Sequence Lab: cannot save the model: ${errorText(error)}`);
+    }
+  }
+
+  async decodeWithModel(): Promise<void> {
+    const fit = this.fitted();
+    if (!fit) return;
+    if (fit.document.isClosed) {
+      HmmFitPanel.instance?.post({ type: 'notice', message: `${fit.fileLabel} was closed: open it and fit again to decode it.` });
+      return;
+    }
+    if (fit.result.kind === 'gaussian') {
+      const editor = await vscode.window.showTextDocument(fit.document, { viewColumn: vscode.ViewColumn.One, preserveFocus: true });
+      this.rowStates.show(editor, fit.document.version, fit.result);
+      return;
+    }
+    if (fit.input.kind === 'tagged') {
+      HmmFitPanel.instance?.post({
+        type: 'notice',
+        message: 'A tagged file is decoded by "Decode Active File with HMM…" with a tagger fitted on its own tags; save this model and decode an untagged file of the same tokens with it.',
+      });
+      return;
+    }
+    await this.decode.decodeWithModel(fit.document, fit.result.modelText, `the Baum-Welch model of ${fit.fileLabel}`);
+  }
+
+  async sample(length: number, seed: number): Promise<void> {
+    const fit = this.fitted();
+    if (!fit) return;
+    try {
+      const r = await this.worker.hmmSample(fit.result.modelText, length, seed);
+      HmmFitPanel.instance?.post({ type: 'sampleResult', sample: sampleView(r, seed) });
+    } catch (error) {
+      HmmFitPanel.instance?.post({ type: 'notice', message: `Cannot sample: ${errorText(error)}` });
+    }
+  }
+
+  dispose(): void {
+    this.fit?.handle?.cancel();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function isCsv(document: vscode.TextDocument): boolean {
+  return /\.(csv|tsv)$/i.test(document.uri.path) || document.languageId === 'csv' || document.languageId === 'tsv';
+}
+
+async function pickInput(document: vscode.TextDocument, text: string, fileLabel: string): Promise<{ input: HmmFitInput; label: string } | undefined> {
+  const header = isCsv(document) ? csvHeader(text) : undefined;
+  const numeric = header?.names.map((name, k) => ({ name, k })).filter(({ k }) => header.numericInFirstRow[k]) ?? [];
+  // A .tsv of token<TAB>tag lines is a tagged file; a CSV/TSV with a numeric column is a series.
+  if (isCsv(document) && numeric.length === 0 && !looksTagged(text)) {
+    void vscode.window.showErrorMessage(`Sequence Lab: ${fileLabel} has no numeric column in its first data row: a Gaussian HMM needs numbers.`);
+    return undefined;
+  }
+  if (numeric.length > 0) {
+    const items = numeric.map(({ name, k }) => ({ label: name, description: `column ${k + 1}`, k, picked: numeric.length === 1 || k === numeric[numeric.length - 1].k }));
+    const picks = await vscode.window.showQuickPick(items, {
+      title: 'Sequence Lab: Fit HMM — numeric columns (Gaussian emissions, one dimension per column)',
+      canPickMany: true,
+    });
+    if (!picks || picks.length === 0) return undefined;
+    return { input: { kind: 'csv', columns: picks.map((p) => p.k) }, label: picks.map((p) => `"${p.label}"`).join(', ') };
+  }
+  if (looksTagged(text)) return { input: { kind: 'tagged' }, label: "the tagged file's tokens (tags ignored)" };
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: 'Characters', description: 'every non-whitespace character is one symbol', split: 'chars' as const },
+      { label: 'Whitespace words', description: 'symbols separated by spaces and line breaks', split: 'whitespace' as const },
+    ],
+    { title: 'Sequence Lab: Fit HMM — the symbols are…' },
+  );
+  return pick && { input: { kind: 'symbols', split: pick.split }, label: pick.split === 'chars' ? 'characters' : 'whitespace words' };
+}
+
+async function askWhole(title: string, prompt: string, value: number, lo: number, hi: number, what: string): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: `Sequence Lab: Fit HMM — ${title}`,
+    prompt,
+    value: String(value),
+    validateInput: (t) => checkWhole(t, lo, hi, what),
+  });
+  return text === undefined ? undefined : Number(text.trim());
+}
+
+async function askOptions(): Promise<HmmFitOptions | undefined> {
+  const { maxStates, maxRestarts, maxIterations, minStates } = FIT_LIMITS;
+  const states = await askWhole('states', `Number of hidden states (${minStates}–${maxStates})`, FIT_DEFAULTS.states, minStates, maxStates, 'The number of states');
+  if (states === undefined) return undefined;
+  const restarts = await askWhole('restarts', 'Random restarts (the best log-likelihood wins)', FIT_DEFAULTS.restarts, 1, maxRestarts, 'Restarts');
+  if (restarts === undefined) return undefined;
+  const seed = await askWhole('seed', 'Seed of the random starting models', FIT_DEFAULTS.seed, 0, 2 ** 31 - 1, 'The seed');
+  if (seed === undefined) return undefined;
+  const iterations = await askWhole('iterations', `Most EM iterations per restart (it stops earlier once the log-likelihood gains under ${FIT_DEFAULTS.tolerance} nats per symbol)`, FIT_DEFAULTS.maxIterations, 1, maxIterations, 'Iterations');
+  if (iterations === undefined) return undefined;
+  return { states, restarts, seed, maxIterations: iterations, tolerance: FIT_DEFAULTS.tolerance };
+}

@@ -1,0 +1,70 @@
+// Pure (no vscode): the worker's fit and sample results as the plain JSON-able views the HMM Fit panel draws and
+// saves with setState, and the settings of a fit as checked by the command's input boxes.
+import type { HmmFitModelView, HmmSampleView } from '../shared/webviewProtocol';
+import type { HmmFitResult, HmmSampleResult } from '../shared/workerProtocol';
+
+export const FIT_LIMITS = { minStates: 2, maxStates: 20, maxRestarts: 50, maxIterations: 10_000 } as const;
+export const FIT_DEFAULTS = { states: 2, restarts: 5, seed: 1, maxIterations: 200, tolerance: 1e-6 } as const;
+
+/** Row-major N×K as nested rows. */
+function rows(flat: ArrayLike<number>, n: number): number[][] {
+  const k = n === 0 ? 0 : flat.length / n;
+  return Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => flat[i * k + j]));
+}
+
+export function fitModelView(r: HmmFitResult): HmmFitModelView {
+  const n = r.states.length;
+  return {
+    best: r.best,
+    converged: r.converged,
+    observations: r.observations,
+    states: [...r.states],
+    symbols: [...r.symbols],
+    start: Array.from(r.start),
+    transition: rows(r.transition, n),
+    emission: r.kind === 'discrete' ? rows(r.emission, n) : [],
+    means: r.kind === 'gaussian' ? rows(r.means, n) : [],
+    variances: r.kind === 'gaussian' ? rows(r.variances, n) : [],
+  };
+}
+
+/** A number for a short label: up to 4 significant digits. */
+export function shortNumber(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+export function sampleView(r: HmmSampleResult, seed: number): HmmSampleView {
+  const d = r.dimension;
+  return {
+    seed,
+    states: [...r.states],
+    steps: Array.from(r.path, (state, t) => ({
+      state,
+      emitted: d === 0 ? r.symbols[t] : Array.from(r.values.subarray(t * d, t * d + d), shortNumber).join(', '),
+    })),
+  };
+}
+
+/** Checks a whole number typed into an input box: undefined when fine, else the message shown under the box. */
+export function checkWhole(text: string, lo: number, hi: number, what: string): string | undefined {
+  const x = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(x) || x < lo || x > hi) return `${what} must be a whole number from ${lo} to ${hi}.`;
+  return undefined;
+}
+
+/** The numeric columns of a CSV/TSV header line (the host shows them in a quick pick; the worker re-checks every cell). */
+export function csvHeader(text: string): { names: string[]; numericInFirstRow: boolean[] } | undefined {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return undefined;
+  const delimiter = lines[0].includes('\t') ? '\t' : ',';
+  const split = (l: string) => l.replace(/\r$/, '').split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  const first = split(lines[0]);
+  const isNum = (c: string | undefined) => c !== undefined && c !== '' && Number.isFinite(Number(c));
+  const header = first.some((c) => !isNum(c));
+  const data = header ? lines[1] : lines[0];
+  const cells = data === undefined ? [] : split(data);
+  return {
+    names: header ? first.map((c, k) => c || `column ${k + 1}`) : first.map((_, k) => `column ${k + 1}`),
+    numericInFirstRow: first.map((_, k) => isNum(cells[k])),
+  };
+}

@@ -1,0 +1,77 @@
+// Baum-Welch as a user meets it in a real VS Code (code-server): open the casino rolls of examples/hmm/, run
+// "Sequence Lab: Fit HMM with Baum-Welch on Active File…" from the command palette, answer its questions with the
+// defaults (characters, 2 states, 5 restarts), and see the HMM Fit panel draw the log-likelihood curves and the
+// learned matrices; then decode the file with the fitted model in the Trellis panel.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile,
+  openWorkbench, packageVsix, runCommand, seconds, startCodeServer, webviewCspViolations, webviewFrame,
+} from '../../scripts/vscode-harness.mjs';
+import { workbenchSession } from './workbenchSession';
+
+const workspace = path.join(REPO_ROOT, 'examples');
+const resultsDir = path.join(REPO_ROOT, 'test-results');
+const ROLLS = 'hmm/casino-rolls.txt';
+const FIT_COMMAND = 'Sequence Lab: Fit HMM with Baum-Welch on Active File…';
+
+const session = workbenchSession('e2e-fit-hmm-failure.png');
+
+/** Accepts the quick input's current value (an input box prefilled with its default) and waits for the next one. */
+async function acceptDefault(page: Page, titlePart: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.filter({ hasText: titlePart }).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await widget.filter({ hasText: titlePart }).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+}
+
+test('fit an HMM to the casino rolls with Baum-Welch from the command palette and see the HMM Fit panel', { timeout: 300_000 }, async () => {
+  const started = Date.now();
+  const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
+  mkdirSync(resultsDir, { recursive: true });
+  const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
+  const dirs = makeProfile();
+  await installVsix(vsix, dirs);
+  const server = (session.server = await startCodeServer({ workspace, dirs }));
+  const { page } = (session.browser = await launchBrowser());
+  await openWorkbench(page, server.url, workspace);
+  await openFile(page, ROLLS);
+  phase(`opened ${ROLLS}`);
+
+  await runCommand(page, FIT_COMMAND, { timeout: 90_000 });
+  // The symbols: characters (one die face per character).
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Characters' }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click();
+  for (const title of ['states', 'restarts', 'seed', 'iterations']) await acceptDefault(page, `Fit HMM — ${title}`);
+  phase('answered the questions with the defaults');
+
+  const panel = await webviewFrame(page, { selector: '#ll-chart', timeout: 60_000 });
+  await panel.locator('#transition-heatmap td').first().waitFor({ timeout: 120_000 });
+  const status = await panel.locator('#status').innerText();
+  phase(`HMM Fit panel: ${JSON.stringify(status)}`);
+  assert.match(status, /^Best: restart [1-5] of 5, log-likelihood -\d+\.\d\d nats after \d+ iterations/);
+  assert.equal(await panel.locator('#transition-heatmap td').count(), 4);
+  assert.equal(await panel.locator('#emission-heatmap td').count(), 12);
+  assert.equal(await panel.locator('#save-model').isEnabled(), true);
+  // The chart canvas has been drawn on (Chart.js sized it to its box).
+  const box = await panel.locator('#ll-chart').boundingBox();
+  assert.ok(box && box.width > 100 && box.height > 100, `chart box ${JSON.stringify(box)}`);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-fit-hmm.png'), fullPage: true });
+  assert.deepEqual(await webviewCspViolations(page, '#ll-chart'), [], 'CSP violations in the HMM Fit panel');
+
+  // "Decode File with This Model" hands the fitted model to the decoding feature: the Trellis panel opens.
+  await panel.locator('#decode').click();
+  const trellis = await webviewFrame(page, { selector: 'svg#trellis circle.node.on-path', timeout: 60_000 });
+  const columns = await trellis.locator('svg#trellis rect.col').count();
+  assert.ok(columns > 1, `the trellis shows ${columns} steps`);
+  assert.equal(await trellis.locator('svg#trellis circle.node.on-path').count(), columns);
+  phase('decoded the file with the fitted model: Trellis panel shown');
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-fit-hmm-decoded.png'), fullPage: true });
+  session.passed = true;
+  console.log(`fitHmmInVsCode e2e test took ${seconds(started)}`);
+});
