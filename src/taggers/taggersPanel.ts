@@ -1,0 +1,220 @@
+// "Sequence Lab: Compare HMM and RNN Taggers on Active File": the Tagger Comparison panel. The user picks the RNN's
+// settings and the held-out set in the panel and presses Train; the host checks the message, reads the file (and
+// its *-test.tsv sibling when chosen) and runs the comparison in the panel's own worker (src/taggers/taggersWorker.ts),
+// forwarding the RNN's losses and then the results. One panel per window; a reload restores the page from its saved
+// state (panel serializer), and the host then tells it the file link is gone until the command runs again.
+import * as vscode from 'vscode';
+import { checkedDocumentText, documentLabel } from '../commands/documentText';
+import { maxFileBytes } from '../settings';
+import { checkTrainingText } from '../training/textChecks';
+import { initPanel, panelOptions } from '../panels/webviewPanels';
+import { createDispatcher } from '../shared/messages';
+import {
+  DEFAULT_TAGGER_SETTINGS,
+  parseTaggersPanelMessage,
+  type HostToTaggersPanel,
+  type TaggersPanelToHost,
+} from '../shared/webviewProtocol';
+import type { TaggerSettings, TaggersWorkerToHost } from '../shared/workerProtocol';
+import { siblingTestPath, taggedFileProblem } from './taggedLines';
+import { TaggersWorker } from './taggersWorker';
+
+export const COMPARE_TAGGERS_COMMAND = 'sequenceLab.compareTaggers';
+export const TAGGERS_PANEL_VIEW_TYPE = 'sequenceLab.taggers';
+const TITLE = 'Sequence Lab: Tagger Comparison';
+
+interface Source {
+  uri: vscode.Uri;
+  fileLabel: string;
+  sibling: { uri: vscode.Uri; label: string } | undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function findSibling(uri: vscode.Uri): Promise<Source['sibling']> {
+  const siblingPath = siblingTestPath(uri.path);
+  if (!siblingPath) return undefined;
+  const siblingUri = uri.with({ path: siblingPath });
+  try {
+    await vscode.workspace.fs.stat(siblingUri);
+    return { uri: siblingUri, label: siblingPath.slice(siblingPath.lastIndexOf('/') + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The current text of a file (the open document's, unsaved edits included), checked like every text sent to a worker
+ * (size, empty, binary) and as a tagged file; throws the reason in words.
+ */
+async function currentTaggedText(uri: vscode.Uri, label: string): Promise<string> {
+  const text = (await vscode.workspace.openTextDocument(uri)).getText();
+  const verdict = checkTrainingText(text, label, maxFileBytes(uri));
+  if (!verdict.ok) throw new Error(verdict.message);
+  const problem = taggedFileProblem(text, label);
+  if (problem) throw new Error(problem);
+  return text;
+}
+
+export class TaggersPanel implements vscode.Disposable {
+  private static current: TaggersPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private source: Source | undefined;
+  private settings: TaggerSettings = { ...DEFAULT_TAGGER_SETTINGS };
+  private worker: TaggersWorker | undefined;
+
+  static show(extensionUri: vscode.Uri, extensionPath: string, source: Source): void {
+    if (!TaggersPanel.current) {
+      const panel = vscode.window.createWebviewPanel(
+        TAGGERS_PANEL_VIEW_TYPE,
+        TITLE,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+        panelOptions(extensionUri),
+      );
+      TaggersPanel.current = new TaggersPanel(panel, extensionUri, extensionPath);
+    } else {
+      TaggersPanel.current.panel.reveal(undefined, false);
+    }
+    const current = TaggersPanel.current;
+    current.source = source;
+    if (!source.sibling && current.settings.heldOut === 'sibling') current.settings = { ...current.settings, heldOut: 'split' };
+    current.postSetup();
+  }
+
+  static disposeCurrent(): void {
+    TaggersPanel.current?.dispose();
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, extensionPath: string): void {
+    TaggersPanel.current?.dispose();
+    TaggersPanel.current = new TaggersPanel(panel, extensionUri, extensionPath);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly extensionPath: string,
+  ) {
+    initPanel(panel, extensionUri, 'taggers', TITLE);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseTaggersPanelMessage(raw);
+        if (message) void this.handle(message);
+      }),
+    );
+  }
+
+  private postSetup(): void {
+    if (!this.source) return;
+    this.post({
+      type: 'setup',
+      setup: { fileLabel: this.source.fileLabel, siblingLabel: this.source.sibling?.label ?? null, settings: this.settings },
+    });
+  }
+
+  private readonly handle = createDispatcher<TaggersPanelToHost>({
+    ready: () => {
+      if (this.source) this.postSetup();
+      else
+        this.post({
+          type: 'detached',
+          message: 'The comparison is shown as it was before the window reload. Run "Compare HMM and RNN Taggers on Active File" again to train on a file.',
+        });
+    },
+    train: (m) => this.train(m.settings),
+    stop: () => this.worker?.stop(),
+  });
+
+  private async train(settings: TaggerSettings): Promise<void> {
+    const source = this.source;
+    if (!source) {
+      this.post({ type: 'failed', message: 'This panel is no longer linked to a file: run "Compare HMM and RNN Taggers on Active File" again.' });
+      return;
+    }
+    if (settings.heldOut === 'sibling' && !source.sibling) {
+      this.post({ type: 'failed', message: `${source.fileLabel} has no *-test.tsv sibling; choose a held-out share instead.` });
+      return;
+    }
+    this.settings = settings;
+    let trainText: string;
+    let heldOutText: string | undefined;
+    try {
+      trainText = await currentTaggedText(source.uri, source.fileLabel);
+      if (settings.heldOut === 'sibling' && source.sibling) heldOutText = await currentTaggedText(source.sibling.uri, source.sibling.label);
+    } catch (error) {
+      this.post({ type: 'failed', message: errorText(error) });
+      return;
+    }
+    this.worker ??= TaggersWorker.forExtension(this.extensionPath);
+    const heldOutLabel =
+      settings.heldOut === 'sibling' && source.sibling
+        ? source.sibling.label
+        : `${Math.round(settings.heldOutShare * 100)}% of ${source.fileLabel}'s sequences (seed ${settings.seed})`;
+    this.worker.compare(trainText, heldOutText, settings, (m) => this.forward(m, source.fileLabel, heldOutLabel));
+  }
+
+  private forward(m: TaggersWorkerToHost, fileLabel: string, heldOutLabel: string): void {
+    switch (m.type) {
+      case 'taggersStarted':
+        this.post({ type: 'started', plannedSteps: m.plannedSteps });
+        break;
+      case 'taggersProgress':
+        this.post({ type: 'progress', firstStep: m.firstStep, losses: m.losses });
+        break;
+      case 'taggersResult':
+        this.post({ type: 'results', fileLabel, heldOutLabel, result: m.result });
+        break;
+      case 'taggersFailed':
+        this.post({ type: 'failed', message: m.message });
+        break;
+    }
+  }
+
+  private post(message: HostToTaggersPanel): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (TaggersPanel.current === this) TaggersPanel.current = undefined;
+    this.worker?.dispose();
+    this.worker = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+async function compareOnActiveFile(extensionUri: vscode.Uri, extensionPath: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showErrorMessage('Sequence Lab: open a tagged file (token<TAB>tag per line) in the editor first, then compare taggers on it.');
+    return;
+  }
+  const document = editor.document;
+  const label = documentLabel(document);
+  const text = checkedDocumentText(document, label);
+  if (text === undefined) return;
+  const problem = taggedFileProblem(text, label);
+  if (problem) {
+    void vscode.window.showErrorMessage(`Sequence Lab: ${problem}`);
+    return;
+  }
+  const sibling = document.isUntitled ? undefined : await findSibling(document.uri);
+  TaggersPanel.show(extensionUri, extensionPath, { uri: document.uri, fileLabel: label, sibling });
+}
+
+/** The command and the panel serializer. */
+export function registerTaggers(context: vscode.ExtensionContext): void {
+  const { extensionUri, extensionPath } = context;
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMPARE_TAGGERS_COMMAND, () => compareOnActiveFile(extensionUri, extensionPath)),
+    vscode.window.registerWebviewPanelSerializer(TAGGERS_PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel) {
+        TaggersPanel.revive(panel, extensionUri, extensionPath);
+      },
+    }),
+    { dispose: () => TaggersPanel.disposeCurrent() },
+  );
+}
