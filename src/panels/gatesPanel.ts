@@ -1,0 +1,273 @@
+// "Sequence Lab: Show LSTM/GRU Gates": the Gates panel of the run shown in the Training panel, the newest run, or the
+// run picked in the Runs view. The worker traces the run's current model over a window of GATES_WINDOW characters
+// (a copy of the parameters, so training goes on unchanged): around the editor's cursor when the run's data file is
+// the active editor, else the last characters trained on. The page draws every gate, c_t and h_t as heatmaps.
+//
+// Editor linkage: the host keeps the run's data file URI (the page never names files). Moving the cursor in that file
+// selects the step in the page (a fresh trace around the cursor when it leaves the window); picking a step in the page
+// reveals and selects that character in the editor. While the run trains the window is traced again at most once a
+// second, one request in flight at most.
+//
+// The same host class (ActivationPanel) serves the Unrolled Network panel (unrolledPanel.ts): same messages, its own
+// page. Both listen to every activation trace of their run, so two open panels show the same window.
+import * as vscode from 'vscode';
+import { documentLabel } from '../commands/documentText';
+import { createDispatcher } from '../shared/messages';
+import { parseGatesPanelMessage, type GatesPanelToHost, type HostToGatesPanel } from '../shared/webviewProtocol';
+import type { RunPersistence } from '../training/runPersistence';
+import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
+import { codePointIndex, GATES_WINDOW, gatesView, utf16Span, windowAround } from './gatesView';
+import { TrainingPanel } from './trainingPanel';
+import { initPanel, panelOptions } from './webviewPanels';
+
+export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
+export const GATES_PANEL_VIEW_TYPE = 'sequenceLab.gates';
+
+/** A page that draws traceActivations answers: the Gates panel, and the Unrolled Network panel (unrolledPanel.ts). */
+export interface ActivationPanelKind {
+  command: string;
+  viewType: string;
+  /** webview/<bundle>/main.ts */
+  bundle: string;
+  title: string;
+  /** The command's name in words, for messages. */
+  name: string;
+}
+
+export const GATES_PANEL: ActivationPanelKind = {
+  command: SHOW_GATES_COMMAND, viewType: GATES_PANEL_VIEW_TYPE, bundle: 'gates', title: 'Sequence Lab: Gates', name: 'Show LSTM/GRU Gates',
+};
+/** While the run trains, a fresh trace at most this often. */
+const AUTO_REFRESH_MS = 1000;
+/** A request with no answer after this long no longer blocks the next one. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLabel}`;
+
+export class ActivationPanel implements vscode.Disposable {
+  /** One panel of each kind per window. */
+  private static readonly current = new Map<string, ActivationPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private runId: string | undefined;
+  /** The run's data file, as the host found it when the panel was opened for the run. */
+  private dataUri: string | undefined;
+  /** The window shown (undefined before the first answer: the worker picks the last window trained). */
+  private shown: { start: number; length: number } | undefined;
+  private requestedAt: number | undefined;
+  /** A window asked for while another request was in flight: sent when that one is answered. */
+  private queued: { start?: number } | undefined;
+  /** The window last asked for (asked again when the run could not be traced yet). */
+  private wanted: number | undefined;
+  /** The code point the editor's cursor is on, when the editor shows the run's data file. */
+  private cursor: number | undefined;
+  private readonly timer: ReturnType<typeof setInterval>;
+  /** How long the last trace took, and when it came. */
+  private lastTraceMs = 0;
+  private lastAnswerAt = 0;
+  /** Whether the data file's UTF-16 length equals the run's code points, for one version of the document. */
+  private plainText: { version: number; plain: boolean } | undefined;
+
+  static show(kind: ActivationPanelKind, extensionUri: vscode.Uri, service: TrainingService, run: RunRecord, dataUri: string | undefined): void {
+    let current = ActivationPanel.current.get(kind.viewType);
+    if (!current) {
+      const panel = vscode.window.createWebviewPanel(
+        kind.viewType,
+        kind.title,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        panelOptions(extensionUri),
+      );
+      current = new ActivationPanel(kind, panel, extensionUri, service);
+      ActivationPanel.current.set(kind.viewType, current);
+    } else {
+      current.panel.reveal(undefined, true);
+    }
+    current.runId = run.info.id;
+    current.dataUri = dataUri;
+    current.shown = undefined;
+    current.requestedAt = undefined;
+    current.queued = undefined;
+    current.wanted = undefined;
+    current.lastAnswerAt = 0;
+    current.lastTraceMs = 0;
+    current.cursor = undefined;
+    current.plainText = undefined;
+    current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+    const editor = vscode.window.activeTextEditor;
+    if (editor && dataUri !== undefined && editor.document.uri.toString() === dataUri) current.followCursor(editor);
+    else current.request(undefined);
+  }
+
+  static revive(kind: ActivationPanelKind, panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService): void {
+    ActivationPanel.current.get(kind.viewType)?.dispose();
+    ActivationPanel.current.set(kind.viewType, new ActivationPanel(kind, panel, extensionUri, service));
+  }
+
+  private constructor(
+    private readonly kind: ActivationPanelKind,
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly service: TrainingService,
+  ) {
+    initPanel(panel, extensionUri, kind.bundle, kind.title);
+    this.timer = setInterval(() => {
+      const run = this.runId ? service.get(this.runId) : undefined;
+      // Big models take long to trace: wait at least 4× the last trace, so tracing costs the run ≤ ~20% of the worker.
+      const due = Date.now() - this.lastAnswerAt >= 4 * this.lastTraceMs;
+      if (run && isActive(run.info) && this.panel.visible && this.shown && due) this.request(this.shown.start);
+      // Opened while the run was still starting (the worker had no model yet): ask again until there is a trace.
+      else if (run && !this.shown && this.lastAnswerAt === 0 && this.requestedAt === undefined && run.info.status !== 'starting') this.request(this.wanted);
+    }, AUTO_REFRESH_MS);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseGatesPanelMessage(raw);
+        if (message) void this.handle(message);
+      }),
+      service.onDidTraceActivations((answer) => {
+        if (answer.runId !== this.runId) return;
+        if (this.requestedAt !== undefined) this.lastTraceMs = Date.now() - this.requestedAt;
+        this.lastAnswerAt = Date.now();
+        this.requestedAt = undefined;
+        const run = service.get(answer.runId);
+        if ('error' in answer) this.post({ type: 'detached', message: `No trace: ${answer.error}` });
+        else if (run) {
+          this.shown = { start: answer.trace.start, length: answer.trace.length };
+          this.post({ type: 'showActivations', view: gatesView(answer.trace, labelOf(run), this.cursor) });
+        }
+        const queued = this.queued;
+        this.queued = undefined;
+        if (queued) this.request(queued.start);
+      }),
+      service.onDidChangeRun((run) => {
+        if (run.info.id === this.runId) this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
+      }),
+    );
+  }
+
+  /** The cursor of the run's data file moved: select its step, or trace a window around it. */
+  private followCursor(editor: vscode.TextEditor): void {
+    const document = editor.document;
+    const offset = document.offsetAt(editor.selection.active);
+    const run = this.runId ? this.service.get(this.runId) : undefined;
+    const N = run?.info.dataLength ?? Number.MAX_SAFE_INTEGER;
+    // Without characters outside the BMP the offsets are the code points (the common case: checked once per version).
+    if (this.plainText?.version !== document.version) this.plainText = { version: document.version, plain: document.getText().length === N };
+    this.cursor = this.plainText.plain ? offset : codePointIndex(document.getText(), offset);
+    const shown = this.shown;
+    if (shown && this.cursor >= shown.start && this.cursor < shown.start + shown.length) {
+      this.post({ type: 'select', t: this.cursor - shown.start });
+      return;
+    }
+    this.request(windowAround(this.cursor, GATES_WINDOW, N));
+  }
+
+  /** Asks for a trace of the window from `start` (undefined: the last trained), or queues it behind the one in flight. */
+  private request(start: number | undefined): void {
+    const run = this.runId ? this.service.get(this.runId) : undefined;
+    if (!run) {
+      this.post({
+        type: 'detached',
+        message: `The run this panel showed is gone (the window was reloaded). Run "${this.kind.name}" again on a new run.`,
+      });
+      return;
+    }
+    if (this.requestedAt !== undefined && Date.now() - this.requestedAt < REQUEST_TIMEOUT_MS) {
+      this.queued = start === undefined ? {} : { start };
+      return;
+    }
+    this.wanted = start;
+    if (this.service.traceActivations(run.info.id, GATES_WINDOW, start)) this.requestedAt = Date.now();
+  }
+
+  /** Reveals and selects character start + t of the window in the run's data file. */
+  private async reveal(t: number): Promise<void> {
+    const shown = this.shown;
+    if (!shown || t >= shown.length || this.dataUri === undefined) return;
+    const uri = vscode.Uri.parse(this.dataUri);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.dataUri);
+    try {
+      const document = visible?.document ?? (await vscode.workspace.openTextDocument(uri));
+      const text = document.getText();
+      const { from, to } = utf16Span(text, shown.start + t);
+      const selection = new vscode.Selection(document.positionAt(to), document.positionAt(from));
+      const editor = await vscode.window.showTextDocument(document, {
+        viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+        preserveFocus: true,
+        selection,
+      });
+      editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      void vscode.window.showWarningMessage(`Sequence Lab: cannot show the run's data file: ${message}`);
+    }
+  }
+
+  private readonly handle = createDispatcher<GatesPanelToHost>({
+    ready: () => this.request(this.shown?.start),
+    refresh: () => this.request(this.shown?.start),
+    revealStep: (m) => this.reveal(m.t),
+  });
+
+  private post(message: HostToGatesPanel): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (ActivationPanel.current.get(this.kind.viewType) === this) ActivationPanel.current.delete(this.kind.viewType);
+    clearInterval(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** The run's data file: as the run store recorded it, else an open document of that name. */
+function dataUriOf(run: RunRecord, persistence: RunPersistence | undefined): string | undefined {
+  const stored = persistence?.storedRunOf(run.info.id)?.dataUri;
+  if (stored) return stored;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && documentLabel(active) === run.info.fileLabel) return active.uri.toString();
+  return vscode.workspace.textDocuments.find((d) => documentLabel(d) === run.info.fileLabel)?.uri.toString();
+}
+
+/** A live run picked in the Runs view (its node is the RunRecord), if `node` is one. */
+function runIdOfNode(node: unknown): string | undefined {
+  const info = (node as { info?: { id?: unknown } } | undefined)?.info;
+  return typeof info?.id === 'string' ? info.id : undefined;
+}
+
+/** The command (palette and Runs view) and the panel serializer of the Gates panel. */
+export function registerGates(extensionUri: vscode.Uri, service: TrainingService, persistence?: RunPersistence): vscode.Disposable[] {
+  return registerActivationPanel(GATES_PANEL, extensionUri, service, persistence);
+}
+
+/** The command (palette and Runs view) and the panel serializer of a page of traceActivations answers. */
+export function registerActivationPanel(
+  kind: ActivationPanelKind, extensionUri: vscode.Uri, service: TrainingService, persistence?: RunPersistence,
+): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(kind.command, (node?: unknown) => {
+      const picked = runIdOfNode(node);
+      const shownId = TrainingPanel.currentRunId;
+      const run = (picked ? service.get(picked) : undefined) ?? (shownId ? service.get(shownId) : undefined) ?? service.latestRun();
+      if (!run) {
+        void vscode.window.showInformationMessage(
+          'Sequence Lab: no runs yet. Open a text file and run "Sequence Lab: Train Character Model on Active File" first.',
+        );
+        return;
+      }
+      if (run.info.status === 'failed') {
+        void vscode.window.showErrorMessage(`Sequence Lab: the run ${labelOf(run)} failed; there is no model to trace.`);
+        return;
+      }
+      ActivationPanel.show(kind, extensionUri, service, run, dataUriOf(run, persistence));
+    }),
+    vscode.window.registerWebviewPanelSerializer(kind.viewType, {
+      async deserializeWebviewPanel(panel) {
+        ActivationPanel.revive(kind, panel, extensionUri, service);
+      },
+    }),
+  ];
+}

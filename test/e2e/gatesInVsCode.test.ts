@@ -1,0 +1,95 @@
+// The Gates and Unrolled Network panels as a user gets them, in a real VS Code workbench (code-server): install the
+// packaged .vsix into a fresh profile whose settings train an LSTM, open examples/verse.txt, train it from the command
+// palette until it completes, then run "Sequence Lab: Show LSTM/GRU Gates" with verse.txt active: the panel traces the
+// window around the cursor and draws the forget-gate heatmap with its saturation reading, under VS Code's real webview
+// host with no CSP violation; then "Show Unrolled Network" draws the same window unrolled. Screenshots in test-results/.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile, openWorkbench, packageVsix, runCommand, seconds,
+  startCodeServer, webviewCspViolations, webviewFrame,
+} from '../../scripts/vscode-harness.mjs';
+import { workbenchSession } from './workbenchSession';
+
+const root = process.env.SEQUENCE_LAB_E2E_ROOT ? path.resolve(process.env.SEQUENCE_LAB_E2E_ROOT) : REPO_ROOT;
+const workspace = path.join(root, 'examples');
+const resultsDir = path.join(REPO_ROOT, 'test-results');
+const session = workbenchSession('e2e-gates-failure.png');
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  const file = path.join(resultsDir, name);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${path.relative(REPO_ROOT, file)}`);
+}
+
+test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panels from the palette', { timeout: 600_000 }, async () => {
+  const started = Date.now();
+  const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
+  mkdirSync(resultsDir, { recursive: true });
+  try {
+    const vsix = packageVsix({ root, reuseFresh: true });
+    const dirs = makeProfile({
+      settings: { 'sequenceLab.training.model': 'lstm', 'sequenceLab.training.hiddenSize': 32, 'sequenceLab.training.maxSteps': 300 },
+    });
+    await installVsix(vsix, dirs);
+    const server = (session.server = await startCodeServer({ workspace, dirs }));
+    const { page } = (session.browser = await launchBrowser());
+    await openWorkbench(page, server.url, workspace);
+    await openFile(page, 'verse.txt');
+    phase('opened verse.txt');
+
+    await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
+    const training = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
+    await training.locator('#status', { hasText: /completed/i }).first().waitFor({ timeout: 180_000 });
+    phase('the LSTM run completed');
+
+    await openFile(page, 'verse.txt'); // the data file active again: the Gates window is traced around its cursor
+    await runCommand(page, 'Sequence Lab: Show LSTM/GRU Gates', { timeout: 30_000 });
+    const gates = await webviewFrame(page, { selector: '#heatmap', timeout: 60_000 });
+    await gates.locator('#map-title', { hasText: 'forget gate f' }).first().waitFor({ timeout: 60_000 });
+    const reading = await gates.locator('#reading').first().innerText();
+    phase(`Gates panel: ${JSON.stringify(reading)}`);
+    assert.match(reading, /^The forget gate is open \(> 0\.9\) \d+% and closed \(< 0\.1\) \d+% of the time/);
+    assert.match(await gates.locator('#labels').first().innerText(), /char LSTM .* on verse\.txt · step 300 · characters 0–/);
+    const width = await gates.locator('#heatmap').first().evaluate((c) => (c as unknown as { width: number }).width);
+    assert.ok(width > 100, `the heatmap is drawn (${width} px wide)`);
+    assert.equal(await gates.locator('#saturation td').count(), 5 * 3, 'saturation rows for i, f, g, o, h');
+    assert.deepEqual(await webviewCspViolations(page, '#heatmap'), [], 'CSP violations in the Gates panel');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'e2e-gates.png');
+
+    // Editor linkage: a click on a step of the heatmap (about the 11th) selects its character in verse.txt ...
+    const text = [...readFileSync(path.join(workspace, 'verse.txt'), 'utf8')];
+    const box = (await gates.locator('#heatmap').first().boundingBox())!;
+    const cellW = (box.width - 34 - 4) / 128;
+    await gates.locator('#heatmap').first().click({ position: { x: 34 + 10.5 * cellW, y: 20 } });
+    await gates.locator('#step-info', { hasText: /^Step 1[012] / }).first().waitFor({ timeout: 15_000 });
+    const picked = Number(/\(character (\d+)\)/.exec(await gates.locator('#step-info').first().innerText())![1]);
+    const before = text.slice(0, picked).join('').split('\n');
+    const where = `Ln ${before.length}, Col ${before.at(-1)!.length + 1} (1 selected)`;
+    await page.locator('.tab', { hasText: 'verse.txt' }).first().click(); // focus the editor: the status bar shows its selection
+    await page.locator('.statusbar-item', { hasText: where }).first().waitFor({ timeout: 15_000 });
+    phase(`a click on character ${picked} in the heatmap selected ${where} in the editor`);
+    // ... and moving the editor's cursor to line 3 selects that step in the panel.
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type('3');
+    await page.keyboard.press('Enter');
+    const line3 = text.join('').split('\n').slice(0, 2).reduce((n, l) => n + [...l].length + 1, 0);
+    await gates.locator('#step-info', { hasText: `Step ${line3 + 1} (character ${line3})` }).first().waitFor({ timeout: 15_000 });
+    phase(`the cursor on line 3 selected step ${line3 + 1} in the Gates panel`);
+
+    await runCommand(page, 'Sequence Lab: Show Unrolled Network', { timeout: 30_000 });
+    const unrolled = await webviewFrame(page, { selector: '.graph-box svg', timeout: 60_000 });
+    await unrolled.locator('.node.input').first().waitFor({ timeout: 60_000 });
+    assert.equal(await unrolled.locator('.node.input').count(), 12);
+    assert.deepEqual(await webviewCspViolations(page, '.graph-box'), [], 'CSP violations in the Unrolled Network panel');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'e2e-unrolled.png');
+    session.passed = true;
+  } finally {
+    console.log(`gatesInVsCode e2e test took ${seconds(started)}`);
+  }
+});

@@ -1,0 +1,135 @@
+// What the Gates page computes from a trace (pure, no DOM: tested in Node): the saturation of each gate and what it
+// means, units "on" across a stretch of steps (LSTMVis-style pattern selection) and where else they are on together,
+// the unit list a user types, and base64 for saving the values with setState.
+import type { GatesView } from '../../src/shared/webviewProtocol';
+
+/** Series of sigmoid gates, in (0, 1). The rest (g, n, c, h) are tanh-like, signed. */
+const SIGMOID = new Set(['i', 'f', 'o', 'r', 'z']);
+
+export const SERIES_TITLES: Record<string, string> = {
+  i: 'input gate i', f: 'forget gate f', g: 'candidate g', o: 'output gate o', c: 'cell state c', h: 'hidden state h',
+  r: 'reset gate r', z: 'update gate z', n: 'candidate n',
+};
+
+export function isSigmoid(name: string): boolean {
+  return SIGMOID.has(name);
+}
+
+/** The T × H block of series s of layer k: block[t·H + j]. */
+export function seriesBlock(view: GatesView, layer: number, s: number): Float32Array {
+  const T = view.tokens.length;
+  const H = view.hiddenSize;
+  const at = (layer * view.series.length + s) * T * H;
+  return view.values.subarray(at, at + T * H);
+}
+
+export interface Saturation {
+  name: string;
+  /** Share of values below 0.1 and above 0.9 (sigmoid gates), or of |v| > 0.9 in `high` (tanh-like; low = 0). */
+  low: number;
+  high: number;
+}
+
+export function saturation(view: GatesView, layer: number): Saturation[] {
+  return view.series.flatMap((name, s) => {
+    if (name === 'c') return [];
+    const block = seriesBlock(view, layer, s);
+    let low = 0;
+    let high = 0;
+    for (const v of block) {
+      if (isSigmoid(name)) {
+        if (v < 0.1) low++;
+        else if (v > 0.9) high++;
+      } else if (Math.abs(v) > 0.9) high++;
+    }
+    return [{ name, low: low / block.length, high: high / block.length }];
+  });
+}
+
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+
+/** One sentence on the gate that decides how long the layer remembers (LSTM f, GRU z), or on tanh saturation (RNN). */
+export function saturationReading(view: GatesView, layer: number): string {
+  const all = saturation(view, layer);
+  const get = (name: string) => all.find((s) => s.name === name);
+  const where = view.layers > 1 ? ` in layer ${layer + 1}` : '';
+  if (view.cell === 'lstm') {
+    const f = get('f')!;
+    const i = get('i')!;
+    const memory =
+      f.high >= 0.5 ? 'mostly open: the cell keeps what it holds over many steps (long memory)'
+      : f.low >= 0.5 ? 'mostly closed: the cell forgets within a step or two (short memory)'
+      : 'neither mostly open nor mostly closed: units keep some things and drop others';
+    return `The forget gate${where} is open (> 0.9) ${pct(f.high)} and closed (< 0.1) ${pct(f.low)} of the time, ${memory}. ` +
+      `The input gate is closed ${pct(i.low)} of the time (then nothing new is written into c).`;
+  }
+  if (view.cell === 'gru') {
+    const z = get('z')!;
+    const r = get('r')!;
+    const memory =
+      z.high >= 0.5 ? 'mostly near 1: h_t ≈ h_{t−1}, the state carries over many steps (long memory)'
+      : z.low >= 0.5 ? 'mostly near 0: h_t ≈ n_t, each step overwrites the state (short memory)'
+      : 'in between: units blend old state and candidate';
+    return `The update gate z${where} (h_t = (1 − z) n_t + z h_{t−1}) is above 0.9 ${pct(z.high)} and below 0.1 ${pct(z.low)} of the time, ${memory}. ` +
+      `The reset gate is below 0.1 ${pct(r.low)} of the time (then the candidate ignores the past).`;
+  }
+  const h = get('h')!;
+  return `${pct(h.high)} of the hidden values${where} are saturated (|h| > 0.9), where tanh′ ≈ 0 and little gradient passes back.`;
+}
+
+/** Units whose value exceeds `threshold` at every step from..to (inclusive) of series s of a layer. */
+export function unitsOnAcross(view: GatesView, layer: number, s: number, from: number, to: number, threshold: number): number[] {
+  const block = seriesBlock(view, layer, s);
+  const H = view.hiddenSize;
+  const units: number[] = [];
+  for (let j = 0; j < H; j++) {
+    let on = true;
+    for (let t = from; t <= to && on; t++) on = block[t * H + j] > threshold;
+    if (on) units.push(j);
+  }
+  return units;
+}
+
+/** Steps where every unit of `units` exceeds `threshold` together (none when `units` is empty). */
+export function stepsAllOn(view: GatesView, layer: number, s: number, units: number[], threshold: number): number[] {
+  if (units.length === 0) return [];
+  const block = seriesBlock(view, layer, s);
+  const H = view.hiddenSize;
+  const steps: number[] = [];
+  for (let t = 0; t < view.tokens.length; t++) if (units.every((j) => block[t * H + j] > threshold)) steps.push(t);
+  return steps;
+}
+
+/** "3, 7 12-14" → [3, 7, 12, 13, 14] (1-based numbers shown to the user → 0-based units); a message when not valid. */
+export function parseUnitList(text: string, hiddenSize: number, max: number): number[] | string {
+  const units = new Set<number>();
+  for (const part of text.split(/[\s,;]+/).filter((p) => p !== '')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) return `“${part}” is not a unit number or range (e.g. 3, 7, 12-14).`;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (a < 1 || b > hiddenSize || a > b) return `Units are numbered 1 to ${hiddenSize}.`;
+    for (let u = a; u <= b; u++) units.add(u - 1);
+  }
+  if (units.size > max) return `Pick at most ${max} units for the line chart.`;
+  return [...units].sort((x, y) => x - y);
+}
+
+export function toBase64(values: Float32Array): string {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function fromBase64(text: string): Float32Array {
+  const s = atob(text);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return new Float32Array(bytes.buffer, 0, bytes.length >> 2);
+}
+
+/** How a character is shown on the axis: whitespace made visible. */
+export function showChar(c: string): string {
+  return c === ' ' ? '␣' : c === '\n' ? '⏎' : c === '\t' ? '⇥' : c === '\r' ? '␍' : c;
+}

@@ -1,0 +1,432 @@
+// Entry of the Gates panel's webview (bundled to dist/webview/gates.js): for one window of a run's training text, a
+// heatmap (steps × units) of one series of one layer — LSTM i, f, g, o, c, h; GRU r, z, n, h; RNN h — picked in the
+// dropdown; the picked units' traces as lines; the saturation of every gate and what it means; the selected step's
+// top-5 next characters; and LSTMVis-style pattern selection: drag over a stretch of steps (or Shift+arrows), and the
+// units above the threshold across all of it are listed, with every other place in the window where they are on
+// together marked above the heatmap. Clicking a step (or arrows) asks the host to select that character in the editor.
+import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
+import { applyTheme, createLineChart, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
+import { adoptStyles, el } from '../common/dom';
+import { onThemeChange, readTheme } from '../common/theme';
+import { registerToolkit } from '../common/toolkit';
+import { getState, onMessage, post, setState } from '../common/vscodeApi';
+import {
+  fromBase64, isSigmoid, parseUnitList, saturation, saturationReading, SERIES_TITLES, seriesBlock, showChar, stepsAllOn, toBase64, unitsOnAcross,
+} from './analysis';
+import { divergingScale, sequentialScale, type ColourScale } from './colours';
+import css from './gates.css';
+import { cellAt, drawHeatmap, drawLegend, type HeatmapGeometry } from './heatmap';
+
+/** What setState keeps: the view (values as base64) and every choice the user made. */
+interface SavedGates {
+  view?: Omit<GatesView, 'values' | 'topProbabilities'> & { values: string; topProbabilities: string };
+  choice: Choice;
+  message?: string;
+}
+
+interface Choice {
+  /** Index into the dropdown: layer · S + series. */
+  series: number;
+  picked: number[];
+  threshold: number;
+  selected: number;
+  stretch: [number, number] | null;
+}
+
+const MAX_PICKED = 8;
+
+/** A toolkit element (registered by registerToolkit) with text content only. */
+function custom(tag: string, attrs: Record<string, string> = {}, text?: string): HTMLElement & { value: string } {
+  const e = document.createElement(tag) as unknown as HTMLElement & { value: string };
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+const send = (m: GatesPanelToHost) => post<GatesPanelToHost>(m);
+
+registerToolkit();
+adoptStyles(css);
+
+// ── Layout ──
+const root = document.getElementById('root') ?? document.body;
+root.id = 'gates';
+const header = el('header');
+const refresh = custom('vscode-button', { id: 'refresh', title: 'Trace the run\'s current model again over this window' }, 'Refresh');
+refresh.addEventListener('click', () => send({ type: 'refresh' }));
+header.append(el('h1', {}, 'Gates'), el('span', { class: 'labels', id: 'labels' }), refresh);
+const message = el('p', { id: 'message', role: 'status' });
+message.hidden = true;
+const empty = el('p', { id: 'empty', class: 'muted' }, 'Waiting for a trace of the run…');
+const content = el('div', { id: 'content' });
+content.hidden = true;
+
+const controls = el('div', { class: 'controls' });
+const seriesLabel = el('label', { for: 'series', id: 'series-label' }, 'Layer and gate');
+const seriesPick = custom('vscode-dropdown', { id: 'series', 'aria-labelledby': 'series-label' });
+const unitsField = custom('vscode-text-field', { id: 'units', placeholder: 'e.g. 3, 7, 12-14', size: '16' }, 'Units (lines)');
+const thresholdBox = el('label', { class: 'threshold', for: 'threshold' });
+const threshold = el('input', { id: 'threshold', type: 'range', min: '0', max: '1', step: '0.05', value: '0.5' });
+const thresholdOut = el('output', { id: 'threshold-value', for: 'threshold' }, '0.5');
+thresholdBox.append('Pattern threshold ', threshold, thresholdOut);
+const seriesBox = el('div', { class: 'field' });
+seriesBox.append(seriesLabel, seriesPick);
+controls.append(seriesBox, unitsField, thresholdBox);
+const unitsError = el('p', { id: 'units-error', class: 'error', role: 'alert' });
+unitsError.hidden = true;
+
+const mapCard = el('section', { class: 'card' });
+const mapTitle = el('h2', { id: 'map-title' });
+const legend = el('canvas', { id: 'legend', role: 'img' });
+const mapBox = el('div', { class: 'map-box' });
+const heatmap = el('canvas', {
+  id: 'heatmap', tabindex: '0', role: 'img',
+  'aria-describedby': 'map-help',
+});
+mapBox.append(heatmap);
+const help = el('p', { id: 'map-help', class: 'muted' },
+  'Click a cell: select that step (and its character in the editor) and add or remove the unit\'s line. Drag across steps: ' +
+  'find the units on across the stretch. Keys: ←/→ step, ↑/↓ unit, Enter pick unit, Shift+←/→ stretch, Esc clear.');
+const stepInfo = el('p', { id: 'step-info', 'aria-live': 'polite' });
+const pattern = el('p', { id: 'pattern', 'aria-live': 'polite' });
+const pickPattern = custom('vscode-button', { id: 'pick-pattern', appearance: 'secondary' }, 'Show these units as lines');
+pickPattern.hidden = true;
+const mapHead = el('div', { class: 'map-head' });
+mapHead.append(mapTitle, legend);
+mapCard.append(mapHead, mapBox, stepInfo, pattern, pickPattern, help);
+
+const linesCard = el('section', { class: 'card' });
+const linesBox = el('div', { class: 'chart-box' });
+const linesCanvas = el('canvas', { id: 'units-chart' });
+linesBox.append(linesCanvas);
+const linesHint = el('p', { id: 'lines-hint', class: 'muted' }, 'Click a heatmap cell or type unit numbers above to draw their values here.');
+linesCard.append(el('h2', {}, 'Picked units over the window'), linesHint, linesBox);
+
+const satCard = el('section', { class: 'card' });
+const reading = el('p', { id: 'reading' });
+const satTable = el('table', { id: 'saturation' });
+satCard.append(el('h2', {}, 'Saturation'), reading, satTable);
+
+content.append(controls, unitsError, mapCard, linesCard, satCard);
+root.append(header, message, empty, content);
+
+// ── State ──
+let view: GatesView | undefined;
+let choice: Choice = { series: 0, picked: [], threshold: 0.5, selected: -1, stretch: null };
+let geometry: HeatmapGeometry | undefined;
+let unitCursor = 0;
+let matches: number[] = [];
+let patternUnits: number[] = [];
+let theme = readTheme();
+let lines: { chart: LineChart; spec: LineChartSpec } | undefined;
+
+const S = () => view!.series.length;
+const layerOf = () => Math.floor(choice.series / S());
+const seriesIndex = () => choice.series % S();
+const seriesName = () => view!.series[seriesIndex()];
+const T = () => view!.tokens.length;
+
+function scaleFor(name: string, block: Float32Array): ColourScale {
+  if (isSigmoid(name)) return sequentialScale();
+  let limit = 1; // tanh range for g, n, h; c is unbounded: its largest |c| in the window
+  if (name === 'c') {
+    limit = 0;
+    for (const v of block) limit = Math.max(limit, Math.abs(v));
+  }
+  const style = getComputedStyle(document.body);
+  const background = style.getPropertyValue('--vscode-editor-background').trim() || '#808080';
+  return divergingScale(limit, theme.blue, background, theme.red);
+}
+
+function fillDropdown(): void {
+  const options = [];
+  for (let k = 0; k < view!.layers; k++) {
+    for (let s = 0; s < S(); s++) {
+      const o = custom('vscode-option', { value: String(k * S() + s) }, `${view!.layers > 1 ? `Layer ${k + 1} · ` : ''}${SERIES_TITLES[view!.series[s]] ?? view!.series[s]}`);
+      options.push(o);
+    }
+  }
+  seriesPick.replaceChildren(...options);
+  seriesPick.value = String(choice.series);
+}
+
+function draw(): void {
+  if (!view) return;
+  const name = seriesName();
+  const block = seriesBlock(view, layerOf(), seriesIndex());
+  const scale = scaleFor(name, block);
+  const font = `${Math.max(10, theme.fontSize - 1)}px ${getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim() || 'monospace'}`;
+  const accent = getComputedStyle(document.body).getPropertyValue('--vscode-focusBorder').trim() || theme.orange;
+  geometry = drawHeatmap(heatmap, {
+    block, T: T(), H: view.hiddenSize, tokens: view.tokens, scale, selected: choice.selected, stretch: choice.stretch,
+    matches, picked: choice.picked, unitCursor: document.activeElement === heatmap ? unitCursor : -1,
+    colours: { foreground: theme.foreground, muted: theme.mutedForeground, accent, mark: theme.orange }, font,
+  });
+  drawLegend(legend, scale, { muted: theme.mutedForeground }, font);
+  legend.setAttribute('aria-label', scale.kind === 'sequential'
+    ? 'Colour scale: sequential (viridis), dark purple at 0 to yellow at 1'
+    : `Colour scale: diverging, blue at ${scale.min.toFixed(2)} through the background at 0 to red at ${scale.max.toFixed(2)}`);
+  const title = `${view.layers > 1 ? `Layer ${layerOf() + 1}: ` : ''}${SERIES_TITLES[name] ?? name} — ${T()} steps × ${view.hiddenSize} units`;
+  mapTitle.textContent = title;
+  heatmap.setAttribute('aria-label', `Heatmap of the ${title}; x axis the window's characters, y axis the units`);
+  drawStepInfo();
+  drawLines(block);
+  drawSaturation();
+}
+
+function drawStepInfo(): void {
+  const t = choice.selected;
+  if (!view || t < 0 || t >= T()) {
+    stepInfo.textContent = 'No step selected.';
+    return;
+  }
+  const top = [0, 1, 2, 3, 4]
+    .filter((r) => view!.topChars[t * 5 + r] !== '')
+    .map((r) => `${showChar(view!.topChars[t * 5 + r])} ${view!.topProbabilities[t * 5 + r].toFixed(2)}`);
+  stepInfo.textContent = `Step ${t + 1} (character ${view.start + t}) “${showChar(view.tokens[t])}” → next: ${top.join(', ')}`;
+}
+
+const COLOURS: ThemeColorName[] = ['blue', 'orange', 'purple', 'red'];
+
+function drawLines(block: Float32Array): void {
+  const H = view!.hiddenSize;
+  const specKey = choice.picked.join(',');
+  linesHint.hidden = choice.picked.length > 0;
+  linesBox.hidden = choice.picked.length === 0;
+  if (!lines || lines.spec.series.map((s) => s.label).join(',') !== choice.picked.map((j) => `unit ${j + 1}`).join(',')) {
+    lines?.chart.destroy();
+    const spec: LineChartSpec = {
+      series: choice.picked.map((j, i) => ({ label: `unit ${j + 1}`, color: COLOURS[i % COLOURS.length], dashed: i >= COLOURS.length })),
+      xTitle: 'step (the window\'s characters)',
+      yTitle: 'value',
+      ariaLabel: `Values of the picked units ${specKey || '(none)'} at each step of the window`,
+    };
+    const chart = createLineChart(linesCanvas, spec, theme);
+    (chart.options.scales!.y as { beginAtZero?: boolean }).beginAtZero = false;
+    chart.options.scales!.x!.ticks = {
+      ...chart.options.scales!.x!.ticks, stepSize: 1, autoSkip: true, autoSkipPadding: 4, maxTicksLimit: 1000, maxRotation: 0,
+      callback: (value) => showChar(view?.tokens[Number(value)] ?? ''),
+    };
+    lines = { chart, spec };
+  }
+  lines.chart.data.datasets.forEach((d, i) => {
+    const j = choice.picked[i];
+    d.data = Array.from({ length: T() }, (_, t) => ({ x: t, y: block[t * H + j] }));
+  });
+  lines.chart.options.scales!.x!.min = 0;
+  lines.chart.options.scales!.x!.max = T() - 1;
+  lines.chart.update();
+}
+
+function drawSaturation(): void {
+  const rows = saturation(view!, layerOf());
+  const head = el('tr');
+  head.append(el('th', {}, 'series'), el('th', {}, 'below 0.1'), el('th', {}, 'above 0.9 (|v| for tanh)'));
+  satTable.replaceChildren(head, ...rows.map((r) => {
+    const tr = el('tr');
+    tr.append(el('td', {}, SERIES_TITLES[r.name] ?? r.name), el('td', {}, isSigmoid(r.name) ? `${(100 * r.low).toFixed(0)}%` : '—'), el('td', {}, `${(100 * r.high).toFixed(0)}%`));
+    return tr;
+  }));
+  reading.textContent = saturationReading(view!, layerOf());
+}
+
+/** The pattern of the selected stretch: its units and the other steps where they are all on. */
+function findPattern(): void {
+  matches = [];
+  patternUnits = [];
+  pickPattern.hidden = true;
+  if (!view || !choice.stretch) {
+    pattern.textContent = 'Drag across a stretch of steps to find the units that are on across all of it.';
+    return;
+  }
+  const [a, b] = choice.stretch;
+  patternUnits = unitsOnAcross(view, layerOf(), seriesIndex(), a, b, choice.threshold);
+  const text = view.tokens.slice(a, b + 1).map(showChar).join('');
+  if (patternUnits.length === 0) {
+    pattern.textContent = `No unit is above ${choice.threshold} across steps ${a + 1}–${b + 1} “${text}”. Lower the threshold or shorten the stretch.`;
+    return;
+  }
+  const inside = (t: number) => t >= a && t <= b;
+  matches = stepsAllOn(view, layerOf(), seriesIndex(), patternUnits, choice.threshold).filter((t) => !inside(t));
+  const shown = patternUnits.slice(0, 20).map((j) => j + 1).join(', ') + (patternUnits.length > 20 ? ', …' : '');
+  pattern.textContent =
+    `${patternUnits.length} unit${patternUnits.length === 1 ? ' is' : 's are'} above ${choice.threshold} across steps ${a + 1}–${b + 1} “${text}”: ${shown}. ` +
+    (matches.length === 0 ? 'They are not on together anywhere else in the window.'
+      : `They are on together at ${matches.length} other step${matches.length === 1 ? '' : 's'} (marked above the heatmap): ${matches.slice(0, 12).map((t) => `“${showChar(view!.tokens[t])}” ${t + 1}`).join(', ')}${matches.length > 12 ? ', …' : ''}.`);
+  pickPattern.hidden = false;
+}
+
+function save(): void {
+  const saved: SavedGates = { choice, message: message.hidden ? undefined : message.textContent ?? undefined };
+  if (view) saved.view = { ...view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities) };
+  setState<SavedGates>(saved);
+}
+
+function update(): void {
+  findPattern();
+  draw();
+  save();
+}
+
+// ── Intents ──
+function selectStep(t: number, reveal: boolean): void {
+  if (!view) return;
+  choice.selected = Math.max(0, Math.min(T() - 1, t));
+  if (reveal) send({ type: 'revealStep', t: choice.selected });
+  update();
+}
+
+function togglePicked(j: number): void {
+  const i = choice.picked.indexOf(j);
+  if (i >= 0) choice.picked.splice(i, 1);
+  else if (choice.picked.length < MAX_PICKED) choice.picked.push(j);
+  unitsField.value = choice.picked.map((u) => u + 1).join(', ');
+}
+
+let drag: { t: number; j: number; moved: boolean } | undefined;
+const pointerCell = (e: PointerEvent) => geometry && cellAt(geometry, e.offsetX, e.offsetY);
+heatmap.addEventListener('pointerdown', (e) => {
+  const cell = pointerCell(e);
+  if (!cell) return;
+  heatmap.setPointerCapture(e.pointerId);
+  drag = { t: cell.t, j: cell.j, moved: false };
+});
+heatmap.addEventListener('pointermove', (e) => {
+  if (!drag) return;
+  const cell = pointerCell(e);
+  if (!cell || cell.t === drag.t) return;
+  drag.moved = true;
+  choice.stretch = [Math.min(drag.t, cell.t), Math.max(drag.t, cell.t)];
+  update();
+});
+heatmap.addEventListener('pointerup', (e) => {
+  const d = drag;
+  drag = undefined;
+  if (!d || d.moved) return;
+  const cell = pointerCell(e) ?? d;
+  unitCursor = cell.j;
+  togglePicked(cell.j);
+  selectStep(cell.t, true);
+});
+heatmap.addEventListener('keydown', (e) => {
+  if (!view) return;
+  const last = T() - 1;
+  const from = choice.selected < 0 ? 0 : choice.selected;
+  if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && e.shiftKey) {
+    const [a, b] = choice.stretch ?? [from, from];
+    choice.stretch = e.key === 'ArrowRight' ? [a, Math.min(last, b + 1)] : [a, Math.max(a, b - 1)];
+    update();
+  } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+    selectStep(from + (e.key === 'ArrowRight' ? 1 : -1), true);
+  } else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+    unitCursor = Math.max(0, Math.min(view.hiddenSize - 1, unitCursor + (e.key === 'ArrowDown' ? 1 : -1)));
+    draw();
+  } else if (e.key === 'Enter' || e.key === ' ') {
+    togglePicked(unitCursor);
+    update();
+  } else if (e.key === 'Escape') {
+    choice.stretch = null;
+    update();
+  } else return;
+  e.preventDefault();
+});
+heatmap.addEventListener('focus', () => draw());
+heatmap.addEventListener('blur', () => draw());
+
+seriesPick.addEventListener('change', () => {
+  const v = Number(seriesPick.value);
+  if (!view || !Number.isInteger(v) || v < 0 || v >= view.layers * S()) return;
+  choice.series = v;
+  update();
+});
+unitsField.addEventListener('change', () => {
+  if (!view) return;
+  const units = parseUnitList(unitsField.value ?? '', view.hiddenSize, MAX_PICKED);
+  unitsError.hidden = typeof units !== 'string';
+  if (typeof units === 'string') {
+    unitsError.textContent = units;
+    return;
+  }
+  choice.picked = units;
+  update();
+});
+threshold.addEventListener('input', () => {
+  choice.threshold = Number(threshold.value);
+  thresholdOut.textContent = threshold.value;
+  update();
+});
+pickPattern.addEventListener('click', () => {
+  choice.picked = patternUnits.slice(0, MAX_PICKED);
+  unitsField.value = choice.picked.map((u) => u + 1).join(', ');
+  update();
+});
+
+// ── Showing a view ──
+function isView(v: unknown): v is GatesView {
+  const x = v as GatesView | undefined;
+  if (typeof x !== 'object' || x === null) return false;
+  const T = Array.isArray(x.tokens) ? x.tokens.length : 0;
+  const S = Array.isArray(x.series) ? x.series.length : 0;
+  return typeof x.runLabel === 'string' && Number.isInteger(x.layers) && x.layers >= 1 && Number.isInteger(x.hiddenSize) && x.hiddenSize >= 1 &&
+    T >= 1 && S >= 1 && x.series.every((s) => typeof s === 'string') && x.tokens.every((s) => typeof s === 'string') &&
+    (x.values instanceof Float32Array || Array.isArray(x.values)) && x.values.length === x.layers * S * T * x.hiddenSize &&
+    Array.isArray(x.topChars) && x.topChars.length === T * 5 && x.topProbabilities?.length === T * 5;
+}
+
+function show(v: GatesView, keepChoice: boolean): void {
+  const sameShape = view && view.layers === v.layers && view.series.join() === v.series.join() && view.hiddenSize === v.hiddenSize;
+  const sameWindow = view && view.start === v.start && view.tokens.length === v.tokens.length;
+  view = { ...v, values: Float32Array.from(v.values), topProbabilities: Float32Array.from(v.topProbabilities) };
+  if (!sameShape && !keepChoice) choice = { ...choice, series: view.series.indexOf(view.cell === 'lstm' ? 'f' : view.cell === 'gru' ? 'z' : 'h'), picked: [] };
+  if (!sameWindow && !keepChoice) choice.stretch = null;
+  if (v.cursor >= 0) choice.selected = v.cursor;
+  else if (choice.selected >= T()) choice.selected = -1;
+  choice.series = Math.min(choice.series, view.layers * S() - 1);
+  choice.picked = choice.picked.filter((j) => j < view!.hiddenSize);
+  empty.hidden = true;
+  content.hidden = false;
+  document.getElementById('labels')!.textContent =
+    `${v.runLabel} · step ${v.step} · characters ${v.start}–${v.start + T() - 1}`;
+  if (!sameShape || keepChoice) fillDropdown();
+  unitsField.value = choice.picked.map((u) => u + 1).join(', ');
+  threshold.value = String(choice.threshold);
+  thresholdOut.textContent = String(choice.threshold);
+  update();
+}
+
+onThemeChange(() => {
+  theme = readTheme();
+  if (lines) applyTheme(lines.chart, lines.spec, theme);
+  draw();
+});
+window.addEventListener('resize', () => draw());
+
+onMessage<HostToGatesPanel>({
+  showActivations: (m) => {
+    if (!isView(m.view)) return;
+    message.hidden = true;
+    show(m.view, false);
+  },
+  select: (m) => {
+    if (view && Number.isInteger(m.t)) selectStep(m.t, false);
+  },
+  status: (m) => {
+    refresh.title = m.training ? `${m.runLabel} is training: the panel refreshes every second` : `Trace ${m.runLabel} again`;
+  },
+  detached: (m) => {
+    message.textContent = m.message;
+    message.hidden = false;
+    save();
+  },
+});
+
+const saved = getState<SavedGates>();
+if (saved?.choice) choice = saved.choice;
+if (saved?.view) {
+  const restored = { ...saved.view, values: fromBase64(saved.view.values), topProbabilities: fromBase64(saved.view.topProbabilities) };
+  if (isView(restored)) show(restored, true);
+}
+if (saved?.message) {
+  message.textContent = saved.message;
+  message.hidden = false;
+}
+send({ type: 'ready' });

@@ -1,0 +1,217 @@
+// Entry of the Unrolled Network panel's webview (bundled to dist/webview/unrolled.js): the run's network unrolled over
+// 8–16 steps around the selected step of the traced window (see graph.ts), or folded into one cell with its loop.
+// Hovering (or focusing) any arrow lights up every copy of the same weights — one network passing a message forward
+// — and a hidden node shows the sparkline of its units and its recurrence with this step's numbers (formula.ts).
+// Clicking an input (or Enter on it) asks the host to select that character in the editor.
+import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
+import { adoptStyles, el } from '../common/dom';
+import { getState, onMessage, post, setState } from '../common/vscodeApi';
+import { fromBase64, toBase64 } from '../gates/analysis';
+import { stepFormula, unitValues, windowStart } from './formula';
+import { drawGraph, svg } from './graph';
+import css from './unrolled.css';
+
+interface SavedUnrolled {
+  view?: Omit<GatesView, 'values' | 'topProbabilities'> & { values: string; topProbabilities: string };
+  selected: number;
+  steps: number;
+  folded: boolean;
+  message?: string;
+}
+
+const send = (m: GatesPanelToHost) => post<GatesPanelToHost>(m);
+const STEP_CHOICES = [8, 12, 16];
+const WEIGHT_WORDS: Record<string, string> = {
+  xh: 'W_xh', hh: 'W_hh', hy: 'W_hy', state: 'the carried state',
+};
+
+adoptStyles(css);
+const root = document.getElementById('root') ?? document.body;
+root.id = 'unrolled';
+const header = el('header');
+const refresh = el('button', { id: 'refresh', title: 'Trace the run\'s current model again' }, 'Refresh');
+refresh.addEventListener('click', () => send({ type: 'refresh' }));
+header.append(el('h1', {}, 'Unrolled network'), el('span', { class: 'labels', id: 'labels' }), refresh);
+const message = el('p', { id: 'message', role: 'status' });
+message.hidden = true;
+const empty = el('p', { id: 'empty', class: 'muted' }, 'Waiting for a trace of the run…');
+const controls = el('div', { class: 'controls' });
+const fold = el('button', { id: 'fold', class: 'secondary', 'aria-pressed': 'false' }, 'Fold');
+const fewer = el('button', { id: 'fewer', class: 'secondary', 'aria-label': 'Show fewer steps' }, '− steps');
+const more = el('button', { id: 'more', class: 'secondary', 'aria-label': 'Show more steps' }, '+ steps');
+const stepsLabel = el('span', { id: 'steps-label', class: 'muted' });
+controls.append(fold, fewer, more, stepsLabel);
+const graphBox = el('div', { class: 'graph-box' });
+const caption = el('p', { id: 'caption', 'aria-live': 'polite' });
+const details = el('section', { id: 'details', 'aria-live': 'polite' });
+details.hidden = true;
+const content = el('div', { id: 'content' });
+content.hidden = true;
+content.append(controls, graphBox, caption, details);
+root.append(header, message, empty, content);
+
+let view: GatesView | undefined;
+let selected = -1;
+let steps = 12;
+let folded = false;
+
+function draw(): void {
+  if (!view) return;
+  const T = view.tokens.length;
+  const from = windowStart(selected, Math.min(steps, T), T);
+  const graph = drawGraph(view, { from, steps, selected }, folded);
+  // Shrink to the panel's width, but not below 3/4 of the natural size (then the box scrolls sideways).
+  const natural = Number(graph.getAttribute('width'));
+  graph.style.width = `${Math.max(Math.min(natural, graphBox.clientWidth - 2), 0.75 * natural)}px`;
+  graphBox.replaceChildren(graph);
+  // Keep the selected step in sight when the graph is wider than the panel.
+  const chosen = graph.querySelector('.node.input.selected');
+  if (chosen) {
+    const r = chosen.getBoundingClientRect();
+    const b = graphBox.getBoundingClientRect();
+    graphBox.scrollLeft += r.left + r.width / 2 - (b.left + b.width / 2);
+  }
+  fold.textContent = folded ? 'Unroll' : 'Fold';
+  fold.setAttribute('aria-pressed', String(folded));
+  stepsLabel.textContent = folded ? 'one cell, its state looping back' : `${Math.min(steps, T)} steps: ${from + 1}–${from + Math.min(steps, T)} of the window`;
+  fewer.toggleAttribute('disabled', folded || steps <= STEP_CHOICES[0]);
+  more.toggleAttribute('disabled', folded || steps >= STEP_CHOICES[STEP_CHOICES.length - 1]);
+  save();
+}
+
+function save(): void {
+  const saved: SavedUnrolled = { selected, steps, folded, message: message.hidden ? undefined : message.textContent ?? undefined };
+  if (view) saved.view = { ...view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities) };
+  setState<SavedUnrolled>(saved);
+}
+
+/** Lights up every copy of the weights (or state line) `weight` names. */
+function highlight(weight: string | null): void {
+  for (const e of graphBox.querySelectorAll('.shared')) e.classList.remove('shared');
+  if (!weight) return;
+  for (const e of graphBox.querySelectorAll(`[data-weight="${weight}"]`)) e.classList.add('shared');
+  const kind = weight.replace(/\d+$/, '');
+  const layer = /\d+$/.exec(weight)?.[0];
+  const copies = graphBox.querySelectorAll(`.edge[data-weight="${weight}"]`).length;
+  const name = `${WEIGHT_WORDS[kind] ?? weight}${layer !== undefined && view && view.layers > 1 ? ` of layer ${Number(layer) + 1}` : ''}`;
+  caption.textContent = kind === 'state'
+    ? `${name}: one line through every copy — what the cell keeps from step to step.`
+    : `${name}: the same matrix at all ${copies} places — copies of one network passing a message forward.`;
+}
+
+function showDetails(k: number, t: number): void {
+  if (!view) return;
+  details.hidden = false;
+  const values = unitValues(view, k, 'h', t);
+  const W = 240;
+  const Hh = 40;
+  const spark = svg('svg', { width: W, height: Hh, viewBox: `0 0 ${W} ${Hh}`, role: 'img', 'aria-label': `h_t of its ${values.length} units, from −1 to 1` });
+  spark.append(svg('line', { x1: 0, y1: Hh / 2, x2: W, y2: Hh / 2, class: 'spark-zero' }));
+  const n = values.length;
+  const points = Array.from(values, (v, j) => `${(n === 1 ? W / 2 : (j / (n - 1)) * W).toFixed(1)},${(Hh / 2 - (Math.max(-1, Math.min(1, v)) * (Hh / 2 - 2))).toFixed(1)}`);
+  spark.append(svg('polyline', { points: points.join(' '), class: 'spark' }));
+  details.replaceChildren(el('h2', {}, 'Hidden state'), spark, ...stepFormula(view, k, t).map((line) => el('p', {}, line)));
+}
+
+graphBox.addEventListener('pointerover', (e) => onTarget(e.target));
+graphBox.addEventListener('focusin', (e) => onTarget(e.target));
+graphBox.addEventListener('pointerleave', () => highlight(null));
+
+function onTarget(target: EventTarget | null): void {
+  const e = target instanceof Element ? target : null;
+  const weighted = e?.closest('[data-weight]');
+  if (weighted) highlight(weighted.getAttribute('data-weight'));
+  const node = e?.closest('.node.hidden');
+  if (node && view) {
+    highlight(null);
+    showDetails(Number(node.getAttribute('data-layer')), Number(node.getAttribute('data-step')));
+  }
+}
+
+function pickInput(target: EventTarget | null): void {
+  const node = target instanceof Element ? target.closest('.node.input') : null;
+  if (!node || !view || folded) return;
+  const t = Number(node.getAttribute('data-step'));
+  if (!Number.isInteger(t) || t < 0 || t >= view.tokens.length) return;
+  selected = t;
+  send({ type: 'revealStep', t });
+  draw();
+  (graphBox.querySelector(`.node.input[data-step="${t}"]`) as SVGGElement | null)?.focus();
+}
+graphBox.addEventListener('click', (e) => pickInput(e.target));
+graphBox.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' || e.key === ' ') {
+    pickInput(e.target);
+    e.preventDefault();
+  }
+});
+window.addEventListener('resize', () => draw());
+fold.addEventListener('click', () => {
+  folded = !folded;
+  draw();
+});
+fewer.addEventListener('click', () => {
+  steps = STEP_CHOICES[Math.max(0, STEP_CHOICES.indexOf(steps) - 1)];
+  draw();
+});
+more.addEventListener('click', () => {
+  steps = STEP_CHOICES[Math.min(STEP_CHOICES.length - 1, STEP_CHOICES.indexOf(steps) + 1)];
+  draw();
+});
+
+function isView(v: unknown): v is GatesView {
+  const x = v as GatesView | undefined;
+  if (typeof x !== 'object' || x === null || !Array.isArray(x.tokens) || !Array.isArray(x.series)) return false;
+  const T = x.tokens.length;
+  return typeof x.runLabel === 'string' && Number.isInteger(x.layers) && x.layers >= 1 && Number.isInteger(x.hiddenSize) && x.hiddenSize >= 1 &&
+    T >= 1 && x.series.includes('h') && (x.values instanceof Float32Array || Array.isArray(x.values)) &&
+    x.values.length === x.layers * x.series.length * T * x.hiddenSize && Array.isArray(x.topChars) && x.topChars.length === T * 5 &&
+    x.topProbabilities?.length === T * 5;
+}
+
+function show(v: GatesView): void {
+  view = { ...v, values: Float32Array.from(v.values), topProbabilities: Float32Array.from(v.topProbabilities) };
+  if (v.cursor >= 0) selected = v.cursor;
+  if (selected >= v.tokens.length) selected = -1;
+  empty.hidden = true;
+  content.hidden = false;
+  document.getElementById('labels')!.textContent = `${v.runLabel} · step ${v.step} · characters ${v.start}–${v.start + v.tokens.length - 1}`;
+  draw();
+}
+
+onMessage<HostToGatesPanel>({
+  showActivations: (m) => {
+    if (!isView(m.view)) return;
+    message.hidden = true;
+    show(m.view);
+  },
+  select: (m) => {
+    if (!view || !Number.isInteger(m.t) || m.t < 0 || m.t >= view.tokens.length) return;
+    selected = m.t;
+    draw();
+  },
+  status: (m) => {
+    refresh.title = m.training ? `${m.runLabel} is training: the panel refreshes every second` : `Trace ${m.runLabel} again`;
+  },
+  detached: (m) => {
+    message.textContent = m.message;
+    message.hidden = false;
+    save();
+  },
+});
+
+const saved = getState<SavedUnrolled>();
+if (saved) {
+  selected = Number.isInteger(saved.selected) ? saved.selected : -1;
+  steps = STEP_CHOICES.includes(saved.steps) ? saved.steps : 12;
+  folded = saved.folded === true;
+  if (saved.view) {
+    const restored = { ...saved.view, values: fromBase64(saved.view.values), topProbabilities: fromBase64(saved.view.topProbabilities) };
+    if (isView(restored)) show({ ...restored, cursor: -1 });
+  }
+  if (saved.message) {
+    message.textContent = saved.message;
+    message.hidden = false;
+  }
+}
+send({ type: 'ready' });
