@@ -1,10 +1,11 @@
 // "Sequence Lab: New Example…": writes generated example data into the workspace's sequence-lab-examples/ folder
 // through vscode.workspace.fs (so virtual workspaces work too), opens the main data file and says what to do next.
-// The data is generated in the worker (src/worker/examples.ts → src/engine/examples/); experiment files
-// (*.seqlab.json) are not written yet — their schema is another issue.
+// The data is generated in the worker (src/worker/examples.ts → src/engine/examples/); the experiment files
+// (*.seqlab.json) written beside it come from exampleExperiments.ts.
 import * as vscode from 'vscode';
 import { ADDING_T, EXAMPLES_FOLDER, validateAddingLength, type ExampleId } from '../shared/examples';
 import { exampleQuickPickItems, nextStepMessage, overwriteQuestion, readNewExampleArgs, type NewExampleArgs } from './exampleArgs';
+import { exampleExperimentFiles } from './exampleExperiments';
 import { generateExampleFiles } from './exampleWorker';
 
 export function registerExampleFeatures(context: vscode.ExtensionContext): void {
@@ -91,7 +92,8 @@ export async function newExample(extensionPath: string, rawArgs?: unknown): Prom
     return undefined;
   }
 
-  const targets = files.map((f) => ({ ...f, uri: vscode.Uri.joinPath(folder, f.name) }));
+  const experiments = exampleExperimentFiles(example, files[0].name);
+  const targets = [...files, ...experiments].map((f) => ({ ...f, uri: vscode.Uri.joinPath(folder, f.name) }));
   const existing: string[] = [];
   for (const t of targets) if (await exists(t.uri)) existing.push(t.name);
   if (existing.length > 0 && !seam?.overwrite) {
@@ -110,6 +112,7 @@ export async function newExample(extensionPath: string, rawArgs?: unknown): Prom
 
   const main = targets[0];
   await vscode.window.showTextDocument(main.uri, { preview: false });
-  void vscode.window.showInformationMessage(nextStepMessage(example, main.name));
+  const experimentNote = experiments.length === 0 ? '' : ` Experiment file${experiments.length === 1 ? '' : 's'} beside it: ${experiments.map((e) => e.name).join(', ')} (open one and click "▶ Train").`;
+  void vscode.window.showInformationMessage(nextStepMessage(example, main.name) + experimentNote);
   return targets.map((t) => t.uri);
 }

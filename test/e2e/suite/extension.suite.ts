@@ -201,7 +201,8 @@ describe('Sequence Lab in the extension host', function () {
         folder: vscode.Uri.file(dir),
       })) as vscode.Uri[] | undefined;
       const expected = vscode.Uri.file(join(dir, 'sequence-lab-examples', 'parity.tagged.txt'));
-      assert.deepEqual(written?.map((u) => u.fsPath), [expected.fsPath]);
+      const experiment = vscode.Uri.file(join(dir, 'sequence-lab-examples', 'parity-gru.seqlab.json'));
+      assert.deepEqual(written?.map((u) => u.fsPath), [expected.fsPath, experiment.fsPath]);
       const stat = await vscode.workspace.fs.stat(expected);
       assert.ok(stat.size > 0, 'the data file has content');
       const editor = await waitFor('the data file in the active editor', () =>
@@ -210,6 +211,34 @@ describe('Sequence Lab in the extension host', function () {
       console.log(`      wrote and opened ${expected.fsPath}`);
     } finally {
       await Promise.race([vscode.commands.executeCommand('workbench.action.closeActiveEditor'), sleep(5000)]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('trains an experiment file New Example wrote and records the file\'s SHA-256 on the run', async function () {
+    this.timeout(30_000);
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'seqlab-experiment-'));
+    try {
+      if (api.listRuns().some((r) => r.status === 'training' || r.status === 'starting')) await vscode.commands.executeCommand('sequenceLab.stopTraining');
+      await waitFor('no active run', () => (api.listRuns().some((r) => r.status === 'training' || r.status === 'starting') ? undefined : true), 5000);
+      await vscode.commands.executeCommand('sequenceLab.newExample', { example: 'reber', folder: vscode.Uri.file(dir) });
+      const experiment = vscode.Uri.file(join(dir, 'sequence-lab-examples', 'reber-lstm.seqlab.json'));
+      const runId = (await vscode.commands.executeCommand('sequenceLab.trainExperiment', experiment)) as string | undefined;
+      assert.ok(runId, 'a run was started');
+      const run = api.listRuns().find((r) => r.id === runId);
+      const sha256 = createHash('sha256').update(readFileSync(experiment.fsPath)).digest('hex');
+      assert.equal(run?.experiment?.sha256, sha256);
+      assert.match(run?.experiment?.label ?? '', /reber-lstm\.seqlab\.json$/);
+      assert.equal(run?.fileLabel, 'embedded-reber.txt');
+      assert.deepEqual([run?.config.model, run?.config.hiddenSize, run?.config.seqLength, run?.config.learningRate, run?.config.maxSteps], ['lstm', 32, 50, 0.01, 3000]);
+      await vscode.commands.executeCommand('sequenceLab.stopTraining');
+      console.log(`      ${run?.modelLabel} on ${run?.fileLabel}, experiment ${run?.experiment?.label} ${sha256.slice(0, 12)}…`);
+    } finally {
+      await Promise.race([vscode.commands.executeCommand('workbench.action.closeAllEditors'), sleep(5000)]);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,0 +1,443 @@
+// Experiment files (*.seqlab.json): data + model + training in one JSON document, described for the editor by
+// media/schemas/seqlab.schema.json. This module reads one: either a typed Experiment, or problems, each with the
+// JSON path it is about, a one-line message and where it is in the text (so the host can underline it). It also
+// maps an experiment to the Training panel's TrainingConfig, or says why the editor cannot train it yet and builds
+// the equivalent `sequence-lab train …` command line. Pure: no vscode, no node APIs.
+import { parsePositionedJson, lineColumn, type JsonNode, type JsonProperty } from './positionedJson';
+import { CONFIG_LIMITS, DEFAULT_CONFIG, LAYERS_LIMIT, MODEL_KINDS, OPTIMIZER_KINDS, type Limit, type TrainingConfig, type TrainingModelKind, type TrainingOptimizerKind } from './trainingConfig';
+
+export const EXPERIMENT_FILE_SUFFIX = '.seqlab.json';
+export const DATA_KINDS = ['characters', 'words', 'tagged', 'series'] as const;
+export type DataKind = (typeof DATA_KINDS)[number];
+export const NONLINEARITIES = ['tanh', 'relu'] as const;
+/** An experiment file larger than this is refused before parsing (a real one is a few hundred bytes). */
+export const MAX_EXPERIMENT_CHARS = 1_000_000;
+
+export interface Experiment {
+  description?: string;
+  data: { path: string; kind: DataKind };
+  model: {
+    cell: TrainingModelKind;
+    nonlinearity?: (typeof NONLINEARITIES)[number];
+    layers: number;
+    hiddenSize: number;
+    bidirectional: boolean;
+    embedding?: number;
+  };
+  training: {
+    seqLength: number;
+    truncate?: number;
+    batch: number;
+    optimizer: TrainingOptimizerKind;
+    learningRate: number;
+    momentum?: number;
+    clip: number;
+    steps: number;
+    seed: number;
+  };
+  sampling: { temperature: number; every: number; length: number };
+}
+
+export interface ExperimentProblem {
+  /** JSON path of the value the problem is about, e.g. "training.learningRate" ("" for the whole file). */
+  path: string;
+  message: string;
+  /** Where to underline, in UTF-16 code units of the text. */
+  offset: number;
+  length: number;
+}
+
+export type ExperimentParseResult = { ok: true; experiment: Experiment } | { ok: false; problems: ExperimentProblem[] };
+
+/** What one field may hold. `limit` of numbers is checked inclusively; `default` is used when the key is absent. */
+export type FieldSpec =
+  | { type: 'integer' | 'number'; limit: Limit; default?: number; required?: boolean }
+  | { type: 'enum'; values: readonly string[]; default?: string; required?: boolean }
+  | { type: 'string'; default?: string; required?: boolean }
+  | { type: 'boolean'; default: boolean; required?: boolean };
+
+/** Whole numbers other than the Training panel's settings (no setting exists for them). */
+export const BATCH_LIMIT: Limit = { min: 1, max: 256, integer: true };
+export const EMBEDDING_LIMIT: Limit = { min: 1, max: 1024, integer: true };
+export const MOMENTUM_LIMIT: Limit = { min: 0, max: 0.999, integer: false };
+
+/**
+ * Every key of every section, in schema order. The schema (media/schemas/seqlab.schema.json) repeats these
+ * types, enums, ranges and defaults for the editor; test/host/experimentFile.test.ts checks the two agree.
+ */
+export const EXPERIMENT_FIELDS = {
+  data: {
+    path: { type: 'string', required: true },
+    kind: { type: 'enum', values: DATA_KINDS, default: 'characters' },
+  },
+  model: {
+    cell: { type: 'enum', values: MODEL_KINDS, default: DEFAULT_CONFIG.model },
+    nonlinearity: { type: 'enum', values: NONLINEARITIES },
+    layers: { type: 'integer', limit: LAYERS_LIMIT, default: DEFAULT_CONFIG.layers },
+    hiddenSize: { type: 'integer', limit: CONFIG_LIMITS.hiddenSize, default: DEFAULT_CONFIG.hiddenSize },
+    bidirectional: { type: 'boolean', default: false },
+    embedding: { type: 'integer', limit: EMBEDDING_LIMIT },
+  },
+  training: {
+    seqLength: { type: 'integer', limit: CONFIG_LIMITS.seqLength, default: DEFAULT_CONFIG.seqLength },
+    truncate: { type: 'integer', limit: CONFIG_LIMITS.seqLength },
+    batch: { type: 'integer', limit: BATCH_LIMIT, default: 1 },
+    optimizer: { type: 'enum', values: OPTIMIZER_KINDS, default: DEFAULT_CONFIG.optimizer },
+    learningRate: { type: 'number', limit: CONFIG_LIMITS.learningRate, default: DEFAULT_CONFIG.learningRate },
+    momentum: { type: 'number', limit: MOMENTUM_LIMIT },
+    clip: { type: 'number', limit: CONFIG_LIMITS.clipNorm, default: DEFAULT_CONFIG.clipNorm },
+    steps: { type: 'integer', limit: CONFIG_LIMITS.maxSteps, default: DEFAULT_CONFIG.maxSteps },
+    seed: { type: 'integer', limit: CONFIG_LIMITS.seed, default: DEFAULT_CONFIG.seed },
+  },
+  sampling: {
+    temperature: { type: 'number', limit: CONFIG_LIMITS.temperature, default: DEFAULT_CONFIG.temperature },
+    every: { type: 'integer', limit: CONFIG_LIMITS.sampleEvery, default: DEFAULT_CONFIG.sampleEvery },
+    length: { type: 'integer', limit: CONFIG_LIMITS.sampleLength, default: DEFAULT_CONFIG.sampleLength },
+  },
+} as const satisfies Record<string, Record<string, FieldSpec>>;
+
+type Section = keyof typeof EXPERIMENT_FIELDS;
+const SECTIONS = Object.keys(EXPERIMENT_FIELDS) as Section[];
+/** Top-level keys that are not sections. */
+const TOP_LEVEL_STRINGS = ['$schema', 'description'] as const;
+const REQUIRED_SECTIONS: readonly Section[] = ['data'];
+
+export function isExperimentFileName(name: string): boolean {
+  return name.toLowerCase().endsWith(EXPERIMENT_FILE_SUFFIX);
+}
+
+/** How a JSON value is named in "(got …)": the value itself for scalars, its kind otherwise. */
+function shown(node: JsonNode): string {
+  switch (node.type) {
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'an array';
+    case 'string':
+      return JSON.stringify(node.value.length > 40 ? `${node.value.slice(0, 40)}…` : node.value);
+    default:
+      return String(node.value);
+  }
+}
+
+/** "a", "b" or "c" */
+function alternatives(values: readonly string[]): string {
+  const quoted = values.map((v) => JSON.stringify(v));
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+function rangeText(limit: Limit): string {
+  return `from ${limit.min} to ${limit.max}`;
+}
+
+/** Edit distance (insertions, deletions, substitutions), for "did you mean …?". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** The allowed key the user most likely meant, if one is close enough. */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const c = candidate.toLowerCase();
+    // A key is also close to an allowed key it abbreviates ("hiden" → "hidden…" → hiddenSize).
+    const d = c === lower ? 0 : c.startsWith(lower) || lower.startsWith(c) ? 1 : Math.min(editDistance(lower, c), editDistance(lower, c.slice(0, lower.length + 1)) + 1);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  // Allow one typo in short keys, about one per three letters in longer ones (at most three).
+  const allowedDistance = key.length <= 3 ? 1 : Math.min(3, Math.max(2, Math.floor(key.length / 3)));
+  return best !== undefined && bestDistance <= allowedDistance ? best : undefined;
+}
+
+function unknownKeyMessage(path: string, key: string, allowed: readonly string[]): string {
+  const name = path === '' ? key : `${path}.${key}`;
+  const suggestion = suggestKey(key, allowed);
+  return suggestion !== undefined
+    ? `unknown key ${name} — did you mean ${suggestion}?`
+    : `unknown key ${name} — allowed here: ${allowed.join(', ')}`;
+}
+
+/** Checks one value against its spec; returns the parsed value or pushes a problem. */
+function readField(spec: FieldSpec, node: JsonNode, path: string, problems: ExperimentProblem[]): unknown {
+  const fail = (expected: string) => {
+    problems.push({ path, message: `${path} must be ${expected} (got ${shown(node)})`, offset: node.offset, length: node.length });
+    return undefined;
+  };
+  switch (spec.type) {
+    case 'integer':
+    case 'number': {
+      const kind = spec.type === 'integer' ? 'a whole number' : 'a number';
+      if (node.type !== 'number' || !Number.isFinite(node.value)) return fail(`${kind} ${rangeText(spec.limit)}`);
+      if (spec.type === 'integer' && !Number.isInteger(node.value)) return fail(`${kind} ${rangeText(spec.limit)}`);
+      if (node.value < spec.limit.min || node.value > spec.limit.max) return fail(`${kind} ${rangeText(spec.limit)}`);
+      return node.value;
+    }
+    case 'enum':
+      if (node.type !== 'string' || !spec.values.includes(node.value)) return fail(alternatives(spec.values));
+      return node.value;
+    case 'string':
+      if (node.type !== 'string') return fail('a string');
+      return node.value;
+    case 'boolean':
+      if (node.type !== 'boolean') return fail('true or false');
+      return node.value;
+  }
+}
+
+/** Reads one object's properties: unknown keys, duplicates and each field; returns key → value (absent keys omitted). */
+function readObject(
+  node: JsonNode,
+  path: string,
+  fields: Record<string, FieldSpec>,
+  problems: ExperimentProblem[],
+): Map<string, { value: unknown; property: JsonProperty }> | undefined {
+  if (node.type !== 'object') {
+    problems.push({ path, message: `${path} must be an object { … } (got ${shown(node)})`, offset: node.offset, length: node.length });
+    return undefined;
+  }
+  const allowed = Object.keys(fields);
+  const values = new Map<string, { value: unknown; property: JsonProperty }>();
+  const seen = new Set<string>();
+  for (const property of node.properties) {
+    const name = `${path}.${property.key}`;
+    if (seen.has(property.key)) {
+      problems.push({ path: name, message: `duplicate key ${name}: write each key once`, offset: property.keyOffset, length: property.keyLength });
+      continue;
+    }
+    seen.add(property.key);
+    const spec = fields[property.key];
+    if (!spec) {
+      problems.push({ path: name, message: unknownKeyMessage(path, property.key, allowed), offset: property.keyOffset, length: property.keyLength });
+      continue;
+    }
+    const value = readField(spec, property.value, name, problems);
+    if (value !== undefined) values.set(property.key, { value, property });
+  }
+  for (const key of allowed) {
+    if (fields[key].required && !seen.has(key)) {
+      problems.push({ path: `${path}.${key}`, message: `${path}.${key} is missing`, offset: node.offset, length: 1 });
+    }
+  }
+  return values;
+}
+
+/** Parses and checks an experiment file's text. */
+export function parseExperiment(text: string): ExperimentParseResult {
+  if (text.length > MAX_EXPERIMENT_CHARS) {
+    return { ok: false, problems: [{ path: '', message: `the experiment file is over ${MAX_EXPERIMENT_CHARS / 1_000_000} million characters; an experiment is a few lines of JSON`, offset: 0, length: 0 }] };
+  }
+  const parsed = parsePositionedJson(text);
+  if (!parsed.ok) {
+    const { line, column } = lineColumn(text, parsed.error.offset);
+    return { ok: false, problems: [{ path: '', message: `not valid JSON: ${parsed.error.message} (line ${line}, column ${column})`, offset: parsed.error.offset, length: parsed.error.length }] };
+  }
+  const root = parsed.root;
+  const problems: ExperimentProblem[] = [];
+  if (root.type !== 'object') {
+    return { ok: false, problems: [{ path: '', message: `an experiment file is a JSON object { "data": …, "model": …, "training": … } (got ${shown(root)})`, offset: root.offset, length: root.length }] };
+  }
+
+  const sections = new Map<Section, Map<string, { value: unknown; property: JsonProperty }>>();
+  const sectionNodes = new Map<Section, JsonNode>();
+  let description: string | undefined;
+  const topLevel = [...TOP_LEVEL_STRINGS, ...SECTIONS];
+  const seen = new Set<string>();
+  for (const property of root.properties) {
+    if (seen.has(property.key)) {
+      problems.push({ path: property.key, message: `duplicate key ${property.key}: write each key once`, offset: property.keyOffset, length: property.keyLength });
+      continue;
+    }
+    seen.add(property.key);
+    if ((TOP_LEVEL_STRINGS as readonly string[]).includes(property.key)) {
+      const value = readField({ type: 'string' }, property.value, property.key, problems);
+      if (property.key === 'description' && typeof value === 'string') description = value;
+      continue;
+    }
+    const section = SECTIONS.find((s) => s === property.key);
+    if (!section) {
+      problems.push({ path: property.key, message: unknownKeyMessage('', property.key, topLevel), offset: property.keyOffset, length: property.keyLength });
+      continue;
+    }
+    sectionNodes.set(section, property.value);
+    const values = readObject(property.value, section, EXPERIMENT_FIELDS[section], problems);
+    if (values) sections.set(section, values);
+  }
+  for (const section of REQUIRED_SECTIONS) {
+    if (!seen.has(section)) problems.push({ path: section, message: `the "${section}" section is missing`, offset: root.offset, length: 1 });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  const get = <T>(section: Section, key: string): T => {
+    const given = sections.get(section)?.get(key)?.value;
+    return (given ?? (EXPERIMENT_FIELDS[section] as Record<string, FieldSpec>)[key].default) as T;
+  };
+  const experiment: Experiment = {
+    ...(description === undefined ? {} : { description }),
+    data: { path: get('data', 'path'), kind: get('data', 'kind') },
+    model: {
+      cell: get('model', 'cell'),
+      ...optional('nonlinearity', get<Experiment['model']['nonlinearity']>('model', 'nonlinearity')),
+      layers: get('model', 'layers'),
+      hiddenSize: get('model', 'hiddenSize'),
+      bidirectional: get('model', 'bidirectional'),
+      ...optional('embedding', get<number | undefined>('model', 'embedding')),
+    },
+    training: {
+      seqLength: get('training', 'seqLength'),
+      ...optional('truncate', get<number | undefined>('training', 'truncate')),
+      batch: get('training', 'batch'),
+      optimizer: get('training', 'optimizer'),
+      learningRate: get('training', 'learningRate'),
+      ...optional('momentum', get<number | undefined>('training', 'momentum')),
+      clip: get('training', 'clip'),
+      steps: get('training', 'steps'),
+      seed: get('training', 'seed'),
+    },
+    sampling: { temperature: get('sampling', 'temperature'), every: get('sampling', 'every'), length: get('sampling', 'length') },
+  };
+
+  // Choices that contradict each other, underlined where the second one is written.
+  const at = (section: Section, key: string): { offset: number; length: number } => {
+    const property = sections.get(section)?.get(key)?.property;
+    const node = property?.value ?? sectionNodes.get(section) ?? root;
+    return { offset: node.offset, length: property ? node.length : 1 };
+  };
+  const conflict = (section: Section, key: string, message: string) => problems.push({ path: `${section}.${key}`, message, ...at(section, key) });
+  const path = experiment.data.path;
+  if (path.trim() === '') conflict('data', 'path', 'data.path is empty: name the data file, relative to this experiment file');
+  else if (/^([a-zA-Z]:[\\/]|[\\/]|[a-zA-Z][a-zA-Z0-9+.-]+:\/\/)/.test(path)) {
+    conflict('data', 'path', `data.path must be relative to this experiment file, so the experiment can be shared (got ${JSON.stringify(path)})`);
+  }
+  const { model, training, data } = experiment;
+  if (model.nonlinearity !== undefined && model.cell !== 'rnn') {
+    conflict('model', 'nonlinearity', `model.nonlinearity applies to the RNN cell only (model.cell is ${JSON.stringify(model.cell)}); remove it`);
+  }
+  if (model.bidirectional && data.kind !== 'tagged') {
+    conflict('model', 'bidirectional', `model.bidirectional needs data.kind "tagged": a model that predicts the next ${data.kind === 'series' ? 'value' : 'token'} must not read it (data.kind is ${JSON.stringify(data.kind)})`);
+  }
+  if (model.embedding !== undefined && data.kind === 'series') {
+    conflict('model', 'embedding', 'model.embedding applies to tokens (characters, words, tagged), not to numeric series; remove it');
+  }
+  if (training.momentum !== undefined && training.optimizer !== 'sgd') {
+    conflict('training', 'momentum', `training.momentum applies to the "sgd" optimizer only (training.optimizer is ${JSON.stringify(training.optimizer)})`);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, experiment };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/**
+ * The Training panel's config for this experiment, or the reasons the editor cannot train it yet (it trains
+ * character models, one stream, full-chunk BPTT, tanh RNN, one-hot input, no momentum).
+ */
+export function experimentTrainingConfig(experiment: Experiment): { ok: true; config: TrainingConfig } | { ok: false; reasons: string[] } {
+  const { data, model, training, sampling } = experiment;
+  const reasons: string[] = [];
+  if (data.kind !== 'characters') reasons.push(`data.kind is ${JSON.stringify(data.kind)}: the editor trains character models only for now`);
+  if (model.nonlinearity === 'relu') reasons.push('model.nonlinearity "relu": the editor trains the tanh RNN only');
+  if (model.bidirectional) reasons.push('model.bidirectional: the editor trains one direction only');
+  if (model.embedding !== undefined) reasons.push('model.embedding: the editor feeds characters one-hot');
+  if (training.truncate !== undefined && training.truncate !== training.seqLength) reasons.push('training.truncate: the editor backpropagates through whole chunks (truncate = seqLength)');
+  if (training.batch !== 1) reasons.push(`training.batch ${training.batch}: the editor trains one stream (batch 1)`);
+  if (training.momentum !== undefined && training.momentum !== 0) reasons.push('training.momentum: the editor uses plain SGD');
+  if (reasons.length > 0) return { ok: false, reasons };
+  return {
+    ok: true,
+    config: {
+      ...DEFAULT_CONFIG,
+      model: model.cell,
+      layers: model.layers,
+      hiddenSize: model.hiddenSize,
+      optimizer: training.optimizer,
+      seqLength: training.seqLength,
+      learningRate: training.learningRate,
+      clipNorm: training.clip,
+      maxSteps: training.steps,
+      seed: training.seed,
+      temperature: sampling.temperature,
+      sampleEvery: sampling.every,
+      sampleLength: sampling.length,
+    },
+  };
+}
+
+/** POSIX shell quoting: bare when safe, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The `sequence-lab train …` command line that trains the same model on the same data (run it in the experiment
+ * file's folder; with a checkout of the project, `node dist/cli.js` instead of `sequence-lab`). Every option is
+ * written out, so the command does not depend on the CLI's own defaults (which differ from the editor's).
+ */
+export function experimentCommandLine(experiment: Experiment, outDir: string, program = 'sequence-lab'): string {
+  const { data, model, training } = experiment;
+  const task = data.kind === 'tagged' ? ['--task', 'tag'] : data.kind === 'series' ? ['--task', 'series'] : ['--task', 'lm', '--tokens', data.kind === 'words' ? 'words' : 'chars'];
+  const words = [
+    ...program.split(' '),
+    'train',
+    data.path,
+    '--out',
+    outDir,
+    ...task,
+    '--model',
+    model.cell,
+    ...(model.nonlinearity ? ['--nonlinearity', model.nonlinearity] : []),
+    '--layers',
+    String(model.layers),
+    '--hidden',
+    String(model.hiddenSize),
+    ...(model.bidirectional ? ['--bidirectional'] : []),
+    ...(model.embedding !== undefined ? ['--embedding', String(model.embedding)] : []),
+    ...(training.truncate !== undefined ? ['--truncate', `${training.seqLength},${training.truncate}`] : ['--seq', String(training.seqLength)]),
+    '--batch',
+    String(training.batch),
+    '--optimizer',
+    training.optimizer,
+    '--lr',
+    String(training.learningRate),
+    ...(training.momentum !== undefined ? ['--momentum', String(training.momentum)] : []),
+    '--clip',
+    String(training.clip),
+    '--steps',
+    String(training.steps),
+    '--seed',
+    String(training.seed),
+  ];
+  return words.map(shellWord).join(' ');
+}
+
+/** The output folder the command line writes to: runs/<experiment name without .seqlab.json>. */
+export function experimentOutDir(experimentFileName: string): string {
+  const base = experimentFileName.replace(/^.*[\\/]/, '');
+  const name = base.toLowerCase().endsWith(EXPERIMENT_FILE_SUFFIX) ? base.slice(0, -EXPERIMENT_FILE_SUFFIX.length) : base;
+  return `runs/${name || 'experiment'}`;
+}
+
+/** Where the value at `path` (e.g. ["data", "path"]) is written in `text`, if the text is JSON and has it. */
+export function findValueRange(text: string, path: readonly string[]): { offset: number; length: number } | undefined {
+  const parsed = text.length > MAX_EXPERIMENT_CHARS ? undefined : parsePositionedJson(text);
+  if (!parsed?.ok) return undefined;
+  let node: JsonNode | undefined = parsed.root;
+  for (const key of path) {
+    if (node?.type !== 'object') return undefined;
+    node = node.properties.find((p) => p.key === key)?.value;
+  }
+  return node ? { offset: node.offset, length: node.length } : undefined;
+}
