@@ -1,15 +1,24 @@
 // Entry point of the extension host side. It wires features together and never trains: the training
 // engine runs only in the worker (dist/worker.js), started on the first training request.
 import * as vscode from 'vscode';
+import { importModel } from './commands/importModel';
+import { openRunStore, registerRunCommands } from './commands/runCommands';
 import { askModelChoices, trainOnActiveFile } from './commands/trainCommand';
+import { registerTrainingLifecycle } from './commands/trainingLifecycle';
 import { registerExampleFeatures } from './examples';
+import { registerTaggers } from './taggers/taggersPanel';
+import { registerExperimentFeatures } from './experiments';
 import { registerHmmFeatures } from './hmm';
 import { registerGradientFlow } from './panels/gradientFlowPanel';
+import { registerGates } from './panels/gatesPanel';
+import { registerUnrolled } from './panels/unrolledPanel';
 import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
 import type { RunInfo } from './shared/run';
 import { RunsTreeProvider } from './sidebar/runsTree';
 import { trackTrainingState } from './statusBar';
+import { RunPersistence } from './training/runPersistence';
 import { isActive, type RunRecord, TrainingService } from './training/trainingService';
+import { registerWalkthrough } from './walkthrough';
 
 /** What `activate` returns: used by the end-to-end tests that run inside VS Code. */
 export interface SequenceLabApi {
@@ -18,7 +27,9 @@ export interface SequenceLabApi {
 
 export function activate(context: vscode.ExtensionContext): SequenceLabApi {
   const service = new TrainingService(context.extensionPath);
-  const runsTree = new RunsTreeProvider(service);
+  // Every run of the workspace is stored on disk (run.json, metrics, latest checkpoint) and listed after a reload.
+  const persistence = new RunPersistence(openRunStore(context), service);
+  const runsTree = new RunsTreeProvider(service, persistence);
   const uri = context.extensionUri;
 
   const isRun = (value: unknown): value is RunRecord =>
@@ -26,11 +37,19 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
 
   context.subscriptions.push(
     service,
+    persistence,
     runsTree,
+    ...registerRunCommands(context, service, persistence, runsTree),
+    vscode.commands.registerCommand('sequenceLab.importModel', (resource?: unknown) =>
+      importModel(uri, service, persistence, resource).then(() => undefined),
+    ),
     vscode.window.registerTreeDataProvider('sequenceLab.runs', runsTree),
     registerTrainingPanelSerializer(uri, service),
     ...registerGradientFlow(uri, service),
+    ...registerGates(uri, service, persistence),
+    ...registerUnrolled(uri, service, persistence),
     trackTrainingState(service),
+    ...registerTrainingLifecycle(service),
     vscode.commands.registerCommand('sequenceLab.trainCharModel', (resource?: unknown) =>
       trainOnActiveFile(uri, service, resource).then(() => undefined),
     ),
@@ -63,6 +82,9 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
 
   registerHmmFeatures(context);
   registerExampleFeatures(context);
+  registerTaggers(context);
+  registerExperimentFeatures(context, service);
+  registerWalkthrough(context, service);
 
   return { listRuns: () => service.list().map((r) => r.info) };
 }

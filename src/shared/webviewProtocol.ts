@@ -2,6 +2,7 @@
 // (`parseTrainingPanelMessage`); a webview never names a file.
 import type { RunInfo, StepBatch, TextSample } from './run';
 import { isTagged } from './messages';
+import type { TaggerComparison, TaggerSettings } from './workerProtocol';
 
 export type HostToTrainingPanel =
   /** Shows a run from scratch: its settings, status and every step so far. */
@@ -20,6 +21,10 @@ export type TrainingPanelToHost =
   | { type: 'ready' }
   /** The user pressed Stop. */
   | { type: 'stop'; runId: string }
+  /** The user pressed Pause, Resume or Single Step. */
+  | { type: 'pause'; runId: string }
+  | { type: 'resume'; runId: string }
+  | { type: 'step'; runId: string }
   /** The user asked for a fresh sample at this temperature. */
   | { type: 'resample'; runId: string; temperature: number };
 
@@ -33,7 +38,10 @@ export function parseTrainingPanelMessage(raw: unknown): TrainingPanelToHost | u
     case 'ready':
       return { type: 'ready' };
     case 'stop':
-      return typeof m.runId === 'string' && RUN_ID.test(m.runId) ? { type: 'stop', runId: m.runId } : undefined;
+    case 'pause':
+    case 'resume':
+    case 'step':
+      return typeof m.runId === 'string' && RUN_ID.test(m.runId) ? { type: m.type, runId: m.runId } : undefined;
     case 'resample':
       if (typeof m.runId !== 'string' || !RUN_ID.test(m.runId)) return undefined;
       if (typeof m.temperature !== 'number' || !Number.isFinite(m.temperature)) return undefined;
@@ -129,13 +137,27 @@ export type HostToMarkovPanel =
   /** Shows the orders of one file. */
   | { type: 'showOrders'; view: MarkovOrdersView }
   /** The host no longer has the file the page shows (window reload): the page keeps its drawing. */
-  | { type: 'detached'; message: string };
+  | { type: 'detached'; message: string }
+  /** The text sampled for the page's Sample request. */
+  | { type: 'sampleResult'; order: number; smoothing: MarkovSmoothing; seed: number; text: string }
+  | { type: 'sampleFailed'; message: string };
+
+export type MarkovSmoothing = 'add-alpha' | 'kneser-ney';
 
 export type MarkovPanelToHost =
   /** The page has loaded and wants the current view. */
   | { type: 'ready' }
   /** The user clicked order k: the host shows the order-k Markov surprisal of the file in the editor. */
-  | { type: 'showSurprisal'; order: number };
+  | { type: 'showSurprisal'; order: number }
+  /** The user asked for `length` tokens sampled from the order-k model of the file with this smoothing and seed. */
+  | { type: 'sample'; order: number; smoothing: MarkovSmoothing; seed: number; length: number };
+
+/** Longest Markov sample the panel may ask for (tokens). */
+export const MAX_MARKOV_PANEL_SAMPLE = 1000;
+/** Largest seed a panel may send. */
+export const MAX_PANEL_SEED = 2 ** 31 - 1;
+
+const isWhole = (x: unknown, lo: number, hi: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
 
 /** Highest order the panel may name (the engine's MAX_ORDER). */
 export const MAX_MARKOV_PANEL_ORDER = 8;
@@ -150,6 +172,89 @@ export function parseMarkovPanelMessage(raw: unknown): MarkovPanelToHost | undef
     case 'showSurprisal':
       if (typeof m.order !== 'number' || !Number.isInteger(m.order) || m.order < 0 || m.order > MAX_MARKOV_PANEL_ORDER) return undefined;
       return { type: 'showSurprisal', order: m.order };
+    case 'sample':
+      if (!isWhole(m.order, 0, MAX_MARKOV_PANEL_ORDER) || !isWhole(m.seed, 0, MAX_PANEL_SEED) || !isWhole(m.length, 1, MAX_MARKOV_PANEL_SAMPLE)) return undefined;
+      if (m.smoothing !== 'add-alpha' && m.smoothing !== 'kneser-ney') return undefined;
+      return { type: 'sample', order: m.order, smoothing: m.smoothing, seed: m.seed, length: m.length };
+    default:
+      return undefined;
+  }
+}
+
+// ── The HMM Fit panel (Baum-Welch with restarts on one file) ─────────────────────────────────────────────────────
+// Plain JSON-able arrays, so the page can save the fit with setState and redraw it after a reload.
+
+export interface HmmFitView {
+  fileLabel: string;
+  kind: 'discrete' | 'gaussian';
+  /** What was fitted, in words (e.g. "characters", "whitespace words", "column \"price\""). */
+  inputLabel: string;
+  restarts: number;
+  /** log P(o | λ^(r)) per iteration, one list per restart (filled while the fit runs). */
+  logLikelihoods: number[][];
+  /** Set when the fit has finished: the learned model of the best restart. */
+  model?: HmmFitModelView;
+}
+
+export interface HmmFitModelView {
+  best: number;
+  converged: boolean;
+  observations: number;
+  states: string[];
+  /** Discrete: the symbols. Gaussian: the column names. */
+  symbols: string[];
+  start: number[];
+  transition: number[][];
+  /** Discrete only (N×M). */
+  emission: number[][];
+  /** Gaussian only (N×D). */
+  means: number[][];
+  variances: number[][];
+}
+
+export interface HmmSampleView {
+  seed: number;
+  states: string[];
+  /** One entry per step: the hidden state and what it emitted (a symbol, or numbers formatted by the host). */
+  steps: { state: number; emitted: string }[];
+}
+
+export type HostToHmmFitPanel =
+  /** A new fit begins: the page clears its drawing. */
+  | { type: 'fitStarted'; view: HmmFitView }
+  /** New log-likelihoods of one restart from iteration fromIteration on. */
+  | { type: 'fitProgress'; restart: number; fromIteration: number; logLikelihoods: number[] }
+  | { type: 'fitFinished'; model: HmmFitModelView }
+  /** The fit stopped (cancelled or failed); the page keeps the curves so far and shows the message. */
+  | { type: 'fitStopped'; message: string }
+  | { type: 'sampleResult'; sample: HmmSampleView }
+  /** A message for the user (e.g. the model was saved, or the host no longer has the fit after a reload). */
+  | { type: 'notice'; message: string };
+
+export type HmmFitPanelToHost =
+  | { type: 'ready' }
+  /** The user pressed Cancel while the fit runs. */
+  | { type: 'cancel' }
+  | { type: 'saveModel' }
+  | { type: 'decode' }
+  | { type: 'sample'; length: number; seed: number };
+
+/** Longest HMM sample the panel may ask for (steps). */
+export const MAX_HMM_PANEL_SAMPLE = 500;
+
+/** Returns the message if it is a well-formed HmmFitPanelToHost, otherwise undefined. */
+export function parseHmmFitPanelMessage(raw: unknown): HmmFitPanelToHost | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+    case 'cancel':
+    case 'saveModel':
+    case 'decode':
+      return { type: m.type };
+    case 'sample':
+      if (!isWhole(m.length, 1, MAX_HMM_PANEL_SAMPLE) || !isWhole(m.seed, 0, MAX_PANEL_SEED)) return undefined;
+      return { type: 'sample', length: m.length, seed: m.seed };
     default:
       return undefined;
   }
@@ -195,6 +300,166 @@ export function parseGradientPanelMessage(raw: unknown): GradientPanelToHost | u
       return { type: 'ready' };
     case 'refresh':
       return { type: 'refresh' };
+    default:
+      return undefined;
+  }
+}
+
+// ── The Tagger Comparison panel (HMM vs RNN tagger on the same tagged file) ──────────────────────────────────────
+// The page holds the settings controls; the host checks every value against TAGGER_LIMITS before the worker sees it.
+// Results are plain JSON-able arrays, so the page saves them with setState and redraws them after a reload.
+
+/** Inclusive bounds of the numeric settings (whole numbers except learningRate and heldOutShare). */
+export const TAGGER_LIMITS = {
+  hiddenSize: { min: 1, max: 256 },
+  embeddingSize: { min: 1, max: 128 },
+  epochs: { min: 1, max: 200 },
+  learningRate: { min: 1e-5, max: 1 },
+  seed: { min: 0, max: 2147483647 },
+  heldOutShare: { min: 0.05, max: 0.5 },
+} as const;
+
+export const DEFAULT_TAGGER_SETTINGS: TaggerSettings = {
+  cell: 'rnn',
+  bidirectional: true,
+  hiddenSize: 32,
+  embeddingSize: 16,
+  epochs: 5,
+  learningRate: 0.01,
+  seed: 1,
+  heldOutShare: 0.2,
+  heldOut: 'split',
+};
+
+export interface TaggersPanelSetup {
+  fileLabel: string;
+  /** The *-test.tsv sibling of a *-train.tsv file (its name), offered as the held-out set; null when there is none. */
+  siblingLabel: string | null;
+  settings: TaggerSettings;
+}
+
+export type HostToTaggersPanel =
+  /** The file the panel compares on, and the settings to show. */
+  | { type: 'setup'; setup: TaggersPanelSetup }
+  /** Training began: the HMM is fitted, the RNN will take plannedSteps updates. */
+  | { type: 'started'; plannedSteps: number }
+  /** RNN losses of updates firstStep … firstStep + n − 1 (nats per tag), at most 10 messages a second. */
+  | { type: 'progress'; firstStep: number; losses: Float32Array }
+  | { type: 'results'; fileLabel: string; heldOutLabel: string; result: TaggerComparison }
+  | { type: 'failed'; message: string }
+  /** The host no longer has the file the page shows (window reload): the page keeps its results. */
+  | { type: 'detached'; message: string };
+
+export type TaggersPanelToHost =
+  | { type: 'ready' }
+  /** Train both taggers with these settings. */
+  | { type: 'train'; settings: TaggerSettings }
+  /** Stop the RNN now (its scores are reported as far as it got). */
+  | { type: 'stop' };
+
+function inRange(v: unknown, limits: { min: number; max: number }, whole: boolean): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= limits.min && v <= limits.max && (!whole || Number.isInteger(v));
+}
+
+/** The settings if every field is present and in range, otherwise undefined (only the known fields are kept). */
+export function parseTaggerSettings(raw: unknown): TaggerSettings | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const s = raw as Record<string, unknown>;
+  const L = TAGGER_LIMITS;
+  if (s.cell !== 'rnn' && s.cell !== 'gru' && s.cell !== 'lstm') return undefined;
+  if (typeof s.bidirectional !== 'boolean') return undefined;
+  if (s.heldOut !== 'split' && s.heldOut !== 'sibling') return undefined;
+  if (!inRange(s.hiddenSize, L.hiddenSize, true) || !inRange(s.embeddingSize, L.embeddingSize, true)) return undefined;
+  if (!inRange(s.epochs, L.epochs, true) || !inRange(s.seed, L.seed, true)) return undefined;
+  if (!inRange(s.learningRate, L.learningRate, false) || !inRange(s.heldOutShare, L.heldOutShare, false)) return undefined;
+  return {
+    cell: s.cell,
+    bidirectional: s.bidirectional,
+    hiddenSize: s.hiddenSize,
+    embeddingSize: s.embeddingSize,
+    epochs: s.epochs,
+    learningRate: s.learningRate,
+    seed: s.seed,
+    heldOutShare: s.heldOutShare,
+    heldOut: s.heldOut,
+  };
+}
+
+/** Returns the message if it is a well-formed TaggersPanelToHost, otherwise undefined. */
+export function parseTaggersPanelMessage(raw: unknown): TaggersPanelToHost | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'stop':
+      return { type: 'stop' };
+    case 'train': {
+      const settings = parseTaggerSettings(m.settings);
+      return settings ? { type: 'train', settings } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ── The Gates panel (every gate, c_t and h_t of one run over a window of ≤ 256 characters) ─────────────────────────
+// The values travel as a Float32Array (the worker's, as it came). The page saves them with setState (as base64) so a
+// reload redraws them; it names time steps by their index in the window only, never a file or an offset.
+
+/** The longest window the Gates panel shows (the worker's limit too). */
+export const MAX_GATES_WINDOW = 256;
+
+export interface GatesView {
+  runLabel: string;
+  /** The training step the model was at. */
+  step: number;
+  /** First character of the window within the text (code points). */
+  start: number;
+  cell: 'rnn' | 'gru' | 'lstm';
+  layers: number;
+  hiddenSize: number;
+  /** Series per layer: LSTM i, f, g, o, c, h; GRU r, z, n, h; RNN h. */
+  series: string[];
+  /** Series s of layer k at step t, unit j: values[((k·S + s)·T + t)·H + j], T = tokens.length. */
+  values: Float32Array;
+  tokens: string[];
+  /** The 5 most probable next characters after step t at topChars[t·5 + r]. */
+  topChars: string[];
+  topProbabilities: Float32Array;
+  /** The step of the window the editor's cursor is on, or −1. */
+  cursor: number;
+}
+
+export type HostToGatesPanel =
+  | { type: 'showActivations'; view: GatesView }
+  /** The editor's cursor moved to step t of the shown window. */
+  | { type: 'select'; t: number }
+  /** Whether the run is training (the host refreshes at most once a second then). */
+  | { type: 'status'; runLabel: string; training: boolean }
+  /** A trace could not be made, or the host no longer has the run (window reload): the page keeps its drawing. */
+  | { type: 'detached'; message: string };
+
+export type GatesPanelToHost =
+  /** The page has loaded and wants a trace. */
+  | { type: 'ready' }
+  /** The user asked for a fresh trace of the same window. */
+  | { type: 'refresh' }
+  /** The user picked step t of the window: the host reveals and selects that character in the run's data file. */
+  | { type: 'revealStep'; t: number };
+
+/** Returns the message if it is a well-formed GatesPanelToHost, otherwise undefined. */
+export function parseGatesPanelMessage(raw: unknown): GatesPanelToHost | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  const keys = Object.keys(m).length;
+  switch (m.type) {
+    case 'ready':
+    case 'refresh':
+      return keys === 1 ? { type: m.type } : undefined;
+    case 'revealStep':
+      if (keys !== 2 || typeof m.t !== 'number' || !Number.isInteger(m.t) || m.t < 0 || m.t >= MAX_GATES_WINDOW) return undefined;
+      return { type: 'revealStep', t: m.t };
     default:
       return undefined;
   }

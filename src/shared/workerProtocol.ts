@@ -2,13 +2,31 @@
 // sends intents and receives results. Numbers travel as typed arrays, batched (see `progress`).
 import type { TrainingConfig } from './trainingConfig';
 import type { ExampleId } from './examples';
-import type { StepBatch, TextSample } from './run';
+import type { RunFault, StepBatch, TextSample } from './run';
 
 export type HostToWorker =
   /** Build the vocabulary from `text` and train a character model (RNN, GRU or LSTM) on it until maxSteps or `stop`. */
-  | { type: 'train'; runId: string; text: string; config: TrainingConfig }
-  /** Stop the run at the next step boundary (steps take milliseconds, so this acts at once). */
+  | {
+      type: 'train'; runId: string; text: string; config: TrainingConfig;
+      /**
+       * Go on from a checkpoint: model.safetensors bytes (weights, checked against the config and the text's
+       * vocabulary) and, optionally, trainer-state.safetensors (optimiser, counters, carried states; without it:
+       * weights only, a fresh optimiser at step 0).
+       */
+      restore?: { model: Uint8Array; state?: Uint8Array };
+      /** Build the model, then wait paused at its step (posts `paused`) instead of training. */
+      startPaused?: boolean;
+    }
+  /** Stop the run at the next step boundary (steps take milliseconds, so this acts at once). Works while paused. */
   | { type: 'stop'; runId: string }
+  /** Pause at the next step boundary: posts progress, a checkpoint and `paused`. */
+  | { type: 'pause'; runId: string }
+  /** Go on training a paused run (posts `resumed`). */
+  | { type: 'resume'; runId: string }
+  /** A paused run takes exactly one update and posts its progress (it stays paused). */
+  | { type: 'step'; runId: string }
+  /** Apply `config.learningRate` and `config.clipNorm` to the live trainer from the next update (optimiser state kept). */
+  | { type: 'reconfigure'; runId: string; config: TrainingConfig }
   /** Sample text from the run's current model at a temperature (works during and after training). */
   | { type: 'sample'; runId: string; temperature: number; length: number }
   /** Forget a finished run's model to free memory. */
@@ -18,7 +36,34 @@ export type HostToWorker =
    * of its training text (during or after training; the trace changes nothing). Without `start`: the `length`
    * characters before the data cursor, or the first `length` when the cursor is nearer the start.
    */
-  | { type: 'traceGradients'; runId: string; start?: number; length: number };
+  | { type: 'traceGradients'; runId: string; start?: number; length: number }
+  /**
+   * Trace every gate, c_t and h_t of the run's current model over `length` (≤ 256) characters from `start` (clamped
+   * into the text; without it the last `length` characters trained on), for the Gates panel. Changes nothing.
+   */
+  | { type: 'traceActivations'; runId: string; start?: number; length: number };
+
+/** Gates, cell and hidden states of one window (answer to `traceActivations`; values transferred). */
+export interface ActivationTrace {
+  /** The training step the model was at. */
+  step: number;
+  /** First character of the window within the text (code points). */
+  start: number;
+  /** T, the window's steps. */
+  length: number;
+  cell: 'rnn' | 'gru' | 'lstm';
+  layers: number;
+  hiddenSize: number;
+  /** Series per layer: LSTM i, f, g, o, c, h; GRU r, z, n, h; RNN h. */
+  series: string[];
+  /** Series s of layer k at step t, unit j: values[((k·S + s)·T + t)·H + j]. */
+  values: Float32Array;
+  /** The window's characters, one per step. */
+  tokens: string[];
+  /** The 5 most probable next characters after step t at topChars[t·5 + r], most probable first ('' if fewer). */
+  topChars: string[];
+  topProbabilities: Float32Array;
+}
 
 /** A gradient-flow trace of one window (answer to `traceGradients`). */
 export interface GradientTrace {
@@ -46,14 +91,27 @@ export type WorkerToHost =
       vocabSize: number;
       dataLength: number;
       parameterCount: number;
+      /** Updates already taken (a run restored from a checkpoint starts at its step; else 0). */
+      step?: number;
     }
   /** Steps since the previous progress message; posted at most every ~100 ms. */
   | ({ type: 'progress'; runId: string } & StepBatch)
   | ({ type: 'sample'; runId: string } & TextSample)
   | { type: 'finished'; runId: string; reason: 'completed' | 'stopped'; steps: number; finalLoss: number }
+  /** The run is paused after `step` updates: asked to, started paused, or (with `fault`) a NaN/Inf at step + 1. */
+  | { type: 'paused'; runId: string; step: number; fault?: RunFault }
+  | { type: 'resumed'; runId: string; step: number }
+  /**
+   * The run's state after `step` updates (every checkpointEvery steps, on pause, stop, completion and before a
+   * fault): model.safetensors and trainer-state.safetensors bytes (transferred, not copied).
+   */
+  | { type: 'checkpoint'; runId: string; step: number; model: Uint8Array; state: Uint8Array }
   /** The run cannot go on; `message` says why in words a user understands. */
   | { type: 'failed'; runId: string; message: string }
   | ({ type: 'gradientTrace'; runId: string } & GradientTrace)
+  | ({ type: 'activationTrace'; runId: string } & ActivationTrace)
+  /** An activation trace could not be made (the run goes on); `message` says why. */
+  | { type: 'activationTraceFailed'; runId: string; message: string }
   /** A trace could not be made (the run goes on); `message` says why. */
   | { type: 'traceFailed'; runId: string; message: string };
 
@@ -74,7 +132,74 @@ export type HostToAnalysisWorker =
    * Fit interpolated Kneser-Ney models of order k = 0..8 over the characters or words of `text` on a train/held-out
    * split (the last 10% of the tokens held out), and sample `sampleLength` tokens from each (seeded).
    */
-  | { type: 'markovOrders'; requestId: string; text: string; unit: 'char' | 'word'; seed: number; sampleLength: number };
+  | { type: 'markovOrders'; requestId: string; text: string; unit: 'char' | 'word'; seed: number; sampleLength: number }
+  /**
+   * Fit an HMM to `text` by Baum-Welch with restarts (discrete symbols, or Gaussian emissions for CSV columns).
+   * Posts `hmmFitProgress` (≤ 10/s) while it runs, then one `hmmFitResult`, `hmmFitCancelled` or `analysisFailed`.
+   */
+  | { type: 'hmmFit'; requestId: string; text: string; input: HmmFitInput; options: HmmFitOptions }
+  /** Stop the fit `requestId` after its current iteration (it answers `hmmFitCancelled`); no answer of its own. */
+  | { type: 'hmmFitCancel'; requestId: string; fitRequestId: string }
+  /** Sample `length` steps from a model file's text (seeded). */
+  | { type: 'hmmSample'; requestId: string; modelText: string; length: number; seed: number }
+  /** Fit one n-gram model of order k on all of `text` and sample `length` tokens from it (seeded). */
+  | {
+      type: 'markovSample'; requestId: string; text: string; unit: 'char' | 'word'; order: number;
+      smoothing: 'add-alpha' | 'kneser-ney'; seed: number; length: number;
+    };
+
+/** What a fit reads from the file: its characters or whitespace words, a tagged file's tokens, or CSV columns. */
+export type HmmFitInput =
+  | { kind: 'symbols'; split: 'chars' | 'whitespace' }
+  | { kind: 'tagged' }
+  /** 0-based columns of a CSV/TSV file, fitted with Gaussian emissions (one dimension per column). */
+  | { kind: 'csv'; columns: number[] };
+
+export interface HmmFitOptions {
+  states: number;
+  restarts: number;
+  seed: number;
+  maxIterations: number;
+  tolerance: number;
+}
+
+/** The learned model of the best restart and every restart's log-likelihood curve. */
+export interface HmmFitResult {
+  kind: 'discrete' | 'gaussian';
+  states: string[];
+  /** Discrete: the symbols (columns of the emission matrix). Gaussian: the CSV columns fitted. */
+  symbols: string[];
+  /** Observations fitted (T). */
+  observations: number;
+  start: Float64Array;
+  /** N×N row-major. */
+  transition: Float64Array;
+  /** Discrete: N×M row-major B. Gaussian: empty. */
+  emission: Float64Array;
+  /** Gaussian: N×D row-major means and variances. Discrete: empty. */
+  means: Float64Array;
+  variances: Float64Array;
+  /** log P(o | λ^(r)) per iteration, one array per restart. */
+  logLikelihoods: Float64Array[];
+  best: number;
+  converged: boolean;
+  /** The model file text (modelJson.ts format), for Save and Decode. */
+  modelText: string;
+  /** Gaussian only: the Viterbi state of every data row and the 0-based line it is on. */
+  path?: Int32Array;
+  rowLines?: Uint32Array;
+}
+
+export interface HmmSampleResult {
+  states: string[];
+  /** Hidden state id per step. */
+  path: Int32Array;
+  /** Discrete: the emitted symbol per step. Gaussian: empty. */
+  symbols: string[];
+  /** Gaussian: x_t at values[t·D + d]. Discrete: empty. */
+  values: Float64Array;
+  dimension: number;
+}
 
 /** Per order k = 0..K (index k of every array). */
 export interface MarkovOrdersResult {
@@ -149,10 +274,16 @@ export type AnalysisWorkerToHost =
   | ({ type: 'markovSurprisalResult'; requestId: string } & MarkovSurprisalResult)
   | ({ type: 'hmmDecodeResult'; requestId: string } & HmmDecodeResult)
   | ({ type: 'markovOrdersResult'; requestId: string } & MarkovOrdersResult)
+  /** New log-likelihoods of one restart: iterations fromIteration, fromIteration + 1, ... */
+  | { type: 'hmmFitProgress'; requestId: string; restart: number; fromIteration: number; logLikelihoods: Float64Array }
+  | ({ type: 'hmmFitResult'; requestId: string } & HmmFitResult)
+  | { type: 'hmmFitCancelled'; requestId: string }
+  | ({ type: 'hmmSampleResult'; requestId: string } & HmmSampleResult)
+  | { type: 'markovSampleResult'; requestId: string; text: string }
   /** The request cannot be answered; `message` says why in words a user understands. */
   | { type: 'analysisFailed'; requestId: string; message: string };
 
-const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders']);
+const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample']);
 
 /** True for the analysis requests (the worker routes these apart from the training channel). */
 export function isAnalysisRequestType(type: string): boolean {
@@ -177,4 +308,85 @@ export type GenerateExampleAnswer =
 
 export function isGenerateExampleRequest(value: { type: string }): value is GenerateExampleRequest {
   return value.type === 'generateExample';
+}
+
+// ── Tagger comparison (Sequence Lab: Compare HMM and RNN Taggers on Active File) ─────────────────────────────────
+// Its own dist/worker.js instance (src/taggers/taggersWorker.ts), so comparing taggers never delays the Training
+// panel's worker. One comparison at a time: it posts progress of the RNN's loss (≤ 10/s), then one result, which
+// after `stopTaggers` scores the RNN as far as it got.
+
+/** What the user chooses in the Tagger Comparison panel (validated by parseTaggersPanelMessage). */
+export interface TaggerSettings {
+  cell: 'rnn' | 'gru' | 'lstm';
+  bidirectional: boolean;
+  hiddenSize: number;
+  embeddingSize: number;
+  /** Passes over the training sequences (8 sequences per update). */
+  epochs: number;
+  /** Adam's step size. */
+  learningRate: number;
+  /** Seeds the held-out split and the RNN's initial weights. */
+  seed: number;
+  /** Share of the sequences held out when `heldOut` is 'split' (0.05–0.5). */
+  heldOutShare: number;
+  /** 'split': a seeded share of the file's sequences; 'sibling': the file's *-test.tsv sibling. */
+  heldOut: 'split' | 'sibling';
+}
+
+/** One tagger's held-out scores. Arrays are plain (JSON-able: the panel saves them with setState). */
+export interface TaggerScoresView {
+  accuracy: number;
+  correct: number;
+  total: number;
+  /** N×N row-major: row = true tag, column = predicted tag. */
+  confusion: number[];
+  precision: (number | null)[];
+  recall: (number | null)[];
+  f1: (number | null)[];
+  /** Held-out tokens whose true tag is i. */
+  support: number[];
+  /** Wall-clock time of training (HMM: counting) in milliseconds. */
+  trainMs: number;
+  /** Free parameters (HMM: probabilities less one per distribution; RNN: every weight). */
+  parameterCount: number;
+}
+
+export interface TaggerComparison {
+  settings: TaggerSettings;
+  tags: string[];
+  trainSequences: number;
+  trainTokens: number;
+  heldOutSequences: number;
+  heldOutTokens: number;
+  /** Distinct training tokens kept as themselves (the rest read as <unk>). */
+  vocabularySize: number;
+  /** Training token types seen once, read as <unk> by both taggers. */
+  rareTypes: number;
+  /** Held-out tokens never seen in training (read as <unk>). */
+  heldOutUnknown: number;
+  /** The tag most frequent in training, and its accuracy on the held-out tokens. */
+  majorityTag: string;
+  majorityAccuracy: number;
+  /** Held-out tokens only the HMM tags right, and only the RNN (the tokens McNemar's test looks at). */
+  hmmOnlyCorrect: number;
+  rnnOnlyCorrect: number;
+  hmm: TaggerScoresView & { alpha: number };
+  rnn: TaggerScoresView & { steps: number; plannedSteps: number; stopped: boolean; finalLoss: number };
+}
+
+export type HostToTaggersWorker =
+  /** Train both taggers on `trainText` and score them on `heldOutText` (or on a seeded split of `trainText`). */
+  | { type: 'compareTaggers'; requestId: string; trainText: string; heldOutText?: string; settings: TaggerSettings }
+  /** Stop the RNN at the next update; the result is still sent, with `rnn.stopped`. */
+  | { type: 'stopTaggers'; requestId: string };
+
+export type TaggersWorkerToHost =
+  | { type: 'taggersStarted'; requestId: string; plannedSteps: number }
+  /** RNN updates firstStep … firstStep + n − 1: mean cross-entropy per tag in nats. */
+  | { type: 'taggersProgress'; requestId: string; firstStep: number; losses: Float32Array }
+  | { type: 'taggersResult'; requestId: string; result: TaggerComparison }
+  | { type: 'taggersFailed'; requestId: string; message: string };
+
+export function isTaggersRequest(value: { type: string }): value is HostToTaggersWorker {
+  return value.type === 'compareTaggers' || value.type === 'stopTaggers';
 }

@@ -1,118 +1,73 @@
 // Entry of the training worker (a worker_threads Worker started by the host). It owns every model and all
 // numeric work; the extension host's thread never trains. Every model (RNN, GRU, LSTM) trains through the general
-// SequenceTrainer (see charModel.ts). Steps run in slices of a few milliseconds with a yield to the event loop
-// between slices, so `stop` and `sample` requests are handled at once.
+// SequenceTrainer (see charModel.ts); a run's lifecycle (pause, resume, single step, checkpoints, a NaN/Inf pausing
+// the run) is in trainingRun.ts. Steps run in slices of a few milliseconds, so requests are handled at once.
 import { parentPort } from 'node:worker_threads';
 import { createDispatcher, isTagged } from '../shared/messages';
 import { isAnalysisRequestType, type HostToAnalysisWorker, type HostToWorker, type WorkerToHost } from '../shared/workerProtocol';
 import { createAnalysisHandler } from './analysis';
 import { isGenerateExampleRequest } from '../shared/workerProtocol';
+import { isTaggersRequest } from '../shared/workerProtocol';
+import { createTaggersHandler } from './taggers';
 import { generateExample } from './examples';
 import { CharModel } from './charModel';
-import { ProgressBuffer } from './progressBuffer';
+import { TrainingRun } from './trainingRun';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
 
-/** How long one slice of steps may hold the thread before yielding to messages. */
-const SLICE_MS = 15;
-/** Progress is posted at most this often (the panels need no more). */
-const PROGRESS_INTERVAL_MS = 100;
+const runs = new Map<string, TrainingRun>();
 
-interface Run {
-  trainer: CharModel;
-  stopRequested: boolean;
-  finished: boolean;
-}
-
-const runs = new Map<string, Run>();
-
-function post(message: WorkerToHost): void {
-  port!.postMessage(message);
+function post(message: WorkerToHost, transfer?: ArrayBuffer[]): void {
+  port!.postMessage(message, transfer);
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-async function train(runId: string, text: string, config: Extract<HostToWorker, { type: 'train' }>['config']) {
-  let trainer: CharModel;
+async function train(m: Extract<HostToWorker, { type: 'train' }>) {
+  let model: CharModel;
   try {
-    trainer = new CharModel(text, config);
+    model = new CharModel(m.text, m.config, m.restore);
   } catch (error) {
-    post({ type: 'failed', runId, message: describe(error) });
+    post({ type: 'failed', runId: m.runId, message: describe(error) });
     return;
   }
-  const run: Run = { trainer, stopRequested: false, finished: false };
-  runs.set(runId, run);
+  const run = new TrainingRun(m.runId, model, m.config, post);
+  runs.set(m.runId, run);
   post({
     type: 'started',
-    runId,
-    vocabSize: trainer.vocabSize,
-    dataLength: trainer.dataLength,
-    parameterCount: trainer.parameterCount,
+    runId: m.runId,
+    vocabSize: model.vocabSize,
+    dataLength: model.dataLength,
+    parameterCount: model.parameterCount,
+    step: model.stepCount,
   });
-
-  const progress = new ProgressBuffer(1);
-  let lastPost = Date.now();
-  let lastLoss = NaN;
-  const flush = () => {
-    const batch = progress.take(Date.now());
-    if (batch) post({ type: 'progress', runId, ...batch });
-    lastPost = Date.now();
-  };
-  const postSample = () => {
-    const text = trainer.sample(config.sampleLength, config.temperature);
-    post({ type: 'sample', runId, step: trainer.stepCount, temperature: config.temperature, text });
-  };
-
-  try {
-    while (!run.stopRequested && trainer.stepCount < config.maxSteps) {
-      const sliceEnd = Date.now() + SLICE_MS;
-      while (!run.stopRequested && trainer.stepCount < config.maxSteps && Date.now() < sliceEnd) {
-        const result = trainer.step();
-        lastLoss = result.loss;
-        progress.add(result);
-        if (result.step % config.sampleEvery === 0) {
-          flush();
-          postSample();
-        }
-      }
-      if (Date.now() - lastPost >= PROGRESS_INTERVAL_MS) flush();
-      await yieldToMessages();
-    }
-    flush();
-    postSample();
-    run.finished = true;
-    post({
-      type: 'finished',
-      runId,
-      reason: run.stopRequested ? 'stopped' : 'completed',
-      steps: trainer.stepCount,
-      finalLoss: lastLoss,
-    });
-  } catch (error) {
-    flush();
-    run.finished = true;
-    post({ type: 'failed', runId, message: describe(error) });
-  }
+  await run.run(m.startPaused === true);
 }
 
 const handle = createDispatcher<HostToWorker>(
   {
-    train: (m) => train(m.runId, m.text, m.config),
-    stop: (m) => {
-      const run = runs.get(m.runId);
-      if (run) run.stopRequested = true;
+    train: (m) => train(m),
+    stop: (m) => runs.get(m.runId)?.stop(),
+    pause: (m) => runs.get(m.runId)?.pause(),
+    resume: (m) => runs.get(m.runId)?.resume(),
+    step: (m) => runs.get(m.runId)?.singleStep(),
+    reconfigure: (m) => {
+      // The host validates first; a bad change that gets here is dropped and the run goes on as it was.
+      try {
+        runs.get(m.runId)?.reconfigure(m.config);
+      } catch (error) {
+        console.error('sequence-lab worker: reconfigure refused:', describe(error));
+      }
     },
     sample: (m) => {
       const run = runs.get(m.runId);
       if (!run) return;
       try {
-        const text = run.trainer.sample(m.length, m.temperature);
-        post({ type: 'sample', runId: m.runId, step: run.trainer.stepCount, temperature: m.temperature, text });
+        const text = run.model.sample(m.length, m.temperature);
+        post({ type: 'sample', runId: m.runId, step: run.model.stepCount, temperature: m.temperature, text });
       } catch (error) {
         post({ type: 'failed', runId: m.runId, message: describe(error) });
       }
@@ -124,16 +79,29 @@ const handle = createDispatcher<HostToWorker>(
         return;
       }
       try {
-        const trace = run.trainer.traceGradients(m.length, m.start);
+        const trace = run.model.traceGradients(m.length, m.start);
         post({ type: 'gradientTrace', runId: m.runId, ...trace });
       } catch (error) {
         post({ type: 'traceFailed', runId: m.runId, message: describe(error) });
       }
     },
+    traceActivations: async (m) => {
+      const run = runs.get(m.runId);
+      if (!run) {
+        post({ type: 'activationTraceFailed', runId: m.runId, message: 'There is no such run in the worker (it was disposed or never started).' });
+        return;
+      }
+      try {
+        const trace = await run.model.traceActivations(m.length, m.start);
+        post({ type: 'activationTrace', runId: m.runId, ...trace }, [trace.values.buffer as ArrayBuffer, trace.topProbabilities.buffer as ArrayBuffer]);
+      } catch (error) {
+        post({ type: 'activationTraceFailed', runId: m.runId, message: describe(error) });
+      }
+    },
     dispose: (m) => {
       const run = runs.get(m.runId);
       if (run) {
-        run.stopRequested = true;
+        run.stop();
         runs.delete(m.runId);
       }
     },
@@ -142,11 +110,17 @@ const handle = createDispatcher<HostToWorker>(
 );
 
 const analyse = createAnalysisHandler((m) => port.postMessage(m));
+const compareTaggers = createTaggersHandler((m) => port.postMessage(m));
 
 port.on('message', (message: unknown) => {
   if (!isTagged(message)) return;
   // Sequence Lab: New Example… (src/examples/) asks for generated example files: see src/worker/examples.ts.
   if (isGenerateExampleRequest(message)) return port.postMessage(generateExample(message));
+  // Tagger comparison (HMM vs RNN) has its own channel: see src/worker/taggers.ts.
+  if (isTaggersRequest(message)) {
+    void compareTaggers(message);
+    return;
+  }
   // Analysis requests (Markov surprisal, HMM decoding) have their own channel: see src/worker/analysis.ts.
   if (isAnalysisRequestType(message.type)) {
     void analyse(message as HostToAnalysisWorker);
