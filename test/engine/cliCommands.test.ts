@@ -113,3 +113,21 @@ test('trace writes a bounded window of the traces as JSON with the window\'s tok
   assert.equal(await traceRun(['m/model.safetensors', 'data.txt', '--start', '1000', '--out', 'x.json'], io), 1);
   assert.match(io.err.pop()!, /^error: A trace window/);
 });
+
+test('train --threads 2 shares the batch over two threads (same losses to 1e-9); --dtype float32 trains; bad values are refused', async () => {
+  const args = ['data.txt', '--model', 'lstm', '--hidden', '8', '--batch', '8', '--seq', '8', '--steps', '6', '--lr', '0.01'];
+  const losses = async (extra: string[]): Promise<number[]> => {
+    const io = memoryIo({ 'data.txt': TEXT });
+    assert.equal(await trainRun([...args, ...extra, '--out', 'r'], io), 0, io.err.join(''));
+    return text(io, 'r/metrics.jsonl').trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
+  };
+  const one = await losses([]);
+  const two = await losses(['--threads', '2']);
+  assert.equal(two.length, 6);
+  two.forEach((l, i) => assert.ok(Math.abs(l - one[i]) <= 1e-9 * Math.abs(one[i]), `step ${i + 1}: ${l} vs ${one[i]}`));
+  const f32 = await losses(['--dtype', 'float32']);
+  f32.forEach((l, i) => assert.ok(Math.abs(l - one[i]) <= 1e-3 * Math.abs(one[i]), `float32 step ${i + 1}: ${l} vs ${one[i]}`));
+  const io = memoryIo({ 'data.txt': TEXT });
+  assert.notEqual(await trainRun([...args, '--dtype', 'float16', '--out', 'r'], io), 0);
+  assert.match(io.err.join(''), /--dtype must be one of float64, float32/);
+});

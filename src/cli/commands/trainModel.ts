@@ -8,6 +8,7 @@ import { EngineInputError } from '../../engine/errors';
 import type { OptimizerKind } from '../../engine/optimizers';
 import { charData, parseSeries, parseTagged, wordData, type SequenceData } from '../../engine/sequenceData';
 import { SequenceTrainer, type ModelKind, type SequenceTrainerConfig } from '../../engine/sequenceTrainer';
+import { WorkerShards } from '../../worker/parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
 import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
 import { encodeModel, type ModelMetadata, type Task } from './modelFile';
@@ -20,10 +21,12 @@ export const TRAIN_USAGE = `Usage: sequence-lab train DATA --out DIR [options]
   --seq N (64)  --truncate K1,K2 (update every K1 steps, backpropagate K2)  --batch N (1)
   --optimizer adam|sgd|rmsprop (adam)  --lr X (0.002)  --momentum X (sgd)  --clip X (5, 0 = off)  --clip-value X
   --steps N | --epochs N (default 1 epoch)  --seed N (42)
+  --dtype float64|float32 (float64; float32 is faster, text and series only)
+  --threads N (1; with --batch B ≥ 4, the B streams are shared out over N threads, e.g. the machine's cores)
   On a terminal, stderr shows one progress line (step/total, loss, chars/s, ETA); piped or logged, nothing.
 `;
 
-const VALUE_OPTIONS = ['--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed'];
+const VALUE_OPTIONS = ['--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed', '--dtype', '--threads'];
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -107,9 +110,12 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
       clipNorm: numberOption(args, '--clip', 'number', 0) ?? 5,
       clipValue: numberOption(args, '--clip-value', 'number', 0),
       seed: numberOption(args, '--seed', 'whole', 0) ?? 42,
+      dtype: oneOf(args.options.get('--dtype'), ['float64', 'float32'] as const, '--dtype', 'float64'),
     };
+    const threads = numberOption(args, '--threads', 'whole', 1) ?? 1;
     if (args.options.has('--steps') && args.options.has('--epochs')) throw new UsageError('give --steps or --epochs, not both');
-    const trainer = new SequenceTrainer(data, config);
+    // More threads: data-parallel shards of the batch on worker_threads (src/worker/parallel), summed in a fixed order.
+    const trainer = new SequenceTrainer(data, config, threads > 1 ? { parallel: new WorkerShards({ threads }) } : {});
     const perEpoch = data.kind === 'tagging' ? Math.ceil(data.sequences.length / trainer.batchSize) : Math.max(1, Math.floor(trainer.segmentLength / trainer.k1));
     const steps = numberOption(args, '--steps', 'whole') ?? perEpoch * (numberOption(args, '--epochs', 'whole') ?? 1);
 
@@ -128,6 +134,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
       }
     } finally {
       bar?.done();
+      trainer.dispose();
     }
     const meta: ModelMetadata = {
       format: 'sequence-lab/1',
