@@ -83,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
   registerHmmFeatures(context);
   registerExampleFeatures(context);
   registerTaggers(context);
-  registerExperimentFeatures(context, service);
+  registerExperimentFeatures(context, service, persistence);
   registerWalkthrough(context, service);
 
   return { listRuns: () => service.list().map((r) => r.info) };

@@ -99,9 +99,13 @@ export function registerRunCommands(
       if (choice !== stop) return undefined;
       service.stop(active.info.id);
     }
+    // A run that reached its step budget gets the same budget again, rather than ending as soon as it resumes.
+    const from = stored.checkpointStep ?? stored.step;
+    const budget = stored.config.maxSteps;
+    const config = from >= budget ? { ...stored.config, maxSteps: Math.min(10_000_000, from + budget) } : stored.config;
     const run = persistence.startFromCheckpoint(
       { uri, label: stored.dataLabel, text, continues: stored.id },
-      { config: stored.config, model: checkpoint.model, ...(checkpoint.state ? { state: checkpoint.state } : {}) },
+      { config, model: checkpoint.model, ...(checkpoint.state ? { state: checkpoint.state } : {}) },
     );
     if (!run) return undefined;
     // One row per stored run: the stopped run of this window it continues gives way to the new one.

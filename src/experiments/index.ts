@@ -1,5 +1,6 @@
 // Experiment files (*.seqlab.json): diagnostics, CodeLenses and their commands.
 import * as vscode from 'vscode';
+import type { RunPersistence } from '../training/runPersistence';
 import type { TrainingService } from '../training/trainingService';
 import { EXPERIMENT_SELECTOR, ExperimentCodeLensProvider } from './codeLens';
 import { ExperimentDiagnostics } from './diagnostics';
@@ -14,7 +15,7 @@ import {
   trainExperiment,
 } from './trainExperiment';
 
-export function registerExperimentFeatures(context: vscode.ExtensionContext, service: TrainingService): void {
+export function registerExperimentFeatures(context: vscode.ExtensionContext, service: TrainingService, persistence?: RunPersistence): void {
   const uri = context.extensionUri;
   const lenses = new ExperimentCodeLensProvider(service);
   context.subscriptions.push(
@@ -22,7 +23,7 @@ export function registerExperimentFeatures(context: vscode.ExtensionContext, ser
     lenses,
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
     // Returns the run's id (or undefined) so tests and the walkthrough can follow it.
-    vscode.commands.registerCommand(TRAIN_EXPERIMENT_COMMAND, (resource?: unknown) => trainExperiment(uri, service, resource).then((run) => run?.info.id)),
+    vscode.commands.registerCommand(TRAIN_EXPERIMENT_COMMAND, (resource?: unknown) => trainExperiment(uri, service, resource, persistence).then((run) => run?.info.id)),
     vscode.commands.registerCommand(OPEN_EXPERIMENT_DATA_COMMAND, (resource?: unknown) => openExperimentData(resource)),
     vscode.commands.registerCommand(COPY_EXPERIMENT_COMMAND_LINE, (resource?: unknown) => copyExperimentCommandLine(resource)),
     vscode.commands.registerCommand(OPEN_EXPERIMENT_PANELS_COMMAND, (resource?: unknown) => openExperimentPanels(uri, service, resource)),

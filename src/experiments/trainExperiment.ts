@@ -7,6 +7,7 @@ import { checkedDocumentText, documentLabel } from '../commands/documentText';
 import { TrainingPanel } from '../panels/trainingPanel';
 import { experimentCommandLine, experimentOutDir, experimentTrainingConfig, parseExperiment, type Experiment } from '../shared/experimentFile';
 import type { RunRecord, TrainingService } from '../training/trainingService';
+import type { RunPersistence } from '../training/runPersistence';
 import { baseName, dataFileUri, experimentLabel, experimentUri, fileExists, fileSha256 } from './experimentDocument';
 
 export const TRAIN_EXPERIMENT_COMMAND = 'sequenceLab.trainExperiment';
@@ -58,7 +59,7 @@ async function readExperiment(resource: unknown): Promise<{ uri: vscode.Uri; tex
 }
 
 /** "▶ Train": returns the run started, or undefined (after saying why) when none was. */
-export async function trainExperiment(extensionUri: vscode.Uri, service: TrainingService, resource?: unknown): Promise<RunRecord | undefined> {
+export async function trainExperiment(extensionUri: vscode.Uri, service: TrainingService, resource?: unknown, persistence?: RunPersistence): Promise<RunRecord | undefined> {
   const read = await readExperiment(resource);
   if (!read) return undefined;
   const { uri, experiment } = read;
@@ -113,9 +114,12 @@ export async function trainExperiment(extensionUri: vscode.Uri, service: Trainin
     service.stop(active.info.id);
   }
 
-  const run = service.start(text, dataLabel, mapped.config);
+  const experimentRecord = { label: experimentLabel(uri), sha256 };
+  // Stored against the data file even when it is not open in an editor, with the experiment's hash.
+  const start = () => service.start(text, dataLabel, mapped.config);
+  const run = persistence ? persistence.startTracked({ uri: dataUri, label: dataLabel, text, experiment: experimentRecord }, start) : start();
   // Recorded before the worker answers, so every later change of the run carries it.
-  run.info = { ...run.info, experiment: { label: experimentLabel(uri), sha256 } };
+  run.info = { ...run.info, experiment: experimentRecord };
   try {
     TrainingPanel.show(extensionUri, service, run);
   } catch (error) {

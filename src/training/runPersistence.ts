@@ -47,6 +47,8 @@ export interface ExpectedData {
   label: string;
   text: string;
   continues?: string;
+  /** The experiment file the run comes from (see src/experiments/), recorded with the run. */
+  experiment?: { label: string; sha256: string };
 }
 
 export function sha256(text: string): string {
@@ -107,6 +109,16 @@ export class RunPersistence implements vscode.Disposable {
     this.expected = data;
     try {
       return this.source.startFromCheckpoint({ ...options, fileLabel: data.label, text: data.text });
+    } finally {
+      this.expected = undefined;
+    }
+  }
+
+  /** Starts a run with `start`, storing it against `data` (a file that need not be open, e.g. an experiment's). */
+  startTracked(data: ExpectedData, start: () => RunRecord): RunRecord {
+    this.expected = data;
+    try {
+      return start();
     } finally {
       this.expected = undefined;
     }
@@ -181,6 +193,7 @@ export class RunPersistence implements vscode.Disposable {
       modelLabel: run.info.modelLabel,
       config: run.info.config,
       status: run.info.status,
+      ...(expected?.experiment ? { experiment: expected.experiment } : {}),
     });
     this.storedIdOf.set(run.info.id, stored.id);
     return stored.id;

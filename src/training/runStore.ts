@@ -37,6 +37,8 @@ export interface StoredRun {
   checkpointStep?: number;
   vocabSize?: number;
   message?: string;
+  /** The experiment file (*.seqlab.json) the run was started from, and its SHA-256, for an exact reproduction. */
+  experiment?: { label: string; sha256: string };
   /** ISO 8601. */
   createdAt: string;
   updatedAt: string;
