@@ -1,6 +1,6 @@
 // Runs that outlive the window: where they are stored (workspace storage, or `.sequence-lab/runs` in the workspace
 // when sequenceLab.runs.storeInWorkspace is on), and the Runs view's Resume, Delete, Reveal Checkpoint Folder and
-// "Delete All Runs…" commands.
+// "Delete All Runs…" commands (Export as PyTorch Project… is in exportRunCommand.ts).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
@@ -10,6 +10,7 @@ import { RunPersistence, sha256 } from '../training/runPersistence';
 import { RunStore, type StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { checkedDocumentText } from './documentText';
+import { exportRunAsPytorchProject } from './exportRunCommand';
 
 const STORE_SETTING = 'runs.storeInWorkspace';
 
@@ -189,6 +190,7 @@ export function registerRunCommands(
     vscode.commands.registerCommand('sequenceLab.runs.resume', (node?: unknown) => resume(node).then(() => undefined)),
     vscode.commands.registerCommand('sequenceLab.runs.delete', (node?: unknown) => remove(node)),
     vscode.commands.registerCommand('sequenceLab.runs.revealCheckpointFolder', (node?: unknown) => reveal(node)),
+    vscode.commands.registerCommand('sequenceLab.runs.exportPytorch', (node?: unknown) => exportRunAsPytorchProject(storedRunOf(node, persistence), persistence.store)),
     vscode.commands.registerCommand('sequenceLab.runs.deleteAll', () => deleteAll()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(`sequenceLab.${STORE_SETTING}`)) return;

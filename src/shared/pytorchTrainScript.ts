@@ -317,7 +317,12 @@ def train(args, model, meta, metadata, data, dtype, rank, world):
         optimizer.zero_grad()
         (part * (world / n)).backward()
         if RUN["clipNorm"] > 0:
-            torch.nn.utils.clip_grad_norm_(params, RUN["clipNorm"])
+            # Exactly Sequence Lab's rule g ← g · max/‖g‖ when ‖g‖ > max (clip_grad_norm_ adds 1e-6 to ‖g‖).
+            norm = torch.sqrt(sum((p.grad.detach() ** 2).sum() for p in params if p.grad is not None))
+            if norm > RUN["clipNorm"]:
+                for p in params:
+                    if p.grad is not None:
+                        p.grad.mul_(RUN["clipNorm"] / norm)
         if RUN.get("clipValue"):
             torch.nn.utils.clip_grad_value_(params, RUN["clipValue"])
         optimizer.step()

@@ -1,0 +1,101 @@
+// The Runs view's "Export as PyTorch Project…": a stored run's checkpoint and data as a self-contained PyTorch project
+// (the files come from exportRunProject.ts) written into a folder the user picks.
+import * as vscode from 'vscode';
+import type { RunStore, StoredRun } from '../training/runStore';
+import { sha256 } from '../training/runPersistence';
+import { checkedDocumentText } from './documentText';
+import { noCheckpointMessage, projectDataFile, RunExportError, runProjectFiles, type RunProjectFile } from './exportRunProject';
+
+export async function exportRunAsPytorchProject(stored: StoredRun | undefined, store: RunStore): Promise<void> {
+  if (!stored) {
+    void vscode.window.showInformationMessage('Sequence Lab: this run is not stored on disk, so it has no checkpoint to export.');
+    return;
+  }
+  const model = store.readCheckpoint(stored.id)?.model;
+  if (!model) {
+    void vscode.window.showErrorMessage(`Sequence Lab: ${noCheckpointMessage(stored)}`);
+    return;
+  }
+  const text = await readRunData(stored);
+  if (text === undefined) return;
+  let files: RunProjectFile[];
+  try {
+    files = runProjectFiles(stored, model, text);
+  } catch (error) {
+    if (!(error instanceof RunExportError)) throw error;
+    void vscode.window.showErrorMessage(`Sequence Lab: ${error.message}`);
+    return;
+  }
+  const folder = await pickEmptyFolder();
+  if (!folder) return;
+  try {
+    for (const file of files) {
+      const target = vscode.Uri.joinPath(folder, ...file.path.split('/'));
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
+      await vscode.workspace.fs.writeFile(target, typeof file.contents === 'string' ? new TextEncoder().encode(file.contents) : file.contents);
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`Sequence Lab: could not write the PyTorch project to ${folder.fsPath} (${reason}).`);
+    return;
+  }
+  const open = 'Open Folder';
+  const reveal = 'Reveal';
+  // revealFileInOS needs a desktop on the same machine.
+  const local = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
+  const choice = await vscode.window.showInformationMessage(
+    `Sequence Lab: exported the run on ${stored.dataLabel} to ${folder.fsPath} (train.py, model.safetensors, ${projectDataFile(stored)}, README.md).`,
+    ...(local ? [open, reveal] : [open]),
+  );
+  if (choice === open) await vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });
+  if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', folder);
+}
+
+/** The run's data as it is now; when it changed since training, only if the user still wants it. */
+async function readRunData(stored: StoredRun): Promise<string | undefined> {
+  let document: vscode.TextDocument;
+  try {
+    document = await vscode.workspace.openTextDocument(vscode.Uri.parse(stored.dataUri));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`Sequence Lab: cannot read ${stored.dataLabel}, the file this run trained on (${reason}).`);
+    return undefined;
+  }
+  const text = checkedDocumentText(document, stored.dataLabel);
+  if (text === undefined || sha256(text) === stored.dataSha256) return text;
+  const go = 'Export Changed File';
+  const choice = await vscode.window.showWarningMessage(
+    `${stored.dataLabel} has changed since this run trained on it. Export the file as it is now?`,
+    { modal: true, detail: 'The project\'s train.py continues training on the data file it is exported with.' },
+    go,
+  );
+  return choice === go ? text : undefined;
+}
+
+/** A folder from the user; a non-empty one only after a modal confirmation. */
+async function pickEmptyFolder(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Export Here',
+    title: 'Folder for the PyTorch project',
+    ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+  });
+  const folder = picked?.[0];
+  if (!folder) return undefined;
+  let entries: [string, vscode.FileType][];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(folder);
+  } catch {
+    entries = []; // A folder that does not exist yet is created by the first write.
+  }
+  if (entries.length === 0) return folder;
+  const write = 'Write Into Folder';
+  const choice = await vscode.window.showWarningMessage(
+    `${folder.fsPath} is not empty. Write the PyTorch project into it anyway?`,
+    { modal: true, detail: 'Files named train.py, safetensors_io.py, torchrun_compat.py, README.md, requirements.txt, model.safetensors and the data file are replaced.' },
+    write,
+  );
+  return choice === write ? folder : undefined;
+}

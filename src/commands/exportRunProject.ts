@@ -1,0 +1,106 @@
+// A stored run of the Runs view as the files of a self-contained PyTorch project (the same project as the CLI's
+// `export-pytorch`, text from src/shared/pytorchProject.ts): pure, no vscode, so tests run it in node. The command
+// (exportRunCommand.ts) picks the folder, reads the checkpoint and the data, and writes what this returns.
+import { createHash } from 'node:crypto';
+import { pytorchProject, type ExportedModelMeta, type ExportedRun } from '../shared/pytorchProject';
+import { characterVocabulary, MODEL_METADATA_KEY, readSafetensorsHeader, SafetensorsHeaderError } from '../shared/safetensorsHeader';
+import { DEFAULT_CHECKPOINT_EVERY } from '../shared/trainingConfig';
+import type { StoredRun } from '../training/runStore';
+
+/** A reason the run cannot be exported, in one line for the user. */
+export class RunExportError extends Error {
+  override name = 'RunExportError';
+}
+
+export interface RunProjectFile {
+  /** Relative to the project folder, '/'-separated. */
+  path: string;
+  contents: string | Uint8Array;
+}
+
+export type ExportableRun = Pick<StoredRun, 'dataUri' | 'dataLabel' | 'dataSha256' | 'config' | 'step' | 'checkpointStep'>;
+
+/** data/<the data file's name>, reduced to characters safe in any file system. */
+export function projectDataFile(run: Pick<StoredRun, 'dataUri' | 'dataLabel'>): string {
+  let name = run.dataLabel;
+  try {
+    const last = decodeURIComponent(new URL(run.dataUri).pathname.split('/').pop() ?? '');
+    if (last) name = last;
+  } catch {
+    // Not a parsable URI: the label is the name.
+  }
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  return `data/${safe || 'data.txt'}`;
+}
+
+/** The model description Sequence Lab writes into model.safetensors, checked against the run's settings. */
+export function exportedModelMeta(run: ExportableRun, model: Uint8Array): ExportedModelMeta {
+  let raw: string | undefined;
+  try {
+    raw = readSafetensorsHeader(model).metadata[MODEL_METADATA_KEY];
+  } catch (e) {
+    throw new RunExportError(`The checkpoint of the run on ${run.dataLabel} is damaged: ${e instanceof SafetensorsHeaderError ? e.message : String(e)}`);
+  }
+  if (raw === undefined) throw new RunExportError(`The checkpoint of the run on ${run.dataLabel} has no Sequence Lab model description (__metadata__.${MODEL_METADATA_KEY}).`);
+  let meta: ExportedModelMeta;
+  try {
+    meta = JSON.parse(raw) as ExportedModelMeta;
+  } catch {
+    throw new RunExportError(`The model description in the checkpoint of the run on ${run.dataLabel} is not valid JSON.`);
+  }
+  const m = meta?.model;
+  const c = run.config;
+  if (meta?.task !== 'lm' || (meta.tokens ?? 'chars') !== 'chars' || !Array.isArray(meta.vocabulary)) {
+    throw new RunExportError(`The checkpoint of the run on ${run.dataLabel} is not a character language model.`);
+  }
+  if (!m || m.model !== c.model || m.layers !== c.layers || m.hiddenSize !== c.hiddenSize) {
+    const shown = m ? `${String(m.model).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
+    throw new RunExportError(`The checkpoint holds ${shown}, but the run's settings say ${c.model.toUpperCase()}, ${c.layers} layer(s), H=${c.hiddenSize}.`);
+  }
+  return meta;
+}
+
+/**
+ * What the generator needs of run.json, from the Training panel's settings: the worker trains one stream (batch 1)
+ * with truncated BPTT over seqLength characters (k1 = k2), the chosen optimiser and global-norm clipping.
+ */
+export function exportedRunOf(run: ExportableRun, dataFile: string, dataSha256: string): ExportedRun {
+  const c = run.config;
+  return {
+    config: {
+      seqLength: c.seqLength,
+      batchSize: 1,
+      optimizer: { kind: c.optimizer, learningRate: c.learningRate },
+      clipNorm: c.clipNorm,
+      seed: c.seed,
+    },
+    data: { file: dataFile, sha256: dataSha256 },
+    steps: run.checkpointStep ?? run.step,
+  };
+}
+
+export function noCheckpointMessage(run: Pick<StoredRun, 'dataLabel' | 'config'>): string {
+  return `The run on ${run.dataLabel} has no saved checkpoint yet: train it until it saves one (every ${run.config.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY} steps), then export it.`;
+}
+
+/**
+ * Every file of the project: the generated text files, model.safetensors (the checkpoint as stored) and the data
+ * file (UTF-8, as the run read it). `model` undefined: the run has no checkpoint yet.
+ */
+export function runProjectFiles(run: ExportableRun, model: Uint8Array | undefined, dataText: string): RunProjectFile[] {
+  if (!model) throw new RunExportError(noCheckpointMessage(run));
+  const meta = exportedModelMeta(run, model);
+  const known = new Set(meta.vocabulary);
+  const unknown = characterVocabulary(dataText).filter((ch) => !known.has(ch));
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 5).map((ch) => JSON.stringify(ch)).join(', ');
+    throw new RunExportError(`${run.dataLabel} now has ${unknown.length} character(s) the model never saw (${shown}${unknown.length > 5 ? ', …' : ''}); train.py could not read it.`);
+  }
+  const dataFile = projectDataFile(run);
+  const sha = createHash('sha256').update(dataText, 'utf8').digest('hex');
+  return [
+    ...pytorchProject(exportedRunOf(run, dataFile, sha), meta, dataFile),
+    { path: 'model.safetensors', contents: model },
+    { path: dataFile, contents: new TextEncoder().encode(dataText) },
+  ];
+}

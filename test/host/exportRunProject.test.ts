@@ -1,0 +1,127 @@
+// The Runs view's "Export as PyTorch Project…" without VS Code: a stored run of the Training panel (its settings and a
+// real checkpoint of the worker's CharModel) becomes the files of the `export-pytorch` project. With /usr/bin/python3
+// + torch, the written project's --eval equals `sequence-lab eval`, and --steps makes the updates the worker's
+// CharModel makes from the same weights (one stream, seqLength, optimiser, clipping, seed).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, test } from 'node:test';
+import { run as evalRun } from '../../src/cli/commands/evalModel';
+import { decodeModel } from '../../src/cli/commands/modelFile';
+import { projectDataFile, RunExportError, runProjectFiles, type ExportableRun } from '../../src/commands/exportRunProject';
+import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
+import { CharModel } from '../../src/worker/charModel';
+
+/** As the host hashes a run's data (runPersistence.ts): SHA-256 of the text, UTF-8. */
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+const TEXT = 'the quick brown fox jumps over the lazy dog. '.repeat(6);
+const CONFIG: TrainingConfig = { ...DEFAULT_CONFIG, model: 'gru', layers: 2, hiddenSize: 7, seqLength: 9, optimizer: 'rmsprop', learningRate: 0.01, clipNorm: 0.5, seed: 11 };
+
+function storedRun(config: TrainingConfig = CONFIG, checkpointStep?: number): ExportableRun {
+  return { dataUri: 'file:///work/notes/fox%20tales.txt', dataLabel: 'fox tales.txt', dataSha256: sha256(TEXT), config, step: 5, ...(checkpointStep !== undefined ? { checkpointStep } : {}) };
+}
+
+/** model.safetensors as the worker posts it after `steps` updates. */
+function checkpoint(config: TrainingConfig, steps: number): Uint8Array {
+  const model = new CharModel(TEXT, config);
+  for (let s = 0; s < steps; s++) model.step();
+  return model.checkpoint().model;
+}
+
+const contents = (files: { path: string; contents: string | Uint8Array }[], path: string): string | Uint8Array => {
+  const file = files.find((f) => f.path === path);
+  assert.ok(file, `no ${path} among ${files.map((f) => f.path).join(', ')}`);
+  return file.contents;
+};
+
+test('a GRU run exports train.py building nn.GRU with its layers and hidden size, its settings, the checkpoint and the data', () => {
+  const model = checkpoint(CONFIG, 3);
+  const files = runProjectFiles(storedRun(CONFIG, 3), model, TEXT);
+  const vocab = new Set(TEXT).size;
+  const train = contents(files, 'train.py') as string;
+  assert.match(train, new RegExp(`self\\.rnn = nn\\.GRU\\(${vocab}, 7, num_layers=2, bidirectional=False, batch_first=True\\)`));
+  assert.match(train, new RegExp(`self\\.head = nn\\.Linear\\(7 \\* 1, ${vocab}\\)`));
+  assert.match(train, /self\.embed = None {2}# one-hot input/);
+  assert.doesNotMatch(train, /nn\.LSTM\(|nn\.RNN\(/);
+  // The settings the project continues training with: the Training panel's, one stream.
+  assert.match(train, /\\"seqLength\\":9,/);
+  assert.match(train, /\\"batchSize\\":1,/);
+  assert.match(train, /\\"optimizer\\":\{\\"kind\\":\\"rmsprop\\",\\"learningRate\\":0\.01\}/);
+  assert.match(train, /\\"clipNorm\\":0\.5,/);
+  assert.match(train, /\\"seed\\":11\}/);
+  assert.match(train, /\\"dataFile\\":\\"data\/fox_tales\.txt\\"/);
+  assert.deepEqual(contents(files, 'model.safetensors'), model);
+  assert.equal(new TextDecoder().decode(contents(files, 'data/fox_tales.txt') as Uint8Array), TEXT);
+  assert.match(contents(files, 'README.md') as string, /2-layer GRU \(hidden 7, one-hot input\)/);
+  for (const name of ['safetensors_io.py', 'torchrun_compat.py', 'requirements.txt']) contents(files, name);
+});
+
+test('an LSTM run names nn.LSTM; the step count is the checkpoint\'s', () => {
+  const config: TrainingConfig = { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 5 };
+  const train = contents(runProjectFiles(storedRun(config, 2), checkpoint(config, 2), TEXT), 'train.py') as string;
+  assert.match(train, /self\.rnn = nn\.LSTM\(\d+, 5, num_layers=1,/);
+  assert.match(train, /\\"steps\\":2,/);
+  assert.match(train, /\\"optimizer\\":\{\\"kind\\":\\"adam\\"/);
+});
+
+test('a run without a checkpoint, or whose checkpoint or data do not fit it, gives one line saying why', () => {
+  assert.throws(() => runProjectFiles(storedRun(), undefined, TEXT), (e: unknown) => e instanceof RunExportError && /^The run on fox tales\.txt has no saved checkpoint yet: train it until it saves one \(every 200 steps\)/.test(e.message));
+  const lstm: TrainingConfig = { ...CONFIG, model: 'lstm' };
+  assert.throws(() => runProjectFiles(storedRun(lstm), checkpoint(CONFIG, 0), TEXT), /The checkpoint holds GRU, 2 layer\(s\), H=7, but the run's settings say LSTM, 2 layer\(s\), H=7\./);
+  assert.throws(() => runProjectFiles(storedRun(), checkpoint(CONFIG, 0), `${TEXT}ZQ`), /fox tales\.txt now has 2 character\(s\) the model never saw \("Q", "Z"\); train\.py could not read it\./);
+  assert.throws(() => runProjectFiles(storedRun(), new Uint8Array([1, 2, 3]), TEXT), /The checkpoint of the run on fox tales\.txt is damaged: This is not a valid safetensors file/);
+});
+
+test('the data file keeps the name of the file the run trained on, made safe for any file system', () => {
+  assert.equal(projectDataFile({ dataUri: 'file:///a/b/corpus.txt', dataLabel: 'corpus.txt' }), 'data/corpus.txt');
+  assert.equal(projectDataFile({ dataUri: 'untitled:Untitled-1', dataLabel: 'Untitled-1' }), 'data/Untitled-1');
+  assert.equal(projectDataFile({ dataUri: 'file:///x/..%2F..%2Fetc', dataLabel: 'etc' }), 'data/etc');
+  assert.equal(projectDataFile({ dataUri: 'file:///x/%E2%98%83', dataLabel: '☃' }), 'data/data.txt');
+});
+
+const PYTHON = '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+const skip = probe.status === 0 ? false : `needs ${PYTHON} with torch`;
+const dir = mkdtempSync(join(tmpdir(), 'seqlab-export-run-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function python(cwd: string, ...args: string[]): string {
+  const r = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  assert.equal(r.status, 0, `python3 ${args.join(' ')}\n${r.stderr}`);
+  return r.stdout;
+}
+
+// RMSProp with clipping at 0.5: its v does not cancel the scale of the clipped gradient (Adam's m/√v would), so
+// this catches train.py clipping by anything but the engine's exact max/‖g‖.
+const TORCH_CONFIG: TrainingConfig = CONFIG;
+
+test('under torch, the exported run evaluates as sequence-lab eval and trains as the worker\'s trainer', { skip }, async () => {
+  const model = checkpoint(TORCH_CONFIG, 4);
+  const run = storedRun(TORCH_CONFIG, 4);
+  for (const f of runProjectFiles(run, model, TEXT)) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.contents);
+  }
+  const out: string[] = [];
+  const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s), readFile: async (p: string) => new Uint8Array(await readFile(p)), writeFile: async () => undefined };
+  assert.equal(await evalRun([join(dir, 'model.safetensors'), join(dir, 'data/fox_tales.txt')], io), 0, out.join(''));
+  const ours = JSON.parse(out.join('')) as { loss: number; tokens: number };
+  const theirs = JSON.parse(python(dir, 'train.py', '--eval')) as { loss: number; tokens: number };
+  assert.equal(theirs.tokens, ours.tokens);
+  assert.ok(Math.abs(theirs.loss - ours.loss) <= 1e-12 * ours.loss, `torch ${theirs.loss} vs ours ${ours.loss}`);
+
+  // The worker resuming from the weights alone (fresh optimiser, data from its start), as train.py continues.
+  const worker = new CharModel(TEXT, TORCH_CONFIG, { model });
+  for (let s = 0; s < 3; s++) worker.step();
+  const expected = decodeModel(worker.checkpoint().model).stack.params;
+  python(dir, 'train.py', '--steps', '3', '--dtype', 'float64');
+  const torchParams = decodeModel(new Uint8Array(readFileSync(join(dir, 'model.safetensors')))).stack.params;
+  let worst = 0;
+  for (let i = 0; i < torchParams.length; i++) worst = Math.max(worst, Math.abs(torchParams[i] - expected[i]) / (1 + Math.abs(expected[i])));
+  assert.ok(worst < 1e-11, `parameters differ by up to ${worst}`);
+  assert.notDeepEqual(torchParams, decodeModel(model).stack.params);
+});
