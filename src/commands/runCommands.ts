@@ -11,6 +11,7 @@ import { RunStore, type StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { checkedDocumentText } from './documentText';
 import { exportRunAsPytorchProject } from './exportRunCommand';
+import { requireTrust } from '../trust';
 
 const STORE_SETTING = 'runs.storeInWorkspace';
 
@@ -18,7 +19,10 @@ const STORE_SETTING = 'runs.storeInWorkspace';
 export function runStoreFolder(context: vscode.ExtensionContext): string {
   const inWorkspace = vscode.workspace.getConfiguration('sequenceLab').get<boolean>(STORE_SETTING, false);
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (inWorkspace && folder?.uri.scheme === 'file') return path.join(folder.uri.fsPath, '.sequence-lab', 'runs');
+  // Restricted Mode: never write runs into the workspace; they go to the extension's own storage instead.
+  if (inWorkspace && folder?.uri.scheme === 'file' && requireTrust('Storing runs in the workspace (sequenceLab.runs.storeInWorkspace)')) {
+    return path.join(folder.uri.fsPath, '.sequence-lab', 'runs');
+  }
   const base = context.storageUri ?? context.globalStorageUri;
   return path.join(base.fsPath, 'runs');
 }
@@ -194,6 +198,12 @@ export function registerRunCommands(
     vscode.commands.registerCommand('sequenceLab.runs.deleteAll', () => deleteAll()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(`sequenceLab.${STORE_SETTING}`)) return;
+      persistence.setStore(openRunStore(context));
+      tree.refresh();
+    }),
+    // Trusting the workspace lets storeInWorkspace take effect without a reload.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (!vscode.workspace.getConfiguration('sequenceLab').get<boolean>(STORE_SETTING, false)) return;
       persistence.setStore(openRunStore(context));
       tree.refresh();
     }),

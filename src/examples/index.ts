@@ -7,6 +7,7 @@ import { ADDING_T, EXAMPLES_FOLDER, validateAddingLength, type ExampleId } from 
 import { exampleQuickPickItems, nextStepMessage, overwriteQuestion, readNewExampleArgs, type NewExampleArgs } from './exampleArgs';
 import { exampleExperimentFiles } from './exampleExperiments';
 import { generateExampleFiles } from './exampleWorker';
+import { requireTrust } from '../trust';
 
 export function registerExampleFeatures(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -65,6 +66,7 @@ async function chooseFolder(given: unknown): Promise<vscode.Uri | undefined> {
 /** The command; returns the URIs written (the main data file first), or undefined when cancelled. */
 export async function newExample(extensionPath: string, rawArgs?: unknown): Promise<vscode.Uri[] | undefined> {
   const seam: NewExampleArgs | undefined = readNewExampleArgs(rawArgs);
+  if (!requireTrust('"New Example…"')) return undefined;
   const example = seam?.example ?? (await chooseExample());
   if (!example) return undefined;
   let length: number | undefined;
