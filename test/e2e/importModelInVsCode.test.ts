@@ -40,8 +40,14 @@ test('open a PyTorch char LSTM on the active file: paused at step 0, the panel s
   // code-server's open dialog is a quick input holding a path: replace it with the model's and accept.
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(model);
-  for (let i = 0; i < 3 && (await input.isVisible().catch(() => false)); i++) {
+  // The dialog fills in its starting folder asynchronously and may overwrite a path typed too early: accept only
+  // once the box holds the model's path.
+  for (let i = 0; i < 10 && (await input.isVisible().catch(() => false)); i++) {
+    if ((await input.inputValue().catch(() => '')) !== model) {
+      await input.fill(model);
+      await page.waitForTimeout(400);
+      continue;
+    }
     await page.keyboard.press('Enter');
     await page.waitForTimeout(500);
   }

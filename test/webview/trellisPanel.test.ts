@@ -222,7 +222,10 @@ describe('Trellis panel webview', { timeout: 120_000 }, () => {
     const scrollWidth = await wrap.evaluate((w) => w.scrollWidth - w.clientWidth);
     assert.ok(scrollWidth > 200, `the trellis is wider than the panel (${scrollWidth} px to scroll)`);
     await wrap.evaluate((w) => { w.scrollLeft = w.scrollWidth; });
-    await page.waitForFunction("(document.querySelector('#state-labels')?.getAttribute('transform') ?? '') !== 'translate(0 0)'");
+    // A function, not a string: the panel's CSP forbids eval.
+    type Doc = { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+    await page.waitForFunction(() =>
+      ((globalThis as unknown as { document: Doc }).document.querySelector('#state-labels')?.getAttribute('transform') ?? '') !== 'translate(0 0)');
     const box = (await wrap.boundingBox())!;
     const first = (await page.locator('svg#trellis text.state-label').first().boundingBox())!;
     assert.ok(first.x >= box.x - 1 && first.x + first.width <= box.x + box.width, `the first state name is inside the visible panel (${first.x} in ${box.x}..${box.x + box.width})`);
