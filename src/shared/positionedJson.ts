@@ -158,7 +158,9 @@ export function parsePositionedJson(text: string): JsonParseResult {
     return { ok: true, root };
   } catch (error) {
     if (!(error instanceof SyntaxFault)) throw error;
-    return { ok: false, error: { message: error.message, offset: error.offset, length: error.length } };
+    // The underlined range never reaches past the end of the text (e.g. a lone backslash at the very end).
+    const offset = Math.min(error.offset, text.length);
+    return { ok: false, error: { message: error.message, offset, length: Math.min(error.length, text.length - offset) } };
   }
 }
 
