@@ -9,10 +9,10 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import {
-  REPO_ROOT, installVsix, launchBrowser, makeProfile, notifications, openFile,
-  openWorkbench, packageVsix, seconds, startCodeServer, webviewCspViolations, webviewFrame,
+  REPO_ROOT, notifications, openFile,
+  seconds, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const workspace = mkdtempSync(path.join(tmpdir(), 'seqlab-experiments-'));
@@ -42,12 +42,7 @@ test('train an experiment from its CodeLens; a misspelt key shows in the Problem
   writeFileSync(path.join(workspace, 'verse-rnn.seqlab.json'), JSON.stringify(EXPERIMENT, null, 2) + '\n');
   writeFileSync(path.join(workspace, 'typo.seqlab.json'), TYPO);
 
-  const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
-  const dirs = makeProfile();
-  await installVsix(vsix, dirs);
-  const server = (session.server = await startCodeServer({ workspace, dirs }));
-  const { page } = (session.browser = await launchBrowser());
-  await openWorkbench(page, server.url, workspace);
+  const { page } = await openPackagedWorkbench(session, workspace);
   await openFile(page, 'verse-rnn.seqlab.json');
   phase('opened verse-rnn.seqlab.json');
 

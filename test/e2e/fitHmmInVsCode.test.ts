@@ -8,10 +8,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile,
-  openWorkbench, packageVsix, runCommand, seconds, startCodeServer, webviewCspViolations, webviewFrame,
+  REPO_ROOT, openFile,
+  runCommand, seconds, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -32,12 +32,7 @@ test('fit an HMM to the casino rolls with Baum-Welch from the command palette an
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
-  const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
-  const dirs = makeProfile();
-  await installVsix(vsix, dirs);
-  const server = (session.server = await startCodeServer({ workspace, dirs }));
-  const { page } = (session.browser = await launchBrowser());
-  await openWorkbench(page, server.url, workspace);
+  const { page } = await openPackagedWorkbench(session, workspace);
   await openFile(page, ROLLS);
   phase(`opened ${ROLLS}`);
 

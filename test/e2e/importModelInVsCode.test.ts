@@ -8,10 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  REPO_ROOT, dialogs, installVsix, launchBrowser, makeProfile, notifications, openFile, openWorkbench, packageVsix,
-  runCommand, seconds, startCodeServer, webviewFrame,
+  REPO_ROOT, dialogs, notifications, openFile, runCommand, seconds, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const fixtures = path.join(REPO_ROOT, 'test', 'host', 'fixtures');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -27,12 +26,7 @@ test('open a PyTorch char LSTM on the active file: paused at step 0, the panel s
   const model = path.join(workspace, 'char_lstm.safetensors');
   copyFileSync(path.join(fixtures, 'torch_char_lstm.safetensors'), model);
 
-  const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
-  const dirs = makeProfile();
-  await installVsix(vsix, dirs);
-  const server = (session.server = await startCodeServer({ workspace, dirs }));
-  const { page } = (session.browser = await launchBrowser());
-  await openWorkbench(page, server.url, workspace);
+  const { page } = await openPackagedWorkbench(session, workspace);
   await openFile(page, 'oats.txt');
   phase('opened oats.txt');
 

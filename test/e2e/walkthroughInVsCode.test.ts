@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-  REPO_ROOT, installVsix, launchBrowser, makeProfile, notifications, openWorkbench, packageVsix, runCommand, seconds,
-  startCodeServer, webviewFrame,
+  REPO_ROOT, notifications, runCommand, seconds,
+  webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const workspace = mkdtempSync(path.join(tmpdir(), 'seqlab-walkthrough-'));
@@ -22,12 +22,7 @@ test('the walkthrough shows the lecture; the first button writes the example and
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
-  const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
-  const dirs = makeProfile();
-  await installVsix(vsix, dirs);
-  const server = (session.server = await startCodeServer({ workspace, dirs }));
-  const { page } = (session.browser = await launchBrowser());
-  await openWorkbench(page, server.url, workspace);
+  const { page } = await openPackagedWorkbench(session, workspace);
 
   await runCommand(page, 'Sequence Lab: Open Get Started Walkthrough', { timeout: 90_000 });
   const steps = page.locator('.gettingStartedContainer .getting-started-step');

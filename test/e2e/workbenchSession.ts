@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { after, before } from 'node:test';
 import {
-  REPO_ROOT, dialogs, ensureCodeServer, launchBrowser, notifications, startCodeServer,
+  REPO_ROOT, dialogs, ensureCodeServer, installVsix, launchBrowser, makeProfile, notifications, openWorkbench,
+  packageVsix, startCodeServer,
 } from '../../scripts/vscode-harness.mjs';
 
 export interface WorkbenchSession {
@@ -32,4 +33,18 @@ export function workbenchSession(failureScreenshot: string): WorkbenchSession {
     await server?.stop();
   });
   return session;
+}
+
+/**
+ * What every e2e test starts with: the packaged .vsix (rebuilt only when a source is newer) installed into a fresh
+ * profile, code-server on `workspace`, and the workbench open in Chromium. The session stops both afterwards.
+ */
+export async function openPackagedWorkbench(session: WorkbenchSession, workspace: string): Promise<{ page: NonNullable<WorkbenchSession['browser']>['page'] }> {
+  const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
+  const dirs = makeProfile();
+  await installVsix(vsix, dirs);
+  const server = (session.server = await startCodeServer({ workspace, dirs }));
+  const browser = (session.browser = await launchBrowser());
+  await openWorkbench(browser.page, server.url, workspace);
+  return { page: browser.page };
 }
