@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
 import { readTrainingConfig } from '../settings';
 import { CONFIG_LIMITS, LAYERS_LIMIT, validateTrainingConfig, type TrainingConfig, type TrainingModelKind } from '../shared/trainingConfig';
-import { checkedDocumentText, documentLabel } from './documentText';
+import { checkedDocumentText, documentLabel, missingDocumentMessage } from './documentText';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 
 /** The document to train on: the one whose editor-title button was pressed, else the active (or only visible) editor. */
@@ -30,7 +30,7 @@ export async function trainOnActiveFile(
 ): Promise<RunRecord | undefined> {
   const document = await targetDocument(uri);
   if (!document) {
-    void vscode.window.showErrorMessage('Sequence Lab: open a text file in the editor first, then run "Train Character Model on Active File".');
+    void vscode.window.showErrorMessage(await missingDocumentMessage('run "Train Character Model on Active File"'));
     return undefined;
   }
   const settings = readTrainingConfig(document.uri);

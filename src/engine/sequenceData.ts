@@ -73,6 +73,9 @@ export function parseTagged(text: string): { data: TaggedData; tokens: TokenVoca
   return { data: { kind: 'tagging', sequences, vocabularySize: tokens.size, tagCount: tags.size }, tokens, tags };
 }
 
+/** More columns than this is not a series a recurrent model should read as one input vector per row. */
+export const MAX_SERIES_COLUMNS = 1024;
+
 /**
  * Parses numeric columns separated by commas, tabs or semicolons; a first line that is not all numbers is a header.
  * Every row must have the same number of columns.
@@ -86,15 +89,20 @@ export function parseSeries(text: string): { data: SeriesData; columns: string[]
   if (columns.some((c) => c === '' || !Number.isFinite(Number(c)))) first = 1;
   else columns = columns.map((_, i) => `x${i}`);
   const F = columns.length;
+  if (F > MAX_SERIES_COLUMNS) {
+    throw new EngineInputError(`The series has ${F} columns, more than the limit of ${MAX_SERIES_COLUMNS}: each column is one input of the model. Keep the columns to learn from (is this file transposed?).`);
+  }
   const length = lines.length - first;
-  if (length < 2) throw new EngineInputError('The series has fewer than two rows: there is no next value to predict.');
+  if (length === 0) throw new EngineInputError('The series file has a header but no rows of numbers.');
+  if (length < 2) throw new EngineInputError('The series has only one row: there is no next value to predict.');
   const rows = new Float64Array(length * F);
   for (let r = 0; r < length; r++) {
     const cells = split(lines[first + r]);
     if (cells.length !== F) throw new EngineInputError(`Row ${first + r + 1} has ${cells.length} columns, expected ${F}.`);
     for (let j = 0; j < F; j++) {
-      const v = cells[j] === '' ? NaN : Number(cells[j]);
-      if (!Number.isFinite(v)) throw new EngineInputError(`Row ${first + r + 1}, column ${j + 1} is not a number: ${JSON.stringify(cells[j])}.`);
+      if (cells[j] === '') throw new EngineInputError(`Row ${first + r + 1}, column ${j + 1} is empty: every row needs a number in every column.`);
+      const v = Number(cells[j]);
+      if (!Number.isFinite(v)) throw new EngineInputError(`Row ${first + r + 1}, column ${j + 1} is not a finite number: ${JSON.stringify(cells[j].slice(0, 40))}.`);
       rows[r * F + j] = v;
     }
   }
