@@ -41,7 +41,10 @@ const webBuilds = panels.map((name) => ({
 /** Tests that run inside code-server's extension host are bundled too (mocha stays a runtime require). */
 const testBuilds = existsSync('test/e2e/suite/index.ts') && !production
   ? [{ ...common, entryPoints: { index: 'test/e2e/suite/index.ts' }, platform: 'node', target: 'node20',
-      format: 'cjs', outdir: 'out/e2e-suite', external: ['vscode', 'mocha'] }]
+      format: 'cjs', outdir: 'out/e2e-suite', external: ['vscode', 'mocha'] },
+    // The extension-host side of the load benchmark (npm run bench -- --only=load).
+    { ...common, entryPoints: { index: 'bench/load/extensionHostLoad.ts' }, platform: 'node', target: 'node20',
+      format: 'cjs', outdir: 'out/bench-load', external: ['vscode'] }]
   : [];
 
 const all = [...nodeBuilds, ...webBuilds, ...testBuilds];

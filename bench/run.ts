@@ -30,6 +30,11 @@ const seconds = args.includes('--quick') ? 1 : Number(args.find((a) => !a.starts
 const only = option('only') ?? '';
 const peers = new Set((option('peers') ?? 'naive,cpu,wasm,torch').split(','));
 const threads = availableParallelism();
+if (only === 'load') {
+  // The load benchmark drives a real VS Code; it has its own entry (bench/load/run.ts).
+  const load = spawnSync(process.execPath, ['--import', 'tsx', 'bench/load/run.ts', ...args], { stdio: 'inherit' });
+  process.exit(load.status ?? 1);
+}
 
 /** A deterministic text of 65 distinct characters (like tiny-shakespeare's alphabet), ~100k chars long. */
 function makeText(): string {
