@@ -33,6 +33,14 @@ export class Adam {
     return this.t;
   }
 
+  stateBuffers(): Record<string, Float64Array> {
+    return { exp_avg: this.m, exp_avg_sq: this.v };
+  }
+
+  restoreStepCount(t: number): void {
+    this.t = t;
+  }
+
   /** One update of `params` in place from `grads` (same length as the optimiser was built for). */
   step(params: Float64Array, grads: Float64Array): void {
     const { m, v, beta1, beta2, epsilon } = this;

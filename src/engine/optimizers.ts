@@ -7,8 +7,14 @@ import { Adam } from './adam';
 
 export interface Optimizer {
   readonly learningRate: number;
+  /** Updates taken so far (Adam's t in its bias corrections; the others keep no count and say 0). */
+  readonly stepCount: number;
   /** One update of `params` in place from `grads` (same length as the optimiser was built for). */
   step(params: Float64Array, grads: Float64Array): void;
+  /** The buffers that carry over between updates, by torch's state names (views, not copies: writing restores). */
+  stateBuffers(): Record<string, Float64Array>;
+  /** Continues the update count of a saved state (only Adam's bias corrections depend on it). */
+  restoreStepCount(t: number): void;
 }
 
 export type OptimizerKind = 'sgd' | 'rmsprop' | 'adam';
@@ -44,6 +50,16 @@ export class Sgd implements Optimizer {
     this.buffer = new Float64Array(momentum !== 0 ? size : 0);
   }
 
+  readonly stepCount = 0;
+
+  stateBuffers(): Record<string, Float64Array> {
+    return this.buffer.length > 0 ? { momentum_buffer: this.buffer } : {};
+  }
+
+  restoreStepCount(): void {
+    // SGD's update does not depend on how many came before.
+  }
+
   step(params: Float64Array, grads: Float64Array): void {
     const n = params.length;
     const { learningRate: lr, momentum: mu, buffer: b } = this;
@@ -73,6 +89,16 @@ export class RmsProp implements Optimizer {
     this.alpha = alpha;
     this.epsilon = epsilon;
     this.v = new Float64Array(size);
+  }
+
+  readonly stepCount = 0;
+
+  stateBuffers(): Record<string, Float64Array> {
+    return { square_avg: this.v };
+  }
+
+  restoreStepCount(): void {
+    // RMSProp's update does not depend on how many came before.
   }
 
   step(params: Float64Array, grads: Float64Array): void {

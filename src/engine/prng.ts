@@ -9,6 +9,16 @@ export class Prng {
     this.state = seed >>> 0;
   }
 
+  /** Everything the stream depends on (the mulberry32 word and the spare normal), to continue it exactly later. */
+  snapshot(): { state: number; spare: number } {
+    return { state: this.state, spare: this.spare };
+  }
+
+  restore(saved: { state: number; spare: number }): void {
+    this.state = saved.state >>> 0;
+    this.spare = saved.spare;
+  }
+
   /** Uniform in [0, 1): the 32 output bits of mulberry32 divided by 2^32. */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

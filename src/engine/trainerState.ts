@@ -36,21 +36,11 @@ export interface TrainerState {
 
 const FORMAT = 'sequence-lab-trainer-state/1';
 
-/** The optimiser's internal buffers (views, not copies) and counters. TS-private fields are plain JS properties. */
+/** The optimiser's kind, update count and state buffers (views, not copies). */
 export function optimizerState(optimizer: Optimizer): OptimizerState {
-  if (optimizer instanceof Adam) {
-    const a = optimizer as unknown as { m: Float64Array; v: Float64Array; t: number };
-    return { kind: 'adam', t: a.t, buffers: { exp_avg: a.m, exp_avg_sq: a.v } };
-  }
-  if (optimizer instanceof Sgd) {
-    const s = optimizer as unknown as { buffer: Float64Array };
-    return { kind: 'sgd', t: 0, buffers: s.buffer.length > 0 ? { momentum_buffer: s.buffer } : {} };
-  }
-  if (optimizer instanceof RmsProp) {
-    const r = optimizer as unknown as { v: Float64Array };
-    return { kind: 'rmsprop', t: 0, buffers: { square_avg: r.v } };
-  }
-  throw new RangeError('unknown optimiser');
+  const kind = optimizer instanceof Adam ? 'adam' : optimizer instanceof Sgd ? 'sgd' : optimizer instanceof RmsProp ? 'rmsprop' : undefined;
+  if (!kind) throw new RangeError('unknown optimiser');
+  return { kind, t: optimizer.stepCount, buffers: optimizer.stateBuffers() };
 }
 
 /** Copies a saved optimiser state into `optimizer` (same kind and sizes, else EngineInputError). */
@@ -67,19 +57,16 @@ export function restoreOptimizerState(optimizer: Optimizer, saved: OptimizerStat
     }
     buffer.set(from);
   }
-  if (live.kind === 'adam') (optimizer as unknown as { t: number }).t = saved.t;
+  optimizer.restoreStepCount(saved.t);
 }
 
 /** The state of a PRNG (mulberry32 word and the spare Box-Muller value), to continue its stream exactly. */
 export function prngState(rng: Prng): { state: number; spare: number } {
-  const r = rng as unknown as { state: number; spare: number };
-  return { state: r.state, spare: r.spare };
+  return rng.snapshot();
 }
 
 export function restorePrngState(rng: Prng, saved: { state: number; spare: number }): void {
-  const r = rng as unknown as { state: number; spare: number };
-  r.state = saved.state >>> 0;
-  r.spare = saved.spare;
+  rng.restore(saved);
 }
 
 /** trainer-state.safetensors: buffers as F64 tensors, counters and `extra` strings in __metadata__. */
