@@ -12,6 +12,12 @@ const panels = readdirSync(path.join(REPO_ROOT, 'webview')).filter(
   (name) => name !== 'common' && statSync(path.join(REPO_ROOT, 'webview', name)).isDirectory() && existsSync(path.join(REPO_ROOT, 'webview', name, 'main.ts')),
 );
 
+/** Runs in the page: the panel shows some text (an empty state says what it waits for). */
+function hasVisibleText(): boolean {
+  const body = (globalThis as unknown as { document: { body: { innerText: string } | null } }).document.body;
+  return body !== null && body.innerText.trim().length > 0;
+}
+
 describe('every panel under the strict CSP', { timeout: 300_000 }, () => {
   const harnesses: PanelHarness[] = [];
   after(async () => {
@@ -27,14 +33,14 @@ describe('every panel under the strict CSP', { timeout: 300_000 }, () => {
       const harness = await startPanelHarness(panel);
       harnesses.push(harness);
       const page = await harness.open();
-      await page.waitForFunction(() => document.body !== null && document.body.innerText.trim().length > 0);
+      await page.waitForFunction(hasVisibleText);
       for (const kind of ['light', 'high-contrast', 'dark']) {
-        await page.evaluate((k) => (window as unknown as { __test: { setTheme(k: string): void } }).__test.setTheme(k), kind);
+        await page.evaluate((k) => (globalThis as unknown as { __test: { setTheme(k: string): void } }).__test.setTheme(k), kind);
       }
       await page.reload();
-      await page.waitForFunction(() => document.body !== null && document.body.innerText.trim().length > 0);
+      await page.waitForFunction(hasVisibleText);
       // A panel tells the host it is ready (so the host can send its data) and posts only typed messages.
-      const posted = (await page.evaluate(() => (window as unknown as { __test: { posted: { type?: unknown }[] } }).__test.posted)) ?? [];
+      const posted = (await page.evaluate(() => (globalThis as unknown as { __test: { posted: { type?: unknown }[] } }).__test.posted)) ?? [];
       assert.ok(posted.length > 0, `${panel} posted nothing to the host`);
       for (const message of posted) assert.equal(typeof message.type, 'string', `${panel} posted ${JSON.stringify(message)}`);
       await page.waitForTimeout(300); // let late style and script loads report themselves
