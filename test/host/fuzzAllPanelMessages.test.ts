@@ -10,9 +10,9 @@ import { fuzzParams } from '../fixtures/badInputs';
 
 type Parser = (raw: unknown) => unknown;
 
-const parsers = Object.entries(protocol).filter(
-  (entry): entry is [string, Parser] => /^parse\w*Message$/.test(entry[0]) && typeof entry[1] === 'function',
-);
+const parsers: [string, Parser][] = Object.entries(protocol as Record<string, unknown>)
+  .filter(([name, value]) => /^parse\w*Message$/.test(name) && typeof value === 'function')
+  .map(([name, value]) => [name, value as Parser]);
 
 /** The type tags a parser accepts, read from its source (case 'x': …), so near-misses reach its branches. */
 function typeTags(parser: Parser): string[] {
