@@ -7,6 +7,7 @@
 //   (data-parallel shards on worker threads, src/worker/parallel/). float64 first: its kernels are measured before
 //   the float32 arrays make V8's element accesses polymorphic.
 // Run: npm run bench -- [seconds per measurement, default 3] [--quick] [--only=lstm/train/32] [--peers=wasm,torch]
+//   (--only=load: the load benchmark in a real VS Code; --only=memory: memory over an hour of training, bench/memoryRun.ts)
 //   --quick      1 s per measurement
 //   --only=S     only the rows whose key (cell/mode/batch) contains S
 //   --peers=…    peers to measure, any of naive, cpu, wasm, torch (default all)
@@ -34,6 +35,11 @@ if (only === 'load') {
   // The load benchmark drives a real VS Code; it has its own entry (bench/load/run.ts).
   const load = spawnSync(process.execPath, ['--import', 'tsx', 'bench/load/run.ts', ...args], { stdio: 'inherit' });
   process.exit(load.status ?? 1);
+}
+if (only === 'memory') {
+  // Heap and RSS over an hour's worth of training posts, with a full GC before each reading (bench/memoryRun.ts).
+  const memory = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memoryRun.ts', ...args], { stdio: 'inherit' });
+  process.exit(memory.status ?? 1);
 }
 
 /** A deterministic text of 65 distinct characters (like tiny-shakespeare's alphabet), ~100k chars long. */

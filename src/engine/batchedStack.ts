@@ -22,6 +22,7 @@
 import { gemmABt, transpose, type Floats } from './batchedKernels';
 import { sigmoid } from './cells/recurrentCell';
 import type { RecurrentStack } from './recurrentStack';
+import { throwIfAborted, type AbortCheck } from './stepAbort';
 
 interface LayerBuffers {
   I: number;
@@ -71,6 +72,8 @@ export class BatchedStack {
   /** Views of one tensor of the weights this stack computes with, and of the gradient buffer. */
   private readonly weight: (name: string) => Floats;
   private readonly gradView: (name: string) => Floats;
+  /** Polled between time steps of forward and backward: true throws StepAbortedError (see stepAbort.ts). */
+  abortCheck: AbortCheck | null = null;
   private steps = 0;
   private oneHot = false;
 
@@ -224,7 +227,10 @@ export class BatchedStack {
         }
       }
       this.inputProjection(k, R);
-      for (let t = 0; t < T; t++) this.stepForward(layer, t);
+      for (let t = 0; t < T; t++) {
+        throwIfAborted(this.abortCheck);
+        this.stepForward(layer, t);
+      }
     }
 
     // O = Y_top W_headᵀ + b_head
@@ -341,7 +347,10 @@ export class BatchedStack {
       this.dh.fill(0);
       this.dc.fill(0);
       transpose(layer.whh, 0, GH, H, wT);
-      for (let t = T - 1; t >= 0; t--) this.stepBackward(layer, t, wT);
+      for (let t = T - 1; t >= 0; t--) {
+        throwIfAborted(this.abortCheck);
+        this.stepBackward(layer, t, wT);
+      }
       const dQ = this.kind === 'gru' ? layer.dQ : layer.P;
       const dP = layer.P; // δP overwrote P during stepBackward
       // ∂W_hh += Σ_t δQ_tᵀ H_{t−1} (hs rows 0 … R−1 are the previous states), ∂b_hh += Σ_t δQ_t

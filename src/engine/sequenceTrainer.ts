@@ -28,6 +28,10 @@
 // loss and gradients (first bad tensor by PyTorch name) → clip by
 // global norm, then per value → optimiser step. A NaN/Inf anywhere throws SequenceNumericFaultError before the
 // update: parameters, optimiser state, hidden states and the cursor stay as they were.
+//
+// An update is a transaction: forward and backward work on copies of the carried states (hWork/cWork → hNext/cNext)
+// and a zeroed gradient; only commit() and the optimiser change the trainer. So an abort check (abortCheck, polled
+// between time steps) can abandon it half way by throwing StepAbortedError, leaving exportState() as it was.
 import type { CellKind } from './cells/recurrentCell';
 import { clipGradients, globalNorm } from './clipping';
 import { EngineInputError } from './errors';
@@ -37,6 +41,7 @@ import { Prng } from './prng';
 import { RecurrentStack } from './recurrentStack';
 import type { SequenceData } from './sequenceData';
 import { SequenceNumericFaultError } from './sequenceFault';
+import { throwIfAborted, type AbortCheck } from './stepAbort';
 import { crossEntropyStep } from './stepLoss';
 import { splitStreams, StreamShard, type Dtype, type ParallelShards, type ShardResult, type ShardWindow } from './streamShard';
 import { findNonFinite, tensorView } from './tensorLayout';
@@ -173,6 +178,7 @@ export class SequenceTrainer {
   /** Tagging: index of the next sequence. */
   private cursor = 0;
   private steps = 0;
+  private abortChecker: AbortCheck | null = null;
 
   /** `options.parallel`: run the streams of streamed data in shards on worker threads (src/worker/parallel). */
   constructor(data: SequenceData, config: SequenceTrainerConfig, options: { parallel?: ParallelShards } = {}) {
@@ -242,6 +248,20 @@ export class SequenceTrainer {
     return this.steps;
   }
 
+  /**
+   * Polled before an update and between the time steps of its forward and backward passes (this thread's shard; a
+   * parallel backend's shards finish their part first): true abandons the update with StepAbortedError, changing
+   * nothing. null: never abandon.
+   */
+  set abortCheck(check: AbortCheck | null) {
+    this.abortChecker = check;
+    if (this.shard) this.shard.abortCheck = check;
+  }
+
+  get abortCheck(): AbortCheck | null {
+    return this.abortChecker;
+  }
+
   get epoch(): number {
     return this.epochs;
   }
@@ -264,6 +284,7 @@ export class SequenceTrainer {
   step(): SequenceStepResult {
     const stepNumber = this.steps + 1;
     const model = this.model;
+    throwIfAborted(this.abortChecker);
     const bad = findNonFinite(model.params, model.tensors);
     if (bad) throw new SequenceNumericFaultError(bad.tensor, 'parameter', stepNumber, bad.value);
     this.gradient.fill(0);
@@ -343,6 +364,7 @@ export class SequenceTrainer {
     const weight = 1 / total;
     let loss = 0;
     for (let b = 0; b < this.batchSize; b++) {
+      throwIfAborted(this.abortChecker);
       const seq = data.sequences[(this.cursor + b) % n];
       const T = seq.ids.length;
       model.forward({ ids: seq.ids });
@@ -394,7 +416,16 @@ export class SequenceTrainer {
     const n = own.count * this.stateSize;
     const c = (buffer: Float64Array): Float64Array | null => (isLstm ? buffer.subarray(0, n) : null);
     this.parallel?.start(model.params, win, this.hWork, isLstm ? this.cWork : null);
-    const results: ShardResult[] = [own.run(win, this.hWork.subarray(0, n), c(this.cWork), this.hNext.subarray(0, n), c(this.cNext))];
+    let ownResult: ShardResult;
+    try {
+      ownResult = own.run(win, this.hWork.subarray(0, n), c(this.cWork), this.hNext.subarray(0, n), c(this.cNext));
+    } catch (error) {
+      // Abandoned (or failed): collect the other shards' part of this update so the next one starts in step; what
+      // they write (gradient, next states) is scratch until commit.
+      this.parallel?.finish(this.gradient, this.hNext, isLstm ? this.cNext : null);
+      throw error;
+    }
+    const results: ShardResult[] = [ownResult];
     // Remote gradients are added after this shard's, in shard order: the sum does not depend on timing.
     if (this.parallel) results.push(...this.parallel.finish(this.gradient, this.hNext, isLstm ? this.cNext : null));
     throwFirstFault(results, stepNumber);

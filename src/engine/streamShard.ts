@@ -14,6 +14,7 @@ import { BatchedStack32 } from './batchedStack32';
 import type { RecurrentStack } from './recurrentStack';
 import type { NextTokenData, SeriesData } from './sequenceData';
 import { crossEntropyStep, squaredErrorStep } from './stepLoss';
+import type { AbortCheck } from './stepAbort';
 
 /** The window of one update (see the truncated-BPTT comment of sequenceTrainer.ts). */
 export interface ShardWindow {
@@ -67,6 +68,11 @@ export class StreamShard {
     this.grads = grads;
     this.grads32 = dtype === 'float32' ? new Float32Array(grads.length) : null;
     this.batched = this.grads32 ? new BatchedStack32(model, count, maxSteps, this.grads32) : new BatchedStack(model, count, maxSteps, grads);
+  }
+
+  /** Polled between the time steps of this shard's forward and backward (see stepAbort.ts). */
+  set abortCheck(check: AbortCheck | null) {
+    this.batched.abortCheck = check;
   }
 
   /** The batched input of this shard's streams at positions from + t (t < T) of their segments. */

@@ -1,11 +1,16 @@
 // The host's handle on the training worker: started lazily on first use, typed messages both ways,
 // terminated on dispose. If the worker dies, every listener hears it once so runs can be marked failed.
+// Stop, pause and dispose are also counted in a shared Int32 the worker polls inside a long update, so they act
+// within a fraction of a second even while one update of a large model takes seconds (src/shared/stepInterrupt.ts).
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { countInterrupt, createInterruptCounter, INTERRUPTING_REQUESTS, type TrainingWorkerData } from '../shared/stepInterrupt';
 import type { HostToWorker, WorkerToHost } from '../shared/workerProtocol';
 
 export class TrainingWorker {
   private worker: Worker | undefined;
+  /** The current worker's count of interrupting requests (a new worker gets a new counter). */
+  private interrupts: SharedArrayBuffer | undefined;
   private disposed = false;
 
   constructor(
@@ -16,7 +21,9 @@ export class TrainingWorker {
 
   post(message: HostToWorker): void {
     if (this.disposed) return;
-    this.ensure().postMessage(message);
+    const worker = this.ensure();
+    if (this.interrupts && INTERRUPTING_REQUESTS.has(message.type)) countInterrupt(this.interrupts);
+    worker.postMessage(message);
   }
 
   get running(): boolean {
@@ -25,7 +32,10 @@ export class TrainingWorker {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-training' });
+    const interrupts = createInterruptCounter();
+    const workerData: TrainingWorkerData = { interrupts };
+    const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-training', workerData });
+    this.interrupts = interrupts;
     worker.on('message', (message: WorkerToHost) => this.onMessage(message));
     worker.on('error', (error) => {
       // An 'exit' follows; forgetting the worker first makes that exit silent, so listeners hear this once.

@@ -16,11 +16,11 @@ export interface TrainingWorkerHarness {
   next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs?: number): Promise<Extract<WorkerToHost, { type: T }>>;
 }
 
-/** Starts the worker for the calling test file; it is terminated after the file's tests. */
-export function startTrainingWorker(defaultTimeoutMs = 20_000): TrainingWorkerHarness {
+/** Starts the worker for the calling test file (with `workerData`, e.g. TrainingWorkerData); terminated after the file's tests. */
+export function startTrainingWorker(defaultTimeoutMs = 20_000, workerData?: unknown): TrainingWorkerHarness {
   const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-worker-')), 'worker.js');
   esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-  const worker = new Worker(bundle);
+  const worker = new Worker(bundle, { workerData });
   after(() => worker.terminate());
 
   const received: WorkerToHost[] = [];

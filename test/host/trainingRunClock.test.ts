@@ -1,0 +1,61 @@
+// Periodic checkpoints have a wall-time floor (issue #7): every checkpointEvery steps, but at most once per 2 s, so a
+// fast run does not serialise its whole state many times a second; pause, stop and completion always post one.
+// The run's clock is injected: here each update "takes" a fixed number of milliseconds of a fake clock.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
+import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import { CharModel } from '../../src/worker/charModel';
+import { CHECKPOINT_FLOOR_MS, TrainingRun } from '../../src/worker/trainingRun';
+
+const text = 'the cat sat on the mat. the dog sat on the log. '.repeat(10);
+const small: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 8, seqLength: 8, sampleEvery: 1_000_000, sampleLength: 5 };
+
+/** Trains on a clock where every update takes `msPerStep`; `onPost` may steer the run. Returns every message. */
+async function train(config: TrainingConfig, msPerStep: number, onPost: (m: WorkerToHost, run: TrainingRun) => void = () => undefined) {
+  const model = new CharModel(text, config, undefined, { gradientHistory: false });
+  const posted: WorkerToHost[] = [];
+  const run: TrainingRun = new TrainingRun('clock', model, config, (m) => {
+    posted.push(m);
+    onPost(m, run);
+  }, { now: () => model.stepCount * msPerStep });
+  await run.run();
+  const steps = (type: 'checkpoint') => posted.filter((m): m is Extract<WorkerToHost, { type: typeof type }> => m.type === type).map((m) => m.step);
+  return { posted, checkpoints: steps('checkpoint'), finished: posted.find((m) => m.type === 'finished') };
+}
+
+test('a fast run posts periodic checkpoints at most once per 2 s of its clock, and one on completion', async () => {
+  const msPerStep = 300;
+  const every = 3;
+  const maxSteps = 40;
+  const { checkpoints } = await train({ ...small, maxSteps, checkpointEvery: every }, msPerStep);
+  assert.equal(checkpoints.at(-1), maxSteps, 'a checkpoint on completion');
+  const periodic = checkpoints.slice(0, -1);
+  assert.ok(periodic.length >= 2, `some periodic checkpoints: ${periodic.join(', ')}`);
+  let previous = 0;
+  for (const step of periodic) {
+    assert.equal(step % every, 0, `step ${step} is a multiple of checkpointEvery`);
+    const gap = (step - previous) * msPerStep;
+    assert.ok(gap >= CHECKPOINT_FLOOR_MS, `${gap} ms between checkpoints at ${previous} and ${step}`);
+    assert.ok(gap < CHECKPOINT_FLOOR_MS + every * msPerStep, `step ${step} is the first multiple of ${every} past the floor`);
+    previous = step;
+  }
+});
+
+test('a slow run (each step longer than the floor) posts every checkpointEvery steps', async () => {
+  const { checkpoints } = await train({ ...small, maxSteps: 12, checkpointEvery: 4 }, CHECKPOINT_FLOOR_MS + 1);
+  assert.deepEqual(checkpoints, [4, 8, 12]);
+});
+
+test('pause and stop post a checkpoint even right after a periodic one', async () => {
+  const { checkpoints, posted, finished } = await train({ ...small, maxSteps: 1000, checkpointEvery: 1 }, 250, (m, run) => {
+    if (m.type === 'progress' && m.firstStep + m.losses.length - 1 === 9) run.pause();
+    if (m.type === 'paused') run.stop();
+  });
+  const paused = posted.find((m) => m.type === 'paused');
+  assert.ok(paused && paused.type === 'paused');
+  assert.equal(checkpoints[0], 8, 'the first periodic checkpoint, 2 s in');
+  assert.equal(paused.step, 9, 'paused one step later, 250 ms of clock after that checkpoint');
+  assert.deepEqual(checkpoints, [8, 9], 'a checkpoint on pause; stop while paused has nothing new to save');
+  assert.ok(finished && finished.type === 'finished' && finished.reason === 'stopped' && finished.steps === 9);
+});
