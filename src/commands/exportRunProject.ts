@@ -61,16 +61,19 @@ export function exportedModelMeta(run: ExportableRun, model: Uint8Array): Export
 }
 
 /**
- * What the generator needs of run.json, from the Training panel's settings: the worker trains one stream (batch 1)
- * with truncated BPTT over seqLength characters (k1 = k2), the chosen optimiser and global-norm clipping.
+ * What the generator needs of run.json, from the run's settings: B streams (batch, default 1), truncated BPTT of
+ * seqLength new characters per update backpropagated over `truncate` steps (k2, default k1 = seqLength), the chosen
+ * optimiser (with SGD's momentum) and global-norm clipping — the worker's trainer, step for step.
  */
 export function exportedRunOf(run: ExportableRun, dataFile: string, dataSha256: string): ExportedRun {
   const c = run.config;
   return {
     config: {
       seqLength: c.seqLength,
-      batchSize: 1,
-      optimizer: { kind: c.optimizer, learningRate: c.learningRate },
+      // The run's own truncation, batch of streams and momentum (absent: one stream, k1 = k2, plain SGD).
+      ...(c.truncate !== undefined ? { backpropSteps: c.truncate } : {}),
+      batchSize: c.batch ?? 1,
+      optimizer: { kind: c.optimizer, learningRate: c.learningRate, ...(c.momentum !== undefined ? { momentum: c.momentum } : {}) },
       clipNorm: c.clipNorm,
       seed: c.seed,
     },

@@ -1,7 +1,10 @@
 // The commands behind the CodeLenses of an experiment file: "▶ Train" (save, check, read the data file it names,
 // start a run with its settings, record the experiment's path and SHA-256 on the run, open the Training panel),
-// "Open Data File" and "Open Panels" (the Training panel of this experiment's latest run). An experiment the editor
-// cannot train yet (words, tagged, series, or command-line-only options) gets the equivalent command line instead.
+// "Open Data File" and "Open Panels" (the Training panel of this experiment's latest run). The worker trains every
+// data kind (characters, words, tagged, series, sequence-to-one); an experiment it could not train would get the
+// equivalent command line instead. trainExperimentOnDocument is the same path for the Model view: an experiment
+// built in the sidebar, trained on a given document.
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkedDocumentText, documentLabel } from '../commands/documentText';
 import { TrainingPanel } from '../panels/trainingPanel';
@@ -65,18 +68,7 @@ export async function trainExperiment(extensionUri: vscode.Uri, service: Trainin
   const { uri, experiment } = read;
   const label = baseName(uri);
 
-  const mapped = experimentTrainingConfig(experiment);
-  if (!mapped.ok) {
-    const command = experimentCommandLine(experiment, experimentOutDir(label));
-    const folder = vscode.workspace.asRelativePath(vscode.Uri.joinPath(uri, '..'), false);
-    const copy = 'Copy Command';
-    const choice = await vscode.window.showWarningMessage(
-      `Sequence Lab: ${label} cannot be trained in the editor yet (${mapped.reasons.join('; ')}). Train it on the command line, in ${folder}: ${command}`,
-      copy,
-    );
-    if (choice === copy) await vscode.env.clipboard.writeText(command);
-    return undefined;
-  }
+  if (!(await checkTrainable(experiment, label, vscode.Uri.joinPath(uri, '..')))) return undefined;
 
   const dataUri = dataFileUri(uri, experiment.data.path);
   let dataDocument: vscode.TextDocument;
@@ -91,9 +83,6 @@ export async function trainExperiment(extensionUri: vscode.Uri, service: Trainin
     );
     return undefined;
   }
-  const dataLabel = documentLabel(dataDocument);
-  const text = checkedDocumentText(dataDocument, dataLabel);
-  if (text === undefined) return undefined;
 
   let sha256: string;
   try {
@@ -102,6 +91,58 @@ export async function trainExperiment(extensionUri: vscode.Uri, service: Trainin
     void vscode.window.showErrorMessage(`Sequence Lab: cannot read ${label} to record its hash: ${errorText(error)}`);
     return undefined;
   }
+  return startExperimentRun(extensionUri, service, experiment, dataDocument, label, { label: experimentLabel(uri), sha256 }, persistence);
+}
+
+/**
+ * Trains `experiment` on `document` (the Model view's "Train": the experiment's data.path is ignored, the data is
+ * the given document). Same checks and messages as "▶ Train". `record` names the experiment on the run (the
+ * experiment file's workspace path and hash); without it the run records the experiment's JSON hash under "Model view".
+ */
+export async function trainExperimentOnDocument(
+  extensionUri: vscode.Uri,
+  service: TrainingService,
+  experiment: Experiment,
+  document: vscode.TextDocument,
+  persistence?: RunPersistence,
+  record?: { label: string; sha256: string },
+): Promise<RunRecord | undefined> {
+  const label = record?.label ?? `the experiment on ${documentLabel(document)}`;
+  if (!(await checkTrainable(experiment, label, vscode.Uri.joinPath(document.uri, '..'), record?.label ?? 'experiment'))) return undefined;
+  const sha256 = record?.sha256 ?? createHash('sha256').update(JSON.stringify(experiment)).digest('hex');
+  return startExperimentRun(extensionUri, service, experiment, document, label, record ?? { label: 'Model view', sha256 }, persistence);
+}
+
+/** Whether the editor can train this experiment; if not, says so with the equivalent command line. */
+async function checkTrainable(experiment: Experiment, label: string, folderUri: vscode.Uri, fileName = label): Promise<boolean> {
+  const mapped = experimentTrainingConfig(experiment);
+  if (mapped.ok) return true;
+  const command = experimentCommandLine(experiment, experimentOutDir(fileName));
+  const folder = vscode.workspace.asRelativePath(folderUri, false);
+  const copy = 'Copy Command';
+  const choice = await vscode.window.showWarningMessage(
+    `Sequence Lab: ${label} cannot be trained in the editor yet (${mapped.reasons.join('; ')}). Train it on the command line, in ${folder}: ${command}`,
+    copy,
+  );
+  if (choice === copy) await vscode.env.clipboard.writeText(command);
+  return false;
+}
+
+/** Checks the data document, stops the active run if the user agrees, starts the run and opens the Training panel. */
+async function startExperimentRun(
+  extensionUri: vscode.Uri,
+  service: TrainingService,
+  experiment: Experiment,
+  dataDocument: vscode.TextDocument,
+  label: string,
+  experimentRecord: { label: string; sha256: string },
+  persistence?: RunPersistence,
+): Promise<RunRecord | undefined> {
+  const mapped = experimentTrainingConfig(experiment);
+  if (!mapped.ok) return undefined;
+  const dataLabel = documentLabel(dataDocument);
+  const text = checkedDocumentText(dataDocument, dataLabel);
+  if (text === undefined) return undefined;
 
   const active = service.activeRun();
   if (active) {
@@ -114,10 +155,9 @@ export async function trainExperiment(extensionUri: vscode.Uri, service: Trainin
     service.stop(active.info.id);
   }
 
-  const experimentRecord = { label: experimentLabel(uri), sha256 };
   // Stored against the data file even when it is not open in an editor, with the experiment's hash.
   const start = () => service.start(text, dataLabel, mapped.config);
-  const run = persistence ? persistence.startTracked({ uri: dataUri, label: dataLabel, text, experiment: experimentRecord }, start) : start();
+  const run = persistence ? persistence.startTracked({ uri: dataDocument.uri, label: dataLabel, text, experiment: experimentRecord }, start) : start();
   // Recorded before the worker answers, so every later change of the run carries it.
   run.info = { ...run.info, experiment: experimentRecord };
   try {

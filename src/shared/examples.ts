@@ -12,7 +12,7 @@ export const EXAMPLES = [
     id: 'adding',
     label: 'Adding problem',
     description: 'Add the two marked values of a length-T sequence: always answering 1 scores MSE 0.167; an LSTM goes well below.',
-    nextStep: 'Each T rows (value,marker,target) are one sequence; its target is on its last row. The series parser reads the file, but a loss on that last target only is not available yet (neither in the editor nor with `sequence-lab train --task series`, which predicts the next row).',
+    nextStep: 'Each T rows (value,marker,target) are one sequence, its target on its last row. Open adding-lstm.seqlab.json and adding-rnn.seqlab.json and click ▶ Train on each: the LSTM\'s mean squared error goes far below 0.167, the tanh RNN\'s does not.',
   },
   {
     id: 'copy',

@@ -4,11 +4,13 @@
 // maps an experiment to the Training panel's TrainingConfig, or says why the editor cannot train it yet and builds
 // the equivalent `sequence-lab train …` command line. Pure: no vscode, no node APIs.
 import { parsePositionedJson, lineColumn, type JsonNode, type JsonProperty } from './positionedJson';
-import { CONFIG_LIMITS, DEFAULT_CONFIG, LAYERS_LIMIT, MODEL_KINDS, OPTIMIZER_KINDS, type Limit, type TrainingConfig, type TrainingModelKind, type TrainingOptimizerKind } from './trainingConfig';
+import {
+  BATCH_LIMIT, CONFIG_LIMITS, DATA_KINDS, DEFAULT_CONFIG, EMBEDDING_LIMIT, INIT_SCHEMES, LAYERS_LIMIT, MODEL_KINDS, MOMENTUM_LIMIT, OPTIMIZER_KINDS,
+  SPECTRAL_RADIUS_LIMIT, type DataKind, type InitScheme, type Limit, type TrainingConfig, type TrainingModelKind, type TrainingOptimizerKind,
+} from './trainingConfig';
 
+export { BATCH_LIMIT, DATA_KINDS, EMBEDDING_LIMIT, INIT_SCHEMES, MOMENTUM_LIMIT, SPECTRAL_RADIUS_LIMIT, type DataKind, type InitScheme };
 export const EXPERIMENT_FILE_SUFFIX = '.seqlab.json';
-export const DATA_KINDS = ['characters', 'words', 'tagged', 'series'] as const;
-export type DataKind = (typeof DATA_KINDS)[number];
 export const NONLINEARITIES = ['tanh', 'relu'] as const;
 /** An experiment file larger than this is refused before parsing (a real one is a few hundred bytes). */
 export const MAX_EXPERIMENT_CHARS = 1_000_000;
@@ -23,6 +25,8 @@ export interface Experiment {
     hiddenSize: number;
     bidirectional: boolean;
     embedding?: number;
+    init?: InitScheme;
+    spectralRadius?: number;
   };
   training: {
     seqLength: number;
@@ -56,11 +60,6 @@ export type FieldSpec =
   | { type: 'string'; default?: string; required?: boolean }
   | { type: 'boolean'; default: boolean; required?: boolean };
 
-/** Whole numbers other than the Training panel's settings (no setting exists for them). */
-export const BATCH_LIMIT: Limit = { min: 1, max: 256, integer: true };
-export const EMBEDDING_LIMIT: Limit = { min: 1, max: 1024, integer: true };
-export const MOMENTUM_LIMIT: Limit = { min: 0, max: 0.999, integer: false };
-
 /**
  * Every key of every section, in schema order. The schema (media/schemas/seqlab.schema.json) repeats these
  * types, enums, ranges and defaults for the editor; test/host/experimentFile.test.ts checks the two agree.
@@ -77,6 +76,8 @@ export const EXPERIMENT_FIELDS = {
     hiddenSize: { type: 'integer', limit: CONFIG_LIMITS.hiddenSize, default: DEFAULT_CONFIG.hiddenSize },
     bidirectional: { type: 'boolean', default: false },
     embedding: { type: 'integer', limit: EMBEDDING_LIMIT },
+    init: { type: 'enum', values: INIT_SCHEMES },
+    spectralRadius: { type: 'number', limit: SPECTRAL_RADIUS_LIMIT },
   },
   training: {
     seqLength: { type: 'integer', limit: CONFIG_LIMITS.seqLength, default: DEFAULT_CONFIG.seqLength },
@@ -294,6 +295,8 @@ export function parseExperiment(text: string): ExperimentParseResult {
       hiddenSize: get('model', 'hiddenSize'),
       bidirectional: get('model', 'bidirectional'),
       ...optional('embedding', get<number | undefined>('model', 'embedding')),
+      ...optional('init', get<InitScheme | undefined>('model', 'init')),
+      ...optional('spectralRadius', get<number | undefined>('model', 'spectralRadius')),
     },
     training: {
       seqLength: get('training', 'seqLength'),
@@ -328,8 +331,11 @@ export function parseExperiment(text: string): ExperimentParseResult {
   if (model.bidirectional && data.kind !== 'tagged') {
     conflict('model', 'bidirectional', `model.bidirectional needs data.kind "tagged": a model that predicts the next ${data.kind === 'series' ? 'value' : 'token'} must not read it (data.kind is ${JSON.stringify(data.kind)})`);
   }
-  if (model.embedding !== undefined && data.kind === 'series') {
+  if (model.embedding !== undefined && (data.kind === 'series' || data.kind === 'sequence-to-one')) {
     conflict('model', 'embedding', 'model.embedding applies to tokens (characters, words, tagged), not to numeric series; remove it');
+  }
+  if (training.truncate !== undefined && data.kind === 'sequence-to-one') {
+    conflict('training', 'truncate', 'training.truncate does not apply to data.kind "sequence-to-one": each sequence of training.seqLength rows is backpropagated whole; remove it');
   }
   if (training.momentum !== undefined && training.optimizer !== 'sgd') {
     conflict('training', 'momentum', `training.momentum applies to the "sgd" optimizer only (training.optimizer is ${JSON.stringify(training.optimizer)})`);
@@ -342,19 +348,13 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 /**
- * The Training panel's config for this experiment, or the reasons the editor cannot train it yet (it trains
- * character models, one stream, full-chunk BPTT, tanh RNN, one-hot input, no momentum).
+ * The Training panel's config for this experiment: every choice of the file travels to the worker (which trains
+ * each data kind the CLI trains), or the reasons the editor cannot train it.
  */
 export function experimentTrainingConfig(experiment: Experiment): { ok: true; config: TrainingConfig } | { ok: false; reasons: string[] } {
   const { data, model, training, sampling } = experiment;
   const reasons: string[] = [];
-  if (data.kind !== 'characters') reasons.push(`data.kind is ${JSON.stringify(data.kind)}: the editor trains character models only for now`);
-  if (model.nonlinearity === 'relu') reasons.push('model.nonlinearity "relu": the editor trains the tanh RNN only');
-  if (model.bidirectional) reasons.push('model.bidirectional: the editor trains one direction only');
-  if (model.embedding !== undefined) reasons.push('model.embedding: the editor feeds characters one-hot');
-  if (training.truncate !== undefined && training.truncate !== training.seqLength) reasons.push('training.truncate: the editor backpropagates through whole chunks (truncate = seqLength)');
-  if (training.batch !== 1) reasons.push(`training.batch ${training.batch}: the editor trains one stream (batch 1)`);
-  if (training.momentum !== undefined && training.momentum !== 0) reasons.push('training.momentum: the editor uses plain SGD');
+  if (model.bidirectional && data.kind !== 'tagged') reasons.push('model.bidirectional needs data.kind "tagged"');
   if (reasons.length > 0) return { ok: false, reasons };
   return {
     ok: true,
@@ -372,6 +372,15 @@ export function experimentTrainingConfig(experiment: Experiment): { ok: true; co
       temperature: sampling.temperature,
       sampleEvery: sampling.every,
       sampleLength: sampling.length,
+      ...(data.kind === 'characters' ? {} : { dataKind: data.kind }),
+      ...optional('nonlinearity', model.nonlinearity),
+      ...(model.bidirectional ? { bidirectional: true } : {}),
+      ...optional('embedding', model.embedding),
+      ...(training.truncate !== undefined && training.truncate !== training.seqLength ? { truncate: training.truncate } : {}),
+      ...(training.batch !== 1 ? { batch: training.batch } : {}),
+      ...(training.momentum !== undefined && training.momentum !== 0 ? { momentum: training.momentum } : {}),
+      ...(model.init !== undefined && model.init !== 'pytorch' ? { init: model.init } : {}),
+      ...optional('spectralRadius', model.spectralRadius),
     },
   };
 }
@@ -388,7 +397,11 @@ function shellWord(word: string): string {
  */
 export function experimentCommandLine(experiment: Experiment, outDir: string, program = 'sequence-lab'): string {
   const { data, model, training } = experiment;
-  const task = data.kind === 'tagged' ? ['--task', 'tag'] : data.kind === 'series' ? ['--task', 'series'] : ['--task', 'lm', '--tokens', data.kind === 'words' ? 'words' : 'chars'];
+  const task =
+    data.kind === 'tagged' ? ['--task', 'tag']
+    : data.kind === 'series' ? ['--task', 'series']
+    : data.kind === 'sequence-to-one' ? ['--task', 'sequence-to-one']
+    : ['--task', 'lm', '--tokens', data.kind === 'words' ? 'words' : 'chars'];
   const words = [
     ...program.split(' '),
     'train',
@@ -405,6 +418,8 @@ export function experimentCommandLine(experiment: Experiment, outDir: string, pr
     String(model.hiddenSize),
     ...(model.bidirectional ? ['--bidirectional'] : []),
     ...(model.embedding !== undefined ? ['--embedding', String(model.embedding)] : []),
+    ...(model.init !== undefined && model.init !== 'pytorch' ? ['--init', model.init] : []),
+    ...(model.spectralRadius !== undefined ? ['--spectral-radius', String(model.spectralRadius)] : []),
     ...(training.truncate !== undefined ? ['--truncate', `${training.seqLength},${training.truncate}`] : ['--seq', String(training.seqLength)]),
     '--batch',
     String(training.batch),

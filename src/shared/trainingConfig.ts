@@ -40,7 +40,46 @@ export interface TrainingConfig extends CharTrainingConfig {
   optimizer: TrainingOptimizerKind;
   /** The worker posts a checkpoint (model + trainer state) every this many steps (default DEFAULT_CHECKPOINT_EVERY). */
   checkpointEvery?: number;
+  // ── Optional choices of an experiment file (*.seqlab.json); absent: the Training panel's character model ──
+  /** What the text is (default characters): see DATA_KINDS. */
+  dataKind?: DataKind;
+  /** RNN only (default tanh). */
+  nonlinearity?: 'tanh' | 'relu';
+  /** Tagging only: a forward and a backward chain. */
+  bidirectional?: boolean;
+  /** Learned token embedding of this width (default: one-hot input). */
+  embedding?: number;
+  /** k2 of truncated BPTT: steps backpropagated per update of seqLength new steps (default seqLength). */
+  truncate?: number;
+  /** Parallel streams (or tagged sequences) per update (default 1). */
+  batch?: number;
+  /** SGD momentum μ (default 0). */
+  momentum?: number;
+  /** How the weights start (default pytorch): see INIT_SCHEMES. */
+  init?: InitScheme;
+  /** Every H×H block of W_hh rescaled to this spectral radius after initialisation. */
+  spectralRadius?: number;
 }
+
+/**
+ * What a run's text is: characters or whitespace words (next token, cross-entropy), "token<TAB>tag" lines (a tag per
+ * token), numeric columns (next row, mean squared error), or sequence-to-one: blocks of seqLength rows whose last
+ * column is a target read on the block's last row (mean squared error on that one value: the adding problem).
+ */
+export const DATA_KINDS = ['characters', 'words', 'tagged', 'series', 'sequence-to-one'] as const;
+export type DataKind = (typeof DATA_KINDS)[number];
+
+/**
+ * Initialisations (src/engine/initialisation.ts): pytorch U(−1/√H, 1/√H); xavier Xavier-uniform weights and zero
+ * biases; orthogonal W_hh blocks; identity W_hh blocks (IRNN, zero recurrent biases).
+ */
+export const INIT_SCHEMES = ['pytorch', 'xavier', 'orthogonal', 'identity'] as const;
+export type InitScheme = (typeof INIT_SCHEMES)[number];
+
+export const EMBEDDING_LIMIT: Limit = { min: 1, max: 1024, integer: true };
+export const BATCH_LIMIT: Limit = { min: 1, max: 256, integer: true };
+export const MOMENTUM_LIMIT: Limit = { min: 0, max: 0.999, integer: false };
+export const SPECTRAL_RADIUS_LIMIT: Limit = { min: 0, max: 10, integer: false };
 
 export interface Limit {
   min: number;
@@ -112,6 +151,19 @@ export function validateTrainingConfig(config: TrainingConfig): string[] {
     const every = checkNumber('checkpointEvery', config.checkpointEvery, CHECKPOINT_EVERY_LIMIT);
     if (every) problems.push(every);
   }
+  const optionalNumber = (key: string, value: number | undefined, limit: Limit): void => {
+    const problem = value === undefined ? undefined : checkNumber(key, value, limit);
+    if (problem) problems.push(problem);
+  };
+  if (config.dataKind !== undefined) choice('dataKind', config.dataKind, DATA_KINDS);
+  if (config.nonlinearity !== undefined) choice('nonlinearity', config.nonlinearity, ['tanh', 'relu']);
+  if (config.init !== undefined) choice('init', config.init, INIT_SCHEMES);
+  if (config.bidirectional !== undefined && typeof config.bidirectional !== 'boolean') problems.push(`bidirectional must be true or false (got ${String(config.bidirectional)})`);
+  optionalNumber('embedding', config.embedding, EMBEDDING_LIMIT);
+  optionalNumber('truncate', config.truncate, CONFIG_LIMITS.seqLength);
+  optionalNumber('batch', config.batch, BATCH_LIMIT);
+  optionalNumber('momentum', config.momentum, MOMENTUM_LIMIT);
+  optionalNumber('spectralRadius', config.spectralRadius, SPECTRAL_RADIUS_LIMIT);
   return [...problems, ...validateConfig(config)];
 }
 
@@ -126,10 +178,14 @@ const MODEL_NAMES: Record<TrainingModelKind, string> = { rnn: 'RNN', gru: 'GRU',
 
 /** The run's model in a few words, e.g. "char RNN · tanh · H=64" or "char LSTM · 2 layers · H=64". */
 export function modelLabel(config: TrainingConfig): string {
-  const parts = [`char ${MODEL_NAMES[config.model] ?? String(config.model)}`];
-  if (config.model === 'rnn') parts.push('tanh');
+  const cell = `${config.bidirectional ? 'Bi' : ''}${MODEL_NAMES[config.model] ?? String(config.model)}`;
+  const kind = config.dataKind ?? 'characters';
+  const prefix = kind === 'characters' ? 'char' : kind === 'words' ? 'word' : kind === 'tagged' ? 'tagger' : kind === 'series' ? 'series' : 'seq-to-one';
+  const parts = [`${prefix} ${cell}`];
+  if (config.model === 'rnn') parts.push(config.nonlinearity ?? 'tanh');
   if (config.layers !== 1) parts.push(`${config.layers} layers`);
   parts.push(`H=${config.hiddenSize}`);
   if (config.optimizer !== 'adam') parts.push(config.optimizer === 'sgd' ? 'SGD' : 'RMSProp');
+  if (config.batch !== undefined && config.batch !== 1) parts.push(`B=${config.batch}`);
   return parts.join(' · ');
 }

@@ -1,6 +1,6 @@
 // The experiment files "New Example…" writes beside the data: each one is valid, names the example's main data file,
-// says what it shows, and trains — in the editor for character data (its config passes the Training panel's
-// validation), and on the command line (the printed command, shortened to 2 steps, runs on the generated data).
+// says what it shows, and trains — in the editor (its config passes the Training panel's validation, whatever the
+// data kind), and on the command line (the printed command, shortened to 2 steps, runs on the generated data).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CliIo } from '../../src/cli/commands/cliIo';
@@ -10,6 +10,7 @@ import { exampleExperimentFiles } from '../../src/examples/exampleExperiments';
 import { experimentCommandLine, experimentOutDir, experimentTrainingConfig, parseExperiment } from '../../src/shared/experimentFile';
 import { validateTrainingConfig } from '../../src/shared/trainingConfig';
 import { CharModel } from '../../src/worker/charModel';
+import { SequenceModel } from '../../src/worker/sequenceModel';
 import { charData } from '../../src/engine/sequenceData';
 import { SequenceTrainer } from '../../src/engine/sequenceTrainer';
 import { traceData } from '../../src/engine/traces';
@@ -18,7 +19,7 @@ test('every example with an RNN to train gets experiment files; the names say th
   const names = Object.fromEntries(EXAMPLE_IDS.map((id) => [id, exampleExperimentFiles(id, exampleFiles(id)[0].name).map((f) => f.name)]));
   assert.deepEqual(names, {
     reber: ['reber-lstm.seqlab.json', 'reber-rnn.seqlab.json'],
-    adding: [],
+    adding: ['adding-lstm.seqlab.json', 'adding-rnn.seqlab.json'],
     copy: ['copy-lstm.seqlab.json'],
     parity: ['parity-gru.seqlab.json'],
     sine: ['sine-gru.seqlab.json'],
@@ -38,13 +39,10 @@ test('each experiment file is valid, names the main data file and trains in the 
       assert.equal(experiment.data.path, data[0].name, file.name);
       assert.ok((experiment.description ?? '').length > 30, `${file.name} says what it shows`);
       const mapped = experimentTrainingConfig(experiment);
-      if (experiment.data.kind === 'characters') {
-        assert.ok(mapped.ok, file.name);
-        assert.deepEqual(validateTrainingConfig(mapped.config), [], file.name);
-        assert.equal(mapped.config.model, file.name.includes('lstm') ? 'lstm' : 'rnn');
-      } else {
-        assert.equal(mapped.ok, false, `${file.name}: the editor cannot train ${experiment.data.kind} yet`);
-      }
+      assert.ok(mapped.ok, `${file.name}: the editor trains ${experiment.data.kind} data`);
+      assert.deepEqual(validateTrainingConfig(mapped.config), [], file.name);
+      assert.equal(mapped.config.dataKind ?? 'characters', experiment.data.kind, file.name);
+      if (experiment.data.kind === 'characters') assert.equal(mapped.config.model, file.name.includes('lstm') ? 'lstm' : 'rnn');
       const line = experimentCommandLine({ ...experiment, training: { ...experiment.training, steps: 2 } }, experimentOutDir(file.name));
       const io = memoryIo(Object.fromEntries(data.map((f) => [f.name, f.content])));
       const code = await runTrain(line.split(' ').slice(2), io);
@@ -74,6 +72,48 @@ test('a character experiment trains to the same losses in the editor (the worker
     assert.deepEqual(metrics, editorLosses, `${file.name}: same losses step for step`);
     assert.ok(editorLosses.every(Number.isFinite) && new Set(editorLosses).size > 1, 'real training, not a constant');
   }
+});
+
+test('tagged, series and sequence-to-one experiments train to the same losses in the editor (the worker) and with their command line', async () => {
+  for (const [id, options] of [['copy', {}], ['sine', {}], ['adding', { length: 10 }]] as const) {
+    const data = exampleFiles(id, options);
+    const [file] = exampleExperimentFiles(id, data[0].name);
+    const result = parseExperiment(file.content);
+    assert.ok(result.ok);
+    const steps = 4;
+    const experiment = { ...result.experiment, training: { ...result.experiment.training, steps } };
+    const mapped = experimentTrainingConfig(experiment);
+    assert.ok(mapped.ok);
+    const editor = new SequenceModel(data[0].content, mapped.config);
+    const editorLosses = Array.from({ length: steps }, () => editor.step().loss);
+
+    const out = experimentOutDir(file.name);
+    const io = memoryIo({ [data[0].name]: data[0].content });
+    assert.equal(await runTrain(experimentCommandLine(experiment, out).split(' ').slice(2), io), 0, io.err.join(''));
+    const metrics = new TextDecoder().decode(io.files.get(`${out}/metrics.jsonl`)!).trim().split('\n').map((l) => JSON.parse(l).loss as number);
+    assert.deepEqual(metrics, editorLosses, `${file.name}: same losses step for step`);
+    assert.ok(editorLosses.every(Number.isFinite) && new Set(editorLosses).size > 1, 'real training, not a constant');
+  }
+});
+
+test('a character experiment with every option (embedding, batch, truncation, momentum, init, spectral radius) trains to the same losses in the editor and on the command line', async () => {
+  const [data] = exampleFiles('text');
+  const result = parseExperiment(JSON.stringify({
+    data: { path: data.name },
+    model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 12, embedding: 6, init: 'identity', spectralRadius: 0.8 },
+    training: { seqLength: 8, truncate: 12, batch: 3, optimizer: 'sgd', momentum: 0.9, learningRate: 0.05, steps: 4, seed: 5 },
+  }));
+  assert.ok(result.ok);
+  const mapped = experimentTrainingConfig(result.experiment);
+  assert.ok(mapped.ok);
+  const editor = new CharModel(data.content, mapped.config, undefined, { gradientHistory: false });
+  const editorLosses = Array.from({ length: 4 }, () => editor.step().loss);
+  const io = memoryIo({ [data.name]: data.content });
+  assert.equal(await runTrain(experimentCommandLine(result.experiment, 'runs/all').split(' ').slice(2), io), 0, io.err.join(''));
+  const metrics = new TextDecoder().decode(io.files.get('runs/all/metrics.jsonl')!).trim().split('\n').map((l) => JSON.parse(l).loss as number);
+  assert.deepEqual(metrics, editorLosses);
+  const plain = new CharModel(data.content, { ...mapped.config, init: undefined, spectralRadius: undefined }, undefined, { gradientHistory: false });
+  assert.notEqual(plain.step().loss, editorLosses[0], 'the initialisation options change the model');
 });
 
 test('reber-lstm shows the claim of the Reber example: after its steps the LSTM predicts the symbol before the final E, the tanh RNN less often', () => {

@@ -96,7 +96,7 @@ test('wrong types and out-of-range values: one line naming the key, the allowed 
   assert.deepEqual(onlyProblem('{ "data": { "path": 3 } }'), { path: 'data.path', message: 'data.path must be a string (got 3)', underlined: '3' });
   assert.deepEqual(onlyProblem('{ "data": { "path": "a.txt", "kind": "bytes" } }'), {
     path: 'data.kind',
-    message: 'data.kind must be "characters", "words", "tagged" or "series" (got "bytes")',
+    message: 'data.kind must be "characters", "words", "tagged", "series" or "sequence-to-one" (got "bytes")',
     underlined: '"bytes"',
   });
   assert.deepEqual(onlyProblem('{ "data": { "path": "a.txt" }, "model": [1, 2] }'), { path: 'model', message: 'model must be an object { … } (got an array)', underlined: '[1, 2]' });
@@ -112,7 +112,7 @@ test('unknown keys are underlined with a suggestion when one is close, else the 
   assert.deepEqual(onlyProblem('{ "data": { "path": "a.txt" }, "traning": {} }'), { path: 'traning', message: 'unknown key traning — did you mean training?', underlined: '"traning"' });
   assert.deepEqual(onlyProblem('{ "data": { "path": "a.txt" }, "model": { "dropout": 0.5 } }'), {
     path: 'model.dropout',
-    message: 'unknown key model.dropout — allowed here: cell, nonlinearity, layers, hiddenSize, bidirectional, embedding',
+    message: 'unknown key model.dropout — allowed here: cell, nonlinearity, layers, hiddenSize, bidirectional, embedding, init, spectralRadius',
     underlined: '"dropout"',
   });
   assert.equal(suggestKey('Seed', ['seed', 'steps']), 'seed');
@@ -206,20 +206,17 @@ test('the schema agrees with the parser: same keys, types, enums, ranges and def
   assert.deepEqual(schema.properties.training.properties.optimizer.enum, settings['sequenceLab.training.optimizer'].enum);
 });
 
-test('data kinds and options the editor cannot train yet give the reasons; the command line built from it runs', async () => {
+test('a tagged experiment with options maps to the editor config field for field; the command line built from it runs', async () => {
   const text = '{ "data": { "path": "parity.tagged.txt", "kind": "tagged" }, "model": { "cell": "gru", "hiddenSize": 8, "bidirectional": true, "embedding": 4 }, "training": { "seqLength": 10, "batch": 2, "steps": 3, "learningRate": 0.01 } }';
   const result = parseExperiment(text);
   assert.ok(result.ok);
   const mapped = experimentTrainingConfig(result.experiment);
-  assert.deepEqual(mapped, {
-    ok: false,
-    reasons: [
-      'data.kind is "tagged": the editor trains character models only for now',
-      'model.bidirectional: the editor trains one direction only',
-      'model.embedding: the editor feeds characters one-hot',
-      'training.batch 2: the editor trains one stream (batch 1)',
-    ],
-  });
+  assert.ok(mapped.ok);
+  assert.deepEqual(
+    { dataKind: mapped.config.dataKind, bidirectional: mapped.config.bidirectional, embedding: mapped.config.embedding, batch: mapped.config.batch, model: mapped.config.model, hiddenSize: mapped.config.hiddenSize },
+    { dataKind: 'tagged', bidirectional: true, embedding: 4, batch: 2, model: 'gru', hiddenSize: 8 },
+  );
+  assert.deepEqual(validateTrainingConfig(mapped.config), []);
   const line = experimentCommandLine(result.experiment, experimentOutDir('parity-bigru.seqlab.json'));
   assert.equal(
     line,
@@ -240,10 +237,35 @@ test('a character experiment gives the same settings on the command line, with q
   const line = experimentCommandLine(result.experiment, 'runs/x', 'node dist/cli.js');
   assert.equal(line, "node dist/cli.js train 'my verse.txt' --out runs/x --task lm --tokens chars --model rnn --layers 1 --hidden 8 --truncate 5,3 --batch 1 --optimizer sgd --lr 0.1 --momentum 0.5 --clip 5 --steps 2 --seed 42");
   const mapped = experimentTrainingConfig(result.experiment);
-  assert.deepEqual(mapped.ok ? [] : mapped.reasons, ['training.truncate: the editor backpropagates through whole chunks (truncate = seqLength)', 'training.momentum: the editor uses plain SGD']);
+  assert.ok(mapped.ok);
+  assert.deepEqual([mapped.config.truncate, mapped.config.momentum, mapped.config.dataKind], [3, 0.5, undefined], 'truncation and momentum reach the editor; characters are the default kind');
   const io = memoryIo({ 'my verse.txt': 'abcabcabcabcabcabc abc abc\n' });
   const argv = ['my verse.txt', ...line.split(' ').slice(5)];
   assert.equal(await runTrain(argv, io), 0, io.err.join(''));
+});
+
+test('model.init and model.spectralRadius: parsed, checked, sent to the editor and written on the command line', async () => {
+  const result = parseExperiment('{ "data": { "path": "a.txt" }, "model": { "cell": "rnn", "nonlinearity": "relu", "hiddenSize": 6, "init": "identity", "spectralRadius": 0.9 }, "training": { "seqLength": 4, "steps": 2 } }');
+  assert.ok(result.ok);
+  assert.deepEqual([result.experiment.model.init, result.experiment.model.spectralRadius], ['identity', 0.9]);
+  const mapped = experimentTrainingConfig(result.experiment);
+  assert.ok(mapped.ok);
+  assert.deepEqual([mapped.config.init, mapped.config.spectralRadius, mapped.config.nonlinearity], ['identity', 0.9, 'relu']);
+  const line = experimentCommandLine(result.experiment, 'runs/x');
+  assert.match(line, / --nonlinearity relu .* --init identity --spectral-radius 0\.9 /);
+  const io = memoryIo({ 'a.txt': 'abcabcabcabcabcabc abc abc\n' });
+  assert.equal(await runTrain(line.split(' ').slice(2), io), 0, io.err.join(''));
+  const runJson = JSON.parse(new TextDecoder().decode(io.files.get('runs/x/run.json')!));
+  assert.deepEqual(runJson.config.init, { recurrent: 'identity', spectralRadius: 0.9 });
+
+  const bad = parseExperiment('{ "data": { "path": "a.txt" }, "model": { "init": "he", "spectralRadius": -1 } }');
+  assert.equal(bad.ok, false);
+  assert.deepEqual(bad.ok ? [] : bad.problems.map((p) => p.message), [
+    'model.init must be "pytorch", "xavier", "orthogonal" or "identity" (got "he")',
+    'model.spectralRadius must be a number from 0 to 10 (got -1)',
+  ]);
+  const s2o = parseExperiment('{ "data": { "path": "a.csv", "kind": "sequence-to-one" }, "model": { "embedding": 4 }, "training": { "truncate": 3 } }');
+  assert.deepEqual(s2o.ok ? [] : s2o.problems.map((p) => p.path), ['model.embedding', 'training.truncate']);
 });
 
 test('fuzz: random text and random JSON never throw; every problem is inside the text', () => {

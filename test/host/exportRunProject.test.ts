@@ -99,29 +99,35 @@ function python(cwd: string, ...args: string[]): string {
 // this catches train.py clipping by anything but the engine's exact max/‖g‖.
 const TORCH_CONFIG: TrainingConfig = CONFIG;
 
-test('under torch, the exported run evaluates as sequence-lab eval and trains as the worker\'s trainer', { skip }, async () => {
-  const model = checkpoint(TORCH_CONFIG, 4);
-  const run = storedRun(TORCH_CONFIG, 4);
+/** A run with the Model view's options: 3 streams, k2 = 6 of k1 = 9, SGD with momentum, a 5-wide embedding. */
+const BATCHED_CONFIG: TrainingConfig = { ...CONFIG, model: 'lstm', layers: 1, batch: 3, truncate: 6, optimizer: 'sgd', momentum: 0.9, learningRate: 0.05, embedding: 5 };
+
+for (const [name, config] of [['the one-stream GRU', TORCH_CONFIG], ['a batched, truncated LSTM with momentum and an embedding', BATCHED_CONFIG]] as const) {
+test(`under torch, ${name} evaluates as sequence-lab eval and trains as the worker's trainer`, { skip }, async () => {
+  const runDir = mkdtempSync(join(dir, 'run-'));
+  const model = checkpoint(config, 4);
+  const run = storedRun(config, 4);
   for (const f of runProjectFiles(run, model, TEXT)) {
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.contents);
+    mkdirSync(dirname(join(runDir, f.path)), { recursive: true });
+    writeFileSync(join(runDir, f.path), f.contents);
   }
   const out: string[] = [];
   const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s), readFile: async (p: string) => new Uint8Array(await readFile(p)), writeFile: async () => undefined };
-  assert.equal(await evalRun([join(dir, 'model.safetensors'), join(dir, 'data/fox_tales.txt')], io), 0, out.join(''));
+  assert.equal(await evalRun([join(runDir, 'model.safetensors'), join(runDir, 'data/fox_tales.txt')], io), 0, out.join(''));
   const ours = JSON.parse(out.join('')) as { loss: number; tokens: number };
-  const theirs = JSON.parse(python(dir, 'train.py', '--eval')) as { loss: number; tokens: number };
+  const theirs = JSON.parse(python(runDir, 'train.py', '--eval')) as { loss: number; tokens: number };
   assert.equal(theirs.tokens, ours.tokens);
   assert.ok(Math.abs(theirs.loss - ours.loss) <= 1e-12 * ours.loss, `torch ${theirs.loss} vs ours ${ours.loss}`);
 
   // The worker resuming from the weights alone (fresh optimiser, data from its start), as train.py continues.
-  const worker = new CharModel(TEXT, TORCH_CONFIG, { model });
+  const worker = new CharModel(TEXT, config, { model });
   for (let s = 0; s < 3; s++) worker.step();
   const expected = decodeModel(worker.checkpoint().model).stack.params;
-  python(dir, 'train.py', '--steps', '3', '--dtype', 'float64');
-  const torchParams = decodeModel(new Uint8Array(readFileSync(join(dir, 'model.safetensors')))).stack.params;
+  python(runDir, 'train.py', '--steps', '3', '--dtype', 'float64');
+  const torchParams = decodeModel(new Uint8Array(readFileSync(join(runDir, 'model.safetensors')))).stack.params;
   let worst = 0;
   for (let i = 0; i < torchParams.length; i++) worst = Math.max(worst, Math.abs(torchParams[i] - expected[i]) / (1 + Math.abs(expected[i])));
   assert.ok(worst < 1e-11, `parameters differ by up to ${worst}`);
   assert.notDeepEqual(torchParams, decodeModel(model).stack.params);
-});
+});}
+

@@ -7,26 +7,30 @@ import { createHash } from 'node:crypto';
 import { EngineInputError } from '../../engine/errors';
 import type { OptimizerKind } from '../../engine/optimizers';
 import { charData, parseSeries, parseTagged, wordData, type SequenceData } from '../../engine/sequenceData';
-import { SequenceTrainer, type ModelKind, type SequenceTrainerConfig } from '../../engine/sequenceTrainer';
+import { SequenceTrainer, type ModelKind, type SequenceStepResult, type SequenceTrainerConfig } from '../../engine/sequenceTrainer';
+import { FinalTargetTrainer, type FinalTargetData } from '../../engine/finalTargetTrainer';
+import { buildTrainingData, initialisationOptions } from '../../engine/trainingSetup';
 import { WorkerShards } from '../../worker/parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
 import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
 import { encodeModel, type ModelMetadata, type Task } from './modelFile';
 
 export const TRAIN_USAGE = `Usage: sequence-lab train DATA --out DIR [options]
-  --task lm|tag|series     what to learn (default: series for numeric .csv/.tsv, tag for token<TAB>tag lines, else lm)
+  --task lm|tag|series|sequence-to-one   what to learn (default: series for numeric .csv/.tsv, tag for token<TAB>tag
+                           lines, else lm; sequence-to-one: blocks of --seq rows, MSE on each block's last-column target)
   --tokens chars|words     how a text is split for lm (default chars)
   --model rnn|gru|lstm     (default lstm)      --nonlinearity tanh|relu   (rnn only, default tanh)
   --layers N (1)  --hidden N (64)  --embedding N (one-hot when absent)  --bidirectional (tag only)
   --seq N (64)  --truncate K1,K2 (update every K1 steps, backpropagate K2)  --batch N (1)
   --optimizer adam|sgd|rmsprop (adam)  --lr X (0.002)  --momentum X (sgd)  --clip X (5, 0 = off)  --clip-value X
+  --init pytorch|xavier|orthogonal|identity (pytorch)  --spectral-radius R (W_hh blocks rescaled to R)
   --steps N | --epochs N (default 1 epoch)  --seed N (42)
   --dtype float64|float32 (float64; float32 is faster, text and series only)
   --threads N (1; with --batch B ≥ 4, the B streams are shared out over N threads, e.g. the machine's cores)
   On a terminal, stderr shows one progress line (step/total, loss, chars/s, ETA); piped or logged, nothing.
 `;
 
-const VALUE_OPTIONS = ['--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed', '--dtype', '--threads'];
+const VALUE_OPTIONS = ['--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed', '--dtype', '--threads', '--init', '--spectral-radius'];
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -62,13 +66,22 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     const path = args.positional[0];
     const bytes = await io.readFile(path);
     const text = new TextDecoder('utf-8').decode(bytes);
-    const task = oneOf(args.options.get('--task'), ['lm', 'tag', 'series'] as const, '--task', guessTask(path, text));
+    const taskOption = oneOf(args.options.get('--task'), ['lm', 'tag', 'series', 'sequence-to-one'] as const, '--task', guessTask(path, text));
+    // Sequence-to-one models are stored as series models with one output (their metadata task is "series").
+    const task: Task = taskOption === 'sequence-to-one' ? 'series' : taskOption;
     const tokens = oneOf(args.options.get('--tokens'), ['chars', 'words'] as const, '--tokens', 'chars');
 
     let data: SequenceData;
     let vocabulary: string[];
     let tags: string[] | undefined;
-    if (task === 'lm') {
+    let finalTarget: FinalTargetData | undefined;
+    if (taskOption === 'sequence-to-one') {
+      const d = buildTrainingData(text, 'sequence-to-one', numberOption(args, '--seq', 'whole') ?? 64);
+      if (d.kind !== 'sequence-to-one') throw new UsageError('unreachable');
+      finalTarget = d.data;
+      data = { kind: 'series', rows: d.data.inputs, length: d.data.count * d.data.length, features: d.data.features };
+      vocabulary = d.vocabulary;
+    } else if (task === 'lm') {
       const d = tokens === 'chars' ? charData(text) : wordData(text);
       data = d.data;
       vocabulary = 'chars' in d.vocabulary ? [...d.vocabulary.chars] : [...d.vocabulary.tokens];
@@ -111,16 +124,24 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
       clipValue: numberOption(args, '--clip-value', 'number', 0),
       seed: numberOption(args, '--seed', 'whole', 0) ?? 42,
       dtype: oneOf(args.options.get('--dtype'), ['float64', 'float32'] as const, '--dtype', 'float64'),
+      init: initialisationOptions(
+        oneOf(args.options.get('--init'), ['pytorch', 'xavier', 'orthogonal', 'identity'] as const, '--init', 'pytorch'),
+        numberOption(args, '--spectral-radius', 'number', 0),
+      ),
     };
     const threads = numberOption(args, '--threads', 'whole', 1) ?? 1;
     if (args.options.has('--steps') && args.options.has('--epochs')) throw new UsageError('give --steps or --epochs, not both');
     // More threads: data-parallel shards of the batch on worker_threads (src/worker/parallel), summed in a fixed order.
-    const trainer = new SequenceTrainer(data, config, threads > 1 ? { parallel: new WorkerShards({ threads }) } : {});
-    const perEpoch = data.kind === 'tagging' ? Math.ceil(data.sequences.length / trainer.batchSize) : Math.max(1, Math.floor(trainer.segmentLength / trainer.k1));
+    const trainer = finalTarget
+      ? new FinalTargetTrainer(finalTarget, config)
+      : new SequenceTrainer(data, config, threads > 1 ? { parallel: new WorkerShards({ threads }) } : {});
+    const perEpoch = trainer instanceof FinalTargetTrainer
+      ? Math.ceil(trainer.data.count / trainer.batchSize)
+      : data.kind === 'tagging' ? Math.ceil(data.sequences.length / trainer.batchSize) : Math.max(1, Math.floor(trainer.segmentLength / trainer.k1));
     const steps = numberOption(args, '--steps', 'whole') ?? perEpoch * (numberOption(args, '--epochs', 'whole') ?? 1);
 
     const metrics: string[] = [];
-    let last = null as ReturnType<SequenceTrainer['step']> | null;
+    let last = null as SequenceStepResult | null;
     const bar = progress?.(task === 'series' ? 'rows' : task === 'tag' ? 'tokens' : tokens);
     const started = performance.now();
     let seen = 0;
@@ -134,7 +155,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
       }
     } finally {
       bar?.done();
-      trainer.dispose();
+      if (trainer instanceof SequenceTrainer) trainer.dispose();
     }
     const meta: ModelMetadata = {
       format: 'sequence-lab/1',
@@ -150,7 +171,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     await io.writeFile(`${out}/model.safetensors`, encodeModel(trainer.model, meta));
     await io.writeFile(`${out}/metrics.jsonl`, metrics.join('\n') + '\n');
     const runJson = {
-      config: { ...config, task, tokens: meta.tokens },
+      config: { ...config, task: taskOption, tokens: meta.tokens },
       data: { file: path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length },
       steps,
       final: { step: last.step, epoch: last.epoch, loss: last.loss, gradNorm: last.gradNorm },

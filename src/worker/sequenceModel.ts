@@ -1,0 +1,217 @@
+// A run on anything but characters (see trainableModel.ts): whitespace words (next word, cross-entropy in nats per
+// word), "token<TAB>tag" lines (a tag per token, optionally bidirectional), numeric series (next row, mean squared
+// error) and sequence-to-one blocks (the adding problem: MSE on each block's final target). The data and the trainer
+// are built as `sequence-lab train` builds them (engine/trainingSetup.ts, modelTrainerConfig.ts), checkpoints are the
+// CLI's model.safetensors + the trainer state, and the panel's "sample" is what fits the kind: sampled words, the
+// tags predicted with the accuracy, or predictions against the data with their error.
+import { EngineInputError } from '../engine/errors';
+import { FinalTargetTrainer } from '../engine/finalTargetTrainer';
+import { Prng } from '../engine/prng';
+import type { AbortCheck } from '../engine/stepAbort';
+import { decodeSafetensors, loadIntoLayout } from '../engine/safetensors';
+import { argmax, sampleNextTokens } from '../engine/sequenceSampling';
+import { SequenceTrainer } from '../engine/sequenceTrainer';
+import { decodeTrainerState, encodeTrainerState, prngState, restorePrngState } from '../engine/trainerState';
+import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
+import { encodeModel, type ModelMetadata } from '../cli/commands/modelFile';
+import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
+import { trainerConfigOf } from './modelTrainerConfig';
+import type { StepLike } from './progressBuffer';
+import type { TextInferenceSource } from './textInference';
+import type { TrainableModel } from './trainableModel';
+
+/** As CharModel: the sampling PRNG's seed is this far from the training seed. */
+const SAMPLING_SEED_OFFSET = 0x9e3779b9;
+/** Tagging accuracy and sequence-to-one error are measured on at most this many sequences of the file. */
+const EVALUATED_SEQUENCES = 200;
+/** Rows of a series shown with their one-step-ahead prediction. */
+const SHOWN_ROWS = 8;
+
+function formatValue(v: number): string {
+  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toFixed(4);
+}
+
+export class SequenceModel implements TrainableModel {
+  readonly vocabSize: number;
+  readonly dataLength: number;
+  readonly parameterCount: number;
+  private readonly built: BuiltData;
+  private readonly trainer: SequenceTrainer | FinalTargetTrainer;
+  private readonly samplingRng: Prng;
+
+  /** Throws EngineInputError (one line) for settings out of range, text that is not of the kind, or a checkpoint that does not fit. */
+  constructor(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array }) {
+    const problems = validateTrainingConfig(config);
+    if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
+    const kind = config.dataKind ?? 'characters';
+    this.built = buildTrainingData(text, kind, config.seqLength);
+    const trainerConfig = trainerConfigOf(config);
+    const built = this.built;
+    this.trainer = built.kind === 'sequence-to-one' ? new FinalTargetTrainer(built.data, trainerConfig) : new SequenceTrainer(built.data, trainerConfig);
+    this.vocabSize = built.vocabulary.length;
+    this.dataLength =
+      built.kind === 'tagged' ? built.data.sequences.reduce((n, s) => n + s.ids.length, 0)
+      : built.kind === 'series' ? built.data.length
+      : built.kind === 'sequence-to-one' ? built.data.count * built.data.length
+      : built.data.ids.length;
+    this.parameterCount = this.trainer.model.parameterCount;
+    this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
+    if (restore) this.restoreCheckpoint(restore.model, restore.state);
+  }
+
+  get stepCount(): number {
+    return this.trainer.stepCount;
+  }
+
+  /** A stop or pause abandons the update in progress, changing nothing (see trainingRun.ts). */
+  setAbortCheck(check: AbortCheck | null): void {
+    this.trainer.abortCheck = check;
+  }
+
+  step(): StepLike {
+    const r = this.trainer.step();
+    return { step: r.step, loss: r.loss, gradNorm: r.gradNorm, clipped: r.clipped, chars: r.tokens };
+  }
+
+  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clipNorm'>): void {
+    this.trainer.reconfigure({ learningRate: config.learningRate, clipNorm: config.clipNorm });
+  }
+
+  /** model.safetensors as `sequence-lab train --out` writes it (sequence-to-one is stored as a series model with one output). */
+  private metadata(): ModelMetadata {
+    const c = this.trainer.config;
+    const b = this.built;
+    return {
+      format: 'sequence-lab/1',
+      task: b.kind === 'tagged' ? 'tag' : b.kind === 'words' ? 'lm' : 'series',
+      model: { model: c.model, nonlinearity: c.nonlinearity, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: c.bidirectional, embeddingDim: c.embeddingDim },
+      inputSize: this.trainer.model.config.inputSize,
+      outputSize: this.trainer.model.config.outputSize,
+      ...(b.kind === 'words' ? { tokens: 'words' as const } : {}),
+      vocabulary: b.vocabulary,
+      ...(b.kind === 'tagged' ? { tags: b.tags } : {}),
+    };
+  }
+
+  checkpoint(): { model: Uint8Array; state: Uint8Array } {
+    const rng = prngState(this.samplingRng);
+    return {
+      model: encodeModel(this.trainer.model, this.metadata()),
+      state: encodeTrainerState(this.trainer.exportState(), { sampling_prng: JSON.stringify([rng.state, Number.isNaN(rng.spare) ? null : rng.spare]) }),
+    };
+  }
+
+  /** Weights (checked against the settings, vocabulary and tags of this text) and, when given, the trainer state. */
+  private restoreCheckpoint(modelBytes: Uint8Array, stateBytes?: Uint8Array): void {
+    const file = decodeSafetensors(modelBytes);
+    const raw = file.metadata.sequence_lab;
+    if (raw !== undefined) {
+      let meta: Partial<ModelMetadata>;
+      try {
+        meta = JSON.parse(raw) as Partial<ModelMetadata>;
+      } catch {
+        throw new EngineInputError('The model description in the checkpoint (__metadata__.sequence_lab) is not valid JSON.');
+      }
+      const want = this.metadata();
+      const m = meta.model;
+      if (meta.task !== want.task || !m || m.model !== want.model.model || m.layers !== want.model.layers || m.hiddenSize !== want.model.hiddenSize || m.bidirectional !== want.model.bidirectional) {
+        const shown = m ? `a ${String(meta.task)} ${String(m.model).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
+        throw new EngineInputError(`The checkpoint holds ${shown}, but the settings ask for a ${want.task} ${want.model.model.toUpperCase()}, ${want.model.layers} layer(s), H=${want.model.hiddenSize}.`);
+      }
+      const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
+      if (!same(meta.vocabulary, want.vocabulary) || !same(meta.tags, want.tags)) {
+        throw new EngineInputError(`The checkpoint's vocabulary (${(meta.vocabulary ?? []).length} entries) is not this file's (${want.vocabulary.length}): was the file changed?`);
+      }
+    }
+    loadIntoLayout(file, this.trainer.model.params, this.trainer.model.tensors);
+    if (!stateBytes) return;
+    const { state, metadata } = decodeTrainerState(stateBytes);
+    this.trainer.importState(state);
+    const rng = metadata.sampling_prng === undefined ? undefined : (JSON.parse(metadata.sampling_prng) as [number, number | null]);
+    if (rng) restorePrngState(this.samplingRng, { state: rng[0], spare: rng[1] ?? NaN });
+  }
+
+  sample(length: number, temperature: number, greedy = false, shouldStop?: () => boolean): string {
+    const b = this.built;
+    switch (b.kind) {
+      case 'characters':
+      case 'words': {
+        const ids = sampleNextTokens(this.trainer.model, b.data.ids.slice(0, 1), length, temperature, this.samplingRng, greedy, shouldStop);
+        return Array.from(ids, (id) => b.vocabulary[id]).join(b.kind === 'words' ? ' ' : '');
+      }
+      case 'tagged':
+        return this.taggingReport(b, length);
+      case 'series':
+        return this.seriesReport(b);
+      case 'sequence-to-one':
+        return this.sequenceToOneReport(b);
+    }
+  }
+
+  /** Token accuracy over the first sequences, then the first `length` tokens as token/predicted tag (✗gold when wrong). */
+  private taggingReport(b: Extract<BuiltData, { kind: 'tagged' }>, length: number): string {
+    const model = this.trainer.model;
+    const K = model.config.outputSize;
+    const sequences = b.data.sequences.slice(0, EVALUATED_SEQUENCES);
+    let right = 0;
+    let total = 0;
+    const shown: string[] = [];
+    for (const seq of sequences) {
+      const o = model.forward({ ids: seq.ids });
+      for (let t = 0; t < seq.ids.length; t++) {
+        const predicted = argmax(o.subarray(t * K, (t + 1) * K));
+        total++;
+        if (predicted === seq.tags[t]) right++;
+        if (shown.length < length) {
+          shown.push(`${b.vocabulary[seq.ids[t]]}/${b.tags[predicted]}${predicted === seq.tags[t] ? '' : ` ✗${b.tags[seq.tags[t]]}`}`);
+        }
+      }
+    }
+    return `Tagging accuracy ${((100 * right) / total).toFixed(1)}% on ${total} tokens of the first ${sequences.length} sequences.\n${shown.join(' ')}`;
+  }
+
+  /** One-step-ahead predictions of the first rows (from a zero state) against the next rows, with their MSE. */
+  private seriesReport(b: Extract<BuiltData, { kind: 'series' }>): string {
+    const model = this.trainer.model;
+    const F = b.data.features;
+    const n = Math.min(b.data.length - 1, model.config.maxSteps);
+    const o = model.forward({ x: b.data.rows.subarray(0, n * F), steps: n });
+    let sum = 0;
+    for (let i = 0; i < n * F; i++) sum += (o[i] - b.data.rows[F + i]) ** 2;
+    const lines = [`One step ahead over the first ${n} rows (from a zero state): mean squared error ${formatValue(sum / (n * F))}.`];
+    for (let t = 0; t < Math.min(n, SHOWN_ROWS); t++) {
+      const cells = b.vocabulary.slice(0, 4).map((name, j) => `${name} ${formatValue(o[t * F + j])} (next ${formatValue(b.data.rows[(t + 1) * F + j])})`);
+      lines.push(`row ${t + 2}: ${cells.join(', ')}`);
+    }
+    return lines.join('\n');
+  }
+
+  /** MSE of the final outputs on the first sequences against always predicting their mean target, then a few of them. */
+  private sequenceToOneReport(b: Extract<BuiltData, { kind: 'sequence-to-one' }>): string {
+    const trainer = this.trainer as FinalTargetTrainer;
+    const count = Math.min(b.data.count, EVALUATED_SEQUENCES);
+    let mean = 0;
+    for (let i = 0; i < count; i++) mean += b.data.targets[i] / count;
+    let variance = 0;
+    for (let i = 0; i < count; i++) variance += (b.data.targets[i] - mean) ** 2 / count;
+    const mse = trainer.meanSquaredError(0, count);
+    const shown = Array.from({ length: Math.min(count, 5) }, (_, i) => `${formatValue(trainer.predict(i))} for ${formatValue(b.data.targets[i])}`);
+    return (
+      `Mean squared error ${formatValue(mse)} on the first ${count} sequences; always predicting their mean target (${formatValue(mean)}) gives ${formatValue(variance)}.\n` +
+      `Predicted: ${shown.join(', ')}`
+    );
+  }
+
+  traceGradients(): GradientTrace {
+    throw new EngineInputError('The Gradient Flow panel shows character models; trace this model with `sequence-lab trace` on the command line.');
+  }
+
+  textInferenceSource(): TextInferenceSource {
+    throw new EngineInputError('Inference over the editor\'s text needs a character model; this run trains on ' + this.built.kind + '.');
+  }
+
+  traceActivations(): Promise<ActivationTrace> {
+    return Promise.reject(new EngineInputError('The Gates panel shows character models; trace this model with `sequence-lab trace` on the command line.'));
+  }
+}

@@ -1,0 +1,36 @@
+// What a TrainingRun drives (trainingRun.ts): one model in the worker, whatever its data. CharModel (characters,
+// with the Training panel's sampling and traces) and SequenceModel (words, tagged lines, numeric series,
+// sequence-to-one) implement it; createTrainableModel picks by the config's data kind.
+import type { TrainingConfig } from '../shared/trainingConfig';
+import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
+import { CharModel } from './charModel';
+import type { StepLike } from './progressBuffer';
+import type { TextInferenceSource } from './textInference';
+import { SequenceModel } from './sequenceModel';
+
+export interface TrainableModel {
+  /** Distinct input tokens (or input columns of a series). */
+  readonly vocabSize: number;
+  /** Tokens, rows or values in the data. */
+  readonly dataLength: number;
+  readonly parameterCount: number;
+  readonly stepCount: number;
+  /** One update; throws the engine's SequenceNumericFaultError (changing nothing) on a NaN or infinity. */
+  step(): StepLike;
+  /** Text for the Training panel: sampled text (token models), or predictions against the data with their error. */
+  sample(length: number, temperature: number, greedy?: boolean, shouldStop?: () => boolean): string;
+  /** model.safetensors and trainer-state.safetensors bytes of the state now. */
+  checkpoint(): { model: Uint8Array; state: Uint8Array };
+  /** New learning rate and clipping from the next update on (optimiser state kept). */
+  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clipNorm'>): void;
+  traceGradients(length: number, start?: number): GradientTrace;
+  traceActivations(length: number, start?: number): Promise<ActivationTrace>;
+  /** The model and vocabulary for inference over an editor's text (character models; the others throw EngineInputError). */
+  textInferenceSource(): TextInferenceSource;
+}
+
+/** The model for a run: characters → CharModel, every other data kind → SequenceModel. Throws EngineInputError. */
+export function createTrainableModel(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array }): TrainableModel {
+  const kind = config.dataKind ?? 'characters';
+  return kind === 'characters' ? new CharModel(text, config, restore) : new SequenceModel(text, config, restore);
+}
