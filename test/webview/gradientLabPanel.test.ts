@@ -1,0 +1,180 @@
+// The Vanishing/Exploding Gradient Lab's webview in headless Chromium, under the real page and CSP of
+// src/panels/panelHtml.ts. The test plays the host: every compute request the page posts must pass the host's own
+// validator, and the answers are computed by the worker's own gradientLab on real text.
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { gradientLabView } from '../../src/panels/gradientLabView';
+import { parseGradientLabPanelMessage, type GradientLabSettings, type GradientLabView } from '../../src/shared/webviewProtocol';
+import { gradientLab } from '../../src/worker/gradientLab';
+import { labReading } from '../../webview/lab/reading';
+import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
+import { THEME_COLORS, type PagePredicate } from './pageStub';
+
+type Compute = GradientLabSettings & { type: 'compute'; requestId: number };
+
+async function until(page: Page, predicate: PagePredicate, ...args: string[]): Promise<void> {
+  await page.waitForFunction(
+    ([name, rest]) => (globalThis as unknown as { __test: Record<string, (...a: string[]) => boolean> }).__test[name](...rest),
+    [predicate, args] as const,
+  );
+}
+
+async function pixels(page: Page, canvasId: string, hex: string): Promise<number> {
+  return page.evaluate(`window.__test.pixelsOfColour(${JSON.stringify(canvasId)}, ${JSON.stringify(hex)})`);
+}
+
+async function posted(page: Page): Promise<{ type: string }[]> {
+  return (await page.evaluate('window.__test.posted')) as { type: string }[];
+}
+
+/** Waits for the page's n-th compute request and checks it passes the host's validator unchanged. */
+async function nthCompute(page: Page, n: number): Promise<Compute> {
+  await page.waitForFunction(
+    (count) => (globalThis as unknown as { __test: { posted: { type: string }[] } }).__test.posted.filter((m) => m.type === 'compute').length >= count,
+    n,
+  );
+  const request = (await posted(page)).filter((m) => m.type === 'compute')[n - 1];
+  assert.deepEqual(parseGradientLabPanelMessage(request), request, 'the host would reject the request');
+  return request as Compute;
+}
+
+describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
+  let harness: PanelHarness;
+  let text: string;
+
+  /** The view the host would send for a request: the worker's own computation on the first characters of verse.txt. */
+  function answer(m: Compute): GradientLabView {
+    const { type: _type, requestId: _id, ...settings } = m;
+    return gradientLabView(gradientLab({ type: 'gradientLab', requestId: 'a1', text, ...settings }), 'the first characters of verse.txt');
+  }
+
+  async function send(page: Page, message: unknown): Promise<void> {
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify(message)})`);
+  }
+
+  /** Opens the page, names the data, answers its first request and waits for the drawing. */
+  async function openDrawn(): Promise<{ page: Page; first: Compute; view: GradientLabView }> {
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    await send(page, { type: 'dataSource', label: 'the first characters of verse.txt' });
+    const first = await nthCompute(page, 1);
+    const view = answer(first);
+    await send(page, { type: 'labResult', requestId: first.requestId, view });
+    await until(page, 'textIs', '#reading', labReading(view));
+    return { page, first, view };
+  }
+
+  before(async () => {
+    text = (await readFile(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8')).slice(0, 1000);
+    harness = await startPanelHarness('lab');
+  });
+
+  after(async () => {
+    await harness?.close();
+  });
+
+  it('asks for the gradients once told its data, and draws the three curves in theme colours with the reading', async () => {
+    const { page, first, view } = await openDrawn();
+    assert.ok(first.spectralRadius >= 0.5 && first.spectralRadius <= 1.5);
+    const dark = THEME_COLORS.dark;
+    await until(page, 'hasPixelsOfColour', 'lab-chart', dark.blue);
+    await until(page, 'hasPixelsOfColour', 'lab-chart', dark.orange);
+    await until(page, 'hasPixelsOfColour', 'lab-chart', dark.purple);
+    assert.match(labReading(view), new RegExp(`^ρ = ${first.spectralRadius.toFixed(2)}, T = ${first.steps}: the RNN's gradient ${first.steps - 1} steps back is `));
+    assert.match((await page.locator('#data-label').textContent()) ?? '', /verse\.txt/);
+    assert.match((await page.locator('#lstm-reading').textContent()) ?? '', /mean forget gate f = 0\.\d\d/);
+    await mkdir(path.join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-lab.png'), fullPage: true });
+    for (const kind of ['light', 'high-contrast'] as const) {
+      await page.evaluate(`window.__test.setTheme(${JSON.stringify(kind)})`);
+      await until(page, 'hasPixelsOfColour', 'lab-chart', THEME_COLORS[kind].blue);
+      await until(page, 'hasPixelsOfColour', 'lab-chart', THEME_COLORS[kind].purple);
+      assert.ok((await pixels(page, 'lab-chart', dark.purple)) < 50, `${kind}: the dark theme's purple is still drawn`);
+    }
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('moving the ρ slider with the keyboard sends a validated request; a newer answer redraws, a stale one is dropped', async () => {
+    const { page, first, view } = await openDrawn();
+    await page.locator('#rho').focus();
+    await page.keyboard.press('ArrowRight');
+    const second = await nthCompute(page, 2);
+    assert.equal(second.spectralRadius, Number((first.spectralRadius + 0.05).toFixed(2)));
+    assert.ok(second.requestId > first.requestId);
+    assert.equal(await page.locator('#rho-value').textContent(), second.spectralRadius.toFixed(2));
+    const newer = answer(second);
+    await send(page, { type: 'labResult', requestId: second.requestId, view: newer });
+    await until(page, 'textIs', '#reading', labReading(newer));
+    assert.notEqual(labReading(newer), labReading(view));
+    // The first answer arriving late must not replace the newer drawing.
+    await send(page, { type: 'labResult', requestId: first.requestId, view });
+    await send(page, { type: 'labFailed', requestId: second.requestId, message: 'marker: the page handled every message before this' });
+    await page.locator('#status', { hasText: 'marker' }).waitFor();
+    assert.equal(await page.locator('#reading').textContent(), labReading(newer));
+
+    // T with the keyboard: End jumps to the longest sequence.
+    await page.locator('#steps').focus();
+    await page.keyboard.press('End');
+    const third = await nthCompute(page, 3);
+    assert.equal(third.steps, 200);
+    assert.equal(third.spectralRadius, second.spectralRadius);
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('a hidden size out of range is named and not sent; the forget bias and seed go out in the next request', async () => {
+    const { page } = await openDrawn();
+    await page.locator('#hidden input').fill('500');
+    await page.locator('#hidden input').press('Enter');
+    await page.locator('#controls-error', { hasText: 'The hidden size must be a whole number from 2 to 128.' }).waitFor();
+    assert.equal((await posted(page)).filter((m) => m.type === 'compute').length, 1);
+    await page.locator('#hidden input').fill('16');
+    await page.locator('#seed input').fill('42');
+    await page.locator('#seed input').press('Enter');
+    // Leaving the hidden-size field is a change of its own: one or two requests, the last with both values.
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { __test: { posted: { type: string; hiddenSize?: number; seed?: number }[] } }).__test.posted
+        .some((m) => m.type === 'compute' && m.hiddenSize === 16 && m.seed === 42));
+    const requests = (await posted(page)).filter((m) => m.type === 'compute') as Compute[];
+    for (const r of requests) assert.deepEqual(parseGradientLabPanelMessage(r), r);
+    assert.ok(requests.every((r) => r.hiddenSize !== 500), 'the out-of-range hidden size was sent');
+    assert.equal(await page.locator('#controls-error').isVisible(), false);
+    await page.locator('#forget-bias').click();
+    await page.locator('#forget-bias vscode-option[value="1"]').click();
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { __test: { posted: { type: string; forgetBias?: number }[] } }).__test.posted.some((m) => m.type === 'compute' && m.forgetBias === 1));
+    const withBias = (await posted(page)).filter((m) => m.type === 'compute').at(-1) as Compute;
+    assert.deepEqual(parseGradientLabPanelMessage(withBias), withBias);
+    const view = answer(withBias);
+    await send(page, { type: 'labResult', requestId: withBias.requestId, view });
+    await page.locator('#lstm-reading', { hasText: 'With forget bias 1' }).waitFor();
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('after a reload, the saved settings and drawing come back before the host answers', async () => {
+    const { page } = await openDrawn();
+    await page.locator('#steps').focus();
+    await page.keyboard.press('Home');
+    const second = await nthCompute(page, 2);
+    assert.equal(second.steps, 10);
+    const view = answer(second);
+    await send(page, { type: 'labResult', requestId: second.requestId, view });
+    await until(page, 'textIs', '#reading', labReading(view));
+    await page.reload();
+    await until(page, 'textIs', '#reading', labReading(view));
+    assert.equal(await page.locator('#steps-value').textContent(), '10');
+    await until(page, 'hasPixelsOfColour', 'lab-chart', THEME_COLORS.dark.purple);
+    // The reloaded page asks again with the restored settings and a request id above the old ones.
+    await send(page, { type: 'dataSource', label: 'the first characters of verse.txt' });
+    const again = await nthCompute(page, 1);
+    assert.equal(again.steps, 10);
+    assert.ok(again.requestId > second.requestId);
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+});

@@ -1,0 +1,247 @@
+// Entry of the Vanishing/Exploding Gradient Lab's webview (bundled to dist/webview/lab.js): sliders for the spectral
+// radius ρ of W_hh and the sequence length T, fields for the hidden size and seed, a forget-bias choice; one log-axis
+// chart of ‖∂L_T/∂h_t‖ (RNN, LSTM) and ‖∂L_T/∂c_t‖ (LSTM) against the distance T − 1 − t, each relative to its last
+// step, so all three start at 10⁰; and the reading in words. Every settled change asks the host for a computation
+// (at most 10 a second while a slider moves); answers older than the one drawn are dropped by request id.
+import {
+  GRADIENT_LAB_LIMITS as LIMITS,
+  type GradientLabPanelToHost,
+  type GradientLabSettings,
+  type GradientLabView,
+  type HostToGradientLabPanel,
+} from '../../src/shared/webviewProtocol';
+import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
+import { adoptStyles, el } from '../common/dom';
+import { throttle } from '../common/schedule';
+import { onThemeChange, readTheme } from '../common/theme';
+import { registerToolkit } from '../common/toolkit';
+import { getState, onMessage, post, setState } from '../common/vscodeApi';
+import css from './lab.css';
+import { labReading, lstmReading, rnnReading } from './reading';
+
+interface SavedLab {
+  settings?: GradientLabSettings;
+  view?: GradientLabView;
+  dataLabel?: string;
+  note?: string;
+  lastRequestId?: number;
+}
+
+const DEFAULTS: GradientLabSettings = { spectralRadius: 0.9, steps: 60, hiddenSize: 32, seed: 1, forgetBias: 0 };
+const FORGET_BIASES = [0, 1, 2, 3];
+
+/** A toolkit element (registered by registerToolkit) with text content only. */
+function custom(tag: string, attrs: Record<string, string> = {}, text?: string): HTMLElement & { value: string } {
+  const e = document.createElement(tag) as unknown as HTMLElement & { value: string };
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+registerToolkit();
+adoptStyles(css);
+
+// ── Layout ──
+const root = document.getElementById('root') ?? document.body;
+root.id = 'lab';
+const header = el('header');
+header.append(el('h1', {}, 'Vanishing/exploding gradient lab'), el('span', { class: 'labels', id: 'data-label' }));
+const message = el('p', { id: 'message', role: 'status' });
+message.hidden = true;
+
+function slider(id: string, label: string, min: number, max: number, step: number): { box: HTMLElement; input: HTMLInputElement; output: HTMLOutputElement } {
+  const box = el('div', { class: 'slider' });
+  const input = el('input', { id, type: 'range', min: String(min), max: String(max), step: String(step) });
+  const output = el('output', { id: `${id}-value`, for: id });
+  const caption = el('label', { for: id, id: `${id}-label` }, label);
+  caption.append(' ', output);
+  box.append(caption, input);
+  return { box, input, output };
+}
+
+const rho = slider('rho', 'Spectral radius ρ of W_hh', LIMITS.spectralRadius.min, LIMITS.spectralRadius.max, LIMITS.spectralRadius.step);
+const steps = slider('steps', 'Sequence length T', LIMITS.steps.min, LIMITS.steps.max, 1);
+const hidden = custom('vscode-text-field', { id: 'hidden', size: '5' }, 'Hidden size');
+const seed = custom('vscode-text-field', { id: 'seed', size: '10' }, 'Seed');
+const biasBox = el('div', { class: 'field' });
+const biasLabel = el('label', { for: 'forget-bias', id: 'forget-bias-label' }, 'LSTM forget-gate bias');
+const bias = custom('vscode-dropdown', { id: 'forget-bias', 'aria-labelledby': 'forget-bias-label' });
+for (const b of FORGET_BIASES) bias.append(custom('vscode-option', { value: String(b) }, b === 0 ? '0 (PyTorch default)' : String(b)));
+biasBox.append(biasLabel, bias);
+const controls = el('section', { class: 'card controls', 'aria-label': 'Settings' });
+controls.append(rho.box, steps.box, hidden, seed, biasBox);
+const controlsError = el('p', { id: 'controls-error', role: 'alert' });
+controlsError.hidden = true;
+const status = el('p', { id: 'status', role: 'status' });
+
+const chartCard = el('section', { class: 'card' });
+chartCard.append(el('h2', {}, 'Gradient of the last step\'s loss, relative to the last step, against the steps back (log scale)'));
+const chartBox = el('div', { class: 'chart-box' });
+const canvas = el('canvas', { id: 'lab-chart' });
+chartBox.append(canvas);
+const reading = el('p', { id: 'reading' });
+const rnnText = el('p', { id: 'rnn-reading', class: 'reading' });
+const lstmText = el('p', { id: 'lstm-reading', class: 'reading' });
+chartCard.append(chartBox, reading, rnnText, lstmText);
+root.append(header, message, controls, controlsError, status, chartCard);
+
+// ── Chart: y holds log10(‖g_t‖ / ‖g_{T−1}‖), x the distance T − 1 − t ──
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+const superscript = (n: number) => (n < 0 ? '⁻' : '') + [...String(Math.abs(n))].map((d) => SUPERSCRIPT[Number(d)]).join('');
+const spec: LineChartSpec = {
+  series: [
+    { label: 'RNN ‖∂L/∂hₜ‖', color: 'blue' },
+    { label: 'LSTM ‖∂L/∂hₜ‖', color: 'orange', dashed: true },
+    { label: 'LSTM ‖∂L/∂cₜ‖ (carousel)', color: 'purple' },
+  ],
+  xTitle: 'steps back from the loss (T − 1 − t)',
+  yTitle: 'relative to the last step (log scale)',
+  ariaLabel: 'Gradient norms of the RNN hidden state, the LSTM hidden state and the LSTM cell state against the distance from the loss, log scale',
+};
+let theme = readTheme();
+let chart: LineChart | undefined;
+
+function ensureChart(): LineChart {
+  if (chart) return chart;
+  chart = createLineChart(canvas, spec, theme);
+  const y = chart.options.scales!.y!;
+  (y as { beginAtZero?: boolean }).beginAtZero = false;
+  y.ticks = { ...y.ticks, callback: (value) => (Number.isInteger(Number(value)) ? `10${superscript(Number(value))}` : '') };
+  chart.options.plugins!.tooltip!.callbacks = {
+    title: (items) => (items.length > 0 ? `${items[0].parsed.x} steps back` : ''),
+    label: (item) => `${item.dataset.label ?? ''}: ${(10 ** (item.parsed.y ?? 0)).toExponential(1)} of the last step`,
+  };
+  chart.update();
+  return chart;
+}
+
+function relativeLog(curve: (number | null)[]): { x: number; y: number }[] {
+  const T = curve.length;
+  const last = curve[T - 1];
+  return curve.map((v, t) => ({ x: T - 1 - t, y: v !== null && last !== null && v > 0 && last > 0 ? Math.log10(v / last) : NaN })).reverse();
+}
+
+// ── State ──
+let shown: GradientLabView | undefined;
+let dataLabel = '';
+let note: string | undefined;
+let lastRequestId = 0;
+let latestDrawn = 0;
+
+function settingsToControls(s: GradientLabSettings): void {
+  rho.input.value = String(s.spectralRadius);
+  rho.output.textContent = s.spectralRadius.toFixed(2);
+  steps.input.value = String(s.steps);
+  steps.output.textContent = String(s.steps);
+  hidden.value = String(s.hiddenSize);
+  seed.value = String(s.seed);
+  bias.value = String(s.forgetBias);
+}
+
+const whole = (text: string, lo: number, hi: number): number | undefined => {
+  const n = Number(text.trim());
+  return text.trim() !== '' && Number.isInteger(n) && n >= lo && n <= hi ? n : undefined;
+};
+
+/** The controls' settings, or a message naming the field that is out of range. */
+function readSettings(): GradientLabSettings | string {
+  const hiddenSize = whole(hidden.value ?? '', LIMITS.hiddenSize.min, LIMITS.hiddenSize.max);
+  if (hiddenSize === undefined) return `The hidden size must be a whole number from ${LIMITS.hiddenSize.min} to ${LIMITS.hiddenSize.max}.`;
+  const s = whole(seed.value ?? '', LIMITS.seed.min, LIMITS.seed.max);
+  if (s === undefined) return `The seed must be a whole number from ${LIMITS.seed.min} to ${LIMITS.seed.max}.`;
+  const forgetBias = whole(bias.value ?? '', LIMITS.forgetBias.min, LIMITS.forgetBias.max) ?? 0;
+  // The slider's grid is 0.05: round away binary noise so the host's check and the reading agree.
+  const spectralRadius = Number((Math.round(Number(rho.input.value) / LIMITS.spectralRadius.step) * LIMITS.spectralRadius.step).toFixed(2));
+  return { spectralRadius, steps: Number(steps.input.value), hiddenSize, seed: s, forgetBias };
+}
+
+function save(): void {
+  const settings = readSettings();
+  setState<SavedLab>({ settings: typeof settings === 'string' ? shown : settings, view: shown, dataLabel, note, lastRequestId });
+}
+
+function request(): void {
+  const settings = readSettings();
+  controlsError.hidden = typeof settings !== 'string';
+  if (typeof settings === 'string') {
+    controlsError.textContent = settings;
+    return;
+  }
+  lastRequestId += 1;
+  post<GradientLabPanelToHost>({ type: 'compute', requestId: lastRequestId, ...settings });
+  status.textContent = 'Computing…';
+  save();
+}
+const requestSoon = throttle(request, 100);
+
+function render(view: GradientLabView): void {
+  shown = view;
+  const c = ensureChart();
+  c.data.datasets[0].data = relativeLog(view.rnnHidden);
+  c.data.datasets[1].data = relativeLog(view.lstmHidden);
+  c.data.datasets[2].data = relativeLog(view.lstmCell);
+  c.options.scales!.x!.min = 0;
+  c.options.scales!.x!.max = view.steps - 1;
+  redraw(c);
+  reading.textContent = labReading(view);
+  rnnText.textContent = rnnReading(view);
+  lstmText.textContent = lstmReading(view);
+  document.getElementById('data-label')!.textContent = `Data: ${view.dataLabel} · hidden size ${view.hiddenSize} · seed ${view.seed}`;
+}
+
+function showNote(): void {
+  message.textContent = note ?? '';
+  message.hidden = !note;
+}
+
+// ── Events ──
+rho.input.addEventListener('input', () => {
+  rho.output.textContent = Number(rho.input.value).toFixed(2);
+  requestSoon();
+});
+steps.input.addEventListener('input', () => {
+  steps.output.textContent = steps.input.value;
+  requestSoon();
+});
+hidden.addEventListener('change', requestSoon);
+seed.addEventListener('change', requestSoon);
+bias.addEventListener('change', requestSoon);
+
+onThemeChange(() => {
+  theme = readTheme();
+  if (chart) applyTheme(chart, spec, theme);
+});
+
+onMessage<HostToGradientLabPanel>({
+  dataSource: (m) => {
+    dataLabel = m.label;
+    note = m.note;
+    showNote();
+    if (!shown) document.getElementById('data-label')!.textContent = `Data: ${m.label}`;
+    request();
+  },
+  labResult: (m) => {
+    if (m.requestId <= latestDrawn) return; // an answer to settings older than the drawing
+    latestDrawn = m.requestId;
+    render(m.view);
+    status.textContent = m.requestId < lastRequestId ? 'Computing…' : '';
+    save();
+  },
+  labFailed: (m) => {
+    if (m.requestId === lastRequestId) status.textContent = m.message;
+  },
+});
+
+// ── Start: the saved settings and drawing (a reload), else the defaults ──
+const saved = getState<SavedLab>();
+const start = saved?.settings && typeof saved.settings.spectralRadius === 'number' ? { ...DEFAULTS, ...saved.settings } : DEFAULTS;
+settingsToControls(start);
+lastRequestId = Number.isInteger(saved?.lastRequestId) ? saved!.lastRequestId! : 0;
+latestDrawn = lastRequestId;
+if (saved?.view && Array.isArray(saved.view.rnnHidden) && Array.isArray(saved.view.lstmCell) && Array.isArray(saved.view.lstmHidden)) render(saved.view);
+if (typeof saved?.dataLabel === 'string') dataLabel = saved.dataLabel;
+if (typeof saved?.note === 'string') {
+  note = saved.note;
+  showNote();
+}
+post<GradientLabPanelToHost>({ type: 'ready' });
