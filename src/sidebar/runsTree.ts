@@ -2,6 +2,7 @@
 // windows (src/training/runStore.ts) — grouped by data file, each with its model, status, step and loss. Inline and
 // context actions show its panel, stop, resume, delete it or reveal its checkpoint folder (menus in package.json key
 // off `contextValue`: `run.<status>` for a run of this window, `storedRun.<status>[.resumable]` for a stored one).
+// The view allows multi-select (createTreeView canSelectMany in extension.ts): select runs → Compare Runs.
 import * as vscode from 'vscode';
 import type { RunStatus } from '../shared/run';
 import type { RunPersistence } from '../training/runPersistence';
@@ -185,6 +186,8 @@ function storedItem(node: StoredRunNode): vscode.TreeItem {
       `Started ${new Date(run.createdAt).toLocaleString()}`,
     ].filter(Boolean).join('\n\n'),
   );
+  // Its curves and metrics, read-only, in the Training panel (src/panels/trainingPanel.ts).
+  item.command = { command: 'sequenceLab.runs.showStoredRun', title: 'Show Stored Run', arguments: [node] };
   return item;
 }
 

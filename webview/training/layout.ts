@@ -25,6 +25,8 @@ const MARKUP = /* html */ `
       <vscode-button id="stop" appearance="secondary" disabled>Stop</vscode-button>
       <span class="control-gap"></span>
       <vscode-text-field id="temperature" size="5" value="0.8">Temperature</vscode-text-field>
+      <label class="greedy-toggle" title="Take the most probable character at each step (argmax) instead of drawing one at the temperature: the same model always writes the same text">
+        <input type="checkbox" id="greedy"> Greedy</label>
       <vscode-button id="resample">Sample</vscode-button>
       <span id="temperature-hint" class="muted hint">0.01–10: low is cautious, high is adventurous</span>
     </div>
@@ -32,7 +34,7 @@ const MARKUP = /* html */ `
       <div class="stat"><dt>Step</dt><dd id="step">0</dd></div>
       <div class="stat"><dt title="Cross-entropy per character, natural log, smoothed">Loss (nats/char)</dt>
         <dd id="loss">–</dd><dd id="loss-raw" class="muted"></dd></div>
-      <div class="stat"><dt>Loss at step 1</dt><dd id="first-loss">–</dd></div>
+      <div class="stat"><dt id="first-loss-label">Loss at step 1</dt><dd id="first-loss">–</dd></div>
       <div class="stat"><dt title="Loss ÷ ln 2: bits needed per character">Bits per char</dt><dd id="bpc">–</dd></div>
       <div class="stat"><dt title="e^loss: how many characters the model is choosing between">Perplexity</dt>
         <dd id="perplexity">–</dd></div>
@@ -67,11 +69,13 @@ export interface TrainingElements {
   stepOnce: HTMLElement;
   stop: HTMLElement;
   temperature: HTMLElement & { value: string };
+  greedy: HTMLInputElement;
   resample: HTMLElement;
   step: HTMLElement;
   loss: HTMLElement;
   lossRaw: HTMLElement;
   firstLoss: HTMLElement;
+  firstLossLabel: HTMLElement;
   bpc: HTMLElement;
   perplexity: HTMLElement;
   charsPerSecond: HTMLElement;
@@ -101,11 +105,13 @@ export function createLayout(root: HTMLElement): TrainingElements {
     stepOnce: byId('step-once'),
     stop: byId('stop'),
     temperature: byId('temperature'),
+    greedy: byId('greedy'),
     resample: byId('resample'),
     step: byId('step'),
     loss: byId('loss'),
     lossRaw: byId('loss-raw'),
     firstLoss: byId('first-loss'),
+    firstLossLabel: byId('first-loss-label'),
     bpc: byId('bpc'),
     perplexity: byId('perplexity'),
     charsPerSecond: byId('chars-per-second'),

@@ -20,6 +20,8 @@ let temperatureEdited = false;
 
 const send = (message: TrainingPanelToHost): void => post(message);
 const temperature = (): number | undefined => parseTemperature(el.temperature.value ?? '');
+/** The temperature sent with a greedy request (the worker checks it but argmax does not use it). */
+const greedyTemperature = (): number => temperature() ?? model.run?.config.temperature ?? 1;
 
 function draw(): void {
   renderView(model, el, temperature() !== undefined);
@@ -42,7 +44,12 @@ function useRunTemperature(): void {
 
 onMessage<HostToTrainingPanel>({
   showRun: (m) => {
-    model.showRun(m.run, m.history);
+    model.showRun(m.run, m.history, m.storedRunId);
+    useRunTemperature();
+    changed();
+  },
+  showStoredRun: (m) => {
+    model.showStored(m.run, m.metrics, m.resumable);
     useRunTemperature();
     changed();
   },
@@ -51,7 +58,7 @@ onMessage<HostToTrainingPanel>({
     changed();
   },
   sample: (m) => {
-    model.showSample({ step: m.step, temperature: m.temperature, text: m.text });
+    model.showSample({ step: m.step, temperature: m.temperature, text: m.text, ...(m.greedy === true ? { greedy: true } : {}) });
     changed();
   },
   status: (m) => {
@@ -73,23 +80,27 @@ el.pause.addEventListener('click', () => {
   if (model.run?.status === 'training') send({ type: 'pause', runId: model.run.id });
 });
 el.resume.addEventListener('click', () => {
-  if (model.run?.status === 'paused') send({ type: 'resume', runId: model.run.id });
+  if (model.run?.status === 'paused' || (model.readOnly && model.resumable && model.run)) send({ type: 'resume', runId: model.run.id });
 });
 el.stepOnce.addEventListener('click', () => {
   if (model.run?.status === 'paused' && model.step < model.run.config.maxSteps) send({ type: 'step', runId: model.run.id });
 });
 
 function resample(): void {
-  const t = temperature();
-  if (model.run && canResample(model.run) && t !== undefined) {
-    send({ type: 'resample', runId: model.run.id, temperature: t });
+  if (!model.run || model.readOnly || !canResample(model.run)) return;
+  if (el.greedy.checked) {
+    send({ type: 'resample', runId: model.run.id, temperature: Math.min(10, Math.max(0.01, greedyTemperature())), greedy: true });
+    return;
   }
+  const t = temperature();
+  if (t !== undefined) send({ type: 'resample', runId: model.run.id, temperature: t });
 }
 
 el.resample.addEventListener('click', resample);
 el.temperature.addEventListener('keydown', (event) => {
   if ((event as KeyboardEvent).key === 'Enter') resample();
 });
+el.greedy.addEventListener('change', () => scheduleDraw());
 el.temperature.addEventListener('input', () => {
   temperatureEdited = true;
   scheduleDraw();

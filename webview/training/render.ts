@@ -3,6 +3,7 @@ import type { RunInfo } from '../../src/shared/run';
 import { formatCompact, formatInteger, formatLoss, formatPerplexity } from './format';
 import type { TrainingElements } from './layout';
 import type { TrainingModel } from './trainingModel';
+import { applyLossUnit, dataNouns } from './lossUnit';
 
 function setText(element: HTMLElement, text: string): void {
   if (element.textContent !== text) element.textContent = text;
@@ -16,8 +17,9 @@ function setDisabled(element: HTMLElement, disabled: boolean): void {
 /** "char RNN · tanh · H=64 · 65 symbols · 1.10M chars · 12.5k parameters" */
 function describeModel(run: RunInfo): string {
   const parts = [run.modelLabel];
-  if (run.vocabSize) parts.push(`${formatInteger(run.vocabSize)} distinct characters`);
-  if (run.dataLength) parts.push(`${formatCompact(run.dataLength)} characters of text`);
+  const nouns = dataNouns(run.config);
+  if (run.vocabSize) parts.push(`${formatInteger(run.vocabSize)} ${nouns.symbols}`);
+  if (run.dataLength) parts.push(`${formatCompact(run.dataLength)} ${nouns.data}`);
   if (run.parameterCount) parts.push(`${formatCompact(run.parameterCount)} parameters`);
   return parts.join(' · ');
 }
@@ -40,6 +42,7 @@ export function renderView(model: TrainingModel, el: TrainingElements, temperatu
     return;
   }
 
+  applyLossUnit(run.config);
   setText(el.status, run.status);
   el.status.dataset.status = run.status;
   const failed = run.status === 'failed';
@@ -49,16 +52,23 @@ export function renderView(model: TrainingModel, el: TrainingElements, temperatu
 
   setDisabled(el.stop, !model.isActive);
   setDisabled(el.pause, run.status !== 'training');
-  setDisabled(el.resume, run.status !== 'paused');
+  // A stored run shown read-only resumes from its checkpoint (the host runs the Resume command).
+  setDisabled(el.resume, model.readOnly ? !model.resumable : run.status !== 'paused');
   setDisabled(el.stepOnce, run.status !== 'paused' || model.step >= run.config.maxSteps);
-  setDisabled(el.resample, !canResample(run) || !temperatureValid);
-  el.temperature.toggleAttribute('aria-invalid', !temperatureValid);
+  const greedy = el.greedy.checked;
+  setDisabled(el.resample, model.readOnly || !canResample(run) || (!greedy && !temperatureValid));
+  el.greedy.disabled = model.readOnly;
+  // Greedy decoding ignores the temperature (argmax is the same at every τ > 0).
+  setDisabled(el.temperature, greedy || model.readOnly);
+  el.temperature.toggleAttribute('aria-invalid', !greedy && !temperatureValid);
 
   const loss = model.smoothedLoss;
   setText(el.step, formatInteger(model.step));
   setText(el.loss, formatLoss(loss));
   setText(el.lossRaw, model.lastLoss === undefined ? '' : `last step ${formatLoss(model.lastLoss)}`);
   setText(el.firstLoss, formatLoss(model.firstLoss));
+  // A resumed run starts after its checkpoint; a stored run's first point is a mean over its first stride of steps.
+  setText(el.firstLossLabel, `Loss at step ${formatInteger(model.firstStep ?? 1)}`);
   setText(el.bpc, formatLoss(loss === undefined ? undefined : loss / Math.LN2));
   setText(el.perplexity, formatPerplexity(loss === undefined ? undefined : Math.exp(loss)));
   setText(el.charsPerSecond, formatCompact(model.charsPerSecond));
@@ -66,5 +76,5 @@ export function renderView(model: TrainingModel, el: TrainingElements, temperatu
   const sample = model.sample;
   setText(el.sample, sample ? sample.text : 'No sample yet.');
   el.sample.classList.toggle('muted', !sample);
-  setText(el.sampleMeta, sample ? `at step ${formatInteger(sample.step)}, temperature ${sample.temperature}` : '');
+  setText(el.sampleMeta, sample ? `at step ${formatInteger(sample.step)}, ${sample.greedy ? 'greedy (argmax)' : `temperature ${sample.temperature}`}` : '');
 }

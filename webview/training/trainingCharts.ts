@@ -4,6 +4,7 @@ import type { Point } from '../common/downsample';
 import type { ThemeColors } from '../common/theme';
 import { formatInteger, formatLoss } from './format';
 import { CLIPPED, GRAD_NORM, LOSS, type TrainingModel } from './trainingModel';
+import { lossUnit } from './lossUnit';
 
 const LN2 = Math.LN2;
 
@@ -49,13 +50,19 @@ export class TrainingCharts {
     steps.fillPoints(LOSS, nats);
     steps.fillPoints(LOSS, bits);
     for (const p of bits) p.y /= LN2;
+    // The loss's unit follows the run's data kind (nats per char/word/tag, or a mean squared error without bits).
+    const unit = lossUnit(model.run?.config);
+    const [natsSet, bitsSet] = this.loss.data.datasets;
+    natsSet.label = unit.per ? `loss (nats/${unit.short})` : 'loss (MSE)';
+    bitsSet.label = unit.per ? `bits/${unit.short}` : 'bits (not for MSE)';
+    bitsSet.hidden = !unit.per;
 
     const [norms, clips, threshold] = this.grad.data.datasets.map((d) => d.data);
     steps.fillPoints(GRAD_NORM, norms);
     steps.fillPoints(GRAD_NORM, clips, (i) => steps.y(CLIPPED, i) > 0);
     setThreshold(threshold, model.run?.config.clipNorm ?? 0, norms);
 
-    describe(this.loss.canvas, 'Loss per character', nats, (y) => `${formatLoss(y)} nats`);
+    describe(this.loss.canvas, unit.per ? `Loss per ${unit.per}` : 'Mean squared error', nats, (y) => `${formatLoss(y)}${unit.per ? ' nats' : ''}`);
     describe(this.grad.canvas, 'Gradient norm', norms, (y) => y.toPrecision(3));
     redraw(this.loss);
     redraw(this.grad);

@@ -1,6 +1,7 @@
 // What the Training panel knows about the run it shows, and its compact saved form. Pure (no DOM): it is fed the
 // host's messages and unit-tested in node.
 import type { RunInfo, StepBatch, TextSample } from '../../src/shared/run';
+import type { StoredMetrics } from '../../src/shared/webviewProtocol';
 import { BucketSeries, type SavedBuckets } from '../common/downsample';
 
 /** Channels of the step series. */
@@ -16,11 +17,17 @@ export interface SavedTrainingView {
   steps?: SavedBuckets;
   step: number;
   firstLoss?: number;
+  firstStep?: number;
   lastLoss?: number;
   ema: number;
   emaWeight: number;
   charsPerSecond: number;
   sample?: TextSample;
+  /** The run's folder in the run store (the host shows it from there when no worker holds it any more). */
+  storedRunId?: string;
+  /** Shown from the run store, not a live run: nothing but Resume (when resumable) can be asked of it. */
+  readOnly?: boolean;
+  resumable?: boolean;
 }
 
 export class TrainingModel {
@@ -31,10 +38,15 @@ export class TrainingModel {
   step = 0;
   /** Raw loss at the first step received (step 1 when the panel saw the whole run). */
   firstLoss: number | undefined;
+  /** The step of firstLoss. */
+  firstStep: number | undefined;
   /** Raw loss at the last step. */
   lastLoss: number | undefined;
   charsPerSecond = 0;
   sample: TextSample | undefined;
+  storedRunId: string | undefined;
+  readOnly = false;
+  resumable = false;
   private ema = 0;
   private emaWeight = 0;
 
@@ -45,21 +57,61 @@ export class TrainingModel {
 
   /** The worker still holds the run: it can be stopped (and, when paused, resumed or stepped). */
   get isActive(): boolean {
+    if (this.readOnly) return false;
     return this.run?.status === 'starting' || this.run?.status === 'training' || this.run?.status === 'paused';
   }
 
   /** Starts over with a run and every step it has so far. */
-  showRun(run: RunInfo, history: StepBatch): void {
+  showRun(run: RunInfo, history: StepBatch, storedRunId?: string): void {
+    this.reset(run);
+    this.storedRunId = storedRunId;
+    this.appendSteps(history);
+  }
+
+  /**
+   * Starts over with a stored run, read-only: one point per stored metrics line (a mean over the steps since the
+   * previous line), so the smoothed loss is the moving average of those means.
+   */
+  showStored(run: RunInfo, metrics: StoredMetrics, resumable: boolean): void {
+    this.reset(run);
+    this.storedRunId = run.id;
+    this.readOnly = true;
+    this.resumable = resumable;
+    const row = [0, 0, 0];
+    for (let i = 0; i < metrics.steps.length; i++) {
+      const step = metrics.steps[i];
+      const loss = metrics.losses[i];
+      if (!(step > this.step) || !Number.isFinite(loss)) continue;
+      row[LOSS] = loss;
+      row[GRAD_NORM] = metrics.gradNorms[i] ?? 0;
+      row[CLIPPED] = 0;
+      this.steps.push(step, row);
+      this.addLoss(loss, step);
+      this.step = step;
+    }
+  }
+
+  private reset(run: RunInfo): void {
     this.run = run;
+    this.readOnly = false;
+    this.resumable = false;
     this.steps.clear();
     this.step = 0;
     this.firstLoss = undefined;
+    this.firstStep = undefined;
     this.lastLoss = undefined;
     this.ema = 0;
     this.emaWeight = 0;
     this.charsPerSecond = 0;
     this.sample = undefined;
-    this.appendSteps(history);
+  }
+
+  private addLoss(loss: number, step: number): void {
+    this.firstStep ??= step;
+    this.firstLoss ??= loss;
+    this.lastLoss = loss;
+    this.ema = EMA_DECAY * this.ema + (1 - EMA_DECAY) * loss;
+    this.emaWeight = EMA_DECAY * this.emaWeight + (1 - EMA_DECAY);
   }
 
   /** Appends a batch of steps; steps already seen (overlap with a `showRun` history) are skipped. */
@@ -74,10 +126,7 @@ export class TrainingModel {
       row[GRAD_NORM] = batch.gradNorms[i] ?? 0;
       row[CLIPPED] = batch.clipped[i] ? 1 : 0;
       this.steps.push(step, row);
-      this.firstLoss ??= loss;
-      this.lastLoss = loss;
-      this.ema = EMA_DECAY * this.ema + (1 - EMA_DECAY) * loss;
-      this.emaWeight = EMA_DECAY * this.emaWeight + (1 - EMA_DECAY);
+      this.addLoss(loss, step);
       this.step = step;
     }
     if (n > 0 && batch.charsPerSecond > 0) this.charsPerSecond = batch.charsPerSecond;
@@ -86,6 +135,7 @@ export class TrainingModel {
   /** New status or details of the shown run (ignored for another run once one is shown). */
   updateRun(run: RunInfo): void {
     if (this.run && this.run.id !== run.id) return;
+    if (this.readOnly) return;
     this.run = run;
   }
 
@@ -100,11 +150,14 @@ export class TrainingModel {
       steps: this.steps.save(),
       step: this.step,
       firstLoss: this.firstLoss,
+      ...(this.firstStep !== undefined ? { firstStep: this.firstStep } : {}),
       lastLoss: this.lastLoss,
       ema: this.ema,
       emaWeight: this.emaWeight,
       charsPerSecond: this.charsPerSecond,
       sample: this.sample,
+      ...(this.storedRunId !== undefined ? { storedRunId: this.storedRunId } : {}),
+      ...(this.readOnly ? { readOnly: true, resumable: this.resumable } : {}),
     };
   }
 
@@ -116,11 +169,15 @@ export class TrainingModel {
     this.run = s.run;
     this.step = num(s.step) ?? 0;
     this.firstLoss = num(s.firstLoss);
+    this.firstStep = num(s.firstStep);
     this.lastLoss = num(s.lastLoss);
     this.ema = num(s.ema) ?? 0;
     this.emaWeight = num(s.emaWeight) ?? 0;
     this.charsPerSecond = num(s.charsPerSecond) ?? 0;
     this.sample = typeof s.sample?.text === 'string' ? s.sample : undefined;
+    this.storedRunId = typeof s.storedRunId === 'string' ? s.storedRunId : undefined;
+    this.readOnly = s.readOnly === true;
+    this.resumable = this.readOnly && s.resumable === true;
     return true;
   }
 }

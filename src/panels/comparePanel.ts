@@ -1,0 +1,222 @@
+// "Compare Runs": the loss curves of two or more stored runs overlaid (e.g. RNN, GRU and LSTM with the same seed on
+// the same file) and a table of their final metrics, with one sentence saying which is lower by how much. Opened from
+// the Runs view (select runs, right-click → Compare Runs) or the palette (a multi-select pick of the stored runs, the
+// active file's picked). The host re-reads the runs from the run store; a run that trains in this window is re-read
+// at most 4 times a second. The page saves only the run ids, so a window reload shows the comparison again.
+import * as vscode from 'vscode';
+import { createDispatcher } from '../shared/messages';
+import {
+  MAX_COMPARED_RUNS,
+  parseComparedRunIds,
+  parseComparePanelMessage,
+  type ComparePanelToHost,
+  type HostToComparePanel,
+} from '../shared/webviewProtocol';
+import { isStoredRunNode } from '../sidebar/runsTree';
+import type { RunPersistence } from '../training/runPersistence';
+import type { StoredRun } from '../training/runStore';
+import type { RunRecord, TrainingService } from '../training/trainingService';
+import { comparedRuns, comparisonSummary, legendLabels, type RunCurveInput } from './compareSummary';
+import { TrainingPanel } from './trainingPanel';
+import { initPanel, panelOptions } from './webviewPanels';
+
+export const COMPARE_PANEL_VIEW_TYPE = 'sequenceLab.compareRuns';
+export const COMPARE_RUNS_COMMAND = 'sequenceLab.compareRuns';
+export const COMPARE_SELECTED_RUNS_COMMAND = 'sequenceLab.runs.compare';
+const TITLE = 'Sequence Lab: Compare Runs';
+/** A compared run that trains is re-read from the store at most this often (4 updates a second). */
+const REFRESH_MS = 250;
+
+export class CompareRunsPanel implements vscode.Disposable {
+  private static current: CompareRunsPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  static show(extensionUri: vscode.Uri, service: TrainingService, persistence: RunPersistence, runIds: string[]): void {
+    if (!CompareRunsPanel.current) {
+      const panel = vscode.window.createWebviewPanel(
+        COMPARE_PANEL_VIEW_TYPE,
+        TITLE,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        panelOptions(extensionUri),
+      );
+      CompareRunsPanel.current = new CompareRunsPanel(panel, extensionUri, service, persistence, runIds);
+    } else {
+      CompareRunsPanel.current.runIds = runIds;
+      CompareRunsPanel.current.panel.reveal(undefined, true);
+    }
+    CompareRunsPanel.current.send();
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService, persistence: RunPersistence, state: unknown): void {
+    CompareRunsPanel.current?.dispose();
+    CompareRunsPanel.current = new CompareRunsPanel(panel, extensionUri, service, persistence, parseComparedRunIds(state) ?? []);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly service: TrainingService,
+    private readonly persistence: RunPersistence,
+    private runIds: string[],
+  ) {
+    initPanel(panel, extensionUri, 'compare', TITLE);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseComparePanelMessage(raw);
+        if (message) void this.handle(message);
+      }),
+      service.onDidProgress(({ run }) => this.refreshIfCompared(run)),
+      service.onDidChangeRun((run) => this.refreshIfCompared(run)),
+      persistence.onDidChange(() => this.refreshSoon()),
+    );
+  }
+
+  private readonly handle = createDispatcher<ComparePanelToHost>({
+    ready: () => this.send(),
+    openRun: (m) => {
+      if (this.runIds.includes(m.runId)) TrainingPanel.showStored(this.extensionUri, this.service, m.runId);
+    },
+  });
+
+  private refreshIfCompared(run: RunRecord): void {
+    const stored = this.persistence.storedRunOf(run.info.id);
+    if (stored && this.runIds.includes(stored.id)) this.refreshSoon();
+  }
+
+  private refreshSoon(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.send();
+    }, REFRESH_MS);
+  }
+
+  /** Re-reads every compared run (run.json, metrics.jsonl, the live run's status and speed) and posts them. */
+  private send(): void {
+    const live = this.persistence.liveRuns();
+    const inputs: RunCurveInput[] = [];
+    for (const id of this.runIds) {
+      const stored = storedRun(this.persistence, id);
+      if (stored) inputs.push(curveInput(stored, this.persistence.store.readMetrics(id), live.get(id)));
+    }
+    if (inputs.length === 0) {
+      this.post({
+        type: 'detached',
+        message: 'The compared runs are no longer stored (deleted, or stored in another folder). Select runs in the Runs view and choose Compare Runs.',
+      });
+      return;
+    }
+    const labels = legendLabels(inputs);
+    this.post({
+      type: 'showComparison',
+      runs: comparedRuns(inputs),
+      summary: comparisonSummary(inputs, labels),
+      missing: this.runIds.length - inputs.length,
+    });
+  }
+
+  private post(message: HostToComparePanel): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (CompareRunsPanel.current === this) CompareRunsPanel.current = undefined;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function storedRun(persistence: RunPersistence, id: string): StoredRun | undefined {
+  try {
+    return persistence.store.get(id);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stored run as the summary needs it; the live run of this window, if any, gives its current status and speed. */
+function curveInput(stored: StoredRun, points: RunCurveInput['points'], live: RunRecord | undefined): RunCurveInput {
+  return {
+    id: stored.id,
+    modelLabel: stored.modelLabel,
+    fileLabel: stored.dataLabel,
+    config: live?.info.config ?? stored.config,
+    status: live?.info.status ?? stored.status,
+    step: live ? Math.max(live.history.steps, stored.step) : stored.step,
+    points,
+    ...(live && (live.info.status === 'training' || live.info.status === 'starting') ? { charsPerSecond: live.history.charsPerSecond } : {}),
+  };
+}
+
+/** The stored run ids of Runs view nodes (stored runs, and runs of this window that are stored). */
+function storedIdsOf(nodes: unknown[], persistence: RunPersistence): string[] {
+  const ids: string[] = [];
+  for (const node of nodes) {
+    if (isStoredRunNode(node)) ids.push(node.run.id);
+    else if (typeof node === 'object' && node !== null && 'info' in node && 'history' in node) {
+      const stored = persistence.storedRunOf((node as RunRecord).info.id);
+      if (stored) ids.push(stored.id);
+    }
+  }
+  return [...new Set(ids)];
+}
+
+function describeRun(run: StoredRun): string {
+  return `${run.status} · step ${run.step.toLocaleString('en-US')}${run.lastLoss !== undefined ? ` · loss ${run.lastLoss.toFixed(3)}` : ''} · ${run.config.optimizer} lr ${run.config.learningRate} · seed ${run.config.seed}`;
+}
+
+/** A multi-select pick of the stored runs; the runs of the active file (or `preselected`) start picked. */
+async function pickRuns(persistence: RunPersistence, preselected: string[] = []): Promise<string[] | undefined> {
+  const runs = persistence.store.list();
+  if (runs.length < 2) {
+    void vscode.window.showInformationMessage(
+      `Sequence Lab: Compare Runs needs at least two stored runs; there ${runs.length === 1 ? 'is one' : 'are none'}. Train a model on a file, then another (e.g. an RNN, then an LSTM).`,
+    );
+    return undefined;
+  }
+  const activeUri = vscode.window.activeTextEditor?.document.uri.toString();
+  const items = runs.map((run) => ({
+    label: run.modelLabel,
+    description: run.dataLabel,
+    detail: describeRun(run),
+    picked: preselected.length > 0 ? preselected.includes(run.id) : run.dataUri === activeUri,
+    id: run.id,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: TITLE,
+    canPickMany: true,
+    placeHolder: `Pick the runs to compare (2 to ${MAX_COMPARED_RUNS}); the runs of the active file are picked`,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!picked) return undefined;
+  if (picked.length < 2 || picked.length > MAX_COMPARED_RUNS) {
+    void vscode.window.showErrorMessage(`Sequence Lab: pick between 2 and ${MAX_COMPARED_RUNS} runs to compare (${picked.length} picked).`);
+    return undefined;
+  }
+  return picked.map((p) => p.id);
+}
+
+/** The palette and Runs view commands and the panel serializer. */
+export function registerCompareRuns(extensionUri: vscode.Uri, service: TrainingService, persistence: RunPersistence): vscode.Disposable[] {
+  const compare = async (preselected?: string[]): Promise<void> => {
+    const ids = preselected && preselected.length >= 2 && preselected.length <= MAX_COMPARED_RUNS ? preselected : await pickRuns(persistence, preselected);
+    if (ids) CompareRunsPanel.show(extensionUri, service, persistence, ids);
+  };
+  return [
+    vscode.commands.registerCommand(COMPARE_RUNS_COMMAND, () => compare()),
+    // From the Runs view: VS Code passes the clicked node and every selected node.
+    vscode.commands.registerCommand(COMPARE_SELECTED_RUNS_COMMAND, (node?: unknown, selected?: unknown) => {
+      const nodes = Array.isArray(selected) && selected.length > 0 ? selected : node !== undefined ? [node] : [];
+      return compare(storedIdsOf(nodes, persistence));
+    }),
+    vscode.window.registerWebviewPanelSerializer(COMPARE_PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state) {
+        CompareRunsPanel.revive(panel, extensionUri, service, persistence, state);
+      },
+    }),
+  ];
+}

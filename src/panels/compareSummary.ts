@@ -1,0 +1,149 @@
+// What the Compare Runs panel shows of each run, and the sentence comparing them. Pure (no vscode): the host feeds
+// it the stored runs and their metrics.jsonl lines, the tests feed it made-up curves.
+//
+// A curve point is a mean over the `stride` steps ending at its step (src/training/runStore.ts), so a run's "final
+// loss" is the mean of the points in the last 5% of its steps (at least its last point): one noisy step does not
+// decide it. Runs are compared at the last step they all reached, so a run that trained longer is not favoured.
+import type { RunStatus } from '../shared/run';
+import type { TrainingConfig } from '../shared/trainingConfig';
+import type { ComparedRun } from '../shared/webviewProtocol';
+
+export interface CurvePoint {
+  step: number;
+  loss: number;
+  gradNorm: number;
+}
+
+/** One run as the host knows it: a stored run (run.json), its curve, and its speed when it trains in this window. */
+export interface RunCurveInput {
+  id: string;
+  modelLabel: string;
+  fileLabel: string;
+  config: TrainingConfig;
+  status: RunStatus;
+  step: number;
+  points: readonly CurvePoint[];
+  charsPerSecond?: number;
+}
+
+/** The share of the last steps whose points average into the final loss and gradient norm. */
+export const FINAL_WINDOW = 0.05;
+
+/** Points with a finite loss, in step order (a crash can leave a NaN line; resumed runs append in order anyway). */
+function cleanPoints(points: readonly CurvePoint[]): CurvePoint[] {
+  return points.filter((p) => Number.isFinite(p.loss) && Number.isFinite(p.step)).sort((a, b) => a.step - b.step);
+}
+
+/**
+ * Mean loss and gradient norm of the points in (S − w, S], w = max(1, FINAL_WINDOW · S); the last point at or before
+ * S when the window holds none (a sparse curve). undefined when no point is at or before S.
+ */
+export function windowMeanAt(points: readonly CurvePoint[], step: number): { loss: number; gradNorm: number } | undefined {
+  const width = Math.max(1, FINAL_WINDOW * step);
+  let loss = 0;
+  let grad = 0;
+  let n = 0;
+  let last: CurvePoint | undefined;
+  for (const p of points) {
+    if (p.step > step) break;
+    last = p;
+    if (p.step > step - width) {
+      loss += p.loss;
+      grad += p.gradNorm;
+      n++;
+    }
+  }
+  if (n > 0) return { loss: loss / n, gradNorm: grad / n };
+  return last && { loss: last.loss, gradNorm: last.gradNorm };
+}
+
+/** Legend names: the model label, plus what tells runs with the same label apart (seed, optimiser, rate, file). */
+export function legendLabels(runs: readonly RunCurveInput[]): string[] {
+  return runs.map((run) => {
+    const twins = runs.filter((r) => r.modelLabel === run.modelLabel);
+    if (twins.length === 1) return run.modelLabel;
+    const extras: string[] = [];
+    const differs = (f: (r: RunCurveInput) => unknown) => new Set(twins.map(f)).size > 1;
+    if (differs((r) => r.fileLabel)) extras.push(run.fileLabel);
+    if (differs((r) => r.config.optimizer)) extras.push(run.config.optimizer);
+    if (differs((r) => r.config.learningRate)) extras.push(`lr ${run.config.learningRate}`);
+    if (differs((r) => r.config.seed)) extras.push(`seed ${run.config.seed}`);
+    if (extras.length === 0) extras.push(`#${twins.indexOf(run) + 1}`);
+    return `${run.modelLabel} (${extras.join(', ')})`;
+  });
+}
+
+/** A run's row and curve for the panel. */
+export function comparedRun(run: RunCurveInput, label: string): ComparedRun {
+  const points = cleanPoints(run.points);
+  const lastStep = points.length > 0 ? points[points.length - 1].step : 0;
+  const final = points.length > 0 ? windowMeanAt(points, lastStep) : undefined;
+  const best = points.length > 0 ? Math.min(...points.map((p) => p.loss)) : undefined;
+  return {
+    id: run.id,
+    label,
+    fileLabel: run.fileLabel,
+    cell: run.config.model,
+    hiddenSize: run.config.hiddenSize,
+    layers: run.config.layers,
+    optimizer: run.config.optimizer,
+    learningRate: run.config.learningRate,
+    seed: run.config.seed,
+    step: Math.max(run.step, lastStep),
+    maxSteps: run.config.maxSteps,
+    status: run.status,
+    ...(final ? { finalLoss: final.loss, perplexity: Math.exp(final.loss), gradNorm: final.gradNorm } : {}),
+    ...(best !== undefined ? { bestLoss: best } : {}),
+    ...(run.charsPerSecond !== undefined && run.charsPerSecond > 0 ? { charsPerSecond: run.charsPerSecond } : {}),
+    curve: {
+      steps: Float64Array.from(points, (p) => p.step),
+      losses: Float32Array.from(points, (p) => p.loss),
+      gradNorms: Float32Array.from(points, (p) => p.gradNorm),
+    },
+  };
+}
+
+/** Every run's row, with legend names that tell them apart. */
+export function comparedRuns(runs: readonly RunCurveInput[]): ComparedRun[] {
+  const labels = legendLabels(runs);
+  return runs.map((run, i) => comparedRun(run, labels[i]));
+}
+
+const twoDecimals = (x: number): string => x.toFixed(2);
+const stepText = (s: number): string => Math.round(s).toLocaleString('en-US');
+
+/** Two losses closer than this (nats/char) are called level. */
+const LEVEL = 0.005;
+
+/**
+ * One sentence comparing the runs at the last step they all reached S: the lowest loss there and how far each other
+ * run is above it, e.g. "LSTM reaches 1.62 nats at step 2,000, 0.41 below RNN." (losses are means over the
+ * points in (S − 5%·S, S], in nats per character).
+ */
+export function comparisonSummary(runs: readonly RunCurveInput[], labels: readonly string[] = legendLabels(runs)): string {
+  const withSteps = runs.map((r, i) => ({ label: labels[i], points: cleanPoints(r.points), file: r.fileLabel })).filter((r) => r.points.length > 0);
+  const waiting = runs.length - withSteps.length;
+  const waitingText = waiting > 0 ? ` ${waiting === 1 ? 'One run has' : `${waiting} runs have`} no steps yet.` : '';
+  if (withSteps.length < 2) return `Nothing to compare yet: fewer than two of the runs have steps.${waitingText}`.trim();
+  const common = Math.min(...withSteps.map((r) => r.points[r.points.length - 1].step));
+  const at = withSteps
+    .map((r) => ({ label: r.label, loss: windowMeanAt(r.points, common)?.loss }))
+    .filter((r): r is { label: string; loss: number } => r.loss !== undefined)
+    .sort((a, b) => a.loss - b.loss);
+  if (at.length < 2) return `Nothing to compare yet: the runs share no steps.${waitingText}`;
+  const [best, ...rest] = at;
+  const level = rest.filter((r) => r.loss - best.loss < LEVEL);
+  const above = rest.filter((r) => r.loss - best.loss >= LEVEL);
+  const where = `at step ${stepText(common)}`;
+  let sentence: string;
+  if (above.length === 0) {
+    sentence = `${[best, ...level].map((r) => r.label).join(' and ')} are level at ${twoDecimals(best.loss)} nats ${where}.`;
+  } else {
+    const leaders = [best, ...level].map((r) => r.label).join(' and ');
+    const gaps = above.map((r) => `${twoDecimals(r.loss - best.loss)} below ${r.label}`);
+    const list = gaps.length === 1 ? gaps[0] : `${gaps.slice(0, -1).join(', ')} and ${gaps[gaps.length - 1]}`;
+    sentence = `${leaders} ${level.length > 0 ? 'reach' : 'reaches'} ${twoDecimals(best.loss)} nats ${where}, ${list}.`;
+  }
+  if (new Set(withSteps.map((r) => r.file)).size > 1) sentence += ' The runs trained on different files, so their losses measure different texts.';
+  return sentence + waitingText;
+}

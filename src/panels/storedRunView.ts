@@ -1,0 +1,34 @@
+// What the Training panel shows of a stored run no worker holds (after a window reload, or a stored run clicked in
+// the Runs view): run.json as a RunInfo, metrics.jsonl as its curve, and whether Resume can continue it. Pure (no
+// vscode): src/panels/trainingPanel.ts posts it, the tests build it from a real RunStore on a temporary folder.
+import type { HostToTrainingPanel } from '../shared/webviewProtocol';
+import type { MetricLine, StoredRun } from '../training/runStore';
+
+export type StoredRunMessage = Extract<HostToTrainingPanel, { type: 'showStoredRun' }>;
+
+/** The showStoredRun message of `stored`; `canResume`: the service can start a run from a checkpoint. */
+export function storedRunMessage(stored: StoredRun, metrics: readonly MetricLine[], canResume: boolean): StoredRunMessage {
+  const resumable = stored.checkpointStep !== undefined && canResume;
+  const note = resumable
+    ? `Shown from the stored run (read-only); Resume continues it from the checkpoint of step ${stored.checkpointStep}.`
+    : 'Shown from the stored run (read-only); it has no checkpoint to resume from.';
+  const points = metrics.filter((m) => Number.isFinite(m.step) && Number.isFinite(m.loss));
+  return {
+    type: 'showStoredRun',
+    run: {
+      id: stored.id,
+      fileLabel: stored.dataLabel,
+      modelLabel: stored.modelLabel,
+      config: stored.config,
+      status: stored.status,
+      ...(stored.vocabSize !== undefined ? { vocabSize: stored.vocabSize } : {}),
+      message: stored.message ? `${stored.message} ${note}` : note,
+    },
+    metrics: {
+      steps: Float64Array.from(points, (m) => m.step),
+      losses: Float32Array.from(points, (m) => m.loss),
+      gradNorms: Float32Array.from(points, (m) => (Number.isFinite(m.gradNorm) ? m.gradNorm : 0)),
+    },
+    resumable,
+  };
+}

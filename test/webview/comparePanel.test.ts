@@ -1,0 +1,207 @@
+// The Compare Runs panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test plays
+// the host: it builds the comparison with the host's own compareSummary.ts from three made-up runs (RNN, GRU, LSTM on
+// one file) and sends it as the host would.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { comparedRuns, comparisonSummary, type CurvePoint, type RunCurveInput } from '../../src/panels/compareSummary';
+import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
+import type { ComparedRun } from '../../src/shared/webviewProtocol';
+import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
+import { THEME_COLORS, type PagePredicate } from './pageStub';
+
+/** --vscode-charts-green is not set by the test themes: the palette's fallback is drawn. */
+const GREEN_FALLBACK = '#89d185';
+const HOSTILE_LABEL = 'char <b>LSTM</b> <img src=x onerror="window.__pwned=1"> · H=64';
+
+function curve(last: number, floor: number, rate: number): CurvePoint[] {
+  const points: CurvePoint[] = [];
+  for (let s = 10; s <= last; s += 10) points.push({ step: s, loss: floor + (Math.log(40) - floor) * Math.exp(-s / rate), gradNorm: 1 + 3 * Math.exp(-s / 300) });
+  return points;
+}
+
+function input(id: string, model: TrainingConfig['model'], label: string, points: CurvePoint[], over: Partial<RunCurveInput> = {}): RunCurveInput {
+  return { id, modelLabel: label, fileLabel: 'verse.txt', config: { ...DEFAULT_CONFIG, model, seed: 7 }, status: 'completed', step: points.at(-1)!.step, points, ...over };
+}
+
+const INPUTS = [
+  input('run-rnn', 'rnn', 'char RNN · tanh · H=64', curve(2000, 2.0, 400)),
+  input('run-gru', 'gru', 'char GRU · H=64', curve(2000, 1.75, 300)),
+  input('run-lstm', 'lstm', HOSTILE_LABEL, curve(2000, 1.6, 350), { status: 'training', charsPerSecond: 41_500 }),
+];
+
+/** The message as JSON (typed arrays as plain arrays: page.evaluate takes a JSON string). */
+function comparisonMessage(inputs: RunCurveInput[] = INPUTS): { runs: ComparedRun[]; json: string; summary: string } {
+  const runs = comparedRuns(inputs);
+  const summary = comparisonSummary(inputs);
+  const plain = runs.map((r) => ({ ...r, curve: { steps: [...r.curve.steps], losses: [...r.curve.losses], gradNorms: [...r.curve.gradNorms] } }));
+  return { runs, summary, json: JSON.stringify({ type: 'showComparison', runs: plain, summary, missing: 0 }) };
+}
+
+async function until(page: Page, predicate: PagePredicate, ...args: string[]): Promise<void> {
+  await page.waitForFunction(
+    ([name, rest]) => (globalThis as unknown as { __test: Record<string, (...a: string[]) => boolean> }).__test[name](...rest),
+    [predicate, args] as const,
+  );
+}
+
+async function pixels(page: Page, canvasId: string, hex: string): Promise<number> {
+  return page.evaluate(`window.__test.pixelsOfColour(${JSON.stringify(canvasId)}, ${JSON.stringify(hex)})`);
+}
+
+/** Page-side: the chart's accessible name says it is drawn on a log scale. */
+function logScaleShown(): boolean {
+  const page = globalThis as unknown as { document: { getElementById(id: string): { getAttribute(name: string): string | null } | null } };
+  return page.document.getElementById('loss-chart')?.getAttribute('aria-label')?.includes('(log scale)') === true;
+}
+
+async function posted(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
+  return page.evaluate('window.__test.posted');
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(path.join(REPO_ROOT, 'test-results'), { recursive: true });
+  await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', name), fullPage: true });
+}
+
+describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
+  let harness: PanelHarness;
+
+  before(async () => {
+    harness = await startPanelHarness('compare');
+  });
+
+  after(async () => {
+    await harness?.close();
+  });
+
+  async function openWithComparison(): Promise<Page> {
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    const { json, summary } = comparisonMessage();
+    await page.evaluate(`window.__test.sendFromHost(${json})`);
+    await until(page, 'textIs', '#summary', summary);
+    return page;
+  }
+
+  it('says how to compare runs before any arrive', async () => {
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    assert.deepEqual(await posted(page), [{ type: 'ready' }]);
+    assert.match((await page.locator('#empty').textContent()) ?? '', /Compare Runs/);
+    assert.equal(await page.locator('#content').isVisible(), false);
+    await page.close();
+  });
+
+  it('draws one curve per run in the theme palette, the sentence, and the table of final metrics', async () => {
+    const page = await openWithComparison();
+    const { runs, summary } = comparisonMessage();
+    const dark = THEME_COLORS.dark;
+    await until(page, 'hasPixelsOfColour', 'loss-chart', dark.blue);
+    await until(page, 'hasPixelsOfColour', 'loss-chart', dark.orange);
+    await until(page, 'hasPixelsOfColour', 'loss-chart', GREEN_FALLBACK);
+    assert.match(summary, /^char <b>LSTM<\/b> .* reaches 1\.6\d nats at step 2,000, 0\.1\d below char GRU · H=64 and 0\.[34]\d below char RNN · tanh · H=64\.$/);
+    assert.match((await page.locator('#loss-chart').getAttribute('aria-label')) ?? '', /^Loss per character of 3 runs over training steps\. /);
+
+    const rows = await page.locator('#metrics tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
+    assert.equal(rows.length, 3);
+    for (const [i, run] of runs.entries()) {
+      const [model, file, cell, hidden, layers, optimizer, lr, steps, finalLoss, bestLoss, perplexity, gradNorm, rate, status] = rows[i];
+      assert.equal(model, run.label);
+      assert.equal(file, 'verse.txt');
+      assert.equal(cell, { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' }[run.cell]);
+      assert.equal(hidden, String(DEFAULT_CONFIG.hiddenSize));
+      assert.equal(layers, String(DEFAULT_CONFIG.layers));
+      assert.equal(optimizer, DEFAULT_CONFIG.optimizer);
+      assert.equal(lr, String(DEFAULT_CONFIG.learningRate));
+      assert.equal(steps, `2,000 / ${DEFAULT_CONFIG.maxSteps.toLocaleString('en-US')}`);
+      assert.equal(finalLoss, run.finalLoss!.toFixed(3));
+      assert.equal(bestLoss, run.bestLoss!.toFixed(3));
+      assert.equal(perplexity, Math.exp(run.finalLoss!).toFixed(2));
+      assert.equal(gradNorm, run.gradNorm!.toFixed(2));
+      assert.equal(rate, run.id === 'run-lstm' ? '41.5k' : '–');
+      assert.equal(status, run.status);
+    }
+    // The hostile label is text, never markup.
+    assert.equal(await page.locator('#metrics b, #metrics img, #summary b').count(), 0);
+    assert.equal(await page.evaluate('window.__pwned'), undefined);
+    await screenshot(page, 'webview-compare.png');
+    await page.close();
+  });
+
+  it('log scale redraws the y axis on a log scale and is kept with the run ids (never a path) in the saved state', async () => {
+    const page = await openWithComparison();
+    await until(page, 'hasPixelsOfColour', 'loss-chart', THEME_COLORS.dark.blue);
+    await page.locator('#log-y').check();
+    await page.waitForFunction(logScaleShown);
+    await until(page, 'hasPixelsOfColour', 'loss-chart', THEME_COLORS.dark.blue);
+    const saved = await page.evaluate('window.__test.savedState()');
+    assert.deepEqual(saved, { runIds: ['run-rnn', 'run-gru', 'run-lstm'], logY: true });
+    await screenshot(page, 'webview-compare-log.png');
+
+    // After a reload the page asks the host again, with the log scale still on.
+    await page.reload();
+    await until(page, 'postedType', 'ready');
+    assert.equal(await page.locator('#log-y').isChecked(), true);
+    await page.evaluate(`window.__test.sendFromHost(${comparisonMessage().json})`);
+    await page.waitForFunction(logScaleShown);
+    assert.equal(await page.locator('#metrics tbody tr').count(), 3);
+    await page.close();
+  });
+
+  it('a live update replaces the curves: two runs give two rows and two curves', async () => {
+    const page = await openWithComparison();
+    const two = comparisonMessage(INPUTS.slice(0, 2));
+    await page.evaluate(`window.__test.sendFromHost(${two.json})`);
+    await until(page, 'textIs', '#summary', two.summary);
+    assert.equal(await page.locator('#metrics tbody tr').count(), 2);
+    await until(page, 'hasPixelsOfColour', 'loss-chart', THEME_COLORS.dark.orange);
+    await page.waitForFunction((hex) => (globalThis as unknown as { __test: { pixelsOfColour(id: string, c: string): number } }).__test.pixelsOfColour('loss-chart', hex) === 0, GREEN_FALLBACK);
+    await page.close();
+  });
+
+  it('clicking a run asks the host for its Training panel', async () => {
+    const page = await openWithComparison();
+    await page.locator('#metrics tbody tr').nth(1).locator('button.run-link').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openRun', runId: 'run-gru' });
+    await page.close();
+  });
+
+  it('follows light and high-contrast themes: recoloured curves, contrast borders on the cards', async () => {
+    const page = await openWithComparison();
+    const { dark, light } = THEME_COLORS;
+    const hc = THEME_COLORS['high-contrast'];
+    await until(page, 'hasPixelsOfColour', 'loss-chart', dark.blue);
+    await page.evaluate('window.__test.setTheme("light")');
+    await until(page, 'hasPixelsOfColour', 'loss-chart', light.blue);
+    await until(page, 'hasPixelsOfColour', 'loss-chart', light.orange);
+    assert.equal(await pixels(page, 'loss-chart', dark.blue), 0);
+    await screenshot(page, 'webview-compare-light.png');
+    await page.evaluate('window.__test.setTheme("high-contrast")');
+    await until(page, 'hasPixelsOfColour', 'loss-chart', hc.blue);
+    await until(page, 'hasPixelsOfColour', 'loss-chart', hc.orange);
+    const borders = await page.evaluate(`[...document.querySelectorAll('.card')].map((e) => getComputedStyle(e).borderTopColor)`);
+    assert.ok((borders as string[]).length === 2 && (borders as string[]).every((c) => c === 'rgb(111, 195, 223)'), JSON.stringify(borders));
+    await screenshot(page, 'webview-compare-high-contrast.png');
+    await page.close();
+  });
+
+  it('shows the host\u2019s message when the runs are gone, and how many are missing', async () => {
+    const page = await openWithComparison();
+    const { json } = comparisonMessage();
+    await page.evaluate(`window.__test.sendFromHost(${json.replace('"missing":0', '"missing":1')})`);
+    await until(page, 'textIs', '#message', '1 of the compared runs is no longer stored and not shown.');
+    const fresh = await harness.open();
+    await until(fresh, 'postedType', 'ready');
+    await fresh.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'detached', message: 'The compared runs are no longer stored.' })})`);
+    await until(fresh, 'textIs', '#message', 'The compared runs are no longer stored.');
+    await page.close();
+    await fresh.close();
+  });
+
+  it('raised no CSP violation and no page error in any of the above', () => {
+    assert.deepEqual(harness.problems, []);
+  });
+});
