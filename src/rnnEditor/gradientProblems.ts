@@ -1,0 +1,195 @@
+// Gradient pathologies of a run as problems on its data file (Problems panel), with quick fixes. The rules are in
+// gradientRules.ts; the evidence is the run's fault (a NaN/Inf paused it), its recent gradient norms, and a gradient
+// trace of GRADIENT_WINDOW characters (the worker's traceGradients, also asked for by the Gradient Flow panel: every
+// answer for a watched run is used). A run is watched once it colours a document, or when it faults.
+//
+// Quick fixes: "Enable gradient clipping" and "Lower the learning rate" reconfigure a live run (TrainingService.
+// reconfigure, optimiser state kept; a run paused by a fault resumes), or start a new run with the change on the file
+// once the run has ended; "Switch to LSTM" starts a new LSTM run on the file with the same settings.
+import * as vscode from 'vscode';
+import { checkedDocumentText, documentLabel } from '../commands/documentText';
+import { utf16Span } from '../panels/gatesView';
+import { CONFIG_LIMITS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import type { GradientTrace } from '../shared/workerProtocol';
+import type { RunPersistence } from '../training/runPersistence';
+import { isActive, type TrainingService } from '../training/trainingService';
+import { fixPlan, fixTitle, gradientFindings, type Finding, type Fix } from './gradientRules';
+
+export const APPLY_GRADIENT_FIX_COMMAND = 'sequenceLab.applyGradientFix';
+const GRADIENT_WINDOW = 64;
+const RECENT_STEPS = 200;
+const TRACE_EVERY_MS = 10_000;
+
+interface Watched {
+  uri: vscode.Uri;
+  trace?: GradientTrace;
+  findings: Finding[];
+  tracedAt: number;
+}
+
+export class GradientProblems implements vscode.Disposable, vscode.CodeActionProvider {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('sequenceLab.gradients');
+  private readonly watched = new Map<string, Watched>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly service: TrainingService, private readonly persistence: RunPersistence | undefined) {
+    this.timer = setInterval(() => this.traceTraining(), TRACE_EVERY_MS);
+    this.disposables.push(
+      this.diagnostics,
+      vscode.languages.registerCodeActionsProvider('*', this, { providedCodeActionKinds: GradientProblems.providedCodeActionKinds }),
+      vscode.commands.registerCommand(APPLY_GRADIENT_FIX_COMMAND, (runId: unknown, fix: unknown) => this.apply(runId, fix)),
+      service.onDidTrace((answer) => {
+        const w = this.watched.get(answer.runId);
+        if (!w || 'error' in answer) return;
+        w.trace = answer.trace;
+        this.update(answer.runId);
+      }),
+      service.onDidFault(({ run }) => {
+        const uri = this.dataUri(run.info.id);
+        if (uri) this.watch(run.info.id, uri);
+      }),
+      service.onDidChangeRun((run) => {
+        if (this.watched.has(run.info.id)) this.update(run.info.id);
+      }),
+    );
+  }
+
+  /** Follows a run's gradients on its data file from now on. */
+  watch(runId: string, uri: vscode.Uri): void {
+    // One run per file: the newest watched one.
+    for (const [id, w] of this.watched) if (id !== runId && w.uri.toString() === uri.toString()) this.watched.delete(id);
+    this.watched.set(runId, this.watched.get(runId) ?? { uri, findings: [], tracedAt: 0 });
+    this.update(runId);
+    this.requestTrace(runId);
+  }
+
+  private dataUri(runId: string): vscode.Uri | undefined {
+    const stored = this.persistence?.storedRunOf(runId)?.dataUri;
+    if (stored) return vscode.Uri.parse(stored);
+    const label = this.service.get(runId)?.info.fileLabel;
+    return vscode.workspace.textDocuments.find((d) => documentLabel(d) === label)?.uri;
+  }
+
+  private requestTrace(runId: string): void {
+    const w = this.watched.get(runId);
+    if (w && this.service.traceGradients(runId, GRADIENT_WINDOW)) w.tracedAt = Date.now();
+  }
+
+  private traceTraining(): void {
+    for (const [runId, w] of this.watched) {
+      const run = this.service.get(runId);
+      if (run?.info.status === 'training' && Date.now() - w.tracedAt >= TRACE_EVERY_MS) this.requestTrace(runId);
+    }
+  }
+
+  private vanishingSteps(uri: vscode.Uri): number {
+    const n = vscode.workspace.getConfiguration('sequenceLab', uri).get<number>('rnnEditor.vanishingSteps', 50);
+    return Math.max(1, Math.min(GRADIENT_WINDOW - 1, Math.round(n)));
+  }
+
+  private update(runId: string): void {
+    const w = this.watched.get(runId);
+    const run = this.service.get(runId);
+    if (!w) return;
+    if (!run) {
+      this.watched.delete(runId);
+      this.diagnostics.delete(w.uri);
+      return;
+    }
+    const { config, fault } = run.info;
+    const g = run.history.snapshot().gradNorms;
+    w.findings = gradientFindings({
+      model: config.model, clipNorm: config.clipNorm, learningRate: config.learningRate, minLearningRate: CONFIG_LIMITS.learningRate.min,
+      ...(run.info.status === 'paused' && fault ? { fault } : {}),
+      ...(w.trace ? { trace: { jacobianNorm: w.trace.jacobianNorm, start: w.trace.start, length: w.trace.length } } : {}),
+      recentGradNorms: g.subarray(Math.max(0, g.length - RECENT_STEPS)),
+      vanishingSteps: this.vanishingSteps(w.uri),
+    });
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === w.uri.toString());
+    const text = document?.getText() ?? '';
+    const rangeOf = (f: Finding): vscode.Range => {
+      if (!document || !f.window) return new vscode.Range(0, 0, 0, 0);
+      const from = utf16Span(text, f.window.start).from;
+      const to = utf16Span(text, f.window.start + f.window.length).from;
+      return new vscode.Range(document.positionAt(from), document.positionAt(to));
+    };
+    this.diagnostics.set(
+      w.uri,
+      w.findings.map((f) => {
+        const d = new vscode.Diagnostic(rangeOf(f), `${f.message} (${run.info.modelLabel})`, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        d.source = 'Sequence Lab';
+        d.code = `gradient-${f.kind}`;
+        return d;
+      }),
+    );
+  }
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const [runId, w] of this.watched) {
+      if (w.uri.toString() !== document.uri.toString()) continue;
+      const lr = this.service.get(runId)?.info.config.learningRate ?? 0;
+      for (const diagnostic of context.diagnostics) {
+        if (diagnostic.source !== 'Sequence Lab') continue;
+        const finding = w.findings.find((f) => diagnostic.code === `gradient-${f.kind}`);
+        finding?.fixes.forEach((fix, i) => {
+          const action = new vscode.CodeAction(fixTitle(fix, lr), vscode.CodeActionKind.QuickFix);
+          action.diagnostics = [diagnostic];
+          action.isPreferred = i === 0;
+          action.command = { command: APPLY_GRADIENT_FIX_COMMAND, title: action.title, arguments: [runId, fix] };
+          actions.push(action);
+        });
+      }
+    }
+    return actions;
+  }
+
+  private async apply(runId: unknown, fix: unknown): Promise<void> {
+    const run = typeof runId === 'string' ? this.service.get(runId) : undefined;
+    if (!run || (fix !== 'enableClipping' && fix !== 'lowerLearningRate' && fix !== 'switchToLstm')) return;
+    const f = fix as Fix;
+    const config = run.info.config;
+    const plan = fixPlan(f, config.learningRate, isActive(run.info), run.info.status === 'paused' && run.info.fault !== undefined);
+    if (plan.kind === 'reconfigure') {
+      const problems = this.service.reconfigure(run.info.id, plan.change);
+      if (problems.length > 0) void vscode.window.showErrorMessage(`Sequence Lab: ${problems.join('; ')}.`);
+      else {
+        if (plan.resume) this.service.resume(run.info.id);
+        void vscode.window.showInformationMessage(`Sequence Lab: ${fixTitle(f, config.learningRate)} on ${run.info.modelLabel}: done.`);
+      }
+      return;
+    }
+    // A new run on the file with the change.
+    const w = this.watched.get(run.info.id);
+    const uri = w?.uri ?? this.dataUri(run.info.id);
+    if (!uri) return;
+    let document: vscode.TextDocument;
+    try {
+      document = await vscode.workspace.openTextDocument(uri);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Sequence Lab: cannot open the run's data file: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    const label = documentLabel(document);
+    const text = checkedDocumentText(document, label);
+    if (text === undefined) return;
+    const next: TrainingConfig = { ...config, ...plan.change };
+    const problems = validateTrainingConfig(next);
+    if (problems.length > 0) {
+      void vscode.window.showErrorMessage(`Sequence Lab: ${problems.join('; ')}.`);
+      return;
+    }
+    if (plan.stopOld) this.service.stop(run.info.id);
+    const start = () => this.service.start(text, label, next);
+    const started = this.persistence ? this.persistence.startTracked({ uri, label, text }, start) : start();
+    this.watch(started.info.id, uri);
+    void vscode.window.showInformationMessage(`Sequence Lab: started ${started.info.modelLabel} on ${label}; colour the text again once it has trained a little.`);
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,316 @@
+// "Sequence Lab: Colour Text by Model…": the latest run (live in this window) whose data file is the active document
+// colours its characters by surprisal, a unit of a gate / c / h, or ‖∂L/∂h_t‖; the hover gives the top-5 next
+// characters, the gates of the pinned unit (or the mean over units) and ‖∂L/∂h_t‖; the status bar names the quantity,
+// with the legend in its tooltip. The worker runs the model over what the editor shows plus a margin (after a
+// warm-up prefix: see src/worker/textInference.ts), again on scrolling past it, 300 ms after an edit, and every few
+// seconds while the run trains. One request per document in flight at most; the newest wanted window goes next.
+import * as vscode from 'vscode';
+import { documentLabel } from '../commands/documentText';
+import { expandedVisibleOffsets } from '../hmm/editorRanges';
+import type { TextInference, TextQuantity } from '../shared/workerProtocol';
+import type { RunPersistence } from '../training/runPersistence';
+import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
+import { largestIn, quantityArgument, quantityShort, scaleOf, SLOTS, slotColour, slotRuns } from './colourScale';
+import { hoverMarkdown, legendText } from './hoverText';
+import { covers, scoredLimit, windowFor, type InferenceWindow } from './inferenceWindow';
+import { pickQuantity } from './pickQuantity';
+
+export const COLOUR_TEXT_COMMAND = 'sequenceLab.colourTextByModel';
+export const CLEAR_COLOURING_COMMAND = 'sequenceLab.clearModelColouring';
+const EDIT_DEBOUNCE_MS = 300;
+const SCROLL_COALESCE_MS = 50;
+const TRAINING_REFRESH_MS = 5000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+interface Colouring {
+  runId: string;
+  runLabel: string;
+  quantity: TextQuantity;
+  scored?: { version: number; window: InferenceWindow; result: TextInference };
+  pending?: { requestId: number; version: number; window: InferenceWindow };
+  /** Asked again while a request was in flight. */
+  again: boolean;
+  lastRequestAt: number;
+}
+
+/** The newest run of this window on `document` (its stored data file, else its file name), not failed. */
+export function runForDocument(service: TrainingService, persistence: RunPersistence | undefined, document: vscode.TextDocument): RunRecord | undefined {
+  const uri = document.uri.toString();
+  const label = documentLabel(document);
+  const runs = service.list().filter((r) => r.info.status !== 'failed').reverse();
+  return (
+    runs.find((r) => persistence?.storedRunOf(r.info.id)?.dataUri === uri) ??
+    runs.find((r) => !persistence?.storedRunOf(r.info.id) && r.info.fileLabel === label)
+  );
+}
+
+export class ModelColouring implements vscode.Disposable {
+  private readonly colourings = new Map<string, Colouring>();
+  private readonly types: vscode.TextEditorDecorationType[];
+  private readonly unknownType: vscode.TextEditorDecorationType;
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly scrollTimers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
+  private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly refreshTimer: ReturnType<typeof setInterval>;
+  private nextRequestId = 1;
+  private readonly watched = new vscode.EventEmitter<{ runId: string; uri: vscode.Uri }>();
+  /** A run's colouring started on a document (the gradient diagnostics follow it). */
+  readonly onDidColour = this.watched.event;
+
+  constructor(private readonly service: TrainingService, private readonly persistence: RunPersistence | undefined) {
+    this.types = SLOTS.map((slot) =>
+      vscode.window.createTextEditorDecorationType({
+        backgroundColor: new vscode.ThemeColor(slotColour(slot)),
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    );
+    this.unknownType = vscode.window.createTextEditorDecorationType({
+      textDecoration: 'underline wavy',
+      borderColor: new vscode.ThemeColor('editorWarning.foreground'),
+      border: '0 0 1px 0',
+    });
+    this.status = vscode.window.createStatusBarItem('sequenceLab.modelColouring', vscode.StatusBarAlignment.Left, 48);
+    this.status.name = 'Sequence Lab Model Colouring';
+    this.status.command = CLEAR_COLOURING_COMMAND;
+    this.refreshTimer = setInterval(() => this.refreshWhileTraining(), TRAINING_REFRESH_MS);
+    this.disposables.push(
+      ...this.types,
+      this.unknownType,
+      this.status,
+      this.watched,
+      vscode.commands.registerCommand(COLOUR_TEXT_COMMAND, (arg?: unknown) => this.colour(arg)),
+      vscode.commands.registerCommand(CLEAR_COLOURING_COMMAND, () => this.clear()),
+      vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.scheduleScroll(e.textEditor)),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.scheduleScroll(e))),
+      vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && this.colourings.has(e.document.uri.toString())) this.scheduleEdit(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.colourings.delete(d.uri.toString())),
+      service.onDidInferText((answer) => this.answered(answer)),
+    );
+  }
+
+  private async colour(arg?: unknown): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showErrorMessage('Sequence Lab: open the file a model was trained on, then colour it by the model.');
+      return;
+    }
+    const document = editor.document;
+    const run = runForDocument(this.service, this.persistence, document);
+    if (!run) {
+      const label = documentLabel(document);
+      const stored = this.persistence?.store.list().some((r) => r.dataUri === document.uri.toString());
+      if (stored) {
+        const show = 'Show Runs';
+        const choice = await vscode.window.showErrorMessage(
+          `Sequence Lab: the runs on ${label} are stored but not loaded. In the Runs view, right-click one → Resume (then Pause), and colour again.`,
+          show,
+        );
+        if (choice === show) void vscode.commands.executeCommand('sequenceLab.runs.focus');
+      } else {
+        void vscode.window.showErrorMessage(`Sequence Lab: no model was trained on ${label} in this window. Run "Sequence Lab: Train Model on Active File…" first.`);
+      }
+      return;
+    }
+    const { model, layers, hiddenSize } = run.info.config;
+    const runLabel = `${run.info.modelLabel} on ${run.info.fileLabel}`;
+    const quantity = quantityArgument(arg, model, layers, hiddenSize) ?? (await pickQuantity(model, layers, hiddenSize, runLabel));
+    if (!quantity) return;
+    const key = document.uri.toString();
+    this.colourings.set(key, { runId: run.info.id, runLabel, quantity, again: false, lastRequestAt: 0 });
+    void vscode.commands.executeCommand('setContext', 'sequenceLab.modelColouringShown', true);
+    this.watched.fire({ runId: run.info.id, uri: document.uri });
+    this.request(editor);
+    this.refreshStatus();
+  }
+
+  private clear(): void {
+    this.colourings.clear();
+    void vscode.commands.executeCommand('setContext', 'sequenceLab.modelColouringShown', false);
+    for (const editor of vscode.window.visibleTextEditors) this.undecorate(editor);
+    this.refreshStatus();
+  }
+
+  /** Asks the worker for the window `editor` shows (plus margin), or queues it behind the request in flight. */
+  private request(editor: vscode.TextEditor): void {
+    const document = editor.document;
+    const colouring = this.colourings.get(document.uri.toString());
+    if (!colouring) return;
+    // A request with no answer after REQUEST_TIMEOUT_MS (the worker was restarted) no longer blocks the next one.
+    if (colouring.pending && Date.now() - colouring.lastRequestAt < REQUEST_TIMEOUT_MS) {
+      colouring.again = true;
+      return;
+    }
+    const length = document.getText().length;
+    const run = this.service.get(colouring.runId);
+    const limit = run ? scoredLimit(run.info.config.model, run.info.config.layers, run.info.config.hiddenSize) : undefined;
+    const window = windowFor(expandedVisibleOffsets(editor), length, limit);
+    if (!window) return;
+    const text = document.getText(new vscode.Range(document.positionAt(window.sliceStart), document.positionAt(window.to)));
+    let warmup = window.from - window.sliceStart;
+    // Never split a surrogate pair: the scored part starts on a whole character.
+    const c = text.charCodeAt(warmup);
+    if (warmup > 0 && c >= 0xdc00 && c <= 0xdfff) {
+      warmup -= 1;
+      window.from -= 1;
+    }
+    if (text.length === 0) return;
+    const requestId = this.nextRequestId++;
+    colouring.again = false;
+    colouring.lastRequestAt = Date.now();
+    if (!this.service.inferText(colouring.runId, requestId, { text, warmup, quantity: colouring.quantity })) {
+      void vscode.window.showWarningMessage(`Sequence Lab: ${colouring.runLabel} has no model to read the text with yet (it is starting or failed).`);
+      return;
+    }
+    colouring.pending = { requestId, version: document.version, window };
+  }
+
+  private answered(answer: { runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }): void {
+    for (const [key, colouring] of this.colourings) {
+      if (colouring.pending?.requestId !== answer.requestId) continue;
+      const pending = colouring.pending;
+      colouring.pending = undefined;
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      if ('error' in answer) {
+        void vscode.window.showErrorMessage(`Sequence Lab: cannot colour the text by ${colouring.runLabel}: ${answer.error}`);
+        this.colourings.delete(key);
+        for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
+        this.refreshStatus();
+        return;
+      }
+      if (!document) return;
+      if (document.version === pending.version) {
+        colouring.scored = { version: pending.version, window: pending.window, result: answer.result };
+        for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.decorate(editor);
+        this.refreshStatus();
+      } else colouring.again = true;
+      if (colouring.again) {
+        const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+        if (editor) this.request(editor);
+      }
+      return;
+    }
+  }
+
+  private scheduleScroll(editor: vscode.TextEditor): void {
+    if (!this.colourings.has(editor.document.uri.toString()) || this.scrollTimers.has(editor)) return;
+    this.scrollTimers.set(
+      editor,
+      setTimeout(() => {
+        this.scrollTimers.delete(editor);
+        this.decorate(editor);
+      }, SCROLL_COALESCE_MS),
+    );
+  }
+
+  /** An edit: the decorations move with the text meanwhile; 300 ms after the last keystroke the model reads it again. */
+  private scheduleEdit(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const old = this.editTimers.get(key);
+    if (old) clearTimeout(old);
+    this.editTimers.set(
+      key,
+      setTimeout(() => {
+        this.editTimers.delete(key);
+        const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+        if (editor) this.request(editor);
+      }, EDIT_DEBOUNCE_MS),
+    );
+  }
+
+  /** While the run trains, its weights change: read the visible text again every few seconds. */
+  private refreshWhileTraining(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const colouring = this.colourings.get(editor.document.uri.toString());
+      const run = colouring && this.service.get(colouring.runId);
+      if (run && isActive(run.info) && run.info.status === 'training' && !colouring.pending) this.request(editor);
+    }
+  }
+
+  private undecorate(editor: vscode.TextEditor): void {
+    for (const type of this.types) editor.setDecorations(type, []);
+    editor.setDecorations(this.unknownType, []);
+  }
+
+  private decorate(editor: vscode.TextEditor): void {
+    const document = editor.document;
+    const colouring = this.colourings.get(document.uri.toString());
+    if (!colouring) return this.undecorate(editor);
+    const wanted = expandedVisibleOffsets(editor);
+    const scored = colouring.scored;
+    if (!scored || scored.version !== document.version || !covers(scored.window, wanted, document.getText().length)) this.request(editor);
+    if (!scored || scored.version !== document.version) return; // keep what is drawn: VS Code moves it with the edits
+    const { result, window } = scored;
+    const scale = scaleOf(colouring.quantity);
+    const text = document.getText();
+    const lowSurrogate = (offset: number) => {
+      const c = text.charCodeAt(offset);
+      return c >= 0xdc00 && c <= 0xdfff;
+    };
+    const perSlot: vscode.Range[][] = SLOTS.map(() => []);
+    const unknown: vscode.Range[] = [];
+    const range = (a: number, b: number) => new vscode.Range(document.positionAt(a), document.positionAt(b));
+    for (const [from, to] of wanted) {
+      const largest = largestIn(result.value, window.from, from, to);
+      slotRuns(result.value, window.from, from, to, scale, { largest, lowSurrogate }).forEach((runs, slot) => {
+        for (const [a, b] of runs) perSlot[slot].push(range(a, b));
+      });
+      for (let offset = Math.max(from, window.from); offset < Math.min(to, window.to); offset++) {
+        if (result.unknown[offset - window.from]) unknown.push(range(offset, offset + (lowSurrogate(offset + 1) ? 2 : 1)));
+      }
+    }
+    this.types.forEach((type, slot) => editor.setDecorations(type, perSlot[slot]));
+    editor.setDecorations(this.unknownType, unknown);
+  }
+
+  private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const colouring = this.colourings.get(document.uri.toString());
+    const scored = colouring?.scored;
+    if (!colouring || !scored || scored.version !== document.version) return undefined;
+    let offset = document.offsetAt(position);
+    const { window, result } = scored;
+    if (offset < window.from || offset >= window.to) return undefined;
+    // On the second half of a surrogate pair, the character is the pair.
+    const code = document.getText(new vscode.Range(document.positionAt(offset), document.positionAt(offset + 1))).charCodeAt(0);
+    if (code >= 0xdc00 && code <= 0xdfff && offset > window.from) offset -= 1;
+    const cp = document.getText(new vscode.Range(document.positionAt(offset), document.positionAt(offset + 2))).codePointAt(0);
+    if (cp === undefined) return undefined;
+    const character = String.fromCodePoint(cp);
+    const markdown = new vscode.MarkdownString(hoverMarkdown(result, offset - window.from, character, colouring.quantity, colouring.runLabel));
+    return new vscode.Hover(markdown, new vscode.Range(document.positionAt(offset), document.positionAt(offset + character.length)));
+  }
+
+  private refreshStatus(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    const colouring = document ? this.colourings.get(document.uri.toString()) : undefined;
+    if (!colouring) {
+      this.status.hide();
+      return;
+    }
+    const result = colouring.scored?.result;
+    let bits = '';
+    if (result) {
+      let sum = 0;
+      let n = 0;
+      for (const s of result.surprisal) {
+        if (!Number.isFinite(s)) continue;
+        sum += s;
+        n++;
+      }
+      if (n > 0) bits = ` · ${(sum / n).toFixed(2)} bits/char in view`;
+    }
+    this.status.text = `$(symbol-color) ${colouring.runLabel.split(' on ')[0]}: ${quantityShort(colouring.quantity)}${bits}`;
+    this.status.tooltip = legendText(colouring.quantity, result?.layers ?? 1, colouring.runLabel);
+    this.status.show();
+  }
+
+  dispose(): void {
+    clearInterval(this.refreshTimer);
+    for (const timer of [...this.scrollTimers.values(), ...this.editTimers.values()]) clearTimeout(timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

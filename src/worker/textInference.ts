@@ -1,0 +1,264 @@
+// "Sequence Lab: Colour Text by Model…": a run's model read over a slice of an editor's document. For every character
+// x_t of the slice (after a warm-up prefix that only sets the hidden state) it returns
+//   surprisal   s_t = −log2 p(x_t | x_<t),  p = softmax(o_{t−1}) of the step that read x_{t−1}         (1)
+//   the top-5 of p(· | x_≤t): what the model expects after this character
+//   one unit of a gate / c_t / h_t at the step that reads x_t
+//   ‖∂L/∂h_t‖ with L = (1/seqLength) Σ_{τ in chunk} −log p(x_{τ+1} | x_≤τ), the loss of the seqLength-character chunk
+//            holding t: exactly the truncated BPTT the run trains with (chunks counted from the slice's start)      (2)
+//
+// Why a slice with a warm-up prefix rather than the whole file: inference is a forward (and backward, for (2)) pass
+// per character, ~10⁵ multiply-adds per character for an LSTM of 64 units, so a 1 MB file would take seconds on every
+// keystroke. The host sends what the editor shows plus a margin, preceded by WARMUP characters (see
+// src/rnnEditor/inferenceWindow.ts): a recurrent state forgets its distant past (the Gradient Flow panel shows the
+// Jacobian norm ‖∂h_T/∂h_t‖ falling by orders of magnitude within tens of steps), so a few hundred characters of
+// context from a zero state give the same colours as the whole prefix, to the eye. The work is bounded by the slice,
+// and it is chunked with yields so training, pause and stop are never held up for long.
+//
+// Characters the run never saw have no id: they enter the model as a zero input vector (one-hot of nothing), are
+// flagged in `unknown`, and have no surprisal (p(x_t) is not defined for them) and no loss term.
+import { EngineInputError } from '../engine/errors';
+import { RecurrentStack, type StackInput } from '../engine/recurrentStack';
+import { traceWindow, type SequenceTrace } from '../engine/traces';
+import type { TextInference, TextInferenceRequest } from '../shared/workerProtocol';
+import { seriesNames } from './activationTrace';
+
+/** The longest slice a request may carry (UTF-16 units). */
+export const MAX_INFERENCE_TEXT = 262_144;
+/** Next characters reported per character. */
+export const TEXT_TOP_K = 5;
+/** The most active units (largest |h_t|) reported per character. */
+export const TEXT_ACTIVE_UNITS = 3;
+/** Multiply-adds between yields (~10–20 ms). */
+const CHUNK_WORK = 2e7;
+
+export interface TextInferenceSource {
+  /** The live model: copied before the first await, never changed. */
+  model: RecurrentStack;
+  /** Id of a character (one code point), −1 when the run never saw it. */
+  idOf(ch: string): number;
+  vocabulary: readonly string[];
+  step: number;
+  /** The chunk length of (2): the run's seqLength. */
+  seqLength: number;
+}
+
+function cellName(kind: string): 'rnn' | 'gru' | 'lstm' {
+  return kind === 'lstm' ? 'lstm' : kind === 'gru' ? 'gru' : 'rnn';
+}
+
+/** Throws EngineInputError, in words, for a request the model cannot answer. */
+export function checkTextRequest(model: RecurrentStack, request: TextInferenceRequest): void {
+  const { text, warmup, quantity } = request;
+  if (typeof text !== 'string' || text.length === 0) throw new EngineInputError('There is no text to colour.');
+  if (text.length > MAX_INFERENCE_TEXT) throw new EngineInputError(`A slice of ${text.length} characters is longer than ${MAX_INFERENCE_TEXT}.`);
+  if (!(Number.isInteger(warmup) && warmup >= 0 && warmup < text.length)) throw new EngineInputError(`A warm-up of ${warmup} does not fit a slice of ${text.length}.`);
+  const { layers, hiddenSize, cell } = model.config;
+  if (model.directions !== 1) throw new EngineInputError('Only one-directional models can colour text.');
+  if (quantity.kind === 'surprisal') return;
+  if (!(Number.isInteger(quantity.layer) && quantity.layer >= 0 && quantity.layer < layers)) {
+    throw new EngineInputError(`The model has ${layers} layer(s); there is no layer ${quantity.layer + 1}.`);
+  }
+  if (quantity.kind === 'gradNorm') return;
+  const names = seriesNames(cellName(cell));
+  if (!names.includes(quantity.series)) {
+    throw new EngineInputError(`A ${cellName(cell).toUpperCase()} has no ${quantity.series} (it has ${names.join(', ')}).`);
+  }
+  if (!(Number.isInteger(quantity.unit) && quantity.unit >= 0 && quantity.unit < hiddenSize)) {
+    throw new EngineInputError(`Layer ${quantity.layer + 1} has ${hiddenSize} units; there is no unit ${quantity.unit}.`);
+  }
+}
+
+/** A run of steps [from, to) traced together: with targets (every next character known) or forward only. */
+interface Segment {
+  from: number;
+  to: number;
+  withTargets: boolean;
+}
+
+/** Cuts P steps into segments of ≤ `size` steps; a step whose next character is missing or unknown has no target. */
+export function segmentsOf(ids: Int32Array, size: number): Segment[] {
+  const P = ids.length;
+  const hasTarget = (t: number) => t + 1 < P && ids[t + 1] >= 0;
+  const out: Segment[] = [];
+  let from = 0;
+  while (from < P) {
+    const kind = hasTarget(from);
+    let to = from + 1;
+    while (to < P && to - from < size && hasTarget(to) === kind) to++;
+    out.push({ from, to, withTargets: kind });
+    from = to;
+  }
+  return out;
+}
+
+/** Runs the model over the request's text; see the header. */
+export async function inferText(
+  source: TextInferenceSource,
+  request: TextInferenceRequest,
+  pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+): Promise<TextInference> {
+  checkTextRequest(source.model, request);
+  // The parameters are copied at once: steps the run takes while we yield do not mix into the answer.
+  const snapshot = new RecurrentStack({ ...source.model.config, maxSteps: 1 });
+  snapshot.params.set(source.model.params);
+  const { text, warmup, quantity } = request;
+  const { layers, hiddenSize: H, outputSize: K, inputSize, cell: kind, embeddingDim } = snapshot.config;
+  const names = seriesNames(cellName(kind));
+  const S = names.length;
+  const M = text.length - warmup;
+
+  // Code points of the slice, their UTF-16 offsets and ids (−1: unknown).
+  const offsets: number[] = [];
+  const idList: number[] = [];
+  for (let u = 0; u < text.length; ) {
+    const cp = text.codePointAt(u)!;
+    const ch = String.fromCodePoint(cp);
+    offsets.push(u);
+    idList.push(source.idOf(ch));
+    u += ch.length;
+  }
+  const ids = Int32Array.from(idList);
+  const P = ids.length;
+
+  const surprisal = new Float32Array(M).fill(NaN);
+  const value = new Float32Array(M).fill(NaN);
+  const gradNorm = new Float32Array(M).fill(NaN);
+  const unknown = new Uint8Array(M);
+  const topIds = new Int32Array(M * TEXT_TOP_K).fill(-1);
+  const topProbabilities = new Float32Array(M * TEXT_TOP_K);
+  const unitValues = new Float32Array(M * S).fill(NaN);
+  const activeUnits = new Int32Array(M * TEXT_ACTIVE_UNITS).fill(-1);
+  const activeValues = new Float32Array(M * TEXT_ACTIVE_UNITS);
+  const pinned = quantity.kind === 'series' ? { layer: quantity.layer, unit: quantity.unit } : null;
+  const summaryLayer = quantity.kind === 'surprisal' ? layers - 1 : quantity.layer;
+  const normLayer = summaryLayer;
+
+  const h0 = new Float64Array(layers * H);
+  const c0 = kind === 'lstm' ? new Float64Array(layers * H) : undefined;
+  const size = Math.max(1, source.seqLength);
+  // Forward + backward per step: every layer's G·H × (input + H) projections and the K × H head, about three times.
+  const G = snapshot.cells[0].gates;
+  const perStep = 3 * (layers * G * H * (Math.max(embeddingDim ?? 1, H) + H) + K * H);
+  let work = 0;
+  for (const segment of segmentsOf(ids, size)) {
+    if (work > CHUNK_WORK) {
+      work = 0;
+      await pause();
+    }
+    const T = segment.to - segment.from;
+    work += T * perStep;
+    const stepIds = ids.subarray(segment.from, segment.to);
+    const trace = traceWindow(
+      snapshot,
+      inputOf(stepIds, inputSize, embeddingDim !== undefined),
+      segment.withTargets ? { kind: 'cross-entropy', targets: ids.slice(segment.from + 1, segment.to + 1) } : null,
+      { h0, ...(c0 ? { c0 } : {}), jacobian: false, spectra: false },
+    );
+    for (let s = 0; s < T; s++) {
+      const t = segment.from + s;
+      const at = offsets[t] - warmup;
+      // (1) for the next character, read off this step's p.
+      const next = t + 1 < P ? offsets[t + 1] - warmup : -1;
+      const row = s * K;
+      if (next >= 0 && ids[t + 1] >= 0) surprisal[next] = -Math.log2(trace.probabilities.data[row + ids[t + 1]]);
+      if (at < 0) continue;
+      if (ids[t] < 0) unknown[at] = 1;
+      topNext(trace.probabilities.data, row, K, topIds, topProbabilities, at * TEXT_TOP_K);
+      for (let series = 0; series < S; series++) {
+        if (pinned) unitValues[at * S + series] = seriesValue(trace, names[series], pinned.layer, s, pinned.unit);
+        else {
+          let sum = 0;
+          for (let j = 0; j < H; j++) sum += seriesValue(trace, names[series], summaryLayer, s, j);
+          unitValues[at * S + series] = sum / H;
+        }
+      }
+      mostActive(trace, summaryLayer, s, activeUnits, activeValues, at * TEXT_ACTIVE_UNITS);
+      // (2): traceWindow's L is the mean over the T steps of the segment; rescaled to the mean over a full chunk.
+      if (trace.hiddenGradNorm) gradNorm[at] = (trace.hiddenGradNorm.data[normLayer * T + s] * T) / size;
+      if (quantity.kind === 'series') value[at] = seriesValue(trace, quantity.series, quantity.layer, s, quantity.unit);
+      else if (quantity.kind === 'gradNorm') value[at] = gradNorm[at];
+    }
+    // The segment's final (h, c) per layer start the next one.
+    for (let k = 0; k < layers; k++) {
+      h0.set(trace.hidden.data.subarray((k * T + T - 1) * H, (k * T + T) * H), k * H);
+      c0?.set(trace.cell!.data.subarray((k * T + T - 1) * H, (k * T + T) * H), k * H);
+    }
+  }
+  // The first character of the slice has no context unless the warm-up precedes it.
+  if (quantity.kind === 'surprisal') value.set(surprisal);
+  return {
+    step: source.step,
+    length: M,
+    surprisal, value, unknown, gradNorm, topIds, topProbabilities,
+    vocabulary: [...source.vocabulary],
+    cell: cellName(kind),
+    layers,
+    hiddenSize: H,
+    series: names,
+    unitValues,
+    pinned,
+    summaryLayer,
+    activeUnits,
+    activeValues,
+  };
+}
+
+/** Ids as they are, or (when some are unknown) one-hot rows with a zero row for each unknown character. */
+function inputOf(ids: Int32Array, inputSize: number, embedded: boolean): StackInput {
+  if (ids.every((id) => id >= 0)) return { ids };
+  // An embedding reads ids only: there an unknown character enters as id 0 (still flagged as unknown).
+  if (embedded) return { ids: ids.map((id) => Math.max(0, id)) };
+  const x = new Float64Array(ids.length * inputSize);
+  ids.forEach((id, t) => {
+    if (id >= 0) x[t * inputSize + id] = 1;
+  });
+  return { x, steps: ids.length };
+}
+
+/** Unit j of a series (a gate, c or h) of layer k at step s of a one-directional trace. */
+function seriesValue(trace: SequenceTrace, name: string, k: number, s: number, j: number): number {
+  const T = trace.steps;
+  const H = trace.hiddenSize;
+  if (name === 'h') return trace.hidden.data[(k * T + s) * H + j];
+  if (name === 'c') return trace.cell!.data[(k * T + s) * H + j];
+  const G = trace.gates.shape[2];
+  return trace.gates.data[((k * T + s) * G + trace.gateNames.indexOf(name)) * H + j];
+}
+
+/** The TEXT_ACTIVE_UNITS units of layer k with the largest |h| at step s, descending (ties to the lower unit). */
+function mostActive(trace: SequenceTrace, k: number, s: number, units: Int32Array, values: Float32Array, out: number): void {
+  const H = trace.hiddenSize;
+  const h = trace.hidden.data.subarray((k * trace.steps + s) * H, (k * trace.steps + s + 1) * H);
+  const best: number[] = [];
+  for (let j = 0; j < H; j++) {
+    let i = best.length;
+    while (i > 0 && Math.abs(h[best[i - 1]]) < Math.abs(h[j])) i--;
+    if (i < TEXT_ACTIVE_UNITS) {
+      best.splice(i, 0, j);
+      if (best.length > TEXT_ACTIVE_UNITS) best.pop();
+    }
+  }
+  best.forEach((j, r) => {
+    units[out + r] = j;
+    values[out + r] = h[j];
+  });
+}
+
+/** The TEXT_TOP_K most probable ids of one row of p, descending (ties to the lower id). */
+function topNext(p: Float64Array, row: number, K: number, ids: Int32Array, probs: Float32Array, out: number): void {
+  const best: number[] = [];
+  for (let j = 0; j < K; j++) {
+    const v = p[row + j];
+    let i = best.length;
+    while (i > 0 && p[row + best[i - 1]] < v) i--;
+    if (i < TEXT_TOP_K) {
+      best.splice(i, 0, j);
+      if (best.length > TEXT_TOP_K) best.pop();
+    }
+  }
+  best.forEach((id, r) => {
+    ids[out + r] = id;
+    probs[out + r] = p[row + id];
+  });
+}
+
