@@ -1,0 +1,43 @@
+// "Duplicate with Changes…" on a run in the Runs view: the Model view (src/sidebar/modelView.ts) opens filled with
+// the run's settings and bound to the run's data file, so the user changes what they want and presses Train.
+import * as vscode from 'vscode';
+import { modelSettingsFromConfig } from '../shared/modelSettings';
+import type { TrainingConfig } from '../shared/trainingConfig';
+import type { ModelViewProvider } from '../sidebar/modelView';
+import { isStoredRunNode } from '../sidebar/runsTree';
+import type { RunPersistence } from '../training/runPersistence';
+import type { RunRecord } from '../training/trainingService';
+
+export const DUPLICATE_RUN_COMMAND = 'sequenceLab.runs.duplicate';
+
+function isRunRecord(value: unknown): value is RunRecord {
+  return typeof value === 'object' && value !== null && 'info' in value && 'history' in value;
+}
+
+/** The run a Runs view node stands for: its config, data file and a label ("char RNN · tanh · H=64 on verse.txt"). */
+function runOf(node: unknown, persistence: RunPersistence): { config: TrainingConfig; dataUri: string | undefined; label: string } | undefined {
+  if (isStoredRunNode(node)) {
+    const run = node.run;
+    return { config: run.config, dataUri: run.dataUri, label: `${run.modelLabel} on ${run.dataLabel}` };
+  }
+  if (isRunRecord(node)) {
+    const { info } = node;
+    return { config: info.config, dataUri: persistence.storedRunOf(info.id)?.dataUri, label: `${info.modelLabel} on ${info.fileLabel}` };
+  }
+  return undefined;
+}
+
+export function registerDuplicateRun(modelView: ModelViewProvider, persistence: RunPersistence): vscode.Disposable {
+  return vscode.commands.registerCommand(DUPLICATE_RUN_COMMAND, async (node?: unknown) => {
+    const run = runOf(node, persistence);
+    if (!run) {
+      void vscode.window.showInformationMessage('Sequence Lab: right-click a run in the Runs view and choose "Duplicate with Changes…".');
+      return;
+    }
+    if (!run.dataUri) {
+      void vscode.window.showErrorMessage(`Sequence Lab: the data file of ${run.label} is not known, so it cannot be duplicated.`);
+      return;
+    }
+    await modelView.duplicate(modelSettingsFromConfig(run.config), vscode.Uri.parse(run.dataUri), run.label);
+  });
+}

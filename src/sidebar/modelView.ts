@@ -1,0 +1,262 @@
+// The "Model" view in the Sequence Lab sidebar (webview/model/): a form for an experiment's data kind, model and
+// training, with defaults from sequenceLab.training.* (re-sent when the settings change), bound to the active
+// editor's file (or, after "Duplicate with Changes…", to a run's data file). Train starts the experiment on that
+// file in the worker; "Save as Experiment File…" writes a *.seqlab.json beside it. Every message from the page is
+// checked again here (parseModelViewMessage: the experiment file's own checker); the page never names a file.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { documentLabel } from '../commands/documentText';
+import { registerDuplicateRun } from '../commands/duplicateRun';
+import { trainExperimentOnDocument } from '../experiments/trainExperiment';
+import { panelOptions } from '../panels/webviewPanels';
+import { makeNonce, renderPanelHtml } from '../panels/panelHtml';
+import { readTrainingConfig } from '../settings';
+import { EXPERIMENT_FILE_SUFFIX, isExperimentFileName, parseExperiment, type Experiment } from '../shared/experimentFile';
+import { createDispatcher } from '../shared/messages';
+import { modelSettingsExperiment, modelSettingsFromConfig, suggestedDataKind, type ModelSettings } from '../shared/modelSettings';
+import { parseModelViewMessage, type HostToModelView, type ModelViewTarget, type ModelViewToHost } from '../shared/webviewProtocol';
+import type { RunPersistence } from '../training/runPersistence';
+import type { RunRecord, TrainingService } from '../training/trainingService';
+
+export const MODEL_VIEW_ID = 'sequenceLab.model';
+const NO_FILE = 'Open a file in the editor to train on it.';
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function baseName(uri: vscode.Uri): string {
+  return path.posix.basename(uri.path);
+}
+
+/** Documents that are not files a user would train on (the Output panel, settings, diffs' originals). */
+function isDataDocument(document: vscode.TextDocument): boolean {
+  return !['output', 'vscode-settings', 'git', 'debug', 'vscode-userdata'].includes(document.uri.scheme);
+}
+
+/**
+ * Starts the experiment on `document` (ONE place, so the Model view follows how experiments are trained):
+ * trainExperimentOnDocument checks the experiment, asks before stopping a running run and opens the Training panel.
+ */
+function startTraining(extensionUri: vscode.Uri, service: TrainingService, experiment: Experiment, document: vscode.TextDocument, persistence: RunPersistence): Promise<RunRecord | undefined> {
+  return trainExperimentOnDocument(extensionUri, service, experiment, document, persistence);
+}
+
+export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private viewDisposables: vscode.Disposable[] = [];
+  /** The last text editor with a data file (kept while it is still visible, e.g. when a panel takes the focus). */
+  private editor: vscode.TextEditor | undefined;
+  /** After "Duplicate with Changes…": the run's data file, until the user asks for the active file again. */
+  private binding: { uri: vscode.Uri; runLabel: string } | undefined;
+  private pendingPrefill: ModelSettings | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly service: TrainingService,
+    private readonly persistence: RunPersistence,
+  ) {
+    this.followEditor(vscode.window.activeTextEditor);
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        this.followEditor(editor);
+        this.postTarget();
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => {
+        if (this.editor && !vscode.window.visibleTextEditors.includes(this.editor)) this.editor = vscode.window.activeTextEditor;
+        this.postTarget();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('sequenceLab.training')) this.postDefaults();
+      }),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    for (const d of this.viewDisposables) d.dispose();
+    this.view = view;
+    const webview = view.webview;
+    webview.options = panelOptions(this.extensionUri);
+    const asUri = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...segments)).toString();
+    webview.html = renderPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asUri('dist', 'webview', 'model.js'),
+      styleUri: asUri('media', 'webview.css'),
+      title: 'Sequence Lab: Model',
+    });
+    this.viewDisposables = [
+      webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseModelViewMessage(raw);
+        if (message) void this.handle(message);
+        else this.post({ type: 'status', message: 'Sequence Lab ignored settings it could not check; change a field and try again.', error: true });
+      }),
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+      }),
+    ];
+  }
+
+  /** "Duplicate with Changes…": shows the view filled with the run's settings, bound to its data file. */
+  async duplicate(settings: ModelSettings, dataUri: vscode.Uri, runLabel: string): Promise<void> {
+    this.binding = { uri: dataUri, runLabel };
+    this.pendingPrefill = settings;
+    if (this.view) this.sendPrefill();
+    await vscode.commands.executeCommand(`${MODEL_VIEW_ID}.focus`);
+  }
+
+  dispose(): void {
+    for (const d of [...this.disposables, ...this.viewDisposables]) d.dispose();
+  }
+
+  private followEditor(editor: vscode.TextEditor | undefined): void {
+    if (editor && isDataDocument(editor.document)) this.editor = editor;
+    else if (this.editor && !vscode.window.visibleTextEditors.includes(this.editor)) this.editor = undefined;
+  }
+
+  private readonly handle = createDispatcher<ModelViewToHost>({
+    ready: () => {
+      this.postDefaults();
+      this.postTarget();
+      this.sendPrefill();
+    },
+    useActiveFile: () => {
+      this.binding = undefined;
+      this.postTarget();
+    },
+    train: (m) => this.train(m.settings),
+    saveExperiment: (m) => this.saveExperiment(m.settings),
+  });
+
+  private post(message: HostToModelView): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  private sendPrefill(): void {
+    if (!this.pendingPrefill || !this.view) return;
+    this.post({ type: 'prefill', settings: this.pendingPrefill });
+    this.pendingPrefill = undefined;
+    this.postTarget();
+  }
+
+  private postDefaults(): void {
+    this.post({ type: 'defaults', settings: modelSettingsFromConfig(readTrainingConfig(this.targetUri()).config) });
+  }
+
+  private targetUri(): vscode.Uri | undefined {
+    return this.binding?.uri ?? this.editor?.document.uri;
+  }
+
+  private target(): ModelViewTarget {
+    if (this.binding) {
+      return { fileLabel: baseName(this.binding.uri), suggestedKind: null, reason: null, duplicating: this.binding.runLabel };
+    }
+    const document = this.editor?.document;
+    if (!document) return { fileLabel: null, suggestedKind: null, reason: NO_FILE, duplicating: null };
+    const label = documentLabel(document);
+    if (isExperimentFileName(label)) {
+      return { fileLabel: null, suggestedKind: null, reason: `${label} is an experiment file: train it with its ▶ Train CodeLens, or open its data file here.`, duplicating: null };
+    }
+    return { fileLabel: label, suggestedKind: suggestedDataKind(label), reason: null, duplicating: null };
+  }
+
+  private postTarget(): void {
+    this.post({ type: 'target', target: this.target() });
+  }
+
+  private async targetDocument(): Promise<vscode.TextDocument | undefined> {
+    const uri = this.targetUri();
+    const target = this.target();
+    if (!uri || target.fileLabel === null) {
+      this.post({ type: 'status', message: target.reason ?? NO_FILE, error: true });
+      return undefined;
+    }
+    try {
+      return this.binding ? await vscode.workspace.openTextDocument(uri) : this.editor!.document;
+    } catch (error) {
+      this.post({ type: 'status', message: `Cannot open ${baseName(uri)}: ${errorText(error)}`, error: true });
+      return undefined;
+    }
+  }
+
+  private experimentFor(settings: ModelSettings, document: vscode.TextDocument, dataPath: string): Experiment {
+    const { config } = readTrainingConfig(document.uri);
+    return modelSettingsExperiment(settings, dataPath, { temperature: config.temperature, every: config.sampleEvery, length: config.sampleLength });
+  }
+
+  private async train(settings: ModelSettings): Promise<void> {
+    const document = await this.targetDocument();
+    if (!document) return;
+    const label = documentLabel(document);
+    let run: RunRecord | undefined;
+    try {
+      run = await startTraining(this.extensionUri, this.service, this.experimentFor(settings, document, label), document, this.persistence);
+    } catch (error) {
+      this.post({ type: 'status', message: `Training did not start: ${errorText(error)}`, error: true });
+      return;
+    }
+    this.post(
+      run
+        ? { type: 'status', message: `Training ${run.info.modelLabel} on ${label}.`, error: false }
+        : { type: 'status', message: 'Training did not start (see the notification).', error: true },
+    );
+  }
+
+  private async saveExperiment(settings: ModelSettings): Promise<void> {
+    const document = await this.targetDocument();
+    if (!document) return;
+    if (document.isUntitled) {
+      this.post({ type: 'status', message: 'Save the data file first: an experiment file names its data file relative to itself.', error: true });
+      return;
+    }
+    const dataUri = document.uri;
+    const stem = baseName(dataUri).replace(/\.[^.]*$/, '') || 'experiment';
+    const chosen = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(dataUri, '..', `${stem}-${settings.model.cell}${EXPERIMENT_FILE_SUFFIX}`),
+      filters: { 'Sequence Lab experiment': ['json'] },
+      saveLabel: 'Save Experiment',
+      title: 'Save as Experiment File',
+    });
+    if (!chosen) {
+      this.post({ type: 'status', message: 'Not saved.', error: false });
+      return;
+    }
+    // Always *.seqlab.json, so the editor validates it and offers ▶ Train.
+    const uri = chosen.path.toLowerCase().endsWith(EXPERIMENT_FILE_SUFFIX) ? chosen : chosen.with({ path: chosen.path.replace(/(\.json)?$/i, EXPERIMENT_FILE_SUFFIX) });
+    if (uri.scheme !== dataUri.scheme || uri.authority !== dataUri.authority) {
+      this.post({ type: 'status', message: 'Save the experiment file on the same drive as its data file.', error: true });
+      return;
+    }
+    const dataPath = path.posix.relative(path.posix.dirname(uri.path), dataUri.path);
+    const experiment = this.experimentFor(settings, document, dataPath);
+    const text = `${JSON.stringify(experiment, null, 2)}\n`;
+    const reread = parseExperiment(text);
+    if (!reread.ok) {
+      this.post({ type: 'status', message: `Not saved: ${reread.problems[0].message}.`, error: true });
+      return;
+    }
+    try {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    } catch (error) {
+      this.post({ type: 'status', message: `Could not save ${baseName(uri)}: ${errorText(error)}`, error: true });
+      return;
+    }
+    this.post({ type: 'status', message: `Saved ${vscode.workspace.asRelativePath(uri, false)}.`, error: false });
+    const open = 'Open';
+    void vscode.window.showInformationMessage(`Sequence Lab: saved the experiment ${baseName(uri)}.`, open).then((choice) => {
+      if (choice === open) void vscode.window.showTextDocument(uri);
+    });
+  }
+}
+
+/** Registers the Model view and "Duplicate with Changes…" (one line in extension.ts). */
+export function registerModelView(context: vscode.ExtensionContext, service: TrainingService, persistence: RunPersistence): ModelViewProvider {
+  const provider = new ModelViewProvider(context.extensionUri, service, persistence);
+  context.subscriptions.push(
+    provider,
+    vscode.window.registerWebviewViewProvider(MODEL_VIEW_ID, provider),
+    registerDuplicateRun(provider, persistence),
+  );
+  return provider;
+}
