@@ -78,6 +78,8 @@ export interface TraceOptions {
   c0?: Float64Array;
   /** Compute jacobianNorm (default true). Cost ~T·H·S² per chain, S = H (2H for the LSTM). */
   jacobian?: boolean;
+  /** Compute the spectra of W_hh (default true). Cost up to 64 H³ per gate block. */
+  spectra?: boolean;
 }
 
 /** The longest window a trace accepts: traces are for looking at, and their memory grows with T·L·D·G·H. */
@@ -179,7 +181,7 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Lo
     cellGradNorm: cellGradNorm ? { data: cellGradNorm, shape: [C, T] } : null,
     jacobianNorm: jacobianNorm ? { data: jacobianNorm, shape: [C, T] } : null,
     jacobianMethod: jacobian ? (H <= EXACT_JACOBIAN_MAX_H ? 'exact' : 'power-iteration') : null,
-    spectra: recurrentSpectra(stack),
+    spectra: options.spectra === false ? [] : recurrentSpectra(stack),
   };
 }
 

@@ -22,6 +22,7 @@ export function gatesView(trace: ActivationTrace, runLabel: string, cursor: numb
     topChars: [...trace.topChars],
     topProbabilities: trace.topProbabilities,
     cursor: t >= 0 && t < trace.length ? t : -1,
+    ...(trace.gradNormH ? { gradNormH: trace.gradNormH } : {}),
   };
 }
 

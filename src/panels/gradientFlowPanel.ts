@@ -1,15 +1,18 @@
 // "Sequence Lab: Show Gradient Flow": the Gradient Flow panel of the run shown in the Training panel (or the newest
 // run). The worker traces the run's current model over the 64 characters before its data cursor (the trace works on
 // a copy of the parameters, so training goes on unchanged); the page draws ‖∂L/∂h_t‖, the Jacobian norm by distance
-// and the spectra of W_hh. A fresh trace on "Refresh" and every ~2 s while the run trains, one request in flight at
-// most. One panel per window; a window reload restores the page from its saved state (panel serializer).
+// and the spectra of W_hh. Each answer also carries the run's history over training (src/worker/gradientHistory.ts:
+// ‖∂L/∂h_t‖ of a fixed window every K steps, ρ and σ_max, the gradient norm before and after clipping), as typed
+// arrays, so the page's history charts refresh with it. A fresh trace on "Refresh" and every ~2 s while the run
+// trains, one request in flight at most. One panel per window; a window reload restores the page from its saved state (panel serializer).
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import { parseGradientPanelMessage, type GradientPanelToHost, type HostToGradientPanel } from '../shared/webviewProtocol';
+import { parseGradientPanelMessage, type GradientFlowView, type GradientPanelToHost, type HostToGradientPanel } from '../shared/webviewProtocol';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { gradientFlowView } from './gradientFlowView';
 import { TrainingPanel } from './trainingPanel';
 import { initPanel, panelOptions } from './webviewPanels';
+import { gradientTraceFiles as traceFiles, provideTraceExport } from './panelExport';
 
 export const SHOW_GRADIENT_FLOW_COMMAND = 'sequenceLab.showGradientFlow';
 export const GRADIENT_PANEL_VIEW_TYPE = 'sequenceLab.gradientFlow';
@@ -32,6 +35,7 @@ export class GradientFlowPanel implements vscode.Disposable {
   private lastTraceMs = 0;
   private lastAnswerAt = 0;
   private readonly timer: ReturnType<typeof setInterval>;
+  private shownView: GradientFlowView | undefined;
 
   static show(extensionUri: vscode.Uri, service: TrainingService, run: RunRecord): void {
     if (!GradientFlowPanel.current) {
@@ -64,6 +68,7 @@ export class GradientFlowPanel implements vscode.Disposable {
     private readonly service: TrainingService,
   ) {
     initPanel(panel, extensionUri, 'gradients', TITLE);
+    provideTraceExport(panel, () => this.shownView && traceFiles(this.shownView)); // "Export Trace as CSV…/JSON…"
     this.timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
       if (run && isActive(run.info) && this.panel.visible && Date.now() - this.lastAnswerAt >= 4 * this.lastTraceMs) this.request();
@@ -81,7 +86,7 @@ export class GradientFlowPanel implements vscode.Disposable {
         this.requestedAt = undefined;
         const run = service.get(answer.runId);
         if ('error' in answer) this.post({ type: 'detached', message: `No trace: ${answer.error}` });
-        else if (run) this.post({ type: 'showTrace', view: gradientFlowView(answer.trace, labelOf(run)) });
+        else if (run) this.post({ type: 'showTrace', view: (this.shownView = gradientFlowView(answer.trace, labelOf(run))) });
       }),
       service.onDidChangeRun((run) => {
         if (run.info.id === this.runId) this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });

@@ -15,5 +15,6 @@ export function gradientFlowView(trace: GradientTrace, runLabel: string): Gradie
     spectralRadius: [...trace.spectralRadius],
     largestSingularValue: [...trace.largestSingularValue],
     tokens: [...trace.tokens],
+    ...(trace.history ? { history: trace.history } : {}),
   };
 }

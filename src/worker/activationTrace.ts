@@ -4,10 +4,14 @@
 // h_T/c_T of chunk n, so the numbers equal one traceData of the whole window: the forward pass is the same arithmetic
 // in the same order), yielding to the worker's message loop between chunks so training, pause and stop are never held
 // up for long. Only the forward pass runs (no backward, no spectra): what traceWindow records of it, read the same way.
+// Then, for the Unrolled panel's gradient arrows, ‖∂L/∂h_t‖ of every layer and step: one traceWindow of the whole
+// window from the same zero state with the next characters as targets (BPTT down to the window's first step; L the
+// summed cross-entropy of the window, traces.ts), when its forward + backward fits GRADIENT_WORK multiply-adds.
 import type { GruCell } from '../engine/cells/gruCell';
 import type { LstmCell } from '../engine/cells/lstmCell';
 import { EngineInputError } from '../engine/errors';
 import { RecurrentStack } from '../engine/recurrentStack';
+import { traceWindow } from '../engine/traces';
 import type { ActivationTrace } from '../shared/workerProtocol';
 
 /** The longest window the panel may ask for. */
@@ -16,6 +20,8 @@ export const MAX_ACTIVATION_WINDOW = 256;
 export const CHUNK_STEPS = 64;
 /** Multiply-adds per chunk (~10–20 ms of forward pass): big models trace fewer steps between yields. */
 const CHUNK_WORK = 2e7;
+/** Multiply-adds the gradient pass may take (forward ≈ 1×, backward ≈ 2× the forward's; ~50–100 ms) in one go. */
+export const GRADIENT_WORK = 6e7;
 /** Next characters reported per step. */
 export const TOP_K = 5;
 
@@ -102,7 +108,15 @@ export async function traceActivations(
       c0?.set((c as LstmCell).cs.subarray(n * H, (n + 1) * H), k * H);
     }
   }
+  let gradNormH: Float32Array | undefined;
+  if (3 * perStep * T <= GRADIENT_WORK) {
+    await pause();
+    const targets = source.ids.slice(window.start + 1, window.start + T + 1);
+    const trace = traceWindow(snapshot, { ids }, { kind: 'cross-entropy', targets }, { jacobian: false, spectra: false });
+    gradNormH = Float32Array.from(trace.hiddenGradNorm!.data);
+  }
   return {
+    ...(gradNormH ? { gradNormH } : {}),
     step,
     start: window.start,
     length: T,

@@ -85,6 +85,12 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     const unrolled = await webviewFrame(page, { selector: '.graph-box svg', timeout: 60_000 });
     await unrolled.locator('.node.input').first().waitFor({ timeout: 60_000 });
     assert.equal(await unrolled.locator('.node.input').count(), 12);
+    // After the backward pass over the window, "Show gradients" colours the arrows by ‖∂L/∂h_t‖.
+    await unrolled.locator('#show-gradients:not([disabled])').first().click();
+    await unrolled.locator('line.edge.graded').first().waitFor({ state: 'attached', timeout: 15_000 });
+    const grads = new Set(await unrolled.locator('line.edge.graded[data-weight="hh0"]').evaluateAll((lines) => lines.map((l) => l.getAttribute('data-grad'))));
+    assert.ok(grads.size > 1, `W_hh arrows carry different gradient norms: ${[...grads].join(', ')}`);
+    phase(`Unrolled Network: ${grads.size} different gradient norms on the W_hh arrows`);
     assert.deepEqual(await webviewCspViolations(page, '.graph-box'), [], 'CSP violations in the Unrolled Network panel');
     await page.waitForTimeout(500);
     await screenshot(page, 'e2e-unrolled.png');

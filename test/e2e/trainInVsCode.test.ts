@@ -156,6 +156,12 @@ test('train a character model from the command palette in code-server, then stop
     const reading = await gradients.locator('#reading').first().innerText();
     phase(`Gradient Flow panel: ${JSON.stringify(reading)}`);
     assert.equal((await gradients.locator('#spectra td').allTextContents()).length > 0, true, 'the W_hh spectra table has rows');
+    // The history over training came from the worker: heatmap rows, a legend, and the clipped share in the reading.
+    assert.match(reading, /clipped/i, 'the reading says how many steps were clipped');
+    const rows = Number(await gradients.locator('#history-heatmap').first().getAttribute('data-rows'));
+    assert.ok(rows >= 1, `history heatmap rows: ${rows}`);
+    assert.match((await gradients.locator('#legend-hi').first().textContent()) ?? '', /\de[-\d]/);
+    phase(`Gradient Flow history: ${rows} row(s) in the heatmap`);
     assert.deepEqual(await webviewCspViolations(page, '#reading'), [], 'CSP violations in the Gradient Flow panel');
     await page.waitForTimeout(500);
     await screenshot(page, 'e2e-gradient-flow.png');

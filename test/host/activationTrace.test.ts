@@ -30,7 +30,7 @@ for (const model of ['lstm', 'gru', 'rnn'] as const) {
       { model: trainer.model, ids: data.ids, decode: (id) => vocabulary.decode([id]), step: trainer.stepCount, dataPosition: trainer.dataPosition },
       T, start, async () => void pauses++,
     );
-    assert.equal(pauses, 3, 'yields between the four chunks');
+    assert.equal(pauses, 4, 'yields between the four chunks and before the backward pass');
     assert.deepEqual(trainer.model.params, paramsBefore, 'the model is not touched');
     const whole = traceData(trainer.model, data, start, T, { jacobian: false });
     const names = seriesNames(model);
@@ -56,6 +56,9 @@ for (const model of ['lstm', 'gru', 'rnn'] as const) {
       }
     }
     assert.equal(compared, trace.values.length);
+    // The Unrolled panel's arrows: ‖∂L/∂h_t‖ by BPTT over the whole window, as traceData computes it.
+    assert.ok(trace.gradNormH, 'a model this small gets its gradient norms');
+    assert.deepEqual(Array.from(trace.gradNormH), Array.from(whole.hiddenGradNorm!.data, Math.fround));
     const K = whole.probabilities.shape[1];
     for (const t of [0, CHUNK_STEPS, T - 1]) {
       const p = Array.from(whole.probabilities.data.subarray(t * K, (t + 1) * K));

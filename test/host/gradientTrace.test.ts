@@ -46,6 +46,13 @@ for (const [name, over] of [
     const t = await next(runId, 'gradientTrace');
     checkShapes(t, over.layers, 64);
     assert.equal(t.step, 20);
+    // The history over training came along: every step counted, rows of the text's first 64 characters.
+    const h = t.history!;
+    assert.equal(h.stepsSeen, 20);
+    assert.equal(h.tokens.join(''), [...text].slice(0, 64).join(''));
+    assert.ok(h.steps.length >= 1 && h.steps[0] === 1, `rows at steps ${h.steps.join(', ')}`);
+    assert.equal(h.gradNormH.length, h.steps.length * over.layers * 64);
+    assert.ok(h.gradNormH.every((v) => Number.isFinite(v) && v > 0));
     send({ type: 'traceGradients', runId, start: 5, length: 10 });
     await new Promise((r) => setTimeout(r, 200));
     const explicit = tracesOf(runId).at(-1)!;

@@ -7,7 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
 import { parseGradientPanelMessage, type GradientFlowView } from '../../src/shared/webviewProtocol';
-import { gradientReading } from '../../webview/gradients/reading';
+import { clippingReading, gradientReading } from '../../webview/gradients/reading';
+import { heatColour, logRange } from '../../webview/gradients/historyData';
+import type { GradientHistorySnapshot } from '../../src/shared/workerProtocol';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 
@@ -33,6 +35,37 @@ function synthetic(factor: number, rho: number): GradientFlowView {
   );
 }
 
+/**
+ * A history of R rows × 2 layers × T steps: in layer 1, row r, step t the norm is 10^(−(T − 1 − t)·(r + 1)/400), so
+ * the gradient vanishes faster as training goes on. Clipping: 100 buckets, 63 of them clipped at 1.
+ */
+function syntheticHistory(R: number): GradientHistorySnapshot {
+  const L = 2;
+  const gradNormH = new Float32Array(R * L * T);
+  for (let r = 0; r < R; r++) for (let k = 0; k < L; k++) for (let t = 0; t < T; t++) gradNormH[(r * L + k) * T + t] = 10 ** (-(T - 1 - t) * (r + 1) / 400) * (k + 1);
+  const B = 100;
+  const clipped = (i: number) => i % 100 < 63;
+  return {
+    start: 0, length: T, layers: L, tokens, every: 10,
+    steps: Float64Array.from({ length: R }, (_, r) => 1 + 10 * r),
+    gradNormH,
+    spectralRadius: Float32Array.from({ length: R * L }, (_, i) => 0.9 + 0.01 * Math.floor(i / L)),
+    largestSingularValue: Float32Array.from({ length: R * L }, (_, i) => 1.2 + 0.01 * Math.floor(i / L)),
+    clipSteps: Float64Array.from({ length: B }, (_, i) => 3 * (i + 1)),
+    gradNormBefore: Float32Array.from({ length: B }, (_, i) => (clipped(i) ? 4 + i / 10 : 0.5)),
+    gradNormAfter: Float32Array.from({ length: B }, (_, i) => (clipped(i) ? 1 : 0.5)),
+    clippedShare: Float32Array.from({ length: B }, (_, i) => (clipped(i) ? 1 / 3 : 0)),
+    stepsSeen: 300,
+    stepsClipped: 189,
+  };
+}
+
+/** The view as JSON carries it (typed arrays as plain arrays, as the page's saved state holds them). */
+const wire = (v: GradientFlowView) => ({
+  ...v,
+  history: v.history && Object.fromEntries(Object.entries(v.history).map(([k, x]) => [k, ArrayBuffer.isView(x) ? Array.from(x as Float32Array) : x])),
+});
+
 const vanishing = synthetic(0.67, 0.55);
 const exploding = synthetic(1.5, 1.4);
 
@@ -48,6 +81,16 @@ it('the reading names vanishing, exploding and stable gradients from the data', 
   assert.match(gradientReading(vanishing), /^Vanishing: the gradient reaching 40 steps back is 2e-7 of the one at the last step \(spectral radius of W_hh 0\.55\)\..*LSTM.*orthogonal/);
   assert.match(gradientReading(exploding), /^Exploding: the gradient reaching 40 steps back is 7e6 times the one at the last step .*clipping/);
   assert.match(gradientReading(synthetic(1.0, 1.0)), /^Stable: the gradient reaching 40 steps back is 1\.0 of the one/);
+});
+
+it('the clipping reading counts the clipped steps of the history', () => {
+  const h = syntheticHistory(3);
+  assert.match(clippingReading(h), /^Exploding: clipped 63% of steps \(of 300 steps\) — the raw gradient norm \(up to 10\.2\)/);
+  assert.equal(clippingReading({ ...h, stepsClipped: 30 }), 'Clipped 10% of steps (of 300 steps; the largest norm before clipping 10.2).');
+  assert.equal(clippingReading({ ...h, stepsClipped: 0 }), 'No step was clipped (of 300 steps recorded).');
+  assert.equal(clippingReading(undefined), '');
+  assert.match(clippingReading(h, gradientReading(exploding)), /^Over training too: clipped 63% of steps/);
+  assert.match(clippingReading(h, gradientReading(vanishing)), /^Exploding: clipped 63% of steps/);
 });
 
 describe('Gradient Flow panel webview', { timeout: 120_000 }, () => {
@@ -104,6 +147,80 @@ describe('Gradient Flow panel webview', { timeout: 120_000 }, () => {
     await page.reload();
     await page.locator('#message', { hasText: 'The run is gone' }).waitFor();
     await until(page, 'textIs', '#reading', gradientReading(exploding));
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('draws the history: heatmap cells in the colour of their values, a legend, ρ/σ_max and clipping charts, the clipped share', async () => {
+    const history = syntheticHistory(30);
+    const view = { ...exploding, history };
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'showTrace', view: wire(view) })})`);
+    const reading = `${gradientReading(view)} ${clippingReading(history, gradientReading(view))}`;
+    await until(page, 'textIs', '#reading', reading);
+    assert.match(reading, /^Exploding: .* Over training too: clipped 63% of steps \(of 300 steps\)/);
+
+    // Layer 1's values span 10^(−63·30/400) … 10^0: the legend says so, and each cell has the colour of its value.
+    const layer1 = new Float32Array(30 * T);
+    for (let r = 0; r < 30; r++) layer1.set(history.gradNormH.subarray(r * 2 * T, r * 2 * T + T), r * T);
+    const range = logRange(layer1)!;
+    const tenTo = (l: number) => (10 ** l).toExponential(1).replace('e+', 'e');
+    assert.equal(await page.locator('#legend-lo').textContent(), tenTo(range.lo));
+    assert.equal(await page.locator('#legend-hi').textContent(), tenTo(range.hi));
+    assert.ok(await page.locator('#history-legend-bar').isVisible());
+    const cells: [number, number][] = [[0, 0], [0, T - 1], [29, 0], [15, 40], [29, 60]];
+    const pixels = await page.evaluate((at) => {
+      interface Canvas { dataset: Record<string, string>; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
+      const canvas = (globalThis as unknown as { document: { getElementById(id: string): Canvas } }).document.getElementById('history-heatmap');
+      const d = canvas.dataset;
+      const ctx = canvas.getContext('2d');
+      return at.map(([r, t]) => {
+        const x = Number(d.left) + (t + 0.5) * Number(d.cellW);
+        const y = Number(d.top) + (r + 0.5) * Number(d.cellH);
+        return Array.from(ctx.getImageData(Math.floor(x), Math.floor(y), 1, 1).data.slice(0, 3));
+      });
+    }, cells);
+    const rgb = (text: string) => text.match(/\d+/g)!.map(Number);
+    cells.forEach(([r, t], i) => {
+      const expected = rgb(heatColour(layer1[r * T + t], range));
+      assert.ok(expected.every((c, j) => Math.abs(c - pixels[i][j]) <= 3), `cell (${r}, ${t}): ${pixels[i]} ≠ ${expected}`);
+    });
+    assert.notDeepEqual(pixels[0], pixels[1], 'different values, different colours');
+
+    // Layer 2 (twice layer 1's norms): the legend follows the layer picked.
+    assert.ok(await page.locator('#history-layer').isVisible());
+    await page.locator('#history-layer').selectOption('1');
+    const layer2 = new Float32Array(30 * T);
+    for (let r = 0; r < 30; r++) layer2.set(history.gradNormH.subarray((r * 2 + 1) * T, (r * 2 + 2) * T), r * T);
+    await page.locator('#legend-hi', { hasText: tenTo(logRange(layer2)!.hi) }).waitFor();
+    assert.equal(await page.locator('#legend-lo').textContent(), tenTo(logRange(layer2)!.lo));
+    await page.locator('#history-layer').selectOption('0');
+    await page.locator('#legend-hi', { hasText: tenTo(range.hi) }).waitFor();
+
+    const dark = THEME_COLORS.dark;
+    await until(page, 'hasPixelsOfColour', 'spectra-chart', dark.blue);
+    await until(page, 'hasPixelsOfColour', 'spectra-chart', dark.orange);
+    await until(page, 'hasPixelsOfColour', 'clip-chart', dark.orange);
+    await until(page, 'hasPixelsOfColour', 'clip-chart', dark.blue);
+    await until(page, 'hasPixelsOfColour', 'clip-chart', dark.red);
+    await mkdir(path.join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-gradients-history.png'), fullPage: true });
+
+    // A trace without clipped steps: no red markers, and the reading says nothing was clipped.
+    const calm = { ...history, gradNormBefore: history.gradNormAfter.map(() => 0.5), clippedShare: history.clippedShare.map(() => 0), stepsClipped: 0 };
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'showTrace', view: wire({ ...exploding, history: calm }) })})`);
+    await until(page, 'textIs', '#reading', `${gradientReading(exploding)} No step was clipped (of 300 steps recorded).`);
+    const red = await page.evaluate((hex) => (globalThis as unknown as { __test: { pixelsOfColour(id: string, hex: string): number } }).__test.pixelsOfColour('clip-chart', hex), dark.red);
+    assert.ok(red <= 50, `no clip markers: ${red} red pixels`);
+
+    // A reload redraws the history from the saved state.
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'showTrace', view: wire(view) })})`);
+    await until(page, 'textIs', '#reading', reading);
+    await page.reload();
+    await until(page, 'textIs', '#reading', reading);
+    assert.equal(await page.locator('#legend-hi').textContent(), tenTo(range.hi));
+    await until(page, 'hasPixelsOfColour', 'clip-chart', dark.red);
     assert.deepEqual(harness.problems, []);
     await page.close();
   });

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { gatesView } from '../../src/panels/gatesView';
 import { parseGatesPanelMessage, type GatesView } from '../../src/shared/webviewProtocol';
 import { stepFormula, windowStart } from '../../webview/unrolled/formula';
+import { heatColour, logRange } from '../../webview/gradients/historyData';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 
@@ -47,7 +48,15 @@ function synthetic(cursor: number | undefined): GatesView {
   );
 }
 
-const wire = (v: GatesView) => ({ ...v, values: Array.from(v.values), topProbabilities: Array.from(v.topProbabilities) });
+const wire = (v: GatesView) => ({
+  ...v, values: Array.from(v.values), topProbabilities: Array.from(v.topProbabilities), gradNormH: v.gradNormH && Array.from(v.gradNormH),
+});
+
+/** ‖∂L/∂h_t‖ of layer k at step t: 10^(−(T − 1 − t)/8)·(k + 1), vanishing back towards the window's start. */
+const gradNorm = (k: number, t: number) => Math.fround(10 ** (-(T - 1 - t) / 8) * (k + 1));
+function withGradients(cursor: number | undefined): GatesView {
+  return { ...synthetic(cursor), gradNormH: Float32Array.from({ length: L * T }, (_, i) => gradNorm(Math.floor(i / T), i % T)) };
+}
 
 it('the formula of a hidden node carries the step\'s numbers; the shown steps stay inside the window', () => {
   const lines = stepFormula(synthetic(undefined), 0, 5);
@@ -136,6 +145,55 @@ describe('Unrolled Network panel webview', { timeout: 120_000 }, () => {
     await page.reload();
     await page.locator('#steps-label', { hasText: '16 steps: 1–16 of the window' }).waitFor();
     assert.equal(await page.locator('.node.input.selected').getAttribute('data-step'), '3');
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('"Show gradients" colours each arrow by ‖∂L/∂hₜ‖ of the state it points into, with a legend; it survives a reload', async () => {
+    const page = await openWith(withGradients(20));
+    const toggle = page.locator('#show-gradients');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    assert.equal(await page.locator('.edge.graded').count(), 0);
+    assert.ok(await page.locator('#gradient-legend').isHidden());
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    // 12 steps × (2 W_xh + 1 W_hy) + 11 × 2 W_hh arrows, every one coloured.
+    assert.equal(await page.locator('.edge.graded').count(), 12 * 3 + 11 * 2);
+    const g = withGradients(20).gradNormH!;
+    const range = logRange(g)!;
+    const tenTo = (l: number) => (10 ** l).toExponential(1).replace('e+', 'e');
+    assert.equal(await page.locator('#gradient-lo').textContent(), tenTo(range.lo));
+    assert.equal(await page.locator('#gradient-hi').textContent(), tenTo(range.hi));
+    assert.ok(await page.locator('#gradient-legend').isVisible());
+    // The W_hh arrow h₁₆ → h₁₇ of layer 1 (into step t = 16, 0-based) and the one into t = 25: their values and colours.
+    const arrow = (weight: string, t: number) => page.locator(`line.edge[data-weight="${weight}"]`).nth(t - 15);
+    const stroke = (weight: string, t: number) => arrow(weight, t).evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { stroke: string } }).getComputedStyle(e).stroke);
+    for (const [weight, k] of [['hh0', 0], ['hh1', 1]] as const) {
+      for (const t of [16, 25]) {
+        assert.equal(Number(await arrow(weight, t).getAttribute('data-grad')), gradNorm(k, t));
+        assert.equal(await stroke(weight, t), heatColour(gradNorm(k, t), range));
+      }
+    }
+    assert.notEqual(await stroke('hh0', 16), await stroke('hh0', 25), 'a smaller gradient, a different colour');
+    assert.match((await arrow('hh0', 16).locator('title').textContent()) ?? '', /Gradient flowing back: ‖∂L\/∂h_t‖ = /);
+    // The strip shows the whole window down to t = 0 (16 px per step, 10 px per layer, layer 1 at the bottom).
+    const stripPixel = (t: number, k: number) => page.evaluate(([x, y]) => {
+      interface Canvas { getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
+      const canvas = (globalThis as unknown as { document: { getElementById(id: string): Canvas } }).document.getElementById('gradient-strip');
+      return `rgb(${Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data.slice(0, 3)).join(', ')})`;
+    }, [1 + t * 16 + 8, 1 + (L - 1 - k) * 10 + 5]);
+    for (const [t, k] of [[0, 0], [0, 1], [5, 0], [T - 1, 1]]) assert.equal(await stripPixel(t, k), heatColour(gradNorm(k, t), range), `strip t=${t} layer ${k}`);
+    await mkdir(path.join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-unrolled-gradients.png'), fullPage: true });
+    await page.reload();
+    await page.locator('#steps-label', { hasText: 'steps' }).waitFor();
+    assert.equal(await page.locator('#show-gradients').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('.edge.graded').count(), 12 * 3 + 11 * 2);
+    await page.locator('#show-gradients').click();
+    assert.equal(await page.locator('.edge.graded').count(), 0);
+    // A trace without gradients (a model too big for the backward pass): the toggle is disabled.
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'showActivations', view: wire(synthetic(20)) })})`);
+    await page.locator('#show-gradients[disabled]').waitFor();
     assert.deepEqual(harness.problems, []);
     await page.close();
   });

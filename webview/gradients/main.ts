@@ -1,17 +1,22 @@
 // Entry of the Gradient Flow panel's webview (bundled to dist/webview/gradients.js): for one window of a run's
 // training text, (1) ‖∂L/∂h_t‖ against t on a log scale, one line per layer, the characters as x labels; (2) the
 // Jacobian norm ‖∂h_T/∂h_t‖ against the distance T − t, log scale; the spectral radius and σ_max of W_hh per layer;
-// a plain-language reading. "Refresh" asks the host for a fresh trace (the host also refreshes while the run trains).
+// a plain-language reading; (3) over training (the run's history, when the worker sent one): a heatmap of
+// ‖∂L/∂h_t‖ of a fixed window (training step × t, log colour scale, legend), ρ and σ_max of W_hh against the step,
+// and the gradient norm before and after clipping with the clipped steps marked. "Refresh" asks the host for a fresh trace (the host also refreshes while the run trains).
 import type { GradientFlowView, GradientPanelToHost, HostToGradientPanel } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './gradients.css';
-import { gradientReading } from './reading';
+import { clippingReading, gradientReading } from './reading';
+import { drawHistoryHeatmap, drawLegend } from './history';
+import { normaliseHistory, plainHistory } from './historyData';
 import { adoptStyles, el } from '../common/dom';
 
 interface SavedGradients {
-  view?: GradientFlowView;
+  view?: Omit<GradientFlowView, 'history'> & { history?: unknown };
+  historyLayer?: number;
   message?: string;
 }
 
@@ -51,7 +56,28 @@ const jacCard = card('Jacobian norm ‖∂h_T/∂hₜ‖ against the distance T 
 const spectraCard = card('W_hh per layer (for gated cells, its candidate block)');
 const table = el('table', { id: 'spectra' });
 spectraCard.card.append(table);
-content.append(readingCard.card, gradCard.card, jacCard.card, spectraCard.card);
+const historyCard = card('‖∂L/∂hₜ‖ over training: rows are training steps (oldest on top), columns the steps t of the text\'s first characters (log colour scale)');
+const layerPick = el('select', { id: 'history-layer', 'aria-label': 'Layer shown in the history heatmap' });
+layerPick.addEventListener('change', () => {
+  historyLayer = Number(layerPick.value);
+  if (shown) renderHistory(shown.history ? normaliseHistory(shown.history) : undefined);
+  save();
+});
+historyCard.card.append(layerPick);
+const heatBox = el('div', { class: 'heat-box' });
+const heatmap = el('canvas', { id: 'history-heatmap', role: 'img', 'aria-label': 'Heatmap of the gradient norm at each step of a fixed window, one row per recorded training step, log colour scale' });
+heatBox.append(heatmap);
+const legend = el('div', { class: 'legend', id: 'history-legend' });
+const legendBar = el('canvas', { id: 'history-legend-bar', role: 'img', 'aria-label': 'Colour scale from the smallest to the largest gradient norm shown' });
+const legendLo = el('span', { id: 'legend-lo' });
+const legendHi = el('span', { id: 'legend-hi' });
+legend.append(legendLo, legendBar, legendHi);
+const historyEmpty = el('p', { id: 'history-empty', class: 'muted' }, 'The history fills in as the run trains: a row every few steps.');
+historyCard.card.append(historyEmpty, legend);
+historyCard.card.insertBefore(heatBox, legend);
+const spectraHistoryCard = card('Spectral radius ρ and largest singular value σ_max of W_hh against the training step', 'spectra-chart');
+const clipCard = card('Gradient norm before and after clipping, per step (log scale; clipped steps marked)', 'clip-chart');
+content.append(readingCard.card, gradCard.card, jacCard.card, spectraCard.card, historyCard.card, spectraHistoryCard.card, clipCard.card);
 root.append(header, message, empty, content);
 
 const COLORS: ThemeColorName[] = ['blue', 'orange', 'purple', 'red'];
@@ -73,6 +99,20 @@ const jacSpec: LineChartSpec = {
   ariaLabel: 'Jacobian norm of the last hidden state with respect to earlier ones, against the distance, log scale',
 };
 let charts: { grad: LineChart; jac: LineChart } | undefined;
+let spectraSpec: LineChartSpec | undefined;
+const clipSpec: LineChartSpec = {
+  series: [
+    { label: 'before clipping', color: 'orange' },
+    { label: 'after clipping', color: 'blue' },
+    { label: 'clipped', color: 'red', markers: 'crossRot' },
+  ],
+  xTitle: 'training step',
+  yTitle: 'gradient norm (log scale)',
+  ariaLabel: 'Global gradient norm before and after clipping against the training step, log scale, clipped steps marked',
+};
+let historyCharts: { spectra: LineChart; clip: LineChart } | undefined;
+/** The layer the history heatmap shows (0-based). */
+let historyLayer = 0;
 
 function logAxis(chart: LineChart): void {
   const y = chart.options.scales!.y!;
@@ -130,7 +170,10 @@ function render(view: GradientFlowView): void {
   jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
   grad.update();
   jac.update();
-  reading.textContent = gradientReading(view);
+  const history = view.history ? normaliseHistory(view.history) : undefined;
+  const windowReading = gradientReading(view);
+  reading.textContent = [windowReading, clippingReading(history, windowReading)].filter((s) => s !== '').join(' ');
+  renderHistory(history);
   const head = el('tr');
   head.append(el('th', {}, 'layer'), el('th', {}, 'spectral radius ρ'), el('th', {}, 'largest singular value σ_max'));
   table.replaceChildren(
@@ -144,8 +187,70 @@ function render(view: GradientFlowView): void {
   save();
 }
 
+const tenTo = (l: number) => (10 ** l).toExponential(1).replace('e+', 'e');
+
+function renderHistory(history: ReturnType<typeof normaliseHistory>): void {
+  const has = history !== undefined && history.steps.length > 0;
+  historyEmpty.hidden = has;
+  historyEmpty.textContent = history
+    ? 'The history fills in as the run trains: a row every few steps.'
+    : 'No history over training for this run: it is kept while a run trains in this window, for models small enough to trace between two updates.';
+  heatBox.hidden = !has;
+  legend.hidden = !has;
+  spectraHistoryCard.card.hidden = !history;
+  clipCard.card.hidden = !history;
+  if (history) {
+    if (historyLayer >= history.layers) historyLayer = 0;
+    layerPick.hidden = history.layers < 2;
+    if (layerPick.options.length !== history.layers) {
+      layerPick.replaceChildren(...Array.from({ length: history.layers }, (_, k) => el('option', { value: String(k) }, `layer ${k + 1}`)));
+    }
+    layerPick.value = String(historyLayer);
+    const range = has ? drawHistoryHeatmap(heatmap, history, historyLayer, theme) : undefined;
+    drawLegend(legendBar);
+    legendLo.textContent = range ? tenTo(range.lo) : '';
+    legendHi.textContent = range ? tenTo(range.hi) : '';
+  }
+  if (!history) return;
+  const L = history.layers;
+  if (!historyCharts || spectraSpec?.series.length !== 2 * L) {
+    historyCharts?.spectra.destroy();
+    historyCharts?.clip.destroy();
+    spectraSpec = {
+      series: Array.from({ length: L }, (_, k) => [
+        { label: `ρ${L > 1 ? ` layer ${k + 1}` : ''}`, color: 'blue' as const, dashed: k > 0 },
+        { label: `σ_max${L > 1 ? ` layer ${k + 1}` : ''}`, color: 'orange' as const, dashed: k > 0 },
+      ]).flat(),
+      xTitle: 'training step',
+      yTitle: 'ρ, σ_max',
+      ariaLabel: 'Spectral radius and largest singular value of W_hh against the training step',
+    };
+    const spectra = createLineChart(spectraHistoryCard.canvas!, spectraSpec, theme);
+    (spectra.options.scales!.y as { beginAtZero?: boolean }).beginAtZero = false;
+    const clip = createLineChart(clipCard.canvas!, clipSpec, theme);
+    logAxis(clip);
+    clip.options.plugins!.tooltip!.callbacks = {
+      title: (items) => (items.length > 0 ? `step ${items[0].parsed.x}` : ''),
+      label: (item) => `${item.dataset.label ?? ''}: ${(10 ** (item.parsed.y ?? 0)).toExponential(2)}`,
+    };
+    historyCharts = { spectra, clip };
+  }
+  const { spectra, clip } = historyCharts;
+  for (let k = 0; k < L; k++) {
+    spectra.data.datasets[2 * k].data = Array.from(history.steps, (x, r) => ({ x, y: history.spectralRadius[r * L + k] }));
+    spectra.data.datasets[2 * k + 1].data = Array.from(history.steps, (x, r) => ({ x, y: history.largestSingularValue[r * L + k] }));
+  }
+  clip.data.datasets[0].data = Array.from(history.clipSteps, (x, i) => ({ x, y: log(history.gradNormBefore[i]) }));
+  clip.data.datasets[1].data = Array.from(history.clipSteps, (x, i) => ({ x, y: log(history.gradNormAfter[i]) }));
+  clip.data.datasets[2].data = Array.from(history.clipSteps, (x, i) => ({ x, y: log(history.gradNormBefore[i]) }))
+    .filter((_, i) => history.clippedShare[i] > 0);
+  spectra.update();
+  clip.update();
+}
+
 function save(): void {
-  setState<SavedGradients>({ view: shown, message: message.hidden ? undefined : message.textContent ?? undefined });
+  const history = shown?.history ? normaliseHistory(shown.history) : undefined;
+  setState<SavedGradients>({ historyLayer, view: shown && { ...shown, history: history ? plainHistory(history) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
 }
 
 function isView(v: unknown): v is GradientFlowView {
@@ -165,6 +270,11 @@ onThemeChange(() => {
   if (!charts || !gradSpec) return;
   applyTheme(charts.grad, gradSpec, theme);
   applyTheme(charts.jac, jacSpec, theme);
+  if (historyCharts && spectraSpec) {
+    applyTheme(historyCharts.spectra, spectraSpec, theme);
+    applyTheme(historyCharts.clip, clipSpec, theme);
+  }
+  if (shown) renderHistory(shown.history ? normaliseHistory(shown.history) : undefined);
 });
 
 onMessage<HostToGradientPanel>({
@@ -184,6 +294,7 @@ onMessage<HostToGradientPanel>({
 });
 
 const saved = getState<SavedGradients>();
+if (Number.isInteger(saved?.historyLayer) && saved!.historyLayer! >= 0) historyLayer = saved!.historyLayer!;
 if (saved?.view && isView(saved.view)) render(saved.view);
 if (saved?.message) {
   message.textContent = saved.message;

@@ -25,3 +25,25 @@ export function gradientReading(view: GradientFlowView): string {
   }
   return `Stable: ${at} (spectral radius of W_hh ${rho.toFixed(2)}): the gradient neither vanishes nor explodes over this window.`;
 }
+
+/**
+ * The clipping part of the reading, from the run's history: the share of steps whose gradient norm was clipped. Most
+ * steps clipped means the raw gradient keeps exploding and clipping is doing the steering.
+ */
+export function clippingReading(
+  history: { stepsSeen: number; stepsClipped: number; gradNormBefore: ArrayLike<number> } | undefined,
+  reading = '',
+): string {
+  if (!history || history.stepsSeen === 0) return '';
+  const share = history.stepsClipped / history.stepsSeen;
+  const percent = `${Math.round(100 * share)}%`;
+  const steps = `${history.stepsSeen} step${history.stepsSeen === 1 ? '' : 's'}`;
+  if (history.stepsClipped === 0) return `No step was clipped (of ${steps} recorded).`;
+  let peak = 0;
+  for (let i = 0; i < history.gradNormBefore.length; i++) peak = Math.max(peak, history.gradNormBefore[i]);
+  if (share >= 0.5) {
+    // After an "Exploding: …" reading of the window, the clipping confirms it rather than saying it twice.
+    return `${reading.startsWith('Exploding') ? 'Over training too' : 'Exploding'}: clipped ${percent} of steps (of ${steps}) — the raw gradient norm (up to ${peak.toPrecision(3)}) keeps exceeding the threshold, so clipping sets the step size. Try a lower learning rate, or an LSTM or GRU.`;
+  }
+  return `Clipped ${percent} of steps (of ${steps}; the largest norm before clipping ${peak.toPrecision(3)}).`;
+}

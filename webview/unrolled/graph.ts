@@ -23,6 +23,8 @@ export interface GraphLayout {
   from: number;
   steps: number;
   selected: number;
+  /** When set, arrows into h_t of layer k (and W_hy out of the top layer) take the colour of ‖∂L/∂h_t‖. */
+  gradients?: { colour(k: number, t: number): string | undefined; value(k: number, t: number): number };
 }
 
 export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean): SVGSVGElement {
@@ -43,9 +45,20 @@ export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean)
   const yOut = TOP + 14;
   const yHidden = (k: number) => TOP + (L - k) * ROW + 14; // layer 0 lowest
   const yIn = TOP + (L + 1) * ROW + 14;
-  const edge = (x1: number, y1: number, x2: number, y2: number, weight: string, label: string) => {
+  const edge = (x1: number, y1: number, x2: number, y2: number, weight: string, label: string, grad?: { k: number; t: number }) => {
     const line = svg('line', { x1, y1, x2, y2, class: 'edge', 'data-weight': weight, 'marker-end': 'url(#arrow)' });
-    line.append(svg('title', {}, label));
+    const g = grad && !folded ? layout.gradients : undefined;
+    const colour = g?.colour(grad!.k, grad!.t);
+    let title = label;
+    if (g && colour) {
+      // The gradient flowing back along this arrow: ‖∂L/∂h_t‖ of the node it points into (CSSOM style: CSP-safe).
+      const v = g.value(grad!.k, grad!.t);
+      line.classList.add('graded');
+      line.style.stroke = colour;
+      line.setAttribute('data-grad', String(v));
+      title = `${label}. Gradient flowing back: ‖∂L/∂h_t‖ = ${v.toExponential(2)}`;
+    }
+    line.append(svg('title', {}, title));
     // A wide transparent twin, so a thin arrow is easy to hover.
     root.append(line, svg('line', { x1, y1, x2, y2, class: 'hit', 'data-weight': weight }));
     return line;
@@ -70,9 +83,9 @@ export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean)
     const t = layout.from + i;
     const cx = x(i);
     // Arrows first (under the nodes).
-    edge(cx, yIn - 14, cx, yHidden(0) + 16, 'xh0', L > 1 ? 'W_xh of layer 1 (the same matrix at every step)' : 'W_xh (the same matrix at every step)');
-    for (let k = 1; k < L; k++) edge(cx, yHidden(k - 1) - 16, cx, yHidden(k) + 16, `xh${k}`, `W_xh of layer ${k + 1}: layer ${k}'s h_t as its input`);
-    edge(cx, yHidden(L - 1) - 16, cx, yOut + 14, 'hy', 'W_hy (the same output layer at every step)');
+    edge(cx, yIn - 14, cx, yHidden(0) + 16, 'xh0', L > 1 ? 'W_xh of layer 1 (the same matrix at every step)' : 'W_xh (the same matrix at every step)', { k: 0, t });
+    for (let k = 1; k < L; k++) edge(cx, yHidden(k - 1) - 16, cx, yHidden(k) + 16, `xh${k}`, `W_xh of layer ${k + 1}: layer ${k}'s h_t as its input`, { k, t });
+    edge(cx, yHidden(L - 1) - 16, cx, yOut + 14, 'hy', 'W_hy (the same output layer at every step)', { k: L - 1, t });
     for (let k = 0; k < L; k++) {
       if (folded) {
         const y = yHidden(k);
@@ -80,7 +93,7 @@ export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean)
         loop.append(svg('title', {}, `W_hh of layer ${k + 1}: h_{t−1} feeds back into the same cell`));
         root.append(loop, svg('text', { x: cx + 74, y: y + 4, class: 'weight-label', 'data-weight': `hh${k}`, tabindex: 0, role: 'button' }, 'W_hh'));
       } else if (i > 0) {
-        edge(x(i - 1) + 24, yHidden(k), cx - 24, yHidden(k), `hh${k}`, `W_hh of layer ${k + 1}: h_{t−1} to h_t (the same matrix at every step)`);
+        edge(x(i - 1) + 24, yHidden(k), cx - 24, yHidden(k), `hh${k}`, `W_hh of layer ${k + 1}: h_{t−1} to h_t (the same matrix at every step)`, { k, t });
       }
     }
     // The weights' names on the first copy, focusable: focus lights up every copy, like hovering.

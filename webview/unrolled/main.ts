@@ -2,17 +2,22 @@
 // 8–16 steps around the selected step of the traced window (see graph.ts), or folded into one cell with its loop.
 // Hovering (or focusing) any arrow lights up every copy of the same weights — one network passing a message forward
 // — and a hidden node shows the sparkline of its units and its recurrence with this step's numbers (formula.ts).
-// Clicking an input (or Enter on it) asks the host to select that character in the editor.
+// Clicking an input (or Enter on it) asks the host to select that character in the editor. "Show gradients" colours
+// the arrows by the gradient flowing back along them after the backward pass over the whole window (BPTT down to its
+// first step): ‖∂L/∂h_t‖ of the node an arrow points into, on a log scale (viridis), with a legend.
 import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
 import { adoptStyles, el } from '../common/dom';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import { fromBase64, toBase64 } from '../gates/analysis';
 import { stepFormula, unitValues, windowStart } from './formula';
-import { drawGraph, svg } from './graph';
+import { drawGraph, svg, type GraphLayout } from './graph';
 import css from './unrolled.css';
+import { css as rgb, sequentialScale } from '../gates/colours';
+import { logRange } from '../gradients/historyData';
 
 interface SavedUnrolled {
-  view?: Omit<GatesView, 'values' | 'topProbabilities'> & { values: string; topProbabilities: string };
+  view?: Omit<GatesView, 'values' | 'topProbabilities' | 'gradNormH'> & { values: string; topProbabilities: string; gradNormH?: string };
+  gradients?: boolean;
   selected: number;
   steps: number;
   folded: boolean;
@@ -40,26 +45,104 @@ const fold = el('button', { id: 'fold', class: 'secondary', 'aria-pressed': 'fal
 const fewer = el('button', { id: 'fewer', class: 'secondary', 'aria-label': 'Show fewer steps' }, '− steps');
 const more = el('button', { id: 'more', class: 'secondary', 'aria-label': 'Show more steps' }, '+ steps');
 const stepsLabel = el('span', { id: 'steps-label', class: 'muted' });
-controls.append(fold, fewer, more, stepsLabel);
+const gradToggle = el('button', { id: 'show-gradients', class: 'secondary', 'aria-pressed': 'false', title: 'Colour the arrows by ‖∂L/∂hₜ‖ after a backward pass over the window' }, 'Show gradients');
+controls.append(fold, fewer, more, gradToggle, stepsLabel);
+const gradLegend = el('div', { id: 'gradient-legend', class: 'grad-legend' });
+const gradBar = el('canvas', { id: 'gradient-legend-bar', width: '160', height: '10', role: 'img', 'aria-label': 'Colour scale of the gradient norm, smallest left, largest right (log scale)' });
+const gradLo = el('span', { id: 'gradient-lo' });
+const gradHi = el('span', { id: 'gradient-hi' });
+const gradNote = el('span', { id: 'gradient-note', class: 'muted' });
+const gradStrip = el('canvas', { id: 'gradient-strip', role: 'img', 'aria-label': 'The gradient norm at every step of the window, one row per layer, the shown steps outlined' });
+const gradStripBox = el('div', { class: 'strip-box' });
+gradStripBox.append(gradStrip);
+gradLegend.append(el('span', {}, '‖∂L/∂hₜ‖'), gradLo, gradBar, gradHi, gradNote, gradStripBox);
+gradLegend.hidden = true;
 const graphBox = el('div', { class: 'graph-box' });
 const caption = el('p', { id: 'caption', 'aria-live': 'polite' });
 const details = el('section', { id: 'details', 'aria-live': 'polite' });
 details.hidden = true;
 const content = el('div', { id: 'content' });
 content.hidden = true;
-content.append(controls, graphBox, caption, details);
+content.append(controls, gradLegend, graphBox, caption, details);
 root.append(header, message, empty, content);
 
 let view: GatesView | undefined;
 let selected = -1;
 let steps = 12;
 let folded = false;
+let gradients = false;
+
+/** The colour of each arrow when "Show gradients" is on: ‖∂L/∂h_t‖ on viridis over the whole window's log range. */
+function gradientColours(v: GatesView): GraphLayout['gradients'] {
+  const g = v.gradNormH;
+  const T = v.tokens.length;
+  if (!gradients || !g || g.length !== v.layers * T) return undefined;
+  const range = logRange(g);
+  if (!range) return undefined;
+  const scale = sequentialScale();
+  return {
+    value: (k, t) => g[k * T + t],
+    colour: (k, t) => {
+      const x = g[k * T + t];
+      return x > 0 && Number.isFinite(x) ? rgb(scale.colour((Math.log10(x) - range.lo) / (range.hi - range.lo))) : undefined;
+    },
+  };
+}
+
+function drawGradientLegend(v: GatesView): void {
+  gradToggle.textContent = gradients ? 'Hide gradients' : 'Show gradients';
+  gradToggle.setAttribute('aria-pressed', String(gradients));
+  gradToggle.toggleAttribute('disabled', !v.gradNormH);
+  if (!v.gradNormH) gradToggle.title = 'The worker traced no gradients for this model (too big for a backward pass between two updates)';
+  const range = gradients && v.gradNormH ? logRange(v.gradNormH) : undefined;
+  gradLegend.hidden = !range;
+  if (!range) return;
+  const ctx = gradBar.getContext('2d')!;
+  const scale = sequentialScale();
+  for (let x = 0; x < gradBar.width; x++) {
+    ctx.fillStyle = rgb(scale.colour(x / (gradBar.width - 1)));
+    ctx.fillRect(x, 0, 1, gradBar.height);
+  }
+  const tenTo = (l: number) => (10 ** l).toExponential(1).replace('e+', 'e');
+  gradLo.textContent = tenTo(range.lo);
+  gradHi.textContent = tenTo(range.hi);
+  gradNote.textContent = folded ? '' : `BPTT of the window's loss from step ${v.tokens.length} back to step 1; each arrow has the gradient of the state it points into. The whole window, layer 1 at the bottom:`;
+  drawGradientStrip(v, range);
+}
+
+/** The whole window's ‖∂L/∂h_t‖, one row per layer (layer 1 at the bottom), the steps drawn above outlined. */
+function drawGradientStrip(v: GatesView, range: { lo: number; hi: number }): void {
+  const g = v.gradNormH!;
+  const T = v.tokens.length;
+  const L = v.layers;
+  const cell = Math.max(2, Math.min(16, Math.floor(900 / T)));
+  const rowH = 10;
+  gradStrip.width = T * cell + 2;
+  gradStrip.height = L * rowH + 2;
+  const ctx = gradStrip.getContext('2d')!;
+  ctx.clearRect(0, 0, gradStrip.width, gradStrip.height);
+  const scale = sequentialScale();
+  for (let k = 0; k < L; k++) {
+    for (let t = 0; t < T; t++) {
+      const x = g[k * T + t];
+      if (!(x > 0 && Number.isFinite(x))) continue;
+      ctx.fillStyle = rgb(scale.colour((Math.log10(x) - range.lo) / (range.hi - range.lo)));
+      ctx.fillRect(1 + t * cell, 1 + (L - 1 - k) * rowH, cell, rowH);
+    }
+  }
+  if (folded) return;
+  const from = windowStart(selected, Math.min(steps, T), T);
+  ctx.strokeStyle = getComputedStyle(document.body).getPropertyValue('--vscode-focusBorder').trim() || '#0078d4';
+  ctx.lineWidth = 2;
+  ctx.strokeRect(1 + from * cell, 1, Math.min(steps, T) * cell, L * rowH);
+}
 
 function draw(): void {
   if (!view) return;
   const T = view.tokens.length;
   const from = windowStart(selected, Math.min(steps, T), T);
-  const graph = drawGraph(view, { from, steps, selected }, folded);
+  const graph = drawGraph(view, { from, steps, selected, gradients: gradientColours(view) }, folded);
+  drawGradientLegend(view);
   // Shrink to the panel's width, but not below 3/4 of the natural size (then the box scrolls sideways).
   const natural = Number(graph.getAttribute('width'));
   graph.style.width = `${Math.max(Math.min(natural, graphBox.clientWidth - 2), 0.75 * natural)}px`;
@@ -80,8 +163,13 @@ function draw(): void {
 }
 
 function save(): void {
-  const saved: SavedUnrolled = { selected, steps, folded, message: message.hidden ? undefined : message.textContent ?? undefined };
-  if (view) saved.view = { ...view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities) };
+  const saved: SavedUnrolled = { selected, steps, folded, gradients, message: message.hidden ? undefined : message.textContent ?? undefined };
+  if (view) {
+    saved.view = {
+      ...view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities),
+      gradNormH: view.gradNormH ? toBase64(view.gradNormH) : undefined,
+    };
+  }
   setState<SavedUnrolled>(saved);
 }
 
@@ -146,6 +234,10 @@ graphBox.addEventListener('keydown', (e) => {
   }
 });
 window.addEventListener('resize', () => draw());
+gradToggle.addEventListener('click', () => {
+  gradients = !gradients;
+  draw();
+});
 fold.addEventListener('click', () => {
   folded = !folded;
   draw();
@@ -166,11 +258,15 @@ function isView(v: unknown): v is GatesView {
   return typeof x.runLabel === 'string' && Number.isInteger(x.layers) && x.layers >= 1 && Number.isInteger(x.hiddenSize) && x.hiddenSize >= 1 &&
     T >= 1 && x.series.includes('h') && (x.values instanceof Float32Array || Array.isArray(x.values)) &&
     x.values.length === x.layers * x.series.length * T * x.hiddenSize && Array.isArray(x.topChars) && x.topChars.length === T * 5 &&
-    x.topProbabilities?.length === T * 5;
+    x.topProbabilities?.length === T * 5 &&
+    (x.gradNormH === undefined || ((x.gradNormH instanceof Float32Array || Array.isArray(x.gradNormH)) && x.gradNormH.length === x.layers * T));
 }
 
 function show(v: GatesView): void {
-  view = { ...v, values: Float32Array.from(v.values), topProbabilities: Float32Array.from(v.topProbabilities) };
+  view = {
+    ...v, values: Float32Array.from(v.values), topProbabilities: Float32Array.from(v.topProbabilities),
+    gradNormH: v.gradNormH ? Float32Array.from(v.gradNormH) : undefined,
+  };
   if (v.cursor >= 0) selected = v.cursor;
   if (selected >= v.tokens.length) selected = -1;
   empty.hidden = true;
@@ -205,8 +301,12 @@ if (saved) {
   selected = Number.isInteger(saved.selected) ? saved.selected : -1;
   steps = STEP_CHOICES.includes(saved.steps) ? saved.steps : 12;
   folded = saved.folded === true;
+  gradients = saved.gradients === true;
   if (saved.view) {
-    const restored = { ...saved.view, values: fromBase64(saved.view.values), topProbabilities: fromBase64(saved.view.topProbabilities) };
+    const restored = {
+      ...saved.view, values: fromBase64(saved.view.values), topProbabilities: fromBase64(saved.view.topProbabilities),
+      gradNormH: saved.view.gradNormH ? fromBase64(saved.view.gradNormH) : undefined,
+    };
     if (isView(restored)) show({ ...restored, cursor: -1 });
   }
   if (saved.message) {
