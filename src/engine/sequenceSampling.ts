@@ -1,6 +1,8 @@
 // Sampling from a next-token RecurrentStack (characters or words): run the prime from a zero state, then draw each
 // new token from softmax(o_t / temperature) and feed it back in, one step at a time:
 //   p_t(k) = exp(o_t[k] / τ − max_j o_t[j] / τ) / Σ_j exp(o_t[j] / τ − max_j o_t[j] / τ)
+// Greedy decoding is the limit τ → 0 of that distribution: all its mass on argmax_k o_t[k] (the lowest k on a tie),
+// so x_{t+1} = argmax_k p_t(k), the PRNG is never drawn from, and the same model and prime always give the same text.
 // The stack's work buffers (outputs, hN, cN, its cells' states) are overwritten; its parameters are only read, so a
 // trainer that runs every update from scratch (SequenceTrainer) may keep training afterwards as if nothing happened.
 import { EngineInputError } from './errors';
@@ -9,6 +11,7 @@ import type { RecurrentStack } from './recurrentStack';
 
 /**
  * `length` token ids sampled from `stack` after the `prime` ids (not repeated in the result), drawn with `rng`.
+ * With `greedy`, each token is the argmax of o_t instead (`temperature` is then only checked, and `rng` is unused).
  * Throws EngineInputError for a bad length, temperature or prime, or a stack that cannot generate (bidirectional).
  */
 export function sampleNextTokens(
@@ -17,6 +20,9 @@ export function sampleNextTokens(
   length: number,
   temperature: number,
   rng: Prng,
+  greedy = false,
+  /** Asked before each token: true ends the sample there (shorter, never cut inside a token). */
+  shouldStop?: () => boolean,
 ): Int32Array {
   if (!(Number.isInteger(length) && length >= 0)) throw new EngineInputError(`The sample length must be a whole number ≥ 0 (got ${length}).`);
   if (!(temperature > 0 && Number.isFinite(temperature))) {
@@ -48,6 +54,13 @@ export function sampleNextTokens(
 
   const ids = new Int32Array(length);
   for (let n = 0; n < length; n++) {
+    if (shouldStop?.()) return ids.slice(0, n);
+    if (greedy) {
+      const id = argmax(o, V);
+      ids[n] = id;
+      if (n + 1 < length) feed(id);
+      continue;
+    }
     let max = -Infinity;
     for (let k = 0; k < V; k++) max = Math.max(max, o[k] / temperature);
     for (let k = 0; k < V; k++) probs[k] = Math.exp(o[k] / temperature - max);
@@ -56,4 +69,11 @@ export function sampleNextTokens(
     if (n + 1 < length) feed(id);
   }
   return ids;
+}
+
+/** The index of the largest of the first `n` values (the first one on a tie). */
+export function argmax(values: ArrayLike<number>, n: number = values.length): number {
+  let best = 0;
+  for (let k = 1; k < n; k++) if (values[k] > values[best]) best = k;
+  return best;
 }

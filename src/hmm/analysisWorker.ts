@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { createDispatcher } from '../shared/messages';
 import type {
   AnalysisWorkerToHost,
+  GradientLabAnswer,
   HmmDecodeResult,
   HmmFitInput,
   HmmFitOptions,
@@ -110,6 +111,13 @@ export class AnalysisWorker {
     return m.text;
   }
 
+  /** The vanishing/exploding gradient lab at one spectral radius and sequence length (see src/worker/gradientLab.ts). */
+  async gradientLab(request: Omit<Extract<HostToAnalysisWorker, { type: 'gradientLab' }>, 'type' | 'requestId'>): Promise<GradientLabAnswer> {
+    const m = await this.request((requestId) => ({ type: 'gradientLab', requestId, ...request }));
+    if (m.type !== 'gradientLabResult') throw new Error(`unexpected answer ${m.type}`);
+    return m;
+  }
+
   private request(make: (requestId: string) => HostToAnalysisWorker, progress?: FitProgress): Promise<AnalysisWorkerToHost> {
     if (this.disposed) return Promise.reject(new Error('The analysis worker was shut down.'));
     const requestId = `a${this.nextId++}`;
@@ -135,6 +143,7 @@ export class AnalysisWorker {
     hmmFitCancelled: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     hmmSampleResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     markovSampleResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    gradientLabResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     analysisFailed: (m) => this.settle(m.requestId, (p) => p.reject(new AnalysisError(m.message))),
   });
 

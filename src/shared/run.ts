@@ -54,4 +54,6 @@ export interface TextSample {
   step: number;
   temperature: number;
   text: string;
+  /** The most probable character at each step (argmax), not a draw at `temperature`. */
+  greedy?: boolean;
 }

@@ -17,9 +17,12 @@ export type HostToWorker =
       /** Build the model, then wait paused at its step (posts `paused`) instead of training. */
       startPaused?: boolean;
     }
-  /** Stop the run at the next step boundary (steps take milliseconds, so this acts at once). Works while paused. */
+  /**
+   * Stop the run at the next step boundary, or at once inside a long update (abandoned, changing nothing: the host counts
+   * stop, pause and dispose in a shared counter, see stepInterrupt.ts). Works while paused.
+   */
   | { type: 'stop'; runId: string }
-  /** Pause at the next step boundary: posts progress, a checkpoint and `paused`. */
+  /** Pause at the next step boundary (a long update in progress is abandoned): posts progress, a checkpoint and `paused`. */
   | { type: 'pause'; runId: string }
   /** Go on training a paused run (posts `resumed`). */
   | { type: 'resume'; runId: string }
@@ -27,8 +30,8 @@ export type HostToWorker =
   | { type: 'step'; runId: string }
   /** Apply `config.learningRate` and `config.clipNorm` to the live trainer from the next update (optimiser state kept). */
   | { type: 'reconfigure'; runId: string; config: TrainingConfig }
-  /** Sample text from the run's current model at a temperature (works during and after training). */
-  | { type: 'sample'; runId: string; temperature: number; length: number }
+  /** Sample text from the run's current model at a temperature (works during and after training); greedy: argmax. */
+  | { type: 'sample'; runId: string; temperature: number; length: number; greedy?: boolean }
   /** Forget a finished run's model to free memory. */
   | { type: 'dispose'; runId: string }
   /**
@@ -41,7 +44,63 @@ export type HostToWorker =
    * Trace every gate, c_t and h_t of the run's current model over `length` (≤ 256) characters from `start` (clamped
    * into the text; without it the last `length` characters trained on), for the Gates panel. Changes nothing.
    */
-  | { type: 'traceActivations'; runId: string; start?: number; length: number };
+  | { type: 'traceActivations'; runId: string; start?: number; length: number }
+  /**
+   * "Colour Text by Model": run the model (a copy of its weights, its vocabulary) over `text`, a slice of an editor's
+   * document; the first `warmup` UTF-16 units only warm up the hidden state. Answered by `textInference` or
+   * `textInferenceFailed` with the same requestId (see src/worker/textInference.ts).
+   */
+  | ({ type: 'inferText'; runId: string; requestId: number } & TextInferenceRequest);
+
+/** What "Colour Text by Model" colours each character by. */
+export type TextQuantity =
+  /** −log2 p(x_t | x_<t) under the model, in bits. */
+  | { kind: 'surprisal' }
+  /** One unit of a gate (LSTM i/f/g/o, GRU r/z/n), of c_t (LSTM) or of h_t, at the step that reads the character. */
+  | { kind: 'series'; layer: number; series: string; unit: number }
+  /** ‖∂L/∂h_t‖ of a layer, L the loss of the seqLength-character chunk holding the character. */
+  | { kind: 'gradNorm'; layer: number };
+
+export interface TextInferenceRequest {
+  /** A slice of the document, at most MAX_INFERENCE_TEXT UTF-16 units. */
+  text: string;
+  /** UTF-16 units at the start of `text` that only warm up the hidden state (no values are returned for them). */
+  warmup: number;
+  quantity: TextQuantity;
+}
+
+/** Per UTF-16 unit of text.slice(warmup): NaN where there is no value (second half of a surrogate pair, no context). */
+export interface TextInference {
+  step: number;
+  /** text.length − warmup. */
+  length: number;
+  /** −log2 p(x_t | x_<t) in bits; NaN for the first character of the text and for unknown characters. */
+  surprisal: Float32Array;
+  /** The requested quantity (equals surprisal for 'surprisal'). */
+  value: Float32Array;
+  /** 1 where the character is not in the run's vocabulary (it enters the model as a zero input). */
+  unknown: Uint8Array;
+  /** ‖∂L/∂h_t‖ of the quantity's layer (the top layer for surprisal). */
+  gradNorm: Float32Array;
+  /** TEXT_TOP_K next-character ids per unit (−1 = none) and their probabilities, most probable first. */
+  topIds: Int32Array;
+  topProbabilities: Float32Array;
+  /** The run's characters, by id. */
+  vocabulary: string[];
+  cell: 'rnn' | 'gru' | 'lstm';
+  layers: number;
+  hiddenSize: number;
+  /** Names of the series in unitValues (seriesNames of the cell). */
+  series: string[];
+  /** Per unit × series: the pinned unit's values (quantity 'series'), else the mean over the layer's units. */
+  unitValues: Float32Array;
+  /** The unit unitValues shows, or null for the mean over the units of `summaryLayer`. */
+  pinned: { layer: number; unit: number } | null;
+  summaryLayer: number;
+  /** Per unit of text: the TEXT_ACTIVE_UNITS units of `summaryLayer` with the largest |h_t| (−1 = none), and their h_t. */
+  activeUnits: Int32Array;
+  activeValues: Float32Array;
+}
 
 /** Gates, cell and hidden states of one window (answer to `traceActivations`; values transferred). */
 export interface ActivationTrace {
@@ -63,6 +122,11 @@ export interface ActivationTrace {
   /** The 5 most probable next characters after step t at topChars[t·5 + r], most probable first ('' if fewer). */
   topChars: string[];
   topProbabilities: Float32Array;
+  /**
+   * ‖∂L/∂h_t‖ of layer k at step t at gradNormH[k·length + t]: BPTT of the window's next-character loss down to its
+   * first step (absent when the model is too big to run the backward pass between two yields).
+   */
+  gradNormH?: Float32Array;
 }
 
 /** A gradient-flow trace of one window (answer to `traceGradients`). */
@@ -82,6 +146,38 @@ export interface GradientTrace {
   largestSingularValue: number[];
   /** The window's characters, one per step. */
   tokens: string[];
+  /** The run's gradient history over training (src/worker/gradientHistory.ts), when the worker keeps one. */
+  history?: GradientHistorySnapshot;
+}
+
+/**
+ * Gradient flow over training: every `every` steps a trace of one fixed window (rows, at most 200: when full, every
+ * second row is dropped, first and last kept, and `every` doubles), and every step's gradient norm before and after
+ * clipping in buckets (at most 1000: when full, neighbours merge).
+ */
+export interface GradientHistorySnapshot {
+  /** The fixed window: its first character, its length T, its characters. */
+  start: number;
+  length: number;
+  layers: number;
+  tokens: string[];
+  /** Steps between two rows now. */
+  every: number;
+  /** The training step of each row. */
+  steps: Float64Array;
+  /** ‖∂L/∂h_t‖ of row r, layer k, step t of the window at gradNormH[(r·layers + k)·length + t]. */
+  gradNormH: Float32Array;
+  /** Per row and layer (r·layers + k): spectral radius and σ_max of W_hh (candidate block for gated cells). */
+  spectralRadius: Float32Array;
+  largestSingularValue: Float32Array;
+  /** Clipping buckets: the last step of each, the largest norm before and after clipping in it, its share clipped. */
+  clipSteps: Float64Array;
+  gradNormBefore: Float32Array;
+  gradNormAfter: Float32Array;
+  clippedShare: Float32Array;
+  /** Steps seen and steps clipped since the history began. */
+  stepsSeen: number;
+  stepsClipped: number;
 }
 
 export type WorkerToHost =
@@ -113,7 +209,11 @@ export type WorkerToHost =
   /** An activation trace could not be made (the run goes on); `message` says why. */
   | { type: 'activationTraceFailed'; runId: string; message: string }
   /** A trace could not be made (the run goes on); `message` says why. */
-  | { type: 'traceFailed'; runId: string; message: string };
+  | { type: 'traceFailed'; runId: string; message: string }
+  /** Answer to `inferText` (typed arrays transferred). */
+  | ({ type: 'textInference'; runId: string; requestId: number } & TextInference)
+  /** `inferText` could not be answered (the run goes on); `message` says why. */
+  | { type: 'textInferenceFailed'; runId: string; requestId: number; message: string };
 
 // ── Analysis requests (Markov surprisal, HMM decoding) ──────────────────────────────────────────────────────────
 // A second pair of unions on the same worker script, so the training channel's exhaustive handler maps stay as
@@ -146,6 +246,14 @@ export type HostToAnalysisWorker =
   | {
       type: 'markovSample'; requestId: string; text: string; unit: 'char' | 'word'; order: number;
       smoothing: 'add-alpha' | 'kneser-ney'; seed: number; length: number;
+    }
+  /**
+   * The vanishing/exploding gradient lab: a tanh RNN and an LSTM (same seed, same characters: the start of `text`, or
+   * generated letters when it is empty) with W_hh at spectral radius `spectralRadius`, the loss at step `steps` only.
+   */
+  | {
+      type: 'gradientLab'; requestId: string; text: string; spectralRadius: number; steps: number;
+      hiddenSize: number; seed: number; forgetBias: number;
     };
 
 /** What a fit reads from the file: its characters or whitespace words, a tagged file's tokens, or CSV columns. */
@@ -220,6 +328,29 @@ export interface MarkovOrdersResult {
   samples: string[];
 }
 
+/** The gradient lab's answer: per step t = 0 … T−1 of the last step's loss L_T (see src/engine/gradientLab.ts). */
+export interface GradientLabAnswer {
+  steps: number;
+  spectralRadius: number;
+  hiddenSize: number;
+  seed: number;
+  forgetBias: number;
+  /** The data was generated (no text was given). */
+  generated: boolean;
+  vocabularySize: number;
+  /** ‖∂L_T/∂h_t‖ of the RNN and of the LSTM, ‖∂L_T/∂c_t‖ of the LSTM (the carousel). */
+  rnnHidden: Float64Array;
+  lstmHidden: Float64Array;
+  lstmCell: Float64Array;
+  meanForgetGate: number;
+  /** Fitted factor per step back in time (NaN when it cannot be fitted). */
+  rnnDecay: number;
+  lstmHiddenDecay: number;
+  lstmCellDecay: number;
+  rnnLoss: number;
+  lstmLoss: number;
+}
+
 export type HmmModelSource = { kind: 'tagged' } | { kind: 'modelJson'; modelText: string; modelLabel: string };
 
 export interface MarkovSurprisalResult {
@@ -280,10 +411,11 @@ export type AnalysisWorkerToHost =
   | { type: 'hmmFitCancelled'; requestId: string }
   | ({ type: 'hmmSampleResult'; requestId: string } & HmmSampleResult)
   | { type: 'markovSampleResult'; requestId: string; text: string }
+  | ({ type: 'gradientLabResult'; requestId: string } & GradientLabAnswer)
   /** The request cannot be answered; `message` says why in words a user understands. */
   | { type: 'analysisFailed'; requestId: string; message: string };
 
-const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample']);
+const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample', 'gradientLab']);
 
 /** True for the analysis requests (the worker routes these apart from the training channel). */
 export function isAnalysisRequestType(type: string): boolean {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, HostToWorker, WorkerToHost } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, HostToWorker, TextInference, TextInferenceRequest, WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 
@@ -61,6 +61,9 @@ export class TrainingService implements vscode.Disposable {
   private readonly activationsTraced = new vscode.EventEmitter<{ runId: string; trace: ActivationTrace } | { runId: string; error: string }>();
   /** An activation trace (gates, c, h; or why there is none) for a run, answering traceActivations. */
   readonly onDidTraceActivations = this.activationsTraced.event;
+  private readonly textInferred = new vscode.EventEmitter<{ runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }>();
+  /** The answer to inferText ("Colour Text by Model", src/rnnEditor/). */
+  readonly onDidInferText = this.textInferred.event;
   private readonly checkpointed = new vscode.EventEmitter<CheckpointEvent>();
   /** The worker saved a run's state: every checkpointEvery steps, on pause, stop, completion and before a NaN/Inf. */
   readonly onDidCheckpoint = this.checkpointed.event;
@@ -171,10 +174,10 @@ export class TrainingService implements vscode.Disposable {
     this.worker.post({ type: 'stop', runId });
   }
 
-  resample(runId: string, temperature: number): void {
+  resample(runId: string, temperature: number, greedy = false): void {
     const record = this.runs.get(runId);
     if (!record || record.info.status === 'failed') return;
-    this.worker.post({ type: 'sample', runId, temperature, length: record.info.config.sampleLength });
+    this.worker.post({ type: 'sample', runId, temperature, length: record.info.config.sampleLength, ...(greedy ? { greedy } : {}) });
   }
 
   /** Asks the worker for a gradient-flow trace of the run's current model (answered through onDidTrace). */
@@ -190,6 +193,14 @@ export class TrainingService implements vscode.Disposable {
     const record = this.runs.get(runId);
     if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
     this.worker.post({ type: 'traceActivations', runId, length, ...(start === undefined ? {} : { start }) });
+    return true;
+  }
+
+  /** Asks the worker to run the run's current model over a slice of text (answered through onDidInferText). */
+  inferText(runId: string, requestId: number, request: TextInferenceRequest): boolean {
+    const record = this.runs.get(runId);
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
+    this.worker.post({ type: 'inferText', runId, requestId, ...request });
     return true;
   }
 
@@ -226,7 +237,7 @@ export class TrainingService implements vscode.Disposable {
     sample: (m) => {
       const record = this.runs.get(m.runId);
       if (!record) return;
-      record.latestSample = { step: m.step, temperature: m.temperature, text: m.text };
+      record.latestSample = { step: m.step, temperature: m.temperature, text: m.text, ...(m.greedy === true ? { greedy: true } : {}) };
       this.sampled.fire({ run: record, sample: record.latestSample });
     },
     finished: (m) => {
@@ -263,6 +274,8 @@ export class TrainingService implements vscode.Disposable {
     traceFailed: (m) => this.traced.fire({ runId: m.runId, error: m.message }),
     activationTrace: ({ type: _type, runId, ...trace }) => this.activationsTraced.fire({ runId, trace }),
     activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, error: m.message }),
+    textInference: ({ type: _type, runId, requestId, ...result }) => this.textInferred.fire({ runId, requestId, result }),
+    textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
   });
 
   private failActiveRuns(reason: string): void {
@@ -278,6 +291,7 @@ export class TrainingService implements vscode.Disposable {
     this.sampled.dispose();
     this.traced.dispose();
     this.activationsTraced.dispose();
+    this.textInferred.dispose();
     this.checkpointed.dispose();
     this.faulted.dispose();
   }

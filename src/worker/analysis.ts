@@ -24,6 +24,7 @@ import type {
 } from '../shared/workerProtocol';
 import { cancelFit, hmmFit, hmmSample, markovSample } from './analysisFit';
 import { decodeTrellis } from './trellis';
+import { gradientLab } from './gradientLab';
 import { taggedTokenSpans, tokenSpans } from './tokenSpans';
 
 /** Steps per chunk between two yields to the message loop. */
@@ -241,5 +242,6 @@ export function createAnalysisHandler(post: (m: AnalysisWorkerToHost) => void): 
         requestId: m.requestId,
         text: markovSample(String(m.text ?? ''), m.unit, m.order, m.smoothing, m.seed, m.length),
       })),
+    gradientLab: (m) => answer(m.requestId, async () => ({ type: 'gradientLabResult', requestId: m.requestId, ...gradientLab(m) })),
   });
 }

@@ -10,12 +10,16 @@ import { encodeModel, type ModelMetadata } from '../cli/commands/modelFile';
 import { charData } from '../engine/sequenceData';
 import { sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
+import type { AbortCheck } from '../engine/stepAbort';
 import { traceData } from '../engine/traces';
 import type { Vocabulary } from '../engine/vocabulary';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
 import { traceActivations } from './activationTrace';
+import type { TextInferenceSource } from './textInference';
+import { createGradientHistory, type GradientHistory, type GradientHistoryOptions } from './gradientHistory';
 import type { StepLike } from './progressBuffer';
+import { trainerConfigOf } from './modelTrainerConfig';
 
 /** Fixed offset of the sampling PRNG's seed from the training seed, so the two streams never coincide. */
 const SAMPLING_SEED_OFFSET = 0x9e3779b9;
@@ -30,33 +34,34 @@ export class CharModel {
   private readonly vocabulary: Vocabulary;
   private readonly prime: Int32Array;
   private readonly samplingRng: Prng;
+  /** The Gradient Flow panel's history over training (traces on a copy of the parameters: training is unchanged). */
+  private readonly gradientHistory: GradientHistory | undefined;
 
   /**
    * Throws EngineInputError (in words for the user) for settings out of range or text that cannot be trained on, and
    * for a checkpoint (`restore`) that does not fit them: see restoreCheckpoint.
    */
-  constructor(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array }) {
+  constructor(
+    text: string,
+    config: TrainingConfig,
+    restore?: { model: Uint8Array; state?: Uint8Array },
+    options: { gradientHistory?: false | Partial<Pick<GradientHistoryOptions, 'every' | 'adaptive'>> } = {},
+  ) {
     const problems = validateTrainingConfig(config);
     if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
     const { data, vocabulary } = charData(text);
     this.vocabulary = vocabulary;
-    this.trainer = new SequenceTrainer(data, {
-      model: config.model,
-      layers: config.layers,
-      hiddenSize: config.hiddenSize,
-      bidirectional: false,
-      seqLength: config.seqLength,
-      batchSize: 1,
-      optimizer: { kind: config.optimizer, learningRate: config.learningRate },
-      clipNorm: config.clipNorm,
-      seed: config.seed,
-    });
+    // The experiment options (embedding, truncation, batch, momentum, initialisation) when the config has them.
+    this.trainer = new SequenceTrainer(data, trainerConfigOf(config));
     this.vocabSize = data.vocabularySize;
     this.dataLength = data.ids.length;
     this.parameterCount = this.trainer.model.parameterCount;
     this.prime = data.ids.slice(0, 1);
     this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
     if (restore) this.restoreCheckpoint(restore.model, restore.state);
+    this.gradientHistory = options.gradientHistory === false
+      ? undefined
+      : createGradientHistory(this.trainer, (id) => this.vocabulary.decode([id]), options.gradientHistory);
   }
 
   /** model.safetensors as `sequence-lab train --out` writes it: PyTorch names, config + vocabulary in __metadata__. */
@@ -133,15 +138,25 @@ export class CharModel {
     return this.trainer.stepCount;
   }
 
+  /** Polled inside every update: true abandons it (StepAbortedError, nothing changed). See engine/stepAbort.ts. */
+  setAbortCheck(check: AbortCheck | null): void {
+    this.trainer.abortCheck = check;
+  }
+
   /** One update; throws the engine's SequenceNumericFaultError (changing nothing) on a NaN or infinity. */
   step(): StepLike {
+    const started = performance.now();
     const r = this.trainer.step();
+    this.gradientHistory?.afterStep(r, performance.now() - started);
     return { step: r.step, loss: r.loss, gradNorm: r.gradNorm, clipped: r.clipped, chars: r.tokens };
   }
 
-  /** `length` characters sampled at softmax(o / temperature) after the text's first character, from a zero state. */
-  sample(length: number, temperature: number): string {
-    return this.vocabulary.decode(sampleNextTokens(this.trainer.model, this.prime, length, temperature, this.samplingRng));
+  /**
+   * `length` characters sampled at softmax(o / temperature) after the text's first character, from a zero state;
+   * with `greedy`, the most probable character at each step (the sampling PRNG is left untouched).
+   */
+  sample(length: number, temperature: number, greedy = false, shouldStop?: () => boolean): string {
+    return this.vocabulary.decode(sampleNextTokens(this.trainer.model, this.prime, length, temperature, this.samplingRng, greedy, shouldStop));
   }
 
   /**
@@ -178,6 +193,7 @@ export class CharModel {
       spectralRadius: spectra.map((s) => s.spectralRadius[block(s.gates)]),
       largestSingularValue: spectra.map((s) => s.largestSingularValue[block(s.gates)]),
       tokens: Array.from(ids, (id) => this.vocabulary.decode([id])),
+      ...(this.gradientHistory ? { history: this.gradientHistory.snapshot() } : {}),
     };
   }
 
@@ -194,5 +210,13 @@ export class CharModel {
       step: this.trainer.stepCount, dataPosition: this.trainer.dataPosition,
     };
     return traceActivations(source, length, start);
+  }
+
+  /** What "Colour Text by Model" reads (src/worker/textInference.ts copies the parameters at once). */
+  textInferenceSource(): TextInferenceSource {
+    return {
+      model: this.trainer.model, idOf: (ch) => this.vocabulary.idOfChar(ch), vocabulary: this.vocabulary.chars,
+      step: this.trainer.stepCount, seqLength: this.trainer.config.seqLength,
+    };
   }
 }

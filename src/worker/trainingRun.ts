@@ -4,29 +4,59 @@
 //   step     (paused only) exactly one update and its progress; it stays paused
 //   resume   goes on training (`resumed`)
 //   stop     works while training or paused: progress, a checkpoint, a sample, `finished`
+// One update of a large model can take seconds: with an `interrupted` check (the host's shared counter of stop /
+// pause requests, see src/shared/stepInterrupt.ts) the update in progress is abandoned between two of its time steps,
+// changing nothing (src/engine/stepAbort.ts); the run yields, handles the request, and the checkpoint it posts is
+// that of the last completed step.
 // A NaN/Inf pauses the run before the bad update (the engine changes nothing on a fault): a checkpoint of that last
 // good state, then `paused` with the fault, so the host can offer fixes (reconfigure) and resume.
-// Checkpoints are also posted every checkpointEvery steps and on completion; never twice for the same state.
+// Checkpoints are also posted every checkpointEvery steps, but at most once per checkpointFloorMs of wall time, and
+// always on pause, stop, completion and fault; never twice for the same state.
 import { SequenceNumericFaultError } from '../engine/sequenceFault';
 import { EngineInputError } from '../engine/errors';
+import { StepAbortedError, type AbortCheck } from '../engine/stepAbort';
 import { DEFAULT_CHECKPOINT_EVERY, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { RunFault } from '../shared/run';
 import type { WorkerToHost } from '../shared/workerProtocol';
-import type { CharModel } from './charModel';
+import type { TrainableModel } from './trainableModel';
 import { ProgressBuffer } from './progressBuffer';
 
 /** How long one slice of steps may hold the thread before yielding to messages. */
 const SLICE_MS = 15;
+/** The sample that closes a stopped run may take this long (a big model's 200 characters take seconds); then it ends. */
+const FINAL_SAMPLE_BUDGET_MS = 200;
 /** Progress is posted at most this often (the panels need no more). */
 const PROGRESS_INTERVAL_MS = 100;
+/** Periodic checkpoints are posted at most this often (the host stores one per few seconds anyway). */
+export const CHECKPOINT_FLOOR_MS = 2000;
 
 export type PostToHost = (message: WorkerToHost, transfer?: ArrayBuffer[]) => void;
+
+export interface TrainingRunOptions {
+  /** Wall clock in ms (default Date.now): slices, progress cadence and the checkpoint floor. */
+  now?: () => number;
+  /** True while a stop or pause waits to be handled: the update in progress is abandoned. */
+  interrupted?: AbortCheck;
+  /** Least wall time between two periodic checkpoints (default CHECKPOINT_FLOOR_MS). */
+  checkpointFloorMs?: number;
+}
+
+/** A model whose updates can be abandoned half way (CharModel; others train each update whole). */
+interface Abortable {
+  setAbortCheck(check: AbortCheck | null): void;
+}
+
+function isAbortable(model: object): model is Abortable {
+  return typeof (model as Partial<Abortable>).setAbortCheck === 'function';
+}
 
 const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+type StepOutcome = 'done' | 'fault' | 'aborted';
 
 export class TrainingRun {
   private stopRequested = false;
@@ -37,18 +67,32 @@ export class TrainingRun {
   /** The state of the last checkpoint posted (its step and the reconfiguration count then). */
   private lastCheckpoint = '';
   private reconfigurations = 0;
-  private readonly progress = new ProgressBuffer(1);
-  private lastPost = Date.now();
+  private readonly progress: ProgressBuffer;
+  private readonly now: () => number;
+  private readonly checkpointFloorMs: number;
+  /** True while a stop or pause from the host waits to be handled (the shared counter; absent in some tests). */
+  private readonly interrupted: AbortCheck | undefined;
+  private lastPost: number;
+  private lastCheckpointAt: number;
   private lastLoss = NaN;
   private config: TrainingConfig;
 
   constructor(
     readonly runId: string,
-    readonly model: CharModel,
+    readonly model: TrainableModel,
     config: TrainingConfig,
     private readonly post: PostToHost,
+    options: TrainingRunOptions = {},
   ) {
     this.config = config;
+    this.now = options.now ?? Date.now;
+    this.checkpointFloorMs = options.checkpointFloorMs ?? CHECKPOINT_FLOOR_MS;
+    this.progress = new ProgressBuffer(1, this.now());
+    this.lastPost = this.now();
+    this.lastCheckpointAt = this.now();
+    const interrupted = options.interrupted;
+    this.interrupted = interrupted;
+    if (interrupted && isAbortable(model)) model.setAbortCheck(interrupted);
   }
 
   pause(): void {
@@ -91,20 +135,28 @@ export class TrainingRun {
   }
 
   private flush(): void {
-    const batch = this.progress.take(Date.now());
+    const batch = this.progress.take(this.now());
     if (batch) this.post({ type: 'progress', runId: this.runId, ...batch }, [batch.losses.buffer as ArrayBuffer, batch.gradNorms.buffer as ArrayBuffer, batch.clipped.buffer as ArrayBuffer]);
-    this.lastPost = Date.now();
+    this.lastPost = this.now();
   }
 
-  private postSample(): void {
+  /**
+   * A sample for the panel. It ends early (shorter, whole characters) when a stop or pause is waiting, and after
+   * `budgetMs` when given, so sampling never holds up a request the way a whole step of a big model would.
+   */
+  private postSample(budgetMs?: number): void {
     const { sampleLength, temperature } = this.config;
-    this.post({ type: 'sample', runId: this.runId, step: this.model.stepCount, temperature, text: this.model.sample(sampleLength, temperature) });
+    const deadline = budgetMs === undefined ? Infinity : this.now() + budgetMs;
+    const shouldStop = () => this.interrupted?.() === true || this.now() > deadline;
+    const text = this.model.sample(sampleLength, temperature, false, shouldStop);
+    this.post({ type: 'sample', runId: this.runId, step: this.model.stepCount, temperature, text });
   }
 
   private checkpoint(): void {
     const key = `${this.model.stepCount}/${this.reconfigurations}`;
     if (key === this.lastCheckpoint) return;
     this.lastCheckpoint = key;
+    this.lastCheckpointAt = this.now();
     const { model, state } = this.model.checkpoint();
     this.post({ type: 'checkpoint', runId: this.runId, step: this.model.stepCount, model, state }, [model.buffer as ArrayBuffer, state.buffer as ArrayBuffer]);
   }
@@ -117,15 +169,16 @@ export class TrainingRun {
     this.post({ type: 'paused', runId: this.runId, step: this.model.stepCount, ...(fault ? { fault } : {}) });
   }
 
-  /** One update; false when it hit a NaN/Inf (the run is then paused at its last good state). */
-  private stepOnce(): boolean {
+  /** One update: 'fault' on a NaN/Inf (the run is then paused at its last good state), 'aborted' when interrupted. */
+  private stepOnce(): StepOutcome {
     let result;
     try {
       result = this.model.step();
     } catch (error) {
+      if (error instanceof StepAbortedError) return 'aborted';
       if (!(error instanceof SequenceNumericFaultError)) throw error;
       this.enterPause({ message: error.message, tensor: error.tensor, step: error.step, ...(error.timeStep === undefined ? {} : { timeStep: error.timeStep }) });
-      return false;
+      return 'fault';
     }
     this.lastLoss = result.loss;
     this.progress.add(result);
@@ -133,11 +186,12 @@ export class TrainingRun {
       this.flush();
       this.postSample();
     }
-    if (result.step % (this.config.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY) === 0) {
+    const every = this.config.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+    if (result.step % every === 0 && this.now() - this.lastCheckpointAt >= this.checkpointFloorMs) {
       this.flush();
       this.checkpoint();
     }
-    return true;
+    return 'done';
   }
 
   /** Trains until maxSteps or stop; `startPaused` waits paused at the model's step first. */
@@ -153,32 +207,42 @@ export class TrainingRun {
         if (this.paused) {
           if (this.pendingSteps > 0) {
             this.pendingSteps--;
-            if (model.stepCount < this.config.maxSteps && this.stepOnce()) this.flush();
+            if (model.stepCount < this.config.maxSteps) {
+              const outcome = this.stepOnce();
+              if (outcome === 'done') this.flush();
+              if (outcome === 'aborted') {
+                // Interrupted by a request not yet handled: take the step again afterwards unless it says stop.
+                this.pendingSteps++;
+                await yieldToMessages();
+              }
+            }
             continue;
           }
           await new Promise<void>((resolve) => (this.wake = resolve));
           continue;
         }
         if (model.stepCount >= this.config.maxSteps) break;
-        const sliceEnd = Date.now() + SLICE_MS;
-        while (!this.stopRequested && !this.pauseRequested && model.stepCount < this.config.maxSteps && Date.now() < sliceEnd) {
-          if (!this.stepOnce()) break;
+        const sliceEnd = this.now() + SLICE_MS;
+        while (!this.stopRequested && !this.pauseRequested && model.stepCount < this.config.maxSteps && this.now() < sliceEnd) {
+          if (this.stepOnce() !== 'done') break;
         }
         if (this.paused) continue;
         if (this.pauseRequested && !this.stopRequested) {
           this.enterPause();
           continue;
         }
-        if (Date.now() - this.lastPost >= PROGRESS_INTERVAL_MS) this.flush();
+        if (this.now() - this.lastPost >= PROGRESS_INTERVAL_MS) this.flush();
         await yieldToMessages();
       }
       this.flush();
       this.checkpoint();
-      this.postSample();
+      this.postSample(this.stopRequested ? FINAL_SAMPLE_BUDGET_MS : undefined);
       this.post({ type: 'finished', runId, reason: this.stopRequested ? 'stopped' : 'completed', steps: model.stepCount, finalLoss: this.lastLoss });
     } catch (error) {
       this.flush();
       this.post({ type: 'failed', runId, message: describe(error) });
+    } finally {
+      if (isAbortable(model)) model.setAbortCheck(null);
     }
   }
 }

@@ -2,7 +2,8 @@
 // numeric work; the extension host's thread never trains. Every model (RNN, GRU, LSTM) trains through the general
 // SequenceTrainer (see charModel.ts); a run's lifecycle (pause, resume, single step, checkpoints, a NaN/Inf pausing
 // the run) is in trainingRun.ts. Steps run in slices of a few milliseconds, so requests are handled at once.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { InterruptReceiver, type TrainingWorkerData } from '../shared/stepInterrupt';
 import { createDispatcher, isTagged } from '../shared/messages';
 import { isAnalysisRequestType, type HostToAnalysisWorker, type HostToWorker, type WorkerToHost } from '../shared/workerProtocol';
 import { createAnalysisHandler } from './analysis';
@@ -10,13 +11,17 @@ import { isGenerateExampleRequest } from '../shared/workerProtocol';
 import { isTaggersRequest } from '../shared/workerProtocol';
 import { createTaggersHandler } from './taggers';
 import { generateExample } from './examples';
-import { CharModel } from './charModel';
+import { createTrainableModel, type TrainableModel } from './trainableModel';
 import { TrainingRun } from './trainingRun';
+import { inferText } from './textInference';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
 
 const runs = new Map<string, TrainingRun>();
+// Stop / pause / dispose requests the host counted before posting them: a long update is abandoned while one waits.
+const settings = (workerData ?? {}) as TrainingWorkerData;
+const interrupts = new InterruptReceiver(settings.interrupts);
 
 function post(message: WorkerToHost, transfer?: ArrayBuffer[]): void {
   port!.postMessage(message, transfer);
@@ -27,14 +32,14 @@ function describe(error: unknown): string {
 }
 
 async function train(m: Extract<HostToWorker, { type: 'train' }>) {
-  let model: CharModel;
+  let model: TrainableModel;
   try {
-    model = new CharModel(m.text, m.config, m.restore);
+    model = createTrainableModel(m.text, m.config, m.restore);
   } catch (error) {
     post({ type: 'failed', runId: m.runId, message: describe(error) });
     return;
   }
-  const run = new TrainingRun(m.runId, model, m.config, post);
+  const run = new TrainingRun(m.runId, model, m.config, post, { interrupted: interrupts.pending, checkpointFloorMs: settings.checkpointFloorMs });
   runs.set(m.runId, run);
   post({
     type: 'started',
@@ -50,8 +55,14 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>) {
 const handle = createDispatcher<HostToWorker>(
   {
     train: (m) => train(m),
-    stop: (m) => runs.get(m.runId)?.stop(),
-    pause: (m) => runs.get(m.runId)?.pause(),
+    stop: (m) => {
+      interrupts.acknowledge();
+      runs.get(m.runId)?.stop();
+    },
+    pause: (m) => {
+      interrupts.acknowledge();
+      runs.get(m.runId)?.pause();
+    },
     resume: (m) => runs.get(m.runId)?.resume(),
     step: (m) => runs.get(m.runId)?.singleStep(),
     reconfigure: (m) => {
@@ -66,8 +77,8 @@ const handle = createDispatcher<HostToWorker>(
       const run = runs.get(m.runId);
       if (!run) return;
       try {
-        const text = run.model.sample(m.length, m.temperature);
-        post({ type: 'sample', runId: m.runId, step: run.model.stepCount, temperature: m.temperature, text });
+        const text = run.model.sample(m.length, m.temperature, m.greedy === true);
+        post({ type: 'sample', runId: m.runId, step: run.model.stepCount, temperature: m.temperature, text, ...(m.greedy === true ? { greedy: true } : {}) });
       } catch (error) {
         post({ type: 'failed', runId: m.runId, message: describe(error) });
       }
@@ -98,7 +109,20 @@ const handle = createDispatcher<HostToWorker>(
         post({ type: 'activationTraceFailed', runId: m.runId, message: describe(error) });
       }
     },
+    inferText: async (m) => {
+      const run = runs.get(m.runId);
+      const failed = (message: string) => post({ type: 'textInferenceFailed', runId: m.runId, requestId: m.requestId, message });
+      if (!run) return failed('There is no such run in the worker (it was disposed or never started).');
+      try {
+        const r = await inferText(run.model.textInferenceSource(), m);
+        const buffers = [r.surprisal, r.value, r.unknown, r.gradNorm, r.topIds, r.topProbabilities, r.unitValues, r.activeUnits, r.activeValues].map((a) => a.buffer as ArrayBuffer);
+        post({ type: 'textInference', runId: m.runId, requestId: m.requestId, ...r }, buffers);
+      } catch (error) {
+        failed(describe(error));
+      }
+    },
     dispose: (m) => {
+      interrupts.acknowledge();
       const run = runs.get(m.runId);
       if (run) {
         run.stop();

@@ -51,6 +51,7 @@ test('the dispatcher routes by type and reports unknown types without throwing',
       resume: (m) => void seen.push(`resume ${m.runId}`),
       step: (m) => void seen.push(`step ${m.runId}`),
       reconfigure: (m) => void seen.push(`reconfigure ${m.config.learningRate}`),
+      inferText: (m) => void seen.push(`inferText ${m.requestId}`),
     },
     (m) => unknown.push(m),
   );
