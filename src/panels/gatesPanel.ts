@@ -13,11 +13,13 @@
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
 import { createDispatcher } from '../shared/messages';
-import { parseGatesPanelMessage, type GatesPanelToHost, type HostToGatesPanel } from '../shared/webviewProtocol';
+import { gatesTraceCsv, gatesTraceJson } from '../shared/traceExport';
+import { parseGatesPanelMessage, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../shared/webviewProtocol';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { codePointIndex, GATES_WINDOW, gatesView, utf16Span, windowAround } from './gatesView';
 import { TrainingPanel } from './trainingPanel';
+import { provideTraceExport } from './panelExport';
 import { initPanel, panelOptions } from './webviewPanels';
 
 export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
@@ -66,6 +68,8 @@ export class ActivationPanel implements vscode.Disposable {
   private lastAnswerAt = 0;
   /** Whether the data file's UTF-16 length equals the run's code points, for one version of the document. */
   private plainText: { version: number; plain: boolean } | undefined;
+  /** The trace the page shows ("Export Trace as CSV…/JSON…"). */
+  private shownView: GatesView | undefined;
 
   static show(kind: ActivationPanelKind, extensionUri: vscode.Uri, service: TrainingService, run: RunRecord, dataUri: string | undefined): void {
     let current = ActivationPanel.current.get(kind.viewType);
@@ -109,6 +113,10 @@ export class ActivationPanel implements vscode.Disposable {
     private readonly service: TrainingService,
   ) {
     initPanel(panel, extensionUri, kind.bundle, kind.title);
+    provideTraceExport(panel, () => {
+      const view = this.shownView;
+      return view && { csv: () => gatesTraceCsv(view), json: () => gatesTraceJson(view) };
+    });
     this.timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
       // Big models take long to trace: wait at least 4× the last trace, so tracing costs the run ≤ ~20% of the worker.
@@ -132,7 +140,8 @@ export class ActivationPanel implements vscode.Disposable {
         if ('error' in answer) this.post({ type: 'detached', message: `No trace: ${answer.error}` });
         else if (run) {
           this.shown = { start: answer.trace.start, length: answer.trace.length };
-          this.post({ type: 'showActivations', view: gatesView(answer.trace, labelOf(run), this.cursor) });
+          this.shownView = gatesView(answer.trace, labelOf(run), this.cursor);
+          this.post({ type: 'showActivations', view: this.shownView });
         }
         const queued = this.queued;
         this.queued = undefined;

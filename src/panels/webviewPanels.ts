@@ -2,6 +2,7 @@
 // and its page (strict CSP, script by nonce, the panel's own bundle from dist/webview/).
 import * as vscode from 'vscode';
 import { makeNonce, renderPanelHtml } from './panelHtml';
+import { trackPanelForExport } from './panelExport';
 
 export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
@@ -22,4 +23,5 @@ export function initPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, 
     styleUri: asUri('media', 'webview.css'),
     title,
   });
+  trackPanelForExport(panel); // "Export Panel as PNG…/SVG…" works on every panel
 }

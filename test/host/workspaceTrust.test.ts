@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readLocalizedManifest } from './localizedManifest';
 
-const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+const manifest = readLocalizedManifest() as { // descriptions as VS Code shows them (package.nls.json)
   capabilities?: { untrustedWorkspaces?: { supported?: unknown; description?: unknown; restrictedConfigurations?: unknown } };
   contributes: { configuration: { properties: Record<string, unknown> } | { properties: Record<string, unknown> }[] };
 };
@@ -18,6 +19,10 @@ const ALLOWED_WRITERS: Record<string, string> = {
   'src/training/runStore.ts': 'run store',
   // Writes only to a file the user picks in a Save dialog (like File > Save As, allowed in Restricted Mode).
   'src/hmm/fitFeature.ts': 'save dialog',
+  // Panel images and traces (Export as PNG/SVG…, Export Trace as CSV/JSON…): a file the user picks in a Save dialog.
+  'src/panels/panelExport.ts': 'save dialog',
+  // Model view's Save as Experiment File…: the *.seqlab.json the user names in a Save dialog.
+  'src/sidebar/modelView.ts': 'save dialog',
   // Writes only into an empty folder the user picks in an Open dialog.
   'src/commands/exportRunCommand.ts': 'folder dialog',
 };

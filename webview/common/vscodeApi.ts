@@ -1,6 +1,7 @@
 // The webview side of the VS Code API: `acquireVsCodeApi()` may be called only once per page, so every panel goes
 // through this module. Messages from the host are routed with the project's one dispatcher.
 import { createDispatcher, isTagged, type HandlerMap, type Tagged } from '../../src/shared/messages';
+import { installImageExport } from './exportImage';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -13,7 +14,11 @@ declare function acquireVsCodeApi(): VsCodeApi;
 let api: VsCodeApi | undefined;
 
 function vscode(): VsCodeApi {
-  api ??= acquireVsCodeApi();
+  if (!api) {
+    api = acquireVsCodeApi();
+    // Every panel answers "Export as PNG…/SVG…" (exportImage.ts): installed with the API, so no panel has to ask.
+    installImageExport((m) => api?.postMessage(m));
+  }
   return api;
 }
 
@@ -46,6 +51,7 @@ export function onMessage<M extends Tagged>(
       onUnknown(event.data);
       return;
     }
+    if (event.data.type === 'exportImage') return; // answered by exportImage.ts, not by the panel
     void dispatch(event.data as M);
   };
   window.addEventListener('message', listener);

@@ -1,0 +1,131 @@
+// "Export Trace as CSV…/JSON…" of the Gates and Gradient Flow panels: the trace the page shows (the host's view of
+// it), as text. Pure (no vscode), so it is tested in Node.
+//
+// CSV (RFC 4180): long format, one value per row, every index explicit (0-based layer, step t within the window,
+// position = start + t in the text in code points, the character itself). A field with a comma, a quote, a line
+// break or leading/trailing white space is quoted, its quotes doubled. Numbers are written in JavaScript's shortest
+// round-trip form (parseFloat gives back the same value); non-finite values as NaN, Infinity, -Infinity.
+// JSON: the same numbers as named flat arrays with their shape (row-major) and the names of the axes; JSON has no
+// NaN, so a non-finite value is written as null (the field `nonFinite` says so).
+import type { GatesView, GradientFlowView } from './webviewProtocol';
+
+export type TraceFormat = 'csv' | 'json';
+
+/** One CSV field. */
+export function csvField(value: string | number): string {
+  if (typeof value === 'number') return csvNumber(value);
+  return /[",\r\n]|^\s|\s$/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** A number as CSV text: shortest round-trip decimal; NaN, Infinity, -Infinity as such. */
+export function csvNumber(value: number): string {
+  if (Object.is(value, -0)) return '-0';
+  return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+}
+
+export function csvRows(header: string[], rows: (string | number)[][]): string {
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** A named array for JSON: row-major data of the given shape; non-finite values as null. */
+interface JsonArray {
+  axes: string[];
+  shape: number[];
+  data: (number | null)[];
+}
+
+function jsonArray(axes: string[], shape: number[], values: ArrayLike<number>): JsonArray {
+  return { axes, shape, data: Array.from(values, (v) => (Number.isFinite(v) ? v : null)) };
+}
+
+const NON_FINITE = 'non-finite values (NaN, ±Infinity) are written as null';
+
+// ── Gates panel: every gate, c_t and h_t of every layer (GatesView.values[((k·S + s)·T + t)·H + j]) ──
+
+export function gatesTraceCsv(view: GatesView): string {
+  const T = view.tokens.length;
+  const H = view.hiddenSize;
+  const S = view.series.length;
+  const rows: (string | number)[][] = [];
+  for (let k = 0; k < view.layers; k++) {
+    for (let s = 0; s < S; s++) {
+      for (let t = 0; t < T; t++) {
+        for (let j = 0; j < H; j++) {
+          rows.push([k, view.series[s], t, view.start + t, view.tokens[t], j, view.values[((k * S + s) * T + t) * H + j]]);
+        }
+      }
+    }
+  }
+  if (view.gradNormH) {
+    for (let k = 0; k < view.layers; k++) {
+      for (let t = 0; t < T; t++) rows.push([k, 'grad_norm_h', t, view.start + t, view.tokens[t], '', view.gradNormH[k * T + t]]);
+    }
+  }
+  return csvRows(['layer', 'series', 't', 'position', 'char', 'unit', 'value'], rows);
+}
+
+export function gatesTraceJson(view: GatesView): string {
+  const T = view.tokens.length;
+  const H = view.hiddenSize;
+  const S = view.series.length;
+  const arrays: Record<string, JsonArray> = {};
+  // One array per series (i, f, g, o, c, h…), each [layer, t, unit].
+  view.series.forEach((name, s) => {
+    const data = new Float64Array(view.layers * T * H);
+    for (let k = 0; k < view.layers; k++) {
+      for (let t = 0; t < T; t++) {
+        for (let j = 0; j < H; j++) data[(k * T + t) * H + j] = view.values[((k * S + s) * T + t) * H + j];
+      }
+    }
+    arrays[name] = jsonArray(['layer', 't', 'unit'], [view.layers, T, H], data);
+  });
+  if (view.gradNormH) arrays.grad_norm_h = jsonArray(['layer', 't'], [view.layers, T], view.gradNormH);
+  arrays.top_probabilities = jsonArray(['t', 'rank'], [T, 5], view.topProbabilities);
+  return `${JSON.stringify({
+    kind: 'sequence-lab/gates-trace',
+    run: view.runLabel,
+    step: view.step,
+    start: view.start,
+    cell: view.cell,
+    layers: view.layers,
+    hiddenSize: view.hiddenSize,
+    series: view.series,
+    tokens: view.tokens,
+    topChars: view.topChars,
+    nonFinite: NON_FINITE,
+    arrays,
+  })}\n`;
+}
+
+// ── Gradient Flow panel: ‖∂L/∂h_t‖ per layer and step, ‖∂h_T/∂h_{T−n}‖ by distance n, ρ and σ_max of W_hh ──
+
+export function gradientTraceCsv(view: GradientFlowView): string {
+  const rows: (string | number)[][] = [];
+  view.gradNormH.forEach((norms, k) => {
+    norms.forEach((value, t) => rows.push(['grad_norm_h', k, t, view.start + t, view.tokens[t] ?? '', '', value]));
+  });
+  // jacobianNorm[n − 1] = ‖∂h_T/∂h_{T−n}‖ of the first layer.
+  view.jacobianNorm.forEach((value, i) => rows.push(['jacobian_norm', 0, '', '', '', i + 1, value]));
+  view.spectralRadius.forEach((value, k) => rows.push(['spectral_radius', k, '', '', '', '', value]));
+  view.largestSingularValue.forEach((value, k) => rows.push(['largest_singular_value', k, '', '', '', '', value]));
+  return csvRows(['quantity', 'layer', 't', 'position', 'char', 'distance', 'value'], rows);
+}
+
+export function gradientTraceJson(view: GradientFlowView): string {
+  const T = view.tokens.length;
+  return `${JSON.stringify({
+    kind: 'sequence-lab/gradient-flow-trace',
+    run: view.runLabel,
+    step: view.step,
+    start: view.start,
+    layers: view.layers,
+    tokens: view.tokens,
+    nonFinite: NON_FINITE,
+    arrays: {
+      grad_norm_h: jsonArray(['layer', 't'], [view.layers, T], view.gradNormH.flat()),
+      jacobian_norm: jsonArray(['distance - 1'], [view.jacobianNorm.length], view.jacobianNorm),
+      spectral_radius: jsonArray(['layer'], [view.spectralRadius.length], view.spectralRadius),
+      largest_singular_value: jsonArray(['layer'], [view.largestSingularValue.length], view.largestSingularValue),
+    },
+  })}\n`;
+}
