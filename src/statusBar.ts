@@ -6,7 +6,7 @@ import type { TrainingService } from './training/trainingService';
 
 export function trackTrainingState(service: TrainingService): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('sequenceLab.training', vscode.StatusBarAlignment.Left, 50);
-  item.name = 'Sequence Lab Training';
+  item.name = vscode.l10n.t('Sequence Lab Training');
   item.command = 'sequenceLab.showTrainingPanel';
 
   const refresh = () => {
@@ -26,11 +26,13 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
     const paused = info.status === 'paused';
     item.text = [
       paused ? '$(debug-pause) Sequence Lab' : '$(pulse) Sequence Lab',
-      `step ${history.steps}/${info.config.maxSteps}`,
-      loss !== undefined ? `loss ${loss.toFixed(3)}` : info.status,
-      paused ? 'paused' : speed > 0 ? `${formatRate(speed)} chars/s` : '',
+      vscode.l10n.t('step {0}/{1}', history.steps, info.config.maxSteps),
+      loss !== undefined ? vscode.l10n.t('loss {0}', loss.toFixed(3)) : info.status,
+      paused ? vscode.l10n.t('paused') : speed > 0 ? vscode.l10n.t('{0} chars/s', formatRate(speed)) : '',
     ].filter(Boolean).join(' · ');
-    item.tooltip = `${paused ? 'Paused' : 'Training'} ${info.modelLabel} on ${info.fileLabel}. Click to show the Training panel.`;
+    item.tooltip = paused
+      ? vscode.l10n.t('Paused {0} on {1}. Click to show the Training panel.', info.modelLabel, info.fileLabel)
+      : vscode.l10n.t('Training {0} on {1}. Click to show the Training panel.', info.modelLabel, info.fileLabel);
     item.show();
   };
 

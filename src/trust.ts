@@ -6,7 +6,7 @@ export const MANAGE_TRUST = 'Manage Workspace Trust';
 
 /** The one-line message shown when `action` is refused in Restricted Mode. */
 export function untrustedMessage(action: string): string {
-  return `Sequence Lab: ${action} writes into the workspace, which is not allowed in Restricted Mode. Trust this workspace to use it.`;
+  return vscode.l10n.t('Sequence Lab: {0} writes into the workspace, which is not allowed in Restricted Mode. Trust this workspace to use it.', action);
 }
 
 /** True when the workspace is trusted; otherwise shows why `action` is refused, offering "Manage Workspace Trust". */

@@ -8,12 +8,12 @@ import { noCheckpointMessage, projectDataFile, RunExportError, runProjectFiles, 
 
 export async function exportRunAsPytorchProject(stored: StoredRun | undefined, store: RunStore): Promise<void> {
   if (!stored) {
-    void vscode.window.showInformationMessage('Sequence Lab: this run is not stored on disk, so it has no checkpoint to export.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: this run is not stored on disk, so it has no checkpoint to export.'));
     return;
   }
   const model = store.readCheckpoint(stored.id)?.model;
   if (!model) {
-    void vscode.window.showErrorMessage(`Sequence Lab: ${noCheckpointMessage(stored)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0}', noCheckpointMessage(stored)));
     return;
   }
   const text = await readRunData(stored);
@@ -23,7 +23,7 @@ export async function exportRunAsPytorchProject(stored: StoredRun | undefined, s
     files = runProjectFiles(stored, model, text);
   } catch (error) {
     if (!(error instanceof RunExportError)) throw error;
-    void vscode.window.showErrorMessage(`Sequence Lab: ${error.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0}', error.message));
     return;
   }
   const folder = await pickEmptyFolder();
@@ -36,7 +36,7 @@ export async function exportRunAsPytorchProject(stored: StoredRun | undefined, s
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    void vscode.window.showErrorMessage(`Sequence Lab: could not write the PyTorch project to ${folder.fsPath} (${reason}).`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not write the PyTorch project to {0} ({1}).', folder.fsPath, reason));
     return;
   }
   const open = 'Open Folder';
@@ -44,7 +44,7 @@ export async function exportRunAsPytorchProject(stored: StoredRun | undefined, s
   // revealFileInOS needs a desktop on the same machine.
   const local = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
   const choice = await vscode.window.showInformationMessage(
-    `Sequence Lab: exported the run on ${stored.dataLabel} to ${folder.fsPath} (train.py, model.safetensors, ${projectDataFile(stored)}, README.md).`,
+    vscode.l10n.t('Sequence Lab: exported the run on {0} to {1} (train.py, model.safetensors, {2}, README.md).', stored.dataLabel, folder.fsPath, projectDataFile(stored)),
     ...(local ? [open, reveal] : [open]),
   );
   if (choice === open) await vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });
@@ -58,15 +58,15 @@ async function readRunData(stored: StoredRun): Promise<string | undefined> {
     document = await vscode.workspace.openTextDocument(vscode.Uri.parse(stored.dataUri));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    void vscode.window.showErrorMessage(`Sequence Lab: cannot read ${stored.dataLabel}, the file this run trained on (${reason}).`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot read {0}, the file this run trained on ({1}).', stored.dataLabel, reason));
     return undefined;
   }
   const text = checkedDocumentText(document, stored.dataLabel);
   if (text === undefined || sha256(text) === stored.dataSha256) return text;
   const go = 'Export Changed File';
   const choice = await vscode.window.showWarningMessage(
-    `${stored.dataLabel} has changed since this run trained on it. Export the file as it is now?`,
-    { modal: true, detail: 'The project\'s train.py continues training on the data file it is exported with.' },
+    vscode.l10n.t('{0} has changed since this run trained on it. Export the file as it is now?', stored.dataLabel),
+    { modal: true, detail: vscode.l10n.t('The project\'s train.py continues training on the data file it is exported with.') },
     go,
   );
   return choice === go ? text : undefined;
@@ -79,7 +79,7 @@ async function pickEmptyFolder(): Promise<vscode.Uri | undefined> {
     canSelectFiles: false,
     canSelectMany: false,
     openLabel: 'Export Here',
-    title: 'Folder for the PyTorch project',
+    title: vscode.l10n.t('Folder for the PyTorch project'),
     ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
   });
   const folder = picked?.[0];
@@ -93,8 +93,8 @@ async function pickEmptyFolder(): Promise<vscode.Uri | undefined> {
   if (entries.length === 0) return folder;
   const write = 'Write Into Folder';
   const choice = await vscode.window.showWarningMessage(
-    `${folder.fsPath} is not empty. Write the PyTorch project into it anyway?`,
-    { modal: true, detail: 'Files named train.py, safetensors_io.py, torchrun_compat.py, README.md, requirements.txt, model.safetensors and the data file are replaced.' },
+    vscode.l10n.t('{0} is not empty. Write the PyTorch project into it anyway?', folder.fsPath),
+    { modal: true, detail: vscode.l10n.t('Files named train.py, safetensors_io.py, torchrun_compat.py, README.md, requirements.txt, model.safetensors and the data file are replaced.') },
     write,
   );
   return choice === write ? folder : undefined;

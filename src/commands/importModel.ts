@@ -16,7 +16,7 @@ export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 
 async function pickModelFile(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Sequence Lab: Open PyTorch Model',
+    title: vscode.l10n.t('Sequence Lab: Open PyTorch Model'),
     canSelectMany: false,
     openLabel: 'Open Model',
     filters: { 'safetensors model': ['safetensors'] },
@@ -29,9 +29,9 @@ async function targetDocument(): Promise<vscode.TextDocument | undefined> {
   const editor = vscode.window.activeTextEditor ?? (vscode.window.visibleTextEditors.length === 1 ? vscode.window.visibleTextEditors[0] : undefined);
   if (editor) return editor.document;
   const open = 'Open Text File…';
-  const choice = await vscode.window.showInformationMessage('Sequence Lab: a model reads a text file. Which file should it read?', open);
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: a model reads a text file. Which file should it read?'), open);
   if (choice !== open) return undefined;
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use This File', title: 'Text for the model' });
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use This File', title: vscode.l10n.t('Text for the model') });
   if (!picked?.[0]) return undefined;
   const document = await vscode.workspace.openTextDocument(picked[0]);
   await vscode.window.showTextDocument(document);
@@ -44,7 +44,7 @@ export async function importModel(
   persistence: RunPersistence,
   resource?: unknown,
 ): Promise<RunRecord | undefined> {
-  const error = (message: string) => void vscode.window.showErrorMessage(`Sequence Lab: ${message}`);
+  const error = (message: string) => void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0}', message));
   if (!persistence.canStartFromCheckpoint) {
     error('opening a model needs the training worker\'s checkpoint support, which this build does not have yet.');
     return undefined;
@@ -97,10 +97,10 @@ export async function importModel(
     // Trained elsewhere: the tensors say the cell and sizes, nothing says which id is which character.
     const go = `Open on ${label}`;
     const choice = await vscode.window.showWarningMessage(
-      `${name} has no Sequence Lab description. It looks like a ${modelLabel(config)} predicting ${model.vocabSize} characters.`,
+      vscode.l10n.t('{0} has no Sequence Lab description. It looks like a {1} predicting {2} characters.', name, modelLabel(config), model.vocabSize),
       {
         modal: true,
-        detail: `Its character ids are taken to be the ${model.vocabSize} distinct characters of ${label} in code point order (as Sequence Lab numbers them). If the model was trained with another numbering, its predictions will be scrambled.`,
+        detail: vscode.l10n.t('Its character ids are taken to be the {0} distinct characters of {1} in code point order (as Sequence Lab numbers them). If the model was trained with another numbering, its predictions will be scrambled.', model.vocabSize, label),
       },
       go,
     );
@@ -110,7 +110,7 @@ export async function importModel(
   const active = service.activeRun();
   if (active) {
     const stop = 'Stop and Open';
-    const choice = await vscode.window.showWarningMessage(`Sequence Lab is training on ${active.info.fileLabel}. Stop that run and open ${name}?`, stop, 'Cancel');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab is training on {0}. Stop that run and open {1}?', active.info.fileLabel, name), stop, 'Cancel');
     if (choice !== stop) return undefined;
     service.stop(active.info.id);
   }

@@ -58,16 +58,16 @@ export function registerRunCommands(
     if (!stored) return undefined;
     const checkpoint = persistence.store.readCheckpoint(stored.id);
     if (!checkpoint) {
-      void vscode.window.showErrorMessage(`Sequence Lab: the run on ${stored.dataLabel} has no saved checkpoint to resume from.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the run on {0} has no saved checkpoint to resume from.', stored.dataLabel));
       return undefined;
     }
     if (!persistence.canStartFromCheckpoint) {
-      void vscode.window.showErrorMessage('Sequence Lab: resuming a run needs the training worker\'s checkpoint support, which this build does not have yet.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: resuming a run needs the training worker\'s checkpoint support, which this build does not have yet.'));
       return undefined;
     }
     const previous = persistence.liveRuns().get(stored.id);
     if (previous && isActive(previous.info)) {
-      void vscode.window.showInformationMessage(`Sequence Lab: the run on ${stored.dataLabel} is still running in this window.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: the run on {0} is still running in this window.', stored.dataLabel));
       return undefined;
     }
     const uri = vscode.Uri.parse(stored.dataUri);
@@ -76,7 +76,7 @@ export function registerRunCommands(
       document = await vscode.workspace.openTextDocument(uri);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`Sequence Lab: cannot read ${stored.dataLabel}, the file this run trained on (${reason}).`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot read {0}, the file this run trained on ({1}).', stored.dataLabel, reason));
       return undefined;
     }
     const text = checkedDocumentText(document, stored.dataLabel);
@@ -84,8 +84,8 @@ export function registerRunCommands(
     if (sha256(text) !== stored.dataSha256) {
       const go = 'Continue on Changed File';
       const choice = await vscode.window.showWarningMessage(
-        `${stored.dataLabel} has changed since this run trained on it. Continue training on the changed file?`,
-        { modal: true, detail: 'The model keeps what it learned; from now on it learns from the file as it is now.' },
+        vscode.l10n.t('{0} has changed since this run trained on it. Continue training on the changed file?', stored.dataLabel),
+        { modal: true, detail: vscode.l10n.t('The model keeps what it learned; from now on it learns from the file as it is now.') },
         go,
       );
       if (choice !== go) return undefined;
@@ -93,14 +93,14 @@ export function registerRunCommands(
     const characters = characterVocabulary(text).length;
     if (stored.vocabSize !== undefined && characters !== stored.vocabSize) {
       void vscode.window.showErrorMessage(
-        `Sequence Lab: ${stored.dataLabel} now has ${characters} distinct characters, but the model was trained on ${stored.vocabSize}; it cannot continue on this file.`,
+        vscode.l10n.t('Sequence Lab: {0} now has {1} distinct characters, but the model was trained on {2}; it cannot continue on this file.', stored.dataLabel, characters, stored.vocabSize),
       );
       return undefined;
     }
     const active = service.activeRun();
     if (active) {
       const stop = 'Stop and Resume';
-      const choice = await vscode.window.showWarningMessage(`Sequence Lab is already training on ${active.info.fileLabel}. Stop that run and resume this one?`, stop, 'Cancel');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab is already training on {0}. Stop that run and resume this one?', active.info.fileLabel), stop, 'Cancel');
       if (choice !== stop) return undefined;
       service.stop(active.info.id);
     }
@@ -124,13 +124,13 @@ export function registerRunCommands(
     if (!stored) return;
     const live = persistence.liveRuns().get(stored.id);
     if (live && isActive(live.info)) {
-      void vscode.window.showInformationMessage('Sequence Lab: stop the run before deleting it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: stop the run before deleting it.'));
       return;
     }
     const del = 'Delete';
     const choice = await vscode.window.showWarningMessage(
-      `Delete the run of ${stored.modelLabel} on ${stored.dataLabel}?`,
-      { modal: true, detail: `Its checkpoint and metrics are removed from ${persistence.store.folder(stored.id)}.` },
+      vscode.l10n.t('Delete the run of {0} on {1}?', stored.modelLabel, stored.dataLabel),
+      { modal: true, detail: vscode.l10n.t('Its checkpoint and metrics are removed from {0}.', persistence.store.folder(stored.id)) },
       del,
     );
     if (choice !== del) return;
@@ -138,7 +138,7 @@ export function registerRunCommands(
       persistence.delete(stored.id);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`Sequence Lab: could not delete the run's folder (${reason}).`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not delete the run\'s folder ({0}).', reason));
       return;
     }
     if (live) tree.hide(live.info.id);
@@ -148,7 +148,7 @@ export function registerRunCommands(
   const reveal = async (node: unknown): Promise<void> => {
     const stored = storedRunOf(node, persistence);
     if (!stored) {
-      void vscode.window.showInformationMessage('Sequence Lab: this run is not stored on disk.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: this run is not stored on disk.'));
       return;
     }
     const folder = vscode.Uri.file(persistence.store.folder(stored.id));
@@ -158,7 +158,7 @@ export function registerRunCommands(
       return;
     }
     const copy = 'Copy Path';
-    const choice = await vscode.window.showInformationMessage(`Sequence Lab: the run's checkpoint folder is ${folder.fsPath}`, copy);
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: the run\'s checkpoint folder is {0}', folder.fsPath), copy);
     if (choice === copy) await vscode.env.clipboard.writeText(folder.fsPath);
   };
 
@@ -166,13 +166,13 @@ export function registerRunCommands(
     const live = persistence.liveRuns();
     const removable = persistence.store.list().filter((r) => !(live.has(r.id) && isActive(live.get(r.id)!.info)));
     if (removable.length === 0) {
-      void vscode.window.showInformationMessage('Sequence Lab: there are no stored runs to delete.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: there are no stored runs to delete.'));
       return;
     }
     const del = 'Delete All';
     const choice = await vscode.window.showWarningMessage(
-      `Delete all ${removable.length} stored run${removable.length === 1 ? '' : 's'} of this workspace?`,
-      { modal: true, detail: `Their checkpoints and metrics are removed from ${persistence.store.root}. Runs still training are kept.` },
+      vscode.l10n.t('Delete all {0} stored run{1} of this workspace?', removable.length, removable.length === 1 ? '' : 's'),
+      { modal: true, detail: vscode.l10n.t('Their checkpoints and metrics are removed from {0}. Runs still training are kept.', persistence.store.root) },
       del,
     );
     if (choice !== del) return;
@@ -186,7 +186,7 @@ export function registerRunCommands(
         failures.push(error instanceof Error ? error.message : String(error));
       }
     }
-    if (failures.length > 0) void vscode.window.showErrorMessage(`Sequence Lab: ${failures.length} run folder(s) could not be deleted (${failures[0]}).`);
+    if (failures.length > 0) void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0} run folder(s) could not be deleted ({1}).', failures.length, failures[0]));
     tree.refresh();
   };
 

@@ -33,8 +33,8 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 
 async function chooseExample(): Promise<ExampleId | undefined> {
   const picked = await vscode.window.showQuickPick(exampleQuickPickItems(), {
-    title: 'Sequence Lab: New Example',
-    placeHolder: 'Pick an example data set to write into the workspace',
+    title: vscode.l10n.t('Sequence Lab: New Example'),
+    placeHolder: vscode.l10n.t('Pick an example data set to write into the workspace'),
     matchOnDetail: true,
   });
   return picked?.id;
@@ -42,8 +42,8 @@ async function chooseExample(): Promise<ExampleId | undefined> {
 
 async function askAddingLength(): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
-    title: 'Adding problem: sequence length T',
-    prompt: `Steps per sequence (${ADDING_T.min}–${ADDING_T.max}); the two marked values are T/2 steps apart on average.`,
+    title: vscode.l10n.t('Adding problem: sequence length T'),
+    prompt: vscode.l10n.t('Steps per sequence ({0}–{1}); the two marked values are T/2 steps apart on average.', ADDING_T.min, ADDING_T.max),
     value: String(ADDING_T.default),
     validateInput: validateAddingLength,
   });
@@ -58,7 +58,7 @@ async function chooseFolder(given: unknown): Promise<vscode.Uri | undefined> {
     canSelectFolders: true,
     canSelectMany: false,
     openLabel: 'Write Example Here',
-    title: `No folder is open: choose where to create ${EXAMPLES_FOLDER}/`,
+    title: vscode.l10n.t('No folder is open: choose where to create {0}/', EXAMPLES_FOLDER),
   });
   return picked?.[0];
 }
@@ -75,7 +75,7 @@ export async function newExample(extensionPath: string, rawArgs?: unknown): Prom
     if (length === undefined) return undefined;
     const problem = validateAddingLength(String(length));
     if (problem) {
-      void vscode.window.showErrorMessage(`Sequence Lab: T = ${length} is not allowed. ${problem}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: T = {0} is not allowed. {1}', length, problem));
       return undefined;
     }
   }
@@ -86,11 +86,11 @@ export async function newExample(extensionPath: string, rawArgs?: unknown): Prom
   let files;
   try {
     files = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Sequence Lab: generating example…' },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Sequence Lab: generating example…') },
       () => generateExampleFiles(extensionPath, example, { seed: seam?.seed, length }),
     );
   } catch (error) {
-    void vscode.window.showErrorMessage(`Sequence Lab: could not generate the example: ${error instanceof Error ? error.message : String(error)}. Try again; if it keeps failing, reload the window.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not generate the example: {0}. Try again; if it keeps failing, reload the window.', error instanceof Error ? error.message : String(error)));
     return undefined;
   }
 
@@ -108,7 +108,7 @@ export async function newExample(extensionPath: string, rawArgs?: unknown): Prom
     const encoder = new TextEncoder();
     for (const t of targets) await vscode.workspace.fs.writeFile(t.uri, encoder.encode(t.content));
   } catch (error) {
-    void vscode.window.showErrorMessage(`Sequence Lab: could not write ${folder.toString(true)}: ${error instanceof Error ? error.message : String(error)}. Choose a folder you can write to.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not write {0}: {1}. Choose a folder you can write to.', folder.toString(true), error instanceof Error ? error.message : String(error)));
     return undefined;
   }
 

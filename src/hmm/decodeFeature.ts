@@ -54,7 +54,7 @@ export class DecodeFeature implements vscode.Disposable, TrellisSource {
       vscode.commands.registerCommand(DECODE_COMMAND, () => this.decodeActive()),
       vscode.commands.registerCommand(SHOW_TRELLIS_COMMAND, () => {
         if (!this.decoding) {
-          void vscode.window.showInformationMessage('Sequence Lab: nothing decoded yet. Run "Decode Active File with HMM…" on a file first.');
+          void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: nothing decoded yet. Run "Decode Active File with HMM…" on a file first.'));
           return;
         }
         TrellisPanel.show(this.extensionUri, this);
@@ -79,7 +79,7 @@ export class DecodeFeature implements vscode.Disposable, TrellisSource {
   private async decodeActive(given?: { document: vscode.TextDocument; source: HmmModelSource }): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor && !given) {
-      void vscode.window.showErrorMessage('Sequence Lab: open a file in the editor first, then decode it with an HMM.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: open a file in the editor first, then decode it with an HMM.'));
       return;
     }
     const document = given?.document ?? editor!.document;
@@ -105,12 +105,12 @@ export class DecodeFeature implements vscode.Disposable, TrellisSource {
         () => this.worker.hmmDecode(text, source),
       );
     } catch (error) {
-      void vscode.window.showErrorMessage(`Sequence Lab: cannot decode ${fileLabel}: ${errorText(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot decode {0}: {1}', fileLabel, errorText(error)));
       if (!(error instanceof AnalysisError)) console.error(error);
       return;
     }
     if (document.isClosed || document.version !== version) {
-      void vscode.window.showWarningMessage(`Sequence Lab: ${fileLabel} changed while it was being decoded; run the command again.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: {0} changed while it was being decoded; run the command again.', fileLabel));
       return;
     }
     const previous = this.decoding?.document;
@@ -237,7 +237,7 @@ export class DecodeFeature implements vscode.Disposable, TrellisSource {
 async function pickModel(document: vscode.TextDocument): Promise<HmmModelSource | undefined> {
   const base = vscode.workspace.getWorkspaceFolder(document.uri)?.uri;
   const uris = await vscode.window.showOpenDialog({
-    title: 'Sequence Lab: HMM model to decode the active file with',
+    title: vscode.l10n.t('Sequence Lab: HMM model to decode the active file with'),
     openLabel: 'Decode with This Model',
     canSelectMany: false,
     defaultUri: base,
@@ -249,13 +249,13 @@ async function pickModel(document: vscode.TextDocument): Promise<HmmModelSource 
   try {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.size > MAX_MODEL_BYTES) {
-      void vscode.window.showErrorMessage(`Sequence Lab: ${label} is ${(stat.size / 1024 / 1024).toFixed(1)} MB; a model file is expected to be far smaller.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0} is {1} MB; a model file is expected to be far smaller.', label, (stat.size / 1024 / 1024).toFixed(1)));
       return undefined;
     }
     const bytes = await vscode.workspace.fs.readFile(uri);
     return { kind: 'modelJson', modelText: new TextDecoder('utf-8').decode(bytes), modelLabel: label };
   } catch (error) {
-    void vscode.window.showErrorMessage(`Sequence Lab: cannot read ${label}: ${errorText(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot read {0}: {1}', label, errorText(error)));
     return undefined;
   }
 }

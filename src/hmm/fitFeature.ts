@@ -47,7 +47,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
   private async fitActive(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showErrorMessage('Sequence Lab: open a file in the editor first, then fit an HMM to it.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: open a file in the editor first, then fit an HMM to it.'));
       return;
     }
     const document = editor.document;
@@ -69,7 +69,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
     const panel = HmmFitPanel.show(this.extensionUri, this);
     panel.post({ type: 'fitStarted', view: fit.view });
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Sequence Lab: Baum-Welch on ${fileLabel}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Sequence Lab: Baum-Welch on {0}', fileLabel), cancellable: true },
       async (progress, token) => {
         const handle = this.worker.hmmFit(text, fit.input, options, (restart, from, lls) => {
           const curve = (fit.view.logLikelihoods[restart] ??= []);
@@ -77,7 +77,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
           curve.push(...lls);
           if (this.fit === fit) HmmFitPanel.instance?.post({ type: 'fitProgress', restart, fromIteration: from, logLikelihoods: Array.from(lls) });
           progress.report({
-            message: `restart ${restart + 1}/${options.restarts} · iteration ${from + lls.length - 1} · log-likelihood ${lls[lls.length - 1].toFixed(2)}`,
+            message: vscode.l10n.t('restart {0}/{1} · iteration {2} · log-likelihood {3}', restart + 1, options.restarts, from + lls.length - 1, lls[lls.length - 1].toFixed(2)),
           });
         });
         fit.handle = handle;
@@ -88,7 +88,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
           else this.stop(fit, 'Cancelled: the curves show the iterations run so far.');
         } catch (error) {
           this.stop(fit, `The fit failed: ${errorText(error)}`);
-          void vscode.window.showErrorMessage(`Sequence Lab: cannot fit an HMM to ${fileLabel}: ${errorText(error)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot fit an HMM to {0}: {1}', fileLabel, errorText(error)));
           if (!(error instanceof AnalysisError)) console.error(error);
         } finally {
           fit.handle = undefined;
@@ -121,7 +121,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
     const fit = this.fit;
     if (!panel) return;
     if (!fit) {
-      panel.post({ type: 'notice', message: 'This fit ended with the window reload: it is shown as it was. Run "Fit HMM with Baum-Welch on Active File…" again to save, decode or sample.' });
+      panel.post({ type: 'notice', message: vscode.l10n.t('This fit ended with the window reload: it is shown as it was. Run "Fit HMM with Baum-Welch on Active File…" again to save, decode or sample.') });
       return;
     }
     panel.post({ type: 'fitStarted', view: fit.view });
@@ -136,7 +136,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
   private fitted(): (Fit & { result: HmmFitResult }) | undefined {
     const fit = this.fit;
     if (fit?.result) return fit as Fit & { result: HmmFitResult };
-    HmmFitPanel.instance?.post({ type: 'notice', message: 'There is no fitted model yet: wait for the fit to finish (or run it again).' });
+    HmmFitPanel.instance?.post({ type: 'notice', message: vscode.l10n.t('There is no fitted model yet: wait for the fit to finish (or run it again).') });
     return undefined;
   }
 
@@ -145,7 +145,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
     if (!fit) return;
     const base = fit.document.uri.path.replace(/\.[^./]*$/, '');
     const uri = await vscode.window.showSaveDialog({
-      title: 'Sequence Lab: save the fitted HMM',
+      title: vscode.l10n.t('Sequence Lab: save the fitted HMM'),
       saveLabel: 'Save Model JSON',
       defaultUri: fit.document.isUntitled ? undefined : fit.document.uri.with({ path: `${base}-hmm.json` }),
       filters: { 'HMM model (JSON)': ['json'] },
@@ -153,9 +153,9 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
     if (!uri) return;
     try {
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(fit.result.modelText));
-      HmmFitPanel.instance?.post({ type: 'notice', message: `Saved the model to ${uri.path.slice(uri.path.lastIndexOf('/') + 1)}.` });
+      HmmFitPanel.instance?.post({ type: 'notice', message: vscode.l10n.t('Saved the model to {0}.', uri.path.slice(uri.path.lastIndexOf('/') + 1)) });
     } catch (error) {
-      void vscode.window.showErrorMessage(`Sequence Lab: cannot save the model: ${errorText(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot save the model: {0}', errorText(error)));
     }
   }
 
@@ -163,7 +163,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
     const fit = this.fitted();
     if (!fit) return;
     if (fit.document.isClosed) {
-      HmmFitPanel.instance?.post({ type: 'notice', message: `${fit.fileLabel} was closed: open it and fit again to decode it.` });
+      HmmFitPanel.instance?.post({ type: 'notice', message: vscode.l10n.t('{0} was closed: open it and fit again to decode it.', fit.fileLabel) });
       return;
     }
     if (fit.result.kind === 'gaussian') {
@@ -174,7 +174,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
     if (fit.input.kind === 'tagged') {
       HmmFitPanel.instance?.post({
         type: 'notice',
-        message: 'A tagged file is decoded by "Decode Active File with HMM…" with a tagger fitted on its own tags; save this model and decode an untagged file of the same tokens with it.',
+        message: vscode.l10n.t('A tagged file is decoded by "Decode Active File with HMM…" with a tagger fitted on its own tags; save this model and decode an untagged file of the same tokens with it.'),
       });
       return;
     }
@@ -188,7 +188,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
       const r = await this.worker.hmmSample(fit.result.modelText, length, seed);
       HmmFitPanel.instance?.post({ type: 'sampleResult', sample: sampleView(r, seed) });
     } catch (error) {
-      HmmFitPanel.instance?.post({ type: 'notice', message: `Cannot sample: ${errorText(error)}` });
+      HmmFitPanel.instance?.post({ type: 'notice', message: vscode.l10n.t('Cannot sample: {0}', errorText(error)) });
     }
   }
 
@@ -207,13 +207,13 @@ async function pickInput(document: vscode.TextDocument, text: string, fileLabel:
   const numeric = header?.names.map((name, k) => ({ name, k })).filter(({ k }) => header.numericInFirstRow[k]) ?? [];
   // A .tsv of token<TAB>tag lines is a tagged file; a CSV/TSV with a numeric column is a series.
   if (isCsv(document) && numeric.length === 0 && !looksTagged(text)) {
-    void vscode.window.showErrorMessage(`Sequence Lab: ${fileLabel} has no numeric column in its first data row: a Gaussian HMM needs numbers.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0} has no numeric column in its first data row: a Gaussian HMM needs numbers.', fileLabel));
     return undefined;
   }
   if (numeric.length > 0) {
-    const items = numeric.map(({ name, k }) => ({ label: name, description: `column ${k + 1}`, k, picked: numeric.length === 1 || k === numeric[numeric.length - 1].k }));
+    const items = numeric.map(({ name, k }) => ({ label: name, description: vscode.l10n.t('column {0}', k + 1), k, picked: numeric.length === 1 || k === numeric[numeric.length - 1].k }));
     const picks = await vscode.window.showQuickPick(items, {
-      title: 'Sequence Lab: Fit HMM — numeric columns (Gaussian emissions, one dimension per column)',
+      title: vscode.l10n.t('Sequence Lab: Fit HMM — numeric columns (Gaussian emissions, one dimension per column)'),
       canPickMany: true,
     });
     if (!picks || picks.length === 0) return undefined;
@@ -222,17 +222,17 @@ async function pickInput(document: vscode.TextDocument, text: string, fileLabel:
   if (looksTagged(text)) return { input: { kind: 'tagged' }, label: "the tagged file's tokens (tags ignored)" };
   const pick = await vscode.window.showQuickPick(
     [
-      { label: 'Characters', description: 'every non-whitespace character is one symbol', split: 'chars' as const },
-      { label: 'Whitespace words', description: 'symbols separated by spaces and line breaks', split: 'whitespace' as const },
+      { label: vscode.l10n.t('Characters'), description: vscode.l10n.t('every non-whitespace character is one symbol'), split: 'chars' as const },
+      { label: vscode.l10n.t('Whitespace words'), description: vscode.l10n.t('symbols separated by spaces and line breaks'), split: 'whitespace' as const },
     ],
-    { title: 'Sequence Lab: Fit HMM — the symbols are…' },
+    { title: vscode.l10n.t('Sequence Lab: Fit HMM — the symbols are…') },
   );
   return pick && { input: { kind: 'symbols', split: pick.split }, label: pick.split === 'chars' ? 'characters' : 'whitespace words' };
 }
 
 async function askWhole(title: string, prompt: string, value: number, lo: number, hi: number, what: string): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
-    title: `Sequence Lab: Fit HMM — ${title}`,
+    title: vscode.l10n.t('Sequence Lab: Fit HMM — {0}', title),
     prompt,
     value: String(value),
     validateInput: (t) => checkWhole(t, lo, hi, what),

@@ -22,7 +22,7 @@ export class FitRowStates implements vscode.Disposable {
     const { path, rowLines } = result;
     if (!path || !rowLines) return;
     if (editor.document.version !== version) {
-      void vscode.window.showWarningMessage('Sequence Lab: the file changed after the fit; fit it again to mark its rows.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: the file changed after the fit; fit it again to mark its rows.'));
       return;
     }
     this.clear();

@@ -64,12 +64,12 @@ export class SurprisalFeature implements vscode.Disposable {
           vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString()) ??
           (await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.One, preview: false }));
       } catch (error) {
-        void vscode.window.showErrorMessage(`Sequence Lab: cannot open ${target.toString(true)}: ${errorText(error)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot open {0}: {1}', target.toString(true), errorText(error)));
         return;
       }
     }
     if (!editor) {
-      void vscode.window.showErrorMessage('Sequence Lab: open a text file in the editor first, then show its Markov surprisal.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: open a text file in the editor first, then show its Markov surprisal.'));
       return;
     }
     const document = editor.document;
@@ -85,16 +85,16 @@ export class SurprisalFeature implements vscode.Disposable {
     let result: MarkovSurprisalResult;
     try {
       result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: `Sequence Lab: order-${order} Markov model of ${label}` },
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Sequence Lab: order-{0} Markov model of {1}', order, label) },
         () => this.worker.markovSurprisal(text, order),
       );
     } catch (error) {
-      void vscode.window.showErrorMessage(`Sequence Lab: cannot score ${label}: ${errorText(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot score {0}: {1}', label, errorText(error)));
       if (!(error instanceof AnalysisError)) console.error(error);
       return;
     }
     if (document.isClosed || document.version !== version) {
-      void vscode.window.showWarningMessage(`Sequence Lab: ${label} changed while it was being scored; run the command again.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: {0} changed while it was being scored; run the command again.', label));
       return;
     }
     this.scored.set(document.uri.toString(), { result, version });
@@ -186,7 +186,7 @@ async function pickOrder(): Promise<number | undefined> {
   pick.placeholder = 'Order k: each character is predicted from the k characters before it';
   pick.items = Array.from({ length: 9 }, (_, k) => ({
     order: k,
-    label: `k = ${k}`,
+    label: vscode.l10n.t('k = {0}', k),
     description: k === 0 ? 'unigram: character frequencies only' : k === DEFAULT_ORDER ? 'default' : `${k} characters of context`,
   }));
   pick.activeItems = [pick.items[DEFAULT_ORDER]];

@@ -75,7 +75,7 @@ export class MarkovOrdersPanel implements vscode.Disposable {
       else
         this.post({
           type: 'detached',
-          message: 'The comparison is shown as it was before the window reload. Run "Compare Markov Orders on Active File" again to link it to the file.',
+          message: vscode.l10n.t('The comparison is shown as it was before the window reload. Run "Compare Markov Orders on Active File" again to link it to the file.'),
         });
     },
     showSurprisal: (m) => {
@@ -89,7 +89,7 @@ export class MarkovOrdersPanel implements vscode.Disposable {
   private async sample(order: number, smoothing: MarkovSmoothing, seed: number, length: number): Promise<void> {
     const shown = this.shown;
     if (!shown) {
-      this.post({ type: 'sampleFailed', message: 'After the window reload the panel no longer knows its file: run "Compare Markov Orders on Active File" again to sample.' });
+      this.post({ type: 'sampleFailed', message: vscode.l10n.t('After the window reload the panel no longer knows its file: run "Compare Markov Orders on Active File" again to sample.') });
       return;
     }
     try {
@@ -99,7 +99,7 @@ export class MarkovOrdersPanel implements vscode.Disposable {
       const sample = await this.worker.markovSample(text, shown.view.unit, order, smoothing, seed, length);
       this.post({ type: 'sampleResult', order, smoothing, seed, text: sample });
     } catch (error) {
-      this.post({ type: 'sampleFailed', message: `Cannot sample: ${errorText(error)}` });
+      this.post({ type: 'sampleFailed', message: vscode.l10n.t('Cannot sample: {0}', errorText(error)) });
       if (!(error instanceof AnalysisError)) console.error(error);
     }
   }
@@ -117,17 +117,17 @@ export class MarkovOrdersPanel implements vscode.Disposable {
 
 async function pickUnit(): Promise<'char' | 'word' | undefined> {
   const items: (vscode.QuickPickItem & { unit: 'char' | 'word' })[] = [
-    { unit: 'char', label: 'Characters', description: 'each character predicted from the k characters before it' },
-    { unit: 'word', label: 'Words', description: 'whitespace-separated words, each from the k words before it' },
+    { unit: 'char', label: vscode.l10n.t('Characters'), description: vscode.l10n.t('each character predicted from the k characters before it') },
+    { unit: 'word', label: vscode.l10n.t('Words'), description: vscode.l10n.t('whitespace-separated words, each from the k words before it') },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'Sequence Lab: Compare Markov Orders', placeHolder: 'Model the file as…' });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Sequence Lab: Compare Markov Orders'), placeHolder: vscode.l10n.t('Model the file as…') });
   return pick?.unit;
 }
 
 async function compareOrders(extensionUri: vscode.Uri, worker: AnalysisWorker): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showErrorMessage('Sequence Lab: open a text file in the editor first, then compare Markov orders on it.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: open a text file in the editor first, then compare Markov orders on it.'));
     return;
   }
   const document = editor.document;
@@ -138,12 +138,12 @@ async function compareOrders(extensionUri: vscode.Uri, worker: AnalysisWorker): 
   if (!unit) return;
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Sequence Lab: Markov orders 0–8 of ${label}` },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Sequence Lab: Markov orders 0–8 of {0}', label) },
       () => worker.markovOrders(text, unit, SAMPLE_SEED, SAMPLE_LENGTH[unit]),
     );
     MarkovOrdersPanel.show(extensionUri, worker, { view: markovOrdersView(result, label), uri: document.uri });
   } catch (error) {
-    void vscode.window.showErrorMessage(`Sequence Lab: cannot compare Markov orders on ${label}: ${errorText(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot compare Markov orders on {0}: {1}', label, errorText(error)));
     if (!(error instanceof AnalysisError)) console.error(error);
   }
 }

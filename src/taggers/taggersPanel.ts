@@ -121,7 +121,7 @@ export class TaggersPanel implements vscode.Disposable {
       else
         this.post({
           type: 'detached',
-          message: 'The comparison is shown as it was before the window reload. Run "Compare HMM and RNN Taggers on Active File" again to train on a file.',
+          message: vscode.l10n.t('The comparison is shown as it was before the window reload. Run "Compare HMM and RNN Taggers on Active File" again to train on a file.'),
         });
     },
     train: (m) => this.train(m.settings),
@@ -131,11 +131,11 @@ export class TaggersPanel implements vscode.Disposable {
   private async train(settings: TaggerSettings): Promise<void> {
     const source = this.source;
     if (!source) {
-      this.post({ type: 'failed', message: 'This panel is no longer linked to a file: run "Compare HMM and RNN Taggers on Active File" again.' });
+      this.post({ type: 'failed', message: vscode.l10n.t('This panel is no longer linked to a file: run "Compare HMM and RNN Taggers on Active File" again.') });
       return;
     }
     if (settings.heldOut === 'sibling' && !source.sibling) {
-      this.post({ type: 'failed', message: `${source.fileLabel} has no *-test.tsv sibling; choose a held-out share instead.` });
+      this.post({ type: 'failed', message: vscode.l10n.t('{0} has no *-test.tsv sibling; choose a held-out share instead.', source.fileLabel) });
       return;
     }
     this.settings = settings;
@@ -189,7 +189,7 @@ export class TaggersPanel implements vscode.Disposable {
 async function compareOnActiveFile(extensionUri: vscode.Uri, extensionPath: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showErrorMessage('Sequence Lab: open a tagged file (token<TAB>tag per line) in the editor first, then compare taggers on it.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: open a tagged file (token<TAB>tag per line) in the editor first, then compare taggers on it.'));
     return;
   }
   const document = editor.document;
@@ -198,7 +198,7 @@ async function compareOnActiveFile(extensionUri: vscode.Uri, extensionPath: stri
   if (text === undefined) return;
   const problem = taggedFileProblem(text, label);
   if (problem) {
-    void vscode.window.showErrorMessage(`Sequence Lab: ${problem}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0}', problem));
     return;
   }
   const sibling = document.isUntitled ? undefined : await findSibling(document.uri);

@@ -29,7 +29,7 @@ async function exampleFile(action: WalkthroughAction): Promise<vscode.Uri | unde
   const written = (await vscode.commands.executeCommand('sequenceLab.newExample', { example: action.example })) as vscode.Uri[] | undefined;
   if (!written) return undefined; // cancelled, or New Example said why
   const file = written.find((uri) => uri.path.endsWith(`/${action.file}`));
-  if (!file) void vscode.window.showErrorMessage(`Sequence Lab: the ${action.example} example did not write ${action.file}.`);
+  if (!file) void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the {0} example did not write {1}.', action.example, action.file));
   return file;
 }
 
@@ -71,7 +71,7 @@ async function runStep(action: WalkthroughAction, service: TrainingService): Pro
   await runStarted(service, runId);
   const commands = await vscode.commands.getCommands(true);
   const show = [action.andShow.command, action.andShow.fallback].find((c) => c !== undefined && commands.includes(c));
-  if (show !== action.andShow.command) void vscode.window.showInformationMessage(`Sequence Lab: ${action.andShow.missing}`);
+  if (show !== action.andShow.command) void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: {0}', action.andShow.missing));
   if (show) await vscode.commands.executeCommand(show);
 }
 
