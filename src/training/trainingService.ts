@@ -1,5 +1,7 @@
 // Owns the runs of this window and the worker that trains them. Everything the UI shows about a run
 // (Runs tree, status bar, Training panel) comes from the events fired here.
+import { maxVocabulary } from '../settings';
+import { modelsToRelease } from './modelRelease';
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
@@ -71,6 +73,8 @@ export class TrainingService implements vscode.Disposable {
   /** A NaN/Inf paused a run at its last good state (the run's info.fault says where). */
   readonly onDidFault = this.faulted.event;
 
+  private readonly released = new Set<string>();
+
   constructor(extensionPath: string) {
     this.worker = new TrainingWorker(
       extensionPath,
@@ -112,7 +116,9 @@ export class TrainingService implements vscode.Disposable {
     });
   }
 
-  private launch(text: string, fileLabel: string, config: TrainingConfig, extra: Pick<Extract<HostToWorker, { type: 'train' }>, 'restore' | 'startPaused'>): RunRecord {
+  private launch(text: string, fileLabel: string, chosen: TrainingConfig, extra: Pick<Extract<HostToWorker, { type: 'train' }>, 'restore' | 'startPaused'>): RunRecord {
+    // The vocabulary limit is a setting, not a model choice: every run gets the one in force when it starts.
+    const config: TrainingConfig = { ...chosen, maxVocabulary: chosen.maxVocabulary ?? maxVocabulary() };
     const id = `run-${Date.now().toString(36)}-${this.nextId++}`;
     const record: RunRecord = {
       info: {
@@ -127,7 +133,21 @@ export class TrainingService implements vscode.Disposable {
     this.runs.set(id, record);
     this.changed.fire(record);
     this.worker.post({ type: 'train', runId: id, text, config, ...extra });
+    this.releaseOldModels();
     return record;
+  }
+
+  /** Tells the worker to drop the models of finished runs beyond the newest few (src/training/modelRelease.ts). */
+  private releaseOldModels(): void {
+    for (const runId of modelsToRelease(this.list().map((r) => r.info), this.released)) {
+      this.released.add(runId);
+      this.worker.post({ type: 'dispose', runId });
+    }
+  }
+
+  /** Whether the worker still holds this run's model (false after it was released to bound memory). */
+  isLoaded(runId: string): boolean {
+    return this.runs.has(runId) && !this.released.has(runId);
   }
 
   /** Pauses a training run at the next step boundary (the worker posts a checkpoint). */

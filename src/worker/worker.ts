@@ -21,6 +21,8 @@ if (!port) throw new Error('worker.ts must run inside a worker thread');
 const runs = new Map<string, TrainingRun>();
 // Stop / pause / dispose requests the host counted before posting them: a long update is abandoned while one waits.
 const settings = (workerData ?? {}) as TrainingWorkerData;
+/** What a panel shows for a run whose model the worker no longer holds. */
+const RELEASED_RUN = 'This run\'s model is no longer loaded (Sequence Lab keeps the newest finished runs in memory). Resume it from the Runs view to look inside it again.';
 const interrupts = new InterruptReceiver(settings.interrupts);
 
 function post(message: WorkerToHost, transfer?: ArrayBuffer[]): void {
@@ -86,7 +88,7 @@ const handle = createDispatcher<HostToWorker>(
     traceGradients: (m) => {
       const run = runs.get(m.runId);
       if (!run) {
-        post({ type: 'traceFailed', runId: m.runId, message: 'There is no such run in the worker (it was disposed or never started).' });
+        post({ type: 'traceFailed', runId: m.runId, message: RELEASED_RUN });
         return;
       }
       try {
@@ -99,7 +101,7 @@ const handle = createDispatcher<HostToWorker>(
     traceActivations: async (m) => {
       const run = runs.get(m.runId);
       if (!run) {
-        post({ type: 'activationTraceFailed', runId: m.runId, message: 'There is no such run in the worker (it was disposed or never started).' });
+        post({ type: 'activationTraceFailed', runId: m.runId, message: RELEASED_RUN });
         return;
       }
       try {
@@ -112,7 +114,7 @@ const handle = createDispatcher<HostToWorker>(
     inferText: async (m) => {
       const run = runs.get(m.runId);
       const failed = (message: string) => post({ type: 'textInferenceFailed', runId: m.runId, requestId: m.requestId, message });
-      if (!run) return failed('There is no such run in the worker (it was disposed or never started).');
+      if (!run) return failed(RELEASED_RUN);
       try {
         const r = await inferText(run.model.textInferenceSource(), m);
         const buffers = [r.surprisal, r.value, r.unknown, r.gradNorm, r.topIds, r.topProbabilities, r.unitValues, r.activeUnits, r.activeValues].map((a) => a.buffer as ArrayBuffer);
