@@ -27,3 +27,9 @@ export function maxFileBytes(scope?: vscode.Uri): number {
   const mb = vscode.workspace.getConfiguration('sequenceLab', scope).get('limits.maxFileSizeMB', 20);
   return Math.max(1, Math.round((Number.isFinite(mb) ? mb : 20) * 1024 * 1024));
 }
+
+/** sequenceLab.limits.maxVocabulary: the most distinct tokens a trained vocabulary may have. */
+export function maxVocabulary(scope?: vscode.Uri): number {
+  const n = vscode.workspace.getConfiguration('sequenceLab', scope).get('limits.maxVocabulary', 10_000);
+  return Number.isInteger(n) && n >= 2 ? Math.min(n, 1_000_000) : 10_000;
+}

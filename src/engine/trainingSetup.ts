@@ -19,14 +19,14 @@ export type BuiltData =
  * Parses `text` as `kind`; `sequenceLength` is the block length of sequence-to-one data. Throws EngineInputError
  * (one line, naming the line or row) for text that is not of that kind.
  */
-export function buildTrainingData(text: string, kind: TrainingDataKind, sequenceLength: number): BuiltData {
+export function buildTrainingData(text: string, kind: TrainingDataKind, sequenceLength: number, maxVocabulary?: number): BuiltData {
   switch (kind) {
     case 'characters': {
-      const d = charData(text);
+      const d = charData(text, maxVocabulary);
       return { kind, data: d.data, vocabulary: [...d.vocabulary.chars] };
     }
     case 'words': {
-      const d = wordData(text);
+      const d = wordData(text, maxVocabulary);
       return { kind, data: d.data, vocabulary: [...d.vocabulary.tokens] };
     }
     case 'tagged': {

@@ -50,6 +50,8 @@ export interface TrainingConfig extends CharTrainingConfig {
   /** Learned token embedding of this width (default: one-hot input). */
   embedding?: number;
   /** k2 of truncated BPTT: steps backpropagated per update of seqLength new steps (default seqLength). */
+  /** Most distinct tokens the vocabulary may have (sequenceLab.limits.maxVocabulary; the engine's default when absent). */
+  maxVocabulary?: number;
   truncate?: number;
   /** Parallel streams (or tagged sequences) per update (default 1). */
   batch?: number;
@@ -105,6 +107,8 @@ export const LAYERS_LIMIT: Limit = { min: 1, max: 4, integer: true };
 /** Limit and default of TrainingConfig.checkpointEvery (sequenceLab.training.checkpointEvery). */
 export const CHECKPOINT_EVERY_LIMIT: Limit = { min: 1, max: 10_000_000, integer: true };
 export const DEFAULT_CHECKPOINT_EVERY = 200;
+/** sequenceLab.limits.maxVocabulary: the range the setting allows. */
+export const VOCABULARY_LIMIT: Limit = { min: 2, max: 1_000_000, integer: true };
 
 export const DEFAULT_CONFIG: TrainingConfig = {
   model: 'rnn',
@@ -164,6 +168,7 @@ export function validateTrainingConfig(config: TrainingConfig): string[] {
   optionalNumber('batch', config.batch, BATCH_LIMIT);
   optionalNumber('momentum', config.momentum, MOMENTUM_LIMIT);
   optionalNumber('spectralRadius', config.spectralRadius, SPECTRAL_RADIUS_LIMIT);
+  optionalNumber('maxVocabulary', config.maxVocabulary, VOCABULARY_LIMIT);
   return [...problems, ...validateConfig(config)];
 }
 

@@ -19,7 +19,7 @@ import { traceActivations } from './activationTrace';
 import type { TextInferenceSource } from './textInference';
 import { createGradientHistory, type GradientHistory, type GradientHistoryOptions } from './gradientHistory';
 import type { StepLike } from './progressBuffer';
-import { trainerConfigOf } from './modelTrainerConfig';
+import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
 
 /** Fixed offset of the sampling PRNG's seed from the training seed, so the two streams never coincide. */
 const SAMPLING_SEED_OFFSET = 0x9e3779b9;
@@ -49,7 +49,7 @@ export class CharModel {
   ) {
     const problems = validateTrainingConfig(config);
     if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
-    const { data, vocabulary } = charData(text);
+    const { data, vocabulary } = withVocabularyHint(() => charData(text, config.maxVocabulary));
     this.vocabulary = vocabulary;
     // The experiment options (embedding, truncation, batch, momentum, initialisation) when the config has them.
     this.trainer = new SequenceTrainer(data, trainerConfigOf(config));

@@ -1,6 +1,7 @@
 // The SequenceTrainer settings of a TrainingConfig, shared by CharModel and SequenceModel, so the editor trains the
 // model `sequence-lab train` trains for the same options (cell, layers, embedding, truncation, batch, momentum,
 // initialisation and W_hh spectral radius).
+import { EngineInputError } from '../engine/errors';
 import type { SequenceTrainerConfig } from '../engine/sequenceTrainer';
 import { initialisationOptions } from '../engine/trainingSetup';
 import type { TrainingConfig } from '../shared/trainingConfig';
@@ -28,3 +29,18 @@ function withInit(init: SequenceTrainerConfig['init']): { init?: SequenceTrainer
   return init === undefined ? {} : { init };
 }
 
+
+/**
+ * Runs `build` (which reads the training text into a vocabulary); a vocabulary over its limit is refused by the engine
+ * in words, and here the message also names the setting that raises the limit.
+ */
+export function withVocabularyHint<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof EngineInputError && /different \w+, more than the limit of \d+/.test(error.message)) {
+      throw new EngineInputError(`${error.message.replace(/\.$/, '')}. Raise "sequenceLab.limits.maxVocabulary" to train on it anyway.`);
+    }
+    throw error;
+  }
+}

@@ -16,7 +16,7 @@ import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
 import { encodeModel, type ModelMetadata } from '../cli/commands/modelFile';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
-import { trainerConfigOf } from './modelTrainerConfig';
+import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
 import type { StepLike } from './progressBuffer';
 import type { TextInferenceSource } from './textInference';
 import type { TrainableModel } from './trainableModel';
@@ -45,7 +45,7 @@ export class SequenceModel implements TrainableModel {
     const problems = validateTrainingConfig(config);
     if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
     const kind = config.dataKind ?? 'characters';
-    this.built = buildTrainingData(text, kind, config.seqLength);
+    this.built = withVocabularyHint(() => buildTrainingData(text, kind, config.seqLength, config.maxVocabulary));
     const trainerConfig = trainerConfigOf(config);
     const built = this.built;
     this.trainer = built.kind === 'sequence-to-one' ? new FinalTargetTrainer(built.data, trainerConfig) : new SequenceTrainer(built.data, trainerConfig);
