@@ -10,15 +10,20 @@ import { registerTaggers } from './taggers/taggersPanel';
 import { registerExperimentFeatures } from './experiments';
 import { registerHmmFeatures } from './hmm';
 import { registerGradientFlow } from './panels/gradientFlowPanel';
+import { registerGradientLab } from './panels/gradientLabPanel';
 import { registerGates } from './panels/gatesPanel';
+import { registerPanelExport } from './panels/panelExport';
 import { registerUnrolled } from './panels/unrolledPanel';
+import { registerCompareRuns } from './panels/comparePanel';
 import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
 import type { RunInfo } from './shared/run';
 import { RunsTreeProvider } from './sidebar/runsTree';
+import { registerModelView } from './sidebar/modelView';
 import { trackTrainingState } from './statusBar';
 import { RunPersistence } from './training/runPersistence';
 import { isActive, type RunRecord, TrainingService } from './training/trainingService';
 import { registerWalkthrough } from './walkthrough';
+import { registerRnnEditor } from './rnnEditor';
 
 /** What `activate` returns: used by the end-to-end tests that run inside VS Code. */
 export interface SequenceLabApi {
@@ -43,10 +48,13 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     vscode.commands.registerCommand('sequenceLab.importModel', (resource?: unknown) =>
       importModel(uri, service, persistence, resource).then(() => undefined),
     ),
-    vscode.window.registerTreeDataProvider('sequenceLab.runs', runsTree),
-    registerTrainingPanelSerializer(uri, service),
+    // canSelectMany: select runs, right-click → Compare Runs.
+    vscode.window.createTreeView('sequenceLab.runs', { treeDataProvider: runsTree, canSelectMany: true }),
+    registerTrainingPanelSerializer(uri, service, persistence),
+    ...registerCompareRuns(uri, service, persistence),
     ...registerGradientFlow(uri, service),
     ...registerGates(uri, service, persistence),
+    ...registerPanelExport(),
     ...registerUnrolled(uri, service, persistence),
     trackTrainingState(service),
     ...registerTrainingLifecycle(service),
@@ -81,10 +89,13 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
   );
 
   registerHmmFeatures(context);
+  registerGradientLab(context);
   registerExampleFeatures(context);
   registerTaggers(context);
   registerExperimentFeatures(context, service, persistence);
   registerWalkthrough(context, service);
+  context.subscriptions.push(...registerRnnEditor(service, persistence));
+  registerModelView(context, service, persistence);
 
   return { listRuns: () => service.list().map((r) => r.info) };
 }

@@ -1,12 +1,75 @@
 // The host↔webview channel of the Training panel. The host validates every message a webview sends
 // (`parseTrainingPanelMessage`); a webview never names a file.
-import type { RunInfo, StepBatch, TextSample } from './run';
+import type { RunInfo, RunStatus, StepBatch, TextSample } from './run';
 import { isTagged } from './messages';
 import type { TaggerComparison, TaggerSettings } from './workerProtocol';
+import type { GradientHistorySnapshot } from './workerProtocol';
+import { checkModelSettings, type ModelSettings } from './modelSettings';
+import type { DataKind } from './trainingConfig';
+
+// ── Every panel: "Export as PNG…/SVG…" (webview/common/exportImage.ts answers, src/panels/panelExport.ts saves) ──
+export type ImageFormat = 'png' | 'svg';
+/** Host → any panel: draw yourself as an image of this format. */
+export interface ExportImageRequest {
+  type: 'exportImage';
+  format: ImageFormat;
+}
+/** Any panel → host: the image bytes (PNG, or SVG as UTF-8), or why there are none. */
+export type ExportedImageMessage =
+  | { type: 'exportedImage'; format: ImageFormat; bytes: Uint8Array }
+  | { type: 'exportImageFailed'; error: string };
+
+/** The largest image a panel may send: far above any panel at 2× (a 1280×800 page is ~1 MB as PNG). */
+export const MAX_EXPORTED_IMAGE_BYTES = 20 * 1024 * 1024;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** An SVG document: optional XML declaration, comments or doctype, then the <svg> root element. */
+const SVG_ROOT = /^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/;
+
+/**
+ * Returns the message if it is a well-formed exportedImage: a known format, a non-empty byte array of at most
+ * MAX_EXPORTED_IMAGE_BYTES that is what it claims (PNG signature; valid UTF-8 with an <svg> root element); or
+ * exportImageFailed with a one-line error of at most 500 characters. Otherwise undefined.
+ */
+export function parseExportedImageMessage(raw: unknown): ExportedImageMessage | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  switch (m.type) {
+    case 'exportedImage':
+      break;
+    case 'exportImageFailed': {
+      if (typeof m.error !== 'string' || Object.keys(m).length !== 2) return undefined;
+      // Shown to the user as is: one line, and nothing that reads as a path.
+      const error = m.error.replace(/[\\/:]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+      return error ? { type: 'exportImageFailed', error } : undefined;
+    }
+    default:
+      return undefined;
+  }
+  if (m.format !== 'png' && m.format !== 'svg') return undefined;
+  const format: ImageFormat = m.format;
+  const bytes = m.bytes instanceof Uint8Array ? m.bytes : m.bytes instanceof ArrayBuffer ? new Uint8Array(m.bytes) : undefined;
+  if (!bytes || bytes.length === 0 || bytes.length > MAX_EXPORTED_IMAGE_BYTES) return undefined;
+  if (format === 'png') {
+    return PNG_SIGNATURE.every((b, i) => bytes[i] === b) ? { type: 'exportedImage', format, bytes } : undefined;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return SVG_ROOT.test(text.slice(0, 4096)) && /<\/svg>\s*$/.test(text) ? { type: 'exportedImage', format, bytes } : undefined;
+}
 
 export type HostToTrainingPanel =
-  /** Shows a run from scratch: its settings, status and every step so far. */
-  | { type: 'showRun'; run: RunInfo; history: StepBatch }
+  /** Shows a run from scratch: its settings, status and every step so far (storedRunId: its folder in the run store). */
+  | { type: 'showRun'; run: RunInfo; history: StepBatch; storedRunId?: string }
+  /**
+   * Shows a stored run that no live worker holds (e.g. after a window reload), read-only: its curves from
+   * metrics.jsonl (one point per `metricsStride` steps, each a mean over those steps). resumable: it has a checkpoint,
+   * so the page's Resume runs the Resume command on it.
+   */
+  | { type: 'showStoredRun'; run: RunInfo; metrics: StoredMetrics; resumable: boolean }
   | ({ type: 'progress' } & StepBatch)
   | ({ type: 'sample' } & TextSample)
   | { type: 'status'; run: RunInfo }
@@ -25,8 +88,15 @@ export type TrainingPanelToHost =
   | { type: 'pause'; runId: string }
   | { type: 'resume'; runId: string }
   | { type: 'step'; runId: string }
-  /** The user asked for a fresh sample at this temperature. */
-  | { type: 'resample'; runId: string; temperature: number };
+  /** The user asked for a fresh sample at this temperature, or the argmax character at each step (greedy). */
+  | { type: 'resample'; runId: string; temperature: number; greedy?: boolean };
+
+/** A stored run's loss curve: points at steps[i] (ascending), loss and gradient norm means over the step's window. */
+export interface StoredMetrics {
+  steps: Float64Array;
+  losses: Float32Array;
+  gradNorms: Float32Array;
+}
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -46,7 +116,8 @@ export function parseTrainingPanelMessage(raw: unknown): TrainingPanelToHost | u
       if (typeof m.runId !== 'string' || !RUN_ID.test(m.runId)) return undefined;
       if (typeof m.temperature !== 'number' || !Number.isFinite(m.temperature)) return undefined;
       if (m.temperature < 0.01 || m.temperature > 10) return undefined;
-      return { type: 'resample', runId: m.runId, temperature: m.temperature };
+      if (m.greedy !== undefined && typeof m.greedy !== 'boolean') return undefined;
+      return { type: 'resample', runId: m.runId, temperature: m.temperature, ...(m.greedy === true ? { greedy: true } : {}) };
     default:
       return undefined;
   }
@@ -275,6 +346,8 @@ export interface GradientFlowView {
   spectralRadius: number[];
   largestSingularValue: number[];
   tokens: string[];
+  /** The run's history over training (typed arrays, as the worker sent them; the page saves them as plain arrays). */
+  history?: GradientHistorySnapshot;
 }
 
 export type HostToGradientPanel =
@@ -429,6 +502,8 @@ export interface GatesView {
   topProbabilities: Float32Array;
   /** The step of the window the editor's cursor is on, or −1. */
   cursor: number;
+  /** ‖∂L/∂h_t‖ of layer k at step t at gradNormH[k·T + t] (BPTT over the window), when the worker traced it. */
+  gradNormH?: Float32Array;
 }
 
 export type HostToGatesPanel =
@@ -460,6 +535,200 @@ export function parseGatesPanelMessage(raw: unknown): GatesPanelToHost | undefin
     case 'revealStep':
       if (keys !== 2 || typeof m.t !== 'number' || !Number.isInteger(m.t) || m.t < 0 || m.t >= MAX_GATES_WINDOW) return undefined;
       return { type: 'revealStep', t: m.t };
+    default:
+      return undefined;
+  }
+}
+
+// ── The Compare Runs panel (loss curves and final metrics of 2+ stored runs, overlaid) ─────────────────────────────
+// The host re-reads the runs from the run store (and follows live ones); the page saves only the run ids it shows.
+
+/** At most this many runs in one comparison (one colour each). */
+export const MAX_COMPARED_RUNS = 12;
+
+/** One run of a comparison: its settings, its curve and its summary (computed by src/panels/compareSummary.ts). */
+export interface ComparedRun {
+  /** The stored run's id. */
+  id: string;
+  /** Legend name: the model label, with what tells equal labels apart (e.g. the seed). */
+  label: string;
+  fileLabel: string;
+  cell: string;
+  hiddenSize: number;
+  layers: number;
+  optimizer: string;
+  learningRate: number;
+  seed: number;
+  /** The last step it reached, of maxSteps. */
+  step: number;
+  maxSteps: number;
+  status: RunStatus;
+  /** Loss (nats/char) and gradient-norm means over the last 5% of the steps; best: the lowest point of the curve. */
+  finalLoss?: number;
+  bestLoss?: number;
+  perplexity?: number;
+  gradNorm?: number;
+  /** Only while it trains in this window. */
+  charsPerSecond?: number;
+  curve: StoredMetrics;
+}
+
+export type HostToComparePanel =
+  /** The whole comparison (sent again, at most a few times a second, while a compared run trains). */
+  | { type: 'showComparison'; runs: ComparedRun[]; summary: string; missing: number }
+  /** The host has no comparison for the page (e.g. every run was deleted): the page keeps what it shows. */
+  | { type: 'detached'; message: string };
+
+export type ComparePanelToHost =
+  /** The page has loaded and wants the comparison. */
+  | { type: 'ready' }
+  /** The user asked for a run's Training panel. */
+  | { type: 'openRun'; runId: string };
+
+/** Returns the message if it is a well-formed ComparePanelToHost, otherwise undefined. */
+export function parseComparePanelMessage(raw: unknown): ComparePanelToHost | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  const keys = Object.keys(m).length;
+  switch (m.type) {
+    case 'ready':
+      return keys === 1 ? { type: 'ready' } : undefined;
+    case 'openRun':
+      return keys === 2 && typeof m.runId === 'string' && RUN_ID.test(m.runId) ? { type: 'openRun', runId: m.runId } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The run ids of a Compare Runs page's saved state ({ runIds: [...] }), or undefined when it is not one. */
+export function parseComparedRunIds(state: unknown): string[] | undefined {
+  const ids = (state as { runIds?: unknown } | undefined)?.runIds;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_COMPARED_RUNS) return undefined;
+  if (!ids.every((id): id is string => typeof id === 'string' && RUN_ID.test(id))) return undefined;
+  return [...new Set(ids)];
+}
+
+// ── The Vanishing/Exploding Gradient Lab (tanh RNN and LSTM at one spectral radius of W_hh, loss at the last step) ──
+// The page holds the controls and asks for one computation per settled change; the host checks every value against
+// GRADIENT_LAB_LIMITS before the worker sees it. Views are plain JSON-able arrays (NaN as null), saved with setState.
+
+export const GRADIENT_LAB_LIMITS = {
+  spectralRadius: { min: 0.5, max: 1.5, step: 0.05 },
+  steps: { min: 10, max: 200 },
+  hiddenSize: { min: 2, max: 128 },
+  forgetBias: { min: 0, max: 3 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+  requestId: { min: 0, max: 2 ** 31 - 1 },
+} as const;
+
+export interface GradientLabSettings {
+  /** ρ(W_hh) of both models (every H×H block of the LSTM's W_hh). */
+  spectralRadius: number;
+  /** T: the loss is at the last of T steps. */
+  steps: number;
+  hiddenSize: number;
+  seed: number;
+  /** b_if + b_hf of the LSTM: 0 (PyTorch's default on average) … 3. */
+  forgetBias: number;
+}
+
+export interface GradientLabView extends GradientLabSettings {
+  /** What the models read, in words (a file label, or "a generated sequence"). */
+  dataLabel: string;
+  /** Index t = 0 … T−1: ‖∂L_T/∂h_t‖ of the RNN and the LSTM, ‖∂L_T/∂c_t‖ of the LSTM (null: not a finite number). */
+  rnnHidden: (number | null)[];
+  lstmHidden: (number | null)[];
+  lstmCell: (number | null)[];
+  meanForgetGate: number | null;
+  /** Fitted factor per step back in time. */
+  rnnDecay: number | null;
+  lstmHiddenDecay: number | null;
+  lstmCellDecay: number | null;
+}
+
+export type HostToGradientLabPanel =
+  /** The answer to the page's `compute` of the same requestId (the page drops answers older than its latest). */
+  | { type: 'labResult'; requestId: number; view: GradientLabView }
+  | { type: 'labFailed'; requestId: number; message: string }
+  /** What the lab runs on; `note` explains a fallback (e.g. after a window reload). */
+  | { type: 'dataSource'; label: string; note?: string };
+
+export type GradientLabPanelToHost =
+  | { type: 'ready' }
+  | ({ type: 'compute'; requestId: number } & GradientLabSettings);
+
+const inLimits = (v: unknown, limits: { min: number; max: number }): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= limits.min && v <= limits.max;
+
+/** Returns the message if it is a well-formed GradientLabPanelToHost, otherwise undefined. */
+export function parseGradientLabPanelMessage(raw: unknown): GradientLabPanelToHost | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  const L = GRADIENT_LAB_LIMITS;
+  switch (m.type) {
+    case 'ready':
+      return Object.keys(m).length === 1 ? { type: 'ready' } : undefined;
+    case 'compute': {
+      if (Object.keys(m).length !== 7) return undefined;
+      // ρ on the slider's grid of 0.05 (to rounding), so the worker never sees a value the page cannot show.
+      const onGrid = inLimits(m.spectralRadius, L.spectralRadius) && Math.abs(Math.round(m.spectralRadius / L.spectralRadius.step) * L.spectralRadius.step - m.spectralRadius) < 1e-9;
+      if (!onGrid || !isWhole(m.steps, L.steps.min, L.steps.max) || !isWhole(m.hiddenSize, L.hiddenSize.min, L.hiddenSize.max)) return undefined;
+      if (!isWhole(m.seed, L.seed.min, L.seed.max) || !isWhole(m.forgetBias, L.forgetBias.min, L.forgetBias.max)) return undefined;
+      if (!isWhole(m.requestId, L.requestId.min, L.requestId.max)) return undefined;
+      return {
+        type: 'compute', requestId: m.requestId, spectralRadius: m.spectralRadius as number, steps: m.steps,
+        hiddenSize: m.hiddenSize, seed: m.seed, forgetBias: m.forgetBias,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ── The Model view (sidebar form: data kind, model and training of an experiment; Train on the active file) ─────────
+// The page checks its fields with checkModelSettings (src/shared/modelSettings.ts) for inline messages; the host
+// checks every posted settings object again with the same function. The page never names a file.
+
+/** The file "Train" will use, or why there is none; `duplicating` names the run a "Duplicate with Changes…" copies. */
+export interface ModelViewTarget {
+  fileLabel: string | null;
+  /** The data kind the file's name suggests (the form follows it until the user picks one). */
+  suggestedKind: DataKind | null;
+  /** Why Train is unavailable (no file), or null. */
+  reason: string | null;
+  duplicating: string | null;
+}
+
+export type HostToModelView =
+  /** The defaults from sequenceLab.training.* (sent again when the settings change). */
+  | { type: 'defaults'; settings: ModelSettings }
+  | { type: 'target'; target: ModelViewTarget }
+  /** Fill the form with a run's settings (Duplicate with Changes…; the target names the run). */
+  | { type: 'prefill'; settings: ModelSettings }
+  /** The outcome of the last Train or Save, in one line. */
+  | { type: 'status'; message: string; error: boolean };
+
+export type ModelViewToHost =
+  | { type: 'ready' }
+  | { type: 'train'; settings: ModelSettings }
+  | { type: 'saveExperiment'; settings: ModelSettings }
+  /** Forget the duplicated run's file: train on the active editor's file again. */
+  | { type: 'useActiveFile' };
+
+/** Returns the message if it is a well-formed ModelViewToHost with settings an experiment file accepts, otherwise undefined. */
+export function parseModelViewMessage(raw: unknown): ModelViewToHost | undefined {
+  if (!isTagged(raw)) return undefined;
+  const m = raw as unknown as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+    case 'useActiveFile':
+      return Object.keys(m).length === 1 ? { type: m.type } : undefined;
+    case 'train':
+    case 'saveExperiment': {
+      if (Object.keys(m).length !== 2) return undefined;
+      const checked = checkModelSettings(m.settings);
+      return checked.ok ? { type: m.type, settings: checked.settings } : undefined;
+    }
     default:
       return undefined;
   }
