@@ -9,7 +9,8 @@
 // second, one request in flight at most.
 //
 // The same host class (ActivationPanel) serves the Unrolled Network panel (unrolledPanel.ts): same messages, its own
-// page. Both listen to every activation trace of their run, so two open panels show the same window.
+// page. Each panel follows its own window: it takes only the answer to its latest traceActivations request
+// (traceRequest.ts), so the Gates panel around the cursor and the Unrolled panel after a click elsewhere both stay.
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
 import { createDispatcher } from '../shared/messages';
@@ -20,6 +21,7 @@ import { isActive, type RunRecord, type TrainingService } from '../training/trai
 import { codePointIndex, GATES_WINDOW, gatesView, utf16Span, windowAround } from './gatesView';
 import { TrainingPanel } from './trainingPanel';
 import { provideTraceExport } from './panelExport';
+import { LatestTraceRequest } from './traceRequest';
 import { initPanel, panelOptions } from './webviewPanels';
 
 export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
@@ -55,9 +57,8 @@ export class ActivationPanel implements vscode.Disposable {
   private dataUri: string | undefined;
   /** The window shown (undefined before the first answer: the worker picks the last window trained). */
   private shown: { start: number; length: number } | undefined;
-  private requestedAt: number | undefined;
-  /** A window asked for while another request was in flight: sent when that one is answered. */
-  private queued: { start?: number } | undefined;
+  /** This panel's request in flight (only its answer is shown) and the window queued behind it. */
+  private readonly requests = new LatestTraceRequest(REQUEST_TIMEOUT_MS);
   /** The window last asked for (asked again when the run could not be traced yet). */
   private wanted: number | undefined;
   /** The code point the editor's cursor is on, when the editor shows the run's data file. */
@@ -88,8 +89,7 @@ export class ActivationPanel implements vscode.Disposable {
     current.runId = run.info.id;
     current.dataUri = dataUri;
     current.shown = undefined;
-    current.requestedAt = undefined;
-    current.queued = undefined;
+    current.requests.forget();
     current.wanted = undefined;
     current.lastAnswerAt = 0;
     current.lastTraceMs = 0;
@@ -123,7 +123,7 @@ export class ActivationPanel implements vscode.Disposable {
       const due = Date.now() - this.lastAnswerAt >= 4 * this.lastTraceMs;
       if (run && isActive(run.info) && this.panel.visible && this.shown && due) this.request(this.shown.start);
       // Opened while the run was still starting (the worker had no model yet): ask again until there is a trace.
-      else if (run && !this.shown && this.lastAnswerAt === 0 && this.requestedAt === undefined && run.info.status !== 'starting') this.request(this.wanted);
+      else if (run && !this.shown && this.lastAnswerAt === 0 && !this.requests.waiting && run.info.status !== 'starting') this.request(this.wanted);
     }, AUTO_REFRESH_MS);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -133,9 +133,11 @@ export class ActivationPanel implements vscode.Disposable {
       }),
       service.onDidTraceActivations((answer) => {
         if (answer.runId !== this.runId) return;
-        if (this.requestedAt !== undefined) this.lastTraceMs = Date.now() - this.requestedAt;
+        // Another panel's request, or one of this panel's that a newer one replaced: not this panel's window.
+        const taken = this.requests.take(answer.requestId, Date.now());
+        if (!taken) return;
+        this.lastTraceMs = taken.tookMs;
         this.lastAnswerAt = Date.now();
-        this.requestedAt = undefined;
         const run = service.get(answer.runId);
         if ('error' in answer) this.post({ type: 'detached', message: `No trace: ${answer.error}` });
         else if (run) {
@@ -143,9 +145,7 @@ export class ActivationPanel implements vscode.Disposable {
           this.shownView = gatesView(answer.trace, labelOf(run), this.cursor);
           this.post({ type: 'showActivations', view: this.shownView });
         }
-        const queued = this.queued;
-        this.queued = undefined;
-        if (queued) this.request(queued.start);
+        if (taken.queued) this.request(taken.queued.start);
       }),
       service.onDidChangeRun((run) => {
         if (run.info.id === this.runId) this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
@@ -183,12 +183,11 @@ export class ActivationPanel implements vscode.Disposable {
       });
       return;
     }
-    if (this.requestedAt !== undefined && Date.now() - this.requestedAt < REQUEST_TIMEOUT_MS) {
-      this.queued = start === undefined ? {} : { start };
-      return;
-    }
+    const now = Date.now();
+    if (!this.requests.mayAsk(start === undefined ? {} : { start }, now)) return;
     this.wanted = start;
-    if (this.service.traceActivations(run.info.id, GATES_WINDOW, start)) this.requestedAt = Date.now();
+    const requestId = this.service.traceActivations(run.info.id, GATES_WINDOW, start);
+    if (requestId !== undefined) this.requests.sent(requestId, now);
   }
 
   /** Reveals and selects character start + t of the window in the run's data file. */

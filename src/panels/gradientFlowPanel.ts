@@ -4,7 +4,8 @@
 // and the spectra of W_hh. Each answer also carries the run's history over training (src/worker/gradientHistory.ts:
 // ‖∂L/∂h_t‖ of a fixed window every K steps, ρ and σ_max, the gradient norm before and after clipping), as typed
 // arrays, so the page's history charts refresh with it. A fresh trace on "Refresh" and every ~2 s while the run
-// trains, one request in flight at most. One panel per window; a window reload restores the page from its saved state (panel serializer).
+// trains, one request in flight at most, and only the answer to it is shown (the gradient problems of
+// src/rnnEditor/ ask for traces of the same runs: traceRequest.ts). One panel per window; a window reload restores the page from its saved state (panel serializer).
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import { parseGradientPanelMessage, type GradientFlowView, type GradientPanelToHost, type HostToGradientPanel } from '../shared/webviewProtocol';
@@ -13,6 +14,7 @@ import { gradientFlowView } from './gradientFlowView';
 import { TrainingPanel } from './trainingPanel';
 import { initPanel, panelOptions } from './webviewPanels';
 import { gradientTraceFiles as traceFiles, provideTraceExport } from './panelExport';
+import { LatestTraceRequest } from './traceRequest';
 
 export const SHOW_GRADIENT_FLOW_COMMAND = 'sequenceLab.showGradientFlow';
 export const GRADIENT_PANEL_VIEW_TYPE = 'sequenceLab.gradientFlow';
@@ -30,7 +32,8 @@ export class GradientFlowPanel implements vscode.Disposable {
   private static current: GradientFlowPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private runId: string | undefined;
-  private requestedAt: number | undefined;
+  /** This panel's request in flight: only its answer is shown. */
+  private readonly requests = new LatestTraceRequest(REQUEST_TIMEOUT_MS);
   /** How long the last trace took: automatic refreshes wait at least 4× that, so tracing big models costs ≤ ~20%. */
   private lastTraceMs = 0;
   private lastAnswerAt = 0;
@@ -51,7 +54,7 @@ export class GradientFlowPanel implements vscode.Disposable {
     }
     const current = GradientFlowPanel.current;
     current.runId = run.info.id;
-    current.requestedAt = undefined;
+    current.requests.forget();
     current.lastTraceMs = 0;
     current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
     current.request();
@@ -81,9 +84,11 @@ export class GradientFlowPanel implements vscode.Disposable {
       }),
       service.onDidTrace((answer) => {
         if (answer.runId !== this.runId) return;
-        if (this.requestedAt !== undefined) this.lastTraceMs = Date.now() - this.requestedAt;
+        // An answer to another asker's request (the gradient problems), or to one this panel gave up on: not shown.
+        const taken = this.requests.take(answer.requestId, Date.now());
+        if (!taken) return;
+        this.lastTraceMs = taken.tookMs;
         this.lastAnswerAt = Date.now();
-        this.requestedAt = undefined;
         const run = service.get(answer.runId);
         if ('error' in answer) this.post({ type: 'detached', message: `No trace: ${answer.error}` });
         else if (run) this.post({ type: 'showTrace', view: (this.shownView = gradientFlowView(answer.trace, labelOf(run))) });
@@ -104,8 +109,11 @@ export class GradientFlowPanel implements vscode.Disposable {
       });
       return;
     }
-    if (this.requestedAt !== undefined && Date.now() - this.requestedAt < REQUEST_TIMEOUT_MS) return;
-    if (this.service.traceGradients(run.info.id, TRACE_LENGTH)) this.requestedAt = Date.now();
+    // A refresh while a trace is in flight is dropped: the answer on its way is as fresh.
+    const now = Date.now();
+    if (!this.requests.mayAsk({}, now)) return;
+    const requestId = this.service.traceGradients(run.info.id, TRACE_LENGTH);
+    if (requestId !== undefined) this.requests.sent(requestId, now);
   }
 
   private readonly handle = createDispatcher<GradientPanelToHost>({

@@ -37,14 +37,17 @@ export type HostToWorker =
   /**
    * Trace ‖∂L/∂h_t‖, the Jacobian norm by distance and the spectra of W_hh of the run's current model over a window
    * of its training text (during or after training; the trace changes nothing). Without `start`: the `length`
-   * characters before the data cursor, or the first `length` when the cursor is nearer the start.
+   * characters before the data cursor, or the first `length` when the cursor is nearer the start. Answered by
+   * `gradientTrace` or `traceFailed` with the same requestId (several askers share one run: each takes its own answers).
    */
-  | { type: 'traceGradients'; runId: string; start?: number; length: number }
+  | { type: 'traceGradients'; runId: string; requestId: number; start?: number; length: number }
   /**
    * Trace every gate, c_t and h_t of the run's current model over `length` (≤ 256) characters from `start` (clamped
    * into the text; without it the last `length` characters trained on), for the Gates panel. Changes nothing.
+   * Answered by `activationTrace` or `activationTraceFailed` with the same requestId (the Gates and Unrolled panels of
+   * one run each follow their own window: each takes only the answer to its latest request).
    */
-  | { type: 'traceActivations'; runId: string; start?: number; length: number }
+  | { type: 'traceActivations'; runId: string; requestId: number; start?: number; length: number }
   /**
    * "Colour Text by Model": run the model (a copy of its weights, its vocabulary) over `text`, a slice of an editor's
    * document; the first `warmup` UTF-16 units only warm up the hidden state. Answered by `textInference` or
@@ -204,12 +207,12 @@ export type WorkerToHost =
   | { type: 'checkpoint'; runId: string; step: number; model: Uint8Array; state: Uint8Array }
   /** The run cannot go on; `message` says why in words a user understands. */
   | { type: 'failed'; runId: string; message: string }
-  | ({ type: 'gradientTrace'; runId: string } & GradientTrace)
-  | ({ type: 'activationTrace'; runId: string } & ActivationTrace)
+  | ({ type: 'gradientTrace'; runId: string; requestId: number } & GradientTrace)
+  | ({ type: 'activationTrace'; runId: string; requestId: number } & ActivationTrace)
   /** An activation trace could not be made (the run goes on); `message` says why. */
-  | { type: 'activationTraceFailed'; runId: string; message: string }
+  | { type: 'activationTraceFailed'; runId: string; requestId: number; message: string }
   /** A trace could not be made (the run goes on); `message` says why. */
-  | { type: 'traceFailed'; runId: string; message: string }
+  | { type: 'traceFailed'; runId: string; requestId: number; message: string }
   /** Answer to `inferText` (typed arrays transferred). */
   | ({ type: 'textInference'; runId: string; requestId: number } & TextInference)
   /** `inferText` could not be answered (the run goes on); `message` says why. */

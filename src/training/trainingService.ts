@@ -31,6 +31,9 @@ export interface CheckpointEvent {
   state: Uint8Array;
 }
 
+/** The answer to one traceGradients/traceActivations request: the trace, or why there is none. */
+export type TraceAnswer<T> = { runId: string; requestId: number; trace: T } | { runId: string; requestId: number; error: string };
+
 /** A run to go on from a checkpoint (no `state`: weights only, a fresh optimiser at step 0). */
 export interface StartFromCheckpointOptions {
   fileLabel: string;
@@ -57,12 +60,14 @@ export class TrainingService implements vscode.Disposable {
   readonly onDidChangeRun = this.changed.event;
   readonly onDidProgress = this.progressed.event;
   readonly onDidSample = this.sampled.event;
-  private readonly traced = new vscode.EventEmitter<{ runId: string; trace: GradientTrace } | { runId: string; error: string }>();
-  /** A gradient trace (or why there is none) for a run, answering traceGradients. */
+  private readonly traced = new vscode.EventEmitter<TraceAnswer<GradientTrace>>();
+  /** A gradient trace (or why there is none) for a run, answering the traceGradients call that returned `requestId`. */
   readonly onDidTrace = this.traced.event;
-  private readonly activationsTraced = new vscode.EventEmitter<{ runId: string; trace: ActivationTrace } | { runId: string; error: string }>();
-  /** An activation trace (gates, c, h; or why there is none) for a run, answering traceActivations. */
+  private readonly activationsTraced = new vscode.EventEmitter<TraceAnswer<ActivationTrace>>();
+  /** An activation trace (gates, c, h; or why there is none), answering the traceActivations call that returned `requestId`. */
   readonly onDidTraceActivations = this.activationsTraced.event;
+  /** The id of the next traceGradients/traceActivations request (one counter: ids are unique across panels and runs). */
+  private nextTraceRequestId = 1;
   private readonly textInferred = new vscode.EventEmitter<{ runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }>();
   /** The answer to inferText ("Colour Text by Model", src/rnnEditor/). */
   readonly onDidInferText = this.textInferred.event;
@@ -197,23 +202,35 @@ export class TrainingService implements vscode.Disposable {
   resample(runId: string, temperature: number, greedy = false): void {
     const record = this.runs.get(runId);
     if (!record || record.info.status === 'failed') return;
+    if (this.released.has(runId)) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: the model of the run on {0} is no longer loaded (the newest finished runs are kept in memory). Resume it from the Runs view to sample from it again.', record.info.fileLabel));
+      return;
+    }
     this.worker.post({ type: 'sample', runId, temperature, length: record.info.config.sampleLength, ...(greedy ? { greedy } : {}) });
   }
 
-  /** Asks the worker for a gradient-flow trace of the run's current model (answered through onDidTrace). */
-  traceGradients(runId: string, length: number, start?: number): boolean {
+  /**
+   * Asks the worker for a gradient-flow trace of the run's current model, answered through onDidTrace with the
+   * returned request id (undefined: the run has no model to trace, nothing was asked).
+   */
+  traceGradients(runId: string, length: number, start?: number): number | undefined {
     const record = this.runs.get(runId);
-    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
-    this.worker.post({ type: 'traceGradients', runId, length, ...(start === undefined ? {} : { start }) });
-    return true;
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
+    const requestId = this.nextTraceRequestId++;
+    this.worker.post({ type: 'traceGradients', runId, requestId, length, ...(start === undefined ? {} : { start }) });
+    return requestId;
   }
 
-  /** Asks the worker for the gates, c and h of the run's current model over a window (answered through onDidTraceActivations). */
-  traceActivations(runId: string, length: number, start?: number): boolean {
+  /**
+   * Asks the worker for the gates, c and h of the run's current model over a window, answered through
+   * onDidTraceActivations with the returned request id (undefined: the run has no model to trace, nothing was asked).
+   */
+  traceActivations(runId: string, length: number, start?: number): number | undefined {
     const record = this.runs.get(runId);
-    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
-    this.worker.post({ type: 'traceActivations', runId, length, ...(start === undefined ? {} : { start }) });
-    return true;
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
+    const requestId = this.nextTraceRequestId++;
+    this.worker.post({ type: 'traceActivations', runId, requestId, length, ...(start === undefined ? {} : { start }) });
+    return requestId;
   }
 
   /** Asks the worker to run the run's current model over a slice of text (answered through onDidInferText). */
@@ -290,10 +307,10 @@ export class TrainingService implements vscode.Disposable {
       if (!record) return;
       this.checkpointed.fire({ run: record, step: m.step, model: m.model, state: m.state });
     },
-    gradientTrace: ({ type: _type, runId, ...trace }) => this.traced.fire({ runId, trace }),
-    traceFailed: (m) => this.traced.fire({ runId: m.runId, error: m.message }),
-    activationTrace: ({ type: _type, runId, ...trace }) => this.activationsTraced.fire({ runId, trace }),
-    activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, error: m.message }),
+    gradientTrace: ({ type: _type, runId, requestId, ...trace }) => this.traced.fire({ runId, requestId, trace }),
+    traceFailed: (m) => this.traced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
+    activationTrace: ({ type: _type, runId, requestId, ...trace }) => this.activationsTraced.fire({ runId, requestId, trace }),
+    activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     textInference: ({ type: _type, runId, requestId, ...result }) => this.textInferred.fire({ runId, requestId, result }),
     textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
   });

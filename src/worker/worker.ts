@@ -23,6 +23,11 @@ const runs = new Map<string, TrainingRun>();
 const settings = (workerData ?? {}) as TrainingWorkerData;
 /** What a panel shows for a run whose model the worker no longer holds. */
 const RELEASED_RUN = 'This run\'s model is no longer loaded (Sequence Lab keeps the newest finished runs in memory). Resume it from the Runs view to look inside it again.';
+/** ... and for a run this worker never had (e.g. it was restarted after a crash). */
+const UNKNOWN_RUN = 'This run is not in the training worker (the worker was restarted since it trained). Resume it from the Runs view to look inside it again.';
+/** Runs whose models were released by a dispose request, to say which of the two messages applies. */
+const released = new Set<string>();
+const missingRun = (runId: string): string => (released.has(runId) ? RELEASED_RUN : UNKNOWN_RUN);
 const interrupts = new InterruptReceiver(settings.interrupts);
 
 function post(message: WorkerToHost, transfer?: ArrayBuffer[]): void {
@@ -85,36 +90,37 @@ const handle = createDispatcher<HostToWorker>(
         post({ type: 'failed', runId: m.runId, message: describe(error) });
       }
     },
+    // Both traces echo the request's id: several panels ask for traces of one run, each takes only its own answers.
     traceGradients: (m) => {
       const run = runs.get(m.runId);
       if (!run) {
-        post({ type: 'traceFailed', runId: m.runId, message: RELEASED_RUN });
+        post({ type: 'traceFailed', runId: m.runId, requestId: m.requestId, message: missingRun(m.runId) });
         return;
       }
       try {
         const trace = run.model.traceGradients(m.length, m.start);
-        post({ type: 'gradientTrace', runId: m.runId, ...trace });
+        post({ type: 'gradientTrace', runId: m.runId, requestId: m.requestId, ...trace });
       } catch (error) {
-        post({ type: 'traceFailed', runId: m.runId, message: describe(error) });
+        post({ type: 'traceFailed', runId: m.runId, requestId: m.requestId, message: describe(error) });
       }
     },
     traceActivations: async (m) => {
       const run = runs.get(m.runId);
       if (!run) {
-        post({ type: 'activationTraceFailed', runId: m.runId, message: RELEASED_RUN });
+        post({ type: 'activationTraceFailed', runId: m.runId, requestId: m.requestId, message: missingRun(m.runId) });
         return;
       }
       try {
         const trace = await run.model.traceActivations(m.length, m.start);
-        post({ type: 'activationTrace', runId: m.runId, ...trace }, [trace.values.buffer as ArrayBuffer, trace.topProbabilities.buffer as ArrayBuffer]);
+        post({ type: 'activationTrace', runId: m.runId, requestId: m.requestId, ...trace }, [trace.values.buffer as ArrayBuffer, trace.topProbabilities.buffer as ArrayBuffer]);
       } catch (error) {
-        post({ type: 'activationTraceFailed', runId: m.runId, message: describe(error) });
+        post({ type: 'activationTraceFailed', runId: m.runId, requestId: m.requestId, message: describe(error) });
       }
     },
     inferText: async (m) => {
       const run = runs.get(m.runId);
       const failed = (message: string) => post({ type: 'textInferenceFailed', runId: m.runId, requestId: m.requestId, message });
-      if (!run) return failed(RELEASED_RUN);
+      if (!run) return failed(missingRun(m.runId));
       try {
         const r = await inferText(run.model.textInferenceSource(), m);
         const buffers = [r.surprisal, r.value, r.unknown, r.gradNorm, r.topIds, r.topProbabilities, r.unitValues, r.activeUnits, r.activeValues].map((a) => a.buffer as ArrayBuffer);
@@ -129,6 +135,7 @@ const handle = createDispatcher<HostToWorker>(
       if (run) {
         run.stop();
         runs.delete(m.runId);
+        released.add(m.runId);
       }
     },
   },

@@ -2,7 +2,8 @@
 // packaged .vsix into a fresh profile whose settings train an LSTM, open examples/verse.txt, train it from the command
 // palette until it completes, then run "Sequence Lab: Show LSTM/GRU Gates" with verse.txt active: the panel traces the
 // window around the cursor and draws the forget-gate heatmap with its saturation reading, under VS Code's real webview
-// host with no CSP violation; then "Show Unrolled Network" draws the same window unrolled. Screenshots in test-results/.
+// host with no CSP violation; then "Show Unrolled Network", run from the Gates panel (no text editor active), draws the
+// window last trained on unrolled while the Gates panel keeps its own window and step. Screenshots in test-results/.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -80,7 +81,11 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     const line3 = text.join('').split('\n').slice(0, 2).reduce((n, l) => n + [...l].length + 1, 0);
     await gates.locator('#step-info', { hasText: `Step ${line3 + 1} (character ${line3})` }).first().waitFor({ timeout: 15_000 });
     phase(`the cursor on line 3 selected step ${line3 + 1} in the Gates panel`);
+    const gatesWindow = await gates.locator('#labels').first().innerText();
+    const gatesStep = await gates.locator('#step-info').first().innerText();
 
+    // From the Gates panel's tab (no text editor active) the Unrolled panel traces the window last trained on.
+    await page.locator('.tab', { hasText: 'Sequence Lab: Gates' }).first().click();
     await runCommand(page, 'Sequence Lab: Show Unrolled Network', { timeout: 30_000 });
     const unrolled = await webviewFrame(page, { selector: '.graph-box svg', timeout: 60_000 });
     await unrolled.locator('.node.input').first().waitFor({ timeout: 60_000 });
@@ -94,6 +99,13 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     assert.deepEqual(await webviewCspViolations(page, '.graph-box'), [], 'CSP violations in the Unrolled Network panel');
     await page.waitForTimeout(500);
     await screenshot(page, 'e2e-unrolled.png');
+    // Each panel follows its own window: the Unrolled panel's trace did not replace the Gates panel's.
+    const charactersOf = (labels: string) => /characters \d+–\d+/.exec(labels)?.[0];
+    const unrolledWindow = charactersOf(await unrolled.locator('#labels').first().innerText());
+    phase(`Unrolled Network shows ${unrolledWindow}; the Gates panel showed ${charactersOf(gatesWindow)}`);
+    assert.notEqual(unrolledWindow, charactersOf(gatesWindow), 'the Unrolled panel opened on the window last trained on');
+    assert.equal(await gates.locator('#labels').first().innerText(), gatesWindow, 'the Gates panel kept its window');
+    assert.equal(await gates.locator('#step-info').first().innerText(), gatesStep, 'and its selected step');
     session.passed = true;
   } finally {
     console.log(`gatesInVsCode e2e test took ${seconds(started)}`);

@@ -84,7 +84,7 @@ async function trainedRun(runId: string, over: Partial<TrainingConfig>): Promise
 
 test('through the worker: shapes, a window clamped into the text, words for bad requests', async () => {
   await trainedRun('w-lstm', { model: 'lstm', layers: 2, hiddenSize: 16 });
-  send({ type: 'traceActivations', runId: 'w-lstm', length: 100 });
+  send({ type: 'traceActivations', requestId: 1, runId: 'w-lstm', length: 100 });
   const t = await next('w-lstm', 'activationTrace');
   assert.equal(t.step, 20);
   assert.equal(t.length, 100);
@@ -97,14 +97,14 @@ test('through the worker: shapes, a window clamped into the text, words for bad 
   for (const s of [0, 1, 3]) assert.ok(gateOf(s).every((v) => v > 0 && v < 1), 'σ gates lie in (0, 1)');
   assert.equal(t.tokens.join(''), [...text].slice(t.start, t.start + 100).join(''));
 
-  send({ type: 'traceActivations', runId: 'w-lstm', start: text.length - 3, length: 50 });
+  send({ type: 'traceActivations', requestId: 2, runId: 'w-lstm', start: text.length - 3, length: 50 });
   await until(() => tracesOf('w-lstm').length === 2);
   const clamped = tracesOf('w-lstm').at(-1)!;
   assert.equal(clamped.start, text.length - 51, 'a window past the end is moved back so every step has a next character');
 
-  send({ type: 'traceActivations', runId: 'nobody', length: 64 });
-  assert.match((await next('nobody', 'activationTraceFailed')).message, /no such run/);
-  send({ type: 'traceActivations', runId: 'w-lstm', length: 1000 });
+  send({ type: 'traceActivations', requestId: 3, runId: 'nobody', length: 64 });
+  assert.match((await next('nobody', 'activationTraceFailed')).message, /^This run is not in the training worker/);
+  send({ type: 'traceActivations', requestId: 4, runId: 'w-lstm', length: 1000 });
   await until(() => failuresOf('w-lstm').length === 1);
   assert.match((failuresOf('w-lstm')[0] as { message: string }).message, /1 to 256 characters/);
 });
@@ -115,7 +115,7 @@ test('tracing activations while the run trains leaves its loss sequence exactly 
   await next('traced', 'started');
   let traces = 0;
   while (!received.some((m) => m.runId === 'traced' && m.type === 'finished')) {
-    send({ type: 'traceActivations', runId: 'traced', length: 200 });
+    send({ type: 'traceActivations', requestId: 5, runId: 'traced', length: 200 });
     while (tracesOf('traced').length <= traces) await new Promise((r) => setTimeout(r, 2));
     traces++;
     await new Promise((r) => setTimeout(r, 10));
@@ -126,4 +126,21 @@ test('tracing activations while the run trains leaves its loss sequence exactly 
   assert.ok(tracesOf('traced').some((t) => t.step > 0 && t.step < 300), `at least one trace mid-training (${traces} asked)`);
   assert.equal(losses('traced').length, 300);
   assert.deepEqual(losses('traced'), losses('untraced'));
+});
+
+test('two panels ask for different windows of one run at once: each answer carries its request id and that window', async () => {
+  await trainedRun('two-panels', { model: 'lstm', hiddenSize: 8 });
+  // The Gates panel around the cursor at 100, the Unrolled panel after a click at 500, and a bad request of a third.
+  send({ type: 'traceActivations', requestId: 101, runId: 'two-panels', start: 100, length: 40 });
+  send({ type: 'traceActivations', requestId: 102, runId: 'two-panels', start: 500, length: 24 });
+  send({ type: 'traceActivations', requestId: 103, runId: 'two-panels', length: 999 });
+  await until(() => tracesOf('two-panels').length === 2 && failuresOf('two-panels').length === 1);
+  const answerTo = (id: number) => tracesOf('two-panels').find((t) => t.requestId === id);
+  assert.deepEqual([answerTo(101)?.start, answerTo(101)?.length], [100, 40]);
+  assert.deepEqual([answerTo(102)?.start, answerTo(102)?.length], [500, 24]);
+  assert.equal(answerTo(101)!.tokens.join(''), [...text].slice(100, 140).join(''));
+  const failure = failuresOf('two-panels')[0] as Extract<WorkerToHost, { type: 'activationTraceFailed' }>;
+  assert.equal(failure.requestId, 103, 'a failure names the request it answers');
+  send({ type: 'traceActivations', requestId: 104, runId: 'released-run', length: 10 });
+  assert.equal((await next('released-run', 'activationTraceFailed')).requestId, 104);
 });

@@ -13,6 +13,9 @@ const text = 'the cat sat on the mat. the dog dug a log. '.repeat(30);
 type Trace = Extract<WorkerToHost, { type: 'gradientTrace' }>;
 
 const tracesOf = (runId: string) => received.filter((m): m is Trace => m.runId === runId && m.type === 'gradientTrace');
+async function until(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((r) => setTimeout(r, 5));
+}
 
 async function trainedRun(runId: string, over: Partial<TrainingConfig>): Promise<void> {
   send({ type: 'train', runId, text, config: { ...DEFAULT_CONFIG, seqLength: 16, maxSteps: 20, sampleEvery: 1000, ...over } });
@@ -42,7 +45,7 @@ for (const [name, over] of [
   test(`${name}: a trace after training has the announced shapes, finite positive values and the text's characters`, async () => {
     const runId = `shape-${name}`;
     await trainedRun(runId, over);
-    send({ type: 'traceGradients', runId, length: 64 });
+    send({ type: 'traceGradients', requestId: 1, runId, length: 64 });
     const t = await next(runId, 'gradientTrace');
     checkShapes(t, over.layers, 64);
     assert.equal(t.step, 20);
@@ -53,7 +56,7 @@ for (const [name, over] of [
     assert.ok(h.steps.length >= 1 && h.steps[0] === 1, `rows at steps ${h.steps.join(', ')}`);
     assert.equal(h.gradNormH.length, h.steps.length * over.layers * 64);
     assert.ok(h.gradNormH.every((v) => Number.isFinite(v) && v > 0));
-    send({ type: 'traceGradients', runId, start: 5, length: 10 });
+    send({ type: 'traceGradients', requestId: 2, runId, start: 5, length: 10 });
     await new Promise((r) => setTimeout(r, 200));
     const explicit = tracesOf(runId).at(-1)!;
     assert.equal(explicit.start, 5);
@@ -64,7 +67,7 @@ for (const [name, over] of [
 test('a freshly initialised tanh RNN with small weights: the Jacobian norm decays with distance', async () => {
   const runId = 'fresh-rnn';
   await trainedRun(runId, { model: 'rnn', hiddenSize: 64, maxSteps: 1 });
-  send({ type: 'traceGradients', runId, start: 0, length: 64 });
+  send({ type: 'traceGradients', requestId: 3, runId, start: 0, length: 64 });
   const t = await next(runId, 'gradientTrace');
   assert.ok(t.spectralRadius[0] < 1, `ρ(W_hh) < 1 at initialisation: ${t.spectralRadius[0]}`);
   const j = t.jacobianNorm;
@@ -79,7 +82,7 @@ test('tracing while the run trains leaves its loss sequence exactly as a run wit
   // As the panel does: one request in flight at a time.
   let traces = 0;
   while (!received.some((m) => m.runId === 'traced' && m.type === 'finished')) {
-    send({ type: 'traceGradients', runId: 'traced', length: 32 });
+    send({ type: 'traceGradients', requestId: 4, runId: 'traced', length: 32 });
     while (tracesOf('traced').length <= traces) await new Promise((r) => setTimeout(r, 2));
     traces++;
     await new Promise((r) => setTimeout(r, 10));
@@ -93,11 +96,29 @@ test('tracing while the run trains leaves its loss sequence exactly as a run wit
 });
 
 test('a trace of an unknown run or a bad window fails in words and the worker lives on', async () => {
-  send({ type: 'traceGradients', runId: 'nobody', length: 64 });
-  assert.match((await next('nobody', 'traceFailed')).message, /no such run/);
+  send({ type: 'traceGradients', requestId: 5, runId: 'nobody', length: 64 });
+  assert.match((await next('nobody', 'traceFailed')).message, /^This run is not in the training worker/);
   await trainedRun('windows', { maxSteps: 2 });
-  send({ type: 'traceGradients', runId: 'windows', start: 100_000, length: 64 });
+  send({ type: 'traceGradients', requestId: 6, runId: 'windows', start: 100_000, length: 64 });
   assert.match((await next('windows', 'traceFailed')).message, /does not fit/);
-  send({ type: 'traceGradients', runId: 'windows', length: 64 });
+  send({ type: 'traceGradients', requestId: 7, runId: 'windows', length: 64 });
   checkShapes(await next('windows', 'gradientTrace'), 1, 64);
+  // Released by the host (it keeps the newest finished runs loaded): a trace says so and how to get it back.
+  send({ type: 'dispose', runId: 'windows' });
+  send({ type: 'traceGradients', requestId: 8, runId: 'windows', length: 64 });
+  const isAnswer8 = (m: WorkerToHost): m is Extract<WorkerToHost, { type: 'traceFailed' }> => m.type === 'traceFailed' && m.requestId === 8;
+  await until(() => received.some(isAnswer8));
+  assert.match(received.find(isAnswer8)!.message, /^This run's model is no longer loaded .* Resume it from the Runs view/);
+});
+
+test('two askers trace one run at once: each answer carries its request id and the window asked for', async () => {
+  await trainedRun('two-askers', { model: 'gru', hiddenSize: 8, maxSteps: 2 });
+  send({ type: 'traceGradients', requestId: 201, runId: 'two-askers', start: 10, length: 16 });
+  send({ type: 'traceGradients', requestId: 202, runId: 'two-askers', start: 300, length: 32 });
+  send({ type: 'traceGradients', requestId: 203, runId: 'two-askers', start: 100_000, length: 64 });
+  await until(() => tracesOf('two-askers').length === 2 && received.some((m) => m.runId === 'two-askers' && m.type === 'traceFailed'));
+  const answerTo = (id: number) => tracesOf('two-askers').find((t) => t.requestId === id);
+  assert.deepEqual([answerTo(201)?.start, answerTo(201)?.length], [10, 16]);
+  assert.deepEqual([answerTo(202)?.start, answerTo(202)?.length], [300, 32]);
+  assert.equal((await next('two-askers', 'traceFailed')).requestId, 203, 'a failure names the request it answers');
 });

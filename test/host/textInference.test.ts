@@ -165,5 +165,5 @@ test('through the worker: a trained run colours text and names a run it does not
   assert.deepEqual(Array.from(answer.unknown), [0, 0, 0, 0, 0, 1]);
   assert.ok(Array.from(answer.value).every((v) => v > 0 && v < 1), 'an output gate lies in (0, 1)');
   worker.send({ type: 'inferText', runId: 'nope', requestId: 5, text: 'x', warmup: 0, quantity: { kind: 'surprisal' } });
-  assert.match((await worker.next('nope', 'textInferenceFailed')).message, /no such run/);
+  assert.match((await worker.next('nope', 'textInferenceFailed')).message, /^This run is not in the training worker .* Resume it from the Runs view/);
 });
