@@ -64,4 +64,6 @@ export function openFile(page: Page, relPath: string, options?: { timeout?: numb
 export function webviewFrame(page: Page, options?: { selector?: string; timeout?: number }): Promise<FrameLocator>;
 export function notifications(page: Page): Promise<string[]>;
 export function dialogs(page: Page): Promise<string[]>;
+/** Answers the simple open/save file dialog with `file`, once the box holds it (the dialog fills its folder in late). */
+export function answerFileDialog(page: Page, file: string, options?: { timeout?: number }): Promise<void>;
 export function webviewCspViolations(page: Page, selector: string): Promise<string[] | null | undefined>;

@@ -474,3 +474,22 @@ export async function dialogs(page) {
     .map((b) => [b.querySelector('.dialog-message-text'), b.querySelector('.dialog-message-detail')]
       .map((e) => e?.textContent?.trim()).filter(Boolean).join(': '))).catch(() => []);
 }
+
+/**
+ * Answers VS Code's simple file dialog (open or save: a quick input holding a path) with `file`. The dialog fills in
+ * its starting folder asynchronously and may overwrite a path typed too early, so the path is typed again until the
+ * box holds it, and only then accepted.
+ */
+export async function answerFileDialog(page, file, { timeout = 30_000 } = {}) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout });
+  for (let i = 0; i < 10 && (await input.isVisible().catch(() => false)); i++) {
+    if ((await input.inputValue().catch(() => '')) !== file) {
+      await input.fill(file);
+      await page.waitForTimeout(400);
+      continue;
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+  }
+}

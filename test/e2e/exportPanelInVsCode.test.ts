@@ -8,20 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, notifications, openFile, runCommand, seconds, webviewCspViolations, webviewFrame } from '../../scripts/vscode-harness.mjs';
+import { REPO_ROOT, answerFileDialog, notifications, openFile, runCommand, seconds, webviewCspViolations, webviewFrame } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const session = workbenchSession('e2e-export-panel-failure.png');
 
-/** Answers VS Code's save dialog (a quick input holding a path) with `file`. */
-async function saveAs(page: Page, file: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(file);
-  await page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
-}
 
 async function waitForNotification(page: Page, text: string): Promise<void> {
   await page.locator('.notification-toast .notification-list-item-message', { hasText: text }).first()
@@ -54,7 +47,7 @@ test('export the Markov Orders panel as SVG from its title bar and as PNG from t
     assert.equal(await page.locator('.editor-actions a.action-label[aria-label^="Export Panel as PNG"]').first().isVisible(), true);
     await svgButton.click();
     const svgFile = path.join(out, 'markov.svg');
-    await saveAs(page, svgFile);
+    await answerFileDialog(page, svgFile);
     await waitForNotification(page, 'Saved markov.svg');
     const svg = readFileSync(svgFile, 'utf8');
     assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -66,7 +59,7 @@ test('export the Markov Orders panel as SVG from its title bar and as PNG from t
     await panel.locator('h1').first().click();
     await runCommand(page, 'Sequence Lab: Export Panel as PNG…');
     const pngFile = path.join(out, 'markov.png');
-    await saveAs(page, pngFile);
+    await answerFileDialog(page, pngFile);
     await waitForNotification(page, 'Saved markov.png');
     const png = readFileSync(pngFile);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

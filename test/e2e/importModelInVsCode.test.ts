@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  REPO_ROOT, dialogs, notifications, openFile, runCommand, seconds, webviewFrame,
+  REPO_ROOT, answerFileDialog, dialogs, notifications, openFile, runCommand, seconds, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
@@ -32,19 +32,7 @@ test('open a PyTorch char LSTM on the active file: paused at step 0, the panel s
 
   await runCommand(page, 'Sequence Lab: Open PyTorch Model…', { timeout: 90_000 });
   // code-server's open dialog is a quick input holding a path: replace it with the model's and accept.
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  // The dialog fills in its starting folder asynchronously and may overwrite a path typed too early: accept only
-  // once the box holds the model's path.
-  for (let i = 0; i < 10 && (await input.isVisible().catch(() => false)); i++) {
-    if ((await input.inputValue().catch(() => '')) !== model) {
-      await input.fill(model);
-      await page.waitForTimeout(400);
-      continue;
-    }
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(500);
-  }
+  await answerFileDialog(page, model);
   phase('picked the model file');
 
   // No Sequence Lab description: a modal names the inferred model and asks before opening it.
