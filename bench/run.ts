@@ -7,7 +7,8 @@
 //   (data-parallel shards on worker threads, src/worker/parallel/). float64 first: its kernels are measured before
 //   the float32 arrays make V8's element accesses polymorphic.
 // Run: npm run bench -- [seconds per measurement, default 3] [--quick] [--only=lstm/train/32] [--peers=wasm,torch]
-//   (--only=load: the load benchmark in a real VS Code; --only=memory: memory over an hour of training, bench/memoryRun.ts)
+//   (--only=load: the load benchmark in a real VS Code; --only=memory: memory over an hour of training, bench/memoryRun.ts;
+//   --only=panels: panel update cost in headless Chromium, bench/panels/run.ts)
 //   --quick      1 s per measurement
 //   --only=S     only the rows whose key (cell/mode/batch) contains S
 //   --peers=…    peers to measure, any of naive, cpu, wasm, torch (default all)
@@ -40,6 +41,11 @@ if (only === 'memory') {
   // Heap and RSS over an hour's worth of training posts, with a full GC before each reading (bench/memoryRun.ts).
   const memory = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memoryRun.ts', ...args], { stdio: 'inherit' });
   process.exit(memory.status ?? 1);
+}
+if (only === 'panels') {
+  // Issue 4's panel update cost in headless Chromium (bench/panels/run.ts).
+  const panels = spawnSync(process.execPath, ['--import', 'tsx', 'bench/panels/run.ts', ...args], { stdio: 'inherit' });
+  process.exit(panels.status ?? 1);
 }
 
 /** A deterministic text of 65 distinct characters (like tiny-shakespeare's alphabet), ~100k chars long. */

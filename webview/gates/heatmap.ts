@@ -2,7 +2,7 @@
 // visible), units top to bottom, a band above the cells marking where the selected pattern's units are on together,
 // the selected step outlined, the selected stretch shaded, picked units marked in the gutter. Canvas, crisp at any
 // devicePixelRatio; `cellAt` maps a pointer position back to (step, unit).
-import { css, type ColourScale, type Rgb } from './colours';
+import { css, type ColourScale } from './colours';
 import { showChar } from './analysis';
 
 export interface HeatmapInput {
@@ -51,13 +51,10 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput): Hea
   const x = (t: number) => GUTTER + t * cellW;
   const y = (j: number) => BAND + j * cellH;
 
-  // Cells: one rect per (t, j), widened by a hair so neighbours leave no seams.
-  for (let t = 0; t < T; t++) {
-    for (let j = 0; j < H; j++) {
-      ctx.fillStyle = css(scale.colour(block[t * H + j]) as Rgb);
-      ctx.fillRect(x(t), y(j), cellW + 0.5, cellH + 0.5);
-    }
-  }
+  // Cells: one pixel per (t, j) in a reused T × H image, scaled up without smoothing (8k fillRects with a colour
+  // string each took most of an update's frame at T = 64, H = 128).
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cellImage(block, T, H, scale), x(0), y(0), T * cellW, H * cellH);
   // The selected stretch: a frame around it; the pattern's other matches: marks in the band above.
   if (input.stretch) {
     const [a, b] = input.stretch;
@@ -100,6 +97,31 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput): Hea
     ctx.fillText(showChar(tokens[t] ?? ''), x(t) + cellW / 2, BAND + H * cellH + 4);
   }
   return geometry;
+}
+
+let cells: { canvas: HTMLCanvasElement; image: ImageData } | undefined;
+
+/** The cells' colours as a T × H image (x = step, y = unit), in one canvas and ImageData kept between updates. */
+function cellImage(block: Float32Array, T: number, H: number, scale: ColourScale): HTMLCanvasElement {
+  if (!cells || cells.image.width !== T || cells.image.height !== H) {
+    const canvas = document.createElement('canvas');
+    canvas.width = T;
+    canvas.height = H;
+    cells = { canvas, image: new ImageData(T, H) };
+  }
+  const data = cells.image.data;
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < H; j++) {
+      const [r, g, b] = scale.colour(block[t * H + j]);
+      const i = (j * T + t) * 4;
+      data[i] = r;
+      data[i + 1] = g;
+      data[i + 2] = b;
+      data[i + 3] = 255;
+    }
+  }
+  cells.canvas.getContext('2d')!.putImageData(cells.image, 0, 0);
+  return cells.canvas;
 }
 
 /** The (step, unit) under a point in CSS pixels of the canvas, or undefined outside the cells. */

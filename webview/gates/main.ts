@@ -255,7 +255,16 @@ function findPattern(): void {
   pickPattern.hidden = false;
 }
 
+let idleSave: number | undefined;
+
+/** A new window from the host is saved once the page is idle: encoding it (~200 kB) is no part of its update's frame. */
+function saveWhenIdle(): void {
+  idleSave ??= requestIdleCallback(() => save(), { timeout: 1000 });
+}
+
 function save(): void {
+  if (idleSave !== undefined) cancelIdleCallback(idleSave);
+  idleSave = undefined;
   const saved: SavedGates = { choice, message: message.hidden ? undefined : message.textContent ?? undefined };
   if (view) saved.view = { ...view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities) };
   setState<SavedGates>(saved);
@@ -390,7 +399,9 @@ function show(v: GatesView, keepChoice: boolean): void {
   unitsField.value = choice.picked.map((u) => u + 1).join(', ');
   threshold.value = String(choice.threshold);
   thresholdOut.textContent = String(choice.threshold);
-  update();
+  findPattern();
+  draw();
+  saveWhenIdle();
 }
 
 onThemeChange(() => {

@@ -184,7 +184,7 @@ function render(view: GradientFlowView): void {
       return tr;
     }),
   );
-  save();
+  saveWhenIdle();
 }
 
 const tenTo = (l: number) => (10 ** l).toExponential(1).replace('e+', 'e');
@@ -248,7 +248,16 @@ function renderHistory(history: ReturnType<typeof normaliseHistory>): void {
   clip.update();
 }
 
+let idleSave: number | undefined;
+
+/** A new trace from the host is saved once the page is idle: its history (up to 200 rows) is no part of the update's frame. */
+function saveWhenIdle(): void {
+  idleSave ??= requestIdleCallback(() => save(), { timeout: 1000 });
+}
+
 function save(): void {
+  if (idleSave !== undefined) cancelIdleCallback(idleSave);
+  idleSave = undefined;
   const history = shown?.history ? normaliseHistory(shown.history) : undefined;
   setState<SavedGradients>({ historyLayer, view: shown && { ...shown, history: history ? plainHistory(history) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
 }

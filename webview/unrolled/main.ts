@@ -162,14 +162,23 @@ function draw(): void {
   save();
 }
 
+/** The shown view's arrays as base64, encoded once per view rather than on every draw. */
+let encoded: { of: GatesView; values: string; topProbabilities: string; gradNormH?: string } | undefined;
+let idleSave: number | undefined;
+
 function save(): void {
-  const saved: SavedUnrolled = { selected, steps, folded, gradients, message: message.hidden ? undefined : message.textContent ?? undefined };
-  if (view) {
-    saved.view = {
-      ...view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities),
-      gradNormH: view.gradNormH ? toBase64(view.gradNormH) : undefined,
-    };
+  if (view && encoded?.of !== view) {
+    // A new window from the host: encoding it (~200 kB at 64 steps × 128 units) waits until the page is idle, so it
+    // is no part of the update's frame; the state saved then is the page's state at that moment.
+    idleSave ??= requestIdleCallback(() => {
+      idleSave = undefined;
+      if (view) encoded = { of: view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities), gradNormH: view.gradNormH ? toBase64(view.gradNormH) : undefined };
+      save();
+    }, { timeout: 1000 });
+    return;
   }
+  const saved: SavedUnrolled = { selected, steps, folded, gradients, message: message.hidden ? undefined : message.textContent ?? undefined };
+  if (view && encoded) saved.view = { ...view, values: encoded.values, topProbabilities: encoded.topProbabilities, gradNormH: encoded.gradNormH };
   setState<SavedUnrolled>(saved);
 }
 
