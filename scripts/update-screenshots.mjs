@@ -5,6 +5,7 @@
 //   npm run build && npm run package
 //   node --import tsx --test test/e2e/gatesInVsCode.test.ts test/e2e/fitHmmInVsCode.test.ts …   (see SHOTS below)
 //   node scripts/update-screenshots.mjs            (then look at media/screenshots/*.png before committing)
+//   node scripts/update-screenshots.mjs gates.png  (only the screenshots named)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,11 @@ export const SHOTS = [
   { name: 'gradient-flow.png', from: 'e2e-gradient-flow.png', test: 'test/e2e/trainInVsCode.test.ts' },
   { name: 'hmm-fit.png', from: 'e2e-fit-hmm.png', test: 'test/e2e/fitHmmInVsCode.test.ts' },
   { name: 'taggers.png', from: 'e2e-taggers.png', test: 'test/e2e/compareTaggersInVsCode.test.ts' },
+  { name: 'compare-runs.png', from: 'e2e-compare-runs.png', test: 'test/e2e/compareRunsInVsCode.test.ts' },
+  { name: 'gradient-lab.png', from: 'e2e-gradient-lab.png', test: 'test/e2e/gradientLabInVsCode.test.ts' },
+  // The Model view is in the side bar: the side bar and the file it trains on (the Training panel beside is left out).
+  { name: 'model-view.png', from: 'e2e-model-view.png', test: 'test/e2e/modelViewInVsCode.test.ts', crop: '875x860+0+0' },
+  { name: 'colour-text.png', from: 'e2e-colour-text-hover.png', test: 'test/e2e/colourTextInVsCode.test.ts' },
   // No e2e test opens the Markov Orders panel: the headless panel test's page, its first 800 pixels.
   { name: 'markov-orders.png', from: 'webview-markov.png', test: 'test/webview/markovPanel.test.ts', crop: '1000x800+0+0' },
 ];
@@ -32,10 +38,12 @@ function convert(args) {
   if (r.status !== 0) throw new Error(`convert ${args.join(' ')} failed: ${r.stderr.trim()}`);
 }
 
-function main() {
+function main(only) {
+  const unknown = only.filter((name) => !SHOTS.some((shot) => shot.name === name));
+  if (unknown.length) throw new Error(`no screenshot named ${unknown.join(', ')} (known: ${SHOTS.map((s) => s.name).join(', ')})`);
   mkdirSync(OUT, { recursive: true });
   let missing = 0;
-  for (const shot of SHOTS) {
+  for (const shot of SHOTS.filter((s) => only.length === 0 || only.includes(s.name))) {
     const source = path.join(RESULTS, shot.from);
     if (!existsSync(source)) {
       console.error(`missing ${path.relative(REPO_ROOT, source)}: run ${shot.test} first`);
@@ -54,4 +62,9 @@ function main() {
   if (missing) process.exit(1);
 }
 
-main();
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

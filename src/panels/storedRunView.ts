@@ -9,9 +9,13 @@ export type StoredRunMessage = Extract<HostToTrainingPanel, { type: 'showStoredR
 /** The showStoredRun message of `stored`; `canResume`: the service can start a run from a checkpoint. */
 export function storedRunMessage(stored: StoredRun, metrics: readonly MetricLine[], canResume: boolean): StoredRunMessage {
   const resumable = stored.checkpointStep !== undefined && canResume;
-  const note = resumable
-    ? `Shown from the stored run (read-only); Resume continues it from the checkpoint of step ${stored.checkpointStep}.`
-    : 'Shown from the stored run (read-only); it has no checkpoint to resume from.';
+  // An interrupted run's message already names its checkpoint (src/training/runStore.ts): say it once.
+  const namesCheckpoint = stored.message?.includes(`checkpoint of step ${stored.checkpointStep}.`) === true;
+  const note = !resumable
+    ? 'Shown from the stored run (read-only); it has no checkpoint to resume from.'
+    : namesCheckpoint
+      ? 'Shown from the stored run (read-only).'
+      : `Shown from the stored run (read-only); Resume continues it from the checkpoint of step ${stored.checkpointStep}.`;
   const points = metrics.filter((m) => Number.isFinite(m.step) && Number.isFinite(m.loss));
   return {
     type: 'showStoredRun',

@@ -183,6 +183,8 @@ export class RunPersistence implements vscode.Disposable {
         dataUri: data.uri.toString(), dataLabel: data.label, dataSha256: hash, config: run.info.config,
         step: from.checkpointStep ?? from.step,
       });
+      // The steps after the checkpoint are trained again: their old metrics go.
+      this.storeRef.dropMetricsAfter(expected.continues, from.checkpointStep ?? from.step);
       return expected.continues;
     }
     const stored = this.storeRef.create({

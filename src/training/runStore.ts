@@ -162,6 +162,22 @@ export class RunStore {
     if (acc.lines > this.maxLines) this.compactMetrics(run, acc);
   }
 
+  /**
+   * Drops the metrics lines after `step`: a run resumed from its checkpoint trains the steps after it again, and
+   * without this its curve would run on past the checkpoint and then jump back to it. The running window restarts.
+   */
+  dropMetricsAfter(id: string, step: number): void {
+    const run = this.get(id);
+    if (!run) return;
+    const acc = this.accumulator(run);
+    acc.lossSum = acc.gradSum = acc.count = 0;
+    const lines = this.readMetrics(id);
+    const kept = lines.filter((m) => m.step <= step);
+    if (kept.length === lines.length) return;
+    const text = kept.map((m) => JSON.stringify(m)).join('\n') + (kept.length ? '\n' : '');
+    if (this.writeAtomic(this.folder(id), METRICS_FILE, new TextEncoder().encode(text), `the metrics of ${run.dataLabel}`)) acc.lines = kept.length;
+  }
+
   readMetrics(id: string): MetricLine[] {
     let text: string;
     try {

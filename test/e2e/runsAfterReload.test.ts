@@ -1,15 +1,17 @@
-// Runs outlive the window (issue 6), in a real VS Code workbench (code-server 4.100.3) driven through chromium:
+// Runs outlive the window (issues 6 and 7), in a real VS Code workbench (code-server 4.100.3) driven through chromium:
 // train on a text file, stop, run "Developer: Reload Window", and the run is still in the Runs view, stopped, with its
-// step. Then right-click → Resume trains it on from its checkpoint, reloading while it trains shows it as
-// interrupted, and right-click → Delete (after a modal) empties the view. Screenshots go to test-results/.
+// step, and the Training panel comes back showing the stored run read-only: its loss curve drawn, its status, Resume
+// enabled. The panel's Resume trains it on from its checkpoint; reloading while it trains shows it as interrupted
+// (in the view and the panel); right-click → Resume trains it again, the panel's Stop stops it, and right-click →
+// Delete (after a modal) empties the view. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
   REPO_ROOT, dialogs, installVsix, launchBrowser, makeProfile, notifications, openFile, openWorkbench, packageVsix,
-  runCommand, seconds, startCodeServer,
+  runCommand, seconds, startCodeServer, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { workbenchSession } from './workbenchSession';
 
@@ -52,7 +54,99 @@ async function stepOf(row: Locator): Promise<number> {
   return Number(match[1].replace(/,/g, ''));
 }
 
+/** The DOM this test reads inside the webview (the host-side tsconfig has no DOM types). */
+interface Canvas2d {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
+interface PageDom {
+  document: { body: object; createElement(tag: string): { style: { color: string }; remove(): void } & object };
+  getComputedStyle(element: object): { color: string; getPropertyValue(name: string): string };
+}
+
+/**
+ * Runs in the webview: the share of the canvas's pixel columns holding a pixel of the theme colour `name` (the loss
+ * curve spans the plot, its legend swatch a few columns). No nested named functions: tsx would wrap them in a helper
+ * (__name) the webview does not have.
+ */
+function runColumnsInColour(canvas: unknown, name: string): number {
+  const dom = globalThis as unknown as PageDom;
+  const probe = dom.document.createElement('span');
+  probe.style.color = dom.getComputedStyle(dom.document.body).getPropertyValue(name).trim();
+  (dom.document.body as { append(node: object): void }).append(probe);
+  const [r, g, b] = (dom.getComputedStyle(probe).color.match(/\d+/g) ?? []).map(Number);
+  probe.remove();
+  const c = canvas as Canvas2d;
+  if (c.width === 0 || c.height === 0) return 0;
+  const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+  let columns = 0;
+  for (let x = 0; x < c.width; x++) {
+    for (let y = 0; y < c.height; y++) {
+      const i = (y * c.width + x) * 4;
+      if (data[i + 3] > 200 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40) {
+        columns++;
+        break;
+      }
+    }
+  }
+  return columns / c.width;
+}
+
+/** The number in an element of the panel ("1,234" → 1234; NaN when there is none). */
+async function numberIn(panel: FrameLocator, selector: string): Promise<number> {
+  const text = await panel.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
+  const match = /-?\d+(?:\.\d+)?/.exec(text.replace(/,/g, ''));
+  return match ? Number(match[0]) : Number.NaN;
+}
+
+/** Waits until the Training panel's status badge matches `expected` (polling; fails with what it shows). */
+async function panelStatus(page: Page, panel: FrameLocator, expected: RegExp, after: string, timeout = 60_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const status = (await panel.locator('#status').first().innerText({ timeout: 2000 }).catch(() => '')).trim();
+    if (expected.test(status)) return status;
+    if (Date.now() > deadline) assert.fail(`the Training panel's status shows ${JSON.stringify(status)}, not ${expected}, ${timeout / 1000} s after ${after}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * The Training panel restored by the reload on a stored run: status `status`, the loss curve of its stored steps drawn
+ * across the chart, Resume enabled (it has a checkpoint). Returns the panel and the last step its curve reaches.
+ */
+async function restoredPanel(page: Page, status: RegExp): Promise<{ panel: FrameLocator; lastStep: number }> {
+  const panel = await webviewFrame(page, { selector: '#loss-chart', timeout: 90_000 });
+  await panelStatus(page, panel, status, 'the reload');
+  const message = await panel.locator('#message').first().innerText();
+  assert.match(message, /stored run \(read-only\)/);
+  assert.match(message, /checkpoint of step [\d,]+\./);
+  const resume = panel.locator('#resume').first();
+  assert.equal(await resume.getAttribute('aria-disabled'), 'false', 'Resume is enabled on the restored stored run');
+  assert.equal(await resume.getAttribute('disabled'), null, 'Resume has no disabled attribute');
+  // The chart's accessible name follows the curve it draws: "Loss per character from step 1 to 120: …".
+  const chart = panel.locator('#loss-chart').first();
+  for (const deadline = Date.now() + 15_000; ;) {
+    const label = (await chart.getAttribute('aria-label')) ?? '';
+    const share = await chart.evaluate(runColumnsInColour, '--vscode-charts-blue');
+    const last = /from step [\d,]+ to ([\d,]+)/.exec(label);
+    if (last && share > 0.5) {
+      console.log(`restored Training panel: ${JSON.stringify(label)}, loss curve in ${(share * 100).toFixed(0)}% of the chart's columns`);
+      return { panel, lastStep: Number(last[1].replace(/,/g, '')) };
+    }
+    if (Date.now() > deadline) assert.fail(`the restored loss chart is not drawn: aria-label ${JSON.stringify(label)}, loss colour in ${(share * 100).toFixed(0)}% of its columns`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * Reloads the window with the Explorer in the side bar, so that the Training panel is the only webview the new window
+ * loads at first: code-server serves every webview from one origin, and two webviews loading at the same moment
+ * (the Model view in the Sequence Lab side bar and the restored panel) can race for the webview service worker and
+ * leave one of them blank (a VS Code in the browser matter; a desktop VS Code gives each webview its own origin).
+ */
 async function reloadWindow(page: Page): Promise<void> {
+  await runCommand(page, 'View: Show Explorer');
   await runCommand(page, 'Developer: Reload Window');
   // The page navigates: wait for the new workbench, not the old one still on screen.
   await page.waitForEvent('load', { timeout: 60_000 }).catch(() => {});
@@ -60,7 +154,7 @@ async function reloadWindow(page: Page): Promise<void> {
   await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 90_000 });
 }
 
-test('a stopped run is still in the Runs view after Reload Window, resumes, is interrupted by a reload, and is deleted', { timeout: 600_000 }, async () => {
+test('after Reload Window a stopped run is in the Runs view and the Training panel, resumes from the panel, is interrupted by a reload, resumes, and is deleted', { timeout: 900_000 }, async () => {
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
@@ -93,6 +187,9 @@ test('a stopped run is still in the Runs view after Reload Window, resumes, is i
 
   await reloadWindow(page);
   phase('reloaded');
+  // The Training panel came back with the window, on the stored run: read-only, its curve up to the stop, Resume on.
+  const restored = await restoredPanel(page, /^stopped$/i);
+  assert.ok(restored.lastStep >= stoppedStep - 20, `the restored curve ends at step ${restored.lastStep}, the run stopped at ${stoppedStep}`);
   const afterReload = await runRow(page, /stopped/, 90_000);
   const text = await afterReload.innerText();
   phase(`after reload: ${JSON.stringify(text)}`);
@@ -100,30 +197,55 @@ test('a stopped run is still in the Runs view after Reload Window, resumes, is i
   assert.ok((await stepOf(afterReload)) >= stoppedStep - 1, `step ${await stepOf(afterReload)} after reload, ${stoppedStep} before`);
   await screenshot(page, 'e2e-runs-after-reload.png');
 
-  // Right-click → Resume: the run trains on from its checkpoint, in the same Runs row.
-  await afterReload.click({ button: 'right' });
+  // The panel's Resume trains it on from its checkpoint: the badge says training and the step passes the stop.
+  await restored.panel.locator('#resume').first().click();
+  phase('Resume pressed in the Training panel');
+  const live = await webviewFrame(page, { selector: '#loss-chart' });
+  await panelStatus(page, live, /^training$/i, 'pressing Resume in the restored panel', 120_000);
+  for (const deadline = Date.now() + 120_000; !((await numberIn(live, '#step')) > stoppedStep + 40);) {
+    if (Date.now() > deadline) assert.fail(`the panel's step did not get past ${stoppedStep + 40} within 120 s after Resume: ${await numberIn(live, '#step')}`);
+    await page.waitForTimeout(500);
+  }
+  phase(`resumed from the panel: step ${await numberIn(live, '#step')}`);
+  await page.waitForTimeout(1000); // a little more curve for the screenshot
+  await screenshot(page, 'e2e-training-resumed.png');
+  const resumed = await runRow(page, /training/, 60_000);
+  assert.ok((await stepOf(resumed)) > stoppedStep, `the Runs row trains on from the checkpoint: ${JSON.stringify(await resumed.innerText())}`);
+  phase(`resumed: ${JSON.stringify(await resumed.innerText())}`);
+
+  // The window dies while the run trains: after the reload it is interrupted, with a checkpoint to resume from, and
+  // the panel shows it so, with the steps trained after resuming.
+  await reloadWindow(page);
+  const afterCrash = await restoredPanel(page, /^interrupted$/i);
+  assert.ok(afterCrash.lastStep > stoppedStep, `the restored curve ends at step ${afterCrash.lastStep}, before the resumed steps (stopped at ${stoppedStep})`);
+  const interrupted = await runRow(page, /interrupted/, 90_000);
+  const interruptedStep = await stepOf(interrupted);
+  phase(`after reload mid-run: ${JSON.stringify(await interrupted.innerText())}`);
+  assert.ok(interruptedStep > stoppedStep, 'the interrupted run kept the steps it trained after resuming');
+  await screenshot(page, 'e2e-runs-interrupted.png');
+
+  // Right-click → Resume in the Runs view trains it again, in the same row; the panel follows it and its Stop stops it.
+  await interrupted.click({ button: 'right' });
   // The context menu takes keys: hover highlights Resume, Enter runs it (a click on the label is not always taken).
   const resume = page.locator('.context-view .action-item', { hasText: /^\s*Resume\s*$/ }).first();
   await resume.hover({ timeout: 15_000 });
   await page.keyboard.press('Enter');
   await resume.waitFor({ state: 'hidden', timeout: 10_000 });
-  phase('Resume clicked');
-  const resumed = await runRow(page, /training/, 120_000);
-  for (const deadline = Date.now() + 120_000; (await stepOf(resumed)) <= stoppedStep + 40;) {
-    if (Date.now() > deadline) assert.fail(`the resumed run did not get past step ${stoppedStep + 40} within 120 s: ${JSON.stringify(await resumed.innerText())}`);
+  phase('Resume clicked in the Runs view');
+  const again = await runRow(page, /training/, 120_000);
+  for (const deadline = Date.now() + 120_000; (await stepOf(again)) <= interruptedStep + 20;) {
+    if (Date.now() > deadline) assert.fail(`the resumed run did not get past step ${interruptedStep + 20} within 120 s: ${JSON.stringify(await again.innerText())}`);
     await page.waitForTimeout(500);
   }
-  phase(`resumed: ${JSON.stringify(await resumed.innerText())}`);
-
-  // The window dies while the run trains: after the reload it is interrupted, with a checkpoint to resume from.
-  await reloadWindow(page);
-  const interrupted = await runRow(page, /interrupted/, 90_000);
-  phase(`after reload mid-run: ${JSON.stringify(await interrupted.innerText())}`);
-  assert.ok((await stepOf(interrupted)) > stoppedStep, 'the interrupted run kept the steps it trained after resuming');
-  await screenshot(page, 'e2e-runs-interrupted.png');
+  phase(`resumed from the Runs view: ${JSON.stringify(await again.innerText())}`);
+  const following = await webviewFrame(page, { selector: '#loss-chart' });
+  await panelStatus(page, following, /^training$/i, 'Resume in the Runs view');
+  await following.locator('#stop').first().click();
+  await panelStatus(page, following, /^stopped$/i, 'pressing Stop in the panel');
+  const stoppedAgain = await runRow(page, /stopped/, 60_000);
 
   // Right-click → Delete asks first (modal), then the run and its folder are gone: the view is empty again.
-  await interrupted.click({ button: 'right' });
+  await stoppedAgain.click({ button: 'right' });
   const del = page.locator('.context-view .action-item', { hasText: /^\s*Delete\s*$/ }).first();
   await del.hover({ timeout: 15_000 });
   await page.keyboard.press('Enter');
