@@ -20,7 +20,8 @@ import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { codePointIndex, GATES_WINDOW, gatesView, utf16Span, windowAround } from './gatesView';
 import { TrainingPanel } from './trainingPanel';
-import { provideTraceExport } from './panelExport';
+import { provideTraceExport, traceExportOf } from './panelExport';
+import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
 import { initPanel, panelOptions } from './webviewPanels';
 
@@ -69,8 +70,8 @@ export class ActivationPanel implements vscode.Disposable {
   private lastAnswerAt = 0;
   /** Whether the data file's UTF-16 length equals the run's code points, for one version of the document. */
   private plainText: { version: number; plain: boolean } | undefined;
-  /** The trace the page shows ("Export Trace as CSV…/JSON…"). */
-  private shownView: GatesView | undefined;
+  /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
+  private readonly shownView = new ShownTrace<GatesView>();
 
   static show(kind: ActivationPanelKind, extensionUri: vscode.Uri, service: TrainingService, run: RunRecord, dataUri: string | undefined): void {
     let current = ActivationPanel.current.get(kind.viewType);
@@ -89,6 +90,7 @@ export class ActivationPanel implements vscode.Disposable {
     current.runId = run.info.id;
     current.dataUri = dataUri;
     current.shown = undefined;
+    current.shownView.forget();
     current.requests.forget();
     current.wanted = undefined;
     current.lastAnswerAt = 0;
@@ -113,10 +115,8 @@ export class ActivationPanel implements vscode.Disposable {
     private readonly service: TrainingService,
   ) {
     initPanel(panel, extensionUri, kind.bundle, kind.title);
-    provideTraceExport(panel, () => {
-      const view = this.shownView;
-      return view && { csv: () => gatesTraceCsv(view), json: () => gatesTraceJson(view) };
-    });
+    const files = (view: GatesView) => ({ csv: () => gatesTraceCsv(view), json: () => gatesTraceJson(view) });
+    provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), files, kind.name));
     this.timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
       // Big models take long to trace: wait at least 4× the last trace, so tracing costs the run ≤ ~20% of the worker.
@@ -139,11 +139,12 @@ export class ActivationPanel implements vscode.Disposable {
         this.lastTraceMs = taken.tookMs;
         this.lastAnswerAt = Date.now();
         const run = service.get(answer.runId);
-        if ('error' in answer) this.post({ type: 'detached', message: `No trace: ${answer.error}` });
-        else if (run) {
+        if ('error' in answer) {
+          this.shownView.failed(answer.error);
+          this.post({ type: 'detached', message: `No trace: ${answer.error}` });
+        } else if (run) {
           this.shown = { start: answer.trace.start, length: answer.trace.length };
-          this.shownView = gatesView(answer.trace, labelOf(run), this.cursor);
-          this.post({ type: 'showActivations', view: this.shownView });
+          this.post({ type: 'showActivations', view: this.shownView.drawn(gatesView(answer.trace, labelOf(run), this.cursor)) });
         }
         if (taken.queued) this.request(taken.queued.start);
       }),

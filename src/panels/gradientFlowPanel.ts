@@ -13,7 +13,8 @@ import { isActive, type RunRecord, type TrainingService } from '../training/trai
 import { gradientFlowView } from './gradientFlowView';
 import { TrainingPanel } from './trainingPanel';
 import { initPanel, panelOptions } from './webviewPanels';
-import { gradientTraceFiles as traceFiles, provideTraceExport } from './panelExport';
+import { gradientTraceFiles as traceFiles, provideTraceExport, traceExportOf } from './panelExport';
+import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
 
 export const SHOW_GRADIENT_FLOW_COMMAND = 'sequenceLab.showGradientFlow';
@@ -38,7 +39,8 @@ export class GradientFlowPanel implements vscode.Disposable {
   private lastTraceMs = 0;
   private lastAnswerAt = 0;
   private readonly timer: ReturnType<typeof setInterval>;
-  private shownView: GradientFlowView | undefined;
+  /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
+  private readonly shownView = new ShownTrace<GradientFlowView>();
 
   static show(extensionUri: vscode.Uri, service: TrainingService, run: RunRecord): void {
     if (!GradientFlowPanel.current) {
@@ -54,6 +56,7 @@ export class GradientFlowPanel implements vscode.Disposable {
     }
     const current = GradientFlowPanel.current;
     current.runId = run.info.id;
+    current.shownView.forget();
     current.requests.forget();
     current.lastTraceMs = 0;
     current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
@@ -71,7 +74,7 @@ export class GradientFlowPanel implements vscode.Disposable {
     private readonly service: TrainingService,
   ) {
     initPanel(panel, extensionUri, 'gradients', TITLE);
-    provideTraceExport(panel, () => this.shownView && traceFiles(this.shownView)); // "Export Trace as CSV…/JSON…"
+    provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), traceFiles, 'Show Gradient Flow'));
     this.timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
       if (run && isActive(run.info) && this.panel.visible && Date.now() - this.lastAnswerAt >= 4 * this.lastTraceMs) this.request();
@@ -90,8 +93,10 @@ export class GradientFlowPanel implements vscode.Disposable {
         this.lastTraceMs = taken.tookMs;
         this.lastAnswerAt = Date.now();
         const run = service.get(answer.runId);
-        if ('error' in answer) this.post({ type: 'detached', message: `No trace: ${answer.error}` });
-        else if (run) this.post({ type: 'showTrace', view: (this.shownView = gradientFlowView(answer.trace, labelOf(run))) });
+        if ('error' in answer) {
+          this.shownView.failed(answer.error);
+          this.post({ type: 'detached', message: `No trace: ${answer.error}` });
+        } else if (run) this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run))) });
       }),
       service.onDidChangeRun((run) => {
         if (run.info.id === this.runId) this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });

@@ -1,10 +1,13 @@
 // "Sequence Lab: Export Panel as PNG…/SVG…" for every panel (initPanel tracks each one here). The command asks the
 // active panel for an image (webview/common/exportImage.ts draws it); the answer is validated by
 // parseExportedImageMessage (format, size, PNG signature or SVG root) and saved where the user picks. A panel's
-// answer is accepted only while this host is waiting for one from that panel: a page cannot write files on its own.
+// answer is accepted only while this host is waiting for one of that format from that panel (pendingExports.ts): a
+// page cannot write files on its own.
 import * as vscode from 'vscode';
 import { gradientTraceCsv, gradientTraceJson, type TraceFormat } from '../shared/traceExport';
-import { parseExportedImageMessage, type ExportImageRequest, type GradientFlowView, type ImageFormat } from '../shared/webviewProtocol';
+import type { ExportImageRequest, GradientFlowView, ImageFormat } from '../shared/webviewProtocol';
+import { PendingExports } from './pendingExports';
+import type { ShownTrace } from './shownTrace';
 
 export const EXPORT_PANEL_PNG_COMMAND = 'sequenceLab.exportPanelPng';
 export const EXPORT_PANEL_SVG_COMMAND = 'sequenceLab.exportPanelSvg';
@@ -16,13 +19,15 @@ export interface TraceFiles {
   csv(): string;
   json(): string;
 }
+/** What "Export Trace" gets from a panel: its trace, or why it has none (a sentence for the user; undefined: not yet). */
+export type TraceExport = TraceFiles | { unavailable: string } | undefined;
 
 interface TrackedPanel {
   panel: vscode.WebviewPanel;
-  /** The format asked for and not answered yet. */
-  pending?: ImageFormat;
+  /** The formats asked for and not answered yet. */
+  pending: PendingExports;
   /** Panels with a trace (Gates, Gradient Flow): the trace shown now, if any. */
-  trace?: () => TraceFiles | undefined;
+  trace?: () => TraceExport;
 }
 
 const tracked = new Set<TrackedPanel>();
@@ -35,22 +40,21 @@ export function defaultImageName(title: string, format: ImageFormat | TraceForma
 
 /** Called by initPanel for every new or revived panel: it can now be exported. */
 export function trackPanelForExport(panel: vscode.WebviewPanel): void {
-  const entry: TrackedPanel = { panel };
+  const entry: TrackedPanel = { panel, pending: new PendingExports() };
   tracked.add(entry);
   const subscriptions = [
     panel.webview.onDidReceiveMessage((raw: unknown) => {
       const type = (raw as { type?: unknown } | null)?.type;
       if (type !== 'exportedImage' && type !== 'exportImageFailed') return;
-      const format = entry.pending;
-      entry.pending = undefined;
-      if (format === undefined) return; // not asked for: ignored
-      const message = parseExportedImageMessage(raw);
-      if (!message || (message.type === 'exportedImage' && message.format !== format)) {
+      const answer = entry.pending.answer(raw);
+      if (!answer) return; // not asked for: ignored
+      const format = answer.format;
+      if (answer.kind === 'invalid') {
         void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the panel sent an image that is not a valid {0} file; nothing was saved.', format.toUpperCase()));
-      } else if (message.type === 'exportImageFailed') {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not export the panel as {0}: {1}', format.toUpperCase(), message.error));
+      } else if (answer.kind === 'failed') {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not export the panel as {0}: {1}', format.toUpperCase(), answer.error));
       } else {
-        void saveFile(panel.title, format, message.bytes);
+        void saveFile(panel.title, format, answer.bytes);
       }
     }),
   ];
@@ -61,8 +65,22 @@ export function trackPanelForExport(panel: vscode.WebviewPanel): void {
 }
 
 /** Lets "Export Trace as CSV…/JSON…" save the trace `panel` shows (call after initPanel). */
-export function provideTraceExport(panel: vscode.WebviewPanel, trace: () => TraceFiles | undefined): void {
+export function provideTraceExport(panel: vscode.WebviewPanel, trace: () => TraceExport): void {
   for (const entry of tracked) if (entry.panel === panel) entry.trace = trace;
+}
+
+/**
+ * What "Export Trace" gets from a panel that keeps its shown trace in `shown`: the trace's files, or why there are none
+ * (`commandName`: the command that opens the panel on a run, for the message when its run is gone).
+ */
+export function traceExportOf<V>(shown: ShownTrace<V>, runAlive: boolean, files: (view: V) => TraceFiles, commandName: string): TraceExport {
+  const trace = shown.exportable(runAlive);
+  if ('view' in trace) return files(trace.view);
+  if (trace.reason === 'runGone') {
+    return { unavailable: vscode.l10n.t('Sequence Lab: the run of this panel is gone (the window was reloaded or the run was deleted), so there is no trace to export. Run "{0}" again on a run.', commandName) };
+  }
+  if (trace.reason === 'failed') return { unavailable: vscode.l10n.t('Sequence Lab: the panel has no trace to export: {0}', trace.error) };
+  return undefined; // the first trace of the run is on its way
 }
 
 /** The Gradient Flow panel's trace as files. */
@@ -112,7 +130,7 @@ function requestImage(format: ImageFormat): void {
     void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: click into a Sequence Lab panel first, then export it.'));
     return;
   }
-  target.pending = format;
+  target.pending.ask(format);
   const request: ExportImageRequest = { type: 'exportImage', format };
   void target.panel.webview.postMessage(request);
 }
@@ -124,8 +142,8 @@ function exportTrace(format: TraceFormat): void {
     return;
   }
   const files = target.trace();
-  if (!files) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: the panel has no trace yet; wait for it to draw one.'));
+  if (!files || 'unavailable' in files) {
+    void vscode.window.showInformationMessage(files?.unavailable ?? vscode.l10n.t('Sequence Lab: the panel has no trace yet; wait for it to draw one.'));
     return;
   }
   const text = format === 'csv' ? files.csv() : files.json();

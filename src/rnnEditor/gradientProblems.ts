@@ -1,7 +1,8 @@
 // Gradient pathologies of a run as problems on its data file (Problems panel), with quick fixes. The rules are in
 // gradientRules.ts; the evidence is the run's fault (a NaN/Inf paused it), its recent gradient norms, and a gradient
-// trace of GRADIENT_WINDOW characters (the worker's traceGradients, also asked for by the Gradient Flow panel: every
-// answer for a watched run is used). A run is watched once it colours a document, or when it faults.
+// trace of max(64, N + 1) characters for the vanishing distance N (gradientWindow.ts; the worker's traceGradients, also
+// asked for by the Gradient Flow panel: every answer for a watched run is used, unless it is too short to measure N and
+// a long enough one is at hand). A run is watched once it colours a document, or when it faults.
 //
 // Quick fixes: "Enable gradient clipping" and "Lower the learning rate" reconfigure a live run (TrainingService.
 // reconfigure, optimiser state kept; a run paused by a fault resumes), or start a new run with the change on the file
@@ -14,9 +15,9 @@ import type { GradientTrace } from '../shared/workerProtocol';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type TrainingService } from '../training/trainingService';
 import { fixPlan, fixTitle, gradientFindings, type Finding, type Fix } from './gradientRules';
+import { vanishingWindow } from './gradientWindow';
 
 export const APPLY_GRADIENT_FIX_COMMAND = 'sequenceLab.applyGradientFix';
-const GRADIENT_WINDOW = 64;
 const RECENT_STEPS = 200;
 const TRACE_EVERY_MS = 10_000;
 
@@ -43,6 +44,8 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
       service.onDidTrace((answer) => {
         const w = this.watched.get(answer.runId);
         if (!w || 'error' in answer) return;
+        const N = this.vanishing(w.uri).steps;
+        if (answer.trace.jacobianNorm.length < N && w.trace && w.trace.jacobianNorm.length >= N) return;
         w.trace = answer.trace;
         this.update(answer.runId);
       }),
@@ -74,7 +77,7 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
 
   private requestTrace(runId: string): void {
     const w = this.watched.get(runId);
-    if (w && this.service.traceGradients(runId, GRADIENT_WINDOW)) w.tracedAt = Date.now();
+    if (w && this.service.traceGradients(runId, this.vanishing(w.uri).window)) w.tracedAt = Date.now();
   }
 
   private traceTraining(): void {
@@ -84,9 +87,8 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
     }
   }
 
-  private vanishingSteps(uri: vscode.Uri): number {
-    const n = vscode.workspace.getConfiguration('sequenceLab', uri).get<number>('rnnEditor.vanishingSteps', 50);
-    return Math.max(1, Math.min(GRADIENT_WINDOW - 1, Math.round(n)));
+  private vanishing(uri: vscode.Uri): { steps: number; window: number } {
+    return vanishingWindow(vscode.workspace.getConfiguration('sequenceLab', uri).get<unknown>('rnnEditor.vanishingSteps', 50));
   }
 
   private update(runId: string): void {
@@ -105,7 +107,7 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
       ...(run.info.status === 'paused' && fault ? { fault } : {}),
       ...(w.trace ? { trace: { jacobianNorm: w.trace.jacobianNorm, start: w.trace.start, length: w.trace.length } } : {}),
       recentGradNorms: g.subarray(Math.max(0, g.length - RECENT_STEPS)),
-      vanishingSteps: this.vanishingSteps(w.uri),
+      vanishingSteps: this.vanishing(w.uri).steps,
     });
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === w.uri.toString());
     const text = document?.getText() ?? '';

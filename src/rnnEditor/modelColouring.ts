@@ -10,10 +10,11 @@ import { expandedVisibleOffsets } from '../hmm/editorRanges';
 import type { TextInference, TextQuantity } from '../shared/workerProtocol';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
-import { largestIn, quantityArgument, quantityShort, scaleOf, SLOTS, slotColour, slotRuns } from './colourScale';
+import { quantityArgument, quantityShort, scaleOf, SLOTS, slotColour } from './colourScale';
 import { hoverMarkdown, legendText } from './hoverText';
 import { covers, scoredLimit, windowFor, type InferenceWindow } from './inferenceWindow';
 import { pickQuantity } from './pickQuantity';
+import { visibleRuns } from './visibleColours';
 
 export const COLOUR_TEXT_COMMAND = 'sequenceLab.colourTextByModel';
 export const CLEAR_COLOURING_COMMAND = 'sequenceLab.clearModelColouring';
@@ -254,11 +255,10 @@ export class ModelColouring implements vscode.Disposable {
     const perSlot: vscode.Range[][] = SLOTS.map(() => []);
     const unknown: vscode.Range[] = [];
     const range = (a: number, b: number) => new vscode.Range(document.positionAt(a), document.positionAt(b));
+    visibleRuns(result.value, window.from, wanted, scale, lowSurrogate).forEach((runs, slot) => {
+      for (const [a, b] of runs) perSlot[slot].push(range(a, b));
+    });
     for (const [from, to] of wanted) {
-      const largest = largestIn(result.value, window.from, from, to);
-      slotRuns(result.value, window.from, from, to, scale, { largest, lowSurrogate }).forEach((runs, slot) => {
-        for (const [a, b] of runs) perSlot[slot].push(range(a, b));
-      });
       for (let offset = Math.max(from, window.from); offset < Math.min(to, window.to); offset++) {
         if (result.unknown[offset - window.from]) unknown.push(range(offset, offset + (lowSurrogate(offset + 1) ? 2 : 1)));
       }

@@ -25,9 +25,58 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** An SVG document: optional XML declaration, comments or doctype, then the <svg> root element. */
 const SVG_ROOT = /^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/;
 
+/** Elements that run or load a document of their own; a panel's copy never has them. */
+const ACTIVE_ELEMENTS = /^(script|iframe|frame|frameset|object|embed|handler|listener|base)$/i;
+/** A start tag with its attributes (quoted values may hold '>'); `y` flag: must match where a tag starts. */
+const START_TAG = /<([A-Za-z][^\s/>]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*\/?>/y;
+const ATTRIBUTE = /([^\s=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+))?/g;
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** An attribute value as a browser reads it: character references decoded, then spaces and control characters dropped. */
+function attributeValueAsRead(raw: string): string {
+  const unquoted = /^["']/.test(raw) ? raw.slice(1, -1) : raw;
+  return unquoted
+    .replace(/&#x([0-9a-f]+);?|&#(\d+);?|&(\w+);/gi, (whole, hex?: string, dec?: string, name?: string) => {
+      const code = hex ? parseInt(hex, 16) : dec ? parseInt(dec, 10) : NaN;
+      if (Number.isFinite(code)) return code <= 0x10ffff ? String.fromCodePoint(code) : '';
+      return XML_ENTITIES[(name ?? '').toLowerCase()] ?? whole;
+    })
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0020\u007f-\u00a0]/g, '')
+    .toLowerCase();
+}
+
+/**
+ * Whether an exported SVG has markup that could run script when the saved file is opened in a browser: a <script>
+ * (or another active element), an entity declaration (it can expand to markup), a style sheet processing
+ * instruction, an on… event attribute, a javascript:/vbscript: URL in any attribute, or a start tag that does not
+ * parse. Text the page copies is escaped (a raw '<' always starts markup), so a panel showing e.g. "one = 1" or
+ * "javascript:" as text is still exported.
+ */
+function svgCouldRunScript(text: string): boolean {
+  if (/<script|<!ENTITY|<\?xml-stylesheet/i.test(text)) return true;
+  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) {
+    if (!/[A-Za-z]/.test(text.charAt(at + 1))) continue; // </end>, <!-- -->, <?xml ?>
+    START_TAG.lastIndex = at;
+    const tag = START_TAG.exec(text);
+    if (!tag) return true;
+    if (ACTIVE_ELEMENTS.test(tag[1].split(':').pop() ?? '')) return true;
+    for (const [, name, value] of tag[2].matchAll(ATTRIBUTE)) {
+      const local = (name.split(':').pop() ?? '').toLowerCase();
+      if (local.startsWith('on') || local === 'srcdoc') return true;
+      const read = value === undefined ? '' : attributeValueAsRead(value);
+      if (read.includes('javascript:') || read.includes('vbscript:')) return true;
+      if (local === 'attributename' && read.startsWith('on')) return true; // <set attributeName="onclick" …>
+    }
+    at = START_TAG.lastIndex - 1; // on past the tag: a '<' inside a quoted value is not a tag
+  }
+  return false;
+}
+
 /**
  * Returns the message if it is a well-formed exportedImage: a known format, a non-empty byte array of at most
- * MAX_EXPORTED_IMAGE_BYTES that is what it claims (PNG signature; valid UTF-8 with an <svg> root element); or
+ * MAX_EXPORTED_IMAGE_BYTES that is what it claims (PNG signature; valid UTF-8 with an <svg> root element and no
+ * markup that could run script: svgCouldRunScript); or
  * exportImageFailed with a one-line error of at most 500 characters. Otherwise undefined.
  */
 export function parseExportedImageMessage(raw: unknown): ExportedImageMessage | undefined {
@@ -58,7 +107,8 @@ export function parseExportedImageMessage(raw: unknown): ExportedImageMessage | 
   } catch {
     return undefined;
   }
-  return SVG_ROOT.test(text.slice(0, 4096)) && /<\/svg>\s*$/.test(text) ? { type: 'exportedImage', format, bytes } : undefined;
+  if (!SVG_ROOT.test(text.slice(0, 4096)) || !/<\/svg>\s*$/.test(text) || svgCouldRunScript(text)) return undefined;
+  return { type: 'exportedImage', format, bytes };
 }
 
 export type HostToTrainingPanel =
@@ -559,16 +609,19 @@ export interface ComparedRun {
   optimizer: string;
   learningRate: number;
   seed: number;
+  /** What its loss is (webview/training/lossUnit.ts): nats per character, word or tag, or a mean squared error. */
+  dataKind: DataKind;
   /** The last step it reached, of maxSteps. */
   step: number;
   maxSteps: number;
   status: RunStatus;
-  /** Loss (nats/char) and gradient-norm means over the last 5% of the steps; best: the lowest point of the curve. */
+  /** Loss (in its dataKind's unit) and gradient-norm means over the last 5% of the steps; best: the lowest point. */
   finalLoss?: number;
   bestLoss?: number;
+  /** e^finalLoss; none for a mean squared error. */
   perplexity?: number;
   gradNorm?: number;
-  /** Only while it trains in this window. */
+  /** Only while it trains in this window, and not for a mean squared error. */
   charsPerSecond?: number;
   curve: StoredMetrics;
 }

@@ -6,7 +6,8 @@
 // up for long. Only the forward pass runs (no backward, no spectra): what traceWindow records of it, read the same way.
 // Then, for the Unrolled panel's gradient arrows, ‖∂L/∂h_t‖ of every layer and step: one traceWindow of the whole
 // window from the same zero state with the next characters as targets (BPTT down to the window's first step; L the
-// summed cross-entropy of the window, traces.ts), when its forward + backward fits GRADIENT_WORK multiply-adds.
+// mean cross-entropy over the window's T steps, L = (1/T) Σ_t −log p(x_{t+1} | x_≤t), src/engine/sequenceLoss.ts), when
+// its forward + backward fits GRADIENT_WORK multiply-adds.
 import type { GruCell } from '../engine/cells/gruCell';
 import type { LstmCell } from '../engine/cells/lstmCell';
 import { EngineInputError } from '../engine/errors';

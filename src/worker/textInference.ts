@@ -3,8 +3,11 @@
 //   surprisal   s_t = −log2 p(x_t | x_<t),  p = softmax(o_{t−1}) of the step that read x_{t−1}         (1)
 //   the top-5 of p(· | x_≤t): what the model expects after this character
 //   one unit of a gate / c_t / h_t at the step that reads x_t
-//   ‖∂L/∂h_t‖ with L = (1/seqLength) Σ_{τ in chunk} −log p(x_{τ+1} | x_≤τ), the loss of the seqLength-character chunk
-//            holding t: exactly the truncated BPTT the run trains with (chunks counted from the slice's start)      (2)
+//   ‖∂L/∂h_t‖ with L = (1/seqLength) Σ_{τ in chunk} −log p(x_{τ+1} | x_≤τ), the mean loss of the seqLength-character
+//            chunk holding t, backpropagated through the whole chunk (chunks counted from the slice's start)         (2)
+//            This is like the run's training gradient, not equal to it: training stops backpropagation after
+//            `truncate` steps when truncate < seqLength, also divides the loss by the batch size B, and its chunks
+//            start wherever its data cursor puts them. (2) shows where, within a chunk, the loss reaches the state.
 //
 // Why a slice with a warm-up prefix rather than the whole file: inference is a forward (and backward, for (2)) pass
 // per character, ~10⁵ multiply-adds per character for an LSTM of 64 units, so a 1 MB file would take seconds on every
@@ -135,6 +138,7 @@ export async function inferText(
 
   const h0 = new Float64Array(layers * H);
   const c0 = kind === 'lstm' ? new Float64Array(layers * H) : undefined;
+  // The chunk of (2): the run's seqLength (not its truncate: the whole chunk is backpropagated, see the header).
   const size = Math.max(1, source.seqLength);
   // Forward + backward per step: every layer's G·H × (input + H) projections and the K × H head, about three times.
   const G = snapshot.cells[0].gates;

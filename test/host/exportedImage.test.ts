@@ -1,10 +1,13 @@
 // The host's check of a panel's "Export as PNG/SVG" answer (parseExportedImageMessage): it accepts real PNG and SVG
 // files and a one-line error, and refuses anything else — wrong type or format, a PNG without its signature, an SVG
-// that is not UTF-8 or has no <svg> root, an empty or oversized byte array, and an error that names a path.
+// that is not UTF-8 or has no <svg> root, an SVG with markup that could run script when the file is opened, an empty
+// or oversized byte array, and an error that names a path. Then: PNG and SVG asked for in quick succession are both
+// saved, each answer matched by its own format.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { PendingExports } from '../../src/panels/pendingExports';
 import { MAX_EXPORTED_IMAGE_BYTES, parseExportedImageMessage } from '../../src/shared/webviewProtocol';
 
 const media = (name: string) => readFile(path.join(import.meta.dirname, '..', '..', 'media', name)).then((b) => new Uint8Array(b));
@@ -60,5 +63,60 @@ describe('exportedImage messages from a panel', () => {
     assert.ok(parsed && 'error' in parsed);
     assert.ok(parsed.error.startsWith('could not draw home me secret.txt or C x y'), parsed.error.slice(0, 60));
     assert.ok(parsed.error.length <= 500 && !/[\n/\\]/.test(parsed.error));
+  });
+
+  it('refuses an SVG with markup that could run script, keeps one whose text only looks like it', () => {
+    const svg = (inner: string, rootAttributes = '') =>
+      new TextEncoder().encode(`<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"${rootAttributes}>${inner}</svg>\n`);
+    const parse = (bytes: Uint8Array) => parseExportedImageMessage({ type: 'exportedImage', format: 'svg', bytes });
+    const unsafe: [string, string?][] = [
+      ['<script>alert(1)</script>'],
+      ['<SCRIPT xlink:href="x.js"/>'],
+      ['<rect width="1" height="1"/>', ' onload="alert(1)"'],
+      ['<rect width="1" ONCLICK = \'alert(1)\'/>'],
+      ['<foreignObject><div xmlns="http://www.w3.org/1999/xhtml"><img src="x" onerror="alert(1)"/></div></foreignObject>'],
+      ['<a href="javascript:alert(1)"><text>x</text></a>'],
+      ['<a xlink:href="java&#x09;script&#58;alert(1)"><text>x</text></a>'], // entities and a tab still read as javascript:
+      ['<set attributeName="onmouseover" to="alert(1)"/>'],
+      ['<animate attributeName="href" values="javascript:alert(1)"/>'],
+      ['<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" srcdoc="x"/></foreignObject>'],
+      ['<embed src="data:text/html,x"/>'],
+      ['<rect width="1" height="1" / onload=alert(1)>'], // a tag that does not parse
+    ];
+    for (const [inner, root] of unsafe) assert.equal(parse(svg(inner, root)), undefined, inner);
+    const entity = new TextEncoder().encode('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "&#60;script&#62;">]><svg>&x;</svg>');
+    assert.equal(parse(entity), undefined, 'an entity can expand to markup');
+    // What a panel copies as text is escaped: code such as "one = 1" or a javascript: URL in the data stays exportable.
+    const text = '<text x="0" y="10">const one = 1; // javascript:void(0) &#60;script&#62; onload=x</text>';
+    const styled = '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml" style="font-family:&#34;Segoe UI&#34;, sans-serif;color:rgb(1, 2, 3)" aria-label="one &#62; two">x</div></foreignObject>';
+    assert.ok(parse(svg(text + styled)));
+  });
+});
+
+describe('exports in flight on one panel', () => {
+  it('saves both a PNG and an SVG asked for in quick succession, whichever answers first', async () => {
+    const png = await media('trellis-panel.png');
+    const svg = await media('activity-bar.svg');
+    const pending = new PendingExports();
+    pending.ask('png');
+    pending.ask('svg');
+    // The SVG (text) is ready before the PNG (drawn on a canvas).
+    assert.deepEqual(pending.answer({ type: 'exportedImage', format: 'svg', bytes: svg }), { kind: 'image', format: 'svg', bytes: svg });
+    assert.deepEqual(pending.answer({ type: 'exportedImage', format: 'png', bytes: png }), { kind: 'image', format: 'png', bytes: png });
+    assert.equal(pending.answer({ type: 'exportedImage', format: 'png', bytes: png }), undefined, 'answered already: a page cannot save files on its own');
+  });
+
+  it('ignores what was not asked for; reports a bad file or an error against the request it answers', async () => {
+    const png = await media('trellis-panel.png');
+    const pending = new PendingExports();
+    assert.equal(pending.answer({ type: 'exportedImage', format: 'png', bytes: png }), undefined, 'nothing asked');
+    pending.ask('png');
+    assert.equal(pending.answer({ type: 'exportedImage', format: 'svg', bytes: png }), undefined, 'SVG was not asked for');
+    assert.deepEqual(pending.answer({ type: 'exportedImage', format: 'png', bytes: png.slice(1) }), { kind: 'invalid', format: 'png' });
+    pending.ask('svg');
+    pending.ask('png');
+    assert.deepEqual(pending.answer({ type: 'exportImageFailed', error: 'no canvas' }), { kind: 'failed', format: 'svg', error: 'no canvas' }, 'the oldest request');
+    assert.deepEqual(pending.answer({ type: 'exportedImage', format: 'png', bytes: png }), { kind: 'image', format: 'png', bytes: png });
+    assert.equal(pending.answer({ type: 'exportImageFailed', error: 'late' }), undefined);
   });
 });

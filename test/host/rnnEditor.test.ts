@@ -2,11 +2,14 @@
 // coloured characters (surrogate pairs kept whole), the window of the document sent to the worker, the rules that
 // turn a run's fault / gradient trace / gradient norms into problems with fixes, and the hover's text.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { largestIn, legendLines, quantityArgument, scaleOf, SLOTS, slotColour, slotOf, slotRuns } from '../../src/rnnEditor/colourScale';
 import { fixPlan, gradientFindings, type GradientEvidence } from '../../src/rnnEditor/gradientRules';
+import { MAX_VANISHING_STEPS, vanishingWindow } from '../../src/rnnEditor/gradientWindow';
 import { hoverMarkdown } from '../../src/rnnEditor/hoverText';
 import { covers, MAX_SCORED, MIN_SCORED, scoredLimit, WARMUP, windowFor } from '../../src/rnnEditor/inferenceWindow';
+import { largestInRanges, visibleRuns } from '../../src/rnnEditor/visibleColours';
 import type { TextInference } from '../../src/shared/workerProtocol';
 
 test('surprisal uses the Markov levels in bits; gates read closed as blue and open as orange', () => {
@@ -93,6 +96,33 @@ test('vanishing: the Jacobian norm at distance N below 1e-6, not before', () => 
   assert.deepEqual(fast[0].fixes, ['switchToLstm']);
   assert.deepEqual(gradientFindings({ ...base, trace: { jacobianNorm: decay(0.9), start: 0, length: 64 } }), [], '0.9^50 ≈ 5e-3 still reaches back');
   assert.deepEqual(gradientFindings({ ...base, vanishingSteps: 30, trace: { jacobianNorm: decay(0.7), start: 0, length: 64 } }), [], '0.7^30 ≈ 2e-5');
+});
+
+test('‖∂L/∂h‖ in two visible ranges is scaled by the largest over both, as the legend says', () => {
+  // offsets 0…3 (first range) have 10, offsets 10…13 (second range, e.g. below a fold) have 0.02 = 2·10⁻³ × 10.
+  const values = Float32Array.from({ length: 14 }, (_, i) => (i < 4 ? 10 : i >= 10 ? 0.02 : NaN));
+  const ranges: [number, number][] = [[0, 4], [10, 14]];
+  assert.equal(largestInRanges(values, 0, ranges), 10);
+  assert.ok(Number.isNaN(largestInRanges(values, 0, [[4, 10]])));
+  const runs = visibleRuns(values, 0, ranges, 'decades');
+  const bySlot = Object.fromEntries(SLOTS.map((s, i) => [s, runs[i]]).filter(([, r]) => (r as unknown[]).length > 0));
+  assert.deepEqual(bySlot, { heat5: [[0, 4]], heat2: [[10, 14]] }, 'the second range is not its own "largest in view"');
+});
+
+test('vanishing distance N above 63 is traced over a longer window, up to the setting\'s maximum', () => {
+  assert.deepEqual(vanishingWindow(50), { steps: 50, window: 64 });
+  assert.deepEqual(vanishingWindow(100), { steps: 100, window: 101 });
+  assert.deepEqual(vanishingWindow(10_000), { steps: MAX_VANISHING_STEPS, window: MAX_VANISHING_STEPS + 1 });
+  assert.deepEqual(vanishingWindow(0), { steps: 1, window: 64 });
+  assert.deepEqual(vanishingWindow('many'), { steps: 50, window: 64 });
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { maximum?: number }> } } };
+  const setting = manifest.contributes.configuration.properties['sequenceLab.rnnEditor.vanishingSteps'];
+  assert.equal(setting.maximum, MAX_VANISHING_STEPS, 'Settings UI offers exactly what is traced');
+  const { steps, window } = vanishingWindow(100);
+  const jacobianNorm = Float32Array.from({ length: window - 1 }, (_, i) => 0.88 ** (i + 1)); // 0.88^100 ≈ 3e-6, 0.88^109 < 1e-6
+  assert.deepEqual(gradientFindings({ ...base, vanishingSteps: steps, trace: { jacobianNorm, start: 0, length: window } }), [], 'not yet at 100');
+  const faster = Float32Array.from({ length: window - 1 }, (_, i) => 0.85 ** (i + 1)); // 0.85^100 ≈ 9e-8
+  assert.equal(gradientFindings({ ...base, vanishingSteps: steps, trace: { jacobianNorm: faster, start: 0, length: window } })[0]?.kind, 'vanishing');
 });
 
 test('exploding: only with clipping off, for a large norm or a tenfold growth', () => {

@@ -151,6 +151,22 @@ describe('Gradient Flow panel webview', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('after a reload, a trace whose ρ was not computed (NaN, saved as null) is still redrawn', async () => {
+    const page = await openWith(exploding);
+    // What JSON makes of NaN in the saved state: null.
+    await page.evaluate(() => {
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } }).sessionStorage;
+      const state = JSON.parse(storage.getItem('vscode-webview-state') ?? 'null') as { view: { spectralRadius: (number | null)[] } };
+      state.view.spectralRadius[0] = null;
+      storage.setItem('vscode-webview-state', JSON.stringify(state));
+    });
+    await page.reload();
+    await until(page, 'hasPixelsOfColour', 'grad-chart', THEME_COLORS.dark.blue);
+    assert.notEqual(((await page.locator('#reading').textContent()) ?? '').trim(), '');
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
   it('draws the history: heatmap cells in the colour of their values, a legend, ρ/σ_max and clipping charts, the clipped share', async () => {
     const history = syntheticHistory(30);
     const view = { ...exploding, history };

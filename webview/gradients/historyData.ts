@@ -6,7 +6,11 @@ import { css, sequentialScale } from '../gates/colours';
 
 export type GradientHistorySnapshot = NonNullable<GradientFlowView['history']>;
 
-/** The history with every array as a typed array (it may arrive as plain arrays, e.g. from saved state). */
+/**
+ * The history with every array as a typed array (it may arrive as plain arrays, e.g. from saved state). Saved state is
+ * JSON, where NaN becomes null: null (or anything not a number) is read back as NaN — "not measured", e.g. ρ of a big
+ * model, drawn as a gap — never as 0.
+ */
 export function normaliseHistory(h: unknown): GradientHistorySnapshot | undefined {
   const x = h as Record<string, unknown> | undefined;
   if (typeof x !== 'object' || x === null) return undefined;
@@ -15,8 +19,10 @@ export function normaliseHistory(h: unknown): GradientHistorySnapshot | undefine
   if (!fields.every((f) => arrayLike(x[f])) || !Array.isArray(x.tokens)) return undefined;
   const whole = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
   if (!whole(x.length) || !whole(x.layers) || !whole(x.start) || !whole(x.stepsSeen) || !whole(x.stepsClipped) || !whole(x.every)) return undefined;
-  const f32 = (a: unknown) => Float32Array.from(a as ArrayLike<number>);
-  const f64 = (a: unknown) => Float64Array.from(a as ArrayLike<number>);
+  const numbers = (a: unknown): ArrayLike<number> =>
+    ArrayBuffer.isView(a) ? (a as unknown as ArrayLike<number>) : (a as unknown[]).map((v) => (typeof v === 'number' ? v : NaN));
+  const f32 = (a: unknown) => Float32Array.from(numbers(a));
+  const f64 = (a: unknown) => Float64Array.from(numbers(a));
   const out: GradientHistorySnapshot = {
     start: x.start as number, length: x.length as number, layers: x.layers as number, every: x.every as number,
     tokens: (x.tokens as unknown[]).map(String),

@@ -262,6 +262,14 @@ function save(): void {
   setState<SavedGradients>({ historyLayer, view: shown && { ...shown, history: history ? plainHistory(history) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
 }
 
+/** Saved state is JSON: a NaN in the trace (ρ not computed for a big model) comes back as null; read it as NaN. */
+function nullsToNaN(view: unknown): unknown {
+  if (typeof view !== 'object' || view === null) return view;
+  const fix = (a: unknown): unknown => (Array.isArray(a) ? a.map((n: unknown) => (n === null ? NaN : Array.isArray(n) ? fix(n) : n)) : a);
+  const x = view as Record<string, unknown>;
+  return { ...x, gradNormH: fix(x.gradNormH), jacobianNorm: fix(x.jacobianNorm), spectralRadius: fix(x.spectralRadius), largestSingularValue: fix(x.largestSingularValue) };
+}
+
 function isView(v: unknown): v is GradientFlowView {
   const x = v as GradientFlowView | undefined;
   const numbers = (a: unknown) => Array.isArray(a) && a.every((n) => typeof n === 'number');
@@ -304,7 +312,8 @@ onMessage<HostToGradientPanel>({
 
 const saved = getState<SavedGradients>();
 if (Number.isInteger(saved?.historyLayer) && saved!.historyLayer! >= 0) historyLayer = saved!.historyLayer!;
-if (saved?.view && isView(saved.view)) render(saved.view);
+const restoredView = nullsToNaN(saved?.view);
+if (isView(restoredView)) render(restoredView);
 if (saved?.message) {
   message.textContent = saved.message;
   message.hidden = false;
