@@ -2,7 +2,8 @@
 // the same file) and a table of their final metrics, with one sentence saying which is lower by how much. Opened from
 // the Runs view (select runs, right-click → Compare Runs) or the palette (a multi-select pick of the stored runs, the
 // active file's picked). The host re-reads the runs from the run store; a run that trains in this window is re-read
-// at most 4 times a second. The page saves only the run ids, so a window reload shows the comparison again.
+// at most 4 times a second, a finished run's curve only when its stored record changes (CurveCache). The page saves
+// only the run ids, so a window reload shows the comparison again.
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import {
@@ -16,7 +17,7 @@ import { isStoredRunNode } from '../sidebar/runsTree';
 import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
 import type { RunRecord, TrainingService } from '../training/trainingService';
-import { comparedRuns, comparisonSummary, legendLabels, type RunCurveInput } from './compareSummary';
+import { comparedRuns, comparisonSummary, CurveCache, legendLabels, type RunCurveInput } from './compareSummary';
 import { TrainingPanel } from './trainingPanel';
 import { initPanel, panelOptions } from './webviewPanels';
 
@@ -31,6 +32,7 @@ export class CompareRunsPanel implements vscode.Disposable {
   private static current: CompareRunsPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly curves: CurveCache;
 
   static show(extensionUri: vscode.Uri, service: TrainingService, persistence: RunPersistence, runIds: string[]): void {
     if (!CompareRunsPanel.current) {
@@ -60,6 +62,7 @@ export class CompareRunsPanel implements vscode.Disposable {
     private readonly persistence: RunPersistence,
     private runIds: string[],
   ) {
+    this.curves = new CurveCache((id) => persistence.store.readMetrics(id));
     initPanel(panel, extensionUri, 'compare', TITLE);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -93,13 +96,15 @@ export class CompareRunsPanel implements vscode.Disposable {
     }, REFRESH_MS);
   }
 
-  /** Re-reads every compared run (run.json, metrics.jsonl, the live run's status and speed) and posts them. */
+  /** Re-reads every compared run (run.json, the live run's status and speed; metrics.jsonl if it changed) and posts them. */
   private send(): void {
     const live = this.persistence.liveRuns();
     const inputs: RunCurveInput[] = [];
+    this.curves.keepOnly(this.runIds);
     for (const id of this.runIds) {
       const stored = storedRun(this.persistence, id);
-      if (stored) inputs.push(curveInput(stored, this.persistence.store.readMetrics(id), live.get(id)));
+      const run = live.get(id);
+      if (stored) inputs.push(curveInput(stored, this.curves.points(stored, run !== undefined && trains(run)), run));
     }
     if (inputs.length === 0) {
       this.post({
@@ -147,8 +152,13 @@ function curveInput(stored: StoredRun, points: RunCurveInput['points'], live: Ru
     status: live?.info.status ?? stored.status,
     step: live ? Math.max(live.history.steps, stored.step) : stored.step,
     points,
-    ...(live && (live.info.status === 'training' || live.info.status === 'starting') ? { charsPerSecond: live.history.charsPerSecond } : {}),
+    ...(live && trains(live) ? { charsPerSecond: live.history.charsPerSecond } : {}),
   };
+}
+
+/** A run of this window that is still writing its metrics. */
+function trains(run: RunRecord): boolean {
+  return run.info.status === 'training' || run.info.status === 'starting';
 }
 
 /** The stored run ids of Runs view nodes (stored runs, and runs of this window that are stored). */

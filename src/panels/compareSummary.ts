@@ -4,8 +4,10 @@
 // A curve point is a mean over the `stride` steps ending at its step (src/training/runStore.ts), so a run's "final
 // loss" is the mean of the points in the last 5% of its steps (at least its last point): one noisy step does not
 // decide it. Runs are compared at the last step they all reached, so a run that trained longer is not favoured.
+// The loss is a cross-entropy in nats per character, word or tag, or a mean squared error (series and sequence-to-one
+// runs) by the run's data kind: runs whose losses are in different units are not compared.
 import type { RunStatus } from '../shared/run';
-import type { TrainingConfig } from '../shared/trainingConfig';
+import type { DataKind, TrainingConfig } from '../shared/trainingConfig';
 import type { ComparedRun } from '../shared/webviewProtocol';
 
 export interface CurvePoint {
@@ -24,6 +26,25 @@ export interface RunCurveInput {
   step: number;
   points: readonly CurvePoint[];
   charsPerSecond?: number;
+}
+
+/**
+ * The unit of a run's loss (the page labels it with webview/training/lossUnit.ts, same names): `name` in full, `short`
+ * after a number in the sentence (plain "nats" for characters, the panel's default).
+ */
+export function lossUnitOf(kind: DataKind | undefined): { name: string; short: string; crossEntropy: boolean } {
+  switch (kind ?? 'characters') {
+    case 'words':
+      return { name: 'nats/word', short: 'nats/word', crossEntropy: true };
+    case 'tagged':
+      return { name: 'nats/tag', short: 'nats/tag', crossEntropy: true };
+    case 'series':
+      return { name: 'MSE per value', short: 'MSE per value', crossEntropy: false };
+    case 'sequence-to-one':
+      return { name: 'MSE per sequence', short: 'MSE per sequence', crossEntropy: false };
+    default:
+      return { name: 'nats/char', short: 'nats', crossEntropy: true };
+  }
 }
 
 /** The share of the last steps whose points average into the final loss and gradient norm. */
@@ -79,6 +100,8 @@ export function comparedRun(run: RunCurveInput, label: string): ComparedRun {
   const lastStep = points.length > 0 ? points[points.length - 1].step : 0;
   const final = points.length > 0 ? windowMeanAt(points, lastStep) : undefined;
   const best = points.length > 0 ? Math.min(...points.map((p) => p.loss)) : undefined;
+  // Perplexity e^loss and characters per second mean something only for a cross-entropy over tokens of text.
+  const { crossEntropy } = lossUnitOf(run.config.dataKind);
   return {
     id: run.id,
     label,
@@ -89,12 +112,14 @@ export function comparedRun(run: RunCurveInput, label: string): ComparedRun {
     optimizer: run.config.optimizer,
     learningRate: run.config.learningRate,
     seed: run.config.seed,
+    dataKind: run.config.dataKind ?? 'characters',
     step: Math.max(run.step, lastStep),
     maxSteps: run.config.maxSteps,
     status: run.status,
-    ...(final ? { finalLoss: final.loss, perplexity: Math.exp(final.loss), gradNorm: final.gradNorm } : {}),
+    ...(final ? { finalLoss: final.loss, gradNorm: final.gradNorm } : {}),
+    ...(final && crossEntropy ? { perplexity: Math.exp(final.loss) } : {}),
     ...(best !== undefined ? { bestLoss: best } : {}),
-    ...(run.charsPerSecond !== undefined && run.charsPerSecond > 0 ? { charsPerSecond: run.charsPerSecond } : {}),
+    ...(crossEntropy && run.charsPerSecond !== undefined && run.charsPerSecond > 0 ? { charsPerSecond: run.charsPerSecond } : {}),
     curve: {
       steps: Float64Array.from(points, (p) => p.step),
       losses: Float32Array.from(points, (p) => p.loss),
@@ -109,22 +134,31 @@ export function comparedRuns(runs: readonly RunCurveInput[]): ComparedRun[] {
   return runs.map((run, i) => comparedRun(run, labels[i]));
 }
 
-const twoDecimals = (x: number): string => x.toFixed(2);
 const stepText = (s: number): string => Math.round(s).toLocaleString('en-US');
 
-/** Two losses closer than this (nats/char) are called level. */
+/** Two cross-entropies closer than this (nats) are called level; two mean squared errors within this share of the lower. */
 const LEVEL = 0.005;
 
 /**
  * One sentence comparing the runs at the last step they all reached S: the lowest loss there and how far each other
  * run is above it, e.g. "LSTM reaches 1.62 nats at step 2,000, 0.41 below RNN." (losses are means over the
- * points in (S − 5%·S, S], in nats per character).
+ * points in (S − 5%·S, S], in the runs' unit). Runs whose losses are in different units are named by unit instead.
  */
 export function comparisonSummary(runs: readonly RunCurveInput[], labels: readonly string[] = legendLabels(runs)): string {
-  const withSteps = runs.map((r, i) => ({ label: labels[i], points: cleanPoints(r.points), file: r.fileLabel })).filter((r) => r.points.length > 0);
+  const withSteps = runs
+    .map((r, i) => ({ label: labels[i], points: cleanPoints(r.points), file: r.fileLabel, unit: lossUnitOf(r.config.dataKind) }))
+    .filter((r) => r.points.length > 0);
   const waiting = runs.length - withSteps.length;
   const waitingText = waiting > 0 ? ` ${waiting === 1 ? 'One run has' : `${waiting} runs have`} no steps yet.` : '';
   if (withSteps.length < 2) return `Nothing to compare yet: fewer than two of the runs have steps.${waitingText}`.trim();
+  const units = [...new Set(withSteps.map((r) => r.unit.name))];
+  if (units.length > 1) {
+    const byUnit = units.map((u) => `${withSteps.filter((r) => r.unit.name === u).map((r) => r.label).join(', ')} in ${u}`);
+    return `Not compared: the runs\u2019 losses are in different units (${byUnit.join('; ')}).${waitingText}`;
+  }
+  const { crossEntropy, short: unit } = withSteps[0].unit;
+  // Nats with two decimals; a mean squared error (often ≪ 1) with three significant digits.
+  const lossText = (x: number): string => (crossEntropy ? x.toFixed(2) : x.toPrecision(3));
   const common = Math.min(...withSteps.map((r) => r.points[r.points.length - 1].step));
   const at = withSteps
     .map((r) => ({ label: r.label, loss: windowMeanAt(r.points, common)?.loss }))
@@ -132,18 +166,54 @@ export function comparisonSummary(runs: readonly RunCurveInput[], labels: readon
     .sort((a, b) => a.loss - b.loss);
   if (at.length < 2) return `Nothing to compare yet: the runs share no steps.${waitingText}`;
   const [best, ...rest] = at;
-  const level = rest.filter((r) => r.loss - best.loss < LEVEL);
-  const above = rest.filter((r) => r.loss - best.loss >= LEVEL);
+  const levelGap = crossEntropy ? LEVEL : LEVEL * Math.abs(best.loss);
+  const level = rest.filter((r) => r.loss - best.loss < levelGap);
+  const above = rest.filter((r) => r.loss - best.loss >= levelGap);
   const where = `at step ${stepText(common)}`;
   let sentence: string;
   if (above.length === 0) {
-    sentence = `${[best, ...level].map((r) => r.label).join(' and ')} are level at ${twoDecimals(best.loss)} nats ${where}.`;
+    sentence = `${[best, ...level].map((r) => r.label).join(' and ')} are level at ${lossText(best.loss)} ${unit} ${where}.`;
   } else {
     const leaders = [best, ...level].map((r) => r.label).join(' and ');
-    const gaps = above.map((r) => `${twoDecimals(r.loss - best.loss)} below ${r.label}`);
+    const gaps = above.map((r) => `${lossText(r.loss - best.loss)} below ${r.label}`);
     const list = gaps.length === 1 ? gaps[0] : `${gaps.slice(0, -1).join(', ')} and ${gaps[gaps.length - 1]}`;
-    sentence = `${leaders} ${level.length > 0 ? 'reach' : 'reaches'} ${twoDecimals(best.loss)} nats ${where}, ${list}.`;
+    sentence = `${leaders} ${level.length > 0 ? 'reach' : 'reaches'} ${lossText(best.loss)} ${unit} ${where}, ${list}.`;
   }
   if (new Set(withSteps.map((r) => r.file)).size > 1) sentence += ' The runs trained on different files, so their losses measure different texts.';
   return sentence + waitingText;
+}
+
+/** What a run's stored record says about its curve: the curve changes only when one of these does. */
+export interface CurveStamp {
+  id: string;
+  status: RunStatus;
+  step: number;
+  lastLoss?: number;
+}
+
+/**
+ * The compared runs' curves, so that a refresh (up to 4 a second while one compared run trains) does not re-read and
+ * re-parse every run's metrics.jsonl: a finished run's curve is read once and kept while its status, step and last
+ * loss stay the same (a resumed run, or a run training in another window, changes them); a run training in this
+ * window is read every time.
+ */
+export class CurveCache {
+  private readonly curves = new Map<string, { stamp: string; points: readonly CurvePoint[] }>();
+
+  constructor(private readonly read: (id: string) => readonly CurvePoint[]) {}
+
+  points(run: CurveStamp, trainsHere: boolean): readonly CurvePoint[] {
+    const stamp = `${run.status}|${run.step}|${run.lastLoss ?? ''}`;
+    const cached = this.curves.get(run.id);
+    if (!trainsHere && cached?.stamp === stamp) return cached.points;
+    const points = this.read(run.id);
+    if (trainsHere) this.curves.delete(run.id);
+    else this.curves.set(run.id, { stamp, points });
+    return points;
+  }
+
+  /** Forgets the runs no longer compared. */
+  keepOnly(ids: readonly string[]): void {
+    for (const id of [...this.curves.keys()]) if (!ids.includes(id)) this.curves.delete(id);
+  }
 }

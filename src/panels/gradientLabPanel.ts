@@ -37,6 +37,8 @@ export class GradientLabPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private running = false;
   private waiting: ComputeRequest | undefined;
+  /** Set when the panel closes: a computation still running then must not touch `panel.webview` (it throws). */
+  private disposed = false;
 
   static show(extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData): void {
     if (!GradientLabPanel.current) {
@@ -79,7 +81,7 @@ export class GradientLabPanel implements vscode.Disposable {
     ready: () => this.postDataSource(),
     compute: (m) => {
       this.waiting = m;
-      void this.drain();
+      this.drain().catch(() => undefined);
     },
   });
 
@@ -92,7 +94,7 @@ export class GradientLabPanel implements vscode.Disposable {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.waiting) {
+      while (this.waiting && !this.disposed) {
         const m = this.waiting;
         this.waiting = undefined;
         await this.compute(m.requestId, m);
@@ -121,10 +123,14 @@ export class GradientLabPanel implements vscode.Disposable {
   }
 
   private post(message: HostToGradientLabPanel): void {
+    if (this.disposed) return;
     void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.waiting = undefined;
     if (GradientLabPanel.current === this) GradientLabPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();

@@ -22,8 +22,21 @@ function curve(last: number, floor: number, rate: number): CurvePoint[] {
   return points;
 }
 
-function input(id: string, model: TrainingConfig['model'], label: string, points: CurvePoint[], over: Partial<RunCurveInput> = {}): RunCurveInput {
-  return { id, modelLabel: label, fileLabel: 'verse.txt', config: { ...DEFAULT_CONFIG, model, seed: 7 }, status: 'completed', step: points.at(-1)!.step, points, ...over };
+function input(id: string, model: TrainingConfig['model'], label: string, points: CurvePoint[], over: Partial<RunCurveInput> = {}, config: Partial<TrainingConfig> = {}): RunCurveInput {
+  return { id, modelLabel: label, fileLabel: 'verse.txt', config: { ...DEFAULT_CONFIG, model, seed: 7, ...config }, status: 'completed', step: points.at(-1)!.step, points, ...over };
+}
+
+/** A mean squared error falling from 0.25 to `floor` (a series run). */
+function mseCurve(last: number, floor: number): CurvePoint[] {
+  return curve(last, 0, 300).map((p) => ({ ...p, loss: floor + (0.25 - floor) * (p.loss / Math.log(40)) }));
+}
+
+/** The visible texts of the table's header cells and of each row's cells (hidden columns left out). */
+async function visibleTable(page: Page): Promise<{ head: string[]; rows: string[][] }> {
+  const head = await page.locator('#metrics thead th').evaluateAll((ths) => ths.filter((th) => !(th as unknown as { hidden: boolean }).hidden).map((th) => th.textContent?.trim() ?? ''));
+  const rows = await page.locator('#metrics tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].filter((td) => !td.hidden).map((td) => td.textContent?.trim() ?? '')));
+  return { head, rows };
 }
 
 const INPUTS = [
@@ -159,6 +172,44 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('#metrics tbody tr').count(), 2);
     await until(page, 'hasPixelsOfColour', 'loss-chart', THEME_COLORS.dark.orange);
     await page.waitForFunction((hex) => (globalThis as unknown as { __test: { pixelsOfColour(id: string, c: string): number } }).__test.pixelsOfColour('loss-chart', hex) === 0, GREEN_FALLBACK);
+    await page.close();
+  });
+
+  it('series runs: the loss is labelled MSE, perplexity and chars/s are left out; mixed units are said, not compared', async () => {
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    const series = [
+      input('run-rnn', 'rnn', 'series RNN · H=64', mseCurve(2000, 0.02), {}, { dataKind: 'series' }),
+      input('run-lstm', 'lstm', 'series LSTM · H=64', mseCurve(2000, 0.01), { status: 'training', charsPerSecond: 900 }, { dataKind: 'series' }),
+    ];
+    const mse = comparisonMessage(series);
+    assert.match(mse.summary, /^series LSTM · H=64 reaches 0\.0\d+ MSE per value at step 2,000, 0\.0\d+ below series RNN · H=64\.$/);
+    await page.evaluate(`window.__test.sendFromHost(${mse.json})`);
+    await until(page, 'textIs', '#summary', mse.summary);
+    assert.equal(await page.locator('#loss-title').textContent(), 'Loss (MSE per value)');
+    assert.match((await page.locator('#loss-chart').getAttribute('aria-label')) ?? '', /^Loss \(MSE per value\) of 2 runs/);
+    const table = await visibleTable(page);
+    assert.deepEqual(table.head, ['Model', 'File', 'Cell', 'Hidden', 'Layers', 'Optimizer', 'Learning rate', 'Steps', 'Final loss', 'Best loss', 'Gradient norm', 'Status']);
+    assert.equal(table.rows[1].length, 12);
+    assert.equal(table.rows[1][8], mse.runs[1].finalLoss!.toFixed(3));
+    assert.equal(await page.locator('#unit-note').isVisible(), false);
+
+    // A character run beside a series run: the sentence and a note say the units differ; perplexity only for the char run.
+    const mixed = comparisonMessage([INPUTS[0], series[1]]);
+    assert.match(mixed.summary, /^Not compared: the runs\u2019 losses are in different units \(char RNN · tanh · H=64 in nats\/char; series LSTM · H=64 in MSE per value\)\.$/);
+    await page.evaluate(`window.__test.sendFromHost(${mixed.json})`);
+    await until(page, 'textIs', '#summary', mixed.summary);
+    assert.equal(await page.locator('#loss-title').textContent(), 'Loss (different units)');
+    assert.match((await page.locator('#unit-note').textContent()) ?? '', /different units \(nats\/char, MSE per value\)/);
+    assert.equal(await page.locator('#unit-note').isVisible(), true);
+    const both = await visibleTable(page);
+    const perplexity = both.head.indexOf('Perplexity');
+    const rate = both.head.indexOf('Chars/s');
+    assert.ok(perplexity > 0 && rate > 0, both.head.join(', '));
+    assert.equal(both.rows[0][perplexity], Math.exp(mixed.runs[0].finalLoss!).toFixed(2));
+    assert.equal(both.rows[1][perplexity], '–');
+    assert.equal(both.rows[1][rate], '–', 'an MSE run has no characters per second');
+    assert.deepEqual(harness.problems, []);
     await page.close();
   });
 

@@ -156,6 +156,29 @@ describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('a forget bias outside 0..3 (a saved state from elsewhere) is named and not sent as 0', async () => {
+    const { page } = await openDrawn();
+    await page.evaluate(() => {
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } }).sessionStorage;
+      const key = 'vscode-webview-state';
+      const state = JSON.parse(storage.getItem(key) ?? '{}') as { settings?: { forgetBias?: number } };
+      storage.setItem(key, JSON.stringify({ ...state, settings: { ...state.settings, forgetBias: 7 } }));
+    });
+    await page.reload();
+    await until(page, 'postedType', 'ready');
+    await send(page, { type: 'dataSource', label: 'the first characters of verse.txt' });
+    await page.locator('#controls-error', { hasText: 'The LSTM forget-gate bias must be a whole number from 0 to 3.' }).waitFor();
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'compute'), [], 'a request went out with a bias the user did not choose');
+    // Choosing a bias clears the message and asks again.
+    await page.locator('#forget-bias').click();
+    await page.locator('#forget-bias vscode-option[value="2"]').click();
+    const chosen = await nthCompute(page, 1);
+    assert.equal(chosen.forgetBias, 2);
+    assert.equal(await page.locator('#controls-error').isVisible(), false);
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
   it('after a reload, the saved settings and drawing come back before the host answers', async () => {
     const { page } = await openDrawn();
     await page.locator('#steps').focus();

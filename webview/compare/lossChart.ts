@@ -1,5 +1,6 @@
-// The overlaid loss curves: one line per run in its palette colour, x = step, y = loss in nats per character on a
-// linear or logarithmic axis. Chart.js with only the pieces a line chart needs (the log scale is this panel's own).
+// The overlaid loss curves: one line per run in its palette colour, x = step, y = loss in the runs' unit (nats per
+// character, word or tag, or a mean squared error) on a linear or logarithmic axis. Chart.js with only the pieces a
+// line chart needs (the log scale is this panel's own).
 import {
   Chart,
   Legend,
@@ -19,6 +20,11 @@ import { runStyle } from './palette';
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
 
 type LossChart = Chart<'line', Point[]>;
+
+/** The unit inside a loss label (webview/training/lossUnit.ts): "Loss (nats/char)" → "nats/char". */
+export function lossAxis(label: string): string {
+  return /^Loss \((.*)\)$/.exec(label)?.[1] ?? label;
+}
 
 export class CompareLossChart {
   private readonly chart: LossChart;
@@ -47,8 +53,11 @@ export class CompareLossChart {
     });
   }
 
-  /** Draws the runs' curves (one dataset each) in the theme's palette, on a log y axis when `logY`. */
-  draw(runs: readonly ComparedRun[], palette: readonly string[], theme: ThemeColors, logY: boolean): void {
+  /**
+   * Draws the runs' curves (one dataset each) in the theme's palette, on a log y axis when `logY`; `unit` names the
+   * y axis, `title` (the card's heading) starts the chart's accessible name.
+   */
+  draw(runs: readonly ComparedRun[], palette: readonly string[], theme: ThemeColors, logY: boolean, unit: string, title: string): void {
     const chart = this.chart;
     chart.data.datasets = runs.map((run, i) => dataset(run, palette, i));
     const options = chart.options;
@@ -57,7 +66,7 @@ export class CompareLossChart {
     options.font = font;
     options.scales!.y = {
       type: logY ? 'logarithmic' : 'linear',
-      title: { display: true, text: logY ? 'loss (nats/char, log scale)' : 'loss (nats/char)' },
+      title: { display: true, text: logY ? `loss (${unit}, log scale)` : `loss (${unit})` },
       ...(logY ? {} : { beginAtZero: false }),
     };
     for (const axis of [options.scales?.x, options.scales?.y]) {
@@ -72,7 +81,7 @@ export class CompareLossChart {
       options.plugins.legend.labels.font = font;
     }
     chart.update();
-    this.canvas.setAttribute('aria-label', describe(runs, logY));
+    this.canvas.setAttribute('aria-label', describe(runs, logY, title));
   }
 }
 
@@ -98,11 +107,11 @@ function dataset(run: ComparedRun, palette: readonly string[], i: number): Chart
 }
 
 /** The chart in words, for screen readers: each run's loss at its first and last point. */
-function describe(runs: readonly ComparedRun[], logY: boolean): string {
+function describe(runs: readonly ComparedRun[], logY: boolean, title: string): string {
   const parts = runs.map((run) => {
     const n = run.curve.steps.length;
     if (n === 0) return `${run.label}: no steps yet`;
     return `${run.label}: ${run.curve.losses[0].toFixed(3)} at step ${run.curve.steps[0]}, ${run.curve.losses[n - 1].toFixed(3)} at step ${run.curve.steps[n - 1]}`;
   });
-  return `Loss per character of ${runs.length} runs over training steps${logY ? ' (log scale)' : ''}. ${parts.join('; ')}.`;
+  return `${title} of ${runs.length} runs over training steps${logY ? ' (log scale)' : ''}. ${parts.join('; ')}.`;
 }

@@ -1,14 +1,17 @@
 // Entry of the Compare Runs panel's webview (bundled to dist/webview/compare.js): the loss curves of the compared
 // runs overlaid (linear or log y), the sentence comparing them, and a table of their final metrics. It draws what the
 // host sends; it saves only the run ids and the log-scale choice (the host re-reads the runs after a reload).
+// The loss is labelled by the runs' data kind (nats per character, word or tag, or a mean squared error); perplexity
+// and chars/s mean nothing for a mean squared error and are left out.
 import type { ComparedRun, ComparePanelToHost, HostToComparePanel } from '../../src/shared/webviewProtocol';
 import { adoptStyles, el } from '../common/dom';
 import { coalesceToFrame } from '../common/schedule';
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
+import { lossUnit } from '../training/lossUnit';
 import css from './compare.css';
 import { CELL_NAMES, formatFixed, formatPerplexity, formatRate, formatSteps } from './format';
-import { CompareLossChart } from './lossChart';
+import { CompareLossChart, lossAxis } from './lossChart';
 import { readPalette, runStyle } from './palette';
 
 interface SavedCompare {
@@ -40,7 +43,10 @@ toolbar.append(logLabel);
 const chartBox = el('div', { class: 'chart-box' });
 const canvas = el('canvas', { id: 'loss-chart' });
 chartBox.append(canvas);
-chartCard.append(el('h2', {}, 'Loss per character'), toolbar, chartBox);
+const chartTitle = el('h2', { id: 'loss-title' }, 'Loss per character');
+const unitNote = el('p', { id: 'unit-note', class: 'muted' });
+unitNote.hidden = true;
+chartCard.append(chartTitle, toolbar, unitNote, chartBox);
 
 const tableCard = el('section', { class: 'card' });
 const tableBox = el('div', { class: 'table-box' });
@@ -49,8 +55,11 @@ const COLUMNS: [string, string][] = [
   ['Model', 'text'], ['File', 'text'], ['Cell', 'text'], ['Hidden', ''], ['Layers', ''], ['Optimizer', 'text'], ['Learning rate', ''],
   ['Steps', ''], ['Final loss', ''], ['Best loss', ''], ['Perplexity', ''], ['Gradient norm', ''], ['Chars/s', ''], ['Status', 'text'],
 ];
+/** Columns shown only when some run's loss is a cross-entropy (perplexity e^loss, characters per second). */
+const CROSS_ENTROPY_ONLY = new Set(['Perplexity', 'Chars/s']);
 const headRow = el('tr');
-for (const [name, cls] of COLUMNS) headRow.append(el('th', cls ? { class: cls, scope: 'col' } : { scope: 'col' }, name));
+const headCells = COLUMNS.map(([name, cls]) => el('th', cls ? { class: cls, scope: 'col' } : { scope: 'col' }, name));
+headRow.append(...headCells);
 const thead = el('thead');
 thead.append(headRow);
 const tbody = el('tbody');
@@ -78,6 +87,9 @@ function cell(text: string, cls = ''): HTMLTableCellElement {
 }
 
 function renderTable(palette: readonly string[]): void {
+  const anyCrossEntropy = runs.some((run) => lossUnit(run).per !== undefined);
+  const hideColumn = COLUMNS.map(([name]) => !anyCrossEntropy && CROSS_ENTROPY_ONLY.has(name));
+  headCells.forEach((th, k) => (th.hidden = hideColumn[k]));
   tbody.replaceChildren(
     ...runs.map((run, i) => {
       const row = el('tr', { 'data-run': run.id });
@@ -106,6 +118,7 @@ function renderTable(palette: readonly string[]): void {
         cell(formatRate(run.charsPerSecond)),
         cell(run.status, 'text'),
       );
+      [...row.children].forEach((td, k) => ((td as HTMLElement).hidden = hideColumn[k]));
       return row;
     }),
   );
@@ -116,8 +129,13 @@ function draw(): void {
   empty.hidden = runs.length > 0 || !message.hidden;
   if (runs.length === 0) return;
   const palette = readPalette();
+  const units = [...new Set(runs.map((r) => lossUnit(r).label))];
+  const unit = lossUnit(runs[0]);
+  chartTitle.textContent = units.length > 1 ? 'Loss (different units)' : unit.per ? `Loss per ${unit.per}` : unit.label;
+  unitNote.hidden = units.length < 2;
+  unitNote.textContent = units.length < 2 ? '' : `The runs’ losses are in different units (${units.map((u) => lossAxis(u)).join(', ')}): their curves share an axis but cannot be compared.`;
   chart ??= new CompareLossChart(canvas);
-  chart.draw(runs, palette, readTheme(), logY);
+  chart.draw(runs, palette, readTheme(), logY, units.length > 1 ? 'different units' : lossAxis(unit.label), chartTitle.textContent);
   renderTable(palette);
   const files = [...new Set(runs.map((r) => r.fileLabel))];
   document.getElementById('files')!.textContent = `${runs.length} runs on ${files.join(', ')}`;

@@ -127,6 +127,8 @@ let dataLabel = '';
 let note: string | undefined;
 let lastRequestId = 0;
 let latestDrawn = 0;
+/** A restored forget bias the dropdown has no option for (it would show, and send, its first option instead). */
+let unlistedBias: string | undefined;
 
 function settingsToControls(s: GradientLabSettings): void {
   rho.input.value = String(s.spectralRadius);
@@ -135,6 +137,7 @@ function settingsToControls(s: GradientLabSettings): void {
   steps.output.textContent = String(s.steps);
   hidden.value = String(s.hiddenSize);
   seed.value = String(s.seed);
+  unlistedBias = FORGET_BIASES.includes(s.forgetBias) ? undefined : String(s.forgetBias);
   bias.value = String(s.forgetBias);
 }
 
@@ -149,7 +152,8 @@ function readSettings(): GradientLabSettings | string {
   if (hiddenSize === undefined) return `The hidden size must be a whole number from ${LIMITS.hiddenSize.min} to ${LIMITS.hiddenSize.max}.`;
   const s = whole(seed.value ?? '', LIMITS.seed.min, LIMITS.seed.max);
   if (s === undefined) return `The seed must be a whole number from ${LIMITS.seed.min} to ${LIMITS.seed.max}.`;
-  const forgetBias = whole(bias.value ?? '', LIMITS.forgetBias.min, LIMITS.forgetBias.max) ?? 0;
+  const forgetBias = whole(unlistedBias ?? bias.value ?? '', LIMITS.forgetBias.min, LIMITS.forgetBias.max);
+  if (forgetBias === undefined) return `The LSTM forget-gate bias must be a whole number from ${LIMITS.forgetBias.min} to ${LIMITS.forgetBias.max}.`;
   // The slider's grid is 0.05: round away binary noise so the host's check and the reading agree.
   const spectralRadius = Number((Math.round(Number(rho.input.value) / LIMITS.spectralRadius.step) * LIMITS.spectralRadius.step).toFixed(2));
   return { spectralRadius, steps: Number(steps.input.value), hiddenSize, seed: s, forgetBias };
@@ -205,7 +209,10 @@ steps.input.addEventListener('input', () => {
 });
 hidden.addEventListener('change', requestSoon);
 seed.addEventListener('change', requestSoon);
-bias.addEventListener('change', requestSoon);
+bias.addEventListener('change', () => {
+  unlistedBias = undefined;
+  requestSoon();
+});
 
 onThemeChange(() => {
   theme = readTheme();
