@@ -173,7 +173,7 @@ function render(view: GradientFlowView): void {
   const history = view.history ? normaliseHistory(view.history) : undefined;
   const windowReading = gradientReading(view);
   reading.textContent = [windowReading, clippingReading(history, windowReading)].filter((s) => s !== '').join(' ');
-  renderHistory(history);
+  renderHistoryNextFrame(history);
   const head = el('tr');
   head.append(el('th', {}, 'layer'), el('th', {}, 'spectral radius ρ'), el('th', {}, 'largest singular value σ_max'));
   table.replaceChildren(
@@ -185,6 +185,24 @@ function render(view: GradientFlowView): void {
     }),
   );
   saveWhenIdle();
+}
+
+let pendingHistory: { history: ReturnType<typeof normaliseHistory> } | undefined;
+
+/**
+ * The history's heatmap and two charts are drawn in the frame after the window's charts, so neither frame holds the
+ * thread for more than about one frame's budget (Chart.js lays out each chart it updates); updates arriving before
+ * then are coalesced into the newest.
+ */
+function renderHistoryNextFrame(history: ReturnType<typeof normaliseHistory>): void {
+  const scheduled = pendingHistory !== undefined;
+  pendingHistory = { history };
+  if (scheduled) return;
+  requestAnimationFrame(() => {
+    const next = pendingHistory;
+    pendingHistory = undefined;
+    if (next) renderHistory(next.history);
+  });
 }
 
 const tenTo = (l: number) => (10 ** l).toExponential(1).replace('e+', 'e');
