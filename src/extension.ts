@@ -19,6 +19,7 @@ import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainin
 import type { RunInfo } from './shared/run';
 import { RunsTreeProvider } from './sidebar/runsTree';
 import { registerModelView } from './sidebar/modelView';
+import { selectedNodes } from './sidebar/runSelection';
 import { trackTrainingState } from './statusBar';
 import { RunPersistence } from './training/runPersistence';
 import { isActive, type RunRecord, TrainingService } from './training/trainingService';
@@ -83,8 +84,9 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     vscode.commands.registerCommand('sequenceLab.runs.showPanel', (run?: unknown) =>
       TrainingPanel.show(uri, service, isRun(run) ? run : undefined),
     ),
-    vscode.commands.registerCommand('sequenceLab.runs.stop', (run?: unknown) => {
-      if (isRun(run)) service.stop(run.info.id);
+    // With several runs selected, Stop stops every selected run that is training.
+    vscode.commands.registerCommand('sequenceLab.runs.stop', (run?: unknown, selected?: unknown) => {
+      for (const node of selectedNodes(run, selected)) if (isRun(node)) service.stop(node.info.id);
     }),
   );
 

@@ -7,6 +7,7 @@ import type { ModelViewProvider } from '../sidebar/modelView';
 import { isStoredRunNode } from '../sidebar/runsTree';
 import type { RunPersistence } from '../training/runPersistence';
 import type { RunRecord } from '../training/trainingService';
+import { singleRunNode } from './runCommands';
 
 export const DUPLICATE_RUN_COMMAND = 'sequenceLab.runs.duplicate';
 
@@ -18,24 +19,26 @@ function isRunRecord(value: unknown): value is RunRecord {
 function runOf(node: unknown, persistence: RunPersistence): { config: TrainingConfig; dataUri: string | undefined; label: string } | undefined {
   if (isStoredRunNode(node)) {
     const run = node.run;
-    return { config: run.config, dataUri: run.dataUri, label: `${run.modelLabel} on ${run.dataLabel}` };
+    return { config: run.config, dataUri: run.dataUri, label: vscode.l10n.t('{0} on {1}', run.modelLabel, run.dataLabel) };
   }
   if (isRunRecord(node)) {
     const { info } = node;
-    return { config: info.config, dataUri: persistence.storedRunOf(info.id)?.dataUri, label: `${info.modelLabel} on ${info.fileLabel}` };
+    return { config: info.config, dataUri: persistence.storedRunOf(info.id)?.dataUri, label: vscode.l10n.t('{0} on {1}', info.modelLabel, info.fileLabel) };
   }
   return undefined;
 }
 
 export function registerDuplicateRun(modelView: ModelViewProvider, persistence: RunPersistence): vscode.Disposable {
-  return vscode.commands.registerCommand(DUPLICATE_RUN_COMMAND, async (node?: unknown) => {
-    const run = runOf(node, persistence);
+  return vscode.commands.registerCommand(DUPLICATE_RUN_COMMAND, async (node?: unknown, selected?: unknown) => {
+    const one = singleRunNode(node, selected);
+    if (!one) return;
+    const run = runOf(one.node, persistence);
     if (!run) {
-      void vscode.window.showInformationMessage('Sequence Lab: right-click a run in the Runs view and choose "Duplicate with Changes…".');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: right-click a run in the Runs view and choose "Duplicate with Changes…".'));
       return;
     }
     if (!run.dataUri) {
-      void vscode.window.showErrorMessage(`Sequence Lab: the data file of ${run.label} is not known, so it cannot be duplicated.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the data file of {0} is not known, so it cannot be duplicated.', run.label));
       return;
     }
     await modelView.duplicate(modelSettingsFromConfig(run.config), vscode.Uri.parse(run.dataUri), run.label);

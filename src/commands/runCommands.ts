@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
 import { characterVocabulary } from '../shared/safetensorsHeader';
+import { distinctRuns, selectedNodes } from '../sidebar/runSelection';
 import { isStoredRunNode, type RunsTreeProvider } from '../sidebar/runsTree';
 import { RunPersistence, sha256 } from '../training/runPersistence';
 import { RunStore, type StoredRun } from '../training/runStore';
@@ -45,6 +46,17 @@ function isRunRecord(value: unknown): value is RunRecord {
   return typeof value === 'object' && value !== null && 'info' in value && 'history' in value;
 }
 
+/**
+ * The node a one-run command (Resume, Reveal, Export, Duplicate) acts on: the clicked node, or undefined after
+ * saying so when it was chosen for several selected runs (rather than silently acting on one of them).
+ */
+export function singleRunNode(node: unknown, selected: unknown): { node: unknown } | undefined {
+  const nodes = selectedNodes(node, selected);
+  if (nodes.length <= 1) return { node };
+  void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: this command works on one run at a time; {0} runs are selected.', nodes.length));
+  return undefined;
+}
+
 export function registerRunCommands(
   context: vscode.ExtensionContext,
   service: TrainingService,
@@ -82,7 +94,7 @@ export function registerRunCommands(
     const text = checkedDocumentText(document, stored.dataLabel);
     if (text === undefined) return undefined;
     if (sha256(text) !== stored.dataSha256) {
-      const go = 'Continue on Changed File';
+      const go = vscode.l10n.t('Continue on Changed File');
       const choice = await vscode.window.showWarningMessage(
         vscode.l10n.t('{0} has changed since this run trained on it. Continue training on the changed file?', stored.dataLabel),
         { modal: true, detail: vscode.l10n.t('The model keeps what it learned; from now on it learns from the file as it is now.') },
@@ -99,8 +111,8 @@ export function registerRunCommands(
     }
     const active = service.activeRun();
     if (active) {
-      const stop = 'Stop and Resume';
-      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab is already training on {0}. Stop that run and resume this one?', active.info.fileLabel), stop, 'Cancel');
+      const stop = vscode.l10n.t('Stop and Resume');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab is already training on {0}. Stop that run and resume this one?', active.info.fileLabel), stop, vscode.l10n.t('Cancel'));
       if (choice !== stop) return undefined;
       service.stop(active.info.id);
     }
@@ -119,30 +131,56 @@ export function registerRunCommands(
     return run;
   };
 
-  const remove = async (node: unknown): Promise<void> => {
-    const stored = storedRunOf(node, persistence);
-    if (!stored) return;
-    const live = persistence.liveRuns().get(stored.id);
-    if (live && isActive(live.info)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: stop the run before deleting it.'));
+  /** Deletes the runs' folders; the messages of the deletions that failed. */
+  const deleteStored = (runs: StoredRun[], live: ReadonlyMap<string, RunRecord>): string[] => {
+    const failures: string[] = [];
+    for (const run of runs) {
+      try {
+        persistence.delete(run.id);
+        const l = live.get(run.id);
+        if (l) tree.hide(l.info.id);
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    tree.refresh();
+    return failures;
+  };
+
+  /** Delete on one run or on a multi-selection: one confirmation naming the run (or the count); runs still training are kept. */
+  const remove = async (nodes: unknown[]): Promise<void> => {
+    const runs = distinctRuns(nodes, (node) => storedRunOf(node, persistence));
+    if (runs.length === 0) return;
+    const live = persistence.liveRuns();
+    const removable = runs.filter((r) => !(live.has(r.id) && isActive(live.get(r.id)!.info)));
+    if (removable.length === 0) {
+      void vscode.window.showInformationMessage(
+        runs.length === 1 ? vscode.l10n.t('Sequence Lab: stop the run before deleting it.') : vscode.l10n.t('Sequence Lab: stop the runs before deleting them.'),
+      );
       return;
     }
-    const del = 'Delete';
+    const del = vscode.l10n.t('Delete');
+    const [first] = removable;
+    const kept = runs.length - removable.length;
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Delete the run of {0} on {1}?', stored.modelLabel, stored.dataLabel),
-      { modal: true, detail: vscode.l10n.t('Its checkpoint and metrics are removed from {0}.', persistence.store.folder(stored.id)) },
+      removable.length === 1 ? vscode.l10n.t('Delete the run of {0} on {1}?', first.modelLabel, first.dataLabel) : vscode.l10n.t('Delete {0} runs?', removable.length),
+      {
+        modal: true,
+        detail:
+          removable.length === 1
+            ? vscode.l10n.t('Its checkpoint and metrics are removed from {0}.', persistence.store.folder(first.id))
+            : vscode.l10n.t('Their checkpoints and metrics are removed from {0}.', persistence.store.root),
+      },
       del,
     );
     if (choice !== del) return;
-    try {
-      persistence.delete(stored.id);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not delete the run\'s folder ({0}).', reason));
-      return;
+    const failures = deleteStored(removable, live);
+    if (failures.length === 1 && removable.length === 1) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not delete the run\'s folder ({0}).', failures[0]));
+    } else if (failures.length > 0) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0} run folder(s) could not be deleted ({1}).', failures.length, failures[0]));
     }
-    if (live) tree.hide(live.info.id);
-    tree.refresh();
+    if (kept > 0) void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: {0} selected run(s) still training were kept.', kept));
   };
 
   const reveal = async (node: unknown): Promise<void> => {
@@ -157,7 +195,7 @@ export function registerRunCommands(
       await vscode.commands.executeCommand('revealFileInOS', folder);
       return;
     }
-    const copy = 'Copy Path';
+    const copy = vscode.l10n.t('Copy Path');
     const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: the run\'s checkpoint folder is {0}', folder.fsPath), copy);
     if (choice === copy) await vscode.env.clipboard.writeText(folder.fsPath);
   };
@@ -169,32 +207,33 @@ export function registerRunCommands(
       void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: there are no stored runs to delete.'));
       return;
     }
-    const del = 'Delete All';
+    const del = vscode.l10n.t('Delete All');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Delete all {0} stored run{1} of this workspace?', removable.length, removable.length === 1 ? '' : 's'),
       { modal: true, detail: vscode.l10n.t('Their checkpoints and metrics are removed from {0}. Runs still training are kept.', persistence.store.root) },
       del,
     );
     if (choice !== del) return;
-    const failures: string[] = [];
-    for (const run of removable) {
-      try {
-        persistence.delete(run.id);
-        const l = live.get(run.id);
-        if (l) tree.hide(l.info.id);
-      } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error));
-      }
-    }
+    const failures = deleteStored(removable, live);
     if (failures.length > 0) void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0} run folder(s) could not be deleted ({1}).', failures.length, failures[0]));
-    tree.refresh();
   };
 
   return [
-    vscode.commands.registerCommand('sequenceLab.runs.resume', (node?: unknown) => resume(node).then(() => undefined)),
-    vscode.commands.registerCommand('sequenceLab.runs.delete', (node?: unknown) => remove(node)),
-    vscode.commands.registerCommand('sequenceLab.runs.revealCheckpointFolder', (node?: unknown) => reveal(node)),
-    vscode.commands.registerCommand('sequenceLab.runs.exportPytorch', (node?: unknown) => exportRunAsPytorchProject(storedRunOf(node, persistence), persistence.store)),
+    // Runs view commands get (clicked node, selected nodes) with canSelectMany: Delete acts on every selected run,
+    // the one-run commands say when several are selected.
+    vscode.commands.registerCommand('sequenceLab.runs.resume', async (node?: unknown, selected?: unknown) => {
+      const one = singleRunNode(node, selected);
+      if (one) await resume(one.node);
+    }),
+    vscode.commands.registerCommand('sequenceLab.runs.delete', (node?: unknown, selected?: unknown) => remove(selectedNodes(node, selected))),
+    vscode.commands.registerCommand('sequenceLab.runs.revealCheckpointFolder', async (node?: unknown, selected?: unknown) => {
+      const one = singleRunNode(node, selected);
+      if (one) await reveal(one.node);
+    }),
+    vscode.commands.registerCommand('sequenceLab.runs.exportPytorch', async (node?: unknown, selected?: unknown) => {
+      const one = singleRunNode(node, selected);
+      if (one) await exportRunAsPytorchProject(storedRunOf(one.node, persistence), persistence.store);
+    }),
     vscode.commands.registerCommand('sequenceLab.runs.deleteAll', () => deleteAll()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(`sequenceLab.${STORE_SETTING}`)) return;

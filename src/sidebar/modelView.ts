@@ -12,6 +12,8 @@ import { panelOptions } from '../panels/webviewPanels';
 import { makeNonce, renderPanelHtml } from '../panels/panelHtml';
 import { readTrainingConfig } from '../settings';
 import { EXPERIMENT_FILE_SUFFIX, isExperimentFileName, parseExperiment, type Experiment } from '../shared/experimentFile';
+import { confirmedExperimentPath, experimentFilePath } from './experimentSavePath';
+import { PageDelivery } from './pageDelivery';
 import { createDispatcher } from '../shared/messages';
 import { modelSettingsExperiment, modelSettingsFromConfig, suggestedDataKind, type ModelSettings } from '../shared/modelSettings';
 import { parseModelViewMessage, type HostToModelView, type ModelViewTarget, type ModelViewToHost } from '../shared/webviewProtocol';
@@ -19,7 +21,7 @@ import type { RunPersistence } from '../training/runPersistence';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 
 export const MODEL_VIEW_ID = 'sequenceLab.model';
-const NO_FILE = 'Open a file in the editor to train on it.';
+const noFile = (): string => vscode.l10n.t('Open a file in the editor to train on it.');
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -50,7 +52,11 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   private editor: vscode.TextEditor | undefined;
   /** After "Duplicate with Changes…": the run's data file, until the user asks for the active file again. */
   private binding: { uri: vscode.Uri; runLabel: string } | undefined;
-  private pendingPrefill: ModelSettings | undefined;
+  /** The duplicated run's settings, until a showing page has received them (a hidden view drops messages). */
+  private readonly prefill = new PageDelivery<ModelSettings>((settings) => {
+    this.post({ type: 'prefill', settings });
+    this.postTarget();
+  });
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -76,6 +82,8 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables) d.dispose();
     this.view = view;
+    // Registered without retainContextWhenHidden: hiding discards the page, and a new one says `ready` when shown.
+    this.prefill.pageGone();
     const webview = view.webview;
     webview.options = panelOptions(this.extensionUri);
     const asUri = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...segments)).toString();
@@ -84,13 +92,16 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       nonce: makeNonce(),
       scriptUri: asUri('dist', 'webview', 'model.js'),
       styleUri: asUri('media', 'webview.css'),
-      title: 'Sequence Lab: Model',
+      title: vscode.l10n.t('Sequence Lab: Model'),
     });
     this.viewDisposables = [
       webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseModelViewMessage(raw);
         if (message) void this.handle(message);
-        else this.post({ type: 'status', message: 'Sequence Lab ignored settings it could not check; change a field and try again.', error: true });
+        else this.post({ type: 'status', message: vscode.l10n.t('Sequence Lab ignored settings it could not check; change a field and try again.'), error: true });
+      }),
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) this.prefill.pageGone();
       }),
       view.onDidDispose(() => {
         if (this.view === view) this.view = undefined;
@@ -101,8 +112,7 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   /** "Duplicate with Changes…": shows the view filled with the run's settings, bound to its data file. */
   async duplicate(settings: ModelSettings, dataUri: vscode.Uri, runLabel: string): Promise<void> {
     this.binding = { uri: dataUri, runLabel };
-    this.pendingPrefill = settings;
-    if (this.view) this.sendPrefill();
+    this.prefill.offer(settings, this.view?.visible === true);
     await vscode.commands.executeCommand(`${MODEL_VIEW_ID}.focus`);
   }
 
@@ -119,7 +129,7 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     ready: () => {
       this.postDefaults();
       this.postTarget();
-      this.sendPrefill();
+      this.prefill.pageReady();
     },
     useActiveFile: () => {
       this.binding = undefined;
@@ -131,13 +141,6 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 
   private post(message: HostToModelView): void {
     void this.view?.webview.postMessage(message);
-  }
-
-  private sendPrefill(): void {
-    if (!this.pendingPrefill || !this.view) return;
-    this.post({ type: 'prefill', settings: this.pendingPrefill });
-    this.pendingPrefill = undefined;
-    this.postTarget();
   }
 
   private postDefaults(): void {
@@ -153,10 +156,10 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       return { fileLabel: baseName(this.binding.uri), suggestedKind: null, reason: null, duplicating: this.binding.runLabel };
     }
     const document = this.editor?.document;
-    if (!document) return { fileLabel: null, suggestedKind: null, reason: NO_FILE, duplicating: null };
+    if (!document) return { fileLabel: null, suggestedKind: null, reason: noFile(), duplicating: null };
     const label = documentLabel(document);
     if (isExperimentFileName(label)) {
-      return { fileLabel: null, suggestedKind: null, reason: `${label} is an experiment file: train it with its ▶ Train CodeLens, or open its data file here.`, duplicating: null };
+      return { fileLabel: null, suggestedKind: null, reason: vscode.l10n.t('{0} is an experiment file: train it with its ▶ Train CodeLens, or open its data file here.', label), duplicating: null };
     }
     return { fileLabel: label, suggestedKind: suggestedDataKind(label), reason: null, duplicating: null };
   }
@@ -169,13 +172,13 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     const uri = this.targetUri();
     const target = this.target();
     if (!uri || target.fileLabel === null) {
-      this.post({ type: 'status', message: target.reason ?? NO_FILE, error: true });
+      this.post({ type: 'status', message: target.reason ?? noFile(), error: true });
       return undefined;
     }
     try {
       return this.binding ? await vscode.workspace.openTextDocument(uri) : this.editor!.document;
     } catch (error) {
-      this.post({ type: 'status', message: `Cannot open ${baseName(uri)}: ${errorText(error)}`, error: true });
+      this.post({ type: 'status', message: vscode.l10n.t('Cannot open {0}: {1}', baseName(uri), errorText(error)), error: true });
       return undefined;
     }
   }
@@ -193,13 +196,13 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     try {
       run = await startTraining(this.extensionUri, this.service, this.experimentFor(settings, document, label), document, this.persistence);
     } catch (error) {
-      this.post({ type: 'status', message: `Training did not start: ${errorText(error)}`, error: true });
+      this.post({ type: 'status', message: vscode.l10n.t('Training did not start: {0}', errorText(error)), error: true });
       return;
     }
     this.post(
       run
-        ? { type: 'status', message: `Training ${run.info.modelLabel} on ${label}.`, error: false }
-        : { type: 'status', message: 'Training did not start (see the notification).', error: true },
+        ? { type: 'status', message: vscode.l10n.t('Training {0} on {1}.', run.info.modelLabel, label), error: false }
+        : { type: 'status', message: vscode.l10n.t('Training did not start (see the notification).'), error: true },
     );
   }
 
@@ -207,25 +210,41 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     const document = await this.targetDocument();
     if (!document) return;
     if (document.isUntitled) {
-      this.post({ type: 'status', message: 'Save the data file first: an experiment file names its data file relative to itself.', error: true });
+      this.post({ type: 'status', message: vscode.l10n.t('Save the data file first: an experiment file names its data file relative to itself.'), error: true });
       return;
     }
     const dataUri = document.uri;
     const stem = baseName(dataUri).replace(/\.[^.]*$/, '') || 'experiment';
     const chosen = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(dataUri, '..', `${stem}-${settings.model.cell}${EXPERIMENT_FILE_SUFFIX}`),
-      filters: { 'Sequence Lab experiment': ['json'] },
-      saveLabel: 'Save Experiment',
-      title: 'Save as Experiment File',
+      filters: { [vscode.l10n.t('Sequence Lab experiment')]: ['json'] },
+      saveLabel: vscode.l10n.t('Save Experiment'),
+      title: vscode.l10n.t('Save as Experiment File'),
     });
     if (!chosen) {
-      this.post({ type: 'status', message: 'Not saved.', error: false });
+      this.post({ type: 'status', message: vscode.l10n.t('Not saved.'), error: false });
       return;
     }
-    // Always *.seqlab.json, so the editor validates it and offers ▶ Train.
-    const uri = chosen.path.toLowerCase().endsWith(EXPERIMENT_FILE_SUFFIX) ? chosen : chosen.with({ path: chosen.path.replace(/(\.json)?$/i, EXPERIMENT_FILE_SUFFIX) });
+    // Always *.seqlab.json; a corrected name that exists is replaced only after the user confirms.
+    const filePath = await confirmedExperimentPath(chosen.path, {
+      exists: (p) => Promise.resolve(vscode.workspace.fs.stat(chosen.with({ path: p }))).then(() => true, () => false),
+      confirmReplace: async (fileName, chosenName) => {
+        const replace = vscode.l10n.t('Replace');
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('{0} already exists. Replace it?', fileName),
+          { modal: true, detail: vscode.l10n.t('Experiment files end in {0}, so {1} is saved as {2}.', EXPERIMENT_FILE_SUFFIX, chosenName, fileName) },
+          replace,
+        );
+        return choice === replace;
+      },
+    });
+    if (!filePath) {
+      this.post({ type: 'status', message: vscode.l10n.t('Not saved: the existing {0} was kept.', baseName(chosen.with({ path: experimentFilePath(chosen.path) }))), error: false });
+      return;
+    }
+    const uri = chosen.with({ path: filePath });
     if (uri.scheme !== dataUri.scheme || uri.authority !== dataUri.authority) {
-      this.post({ type: 'status', message: 'Save the experiment file on the same drive as its data file.', error: true });
+      this.post({ type: 'status', message: vscode.l10n.t('Save the experiment file on the same drive as its data file.'), error: true });
       return;
     }
     const dataPath = path.posix.relative(path.posix.dirname(uri.path), dataUri.path);
@@ -233,18 +252,18 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     const text = `${JSON.stringify(experiment, null, 2)}\n`;
     const reread = parseExperiment(text);
     if (!reread.ok) {
-      this.post({ type: 'status', message: `Not saved: ${reread.problems[0].message}.`, error: true });
+      this.post({ type: 'status', message: vscode.l10n.t('Not saved: {0}.', reread.problems[0].message), error: true });
       return;
     }
     try {
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     } catch (error) {
-      this.post({ type: 'status', message: `Could not save ${baseName(uri)}: ${errorText(error)}`, error: true });
+      this.post({ type: 'status', message: vscode.l10n.t('Could not save {0}: {1}', baseName(uri), errorText(error)), error: true });
       return;
     }
-    this.post({ type: 'status', message: `Saved ${vscode.workspace.asRelativePath(uri, false)}.`, error: false });
-    const open = 'Open';
-    void vscode.window.showInformationMessage(`Sequence Lab: saved the experiment ${baseName(uri)}.`, open).then((choice) => {
+    this.post({ type: 'status', message: vscode.l10n.t('Saved {0}.', vscode.workspace.asRelativePath(uri, false)), error: false });
+    const open = vscode.l10n.t('Open');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: saved the experiment {0}.', baseName(uri)), open).then((choice) => {
       if (choice === open) void vscode.window.showTextDocument(uri);
     });
   }
