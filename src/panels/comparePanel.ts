@@ -24,7 +24,7 @@ import { initPanel, panelOptions } from './webviewPanels';
 export const COMPARE_PANEL_VIEW_TYPE = 'sequenceLab.compareRuns';
 export const COMPARE_RUNS_COMMAND = 'sequenceLab.compareRuns';
 export const COMPARE_SELECTED_RUNS_COMMAND = 'sequenceLab.runs.compare';
-const TITLE = 'Sequence Lab: Compare Runs';
+const title = (): string => vscode.l10n.t('Sequence Lab: Compare Runs');
 /** A compared run that trains is re-read from the store at most this often (4 updates a second). */
 const REFRESH_MS = 250;
 
@@ -38,7 +38,7 @@ export class CompareRunsPanel implements vscode.Disposable {
     if (!CompareRunsPanel.current) {
       const panel = vscode.window.createWebviewPanel(
         COMPARE_PANEL_VIEW_TYPE,
-        TITLE,
+        title(),
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         panelOptions(extensionUri),
       );
@@ -63,7 +63,7 @@ export class CompareRunsPanel implements vscode.Disposable {
     private runIds: string[],
   ) {
     this.curves = new CurveCache((id) => persistence.store.readMetrics(id));
-    initPanel(panel, extensionUri, 'compare', TITLE);
+    initPanel(panel, extensionUri, 'compare', title());
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -109,7 +109,7 @@ export class CompareRunsPanel implements vscode.Disposable {
     if (inputs.length === 0) {
       this.post({
         type: 'detached',
-        message: 'The compared runs are no longer stored (deleted, or stored in another folder). Select runs in the Runs view and choose Compare Runs.',
+        message: vscode.l10n.t('The compared runs are no longer stored (deleted, or stored in another folder). Select runs in the Runs view and choose Compare Runs.'),
       });
       return;
     }
@@ -175,7 +175,8 @@ function storedIdsOf(nodes: unknown[], persistence: RunPersistence): string[] {
 }
 
 function describeRun(run: StoredRun): string {
-  return `${run.status} · step ${run.step.toLocaleString('en-US')}${run.lastLoss !== undefined ? ` · loss ${run.lastLoss.toFixed(3)}` : ''} · ${run.config.optimizer} lr ${run.config.learningRate} · seed ${run.config.seed}`;
+  const loss = run.lastLoss !== undefined ? vscode.l10n.t(' · loss {0}', run.lastLoss.toFixed(3)) : '';
+  return vscode.l10n.t('{0} · step {1}{2} · {3} lr {4} · seed {5}', run.status, run.step.toLocaleString('en-US'), loss, run.config.optimizer, run.config.learningRate, run.config.seed);
 }
 
 /** A multi-select pick of the stored runs; the runs of the active file (or `preselected`) start picked. */
@@ -183,7 +184,9 @@ async function pickRuns(persistence: RunPersistence, preselected: string[] = [])
   const runs = persistence.store.list();
   if (runs.length < 2) {
     void vscode.window.showInformationMessage(
-      `Sequence Lab: Compare Runs needs at least two stored runs; there ${runs.length === 1 ? 'is one' : 'are none'}. Train a model on a file, then another (e.g. an RNN, then an LSTM).`,
+      runs.length === 1
+        ? vscode.l10n.t('Sequence Lab: Compare Runs needs at least two stored runs; there is one. Train a model on a file, then another (e.g. an RNN, then an LSTM).')
+        : vscode.l10n.t('Sequence Lab: Compare Runs needs at least two stored runs; there are none. Train a model on a file, then another (e.g. an RNN, then an LSTM).'),
     );
     return undefined;
   }
@@ -196,15 +199,15 @@ async function pickRuns(persistence: RunPersistence, preselected: string[] = [])
     id: run.id,
   }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: TITLE,
+    title: title(),
     canPickMany: true,
-    placeHolder: `Pick the runs to compare (2 to ${MAX_COMPARED_RUNS}); the runs of the active file are picked`,
+    placeHolder: vscode.l10n.t('Pick the runs to compare (2 to {0}); the runs of the active file are picked', MAX_COMPARED_RUNS),
     matchOnDescription: true,
     matchOnDetail: true,
   });
   if (!picked) return undefined;
   if (picked.length < 2 || picked.length > MAX_COMPARED_RUNS) {
-    void vscode.window.showErrorMessage(`Sequence Lab: pick between 2 and ${MAX_COMPARED_RUNS} runs to compare (${picked.length} picked).`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: pick between 2 and {0} runs to compare ({1} picked).', MAX_COMPARED_RUNS, picked.length));
     return undefined;
   }
   return picked.map((p) => p.id);

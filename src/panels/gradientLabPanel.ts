@@ -20,7 +20,7 @@ import { initPanel, panelOptions } from './webviewPanels';
 
 export const OPEN_GRADIENT_LAB_COMMAND = 'sequenceLab.openGradientLab';
 export const GRADIENT_LAB_VIEW_TYPE = 'sequenceLab.gradientLab';
-const TITLE = 'Sequence Lab: Vanishing/Exploding Gradient Lab';
+const title = (): string => vscode.l10n.t('Sequence Lab: Vanishing/Exploding Gradient Lab');
 /** workspaceState key of the lab's data, so a reloaded panel computes on the same characters. */
 const DATA_KEY = 'sequenceLab.gradientLab.data';
 
@@ -44,7 +44,7 @@ export class GradientLabPanel implements vscode.Disposable {
     if (!GradientLabPanel.current) {
       const panel = vscode.window.createWebviewPanel(
         GRADIENT_LAB_VIEW_TYPE,
-        TITLE,
+        title(),
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         panelOptions(extensionUri),
       );
@@ -67,7 +67,7 @@ export class GradientLabPanel implements vscode.Disposable {
     private readonly worker: AnalysisWorker,
     private data: LabData,
   ) {
-    initPanel(panel, extensionUri, 'lab', TITLE);
+    initPanel(panel, extensionUri, 'lab', title());
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -117,7 +117,7 @@ export class GradientLabPanel implements vscode.Disposable {
       });
       this.post({ type: 'labResult', requestId, view: gradientLabView(answer, data.label) });
     } catch (error) {
-      this.post({ type: 'labFailed', requestId, message: `Cannot compute the gradients: ${errorText(error)}` });
+      this.post({ type: 'labFailed', requestId, message: vscode.l10n.t('Cannot compute the gradients: {0}', errorText(error)) });
       if (!(error instanceof AnalysisError)) console.error(error);
     }
   }

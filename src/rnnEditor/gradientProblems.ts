@@ -156,10 +156,10 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
     const plan = fixPlan(f, config.learningRate, isActive(run.info), run.info.status === 'paused' && run.info.fault !== undefined);
     if (plan.kind === 'reconfigure') {
       const problems = this.service.reconfigure(run.info.id, plan.change);
-      if (problems.length > 0) void vscode.window.showErrorMessage(`Sequence Lab: ${problems.join('; ')}.`);
+      if (problems.length > 0) void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0}.', problems.join('; ')));
       else {
         if (plan.resume) this.service.resume(run.info.id);
-        void vscode.window.showInformationMessage(`Sequence Lab: ${fixTitle(f, config.learningRate)} on ${run.info.modelLabel}: done.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: {0} on {1}: done.', fixTitle(f, config.learningRate), run.info.modelLabel));
       }
       return;
     }
@@ -171,7 +171,7 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
     try {
       document = await vscode.workspace.openTextDocument(uri);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Sequence Lab: cannot open the run's data file: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot open the run\'s data file: {0}', error instanceof Error ? error.message : String(error)));
       return;
     }
     const label = documentLabel(document);
@@ -180,14 +180,14 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
     const next: TrainingConfig = { ...config, ...plan.change };
     const problems = validateTrainingConfig(next);
     if (problems.length > 0) {
-      void vscode.window.showErrorMessage(`Sequence Lab: ${problems.join('; ')}.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0}.', problems.join('; ')));
       return;
     }
     if (plan.stopOld) this.service.stop(run.info.id);
     const start = () => this.service.start(text, label, next);
     const started = this.persistence ? this.persistence.startTracked({ uri, label, text }, start) : start();
     this.watch(started.info.id, uri);
-    void vscode.window.showInformationMessage(`Sequence Lab: started ${started.info.modelLabel} on ${label}; colour the text again once it has trained a little.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: started {0} on {1}; colour the text again once it has trained a little.', started.info.modelLabel, label));
   }
 
   dispose(): void {

@@ -26,6 +26,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 interface Colouring {
   runId: string;
   runLabel: string;
+  modelLabel: string;
   quantity: TextQuantity;
   scored?: { version: number; window: InferenceWindow; result: TextInference };
   pending?: { requestId: number; version: number; window: InferenceWindow };
@@ -72,7 +73,7 @@ export class ModelColouring implements vscode.Disposable {
       border: '0 0 1px 0',
     });
     this.status = vscode.window.createStatusBarItem('sequenceLab.modelColouring', vscode.StatusBarAlignment.Left, 48);
-    this.status.name = 'Sequence Lab Model Colouring';
+    this.status.name = vscode.l10n.t('Sequence Lab Model Colouring');
     this.status.command = CLEAR_COLOURING_COMMAND;
     this.refreshTimer = setInterval(() => this.refreshWhileTraining(), TRAINING_REFRESH_MS);
     this.disposables.push(
@@ -97,7 +98,7 @@ export class ModelColouring implements vscode.Disposable {
   private async colour(arg?: unknown): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showErrorMessage('Sequence Lab: open the file a model was trained on, then colour it by the model.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: open the file a model was trained on, then colour it by the model.'));
       return;
     }
     const document = editor.document;
@@ -106,23 +107,24 @@ export class ModelColouring implements vscode.Disposable {
       const label = documentLabel(document);
       const stored = this.persistence?.store.list().some((r) => r.dataUri === document.uri.toString());
       if (stored) {
-        const show = 'Show Runs';
+        const show = vscode.l10n.t('Show Runs');
         const choice = await vscode.window.showErrorMessage(
-          `Sequence Lab: the runs on ${label} are stored but not loaded. In the Runs view, right-click one → Resume (then Pause), and colour again.`,
+          vscode.l10n.t('Sequence Lab: the runs on {0} are stored but not loaded. In the Runs view, right-click one → Resume (then Pause), and colour again.', label),
           show,
         );
         if (choice === show) void vscode.commands.executeCommand('sequenceLab.runs.focus');
       } else {
-        void vscode.window.showErrorMessage(`Sequence Lab: no model was trained on ${label} in this window. Run "Sequence Lab: Train Model on Active File…" first.`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: no model was trained on {0} in this window. Run "Sequence Lab: Train Model on Active File…" first.', label));
       }
       return;
     }
     const { model, layers, hiddenSize } = run.info.config;
-    const runLabel = `${run.info.modelLabel} on ${run.info.fileLabel}`;
+    const modelLabel = run.info.modelLabel;
+    const runLabel = vscode.l10n.t('{0} on {1}', modelLabel, run.info.fileLabel);
     const quantity = quantityArgument(arg, model, layers, hiddenSize) ?? (await pickQuantity(model, layers, hiddenSize, runLabel));
     if (!quantity) return;
     const key = document.uri.toString();
-    this.colourings.set(key, { runId: run.info.id, runLabel, quantity, again: false, lastRequestAt: 0 });
+    this.colourings.set(key, { runId: run.info.id, runLabel, modelLabel, quantity, again: false, lastRequestAt: 0 });
     void vscode.commands.executeCommand('setContext', 'sequenceLab.modelColouringShown', true);
     this.watched.fire({ runId: run.info.id, uri: document.uri });
     this.request(editor);
@@ -164,7 +166,7 @@ export class ModelColouring implements vscode.Disposable {
     colouring.again = false;
     colouring.lastRequestAt = Date.now();
     if (!this.service.inferText(colouring.runId, requestId, { text, warmup, quantity: colouring.quantity })) {
-      void vscode.window.showWarningMessage(`Sequence Lab: ${colouring.runLabel} has no model to read the text with yet (it is starting or failed).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: {0} has no model to read the text with yet (it is starting or failed).', colouring.runLabel));
       return;
     }
     colouring.pending = { requestId, version: document.version, window };
@@ -177,7 +179,7 @@ export class ModelColouring implements vscode.Disposable {
       colouring.pending = undefined;
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
       if ('error' in answer) {
-        void vscode.window.showErrorMessage(`Sequence Lab: cannot colour the text by ${colouring.runLabel}: ${answer.error}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', colouring.runLabel, answer.error));
         this.colourings.delete(key);
         for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
         this.refreshStatus();
@@ -301,9 +303,9 @@ export class ModelColouring implements vscode.Disposable {
         sum += s;
         n++;
       }
-      if (n > 0) bits = ` · ${(sum / n).toFixed(2)} bits/char in view`;
+      if (n > 0) bits = vscode.l10n.t(' · {0} bits/char in view', (sum / n).toFixed(2));
     }
-    this.status.text = `$(symbol-color) ${colouring.runLabel.split(' on ')[0]}: ${quantityShort(colouring.quantity)}${bits}`;
+    this.status.text = `$(symbol-color) ${colouring.modelLabel}: ${quantityShort(colouring.quantity)}${bits}`;
     this.status.tooltip = legendText(colouring.quantity, result?.layers ?? 1, colouring.runLabel);
     this.status.show();
   }
