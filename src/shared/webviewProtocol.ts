@@ -49,10 +49,13 @@ function attributeValueAsRead(raw: string): string {
 /**
  * Whether an exported SVG has markup that could run script when the saved file is opened in a browser: a <script>
  * (or another active element), an entity declaration (it can expand to markup), a style sheet processing
- * instruction, an on… event attribute, a javascript:/vbscript: URL in any attribute, or a start tag that does not
- * parse. Text the page copies is escaped (a raw '<' always starts markup), so a panel showing e.g. "one = 1" or
+ * instruction, an on… event attribute, a javascript:/vbscript: URL in an attribute followed as a URL (href, src, …,
+ * animation values, style), or a start tag that does not parse. Text the page copies is escaped (a raw '<' always starts markup), so a panel showing e.g. "one = 1" or
  * "javascript:" as text is still exported.
  */
+/** Attributes whose value a browser follows as a URL, or an animation writes into one (local names). */
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'data', 'to', 'from', 'by', 'values', 'style']);
+
 function svgCouldRunScript(text: string): boolean {
   if (/<script|<!ENTITY|<\?xml-stylesheet/i.test(text)) return true;
   for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) {
@@ -65,7 +68,8 @@ function svgCouldRunScript(text: string): boolean {
       const local = (name.split(':').pop() ?? '').toLowerCase();
       if (local.startsWith('on') || local === 'srcdoc') return true;
       const read = value === undefined ? '' : attributeValueAsRead(value);
-      if (read.includes('javascript:') || read.includes('vbscript:')) return true;
+      // Only where a value is followed as a URL or set by an animation: a label or title may quote the data.
+      if (URL_ATTRIBUTES.has(local) && (read.includes('javascript:') || read.includes('vbscript:'))) return true;
       if (local === 'attributename' && read.startsWith('on')) return true; // <set attributeName="onclick" …>
     }
     at = START_TAG.lastIndex - 1; // on past the tag: a '<' inside a quoted value is not a tag

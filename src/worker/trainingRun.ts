@@ -149,6 +149,8 @@ export class TrainingRun {
     const deadline = budgetMs === undefined ? Infinity : this.now() + budgetMs;
     const shouldStop = () => this.interrupted?.() === true || this.now() > deadline;
     const text = this.model.sample(sampleLength, temperature, false, shouldStop);
+    // Cut before its first character (a request was already waiting): keep the panel's previous sample.
+    if (text === '' && sampleLength > 0) return;
     this.post({ type: 'sample', runId: this.runId, step: this.model.stepCount, temperature, text });
   }
 

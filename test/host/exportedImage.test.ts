@@ -90,6 +90,8 @@ describe('exportedImage messages from a panel', () => {
     const text = '<text x="0" y="10">const one = 1; // javascript:void(0) &#60;script&#62; onload=x</text>';
     const styled = '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml" style="font-family:&#34;Segoe UI&#34;, sans-serif;color:rgb(1, 2, 3)" aria-label="one &#62; two">x</div></foreignObject>';
     assert.ok(parse(svg(text + styled)));
+    // A label or title may quote the data too (the Unrolled panel labels each input with its token).
+    assert.ok(parse(svg('<g aria-label="token javascript:void(0)"><title>javascript:void(0)</title><text>x</text></g>')));
   });
 });
 
