@@ -4,9 +4,8 @@
 // did (same chunks, same clipping, same optimiser).
 import { EngineInputError } from '../engine/errors';
 import { Prng } from '../engine/prng';
-import { decodeSafetensors, loadIntoLayout } from '../engine/safetensors';
-import { decodeTrainerState, encodeTrainerState, prngState, restorePrngState } from '../engine/trainerState';
-import { encodeModel, type ModelMetadata } from '../cli/commands/modelFile';
+import type { ModelMetadata } from '../cli/commands/modelFile';
+import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
 import { charData } from '../engine/sequenceData';
 import { sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
@@ -80,11 +79,7 @@ export class CharModel {
 
   /** The run's state now: model.safetensors and trainer-state.safetensors bytes (with the sampling PRNG). */
   checkpoint(): { model: Uint8Array; state: Uint8Array } {
-    const rng = prngState(this.samplingRng);
-    return {
-      model: encodeModel(this.trainer.model, this.metadata()),
-      state: encodeTrainerState(this.trainer.exportState(), { sampling_prng: JSON.stringify([rng.state, Number.isNaN(rng.spare) ? null : rng.spare]) }),
-    };
+    return encodeCheckpoint(this.trainer, this.metadata(), this.samplingRng);
   }
 
   /**
@@ -92,15 +87,8 @@ export class CharModel {
    * state; without a state the optimiser starts afresh at step 0 (weights only, e.g. a model imported from PyTorch).
    */
   private restoreCheckpoint(modelBytes: Uint8Array, stateBytes?: Uint8Array): void {
-    const file = decodeSafetensors(modelBytes);
-    const raw = file.metadata.sequence_lab;
-    if (raw !== undefined) {
-      let meta: Partial<ModelMetadata>;
-      try {
-        meta = JSON.parse(raw) as Partial<ModelMetadata>;
-      } catch {
-        throw new EngineInputError('The model description in the checkpoint (__metadata__.sequence_lab) is not valid JSON.');
-      }
+    restoreCheckpoint(this.trainer, this.samplingRng, modelBytes, stateBytes, (meta) => {
+      if (meta === undefined) return;
       const want = this.metadata();
       const m = meta.model;
       if (meta.task !== 'lm' || (meta.tokens !== undefined && meta.tokens !== 'chars')) {
@@ -120,13 +108,7 @@ export class CharModel {
             (missing.length > 0 ? `: the text has ${missing.slice(0, 5).map((ch) => JSON.stringify(ch)).join(', ')} that the model never saw.` : '.'),
         );
       }
-    }
-    loadIntoLayout(file, this.trainer.model.params, this.trainer.model.tensors);
-    if (!stateBytes) return;
-    const { state, metadata } = decodeTrainerState(stateBytes);
-    this.trainer.importState(state);
-    const rng = metadata.sampling_prng === undefined ? undefined : (JSON.parse(metadata.sampling_prng) as [number, number | null]);
-    if (rng) restorePrngState(this.samplingRng, { state: rng[0], spare: rng[1] ?? NaN });
+    });
   }
 
   /** New learning rate and clipping threshold from the next update on; the optimiser's state is kept. */

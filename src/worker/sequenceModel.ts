@@ -8,12 +8,11 @@ import { EngineInputError } from '../engine/errors';
 import { FinalTargetTrainer } from '../engine/finalTargetTrainer';
 import { Prng } from '../engine/prng';
 import type { AbortCheck } from '../engine/stepAbort';
-import { decodeSafetensors, loadIntoLayout } from '../engine/safetensors';
 import { argmax, sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
-import { decodeTrainerState, encodeTrainerState, prngState, restorePrngState } from '../engine/trainerState';
 import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
-import { encodeModel, type ModelMetadata } from '../cli/commands/modelFile';
+import type { ModelMetadata } from '../cli/commands/modelFile';
+import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
 import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
@@ -95,24 +94,13 @@ export class SequenceModel implements TrainableModel {
   }
 
   checkpoint(): { model: Uint8Array; state: Uint8Array } {
-    const rng = prngState(this.samplingRng);
-    return {
-      model: encodeModel(this.trainer.model, this.metadata()),
-      state: encodeTrainerState(this.trainer.exportState(), { sampling_prng: JSON.stringify([rng.state, Number.isNaN(rng.spare) ? null : rng.spare]) }),
-    };
+    return encodeCheckpoint(this.trainer, this.metadata(), this.samplingRng);
   }
 
   /** Weights (checked against the settings, vocabulary and tags of this text) and, when given, the trainer state. */
   private restoreCheckpoint(modelBytes: Uint8Array, stateBytes?: Uint8Array): void {
-    const file = decodeSafetensors(modelBytes);
-    const raw = file.metadata.sequence_lab;
-    if (raw !== undefined) {
-      let meta: Partial<ModelMetadata>;
-      try {
-        meta = JSON.parse(raw) as Partial<ModelMetadata>;
-      } catch {
-        throw new EngineInputError('The model description in the checkpoint (__metadata__.sequence_lab) is not valid JSON.');
-      }
+    restoreCheckpoint(this.trainer, this.samplingRng, modelBytes, stateBytes, (meta) => {
+      if (meta === undefined) return;
       const want = this.metadata();
       const m = meta.model;
       if (meta.task !== want.task || !m || m.model !== want.model.model || m.layers !== want.model.layers || m.hiddenSize !== want.model.hiddenSize || m.bidirectional !== want.model.bidirectional) {
@@ -123,13 +111,7 @@ export class SequenceModel implements TrainableModel {
       if (!same(meta.vocabulary, want.vocabulary) || !same(meta.tags, want.tags)) {
         throw new EngineInputError(`The checkpoint's vocabulary (${(meta.vocabulary ?? []).length} entries) is not this file's (${want.vocabulary.length}): was the file changed?`);
       }
-    }
-    loadIntoLayout(file, this.trainer.model.params, this.trainer.model.tensors);
-    if (!stateBytes) return;
-    const { state, metadata } = decodeTrainerState(stateBytes);
-    this.trainer.importState(state);
-    const rng = metadata.sampling_prng === undefined ? undefined : (JSON.parse(metadata.sampling_prng) as [number, number | null]);
-    if (rng) restorePrngState(this.samplingRng, { state: rng[0], spare: rng[1] ?? NaN });
+    });
   }
 
   sample(length: number, temperature: number, greedy = false, shouldStop?: () => boolean): string {
