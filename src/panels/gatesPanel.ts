@@ -66,8 +66,6 @@ export class ActivationPanel implements vscode.Disposable {
   private cursor: number | undefined;
   private readonly timer: ReturnType<typeof setInterval>;
   /** How long the last trace took, and when it came. */
-  private lastTraceMs = 0;
-  private lastAnswerAt = 0;
   /** Whether the data file's UTF-16 length equals the run's code points, for one version of the document. */
   private plainText: { version: number; plain: boolean } | undefined;
   /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
@@ -93,8 +91,6 @@ export class ActivationPanel implements vscode.Disposable {
     current.shownView.forget();
     current.requests.forget();
     current.wanted = undefined;
-    current.lastAnswerAt = 0;
-    current.lastTraceMs = 0;
     current.cursor = undefined;
     current.plainText = undefined;
     current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
@@ -119,11 +115,9 @@ export class ActivationPanel implements vscode.Disposable {
     provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), files, kind.name));
     this.timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
-      // Big models take long to trace: wait at least 4× the last trace, so tracing costs the run ≤ ~20% of the worker.
-      const due = Date.now() - this.lastAnswerAt >= 4 * this.lastTraceMs;
-      if (run && isActive(run.info) && this.panel.visible && this.shown && due) this.request(this.shown.start);
+      if (run && isActive(run.info) && this.panel.visible && this.shown && this.requests.refreshDue(Date.now())) this.request(this.shown.start);
       // Opened while the run was still starting (the worker had no model yet): ask again until there is a trace.
-      else if (run && !this.shown && this.lastAnswerAt === 0 && !this.requests.waiting && run.info.status !== 'starting') this.request(this.wanted);
+      else if (run && !this.shown && !this.requests.answered && !this.requests.waiting && run.info.status !== 'starting') this.request(this.wanted);
     }, AUTO_REFRESH_MS);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -136,8 +130,6 @@ export class ActivationPanel implements vscode.Disposable {
         // Another panel's request, or one of this panel's that a newer one replaced: not this panel's window.
         const taken = this.requests.take(answer.requestId, Date.now());
         if (!taken) return;
-        this.lastTraceMs = taken.tookMs;
-        this.lastAnswerAt = Date.now();
         const run = service.get(answer.runId);
         if ('error' in answer) {
           this.shownView.failed(answer.error);

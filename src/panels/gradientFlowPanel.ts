@@ -36,8 +36,6 @@ export class GradientFlowPanel implements vscode.Disposable {
   /** This panel's request in flight: only its answer is shown. */
   private readonly requests = new LatestTraceRequest(REQUEST_TIMEOUT_MS);
   /** How long the last trace took: automatic refreshes wait at least 4× that, so tracing big models costs ≤ ~20%. */
-  private lastTraceMs = 0;
-  private lastAnswerAt = 0;
   private readonly timer: ReturnType<typeof setInterval>;
   /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
   private readonly shownView = new ShownTrace<GradientFlowView>();
@@ -58,7 +56,6 @@ export class GradientFlowPanel implements vscode.Disposable {
     current.runId = run.info.id;
     current.shownView.forget();
     current.requests.forget();
-    current.lastTraceMs = 0;
     current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
     current.request();
   }
@@ -77,7 +74,7 @@ export class GradientFlowPanel implements vscode.Disposable {
     provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), traceFiles, 'Show Gradient Flow'));
     this.timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
-      if (run && isActive(run.info) && this.panel.visible && Date.now() - this.lastAnswerAt >= 4 * this.lastTraceMs) this.request();
+      if (run && isActive(run.info) && this.panel.visible && this.requests.refreshDue(Date.now())) this.request();
     }, AUTO_REFRESH_MS);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -90,8 +87,6 @@ export class GradientFlowPanel implements vscode.Disposable {
         // An answer to another asker's request (the gradient problems), or to one this panel gave up on: not shown.
         const taken = this.requests.take(answer.requestId, Date.now());
         if (!taken) return;
-        this.lastTraceMs = taken.tookMs;
-        this.lastAnswerAt = Date.now();
         const run = service.get(answer.runId);
         if ('error' in answer) {
           this.shownView.failed(answer.error);

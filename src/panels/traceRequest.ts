@@ -21,6 +21,9 @@ export interface TakenAnswer {
 export class LatestTraceRequest {
   private inFlight: { requestId: number; sentAt: number } | undefined;
   private queued: TraceWindow | undefined;
+  /** How long the last answer took, and when it came (0: none yet for this run). */
+  private lastTraceMs = 0;
+  private lastAnswerAt = 0;
 
   /** @param timeoutMs a request with no answer after this long no longer blocks the next one. */
   constructor(private readonly timeoutMs: number) {}
@@ -28,6 +31,19 @@ export class LatestTraceRequest {
   /** Whether a request was sent and its answer has not come (timed out or not). */
   get waiting(): boolean {
     return this.inFlight !== undefined;
+  }
+
+  /** Whether an answer came since the panel started showing this run. */
+  get answered(): boolean {
+    return this.lastAnswerAt !== 0;
+  }
+
+  /**
+   * Whether a refresh while the run trains is due: big models take long to trace, so wait at least 4× the last trace
+   * after its answer (tracing then costs the run ≤ ~20% of the worker).
+   */
+  refreshDue(now: number): boolean {
+    return now - this.lastAnswerAt >= 4 * this.lastTraceMs;
   }
 
   /**
@@ -51,6 +67,8 @@ export class LatestTraceRequest {
   take(requestId: number, now: number): TakenAnswer | undefined {
     if (this.inFlight?.requestId !== requestId) return undefined;
     const taken = { tookMs: now - this.inFlight.sentAt, queued: this.queued };
+    this.lastTraceMs = taken.tookMs;
+    this.lastAnswerAt = now;
     this.inFlight = undefined;
     this.queued = undefined;
     return taken;
@@ -60,5 +78,7 @@ export class LatestTraceRequest {
   forget(): void {
     this.inFlight = undefined;
     this.queued = undefined;
+    this.lastTraceMs = 0;
+    this.lastAnswerAt = 0;
   }
 }
