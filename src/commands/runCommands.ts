@@ -225,7 +225,10 @@ export function registerRunCommands(
       const one = singleRunNode(node, selected);
       if (one) await resume(one.node);
     }),
-    vscode.commands.registerCommand('sequenceLab.runs.delete', (node?: unknown, selected?: unknown) => remove(selectedNodes(node, selected))),
+    vscode.commands.registerCommand('sequenceLab.runs.delete', async (node?: unknown, selected?: unknown) => {
+      const one = singleRunNode(node, selected);
+      if (one) await remove([one.node]);
+    }),
     vscode.commands.registerCommand('sequenceLab.runs.revealCheckpointFolder', async (node?: unknown, selected?: unknown) => {
       const one = singleRunNode(node, selected);
       if (one) await reveal(one.node);
