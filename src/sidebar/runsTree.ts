@@ -45,20 +45,25 @@ interface Row {
 }
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<RunsNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs of this window whose stored folder was deleted: no longer listed. */
   private readonly hidden = new Set<string>();
   private readonly startedAt = new Map<string, string>();
+  /** One node object per group and per stored run, so VS Code can refresh a row in place (it keys rows by object). */
+  private readonly groupNodes = new Map<string, FileGroupNode>();
+  private readonly storedNodes = new Map<string, StoredRunNode>();
+  /** The groups and rows VS Code last fetched from the root, as a string (see refresh). */
+  private shownShape: string | undefined;
 
   constructor(
     private readonly service: TrainingService,
     private readonly persistence?: RunPersistence,
   ) {
     this.subscriptions = [
-      service.onDidChangeRun(() => this.changed.fire(undefined)),
+      service.onDidChangeRun(() => this.refresh()),
       // Progress arrives ~10×/s; the tree's step and loss need no more than ~1 refresh a second.
       service.onDidProgress(() => this.refreshSoon()),
     ];
@@ -68,18 +73,26 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   /** Stops listing a run of this window (its stored folder was deleted). */
   hide(liveId: string): void {
     this.hidden.add(liveId);
-    this.changed.fire(undefined);
+    this.refresh();
   }
 
+  /**
+   * Redraws the view. When the groups and rows are those VS Code last fetched, only the rows are refreshed, in place: a
+   * refresh from the root makes VS Code forget every row's handle until it fetches them again, and a context-menu
+   * action (Compare Runs, Delete…) that lands in that moment reaches its command without the rows it was chosen on.
+   * While runs train the view refreshes every second, so that moment came often.
+   */
   refresh(): void {
-    this.changed.fire(undefined);
+    const rows = this.rows();
+    if (this.shownShape !== undefined && shapeOf(rows) === this.shownShape) this.changed.fire(rows.map((r) => r.node));
+    else this.changed.fire(undefined);
   }
 
   private refreshSoon(): void {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      this.changed.fire(undefined);
+      this.refresh();
     }, 1000);
   }
 
@@ -90,23 +103,42 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       if (this.hidden.has(run.info.id)) continue;
       const stored = this.persistence?.storedRunOf(run.info.id);
       if (!this.startedAt.has(run.info.id)) this.startedAt.set(run.info.id, new Date().toISOString());
-      const group: FileGroupNode = stored
-        ? { kind: 'group', key: stored.dataUri, label: stored.dataLabel, uri: stored.dataUri }
-        : { kind: 'group', key: `label:${run.info.fileLabel}`, label: run.info.fileLabel };
-      rows.push({ node: run, group, time: stored?.updatedAt ?? this.startedAt.get(run.info.id)! });
+      const group = stored ? this.groupNode(stored.dataUri, stored.dataLabel, stored.dataUri) : this.groupNode(`label:${run.info.fileLabel}`, run.info.fileLabel);
+      rows.push({ node: run, group, time: stored?.createdAt ?? this.startedAt.get(run.info.id)! });
     }
     for (const stored of this.persistence?.store.list() ?? []) {
       if (liveStored.has(stored.id)) continue;
-      rows.push({ node: { kind: 'stored', run: stored }, group: { kind: 'group', key: stored.dataUri, label: stored.dataLabel, uri: stored.dataUri }, time: stored.updatedAt });
+      rows.push({ node: this.storedNode(stored), group: this.groupNode(stored.dataUri, stored.dataLabel, stored.dataUri), time: stored.createdAt });
     }
-    // Newest first, within each file and among files.
+    const listed = new Set(rows.map((r) => r.group));
+    for (const [key, group] of this.groupNodes) if (!listed.has(group)) this.groupNodes.delete(key);
+    const listedNodes = new Set<RunsNode>(rows.map((r) => r.node));
+    for (const [id, node] of this.storedNodes) if (!listedNodes.has(node)) this.storedNodes.delete(id);
+    // Newest first by start time, within each file and among files: a run's row stays where it is while it trains,
+    // completes or is saved, so a click or Ctrl+click lands on the row the user aimed at.
     return rows.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+  }
+
+  private groupNode(key: string, label: string, uri?: string): FileGroupNode {
+    let group = this.groupNodes.get(key);
+    if (!group) this.groupNodes.set(key, (group = { kind: 'group', key, label }));
+    group.label = label;
+    group.uri = uri;
+    return group;
+  }
+
+  private storedNode(run: StoredRun): StoredRunNode {
+    let node = this.storedNodes.get(run.id);
+    if (!node) this.storedNodes.set(run.id, (node = { kind: 'stored', run }));
+    node.run = run;
+    return node;
   }
 
   getChildren(element?: RunsNode): RunsNode[] {
     if (element && !('kind' in element && element.kind === 'group')) return [];
     const rows = this.rows();
     if (element) return rows.filter((r) => r.group.key === element.key).map((r) => r.node);
+    this.shownShape = shapeOf(rows);
     const groups = new Map<string, FileGroupNode>();
     for (const r of rows) if (!groups.has(r.group.key)) groups.set(r.group.key, r.group);
     return [...groups.values()];
@@ -123,6 +155,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+/** Which groups, in which order, hold which rows: what a refresh in place cannot change. */
+function shapeOf(rows: Row[]): string {
+  return JSON.stringify(rows.map((r) => [r.group.key, r.group.label, r.group.uri, 'info' in r.node ? r.node.info.id : `stored:${r.node.run.id}`]));
 }
 
 function groupItem(group: FileGroupNode): vscode.TreeItem {

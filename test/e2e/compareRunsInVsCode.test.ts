@@ -110,9 +110,17 @@ test('two runs selected in the Runs view → Compare Runs shows both curves, the
   phase(`both completed: ${JSON.stringify(await done.allInnerTexts())}`);
 
   // Select both (click, Ctrl+click) and right-click → Compare Runs.
-  await done.nth(0).click();
-  await done.nth(1).click({ modifiers: ['Control'] });
-  await done.nth(1).click({ button: 'right' });
+  const rnnRow = done.filter({ hasText: /char RNN/ }).first();
+  const lstmRow = done.filter({ hasText: /char LSTM/ }).first();
+  await rnnRow.click();
+  await lstmRow.click({ modifiers: ['Control'] });
+  // What the user sees before the right-click: both rows highlighted as selected.
+  const selectedBy = Date.now() + 10_000;
+  while ((await rnnRow.getAttribute('aria-selected')) !== 'true' || (await lstmRow.getAttribute('aria-selected')) !== 'true') {
+    assert.ok(Date.now() < selectedBy, `both runs selected: ${JSON.stringify(await done.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-selected'))))}`);
+    await page.waitForTimeout(100);
+  }
+  await lstmRow.click({ button: 'right' });
   const compare = page.locator('.context-view .action-item', { hasText: /^\s*Compare Runs\s*$/ }).first();
   await compare.hover({ timeout: 15_000 });
   await page.keyboard.press('Enter');

@@ -262,6 +262,11 @@ function saveWhenIdle(): void {
   idleSave ??= requestIdleCallback(() => save(), { timeout: 1000 });
 }
 
+// A reload or close before the page was idle still saves the newest trace.
+addEventListener('pagehide', () => {
+  if (idleSave !== undefined) save();
+});
+
 function save(): void {
   if (idleSave !== undefined) cancelIdleCallback(idleSave);
   idleSave = undefined;

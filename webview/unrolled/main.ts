@@ -172,7 +172,7 @@ function save(): void {
     // is no part of the update's frame; the state saved then is the page's state at that moment.
     idleSave ??= requestIdleCallback(() => {
       idleSave = undefined;
-      if (view) encoded = { of: view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities), gradNormH: view.gradNormH ? toBase64(view.gradNormH) : undefined };
+      encodeShown();
       save();
     }, { timeout: 1000 });
     return;
@@ -181,6 +181,19 @@ function save(): void {
   if (view && encoded) saved.view = { ...view, values: encoded.values, topProbabilities: encoded.topProbabilities, gradNormH: encoded.gradNormH };
   setState<SavedUnrolled>(saved);
 }
+
+function encodeShown(): void {
+  if (view) encoded = { of: view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities), gradNormH: view.gradNormH ? toBase64(view.gradNormH) : undefined };
+}
+
+// A reload or close before the page was idle still saves the newest window.
+addEventListener('pagehide', () => {
+  if (idleSave === undefined) return;
+  cancelIdleCallback(idleSave);
+  idleSave = undefined;
+  encodeShown();
+  save();
+});
 
 /** Lights up every copy of the weights (or state line) `weight` names. */
 function highlight(weight: string | null): void {
