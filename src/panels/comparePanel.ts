@@ -1,9 +1,10 @@
 // "Compare Runs": the loss curves of two or more stored runs overlaid (e.g. RNN, GRU and LSTM with the same seed on
 // the same file) and a table of their final metrics, with one sentence saying which is lower by how much. Opened from
 // the Runs view (select runs, right-click → Compare Runs) or the palette (a multi-select pick of the stored runs, the
-// active file's picked). The host re-reads the runs from the run store; a run that trains in this window is re-read
-// at most 4 times a second, a finished run's curve only when its stored record changes (CurveCache). The page saves
-// only the run ids, so a window reload shows the comparison again.
+// active file's picked). The host re-reads the runs' records from the run store at most 4 times a second while a
+// compared run trains; a run of this window is drawn from its steps in memory, a stored run's metrics.jsonl is read
+// once (src/panels/compareCurves.ts). A compared run deleted meanwhile drops out, and the page says how many did. The
+// page saves only the run ids, so a window reload shows the comparison again.
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import {
@@ -17,7 +18,8 @@ import { isStoredRunNode } from '../sidebar/runsTree';
 import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
 import type { RunRecord, TrainingService } from '../training/trainingService';
-import { comparedRuns, comparisonSummary, CurveCache, legendLabels, type RunCurveInput } from './compareSummary';
+import { RunCurves } from './compareCurves';
+import { comparedRuns, comparisonSummary, legendLabels, type RunCurveInput } from './compareSummary';
 import { TrainingPanel } from './trainingPanel';
 import { initPanel, panelOptions } from './webviewPanels';
 
@@ -25,14 +27,16 @@ export const COMPARE_PANEL_VIEW_TYPE = 'sequenceLab.compareRuns';
 export const COMPARE_RUNS_COMMAND = 'sequenceLab.compareRuns';
 export const COMPARE_SELECTED_RUNS_COMMAND = 'sequenceLab.runs.compare';
 const title = (): string => vscode.l10n.t('Sequence Lab: Compare Runs');
-/** A compared run that trains is re-read from the store at most this often (4 updates a second). */
+/** The comparison is sent again at most this often while a compared run trains (4 updates a second). */
 const REFRESH_MS = 250;
 
 export class CompareRunsPanel implements vscode.Disposable {
   private static current: CompareRunsPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly curves: CurveCache;
+  private readonly curves: RunCurves;
+  /** The compared runs this panel has shown as stored: when they are all gone, they were deleted while it was open. */
+  private readonly shown = new Set<string>();
 
   static show(extensionUri: vscode.Uri, service: TrainingService, persistence: RunPersistence, runIds: string[]): void {
     if (!CompareRunsPanel.current) {
@@ -45,6 +49,7 @@ export class CompareRunsPanel implements vscode.Disposable {
       CompareRunsPanel.current = new CompareRunsPanel(panel, extensionUri, service, persistence, runIds);
     } else {
       CompareRunsPanel.current.runIds = runIds;
+      CompareRunsPanel.current.shown.clear();
       CompareRunsPanel.current.panel.reveal(undefined, true);
     }
     CompareRunsPanel.current.send();
@@ -62,7 +67,7 @@ export class CompareRunsPanel implements vscode.Disposable {
     private readonly persistence: RunPersistence,
     private runIds: string[],
   ) {
-    this.curves = new CurveCache((id) => persistence.store.readMetrics(id));
+    this.curves = new RunCurves((id) => persistence.store.readMetrics(id));
     initPanel(panel, extensionUri, 'compare', title());
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -70,7 +75,12 @@ export class CompareRunsPanel implements vscode.Disposable {
         const message = parseComparePanelMessage(raw);
         if (message) void this.handle(message);
       }),
-      service.onDidProgress(({ run }) => this.refreshIfCompared(run)),
+      service.onDidProgress(({ run, batch }) => {
+        const stored = this.comparedStoredRunOf(run);
+        if (!stored) return;
+        this.curves.progress(stored, run.info.id, batch);
+        this.refreshSoon();
+      }),
       service.onDidChangeRun((run) => this.refreshIfCompared(run)),
       persistence.onDidChange(() => this.refreshSoon()),
     );
@@ -79,13 +89,19 @@ export class CompareRunsPanel implements vscode.Disposable {
   private readonly handle = createDispatcher<ComparePanelToHost>({
     ready: () => this.send(),
     openRun: (m) => {
-      if (this.runIds.includes(m.runId)) TrainingPanel.showStored(this.extensionUri, this.service, m.runId);
+      // A run deleted since the page drew it is not opened (the next comparison drops its row).
+      if (this.runIds.includes(m.runId) && storedRun(this.persistence, m.runId)) TrainingPanel.showStored(this.extensionUri, this.service, m.runId);
     },
   });
 
   private refreshIfCompared(run: RunRecord): void {
+    if (this.comparedStoredRunOf(run)) this.refreshSoon();
+  }
+
+  /** The stored run a run of this window writes, when it is compared. */
+  private comparedStoredRunOf(run: RunRecord): StoredRun | undefined {
     const stored = this.persistence.storedRunOf(run.info.id);
-    if (stored && this.runIds.includes(stored.id)) this.refreshSoon();
+    return stored && this.runIds.includes(stored.id) ? stored : undefined;
   }
 
   private refreshSoon(): void {
@@ -96,15 +112,25 @@ export class CompareRunsPanel implements vscode.Disposable {
     }, REFRESH_MS);
   }
 
-  /** Re-reads every compared run (run.json, the live run's status and speed; metrics.jsonl if it changed) and posts them. */
+  /**
+   * Posts every compared run still stored (its record, the live run's status and speed, its curve: from memory for a
+   * run of this window, metrics.jsonl read once for another); the ones deleted meanwhile are counted as missing.
+   */
   private send(): void {
     const live = this.persistence.liveRuns();
     const inputs: RunCurveInput[] = [];
-    this.curves.keepOnly(this.runIds);
     for (const id of this.runIds) {
       const stored = storedRun(this.persistence, id);
+      if (!stored) continue;
       const run = live.get(id);
-      if (stored) inputs.push(curveInput(stored, this.curves.points(stored, run !== undefined && trains(run)), run));
+      const points = run ? this.curves.livePoints(stored, { liveId: run.info.id, history: run.history }) : this.curves.storedPoints(stored);
+      inputs.push(curveInput(stored, points, run));
+    }
+    this.curves.keepOnly(inputs.map((input) => input.id));
+    if (inputs.length === 0 && this.shown.size > 0) {
+      // Every run it showed was deleted: the page drops them all and says how many are gone.
+      this.post({ type: 'showComparison', runs: [], summary: comparisonSummary([]), missing: this.runIds.length });
+      return;
     }
     if (inputs.length === 0) {
       this.post({
@@ -113,6 +139,7 @@ export class CompareRunsPanel implements vscode.Disposable {
       });
       return;
     }
+    for (const input of inputs) this.shown.add(input.id);
     const labels = legendLabels(inputs);
     this.post({
       type: 'showComparison',

@@ -1,5 +1,5 @@
 // What the Compare Runs panel shows of each run, and the sentence comparing them. Pure (no vscode): the host feeds
-// it the stored runs and their metrics.jsonl lines, the tests feed it made-up curves.
+// it the stored runs and their curves (src/panels/compareCurves.ts), the tests feed it made-up curves.
 //
 // A curve point is a mean over the `stride` steps ending at its step (src/training/runStore.ts), so a run's "final
 // loss" is the mean of the points in the last 5% of its steps (at least its last point): one noisy step does not
@@ -145,6 +145,9 @@ const LEVEL = 0.005;
  * points in (S − 5%·S, S], in the runs' unit). Runs whose losses are in different units are named by unit instead.
  */
 export function comparisonSummary(runs: readonly RunCurveInput[], labels: readonly string[] = legendLabels(runs)): string {
+  // A comparison starts with two or more runs: one left means the others were deleted while the panel was open.
+  if (runs.length === 0) return 'Nothing to compare: none of the runs is left.';
+  if (runs.length === 1) return 'Nothing to compare: only one of the runs is left. Select runs in the Runs view and choose Compare Runs to compare it with others.';
   const withSteps = runs
     .map((r, i) => ({ label: labels[i], points: cleanPoints(r.points), file: r.fileLabel, unit: lossUnitOf(r.config.dataKind) }))
     .filter((r) => r.points.length > 0);
@@ -181,39 +184,4 @@ export function comparisonSummary(runs: readonly RunCurveInput[], labels: readon
   }
   if (new Set(withSteps.map((r) => r.file)).size > 1) sentence += ' The runs trained on different files, so their losses measure different texts.';
   return sentence + waitingText;
-}
-
-/** What a run's stored record says about its curve: the curve changes only when one of these does. */
-export interface CurveStamp {
-  id: string;
-  status: RunStatus;
-  step: number;
-  lastLoss?: number;
-}
-
-/**
- * The compared runs' curves, so that a refresh (up to 4 a second while one compared run trains) does not re-read and
- * re-parse every run's metrics.jsonl: a finished run's curve is read once and kept while its status, step and last
- * loss stay the same (a resumed run, or a run training in another window, changes them); a run training in this
- * window is read every time.
- */
-export class CurveCache {
-  private readonly curves = new Map<string, { stamp: string; points: readonly CurvePoint[] }>();
-
-  constructor(private readonly read: (id: string) => readonly CurvePoint[]) {}
-
-  points(run: CurveStamp, trainsHere: boolean): readonly CurvePoint[] {
-    const stamp = `${run.status}|${run.step}|${run.lastLoss ?? ''}`;
-    const cached = this.curves.get(run.id);
-    if (!trainsHere && cached?.stamp === stamp) return cached.points;
-    const points = this.read(run.id);
-    if (trainsHere) this.curves.delete(run.id);
-    else this.curves.set(run.id, { stamp, points });
-    return points;
-  }
-
-  /** Forgets the runs no longer compared. */
-  keepOnly(ids: readonly string[]): void {
-    for (const id of [...this.curves.keys()]) if (!ids.includes(id)) this.curves.delete(id);
-  }
 }

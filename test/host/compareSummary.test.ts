@@ -3,7 +3,7 @@
 // runs compared at the last step they all reached, legend names that tell equal models apart.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { comparedRun, comparisonSummary, CurveCache, legendLabels, windowMeanAt, type CurvePoint, type RunCurveInput } from '../../src/panels/compareSummary';
+import { comparedRun, comparisonSummary, legendLabels, windowMeanAt, type CurvePoint, type RunCurveInput } from '../../src/panels/compareSummary';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import { MAX_COMPARED_RUNS, parseComparedRunIds, parseComparePanelMessage } from '../../src/shared/webviewProtocol';
 
@@ -88,6 +88,8 @@ test('runs within 0.005 nats are called level; different files and runs without 
   const empty = run('d', 'lstm', [], { status: 'starting' });
   assert.match(comparisonSummary([a, b, empty]), /are level at 1\.50 nats at step 500\. One run has no steps yet\.$/);
   assert.match(comparisonSummary([a, empty]), /^Nothing to compare yet/);
+  // The other runs were deleted while the panel was open: the one left is not compared with itself.
+  assert.match(comparisonSummary([a]), /^Nothing to compare: only one of the runs is left\./);
 });
 
 test('series and sequence-to-one runs report a mean squared error: no perplexity, no chars/s, the sentence names the unit', () => {
@@ -117,37 +119,6 @@ test('runs whose losses are in different units are not compared; the sentence sa
     'Not compared: the runs\u2019 losses are in different units (char RNN · H=64 in nats/char; char GRU · H=64 in MSE per value; char LSTM · H=64 in MSE per sequence).',
   );
   assert.doesNotMatch(comparisonSummary([chars, series]), /below|level/);
-});
-
-test('the curve cache reads a finished run once, re-reads it when its record changes, and always re-reads a run training here', () => {
-  const files = new Map<string, CurvePoint[]>([['a', curve(100, 10, () => 2)], ['b', curve(50, 10, () => 3)]]);
-  const reads: string[] = [];
-  const cache = new CurveCache((id) => {
-    reads.push(id);
-    return files.get(id)!;
-  });
-  const a = { id: 'a', status: 'completed' as const, step: 100, lastLoss: 2 };
-  const b = { id: 'b', status: 'training' as const, step: 50 };
-  for (let refresh = 0; refresh < 5; refresh++) {
-    assert.equal(cache.points(a, false).length, 10);
-    assert.equal(cache.points(b, true).length, files.get('b')!.length);
-    files.set('b', curve(50 + 10 * (refresh + 1), 10, () => 3));
-  }
-  assert.equal(reads.filter((id) => id === 'a').length, 1, 'the finished run was re-read');
-  assert.equal(reads.filter((id) => id === 'b').length, 5, 'the training run must be read on every refresh');
-  // The finished run is resumed (another window, or Resume): a new step in its record brings the longer curve.
-  files.set('a', curve(200, 10, () => 1.5));
-  assert.equal(cache.points({ ...a, status: 'training', step: 150 }, false).length, 20);
-  assert.equal(reads.filter((id) => id === 'a').length, 2);
-  // b finished: read once more with its final record, then kept.
-  const bDone = { ...b, status: 'completed' as const, step: 100 };
-  cache.points(bDone, false);
-  cache.points(bDone, false);
-  assert.equal(reads.filter((id) => id === 'b').length, 6);
-  // A run no longer compared is forgotten: comparing it again reads it again.
-  cache.keepOnly(['a']);
-  cache.points(bDone, false);
-  assert.equal(reads.filter((id) => id === 'b').length, 7);
 });
 
 test('legend names: the model label, plus what differs between runs of the same label', () => {
