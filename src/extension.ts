@@ -19,7 +19,7 @@ import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainin
 import type { RunInfo } from './shared/run';
 import { RunsTreeProvider } from './sidebar/runsTree';
 import { registerModelView } from './sidebar/modelView';
-import { selectedNodes } from './sidebar/runSelection';
+import { selectedNodes, useViewSelection } from './sidebar/runSelection';
 import { trackTrainingState } from './statusBar';
 import { RunPersistence } from './training/runPersistence';
 import { isActive, type RunRecord, TrainingService } from './training/trainingService';
@@ -36,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
   // Every run of the workspace is stored on disk (run.json, metrics, latest checkpoint) and listed after a reload.
   const persistence = new RunPersistence(openRunStore(context), service);
   const runsTree = new RunsTreeProvider(service, persistence);
+  const runsView = vscode.window.createTreeView('sequenceLab.runs', { treeDataProvider: runsTree, canSelectMany: true });
+  useViewSelection(() => runsView.selection);
   const uri = context.extensionUri;
 
   const isRun = (value: unknown): value is RunRecord =>
@@ -50,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
       importModel(uri, service, persistence, resource).then(() => undefined),
     ),
     // canSelectMany: select runs, right-click → Compare Runs.
-    vscode.window.createTreeView('sequenceLab.runs', { treeDataProvider: runsTree, canSelectMany: true }),
+    runsView,
     registerTrainingPanelSerializer(uri, service, persistence),
     ...registerCompareRuns(uri, service, persistence),
     ...registerGradientFlow(uri, service),

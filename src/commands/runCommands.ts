@@ -1,6 +1,6 @@
 // Runs that outlive the window: where they are stored (workspace storage, or `.sequence-lab/runs` in the workspace
-// when sequenceLab.runs.storeInWorkspace is on), and the Runs view's Resume, Delete, Reveal Checkpoint Folder and
-// "Delete All Runs…" commands (Export as PyTorch Project… is in exportRunCommand.ts).
+// when sequenceLab.runs.storeInWorkspace is on), and the Runs view's Resume, Reveal Checkpoint Folder and
+// "Delete All Runs…" commands (Delete is in deleteRuns.ts, Export as PyTorch Project… in exportRunCommand.ts).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
@@ -11,6 +11,7 @@ import { RunPersistence, sha256 } from '../training/runPersistence';
 import { RunStore, type StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { checkedDocumentText } from './documentText';
+import { deleteRuns, deleteStoredRuns, reportDeleteFailures } from './deleteRuns';
 import { exportRunAsPytorchProject } from './exportRunCommand';
 import { requireTrust } from '../trust';
 
@@ -52,7 +53,7 @@ function isRunRecord(value: unknown): value is RunRecord {
  */
 export function singleRunNode(node: unknown, selected: unknown): { node: unknown } | undefined {
   const nodes = selectedNodes(node, selected);
-  if (nodes.length <= 1) return { node };
+  if (nodes.length <= 1) return { node: node ?? nodes[0] };
   void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: this command works on one run at a time; {0} runs are selected.', nodes.length));
   return undefined;
 }
@@ -131,58 +132,6 @@ export function registerRunCommands(
     return run;
   };
 
-  /** Deletes the runs' folders; the messages of the deletions that failed. */
-  const deleteStored = (runs: StoredRun[], live: ReadonlyMap<string, RunRecord>): string[] => {
-    const failures: string[] = [];
-    for (const run of runs) {
-      try {
-        persistence.delete(run.id);
-        const l = live.get(run.id);
-        if (l) tree.hide(l.info.id);
-      } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error));
-      }
-    }
-    tree.refresh();
-    return failures;
-  };
-
-  /** Delete on one run or on a multi-selection: one confirmation naming the run (or the count); runs still training are kept. */
-  const remove = async (nodes: unknown[]): Promise<void> => {
-    const runs = distinctRuns(nodes, (node) => storedRunOf(node, persistence));
-    if (runs.length === 0) return;
-    const live = persistence.liveRuns();
-    const removable = runs.filter((r) => !(live.has(r.id) && isActive(live.get(r.id)!.info)));
-    if (removable.length === 0) {
-      void vscode.window.showInformationMessage(
-        runs.length === 1 ? vscode.l10n.t('Sequence Lab: stop the run before deleting it.') : vscode.l10n.t('Sequence Lab: stop the runs before deleting them.'),
-      );
-      return;
-    }
-    const del = vscode.l10n.t('Delete');
-    const [first] = removable;
-    const kept = runs.length - removable.length;
-    const choice = await vscode.window.showWarningMessage(
-      removable.length === 1 ? vscode.l10n.t('Delete the run of {0} on {1}?', first.modelLabel, first.dataLabel) : vscode.l10n.t('Delete {0} runs?', removable.length),
-      {
-        modal: true,
-        detail:
-          removable.length === 1
-            ? vscode.l10n.t('Its checkpoint and metrics are removed from {0}.', persistence.store.folder(first.id))
-            : vscode.l10n.t('Their checkpoints and metrics are removed from {0}.', persistence.store.root),
-      },
-      del,
-    );
-    if (choice !== del) return;
-    const failures = deleteStored(removable, live);
-    if (failures.length === 1 && removable.length === 1) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not delete the run\'s folder ({0}).', failures[0]));
-    } else if (failures.length > 0) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0} run folder(s) could not be deleted ({1}).', failures.length, failures[0]));
-    }
-    if (kept > 0) void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: {0} selected run(s) still training were kept.', kept));
-  };
-
   const reveal = async (node: unknown): Promise<void> => {
     const stored = storedRunOf(node, persistence);
     if (!stored) {
@@ -214,21 +163,20 @@ export function registerRunCommands(
       del,
     );
     if (choice !== del) return;
-    const failures = deleteStored(removable, live);
-    if (failures.length > 0) void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0} run folder(s) could not be deleted ({1}).', failures.length, failures[0]));
+    reportDeleteFailures(deleteStoredRuns(removable, persistence, tree), removable.length);
   };
 
   return [
-    // Runs view commands get (clicked node, selected nodes) with canSelectMany: Delete acts on every selected run,
-    // the one-run commands say when several are selected.
+    // Runs view commands get (clicked node, selected nodes) with canSelectMany: Delete acts on every selected run
+    // (and on the selection alone when the context menu, opened from the keyboard, passes no node), the one-run
+    // commands say when several are selected.
     vscode.commands.registerCommand('sequenceLab.runs.resume', async (node?: unknown, selected?: unknown) => {
       const one = singleRunNode(node, selected);
       if (one) await resume(one.node);
     }),
-    vscode.commands.registerCommand('sequenceLab.runs.delete', async (node?: unknown, selected?: unknown) => {
-      const one = singleRunNode(node, selected);
-      if (one) await remove([one.node]);
-    }),
+    vscode.commands.registerCommand('sequenceLab.runs.delete', (node?: unknown, selected?: unknown) =>
+      deleteRuns(distinctRuns(selectedNodes(node, selected), (n) => storedRunOf(n, persistence)), persistence, tree),
+    ),
     vscode.commands.registerCommand('sequenceLab.runs.revealCheckpointFolder', async (node?: unknown, selected?: unknown) => {
       const one = singleRunNode(node, selected);
       if (one) await reveal(one.node);

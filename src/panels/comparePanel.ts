@@ -15,6 +15,7 @@ import {
   type HostToComparePanel,
 } from '../shared/webviewProtocol';
 import { isStoredRunNode } from '../sidebar/runsTree';
+import { selectedNodes } from '../sidebar/runSelection';
 import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
 import type { RunRecord, TrainingService } from '../training/trainingService';
@@ -250,8 +251,7 @@ export function registerCompareRuns(extensionUri: vscode.Uri, service: TrainingS
     vscode.commands.registerCommand(COMPARE_RUNS_COMMAND, () => compare()),
     // From the Runs view: VS Code passes the clicked node and every selected node.
     vscode.commands.registerCommand(COMPARE_SELECTED_RUNS_COMMAND, (node?: unknown, selected?: unknown) => {
-      const nodes = Array.isArray(selected) && selected.length > 0 ? selected : node !== undefined ? [node] : [];
-      return compare(storedIdsOf(nodes, persistence));
+      return compare(storedIdsOf(selectedNodes(node, selected), persistence));
     }),
     vscode.window.registerWebviewPanelSerializer(COMPARE_PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state) {

@@ -52,7 +52,7 @@ export function trackPanelForExport(panel: vscode.WebviewPanel): void {
       if (answer.kind === 'invalid') {
         void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the panel sent an image that is not a valid {0} file; nothing was saved.', format.toUpperCase()));
       } else if (answer.kind === 'failed') {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not export the panel as {0}: {1}', format.toUpperCase(), answer.error));
+        void vscode.window.showErrorMessage(exportFailedMessage(format, answer.error));
       } else {
         void saveFile(panel.title, format, answer.bytes);
       }
@@ -62,6 +62,16 @@ export function trackPanelForExport(panel: vscode.WebviewPanel): void {
     tracked.delete(entry);
     for (const s of subscriptions) s.dispose();
   });
+}
+
+/**
+ * Why the panel could not be drawn as `format` (the format its answer names, validated) and what to try instead. The
+ * PNG is the SVG drawn on a canvas: when only the canvas step fails, the SVG still works.
+ */
+export function exportFailedMessage(format: ImageFormat, error: string): string {
+  return format === 'png'
+    ? vscode.l10n.t('Sequence Lab: could not export the panel as PNG ({0}). Try "Export Panel as SVG…": it saves the same picture without drawing it on a canvas.', error)
+    : vscode.l10n.t('Sequence Lab: could not export the panel as SVG ({0}). Close and reopen the panel, then export it again.', error);
 }
 
 /** Lets "Export Trace as CSV…/JSON…" save the trace `panel` shows (call after initPanel). */

@@ -1,7 +1,8 @@
 // Pure (no vscode): which image exports a panel was asked for and has not answered yet (src/panels/panelExport.ts).
 // "Export as PNG" then "Export as SVG" in quick succession are two requests in flight; the page answers the SVG
-// first (it is text) and the PNG later (drawn on a canvas), so each answer is matched by its own format. An error
-// answer names no format: it answers the oldest request. Unit-tested in test/host/exportedImage.test.ts.
+// first (it is text) and the PNG later (drawn on a canvas), so each answer, an image or an error, is matched by its own
+// format (an error naming none, which this project's pages never send, only to a lone request). Unit-tested in
+// test/host/exportedImage.test.ts.
 import { parseExportedImageMessage, type ImageFormat } from '../shared/webviewProtocol';
 
 /** What to do with one answer of the panel. */
@@ -23,18 +24,19 @@ export class PendingExports {
   answer(raw: unknown): ExportAnswer | undefined {
     const m = raw as { type?: unknown; format?: unknown } | null;
     const type = m?.type;
-    if (type === 'exportedImage') {
-      const format = m?.format;
-      if ((format !== 'png' && format !== 'svg') || !this.formats.delete(format)) return undefined;
-      const message = parseExportedImageMessage(raw);
-      return message?.type === 'exportedImage' && message.format === format ? { kind: 'image', format, bytes: message.bytes } : { kind: 'invalid', format };
-    }
-    if (type !== 'exportImageFailed') return undefined;
-    const oldest = this.formats.values().next();
-    if (oldest.done) return undefined;
-    const format = oldest.value;
+    if (type !== 'exportedImage' && type !== 'exportImageFailed') return undefined;
+    const format = this.settledBy(type, m?.format);
+    if (!format) return undefined;
     this.formats.delete(format);
     const message = parseExportedImageMessage(raw);
-    return message?.type === 'exportImageFailed' ? { kind: 'failed', format, error: message.error } : { kind: 'invalid', format };
+    if (message?.type !== type || (message.format ?? format) !== format) return { kind: 'invalid', format };
+    return message.type === 'exportedImage' ? { kind: 'image', format, bytes: message.bytes } : { kind: 'failed', format, error: message.error };
+  }
+
+  /** The request an answer settles: the one of the format it names; for a failure naming none, the only one in flight. */
+  private settledBy(type: 'exportedImage' | 'exportImageFailed', named: unknown): ImageFormat | undefined {
+    if (named === 'png' || named === 'svg') return this.formats.has(named) ? named : undefined;
+    if (type === 'exportImageFailed' && named === undefined && this.formats.size === 1) return [...this.formats][0];
+    return undefined;
   }
 }

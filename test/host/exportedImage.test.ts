@@ -1,8 +1,8 @@
 // The host's check of a panel's "Export as PNG/SVG" answer (parseExportedImageMessage): it accepts real PNG and SVG
 // files and a one-line error, and refuses anything else — wrong type or format, a PNG without its signature, an SVG
 // that is not UTF-8 or has no <svg> root, an SVG with markup that could run script when the file is opened, an empty
-// or oversized byte array, and an error that names a path. Then: PNG and SVG asked for in quick succession are both
-// saved, each answer matched by its own format.
+// or oversized byte array, an error that names a path or no format. Then: PNG and SVG asked for in quick succession
+// are both saved, or both reported as failed, each answer matched by its own format.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -41,9 +41,10 @@ describe('exportedImage messages from a panel', () => {
       { type: 'exportedImage', format: 'png', bytes: Array.from(png) }, // not a byte array
       { type: 'exportedImage', format: 'png' },
       { type: 'exportImage', format: 'png', bytes: png },
-      { type: 'exportImageFailed', error: '' },
-      { type: 'exportImageFailed', error: ' \n ' },
-      { type: 'exportImageFailed', error: 'x', bytes: png }, // both
+      { type: 'exportImageFailed', format: 'png', error: '' },
+      { type: 'exportImageFailed', format: 'svg', error: ' \n ' },
+      { type: 'exportImageFailed', format: 'png', error: 'x', bytes: png }, // both
+      { type: 'exportImageFailed', format: 'gif', error: 'x' },
       null,
       'exportedImage',
     ];
@@ -59,10 +60,11 @@ describe('exportedImage messages from a panel', () => {
   });
 
   it('passes an error on as one line of at most 500 characters that names no path', () => {
-    const parsed = parseExportedImageMessage({ type: 'exportImageFailed', error: `could not draw\n  /home/me/secret.txt or C:\\x ${'y'.repeat(900)}` });
+    const parsed = parseExportedImageMessage({ type: 'exportImageFailed', format: 'png', error: `could not draw\n  /home/me/secret.txt or C:\\x ${'y'.repeat(900)}` });
     assert.ok(parsed && 'error' in parsed);
     assert.ok(parsed.error.startsWith('could not draw home me secret.txt or C x y'), parsed.error.slice(0, 60));
     assert.ok(parsed.error.length <= 500 && !/[\n/\\]/.test(parsed.error));
+    assert.equal(parsed.type === 'exportImageFailed' && parsed.format, 'png');
   });
 
   it('refuses an SVG with markup that could run script, keeps one whose text only looks like it', () => {
@@ -117,8 +119,27 @@ describe('exports in flight on one panel', () => {
     assert.deepEqual(pending.answer({ type: 'exportedImage', format: 'png', bytes: png.slice(1) }), { kind: 'invalid', format: 'png' });
     pending.ask('svg');
     pending.ask('png');
-    assert.deepEqual(pending.answer({ type: 'exportImageFailed', error: 'no canvas' }), { kind: 'failed', format: 'svg', error: 'no canvas' }, 'the oldest request');
-    assert.deepEqual(pending.answer({ type: 'exportedImage', format: 'png', bytes: png }), { kind: 'image', format: 'png', bytes: png });
-    assert.equal(pending.answer({ type: 'exportImageFailed', error: 'late' }), undefined);
+    assert.deepEqual(pending.answer({ type: 'exportImageFailed', format: 'png', error: 'no canvas' }), { kind: 'failed', format: 'png', error: 'no canvas' }, 'the request it names, not the oldest');
+    assert.deepEqual(pending.answer({ type: 'exportedImage', format: 'svg', bytes: png }), { kind: 'invalid', format: 'svg' });
+    assert.equal(pending.answer({ type: 'exportImageFailed', format: 'png', error: 'late' }), undefined, 'answered already');
+  });
+
+  it('when PNG and SVG both fail, each failure is reported against its own format, whichever comes first', () => {
+    const pending = new PendingExports();
+    pending.ask('png');
+    pending.ask('svg');
+    // The SVG fails at once; the PNG (drawn from the SVG on a canvas) fails later.
+    assert.deepEqual(pending.answer({ type: 'exportImageFailed', format: 'svg', error: 'no styles' }), { kind: 'failed', format: 'svg', error: 'no styles' });
+    assert.deepEqual(pending.answer({ type: 'exportImageFailed', format: 'png', error: 'image decode failed' }), { kind: 'failed', format: 'png', error: 'image decode failed' });
+  });
+
+  it('a failure that names no format answers a lone request, and none of two (it could be either)', () => {
+    const pending = new PendingExports();
+    pending.ask('png');
+    pending.ask('svg');
+    assert.equal(pending.answer({ type: 'exportImageFailed', error: 'no format' }), undefined);
+    assert.deepEqual(pending.answer({ type: 'exportImageFailed', format: 'svg', error: 'x' }), { kind: 'failed', format: 'svg', error: 'x' }, 'both requests were still open');
+    assert.deepEqual(pending.answer({ type: 'exportImageFailed', error: 'no format' }), { kind: 'failed', format: 'png', error: 'no format' });
+    assert.equal(pending.answer({ type: 'exportImageFailed', error: 'no format' }), undefined, 'nothing left to answer');
   });
 });

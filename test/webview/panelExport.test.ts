@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { casinoExample, casinoModel, discreteHmmToJson } from '../../src/engine/hmm';
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import { markovOrdersView } from '../../src/markov/ordersView';
+import { PendingExports } from '../../src/panels/pendingExports';
 import { parseExportedImageMessage, type MarkovOrdersView } from '../../src/shared/webviewProtocol';
 import { hmmDecode, markovOrders } from '../../src/worker/analysis';
 import { perplexityReading } from '../../webview/markov/reading';
@@ -153,6 +154,31 @@ describe('Export as PNG/SVG (every panel, here the Markov Orders page)', { timeo
     await writeFile(path.join(REPO_ROOT, 'test-results', 'export-markov.png'), png);
     assert.deepEqual(harness.problems, []);
     await blank.close();
+    await page.close();
+  });
+
+  it('PNG and SVG asked for together and both failing: each failure names its own format, and the host reports it so', async () => {
+    const page = await openWithView('dark');
+    // Break each format its own way: the SVG's text cannot be encoded, the PNG's image cannot be decoded.
+    await page.evaluate(`TextEncoder.prototype.encode = () => { throw new Error('encoder broken'); };
+      HTMLImageElement.prototype.decode = () => Promise.reject(new Error('decoder broken'));`);
+    const before = (await page.evaluate('window.__images.length')) as number;
+    await page.evaluate(`window.postMessage({ type: 'exportImage', format: 'png' }, '*'); window.postMessage({ type: 'exportImage', format: 'svg' }, '*');`);
+    await page.waitForFunction((n) => (globalThis as unknown as { __images: unknown[] }).__images.length >= n + 2, before);
+    const answers = (await page.evaluate(`window.__images.slice(${before})`)) as { type: string; format: string; error: string }[];
+    const byFormat = Object.fromEntries(answers.map((a) => [a.format, a]));
+    assert.deepEqual(Object.keys(byFormat).sort(), ['png', 'svg'], JSON.stringify(answers));
+    assert.match(byFormat.svg.error, /encoder broken/);
+    assert.match(byFormat.png.error, /decoder broken/);
+    // The host takes each answer, in the order it came, as the answer to the request it names.
+    const pending = new PendingExports();
+    pending.ask('png');
+    pending.ask('svg');
+    for (const a of answers) {
+      const parsed = parseExportedImageMessage(a);
+      assert.equal(parsed?.type === 'exportImageFailed' && parsed.format, a.format, JSON.stringify(a));
+      assert.deepEqual(pending.answer(a), { kind: 'failed', format: a.format, error: a.error });
+    }
     await page.close();
   });
 });

@@ -1,5 +1,6 @@
 // "Export as PNG…/SVG…" for every panel: the host posts {type:'exportImage', format}; this module turns what the panel
-// shows into a standalone image and posts the bytes back ({type:'exportedImage', format, bytes}). The host validates
+// shows into a standalone image and posts the bytes back ({type:'exportedImage', format, bytes}, or
+// {type:'exportImageFailed', format, error} naming the request it answers). The host validates
 // them, asks where to save and writes the file: the page never names a path.
 //
 // SVG: one <foreignObject> holding a copy of the page in which every element carries its own computed style (so the
@@ -206,7 +207,7 @@ export async function exportPanelImage(format: ImageFormat): Promise<ExportedIma
     const bytes = format === 'svg' ? new TextEncoder().encode(panelAsSvg().svg) : await panelAsPng();
     return { type: 'exportedImage', format, bytes };
   } catch (error) {
-    return { type: 'exportImageFailed', error: error instanceof Error ? error.message : String(error) };
+    return { type: 'exportImageFailed', format, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
