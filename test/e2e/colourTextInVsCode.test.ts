@@ -31,6 +31,23 @@ async function screenshot(page: Page, name: string): Promise<void> {
   console.log(`screenshot: test-results/${name}`);
 }
 
+/**
+ * Go to Line (Ctrl+G) like a person: the line is typed once the quick input is open (typed earlier, on a busy machine
+ * the keys would reach the editor), and Enter pressed once the box holds it.
+ */
+async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+g');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.pressSequentially(String(line));
+  for (const deadline = Date.now() + 30_000; !(await input.inputValue()).endsWith(String(line));) {
+    if (Date.now() > deadline) assert.fail(`the Go to Line box shows ${JSON.stringify(await input.inputValue())}, not line ${line}`);
+    await page.waitForTimeout(100);
+  }
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
 test('train an LSTM on verse.txt, colour it by surprisal, hover for the top-5, edit and see the colouring follow', { timeout: 600_000 }, async () => {
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
@@ -56,7 +73,11 @@ test('train an LSTM on verse.txt, colour it by surprisal, hover for the top-5, e
   await surprisal.waitFor({ state: 'visible', timeout: 15_000 });
   await surprisal.click();
   await decorated(page).first().waitFor({ timeout: 60_000 });
-  const coloured = await decorated(page).count();
+  // Each colour level is its own decoration type, set one after the other: wait until the editor shows many runs.
+  let coloured = await decorated(page).count();
+  for (const deadline = Date.now() + 30_000; coloured <= 20 && Date.now() < deadline; coloured = await decorated(page).count()) {
+    await page.waitForTimeout(250);
+  }
   phase(`coloured by surprisal: ${coloured} coloured runs of characters`);
   assert.ok(coloured > 20, `many characters are coloured (${coloured} runs)`);
   await page.locator('.statusbar-item', { hasText: /char LSTM.*: surprisal · \d+\.\d\d bits\/char in view/ }).first().waitFor({ timeout: 15_000 });
@@ -80,9 +101,7 @@ test('train an LSTM on verse.txt, colour it by surprisal, hover for the top-5, e
 
   // Type a character the run never saw at the start of line 2: after the model reads the edited text, it is underlined.
   await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+g');
-  await page.keyboard.type('2');
-  await page.keyboard.press('Enter');
+  await goToLine(page, 2);
   await page.keyboard.type('€');
   // The underline is drawn on the text itself (an inline decoration), unlike the background colours.
   const euro = page.locator('.editor-group-container .monaco-editor .view-lines span[class*="ced-"]', { hasText: '€' }).first();

@@ -40,7 +40,7 @@ test('compare the HMM and RNN taggers on pos-train.tsv from the command palette'
   const panel = await webviewFrame(page, { selector: '#settings vscode-button#train', timeout: 60_000 });
   phase('Tagger Comparison panel shows its settings');
   const sibling = panel.locator('vscode-button#heldout-sibling');
-  await sibling.waitFor({ state: 'visible', timeout: 10_000 });
+  await sibling.waitFor({ state: 'visible', timeout: 30_000 });
   assert.equal((await sibling.innerText()).trim(), 'pos-test.tsv');
   await sibling.click();
   await panel.locator('vscode-button#train').click();

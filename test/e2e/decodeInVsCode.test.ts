@@ -40,6 +40,23 @@ async function cursorLine(page: Page): Promise<number> {
   return text ? Number(text.trim()) : NaN;
 }
 
+/**
+ * Go to Line (Ctrl+G) like a person: the line is typed once the quick input is open (typed earlier, on a busy machine
+ * the keys would reach the editor), and Enter pressed once the box holds it.
+ */
+async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+g');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.pressSequentially(String(line));
+  for (const deadline = Date.now() + 30_000; !(await input.inputValue()).endsWith(String(line));) {
+    if (Date.now() > deadline) assert.fail(`the Go to Line box shows ${JSON.stringify(await input.inputValue())}, not line ${line}`);
+    await page.waitForTimeout(100);
+  }
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
 test('decode a tagged file with an HMM from the command palette and follow it in the Trellis panel', { timeout: 300_000 }, async () => {
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
@@ -67,7 +84,7 @@ test('decode a tagged file with an HMM from the command palette and follow it in
   const target = 7;
   await panel.locator(`text.symbol[data-step="${target}"]`).first().click();
   const expectedLine = lineOfStep(text, target);
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   while ((await cursorLine(page)) !== expectedLine) {
     if (Date.now() > deadline) assert.fail(`cursor is on line ${await cursorLine(page)}, not ${expectedLine}, after clicking step ${target}`);
     await page.waitForTimeout(100);
@@ -77,11 +94,9 @@ test('decode a tagged file with an HMM from the command palette and follow it in
   // Move the cursor in the editor (Go to Line): the panel selects that token's step.
   const line = lineOfStep(text, 25);
   await page.locator('.editor-group-container .monaco-editor .view-lines').first().click(); // focus the editor again
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(String(line));
-  await page.keyboard.press('Enter');
+  await goToLine(page, line);
   const step = stepOfLine(text, line);
-  await panel.locator(`rect.col.selected[data-step="${step}"]`).waitFor({ timeout: 10_000 });
+  await panel.locator(`rect.col.selected[data-step="${step}"]`).waitFor({ timeout: 30_000 });
   phase(`cursor on line ${line}: panel selected step ${step}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-trellis-linked.png'), fullPage: true });
   assert.deepEqual(await webviewCspViolations(page, 'svg#trellis'), [], 'CSP violations in the Trellis panel');

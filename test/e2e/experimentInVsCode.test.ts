@@ -67,7 +67,7 @@ test('train an experiment from its CodeLens; a misspelt key shows in the Problem
   assert.match(model, /RNN[\s\S]*H=24/, 'the panel shows the experiment’s model (RNN, H=24), not the settings’ default');
   phase(`Training panel: ${label}, loss ${loss}`);
   // Once trained, the experiment has a run: the "Open Panels" CodeLens appears.
-  await page.locator('.editor-group-container .monaco-editor .codelens-decoration a', { hasText: 'Open Panels' }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.editor-group-container .monaco-editor .codelens-decoration a', { hasText: 'Open Panels' }).first().waitFor({ timeout: 60_000 });
   await page.screenshot({ path: path.join(resultsDir, 'e2e-experiment-training.png'), fullPage: true });
   await panel.locator('#stop').first().click();
   assert.deepEqual(await webviewCspViolations(page, '#loss-chart'), [], 'CSP violations in the Training panel');

@@ -34,6 +34,13 @@ async function runRow(page: Page, text: RegExp, timeout: number): Promise<Locato
   }
 }
 
+/** Waits (generously: a busy machine) until a text field shows `value`; the assertion after it says what it shows. */
+async function untilValue(page: Page, input: Locator, value: string): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(100)) {
+    if ((await input.inputValue().catch(() => '')) === value) return;
+  }
+}
+
 test('set the hidden size in the Model view, Train, and the Runs view lists the run; Duplicate with Changes… refills the form', { timeout: 600_000 }, async () => {
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
@@ -51,7 +58,7 @@ test('set the hidden size in the Model view, Train, and the Runs view lists the 
   const form = await webviewFrame(page, { selector: '#model-view', timeout: 60_000 });
   await form.locator('#target', { hasText: `Train on: ${FILE}` }).waitFor({ timeout: 30_000 });
   // The defaults come from the settings of this profile.
-  for (let i = 0; i < 100 && (await form.locator('#hiddenSize input').inputValue()) !== '16'; i++) await page.waitForTimeout(100);
+  await untilValue(page, form.locator('#hiddenSize input'), '16');
   assert.equal(await form.locator('#hiddenSize input').inputValue(), '16');
   await form.locator('#hiddenSize input').fill('24');
   await form.locator('vscode-button#train:not([disabled])').waitFor({ timeout: 15_000 });
@@ -71,6 +78,8 @@ test('set the hidden size in the Model view, Train, and the Runs view lists the 
   await page.keyboard.press('Enter');
   const again = await webviewFrame(page, { selector: '#model-view', timeout: 60_000 });
   await again.locator('#duplicate-note', { hasText: /^Duplicating char RNN .*H=24 on verse\.txt — change settings and Train$/ }).waitFor({ timeout: 30_000 });
+  // The form shows the run's values in its fields on the toolkit's next frame, after the note.
+  await untilValue(page, again.locator('#hiddenSize input'), '24');
   assert.equal(await again.locator('#hiddenSize input').inputValue(), '24');
   phase(`duplicating: ${await again.locator('#duplicate-note').innerText()}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-model-view.png'), fullPage: true });

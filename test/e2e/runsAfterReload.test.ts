@@ -147,9 +147,11 @@ async function restoredPanel(page: Page, status: RegExp): Promise<{ panel: Frame
  */
 async function reloadWindow(page: Page): Promise<void> {
   await runCommand(page, 'View: Show Explorer');
+  // The page navigates: wait for the new workbench, not the old one still on screen. Listening before the command
+  // runs, so a reload that is quicker than the command's return is not missed (nor waited for in vain).
+  const loaded = page.waitForEvent('load', { timeout: 90_000 }).catch(() => {});
   await runCommand(page, 'Developer: Reload Window');
-  // The page navigates: wait for the new workbench, not the old one still on screen.
-  await page.waitForEvent('load', { timeout: 60_000 }).catch(() => {});
+  await loaded;
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
   await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 90_000 });
 }
@@ -180,8 +182,13 @@ test('after Reload Window a stopped run is in the Runs view and the Training pan
   }
   await runCommand(page, 'Sequence Lab: Stop Training');
   const stopped = await runRow(page, /stopped/, 60_000);
-  // The stored step follows the final checkpoint, posted right after the stop.
-  await page.waitForTimeout(1500);
+  // The step the run stopped at: the row shows it once it caught up with the Training panel, which counts every step
+  // the worker trained (a row refreshes at most once a second). A row that never catches up is read as it is.
+  const trainingPanel = await webviewFrame(page, { selector: '#loss-chart' });
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(250)) {
+    const panelStep = await numberIn(trainingPanel, '#step');
+    if (/stopped/i.test(await trainingPanel.locator('#status').first().innerText().catch(() => '')) && (await stepOf(stopped)) === panelStep) break;
+  }
   const stoppedStep = await stepOf(stopped);
   phase(`stopped: ${JSON.stringify(await stopped.innerText())}`);
 

@@ -40,7 +40,7 @@ async function numberIn(frame: FrameLocator, selector: string): Promise<number> 
 }
 
 /** Waits until the panel's #status badge matches `expected` (polling; fails with what it shows after `timeoutMs`). */
-async function waitForStatus(page: Page, frame: FrameLocator, expected: RegExp, after: string, timeoutMs = 15_000): Promise<string> {
+async function waitForStatus(page: Page, frame: FrameLocator, expected: RegExp, after: string, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = (await frame.locator('#status').first().innerText({ timeout: 2000 }).catch(() => '')).trim();
@@ -115,7 +115,7 @@ test('train a character model from the command palette in code-server, then stop
     phase(`paused at step ${pausedAt}`);
     await screenshot(page, 'e2e-paused.png');
     await panel.locator('#step-once').first().click();
-    await panel.locator('#step', { hasText: new RegExp(`^\\s*${(pausedAt + 1).toLocaleString('en-US')}\\s*$`) }).first().waitFor({ timeout: 15_000 });
+    await panel.locator('#step', { hasText: new RegExp(`^\\s*${(pausedAt + 1).toLocaleString('en-US')}\\s*$`) }).first().waitFor({ timeout: 30_000 });
     assert.match(await panel.locator('#status').first().innerText(), /paused/i, 'still paused after a single step');
     // Resume from the command palette (listed only while a run is paused), then pause and resume with the buttons.
     await runCommand(page, 'Sequence Lab: Resume Training', { timeout: 30_000 });
@@ -142,7 +142,7 @@ test('train a character model from the command palette in code-server, then stop
     // The Runs view in the Sequence Lab sidebar lists the run with its file and final status.
     await page.locator('.activitybar [aria-label^="Sequence Lab"]').first().click();
     const runRow = page.locator('.monaco-list-row', { hasText: file }).filter({ hasText: 'stopped' });
-    await runRow.first().waitFor({ timeout: 15_000 });
+    await runRow.first().waitFor({ timeout: 30_000 });
     const rowText = await runRow.first().innerText();
     assert.match(rowText, /char RNN/);
     assert.match(rowText, /step [\d,]+/);
@@ -158,6 +158,9 @@ test('train a character model from the command palette in code-server, then stop
     assert.equal((await gradients.locator('#spectra td').allTextContents()).length > 0, true, 'the W_hh spectra table has rows');
     // The history over training came from the worker: heatmap rows, a legend, and the clipped share in the reading.
     assert.match(reading, /clipped/i, 'the reading says how many steps were clipped');
+    // The panel draws the history (heatmap, its legend) in the frame after the reading: wait for it to be drawn.
+    await gradients.locator('#history-heatmap[data-rows]').first().waitFor({ state: 'attached', timeout: 30_000 });
+    await gradients.locator('#legend-hi', { hasText: /\de[-\d]/ }).first().waitFor({ timeout: 30_000 });
     const rows = Number(await gradients.locator('#history-heatmap').first().getAttribute('data-rows'));
     assert.ok(rows >= 1, `history heatmap rows: ${rows}`);
     assert.match((await gradients.locator('#legend-hi').first().textContent()) ?? '', /\de[-\d]/);

@@ -37,8 +37,11 @@ test('the walkthrough shows the lecture; the first button writes the example and
   // The first step's media: its markdown, with the diagram loaded from the extension (not a broken image).
   const media = await webviewFrame(page, { selector: 'img[src*="chain-rule.svg"]', timeout: 30_000 });
   const image = media.locator('img[src*="chain-rule.svg"]').first();
-  await image.waitFor({ state: 'visible', timeout: 15_000 });
-  const width = await image.evaluate((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete ? i.naturalWidth : 0; });
+  await image.waitFor({ state: 'visible', timeout: 30_000 });
+  // Visible is not loaded: the image takes its box before its file arrives. Wait (generously) for it to load.
+  const loadedWidth = () => image.evaluate((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete ? i.naturalWidth : 0; });
+  let width = await loadedWidth();
+  for (const deadline = Date.now() + 30_000; width === 0 && Date.now() < deadline; width = await loadedWidth()) await page.waitForTimeout(250);
   assert.ok(width > 0, 'the diagram loaded');
   assert.match(await media.locator('body').innerText(), /∏ₜ p\(xₜ \| x<ₜ\)/);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-walkthrough.png'), fullPage: true });

@@ -169,6 +169,8 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
     const two = comparisonMessage(INPUTS.slice(0, 2));
     await page.evaluate(`window.__test.sendFromHost(${two.json})`);
     await until(page, 'textIs', '#summary', two.summary);
+    // The sentence is set on the message, the table and chart in the next frame: wait for the table the user sees.
+    await until(page, 'countIs', '#metrics tbody tr', '2');
     assert.equal(await page.locator('#metrics tbody tr').count(), 2);
     await until(page, 'hasPixelsOfColour', 'loss-chart', THEME_COLORS.dark.orange);
     await page.waitForFunction((hex) => (globalThis as unknown as { __test: { pixelsOfColour(id: string, c: string): number } }).__test.pixelsOfColour('loss-chart', hex) === 0, GREEN_FALLBACK);
@@ -186,6 +188,8 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
     assert.match(mse.summary, /^series LSTM · H=64 reaches 0\.0\d+ MSE per value at step 2,000, 0\.0\d+ below series RNN · H=64\.$/);
     await page.evaluate(`window.__test.sendFromHost(${mse.json})`);
     await until(page, 'textIs', '#summary', mse.summary);
+    // The chart's title, the chart and the table are drawn together in the frame after the message.
+    await until(page, 'textIs', '#loss-title', 'Loss (MSE per value)');
     assert.equal(await page.locator('#loss-title').textContent(), 'Loss (MSE per value)');
     assert.match((await page.locator('#loss-chart').getAttribute('aria-label')) ?? '', /^Loss \(MSE per value\) of 2 runs/);
     const table = await visibleTable(page);
@@ -199,6 +203,7 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
     assert.match(mixed.summary, /^Not compared: the runs\u2019 losses are in different units \(char RNN · tanh · H=64 in nats\/char; series LSTM · H=64 in MSE per value\)\.$/);
     await page.evaluate(`window.__test.sendFromHost(${mixed.json})`);
     await until(page, 'textIs', '#summary', mixed.summary);
+    await until(page, 'textIs', '#loss-title', 'Loss (different units)');
     assert.equal(await page.locator('#loss-title').textContent(), 'Loss (different units)');
     assert.match((await page.locator('#unit-note').textContent()) ?? '', /different units \(nats\/char, MSE per value\)/);
     assert.equal(await page.locator('#unit-note').isVisible(), true);
@@ -215,7 +220,7 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
 
   it('clicking a run asks the host for its Training panel', async () => {
     const page = await openWithComparison();
-    await page.locator('#metrics tbody tr').nth(1).locator('button.run-link').click();
+    await page.locator('#metrics tbody tr[data-run="run-gru"] button.run-link').click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'openRun', runId: 'run-gru' });
     await page.close();
   });
@@ -250,6 +255,24 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
     await until(fresh, 'textIs', '#message', 'The compared runs are no longer stored.');
     await page.close();
     await fresh.close();
+  });
+
+  it('a compared run deleted while the panel is open: its row goes and a line says so; when all are gone, so is the table', async () => {
+    const page = await openWithComparison();
+    await until(page, 'countIs', '#metrics tbody tr', '3');
+    // What the host sends when the LSTM run is deleted from the Runs view.
+    const two = comparisonMessage(INPUTS.slice(0, 2));
+    await page.evaluate(`window.__test.sendFromHost(${two.json.replace('"missing":0', '"missing":1')})`);
+    await until(page, 'textIs', '#message', '1 of the compared runs is no longer stored and not shown.');
+    await until(page, 'countIs', '#metrics tbody tr', '2');
+    assert.deepEqual(await page.evaluate('window.__test.savedState().runIds'), ['run-rnn', 'run-gru'], 'a reload does not ask for the deleted run');
+    const gone = { type: 'showComparison', runs: [], summary: 'Nothing to compare: none of the runs is left.', missing: 3 };
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify(gone)})`);
+    await until(page, 'textIs', '#message', '3 of the compared runs are no longer stored and not shown.');
+    await until(page, 'hasAttribute', '#content', 'hidden');
+    assert.equal(await page.locator('#empty').isVisible(), false, 'the line says what happened; the how-to is not shown over it');
+    assert.deepEqual(await page.evaluate('window.__test.savedState().runIds'), []);
+    await page.close();
   });
 
   it('raised no CSP violation and no page error in any of the above', () => {

@@ -162,14 +162,23 @@ describe('every panel: every control labelled and reachable by Tab', { timeout: 
     harnesses.push(harness);
     const page = await harness.open();
     await page.waitForFunction(() => (globalThis as unknown as { __test: { posted: { type: string }[] } }).__test.posted.some((m) => m.type === 'ready'));
-    for (const message of messages[panel] ?? []) {
-      await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), message);
-    }
-    // Two frames: drawn, and the toolkit's controls rendered.
-    await page.evaluate(() => new Promise((resolve) => {
-      const raf = (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame;
-      raf(() => raf(() => resolve(undefined)));
-    }));
+    // Posts the first messages and resolves once the panel has handled the last of them (a listener added after the
+    // panel's own runs after it; messages arrive in order), then after two frames: drawn, and the toolkit's controls
+    // rendered (the toolkit updates the DOM in the frame after the one that drew them).
+    await page.evaluate((all) => new Promise((resolve) => {
+      const w = globalThis as unknown as {
+        postMessage(m: unknown, o: string): void;
+        addEventListener(type: 'message', listener: () => void): void;
+        requestAnimationFrame(f: () => void): void;
+      };
+      let handled = 0;
+      w.addEventListener('message', () => {
+        handled += 1;
+        if (handled === all.length) w.requestAnimationFrame(() => w.requestAnimationFrame(() => resolve(undefined)));
+      });
+      for (const m of all) w.postMessage(m, '*');
+      if (all.length === 0) w.requestAnimationFrame(() => w.requestAnimationFrame(() => resolve(undefined)));
+    }), messages[panel] ?? []);
     assert.deepEqual(harness.problems, [], `${panel}: ${harness.problems.join('\n')}`);
     return page;
   }

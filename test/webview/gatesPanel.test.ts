@@ -134,6 +134,8 @@ describe('Gates panel webview', { timeout: 120_000 }, () => {
     const p = await cellPoint(page, 10, 3);
     await page.mouse.click(p.x, p.y);
     await page.locator('#step-info', { hasText: `Step 11 (character 50) “${tokens[10] === ' ' ? '␣' : tokens[10]}” → next: e 0.40, a 0.20, ␣ 0.10` }).waitFor();
+    // The toolkit field shows the picked unit in its inner input on its next frame.
+    await until(page, 'inputValueIs', '#units', '4');
     assert.equal(await page.locator('#units input').inputValue(), '4');
     await until(page, 'hasPixelsOfColour', 'units-chart', THEME_COLORS.dark.blue);
     await page.keyboard.press('ArrowRight');

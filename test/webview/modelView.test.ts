@@ -72,6 +72,8 @@ describe('Model view webview', { timeout: 180_000 }, () => {
   it('shows the defaults from the settings and the file Train will use (as text, never markup)', async () => {
     const page = await openWithDefaults();
     assert.equal(await page.evaluate('window.__pwned'), undefined);
+    // The toolkit shows a field's new value in its inner input on its next frame.
+    await until(page, 'inputValueIs', '#hiddenSize', '72');
     assert.equal(await page.locator('#hiddenSize input').inputValue(), '72');
     assert.equal(await page.locator('#learningRate input').inputValue(), '0.01');
     assert.equal(await page.locator('#seqLength input').inputValue(), String(DEFAULT_CONFIG.seqLength));
@@ -180,6 +182,7 @@ describe('Model view webview', { timeout: 180_000 }, () => {
     await page.locator('#hiddenSize input').fill('96');
     await page.reload();
     await until(page, 'postedType', 'ready');
+    await until(page, 'inputValueIs', '#hiddenSize', '96');
     assert.equal(await page.locator('#hiddenSize input').inputValue(), '96');
     assert.equal(await page.locator('#target').textContent(), `Train on: ${HOSTILE_LABEL}`);
     await send(page, { type: 'defaults', settings: { ...DEFAULTS, model: { ...DEFAULTS.model, hiddenSize: 16, layers: 3 } } });
@@ -198,6 +201,7 @@ describe('Model view webview', { timeout: 180_000 }, () => {
     await send(page, { type: 'prefill', settings: run });
     await send(page, { type: 'target', target: { fileLabel: 'verse.txt', suggestedKind: null, reason: null, duplicating: 'char LSTM · 2 layers · H=128 on verse.txt' } });
     await until(page, 'textIs', '#duplicate-note', 'Duplicating char LSTM · 2 layers · H=128 on verse.txt — change settings and Train');
+    await until(page, 'inputValueIs', '#seed', '7');
     assert.equal(await page.locator('#hiddenSize input').inputValue(), '128');
     assert.equal(await page.locator('#seed input').inputValue(), '7');
     await page.locator('vscode-button#save').click();

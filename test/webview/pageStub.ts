@@ -59,7 +59,8 @@ body.vscode-high-contrast {
 }`;
 
 /** Names of the page-side predicates `until()` can wait for. */
-export type PagePredicate = 'textIs' | 'hasAttribute' | 'postedType' | 'savedSampleIs' | 'hasPixelsOfColour';
+export type PagePredicate =
+  | 'textIs' | 'hasAttribute' | 'postedType' | 'savedSampleIs' | 'savedStepIs' | 'hasPixelsOfColour' | 'countIs' | 'inputValueIs';
 
 /**
  * A stub `acquireVsCodeApi` (posted messages in `__test.posted`, state in sessionStorage so it survives a reload
@@ -101,7 +102,17 @@ export const PAGE_STUB = `(() => {
     test.setTheme(sessionStorage.getItem('test-theme') || 'dark');
   }).observe(document, { childList: true, subtree: true });
 
-  /** Like the host's webview.postMessage: step arrays arrive as typed arrays. */
+  // Messages this page posted to itself, and how many of them the panel has handled so far (see sendFromHost).
+  let posted = 0;
+  let handled = 0;
+  const waiting = [];
+  let counting = false;
+
+  /**
+   * Like the host's webview.postMessage: delivered later, as its own task, with step arrays as typed arrays. The
+   * promise resolves once the panel's message listener has run for it (what it draws in a later frame or saves
+   * when idle still needs waiting for), so a test never reads the page while the message is still queued.
+   */
   test.sendFromHost = (message) => {
     const typed = (batch) => batch && Object.assign(batch, {
       losses: Float32Array.from(batch.losses),
@@ -110,7 +121,21 @@ export const PAGE_STUB = `(() => {
     });
     if (message.type === 'progress') typed(message);
     if (message.type === 'showRun') typed(message.history);
+    if (!counting) {
+      // Added at the first send, after the panel registered its own listener when its script ran: listeners run in
+      // the order they were added, so this one runs once the panel has handled the message. Messages are delivered
+      // in the order they were posted.
+      counting = true;
+      window.addEventListener('message', (e) => {
+        if (e.source !== window) return;
+        handled++;
+        while (waiting.length > 0 && waiting[0].n <= handled) waiting.shift().resolve();
+      });
+    }
+    const n = ++posted;
+    const done = new Promise((resolve) => waiting.push({ n, resolve }));
     window.postMessage(message, '*');
+    return done;
   };
 
   /** Predicates for waitForFunction (named here because the page's CSP forbids evaluating strings). */
@@ -118,7 +143,15 @@ export const PAGE_STUB = `(() => {
   test.hasAttribute = (selector, name) => document.querySelector(selector)?.hasAttribute(name) === true;
   test.postedType = (type) => test.posted.some((m) => m.type === type);
   test.savedSampleIs = (text) => test.savedState()?.sample?.text === text;
+  test.savedStepIs = (step) => test.savedState()?.step === Number(step);
   test.hasPixelsOfColour = (canvasId, hex) => test.pixelsOfColour(canvasId, hex) > 50;
+  test.countIs = (selector, n) => document.querySelectorAll(selector).length === Number(n);
+  /** The value shown in a text field: a toolkit field's inner <input> (updated on the toolkit's next frame) or an input. */
+  test.inputValueIs = (selector, value) => {
+    const element = document.querySelector(selector);
+    const input = element?.shadowRoot?.querySelector('input') ?? element;
+    return input?.value === value;
+  };
 
   /** Pixels of the canvas within a small distance of a #rrggbb colour (line pixels, not antialiased edges). */
   test.pixelsOfColour = (canvasId, hex) => {

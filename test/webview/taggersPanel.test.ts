@@ -102,6 +102,9 @@ describe('Tagger Comparison panel webview', { timeout: 180_000 }, () => {
     const page = await openWithSetup();
     assert.equal(await page.locator('#file-label').textContent(), HOSTILE_LABEL);
     assert.equal(await page.evaluate('window.__pwned'), undefined);
+    // The toolkit shows the setup's values in its fields' inner inputs on its next frame.
+    await until(page, 'inputValueIs', '#hiddenSize', '32');
+    await until(page, 'inputValueIs', '#heldOutShare', '20');
     assert.equal(await page.locator('#hiddenSize input').inputValue(), '32');
     assert.equal(await page.locator('#heldOutShare input').inputValue(), '20');
     assert.equal(await page.locator('#cell-rnn').getAttribute('aria-pressed'), 'true');
@@ -197,6 +200,7 @@ describe('Tagger Comparison panel webview', { timeout: 180_000 }, () => {
     await page.reload();
     await until(page, 'textIs', '#verdict', comparisonSentence(result));
     await until(page, 'hasPixelsOfColour', 'rnn-matrix', THEME_COLORS.dark.blue);
+    await until(page, 'inputValueIs', '#hiddenSize', '32');
     assert.equal(await page.locator('#hiddenSize input').inputValue(), '32');
     await send(page, { type: 'detached', message: 'Linked no more after the reload.' });
     await page.locator('#message', { hasText: 'Linked no more' }).waitFor();

@@ -304,6 +304,8 @@ describe('Training panel webview', { timeout: 120_000 }, () => {
     for (let first = 100_001; first <= 110_000; first += 100) await send(page, { type: 'progress', ...batch(first, 100) });
     await waitForText(page, '#step', '110,000');
     await waitForPixels(page, 'loss-chart', THEME_COLORS.dark.blue);
+    // The panel saves at most twice a second: measure the state once it holds every step.
+    await until(page, 'savedStepIs', '110000');
     const saved = await page.evaluate('JSON.stringify(window.__test.savedState() ?? {}).length');
     assert.ok(Number(saved) < 200_000, `saved state is ${saved} characters`);
     await page.close();

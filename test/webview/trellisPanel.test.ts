@@ -51,17 +51,17 @@ class FakeHost {
 
   /** Waits for the next selectStep the page posts and answers it; returns the step. */
   async answer(page: Page): Promise<number> {
-    for (let i = 0; i < 200; i++) {
-      const all = (await posted(page)).filter((m) => m.type === 'selectStep');
-      if (all.length > this.seen) {
-        const step = all[all.length - 1].step!;
-        this.seen = all.length;
-        await this.show(page, step);
-        return step;
-      }
-      await page.waitForTimeout(20);
-    }
-    throw new Error('the page posted no selectStep');
+    await page.waitForFunction(
+      (seen) => (globalThis as unknown as { __test: { posted: Posted[] } }).__test.posted.filter((m) => m.type === 'selectStep').length > seen,
+      this.seen,
+    ).catch((error: Error) => {
+      throw new Error(`the page posted no selectStep: ${error.message}`);
+    });
+    const all = (await posted(page)).filter((m) => m.type === 'selectStep');
+    const step = all[all.length - 1].step!;
+    this.seen = all.length;
+    await this.show(page, step);
+    return step;
   }
 }
 
@@ -240,8 +240,8 @@ describe('Trellis panel webview', { timeout: 120_000 }, () => {
   it('ignores malformed windows', async () => {
     const page = await harness.open();
     await until(page, 'postedType', 'ready');
+    // sendFromHost resolves once the page has handled the message: had it accepted the window, it would show now.
     await page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'showWindow', view: { states: ['a'], symbols: ['x'], path: [0, 1] } })})`);
-    await page.waitForTimeout(100);
     assert.equal(await page.locator('#content').isVisible(), false);
     assert.deepEqual(harness.problems, []);
     await page.close();

@@ -129,7 +129,7 @@ describe('Sequence Lab in the extension host', function () {
       // Not awaited: the command waits for the three quick picks.
       const command = Promise.resolve(vscode.commands.executeCommand('sequenceLab.trainModel'));
       const accept = async (moves: number) => {
-        await sleep(400);
+        await sleep(1000); // the pick opens after the previous one closes; there is no API to wait for it
         for (let i = 0; i < moves; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
         await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       };
