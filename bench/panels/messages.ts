@@ -27,6 +27,11 @@ export const BENCH_SIZE: WindowSize = { steps: 64, hidden: 128, trainSteps: 200 
 export interface PanelMessages {
   gates: object;
   gradients: object;
+  /**
+   * The Gradient Flow message of the i-th refresh while the run trains: the window and the clipping buckets changed,
+   * and with `newRow` every history row too (as when a row was added), so the panel has all of it to draw again.
+   */
+  gradientsRefresh(i: number, newRow: boolean): object;
   /** Sent once before the measured progress batches. */
   trainingSetup: object;
   /** The progress batch starting at step `firstStep` (100 steps). */
@@ -63,7 +68,20 @@ export async function buildPanelMessages(size: WindowSize): Promise<PanelMessage
   const label = `char LSTM · H=${size.hidden} on verse.txt`;
   const activations = await model.traceActivations(size.steps, 100);
   const gates = { type: 'showActivations', view: gatesView(activations, label, undefined) };
-  const gradients = { type: 'showTrace', view: gradientFlowView(model.traceGradients(size.steps, 100), label) };
+  const gradientTrace = model.traceGradients(size.steps, 100);
+  const gradients = { type: 'showTrace', view: gradientFlowView(gradientTrace, label) };
+  const gradientsRefresh = (i: number, newRow: boolean): object => {
+    // Values scaled by 1 + i/1000 and steps moved on by i: the same amount of drawing as the real refresh.
+    const scale = 1 + i / 1000;
+    const h = gradientTrace.history;
+    const history = h && {
+      ...h,
+      clipSteps: h.clipSteps.map((s) => s + i), gradNormBefore: h.gradNormBefore.map((v) => v * scale), gradNormAfter: h.gradNormAfter.map((v) => v * scale), stepsSeen: h.stepsSeen + i,
+      ...(newRow ? { steps: h.steps.map((s) => s + i), gradNormH: h.gradNormH.map((v) => v * scale), spectralRadius: h.spectralRadius.map((v) => v * scale), largestSingularValue: h.largestSingularValue.map((v) => v * scale) } : {}),
+    };
+    const trace = { ...gradientTrace, step: gradientTrace.step + i, gradNormH: gradientTrace.gradNormH.map((v) => v * scale), jacobianNorm: gradientTrace.jacobianNorm.map((v) => v * scale), history };
+    return { type: 'showTrace', view: gradientFlowView(trace, label) };
+  };
 
   const run: RunInfo = {
     id: 'bench-run', fileLabel: 'verse.txt', modelLabel: `char LSTM · H=${size.hidden}`, config, status: 'training',
@@ -80,5 +98,5 @@ export async function buildPanelMessages(size: WindowSize): Promise<PanelMessage
     input('run-lstm', 'lstm', 'char LSTM · H=128', curve(2000, 1.6, 350)),
   ];
   const compare = { type: 'showComparison', runs: comparedRuns(inputs), summary: comparisonSummary(inputs), missing: 0 };
-  return { gates, gradients, trainingSetup, trainingProgress: (firstStep) => ({ type: 'progress', ...progressBatch(firstStep, 100) }), compare };
+  return { gates, gradients, gradientsRefresh, trainingSetup, trainingProgress: (firstStep) => ({ type: 'progress', ...progressBatch(firstStep, 100) }), compare };
 }

@@ -3,7 +3,7 @@
 // gradient) must come back as NaN — a gap in the chart, no heatmap colour — not as 0. Runs in Node (no DOM needed).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { logRange, normaliseHistory, plainHistory, type GradientHistorySnapshot } from '../../webview/gradients/historyData';
+import { clippingPoints, logRange, normaliseHistory, plainHistory, type GradientHistorySnapshot } from '../../webview/gradients/historyData';
 
 function history(): GradientHistorySnapshot {
   const R = 3;
@@ -50,4 +50,28 @@ test('a history that is not one is still refused', () => {
   assert.equal(normaliseHistory({ ...plain, spectralRadius: [null] }), undefined, 'wrong length');
   assert.equal(normaliseHistory({ ...plain, steps: 'x' }), undefined);
   assert.equal(normaliseHistory(null), undefined);
+});
+
+test('the clipping chart gets at most one point per pixel: merged buckets keep the last step, the largest norms and any clip', () => {
+  const B = 1000;
+  const h = {
+    ...history(),
+    clipSteps: Float64Array.from({ length: B }, (_, i) => 2 * (i + 1)),
+    gradNormBefore: Float32Array.from({ length: B }, (_, i) => (i === 500 ? 9 : 1 + (i % 7))),
+    gradNormAfter: Float32Array.from({ length: B }, (_, i) => (i === 997 ? NaN : 1)),
+    clippedShare: Float32Array.from({ length: B }, (_, i) => (i === 301 ? 0.5 : 0)),
+  };
+  const points = clippingPoints(h, 400);
+  assert.equal(points.steps.length, 334, 'runs of 3 buckets');
+  assert.deepEqual(Array.from(points.steps.slice(0, 3)), [6, 12, 18]);
+  assert.equal(points.steps[333], 2000, 'the last point ends at the last bucket');
+  assert.equal(points.before[166], 9, 'buckets 498–500 hold the largest norm 9');
+  assert.equal(points.before[0], 3, 'max(1, 2, 3)');
+  assert.equal(points.after[332], 1, 'a NaN among measured norms is skipped');
+  assert.deepEqual([...points.clipped.keys()].filter((p) => points.clipped[p] === 1), [100], 'bucket 301 is in point 100');
+  // Few enough buckets: unchanged.
+  const few = clippingPoints(history(), 400);
+  assert.deepEqual(Array.from(few.steps), [3, 6]);
+  assert.deepEqual(Array.from(few.before).map(String), ['4', 'NaN']);
+  assert.deepEqual(Array.from(few.clipped), [1, 0]);
 });

@@ -253,4 +253,52 @@ describe('Gradient Flow panel webview', { timeout: 120_000 }, () => {
     assert.deepEqual(harness.problems, []);
     await page.close();
   });
+
+  it('a trace with the same history redraws the window but not the heatmap; a new row redraws it', async () => {
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    const send = (view: GradientFlowView) => page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'showTrace', view: wire(view) })})`);
+    // The history is drawn in a frame after the window's charts; its cards are aria-busy until then.
+    const shownAtStep = async (step: number) => {
+      await page.locator('#labels', { hasText: `step ${step} ·` }).waitFor();
+      await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[aria-busy="true"]') === null);
+    };
+    /** The colour at the centre of heatmap cell (row 0, t = 0); with `mark`, paints that cell magenta first. */
+    const firstCell = (mark: boolean) => page.evaluate((paint) => {
+      interface Canvas { dataset: Record<string, string>; getContext(kind: '2d'): { fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
+      const canvas = (globalThis as unknown as { document: { getElementById(id: string): Canvas } }).document.getElementById('history-heatmap');
+      const d = canvas.dataset;
+      const ctx = canvas.getContext('2d');
+      if (paint) {
+        ctx.fillStyle = '#ff00ff';
+        ctx.fillRect(Number(d.left), Number(d.top), Number(d.cellW), Number(d.cellH));
+      }
+      return Array.from(ctx.getImageData(Math.floor(Number(d.left) + Number(d.cellW) / 2), Math.floor(Number(d.top) + Number(d.cellH) / 2), 1, 1).data.slice(0, 3));
+    }, mark);
+    const near = (a: number[], b: number[]) => a.every((c, j) => Math.abs(c - b[j]) <= 3);
+    const rgb = (text: string) => text.match(/\d+/g)!.map(Number);
+
+    const history = syntheticHistory(30);
+    await send({ ...exploding, step: 120, history });
+    await shownAtStep(120);
+    const cellColour = (h: GradientHistorySnapshot) => rgb(heatColour(h.gradNormH[0], logRange(h.gradNormH.filter((_, i) => Math.floor(i / T) % 2 === 0))!));
+    assert.ok(near(await firstCell(false), cellColour(history)), 'the cell is drawn in the colour of its value');
+    assert.deepEqual(await firstCell(true), [255, 0, 255]);
+
+    // The next refresh: a new window, the same history. The window's chart and labels change; the heatmap is not
+    // drawn again (the magenta cell stays).
+    await send({ ...vanishing, step: 121, history });
+    await shownAtStep(121);
+    await until(page, 'textIs', '#reading', `${gradientReading(vanishing)} ${clippingReading(history, gradientReading(vanishing))}`);
+    assert.deepEqual(await firstCell(false), [255, 0, 255], 'an unchanged history is not redrawn');
+
+    // One more row: the heatmap is drawn again, with 31 rows.
+    const grown = syntheticHistory(31);
+    await send({ ...vanishing, step: 122, history: grown });
+    await shownAtStep(122);
+    assert.equal(await page.locator('#history-heatmap').getAttribute('data-rows'), '31');
+    assert.ok(near(await firstCell(false), cellColour(grown)), 'the new history is drawn');
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
 });

@@ -1,6 +1,6 @@
 // The Gradient Flow page's history heatmap: ‖∂L/∂h_t‖ with rows the training steps (oldest on top) and columns the
 // steps t of the fixed window, coloured by historyData.ts's log scale, and the legend's colour bar.
-import { css, sequentialScale } from '../gates/colours';
+import { sequentialScale } from '../gates/colours';
 import { logRange, type GradientHistorySnapshot } from './historyData';
 
 const LEFT = 64;
@@ -8,29 +8,32 @@ const TOP = 6;
 const BOTTOM = 20;
 
 /**
- * Draws layer `layer`'s rows; the canvas carries its geometry in device pixels (data-left, data-top, data-cell-w,
- * data-cell-h) and the log range (data-lo, data-hi), so a test can find a cell and its colour.
+ * Draws layer `layer`'s rows `cssWidth` CSS pixels wide (the width of the canvas's box, measured by the caller so
+ * that drawing never forces a layout); the canvas carries its geometry in device pixels (data-left, data-top,
+ * data-cell-w, data-cell-h) and the log range (data-lo, data-hi), so a test can find a cell and its colour.
  */
 export function drawHistoryHeatmap(
   canvas: HTMLCanvasElement, h: GradientHistorySnapshot, layer: number,
-  theme: { foreground: string; mutedForeground: string; fontFamily: string; fontSize: number },
+  theme: { foreground: string; mutedForeground: string; fontFamily: string; fontSize: number }, cssWidth: number,
 ): { lo: number; hi: number } | undefined {
   const R = h.steps.length;
   const T = h.length;
   const dpr = window.devicePixelRatio || 1;
-  const cssWidth = Math.max(240, canvas.parentElement?.clientWidth ?? 600);
+  const width = Math.max(240, Math.floor(cssWidth));
   const cellH = Math.max(2, Math.min(14, Math.floor(240 / Math.max(1, R))));
-  const cssHeight = TOP + R * cellH + BOTTOM;
-  canvas.width = Math.round(cssWidth * dpr);
-  canvas.height = Math.round(cssHeight * dpr);
-  canvas.style.width = `${cssWidth}px`;
-  canvas.style.height = `${cssHeight}px`;
+  const height = TOP + R * cellH + BOTTOM;
+  // Resizing a canvas reallocates and clears its bitmap: only when its size changed.
+  if (canvas.width !== Math.round(width * dpr)) canvas.width = Math.round(width * dpr);
+  if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
+  if (canvas.style.width !== `${width}px`) canvas.style.width = `${width}px`;
+  if (canvas.style.height !== `${height}px`) canvas.style.height = `${height}px`;
   const ctx = canvas.getContext('2d')!;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, canvas.width, canvas.height);
-  const rows: Float32Array[] = Array.from({ length: R }, (_, r) => h.gradNormH.subarray((r * h.layers + layer) * T, (r * h.layers + layer + 1) * T));
-  const all = new Float32Array(R * T);
-  rows.forEach((row, r) => all.set(row, r * T));
+  // Layer `layer` of row r is gradNormH[(r·layers + layer)·T …]: with one layer the rows are the array itself.
+  const all = h.layers === 1 ? h.gradNormH.subarray(0, R * T) : new Float32Array(R * T);
+  if (h.layers > 1) for (let r = 0; r < R; r++) all.set(h.gradNormH.subarray((r * h.layers + layer) * T, (r * h.layers + layer + 1) * T), r * T);
+  const logs = logsOf(all);
   const range = logRange(all);
   // Cells in whole device pixels, so every cell has a solid centre.
   const left = Math.round(LEFT * dpr);
@@ -39,7 +42,11 @@ export function drawHistoryHeatmap(
   const cellHd = Math.round(cellH * dpr);
   Object.assign(canvas.dataset, { left: String(left), top: String(top), cellW: String(cellW), cellH: String(cellHd), rows: String(R), cols: String(T) });
   if (range) Object.assign(canvas.dataset, { lo: String(range.lo), hi: String(range.hi) });
-  if (range && R > 0 && T > 0) ctx.putImageData(cellPixels(rows, T, cellW, cellHd, range), left, top);
+  if (range && R > 0 && T > 0) {
+    // One image pixel per cell, scaled up to whole cells without smoothing, so each cell is one solid colour.
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(cellImage(logs, R, T, range), left, top, T * cellW, R * cellHd);
+  }
   ctx.font = `${Math.round(theme.fontSize * 0.85 * dpr)}px ${theme.fontFamily}`;
   ctx.fillStyle = theme.mutedForeground;
   ctx.textBaseline = 'middle';
@@ -55,31 +62,60 @@ export function drawHistoryHeatmap(
   return range;
 }
 
-let pixels: ImageData | undefined;
+/** Entries of the colour table: neighbouring entries of viridis differ by less than one unit per channel. */
+const LEVELS = 2048;
+let table: Uint32Array | undefined;
 
 /**
- * The cells as device pixels, written straight into one ImageData kept between draws (a fillRect with a colour string
- * per cell took most of an update at 200 rows × 64 steps): heatColour's viridis at the log-scaled value, each cell
- * cellW × cellH pixels; values that are not positive and finite stay transparent.
+ * Viridis at LEVELS evenly spaced points of [0, 1] as RGBA pixel words (in memory R, G, B, A = 0xAABBGGRR on the
+ * little-endian machines browsers run on), computed once: a cell's colour is one lookup instead of an interpolation.
  */
-function cellPixels(rows: Float32Array[], T: number, cellW: number, cellH: number, range: { lo: number; hi: number }): ImageData {
-  const width = T * cellW;
-  const height = rows.length * cellH;
-  if (!pixels || pixels.width !== width || pixels.height !== height) pixels = new ImageData(width, height);
-  // One 32-bit word per pixel, RGBA in memory = 0xAABBGGRR on the little-endian machines browsers run on.
-  const words = new Uint32Array(pixels.data.buffer);
-  words.fill(0);
+function colourTable(): Uint32Array {
+  if (table) return table;
   const scale = sequentialScale();
-  for (let r = 0; r < rows.length; r++) {
-    for (let t = 0; t < T; t++) {
-      const v = rows[r][t];
-      if (!(v > 0 && Number.isFinite(v))) continue;
-      const [red, green, blue] = scale.colour((Math.log10(v) - range.lo) / (range.hi - range.lo)).map(Math.round);
-      const word = ((255 << 24) | (blue << 16) | (green << 8) | red) >>> 0;
-      for (let y = r * cellH; y < (r + 1) * cellH; y++) words.fill(word, y * width + t * cellW, y * width + (t + 1) * cellW);
-    }
+  table = new Uint32Array(LEVELS);
+  for (let i = 0; i < LEVELS; i++) {
+    const [red, green, blue] = scale.colour(i / (LEVELS - 1)).map(Math.round);
+    table[i] = ((255 << 24) | (blue << 16) | (green << 8) | red) >>> 0;
   }
-  return pixels;
+  return table;
+}
+
+let logBuffer = new Float64Array(0);
+
+/** log10 of each value, NaN where it is not positive and finite (no colour), in a buffer kept between draws. */
+function logsOf(values: Float32Array): Float64Array {
+  if (logBuffer.length < values.length) logBuffer = new Float64Array(values.length);
+  const logs = logBuffer.subarray(0, values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    logs[i] = v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN;
+  }
+  return logs;
+}
+
+let cells: { canvas: HTMLCanvasElement; image: ImageData } | undefined;
+
+/**
+ * The cells' colours as a T × R image (x = step t, y = row), in one canvas and ImageData kept between draws:
+ * viridis at u = (log10 v − lo) / (hi − lo); NaN (no value) stays transparent. `logs` holds R rows of T log10 v.
+ */
+function cellImage(logs: Float64Array, R: number, T: number, range: { lo: number; hi: number }): HTMLCanvasElement {
+  if (!cells || cells.image.width !== T || cells.image.height !== R) {
+    const canvas = document.createElement('canvas');
+    canvas.width = T;
+    canvas.height = R;
+    cells = { canvas, image: new ImageData(T, R) };
+  }
+  const words = new Uint32Array(cells.image.data.buffer);
+  const colours = colourTable();
+  const toLevel = (LEVELS - 1) / (range.hi - range.lo);
+  for (let i = 0; i < R * T; i++) {
+    const l = logs[i];
+    words[i] = Number.isNaN(l) ? 0 : colours[Math.max(0, Math.min(LEVELS - 1, Math.round((l - range.lo) * toLevel)))];
+  }
+  cells.canvas.getContext('2d')!.putImageData(cells.image, 0, 0);
+  return cells.canvas;
 }
 
 /** The legend's colour bar: viridis from the smallest (left) to the largest value (right). */
@@ -88,10 +124,10 @@ export function drawLegend(canvas: HTMLCanvasElement): void {
   const hgt = 12;
   canvas.width = w;
   canvas.height = hgt;
-  const ctx = canvas.getContext('2d')!;
-  const scale = sequentialScale();
-  for (let x = 0; x < w; x++) {
-    ctx.fillStyle = css(scale.colour(x / (w - 1)));
-    ctx.fillRect(x, 0, 1, hgt);
-  }
+  const bar = new ImageData(w, hgt);
+  const words = new Uint32Array(bar.data.buffer);
+  const colours = colourTable();
+  for (let x = 0; x < w; x++) words[x] = colours[Math.round((x / (w - 1)) * (LEVELS - 1))];
+  for (let y = 1; y < hgt; y++) words.copyWithin(y * w, 0, w);
+  canvas.getContext('2d')!.putImageData(bar, 0, 0);
 }

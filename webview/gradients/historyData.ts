@@ -62,3 +62,63 @@ export function heatColour(v: number, range: { lo: number; hi: number }): string
   return css(sequentialScale().colour((Math.log10(v) - range.lo) / (range.hi - range.lo)));
 }
 
+
+/** FNV-1a over the array's 32-bit words, continuing from `seed`: a cheap fingerprint of its exact contents. */
+function fingerprint(a: Float32Array | Float64Array, seed = 0x811c9dc5): number {
+  const words = new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4);
+  let h = seed;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Keys of what each part of the history draws: a part is drawn again only when its key changes. The worker sends the
+ * history with every trace, also when no row was added (then only the clipping buckets have changed, and only
+ * while the run trains), so each key covers exactly the arrays its part draws.
+ */
+export function historyKeys(h: GradientHistorySnapshot, layer: number): { heatmap: string; spectra: string; clipping: string } {
+  const R = h.steps.length;
+  const rows = [R, h.length, h.layers, fingerprint(h.steps), h.start, h.tokens.length].join();
+  return {
+    heatmap: `${rows}|${layer}|${fingerprint(h.gradNormH)}`,
+    spectra: `${rows}|${fingerprint(h.spectralRadius)}|${fingerprint(h.largestSingularValue)}`,
+    clipping: [h.clipSteps.length, h.stepsSeen, h.stepsClipped, fingerprint(h.clipSteps), fingerprint(h.gradNormBefore), fingerprint(h.gradNormAfter), fingerprint(h.clippedShare)].join(),
+  };
+}
+
+/** The clipping chart's series: per point its last step, the largest norms before and after clipping, whether any step was clipped. */
+export interface ClippingPoints {
+  steps: Float64Array;
+  before: Float32Array;
+  after: Float32Array;
+  clipped: Uint8Array;
+}
+
+/**
+ * The clipping buckets merged in runs of ⌈B / maxPoints⌉ neighbours, so that the chart draws at most `maxPoints`
+ * points (about one per pixel of its width; the worker keeps up to 1000 buckets). A merged point is what a wider
+ * bucket would have held: the run's last step, its largest norms, clipped if any of its steps was.
+ */
+export function clippingPoints(h: GradientHistorySnapshot, maxPoints: number): ClippingPoints {
+  const B = h.clipSteps.length;
+  const run = Math.max(1, Math.ceil(B / Math.max(1, Math.floor(maxPoints))));
+  const n = Math.ceil(B / run);
+  const out: ClippingPoints = { steps: new Float64Array(n), before: new Float32Array(n), after: new Float32Array(n), clipped: new Uint8Array(n) };
+  for (let p = 0; p < n; p++) {
+    let before = -Infinity;
+    let after = -Infinity;
+    let clipped = 0;
+    const end = Math.min(B, (p + 1) * run);
+    for (let i = p * run; i < end; i++) {
+      // NaN (not measured) is skipped by the maxima; a run of NaN only stays NaN.
+      if (h.gradNormBefore[i] > before) before = h.gradNormBefore[i];
+      if (h.gradNormAfter[i] > after) after = h.gradNormAfter[i];
+      if (h.clippedShare[i] > 0) clipped = 1;
+    }
+    out.steps[p] = h.clipSteps[end - 1];
+    out.before[p] = before === -Infinity ? NaN : before;
+    out.after[p] = after === -Infinity ? NaN : after;
+    out.clipped[p] = clipped;
+  }
+  return out;
+}
