@@ -9,6 +9,33 @@ export function splitWords(text: string): string[] {
   return text.split(/\s+/u).filter((w) => w.length > 0);
 }
 
+/**
+ * Where each word of splitWords(text) sits in the text, in code points: word i is the code points
+ * [starts[i], ends[i]). The words are the maximal runs of non-whitespace, as the split above leaves them.
+ */
+export function wordSpans(text: string): { starts: Int32Array; ends: Int32Array } {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let codePoints = 0; // code points before UTF-16 offset `scanned`
+  let scanned = 0;
+  const advance = (to: number) => {
+    for (; scanned < to; scanned++, codePoints++) {
+      const c = text.charCodeAt(scanned);
+      if (c >= 0xd800 && c <= 0xdbff && scanned + 1 < to) {
+        const d = text.charCodeAt(scanned + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) scanned++;
+      }
+    }
+  };
+  for (const m of text.matchAll(/\S+/gu)) {
+    advance(m.index);
+    starts.push(codePoints);
+    advance(m.index + m[0].length);
+    ends.push(codePoints);
+  }
+  return { starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+}
+
 export class TokenVocabulary {
   /** tokens[id]; ids follow the code-unit order of the strings (deterministic for a given set). */
   readonly tokens: readonly string[];

@@ -6,7 +6,8 @@
 // Editor linkage: the host keeps the run's data file URI (the page never names files). Moving the cursor in that file
 // selects the step in the page (a fresh trace around the cursor when it leaves the window); picking a step in the page
 // reveals and selects that character in the editor. While the run trains the window is traced again at most once a
-// second, one request in flight at most.
+// second, one request in flight at most. A word run's steps are its words: its trace says where each word sits
+// (gatesView.ts stepAt/stepSpan), so the cursor selects the word under it and a picked step selects the whole word.
 //
 // The same host class (ActivationPanel) serves the Unrolled Network panel (unrolledPanel.ts): same messages, its own
 // page. Each panel follows its own window: it takes only the answer to its latest traceActivations request
@@ -18,7 +19,9 @@ import { gatesTraceCsv, gatesTraceJson } from '../shared/traceExport';
 import { parseGatesPanelMessage, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../shared/webviewProtocol';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
-import { codePointIndex, GATES_WINDOW, gatesView, utf16Span, windowAround } from './gatesView';
+import {
+  codePointIndex, GATES_WINDOW, gatesView, hasSurrogates, stepAt, stepSpan, utf16Range, windowAround, wordIndexAt, type TracedWindow,
+} from './gatesView';
 import { TrainingPanel } from './trainingPanel';
 import { provideTraceExport, traceExportOf } from './panelExport';
 import { ShownTrace } from './shownTrace';
@@ -56,8 +59,8 @@ export class ActivationPanel implements vscode.Disposable {
   private runId: string | undefined;
   /** The run's data file, as the host found it when the panel was opened for the run. */
   private dataUri: string | undefined;
-  /** The window shown (undefined before the first answer: the worker picks the last window trained). */
-  private shown: { start: number; length: number } | undefined;
+  /** The window shown (undefined before the first answer: the worker picks the last window trained); a word run's with its words' places. */
+  private shown: TracedWindow | undefined;
   /** This panel's request in flight (only its answer is shown) and the window queued behind it. */
   private readonly requests = new LatestTraceRequest(REQUEST_TIMEOUT_MS);
   /** The window last asked for (asked again when the run could not be traced yet). */
@@ -66,7 +69,7 @@ export class ActivationPanel implements vscode.Disposable {
   private cursor: number | undefined;
   private readonly timer: ReturnType<typeof setInterval>;
   /** How long the last trace took, and when it came. */
-  /** Whether the data file's UTF-16 length equals the run's code points, for one version of the document. */
+  /** Whether the data file's UTF-16 offsets are its code points (no character outside the BMP), for one version of the document. */
   private plainText: { version: number; plain: boolean } | undefined;
   /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
   private readonly shownView = new ShownTrace<GatesView>();
@@ -135,7 +138,8 @@ export class ActivationPanel implements vscode.Disposable {
           this.shownView.failed(answer.error);
           this.post({ type: 'detached', message: `No trace: ${answer.error}` });
         } else if (run) {
-          this.shown = { start: answer.trace.start, length: answer.trace.length };
+          const { start, length, tokenStarts, tokenEnds } = answer.trace;
+          this.shown = { start, length, ...(tokenStarts && tokenEnds ? { tokenStarts, tokenEnds } : {}) };
           this.post({ type: 'showActivations', view: this.shownView.drawn(gatesView(answer.trace, labelOf(run), this.cursor)) });
         }
         if (taken.queued) this.request(taken.queued.start);
@@ -149,21 +153,26 @@ export class ActivationPanel implements vscode.Disposable {
     );
   }
 
-  /** The cursor of the run's data file moved: select its step, or trace a window around it. */
+  /** The cursor of the run's data file moved: select its step (a word run: the word under it), or trace a window around it. */
   private followCursor(editor: vscode.TextEditor): void {
     const document = editor.document;
     const offset = document.offsetAt(editor.selection.active);
     const run = this.runId ? this.service.get(this.runId) : undefined;
+    // Steps of the data: code points, or the words of a word run.
     const N = run?.info.dataLength ?? Number.MAX_SAFE_INTEGER;
+    const words = run?.info.config.dataKind === 'words';
     // Without characters outside the BMP the offsets are the code points (the common case: checked once per version).
-    if (this.plainText?.version !== document.version) this.plainText = { version: document.version, plain: document.getText().length === N };
+    if (this.plainText?.version !== document.version) {
+      const text = document.getText();
+      this.plainText = { version: document.version, plain: words ? !hasSurrogates(text) : text.length === N };
+    }
     this.cursor = this.plainText.plain ? offset : codePointIndex(document.getText(), offset);
-    const shown = this.shown;
-    if (shown && this.cursor >= shown.start && this.cursor < shown.start + shown.length) {
-      this.post({ type: 'select', t: this.cursor - shown.start });
+    const t = this.shown ? stepAt(this.shown, this.cursor) : -1;
+    if (t >= 0) {
+      this.post({ type: 'select', t });
       return;
     }
-    this.request(windowAround(this.cursor, GATES_WINDOW, N));
+    this.request(windowAround(words ? wordIndexAt(document.getText(), offset) : this.cursor, GATES_WINDOW, N));
   }
 
   /** Asks for a trace of the window from `start` (undefined: the last trained), or queues it behind the one in flight. */
@@ -183,7 +192,7 @@ export class ActivationPanel implements vscode.Disposable {
     if (requestId !== undefined) this.requests.sent(requestId, now);
   }
 
-  /** Reveals and selects character start + t of the window in the run's data file. */
+  /** Reveals and selects step t of the window in the run's data file: character start + t, or a word run's word t. */
   private async reveal(t: number): Promise<void> {
     const shown = this.shown;
     if (!shown || t >= shown.length || this.dataUri === undefined) return;
@@ -192,13 +201,17 @@ export class ActivationPanel implements vscode.Disposable {
     try {
       const document = visible?.document ?? (await vscode.workspace.openTextDocument(uri));
       const text = document.getText();
-      const { from, to } = utf16Span(text, shown.start + t);
+      const span = stepSpan(shown, t);
+      const { from, to } = utf16Range(text, span.from, span.to);
       const selection = new vscode.Selection(document.positionAt(to), document.positionAt(from));
       const editor = await vscode.window.showTextDocument(document, {
         viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
         preserveFocus: true,
         selection,
       });
+      // The show option is a range (VS Code may put the cursor at its end, one step on, which the cursor-follow above
+      // would echo back as the next step): set the selection itself, cursor at the step's start.
+      editor.selection = selection;
       editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -16,5 +16,6 @@ export function gradientFlowView(trace: GradientTrace, runLabel: string): Gradie
     largestSingularValue: [...trace.largestSingularValue],
     tokens: [...trace.tokens],
     ...(trace.history ? { history: trace.history } : {}),
+    ...(trace.tokenStarts ? { tokenKind: 'words' as const } : {}),
   };
 }

@@ -9,7 +9,7 @@
 // once the run has ended; "Switch to LSTM" starts a new LSTM run on the file with the same settings.
 import * as vscode from 'vscode';
 import { checkedDocumentText, documentLabel } from '../commands/documentText';
-import { utf16Span } from '../panels/gatesView';
+import { utf16Range, utf16Span } from '../panels/gatesView';
 import { CONFIG_LIMITS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { GradientTrace } from '../shared/workerProtocol';
 import type { RunPersistence } from '../training/runPersistence';
@@ -113,6 +113,12 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
     const text = document?.getText() ?? '';
     const rangeOf = (f: Finding): vscode.Range => {
       if (!document || !f.window) return new vscode.Range(0, 0, 0, 0);
+      // A word run's window counts words: the trace says where its first and last word lie in the text.
+      const words = w.trace?.tokenStarts && w.trace.tokenEnds && w.trace.tokenStarts.length > 0 ? { starts: w.trace.tokenStarts, ends: w.trace.tokenEnds } : undefined;
+      if (words) {
+        const span = utf16Range(text, words.starts[0], words.ends[words.ends.length - 1]);
+        return new vscode.Range(document.positionAt(span.from), document.positionAt(span.to));
+      }
       const from = utf16Span(text, f.window.start).from;
       const to = utf16Span(text, f.window.start + f.window.length).from;
       return new vscode.Range(document.positionAt(from), document.positionAt(to));

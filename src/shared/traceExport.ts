@@ -2,7 +2,8 @@
 // it), as text. Pure (no vscode), so it is tested in Node.
 //
 // CSV (RFC 4180): long format, one value per row, every index explicit (0-based layer, step t within the window,
-// position = start + t in the text in code points, the character itself). A field with a comma, a quote, a line
+// position = start + t in the text in code points, the character itself; for a word run `word_index` = start + t
+// among the file's whitespace words and the word itself). A field with a comma, a quote, a line
 // break or leading/trailing white space is quoted, its quotes doubled. Numbers are written in JavaScript's shortest
 // round-trip form (parseFloat gives back the same value); non-finite values as NaN, Infinity, -Infinity.
 // JSON: the same numbers as named flat arrays with their shape (row-major) and the names of the axes; JSON has no
@@ -40,6 +41,14 @@ function jsonArray(axes: string[], shape: number[], values: ArrayLike<number>): 
 
 const NON_FINITE = 'non-finite values (NaN, ±Infinity) are written as null';
 
+/** The CSV columns naming a step's place and token: characters (code points of the text) or words (word index). */
+function tokenColumns(view: { tokenKind?: 'words' }): [string, string] {
+  return view.tokenKind === 'words' ? ['word_index', 'word'] : ['position', 'char'];
+}
+
+/** What a step of the JSON's `start` and `tokens` is. */
+const stepsOf = (view: { tokenKind?: 'words' }) => (view.tokenKind === 'words' ? 'words' : 'characters');
+
 // ── Gates panel: every gate, c_t and h_t of every layer (GatesView.values[((k·S + s)·T + t)·H + j]) ──
 
 export function gatesTraceCsv(view: GatesView): string {
@@ -61,7 +70,7 @@ export function gatesTraceCsv(view: GatesView): string {
       for (let t = 0; t < T; t++) rows.push([k, 'grad_norm_h', t, view.start + t, view.tokens[t], '', view.gradNormH[k * T + t]]);
     }
   }
-  return csvRows(['layer', 'series', 't', 'position', 'char', 'unit', 'value'], rows);
+  return csvRows(['layer', 'series', 't', ...tokenColumns(view), 'unit', 'value'], rows);
 }
 
 export function gatesTraceJson(view: GatesView): string {
@@ -85,6 +94,7 @@ export function gatesTraceJson(view: GatesView): string {
     kind: 'sequence-lab/gates-trace',
     run: view.runLabel,
     step: view.step,
+    steps: stepsOf(view),
     start: view.start,
     cell: view.cell,
     layers: view.layers,
@@ -108,7 +118,7 @@ export function gradientTraceCsv(view: GradientFlowView): string {
   view.jacobianNorm.forEach((value, i) => rows.push(['jacobian_norm', 0, '', '', '', i + 1, value]));
   view.spectralRadius.forEach((value, k) => rows.push(['spectral_radius', k, '', '', '', '', value]));
   view.largestSingularValue.forEach((value, k) => rows.push(['largest_singular_value', k, '', '', '', '', value]));
-  return csvRows(['quantity', 'layer', 't', 'position', 'char', 'distance', 'value'], rows);
+  return csvRows(['quantity', 'layer', 't', ...tokenColumns(view), 'distance', 'value'], rows);
 }
 
 export function gradientTraceJson(view: GradientFlowView): string {
@@ -117,6 +127,7 @@ export function gradientTraceJson(view: GradientFlowView): string {
     kind: 'sequence-lab/gradient-flow-trace',
     run: view.runLabel,
     step: view.step,
+    steps: stepsOf(view),
     start: view.start,
     layers: view.layers,
     tokens: view.tokens,

@@ -17,7 +17,11 @@ export interface ExportImageRequest {
 /** Any panel → host: the image bytes (PNG, or SVG as UTF-8), or why there are none. */
 export type ExportedImageMessage =
   | { type: 'exportedImage'; format: ImageFormat; bytes: Uint8Array }
-  | { type: 'exportImageFailed'; error: string };
+  /**
+   * `format`: the request it answers (an SVG and a PNG asked for together can both fail). This project's pages always
+   * send it; without it the host can place the failure only when one request is in flight.
+   */
+  | { type: 'exportImageFailed'; format?: ImageFormat; error: string };
 
 /** The largest image a panel may send: far above any panel at 2× (a 1280×800 page is ~1 MB as PNG). */
 export const MAX_EXPORTED_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -81,7 +85,7 @@ function svgCouldRunScript(text: string): boolean {
  * Returns the message if it is a well-formed exportedImage: a known format, a non-empty byte array of at most
  * MAX_EXPORTED_IMAGE_BYTES that is what it claims (PNG signature; valid UTF-8 with an <svg> root element and no
  * markup that could run script: svgCouldRunScript); or
- * exportImageFailed with a one-line error of at most 500 characters. Otherwise undefined.
+ * exportImageFailed with a known format (or none) and a one-line error of at most 500 characters. Otherwise undefined.
  */
 export function parseExportedImageMessage(raw: unknown): ExportedImageMessage | undefined {
   if (!isTagged(raw)) return undefined;
@@ -90,10 +94,12 @@ export function parseExportedImageMessage(raw: unknown): ExportedImageMessage | 
     case 'exportedImage':
       break;
     case 'exportImageFailed': {
-      if (typeof m.error !== 'string' || Object.keys(m).length !== 2) return undefined;
+      const format = m.format === 'png' || m.format === 'svg' ? m.format : undefined;
+      if (typeof m.error !== 'string' || (m.format !== undefined && !format) || Object.keys(m).length !== (format ? 3 : 2)) return undefined;
       // Shown to the user as is: one line, and nothing that reads as a path.
       const error = m.error.replace(/[\\/:]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
-      return error ? { type: 'exportImageFailed', error } : undefined;
+      if (!error) return undefined;
+      return format ? { type: 'exportImageFailed', format, error } : { type: 'exportImageFailed', error };
     }
     default:
       return undefined;
@@ -402,6 +408,8 @@ export interface GradientFlowView {
   tokens: string[];
   /** The run's history over training (typed arrays, as the worker sent them; the page saves them as plain arrays). */
   history?: GradientHistorySnapshot;
+  /** 'words' for a word run (a step is a whitespace word; start is a word index); absent for characters. */
+  tokenKind?: 'words';
 }
 
 export type HostToGradientPanel =
@@ -558,6 +566,8 @@ export interface GatesView {
   cursor: number;
   /** ‖∂L/∂h_t‖ of layer k at step t at gradNormH[k·T + t] (BPTT over the window), when the worker traced it. */
   gradNormH?: Float32Array;
+  /** 'words' for a word run (a step reads a whitespace word; start is a word index); absent for characters. */
+  tokenKind?: 'words';
 }
 
 export type HostToGatesPanel =

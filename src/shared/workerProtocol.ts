@@ -109,7 +109,7 @@ export interface TextInference {
 export interface ActivationTrace {
   /** The training step the model was at. */
   step: number;
-  /** First character of the window within the text (code points). */
+  /** First step of the window within the data: a code point of the text, or for a word run a word index (see tokenStarts). */
   start: number;
   /** T, the window's steps. */
   length: number;
@@ -120,8 +120,11 @@ export interface ActivationTrace {
   series: string[];
   /** Series s of layer k at step t, unit j: values[((k·S + s)·T + t)·H + j]. */
   values: Float32Array;
-  /** The window's characters, one per step. */
+  /** The window's characters (a word run: words), one per step. */
   tokens: string[];
+  /** Word runs only: step t reads the text's code points [tokenStarts[t], tokenEnds[t]) (absent: code point start + t). */
+  tokenStarts?: Int32Array;
+  tokenEnds?: Int32Array;
   /** The 5 most probable next characters after step t at topChars[t·5 + r], most probable first ('' if fewer). */
   topChars: string[];
   topProbabilities: Float32Array;
@@ -136,7 +139,7 @@ export interface ActivationTrace {
 export interface GradientTrace {
   /** The training step the model was at. */
   step: number;
-  /** First character of the window within the text (code points). */
+  /** First step of the window within the data: a code point of the text, or for a word run a word index (see tokenStarts). */
   start: number;
   length: number;
   layers: number;
@@ -147,8 +150,11 @@ export interface GradientTrace {
   /** Per layer: spectral radius and σ_max of W_hh (for gated cells, of the candidate block: RNN h, GRU n, LSTM g). */
   spectralRadius: number[];
   largestSingularValue: number[];
-  /** The window's characters, one per step. */
+  /** The window's characters (a word run: words), one per step. */
   tokens: string[];
+  /** Word runs only: step t reads the text's code points [tokenStarts[t], tokenEnds[t]) (absent: code point start + t). */
+  tokenStarts?: Int32Array;
+  tokenEnds?: Int32Array;
   /** The run's gradient history over training (src/worker/gradientHistory.ts), when the worker keeps one. */
   history?: GradientHistorySnapshot;
 }

@@ -41,16 +41,18 @@ export interface ActivationSource {
   step: number;
   /** Where training reads next (the default window ends here). */
   dataPosition: number;
+  /** What one step reads, for messages (default 'characters'; a word run: 'words'). */
+  unit?: string;
 }
 
 /** The window [start, start + T) a request means: clamped into the text (T ≤ N − 1 so every step has a next char). */
-export function activationWindow(N: number, length: number, dataPosition: number, start?: number): { start: number; length: number } {
+export function activationWindow(N: number, length: number, dataPosition: number, start?: number, unit = 'characters'): { start: number; length: number } {
   if (!(Number.isInteger(length) && length >= 1 && length <= MAX_ACTIVATION_WINDOW)) {
-    throw new EngineInputError(`An activation trace covers 1 to ${MAX_ACTIVATION_WINDOW} characters (got ${length}).`);
+    throw new EngineInputError(`An activation trace covers 1 to ${MAX_ACTIVATION_WINDOW} ${unit} (got ${length}).`);
   }
   if (start !== undefined && !(Number.isInteger(start) && start >= 0)) throw new EngineInputError(`A window cannot start at ${start}.`);
   const T = Math.min(length, N - 1);
-  if (T < 1) throw new EngineInputError('The text is too short to trace: it needs at least two characters.');
+  if (T < 1) throw new EngineInputError(`The text is too short to trace: it needs at least two ${unit}.`);
   const wanted = start ?? dataPosition - T; // default: the last T characters trained on
   return { start: Math.max(0, Math.min(wanted, N - 1 - T)), length: T };
 }
@@ -65,7 +67,7 @@ export async function traceActivations(
   start: number | undefined,
   pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
 ): Promise<ActivationTrace> {
-  const window = activationWindow(source.ids.length, length, source.dataPosition, start);
+  const window = activationWindow(source.ids.length, length, source.dataPosition, start, source.unit);
   const T = window.length;
   const { layers, hiddenSize: H, cell, outputSize: K, inputSize } = source.model.config;
   const gated = cell === 'lstm' || cell === 'gru';

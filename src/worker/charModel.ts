@@ -10,7 +10,6 @@ import { charData } from '../engine/sequenceData';
 import { sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
 import type { AbortCheck } from '../engine/stepAbort';
-import { traceData } from '../engine/traces';
 import type { Vocabulary } from '../engine/vocabulary';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
@@ -19,6 +18,7 @@ import type { TextInferenceSource } from './textInference';
 import { createGradientHistory, type GradientHistory, type GradientHistoryOptions } from './gradientHistory';
 import type { StepLike } from './progressBuffer';
 import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
+import { traceGradientWindow } from './windowGradients';
 
 /** Fixed offset of the sampling PRNG's seed from the training seed, so the two streams never coincide. */
 const SAMPLING_SEED_OFFSET = 0x9e3779b9;
@@ -147,34 +147,8 @@ export class CharModel {
    * the parameters and reads the data cursor only, so training goes on exactly as without the trace.
    */
   traceGradients(length: number, start?: number): GradientTrace {
-    const N = this.dataLength;
-    if (!(Number.isInteger(length) && length >= 2)) throw new EngineInputError(`A gradient trace needs a window of at least 2 characters (got ${length}).`);
-    const T = Math.min(length, N - 1);
-    if (T < 2) throw new EngineInputError('The text is too short for a gradient trace.');
-    const cursor = this.trainer.dataPosition;
-    const from = start ?? (cursor >= T ? cursor - T : 0);
-    if (!(Number.isInteger(from) && from >= 0 && from + T < N)) {
-      throw new EngineInputError(`A window of ${T} characters from position ${start} does not fit the text of ${N} characters.`);
-    }
-    const trace = traceData(this.trainer.model, this.trainer.data, from, T);
-    const L = trace.layers;
-    const D = trace.directions;
-    const gradNormH = new Float32Array(L * T);
-    for (let k = 0; k < L; k++) gradNormH.set(trace.hiddenGradNorm!.data.subarray(k * D * T, k * D * T + T), k * T);
-    const jacobianNorm = Float32Array.from(trace.jacobianNorm!.data.subarray(1, T));
-    const spectra = trace.spectra;
-    const block = (gates: string[]) => Math.max(0, gates.findIndex((g) => g === 'h' || g === 'n' || g === 'g'));
-    const ids = this.trainer.data.kind === 'next-token' ? this.trainer.data.ids.subarray(from, from + T) : new Int32Array(0);
     return {
-      step: this.trainer.stepCount,
-      start: from,
-      length: T,
-      layers: L,
-      gradNormH,
-      jacobianNorm,
-      spectralRadius: spectra.map((s) => s.spectralRadius[block(s.gates)]),
-      largestSingularValue: spectra.map((s) => s.largestSingularValue[block(s.gates)]),
-      tokens: Array.from(ids, (id) => this.vocabulary.decode([id])),
+      ...traceGradientWindow(this.trainer, (id) => this.vocabulary.decode([id]), length, start, 'characters'),
       ...(this.gradientHistory ? { history: this.gradientHistory.snapshot() } : {}),
     };
   }

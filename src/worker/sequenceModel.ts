@@ -3,22 +3,26 @@
 // error) and sequence-to-one blocks (the adding problem: MSE on each block's final target). The data and the trainer
 // are built as `sequence-lab train` builds them (engine/trainingSetup.ts, modelTrainerConfig.ts), checkpoints are the
 // CLI's model.safetensors + the trainer state, and the panel's "sample" is what fits the kind: sampled words, the
-// tags predicted with the accuracy, or predictions against the data with their error.
+// tags predicted with the accuracy, or predictions against the data with their error. A word run is traced for the
+// Gates, Unrolled Network and Gradient Flow panels as a character run is, each step a word with its place in the text.
 import { EngineInputError } from '../engine/errors';
 import { FinalTargetTrainer } from '../engine/finalTargetTrainer';
 import { Prng } from '../engine/prng';
 import type { AbortCheck } from '../engine/stepAbort';
 import { argmax, sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
+import { wordSpans } from '../engine/tokenVocabulary';
 import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
 import type { ModelMetadata } from '../cli/commands/modelFile';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
+import { traceActivations } from './activationTrace';
 import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
 import type { StepLike } from './progressBuffer';
 import type { TextInferenceSource } from './textInference';
 import type { TrainableModel } from './trainableModel';
+import { traceGradientWindow } from './windowGradients';
 
 /** As CharModel: the sampling PRNG's seed is this far from the training seed. */
 const SAMPLING_SEED_OFFSET = 0x9e3779b9;
@@ -38,6 +42,9 @@ export class SequenceModel implements TrainableModel {
   private readonly built: BuiltData;
   private readonly trainer: SequenceTrainer | FinalTargetTrainer;
   private readonly samplingRng: Prng;
+  /** The text (word runs only: where their words sit), and its words' code-point spans once a trace asked for them. */
+  private readonly text: string;
+  private spans: { starts: Int32Array; ends: Int32Array } | undefined;
 
   /** Throws EngineInputError (one line) for settings out of range, text that is not of the kind, or a checkpoint that does not fit. */
   constructor(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array }) {
@@ -45,6 +52,7 @@ export class SequenceModel implements TrainableModel {
     if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
     const kind = config.dataKind ?? 'characters';
     this.built = withVocabularyHint(() => buildTrainingData(text, kind, config.seqLength, config.maxVocabulary));
+    this.text = kind === 'words' ? text : '';
     const trainerConfig = trainerConfigOf(config);
     const built = this.built;
     this.trainer = built.kind === 'sequence-to-one' ? new FinalTargetTrainer(built.data, trainerConfig) : new SequenceTrainer(built.data, trainerConfig);
@@ -185,15 +193,41 @@ export class SequenceModel implements TrainableModel {
     );
   }
 
-  traceGradients(): GradientTrace {
-    throw new EngineInputError('The Gradient Flow panel shows character models; trace this model with `sequence-lab trace` on the command line.');
+  /**
+   * A word run's Gradient Flow trace: as a character model's (windowGradients.ts), over `length` words from `start`
+   * (a word index), with where each word sits in the text. The other kinds are refused.
+   */
+  traceGradients(length: number, start?: number): GradientTrace {
+    const b = this.built;
+    if (b.kind !== 'words') throw new EngineInputError('The Gradient Flow panel shows character models; trace this model with `sequence-lab trace` on the command line.');
+    const trace = traceGradientWindow(this.trainer as SequenceTrainer, (id) => b.vocabulary[id], length, start, 'words');
+    return { ...trace, ...this.wordSpansOf(trace.start, trace.length) };
   }
 
   textInferenceSource(): TextInferenceSource {
     throw new EngineInputError('Inference over the editor\'s text needs a character model; this run trains on ' + this.built.kind + '.');
   }
 
-  traceActivations(): Promise<ActivationTrace> {
-    return Promise.reject(new EngineInputError('The Gates panel shows character models; trace this model with `sequence-lab trace` on the command line.'));
+  /**
+   * A word run's Gates trace: every gate, c_t and h_t and the top-5 next words over `length` (≤ 256) words from
+   * `start` (a word index; default the last `length` trained on), with where each word sits in the text
+   * (activationTrace.ts: a copy of the parameters, training unchanged). The other kinds are refused.
+   */
+  async traceActivations(length: number, start?: number): Promise<ActivationTrace> {
+    const b = this.built;
+    if (b.kind !== 'words') throw new EngineInputError('The Gates panel shows character models; trace this model with `sequence-lab trace` on the command line.');
+    const trainer = this.trainer as SequenceTrainer;
+    const source = {
+      model: trainer.model, ids: b.data.ids, decode: (id: number) => b.vocabulary[id],
+      step: trainer.stepCount, dataPosition: trainer.dataPosition, unit: 'words',
+    };
+    const trace = await traceActivations(source, length, start);
+    return { ...trace, ...this.wordSpansOf(trace.start, trace.length) };
+  }
+
+  /** Code points [tokenStarts[t], tokenEnds[t]) of the words from..from + length − 1 in the run's text. */
+  private wordSpansOf(from: number, length: number): { tokenStarts: Int32Array; tokenEnds: Int32Array } {
+    this.spans ??= wordSpans(this.text);
+    return { tokenStarts: this.spans.starts.slice(from, from + length), tokenEnds: this.spans.ends.slice(from, from + length) };
   }
 }

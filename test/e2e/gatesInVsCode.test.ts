@@ -26,6 +26,23 @@ async function screenshot(page: Page, name: string): Promise<void> {
   console.log(`screenshot: ${path.relative(REPO_ROOT, file)}`);
 }
 
+/**
+ * Go to Line (Ctrl+G) like a person: the line is typed once the quick input is open (typed earlier, on a busy machine
+ * the keys would reach the editor), and Enter pressed once the box holds it.
+ */
+async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+g');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.pressSequentially(String(line));
+  for (const deadline = Date.now() + 30_000; !(await input.inputValue()).endsWith(String(line));) {
+    if (Date.now() > deadline) assert.fail(`the Go to Line box shows ${JSON.stringify(await input.inputValue())}, not line ${line}`);
+    await page.waitForTimeout(100);
+  }
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
 test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panels from the palette', { timeout: 600_000 }, async () => {
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
@@ -67,19 +84,20 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     const box = (await gates.locator('#heatmap').first().boundingBox())!;
     const cellW = (box.width - 34 - 4) / 128;
     await gates.locator('#heatmap').first().click({ position: { x: 34 + 10.5 * cellW, y: 20 } });
-    await gates.locator('#step-info', { hasText: /^Step 1[012] / }).first().waitFor({ timeout: 15_000 });
+    await gates.locator('#step-info', { hasText: /^Step 1[012] / }).first().waitFor({ timeout: 30_000 });
     const picked = Number(/\(character (\d+)\)/.exec(await gates.locator('#step-info').first().innerText())![1]);
     const before = text.slice(0, picked).join('').split('\n');
     const where = `Ln ${before.length}, Col ${before.at(-1)!.length + 1} (1 selected)`;
     await page.locator('.tab', { hasText: 'verse.txt' }).first().click(); // focus the editor: the status bar shows its selection
-    await page.locator('.statusbar-item', { hasText: where }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.statusbar-item', { hasText: where }).first().waitFor({ timeout: 30_000 });
     phase(`a click on character ${picked} in the heatmap selected ${where} in the editor`);
+    // The editor's new selection comes back to the panel as its cursor: the panel keeps the step clicked.
+    await page.waitForTimeout(1000);
+    assert.match(await gates.locator('#step-info').first().innerText(), new RegExp(`\\(character ${picked}\\)`));
     // ... and moving the editor's cursor to line 3 selects that step in the panel.
-    await page.keyboard.press('Control+g');
-    await page.keyboard.type('3');
-    await page.keyboard.press('Enter');
+    await goToLine(page, 3);
     const line3 = text.join('').split('\n').slice(0, 2).reduce((n, l) => n + [...l].length + 1, 0);
-    await gates.locator('#step-info', { hasText: `Step ${line3 + 1} (character ${line3})` }).first().waitFor({ timeout: 15_000 });
+    await gates.locator('#step-info', { hasText: `Step ${line3 + 1} (character ${line3})` }).first().waitFor({ timeout: 30_000 });
     phase(`the cursor on line 3 selected step ${line3 + 1} in the Gates panel`);
     const gatesWindow = await gates.locator('#labels').first().innerText();
     const gatesStep = await gates.locator('#step-info').first().innerText();

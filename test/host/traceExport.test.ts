@@ -130,4 +130,17 @@ describe('trace export', () => {
     assert.deepEqual(json.arrays.spectral_radius.data, [0.95, null]);
     assert.deepEqual(json.arrays.jacobian_norm.data, flow.jacobianNorm);
   });
+
+  it('a word run names its columns and its JSON steps as words; a character run as characters', () => {
+    const words = ['The', 'ancient', 'winter', 'whispers', 'to', 'the'];
+    const wordGates: GatesView = { ...gates, tokenKind: 'words', tokens: words.slice(0, T) };
+    assert.deepEqual(readCsv(gatesTraceCsv(wordGates))[0], ['layer', 'series', 't', 'word_index', 'word', 'unit', 'value']);
+    assert.equal(readCsv(gatesTraceCsv(wordGates))[1][4], words[0]);
+    assert.equal(JSON.parse(gatesTraceJson(wordGates)).steps, 'words');
+    assert.equal(JSON.parse(gatesTraceJson(gates)).steps, 'characters');
+    const wordFlow: GradientFlowView = { ...flow, tokenKind: 'words', tokens: words.slice(0, T) };
+    assert.deepEqual(readCsv(gradientTraceCsv(wordFlow))[0], ['quantity', 'layer', 't', 'word_index', 'word', 'distance', 'value']);
+    assert.equal(JSON.parse(gradientTraceJson(wordFlow)).steps, 'words');
+    assert.equal(JSON.parse(gradientTraceJson(flow)).steps, 'characters');
+  });
 });

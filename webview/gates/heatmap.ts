@@ -3,13 +3,15 @@
 // the selected step outlined, the selected stretch shaded, picked units marked in the gutter. Canvas, crisp at any
 // devicePixelRatio; `cellAt` maps a pointer position back to (step, unit).
 import { css, type ColourScale } from './colours';
-import { showChar } from './analysis';
+import { shortLabel, showChar } from './analysis';
 
 export interface HeatmapInput {
   block: Float32Array;
   T: number;
   H: number;
   tokens: string[];
+  /** The steps are a word run's words: their labels are cut short and spaced by their width. */
+  words?: boolean;
   scale: ColourScale;
   selected: number;
   stretch: [number, number] | null;
@@ -88,13 +90,15 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput): Hea
       ctx.strokeRect(GUTTER - 0.5, y(j) - 0.5, T * cellW + 1, cellH + 1);
     }
   }
-  // x axis: the characters, thinned out when they would overlap.
+  // x axis: the characters (a word run: its words, cut short), thinned out when they would overlap.
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  const step = Math.max(1, Math.ceil(9 / cellW));
+  const labels = input.words ? tokens.map((w) => shortLabel(w ?? '')) : undefined;
+  const pitch = labels ? Math.max(0, ...labels.map((l) => ctx.measureText(l).width)) + 8 : 9;
+  const step = Math.max(1, Math.ceil(pitch / cellW));
   for (let t = 0; t < T; t += step) {
     ctx.fillStyle = t === input.selected ? input.colours.foreground : input.colours.muted;
-    ctx.fillText(showChar(tokens[t] ?? ''), x(t) + cellW / 2, BAND + H * cellH + 4);
+    ctx.fillText(labels ? labels[t] : showChar(tokens[t] ?? ''), x(t) + cellW / 2, BAND + H * cellH + 4);
   }
   return geometry;
 }

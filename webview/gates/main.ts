@@ -4,6 +4,8 @@
 // top-5 next characters; and LSTMVis-style pattern selection: drag over a stretch of steps (or Shift+arrows), and the
 // units above the threshold across all of it are listed, with every other place in the window where they are on
 // together marked above the heatmap. Clicking a step (or arrows) asks the host to select that character in the editor.
+// A word run's steps are its words: labelled as words, cut short on the axes (the whole word on hover and in the
+// step's line).
 import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
 import { adoptStyles, el } from '../common/dom';
@@ -11,7 +13,8 @@ import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import {
-  fromBase64, isSigmoid, parseUnitList, saturation, saturationReading, SERIES_TITLES, seriesBlock, showChar, stepsAllOn, toBase64, unitsOnAcross,
+  fromBase64, isSigmoid, parseUnitList, saturation, saturationReading, SERIES_TITLES, seriesBlock, shortLabel, showChar, stepsAllOn, toBase64,
+  unitsOnAcross,
 } from './analysis';
 import { divergingScale, sequentialScale, type ColourScale } from './colours';
 import css from './gates.css';
@@ -83,9 +86,10 @@ const heatmap = el('canvas', {
   'aria-describedby': 'map-help',
 });
 mapBox.append(heatmap);
-const help = el('p', { id: 'map-help', class: 'muted' },
-  'Click a cell: select that step (and its character in the editor) and add or remove the unit\'s line. Drag across steps: ' +
-  'find the units on across the stretch. Keys: ←/→ step, ↑/↓ unit, Enter pick unit, Shift+←/→ stretch, Esc clear.');
+const helpText = (unit: string) =>
+  `Click a cell: select that step (and its ${unit} in the editor) and add or remove the unit's line. Drag across steps: ` +
+  'find the units on across the stretch. Keys: ←/→ step, ↑/↓ unit, Enter pick unit, Shift+←/→ stretch, Esc clear.';
+const help = el('p', { id: 'map-help', class: 'muted' }, helpText('character'));
 const stepInfo = el('p', { id: 'step-info', 'aria-live': 'polite' });
 const pattern = el('p', { id: 'pattern', 'aria-live': 'polite' });
 const pickPattern = custom('vscode-button', { id: 'pick-pattern', appearance: 'secondary' }, 'Show these units as lines');
@@ -124,6 +128,9 @@ const layerOf = () => Math.floor(choice.series / S());
 const seriesIndex = () => choice.series % S();
 const seriesName = () => view!.series[seriesIndex()];
 const T = () => view!.tokens.length;
+/** What one step reads: a character, or a word of a word run. */
+const words = () => view?.tokenKind === 'words';
+const unit = () => (words() ? 'word' : 'character');
 
 function scaleFor(name: string, block: Float32Array): ColourScale {
   if (isSigmoid(name)) return sequentialScale();
@@ -157,7 +164,7 @@ function draw(): void {
   const font = `${Math.max(10, theme.fontSize - 1)}px ${getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim() || 'monospace'}`;
   const accent = getComputedStyle(document.body).getPropertyValue('--vscode-focusBorder').trim() || theme.orange;
   geometry = drawHeatmap(heatmap, {
-    block, T: T(), H: view.hiddenSize, tokens: view.tokens, scale, selected: choice.selected, stretch: choice.stretch,
+    block, T: T(), H: view.hiddenSize, tokens: view.tokens, words: words(), scale, selected: choice.selected, stretch: choice.stretch,
     matches, picked: choice.picked, unitCursor: document.activeElement === heatmap ? unitCursor : -1,
     colours: { foreground: theme.foreground, muted: theme.mutedForeground, accent, mark: theme.orange }, font,
   });
@@ -167,7 +174,7 @@ function draw(): void {
     : `Colour scale: diverging, blue at ${scale.min.toFixed(2)} through the background at 0 to red at ${scale.max.toFixed(2)}`);
   const title = `${view.layers > 1 ? `Layer ${layerOf() + 1}: ` : ''}${SERIES_TITLES[name] ?? name} — ${T()} steps × ${view.hiddenSize} units`;
   mapTitle.textContent = title;
-  heatmap.setAttribute('aria-label', `Heatmap of the ${title}; x axis the window's characters, y axis the units`);
+  heatmap.setAttribute('aria-label', `Heatmap of the ${title}; x axis the window's ${unit()}s, y axis the units`);
   drawStepInfo();
   drawLines(block);
   drawSaturation();
@@ -182,7 +189,7 @@ function drawStepInfo(): void {
   const top = [0, 1, 2, 3, 4]
     .filter((r) => view!.topChars[t * 5 + r] !== '')
     .map((r) => `${showChar(view!.topChars[t * 5 + r])} ${view!.topProbabilities[t * 5 + r].toFixed(2)}`);
-  stepInfo.textContent = `Step ${t + 1} (character ${view.start + t}) “${showChar(view.tokens[t])}” → next: ${top.join(', ')}`;
+  stepInfo.textContent = `Step ${t + 1} (${unit()} ${view.start + t}) “${showChar(view.tokens[t])}” → next: ${top.join(', ')}`;
 }
 
 const COLOURS: ThemeColorName[] = ['blue', 'orange', 'purple', 'red'];
@@ -192,11 +199,12 @@ function drawLines(block: Float32Array): void {
   const specKey = choice.picked.join(',');
   linesHint.hidden = choice.picked.length > 0;
   linesBox.hidden = choice.picked.length === 0;
-  if (!lines || lines.spec.series.map((s) => s.label).join(',') !== choice.picked.map((j) => `unit ${j + 1}`).join(',')) {
+  const xTitle = `step (the window's ${unit()}s)`;
+  if (!lines || lines.spec.xTitle !== xTitle || lines.spec.series.map((s) => s.label).join(',') !== choice.picked.map((j) => `unit ${j + 1}`).join(',')) {
     lines?.chart.destroy();
     const spec: LineChartSpec = {
       series: choice.picked.map((j, i) => ({ label: `unit ${j + 1}`, color: COLOURS[i % COLOURS.length], dashed: i >= COLOURS.length })),
-      xTitle: 'step (the window\'s characters)',
+      xTitle,
       yTitle: 'value',
       ariaLabel: `Values of the picked units ${specKey || '(none)'} at each step of the window`,
     };
@@ -204,7 +212,7 @@ function drawLines(block: Float32Array): void {
     (chart.options.scales!.y as { beginAtZero?: boolean }).beginAtZero = false;
     chart.options.scales!.x!.ticks = {
       ...chart.options.scales!.x!.ticks, stepSize: 1, autoSkip: true, autoSkipPadding: 4, maxTicksLimit: 1000, maxRotation: 0,
-      callback: (value) => showChar(view?.tokens[Number(value)] ?? ''),
+      callback: (value) => (words() ? shortLabel : showChar)(view?.tokens[Number(value)] ?? ''),
     };
     lines = { chart, spec };
   }
@@ -240,7 +248,7 @@ function findPattern(): void {
   }
   const [a, b] = choice.stretch;
   patternUnits = unitsOnAcross(view, layerOf(), seriesIndex(), a, b, choice.threshold);
-  const text = view.tokens.slice(a, b + 1).map(showChar).join('');
+  const text = view.tokens.slice(a, b + 1).map(showChar).join(words() ? ' ' : '');
   if (patternUnits.length === 0) {
     pattern.textContent = `No unit is above ${choice.threshold} across steps ${a + 1}–${b + 1} “${text}”. Lower the threshold or shorten the stretch.`;
     return;
@@ -305,6 +313,11 @@ heatmap.addEventListener('pointerdown', (e) => {
   drag = { t: cell.t, j: cell.j, moved: false };
 });
 heatmap.addEventListener('pointermove', (e) => {
+  // A word run's axis shows words cut short: the whole word of the step under the pointer as the tooltip.
+  if (words()) {
+    const hovered = pointerCell(e);
+    heatmap.title = hovered ? `Step ${hovered.t + 1}: ${showChar(view!.tokens[hovered.t])}` : '';
+  }
   if (!drag) return;
   const cell = pointerCell(e);
   if (!cell || cell.t === drag.t) return;
@@ -399,7 +412,9 @@ function show(v: GatesView, keepChoice: boolean): void {
   empty.hidden = true;
   content.hidden = false;
   document.getElementById('labels')!.textContent =
-    `${v.runLabel} · step ${v.step} · characters ${v.start}–${v.start + T() - 1}`;
+    `${v.runLabel} · step ${v.step} · ${unit()}s ${v.start}–${v.start + T() - 1}`;
+  help.textContent = helpText(unit());
+  if (!words()) heatmap.removeAttribute('title');
   if (!sameShape || keepChoice) fillDropdown();
   unitsField.value = choice.picked.map((u) => u + 1).join(', ');
   threshold.value = String(choice.threshold);

@@ -5,14 +5,16 @@
 // ‖∂L/∂h_t‖ of a fixed window (training step × t, log colour scale, legend), ρ and σ_max of W_hh against the step,
 // and the gradient norm before and after clipping with the clipped steps marked. "Refresh" asks the host for a fresh trace (the host also refreshes while the run trains).
 import type { GradientFlowView, GradientPanelToHost, HostToGradientPanel } from '../../src/shared/webviewProtocol';
-import { applyTheme, createLineChart, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
+import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './gradients.css';
 import { clippingReading, gradientReading } from './reading';
 import { drawHistoryHeatmap, drawLegend } from './history';
-import { normaliseHistory, plainHistory } from './historyData';
+import { clippingPoints, historyKeys, normaliseHistory, plainHistory, type GradientHistorySnapshot } from './historyData';
+import type { Point } from '../common/downsample';
 import { adoptStyles, el } from '../common/dom';
+import { shortLabel, showChar } from '../gates/analysis';
 
 interface SavedGradients {
   view?: Omit<GradientFlowView, 'history'> & { history?: unknown };
@@ -57,10 +59,11 @@ const spectraCard = card('W_hh per layer (for gated cells, its candidate block)'
 const table = el('table', { id: 'spectra' });
 spectraCard.card.append(table);
 const historyCard = card('‖∂L/∂hₜ‖ over training: rows are training steps (oldest on top), columns the steps t of the text\'s first characters (log colour scale)');
+const historyTitle = historyCard.card.querySelector('h2')!;
 const layerPick = el('select', { id: 'history-layer', 'aria-label': 'Layer shown in the history heatmap' });
 layerPick.addEventListener('change', () => {
   historyLayer = Number(layerPick.value);
-  if (shown) renderHistory(shown.history ? normaliseHistory(shown.history) : undefined);
+  if (shown) renderHistory(shownHistory);
   save();
 });
 historyCard.card.append(layerPick);
@@ -72,6 +75,7 @@ const legendBar = el('canvas', { id: 'history-legend-bar', role: 'img', 'aria-la
 const legendLo = el('span', { id: 'legend-lo' });
 const legendHi = el('span', { id: 'legend-hi' });
 legend.append(legendLo, legendBar, legendHi);
+drawLegend(legendBar);
 const historyEmpty = el('p', { id: 'history-empty', class: 'muted' }, 'The history fills in as the run trains: a row every few steps.');
 historyCard.card.append(historyEmpty, legend);
 historyCard.card.insertBefore(heatBox, legend);
@@ -87,10 +91,14 @@ const tickPower = (value: number | string): string => {
   const v = Number(value);
   return Number.isInteger(v) ? `10${superscript(v)}` : '';
 };
-const showChar = (c: string) => (c === ' ' ? '␣' : c === '\n' ? '↵' : c === '\t' ? '⇥' : c);
+/** A word run's steps are words (cut short on the axis, whole in the tooltip); a character run's, characters. */
+const words = () => shown?.tokenKind === 'words';
+const unitName = () => (words() ? 'words' : 'characters');
 
 let theme = readTheme();
 let shown: GradientFlowView | undefined;
+/** shown.history with typed arrays (normalised once per trace). */
+let shownHistory: GradientHistorySnapshot | undefined;
 let gradSpec: LineChartSpec | undefined;
 const jacSpec: LineChartSpec = {
   series: [{ label: '‖∂h_T/∂hₜ‖', color: 'blue' }],
@@ -126,7 +134,7 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
   charts?.jac.destroy();
   gradSpec = {
     series: Array.from({ length: view.layers }, (_, k) => ({ label: `layer ${k + 1}`, color: COLORS[k % COLORS.length] })),
-    xTitle: 'step t (the window\'s characters)',
+    xTitle: `step t (the window's ${unitName()})`,
     yTitle: '‖∂L/∂hₜ‖ (log scale)',
     ariaLabel: 'Norm of the loss gradient with respect to each hidden state of the window, per layer, log scale',
   };
@@ -135,7 +143,7 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
   grad.options.scales!.x!.ticks = {
     // One candidate label per character; Chart.js drops the ones that would overlap in a narrow panel.
     ...grad.options.scales!.x!.ticks, stepSize: 1, autoSkip: true, autoSkipPadding: 4, maxTicksLimit: 1000, maxRotation: 0,
-    callback: (value) => showChar(shown?.tokens[Number(value)] ?? ''),
+    callback: (value) => (words() ? shortLabel : showChar)(shown?.tokens[Number(value)] ?? ''),
   };
   grad.options.plugins!.tooltip!.callbacks = {
     title: (items) => (items.length > 0 ? `t = ${items[0].parsed.x} '${showChar(shown?.tokens[items[0].parsed.x ?? 0] ?? '')}'` : ''),
@@ -153,83 +161,150 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
 
 const log = (v: number) => (v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN);
 
+/**
+ * Writes point i of `n` as (x(i), y(i)) into `target`, reusing its point objects: Chart.js reads the array in place
+ * (parsing: false), so a refresh allocates nothing once the arrays have grown. Points where `keep` says false are left out.
+ */
+function fillPoints(target: Point[], n: number, x: (i: number) => number, y: (i: number) => number, keep?: (i: number) => boolean): Point[] {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (keep && !keep(i)) continue;
+    const point = target[m] ?? (target[m] = { x: 0, y: 0 });
+    point.x = x(i);
+    point.y = y(i);
+    m++;
+  }
+  target.length = m;
+  return target;
+}
+
+/** Sets an element's text only when it changes (each write invalidates the page's layout). */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+let spectraTableKey = '';
+
+/** The window's part of a trace, drawn at once: it is painted in the next frame, the history in the one after. */
 function render(view: GradientFlowView): void {
   shown = view;
+  shownHistory = view.history ? normaliseHistory(view.history) : undefined;
   empty.hidden = true;
   content.hidden = false;
-  document.getElementById('labels')!.textContent =
-    `${view.runLabel} · step ${view.step} · characters ${view.start}–${view.start + view.tokens.length - 1}`;
+  setText(document.getElementById('labels')!,
+    `${view.runLabel} · step ${view.step} · ${unitName()} ${view.start}–${view.start + view.tokens.length - 1}`);
+  setText(historyTitle, `‖∂L/∂hₜ‖ over training: rows are training steps (oldest on top), columns the steps t of the text's first ${unitName()} (log colour scale)`);
+  const xTitle = `step t (the window's ${unitName()})`;
+  if (charts && gradSpec && gradSpec.xTitle !== xTitle) {
+    // The same chart, another run kind: its axis says what a step is (drawn with the update below).
+    gradSpec.xTitle = xTitle;
+    (charts.grad.options.scales!.x as { title: { text: string } }).title.text = xTitle;
+  }
   const { grad, jac } = ensureCharts(view);
   view.gradNormH.forEach((row, k) => {
-    grad.data.datasets[k].data = row.map((v, t) => ({ x: t, y: log(v) }));
+    grad.data.datasets[k].data = fillPoints(grad.data.datasets[k].data, row.length, (t) => t, (t) => log(row[t]));
   });
   grad.options.scales!.x!.min = 0;
   grad.options.scales!.x!.max = view.tokens.length - 1;
-  jac.data.datasets[0].data = view.jacobianNorm.map((v, i) => ({ x: i + 1, y: log(v) }));
+  jac.data.datasets[0].data = fillPoints(jac.data.datasets[0].data, view.jacobianNorm.length, (i) => i + 1, (i) => log(view.jacobianNorm[i]));
   jac.options.scales!.x!.min = 1;
   jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
-  grad.update();
-  jac.update();
-  const history = view.history ? normaliseHistory(view.history) : undefined;
+  redraw(grad);
+  redraw(jac);
   const windowReading = gradientReading(view);
-  reading.textContent = [windowReading, clippingReading(history, windowReading)].filter((s) => s !== '').join(' ');
-  renderHistoryNextFrame(history);
-  const head = el('tr');
-  head.append(el('th', {}, 'layer'), el('th', {}, 'spectral radius ρ'), el('th', {}, 'largest singular value σ_max'));
-  table.replaceChildren(
-    head,
-    ...view.spectralRadius.map((rho, k) => {
-      const tr = el('tr');
-      tr.append(el('td', {}, String(k + 1)), el('td', {}, rho.toFixed(3)), el('td', {}, view.largestSingularValue[k].toFixed(3)));
-      return tr;
-    }),
-  );
+  setText(reading, [windowReading, clippingReading(shownHistory, windowReading)].filter((s) => s !== '').join(' '));
+  renderHistoryNextFrame(shownHistory);
+  const spectra = view.spectralRadius.map((rho, k) => [String(k + 1), rho.toFixed(3), view.largestSingularValue[k].toFixed(3)]);
+  if (JSON.stringify(spectra) !== spectraTableKey) {
+    spectraTableKey = JSON.stringify(spectra);
+    const head = el('tr');
+    head.append(el('th', {}, 'layer'), el('th', {}, 'spectral radius ρ'), el('th', {}, 'largest singular value σ_max'));
+    table.replaceChildren(
+      head,
+      ...spectra.map((cells) => {
+        const tr = el('tr');
+        tr.append(...cells.map((text) => el('td', {}, text)));
+        return tr;
+      }),
+    );
+  }
   saveWhenIdle();
 }
 
-let pendingHistory: { history: ReturnType<typeof normaliseHistory> } | undefined;
+let pendingHistory: { history: GradientHistorySnapshot | undefined } | undefined;
+const historyCards = [historyCard.card, spectraHistoryCard.card, clipCard.card];
 
 /**
- * The history's heatmap and two charts are drawn in the frame after the window's charts, so neither frame holds the
- * thread for more than about one frame's budget (Chart.js lays out each chart it updates); updates arriving before
- * then are coalesced into the newest.
+ * The history's heatmap and two charts are drawn in the frame after the one that paints the window's charts, so
+ * neither frame holds the thread for more than part of a frame's budget (Chart.js lays out each chart it updates);
+ * updates arriving before then are coalesced into the newest. Until it is drawn, the history's cards are aria-busy.
  */
-function renderHistoryNextFrame(history: ReturnType<typeof normaliseHistory>): void {
+function renderHistoryNextFrame(history: GradientHistorySnapshot | undefined): void {
   const scheduled = pendingHistory !== undefined;
   pendingHistory = { history };
   if (scheduled) return;
-  requestAnimationFrame(() => {
+  for (const c of historyCards) c.setAttribute('aria-busy', 'true');
+  // The first callback runs in the frame that paints the window's charts; the second in the frame after it.
+  requestAnimationFrame(() => requestAnimationFrame(() => {
     const next = pendingHistory;
     pendingHistory = undefined;
     if (next) renderHistory(next.history);
-  });
+    for (const c of historyCards) c.removeAttribute('aria-busy');
+  }));
 }
 
 const tenTo = (l: number) => (10 ** l).toExponential(1).replace('e+', 'e');
 
-function renderHistory(history: ReturnType<typeof normaliseHistory>): void {
+/** What each part of the history shows (historyKeys); a part whose key is cleared is drawn again. */
+let drawnKeys: Partial<ReturnType<typeof historyKeys>> = {};
+/** The heatmap box's width in CSS pixels, from a ResizeObserver (0 until known): reading it never forces a layout. */
+let heatWidth = 0;
+
+function renderHistory(history: GradientHistorySnapshot | undefined): void {
   const has = history !== undefined && history.steps.length > 0;
   historyEmpty.hidden = has;
-  historyEmpty.textContent = history
+  setText(historyEmpty, history
     ? 'The history fills in as the run trains: a row every few steps.'
-    : 'No history over training for this run: it is kept while a run trains in this window, for models small enough to trace between two updates.';
+    : 'No history over training for this run: it is kept while a run trains in this window, for models small enough to trace between two updates.');
   heatBox.hidden = !has;
   legend.hidden = !has;
   spectraHistoryCard.card.hidden = !history;
   clipCard.card.hidden = !history;
-  if (history) {
-    if (historyLayer >= history.layers) historyLayer = 0;
-    layerPick.hidden = history.layers < 2;
-    if (layerPick.options.length !== history.layers) {
-      layerPick.replaceChildren(...Array.from({ length: history.layers }, (_, k) => el('option', { value: String(k) }, `layer ${k + 1}`)));
-    }
-    layerPick.value = String(historyLayer);
-    const range = has ? drawHistoryHeatmap(heatmap, history, historyLayer, theme) : undefined;
-    drawLegend(legendBar);
-    legendLo.textContent = range ? tenTo(range.lo) : '';
-    legendHi.textContent = range ? tenTo(range.hi) : '';
+  if (!history) {
+    drawnKeys = {};
+    return;
   }
-  if (!history) return;
+  if (historyLayer >= history.layers) historyLayer = 0;
+  layerPick.hidden = history.layers < 2;
+  if (layerPick.options.length !== history.layers) {
+    layerPick.replaceChildren(...Array.from({ length: history.layers }, (_, k) => el('option', { value: String(k) }, `layer ${k + 1}`)));
+  }
+  if (layerPick.value !== String(historyLayer)) layerPick.value = String(historyLayer);
+  const keys = historyKeys(history, historyLayer);
+  if (has && keys.heatmap !== drawnKeys.heatmap) drawHeatmap(history);
+  if (keys.spectra !== drawnKeys.spectra || keys.clipping !== drawnKeys.clipping) drawHistoryCharts(history, keys);
+  drawnKeys = { ...drawnKeys, ...keys, heatmap: has ? keys.heatmap : undefined };
+}
+
+/** The heatmap at the box's width and its legend's range. */
+function drawHeatmap(history: GradientHistorySnapshot): void {
+  // Only before the ResizeObserver's first report (the box was hidden until now) is the width read from the layout.
+  const range = drawHistoryHeatmap(heatmap, history, historyLayer, theme, heatWidth || heatBox.clientWidth);
+  setText(legendLo, range ? tenTo(range.lo) : '');
+  setText(legendHi, range ? tenTo(range.hi) : '');
+}
+
+// A wider or narrower panel redraws the heatmap at its new width (in the frame of the resize, after its layout).
+new ResizeObserver((entries) => {
+  const width = Math.floor(entries[entries.length - 1].contentRect.width);
+  if (width === 0 || width === heatWidth) return;
+  heatWidth = width;
+  if (pendingHistory !== undefined) drawnKeys = { ...drawnKeys, heatmap: undefined }; // drawn in the coming frame
+  else if (drawnKeys.heatmap !== undefined && shownHistory) drawHeatmap(shownHistory);
+}).observe(heatBox);
+
+/** ρ and σ_max against the step, and the clipping chart: each redrawn only when its data changed. */
+function drawHistoryCharts(history: GradientHistorySnapshot, keys: ReturnType<typeof historyKeys>): void {
   const L = history.layers;
   if (!historyCharts || spectraSpec?.series.length !== 2 * L) {
     historyCharts?.spectra.destroy();
@@ -252,18 +327,31 @@ function renderHistory(history: ReturnType<typeof normaliseHistory>): void {
       label: (item) => `${item.dataset.label ?? ''}: ${(10 ** (item.parsed.y ?? 0)).toExponential(2)}`,
     };
     historyCharts = { spectra, clip };
+    drawnKeys = { ...drawnKeys, spectra: undefined, clipping: undefined };
   }
   const { spectra, clip } = historyCharts;
-  for (let k = 0; k < L; k++) {
-    spectra.data.datasets[2 * k].data = Array.from(history.steps, (x, r) => ({ x, y: history.spectralRadius[r * L + k] }));
-    spectra.data.datasets[2 * k + 1].data = Array.from(history.steps, (x, r) => ({ x, y: history.largestSingularValue[r * L + k] }));
+  const R = history.steps.length;
+  const step = (r: number) => history.steps[r];
+  if (keys.spectra !== drawnKeys.spectra) {
+    for (let k = 0; k < L; k++) {
+      const sets = spectra.data.datasets;
+      sets[2 * k].data = fillPoints(sets[2 * k].data, R, step, (r) => history.spectralRadius[r * L + k]);
+      sets[2 * k + 1].data = fillPoints(sets[2 * k + 1].data, R, step, (r) => history.largestSingularValue[r * L + k]);
+    }
+    redraw(spectra);
   }
-  clip.data.datasets[0].data = Array.from(history.clipSteps, (x, i) => ({ x, y: log(history.gradNormBefore[i]) }));
-  clip.data.datasets[1].data = Array.from(history.clipSteps, (x, i) => ({ x, y: log(history.gradNormAfter[i]) }));
-  clip.data.datasets[2].data = Array.from(history.clipSteps, (x, i) => ({ x, y: log(history.gradNormBefore[i]) }))
-    .filter((_, i) => history.clippedShare[i] > 0);
-  spectra.update();
-  clip.update();
+  if (keys.clipping !== drawnKeys.clipping) {
+    // At most about one point per pixel of the chart's width (its size is known to Chart.js: no layout is read).
+    const points = clippingPoints(history, clip.width || Infinity);
+    const sets = clip.data.datasets;
+    const n = points.steps.length;
+    const clipStep = (i: number) => points.steps[i];
+    const before = (i: number) => log(points.before[i]);
+    sets[0].data = fillPoints(sets[0].data, n, clipStep, before);
+    sets[1].data = fillPoints(sets[1].data, n, clipStep, (i) => log(points.after[i]));
+    sets[2].data = fillPoints(sets[2].data, n, clipStep, before, (i) => points.clipped[i] === 1);
+    redraw(clip);
+  }
 }
 
 let idleSave: number | undefined;
@@ -281,8 +369,7 @@ addEventListener('pagehide', () => {
 function save(): void {
   if (idleSave !== undefined) cancelIdleCallback(idleSave);
   idleSave = undefined;
-  const history = shown?.history ? normaliseHistory(shown.history) : undefined;
-  setState<SavedGradients>({ historyLayer, view: shown && { ...shown, history: history ? plainHistory(history) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
+  setState<SavedGradients>({ historyLayer, view: shown && { ...shown, history: shownHistory ? plainHistory(shownHistory) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
 }
 
 /** Saved state is JSON: a NaN in the trace (ρ not computed for a big model) comes back as null; read it as NaN. */
@@ -314,7 +401,9 @@ onThemeChange(() => {
     applyTheme(historyCharts.spectra, spectraSpec, theme);
     applyTheme(historyCharts.clip, clipSpec, theme);
   }
-  if (shown) renderHistory(shown.history ? normaliseHistory(shown.history) : undefined);
+  // applyTheme has redrawn the charts; the heatmap's labels take the theme's colours too.
+  drawnKeys = { ...drawnKeys, heatmap: undefined };
+  if (shown) renderHistory(shownHistory);
 });
 
 onMessage<HostToGradientPanel>({

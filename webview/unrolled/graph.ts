@@ -2,12 +2,17 @@
 // the output (the predicted next character) — joined by W_xh (input to layer 1, and layer k to layer k + 1), W_hh
 // (step t − 1 to t, per layer) and W_hy (top layer to output). Every arrow carries data-weight naming its matrix, so
 // hovering one copy can light up all copies of the same weights. LSTM layers get their cell-state line c_t running
-// above the hidden nodes; GRU layers their carried state (h_t = (1 − z) n + z h_{t−1}).
+// above the hidden nodes; GRU layers their carried state (h_t = (1 − z) n + z h_{t−1}). A word run's columns are wider
+// and its words cut short in the nodes (the whole word in the node's title and aria-label).
 import type { GatesView } from '../../src/shared/webviewProtocol';
-import { showChar } from '../gates/analysis';
+import { shortLabel, showChar } from '../gates/analysis';
 
 const NS = 'http://www.w3.org/2000/svg';
 const COL = 92;
+/** A word run's columns, and the widths of its input and output nodes (their words cut to fit). */
+const WORD_COL = 116;
+const WORD_INPUT = { width: 100, chars: 11 };
+const WORD_OUTPUT = { width: 104, chars: 7 };
 const ROW = 84;
 const LEFT = 70;
 const TOP = 34;
@@ -29,8 +34,11 @@ export interface GraphLayout {
 
 export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean): SVGSVGElement {
   const L = view.layers;
+  const words = view.tokenKind === 'words';
+  const unit = words ? 'word' : 'character';
+  const col = words ? WORD_COL : COL;
   const steps = folded ? 1 : Math.min(layout.steps, view.tokens.length);
-  const width = LEFT + steps * COL + (folded ? 120 : 30);
+  const width = LEFT + steps * col + (folded ? 120 : 30);
   const height = TOP + (L + 2) * ROW;
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'group', 'aria-label': folded
     ? 'The network folded: one cell whose hidden state loops back into itself'
@@ -41,7 +49,7 @@ export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean)
   defs.append(marker);
   root.append(defs);
 
-  const x = (i: number) => LEFT + i * COL + COL / 2;
+  const x = (i: number) => LEFT + i * col + col / 2;
   const yOut = TOP + 14;
   const yHidden = (k: number) => TOP + (L - k) * ROW + 14; // layer 0 lowest
   const yIn = TOP + (L + 1) * ROW + 14;
@@ -73,9 +81,9 @@ export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean)
   if (view.cell !== 'rnn') {
     for (let k = 0; k < L; k++) {
       const y = yHidden(k) - 26;
-      const line = svg('line', { x1: x(0) - COL / 2 + 4, y1: y, x2: x(steps - 1) + COL / 2 - 4, y2: y, class: 'state-line', 'data-weight': `state${k}` });
+      const line = svg('line', { x1: x(0) - col / 2 + 4, y1: y, x2: x(steps - 1) + col / 2 - 4, y2: y, class: 'state-line', 'data-weight': `state${k}` });
       line.append(svg('title', {}, view.cell === 'lstm' ? `Cell state c of layer ${k + 1}: c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t` : `Carried state of layer ${k + 1}: h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}`));
-      root.append(line, svg('text', { x: x(steps - 1) + COL / 2 - 2, y: y - 4, class: 'state-label', 'text-anchor': 'end' }, view.cell === 'lstm' ? 'c' : 'z·h'));
+      root.append(line, svg('text', { x: x(steps - 1) + col / 2 - 2, y: y - 4, class: 'state-label', 'text-anchor': 'end' }, view.cell === 'lstm' ? 'c' : 'z·h'));
     }
   }
 
@@ -110,7 +118,12 @@ export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean)
     const selected = t === layout.selected && !folded;
     const token = folded ? 'x_t' : showChar(view.tokens[t]);
     const input = svg('g', { class: `node input${selected ? ' selected' : ''}`, tabindex: 0, role: 'button', 'data-step': t, 'aria-label': `input at step ${t + 1}: ${token}. Press Enter to select it in the editor.` });
-    input.append(svg('rect', { x: cx - 18, y: yIn - 14, width: 36, height: 28, rx: 4 }), svg('text', { x: cx, y: yIn + 5, 'text-anchor': 'middle' }, token));
+    const inputWidth = words ? WORD_INPUT.width : 36;
+    input.append(
+      svg('rect', { x: cx - inputWidth / 2, y: yIn - 14, width: inputWidth, height: 28, rx: 4 }),
+      svg('text', { x: cx, y: yIn + 5, 'text-anchor': 'middle' }, words && !folded ? shortLabel(view.tokens[t], WORD_INPUT.chars) : token),
+    );
+    if (words && !folded) input.append(svg('title', {}, `Step ${t + 1}: ${token}`));
     root.append(input);
     for (let k = 0; k < L; k++) {
       const node = svg('g', { class: `node hidden${selected ? ' selected' : ''}`, tabindex: 0, 'data-layer': k, 'data-step': t, 'data-weight-node': `cell${k}`,
@@ -120,8 +133,13 @@ export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean)
     }
     const top = folded ? 'ŷ_t' : showChar(view.topChars[t * 5]);
     const p = folded ? '' : ` ${view.topProbabilities[t * 5].toFixed(2)}`;
-    const out = svg('g', { class: 'node output', 'data-step': t, 'aria-label': folded ? 'output' : `predicted next character after step ${t + 1}: ${top} with probability${p}` });
-    out.append(svg('rect', { x: cx - 26, y: yOut - 14, width: 52, height: 28, rx: 4 }), svg('text', { x: cx, y: yOut + 5, 'text-anchor': 'middle' }, `${top}${p}`));
+    const out = svg('g', { class: 'node output', 'data-step': t, 'aria-label': folded ? 'output' : `predicted next ${unit} after step ${t + 1}: ${top} with probability${p}` });
+    const outputWidth = words ? WORD_OUTPUT.width : 52;
+    out.append(
+      svg('rect', { x: cx - outputWidth / 2, y: yOut - 14, width: outputWidth, height: 28, rx: 4 }),
+      svg('text', { x: cx, y: yOut + 5, 'text-anchor': 'middle' }, `${words && !folded ? shortLabel(view.topChars[t * 5], WORD_OUTPUT.chars) : top}${p}`),
+    );
+    if (words && !folded) out.append(svg('title', {}, `Predicted next word: ${top}${p}`));
     root.append(out);
   }
   return root;

@@ -2,7 +2,7 @@
 // 8–16 steps around the selected step of the traced window (see graph.ts), or folded into one cell with its loop.
 // Hovering (or focusing) any arrow lights up every copy of the same weights — one network passing a message forward
 // — and a hidden node shows the sparkline of its units and its recurrence with this step's numbers (formula.ts).
-// Clicking an input (or Enter on it) asks the host to select that character in the editor. "Show gradients" colours
+// Clicking an input (or Enter on it) asks the host to select that character (a word run: word) in the editor. "Show gradients" colours
 // the arrows by the gradient flowing back along them after the backward pass over the whole window (BPTT down to its
 // first step): ‖∂L/∂h_t‖ of the node an arrow points into, on a log scale (viridis), with a legend.
 import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
@@ -293,7 +293,8 @@ function show(v: GatesView): void {
   if (selected >= v.tokens.length) selected = -1;
   empty.hidden = true;
   content.hidden = false;
-  document.getElementById('labels')!.textContent = `${v.runLabel} · step ${v.step} · characters ${v.start}–${v.start + v.tokens.length - 1}`;
+  const unit = v.tokenKind === 'words' ? 'words' : 'characters';
+  document.getElementById('labels')!.textContent = `${v.runLabel} · step ${v.step} · ${unit} ${v.start}–${v.start + v.tokens.length - 1}`;
   draw();
 }
 
