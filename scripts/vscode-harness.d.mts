@@ -66,4 +66,6 @@ export function notifications(page: Page): Promise<string[]>;
 export function dialogs(page: Page): Promise<string[]>;
 /** Answers the simple open/save file dialog with `file`, once the box holds it (the dialog fills its folder in late). */
 export function answerFileDialog(page: Page, file: string, options?: { timeout?: number }): Promise<void>;
+/** Ctrl+G, the line typed once the box is open, Enter once it holds it; resolves when the box has closed. */
+export function goToLine(page: Page, line: number, options?: { timeout?: number }): Promise<void>;
 export function webviewCspViolations(page: Page, selector: string): Promise<string[] | null | undefined>;

@@ -493,3 +493,20 @@ export async function answerFileDialog(page, file, { timeout = 30_000 } = {}) {
     await page.waitForTimeout(500);
   }
 }
+
+/**
+ * Go to Line (Ctrl+G) like a person: the line is typed once the quick input is open (typed earlier, on a busy machine
+ * the keys would reach the editor), and Enter pressed once the box holds it.
+ */
+export async function goToLine(page, line, { timeout = 30_000 } = {}) {
+  await page.keyboard.press('Control+g');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.pressSequentially(String(line));
+  for (const deadline = Date.now() + timeout; !(await input.inputValue()).endsWith(String(line));) {
+    if (Date.now() > deadline) throw new Error(`the Go to Line box shows ${JSON.stringify(await input.inputValue())}, not line ${line}`);
+    await page.waitForTimeout(100);
+  }
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout });
+}

@@ -66,7 +66,8 @@ export async function deleteRuns(runs: StoredRun[], persistence: RunDeletion, tr
     );
     return;
   }
-  const files = new Set(removable.map((r) => r.dataLabel));
+  // By file, not by its name: data.txt in two folders is two files.
+  const files = new Set(removable.map((r) => r.dataUri));
   const [first] = removable;
   let message: string;
   let detail: string;
@@ -82,7 +83,7 @@ export async function deleteRuns(runs: StoredRun[], persistence: RunDeletion, tr
   }
   if (training.length > 0) {
     // Deleting a run its worker still trains would not stick: its next checkpoint writes the folder again.
-    detail += `\n\n${vscode.l10n.t('Kept, still training (stop a run before deleting it): {0}.', namedList(training.map(runName)))}`;
+    detail += `\n\n${vscode.l10n.t('Kept, still training or paused (stop a run before deleting it): {0}.', namedList(training.map(runName)))}`;
   }
   const del = vscode.l10n.t('Delete');
   const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, del);

@@ -172,7 +172,11 @@ export class ActivationPanel implements vscode.Disposable {
       this.post({ type: 'select', t });
       return;
     }
-    this.request(windowAround(words ? wordIndexAt(document.getText(), offset) : this.cursor, GATES_WINDOW, N));
+    const start = windowAround(words ? wordIndexAt(document.getText(), offset) : this.cursor, GATES_WINDOW, N);
+    // The window shown already is the one around the cursor (whitespace before the first word, the file's last step,
+    // which no window holds): nothing new to trace; typing there must not re-trace the same window at every key.
+    if (this.shown && start === this.shown.start) return;
+    this.request(start);
   }
 
   /** Asks for a trace of the window from `start` (undefined: the last trained), or queues it behind the one in flight. */

@@ -32,7 +32,7 @@ export interface GradientEvidence {
   minLearningRate: number;
   fault?: RunFault;
   /** ‖∂h_T/∂h_{T−n}‖ at index n − 1 (the gradient trace's jacobianNorm) and the trace's window. */
-  trace?: { jacobianNorm: ArrayLike<number>; start: number; length: number };
+  trace?: { jacobianNorm: ArrayLike<number>; start: number; length: number; unit?: 'characters' | 'words' };
   /** Gradient norms (before clipping) of the most recent steps, oldest first. */
   recentGradNorms: ArrayLike<number>;
   /** N of the vanishing rule. */
@@ -60,7 +60,7 @@ export function gradientFindings(e: GradientEvidence): Finding[] {
       kind: 'vanishing', severity: 'warning', fixes: lstm, window: { start: e.trace.start, length: e.trace.length },
       message:
         `Vanishing gradient: ‖∂h_T/∂h_{T−${N}}‖ = ${J[N - 1].toExponential(1)} < ${VANISHING_RATIO.toExponential(0)} ` +
-        `(below from ${first + 1} steps back): the model cannot learn from what lies ${N} characters back.`,
+        `(below from ${first + 1} steps back): the model cannot learn from what lies ${N} ${e.trace.unit ?? 'characters'} back.`,
     });
   }
   const g = Array.from(e.recentGradNorms).filter(Number.isFinite);

@@ -97,8 +97,8 @@ export function parseExportedImageMessage(raw: unknown): ExportedImageMessage | 
       const format = m.format === 'png' || m.format === 'svg' ? m.format : undefined;
       if (typeof m.error !== 'string' || (m.format !== undefined && !format) || Object.keys(m).length !== (format ? 3 : 2)) return undefined;
       // Shown to the user as is: one line, and nothing that reads as a path.
-      const error = m.error.replace(/[\\/:]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
-      if (!error) return undefined;
+      // An empty reason is still a failure of that format (not an invalid image): said as such.
+      const error = m.error.replace(/[\\/:]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500) || 'no reason given';
       return format ? { type: 'exportImageFailed', format, error } : { type: 'exportImageFailed', error };
     }
     default:

@@ -23,6 +23,7 @@ import type { StepLike } from './progressBuffer';
 import type { TextInferenceSource } from './textInference';
 import type { TrainableModel } from './trainableModel';
 import { traceGradientWindow } from './windowGradients';
+import { createGradientHistory, type GradientHistory } from './gradientHistory';
 
 /** As CharModel: the sampling PRNG's seed is this far from the training seed. */
 const SAMPLING_SEED_OFFSET = 0x9e3779b9;
@@ -45,6 +46,8 @@ export class SequenceModel implements TrainableModel {
   /** The text (word runs only: where their words sit), and its words' code-point spans once a trace asked for them. */
   private readonly text: string;
   private spans: { starts: Int32Array; ends: Int32Array } | undefined;
+  /** A word run's ‖∂L/∂h_t‖ over training, as a character run keeps it (gradientHistory.ts); the other kinds keep none. */
+  private readonly gradientHistory: GradientHistory | undefined;
 
   /** Throws EngineInputError (one line) for settings out of range, text that is not of the kind, or a checkpoint that does not fit. */
   constructor(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array }) {
@@ -65,6 +68,7 @@ export class SequenceModel implements TrainableModel {
     this.parameterCount = this.trainer.model.parameterCount;
     this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
     if (restore) this.restoreCheckpoint(restore.model, restore.state);
+    this.gradientHistory = built.kind === 'words' ? createGradientHistory(this.trainer as SequenceTrainer, (id) => built.vocabulary[id]) : undefined;
   }
 
   get stepCount(): number {
@@ -77,7 +81,9 @@ export class SequenceModel implements TrainableModel {
   }
 
   step(): StepLike {
+    const started = performance.now();
     const r = this.trainer.step();
+    this.gradientHistory?.afterStep(r, performance.now() - started);
     return { step: r.step, loss: r.loss, gradNorm: r.gradNorm, clipped: r.clipped, chars: r.tokens };
   }
 
@@ -199,9 +205,9 @@ export class SequenceModel implements TrainableModel {
    */
   traceGradients(length: number, start?: number): GradientTrace {
     const b = this.built;
-    if (b.kind !== 'words') throw new EngineInputError('The Gradient Flow panel shows character models; trace this model with `sequence-lab trace` on the command line.');
+    if (b.kind !== 'words') throw new EngineInputError(`The Gradient Flow panel shows character and word runs; trace this ${b.kind} run with \`sequence-lab trace\` on the command line.`);
     const trace = traceGradientWindow(this.trainer as SequenceTrainer, (id) => b.vocabulary[id], length, start, 'words');
-    return { ...trace, ...this.wordSpansOf(trace.start, trace.length) };
+    return { ...trace, ...this.wordSpansOf(trace.start, trace.length), ...(this.gradientHistory ? { history: this.gradientHistory.snapshot() } : {}) };
   }
 
   textInferenceSource(): TextInferenceSource {
@@ -215,7 +221,7 @@ export class SequenceModel implements TrainableModel {
    */
   async traceActivations(length: number, start?: number): Promise<ActivationTrace> {
     const b = this.built;
-    if (b.kind !== 'words') throw new EngineInputError('The Gates panel shows character models; trace this model with `sequence-lab trace` on the command line.');
+    if (b.kind !== 'words') throw new EngineInputError(`The Gates and Unrolled Network panels show character and word runs; trace this ${b.kind} run with \`sequence-lab trace\` on the command line.`);
     const trainer = this.trainer as SequenceTrainer;
     const source = {
       model: trainer.model, ids: b.data.ids, decode: (id: number) => b.vocabulary[id],

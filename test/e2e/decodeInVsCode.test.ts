@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import {
   REPO_ROOT, openFile,
   runCommand, seconds, webviewCspViolations, webviewFrame,
+  goToLine,
 } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
@@ -40,22 +41,6 @@ async function cursorLine(page: Page): Promise<number> {
   return text ? Number(text.trim()) : NaN;
 }
 
-/**
- * Go to Line (Ctrl+G) like a person: the line is typed once the quick input is open (typed earlier, on a busy machine
- * the keys would reach the editor), and Enter pressed once the box holds it.
- */
-async function goToLine(page: Page, line: number): Promise<void> {
-  await page.keyboard.press('Control+g');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.pressSequentially(String(line));
-  for (const deadline = Date.now() + 30_000; !(await input.inputValue()).endsWith(String(line));) {
-    if (Date.now() > deadline) assert.fail(`the Go to Line box shows ${JSON.stringify(await input.inputValue())}, not line ${line}`);
-    await page.waitForTimeout(100);
-  }
-  await input.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 30_000 });
-}
 
 test('decode a tagged file with an HMM from the command palette and follow it in the Trellis panel', { timeout: 300_000 }, async () => {
   const started = Date.now();

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import {
   REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile, openWorkbench, packageVsix, runCommand, seconds,
   startCodeServer, webviewCspViolations, webviewFrame,
+  goToLine,
 } from '../../scripts/vscode-harness.mjs';
 import { workbenchSession } from './workbenchSession';
 
@@ -26,22 +27,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   console.log(`screenshot: ${path.relative(REPO_ROOT, file)}`);
 }
 
-/**
- * Go to Line (Ctrl+G) like a person: the line is typed once the quick input is open (typed earlier, on a busy machine
- * the keys would reach the editor), and Enter pressed once the box holds it.
- */
-async function goToLine(page: Page, line: number): Promise<void> {
-  await page.keyboard.press('Control+g');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.pressSequentially(String(line));
-  for (const deadline = Date.now() + 30_000; !(await input.inputValue()).endsWith(String(line));) {
-    if (Date.now() > deadline) assert.fail(`the Go to Line box shows ${JSON.stringify(await input.inputValue())}, not line ${line}`);
-    await page.waitForTimeout(100);
-  }
-  await input.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 30_000 });
-}
 
 test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panels from the palette', { timeout: 600_000 }, async () => {
   const started = Date.now();

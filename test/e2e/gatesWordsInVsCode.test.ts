@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { REPO_ROOT, openFile, runCommand, seconds, webviewCspViolations, webviewFrame } from '../../scripts/vscode-harness.mjs';
+import { REPO_ROOT, goToLine, openFile, runCommand, seconds, webviewCspViolations, webviewFrame } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -51,9 +51,7 @@ test('a word LSTM trained from an experiment file: the Gates panel steps over wo
 
     // The cursor on line 3 is on its first word: that word's step is selected.
     await page.locator('.tab', { hasText: 'verse.txt' }).first().click();
-    await page.keyboard.press('Control+g');
-    await page.keyboard.type('3');
-    await page.keyboard.press('Enter');
+    await goToLine(page, 3);
     const line3 = text.split('\n').slice(0, 2).reduce((n, l) => n + l.length + 1, 0);
     const and = words.findIndex((m) => m.index === line3);
     assert.equal(words[and][0], 'And');

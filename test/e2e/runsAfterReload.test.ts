@@ -183,11 +183,12 @@ test('after Reload Window a stopped run is in the Runs view and the Training pan
   await runCommand(page, 'Sequence Lab: Stop Training');
   const stopped = await runRow(page, /stopped/, 60_000);
   // The step the run stopped at: the row shows it once it caught up with the Training panel, which counts every step
-  // the worker trained (a row refreshes at most once a second). A row that never catches up is read as it is.
+  // the worker trained (a row refreshes at most once a second). A row that never catches up is a bug the user sees.
   const trainingPanel = await webviewFrame(page, { selector: '#loss-chart' });
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(250)) {
+  for (const deadline = Date.now() + 30_000; ; await page.waitForTimeout(250)) {
     const panelStep = await numberIn(trainingPanel, '#step');
     if (/stopped/i.test(await trainingPanel.locator('#status').first().innerText().catch(() => '')) && (await stepOf(stopped)) === panelStep) break;
+    if (Date.now() > deadline) assert.fail(`the stopped run's row says step ${await stepOf(stopped)}, the Training panel ${panelStep}`);
   }
   const stoppedStep = await stepOf(stopped);
   phase(`stopped: ${JSON.stringify(await stopped.innerText())}`);

@@ -180,7 +180,7 @@ test('a selected run still training is kept, and the confirmation says so before
   const [dialog] = shown.filter((s) => s.kind === 'warning');
   assert.equal(dialog.message, 'Delete 2 runs of verse.txt and their checkpoints?');
   assert.match(dialog.detail ?? '', /^char RNN · H=16, char GRU · H=16\n/);
-  assert.match(dialog.detail ?? '', /Kept, still training \(stop a run before deleting it\): char LSTM · H=16 on verse\.txt\./);
+  assert.match(dialog.detail ?? '', /Kept, still training or paused \(stop a run before deleting it\): char LSTM · H=16 on verse\.txt\./);
   assert.deepEqual(w.onDisk(), ['r2'], 'the training run keeps its folder');
   assert.deepEqual(w.hidden.sort(), ['r1', 'r3'], 'the training run keeps its row');
 });
@@ -226,11 +226,23 @@ test('runs of different files are each named with their file', async () => {
     { id: 'r1', model: 'char RNN · H=16', status: 'stopped' },
     { id: 'r2', model: 'char LSTM · H=16', status: 'stopped' },
   ]);
-  const poem = { ...w.stored('r2'), dataLabel: 'poem.txt' };
+  const poem = { ...w.stored('r2'), dataLabel: 'poem.txt', dataUri: 'file:///ws/poem.txt' };
   answer = 'Delete';
   await deleteRuns([w.stored('r1'), poem], w.persistence, w.tree);
   const [dialog] = shown.filter((s) => s.kind === 'warning');
   assert.equal(dialog.message, 'Delete 2 runs and their checkpoints?');
   assert.match(dialog.detail ?? '', /^char RNN · H=16 on verse\.txt, char LSTM · H=16 on poem\.txt\n/);
   assert.deepEqual(w.onDisk(), []);
+});
+
+test('two files of the same name in different folders are two files', async () => {
+  const w = windowWith([
+    { id: 'r1', model: 'char RNN · H=16', status: 'stopped' },
+    { id: 'r2', model: 'char LSTM · H=16', status: 'stopped' },
+  ]);
+  const other = { ...w.stored('r2'), dataUri: 'file:///elsewhere/verse.txt' };
+  answer = undefined;
+  await deleteRuns([w.stored('r1'), other], w.persistence, w.tree);
+  const [dialog] = shown.filter((s) => s.kind === 'warning');
+  assert.equal(dialog.message, 'Delete 2 runs and their checkpoints?');
 });

@@ -41,14 +41,17 @@ describe('exportedImage messages from a panel', () => {
       { type: 'exportedImage', format: 'png', bytes: Array.from(png) }, // not a byte array
       { type: 'exportedImage', format: 'png' },
       { type: 'exportImage', format: 'png', bytes: png },
-      { type: 'exportImageFailed', format: 'png', error: '' },
-      { type: 'exportImageFailed', format: 'svg', error: ' \n ' },
       { type: 'exportImageFailed', format: 'png', error: 'x', bytes: png }, // both
       { type: 'exportImageFailed', format: 'gif', error: 'x' },
       null,
       'exportedImage',
     ];
     for (const message of bad) assert.equal(parseExportedImageMessage(message), undefined, JSON.stringify(message)?.slice(0, 80));
+  });
+
+  it('a failure without a reason is still that format\'s failure, said as such', () => {
+    assert.deepEqual(parseExportedImageMessage({ type: 'exportImageFailed', format: 'png', error: '' }), { type: 'exportImageFailed', format: 'png', error: 'no reason given' });
+    assert.deepEqual(parseExportedImageMessage({ type: 'exportImageFailed', format: 'svg', error: ' \n ' }), { type: 'exportImageFailed', format: 'svg', error: 'no reason given' });
   });
 
   it('refuses more than MAX_EXPORTED_IMAGE_BYTES, accepts exactly that many', async () => {

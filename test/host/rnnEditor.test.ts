@@ -93,6 +93,9 @@ test('vanishing: the Jacobian norm at distance N below 1e-6, not before', () => 
   assert.equal(fast[0].kind, 'vanishing');
   assert.deepEqual(fast[0].window, { start: 40, length: 64 });
   assert.match(fast[0].message, /below from 39 steps back/); // 0.7^39 ≈ 9e-7 is the first below 1e-6
+  assert.match(fast[0].message, /what lies 50 characters back/);
+  const wordRun = gradientFindings({ ...base, trace: { jacobianNorm: decay(0.7), start: 40, length: 64, unit: 'words' } });
+  assert.match(wordRun[0].message, /what lies 50 words back/);
   assert.deepEqual(fast[0].fixes, ['switchToLstm']);
   assert.deepEqual(gradientFindings({ ...base, trace: { jacobianNorm: decay(0.9), start: 0, length: 64 } }), [], '0.9^50 ≈ 5e-3 still reaches back');
   assert.deepEqual(gradientFindings({ ...base, vanishingSteps: 30, trace: { jacobianNorm: decay(0.7), start: 0, length: 64 } }), [], '0.7^30 ≈ 2e-5');

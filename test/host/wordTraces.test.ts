@@ -78,15 +78,19 @@ test('a word GRU: the Gradient Flow trace covers words too, with their places', 
   assert.equal(g.jacobianNorm.length, 29);
   assert.ok([...g.gradNormH].every((v) => v > 0 && Number.isFinite(v)));
   assert.ok(g.spectralRadius[0] > 0);
+  // Its history over training, as a character run keeps one: rows of ‖∂L/∂h_t‖ over the file's first words.
+  assert.ok(g.history && g.history.steps.length > 0, 'a word run keeps a gradient history');
+  assert.deepEqual(g.history.tokens, words.slice(0, g.history.length));
+  assert.equal(g.history.gradNormH.length, g.history.steps.length * g.history.layers * g.history.length);
 });
 
 test('tagged runs are still refused with their message; a character trace has no word places', async () => {
   const tagged = Array.from({ length: 30 }, (_, i) => `${['a', 'b', 'c'][i % 3]}\t${['X', 'Y'][i % 2]}${i % 6 === 5 ? '\n' : ''}`).join('\n');
   await trainedRun('tagged', { dataKind: 'tagged', model: 'gru' }, tagged);
   send({ type: 'traceActivations', requestId: 8, runId: 'tagged', length: 16 });
-  assert.match((await next('tagged', 'activationTraceFailed')).message, /^The Gates panel shows character models/);
+  assert.match((await next('tagged', 'activationTraceFailed')).message, /^The Gates and Unrolled Network panels show character and word runs; trace this tagged run with `sequence-lab trace`/);
   send({ type: 'traceGradients', requestId: 9, runId: 'tagged', length: 16 });
-  assert.match((await next('tagged', 'traceFailed')).message, /^The Gradient Flow panel shows character models/);
+  assert.match((await next('tagged', 'traceFailed')).message, /^The Gradient Flow panel shows character and word runs; trace this tagged run with `sequence-lab trace`/);
 
   await trainedRun('chars', { model: 'lstm' });
   send({ type: 'traceActivations', requestId: 10, runId: 'chars', start: 3, length: 20 });
