@@ -14,6 +14,7 @@ const FILES = [
   'src/sidebar/modelView.ts',
   'src/commands/duplicateRun.ts',
   'src/commands/runCommands.ts',
+  'src/commands/deleteRuns.ts',
   ...readdirSync('src/rnnEditor').map((f) => path.posix.join('src/rnnEditor', f)),
 ].filter((f) => /from 'vscode'/.test(readFileSync(f, 'utf8')));
 
