@@ -13,6 +13,9 @@ const number = (v: number): string => (!Number.isFinite(v) ? String(v) : v !== 0
  * the layer's units) and ‖∂L/∂h_t‖. `runLabel` names the model.
  */
 export function hoverMarkdown(r: TextInference, i: number, character: string, quantity: TextQuantity, runLabel: string): string {
+  // A word run (r.tokenStarts): `character` is the word, one step per word, and the top-5 are next words.
+  const unit = r.tokenStarts ? 'word' : 'character';
+  const x = r.tokenStarts ? 'w' : 'x';
   const lines = [`**${runLabel}** at step ${r.step}`, ''];
   if (r.unknown[i]) {
     lines.push(`${code(showCharacter(character))} is not in the run's vocabulary: the model reads it as a zero input and cannot give its probability.`, '');
@@ -21,11 +24,11 @@ export function hoverMarkdown(r: TextInference, i: number, character: string, qu
   } else {
     const bits = r.surprisal[i];
     const p = 2 ** -bits;
-    lines.push(`${code(showCharacter(character))}: p(x_t | x_\\<t) = ${p < 1e-4 ? p.toExponential(3) : p.toFixed(4)}, surprisal ${bits.toFixed(2)} bits`, '');
+    lines.push(`${code(showCharacter(character))}: p(${x}_t | ${x}_\\<t) = ${p < 1e-4 ? p.toExponential(3) : p.toFixed(4)}, surprisal ${bits.toFixed(2)} bits`, '');
   }
   if (quantity.kind !== 'surprisal') lines.push(`Colour: ${quantityLabel(quantity, r.layers)} = ${number(r.value[i])}`, '');
 
-  lines.push('| next character | p |', '|---|---|');
+  lines.push(`| next ${unit} | p |`, '|---|---|');
   for (let k = 0; k < 5; k++) {
     const id = r.topIds[i * 5 + k];
     if (id < 0) break;
@@ -43,7 +46,7 @@ export function hoverMarkdown(r: TextInference, i: number, character: string, qu
   }
   if (active.length > 0) lines.push('', `Most active${r.layers > 1 ? ` in layer ${r.summaryLayer + 1}` : ''}: ${active.join(', ')}`);
   const layerOfNorm = r.layers > 1 ? ` (layer ${r.summaryLayer + 1})` : '';
-  lines.push('', `‖∂L/∂h_t‖${layerOfNorm} = ${Number.isNaN(r.gradNorm[i]) ? 'none (no next character to predict)' : number(r.gradNorm[i])}`);
+  lines.push('', `‖∂L/∂h_t‖${layerOfNorm} = ${Number.isNaN(r.gradNorm[i]) ? `none (no next ${unit} to predict)` : number(r.gradNorm[i])}`);
   return lines.join('\n');
 }
 

@@ -13,12 +13,15 @@ const WORK_BUDGET = 4e9;
 
 /**
  * How many units one request may score for a model: forward + backward ≈ 3 × layers · G · H · 2H multiply-adds per
- * character (G = 4 gate blocks for the LSTM, 3 for the GRU, 1 for the RNN), within WORK_BUDGET.
+ * character (G = 4 gate blocks for the LSTM, 3 for the GRU, 1 for the RNN), within WORK_BUDGET. A word run
+ * (`wordVocabulary` = its number of words K) also pays 3 · K · H for the output layer per step, and takes a step per
+ * word: at least two units (the word and a space) each.
  */
-export function scoredLimit(model: 'rnn' | 'gru' | 'lstm', layers: number, hiddenSize: number): number {
+export function scoredLimit(model: 'rnn' | 'gru' | 'lstm', layers: number, hiddenSize: number, wordVocabulary?: number): number {
   const G = model === 'lstm' ? 4 : model === 'gru' ? 3 : 1;
   const perCharacter = 3 * layers * G * hiddenSize * 2 * hiddenSize;
-  return Math.max(MIN_SCORED, Math.min(MAX_SCORED, Math.floor(WORK_BUDGET / perCharacter)));
+  const perUnit = wordVocabulary === undefined ? perCharacter : (perCharacter + 3 * wordVocabulary * hiddenSize) / 2;
+  return Math.max(MIN_SCORED, Math.min(MAX_SCORED, Math.floor(WORK_BUDGET / perUnit)));
 }
 
 /** [from, to) scored, read from sliceStart (sliceStart ≤ from: the warm-up). */

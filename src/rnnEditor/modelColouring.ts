@@ -4,6 +4,8 @@
 // with the legend in its tooltip. The worker runs the model over what the editor shows plus a margin (after a
 // warm-up prefix: see src/worker/textInference.ts), again on scrolling past it, 300 ms after an edit, and every few
 // seconds while the run trains. One request per document in flight at most; the newest wanted window goes next.
+// A word run colours whole words the same way (one model step per whitespace-separated word; the window is widened
+// to whole words, the hover is the word's with the top-5 next words, unknown words are underlined whole: wordSteps.ts).
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
 import { expandedVisibleOffsets } from '../hmm/editorRanges';
@@ -15,6 +17,7 @@ import { hoverMarkdown, legendText } from './hoverText';
 import { covers, scoredLimit, windowFor, type InferenceWindow } from './inferenceWindow';
 import { pickQuantity } from './pickQuantity';
 import { visibleRuns } from './visibleColours';
+import { bitsPerWord, unknownWordRanges, wordAlignedWindow, wordStepAt } from './wordSteps';
 
 export const COLOUR_TEXT_COMMAND = 'sequenceLab.colourTextByModel';
 export const CLEAR_COLOURING_COMMAND = 'sequenceLab.clearModelColouring';
@@ -150,9 +153,12 @@ export class ModelColouring implements vscode.Disposable {
     }
     const length = document.getText().length;
     const run = this.service.get(colouring.runId);
-    const limit = run ? scoredLimit(run.info.config.model, run.info.config.layers, run.info.config.hiddenSize) : undefined;
-    const window = windowFor(expandedVisibleOffsets(editor), length, limit);
-    if (!window) return;
+    const words = run?.info.config.dataKind === 'words';
+    const limit = run ? scoredLimit(run.info.config.model, run.info.config.layers, run.info.config.hiddenSize, words ? (run.info.vocabSize ?? 0) : undefined) : undefined;
+    const wanted = windowFor(expandedVisibleOffsets(editor), length, limit);
+    if (!wanted) return;
+    // A word run reads whole words: the window does not start or end inside one.
+    const window = words ? wordAlignedWindow(document.getText(), wanted) : wanted;
     const text = document.getText(new vscode.Range(document.positionAt(window.sliceStart), document.positionAt(window.to)));
     let warmup = window.from - window.sliceStart;
     // Never split a surrogate pair: the scored part starts on a whole character.
@@ -260,9 +266,14 @@ export class ModelColouring implements vscode.Disposable {
     visibleRuns(result.value, window.from, wanted, scale, lowSurrogate).forEach((runs, slot) => {
       for (const [a, b] of runs) perSlot[slot].push(range(a, b));
     });
-    for (const [from, to] of wanted) {
-      for (let offset = Math.max(from, window.from); offset < Math.min(to, window.to); offset++) {
-        if (result.unknown[offset - window.from]) unknown.push(range(offset, offset + (lowSurrogate(offset + 1) ? 2 : 1)));
+    if (result.tokenStarts && result.tokenEnds) {
+      const spans = { tokenStarts: result.tokenStarts, tokenEnds: result.tokenEnds };
+      for (const [a, b] of unknownWordRanges(spans, result.unknown, window.from, wanted)) unknown.push(range(a, b));
+    } else {
+      for (const [from, to] of wanted) {
+        for (let offset = Math.max(from, window.from); offset < Math.min(to, window.to); offset++) {
+          if (result.unknown[offset - window.from]) unknown.push(range(offset, offset + (lowSurrogate(offset + 1) ? 2 : 1)));
+        }
       }
     }
     this.types.forEach((type, slot) => editor.setDecorations(type, perSlot[slot]));
@@ -276,6 +287,17 @@ export class ModelColouring implements vscode.Disposable {
     let offset = document.offsetAt(position);
     const { window, result } = scored;
     if (offset < window.from || offset >= window.to) return undefined;
+    if (result.tokenStarts && result.tokenEnds) {
+      // A word run: the hover is the word's, over the whole word.
+      const spans = { tokenStarts: result.tokenStarts, tokenEnds: result.tokenEnds };
+      const t = wordStepAt(spans, offset - window.from);
+      if (t < 0) return undefined;
+      const start = window.from + spans.tokenStarts[t];
+      const end = window.from + spans.tokenEnds[t];
+      const word = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end)));
+      const markdown = new vscode.MarkdownString(hoverMarkdown(result, spans.tokenStarts[t], word, colouring.quantity, colouring.runLabel));
+      return new vscode.Hover(markdown, new vscode.Range(document.positionAt(start), document.positionAt(end)));
+    }
     // On the second half of a surrogate pair, the character is the pair.
     const code = document.getText(new vscode.Range(document.positionAt(offset), document.positionAt(offset + 1))).charCodeAt(0);
     if (code >= 0xdc00 && code <= 0xdfff && offset > window.from) offset -= 1;
@@ -295,7 +317,10 @@ export class ModelColouring implements vscode.Disposable {
     }
     const result = colouring.scored?.result;
     let bits = '';
-    if (result) {
+    if (result?.tokenStarts && result.tokenEnds) {
+      const perWord = bitsPerWord({ tokenStarts: result.tokenStarts, tokenEnds: result.tokenEnds }, result.surprisal);
+      if (Number.isFinite(perWord)) bits = vscode.l10n.t(' · {0} bits/word in view', perWord.toFixed(2));
+    } else if (result) {
       let sum = 0;
       let n = 0;
       for (const s of result.surprisal) {

@@ -103,6 +103,13 @@ export interface TextInference {
   /** Per unit of text: the TEXT_ACTIVE_UNITS units of `summaryLayer` with the largest |h_t| (−1 = none), and their h_t. */
   activeUnits: Int32Array;
   activeValues: Float32Array;
+  /**
+   * A word run only (one step per whitespace-separated word): step t's word is text.slice(warmup)[tokenStarts[t],
+   * tokenEnds[t]) (clamped to the scored part), and every unit of it holds that step's values (whitespace: none);
+   * topIds then name next words. Absent for a character run.
+   */
+  tokenStarts?: Int32Array;
+  tokenEnds?: Int32Array;
 }
 
 /** Gates, cell and hidden states of one window (answer to `traceActivations`; values transferred). */

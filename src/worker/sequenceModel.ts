@@ -46,6 +46,8 @@ export class SequenceModel implements TrainableModel {
   /** The text (word runs only: where their words sit), and its words' code-point spans once a trace asked for them. */
   private readonly text: string;
   private spans: { starts: Int32Array; ends: Int32Array } | undefined;
+  /** A word run's id of each word, built when the editor's text is first read (textInferenceSource). */
+  private wordIds: Map<string, number> | undefined;
   /** A word run's ‖∂L/∂h_t‖ over training, as a character run keeps it (gradientHistory.ts); the other kinds keep none. */
   private readonly gradientHistory: GradientHistory | undefined;
 
@@ -210,8 +212,16 @@ export class SequenceModel implements TrainableModel {
     return { ...trace, ...this.wordSpansOf(trace.start, trace.length), ...(this.gradientHistory ? { history: this.gradientHistory.snapshot() } : {}) };
   }
 
+  /** A word run reads the editor's text word by word (textInference.ts); the other kinds are refused. */
   textInferenceSource(): TextInferenceSource {
-    throw new EngineInputError('Inference over the editor\'s text needs a character model; this run trains on ' + this.built.kind + '.');
+    const b = this.built;
+    if (b.kind !== 'words') throw new EngineInputError(`Colour Text by Model reads character and word runs; this run trains on ${b.kind}.`);
+    this.wordIds ??= new Map(b.vocabulary.map((w, id) => [w, id]));
+    const wordIds = this.wordIds;
+    return {
+      model: this.trainer.model, idOf: (word) => wordIds.get(word) ?? -1, vocabulary: b.vocabulary,
+      step: this.trainer.stepCount, seqLength: this.trainer.config.seqLength, tokens: 'words',
+    };
   }
 
   /**

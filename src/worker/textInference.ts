@@ -19,6 +19,11 @@
 //
 // Characters the run never saw have no id: they enter the model as a zero input vector (one-hot of nothing), are
 // flagged in `unknown`, and have no surprisal (p(x_t) is not defined for them) and no loss term.
+//
+// A word run (source.tokens === 'words') reads the slice's whitespace-separated words instead, one step per word
+// (x_t a word, (1) is −log2 p(w_t | w_<t), (2)'s chunk is seqLength words, unknown words as unknown characters).
+// Every UTF-16 unit of a word then carries its step's values, so the host colours whole words, and the result
+// names the words' spans (tokenStarts/tokenEnds). A word cut by the warm-up boundary counts as scored.
 import { EngineInputError } from '../engine/errors';
 import { RecurrentStack, type StackInput } from '../engine/recurrentStack';
 import { traceWindow, type SequenceTrace } from '../engine/traces';
@@ -43,6 +48,8 @@ export interface TextInferenceSource {
   step: number;
   /** The chunk length of (2): the run's seqLength. */
   seqLength: number;
+  /** 'words': one step per whitespace-separated word, idOf given the word. Default: one step per code point. */
+  tokens?: 'characters' | 'words';
 }
 
 function cellName(kind: string): 'rnn' | 'gru' | 'lstm' {
@@ -110,18 +117,13 @@ export async function inferText(
   const S = names.length;
   const M = text.length - warmup;
 
-  // Code points of the slice, their UTF-16 offsets and ids (−1: unknown).
-  const offsets: number[] = [];
-  const idList: number[] = [];
-  for (let u = 0; u < text.length; ) {
-    const cp = text.codePointAt(u)!;
-    const ch = String.fromCodePoint(cp);
-    offsets.push(u);
-    idList.push(source.idOf(ch));
-    u += ch.length;
-  }
+  // The steps of the slice (code points, or words), their UTF-16 offsets [offsets, ends) and ids (−1: unknown).
+  const words = source.tokens === 'words';
+  const { offsets, ends, idList } = words ? wordSteps(text, source.idOf) : characterSteps(text, source.idOf);
   const ids = Int32Array.from(idList);
   const P = ids.length;
+  // Where step t's values go in the scored part: its first unit (a word cut by the warm-up: its first scored unit).
+  const startOf = (t: number) => (!words ? offsets[t] - warmup : ends[t] > warmup ? Math.max(offsets[t], warmup) - warmup : -1);
 
   const surprisal = new Float32Array(M).fill(NaN);
   const value = new Float32Array(M).fill(NaN);
@@ -160,9 +162,9 @@ export async function inferText(
     );
     for (let s = 0; s < T; s++) {
       const t = segment.from + s;
-      const at = offsets[t] - warmup;
+      const at = startOf(t);
       // (1) for the next character, read off this step's p.
-      const next = t + 1 < P ? offsets[t + 1] - warmup : -1;
+      const next = t + 1 < P ? startOf(t + 1) : -1;
       const row = s * K;
       if (next >= 0 && ids[t + 1] >= 0) surprisal[next] = -Math.log2(trace.probabilities.data[row + ids[t + 1]]);
       if (at < 0) continue;
@@ -190,6 +192,18 @@ export async function inferText(
   }
   // The first character of the slice has no context unless the warm-up precedes it.
   if (quantity.kind === 'surprisal') value.set(surprisal);
+  const spans = words ? scoredSpans(offsets, ends, warmup) : undefined;
+  if (spans) {
+    const perUnit: [ArrayLike<number> & { copyWithin(target: number, start: number, end: number): unknown }, number][] = [
+      [surprisal, 1], [value, 1], [gradNorm, 1], [unknown, 1], [topIds, TEXT_TOP_K], [topProbabilities, TEXT_TOP_K],
+      [unitValues, S], [activeUnits, TEXT_ACTIVE_UNITS], [activeValues, TEXT_ACTIVE_UNITS],
+    ];
+    for (let w = 0; w < spans.starts.length; w++) {
+      for (let u = spans.starts[w] + 1; u < spans.ends[w]; u++) {
+        for (const [array, n] of perUnit) array.copyWithin(u * n, spans.starts[w] * n, (spans.starts[w] + 1) * n);
+      }
+    }
+  }
   return {
     step: source.step,
     length: M,
@@ -204,7 +218,55 @@ export async function inferText(
     summaryLayer,
     activeUnits,
     activeValues,
+    ...(spans ? { tokenStarts: spans.starts, tokenEnds: spans.ends } : {}),
   };
+}
+
+interface Steps {
+  offsets: number[];
+  ends: number[];
+  idList: number[];
+}
+
+/** One step per code point. */
+function characterSteps(text: string, idOf: (token: string) => number): Steps {
+  const offsets: number[] = [];
+  const ends: number[] = [];
+  const idList: number[] = [];
+  for (let u = 0; u < text.length; ) {
+    const cp = text.codePointAt(u)!;
+    const ch = String.fromCodePoint(cp);
+    offsets.push(u);
+    idList.push(idOf(ch));
+    u += ch.length;
+    ends.push(u);
+  }
+  return { offsets, ends, idList };
+}
+
+/** One step per maximal run of non-whitespace: the words splitWords (engine/tokenVocabulary.ts) trains on. */
+function wordSteps(text: string, idOf: (token: string) => number): Steps {
+  const offsets: number[] = [];
+  const ends: number[] = [];
+  const idList: number[] = [];
+  for (const m of text.matchAll(/\S+/gu)) {
+    offsets.push(m.index);
+    ends.push(m.index + m[0].length);
+    idList.push(idOf(m[0]));
+  }
+  return { offsets, ends, idList };
+}
+
+/** The steps' [start, end) within the scored part text.slice(warmup), for the steps that reach into it. */
+function scoredSpans(offsets: readonly number[], ends: readonly number[], warmup: number): { starts: Int32Array; ends: Int32Array } {
+  const starts: number[] = [];
+  const to: number[] = [];
+  offsets.forEach((start, t) => {
+    if (ends[t] <= warmup) return;
+    starts.push(Math.max(start, warmup) - warmup);
+    to.push(ends[t] - warmup);
+  });
+  return { starts: Int32Array.from(starts), ends: Int32Array.from(to) };
 }
 
 /** Ids as they are, or (when some are unknown) one-hot rows with a zero row for each unknown character. */

@@ -23,7 +23,7 @@ const EXPERIMENT = {
   training: { seqLength: 16, optimizer: 'adam', learningRate: 0.01, clip: 5, steps: 120, seed: 3 },
 };
 
-test('a word LSTM trained from an experiment file: the Gates panel steps over words, linked to the editor\'s cursor', { timeout: 600_000 }, async () => {
+test('a word LSTM trained from an experiment file: the Gates panel steps over words, linked to the editor\'s cursor; Colour Text by Model colours its words', { timeout: 600_000 }, async () => {
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
@@ -79,6 +79,32 @@ test('a word LSTM trained from an experiment file: the Gates panel steps over wo
     assert.match(await gates.locator('#step-info').first().innerText(), new RegExp(`\\(word ${picked}\\)`));
     assert.deepEqual(await webviewCspViolations(page, '#heatmap'), [], 'CSP violations in the Gates panel');
     await page.screenshot({ path: path.join(resultsDir, 'e2e-gates-words.png'), fullPage: true });
+
+    // Colour Text by Model on the same word run: whole words coloured by their surprisal, bits per word in the status
+    // bar, and the hover on a word gives p(w_t | w_<t) and the five most probable next words.
+    await page.locator('.tab', { hasText: 'verse.txt' }).first().click();
+    await runCommand(page, 'Sequence Lab: Colour Text by Model…', { timeout: 30_000 });
+    const surprisal = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Surprisal' }).first();
+    await surprisal.waitFor({ state: 'visible', timeout: 15_000 });
+    await surprisal.click();
+    await page.locator('.statusbar-item', { hasText: /word LSTM.*: surprisal · \d+\.\d\d bits\/word in view/ }).first().waitFor({ timeout: 60_000 });
+    const coloured = page.locator('.editor-group-container .monaco-editor .view-overlays .cdr[class*="ced-"]');
+    for (const by = Date.now() + 30_000; (await coloured.count()) <= 20;) {
+      if (Date.now() > by) assert.fail(`only ${await coloured.count()} coloured runs of text`);
+      await page.waitForTimeout(250);
+    }
+    const line = page.locator('.editor-group-container .monaco-editor .view-line', { hasText: 'And every shadow follows' }).first();
+    await line.locator('span span').first().hover({ position: { x: 8, y: 5 } });
+    const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'next word' }).first();
+    await hover.waitFor({ timeout: 15_000 });
+    const hoverText = await hover.innerText();
+    phase(`hover on a word: ${JSON.stringify(hoverText.slice(0, 240))}`);
+    assert.match(hoverText, /And: p\(w_t \| w_<t\) = (?:[01]\.\d{4}|\d\.\d{3}e-\d+), surprisal \d+\.\d\d bits/);
+    const probs = [...hoverText.matchAll(/\b(0\.\d{4}|1\.0000)\s*$/gm)].map((m) => Number(m[1]));
+    assert.equal(probs.length, 5, `five next words in ${JSON.stringify(hoverText)}`);
+    for (let i = 1; i < 5; i++) assert.ok(probs[i] <= probs[i - 1], `sorted: ${probs.join(', ')}`);
+    await page.screenshot({ path: path.join(resultsDir, 'e2e-colour-words-hover.png'), fullPage: true });
+    await page.keyboard.press('Escape');
     session.passed = true;
   } finally {
     console.log(`gatesWordsInVsCode e2e test took ${seconds(started)}`);
