@@ -8,7 +8,7 @@
 //   the float32 arrays make V8's element accesses polymorphic.
 // Run: npm run bench -- [seconds per measurement, default 3] [--quick] [--only=lstm/train/32] [--peers=wasm,torch]
 //   (--only=load: the load benchmark in a real VS Code; --only=memory: memory over an hour of training, bench/memoryRun.ts;
-//   --only=panels: panel update cost in headless Chromium, bench/panels/run.ts)
+//   --only=panels: panel update cost in headless Chromium, bench/panels/run.ts; --panels=gates,… picks panels)
 //   --quick      1 s per measurement
 //   --only=S     only the rows whose key (cell/mode/batch) contains S
 //   --peers=…    peers to measure, any of naive, cpu, wasm, torch (default all)

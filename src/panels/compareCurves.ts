@@ -9,6 +9,7 @@
 //   steps before its checkpoint were trained by an earlier run).
 // - A stored run trained elsewhere (an earlier window, another window) is read once, and again only when its stored
 //   record changes (status, step, last loss, stride).
+import { halveMetricPoints, roundMetric as round } from '../training/metricsCompaction';
 import type { CurvePoint } from './compareSummary';
 
 /** Steps firstStep … firstStep+n−1 of a run (a StepBatch, or a StepHistory snapshot). */
@@ -38,10 +39,6 @@ export interface CurveStamp {
   metricsStride: number;
 }
 
-/** Six significant digits, as runStore.ts writes each metrics.jsonl line. */
-function round(x: number): number {
-  return Number.isFinite(x) ? Number(x.toPrecision(6)) : x;
-}
 
 /**
  * A live run's points beyond this many halve (the stride doubles) even if the store did not compact (its file could
@@ -99,25 +96,10 @@ export class LiveCurve {
     while (this.strideValue < stride) this.compact();
   }
 
-  /**
-   * Doubles the stride: a point at an odd multiple of the old stride s merges with the next one (the window of 2s
-   * steps ending there is both halves: the mean of the two means); a trailing odd one goes back into the running sums,
-   * weighted by its s steps, so the next point is the mean over its whole doubled window.
-   */
+  /** Doubles the stride as the store thins metrics.jsonl (metricsCompaction.ts); a trailing half-window goes back into the sums. */
   private compact(): void {
     const stride = this.strideValue * 2;
-    const merged: CurvePoint[] = [];
-    let pending: CurvePoint | undefined;
-    for (const line of this.lines) {
-      if (line.step % stride !== 0) {
-        pending = line;
-        continue;
-      }
-      merged.push(pending && pending.step === line.step - this.strideValue
-        ? { step: line.step, loss: round((pending.loss + line.loss) / 2), gradNorm: round((pending.gradNorm + line.gradNorm) / 2) }
-        : line);
-      pending = undefined;
-    }
+    const { merged, pending } = halveMetricPoints(this.lines, this.strideValue);
     if (pending) {
       this.lossSum += pending.loss * this.strideValue;
       this.gradSum += pending.gradNorm * this.strideValue;

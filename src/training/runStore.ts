@@ -12,6 +12,7 @@ import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import type { RunStatus } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
+import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
 
 /** The node:fs functions the store uses (tests inject failing ones). */
 export type StoreFs = Pick<
@@ -280,19 +281,7 @@ export class RunStore {
 
   private compactMetrics(run: StoredRun, acc: MetricsAccumulator): void {
     const stride = run.metricsStride * 2;
-    const merged: MetricLine[] = [];
-    let pending: MetricLine | undefined;
-    for (const line of this.readMetrics(run.id)) {
-      if (line.step % stride !== 0) {
-        pending = line;
-        continue;
-      }
-      // The window of `stride` steps ending here is the previous half-window and this one: the mean of both means.
-      merged.push(pending && pending.step === line.step - run.metricsStride
-        ? { step: line.step, loss: round((pending.loss + line.loss) / 2), gradNorm: round((pending.gradNorm + line.gradNorm) / 2) }
-        : line);
-      pending = undefined;
-    }
+    const { merged, pending } = halveMetricPoints(this.readMetrics(run.id), run.metricsStride);
     const text = merged.map((m) => JSON.stringify(m)).join('\n') + (merged.length ? '\n' : '');
     if (!this.writeAtomic(this.folder(run.id), METRICS_FILE, new TextEncoder().encode(text), `the metrics of ${run.dataLabel}`)) return;
     acc.lines = merged.length;
@@ -353,7 +342,3 @@ function isStoredRun(v: unknown): v is StoredRun {
     && typeof r.status === 'string' && typeof r.config === 'object' && r.config !== null && Number.isInteger(r.metricsStride);
 }
 
-/** Six significant digits: enough for a loss curve, a third of the bytes of a full double. */
-function round(x: number): number {
-  return Number.isFinite(x) ? Number(x.toPrecision(6)) : x;
-}

@@ -5,7 +5,6 @@
 // drops out with a line saying so; a run that completes, or is shown again after a reload, keeps its curve.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import Module from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, mock, test } from 'node:test';
@@ -17,6 +16,7 @@ import type { ComparedRun, HostToComparePanel } from '../../src/shared/webviewPr
 import { RunStore } from '../../src/training/runStore';
 import { StepHistory } from '../../src/training/stepHistory';
 import type { RunRecord } from '../../src/training/trainingService';
+import { FakeEventEmitter as EventEmitter, FakeWebviewPanel, installFakeVscode, l10nFormat, uninstallFakeVscode } from './fakeVscode';
 
 function tempRoot(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'sequence-lab-compare-curves-'));
@@ -197,59 +197,8 @@ test('a stored run is read once, again only when its record changes, and again o
 
 // ── The panel (src/panels/comparePanel.ts) with the real RunPersistence and RunStore ──
 
-type Listener = (value: unknown) => void;
-
-class EventEmitter<T> {
-  private readonly listeners: ((value: T) => void)[] = [];
-  readonly event = (listener: (value: T) => void) => {
-    this.listeners.push(listener);
-    return { dispose: () => this.listeners.splice(this.listeners.indexOf(listener), 1) };
-  };
-  fire(value: T): void {
-    for (const l of [...this.listeners]) l(value);
-  }
-  dispose(): void {}
-}
-
-class FakePanel {
-  disposed = false;
-  readonly posted: unknown[] = [];
-  private readonly received: Listener[] = [];
-  private readonly disposeListeners: Listener[] = [];
-  title = '';
-  iconPath: unknown;
-  readonly webview = {
-    options: {},
-    html: '',
-    cspSource: 'vscode-resource:',
-    asWebviewUri: (uri: unknown) => uri,
-    postMessage: async (message: unknown) => {
-      this.posted.push(message);
-      return true;
-    },
-    onDidReceiveMessage: (listener: Listener) => {
-      this.received.push(listener);
-      return { dispose: () => undefined };
-    },
-  };
-
-  onDidDispose(listener: Listener): { dispose(): void } {
-    this.disposeListeners.push(listener);
-    return { dispose: () => undefined };
-  }
-
-  reveal(): void {}
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const l of this.disposeListeners.splice(0)) l(undefined);
-  }
-
-  fromPage(message: unknown): void {
-    for (const l of this.received) l(message);
-  }
-
+/** The Compare panel as VS Code would hold it (its webview throws once disposed), read back as comparisons. */
+class FakePanel extends FakeWebviewPanel {
   /** The last comparison the page was sent. */
   comparison(): Extract<HostToComparePanel, { type: 'showComparison' }> {
     const last = this.posted.at(-1) as HostToComparePanel | undefined;
@@ -278,23 +227,16 @@ const fakeVscode = {
     showInformationMessage: async () => undefined,
   },
   workspace: { textDocuments: [] },
-  l10n: { t: (text: string, ...args: unknown[]) => text.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])) },
+  l10n: { t: l10nFormat },
 };
 
-type Resolver = (request: string, ...rest: unknown[]) => string;
-const moduleInternals = Module as unknown as { _resolveFilename: Resolver; _cache: Record<string, unknown> };
-const realResolve = moduleInternals._resolveFilename;
 
 before(() => {
-  moduleInternals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? 'vscode' : realResolve.call(this, request, ...rest);
-  };
-  moduleInternals._cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode };
+  installFakeVscode(fakeVscode);
 });
 
 after(() => {
-  moduleInternals._resolveFilename = realResolve;
-  delete moduleInternals._cache.vscode;
+  uninstallFakeVscode();
 });
 
 /** The window's TrainingService as RunPersistence and the panel use it: its runs and their events. */

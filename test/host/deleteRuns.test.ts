@@ -5,7 +5,6 @@
 // named in the error and the others are deleted anyway; Cancel deletes nothing.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import Module from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
@@ -13,18 +12,8 @@ import type { RunDeletion, RunRows } from '../../src/commands/deleteRuns';
 import type { RunPersistence } from '../../src/training/runPersistence';
 import type { RunStore, StoredRun } from '../../src/training/runStore';
 import type { RunRecord } from '../../src/training/trainingService';
+import { installFakeVscode, uninstallFakeVscode, FakeEventEmitter as EventEmitter, l10nFormat } from './fakeVscode';
 
-class EventEmitter<T> {
-  private readonly listeners: ((value: T) => void)[] = [];
-  readonly event = (listener: (value: T) => void) => {
-    this.listeners.push(listener);
-    return { dispose: () => undefined };
-  };
-  fire(value: T): void {
-    for (const l of this.listeners) l(value);
-  }
-  dispose(): void {}
-}
 
 interface Shown {
   kind: 'warning' | 'error' | 'information';
@@ -37,10 +26,9 @@ const shown: Shown[] = [];
 /** The button the user presses in the next modal (undefined: Cancel / Escape). */
 let answer: string | undefined;
 
-const format = (text: string, ...args: unknown[]) => text.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
 const fakeVscode = {
   EventEmitter,
-  l10n: { t: format },
+  l10n: { t: l10nFormat },
   window: {
     showWarningMessage: async (message: string, options: { modal?: boolean; detail?: string }, ...items: string[]) => {
       shown.push({ kind: 'warning', message, detail: options.detail, items });
@@ -52,18 +40,12 @@ const fakeVscode = {
   workspace: { getConfiguration: () => ({ get: (_: string, fallback: unknown) => fallback }) },
 };
 
-type Resolver = (request: string, ...rest: unknown[]) => string;
-const moduleInternals = Module as unknown as { _resolveFilename: Resolver; _cache: Record<string, unknown> };
-const realResolve = moduleInternals._resolveFilename;
 let deleteRuns: typeof import('../../src/commands/deleteRuns').deleteRuns;
 let RunPersistenceClass: typeof import('../../src/training/runPersistence').RunPersistence;
 let RunStoreClass: typeof import('../../src/training/runStore').RunStore;
 
 before(async () => {
-  moduleInternals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? 'vscode' : realResolve.call(this, request, ...rest);
-  };
-  moduleInternals._cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode };
+  installFakeVscode(fakeVscode);
   ({ deleteRuns } = await import('../../src/commands/deleteRuns'));
   ({ RunPersistence: RunPersistenceClass } = await import('../../src/training/runPersistence'));
   ({ RunStore: RunStoreClass } = await import('../../src/training/runStore'));
@@ -72,8 +54,7 @@ before(async () => {
 const roots: string[] = [];
 
 after(() => {
-  moduleInternals._resolveFilename = realResolve;
-  delete moduleInternals._cache.vscode;
+  uninstallFakeVscode();
   for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
 });
 

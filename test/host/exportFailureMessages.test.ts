@@ -3,16 +3,15 @@
 // second, and each error notification names the format that failed and what to try, never the other one's.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import Module from 'node:module';
 import { after, before, test } from 'node:test';
+import { installFakeVscode, uninstallFakeVscode, l10nFormat } from './fakeVscode';
 
 type Listener = (value: unknown) => void;
 
 const errors: string[] = [];
 const commands = new Map<string, () => unknown>();
-const format = (text: string, ...args: unknown[]) => text.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
 const fakeVscode = {
-  l10n: { t: format },
+  l10n: { t: l10nFormat },
   window: {
     showErrorMessage: async (message: string) => void errors.push(message),
     showInformationMessage: async (message: string) => assert.fail(`unexpected notification: ${message}`),
@@ -48,22 +47,15 @@ function fakePanel() {
   };
 }
 
-type Resolver = (request: string, ...rest: unknown[]) => string;
-const moduleInternals = Module as unknown as { _resolveFilename: Resolver; _cache: Record<string, unknown> };
-const realResolve = moduleInternals._resolveFilename;
 let panelExport: typeof import('../../src/panels/panelExport');
 
 before(async () => {
-  moduleInternals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? 'vscode' : realResolve.call(this, request, ...rest);
-  };
-  moduleInternals._cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode };
+  installFakeVscode(fakeVscode);
   panelExport = await import('../../src/panels/panelExport');
 });
 
 after(() => {
-  moduleInternals._resolveFilename = realResolve;
-  delete moduleInternals._cache.vscode;
+  uninstallFakeVscode();
 });
 
 test('PNG and SVG both fail: each notification names its own format and what to do', async () => {

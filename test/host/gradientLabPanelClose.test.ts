@@ -3,60 +3,12 @@
 // panel's webview throws, and a rejection nobody handles is reported as an extension error. The test runs the real
 // panel class against a minimal stand-in for the `vscode` module whose disposed webview throws like VS Code's.
 import assert from 'node:assert/strict';
-import Module from 'node:module';
 import { after, before, test } from 'node:test';
 import { AnalysisError } from '../../src/hmm/analysisWorker';
 import type { GradientLabAnswer } from '../../src/shared/workerProtocol';
 import { gradientLab } from '../../src/worker/gradientLab';
+import { FakeWebviewPanel as FakePanel, installFakeVscode, l10nFormat, uninstallFakeVscode } from './fakeVscode';
 
-type Listener = (value: unknown) => void;
-
-/** A webview panel whose `webview` throws once disposed, as VS Code's does. */
-class FakePanel {
-  disposed = false;
-  readonly posted: unknown[] = [];
-  readonly received: Listener[] = [];
-  private readonly disposeListeners: Listener[] = [];
-  title = '';
-  iconPath: unknown;
-  private readonly view = {
-    options: {},
-    html: '',
-    cspSource: 'vscode-resource:',
-    asWebviewUri: (uri: unknown) => uri,
-    postMessage: async (message: unknown) => {
-      this.posted.push(message);
-      return true;
-    },
-    onDidReceiveMessage: (listener: Listener) => {
-      this.received.push(listener);
-      return { dispose: () => undefined };
-    },
-  };
-
-  get webview(): typeof this.view {
-    if (this.disposed) throw new Error('Webview is disposed');
-    return this.view;
-  }
-
-  onDidDispose(listener: Listener): { dispose(): void } {
-    this.disposeListeners.push(listener);
-    return { dispose: () => undefined };
-  }
-
-  reveal(): void {}
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const l of this.disposeListeners.splice(0)) l(undefined);
-  }
-
-  /** The page sends a message (what VS Code does with webview.postMessage from the page). */
-  fromPage(message: unknown): void {
-    for (const l of this.received) l(message);
-  }
-}
 
 const panels: FakePanel[] = [];
 const fakeVscode = {
@@ -70,28 +22,21 @@ const fakeVscode = {
     },
     showErrorMessage: async () => undefined,
   },
-  l10n: { t: (text: string, ...args: unknown[]) => text.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])) },
+  l10n: { t: l10nFormat },
 };
 
-type Resolver = (request: string, ...rest: unknown[]) => string;
-const moduleInternals = Module as unknown as { _resolveFilename: Resolver; _cache: Record<string, unknown> };
-const realResolve = moduleInternals._resolveFilename;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => {
   unhandled.push(reason);
 };
 
 before(() => {
-  moduleInternals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? 'vscode' : realResolve.call(this, request, ...rest);
-  };
-  moduleInternals._cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode };
+  installFakeVscode(fakeVscode);
   process.on('unhandledRejection', onUnhandled);
 });
 
 after(() => {
-  moduleInternals._resolveFilename = realResolve;
-  delete moduleInternals._cache.vscode;
+  uninstallFakeVscode();
   process.off('unhandledRejection', onUnhandled);
 });
 

@@ -3,22 +3,11 @@
 // forgets every row's handle when a tree refreshes from its root, so progress and status changes must refresh the
 // rows in place (same objects), and rows must not change places while they train.
 import assert from 'node:assert/strict';
-import Module from 'node:module';
 import { after, before, test } from 'node:test';
 import type { RunRecord } from '../../src/training/trainingService';
 import type { StoredRun } from '../../src/training/runStore';
+import { installFakeVscode, uninstallFakeVscode, FakeEventEmitter as EventEmitter } from './fakeVscode';
 
-class EventEmitter<T> {
-  private readonly listeners: ((value: T) => void)[] = [];
-  readonly event = (listener: (value: T) => void) => {
-    this.listeners.push(listener);
-    return { dispose: () => undefined };
-  };
-  fire(value: T): void {
-    for (const l of this.listeners) l(value);
-  }
-  dispose(): void {}
-}
 
 const fakeVscode = {
   EventEmitter,
@@ -35,20 +24,13 @@ const fakeVscode = {
   workspace: { asRelativePath: (uri: { fsPath: string }) => uri.fsPath.split('/').pop() },
 };
 
-type Resolver = (request: string, ...rest: unknown[]) => string;
-const moduleInternals = Module as unknown as { _resolveFilename: Resolver; _cache: Record<string, unknown> };
-const realResolve = moduleInternals._resolveFilename;
 
 before(() => {
-  moduleInternals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? 'vscode' : realResolve.call(this, request, ...rest);
-  };
-  moduleInternals._cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: fakeVscode };
+  installFakeVscode(fakeVscode);
 });
 
 after(() => {
-  moduleInternals._resolveFilename = realResolve;
-  delete moduleInternals._cache.vscode;
+  uninstallFakeVscode();
 });
 
 const config = { seqLength: 25, optimizer: 'adam', learningRate: 0.005, clipNorm: 5, seed: 42, maxSteps: 200 };
