@@ -49,12 +49,15 @@ test('the walkthrough shows the lecture; the first button writes the example and
 
   await page.locator('.gettingStartedContainer .getting-started-step.expanded a, .gettingStartedContainer .getting-started-step.expanded .monaco-button', { hasText: 'Show surprisal' }).first().click();
   const verse = path.join(workspace, 'sequence-lab-examples', 'verse.txt');
-  const deadline = Date.now() + 60_000;
-  while (!existsSync(verse)) {
-    if (Date.now() > deadline) assert.fail(`no ${verse} 60 s after the click; notifications: ${JSON.stringify(await notifications(page))}`);
-    await page.waitForTimeout(250);
+  // The example files are written one after the other: wait for each one the step promises, not only the first.
+  const experiment = path.join(workspace, 'sequence-lab-examples', 'verse-rnn.seqlab.json');
+  for (const file of [verse, experiment]) {
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(file)) {
+      if (Date.now() > deadline) assert.fail(`no ${file} 60 s after the click; notifications: ${JSON.stringify(await notifications(page))}`);
+      await page.waitForTimeout(250);
+    }
   }
-  assert.ok(existsSync(path.join(workspace, 'sequence-lab-examples', 'verse-rnn.seqlab.json')), 'the experiment file is written beside it');
   // Surprisal is shown: the status bar item of the scored file appears.
   await page.locator('.statusbar-item', { hasText: /Markov k=3/ }).first().waitFor({ timeout: 60_000 });
   phase('button wrote sequence-lab-examples/verse.txt and scored it');
