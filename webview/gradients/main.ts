@@ -223,6 +223,8 @@ function render(view: GradientFlowView): void {
   jac.data.datasets[0].data = fillPoints(jac.data.datasets[0].data, view.jacobianNorm.length, (i) => i + 1, (i) => log(view.jacobianNorm[i]));
   const path = view.cellPath ?? [];
   jac.data.datasets[1].data = fillPoints(jac.data.datasets[1].data, path.length, (i) => i + 1, (i) => log(path[i]));
+  // How many points of the cell path are drawn (0: not an LSTM run), for a test or a screen reader to find.
+  jacCard.canvas!.dataset.cellPath = String(path.length);
   jac.options.scales!.x!.min = 1;
   jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
   redraw(grad);

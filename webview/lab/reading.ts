@@ -43,7 +43,7 @@ export function labReading(v: GradientLabView): string {
     Number.isFinite(ratio) && ratio > 0
       ? ratio >= 1
         ? `, ${formatShare(ratio)} times the RNN's`
-        : `, ${formatShare(1 / ratio)} times LESS than the RNN's (see the LSTM line: its forget gates are not open)`
+        : `; the RNN keeps ${formatShare(1 / ratio)} times as much${v.meanForgetGate !== null && v.meanForgetGate < 0.6 ? ' (the LSTM line says why: its forget gates are half shut)' : ''}`
       : '';
   const linear = v.linearHidden ? `; a linear RNN with the same W_hh keeps ${numbers(curveReading(v.linearHidden))}` : '';
   return (
