@@ -78,7 +78,7 @@ it('the gradient panel message parser accepts ready and refresh only, exactly', 
 });
 
 it('the reading names vanishing, exploding and holding gradients from the data, with the shared rule', () => {
-  assert.match(gradientReading(vanishing), /^Vanishing: \d+ characters back it is \de-\d+ of the last step's \(×0\.670 per step; below 1e-3 from 18 characters back\), by ‖∂h_T\/∂h_\{T−d\}‖ \(ρ = 0\.55, σ_max = 0\.71 of W_hh\)\..*orthogonal.*Rule: /);
+  assert.match(gradientReading(vanishing), /^Vanishing: \d+ characters back it is \de-\d+ of the last step's \(×0\.670 per step; below 1e-3 from 18 characters back\), by ‖∂h_T\/∂h_\{T−d\}‖ \(ρ = 0\.55, σ_max = 0\.72 of W_hh\)\..*orthogonal.*Rule: /);
   assert.match(gradientReading(exploding), /^Exploding: \d+ characters back it is \de\d+ of the last step's \(×1\.500 per step; .*clipping/);
   assert.match(gradientReading(synthetic(1.0, 1.0)), /^Holding: \d+ characters back it is 1 of the last step's/);
 });
