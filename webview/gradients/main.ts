@@ -141,7 +141,7 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
       ...(hasCell(view) ? [{ label: '‖∂L/∂cₜ‖ layer 1 (cell path)', color: 'purple' as const, dashed: true }] : []),
     ],
     xTitle: `step t (the window's ${unitName()})`,
-    yTitle: '‖∂L/∂hₜ‖ (log scale)',
+    yTitle: hasCell(view) ? '‖∂L/∂hₜ‖, ‖∂L/∂cₜ‖ (log scale)' : '‖∂L/∂hₜ‖ (log scale)',
     ariaLabel: 'Norm of the loss gradient with respect to each hidden state of the window, per layer, log scale',
   };
   const grad = createLineChart(gradCard.canvas!, gradSpec, theme);
