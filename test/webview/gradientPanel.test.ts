@@ -112,6 +112,27 @@ describe('Gradient Flow panel webview', { timeout: 120_000 }, () => {
     return page;
   }
 
+  it('an LSTM run: the cell path drawn in both charts, its reading without LSTM advice, and kept over a reload', async () => {
+    const base = synthetic(0.6, 1.8);
+    const T = base.tokens.length;
+    const lstm: GradientFlowView = {
+      ...base, layers: 1, gradNormH: [base.gradNormH[0]], spectralRadius: [1.8], largestSingularValue: [2.3], cell: 'lstm', truncation: 32,
+      gradNormC: Array.from({ length: T }, (_, t) => 0.05 * 0.99 ** (T - 1 - t)), cellPath: Array.from({ length: T - 1 }, (_, i) => 0.99 ** (i + 1)), meanForgetGate: 0.93,
+    };
+    const page = await openWith(lstm);
+    assert.match(gradientReading(lstm), /^Holding along the cell path\./);
+    assert.doesNotMatch(gradientReading(lstm), /Try an LSTM/);
+    const dark = THEME_COLORS.dark;
+    await until(page, 'hasPixelsOfColour', 'grad-chart', dark.purple);
+    await until(page, 'hasPixelsOfColour', 'jacobian-chart', dark.purple);
+    assert.equal(await page.locator('#jacobian-chart').getAttribute('data-cell-path'), String(T - 1));
+    await page.reload();
+    await until(page, 'textIs', '#reading', gradientReading(lstm));
+    assert.equal(await page.locator('#jacobian-chart').getAttribute('data-cell-path'), String(T - 1));
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
   it('draws both charts in theme colours, the spectra and the reading; Refresh posts a request', async () => {
     const page = await openWith(vanishing);
     const dark = THEME_COLORS.dark;
