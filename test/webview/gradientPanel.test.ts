@@ -88,6 +88,7 @@ it('the clipping reading counts the clipped steps of the history', () => {
   assert.match(clippingReading(h), /^Exploding: clipped 63% of steps \(of 300 steps\) — the raw gradient norm \(up to 10\.2\)/);
   assert.equal(clippingReading({ ...h, stepsClipped: 30 }), 'Clipped 10% of steps (of 300 steps; the largest norm before clipping 10.2).');
   assert.equal(clippingReading({ ...h, stepsClipped: 0 }), 'No step was clipped (of 300 steps recorded).');
+  assert.equal(clippingReading({ ...h, stepsClipped: 1 }), 'Clipped under 1% of steps (of 300 steps; the largest norm before clipping 10.2).');
   assert.equal(clippingReading(undefined), '');
   assert.match(clippingReading(h, gradientReading(exploding)), /^Over training too: clipped 63% of steps/);
   assert.match(clippingReading(h, gradientReading(vanishing)), /^Exploding: clipped 63% of steps/);

@@ -65,7 +65,8 @@ export function clippingReading(
 ): string {
   if (!history || history.stepsSeen === 0) return '';
   const share = history.stepsClipped / history.stepsSeen;
-  const percent = `${Math.round(100 * share)}%`;
+  // A few clipped steps out of many are "under 1%", never "0%" beside a count that is not zero.
+  const percent = share > 0 && share < 0.005 ? 'under 1%' : `${Math.round(100 * share)}%`;
   const steps = `${history.stepsSeen} step${history.stepsSeen === 1 ? '' : 's'}`;
   if (history.stepsClipped === 0) return `No step was clipped (of ${steps} recorded).`;
   let peak = 0;
