@@ -70,7 +70,7 @@ export function gradientFindings(e: GradientEvidence): Finding[] {
       out.push({
         kind: 'vanishing', severity: 'warning', fixes: lstm, window: { start: e.trace.start, length: e.trace.length },
         message:
-          `Vanishing gradient: ‖∂h_T/∂h_{T−${N}}‖ = ${J[N - 1].toExponential(1)} < ${VANISHING_RATIO.toExponential(0)} ` +
+          `Vanishing gradient: ‖∂h_T/∂h_{T−${r.floorAt}}‖ = ${J[r.floorAt - 1].toExponential(1)} < ${VANISHING_RATIO.toExponential(0)} ` +
           `(below from ${r.floorAt} steps back; ×${formatPerStep(r.perStep)} per step)` +
           `${cell ? `, and the cell path's forget gates keep ${cell.kept.toExponential(1)}` : ''}: ` +
           `the model cannot learn from what lies ${N} ${unit} back${cut}.`,
