@@ -10,12 +10,14 @@ export function gradientFlowView(trace: GradientTrace, runLabel: string): Gradie
     step: trace.step,
     start: trace.start,
     layers: trace.layers,
-    gradNormH: Array.from({ length: trace.layers }, (_, k) => Array.from(trace.gradNormH.subarray(k * T, (k + 1) * T))),
+    // One row per chain: per layer, or per layer and direction (c = k·D + d) for a bidirectional run.
+    gradNormH: Array.from({ length: trace.layers * (trace.directions ?? 1) }, (_, c) => Array.from(trace.gradNormH.subarray(c * T, (c + 1) * T))),
     jacobianNorm: Array.from(trace.jacobianNorm),
     spectralRadius: [...trace.spectralRadius],
     largestSingularValue: [...trace.largestSingularValue],
     tokens: [...trace.tokens],
     ...(trace.history ? { history: trace.history } : {}),
-    ...(trace.tokenStarts ? { tokenKind: 'words' as const } : {}),
+    ...(trace.tokenStarts ? { tokenKind: trace.runKind ? (trace.runKind === 'tagged' ? 'tokens' as const : 'rows' as const) : 'words' as const } : {}),
+    ...(trace.directions && trace.directions > 1 ? { directions: trace.directions } : {}),
   };
 }

@@ -148,6 +148,8 @@ export interface ActivationTrace {
   directions?: number;
   /** What the run predicts when it is not the next token (tagged, series, sequence-to-one runs); see TracedOutputs. */
   outputs?: TracedOutputs;
+  /** An RNN cell's nonlinearity ('relu' for nn.RNN(nonlinearity='relu')); absent: tanh. */
+  nonlinearity?: 'tanh' | 'relu';
 }
 
 /**

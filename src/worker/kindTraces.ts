@@ -220,6 +220,7 @@ export function kindActivationTrace(model: RecurrentStack, window: KindWindow, s
     start: window.start,
     length: T,
     cell: kind === 'lstm' ? 'lstm' : kind === 'gru' ? 'gru' : 'rnn',
+    ...(kind === 'rnn_relu' ? { nonlinearity: 'relu' as const } : {}),
     layers,
     hiddenSize: H,
     series: names,
