@@ -55,6 +55,8 @@ export function saturationReading(view: GatesView, layer: number): string {
   // `layer` is a chain: a bidirectional run's reading names the direction too ("in layer 1 h← backward").
   const chain = chainTitle(view, layer);
   const where = chain ? ` in ${chain.replace(/^Layer/, 'layer')}` : '';
+  // A backward chain h← carries its state from step t + 1.
+  const prev = (view.directions ?? 1) > 1 && layer % (view.directions ?? 1) === 1 ? 'h_{t+1}' : 'h_{t−1}';
   if (view.cell === 'lstm') {
     const f = get('f')!;
     const i = get('i')!;
@@ -69,10 +71,10 @@ export function saturationReading(view: GatesView, layer: number): string {
     const z = get('z')!;
     const r = get('r')!;
     const memory =
-      z.high >= 0.5 ? 'mostly near 1: h_t ≈ h_{t−1}, the state carries over many steps (long memory)'
+      z.high >= 0.5 ? `mostly near 1: h_t ≈ ${prev}, the state carries over many steps (long memory)`
       : z.low >= 0.5 ? 'mostly near 0: h_t ≈ n_t, each step overwrites the state (short memory)'
       : 'in between: units blend old state and candidate';
-    return `The update gate z${where} (h_t = (1 − z) n_t + z h_{t−1}) is above 0.9 ${pct(z.high)} and below 0.1 ${pct(z.low)} of the time, ${memory}. ` +
+    return `The update gate z${where} (h_t = (1 − z) n_t + z ${prev}) is above 0.9 ${pct(z.high)} and below 0.1 ${pct(z.low)} of the time, ${memory}. ` +
       `The reset gate is below 0.1 ${pct(r.low)} of the time (then the candidate ignores the past).`;
   }
   const h = get('h')!;

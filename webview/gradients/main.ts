@@ -9,7 +9,7 @@ import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './gradients.css';
-import { clippingReading, gradientReading } from './reading';
+import { bidirectionalReading, clippingReading, gradientReading } from './reading';
 import { drawHistoryHeatmap, drawLegend } from './history';
 import { clippingPoints, historyKeys, normaliseHistory, plainHistory, type GradientHistorySnapshot } from './historyData';
 import type { Point } from '../common/downsample';
@@ -92,8 +92,19 @@ const tickPower = (value: number | string): string => {
   return Number.isInteger(v) ? `10${superscript(v)}` : '';
 };
 /** A word run's steps are words (cut short on the axis, whole in the tooltip); a character run's, characters. */
-const words = () => shown?.tokenKind === 'words';
-const unitName = () => (words() ? 'words' : 'characters');
+const words = () => shown?.tokenKind === 'words' || shown?.tokenKind === 'tokens' || shown?.tokenKind === 'rows';
+const unitName = () => (shown?.tokenKind === 'words' ? 'words' : shown?.tokenKind === 'tokens' ? 'tokens' : shown?.tokenKind === 'rows' ? 'rows' : 'characters');
+
+/**
+ * The chart's line of row c of gradNormH: a layer, or for a bidirectional run (directions = 2) a layer's forward chain
+ * h→ (its gradient flows back toward t = 1) or backward chain h← (toward t = T).
+ */
+export function chainLineLabel(view: Pick<GradientFlowView, 'layers' | 'directions'>, c: number): string {
+  const D = view.directions ?? 1;
+  if (D === 1) return `layer ${c + 1}`;
+  const layer = view.layers > 1 ? `layer ${Math.floor(c / D) + 1} ` : '';
+  return c % D === 1 ? `${layer}h← (flows back toward t = T)` : `${layer}h→ (flows back toward t = 1)`;
+}
 
 let theme = readTheme();
 let shown: GradientFlowView | undefined;
@@ -129,11 +140,11 @@ function logAxis(chart: LineChart): void {
 }
 
 function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart } {
-  if (charts && gradSpec && gradSpec.series.length === view.layers) return charts;
+  if (charts && gradSpec && gradSpec.series.length === view.gradNormH.length && gradSpec.series.every((s, c) => s.label === chainLineLabel(view, c))) return charts;
   charts?.grad.destroy();
   charts?.jac.destroy();
   gradSpec = {
-    series: Array.from({ length: view.layers }, (_, k) => ({ label: `layer ${k + 1}`, color: COLORS[k % COLORS.length] })),
+    series: Array.from({ length: view.gradNormH.length }, (_, k) => ({ label: chainLineLabel(view, k), color: COLORS[k % COLORS.length] })),
     xTitle: `step t (the window's ${unitName()})`,
     yTitle: '‖∂L/∂hₜ‖ (log scale)',
     ariaLabel: 'Norm of the loss gradient with respect to each hidden state of the window, per layer, log scale',
@@ -191,8 +202,10 @@ function render(view: GradientFlowView): void {
   shownHistory = view.history ? normaliseHistory(view.history) : undefined;
   empty.hidden = true;
   content.hidden = false;
-  setText(document.getElementById('labels')!,
-    `${view.runLabel} · step ${view.step} · ${unitName()} ${view.start}–${view.start + view.tokens.length - 1}`);
+  const T = view.tokens.length;
+  setText(document.getElementById('labels')!, `${view.runLabel} · step ${view.step} · ` + (view.tokenKind === 'tokens'
+    ? `a tagged sequence of ${T} token${T === 1 ? '' : 's'}`
+    : view.tokenKind === 'rows' ? `${view.tokens[0]}–${view.tokens[T - 1]}` : `${unitName()} ${view.start}–${view.start + T - 1}`));
   setText(historyTitle, `‖∂L/∂hₜ‖ over training: rows are training steps (oldest on top), columns the steps t of the text's first ${unitName()} (log colour scale)`);
   const xTitle = `step t (the window's ${unitName()})`;
   if (charts && gradSpec && gradSpec.xTitle !== xTitle) {
@@ -211,7 +224,7 @@ function render(view: GradientFlowView): void {
   jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
   redraw(grad);
   redraw(jac);
-  const windowReading = gradientReading(view);
+  const windowReading = [gradientReading(view), bidirectionalReading(view)].filter((x) => x !== '').join(' ');
   setText(reading, [windowReading, clippingReading(shownHistory, windowReading)].filter((s) => s !== '').join(' '));
   renderHistoryNextFrame(shownHistory);
   const spectra = view.spectralRadius.map((rho, k) => [String(k + 1), rho.toFixed(3), view.largestSingularValue[k].toFixed(3)]);
@@ -385,7 +398,8 @@ function isView(v: unknown): v is GradientFlowView {
   const numbers = (a: unknown) => Array.isArray(a) && a.every((n) => typeof n === 'number');
   return (
     typeof x === 'object' && x !== null && typeof x.runLabel === 'string' && typeof x.step === 'number' &&
-    Number.isInteger(x.layers) && x.layers >= 1 && Array.isArray(x.gradNormH) && x.gradNormH.length === x.layers &&
+    Number.isInteger(x.layers) && x.layers >= 1 && (x.directions === undefined || x.directions === 1 || x.directions === 2) &&
+    Array.isArray(x.gradNormH) && x.gradNormH.length === x.layers * (x.directions ?? 1) &&
     x.gradNormH.every(numbers) && numbers(x.jacobianNorm) && numbers(x.spectralRadius) && numbers(x.largestSingularValue) &&
     x.spectralRadius.length === x.layers && x.largestSingularValue.length === x.layers &&
     Array.isArray(x.tokens) && x.tokens.every((s) => typeof s === 'string')
@@ -418,6 +432,8 @@ onMessage<HostToGradientPanel>({
   detached: (m) => {
     message.textContent = m.message;
     message.hidden = false;
+    // No trace is on its way: the page no longer says it waits for one.
+    empty.hidden = true;
     save();
   },
 });
@@ -429,5 +445,6 @@ if (isView(restoredView)) render(restoredView);
 if (saved?.message) {
   message.textContent = saved.message;
   message.hidden = false;
+  empty.hidden = true;
 }
 post<GradientPanelToHost>({ type: 'ready' });
