@@ -234,7 +234,7 @@ export function drawGraph(view: GatesView, layout: GraphLayout, folded: boolean)
       svg('rect', { x: cx - inputWidth / 2, y: yIn - 14, width: inputWidth, height: 28, rx: 4 }),
       svg('text', { x: cx, y: yIn + 5, 'text-anchor': 'middle' }, wide && !folded ? shortLabel(view.tokens[t], WORD_INPUT.chars) : token),
     );
-    if (wide && !folded) input.append(svg('title', {}, `Step ${t + 1}: ${inputWord} ${token}`));
+    if (wide && !folded) input.append(svg('title', {}, kind === 'words' ? `Step ${t + 1}: ${token}` : `Step ${t + 1}: ${inputWord} ${token}`));
     root.append(input);
     for (let c = 0; c < C; c++) {
       const { symbol, name } = chainOf(view, c);
