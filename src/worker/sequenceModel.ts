@@ -4,7 +4,8 @@
 // are built as `sequence-lab train` builds them (engine/trainingSetup.ts, modelTrainerConfig.ts), checkpoints are the
 // CLI's model.safetensors + the trainer state, and the panel's "sample" is what fits the kind: sampled words, the
 // tags predicted with the accuracy, or predictions against the data with their error. A word run is traced for the
-// Gates, Unrolled Network and Gradient Flow panels as a character run is, each step a word with its place in the text.
+// Gates, Unrolled Network and Gradient Flow panels as a character run is, each step a word with its place in the text;
+// tagged, series and sequence-to-one runs by kindTraces.ts (a tagged sentence, a stretch of rows, a block).
 import { EngineInputError } from '../engine/errors';
 import { FinalTargetTrainer } from '../engine/finalTargetTrainer';
 import { Prng } from '../engine/prng';
