@@ -91,7 +91,7 @@ test('train a BiGRU tagger from its experiment file; Unrolled draws both chains,
 
   // Gradient Flow: one line per direction.
   await runCommand(page, 'Sequence Lab: Show Gradient Flow', { timeout: 30_000 });
-  const flow = await webviewFrame(page, { selector: '#reading', timeout: 60_000 });
+  const flow = await webviewFrame(page, { selector: '#grad-chart', timeout: 60_000 });
   await flow.locator('#reading', { hasText: 'Bidirectional: the forward chain h→ carries the gradient back toward step 1' }).first().waitFor({ timeout: 60_000 });
   phase(`Gradient Flow: ${await flow.locator('#reading').first().innerText()}`);
   await page.waitForTimeout(500);
