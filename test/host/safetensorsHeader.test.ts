@@ -78,7 +78,12 @@ test('files that are not a character model say why in one line', () => {
     format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
     inputSize: 4, outputSize: 4, tokens: 'chars', vocabulary: ['a', 'b'],
   });
-  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(lying))), /lists 2 characters but head\.weight has 4 rows/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(lying))), /lists 2 vocabulary entries for an input size of 4/);
+  const consistentLie = encodeModel(stack('rnn_tanh', 1, 3, 4), {
+    format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
+    inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'],
+  });
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(consistentLie))), /lists 2 characters but head\.weight has 4 rows/);
 });
 
 test('broken files: truncated, header length beyond the file, bad JSON', () => {
