@@ -15,7 +15,7 @@ export function gradientReading(view: GradientFlowView): string {
   if (j.length === 0) return 'The window is too short to say how the gradient travels back.';
   const n = Math.min(40, j.length);
   const ratio = j[n - 1] / j[0];
-  const rho = Math.max(...view.spectralRadius);
+  const rho = view.spectralRadius.reduce((a, b) => Math.max(a, b), -Infinity);
   const at = `the gradient reaching ${n} steps back is ${formatRatio(ratio)} ${ratio > 1.5 ? 'times' : 'of'} the one at the last step`;
   if (ratio < 1e-3 || !(ratio > 0)) {
     return `Vanishing: ${at} (spectral radius of W_hh ${rho.toFixed(2)}). Characters more than a few steps back barely affect learning. Try an LSTM or GRU, an orthogonal initialisation of W_hh, or shorter dependencies.`;
