@@ -106,8 +106,15 @@ export function runProjectFiles(run: ExportableRun, model: Uint8Array | undefine
   }
   const dataFile = projectDataFile(run);
   const sha = createHash('sha256').update(dataText, 'utf8').digest('hex');
+  let project;
+  try {
+    project = pytorchProject(exportedRunOf(run, dataFile, sha), meta, dataFile);
+  } catch (e) {
+    if (e instanceof ModelMetadataError) throw new RunExportError(`The run on ${run.dataLabel} cannot be exported: ${e.message}`);
+    throw e;
+  }
   return [
-    ...pytorchProject(exportedRunOf(run, dataFile, sha), meta, dataFile),
+    ...project,
     { path: 'model.safetensors', contents: model },
     { path: dataFile, contents: new TextEncoder().encode(dataText) },
   ];
