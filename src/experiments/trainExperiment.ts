@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkedDocumentText, documentLabel } from '../commands/documentText';
 import { TrainingPanel } from '../panels/trainingPanel';
-import { experimentCommandLine, experimentOutDir, experimentTrainingConfig, parseExperiment, type Experiment } from '../shared/experimentFile';
+import { experimentCommandLine, experimentOutDir, experimentTrainingConfig, parseExperiment, shellOf, UnquotableError, type Experiment } from '../shared/experimentFile';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 import type { RunPersistence } from '../training/runPersistence';
 import { judgeDataPath, judgeVirtualDataPath } from './dataPathGuard';
@@ -119,7 +119,13 @@ export async function trainExperimentOnDocument(
 async function checkTrainable(experiment: Experiment, label: string, folderUri: vscode.Uri, fileName = label): Promise<boolean> {
   const mapped = experimentTrainingConfig(experiment);
   if (mapped.ok) return true;
-  const command = experimentCommandLine(experiment, experimentOutDir(fileName));
+  let command: string;
+  try {
+    command = experimentCommandLine(experiment, experimentOutDir(fileName), 'sequence-lab', shellOf(vscode.env.shell));
+  } catch (e) {
+    if (!(e instanceof UnquotableError)) throw e;
+    command = experimentCommandLine(experiment, experimentOutDir(fileName));
+  }
   const folder = vscode.workspace.asRelativePath(folderUri, false);
   const copy = 'Copy Command';
   const choice = await vscode.window.showWarningMessage(
@@ -224,7 +230,14 @@ export async function openExperimentData(resource?: unknown): Promise<void> {
 export async function copyExperimentCommandLine(resource?: unknown): Promise<string | undefined> {
   const read = await readExperiment(resource);
   if (!read) return undefined;
-  const command = experimentCommandLine(read.experiment, experimentOutDir(baseName(read.uri)));
+  let command: string;
+  try {
+    command = experimentCommandLine(read.experiment, experimentOutDir(baseName(read.uri)), 'sequence-lab', shellOf(vscode.env.shell));
+  } catch (e) {
+    if (!(e instanceof UnquotableError)) throw e;
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the command line of {0} {1}; use PowerShell or a POSIX shell.', baseName(read.uri), e.message));
+    return undefined;
+  }
   await vscode.env.clipboard.writeText(command);
   const folder = vscode.workspace.asRelativePath(vscode.Uri.joinPath(read.uri, '..'), false);
   void vscode.window.showInformationMessage(`Sequence Lab: copied; run it in ${folder} (in a checkout of Sequence Lab: node dist/cli.js instead of sequence-lab): ${command}`);

@@ -400,9 +400,33 @@ export function experimentTrainingConfig(experiment: Experiment): { ok: true; co
   };
 }
 
-/** POSIX shell quoting: bare when safe, else in single quotes. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** The shell a command line is written for (the user's terminal: bash/zsh…, PowerShell, or Windows' cmd.exe). */
+export type CommandShell = 'posix' | 'powershell' | 'cmd';
+
+/** A word that cannot be written safely for cmd.exe (quotes, %, !, line breaks): the command is not offered. */
+export class UnquotableError extends Error {
+  override name = 'UnquotableError';
+}
+
+/** The shell of a terminal program path: pwsh/powershell, cmd, else POSIX. */
+export function shellOf(program: string | undefined): CommandShell {
+  const name = (program ?? '').split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, '');
+  return name === 'pwsh' || name === 'powershell' ? 'powershell' : name === 'cmd' ? 'cmd' : 'posix';
+}
+
+/**
+ * One word quoted for `shell`: bare when it holds only characters no shell interprets, else POSIX single quotes
+ * (' as '\''), PowerShell single quotes (every kind of single quote doubled: PowerShell also reads ‘ ’ ‚ ‛ as
+ * quotes), or cmd.exe double quotes (a word with ", %, !, ^ or a line break cannot be quoted safely there: refused).
+ */
+export function shellWord(word: string, shell: CommandShell = 'posix'): string {
+  if ((shell === 'posix' ? /^[A-Za-z0-9_./:=,@%+-]+$/ : /^[A-Za-z0-9_./:=+-]+$/).test(word)) return word;
+  if (shell === 'powershell') return `'${word.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+  if (shell === 'cmd') {
+    if (/["%!^\r\n\u0000]/.test(word)) throw new UnquotableError(`cannot be written safely for cmd.exe: ${JSON.stringify(word.slice(0, 60))}`);
+    return `"${word}"`;
+  }
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -410,7 +434,7 @@ function shellWord(word: string): string {
  * file's folder; with a checkout of the project, `node dist/cli.js` instead of `sequence-lab`). Every option is
  * written out, so the command does not depend on the CLI's own defaults (which differ from the editor's).
  */
-export function experimentCommandLine(experiment: Experiment, outDir: string, program = 'sequence-lab'): string {
+export function experimentCommandLine(experiment: Experiment, outDir: string, program = 'sequence-lab', shell: CommandShell = 'posix'): string {
   const { data, model, training } = experiment;
   const task =
     data.kind === 'tagged' ? ['--task', 'tag']
@@ -450,7 +474,7 @@ export function experimentCommandLine(experiment: Experiment, outDir: string, pr
     '--seed',
     String(training.seed),
   ];
-  return words.map(shellWord).join(' ');
+  return words.map((w) => shellWord(w, shell)).join(' ');
 }
 
 /** The output folder the command line writes to: runs/<experiment name without .seqlab.json>. */
