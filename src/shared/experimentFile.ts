@@ -423,6 +423,7 @@ export function shellWord(word: string, shell: CommandShell = 'posix'): string {
   if ((shell === 'posix' ? /^[A-Za-z0-9_./:=,@%+-]+$/ : /^[A-Za-z0-9_./:=+-]+$/).test(word)) return word;
   if (shell === 'powershell') return `'${word.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
   if (shell === 'cmd') {
+    // eslint-disable-next-line no-control-regex -- a NUL cannot be passed in a command line
     if (/["%!^\r\n\u0000]/.test(word)) throw new UnquotableError(`cannot be written safely for cmd.exe: ${JSON.stringify(word.slice(0, 60))}`);
     return `"${word}"`;
   }
