@@ -1,7 +1,9 @@
 // A trained Sequence Lab run as a self-contained PyTorch project (pure text generation, no I/O: the CLI's
 // export-pytorch command and, later, the VS Code host write the files). The caller adds model.safetensors and the
 // data file (at `dataFile`, a path relative to the project) next to these text files.
+import { checkModelMetadata, describeValue, MODEL_FORMAT, ModelMetadataError, NONLINEARITIES, type CheckedModelMetadata } from './modelMetadata';
 import { SAFETENSORS_IO_PY, TORCHRUN_COMPAT_PY, TRAIN_PY } from './pytorchTrainScript';
+import { BATCH_LIMIT, CONFIG_LIMITS, OPTIMIZER_KINDS, type Limit } from './trainingConfig';
 
 /** The model description stored in model.safetensors' __metadata__.sequence_lab (see src/cli/commands/modelFile.ts). */
 export interface ExportedModelMeta {
@@ -29,6 +31,38 @@ export interface ExportedRun {
   steps: number;
 }
 
+/**
+ * Checks the run settings the project is written from (run.json comes from a folder anyone can hand over): numbers
+ * within the training limits, the optimiser one of the known kinds, the SHA-256 in hex. They reach train.py only as
+ * JSON data, but train.py computes with them, so a wrong type is refused here with its name, not in Python.
+ */
+export function checkExportedRun(run: ExportedRun): void {
+  const fail = (why: string): never => {
+    throw new ModelMetadataError(`The run's settings (run.json) ${why}.`);
+  };
+  const num = (name: string, v: unknown, limit: Limit, optional = false): void => {
+    if (optional && (v === undefined || v === null)) return;
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= limit.min && v <= limit.max && (!limit.integer || Number.isInteger(v)))) {
+      fail(`have ${name} ${describeValue(v)}; it must be ${limit.integer ? 'a whole number' : 'a number'} from ${limit.min} to ${limit.max}`);
+    }
+  };
+  const c = run?.config as Partial<ExportedRun['config']> | undefined;
+  if (typeof c !== 'object' || c === null) return fail('have no config');
+  num('seqLength', c.seqLength, CONFIG_LIMITS.seqLength);
+  num('backpropSteps', c.backpropSteps, CONFIG_LIMITS.seqLength, true);
+  num('batchSize', c.batchSize, BATCH_LIMIT);
+  num('clipNorm', c.clipNorm, CONFIG_LIMITS.clipNorm);
+  num('clipValue', c.clipValue, { min: 0, max: 1e6, integer: false }, true);
+  num('seed', c.seed, CONFIG_LIMITS.seed);
+  num('steps', run.steps, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+  const o = c.optimizer as Partial<ExportedRun['config']['optimizer']> | undefined;
+  if (typeof o !== 'object' || o === null) return fail('have no optimizer');
+  if (!(OPTIMIZER_KINDS as readonly unknown[]).includes(o.kind)) fail(`have the optimizer ${describeValue(o.kind)}; it must be ${OPTIMIZER_KINDS.join(', ')}`);
+  num('optimizer.learningRate', o.learningRate, { min: 0, max: 1e6, integer: false });
+  num('optimizer.momentum', o.momentum, { min: 0, max: 1, integer: false }, true);
+  if (typeof run.data?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(run.data.sha256)) fail('have no SHA-256 of the data');
+}
+
 export interface ProjectFile {
   path: string;
   contents: string;
@@ -44,21 +78,37 @@ export function stateDictNames(meta: ExportedModelMeta): string[] {
   return [...names, 'head.weight', 'head.bias'];
 }
 
+/**
+ * A whole number as a Python int literal. Every number written into train.py as code goes through here, after the
+ * model description was checked against the schema (checkModelMetadata): anything else is a bug, not a model.
+ */
+function pyInt(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new ModelMetadataError(`refusing to write ${describeValue(n)} into train.py as a size`);
+  return String(n);
+}
+
+/** One of a fixed set of words as a Python string literal (checked against the set, then JSON-quoted). */
+function pyWord<T extends string>(v: T, allowed: readonly T[]): string {
+  if (!allowed.includes(v)) throw new ModelMetadataError(`refusing to write ${describeValue(v)} into train.py`);
+  return JSON.stringify(v);
+}
+
 /** The Python lines of SequenceModel.__init__ that create embed / rnn / head with this model's sizes. */
-function modelLayers(meta: ExportedModelMeta): string {
+function modelLayers(meta: CheckedModelMetadata): string {
   const m = meta.model;
   const E = m.embeddingDim;
-  const rnnInput = E ?? meta.inputSize;
+  const rnnInput = pyInt(E ?? meta.inputSize);
+  const H = pyInt(m.hiddenSize);
   const directions = m.bidirectional ? 2 : 1;
-  const common = `num_layers=${m.layers}, bidirectional=${m.bidirectional ? 'True' : 'False'}, batch_first=True`;
+  const common = `num_layers=${pyInt(m.layers)}, bidirectional=${m.bidirectional ? 'True' : 'False'}, batch_first=True`;
   const rnn =
-    m.model === 'lstm' ? `nn.LSTM(${rnnInput}, ${m.hiddenSize}, ${common})`
-      : m.model === 'gru' ? `nn.GRU(${rnnInput}, ${m.hiddenSize}, ${common})`
-        : `nn.RNN(${rnnInput}, ${m.hiddenSize}, nonlinearity="${m.nonlinearity ?? 'tanh'}", ${common})`;
+    m.model === 'lstm' ? `nn.LSTM(${rnnInput}, ${H}, ${common})`
+      : m.model === 'gru' ? `nn.GRU(${rnnInput}, ${H}, ${common})`
+        : `nn.RNN(${rnnInput}, ${H}, nonlinearity=${pyWord(m.nonlinearity ?? 'tanh', NONLINEARITIES)}, ${common})`;
   return [
-    E !== undefined ? `        self.embed = nn.Embedding(${meta.inputSize}, ${E})` : '        self.embed = None  # one-hot input',
+    E !== undefined ? `        self.embed = nn.Embedding(${pyInt(meta.inputSize)}, ${pyInt(E)})` : '        self.embed = None  # one-hot input',
     `        self.rnn = ${rnn}`,
-    `        self.head = nn.Linear(${m.hiddenSize} * ${directions}, ${meta.outputSize})`,
+    `        self.head = nn.Linear(${H} * ${directions}, ${pyInt(meta.outputSize)})`,
   ].join('\n');
 }
 
@@ -107,7 +157,10 @@ Options: \`--steps N\`, \`--eval [FILE]\`, \`--dtype float32|float64\` (default 
 }
 
 /** The text files of the project. `dataFile` is where the caller puts the copy of the training data. */
-export function pytorchProject(run: ExportedRun, meta: ExportedModelMeta, dataFile: string): ProjectFile[] {
+export function pytorchProject(run: ExportedRun, untrustedMeta: ExportedModelMeta, dataFile: string): ProjectFile[] {
+  // The description is checked again here, whoever called: every value below becomes part of a Python program.
+  const meta = checkModelMetadata({ format: MODEL_FORMAT, ...untrustedMeta });
+  checkExportedRun(run);
   const c = run.config;
   const settings = {
     task: meta.task,
@@ -117,15 +170,19 @@ export function pytorchProject(run: ExportedRun, meta: ExportedModelMeta, dataFi
     seqLength: c.seqLength,
     backpropSteps: c.backpropSteps ?? null,
     batchSize: c.batchSize,
-    optimizer: c.optimizer,
+    optimizer: { kind: c.optimizer.kind, learningRate: c.optimizer.learningRate, ...(c.optimizer.momentum !== undefined ? { momentum: c.optimizer.momentum } : {}) },
     clipNorm: c.clipNorm,
     clipValue: c.clipValue ?? null,
     seed: c.seed,
   };
-  // Replacer functions, so a "$" in a file name is not read as a replacement pattern.
-  const train = TRAIN_PY.replace('__RUN_JSON__', () => pythonString(settings))
-    .replace('__NAMES_JSON__', () => pythonString(stateDictNames(meta)))
-    .replace('__MODEL_LAYERS__', () => modelLayers(meta));
+  // One pass over the template with a replacer function: a "$" in a file name is not read as a replacement pattern,
+  // and a placeholder's name inside a value (a file called "__MODEL_LAYERS__") is never filled in again.
+  const fills: Record<string, () => string> = {
+    __RUN_JSON__: () => pythonString(settings),
+    __NAMES_JSON__: () => pythonString(stateDictNames(meta)),
+    __MODEL_LAYERS__: () => modelLayers(meta),
+  };
+  const train = TRAIN_PY.replace(/__(?:RUN_JSON|NAMES_JSON|MODEL_LAYERS)__/g, (name) => fills[name]());
   return [
     { path: 'train.py', contents: train },
     { path: 'safetensors_io.py', contents: SAFETENSORS_IO_PY },

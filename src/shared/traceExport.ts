@@ -12,10 +12,20 @@ import type { GatesView, GradientFlowView } from './webviewProtocol';
 
 export type TraceFormat = 'csv' | 'json';
 
-/** One CSV field. */
+/** One CSV field (text from the file is neutralised against formula injection first). */
 export function csvField(value: string | number): string {
   if (typeof value === 'number') return csvNumber(value);
-  return /[",\r\n]|^\s|\s$/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;
+  const text = neutraliseFormula(value);
+  return /[",\r\n]|^\s|\s$/.test(text) || text === '' ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Text a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return before one), with a
+ * leading apostrophe, as OWASP recommends: a token "=HYPERLINK(…)" from the file is shown, never evaluated. Numbers
+ * are written by csvNumber and never pass here.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 /** A number as CSV text: shortest round-trip decimal; NaN, Infinity, -Infinity as such. */

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join } from 'node:path';
 import { EngineInputError } from '../../engine/errors';
-import { pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
+import { ModelMetadataError } from '../../shared/modelMetadata';
+import { checkExportedRun, pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
 import { guarded, parseArgs, UsageError, type CliIo } from './cliIo';
 import { decodeModel } from './modelFile';
 
@@ -59,6 +60,12 @@ export async function run(argv: string[], io: ExportIo): Promise<number> {
     const runBytes = await readOrNull(io, join(runDir, 'run.json'));
     if (runBytes === null) throw new EngineInputError(`${runDir} has no run.json: it is not a run directory written by \`sequence-lab train --out\`.`);
     const runJson = parseRun(runBytes, join(runDir, 'run.json'));
+    try {
+      checkExportedRun(runJson);
+    } catch (e) {
+      if (e instanceof ModelMetadataError) throw new EngineInputError(`${join(runDir, 'run.json')}: ${e.message}`);
+      throw e;
+    }
     const modelBytes = await readOrNull(io, join(runDir, 'model.safetensors'));
     if (modelBytes === null) throw new EngineInputError(`${runDir} has no model.safetensors.`);
     const { meta } = decodeModel(modelBytes);
