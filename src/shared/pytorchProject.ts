@@ -114,6 +114,8 @@ export function pytorchProject(run: ExportedRun, meta: ExportedModelMeta, dataFi
     dataFile,
     sha256: run.data.sha256,
     steps: run.steps,
+    // The step the exported weights are at: train.py's metrics.jsonl numbers its updates after it.
+    stepsDone: run.steps,
     seqLength: c.seqLength,
     backpropSteps: c.backpropSteps ?? null,
     batchSize: c.batchSize,
