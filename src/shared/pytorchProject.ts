@@ -98,7 +98,7 @@ A ${what} trained by Sequence Lab for ${task}, exported with \`sequence-lab expo
 | \`${dataFile}\` | the training data (SHA-256 \`${run.data.sha256}\`) |
 
 Training writes two more files next to \`model.safetensors\`: \`metrics.jsonl\` (the run's history, one line per
-update) and, with \`--save-every\`, \`train-checkpoint.pt\` (deleted when the run finishes).
+update) and, with \`--save-every\`, \`train-checkpoint.safetensors\` (deleted when the run finishes).
 
 ## Run
 
@@ -163,7 +163,7 @@ ${meta.task === 'tag'
   et al. 2017), for Adam and RMSProp with its square root (×√k; Malladi et al. 2022). This run's ${c.optimizer.kind} at
   ${lr} for batch ${B} gives \`--lr ${scaled(B2 / B)}\` for \`--batch ${B2}\` and \`--lr ${scaled(B4 / B)}\` for \`--batch ${B4}\`; watch the loss
   in \`metrics.jsonl\` and lower it if training gets worse.
-- **Crashes.** With \`--save-every N\`, rank 0 writes \`model.safetensors\` and \`train-checkpoint.pt\` (weights,
+- **Crashes.** With \`--save-every N\`, rank 0 writes \`model.safetensors\` and \`train-checkpoint.safetensors\` (weights,
   optimiser moments, where every stream is, the history's length) every N updates. Running the same command again
   resumes from it, on any number of processes, and ends with the weights an uninterrupted run ends with; other
   settings are refused until the checkpoint is deleted. A finished run deletes its checkpoint, so the same command

@@ -438,8 +438,45 @@ def file_sha256(path):
 
 
 def save_checkpoint(path, checkpoint):
-    torch.save(checkpoint, path + ".tmp")
+    """The checkpoint as safetensors: its tensors, and everything else as JSON in the metadata (no pickle, so reading
+    a checkpoint never runs code). Dicts become [key, value] pairs (the optimiser's keys are ints), tuples are marked."""
+    tensors = {}
+
+    def flat(x):
+        if torch.is_tensor(x):
+            name = f"t{len(tensors)}"
+            tensors[name] = x.detach().cpu()
+            return {"tensor": name}
+        if isinstance(x, dict):
+            return {"dict": [[flat(k), flat(v)] for k, v in x.items()]}
+        if isinstance(x, (list, tuple)):
+            return {"tuple" if isinstance(x, tuple) else "list": [flat(v) for v in x]}
+        if x is None or isinstance(x, (bool, int, float, str)):
+            return x
+        raise TypeError(f"cannot checkpoint a {type(x).__name__}")
+
+    save_file(tensors, path + ".tmp", {"checkpoint": json.dumps(flat(checkpoint))})
     os.replace(path + ".tmp", path)
+
+
+def load_checkpoint(path):
+    tensors, metadata = load_file(path)
+
+    def unflat(x):
+        if isinstance(x, dict):
+            if "tensor" in x:
+                return tensors[x["tensor"]]
+            if "dict" in x:
+                return {unflat(k): unflat(v) for k, v in x["dict"]}
+            if "tuple" in x:
+                return tuple(unflat(v) for v in x["tuple"])
+            return [unflat(v) for v in x["list"]]
+        return x
+
+    checkpoint = unflat(json.loads(metadata["checkpoint"]))
+    if not isinstance(checkpoint, dict):
+        raise ValueError("not a train.py checkpoint")
+    return checkpoint
 
 
 def train(args, model, meta, metadata, data, dtype, rank, world, device):
@@ -464,8 +501,13 @@ def train(args, model, meta, metadata, data, dtype, rank, world, device):
            "model": os.path.basename(args.model)}
     first, base, checkpoint = 1, None, None
     if rank == 0 and os.path.exists(args.checkpoint):
-        checkpoint = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
-        if checkpoint.get("key") != key:
+        try:
+            checkpoint = load_checkpoint(args.checkpoint)
+        except (ValueError, KeyError, TypeError, OSError) as e:  # refused below on every rank, not only here
+            checkpoint = {"unreadable": f"{type(e).__name__}: {e}"}
+        if "unreadable" in checkpoint:
+            pass
+        elif checkpoint.get("key") != key:
             differs = ", ".join(f"{k} {checkpoint.get('key', {}).get(k)!r} → {v!r}" for k, v in key.items()
                                 if checkpoint.get("key", {}).get(k) != v)
             checkpoint = {"refused": differs or "an older format"}
@@ -473,6 +515,8 @@ def train(args, model, meta, metadata, data, dtype, rank, world, device):
         box = [checkpoint]
         dist.broadcast_object_list(box, src=0)  # rank 0's file is the truth, also for nodes without a shared disk
         checkpoint = box[0]
+    if checkpoint is not None and "unreadable" in checkpoint:
+        fail(f"{args.checkpoint} cannot be read ({checkpoint['unreadable']}); delete it to start from model.safetensors")
     if checkpoint is not None and "refused" in checkpoint:
         fail(f"{args.checkpoint} is the checkpoint of an unfinished run with other settings ({checkpoint['refused']}); "
              f"rerun that command to finish it, or delete the file to start from model.safetensors")
@@ -575,7 +619,7 @@ def main():
     parser.add_argument("--log-every", type=int, default=10, help="print the loss every N steps")
     parser.add_argument("--save-every", type=int, default=0,
                         help="also write the model and a resumable checkpoint every N steps (0: only at the end)")
-    parser.add_argument("--checkpoint", help="the resumable checkpoint (default: train-checkpoint.pt next to the model)")
+    parser.add_argument("--checkpoint", help="the resumable checkpoint (default: train-checkpoint.safetensors next to the model)")
     parser.add_argument("--metrics", help="the run history, appended (default: metrics.jsonl next to the model)")
     parser.add_argument("--seed", type=int, default=RUN["seed"])
     args = parser.parse_args()
@@ -598,7 +642,7 @@ def main():
         return
     args.data = resolve(args.data)
     folder = os.path.dirname(args.model)
-    args.checkpoint = args.checkpoint or os.path.join(folder, "train-checkpoint.pt")
+    args.checkpoint = args.checkpoint or os.path.join(folder, "train-checkpoint.safetensors")
     args.metrics = args.metrics or os.path.join(folder, "metrics.jsonl")
     world = int(os.environ.get("WORLD_SIZE", "1"))
     distributed = "RANK" in os.environ and world > 1
