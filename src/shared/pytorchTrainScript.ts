@@ -583,7 +583,8 @@ def train(args, model, meta, metadata, data, dtype, rank, world, device):
             dist.all_reduce(loss)
         tokens += n
         if rank == 0:
-            metrics.write(json.dumps({"step": base + step, "loss": loss.item() / n, "gradNorm": norm.item()}) + "\n")
+            finite = lambda v: v if math.isfinite(v) else None  # JSON has no NaN: Sequence Lab reads null as "no value"
+            metrics.write(json.dumps({"step": base + step, "loss": finite(loss.item() / n), "gradNorm": finite(norm.item())}) + "\n")
             metrics.flush()
             if step % args.log_every == 0 or step == args.steps:
                 print(f"step {step}/{args.steps}  loss {loss.item() / n:.4f}", flush=True)
