@@ -370,7 +370,8 @@ def stream_stepper(ddp, model, task, data, B, lo, hi, dtype, autocast):
                     _, state, _ = model(rows(state_pos, w - state_pos), state)
             out, _, carried = ddp(rows(w, e - w), state, split=keep)
             target = data[streams + loss_from + 1 + torch.arange(e - loss_from, device=device)[None, :]]
-            part = step_loss_sum(out[:, loss_from - w:].float() if out.dtype == torch.float16 else out[:, loss_from - w:], target, task)
+            out = out.float() if out.dtype == torch.float16 else out  # mixed precision: the loss in float32
+            part = step_loss_sum(out[:, loss_from - w:], target, task)
         at.update(p=e, state_pos=w + keep, state=detach(carried))
         return part, B * (e - loss_from) * per_value
 
@@ -404,7 +405,8 @@ def tag_stepper(ddp, sequences, B, lo, hi, device, autocast):
         tags = nn.utils.rnn.pad_sequence([t for _, t in mine], batch_first=True, padding_value=-100).to(device)
         with autocast():
             out = ddp(ids, lengths=lengths)
-            part = F.cross_entropy(out.reshape(-1, out.shape[-1]).float(), tags.reshape(-1), reduction="sum", ignore_index=-100)
+            out = out.float() if out.dtype == torch.float16 else out  # mixed precision: the loss in float32
+            part = F.cross_entropy(out.reshape(-1, out.shape[-1]), tags.reshape(-1), reduction="sum", ignore_index=-100)
         return part, sum(len(ids) for ids, _ in batch)
 
     return step, (lambda: {"cursor": at["cursor"]}), (lambda parts: at.update(cursor=parts[0]["cursor"]))

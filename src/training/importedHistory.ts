@@ -23,7 +23,7 @@ export function parseRunHistory(text: string): ParsedHistory {
     try {
       value = JSON.parse(line);
     } catch {
-      if (raw.slice(i + 1).every((l) => !l.trim())) break; // the cut last line
+      if (lines.length > 0 && raw.slice(i + 1).every((l) => !l.trim())) break; // the cut last line
       return { error: `line ${i + 1} is not JSON.` };
     }
     const m = value as Partial<Record<keyof MetricLine, unknown>> | null;

@@ -133,10 +133,12 @@ export class RunPersistence implements vscode.Disposable {
   importHistory(data: { uri: vscode.Uri; label: string; text: string }, config: TrainingConfig, modelLabel: string, lines: readonly MetricLine[], message: string): StoredRun {
     const id = `imported-${Date.now().toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
     this.storeRef.create({ id, dataUri: data.uri.toString(), dataLabel: data.label, dataSha256: sha256(data.text), modelLabel, config, status: 'stopped', message });
-    const CHUNK = 1000; // appendMetrics compacts after each call: chunks keep the file near its limit throughout
     for (const segment of consecutiveSegments(lines)) {
-      for (let i = 0; i < segment.losses.length; i += CHUNK) {
-        this.storeRef.appendMetrics(id, segment.firstStep + i, segment.losses.slice(i, i + CHUNK), segment.gradNorms.slice(i, i + CHUNK));
+      for (let i = 0; i < segment.losses.length;) {
+        // appendMetrics halves the file at most once a call: each call adds at most 32 lines at the current stride.
+        const n = 32 * (this.storeRef.get(id)?.metricsStride ?? 1);
+        this.storeRef.appendMetrics(id, segment.firstStep + i, segment.losses.slice(i, i + n), segment.gradNorms.slice(i, i + n));
+        i += n;
       }
     }
     const last = lines[lines.length - 1];

@@ -20,6 +20,7 @@ import { run as evalRun } from '../../src/cli/commands/evalModel';
 import { run as exportRun, type ExportIo } from '../../src/cli/commands/exportPytorch';
 import { decodeModel } from '../../src/cli/commands/modelFile';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
+import { parseRunHistory } from '../../src/training/importedHistory';
 
 const PYTHON = '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import torch; print(int(torch.cuda.is_available()))'], { encoding: 'utf8' });
@@ -262,6 +263,10 @@ test('a run trained at batch 1: every command of the README\'s Run section works
   const history = metrics(project);
   assert.deepEqual(history.map((m) => m.step), Array.from({ length: steps }, (_, i) => runSteps + i + 1));
   assert.ok(history.every((m) => Number.isFinite(m.loss) && m.loss > 0 && Number.isFinite(m.gradNorm)));
+  // …and is what Open PyTorch Model… imports next to the model (src/training/importedHistory.ts).
+  const imported = parseRunHistory(readFileSync(join(project, 'metrics.jsonl'), 'utf8'));
+  assert.ok('lines' in imported, 'error' in imported ? imported.error : '');
+  assert.deepEqual(imported.lines, history);
   // sequence-lab eval reads the grown model and agrees with train.py --eval.
   const ours = await ourEval(join(project, 'model.safetensors'), join(project, 'data', 'fox.txt'));
   const theirs = JSON.parse(python(project, ['train.py', '--eval']).stdout) as { loss: number };
