@@ -77,6 +77,8 @@ function readme(run: ExportedRun, meta: ExportedModelMeta, dataFile: string): st
   // Two processes need two streams at least: the printed commands ask for them when the run had fewer.
   const B2 = Math.max(2, B);
   const B4 = Math.max(4, B);
+  // One machine, 2 processes, rendezvous on a port the system picks (what --standalone does from torch 2.0 on).
+  const LOCAL2 = '--nnodes=1 --nproc_per_node=2 --rdzv_backend=c10d --rdzv_endpoint=localhost:0';
   const lr = c.optimizer.learningRate;
   const adaptive = c.optimizer.kind !== 'sgd';
   // Starting points from the literature: √k for Adam/RMSProp (Malladi et al. 2022), k for SGD (Goyal et al. 2017).
@@ -107,9 +109,12 @@ pip install -r requirements.txt        # or Debian's python3-torch (+ python3-nu
 python3 train.py --eval                # mean loss over ${dataFile} as one sequence from a zero state, as \`sequence-lab eval\`
 python3 train.py --steps 200           # continue training; writes model.safetensors back
 python3 train.py --steps 200 --save-every 50   # the same, resumable: after a crash run the same command again
-torchrun --standalone --nproc_per_node=2 train.py --batch ${B2} --steps 200   # on 2 processes (DistributedDataParallel, gloo)
-python3 torchrun_compat.py --standalone --nproc_per_node=2 train.py --batch ${B2} --steps 200   # when torchrun itself fails (see the table above)
+torchrun ${LOCAL2} train.py --batch ${B2} --steps 200   # on 2 processes (DistributedDataParallel, gloo)
+python3 torchrun_compat.py ${LOCAL2} train.py --batch ${B2} --steps 200   # when torchrun itself fails (see the table above)
 \`\`\`
+
+\`${LOCAL2}\` is \`--standalone\` on a free port: torch 1.13's
+\`--standalone\` always takes port 29400, so two jobs on one machine would meet there.
 
 ${reshard}
 
@@ -126,7 +131,7 @@ rank 0 writes \`model.safetensors\` (same tensor names and metadata), \`metrics.
 \`\`\`sh
 python3 train.py --device cuda --steps 200          # one GPU (--device auto: the GPU when there is one, else the CPU)
 python3 train.py --device cuda --amp --steps 200    # mixed precision (float16 autocast, loss scaling)
-torchrun --standalone --nproc_per_node=2 train.py --device cuda --batch ${B2} --steps 200   # 2 GPUs: NCCL, one GPU per process (LOCAL_RANK)
+torchrun ${LOCAL2} train.py --device cuda --batch ${B2} --steps 200   # 2 GPUs: NCCL, one GPU per process (LOCAL_RANK)
 \`\`\`
 
 Without a usable GPU, \`--device cuda\` stops at once with "error: --device cuda, but PyTorch sees no CUDA GPU …";

@@ -82,7 +82,7 @@ for (const shape of shapes) {
     for (const re of shape.expect) assert.match(train, re);
     for (const re of shape.absent) assert.doesNotMatch(train, re);
     assert.match(train, new RegExp(`"dataFile\\\\":\\\\"data/${shape.file.replace('.', '\\.')}`));
-    assert.match(decode(io.files.get('proj/README.md')), /torchrun --standalone --nproc_per_node=2 train\.py/);
+    assert.match(decode(io.files.get('proj/README.md')), /^torchrun --nnodes=1 --nproc_per_node=2 --rdzv_backend=c10d --rdzv_endpoint=localhost:0 train\.py --batch \d+ --steps 200 /m);
   });
 }
 
@@ -146,7 +146,7 @@ test('the README\'s 2-process commands fit the run: batch 1 asks for --batch 2, 
     assert.equal(await trainRun(['data.txt', '--hidden', '4', '--batch', String(batch), '--lr', '0.002', '--steps', '2', '--out', `run${batch}`], io), 0, io.err.join(''));
     assert.equal(await exportRun([`run${batch}`, '--out', `proj${batch}`], io), 0, io.err.join(''));
     const readme = decode(io.files.get(`proj${batch}/README.md`));
-    const twoProcesses = readme.split('\n').filter((l) => /--nproc_per_node=2 train\.py/.test(l) && !/--device cuda/.test(l));
+    const twoProcesses = readme.split('\n').filter((l) => /--nnodes=1 --nproc_per_node=2 .* train\.py/.test(l) && !/--device cuda/.test(l));
     assert.equal(twoProcesses.length, 2, readme); // torchrun, and the torchrun_compat.py line
     for (const l of twoProcesses) assert.match(l, new RegExp(`train\\.py --batch ${printed} --steps 200`));
     assert.doesNotMatch(readme, /at most 1 processes/);

@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -79,21 +78,10 @@ function python(cwd: string, args: string[], env: NodeJS.ProcessEnv = ENV): Spaw
 
 const COMPAT_BUG = "'NoneType' object has no attribute 'get'";
 
-/** A TCP port free right now, for torchrun's rendezvous (not the fixed 29400 of --standalone: tests run side by side). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** torchrun's arguments for 2 local processes on their own rendezvous port. */
-async function twoProcesses(): Promise<string[]> {
-  return ['--nnodes=1', '--nproc_per_node=2', '--rdzv_backend=c10d', `--rdzv_endpoint=127.0.0.1:${await freePort()}`];
+/** torchrun's arguments for 2 local processes, meeting on a port the system picks (--standalone's 29400 is fixed in
+ * torch 1.13, and test files run side by side). */
+function twoProcesses(): string[] {
+  return ['--nnodes=1', '--nproc_per_node=2', '--rdzv_backend=c10d', '--rdzv_endpoint=localhost:0'];
 }
 
 /** The launcher: `python3 -m torch.distributed.run`, or the project's torchrun_compat.py where that one has the 1.13 bug. */
@@ -140,7 +128,7 @@ test('--batch 8 on 2 processes (torchrun, gloo) ends with the weights of 1 proce
   const args = ['train.py', '--batch', '8', '--steps', '24', '--log-every', '8'];
   const single = python(one.project, args);
   assert.equal(single.status, 0, single.stderr);
-  const ddp = python(two.project, [...launcher(two.project), ...(await twoProcesses()), ...args]);
+  const ddp = python(two.project, [...launcher(two.project), ...twoProcesses(), ...args]);
   assert.equal(ddp.status, 0, ddp.stderr);
   assert.match(ddp.stdout, /^24 steps in [\d.]+ s on 2 process\(es\), cpu: \d+ tokens\/s$/m);
   // float32 (the default): the two sum the same gradients in another order, so they agree to float32 rounding.
@@ -164,7 +152,7 @@ test('a --save-every run killed after a checkpoint resumes with the same command
   assert.equal(whole.status, 0, whole.stderr);
   assert.equal(existsSync(join(uninterrupted.project, 'train-checkpoint.safetensors')), false, 'a finished run deletes its checkpoint');
 
-  const command = [...launcher(crashed.project), ...(await twoProcesses()), ...args];
+  const command = [...launcher(crashed.project), ...twoProcesses(), ...args];
   // Killed (the whole process group: torchrun and both workers) the moment rank 0 reports the step-10 checkpoint.
   const killed = await new Promise<{ signal: NodeJS.Signals | null; stdout: string }>((resolve, reject) => {
     const child = spawn(PYTHON, command, { cwd: crashed.project, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

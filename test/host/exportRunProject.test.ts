@@ -143,7 +143,7 @@ test('a run trained in the panel at batch 1, exported, continued on 2 processes 
   }
   const readme = readFileSync(join(runDir, 'README.md'), 'utf8');
   const printed = (prefix: string): string => {
-    const line = readme.split('\n').find((l) => l.startsWith(prefix) && l.includes('--nproc_per_node=2 train.py') && !l.includes('--device'));
+    const line = readme.split('\n').find((l) => l.startsWith(prefix) && l.includes('--nnodes=1 --nproc_per_node=2 ') && !l.includes('--device'));
     assert.ok(line, `the README prints a "${prefix}" line for 2 processes`);
     return line.replace(/\s+#.*$/, '');
   };
