@@ -236,10 +236,13 @@ def load_model(path, dtype):
     return model, meta, metadata
 
 
-def save_model(model, path, metadata):
-    """Rank 0 writes float64 tensors under the same names and metadata (atomically: temp file, then rename)."""
+def save_model(model, path, metadata, before_rename=None):
+    """Rank 0 writes float64 tensors under the same names and metadata (atomically: temp file, then rename).
+    before_rename(sha256 of the new file) runs between the two (the checkpoint is written there)."""
     tensors = {name: t.detach().to(torch.float64) for name, t in model.state_dict().items()}
     save_file(tensors, path + ".tmp", metadata)
+    if before_rename:
+        before_rename(file_sha256(path + ".tmp"))
     os.replace(path + ".tmp", path)
 
 
@@ -509,6 +512,9 @@ def train(args, model, meta, metadata, data, dtype, rank, world, device):
             checkpoint = {"unreadable": f"{type(e).__name__}: {e}"}
         if "unreadable" in checkpoint:
             pass
+        elif file_sha256(args.model) not in checkpoint.get("models", []):
+            # Exported again (or edited) since the checkpoint: resuming would throw that model away.
+            checkpoint = {"unreadable": f"it was saved with another {os.path.basename(args.model)}"}
         elif checkpoint.get("key") != key:
             differs = ", ".join(f"{k} {checkpoint.get('key', {}).get(k)!r} → {v!r}" for k, v in key.items()
                                 if checkpoint.get("key", {}).get(k) != v)
@@ -518,7 +524,8 @@ def train(args, model, meta, metadata, data, dtype, rank, world, device):
         dist.broadcast_object_list(box, src=0)  # rank 0's file is the truth, also for nodes without a shared disk
         checkpoint = box[0]
     if checkpoint is not None and "unreadable" in checkpoint:
-        fail(f"{args.checkpoint} cannot be read ({checkpoint['unreadable']}); delete it to start from model.safetensors")
+        fail(f"{args.checkpoint} cannot be resumed ({checkpoint['unreadable']}); delete it to start from "
+             f"{os.path.basename(args.model)}")
     if checkpoint is not None and "refused" in checkpoint:
         fail(f"{args.checkpoint} is the checkpoint of an unfinished run with other settings ({checkpoint['refused']}); "
              f"rerun that command to finish it, or delete the file to start from model.safetensors")
@@ -538,6 +545,8 @@ def train(args, model, meta, metadata, data, dtype, rank, world, device):
         if base == 0:
             base = RUN["stepsDone"]
     metrics = open(args.metrics, "a", encoding="utf-8") if rank == 0 else None
+    # SHA-256 of the model files of the last two saves (rank 0): the model file a resumed checkpoint may meet.
+    models = list((checkpoint or {}).get("models") or [file_sha256(args.model) if rank == 0 else None])
 
     def save(step):
         """model.safetensors and the checkpoint: weights, optimiser moments, stream positions and states, history length."""
@@ -546,12 +555,17 @@ def train(args, model, meta, metadata, data, dtype, rank, world, device):
             parts = [None] * world
             dist.all_gather_object(parts, position())  # every rank's streams, so any process count resumes
         if rank == 0:
-            save_model(model, args.model, metadata)
-            save_checkpoint(args.checkpoint, {
-                "key": key, "step": step, "base": base, "metricsBytes": metrics.tell(),
-                "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-                "optimizer": optimizer.state_dict(), "position": parts,
-                "scaler": scaler.state_dict() if scaler else None})
+            def write_checkpoint(model_sha):
+                # Written before the new model file replaces the old one: a crash in between leaves the old model,
+                # which the checkpoint still accepts (it lists the model files of its last two saves).
+                models[:] = [models[-1], model_sha]
+                save_checkpoint(args.checkpoint, {
+                    "key": key, "step": step, "base": base, "metricsBytes": metrics.tell(), "models": list(models),
+                    "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+                    "optimizer": optimizer.state_dict(), "position": parts,
+                    "scaler": scaler.state_dict() if scaler else None})
+
+            save_model(model, args.model, metadata, write_checkpoint)
             print(f"checkpoint at step {step}: {os.path.basename(args.checkpoint)}", flush=True)
 
     if args.save_every and checkpoint is None:

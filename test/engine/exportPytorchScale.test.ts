@@ -216,11 +216,26 @@ test('bad settings are refused with their messages: no GPU, more processes than 
   const r = python(project, ['train.py', '--steps', '30', '--save-every', '10', '--dtype', 'float64']);
   assert.equal(r.status, 0, r.stderr);
   const after = readFileSync(join(project, 'model.safetensors'));
-  const ok = python(project, ['-c', 'import json; from safetensors_io import save_file; save_file({}, "train-checkpoint.safetensors", {"checkpoint": json.dumps({"dict": [["key", {"dict": [["steps", 5]]}]]})})']);
-  assert.equal(ok.status, 0, ok.stderr);
+  /** A checkpoint as train.py writes it (safetensors, JSON in the metadata) with this key and these model hashes. */
+  const fakeCheckpoint = (models: string): void => {
+    const script = `import hashlib, json; from safetensors_io import save_file
+sha = hashlib.sha256(open("model.safetensors", "rb").read()).hexdigest()
+models = ${models}
+save_file({}, "train-checkpoint.safetensors", {"checkpoint": json.dumps({"dict": [["key", {"dict": [["steps", 5]]}], ["models", {"list": models}]]})})`;
+    const w = python(project, ['-c', script]);
+    assert.equal(w.status, 0, w.stderr);
+  };
+  fakeCheckpoint('[sha]');
   const other = python(project, ['train.py', '--steps', '30', '--save-every', '10']);
   assert.notEqual(other.status, 0);
   assert.match(other.stderr, /train-checkpoint\.safetensors is the checkpoint of an unfinished run with other settings \(steps 5 → 30, /);
+  assert.deepEqual(readFileSync(join(project, 'model.safetensors')), after);
+  // A checkpoint saved with another model.safetensors (the project exported again over an interrupted run) would
+  // throw the new model away: refused.
+  fakeCheckpoint('["0" * 64]');
+  const stale = python(project, ['train.py', '--steps', '30', '--save-every', '10']);
+  assert.notEqual(stale.status, 0);
+  assert.match(stale.stderr, /^error: .*train-checkpoint\.safetensors cannot be resumed \(it was saved with another model\.safetensors\); delete it to start from model\.safetensors$/m);
   assert.deepEqual(readFileSync(join(project, 'model.safetensors')), after);
 });
 
