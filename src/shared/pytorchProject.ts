@@ -99,8 +99,9 @@ A ${what} trained by Sequence Lab for ${task}, exported with \`sequence-lab expo
 | \`model.safetensors\` | the weights (float64) with the model description in \`__metadata__\` |
 | \`${dataFile}\` | the training data (SHA-256 \`${run.data.sha256}\`) |
 
-Training writes two more files next to \`model.safetensors\`: \`metrics.jsonl\` (the run's history, one line per
-update) and, with \`--save-every\`, \`train-checkpoint.safetensors\` (deleted when the run finishes).
+Training appends to \`metrics.jsonl\` next to \`model.safetensors\` (the history of this project's training, one line
+per update; empty as exported) and, with \`--save-every\`, writes \`train-checkpoint.safetensors\` (deleted when the
+run finishes).
 
 ## Run
 
@@ -217,5 +218,7 @@ export function pytorchProject(run: ExportedRun, meta: ExportedModelMeta, dataFi
     { path: 'torchrun_compat.py', contents: TORCHRUN_COMPAT_PY },
     { path: 'README.md', contents: readme(run, meta, dataFile) },
     { path: 'requirements.txt', contents: 'torch>=1.13\nnumpy\n' },
+    // train.py's history starts empty: exported again over an older project, the old history (and numbering) goes.
+    { path: 'metrics.jsonl', contents: '' },
   ];
 }

@@ -70,7 +70,7 @@ for (const shape of shapes) {
     const io = memoryIo({ 'data.txt': TEXT, 'tags.tsv': TAGGED, 'series.csv': SERIES });
     assert.equal(await trainRun([shape.file, ...shape.args, '--steps', '2', '--out', 'run'], io), 0, io.err.join(''));
     assert.equal(await exportRun(['run', '--out', 'proj'], io), 0, io.err.join(''));
-    for (const f of ['train.py', 'safetensors_io.py', 'torchrun_compat.py', 'README.md', 'requirements.txt', 'model.safetensors', `data/${shape.file}`]) {
+    for (const f of ['train.py', 'safetensors_io.py', 'torchrun_compat.py', 'README.md', 'requirements.txt', 'metrics.jsonl', 'model.safetensors', `data/${shape.file}`]) {
       assert.ok(io.files.has(`proj/${f}`), `proj/${f} written`);
     }
     assert.deepEqual(io.files.get('proj/model.safetensors'), io.files.get('run/model.safetensors'));
@@ -133,7 +133,7 @@ test('export-pytorch through the real entry point (src/cli.ts): --help, export, 
   assert.equal(trained.status, 0, trained.stderr);
   const exported = cli('export-pytorch', join(dir, 'run'), '--out', join(dir, 'proj'));
   assert.equal(exported.status, 0, exported.stderr);
-  assert.deepEqual(readdirSync(join(dir, 'proj')).sort(), ['README.md', 'data', 'model.safetensors', 'requirements.txt', 'safetensors_io.py', 'torchrun_compat.py', 'train.py']);
+  assert.deepEqual(readdirSync(join(dir, 'proj')).sort(), ['README.md', 'data', 'metrics.jsonl', 'model.safetensors', 'requirements.txt', 'safetensors_io.py', 'torchrun_compat.py', 'train.py']);
   assert.equal(readFileSync(join(dir, 'proj', 'data', 'data.txt'), 'utf8'), TEXT);
   const again = cli('export-pytorch', join(dir, 'run'), '--out', join(dir, 'proj'));
   assert.equal(again.status, 1);
