@@ -115,11 +115,28 @@ function modelLayers(meta: CheckedModelMetadata): string {
 /** A JSON value as a Python string literal (JSON string escapes are valid Python escapes). */
 const pythonString = (value: unknown): string => JSON.stringify(JSON.stringify(value));
 
+/** A learning rate as the README prints it (4 significant digits, no float noise). */
+const rate = (lr: number): string => String(Number(lr.toPrecision(4)));
+
 function readme(run: ExportedRun, meta: ExportedModelMeta, dataFile: string): string {
   const m = meta.model;
   const what = `${m.layers}-layer ${m.bidirectional ? 'bidirectional ' : ''}${m.model.toUpperCase()} (hidden ${m.hiddenSize}${m.embeddingDim !== undefined ? `, embedding ${m.embeddingDim}` : ', one-hot input'})`;
   const task = meta.task === 'lm' ? `next-${meta.tokens === 'words' ? 'word' : 'character'} prediction` : meta.task === 'tag' ? 'tagging' : 'next-value prediction of a numeric series';
   const c = run.config;
+  const B = c.batchSize;
+  // Two processes need two streams at least: the printed commands ask for them when the run had fewer.
+  const B2 = Math.max(2, B);
+  const B4 = Math.max(4, B);
+  // One machine, 2 processes, rendezvous on a port the system picks (what --standalone does from torch 2.0 on).
+  const LOCAL2 = '--nnodes=1 --nproc_per_node=2 --rdzv_backend=c10d --rdzv_endpoint=localhost:0';
+  const lr = c.optimizer.learningRate;
+  const adaptive = c.optimizer.kind !== 'sgd';
+  // Starting points from the literature: √k for Adam/RMSProp (Malladi et al. 2022), k for SGD (Goyal et al. 2017).
+  const scaled = (k: number): string => rate(lr * (adaptive ? Math.sqrt(k) : k));
+  const units = meta.task === 'tag' ? 'sequences' : 'streams';
+  const reshard = B2 !== B
+    ? `The run trained with ${B} stream${B === 1 ? '' : 's'}, so the commands for 2 processes re-shard the data into \`--batch ${B2}\` ${units} (see "Scaling out").`
+    : `The commands for 2 processes share the run's ${B} ${units} between them.`;
   return `# Sequence Lab model — PyTorch project
 
 A ${what} trained by Sequence Lab for ${task}, exported with \`sequence-lab export-pytorch\`.
@@ -132,27 +149,94 @@ A ${what} trained by Sequence Lab for ${task}, exported with \`sequence-lab expo
 | \`model.safetensors\` | the weights (float64) with the model description in \`__metadata__\` |
 | \`${dataFile}\` | the training data (SHA-256 \`${run.data.sha256}\`) |
 
+Training appends to \`metrics.jsonl\` next to \`model.safetensors\` (the history of this project's training, one line
+per update; empty as exported) and, with \`--save-every\`, writes \`train-checkpoint.safetensors\` (deleted when the
+run finishes).
+
 ## Run
 
 \`\`\`sh
 pip install -r requirements.txt        # or Debian's python3-torch (+ python3-numpy)
 python3 train.py --eval                # mean loss over ${dataFile} as one sequence from a zero state, as \`sequence-lab eval\`
 python3 train.py --steps 200           # continue training; writes model.safetensors back
-torchrun --standalone --nproc_per_node=2 train.py --steps 200   # the same on 2 processes (DistributedDataParallel, gloo)
-python3 torchrun_compat.py --standalone --nproc_per_node=2 train.py --steps 200   # when torchrun itself fails (see the table above)
+python3 train.py --steps 200 --save-every 50   # the same, resumable: after a crash run the same command again
+torchrun ${LOCAL2} train.py --batch ${B2} --steps 200   # on 2 processes (DistributedDataParallel, gloo)
+python3 torchrun_compat.py ${LOCAL2} train.py --batch ${B2} --steps 200   # when torchrun itself fails (see the table above)
 \`\`\`
 
-Training continues as the original run was configured: ${c.batchSize} stream(s) per update, truncated BPTT
-(k1 = ${c.seqLength}, k2 = ${c.backpropSteps ?? c.seqLength}), ${c.optimizer.kind} with learning rate ${c.optimizer.learningRate},
-gradient clipping ${c.clipNorm > 0 ? `at global norm ${c.clipNorm}` : 'off'}${c.clipValue ? ` and per value at ${c.clipValue}` : ''}.
-The optimiser state and the data position are not part of model.safetensors: training restarts them (fresh
-optimiser moments, streams from their start). Under torchrun every process takes its share of the ${c.batchSize}
-streams (so use at most ${c.batchSize} processes); the loss is the mean over all of them, as in Sequence Lab. Only
-rank 0 writes \`model.safetensors\` (same tensor names and metadata), which \`sequence-lab eval\`, \`sample\` and the
-VS Code extension read again.
+\`${LOCAL2}\` is \`--standalone\` on a free port: torch 1.13's
+\`--standalone\` always takes port 29400, so two jobs on one machine would meet there.
 
-Options: \`--steps N\`, \`--eval [FILE]\`, \`--dtype float32|float64\` (default float32 for training, float64 for
-\`--eval\`), \`--model PATH\`, \`--data PATH\`, \`--log-every N\`, \`--save-every N\`.
+${reshard}
+
+Training continues as the original run was configured: ${B} stream(s) per update unless \`--batch\` says otherwise,
+truncated BPTT (k1 = ${c.seqLength}, k2 = ${c.backpropSteps ?? c.seqLength}), ${c.optimizer.kind} with learning rate ${lr},
+gradient clipping ${c.clipNorm > 0 ? `at global norm ${c.clipNorm}` : 'off'}${c.clipValue ? ` and per value at ${c.clipValue}` : ''}.
+The optimiser state and the data position are not part of model.safetensors: a new command restarts them (fresh
+optimiser moments, streams from their start). Under torchrun every process takes its share of the \`--batch\`
+${units} (so use at most that many processes in all); the loss is the mean over all of them, as in Sequence Lab. Only
+rank 0 writes \`model.safetensors\` (same tensor names and metadata), \`metrics.jsonl\` and the checkpoint.
+
+## On a GPU
+
+\`\`\`sh
+python3 train.py --device cuda --steps 200          # one GPU (--device auto: the GPU when there is one, else the CPU)
+python3 train.py --device cuda --amp --steps 200    # mixed precision (float16 autocast, loss scaling)
+torchrun ${LOCAL2} train.py --device cuda --batch ${B2} --steps 200   # 2 GPUs: NCCL, one GPU per process (LOCAL_RANK)
+\`\`\`
+
+Without a usable GPU, \`--device cuda\` stops at once with "error: --device cuda, but PyTorch sees no CUDA GPU …";
+Debian's python3-torch is a CPU-only build. \`--amp\` needs CUDA and float32.
+
+## On several machines
+
+Copy this folder to every machine, pick one machine's address as HOST, and run on each machine (here 2 machines with
+2 processes each, so 4 processes in all and \`--batch ${B4}\`):
+
+\`\`\`sh
+torchrun --nnodes=2 --nproc_per_node=2 --rdzv_backend=c10d --rdzv_endpoint=HOST:29400 --rdzv_id=seqlab train.py --batch ${B4} --steps 200
+\`\`\`
+
+Add \`--device cuda\` on GPU machines (NCCL), leave it out for CPUs (gloo). The options are spelled as torch 1.13
+spells them (newer torchrun also accepts \`--rdzv-endpoint\`). Only global rank 0 writes files, into its own
+machine's copy of the folder (that machine prints \`wrote …\`). Rank 0 reads a resumable checkpoint and sends it to
+the others, so with \`--save-every\` keep the folder on a shared disk (or pass \`--checkpoint\` and \`--model\` there):
+after a restart rank 0 may be on another machine.
+
+## Scaling out
+
+- **Effective batch.** One update is the mean loss over \`--batch\` ${units}${meta.task === 'tag' ? '' : ` × k1 = ${c.seqLength} positions`}, however
+  many processes share them: \`--batch 8\` on 1, 2 or 8 processes makes the same update (to float rounding;
+  DistributedDataParallel averages the gradients, and each process's loss is weighted so that the average is the
+  gradient of the batch mean). More processes make each update faster, not different.
+${meta.task === 'tag'
+    ? '- **What `--batch` changes.** Each update takes the next `--batch` sequences of the file, in order, wrapping at the end.'
+    : `- **What \`--batch\` changes.** The data is cut into \`--batch\` equal streams read side by side, so with another
+  batch every stream starts somewhere else and carries its hidden state from zero; an epoch is (positions / batch) / k1
+  updates, fewer with a larger batch. The weights carry over; the optimiser state restarts anyway.`}
+- **Learning rate.** A larger batch averages more noise out of each gradient, so it can take larger steps. Starting
+  points from the literature: for SGD scale the rate with the batch (×k for k times the batch, with a warm-up; Goyal
+  et al. 2017), for Adam and RMSProp with its square root (×√k; Malladi et al. 2022). This run's ${c.optimizer.kind} at
+  ${lr} for batch ${B} gives \`--lr ${scaled(B2 / B)}\` for \`--batch ${B2}\` and \`--lr ${scaled(B4 / B)}\` for \`--batch ${B4}\`; watch the loss
+  in \`metrics.jsonl\` and lower it if training gets worse.
+- **Crashes.** With \`--save-every N\`, rank 0 writes \`model.safetensors\` and \`train-checkpoint.safetensors\` (weights,
+  optimiser moments, where every stream is, the history's length) every N updates. Running the same command again
+  resumes from it, on any number of processes, and ends with the weights an uninterrupted run ends with; other
+  settings are refused until the checkpoint is deleted. A finished run deletes its checkpoint, so the same command
+  then continues training for another \`--steps\`.
+
+## Back into Sequence Lab
+
+- \`sequence-lab eval model.safetensors ${dataFile}\` (and \`sample\`, \`trace\`) read the grown model.
+- In VS Code, **Sequence Lab: Open PyTorch Model…** on \`model.safetensors\` with the data file open puts it on the
+  Training panel, paused, with every panel working.
+- \`metrics.jsonl\` is Sequence Lab's run-history format (\`{"step", "loss", "gradNorm"}\` per update); its steps
+  continue the exported run's ${run.steps}. Open PyTorch Model… imports it with the model, so **Compare Runs** shows
+  the run trained in VS Code and its scaled-out continuation on one step axis.
+
+Options: \`--steps N\`, \`--batch B\`, \`--lr RATE\`, \`--device cpu|cuda|auto\`, \`--amp\`, \`--eval [FILE]\`,
+\`--dtype float32|float64\` (default float32 for training, float64 for \`--eval\`), \`--model PATH\`, \`--data PATH\`,
+\`--log-every N\`, \`--save-every N\`, \`--checkpoint PATH\`, \`--metrics PATH\`.
 `;
 }
 
@@ -167,6 +251,8 @@ export function pytorchProject(run: ExportedRun, untrustedMeta: ExportedModelMet
     dataFile,
     sha256: run.data.sha256,
     steps: run.steps,
+    // The step the exported weights are at: train.py's metrics.jsonl numbers its updates after it.
+    stepsDone: run.steps,
     seqLength: c.seqLength,
     backpropSteps: c.backpropSteps ?? null,
     batchSize: c.batchSize,
@@ -189,5 +275,7 @@ export function pytorchProject(run: ExportedRun, untrustedMeta: ExportedModelMet
     { path: 'torchrun_compat.py', contents: TORCHRUN_COMPAT_PY },
     { path: 'README.md', contents: readme(run, meta, dataFile) },
     { path: 'requirements.txt', contents: 'torch>=1.13\nnumpy\n' },
+    // train.py's history starts empty: exported again over an older project, the old history (and numbering) goes.
+    { path: 'metrics.jsonl', contents: '' },
   ];
 }

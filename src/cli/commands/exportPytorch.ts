@@ -12,7 +12,8 @@ import { decodeModel } from './modelFile';
 export const EXPORT_PYTORCH_USAGE = `Usage: sequence-lab export-pytorch RUN_DIR --out DIR [--force]
   Writes DIR/train.py (the model as a torch.nn.Module with the same state_dict names, training that continues the
   run — also under torchrun with DistributedDataParallel — and --eval), safetensors_io.py, README.md,
-  requirements.txt, model.safetensors and data/<the training file>. --force: write into a non-empty DIR.
+  requirements.txt, metrics.jsonl (empty: train.py's history), model.safetensors and data/<the training file>.
+  --force: write into a non-empty DIR.
 `;
 
 /** CliIo plus listing a directory (null when it does not exist). */
@@ -92,7 +93,7 @@ export async function run(argv: string[], io: ExportIo): Promise<number> {
     for (const f of pytorchProject(runJson, meta, dataFile)) await io.writeFile(join(out, f.path), f.contents);
     await io.writeFile(join(out, 'model.safetensors'), modelBytes);
     await io.writeFile(join(out, dataFile), data);
-    io.stdout(`wrote a PyTorch project to ${out}: train.py, safetensors_io.py, README.md, requirements.txt, model.safetensors, ${dataFile}\n`);
+    io.stdout(`wrote a PyTorch project to ${out}: train.py, safetensors_io.py, README.md, requirements.txt, metrics.jsonl, model.safetensors, ${dataFile}\n`);
     return 0;
   });
 }
