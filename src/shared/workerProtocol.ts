@@ -2,7 +2,7 @@
 // sends intents and receives results. Numbers travel as typed arrays, batched (see `progress`).
 import type { TrainingConfig } from './trainingConfig';
 import type { ExampleId } from './examples';
-import type { RunFault, StepBatch, TextSample } from './run';
+import type { HeldOutInfo, HeldOutPoint, RunFault, StepBatch, TextSample } from './run';
 
 export type HostToWorker =
   /** Build the vocabulary from `text` and train a character model (RNN, GRU or LSTM) on it until maxSteps or `stop`. */
@@ -205,7 +205,11 @@ export type WorkerToHost =
       parameterCount: number;
       /** Updates already taken (a run restored from a checkpoint starts at its step; else 0). */
       step?: number;
+      /** What is held out of training (src/engine/heldOut.ts). */
+      heldOut?: HeldOutInfo;
     }
+  /** The loss on the held-out part after `step` updates (scored now and then, at most ~5% of the training time). */
+  | ({ type: 'heldOut'; runId: string } & HeldOutPoint)
   /** Steps since the previous progress message; posted at most every ~100 ms. */
   | ({ type: 'progress'; runId: string } & StepBatch)
   | ({ type: 'sample'; runId: string } & TextSample)

@@ -55,6 +55,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>) {
     dataLength: model.dataLength,
     parameterCount: model.parameterCount,
     step: model.stepCount,
+    heldOut: model.heldOut,
   });
   await run.run(m.startPaused === true);
 }
