@@ -86,7 +86,7 @@ export function splitSequenceData(data: SequenceData, share: number, seed: numbe
   }
   const count = data.sequences.length;
   const held = Math.round(count * share);
-  if (share <= 0 || held < 1 || count - held < 1) return none(data, tokensOf(data.sequences), `nothing held out: ${count} sequence${count === 1 ? '' : 's'} are too few`);
+  if (share <= 0 || held < 1 || count - held < 1) return none(data, tokensOf(data.sequences), `nothing held out: ${count === 1 ? 'one sequence is' : `${count} sequences are`} too few`);
   const heldIndex = heldOutIndices(count, held, seed);
   const train = data.sequences.filter((_, i) => !heldIndex.has(i));
   const heldOut = data.sequences.filter((_, i) => heldIndex.has(i));
@@ -102,7 +102,7 @@ export function splitSequenceData(data: SequenceData, share: number, seed: numbe
 export function splitFinalTargetData(data: FinalTargetData, share: number, seed: number): HeldOutSplit<FinalTargetData> {
   const count = data.count;
   const held = Math.round(count * share);
-  if (share <= 0 || held < 1 || count - held < 1) return none(data, count, `nothing held out: ${count} sequence${count === 1 ? '' : 's'} are too few`);
+  if (share <= 0 || held < 1 || count - held < 1) return none(data, count, `nothing held out: ${count === 1 ? 'one sequence is' : `${count} sequences are`} too few`);
   const heldIndex = heldOutIndices(count, held, seed);
   const pick = (keep: (i: number) => boolean): FinalTargetData => {
     const indices = Array.from({ length: count }, (_, i) => i).filter(keep);

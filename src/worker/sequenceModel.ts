@@ -225,20 +225,24 @@ export class SequenceModel implements TrainableModel {
     return lines.join('\n');
   }
 
-  /** MSE of the final outputs on the held-out sequences against always predicting their mean target, then a few of them. */
+  /**
+   * MSE of the final outputs on the held-out sequences against always predicting the training targets' mean (what a
+   * model that learned nothing else would say), then a few of them.
+   */
   private sequenceToOneReport(): string {
     const model = this.trainer.model;
-    const part = this.heldOutPart?.kind === 'final-target' ? this.heldOutPart.data : (this.trainer as FinalTargetTrainer).data;
+    const trained = (this.trainer as FinalTargetTrainer).data;
+    const part = this.heldOutPart?.kind === 'final-target' ? this.heldOutPart.data : trained;
     const { length: T, features: F } = part;
     const count = Math.min(part.count, EVALUATED_SEQUENCES);
     const predict = (n: number) => model.forward({ x: part.inputs.subarray(n * T * F, (n + 1) * T * F), steps: T })[T - 1];
     let mean = 0;
-    for (let i = 0; i < count; i++) mean += part.targets[i] / count;
-    let variance = 0;
+    for (let i = 0; i < trained.count; i++) mean += trained.targets[i] / trained.count;
+    let baseline = 0;
     let mse = 0;
     const predicted: number[] = [];
     for (let i = 0; i < count; i++) {
-      variance += (part.targets[i] - mean) ** 2 / count;
+      baseline += (part.targets[i] - mean) ** 2 / count;
       const p = predict(i);
       predicted.push(p);
       mse += (p - part.targets[i]) ** 2 / count;
@@ -246,7 +250,7 @@ export class SequenceModel implements TrainableModel {
     const shown = predicted.slice(0, 5).map((p, i) => `${formatValue(p)} for ${formatValue(part.targets[i])}`);
     const which = this.heldOutPart ? `${count} held-out sequences (${this.heldOut.description}; never trained on)` : `first ${count} sequences (${this.heldOut.description})`;
     return (
-      `Mean squared error ${formatValue(mse)} on the ${which}; always predicting their mean target (${formatValue(mean)}) gives ${formatValue(variance)}.\n` +
+      `Mean squared error ${formatValue(mse)} on the ${which}; always predicting the training targets' mean (${formatValue(mean)}) gives ${formatValue(baseline)}.\n` +
       `Predicted: ${shown.join(', ')}`
     );
   }
