@@ -125,7 +125,7 @@ export class CompareRunsPanel implements vscode.Disposable {
       if (!stored) continue;
       const run = live.get(id);
       const points = run ? this.curves.livePoints(stored, { liveId: run.info.id, history: run.history }) : this.curves.storedPoints(stored);
-      inputs.push(curveInput(stored, points, run));
+      inputs.push({ ...curveInput(stored, points, run), heldOut: this.persistence.store.readHeldOut(stored.id) });
     }
     this.curves.keepOnly(inputs.map((input) => input.id));
     if (inputs.length === 0 && this.shown.size > 0) {

@@ -655,6 +655,9 @@ export interface ComparedRun {
   gradNorm?: number;
   /** Only while it trains in this window, and not for a mean squared error. */
   charsPerSecond?: number;
+  /** The loss on its held-out data at its last score (absent for runs older than held-out loss), and every score. */
+  heldOutLoss?: number;
+  heldOutCurve?: { steps: Float64Array; losses: Float32Array };
   curve: StoredMetrics;
 }
 
