@@ -38,3 +38,25 @@ test('a file too short to hold anything out says so and posts no score', async (
   await next('short', 'finished');
   assert.equal(received.filter((m) => m.type === 'heldOut' && m.runId === 'short').length, 0);
 });
+
+test('the editor’s run and the command line with --held-out 0.1 (what Copy Command Line writes) train on the same part: the same losses', async () => {
+  const { run: trainRun } = await import('../../src/cli/commands/trainModel');
+  const text = 'a stitch in time saves nine; many hands make light work. '.repeat(25);
+  const files = new Map<string, Uint8Array>([['data.txt', new TextEncoder().encode(text)]]);
+  const io = {
+    stdout: () => undefined, stderr: () => undefined,
+    readFile: async (p: string) => files.get(p)!,
+    writeFile: async (p: string, d: string | Uint8Array) => void files.set(p, typeof d === 'string' ? new TextEncoder().encode(d) : d),
+  };
+  const code = await trainRun(['data.txt', '--out', 'cli', '--task', 'lm', '--model', 'gru', '--hidden', '12', '--seq', '20', '--batch', '2', '--lr', '0.01', '--clip', '5', '--steps', '40', '--seed', '7', '--held-out', '0.1'], io);
+  assert.equal(code, 0);
+  const cliLosses = new TextDecoder().decode(files.get('cli/metrics.jsonl')).trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
+
+  send({ type: 'train', runId: 'parity', text, config: { ...DEFAULT_CONFIG, model: 'gru', hiddenSize: 12, seqLength: 20, batch: 2, learningRate: 0.01, clipNorm: 5, maxSteps: 40, seed: 7, sampleEvery: 1000 } });
+  await next('parity', 'finished');
+  const workerLosses: number[] = [];
+  for (const m of received) if (m.type === 'progress' && m.runId === 'parity') workerLosses.push(...m.losses);
+  assert.equal(workerLosses.length, 40);
+  // The worker posts float32 losses.
+  cliLosses.forEach((loss, i) => assert.ok(Math.abs(loss - workerLosses[i]) < 1e-5, `step ${i + 1}: CLI ${loss} against editor ${workerLosses[i]}`));
+});
