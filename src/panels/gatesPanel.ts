@@ -26,7 +26,7 @@ import { TrainingPanel } from './trainingPanel';
 import { provideTraceExport, traceExportOf } from './panelExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
-import { initPanel, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
 export const GATES_PANEL_VIEW_TYPE = 'sequenceLab.gates';
@@ -80,7 +80,7 @@ export class ActivationPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         kind.viewType,
         kind.title,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       current = new ActivationPanel(kind, panel, extensionUri, service);

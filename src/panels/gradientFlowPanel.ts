@@ -12,7 +12,7 @@ import { parseGradientPanelMessage, type GradientFlowView, type GradientPanelToH
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { gradientFlowView } from './gradientFlowView';
 import { TrainingPanel } from './trainingPanel';
-import { initPanel, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 import { gradientTraceFiles as traceFiles, provideTraceExport, traceExportOf } from './panelExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
@@ -45,7 +45,7 @@ export class GradientFlowPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         GRADIENT_PANEL_VIEW_TYPE,
         TITLE,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       GradientFlowPanel.current = new GradientFlowPanel(panel, extensionUri, service);

@@ -14,7 +14,7 @@ import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { storedRunMessage } from './storedRunView';
-import { initPanel, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const TRAINING_PANEL_VIEW_TYPE = 'sequenceLab.training';
 const RESUME_COMMAND = 'sequenceLab.runs.resume';
@@ -45,7 +45,7 @@ export class TrainingPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         TRAINING_PANEL_VIEW_TYPE,
         'Sequence Lab: Training',
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       TrainingPanel.current = new TrainingPanel(panel, extensionUri, service);
