@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, HostToWorker, TextInference, TextInferenceRequest, WorkerToHost } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, HostToWorker, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 
@@ -91,6 +91,9 @@ export class TrainingService implements vscode.Disposable {
   private readonly textInferred = new vscode.EventEmitter<{ runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }>();
   /** The answer to inferText ("Colour Text by Model", src/rnnEditor/). */
   readonly onDidInferText = this.textInferred.event;
+  private readonly unitsSearched = new vscode.EventEmitter<TraceAnswer<UnitSearchAnswer>>();
+  /** The answer to searchUnits (the Gates panel's whole-file search), or why there is none. */
+  readonly onDidSearchUnits = this.unitsSearched.event;
   private readonly checkpointed = new vscode.EventEmitter<CheckpointEvent>();
   /** The worker saved a run's state: every checkpointEvery steps, on pause, stop, completion and before a NaN/Inf. */
   readonly onDidCheckpoint = this.checkpointed.event;
@@ -262,6 +265,22 @@ export class TrainingService implements vscode.Disposable {
     return true;
   }
 
+  /**
+   * Asks the worker to search `request.text` with the run's current model for stretches where the units are all on
+   * (answered through onDidSearchUnits with the returned id; undefined: the run has no model to search with).
+   */
+  searchUnits(runId: string, request: UnitSearchRequest): number | undefined {
+    const record = this.runs.get(runId);
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
+    const requestId = this.nextTraceRequestId++;
+    this.worker.post({ type: 'searchUnits', runId, requestId, ...request });
+    return requestId;
+  }
+
+  cancelUnitSearch(runId: string, requestId: number): void {
+    this.worker.post({ type: 'cancelUnitSearch', runId, requestId });
+  }
+
   private update(record: RunRecord, patch: Partial<RunInfo>): void {
     record.info = { ...record.info, ...patch };
     this.changed.fire(record);
@@ -341,6 +360,8 @@ export class TrainingService implements vscode.Disposable {
     activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     textInference: ({ type: _type, runId, requestId, ...result }) => this.textInferred.fire({ runId, requestId, result }),
     textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
+    unitSearch: ({ type: _type, runId, requestId, ...trace }) => this.unitsSearched.fire({ runId, requestId, trace }),
+    unitSearchFailed: (m) => this.unitsSearched.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
   });
 
   private failActiveRuns(reason: string): void {
@@ -359,6 +380,7 @@ export class TrainingService implements vscode.Disposable {
     this.activationsTraced.dispose();
     this.textInferred.dispose();
     this.checkpointed.dispose();
+    this.unitsSearched.dispose();
     this.faulted.dispose();
   }
 }
