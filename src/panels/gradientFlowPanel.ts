@@ -27,6 +27,8 @@ const AUTO_REFRESH_MS = 2000;
 /** A request with no answer after this long no longer blocks the next one. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
+/** What the reading must know of the run: its cell (the advice) and K of truncated BPTT (the distances read). */
+const readingRun = (run: RunRecord) => ({ cell: run.info.config.model, truncation: run.info.config.truncate ?? run.info.config.seqLength });
 const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLabel}`;
 
 export class GradientFlowPanel implements vscode.Disposable {
@@ -93,7 +95,7 @@ export class GradientFlowPanel implements vscode.Disposable {
           this.post({ type: 'detached', message: `No trace: ${answer.error}` });
         } else if (run) {
           this.shownStep = answer.trace.step;
-          this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run))) });
+          this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run), readingRun(run))) });
           this.catchUpWithEndedRun();
         }
       }),
