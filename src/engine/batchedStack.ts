@@ -183,12 +183,14 @@ export class BatchedStack {
 
   /**
    * Forward over T steps. `fill(t, b)` gives the id (token input) of stream b at time t, or `fillRow(t, b, row)`
-   * writes its dense row. h0 / c0 stream-major (zero when null).
+   * writes its dense row. h0 / c0 stream-major (zero when null). `layersOnly`: the layers' states only, no head
+   * output (the unit search reads h_t and c_t; returns an empty view).
    */
   forward(
     T: number,
     input: { id: (t: number, b: number) => number } | { row: (t: number, b: number, out: Floats, off: number) => void },
     h0: Float64Array | null, c0: Float64Array | null,
+    layersOnly = false,
   ): Floats {
     const { hiddenSize: H, layers: L, outputSize: K, inputSize, embeddingDim } = this.model.config;
     const B = this.streams;
@@ -234,6 +236,7 @@ export class BatchedStack {
     }
 
     // O = Y_top W_headᵀ + b_head
+    if (layersOnly) return this.outputs.subarray(0, 0);
     const top = this.layers[L - 1].hs;
     const W = this.weight('head.weight');
     const bias = this.weight('head.bias');

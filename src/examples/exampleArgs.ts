@@ -12,6 +12,8 @@ export interface NewExampleArgs {
   length?: number;
   seed?: number;
   overwrite?: boolean;
+  /** false: write the files without opening the main one (the walkthrough opens the file its step needs, once). */
+  open?: boolean;
 }
 
 /** The seam's arguments when `value` carries a known example id, else undefined (the command then asks). */
@@ -21,7 +23,7 @@ export function readNewExampleArgs(value: unknown): NewExampleArgs | undefined {
   const entry = EXAMPLES.find((e) => e.id === v.example);
   if (!entry) return undefined;
   const int = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) ? x : undefined);
-  return { example: entry.id, folder: v.folder, length: int(v.length), seed: int(v.seed), overwrite: v.overwrite === true };
+  return { example: entry.id, folder: v.folder, length: int(v.length), seed: int(v.seed), overwrite: v.overwrite === true, ...(v.open === false ? { open: false } : {}) };
 }
 
 /** The quick pick's items: label, one-line description of what the example shows, and its id. */

@@ -113,7 +113,7 @@ export async function newExample(extensionPath: string, rawArgs?: unknown): Prom
   }
 
   const main = targets[0];
-  await vscode.window.showTextDocument(main.uri, { preview: false });
+  if (seam?.open !== false) await vscode.window.showTextDocument(main.uri, { preview: false });
   const experimentNote = experiments.length === 0 ? '' : ` Experiment file${experiments.length === 1 ? '' : 's'} beside it: ${experiments.map((e) => e.name).join(', ')} (open one and click "▶ Train").`;
   void vscode.window.showInformationMessage(nextStepMessage(example, main.name) + experimentNote);
   return targets.map((t) => t.uri);

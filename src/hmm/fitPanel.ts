@@ -9,7 +9,7 @@ import {
   type HmmFitPanelToHost,
   type HostToHmmFitPanel,
 } from '../shared/webviewProtocol';
-import { initPanel, panelOptions } from '../panels/webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 
 export const HMM_FIT_PANEL_VIEW_TYPE = 'sequenceLab.hmmFit';
 const TITLE = 'Sequence Lab: HMM Fit';
@@ -40,7 +40,7 @@ export class HmmFitPanel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(
       HMM_FIT_PANEL_VIEW_TYPE,
       TITLE,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: panelColumn(), preserveFocus: true },
       panelOptions(extensionUri),
     );
     HmmFitPanel.current = new HmmFitPanel(panel, extensionUri, host);

@@ -9,7 +9,7 @@ import {
   type TrellisPanelToHost,
   type TrellisWindow,
 } from '../shared/webviewProtocol';
-import { initPanel, panelOptions } from '../panels/webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 
 export const TRELLIS_PANEL_VIEW_TYPE = 'sequenceLab.trellis';
 
@@ -38,7 +38,7 @@ export class TrellisPanel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(
       TRELLIS_PANEL_VIEW_TYPE,
       'Sequence Lab: Trellis',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: panelColumn(), preserveFocus: true },
       panelOptions(extensionUri),
     );
     TrellisPanel.current = new TrellisPanel(panel, extensionUri, source);

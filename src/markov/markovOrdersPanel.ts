@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { AnalysisError, type AnalysisWorker } from '../hmm/analysisWorker';
 import { documentLabel, errorText } from '../hmm/editorRanges';
 import { SHOW_SURPRISAL_COMMAND } from '../hmm/surprisalFeature';
-import { initPanel, panelOptions } from '../panels/webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 import { createDispatcher } from '../shared/messages';
 import {
   parseMarkovPanelMessage,
@@ -38,7 +38,7 @@ export class MarkovOrdersPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         MARKOV_PANEL_VIEW_TYPE,
         TITLE,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri, worker);

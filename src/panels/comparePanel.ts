@@ -22,7 +22,7 @@ import type { RunRecord, TrainingService } from '../training/trainingService';
 import { RunCurves } from './compareCurves';
 import { comparedRuns, comparisonSummary, legendLabels, type RunCurveInput } from './compareSummary';
 import { TrainingPanel } from './trainingPanel';
-import { initPanel, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'sequenceLab.compareRuns';
 export const COMPARE_RUNS_COMMAND = 'sequenceLab.compareRuns';
@@ -44,7 +44,7 @@ export class CompareRunsPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         COMPARE_PANEL_VIEW_TYPE,
         title(),
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       CompareRunsPanel.current = new CompareRunsPanel(panel, extensionUri, service, persistence, runIds);
@@ -125,7 +125,7 @@ export class CompareRunsPanel implements vscode.Disposable {
       if (!stored) continue;
       const run = live.get(id);
       const points = run ? this.curves.livePoints(stored, { liveId: run.info.id, history: run.history }) : this.curves.storedPoints(stored);
-      inputs.push(curveInput(stored, points, run));
+      inputs.push({ ...curveInput(stored, points, run), heldOut: this.persistence.store.readHeldOut(stored.id) });
     }
     this.curves.keepOnly(inputs.map((input) => input.id));
     if (inputs.length === 0 && this.shown.size > 0) {

@@ -26,6 +26,13 @@ export interface RunCurveInput {
   step: number;
   points: readonly CurvePoint[];
   charsPerSecond?: number;
+  /** Its held-out scores in step order (heldout.jsonl; none for runs older than held-out loss). */
+  heldOut?: readonly { step: number; loss: number }[];
+}
+
+/** The held-out scores with a finite loss, in step order. */
+function cleanHeldOut(run: RunCurveInput): { step: number; loss: number }[] {
+  return (run.heldOut ?? []).filter((p) => Number.isFinite(p.loss) && Number.isFinite(p.step)).sort((a, b) => a.step - b.step);
 }
 
 /**
@@ -120,11 +127,21 @@ export function comparedRun(run: RunCurveInput, label: string): ComparedRun {
     ...(final && crossEntropy ? { perplexity: Math.exp(final.loss) } : {}),
     ...(best !== undefined ? { bestLoss: best } : {}),
     ...(crossEntropy && run.charsPerSecond !== undefined && run.charsPerSecond > 0 ? { charsPerSecond: run.charsPerSecond } : {}),
+    ...heldOutOf(run),
     curve: {
       steps: Float64Array.from(points, (p) => p.step),
       losses: Float32Array.from(points, (p) => p.loss),
       gradNorms: Float32Array.from(points, (p) => p.gradNorm),
     },
+  };
+}
+
+function heldOutOf(run: RunCurveInput): Pick<ComparedRun, 'heldOutLoss' | 'heldOutCurve'> {
+  const held = cleanHeldOut(run);
+  if (held.length === 0) return {};
+  return {
+    heldOutLoss: held[held.length - 1].loss,
+    heldOutCurve: { steps: Float64Array.from(held, (p) => p.step), losses: Float32Array.from(held, (p) => p.loss) },
   };
 }
 
@@ -149,7 +166,7 @@ export function comparisonSummary(runs: readonly RunCurveInput[], labels: readon
   if (runs.length === 0) return 'Nothing to compare: none of the runs is left.';
   if (runs.length === 1) return 'Nothing to compare: only one of the runs is left. Select runs in the Runs view and choose Compare Runs to compare it with others.';
   const withSteps = runs
-    .map((r, i) => ({ label: labels[i], points: cleanPoints(r.points), file: r.fileLabel, unit: lossUnitOf(r.config.dataKind) }))
+    .map((r, i) => ({ label: labels[i], points: cleanPoints(r.points), heldOut: cleanHeldOut(r), file: r.fileLabel, unit: lossUnitOf(r.config.dataKind) }))
     .filter((r) => r.points.length > 0);
   const waiting = runs.length - withSteps.length;
   const waitingText = waiting > 0 ? ` ${waiting === 1 ? 'One run has' : `${waiting} runs have`} no steps yet.` : '';
@@ -163,11 +180,20 @@ export function comparisonSummary(runs: readonly RunCurveInput[], labels: readon
   // Nats with two decimals; a mean squared error (often ≪ 1) with three significant digits.
   const lossText = (x: number): string => (crossEntropy ? x.toFixed(2) : x.toPrecision(3));
   const common = Math.min(...withSteps.map((r) => r.points[r.points.length - 1].step));
+  // The held-out loss when every run has one by the common step (each run's last score at or before it): a model that
+  // memorises its training data wins on the training loss only. Else the training loss, and the sentence says so.
+  const heldOutAt = (r: (typeof withSteps)[number]) => r.heldOut.filter((p) => p.step <= common).at(-1);
+  const onHeldOut = withSteps.every((r) => heldOutAt(r) !== undefined);
   const at = withSteps
-    .map((r) => ({ label: r.label, loss: windowMeanAt(r.points, common)?.loss }))
+    .map((r) => ({ label: r.label, loss: onHeldOut ? heldOutAt(r)!.loss : windowMeanAt(r.points, common)?.loss }))
     .filter((r): r is { label: string; loss: number } => r.loss !== undefined)
     .sort((a, b) => a.loss - b.loss);
   if (at.length < 2) return `Nothing to compare yet: the runs share no steps.${waitingText}`;
+  const heldOutSteps = onHeldOut ? [...new Set(withSteps.map((r) => heldOutAt(r)!.step))] : [];
+  const what = onHeldOut ? 'a held-out loss of ' : 'a training loss of ';
+  const heldOutNote = onHeldOut
+    ? heldOutSteps.every((s) => s === common) ? '' : ' (each run\u2019s last held-out score by then)'
+    : withSteps.some((r) => r.heldOut.length > 0) ? ' (not every run has a held-out loss by then)' : '';
   const [best, ...rest] = at;
   const levelGap = crossEntropy ? LEVEL : LEVEL * Math.abs(best.loss);
   const level = rest.filter((r) => r.loss - best.loss < levelGap);
@@ -175,12 +201,12 @@ export function comparisonSummary(runs: readonly RunCurveInput[], labels: readon
   const where = `at step ${stepText(common)}`;
   let sentence: string;
   if (above.length === 0) {
-    sentence = `${[best, ...level].map((r) => r.label).join(' and ')} are level at ${lossText(best.loss)} ${unit} ${where}.`;
+    sentence = `${[best, ...level].map((r) => r.label).join(' and ')} are level at ${what}${lossText(best.loss)} ${unit} ${where}${heldOutNote}.`;
   } else {
     const leaders = [best, ...level].map((r) => r.label).join(' and ');
     const gaps = above.map((r) => `${lossText(r.loss - best.loss)} below ${r.label}`);
     const list = gaps.length === 1 ? gaps[0] : `${gaps.slice(0, -1).join(', ')} and ${gaps[gaps.length - 1]}`;
-    sentence = `${leaders} ${level.length > 0 ? 'reach' : 'reaches'} ${lossText(best.loss)} ${unit} ${where}, ${list}.`;
+    sentence = `${leaders} ${level.length > 0 ? 'reach' : 'reaches'} ${what}${lossText(best.loss)} ${unit} ${where}${heldOutNote}, ${list}.`;
   }
   if (new Set(withSteps.map((r) => r.file)).size > 1) sentence += ' The runs trained on different files, so their losses measure different texts.';
   return sentence + waitingText;

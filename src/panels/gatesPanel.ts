@@ -26,7 +26,7 @@ import { TrainingPanel } from './trainingPanel';
 import { provideTraceExport, traceExportOf } from './panelExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
-import { initPanel, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
 export const GATES_PANEL_VIEW_TYPE = 'sequenceLab.gates';
@@ -80,7 +80,7 @@ export class ActivationPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         kind.viewType,
         kind.title,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       current = new ActivationPanel(kind, panel, extensionUri, service);
@@ -140,17 +140,36 @@ export class ActivationPanel implements vscode.Disposable {
         } else if (run) {
           const { start, length, tokenStarts, tokenEnds } = answer.trace;
           this.shown = { start, length, ...(tokenStarts && tokenEnds ? { tokenStarts, tokenEnds } : {}) };
+          this.shownStep = answer.trace.step;
           this.post({ type: 'showActivations', view: this.shownView.drawn(gatesView(answer.trace, labelOf(run), this.cursor)) });
         }
         if (taken.queued) this.request(taken.queued.start);
+        else if (!('error' in answer)) this.catchUpWithEndedRun();
       }),
       service.onDidChangeRun((run) => {
-        if (run.info.id === this.runId) this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+        if (run.info.id !== this.runId) return;
+        this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+        this.catchUpWithEndedRun();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
       }),
     );
+  }
+
+  /** The training step of the trace on screen (−1: none yet). */
+  private shownStep = -1;
+
+  /**
+   * A run that stopped training (completed, stopped, paused) no longer refreshes every second: when the trace on
+   * screen is of an earlier step than the run's last, the same window is traced once more, so the panel ends on the
+   * final weights (it stayed at step 1669 of a run that finished at 3000).
+   */
+  private catchUpWithEndedRun(): void {
+    const run = this.runId ? this.service.get(this.runId) : undefined;
+    if (!run || run.info.status === 'training' || run.info.status === 'starting' || run.info.status === 'failed') return;
+    if (!this.shown || this.shownStep >= run.history.steps || this.requests.waiting) return;
+    this.request(this.shown.start);
   }
 
   /** The cursor of the run's data file moved: select its step (a word run: the word under it), or trace a window around it. */

@@ -12,7 +12,7 @@ import { parseGradientPanelMessage, type GradientFlowView, type GradientPanelToH
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { gradientFlowView } from './gradientFlowView';
 import { TrainingPanel } from './trainingPanel';
-import { initPanel, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 import { gradientTraceFiles as traceFiles, provideTraceExport, traceExportOf } from './panelExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
@@ -47,7 +47,7 @@ export class GradientFlowPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         GRADIENT_PANEL_VIEW_TYPE,
         TITLE,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       GradientFlowPanel.current = new GradientFlowPanel(panel, extensionUri, service);
@@ -93,12 +93,29 @@ export class GradientFlowPanel implements vscode.Disposable {
         if ('error' in answer) {
           this.shownView.failed(answer.error);
           this.post({ type: 'detached', message: `No trace: ${answer.error}` });
-        } else if (run) this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run), readingRun(run))) });
+        } else if (run) {
+          this.shownStep = answer.trace.step;
+          this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run), readingRun(run))) });
+          this.catchUpWithEndedRun();
+        }
       }),
       service.onDidChangeRun((run) => {
-        if (run.info.id === this.runId) this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+        if (run.info.id !== this.runId) return;
+        this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+        this.catchUpWithEndedRun();
       }),
     );
+  }
+
+  /** The training step of the trace on screen (−1: none yet). */
+  private shownStep = -1;
+
+  /** A run that stopped training is traced once more when the trace on screen is older than its last step. */
+  private catchUpWithEndedRun(): void {
+    const run = this.runId ? this.service.get(this.runId) : undefined;
+    if (!run || run.info.status === 'training' || run.info.status === 'starting' || run.info.status === 'failed') return;
+    if (this.shownStep < 0 || this.shownStep >= run.history.steps || this.requests.waiting) return;
+    this.request();
   }
 
   /** Asks for a fresh trace unless one is in flight. */

@@ -16,7 +16,7 @@ import {
   type HostToGradientLabPanel,
 } from '../shared/webviewProtocol';
 import { gradientLabView, labData, type LabData } from './gradientLabView';
-import { initPanel, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const OPEN_GRADIENT_LAB_COMMAND = 'sequenceLab.openGradientLab';
 export const GRADIENT_LAB_VIEW_TYPE = 'sequenceLab.gradientLab';
@@ -45,7 +45,7 @@ export class GradientLabPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         GRADIENT_LAB_VIEW_TYPE,
         title(),
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data);

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import {
+  heldOutSeries,
   parseTrainingPanelMessage,
   type HostToTrainingPanel,
   type TrainingPanelToHost,
@@ -13,7 +14,7 @@ import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { storedRunMessage } from './storedRunView';
-import { initPanel, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const TRAINING_PANEL_VIEW_TYPE = 'sequenceLab.training';
 const RESUME_COMMAND = 'sequenceLab.runs.resume';
@@ -44,7 +45,7 @@ export class TrainingPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         TRAINING_PANEL_VIEW_TYPE,
         'Sequence Lab: Training',
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
       TrainingPanel.current = new TrainingPanel(panel, extensionUri, service);
@@ -101,6 +102,9 @@ export class TrainingPanel implements vscode.Disposable {
       service.onDidSample(({ run, sample }) => {
         if (run.info.id === this.runId) this.post({ type: 'sample', ...sample });
       }),
+      service.onDidScoreHeldOut(({ run, point }) => {
+        if (run.info.id === this.runId) this.post({ type: 'heldOut', ...point });
+      }),
     );
   }
 
@@ -125,7 +129,15 @@ export class TrainingPanel implements vscode.Disposable {
 
   private sendWholeRun(run: RunRecord): void {
     const storedRunId = TrainingPanel.persistence?.storedRunOf(run.info.id)?.id;
-    this.post({ type: 'showRun', run: run.info, history: run.history.snapshot(), ...(storedRunId !== undefined ? { storedRunId } : {}) });
+    // A resumed run's scores before its checkpoint are in the store; this window's scores follow them.
+    const stored = storedRunId !== undefined ? TrainingPanel.persistence?.store.readHeldOut(storedRunId) ?? [] : [];
+    const live = run.heldOut ?? [];
+    const points = [...stored.filter((p) => live.length === 0 || p.step < live[0].step), ...live];
+    this.post({
+      type: 'showRun', run: run.info, history: run.history.snapshot(),
+      ...(storedRunId !== undefined ? { storedRunId } : {}),
+      ...(points.length > 0 ? { heldOut: heldOutSeries(points) } : {}),
+    });
     if (run.latestSample) this.post({ type: 'sample', ...run.latestSample });
   }
 
@@ -143,7 +155,7 @@ export class TrainingPanel implements vscode.Disposable {
     if (!persistence) return;
     this.runId = undefined;
     this.storedId = stored.id;
-    this.post(storedRunMessage(stored, persistence.store.readMetrics(stored.id), persistence.canStartFromCheckpoint));
+    this.post(storedRunMessage(stored, persistence.store.readMetrics(stored.id), persistence.canStartFromCheckpoint, persistence.store.readHeldOut(stored.id)));
   }
 
   private readonly handle = createDispatcher<TrainingPanelToHost>({

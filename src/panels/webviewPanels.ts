@@ -11,6 +11,27 @@ export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & 
   };
 }
 
+/** The view types of Sequence Lab's panels start with this (e.g. sequenceLab.training, sequenceLab.gates). */
+const VIEW_TYPE_PREFIX = 'sequenceLab.';
+
+function isOurPanelTab(tab: vscode.Tab): boolean {
+  // A webview tab's viewType is the registered one, or it with VS Code's "mainThreadWebview-" prefix.
+  return typeof vscode.TabInputWebview === 'function' && tab.input instanceof vscode.TabInputWebview && tab.input.viewType.replace(/^mainThreadWebview-/, '').startsWith(VIEW_TYPE_PREFIX);
+}
+
+/**
+ * Where a new panel opens: as a tab of the editor group that already holds Sequence Lab panels (the active group
+ * when it holds one, else the first such group), so further panels do not each add a column; beside the editor when
+ * no panel is open yet.
+ */
+export function panelColumn(): vscode.ViewColumn {
+  const groups = vscode.window.tabGroups as vscode.TabGroups | undefined; // absent in the host tests' fake vscode
+  if (!groups) return vscode.ViewColumn.Beside;
+  const withPanels = groups.all.filter((g) => g.tabs.some(isOurPanelTab));
+  const group = withPanels.find((g) => g === groups.activeTabGroup) ?? withPanels[0];
+  return group?.viewColumn ?? vscode.ViewColumn.Beside;
+}
+
 /** Sets up a new or revived panel to show `dist/webview/<bundle>.js` under the shared stylesheet. */
 export function initPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, bundle: string, title: string): void {
   const asUri = (...path: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();

@@ -474,6 +474,9 @@ export function experimentCommandLine(experiment: Experiment, outDir: string, pr
     String(training.steps),
     '--seed',
     String(training.seed),
+    // The editor holds out 10% of the data (src/engine/heldOut.ts); so does this command, so the losses agree.
+    '--held-out',
+    '0.1',
   ];
   return words.map((w) => shellWord(w, shell)).join(' ');
 }

@@ -23,6 +23,29 @@ export interface RunInfo {
   fault?: RunFault;
   /** Set when the run was started from an experiment file (*.seqlab.json): its workspace-relative path and SHA-256. */
   experiment?: { label: string; sha256: string };
+  /** What the worker held out of training, once it has read the data (absent for runs older than held-out loss). */
+  heldOut?: HeldOutInfo;
+}
+
+/** The held-out part of a run's data (src/engine/heldOut.ts) and how far one pass over the training part goes. */
+export interface HeldOutInfo {
+  /** e.g. "the last 10% of the characters", "4 of the 40 sequences (10%), drawn with seed 42", or why none is held out. */
+  description: string;
+  /** Targets (tokens, tags, rows or sequences) in the training part and in the held-out part (0: none held out). */
+  trainCount: number;
+  heldOutCount: number;
+  /** Updates of one pass (epoch) over the training part. */
+  stepsPerEpoch: number;
+}
+
+/** One evaluation of the held-out part, in the training loss's unit. */
+export interface HeldOutPoint {
+  step: number;
+  loss: number;
+  /** Share of targets whose most probable class is right (token runs). */
+  accuracy?: number;
+  /** Targets scored. */
+  count: number;
 }
 
 /** Where a NaN or infinity first appeared: the run paused before the update that would have used it. */

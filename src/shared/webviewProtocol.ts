@@ -1,6 +1,6 @@
 // The host↔webview channel of the Training panel. The host validates every message a webview sends
 // (`parseTrainingPanelMessage`); a webview never names a file.
-import type { RunInfo, RunStatus, StepBatch, TextSample } from './run';
+import type { HeldOutPoint, RunInfo, RunStatus, StepBatch, TextSample } from './run';
 import { isTagged } from './messages';
 import type { TaggerComparison, TaggerSettings } from './workerProtocol';
 import type { GradientHistorySnapshot } from './workerProtocol';
@@ -124,14 +124,16 @@ export function parseExportedImageMessage(raw: unknown): ExportedImageMessage | 
 
 export type HostToTrainingPanel =
   /** Shows a run from scratch: its settings, status and every step so far (storedRunId: its folder in the run store). */
-  | { type: 'showRun'; run: RunInfo; history: StepBatch; storedRunId?: string }
+  | { type: 'showRun'; run: RunInfo; history: StepBatch; storedRunId?: string; heldOut?: HeldOutSeries }
   /**
    * Shows a stored run that no live worker holds (e.g. after a window reload), read-only: its curves from
    * metrics.jsonl (one point per `metricsStride` steps, each a mean over those steps). resumable: it has a checkpoint,
    * so the page's Resume runs the Resume command on it.
    */
-  | { type: 'showStoredRun'; run: RunInfo; metrics: StoredMetrics; resumable: boolean }
+  | { type: 'showStoredRun'; run: RunInfo; metrics: StoredMetrics; resumable: boolean; heldOut?: HeldOutSeries }
   | ({ type: 'progress' } & StepBatch)
+  /** One more held-out score of the shown run. */
+  | ({ type: 'heldOut' } & HeldOutPoint)
   | ({ type: 'sample' } & TextSample)
   | { type: 'status'; run: RunInfo }
   /**
@@ -151,6 +153,22 @@ export type TrainingPanelToHost =
   | { type: 'step'; runId: string }
   /** The user asked for a fresh sample at this temperature, or the argmax character at each step (greedy). */
   | { type: 'resample'; runId: string; temperature: number; greedy?: boolean };
+
+/** A run's held-out scores: loss (and accuracy, NaN where none) after steps[i] updates, steps ascending. */
+export interface HeldOutSeries {
+  steps: Float64Array;
+  losses: Float32Array;
+  accuracies: Float32Array;
+}
+
+/** The series form of held-out points (what the panels are sent). */
+export function heldOutSeries(points: readonly HeldOutPoint[]): HeldOutSeries {
+  return {
+    steps: Float64Array.from(points, (p) => p.step),
+    losses: Float32Array.from(points, (p) => p.loss),
+    accuracies: Float32Array.from(points, (p) => p.accuracy ?? NaN),
+  };
+}
 
 /** A stored run's loss curve: points at steps[i] (ascending), loss and gradient norm means over the step's window. */
 export interface StoredMetrics {
@@ -657,6 +675,9 @@ export interface ComparedRun {
   gradNorm?: number;
   /** Only while it trains in this window, and not for a mean squared error. */
   charsPerSecond?: number;
+  /** The loss on its held-out data at its last score (absent for runs older than held-out loss), and every score. */
+  heldOutLoss?: number;
+  heldOutCurve?: { steps: Float64Array; losses: Float32Array };
   curve: StoredMetrics;
 }
 

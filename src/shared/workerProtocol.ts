@@ -2,7 +2,7 @@
 // sends intents and receives results. Numbers travel as typed arrays, batched (see `progress`).
 import type { TrainingConfig } from './trainingConfig';
 import type { ExampleId } from './examples';
-import type { RunFault, StepBatch, TextSample } from './run';
+import type { HeldOutInfo, HeldOutPoint, RunFault, StepBatch, TextSample } from './run';
 
 export type HostToWorker =
   /** Build the vocabulary from `text` and train a character model (RNN, GRU or LSTM) on it until maxSteps or `stop`. */
@@ -53,7 +53,33 @@ export type HostToWorker =
    * document; the first `warmup` UTF-16 units only warm up the hidden state. Answered by `textInference` or
    * `textInferenceFailed` with the same requestId (see src/worker/textInference.ts).
    */
-  | ({ type: 'inferText'; runId: string; requestId: number } & TextInferenceRequest);
+  | ({ type: 'inferText'; runId: string; requestId: number } & TextInferenceRequest)
+  /**
+   * Find every stretch of `text` (the run's file as the editor holds it) where the query's units are all on (LSTMVis;
+   * src/worker/unitSearch.ts). Answered by `unitSearch` or `unitSearchFailed`; a newer search of the run, or
+   * `cancelUnitSearch`, ends it without an answer.
+   */
+  | ({ type: 'searchUnits'; runId: string; requestId: number } & UnitSearchRequest)
+  | { type: 'cancelUnitSearch'; runId: string; requestId: number };
+
+/** The Gates panel's whole-file search: units of one layer's h_t (or an LSTM's c_t) all ≥ threshold together. */
+export interface UnitSearchRequest {
+  text: string;
+  query: { layer: number; series: 'h' | 'c'; units: number[]; threshold: number; queryLength: number };
+}
+
+/** The matches, best first: code points [starts[i], ends[i]) of the text, steps, score (length match) and mean value. */
+export interface UnitSearchAnswer {
+  starts: Int32Array;
+  ends: Int32Array;
+  lengths: Int32Array;
+  scores: Float32Array;
+  means: Float32Array;
+  /** Stretches found (the answer holds the best of them), steps searched, seconds taken. */
+  total: number;
+  steps: number;
+  seconds: number;
+}
 
 /** What "Colour Text by Model" colours each character by. */
 export type TextQuantity =
@@ -243,7 +269,11 @@ export type WorkerToHost =
       parameterCount: number;
       /** Updates already taken (a run restored from a checkpoint starts at its step; else 0). */
       step?: number;
+      /** What is held out of training (src/engine/heldOut.ts). */
+      heldOut?: HeldOutInfo;
     }
+  /** The loss on the held-out part after `step` updates (scored now and then, at most ~5% of the training time). */
+  | ({ type: 'heldOut'; runId: string } & HeldOutPoint)
   /** Steps since the previous progress message; posted at most every ~100 ms. */
   | ({ type: 'progress'; runId: string } & StepBatch)
   | ({ type: 'sample'; runId: string } & TextSample)
@@ -267,7 +297,9 @@ export type WorkerToHost =
   /** Answer to `inferText` (typed arrays transferred). */
   | ({ type: 'textInference'; runId: string; requestId: number } & TextInference)
   /** `inferText` could not be answered (the run goes on); `message` says why. */
-  | { type: 'textInferenceFailed'; runId: string; requestId: number; message: string };
+  | { type: 'textInferenceFailed'; runId: string; requestId: number; message: string }
+  | ({ type: 'unitSearch'; runId: string; requestId: number } & UnitSearchAnswer)
+  | { type: 'unitSearchFailed'; runId: string; requestId: number; message: string };
 
 // ── Analysis requests (Markov surprisal, HMM decoding) ──────────────────────────────────────────────────────────
 // A second pair of unions on the same worker script, so the training channel's exhaustive handler maps stay as

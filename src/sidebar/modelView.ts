@@ -76,7 +76,36 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('sequenceLab.training')) this.postDefaults();
       }),
+      // The status line follows the run it started: "Training …" only while it trains.
+      service.onDidChangeRun((run) => {
+        if (run.info.id === this.startedRun?.id) this.postRunStatus(run);
+      }),
     );
+  }
+
+  /** The run the view's Train started last, and its file's name. */
+  private startedRun: { id: string; label: string } | undefined;
+
+  private postRunStatus(run: RunRecord): void {
+    const label = this.startedRun?.label ?? run.info.fileLabel;
+    const model = run.info.modelLabel;
+    switch (run.info.status) {
+      case 'starting':
+      case 'training':
+        this.post({ type: 'status', message: vscode.l10n.t('Training {0} on {1}.', model, label), error: false });
+        return;
+      case 'paused':
+        this.post({ type: 'status', message: vscode.l10n.t('{0} on {1} is paused: {2}', model, label, run.info.message ?? ''), error: false });
+        return;
+      case 'completed':
+      case 'stopped':
+        this.post({ type: 'status', message: vscode.l10n.t('{0} on {1}: {2}', model, label, run.info.message ?? run.info.status), error: false });
+        return;
+      case 'failed':
+      case 'interrupted':
+        this.post({ type: 'status', message: vscode.l10n.t('{0} on {1} failed: {2}', model, label, run.info.message ?? ''), error: true });
+        return;
+    }
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -199,11 +228,12 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       this.post({ type: 'status', message: vscode.l10n.t('Training did not start: {0}', errorText(error)), error: true });
       return;
     }
-    this.post(
-      run
-        ? { type: 'status', message: vscode.l10n.t('Training {0} on {1}.', run.info.modelLabel, label), error: false }
-        : { type: 'status', message: vscode.l10n.t('Training did not start (see the notification).'), error: true },
-    );
+    if (!run) {
+      this.post({ type: 'status', message: vscode.l10n.t('Training did not start (see the notification).'), error: true });
+      return;
+    }
+    this.startedRun = { id: run.info.id, label };
+    this.postRunStatus(run);
   }
 
   private async saveExperiment(settings: ModelSettings): Promise<void> {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { checkedDocumentText, documentLabel } from '../commands/documentText';
 import { maxFileBytes } from '../settings';
 import { checkTrainingText } from '../training/textChecks';
-import { initPanel, panelOptions } from '../panels/webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 import { createDispatcher } from '../shared/messages';
 import {
   DEFAULT_TAGGER_SETTINGS,
@@ -70,7 +70,7 @@ export class TaggersPanel implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(
         TAGGERS_PANEL_VIEW_TYPE,
         TITLE,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+        { viewColumn: panelColumn(), preserveFocus: false },
         panelOptions(extensionUri),
       );
       TaggersPanel.current = new TaggersPanel(panel, extensionUri, extensionPath);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
-import type { StepBatch } from '../shared/run';
+import type { HeldOutPoint, StepBatch } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import { consecutiveSegments } from './importedHistory';
 import type { MetricLine, RunStore, StoredRun } from './runStore';
@@ -38,6 +38,7 @@ export interface CheckpointSource {
   readonly onDidChangeRun: vscode.Event<RunRecord>;
   readonly onDidProgress: vscode.Event<{ run: RunRecord; batch: StepBatch }>;
   readonly onDidCheckpoint?: vscode.Event<CheckpointEvent>;
+  readonly onDidScoreHeldOut?: vscode.Event<{ run: RunRecord; point: HeldOutPoint }>;
   startFromCheckpoint?(options: StartFromCheckpointOptions): RunRecord;
   list(): RunRecord[];
 }
@@ -87,6 +88,12 @@ export class RunPersistence implements vscode.Disposable {
       source.onDidProgress(({ run, batch }) => this.onProgress(run, batch)),
     ];
     if (source.onDidCheckpoint) this.subscriptions.push(source.onDidCheckpoint((e) => this.onCheckpoint(e)));
+    if (source.onDidScoreHeldOut) {
+      this.subscriptions.push(source.onDidScoreHeldOut(({ run, point }) => {
+        const storedId = this.storedIdOf.get(run.info.id);
+        if (storedId !== undefined) this.storeRef.appendHeldOut(storedId, point);
+      }));
+    }
   }
 
   get store(): RunStore {
@@ -183,6 +190,7 @@ export class RunPersistence implements vscode.Disposable {
       ...(run.history.steps > 0 ? { step: run.history.steps } : {}),
       ...(run.history.lastLoss !== undefined ? { lastLoss: run.history.lastLoss } : {}),
       ...(info.vocabSize !== undefined ? { vocabSize: info.vocabSize } : {}),
+      ...(info.heldOut !== undefined ? { heldOut: info.heldOut } : {}),
       message: info.message,
     });
     this.lastStepWrite.set(storedId, Date.now());

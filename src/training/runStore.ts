@@ -2,6 +2,8 @@
 //
 //   <root>/<run id>/run.json                   what the Runs view shows (file, hash, config, status, step, loss…)
 //   <root>/<run id>/metrics.jsonl              one {"step","loss","gradNorm"} line per `stride` steps (window means)
+//   <root>/<run id>/heldout.jsonl              one {"step","loss","accuracy"?,"count"} line per held-out score
+//                                              (absent for runs older than held-out loss; they still display)
 //   <root>/<run id>/model.safetensors          latest checkpoint: PyTorch-compatible weights + config in metadata
 //   <root>/<run id>/trainer-state.safetensors  the optimiser state of the same step
 //
@@ -10,7 +12,7 @@
 // reported once through `onError` until a write succeeds again, not once per checkpoint.
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
-import type { RunStatus } from '../shared/run';
+import type { HeldOutInfo, HeldOutPoint, RunStatus } from '../shared/run';
 import { MODEL_KINDS, OPTIMIZER_KINDS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
 
@@ -45,6 +47,8 @@ export interface StoredRun {
   updatedAt: string;
   /** metrics.jsonl holds one line per this many steps (doubles when the file reaches its line limit). */
   metricsStride: number;
+  /** What the run holds out of training (absent for runs older than held-out loss). */
+  heldOut?: HeldOutInfo;
 }
 
 export interface MetricLine {
@@ -68,6 +72,7 @@ const LIVE_STATUSES: ReadonlySet<string> = new Set(['starting', 'training', 'pau
 
 const RUN_FILE = 'run.json';
 const METRICS_FILE = 'metrics.jsonl';
+const HELD_OUT_FILE = 'heldout.jsonl';
 export const MODEL_FILE = 'model.safetensors';
 export const STATE_FILE = 'trainer-state.safetensors';
 
@@ -84,6 +89,8 @@ export class RunStore {
   private readonly now: () => Date;
   private readonly runs = new Map<string, StoredRun>();
   private readonly metrics = new Map<string, MetricsAccumulator>();
+  /** Lines in each run's heldout.jsonl, once counted. */
+  private readonly heldOutLines = new Map<string, number>();
   private failing = false;
   private loaded = false;
 
@@ -173,6 +180,12 @@ export class RunStore {
     if (!run) return;
     const acc = this.accumulator(run);
     acc.lossSum = acc.gradSum = acc.count = 0;
+    const heldOut = this.readHeldOut(id);
+    const heldOutKept = heldOut.filter((m) => m.step <= step);
+    if (heldOutKept.length < heldOut.length) {
+      const text = heldOutKept.map((m) => JSON.stringify(m)).join('\n') + (heldOutKept.length ? '\n' : '');
+      if (this.writeAtomic(this.folder(id), HELD_OUT_FILE, new TextEncoder().encode(text), `the held-out loss of ${run.dataLabel}`)) this.heldOutLines.set(id, heldOutKept.length);
+    }
     const lines = this.readMetrics(id);
     const kept = lines.filter((m) => m.step <= step);
     if (kept.length === lines.length) return;
@@ -198,6 +211,60 @@ export class RunStore {
       }
     }
     return lines;
+  }
+
+  /**
+   * Appends one held-out score. Past maxMetricLines lines the file keeps every second line (first and last kept), so
+   * a run of any length stays bounded; a resumed run drops the lines after its checkpoint (dropMetricsAfter).
+   */
+  appendHeldOut(id: string, point: HeldOutPoint): void {
+    const run = this.get(id);
+    if (!run) return;
+    const line = { step: point.step, loss: round(point.loss), ...(point.accuracy === undefined ? {} : { accuracy: round(point.accuracy) }), count: point.count };
+    const file = path.join(this.folder(id), HELD_OUT_FILE);
+    let lines = this.heldOutLines.get(id);
+    if (lines === undefined) lines = this.readHeldOut(id).length;
+    try {
+      this.fs.mkdirSync(this.folder(id), { recursive: true });
+      const fd = this.fs.openSync(file, 'a');
+      try {
+        this.fs.writeSync(fd, JSON.stringify(line) + '\n');
+      } finally {
+        this.fs.closeSync(fd);
+      }
+    } catch (error) {
+      this.report(`could not append the held-out loss of ${run.dataLabel}`, error);
+      return;
+    }
+    lines++;
+    if (lines > this.maxLines) {
+      const all = this.readHeldOut(id);
+      const kept = all.filter((_, i) => i % 2 === 0 || i === all.length - 1);
+      if (this.writeAtomic(this.folder(id), HELD_OUT_FILE, new TextEncoder().encode(kept.map((m) => JSON.stringify(m)).join('\n') + '\n'), `the held-out loss of ${run.dataLabel}`)) lines = kept.length;
+    }
+    this.heldOutLines.set(id, lines);
+  }
+
+  /** The held-out scores of a run, in step order ([] when it has none: older runs, or none scored yet). */
+  readHeldOut(id: string): HeldOutPoint[] {
+    let text: string;
+    try {
+      text = this.fs.readFileSync(path.join(this.folder(id), HELD_OUT_FILE), 'utf8');
+    } catch {
+      return [];
+    }
+    const points: HeldOutPoint[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const m = JSON.parse(line) as HeldOutPoint;
+        if (!Number.isInteger(m.step) || typeof m.loss !== 'number' || (points.length > 0 && m.step <= points[points.length - 1].step)) continue;
+        points.push({ step: m.step, loss: m.loss, ...(typeof m.accuracy === 'number' ? { accuracy: m.accuracy } : {}), count: Number.isInteger(m.count) ? m.count : 0 });
+      } catch {
+        // A line cut by a crash mid-append: the lines before it are still good.
+      }
+    }
+    return points;
   }
 
   /** Replaces the run's checkpoint; returns false (after reporting) when it could not be written. */
@@ -238,6 +305,7 @@ export class RunStore {
     this.fs.rmSync(this.folder(id), { recursive: true, force: true });
     this.runs.delete(id);
     this.metrics.delete(id);
+    this.heldOutLines.delete(id);
   }
 
   deleteAll(): number {

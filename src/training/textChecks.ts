@@ -31,7 +31,26 @@ export function checkTrainingText(text: string, fileLabel: string, maxBytes: num
   if (countCodePoints(text, 2) < 2) {
     return { ok: false, message: `${fileLabel} has a single character: a model needs at least two to predict one from another.` };
   }
+  const only = singleDistinct(text);
+  if (only !== undefined) {
+    const shown = JSON.stringify(only);
+    return {
+      ok: false,
+      message: `${fileLabel} repeats one character (${shown}) and nothing else: every next character is certain, so a model would learn nothing (its loss falls to 0). Open a file with at least two different characters.`,
+    };
+  }
   return { ok: true };
+}
+
+/** The one code point `text` repeats, or undefined when it has two different ones (stops at the second). */
+function singleDistinct(text: string): string | undefined {
+  const first = text.codePointAt(0);
+  if (first === undefined) return undefined;
+  const width = first > 0xffff ? 2 : 1;
+  for (let i = width; i < text.length; i += width) {
+    if (text.codePointAt(i) !== first) return undefined;
+  }
+  return String.fromCodePoint(first);
 }
 
 function countCodePoints(text: string, stopAt: number): number {

@@ -4,9 +4,9 @@ import { maxVocabulary } from '../settings';
 import { modelsToRelease } from './modelRelease';
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import type { RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
+import type { HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, HostToWorker, TextInference, TextInferenceRequest, WorkerToHost } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, HostToWorker, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 
@@ -14,6 +14,23 @@ export interface RunRecord {
   info: RunInfo;
   history: StepHistory;
   latestSample?: TextSample;
+  /** Held-out scores in step order (thinned to at most MAX_HELD_OUT_POINTS: every second one goes when full). */
+  heldOut?: HeldOutPoint[];
+}
+
+/** A run keeps at most this many held-out points in memory (the worker scores at most ~4 a second). */
+export const MAX_HELD_OUT_POINTS = 1000;
+
+/** Appends `point` (dropping points at or after its step: a resumed run scores its steps again), thinning when full. */
+export function appendHeldOutPoint(points: HeldOutPoint[], point: HeldOutPoint, max = MAX_HELD_OUT_POINTS): void {
+  while (points.length > 0 && points[points.length - 1].step >= point.step) points.pop();
+  points.push(point);
+  if (points.length > max) {
+    // Keep the first and every second one after it; the newest is always kept.
+    const kept = points.filter((_, i) => i % 2 === 0 || i === points.length - 1);
+    points.length = 0;
+    points.push(...kept);
+  }
 }
 
 /** A run the worker still holds and can go on with (a paused run counts: it can be resumed or stopped). */
@@ -56,6 +73,9 @@ export class TrainingService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunRecord>();
   private readonly progressed = new vscode.EventEmitter<{ run: RunRecord; batch: StepBatch }>();
   private readonly sampled = new vscode.EventEmitter<{ run: RunRecord; sample: TextSample }>();
+  private readonly heldOutScored = new vscode.EventEmitter<{ run: RunRecord; point: HeldOutPoint }>();
+  /** The worker scored a run's held-out part. */
+  readonly onDidScoreHeldOut = this.heldOutScored.event;
   /** A run was added or its status/info changed. */
   readonly onDidChangeRun = this.changed.event;
   readonly onDidProgress = this.progressed.event;
@@ -71,6 +91,9 @@ export class TrainingService implements vscode.Disposable {
   private readonly textInferred = new vscode.EventEmitter<{ runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }>();
   /** The answer to inferText ("Colour Text by Model", src/rnnEditor/). */
   readonly onDidInferText = this.textInferred.event;
+  private readonly unitsSearched = new vscode.EventEmitter<TraceAnswer<UnitSearchAnswer>>();
+  /** The answer to searchUnits (the Gates panel's whole-file search), or why there is none. */
+  readonly onDidSearchUnits = this.unitsSearched.event;
   private readonly checkpointed = new vscode.EventEmitter<CheckpointEvent>();
   /** The worker saved a run's state: every checkpointEvery steps, on pause, stop, completion and before a NaN/Inf. */
   readonly onDidCheckpoint = this.checkpointed.event;
@@ -134,6 +157,7 @@ export class TrainingService implements vscode.Disposable {
         status: 'starting',
       },
       history: new StepHistory(),
+      heldOut: [],
     };
     this.runs.set(id, record);
     this.changed.fire(record);
@@ -241,6 +265,22 @@ export class TrainingService implements vscode.Disposable {
     return true;
   }
 
+  /**
+   * Asks the worker to search `request.text` with the run's current model for stretches where the units are all on
+   * (answered through onDidSearchUnits with the returned id; undefined: the run has no model to search with).
+   */
+  searchUnits(runId: string, request: UnitSearchRequest): number | undefined {
+    const record = this.runs.get(runId);
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
+    const requestId = this.nextTraceRequestId++;
+    this.worker.post({ type: 'searchUnits', runId, requestId, ...request });
+    return requestId;
+  }
+
+  cancelUnitSearch(runId: string, requestId: number): void {
+    this.worker.post({ type: 'cancelUnitSearch', runId, requestId });
+  }
+
   private update(record: RunRecord, patch: Partial<RunInfo>): void {
     record.info = { ...record.info, ...patch };
     this.changed.fire(record);
@@ -256,7 +296,14 @@ export class TrainingService implements vscode.Disposable {
         vocabSize: m.vocabSize,
         dataLength: m.dataLength,
         parameterCount: m.parameterCount,
+        ...(m.heldOut ? { heldOut: m.heldOut } : {}),
       });
+    },
+    heldOut: ({ type: _type, runId, ...point }) => {
+      const record = this.runs.get(runId);
+      if (!record) return;
+      appendHeldOutPoint((record.heldOut ??= []), point);
+      this.heldOutScored.fire({ run: record, point });
     },
     progress: (m) => {
       const record = this.runs.get(m.runId);
@@ -313,6 +360,8 @@ export class TrainingService implements vscode.Disposable {
     activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     textInference: ({ type: _type, runId, requestId, ...result }) => this.textInferred.fire({ runId, requestId, result }),
     textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
+    unitSearch: ({ type: _type, runId, requestId, ...trace }) => this.unitsSearched.fire({ runId, requestId, trace }),
+    unitSearchFailed: (m) => this.unitsSearched.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
   });
 
   private failActiveRuns(reason: string): void {
@@ -326,10 +375,12 @@ export class TrainingService implements vscode.Disposable {
     this.changed.dispose();
     this.progressed.dispose();
     this.sampled.dispose();
+    this.heldOutScored.dispose();
     this.traced.dispose();
     this.activationsTraced.dispose();
     this.textInferred.dispose();
     this.checkpointed.dispose();
+    this.unitsSearched.dispose();
     this.faulted.dispose();
   }
 }

@@ -26,7 +26,8 @@ async function exampleFile(action: WalkthroughAction): Promise<vscode.Uri | unde
     const existing = vscode.Uri.joinPath(folder, EXAMPLES_FOLDER, action.file);
     if (await exists(existing)) return existing;
   }
-  const written = (await vscode.commands.executeCommand('sequenceLab.newExample', { example: action.example })) as vscode.Uri[] | undefined;
+  // New Example writes the files only: the step opens the one it needs, once.
+  const written = (await vscode.commands.executeCommand('sequenceLab.newExample', { example: action.example, open: false })) as vscode.Uri[] | undefined;
   if (!written) return undefined; // cancelled, or New Example said why
   const file = written.find((uri) => uri.path.endsWith(`/${action.file}`));
   if (!file) void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the {0} example did not write {1}.', action.example, action.file));
@@ -56,7 +57,8 @@ function runStarted(service: TrainingService, runId: string): Promise<void> {
 async function runStep(action: WalkthroughAction, service: TrainingService): Promise<void> {
   const uri = await exampleFile(action);
   if (!uri) return;
-  await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+  // Beside the walkthrough, not over it. An experiment is not opened: training opens its data file beside, once.
+  if (action.then !== 'sequenceLab.trainExperiment') await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   if (action.then === 'sequenceLab.markov.showSurprisal') {
     // Order 3: each character is predicted from the three before it (the chain rule cut at k = 3).
     await vscode.commands.executeCommand(action.then, 3, uri);
@@ -73,6 +75,7 @@ async function runStep(action: WalkthroughAction, service: TrainingService): Pro
   const show = [action.andShow.command, action.andShow.fallback].find((c) => c !== undefined && commands.includes(c));
   if (show !== action.andShow.command) void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: {0}', action.andShow.missing));
   if (show) await vscode.commands.executeCommand(show);
+  if (action.front && commands.includes(action.front)) await vscode.commands.executeCommand(action.front);
 }
 
 export function registerWalkthrough(context: vscode.ExtensionContext, service: TrainingService): void {

@@ -13,6 +13,8 @@ export interface WalkthroughAction {
   then: string;
   /** Run after `then` when registered (a panel another part of the extension adds), else `fallback`. */
   andShow?: { command: string; fallback?: string; missing: string };
+  /** The panel the step's text names, brought to the front last (when andShow opened another one over it). */
+  front?: string;
 }
 
 /** The walkthrough's id in package.json (contributes.walkthroughs). */
@@ -28,6 +30,8 @@ export const WALKTHROUGH_ACTIONS: readonly WalkthroughAction[] = [
     file: 'verse-rnn.seqlab.json',
     then: 'sequenceLab.trainExperiment',
     andShow: { command: 'sequenceLab.showUnrolled', missing: 'The Unrolled Network panel is not in this version; the Training panel shows the RNN learning.' },
+    // "Watch the loss fall and the samples in the Training panel": the Unrolled panel opens as a tab behind it.
+    front: 'sequenceLab.showTrainingPanel',
   },
   {
     // "a" or "an"? The noun after each blank decides its tag: a BiGRU tagger trains, and the Unrolled panel draws its two chains.

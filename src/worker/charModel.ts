@@ -6,7 +6,9 @@ import { EngineInputError } from '../engine/errors';
 import { Prng } from '../engine/prng';
 import type { ModelMetadata } from '../cli/commands/modelFile';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
-import { charData } from '../engine/sequenceData';
+import { charData, type NextTokenData } from '../engine/sequenceData';
+import { HELD_OUT_SHARE, scoreHeldOut, splitSequenceData, type HeldOutPart, type HeldOutScore } from '../engine/heldOut';
+import type { HeldOutInfo } from '../shared/run';
 import { sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
 import type { AbortCheck } from '../engine/stepAbort';
@@ -28,8 +30,12 @@ export class CharModel {
   /** Characters (code points) of the text. */
   readonly dataLength: number;
   readonly parameterCount: number;
+  readonly heldOut: HeldOutInfo;
 
   private readonly trainer: SequenceTrainer;
+  /** Every character of the text (the trainer holds the training part: all but the held-out end). */
+  private readonly allData: NextTokenData;
+  private readonly heldOutPart: HeldOutPart | undefined;
   private readonly vocabulary: Vocabulary;
   private readonly prime: Int32Array;
   private readonly samplingRng: Prng;
@@ -50,8 +56,16 @@ export class CharModel {
     if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
     const { data, vocabulary } = withVocabularyHint(() => charData(text, config.maxVocabulary));
     this.vocabulary = vocabulary;
+    this.allData = data;
+    // The last share of the text is held out (engine/heldOut.ts): positions of the training part are the text's.
+    const split = splitSequenceData(data, HELD_OUT_SHARE, config.seed, 'characters', config.batch ?? 1);
+    this.heldOutPart = split.heldOut;
     // The experiment options (embedding, truncation, batch, momentum, initialisation) when the config has them.
-    this.trainer = new SequenceTrainer(data, trainerConfigOf(config));
+    this.trainer = new SequenceTrainer(split.train, trainerConfigOf(config));
+    this.heldOut = {
+      description: split.description, trainCount: split.trainCount, heldOutCount: split.heldOutCount,
+      stepsPerEpoch: Math.max(1, Math.floor(this.trainer.segmentLength / Math.max(1, this.trainer.k1))),
+    };
     this.vocabSize = data.vocabularySize;
     this.dataLength = data.ids.length;
     this.parameterCount = this.trainer.model.parameterCount;
@@ -120,6 +134,11 @@ export class CharModel {
     return this.trainer.stepCount;
   }
 
+  /** Mean next-character cross-entropy (nats) and accuracy on the held-out end of the text (its first 2,048 characters). */
+  scoreHeldOut(shouldStop?: () => boolean): HeldOutScore | undefined {
+    return this.heldOutPart ? scoreHeldOut(this.trainer.model, this.heldOutPart, shouldStop) : undefined;
+  }
+
   /** Polled inside every update: true abandons it (StepAbortedError, nothing changed). See engine/stepAbort.ts. */
   setAbortCheck(check: AbortCheck | null): void {
     this.trainer.abortCheck = check;
@@ -148,7 +167,7 @@ export class CharModel {
    */
   traceGradients(length: number, start?: number): GradientTrace {
     return {
-      ...traceGradientWindow(this.trainer, (id) => this.vocabulary.decode([id]), length, start, 'characters'),
+      ...traceGradientWindow(this.trainer, (id) => this.vocabulary.decode([id]), length, start, 'characters', this.allData),
       ...(this.gradientHistory ? { history: this.gradientHistory.snapshot() } : {}),
     };
   }
@@ -159,8 +178,8 @@ export class CharModel {
    * parameters taken at once, so training goes on exactly as without the trace.
    */
   traceActivations(length: number, start?: number): Promise<ActivationTrace> {
-    const data = this.trainer.data;
-    if (data.kind !== 'next-token') throw new EngineInputError('Only character models can be traced for the Gates panel.');
+    // The whole text, the held-out end too: the Gates window follows the editor's cursor anywhere in the file.
+    const data = this.allData;
     const source = {
       model: this.trainer.model, ids: data.ids, decode: (id: number) => this.vocabulary.decode([id]),
       step: this.trainer.stepCount, dataPosition: this.trainer.dataPosition,

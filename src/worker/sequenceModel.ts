@@ -7,7 +7,10 @@
 // Gates, Unrolled Network and Gradient Flow panels as a character run is, each step a word with its place in the text;
 // tagged, series and sequence-to-one runs by kindTraces.ts (a tagged sentence, a stretch of rows, a block).
 import { EngineInputError } from '../engine/errors';
-import { FinalTargetTrainer } from '../engine/finalTargetTrainer';
+import { FinalTargetTrainer, type FinalTargetData } from '../engine/finalTargetTrainer';
+import { HELD_OUT_SHARE, scoreHeldOut, splitFinalTargetData, splitSequenceData, type HeldOutPart, type HeldOutScore, type HeldOutSplit } from '../engine/heldOut';
+import type { SequenceData } from '../engine/sequenceData';
+import type { HeldOutInfo } from '../shared/run';
 import { Prng } from '../engine/prng';
 import type { AbortCheck } from '../engine/stepAbort';
 import { argmax, sampleNextTokens } from '../engine/sequenceSampling';
@@ -29,7 +32,7 @@ import { finalTargetWindow, kindActivationTrace, kindGradientTrace, seriesWindow
 
 /** As CharModel: the sampling PRNG's seed is this far from the training seed. */
 const SAMPLING_SEED_OFFSET = 0x9e3779b9;
-/** Tagging accuracy and sequence-to-one error are measured on at most this many sequences of the file. */
+/** Tagging accuracy and sequence-to-one error are measured on at most this many held-out sequences. */
 const EVALUATED_SEQUENCES = 200;
 /** Rows of a series shown with their one-step-ahead prediction. */
 const SHOWN_ROWS = 8;
@@ -42,7 +45,10 @@ export class SequenceModel implements TrainableModel {
   readonly vocabSize: number;
   readonly dataLength: number;
   readonly parameterCount: number;
+  readonly heldOut: HeldOutInfo;
+  /** The whole file's data (the trainer holds the training part; engine/heldOut.ts). */
   private readonly built: BuiltData;
+  private readonly heldOutPart: HeldOutPart | undefined;
   private readonly trainer: SequenceTrainer | FinalTargetTrainer;
   private readonly samplingRng: Prng;
   /** The text (word runs only: where their words sit), and its words' code-point spans once a trace asked for them. */
@@ -66,7 +72,20 @@ export class SequenceModel implements TrainableModel {
     this.placesText = kind === 'tagged' || kind === 'series' || kind === 'sequence-to-one' ? text : '';
     const trainerConfig = trainerConfigOf(config);
     const built = this.built;
-    this.trainer = built.kind === 'sequence-to-one' ? new FinalTargetTrainer(built.data, trainerConfig) : new SequenceTrainer(built.data, trainerConfig);
+    const batch = config.batch ?? 1;
+    const unit = built.kind === 'words' ? 'words' : built.kind === 'tagged' ? 'tokens' : 'rows';
+    const split: HeldOutSplit<SequenceData | FinalTargetData> = built.kind === 'sequence-to-one'
+      ? splitFinalTargetData(built.data, HELD_OUT_SHARE, config.seed)
+      : splitSequenceData(built.data, HELD_OUT_SHARE, config.seed, unit, batch);
+    this.heldOutPart = split.heldOut;
+    this.trainer = built.kind === 'sequence-to-one'
+      ? new FinalTargetTrainer(split.train as FinalTargetData, trainerConfig)
+      : new SequenceTrainer(split.train as SequenceData, trainerConfig);
+    const trained = split.train;
+    const stepsPerEpoch = trained.kind === 'final-target' ? trained.count / batch
+      : trained.kind === 'tagging' ? trained.sequences.length / batch
+      : Math.floor((this.trainer as SequenceTrainer).segmentLength / Math.max(1, (this.trainer as SequenceTrainer).k1));
+    this.heldOut = { description: split.description, trainCount: split.trainCount, heldOutCount: split.heldOutCount, stepsPerEpoch: Math.max(1e-9, stepsPerEpoch) };
     this.vocabSize = built.vocabulary.length;
     this.dataLength =
       built.kind === 'tagged' ? built.data.sequences.reduce((n, s) => n + s.ids.length, 0)
@@ -81,6 +100,11 @@ export class SequenceModel implements TrainableModel {
 
   get stepCount(): number {
     return this.trainer.stepCount;
+  }
+
+  /** The loss on the held-out part in the training loss's unit (and a tagger's or word model's accuracy). */
+  scoreHeldOut(shouldStop?: () => boolean): HeldOutScore | undefined {
+    return this.heldOutPart ? scoreHeldOut(this.trainer.model, this.heldOutPart, shouldStop) : undefined;
   }
 
   /** A stop or pause abandons the update in progress, changing nothing (see trainingRun.ts). */
@@ -149,15 +173,19 @@ export class SequenceModel implements TrainableModel {
       case 'series':
         return this.seriesReport(b);
       case 'sequence-to-one':
-        return this.sequenceToOneReport(b);
+        return this.sequenceToOneReport();
     }
   }
 
-  /** Token accuracy over the first sequences, then the first `length` tokens as token/predicted tag (✗gold when wrong). */
+  /**
+   * Token accuracy on the held-out sequences (never trained on; the training sequences only when the file is too small
+   * to hold any out, and the text says so), then their first `length` tokens as token/predicted tag (✗gold when wrong).
+   */
   private taggingReport(b: Extract<BuiltData, { kind: 'tagged' }>, length: number): string {
     const model = this.trainer.model;
     const K = model.config.outputSize;
-    const sequences = b.data.sequences.slice(0, EVALUATED_SEQUENCES);
+    const part = this.heldOutPart?.kind === 'tagged' ? this.heldOutPart : undefined;
+    const sequences = (part ? part.sequences : b.data.sequences).slice(0, EVALUATED_SEQUENCES);
     let right = 0;
     let total = 0;
     const shown: string[] = [];
@@ -172,37 +200,63 @@ export class SequenceModel implements TrainableModel {
         }
       }
     }
-    return `Tagging accuracy ${((100 * right) / total).toFixed(1)}% on ${total} tokens of the first ${sequences.length} sequences.\n${shown.join(' ')}`;
+    const accuracy = `${((100 * right) / Math.max(1, total)).toFixed(1)}%`;
+    const head = part
+      ? `Held-out tagging accuracy ${accuracy} on ${total} tokens of ${sequences.length} held-out sequences (${this.heldOut.description}; never trained on).`
+      : `Tagging accuracy ${accuracy} on ${total} tokens of the first ${sequences.length} training sequences (${this.heldOut.description}).`;
+    return `${head}\n${shown.join(' ')}`;
   }
 
-  /** One-step-ahead predictions of the first rows (from a zero state) against the next rows, with their MSE. */
+  /**
+   * One-step-ahead predictions on the held-out rows (the last rows of the file, read on from the training part's
+   * last row with a zero state) against the next rows, with their MSE; the first rows when nothing is held out.
+   */
   private seriesReport(b: Extract<BuiltData, { kind: 'series' }>): string {
     const model = this.trainer.model;
     const F = b.data.features;
-    const n = Math.min(b.data.length - 1, model.config.maxSteps);
-    const o = model.forward({ x: b.data.rows.subarray(0, n * F), steps: n });
+    const part = this.heldOutPart?.kind === 'series' ? this.heldOutPart : undefined;
+    const rows = part ? part.rows : b.data.rows;
+    const length = part ? part.length : b.data.length;
+    const firstRow = b.data.length - length; // 0-based row of rows[0] in the file
+    const n = Math.min(length - 1, model.config.maxSteps);
+    const o = model.forward({ x: rows.subarray(0, n * F), steps: n });
     let sum = 0;
-    for (let i = 0; i < n * F; i++) sum += (o[i] - b.data.rows[F + i]) ** 2;
-    const lines = [`One step ahead over the first ${n} rows (from a zero state): mean squared error ${formatValue(sum / (n * F))}.`];
+    for (let i = 0; i < n * F; i++) sum += (o[i] - rows[F + i]) ** 2;
+    const what = part ? `the first ${n} held-out rows (${this.heldOut.description}, from a zero state)` : `the first ${n} rows (from a zero state; ${this.heldOut.description})`;
+    const lines = [`One step ahead over ${what}: mean squared error ${formatValue(sum / (n * F))}.`];
     for (let t = 0; t < Math.min(n, SHOWN_ROWS); t++) {
-      const cells = b.vocabulary.slice(0, 4).map((name, j) => `${name} ${formatValue(o[t * F + j])} (next ${formatValue(b.data.rows[(t + 1) * F + j])})`);
-      lines.push(`row ${t + 2}: ${cells.join(', ')}`);
+      const cells = b.vocabulary.slice(0, 4).map((name, j) => `${name} ${formatValue(o[t * F + j])} (next ${formatValue(rows[(t + 1) * F + j])})`);
+      lines.push(`row ${firstRow + t + 2}: ${cells.join(', ')}`);
     }
     return lines.join('\n');
   }
 
-  /** MSE of the final outputs on the first sequences against always predicting their mean target, then a few of them. */
-  private sequenceToOneReport(b: Extract<BuiltData, { kind: 'sequence-to-one' }>): string {
-    const trainer = this.trainer as FinalTargetTrainer;
-    const count = Math.min(b.data.count, EVALUATED_SEQUENCES);
+  /**
+   * MSE of the final outputs on the held-out sequences against always predicting the training targets' mean (what a
+   * model that learned nothing else would say), then a few of them.
+   */
+  private sequenceToOneReport(): string {
+    const model = this.trainer.model;
+    const trained = (this.trainer as FinalTargetTrainer).data;
+    const part = this.heldOutPart?.kind === 'final-target' ? this.heldOutPart.data : trained;
+    const { length: T, features: F } = part;
+    const count = Math.min(part.count, EVALUATED_SEQUENCES);
+    const predict = (n: number) => model.forward({ x: part.inputs.subarray(n * T * F, (n + 1) * T * F), steps: T })[T - 1];
     let mean = 0;
-    for (let i = 0; i < count; i++) mean += b.data.targets[i] / count;
-    let variance = 0;
-    for (let i = 0; i < count; i++) variance += (b.data.targets[i] - mean) ** 2 / count;
-    const mse = trainer.meanSquaredError(0, count);
-    const shown = Array.from({ length: Math.min(count, 5) }, (_, i) => `${formatValue(trainer.predict(i))} for ${formatValue(b.data.targets[i])}`);
+    for (let i = 0; i < trained.count; i++) mean += trained.targets[i] / trained.count;
+    let baseline = 0;
+    let mse = 0;
+    const predicted: number[] = [];
+    for (let i = 0; i < count; i++) {
+      baseline += (part.targets[i] - mean) ** 2 / count;
+      const p = predict(i);
+      predicted.push(p);
+      mse += (p - part.targets[i]) ** 2 / count;
+    }
+    const shown = predicted.slice(0, 5).map((p, i) => `${formatValue(p)} for ${formatValue(part.targets[i])}`);
+    const which = this.heldOutPart ? `${count} held-out sequences (${this.heldOut.description}; never trained on)` : `first ${count} sequences (${this.heldOut.description})`;
     return (
-      `Mean squared error ${formatValue(mse)} on the first ${count} sequences; always predicting their mean target (${formatValue(mean)}) gives ${formatValue(variance)}.\n` +
+      `Mean squared error ${formatValue(mse)} on the ${which}; always predicting the training targets' mean (${formatValue(mean)}) gives ${formatValue(baseline)}.\n` +
       `Predicted: ${shown.join(', ')}`
     );
   }
@@ -217,7 +271,7 @@ export class SequenceModel implements TrainableModel {
       return kindGradientTrace(this.trainer.model, this.kindWindow(length, start), this.trainer.stepCount, b.kind);
     }
     if (b.kind !== 'words') throw new EngineInputError(`The Gradient Flow panel cannot trace a ${b.kind} run.`);
-    const trace = traceGradientWindow(this.trainer as SequenceTrainer, (id) => b.vocabulary[id], length, start, 'words');
+    const trace = traceGradientWindow(this.trainer as SequenceTrainer, (id) => b.vocabulary[id], length, start, 'words', b.data);
     return { ...trace, ...this.wordSpansOf(trace.start, trace.length), ...(this.gradientHistory ? { history: this.gradientHistory.snapshot() } : {}) };
   }
 

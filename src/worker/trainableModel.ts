@@ -1,6 +1,8 @@
 // What a TrainingRun drives (trainingRun.ts): one model in the worker, whatever its data. CharModel (characters,
 // with the Training panel's sampling and traces) and SequenceModel (words, tagged lines, numeric series,
 // sequence-to-one) implement it; createTrainableModel picks by the config's data kind.
+import type { HeldOutScore } from '../engine/heldOut';
+import type { HeldOutInfo } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
 import { CharModel } from './charModel';
@@ -15,6 +17,10 @@ export interface TrainableModel {
   readonly dataLength: number;
   readonly parameterCount: number;
   readonly stepCount: number;
+  /** What is held out of training (engine/heldOut.ts) and the updates of one pass over the training part. */
+  readonly heldOut: HeldOutInfo;
+  /** The loss on the held-out part now (undefined: nothing held out, or `shouldStop` turned true first). */
+  scoreHeldOut(shouldStop?: () => boolean): HeldOutScore | undefined;
   /** One update; throws the engine's SequenceNumericFaultError (changing nothing) on a NaN or infinity. */
   step(): StepLike;
   /** Text for the Training panel: sampled text (token models), or predictions against the data with their error. */

@@ -27,6 +27,12 @@ const SLICE_MS = 15;
 const FINAL_SAMPLE_BUDGET_MS = 200;
 /** Progress is posted at most this often (the panels need no more). */
 const PROGRESS_INTERVAL_MS = 100;
+/**
+ * The held-out part is scored when the training time since the last score is at least this many times what the
+ * score took (≤ ~5% of the run's time), and at least HELD_OUT_FLOOR_MS apart; always at the start, pause and end.
+ */
+const HELD_OUT_COST_RATIO = 19;
+const HELD_OUT_FLOOR_MS = 250;
 /** Periodic checkpoints are posted at most this often (the host stores one per few seconds anyway). */
 export const CHECKPOINT_FLOOR_MS = 2000;
 
@@ -76,6 +82,10 @@ export class TrainingRun {
   private lastCheckpointAt: number;
   private lastLoss = NaN;
   private config: TrainingConfig;
+  /** The step of the last held-out score posted (−1: none yet), what it cost and the training time since. */
+  private heldOutStep = -1;
+  private heldOutMs = 0;
+  private trainedMsSinceHeldOut = 0;
 
   constructor(
     readonly runId: string,
@@ -154,6 +164,19 @@ export class TrainingRun {
     this.post({ type: 'sample', runId: this.runId, step: this.model.stepCount, temperature, text });
   }
 
+  /** Scores the held-out part at this step (once per step; abandoned when a request waits) and posts it. */
+  private scoreHeldOut(): void {
+    const step = this.model.stepCount;
+    if (step === this.heldOutStep || this.model.heldOut.heldOutCount === 0) return;
+    const started = this.now();
+    const score = this.model.scoreHeldOut(() => this.interrupted?.() === true);
+    if (!score) return;
+    this.heldOutMs = this.now() - started;
+    this.trainedMsSinceHeldOut = 0;
+    this.heldOutStep = step;
+    this.post({ type: 'heldOut', runId: this.runId, step, loss: score.loss, ...(score.accuracy === undefined ? {} : { accuracy: score.accuracy }), count: score.count });
+  }
+
   private checkpoint(): void {
     const key = `${this.model.stepCount}/${this.reconfigurations}`;
     if (key === this.lastCheckpoint) return;
@@ -167,6 +190,7 @@ export class TrainingRun {
     this.pauseRequested = false;
     this.paused = true;
     this.flush();
+    if (!fault) this.scoreHeldOut();
     this.checkpoint();
     this.post({ type: 'paused', runId: this.runId, step: this.model.stepCount, ...(fault ? { fault } : {}) });
   }
@@ -205,6 +229,7 @@ export class TrainingRun {
         this.lastCheckpoint = `${model.stepCount}/0`;
         this.enterPause();
       }
+      if (!startPaused) this.scoreHeldOut();
       while (!this.stopRequested) {
         if (this.paused) {
           if (this.pendingSteps > 0) {
@@ -224,9 +249,16 @@ export class TrainingRun {
           continue;
         }
         if (model.stepCount >= this.config.maxSteps) break;
-        const sliceEnd = this.now() + SLICE_MS;
+        const sliceStart = this.now();
+        const sliceEnd = sliceStart + SLICE_MS;
         while (!this.stopRequested && !this.pauseRequested && model.stepCount < this.config.maxSteps && this.now() < sliceEnd) {
           if (this.stepOnce() !== 'done') break;
+        }
+        this.trainedMsSinceHeldOut += this.now() - sliceStart;
+        if (!this.paused && !this.stopRequested && !this.pauseRequested
+          && this.trainedMsSinceHeldOut >= Math.max(HELD_OUT_FLOOR_MS, HELD_OUT_COST_RATIO * this.heldOutMs)) {
+          this.flush();
+          this.scoreHeldOut();
         }
         if (this.paused) continue;
         if (this.pauseRequested && !this.stopRequested) {
@@ -237,6 +269,7 @@ export class TrainingRun {
         await yieldToMessages();
       }
       this.flush();
+      if (!this.stopRequested) this.scoreHeldOut();
       this.checkpoint();
       this.postSample(this.stopRequested ? FINAL_SAMPLE_BUDGET_MS : undefined);
       this.post({ type: 'finished', runId, reason: this.stopRequested ? 'stopped' : 'completed', steps: model.stepCount, finalLoss: this.lastLoss });

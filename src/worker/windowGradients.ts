@@ -3,6 +3,7 @@
 // ‖∂h_T/∂h_{T−n}‖ by distance n, and the spectra of W_hh. traceData works on a copy of the parameters and reads the
 // data cursor only, so training goes on exactly as without the trace.
 import { EngineInputError } from '../engine/errors';
+import type { SequenceData } from '../engine/sequenceData';
 import type { SequenceTrainer } from '../engine/sequenceTrainer';
 import { traceData } from '../engine/traces';
 import type { GradientTrace } from '../shared/workerProtocol';
@@ -13,8 +14,11 @@ import type { GradientTrace } from '../shared/workerProtocol';
  */
 export function traceGradientWindow(
   trainer: SequenceTrainer, decode: (id: number) => string, length: number, start: number | undefined, unit: string,
+  /** The whole text when the trainer holds only its training part (the held-out end can be traced too). */
+  all: SequenceData = trainer.data,
 ): Omit<GradientTrace, 'history'> {
-  const N = trainer.data.kind === 'next-token' ? trainer.data.ids.length : 0;
+  const data = all;
+  const N = data.kind === 'next-token' ? data.ids.length : 0;
   if (!(Number.isInteger(length) && length >= 2)) throw new EngineInputError(`A gradient trace needs a window of at least 2 ${unit} (got ${length}).`);
   const T = Math.min(length, N - 1);
   if (T < 2) throw new EngineInputError('The text is too short for a gradient trace.');
@@ -23,7 +27,7 @@ export function traceGradientWindow(
   if (!(Number.isInteger(from) && from >= 0 && from + T < N)) {
     throw new EngineInputError(`A window of ${T} ${unit} from position ${start} does not fit the text of ${N} ${unit}.`);
   }
-  const trace = traceData(trainer.model, trainer.data, from, T);
+  const trace = traceData(trainer.model, data, from, T);
   const L = trace.layers;
   const D = trace.directions;
   const gradNormH = new Float32Array(L * T);
@@ -32,7 +36,7 @@ export function traceGradientWindow(
   const spectra = trace.spectra;
   // The candidate block of W_hh: RNN h, GRU n, LSTM g.
   const block = (gates: string[]) => Math.max(0, gates.findIndex((g) => g === 'h' || g === 'n' || g === 'g'));
-  const ids = trainer.data.kind === 'next-token' ? trainer.data.ids.subarray(from, from + T) : new Int32Array(0);
+  const ids = data.kind === 'next-token' ? data.ids.subarray(from, from + T) : new Int32Array(0);
   return {
     ...lstmCellPath(trace.gates.data, trace.cellGradNorm?.data, T, trace.hiddenSize, trace.gateNames),
     step: trainer.stepCount,

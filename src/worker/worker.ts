@@ -12,6 +12,7 @@ import { isTaggersRequest } from '../shared/workerProtocol';
 import { createTaggersHandler } from './taggers';
 import { generateExample } from './examples';
 import { createTrainableModel, type TrainableModel } from './trainableModel';
+import { runUnitSearch } from './unitSearch';
 import { TrainingRun } from './trainingRun';
 import { inferText } from './textInference';
 
@@ -19,6 +20,8 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
 
 const runs = new Map<string, TrainingRun>();
+/** The unit search each run is running (its request id); another id or none ends it at its next yield. */
+const searches = new Map<string, number>();
 // Stop / pause / dispose requests the host counted before posting them: a long update is abandoned while one waits.
 const settings = (workerData ?? {}) as TrainingWorkerData;
 /** What a panel shows for a run whose model the worker no longer holds. */
@@ -55,6 +58,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>) {
     dataLength: model.dataLength,
     parameterCount: model.parameterCount,
     step: model.stepCount,
+    heldOut: model.heldOut,
   });
   await run.run(m.startPaused === true);
 }
@@ -128,6 +132,26 @@ const handle = createDispatcher<HostToWorker>(
       } catch (error) {
         failed(describe(error));
       }
+    },
+    searchUnits: async (m) => {
+      const failed = (message: string) => post({ type: 'unitSearchFailed', runId: m.runId, requestId: m.requestId, message });
+      const run = runs.get(m.runId);
+      if (!run) return failed(missingRun(m.runId));
+      // One search per run: a newer one ends the older.
+      searches.set(m.runId, m.requestId);
+      try {
+        const answer = await runUnitSearch(run.model.textInferenceSource(), m, () => searches.get(m.runId) !== m.requestId);
+        if (!answer) return;
+        if (searches.get(m.runId) === m.requestId) searches.delete(m.runId);
+        const buffers = [answer.starts, answer.ends, answer.lengths, answer.scores, answer.means].map((a) => a.buffer as ArrayBuffer);
+        post({ type: 'unitSearch', runId: m.runId, requestId: m.requestId, ...answer }, buffers);
+      } catch (error) {
+        if (searches.get(m.runId) === m.requestId) searches.delete(m.runId);
+        failed(describe(error));
+      }
+    },
+    cancelUnitSearch: (m) => {
+      if (searches.get(m.runId) === m.requestId) searches.delete(m.runId);
     },
     dispose: (m) => {
       interrupts.acknowledge();

@@ -47,6 +47,12 @@ test('text: empty, one character, whitespace only, NUL bytes are refused by name
   assert.equal(refusal(textCases.oneCharacter, 'one.txt'), 'one.txt has a single character: a model needs at least two to predict one from another.');
   assert.equal(refusal(textCases.oneEmoji, 'emoji.txt'), 'emoji.txt has a single character: a model needs at least two to predict one from another.');
   assert.equal(
+    refusal(textCases.oneDistinctCharacter, 'aaaa.txt'),
+    'aaaa.txt repeats one character ("a") and nothing else: every next character is certain, so a model would learn nothing (its loss falls to 0). Open a file with at least two different characters.',
+  );
+  assert.match(refusal(textCases.oneDistinctEmoji, 'smiles.txt'), /^smiles\.txt repeats one character \("😀"\) and nothing else/);
+  assert.equal(checkTrainingText('ab'.repeat(10) + 'a'.repeat(5000), 'mostly-a.txt', DEFAULT_LIMIT).ok, true, 'two characters are enough');
+  assert.equal(
     refusal(textCases.onlyWhitespace, 'blank.txt'),
     'blank.txt is empty apart from whitespace: there is nothing to learn from. Open a file with some text in it.',
   );

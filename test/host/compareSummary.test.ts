@@ -3,7 +3,7 @@
 // runs compared at the last step they all reached, legend names that tell equal models apart.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { comparedRun, comparisonSummary, legendLabels, windowMeanAt, type CurvePoint, type RunCurveInput } from '../../src/panels/compareSummary';
+import { comparedRun, comparedRuns, comparisonSummary, legendLabels, windowMeanAt, type CurvePoint, type RunCurveInput } from '../../src/panels/compareSummary';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import { MAX_COMPARED_RUNS, parseComparedRunIds, parseComparePanelMessage } from '../../src/shared/webviewProtocol';
 
@@ -70,23 +70,23 @@ test('the sentence compares at the last step every run reached, and says by how 
   // which must not count: both are compared at step 2000.
   const rnn = run('r', 'rnn', curve(2000, 10, (s) => (s > 1500 ? 2.03 : 3)));
   const lstm = run('l', 'lstm', curve(3000, 10, (s) => (s > 2500 ? 1.2 : s > 1500 ? 1.62 : 2.5)));
-  assert.equal(comparisonSummary([rnn, lstm]), 'char LSTM · H=64 reaches 1.62 nats at step 2,000, 0.41 below char RNN · H=64.');
+  assert.equal(comparisonSummary([rnn, lstm]), 'char LSTM · H=64 reaches a training loss of 1.62 nats at step 2,000, 0.41 below char RNN · H=64.');
 
   const gru = run('g', 'gru', curve(2000, 10, (s) => (s > 1500 ? 1.72 : 3)));
   assert.equal(
     comparisonSummary([rnn, gru, lstm]),
-    'char LSTM · H=64 reaches 1.62 nats at step 2,000, 0.10 below char GRU · H=64 and 0.41 below char RNN · H=64.',
+    'char LSTM · H=64 reaches a training loss of 1.62 nats at step 2,000, 0.10 below char GRU · H=64 and 0.41 below char RNN · H=64.',
   );
 });
 
 test('runs within 0.005 nats are called level; different files and runs without steps are said so', () => {
   const a = run('a', 'rnn', curve(500, 5, () => 1.5));
   const b = run('b', 'gru', curve(500, 5, () => 1.502));
-  assert.equal(comparisonSummary([a, b]), 'char RNN · H=64 and char GRU · H=64 are level at 1.50 nats at step 500.');
+  assert.equal(comparisonSummary([a, b]), 'char RNN · H=64 and char GRU · H=64 are level at a training loss of 1.50 nats at step 500.');
   const other = run('c', 'lstm', curve(500, 5, () => 1.2), { fileLabel: 'other.txt' });
-  assert.match(comparisonSummary([a, other]), /reaches 1\.20 nats at step 500, 0\.30 below .*different files/);
+  assert.match(comparisonSummary([a, other]), /reaches a training loss of 1\.20 nats at step 500, 0\.30 below .*different files/);
   const empty = run('d', 'lstm', [], { status: 'starting' });
-  assert.match(comparisonSummary([a, b, empty]), /are level at 1\.50 nats at step 500\. One run has no steps yet\.$/);
+  assert.match(comparisonSummary([a, b, empty]), /are level at a training loss of 1\.50 nats at step 500\. One run has no steps yet\.$/);
   assert.match(comparisonSummary([a, empty]), /^Nothing to compare yet/);
   // The other runs were deleted while the panel was open: the one left is not compared with itself.
   assert.match(comparisonSummary([a]), /^Nothing to compare: only one of the runs is left\./);
@@ -105,9 +105,9 @@ test('series and sequence-to-one runs report a mean squared error: no perplexity
   // Mean squared errors ≪ 1: three significant digits, and level only within 0.5% of each other.
   const a = run('a', 'rnn', curve(500, 5, () => 0.0123), {}, { dataKind: 'series' });
   const b = run('b', 'gru', curve(500, 5, () => 0.0101), {}, { dataKind: 'series' });
-  assert.equal(comparisonSummary([a, b]), 'char GRU · H=64 reaches 0.0101 MSE per value at step 500, 0.00220 below char RNN · H=64.');
+  assert.equal(comparisonSummary([a, b]), 'char GRU · H=64 reaches a training loss of 0.0101 MSE per value at step 500, 0.00220 below char RNN · H=64.');
   const words2 = [run('a', 'rnn', curve(500, 5, () => 4.1), {}, { dataKind: 'words' }), run('b', 'gru', curve(500, 5, () => 3.9), {}, { dataKind: 'words' })];
-  assert.equal(comparisonSummary(words2), 'char GRU · H=64 reaches 3.90 nats/word at step 500, 0.20 below char RNN · H=64.');
+  assert.equal(comparisonSummary(words2), 'char GRU · H=64 reaches a training loss of 3.90 nats/word at step 500, 0.20 below char RNN · H=64.');
 });
 
 test('runs whose losses are in different units are not compared; the sentence says which unit each is in', () => {
@@ -145,4 +145,20 @@ test('the page may only say ready or name a run id to open; saved state holds 1.
   assert.equal(parseComparedRunIds({ runIds: Array.from({ length: MAX_COMPARED_RUNS + 1 }, (_, i) => `r${i}`) }), undefined);
   assert.equal(parseComparedRunIds(undefined), undefined);
   assert.equal(parseComparedRunIds({ runIds: 'a' }), undefined);
+});
+
+test('runs with held-out scores are compared on their held-out loss: the one that memorises its training text loses', () => {
+  // The big model's training loss is lower, but its held-out loss rose (it memorised); the small one generalises.
+  const big = { ...run('b', 'lstm', curve(1000, 10, (s) => 3 - s / 500)), heldOut: [{ step: 0, loss: 4 }, { step: 500, loss: 1.9 }, { step: 1000, loss: 2.3 }] };
+  const small = { ...run('s', 'gru', curve(1000, 10, (s) => 3 - s / 1000)), heldOut: [{ step: 0, loss: 4 }, { step: 500, loss: 2.2 }, { step: 1000, loss: 1.8 }] };
+  assert.equal(comparisonSummary([big, small]), 'char GRU · H=64 reaches a held-out loss of 1.80 nats at step 1,000, 0.50 below char LSTM · H=64.');
+  const rows = comparedRuns([big, small]);
+  assert.equal(rows[0].heldOutLoss, 2.3);
+  assert.deepEqual([...rows[1].heldOutCurve!.steps], [0, 500, 1000]);
+  // A run stored before held-out loss: the comparison falls back to the training loss and says why.
+  const old = run('o', 'rnn', curve(1000, 10, () => 2.5));
+  assert.equal(
+    comparisonSummary([small, old]),
+    'char GRU · H=64 reaches a training loss of 2.02 nats at step 1,000 (not every run has a held-out loss by then), 0.48 below char RNN · H=64.',
+  );
 });

@@ -220,7 +220,7 @@ test('a tagged experiment with options maps to the editor config field for field
   const line = experimentCommandLine(result.experiment, experimentOutDir('parity-bigru.seqlab.json'));
   assert.equal(
     line,
-    'sequence-lab train parity.tagged.txt --out runs/parity-bigru --task tag --model gru --layers 1 --hidden 8 --bidirectional --embedding 4 --seq 10 --batch 2 --optimizer adam --lr 0.01 --clip 5 --steps 3 --seed 42',
+    'sequence-lab train parity.tagged.txt --out runs/parity-bigru --task tag --model gru --layers 1 --hidden 8 --bidirectional --embedding 4 --seq 10 --batch 2 --optimizer adam --lr 0.01 --clip 5 --steps 3 --seed 42 --held-out 0.1',
   );
   const tagged = 'a\tx\nb\ty\n\nb\ty\na\tx\n\na\tx\na\tx\n';
   const io = memoryIo({ 'parity.tagged.txt': tagged });
@@ -235,7 +235,7 @@ test('a character experiment gives the same settings on the command line, with q
   const result = parseExperiment('{ "data": { "path": "my verse.txt" }, "model": { "cell": "rnn", "hiddenSize": 8 }, "training": { "seqLength": 5, "steps": 2, "optimizer": "sgd", "momentum": 0.5, "learningRate": 0.1, "truncate": 3 } }');
   assert.ok(result.ok);
   const line = experimentCommandLine(result.experiment, 'runs/x', 'node dist/cli.js');
-  assert.equal(line, "node dist/cli.js train 'my verse.txt' --out runs/x --task lm --tokens chars --model rnn --layers 1 --hidden 8 --truncate 5,3 --batch 1 --optimizer sgd --lr 0.1 --momentum 0.5 --clip 5 --steps 2 --seed 42");
+  assert.equal(line, "node dist/cli.js train 'my verse.txt' --out runs/x --task lm --tokens chars --model rnn --layers 1 --hidden 8 --truncate 5,3 --batch 1 --optimizer sgd --lr 0.1 --momentum 0.5 --clip 5 --steps 2 --seed 42 --held-out 0.1");
   const mapped = experimentTrainingConfig(result.experiment);
   assert.ok(mapped.ok);
   assert.deepEqual([mapped.config.truncate, mapped.config.momentum, mapped.config.dataKind], [3, 0.5, undefined], 'truncation and momentum reach the editor; characters are the default kind');

@@ -52,6 +52,8 @@ test('the dispatcher routes by type and reports unknown types without throwing',
       step: (m) => void seen.push(`step ${m.runId}`),
       reconfigure: (m) => void seen.push(`reconfigure ${m.config.learningRate}`),
       inferText: (m) => void seen.push(`inferText ${m.requestId}`),
+      searchUnits: (m) => void seen.push(`searchUnits ${m.requestId}`),
+      cancelUnitSearch: (m) => void seen.push(`cancelUnitSearch ${m.requestId}`),
     },
     (m) => unknown.push(m),
   );

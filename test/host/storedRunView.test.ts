@@ -77,3 +77,41 @@ test('a stopped run without a checkpoint, or a service that cannot resume, gets 
   assert.equal(storedRunMessage(store.get('run-old')!, store.readMetrics('run-old'), true).resumable, true);
   assert.equal(storedRunMessage(store.get('run-old')!, store.readMetrics('run-old'), false).resumable, false);
 });
+
+test('held-out scores are stored beside the metrics (bounded, dropped after a resumed checkpoint) and sent with the stored run; a run stored before them shows without', () => {
+  const root = tempRoot();
+  const store = new RunStore(root, { maxMetricLines: 20 });
+  const heldOut = { description: 'the last 10% of the characters', trainCount: 899, heldOutCount: 100, stepsPerEpoch: 28 };
+  store.create({
+    id: 'run-held', dataUri: 'file:///w/verse.txt', dataLabel: 'verse.txt', dataSha256: 'ab'.repeat(32),
+    modelLabel: 'char LSTM · H=32', config: { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 32 }, status: 'training', heldOut,
+  });
+  store.appendMetrics('run-held', 1, losses(1, 100), new Array(100).fill(1));
+  for (let step = 0; step <= 100; step += 2) store.appendHeldOut('run-held', { step, loss: 3 - step / 100, count: 100 });
+  const points = store.readHeldOut('run-held');
+  assert.ok(points.length <= 21, `bounded: ${points.length} lines`);
+  assert.equal(points[0].step, 0, 'the first score is kept');
+  assert.equal(points.at(-1)!.step, 100, 'the newest score is kept');
+  assert.ok(points.every((p, i) => i === 0 || p.step > points[i - 1].step), 'in step order');
+
+  // Resumed from the checkpoint of step 60: its later scores go, as its metrics do.
+  store.dropMetricsAfter('run-held', 60);
+  assert.equal(store.readHeldOut('run-held').at(-1)!.step <= 60, true);
+
+  const reloaded = new RunStore(root, { maxMetricLines: 20 });
+  const message = storedRunMessage(reloaded.get('run-held')!, reloaded.readMetrics('run-held'), true, reloaded.readHeldOut('run-held'));
+  assert.deepEqual(message.run.heldOut, heldOut);
+  assert.ok(message.heldOut && message.heldOut.steps.length > 0);
+  assert.equal(message.heldOut.losses[0], 3);
+
+  // A run stored before held-out loss: no heldout.jsonl, no heldOut in run.json — its curves show as they did.
+  store.create({
+    id: 'run-old', dataUri: 'file:///w/verse.txt', dataLabel: 'verse.txt', dataSha256: 'ab'.repeat(32),
+    modelLabel: 'char RNN · H=32', config: DEFAULT_CONFIG, status: 'completed',
+  });
+  store.appendMetrics('run-old', 1, losses(1, 10), new Array(10).fill(1));
+  const old = storedRunMessage(store.get('run-old')!, store.readMetrics('run-old'), true, store.readHeldOut('run-old'));
+  assert.equal(old.heldOut, undefined);
+  assert.equal(old.run.heldOut, undefined);
+  assert.equal(old.metrics.steps.length, 10);
+});

@@ -115,7 +115,7 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
     await until(page, 'hasPixelsOfColour', 'loss-chart', dark.blue);
     await until(page, 'hasPixelsOfColour', 'loss-chart', dark.orange);
     await until(page, 'hasPixelsOfColour', 'loss-chart', GREEN_FALLBACK);
-    assert.match(summary, /^char <b>LSTM<\/b> .* reaches 1\.6\d nats at step 2,000, 0\.1\d below char GRU · H=64 and 0\.[34]\d below char RNN · tanh · H=64\.$/);
+    assert.match(summary, /^char <b>LSTM<\/b> .* reaches a training loss of 1\.6\d nats at step 2,000, 0\.1\d below char GRU · H=64 and 0\.[34]\d below char RNN · tanh · H=64\.$/);
     assert.match((await page.locator('#loss-chart').getAttribute('aria-label')) ?? '', /^Loss per character of 3 runs over training steps\. /);
 
     const rows = await page.locator('#metrics tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));

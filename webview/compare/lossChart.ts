@@ -59,7 +59,10 @@ export class CompareLossChart {
    */
   draw(runs: readonly ComparedRun[], palette: readonly string[], theme: ThemeColors, logY: boolean, unit: string, title: string): void {
     const chart = this.chart;
-    chart.data.datasets = runs.map((run, i) => dataset(run, palette, i));
+    chart.data.datasets = [
+      ...runs.map((run, i) => dataset(run, palette, i)),
+      ...runs.flatMap((run, i) => (run.heldOutCurve && run.heldOutCurve.steps.length > 0 ? [heldOutDataset(run, palette, i)] : [])),
+    ];
     const options = chart.options;
     const font = { family: theme.fontFamily, size: theme.fontSize };
     options.color = theme.foreground;
@@ -100,6 +103,28 @@ function dataset(run: ComparedRun, palette: readonly string[], i: number): Chart
     pointStyle: 'line',
     pointRadius: 0,
     pointHoverRadius: 0,
+    pointHitRadius: 6,
+    tension: 0,
+    spanGaps: true,
+  };
+}
+
+/** A run's held-out scores: circles in its colour joined by a thin line (the training curve is the thick one). */
+function heldOutDataset(run: ComparedRun, palette: readonly string[], i: number): ChartDataset<'line', Point[]> {
+  const { color } = runStyle(palette, i);
+  const data: Point[] = [];
+  const { steps, losses } = run.heldOutCurve!;
+  for (let k = 0; k < steps.length; k++) if (Number.isFinite(losses[k]) && losses[k] > 0) data.push({ x: steps[k], y: losses[k] });
+  return {
+    label: `${run.label} · held-out`,
+    data,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 1,
+    borderDash: [2, 3],
+    pointStyle: 'circle',
+    pointRadius: 2.5,
+    pointHoverRadius: 4,
     pointHitRadius: 6,
     tension: 0,
     spanGaps: true,

@@ -53,7 +53,7 @@ const tableBox = el('div', { class: 'table-box' });
 const table = el('table', { id: 'metrics' });
 const COLUMNS: [string, string][] = [
   ['Model', 'text'], ['File', 'text'], ['Cell', 'text'], ['Hidden', ''], ['Layers', ''], ['Optimizer', 'text'], ['Learning rate', ''],
-  ['Steps', ''], ['Final loss', ''], ['Best loss', ''], ['Perplexity', ''], ['Gradient norm', ''], ['Chars/s', ''], ['Status', 'text'],
+  ['Steps', ''], ['Final loss', ''], ['Best loss', ''], ['Held-out loss', ''], ['Perplexity', ''], ['Gradient norm', ''], ['Chars/s', ''], ['Status', 'text'],
 ];
 /** Columns shown only when some run's loss is a cross-entropy (perplexity e^loss, characters per second). */
 const CROSS_ENTROPY_ONLY = new Set(['Perplexity', 'Chars/s']);
@@ -113,6 +113,7 @@ function renderTable(palette: readonly string[]): void {
         cell(formatSteps(run.step, run.maxSteps)),
         cell(formatFixed(run.finalLoss)),
         cell(formatFixed(run.bestLoss)),
+        cell(formatFixed(run.heldOutLoss)),
         cell(formatPerplexity(run.perplexity)),
         cell(formatFixed(run.gradNorm, 2)),
         cell(formatRate(run.charsPerSecond)),

@@ -61,6 +61,16 @@ export function contextsReading(view: MarkovOrdersView): string {
   const log10Possible = view.log10PossibleContexts[k];
   const percent = observed > 0 ? 10 ** (Math.log10(observed) - log10Possible + 2) : 0;
   const unit = view.unit === 'char' ? 'characters' : 'words';
+  if (view.vocabularySize <= 1) {
+    // One distinct symbol: one possible context of every length, always seen; nothing is uncertain.
+    return `The file has a single distinct ${view.unit === 'char' ? 'character' : 'word'}: at every order there is one possible context, it always occurs, and the next ${view.unit === 'char' ? 'character' : 'word'} is certain (perplexity 1). Open a file with varied text to compare orders.`;
+  }
+  if (percent >= 50) {
+    return (
+      `At k=${k}, ${formatNumber(Math.min(100, percent))}% of the ${view.vocabularySize}${superscript(k)} ≈ ${formatPowerOfTen(log10Possible)} ` +
+      `possible contexts occur (${observed.toLocaleString('en')} seen in ${view.trainTokens.toLocaleString('en')} training ${unit}): with so few distinct ${unit}, nearly every context that can occur does.`
+    );
+  }
   return (
     `At k=${k} only ${formatNumber(percent)}% of the ${view.vocabularySize}${superscript(k)} ≈ ${formatPowerOfTen(log10Possible)} ` +
     `possible contexts ever occur (${observed.toLocaleString('en')} seen in ${view.trainTokens.toLocaleString('en')} training ${unit}).`

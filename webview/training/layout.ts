@@ -30,6 +30,7 @@ const MARKUP = /* html */ `
       <vscode-button id="resample">Sample</vscode-button>
       <span id="temperature-hint" class="muted hint">0.01–10: low is cautious, high is adventurous</span>
     </div>
+    <p id="held-out-note" class="muted" hidden></p>
     <dl class="stats">
       <div class="stat"><dt>Step</dt><dd id="step">0</dd></div>
       <div class="stat"><dt title="Cross-entropy per character, natural log, smoothed">Loss (nats/char)</dt>
@@ -38,11 +39,20 @@ const MARKUP = /* html */ `
       <div class="stat"><dt title="Loss ÷ ln 2: bits needed per character">Bits per char</dt><dd id="bpc">–</dd></div>
       <div class="stat"><dt title="e^loss: how many characters the model is choosing between">Perplexity</dt>
         <dd id="perplexity">–</dd></div>
-      <div class="stat"><dt>Chars / second</dt><dd id="chars-per-second">–</dd></div>
+      <div class="stat"><dt id="throughput-label">Chars / second</dt><dd id="chars-per-second">–</dd></div>
+      <div class="stat" id="held-out-stat" hidden><dt id="held-out-label" title="The loss on the held-out part, which the model never trains on">Held-out loss</dt>
+        <dd id="held-out-loss">–</dd><dd id="held-out-step" class="muted"></dd></div>
+      <div class="stat" id="held-out-accuracy-stat" hidden><dt title="Share of held-out tokens whose most probable tag is the file's tag">Held-out accuracy</dt>
+        <dd id="held-out-accuracy">–</dd></div>
+      <div class="stat"><dt title="Passes over the training part so far (an epoch reads every training token once)">Read</dt>
+        <dd id="read">–</dd><dd id="read-share" class="muted"></dd></div>
     </dl>
     <div class="charts">
       <section class="card" aria-labelledby="loss-title">
         <h2 id="loss-title">Loss per character</h2>
+        <label class="smoothing" title="Exponential moving average of the curves drawn (0 = raw; the numbers above are unchanged)">Smoothing
+          <input type="range" id="smoothing" min="0" max="0.99" step="0.01" value="0.6" aria-describedby="smoothing-value">
+          <span id="smoothing-value">0.60</span></label>
         <div class="chart-box"><canvas id="loss-chart"></canvas></div>
       </section>
       <section class="card" aria-labelledby="grad-title">
@@ -51,7 +61,7 @@ const MARKUP = /* html */ `
       </section>
     </div>
     <section class="card sample-card" aria-labelledby="sample-title">
-      <h2 id="sample-title">Sample <span id="sample-meta" class="muted"></span></h2>
+      <h2 id="sample-title"><span id="sample-heading">Sample</span> <span id="sample-meta" class="muted"></span></h2>
       <pre id="sample" tabindex="0" aria-labelledby="sample-title">No sample yet.</pre>
     </section>
   </div>
@@ -79,6 +89,21 @@ export interface TrainingElements {
   bpc: HTMLElement;
   perplexity: HTMLElement;
   charsPerSecond: HTMLElement;
+  throughputLabel: HTMLElement;
+  heldOutNote: HTMLElement;
+  heldOutStat: HTMLElement;
+  heldOutLabel: HTMLElement;
+  heldOutLoss: HTMLElement;
+  heldOutStep: HTMLElement;
+  heldOutAccuracyStat: HTMLElement;
+  heldOutAccuracy: HTMLElement;
+  read: HTMLElement;
+  readShare: HTMLElement;
+  lossTitle: HTMLElement;
+  smoothing: HTMLInputElement;
+  smoothingValue: HTMLElement;
+  samplingControls: HTMLElement[];
+  sampleHeading: HTMLElement;
   lossChart: HTMLCanvasElement;
   gradChart: HTMLCanvasElement;
   sampleMeta: HTMLElement;
@@ -115,6 +140,21 @@ export function createLayout(root: HTMLElement): TrainingElements {
     bpc: byId('bpc'),
     perplexity: byId('perplexity'),
     charsPerSecond: byId('chars-per-second'),
+    throughputLabel: byId('throughput-label'),
+    heldOutNote: byId('held-out-note'),
+    heldOutStat: byId('held-out-stat'),
+    heldOutLabel: byId('held-out-label'),
+    heldOutLoss: byId('held-out-loss'),
+    heldOutStep: byId('held-out-step'),
+    heldOutAccuracyStat: byId('held-out-accuracy-stat'),
+    heldOutAccuracy: byId('held-out-accuracy'),
+    read: byId('read'),
+    readShare: byId('read-share'),
+    lossTitle: byId('loss-title'),
+    smoothing: byId('smoothing'),
+    smoothingValue: byId('smoothing-value'),
+    samplingControls: [byId('temperature'), byId('greedy').parentElement as HTMLElement, byId('resample'), byId('temperature-hint')],
+    sampleHeading: byId('sample-heading'),
     lossChart: byId('loss-chart'),
     gradChart: byId('grad-chart'),
     sampleMeta: byId('sample-meta'),

@@ -58,3 +58,21 @@ export function dataNouns(config: Pick<TrainingConfig, 'dataKind'> | undefined):
       return { symbols: 'distinct characters', data: 'characters of text' };
   }
 }
+
+/** What one training step counts, per second and in the loss chart's title, for the run's data kind. */
+export function kindTexts(config: Pick<TrainingConfig, 'dataKind'> | undefined): {
+  throughput: string; lossTitle: string; samples: boolean; sampleHeading: string; heldOutAccuracy: boolean; heldOutUnit: string;
+} {
+  switch (config?.dataKind ?? 'characters') {
+    case 'words':
+      return { throughput: 'Words / second', lossTitle: 'Loss per word', samples: true, sampleHeading: 'Sample', heldOutAccuracy: false, heldOutUnit: 'nats/word' };
+    case 'tagged':
+      return { throughput: 'Tokens / second', lossTitle: 'Loss per tag', samples: false, sampleHeading: 'Held-out predictions', heldOutAccuracy: true, heldOutUnit: 'nats/tag' };
+    case 'series':
+      return { throughput: 'Rows / second', lossTitle: 'Mean squared error per value', samples: false, sampleHeading: 'Held-out predictions', heldOutAccuracy: false, heldOutUnit: 'MSE' };
+    case 'sequence-to-one':
+      return { throughput: 'Sequences / second', lossTitle: 'Squared error per sequence', samples: false, sampleHeading: 'Held-out predictions', heldOutAccuracy: false, heldOutUnit: 'MSE' };
+    default:
+      return { throughput: 'Chars / second', lossTitle: 'Loss per character', samples: true, sampleHeading: 'Sample', heldOutAccuracy: false, heldOutUnit: 'nats/char' };
+  }
+}

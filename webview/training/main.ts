@@ -23,15 +23,22 @@ const temperature = (): number | undefined => parseTemperature(el.temperature.va
 /** The temperature sent with a greedy request (the worker checks it but argmax does not use it). */
 const greedyTemperature = (): number => temperature() ?? model.run?.config.temperature ?? 1;
 
+/** The curves' smoothing weight in [0, 0.99] (the slider; kept across reloads in the page state). */
+function smoothing(): number {
+  const w = Number(el.smoothing.value);
+  return Number.isFinite(w) ? Math.min(0.99, Math.max(0, w)) : 0;
+}
+
 function draw(): void {
   renderView(model, el, temperature() !== undefined);
+  el.smoothingValue.textContent = smoothing().toFixed(2);
   if (!model.run) return;
   charts ??= new TrainingCharts(el.lossChart, el.gradChart, readTheme());
-  charts.update(model);
+  charts.update(model, smoothing());
 }
 
 const scheduleDraw = coalesceToFrame(draw);
-const scheduleSave = throttle(() => setState<SavedTrainingView>(model.save()), 500);
+const scheduleSave = throttle(() => setState<SavedTrainingView & { smoothing?: number }>({ ...model.save(), smoothing: smoothing() }), 500);
 
 function changed(): void {
   scheduleDraw();
@@ -44,17 +51,21 @@ function useRunTemperature(): void {
 
 onMessage<HostToTrainingPanel>({
   showRun: (m) => {
-    model.showRun(m.run, m.history, m.storedRunId);
+    model.showRun(m.run, m.history, m.storedRunId, m.heldOut);
     useRunTemperature();
     changed();
   },
   showStoredRun: (m) => {
-    model.showStored(m.run, m.metrics, m.resumable);
+    model.showStored(m.run, m.metrics, m.resumable, m.heldOut);
     useRunTemperature();
     changed();
   },
   progress: (m) => {
     model.appendSteps(m);
+    changed();
+  },
+  heldOut: ({ type: _type, ...point }) => {
+    model.addHeldOut(point);
     changed();
   },
   sample: (m) => {
@@ -106,8 +117,12 @@ el.temperature.addEventListener('input', () => {
   scheduleDraw();
 });
 
+el.smoothing.addEventListener('input', () => changed());
+
 onThemeChange(() => charts?.setTheme(readTheme()));
 
-if (model.restore(getState<SavedTrainingView>())) useRunTemperature();
+const saved = getState<SavedTrainingView & { smoothing?: number }>();
+if (typeof saved?.smoothing === 'number' && saved.smoothing >= 0 && saved.smoothing <= 0.99) el.smoothing.value = String(saved.smoothing);
+if (model.restore(saved)) useRunTemperature();
 draw();
 send({ type: 'ready' });

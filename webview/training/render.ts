@@ -3,7 +3,7 @@ import type { RunInfo } from '../../src/shared/run';
 import { formatCompact, formatInteger, formatLoss, formatPerplexity } from './format';
 import type { TrainingElements } from './layout';
 import type { TrainingModel } from './trainingModel';
-import { applyLossUnit, dataNouns } from './lossUnit';
+import { applyLossUnit, dataNouns, kindTexts } from './lossUnit';
 
 function setText(element: HTMLElement, text: string): void {
   if (element.textContent !== text) element.textContent = text;
@@ -72,6 +72,30 @@ export function renderView(model: TrainingModel, el: TrainingElements, temperatu
   setText(el.bpc, formatLoss(loss === undefined ? undefined : loss / Math.LN2));
   setText(el.perplexity, formatPerplexity(loss === undefined ? undefined : Math.exp(loss)));
   setText(el.charsPerSecond, formatCompact(model.charsPerSecond));
+
+  // The run kind's own words: what a step reads, what the loss is per, whether sampling means anything.
+  const texts = kindTexts(run.config);
+  setText(el.throughputLabel, texts.throughput);
+  setText(el.lossTitle, texts.lossTitle);
+  for (const control of el.samplingControls) control.hidden = !texts.samples;
+  setText(el.sampleHeading, texts.sampleHeading);
+  const info = run.heldOut;
+  el.heldOutNote.hidden = info === undefined;
+  if (info) {
+    setText(el.heldOutNote, info.heldOutCount > 0
+      ? `Held out of training: ${info.description} (${formatInteger(info.heldOutCount)} of ${formatInteger(info.heldOutCount + info.trainCount)}); the model never trains on them, and their loss is drawn beside the training loss.`
+      : `No held-out loss: ${info.description}.`);
+  }
+  const held = model.lastHeldOut;
+  el.heldOutStat.hidden = held === undefined;
+  setText(el.heldOutLabel, `Held-out loss (${texts.heldOutUnit})`);
+  setText(el.heldOutLoss, formatLoss(held?.loss));
+  setText(el.heldOutStep, held ? `at step ${formatInteger(held.step)}` : '');
+  el.heldOutAccuracyStat.hidden = !(texts.heldOutAccuracy && held !== undefined && Number.isFinite(held.accuracy));
+  setText(el.heldOutAccuracy, held && Number.isFinite(held.accuracy) ? `${(100 * held.accuracy).toFixed(1)}%` : '–');
+  const epochs = model.epochs;
+  setText(el.read, epochs === undefined ? '–' : `${epochs < 10 ? epochs.toFixed(2) : epochs.toFixed(1)} epoch${epochs === 1 ? '' : 's'}`);
+  setText(el.readShare, epochs === undefined ? '' : epochs < 1 ? `${(100 * epochs).toFixed(epochs < 0.1 ? 1 : 0)}% of the training part` : 'every training token read at least once');
 
   const sample = model.sample;
   setText(el.sample, sample ? sample.text : 'No sample yet.');

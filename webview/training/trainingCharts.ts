@@ -12,6 +12,7 @@ const LOSS_SPEC: LineChartSpec = {
   series: [
     { label: 'loss (nats/char)', color: 'blue' },
     { label: 'bits/char', color: 'orange' },
+    { label: 'held-out loss', color: 'purple' },
   ],
   xTitle: 'step',
   yTitle: 'per character',
@@ -43,17 +44,28 @@ export class TrainingCharts {
     applyTheme(this.grad, GRAD_SPEC, theme);
   }
 
-  /** Copies the model's downsampled steps into the charts (reusing their arrays) and redraws. */
-  update(model: TrainingModel): void {
+  /**
+   * Copies the model's downsampled steps into the charts (reusing their arrays) and redraws; `smoothing` in [0, 1)
+   * draws the training and held-out curves as their debiased exponential moving average (TensorBoard's smoothing).
+   */
+  update(model: TrainingModel, smoothing = 0): void {
     const steps = model.steps;
-    const [nats, bits] = this.loss.data.datasets.map((d) => d.data);
+    const [nats, bits, heldOut] = this.loss.data.datasets.map((d) => d.data);
     steps.fillPoints(LOSS, nats);
+    smooth(nats, smoothing);
     steps.fillPoints(LOSS, bits);
+    smooth(bits, smoothing);
     for (const p of bits) p.y /= LN2;
+    heldOut.length = 0;
+    const h = model.heldOut;
+    for (let i = 0; i < h.steps.length; i++) heldOut.push({ x: h.steps[i], y: h.losses[i] });
+    smooth(heldOut, smoothing);
     // The loss's unit follows the run's data kind (nats per char/word/tag, or a mean squared error without bits).
     const unit = lossUnit(model.run?.config);
     const [natsSet, bitsSet] = this.loss.data.datasets;
-    natsSet.label = unit.per ? `loss (nats/${unit.short})` : 'loss (MSE)';
+    natsSet.label = `${unit.per ? `loss (nats/${unit.short})` : 'loss (MSE)'}${smoothing > 0 ? ', smoothed' : ''}`;
+    this.loss.data.datasets[2].label = `held-out ${unit.per ? `loss (nats/${unit.short})` : 'MSE'}`;
+    this.loss.data.datasets[2].hidden = heldOut.length === 0;
     bitsSet.label = unit.per ? `bits/${unit.short}` : 'bits (not for MSE)';
     bitsSet.hidden = !unit.per;
 
@@ -66,6 +78,19 @@ export class TrainingCharts {
     describe(this.grad.canvas, 'Gradient norm', norms, (y) => y.toPrecision(3));
     redraw(this.loss);
     redraw(this.grad);
+  }
+}
+
+/** In place: y ← the debiased EMA of the ys so far (weight `w` on the past), so the first points are not pulled to 0. */
+export function smooth(points: Point[], w: number): void {
+  if (!(w > 0)) return;
+  let ema = 0;
+  let weight = 0;
+  for (const p of points) {
+    if (!Number.isFinite(p.y)) continue;
+    ema = w * ema + (1 - w) * p.y;
+    weight = w * weight + (1 - w);
+    p.y = ema / weight;
   }
 }
 

@@ -1,7 +1,8 @@
 // What the Training panel knows about the run it shows, and its compact saved form. Pure (no DOM): it is fed the
 // host's messages and unit-tested in node.
 import type { RunInfo, StepBatch, TextSample } from '../../src/shared/run';
-import type { StoredMetrics } from '../../src/shared/webviewProtocol';
+import type { HeldOutPoint } from '../../src/shared/run';
+import type { HeldOutSeries, StoredMetrics } from '../../src/shared/webviewProtocol';
 import { BucketSeries, type SavedBuckets } from '../common/downsample';
 
 /** Channels of the step series. */
@@ -28,7 +29,12 @@ export interface SavedTrainingView {
   /** Shown from the run store, not a live run: nothing but Resume (when resumable) can be asked of it. */
   readOnly?: boolean;
   resumable?: boolean;
+  /** Held-out scores (absent in states saved before held-out loss). */
+  heldOut?: { steps: number[]; losses: number[]; accuracies: (number | null)[] };
 }
+
+/** The panel keeps at most this many held-out points (the host sends at most ~1000). */
+const MAX_HELD_OUT = 2000;
 
 export class TrainingModel {
   run: RunInfo | undefined;
@@ -47,6 +53,8 @@ export class TrainingModel {
   storedRunId: string | undefined;
   readOnly = false;
   resumable = false;
+  /** Held-out scores in step order: loss, and accuracy (NaN where none). */
+  readonly heldOut: { steps: number[]; losses: number[]; accuracies: number[] } = { steps: [], losses: [], accuracies: [] };
   private ema = 0;
   private emaWeight = 0;
 
@@ -62,18 +70,59 @@ export class TrainingModel {
   }
 
   /** Starts over with a run and every step it has so far. */
-  showRun(run: RunInfo, history: StepBatch, storedRunId?: string): void {
+  showRun(run: RunInfo, history: StepBatch, storedRunId?: string, heldOut?: HeldOutSeries): void {
     this.reset(run);
     this.storedRunId = storedRunId;
     this.appendSteps(history);
+    this.setHeldOut(heldOut);
+  }
+
+  private setHeldOut(series: HeldOutSeries | undefined): void {
+    if (!series) return;
+    for (let i = 0; i < series.steps.length; i++) {
+      this.addHeldOut({ step: series.steps[i], loss: series.losses[i], accuracy: series.accuracies[i], count: 0 });
+    }
+  }
+
+  /** One held-out score; a score at or before the last one's step replaces those after it (a resumed run). */
+  addHeldOut(point: HeldOutPoint): void {
+    const h = this.heldOut;
+    if (!Number.isFinite(point.step) || !Number.isFinite(point.loss)) return;
+    while (h.steps.length > 0 && h.steps[h.steps.length - 1] >= point.step) {
+      h.steps.pop();
+      h.losses.pop();
+      h.accuracies.pop();
+    }
+    h.steps.push(point.step);
+    h.losses.push(point.loss);
+    h.accuracies.push(typeof point.accuracy === 'number' ? point.accuracy : NaN);
+    if (h.steps.length > MAX_HELD_OUT) {
+      const keep = (_: number, i: number) => i % 2 === 0 || i === h.steps.length - 1;
+      h.steps.splice(0, h.steps.length, ...h.steps.filter(keep));
+      h.losses.splice(0, h.losses.length, ...h.losses.filter(keep));
+      h.accuracies.splice(0, h.accuracies.length, ...h.accuracies.filter(keep));
+    }
+  }
+
+  /** The newest held-out score, if any. */
+  get lastHeldOut(): { step: number; loss: number; accuracy: number } | undefined {
+    const n = this.heldOut.steps.length;
+    return n === 0 ? undefined : { step: this.heldOut.steps[n - 1], loss: this.heldOut.losses[n - 1], accuracy: this.heldOut.accuracies[n - 1] };
+  }
+
+  /** Passes over the training part after the shown step (undefined when the run did not say how long one is). */
+  get epochs(): number | undefined {
+    const per = this.run?.heldOut?.stepsPerEpoch;
+    return per && per > 0 ? this.step / per : undefined;
   }
 
   /**
    * Starts over with a stored run, read-only: one point per stored metrics line (a mean over the steps since the
    * previous line), so the smoothed loss is the moving average of those means.
    */
-  showStored(run: RunInfo, metrics: StoredMetrics, resumable: boolean): void {
+  showStored(run: RunInfo, metrics: StoredMetrics, resumable: boolean, heldOut?: HeldOutSeries): void {
     this.reset(run);
+    this.setHeldOut(heldOut);
     this.storedRunId = run.id;
     this.readOnly = true;
     this.resumable = resumable;
@@ -104,6 +153,9 @@ export class TrainingModel {
     this.emaWeight = 0;
     this.charsPerSecond = 0;
     this.sample = undefined;
+    this.heldOut.steps.length = 0;
+    this.heldOut.losses.length = 0;
+    this.heldOut.accuracies.length = 0;
   }
 
   private addLoss(loss: number, step: number): void {
@@ -158,6 +210,9 @@ export class TrainingModel {
       sample: this.sample,
       ...(this.storedRunId !== undefined ? { storedRunId: this.storedRunId } : {}),
       ...(this.readOnly ? { readOnly: true, resumable: this.resumable } : {}),
+      ...(this.heldOut.steps.length > 0
+        ? { heldOut: { steps: [...this.heldOut.steps], losses: [...this.heldOut.losses], accuracies: this.heldOut.accuracies.map((a) => (Number.isFinite(a) ? a : null)) } }
+        : {}),
     };
   }
 
@@ -178,6 +233,14 @@ export class TrainingModel {
     this.storedRunId = typeof s.storedRunId === 'string' ? s.storedRunId : undefined;
     this.readOnly = s.readOnly === true;
     this.resumable = this.readOnly && s.resumable === true;
+    const h = s.heldOut;
+    if (h && Array.isArray(h.steps) && Array.isArray(h.losses) && Array.isArray(h.accuracies)) {
+      for (let i = 0; i < Math.min(h.steps.length, h.losses.length, MAX_HELD_OUT); i++) {
+        const step = num(h.steps[i]);
+        const loss = num(h.losses[i]);
+        if (step !== undefined && loss !== undefined) this.addHeldOut({ step, loss, accuracy: num(h.accuracies[i]) ?? NaN, count: 0 });
+      }
+    }
     return true;
   }
 }

@@ -12,6 +12,7 @@ import { FinalTargetTrainer, type FinalTargetData } from '../../engine/finalTarg
 import { buildTrainingData, initialisationOptions } from '../../engine/trainingSetup';
 import { WorkerShards } from '../../worker/parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
+import { splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
 import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
 import { encodeModel, type ModelMetadata, type Task } from './modelFile';
 
@@ -25,12 +26,14 @@ export const TRAIN_USAGE = `Usage: sequence-lab train DATA --out DIR [options]
   --optimizer adam|sgd|rmsprop (adam)  --lr X (0.002)  --momentum X (sgd)  --clip X (5, 0 = off)  --clip-value X
   --init pytorch|xavier|orthogonal|identity (pytorch)  --spectral-radius R (W_hh blocks rescaled to R)
   --steps N | --epochs N (default 1 epoch)  --seed N (42)
+  --held-out SHARE (0; the editor uses 0.1) keeps SHARE of the data out of training, as the editor does: a text's
+                           or series' last SHARE, a seeded draw of SHARE of the tagged or sequence-to-one sequences
   --dtype float64|float32 (float64; float32 is faster, text and series only)
   --threads N (1; with --batch B ≥ 4, the B streams are shared out over N threads, e.g. the machine's cores)
   On a terminal, stderr shows one progress line (step/total, loss, chars/s, ETA); piped or logged, nothing.
 `;
 
-const VALUE_OPTIONS = ['--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed', '--dtype', '--threads', '--init', '--spectral-radius'];
+const VALUE_OPTIONS = ['--held-out', '--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed', '--dtype', '--threads', '--init', '--spectral-radius'];
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -129,6 +132,17 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
         numberOption(args, '--spectral-radius', 'number', 0),
       ),
     };
+    // The held-out part (engine/heldOut.ts) is split off before the trainer sees the data, as in the editor's worker.
+    const heldOutShare = numberOption(args, '--held-out', 'number', 0) ?? 0;
+    if (heldOutShare >= 0.5) throw new UsageError(`--held-out is a share below 0.5 (got ${heldOutShare})`);
+    if (heldOutShare > 0) {
+      if (finalTarget) {
+        finalTarget = splitFinalTargetData(finalTarget, heldOutShare, config.seed).train;
+        data = { kind: 'series', rows: finalTarget.inputs, length: finalTarget.count * finalTarget.length, features: finalTarget.features };
+      } else {
+        data = splitSequenceData(data, heldOutShare, config.seed, tokens, config.batchSize).train;
+      }
+    }
     const threads = numberOption(args, '--threads', 'whole', 1) ?? 1;
     if (args.options.has('--steps') && args.options.has('--epochs')) throw new UsageError('give --steps or --epochs, not both');
     // More threads: data-parallel shards of the batch on worker_threads (src/worker/parallel), summed in a fixed order.

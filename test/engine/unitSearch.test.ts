@@ -1,0 +1,93 @@
+// The whole-file unit search (src/engine/unitSearch.ts) against a plain sequential forward pass: with one stream it
+// finds exactly the stretches where every chosen unit of h_t is ≥ the threshold; cut into streams with a warm-up it
+// finds (nearly) the same; and it ranks stretches of the selected length first.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Prng } from '../../src/engine/prng';
+import { RecurrentStack } from '../../src/engine/recurrentStack';
+import { searchUnits, type UnitSearchQuery, type UnitSearchResult } from '../../src/engine/unitSearch';
+
+function run<T>(g: Generator<number, T>): { result: T; yields: number } {
+  let yields = 0;
+  for (;;) {
+    const r = g.next();
+    if (r.done) return { result: r.value, yields };
+    yields++;
+  }
+}
+
+const V = 12;
+const H = 16;
+const rng = new Prng(5);
+const ids = Int32Array.from({ length: 3000 }, () => Math.floor(rng.next() * V));
+
+/** h_t of `layer` at every step, one sequential forward from a zero state (the truth the search approximates). */
+function sequentialHidden(model: RecurrentStack, layer: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  const state = new Float64Array(model.hN.length);
+  const cell = new Float64Array(model.cN.length);
+  const lstm = model.config.cell === 'lstm';
+  const chunk = model.config.maxSteps;
+  for (let p = 0; p < ids.length; p += chunk) {
+    const q = Math.min(ids.length, p + chunk);
+    model.forward({ ids: ids.subarray(p, q) }, state, lstm ? cell : undefined);
+    // Layer k's output y^k_t is h^k_t (one direction: H values per step).
+    const y = model.layerOutput(layer);
+    for (let t = 0; t < q - p; t++) out.push(Float64Array.from(y.subarray(t * H, (t + 1) * H)));
+    state.set(model.hN);
+    if (lstm) cell.set(model.cN);
+  }
+  return out;
+}
+
+function stretches(hs: Float64Array[], query: UnitSearchQuery): string[] {
+  const out: string[] = [];
+  for (let p = 0; p < hs.length;) {
+    const on = (i: number) => query.units.every((j) => hs[i][j] >= query.threshold);
+    if (!on(p)) {
+      p++;
+      continue;
+    }
+    let e = p;
+    while (e < hs.length && on(e)) e++;
+    out.push(`${p}+${e - p}`);
+    p = e;
+  }
+  return out.sort();
+}
+
+const key = (r: UnitSearchResult) => r.matches.map((m) => `${m.start}+${m.length}`).sort();
+
+for (const cell of ['rnn_tanh', 'lstm'] as const) {
+  test(`${cell}: one stream finds the stretches a sequential forward has; streams with a warm-up nearly all`, () => {
+    const model = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 2, bidirectional: false, outputSize: V, maxSteps: 50 }, new Prng(9));
+    const hs = sequentialHidden(model, 1);
+    // The two units most often positive, on above their median: a query with many stretches of varied lengths.
+    const share = (j: number) => hs.filter((h) => h[j] > 0).length;
+    const [u1, u2] = Array.from({ length: H }, (_, j) => j).sort((a, b) => share(b) - share(a));
+    const sorted = hs.map((h) => Math.min(h[u1], h[u2])).sort((a, b) => a - b);
+    const query: UnitSearchQuery = { layer: 1, series: 'h', units: [u1, u2], threshold: sorted[Math.floor(sorted.length * 0.6)], queryLength: 3 };
+    const truth = stretches(hs, query);
+    assert.ok(truth.length > 20, `the query has matches (${truth.length})`);
+    const one = run(searchUnits(model, ids, query, { streams: 1, chunk: 64, maxMatches: 100_000 }));
+    // The search computes in float32 (the batched kernels' fast path): a value within rounding of the threshold may
+    // fall on the other side, nothing else differs.
+    const exact = key(one.result).filter((m) => truth.includes(m)).length;
+    assert.ok(exact >= 0.99 * truth.length && Math.abs(one.result.total - truth.length) <= 0.01 * truth.length, `one stream: ${exact} of ${truth.length} stretches exact (${one.result.total} found)`);
+    assert.ok(one.yields >= Math.floor(3000 / 64), 'it yields after every chunk');
+    const many = run(searchUnits(model, ids, query, { streams: 8, chunk: 64, warmup: 64, maxMatches: 100_000 }));
+    const agree = key(many.result).filter((m) => truth.includes(m)).length;
+    assert.ok(agree >= 0.97 * truth.length, `8 warmed-up streams agree on ${agree} of ${truth.length} stretches`);
+  });
+}
+
+test('stretches of the selected length rank first, and a query that does not fit the model is refused', () => {
+  const model = new RecurrentStack({ cell: 'gru', inputSize: V, hiddenSize: H, layers: 1, bidirectional: false, outputSize: V, maxSteps: 50 }, new Prng(2));
+  const { result } = run(searchUnits(model, ids, { layer: 0, series: 'h', units: [0], threshold: 0, queryLength: 4 }, { streams: 1 }));
+  const scores = result.matches.map((m) => m.score);
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'best first');
+  if (result.matches.some((m) => m.length === 4)) assert.equal(result.matches[0].length, 4);
+  assert.throws(() => run(searchUnits(model, ids, { layer: 1, series: 'h', units: [0], threshold: 0, queryLength: 4 })), /no layer 2/);
+  assert.throws(() => run(searchUnits(model, ids, { layer: 0, series: 'c', units: [0], threshold: 0, queryLength: 4 })), /Only an LSTM/);
+  assert.throws(() => run(searchUnits(model, ids, { layer: 0, series: 'h', units: [H], threshold: 0, queryLength: 4 })), /Units must be 1…16/);
+});

@@ -1,0 +1,47 @@
+// The Gates panel's whole-file unit search through the real training worker (src/worker/unitSearch.ts): matches come
+// back as code-point spans of the text searched, a threshold no unit reaches finds nothing, and a newer search of the
+// same run ends the older one without an answer.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
+import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import { startTrainingWorker } from './trainingWorkerHarness';
+
+const { received, send, next } = startTrainingWorker(120_000);
+type Found = Extract<WorkerToHost, { type: 'unitSearch' }>;
+/** The answer to search `requestId`, once it has arrived (checked after every message loop turn, 120 s at most). */
+const answer = async (runId: string, requestId: number) => {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const m = received.find((r) => (r.type === 'unitSearch' || r.type === 'unitSearchFailed') && r.runId === runId && r.requestId === requestId);
+    if (m) return m;
+    if (Date.now() > deadline) assert.fail(`no answer to search ${requestId}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+test('a search answers with code-point spans; an impossible threshold finds nothing; a newer search ends the older', async () => {
+  const text = 'the cat sat on the mat. 🐈 the dog sat on the log. '.repeat(40);
+  send({ type: 'train', runId: 's', text, config: { ...DEFAULT_CONFIG, hiddenSize: 16, maxSteps: 20, sampleEvery: 1000 } });
+  await next('s', 'finished');
+  const query = { layer: 0, series: 'h' as const, units: [0, 3], threshold: -2, queryLength: 5 };
+  send({ type: 'searchUnits', runId: 's', requestId: 1, text, query });
+  const all = (await answer('s', 1)) as Found;
+  assert.equal(all.type, 'unitSearch');
+  const codePoints = [...text].length;
+  assert.equal(all.steps, codePoints, 'every code point is a step');
+  assert.equal(all.total, 1, 'tanh is always above −2: one stretch, the whole file');
+  assert.deepEqual([all.starts[0], all.ends[0]], [0, codePoints]);
+
+  send({ type: 'searchUnits', runId: 's', requestId: 2, text, query: { ...query, threshold: 2 } });
+  const none = (await answer('s', 2)) as Found;
+  assert.equal(none.total, 0);
+
+  const long = text.repeat(150); // ~300k code points: more than one slice of work
+  send({ type: 'searchUnits', runId: 's', requestId: 3, text: long, query });
+  send({ type: 'searchUnits', runId: 's', requestId: 4, text: long, query: { ...query, units: [1] } });
+  const newer = (await answer('s', 4)) as Found;
+  assert.equal(newer.type, 'unitSearch');
+  assert.ok(newer.seconds > 0);
+  assert.equal(received.filter((m) => m.type === 'unitSearch' && m.requestId === 3).length, 0, 'the older search ended without an answer');
+});
