@@ -113,7 +113,7 @@ test('a read-only folder: the old checkpoint stays, one message', () => {
   const runFolder = path.join(root, 'run-a');
   const rootFs: StoreFs = {
     ...fs,
-    openSync: ((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+    openSync: ((p: fs.PathLike, flags: fs.OpenMode = 'r', mode?: fs.Mode) => {
       if (readOnly && path.dirname(String(p)) === runFolder && flags !== 'r') {
         throw Object.assign(new Error(`EACCES: permission denied, open '${String(p)}'`), { code: 'EACCES' });
       }
