@@ -116,11 +116,11 @@ async function screenshot(page: Page, name: string): Promise<void> {
   console.log(`screenshot: test-results/${name}`);
 }
 
+/** Opens the experiment file and trains it from the palette (its CodeLens is clicked in experimentInVsCode.test.ts). */
 async function trainExperiment(page: Page, name: string): Promise<void> {
   await openFile(page, `${name}.seqlab.json`);
-  const lens = page.locator('.editor-group-container .monaco-editor .codelens-decoration a', { hasText: '▶ Train' }).first();
-  await lens.waitFor({ state: 'visible', timeout: 60_000 });
-  await lens.click();
+  // Listed once the extension has activated: runCommand types it again until it shows.
+  await runCommand(page, 'Sequence Lab: Train Experiment', { timeout: 120_000 });
 }
 
 test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostics with their quick fixes', { timeout: 900_000 }, async () => {
@@ -150,8 +150,18 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   phase('a click on the status bar item opened the Training panel on the training run');
   await screenshot(page, 'e2e-status-bar.png');
   assert.deepEqual(storedRuns('verse.txt').map((r) => r.status), ['training'], 'one click on ▶ Train, one run');
+  await panel.locator('body').evaluate(() => { (globalThis as unknown as { mark: number }).mark = 1; });
   await panel.locator('#stop').first().click();
-  await panel.locator('#status', { hasText: /stopped/i }).first().waitFor({ timeout: 30_000 });
+  try {
+    await panel.locator('#status', { hasText: /stopped/i }).first().waitFor({ timeout: 30_000 });
+  } catch (error) {
+    const state = await panel.locator('body').evaluate(() => {
+      const doc = (globalThis as unknown as { document: { getElementById(id: string): { outerHTML: string; textContent: string | null } | null } }).document;
+      return { mark: (globalThis as unknown as { mark?: number }).mark, stop: doc.getElementById('stop')?.outerHTML.slice(0, 200), status: doc.getElementById('status')?.textContent };
+    });
+    console.log(`DEBUG after the lost stop click: ${JSON.stringify(state)}`);
+    throw error;
+  }
   await until(page, 'the verse.txt run stored as stopped', () => (storedRuns('verse.txt').at(-1)?.status === 'stopped' ? true : undefined));
   await item.waitFor({ state: 'hidden', timeout: 15_000 });
 
