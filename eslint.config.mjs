@@ -1,5 +1,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import architecture from './eslint/architecture.mjs';
+
+// Imports that still run against the architecture (issue 16 removes them); any other one fails the lint.
+const KNOWN_WRONG_DIRECTIONS = [
+  'src/cli/commands/trainModel.ts -> src/worker/parallel/workerShards.ts',
+  'src/engine/charTrainer.ts -> src/shared/trainingConfig.ts',
+  'src/worker/charModel.ts -> src/cli/commands/modelFile.ts',
+  'src/worker/checkpointFiles.ts -> src/cli/commands/modelFile.ts',
+  'src/worker/sequenceModel.ts -> src/cli/commands/modelFile.ts',
+  'webview/compare/main.ts -> webview/training/lossUnit.ts',
+  'webview/gradients/history.ts -> webview/gates/colours.ts',
+  'webview/gradients/historyData.ts -> webview/gates/colours.ts',
+  'webview/gradients/main.ts -> webview/gates/analysis.ts',
+  'webview/unrolled/formula.ts -> webview/gates/analysis.ts',
+  'webview/unrolled/graph.ts -> webview/gates/analysis.ts',
+  'webview/unrolled/main.ts -> webview/gates/analysis.ts',
+  'webview/unrolled/main.ts -> webview/gates/colours.ts',
+  'webview/unrolled/main.ts -> webview/gradients/historyData.ts',
+];
+const KNOWN_CYCLE_EDGES = [
+  'src/commands/duplicateRun.ts -> src/sidebar/modelView.ts',
+  'src/sidebar/modelView.ts -> src/commands/duplicateRun.ts',
+  'src/worker/sequenceModel.ts -> src/worker/trainableModel.ts',
+  'src/worker/trainableModel.ts -> src/worker/sequenceModel.ts',
+];
+const KNOWN_MUTUAL_FOLDERS = ['commands↔sidebar', 'commands↔training', 'commands↔panels', 'hmm↔panels', 'hmm↔markov', 'panels↔sidebar'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'out/', 'node_modules/', '.tools/', 'test-results/', '**/*.js'] },
@@ -13,6 +39,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='eval']", message: 'No eval.' }, { selector: "NewExpression[callee.name='Function']", message: 'No new Function.' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The architecture's directions (eslint/architecture.mjs): layers, no import cycle, no two host folders
+    // importing each other.
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    plugins: { architecture },
+    rules: {
+      'architecture/layers': ['error', { allow: KNOWN_WRONG_DIRECTIONS }],
+      'architecture/no-cycles': ['error', { allow: KNOWN_CYCLE_EDGES }],
+      'architecture/no-mutual-folders': ['error', { allow: KNOWN_MUTUAL_FOLDERS }],
     },
   },
   {

@@ -19,6 +19,7 @@ import { CharTrainer } from '../src/engine/charTrainer';
 import { Prng } from '../src/engine/prng';
 import { DEFAULT_CONFIG } from '../src/shared/trainingConfig';
 import { makeEngineModel } from './engineModel';
+import { flopPerChar as flopOf } from './flops';
 import { NaiveCharRnn } from './naiveCharRnn';
 import { loadTf, makeTfModel, type PeerModel } from './tfjsPeer';
 
@@ -150,14 +151,24 @@ async function main(): Promise<void> {
   printTable();
 }
 
+interface TorchPeer { torch: string; blas: { kind: string; libraries: string[]; config: string[] }; peak: Record<string, number>; results: Record<Key, number> }
+
 function printTable(): void {
   const python = '/usr/bin/python3';
+  let peer: TorchPeer | undefined;
+  let peerColumn: string | undefined;
   if (peers.has('torch') && existsSync(python)) {
     const script = new URL('./torch_bench.py', import.meta.url).pathname;
-    const r = spawnSync(python, [script, String(seconds), String(H), String(V), String(L), BATCHES.join(',')], { encoding: 'utf8', timeout: 600_000 });
+    const r = spawnSync(python, [script, String(seconds), String(H), String(V), String(L), BATCHES.join(',')], { encoding: 'utf8', timeout: 900_000 });
     if (r.status === 0) {
-      const out = JSON.parse(r.stdout) as { torch: string; results: Record<Key, number> };
-      rows[`pytorch ${out.torch} (1 thread)`] = out.results;
+      peer = JSON.parse(r.stdout) as TorchPeer;
+      // A PyTorch on the reference BLAS is not what anyone runs: it is shown, labelled, and given no ratio.
+      const reference = peer.blas.kind === 'reference' || peer.blas.kind === 'unknown';
+      peerColumn = reference ? `pytorch ${peer.torch} on the REFERENCE BLAS, not a peer (1 thread)` : `pytorch ${peer.torch} + ${peer.blas.kind} (1 thread)`;
+      rows[peerColumn] = peer.results;
+      console.log(`PyTorch peer: torch ${peer.torch}, ${peer.blas.config.join(' ') || 'BLAS_INFO unknown'}; BLAS loaded: ${peer.blas.libraries.join(', ') || 'none found'} (${peer.blas.kind})`);
+      if (reference) console.log('  The reference BLAS is loaded: install libopenblas0-pthread (apt-get install libopenblas0-pthread) for the PyTorch a user runs. No PyTorch ratio is printed.');
+      console.log(`Machine peak, float32 sgemm 1024³ through that BLAS: ${Object.entries(peer.peak).map(([t, g]) => `${g.toFixed(1)} GFLOP/s on ${t} thread${t === '1' ? '' : 's'}`).join(', ')}`);
     } else {
       console.log(`(PyTorch peer not run: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`);
     }
@@ -165,14 +176,15 @@ function printTable(): void {
 
   const names = Object.keys(rows);
   const engine = (n: string): boolean => n.startsWith('sequence-lab');
-  const header = ['chars/s', ...names.map((n) => (engine(n) ? n : `${n} (ratio)`))];
+  const noRatio = (n: string): boolean => n.includes('REFERENCE BLAS');
+  const header = ['chars/s', ...names.map((n) => (engine(n) || noRatio(n) ? n : `${n} (ratio)`))];
   const table = keys.map((key) => {
     // The ratio is taken against the faster engine column (all cores when it was measured).
     const ours = Math.max(...ENGINE.map((n) => rows[n][key] ?? 0));
     return [key, ...names.map((n) => {
       const v = rows[n][key];
       if (v === undefined) return '—';
-      return engine(n) ? fmt(v) : `${fmt(v)} (${(ours / v).toFixed(2)}x)`;
+      return engine(n) || noRatio(n) ? fmt(v) : `${fmt(v)} (${(ours / v).toFixed(2)}x)`;
     })];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
@@ -181,6 +193,26 @@ function printTable(): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of table) console.log(line(r));
+  printFlops(peer, peerColumn);
+}
+
+/** GFLOP/s of the best engine column and of PyTorch per row, and each as a share of the measured sgemm peak. */
+function printFlops(peer: TorchPeer | undefined, peerColumn: string | undefined): void {
+  const peakFor = (threadCount: number): number | undefined => peer?.peak[String(threadCount)];
+  console.log(`\nGFLOP/s (nominal dense FLOP per char: LSTM train ${flopOf('lstm', 'train', V, H).toLocaleString('en-US')}, infer ${flopOf('lstm', 'infer', V, H).toLocaleString('en-US')}; RNN train ${flopOf('rnn', 'train', V, H).toLocaleString('en-US')}, infer ${flopOf('rnn', 'infer', V, H).toLocaleString('en-US')}); % = share of the sgemm peak on the same thread count`);
+  for (const key of keys) {
+    const [cell, mode] = key.split('/') as ['lstm' | 'rnn', 'train' | 'infer'];
+    const flop = flopOf(cell, mode, V, H);
+    let best = ENGINE[0];
+    for (const n of ENGINE) if ((rows[n][key] ?? 0) > (rows[best][key] ?? 0)) best = n;
+    const ours = (rows[best][key] ?? 0) * flop / 1e9;
+    const oursThreads = best.includes(' 1 thread') ? 1 : threads;
+    const share = (g: number, t: number): string => (peakFor(t) ? ` (${((100 * g) / peakFor(t)!).toFixed(0)}% of ${peakFor(t)!.toFixed(1)})` : '');
+    let line = `${key.padEnd(15)} ours ${ours.toFixed(2)} GFLOP/s [${best}]${share(ours, oursThreads)}`;
+    const theirs = peerColumn ? rows[peerColumn][key] : undefined;
+    if (theirs !== undefined) line += `; PyTorch ${((theirs * flop) / 1e9).toFixed(2)} GFLOP/s${share((theirs * flop) / 1e9, 1)}`;
+    console.log(line);
+  }
 }
 
 void main();

@@ -422,8 +422,14 @@ async function pickFromQuickInput(page, { openKey, query, text, timeout, what })
     const focusedText = await focused.innerText({ timeout: 1000 }).catch(() => '');
     if (focusedText.includes(text)) await page.keyboard.press('Enter');
     else await row.click();
-    await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
-    return;
+    // Accepted means the quick input closed. If it is still open, the Enter or click reached no row (the list was
+    // re-filtered under it on a loaded machine): try again rather than return as if the command had run.
+    const closed = await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false);
+    if (closed) return;
+    if (Date.now() >= deadline) {
+      const rows = await quickInputRows(page).allInnerTexts().catch(() => []);
+      throw new Error(`${what} "${text}" was chosen but the quick input stayed open after ${attempt} tries; rows: ${JSON.stringify(rows)}`);
+    }
   }
 }
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { importModel } from './commands/importModel';
 import { openRunStore, registerRunCommands } from './commands/runCommands';
-import { askModelChoices, trainOnActiveFile } from './commands/trainCommand';
+import { askModelChoices, shownModelPickStep, trainOnActiveFile } from './commands/trainCommand';
 import { registerTrainingLifecycle } from './commands/trainingLifecycle';
 import { registerExampleFeatures } from './examples';
 import { registerTaggers } from './taggers/taggersPanel';
@@ -29,6 +29,8 @@ import { registerRnnEditor } from './rnnEditor';
 /** What `activate` returns: used by the end-to-end tests that run inside VS Code. */
 export interface SequenceLabApi {
   listRuns(): RunInfo[];
+  /** The step of "Train Model on Active File…"'s quick pick on screen (1 cell, 2 hidden size, 3 layers), if any. */
+  shownModelPickStep(): number | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): SequenceLabApi {
@@ -101,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
   context.subscriptions.push(...registerRnnEditor(service, persistence));
   registerModelView(context, service, persistence);
 
-  return { listRuns: () => service.list().map((r) => r.info) };
+  return { listRuns: () => service.list().map((r) => r.info), shownModelPickStep };
 }
 
 export function deactivate(): void {

@@ -86,6 +86,10 @@ const MODEL_ITEMS: { kind: TrainingModelKind; label: string; detail: string }[] 
 
 const HIDDEN_SIZES = [16, 32, 64, 128, 256, 512];
 
+/** The step (1–3) of the model pick on screen, if one is: the tests inside VS Code wait for it before answering. */
+let modelPickOnScreen: number | undefined;
+export const shownModelPickStep = (): number | undefined => modelPickOnScreen;
+
 /** One quick pick of a multi-step choice; resolves to the picked value, or undefined when the user cancels. */
 function pickOne<T>(
   step: number,
@@ -107,10 +111,12 @@ function pickOne<T>(
       pick.hide();
     });
     pick.onDidHide(() => {
+      if (modelPickOnScreen === step) modelPickOnScreen = undefined;
       pick.dispose();
       resolve(result);
     });
     pick.show();
+    modelPickOnScreen = step;
   });
 }
 

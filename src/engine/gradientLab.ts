@@ -9,8 +9,8 @@
 //   ∂L_T/∂h_{T−1} = W_yᵀ (p − e_{x_T})                                                                         (2)
 //   ∂L_T/∂h_t     = W_hhᵀ δQ_{t+1}       (δQ from the cell's own backward: RNN eq. (4), LSTM eq. (7))          (3)
 //
-// so for the RNN ‖∂L_T/∂h_t‖ shrinks or grows like the product of Jacobians diag(1 − h²) W_hh (Pascanu et al. 2013:
-// ρ(W_hh) < 1 is sufficient for vanishing, ρ > 1 necessary for exploding). For the LSTM the cell state c_t also
+// so for the RNN ‖∂L_T/∂h_t‖ shrinks or grows like the product of Jacobians diag(1 − h²) W_hh (Pascanu et al. 2013,
+// with tanh′ ≤ γ = 1: σ_max(W_hh) < 1 is sufficient for vanishing, σ_max(W_hh) > 1 necessary for exploding; ρ ≤ σ_max). For the LSTM the cell state c_t also
 // carries gradient: with h_t = o_t ⊙ tanh(c_t) following c_t,
 //
 //   ∂L_T/∂c_t = ∂L_T/∂c_{t+1} ⊙ f_{t+1} + ∂L_T/∂h_t ⊙ o_t ⊙ (1 − tanh² c_t)                                   (4)
@@ -24,6 +24,7 @@ import type { RecurrentCell } from './cells/recurrentCell';
 import { applyInitialisation } from './initialisation';
 import { Prng } from './prng';
 import { RecurrentStack } from './recurrentStack';
+import { largestSingularValue } from './spectral';
 
 export const LAB_MIN_STEPS = 2;
 export const LAB_MAX_STEPS = 200;
@@ -82,6 +83,20 @@ export interface GradientLabResult {
   rnnDecay: number;
   lstmHiddenDecay: number;
   lstmCellDecay: number;
+  /**
+   * ‖∂L_T/∂h_t‖ of a LINEAR RNN (h_t = W_hh h_{t−1} + …) with the tanh RNN's W_hh and its ∂L/∂h_{T−1}: in closed form
+   * ∂L/∂h_{T−1−d} = (W_hhᵀ)ᵈ ∂L/∂h_{T−1}, which grows or shrinks like ρᵈ far back (the lecture's picture without the
+   * saturation of tanh).
+   */
+  linearHidden: Float64Array;
+  /** σ_max(W_hh) of the RNN (Pascanu et al. 2013: < 1 sufficient for vanishing, > 1 necessary for exploding). */
+  largestSingularValue: number;
+  /**
+   * The carousel's factor per step of the unit that carries most: max_j (∏_{t=1…T−1} f_{t,j})^(1/(T−1)). Along c alone
+   * (eq. 4 without its h term) ∂L/∂c_0 = (∏ f_t) ⊙ ∂L/∂c_{T−1}; the h term of eq. 4 adds gradient at every step,
+   * so the measured cell gradient can fall more slowly than this.
+   */
+  carouselFactor: number;
   /** L_T of each model (nats). */
   rnnLoss: number;
   lstmLoss: number;
@@ -259,6 +274,29 @@ export class GradientLab {
       dcRows.set(dc, t * H);
     }
     this.lastGradients = { rnn: rnn.dh, lstm: lstm.dh, cell: dcRows };
+    // Per unit ∏_{t=1…T−1} f_{t,j} (in logs), its largest, per step.
+    let bestLog = -Infinity;
+    for (let j = 0; j < H; j++) {
+      let sum = 0;
+      for (let t = 1; t < steps; t++) sum += Math.log(cell.gateValues[t * 4 * H + H + j]);
+      bestLog = Math.max(bestLog, sum);
+    }
+    const carouselFactor = Math.exp(bestLog / (steps - 1));
+    const W = this.models.rnn.hiddenWeights;
+    // Linear RNN: g_{t} = W_hhᵀ g_{t+1} from g_{T−1} = the tanh RNN's ∂L/∂h_{T−1} (the same head and data).
+    const linearHidden = new Float64Array(steps);
+    let g = rnn.dh.slice((steps - 1) * H, steps * H);
+    const next = new Float64Array(H);
+    linearHidden[steps - 1] = norm(g, 0, H);
+    for (let t = steps - 2; t >= 0; t--) {
+      next.fill(0);
+      for (let k = 0; k < H; k++) {
+        const gk = g[k];
+        for (let j = 0; j < H; j++) next[j] += W[k * H + j] * gk;
+      }
+      g = next.slice();
+      linearHidden[t] = norm(g, 0, H);
+    }
     const rnnHidden = rnn.norms;
     const lstmHidden = lstm.norms;
     return {
@@ -271,6 +309,9 @@ export class GradientLab {
       rnnDecay: decayPerStep(rnnHidden),
       lstmHiddenDecay: decayPerStep(lstmHidden),
       lstmCellDecay: decayPerStep(lstmCell),
+      linearHidden,
+      largestSingularValue: largestSingularValue(W, H, H),
+      carouselFactor,
       rnnLoss: rnn.loss,
       lstmLoss: lstm.loss,
     };

@@ -27,6 +27,8 @@ const AUTO_REFRESH_MS = 2000;
 /** A request with no answer after this long no longer blocks the next one. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
+/** What the reading must know of the run: its cell (the advice) and K of truncated BPTT (the distances read). */
+const readingRun = (run: RunRecord) => ({ cell: run.info.config.model, truncation: run.info.config.truncate ?? run.info.config.seqLength });
 const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLabel}`;
 
 export class GradientFlowPanel implements vscode.Disposable {
@@ -91,7 +93,7 @@ export class GradientFlowPanel implements vscode.Disposable {
         if ('error' in answer) {
           this.shownView.failed(answer.error);
           this.post({ type: 'detached', message: `No trace: ${answer.error}` });
-        } else if (run) this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run))) });
+        } else if (run) this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run), readingRun(run))) });
       }),
       service.onDidChangeRun((run) => {
         if (run.info.id === this.runId) this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });

@@ -1,9 +1,10 @@
 // The worker's gradient trace as the Gradient Flow page's plain JSON view (no vscode: tested in Node).
+import type { GradientCell } from '../shared/gradientReading';
 import type { GradientFlowView } from '../shared/webviewProtocol';
 import type { GradientTrace } from '../shared/workerProtocol';
 
 /** The worker's trace as the page's plain JSON view. */
-export function gradientFlowView(trace: GradientTrace, runLabel: string): GradientFlowView {
+export function gradientFlowView(trace: GradientTrace, runLabel: string, run?: { cell: GradientCell; truncation: number }): GradientFlowView {
   const T = trace.length;
   return {
     runLabel,
@@ -17,5 +18,9 @@ export function gradientFlowView(trace: GradientTrace, runLabel: string): Gradie
     tokens: [...trace.tokens],
     ...(trace.history ? { history: trace.history } : {}),
     ...(trace.tokenStarts ? { tokenKind: 'words' as const } : {}),
+    ...(run ? { cell: run.cell, truncation: run.truncation } : {}),
+    ...(trace.cellGradNorm ? { gradNormC: Array.from(trace.cellGradNorm) } : {}),
+    ...(trace.cellPath ? { cellPath: Array.from(trace.cellPath) } : {}),
+    ...(trace.meanForgetGate !== undefined ? { meanForgetGate: trace.meanForgetGate } : {}),
   };
 }

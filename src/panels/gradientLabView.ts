@@ -42,5 +42,8 @@ export function gradientLabView(answer: GradientLabAnswer, dataLabel: string): G
     rnnDecay: finite(answer.rnnDecay),
     lstmHiddenDecay: finite(answer.lstmHiddenDecay),
     lstmCellDecay: finite(answer.lstmCellDecay),
+    ...(answer.linearHidden ? { linearHidden: Array.from(answer.linearHidden, finite) } : {}),
+    ...(answer.largestSingularValue !== undefined ? { largestSingularValue: finite(answer.largestSingularValue) } : {}),
+    ...(answer.carouselFactor !== undefined ? { carouselFactor: finite(answer.carouselFactor) } : {}),
   };
 }

@@ -105,7 +105,8 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
     w.findings = gradientFindings({
       model: config.model, clipNorm: config.clipNorm, learningRate: config.learningRate, minLearningRate: CONFIG_LIMITS.learningRate.min,
       ...(run.info.status === 'paused' && fault ? { fault } : {}),
-      ...(w.trace ? { trace: { jacobianNorm: w.trace.jacobianNorm, start: w.trace.start, length: w.trace.length, unit: w.trace.tokenStarts ? 'words' : 'characters' } } : {}),
+      ...(w.trace ? { trace: { jacobianNorm: w.trace.jacobianNorm, start: w.trace.start, length: w.trace.length, unit: w.trace.tokenStarts ? 'words' : 'characters', ...(w.trace.cellPath ? { cellPath: w.trace.cellPath } : {}) } } : {}),
+      truncation: config.truncate ?? config.seqLength,
       recentGradNorms: g.subarray(Math.max(0, g.length - RECENT_STEPS)),
       vanishingSteps: this.vanishing(w.uri).steps,
     });

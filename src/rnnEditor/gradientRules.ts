@@ -2,10 +2,13 @@
 // file, and the fixes each offers. Unit-tested in test/host/rnnEditor.test.ts.
 //
 //   NaN/Inf     the run paused with a RunFault (the worker stops before the update that would use it)
-//   vanishing   the gradient trace's Jacobian norm ‖∂h_T/∂h_{T−N}‖ (= ‖∂h_T/∂h_T‖ · that ratio, ‖∂h_T/∂h_T‖ = 1) is
-//               below 1e-6 at distance N: what happens N characters back no longer reaches the loss
+//   vanishing   the reading's rule (src/shared/gradientReading.ts) on the Jacobian norm ‖∂h_T/∂h_{T−d}‖ (‖∂h_T/∂h_T‖ = 1)
+//               over d ≤ N, and never beyond the run's truncation K − 1, is 'vanishing' AND falls below 1e-6 there:
+//               what happens that far back no longer reaches the loss. For an LSTM the cell path (the forget gates'
+//               product, ∂c_T/∂c_{T−d} along the carousel) must vanish too.
 //   exploding   clipping is off (clipNorm 0) and the gradient norm before clipping exceeds EXPLODING_NORM, or grew
 //               tenfold from the first to the last quarter of the recent steps
+import { byDistanceFromJacobian, formatPerStep, readGradient } from '../shared/gradientReading';
 import type { RunFault } from '../shared/run';
 
 export const VANISHING_RATIO = 1e-6;
@@ -32,7 +35,9 @@ export interface GradientEvidence {
   minLearningRate: number;
   fault?: RunFault;
   /** ‖∂h_T/∂h_{T−n}‖ at index n − 1 (the gradient trace's jacobianNorm) and the trace's window. */
-  trace?: { jacobianNorm: ArrayLike<number>; start: number; length: number; unit?: 'characters' | 'words' };
+  trace?: { jacobianNorm: ArrayLike<number>; start: number; length: number; unit?: 'characters' | 'words'; cellPath?: ArrayLike<number> };
+  /** K of truncated BPTT (the run's truncate, else its seqLength): distances ≥ K are not read. */
+  truncation?: number;
   /** Gradient norms (before clipping) of the most recent steps, oldest first. */
   recentGradNorms: ArrayLike<number>;
   /** N of the vanishing rule. */
@@ -52,16 +57,25 @@ export function gradientFindings(e: GradientEvidence): Finding[] {
     });
   }
   const J = e.trace?.jacobianNorm;
-  const N = e.vanishingSteps;
-  if (e.trace && J && N >= 1 && J.length >= N && J[N - 1] < VANISHING_RATIO) {
-    let first = 0;
-    while (first < J.length && !(J[first] < VANISHING_RATIO)) first++;
-    out.push({
-      kind: 'vanishing', severity: 'warning', fixes: lstm, window: { start: e.trace.start, length: e.trace.length },
-      message:
-        `Vanishing gradient: ‖∂h_T/∂h_{T−${N}}‖ = ${J[N - 1].toExponential(1)} < ${VANISHING_RATIO.toExponential(0)} ` +
-        `(below from ${first + 1} steps back): the model cannot learn from what lies ${N} ${e.trace.unit ?? 'characters'} back.`,
-    });
+  // The reading's one rule (src/shared/gradientReading.ts) over the distances this run backpropagates: N, but never
+  // beyond the truncation (a chunk of K steps sends no gradient further than K − 1 steps back).
+  const N = e.truncation !== undefined ? Math.min(e.vanishingSteps, e.truncation - 1) : e.vanishingSteps;
+  if (e.trace && J && N >= 1 && J.length >= N) {
+    const r = readGradient(byDistanceFromJacobian(J), { maxDistance: N, floor: VANISHING_RATIO });
+    // An LSTM's long path is its cell state: only when the forget gates' product vanishes too is the gradient lost.
+    const cell = e.trace.cellPath && e.trace.cellPath.length >= N ? readGradient(byDistanceFromJacobian(e.trace.cellPath), { maxDistance: N, floor: VANISHING_RATIO }) : undefined;
+    if (r.regime === 'vanishing' && r.floorAt !== undefined && (!cell || (cell.regime === 'vanishing' && cell.floorAt !== undefined))) {
+      const unit = e.trace.unit ?? 'characters';
+      const cut = N < e.vanishingSteps ? ` (training backpropagates ${e.truncation} steps, so nothing further back is learnt from in any case)` : '';
+      out.push({
+        kind: 'vanishing', severity: 'warning', fixes: lstm, window: { start: e.trace.start, length: e.trace.length },
+        message:
+          `Vanishing gradient: ‖∂h_T/∂h_{T−${r.floorAt}}‖ = ${J[r.floorAt - 1].toExponential(1)} < ${VANISHING_RATIO.toExponential(0)} ` +
+          `(below from ${r.floorAt} steps back; ×${formatPerStep(r.perStep)} per step)` +
+          `${cell ? `, and the cell path's forget gates keep ${cell.kept.toExponential(1)}` : ''}: ` +
+          `the model cannot learn from what lies ${N} ${unit} back${cut}.`,
+      });
+    }
   }
   const g = Array.from(e.recentGradNorms).filter(Number.isFinite);
   if (e.clipNorm === 0 && g.length > 0) {

@@ -410,6 +410,13 @@ export interface GradientFlowView {
   history?: GradientHistorySnapshot;
   /** 'words' for a word run (a step is a whitespace word; start is a word index); absent for characters. */
   tokenKind?: 'words';
+  /** The run's cell and K of truncated BPTT, for the reading (src/shared/gradientReading.ts). */
+  cell?: 'rnn' | 'gru' | 'lstm';
+  truncation?: number;
+  /** LSTM runs, first layer: ‖∂L/∂c_t‖ per t, the carousel's ‖∂c_T/∂c_{T−n}‖ at cellPath[n − 1], the mean forget gate. */
+  gradNormC?: number[];
+  cellPath?: number[];
+  meanForgetGate?: number;
 }
 
 export type HostToGradientPanel =
@@ -711,6 +718,10 @@ export interface GradientLabView extends GradientLabSettings {
   rnnDecay: number | null;
   lstmHiddenDecay: number | null;
   lstmCellDecay: number | null;
+  /** ‖∂L_T/∂h_t‖ of a linear RNN with the same W_hh (closed form), σ_max(W_hh), the carousel's best factor per step. */
+  linearHidden?: (number | null)[];
+  largestSingularValue?: number | null;
+  carouselFactor?: number | null;
 }
 
 export type HostToGradientLabPanel =

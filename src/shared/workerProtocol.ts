@@ -164,6 +164,15 @@ export interface GradientTrace {
   tokenEnds?: Int32Array;
   /** The run's gradient history over training (src/worker/gradientHistory.ts), when the worker keeps one. */
   history?: GradientHistorySnapshot;
+  /** LSTM runs, first layer: ‖∂L/∂c_t‖ at t in the window (beside gradNormH's ‖∂L/∂h_t‖). */
+  cellGradNorm?: Float32Array;
+  /**
+   * LSTM runs, first layer: the cell path's Jacobian along the carousel, ‖∂c_T/∂c_{T−n}‖ = max_j ∏ f_{s,j} over the n
+   * steps s = T − n + 1 … T, at cellPath[n − 1] (as jacobianNorm).
+   */
+  cellPath?: Float32Array;
+  /** LSTM runs, first layer: the forget gate's mean over the window's steps and units. */
+  meanForgetGate?: number;
 }
 
 /**
@@ -365,6 +374,10 @@ export interface GradientLabAnswer {
   lstmCellDecay: number;
   rnnLoss: number;
   lstmLoss: number;
+  /** A linear RNN with the tanh RNN's W_hh (closed form (W_hhᵀ)ᵈ), σ_max(W_hh), the carousel's best factor per step. */
+  linearHidden?: Float64Array;
+  largestSingularValue?: number;
+  carouselFactor?: number;
 }
 
 export type HmmModelSource = { kind: 'tagged' } | { kind: 'modelJson'; modelText: string; modelLabel: string };

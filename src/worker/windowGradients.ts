@@ -34,6 +34,7 @@ export function traceGradientWindow(
   const block = (gates: string[]) => Math.max(0, gates.findIndex((g) => g === 'h' || g === 'n' || g === 'g'));
   const ids = trainer.data.kind === 'next-token' ? trainer.data.ids.subarray(from, from + T) : new Int32Array(0);
   return {
+    ...lstmCellPath(trace.gates.data, trace.cellGradNorm?.data, T, trace.hiddenSize, trace.gateNames),
     step: trainer.stepCount,
     start: from,
     length: T,
@@ -44,4 +45,32 @@ export function traceGradientWindow(
     largestSingularValue: spectra.map((s) => s.largestSingularValue[block(s.gates)]),
     tokens: Array.from(ids, (id) => decode(id)),
   };
+}
+
+/**
+ * The LSTM's cell path of the first chain (forward direction): ‖∂L/∂c_t‖, the carousel's Jacobian ‖∂c_T/∂c_{T−n}‖ and
+ * the mean forget gate. Along the cell state c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t (h held fixed), ∂c_T/∂c_{T−n} =
+ * diag(∏_{s=T−n+1…T} f_s): a diagonal matrix, whose 2-norm is its largest entry max_j ∏ f_{s,j}.
+ */
+export function lstmCellPath(
+  gates: Float64Array, cellGradNorm: Float64Array | undefined, T: number, H: number, gateNames: string[],
+): Pick<GradientTrace, 'cellGradNorm' | 'cellPath' | 'meanForgetGate'> {
+  const f = gateNames.indexOf('f');
+  if (!cellGradNorm || f < 0 || gateNames.length !== 4) return {};
+  const G = 4;
+  const product = new Float64Array(H).fill(1);
+  const cellPath = new Float32Array(T - 1);
+  let sum = 0;
+  for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) sum += gates[(t * G + f) * H + j];
+  // Distance n multiplies in f of step T − n (0-based: the last step is T − 1, so n = 1 is f_{T−1}).
+  for (let n = 1; n < T; n++) {
+    const t = T - n;
+    let largest = 0;
+    for (let j = 0; j < H; j++) {
+      product[j] *= gates[(t * G + f) * H + j];
+      if (product[j] > largest) largest = product[j];
+    }
+    cellPath[n - 1] = largest;
+  }
+  return { cellGradNorm: Float32Array.from(cellGradNorm.subarray(0, T)), cellPath, meanForgetGate: sum / (T * H) };
 }

@@ -27,18 +27,31 @@ test('open the gradient lab on verse.txt from the palette and move ρ with the k
     await runCommand(page, 'Sequence Lab: Open Vanishing/Exploding Gradient Lab', { timeout: 60_000 });
     const lab = await webviewFrame(page, { selector: '#lab-chart', timeout: 60_000 });
     const reading = lab.locator('#reading').first();
-    await reading.filter({ hasText: /^ρ = 0\.90, T = 60: the RNN's gradient 59 steps back is / }).waitFor({ timeout: 60_000 });
-    phase(`first reading: ${JSON.stringify(await reading.innerText())}`);
+    // The first view shows what the lecture claims: the LSTM's cell path (forget bias 2) keeps more than the tanh RNN.
+    await reading.filter({ hasText: /^ρ = 0\.90 \(σ_max = \d+\.\d\d\), T = 60, 59 steps back: the tanh RNN keeps / }).waitFor({ timeout: 60_000 });
+    const first = await reading.innerText();
+    phase(`first reading: ${JSON.stringify(first)}`);
+    assert.match(first, /the LSTM's cell path keeps .* times the RNN's/);
+    assert.doesNotMatch(first, /times as much/);
+    assert.match(first, /Rule: /);
+    assert.match(await lab.locator('#lstm-reading').first().innerText(), /forget bias 2\)\. Going back one step multiplies ∂L\/∂c by f, not by W_hh/);
     assert.match(await lab.locator('#data-label').first().innerText(), /verse\.txt/);
+    await page.screenshot({ path: path.join(resultsDir, 'e2e-gradient-lab.png'), fullPage: true });
 
     await lab.locator('#rho').first().focus();
     await page.keyboard.press('ArrowRight');
-    await reading.filter({ hasText: /^ρ = 0\.95, T = 60:/ }).waitFor({ timeout: 60_000 });
+    await reading.filter({ hasText: /^ρ = 0\.95 / }).waitFor({ timeout: 60_000 });
     phase(`after one step of the slider: ${JSON.stringify(await reading.innerText())}`);
     assert.match(await lab.locator('#rnn-reading').first().innerText(), /^RNN: (vanishing|holding|exploding)/);
+    // The exploding half: at the slider's end (ρ = 1.5) the linear RNN with the same W_hh explodes.
+    await page.keyboard.press('End');
+    await reading.filter({ hasText: /^ρ = 1\.50 / }).waitFor({ timeout: 60_000 });
+    const exploding = await reading.innerText();
+    phase(`at ρ = 1.5: ${JSON.stringify(exploding)}`);
+    assert.match(exploding, /a linear RNN with the same W_hh keeps \S+ \(×1\.\d+ per step, exploding\)/);
+    assert.match(await lab.locator('#linear-reading').first().innerText(), /^Linear RNN .*: exploding/);
     assert.deepEqual(await webviewCspViolations(page, '#lab-chart'), [], 'CSP violations in the lab');
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(resultsDir, 'e2e-gradient-lab.png'), fullPage: true });
+    await page.screenshot({ path: path.join(resultsDir, 'e2e-gradient-lab-exploding.png'), fullPage: true });
     session.passed = true;
   } finally {
     console.log(`gradientLabInVsCode e2e test took ${seconds(started)}`);

@@ -1,9 +1,12 @@
-// The adding problem's claim (issue 6): "the LSTM goes well below the 0.167 mean-squared error of always predicting 1
-// and the tanh RNN does not" — measured at reduced size (T = 30 instead of 50, 1000 updates instead of the example's
-// 2000) with the settings of the example's experiment files (adding-lstm / adding-rnn: H = 16, batch 16, Adam 0.01,
-// clipping 1, seed 42), on held-out sequences of another seed. Calibration (this machine): LSTM 0.003, RNN 0.148;
-// at T = 50 and 2000 updates, LSTM 0.0005 and RNN 0.169. With seed 7 the LSTM is still on its plateau (0.154) after
-// 1000 updates at T = 30 and escapes it before 2000 (0.0005): the example trains 2000.
+// The adding problem's claim (Hochreiter & Schmidhuber 1997; issues 6 and 12): "the LSTM solves it and the tanh RNN
+// does not", measured over several seeds at reduced size (T = 30 instead of the example's 50, 1000 updates instead
+// of its 2000) with the settings of the example's experiment files (adding-lstm / adding-rnn: H = 16, batch 16, Adam
+// 0.01, clipping 1), on 200 held-out sequences of another seed. "Solved" is the paper's criterion: the absolute error
+// of the final output below 0.04. Calibration (this machine, held-out MSE and share solved, seeds 1, 2, 3, 42):
+//   1000 updates  LSTM 0.0020 / 58%, 0.0034 / 53%, 0.0012 / 76%, 0.0028 / 57%   RNN 0.164 / 4%, 0.166 / 6%, 0.159 / 6%, 0.148 / 4%
+//   2000 updates  LSTM 0.0005 / 96%, 0.0006 / 90%, 0.0003 / 98%, 0.0004 / 97%   RNN 0.166 / 6%, 0.172 / 8%, 0.159 / 6%, 0.158 / 6%
+// (shares rounded from k/200 here; the test prints them to the percent). Always predicting 1 scores 1/6 ≈ 0.167. The
+// test runs seeds 1, 2 and 42 at 1000 updates (about 25 s of CPU); README.md and walkthrough step 8 quote its output.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addingProblem } from '../../src/engine/examples/tasks';
@@ -14,19 +17,27 @@ import { StepAbortedError } from '../../src/engine/stepAbort';
 const T = 30;
 const STEPS = 1000;
 
-function heldOutError(cell: ModelKind): { mse: number; alwaysOne: number } {
+const SEEDS = [1, 2, 42];
+/** The paper's criterion: a sequence is solved when the final output is within this of the target. */
+const SOLVED = 0.04;
+
+function heldOutError(cell: ModelKind, seed: number): { mse: number; solved: number; alwaysOne: number } {
   const train = parseFinalTarget(addingProblem(T, 2000, 1).csv, T).data;
   const heldOut = parseFinalTarget(addingProblem(T, 200, 99).csv, T).data;
   const trainer = new FinalTargetTrainer(train, {
     model: cell, layers: 1, hiddenSize: 16, bidirectional: false, seqLength: T, batchSize: 16,
-    optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 1, seed: 42,
+    optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 1, seed,
   });
   for (let i = 0; i < STEPS; i++) trainer.step();
   const evaluator = new FinalTargetTrainer(heldOut, trainer.config);
   evaluator.model.params.set(trainer.model.params);
   let alwaysOne = 0;
-  for (const y of heldOut.targets) alwaysOne += (y - 1) ** 2 / heldOut.count;
-  return { mse: evaluator.meanSquaredError(), alwaysOne };
+  let solved = 0;
+  for (let n = 0; n < heldOut.count; n++) {
+    alwaysOne += (heldOut.targets[n] - 1) ** 2 / heldOut.count;
+    if (Math.abs(evaluator.predict(n) - heldOut.targets[n]) < SOLVED) solved += 1 / heldOut.count;
+  }
+  return { mse: evaluator.meanSquaredError(), solved, alwaysOne };
 }
 
 test('parseFinalTarget reads the adding problem: inputs (value, marker), one target per sequence on its last row', () => {
@@ -61,11 +72,18 @@ test('an abandoned sequence-to-one update changes nothing: the next update is th
   assert.deepEqual(interrupted.exportState(), straight.exportState());
 });
 
-test(`adding problem, T = ${T}: the LSTM goes well below always predicting 1 (≈ 0.167), the tanh RNN does not`, () => {
-  const lstm = heldOutError('lstm');
-  const rnn = heldOutError('rnn');
-  console.log(`held-out MSE after ${STEPS} updates: LSTM ${lstm.mse.toFixed(4)}, RNN ${rnn.mse.toFixed(4)}, always 1: ${lstm.alwaysOne.toFixed(4)}`);
-  assert.ok(Math.abs(lstm.alwaysOne - 1 / 6) < 0.04, `always predicting 1 scores about 1/6 (${lstm.alwaysOne})`);
-  assert.ok(lstm.mse < 0.05, `the LSTM carries the marked values to the end (MSE ${lstm.mse})`);
-  assert.ok(rnn.mse > 0.1, `the tanh RNN does not (MSE ${rnn.mse})`);
+test(`adding problem, T = ${T}, ${STEPS} updates, seeds ${SEEDS.join(', ')}: the LSTM solves it, the tanh RNN does not`, () => {
+  for (const seed of SEEDS) {
+    const lstm = heldOutError('lstm', seed);
+    const rnn = heldOutError('rnn', seed);
+    console.log(
+      `seed ${seed}: held-out MSE LSTM ${lstm.mse.toFixed(4)} (solved ${(100 * lstm.solved).toFixed(0)}%), ` +
+      `RNN ${rnn.mse.toFixed(4)} (solved ${(100 * rnn.solved).toFixed(0)}%), always 1: ${lstm.alwaysOne.toFixed(4)}`,
+    );
+    assert.ok(Math.abs(lstm.alwaysOne - 1 / 6) < 0.04, `always predicting 1 scores about 1/6 (${lstm.alwaysOne})`);
+    assert.ok(lstm.mse < 0.01, `seed ${seed}: the LSTM carries the marked values to the end (MSE ${lstm.mse})`);
+    assert.ok(lstm.solved > 0.4, `seed ${seed}: the LSTM solves most sequences (${lstm.solved})`);
+    assert.ok(rnn.mse > 0.1, `seed ${seed}: the tanh RNN does not (MSE ${rnn.mse})`);
+    assert.ok(rnn.solved < 0.15, `seed ${seed}: the tanh RNN solves no more than chance (${rnn.solved})`);
+  }
 });

@@ -159,3 +159,18 @@ test('bad settings get a clear message', () => {
   assert.throws(() => l.run(1, 500), /sequence length/);
   assert.throws(() => lab(1000), /hidden size/);
 });
+
+test('the linear RNN beside the tanh one explodes as the closed form ρᵈ says, and σ_max ≥ ρ', () => {
+  const l = lab(32);
+  for (const rho of [0.8, 1.2, 1.5]) {
+    const r = l.run(rho, 200);
+    // ∂L/∂h_{T−1−d} = (W_hhᵀ)ᵈ ∂L/∂h_{T−1} with ρ(W_hh) = ρ: far back the norm grows by ρ per step (Gelfand).
+    const far = (r.linearHidden[0] / r.linearHidden[100]) ** (1 / 100);
+    assert.ok(Math.abs(far - rho) < 0.05 * rho, `ρ = ${rho}: per step ${far}`);
+    assert.ok(r.largestSingularValue >= rho - 1e-9, `σ_max ${r.largestSingularValue} ≥ ρ ${rho}`);
+    if (rho > 1) assert.ok(r.linearHidden[0] > 1e6 * r.linearHidden[199], 'exploding');
+  }
+  // The carousel's best unit at forget bias 3 keeps f close to 1; at bias 0 about one half.
+  assert.ok(lab(32, 3).run(0.9, 60).carouselFactor > 0.9);
+  assert.ok(lab(32, 0).run(0.9, 60).carouselFactor < 0.7);
+});

@@ -83,7 +83,9 @@ describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
     await until(page, 'hasPixelsOfColour', 'lab-chart', dark.blue);
     await until(page, 'hasPixelsOfColour', 'lab-chart', dark.orange);
     await until(page, 'hasPixelsOfColour', 'lab-chart', dark.purple);
-    assert.match(labReading(view), new RegExp(`^ρ = ${first.spectralRadius.toFixed(2)}, T = ${first.steps}: the RNN's gradient ${first.steps - 1} steps back is `));
+    assert.match(labReading(view), new RegExp(`^ρ = ${first.spectralRadius.toFixed(2)} \\(σ_max = \\d+\\.\\d\\d\\), T = ${first.steps}, ${first.steps - 1} steps back: the tanh RNN keeps `));
+    assert.equal(first.forgetBias, 2, 'the first view opens the forget gates (bias 2)');
+    await until(page, 'hasPixelsOfColour', 'lab-chart', dark.red); // the linear RNN's curve
     assert.match((await page.locator('#data-label').textContent()) ?? '', /verse\.txt/);
     assert.match((await page.locator('#lstm-reading').textContent()) ?? '', /mean forget gate f = 0\.\d\d/);
     await mkdir(path.join(REPO_ROOT, 'test-results'), { recursive: true });
@@ -151,7 +153,7 @@ describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
     assert.deepEqual(parseGradientLabPanelMessage(withBias), withBias);
     const view = answer(withBias);
     await send(page, { type: 'labResult', requestId: withBias.requestId, view });
-    await page.locator('#lstm-reading', { hasText: 'With forget bias 1' }).waitFor();
+    await page.locator('#lstm-reading', { hasText: '(forget bias 1). Going back one step multiplies ∂L/∂c by f' }).waitFor();
     assert.deepEqual(harness.problems, []);
     await page.close();
   });

@@ -77,10 +77,10 @@ it('the gradient panel message parser accepts ready and refresh only, exactly', 
   }
 });
 
-it('the reading names vanishing, exploding and stable gradients from the data', () => {
-  assert.match(gradientReading(vanishing), /^Vanishing: the gradient reaching 40 steps back is 2e-7 of the one at the last step \(spectral radius of W_hh 0\.55\)\..*LSTM.*orthogonal/);
-  assert.match(gradientReading(exploding), /^Exploding: the gradient reaching 40 steps back is 7e6 times the one at the last step .*clipping/);
-  assert.match(gradientReading(synthetic(1.0, 1.0)), /^Stable: the gradient reaching 40 steps back is 1\.0 of the one/);
+it('the reading names vanishing, exploding and holding gradients from the data, with the shared rule', () => {
+  assert.match(gradientReading(vanishing), /^Vanishing: \d+ characters back it is \de-\d+ of the last step's \(×0\.670 per step; below 1e-3 from 18 characters back\), by ‖∂h_T\/∂h_\{T−d\}‖ \(ρ = 0\.55, σ_max = 0\.72 of W_hh\)\..*orthogonal.*Rule: /);
+  assert.match(gradientReading(exploding), /^Exploding: \d+ characters back it is \de\d+ of the last step's \(×1\.500 per step; .*clipping/);
+  assert.match(gradientReading(synthetic(1.0, 1.0)), /^Holding: \d+ characters back it is 1 of the last step's/);
 });
 
 it('the clipping reading counts the clipped steps of the history', () => {
@@ -88,6 +88,7 @@ it('the clipping reading counts the clipped steps of the history', () => {
   assert.match(clippingReading(h), /^Exploding: clipped 63% of steps \(of 300 steps\) — the raw gradient norm \(up to 10\.2\)/);
   assert.equal(clippingReading({ ...h, stepsClipped: 30 }), 'Clipped 10% of steps (of 300 steps; the largest norm before clipping 10.2).');
   assert.equal(clippingReading({ ...h, stepsClipped: 0 }), 'No step was clipped (of 300 steps recorded).');
+  assert.equal(clippingReading({ ...h, stepsClipped: 1 }), 'Clipped under 1% of steps (of 300 steps; the largest norm before clipping 10.2).');
   assert.equal(clippingReading(undefined), '');
   assert.match(clippingReading(h, gradientReading(exploding)), /^Over training too: clipped 63% of steps/);
   assert.match(clippingReading(h, gradientReading(vanishing)), /^Exploding: clipped 63% of steps/);
@@ -111,6 +112,27 @@ describe('Gradient Flow panel webview', { timeout: 120_000 }, () => {
     await until(page, 'textIs', '#reading', gradientReading(view));
     return page;
   }
+
+  it('an LSTM run: the cell path drawn in both charts, its reading without LSTM advice, and kept over a reload', async () => {
+    const base = synthetic(0.6, 1.8);
+    const T = base.tokens.length;
+    const lstm: GradientFlowView = {
+      ...base, layers: 1, gradNormH: [base.gradNormH[0]], spectralRadius: [1.8], largestSingularValue: [2.3], cell: 'lstm', truncation: 32,
+      gradNormC: Array.from({ length: T }, (_, t) => 0.05 * 0.99 ** (T - 1 - t)), cellPath: Array.from({ length: T - 1 }, (_, i) => 0.99 ** (i + 1)), meanForgetGate: 0.93,
+    };
+    const page = await openWith(lstm);
+    assert.match(gradientReading(lstm), /^Holding along the cell path\./);
+    assert.doesNotMatch(gradientReading(lstm), /Try an LSTM/);
+    const dark = THEME_COLORS.dark;
+    await until(page, 'hasPixelsOfColour', 'grad-chart', dark.purple);
+    await until(page, 'hasPixelsOfColour', 'jacobian-chart', dark.purple);
+    assert.equal(await page.locator('#jacobian-chart').getAttribute('data-cell-path'), String(T - 1));
+    await page.reload();
+    await until(page, 'textIs', '#reading', gradientReading(lstm));
+    assert.equal(await page.locator('#jacobian-chart').getAttribute('data-cell-path'), String(T - 1));
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
 
   it('draws both charts in theme colours, the spectra and the reading; Refresh posts a request', async () => {
     const page = await openWith(vanishing);

@@ -100,8 +100,10 @@ let shown: GradientFlowView | undefined;
 /** shown.history with typed arrays (normalised once per trace). */
 let shownHistory: GradientHistorySnapshot | undefined;
 let gradSpec: LineChartSpec | undefined;
+/** An LSTM's cell path is drawn beside the hidden path in both window charts (its chart series come last). */
+const hasCell = (view: GradientFlowView) => view.gradNormC !== undefined && view.cellPath !== undefined;
 const jacSpec: LineChartSpec = {
-  series: [{ label: '‖∂h_T/∂hₜ‖', color: 'blue' }],
+  series: [{ label: '‖∂h_T/∂hₜ‖', color: 'blue' }, { label: '‖∂c_T/∂cₜ‖ (cell path: the forget gates\' product)', color: 'purple', dashed: true }],
   xTitle: 'distance T − t (steps back)',
   yTitle: 'norm (log scale)',
   ariaLabel: 'Jacobian norm of the last hidden state with respect to earlier ones, against the distance, log scale',
@@ -129,13 +131,17 @@ function logAxis(chart: LineChart): void {
 }
 
 function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart } {
-  if (charts && gradSpec && gradSpec.series.length === view.layers) return charts;
+  const series = view.layers + (hasCell(view) ? 1 : 0);
+  if (charts && gradSpec && gradSpec.series.length === series) return charts;
   charts?.grad.destroy();
   charts?.jac.destroy();
   gradSpec = {
-    series: Array.from({ length: view.layers }, (_, k) => ({ label: `layer ${k + 1}`, color: COLORS[k % COLORS.length] })),
+    series: [
+      ...Array.from({ length: view.layers }, (_, k) => ({ label: `layer ${k + 1}`, color: COLORS[k % COLORS.length] })),
+      ...(hasCell(view) ? [{ label: '‖∂L/∂cₜ‖ layer 1 (cell path)', color: 'purple' as const, dashed: true }] : []),
+    ],
     xTitle: `step t (the window's ${unitName()})`,
-    yTitle: '‖∂L/∂hₜ‖ (log scale)',
+    yTitle: hasCell(view) ? '‖∂L/∂hₜ‖, ‖∂L/∂cₜ‖ (log scale)' : '‖∂L/∂hₜ‖ (log scale)',
     ariaLabel: 'Norm of the loss gradient with respect to each hidden state of the window, per layer, log scale',
   };
   const grad = createLineChart(gradCard.canvas!, gradSpec, theme);
@@ -151,6 +157,9 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
   };
   const jac = createLineChart(jacCard.canvas!, jacSpec, theme);
   logAxis(jac);
+  // The cell path's entry only where there is one (an LSTM run).
+  const legend = jac.options.plugins!.legend!;
+  legend.labels = { ...legend.labels, filter: (item, data) => item.datasetIndex !== 1 || (data.datasets[1]?.data.length ?? 0) > 0 };
   jac.options.plugins!.tooltip!.callbacks = {
     title: (items) => (items.length > 0 ? `distance ${items[0].parsed.x}` : ''),
     label: (item) => (10 ** (item.parsed.y ?? 0)).toExponential(2),
@@ -206,7 +215,16 @@ function render(view: GradientFlowView): void {
   });
   grad.options.scales!.x!.min = 0;
   grad.options.scales!.x!.max = view.tokens.length - 1;
+  if (view.gradNormC && view.cellPath) {
+    const c = view.gradNormC;
+    const set = grad.data.datasets[view.layers];
+    set.data = fillPoints(set.data, c.length, (t) => t, (t) => log(c[t]));
+  }
   jac.data.datasets[0].data = fillPoints(jac.data.datasets[0].data, view.jacobianNorm.length, (i) => i + 1, (i) => log(view.jacobianNorm[i]));
+  const path = view.cellPath ?? [];
+  jac.data.datasets[1].data = fillPoints(jac.data.datasets[1].data, path.length, (i) => i + 1, (i) => log(path[i]));
+  // How many points of the cell path are drawn (0: not an LSTM run), for a test or a screen reader to find.
+  jacCard.canvas!.dataset.cellPath = String(path.length);
   jac.options.scales!.x!.min = 1;
   jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
   redraw(grad);
@@ -281,6 +299,8 @@ function renderHistory(history: GradientHistorySnapshot | undefined): void {
   }
   if (layerPick.value !== String(historyLayer)) layerPick.value = String(historyLayer);
   const keys = historyKeys(history, historyLayer);
+  // The ρ/σ_max chart ends at the table's values of the shown trace (the history's last row can be older).
+  keys.spectra = `${keys.spectra}|${shown?.step ?? ''}`;
   if (has && keys.heatmap !== drawnKeys.heatmap) drawHeatmap(history);
   if (keys.spectra !== drawnKeys.spectra || keys.clipping !== drawnKeys.clipping) drawHistoryCharts(history, keys);
   drawnKeys = { ...drawnKeys, ...keys, heatmap: has ? keys.heatmap : undefined };
@@ -335,8 +355,12 @@ function drawHistoryCharts(history: GradientHistorySnapshot, keys: ReturnType<ty
   if (keys.spectra !== drawnKeys.spectra) {
     for (let k = 0; k < L; k++) {
       const sets = spectra.data.datasets;
-      sets[2 * k].data = fillPoints(sets[2 * k].data, R, step, (r) => history.spectralRadius[r * L + k]);
-      sets[2 * k + 1].data = fillPoints(sets[2 * k + 1].data, R, step, (r) => history.largestSingularValue[r * L + k]);
+      // One more point after the rows: the shown trace's own ρ and σ_max (the table's), when it is newer.
+      const now = shown && shown.step > (R > 0 ? history.steps[R - 1] : -Infinity) && k < shown.spectralRadius.length ? shown : undefined;
+      const n = R + (now ? 1 : 0);
+      const at = (r: number) => (r < R ? step(r) : now!.step);
+      sets[2 * k].data = fillPoints(sets[2 * k].data, n, at, (r) => (r < R ? history.spectralRadius[r * L + k] : now!.spectralRadius[k]));
+      sets[2 * k + 1].data = fillPoints(sets[2 * k + 1].data, n, at, (r) => (r < R ? history.largestSingularValue[r * L + k] : now!.largestSingularValue[k]));
     }
     redraw(spectra);
   }
@@ -377,7 +401,10 @@ function nullsToNaN(view: unknown): unknown {
   if (typeof view !== 'object' || view === null) return view;
   const fix = (a: unknown): unknown => (Array.isArray(a) ? a.map((n: unknown) => (n === null ? NaN : Array.isArray(n) ? fix(n) : n)) : a);
   const x = view as Record<string, unknown>;
-  return { ...x, gradNormH: fix(x.gradNormH), jacobianNorm: fix(x.jacobianNorm), spectralRadius: fix(x.spectralRadius), largestSingularValue: fix(x.largestSingularValue) };
+  return {
+    ...x, gradNormH: fix(x.gradNormH), jacobianNorm: fix(x.jacobianNorm), spectralRadius: fix(x.spectralRadius), largestSingularValue: fix(x.largestSingularValue),
+    ...(x.gradNormC ? { gradNormC: fix(x.gradNormC) } : {}), ...(x.cellPath ? { cellPath: fix(x.cellPath) } : {}),
+  };
 }
 
 function isView(v: unknown): v is GradientFlowView {
@@ -388,7 +415,11 @@ function isView(v: unknown): v is GradientFlowView {
     Number.isInteger(x.layers) && x.layers >= 1 && Array.isArray(x.gradNormH) && x.gradNormH.length === x.layers &&
     x.gradNormH.every(numbers) && numbers(x.jacobianNorm) && numbers(x.spectralRadius) && numbers(x.largestSingularValue) &&
     x.spectralRadius.length === x.layers && x.largestSingularValue.length === x.layers &&
-    Array.isArray(x.tokens) && x.tokens.every((s) => typeof s === 'string')
+    Array.isArray(x.tokens) && x.tokens.every((s) => typeof s === 'string') &&
+    (x.gradNormC === undefined || numbers(x.gradNormC)) && (x.cellPath === undefined || numbers(x.cellPath)) &&
+    (x.cell === undefined || x.cell === 'rnn' || x.cell === 'gru' || x.cell === 'lstm') &&
+    (x.truncation === undefined || (Number.isInteger(x.truncation) && x.truncation >= 1)) &&
+    (x.meanForgetGate === undefined || typeof x.meanForgetGate === 'number')
   );
 }
 

@@ -1,5 +1,8 @@
 // The Gradient Flow panel's plain-language reading, computed from the trace: how the gradient reaching far back
 // compares with the one at the last step, and what to try.
+import {
+  byDistanceFromJacobian, gradientAdvice, GRADIENT_RULE, pascanuSentence, readGradient, regimeSentence, type GradientReading,
+} from '../../src/shared/gradientReading';
 import type { GradientFlowView } from '../../src/shared/webviewProtocol';
 
 /** 1.2e-7 style for small and large ratios, plain digits near 1. */
@@ -9,21 +12,47 @@ export function formatRatio(r: number): string {
   return r.toExponential(0).replace('e+', 'e');
 }
 
-/** The reading: vanishing, exploding or stable, with the distance it looks back and what to try. */
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The readings of the two paths the charts draw: the hidden path (Jacobian), and for an LSTM the cell path. */
+export function pathReadings(view: GradientFlowView): { hidden: GradientReading; cell?: GradientReading } {
+  // K steps of truncated BPTT send the gradient at most K − 1 steps back: no further distance is read.
+  const maxDistance = view.truncation !== undefined ? view.truncation - 1 : undefined;
+  const hidden = readGradient(byDistanceFromJacobian(view.jacobianNorm), { maxDistance });
+  const cell = view.cellPath ? readGradient(byDistanceFromJacobian(view.cellPath), { maxDistance }) : undefined;
+  return cell ? { hidden, cell } : { hidden };
+}
+
+/**
+ * The reading: the regime of the path that carries the gradient furthest, each path's numbers as the Jacobian chart
+ * draws them, what to try for this cell, and the rule (src/shared/gradientReading.ts).
+ */
 export function gradientReading(view: GradientFlowView): string {
-  const j = view.jacobianNorm;
-  if (j.length === 0) return 'The window is too short to say how the gradient travels back.';
-  const n = Math.min(40, j.length);
-  const ratio = j[n - 1] / j[0];
-  const rho = Math.max(...view.spectralRadius);
-  const at = `the gradient reaching ${n} steps back is ${formatRatio(ratio)} ${ratio > 1.5 ? 'times' : 'of'} the one at the last step`;
-  if (ratio < 1e-3 || !(ratio > 0)) {
-    return `Vanishing: ${at} (spectral radius of W_hh ${rho.toFixed(2)}). Characters more than a few steps back barely affect learning. Try an LSTM or GRU, an orthogonal initialisation of W_hh, or shorter dependencies.`;
+  if (view.jacobianNorm.length === 0) return 'The window is too short to say how the gradient travels back.';
+  const unit = view.tokenKind === 'words' ? 'words' : 'characters';
+  const { hidden, cell } = pathReadings(view);
+  const rho = view.spectralRadius[0];
+  const sigma = view.largestSingularValue[0];
+  const matrix = `ρ = ${rho.toFixed(2)}, σ_max = ${sigma.toFixed(2)} of W_hh`;
+  if (cell) {
+    // The gradient reaches back along whichever path keeps more of it; for a trained LSTM that is the cell state.
+    const best = cell.regime !== 'unknown' && !(hidden.kept > cell.kept) ? cell : hidden;
+    const f = view.meanForgetGate !== undefined ? `; mean forget gate f = ${view.meanForgetGate.toFixed(2)} over the window` : '';
+    return [
+      `${capital(best.regime)} along the ${best === cell ? 'cell' : 'hidden'} path.`,
+      `Cell path ‖∂c_T/∂c_{T−d}‖ (the forget gates' product${f}): ${regimeSentence(cell, unit)}.`,
+      `Hidden path ‖∂h_T/∂h_{T−d}‖ with c held (${matrix}'s candidate block): ${regimeSentence(hidden, unit)}.`,
+      gradientAdvice(best, 'lstm', view.meanForgetGate),
+      GRADIENT_RULE,
+    ].filter((s) => s !== '').join(' ');
   }
-  if (ratio > 1e3 || !Number.isFinite(ratio)) {
-    return `Exploding: ${at} (spectral radius of W_hh ${rho.toFixed(2)}). Updates can jump wildly. Try gradient clipping (sequenceLab.training.clipNorm), a lower learning rate, or an LSTM.`;
-  }
-  return `Stable: ${at} (spectral radius of W_hh ${rho.toFixed(2)}): the gradient neither vanishes nor explodes over this window.`;
+  const block = view.cell === 'gru' ? `${matrix}'s candidate block` : matrix;
+  return [
+    `${capital(regimeSentence(hidden, unit))}, by ‖∂h_T/∂h_{T−d}‖ (${block}).`,
+    view.cell === 'rnn' ? pascanuSentence(sigma) : '',
+    gradientAdvice(hidden, view.cell),
+    GRADIENT_RULE,
+  ].filter((s) => s !== '').join(' ');
 }
 
 /**
@@ -36,14 +65,15 @@ export function clippingReading(
 ): string {
   if (!history || history.stepsSeen === 0) return '';
   const share = history.stepsClipped / history.stepsSeen;
-  const percent = `${Math.round(100 * share)}%`;
+  // A few clipped steps out of many are "under 1%", never "0%" beside a count that is not zero.
+  const percent = share > 0 && share < 0.005 ? 'under 1%' : `${Math.round(100 * share)}%`;
   const steps = `${history.stepsSeen} step${history.stepsSeen === 1 ? '' : 's'}`;
   if (history.stepsClipped === 0) return `No step was clipped (of ${steps} recorded).`;
   let peak = 0;
   for (let i = 0; i < history.gradNormBefore.length; i++) peak = Math.max(peak, history.gradNormBefore[i]);
   if (share >= 0.5) {
     // After an "Exploding: …" reading of the window, the clipping confirms it rather than saying it twice.
-    return `${reading.startsWith('Exploding') ? 'Over training too' : 'Exploding'}: clipped ${percent} of steps (of ${steps}) — the raw gradient norm (up to ${peak.toPrecision(3)}) keeps exceeding the threshold, so clipping sets the step size. Try a lower learning rate, or an LSTM or GRU.`;
+    return `${reading.startsWith('Exploding') ? 'Over training too' : 'Exploding'}: clipped ${percent} of steps (of ${steps}) — the raw gradient norm (up to ${peak.toPrecision(3)}) keeps exceeding the threshold, so clipping sets the step size. Try a lower learning rate.`;
   }
   return `Clipped ${percent} of steps (of ${steps}; the largest norm before clipping ${peak.toPrecision(3)}).`;
 }

@@ -1,7 +1,8 @@
 // Entry of the Vanishing/Exploding Gradient Lab's webview (bundled to dist/webview/lab.js): sliders for the spectral
 // radius ρ of W_hh and the sequence length T, fields for the hidden size and seed, a forget-bias choice; one log-axis
-// chart of ‖∂L_T/∂h_t‖ (RNN, LSTM) and ‖∂L_T/∂c_t‖ (LSTM) against the distance T − 1 − t, each relative to its last
-// step, so all three start at 10⁰; and the reading in words. Every settled change asks the host for a computation
+// chart of ‖∂L_T/∂h_t‖ (tanh RNN, LSTM, linear RNN with the same W_hh) and ‖∂L_T/∂c_t‖ (LSTM) against the distance
+// T − 1 − t, each relative to its last step, so all four start at 10⁰; and the reading in words (webview/lab/reading.ts,
+// by the rule of src/shared/gradientReading.ts). Every settled change asks the host for a computation
 // (at most 10 a second while a slider moves); answers older than the one drawn are dropped by request id.
 import {
   GRADIENT_LAB_LIMITS as LIMITS,
@@ -17,7 +18,7 @@ import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './lab.css';
-import { labReading, lstmReading, rnnReading } from './reading';
+import { labReading, linearReading, lstmReading, rnnReading } from './reading';
 
 interface SavedLab {
   settings?: GradientLabSettings;
@@ -27,7 +28,9 @@ interface SavedLab {
   lastRequestId?: number;
 }
 
-const DEFAULTS: GradientLabSettings = { spectralRadius: 0.9, steps: 60, hiddenSize: 32, seed: 1, forgetBias: 0 };
+// Forget bias 2: the first view shows what the lecture claims, an LSTM whose open forget gates carry the gradient; at 0
+// (PyTorch's default) the LSTM line says why an untrained LSTM does not.
+const DEFAULTS: GradientLabSettings = { spectralRadius: 0.9, steps: 60, hiddenSize: 32, seed: 1, forgetBias: 2 };
 const FORGET_BIASES = [0, 1, 2, 3];
 
 /** A toolkit element (registered by registerToolkit) with text content only. */
@@ -82,7 +85,8 @@ chartBox.append(canvas);
 const reading = el('p', { id: 'reading' });
 const rnnText = el('p', { id: 'rnn-reading', class: 'reading' });
 const lstmText = el('p', { id: 'lstm-reading', class: 'reading' });
-chartCard.append(chartBox, reading, rnnText, lstmText);
+const linearText = el('p', { id: 'linear-reading', class: 'reading' });
+chartCard.append(chartBox, reading, rnnText, lstmText, linearText);
 root.append(header, message, controls, controlsError, status, chartCard);
 
 // ── Chart: y holds log10(‖g_t‖ / ‖g_{T−1}‖), x the distance T − 1 − t ──
@@ -93,6 +97,7 @@ const spec: LineChartSpec = {
     { label: 'RNN ‖∂L/∂hₜ‖', color: 'blue' },
     { label: 'LSTM ‖∂L/∂hₜ‖', color: 'orange', dashed: true },
     { label: 'LSTM ‖∂L/∂cₜ‖ (carousel)', color: 'purple' },
+    { label: 'linear RNN ‖∂L/∂hₜ‖ (same W_hh)', color: 'red', dashed: true },
   ],
   xTitle: 'steps back from the loss (T − 1 − t)',
   yTitle: 'relative to the last step (log scale)',
@@ -184,12 +189,14 @@ function render(view: GradientLabView): void {
   c.data.datasets[0].data = relativeLog(view.rnnHidden);
   c.data.datasets[1].data = relativeLog(view.lstmHidden);
   c.data.datasets[2].data = relativeLog(view.lstmCell);
+  c.data.datasets[3].data = view.linearHidden ? relativeLog(view.linearHidden) : [];
   c.options.scales!.x!.min = 0;
   c.options.scales!.x!.max = view.steps - 1;
   redraw(c);
   reading.textContent = labReading(view);
   rnnText.textContent = rnnReading(view);
   lstmText.textContent = lstmReading(view);
+  linearText.textContent = linearReading(view);
   document.getElementById('data-label')!.textContent = `Data: ${view.dataLabel} · hidden size ${view.hiddenSize} · seed ${view.seed}`;
 }
 

@@ -1,14 +1,14 @@
-// Pure (no DOM): the lab's numbers in words. "Kept" is ‖g_t‖ / ‖g_{T−1}‖ at t = 0, the share of the last step's
-// gradient norm that is left T − 1 steps back; the per-step factor is the fitted exp(slope) of ln ‖g‖ against distance.
+// Pure (no DOM): the lab's numbers in words, read with the extension's one rule (src/shared/gradientReading.ts) from
+// the curves the chart draws. "Kept" is ‖g_0‖ / ‖g_{T−1}‖, the share of the last step's gradient norm left T − 1 steps
+// back; the factor per step is kept^(1/(T−1)), so the two always agree.
+import {
+  byDistanceFromTime, formatFactor, formatPerStep, GRADIENT_RULE, pascanuSentence, readGradient, type GradientReading, type GradientRegime,
+} from '../../src/shared/gradientReading';
 import type { GradientLabView } from '../../src/shared/webviewProtocol';
 
 /** A share or factor with two significant digits, small ones as 3e-6 (never "0" for a tiny positive value). */
 export function formatShare(x: number | null): string {
-  if (x === null || !Number.isFinite(x)) return 'not measurable';
-  if (x === 0) return '0';
-  if (x >= 0.01 && x < 1000) return String(Number(x.toPrecision(2)));
-  const [mantissa, exponent] = x.toExponential(0).split('e');
-  return `${mantissa}e${Number(exponent)}`;
+  return x === null ? 'not measurable' : formatFactor(x);
 }
 
 /** ‖g_0‖ / ‖g_{T−1}‖ of a curve (null when the last step's norm is zero or a value is missing). */
@@ -19,52 +19,90 @@ export function keptShare(curve: (number | null)[]): number | null {
   return first / last;
 }
 
-/** vanishing / exploding / holding, from the per-step factor (±3% per step counts as holding). */
-export function regime(factor: number | null): 'vanishing' | 'exploding' | 'holding' | 'unknown' {
-  if (factor === null || !Number.isFinite(factor)) return 'unknown';
-  if (factor < 0.97) return 'vanishing';
-  if (factor > 1.03) return 'exploding';
-  return 'holding';
+/** The reading of one curve of the chart (index t, the loss at T − 1). */
+export function curveReading(curve: (number | null)[]): GradientReading {
+  return readGradient(byDistanceFromTime(curve));
+}
+
+/** vanishing / exploding / holding of a curve, by the shared rule. */
+export function regime(curve: (number | null)[]): GradientRegime {
+  return curveReading(curve).regime;
 }
 
 const rho = (v: GradientLabView) => v.spectralRadius.toFixed(2);
+const numbers = (r: GradientReading) => `${formatShare(r.kept)} (×${formatPerStep(r.perStep)} per step, ${r.regime})`;
 
-/** The headline: how much of the last step's gradient each model keeps at the first step. */
+/** The headline: how much of the last step's gradient each model keeps at the first step, and the rule. */
 export function labReading(v: GradientLabView): string {
   const back = v.steps - 1;
-  const rnn = keptShare(v.rnnHidden);
-  const cell = keptShare(v.lstmCell);
+  const rnn = curveReading(v.rnnHidden);
+  const cell = curveReading(v.lstmCell);
+  const sigma = v.largestSingularValue === null || v.largestSingularValue === undefined ? '' : ` (σ_max = ${v.largestSingularValue.toFixed(2)})`;
+  const ratio = cell.kept / rnn.kept;
+  const compare =
+    Number.isFinite(ratio) && ratio > 0
+      ? ratio >= 1
+        ? `, ${formatShare(ratio)} times the RNN's`
+        : `; the RNN keeps ${formatShare(1 / ratio)} times as much${v.meanForgetGate !== null && v.meanForgetGate < 0.6 ? ' (the LSTM line says why: its forget gates are half shut)' : ''}`
+      : '';
+  const linear = v.linearHidden ? `; a linear RNN with the same W_hh keeps ${numbers(curveReading(v.linearHidden))}` : '';
   return (
-    `ρ = ${rho(v)}, T = ${v.steps}: the RNN's gradient ${back} steps back is ${formatShare(rnn)} of the last step's ` +
-    `(×${formatShare(v.rnnDecay)} per step, ${regime(v.rnnDecay)}); the LSTM's cell gradient keeps ${formatShare(cell)} of it ` +
-    `(×${formatShare(v.lstmCellDecay)} per step, ${regime(v.lstmCellDecay)}).`
+    `ρ = ${rho(v)}${sigma}, T = ${v.steps}, ${back} steps back: the tanh RNN keeps ${numbers(rnn)} of the last step's gradient; ` +
+    `the LSTM's cell path keeps ${numbers(cell)}${compare}${linear}. ${GRADIENT_RULE}`
   );
 }
 
-/** The LSTM in a sentence: the forget gate is what multiplies the carousel's gradient each step. */
+/**
+ * The LSTM in a sentence. Going one step back along the cell state multiplies ∂L/∂c by the forget gate (eq. 4 of the
+ * engine: ∂L/∂c_t = f_{t+1} ⊙ ∂L/∂c_{t+1} + ∂L/∂h_t ⊙ o_t ⊙ (1 − tanh² c_t)): at f ≈ 0.5 it halves each step.
+ */
 export function lstmReading(v: GradientLabView): string {
   const f = v.meanForgetGate === null ? 'not measurable' : v.meanForgetGate.toFixed(2);
-  const hidden = keptShare(v.lstmHidden);
-  const advice =
-    v.forgetBias < 1
-      ? 'Raise the forget bias to 1 or more to open the gates: the cell state then carries the gradient further back.'
-      : `With forget bias ${v.forgetBias} the gates stay mostly open, so ∂L/∂c is multiplied by f ≈ ${f} per step instead of by W_hh.`;
-  return `LSTM: mean forget gate f = ${f}; its hidden-state gradient keeps ${formatShare(hidden)} after ${v.steps - 1} steps. ${advice}`;
+  const cell = curveReading(v.lstmCell);
+  const hidden = curveReading(v.lstmHidden);
+  const carousel = v.carouselFactor === null || v.carouselFactor === undefined ? '' : formatPerStep(v.carouselFactor);
+  const best = carousel === '' ? '' : `; the unit whose gates stay most open gives ×${carousel} per step`;
+  const measured = `the cell gradient falls ×${formatPerStep(cell.perStep)} per step, the hidden state's ×${formatPerStep(hidden.perStep)}`;
+  if (v.meanForgetGate !== null && v.meanForgetGate < 0.6) {
+    return (
+      `LSTM: mean forget gate f = ${f} (forget bias ${v.forgetBias}). An untrained LSTM has f = σ(pre-activation ≈ ${v.forgetBias}) ≈ ${f}, ` +
+      `and going back one step multiplies ∂L/∂c by f${best}: ${measured}, so it does not carry the gradient. ` +
+      'A forget-gate bias of 1 or more (Gers et al. 2000; Jozefowicz et al. 2015), or training on data that needs a long memory, opens the gates and the cell path then carries it.'
+    );
+  }
+  return (
+    `LSTM: mean forget gate f = ${f} (forget bias ${v.forgetBias}). Going back one step multiplies ∂L/∂c by f, not by W_hh${best}, ` +
+    `and the h term of the cell's backward adds to it: ${measured}.`
+  );
 }
 
-/** What to try next on the RNN, from its regime. */
+/** Why the tanh RNN does what it does, and what to try. */
 export function rnnReading(v: GradientLabView): string {
-  switch (regime(v.rnnDecay)) {
+  const r = curveReading(v.rnnHidden);
+  const pascanu = v.largestSingularValue === null || v.largestSingularValue === undefined ? '' : ` ${pascanuSentence(v.largestSingularValue)}`;
+  switch (r.regime) {
     case 'vanishing': {
-      // Each step back multiplies by the Jacobian diag(1 − h²) W_hh: W_hh shrinks (ρ < 1) or tanh saturates (1 − h² ≪ 1).
-      const why = v.spectralRadius < 1 ? `W_hh shrinks it (ρ = ${rho(v)} < 1)` : `tanh saturates (its slope 1 − h² is small), which outweighs ρ = ${rho(v)}`;
-      return `RNN: vanishing — each step back multiplies the gradient by about ×${formatShare(v.rnnDecay)}: ${why}, so distant characters barely affect learning. Move ρ toward 1, or use the LSTM.`;
+      // Each step back multiplies by the Jacobian diag(1 − h²) W_hh: W_hh shrinks it (ρ < 1) or tanh saturates (1 − h² ≪ 1).
+      const why = v.spectralRadius < 1 ? `W_hh shrinks it far back (ρ = ${rho(v)} < 1) and tanh's slope 1 − h² ≤ 1 only adds to that` : `tanh saturates (its slope 1 − h² is small), which outweighs ρ = ${rho(v)}`;
+      return `RNN: vanishing — each step back multiplies the gradient by diag(1 − h²) W_hh, ×${formatPerStep(r.perStep)} on average here: ${why}, so distant characters barely affect learning.${pascanu}`;
     }
     case 'exploding':
-      return 'RNN: exploding — with ρ above 1 the Jacobians stretch the gradient at every step back; training would need gradient clipping.';
+      return `RNN: exploding — ×${formatPerStep(r.perStep)} per step: the Jacobians stretch the gradient more than tanh's slope shrinks it; training needs gradient clipping.${pascanu}`;
     case 'holding':
-      return 'RNN: holding — near ρ = 1 the gradient neither vanishes nor explodes over these steps (the edge of chaos).';
+      return `RNN: holding — ×${formatPerStep(r.perStep)} per step over ${r.distance} steps: here W_hh's stretching (ρ = ${rho(v)}) and tanh's saturation balance.${pascanu}`;
     default:
       return 'RNN: the gradient is too small to measure its decay.';
   }
+}
+
+/** The linear RNN (closed form): it shows the exploding half, which tanh's saturation hides. */
+export function linearReading(v: GradientLabView): string {
+  if (!v.linearHidden) return '';
+  const r = curveReading(v.linearHidden);
+  const base = `Linear RNN (no tanh, the same W_hh, ∂L/∂h_{T−1−d} = (W_hhᵀ)ᵈ ∂L/∂h_{T−1}): ${r.regime}, ×${formatPerStep(r.perStep)} per step — far back it scales like ρᵈ = ${rho(v)}ᵈ.`;
+  if (r.regime !== 'exploding') return `${base} Above ρ ≈ 1.03 it explodes.`;
+  return (
+    `${base} ${r.distance} steps back the gradient is ${formatShare(r.kept)} times the last step's. Gradient clipping rescales the whole ` +
+    'gradient to the threshold when its norm exceeds it: the update stays bounded and keeps its direction, but the distant steps still dominate it.'
+  );
 }
