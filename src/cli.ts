@@ -20,6 +20,7 @@ import { parseHmm, stringifyDiscreteHmm, stringifyGaussianHmm } from './engine/h
 import { parseNumericSeries, parseObservations, parseTaggedFile, readObservations, type SymbolSplit } from './engine/hmm/parsers';
 import { detokenize, NgramModel, splitTrainHeldOut, tokenize, type Smoothing, type TokenUnit } from './engine/markov/ngramModel';
 import { Prng } from './engine/prng';
+import { MAX_MARKOV_SURPRISAL_TOKENS, MAX_TRELLIS_NODES } from './shared/analysisLimits';
 import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from './shared/textChecks';
 import { DEFAULT_CONFIG, validateConfig, type CharTrainingConfig } from './shared/trainingConfig';
 
@@ -293,6 +294,7 @@ function hmmFit(args: string[]): unknown {
   if (p.options.has('--gaussian')) {
     const dimension = wholeNumber(p, '--dimension', 1, 1);
     const values = parseNumericSeries(text, dimension);
+    checkTrellis(values.length / dimension, states);
     const fit = gaussianBaumWelch(values, dimension, { states, seed, restarts, maxIterations, tolerance });
     writeText(out, stringifyGaussianHmm(fit.model));
     return {
@@ -309,6 +311,7 @@ function hmmFit(args: string[]): unknown {
   }
   const split = choice<SymbolSplit>(p, '--split', ['auto', 'chars', 'whitespace'], 'auto');
   const { symbols, observations } = readObservations(text, split);
+  checkTrellis(observations.length, states);
   const fit = baumWelch([observations], symbols, { states, seed, restarts, maxIterations, tolerance });
   writeText(out, stringifyDiscreteHmm(fit.model));
   return {
@@ -325,6 +328,15 @@ function hmmFit(args: string[]): unknown {
   };
 }
 
+/** The extension's bound on a trellis (steps × states), refused before δ, ψ or γ is allocated. */
+function checkTrellis(steps: number, states: number): void {
+  if (steps * states > MAX_TRELLIS_NODES) {
+    throw new EngineInputError(
+      `${steps.toLocaleString('en')} steps × ${states.toLocaleString('en')} states is over the ${MAX_TRELLIS_NODES.toLocaleString('en')} trellis nodes Sequence Lab decodes at once; use a shorter file or fewer states.`,
+    );
+  }
+}
+
 function hmmDecode(args: string[], what: 'viterbi' | 'posterior'): unknown {
   const p = parseOptions(args, {});
   const [modelFile, dataFile] = positionals(p, ['MODEL', 'DATA']);
@@ -332,6 +344,7 @@ function hmmDecode(args: string[], what: 'viterbi' | 'posterior'): unknown {
   const data = readText(dataFile);
   if (parsed.kind === 'discrete') {
     const obs = parseObservations(data, parsed.model.symbols);
+    checkTrellis(obs.length, parsed.model.states.length);
     const names = parsed.model.states;
     if (what === 'viterbi') {
       const v = viterbiPath(parsed.model, obs);
@@ -342,6 +355,7 @@ function hmmDecode(args: string[], what: 'viterbi' | 'posterior'): unknown {
   }
   const model = parsed.model;
   const values = parseNumericSeries(data, model.dimension);
+  checkTrellis(values.length / model.dimension, model.n);
   if (what === 'viterbi') {
     const v = gaussianViterbi(model, values);
     if (!Number.isFinite(v.logProbability)) throw new EngineInputError('The series has probability 0 under the model.');
@@ -375,6 +389,9 @@ function markov(args: string[]): unknown {
   const heldOutFraction = numberOption(p, '--held-out', 0.1)!;
   const tokens = tokenize(readText(file), unit);
   if (tokens.length === 0) throw new EngineInputError(`${file} has no ${unit === 'char' ? 'characters' : 'words'}.`);
+  if (tokens.length > MAX_MARKOV_SURPRISAL_TOKENS) {
+    throw new EngineInputError(`${file} has ${tokens.length.toLocaleString('en')} ${unit === 'char' ? 'characters' : 'words'}; a Markov model is fitted on at most ${MAX_MARKOV_SURPRISAL_TOKENS.toLocaleString('en')}, as in the extension.`);
+  }
   const { train: trainTokens, heldOut } = splitTrainHeldOut(tokens, heldOutFraction);
   const scored = heldOutFraction === 0 ? trainTokens : heldOut;
   const sampleLength = wholeNumber(p, '--sample', 0, 0);

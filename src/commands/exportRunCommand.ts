@@ -94,7 +94,7 @@ async function pickEmptyFolder(): Promise<vscode.Uri | undefined> {
   const write = 'Write Into Folder';
   const choice = await vscode.window.showWarningMessage(
     vscode.l10n.t('{0} is not empty. Write the PyTorch project into it anyway?', folder.fsPath),
-    { modal: true, detail: vscode.l10n.t('Files named train.py, safetensors_io.py, torchrun_compat.py, README.md, requirements.txt, model.safetensors and the data file are replaced.') },
+    { modal: true, detail: vscode.l10n.t('Files named train.py, safetensors_io.py, torchrun_compat.py, README.md, requirements.txt, metrics.jsonl, model.safetensors and the data file are replaced.') },
     write,
   );
   return choice === write ? folder : undefined;

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { pytorchProject, type ExportedModelMeta, type ExportedRun } from '../shared/pytorchProject';
 import { characterVocabulary, MODEL_METADATA_KEY, readSafetensorsHeader, SafetensorsHeaderError } from '../shared/safetensorsHeader';
+import { ModelMetadataError, parseModelMetadata } from '../shared/modelMetadata';
 import { DEFAULT_CHECKPOINT_EVERY } from '../shared/trainingConfig';
 import type { StoredRun } from '../training/runStore';
 
@@ -33,20 +34,24 @@ export function projectDataFile(run: Pick<StoredRun, 'dataUri' | 'dataLabel'>): 
   return `data/${safe || 'data.txt'}`;
 }
 
+/** The header of a stored run's model may hold a word vocabulary; still read on the host, so still bounded. */
+const EXPORT_HEADER_BYTES = 16_000_000;
+
 /** The model description Sequence Lab writes into model.safetensors, checked against the run's settings. */
 export function exportedModelMeta(run: ExportableRun, model: Uint8Array): ExportedModelMeta {
   let raw: string | undefined;
   try {
-    raw = readSafetensorsHeader(model).metadata[MODEL_METADATA_KEY];
+    raw = readSafetensorsHeader(model, EXPORT_HEADER_BYTES).metadata[MODEL_METADATA_KEY];
   } catch (e) {
     throw new RunExportError(`The checkpoint of the run on ${run.dataLabel} is damaged: ${e instanceof SafetensorsHeaderError ? e.message : String(e)}`);
   }
   if (raw === undefined) throw new RunExportError(`The checkpoint of the run on ${run.dataLabel} has no Sequence Lab model description (__metadata__.${MODEL_METADATA_KEY}).`);
   let meta: ExportedModelMeta;
   try {
-    meta = JSON.parse(raw) as ExportedModelMeta;
-  } catch {
-    throw new RunExportError(`The model description in the checkpoint of the run on ${run.dataLabel} is not valid JSON.`);
+    meta = parseModelMetadata(raw);
+  } catch (e) {
+    if (e instanceof ModelMetadataError) throw new RunExportError(`The checkpoint of the run on ${run.dataLabel} cannot be exported: ${e.message}`);
+    throw e;
   }
   const m = meta?.model;
   const c = run.config;
@@ -101,8 +106,15 @@ export function runProjectFiles(run: ExportableRun, model: Uint8Array | undefine
   }
   const dataFile = projectDataFile(run);
   const sha = createHash('sha256').update(dataText, 'utf8').digest('hex');
+  let project;
+  try {
+    project = pytorchProject(exportedRunOf(run, dataFile, sha), meta, dataFile);
+  } catch (e) {
+    if (e instanceof ModelMetadataError) throw new RunExportError(`The run on ${run.dataLabel} cannot be exported: ${e.message}`);
+    throw e;
+  }
   return [
-    ...pytorchProject(exportedRunOf(run, dataFile, sha), meta, dataFile),
+    ...project,
     { path: 'model.safetensors', contents: model },
     { path: dataFile, contents: new TextEncoder().encode(dataText) },
   ];

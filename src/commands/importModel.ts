@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
 import { readTrainingConfig } from '../settings';
 import { describeModel, readSafetensorsHeader, SafetensorsHeaderError, vocabularyMismatch, type ModelDescription } from '../shared/safetensorsHeader';
-import { modelLabel, validateTrainingConfig } from '../shared/trainingConfig';
+import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import { MAX_HISTORY_BYTES, parseRunHistory } from '../training/importedHistory';
 import type { RunPersistence } from '../training/runPersistence';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 import { checkedDocumentText, documentLabel } from './documentText';
@@ -117,5 +118,45 @@ export async function importModel(
 
   const run = persistence.startFromCheckpoint({ uri: document.uri, label, text }, { config, model: bytes, startPaused: true });
   if (run) TrainingPanel.show(extensionUri, service, run);
+  if (run && model.vocabulary) await importHistoryBeside(persistence, uri, name, { uri: document.uri, label, text }, config);
   return run;
+}
+
+/**
+ * The history train.py (the exported PyTorch project) keeps next to the model it grows, metrics.jsonl, stored as a
+ * run of its own, so Compare Runs can show the run trained in VS Code and its continuation together. No file: nothing
+ * happens; a bad file: a warning saying why, and the model stays open.
+ */
+async function importHistoryBeside(
+  persistence: RunPersistence,
+  modelUri: vscode.Uri,
+  name: string,
+  data: { uri: vscode.Uri; label: string; text: string },
+  config: TrainingConfig,
+): Promise<void> {
+  const historyUri = vscode.Uri.joinPath(modelUri, '..', 'metrics.jsonl');
+  const refuse = (reason: string) => void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: metrics.jsonl next to {0} was not imported: {1}', name, reason));
+  let text: string;
+  try {
+    const stat = await vscode.workspace.fs.stat(historyUri);
+    if (stat.size > MAX_HISTORY_BYTES) {
+      refuse(`it is ${(stat.size / 1024 / 1024).toFixed(0)} MB; histories above ${MAX_HISTORY_BYTES / 1024 / 1024} MB are not read.`);
+      return;
+    }
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(historyUri));
+  } catch {
+    return; // no history next to the model
+  }
+  const parsed = parseRunHistory(text);
+  if ('error' in parsed) {
+    refuse(parsed.error);
+    return;
+  }
+  const first = parsed.lines[0].step;
+  const last = parsed.lines[parsed.lines.length - 1].step;
+  persistence.importHistory(data, config, `${modelLabel(config)} · train.py`, parsed.lines,
+    vscode.l10n.t('History of train.py, steps {0}–{1}, imported with {2}.', first, last, name));
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Sequence Lab: the history next to {0} (steps {1}–{2}) is now a run of its own in the Runs view: Compare Runs shows it next to the run it continues.', name, first, last),
+  );
 }

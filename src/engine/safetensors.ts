@@ -12,6 +12,7 @@
 // Values are handed over as Float64Array whatever the dtype (F32 values widen exactly; writing F32 rounds).
 import { EngineInputError } from './errors';
 import { tensorView, type TensorInfo } from './tensorLayout';
+import { previewJson } from './preview';
 
 export type SafetensorsDtype = 'F32' | 'F64';
 
@@ -195,12 +196,12 @@ function elementCount(shape: readonly unknown[]): number | undefined {
 
 /** A value from the header as it would be written in JSON, shortened: messages stay one readable line. */
 function shown(v: unknown): string {
-  return v === undefined ? 'nothing' : clip(JSON.stringify(v), 60);
+  return previewJson(v, 60);
 }
 
 /** A name in double quotes, with control characters escaped and long names shortened. */
 function quote(name: string): string {
-  return clip(JSON.stringify(name), 60);
+  return previewJson(name, 60);
 }
 
 function clip(s: string, max: number): string {

@@ -193,7 +193,8 @@ export class SequenceTrainer {
       this.k1 = 0;
       this.k2 = 0;
       this.segmentLength = 0;
-      maxSteps = Math.max(...data.sequences.map((s) => s.ids.length));
+      // A loop, not Math.max(...): a spread of 150,000 sentences overflows the call stack.
+      maxSteps = data.sequences.reduce((m, s) => Math.max(m, s.ids.length), 0);
       this.batchSize = B;
     } else {
       const N = data.kind === 'next-token' ? data.ids.length : data.length;

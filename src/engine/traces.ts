@@ -6,7 +6,7 @@
 //   cell            [L·D, T, H]    c_t (LSTM)
 //   gates           [L·D, T, G, H] LSTM i, f, g, o; GRU r, z, n (after their σ / tanh); RNN: h_t itself (G = 1)
 //   preActivations  [L·D, T, G·H]  the arguments of those nonlinearities (see each cell's file)
-//   probabilities   [T, K]         softmax(o_t) for a cross-entropy target or no target; o_t itself for MSE
+//   probabilities   [T, K]         softmax(o_t) for a cross-entropy target or no target; o_t itself for MSE and the final-target loss
 //   hiddenGradNorm  [L·D, T]       ‖∂L/∂h_t‖, the TOTAL derivative (from above at t and through step t + 1)
 //   cellGradNorm    [L·D, T]       ‖∂L/∂c_t‖ (LSTM)
 //   jacobianNorm    [L·D, T]       entry n: ‖∂h_end/∂h_{end−n}‖₂ along the chain, end = its last processing step,
@@ -82,6 +82,12 @@ export interface TraceOptions {
   spectra?: boolean;
 }
 
+/**
+ * What a trace's backward pass differentiates: a per-step loss (sequenceLoss.ts), or a sequence-to-one run's
+ * L = (o_{T−1} − target)², the squared error of the first output at the last step only (finalTargetTrainer.ts).
+ */
+export type TraceTarget = LossTarget | { kind: 'final-mse'; target: number };
+
 /** The longest window a trace accepts: traces are for looking at, and their memory grows with T·L·D·G·H. */
 export const MAX_TRACE_STEPS = 2048;
 
@@ -110,7 +116,7 @@ export function recurrentSpectra(stack: RecurrentStack): RecurrentSpectrum[] {
  * Traces `model` (its parameters are copied; it is not changed) over the window `input` of T ≤ MAX_TRACE_STEPS
  * steps from h0/c0 (zero when omitted). With a target, also the loss and every backward quantity.
  */
-export function traceWindow(model: RecurrentStack, input: StackInput, target: LossTarget | null, options: TraceOptions = {}): SequenceTrace {
+export function traceWindow(model: RecurrentStack, input: StackInput, target: TraceTarget | null, options: TraceOptions = {}): SequenceTrace {
   const T = 'ids' in input ? input.ids.length : input.steps;
   if (!(T >= 1 && T <= MAX_TRACE_STEPS)) throw new EngineInputError(`A trace window has 1 to ${MAX_TRACE_STEPS} steps (got ${T}).`);
   const stack = new RecurrentStack({ ...model.config, maxSteps: T });
@@ -123,7 +129,7 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Lo
 
   const o = stack.forward(input, options.h0, options.c0);
   const probabilities = new Float64Array(T * K);
-  if (target && target.kind === 'mse') probabilities.set(o);
+  if (target && (target.kind === 'mse' || target.kind === 'final-mse')) probabilities.set(o);
   else {
     for (let t = 0; t < T; t++) {
       let max = -Infinity;
@@ -157,7 +163,14 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Lo
   let hiddenGradNorm: Float64Array | null = null;
   let cellGradNorm: Float64Array | null = null;
   if (target) {
-    loss = stack.backward(target);
+    if (target.kind === 'final-mse') {
+      // ∂L/∂o: zero but for the last step's first output, 2 (o_{T−1} − target).
+      const e = o[(T - 1) * K] - target.target;
+      loss = e * e;
+      stack.outputs.fill(0, 0, T * K);
+      stack.outputs[(T - 1) * K] = 2 * e;
+      stack.backwardFromOutputGradient();
+    } else loss = stack.backward(target);
     hiddenGradNorm = new Float64Array(C * T);
     cellGradNorm = isLstm ? new Float64Array(C * T) : null;
     backwardNorms(stack, hiddenGradNorm, cellGradNorm);

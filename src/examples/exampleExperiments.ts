@@ -50,6 +50,16 @@ function templates(example: ExampleId, dataFile: string): Template[] {
           training: { batch: 8, optimizer: 'adam', learningRate: 0.01, clip: 5, steps: 1500, seed: 42 },
         },
       ];
+    case 'articles':
+      return [
+        {
+          name: 'articles-bigru.seqlab.json',
+          description: 'A bidirectional GRU tagger on "a" or "an": each blank is tagged by the noun after it, which only the backward chain h← has read. Show Unrolled Network draws both chains.',
+          kind: 'tagged',
+          model: { cell: 'gru', layers: 1, hiddenSize: 16, bidirectional: true },
+          training: { batch: 8, optimizer: 'adam', learningRate: 0.01, clip: 5, steps: 400, seed: 42 },
+        },
+      ];
     case 'parity':
       return [
         {

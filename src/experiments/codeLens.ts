@@ -7,6 +7,9 @@ import { COPY_EXPERIMENT_COMMAND_LINE, OPEN_EXPERIMENT_DATA_COMMAND, OPEN_EXPERI
 
 export const EXPERIMENT_SELECTOR: vscode.DocumentSelector = { pattern: '**/*.seqlab.json' };
 
+/** Longest CodeLens title (characters); tooltips twice that. */
+export const MAX_LENS_TITLE = 120;
+
 export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -18,8 +21,10 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const top = new vscode.Range(0, 0, 0, 0);
+    // Titles and tooltips quote the file: cut short, so a hostile file cannot make a megabyte CodeLens.
+    const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
     const lens = (title: string, command: string, tooltip: string, args: unknown[] = [document.uri]) =>
-      new vscode.CodeLens(top, { title, command, tooltip, arguments: args });
+      new vscode.CodeLens(top, { title: clip(title, MAX_LENS_TITLE), command, tooltip: clip(tooltip, MAX_LENS_TITLE * 2), arguments: args });
     const result = parseExperiment(document.getText());
     if (!result.ok) {
       const n = result.problems.length;

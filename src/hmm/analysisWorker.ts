@@ -3,6 +3,7 @@
 // settles with the worker's one answer; if the worker dies, every pending request is rejected with the reason.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ANALYSIS_WORKER_HEAP_MB } from '../shared/analysisLimits';
 import { createDispatcher } from '../shared/messages';
 import type {
   AnalysisWorkerToHost,
@@ -38,6 +39,9 @@ export interface FitHandle {
 /** A request the worker refused, with the user-facing reason. */
 export class AnalysisError extends Error {}
 
+/** The user cancelled the request (the worker was stopped). */
+export class AnalysisCancelled extends Error {}
+
 export class AnalysisWorker {
   private worker: Worker | undefined;
   private readonly pending = new Map<string, Pending>();
@@ -50,8 +54,18 @@ export class AnalysisWorker {
     return new AnalysisWorker(path.join(extensionPath, 'dist', 'worker.js'));
   }
 
-  async markovSurprisal(text: string, order: number): Promise<MarkovSurprisalResult> {
-    const m = await this.request((requestId) => ({ type: 'markovSurprisal', requestId, text, order }));
+  /**
+   * Scores `text`; `cancelled` (e.g. a progress notification's token) ends the computation at once: the model is
+   * built in one synchronous pass, so the worker is stopped (every pending request is rejected with
+   * AnalysisCancelled) and the next request starts a fresh one.
+   */
+  async markovSurprisal(text: string, order: number, cancelled?: { onCancellationRequested(listener: () => void): { dispose(): void } }): Promise<MarkovSurprisalResult> {
+    let id = '';
+    const subscription = cancelled?.onCancellationRequested(() => this.stop(id));
+    const m = await this.request((requestId) => {
+      id = requestId;
+      return { type: 'markovSurprisal', requestId, text, order };
+    }).finally(() => subscription?.dispose());
     if (m.type !== 'markovSurprisalResult') throw new Error(`unexpected answer ${m.type}`);
     return m;
   }
@@ -149,7 +163,9 @@ export class AnalysisWorker {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath, { name: 'sequence-lab-analysis' });
+    // A heap of its own: an analysis that outgrows it ends this worker with ERR_WORKER_OUT_OF_MEMORY (a message to
+    // the user), never the extension host it shares the process with.
+    const worker = new Worker(this.workerPath, { name: 'sequence-lab-analysis', resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_WORKER_HEAP_MB } });
     worker.on('message', (message: AnalysisWorkerToHost) => void this.dispatch(message));
     worker.on('error', (error) => this.fail(worker, `The analysis worker crashed: ${error.message}`));
     worker.on('exit', (code) => this.fail(worker, `The analysis worker stopped unexpectedly (exit code ${code}).`));
@@ -164,6 +180,21 @@ export class AnalysisWorker {
       this.pending.delete(id);
       p.reject(new Error(reason));
     }
+  }
+
+  /**
+   * Stops the worker now: the cancelled request is rejected with AnalysisCancelled, any other pending one with a
+   * message saying why; the next request starts a new worker.
+   */
+  private stop(cancelledId: string): void {
+    if (!this.pending.has(cancelledId)) return;
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const [id, p] of this.pending) {
+      p.reject(id === cancelledId ? new AnalysisCancelled('Cancelled.') : new AnalysisError('The analysis worker was restarted because another analysis was cancelled; run this one again.'));
+    }
+    this.pending.clear();
+    void worker?.terminate();
   }
 
   dispose(): void {

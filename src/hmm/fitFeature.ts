@@ -74,7 +74,7 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
         const handle = this.worker.hmmFit(text, fit.input, options, (restart, from, lls) => {
           const curve = (fit.view.logLikelihoods[restart] ??= []);
           curve.length = from;
-          curve.push(...lls);
+          for (const ll of lls) curve.push(ll);
           if (this.fit === fit) HmmFitPanel.instance?.post({ type: 'fitProgress', restart, fromIteration: from, logLikelihoods: Array.from(lls) });
           progress.report({
             message: vscode.l10n.t('restart {0}/{1} · iteration {2} · log-likelihood {3}', restart + 1, options.restarts, from + lls.length - 1, lls[lls.length - 1].toFixed(2)),

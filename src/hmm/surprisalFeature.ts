@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { MarkovSurprisalResult } from '../shared/workerProtocol';
 import { checkedDocumentText } from '../commands/documentText';
-import { AnalysisError, type AnalysisWorker } from './analysisWorker';
+import { AnalysisCancelled, AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, expandedVisibleOffsets, errorText } from './editorRanges';
 import { LEVEL_COUNT, levelLabel, levelRuns, surprisalHoverMarkdown } from './surprisal';
 
@@ -85,10 +85,11 @@ export class SurprisalFeature implements vscode.Disposable {
     let result: MarkovSurprisalResult;
     try {
       result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Sequence Lab: order-{0} Markov model of {1}', order, label) },
-        () => this.worker.markovSurprisal(text, order),
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Sequence Lab: order-{0} Markov model of {1}', order, label), cancellable: true },
+        (_progress, token) => this.worker.markovSurprisal(text, order, token),
       );
     } catch (error) {
+      if (error instanceof AnalysisCancelled) return;
       void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot score {0}: {1}', label, errorText(error)));
       if (!(error instanceof AnalysisError)) console.error(error);
       return;

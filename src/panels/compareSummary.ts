@@ -99,7 +99,7 @@ export function comparedRun(run: RunCurveInput, label: string): ComparedRun {
   const points = cleanPoints(run.points);
   const lastStep = points.length > 0 ? points[points.length - 1].step : 0;
   const final = points.length > 0 ? windowMeanAt(points, lastStep) : undefined;
-  const best = points.length > 0 ? Math.min(...points.map((p) => p.loss)) : undefined;
+  const best = points.length > 0 ? points.reduce((m, p) => Math.min(m, p.loss), Infinity) : undefined;
   // Perplexity e^loss and characters per second mean something only for a cross-entropy over tokens of text.
   const { crossEntropy } = lossUnitOf(run.config.dataKind);
   return {

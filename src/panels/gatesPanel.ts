@@ -160,11 +160,15 @@ export class ActivationPanel implements vscode.Disposable {
     const run = this.runId ? this.service.get(this.runId) : undefined;
     // Steps of the data: code points, or the words of a word run.
     const N = run?.info.dataLength ?? Number.MAX_SAFE_INTEGER;
-    const words = run?.info.config.dataKind === 'words';
+    const kind = run?.info.config.dataKind;
+    const words = kind === 'words';
+    // Tagged, series and sequence-to-one runs: the worker takes the cursor's code point and traces the sequence,
+    // block or rows there (src/worker/kindTraces.ts); their steps are not the file's code points.
+    const atCursor = kind === 'tagged' || kind === 'series' || kind === 'sequence-to-one';
     // Without characters outside the BMP the offsets are the code points (the common case: checked once per version).
     if (this.plainText?.version !== document.version) {
       const text = document.getText();
-      this.plainText = { version: document.version, plain: words ? !hasSurrogates(text) : text.length === N };
+      this.plainText = { version: document.version, plain: words || atCursor ? !hasSurrogates(text) : text.length === N };
     }
     this.cursor = this.plainText.plain ? offset : codePointIndex(document.getText(), offset);
     const t = this.shown ? stepAt(this.shown, this.cursor) : -1;
@@ -172,7 +176,7 @@ export class ActivationPanel implements vscode.Disposable {
       this.post({ type: 'select', t });
       return;
     }
-    const start = windowAround(words ? wordIndexAt(document.getText(), offset) : this.cursor, GATES_WINDOW, N);
+    const start = atCursor ? this.cursor : windowAround(words ? wordIndexAt(document.getText(), offset) : this.cursor, GATES_WINDOW, N);
     // The window shown already is the one around the cursor (whitespace before the first word, the file's last step,
     // which no window holds): nothing new to trace; typing there must not re-trace the same window at every key.
     if (this.shown && start === this.shown.start) return;

@@ -88,7 +88,10 @@ export function gatesView(trace: ActivationTrace, runLabel: string, cursor: numb
     topProbabilities: trace.topProbabilities,
     cursor: t >= 0 && t < trace.length ? t : -1,
     ...(trace.gradNormH ? { gradNormH: trace.gradNormH } : {}),
-    ...(trace.tokenStarts ? { tokenKind: 'words' as const } : {}),
+    ...(trace.tokenStarts ? { tokenKind: trace.outputs ? (trace.outputs.kind === 'tag' ? 'tokens' as const : 'rows' as const) : 'words' as const } : {}),
+    ...(trace.directions && trace.directions > 1 ? { directions: trace.directions } : {}),
+    ...(trace.outputs ? { outputs: trace.outputs } : {}),
+    ...(trace.nonlinearity ? { nonlinearity: trace.nonlinearity } : {}),
   };
 }
 

@@ -79,7 +79,7 @@ export function gradientFindings(e: GradientEvidence): Finding[] {
   }
   const g = Array.from(e.recentGradNorms).filter(Number.isFinite);
   if (e.clipNorm === 0 && g.length > 0) {
-    const largest = Math.max(...g);
+    const largest = g.reduce((a, b) => Math.max(a, b), -Infinity);
     const quarter = Math.floor(g.length / 4);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const early = quarter >= 5 ? mean(g.slice(0, quarter)) : NaN;

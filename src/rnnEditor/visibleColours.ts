@@ -21,7 +21,9 @@ export function visibleRuns(
   const largest = largestInRanges(values, base, ranges);
   const perSlot: [number, number][][] = SLOTS.map(() => []);
   for (const [from, to] of ranges) {
-    slotRuns(values, base, from, to, scale, { largest, lowSurrogate }).forEach((runs, slot) => perSlot[slot].push(...runs));
+    slotRuns(values, base, from, to, scale, { largest, lowSurrogate }).forEach((runs, slot) => {
+      for (const run of runs) perSlot[slot].push(run);
+    });
   }
   return perSlot;
 }

@@ -50,6 +50,12 @@ export const EXAMPLES = [
     description: 'Stanzas from a small grammar: character-level language modelling, loss and samples improve quickly.',
     nextStep: "Run 'Sequence Lab: Train Character Model on Active File' and watch the samples in the Training panel.",
   },
+  {
+    id: 'articles',
+    label: '"a" or "an"? (tagged)',
+    description: 'Blanked articles tagged A or AN by the noun that follows: the future decides the tag, so only a bidirectional tagger gets them.',
+    nextStep: 'A tagged file (word<TAB>tag). Open articles-bigru.seqlab.json and click ▶ Train, then Show Unrolled Network: the backward chain h← carries the next noun to each blank. Compare Taggers sets it against a one-directional tagger and an HMM.',
+  },
 ] as const;
 
 export type ExampleId = (typeof EXAMPLES)[number]['id'];

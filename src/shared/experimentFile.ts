@@ -221,7 +221,7 @@ function readObject(
     seen.add(property.key);
     const spec = fields[property.key];
     if (!spec) {
-      problems.push({ path: name, message: unknownKeyMessage(path, property.key, allowed), offset: property.keyOffset, length: property.keyLength });
+      problems.push({ path: name, message: problems.length >= MAX_PROBLEMS ? 'unknown key' : unknownKeyMessage(path, property.key, allowed), offset: property.keyOffset, length: property.keyLength });
       continue;
     }
     const value = readField(spec, property.value, name, problems);
@@ -236,6 +236,21 @@ function readObject(
 }
 
 /** Parses and checks an experiment file's text. */
+/** At most this many problems are listed (a hostile file had 53,000), each message at most MAX_PROBLEM_CHARS. */
+export const MAX_PROBLEMS = 100;
+export const MAX_PROBLEM_CHARS = 300;
+
+/** The first MAX_PROBLEMS problems with messages and paths cut short, and one line counting the rest. */
+function cappedProblems(problems: ExperimentProblem[]): ExperimentProblem[] {
+  const clip = (s: string) => (s.length > MAX_PROBLEM_CHARS ? `${s.slice(0, MAX_PROBLEM_CHARS - 1)}…` : s);
+  const shown = problems.slice(0, MAX_PROBLEMS).map((p) => ({ ...p, path: clip(p.path), message: clip(p.message) }));
+  if (problems.length > MAX_PROBLEMS) {
+    const next = problems[MAX_PROBLEMS];
+    shown.push({ path: '', message: `and ${problems.length - MAX_PROBLEMS} more problems (only the first ${MAX_PROBLEMS} are listed)`, offset: next.offset, length: next.length });
+  }
+  return shown;
+}
+
 export function parseExperiment(text: string): ExperimentParseResult {
   if (text.length > MAX_EXPERIMENT_CHARS) {
     return { ok: false, problems: [{ path: '', message: `the experiment file is over ${MAX_EXPERIMENT_CHARS / 1_000_000} million characters; an experiment is a few lines of JSON`, offset: 0, length: 0 }] };
@@ -269,7 +284,7 @@ export function parseExperiment(text: string): ExperimentParseResult {
     }
     const section = SECTIONS.find((s) => s === property.key);
     if (!section) {
-      problems.push({ path: property.key, message: unknownKeyMessage('', property.key, topLevel), offset: property.keyOffset, length: property.keyLength });
+      problems.push({ path: property.key, message: problems.length >= MAX_PROBLEMS ? 'unknown key' : unknownKeyMessage('', property.key, topLevel), offset: property.keyOffset, length: property.keyLength });
       continue;
     }
     sectionNodes.set(section, property.value);
@@ -279,7 +294,7 @@ export function parseExperiment(text: string): ExperimentParseResult {
   for (const section of REQUIRED_SECTIONS) {
     if (!seen.has(section)) problems.push({ path: section, message: `the "${section}" section is missing`, offset: root.offset, length: 1 });
   }
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems: cappedProblems(problems) };
 
   const get = <T>(section: Section, key: string): T => {
     const given = sections.get(section)?.get(key)?.value;
@@ -340,7 +355,7 @@ export function parseExperiment(text: string): ExperimentParseResult {
   if (training.momentum !== undefined && training.optimizer !== 'sgd') {
     conflict('training', 'momentum', `training.momentum applies to the "sgd" optimizer only (training.optimizer is ${JSON.stringify(training.optimizer)})`);
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, experiment };
+  return problems.length > 0 ? { ok: false, problems: cappedProblems(problems) } : { ok: true, experiment };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -385,9 +400,34 @@ export function experimentTrainingConfig(experiment: Experiment): { ok: true; co
   };
 }
 
-/** POSIX shell quoting: bare when safe, else in single quotes. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** The shell a command line is written for (the user's terminal: bash/zsh…, PowerShell, or Windows' cmd.exe). */
+export type CommandShell = 'posix' | 'powershell' | 'cmd';
+
+/** A word that cannot be written safely for cmd.exe (quotes, %, !, line breaks): the command is not offered. */
+export class UnquotableError extends Error {
+  override name = 'UnquotableError';
+}
+
+/** The shell of a terminal program path: pwsh/powershell, cmd, else POSIX. */
+export function shellOf(program: string | undefined): CommandShell {
+  const name = (program ?? '').split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, '');
+  return name === 'pwsh' || name === 'powershell' ? 'powershell' : name === 'cmd' ? 'cmd' : 'posix';
+}
+
+/**
+ * One word quoted for `shell`: bare when it holds only characters no shell interprets, else POSIX single quotes
+ * (' as '\''), PowerShell single quotes (every kind of single quote doubled: PowerShell also reads ‘ ’ ‚ ‛ as
+ * quotes), or cmd.exe double quotes (a word with ", %, !, ^ or a line break cannot be quoted safely there: refused).
+ */
+export function shellWord(word: string, shell: CommandShell = 'posix'): string {
+  if ((shell === 'posix' ? /^[A-Za-z0-9_./:=,@%+-]+$/ : /^[A-Za-z0-9_./:=+-]+$/).test(word)) return word;
+  if (shell === 'powershell') return `'${word.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+  if (shell === 'cmd') {
+    // eslint-disable-next-line no-control-regex -- a NUL cannot be passed in a command line
+    if (/["%!^\r\n\u0000]/.test(word)) throw new UnquotableError(`cannot be written safely for cmd.exe: ${JSON.stringify(word.slice(0, 60))}`);
+    return `"${word}"`;
+  }
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -395,7 +435,7 @@ function shellWord(word: string): string {
  * file's folder; with a checkout of the project, `node dist/cli.js` instead of `sequence-lab`). Every option is
  * written out, so the command does not depend on the CLI's own defaults (which differ from the editor's).
  */
-export function experimentCommandLine(experiment: Experiment, outDir: string, program = 'sequence-lab'): string {
+export function experimentCommandLine(experiment: Experiment, outDir: string, program = 'sequence-lab', shell: CommandShell = 'posix'): string {
   const { data, model, training } = experiment;
   const task =
     data.kind === 'tagged' ? ['--task', 'tag']
@@ -435,7 +475,7 @@ export function experimentCommandLine(experiment: Experiment, outDir: string, pr
     '--seed',
     String(training.seed),
   ];
-  return words.map(shellWord).join(' ');
+  return words.map((w) => shellWord(w, shell)).join(' ');
 }
 
 /** The output folder the command line writes to: runs/<experiment name without .seqlab.json>. */

@@ -151,6 +151,6 @@ export function pascanuSentence(largestSingularValue: number, gamma = 1): string
   const bound = (1 / gamma).toFixed(2);
   if (!Number.isFinite(largestSingularValue)) return '';
   return largestSingularValue < 1 / gamma
-    ? `σ_max(W_hh) = ${s} < 1/γ = ${bound}: the gradient must vanish (Pascanu et al. 2013: a sufficient condition).`
+    ? `σ_max(W_hh) = ${s} < 1/γ = ${bound}: the gradient must vanish eventually, at least as fast as σ_maxᵈ (Pascanu et al. 2013: a sufficient condition).`
     : `σ_max(W_hh) = ${s} > 1/γ = ${bound}: exploding is possible but not certain (Pascanu et al. 2013: a necessary condition); saturated units (1 − h² ≪ 1) can still make it vanish.`;
 }

@@ -102,11 +102,14 @@ The model is read from model.safetensors (strict load_state_dict) and written ba
 same tensor names and metadata, so Sequence Lab can open it again.
 """
 import argparse
+import contextlib
+import hashlib
 import json
 import math
 import os
 import re
 import sys
+import time
 
 import torch
 import torch.distributed as dist
@@ -233,16 +236,19 @@ def load_model(path, dtype):
     return model, meta, metadata
 
 
-def save_model(model, path, metadata):
-    """Rank 0 writes float64 tensors under the same names and metadata (atomically: temp file, then rename)."""
+def save_model(model, path, metadata, before_rename=None):
+    """Rank 0 writes float64 tensors under the same names and metadata (atomically: temp file, then rename).
+    before_rename(sha256 of the new file) runs between the two (the checkpoint is written there)."""
     tensors = {name: t.detach().to(torch.float64) for name, t in model.state_dict().items()}
     save_file(tensors, path + ".tmp", metadata)
+    if before_rename:
+        before_rename(file_sha256(path + ".tmp"))
     os.replace(path + ".tmp", path)
 
 
 def zero_state(model, batch, dtype):
     m = model.rnn
-    h = torch.zeros(m.num_layers * (2 if m.bidirectional else 1), batch, m.hidden_size, dtype=dtype)
+    h = torch.zeros(m.num_layers * (2 if m.bidirectional else 1), batch, m.hidden_size, dtype=dtype, device=model.head.weight.device)
     return (h, torch.zeros_like(h)) if isinstance(m, nn.LSTM) else h
 
 
@@ -283,13 +289,18 @@ def evaluate(model, meta, data, dtype):
 
 # ---- training, as SequenceTrainer does it ---------------------------------------------------------------------------
 
-def make_optimizer(params):
+def fail(message):
+    """One line on stderr and exit status 1 (under torchrun every rank reaches the same verdict before any collective)."""
+    sys.exit(f"error: {message}")
+
+
+def make_optimizer(params, lr):
     o = RUN["optimizer"]
     if o["kind"] == "sgd":
-        return torch.optim.SGD(params, lr=o["learningRate"], momentum=o.get("momentum") or 0)
+        return torch.optim.SGD(params, lr=lr, momentum=o.get("momentum") or 0)
     if o["kind"] == "rmsprop":
-        return torch.optim.RMSprop(params, lr=o["learningRate"], alpha=0.99, eps=1e-8)
-    return torch.optim.Adam(params, lr=o["learningRate"], betas=(0.9, 0.999), eps=1e-8)
+        return torch.optim.RMSprop(params, lr=lr, alpha=0.99, eps=1e-8)
+    return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-8)
 
 
 def my_share(count, rank, world):
@@ -297,60 +308,56 @@ def my_share(count, rank, world):
     return count * rank // world, count * (rank + 1) // world
 
 
-def train(args, model, meta, metadata, data, dtype, rank, world):
-    task = meta["task"]
-    B = RUN["batchSize"]
+def pick_device(choice):
+    """cpu, or the GPU of this process: cuda:LOCAL_RANK (torchrun sets LOCAL_RANK; one GPU per process)."""
+    if choice == "auto":
+        choice = "cuda" if torch.cuda.is_available() else "cpu"
+    if choice == "cpu":
+        return torch.device("cpu")
+    if not torch.cuda.is_available():
+        fail("--device cuda, but PyTorch sees no CUDA GPU (torch.cuda.is_available() is False: no GPU, no driver, or a "
+             "CPU-only build of torch such as Debian's python3-torch). Use --device cpu, or --device auto to take a GPU "
+             "only where there is one.")
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    count = torch.cuda.device_count()
+    if local >= count:
+        fail(f"--device cuda runs one process per GPU, but this is local rank {local} and the machine has {count} "
+             f"GPU(s); use --nproc_per_node={count} or fewer")
+    torch.cuda.set_device(local)
+    return torch.device("cuda", local)
+
+
+def stream_layout(length, B, k1, k2):
+    """S positions per stream and the clamped k1, k2; None when B streams do not fit the data."""
+    S = (length - 1) // B
+    return None if S < 1 else (S, min(k1, S), min(k2, S))
+
+
+def check_batch(task, data, B, world, data_name):
+    """Settings the data or the process count cannot satisfy, refused before any process waits for another."""
     if world > B:
-        sys.exit(f"error: {world} processes but the run's batch has only {B} streams; use --nproc_per_node ≤ {B}")
-    ddp = DistributedDataParallel(model) if world > 1 else model
-    params = list(model.parameters())
-    optimizer = make_optimizer(params)
-    lo, hi = my_share(B, rank, world)
+        fail(f"{world} processes but --batch {B} makes only {B} stream(s), and every process needs at least one; "
+             f"use --batch {world} (or more), or fewer processes (--nproc_per_node × --nnodes ≤ {B})")
     if task == "tag":
-        step_fn = tag_stepper(ddp, data, B, lo, hi)
-    else:
-        step_fn = stream_stepper(ddp, model, task, data.to(dtype) if task == "series" else data, B, lo, hi, dtype)
-    for step in range(1, args.steps + 1):
-        # The rank's loss is weighted so that DDP's mean over ranks of the gradients is the gradient of the batch
-        # mean L = (1/n) Σ_b Σ_t ℓ_{b,t} over ALL streams (n = counted steps of all streams).
-        part, n = step_fn()
-        optimizer.zero_grad()
-        (part * (world / n)).backward()
-        if RUN["clipNorm"] > 0:
-            # Exactly Sequence Lab's rule g ← g · max/‖g‖ when ‖g‖ > max (clip_grad_norm_ adds 1e-6 to ‖g‖).
-            norm = torch.sqrt(sum((p.grad.detach() ** 2).sum() for p in params if p.grad is not None))
-            if norm > RUN["clipNorm"]:
-                for p in params:
-                    if p.grad is not None:
-                        p.grad.mul_(RUN["clipNorm"] / norm)
-        if RUN.get("clipValue"):
-            torch.nn.utils.clip_grad_value_(params, RUN["clipValue"])
-        optimizer.step()
-        loss = part.detach().clone()
-        if world > 1:
-            dist.all_reduce(loss)
-        if rank == 0 and (step % args.log_every == 0 or step == args.steps):
-            print(f"step {step}/{args.steps}  loss {loss.item() / n:.4f}", flush=True)
-        if rank == 0 and args.save_every and step % args.save_every == 0:
-            save_model(model, args.model, metadata)
-    if rank == 0:
-        save_model(model, args.model, metadata)
-        print(f"wrote {args.model}", flush=True)
+        if B > len(data) and B != RUN["batchSize"]:
+            fail(f"--batch {B} is larger than the data allows: {data_name} has {len(data)} tagged sequence(s), so at "
+                 f"most --batch {len(data)}")
+        return
+    if stream_layout(len(data), B, 1, 1) is None:
+        fail(f"--batch {B} is larger than the data allows: {data_name} has {len(data) - 1} position(s) to predict and "
+             f"every stream needs at least one, so at most --batch {max(1, len(data) - 1)}")
 
 
-def stream_stepper(ddp, model, task, data, B, lo, hi, dtype):
+def stream_stepper(ddp, model, task, data, B, lo, hi, dtype, autocast):
     """Truncated BPTT(k1, k2) over B streams (stream b = positions b·S … b·S + S − 1), this rank's streams lo … hi − 1."""
-    S = (len(data) - 1) // B
-    if S < 1:
-        sys.exit(f"error: the data has {len(data) - 1} positions to predict, fewer than the {B} streams of a batch")
-    k1 = min(RUN["seqLength"], S)
-    k2 = min(RUN.get("backpropSteps") or RUN["seqLength"], S)
-    streams = torch.arange(lo, hi)[:, None] * S
+    S, k1, k2 = stream_layout(len(data), B, RUN["seqLength"], RUN.get("backpropSteps") or RUN["seqLength"])
+    device = data.device
+    streams = torch.arange(lo, hi, device=device)[:, None] * S
     per_value = data.shape[1] if task == "series" else 1
     at = {"p": 0, "state_pos": 0, "state": zero_state(model, hi - lo, dtype)}
 
     def rows(start, length):
-        return data[streams + start + torch.arange(length)[None, :]]
+        return data[streams + start + torch.arange(length, device=device)[None, :]]
 
     def step():
         p, state_pos, state = at["p"], at["state_pos"], at["state"]
@@ -360,19 +367,35 @@ def stream_stepper(ddp, model, task, data, B, lo, hi, dtype):
         w = max(0, e - k2)  # window [w, e) is backpropagated; losses only over max(p, w) … e − 1
         loss_from = max(p, w)
         keep = min(max(0, e + k1 - k2), e) - w  # the state at w + keep is carried to the next update
-        if state_pos < w:
-            with torch.no_grad():
-                _, state, _ = model(rows(state_pos, w - state_pos), state)
-        out, _, carried = ddp(rows(w, e - w), state, split=keep)
-        target = data[streams + loss_from + 1 + torch.arange(e - loss_from)[None, :]]
-        part = step_loss_sum(out[:, loss_from - w:], target, task)
+        with autocast():
+            if state_pos < w:
+                with torch.no_grad():
+                    _, state, _ = model(rows(state_pos, w - state_pos), state)
+            out, _, carried = ddp(rows(w, e - w), state, split=keep)
+            target = data[streams + loss_from + 1 + torch.arange(e - loss_from, device=device)[None, :]]
+            out = out.float() if out.dtype == torch.float16 else out  # mixed precision: the loss in float32
+            part = step_loss_sum(out[:, loss_from - w:], target, task)
         at.update(p=e, state_pos=w + keep, state=detach(carried))
         return part, B * (e - loss_from) * per_value
 
-    return step
+    def position():
+        """Where the streams are, this rank's part: (p, state_pos, state on the CPU)."""
+        state = at["state"]
+        cpu = tuple(s.detach().cpu() for s in state) if isinstance(state, tuple) else state.detach().cpu()
+        return {"p": at["p"], "state_pos": at["state_pos"], "state": cpu}
+
+    def restore(parts):
+        """Every rank's position (as gathered at the checkpoint, in rank order), cut to this rank's streams."""
+        first = parts[0]
+        joined = [torch.cat([pt["state"][i] if isinstance(first["state"], tuple) else pt["state"] for pt in parts], 1)
+                  for i in range(len(first["state"]) if isinstance(first["state"], tuple) else 1)]
+        mine = [s[:, lo:hi].to(device=device, dtype=dtype) for s in joined]
+        at.update(p=first["p"], state_pos=first["state_pos"], state=tuple(mine) if isinstance(first["state"], tuple) else mine[0])
+
+    return step, position, restore
 
 
-def tag_stepper(ddp, sequences, B, lo, hi):
+def tag_stepper(ddp, sequences, B, lo, hi, device, autocast):
     """B sequences at a time in file order (wrapping), each whole from a zero state; this rank's lo … hi − 1."""
     at = {"cursor": 0}
 
@@ -380,47 +403,278 @@ def tag_stepper(ddp, sequences, B, lo, hi):
         batch = [sequences[(at["cursor"] + b) % len(sequences)] for b in range(B)]
         at["cursor"] += B
         mine = batch[lo:hi]
-        lengths = torch.tensor([len(ids) for ids, _ in mine])
-        ids = nn.utils.rnn.pad_sequence([ids for ids, _ in mine], batch_first=True)
-        tags = nn.utils.rnn.pad_sequence([t for _, t in mine], batch_first=True, padding_value=-100)
-        out = ddp(ids, lengths=lengths)
-        part = F.cross_entropy(out.reshape(-1, out.shape[-1]), tags.reshape(-1), reduction="sum", ignore_index=-100)
+        lengths = torch.tensor([len(ids) for ids, _ in mine])  # pack_padded_sequence wants lengths on the CPU
+        ids = nn.utils.rnn.pad_sequence([ids for ids, _ in mine], batch_first=True).to(device)
+        tags = nn.utils.rnn.pad_sequence([t for _, t in mine], batch_first=True, padding_value=-100).to(device)
+        with autocast():
+            out = ddp(ids, lengths=lengths)
+            out = out.float() if out.dtype == torch.float16 else out  # mixed precision: the loss in float32
+            part = F.cross_entropy(out.reshape(-1, out.shape[-1]), tags.reshape(-1), reduction="sum", ignore_index=-100)
         return part, sum(len(ids) for ids, _ in batch)
 
-    return step
+    return step, (lambda: {"cursor": at["cursor"]}), (lambda parts: at.update(cursor=parts[0]["cursor"]))
+
+
+# ---- run history (metrics.jsonl, as Sequence Lab's Runs view stores it) and the resumable checkpoint -----------------
+
+def last_metrics_step(path):
+    """The step of the last whole line of metrics.jsonl (0 when there is none): this run's steps continue from it."""
+    last = 0
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            for line in f:
+                try:
+                    m = json.loads(line)
+                except ValueError:
+                    continue  # a line cut by a crash mid-append
+                if isinstance(m, dict) and isinstance(m.get("step"), int):
+                    last = m["step"]
+    except FileNotFoundError:
+        pass
+    return last
+
+
+def file_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def save_checkpoint(path, checkpoint):
+    """The checkpoint as safetensors: its tensors, and everything else as JSON in the metadata (no pickle, so reading
+    a checkpoint never runs code). Dicts become [key, value] pairs (the optimiser's keys are ints), tuples are marked."""
+    tensors = {}
+
+    def flat(x):
+        if torch.is_tensor(x):
+            name = f"t{len(tensors)}"
+            tensors[name] = x.detach().cpu()
+            return {"tensor": name}
+        if isinstance(x, dict):
+            return {"dict": [[flat(k), flat(v)] for k, v in x.items()]}
+        if isinstance(x, (list, tuple)):
+            return {"tuple" if isinstance(x, tuple) else "list": [flat(v) for v in x]}
+        if x is None or isinstance(x, (bool, int, float, str)):
+            return x
+        raise TypeError(f"cannot checkpoint a {type(x).__name__}")
+
+    save_file(tensors, path + ".tmp", {"checkpoint": json.dumps(flat(checkpoint))})
+    os.replace(path + ".tmp", path)
+
+
+def load_checkpoint(path):
+    tensors, metadata = load_file(path)
+
+    def unflat(x):
+        if isinstance(x, dict):
+            if "tensor" in x:
+                return tensors[x["tensor"]]
+            if "dict" in x:
+                return {unflat(k): unflat(v) for k, v in x["dict"]}
+            if "tuple" in x:
+                return tuple(unflat(v) for v in x["tuple"])
+            return [unflat(v) for v in x["list"]]
+        return x
+
+    checkpoint = unflat(json.loads(metadata["checkpoint"]))
+    if not isinstance(checkpoint, dict):
+        raise ValueError("not a train.py checkpoint")
+    return checkpoint
+
+
+def train(args, model, meta, metadata, data, dtype, rank, world, device):
+    task = meta["task"]
+    B = args.batch
+    ddp = model
+    if world > 1:
+        ddp = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+    params = list(model.parameters())
+    optimizer = make_optimizer(params, args.lr)
+    # Mixed precision (--amp, CUDA only): float16 matrix products under autocast, the loss scaled against underflow.
+    scaler = torch.cuda.amp.GradScaler() if args.amp else None
+    autocast = (lambda: torch.cuda.amp.autocast(dtype=torch.float16)) if args.amp else contextlib.nullcontext
+    lo, hi = my_share(B, rank, world)
+    if task == "tag":
+        step_fn, position, restore = tag_stepper(ddp, [(i.to(device), t) for i, t in data], B, lo, hi, device, autocast)
+    else:
+        step_fn, position, restore = stream_stepper(ddp, model, task, (data.to(dtype) if task == "series" else data).to(device), B, lo, hi, dtype, autocast)
+
+    # The checkpoint belongs to one command: the same settings resume it, other settings are refused.
+    key = {"steps": args.steps, "batch": B, "dtype": str(dtype), "lr": args.lr, "data": file_sha256(args.data),
+           "model": os.path.basename(args.model)}
+    first, base, checkpoint = 1, None, None
+    if rank == 0 and os.path.exists(args.checkpoint):
+        try:
+            checkpoint = load_checkpoint(args.checkpoint)
+        except (ValueError, KeyError, TypeError, OSError) as e:  # refused below on every rank, not only here
+            checkpoint = {"unreadable": f"{type(e).__name__}: {e}"}
+        if "unreadable" in checkpoint:
+            pass
+        elif file_sha256(args.model) not in checkpoint.get("models", []):
+            # Exported again (or edited) since the checkpoint: resuming would throw that model away.
+            checkpoint = {"unreadable": f"it was saved with another {os.path.basename(args.model)}"}
+        elif checkpoint.get("key") != key:
+            differs = ", ".join(f"{k} {checkpoint.get('key', {}).get(k)!r} → {v!r}" for k, v in key.items()
+                                if checkpoint.get("key", {}).get(k) != v)
+            checkpoint = {"refused": differs or "an older format"}
+    if world > 1:
+        box = [checkpoint]
+        dist.broadcast_object_list(box, src=0)  # rank 0's file is the truth, also for nodes without a shared disk
+        checkpoint = box[0]
+    if checkpoint is not None and "unreadable" in checkpoint:
+        fail(f"{args.checkpoint} cannot be resumed ({checkpoint['unreadable']}); delete it to start from "
+             f"{os.path.basename(args.model)}")
+    if checkpoint is not None and "refused" in checkpoint:
+        fail(f"{args.checkpoint} is the checkpoint of an unfinished run with other settings ({checkpoint['refused']}); "
+             f"rerun that command to finish it, or delete the file to start from model.safetensors")
+    if checkpoint is not None:
+        model.load_state_dict({k: v.to(device=device, dtype=dtype) for k, v in checkpoint["model"].items()})
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        if scaler is not None and checkpoint.get("scaler"):
+            scaler.load_state_dict(checkpoint["scaler"])
+        restore(checkpoint["position"])
+        first, base = checkpoint["step"] + 1, checkpoint["base"]
+        if rank == 0:
+            with open(args.metrics, "ab") as f:
+                f.truncate(checkpoint["metricsBytes"])  # lines written after the checkpoint are written again
+            print(f"resuming from {args.checkpoint} after step {checkpoint['step']}/{args.steps}", flush=True)
+    if base is None:
+        base = last_metrics_step(args.metrics) if rank == 0 else 0
+        if base == 0:
+            base = RUN["stepsDone"]
+    metrics = open(args.metrics, "a", encoding="utf-8") if rank == 0 else None
+    # SHA-256 of the model files of the last two saves (rank 0): the model file a resumed checkpoint may meet.
+    models = list((checkpoint or {}).get("models") or [file_sha256(args.model) if rank == 0 else None])
+
+    def save(step):
+        """model.safetensors and the checkpoint: weights, optimiser moments, stream positions and states, history length."""
+        parts = [position()]
+        if world > 1:
+            parts = [None] * world
+            dist.all_gather_object(parts, position())  # every rank's streams, so any process count resumes
+        if rank == 0:
+            def write_checkpoint(model_sha):
+                # Written before the new model file replaces the old one: a crash in between leaves the old model,
+                # which the checkpoint still accepts (it lists the model files of its last two saves).
+                models[:] = [models[-1], model_sha]
+                save_checkpoint(args.checkpoint, {
+                    "key": key, "step": step, "base": base, "metricsBytes": metrics.tell(), "models": list(models),
+                    "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+                    "optimizer": optimizer.state_dict(), "position": parts,
+                    "scaler": scaler.state_dict() if scaler else None})
+
+            save_model(model, args.model, metadata, write_checkpoint)
+            print(f"checkpoint at step {step}: {os.path.basename(args.checkpoint)}", flush=True)
+
+    if args.save_every and checkpoint is None:
+        save(0)  # a crash before the first --save-every step resumes from here, not from a half-written history
+
+    started, tokens = time.perf_counter(), 0
+    for step in range(first, args.steps + 1):
+        # The rank's loss is weighted so that DDP's mean over ranks of the gradients is the gradient of the batch
+        # mean L = (1/n) Σ_b Σ_t ℓ_{b,t} over ALL streams (n = counted steps of all streams).
+        part, n = step_fn()
+        optimizer.zero_grad()
+        scaled = part * (world / n)
+        (scaler.scale(scaled) if scaler else scaled).backward()
+        if scaler:
+            scaler.unscale_(optimizer)  # clip and report the true gradient, not the scaled one
+        norm = torch.sqrt(sum((p.grad.detach().double() ** 2).sum() for p in params if p.grad is not None))
+        if RUN["clipNorm"] > 0 and norm > RUN["clipNorm"]:
+            # Exactly Sequence Lab's rule g ← g · max/‖g‖ when ‖g‖ > max (clip_grad_norm_ adds 1e-6 to ‖g‖).
+            for p in params:
+                if p.grad is not None:
+                    p.grad.mul_((RUN["clipNorm"] / norm).to(p.grad.dtype))
+        if RUN.get("clipValue"):
+            torch.nn.utils.clip_grad_value_(params, RUN["clipValue"])
+        if scaler:
+            scaler.step(optimizer)  # skipped when the float16 gradients overflowed
+            scaler.update()
+        else:
+            optimizer.step()
+        loss = part.detach().clone()
+        if world > 1:
+            dist.all_reduce(loss)
+        tokens += n
+        if rank == 0:
+            finite = lambda v: v if math.isfinite(v) else None  # JSON has no NaN: Sequence Lab reads null as "no value"
+            metrics.write(json.dumps({"step": base + step, "loss": finite(loss.item() / n), "gradNorm": finite(norm.item())}) + "\n")
+            metrics.flush()
+            if step % args.log_every == 0 or step == args.steps:
+                print(f"step {step}/{args.steps}  loss {loss.item() / n:.4f}", flush=True)
+        if args.save_every and step % args.save_every == 0 and step < args.steps:
+            save(step)
+    if rank == 0:
+        metrics.close()
+        save_model(model, args.model, metadata)
+        if os.path.exists(args.checkpoint):
+            os.remove(args.checkpoint)  # finished: the same command now continues from model.safetensors
+        seconds = time.perf_counter() - started
+        done = args.steps - first + 1
+        if done > 0:
+            print(f"{done} steps in {seconds:.2f} s on {world} process(es), {device.type}: "
+                  f"{tokens / seconds:.0f} tokens/s", flush=True)
+        print(f"wrote {args.model}", flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description="Continue training a Sequence Lab model, or evaluate it (--eval).")
     parser.add_argument("--steps", type=int, default=RUN["steps"], help="updates to run (default %(default)s, as the original run)")
+    parser.add_argument("--batch", type=int, default=RUN["batchSize"],
+                        help="streams per update, shared among the processes (default %(default)s, as the original run)")
+    parser.add_argument("--lr", type=float, default=RUN["optimizer"]["learningRate"], help="learning rate (default %(default)s)")
+    parser.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu",
+                        help="cpu (gloo), cuda (NCCL, one GPU per process) or auto (cuda when there is a GPU)")
+    parser.add_argument("--amp", action="store_true", help="mixed precision (float16 autocast) on CUDA")
     parser.add_argument("--eval", nargs="?", const=RUN["dataFile"], metavar="FILE",
                         help="print the mean loss over FILE (default: the training data) as one sequence from a zero state")
     parser.add_argument("--dtype", choices=["float32", "float64"], help="default: float64 for --eval, float32 for training")
     parser.add_argument("--model", default=os.path.join(HERE, "model.safetensors"), help="model file to read and write back")
     parser.add_argument("--data", default=RUN["dataFile"], help="training data (default %(default)s)")
     parser.add_argument("--log-every", type=int, default=10, help="print the loss every N steps")
-    parser.add_argument("--save-every", type=int, default=0, help="also write the model every N steps (0: only at the end)")
+    parser.add_argument("--save-every", type=int, default=0,
+                        help="also write the model and a resumable checkpoint every N steps (0: only at the end)")
+    parser.add_argument("--checkpoint", help="the resumable checkpoint (default: train-checkpoint.safetensors next to the model)")
+    parser.add_argument("--metrics", help="the run history, appended (default: metrics.jsonl next to the model)")
     parser.add_argument("--seed", type=int, default=RUN["seed"])
     args = parser.parse_args()
-    if args.steps < 0 or args.log_every < 1 or args.save_every < 0:
-        parser.error("--steps, --log-every and --save-every need whole numbers (≥ 0, ≥ 1, ≥ 0)")
+    if args.steps < 0 or args.log_every < 1 or args.save_every < 0 or args.batch < 1:
+        parser.error("--steps, --log-every, --save-every and --batch need whole numbers (≥ 0, ≥ 1, ≥ 0, ≥ 1)")
+    if not (args.lr > 0 and math.isfinite(args.lr)):
+        parser.error("--lr needs a positive number")
     dtype = getattr(torch, args.dtype or ("float64" if args.eval else "float32"))
+    if args.amp and (args.eval or args.device == "cpu" or dtype != torch.float32):
+        parser.error("--amp is mixed precision for training on CUDA: it needs --device cuda (or auto on a GPU) and float32")
     torch.manual_seed(args.seed)
-    resolve = lambda p: p if os.path.isabs(p) else os.path.join(HERE, p)
-    model, meta, metadata = load_model(resolve(args.model), dtype)
+    resolve = lambda p: p if os.path.isabs(p) or os.path.exists(p) else os.path.join(HERE, p)
+    args.model = resolve(args.model)
+    model, meta, metadata = load_model(args.model, dtype)
     if args.eval:
-        data = load_data(args.eval if os.path.exists(args.eval) else resolve(args.eval), meta)
+        data = load_data(resolve(args.eval), meta)
         loss, tokens = evaluate(model, meta, data, dtype)
         perplexity = None if meta["task"] == "series" else math.exp(loss)
         print(json.dumps({"loss": loss, "perplexity": perplexity, "tokens": tokens}, separators=(",", ":")))
         return
-    distributed = "RANK" in os.environ and int(os.environ.get("WORLD_SIZE", "1")) > 1
+    args.data = resolve(args.data)
+    folder = os.path.dirname(args.model)
+    args.checkpoint = args.checkpoint or os.path.join(folder, "train-checkpoint.safetensors")
+    args.metrics = args.metrics or os.path.join(folder, "metrics.jsonl")
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    distributed = "RANK" in os.environ and world > 1
+    data = load_data(args.data, meta)
+    check_batch(meta["task"], data, args.batch, world, os.path.relpath(args.data, HERE))
+    device = pick_device(args.device)
+    if args.amp and device.type != "cuda":
+        fail("--amp needs a GPU (--device auto found none)")
+    model.to(device)
     if distributed:
-        dist.init_process_group("gloo")
-    rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
-    data = load_data(args.data if os.path.exists(args.data) else resolve(args.data), meta)
+        # env:// rendezvous from torchrun (MASTER_ADDR/PORT, RANK, WORLD_SIZE), on one machine or many.
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    rank = dist.get_rank() if distributed else 0
     try:
-        train(args, model, meta, metadata, data, dtype, rank, world)
+        train(args, model, meta, metadata, data, dtype, rank, world if distributed else 1, device)
     finally:
         if distributed:
             dist.destroy_process_group()

@@ -6,7 +6,8 @@
 //   bytes 8+N …        the tensor data (validated by the worker's reader, src/engine/safetensors.ts)
 //
 // Every problem is a SafetensorsHeaderError with one line saying what is wrong.
-import { LAYERS_LIMIT, MODEL_KINDS, type TrainingModelKind } from './trainingConfig';
+import { ModelMetadataError, parseModelMetadata, type CheckedModelMetadata } from './modelMetadata';
+import { CONFIG_LIMITS, LAYERS_LIMIT, MODEL_KINDS, type TrainingModelKind } from './trainingConfig';
 
 export class SafetensorsHeaderError extends Error {
   override name = 'SafetensorsHeaderError';
@@ -24,16 +25,20 @@ export interface SafetensorsHeader {
 }
 
 const METADATA_KEY = '__metadata__';
-const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * The host parses the header on its own thread: a real one is a few KB (a character model's vocabulary included), so
+ * anything above 1 MB is refused before JSON.parse (a 99 MB header took 11.7 s and 1.8 GB there).
+ */
+export const MAX_HOST_HEADER_BYTES = 1_000_000;
 
-export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+export function readSafetensorsHeader(bytes: Uint8Array, maxHeaderBytes = MAX_HOST_HEADER_BYTES): SafetensorsHeader {
   const fail = (why: string): never => {
     throw new SafetensorsHeaderError(`This is not a valid safetensors file: ${oneLine(why)}.`);
   };
   if (bytes.length < 8) fail(`it has ${bytes.length} bytes, fewer than the 8 of the header length (the file is truncated)`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
   if (n > BigInt(bytes.length - 8)) fail(`the header length ${n} goes beyond the end of the file (${bytes.length} bytes)`);
-  if (n > BigInt(MAX_HEADER_BYTES)) fail(`the header length ${n} is above the limit of ${MAX_HEADER_BYTES} bytes`);
+  if (n > BigInt(maxHeaderBytes)) fail(`the header length ${n} is above the limit of ${maxHeaderBytes} bytes`);
   const dataStart = 8 + Number(n);
   const dataLength = bytes.length - dataStart;
   let header: unknown;
@@ -94,20 +99,24 @@ export function describeModel(header: SafetensorsHeader): ModelDescription {
   const inferred = inferModel(header.tensors);
   const raw = header.metadata[MODEL_METADATA_KEY];
   if (raw === undefined) return inferred;
-  let meta: unknown;
+  let meta: CheckedModelMetadata;
   try {
-    meta = JSON.parse(raw);
-  } catch {
-    throw new SafetensorsHeaderError(`The model description (${METADATA_KEY}.${MODEL_METADATA_KEY}) is not valid JSON.`);
+    meta = parseModelMetadata(raw);
+  } catch (e) {
+    if (e instanceof ModelMetadataError) throw new SafetensorsHeaderError(e.message);
+    throw e;
   }
-  const vocabulary = isPlainObject(meta) ? meta.vocabulary : undefined;
-  if (!(Array.isArray(vocabulary) && vocabulary.every((c) => typeof c === 'string'))) {
-    throw new SafetensorsHeaderError(`The model description (${METADATA_KEY}.${MODEL_METADATA_KEY}) has no vocabulary list of characters.`);
+  const vocabulary = meta.vocabulary;
+  if (meta.task !== 'lm' || (meta.tokens ?? 'chars') !== 'chars') {
+    throw new SafetensorsHeaderError(`This is a ${meta.task === 'lm' ? 'word' : meta.task === 'tag' ? 'tagging' : 'numeric series'} model; Open PyTorch Model loads character models.`);
+  }
+  if (meta.model.model !== inferred.model || meta.model.layers !== inferred.layers || meta.model.hiddenSize !== inferred.hiddenSize) {
+    throw new SafetensorsHeaderError(`The model description says ${meta.model.model.toUpperCase()}, ${meta.model.layers} layer(s), H=${meta.model.hiddenSize}, but the tensors hold ${inferred.model.toUpperCase()}, ${inferred.layers} layer(s), H=${inferred.hiddenSize}.`);
   }
   if (vocabulary.length !== inferred.vocabSize) {
     throw new SafetensorsHeaderError(`The model description lists ${vocabulary.length} characters but head.weight has ${inferred.vocabSize} rows.`);
   }
-  return { ...inferred, vocabulary: vocabulary as string[] };
+  return { ...inferred, vocabulary };
 }
 
 const GATES: Record<number, TrainingModelKind> = { 1: 'rnn', 3: 'gru', 4: 'lstm' };
@@ -125,6 +134,7 @@ function inferModel(tensors: readonly HeaderTensor[]): ModelDescription {
   if (hiddenSize < 1 || rows % hiddenSize !== 0 || !(rows / hiddenSize in GATES)) {
     fail(`rnn.weight_hh_l0 has the shape [${rows}, ${hiddenSize}]; an RNN, GRU or LSTM has H, 3H or 4H rows of H columns`);
   }
+  if (hiddenSize > CONFIG_LIMITS.hiddenSize.max) fail(`its hidden size is ${hiddenSize}; at most ${CONFIG_LIMITS.hiddenSize.max} is supported`);
   const model = GATES[rows / hiddenSize];
   let layers = 0;
   while (byName.has(`rnn.weight_hh_l${layers}`)) layers++;

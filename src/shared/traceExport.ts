@@ -12,10 +12,20 @@ import type { GatesView, GradientFlowView } from './webviewProtocol';
 
 export type TraceFormat = 'csv' | 'json';
 
-/** One CSV field. */
+/** One CSV field (text from the file is neutralised against formula injection first). */
 export function csvField(value: string | number): string {
   if (typeof value === 'number') return csvNumber(value);
-  return /[",\r\n]|^\s|\s$/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;
+  const text = neutraliseFormula(value);
+  return /[",\r\n]|^\s|\s$/.test(text) || text === '' ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Text a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return before one), with a
+ * leading apostrophe, as OWASP recommends: a token "=HYPERLINK(…)" from the file is shown, never evaluated. Numbers
+ * are written by csvNumber and never pass here.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 /** A number as CSV text: shortest round-trip decimal; NaN, Infinity, -Infinity as such. */
@@ -41,13 +51,21 @@ function jsonArray(axes: string[], shape: number[], values: ArrayLike<number>): 
 
 const NON_FINITE = 'non-finite values (NaN, ±Infinity) are written as null';
 
-/** The CSV columns naming a step's place and token: characters (code points of the text) or words (word index). */
-function tokenColumns(view: { tokenKind?: 'words' }): [string, string] {
-  return view.tokenKind === 'words' ? ['word_index', 'word'] : ['position', 'char'];
+type StepKind = { tokenKind?: 'words' | 'tokens' | 'rows' };
+
+/**
+ * The CSV columns naming a step's place and token: characters (code points of the text), words (word index), or a
+ * tagged run's tokens and a series' rows (the window's start is the code point of its first step; `t` counts on).
+ */
+function tokenColumns(view: StepKind): [string, string] {
+  return view.tokenKind === 'words' ? ['word_index', 'word'] : view.tokenKind === 'tokens' ? ['position', 'token'] : view.tokenKind === 'rows' ? ['position', 'row'] : ['position', 'char'];
 }
 
 /** What a step of the JSON's `start` and `tokens` is. */
-const stepsOf = (view: { tokenKind?: 'words' }) => (view.tokenKind === 'words' ? 'words' : 'characters');
+const stepsOf = (view: StepKind) => (view.tokenKind === 'words' ? 'words' : view.tokenKind === 'tokens' ? 'tagged tokens' : view.tokenKind === 'rows' ? 'rows' : 'characters');
+
+/** A bidirectional view's chains c = k·D + d: the CSV's layer and direction columns (direction only when D = 2). */
+const chainColumns = (D: number, c: number): (string | number)[] => (D > 1 ? [Math.floor(c / D), c % D === 0 ? 'forward' : 'backward'] : [c]);
 
 // ── Gates panel: every gate, c_t and h_t of every layer (GatesView.values[((k·S + s)·T + t)·H + j]) ──
 
@@ -55,22 +73,23 @@ export function gatesTraceCsv(view: GatesView): string {
   const T = view.tokens.length;
   const H = view.hiddenSize;
   const S = view.series.length;
+  const D = view.directions ?? 1;
   const rows: (string | number)[][] = [];
-  for (let k = 0; k < view.layers; k++) {
+  for (let k = 0; k < view.layers * D; k++) {
     for (let s = 0; s < S; s++) {
       for (let t = 0; t < T; t++) {
         for (let j = 0; j < H; j++) {
-          rows.push([k, view.series[s], t, view.start + t, view.tokens[t], j, view.values[((k * S + s) * T + t) * H + j]]);
+          rows.push([...chainColumns(D, k), view.series[s], t, view.start + t, view.tokens[t], j, view.values[((k * S + s) * T + t) * H + j]]);
         }
       }
     }
   }
   if (view.gradNormH) {
-    for (let k = 0; k < view.layers; k++) {
-      for (let t = 0; t < T; t++) rows.push([k, 'grad_norm_h', t, view.start + t, view.tokens[t], '', view.gradNormH[k * T + t]]);
+    for (let k = 0; k < view.layers * D; k++) {
+      for (let t = 0; t < T; t++) rows.push([...chainColumns(D, k), 'grad_norm_h', t, view.start + t, view.tokens[t], '', view.gradNormH[k * T + t]]);
     }
   }
-  return csvRows(['layer', 'series', 't', ...tokenColumns(view), 'unit', 'value'], rows);
+  return csvRows(['layer', ...(D > 1 ? ['direction'] : []), 'series', 't', ...tokenColumns(view), 'unit', 'value'], rows);
 }
 
 export function gatesTraceJson(view: GatesView): string {
@@ -78,17 +97,19 @@ export function gatesTraceJson(view: GatesView): string {
   const H = view.hiddenSize;
   const S = view.series.length;
   const arrays: Record<string, JsonArray> = {};
-  // One array per series (i, f, g, o, c, h…), each [layer, t, unit].
+  // One array per series (i, f, g, o, c, h…), each [layer, t, unit]; a bidirectional run's [chain, t, unit], chain k·2 + d.
+  const C = view.layers * (view.directions ?? 1);
+  const first = (view.directions ?? 1) > 1 ? 'chain' : 'layer';
   view.series.forEach((name, s) => {
-    const data = new Float64Array(view.layers * T * H);
-    for (let k = 0; k < view.layers; k++) {
+    const data = new Float64Array(C * T * H);
+    for (let k = 0; k < C; k++) {
       for (let t = 0; t < T; t++) {
         for (let j = 0; j < H; j++) data[(k * T + t) * H + j] = view.values[((k * S + s) * T + t) * H + j];
       }
     }
-    arrays[name] = jsonArray(['layer', 't', 'unit'], [view.layers, T, H], data);
+    arrays[name] = jsonArray([first, 't', 'unit'], [C, T, H], data);
   });
-  if (view.gradNormH) arrays.grad_norm_h = jsonArray(['layer', 't'], [view.layers, T], view.gradNormH);
+  if (view.gradNormH) arrays.grad_norm_h = jsonArray([first, 't'], [C, T], view.gradNormH);
   arrays.top_probabilities = jsonArray(['t', 'rank'], [T, 5], view.topProbabilities);
   return `${JSON.stringify({
     kind: 'sequence-lab/gates-trace',
@@ -98,6 +119,7 @@ export function gatesTraceJson(view: GatesView): string {
     start: view.start,
     cell: view.cell,
     layers: view.layers,
+    ...(view.directions && view.directions > 1 ? { directions: view.directions, chains: 'chain c = layer·2 + direction (0 forward h→, 1 backward h←)' } : {}),
     hiddenSize: view.hiddenSize,
     series: view.series,
     tokens: view.tokens,
@@ -111,8 +133,11 @@ export function gatesTraceJson(view: GatesView): string {
 
 export function gradientTraceCsv(view: GradientFlowView): string {
   const rows: (string | number)[][] = [];
+  // A bidirectional run's rows are chains c = k·2 + d: the forward chain's quantity grad_norm_h, the backward's grad_norm_h_backward.
+  const D = view.directions ?? 1;
   view.gradNormH.forEach((norms, k) => {
-    norms.forEach((value, t) => rows.push(['grad_norm_h', k, t, view.start + t, view.tokens[t] ?? '', '', value]));
+    const quantity = D > 1 && k % D === 1 ? 'grad_norm_h_backward' : 'grad_norm_h';
+    norms.forEach((value, t) => rows.push([quantity, Math.floor(k / D), t, view.start + t, view.tokens[t] ?? '', '', value]));
   });
   // jacobianNorm[n − 1] = ‖∂h_T/∂h_{T−n}‖ of the first layer.
   view.jacobianNorm.forEach((value, i) => rows.push(['jacobian_norm', 0, '', '', '', i + 1, value]));
@@ -130,10 +155,11 @@ export function gradientTraceJson(view: GradientFlowView): string {
     steps: stepsOf(view),
     start: view.start,
     layers: view.layers,
+    ...(view.directions && view.directions > 1 ? { directions: view.directions, chains: 'chain c = layer·2 + direction (0 forward h→, 1 backward h←)' } : {}),
     tokens: view.tokens,
     nonFinite: NON_FINITE,
     arrays: {
-      grad_norm_h: jsonArray(['layer', 't'], [view.layers, T], view.gradNormH.flat()),
+      grad_norm_h: jsonArray([(view.directions ?? 1) > 1 ? 'chain' : 'layer', 't'], [view.gradNormH.length, T], view.gradNormH.flat()),
       jacobian_norm: jsonArray(['distance - 1'], [view.jacobianNorm.length], view.jacobianNorm),
       spectral_radius: jsonArray(['layer'], [view.spectralRadius.length], view.spectralRadius),
       largest_singular_value: jsonArray(['layer'], [view.largestSingularValue.length], view.largestSingularValue),

@@ -4,6 +4,7 @@ import type { RunInfo, RunStatus, StepBatch, TextSample } from './run';
 import { isTagged } from './messages';
 import type { TaggerComparison, TaggerSettings } from './workerProtocol';
 import type { GradientHistorySnapshot } from './workerProtocol';
+import type { TracedOutputs } from './workerProtocol';
 import { checkModelSettings, type ModelSettings } from './modelSettings';
 import type { DataKind } from './trainingConfig';
 
@@ -408,8 +409,10 @@ export interface GradientFlowView {
   tokens: string[];
   /** The run's history over training (typed arrays, as the worker sent them; the page saves them as plain arrays). */
   history?: GradientHistorySnapshot;
-  /** 'words' for a word run (a step is a whitespace word; start is a word index); absent for characters. */
-  tokenKind?: 'words';
+  /** 'words' for a word run (a step is a whitespace word; start is a word index); 'tokens' / 'rows' as GatesView's; absent for characters. */
+  tokenKind?: 'words' | 'tokens' | 'rows';
+  /** D = 2 for a bidirectional run: gradNormH then has a row per chain, c = k·D + d (d = 0 h→, d = 1 h←). */
+  directions?: number;
   /** The run's cell and K of truncated BPTT, for the reading (src/shared/gradientReading.ts). */
   cell?: 'rnn' | 'gru' | 'lstm';
   truncation?: number;
@@ -573,8 +576,18 @@ export interface GatesView {
   cursor: number;
   /** ‖∂L/∂h_t‖ of layer k at step t at gradNormH[k·T + t] (BPTT over the window), when the worker traced it. */
   gradNormH?: Float32Array;
-  /** 'words' for a word run (a step reads a whitespace word; start is a word index); absent for characters. */
-  tokenKind?: 'words';
+  /**
+   * 'words' for a word run (a step reads a whitespace word; start is a word index); 'tokens' for a tagged run and
+   * 'rows' for a series or sequence-to-one run (a step is a tagged token or a row; start is a code point of the file);
+   * absent for characters.
+   */
+  tokenKind?: 'words' | 'tokens' | 'rows';
+  /** D = 2 for a bidirectional run: values and gradNormH hold chain c = k·D + d where they hold layer k above (d = 1: h←). */
+  directions?: number;
+  /** What a tagged, series or sequence-to-one run predicts over the window (workerProtocol.ts TracedOutputs). */
+  outputs?: TracedOutputs;
+  /** An RNN cell's nonlinearity; absent: tanh. */
+  nonlinearity?: 'tanh' | 'relu';
 }
 
 export type HostToGatesPanel =

@@ -140,7 +140,29 @@ export interface ActivationTrace {
    * first step (absent when the model is too big to run the backward pass between two yields).
    */
   gradNormH?: Float32Array;
+  /**
+   * D = 2 for a bidirectional run: values and gradNormH then hold 2·layers chains, chain c = k·D + d (d = 0 the
+   * forward chain h→, d = 1 the backward chain h←) where they hold layer k above; t is input time for both chains.
+   * Absent: one direction.
+   */
+  directions?: number;
+  /** What the run predicts when it is not the next token (tagged, series, sequence-to-one runs); see TracedOutputs. */
+  outputs?: TracedOutputs;
+  /** An RNN cell's nonlinearity ('relu' for nn.RNN(nonlinearity='relu')); absent: tanh. */
+  nonlinearity?: 'tanh' | 'relu';
 }
+
+/**
+ * A tagged, series or sequence-to-one run's outputs over a traced window. Its `start` is then the code point of the
+ * text where the window's first step sits, and tokenStarts/tokenEnds give every step's place (a tagged token, a row).
+ *   tag     topChars/topProbabilities hold the top-5 predicted tags per step; gold[t] is the file's tag of step t.
+ *   series  predicted[t·F + j] is ô_{t+1} (the run's prediction of the next row), actual[t·F + j] that next row.
+ *   final   one prediction, at the block's last step, against the block's target (sequence-to-one).
+ */
+export type TracedOutputs =
+  | { kind: 'tag'; gold: string[] }
+  | { kind: 'series'; names: string[]; predicted: Float32Array; actual: Float32Array }
+  | { kind: 'final'; name: string; predicted: number; actual: number };
 
 /** A gradient-flow trace of one window (answer to `traceGradients`). */
 export interface GradientTrace {
@@ -173,6 +195,13 @@ export interface GradientTrace {
   cellPath?: Float32Array;
   /** LSTM runs, first layer: the forget gate's mean over the window's steps and units. */
   meanForgetGate?: number;
+  /**
+   * D = 2 for a bidirectional run: gradNormH then holds ‖∂L/∂h_t‖ of chain c = k·D + d at gradNormH[c·length + t]
+   * (d = 0 forward h→, d = 1 backward h←). Absent: one direction.
+   */
+  directions?: number;
+  /** 'tagged' | 'series' | 'sequence-to-one' runs (start is then a code point of the text, see TracedOutputs). */
+  runKind?: 'tagged' | 'series' | 'sequence-to-one';
 }
 
 /**

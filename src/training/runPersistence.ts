@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
 import type { StepBatch } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
-import type { RunStore, StoredRun } from './runStore';
+import { consecutiveSegments } from './importedHistory';
+import type { MetricLine, RunStore, StoredRun } from './runStore';
 import type { RunRecord } from './trainingService';
 
 export interface CheckpointEvent {
@@ -122,6 +123,28 @@ export class RunPersistence implements vscode.Disposable {
     } finally {
       this.expected = undefined;
     }
+  }
+
+  /**
+   * A history trained elsewhere (train.py's metrics.jsonl, parsed by importedHistory.ts) as a stored run of its own:
+   * stopped, no checkpoint, its steps as written (they continue the exported run's), so Compare Runs shows it next to
+   * the run it continues. Metrics go in through appendMetrics, which thins them to the store's line limit.
+   */
+  importHistory(data: { uri: vscode.Uri; label: string; text: string }, config: TrainingConfig, modelLabel: string, lines: readonly MetricLine[], message: string): StoredRun {
+    const id = `imported-${Date.now().toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+    this.storeRef.create({ id, dataUri: data.uri.toString(), dataLabel: data.label, dataSha256: sha256(data.text), modelLabel, config, status: 'stopped', message });
+    for (const segment of consecutiveSegments(lines)) {
+      for (let i = 0; i < segment.losses.length;) {
+        // appendMetrics halves the file at most once a call: each call adds at most 32 lines at the current stride.
+        const n = 32 * (this.storeRef.get(id)?.metricsStride ?? 1);
+        this.storeRef.appendMetrics(id, segment.firstStep + i, segment.losses.slice(i, i + n), segment.gradNorms.slice(i, i + n));
+        i += n;
+      }
+    }
+    const last = lines[lines.length - 1];
+    const stored = this.storeRef.update(id, { step: last.step, lastLoss: last.loss })!;
+    this.changed.fire();
+    return stored;
   }
 
   /** The stored run of a live run of this window. */

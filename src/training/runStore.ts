@@ -11,7 +11,7 @@
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import type { RunStatus } from '../shared/run';
-import type { TrainingConfig } from '../shared/trainingConfig';
+import { MODEL_KINDS, OPTIMIZER_KINDS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
 
 /** The node:fs functions the store uses (tests inject failing ones). */
@@ -147,6 +147,7 @@ export class RunStore {
     }
     if (out.length === 0) return;
     const file = path.join(this.folder(id), METRICS_FILE);
+    if (!this.rootUsable()) return;
     try {
       this.fs.mkdirSync(this.folder(id), { recursive: true });
       const fd = this.fs.openSync(file, 'a');
@@ -245,8 +246,39 @@ export class RunStore {
     return ids.length;
   }
 
+  /**
+   * Whether the store's folder may be used: absent (it will be created) or a real folder. A symlinked
+   * .sequence-lab (a repository can commit one) would send every write and read elsewhere: refused, said once.
+   */
+  private rootUsable(): boolean {
+    let info: nodeFs.Stats;
+    try {
+      info = nodeFs.lstatSync(this.root);
+    } catch {
+      return true;
+    }
+    if (info.isSymbolicLink()) {
+      this.report('does not store or read runs', new Error('the folder is a symbolic link'));
+      return false;
+    }
+    return true; // a file in its place fails at mkdir, with the system's reason
+  }
+
+  /** The store's own .gitignore ("*"), so runs are not committed with the workspace by accident. */
+  private ensureGitignore(): void {
+    const file = path.join(this.root, '.gitignore');
+    if (this.fs.existsSync(file)) return;
+    const fd = this.fs.openSync(file, 'w');
+    try {
+      this.fs.writeSync(fd, '# Written by Sequence Lab: its stored runs stay out of version control.\n*\n');
+    } finally {
+      this.fs.closeSync(fd);
+    }
+  }
+
   private load(): void {
     this.loaded = true;
+    if (!this.rootUsable()) return;
     let names: string[];
     try {
       names = this.fs.readdirSync(this.root);
@@ -257,6 +289,10 @@ export class RunStore {
       if (name.startsWith('.')) continue;
       let run: StoredRun;
       try {
+        // Real folders and files only, and a run.json of a sane size: symlinks are not followed out of the store.
+        const folder = nodeFs.lstatSync(path.join(this.root, name));
+        const file = nodeFs.lstatSync(path.join(this.root, name, RUN_FILE));
+        if (!folder.isDirectory() || !file.isFile() || file.size > 1_000_000) continue;
         run = JSON.parse(this.fs.readFileSync(path.join(this.root, name, RUN_FILE), 'utf8')) as StoredRun;
       } catch {
         continue; // Not a run folder, or run.json unreadable: skip it rather than fail the whole list.
@@ -303,8 +339,10 @@ export class RunStore {
   private writeAtomic(dir: string, name: string, bytes: Uint8Array, what: string): boolean {
     const target = path.join(dir, name);
     const temp = path.join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    if (!this.rootUsable()) return false;
     try {
       this.fs.mkdirSync(dir, { recursive: true });
+      this.ensureGitignore();
       const fd = this.fs.openSync(temp, 'w');
       try {
         for (let at = 0; at < bytes.length;) at += this.fs.writeSync(fd, bytes, at, bytes.length - at);
@@ -336,9 +374,28 @@ export class RunStore {
   }
 }
 
-function isStoredRun(v: unknown): v is StoredRun {
-  const r = v as StoredRun;
-  return typeof v === 'object' && v !== null && r.version === 1 && typeof r.id === 'string' && typeof r.dataUri === 'string'
-    && typeof r.status === 'string' && typeof r.config === 'object' && r.config !== null && Number.isInteger(r.metricsStride);
+const STATUSES: ReadonlySet<string> = new Set(['starting', 'training', 'paused', 'completed', 'stopped', 'failed', 'interrupted']);
+/** Longest text field of a run.json (a data label, a URI, a message): a run folder is a repository's file too. */
+const MAX_RUN_TEXT = 4096;
+
+/**
+ * A run.json as the store writes it, every field checked (the folder may come from a repository): strings of bounded
+ * length, whole numbers where the store counts, a known status, a hex SHA-256, and settings within the training limits.
+ */
+export function isStoredRun(v: unknown): v is StoredRun {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const r = v as Record<string, unknown>;
+  const text = (x: unknown) => typeof x === 'string' && x.length <= MAX_RUN_TEXT;
+  const optional = (x: unknown, ok: (y: unknown) => boolean) => x === undefined || ok(x);
+  const whole = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  const experiment = r.experiment as Record<string, unknown> | undefined;
+  return r.version === 1 && text(r.id) && /^[A-Za-z0-9._-]+$/.test(r.id as string) && text(r.dataUri) && text(r.dataLabel)
+    && typeof r.dataSha256 === 'string' && /^[0-9a-f]{64}$/.test(r.dataSha256) && text(r.modelLabel)
+    && typeof r.status === 'string' && STATUSES.has(r.status) && whole(r.step)
+    && optional(r.lastLoss, (x) => typeof x === 'number') && optional(r.checkpointStep, whole) && optional(r.vocabSize, whole)
+    && optional(r.message, text) && text(r.createdAt) && text(r.updatedAt) && Number.isSafeInteger(r.metricsStride) && (r.metricsStride as number) >= 1
+    && optional(experiment, (e) => typeof e === 'object' && e !== null && text((e as Record<string, unknown>).label) && text((e as Record<string, unknown>).sha256))
+    && typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) && validateTrainingConfig(r.config as TrainingConfig).length === 0
+    && (MODEL_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).model) && (OPTIMIZER_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).optimizer);
 }
 

@@ -29,7 +29,14 @@ export const WALKTHROUGH_ACTIONS: readonly WalkthroughAction[] = [
     then: 'sequenceLab.trainExperiment',
     andShow: { command: 'sequenceLab.showUnrolled', missing: 'The Unrolled Network panel is not in this version; the Training panel shows the RNN learning.' },
   },
-  { command: 'sequenceLab.walkthrough.bidirectional', example: 'parity', file: 'parity.tagged.txt', then: 'sequenceLab.compareTaggers' },
+  {
+    // "a" or "an"? The noun after each blank decides its tag: a BiGRU tagger trains, and the Unrolled panel draws its two chains.
+    command: 'sequenceLab.walkthrough.bidirectional',
+    example: 'articles',
+    file: 'articles-bigru.seqlab.json',
+    then: 'sequenceLab.trainExperiment',
+    andShow: { command: 'sequenceLab.showUnrolled', missing: 'The Unrolled Network panel is not in this version; the Training panel shows the tagger learning.' },
+  },
   {
     command: 'sequenceLab.walkthrough.bptt',
     example: 'text',

@@ -124,6 +124,7 @@ export async function traceActivations(
     start: window.start,
     length: T,
     cell: cell === 'lstm' ? 'lstm' : cell === 'gru' ? 'gru' : 'rnn',
+    ...(cell === 'rnn_relu' ? { nonlinearity: 'relu' as const } : {}),
     layers,
     hiddenSize: H,
     series: names,

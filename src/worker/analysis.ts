@@ -13,6 +13,7 @@ import {
 } from '../engine/hmm';
 import { detokenize, MAX_ORDER, NgramModel, splitTrainHeldOut, tokenize, type TokenUnit } from '../engine/markov';
 import { Prng } from '../engine/prng';
+import { MAX_MARKOV_SURPRISAL_TOKENS, MAX_TRELLIS_NODES } from '../shared/analysisLimits';
 import { createDispatcher } from '../shared/messages';
 import type {
   AnalysisWorkerToHost,
@@ -29,8 +30,6 @@ import { taggedTokenSpans, tokenSpans } from './tokenSpans';
 
 /** Steps per chunk between two yields to the message loop. */
 const CHUNK = 20_000;
-/** Largest trellis kept (steps × states): δ, ψ and γ for every node must fit comfortably in memory. */
-export const MAX_TRELLIS_NODES = 25_000_000;
 
 const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -45,6 +44,12 @@ export async function markovSurprisal(text: string, order: number): Promise<Mark
   }
   const tokens = tokenize(text, 'char');
   if (tokens.length === 0) throw new EngineInputError('The text is empty: there is nothing to score.');
+  if (tokens.length > MAX_MARKOV_SURPRISAL_TOKENS) {
+    throw new EngineInputError(
+      `The text has ${tokens.length.toLocaleString('en')} characters; Markov surprisal scores at most ${MAX_MARKOV_SURPRISAL_TOKENS.toLocaleString('en')} at once. ` +
+        'Open a shorter file (or copy a part of this one into a new file).',
+    );
+  }
   const model = NgramModel.train(tokens, { order, smoothing: 'kneser-ney' });
   const ids = model.encode(tokens);
   const surprisal = new Float32Array(text.length).fill(NaN);

@@ -7,6 +7,7 @@ import { decodeSafetensors, loadIntoLayout } from '../engine/safetensors';
 import type { RecurrentStack } from '../engine/recurrentStack';
 import { decodeTrainerState, encodeTrainerState, prngState, restorePrngState, type TrainerState } from '../engine/trainerState';
 import { encodeModel, type ModelMetadata } from '../cli/commands/modelFile';
+import { ModelMetadataError, parseModelMetadata } from '../shared/modelMetadata';
 
 /** What a checkpoint is written from and restored into. */
 export interface CheckpointedTrainer {
@@ -40,9 +41,10 @@ export function restoreCheckpoint(
   let meta: Partial<ModelMetadata> | undefined;
   if (raw !== undefined) {
     try {
-      meta = JSON.parse(raw) as Partial<ModelMetadata>;
-    } catch {
-      throw new EngineInputError('The model description in the checkpoint (__metadata__.sequence_lab) is not valid JSON.');
+      meta = parseModelMetadata(raw);
+    } catch (e) {
+      if (e instanceof ModelMetadataError) throw new EngineInputError(`The checkpoint cannot be used: ${e.message}`);
+      throw e;
     }
   }
   check(meta);

@@ -4,7 +4,8 @@
 // are built as `sequence-lab train` builds them (engine/trainingSetup.ts, modelTrainerConfig.ts), checkpoints are the
 // CLI's model.safetensors + the trainer state, and the panel's "sample" is what fits the kind: sampled words, the
 // tags predicted with the accuracy, or predictions against the data with their error. A word run is traced for the
-// Gates, Unrolled Network and Gradient Flow panels as a character run is, each step a word with its place in the text.
+// Gates, Unrolled Network and Gradient Flow panels as a character run is, each step a word with its place in the text;
+// tagged, series and sequence-to-one runs by kindTraces.ts (a tagged sentence, a stretch of rows, a block).
 import { EngineInputError } from '../engine/errors';
 import { FinalTargetTrainer } from '../engine/finalTargetTrainer';
 import { Prng } from '../engine/prng';
@@ -24,6 +25,7 @@ import type { TextInferenceSource } from './textInference';
 import type { TrainableModel } from './trainableModel';
 import { traceGradientWindow } from './windowGradients';
 import { createGradientHistory, type GradientHistory } from './gradientHistory';
+import { finalTargetWindow, kindActivationTrace, kindGradientTrace, seriesWindow, stepPlaces, taggedWindow, type KindWindow, type StepPlaces } from './kindTraces';
 
 /** As CharModel: the sampling PRNG's seed is this far from the training seed. */
 const SAMPLING_SEED_OFFSET = 0x9e3779b9;
@@ -45,6 +47,9 @@ export class SequenceModel implements TrainableModel {
   private readonly samplingRng: Prng;
   /** The text (word runs only: where their words sit), and its words' code-point spans once a trace asked for them. */
   private readonly text: string;
+  /** A tagged, series or sequence-to-one run's text (where its tokens and rows sit), and those places once a trace asked. */
+  private readonly placesText: string;
+  private places: StepPlaces | undefined;
   private spans: { starts: Int32Array; ends: Int32Array } | undefined;
   /** A word run's id of each word, built when the editor's text is first read (textInferenceSource). */
   private wordIds: Map<string, number> | undefined;
@@ -58,6 +63,7 @@ export class SequenceModel implements TrainableModel {
     const kind = config.dataKind ?? 'characters';
     this.built = withVocabularyHint(() => buildTrainingData(text, kind, config.seqLength, config.maxVocabulary));
     this.text = kind === 'words' ? text : '';
+    this.placesText = kind === 'tagged' || kind === 'series' || kind === 'sequence-to-one' ? text : '';
     const trainerConfig = trainerConfigOf(config);
     const built = this.built;
     this.trainer = built.kind === 'sequence-to-one' ? new FinalTargetTrainer(built.data, trainerConfig) : new SequenceTrainer(built.data, trainerConfig);
@@ -207,7 +213,10 @@ export class SequenceModel implements TrainableModel {
    */
   traceGradients(length: number, start?: number): GradientTrace {
     const b = this.built;
-    if (b.kind !== 'words') throw new EngineInputError(`The Gradient Flow panel shows character and word runs; trace this ${b.kind} run with \`sequence-lab trace\` on the command line.`);
+    if (b.kind === 'tagged' || b.kind === 'series' || b.kind === 'sequence-to-one') {
+      return kindGradientTrace(this.trainer.model, this.kindWindow(length, start), this.trainer.stepCount, b.kind);
+    }
+    if (b.kind !== 'words') throw new EngineInputError(`The Gradient Flow panel cannot trace a ${b.kind} run.`);
     const trace = traceGradientWindow(this.trainer as SequenceTrainer, (id) => b.vocabulary[id], length, start, 'words');
     return { ...trace, ...this.wordSpansOf(trace.start, trace.length), ...(this.gradientHistory ? { history: this.gradientHistory.snapshot() } : {}) };
   }
@@ -231,7 +240,10 @@ export class SequenceModel implements TrainableModel {
    */
   async traceActivations(length: number, start?: number): Promise<ActivationTrace> {
     const b = this.built;
-    if (b.kind !== 'words') throw new EngineInputError(`The Gates and Unrolled Network panels show character and word runs; trace this ${b.kind} run with \`sequence-lab trace\` on the command line.`);
+    if (b.kind === 'tagged' || b.kind === 'series' || b.kind === 'sequence-to-one') {
+      return kindActivationTrace(this.trainer.model, this.kindWindow(length, start), this.trainer.stepCount);
+    }
+    if (b.kind !== 'words') throw new EngineInputError(`The Gates and Unrolled Network panels cannot trace a ${b.kind} run.`);
     const trainer = this.trainer as SequenceTrainer;
     const source = {
       model: trainer.model, ids: b.data.ids, decode: (id: number) => b.vocabulary[id],
@@ -239,6 +251,31 @@ export class SequenceModel implements TrainableModel {
     };
     const trace = await traceActivations(source, length, start);
     return { ...trace, ...this.wordSpansOf(trace.start, trace.length) };
+  }
+
+  /**
+   * A tagged, series or sequence-to-one run's window at code point `position` of its text (kindTraces.ts): the tagged
+   * sequence or the block there, or `length` rows of a series from the row there (undefined: the first sequence or
+   * block, the last rows trained on).
+   */
+  private kindWindow(length: number, position: number | undefined): KindWindow {
+    const b = this.built;
+    const model = this.trainer.model;
+    if (position !== undefined && !(Number.isInteger(position) && position >= 0)) throw new EngineInputError(`A window cannot start at ${position}.`);
+    if (!(Number.isInteger(length) && length >= 1)) throw new EngineInputError(`A trace covers at least one step (got ${length}).`);
+    if (b.kind === 'tagged') {
+      this.places ??= stepPlaces(this.placesText, 'tagged');
+      return taggedWindow(model, b.data, b.vocabulary, b.tags, this.places, position);
+    }
+    if (b.kind === 'series') {
+      this.places ??= stepPlaces(this.placesText, 'rows', b.data.length);
+      return seriesWindow(model, b.data, b.vocabulary, this.places, length, position, (this.trainer as SequenceTrainer).dataPosition);
+    }
+    if (b.kind === 'sequence-to-one') {
+      this.places ??= stepPlaces(this.placesText, 'rows', b.data.count * b.data.length);
+      return finalTargetWindow(model, b.data, b.vocabulary, this.places, position);
+    }
+    throw new EngineInputError(`A ${b.kind} run has no such window.`);
   }
 
   /** Code points [tokenStarts[t], tokenEnds[t]) of the words from..from + length − 1 in the run's text. */

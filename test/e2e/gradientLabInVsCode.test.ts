@@ -31,7 +31,7 @@ test('open the gradient lab on verse.txt from the palette and move ρ with the k
     await reading.filter({ hasText: /^ρ = 0\.90 \(σ_max = \d+\.\d\d\), T = 60, 59 steps back: the tanh RNN keeps / }).waitFor({ timeout: 60_000 });
     const first = await reading.innerText();
     phase(`first reading: ${JSON.stringify(first)}`);
-    assert.match(first, /the LSTM's cell path keeps .* times the RNN's/);
+    assert.match(first, /the LSTM's cell gradient ‖∂L\/∂c‖ keeps .* times the RNN's/);
     assert.doesNotMatch(first, /times as much/);
     assert.match(first, /Rule: /);
     assert.match(await lab.locator('#lstm-reading').first().innerText(), /forget bias 2\)\. Going back one step multiplies ∂L\/∂c by f, not by W_hh/);

@@ -1,8 +1,8 @@
 // The adding problem's claim (Hochreiter & Schmidhuber 1997; issues 6 and 12): "the LSTM solves it and the tanh RNN
 // does not", measured over several seeds at reduced size (T = 30 instead of the example's 50, 1000 updates instead
 // of its 2000) with the settings of the example's experiment files (adding-lstm / adding-rnn: H = 16, batch 16, Adam
-// 0.01, clipping 1), on 200 held-out sequences of another seed. "Solved" is the paper's criterion: the absolute error
-// of the final output below 0.04. Calibration (this machine, held-out MSE and share solved, seeds 1, 2, 3, 42):
+// 0.01, clipping 1), on 200 held-out sequences of another seed. "Solved": the absolute error of the final output below
+// 0.04 on the sum (4× stricter than the paper's 0.04 on its rescaled target). Calibration (this machine, held-out MSE and share solved, seeds 1, 2, 3, 42):
 //   1000 updates  LSTM 0.0020 / 58%, 0.0034 / 53%, 0.0012 / 76%, 0.0028 / 57%   RNN 0.164 / 4%, 0.166 / 6%, 0.159 / 6%, 0.148 / 4%
 //   2000 updates  LSTM 0.0005 / 96%, 0.0006 / 90%, 0.0003 / 98%, 0.0004 / 97%   RNN 0.166 / 6%, 0.172 / 8%, 0.159 / 6%, 0.158 / 6%
 // (shares rounded from k/200 here; the test prints them to the percent). Always predicting 1 scores 1/6 ≈ 0.167. The
@@ -18,7 +18,10 @@ const T = 30;
 const STEPS = 1000;
 
 const SEEDS = [1, 2, 42];
-/** The paper's criterion: a sequence is solved when the final output is within this of the target. */
+/**
+ * A sequence is solved when the final output is within this of the sum X₁ + X₂. Hochreiter & Schmidhuber (1997) ask
+ * for 0.04 on their rescaled target 0.5 + (X₁ + X₂)/4, which is 0.16 on the sum: this is 4× stricter.
+ */
 const SOLVED = 0.04;
 
 function heldOutError(cell: ModelKind, seed: number): { mse: number; solved: number; alwaysOne: number } {

@@ -70,7 +70,7 @@ for (const shape of shapes) {
     const io = memoryIo({ 'data.txt': TEXT, 'tags.tsv': TAGGED, 'series.csv': SERIES });
     assert.equal(await trainRun([shape.file, ...shape.args, '--steps', '2', '--out', 'run'], io), 0, io.err.join(''));
     assert.equal(await exportRun(['run', '--out', 'proj'], io), 0, io.err.join(''));
-    for (const f of ['train.py', 'safetensors_io.py', 'torchrun_compat.py', 'README.md', 'requirements.txt', 'model.safetensors', `data/${shape.file}`]) {
+    for (const f of ['train.py', 'safetensors_io.py', 'torchrun_compat.py', 'README.md', 'requirements.txt', 'metrics.jsonl', 'model.safetensors', `data/${shape.file}`]) {
       assert.ok(io.files.has(`proj/${f}`), `proj/${f} written`);
     }
     assert.deepEqual(io.files.get('proj/model.safetensors'), io.files.get('run/model.safetensors'));
@@ -82,7 +82,7 @@ for (const shape of shapes) {
     for (const re of shape.expect) assert.match(train, re);
     for (const re of shape.absent) assert.doesNotMatch(train, re);
     assert.match(train, new RegExp(`"dataFile\\\\":\\\\"data/${shape.file.replace('.', '\\.')}`));
-    assert.match(decode(io.files.get('proj/README.md')), /torchrun --standalone --nproc_per_node=2 train\.py/);
+    assert.match(decode(io.files.get('proj/README.md')), /^torchrun --nnodes=1 --nproc_per_node=2 --rdzv_backend=c10d --rdzv_endpoint=localhost:0 train\.py --batch \d+ --steps 200 /m);
   });
 }
 
@@ -133,9 +133,27 @@ test('export-pytorch through the real entry point (src/cli.ts): --help, export, 
   assert.equal(trained.status, 0, trained.stderr);
   const exported = cli('export-pytorch', join(dir, 'run'), '--out', join(dir, 'proj'));
   assert.equal(exported.status, 0, exported.stderr);
-  assert.deepEqual(readdirSync(join(dir, 'proj')).sort(), ['README.md', 'data', 'model.safetensors', 'requirements.txt', 'safetensors_io.py', 'torchrun_compat.py', 'train.py']);
+  assert.deepEqual(readdirSync(join(dir, 'proj')).sort(), ['README.md', 'data', 'metrics.jsonl', 'model.safetensors', 'requirements.txt', 'safetensors_io.py', 'torchrun_compat.py', 'train.py']);
   assert.equal(readFileSync(join(dir, 'proj', 'data', 'data.txt'), 'utf8'), TEXT);
   const again = cli('export-pytorch', join(dir, 'run'), '--out', join(dir, 'proj'));
   assert.equal(again.status, 1);
   assert.equal(again.stderr, `error: ${join(dir, 'proj')} is not empty; pass --force to write into it anyway.\n`);
+});
+
+test('the README\'s 2-process commands fit the run: batch 1 asks for --batch 2, batch 3 keeps its 3 streams; learning rates for a larger batch', async () => {
+  const io = memoryIo({ 'data.txt': TEXT });
+  for (const [batch, printed, lr2, lr4] of [[1, 2, '0.002828', '0.004'], [3, 3, '0.002', '0.002309']] as const) {
+    assert.equal(await trainRun(['data.txt', '--hidden', '4', '--batch', String(batch), '--lr', '0.002', '--steps', '2', '--out', `run${batch}`], io), 0, io.err.join(''));
+    assert.equal(await exportRun([`run${batch}`, '--out', `proj${batch}`], io), 0, io.err.join(''));
+    const readme = decode(io.files.get(`proj${batch}/README.md`));
+    const twoProcesses = readme.split('\n').filter((l) => /--nnodes=1 --nproc_per_node=2 .* train\.py/.test(l) && !/--device cuda/.test(l));
+    assert.equal(twoProcesses.length, 2, readme); // torchrun, and the torchrun_compat.py line
+    for (const l of twoProcesses) assert.match(l, new RegExp(`train\\.py --batch ${printed} --steps 200`));
+    assert.doesNotMatch(readme, /at most 1 processes/);
+    assert.match(readme, batch === 1 ? /The run trained with 1 stream, so the commands for 2 processes re-shard the data into `--batch 2` streams/ : /share the run's 3 streams between them/);
+    // Adam: √k scaling of the run's rate as the starting point (k = new batch / old batch).
+    assert.match(readme, new RegExp(`\`--lr ${lr2.replace('.', '\\.')}\` for \`--batch ${printed}\` and \`--lr ${lr4.replace('.', '\\.')}\` for \`--batch 4\``));
+    assert.match(readme, /--nnodes=2 --nproc_per_node=2 --rdzv_backend=c10d --rdzv_endpoint=HOST:29400 --rdzv_id=seqlab train\.py --batch 4/);
+    assert.match(readme, /its steps\n {2}continue the exported run's 2\./);
+  }
 });

@@ -134,7 +134,7 @@ test('torchrun --nproc_per_node=2 trains the exported project with DDP and write
   const data = writeData('ddp.txt', TEXT);
   const { run, projects: [project] } = await trainAndExport('ddp', data, ['--model', 'lstm', '--hidden', '6', '--embedding', '3', '--batch', '2', '--seq', '7', '--steps', '4']);
   const before = await ourEval(join(project, 'model.safetensors'), data);
-  const args = ['--standalone', '--nproc_per_node=2', 'train.py', '--steps', '3', '--dtype', 'float64', '--log-every', '1'];
+  const args = ['--nnodes=1', '--nproc_per_node=2', '--rdzv_backend=c10d', '--rdzv_endpoint=localhost:0', 'train.py', '--steps', '3', '--dtype', 'float64', '--log-every', '1'];
   const env = { ...process.env, OMP_NUM_THREADS: '1' };
   let r = spawnSync(PYTHON, ['-m', 'torch.distributed.run', ...args], { cwd: project, encoding: 'utf8', env });
   if (r.status !== 0 && r.stderr.includes("'NoneType' object has no attribute 'get'")) {

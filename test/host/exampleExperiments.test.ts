@@ -26,6 +26,7 @@ test('every example with an RNN to train gets experiment files; the names say th
     mackeyGlass: ['mackey-glass-lstm.seqlab.json'],
     casino: [],
     text: ['verse-rnn.seqlab.json'],
+    articles: ['articles-bigru.seqlab.json'],
   });
 });
 

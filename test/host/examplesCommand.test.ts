@@ -52,6 +52,7 @@ test('example → files: names and contents, the main data file first', () => {
     mackeyGlass: ['mackey-glass.csv'],
     casino: ['casino-rolls.txt', 'casino-model.json', 'casino-states.txt'],
     text: ['verse.txt'],
+    articles: ['articles.tagged.txt'],
   });
   const answer = generateExample({ type: 'generateExample', requestId: 'r1', example: 'adding', length: 80, seed: 3 });
   assert.equal(answer.type, 'exampleGenerated');

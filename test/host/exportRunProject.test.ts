@@ -13,7 +13,9 @@ import { after, test } from 'node:test';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
 import { decodeModel } from '../../src/cli/commands/modelFile';
 import { projectDataFile, RunExportError, runProjectFiles, type ExportableRun } from '../../src/commands/exportRunProject';
+import { describeModel, readSafetensorsHeader, vocabularyMismatch } from '../../src/shared/safetensorsHeader';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
+import { parseRunHistory } from '../../src/training/importedHistory';
 import { CharModel } from '../../src/worker/charModel';
 import { PYTHON, requireTorch } from '../fixtures/pytorch';
 
@@ -130,3 +132,43 @@ test(`under torch, ${name} evaluates as sequence-lab eval and trains as the work
   assert.notDeepEqual(torchParams, decodeModel(model).stack.params);
 });}
 
+
+test('a run trained in the panel at batch 1, exported, continued on 2 processes with the README\'s own command, opens back in VS Code with its history', async () => {
+  requireTorch();
+  const runDir = mkdtempSync(join(dir, 'grow-'));
+  const model = checkpoint(CONFIG, 4);
+  for (const f of runProjectFiles(storedRun(CONFIG, 4), model, TEXT)) {
+    mkdirSync(dirname(join(runDir, f.path)), { recursive: true });
+    writeFileSync(join(runDir, f.path), f.contents);
+  }
+  const readme = readFileSync(join(runDir, 'README.md'), 'utf8');
+  const printed = (prefix: string): string => {
+    const line = readme.split('\n').find((l) => l.startsWith(prefix) && l.includes('--nnodes=1 --nproc_per_node=2 ') && !l.includes('--device'));
+    assert.ok(line, `the README prints a "${prefix}" line for 2 processes`);
+    return line.replace(/\s+#.*$/, '');
+  };
+  let command = printed('torchrun ');
+  assert.match(command, /--batch 2 --steps 200$/, 'batch 1 has one stream: the command asks for two');
+  const env = { ...process.env, OMP_NUM_THREADS: '1' };
+  let r = spawnSync('sh', ['-c', command], { cwd: runDir, encoding: 'utf8', env });
+  if (r.status !== 0 && r.stderr.includes("'NoneType' object has no attribute 'get'")) {
+    command = printed('python3 torchrun_compat.py ');
+    r = spawnSync('sh', ['-c', command], { cwd: runDir, encoding: 'utf8', env });
+  }
+  assert.equal(r.status, 0, `${command}\n${r.stderr}`);
+  assert.match(r.stdout, /^200 steps in [\d.]+ s on 2 process\(es\), cpu:/m);
+
+  // Open PyTorch Model…: the host reads the header, the worker loads the weights onto the text and trains on.
+  const grown = new Uint8Array(readFileSync(join(runDir, 'model.safetensors')));
+  const described = describeModel(readSafetensorsHeader(grown));
+  assert.deepEqual([described.model, described.layers, described.hiddenSize], ['gru', 2, 7]);
+  assert.equal(vocabularyMismatch(described, TEXT, 'fox tales.txt'), undefined);
+  const worker = new CharModel(TEXT, CONFIG, { model: grown });
+  assert.deepEqual(decodeModel(worker.checkpoint().model).stack.params, decodeModel(grown).stack.params);
+  assert.ok(Number.isFinite(worker.step().loss));
+  // …and the history beside it continues the panel run's 4 steps.
+  const history = parseRunHistory(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8'));
+  assert.ok('lines' in history);
+  assert.deepEqual(history.lines.map((m) => m.step), Array.from({ length: 200 }, (_, i) => 5 + i));
+  assert.ok(history.lines.at(-1)!.loss < history.lines[0].loss, 'training lowered the loss');
+});

@@ -192,3 +192,49 @@ test('a store folder that cannot be created: runs still start, one message, noth
   assert.match(errors[0], /ENOTDIR|EEXIST/);
   assert.deepEqual(new RunStore(root).list(), []);
 });
+
+test('the store writes its own .gitignore, and refuses a symlinked store folder: nothing written or read through it', () => {
+  const parent = tempRoot();
+  const root = path.join(parent, '.sequence-lab');
+  newRun(new RunStore(root), 'run-1');
+  assert.match(fs.readFileSync(path.join(root, '.gitignore'), 'utf8'), /^\*$/m);
+
+  const elsewhere = tempRoot();
+  const linked = path.join(tempRoot(), '.sequence-lab');
+  fs.symlinkSync(elsewhere, linked);
+  const errors: string[] = [];
+  const store = new RunStore(linked, { onError: (m) => errors.push(m) });
+  newRun(store, 'run-2');
+  assert.deepEqual(fs.readdirSync(elsewhere), [], 'nothing was written through the link');
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /symbolic link/);
+  fs.cpSync(path.join(root, 'run-1'), path.join(elsewhere, 'run-1'), { recursive: true });
+  assert.deepEqual(new RunStore(linked, { onError: () => undefined }).list(), [], 'nor read through it');
+});
+
+test('run folders from a repository: a symlinked run, a run.json with bad settings, status, hash or size are not listed', () => {
+  const root = tempRoot();
+  const store = new RunStore(root);
+  newRun(store, 'good');
+  const good = JSON.parse(fs.readFileSync(path.join(root, 'good', 'run.json'), 'utf8')) as Record<string, unknown>;
+  const outside = tempRoot();
+  fs.mkdirSync(path.join(outside, 'linked'));
+  fs.writeFileSync(path.join(outside, 'linked', 'run.json'), JSON.stringify({ ...good, id: 'linked' }));
+  fs.symlinkSync(path.join(outside, 'linked'), path.join(root, 'linked'));
+  const bad: Record<string, Record<string, unknown>> = {
+    hidden: { config: { ...(good.config as object), hiddenSize: 1e6 } },
+    layers: { config: { ...(good.config as object), layers: 100000 } },
+    cell: { config: { ...(good.config as object), model: 'tanh")\nimport os' } },
+    status: { status: '<script>' },
+    sha: { dataSha256: 'not hex' },
+    label: { dataLabel: 'x'.repeat(100_000) },
+    step: { step: -1 },
+  };
+  for (const [id, patch] of Object.entries(bad)) {
+    fs.mkdirSync(path.join(root, id));
+    fs.writeFileSync(path.join(root, id, 'run.json'), JSON.stringify({ ...good, id, ...patch }));
+  }
+  fs.mkdirSync(path.join(root, 'huge'));
+  fs.writeFileSync(path.join(root, 'huge', 'run.json'), JSON.stringify({ ...good, id: 'huge', pad: 'x'.repeat(2_000_000) }));
+  assert.deepEqual(new RunStore(root).list().map((r) => r.id), ['good']);
+});

@@ -78,7 +78,12 @@ test('files that are not a character model say why in one line', () => {
     format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
     inputSize: 4, outputSize: 4, tokens: 'chars', vocabulary: ['a', 'b'],
   });
-  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(lying))), /lists 2 characters but head\.weight has 4 rows/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(lying))), /lists 2 vocabulary entries for an input size of 4/);
+  const consistentLie = encodeModel(stack('rnn_tanh', 1, 3, 4), {
+    format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
+    inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'],
+  });
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(consistentLie))), /lists 2 characters but head\.weight has 4 rows/);
 });
 
 test('broken files: truncated, header length beyond the file, bad JSON', () => {
@@ -138,4 +143,23 @@ test('files written by PyTorch: a char LSTM is recognised, a bidirectional GRU w
   assert.equal(vocabularyMismatch(described, text, 'torch_char_lstm.txt'), undefined);
   const gru = readSafetensorsHeader(readFileSync(new URL('../engine/fixtures/stack_f32.safetensors', import.meta.url)));
   assert.match(headerMessage(() => describeModel(gru)), /bidirectional/);
+});
+
+test("the host parses at most 1 MB of header (Open PyTorch Model…): a 20 MB header is refused before JSON.parse, at once", () => {
+  const padded = new TextEncoder().encode(`{"__metadata__": {"pad": "${'x'.repeat(20_000_000)}"}}`);
+  const bytes = new Uint8Array(8 + padded.length);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(padded.length), true);
+  bytes.set(padded, 8);
+  const t0 = performance.now();
+  assert.match(headerMessage(() => readSafetensorsHeader(bytes)), /the header length 200000\d\d is above the limit of 1000000 bytes/);
+  assert.ok(performance.now() - t0 < 50, `${(performance.now() - t0).toFixed(1)} ms`);
+});
+
+test('a description whose sizes are out of range, or whose nonlinearity is not a word of the set, is refused in one line', () => {
+  const lstm = new RecurrentStack({ cell: 'lstm', inputSize: 2, hiddenSize: 3, layers: 1, bidirectional: false, outputSize: 2, maxSteps: 1 });
+  const base = { format: 'sequence-lab/1' as const, task: 'lm' as const, inputSize: 2, outputSize: 2, tokens: 'chars' as const, vocabulary: ['a', 'b'] };
+  const withModel = (model: Record<string, unknown>) => encodeModel(lstm, { ...base, model: model as never });
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 1, hiddenSize: 3, bidirectional: false, nonlinearity: 'tanh"); import os' })))), /nonlinearity the text "tanh\\"\); import os"; it must be tanh, relu/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 1, hiddenSize: 1e6, bidirectional: false })))), /model\.hiddenSize 1000000; it must be a whole number from 1 to 1024/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 2, hiddenSize: 3, bidirectional: false })))), /says LSTM, 2 layer\(s\), H=3, but the tensors hold LSTM, 1 layer\(s\), H=3/);
 });

@@ -3,7 +3,7 @@
 // and the JSON gives the same numbers as named arrays of the stated shape.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvField, gatesTraceCsv, gatesTraceJson, gradientTraceCsv, gradientTraceJson } from '../../src/shared/traceExport';
+import { csvField, neutraliseFormula, gatesTraceCsv, gatesTraceJson, gradientTraceCsv, gradientTraceJson } from '../../src/shared/traceExport';
 import type { GatesView, GradientFlowView } from '../../src/shared/webviewProtocol';
 
 /** RFC 4180: fields separated by commas, records by CRLF; a quoted field may hold anything, "" is a quote. */
@@ -68,6 +68,10 @@ const flow: GradientFlowView = {
 describe('trace export', () => {
   it('quotes exactly the fields that need it', () => {
     assert.equal(csvField('a'), 'a');
+    // Formula injection: a token from the file that a spreadsheet would evaluate is written as text.
+    assert.equal(csvField('=HYPERLINK("http://x","y")'), `"'=HYPERLINK(""http://x"",""y"")"`);
+    for (const t of ['+1', '-', '@SUM(A1)', '\t=1', '\r=1']) assert.ok(csvField(t).replace(/^"/, '').startsWith("'"), JSON.stringify(t));
+    assert.equal(csvField(-1), '-1', 'numbers stay numbers');
     assert.equal(csvField(','), '","');
     assert.equal(csvField('"'), '""""');
     assert.equal(csvField('\n'), '"\n"');
@@ -84,7 +88,7 @@ describe('trace export', () => {
     const S = SERIES.length;
     for (const [layer, series, t, position, char, unit, value] of body.slice(0, values.length)) {
       const [k, s, tt, j] = [Number(layer), SERIES.indexOf(series), Number(t), Number(unit)];
-      assert.equal(char, TOKENS[tt]);
+      assert.equal(char, neutraliseFormula(TOKENS[tt]), 'the character, with an apostrophe before a formula start');
       assert.equal(Number(position), gates.start + tt);
       assert.ok(Object.is(number(value), values[((k * S + s) * T + tt) * H + j]), `${value} at ${layer},${series},${t},${unit}`);
     }
@@ -117,7 +121,7 @@ describe('trace export', () => {
     const of = (q: string) => rows.filter((r) => r[0] === q);
     assert.equal(of('grad_norm_h').length, LAYERS * T);
     for (const [, layer, t, position, char, , value] of of('grad_norm_h')) {
-      assert.equal(char, TOKENS[Number(t)]);
+      assert.equal(char, neutraliseFormula(TOKENS[Number(t)]));
       assert.equal(Number(position), flow.start + Number(t));
       assert.ok(Object.is(number(value), flow.gradNormH[Number(layer)][Number(t)]));
     }

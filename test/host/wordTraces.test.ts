@@ -1,7 +1,8 @@
 // The Gates, Unrolled Network and Gradient Flow traces of a WORD run (dataKind 'words'), through the real bundled
 // worker: a few steps of training, then traces whose steps are the file's whitespace words, each with where it sits
-// in the text (code points, so a word after an emoji is still found), the top-5 next words, and ‖∂L/∂h_t‖. A tagged
-// run is still refused with its message; a character run's trace carries no word places.
+// in the text (code points, so a word after an emoji is still found), the top-5 next words, and ‖∂L/∂h_t‖. A
+// bidirectional tagger, a series run and a sequence-to-one run are traced too (both chains, each step's place in the
+// file, what the run predicts); a character run's trace carries no word places.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { splitWords, wordSpans } from '../../src/engine/tokenVocabulary';
@@ -84,13 +85,48 @@ test('a word GRU: the Gradient Flow trace covers words too, with their places', 
   assert.equal(g.history.gradNormH.length, g.history.steps.length * g.history.layers * g.history.length);
 });
 
-test('tagged runs are still refused with their message; a character trace has no word places', async () => {
-  const tagged = Array.from({ length: 30 }, (_, i) => `${['a', 'b', 'c'][i % 3]}\t${['X', 'Y'][i % 2]}${i % 6 === 5 ? '\n' : ''}`).join('\n');
-  await trainedRun('tagged', { dataKind: 'tagged', model: 'gru' }, tagged);
-  send({ type: 'traceActivations', requestId: 8, runId: 'tagged', length: 16 });
-  assert.match((await next('tagged', 'activationTraceFailed')).message, /^The Gates and Unrolled Network panels show character and word runs; trace this tagged run with `sequence-lab trace`/);
-  send({ type: 'traceGradients', requestId: 9, runId: 'tagged', length: 16 });
-  assert.match((await next('tagged', 'traceFailed')).message, /^The Gradient Flow panel shows character and word runs; trace this tagged run with `sequence-lab trace`/);
+test('a BiGRU tagger, a series and a sequence-to-one run are traced for every panel; a character trace has no word places', async () => {
+  // Sequences of "token<TAB>tag" lines, an emoji token so code points ≠ UTF-16 units; the cursor asks for the 3rd sequence.
+  const lines = Array.from({ length: 30 }, (_, i) => `${['a', '😀b', 'c'][i % 3]}\t${['X', 'Y'][i % 2]}${i % 6 === 5 ? '\n' : ''}`);
+  const tagged = lines.join('\n');
+  await trainedRun('tagged', { dataKind: 'tagged', model: 'gru', bidirectional: true }, tagged);
+  const cps = [...tagged];
+  const third = [...tagged.split('\n\n').slice(0, 2).join('\n\n')].length + 3; // a code point inside sequence 3's first line
+  send({ type: 'traceActivations', requestId: 8, runId: 'tagged', start: third, length: 128 });
+  const a = await next('tagged', 'activationTrace');
+  assert.equal(a.directions, 2, 'both chains of the bidirectional tagger');
+  assert.deepEqual(a.tokens, ['a', '😀b', 'c', 'a', '😀b', 'c'], 'the whole sequence at the cursor');
+  assert.equal(a.values.length, 2 * 4 * 6 * 8, 'layer 1 h→ and h←, r z n h, 6 steps, H = 8');
+  for (let t = 0; t < 6; t++) assert.equal(cps.slice(a.tokenStarts![t], a.tokenEnds![t]).join(''), a.tokens[t], `step ${t}'s place`);
+  assert.equal(a.start, a.tokenStarts![0]);
+  assert.equal(a.outputs?.kind, 'tag');
+  assert.deepEqual(a.outputs?.kind === 'tag' ? a.outputs.gold : [], ['X', 'Y', 'X', 'Y', 'X', 'Y']);
+  assert.ok(a.topChars.filter((_, i) => i % 5 === 0).every((tag) => tag === 'X' || tag === 'Y'));
+  assert.ok(a.gradNormH && a.gradNormH.length === 12 && [...a.gradNormH].every((g) => g > 0 && Number.isFinite(g)));
+  // A refresh asks for the window's own start: the same sequence again.
+  send({ type: 'traceActivations', requestId: 9, runId: 'tagged', start: a.start, length: 128 });
+  assert.equal((await waitFor('tagged', 'activationTrace', 9))!.start, a.start);
+  send({ type: 'traceGradients', requestId: 10, runId: 'tagged', start: third, length: 128 });
+  const g = await next('tagged', 'gradientTrace');
+  assert.equal(g.directions, 2);
+  assert.equal(g.runKind, 'tagged');
+  assert.equal(g.gradNormH.length, 12);
+
+  const rows = Array.from({ length: 40 }, (_, r) => `${Math.sin(r / 3).toFixed(3)},${Math.cos(r / 3).toFixed(3)}`);
+  await trainedRun('series', { dataKind: 'series', model: 'lstm' }, `a,b\n${rows.join('\n')}\n`);
+  send({ type: 'traceActivations', requestId: 11, runId: 'series', start: 4, length: 10 });
+  const s = await next('series', 'activationTrace');
+  assert.deepEqual(s.tokens, Array.from({ length: 10 }, (_, t) => `row ${t + 1}`), 'the cursor on the first row');
+  assert.equal(s.outputs?.kind, 'series');
+  if (s.outputs?.kind === 'series') assert.deepEqual(Array.from(s.outputs.actual.subarray(0, 2)), [Math.fround(Number(rows[1].split(',')[0])), Math.fround(Number(rows[1].split(',')[1]))], 'step 1 predicts row 2');
+
+  const blocks = Array.from({ length: 12 }, (_, r) => `${(r % 4) / 4},${r % 2},${r % 4 === 3 ? (r / 10).toFixed(1) : 0}`);
+  await trainedRun('final', { dataKind: 'sequence-to-one', model: 'gru', seqLength: 4 }, `x,m,y\n${blocks.join('\n')}\n`);
+  send({ type: 'traceActivations', requestId: 12, runId: 'final', length: 128 });
+  const f = await next('final', 'activationTrace');
+  assert.equal(f.length, 4, 'one block');
+  assert.equal(f.outputs?.kind, 'final');
+  assert.equal(f.outputs?.kind === 'final' ? f.outputs.actual : NaN, 0.3, 'block 1\'s target, on its last row');
 
   await trainedRun('chars', { model: 'lstm' });
   send({ type: 'traceActivations', requestId: 10, runId: 'chars', start: 3, length: 20 });

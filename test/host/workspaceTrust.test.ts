@@ -54,6 +54,14 @@ test('storing runs in the workspace is a restricted setting', () => {
   for (const key of restricted as string[]) assert.ok(known.has(key), `${key} is a contributed setting`);
 });
 
+test("a repository's .vscode/settings.json cannot raise the limits in Restricted Mode: every sequenceLab.limits.* is restricted", () => {
+  const restricted = (manifest.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? []) as string[];
+  const sections = Array.isArray(manifest.contributes.configuration) ? manifest.contributes.configuration : [manifest.contributes.configuration];
+  const limits = sections.flatMap((s) => Object.keys(s.properties)).filter((k) => k.startsWith('sequenceLab.limits.'));
+  assert.ok(limits.length >= 2, 'sanity: the limits are found');
+  for (const key of limits) assert.ok(restricted.includes(key), `${key} is in restrictedConfigurations`);
+});
+
 test('every source file that writes files asks for workspace trust or is a listed exception', () => {
   const writers = sourceFiles('src').filter((f) => !f.startsWith(join('src', 'cli') + '/') && WRITE_CALL.test(readFileSync(f, 'utf8')));
   assert.ok(writers.includes(join('src', 'examples', 'index.ts')), 'sanity: the scan finds New Example…');

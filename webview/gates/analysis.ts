@@ -52,7 +52,11 @@ const pct = (x: number) => `${Math.round(100 * x)}%`;
 export function saturationReading(view: GatesView, layer: number): string {
   const all = saturation(view, layer);
   const get = (name: string) => all.find((s) => s.name === name);
-  const where = view.layers > 1 ? ` in layer ${layer + 1}` : '';
+  // `layer` is a chain: a bidirectional run's reading names the direction too ("in layer 1 h← backward").
+  const chain = chainTitle(view, layer);
+  const where = chain ? ` in ${chain.replace(/^Layer/, 'layer')}` : '';
+  // A backward chain h← carries its state from step t + 1.
+  const prev = (view.directions ?? 1) > 1 && layer % (view.directions ?? 1) === 1 ? 'h_{t+1}' : 'h_{t−1}';
   if (view.cell === 'lstm') {
     const f = get('f')!;
     const i = get('i')!;
@@ -67,13 +71,20 @@ export function saturationReading(view: GatesView, layer: number): string {
     const z = get('z')!;
     const r = get('r')!;
     const memory =
-      z.high >= 0.5 ? 'mostly near 1: h_t ≈ h_{t−1}, the state carries over many steps (long memory)'
+      z.high >= 0.5 ? `mostly near 1: h_t ≈ ${prev}, the state carries over many steps (long memory)`
       : z.low >= 0.5 ? 'mostly near 0: h_t ≈ n_t, each step overwrites the state (short memory)'
       : 'in between: units blend old state and candidate';
-    return `The update gate z${where} (h_t = (1 − z) n_t + z h_{t−1}) is above 0.9 ${pct(z.high)} and below 0.1 ${pct(z.low)} of the time, ${memory}. ` +
+    return `The update gate z${where} (h_t = (1 − z) n_t + z ${prev}) is above 0.9 ${pct(z.high)} and below 0.1 ${pct(z.low)} of the time, ${memory}. ` +
       `The reset gate is below 0.1 ${pct(r.low)} of the time (then the candidate ignores the past).`;
   }
   const h = get('h')!;
+  if (view.nonlinearity === 'relu') {
+    // ReLU does not saturate above; its units are off (h = 0, relu′ = 0) below zero.
+    let off = 0;
+    const block = seriesBlock(view, layer, view.series.indexOf('h'));
+    for (const v of block) if (v <= 0) off++;
+    return `${pct(off / Math.max(1, block.length))} of the hidden values${where} are 0 (ReLU off: relu′ = 0 there, so no gradient passes back through them); ReLU does not saturate above.`;
+  }
   return `${pct(h.high)} of the hidden values${where} are saturated (|h| > 0.9), where tanh′ ≈ 0 and little gradient passes back.`;
 }
 
@@ -144,4 +155,25 @@ export const WORD_LABEL_CHARS = 8;
 export function shortLabel(token: string, max = WORD_LABEL_CHARS): string {
   const shown = [...showChar(token)];
   return shown.length <= max ? shown.join('') : `${shown.slice(0, Math.max(1, max - 1)).join('')}…`;
+}
+
+/** A series run's outputs as typed arrays again (setState keeps a typed array as an object of its indices). */
+export function typedOutputs(o: GatesView['outputs']): GatesView['outputs'] {
+  if (o?.kind !== 'series') return o;
+  const numbers = (a: unknown) => Float32Array.from(Object.values(a as Record<string, number>));
+  return { ...o, predicted: numbers(o.predicted), actual: numbers(o.actual) };
+}
+
+/** Chains of a view: one per layer, two (h→, h←) per layer of a bidirectional run, chain c = k·D + d. */
+export function chainCount(view: Pick<GatesView, 'layers' | 'directions'>): number {
+  return view.layers * (view.directions ?? 1);
+}
+
+/** "Layer 2 h← · " / "h→ · " / "Layer 2 · " / "": how the dropdown and titles name chain c. */
+export function chainTitle(view: Pick<GatesView, 'layers' | 'directions'>, c: number): string {
+  const D = view.directions ?? 1;
+  const k = Math.floor(c / D);
+  const layer = view.layers > 1 ? `Layer ${k + 1}` : '';
+  const direction = D > 1 ? (c % D === 1 ? 'h← backward' : 'h→ forward') : '';
+  return [layer, direction].filter((x) => x !== '').join(' ');
 }

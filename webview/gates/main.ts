@@ -13,7 +13,7 @@ import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import {
-  fromBase64, isSigmoid, parseUnitList, saturation, saturationReading, SERIES_TITLES, seriesBlock, shortLabel, showChar, stepsAllOn, toBase64,
+  chainCount, chainTitle, fromBase64, isSigmoid, parseUnitList, typedOutputs, saturation, saturationReading, SERIES_TITLES, seriesBlock, shortLabel, showChar, stepsAllOn, toBase64,
   unitsOnAcross,
 } from './analysis';
 import { divergingScale, sequentialScale, type ColourScale } from './colours';
@@ -128,9 +128,14 @@ const layerOf = () => Math.floor(choice.series / S());
 const seriesIndex = () => choice.series % S();
 const seriesName = () => view!.series[seriesIndex()];
 const T = () => view!.tokens.length;
-/** What one step reads: a character, or a word of a word run. */
-const words = () => view?.tokenKind === 'words';
-const unit = () => (words() ? 'word' : 'character');
+/** What one step reads: a character, a word of a word run, a tagged run's token or a series' row (all but characters drawn cut short). */
+const words = () => view?.tokenKind === 'words' || view?.tokenKind === 'tokens' || view?.tokenKind === 'rows';
+const unit = () => (view?.tokenKind === 'words' ? 'word' : view?.tokenKind === 'tokens' ? 'token' : view?.tokenKind === 'rows' ? 'row' : 'character');
+/** Chain title and separator for the dropdown and the heatmap's title ("Layer 1 h← backward · "). */
+const chainPrefix = (c: number, sep: string) => {
+  const title = chainTitle(view!, c);
+  return title ? `${title}${sep}` : '';
+};
 
 function scaleFor(name: string, block: Float32Array): ColourScale {
   if (isSigmoid(name)) return sequentialScale();
@@ -146,9 +151,10 @@ function scaleFor(name: string, block: Float32Array): ColourScale {
 
 function fillDropdown(): void {
   const options = [];
-  for (let k = 0; k < view!.layers; k++) {
+  // One entry per chain (layer, and direction h→ / h← of a bidirectional run) and series.
+  for (let k = 0; k < chainCount(view!); k++) {
     for (let s = 0; s < S(); s++) {
-      const o = custom('vscode-option', { value: String(k * S() + s) }, `${view!.layers > 1 ? `Layer ${k + 1} · ` : ''}${SERIES_TITLES[view!.series[s]] ?? view!.series[s]}`);
+      const o = custom('vscode-option', { value: String(k * S() + s) }, `${chainPrefix(k, ' · ')}${SERIES_TITLES[view!.series[s]] ?? view!.series[s]}`);
       options.push(o);
     }
   }
@@ -172,7 +178,7 @@ function draw(): void {
   legend.setAttribute('aria-label', scale.kind === 'sequential'
     ? 'Colour scale: sequential (viridis), dark purple at 0 to yellow at 1'
     : `Colour scale: diverging, blue at ${scale.min.toFixed(2)} through the background at 0 to red at ${scale.max.toFixed(2)}`);
-  const title = `${view.layers > 1 ? `Layer ${layerOf() + 1}: ` : ''}${SERIES_TITLES[name] ?? name} — ${T()} steps × ${view.hiddenSize} units`;
+  const title = `${chainPrefix(layerOf(), ': ')}${SERIES_TITLES[name] ?? name} — ${T()} steps × ${view.hiddenSize} units`;
   mapTitle.textContent = title;
   heatmap.setAttribute('aria-label', `Heatmap of the ${title}; x axis the window's ${unit()}s, y axis the units`);
   drawStepInfo();
@@ -189,7 +195,17 @@ function drawStepInfo(): void {
   const top = [0, 1, 2, 3, 4]
     .filter((r) => view!.topChars[t * 5 + r] !== '')
     .map((r) => `${showChar(view!.topChars[t * 5 + r])} ${view!.topProbabilities[t * 5 + r].toFixed(2)}`);
-  stepInfo.textContent = `Step ${t + 1} (${unit()} ${view.start + t}) “${showChar(view.tokens[t])}” → next: ${top.join(', ')}`;
+  const o = view.outputs;
+  const fmt = (v: number) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toFixed(4));
+  if (o?.kind === 'tag') {
+    const right = view.topChars[t * 5] === o.gold[t];
+    stepInfo.textContent = `Step ${t + 1} “${view.tokens[t]}” → tag ${top.join(', ')}; the file's tag is ${o.gold[t]} (${right ? 'right' : 'wrong'})`;
+  } else if (o?.kind === 'series') {
+    const F = o.names.length;
+    stepInfo.textContent = `Step ${t + 1} (${view.tokens[t]}) → predicted next row ${o.names.map((n, j) => `${n} ${fmt(o.predicted[t * F + j])} (true ${fmt(o.actual[t * F + j])})`).join(', ')}`;
+  } else if (o?.kind === 'final') {
+    stepInfo.textContent = `Step ${t + 1} (${view.tokens[t]}) of the block` + (t === T() - 1 ? `: the one output, ${o.name} ${fmt(o.predicted)} against the target ${fmt(o.actual)}` : `; the run predicts once, after step ${T()}`);
+  } else stepInfo.textContent = `Step ${t + 1} (${unit()} ${view.start + t}) “${showChar(view.tokens[t])}” → next: ${top.join(', ')}`;
 }
 
 const COLOURS: ThemeColorName[] = ['blue', 'orange', 'purple', 'red'];
@@ -361,7 +377,7 @@ heatmap.addEventListener('blur', () => draw());
 
 seriesPick.addEventListener('change', () => {
   const v = Number(seriesPick.value);
-  if (!view || !Number.isInteger(v) || v < 0 || v >= view.layers * S()) return;
+  if (!view || !Number.isInteger(v) || v < 0 || v >= chainCount(view) * S()) return;
   choice.series = v;
   update();
 });
@@ -395,24 +411,26 @@ function isView(v: unknown): v is GatesView {
   const S = Array.isArray(x.series) ? x.series.length : 0;
   return typeof x.runLabel === 'string' && Number.isInteger(x.layers) && x.layers >= 1 && Number.isInteger(x.hiddenSize) && x.hiddenSize >= 1 &&
     T >= 1 && S >= 1 && x.series.every((s) => typeof s === 'string') && x.tokens.every((s) => typeof s === 'string') &&
-    (x.values instanceof Float32Array || Array.isArray(x.values)) && x.values.length === x.layers * S * T * x.hiddenSize &&
+    (x.directions === undefined || x.directions === 1 || x.directions === 2) &&
+    (x.values instanceof Float32Array || Array.isArray(x.values)) && x.values.length === chainCount(x) * S * T * x.hiddenSize &&
     Array.isArray(x.topChars) && x.topChars.length === T * 5 && x.topProbabilities?.length === T * 5;
 }
 
 function show(v: GatesView, keepChoice: boolean): void {
-  const sameShape = view && view.layers === v.layers && view.series.join() === v.series.join() && view.hiddenSize === v.hiddenSize;
+  const sameShape = view && view.layers === v.layers && view.directions === v.directions && view.series.join() === v.series.join() && view.hiddenSize === v.hiddenSize;
   const sameWindow = view && view.start === v.start && view.tokens.length === v.tokens.length;
-  view = { ...v, values: Float32Array.from(v.values), topProbabilities: Float32Array.from(v.topProbabilities) };
+  view = { ...v, values: Float32Array.from(v.values), topProbabilities: Float32Array.from(v.topProbabilities), outputs: typedOutputs(v.outputs) };
   if (!sameShape && !keepChoice) choice = { ...choice, series: view.series.indexOf(view.cell === 'lstm' ? 'f' : view.cell === 'gru' ? 'z' : 'h'), picked: [] };
   if (!sameWindow && !keepChoice) choice.stretch = null;
   if (v.cursor >= 0) choice.selected = v.cursor;
   else if (choice.selected >= T()) choice.selected = -1;
-  choice.series = Math.min(choice.series, view.layers * S() - 1);
+  choice.series = Math.min(choice.series, chainCount(view) * S() - 1);
   choice.picked = choice.picked.filter((j) => j < view!.hiddenSize);
   empty.hidden = true;
   content.hidden = false;
-  document.getElementById('labels')!.textContent =
-    `${v.runLabel} · step ${v.step} · ${unit()}s ${v.start}–${v.start + T() - 1}`;
+  document.getElementById('labels')!.textContent = `${v.runLabel} · step ${v.step} · ` + (v.tokenKind === 'tokens'
+    ? `a tagged sequence of ${T()} token${T() === 1 ? '' : 's'}`
+    : v.tokenKind === 'rows' ? `${v.tokens[0]}–${v.tokens[T() - 1]}` : `${unit()}s ${v.start}–${v.start + T() - 1}`);
   help.textContent = helpText(unit());
   if (!words()) heatmap.removeAttribute('title');
   if (!sameShape || keepChoice) fillDropdown();
@@ -446,6 +464,8 @@ onMessage<HostToGatesPanel>({
   detached: (m) => {
     message.textContent = m.message;
     message.hidden = false;
+    // No trace is on its way: the page no longer says it waits for one.
+    empty.hidden = true;
     save();
   },
 });
@@ -459,5 +479,6 @@ if (saved?.view) {
 if (saved?.message) {
   message.textContent = saved.message;
   message.hidden = false;
+  empty.hidden = true;
 }
 send({ type: 'ready' });

@@ -9,7 +9,7 @@ import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './gradients.css';
-import { clippingReading, gradientReading } from './reading';
+import { bidirectionalReading, clippingReading, gradientReading } from './reading';
 import { drawHistoryHeatmap, drawLegend } from './history';
 import { clippingPoints, historyKeys, normaliseHistory, plainHistory, type GradientHistorySnapshot } from './historyData';
 import type { Point } from '../common/downsample';
@@ -92,8 +92,19 @@ const tickPower = (value: number | string): string => {
   return Number.isInteger(v) ? `10${superscript(v)}` : '';
 };
 /** A word run's steps are words (cut short on the axis, whole in the tooltip); a character run's, characters. */
-const words = () => shown?.tokenKind === 'words';
-const unitName = () => (words() ? 'words' : 'characters');
+const words = () => shown?.tokenKind === 'words' || shown?.tokenKind === 'tokens' || shown?.tokenKind === 'rows';
+const unitName = () => (shown?.tokenKind === 'words' ? 'words' : shown?.tokenKind === 'tokens' ? 'tokens' : shown?.tokenKind === 'rows' ? 'rows' : 'characters');
+
+/**
+ * The chart's line of row c of gradNormH: a layer, or for a bidirectional run (directions = 2) a layer's forward chain
+ * h→ (its gradient flows back toward t = 1) or backward chain h← (toward t = T).
+ */
+export function chainLineLabel(view: Pick<GradientFlowView, 'layers' | 'directions'>, c: number): string {
+  const D = view.directions ?? 1;
+  if (D === 1) return `layer ${c + 1}`;
+  const layer = view.layers > 1 ? `layer ${Math.floor(c / D) + 1} ` : '';
+  return c % D === 1 ? `${layer}h← (flows back toward t = T)` : `${layer}h→ (flows back toward t = 1)`;
+}
 
 let theme = readTheme();
 let shown: GradientFlowView | undefined;
@@ -131,14 +142,17 @@ function logAxis(chart: LineChart): void {
 }
 
 function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart } {
-  const series = view.layers + (hasCell(view) ? 1 : 0);
-  if (charts && gradSpec && gradSpec.series.length === series) return charts;
+  const chains = view.gradNormH.length;
+  const label = (k: number) => chainLineLabel(view, k);
+  const cellLabel = '‖∂L/∂cₜ‖ layer 1 (cell path)';
+  const wanted = [...Array.from({ length: chains }, (_, k) => label(k)), ...(hasCell(view) ? [cellLabel] : [])];
+  if (charts && gradSpec && gradSpec.series.length === wanted.length && gradSpec.series.every((s, c) => s.label === wanted[c])) return charts;
   charts?.grad.destroy();
   charts?.jac.destroy();
   gradSpec = {
     series: [
-      ...Array.from({ length: view.layers }, (_, k) => ({ label: `layer ${k + 1}`, color: COLORS[k % COLORS.length] })),
-      ...(hasCell(view) ? [{ label: '‖∂L/∂cₜ‖ layer 1 (cell path)', color: 'purple' as const, dashed: true }] : []),
+      ...Array.from({ length: chains }, (_, k) => ({ label: label(k), color: COLORS[k % COLORS.length] })),
+      ...(hasCell(view) ? [{ label: cellLabel, color: 'purple' as const, dashed: true }] : []),
     ],
     xTitle: `step t (the window's ${unitName()})`,
     yTitle: hasCell(view) ? '‖∂L/∂hₜ‖, ‖∂L/∂cₜ‖ (log scale)' : '‖∂L/∂hₜ‖ (log scale)',
@@ -200,8 +214,10 @@ function render(view: GradientFlowView): void {
   shownHistory = view.history ? normaliseHistory(view.history) : undefined;
   empty.hidden = true;
   content.hidden = false;
-  setText(document.getElementById('labels')!,
-    `${view.runLabel} · step ${view.step} · ${unitName()} ${view.start}–${view.start + view.tokens.length - 1}`);
+  const T = view.tokens.length;
+  setText(document.getElementById('labels')!, `${view.runLabel} · step ${view.step} · ` + (view.tokenKind === 'tokens'
+    ? `a tagged sequence of ${T} token${T === 1 ? '' : 's'}`
+    : view.tokenKind === 'rows' ? `${view.tokens[0]}–${view.tokens[T - 1]}` : `${unitName()} ${view.start}–${view.start + T - 1}`));
   setText(historyTitle, `‖∂L/∂hₜ‖ over training: rows are training steps (oldest on top), columns the steps t of the text's first ${unitName()} (log colour scale)`);
   const xTitle = `step t (the window's ${unitName()})`;
   if (charts && gradSpec && gradSpec.xTitle !== xTitle) {
@@ -217,7 +233,7 @@ function render(view: GradientFlowView): void {
   grad.options.scales!.x!.max = view.tokens.length - 1;
   if (view.gradNormC && view.cellPath) {
     const c = view.gradNormC;
-    const set = grad.data.datasets[view.layers];
+    const set = grad.data.datasets[view.gradNormH.length];
     set.data = fillPoints(set.data, c.length, (t) => t, (t) => log(c[t]));
   }
   jac.data.datasets[0].data = fillPoints(jac.data.datasets[0].data, view.jacobianNorm.length, (i) => i + 1, (i) => log(view.jacobianNorm[i]));
@@ -229,7 +245,7 @@ function render(view: GradientFlowView): void {
   jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
   redraw(grad);
   redraw(jac);
-  const windowReading = gradientReading(view);
+  const windowReading = [gradientReading(view), bidirectionalReading(view)].filter((x) => x !== '').join(' ');
   setText(reading, [windowReading, clippingReading(shownHistory, windowReading)].filter((s) => s !== '').join(' '));
   renderHistoryNextFrame(shownHistory);
   const spectra = view.spectralRadius.map((rho, k) => [String(k + 1), rho.toFixed(3), view.largestSingularValue[k].toFixed(3)]);
@@ -412,7 +428,8 @@ function isView(v: unknown): v is GradientFlowView {
   const numbers = (a: unknown) => Array.isArray(a) && a.every((n) => typeof n === 'number');
   return (
     typeof x === 'object' && x !== null && typeof x.runLabel === 'string' && typeof x.step === 'number' &&
-    Number.isInteger(x.layers) && x.layers >= 1 && Array.isArray(x.gradNormH) && x.gradNormH.length === x.layers &&
+    Number.isInteger(x.layers) && x.layers >= 1 && (x.directions === undefined || x.directions === 1 || x.directions === 2) &&
+    Array.isArray(x.gradNormH) && x.gradNormH.length === x.layers * (x.directions ?? 1) &&
     x.gradNormH.every(numbers) && numbers(x.jacobianNorm) && numbers(x.spectralRadius) && numbers(x.largestSingularValue) &&
     x.spectralRadius.length === x.layers && x.largestSingularValue.length === x.layers &&
     Array.isArray(x.tokens) && x.tokens.every((s) => typeof s === 'string') &&
@@ -449,6 +466,8 @@ onMessage<HostToGradientPanel>({
   detached: (m) => {
     message.textContent = m.message;
     message.hidden = false;
+    // No trace is on its way: the page no longer says it waits for one.
+    empty.hidden = true;
     save();
   },
 });
@@ -460,5 +479,6 @@ if (isView(restoredView)) render(restoredView);
 if (saved?.message) {
   message.textContent = saved.message;
   message.hidden = false;
+  empty.hidden = true;
 }
 post<GradientPanelToHost>({ type: 'ready' });

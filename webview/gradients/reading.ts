@@ -56,6 +56,24 @@ export function gradientReading(view: GradientFlowView): string {
 }
 
 /**
+ * A bidirectional run's two chains: the forward chain h→ carries the gradient back toward the window's first step,
+ * the backward chain h← toward its last, and each chain's own last step gets only the loss of that step. Compares
+ * the first layer's two chains at their far ends (t = 1 for h→, t = T for h←) with their own last steps.
+ */
+export function bidirectionalReading(view: Pick<GradientFlowView, 'directions' | 'gradNormH'>): string {
+  if ((view.directions ?? 1) < 2 || view.gradNormH.length < 2) return '';
+  const forward = view.gradNormH[0];
+  const backward = view.gradNormH[1];
+  const T = forward.length;
+  if (T < 2) return '';
+  const f = forward[0] / forward[T - 1];
+  const b = backward[T - 1] / backward[0];
+  return `Bidirectional: the forward chain h→ carries the gradient back toward step 1 (there ${formatRatio(f)} × its value at step ${T}), ` +
+    `the backward chain h← toward step ${T} (there ${formatRatio(b)} × its value at step 1); each chain's last step gets only its own step's loss. ` +
+    'The Jacobian and the spectra below are the forward chain\'s.';
+}
+
+/**
  * The clipping part of the reading, from the run's history: the share of steps whose gradient norm was clipped. Most
  * steps clipped means the raw gradient keeps exploding and clipping is doing the steering.
  */

@@ -291,7 +291,7 @@ onMessage<HostToHmmFitPanel>({
     if (!view) return;
     const curve = (view.logLikelihoods[m.restart] ??= []);
     curve.length = Math.min(curve.length, m.fromIteration);
-    curve.push(...m.logLikelihoods);
+    for (const ll of m.logLikelihoods) curve.push(ll);
     drawCurves();
     status.textContent = statusText();
     saveSoon();

@@ -96,7 +96,7 @@ const spec: LineChartSpec = {
   series: [
     { label: 'RNN ‖∂L/∂hₜ‖', color: 'blue' },
     { label: 'LSTM ‖∂L/∂hₜ‖', color: 'orange', dashed: true },
-    { label: 'LSTM ‖∂L/∂cₜ‖ (carousel)', color: 'purple' },
+    { label: 'LSTM ‖∂L/∂cₜ‖ (cell gradient)', color: 'purple' },
     { label: 'linear RNN ‖∂L/∂hₜ‖ (same W_hh)', color: 'red', dashed: true },
   ],
   xTitle: 'steps back from the loss (T − 1 − t)',

@@ -2,7 +2,7 @@
 // the curves the chart draws. "Kept" is ‖g_0‖ / ‖g_{T−1}‖, the share of the last step's gradient norm left T − 1 steps
 // back; the factor per step is kept^(1/(T−1)), so the two always agree.
 import {
-  byDistanceFromTime, formatFactor, formatPerStep, GRADIENT_RULE, pascanuSentence, readGradient, type GradientReading, type GradientRegime,
+  byDistanceFromTime, EXPLODING_PER_STEP, formatFactor, formatPerStep, GRADIENT_RULE, pascanuSentence, readGradient, type GradientReading, type GradientRegime,
 } from '../../src/shared/gradientReading';
 import type { GradientLabView } from '../../src/shared/webviewProtocol';
 
@@ -48,7 +48,7 @@ export function labReading(v: GradientLabView): string {
   const linear = v.linearHidden ? `; a linear RNN with the same W_hh keeps ${numbers(curveReading(v.linearHidden))}` : '';
   return (
     `ρ = ${rho(v)}${sigma}, T = ${v.steps}, ${back} steps back: the tanh RNN keeps ${numbers(rnn)} of the last step's gradient; ` +
-    `the LSTM's cell path keeps ${numbers(cell)}${compare}${linear}. ${GRADIENT_RULE}`
+    `the LSTM's cell gradient ‖∂L/∂c‖ keeps ${numbers(cell)}${compare}${linear}. ${GRADIENT_RULE}`
   );
 }
 
@@ -83,13 +83,18 @@ export function rnnReading(v: GradientLabView): string {
   switch (r.regime) {
     case 'vanishing': {
       // Each step back multiplies by the Jacobian diag(1 − h²) W_hh: W_hh shrinks it (ρ < 1) or tanh saturates (1 − h² ≪ 1).
-      const why = v.spectralRadius < 1 ? `W_hh shrinks it far back (ρ = ${rho(v)} < 1) and tanh's slope 1 − h² ≤ 1 only adds to that` : `tanh saturates (its slope 1 − h² is small), which outweighs ρ = ${rho(v)}`;
+      const linear = v.linearHidden ? curveReading(v.linearHidden) : undefined;
+      // What tanh's slope takes off is measured: the tanh RNN's factor against the linear RNN's with the same W_hh.
+      const slope = linear && linear.perStep > 0 ? ` (tanh's slope 1 − h² multiplies the linear RNN's ×${formatPerStep(linear.perStep)} per step by about ×${formatPerStep(r.perStep / linear.perStep)})` : '';
+      const why = v.spectralRadius < 1 ? `W_hh shrinks it far back (ρ = ${rho(v)} < 1) and tanh's slope 1 − h² ≤ 1 only adds to that${slope}` : `tanh's slope 1 − h² ≤ 1 outweighs ρ = ${rho(v)}${slope}`;
       return `RNN: vanishing — each step back multiplies the gradient by diag(1 − h²) W_hh, ×${formatPerStep(r.perStep)} on average here: ${why}, so distant characters barely affect learning.${pascanu}`;
     }
     case 'exploding':
       return `RNN: exploding — ×${formatPerStep(r.perStep)} per step: the Jacobians stretch the gradient more than tanh's slope shrinks it; training needs gradient clipping.${pascanu}`;
     case 'holding':
-      return `RNN: holding — ×${formatPerStep(r.perStep)} per step over ${r.distance} steps: here W_hh's stretching (ρ = ${rho(v)}) and tanh's saturation balance.${pascanu}`;
+      return v.spectralRadius >= 1
+        ? `RNN: holding — ×${formatPerStep(r.perStep)} per step over ${r.distance} steps: here W_hh's stretching (ρ = ${rho(v)}) and tanh's slope balance.${pascanu}`
+        : `RNN: holding — ×${formatPerStep(r.perStep)} per step over ${r.distance} steps: W_hh (ρ = ${rho(v)}) shrinks it too slowly to show within the steps read.${pascanu}`;
     default:
       return 'RNN: the gradient is too small to measure its decay.';
   }
@@ -100,7 +105,7 @@ export function linearReading(v: GradientLabView): string {
   if (!v.linearHidden) return '';
   const r = curveReading(v.linearHidden);
   const base = `Linear RNN (no tanh, the same W_hh, ∂L/∂h_{T−1−d} = (W_hhᵀ)ᵈ ∂L/∂h_{T−1}): ${r.regime}, ×${formatPerStep(r.perStep)} per step — far back it scales like ρᵈ = ${rho(v)}ᵈ.`;
-  if (r.regime !== 'exploding') return `${base} Above ρ ≈ 1.03 it explodes.`;
+  if (r.regime !== 'exploding') return `${base} Far back it grows like ρᵈ once ρ > 1; the rule calls it exploding once the measured factor per step passes ${EXPLODING_PER_STEP}.`;
   return (
     `${base} ${r.distance} steps back the gradient is ${formatShare(r.kept)} times the last step's. Gradient clipping rescales the whole ` +
     'gradient to the threshold when its norm exceeds it: the update stays bounded and keeps its direction, but the distant steps still dominate it.'

@@ -22,7 +22,7 @@ export function drawConfusion(canvas: HTMLCanvasElement, tags: string[], confusi
   const ctx = canvas.getContext('2d')!;
   const font = `${colors.fontSize - 1}px ${colors.fontFamily}`;
   ctx.font = font;
-  const labelWidth = Math.ceil(Math.max(...tags.map((t) => ctx.measureText(t).width), ctx.measureText('true').width)) + 10;
+  const labelWidth = Math.ceil(tags.reduce((m, t) => Math.max(m, ctx.measureText(t).width), ctx.measureText('true').width)) + 10;
   const titleHeight = colors.fontSize + 6;
   // Column labels stand upright when they fit a cell, else they are turned a quarter.
   const turned = labelWidth - 10 > CELL - 4;

@@ -117,13 +117,13 @@ function stat(name: string, value: string, id: string): HTMLElement {
 function drawTrellis(v: TrellisWindow): void {
   const n = v.states.length;
   const steps = v.symbols.length;
-  const labelWidth = Math.min(140, 16 + 7.5 * Math.max(...v.states.map((s) => s.length)));
+  const labelWidth = Math.min(140, 16 + 7.5 * v.states.reduce((m, s) => Math.max(m, s.length), 0));
   const available = Math.max(320, (wrap.clientWidth || document.body.clientWidth || 900) - 4);
   const colWidth = Math.max(20, Math.min(56, (available - labelWidth - 8) / steps));
   const rowHeight = Math.max(18, Math.min(44, 420 / n));
   // Labels longer than a column is wide are drawn slanted (up to 12 characters), with room above the nodes.
   const maxChars = Math.max(1, Math.floor(colWidth / 7.5));
-  const longest = Math.max(...v.symbols.map((x) => [...x].length));
+  const longest = v.symbols.reduce((m, x) => Math.max(m, [...x].length), 0);
   const slanted = longest > maxChars;
   const labelChars = slanted ? Math.min(12, longest) : maxChars;
   const top = slanted ? 20 + labelChars * 5.6 : 34;

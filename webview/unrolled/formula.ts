@@ -21,29 +21,49 @@ const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
 const mean = (v: Float32Array) => v.reduce((a, x) => a + x, 0) / v.length;
 const f2 = (x: number) => x.toFixed(2);
 
-/** Lines describing h_t of layer k at step t: the cell's equations and the values of this step. */
-export function stepFormula(view: GatesView, k: number, t: number): string[] {
-  const input = k === 0 ? `x_t = “${showChar(view.tokens[t])}” (one-hot)` : `x_t = h_t of layer ${k}, ‖x_t‖ = ${f2(norm(unitValues(view, k - 1, 'h', t)))}`;
-  const hPrev = norm(unitValues(view, k, 'h', t - 1));
-  const h = norm(unitValues(view, k, 'h', t));
-  const at = `Layer ${k + 1}, step ${t + 1}${t === 0 ? ' (the window starts from h₀ = 0)' : ''}`;
+/**
+ * Lines describing h_t of chain c at step t (c = k·D + d: layer k, direction d; a one-directional run's chain is its
+ * layer): the cell's equations and the values of this step. A backward chain h← runs right to left: its previous
+ * state is h←_{t+1}, zero past the window's last step.
+ */
+export function stepFormula(view: GatesView, c: number, t: number): string[] {
+  const D = view.directions ?? 1;
+  const k = Math.floor(c / D);
+  const backward = D > 1 && c % D === 1;
+  const T = view.tokens.length;
+  const prevT = backward ? t + 1 : t - 1;
+  const prevOut = prevT < 0 || prevT >= T;
+  const h_ = D > 1 ? (backward ? 'h←' : 'h→') : 'h';
+  const prev = backward ? '{t+1}' : '{t−1}';
+  const below = (name: string, tt: number) => {
+    // Layer k − 1's output at t: [h→_t ; h←_t] for a bidirectional run.
+    const parts = Array.from({ length: D }, (_, d) => unitValues(view, (k - 1) * D + d, name, tt));
+    return Math.sqrt(parts.reduce((a, v) => a + norm(v) ** 2, 0));
+  };
+  const token = view.tokenKind === 'rows' ? `${view.tokens[t]} (its numbers)` : `“${showChar(view.tokens[t])}” (one-hot)`;
+  const input = k === 0 ? `x_t = ${token}` : `x_t = ${D > 1 ? '[h→_t ; h←_t]' : 'h_t'} of layer ${k}, ‖x_t‖ = ${f2(below('h', t))}`;
+  const at = `${D > 1 ? `${backward ? 'Backward' : 'Forward'} chain ${h_}, l` : 'L'}ayer ${k + 1}, step ${t + 1}${prevOut ? (backward ? ' (the chain starts at the window\'s end from h← = 0)' : ' (the window starts from h₀ = 0)') : ''}`;
+  const values = (name: string, tt: number) => (tt < 0 || tt >= T ? new Float32Array(view.hiddenSize) : unitValues(view, c, name, tt));
+  const hPrev = norm(values('h', prevT));
+  const h = norm(values('h', t));
   if (view.cell === 'lstm') {
-    const cPrev = norm(unitValues(view, k, 'c', t - 1));
-    const c = norm(unitValues(view, k, 'c', t));
+    const cPrev = norm(values('c', prevT));
+    const cc = norm(values('c', t));
     return [
       at, input,
-      `i_t, f_t, o_t = σ(W x_t + U h_{t−1} + b), g_t = tanh(…): mean i = ${f2(mean(unitValues(view, k, 'i', t)))}, f = ${f2(mean(unitValues(view, k, 'f', t)))}, o = ${f2(mean(unitValues(view, k, 'o', t)))}; ‖g_t‖ = ${f2(norm(unitValues(view, k, 'g', t)))}`,
-      `c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t: ‖c_{t−1}‖ = ${f2(cPrev)} → ‖c_t‖ = ${f2(c)}`,
-      `h_t = o_t ⊙ tanh(c_t): ‖h_{t−1}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`,
+      `i_t, f_t, o_t = σ(W x_t + U h_${prev} + b), g_t = tanh(…): mean i = ${f2(mean(values('i', t)))}, f = ${f2(mean(values('f', t)))}, o = ${f2(mean(values('o', t)))}; ‖g_t‖ = ${f2(norm(values('g', t)))}`,
+      `c_t = f_t ⊙ c_${prev} + i_t ⊙ g_t: ‖c_${prev}‖ = ${f2(cPrev)} → ‖c_t‖ = ${f2(cc)}`,
+      `h_t = o_t ⊙ tanh(c_t): ‖h_${prev}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`,
     ];
   }
   if (view.cell === 'gru') {
     return [
       at, input,
-      `r_t, z_t = σ(W x_t + U h_{t−1} + b): mean r = ${f2(mean(unitValues(view, k, 'r', t)))}, z = ${f2(mean(unitValues(view, k, 'z', t)))}`,
-      `n_t = tanh(W_n x_t + r_t ⊙ (U_n h_{t−1}) + b_n): ‖n_t‖ = ${f2(norm(unitValues(view, k, 'n', t)))}`,
-      `h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: ‖h_{t−1}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`,
+      `r_t, z_t = σ(W x_t + U h_${prev} + b): mean r = ${f2(mean(values('r', t)))}, z = ${f2(mean(values('z', t)))}`,
+      `n_t = tanh(W_n x_t + r_t ⊙ (U_n h_${prev}) + b_n): ‖n_t‖ = ${f2(norm(values('n', t)))}`,
+      `h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_${prev}: ‖h_${prev}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`,
     ];
   }
-  return [at, input, `h_t = tanh(W_xh x_t + W_hh h_{t−1} + b): ‖h_{t−1}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`];
+  const act = view.nonlinearity === 'relu' ? 'relu' : 'tanh';
+  return [at, input, `h_t = ${act}(W_xh x_t + W_hh h_${prev} + b): ‖h_${prev}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`];
 }

@@ -8,9 +8,9 @@
 import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
 import { adoptStyles, el } from '../common/dom';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
-import { fromBase64, toBase64 } from '../gates/analysis';
+import { fromBase64, toBase64, typedOutputs } from '../gates/analysis';
 import { stepFormula, unitValues, windowStart } from './formula';
-import { drawGraph, svg, type GraphLayout } from './graph';
+import { chainOf, drawGraph, svg, type GraphLayout } from './graph';
 import css from './unrolled.css';
 import { css as rgb, sequentialScale } from '../gates/colours';
 import { logRange } from '../gradients/historyData';
@@ -72,11 +72,14 @@ let steps = 12;
 let folded = false;
 let gradients = false;
 
+/** Chains drawn: per layer, and per direction for a bidirectional run (c = k·D + d). */
+const chains = (v: GatesView) => v.layers * (v.directions ?? 1);
+
 /** The colour of each arrow when "Show gradients" is on: ‖∂L/∂h_t‖ on viridis over the whole window's log range. */
 function gradientColours(v: GatesView): GraphLayout['gradients'] {
   const g = v.gradNormH;
   const T = v.tokens.length;
-  if (!gradients || !g || g.length !== v.layers * T) return undefined;
+  if (!gradients || !g || g.length !== chains(v) * T) return undefined;
   const range = logRange(g);
   if (!range) return undefined;
   const scale = sequentialScale();
@@ -106,7 +109,9 @@ function drawGradientLegend(v: GatesView): void {
   const tenTo = (l: number) => (10 ** l).toExponential(1).replace('e+', 'e');
   gradLo.textContent = tenTo(range.lo);
   gradHi.textContent = tenTo(range.hi);
-  gradNote.textContent = folded ? '' : `BPTT of the window's loss from step ${v.tokens.length} back to step 1; each arrow has the gradient of the state it points into. The whole window, layer 1 at the bottom:`;
+  gradNote.textContent = folded ? '' : (v.directions ?? 1) > 1
+    ? `BPTT of the window's loss: the forward chain h→'s gradient flows back toward step 1, the backward chain h←'s toward step ${v.tokens.length}; each arrow has the gradient of the state it points into. The whole window, one row per chain (layer 1 h→ at the bottom):`
+    : `BPTT of the window's loss from step ${v.tokens.length} back to step 1; each arrow has the gradient of the state it points into. The whole window, layer 1 at the bottom:`;
   drawGradientStrip(v, range);
 }
 
@@ -114,7 +119,7 @@ function drawGradientLegend(v: GatesView): void {
 function drawGradientStrip(v: GatesView, range: { lo: number; hi: number }): void {
   const g = v.gradNormH!;
   const T = v.tokens.length;
-  const L = v.layers;
+  const L = chains(v);
   const cell = Math.max(2, Math.min(16, Math.floor(900 / T)));
   const rowH = 10;
   gradStrip.width = T * cell + 2;
@@ -200,13 +205,17 @@ function highlight(weight: string | null): void {
   for (const e of graphBox.querySelectorAll('.shared')) e.classList.remove('shared');
   if (!weight) return;
   for (const e of graphBox.querySelectorAll(`[data-weight="${weight}"]`)) e.classList.add('shared');
-  const kind = weight.replace(/\d+$/, '');
-  const layer = /\d+$/.exec(weight)?.[0];
+  // "xh0", "hh1", "state0", "hy"; a backward chain's weights end in "r" (PyTorch's _reverse tensors).
+  const parts = /^([a-z]+?)(\d*)(r?)$/.exec(weight);
+  const kind = parts?.[1] ?? weight;
+  const layer = parts?.[2] || undefined;
+  const reverse = parts?.[3] === 'r';
   const copies = graphBox.querySelectorAll(`.edge[data-weight="${weight}"]`).length;
-  const name = `${WEIGHT_WORDS[kind] ?? weight}${layer !== undefined && view && view.layers > 1 ? ` of layer ${Number(layer) + 1}` : ''}`;
+  const bi = view && (view.directions ?? 1) > 1 && kind !== 'hy';
+  const name = `${WEIGHT_WORDS[kind] ?? weight}${bi ? (reverse ? ' of the backward chain h←' : ' of the forward chain h→') : ''}${layer !== undefined && view && view.layers > 1 ? ` of layer ${Number(layer) + 1}` : ''}`;
   caption.textContent = kind === 'state'
     ? `${name}: one line through every copy — what the cell keeps from step to step.`
-    : `${name}: the same matrix at all ${copies} places — copies of one network passing a message forward.`;
+    : `${name}: the same matrix at all ${copies} places — copies of one network passing a message ${reverse && kind === 'hh' ? 'backward, right to left' : 'forward'}.`;
 }
 
 function showDetails(k: number, t: number): void {
@@ -215,12 +224,12 @@ function showDetails(k: number, t: number): void {
   const values = unitValues(view, k, 'h', t);
   const W = 240;
   const Hh = 40;
-  const spark = svg('svg', { width: W, height: Hh, viewBox: `0 0 ${W} ${Hh}`, role: 'img', 'aria-label': `h_t of its ${values.length} units, from −1 to 1` });
+  const spark = svg('svg', { width: W, height: Hh, viewBox: `0 0 ${W} ${Hh}`, role: 'img', 'aria-label': `${chainOf(view, k).symbol}_t of its ${values.length} units, from −1 to 1` });
   spark.append(svg('line', { x1: 0, y1: Hh / 2, x2: W, y2: Hh / 2, class: 'spark-zero' }));
   const n = values.length;
   const points = Array.from(values, (v, j) => `${(n === 1 ? W / 2 : (j / (n - 1)) * W).toFixed(1)},${(Hh / 2 - (Math.max(-1, Math.min(1, v)) * (Hh / 2 - 2))).toFixed(1)}`);
   spark.append(svg('polyline', { points: points.join(' '), class: 'spark' }));
-  details.replaceChildren(el('h2', {}, 'Hidden state'), spark, ...stepFormula(view, k, t).map((line) => el('p', {}, line)));
+  details.replaceChildren(el('h2', {}, (view.directions ?? 1) > 1 ? (chainOf(view, k).backward ? 'Backward state h←' : 'Forward state h→') : 'Hidden state'), spark, ...stepFormula(view, k, t).map((line) => el('p', {}, line)));
 }
 
 graphBox.addEventListener('pointerover', (e) => onTarget(e.target));
@@ -279,22 +288,28 @@ function isView(v: unknown): v is GatesView {
   const T = x.tokens.length;
   return typeof x.runLabel === 'string' && Number.isInteger(x.layers) && x.layers >= 1 && Number.isInteger(x.hiddenSize) && x.hiddenSize >= 1 &&
     T >= 1 && x.series.includes('h') && (x.values instanceof Float32Array || Array.isArray(x.values)) &&
-    x.values.length === x.layers * x.series.length * T * x.hiddenSize && Array.isArray(x.topChars) && x.topChars.length === T * 5 &&
+    (x.directions === undefined || x.directions === 1 || x.directions === 2) &&
+    x.values.length === chains(x) * x.series.length * T * x.hiddenSize && Array.isArray(x.topChars) && x.topChars.length === T * 5 &&
     x.topProbabilities?.length === T * 5 &&
-    (x.gradNormH === undefined || ((x.gradNormH instanceof Float32Array || Array.isArray(x.gradNormH)) && x.gradNormH.length === x.layers * T));
+    (x.gradNormH === undefined || ((x.gradNormH instanceof Float32Array || Array.isArray(x.gradNormH)) && x.gradNormH.length === chains(x) * T));
 }
 
 function show(v: GatesView): void {
   view = {
     ...v, values: Float32Array.from(v.values), topProbabilities: Float32Array.from(v.topProbabilities),
-    gradNormH: v.gradNormH ? Float32Array.from(v.gradNormH) : undefined,
+    gradNormH: v.gradNormH ? Float32Array.from(v.gradNormH) : undefined, outputs: typedOutputs(v.outputs),
   };
   if (v.cursor >= 0) selected = v.cursor;
   if (selected >= v.tokens.length) selected = -1;
   empty.hidden = true;
   content.hidden = false;
   const unit = v.tokenKind === 'words' ? 'words' : 'characters';
-  document.getElementById('labels')!.textContent = `${v.runLabel} · step ${v.step} · ${unit} ${v.start}–${v.start + v.tokens.length - 1}`;
+  const T = v.tokens.length;
+  // A tagged run's window is one tagged sequence; a series' or sequence-to-one run's a stretch of rows (start is then a code point).
+  const where = v.tokenKind === 'tokens' ? `a tagged sequence of ${T} token${T === 1 ? '' : 's'}`
+    : v.tokenKind === 'rows' ? `${v.tokens[0]}–${v.tokens[T - 1]}${v.outputs?.kind === 'final' ? ' (one block)' : ''}`
+    : `${unit} ${v.start}–${v.start + T - 1}`;
+  document.getElementById('labels')!.textContent = `${v.runLabel} · step ${v.step} · ${where}`;
   draw();
 }
 
@@ -315,6 +330,8 @@ onMessage<HostToGatesPanel>({
   detached: (m) => {
     message.textContent = m.message;
     message.hidden = false;
+    // No trace is on its way: the page no longer says it waits for one.
+    empty.hidden = true;
     save();
   },
 });
@@ -335,6 +352,7 @@ if (saved) {
   if (saved.message) {
     message.textContent = saved.message;
     message.hidden = false;
+    empty.hidden = true;
   }
 }
 send({ type: 'ready' });

@@ -85,7 +85,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const text = new TextDecoder('utf-8').decode(await io.readFile(args.positional[1]));
     const { meta } = decodeModel(modelBytes, 1);
     const seqs = sequencesOf(meta, text);
-    const longest = Math.max(...seqs.map((s) => s.steps));
+    const longest = seqs.reduce((m, s) => Math.max(m, s.steps), 0); // no spread: a corpus may have 10⁵ sentences
     const total = seqs.reduce((a, s) => a + s.steps, 0);
     const gradsPath = args.options.get('--grads');
     const perValue = meta.task === 'series' ? meta.outputSize : 1;

@@ -4,14 +4,16 @@
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join } from 'node:path';
 import { EngineInputError } from '../../engine/errors';
-import { pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
+import { ModelMetadataError } from '../../shared/modelMetadata';
+import { checkExportedRun, pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
 import { guarded, parseArgs, UsageError, type CliIo } from './cliIo';
 import { decodeModel } from './modelFile';
 
 export const EXPORT_PYTORCH_USAGE = `Usage: sequence-lab export-pytorch RUN_DIR --out DIR [--force]
   Writes DIR/train.py (the model as a torch.nn.Module with the same state_dict names, training that continues the
   run — also under torchrun with DistributedDataParallel — and --eval), safetensors_io.py, README.md,
-  requirements.txt, model.safetensors and data/<the training file>. --force: write into a non-empty DIR.
+  requirements.txt, metrics.jsonl (empty: train.py's history), model.safetensors and data/<the training file>.
+  --force: write into a non-empty DIR.
 `;
 
 /** CliIo plus listing a directory (null when it does not exist). */
@@ -59,6 +61,12 @@ export async function run(argv: string[], io: ExportIo): Promise<number> {
     const runBytes = await readOrNull(io, join(runDir, 'run.json'));
     if (runBytes === null) throw new EngineInputError(`${runDir} has no run.json: it is not a run directory written by \`sequence-lab train --out\`.`);
     const runJson = parseRun(runBytes, join(runDir, 'run.json'));
+    try {
+      checkExportedRun(runJson);
+    } catch (e) {
+      if (e instanceof ModelMetadataError) throw new EngineInputError(`${join(runDir, 'run.json')}: ${e.message}`);
+      throw e;
+    }
     const modelBytes = await readOrNull(io, join(runDir, 'model.safetensors'));
     if (modelBytes === null) throw new EngineInputError(`${runDir} has no model.safetensors.`);
     const { meta } = decodeModel(modelBytes);
@@ -85,7 +93,7 @@ export async function run(argv: string[], io: ExportIo): Promise<number> {
     for (const f of pytorchProject(runJson, meta, dataFile)) await io.writeFile(join(out, f.path), f.contents);
     await io.writeFile(join(out, 'model.safetensors'), modelBytes);
     await io.writeFile(join(out, dataFile), data);
-    io.stdout(`wrote a PyTorch project to ${out}: train.py, safetensors_io.py, README.md, requirements.txt, model.safetensors, ${dataFile}\n`);
+    io.stdout(`wrote a PyTorch project to ${out}: train.py, safetensors_io.py, README.md, requirements.txt, metrics.jsonl, model.safetensors, ${dataFile}\n`);
     return 0;
   });
 }

@@ -6,6 +6,7 @@ import { decodeSafetensors, encodeSafetensors, layoutToSafetensors, loadIntoLayo
 import { cellKindOf, type SequenceModelConfig } from '../../engine/sequenceTrainer';
 import { splitWords } from '../../engine/tokenVocabulary';
 import { EngineInputError } from '../../engine/errors';
+import { ModelMetadataError, parameterCount, parseModelMetadata } from '../../shared/modelMetadata';
 
 export type Task = 'lm' | 'tag' | 'series';
 
@@ -35,11 +36,15 @@ export function decodeModel(bytes: Uint8Array, maxSteps = 1): { stack: Recurrent
   if (raw === undefined) throw new EngineInputError('This safetensors file has no Sequence Lab model description (__metadata__.sequence_lab).');
   let meta: ModelMetadata;
   try {
-    meta = JSON.parse(raw) as ModelMetadata;
-  } catch {
-    throw new EngineInputError('The model description in this safetensors file is not valid JSON.');
+    meta = parseModelMetadata(raw);
+  } catch (e) {
+    if (e instanceof ModelMetadataError) throw new EngineInputError(e.message);
+    throw e;
   }
-  if (meta.format !== 'sequence-lab/1') throw new EngineInputError(`Unknown model format ${JSON.stringify(meta.format)}.`);
+  // The weights are built from the description: it may not promise more numbers than the file holds.
+  const held = file.tensors.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
+  const wanted = parameterCount(meta);
+  if (wanted > held) throw new EngineInputError(`The model description promises ${wanted} weights but the file holds ${held}.`);
   const m = meta.model;
   const stack = new RecurrentStack({
     cell: cellKindOf(m), inputSize: meta.inputSize, hiddenSize: m.hiddenSize, layers: m.layers,

@@ -4,7 +4,7 @@
 import { casinoExample, stringifyDiscreteHmm } from '../hmm';
 import { embeddedReberText } from './reber';
 import { mackeyGlassSeries, seriesCsv, sineSeries } from './series';
-import { addingProblem, copyTask, parityTask } from './tasks';
+import { addingProblem, articlesTask, copyTask, parityTask } from './tasks';
 import { verseText } from './text';
 
 export * from './reber';
@@ -12,7 +12,7 @@ export * from './series';
 export * from './tasks';
 export * from './text';
 
-export const EXAMPLE_IDS = ['reber', 'adding', 'copy', 'parity', 'sine', 'mackeyGlass', 'casino', 'text'] as const;
+export const EXAMPLE_IDS = ['reber', 'adding', 'copy', 'parity', 'sine', 'mackeyGlass', 'casino', 'text', 'articles'] as const;
 export type ExampleIdName = (typeof EXAMPLE_IDS)[number];
 
 export interface ExampleFile {
@@ -74,5 +74,7 @@ export function exampleFiles(id: ExampleIdName, options: ExampleOptions = {}): E
     }
     case 'text':
       return [{ name: 'verse.txt', content: verseText(120, seed) }];
+    case 'articles':
+      return [{ name: 'articles.tagged.txt', content: articlesTask(600, seed) }];
   }
 }

@@ -91,3 +91,54 @@ export function parityTask(count: number, length: number, seed: number): string 
   }
   return sequences.join('\n');
 }
+
+/** The articles task's nouns, by their first sound, and the other words of its sentences. */
+export const ARTICLE_NOUNS = {
+  vowel: ['apple', 'owl', 'egg', 'elephant', 'idea', 'umbrella', 'island', 'orange', 'ant', 'eagle', 'oven', 'otter'],
+  consonant: ['cat', 'dog', 'pear', 'book', 'tree', 'house', 'car', 'bird', 'lamp', 'kite', 'fox', 'hat'],
+} as const;
+const ARTICLE_SUBJECTS = ['I', 'we', 'you', 'they', 'she', 'he'];
+const ARTICLE_VERBS = ['saw', 'found', 'drew', 'wanted', 'painted', 'liked'];
+const ARTICLE_PREPOSITIONS = ['near', 'under', 'behind', 'beside', 'with'];
+/** The blank the tagger must fill, and its tags; every other word is tagged O. */
+export const ARTICLE_BLANK = '_';
+export const ARTICLE_TAGS = { a: 'A', an: 'AN', other: 'O' } as const;
+
+/**
+ * "a" or "an"? Sentences whose articles are blanked out: each blank is tagged A or AN by the noun that FOLLOWS it
+ * (AN before a vowel sound), every other word O. What it demonstrates: the future decides the tag. A left-to-right
+ * tagger cannot know the next word when it tags the blank (it can do no better than the more frequent of A and AN
+ * there), nor can a first-order HMM (the noun is emitted by the O state after the blank, whichever article it takes);
+ * a bidirectional tagger reads the next word through its backward chain h← and tags every blank. Nouns are drawn
+ * half from each list, so A and AN are equally frequent. Lines "word<TAB>tag", a blank line between sentences, e.g.
+ *   I saw _ owl and _ cat near _ egg .   →   O O AN O O A O O AN O O
+ */
+export function articlesTask(count: number, seed: number): string {
+  const rng = new Prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rng.next() * items.length)];
+  const sentences: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const lines: string[] = [];
+    const word = (w: string, tag: string) => lines.push(`${w}\t${tag}`);
+    const noun = () => {
+      const vowel = rng.next() < 0.5;
+      word(ARTICLE_BLANK, vowel ? ARTICLE_TAGS.an : ARTICLE_TAGS.a);
+      word(pick(vowel ? ARTICLE_NOUNS.vowel : ARTICLE_NOUNS.consonant), ARTICLE_TAGS.other);
+    };
+    word(pick(ARTICLE_SUBJECTS), ARTICLE_TAGS.other);
+    word(pick(ARTICLE_VERBS), ARTICLE_TAGS.other);
+    noun();
+    // One to two more nouns: "and _ noun", then maybe "near _ noun".
+    if (rng.next() < 0.7) {
+      word('and', ARTICLE_TAGS.other);
+      noun();
+    }
+    if (rng.next() < 0.6) {
+      word(pick(ARTICLE_PREPOSITIONS), ARTICLE_TAGS.other);
+      noun();
+    }
+    word('.', ARTICLE_TAGS.other);
+    sentences.push(lines.join('\n') + '\n');
+  }
+  return sentences.join('\n');
+}

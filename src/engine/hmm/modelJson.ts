@@ -6,6 +6,7 @@
 // A Gaussian-emission model has "means" and "variances" (one row of D numbers per state, or one number per state
 // when D = 1) instead of "symbols" and "emission"; variances must be > 0.
 import { EngineInputError } from '../errors';
+import { previewJson } from '../preview';
 import { createDiscreteHmm, type DiscreteHmm } from './discreteHmm';
 import { createGaussianHmm, type GaussianHmm } from './gaussianHmm';
 
@@ -17,8 +18,7 @@ function fail(message: string): never {
 
 /** A name or value as JSON (quoted, control characters escaped), shortened so a message stays one readable line. */
 function q(value: unknown): string {
-  const s = JSON.stringify(value) ?? String(value);
-  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+  return previewJson(value, 40);
 }
 
 /** Escapes line breaks and other control characters (e.g. quoted by a JSON.parse message). */

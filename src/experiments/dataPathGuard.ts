@@ -1,0 +1,52 @@
+// Where an experiment file's data.path really leads. An experiment file may come from a repository the user did not
+// write: "../../../../etc/passwd", its backslash form, or a committed symlink would otherwise make ▶ Train read (and
+// show samples of, and store, and export) any local file. The path is resolved with realpath (every symlink
+// followed) and must land inside one of the workspace folders (also resolved), on a regular file; anything else is
+// refused or, for a regular file outside the workspace, shown to the user with its resolved path to confirm.
+// Pure node:fs, no vscode, so tests run it on real folders and symlinks.
+import { realpath, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+
+export type DataPathVerdict =
+  /** A regular file inside a workspace folder (after resolving symlinks). */
+  | { kind: 'inside'; resolved: string }
+  /** A regular file outside every workspace folder: only with the user's confirmation, showing `resolved`. */
+  | { kind: 'outside'; resolved: string }
+  /** Not a regular file (a directory, a FIFO, a device such as /dev/zero, a socket): refused. */
+  | { kind: 'notRegular'; resolved: string; what: string }
+  /** Nothing there (or a dangling symlink). */
+  | { kind: 'missing' };
+
+/** Whether `child` is `root` or inside it (both absolute, normalised). */
+export function isInside(root: string, child: string): boolean {
+  const relative = path.relative(root, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * Judges the data file at `dataFsPath` (the experiment folder joined with data.path) against the workspace folders
+ * (file-system paths). Symlinks are followed to the end, both in the data path and in the folders.
+ */
+export async function judgeDataPath(dataFsPath: string, workspaceFolders: readonly string[]): Promise<DataPathVerdict> {
+  let resolved: string;
+  try {
+    resolved = await realpath(dataFsPath);
+  } catch {
+    return { kind: 'missing' };
+  }
+  const info = await stat(resolved);
+  if (!info.isFile()) {
+    const what = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
+    return { kind: 'notRegular', resolved, what };
+  }
+  const roots = await Promise.all(workspaceFolders.map((f) => realpath(f).catch(() => path.resolve(f))));
+  return roots.some((root) => isInside(root, resolved)) ? { kind: 'inside', resolved } : { kind: 'outside', resolved };
+}
+
+/**
+ * The same judgement for a folder without a file system path (a virtual workspace): the path, already normalised
+ * by joining (no "." or ".." left), must lie under a workspace folder's path. There are no symlinks to follow there.
+ */
+export function judgeVirtualDataPath(dataPath: string, workspaceFolders: readonly string[]): 'inside' | 'outside' {
+  return workspaceFolders.some((root) => isInside(path.posix.normalize(root), path.posix.normalize(dataPath))) ? 'inside' : 'outside';
+}
