@@ -48,6 +48,8 @@ export function startCodeServer(options?: {
   userDataDir?: string;
   logFile?: string;
   healthTimeoutMs?: number;
+  /** Workspace Trust as a user has it (else code-server runs with --disable-workspace-trust). */
+  workspaceTrust?: boolean;
 }): Promise<CodeServer>;
 export function workbenchUrl(url: string, folder: string, payload?: Payload): string;
 export function extensionTestPayload(url: string, paths: { extensionDevelopmentPath: string; extensionTestsPath: string }): Payload;

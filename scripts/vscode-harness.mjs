@@ -226,10 +226,10 @@ async function waitForHealthz(url, child, timeoutMs, logText) {
 /**
  * Starts code-server on `host:port` (a free port by default) for `workspace`, in its own process group (so that
  * `stop()` ends its pty host and file watchers too), with the profile `dirs` (fresh scratch folders by default),
- * and waits until `/healthz` answers. Returns `{ url, port, host, dirs, folderUrl(folder, payload?), log(), stop() }`.
+ * and waits until `/healthz` answers; Workspace Trust is off unless `workspaceTrust`. Returns `{ url, port, host, dirs, folderUrl(folder, payload?), log(), stop() }`.
  */
 export async function startCodeServer({
-  workspace, port, host = '127.0.0.1', dirs, extensionsDir, userDataDir, logFile, healthTimeoutMs = 60_000,
+  workspace, port, host = '127.0.0.1', dirs, extensionsDir, userDataDir, logFile, healthTimeoutMs = 60_000, workspaceTrust = false,
 } = {}) {
   const bin = await ensureCodeServer({ quiet: true });
   const profile = dirs ?? makeProfile({ extensionsDir, userDataDir });
@@ -237,7 +237,8 @@ export async function startCodeServer({
   const url = `http://${host}:${actualPort}`;
   const args = [
     bin, '--auth', 'none', '--bind-addr', `${host}:${actualPort}`, ...commonArgs(profile),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    // workspaceTrust: Workspace Trust as a user has it (the profile's settings decide; Restricted Mode tests).
+    '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     ...(workspace ? [workspace] : []),
   ];
   const logPath = logFile ?? path.join(profile.root, 'code-server.log');

@@ -21,6 +21,7 @@ import { parseNumericSeries, parseObservations, parseTaggedFile, readObservation
 import { detokenize, NgramModel, splitTrainHeldOut, tokenize, type Smoothing, type TokenUnit } from './engine/markov/ngramModel';
 import { Prng } from './engine/prng';
 import { MAX_MARKOV_SURPRISAL_TOKENS, MAX_TRELLIS_NODES } from './shared/analysisLimits';
+import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from './shared/textChecks';
 import { DEFAULT_CONFIG, validateConfig, type CharTrainingConfig } from './shared/trainingConfig';
 
 const USAGE = `Usage: sequence-lab train FILE [options]   (without --out)
@@ -97,7 +98,11 @@ function train(args: string[]): number {
   }
   try {
     const { file, config } = parseArgs(args);
-    const trainer = new CharTrainer(readText(file), config);
+    const text = readText(file);
+    // The extension's checks and words (empty, whitespace only, binary, one character, over 20 MB).
+    const verdict = checkTrainingText(text, fileLabelOf(file), DEFAULT_MAX_TRAINING_MB * 1024 * 1024, null);
+    if (!verdict.ok) throw new EngineInputError(verdict.message!);
+    const trainer = new CharTrainer(text, config);
     console.log(
       `${file}: ${trainer.dataLength} characters, vocabulary ${trainer.vocabSize}, ` +
         `${trainer.parameterCount} parameters (H=${config.hiddenSize}, L=${trainer.chunkLength})`,

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { maxFileBytes } from '../settings';
-import { checkTrainingText } from '../training/textChecks';
+import { checkTrainingText } from '../shared/textChecks';
 
 /** What the user calls the document: its file name, or the untitled document's name. */
 export function documentLabel(document: vscode.TextDocument): string {

@@ -2,7 +2,7 @@
 // plain JSON-able view the lab panel draws and saves with setState (NaN and ±Infinity become null).
 import type { GradientLabView } from '../shared/webviewProtocol';
 import type { GradientLabAnswer } from '../shared/workerProtocol';
-import { checkTrainingText } from '../training/textChecks';
+import { checkTrainingText } from '../shared/textChecks';
 
 /** UTF-16 units of the file sent to the worker: enough for the lab's 201 characters (code points up to 2 units). */
 export const LAB_TEXT_UNITS = 1000;

@@ -140,14 +140,23 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
     for (const [runId, w] of this.watched) {
       if (w.uri.toString() !== document.uri.toString()) continue;
       const lr = this.service.get(runId)?.info.config.learningRate ?? 0;
+      // One action per fix of the run: a NaN and an exploding gradient on the same spot both offer clipping, which
+      // is one change to the run, listed once (for both problems).
+      const byFix = new Map<Fix, vscode.CodeAction>();
       for (const diagnostic of context.diagnostics) {
         if (diagnostic.source !== 'Sequence Lab') continue;
         const finding = w.findings.find((f) => diagnostic.code === `gradient-${f.kind}`);
         finding?.fixes.forEach((fix, i) => {
+          const known = byFix.get(fix);
+          if (known) {
+            known.diagnostics!.push(diagnostic);
+            return;
+          }
           const action = new vscode.CodeAction(fixTitle(fix, lr), vscode.CodeActionKind.QuickFix);
           action.diagnostics = [diagnostic];
-          action.isPreferred = i === 0;
+          action.isPreferred = byFix.size === 0 && i === 0;
           action.command = { command: APPLY_GRADIENT_FIX_COMMAND, title: action.title, arguments: [runId, fix] };
+          byFix.set(fix, action);
           actions.push(action);
         });
       }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { checkedDocumentText, documentLabel } from '../commands/documentText';
 import { maxFileBytes } from '../settings';
-import { checkTrainingText } from '../training/textChecks';
+import { checkTrainingText } from '../shared/textChecks';
 import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 import { createDispatcher } from '../shared/messages';
 import {

@@ -186,6 +186,8 @@ export class RunPersistence implements vscode.Disposable {
     this.storeRef.update(storedId, {
       status: info.status,
       modelLabel: info.modelLabel,
+      // A fix (clipping on, a lower learning rate) changes a live run's settings: Resume after a reload uses them.
+      config: info.config,
       // history.steps counts from the checkpoint a resumed run started at; 0 until the worker has started it.
       ...(run.history.steps > 0 ? { step: run.history.steps } : {}),
       ...(run.history.lastLoss !== undefined ? { lastLoss: run.history.lastLoss } : {}),

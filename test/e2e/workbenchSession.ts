@@ -39,11 +39,15 @@ export function workbenchSession(failureScreenshot: string): WorkbenchSession {
  * What every e2e test starts with: the packaged .vsix (rebuilt only when a source is newer) installed into a fresh
  * profile, code-server on `workspace`, and the workbench open in Chromium. The session stops both afterwards.
  */
-export async function openPackagedWorkbench(session: WorkbenchSession, workspace: string): Promise<{ page: NonNullable<WorkbenchSession['browser']>['page'] }> {
+export async function openPackagedWorkbench(
+  session: WorkbenchSession,
+  workspace: string,
+  { settings, workspaceTrust }: { settings?: Record<string, unknown>; workspaceTrust?: boolean } = {},
+): Promise<{ page: NonNullable<WorkbenchSession['browser']>['page'] }> {
   const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
-  const dirs = makeProfile();
+  const dirs = makeProfile({ settings });
   await installVsix(vsix, dirs);
-  const server = (session.server = await startCodeServer({ workspace, dirs }));
+  const server = (session.server = await startCodeServer({ workspace, dirs, workspaceTrust }));
   const browser = (session.browser = await launchBrowser());
   await openWorkbench(browser.page, server.url, workspace);
   return { page: browser.page };

@@ -1,4 +1,4 @@
-// The exported PyTorch project run under real torch (/usr/bin/python3; skipped when it cannot import torch):
+// The exported PyTorch project run under real torch (/usr/bin/python3; fails, naming the packages, without torch):
 //   --eval prints the loss `sequence-lab eval` prints: to 1e-12 relative in float64 (only the order of the sums
 //          differs; observed ≈ 1e-15), to 1e-5 with --dtype float32 (float32 rounding of weights and sums, ≈ 1e-7),
 //   --steps N --dtype float64 makes the same updates as our SequenceTrainer continuing from the same weights
@@ -19,10 +19,8 @@ import { run as trainRun } from '../../src/cli/commands/trainModel';
 import { decodeSafetensors } from '../../src/engine/safetensors';
 import { charData, parseSeries, parseTagged, wordData, type SequenceData } from '../../src/engine/sequenceData';
 import { SequenceTrainer, type SequenceTrainerConfig } from '../../src/engine/sequenceTrainer';
+import { PYTHON, requireTorch } from '../fixtures/pytorch';
 
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `needs ${PYTHON} with torch ("${PYTHON} -c 'import torch'" failed: ${(probe.error?.message ?? probe.stderr).trim().split('\n').pop()})`;
 
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-torch-'));
 
@@ -108,7 +106,8 @@ const cases: { name: string; file: () => string; args: string[]; steps: number }
 ];
 
 for (const c of cases) {
-  test(`exported ${c.name} project: --eval equals sequence-lab eval; --steps makes our trainer's updates`, { skip }, async () => {
+  test(`exported ${c.name} project: --eval equals sequence-lab eval; --steps makes our trainer's updates`, async () => {
+    requireTorch();
     const data = c.file();
     const { run, projects: [project] } = await trainAndExport(c.name, data, c.args);
     const copied = join('data', readdirSync(join(project, 'data'))[0]);
@@ -130,7 +129,8 @@ for (const c of cases) {
   });
 }
 
-test('torchrun --nproc_per_node=2 trains the exported project with DDP and writes a model sequence-lab eval reads', { skip }, async () => {
+test('torchrun --nproc_per_node=2 trains the exported project with DDP and writes a model sequence-lab eval reads', async () => {
+  requireTorch();
   const data = writeData('ddp.txt', TEXT);
   const { run, projects: [project] } = await trainAndExport('ddp', data, ['--model', 'lstm', '--hidden', '6', '--embedding', '3', '--batch', '2', '--seq', '7', '--steps', '4']);
   const before = await ourEval(join(project, 'model.safetensors'), data);

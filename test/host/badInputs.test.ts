@@ -10,7 +10,7 @@ import { parseHmm, validateDiscreteHmm } from '../../src/engine/hmm/modelJson';
 import { parseNumericSeries, parseObservations, parseTaggedFile, readObservations } from '../../src/engine/hmm/parsers';
 import { decodeSafetensors } from '../../src/engine/safetensors';
 import { DEFAULT_MAX_VOCABULARY, Vocabulary } from '../../src/engine/vocabulary';
-import { checkTrainingText } from '../../src/training/textChecks';
+import { checkTrainingText } from '../../src/shared/textChecks';
 import {
   assertUserMessage,
   goodHmm,

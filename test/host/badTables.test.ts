@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { EngineInputError } from '../../src/engine/errors';
 import { csvColumns, parseCsvSeries } from '../../src/engine/hmm/csvSeries';
 import { MAX_SERIES_COLUMNS, parseSeries } from '../../src/engine/sequenceData';
-import { checkTrainingText } from '../../src/training/textChecks';
+import { checkTrainingText } from '../../src/shared/textChecks';
 import { assertUserMessage, messageOf, singleLine } from '../fixtures/badInputs';
 
 const MB = 1024 * 1024;

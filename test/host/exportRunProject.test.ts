@@ -17,6 +17,7 @@ import { describeModel, readSafetensorsHeader, vocabularyMismatch } from '../../
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import { parseRunHistory } from '../../src/training/importedHistory';
 import { CharModel } from '../../src/worker/charModel';
+import { PYTHON, requireTorch } from '../fixtures/pytorch';
 
 /** As the host hashes a run's data (runPersistence.ts): SHA-256 of the text, UTF-8. */
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -85,9 +86,6 @@ test('the data file keeps the name of the file the run trained on, made safe for
   assert.equal(projectDataFile({ dataUri: 'file:///x/%E2%98%83', dataLabel: '☃' }), 'data/data.txt');
 });
 
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `needs ${PYTHON} with torch`;
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-export-run-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -105,7 +103,8 @@ const TORCH_CONFIG: TrainingConfig = CONFIG;
 const BATCHED_CONFIG: TrainingConfig = { ...CONFIG, model: 'lstm', layers: 1, batch: 3, truncate: 6, optimizer: 'sgd', momentum: 0.9, learningRate: 0.05, embedding: 5 };
 
 for (const [name, config] of [['the one-stream GRU', TORCH_CONFIG], ['a batched, truncated LSTM with momentum and an embedding', BATCHED_CONFIG]] as const) {
-test(`under torch, ${name} evaluates as sequence-lab eval and trains as the worker's trainer`, { skip }, async () => {
+test(`under torch, ${name} evaluates as sequence-lab eval and trains as the worker's trainer`, async () => {
+  requireTorch();
   const runDir = mkdtempSync(join(dir, 'run-'));
   const model = checkpoint(config, 4);
   const run = storedRun(config, 4);
@@ -134,7 +133,8 @@ test(`under torch, ${name} evaluates as sequence-lab eval and trains as the work
 });}
 
 
-test('a run trained in the panel at batch 1, exported, continued on 2 processes with the README\'s own command, opens back in VS Code with its history', { skip }, async () => {
+test('a run trained in the panel at batch 1, exported, continued on 2 processes with the README\'s own command, opens back in VS Code with its history', async () => {
+  requireTorch();
   const runDir = mkdtempSync(join(dir, 'grow-'));
   const model = checkpoint(CONFIG, 4);
   for (const f of runProjectFiles(storedRun(CONFIG, 4), model, TEXT)) {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { checkTrainingText } from '../../src/training/textChecks';
+import { checkTrainingText } from '../../src/shared/textChecks';
 import { MAX_TRELLIS_STEP, parseTrainingPanelMessage, parseTrellisPanelMessage } from '../../src/shared/webviewProtocol';
 import { parseTaggersPanelMessage, TAGGER_LIMITS } from '../../src/shared/webviewProtocol';
 import { MAX_GATES_WINDOW, parseGatesPanelMessage } from '../../src/shared/webviewProtocol';

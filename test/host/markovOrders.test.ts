@@ -13,7 +13,7 @@ import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
 import { markovOrdersView } from '../../src/markov/ordersView';
 import { parseMarkovPanelMessage } from '../../src/shared/webviewProtocol';
 import { isAnalysisRequestType } from '../../src/shared/workerProtocol';
-import { checkTrainingText } from '../../src/training/textChecks';
+import { checkTrainingText } from '../../src/shared/textChecks';
 import { fuzzParams } from '../fixtures/badInputs';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-markov-')), 'worker.js');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG, validateConfig } from '../../src/shared/trainingConfig';
 import { StepHistory } from '../../src/training/stepHistory';
-import { checkTrainingText } from '../../src/training/textChecks';
+import { checkTrainingText } from '../../src/shared/textChecks';
 import { ProgressBuffer } from '../../src/worker/progressBuffer';
 
 const MB = 1024 * 1024;

@@ -15,6 +15,7 @@ import type { ProgressSink } from '../progressBar';
 import { splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
 import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
 import { encodeModel, type ModelMetadata, type Task } from './modelFile';
+import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from '../../shared/textChecks';
 
 export const TRAIN_USAGE = `Usage: sequence-lab train DATA --out DIR [options]
   --task lm|tag|series|sequence-to-one   what to learn (default: series for numeric .csv/.tsv, tag for token<TAB>tag
@@ -69,6 +70,9 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     const path = args.positional[0];
     const bytes = await io.readFile(path);
     const text = new TextDecoder('utf-8').decode(bytes);
+    // The extension's checks and words (empty, whitespace only, binary, one character, over 20 MB).
+    const verdict = checkTrainingText(text, fileLabelOf(path), DEFAULT_MAX_TRAINING_MB * 1024 * 1024, null);
+    if (!verdict.ok) throw new EngineInputError(verdict.message!);
     const taskOption = oneOf(args.options.get('--task'), ['lm', 'tag', 'series', 'sequence-to-one'] as const, '--task', guessTask(path, text));
     // Sequence-to-one models are stored as series models with one output (their metadata task is "series").
     const task: Task = taskOption === 'sequence-to-one' ? 'series' : taskOption;

@@ -1,0 +1,272 @@
+// PENDING (not run by npm test): passed its NaN/Inf part end to end, not yet the whole; see the i14 report. Run it alone with
+// node --import tsx --test test/e2e/pending/gradientGuidance.pending.ts
+// What the README promises about runs in trouble, driven in a real VS Code (code-server) as a person would:
+// - Status bar: while a run trains it shows step, loss and chars/s; a click opens the Training panel (closed first).
+// - NaN/Inf guidance: a ReLU RNN with W_hh at spectral radius 1.5, plain SGD at learning rate 1 and clipping off
+//   overflows at once. The warning names where and pauses at the last good step; "Enable clipping (5)" resumes it
+//   with clipping 5 (run.json says so, and clipping is not offered again), "Halve learning rate" resumes it at 0.5
+//   from the same step, "Stop" stops it. The same fault is an error in the Problems panel on the data file.
+// - Problems panel: an exploding run (ReLU, radius 1.2, clipping off, a learning rate too small to move the weights)
+//   and a vanishing one (tanh, radius 0.5) get their diagnostics on their data files with the README's texts once
+//   coloured; each quick fix, picked with Ctrl+. on the problem, changes the run as its title says.
+// Runs are stored in the workspace (sequenceLab.runs.storeInWorkspace), so each run's settings are read from its
+// run.json. A temporary workspace; examples/ stays untouched.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { REPO_ROOT, openFile, runCommand, seconds, webviewFrame } from '../../../scripts/vscode-harness.mjs';
+import { openPackagedWorkbench, workbenchSession } from '../workbenchSession';
+
+const resultsDir = path.join(REPO_ROOT, 'test-results');
+const workspace = mkdtempSync(path.join(tmpdir(), 'seqlab-guidance-'));
+const session = workbenchSession('e2e-gradient-guidance-failure.png');
+after(() => rmSync(workspace, { recursive: true, force: true }));
+
+const verse = readFileSync(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8');
+/** One experiment per data file, so that each file's newest run is the one the test means. */
+const EXPERIMENTS: Record<string, { data: string; model: object; training: object }> = {
+  steady: { data: 'verse.txt', model: { cell: 'rnn', hiddenSize: 24 }, training: { seqLength: 16, learningRate: 0.01, steps: 1_000_000, seed: 1 } },
+  boom: {
+    data: 'boom.txt',
+    model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 32, init: 'identity', spectralRadius: 1.5 },
+    training: { seqLength: 64, optimizer: 'sgd', learningRate: 1, clip: 0, steps: 1_000_000, seed: 2 },
+  },
+  grow: {
+    data: 'grow.txt',
+    // An IRNN (ReLU, W_hh = I): the hidden state, carried from chunk to chunk, sums its inputs and grows without
+    // bound, linearly, and the gradient with it — far above 100 within the first steps, yet finite for hours (a
+    // radius above 1 would grow it geometrically, to ±Inf within a minute). Adam at 1e-5 hardly moves a weight.
+    model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 32, init: 'identity', spectralRadius: 1 },
+    training: { seqLength: 32, optimizer: 'adam', learningRate: 0.00001, clip: 0, steps: 1_000_000, seed: 3 },
+  },
+  fade: {
+    data: 'fade.txt',
+    // tanh' ≤ 1 and ρ(W_hh) = 0.5: ‖∂h_T/∂h_{T−50}‖ ≤ ~0.5^50 ≈ 1e-15, far below 1e-6 whatever the rule's details.
+    model: { cell: 'rnn', hiddenSize: 32, init: 'orthogonal', spectralRadius: 0.5 },
+    // Chunks of 64 characters: the gradient flows back beyond the 50 steps the setting asks about.
+    training: { seqLength: 64, optimizer: 'adam', learningRate: 0.000001, clip: 5, steps: 30, seed: 4 },
+  },
+};
+
+interface StoredRunJson { id: string; dataUri: string; status: string; step: number; config: { model: string; clipNorm: number; learningRate: number } }
+
+/** The run.json files of the workspace's runs on `file`, newest last. */
+function storedRuns(file: string): StoredRunJson[] {
+  const root = path.join(workspace, '.sequence-lab', 'runs');
+  if (!existsSync(root)) return [];
+  const runs: (StoredRunJson & { createdAt: string })[] = [];
+  for (const id of readdirSync(root)) {
+    try {
+      const run = JSON.parse(readFileSync(path.join(root, id, 'run.json'), 'utf8'));
+      if (String(run.dataUri).endsWith(`/${file}`)) runs.push(run);
+    } catch {
+      // being written (atomically, by rename): read again on the next poll
+    }
+  }
+  return runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Polls until `check` returns a value (not undefined); fails with `what` and the last state after `timeoutMs`. */
+async function until<T>(page: Page, what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) assert.fail(`${what} did not happen within ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(200);
+  }
+}
+
+const toast = (page: Page, text: string | RegExp): Locator => page.locator('.notification-toast', { hasText: text });
+const toastButtons = async (t: Locator): Promise<string[]> =>
+  (await t.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()).map((s) => s.trim());
+
+/**
+ * Presses a button of this very toast and waits until that toast is gone (the run's next warning has the same text,
+ * so a locator by text could match the new toast before the old one has closed).
+ */
+async function pressToastButton(shown: Locator, label: string): Promise<void> {
+  const element = await shown.elementHandle({ timeout: 15_000 });
+  assert.ok(element, 'the toast');
+  await shown.locator('.monaco-button', { hasText: label }).click();
+  await element.waitForElementState('hidden', { timeout: 15_000 });
+}
+
+const problemRows = (page: Page) => page.locator('.markers-panel .monaco-list-row');
+
+async function showProblems(page: Page): Promise<void> {
+  if (!(await page.locator('.markers-panel').first().isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/** Opens the problem in its file (a click on it in the Problems panel), then picks the quick fix titled `fix` (Ctrl+.). */
+async function applyQuickFix(page: Page, problem: RegExp, fix: string): Promise<void> {
+  await showProblems(page);
+  const row = problemRows(page).filter({ hasText: problem }).first();
+  await row.waitFor({ timeout: 60_000 });
+  await row.click();
+  await row.press('Enter');
+  await page.locator('.editor-group-container .monaco-editor.focused').first().waitFor({ timeout: 15_000 });
+  // The quick fix menu, driven by the keyboard as a person does: Down until the fix is the focused row, then Enter.
+  const actions = page.locator('.action-widget .monaco-list-row.action');
+  await page.keyboard.press('Control+.');
+  await actions.filter({ hasText: fix }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  const titles = (await actions.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''))).map((t) => t.trim());
+  assert.equal(titles.filter((t) => t === fix).length, 1, `"${fix}" is offered once: ${JSON.stringify(titles)}`);
+  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
+  for (let presses = 0; (await focused.getAttribute('aria-label', { timeout: 5000 }))?.trim() !== fix; presses++) {
+    assert.ok(presses < titles.length, `"${fix}" never got the focus in ${JSON.stringify(titles)}`);
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await page.locator('.action-widget').first().waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(resultsDir, name), fullPage: true });
+  console.log(`screenshot: test-results/${name}`);
+}
+
+/** Opens the experiment file and trains it from the palette (its CodeLens is clicked in experimentInVsCode.test.ts). */
+async function trainExperiment(page: Page, name: string): Promise<void> {
+  await openFile(page, `${name}.seqlab.json`);
+  // Listed once the extension has activated: runCommand types it again until it shows.
+  await runCommand(page, 'Sequence Lab: Train Experiment', { timeout: 120_000 });
+}
+
+test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostics with their quick fixes', { timeout: 900_000 }, async () => {
+  const started = Date.now();
+  const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
+  mkdirSync(resultsDir, { recursive: true });
+  mkdirSync(path.join(workspace, '.vscode'));
+  writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'sequenceLab.runs.storeInWorkspace': true }, null, 2)}\n`);
+  for (const [name, e] of Object.entries(EXPERIMENTS)) {
+    writeFileSync(path.join(workspace, e.data), verse);
+    writeFileSync(path.join(workspace, `${name}.seqlab.json`), `${JSON.stringify({ data: { path: e.data, kind: 'characters' }, model: e.model, training: e.training }, null, 2)}\n`);
+  }
+  const { page } = await openPackagedWorkbench(session, workspace);
+
+  // --- Status bar: step, loss and chars/s while training; a click opens the (closed) Training panel.
+  await trainExperiment(page, 'steady');
+  const item = page.locator('.statusbar-item', { hasText: /Sequence Lab · step [\d,]+\/[\d,]+ · loss \d+\.\d{3} · [\d.]+k? chars\/s/ }).first();
+  await item.waitFor({ timeout: 120_000 });
+  phase(`status bar: ${JSON.stringify(await item.innerText())}`);
+  await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 15_000 });
+  await item.click();
+  const panel = await webviewFrame(page, { selector: '#loss', timeout: 30_000 });
+  await panel.locator('#file-label', { hasText: 'verse.txt' }).first().waitFor({ timeout: 15_000 });
+  await panel.locator('#status', { hasText: /training/i }).first().waitFor({ timeout: 15_000 });
+  phase('a click on the status bar item opened the Training panel on the training run');
+  await screenshot(page, 'e2e-status-bar.png');
+  assert.deepEqual(storedRuns('verse.txt').map((r) => r.status), ['training'], 'one click on ▶ Train, one run');
+  // Stopped from the palette. (A click on this reopened panel's Stop button was lost in 2 of 5 runs under load: the
+  // page was the same, the button enabled, the status "training"; not explained yet, see the branch's report.)
+  await runCommand(page, 'Sequence Lab: Stop Training');
+  await panel.locator('#status', { hasText: /stopped/i }).first().waitFor({ timeout: 30_000 });
+  await until(page, 'the verse.txt run stored as stopped', () => (storedRuns('verse.txt').at(-1)?.status === 'stopped' ? true : undefined));
+  await item.waitFor({ state: 'hidden', timeout: 15_000 });
+
+  // --- NaN/Inf guidance: the warning, its three buttons, and the same fault in the Problems panel.
+  await trainExperiment(page, 'boom');
+  const warning = /Sequence Lab: training boom\.txt hit NaN\/Inf in .+ at step (\d+); paused at step (\d+), its last good state\./;
+  let shown = toast(page, warning).first();
+  await shown.waitFor({ timeout: 120_000 });
+  const first = warning.exec(await shown.innerText())!;
+  const goodStep = Number(first[2]);
+  assert.equal(Number(first[1]), goodStep + 1, 'paused at the step before the bad one');
+  assert.deepEqual(await toastButtons(shown), ['Enable clipping (5)', 'Halve learning rate', 'Stop']);
+  const boomPanel = await webviewFrame(page, { selector: '#loss', timeout: 30_000 });
+  await boomPanel.locator('#status', { hasText: /paused/i }).first().waitFor({ timeout: 30_000 });
+  phase(`warning: ${JSON.stringify(first[0])}`);
+  await showProblems(page);
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'boom.txt' }).first().waitFor({ timeout: 30_000 });
+  const nanProblem = problemRows(page).filter({ hasText: /NaN\/Inf in .+ at training step \d+: the run paused at its last good state\./ }).first();
+  await nanProblem.waitFor({ timeout: 30_000 });
+  phase(`Problems: ${JSON.stringify(await nanProblem.innerText())}`);
+  await screenshot(page, 'e2e-nan-warning.png');
+  const original = storedRuns('boom.txt').at(-1)!;
+  assert.deepEqual([original.config.clipNorm, original.config.learningRate], [0, 1]);
+
+  // Enable clipping (5): resumed with clipping 5. The weights of the last good step still overflow, so it pauses
+  // again at the same step, and clipping is no longer offered.
+  await pressToastButton(shown, 'Enable clipping (5)');
+  await until(page, 'run.json with clipping 5', () => (storedRuns('boom.txt').at(-1)?.config.clipNorm === 5 ? true : undefined));
+  shown = toast(page, warning).first();
+  await shown.waitFor({ timeout: 60_000 });
+  assert.equal(Number(warning.exec(await shown.innerText())![2]), goodStep, 'resumed from the same last good step');
+  assert.deepEqual(await toastButtons(shown), ['Halve learning rate', 'Stop'], 'clipping is on now, so it is not offered again');
+  phase('Enable clipping (5): resumed with clipping 5, paused again by the same overflow');
+
+  // Halve learning rate: resumed at 0.5, from the same step (the run goes on, it does not start again).
+  await pressToastButton(shown, 'Halve learning rate');
+  await until(page, 'run.json with learning rate 0.5', () => (storedRuns('boom.txt').at(-1)?.config.learningRate === 0.5 ? true : undefined));
+  assert.equal(storedRuns('boom.txt').length, 1, 'the same run, no new one');
+  assert.equal(storedRuns('boom.txt')[0].config.clipNorm, 5, 'clipping stays on');
+  shown = toast(page, warning).first();
+  await shown.waitFor({ timeout: 60_000 });
+  assert.equal(Number(warning.exec(await shown.innerText())![2]), goodStep, 'resumed from the same last good step');
+  phase('Halve learning rate: resumed at 0.5, paused again');
+
+  // Stop: the run stops at its last good step.
+  await pressToastButton(shown, 'Stop');
+  await boomPanel.locator('#status', { hasText: /stopped/i }).first().waitFor({ timeout: 30_000 });
+  await until(page, 'run.json stopped', () => (storedRuns('boom.txt').at(-1)?.status === 'stopped' ? true : undefined));
+  await nanProblem.waitFor({ state: 'detached', timeout: 30_000 });
+  phase('Stop: stopped; the NaN problem went with the pause');
+
+  // --- Exploding: coloured while it trains, the diagnostic on grow.txt; both quick fixes change the live run.
+  await trainExperiment(page, 'grow');
+  await until(page, 'the grow.txt run training', () => (storedRuns('grow.txt').at(-1)?.status === 'training' ? true : undefined), 120_000);
+  await openFile(page, 'grow.txt');
+  await runCommand(page, 'Sequence Lab: Colour Text by Model…');
+  const surprisal = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Surprisal' }).first();
+  await surprisal.waitFor({ state: 'visible', timeout: 15_000 });
+  await surprisal.click();
+  await showProblems(page);
+  const exploding = /Exploding gradient with clipping off: the gradient norm (reached|grew)/;
+  await problemRows(page).filter({ hasText: exploding }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'grow.txt' }).first().waitFor({ timeout: 15_000 });
+  phase(`Problems: ${JSON.stringify(await problemRows(page).filter({ hasText: exploding }).first().innerText())}`);
+  await screenshot(page, 'e2e-problems-exploding.png');
+  await applyQuickFix(page, exploding, 'Lower the learning rate to 0.000005');
+  await toast(page, /Lower the learning rate to 0\.000005 on char RNN.*: done\./).first().waitFor({ timeout: 30_000 });
+  await until(page, 'run.json at learning rate 5e-6', () => (storedRuns('grow.txt').at(-1)?.config.learningRate === 0.000005 ? true : undefined));
+  assert.equal(storedRuns('grow.txt').at(-1)!.status, 'training', 'the same run trains on');
+  await applyQuickFix(page, exploding, 'Enable gradient clipping (5)');
+  await toast(page, /Enable gradient clipping \(5\) on char RNN.*: done\./).first().waitFor({ timeout: 30_000 });
+  await until(page, 'run.json with clipping 5', () => (storedRuns('grow.txt').at(-1)?.config.clipNorm === 5 ? true : undefined));
+  assert.equal(storedRuns('grow.txt').length, 1, 'the same run, no new one');
+  // Clipping on: "exploding with clipping off" no longer applies.
+  await problemRows(page).filter({ hasText: exploding }).first().waitFor({ state: 'detached', timeout: 30_000 });
+  phase('exploding: both fixes changed the live run; the problem went with clipping on');
+  await runCommand(page, 'Sequence Lab: Stop Training');
+  await until(page, 'the grow.txt run stopped', () => (storedRuns('grow.txt').at(-1)?.status === 'stopped' ? true : undefined));
+
+  // --- Vanishing: a finished tanh RNN at ρ = 0.5, coloured; "Switch to LSTM" starts an LSTM run on the file.
+  await trainExperiment(page, 'fade');
+  await until(page, 'the fade.txt run completed', () => (storedRuns('fade.txt').at(-1)?.status === 'completed' ? true : undefined), 120_000);
+  await openFile(page, 'fade.txt');
+  await runCommand(page, 'Sequence Lab: Colour Text by Model…');
+  await surprisal.waitFor({ state: 'visible', timeout: 15_000 });
+  await surprisal.click();
+  await showProblems(page);
+  // Where it fell below 1e-6 is the rule's to say (it may change); what cannot be learnt from is the README's promise.
+  const vanishing = /Vanishing gradient: ‖∂h_T\/∂h_\{T−\d+\}‖ = \S+ < 1e-6 .*the model cannot learn from what lies 50 characters back/;
+  await problemRows(page).filter({ hasText: vanishing }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'fade.txt' }).first().waitFor({ timeout: 15_000 });
+  phase(`Problems: ${JSON.stringify(await problemRows(page).filter({ hasText: vanishing }).first().innerText())}`);
+  await screenshot(page, 'e2e-problems-vanishing.png');
+  await applyQuickFix(page, vanishing, 'Switch to LSTM (a new run on this file)');
+  await toast(page, /Sequence Lab: started char LSTM · H=32 on fade\.txt/).first().waitFor({ timeout: 30_000 });
+  const lstm = await until(page, 'an LSTM run stored on fade.txt', () => storedRuns('fade.txt').find((r) => r.config.model === 'lstm'));
+  assert.equal(lstm.config.learningRate, 0.000001, 'the same settings but the cell');
+  assert.equal(storedRuns('fade.txt').length, 2, 'a new run beside the RNN run');
+  phase('vanishing: Switch to LSTM started an LSTM run on fade.txt');
+  await screenshot(page, 'e2e-problems-fixed.png');
+  session.passed = true;
+});
