@@ -19,8 +19,15 @@ import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
 /** The node:fs functions the store uses (tests inject failing ones). */
 export type StoreFs = Pick<
   typeof nodeFs,
-  'mkdirSync' | 'readdirSync' | 'readFileSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync' | 'existsSync'
+  'mkdirSync' | 'readdirSync' | 'readFileSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync' | 'existsSync' | 'statSync'
 >;
+
+/**
+ * The most of a metrics.jsonl or heldout.jsonl the store reads. The store's own files stay far below it (they are
+ * compacted past maxMetricLines lines); a larger one came from elsewhere (a repository's .sequence-lab/) and is not
+ * read at all, so its size never decides what is allocated.
+ */
+export const MAX_JSONL_BYTES = 16 * 1024 * 1024;
 
 export interface StoredRun {
   version: 1;
@@ -194,23 +201,43 @@ export class RunStore {
   }
 
   readMetrics(id: string): MetricLine[] {
+    const lines: MetricLine[] = [];
+    for (const m of this.readJsonLines(id, METRICS_FILE)) {
+      const line = (m ?? {}) as MetricLine;
+      if (Number.isInteger(line.step) && typeof line.loss === 'number') lines.push(line);
+    }
+    return lines;
+  }
+
+  /**
+   * The parsed lines of one of a run's .jsonl files ([] when it is missing, unreadable or over MAX_JSONL_BYTES).
+   * A line that does not parse is skipped: a line cut by a crash mid-append leaves the lines before it good.
+   */
+  private readJsonLines(id: string, name: string): unknown[] {
+    const file = path.join(this.folder(id), name);
     let text: string;
     try {
-      text = this.fs.readFileSync(path.join(this.folder(id), METRICS_FILE), 'utf8');
+      const size = this.fs.statSync(file).size;
+      if (size > MAX_JSONL_BYTES) {
+        this.options.onError?.(
+          `Sequence Lab did not read ${file}: it is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_JSONL_BYTES / 1024 / 1024} MB a run's ${name} can reach, so that run's curve is not shown. The file was not written by Sequence Lab; delete the run to remove it.`,
+        );
+        return [];
+      }
+      text = this.fs.readFileSync(file, 'utf8');
     } catch {
       return [];
     }
-    const lines: MetricLine[] = [];
+    const out: unknown[] = [];
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
-        const m = JSON.parse(line) as MetricLine;
-        if (Number.isInteger(m.step) && typeof m.loss === 'number') lines.push(m);
+        out.push(JSON.parse(line));
       } catch {
-        // A line cut by a crash mid-append: the lines before it are still good.
+        // cut mid-append
       }
     }
-    return lines;
+    return out;
   }
 
   /**
@@ -247,22 +274,11 @@ export class RunStore {
 
   /** The held-out scores of a run, in step order ([] when it has none: older runs, or none scored yet). */
   readHeldOut(id: string): HeldOutPoint[] {
-    let text: string;
-    try {
-      text = this.fs.readFileSync(path.join(this.folder(id), HELD_OUT_FILE), 'utf8');
-    } catch {
-      return [];
-    }
     const points: HeldOutPoint[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const m = JSON.parse(line) as HeldOutPoint;
-        if (!Number.isInteger(m.step) || typeof m.loss !== 'number' || (points.length > 0 && m.step <= points[points.length - 1].step)) continue;
-        points.push({ step: m.step, loss: m.loss, ...(typeof m.accuracy === 'number' ? { accuracy: m.accuracy } : {}), count: Number.isInteger(m.count) ? m.count : 0 });
-      } catch {
-        // A line cut by a crash mid-append: the lines before it are still good.
-      }
+    for (const line of this.readJsonLines(id, HELD_OUT_FILE)) {
+      const m = (line ?? {}) as HeldOutPoint;
+      if (!Number.isInteger(m.step) || typeof m.loss !== 'number' || (points.length > 0 && m.step <= points[points.length - 1].step)) continue;
+      points.push({ step: m.step, loss: m.loss, ...(typeof m.accuracy === 'number' ? { accuracy: m.accuracy } : {}), count: Number.isInteger(m.count) ? m.count : 0 });
     }
     return points;
   }

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import { MODEL_FILE, RunStore, type StoreFs } from '../../src/training/runStore';
+import { MAX_JSONL_BYTES, MODEL_FILE, RunStore, type StoreFs } from '../../src/training/runStore';
 import { assertUserMessage } from '../fixtures/badInputs';
 
 function tempRoot(): string {
@@ -237,4 +237,24 @@ test('run folders from a repository: a symlinked run, a run.json with bad settin
   fs.mkdirSync(path.join(root, 'huge'));
   fs.writeFileSync(path.join(root, 'huge', 'run.json'), JSON.stringify({ ...good, id: 'huge', pad: 'x'.repeat(2_000_000) }));
   assert.deepEqual(new RunStore(root).list().map((r) => r.id), ['good']);
+});
+
+test('a metrics.jsonl or heldout.jsonl over the size cap is not read (a repository could commit any file); a null line is skipped', () => {
+  const root = tempRoot();
+  const errors: string[] = [];
+  const store = new RunStore(root, { onError: (m) => errors.push(m) });
+  newRun(store);
+  store.appendMetrics('run-a', 1, [2], [0.5]);
+  const metrics = path.join(root, 'run-a', 'metrics.jsonl');
+  fs.appendFileSync(metrics, 'null\n5\n"x"\n');
+  assert.deepEqual(store.readMetrics('run-a').map((m) => m.step), [1]);
+  // A sparse file just over the cap: never read, one message naming it and its size.
+  fs.truncateSync(metrics, MAX_JSONL_BYTES + 1);
+  assert.deepEqual(store.readMetrics('run-a'), []);
+  fs.writeFileSync(path.join(root, 'run-a', 'heldout.jsonl'), '');
+  fs.truncateSync(path.join(root, 'run-a', 'heldout.jsonl'), MAX_JSONL_BYTES + 1);
+  assert.deepEqual(store.readHeldOut('run-a'), []);
+  assert.equal(errors.length, 2, errors.join('\n'));
+  assert.match(errors[0], /metrics\.jsonl: it is 16\.0 MB, over the 16 MB/);
+  assertUserMessage(errors[0]);
 });
