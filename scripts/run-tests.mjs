@@ -16,15 +16,17 @@ const files = (layer) => readdirSync(path.join(ROOT, 'test', layer)).filter((f) 
 const concurrency = Math.max(2, os.availableParallelism());
 
 const phases = [
-  { name: 'engine + host + webview', key: 'fast', concurrency, files: [...files('engine'), ...files('host'), ...files('webview')] },
-  { name: 'e2e (code-server)', key: 'e2e', concurrency: 1, files: files('e2e') },
+  // A test that hangs fails after `timeout` ms instead of holding CI until its limit (each e2e test sets its own,
+  // shorter, timeout; this one is the backstop).
+  { name: 'engine + host + webview', key: 'fast', concurrency, timeout: 300_000, budgetMinutes: 35, files: [...files('engine'), ...files('host'), ...files('webview')] },
+  { name: 'e2e (code-server)', key: 'e2e', concurrency: 1, timeout: 1_200_000, budgetMinutes: 45, files: files('e2e') },
 ].filter((p) => !only || p.key === only);
 
 /** Runs one phase with node's test runner (TAP on stdout, passed through) and returns its summary counts. */
 function runPhase(phase) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const args = ['--import', 'tsx', '--test', `--test-concurrency=${phase.concurrency}`, '--test-reporter=tap', ...phase.files];
+    const args = ['--import', 'tsx', '--test', `--test-concurrency=${phase.concurrency}`, `--test-timeout=${phase.timeout}`, '--test-reporter=tap', ...phase.files];
     console.log(`\n=== ${phase.name}: ${phase.files.length} files, ${phase.concurrency} at a time ===`);
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     const counts = {};
@@ -40,7 +42,16 @@ function runPhase(phase) {
         if (m) counts[m[1]] = Number(m[2]);
       }
     });
-    child.on('close', (code, signal) => resolve({ ...phase, code: code ?? signal, counts, minutes: (Date.now() - started) / 60_000 }));
+    // A file whose process never exits (a test left a loop running after its timeout) would hold the phase, and CI,
+    // until CI's own limit: past its budget the phase is ended and fails, saying so.
+    const budget = setTimeout(() => {
+      console.log(`\n=== ${phase.name}: over its ${phase.budgetMinutes}-minute budget; ended (a test file did not exit) ===`);
+      child.kill('SIGKILL');
+    }, phase.budgetMinutes * 60_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(budget);
+      resolve({ ...phase, code: code ?? signal, counts, minutes: (Date.now() - started) / 60_000 });
+    });
   });
 }
 

@@ -128,6 +128,22 @@ export class TrainingRun {
     this.wakeUp();
   }
 
+  /**
+   * Ends the run as failed (a request on it went wrong, e.g. a sample): it stops training and then says `failed`
+   * with the message, so the host never shows failed a run that still trains (nor ignores Stop on one).
+   */
+  fail(message: string): void {
+    if (!this.running) {
+      // Its loop has ended (a finished run kept for sampling): nothing trains, say it now.
+      this.post({ type: 'failed', runId: this.runId, message });
+      return;
+    }
+    this.failure ??= message;
+    this.stop();
+  }
+  private failure: string | undefined;
+  private running = false;
+
   /** New learning rate and clipping for the live trainer (optimiser state kept); throws EngineInputError (changing nothing) when out of range. */
   reconfigure(config: TrainingConfig): void {
     const next = { ...this.config, learningRate: config.learningRate, clipNorm: config.clipNorm };
@@ -223,6 +239,7 @@ export class TrainingRun {
   /** Trains until maxSteps or stop; `startPaused` waits paused at the model's step first. */
   async run(startPaused = false): Promise<void> {
     const { model, runId } = this;
+    this.running = true;
     try {
       if (startPaused) {
         // The state was just restored from a checkpoint: nothing new to save.
@@ -271,12 +288,14 @@ export class TrainingRun {
       this.flush();
       if (!this.stopRequested) this.scoreHeldOut();
       this.checkpoint();
-      this.postSample(this.stopRequested ? FINAL_SAMPLE_BUDGET_MS : undefined);
-      this.post({ type: 'finished', runId, reason: this.stopRequested ? 'stopped' : 'completed', steps: model.stepCount, finalLoss: this.lastLoss });
+      if (this.failure === undefined) this.postSample(this.stopRequested ? FINAL_SAMPLE_BUDGET_MS : undefined);
+      if (this.failure !== undefined) this.post({ type: 'failed', runId, message: this.failure });
+      else this.post({ type: 'finished', runId, reason: this.stopRequested ? 'stopped' : 'completed', steps: model.stepCount, finalLoss: this.lastLoss });
     } catch (error) {
       this.flush();
       this.post({ type: 'failed', runId, message: describe(error) });
     } finally {
+      this.running = false;
       if (isAbortable(model)) model.setAbortCheck(null);
     }
   }

@@ -91,7 +91,8 @@ const handle = createDispatcher<HostToWorker>(
         const text = run.model.sample(m.length, m.temperature, m.greedy === true);
         post({ type: 'sample', runId: m.runId, step: run.model.stepCount, temperature: m.temperature, text, ...(m.greedy === true ? { greedy: true } : {}) });
       } catch (error) {
-        post({ type: 'failed', runId: m.runId, message: describe(error) });
+        // The run fails as a whole: it stops first, so it is never shown failed while it trains on.
+        run.fail(describe(error));
       }
     },
     // Both traces echo the request's id: several panels ask for traces of one run, each takes only its own answers.
