@@ -39,7 +39,23 @@ function columnsOf(table: CsvTable): { names: string[]; hasHeader: boolean; deli
  * detection). Blank lines are skipped; a row may be short, but a chosen cell it lacks is named.
  */
 export function parseCsvSeries(text: string, chosen: readonly number[]): CsvSeries {
+  return seriesOf(readCsv(text, { allowRagged: true }), chosen);
+}
+
+/**
+ * Every column of a CSV/TSV text as one observation x_t per row (the CLI's `hmm fit --gaussian` and decoding of a
+ * .csv/.tsv file). `dimension`, when given, must be the number of columns: a mismatch is named, never guessed.
+ */
+export function parseCsvObservations(text: string, dimension?: number): CsvSeries {
   const table = readCsv(text, { allowRagged: true });
+  const { names } = columnsOf(table);
+  if (dimension !== undefined && dimension !== names.length) {
+    throw new EngineInputError(`The file has ${names.length} column${names.length === 1 ? '' : 's'} (one dimension each), but the dimension is ${dimension}.`);
+  }
+  return seriesOf(table, names.map((_, k) => k));
+}
+
+function seriesOf(table: CsvTable, chosen: readonly number[]): CsvSeries {
   const { names } = columnsOf(table);
   if (chosen.length === 0) throw new EngineInputError('Choose at least one numeric column.');
   for (const c of chosen) {
