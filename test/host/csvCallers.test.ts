@@ -13,7 +13,7 @@ import * as esbuild from 'esbuild';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
 import type { CliIo } from '../../src/cli/commands/cliIo';
 import { buildTrainingData } from '../../src/engine/trainingSetup';
-import { AnalysisWorker } from '../../src/hmm/analysisWorker';
+import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-csv-callers-'));
@@ -42,6 +42,17 @@ test('training series data: every dialect gives the same rows and column names',
     assert.deepEqual(built.vocabulary, ['time', 'level'], name);
     assert.deepEqual(Array.from(built.data.rows), table.flat(), name);
   }
+});
+
+test('HMM Fit column pick (the host asks the worker): every dialect offers the same numeric columns; a broken quote is named', async () => {
+  for (const [name, text] of Object.entries(dialects)) {
+    assert.deepEqual(await worker.csvColumns(text), { names: ['time', 'level'], numericInFirstRow: [true, true] }, name);
+  }
+  assert.equal(await worker.csvColumns(' \n'), undefined);
+  await assert.rejects(
+    worker.csvColumns('a;b\n1;"2\n'),
+    (e: Error) => e instanceof AnalysisError && e.message === 'Line 2, column 2: the quote at character 3 is never closed.',
+  );
 });
 
 test('HMM Fit (Gaussian, through the analysis worker): every dialect fits the same model on the same rows', async () => {
