@@ -18,6 +18,11 @@ import { crossEntropyStep, squaredErrorStep } from './stepLoss';
 
 /** The share of the data held out by default. */
 export const HELD_OUT_SHARE = 0.1;
+/**
+ * The seed of the held-out draw of tagged and sequence-to-one data. Fixed, not the run's seed: runs on one file
+ * with different seeds then hold out the same sequences, so their held-out losses compare (Compare Runs ranks them).
+ */
+export const HELD_OUT_SEED = 42;
 /** An evaluation scores at most this many held-out targets (steps), always the same ones, so points compare. */
 export const HELD_OUT_EVAL_STEPS = 2048;
 /** The seed of the draw is this far from the training seed (the draw never coincides with the initialisation's). */
@@ -88,6 +93,15 @@ export function splitSequenceData(data: SequenceData, share: number, seed: numbe
   const held = Math.round(count * share);
   if (share <= 0 || held < 1 || count - held < 1) return none(data, tokensOf(data.sequences), `nothing held out: ${count === 1 ? 'one sequence is' : `${count} sequences are`} too few`);
   const heldIndex = heldOutIndices(count, held, seed);
+  // The model is sized by its training sequences: the longest sequence of the file always trains, so no held-out
+  // sequence is longer than every training one (it would not fit the stack it is scored on). If the draw held it out,
+  // the next sequence in the seeded order is held out instead.
+  let longest = 0;
+  for (let i = 1; i < count; i++) if (data.sequences[i].ids.length > data.sequences[longest].ids.length) longest = i;
+  if (heldIndex.has(longest)) {
+    heldIndex.delete(longest);
+    heldIndex.add(seededOrder(count, seed)[held]);
+  }
   const train = data.sequences.filter((_, i) => !heldIndex.has(i));
   const heldOut = data.sequences.filter((_, i) => heldIndex.has(i));
   return {

@@ -45,5 +45,8 @@ export function previewJson(value: unknown, max = 60): string {
 /** A string in double quotes with JSON's escapes and line separators escaped too. */
 function quoteString(s: string): string {
   // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  return `"${s.replace(/[\u0000-\u001f\u007f\u2028\u2029"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
+  return `"${s.replace(/[\u0000-\u001f\u007f\u2028\u2029"\\]/g, (c) => SHORT_ESCAPES[c] ?? (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
 }
+
+/** JSON's short escapes, which read better in a message than \u000a. */
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };

@@ -17,7 +17,7 @@ import { hoverMarkdown, legendText } from './hoverText';
 import { covers, scoredLimit, windowFor, type InferenceWindow } from './inferenceWindow';
 import { pickQuantity } from './pickQuantity';
 import { visibleRuns } from './visibleColours';
-import { bitsPerWord, unknownWordRanges, wordAlignedWindow, wordStepAt } from './wordSteps';
+import { bitsPerWord, MAX_WORD_EXTENSION, unknownWordRanges, wordAlignedWindow, wordStepAt } from './wordSteps';
 
 export const COLOUR_TEXT_COMMAND = 'sequenceLab.colourTextByModel';
 export const CLEAR_COLOURING_COMMAND = 'sequenceLab.clearModelColouring';
@@ -47,6 +47,30 @@ export function runForDocument(service: TrainingService, persistence: RunPersist
     runs.find((r) => persistence?.storedRunOf(r.info.id)?.dataUri === uri) ??
     runs.find((r) => !persistence?.storedRunOf(r.info.id) && r.info.fileLabel === label)
   );
+}
+
+/**
+ * The document's length in UTF-16 units, without reading its text: every scroll asks, and a whole-document
+ * getText() per scroll copies megabytes for a number the last line's end gives.
+ */
+function documentLength(document: vscode.TextDocument): number {
+  return document.lineCount === 0 ? 0 : document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+}
+
+function offsetRange(document: vscode.TextDocument, from: number, to: number): vscode.Range {
+  return new vscode.Range(document.positionAt(from), document.positionAt(to));
+}
+
+/**
+ * wordAlignedWindow over the only text it can look at: its edges move at most MAX_WORD_EXTENSION units, so the
+ * slice from that far (and one more, for the space test) before the warm-up to as far after the end is enough.
+ */
+function documentWordWindow(document: vscode.TextDocument, window: InferenceWindow, length: number): InferenceWindow {
+  const base = Math.max(0, window.sliceStart - MAX_WORD_EXTENSION - 1);
+  const end = Math.min(length, window.to + MAX_WORD_EXTENSION + 1);
+  const text = document.getText(offsetRange(document, base, end));
+  const aligned = wordAlignedWindow(text, { sliceStart: window.sliceStart - base, from: window.from - base, to: window.to - base });
+  return { sliceStart: aligned.sliceStart + base, from: aligned.from + base, to: aligned.to + base };
 }
 
 export class ModelColouring implements vscode.Disposable {
@@ -151,15 +175,15 @@ export class ModelColouring implements vscode.Disposable {
       colouring.again = true;
       return;
     }
-    const length = document.getText().length;
+    const length = documentLength(document);
     const run = this.service.get(colouring.runId);
     const words = run?.info.config.dataKind === 'words';
     const limit = run ? scoredLimit(run.info.config.model, run.info.config.layers, run.info.config.hiddenSize, words ? (run.info.vocabSize ?? 0) : undefined) : undefined;
     const wanted = windowFor(expandedVisibleOffsets(editor), length, limit);
     if (!wanted) return;
     // A word run reads whole words: the window does not start or end inside one.
-    const window = words ? wordAlignedWindow(document.getText(), wanted) : wanted;
-    const text = document.getText(new vscode.Range(document.positionAt(window.sliceStart), document.positionAt(window.to)));
+    const window = words ? documentWordWindow(document, wanted, length) : wanted;
+    const text = document.getText(offsetRange(document, window.sliceStart, window.to));
     let warmup = window.from - window.sliceStart;
     // Never split a surrogate pair: the scored part starts on a whole character.
     const c = text.charCodeAt(warmup);
@@ -251,13 +275,18 @@ export class ModelColouring implements vscode.Disposable {
     if (!colouring) return this.undecorate(editor);
     const wanted = expandedVisibleOffsets(editor);
     const scored = colouring.scored;
-    if (!scored || scored.version !== document.version || !covers(scored.window, wanted, document.getText().length)) this.request(editor);
+    const length = documentLength(document);
+    if (!scored || scored.version !== document.version || !covers(scored.window, wanted, length)) this.request(editor);
     if (!scored || scored.version !== document.version) return; // keep what is drawn: VS Code moves it with the edits
     const { result, window } = scored;
     const scale = scaleOf(colouring.quantity);
-    const text = document.getText();
+    // Only the text the decorations can touch: the wanted ranges within the scored window, and one unit past them
+    // (is the next unit the second half of a surrogate pair?).
+    const lo = wanted.length === 0 ? 0 : Math.min(length, Math.max(window.from, wanted[0][0]));
+    const hi = wanted.length === 0 ? 0 : Math.max(lo, Math.min(length, window.to + 1, wanted[wanted.length - 1][1] + 1));
+    const text = hi > lo ? document.getText(offsetRange(document, lo, hi)) : '';
     const lowSurrogate = (offset: number) => {
-      const c = text.charCodeAt(offset);
+      const c = text.charCodeAt(offset - lo);
       return c >= 0xdc00 && c <= 0xdfff;
     };
     const perSlot: vscode.Range[][] = SLOTS.map(() => []);

@@ -7,7 +7,7 @@ import { Prng } from '../engine/prng';
 import type { ModelMetadata } from '../cli/commands/modelFile';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
 import { charData, type NextTokenData } from '../engine/sequenceData';
-import { HELD_OUT_SHARE, scoreHeldOut, splitSequenceData, type HeldOutPart, type HeldOutScore } from '../engine/heldOut';
+import { HELD_OUT_SEED, HELD_OUT_SHARE, scoreHeldOut, splitSequenceData, type HeldOutPart, type HeldOutScore } from '../engine/heldOut';
 import type { HeldOutInfo } from '../shared/run';
 import { sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
@@ -58,7 +58,7 @@ export class CharModel {
     this.vocabulary = vocabulary;
     this.allData = data;
     // The last share of the text is held out (engine/heldOut.ts): positions of the training part are the text's.
-    const split = splitSequenceData(data, HELD_OUT_SHARE, config.seed, 'characters', config.batch ?? 1);
+    const split = splitSequenceData(data, HELD_OUT_SHARE, HELD_OUT_SEED, 'characters', config.batch ?? 1);
     this.heldOutPart = split.heldOut;
     // The experiment options (embedding, truncation, batch, momentum, initialisation) when the config has them.
     this.trainer = new SequenceTrainer(split.train, trainerConfigOf(config));

@@ -8,7 +8,7 @@
 // tagged, series and sequence-to-one runs by kindTraces.ts (a tagged sentence, a stretch of rows, a block).
 import { EngineInputError } from '../engine/errors';
 import { FinalTargetTrainer, type FinalTargetData } from '../engine/finalTargetTrainer';
-import { HELD_OUT_SHARE, scoreHeldOut, splitFinalTargetData, splitSequenceData, type HeldOutPart, type HeldOutScore, type HeldOutSplit } from '../engine/heldOut';
+import { HELD_OUT_SEED, HELD_OUT_SHARE, scoreHeldOut, splitFinalTargetData, splitSequenceData, type HeldOutPart, type HeldOutScore, type HeldOutSplit } from '../engine/heldOut';
 import type { SequenceData } from '../engine/sequenceData';
 import type { HeldOutInfo } from '../shared/run';
 import { Prng } from '../engine/prng';
@@ -75,8 +75,8 @@ export class SequenceModel implements TrainableModel {
     const batch = config.batch ?? 1;
     const unit = built.kind === 'words' ? 'words' : built.kind === 'tagged' ? 'tokens' : 'rows';
     const split: HeldOutSplit<SequenceData | FinalTargetData> = built.kind === 'sequence-to-one'
-      ? splitFinalTargetData(built.data, HELD_OUT_SHARE, config.seed)
-      : splitSequenceData(built.data, HELD_OUT_SHARE, config.seed, unit, batch);
+      ? splitFinalTargetData(built.data, HELD_OUT_SHARE, HELD_OUT_SEED)
+      : splitSequenceData(built.data, HELD_OUT_SHARE, HELD_OUT_SEED, unit, batch);
     this.heldOutPart = split.heldOut;
     this.trainer = built.kind === 'sequence-to-one'
       ? new FinalTargetTrainer(split.train as FinalTargetData, trainerConfig)

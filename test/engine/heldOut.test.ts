@@ -108,3 +108,35 @@ test('the held-out score of a stream is the mean cross-entropy of one forward pa
   assert.equal(chunked.accuracy, right / (held.length - 1));
   assert.equal(scoreHeldOut(make(7), split.heldOut!, () => true), undefined, 'a waiting request abandons the score');
 });
+
+test('the longest sequence always trains: a held-out sequence never outgrows the stack built from the training ones', () => {
+  // One long sentence among short ones; over many seeds the draw would hold it out about one time in ten.
+  for (let seed = 0; seed < 60; seed++) {
+    const lines: string[] = [];
+    for (let s = 0; s < 20; s++) {
+      const n = s === 7 ? 30 : 1 + (s % 3);
+      for (let t = 0; t < n; t++) lines.push(`w${t}\tT${t % 2}`);
+      lines.push('');
+    }
+    const { data } = parseTagged(lines.join('\n'));
+    const split = splitSequenceData(data, HELD_OUT_SHARE, seed, 'tokens', 1);
+    const held = split.heldOut?.kind === 'tagged' ? split.heldOut.sequences : [];
+    const train = (split.train as typeof data).sequences;
+    const longestTrain = train.reduce((m, s) => Math.max(m, s.ids.length), 0);
+    assert.equal(held.length, 2, `seed ${seed}: still 10% held out`);
+    assert.equal(longestTrain, 30, `seed ${seed}: the 30-token sentence trains`);
+    for (const s of held) assert.ok(s.ids.length <= longestTrain, `seed ${seed}: a held-out sequence of ${s.ids.length} fits`);
+    assert.equal(train.length + held.length, 20);
+  }
+});
+
+test('the worker and the CLI draw the held-out sequences with one fixed seed, whatever the run\'s seed', async () => {
+  const { HELD_OUT_SEED } = await import('../../src/engine/heldOut');
+  assert.equal(typeof HELD_OUT_SEED, 'number');
+  const { readFileSync } = await import('node:fs');
+  for (const file of ['src/worker/charModel.ts', 'src/worker/sequenceModel.ts', 'src/cli/commands/trainModel.ts']) {
+    const source = readFileSync(file, 'utf8');
+    assert.doesNotMatch(source, /split(Sequence|FinalTarget)Data\([^)]*config\.seed/, `${file} draws with the run's seed`);
+    assert.match(source, /split(Sequence|FinalTarget)Data\([^)]*HELD_OUT_SEED/, `${file} uses HELD_OUT_SEED`);
+  }
+});

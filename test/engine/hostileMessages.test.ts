@@ -34,7 +34,7 @@ test('safetensors whose tensor entry is nested 100,000 deep: a one-line message'
 });
 
 test('previewJson: JSON for small values, cut with … at the budget, whatever the depth or size', () => {
-  assert.equal(previewJson({ a: [1, 'x\n'] }), '{"a":[1,"x\\u000a"]}');
+  assert.equal(previewJson({ a: [1, 'x\n'] }), '{"a":[1,"x\\n"]}');
   assert.equal(previewJson('\u2028'), '"\\u2028"');
   const long = previewJson('y'.repeat(10_000_000), 20);
   assert.equal(long.length, 20);

@@ -12,7 +12,7 @@ import { FinalTargetTrainer, type FinalTargetData } from '../../engine/finalTarg
 import { buildTrainingData, initialisationOptions } from '../../engine/trainingSetup';
 import { WorkerShards } from '../../worker/parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
-import { splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
+import { HELD_OUT_SEED, splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
 import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
 import { encodeModel, type ModelMetadata, type Task } from './modelFile';
 import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from '../../shared/textChecks';
@@ -141,10 +141,10 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     if (heldOutShare >= 0.5) throw new UsageError(`--held-out is a share below 0.5 (got ${heldOutShare})`);
     if (heldOutShare > 0) {
       if (finalTarget) {
-        finalTarget = splitFinalTargetData(finalTarget, heldOutShare, config.seed).train;
+        finalTarget = splitFinalTargetData(finalTarget, heldOutShare, HELD_OUT_SEED).train;
         data = { kind: 'series', rows: finalTarget.inputs, length: finalTarget.count * finalTarget.length, features: finalTarget.features };
       } else {
-        data = splitSequenceData(data, heldOutShare, config.seed, tokens, config.batchSize).train;
+        data = splitSequenceData(data, heldOutShare, HELD_OUT_SEED, tokens, config.batchSize).train;
       }
     }
     const threads = numberOption(args, '--threads', 'whole', 1) ?? 1;
