@@ -71,15 +71,27 @@ function detect(text: string, start: number, forced: CsvDelimiter | undefined): 
   let comma = 0;
   let semicolon = 0;
   let tab = 0;
+  // As the reader below: a quote opens a quoted field only at a field's start (after blanks); "" inside is a quote;
+  // a bare quote in the middle of a field is an ordinary character.
   let quoted = false;
+  let fieldStart = true;
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) quoted = !quoted; // a doubled "" toggles twice: still inside
-    else if (quoted) continue;
-    else if (c === LF || c === CR) break;
-    else if (c === 44) comma++;
-    else if (c === 59) semicolon++;
-    else if (c === 9) tab++;
+    if (quoted) {
+      if (c === QUOTE) {
+        if (text.charCodeAt(i + 1) === QUOTE) i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (c === LF || c === CR) break;
+    if (c === 44 || c === 59 || c === 9) {
+      if (c === 44) comma++;
+      else if (c === 59) semicolon++;
+      else tab++;
+      fieldStart = true;
+    } else if (c === QUOTE && fieldStart) quoted = true;
+    else if (c !== 32) fieldStart = false;
   }
   const delimiter: CsvDelimiter =
     forced ?? (tab > 0 && tab >= semicolon && tab >= comma ? '\t' : semicolon > 0 && semicolon >= comma ? ';' : ',');

@@ -37,6 +37,8 @@ test('each delimiter is detected from the first row and applied to every row', (
   // A comma inside quotes does not count; a decimal comma in a ;-file stays in its cell.
   assert.equal(readCsv('"a,b,c";d\n').delimiter, ';');
   assert.deepEqual(readCsv('t;v\n1;2,5\n').rows, [['1', '2,5']]);
+  // A bare quote inside an unquoted field is a character, not the start of a quoted field (detection agrees).
+  assert.deepEqual(readCsv('5" tv;b\n1;2\n', { header: false }).rows, [['5" tv', 'b'], ['1', '2']]);
   // One column: comma (nothing to split).
   assert.deepEqual(readCsv('1\n2\n').rows, [['1'], ['2']]);
 });
