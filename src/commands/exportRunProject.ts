@@ -19,7 +19,7 @@ export interface RunProjectFile {
   contents: string | Uint8Array;
 }
 
-export type ExportableRun = Pick<StoredRun, 'dataUri' | 'dataLabel' | 'dataSha256' | 'config' | 'step' | 'checkpointStep'>;
+export type ExportableRun = Pick<StoredRun, 'dataUri' | 'dataLabel' | 'dataSha256' | 'config' | 'step' | 'checkpointStep'> & Partial<Pick<StoredRun, 'heldOut'>>;
 
 /** data/<the data file's name>, reduced to characters safe in any file system. */
 export function projectDataFile(run: Pick<StoredRun, 'dataUri' | 'dataLabel'>): string {
@@ -84,6 +84,9 @@ export function exportedRunOf(run: ExportableRun, dataFile: string, dataSha256: 
     },
     data: { file: dataFile, sha256: dataSha256 },
     steps: run.checkpointStep ?? run.step,
+    // The worker held out the text's tail (engine/heldOut.ts): it trained on trainCount + 1 characters (trainCount
+    // targets after the first), and train.py trains on the same.
+    ...(run.heldOut && run.heldOut.heldOutCount > 0 ? { trainLength: run.heldOut.trainCount + 1 } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface ExportedRun {
   };
   data: { file: string; sha256: string };
   steps: number;
+  /** Tokens (or rows) at the start of the file the run trained on; the rest was its held-out part. Absent: all. */
+  trainLength?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export function checkExportedRun(run: ExportedRun): void {
   num('clipValue', c.clipValue, { min: 0, max: 1e6, integer: false }, true);
   num('seed', c.seed, CONFIG_LIMITS.seed);
   num('steps', run.steps, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+  num('trainLength', run.trainLength, { min: 2, max: Number.MAX_SAFE_INTEGER, integer: true }, true);
   const o = c.optimizer as Partial<ExportedRun['config']['optimizer']> | undefined;
   if (typeof o !== 'object' || o === null) return fail('have no optimizer');
   if (!(OPTIMIZER_KINDS as readonly unknown[]).includes(o.kind)) fail(`have the optimizer ${describeValue(o.kind)}; it must be ${OPTIMIZER_KINDS.join(', ')}`);
@@ -250,6 +253,8 @@ export function pytorchProject(run: ExportedRun, untrustedMeta: ExportedModelMet
     task: meta.task,
     dataFile,
     sha256: run.data.sha256,
+    // Tokens (rows) at the start of the data file the run trained on; the rest was its held-out part (null: all).
+    trainLength: run.trainLength ?? null,
     steps: run.steps,
     // The step the exported weights are at: train.py's metrics.jsonl numbers its updates after it.
     stepsDone: run.steps,

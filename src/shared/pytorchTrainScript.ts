@@ -664,6 +664,9 @@ def main():
     world = int(os.environ.get("WORLD_SIZE", "1"))
     distributed = "RANK" in os.environ and world > 1
     data = load_data(args.data, meta)
+    if RUN.get("trainLength") and meta["task"] != "tag" and args.data == resolve(RUN["dataFile"]):
+        # The run held out the file's tail (its held-out loss): train on the part it trained on, as it did.
+        data = data[:RUN["trainLength"]]
     check_batch(meta["task"], data, args.batch, world, os.path.relpath(args.data, HERE))
     device = pick_device(args.device)
     if args.amp and device.type != "cuda":

@@ -479,6 +479,11 @@ export function isStoredRun(v: unknown): v is StoredRun {
     && optional(r.lastLoss, (x) => typeof x === 'number') && optional(r.checkpointStep, whole) && optional(r.vocabSize, whole)
     && optional(r.message, text) && text(r.createdAt) && text(r.updatedAt) && Number.isSafeInteger(r.metricsStride) && (r.metricsStride as number) >= 1
     && optional(experiment, (e) => typeof e === 'object' && e !== null && text((e as Record<string, unknown>).label) && text((e as Record<string, unknown>).sha256))
+    && optional(r.heldOut, (h) => {
+      const o = h as Record<string, unknown>;
+      return typeof h === 'object' && h !== null && text(o.description) && whole(o.trainCount) && whole(o.heldOutCount)
+        && typeof o.stepsPerEpoch === 'number' && Number.isFinite(o.stepsPerEpoch) && o.stepsPerEpoch > 0;
+    })
     && typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) && validateTrainingConfig(r.config as TrainingConfig).length === 0
     && (MODEL_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).model) && (OPTIMIZER_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).optimizer);
 }

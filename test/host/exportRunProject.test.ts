@@ -107,7 +107,8 @@ test(`under torch, ${name} evaluates as sequence-lab eval and trains as the work
   requireTorch();
   const runDir = mkdtempSync(join(dir, 'run-'));
   const model = checkpoint(config, 4);
-  const run = storedRun(config, 4);
+  // As the Runs view stores it: with the held-out part the worker announced (the text's tail, not trained on).
+  const run = { ...storedRun(config, 4), heldOut: new CharModel(TEXT, config).heldOut };
   for (const f of runProjectFiles(run, model, TEXT)) {
     mkdirSync(dirname(join(runDir, f.path)), { recursive: true });
     writeFileSync(join(runDir, f.path), f.contents);

@@ -229,6 +229,9 @@ test('run folders from a repository: a symlinked run, a run.json with bad settin
     sha: { dataSha256: 'not hex' },
     label: { dataLabel: 'x'.repeat(100_000) },
     step: { step: -1 },
+    heldOutText: { heldOut: { description: 'x'.repeat(100_000), trainCount: 9, heldOutCount: 1, stepsPerEpoch: 1 } },
+    heldOutCount: { heldOut: { description: 'the last 10%', trainCount: -5, heldOutCount: 1, stepsPerEpoch: 1 } },
+    heldOutEpoch: { heldOut: { description: 'the last 10%', trainCount: 9, heldOutCount: 1, stepsPerEpoch: 0 } },
   };
   for (const [id, patch] of Object.entries(bad)) {
     fs.mkdirSync(path.join(root, id));
@@ -236,7 +239,9 @@ test('run folders from a repository: a symlinked run, a run.json with bad settin
   }
   fs.mkdirSync(path.join(root, 'huge'));
   fs.writeFileSync(path.join(root, 'huge', 'run.json'), JSON.stringify({ ...good, id: 'huge', pad: 'x'.repeat(2_000_000) }));
-  assert.deepEqual(new RunStore(root).list().map((r) => r.id), ['good']);
+  fs.mkdirSync(path.join(root, 'goodHeld'));
+  fs.writeFileSync(path.join(root, 'goodHeld', 'run.json'), JSON.stringify({ ...good, id: 'goodHeld', heldOut: { description: 'the last 10% of the characters', trainCount: 89, heldOutCount: 10, stepsPerEpoch: 4.5 } }));
+  assert.deepEqual(new RunStore(root).list().map((r) => r.id).sort(), ['good', 'goodHeld']);
 });
 
 test('a metrics.jsonl or heldout.jsonl over the size cap is not read (a repository could commit any file); a null line is skipped', () => {

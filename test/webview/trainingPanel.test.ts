@@ -147,6 +147,36 @@ describe('Training panel webview', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('every click on Stop posts stop while the host streams progress, samples and held-out scores (a training run, as in the e2e)', async () => {
+    // The e2e saw a Stop click on a reopened panel leave the run training: here the page gets what a fast run sends
+    // (a progress batch, a sample and a held-out score every few milliseconds) while Stop is clicked again and again;
+    // the host never answers "stopped", so every click must post one stop with the run's id.
+    const page = await openTrainingRun(harness);
+    const stop = page.locator('vscode-button#stop');
+    let step = 301;
+    let streaming = true;
+    const stream = (async () => {
+      while (streaming) {
+        await send(page, { type: 'progress', ...batch(step, 20) });
+        await send(page, { type: 'sample', step: step + 19, temperature: 0.8, text: SAMPLE.slice(0, 20 + (step % 60)) });
+        await send(page, { type: 'heldOut', step: step + 19, loss: 2 + 1 / step, count: 2048 });
+        step += 20;
+      }
+    })();
+    const clicks = 15;
+    for (let i = 1; i <= clicks; i++) {
+      await stop.click();
+      await page.waitForFunction((n) => (globalThis as unknown as { __test: { posted: { type: string }[] } }).__test.posted.filter((m) => m.type === 'stop').length >= n, i);
+    }
+    streaming = false;
+    await stream;
+    const stops = (await posted(page)).filter((m) => m.type === 'stop');
+    assert.equal(stops.length, clicks, 'one stop per click');
+    assert.ok(stops.every((m) => m.runId === 'run-1'), JSON.stringify(stops));
+    assert.ok(step > 301 + 20 * clicks, `the page was receiving progress throughout (${step})`);
+    await page.close();
+  });
+
   it('Pause, Resume and Single Step: enabled by the run status, labelled, keyboard-reachable, posting their message', async () => {
     const page = await openTrainingRun(harness);
     const pause = page.locator('vscode-button#pause');
