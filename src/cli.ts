@@ -17,6 +17,7 @@ import { statePosteriors, viterbiPath } from './engine/hmm/discreteHmm';
 import { baumWelch, estimateSupervised } from './engine/hmm/estimation';
 import { gaussianBaumWelch, gaussianPosteriors, gaussianViterbi } from './engine/hmm/gaussianHmm';
 import { parseHmm, stringifyDiscreteHmm, stringifyGaussianHmm } from './engine/hmm/modelJson';
+import { parseCsvObservations } from './engine/hmm/csvSeries';
 import { parseNumericSeries, parseObservations, parseTaggedFile, readObservations, type SymbolSplit } from './engine/hmm/parsers';
 import { detokenize, NgramModel, splitTrainHeldOut, tokenize, type Smoothing, type TokenUnit } from './engine/markov/ngramModel';
 import { Prng } from './engine/prng';
@@ -262,6 +263,9 @@ function writeText(file: string, text: string): void {
 
 const round = (x: number): number => Number(x.toPrecision(12));
 
+/** A table file: read with the one CSV reader rather than as free-form numbers. */
+const isCsvPath = (file: string): boolean => /\.(csv|tsv)$/i.test(file);
+
 function hmmFit(args: string[]): unknown {
   const p = parseOptions(args, {
     '--states': 'number',
@@ -292,8 +296,10 @@ function hmmFit(args: string[]): unknown {
   const maxIterations = wholeNumber(p, '--iterations', 200, 0);
   const tolerance = numberOption(p, '--tolerance');
   if (p.options.has('--gaussian')) {
-    const dimension = wholeNumber(p, '--dimension', 1, 1);
-    const values = parseNumericSeries(text, dimension);
+    // A .csv/.tsv is read by the one CSV reader (quotes, `,` `;` or tab, a header): its columns are the dimensions.
+    const csv = isCsvPath(file) ? parseCsvObservations(text, p.options.has('--dimension') ? wholeNumber(p, '--dimension', 1, 1) : undefined) : undefined;
+    const dimension = csv ? csv.dimension : wholeNumber(p, '--dimension', 1, 1);
+    const values = csv ? csv.values : parseNumericSeries(text, dimension);
     checkTrellis(values.length / dimension, states);
     const fit = gaussianBaumWelch(values, dimension, { states, seed, restarts, maxIterations, tolerance });
     writeText(out, stringifyGaussianHmm(fit.model));
@@ -354,7 +360,7 @@ function hmmDecode(args: string[], what: 'viterbi' | 'posterior'): unknown {
     return { logLikelihood: r.logLikelihood, states: names, posteriors: rows(r.gamma, names.length) };
   }
   const model = parsed.model;
-  const values = parseNumericSeries(data, model.dimension);
+  const values = isCsvPath(dataFile) ? parseCsvObservations(data, model.dimension).values : parseNumericSeries(data, model.dimension);
   checkTrellis(values.length / model.dimension, model.n);
   if (what === 'viterbi') {
     const v = gaussianViterbi(model, values);

@@ -4,6 +4,7 @@
 //   tagging     separate sequences of (token, tag) pairs, from lines "token<TAB>tag" with a blank line between
 //               sequences; the model predicts tag_t at every step (cross-entropy; may be bidirectional)
 //   series      rows x_t of F numbers (columns of a CSV/TSV file); the model reads x_t and predicts x_{t+1} (MSE)
+import { readCsv } from './csv';
 import { EngineInputError } from './errors';
 import { splitWords, TokenVocabulary } from './tokenVocabulary';
 import { Vocabulary } from './vocabulary';
@@ -77,32 +78,31 @@ export function parseTagged(text: string): { data: TaggedData; tokens: TokenVoca
 export const MAX_SERIES_COLUMNS = 1024;
 
 /**
- * Parses numeric columns separated by commas, tabs or semicolons; a first line that is not all numbers is a header.
- * Every row must have the same number of columns.
+ * Parses numeric columns of a CSV/TSV text (the one reader, readCsv: `,` `;` or tab, RFC 4180 quotes, a header row
+ * when the first row names its columns). Every row must have the same number of columns.
  */
 export function parseSeries(text: string): { data: SeriesData; columns: string[] } {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new EngineInputError('The series file is empty.');
-  const split = (l: string): string[] => l.split(/[,\t;]/).map((c) => c.trim());
-  let columns = split(lines[0]);
-  let first = 0;
-  if (columns.some((c) => c === '' || !Number.isFinite(Number(c)))) first = 1;
-  else columns = columns.map((_, i) => `x${i}`);
-  const F = columns.length;
-  if (F > MAX_SERIES_COLUMNS) {
-    throw new EngineInputError(`The series has ${F} columns, more than the limit of ${MAX_SERIES_COLUMNS}: each column is one input of the model. Keep the columns to learn from (is this file transposed?).`);
-  }
-  const length = lines.length - first;
+  const table = readCsv(text, {
+    maxColumns: MAX_SERIES_COLUMNS,
+    tooManyColumns: (F) =>
+      `The series has ${F} columns, more than the limit of ${MAX_SERIES_COLUMNS}: each column is one input of the model. Keep the columns to learn from (is this file transposed?).`,
+    allowRagged: true, // checked below, with the series' own message
+  });
+  if (table.columns === 0) throw new EngineInputError('The series file is empty.');
+  const F = table.columns;
+  const columns = table.header ?? Array.from({ length: F }, (_, i) => `x${i}`);
+  const length = table.rows.length;
   if (length === 0) throw new EngineInputError('The series file has a header but no rows of numbers.');
   if (length < 2) throw new EngineInputError('The series has only one row: there is no next value to predict.');
   const rows = new Float64Array(length * F);
   for (let r = 0; r < length; r++) {
-    const cells = split(lines[first + r]);
-    if (cells.length !== F) throw new EngineInputError(`Row ${first + r + 1} has ${cells.length} columns, expected ${F}.`);
+    const cells = table.rows[r];
+    const line = table.lines[r];
+    if (cells.length !== F) throw new EngineInputError(`Row ${line} has ${cells.length} columns, expected ${F}.`);
     for (let j = 0; j < F; j++) {
-      if (cells[j] === '') throw new EngineInputError(`Row ${first + r + 1}, column ${j + 1} is empty: every row needs a number in every column.`);
+      if (cells[j] === '') throw new EngineInputError(`Row ${line}, column ${j + 1} is empty: every row needs a number in every column.`);
       const v = Number(cells[j]);
-      if (!Number.isFinite(v)) throw new EngineInputError(`Row ${first + r + 1}, column ${j + 1} is not a finite number: ${JSON.stringify(cells[j].slice(0, 40))}.`);
+      if (!Number.isFinite(v)) throw new EngineInputError(`Row ${line}, column ${j + 1} is not a finite number: ${JSON.stringify(cells[j].slice(0, 40))}.`);
       rows[r * F + j] = v;
     }
   }

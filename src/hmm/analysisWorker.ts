@@ -112,6 +112,13 @@ export class AnalysisWorker {
     return m;
   }
 
+  /** The columns of a CSV/TSV text as the worker's CSV reader reads them (undefined for a text with no rows). */
+  async csvColumns(text: string): Promise<{ names: string[]; numericInFirstRow: boolean[] } | undefined> {
+    const m = await this.request((requestId) => ({ type: 'csvColumns', requestId, text }));
+    if (m.type !== 'csvColumnsResult') throw new Error(`unexpected answer ${m.type}`);
+    return m.names.length === 0 ? undefined : { names: m.names, numericInFirstRow: m.numericInFirstRow };
+  }
+
   async markovSample(
     text: string,
     unit: 'char' | 'word',
@@ -156,6 +163,7 @@ export class AnalysisWorker {
     hmmFitResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     hmmFitCancelled: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     hmmSampleResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    csvColumnsResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     markovSampleResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     gradientLabResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     analysisFailed: (m) => this.settle(m.requestId, (p) => p.reject(new AnalysisError(m.message))),

@@ -11,7 +11,7 @@ import type { DecodeFeature } from './decodeFeature';
 import { documentLabel, errorText } from './editorRanges';
 import { FitRowStates } from './fitRowStates';
 import { HmmFitPanel, registerHmmFitPanelSerializer, type FitPanelHost } from './fitPanel';
-import { checkWhole, csvHeader, FIT_DEFAULTS, FIT_LIMITS, fitModelView, sampleView } from './fitView';
+import { checkWhole, FIT_DEFAULTS, FIT_LIMITS, fitModelView, sampleView } from './fitView';
 import { looksTagged } from './steps';
 
 export const FIT_HMM_COMMAND = 'sequenceLab.fitHmm';
@@ -54,7 +54,19 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
     const fileLabel = documentLabel(document);
     const text = checkedDocumentText(document, fileLabel);
     if (text === undefined) return;
-    const picked = await pickInput(document, text, fileLabel);
+    // A CSV/TSV's columns come from the worker's CSV reader, the same one the fit reads the cells with (the host
+    // never imports the engine), so a ;-separated or quoted file offers the columns the fit will read.
+    let header: CsvColumns | undefined;
+    if (isCsv(document)) {
+      try {
+        header = await this.worker.csvColumns(text);
+      } catch (error) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot fit an HMM to {0}: {1}', fileLabel, errorText(error)));
+        if (!(error instanceof AnalysisError)) console.error(error);
+        return;
+      }
+    }
+    const picked = await pickInput(document, text, fileLabel, header);
     if (!picked) return;
     const options = await askOptions();
     if (!options) return;
@@ -202,8 +214,14 @@ function isCsv(document: vscode.TextDocument): boolean {
   return /\.(csv|tsv)$/i.test(document.uri.path) || document.languageId === 'csv' || document.languageId === 'tsv';
 }
 
-async function pickInput(document: vscode.TextDocument, text: string, fileLabel: string): Promise<{ input: HmmFitInput; label: string } | undefined> {
-  const header = isCsv(document) ? csvHeader(text) : undefined;
+type CsvColumns = { names: string[]; numericInFirstRow: boolean[] };
+
+async function pickInput(
+  document: vscode.TextDocument,
+  text: string,
+  fileLabel: string,
+  header: CsvColumns | undefined,
+): Promise<{ input: HmmFitInput; label: string } | undefined> {
   const numeric = header?.names.map((name, k) => ({ name, k })).filter(({ k }) => header.numericInFirstRow[k]) ?? [];
   // A .tsv of token<TAB>tag lines is a tagged file; a CSV/TSV with a numeric column is a series.
   if (isCsv(document) && numeric.length === 0 && !looksTagged(text)) {

@@ -52,19 +52,3 @@ export function checkWhole(text: string, lo: number, hi: number, what: string): 
   return undefined;
 }
 
-/** The numeric columns of a CSV/TSV header line (the host shows them in a quick pick; the worker re-checks every cell). */
-export function csvHeader(text: string): { names: string[]; numericInFirstRow: boolean[] } | undefined {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length === 0) return undefined;
-  const delimiter = lines[0].includes('\t') ? '\t' : ',';
-  const split = (l: string) => l.replace(/\r$/, '').split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-  const first = split(lines[0]);
-  const isNum = (c: string | undefined) => c !== undefined && c !== '' && Number.isFinite(Number(c));
-  const header = first.some((c) => !isNum(c));
-  const data = header ? lines[1] : lines[0];
-  const cells = data === undefined ? [] : split(data);
-  return {
-    names: header ? first.map((c, k) => c || `column ${k + 1}`) : first.map((_, k) => `column ${k + 1}`),
-    numericInFirstRow: first.map((_, k) => isNum(cells[k])),
-  };
-}

@@ -3,7 +3,7 @@
 //
 // CSV (RFC 4180): long format, one value per row, every index explicit (0-based layer, step t within the window,
 // position = start + t in the text in code points, the character itself; for a word run `word_index` = start + t
-// among the file's whitespace words and the word itself). A field with a comma, a quote, a line
+// among the file's whitespace words and the word itself). A field with a comma, a semicolon, a tab, a quote, a line
 // break or leading/trailing white space is quoted, its quotes doubled. Numbers are written in JavaScript's shortest
 // round-trip form (parseFloat gives back the same value); non-finite values as NaN, Infinity, -Infinity.
 // JSON: the same numbers as named flat arrays with their shape (row-major) and the names of the axes; JSON has no
@@ -16,7 +16,9 @@ export type TraceFormat = 'csv' | 'json';
 export function csvField(value: string | number): string {
   if (typeof value === 'number') return csvNumber(value);
   const text = neutraliseFormula(value);
-  return /[",\r\n]|^\s|\s$/.test(text) || text === '' ? `"${text.replace(/"/g, '""')}"` : text;
+  // `;` and tab are quoted too: a reader that detects the delimiter (src/engine/csv.ts) must see only commas outside
+  // quotes.
+  return /[",;\t\r\n]|^\s|\s$/.test(text) || text === '' ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**

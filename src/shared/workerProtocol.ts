@@ -328,6 +328,8 @@ export type HostToAnalysisWorker =
   | { type: 'hmmFitCancel'; requestId: string; fitRequestId: string }
   /** Sample `length` steps from a model file's text (seeded). */
   | { type: 'hmmSample'; requestId: string; modelText: string; length: number; seed: number }
+  /** The columns of a CSV/TSV text as the one CSV reader (src/engine/csv.ts) reads them, for HMM Fit's column pick. */
+  | { type: 'csvColumns'; requestId: string; text: string }
   /** Fit one n-gram model of order k on all of `text` and sample `length` tokens from it (seeded). */
   | {
       type: 'markovSample'; requestId: string; text: string; unit: 'char' | 'word'; order: number;
@@ -500,12 +502,14 @@ export type AnalysisWorkerToHost =
   | ({ type: 'hmmFitResult'; requestId: string } & HmmFitResult)
   | { type: 'hmmFitCancelled'; requestId: string }
   | ({ type: 'hmmSampleResult'; requestId: string } & HmmSampleResult)
+  /** Header names (or "column k") and which columns hold a number in the first data row; none for an empty text. */
+  | { type: 'csvColumnsResult'; requestId: string; names: string[]; numericInFirstRow: boolean[] }
   | { type: 'markovSampleResult'; requestId: string; text: string }
   | ({ type: 'gradientLabResult'; requestId: string } & GradientLabAnswer)
   /** The request cannot be answered; `message` says why in words a user understands. */
   | { type: 'analysisFailed'; requestId: string; message: string };
 
-const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample', 'gradientLab']);
+const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample', 'gradientLab', 'csvColumns']);
 
 /** True for the analysis requests (the worker routes these apart from the training channel). */
 export function isAnalysisRequestType(type: string): boolean {

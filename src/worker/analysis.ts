@@ -23,7 +23,7 @@ import type {
   MarkovOrdersResult,
   MarkovSurprisalResult,
 } from '../shared/workerProtocol';
-import { cancelFit, hmmFit, hmmSample, markovSample } from './analysisFit';
+import { cancelFit, csvColumnsOf, hmmFit, hmmSample, markovSample } from './analysisFit';
 import { decodeTrellis } from './trellis';
 import { gradientLab } from './gradientLab';
 import { taggedTokenSpans, tokenSpans } from './tokenSpans';
@@ -241,6 +241,7 @@ export function createAnalysisHandler(post: (m: AnalysisWorkerToHost) => void): 
     hmmFitCancel: (m) => cancelFit(m.fitRequestId),
     hmmSample: (m) =>
       answer(m.requestId, async () => ({ type: 'hmmSampleResult', requestId: m.requestId, ...hmmSample(String(m.modelText ?? ''), m.length, m.seed) })),
+    csvColumns: (m) => answer(m.requestId, async () => ({ type: 'csvColumnsResult', requestId: m.requestId, ...csvColumnsOf(String(m.text ?? '')) })),
     markovSample: (m) =>
       answer(m.requestId, async () => ({
         type: 'markovSampleResult',

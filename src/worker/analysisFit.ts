@@ -1,6 +1,7 @@
 // The analysis worker's Baum-Welch fits and samplers. A fit runs one EM iteration per step of the engine's step
 // generators and yields to the message loop after each, so an `hmmFitCancel` is read and acts after the current
 // iteration; progress goes out at most every 100 ms (≤ 10 messages/s) and at the end of every restart.
+import { isCsvNumber, readCsv } from '../engine/csv';
 import { EngineInputError } from '../engine/errors';
 import {
   baumWelchStarts,
@@ -192,6 +193,18 @@ function gaussianResult(model: GaussianHmm, columns: string[], observations: num
 }
 
 /** Samples s_0 ~ π, s_{t+1} ~ A[s_t] and an emission per step from a model file's text (seeded). */
+/**
+ * The columns HMM Fit offers for a CSV/TSV text, read by the one CSV reader: the header's names (or "column k") and
+ * whether the first data row holds a number in each. The fit itself re-checks every cell (parseCsvSeries).
+ */
+export function csvColumnsOf(text: string): { names: string[]; numericInFirstRow: boolean[] } {
+  const table = readCsv(text, { allowRagged: true });
+  if (table.columns === 0) return { names: [], numericInFirstRow: [] };
+  const names = table.header ? table.header.map((c, k) => c || `column ${k + 1}`) : Array.from({ length: table.columns }, (_, k) => `column ${k + 1}`);
+  const first = table.rows[0] ?? [];
+  return { names, numericInFirstRow: names.map((_, k) => isCsvNumber(first[k] ?? '')) };
+}
+
 export function hmmSample(modelText: string, length: number, seed: number): HmmSampleResult {
   if (!(Number.isInteger(length) && length >= 1 && length <= MAX_SAMPLE_STEPS)) {
     throw new EngineInputError(`The sample length must be a whole number from 1 to ${MAX_SAMPLE_STEPS}, not ${length}.`);

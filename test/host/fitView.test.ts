@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkWhole, csvHeader, fitModelView, sampleView } from '../../src/hmm/fitView';
-import { hmmFit, hmmSample } from '../../src/worker/analysisFit';
+import { checkWhole, fitModelView, sampleView } from '../../src/hmm/fitView';
+import { csvColumnsOf, hmmFit, hmmSample } from '../../src/worker/analysisFit';
 
 test('checkWhole: the inline message of the states box names the range', () => {
   assert.equal(checkWhole('5', 2, 20, 'The number of states'), undefined);
@@ -15,14 +15,16 @@ test('checkWhole: the inline message of the states box names the range', () => {
   }
 });
 
-test('csvHeader: names from the header (or column k), which columns hold numbers in the first data row', () => {
-  assert.deepEqual(csvHeader('date,price,"note"\n2024-01-02,10.5,up\n'), { names: ['date', 'price', 'note'], numericInFirstRow: [false, true, false] });
-  assert.deepEqual(csvHeader('1\t2\n3\t4\n'), { names: ['column 1', 'column 2'], numericInFirstRow: [true, true] });
-  assert.deepEqual(csvHeader('a,b\n'), { names: ['a', 'b'], numericInFirstRow: [false, false] });
-  assert.equal(csvHeader('\n\n'), undefined);
+test('csvColumnsOf (the worker answers HMM Fit\'s column pick): names from the header (or column k), which columns hold numbers in the first data row', () => {
+  assert.deepEqual(csvColumnsOf('date,price,"note"\n2024-01-02,10.5,up\n'), { names: ['date', 'price', 'note'], numericInFirstRow: [false, true, false] });
+  assert.deepEqual(csvColumnsOf('1\t2\n3\t4\n'), { names: ['column 1', 'column 2'], numericInFirstRow: [true, true] });
+  assert.deepEqual(csvColumnsOf('a,b\n'), { names: ['a', 'b'], numericInFirstRow: [false, false] });
+  assert.deepEqual(csvColumnsOf('\n\n'), { names: [], numericInFirstRow: [] });
+  // The one CSV reader's dialect: a ;-file and quoted numbers offer their numeric columns.
+  assert.deepEqual(csvColumnsOf('\uFEFFdate;price\r\n2024-01-02;"10.5"\r\n'), { names: ['date', 'price'], numericInFirstRow: [false, true] });
   // A tagged .tsv (token<TAB>tag) has no numeric column, so the command fits its tokens instead.
   const tagged = readFileSync(join('examples', 'hmm', 'pos-train.tsv'), 'utf8');
-  assert.ok(csvHeader(tagged)!.numericInFirstRow.every((x) => !x));
+  assert.ok(csvColumnsOf(tagged).numericInFirstRow.every((x) => !x));
 });
 
 test('fitModelView and sampleView: nested rows of the learned model; Gaussian samples as formatted numbers', async () => {

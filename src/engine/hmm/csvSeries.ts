@@ -1,6 +1,7 @@
 // Numeric columns of a CSV or TSV file as the observations of a Gaussian HMM: row t of the chosen D columns is
-// x_t (D-dimensional). The first line is a header when any of its cells is not a number. Every problem is one
+// x_t (D-dimensional), read by the one CSV reader (../csv.ts). Every problem is one
 // EngineInputError naming the line and the column.
+import { readCsv, type CsvDelimiter, type CsvTable } from '../csv';
 import { EngineInputError } from '../errors';
 
 export interface CsvSeries {
@@ -13,56 +14,66 @@ export interface CsvSeries {
   lines: Uint32Array;
 }
 
-/** Tab when the first non-blank line holds a tab, else comma. */
-export function csvDelimiter(text: string): ',' | '\t' {
-  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
-  return first.includes('\t') ? '\t' : ',';
+/** The delimiter readCsv detects: `,` `;` or tab, from the first non-blank row. */
+export function csvDelimiter(text: string): CsvDelimiter {
+  return readCsv(text, { allowRagged: true }).delimiter;
 }
-
-function cells(line: string, delimiter: string): string[] {
-  return (line.endsWith('\r') ? line.slice(0, -1) : line).split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-}
-
-const isNumber = (cell: string): boolean => cell !== '' && Number.isFinite(Number(cell));
 
 /** The header (or default names) of a CSV/TSV text and whether the first line is a header. */
-export function csvColumns(text: string): { names: string[]; hasHeader: boolean; delimiter: ',' | '\t' } {
-  const delimiter = csvDelimiter(text);
-  const first = text.split('\n').find((l) => l.trim() !== '');
-  if (first === undefined) throw new EngineInputError('The file is empty: there are no rows of numbers.');
-  const head = cells(first, delimiter);
-  const hasHeader = head.some((c) => !isNumber(c));
-  return { names: hasHeader ? head.map((c, k) => c || `column ${k + 1}`) : head.map((_, k) => `column ${k + 1}`), hasHeader, delimiter };
+export function csvColumns(text: string): { names: string[]; hasHeader: boolean; delimiter: CsvDelimiter } {
+  return columnsOf(readCsv(text, { allowRagged: true }));
 }
 
-/** Reads columns `chosen` (0-based) of every data row. Blank lines are skipped. */
+function columnsOf(table: CsvTable): { names: string[]; hasHeader: boolean; delimiter: CsvDelimiter } {
+  if (table.columns === 0) throw new EngineInputError('The file is empty: there are no rows of numbers.');
+  const { header, delimiter } = table;
+  return {
+    names: header ? header.map((c, k) => c || `column ${k + 1}`) : Array.from({ length: table.columns }, (_, k) => `column ${k + 1}`),
+    hasHeader: header !== undefined,
+    delimiter,
+  };
+}
+
+/**
+ * Reads columns `chosen` (0-based) of every data row (the one reader, readCsv: quotes, `,` `;` or tab, header
+ * detection). Blank lines are skipped; a row may be short, but a chosen cell it lacks is named.
+ */
 export function parseCsvSeries(text: string, chosen: readonly number[]): CsvSeries {
-  const { names, hasHeader, delimiter } = csvColumns(text);
+  return seriesOf(readCsv(text, { allowRagged: true }), chosen);
+}
+
+/**
+ * Every column of a CSV/TSV text as one observation x_t per row (the CLI's `hmm fit --gaussian` and decoding of a
+ * .csv/.tsv file). `dimension`, when given, must be the number of columns: a mismatch is named, never guessed.
+ */
+export function parseCsvObservations(text: string, dimension?: number): CsvSeries {
+  const table = readCsv(text, { allowRagged: true });
+  const { names } = columnsOf(table);
+  if (dimension !== undefined && dimension !== names.length) {
+    throw new EngineInputError(`The file has ${names.length} column${names.length === 1 ? '' : 's'} (one dimension each), but the dimension is ${dimension}.`);
+  }
+  return seriesOf(table, names.map((_, k) => k));
+}
+
+function seriesOf(table: CsvTable, chosen: readonly number[]): CsvSeries {
+  const { names } = columnsOf(table);
   if (chosen.length === 0) throw new EngineInputError('Choose at least one numeric column.');
   for (const c of chosen) {
     if (!(Number.isInteger(c) && c >= 0 && c < names.length)) throw new EngineInputError(`There is no column ${c + 1}: the file has ${names.length}.`);
   }
-  const values: number[] = [];
-  const lines: number[] = [];
-  let headerSeen = !hasHeader;
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    if (!headerSeen) {
-      headerSeen = true;
-      return;
-    }
-    const row = cells(line, delimiter);
-    for (const c of chosen) {
-      const where = `Line ${index + 1}, column ${JSON.stringify(names[c])}`;
+  const values = new Float64Array(table.rows.length * chosen.length);
+  table.rows.forEach((row, r) => {
+    chosen.forEach((c, k) => {
+      const where = `Line ${table.lines[r]}, column ${JSON.stringify(names[c])}`;
       const cell = row[c];
       if (cell === undefined || cell === '') throw new EngineInputError(`${where} is empty: every row needs a number there.`);
       const x = Number(cell);
       if (!Number.isFinite(x)) throw new EngineInputError(`${where}: ${JSON.stringify(cell.slice(0, 40))} is not a finite number.`);
-      values.push(x);
-    }
-    lines.push(index);
+      values[r * chosen.length + k] = x;
+    });
   });
-  if (lines.length === 0) throw new EngineInputError('The file has a header but no rows of numbers.');
-  if (lines.length === 1) throw new EngineInputError('The file has only one row of numbers: an HMM needs a series of at least 2 rows.');
-  return { columns: chosen.map((c) => names[c]), values: Float64Array.from(values), dimension: chosen.length, lines: Uint32Array.from(lines) };
+  if (table.rows.length === 0) throw new EngineInputError('The file has a header but no rows of numbers.');
+  if (table.rows.length === 1) throw new EngineInputError('The file has only one row of numbers: an HMM needs a series of at least 2 rows.');
+  // lines are 0-based here (the editor's line numbers), readCsv's 1-based.
+  return { columns: chosen.map((c) => names[c]), values, dimension: chosen.length, lines: Uint32Array.from(table.lines, (l) => l - 1) };
 }
