@@ -121,7 +121,7 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
     const rows = await page.locator('#metrics tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
     assert.equal(rows.length, 3);
     for (const [i, run] of runs.entries()) {
-      const [model, file, cell, hidden, layers, optimizer, lr, steps, finalLoss, bestLoss, perplexity, gradNorm, rate, status] = rows[i];
+      const [model, file, cell, hidden, layers, optimizer, lr, steps, finalLoss, bestLoss, heldOut, perplexity, gradNorm, rate, status] = rows[i];
       assert.equal(model, run.label);
       assert.equal(file, 'verse.txt');
       assert.equal(cell, { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' }[run.cell]);
@@ -132,6 +132,7 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
       assert.equal(steps, `2,000 / ${DEFAULT_CONFIG.maxSteps.toLocaleString('en-US')}`);
       assert.equal(finalLoss, run.finalLoss!.toFixed(3));
       assert.equal(bestLoss, run.bestLoss!.toFixed(3));
+      assert.equal(heldOut, '–', 'these runs have no held-out score');
       assert.equal(perplexity, Math.exp(run.finalLoss!).toFixed(2));
       assert.equal(gradNorm, run.gradNorm!.toFixed(2));
       assert.equal(rate, run.id === 'run-lstm' ? '41.5k' : '–');
@@ -185,7 +186,7 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
       input('run-lstm', 'lstm', 'series LSTM · H=64', mseCurve(2000, 0.01), { status: 'training', charsPerSecond: 900 }, { dataKind: 'series' }),
     ];
     const mse = comparisonMessage(series);
-    assert.match(mse.summary, /^series LSTM · H=64 reaches 0\.0\d+ MSE per value at step 2,000, 0\.0\d+ below series RNN · H=64\.$/);
+    assert.match(mse.summary, /^series LSTM · H=64 reaches a training loss of 0\.0\d+ MSE per value at step 2,000, 0\.0\d+ below series RNN · H=64\.$/);
     await page.evaluate(`window.__test.sendFromHost(${mse.json})`);
     await until(page, 'textIs', '#summary', mse.summary);
     // The chart's title, the chart and the table are drawn together in the frame after the message.
@@ -193,8 +194,8 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('#loss-title').textContent(), 'Loss (MSE per value)');
     assert.match((await page.locator('#loss-chart').getAttribute('aria-label')) ?? '', /^Loss \(MSE per value\) of 2 runs/);
     const table = await visibleTable(page);
-    assert.deepEqual(table.head, ['Model', 'File', 'Cell', 'Hidden', 'Layers', 'Optimizer', 'Learning rate', 'Steps', 'Final loss', 'Best loss', 'Gradient norm', 'Status']);
-    assert.equal(table.rows[1].length, 12);
+    assert.deepEqual(table.head, ['Model', 'File', 'Cell', 'Hidden', 'Layers', 'Optimizer', 'Learning rate', 'Steps', 'Final loss', 'Best loss', 'Held-out loss', 'Gradient norm', 'Status']);
+    assert.equal(table.rows[1].length, 13);
     assert.equal(table.rows[1][8], mse.runs[1].finalLoss!.toFixed(3));
     assert.equal(await page.locator('#unit-note').isVisible(), false);
 
