@@ -186,8 +186,11 @@ async function allowDataFile(experiment: vscode.Uri, dataUri: vscode.Uri, label:
   let shown = dataUri.toString(true);
   let outside: boolean;
   if (dataUri.scheme === 'file') {
-    const roots = folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    const verdict = await judgeDataPath(dataUri.fsPath, roots.length > 0 ? roots : [vscode.Uri.joinPath(experiment, '..').fsPath]);
+    // Inside a workspace folder, or inside the experiment file's own folder (both after resolving symlinks): an
+    // experiment the user keeps outside the workspace (New Example into another folder) reads its data beside it
+    // without asking, while a path that climbs out of both, or a link that leads out, is asked about.
+    const roots = [...folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), vscode.Uri.joinPath(experiment, '..').fsPath];
+    const verdict = await judgeDataPath(dataUri.fsPath, roots);
     if (verdict.kind === 'missing') return true; // the caller says there is no such file
     shown = verdict.resolved;
     if (verdict.kind === 'notRegular') {
