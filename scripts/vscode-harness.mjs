@@ -405,7 +405,13 @@ async function pickFromQuickInput(page, { openKey, query, text, timeout, what })
     await closeQuickInput(page);
     await page.keyboard.press(openKey);
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    // A key pressed while a webview has the focus can be lost on its way to the workbench: press it again, as a
+    // person would, until the deadline.
+    const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    if (!opened) {
+      if (Date.now() >= deadline) throw new Error(`${openKey} opened no quick input in ${timeout / 1000} s (${attempt} tries) for ${what} "${text}"`);
+      continue;
+    }
     await input.pressSequentially(query, { delay: 5 });
     const row = quickInputRows(page).filter({ hasText: text }).first();
     try {

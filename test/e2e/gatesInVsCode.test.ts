@@ -107,8 +107,13 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     const unrolledWindow = charactersOf(await unrolled.locator('#labels').first().innerText());
     phase(`Unrolled Network shows ${unrolledWindow}; the Gates panel showed ${charactersOf(gatesWindow)}`);
     assert.notEqual(unrolledWindow, charactersOf(gatesWindow), 'the Unrolled panel opened on the window last trained on');
-    assert.equal(await gates.locator('#labels').first().innerText(), gatesWindow, 'the Gates panel kept its window');
-    assert.equal(await gates.locator('#step-info').first().innerText(), gatesStep, 'and its selected step');
+    // The panels share one editor group as tabs: bring the Gates tab forward and find its page again (the frame found
+    // earlier by position may now be another panel's).
+    await page.locator('.tab', { hasText: 'Sequence Lab: Gates' }).first().click();
+    const gatesAgain = await webviewFrame(page, { selector: '#heatmap', timeout: 60_000 });
+    await gatesAgain.locator('#labels', { hasText: /characters \d+–\d+/ }).first().waitFor({ timeout: 30_000 });
+    assert.equal(await gatesAgain.locator('#labels').first().innerText(), gatesWindow, 'the Gates panel kept its window');
+    assert.equal(await gatesAgain.locator('#step-info').first().innerText(), gatesStep, 'and its selected step');
     session.passed = true;
   } finally {
     console.log(`gatesInVsCode e2e test took ${seconds(started)}`);
