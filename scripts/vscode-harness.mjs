@@ -426,12 +426,19 @@ async function pickFromQuickInput(page, { openKey, query, text, timeout, what })
     }
     const focused = quickInputRows(page).and(page.locator('.focused')).first();
     const focusedText = await focused.innerText({ timeout: 1000 }).catch(() => '');
+    const typed = await input.inputValue().catch(() => query);
     if (focusedText.includes(text)) await page.keyboard.press('Enter');
     else await row.click();
     // Accepted means the quick input closed. If it is still open, the Enter or click reached no row (the list was
     // re-filtered under it on a loaded machine): try again rather than return as if the command had run.
-    const closed = await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false);
-    if (closed) return;
+    // A command that asks something opens its own quick input at once: that counts as accepted too (the box no longer
+    // holds what was typed).
+    const widget = quickInput(page);
+    let accepted = false;
+    for (const until = Date.now() + 10_000; !accepted && Date.now() < until; await sleep(100)) {
+      accepted = !(await widget.isVisible().catch(() => false)) || (await input.inputValue().catch(() => '')) !== typed;
+    }
+    if (accepted) return;
     if (Date.now() >= deadline) {
       const rows = await quickInputRows(page).allInnerTexts().catch(() => []);
       throw new Error(`${what} "${text}" was chosen but the quick input stayed open after ${attempt} tries; rows: ${JSON.stringify(rows)}`);
