@@ -8,38 +8,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
-import { run as exportRun, type ExportIo } from '../../src/cli/commands/exportPytorch';
+import { run as exportRun } from '../../src/cli/commands/exportPytorch';
 import { decodeModel } from '../../src/cli/commands/modelFile';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
 import { decodeSafetensors } from '../../src/engine/safetensors';
 import { charData, parseSeries, parseTagged, wordData, type SequenceData } from '../../src/engine/sequenceData';
 import { SequenceTrainer, type SequenceTrainerConfig } from '../../src/engine/sequenceTrainer';
-import { PYTHON, requireTorch } from '../fixtures/pytorch';
+import { fileIo, PYTHON, requireTorch } from '../fixtures/pytorch';
 
 
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-torch-'));
 
-/** Real files, with captured stdout/stderr. */
-function fileIo(): ExportIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out, err,
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    readFile: async (p) => new Uint8Array(await readFile(p)),
-    writeFile: async (p, d) => {
-      await mkdir(dirname(p), { recursive: true });
-      await writeFile(p, d);
-    },
-    listDir: async (p) => readdir(p).catch(() => null),
-  };
-}
 
 function python(cwd: string, ...args: string[]): string {
   const r = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });

@@ -1,5 +1,5 @@
-// The exported PyTorch project scaling out, under real torch (/usr/bin/python3 + Debian's python3-torch; skipped only
-// when torch cannot be imported — CI installs it):
+// The exported PyTorch project scaling out, under real torch (/usr/bin/python3 + Debian's python3-torch; without
+// torch these tests fail, naming the packages — CI installs them):
 //   a run trained at batch 1 (as the Training panel does) exports a README whose commands run as printed;
 //   --batch 8 on 2 processes (torchrun, DistributedDataParallel, gloo) ends with the weights of 1 process at --batch 8;
 //   a --save-every run killed after a checkpoint and started again with the same command ends with the weights and the
@@ -11,42 +11,23 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
-import { run as exportRun, type ExportIo } from '../../src/cli/commands/exportPytorch';
+import { run as exportRun } from '../../src/cli/commands/exportPytorch';
 import { decodeModel } from '../../src/cli/commands/modelFile';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
 import { parseRunHistory } from '../../src/training/importedHistory';
+import { fileIo, PYTHON, requireTorch } from '../fixtures/pytorch';
 
-const PYTHON = '/usr/bin/python3';
+// CI installs python3-torch: without it these tests fail (requireTorch names the packages) instead of skipping.
 const probe = spawnSync(PYTHON, ['-c', 'import torch; print(int(torch.cuda.is_available()))'], { encoding: 'utf8' });
-/** CI installs python3-torch: without it these tests fail, naming the packages, instead of skipping. */
-const requireTorchHere = (): void => {
-  if (probe.status !== 0) throw new Error(`${PYTHON} -c 'import torch' failed: install python3-torch python3-numpy libopenblas0-pthread (as .ci/run does)`);
-};
 const hasGpu = probe.stdout.trim() === '1';
 const ENV = { ...process.env, OMP_NUM_THREADS: '1' };
 
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-scale-'));
 
-function fileIo(): ExportIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out, err,
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    readFile: async (p) => new Uint8Array(await readFile(p)),
-    writeFile: async (p, d) => {
-      await mkdir(dirname(p), { recursive: true });
-      await writeFile(p, d);
-    },
-    listDir: async (p) => readdir(p).catch(() => null),
-  };
-}
 
 // 1,900 characters of a small alphabet: --batch 8 gives 8 streams of 237 positions, k1 = 12 → 19 updates an epoch.
 const TEXT = Array.from({ length: 50 }, (_, i) => `the ${i % 3 ? 'fox' : 'dog'} ran ${i % 7} far. `).join('').repeat(2);
@@ -126,7 +107,7 @@ async function ourEval(model: string, data: string): Promise<{ loss: number; tok
 const tokensPerSecond = (stdout: string): number => Number(/: (\d+) tokens\/s$/m.exec(stdout)?.[1] ?? NaN);
 
 test('--batch 8 on 2 processes (torchrun, gloo) ends with the weights of 1 process at --batch 8', async () => {
-  requireTorchHere();
+  requireTorch();
   const one = await freshProject();
   const two = await freshProject();
   const args = ['train.py', '--batch', '8', '--steps', '24', '--log-every', '8'];
@@ -148,7 +129,7 @@ test('--batch 8 on 2 processes (torchrun, gloo) ends with the weights of 1 proce
 });
 
 test('a --save-every run killed after a checkpoint resumes with the same command and ends as an uninterrupted run', async () => {
-  requireTorchHere();
+  requireTorch();
   const uninterrupted = await freshProject();
   const crashed = await freshProject();
   // float64, so "the same" is 1e-12: the resumed run's updates are exactly those it would have made.
@@ -196,7 +177,7 @@ test('a --save-every run killed after a checkpoint resumes with the same command
 });
 
 test('bad settings are refused with their messages: no GPU, more processes than streams, a batch larger than the data', async (t) => {
-  requireTorchHere();
+  requireTorch();
   const { project } = await freshProject();
   const before = readFileSync(join(project, 'model.safetensors'));
   const refused = (args: string[], message: RegExp, env: NodeJS.ProcessEnv = ENV): void => {
@@ -246,7 +227,7 @@ save_file({}, "train-checkpoint.safetensors", {"checkpoint": json.dumps({"dict":
 });
 
 test('a run trained at batch 1: every command of the README\'s Run section works as printed; Sequence Lab reads the result', async (t) => {
-  requireTorchHere();
+  requireTorch();
   const { project, runSteps } = await freshProject();
   const readme = readFileSync(join(project, 'README.md'), 'utf8');
   const block = /## Run\n\n```sh\n([\s\S]*?)```/.exec(readme);

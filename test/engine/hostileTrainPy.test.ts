@@ -12,9 +12,9 @@ import { RecurrentStack } from '../../src/engine/recurrentStack';
 import { encodeSafetensors, layoutToSafetensors } from '../../src/engine/safetensors';
 import { ModelMetadataError } from '../../src/shared/modelMetadata';
 import { pytorchProject, type ExportedModelMeta, type ExportedRun } from '../../src/shared/pytorchProject';
+import { PYTHON } from '../fixtures/pytorch';
 
-const PYTHON = '/usr/bin/python3';
-const skip = spawnSync(PYTHON, ['-c', 'import ast'], { encoding: 'utf8' }).status === 0 ? false : `needs ${PYTHON}`;
+// Debian's python3 parses train.py with its `ast` (CI installs it with python3-torch): never skipped.
 
 /**
  * For each source: does it parse, the dotted names of every call, and the module's ast.dump with every constant
@@ -81,7 +81,7 @@ const metaArb = fc.record({
   optimizer: mostly(fc.constantFrom('adam', 'sgd', 'rmsprop')),
 });
 
-test('for arbitrary metadata strings the exported train.py parses and is the template program', { skip }, () => {
+test('for arbitrary metadata strings the exported train.py parses and is the template program', () => {
   const cases = fc.sample(metaArb, { numRuns: 200, seed: 19 });
   const sources: string[] = [];
   const baselines = new Map<string, number>();
@@ -185,7 +185,8 @@ test('sizes in the description are bounded before anything is built: layers 1000
     const io = memoryIo({ 'm.safetensors': modelFile({ format: 'sequence-lab/1', ...goodMeta(), model }), 'd.txt': 'abba' });
     const t0 = performance.now();
     assert.equal(await evalRun(['m.safetensors', 'd.txt'], io), 1);
-    assert.ok(performance.now() - t0 < 2000, 'refused at once');
+    // Refused before any buffer is built (the old code hung on layers: 100000): a generous bound, not a benchmark.
+    assert.ok(performance.now() - t0 < 20_000, 'refused without building the model');
     const err = io.err.join('');
     assert.match(err, expected);
     assert.equal(err.split('\n').length, 2, `one line: ${err}`);

@@ -37,7 +37,8 @@ test('a surprisal request is cancelled at once, and the next one is answered', a
   const t0 = performance.now();
   setImmediate(() => listeners.forEach((l) => l()));
   await assert.rejects(pending, (e: unknown) => e instanceof AnalysisCancelled);
-  assert.ok(performance.now() - t0 < 1000, `cancelled after ${Math.round(performance.now() - t0)} ms`);
+  // Not a speed test: the whole order-8 pass takes far longer than this bound, so a cancel that waited for it fails.
+  assert.ok(performance.now() - t0 < 5000, `cancelled after ${Math.round(performance.now() - t0)} ms`);
   const r = await worker.markovSurprisal('abracadabra', 2);
   assert.equal(r.characters, 11);
 });

@@ -57,8 +57,8 @@ for (const c of cases) {
 test('experiment files of the corpus: data.path to /etc/passwd is judged outside; 53,000 keys give 101 problems', async () => {
   const passwd = path.join(corpus, 'passwd.seqlab.json');
   const parsed = parseExperiment(readFileSync(passwd, 'utf8'));
-  assert.ok(!parsed.ok || parsed.experiment.data.path.startsWith('../'));
-  const dataPath = '../../../../../../../../etc/passwd';
+  assert.ok(parsed.ok, 'the corpus file parses: its data path is what is judged');
+  const dataPath = parsed.experiment.data.path;
   assert.deepEqual(await judgeDataPath(path.join(corpus, ...dataPath.split(/[\\/]/).filter((p) => p !== '' && p !== '.')), [corpus]), { kind: 'outside', resolved: '/etc/passwd' });
   const many = parseExperiment(readFileSync(path.join(corpus, 'many-keys.seqlab.json'), 'utf8'));
   assert.ok(!many.ok && many.problems.length === 101);
