@@ -129,14 +129,3 @@ test('the longest sequence always trains: a held-out sequence never outgrows the
     assert.equal(train.length + held.length, 20);
   }
 });
-
-test('the worker and the CLI draw the held-out sequences with one fixed seed, whatever the run\'s seed', async () => {
-  const { HELD_OUT_SEED } = await import('../../src/engine/heldOut');
-  assert.equal(typeof HELD_OUT_SEED, 'number');
-  const { readFileSync } = await import('node:fs');
-  for (const file of ['src/worker/charModel.ts', 'src/worker/sequenceModel.ts', 'src/cli/commands/trainModel.ts']) {
-    const source = readFileSync(file, 'utf8');
-    assert.doesNotMatch(source, /split(Sequence|FinalTarget)Data\([^)]*config\.seed/, `${file} draws with the run's seed`);
-    assert.match(source, /split(Sequence|FinalTarget)Data\([^)]*HELD_OUT_SEED/, `${file} uses HELD_OUT_SEED`);
-  }
-});

@@ -60,3 +60,24 @@ test('the editor’s run and the command line with --held-out 0.1 (what Copy Com
   // The worker posts float32 losses.
   cliLosses.forEach((loss, i) => assert.ok(Math.abs(loss - workerLosses[i]) < 1e-5, `step ${i + 1}: CLI ${loss} against editor ${workerLosses[i]}`));
 });
+
+test('two tagger runs with different seeds hold out the same sentences (one fixed draw), so their held-out losses compare', async () => {
+  const { HELD_OUT_SEED } = await import('../../src/engine/heldOut');
+  const lines: string[] = [];
+  for (let s = 0; s < 40; s++) lines.push(`w${s % 7}\tT${s % 3}`, `x${s % 5}\tU`, '');
+  const text = lines.join('\n');
+  const described: string[] = [];
+  const counts: number[] = [];
+  for (const seed of [1, 2]) {
+    send({ type: 'train', runId: `seed-${seed}`, text, config: { ...DEFAULT_CONFIG, dataKind: 'tagged', hiddenSize: 4, maxSteps: 3, sampleEvery: 1000, seed } });
+    const started = await next(`seed-${seed}`, 'started');
+    described.push(started.heldOut?.description ?? '');
+    counts.push(started.heldOut?.heldOutCount ?? -1);
+    await next(`seed-${seed}`, 'finished');
+  }
+  assert.equal(described[0], `4 of the 40 sequences (10%), drawn with seed ${HELD_OUT_SEED}`);
+  assert.deepEqual(described, [described[0], described[0]]);
+  const first = received.filter((m): m is HeldOut => m.type === 'heldOut' && m.runId === 'seed-1')[0];
+  const second = received.filter((m): m is HeldOut => m.type === 'heldOut' && m.runId === 'seed-2')[0];
+  assert.equal(first.count, second.count, 'the same held-out tokens are scored');
+});
