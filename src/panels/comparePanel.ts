@@ -17,7 +17,7 @@ import {
 import { isStoredRunNode } from '../sidebar/runsTree';
 import { selectedNodes } from '../sidebar/runSelection';
 import type { RunPersistence } from '../training/runPersistence';
-import type { StoredRun } from '../training/runStore';
+import type { RunStore, StoredRun } from '../training/runStore';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 import { RunCurves } from './compareCurves';
 import { comparedRuns, comparisonSummary, legendLabels, type RunCurveInput } from './compareSummary';
@@ -117,6 +117,18 @@ export class CompareRunsPanel implements vscode.Disposable {
    * Posts every compared run still stored (its record, the live run's status and speed, its curve: from memory for a
    * run of this window, metrics.jsonl read once for another); the ones deleted meanwhile are counted as missing.
    */
+  /** heldout.jsonl of each compared run, read again only when its record or its live score count changed. */
+  private readonly heldOutRead = new Map<string, { key: string; points: ReturnType<RunStore['readHeldOut']> }>();
+
+  private heldOutOf(stored: StoredRun, liveScores: number): ReturnType<RunStore['readHeldOut']> {
+    const key = `${stored.updatedAt}|${liveScores}`;
+    const cached = this.heldOutRead.get(stored.id);
+    if (cached?.key === key) return cached.points;
+    const points = this.persistence.store.readHeldOut(stored.id);
+    this.heldOutRead.set(stored.id, { key, points });
+    return points;
+  }
+
   private send(): void {
     const live = this.persistence.liveRuns();
     const inputs: RunCurveInput[] = [];
@@ -125,9 +137,10 @@ export class CompareRunsPanel implements vscode.Disposable {
       if (!stored) continue;
       const run = live.get(id);
       const points = run ? this.curves.livePoints(stored, { liveId: run.info.id, history: run.history }) : this.curves.storedPoints(stored);
-      inputs.push({ ...curveInput(stored, points, run), heldOut: this.persistence.store.readHeldOut(stored.id) });
+      inputs.push({ ...curveInput(stored, points, run), heldOut: this.heldOutOf(stored, run?.heldOut?.length ?? 0) });
     }
     this.curves.keepOnly(inputs.map((input) => input.id));
+    for (const id of this.heldOutRead.keys()) if (!inputs.some((input) => input.id === id)) this.heldOutRead.delete(id);
     if (inputs.length === 0 && this.shown.size > 0) {
       // Every run it showed was deleted: the page drops them all and says how many are gone.
       this.post({ type: 'showComparison', runs: [], summary: comparisonSummary([]), missing: this.runIds.length });
