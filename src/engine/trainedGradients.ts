@@ -179,14 +179,14 @@ export interface TrainedLabResult {
   lstmLoss: number;
 }
 
-/** Both trained models on the same ids (each below both vocabularies): the lab's curves after training. */
-export function trainedLab(rnn: RecurrentStack, lstm: RecurrentStack, ids: Int32Array, steps: number): TrainedLabResult {
+/** Both trained models on the same characters (as ids of each model's vocabulary): the lab's curves after training. */
+export function trainedLab(rnn: RecurrentStack, rnnIds: Int32Array, lstm: RecurrentStack, lstmIds: Int32Array, steps: number): TrainedLabResult {
   checkLabStack(rnn, 'The RNN run\'s model');
   checkLabStack(lstm, 'The LSTM run\'s model');
   if (rnn.config.cell !== 'rnn_tanh') throw new EngineInputError('The first model must be a tanh RNN.');
   if (lstm.config.cell !== 'lstm') throw new EngineInputError('The second model must be an LSTM.');
-  const r = trainedModelGradients(rnn, ids, steps);
-  const l = trainedModelGradients(lstm, ids, steps);
+  const r = trainedModelGradients(rnn, rnnIds, steps);
+  const l = trainedModelGradients(lstm, lstmIds, steps);
   const H = rnn.config.hiddenSize;
   const Whh = rnn.param('rnn.weight_hh_l0');
   return {

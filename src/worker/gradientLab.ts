@@ -2,8 +2,10 @@
 // hidden size, seed and forget bias (building rescales every W_hh block to ρ = 1, the costly part), and then answers
 // each slider move — a new ρ or T — by rescaling and running forward and backward again.
 import { EngineInputError } from '../engine/errors';
-import { GradientLab, labSequence } from '../engine/gradientLab';
-import type { GradientLabAnswer, HostToAnalysisWorker } from '../shared/workerProtocol';
+import { GradientLab, LAB_MAX_STEPS, LAB_SEQUENCE_LENGTH, labSequence } from '../engine/gradientLab';
+import { trainedLab } from '../engine/trainedGradients';
+import { decodeModel, encodeTokens } from '../cli/commands/modelFile';
+import type { GradientLabAnswer, HostToAnalysisWorker, TrainedGradientLabAnswer } from '../shared/workerProtocol';
 
 type LabRequest = Extract<HostToAnalysisWorker, { type: 'gradientLab' }>;
 
@@ -32,4 +34,50 @@ export function gradientLab(m: LabRequest): GradientLabAnswer {
   const { lab, generated } = labFor(m);
   const result = lab.run(m.spectralRadius, m.steps);
   return { ...result, hiddenSize: m.hiddenSize, seed: m.seed, forgetBias: m.forgetBias, generated, vocabularySize: lab.vocabularySize };
+}
+
+type TrainedRequest = Extract<HostToAnalysisWorker, { type: 'gradientLabTrained' }>;
+
+/** A run's model.safetensors as a one-layer character model the lab reads (a message otherwise). */
+function labModel(bytes: unknown, which: string): ReturnType<typeof decodeModel> {
+  if (!(bytes instanceof Uint8Array)) throw new EngineInputError(`The ${which} run's checkpoint did not arrive.`);
+  let model: ReturnType<typeof decodeModel>;
+  try {
+    model = decodeModel(bytes, LAB_MAX_STEPS);
+  } catch (e) {
+    if (e instanceof EngineInputError) throw new EngineInputError(`The ${which} run's checkpoint cannot be read: ${e.message}`);
+    throw e;
+  }
+  if (model.meta.task !== 'lm' || (model.meta.tokens ?? 'chars') !== 'chars') throw new EngineInputError(`The ${which} run is not a character language model.`);
+  return model;
+}
+
+/**
+ * The trained-weights mode: the first LAB_SEQUENCE_LENGTH characters of the runs' file (repeated when shorter), as
+ * ids of each model's own vocabulary, through both trained models (src/engine/trainedGradients.ts).
+ */
+export function gradientLabTrained(m: TrainedRequest): TrainedGradientLabAnswer {
+  if (typeof m.steps !== 'number' || !Number.isInteger(m.steps)) throw new EngineInputError(`The sequence length must be a whole number, not ${String(m.steps)}.`);
+  const rnn = labModel(m.rnnModel, 'RNN');
+  const lstm = labModel(m.lstmModel, 'LSTM');
+  const text = typeof m.text === 'string' ? m.text : '';
+  const chars = [...text.slice(0, 4 * LAB_SEQUENCE_LENGTH)].slice(0, LAB_SEQUENCE_LENGTH);
+  if (chars.length < 2) throw new EngineInputError('The runs\' file has fewer than two characters: there is nothing to read.');
+  const sequence = Array.from({ length: LAB_SEQUENCE_LENGTH }, (_, i) => chars[i % chars.length]);
+  const ids = (model: typeof rnn, which: string): Int32Array => {
+    try {
+      return encodeTokens(sequence, model.meta.vocabulary);
+    } catch (e) {
+      if (e instanceof EngineInputError) throw new EngineInputError(`${e.message.replace("the model's", `the ${which} run's`)} Was the file changed after training?`);
+      throw e;
+    }
+  };
+  const result = trainedLab(rnn.stack, ids(rnn, 'RNN'), lstm.stack, ids(lstm, 'LSTM'), m.steps);
+  // b_if + b_hf of the forget gate (PyTorch's gate order i, f, g, o): its mean over the units.
+  const H = lstm.stack.config.hiddenSize;
+  const bi = lstm.stack.param('rnn.bias_ih_l0');
+  const bh = lstm.stack.param('rnn.bias_hh_l0');
+  let bias = 0;
+  for (let j = 0; j < H; j++) bias += bi[H + j] + bh[H + j];
+  return { ...result, rnnHiddenSize: rnn.stack.config.hiddenSize, lstmHiddenSize: H, lstmForgetBias: bias / H };
 }

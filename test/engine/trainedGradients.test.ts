@@ -78,7 +78,7 @@ test('trained mode: both models on the same ids; the linear curve is (W_hháµ€)áµ
   const rnn = stack('rnn_tanh', 8, undefined, 6);
   const lstm = stack('lstm', 9, undefined, 6);
   const steps = 20;
-  const r = trainedLab(rnn, lstm, ids, steps);
+  const r = trainedLab(rnn, ids, lstm, ids, steps);
   const alone = trainedModelGradients(stack('rnn_tanh', 8, undefined, 6), ids, steps);
   assert.deepEqual(r.rnnHidden, alone.hidden);
   assert.equal(r.lstmCell.length, steps);
@@ -99,5 +99,5 @@ test('trained mode refuses models it does not read, and lengths it cannot run, w
   const deep = new RecurrentStack({ cell: 'lstm', inputSize: V, hiddenSize: 4, layers: 2, bidirectional: false, outputSize: V, maxSteps: 30 }, new Prng(1));
   assert.throws(() => trainedModelGradients(deep, ids, 10), /one-layer/);
   assert.throws(() => trainedModelGradients(stack('lstm', 1), ids, 31), /sequence length/);
-  assert.throws(() => trainedLab(stack('lstm', 1), stack('lstm', 2), ids, 10), /tanh RNN/);
+  assert.throws(() => trainedLab(stack('lstm', 1), ids, stack('lstm', 2), ids, 10), /tanh RNN/);
 });
