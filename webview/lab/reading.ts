@@ -4,7 +4,10 @@
 import {
   byDistanceFromTime, EXPLODING_PER_STEP, formatFactor, formatPerStep, GRADIENT_RULE, pascanuSentence, readGradient, type GradientReading, type GradientRegime,
 } from '../../src/shared/gradientReading';
-import type { GradientLabView } from '../../src/shared/webviewProtocol';
+import type { GradientLabView, TrainedGradientLabView } from '../../src/shared/webviewProtocol';
+
+/** What both modes draw: the random models at a set ρ, or two trained runs (ρ measured from the RNN's W_hh). */
+export type LabCurves = Pick<GradientLabView, 'spectralRadius' | 'steps' | 'rnnHidden' | 'lstmHidden' | 'lstmCell' | 'meanForgetGate' | 'linearHidden' | 'largestSingularValue' | 'carouselFactor'>;
 
 /** A share or factor with two significant digits, small ones as 3e-6 (never "0" for a tiny positive value). */
 export function formatShare(x: number | null): string {
@@ -29,11 +32,11 @@ export function regime(curve: (number | null)[]): GradientRegime {
   return curveReading(curve).regime;
 }
 
-const rho = (v: GradientLabView) => v.spectralRadius.toFixed(2);
+const rho = (v: LabCurves) => v.spectralRadius.toFixed(2);
 const numbers = (r: GradientReading) => `${formatShare(r.kept)} (×${formatPerStep(r.perStep)} per step, ${r.regime})`;
 
 /** The headline: how much of the last step's gradient each model keeps at the first step, and the rule. */
-export function labReading(v: GradientLabView): string {
+export function labReading(v: LabCurves): string {
   const back = v.steps - 1;
   const rnn = curveReading(v.rnnHidden);
   const cell = curveReading(v.lstmCell);
@@ -77,7 +80,7 @@ export function lstmReading(v: GradientLabView): string {
 }
 
 /** Why the tanh RNN does what it does, and what to try. */
-export function rnnReading(v: GradientLabView): string {
+export function rnnReading(v: LabCurves): string {
   const r = curveReading(v.rnnHidden);
   const pascanu = v.largestSingularValue === null || v.largestSingularValue === undefined ? '' : ` ${pascanuSentence(v.largestSingularValue)}`;
   switch (r.regime) {
@@ -101,7 +104,7 @@ export function rnnReading(v: GradientLabView): string {
 }
 
 /** The linear RNN (closed form): it shows the exploding half, which tanh's saturation hides. */
-export function linearReading(v: GradientLabView): string {
+export function linearReading(v: LabCurves): string {
   if (!v.linearHidden) return '';
   const r = curveReading(v.linearHidden);
   const base = `Linear RNN (no tanh, the same W_hh, ∂L/∂h_{T−1−d} = (W_hhᵀ)ᵈ ∂L/∂h_{T−1}): ${r.regime}, ×${formatPerStep(r.perStep)} per step — far back it scales like ρᵈ = ${rho(v)}ᵈ.`;
@@ -110,4 +113,35 @@ export function linearReading(v: GradientLabView): string {
     `${base} ${r.distance} steps back the gradient is ${formatShare(r.kept)} times the last step's. Gradient clipping rescales the whole ` +
     'gradient to the threshold when its norm exceeds it: the update stays bounded and keeps its direction, but the distant steps still dominate it.'
   );
+}
+
+// ── Trained-weights mode: the same rule and sentences on the curves of two finished runs ──
+
+/**
+ * The headline after training: which runs, then labReading's numbers (ρ and σ_max are measured on the trained RNN's
+ * W_hh), then how far training itself backpropagated: a run trained with truncated BPTT of K steps never sent a
+ * gradient further than K − 1 steps back, so its weights were never shaped by what lies beyond.
+ */
+export function trainedLabReading(v: TrainedGradientLabView): string {
+  const back = v.steps - 1;
+  const beyond = [
+    v.rnnTruncation - 1 < back ? `the RNN run backpropagated at most ${v.rnnTruncation - 1} steps` : '',
+    v.lstmTruncation - 1 < back ? `the LSTM run at most ${v.lstmTruncation - 1}` : '',
+  ].filter((x) => x !== '');
+  const truncation = beyond.length > 0 ? ` Training never sent a gradient that far: ${beyond.join(', ')} (truncated BPTT).` : '';
+  return `After training (ρ and σ_max of the trained RNN's W_hh): ${labReading(v)}${truncation}`;
+}
+
+/** The trained LSTM: its forget gates on these characters, measured, and what they do to ∂L/∂c. */
+export function trainedLstmReading(v: TrainedGradientLabView): string {
+  const f = v.meanForgetGate === null ? 'not measurable' : v.meanForgetGate.toFixed(2);
+  const bias = v.lstmForgetBias === null ? '' : `, mean forget bias b_if + b_hf = ${v.lstmForgetBias.toFixed(2)} after training`;
+  const cell = curveReading(v.lstmCell);
+  const hidden = curveReading(v.lstmHidden);
+  const best = v.carouselFactor === null ? '' : `; the unit whose gates stay most open gives ×${formatPerStep(v.carouselFactor)} per step`;
+  const measured = `the cell gradient falls ×${formatPerStep(cell.perStep)} per step (${cell.regime}), the hidden state's ×${formatPerStep(hidden.perStep)}`;
+  const shut = v.meanForgetGate !== null && v.meanForgetGate < 0.6
+    ? ' Its forget gates are half shut on average here, so most units forget within a few characters; only units whose gates stay open carry the gradient far.'
+    : '';
+  return `LSTM (${v.lstmRun}): mean forget gate f = ${f} on these ${v.steps} characters${bias}. Going back one step multiplies ∂L/∂c by f, not by W_hh${best}: ${measured}.${shut}`;
 }
