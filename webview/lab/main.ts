@@ -288,8 +288,9 @@ function renderTrained(view: TrainedGradientLabView): void {
   c.data.datasets[1].data = relativeLog(view.lstmHidden);
   c.data.datasets[2].data = relativeLog(view.lstmCell);
   c.data.datasets[3].data = relativeLog(view.linearHidden);
-  const names = [view.rnnRun, view.lstmRun, view.lstmRun, view.rnnRun];
-  c.data.datasets.forEach((d, i) => (d.label = `${LEGEND[i]} — trained: ${names[i]}`));
+  // The legend says which trained run each curve is of; the runs' full names head the page and the readings.
+  const runOf = ['tanh RNN run', 'LSTM run', 'LSTM run', 'tanh RNN run\'s W_hh'];
+  c.data.datasets.forEach((d, i) => (d.label = `${LEGEND[i]} — trained ${runOf[i]}`));
   c.options.scales!.x!.min = 0;
   c.options.scales!.x!.max = view.steps - 1;
   redraw(c);
