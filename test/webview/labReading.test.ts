@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { gradientLabView } from '../../src/panels/gradientLabView';
 import { gradientLab } from '../../src/worker/gradientLab';
 import { formatPerStep } from '../../src/shared/gradientReading';
-import { curveReading, formatShare, keptShare, labReading, linearReading, lstmReading, rnnReading } from '../../webview/lab/reading';
+import type { TrainedGradientLabView } from '../../src/shared/webviewProtocol';
+import { curveReading, formatShare, keptShare, labReading, linearReading, lstmReading, rnnReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
 
 const TEXT = 'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness, ';
 
@@ -56,4 +57,44 @@ test('the linear RNN explodes above ρ = 1 at the rate the closed form gives, an
   assert.match(linearReading(v), /^Linear RNN .*: exploding, ×1\.\d\d\d per step/);
   assert.match(labReading(v), /a linear RNN with the same W_hh keeps \de\d+ \(×1\.\d+ per step, exploding\)/);
   assert.match(linearReading(v), /Gradient clipping rescales/);
+});
+
+// ── Trained-weights mode: the sentences on curves whose numbers are known in closed form ──
+
+/** A curve g_t = p^(T−1−t) (index t, the loss at T − 1): kept = p^(T−1), per step p exactly. */
+const geometric = (p: number, T: number) => Array.from({ length: T }, (_, t) => p ** (T - 1 - t));
+
+function trainedView(over: Partial<TrainedGradientLabView> = {}): TrainedGradientLabView {
+  const T = 60;
+  return {
+    steps: T, spectralRadius: 1.4, largestSingularValue: 2.9, dataLabel: 'the first characters of embedded-reber.txt',
+    rnnRun: 'char RNN · reber-rnn', lstmRun: 'char LSTM · reber-lstm', rnnTruncation: 50, lstmTruncation: 50,
+    rnnHidden: geometric(0.5, T), lstmHidden: geometric(0.7, T), lstmCell: geometric(0.99, T), linearHidden: geometric(1.4, T),
+    meanForgetGate: 0.9, carouselFactor: 0.995, lstmForgetBias: 1.2, ...over,
+  };
+}
+
+test('trained mode: the headline gives each curve\'s kept share and factor by the rule, the runs, and where training stopped backpropagating', () => {
+  const v = trainedView();
+  const reading = trainedLabReading(v);
+  assert.ok(reading.startsWith('After training (ρ and σ_max of the trained RNN\'s W_hh): ρ = 1.40 (σ_max = 2.90), T = 60, 59 steps back: '), reading);
+  assert.ok(reading.includes(`the tanh RNN keeps ${formatShare(0.5 ** 59)} (×0.500 per step, vanishing)`), reading);
+  assert.ok(reading.includes(`keeps ${formatShare(0.99 ** 59)} (×0.990 per step, holding), ${formatShare(0.99 ** 59 / 0.5 ** 59)} times the RNN's`), reading);
+  assert.ok(reading.includes('a linear RNN with the same W_hh keeps 4e8 (×1.400 per step, exploding)'), reading);
+  assert.ok(reading.endsWith('Training never sent a gradient that far: the RNN run backpropagated at most 49 steps, the LSTM run at most 49 (truncated BPTT).'));
+  // Within the truncation nothing is said about it.
+  assert.ok(!trainedLabReading(trainedView({ rnnTruncation: 100, lstmTruncation: 100 })).includes('Training never'));
+  assert.match(trainedLabReading(trainedView({ rnnTruncation: 100, lstmTruncation: 32 })), /that far: the LSTM run at most 31 \(truncated BPTT\)\.$/);
+});
+
+test('trained mode: the LSTM line states the measured forget gates and bias, and says a long path is left only when a unit keeps its gate open', () => {
+  const carrying = trainedLstmReading(trainedView());
+  assert.ok(carrying.startsWith('LSTM (char LSTM · reber-lstm): mean forget gate f = 0.90 on these 60 characters, mean forget bias b_if + b_hf = 1.20 after training.'));
+  assert.ok(carrying.includes('the unit whose gates stay most open gives ×0.995 per step: the cell gradient falls ×0.990 per step (holding), the hidden state\'s ×0.700.'));
+  assert.ok(!carrying.includes('half shut'));
+  const someOpen = trainedLstmReading(trainedView({ meanForgetGate: 0.45, carouselFactor: 0.98, lstmCell: geometric(0.8, 60) }));
+  assert.ok(someOpen.endsWith('only the units whose gates stay open carry the gradient far.'), someOpen);
+  const noneOpen = trainedLstmReading(trainedView({ meanForgetGate: 0.41, carouselFactor: 0.49, lstmCell: geometric(0.63, 60) }));
+  assert.ok(noneOpen.includes('falls ×0.630 per step (vanishing)'));
+  assert.ok(noneOpen.endsWith('no unit keeps its gate open over these 60 characters: after this training the cell path does not carry the gradient far on this text.'), noneOpen);
 });

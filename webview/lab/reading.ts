@@ -2,7 +2,7 @@
 // the curves the chart draws. "Kept" is ‖g_0‖ / ‖g_{T−1}‖, the share of the last step's gradient norm left T − 1 steps
 // back; the factor per step is kept^(1/(T−1)), so the two always agree.
 import {
-  byDistanceFromTime, EXPLODING_PER_STEP, formatFactor, formatPerStep, GRADIENT_RULE, pascanuSentence, readGradient, type GradientReading, type GradientRegime,
+  byDistanceFromTime, EXPLODING_PER_STEP, VANISHING_PER_STEP, formatFactor, formatPerStep, GRADIENT_RULE, pascanuSentence, readGradient, type GradientReading, type GradientRegime,
 } from '../../src/shared/gradientReading';
 import type { GradientLabView, TrainedGradientLabView } from '../../src/shared/webviewProtocol';
 
@@ -140,8 +140,12 @@ export function trainedLstmReading(v: TrainedGradientLabView): string {
   const hidden = curveReading(v.lstmHidden);
   const best = v.carouselFactor === null ? '' : `; the unit whose gates stay most open gives ×${formatPerStep(v.carouselFactor)} per step`;
   const measured = `the cell gradient falls ×${formatPerStep(cell.perStep)} per step (${cell.regime}), the hidden state's ×${formatPerStep(hidden.perStep)}`;
+  // The carousel's best unit decides whether any long path is left: ∏ f_t of that unit over the window, per step.
+  const open = v.carouselFactor !== null && v.carouselFactor >= VANISHING_PER_STEP;
   const shut = v.meanForgetGate !== null && v.meanForgetGate < 0.6
-    ? ' Its forget gates are half shut on average here, so most units forget within a few characters; only units whose gates stay open carry the gradient far.'
+    ? open
+      ? ' Its forget gates are half shut on average here, so most units forget within a few characters; only the units whose gates stay open carry the gradient far.'
+      : ` Its forget gates are half shut on average here, and no unit keeps its gate open over these ${v.steps} characters: after this training the cell path does not carry the gradient far on this text.`
     : '';
   return `LSTM (${v.lstmRun}): mean forget gate f = ${f} on these ${v.steps} characters${bias}. Going back one step multiplies ∂L/∂c by f, not by W_hh${best}: ${measured}.${shut}`;
 }
