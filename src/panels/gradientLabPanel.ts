@@ -33,6 +33,10 @@ const DATA_KEY = 'sequenceLab.gradientLab.data';
 type ComputeRequest = Extract<GradientLabPanelToHost, { type: 'compute' | 'computeTrained' }>;
 /** The run store of the window (it can move when the storage setting changes), or none (tests). */
 export type LabRuns = () => Pick<RunStore, 'list' | 'get' | 'hasCheckpoint' | 'readCheckpoint'> | undefined;
+/** Fires when stored runs change (a run finished, a checkpoint was written, a run was deleted). */
+export type LabRunsChanged = vscode.Event<void>;
+/** The list is sent again at most this often while runs change (a training run writes a checkpoint every few seconds). */
+const RUNS_REFRESH_MS = 500;
 
 function storedData(memento: vscode.Memento): LabData | undefined {
   const d = memento.get<unknown>(DATA_KEY) as Partial<LabData> | undefined;
@@ -47,8 +51,11 @@ export class GradientLabPanel implements vscode.Disposable {
   private waiting: ComputeRequest | undefined;
   /** Set when the panel closes: a computation still running then must not touch `panel.webview` (it throws). */
   private disposed = false;
+  /** The page has asked for the trained runs: it gets the list again when the stored runs change. */
+  private listsTrainedRuns = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  static show(extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData, runs: LabRuns = () => undefined): void {
+  static show(extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
     if (!GradientLabPanel.current) {
       const panel = vscode.window.createWebviewPanel(
         GRADIENT_LAB_VIEW_TYPE,
@@ -56,7 +63,7 @@ export class GradientLabPanel implements vscode.Disposable {
         { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
-      GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data, runs);
+      GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data, runs, runsChanged);
     } else {
       GradientLabPanel.current.data = data;
       GradientLabPanel.current.panel.reveal(undefined, true);
@@ -64,9 +71,9 @@ export class GradientLabPanel implements vscode.Disposable {
     }
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData, runs: LabRuns = () => undefined): void {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
     GradientLabPanel.current?.dispose();
-    GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data, runs);
+    GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data, runs, runsChanged);
   }
 
   private constructor(
@@ -75,6 +82,7 @@ export class GradientLabPanel implements vscode.Disposable {
     private readonly worker: AnalysisWorker,
     private data: LabData,
     private readonly runs: LabRuns,
+    runsChanged?: LabRunsChanged,
   ) {
     initPanel(panel, extensionUri, 'lab', title());
     this.disposables.push(
@@ -84,6 +92,15 @@ export class GradientLabPanel implements vscode.Disposable {
         if (message) void this.handle(message);
       }),
     );
+    if (runsChanged) {
+      this.disposables.push(runsChanged(() => {
+        if (!this.listsTrainedRuns || this.refreshTimer !== undefined) return;
+        this.refreshTimer = setTimeout(() => {
+          this.refreshTimer = undefined;
+          this.postTrainedRuns();
+        }, RUNS_REFRESH_MS);
+      }));
+    }
   }
 
   private readonly handle = createDispatcher<GradientLabPanelToHost>({
@@ -92,7 +109,10 @@ export class GradientLabPanel implements vscode.Disposable {
       this.waiting = m;
       this.drain().catch(() => undefined);
     },
-    listTrainedRuns: () => this.postTrainedRuns(),
+    listTrainedRuns: () => {
+      this.listsTrainedRuns = true;
+      this.postTrainedRuns();
+    },
     computeTrained: (m) => {
       this.waiting = m;
       this.drain().catch(() => undefined);
@@ -202,6 +222,7 @@ export class GradientLabPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.waiting = undefined;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     if (GradientLabPanel.current === this) GradientLabPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
@@ -233,16 +254,16 @@ function activeData(memento: vscode.Memento): LabData {
 }
 
 /** The command, the panel serializer and the lab's own analysis worker (started on the first computation). */
-export function registerGradientLab(context: vscode.ExtensionContext, runs: LabRuns = () => undefined): void {
+export function registerGradientLab(context: vscode.ExtensionContext, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
   const worker = AnalysisWorker.forExtension(context.extensionPath);
   const uri = context.extensionUri;
   const memento = context.workspaceState;
   context.subscriptions.push(
     { dispose: () => worker.dispose() },
-    vscode.commands.registerCommand(OPEN_GRADIENT_LAB_COMMAND, () => GradientLabPanel.show(uri, worker, activeData(memento), runs)),
+    vscode.commands.registerCommand(OPEN_GRADIENT_LAB_COMMAND, () => GradientLabPanel.show(uri, worker, activeData(memento), runs, runsChanged)),
     vscode.window.registerWebviewPanelSerializer(GRADIENT_LAB_VIEW_TYPE, {
       async deserializeWebviewPanel(panel) {
-        GradientLabPanel.revive(panel, uri, worker, storedData(memento) ?? labData(undefined, undefined), runs);
+        GradientLabPanel.revive(panel, uri, worker, storedData(memento) ?? labData(undefined, undefined), runs, runsChanged);
       },
     }),
   );

@@ -233,6 +233,12 @@ describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
     await until(page, 'hasPixelsOfColour', 'lab-chart', dark.blue);
     await until(page, 'hasPixelsOfColour', 'lab-chart', dark.purple);
     await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-lab-trained.png'), fullPage: true });
+    // The host sends the list again at every checkpoint of a training run: the same pick asks for nothing new.
+    const computes = (await posted(page)).filter((m) => m.type === 'computeTrained').length;
+    await send(page, { type: 'trainedRuns', runs, missing: null });
+    await send(page, { type: 'labFailed', requestId: 0, message: 'marker after the repeated list' });
+    await page.waitForFunction(() => (globalThis as unknown as { __test: { posted: unknown[] } }).__test.posted.length > 0);
+    assert.equal((await posted(page)).filter((m) => m.type === 'computeTrained').length, computes, 'a repeated list asked again');
 
     // A random-weights answer arriving now is not drawn over the trained curves; back to random asks again.
     await send(page, { type: 'labResult', requestId: request.requestId + 1, view: randomView });

@@ -157,6 +157,8 @@ let mode: Mode = 'random';
 let trainedRuns: TrainedRunChoice[] = [];
 let trainedPick: { rnn: string; lstm: string } | undefined;
 let shownTrained: TrainedGradientLabView | undefined;
+/** The runs and T of the last trained request: a refreshed list with the same pick asks for nothing new. */
+let trainedRequestKey = '';
 let shown: GradientLabView | undefined;
 let dataLabel = '';
 let note: string | undefined;
@@ -246,6 +248,7 @@ function requestTrained(): void {
     save();
     return;
   }
+  trainedRequestKey = `${trainedPick.rnn} ${trainedPick.lstm} ${steps.input.value}`;
   lastRequestId += 1;
   post<GradientLabPanelToHost>({ type: 'computeTrained', requestId: lastRequestId, rnnRunId: trainedPick.rnn, lstmRunId: trainedPick.lstm, steps: Number(steps.input.value) });
   status.textContent = 'Computing…';
@@ -323,6 +326,7 @@ modeSelect.addEventListener('change', () => {
   setMode(next);
   status.textContent = '';
   if (next === 'trained') {
+    trainedRequestKey = '';
     if (shownTrained) renderTrained(shownTrained);
     post<GradientLabPanelToHost>({ type: 'listTrainedRuns' });
   } else {
@@ -362,7 +366,10 @@ onMessage<HostToGradientLabPanel>({
   trainedRuns: (m) => {
     trainedRuns = m.runs;
     showTrainedRuns(m.missing);
-    if (mode === 'trained') request();
+    // The host sends the list again whenever stored runs change (every checkpoint of a training run): ask for
+    // curves only when the pick is new.
+    const key = trainedPick ? `${trainedPick.rnn} ${trainedPick.lstm} ${steps.input.value}` : '';
+    if (mode === 'trained' && key !== trainedRequestKey) request();
   },
   trainedResult: (m) => {
     if (m.requestId <= latestDrawn || mode !== 'trained') return;
