@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
 import { parseGradientLabPanelMessage, type GradientLabSettings, type GradientLabView, type TrainedRunChoice } from '../../src/shared/webviewProtocol';
 import { gradientLab, gradientLabTrained } from '../../src/worker/gradientLab';
 import { createTrainableModel } from '../../src/worker/trainableModel';
-import { labReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
+import { clipReading, labReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 
@@ -180,6 +180,32 @@ describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
     const chosen = await nthCompute(page, 1);
     assert.equal(chosen.forgetBias, 2);
     assert.equal(await page.locator('#controls-error').isVisible(), false);
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('clipping: at ρ = 1.5 a threshold draws the clipped curve beside the unclipped one, with the closed form\'s sentence; it survives a reload', async () => {
+    const { page } = await openDrawn();
+    await page.locator('#rho').focus();
+    await page.keyboard.press('End');
+    const exploding = await nthCompute(page, 2);
+    assert.equal(exploding.spectralRadius, 1.5);
+    const view = answer(exploding);
+    await send(page, { type: 'labResult', requestId: exploding.requestId, view });
+    await until(page, 'textIs', '#clip-reading', clipReading(view, null));
+    const dark = THEME_COLORS.dark;
+    await until(page, 'hasPixelsOfColour', 'clip-chart', dark.red);
+    assert.ok((await pixels(page, 'clip-chart', dark.blue)) < 50, 'no clipped curve while clipping is off');
+    await page.locator('#clip').click();
+    await page.locator('#clip vscode-option[value="5"]').click();
+    await until(page, 'textIs', '#clip-reading', clipReading(view, 5));
+    assert.match(clipReading(view, 5), /^Clipping at θ = 5 \(Pascanu et al\. 2013\) on the linear RNN \(exploding\): its gradient norm \S+ is rescaled to 5/);
+    await until(page, 'hasPixelsOfColour', 'clip-chart', dark.blue);
+    assert.equal((await posted(page)).filter((m) => m.type === 'compute').length, 2, 'clipping is drawn from the curves shown, without asking the host');
+    await page.locator('#clip-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-lab-clipping.png'), fullPage: true });
+    await page.reload();
+    await until(page, 'textIs', '#clip-reading', clipReading(view, 5));
     assert.deepEqual(harness.problems, []);
     await page.close();
   });

@@ -6,7 +6,7 @@ import { gradientLabView } from '../../src/panels/gradientLabView';
 import { gradientLab } from '../../src/worker/gradientLab';
 import { formatPerStep } from '../../src/shared/gradientReading';
 import type { TrainedGradientLabView } from '../../src/shared/webviewProtocol';
-import { curveReading, formatShare, keptShare, labReading, linearReading, lstmReading, rnnReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
+import { clipCurve, clipReading, formatPercent, curveReading, formatShare, keptShare, labReading, linearReading, lstmReading, rnnReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
 
 const TEXT = 'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness, ';
 
@@ -97,4 +97,47 @@ test('trained mode: the LSTM line states the measured forget gates and bias, and
   const noneOpen = trainedLstmReading(trainedView({ meanForgetGate: 0.41, carouselFactor: 0.49, lstmCell: geometric(0.63, 60) }));
   assert.ok(noneOpen.includes('falls ×0.630 per step (vanishing)'));
   assert.ok(noneOpen.endsWith('no unit keeps its gate open over these 60 characters: after this training the cell path does not carry the gradient far on this text.'), noneOpen);
+});
+
+// ── Clipping on the exploding case, against the closed form of a geometric gradient ──
+
+test('clipping a geometric gradient g_d = a·rᵈ: norm, factor, clipped norm θ and the distant share all as the closed form says', () => {
+  const T = 60;
+  const a = 0.3;
+  const r = 1.5;
+  // Index t, distance d = T − 1 − t: ‖∂L/∂h_t‖ = a·r^(T−1−t).
+  const curve = Array.from({ length: T }, (_, t) => a * r ** (T - 1 - t));
+  // ‖g‖² = a² Σ_{d<T} r^{2d} = a² (r^{2T} − 1)/(r² − 1);  far part: d > (T − 1)/2, i.e. d ≥ 30 here.
+  const total = a * Math.sqrt((r ** (2 * T) - 1) / (r * r - 1));
+  const far = (r ** (2 * T) - r ** 60) / (r ** (2 * T) - 1);
+  const c = clipCurve(curve, 5);
+  assert.ok(Math.abs(c.total - total) <= 1e-12 * total);
+  assert.ok(Math.abs(c.factor - 5 / total) <= 1e-12 * c.factor);
+  assert.ok(Math.abs(c.farShare - far) < 1e-12);
+  // The clipped gradient has norm θ, and every step is scaled alike: the curve's shape (its relative values) is unchanged.
+  assert.ok(Math.abs(Math.hypot(...c.clipped.map((v) => v!)) - 5) < 1e-9);
+  for (let t = 0; t < T; t++) assert.ok(Math.abs(c.clipped[t]! / c.clipped[T - 1]! - curve[t] / curve[T - 1]) <= 1e-9 * (curve[t] / curve[T - 1]));
+  // A norm too large to square in floating point is still measured.
+  const huge = clipCurve([1e200, 1e180, 1], 1);
+  assert.ok(Math.abs(huge.total / 1e200 - 1) < 1e-12 && huge.factor === 1e-200);
+  // Below θ nothing changes.
+  assert.equal(clipCurve([0.1, 0.2, 0.3], 5).factor, 1);
+});
+
+test('the clipping sentence: in the exploding regime it gives the closed form\'s numbers and says the direction is kept; below θ it says nothing changes', () => {
+  const v = view(1.5, 32, 2, 60);
+  assert.equal(curveReading(v.linearHidden!).regime, 'exploding');
+  const c = clipCurve(v.linearHidden!, 5);
+  const sentence = clipReading(v, 5);
+  assert.ok(sentence.startsWith(`Clipping at θ = 5 (Pascanu et al. 2013) on the linear RNN (exploding): its gradient norm ${formatShare(c.total)} is rescaled to 5, every step's part by the same factor ×${formatShare(c.factor)}`), sentence);
+  assert.ok(sentence.includes(`${formatPercent(c.farShare)} of the squared norm still comes from more than 29 steps back, before and after`), sentence);
+  assert.ok(c.farShare > 0.99, 'exploding: the distant steps carry almost all of the norm');
+  assert.match(sentence, /it does not change which steps the gradient comes from/);
+  const vanishing = view(0.5, 32, 2, 60);
+  assert.match(clipReading(vanishing, 10), /^Clipping at θ = 10: the linear RNN's gradient norm \S+ is not above θ, so clipping changes nothing; .*never restores a vanishing one's distant part/);
+  assert.match(clipReading(v, null), /^Gradient clipping is off/);
+  assert.equal(formatPercent(0.999999), 'over 99%');
+  assert.equal(formatPercent(0.004), 'under 1%');
+  assert.equal(formatPercent(0.5), '50%');
+  assert.equal(formatPercent(1), '100%');
 });

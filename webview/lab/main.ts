@@ -22,7 +22,7 @@ import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './lab.css';
-import { labReading, linearReading, lstmReading, rnnReading, trainedLabReading, trainedLstmReading } from './reading';
+import { CLIP_THRESHOLDS, clipCurve, clipReading, labReading, linearReading, lstmReading, rnnReading, trainedLabReading, trainedLstmReading, type LabCurves } from './reading';
 
 interface SavedLab {
   settings?: GradientLabSettings;
@@ -34,6 +34,8 @@ interface SavedLab {
   /** The trained-weights mode's picks (run ids) and its last drawing. */
   trainedPick?: { rnn: string; lstm: string };
   trainedView?: TrainedGradientLabView;
+  /** Gradient clipping threshold θ of the clipping chart (null: off). */
+  clip?: number | null;
 }
 
 type Mode = 'random' | 'trained';
@@ -95,8 +97,12 @@ function runPicker(id: string, label: string): { box: HTMLElement; select: HTMLE
 const rnnPick = runPicker('rnn-run', 'tanh RNN run');
 const lstmPick = runPicker('lstm-run', 'LSTM run (same file)');
 for (const b of [rho.box, hidden, seed, biasBox]) b.classList.add('random-only');
+const clipBox = el('div', { class: 'field' });
+const clipSelect = custom('vscode-dropdown', { id: 'clip', 'aria-labelledby': 'clip-label' });
+clipSelect.append(custom('vscode-option', { value: 'off' }, 'off'), ...CLIP_THRESHOLDS.map((t) => custom('vscode-option', { value: String(t) }, `θ = ${t}`)));
+clipBox.append(el('label', { for: 'clip', id: 'clip-label' }, 'Gradient clipping (norm)'), clipSelect);
 const controls = el('section', { class: 'card controls', 'aria-label': 'Settings' });
-controls.append(modeBox, rho.box, rnnPick.box, lstmPick.box, steps.box, hidden, seed, biasBox);
+controls.append(modeBox, rho.box, rnnPick.box, lstmPick.box, steps.box, hidden, seed, biasBox, clipBox);
 const trainedMissing = el('p', { id: 'trained-missing', role: 'status' });
 trainedMissing.hidden = true;
 const controlsError = el('p', { id: 'controls-error', role: 'alert' });
@@ -113,7 +119,15 @@ const rnnText = el('p', { id: 'rnn-reading', class: 'reading' });
 const lstmText = el('p', { id: 'lstm-reading', class: 'reading' });
 const linearText = el('p', { id: 'linear-reading', class: 'reading' });
 chartCard.append(chartBox, reading, rnnText, lstmText, linearText);
-root.append(header, message, controls, trainedMissing, controlsError, status, chartCard);
+// The clipping chart: the linear RNN's gradient norms on an absolute scale, as computed and clipped at θ.
+const clipCard = el('section', { class: 'card' });
+clipCard.append(el('h2', {}, 'Gradient clipping on the linear RNN: ‖∂L/∂hₜ‖ before and after clipping the whole gradient to norm θ (log scale)'));
+const clipBoxChart = el('div', { class: 'chart-box' });
+const clipCanvas = el('canvas', { id: 'clip-chart' });
+clipBoxChart.append(clipCanvas);
+const clipText = el('p', { id: 'clip-reading', class: 'reading' });
+clipCard.append(clipBoxChart, clipText);
+root.append(header, message, controls, trainedMissing, controlsError, status, chartCard, clipCard);
 
 // ── Chart: y holds log10(‖g_t‖ / ‖g_{T−1}‖), x the distance T − 1 − t ──
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
@@ -129,8 +143,19 @@ const spec: LineChartSpec = {
   yTitle: 'relative to the last step (log scale)',
   ariaLabel: 'Gradient norms of the RNN hidden state, the LSTM hidden state and the LSTM cell state against the distance from the loss, log scale',
 };
+const clipSpec: LineChartSpec = {
+  series: [
+    { label: 'linear RNN ‖∂L/∂hₜ‖, not clipped', color: 'red', dashed: true },
+    { label: 'after clipping at θ', color: 'blue' },
+  ],
+  xTitle: 'steps back from the loss (T − 1 − t)',
+  yTitle: '‖∂L/∂hₜ‖ (log scale)',
+  ariaLabel: 'Gradient norms of the linear RNN against the distance from the loss, before and after clipping the whole gradient to norm theta, log scale',
+};
 let theme = readTheme();
 let chart: LineChart | undefined;
+let clipChart: LineChart | undefined;
+let clip: number | null = null;
 
 function ensureChart(): LineChart {
   if (chart) return chart;
@@ -144,6 +169,40 @@ function ensureChart(): LineChart {
   };
   chart.update();
   return chart;
+}
+
+function ensureClipChart(): LineChart {
+  if (clipChart) return clipChart;
+  clipChart = createLineChart(clipCanvas, clipSpec, theme);
+  const y = clipChart.options.scales!.y!;
+  (y as { beginAtZero?: boolean }).beginAtZero = false;
+  y.ticks = { ...y.ticks, callback: (value) => (Number.isInteger(Number(value)) ? `10${superscript(Number(value))}` : '') };
+  clipChart.options.plugins!.tooltip!.callbacks = {
+    title: (items) => (items.length > 0 ? `${items[0].parsed.x} steps back` : ''),
+    label: (item) => `${item.dataset.label ?? ''}: ${(10 ** (item.parsed.y ?? 0)).toExponential(1)}`,
+  };
+  clipChart.update();
+  return clipChart;
+}
+
+/** log10 of a curve's values (index t) against the distance T − 1 − t. */
+function absoluteLog(curve: (number | null)[]): { x: number; y: number }[] {
+  const T = curve.length;
+  return curve.map((v, t) => ({ x: T - 1 - t, y: v !== null && v > 0 ? Math.log10(v) : NaN })).reverse();
+}
+
+/** The clipping chart and sentence for the curves drawn (either mode). */
+function renderClip(v: LabCurves | undefined): void {
+  clipCard.hidden = !v?.linearHidden;
+  if (!v?.linearHidden) return;
+  const c = ensureClipChart();
+  c.data.datasets[0].data = absoluteLog(v.linearHidden);
+  c.data.datasets[1].data = clip === null ? [] : absoluteLog(clipCurve(v.linearHidden, clip).clipped);
+  c.data.datasets[1].label = clip === null ? 'after clipping (off)' : `after clipping at θ = ${clip}`;
+  c.options.scales!.x!.min = 0;
+  c.options.scales!.x!.max = v.steps - 1;
+  redraw(c);
+  clipText.textContent = clipReading(v, clip);
 }
 
 function relativeLog(curve: (number | null)[]): { x: number; y: number }[] {
@@ -198,7 +257,7 @@ function readSettings(): GradientLabSettings | string {
 
 function save(): void {
   const settings = readSettings();
-  setState<SavedLab>({ settings: typeof settings === 'string' ? shown : settings, view: shown, dataLabel, note, lastRequestId, mode, trainedPick, trainedView: shownTrained });
+  setState<SavedLab>({ settings: typeof settings === 'string' ? shown : settings, view: shown, dataLabel, note, lastRequestId, mode, trainedPick, trainedView: shownTrained, clip });
 }
 
 function request(): void {
@@ -280,6 +339,7 @@ function render(view: GradientLabView): void {
   rnnText.textContent = rnnReading(view);
   lstmText.textContent = lstmReading(view);
   linearText.textContent = linearReading(view);
+  renderClip(view);
   document.getElementById('data-label')!.textContent = `Data: ${view.dataLabel} · hidden size ${view.hiddenSize} · seed ${view.seed}`;
 }
 
@@ -301,6 +361,7 @@ function renderTrained(view: TrainedGradientLabView): void {
   rnnText.textContent = `${rnnReading(view)} (${view.rnnRun})`;
   lstmText.textContent = trainedLstmReading(view);
   linearText.textContent = linearReading(view);
+  renderClip(view);
   document.getElementById('data-label')!.textContent = `Data: ${view.dataLabel} · trained runs: ${view.rnnRun}; ${view.lstmRun}`;
 }
 
@@ -320,6 +381,12 @@ steps.input.addEventListener('input', () => {
 });
 hidden.addEventListener('change', requestSoon);
 seed.addEventListener('change', requestSoon);
+clipSelect.addEventListener('change', () => {
+  const t = Number(clipSelect.value);
+  clip = (CLIP_THRESHOLDS as readonly number[]).includes(t) ? t : null;
+  renderClip(mode === 'trained' ? shownTrained : shown);
+  save();
+});
 modeSelect.addEventListener('change', () => {
   const next: Mode = modeSelect.value === 'trained' ? 'trained' : 'random';
   if (next === mode) return;
@@ -352,6 +419,7 @@ bias.addEventListener('change', () => {
 onThemeChange(() => {
   theme = readTheme();
   if (chart) applyTheme(chart, spec, theme);
+  if (clipChart) applyTheme(clipChart, clipSpec, theme);
 });
 
 onMessage<HostToGradientLabPanel>({
@@ -396,6 +464,9 @@ const start = saved?.settings && typeof saved.settings.spectralRadius === 'numbe
 settingsToControls(start);
 lastRequestId = Number.isInteger(saved?.lastRequestId) ? saved!.lastRequestId! : 0;
 latestDrawn = lastRequestId;
+clip = typeof saved?.clip === 'number' && (CLIP_THRESHOLDS as readonly number[]).includes(saved.clip) ? saved.clip : null;
+clipSelect.value = clip === null ? 'off' : String(clip);
+clipCard.hidden = true;
 const savedMode: Mode = saved?.mode === 'trained' ? 'trained' : 'random';
 setMode(savedMode);
 const validCurves = (v: { rnnHidden?: unknown; lstmCell?: unknown; lstmHidden?: unknown } | undefined) => !!v && Array.isArray(v.rnnHidden) && Array.isArray(v.lstmCell) && Array.isArray(v.lstmHidden);

@@ -149,3 +149,73 @@ export function trainedLstmReading(v: TrainedGradientLabView): string {
     : '';
   return `LSTM (${v.lstmRun}): mean forget gate f = ${f} on these ${v.steps} characters${bias}. Going back one step multiplies ∂L/∂c by f, not by W_hh${best}: ${measured}.${shut}`;
 }
+
+// ── Gradient clipping on the exploding case (Pascanu, Mikolov & Bengio 2013, "clipping the gradient's norm") ──
+//
+// Clipping by norm rescales the whole gradient g when it is too long: g ← g · θ / ‖g‖ if ‖g‖ > θ. Here g is the
+// linear RNN's backpropagated gradient over the window, (∂L/∂h_0, …, ∂L/∂h_{T−1}), so ‖g‖² = Σ_t ‖∂L/∂h_t‖²; every
+// step's part is multiplied by the SAME factor c = min(1, θ/‖g‖) (the parameter gradient Σ_t δ_t h_{t−1}ᵀ is scaled by
+// the same c when clipped as a whole). The update's length is bounded by θ, its direction is unchanged: the share of
+// ‖g‖² from distant steps is what it was.
+
+/** Thresholds the page offers (null: off). 5 is the clip of the example experiments. */
+export const CLIP_THRESHOLDS = [1, 5, 10] as const;
+
+export interface ClippedCurve {
+  /** ‖g‖ before clipping. */
+  total: number;
+  /** c = min(1, θ/‖g‖). */
+  factor: number;
+  /** c · ‖∂L/∂h_t‖, index t as the curve. */
+  clipped: (number | null)[];
+  /** Share of ‖g‖² from the steps more than (T − 1)/2 back: the same before and after clipping. */
+  farShare: number;
+}
+
+/** The curve clipped as one gradient at norm θ (null entries count as 0 and stay null). */
+export function clipCurve(curve: (number | null)[], threshold: number): ClippedCurve {
+  const T = curve.length;
+  let sum = 0;
+  let far = 0;
+  // Sums of squares relative to the largest entry, so a norm of 1e150 does not overflow when squared.
+  const scale = Math.max(...curve.map((v) => (v !== null && Number.isFinite(v) ? v : 0)));
+  curve.forEach((v, t) => {
+    if (v === null || !(scale > 0)) return;
+    const q = (v / scale) ** 2;
+    sum += q;
+    if (T - 1 - t > (T - 1) / 2) far += q;
+  });
+  const total = scale > 0 ? scale * Math.sqrt(sum) : 0;
+  const factor = total > threshold ? threshold / total : 1;
+  return { total, factor, clipped: curve.map((v) => (v === null ? null : v * factor)), farShare: sum > 0 ? far / sum : NaN };
+}
+
+/** A share as a percentage with two digits; never "100%" or "0%" for a share short of them. */
+export function formatPercent(share: number): string {
+  if (!Number.isFinite(share)) return 'an unmeasurable share';
+  if (share > 0.99 && share < 1) return 'over 99%';
+  if (share > 0 && share < 0.01) return 'under 1%';
+  return `${Number((100 * share).toPrecision(2))}%`;
+}
+
+/** What clipping at θ does to the linear RNN's gradient here, in numbers the clipping chart draws. */
+export function clipReading(v: LabCurves, threshold: number | null): string {
+  if (!v.linearHidden) return '';
+  if (threshold === null) return 'Gradient clipping is off: choose a threshold θ to see what clipping the norm does to this gradient.';
+  const c = clipCurve(v.linearHidden, threshold);
+  const regime = curveReading(v.linearHidden).regime;
+  const half = Math.floor((v.steps - 1) / 2);
+  const share = formatPercent(c.farShare);
+  if (c.factor === 1) {
+    return (
+      `Clipping at θ = ${threshold}: the linear RNN's gradient norm ${formatFactor(c.total)} is not above θ, so clipping changes nothing; ` +
+      `${share} of its squared norm comes from more than ${half} steps back. Clipping only shortens a gradient that is too long: it never restores a vanishing one's distant part (Pascanu et al. 2013).`
+    );
+  }
+  return (
+    `Clipping at θ = ${threshold} (Pascanu et al. 2013) on the linear RNN (${regime}): its gradient norm ${formatFactor(c.total)} is rescaled to ${threshold}, ` +
+    `every step's part by the same factor ×${formatFactor(c.factor)}, so the update's size is bounded and its direction unchanged: ` +
+    `${share} of the squared norm still comes from more than ${half} steps back, before and after. ` +
+    'Clipping stops one huge step; it does not change which steps the gradient comes from, nor restore the long-range information tanh saturation or a vanishing product loses.'
+  );
+}
