@@ -35,6 +35,7 @@ test('small ρ reads as vanishing, with the share kept 99 steps back far below 1
   assert.match(rnnReading(v), /^RNN: vanishing — .*W_hh shrinks it far back \(ρ = 0\.50 < 1\)/);
   // Bias 0: f ≈ 0.5, the LSTM does not carry the gradient, and the line says why and what changes it.
   assert.match(lstmReading(v), /mean forget gate f = 0\.5\d .*does not carry the gradient\. A forget-gate bias of 1 or more/);
+  assert.ok(lstmReading(v).includes('choose it in "LSTM forget-gate bias" above'), 'the advice names the lab\'s own control');
   assert.ok(lstmReading(v).includes(`the cell gradient falls ×${formatPerStep(curveReading(v.lstmCell).perStep)} per step`));
   // At ρ = 0.9 and bias 0 the untrained LSTM's cell path keeps less than the RNN, and the headline points to why.
   assert.match(labReading(view(0.9, 32, 0, 60)), /the RNN keeps \S+ times as much \(the LSTM line says why: its forget gates are half shut\)/);

@@ -70,7 +70,7 @@ export function lstmReading(v: GradientLabView): string {
     return (
       `LSTM: mean forget gate f = ${f} (forget bias ${v.forgetBias}). An untrained LSTM has f = σ(pre-activation ≈ ${v.forgetBias}) ≈ ${f}, ` +
       `and going back one step multiplies ∂L/∂c by f${best}: ${measured}, so it does not carry the gradient. ` +
-      'A forget-gate bias of 1 or more (Gers et al. 2000; Jozefowicz et al. 2015), or training on data that needs a long memory, opens the gates and the cell path then carries it.'
+      'A forget-gate bias of 1 or more (Gers et al. 2000; Jozefowicz et al. 2015) — choose it in "LSTM forget-gate bias" above — or training on data that needs a long memory, opens the gates and the cell path then carries it.'
     );
   }
   return (
