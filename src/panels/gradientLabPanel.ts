@@ -8,6 +8,8 @@
 // LSTM character model with a checkpoint, see gradientLabView.ts) and then for the curves of one of each on the same
 // file; the host checks both ids against that list, reads their model.safetensors and the start of their file, and
 // the analysis worker computes (the host never loads a model itself).
+import { realpath } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisError, AnalysisWorker } from '../hmm/analysisWorker';
 import { documentLabel } from '../commands/documentText';
@@ -229,17 +231,38 @@ export class GradientLabPanel implements vscode.Disposable {
   }
 }
 
-/** The start of a run's data file: from its open editor, else read from disk (its size checked first). */
+/**
+ * Whether a run's data file lies inside a workspace folder (symlinks resolved): a run record may come from a
+ * repository's .sequence-lab/ folder, and its dataUri must not make the lab read any other file.
+ */
+async function insideWorkspace(uri: vscode.Uri): Promise<boolean> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return false;
+  if (uri.scheme !== 'file') return true;
+  try {
+    const [file, root] = await Promise.all([realpath(uri.fsPath), realpath(folder.uri.fsPath)]);
+    const relative = path.relative(root, file);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  } catch {
+    return false;
+  }
+}
+
+/** The start of a run's data file: from its open editor, else read from disk (inside the workspace, a regular file, its size checked first). */
 async function runText(dataUri: string, label: string): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === dataUri);
   if (open) return open.getText().slice(0, LAB_TEXT_UNITS);
   const uri = vscode.Uri.parse(dataUri);
-  let size: number;
+  let stat: vscode.FileStat;
   try {
-    size = (await vscode.workspace.fs.stat(uri)).size;
+    stat = await vscode.workspace.fs.stat(uri);
   } catch {
     throw new AnalysisError(vscode.l10n.t('{0}, the file these runs trained on, cannot be found any more.', label));
   }
+  if (stat.type !== vscode.FileType.File || !(await insideWorkspace(uri))) {
+    throw new AnalysisError(vscode.l10n.t('{0}, the file these runs trained on, is not a file inside this workspace: open it in an editor to use these runs.', label));
+  }
+  const size = stat.size;
   if (size > maxFileBytes(uri)) throw new AnalysisError(vscode.l10n.t('{0} is larger than the file size limit (sequenceLab.limits.maxFileSizeMB).', label));
   const bytes = await vscode.workspace.fs.readFile(uri);
   return new TextDecoder().decode(bytes.subarray(0, 4 * LAB_TEXT_UNITS)).slice(0, LAB_TEXT_UNITS);
