@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
   );
 
   registerHmmFeatures(context);
-  registerGradientLab(context);
+  registerGradientLab(context, () => persistence.store, persistence.onDidChange);
   registerExampleFeatures(context);
   registerTaggers(context);
   registerExperimentFeatures(context, service, persistence);

@@ -758,16 +758,54 @@ export interface GradientLabView extends GradientLabSettings {
   carouselFactor?: number | null;
 }
 
+/** A finished run the lab's trained-weights mode reads: a one-layer tanh RNN or LSTM character model with a checkpoint. */
+export interface TrainedRunChoice {
+  id: string;
+  cell: 'rnn' | 'lstm';
+  /** e.g. "char LSTM · H=32 · reber-lstm.seqlab.json · step 3000". */
+  label: string;
+  fileLabel: string;
+  /** Equal for runs on the same text (a prefix of its SHA-256): the page pairs runs of one file. */
+  fileKey: string;
+}
+
+/** The lab's curves after training (src/engine/trainedGradients.ts), with the runs they come from. */
+export interface TrainedGradientLabView {
+  steps: number;
+  /** ρ and σ_max of the trained tanh RNN's W_hh (measured, not set). */
+  spectralRadius: number;
+  largestSingularValue: number | null;
+  dataLabel: string;
+  rnnRun: string;
+  lstmRun: string;
+  /** BPTT length each run trained with: the distance training ever sent a gradient. */
+  rnnTruncation: number;
+  lstmTruncation: number;
+  rnnHidden: (number | null)[];
+  lstmHidden: (number | null)[];
+  lstmCell: (number | null)[];
+  linearHidden: (number | null)[];
+  meanForgetGate: number | null;
+  carouselFactor: number | null;
+  /** Mean b_if + b_hf of the trained LSTM. */
+  lstmForgetBias: number | null;
+}
+
 export type HostToGradientLabPanel =
   /** The answer to the page's `compute` of the same requestId (the page drops answers older than its latest). */
   | { type: 'labResult'; requestId: number; view: GradientLabView }
   | { type: 'labFailed'; requestId: number; message: string }
   /** What the lab runs on; `note` explains a fallback (e.g. after a window reload). */
-  | { type: 'dataSource'; label: string; note?: string };
+  | { type: 'dataSource'; label: string; note?: string }
+  /** The runs the trained-weights mode can read; `missing` says what to train first when a cell has none. */
+  | { type: 'trainedRuns'; runs: TrainedRunChoice[]; missing: string | null }
+  | { type: 'trainedResult'; requestId: number; view: TrainedGradientLabView };
 
 export type GradientLabPanelToHost =
   | { type: 'ready' }
-  | ({ type: 'compute'; requestId: number } & GradientLabSettings);
+  | ({ type: 'compute'; requestId: number } & GradientLabSettings)
+  | { type: 'listTrainedRuns' }
+  | { type: 'computeTrained'; requestId: number; rnnRunId: string; lstmRunId: string; steps: number };
 
 const inLimits = (v: unknown, limits: { min: number; max: number }): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= limits.min && v <= limits.max;
@@ -791,6 +829,14 @@ export function parseGradientLabPanelMessage(raw: unknown): GradientLabPanelToHo
         type: 'compute', requestId: m.requestId, spectralRadius: m.spectralRadius as number, steps: m.steps,
         hiddenSize: m.hiddenSize, seed: m.seed, forgetBias: m.forgetBias,
       };
+    }
+    case 'listTrainedRuns':
+      return Object.keys(m).length === 1 ? { type: 'listTrainedRuns' } : undefined;
+    case 'computeTrained': {
+      if (Object.keys(m).length !== 5) return undefined;
+      if (typeof m.rnnRunId !== 'string' || !RUN_ID.test(m.rnnRunId) || typeof m.lstmRunId !== 'string' || !RUN_ID.test(m.lstmRunId)) return undefined;
+      if (!isWhole(m.steps, L.steps.min, L.steps.max) || !isWhole(m.requestId, L.requestId.min, L.requestId.max)) return undefined;
+      return { type: 'computeTrained', requestId: m.requestId, rnnRunId: m.rnnRunId, lstmRunId: m.lstmRunId, steps: m.steps };
     }
     default:
       return undefined;

@@ -376,7 +376,35 @@ export type HostToAnalysisWorker =
   | {
       type: 'gradientLab'; requestId: string; text: string; spectralRadius: number; steps: number;
       hiddenSize: number; seed: number; forgetBias: number;
-    };
+    }
+  /**
+   * The lab's trained-weights mode: two runs' model.safetensors (a one-layer tanh RNN and a one-layer LSTM, character
+   * models) read the start of `text` (the runs' data file) for `steps` steps; the loss at the last step only.
+   */
+  | { type: 'gradientLabTrained'; requestId: string; rnnModel: Uint8Array; lstmModel: Uint8Array; text: string; steps: number };
+
+/** The trained-weights answer (see src/engine/trainedGradients.ts): the lab's curves from two runs' checkpoints. */
+export interface TrainedGradientLabAnswer {
+  steps: number;
+  rnnHidden: Float64Array;
+  lstmHidden: Float64Array;
+  lstmCell: Float64Array;
+  meanForgetGate: number;
+  carouselFactor: number;
+  rnnDecay: number;
+  lstmHiddenDecay: number;
+  lstmCellDecay: number;
+  linearHidden: Float64Array;
+  /** ρ and σ_max of the trained tanh RNN's W_hh. */
+  spectralRadius: number;
+  largestSingularValue: number;
+  rnnLoss: number;
+  lstmLoss: number;
+  rnnHiddenSize: number;
+  lstmHiddenSize: number;
+  /** Mean of b_if + b_hf over the trained LSTM's units. */
+  lstmForgetBias: number;
+}
 
 /** What a fit reads from the file: its characters or whitespace words, a tagged file's tokens, or CSV columns. */
 export type HmmFitInput =
@@ -540,10 +568,11 @@ export type AnalysisWorkerToHost =
   | { type: 'csvColumnsResult'; requestId: string; names: string[]; numericInFirstRow: boolean[] }
   | { type: 'markovSampleResult'; requestId: string; text: string }
   | ({ type: 'gradientLabResult'; requestId: string } & GradientLabAnswer)
+  | ({ type: 'gradientLabTrainedResult'; requestId: string } & TrainedGradientLabAnswer)
   /** The request cannot be answered; `message` says why in words a user understands. */
   | { type: 'analysisFailed'; requestId: string; message: string };
 
-const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample', 'gradientLab', 'csvColumns']);
+const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample', 'gradientLab', 'csvColumns', 'gradientLabTrained']);
 
 /** True for the analysis requests (the worker routes these apart from the training channel). */
 export function isAnalysisRequestType(type: string): boolean {

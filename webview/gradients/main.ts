@@ -4,12 +4,13 @@
 // a plain-language reading; (3) over training (the run's history, when the worker sent one): a heatmap of
 // ‖∂L/∂h_t‖ of a fixed window (training step × t, log colour scale, legend), ρ and σ_max of W_hh against the step,
 // and the gradient norm before and after clipping with the clipped steps marked. "Refresh" asks the host for a fresh trace (the host also refreshes while the run trains).
+import { Chart, type Plugin } from 'chart.js';
 import type { GradientFlowView, GradientPanelToHost, HostToGradientPanel } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './gradients.css';
-import { bidirectionalReading, clippingReading, gradientReading } from './reading';
+import { bidirectionalReading, clippingReading, gradientReading, truncationCaption } from './reading';
 import { drawHistoryHeatmap, drawLegend } from './history';
 import { clippingPoints, historyKeys, normaliseHistory, plainHistory, type GradientHistorySnapshot } from './historyData';
 import type { Point } from '../common/downsample';
@@ -55,6 +56,9 @@ const reading = el('p', { id: 'reading' });
 readingCard.card.append(reading);
 const gradCard = card('‖∂L/∂hₜ‖ at each step t of the window (log scale)', 'grad-chart');
 const jacCard = card('Jacobian norm ‖∂h_T/∂hₜ‖ against the distance T − t (first layer, log scale)', 'jacobian-chart');
+// Distances a run's training never backpropagates (truncated BPTT of K steps reaches K − 1 back) are shaded.
+const truncationNote = el('p', { id: 'jacobian-truncation', class: 'muted' });
+jacCard.card.append(truncationNote);
 const spectraCard = card('W_hh per layer (for gated cells, its candidate block)');
 const table = el('table', { id: 'spectra' });
 spectraCard.card.append(table);
@@ -120,6 +124,33 @@ const jacSpec: LineChartSpec = {
   ariaLabel: 'Jacobian norm of the last hidden state with respect to earlier ones, against the distance, log scale',
 };
 let charts: { grad: LineChart; jac: LineChart } | undefined;
+
+/** The first distance a chart shades as not backpropagated in training (charts without an entry shade nothing). */
+const shadedFrom = new WeakMap<object, number>();
+/**
+ * Shades the x range from shadedFrom (a distance, so from − 0.5 between two points) to the axis' end behind the
+ * lines, in the theme's panel-border colour, with a label in the muted foreground.
+ */
+const truncationShade: Plugin<'line'> = {
+  id: 'truncationShade',
+  beforeDatasetsDraw(chart) {
+    const from = shadedFrom.get(chart);
+    const x = chart.scales.x;
+    if (from === undefined || !x) return;
+    const { ctx, chartArea: area } = chart;
+    const left = Math.max(area.left, x.getPixelForValue(from - 0.5));
+    if (!(left < area.right)) return;
+    ctx.save();
+    ctx.fillStyle = theme.gridLine;
+    ctx.fillRect(left, area.top, area.right - left, area.bottom - area.top);
+    ctx.fillStyle = theme.mutedForeground;
+    ctx.font = `${theme.fontSize}px ${theme.fontFamily}`;
+    ctx.textAlign = 'right';
+    ctx.fillText('not backpropagated in training', area.right - 6, area.top + theme.fontSize + 4);
+    ctx.restore();
+  },
+};
+Chart.register(truncationShade);
 let spectraSpec: LineChartSpec | undefined;
 const clipSpec: LineChartSpec = {
   series: [
@@ -243,6 +274,13 @@ function render(view: GradientFlowView): void {
   jacCard.canvas!.dataset.cellPath = String(path.length);
   jac.options.scales!.x!.min = 1;
   jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
+  // Distances ≥ K: beyond what the run's truncated BPTT sends back (the reading stops at K − 1 too).
+  const beyond = view.truncation !== undefined && view.truncation <= view.jacobianNorm.length ? view.truncation : undefined;
+  if (beyond === undefined) shadedFrom.delete(jac);
+  else shadedFrom.set(jac, beyond);
+  jacCard.canvas!.dataset.notBackpropagatedFrom = beyond === undefined ? '' : String(beyond);
+  setText(truncationNote, truncationCaption(view));
+  truncationNote.hidden = truncationNote.textContent === '';
   redraw(grad);
   redraw(jac);
   const windowReading = [gradientReading(view), bidirectionalReading(view)].filter((x) => x !== '').join(' ');
