@@ -145,8 +145,8 @@ function assertTerms(actual: RecurrenceTerms | undefined, expected: RecurrenceTe
   assert.equal(actual.id, expected.id, `${what}: token id`);
   let compared = 0;
   for (const name of ARRAYS) {
-    const a = actual[name];
-    const e = expected[name];
+    const a: Float64Array | undefined = actual[name];
+    const e: Float64Array | undefined = expected[name];
     assert.equal(a === undefined, e === undefined, `${what}: ${name} present`);
     if (!a || !e) continue;
     assert.ok(a instanceof Float64Array, `${what}: ${name} travels as a Float64Array`);
