@@ -122,7 +122,7 @@ describe('Unrolled Network: the recurrence with its real numbers', { timeout: 12
       assert.ok(unitLines.includes(`tanh(${c}_t) = ${f4(terms.tanhC![j])}`));
       assert.ok(unitLines.some((l) => l.startsWith(`${h}_t = o·tanh(${c}_t) = ${f4(terms.activation[at(3)])}·`) && l.endsWith(`= ${f4(terms.h[j])}`)));
       // H = 3 ≤ 16: the whole vectors, every unit, the picked one marked.
-      const rows = await page.locator('#rec-vectors tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent ?? '')));
+      const rows = await page.locator('#rec-vectors tr').evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (td) => td.textContent ?? '')));
       const row = (label: string) => rows.find((cells) => cells[0] === label)?.slice(1);
       assert.deepEqual(rows[0].slice(1), Array.from({ length: H }, (_, u) => String(u + 1)));
       assert.deepEqual(row(`${h}_${p}`), Array.from(terms.hPrev, f3));
@@ -202,7 +202,7 @@ describe('Unrolled Network: the recurrence with its real numbers', { timeout: 12
     assert.ok(unitLines.includes(`a = W_xh x_t + b_ih + W_hh h→_{t−1} + b_hh = ${sum} = ${f4(terms.preActivation[j])}`), unitLines.join('\n'));
     assert.ok(unitLines.includes(`h→_t = relu(a) = relu(${f4(terms.preActivation[j])}) = ${f4(terms.h[j])}`));
     assert.equal(terms.h[j], Math.max(0, terms.preActivation[j]));
-    const rows = await page.locator('#rec-vectors tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent ?? '')));
+    const rows = await page.locator('#rec-vectors tr').evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (td) => td.textContent ?? '')));
     assert.deepEqual(rows.find((cells) => cells[0] === 'h→_t = relu(a)')?.slice(1), Array.from(terms.h, f3));
     assert.equal(rows[0].length, H + 1);
     await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-unrolled-recurrence-relu.png'), fullPage: true });
