@@ -1,6 +1,6 @@
 // The Unrolled Network panel's "recurrence with this step's numbers" in headless Chromium, under the real page and
 // CSP, on REAL traces: the worker's kindActivationTrace (src/worker/kindTraces.ts) of the PyTorch state_dicts in
-// ../engine/fixtures/trace_golden.json — a 2-layer bidirectional LSTM tagger and a bidirectional ReLU RNN tagger. The
+// ../engine/fixtures/trace_golden.json — a 2-layer bidirectional LSTM, a bidirectional GRU and a bidirectional ReLU RNN tagger. The
 // test plays the host: it answers each `recurrence` message the page posts with a trace carrying that step's terms
 // (as ActivationPanel does), then reads what the page printed against the worker's numbers — the picked unit's
 // arithmetic, the whole vectors (H ≤ 16), the formula naming the run's nonlinearity — and that the picked layer,
@@ -177,6 +177,30 @@ describe('Unrolled Network: the recurrence with its real numbers', { timeout: 12
     assert.equal(await page.locator('#rec-unit').inputValue(), String(other + 1));
     await check(3, 4, other);
     assert.equal((await posted(page)).filter((m) => m.type === 'recurrence').length, 0, `none asked after the reload (${before} before)`);
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('a bidirectional GRU: r and z through σ, n = tanh(W_in x_t + b_in + r ⊙ (W_hn h + b_hn)) with r inside, h_t = (1 − z)·n + z·h_{t−1}', async () => {
+    const r = run('bigru_tagger');
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    await send(page, viewOf(r, 3));
+    const ask = await nextAsk(page, 0);
+    await send(page, viewOf(r, 3, ask));
+    await page.locator('#rec-heading').waitFor();
+    const H = r.c.H;
+    const terms = kindActivationTrace(r.stack, r.window, 42, ask).recurrence!;
+    const j = terms.h.reduce((best, x, u) => (Math.abs(x) > Math.abs(terms.h[best]) ? u : best), 0);
+    const formula = await lines(page, 'rec-formula');
+    assert.ok(formula.includes('n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h→_{t−1} + b_hn))'), formula.join('\n'));
+    assert.ok(formula.includes('h→_t = (1 − z_t) ⊙ n_t + z_t ⊙ h→_{t−1}'));
+    const unitLines = await lines(page, 'rec-unit-terms');
+    const [rr, z, n] = [terms.activation[j], terms.activation[H + j], terms.activation[2 * H + j]];
+    const t4 = (x: number) => (x < 0 ? `(${f4(x)})` : f4(x));
+    assert.ok(unitLines.includes(`n: a = W_in x_t + b_in + r·(W_hn h→_{t−1} + b_hn) = ${t4(terms.inputTerm[2 * H + j])} + ${t4(terms.biasIh[2 * H + j])} + ${f4(rr)}·(${t4(terms.hiddenTerm[2 * H + j])} + ${t4(terms.biasHh[2 * H + j])}) = ${f4(terms.preActivation[2 * H + j])} → n = tanh(a) = ${f4(n)}`), unitLines.join('\n'));
+    assert.ok(unitLines.includes(`h→_t = (1 − z)·n + z·h→_{t−1} = (1 − ${f4(z)})·${t4(n)} + ${f4(z)}·${t4(terms.hPrev[j])} = ${f4(terms.h[j])}`));
+    assert.ok(unitLines.some((l) => l.startsWith('z: a = W_iz x_t + b_iz + W_hz h→_{t−1} + b_hz = ') && l.endsWith(`→ z = σ(a) = ${f4(z)}`)));
     assert.deepEqual(harness.problems, []);
     await page.close();
   });
