@@ -468,6 +468,8 @@ onMessage<HostToGatesPanel>({
   detached: (m) => {
     message.textContent = m.message;
     message.hidden = false;
+    // No trace is on its way, nor a recurrence the page asked for.
+    if (!recStatus.hidden) recStatus.textContent = 'No terms for this step: the host could not trace the run (see the message above).';
     // No trace is on its way: the page no longer says it waits for one.
     empty.hidden = true;
     save();
