@@ -221,7 +221,10 @@ describe('Unrolled Network: the recurrence with its real numbers', { timeout: 12
     assert.deepEqual(formula, ['h→_t = relu(W_xh x_t + b_ih + W_hh h→_{t−1} + b_hh)']);
     assert.ok(!(await page.locator('#recurrence').textContent())!.includes('tanh'), 'no tanh anywhere for a ReLU run');
     const unitLines = await lines(page, 'rec-unit-terms');
-    assert.equal(unitLines[0], `x_t = one-hot “${WORDS[r.c.ids[5]]}” (id ${r.c.ids[5]}): W_xh x_t is column ${r.c.ids[5]} of W_xh (weight_ih_l0)`);
+    assert.equal(unitLines[0], `x_t = one-hot “${WORDS[r.c.ids[5]]}” (id ${r.c.ids[5]}): W_xh x_t is the column W_xh[:, ${r.c.ids[5]}] (weight_ih_l0; indices from 0 as in PyTorch)`);
+    assert.ok(unitLines[1].endsWith(`W_hh h→_{t−1} for unit ${j + 1} is W_hh[${j}, :] · h→_{t−1} (weight_hh_l0)`), unitLines[1]);
+    // The one-hot input's term is that column of the state_dict's weight_ih_l0 (V columns per row).
+    assert.equal(terms.inputTerm[j], r.c.weights['rnn.weight_ih_l0'][j * r.c.V + r.c.ids[5]]);
     const sum = [terms.inputTerm[j], terms.biasIh[j], terms.hiddenTerm[j], terms.biasHh[j]].map((x) => (x < 0 ? `(${f4(x)})` : f4(x))).join(' + ');
     assert.ok(unitLines.includes(`a = W_xh x_t + b_ih + W_hh h→_{t−1} + b_hh = ${sum} = ${f4(terms.preActivation[j])}`), unitLines.join('\n'));
     assert.ok(unitLines.includes(`h→_t = relu(a) = relu(${f4(terms.preActivation[j])}) = ${f4(terms.h[j])}`));

@@ -68,13 +68,15 @@ export function recurrenceText(view: GatesView, r: RecurrenceTerms, j: number): 
   const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((a, x) => a + x * x, 0));
   const list = (v: ArrayLike<number>) => `(${Array.from(v, (x) => num(x, 3)).join(', ')})`;
   const xLine = r.input === 'one-hot'
-    ? `x_t = one-hot ${tokenShown} (id ${r.id}): W_xh x_t is column ${r.id} of W_xh (weight_ih${suffix})`
+    ? `x_t = one-hot ${tokenShown} (id ${r.id}): W_xh x_t is the column W_xh[:, ${r.id}] (weight_ih${suffix}; indices from 0 as in PyTorch)`
     : r.input === 'embedding'
       ? `x_t = embedding row ${r.id} of ${tokenShown}, ‖x_t‖ = ${num(norm(r.x))}${r.x.length <= WHOLE_VECTORS_MAX_H ? ` = ${list(r.x)}` : ''}`
       : r.input === 'rows'
         ? `x_t = ${view.tokens[r.t]} = ${r.x.length <= WHOLE_VECTORS_MAX_H ? list(r.x) : `(‖x_t‖ = ${num(norm(r.x))})`}`
         : `x_t = ${D > 1 ? '[h→_t ; h←_t]' : 'h_t'} of layer ${k}, ‖x_t‖ = ${num(norm(r.x))}`;
-  const hLine = `‖${hp}‖ = ${num(norm(r.hPrev))}; (W_hh ${hp})_j is row ${j + 1} of ${view.cell === 'rnn' ? 'W_hh' : 'each gate block of W_hh'} (weight_hh${suffix}) · ${hp}`;
+  const hLine = view.cell === 'rnn'
+    ? `‖${hp}‖ = ${num(norm(r.hPrev))}; W_hh ${hp} for unit ${j + 1} is W_hh[${j}, :] · ${hp} (weight_hh${suffix})`
+    : `‖${hp}‖ = ${num(norm(r.hPrev))}; W_h· ${hp} for unit ${j + 1} is row ${j} of each gate block · ${hp} (weight_hh${suffix} rows g·H + ${j})`;
 
   const formula: string[] = [];
   const unit: string[] = [xLine, hLine];
