@@ -17,6 +17,7 @@ import { documentLabel } from '../commands/documentText';
 import { createDispatcher } from '../shared/messages';
 import { gatesTraceCsv, gatesTraceJson } from '../shared/traceExport';
 import { parseGatesPanelMessage, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../shared/webviewProtocol';
+import type { RecurrenceAt } from '../shared/workerProtocol';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import {
@@ -67,6 +68,8 @@ export class ActivationPanel implements vscode.Disposable {
   private wanted: number | undefined;
   /** The code point the editor's cursor is on, when the editor shows the run's data file. */
   private cursor: number | undefined;
+  /** The step whose recurrence the Unrolled page shows with its numbers (asked with every trace; the Gates page asks none). */
+  private recurrence: RecurrenceAt | undefined;
   private readonly timer: ReturnType<typeof setInterval>;
   /** How long the last trace took, and when it came. */
   /** Whether the data file's UTF-16 offsets are its code points (no character outside the BMP), for one version of the document. */
@@ -95,6 +98,7 @@ export class ActivationPanel implements vscode.Disposable {
     current.requests.forget();
     current.wanted = undefined;
     current.cursor = undefined;
+    current.recurrence = undefined;
     current.plainText = undefined;
     current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
     const editor = vscode.window.activeTextEditor;
@@ -215,7 +219,7 @@ export class ActivationPanel implements vscode.Disposable {
     const now = Date.now();
     if (!this.requests.mayAsk(start === undefined ? {} : { start }, now)) return;
     this.wanted = start;
-    const requestId = this.service.traceActivations(run.info.id, GATES_WINDOW, start);
+    const requestId = this.service.traceActivations(run.info.id, GATES_WINDOW, start, this.recurrence);
     if (requestId !== undefined) this.requests.sent(requestId, now);
   }
 
@@ -250,6 +254,12 @@ export class ActivationPanel implements vscode.Disposable {
     ready: () => this.request(this.shown?.start),
     refresh: () => this.request(this.shown?.start),
     revealStep: (m) => this.reveal(m.t),
+    recurrence: (m) => {
+      // Only a step of the window on screen; the same window is traced again with that step's terms.
+      if (!this.shown || m.t >= this.shown.length) return;
+      this.recurrence = { chain: m.chain, t: m.t };
+      this.request(this.shown.start);
+    },
   });
 
   private post(message: HostToGatesPanel): void {

@@ -5,8 +5,10 @@ import { isTagged } from './messages';
 import type { TaggerComparison, TaggerSettings } from './workerProtocol';
 import type { GradientHistorySnapshot } from './workerProtocol';
 import type { TracedOutputs } from './workerProtocol';
+import type { RecurrenceTerms } from './workerProtocol';
 import { checkModelSettings, type ModelSettings } from './modelSettings';
 import type { DataKind } from './trainingConfig';
+import { LAYERS_LIMIT } from './trainingConfig';
 
 // ── Every panel: "Export as PNG…/SVG…" (webview/common/exportImage.ts answers, src/panels/panelExport.ts saves) ──
 export type ImageFormat = 'png' | 'svg';
@@ -606,6 +608,31 @@ export interface GatesView {
   outputs?: TracedOutputs;
   /** An RNN cell's nonlinearity; absent: tanh. */
   nonlinearity?: 'tanh' | 'relu';
+  /** Every term of the step the Unrolled panel asked for (its `recurrence` message), with the worker's numbers. */
+  recurrence?: RecurrenceTerms;
+}
+
+/** Most chains (layers · directions) a recurrence message may name. */
+export const MAX_RECURRENCE_CHAINS = 2 * LAYERS_LIMIT.max;
+
+/**
+ * Whether `r` is a well-formed RecurrenceTerms of a view of `cell` with `chains` chains of H units over T steps: its
+ * chain and step inside, every array a finite Float64Array (or array, as a saved page has it) of its length.
+ */
+export function recurrenceFits(r: unknown, cell: GatesView['cell'], chains: number, H: number, T: number): r is RecurrenceTerms {
+  const x = r as Partial<RecurrenceTerms> | undefined;
+  if (typeof x !== 'object' || x === null) return false;
+  const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+  const numbers = (v: unknown, n: number | undefined) =>
+    (v instanceof Float64Array || Array.isArray(v)) && (n === undefined || v.length === n) && v.length <= 1 << 16 &&
+    Array.prototype.every.call(v, (e: unknown) => typeof e === 'number' && Number.isFinite(e));
+  const int = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v < hi;
+  return int(x.chain, 0, chains) && int(x.t, 0, T) && int(x.id, -1, 1 << 24) &&
+    (x.input === 'one-hot' || x.input === 'embedding' || x.input === 'rows' || x.input === 'below') &&
+    numbers(x.x, x.input === 'one-hot' ? 0 : undefined) &&
+    ['inputTerm', 'hiddenTerm', 'biasIh', 'biasHh', 'preActivation', 'activation'].every((k) => numbers(x[k as keyof RecurrenceTerms], G * H)) &&
+    numbers(x.hPrev, H) && numbers(x.h, H) &&
+    (cell === 'lstm' ? numbers(x.cPrev, H) && numbers(x.c, H) && numbers(x.tanhC, H) : x.cPrev === undefined && x.c === undefined && x.tanhC === undefined);
 }
 
 export type HostToGatesPanel =
@@ -623,7 +650,9 @@ export type GatesPanelToHost =
   /** The user asked for a fresh trace of the same window. */
   | { type: 'refresh' }
   /** The user picked step t of the window: the host reveals and selects that character in the run's data file. */
-  | { type: 'revealStep'; t: number };
+  | { type: 'revealStep'; t: number }
+  /** The Unrolled panel shows the recurrence of chain c = k·D + d at step t: the host asks the worker for its terms. */
+  | { type: 'recurrence'; chain: number; t: number };
 
 /** Returns the message if it is a well-formed GatesPanelToHost, otherwise undefined. */
 export function parseGatesPanelMessage(raw: unknown): GatesPanelToHost | undefined {
@@ -637,6 +666,10 @@ export function parseGatesPanelMessage(raw: unknown): GatesPanelToHost | undefin
     case 'revealStep':
       if (keys !== 2 || typeof m.t !== 'number' || !Number.isInteger(m.t) || m.t < 0 || m.t >= MAX_GATES_WINDOW) return undefined;
       return { type: 'revealStep', t: m.t };
+    case 'recurrence':
+      if (keys !== 3 || typeof m.t !== 'number' || !Number.isInteger(m.t) || m.t < 0 || m.t >= MAX_GATES_WINDOW) return undefined;
+      if (typeof m.chain !== 'number' || !Number.isInteger(m.chain) || m.chain < 0 || m.chain >= MAX_RECURRENCE_CHAINS) return undefined;
+      return { type: 'recurrence', chain: m.chain, t: m.t };
     default:
       return undefined;
   }

@@ -45,9 +45,10 @@ export type HostToWorker =
    * Trace every gate, c_t and h_t of the run's current model over `length` (≤ 256) characters from `start` (clamped
    * into the text; without it the last `length` characters trained on), for the Gates panel. Changes nothing.
    * Answered by `activationTrace` or `activationTraceFailed` with the same requestId (the Gates and Unrolled panels of
-   * one run each follow their own window: each takes only the answer to its latest request).
+   * one run each follow their own window: each takes only the answer to its latest request). With `recurrence`, the
+   * answer also carries every term of that chain's step (the Unrolled panel's recurrence with its numbers).
    */
-  | { type: 'traceActivations'; runId: string; requestId: number; start?: number; length: number }
+  | { type: 'traceActivations'; runId: string; requestId: number; start?: number; length: number; recurrence?: RecurrenceAt }
   /**
    * "Colour Text by Model": run the model (a copy of its weights, its vocabulary) over `text`, a slice of an editor's
    * document; the first `warmup` UTF-16 units only warm up the hidden state. Answered by `textInference` or
@@ -208,6 +209,44 @@ export interface ActivationTrace {
   outputs?: TracedOutputs;
   /** An RNN cell's nonlinearity ('relu' for nn.RNN(nonlinearity='relu')); absent: tanh. */
   nonlinearity?: 'tanh' | 'relu';
+  /** Every term of the step the request's `recurrence` named (absent when not asked, or outside the window). */
+  recurrence?: RecurrenceTerms;
+}
+
+/** One step of one chain: chain c = k·D + d (layer k, direction d; d = 1 the backward chain h←), input time t. */
+export interface RecurrenceAt {
+  chain: number;
+  t: number;
+}
+
+/**
+ * Every term of one step of one chain with its numbers, all H units, in PyTorch's names and gate order (G blocks:
+ * RNN one; GRU r, z, n; LSTM i, f, g, o; entry g·H + j is gate g, unit j), as src/engine/recurrenceTerms.ts reads them:
+ * a = W_ih x_t + b_ih + W_hh h_prev + b_hh (GRU n: W_in x_t + b_in + r ⊙ (W_hn h_prev + b_hn)), h_prev = h_{t−1}, or
+ * h_{t+1} for the backward chain h←. Float64, so the panel prints what the worker computed.
+ */
+export interface RecurrenceTerms extends RecurrenceAt {
+  /** x_t: a one-hot token (W_ih x_t is W_ih's column `id`), an embedding row, a dense row, or the layer below's h. */
+  input: 'one-hot' | 'embedding' | 'rows' | 'below';
+  /** The token id of a one-hot or embedded input, else −1. */
+  id: number;
+  /** x_t (empty for one-hot): E, the row's features, or H·D values [h→_t ; h←_t] of the layer below. */
+  x: Float64Array;
+  /** W_ih x_t and W_hh h_prev, G·H each. */
+  inputTerm: Float64Array;
+  hiddenTerm: Float64Array;
+  /** b_ih and b_hh, G·H each. */
+  biasIh: Float64Array;
+  biasHh: Float64Array;
+  /** The argument of each gate's nonlinearity and its value (RNN: h_t), G·H each. */
+  preActivation: Float64Array;
+  activation: Float64Array;
+  hPrev: Float64Array;
+  h: Float64Array;
+  /** LSTM: c_prev, c_t, tanh(c_t). */
+  cPrev?: Float64Array;
+  c?: Float64Array;
+  tanhC?: Float64Array;
 }
 
 /**

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, HostToWorker, RecurrenceAt, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 
@@ -252,11 +252,11 @@ export class TrainingService implements vscode.Disposable {
    * Asks the worker for the gates, c and h of the run's current model over a window, answered through
    * onDidTraceActivations with the returned request id (undefined: the run has no model to trace, nothing was asked).
    */
-  traceActivations(runId: string, length: number, start?: number): number | undefined {
+  traceActivations(runId: string, length: number, start?: number, recurrence?: RecurrenceAt): number | undefined {
     const record = this.runs.get(runId);
     if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
     const requestId = this.nextTraceRequestId++;
-    this.worker.post({ type: 'traceActivations', runId, requestId, length, ...(start === undefined ? {} : { start }) });
+    this.worker.post({ type: 'traceActivations', runId, requestId, length, ...(start === undefined ? {} : { start }), ...(recurrence ? { recurrence } : {}) });
     return requestId;
   }
 

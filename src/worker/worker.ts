@@ -117,7 +117,7 @@ const handle = createDispatcher<HostToWorker>(
         return;
       }
       try {
-        const trace = await run.model.traceActivations(m.length, m.start);
+        const trace = await run.model.traceActivations(m.length, m.start, m.recurrence);
         post({ type: 'activationTrace', runId: m.runId, requestId: m.requestId, ...trace }, [trace.values.buffer as ArrayBuffer, trace.topProbabilities.buffer as ArrayBuffer]);
       } catch (error) {
         post({ type: 'activationTraceFailed', runId: m.runId, requestId: m.requestId, message: describe(error) });
