@@ -26,10 +26,14 @@ import { TrainingPanel } from './trainingPanel';
 import { provideTraceExport, traceExportOf } from './panelExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
+import { UnitSearchSession } from './unitSearchSession';
 import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
 export const GATES_PANEL_VIEW_TYPE = 'sequenceLab.gates';
+/** Select the next / previous match of the Gates panel's whole-file unit search in the editor. */
+export const NEXT_UNIT_MATCH_COMMAND = 'sequenceLab.nextUnitMatch';
+export const PREVIOUS_UNIT_MATCH_COMMAND = 'sequenceLab.previousUnitMatch';
 
 /** A page that draws traceActivations answers: the Gates panel, and the Unrolled Network panel (unrolledPanel.ts). */
 export interface ActivationPanelKind {
@@ -88,6 +92,11 @@ export class ActivationPanel implements vscode.Disposable {
     } else {
       current.panel.reveal(undefined, true);
     }
+    // Another run's matches mean nothing for this one.
+    if (current.runId !== run.info.id || current.dataUri !== dataUri) {
+      current.search?.cancel(true);
+      current.search?.clear();
+    }
     current.runId = run.info.id;
     current.dataUri = dataUri;
     current.shown = undefined;
@@ -114,6 +123,11 @@ export class ActivationPanel implements vscode.Disposable {
     private readonly service: TrainingService,
   ) {
     initPanel(panel, extensionUri, kind.bundle, kind.title);
+    // The whole-file unit search lives in the Gates page only.
+    if (kind.bundle === 'gates') {
+      this.search = new UnitSearchSession(service, (m) => this.post(m));
+      this.disposables.push(this.search);
+    }
     const files = (view: GatesView) => ({ csv: () => gatesTraceCsv(view), json: () => gatesTraceJson(view) });
     provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), files, kind.name));
     this.timer = setInterval(() => {
@@ -155,6 +169,14 @@ export class ActivationPanel implements vscode.Disposable {
         if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
       }),
     );
+  }
+
+  /** The Gates page's whole-file unit search (none for the Unrolled page). */
+  private readonly search: UnitSearchSession | undefined;
+
+  /** Next (+1) / previous (−1) match of the open Gates panel's search; false when there is none to go to. */
+  static async stepMatch(viewType: string, direction: 1 | -1): Promise<boolean> {
+    return (await ActivationPanel.current.get(viewType)?.search?.step(direction)) ?? false;
   }
 
   /** The training step of the trace on screen (−1: none yet). */
@@ -250,6 +272,23 @@ export class ActivationPanel implements vscode.Disposable {
     ready: () => this.request(this.shown?.start),
     refresh: () => this.request(this.shown?.start),
     revealStep: (m) => this.reveal(m.t),
+    searchFile: (m) => {
+      const run = this.runId ? this.service.get(this.runId) : undefined;
+      if (!this.search) return;
+      if (!run) {
+        this.post({ type: 'searchEnded', message: vscode.l10n.t('The run this panel showed is gone: show the panel again on a run.') });
+        return;
+      }
+      const { layer, series, units, threshold, queryLength } = m;
+      const shown = units.slice(0, 12).map((j) => j + 1).join(', ') + (units.length > 12 ? ', …' : '');
+      const description = vscode.l10n.t('units {0} of layer {1} {2}_t all ≥ {3}, ranked by closeness to {4} steps', shown, layer + 1, series, threshold, queryLength);
+      return this.search.search(run.info.id, this.dataUri, { layer, series, units, threshold, queryLength }, description);
+    },
+    cancelSearch: () => this.search?.cancel(),
+    showMatch: (m) => this.search?.show(m.index),
+    stepMatch: async (m) => {
+      await this.search?.step(m.direction);
+    },
   });
 
   private post(message: HostToGatesPanel): void {
@@ -281,7 +320,16 @@ function runIdOfNode(node: unknown): string | undefined {
 
 /** The command (palette and Runs view) and the panel serializer of the Gates panel. */
 export function registerGates(extensionUri: vscode.Uri, service: TrainingService, persistence?: RunPersistence): vscode.Disposable[] {
-  return registerActivationPanel(GATES_PANEL, extensionUri, service, persistence);
+  const step = (direction: 1 | -1) => async () => {
+    if (!(await ActivationPanel.stepMatch(GATES_PANEL_VIEW_TYPE, direction))) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: no unit search matches. In the Gates panel, drag across a stretch and press "Search whole file" first.'));
+    }
+  };
+  return [
+    ...registerActivationPanel(GATES_PANEL, extensionUri, service, persistence),
+    vscode.commands.registerCommand(NEXT_UNIT_MATCH_COMMAND, step(1)),
+    vscode.commands.registerCommand(PREVIOUS_UNIT_MATCH_COMMAND, step(-1)),
+  ];
 }
 
 /** The command (palette and Runs view) and the panel serializer of a page of traceActivations answers. */

@@ -10,6 +10,8 @@ import type { TextInferenceSource } from './textInference';
 
 /** A search holds the thread at most this long before yielding. */
 const SLICE_MS = 15;
+/** Progress is reported at most this often. */
+const PROGRESS_MS = 200;
 
 const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -17,7 +19,10 @@ const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolv
  * Runs the search; `cancelled()` (polled between slices) ends it with undefined. Throws RangeError/EngineInputError
  * with a sentence for the user.
  */
-export async function runUnitSearch(source: TextInferenceSource, request: UnitSearchRequest, cancelled: () => boolean, now = () => performance.now()): Promise<UnitSearchAnswer | undefined> {
+export async function runUnitSearch(
+  source: TextInferenceSource, request: UnitSearchRequest, cancelled: () => boolean, now = () => performance.now(),
+  progress: (share: number) => void = () => undefined,
+): Promise<UnitSearchAnswer | undefined> {
   const started = now();
   const snapshot = new RecurrentStack({ ...source.model.config, maxSteps: 1 });
   snapshot.params.set(source.model.params);
@@ -36,6 +41,7 @@ export async function runUnitSearch(source: TextInferenceSource, request: UnitSe
   if (ids.length < 2) throw new RangeError('The file is too short to search.');
   const search = searchUnits(snapshot, ids, request.query);
   let sliceEnd = now() + SLICE_MS;
+  let progressDue = now() + PROGRESS_MS;
   for (;;) {
     const r = search.next();
     if (r.done) {
@@ -55,6 +61,11 @@ export async function runUnitSearch(source: TextInferenceSource, request: UnitSe
       };
     }
     if (now() >= sliceEnd) {
+      // At most one progress message per PROGRESS_MS.
+      if (now() >= progressDue) {
+        progress(r.value);
+        progressDue = now() + PROGRESS_MS;
+      }
       await yieldToMessages();
       if (cancelled()) return undefined;
       sliceEnd = now() + SLICE_MS;
