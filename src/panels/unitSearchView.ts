@@ -56,6 +56,16 @@ export function visible(s: string): string {
   return out;
 }
 
+/** text.slice(from, to) with neither end inside a surrogate pair (a preview cuts no character in half). */
+function slice(text: string, from: number, to: number): string {
+  const low = (i: number) => i > 0 && i < text.length && text.charCodeAt(i) >= 0xdc00 && text.charCodeAt(i) <= 0xdfff && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff;
+  let a = Math.max(0, from);
+  let b = Math.min(text.length, to);
+  if (low(a)) a++;
+  if (low(b)) b--;
+  return a < b ? text.slice(a, b) : '';
+}
+
 /** The matches of an answer as UTF-16 ranges [from, to) of `text`, best first. */
 export function matchRanges(text: string, answer: Pick<UnitSearchAnswer, 'starts' | 'ends'>): { from: Int32Array; to: Int32Array } {
   return { from: utf16Offsets(text, answer.starts), to: utf16Offsets(text, answer.ends) };
@@ -74,8 +84,8 @@ export function searchResults(text: string, ranges: { from: Int32Array; to: Int3
     const place = lineColumn(starts, from);
     lines[i] = place.line + 1;
     columns[i] = place.column + 1;
-    const match = text.slice(from, Math.min(to, from + MATCH_CHARS)) + (to - from > MATCH_CHARS ? '…' : '');
-    previews.push(`${visible(text.slice(Math.max(0, from - CONTEXT), from))}«${visible(match)}»${visible(text.slice(to, to + CONTEXT))}`);
+    const match = slice(text, from, Math.min(to, from + MATCH_CHARS)) + (to - from > MATCH_CHARS ? '…' : '');
+    previews.push(`${visible(slice(text, from - CONTEXT, from))}«${visible(match)}»${visible(slice(text, to, to + CONTEXT))}`);
   }
   return {
     lines, columns, lengths: Int32Array.from(answer.lengths), scores: Float32Array.from(answer.scores), previews,
