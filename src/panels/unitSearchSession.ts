@@ -152,7 +152,8 @@ export class UnitSearchSession implements vscode.Disposable {
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === found.uri);
     try {
       const document = visible?.document ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(found.uri)));
-      const selection = new vscode.Selection(document.positionAt(found.from[index]), document.positionAt(found.to[index]));
+      // Anchored at the end, cursor at the start (as the Gates panel's step selection): the status bar shows where it starts.
+      const selection = new vscode.Selection(document.positionAt(found.to[index]), document.positionAt(found.from[index]));
       const editor = await vscode.window.showTextDocument(document, {
         viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: true, selection,
       });

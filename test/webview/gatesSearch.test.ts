@@ -96,7 +96,8 @@ describe('Gates panel: search the whole file', { timeout: 120_000 }, () => {
     await page.mouse.move(b.x, b.y, { steps: 4 });
     await page.mouse.up();
     await page.locator('#search-why', { hasText: 'units 3, 6 of layer 1 h_t are all ≥ 0.5, ranked by how close each stretch\'s length is to the 2 steps selected' }).waitFor();
-    await page.waitForFunction(() => !document.querySelector('#search-file')!.hasAttribute('disabled'));
+    await page.waitForFunction(() =>
+      !(globalThis as unknown as { document: { querySelector(s: string): { hasAttribute(n: string): boolean } } }).document.querySelector('#search-file')!.hasAttribute('disabled'));
 
     await page.locator('#search-file').click();
     await until(page, 'postedType', 'searchFile');
