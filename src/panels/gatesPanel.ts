@@ -285,7 +285,7 @@ export class ActivationPanel implements vscode.Disposable {
 }
 
 /** The run's data file: as the run store recorded it, else an open document of that name. */
-function dataUriOf(run: RunRecord, persistence: RunPersistence | undefined): string | undefined {
+export function dataUriOf(run: RunRecord, persistence: RunPersistence | undefined): string | undefined {
   const stored = persistence?.storedRunOf(run.info.id)?.dataUri;
   if (stored) return stored;
   const active = vscode.window.activeTextEditor?.document;

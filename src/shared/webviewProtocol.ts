@@ -445,18 +445,26 @@ export type HostToGradientPanel =
   /** Whether the run is training (the host refreshes every ~2 s then). */
   | { type: 'status'; runLabel: string; training: boolean }
   /** A trace could not be made, or the host no longer has the run (window reload): the page keeps its drawing. */
-  | { type: 'detached'; message: string };
+  | { type: 'detached'; message: string }
+  /** The editor's cursor moved to step t of the shown window (−1: outside it). */
+  | { type: 'select'; t: number };
 
 export type GradientPanelToHost =
   /** The page has loaded and wants a trace. */
   | { type: 'ready' }
   /** The user asked for a fresh trace. */
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** The user picked step t of the window: the host selects its text in the run's data file. */
+  | { type: 'revealStep'; t: number };
 
 /** Returns the message if it is a well-formed GradientPanelToHost, otherwise undefined. */
 export function parseGradientPanelMessage(raw: unknown): GradientPanelToHost | undefined {
   if (!isTagged(raw)) return undefined;
   const m = raw as unknown as Record<string, unknown>;
+  // A step of the window (the worker traces at most MAX_GATES_WINDOW steps).
+  if (m.type === 'revealStep') {
+    return Object.keys(m).length === 2 && Number.isInteger(m.t) && (m.t as number) >= 0 && (m.t as number) < MAX_GATES_WINDOW ? { type: 'revealStep', t: m.t as number } : undefined;
+  }
   if (Object.keys(m).length !== 1) return undefined;
   switch (m.type) {
     case 'ready':
