@@ -96,9 +96,10 @@ export class ActivationPanel implements vscode.Disposable {
       current.panel.reveal(undefined, true);
     }
     // Another run's matches mean nothing for this one.
-    if (current.runId !== run.info.id || current.dataUri !== dataUri) {
-      current.search?.cancel(true);
-      current.search?.clear();
+    if ((current.runId !== run.info.id || current.dataUri !== dataUri) && current.search?.active) {
+      current.search.cancel(true);
+      current.search.clear();
+      current.post({ type: 'searchEnded', message: vscode.l10n.t('The panel now shows another run: search again.') });
     }
     current.runId = run.info.id;
     current.dataUri = dataUri;
@@ -250,7 +251,11 @@ export class ActivationPanel implements vscode.Disposable {
   }
 
   private readonly handle = createDispatcher<GatesPanelToHost>({
-    ready: () => this.request(this.shown?.start),
+    ready: () => {
+      // A list the page restored that the host no longer has (a window reload): its matches cannot be shown any more.
+      if (this.search && !this.search.active) this.post({ type: 'searchEnded', message: '' });
+      this.request(this.shown?.start);
+    },
     refresh: () => this.request(this.shown?.start),
     revealStep: (m) => this.reveal(m.t),
     searchFile: (m) => {

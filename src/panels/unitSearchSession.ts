@@ -127,6 +127,11 @@ export class UnitSearchSession implements vscode.Disposable {
     if (!quiet) this.post({ type: 'searchEnded', message: vscode.l10n.t('Search cancelled.') });
   }
 
+  /** Whether a search runs or its matches stand (the page's list means something). */
+  get active(): boolean {
+    return this.running !== undefined || this.found !== undefined;
+  }
+
   /** Forgets the matches and their marks. */
   clear(): void {
     this.found = undefined;
