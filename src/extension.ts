@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     runsView,
     registerTrainingPanelSerializer(uri, service, persistence),
     ...registerCompareRuns(uri, service, persistence),
-    ...registerGradientFlow(uri, service),
+    ...registerGradientFlow(uri, service, persistence),
     ...registerGates(uri, service, persistence),
     ...registerPanelExport(),
     ...registerUnrolled(uri, service, persistence),

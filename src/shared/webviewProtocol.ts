@@ -447,18 +447,26 @@ export type HostToGradientPanel =
   /** Whether the run is training (the host refreshes every ~2 s then). */
   | { type: 'status'; runLabel: string; training: boolean }
   /** A trace could not be made, or the host no longer has the run (window reload): the page keeps its drawing. */
-  | { type: 'detached'; message: string };
+  | { type: 'detached'; message: string }
+  /** The editor's cursor moved to step t of the shown window (−1: outside it). */
+  | { type: 'select'; t: number };
 
 export type GradientPanelToHost =
   /** The page has loaded and wants a trace. */
   | { type: 'ready' }
   /** The user asked for a fresh trace. */
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** The user picked step t of the window: the host selects its text in the run's data file. */
+  | { type: 'revealStep'; t: number };
 
 /** Returns the message if it is a well-formed GradientPanelToHost, otherwise undefined. */
 export function parseGradientPanelMessage(raw: unknown): GradientPanelToHost | undefined {
   if (!isTagged(raw)) return undefined;
   const m = raw as unknown as Record<string, unknown>;
+  // A step of the window (the worker traces at most MAX_GATES_WINDOW steps).
+  if (m.type === 'revealStep') {
+    return Object.keys(m).length === 2 && Number.isInteger(m.t) && (m.t as number) >= 0 && (m.t as number) < MAX_GATES_WINDOW ? { type: 'revealStep', t: m.t as number } : undefined;
+  }
   if (Object.keys(m).length !== 1) return undefined;
   switch (m.type) {
     case 'ready':
@@ -642,7 +650,34 @@ export type HostToGatesPanel =
   /** Whether the run is training (the host refreshes at most once a second then). */
   | { type: 'status'; runLabel: string; training: boolean }
   /** A trace could not be made, or the host no longer has the run (window reload): the page keeps its drawing. */
-  | { type: 'detached'; message: string };
+  | { type: 'detached'; message: string }
+  /** The whole-file unit search: running (share done 0…1), its results, or why there are none (unitSearchView.ts). */
+  | { type: 'searchProgress'; share: number }
+  | { type: 'searchResults'; results: UnitSearchResults }
+  | { type: 'searchEnded'; message: string }
+  /** The match selected in the editor (next/previous, a click in the list): its index in the results, −1 none. */
+  | { type: 'searchCurrent'; index: number };
+
+/**
+ * The whole-file search's matches as the page lists them, best first: place (1-based line and column of the data
+ * file, which the page never names), length in steps, score and a short preview; `total` stretches were found.
+ */
+export interface UnitSearchResults {
+  lines: Int32Array;
+  columns: Int32Array;
+  lengths: Int32Array;
+  scores: Float32Array;
+  previews: string[];
+  total: number;
+  steps: number;
+  seconds: number;
+  /** What was searched, in words ("units 3, 7 of layer 1 h_t ≥ 0.5 …"). */
+  query: string;
+  current: number;
+}
+
+/** Units one whole-file search may name (a hidden size's limit). */
+export const MAX_SEARCH_UNITS = 1024;
 
 export type GatesPanelToHost =
   /** The page has loaded and wants a trace. */
@@ -652,7 +687,16 @@ export type GatesPanelToHost =
   /** The user picked step t of the window: the host reveals and selects that character in the run's data file. */
   | { type: 'revealStep'; t: number }
   /** The Unrolled panel shows the recurrence of chain c = k·D + d at step t: the host asks the worker for its terms. */
-  | { type: 'recurrence'; chain: number; t: number };
+  | { type: 'recurrence'; chain: number; t: number }
+  /**
+   * Search the run's whole data file for every stretch where these units (0-based) of one layer's h_t or c_t are all
+   * ≥ threshold; queryLength is the selected stretch's length in steps.
+   */
+  | { type: 'searchFile'; layer: number; series: 'h' | 'c'; units: number[]; threshold: number; queryLength: number }
+  | { type: 'cancelSearch' }
+  /** Select match `index` of the results in the editor; or the next (+1) or previous (−1) one. */
+  | { type: 'showMatch'; index: number }
+  | { type: 'stepMatch'; direction: 1 | -1 };
 
 /** Returns the message if it is a well-formed GatesPanelToHost, otherwise undefined. */
 export function parseGatesPanelMessage(raw: unknown): GatesPanelToHost | undefined {
@@ -670,6 +714,24 @@ export function parseGatesPanelMessage(raw: unknown): GatesPanelToHost | undefin
       if (keys !== 3 || typeof m.t !== 'number' || !Number.isInteger(m.t) || m.t < 0 || m.t >= MAX_GATES_WINDOW) return undefined;
       if (typeof m.chain !== 'number' || !Number.isInteger(m.chain) || m.chain < 0 || m.chain >= MAX_RECURRENCE_CHAINS) return undefined;
       return { type: 'recurrence', chain: m.chain, t: m.t };
+    case 'searchFile': {
+      const { layer, series, units, threshold, queryLength } = m;
+      if (keys !== 6 || !Number.isInteger(layer) || (layer as number) < 0 || (layer as number) > 16) return undefined;
+      if (series !== 'h' && series !== 'c') return undefined;
+      if (!Array.isArray(units) || units.length === 0 || units.length > MAX_SEARCH_UNITS) return undefined;
+      if (!units.every((j) => Number.isInteger(j) && j >= 0 && j < MAX_SEARCH_UNITS) || new Set(units).size !== units.length) return undefined;
+      if (typeof threshold !== 'number' || !Number.isFinite(threshold) || Math.abs(threshold) > 1e6) return undefined;
+      if (!Number.isInteger(queryLength) || (queryLength as number) < 1 || (queryLength as number) > MAX_GATES_WINDOW) return undefined;
+      return { type: 'searchFile', layer: layer as number, series, units: [...units] as number[], threshold, queryLength: queryLength as number };
+    }
+    case 'cancelSearch':
+      return keys === 1 ? { type: 'cancelSearch' } : undefined;
+    case 'showMatch':
+      if (keys !== 2 || !Number.isInteger(m.index) || (m.index as number) < 0 || (m.index as number) >= 1_000_000) return undefined;
+      return { type: 'showMatch', index: m.index as number };
+    case 'stepMatch':
+      if (keys !== 2 || (m.direction !== 1 && m.direction !== -1)) return undefined;
+      return { type: 'stepMatch', direction: m.direction };
     default:
       return undefined;
   }

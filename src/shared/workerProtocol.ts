@@ -372,7 +372,9 @@ export type WorkerToHost =
   /** `inferText` or `tagText` could not be answered (the run goes on); `message` says why. */
   | { type: 'textInferenceFailed'; runId: string; requestId: number; message: string }
   | ({ type: 'unitSearch'; runId: string; requestId: number } & UnitSearchAnswer)
-  | { type: 'unitSearchFailed'; runId: string; requestId: number; message: string };
+  | { type: 'unitSearchFailed'; runId: string; requestId: number; message: string }
+  /** How far a `searchUnits` request has got (0…1), a few times a second while it runs. */
+  | { type: 'unitSearchProgress'; runId: string; requestId: number; share: number };
 
 // ── Analysis requests (Markov surprisal, HMM decoding) ──────────────────────────────────────────────────────────
 // A second pair of unions on the same worker script, so the training channel's exhaustive handler maps stay as

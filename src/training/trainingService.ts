@@ -97,6 +97,9 @@ export class TrainingService implements vscode.Disposable {
   private readonly unitsSearched = new vscode.EventEmitter<TraceAnswer<UnitSearchAnswer>>();
   /** The answer to searchUnits (the Gates panel's whole-file search), or why there is none. */
   readonly onDidSearchUnits = this.unitsSearched.event;
+  private readonly unitSearchProgressed = new vscode.EventEmitter<{ runId: string; requestId: number; share: number }>();
+  /** How far a searchUnits request has got (0…1). */
+  readonly onDidProgressUnitSearch = this.unitSearchProgressed.event;
   private readonly checkpointed = new vscode.EventEmitter<CheckpointEvent>();
   /** The worker saved a run's state: every checkpointEvery steps, on pause, stop, completion and before a NaN/Inf. */
   readonly onDidCheckpoint = this.checkpointed.event;
@@ -374,6 +377,7 @@ export class TrainingService implements vscode.Disposable {
     textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     unitSearch: ({ type: _type, runId, requestId, ...trace }) => this.unitsSearched.fire({ runId, requestId, trace }),
     unitSearchFailed: (m) => this.unitsSearched.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
+    unitSearchProgress: (m) => this.unitSearchProgressed.fire({ runId: m.runId, requestId: m.requestId, share: m.share }),
   });
 
   private failActiveRuns(reason: string): void {

@@ -69,7 +69,7 @@ const wire = (v: GradientFlowView) => ({
 const vanishing = synthetic(0.67, 0.55);
 const exploding = synthetic(1.5, 1.4);
 
-it('the gradient panel message parser accepts ready and refresh only, exactly', () => {
+it('the gradient panel message parser accepts ready and refresh exactly (revealStep: gradientSteps.test.ts)', () => {
   assert.deepEqual(parseGradientPanelMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseGradientPanelMessage({ type: 'refresh' }), { type: 'refresh' });
   for (const bad of [null, undefined, 7, 'refresh', {}, { type: 3 }, { type: 'Refresh' }, { type: 'refresh', runId: 'r1' }, { type: 'showTrace' }, { type: '__proto__' }]) {

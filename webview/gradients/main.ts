@@ -21,6 +21,7 @@ interface SavedGradients {
   view?: Omit<GradientFlowView, 'history'> & { history?: unknown };
   historyLayer?: number;
   message?: string;
+  selected?: number;
 }
 
 adoptStyles(css);
@@ -55,6 +56,13 @@ const readingCard = card('Reading');
 const reading = el('p', { id: 'reading' });
 readingCard.card.append(reading);
 const gradCard = card('‖∂L/∂hₜ‖ at each step t of the window (log scale)', 'grad-chart');
+// The step the editor's cursor is on (or the one clicked): marked on the chart and read out below it. A click on the
+// chart, or ←/→ on it, selects that step's text in the editor.
+const stepInfo = el('p', { id: 'step-info', 'aria-live': 'polite' });
+const stepHelp = el('p', { class: 'muted' }, 'Click a step (or ←/→ on the chart) to select its text in the editor; moving the editor\'s cursor in the run\'s file moves the window here.');
+gradCard.card.append(stepInfo, stepHelp);
+gradCard.canvas!.tabIndex = 0;
+let selectedStep = -1;
 const jacCard = card('Jacobian norm ‖∂h_T/∂hₜ‖ against the distance T − t (first layer, log scale)', 'jacobian-chart');
 // Distances a run's training never backpropagates (truncated BPTT of K steps reaches K − 1 back) are shaded.
 const truncationNote = el('p', { id: 'jacobian-truncation', class: 'muted' });
@@ -191,6 +199,10 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
   };
   const grad = createLineChart(gradCard.canvas!, gradSpec, theme);
   logAxis(grad);
+  // The selected step's points drawn large on every line.
+  for (const d of grad.data.datasets) {
+    (d as { pointRadius?: unknown }).pointRadius = (ctx: { raw?: { x?: number } }) => (ctx.raw?.x === selectedStep ? 5 : 0);
+  }
   grad.options.scales!.x!.ticks = {
     // One candidate label per character; Chart.js drops the ones that would overlap in a narrow panel.
     ...grad.options.scales!.x!.ticks, stepSize: 1, autoSkip: true, autoSkipPadding: 4, maxTicksLimit: 1000, maxRotation: 0,
@@ -281,6 +293,8 @@ function render(view: GradientFlowView): void {
   jacCard.canvas!.dataset.notBackpropagatedFrom = beyond === undefined ? '' : String(beyond);
   setText(truncationNote, truncationCaption(view));
   truncationNote.hidden = truncationNote.textContent === '';
+  if (selectedStep >= view.tokens.length) selectedStep = -1;
+  drawStepInfo();
   redraw(grad);
   redraw(jac);
   const windowReading = [gradientReading(view), bidirectionalReading(view)].filter((x) => x !== '').join(' ');
@@ -447,7 +461,7 @@ addEventListener('pagehide', () => {
 function save(): void {
   if (idleSave !== undefined) cancelIdleCallback(idleSave);
   idleSave = undefined;
-  setState<SavedGradients>({ historyLayer, view: shown && { ...shown, history: shownHistory ? plainHistory(shownHistory) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
+  setState<SavedGradients>({ historyLayer, selected: selectedStep, view: shown && { ...shown, history: shownHistory ? plainHistory(shownHistory) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
 }
 
 /** Saved state is JSON: a NaN in the trace (ρ not computed for a big model) comes back as null; read it as NaN. */
@@ -492,7 +506,44 @@ onThemeChange(() => {
   if (shown) renderHistory(shownHistory);
 });
 
+/** The selected step's line: its token and ‖∂L/∂hₜ‖ of every chain there. */
+function drawStepInfo(): void {
+  const t = selectedStep;
+  if (!shown || t < 0 || t >= shown.tokens.length) {
+    setText(stepInfo, 'No step selected.');
+    return;
+  }
+  const norms = shown.gradNormH.map((row, c) => `${chainLineLabel(shown!, c)} ${Number.isFinite(row[t]) ? row[t].toExponential(2) : '—'}`);
+  setText(stepInfo, `Step ${t + 1} “${showChar(shown.tokens[t])}”: ‖∂L/∂hₜ‖ ${norms.join(', ')}`);
+}
+
+function selectStep(t: number, reveal: boolean): void {
+  if (!shown) return;
+  selectedStep = t < 0 ? -1 : Math.min(shown.tokens.length - 1, t);
+  if (reveal && selectedStep >= 0) post<GradientPanelToHost>({ type: 'revealStep', t: selectedStep });
+  drawStepInfo();
+  saveWhenIdle();
+  if (charts) redraw(charts.grad);
+}
+
+gradCard.canvas!.addEventListener('click', (e) => {
+  if (!charts || !shown) return;
+  const x = charts.grad.scales.x?.getValueForPixel(e.offsetX);
+  if (x === undefined || !Number.isFinite(x)) return;
+  const t = Math.round(x);
+  if (t >= 0 && t < shown.tokens.length) selectStep(t, true);
+});
+gradCard.canvas!.addEventListener('keydown', (e) => {
+  if (!shown || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+  e.preventDefault();
+  const from = selectedStep < 0 ? 0 : selectedStep;
+  selectStep(Math.max(0, Math.min(shown.tokens.length - 1, from + (e.key === 'ArrowRight' ? 1 : -1))), true);
+});
+
 onMessage<HostToGradientPanel>({
+  select: (m) => {
+    if (Number.isInteger(m.t)) selectStep(m.t, false);
+  },
   showTrace: (m) => {
     if (!isView(m.view)) return;
     message.hidden = true;
@@ -512,6 +563,7 @@ onMessage<HostToGradientPanel>({
 
 const saved = getState<SavedGradients>();
 if (Number.isInteger(saved?.historyLayer) && saved!.historyLayer! >= 0) historyLayer = saved!.historyLayer!;
+if (Number.isInteger(saved?.selected)) selectedStep = saved!.selected!;
 const restoredView = nullsToNaN(saved?.view);
 if (isView(restoredView)) render(restoredView);
 if (saved?.message) {

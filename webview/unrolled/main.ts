@@ -474,6 +474,11 @@ onMessage<HostToGatesPanel>({
     empty.hidden = true;
     save();
   },
+  // The whole-file unit search is the Gates page's (the host sends its messages there only).
+  searchProgress: () => undefined,
+  searchResults: () => undefined,
+  searchEnded: () => undefined,
+  searchCurrent: () => undefined,
 });
 
 const saved = getState<SavedUnrolled>();
