@@ -16,6 +16,7 @@ import type { Vocabulary } from '../engine/vocabulary';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
 import { traceActivations } from './activationTrace';
+import type { TaggedTextSource } from './tagText';
 import type { TextInferenceSource } from './textInference';
 import { createGradientHistory, type GradientHistory, type GradientHistoryOptions } from './gradientHistory';
 import type { StepLike } from './progressBuffer';
@@ -193,5 +194,9 @@ export class CharModel {
       model: this.trainer.model, idOf: (ch) => this.vocabulary.idOfChar(ch), vocabulary: this.vocabulary.chars,
       step: this.trainer.stepCount, seqLength: this.trainer.config.seqLength,
     };
+  }
+
+  taggedTextSource(): TaggedTextSource {
+    throw new EngineInputError('Only a tagged run tags text; this run trains on characters.');
   }
 }
