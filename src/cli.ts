@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CliIo } from './cli/commands/cliIo';
+import { readRegularFileAtMost, type CliIo } from './cli/commands/cliIo';
 import { EVAL_USAGE, run as runEval } from './cli/commands/evalModel';
 import { EXPORT_PYTORCH_USAGE, run as runExportPytorch, type ExportIo } from './cli/commands/exportPytorch';
 import { SAMPLE_USAGE, run as runSample } from './cli/commands/sampleModel';
@@ -178,6 +178,7 @@ const nodeIo: CliIo = {
 /** nodeIo plus directory listings, for export-pytorch. */
 const exportIo: ExportIo = {
   ...nodeIo,
+  readFileAtMost: readRegularFileAtMost,
   listDir: async (path) => {
     try {
       return await readdir(path);

@@ -13,7 +13,7 @@
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import type { HeldOutInfo, HeldOutPoint, RunStatus } from '../shared/run';
-import { MAX_MODEL_PARAMETERS } from '../shared/modelMetadata';
+import { MAX_MODEL_FILE_BYTES, MAX_MODEL_PARAMETERS } from '../shared/modelMetadata';
 import { MODEL_KINDS, OPTIMIZER_KINDS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
 
@@ -31,12 +31,9 @@ export type StoreFs = Pick<
  */
 export const MAX_JSONL_BYTES = 16 * 1024 * 1024;
 
-/** A checkpoint header's bound (a word vocabulary in the metadata fits many times over). */
-const MAX_HEADER_BYTES = 16 * 1024 * 1024;
-/** The most of a model.safetensors the store reads: the largest model's float64 weights, and a header. */
-export const MAX_MODEL_FILE_BYTES = 8 * MAX_MODEL_PARAMETERS + MAX_HEADER_BYTES;
+export { MAX_MODEL_FILE_BYTES };
 /** The most of a trainer-state.safetensors: up to three float64 buffers per weight (Adam's two moments, one more). */
-export const MAX_STATE_FILE_BYTES = 3 * 8 * MAX_MODEL_PARAMETERS + MAX_HEADER_BYTES;
+export const MAX_STATE_FILE_BYTES = 3 * 8 * MAX_MODEL_PARAMETERS + 16 * 1024 * 1024;
 /** The most of a run.json: the store's own are a few KB. */
 const MAX_RUN_FILE_BYTES = 1_000_000;
 
