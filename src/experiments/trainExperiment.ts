@@ -200,7 +200,7 @@ export async function copyExperimentCommandLine(resource?: unknown): Promise<str
     command = experimentCommandLine(read.experiment, experimentOutDir(baseName(read.uri)), 'sequence-lab', shellOf(vscode.env.shell));
   } catch (e) {
     if (!(e instanceof UnquotableError)) throw e;
-    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the command line of {0} {1}; use PowerShell or a POSIX shell.', baseName(read.uri), e.message));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the command line of {0} {1}; rename the data file, or make a POSIX shell (Git Bash, WSL) the default terminal profile and copy it again.', baseName(read.uri), e.message));
     return undefined;
   }
   await vscode.env.clipboard.writeText(command);
