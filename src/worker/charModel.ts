@@ -1,7 +1,6 @@
 // One character-level language model of the Training panel: the general SequenceTrainer (RNN, GRU or LSTM; stacked
 // layers; Adam, SGD or RMSProp) on the characters of one text, one stream, truncated BPTT over chunks of seqLength
-// characters, and text sampled from it on its own PRNG stream. The single-layer RNN with Adam trains as CharTrainer
-// did (same chunks, same clipping, same optimiser).
+// characters, and text sampled from it on its own PRNG stream (the trainer `sequence-lab train` uses too).
 import { EngineInputError } from '../engine/errors';
 import { Prng } from '../engine/prng';
 import type { ModelMetadata } from '../cli/commands/modelFile';

@@ -97,6 +97,12 @@ test('train a BiGRU tagger from its experiment file; Unrolled draws both chains,
   phase(`Gradient Flow: ${await flow.locator('#reading').first().innerText()}`);
   await page.waitForTimeout(500);
   await screenshot(page, 'e2e-gradients-bigru.png');
+  // The three panels opened one after the other are tabs of one editor group, not three columns.
+  const groups = await page.locator('.editor-group-container').evaluateAll((els) => els.map((g) => Array.from((g as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('.tab'), (t) => t.textContent ?? '')));
+  const holding = (title: string) => groups.findIndex((tabs) => tabs.some((t) => t.includes(title)));
+  const where = ['Sequence Lab: Unrolled', 'Sequence Lab: Gates', 'Sequence Lab: Gradient Flow'].map(holding);
+  phase(`editor groups: ${JSON.stringify(groups)}`);
+  assert.ok(where[0] >= 0 && where.every((g) => g === where[0]), `Unrolled, Gates and Gradient Flow share one group: ${JSON.stringify(where)}`);
 
   // Colour Text by Model on the tagged file: no quantity to pick; each token coloured by its predicted tag, the status
   // bar says how many tokens in view the model tags as the file does, the hover gives the tags' probabilities.
