@@ -1,5 +1,5 @@
 // Throughput benchmark (characters per second), every implementation in the same run on the same workload.
-//   1. CharTrainer.step against a naive arrays-of-arrays peer (the original comparison).
+//   1. The engine's trainer (SequenceTrainer, tanh RNN, batch 1) against a naive arrays-of-arrays peer.
 //   2. SequenceTrainer, char LSTM and tanh RNN (hidden 128, vocabulary 65, sequence 64, Adam, clip 5) at batch 1
 //      and 32, training and inference, against @tensorflow/tfjs (cpu and wasm backends, when installed) and PyTorch
 //      (when /usr/bin/python3 has torch; one thread, float32), printed as a table with ratios.
@@ -15,9 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { CharTrainer } from '../src/engine/charTrainer';
 import { Prng } from '../src/engine/prng';
-import { DEFAULT_CONFIG } from '../src/shared/trainingConfig';
 import { makeEngineModel } from './engineModel';
 import { flopPerChar as flopOf } from './flops';
 import { NaiveCharRnn } from './naiveCharRnn';
@@ -75,12 +73,16 @@ function measure(step: () => number, secs = seconds): number {
 }
 
 const text = makeText();
-const trainer = new CharTrainer(text, { ...DEFAULT_CONFIG, hiddenSize: H, seqLength: L, learningRate: 0.002, seed: 1 });
-if (trainer.vocabSize !== V_TARGET) throw new Error(`vocabulary is ${trainer.vocabSize}, expected ${V_TARGET}`);
-const V = trainer.vocabSize;
-const engineRate = peers.has('naive') ? measure(() => trainer.step().chars) : 0;
+const alphabet = [...new Set(text)].sort();
+if (alphabet.length !== V_TARGET) throw new Error(`vocabulary is ${alphabet.length}, expected ${V_TARGET}`);
+const V = alphabet.length;
+const idOf = new Map(alphabet.map((c, i) => [c, i]));
+const ids = Array.from(text, (c) => idOf.get(c)!);
+// The trainer the editor and `sequence-lab train` use, as a one-stream tanh RNN (Adam, lr 0.002, clip 5).
+const single = peers.has('naive') ? makeEngineModel('rnn', V, H, 1, L, Int32Array.from(ids), 5, 1, 'float64') : undefined;
+const engineRate = single ? measure(() => single.train()) : 0;
+single?.dispose();
 
-const ids = Array.from(text, (c) => trainer.vocabulary.idOfChar(c));
 const rng = new Prng(1);
 const naive = new NaiveCharRnn(V, H, 0.002, 5, () => rng.next());
 let p = 0;

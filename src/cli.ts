@@ -11,8 +11,7 @@ import { SAMPLE_USAGE, run as runSample } from './cli/commands/sampleModel';
 import { TRACE_USAGE, run as runTrace } from './cli/commands/traceModel';
 import { TRAIN_USAGE, run as runTrainModel } from './cli/commands/trainModel';
 import { terminalProgress } from './cli/progressBar';
-import { CharTrainer } from './engine/charTrainer';
-import { EngineInputError, NumericFaultError } from './engine/errors';
+import { EngineInputError } from './engine/errors';
 import { statePosteriors, viterbiPath } from './engine/hmm/discreteHmm';
 import { baumWelch, estimateSupervised } from './engine/hmm/estimation';
 import { gaussianBaumWelch, gaussianPosteriors, gaussianViterbi } from './engine/hmm/gaussianHmm';
@@ -22,65 +21,8 @@ import { parseNumericSeries, parseObservations, parseTaggedFile, readObservation
 import { detokenize, NgramModel, splitTrainHeldOut, tokenize, type Smoothing, type TokenUnit } from './engine/markov/ngramModel';
 import { Prng } from './engine/prng';
 import { MAX_MARKOV_SURPRISAL_TOKENS, MAX_TRELLIS_NODES } from './shared/analysisLimits';
-import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from './shared/textChecks';
-import { DEFAULT_CONFIG, validateConfig, type CharTrainingConfig } from './shared/trainingConfig';
-
-const USAGE = `Usage: sequence-lab train FILE [options]   (without --out)
-
-Trains the character-level RNN of the Training panel on the text of FILE, printing the loss every 100 steps and a
-sample at the end. With --out DIR, \`train\` trains any model and saves it (see below).
-
-Options:
-  --hidden N        hidden units (default ${DEFAULT_CONFIG.hiddenSize})
-  --seq N           characters per BPTT chunk (default ${DEFAULT_CONFIG.seqLength})
-  --lr X            Adam learning rate (default ${DEFAULT_CONFIG.learningRate})
-  --steps N         training steps (default ${DEFAULT_CONFIG.maxSteps})
-  --seed N          random seed (default ${DEFAULT_CONFIG.seed})
-  --clip X          gradient clip norm, 0 = off (default ${DEFAULT_CONFIG.clipNorm})
-  --temperature X   sampling temperature (default ${DEFAULT_CONFIG.temperature})
-  -h, --help        show this help
-`;
-
-/** Option name → config field. */
-const OPTIONS: Record<string, keyof CharTrainingConfig> = {
-  '--hidden': 'hiddenSize',
-  '--seq': 'seqLength',
-  '--lr': 'learningRate',
-  '--steps': 'maxSteps',
-  '--seed': 'seed',
-  '--clip': 'clipNorm',
-  '--temperature': 'temperature',
-};
 
 class UsageError extends Error {}
-
-function parseArgs(args: string[]): { file: string; config: CharTrainingConfig } {
-  const [command, ...rest] = args;
-  if (command !== 'train') throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`);
-  const config: CharTrainingConfig = { ...DEFAULT_CONFIG };
-  let file: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const field = OPTIONS[arg];
-    if (field) {
-      const value = rest[++i];
-      if (value === undefined || value.trim() === '' || Number.isNaN(Number(value))) {
-        throw new UsageError(`${arg} needs a number`);
-      }
-      config[field] = Number(value);
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option ${arg}`);
-    } else if (file === undefined) {
-      file = arg;
-    } else {
-      throw new UsageError(`unexpected argument "${arg}"`);
-    }
-  }
-  if (file === undefined) throw new UsageError('missing FILE');
-  const problems = validateConfig(config);
-  if (problems.length > 0) throw new UsageError(problems.join('; '));
-  return { file, config };
-}
 
 function readText(file: string): string {
   try {
@@ -89,49 +31,6 @@ function readText(file: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
     throw new EngineInputError(`cannot read ${file}: ${why}`);
-  }
-}
-
-function train(args: string[]): number {
-  if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
-    (args.length === 0 ? process.stderr : process.stdout).write(USAGE);
-    return args.length === 0 ? 1 : 0;
-  }
-  try {
-    const { file, config } = parseArgs(args);
-    const text = readText(file);
-    // The extension's checks and words (empty, whitespace only, binary, one character, over 20 MB).
-    const verdict = checkTrainingText(text, fileLabelOf(file), DEFAULT_MAX_TRAINING_MB * 1024 * 1024, null);
-    if (!verdict.ok) throw new EngineInputError(verdict.message!);
-    const trainer = new CharTrainer(text, config);
-    console.log(
-      `${file}: ${trainer.dataLength} characters, vocabulary ${trainer.vocabSize}, ` +
-        `${trainer.parameterCount} parameters (H=${config.hiddenSize}, L=${trainer.chunkLength})`,
-    );
-    const start = performance.now();
-    let chars = 0;
-    for (let s = 1; s <= config.maxSteps; s++) {
-      const r = trainer.step();
-      chars += r.chars;
-      if (s % 100 === 0 || s === config.maxSteps) {
-        console.log(`step ${r.step}  loss ${r.loss.toFixed(4)}  grad norm ${r.gradNorm.toFixed(3)}${r.clipped ? ' (clipped)' : ''}`);
-      }
-    }
-    const seconds = (performance.now() - start) / 1000;
-    console.log(`${Math.round(chars / seconds)} chars/s`);
-    console.log(`sample (temperature ${config.temperature}):`);
-    console.log(trainer.sample(config.sampleLength, config.temperature));
-    return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`sequence-lab: ${e.message}\n\n${USAGE}`);
-      return 1;
-    }
-    if (e instanceof EngineInputError || e instanceof NumericFaultError) {
-      process.stderr.write(`sequence-lab: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
   }
 }
 
@@ -162,7 +61,7 @@ perplexity. Defaults: --smoothing kneser-ney, --alpha 1, --unit char. Tokens nev
 the first K tokens are scored with the history they have (shorter contexts). --sample N adds N sampled tokens.
 `;
 
-const GENERAL_USAGE = `${USAGE}\n${TRAIN_USAGE}\n${EVAL_USAGE}\n${SAMPLE_USAGE}\n${TRACE_USAGE}\n${EXPORT_PYTORCH_USAGE}\n${HMM_USAGE}\n${MARKOV_USAGE}`;
+const GENERAL_USAGE = `${TRAIN_USAGE}\n${EVAL_USAGE}\n${SAMPLE_USAGE}\n${TRACE_USAGE}\n${EXPORT_PYTORCH_USAGE}\n${HMM_USAGE}\n${MARKOV_USAGE}`;
 
 /** The real outside world of the command modules: stdout/stderr and the file system. */
 const nodeIo: CliIo = {
@@ -481,13 +380,14 @@ async function main(args: string[]): Promise<number> {
   if (command === 'eval') return runEval(rest, nodeIo);
   if (command === 'sample') return runSample(rest, nodeIo);
   if (command === 'trace') return runTrace(rest, nodeIo);
-  if (command === 'train' && rest.includes('--out')) return runTrainModel(rest, nodeIo, trainProgress);
+  if (command === 'train') return runTrainModel(rest, nodeIo, trainProgress);
   if (command === 'export-pytorch') return runExportPytorch(rest, exportIo);
   if (command === undefined || ((command === '--help' || command === '-h') && rest.length === 0)) {
     (command === undefined ? process.stderr : process.stdout).write(GENERAL_USAGE);
     return command === undefined ? 1 : 0;
   }
-  return train(args);
+  process.stderr.write(`sequence-lab: unknown command "${command}" (train, eval, sample, trace, export-pytorch, hmm or markov; see sequence-lab --help)\n`);
+  return 2;
 }
 
 void main(process.argv.slice(2)).then((code) => {

@@ -16,6 +16,7 @@ import { quantityArgument, quantityShort, scaleOf, SLOTS, slotColour } from './c
 import { hoverMarkdown, legendText } from './hoverText';
 import { covers, scoredLimit, windowFor, type InferenceWindow } from './inferenceWindow';
 import { pickQuantity } from './pickQuantity';
+import { TaggedColouring } from './taggedColouring';
 import { visibleRuns } from './visibleColours';
 import { bitsPerWord, MAX_WORD_EXTENSION, unknownWordRanges, wordAlignedWindow, wordStepAt } from './wordSteps';
 
@@ -83,6 +84,8 @@ export class ModelColouring implements vscode.Disposable {
   private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly refreshTimer: ReturnType<typeof setInterval>;
   private nextRequestId = 1;
+  /** A tagged run's colouring (predicted tags), with its own decorations; request ids from this counter. */
+  private readonly tagged: TaggedColouring;
   private readonly watched = new vscode.EventEmitter<{ runId: string; uri: vscode.Uri }>();
   /** A run's colouring started on a document (the gradient diagnostics follow it). */
   readonly onDidColour = this.watched.event;
@@ -103,7 +106,9 @@ export class ModelColouring implements vscode.Disposable {
     this.status.name = vscode.l10n.t('Sequence Lab Model Colouring');
     this.status.command = CLEAR_COLOURING_COMMAND;
     this.refreshTimer = setInterval(() => this.refreshWhileTraining(), TRAINING_REFRESH_MS);
+    this.tagged = new TaggedColouring(service, () => this.nextRequestId++, CLEAR_COLOURING_COMMAND);
     this.disposables.push(
+      this.tagged,
       ...this.types,
       this.unknownType,
       this.status,
@@ -148,9 +153,19 @@ export class ModelColouring implements vscode.Disposable {
     const { model, layers, hiddenSize } = run.info.config;
     const modelLabel = run.info.modelLabel;
     const runLabel = vscode.l10n.t('{0} on {1}', modelLabel, run.info.fileLabel);
+    if (run.info.config.dataKind === 'tagged') {
+      // A tagger colours its tokens by the tags it predicts (taggedColouring.ts); nothing to pick.
+      this.colourings.delete(document.uri.toString());
+      this.undecorate(editor);
+      this.tagged.colour(editor, run, runLabel);
+      void vscode.commands.executeCommand('setContext', 'sequenceLab.modelColouringShown', true);
+      this.refreshStatus();
+      return;
+    }
     const quantity = quantityArgument(arg, model, layers, hiddenSize) ?? (await pickQuantity(model, layers, hiddenSize, runLabel));
     if (!quantity) return;
     const key = document.uri.toString();
+    if (this.tagged.has(document)) this.tagged.remove(document);
     this.colourings.set(key, { runId: run.info.id, runLabel, modelLabel, quantity, again: false, lastRequestAt: 0 });
     void vscode.commands.executeCommand('setContext', 'sequenceLab.modelColouringShown', true);
     this.watched.fire({ runId: run.info.id, uri: document.uri });
@@ -160,6 +175,7 @@ export class ModelColouring implements vscode.Disposable {
 
   private clear(): void {
     this.colourings.clear();
+    this.tagged.clear();
     void vscode.commands.executeCommand('setContext', 'sequenceLab.modelColouringShown', false);
     for (const editor of vscode.window.visibleTextEditors) this.undecorate(editor);
     this.refreshStatus();

@@ -1,7 +1,7 @@
 // Settings of one character-model training run, shared by the host (which reads them from the user's settings),
 // the worker (which trains with them) and the CLI. Limits are the same as in package.json's `configuration`.
-// CharTrainingConfig is what the single-layer char RNN (CharTrainer, the CLI's `train`) needs; TrainingConfig adds
-// the recurrent model's choices (cell, layers, optimiser) the worker trains with through the general trainer.
+// CharTrainingConfig holds the settings every run has (sizes, rate, clipping, steps, sampling); TrainingConfig adds
+// the recurrent model's choices (cell, layers, optimiser, data kind) the worker trains with.
 
 export interface CharTrainingConfig {
   /** Units of the hidden state h_t. */

@@ -55,6 +55,12 @@ export type HostToWorker =
    */
   | ({ type: 'inferText'; runId: string; requestId: number } & TextInferenceRequest)
   /**
+   * "Colour Text by Model" on a tagged run: tag every token of `text` (whole sentences of the token<TAB>tag file as the
+   * editor holds it, at most MAX_INFERENCE_TEXT UTF-16 units). Answered by `taggedText` or `textInferenceFailed` with
+   * the same requestId (see src/worker/tagText.ts).
+   */
+  | { type: 'tagText'; runId: string; requestId: number; text: string }
+  /**
    * Find every stretch of `text` (the run's file as the editor holds it) where the query's units are all on (LSTMVis;
    * src/worker/unitSearch.ts). Answered by `unitSearch` or `unitSearchFailed`; a newer search of the run, or
    * `cancelUnitSearch`, ends it without an answer.
@@ -79,6 +85,32 @@ export interface UnitSearchAnswer {
   total: number;
   steps: number;
   seconds: number;
+}
+
+/**
+ * A tagged run's reading of a slice of its file (answer to `tagText`), per token n of the slice: where its token and its
+ * tag sit (UTF-16 offsets into the slice), the first token of its sentence, the argmax tag, the file's tag and the
+ * top-5 tags with p(y_t | x_1 … x_T), all ids into `tags`.
+ */
+export interface TaggedTextInference {
+  step: number;
+  /** The run's tags, by id. */
+  tags: string[];
+  /** Tokens in the slice. */
+  count: number;
+  tokenStarts: Int32Array;
+  tokenEnds: Int32Array;
+  tagStarts: Int32Array;
+  tagEnds: Int32Array;
+  sentenceStarts: Int32Array;
+  predicted: Int32Array;
+  /** The file's tag (−1: a tag the run never saw). */
+  gold: Int32Array;
+  /** 1 where the token is not in the run's vocabulary (it enters the model as a zero input). */
+  unknown: Uint8Array;
+  /** TEXT_TOP_K tag ids per token (−1 = none) and their probabilities, most probable first. */
+  topIds: Int32Array;
+  topProbabilities: Float32Array;
 }
 
 /** What "Colour Text by Model" colours each character by. */
@@ -296,7 +328,9 @@ export type WorkerToHost =
   | { type: 'traceFailed'; runId: string; requestId: number; message: string }
   /** Answer to `inferText` (typed arrays transferred). */
   | ({ type: 'textInference'; runId: string; requestId: number } & TextInference)
-  /** `inferText` could not be answered (the run goes on); `message` says why. */
+  /** Answer to `tagText` (typed arrays transferred). */
+  | ({ type: 'taggedText'; runId: string; requestId: number } & TaggedTextInference)
+  /** `inferText` or `tagText` could not be answered (the run goes on); `message` says why. */
   | { type: 'textInferenceFailed'; runId: string; requestId: number; message: string }
   | ({ type: 'unitSearch'; runId: string; requestId: number } & UnitSearchAnswer)
   | { type: 'unitSearchFailed'; runId: string; requestId: number; message: string };

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, HostToWorker, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 
@@ -91,6 +91,9 @@ export class TrainingService implements vscode.Disposable {
   private readonly textInferred = new vscode.EventEmitter<{ runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }>();
   /** The answer to inferText ("Colour Text by Model", src/rnnEditor/). */
   readonly onDidInferText = this.textInferred.event;
+  private readonly textTagged = new vscode.EventEmitter<{ runId: string; requestId: number; result: TaggedTextInference }>();
+  /** The answer to tagText (a tagged run's "Colour Text by Model"); a failure comes through onDidInferText. */
+  readonly onDidTagText = this.textTagged.event;
   private readonly unitsSearched = new vscode.EventEmitter<TraceAnswer<UnitSearchAnswer>>();
   /** The answer to searchUnits (the Gates panel's whole-file search), or why there is none. */
   readonly onDidSearchUnits = this.unitsSearched.event;
@@ -265,6 +268,14 @@ export class TrainingService implements vscode.Disposable {
     return true;
   }
 
+  /** Asks the worker to tag a slice of a tagged run's file (answered through onDidTagText, or onDidInferText's error). */
+  tagText(runId: string, requestId: number, text: string): boolean {
+    const record = this.runs.get(runId);
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
+    this.worker.post({ type: 'tagText', runId, requestId, text });
+    return true;
+  }
+
   /**
    * Asks the worker to search `request.text` with the run's current model for stretches where the units are all on
    * (answered through onDidSearchUnits with the returned id; undefined: the run has no model to search with).
@@ -359,6 +370,7 @@ export class TrainingService implements vscode.Disposable {
     activationTrace: ({ type: _type, runId, requestId, ...trace }) => this.activationsTraced.fire({ runId, requestId, trace }),
     activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     textInference: ({ type: _type, runId, requestId, ...result }) => this.textInferred.fire({ runId, requestId, result }),
+    taggedText: ({ type: _type, runId, requestId, ...result }) => this.textTagged.fire({ runId, requestId, result }),
     textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     unitSearch: ({ type: _type, runId, requestId, ...trace }) => this.unitsSearched.fire({ runId, requestId, trace }),
     unitSearchFailed: (m) => this.unitsSearched.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
@@ -379,6 +391,7 @@ export class TrainingService implements vscode.Disposable {
     this.traced.dispose();
     this.activationsTraced.dispose();
     this.textInferred.dispose();
+    this.textTagged.dispose();
     this.checkpointed.dispose();
     this.unitsSearched.dispose();
     this.faulted.dispose();

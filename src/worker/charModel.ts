@@ -1,7 +1,6 @@
 // One character-level language model of the Training panel: the general SequenceTrainer (RNN, GRU or LSTM; stacked
 // layers; Adam, SGD or RMSProp) on the characters of one text, one stream, truncated BPTT over chunks of seqLength
-// characters, and text sampled from it on its own PRNG stream. The single-layer RNN with Adam trains as CharTrainer
-// did (same chunks, same clipping, same optimiser).
+// characters, and text sampled from it on its own PRNG stream (the trainer `sequence-lab train` uses too).
 import { EngineInputError } from '../engine/errors';
 import { Prng } from '../engine/prng';
 import type { ModelMetadata } from '../cli/commands/modelFile';
@@ -16,6 +15,7 @@ import type { Vocabulary } from '../engine/vocabulary';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
 import { traceActivations } from './activationTrace';
+import type { TaggedTextSource } from './tagText';
 import type { TextInferenceSource } from './textInference';
 import { createGradientHistory, type GradientHistory, type GradientHistoryOptions } from './gradientHistory';
 import type { StepLike } from './progressBuffer';
@@ -193,5 +193,9 @@ export class CharModel {
       model: this.trainer.model, idOf: (ch) => this.vocabulary.idOfChar(ch), vocabulary: this.vocabulary.chars,
       step: this.trainer.stepCount, seqLength: this.trainer.config.seqLength,
     };
+  }
+
+  taggedTextSource(): TaggedTextSource {
+    throw new EngineInputError('Only a tagged run tags text; this run trains on characters.');
   }
 }

@@ -24,6 +24,7 @@ import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
 import { traceActivations } from './activationTrace';
 import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
 import type { StepLike } from './progressBuffer';
+import type { TaggedTextSource } from './tagText';
 import type { TextInferenceSource } from './textInference';
 import type { TrainableModel } from './trainableModel';
 import { traceGradientWindow } from './windowGradients';
@@ -59,6 +60,9 @@ export class SequenceModel implements TrainableModel {
   private spans: { starts: Int32Array; ends: Int32Array } | undefined;
   /** A word run's id of each word, built when the editor's text is first read (textInferenceSource). */
   private wordIds: Map<string, number> | undefined;
+  /** A tagged run's id of each token and each tag, built when the editor's text is first tagged (taggedTextSource). */
+  private tokenIds: Map<string, number> | undefined;
+  private tagIds: Map<string, number> | undefined;
   /** A word run's ‖∂L/∂h_t‖ over training, as a character run keeps it (gradientHistory.ts); the other kinds keep none. */
   private readonly gradientHistory: GradientHistory | undefined;
 
@@ -284,6 +288,20 @@ export class SequenceModel implements TrainableModel {
     return {
       model: this.trainer.model, idOf: (word) => wordIds.get(word) ?? -1, vocabulary: b.vocabulary,
       step: this.trainer.stepCount, seqLength: this.trainer.config.seqLength, tokens: 'words',
+    };
+  }
+
+  /** A tagged run tags the editor's token<TAB>tag text sentence by sentence (tagText.ts); the other kinds are refused. */
+  taggedTextSource(): TaggedTextSource {
+    const b = this.built;
+    if (b.kind !== 'tagged') throw new EngineInputError(`Only a tagged run tags text; this run trains on ${b.kind}.`);
+    this.tokenIds ??= new Map(b.vocabulary.map((w, id) => [w, id]));
+    this.tagIds ??= new Map(b.tags.map((w, id) => [w, id]));
+    const tokenIds = this.tokenIds;
+    const tagIds = this.tagIds;
+    return {
+      model: this.trainer.model, tokenId: (token) => tokenIds.get(token) ?? -1, tagId: (tag) => tagIds.get(tag) ?? -1,
+      tags: b.tags, step: this.trainer.stepCount,
     };
   }
 

@@ -270,7 +270,7 @@ function scoredSpans(offsets: readonly number[], ends: readonly number[], warmup
 }
 
 /** Ids as they are, or (when some are unknown) one-hot rows with a zero row for each unknown character. */
-function inputOf(ids: Int32Array, inputSize: number, embedded: boolean): StackInput {
+export function inputOf(ids: Int32Array, inputSize: number, embedded: boolean): StackInput {
   if (ids.every((id) => id >= 0)) return { ids };
   // An embedding reads ids only: there an unknown character enters as id 0 (still flagged as unknown).
   if (embedded) return { ids: ids.map((id) => Math.max(0, id)) };

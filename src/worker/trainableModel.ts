@@ -7,6 +7,7 @@ import type { TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
 import { CharModel } from './charModel';
 import type { StepLike } from './progressBuffer';
+import type { TaggedTextSource } from './tagText';
 import type { TextInferenceSource } from './textInference';
 import { SequenceModel } from './sequenceModel';
 
@@ -33,6 +34,8 @@ export interface TrainableModel {
   traceActivations(length: number, start?: number): Promise<ActivationTrace>;
   /** The model and vocabulary for inference over an editor's text (character models; the others throw EngineInputError). */
   textInferenceSource(): TextInferenceSource;
+  /** The tagger and its vocabularies for tagging an editor's token<TAB>tag text (tagged runs; the others throw EngineInputError). */
+  taggedTextSource(): TaggedTextSource;
 }
 
 /** The model for a run: characters → CharModel, every other data kind → SequenceModel. Throws EngineInputError. */

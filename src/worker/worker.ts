@@ -14,6 +14,7 @@ import { generateExample } from './examples';
 import { createTrainableModel, type TrainableModel } from './trainableModel';
 import { runUnitSearch } from './unitSearch';
 import { TrainingRun } from './trainingRun';
+import { tagText } from './tagText';
 import { inferText } from './textInference';
 
 const port = parentPort;
@@ -130,6 +131,18 @@ const handle = createDispatcher<HostToWorker>(
         const r = await inferText(run.model.textInferenceSource(), m);
         const buffers = [r.surprisal, r.value, r.unknown, r.gradNorm, r.topIds, r.topProbabilities, r.unitValues, r.activeUnits, r.activeValues].map((a) => a.buffer as ArrayBuffer);
         post({ type: 'textInference', runId: m.runId, requestId: m.requestId, ...r }, buffers);
+      } catch (error) {
+        failed(describe(error));
+      }
+    },
+    tagText: async (m) => {
+      const run = runs.get(m.runId);
+      const failed = (message: string) => post({ type: 'textInferenceFailed', runId: m.runId, requestId: m.requestId, message });
+      if (!run) return failed(missingRun(m.runId));
+      try {
+        const r = await tagText(run.model.taggedTextSource(), m.text);
+        const buffers = [r.tokenStarts, r.tokenEnds, r.tagStarts, r.tagEnds, r.sentenceStarts, r.predicted, r.gold, r.unknown, r.topIds, r.topProbabilities].map((a) => a.buffer as ArrayBuffer);
+        post({ type: 'taggedText', runId: m.runId, requestId: m.requestId, ...r }, buffers);
       } catch (error) {
         failed(describe(error));
       }

@@ -3,7 +3,8 @@
 // editor; with the data file active, Show Unrolled Network draws the first sentence with one forward node h→ and one
 // backward node h← per token and, at each output, the predicted tag with its probability and ✓/✗ against the file;
 // Show LSTM/GRU Gates switches to the backward chain's update gate; Show Gradient Flow draws ‖∂L/∂h_t‖ per direction.
-// No "sequence-lab trace" refusal anywhere. Screenshots in test-results/.
+// Colour Text by Model colours the tagged file by the predicted tags, the hover giving their probabilities. No
+// "sequence-lab trace" refusal anywhere. Screenshots in test-results/.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,5 +97,36 @@ test('train a BiGRU tagger from its experiment file; Unrolled draws both chains,
   phase(`Gradient Flow: ${await flow.locator('#reading').first().innerText()}`);
   await page.waitForTimeout(500);
   await screenshot(page, 'e2e-gradients-bigru.png');
+  // The three panels opened one after the other are tabs of one editor group, not three columns.
+  const groups = await page.locator('.editor-group-container').evaluateAll((els) => els.map((g) => Array.from((g as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('.tab'), (t) => t.textContent ?? '')));
+  const holding = (title: string) => groups.findIndex((tabs) => tabs.some((t) => t.includes(title)));
+  const where = ['Sequence Lab: Unrolled', 'Sequence Lab: Gates', 'Sequence Lab: Gradient Flow'].map(holding);
+  phase(`editor groups: ${JSON.stringify(groups)}`);
+  assert.ok(where[0] >= 0 && where.every((g) => g === where[0]), `Unrolled, Gates and Gradient Flow share one group: ${JSON.stringify(where)}`);
+
+  // Colour Text by Model on the tagged file: no quantity to pick; each token coloured by its predicted tag, the status
+  // bar says how many tokens in view the model tags as the file does, the hover gives the tags' probabilities.
+  await openFile(page, data.name);
+  await runCommand(page, 'Sequence Lab: Colour Text by Model…', { timeout: 30_000 });
+  const status = page.locator('.statusbar-item', { hasText: /tagger.*: predicted tags · \d+\.\d% of \d+ tokens in view tagged as the file/ }).first();
+  await status.waitFor({ timeout: 60_000 });
+  const statusText = await status.innerText();
+  phase(`Colour Text: ${statusText}`);
+  const [, share] = /(\d+\.\d)% of/.exec(statusText) ?? [];
+  assert.ok(Number(share) >= 75, `the trained BiGRU tags most tokens in view as the file does (${share}%)`);
+  const [firstToken, firstTag] = firstSentence[0];
+  const firstLine = page.locator('.editor-group-container .monaco-editor .view-line[style*="top:0px"]').first().locator('span span').first();
+  await firstLine.hover({ position: { x: 3, y: 5 } });
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'with p =' }).first();
+  await hover.waitFor({ timeout: 15_000 });
+  const hoverText = await hover.innerText();
+  phase(`hover: ${JSON.stringify(hoverText.slice(0, 300))}`);
+  assert.match(hoverText, new RegExp(`${firstToken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*→\\s*(A|AN|O)\\s*with p = \\d+\\.\\d%; the file says\\s*${firstTag}`));
+  const shares = [...hoverText.matchAll(/^(?:A|AN|O)\s+(\d+\.\d)%$/gm)].map((m) => Number(m[1]));
+  assert.equal(shares.length, 3, `the three tags of the example, each with its probability: ${JSON.stringify(hoverText)}`);
+  for (let i = 1; i < shares.length; i++) assert.ok(shares[i] <= shares[i - 1], `most probable first: ${shares.join(', ')}`);
+  assert.ok(Math.abs(shares.reduce((a, b) => a + b) - 100) < 0.3, `the tags' probabilities sum to 100%: ${shares.join(' + ')}`);
+  await screenshot(page, 'e2e-colour-text-bigru.png');
+  await page.keyboard.press('Escape');
   session.passed = true;
 });

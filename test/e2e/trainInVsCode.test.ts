@@ -105,6 +105,15 @@ test('train a character model from the command palette in code-server, then stop
       await page.waitForTimeout(250);
     }
     phase(`loss fell: first ${first} -> ${loss}`);
+    // Held out: the panel says what the run keeps out of training and shows its loss there beside the training loss,
+    // and how much of the training part the run has read.
+    const note = panel.locator('#held-out-note', { hasText: /^Held out of training: .+ \(\d[\d,]* of \d[\d,]*\); the model never trains on them/ }).first();
+    await note.waitFor({ timeout: 30_000 });
+    await panel.locator('#held-out-step', { hasText: /^at step \d/ }).first().waitFor({ timeout: 60_000 });
+    const heldOut = await numberIn(panel, '#held-out-loss');
+    assert.ok(Number.isFinite(heldOut) && heldOut > 0, `a held-out loss is shown (${heldOut})`);
+    await panel.locator('#read', { hasText: /^\d+(\.\d+)? epochs?$/ }).first().waitFor({ timeout: 30_000 });
+    phase(`${await note.innerText()} Held-out loss ${heldOut}; read ${await panel.locator('#read').first().innerText()} ${await panel.locator('#read-share').first().innerText()}`);
     await page.waitForTimeout(2000); // let the chart draw a little more for the screenshot
     await screenshot(page, 'e2e-training.png');
 

@@ -102,11 +102,17 @@ test('markov prints per-token log probabilities and perplexity as JSON', () => {
   assert.equal(bad.stderr, 'sequence-lab markov: The order must be a whole number from 0 to 8, not 9.\n');
 });
 
-test('the train command still answers as before', () => {
+test('the train command names a missing file in one line, and --help prints its usage', () => {
   const r = cli('train', join(dir, 'missing.txt'));
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /^sequence-lab: cannot read .*missing\.txt: no such file\n$/);
+  assert.match(r.stderr, /^error: cannot read .*missing\.txt: no such file\n$/);
+  const folder = cli('train', dir);
+  assert.equal(folder.code, 1);
+  assert.match(folder.stderr, /^error: cannot read .*: it is a directory\n$/);
   const help = cli('train', '--help');
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /^Usage: sequence-lab train FILE \[options\]/);
+  assert.match(help.stdout, /^Usage: sequence-lab train DATA \[--out DIR\] \[options\]/);
+  const unknown = cli('frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^sequence-lab: unknown command "frobnicate"/);
 });

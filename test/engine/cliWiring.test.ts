@@ -35,12 +35,26 @@ test('train --out, then eval, sample and trace on the saved model', () => {
   assert.ok(existsSync(join(dir, 'trace.json')));
 });
 
-test('without --out, train still runs the character RNN of the Training panel', () => {
+test('without --out, train runs the same trainer as with --out: the same losses, printed every 100 steps, then a sample; nothing written', () => {
   const data = join(dir, 'small.txt');
-  writeFileSync(data, 'hello world '.repeat(20));
-  const r = cli('train', data, '--hidden', '8', '--steps', '5');
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /step\s+5|5 steps|sample/i);
+  writeFileSync(data, 'hello world, hello sequence lab. '.repeat(20));
+  const options = ['--model', 'rnn', '--hidden', '8', '--seq', '16', '--steps', '200', '--seed', '5'];
+  const printed = cli('train', data, ...options, '--sample-length', '40', '--temperature', '0.5');
+  assert.equal(printed.status, 0, printed.stderr);
+  const losses = [...printed.stdout.matchAll(/^step (\d+) {2}loss (\d+\.\d{4}) {2}grad norm \d+\.\d{3}/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.deepEqual(losses.map(([s]) => s), [100, 200], printed.stdout);
+  const saved = join(dir, 'same-run');
+  const written = cli('train', data, ...options, '--out', saved);
+  assert.equal(written.status, 0, written.stderr);
+  const metrics = readFileSync(join(saved, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  for (const [step, loss] of losses) assert.equal(loss.toFixed(4), metrics[step - 1].loss.toFixed(4), `step ${step}: the same loss with and without --out`);
+  const sample = /sample \(temperature 0\.5\):\n([^]*)\n$/.exec(printed.stdout)?.[1] ?? '';
+  assert.equal([...sample].length, 40, `40 sampled characters: ${JSON.stringify(sample)}`);
+  assert.ok([...sample].every((c) => 'hello world, sequence lab.'.includes(c)), sample);
+  assert.equal(existsSync(join(dir, 'model.safetensors')), false, 'nothing written without --out');
+  const mixed = cli('train', data, '--out', join(dir, 'x'), '--temperature', '0.5');
+  assert.equal(mixed.status, 2);
+  assert.match(mixed.stderr, /--temperature and --sample-length are for train without --out/);
 });
 
 test('mistakes are one line on stderr with a non-zero exit', () => {

@@ -86,6 +86,15 @@ test('Gradient Flow: an LSTM whose cell path holds reads as holding along the ce
   assert.doesNotMatch(text, /Try an LSTM/);
 });
 
+test('Gradient Flow reads distances in the run\'s own unit: a tagger\'s tokens, a series\' rows, a word run\'s words', () => {
+  const j = geometric(0.83, 7).slice(1).map((x) => x / 2);
+  for (const tokenKind of ['tokens', 'rows', 'words'] as const) {
+    const text = gradientReading(flowView(j, { cell: 'gru', truncation: 64, tokenKind }));
+    assert.match(text, new RegExp(`^Vanishing: 7 ${tokenKind} back`), tokenKind);
+    assert.doesNotMatch(text, /characters/, tokenKind);
+  }
+});
+
 test('Gradient Flow: a tanh RNN falling to 1e-3 within 40 steps is vanishing, never "stable"', () => {
   const j = geometric(0.83, 63).slice(1).map((x) => x / 2);
   const text = gradientReading(flowView(j, { cell: 'rnn', truncation: 64 }));

@@ -29,7 +29,8 @@ export function pathReadings(view: GradientFlowView): { hidden: GradientReading;
  */
 export function gradientReading(view: GradientFlowView): string {
   if (view.jacobianNorm.length === 0) return 'The window is too short to say how the gradient travels back.';
-  const unit = view.tokenKind === 'words' ? 'words' : 'characters';
+  // The window's steps in the run's own unit: a tagger's tokens, a series' rows, a word run's words, else characters.
+  const unit = view.tokenKind === 'words' || view.tokenKind === 'tokens' || view.tokenKind === 'rows' ? view.tokenKind : 'characters';
   const { hidden, cell } = pathReadings(view);
   const rho = view.spectralRadius[0];
   const sigma = view.largestSingularValue[0];

@@ -10,6 +10,8 @@ import { charData, parseSeries, parseTagged, wordData, type SequenceData } from 
 import { SequenceTrainer, type ModelKind, type SequenceStepResult, type SequenceTrainerConfig } from '../../engine/sequenceTrainer';
 import { FinalTargetTrainer, type FinalTargetData } from '../../engine/finalTargetTrainer';
 import { buildTrainingData, initialisationOptions } from '../../engine/trainingSetup';
+import { Prng } from '../../engine/prng';
+import { sampleNextTokens } from '../../engine/sequenceSampling';
 import { WorkerShards } from '../../worker/parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
 import { HELD_OUT_SEED, splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
@@ -17,7 +19,10 @@ import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliI
 import { encodeModel, type ModelMetadata, type Task } from './modelFile';
 import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from '../../shared/textChecks';
 
-export const TRAIN_USAGE = `Usage: sequence-lab train DATA --out DIR [options]
+export const TRAIN_USAGE = `Usage: sequence-lab train DATA [--out DIR] [options]
+  Without --out: trains, prints the loss every 100 steps (and, for lm, --sample-length N (200) tokens sampled at
+  --temperature X (0.8) at the end) and writes nothing. With --out: writes the model, run.json and metrics.jsonl.
+  The same trainer and defaults either way, the engine the editor trains with.
   --task lm|tag|series|sequence-to-one   what to learn (default: series for numeric .csv/.tsv, tag for token<TAB>tag
                            lines, else lm; sequence-to-one: blocks of --seq rows, MSE on each block's last-column target)
   --tokens chars|words     how a text is split for lm (default chars)
@@ -34,7 +39,7 @@ export const TRAIN_USAGE = `Usage: sequence-lab train DATA --out DIR [options]
   On a terminal, stderr shows one progress line (step/total, loss, chars/s, ETA); piped or logged, nothing.
 `;
 
-const VALUE_OPTIONS = ['--held-out', '--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed', '--dtype', '--threads', '--init', '--spectral-radius'];
+const VALUE_OPTIONS = ['--temperature', '--sample-length', '--held-out', '--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed', '--dtype', '--threads', '--init', '--spectral-radius'];
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -63,12 +68,26 @@ export function guessTask(path: string, text: string): Task {
  */
 export async function run(argv: string[], io: CliIo, progress?: (unit: string) => ProgressSink): Promise<number> {
   return guarded(io, TRAIN_USAGE, async () => {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(TRAIN_USAGE);
+      return 0;
+    }
     const args = parseArgs(argv, VALUE_OPTIONS, ['--bidirectional']);
     if (args.positional.length !== 1) throw new UsageError('train needs exactly one DATA file');
+    // Without --out the run is only printed (the README's first command line): nothing is written.
     const out = args.options.get('--out');
-    if (!out) throw new UsageError('train needs --out DIR');
+    if (out === '') throw new UsageError('--out needs a folder');
+    const temperature = numberOption(args, '--temperature', 'number', Number.MIN_VALUE) ?? 0.8;
+    const sampleLength = numberOption(args, '--sample-length', 'whole', 0) ?? 200;
+    if (out !== undefined && (args.options.has('--temperature') || args.options.has('--sample-length'))) {
+      throw new UsageError('--temperature and --sample-length are for train without --out (with --out, run sequence-lab sample on the saved model)');
+    }
     const path = args.positional[0];
-    const bytes = await io.readFile(path);
+    const bytes = await io.readFile(path).catch((e: NodeJS.ErrnoException) => {
+      const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : undefined;
+      if (why) throw new EngineInputError(`cannot read ${path}: ${why}`);
+      throw e;
+    });
     const text = new TextDecoder('utf-8').decode(bytes);
     // The extension's checks and words (empty, whitespace only, binary, one character, over 20 MB).
     const verdict = checkTrainingText(text, fileLabelOf(path), DEFAULT_MAX_TRAINING_MB * 1024 * 1024, null);
@@ -160,7 +179,11 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
 
     const metrics: string[] = [];
     let last = null as SequenceStepResult | null;
-    const bar = progress?.(task === 'series' ? 'rows' : task === 'tag' ? 'tokens' : tokens);
+    const unit = task === 'series' ? 'rows' : task === 'tag' ? 'tokens' : tokens;
+    const bar = out === undefined ? undefined : progress?.(unit);
+    if (out === undefined) {
+      io.stdout(`${path}: ${trainer.model.config.inputSize} inputs, ${trainer.model.parameterCount} parameters (${config.model}, H=${config.hiddenSize}, ${config.layers} layer(s)), ${steps} steps\n`);
+    }
     const started = performance.now();
     let seen = 0;
     try {
@@ -170,6 +193,9 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
         metrics.push(JSON.stringify(line));
         seen += last.tokens;
         bar?.update({ step: s + 1, total: steps, loss: last.loss, tokens: seen, elapsedSeconds: (performance.now() - started) / 1000 });
+        if (out === undefined && ((s + 1) % 100 === 0 || s + 1 === steps)) {
+          io.stdout(`step ${last.step}  loss ${last.loss.toFixed(4)}  grad norm ${last.gradNorm.toFixed(3)}${last.clipped ? ' (clipped)' : ''}\n`);
+        }
       }
     } finally {
       bar?.done();
@@ -186,6 +212,17 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
       tags,
     };
     if (last === null) throw new EngineInputError('No training step was run.');
+    if (out === undefined) {
+      const seconds = (performance.now() - started) / 1000;
+      io.stdout(`${Math.round(seen / Math.max(seconds, 1e-9))} ${unit}/s\n`);
+      if (task === 'lm' && trainer instanceof SequenceTrainer && data.kind === 'next-token') {
+        // Sampled from a zero state after the data's first token, as the Training panel samples.
+        const ids = sampleNextTokens(trainer.model, data.ids.subarray(0, 1), sampleLength, temperature, new Prng(config.seed));
+        const decoded = Array.from(ids, (id) => vocabulary[id]);
+        io.stdout(`sample (temperature ${temperature}):\n${tokens === 'words' ? decoded.join(' ') : decoded.join('')}\n`);
+      }
+      return 0;
+    }
     await io.writeFile(`${out}/model.safetensors`, encodeModel(trainer.model, meta));
     await io.writeFile(`${out}/metrics.jsonl`, metrics.join('\n') + '\n');
     const runJson = {
