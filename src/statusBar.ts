@@ -35,7 +35,7 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
     item.text = [
       paused ? '$(debug-pause) Sequence Lab' : '$(pulse) Sequence Lab',
       vscode.l10n.t('step {0}/{1}', history.steps, info.config.maxSteps),
-      loss !== undefined ? vscode.l10n.t('loss {0}', loss.toFixed(3)) : info.status,
+      loss !== undefined ? vscode.l10n.t('loss {0}', formatStatusLoss(loss)) : info.status,
       paused ? vscode.l10n.t('paused') : speed > 0 ? vscode.l10n.t('{0} chars/s', formatRate(speed)) : '',
     ].filter(Boolean).join(' · ');
     item.tooltip = paused
@@ -50,6 +50,11 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
     service.onDidChangeRun(refresh),
     service.onDidProgress(refresh),
   );
+}
+
+/** A loss with three decimals; one that blew up (≥ 10,000) in exponent notation, as the Training panel shows it. */
+export function formatStatusLoss(loss: number): string {
+  return Math.abs(loss) >= 1e4 ? loss.toExponential(2) : loss.toFixed(3);
 }
 
 export function formatRate(perSecond: number): string {

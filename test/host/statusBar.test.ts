@@ -67,6 +67,14 @@ test('the status bar follows a run (step, loss, chars/s; paused; hidden once sto
   changed.fire(run);
   assert.equal(item.visible, false, 'hidden with no run training or paused');
   assert.deepEqual(contextCalls.slice(6), [['sequenceLab.training', false], ['sequenceLab.trainingPaused', false]]);
+  // A run that blew up (the NaN/Inf e2e's, paused at a loss of ~7.5e8): the loss as the Training panel shows it.
+  (run.info as { status: string }).status = 'paused';
+  history.lastLoss = 751_057_408;
+  changed.fire(run);
+  assert.equal(item.text, '$(debug-pause) Sequence Lab · step 10000/1000000 · loss 7.51e+8 · paused');
+  (run.info as { status: string }).status = 'stopped';
+  changed.fire(run);
+  contextCalls.splice(8); // that pause and stop set training and trainingPaused as above
   runs = [];
   changed.fire(run);
   assert.deepEqual(contextCalls.slice(8), [['sequenceLab.hasRuns', false]]);
