@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CliIo } from './cli/commands/cliIo';
+import { guarded, numberOption, oneOf, parseArgs, UsageError, type CliIo, type ParsedArgs } from './cli/commands/cliIo';
 import { EVAL_USAGE, run as runEval } from './cli/commands/evalModel';
 import { EXPORT_PYTORCH_USAGE, run as runExportPytorch, type ExportIo } from './cli/commands/exportPytorch';
 import { SAMPLE_USAGE, run as runSample } from './cli/commands/sampleModel';
@@ -21,8 +21,6 @@ import { parseNumericSeries, parseObservations, parseTaggedFile, readObservation
 import { detokenize, NgramModel, splitTrainHeldOut, tokenize, type Smoothing, type TokenUnit } from './engine/markov/ngramModel';
 import { Prng } from './engine/prng';
 import { MAX_MARKOV_SURPRISAL_TOKENS, MAX_TRELLIS_NODES } from './shared/analysisLimits';
-
-class UsageError extends Error {}
 
 function readText(file: string): string {
   try {
@@ -93,63 +91,17 @@ const trainProgress = process.stderr.isTTY
   ? (unit: string) => terminalProgress((text) => void process.stderr.write(text), unit, process.stderr.columns || 80, () => performance.now())
   : undefined;
 
-type OptionKind = 'number' | 'string' | 'flag';
-
-interface ParsedArgs {
-  positional: string[];
-  options: Map<string, string | number | true>;
-}
-
-/** Positional arguments and declared options; anything else is a UsageError. */
-function parseOptions(args: string[], declared: Record<string, OptionKind>): ParsedArgs {
-  const positional: string[] = [];
-  const options = new Map<string, string | number | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const kind = declared[arg];
-    if (kind === undefined) throw new UsageError(`unknown option ${arg}`);
-    if (kind === 'flag') {
-      options.set(arg, true);
-      continue;
-    }
-    const value = args[++i];
-    if (value === undefined) throw new UsageError(`${arg} needs a value`);
-    if (kind === 'number') {
-      if (value.trim() === '' || !Number.isFinite(Number(value))) throw new UsageError(`${arg} needs a number, not "${value}"`);
-      options.set(arg, Number(value));
-    } else {
-      options.set(arg, value);
-    }
-  }
-  return { positional, options };
-}
-
-function wholeNumber(p: ParsedArgs, name: string, fallback: number | undefined, min: number): number {
-  const v = p.options.get(name) ?? fallback;
-  if (v === undefined) throw new UsageError(`${name} is required`);
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new UsageError(`${name} needs a whole number ≥ ${min}, not ${String(v)}`);
-  return v;
-}
-
-function numberOption(p: ParsedArgs, name: string, fallback?: number): number | undefined {
-  const v = p.options.get(name);
-  return v === undefined ? fallback : (v as number);
-}
-
-function choice<T extends string>(p: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
-  const v = (p.options.get(name) as string | undefined) ?? fallback;
-  if (!allowed.includes(v as T)) throw new UsageError(`${name} must be ${allowed.join(' or ')}, not "${v}"`);
-  return v as T;
-}
-
+/** The positional arguments `names`, in order: a missing or extra one is a UsageError. */
 function positionals(p: ParsedArgs, names: string[]): string[] {
   if (p.positional.length < names.length) throw new UsageError(`missing ${names[p.positional.length]}`);
   if (p.positional.length > names.length) throw new UsageError(`unexpected argument "${p.positional[names.length]}"`);
   return p.positional;
+}
+
+/** A required option's value. */
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new UsageError(`${name} is required`);
+  return value;
 }
 
 function writeText(file: string, text: string): void {
@@ -166,38 +118,26 @@ const round = (x: number): number => Number(x.toPrecision(12));
 const isCsvPath = (file: string): boolean => /\.(csv|tsv)$/i.test(file);
 
 function hmmFit(args: string[]): unknown {
-  const p = parseOptions(args, {
-    '--states': 'number',
-    '--seed': 'number',
-    '--restarts': 'number',
-    '--iterations': 'number',
-    '--tolerance': 'number',
-    '--out': 'string',
-    '--split': 'string',
-    '--tagged': 'flag',
-    '--alpha': 'number',
-    '--gaussian': 'flag',
-    '--dimension': 'number',
-  });
+  const p = parseArgs(args, ['--states', '--seed', '--restarts', '--iterations', '--tolerance', '--out', '--split', '--alpha', '--dimension'], ['--tagged', '--gaussian']);
   const [file] = positionals(p, ['DATA']);
   const out = p.options.get('--out');
-  if (typeof out !== 'string') throw new UsageError('--out MODEL.json is required');
+  if (!out) throw new UsageError('--out MODEL.json is required');
   const text = readText(file);
-  if (p.options.has('--tagged')) {
-    const alpha = numberOption(p, '--alpha', 1)!;
+  if (p.flags.has('--tagged')) {
+    const alpha = numberOption(p, '--alpha', 'number') ?? 1;
     const model = estimateSupervised(parseTaggedFile(text), { alpha });
     writeText(out, stringifyDiscreteHmm(model));
     return { model: out, states: model.states, symbols: model.symbols, method: 'supervised', alpha };
   }
-  const states = wholeNumber(p, '--states', undefined, 1);
-  const seed = wholeNumber(p, '--seed', 1, 0);
-  const restarts = wholeNumber(p, '--restarts', 5, 1);
-  const maxIterations = wholeNumber(p, '--iterations', 200, 0);
-  const tolerance = numberOption(p, '--tolerance');
-  if (p.options.has('--gaussian')) {
+  const states = required(numberOption(p, '--states', 'whole', 1), '--states');
+  const seed = numberOption(p, '--seed', 'whole', 0) ?? 1;
+  const restarts = numberOption(p, '--restarts', 'whole', 1) ?? 5;
+  const maxIterations = numberOption(p, '--iterations', 'whole', 0) ?? 200;
+  const tolerance = numberOption(p, '--tolerance', 'number');
+  if (p.flags.has('--gaussian')) {
     // A .csv/.tsv is read by the one CSV reader (quotes, `,` `;` or tab, a header): its columns are the dimensions.
-    const csv = isCsvPath(file) ? parseCsvObservations(text, p.options.has('--dimension') ? wholeNumber(p, '--dimension', 1, 1) : undefined) : undefined;
-    const dimension = csv ? csv.dimension : wholeNumber(p, '--dimension', 1, 1);
+    const csv = isCsvPath(file) ? parseCsvObservations(text, numberOption(p, '--dimension', 'whole', 1)) : undefined;
+    const dimension = csv ? csv.dimension : numberOption(p, '--dimension', 'whole', 1) ?? 1;
     const values = csv ? csv.values : parseNumericSeries(text, dimension);
     checkTrellis(values.length / dimension, states);
     const fit = gaussianBaumWelch(values, dimension, { states, seed, restarts, maxIterations, tolerance });
@@ -214,7 +154,7 @@ function hmmFit(args: string[]): unknown {
       logLikelihoods: fit.logLikelihoods.map(round),
     };
   }
-  const split = choice<SymbolSplit>(p, '--split', ['auto', 'chars', 'whitespace'], 'auto');
+  const split = oneOf<SymbolSplit>(p, '--split', ['auto', 'chars', 'whitespace'], 'auto');
   const { symbols, observations } = readObservations(text, split);
   checkTrellis(observations.length, states);
   const fit = baumWelch([observations], symbols, { states, seed, restarts, maxIterations, tolerance });
@@ -243,7 +183,7 @@ function checkTrellis(steps: number, states: number): void {
 }
 
 function hmmDecode(args: string[], what: 'viterbi' | 'posterior'): unknown {
-  const p = parseOptions(args, {});
+  const p = parseArgs(args, [], []);
   const [modelFile, dataFile] = positionals(p, ['MODEL', 'DATA']);
   const parsed = parseHmm(readText(modelFile));
   const data = readText(dataFile);
@@ -275,23 +215,14 @@ function rows(x: Float64Array, n: number): number[][] {
 }
 
 function markov(args: string[]): unknown {
-  const p = parseOptions(args, {
-    '--order': 'number',
-    '--smoothing': 'string',
-    '--alpha': 'number',
-    '--discount': 'number',
-    '--unit': 'string',
-    '--held-out': 'number',
-    '--sample': 'number',
-    '--seed': 'number',
-  });
+  const p = parseArgs(args, ['--order', '--smoothing', '--alpha', '--discount', '--unit', '--held-out', '--sample', '--seed'], []);
   const [file] = positionals(p, ['DATA']);
-  const order = wholeNumber(p, '--order', undefined, 0);
-  const smoothing = choice<Smoothing>(p, '--smoothing', ['add-alpha', 'kneser-ney'], 'kneser-ney');
-  const unit = choice<TokenUnit>(p, '--unit', ['char', 'word'], 'char');
-  const alpha = numberOption(p, '--alpha', 1);
-  const discount = numberOption(p, '--discount');
-  const heldOutFraction = numberOption(p, '--held-out', 0.1)!;
+  const order = required(numberOption(p, '--order', 'whole', 0), '--order');
+  const smoothing = oneOf<Smoothing>(p, '--smoothing', ['add-alpha', 'kneser-ney'], 'kneser-ney');
+  const unit = oneOf<TokenUnit>(p, '--unit', ['char', 'word'], 'char');
+  const alpha = numberOption(p, '--alpha', 'number') ?? 1;
+  const discount = numberOption(p, '--discount', 'number');
+  const heldOutFraction = numberOption(p, '--held-out', 'number') ?? 0.1;
   const tokens = tokenize(readText(file), unit);
   if (tokens.length === 0) throw new EngineInputError(`${file} has no ${unit === 'char' ? 'characters' : 'words'}.`);
   if (tokens.length > MAX_MARKOV_SURPRISAL_TOKENS) {
@@ -299,8 +230,8 @@ function markov(args: string[]): unknown {
   }
   const { train: trainTokens, heldOut } = splitTrainHeldOut(tokens, heldOutFraction);
   const scored = heldOutFraction === 0 ? trainTokens : heldOut;
-  const sampleLength = wholeNumber(p, '--sample', 0, 0);
-  const seed = wholeNumber(p, '--seed', 1, 0);
+  const sampleLength = numberOption(p, '--sample', 'whole', 0) ?? 0;
+  const seed = numberOption(p, '--seed', 'whole', 0) ?? 1;
   const model = NgramModel.train(trainTokens, { order, smoothing, alpha, discount });
   const s = model.score(scored);
   const sample = sampleLength > 0 ? { sample: detokenize(model.sample(sampleLength, new Prng(seed)), unit) } : {};
@@ -333,39 +264,26 @@ function formatJson(value: unknown): string {
   return `{\n${fields.join(',\n')}\n}\n`;
 }
 
-/** Runs one hmm/markov command: JSON on stdout, or one line on stderr and exit code 1. */
-function runJsonCommand(name: string, usage: string, args: string[], run: (args: string[]) => unknown): number {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(usage);
+/** Runs one hmm/markov command: JSON on stdout, or one line on stderr and exit code 2 (usage) or 1 (data). */
+function runJsonCommand(name: string, usage: string, args: string[], run: (args: string[]) => unknown): Promise<number> {
+  return guarded(nodeIo, name, async () => {
+    if (args.includes('--help') || args.includes('-h')) nodeIo.stdout(usage);
+    else nodeIo.stdout(formatJson(run(args)));
     return 0;
-  }
-  try {
-    process.stdout.write(formatJson(run(args)));
-    return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`sequence-lab ${name}: ${e.message} (see sequence-lab ${name} --help)\n`);
-      return 1;
-    }
-    if (e instanceof EngineInputError) {
-      process.stderr.write(`sequence-lab ${name}: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  });
 }
 
-function hmm(args: string[]): number {
+async function hmm(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h') {
     (sub === undefined ? process.stderr : process.stdout).write(HMM_USAGE);
-    return sub === undefined ? 1 : 0;
+    return sub === undefined ? 2 : 0;
   }
   if (sub === 'fit') return runJsonCommand('hmm fit', HMM_USAGE, rest, hmmFit);
   if (sub === 'viterbi') return runJsonCommand('hmm viterbi', HMM_USAGE, rest, (a) => hmmDecode(a, 'viterbi'));
   if (sub === 'posterior') return runJsonCommand('hmm posterior', HMM_USAGE, rest, (a) => hmmDecode(a, 'posterior'));
-  process.stderr.write(`sequence-lab hmm: unknown command "${sub}" (fit, viterbi or posterior)\n`);
-  return 1;
+  process.stderr.write(`error: unknown command "hmm ${sub}": fit, viterbi or posterior (see sequence-lab hmm --help)\n`);
+  return 2;
 }
 
 async function main(args: string[]): Promise<number> {
@@ -384,9 +302,9 @@ async function main(args: string[]): Promise<number> {
   if (command === 'export-pytorch') return runExportPytorch(rest, exportIo);
   if (command === undefined || ((command === '--help' || command === '-h') && rest.length === 0)) {
     (command === undefined ? process.stderr : process.stdout).write(GENERAL_USAGE);
-    return command === undefined ? 1 : 0;
+    return command === undefined ? 2 : 0;
   }
-  process.stderr.write(`sequence-lab: unknown command "${command}" (train, eval, sample, trace, export-pytorch, hmm or markov; see sequence-lab --help)\n`);
+  process.stderr.write(`error: unknown command "${command}": train, eval, sample, trace, export-pytorch, hmm or markov (see sequence-lab --help)\n`);
   return 2;
 }
 

@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     runsView,
     registerTrainingPanelSerializer(uri, service, persistence),
     ...registerCompareRuns(uri, service, persistence),
-    ...registerGradientFlow(uri, service),
+    ...registerGradientFlow(uri, service, persistence),
     ...registerGates(uri, service, persistence),
     ...registerPanelExport(),
     ...registerUnrolled(uri, service, persistence),
@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
   );
 
   registerHmmFeatures(context);
-  registerGradientLab(context);
+  registerGradientLab(context, () => persistence.store, persistence.onDidChange);
   registerExampleFeatures(context);
   registerTaggers(context);
   registerExperimentFeatures(context, service, persistence);

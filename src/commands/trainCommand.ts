@@ -79,7 +79,7 @@ export async function trainOnActiveFile(
 }
 
 const MODEL_ITEMS: { kind: TrainingModelKind; label: string; detail: string }[] = [
-  { kind: 'rnn', label: 'RNN', detail: 'Elman RNN, h = tanh(W x + U h + b): the simplest and fastest cell.' },
+  { kind: 'rnn', label: 'RNN', detail: 'Elman RNN, h_t = tanh(W_xh x_t + b_ih + W_hh h_{t−1} + b_hh): the simplest and fastest cell.' },
   { kind: 'gru', label: 'GRU', detail: 'Gated recurrent unit: reset and update gates choose what of h to keep.' },
   { kind: 'lstm', label: 'LSTM', detail: 'Long short-term memory: a gated cell state carries information over long spans.' },
 ];

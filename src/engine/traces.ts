@@ -33,6 +33,7 @@ import { EngineInputError } from './errors';
 import { RecurrentStack, type LossTarget, type StackInput } from './recurrentStack';
 import type { SequenceData } from './sequenceData';
 import { largestSingularValue, largestSingularValuePower, spectralRadius } from './spectral';
+import { recurrenceTerms, type RecurrenceTerms } from './recurrenceTerms';
 
 export interface TracedTensor {
   data: Float64Array;
@@ -71,6 +72,8 @@ export interface SequenceTrace {
   jacobianNorm: TracedTensor | null;
   jacobianMethod: 'exact' | 'power-iteration' | null;
   spectra: RecurrentSpectrum[];
+  /** Every term of the step options.recurrence asked for (recurrenceTerms.ts), when it lies inside the window. */
+  recurrence?: RecurrenceTerms;
 }
 
 export interface TraceOptions {
@@ -80,6 +83,8 @@ export interface TraceOptions {
   jacobian?: boolean;
   /** Compute the spectra of W_hh (default true). Cost up to 64 H³ per gate block. */
   spectra?: boolean;
+  /** Also the terms of chain `chain` at input time `t` (skipped when outside the model or the window). */
+  recurrence?: { chain: number; t: number };
 }
 
 /**
@@ -128,6 +133,8 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
   const isLstm = kind === 'lstm';
 
   const o = stack.forward(input, options.h0, options.c0);
+  const asked = options.recurrence;
+  const recurrence = asked && Number.isInteger(asked.chain) && Number.isInteger(asked.t) && asked.chain >= 0 && asked.chain < C && asked.t >= 0 && asked.t < T ? recurrenceTerms(stack, input, asked.chain, asked.t) : undefined;
   const probabilities = new Float64Array(T * K);
   if (target && (target.kind === 'mse' || target.kind === 'final-mse')) probabilities.set(o);
   else {
@@ -195,6 +202,7 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
     jacobianNorm: jacobianNorm ? { data: jacobianNorm, shape: [C, T] } : null,
     jacobianMethod: jacobian ? (H <= EXACT_JACOBIAN_MAX_H ? 'exact' : 'power-iteration') : null,
     spectra: options.spectra === false ? [] : recurrentSpectra(stack),
+    ...(recurrence ? { recurrence } : {}),
   };
 }
 

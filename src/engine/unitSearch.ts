@@ -76,24 +76,34 @@ export function* searchUnits(model: RecurrentStack, ids: Int32Array, query: Unit
   const c = cell === 'lstm' ? new Float64Array(states) : null;
   const units = query.units;
   const U = units.length;
-  // Position in the file read by stream b at its step t (−1: past the end of its segment, or of the file).
-  const position = (t: number, b: number): number => {
-    const p = b * seg - lead(b) + t;
-    return t < lead(b) + seg && p < N && p >= 0 ? p : -1;
-  };
-  for (let t0 = 0; t0 < total; t0 += chunk) {
+  const series = query.series;
+  // Stream b reads the file from firstOf(b) (its warm-up before its segment) up to its segment's end (or the file's).
+  const firstOf = (b: number) => b * seg - lead(b);
+  const endOf = (b: number) => Math.min(N, (b + 1) * seg);
+  const input = { id: (t: number, b: number) => {
+    const p = firstOf(b) + t0 + t;
+    return p < endOf(b) ? Math.max(0, ids[p]) : 0;
+  } };
+  let t0 = 0;
+  for (; t0 < total; t0 += chunk) {
     const T = Math.min(chunk, total - t0);
-    stack.forward(T, { id: (t, b) => Math.max(0, ids[Math.max(0, position(t0 + t, b))] ?? 0) }, h, c, true);
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < S; b++) {
-        const p = position(t0 + t, b);
-        if (p < 0 || t0 + t < lead(b)) continue;
-        // Processing step t leaves h_t in slab t + 1 (slab 0 holds h0).
-        const v = query.series === 'h' ? stack.hidden(query.layer, t + 1, b) : stack.cellState(query.layer, t + 1, b);
+    stack.forward(T, input, h, c, true);
+    // Read straight from the layer's buffer (no view per step): processing step t leaves h_t in slab t + 1 (slab 0
+    // holds the chunk's h0), at (slab·S + b)·H.
+    const buffer = stack.stateBuffer(query.layer, series);
+    for (let b = 0; b < S; b++) {
+      const first = firstOf(b);
+      const end = endOf(b);
+      const skip = lead(b);
+      for (let t = 0; t < T; t++) {
+        const p = first + t0 + t;
+        if (p >= end) break;
+        if (t0 + t < skip) continue;
+        const at = ((t + 1) * S + b) * H;
         let all = 1;
         let sum = 0;
         for (let u = 0; u < U; u++) {
-          const x = v[units[u]];
+          const x = buffer[at + units[u]];
           if (!(x >= query.threshold)) all = 0;
           sum += x;
         }

@@ -8,6 +8,7 @@ import { createDispatcher } from '../shared/messages';
 import type {
   AnalysisWorkerToHost,
   GradientLabAnswer,
+  TrainedGradientLabAnswer,
   HmmDecodeResult,
   HmmFitInput,
   HmmFitOptions,
@@ -139,6 +140,13 @@ export class AnalysisWorker {
     return m;
   }
 
+  /** The lab's trained-weights mode on two runs' checkpoints (see src/worker/gradientLab.ts). */
+  async gradientLabTrained(request: Omit<Extract<HostToAnalysisWorker, { type: 'gradientLabTrained' }>, 'type' | 'requestId'>): Promise<TrainedGradientLabAnswer> {
+    const m = await this.request((requestId) => ({ type: 'gradientLabTrained', requestId, ...request }));
+    if (m.type !== 'gradientLabTrainedResult') throw new Error(`unexpected answer ${m.type}`);
+    return m;
+  }
+
   private request(make: (requestId: string) => HostToAnalysisWorker, progress?: FitProgress): Promise<AnalysisWorkerToHost> {
     if (this.disposed) return Promise.reject(new Error('The analysis worker was shut down.'));
     const requestId = `a${this.nextId++}`;
@@ -166,6 +174,7 @@ export class AnalysisWorker {
     csvColumnsResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     markovSampleResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     gradientLabResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
+    gradientLabTrainedResult: (m) => this.settle(m.requestId, (p) => p.resolve(m)),
     analysisFailed: (m) => this.settle(m.requestId, (p) => p.reject(new AnalysisError(m.message))),
   });
 

@@ -10,26 +10,30 @@
 // (gatesView.ts stepAt/stepSpan), so the cursor selects the word under it and a picked step selects the whole word.
 //
 // The same host class (ActivationPanel) serves the Unrolled Network panel (unrolledPanel.ts): same messages, its own
-// page. Each panel follows its own window: it takes only the answer to its latest traceActivations request
-// (traceRequest.ts), so the Gates panel around the cursor and the Unrolled panel after a click elsewhere both stay.
+// page. Each panel takes only the answer to its latest traceActivations request (traceRequest.ts), and the panels of
+// one run share one window: a window one of them draws is asked for by the other (and is where one opened later starts).
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
 import { createDispatcher } from '../shared/messages';
 import { gatesTraceCsv, gatesTraceJson } from '../shared/traceExport';
 import { parseGatesPanelMessage, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../shared/webviewProtocol';
+import type { RecurrenceAt } from '../shared/workerProtocol';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
-import {
-  codePointIndex, GATES_WINDOW, gatesView, hasSurrogates, stepAt, stepSpan, utf16Range, windowAround, wordIndexAt, type TracedWindow,
-} from './gatesView';
+import { CursorFollow, selectInEditor } from './cursorFollow';
+import { GATES_WINDOW, gatesView, stepAt, stepSpan, type TracedWindow } from './gatesView';
 import { TrainingPanel } from './trainingPanel';
 import { provideTraceExport, traceExportOf } from './panelExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
+import { UnitSearchSession } from './unitSearchSession';
 import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
 export const GATES_PANEL_VIEW_TYPE = 'sequenceLab.gates';
+/** Select the next / previous match of the Gates panel's whole-file unit search in the editor. */
+export const NEXT_UNIT_MATCH_COMMAND = 'sequenceLab.nextUnitMatch';
+export const PREVIOUS_UNIT_MATCH_COMMAND = 'sequenceLab.previousUnitMatch';
 
 /** A page that draws traceActivations answers: the Gates panel, and the Unrolled Network panel (unrolledPanel.ts). */
 export interface ActivationPanelKind {
@@ -55,6 +59,11 @@ const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLa
 export class ActivationPanel implements vscode.Disposable {
   /** One panel of each kind per window. */
   private static readonly current = new Map<string, ActivationPanel>();
+  /**
+   * The window (first step) last drawn for each run by any of these panels: panels on one run share one window (the
+   * Gates and Unrolled panels showed characters 416–543 against 119–246 of the same run when one was opened later).
+   */
+  private static readonly windowOf = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
   private runId: string | undefined;
   /** The run's data file, as the host found it when the panel was opened for the run. */
@@ -67,10 +76,11 @@ export class ActivationPanel implements vscode.Disposable {
   private wanted: number | undefined;
   /** The code point the editor's cursor is on, when the editor shows the run's data file. */
   private cursor: number | undefined;
+  /** The step whose recurrence the Unrolled page shows with its numbers (asked with every trace; the Gates page asks none). */
+  private recurrence: RecurrenceAt | undefined;
   private readonly timer: ReturnType<typeof setInterval>;
-  /** How long the last trace took, and when it came. */
-  /** Whether the data file's UTF-16 offsets are its code points (no character outside the BMP), for one version of the document. */
-  private plainText: { version: number; plain: boolean } | undefined;
+  /** Where the editor's cursor is in the run's steps (shared with the other panels that follow it). */
+  private readonly cursorFollow = new CursorFollow();
   /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
   private readonly shownView = new ShownTrace<GatesView>();
 
@@ -88,6 +98,12 @@ export class ActivationPanel implements vscode.Disposable {
     } else {
       current.panel.reveal(undefined, true);
     }
+    // Another run's matches mean nothing for this one.
+    if ((current.runId !== run.info.id || current.dataUri !== dataUri) && current.search?.active) {
+      current.search.cancel(true);
+      current.search.clear();
+      current.post({ type: 'searchEnded', message: vscode.l10n.t('The panel now shows another run: search again.') });
+    }
     current.runId = run.info.id;
     current.dataUri = dataUri;
     current.shown = undefined;
@@ -95,11 +111,13 @@ export class ActivationPanel implements vscode.Disposable {
     current.requests.forget();
     current.wanted = undefined;
     current.cursor = undefined;
-    current.plainText = undefined;
+    current.recurrence = undefined;
+    current.cursorFollow.forget();
     current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
     const editor = vscode.window.activeTextEditor;
     if (editor && dataUri !== undefined && editor.document.uri.toString() === dataUri) current.followCursor(editor);
-    else current.request(undefined);
+    // Not at the cursor: the window the run's other activation panel shows (one window per run), else the last trained.
+    else current.request(ActivationPanel.windowOf.get(run.info.id));
   }
 
   static revive(kind: ActivationPanelKind, panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService): void {
@@ -114,6 +132,11 @@ export class ActivationPanel implements vscode.Disposable {
     private readonly service: TrainingService,
   ) {
     initPanel(panel, extensionUri, kind.bundle, kind.title);
+    // The whole-file unit search lives in the Gates page only.
+    if (kind.bundle === 'gates') {
+      this.search = new UnitSearchSession(service, (m) => this.post(m));
+      this.disposables.push(this.search);
+    }
     const files = (view: GatesView) => ({ csv: () => gatesTraceCsv(view), json: () => gatesTraceJson(view) });
     provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), files, kind.name));
     this.timer = setInterval(() => {
@@ -140,6 +163,7 @@ export class ActivationPanel implements vscode.Disposable {
         } else if (run) {
           const { start, length, tokenStarts, tokenEnds } = answer.trace;
           this.shown = { start, length, ...(tokenStarts && tokenEnds ? { tokenStarts, tokenEnds } : {}) };
+          this.shareWindow(answer.runId, start);
           this.shownStep = answer.trace.step;
           this.post({ type: 'showActivations', view: this.shownView.drawn(gatesView(answer.trace, labelOf(run), this.cursor)) });
         }
@@ -155,6 +179,22 @@ export class ActivationPanel implements vscode.Disposable {
         if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
       }),
     );
+  }
+
+  /** The Gates page's whole-file unit search (none for the Unrolled page). */
+  private readonly search: UnitSearchSession | undefined;
+
+  /** Next (+1) / previous (−1) match of the open Gates panel's search; false when there is none to go to. */
+  static async stepMatch(viewType: string, direction: 1 | -1): Promise<boolean> {
+    return (await ActivationPanel.current.get(viewType)?.search?.step(direction)) ?? false;
+  }
+
+  /** Records the window this panel drew for the run, and moves the run's other activation panels to it. */
+  private shareWindow(runId: string, start: number): void {
+    ActivationPanel.windowOf.set(runId, start);
+    for (const other of ActivationPanel.current.values()) {
+      if (other !== this && other.runId === runId && other.shown && other.shown.start !== start && other.wanted !== start) other.request(start);
+    }
   }
 
   /** The training step of the trace on screen (−1: none yet). */
@@ -174,28 +214,15 @@ export class ActivationPanel implements vscode.Disposable {
 
   /** The cursor of the run's data file moved: select its step (a word run: the word under it), or trace a window around it. */
   private followCursor(editor: vscode.TextEditor): void {
-    const document = editor.document;
-    const offset = document.offsetAt(editor.selection.active);
     const run = this.runId ? this.service.get(this.runId) : undefined;
-    // Steps of the data: code points, or the words of a word run.
-    const N = run?.info.dataLength ?? Number.MAX_SAFE_INTEGER;
-    const kind = run?.info.config.dataKind;
-    const words = kind === 'words';
-    // Tagged, series and sequence-to-one runs: the worker takes the cursor's code point and traces the sequence,
-    // block or rows there (src/worker/kindTraces.ts); their steps are not the file's code points.
-    const atCursor = kind === 'tagged' || kind === 'series' || kind === 'sequence-to-one';
-    // Without characters outside the BMP the offsets are the code points (the common case: checked once per version).
-    if (this.plainText?.version !== document.version) {
-      const text = document.getText();
-      this.plainText = { version: document.version, plain: words || atCursor ? !hasSurrogates(text) : text.length === N };
-    }
-    this.cursor = this.plainText.plain ? offset : codePointIndex(document.getText(), offset);
+    const { cursor, windowStart } = this.cursorFollow.locate(editor, run, GATES_WINDOW);
+    this.cursor = cursor;
     const t = this.shown ? stepAt(this.shown, this.cursor) : -1;
     if (t >= 0) {
       this.post({ type: 'select', t });
       return;
     }
-    const start = atCursor ? this.cursor : windowAround(words ? wordIndexAt(document.getText(), offset) : this.cursor, GATES_WINDOW, N);
+    const start = windowStart();
     // The window shown already is the one around the cursor (whitespace before the first word, the file's last step,
     // which no window holds): nothing new to trace; typing there must not re-trace the same window at every key.
     if (this.shown && start === this.shown.start) return;
@@ -215,7 +242,7 @@ export class ActivationPanel implements vscode.Disposable {
     const now = Date.now();
     if (!this.requests.mayAsk(start === undefined ? {} : { start }, now)) return;
     this.wanted = start;
-    const requestId = this.service.traceActivations(run.info.id, GATES_WINDOW, start);
+    const requestId = this.service.traceActivations(run.info.id, GATES_WINDOW, start, this.recurrence);
     if (requestId !== undefined) this.requests.sent(requestId, now);
   }
 
@@ -223,33 +250,41 @@ export class ActivationPanel implements vscode.Disposable {
   private async reveal(t: number): Promise<void> {
     const shown = this.shown;
     if (!shown || t >= shown.length || this.dataUri === undefined) return;
-    const uri = vscode.Uri.parse(this.dataUri);
-    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.dataUri);
-    try {
-      const document = visible?.document ?? (await vscode.workspace.openTextDocument(uri));
-      const text = document.getText();
-      const span = stepSpan(shown, t);
-      const { from, to } = utf16Range(text, span.from, span.to);
-      const selection = new vscode.Selection(document.positionAt(to), document.positionAt(from));
-      const editor = await vscode.window.showTextDocument(document, {
-        viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
-        preserveFocus: true,
-        selection,
-      });
-      // The show option is a range (VS Code may put the cursor at its end, one step on, which the cursor-follow above
-      // would echo back as the next step): set the selection itself, cursor at the step's start.
-      editor.selection = selection;
-      editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      void vscode.window.showWarningMessage(`Sequence Lab: cannot show the run's data file: ${message}`);
-    }
+    const span = stepSpan(shown, t);
+    await selectInEditor(this.dataUri, span.from, span.to);
   }
 
   private readonly handle = createDispatcher<GatesPanelToHost>({
-    ready: () => this.request(this.shown?.start),
+    ready: () => {
+      // A list the page restored that the host no longer has (a window reload): its matches cannot be shown any more.
+      if (this.search && !this.search.active) this.post({ type: 'searchEnded', message: '' });
+      this.request(this.shown?.start);
+    },
     refresh: () => this.request(this.shown?.start),
     revealStep: (m) => this.reveal(m.t),
+    recurrence: (m) => {
+      // Only a step of the window on screen; the same window is traced again with that step's terms.
+      if (!this.shown || m.t >= this.shown.length) return;
+      this.recurrence = { chain: m.chain, t: m.t };
+      this.request(this.shown.start);
+    },
+    searchFile: (m) => {
+      const run = this.runId ? this.service.get(this.runId) : undefined;
+      if (!this.search) return;
+      if (!run) {
+        this.post({ type: 'searchEnded', message: vscode.l10n.t('The run this panel showed is gone: show the panel again on a run.') });
+        return;
+      }
+      const { layer, series, units, threshold, queryLength } = m;
+      const shown = units.slice(0, 12).map((j) => j + 1).join(', ') + (units.length > 12 ? ', …' : '');
+      const description = vscode.l10n.t('units {0} of layer {1} {2}_t all ≥ {3}, ranked by closeness to {4} steps', shown, layer + 1, series, threshold, queryLength);
+      return this.search.search(run.info.id, this.dataUri, { layer, series, units, threshold, queryLength }, description);
+    },
+    cancelSearch: () => this.search?.cancel(),
+    showMatch: (m) => this.search?.show(m.index),
+    stepMatch: async (m) => {
+      await this.search?.step(m.direction);
+    },
   });
 
   private post(message: HostToGatesPanel): void {
@@ -265,7 +300,7 @@ export class ActivationPanel implements vscode.Disposable {
 }
 
 /** The run's data file: as the run store recorded it, else an open document of that name. */
-function dataUriOf(run: RunRecord, persistence: RunPersistence | undefined): string | undefined {
+export function dataUriOf(run: RunRecord, persistence: RunPersistence | undefined): string | undefined {
   const stored = persistence?.storedRunOf(run.info.id)?.dataUri;
   if (stored) return stored;
   const active = vscode.window.activeTextEditor?.document;
@@ -281,7 +316,16 @@ function runIdOfNode(node: unknown): string | undefined {
 
 /** The command (palette and Runs view) and the panel serializer of the Gates panel. */
 export function registerGates(extensionUri: vscode.Uri, service: TrainingService, persistence?: RunPersistence): vscode.Disposable[] {
-  return registerActivationPanel(GATES_PANEL, extensionUri, service, persistence);
+  const step = (direction: 1 | -1) => async () => {
+    if (!(await ActivationPanel.stepMatch(GATES_PANEL_VIEW_TYPE, direction))) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: no unit search matches. In the Gates panel, drag across a stretch and press "Search whole file" first.'));
+    }
+  };
+  return [
+    ...registerActivationPanel(GATES_PANEL, extensionUri, service, persistence),
+    vscode.commands.registerCommand(NEXT_UNIT_MATCH_COMMAND, step(1)),
+    vscode.commands.registerCommand(PREVIOUS_UNIT_MATCH_COMMAND, step(-1)),
+  ];
 }
 
 /** The command (palette and Runs view) and the panel serializer of a page of traceActivations answers. */

@@ -2,7 +2,7 @@
 // the editor linkage's arithmetic. The text's positions are code points (the worker's characters); the editor's
 // offsets are UTF-16 code units, and the two differ after every character outside the Basic Multilingual Plane. A word
 // run's trace says where each of its words sits (tokenStarts/tokenEnds, code points); its windows start at a word index.
-import type { GatesView } from '../shared/webviewProtocol';
+import { recurrenceFits, type GatesView } from '../shared/webviewProtocol';
 import type { ActivationTrace } from '../shared/workerProtocol';
 
 /** Steps (characters, or words of a word run) in a window the panel asks for (the worker allows up to 256). */
@@ -92,6 +92,9 @@ export function gatesView(trace: ActivationTrace, runLabel: string, cursor: numb
     ...(trace.directions && trace.directions > 1 ? { directions: trace.directions } : {}),
     ...(trace.outputs ? { outputs: trace.outputs } : {}),
     ...(trace.nonlinearity ? { nonlinearity: trace.nonlinearity } : {}),
+    // The worker's terms of one step, passed on only when every array has its shape (else the page shows none).
+    ...(trace.recurrence && recurrenceFits(trace.recurrence, trace.cell, trace.layers * (trace.directions ?? 1), trace.hiddenSize, trace.length)
+      ? { recurrence: trace.recurrence } : {}),
   };
 }
 

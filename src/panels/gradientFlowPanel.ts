@@ -10,6 +10,10 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import { parseGradientPanelMessage, type GradientFlowView, type GradientPanelToHost, type HostToGradientPanel } from '../shared/webviewProtocol';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
+import type { RunPersistence } from '../training/runPersistence';
+import { CursorFollow, selectInEditor } from './cursorFollow';
+import { dataUriOf } from './gatesPanel';
+import { stepAt, stepSpan, type TracedWindow } from './gatesView';
 import { gradientFlowView } from './gradientFlowView';
 import { TrainingPanel } from './trainingPanel';
 import { initPanel, panelColumn, panelOptions } from './webviewPanels';
@@ -42,7 +46,14 @@ export class GradientFlowPanel implements vscode.Disposable {
   /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
   private readonly shownView = new ShownTrace<GradientFlowView>();
 
-  static show(extensionUri: vscode.Uri, service: TrainingService, run: RunRecord): void {
+  /** The run's data file (the page never names files), the window drawn, and where the editor's cursor is in it. */
+  private dataUri: string | undefined;
+  private shown: TracedWindow | undefined;
+  private readonly cursorFollow = new CursorFollow();
+  /** The window last asked for around the cursor (undefined: the one before the data cursor, the worker's default). */
+  private wanted: number | undefined;
+
+  static show(extensionUri: vscode.Uri, service: TrainingService, run: RunRecord, dataUri?: string): void {
     if (!GradientFlowPanel.current) {
       const panel = vscode.window.createWebviewPanel(
         GRADIENT_PANEL_VIEW_TYPE,
@@ -56,10 +67,16 @@ export class GradientFlowPanel implements vscode.Disposable {
     }
     const current = GradientFlowPanel.current;
     current.runId = run.info.id;
+    current.dataUri = dataUri;
+    current.shown = undefined;
+    current.wanted = undefined;
+    current.cursorFollow.forget();
     current.shownView.forget();
     current.requests.forget();
     current.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
-    current.request();
+    const editor = vscode.window.activeTextEditor;
+    if (editor && dataUri !== undefined && editor.document.uri.toString() === dataUri) current.followCursor(editor);
+    else current.request();
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService): void {
@@ -76,7 +93,7 @@ export class GradientFlowPanel implements vscode.Disposable {
     provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), traceFiles, 'Show Gradient Flow'));
     this.timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
-      if (run && isActive(run.info) && this.panel.visible && this.requests.refreshDue(Date.now())) this.request();
+      if (run && isActive(run.info) && this.panel.visible && this.requests.refreshDue(Date.now())) this.request(this.wanted);
     }, AUTO_REFRESH_MS);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -95,16 +112,51 @@ export class GradientFlowPanel implements vscode.Disposable {
           this.post({ type: 'detached', message: `No trace: ${answer.error}` });
         } else if (run) {
           this.shownStep = answer.trace.step;
+          const { start, length, tokenStarts, tokenEnds } = answer.trace;
+          this.shown = { start, length, ...(tokenStarts && tokenEnds ? { tokenStarts, tokenEnds } : {}) };
           this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run), readingRun(run))) });
-          this.catchUpWithEndedRun();
+          if (this.cursor !== undefined) this.post({ type: 'select', t: stepAt(this.shown, this.cursor) });
+          if (!taken.queued) this.catchUpWithEndedRun();
         }
+        // The cursor moved on while this trace was made: its window next.
+        if (taken.queued) this.request(taken.queued.start);
       }),
       service.onDidChangeRun((run) => {
         if (run.info.id !== this.runId) return;
         this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
         this.catchUpWithEndedRun();
       }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
+      }),
     );
+  }
+
+  /** The code point the editor's cursor is on, when the editor shows the run's data file. */
+  private cursor: number | undefined;
+
+  /** The cursor of the run's data file moved: select its step, or trace the window around it. */
+  private followCursor(editor: vscode.TextEditor): void {
+    const run = this.runId ? this.service.get(this.runId) : undefined;
+    const { cursor, windowStart } = this.cursorFollow.locate(editor, run, TRACE_LENGTH);
+    this.cursor = cursor;
+    const t = this.shown ? stepAt(this.shown, cursor) : -1;
+    if (t >= 0) {
+      this.post({ type: 'select', t });
+      return;
+    }
+    const start = windowStart();
+    if (this.shown && start === this.shown.start) return;
+    this.wanted = start;
+    this.request(start);
+  }
+
+  /** Selects step t of the window drawn in the run's data file. */
+  private async reveal(t: number): Promise<void> {
+    const shown = this.shown;
+    if (!shown || t >= shown.length || this.dataUri === undefined) return;
+    const span = stepSpan(shown, t);
+    await selectInEditor(this.dataUri, span.from, span.to);
   }
 
   /** The training step of the trace on screen (−1: none yet). */
@@ -115,11 +167,11 @@ export class GradientFlowPanel implements vscode.Disposable {
     const run = this.runId ? this.service.get(this.runId) : undefined;
     if (!run || run.info.status === 'training' || run.info.status === 'starting' || run.info.status === 'failed') return;
     if (this.shownStep < 0 || this.shownStep >= run.history.steps || this.requests.waiting) return;
-    this.request();
+    this.request(this.wanted);
   }
 
-  /** Asks for a fresh trace unless one is in flight. */
-  private request(): void {
+  /** Asks for a fresh trace (of the window from `start`, else the one before the data cursor), or queues it behind the one in flight. */
+  private request(start?: number): void {
     const run = this.runId ? this.service.get(this.runId) : undefined;
     if (!run) {
       this.post({
@@ -130,14 +182,15 @@ export class GradientFlowPanel implements vscode.Disposable {
     }
     // A refresh while a trace is in flight is dropped: the answer on its way is as fresh.
     const now = Date.now();
-    if (!this.requests.mayAsk({}, now)) return;
-    const requestId = this.service.traceGradients(run.info.id, TRACE_LENGTH);
+    if (!this.requests.mayAsk(start === undefined ? {} : { start }, now)) return;
+    const requestId = this.service.traceGradients(run.info.id, TRACE_LENGTH, start);
     if (requestId !== undefined) this.requests.sent(requestId, now);
   }
 
   private readonly handle = createDispatcher<GradientPanelToHost>({
-    ready: () => this.request(),
-    refresh: () => this.request(),
+    ready: () => this.request(this.wanted),
+    refresh: () => this.request(this.wanted),
+    revealStep: (m) => this.reveal(m.t),
   });
 
   private post(message: HostToGradientPanel): void {
@@ -153,7 +206,7 @@ export class GradientFlowPanel implements vscode.Disposable {
 }
 
 /** The command and the panel serializer. */
-export function registerGradientFlow(extensionUri: vscode.Uri, service: TrainingService): vscode.Disposable[] {
+export function registerGradientFlow(extensionUri: vscode.Uri, service: TrainingService, persistence?: RunPersistence): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(SHOW_GRADIENT_FLOW_COMMAND, () => {
       const shownId = TrainingPanel.currentRunId;
@@ -168,7 +221,7 @@ export function registerGradientFlow(extensionUri: vscode.Uri, service: Training
         void vscode.window.showErrorMessage(`Sequence Lab: the run ${labelOf(run)} failed; there is no model to trace.`);
         return;
       }
-      GradientFlowPanel.show(extensionUri, service, run);
+      GradientFlowPanel.show(extensionUri, service, run, dataUriOf(run, persistence));
     }),
     vscode.window.registerWebviewPanelSerializer(GRADIENT_PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel) {

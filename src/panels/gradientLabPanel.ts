@@ -4,6 +4,12 @@
 // first characters, kept in workspace state so a window reload restores the same lab) or generated letters.
 // At most one computation runs at a time: a request arriving meanwhile replaces any waiting one (the page drops
 // stale answers by request id, so only the latest settings are ever drawn).
+// The trained-weights mode: the page asks for the finished runs it can read (a one-layer tanh RNN and a one-layer
+// LSTM character model with a checkpoint, see gradientLabView.ts) and then for the curves of one of each on the same
+// file; the host checks both ids against that list, reads their model.safetensors and the start of their file, and
+// the analysis worker computes (the host never loads a model itself).
+import { realpath } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisError, AnalysisWorker } from '../hmm/analysisWorker';
 import { documentLabel } from '../commands/documentText';
@@ -15,7 +21,9 @@ import {
   type GradientLabSettings,
   type HostToGradientLabPanel,
 } from '../shared/webviewProtocol';
-import { gradientLabView, labData, type LabData } from './gradientLabView';
+import type { RunStore } from '../training/runStore';
+import { maxFileBytes } from '../settings';
+import { gradientLabView, labData, LAB_TEXT_UNITS, trainedLabView, trainedRunChoices, type LabData } from './gradientLabView';
 import { initPanel, panelColumn, panelOptions } from './webviewPanels';
 
 export const OPEN_GRADIENT_LAB_COMMAND = 'sequenceLab.openGradientLab';
@@ -24,7 +32,13 @@ const title = (): string => vscode.l10n.t('Sequence Lab: Vanishing/Exploding Gra
 /** workspaceState key of the lab's data, so a reloaded panel computes on the same characters. */
 const DATA_KEY = 'sequenceLab.gradientLab.data';
 
-type ComputeRequest = Extract<GradientLabPanelToHost, { type: 'compute' }>;
+type ComputeRequest = Extract<GradientLabPanelToHost, { type: 'compute' | 'computeTrained' }>;
+/** The run store of the window (it can move when the storage setting changes), or none (tests). */
+export type LabRuns = () => Pick<RunStore, 'list' | 'get' | 'hasCheckpoint' | 'readCheckpoint'> | undefined;
+/** Fires when stored runs change (a run finished, a checkpoint was written, a run was deleted). */
+export type LabRunsChanged = vscode.Event<void>;
+/** The list is sent again at most this often while runs change (a training run writes a checkpoint every few seconds). */
+const RUNS_REFRESH_MS = 500;
 
 function storedData(memento: vscode.Memento): LabData | undefined {
   const d = memento.get<unknown>(DATA_KEY) as Partial<LabData> | undefined;
@@ -39,8 +53,11 @@ export class GradientLabPanel implements vscode.Disposable {
   private waiting: ComputeRequest | undefined;
   /** Set when the panel closes: a computation still running then must not touch `panel.webview` (it throws). */
   private disposed = false;
+  /** The page has asked for the trained runs: it gets the list again when the stored runs change. */
+  private listsTrainedRuns = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  static show(extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData): void {
+  static show(extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
     if (!GradientLabPanel.current) {
       const panel = vscode.window.createWebviewPanel(
         GRADIENT_LAB_VIEW_TYPE,
@@ -48,7 +65,7 @@ export class GradientLabPanel implements vscode.Disposable {
         { viewColumn: panelColumn(), preserveFocus: true },
         panelOptions(extensionUri),
       );
-      GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data);
+      GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data, runs, runsChanged);
     } else {
       GradientLabPanel.current.data = data;
       GradientLabPanel.current.panel.reveal(undefined, true);
@@ -56,9 +73,9 @@ export class GradientLabPanel implements vscode.Disposable {
     }
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData): void {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
     GradientLabPanel.current?.dispose();
-    GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data);
+    GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data, runs, runsChanged);
   }
 
   private constructor(
@@ -66,6 +83,8 @@ export class GradientLabPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly worker: AnalysisWorker,
     private data: LabData,
+    private readonly runs: LabRuns,
+    runsChanged?: LabRunsChanged,
   ) {
     initPanel(panel, extensionUri, 'lab', title());
     this.disposables.push(
@@ -75,6 +94,15 @@ export class GradientLabPanel implements vscode.Disposable {
         if (message) void this.handle(message);
       }),
     );
+    if (runsChanged) {
+      this.disposables.push(runsChanged(() => {
+        if (!this.listsTrainedRuns || this.refreshTimer !== undefined) return;
+        this.refreshTimer = setTimeout(() => {
+          this.refreshTimer = undefined;
+          this.postTrainedRuns();
+        }, RUNS_REFRESH_MS);
+      }));
+    }
   }
 
   private readonly handle = createDispatcher<GradientLabPanelToHost>({
@@ -83,7 +111,34 @@ export class GradientLabPanel implements vscode.Disposable {
       this.waiting = m;
       this.drain().catch(() => undefined);
     },
+    listTrainedRuns: () => {
+      this.listsTrainedRuns = true;
+      this.postTrainedRuns();
+    },
+    computeTrained: (m) => {
+      this.waiting = m;
+      this.drain().catch(() => undefined);
+    },
   });
+
+  private trainedChoices() {
+    const store = this.runs();
+    return store ? trainedRunChoices(store.list(), (id) => store.hasCheckpoint(id)) : [];
+  }
+
+  private postTrainedRuns(): void {
+    const runs = this.trainedChoices();
+    const hasRnn = runs.some((r) => r.cell === 'rnn');
+    const hasLstm = runs.some((r) => r.cell === 'lstm');
+    const cells = !hasRnn && !hasLstm ? vscode.l10n.t('a tanh RNN run and an LSTM run') : !hasRnn ? vscode.l10n.t('a tanh RNN run') : vscode.l10n.t('an LSTM run');
+    const missing = hasRnn && hasLstm
+      ? null
+      : vscode.l10n.t(
+        'No finished {0} with a checkpoint yet (one layer, characters). Train {0} first: run "Sequence Lab: New Example…", choose "Embedded Reber grammar", then "Sequence Lab: Train Experiment" on reber-rnn.seqlab.json and on reber-lstm.seqlab.json, and let both finish (or stop them).',
+        cells,
+      );
+    this.post({ type: 'trainedRuns', runs, missing });
+  }
 
   private postDataSource(): void {
     this.post({ type: 'dataSource', label: this.data.label, ...(this.data.note ? { note: this.data.note } : {}) });
@@ -97,7 +152,8 @@ export class GradientLabPanel implements vscode.Disposable {
       while (this.waiting && !this.disposed) {
         const m = this.waiting;
         this.waiting = undefined;
-        await this.compute(m.requestId, m);
+        if (m.type === 'compute') await this.compute(m.requestId, m);
+        else await this.computeTrained(m);
       }
     } finally {
       this.running = false;
@@ -122,6 +178,43 @@ export class GradientLabPanel implements vscode.Disposable {
     }
   }
 
+  /** The trained-weights mode: both ids must be runs the page could have been offered, on the same file. */
+  private async computeTrained(m: Extract<ComputeRequest, { type: 'computeTrained' }>): Promise<void> {
+    const fail = (message: string) => this.post({ type: 'labFailed', requestId: m.requestId, message });
+    const choices = this.trainedChoices();
+    const rnn = choices.find((r) => r.id === m.rnnRunId && r.cell === 'rnn');
+    const lstm = choices.find((r) => r.id === m.lstmRunId && r.cell === 'lstm');
+    const store = this.runs();
+    const rnnRun = rnn && store?.get(rnn.id);
+    const lstmRun = lstm && store?.get(lstm.id);
+    if (!store || !rnn || !lstm || !rnnRun || !lstmRun) {
+      fail(vscode.l10n.t('That run is no longer a finished run with a checkpoint (deleted, or training again). Pick another.'));
+      this.postTrainedRuns();
+      return;
+    }
+    if (rnn.fileKey !== lstm.fileKey) {
+      fail(vscode.l10n.t('The two runs trained on different texts ({0}, {1}): pick a tanh RNN run and an LSTM run of the same file.', rnn.fileLabel, lstm.fileLabel));
+      return;
+    }
+    try {
+      const rnnModel = store.readCheckpoint(rnn.id)?.model;
+      const lstmModel = store.readCheckpoint(lstm.id)?.model;
+      if (!rnnModel || !lstmModel) throw new AnalysisError(vscode.l10n.t('A checkpoint could not be read from the run store.'));
+      const text = await runText(rnnRun.dataUri, rnnRun.dataLabel);
+      const answer = await this.worker.gradientLabTrained({ rnnModel, lstmModel, text, steps: m.steps });
+      const truncation = (r: typeof rnnRun) => r.config.truncate ?? r.config.seqLength;
+      const view = trainedLabView(
+        answer,
+        { rnn: { label: rnn.label, truncation: truncation(rnnRun) }, lstm: { label: lstm.label, truncation: truncation(lstmRun) } },
+        `the first characters of ${rnnRun.dataLabel}`,
+      );
+      this.post({ type: 'trainedResult', requestId: m.requestId, view });
+    } catch (error) {
+      fail(vscode.l10n.t('Cannot compute the gradients: {0}', errorText(error)));
+      if (!(error instanceof AnalysisError)) console.error(error);
+    }
+  }
+
   private post(message: HostToGradientLabPanel): void {
     if (this.disposed) return;
     void this.panel.webview.postMessage(message);
@@ -131,10 +224,48 @@ export class GradientLabPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.waiting = undefined;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     if (GradientLabPanel.current === this) GradientLabPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+/**
+ * Whether a run's data file lies inside a workspace folder (symlinks resolved): a run record may come from a
+ * repository's .sequence-lab/ folder, and its dataUri must not make the lab read any other file.
+ */
+async function insideWorkspace(uri: vscode.Uri): Promise<boolean> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return false;
+  if (uri.scheme !== 'file') return true;
+  try {
+    const [file, root] = await Promise.all([realpath(uri.fsPath), realpath(folder.uri.fsPath)]);
+    const relative = path.relative(root, file);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  } catch {
+    return false;
+  }
+}
+
+/** The start of a run's data file: from its open editor, else read from disk (inside the workspace, a regular file, its size checked first). */
+async function runText(dataUri: string, label: string): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === dataUri);
+  if (open) return open.getText().slice(0, LAB_TEXT_UNITS);
+  const uri = vscode.Uri.parse(dataUri);
+  let stat: vscode.FileStat;
+  try {
+    stat = await vscode.workspace.fs.stat(uri);
+  } catch {
+    throw new AnalysisError(vscode.l10n.t('{0}, the file these runs trained on, cannot be found any more.', label));
+  }
+  if (stat.type !== vscode.FileType.File || !(await insideWorkspace(uri))) {
+    throw new AnalysisError(vscode.l10n.t('{0}, the file these runs trained on, is not a file inside this workspace: open it in an editor to use these runs.', label));
+  }
+  const size = stat.size;
+  if (size > maxFileBytes(uri)) throw new AnalysisError(vscode.l10n.t('{0} is larger than the file size limit (sequenceLab.limits.maxFileSizeMB).', label));
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return new TextDecoder().decode(bytes.subarray(0, 4 * LAB_TEXT_UNITS)).slice(0, LAB_TEXT_UNITS);
 }
 
 /** The data of the active text editor (or generated letters), remembered for a window reload. */
@@ -146,16 +277,16 @@ function activeData(memento: vscode.Memento): LabData {
 }
 
 /** The command, the panel serializer and the lab's own analysis worker (started on the first computation). */
-export function registerGradientLab(context: vscode.ExtensionContext): void {
+export function registerGradientLab(context: vscode.ExtensionContext, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
   const worker = AnalysisWorker.forExtension(context.extensionPath);
   const uri = context.extensionUri;
   const memento = context.workspaceState;
   context.subscriptions.push(
     { dispose: () => worker.dispose() },
-    vscode.commands.registerCommand(OPEN_GRADIENT_LAB_COMMAND, () => GradientLabPanel.show(uri, worker, activeData(memento))),
+    vscode.commands.registerCommand(OPEN_GRADIENT_LAB_COMMAND, () => GradientLabPanel.show(uri, worker, activeData(memento), runs, runsChanged)),
     vscode.window.registerWebviewPanelSerializer(GRADIENT_LAB_VIEW_TYPE, {
       async deserializeWebviewPanel(panel) {
-        GradientLabPanel.revive(panel, uri, worker, storedData(memento) ?? labData(undefined, undefined));
+        GradientLabPanel.revive(panel, uri, worker, storedData(memento) ?? labData(undefined, undefined), runs, runsChanged);
       },
     }),
   );

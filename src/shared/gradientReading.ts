@@ -116,6 +116,16 @@ export function regimeSentence(r: GradientReading, unit = 'steps'): string {
 }
 
 /**
+ * Where a user can set the forget-gate bias. Training in Sequence Lab has no key for it (an experiment file's model
+ * section has init and spectralRadius only: src/shared/experimentFile.ts), so the advice names the places that do:
+ * the Gradient Lab's control and the exported PyTorch project (test/host/gradientReading.test.ts holds both names to
+ * the extension's own labels).
+ */
+export const FORGET_BIAS_WHERE =
+  'The bias is b_if + b_hf, the rows H…2H−1 of PyTorch\'s bias_ih_l0 and bias_hh_l0. Sequence Lab\'s experiment files have no key for it (model.init chooses the weight scheme only): ' +
+  'compare biases with the Gradient Lab\'s "LSTM forget-gate bias", or set it in train.py after "Export as PyTorch Project…".';
+
+/**
  * What to try, knowing the cell. An LSTM is never told to use an LSTM: its long path is the cell state, multiplied by
  * the forget gate at each step (∂L/∂c_{t−1} = f_t ⊙ ∂L/∂c_t + …), so the advice speaks of the forget gates.
  * `meanForget`: the forget gate's mean over the window read, when known.
@@ -125,7 +135,7 @@ export function gradientAdvice(r: GradientReading, cell: GradientCell | undefine
   switch (r.regime) {
     case 'vanishing':
       if (cell === 'lstm') {
-        return `In an LSTM the long path is the cell state: going back one step multiplies ∂L/∂c by the forget gate f${f}, so gates near 1 carry the gradient and gates near 0.5 halve it each step. A forget-gate bias of 1 or more, or training on dependencies that need it, opens them.`;
+        return `In an LSTM the long path is the cell state: going back one step multiplies ∂L/∂c by the forget gate f${f}, so gates near 1 carry the gradient and gates near 0.5 halve it each step. A forget-gate bias of 1 or more, or training on dependencies that need it, opens them. ${FORGET_BIAS_WHERE}`;
       }
       if (cell === 'gru') {
         return 'In a GRU the long path is the update gate z (h_t = (1 − z) n + z h_{t−1}): units with z near 1 carry the gradient. Try an LSTM with forget-gate bias 1, or shorter dependencies.';

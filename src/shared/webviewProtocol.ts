@@ -5,8 +5,10 @@ import { isTagged } from './messages';
 import type { TaggerComparison, TaggerSettings } from './workerProtocol';
 import type { GradientHistorySnapshot } from './workerProtocol';
 import type { TracedOutputs } from './workerProtocol';
+import type { RecurrenceTerms } from './workerProtocol';
 import { checkModelSettings, type ModelSettings } from './modelSettings';
 import type { DataKind } from './trainingConfig';
+import { LAYERS_LIMIT } from './trainingConfig';
 
 // ── Every panel: "Export as PNG…/SVG…" (webview/common/exportImage.ts answers, src/panels/panelExport.ts saves) ──
 export type ImageFormat = 'png' | 'svg';
@@ -445,18 +447,26 @@ export type HostToGradientPanel =
   /** Whether the run is training (the host refreshes every ~2 s then). */
   | { type: 'status'; runLabel: string; training: boolean }
   /** A trace could not be made, or the host no longer has the run (window reload): the page keeps its drawing. */
-  | { type: 'detached'; message: string };
+  | { type: 'detached'; message: string }
+  /** The editor's cursor moved to step t of the shown window (−1: outside it). */
+  | { type: 'select'; t: number };
 
 export type GradientPanelToHost =
   /** The page has loaded and wants a trace. */
   | { type: 'ready' }
   /** The user asked for a fresh trace. */
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** The user picked step t of the window: the host selects its text in the run's data file. */
+  | { type: 'revealStep'; t: number };
 
 /** Returns the message if it is a well-formed GradientPanelToHost, otherwise undefined. */
 export function parseGradientPanelMessage(raw: unknown): GradientPanelToHost | undefined {
   if (!isTagged(raw)) return undefined;
   const m = raw as unknown as Record<string, unknown>;
+  // A step of the window (the worker traces at most MAX_GATES_WINDOW steps).
+  if (m.type === 'revealStep') {
+    return Object.keys(m).length === 2 && Number.isInteger(m.t) && (m.t as number) >= 0 && (m.t as number) < MAX_GATES_WINDOW ? { type: 'revealStep', t: m.t as number } : undefined;
+  }
   if (Object.keys(m).length !== 1) return undefined;
   switch (m.type) {
     case 'ready':
@@ -606,6 +616,31 @@ export interface GatesView {
   outputs?: TracedOutputs;
   /** An RNN cell's nonlinearity; absent: tanh. */
   nonlinearity?: 'tanh' | 'relu';
+  /** Every term of the step the Unrolled panel asked for (its `recurrence` message), with the worker's numbers. */
+  recurrence?: RecurrenceTerms;
+}
+
+/** Most chains (layers · directions) a recurrence message may name. */
+export const MAX_RECURRENCE_CHAINS = 2 * LAYERS_LIMIT.max;
+
+/**
+ * Whether `r` is a well-formed RecurrenceTerms of a view of `cell` with `chains` chains of H units over T steps: its
+ * chain and step inside, every array a finite Float64Array (or array, as a saved page has it) of its length.
+ */
+export function recurrenceFits(r: unknown, cell: GatesView['cell'], chains: number, H: number, T: number): r is RecurrenceTerms {
+  const x = r as Partial<RecurrenceTerms> | undefined;
+  if (typeof x !== 'object' || x === null) return false;
+  const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+  const numbers = (v: unknown, n: number | undefined) =>
+    (v instanceof Float64Array || Array.isArray(v)) && (n === undefined || v.length === n) && v.length <= 1 << 16 &&
+    Array.prototype.every.call(v, (e: unknown) => typeof e === 'number' && Number.isFinite(e));
+  const int = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v < hi;
+  return int(x.chain, 0, chains) && int(x.t, 0, T) && int(x.id, -1, 1 << 24) &&
+    (x.input === 'one-hot' || x.input === 'embedding' || x.input === 'rows' || x.input === 'below') &&
+    numbers(x.x, x.input === 'one-hot' ? 0 : undefined) &&
+    ['inputTerm', 'hiddenTerm', 'biasIh', 'biasHh', 'preActivation', 'activation'].every((k) => numbers(x[k as keyof RecurrenceTerms], G * H)) &&
+    numbers(x.hPrev, H) && numbers(x.h, H) &&
+    (cell === 'lstm' ? numbers(x.cPrev, H) && numbers(x.c, H) && numbers(x.tanhC, H) : x.cPrev === undefined && x.c === undefined && x.tanhC === undefined);
 }
 
 export type HostToGatesPanel =
@@ -615,7 +650,34 @@ export type HostToGatesPanel =
   /** Whether the run is training (the host refreshes at most once a second then). */
   | { type: 'status'; runLabel: string; training: boolean }
   /** A trace could not be made, or the host no longer has the run (window reload): the page keeps its drawing. */
-  | { type: 'detached'; message: string };
+  | { type: 'detached'; message: string }
+  /** The whole-file unit search: running (share done 0…1), its results, or why there are none (unitSearchView.ts). */
+  | { type: 'searchProgress'; share: number }
+  | { type: 'searchResults'; results: UnitSearchResults }
+  | { type: 'searchEnded'; message: string }
+  /** The match selected in the editor (next/previous, a click in the list): its index in the results, −1 none. */
+  | { type: 'searchCurrent'; index: number };
+
+/**
+ * The whole-file search's matches as the page lists them, best first: place (1-based line and column of the data
+ * file, which the page never names), length in steps, score and a short preview; `total` stretches were found.
+ */
+export interface UnitSearchResults {
+  lines: Int32Array;
+  columns: Int32Array;
+  lengths: Int32Array;
+  scores: Float32Array;
+  previews: string[];
+  total: number;
+  steps: number;
+  seconds: number;
+  /** What was searched, in words ("units 3, 7 of layer 1 h_t ≥ 0.5 …"). */
+  query: string;
+  current: number;
+}
+
+/** Units one whole-file search may name (a hidden size's limit). */
+export const MAX_SEARCH_UNITS = 1024;
 
 export type GatesPanelToHost =
   /** The page has loaded and wants a trace. */
@@ -623,7 +685,18 @@ export type GatesPanelToHost =
   /** The user asked for a fresh trace of the same window. */
   | { type: 'refresh' }
   /** The user picked step t of the window: the host reveals and selects that character in the run's data file. */
-  | { type: 'revealStep'; t: number };
+  | { type: 'revealStep'; t: number }
+  /** The Unrolled panel shows the recurrence of chain c = k·D + d at step t: the host asks the worker for its terms. */
+  | { type: 'recurrence'; chain: number; t: number }
+  /**
+   * Search the run's whole data file for every stretch where these units (0-based) of one layer's h_t or c_t are all
+   * ≥ threshold; queryLength is the selected stretch's length in steps.
+   */
+  | { type: 'searchFile'; layer: number; series: 'h' | 'c'; units: number[]; threshold: number; queryLength: number }
+  | { type: 'cancelSearch' }
+  /** Select match `index` of the results in the editor; or the next (+1) or previous (−1) one. */
+  | { type: 'showMatch'; index: number }
+  | { type: 'stepMatch'; direction: 1 | -1 };
 
 /** Returns the message if it is a well-formed GatesPanelToHost, otherwise undefined. */
 export function parseGatesPanelMessage(raw: unknown): GatesPanelToHost | undefined {
@@ -637,6 +710,28 @@ export function parseGatesPanelMessage(raw: unknown): GatesPanelToHost | undefin
     case 'revealStep':
       if (keys !== 2 || typeof m.t !== 'number' || !Number.isInteger(m.t) || m.t < 0 || m.t >= MAX_GATES_WINDOW) return undefined;
       return { type: 'revealStep', t: m.t };
+    case 'recurrence':
+      if (keys !== 3 || typeof m.t !== 'number' || !Number.isInteger(m.t) || m.t < 0 || m.t >= MAX_GATES_WINDOW) return undefined;
+      if (typeof m.chain !== 'number' || !Number.isInteger(m.chain) || m.chain < 0 || m.chain >= MAX_RECURRENCE_CHAINS) return undefined;
+      return { type: 'recurrence', chain: m.chain, t: m.t };
+    case 'searchFile': {
+      const { layer, series, units, threshold, queryLength } = m;
+      if (keys !== 6 || !Number.isInteger(layer) || (layer as number) < 0 || (layer as number) > 16) return undefined;
+      if (series !== 'h' && series !== 'c') return undefined;
+      if (!Array.isArray(units) || units.length === 0 || units.length > MAX_SEARCH_UNITS) return undefined;
+      if (!units.every((j) => Number.isInteger(j) && j >= 0 && j < MAX_SEARCH_UNITS) || new Set(units).size !== units.length) return undefined;
+      if (typeof threshold !== 'number' || !Number.isFinite(threshold) || Math.abs(threshold) > 1e6) return undefined;
+      if (!Number.isInteger(queryLength) || (queryLength as number) < 1 || (queryLength as number) > MAX_GATES_WINDOW) return undefined;
+      return { type: 'searchFile', layer: layer as number, series, units: [...units] as number[], threshold, queryLength: queryLength as number };
+    }
+    case 'cancelSearch':
+      return keys === 1 ? { type: 'cancelSearch' } : undefined;
+    case 'showMatch':
+      if (keys !== 2 || !Number.isInteger(m.index) || (m.index as number) < 0 || (m.index as number) >= 1_000_000) return undefined;
+      return { type: 'showMatch', index: m.index as number };
+    case 'stepMatch':
+      if (keys !== 2 || (m.direction !== 1 && m.direction !== -1)) return undefined;
+      return { type: 'stepMatch', direction: m.direction };
     default:
       return undefined;
   }
@@ -758,16 +853,54 @@ export interface GradientLabView extends GradientLabSettings {
   carouselFactor?: number | null;
 }
 
+/** A finished run the lab's trained-weights mode reads: a one-layer tanh RNN or LSTM character model with a checkpoint. */
+export interface TrainedRunChoice {
+  id: string;
+  cell: 'rnn' | 'lstm';
+  /** e.g. "char LSTM · H=32 · reber-lstm.seqlab.json · step 3000". */
+  label: string;
+  fileLabel: string;
+  /** Equal for runs on the same text (a prefix of its SHA-256): the page pairs runs of one file. */
+  fileKey: string;
+}
+
+/** The lab's curves after training (src/engine/trainedGradients.ts), with the runs they come from. */
+export interface TrainedGradientLabView {
+  steps: number;
+  /** ρ and σ_max of the trained tanh RNN's W_hh (measured, not set). */
+  spectralRadius: number;
+  largestSingularValue: number | null;
+  dataLabel: string;
+  rnnRun: string;
+  lstmRun: string;
+  /** BPTT length each run trained with: the distance training ever sent a gradient. */
+  rnnTruncation: number;
+  lstmTruncation: number;
+  rnnHidden: (number | null)[];
+  lstmHidden: (number | null)[];
+  lstmCell: (number | null)[];
+  linearHidden: (number | null)[];
+  meanForgetGate: number | null;
+  carouselFactor: number | null;
+  /** Mean b_if + b_hf of the trained LSTM. */
+  lstmForgetBias: number | null;
+}
+
 export type HostToGradientLabPanel =
   /** The answer to the page's `compute` of the same requestId (the page drops answers older than its latest). */
   | { type: 'labResult'; requestId: number; view: GradientLabView }
   | { type: 'labFailed'; requestId: number; message: string }
   /** What the lab runs on; `note` explains a fallback (e.g. after a window reload). */
-  | { type: 'dataSource'; label: string; note?: string };
+  | { type: 'dataSource'; label: string; note?: string }
+  /** The runs the trained-weights mode can read; `missing` says what to train first when a cell has none. */
+  | { type: 'trainedRuns'; runs: TrainedRunChoice[]; missing: string | null }
+  | { type: 'trainedResult'; requestId: number; view: TrainedGradientLabView };
 
 export type GradientLabPanelToHost =
   | { type: 'ready' }
-  | ({ type: 'compute'; requestId: number } & GradientLabSettings);
+  | ({ type: 'compute'; requestId: number } & GradientLabSettings)
+  | { type: 'listTrainedRuns' }
+  | { type: 'computeTrained'; requestId: number; rnnRunId: string; lstmRunId: string; steps: number };
 
 const inLimits = (v: unknown, limits: { min: number; max: number }): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= limits.min && v <= limits.max;
@@ -791,6 +924,14 @@ export function parseGradientLabPanelMessage(raw: unknown): GradientLabPanelToHo
         type: 'compute', requestId: m.requestId, spectralRadius: m.spectralRadius as number, steps: m.steps,
         hiddenSize: m.hiddenSize, seed: m.seed, forgetBias: m.forgetBias,
       };
+    }
+    case 'listTrainedRuns':
+      return Object.keys(m).length === 1 ? { type: 'listTrainedRuns' } : undefined;
+    case 'computeTrained': {
+      if (Object.keys(m).length !== 5) return undefined;
+      if (typeof m.rnnRunId !== 'string' || !RUN_ID.test(m.rnnRunId) || typeof m.lstmRunId !== 'string' || !RUN_ID.test(m.lstmRunId)) return undefined;
+      if (!isWhole(m.steps, L.steps.min, L.steps.max) || !isWhole(m.requestId, L.requestId.min, L.requestId.max)) return undefined;
+      return { type: 'computeTrained', requestId: m.requestId, rnnRunId: m.rnnRunId, lstmRunId: m.lstmRunId, steps: m.steps };
     }
     default:
       return undefined;

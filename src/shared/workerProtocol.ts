@@ -45,9 +45,10 @@ export type HostToWorker =
    * Trace every gate, c_t and h_t of the run's current model over `length` (≤ 256) characters from `start` (clamped
    * into the text; without it the last `length` characters trained on), for the Gates panel. Changes nothing.
    * Answered by `activationTrace` or `activationTraceFailed` with the same requestId (the Gates and Unrolled panels of
-   * one run each follow their own window: each takes only the answer to its latest request).
+   * one run each follow their own window: each takes only the answer to its latest request). With `recurrence`, the
+   * answer also carries every term of that chain's step (the Unrolled panel's recurrence with its numbers).
    */
-  | { type: 'traceActivations'; runId: string; requestId: number; start?: number; length: number }
+  | { type: 'traceActivations'; runId: string; requestId: number; start?: number; length: number; recurrence?: RecurrenceAt }
   /**
    * "Colour Text by Model": run the model (a copy of its weights, its vocabulary) over `text`, a slice of an editor's
    * document; the first `warmup` UTF-16 units only warm up the hidden state. Answered by `textInference` or
@@ -208,6 +209,44 @@ export interface ActivationTrace {
   outputs?: TracedOutputs;
   /** An RNN cell's nonlinearity ('relu' for nn.RNN(nonlinearity='relu')); absent: tanh. */
   nonlinearity?: 'tanh' | 'relu';
+  /** Every term of the step the request's `recurrence` named (absent when not asked, or outside the window). */
+  recurrence?: RecurrenceTerms;
+}
+
+/** One step of one chain: chain c = k·D + d (layer k, direction d; d = 1 the backward chain h←), input time t. */
+export interface RecurrenceAt {
+  chain: number;
+  t: number;
+}
+
+/**
+ * Every term of one step of one chain with its numbers, all H units, in PyTorch's names and gate order (G blocks:
+ * RNN one; GRU r, z, n; LSTM i, f, g, o; entry g·H + j is gate g, unit j), as src/engine/recurrenceTerms.ts reads them:
+ * a = W_ih x_t + b_ih + W_hh h_prev + b_hh (GRU n: W_in x_t + b_in + r ⊙ (W_hn h_prev + b_hn)), h_prev = h_{t−1}, or
+ * h_{t+1} for the backward chain h←. Float64, so the panel prints what the worker computed.
+ */
+export interface RecurrenceTerms extends RecurrenceAt {
+  /** x_t: a one-hot token (W_ih x_t is W_ih's column `id`), an embedding row, a dense row, or the layer below's h. */
+  input: 'one-hot' | 'embedding' | 'rows' | 'below';
+  /** The token id of a one-hot or embedded input, else −1. */
+  id: number;
+  /** x_t (empty for one-hot): E, the row's features, or H·D values [h→_t ; h←_t] of the layer below. */
+  x: Float64Array;
+  /** W_ih x_t and W_hh h_prev, G·H each. */
+  inputTerm: Float64Array;
+  hiddenTerm: Float64Array;
+  /** b_ih and b_hh, G·H each. */
+  biasIh: Float64Array;
+  biasHh: Float64Array;
+  /** The argument of each gate's nonlinearity and its value (RNN: h_t), G·H each. */
+  preActivation: Float64Array;
+  activation: Float64Array;
+  hPrev: Float64Array;
+  h: Float64Array;
+  /** LSTM: c_prev, c_t, tanh(c_t). */
+  cPrev?: Float64Array;
+  c?: Float64Array;
+  tanhC?: Float64Array;
 }
 
 /**
@@ -333,7 +372,9 @@ export type WorkerToHost =
   /** `inferText` or `tagText` could not be answered (the run goes on); `message` says why. */
   | { type: 'textInferenceFailed'; runId: string; requestId: number; message: string }
   | ({ type: 'unitSearch'; runId: string; requestId: number } & UnitSearchAnswer)
-  | { type: 'unitSearchFailed'; runId: string; requestId: number; message: string };
+  | { type: 'unitSearchFailed'; runId: string; requestId: number; message: string }
+  /** How far a `searchUnits` request has got (0…1), a few times a second while it runs. */
+  | { type: 'unitSearchProgress'; runId: string; requestId: number; share: number };
 
 // ── Analysis requests (Markov surprisal, HMM decoding) ──────────────────────────────────────────────────────────
 // A second pair of unions on the same worker script, so the training channel's exhaustive handler maps stay as
@@ -376,7 +417,35 @@ export type HostToAnalysisWorker =
   | {
       type: 'gradientLab'; requestId: string; text: string; spectralRadius: number; steps: number;
       hiddenSize: number; seed: number; forgetBias: number;
-    };
+    }
+  /**
+   * The lab's trained-weights mode: two runs' model.safetensors (a one-layer tanh RNN and a one-layer LSTM, character
+   * models) read the start of `text` (the runs' data file) for `steps` steps; the loss at the last step only.
+   */
+  | { type: 'gradientLabTrained'; requestId: string; rnnModel: Uint8Array; lstmModel: Uint8Array; text: string; steps: number };
+
+/** The trained-weights answer (see src/engine/trainedGradients.ts): the lab's curves from two runs' checkpoints. */
+export interface TrainedGradientLabAnswer {
+  steps: number;
+  rnnHidden: Float64Array;
+  lstmHidden: Float64Array;
+  lstmCell: Float64Array;
+  meanForgetGate: number;
+  carouselFactor: number;
+  rnnDecay: number;
+  lstmHiddenDecay: number;
+  lstmCellDecay: number;
+  linearHidden: Float64Array;
+  /** ρ and σ_max of the trained tanh RNN's W_hh. */
+  spectralRadius: number;
+  largestSingularValue: number;
+  rnnLoss: number;
+  lstmLoss: number;
+  rnnHiddenSize: number;
+  lstmHiddenSize: number;
+  /** Mean of b_if + b_hf over the trained LSTM's units. */
+  lstmForgetBias: number;
+}
 
 /** What a fit reads from the file: its characters or whitespace words, a tagged file's tokens, or CSV columns. */
 export type HmmFitInput =
@@ -540,10 +609,11 @@ export type AnalysisWorkerToHost =
   | { type: 'csvColumnsResult'; requestId: string; names: string[]; numericInFirstRow: boolean[] }
   | { type: 'markovSampleResult'; requestId: string; text: string }
   | ({ type: 'gradientLabResult'; requestId: string } & GradientLabAnswer)
+  | ({ type: 'gradientLabTrainedResult'; requestId: string } & TrainedGradientLabAnswer)
   /** The request cannot be answered; `message` says why in words a user understands. */
   | { type: 'analysisFailed'; requestId: string; message: string };
 
-const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample', 'gradientLab', 'csvColumns']);
+const ANALYSIS_REQUEST_TYPES: ReadonlySet<string> = new Set(['markovSurprisal', 'hmmDecode', 'markovOrders', 'hmmFit', 'hmmFitCancel', 'hmmSample', 'markovSample', 'gradientLab', 'csvColumns', 'gradientLabTrained']);
 
 /** True for the analysis requests (the worker routes these apart from the training channel). */
 export function isAnalysisRequestType(type: string): boolean {

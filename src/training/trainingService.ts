@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, HostToWorker, RecurrenceAt, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 
@@ -97,6 +97,9 @@ export class TrainingService implements vscode.Disposable {
   private readonly unitsSearched = new vscode.EventEmitter<TraceAnswer<UnitSearchAnswer>>();
   /** The answer to searchUnits (the Gates panel's whole-file search), or why there is none. */
   readonly onDidSearchUnits = this.unitsSearched.event;
+  private readonly unitSearchProgressed = new vscode.EventEmitter<{ runId: string; requestId: number; share: number }>();
+  /** How far a searchUnits request has got (0…1). */
+  readonly onDidProgressUnitSearch = this.unitSearchProgressed.event;
   private readonly checkpointed = new vscode.EventEmitter<CheckpointEvent>();
   /** The worker saved a run's state: every checkpointEvery steps, on pause, stop, completion and before a NaN/Inf. */
   readonly onDidCheckpoint = this.checkpointed.event;
@@ -252,11 +255,11 @@ export class TrainingService implements vscode.Disposable {
    * Asks the worker for the gates, c and h of the run's current model over a window, answered through
    * onDidTraceActivations with the returned request id (undefined: the run has no model to trace, nothing was asked).
    */
-  traceActivations(runId: string, length: number, start?: number): number | undefined {
+  traceActivations(runId: string, length: number, start?: number, recurrence?: RecurrenceAt): number | undefined {
     const record = this.runs.get(runId);
     if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
     const requestId = this.nextTraceRequestId++;
-    this.worker.post({ type: 'traceActivations', runId, requestId, length, ...(start === undefined ? {} : { start }) });
+    this.worker.post({ type: 'traceActivations', runId, requestId, length, ...(start === undefined ? {} : { start }), ...(recurrence ? { recurrence } : {}) });
     return requestId;
   }
 
@@ -374,6 +377,7 @@ export class TrainingService implements vscode.Disposable {
     textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     unitSearch: ({ type: _type, runId, requestId, ...trace }) => this.unitsSearched.fire({ runId, requestId, trace }),
     unitSearchFailed: (m) => this.unitsSearched.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
+    unitSearchProgress: (m) => this.unitSearchProgressed.fire({ runId: m.runId, requestId: m.requestId, share: m.share }),
   });
 
   private failActiveRuns(reason: string): void {

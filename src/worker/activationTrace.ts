@@ -12,8 +12,9 @@ import type { GruCell } from '../engine/cells/gruCell';
 import type { LstmCell } from '../engine/cells/lstmCell';
 import { EngineInputError } from '../engine/errors';
 import { RecurrentStack } from '../engine/recurrentStack';
+import { recurrenceTerms, type RecurrenceTerms } from '../engine/recurrenceTerms';
 import { traceWindow } from '../engine/traces';
-import type { ActivationTrace } from '../shared/workerProtocol';
+import type { ActivationTrace, RecurrenceAt } from '../shared/workerProtocol';
 
 /** The longest window the panel may ask for. */
 export const MAX_ACTIVATION_WINDOW = 256;
@@ -66,6 +67,7 @@ export async function traceActivations(
   length: number,
   start: number | undefined,
   pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+  recurrence?: RecurrenceAt,
 ): Promise<ActivationTrace> {
   const window = activationWindow(source.ids.length, length, source.dataPosition, start, source.unit);
   const T = window.length;
@@ -88,10 +90,15 @@ export async function traceActivations(
   const probabilities = new Float64Array(chunk * K);
   const h0 = new Float64Array(layers * H);
   const c0 = cell === 'lstm' ? new Float64Array(layers * H) : undefined;
+  // The Unrolled panel's recurrence: read from the chunk holding step t, whose h0/c0 carry the state across chunks.
+  const wantsTerms = recurrence && Number.isInteger(recurrence.chain) && Number.isInteger(recurrence.t) && recurrence.chain >= 0 && recurrence.chain < layers && recurrence.t >= 0 && recurrence.t < T;
+  let terms: RecurrenceTerms | undefined;
   for (let from = 0; from < T; from += chunk) {
     if (from > 0) await pause();
     const n = Math.min(chunk, T - from);
-    const o = snapshot.forward({ ids: ids.subarray(from, from + n) }, h0, c0);
+    const chunkInput = { ids: ids.subarray(from, from + n) };
+    const o = snapshot.forward(chunkInput, h0, c0);
+    if (wantsTerms && recurrence.t >= from && recurrence.t < from + n) terms = { ...recurrenceTerms(snapshot, chunkInput, recurrence.chain, recurrence.t - from), t: recurrence.t };
     softmaxRows(o, n, K, probabilities);
     topNext(probabilities, K, n, from, topIds, topProbabilities);
     for (let k = 0; k < layers; k++) {
@@ -125,6 +132,7 @@ export async function traceActivations(
     length: T,
     cell: cell === 'lstm' ? 'lstm' : cell === 'gru' ? 'gru' : 'rnn',
     ...(cell === 'rnn_relu' ? { nonlinearity: 'relu' as const } : {}),
+    ...(terms ? { recurrence: terms } : {}),
     layers,
     hiddenSize: H,
     series: names,

@@ -25,7 +25,7 @@ import type {
 } from '../shared/workerProtocol';
 import { cancelFit, csvColumnsOf, hmmFit, hmmSample, markovSample } from './analysisFit';
 import { decodeTrellis } from './trellis';
-import { gradientLab } from './gradientLab';
+import { gradientLab, gradientLabTrained } from './gradientLab';
 import { taggedTokenSpans, tokenSpans } from './tokenSpans';
 
 /** Steps per chunk between two yields to the message loop. */
@@ -249,5 +249,6 @@ export function createAnalysisHandler(post: (m: AnalysisWorkerToHost) => void): 
         text: markovSample(String(m.text ?? ''), m.unit, m.order, m.smoothing, m.seed, m.length),
       })),
     gradientLab: (m) => answer(m.requestId, async () => ({ type: 'gradientLabResult', requestId: m.requestId, ...gradientLab(m) })),
+    gradientLabTrained: (m) => answer(m.requestId, async () => ({ type: 'gradientLabTrainedResult', requestId: m.requestId, ...gradientLabTrained(m) })),
   });
 }

@@ -13,7 +13,7 @@ import { SequenceTrainer } from '../engine/sequenceTrainer';
 import type { AbortCheck } from '../engine/stepAbort';
 import type { Vocabulary } from '../engine/vocabulary';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';
 import { traceActivations } from './activationTrace';
 import type { TaggedTextSource } from './tagText';
 import type { TextInferenceSource } from './textInference';
@@ -177,14 +177,14 @@ export class CharModel {
    * (default: the last `length` trained on) for the Gates panel: see activationTrace.ts. Works on a copy of the
    * parameters taken at once, so training goes on exactly as without the trace.
    */
-  traceActivations(length: number, start?: number): Promise<ActivationTrace> {
+  traceActivations(length: number, start?: number, recurrence?: RecurrenceAt): Promise<ActivationTrace> {
     // The whole text, the held-out end too: the Gates window follows the editor's cursor anywhere in the file.
     const data = this.allData;
     const source = {
       model: this.trainer.model, ids: data.ids, decode: (id: number) => this.vocabulary.decode([id]),
       step: this.trainer.stepCount, dataPosition: this.trainer.dataPosition,
     };
-    return traceActivations(source, length, start);
+    return traceActivations(source, length, start, undefined, recurrence);
   }
 
   /** What "Colour Text by Model" reads (src/worker/textInference.ts copies the parameters at once). */

@@ -15,7 +15,7 @@ import type { FinalTargetData } from '../engine/finalTargetTrainer';
 import type { RecurrentStack, StackInput } from '../engine/recurrentStack';
 import type { SeriesData, TaggedData } from '../engine/sequenceData';
 import { traceWindow, type SequenceTrace, type TraceTarget } from '../engine/traces';
-import type { ActivationTrace, GradientTrace, TracedOutputs } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt, TracedOutputs } from '../shared/workerProtocol';
 import { MAX_ACTIVATION_WINDOW, seriesNames, TOP_K } from './activationTrace';
 
 /** Multiply-adds one trace may take (forward + backward, ~0.2–0.4 s); a bigger model's window is cut shorter. */
@@ -186,8 +186,8 @@ export function finalTargetWindow(model: RecurrentStack, data: FinalTargetData, 
 }
 
 /** The engine's trace of a window, with its backward pass (no Jacobians, no spectra). */
-function traceOf(model: RecurrentStack, window: KindWindow): SequenceTrace {
-  return traceWindow(model, window.input, window.target, { jacobian: false, spectra: false });
+function traceOf(model: RecurrentStack, window: KindWindow, recurrence?: RecurrenceAt): SequenceTrace {
+  return traceWindow(model, window.input, window.target, { jacobian: false, spectra: false, ...(recurrence ? { recurrence } : {}) });
 }
 
 /**
@@ -195,8 +195,8 @@ function traceOf(model: RecurrentStack, window: KindWindow): SequenceTrace {
  * then c for the LSTM, then h), input time t (a backward chain's values stand at the input step they were computed
  * for), gradNormH[c·T + t].
  */
-export function kindActivationTrace(model: RecurrentStack, window: KindWindow, step: number): ActivationTrace {
-  const trace = traceOf(model, window);
+export function kindActivationTrace(model: RecurrentStack, window: KindWindow, step: number, recurrence?: RecurrenceAt): ActivationTrace {
+  const trace = traceOf(model, window, recurrence);
   const { hiddenSize: H, layers, cell: kind } = model.config;
   const D = trace.directions;
   const C = layers * D;
@@ -221,6 +221,7 @@ export function kindActivationTrace(model: RecurrentStack, window: KindWindow, s
     length: T,
     cell: kind === 'lstm' ? 'lstm' : kind === 'gru' ? 'gru' : 'rnn',
     ...(kind === 'rnn_relu' ? { nonlinearity: 'relu' as const } : {}),
+    ...(trace.recurrence ? { recurrence: trace.recurrence } : {}),
     layers,
     hiddenSize: H,
     series: names,

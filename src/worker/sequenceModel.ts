@@ -20,7 +20,7 @@ import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
 import type { ModelMetadata } from '../cli/commands/modelFile';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';
 import { traceActivations } from './activationTrace';
 import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
 import type { StepLike } from './progressBuffer';
@@ -310,10 +310,10 @@ export class SequenceModel implements TrainableModel {
    * `start` (a word index; default the last `length` trained on), with where each word sits in the text
    * (activationTrace.ts: a copy of the parameters, training unchanged). The other kinds are refused.
    */
-  async traceActivations(length: number, start?: number): Promise<ActivationTrace> {
+  async traceActivations(length: number, start?: number, recurrence?: RecurrenceAt): Promise<ActivationTrace> {
     const b = this.built;
     if (b.kind === 'tagged' || b.kind === 'series' || b.kind === 'sequence-to-one') {
-      return kindActivationTrace(this.trainer.model, this.kindWindow(length, start), this.trainer.stepCount);
+      return kindActivationTrace(this.trainer.model, this.kindWindow(length, start), this.trainer.stepCount, recurrence);
     }
     if (b.kind !== 'words') throw new EngineInputError(`The Gates and Unrolled Network panels cannot trace a ${b.kind} run.`);
     const trainer = this.trainer as SequenceTrainer;
@@ -321,7 +321,7 @@ export class SequenceModel implements TrainableModel {
       model: trainer.model, ids: b.data.ids, decode: (id: number) => b.vocabulary[id],
       step: trainer.stepCount, dataPosition: trainer.dataPosition, unit: 'words',
     };
-    const trace = await traceActivations(source, length, start);
+    const trace = await traceActivations(source, length, start, undefined, recurrence);
     return { ...trace, ...this.wordSpansOf(trace.start, trace.length) };
   }
 

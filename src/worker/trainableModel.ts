@@ -4,7 +4,7 @@
 import type { HeldOutScore } from '../engine/heldOut';
 import type { HeldOutInfo } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';
 import { CharModel } from './charModel';
 import type { StepLike } from './progressBuffer';
 import type { TaggedTextSource } from './tagText';
@@ -31,7 +31,8 @@ export interface TrainableModel {
   /** New learning rate and clipping from the next update on (optimiser state kept). */
   reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clipNorm'>): void;
   traceGradients(length: number, start?: number): GradientTrace;
-  traceActivations(length: number, start?: number): Promise<ActivationTrace>;
+  /** With `recurrence`, the trace also carries every term of that chain's step (RecurrenceTerms). */
+  traceActivations(length: number, start?: number, recurrence?: RecurrenceAt): Promise<ActivationTrace>;
   /** The model and vocabulary for inference over an editor's text (character models; the others throw EngineInputError). */
   textInferenceSource(): TextInferenceSource;
   /** The tagger and its vocabularies for tagging an editor's token<TAB>tag text (tagged runs; the others throw EngineInputError). */

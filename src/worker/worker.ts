@@ -117,7 +117,7 @@ const handle = createDispatcher<HostToWorker>(
         return;
       }
       try {
-        const trace = await run.model.traceActivations(m.length, m.start);
+        const trace = await run.model.traceActivations(m.length, m.start, m.recurrence);
         post({ type: 'activationTrace', runId: m.runId, requestId: m.requestId, ...trace }, [trace.values.buffer as ArrayBuffer, trace.topProbabilities.buffer as ArrayBuffer]);
       } catch (error) {
         post({ type: 'activationTraceFailed', runId: m.runId, requestId: m.requestId, message: describe(error) });
@@ -154,7 +154,10 @@ const handle = createDispatcher<HostToWorker>(
       // One search per run: a newer one ends the older.
       searches.set(m.runId, m.requestId);
       try {
-        const answer = await runUnitSearch(run.model.textInferenceSource(), m, () => searches.get(m.runId) !== m.requestId);
+        const answer = await runUnitSearch(
+          run.model.textInferenceSource(), m, () => searches.get(m.runId) !== m.requestId, undefined,
+          (share) => post({ type: 'unitSearchProgress', runId: m.runId, requestId: m.requestId, share }),
+        );
         if (!answer) return;
         if (searches.get(m.runId) === m.requestId) searches.delete(m.runId);
         const buffers = [answer.starts, answer.ends, answer.lengths, answer.scores, answer.means].map((a) => a.buffer as ArrayBuffer);

@@ -3,7 +3,10 @@
 // palette until it completes, then run "Sequence Lab: Show LSTM/GRU Gates" with verse.txt active: the panel traces the
 // window around the cursor and draws the forget-gate heatmap with its saturation reading, under VS Code's real webview
 // host with no CSP violation; then "Show Unrolled Network", run from the Gates panel (no text editor active), draws the
-// window last trained on unrolled while the Gates panel keeps its own window and step. Screenshots in test-results/.
+// Gates panel's window unrolled (panels on one run share one window), with the recurrence of its last step in the
+// worker's numbers (page → host → worker → page: the most active unit's c_t = f·c_{t−1} + i·g holds), while the Gates
+// panel keeps its window and step.
+// Screenshots in test-results/.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -87,7 +90,7 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     const gatesWindow = await gates.locator('#labels').first().innerText();
     const gatesStep = await gates.locator('#step-info').first().innerText();
 
-    // From the Gates panel's tab (no text editor active) the Unrolled panel traces the window last trained on.
+    // From the Gates panel's tab (no text editor active) the Unrolled panel traces the Gates panel's window.
     await page.locator('.tab', { hasText: 'Sequence Lab: Gates' }).first().click();
     await runCommand(page, 'Sequence Lab: Show Unrolled Network', { timeout: 30_000 });
     const unrolled = await webviewFrame(page, { selector: '.graph-box svg', timeout: 60_000 });
@@ -99,14 +102,24 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     const grads = new Set(await unrolled.locator('line.edge.graded[data-weight="hh0"]').evaluateAll((lines) => lines.map((l) => l.getAttribute('data-grad'))));
     assert.ok(grads.size > 1, `W_hh arrows carry different gradient norms: ${[...grads].join(', ')}`);
     phase(`Unrolled Network: ${grads.size} different gradient norms on the W_hh arrows`);
+    // The recurrence of the window's last step with the worker's numbers (page → host → worker → page): the most
+    // active unit's LSTM arithmetic, whose c_t = f·c_{t−1} + i·g holds to the 4 decimals shown.
+    const heading = await unrolled.locator('#rec-heading').first().innerText({ timeout: 30_000 });
+    assert.match(heading, /^Layer 1 of 1, step \d+ \(.*\), unit \d+ of 32 — the most active unit/);
+    const terms = await unrolled.locator('#rec-unit-terms p').allInnerTexts();
+    const gate = (g: string) => Number(new RegExp(`^${g}: a = .* → ${g} = (?:σ|tanh)\\(a\\) = (−?\\d+\\.\\d{4})$`).exec(terms.find((l) => l.startsWith(`${g}: `)) ?? '')?.[1]?.replace('−', '-'));
+    const cLine = terms.find((l) => l.startsWith('c_t = f·c_{t−1} + i·g = ')) ?? '';
+    const [cPrev, cNow] = [/·\(?(−?\d+\.\d{4})\)? \+/.exec(cLine)?.[1], / = (−?\d+\.\d{4})$/.exec(cLine)?.[1]].map((x) => Number(x?.replace('−', '-')));
+    phase(`Unrolled Network recurrence: ${heading}; ${cLine}`);
+    assert.ok(Math.abs(gate('f') * cPrev + gate('i') * gate('g') - cNow) < 5e-4, `c_t = f·c_{t−1} + i·g: ${terms.join(' | ')}`);
     assert.deepEqual(await webviewCspViolations(page, '.graph-box'), [], 'CSP violations in the Unrolled Network panel');
     await page.waitForTimeout(500);
     await screenshot(page, 'e2e-unrolled.png');
-    // Each panel follows its own window: the Unrolled panel's trace did not replace the Gates panel's.
+    // One window per run: the Unrolled panel opened on the Gates panel's window (not the window last trained on).
     const charactersOf = (labels: string) => /characters \d+–\d+/.exec(labels)?.[0];
     const unrolledWindow = charactersOf(await unrolled.locator('#labels').first().innerText());
     phase(`Unrolled Network shows ${unrolledWindow}; the Gates panel showed ${charactersOf(gatesWindow)}`);
-    assert.notEqual(unrolledWindow, charactersOf(gatesWindow), 'the Unrolled panel opened on the window last trained on');
+    assert.equal(unrolledWindow, charactersOf(gatesWindow), 'the Unrolled panel opened on the Gates panel\'s window');
     // The panels share one editor group as tabs: bring the Gates tab forward and find its page again (the frame found
     // earlier by position may now be another panel's).
     await page.locator('.tab', { hasText: 'Sequence Lab: Gates' }).first().click();

@@ -86,18 +86,31 @@ test('sample is seeded, primes, and refuses non-LM models; tagging trains a bidi
 });
 
 test('user mistakes: one line on stderr, exit 2 for usage and 1 for data; no stack trace', async () => {
+  // Every mistake is told in one line (README: "Errors are one line on stderr").
+  const pop = (): string => {
+    const e = io.err.pop()!;
+    assert.ok(e.endsWith('\n') && !e.slice(0, -1).includes('\n'), `one line: ${JSON.stringify(e)}`);
+    return e;
+  };
   const io = memoryIo({ 'data.txt': TEXT });
-  assert.equal(await trainRun(['data.txt'], io), 2);
-  assert.match(io.err.pop()!, /^error: train needs --out DIR\n/);
+  assert.equal(await trainRun([], io), 2);
+  assert.equal(pop(), 'error: train needs exactly one DATA file (see sequence-lab train --help)\n');
   assert.equal(await trainRun(['data.txt', '--out', 'x', '--hiden', '3'], io), 2);
-  assert.match(io.err.pop()!, /^error: unknown option --hiden/);
+  assert.equal(pop(), 'error: unknown option --hiden (see sequence-lab train --help)\n');
+  assert.equal(await trainRun(['data.txt', '--out', 'x', '--lr'], io), 2);
+  assert.equal(pop(), 'error: --lr needs a value (see sequence-lab train --help)\n');
+  assert.equal(await trainRun(['data.txt', '--out', 'x', '--spectral-radius', '-1'], io), 2);
+  assert.match(pop(), /^error: --spectral-radius needs a value \(for one starting with -, write --spectral-radius=-…\)/);
+  assert.equal(await trainRun(['data.txt', '--out', 'x', '--bidirectional=yes'], io), 2);
+  assert.match(pop(), /^error: --bidirectional takes no value/);
   assert.equal(await trainRun(['data.txt', '--out', 'x', '--bidirectional'], io), 1);
-  assert.match(io.err.pop()!, /^error: A bidirectional model cannot be trained to predict the next token/);
+  assert.match(pop(), /^error: A bidirectional model cannot be trained to predict the next token/);
   assert.equal(await trainRun(['missing.txt', '--out', 'x'], io), 1);
-  assert.match(io.err.pop()!, /^error: ENOENT/);
+  assert.match(pop(), /^error: cannot read missing\.txt: no such file\n$/);
   assert.equal(await trainRun(['data.txt', '--out', 'x', '--truncate', '4'], io), 2);
+  assert.match(pop(), /^error: --truncate needs K1,K2/);
   assert.equal(await evalRun(['data.txt', 'data.txt'], io), 1);
-  assert.match(io.err.pop()!, /^error: This is not a valid safetensors file/);
+  assert.match(pop(), /^error: This is not a valid safetensors file/);
 });
 
 test('trace writes a bounded window of the traces as JSON with the window\'s tokens', async () => {

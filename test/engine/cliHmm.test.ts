@@ -72,17 +72,20 @@ test('a bad model file: exit code 1 and one clear line on stderr, no stack trace
   const r = cli('hmm', 'viterbi', bad, data);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr, 'sequence-lab hmm viterbi: Invalid model: "transition" row 2 ("L") sums to 1.1, not 1 (tolerance 0.000001).\n');
+  assert.equal(r.stderr, 'error: Invalid model: "transition" row 2 ("L") sums to 1.1, not 1 (tolerance 0.000001).\n');
   const notJson = cli('hmm', 'posterior', file('nojson.json', 'states: F'), data);
   assert.equal(notJson.code, 1);
-  assert.match(notJson.stderr, /^sequence-lab hmm posterior: Invalid model: the file is not JSON/);
+  assert.match(notJson.stderr, /^error: Invalid model: the file is not JSON/);
   assert.equal(notJson.stderr.trim().split('\n').length, 1);
   const missing = cli('hmm', 'viterbi', join(dir, 'nope.json'), data);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /cannot read .*nope\.json: no such file/);
   const usage = cli('hmm', 'fit', data, '--out', join(dir, 'x.json'));
-  assert.equal(usage.code, 1);
-  assert.equal(usage.stderr, 'sequence-lab hmm fit: --states is required (see sequence-lab hmm fit --help)\n');
+  assert.equal(usage.code, 2, 'a mistake in the command line');
+  assert.equal(usage.stderr, 'error: --states is required (see sequence-lab hmm fit --help)\n');
+  const unknownOption = cli('hmm', 'fit', data, '--stats', '2');
+  assert.equal(unknownOption.code, 2);
+  assert.equal(unknownOption.stderr, 'error: unknown option --stats (see sequence-lab hmm fit --help)\n');
 });
 
 test('markov prints per-token log probabilities and perplexity as JSON', () => {
@@ -99,7 +102,7 @@ test('markov prints per-token log probabilities and perplexity as JSON', () => {
   assert.ok(Math.abs(j.perplexity - Math.exp(-mean)) < 1e-6);
   const bad = cli('markov', data, '--order', '9');
   assert.equal(bad.code, 1);
-  assert.equal(bad.stderr, 'sequence-lab markov: The order must be a whole number from 0 to 8, not 9.\n');
+  assert.equal(bad.stderr, 'error: The order must be a whole number from 0 to 8, not 9.\n');
 });
 
 test('the train command names a missing file in one line, and --help prints its usage', () => {
@@ -114,5 +117,5 @@ test('the train command names a missing file in one line, and --help prints its 
   assert.match(help.stdout, /^Usage: sequence-lab train DATA \[--out DIR\] \[options\]/);
   const unknown = cli('frobnicate');
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /^sequence-lab: unknown command "frobnicate"/);
+  assert.match(unknown.stderr, /^error: unknown command "frobnicate"/);
 });

@@ -95,7 +95,7 @@ test('export-pytorch: one-line errors for a bad run directory, a missing or chan
     assert.match(err, message);
     assert.equal(err.split('\n')[0].startsWith('error: '), true, err);
   };
-  await fails(['run'], 2, /^error: export-pytorch needs --out DIR\n/);
+  await fails(['run'], 2, /^error: export-pytorch needs --out DIR \(see sequence-lab export-pytorch --help\)\n$/);
   await fails(['nowhere', '--out', 'p'], 1, /^error: nowhere is not a directory \(expected a run directory written by `sequence-lab train --out`\)\.\n$/);
   io.files.set('other/notes.txt', new TextEncoder().encode('hi'));
   await fails(['other', '--out', 'p'], 1, /^error: other has no run\.json/);

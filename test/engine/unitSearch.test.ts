@@ -91,3 +91,29 @@ test('stretches of the selected length rank first, and a query that does not fit
   assert.throws(() => run(searchUnits(model, ids, { layer: 0, series: 'c', units: [0], threshold: 0, queryLength: 4 })), /Only an LSTM/);
   assert.throws(() => run(searchUnits(model, ids, { layer: 0, series: 'h', units: [H], threshold: 0, queryLength: 4 })), /Units must be 1…16/);
 });
+
+test('a pattern planted in a generated file is found first, through many streams and chunks', () => {
+  // The file: 200k random letters a–h, with "QQQQ" planted once, and shorter and longer runs of Q elsewhere.
+  const letters = 'abcdefgh';
+  const Q = letters.length; // id of 'Q'
+  const r = new Prng(31);
+  const N = 200_000;
+  const file = Int32Array.from({ length: N }, () => Math.floor(r.next() * letters.length));
+  const plant = (at: number, length: number) => file.fill(Q, at, at + length);
+  const planted = 123_457;
+  plant(planted, 4);
+  for (let i = 0; i < 30; i++) plant(1000 + i * 6000, 1 + (i % 3)); // Q, QQ, QQQ: shorter stretches
+  for (let i = 0; i < 10; i++) plant(3500 + i * 17_000, 9); // longer stretches
+  // h_t unit 1 = tanh(5·[x_t = Q] − 2.5): ≈ +0.99 while Q is read, ≈ −0.99 otherwise (no recurrence: W_hh = 0).
+  const model = new RecurrentStack({ cell: 'rnn_tanh', inputSize: Q + 1, hiddenSize: 4, layers: 1, bidirectional: false, outputSize: Q + 1, maxSteps: 16 });
+  model.params.fill(0);
+  model.param('rnn.weight_ih_l0')[1 * (Q + 1) + Q] = 5;
+  model.param('rnn.bias_ih_l0')[1] = -2.5;
+  const { result, yields } = run(searchUnits(model, file, { layer: 0, series: 'h', units: [1], threshold: 0.5, queryLength: 4 }, { streams: 16, chunk: 100 }));
+  assert.deepEqual(result.matches[0], { start: planted, length: 4, score: 1, mean: result.matches[0].mean });
+  assert.ok(result.matches[0].mean > 0.98);
+  assert.equal(result.total, 41, 'every planted stretch is found, each once, none across a stream boundary');
+  assert.equal(result.matches.filter((m) => m.score === 1).length, 1, 'only the planted stretch has the selected length');
+  assert.equal(result.steps, N);
+  assert.ok(yields >= Math.floor(N / 16 / 100), `it yields after every chunk (${yields})`);
+});

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { checkTrainingText } from '../../src/shared/textChecks';
 import { MAX_TRELLIS_STEP, parseTrainingPanelMessage, parseTrellisPanelMessage } from '../../src/shared/webviewProtocol';
 import { parseTaggersPanelMessage, TAGGER_LIMITS } from '../../src/shared/webviewProtocol';
-import { MAX_GATES_WINDOW, parseGatesPanelMessage } from '../../src/shared/webviewProtocol';
+import { MAX_GATES_WINDOW, MAX_RECURRENCE_CHAINS, parseGatesPanelMessage } from '../../src/shared/webviewProtocol';
 import { MAX_HMM_PANEL_SAMPLE, MAX_MARKOV_PANEL_SAMPLE, MAX_PANEL_SEED, parseHmmFitPanelMessage, parseMarkovPanelMessage } from '../../src/shared/webviewProtocol';
 import { assertUserMessage, fuzzParams } from '../fixtures/badInputs';
 
@@ -57,19 +57,33 @@ test('parseTrellisPanelMessage: a well-formed message or undefined, never a thro
   );
 });
 
-test('parseGatesPanelMessage: ready, refresh or revealStep of a whole step in the window, never a throw', () => {
+test('parseGatesPanelMessage: ready, refresh, revealStep of a whole step in the window or recurrence of a chain and step, never a throw', () => {
   const gatesMessage = fc.oneof(
     message,
     fc.record(
       { type: fc.oneof(fc.constantFrom('ready', 'refresh', 'revealStep', 'showActivations', '__proto__'), field), t: fc.oneof(field, fc.integer({ min: -2, max: MAX_GATES_WINDOW + 2 })), extra: field },
       { requiredKeys: ['type'] },
     ),
+    fc.record(
+      {
+        type: fc.oneof(fc.constant('recurrence'), field), t: fc.oneof(field, fc.integer({ min: -2, max: MAX_GATES_WINDOW + 2 })),
+        chain: fc.oneof(field, fc.integer({ min: -2, max: MAX_RECURRENCE_CHAINS + 2 })), extra: field,
+      },
+      { requiredKeys: ['type', 't', 'chain'] },
+    ),
   );
   let reveals = 0;
+  let recurrences = 0;
   fc.assert(
     fc.property(gatesMessage, (raw) => {
       const m = parseGatesPanelMessage(raw);
       if (m === undefined) return;
+      if (m.type === 'recurrence') {
+        recurrences++;
+        assert.deepEqual(Object.keys(m).sort(), ['chain', 't', 'type']);
+        assert.ok(Number.isInteger(m.t) && m.t >= 0 && m.t < MAX_GATES_WINDOW, String(m.t));
+        return assert.ok(Number.isInteger(m.chain) && m.chain >= 0 && m.chain < MAX_RECURRENCE_CHAINS, String(m.chain));
+      }
       if (m.type !== 'revealStep') return assert.deepEqual(Object.keys(m), ['type']);
       reveals++;
       assert.deepEqual(Object.keys(m).sort(), ['t', 'type']);
@@ -78,6 +92,7 @@ test('parseGatesPanelMessage: ready, refresh or revealStep of a whole step in th
     params(5000),
   );
   assert.ok(reveals > 0, 'no revealStep was accepted');
+  assert.ok(recurrences > 0, 'no recurrence was accepted');
   for (const bad of [{ type: 'revealStep', t: MAX_GATES_WINDOW }, { type: 'revealStep', t: 1.5 }, { type: 'revealStep', t: '3' }, { type: 'revealStep', t: 3, file: '/etc/passwd' }, { type: 'refresh', runId: 'r' }]) {
     assert.equal(parseGatesPanelMessage(bad), undefined, JSON.stringify(bad));
   }

@@ -1,11 +1,13 @@
 // The one rule of every gradient reading (src/shared/gradientReading.ts) on constructed sequences, and the panels'
 // sentences held to the numbers they are computed from.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  byDistanceFromJacobian, byDistanceFromTime, formatPerStep, gradientAdvice, pascanuSentence, readGradient, regimeSentence,
+  byDistanceFromJacobian, byDistanceFromTime, FORGET_BIAS_WHERE, formatPerStep, gradientAdvice, pascanuSentence, readGradient, regimeSentence,
 } from '../../src/shared/gradientReading';
 import { gradientFindings, type GradientEvidence } from '../../src/rnnEditor/gradientRules';
+import { EXPERIMENT_FIELDS } from '../../src/shared/experimentFile';
 import { gradientReading } from '../../webview/gradients/reading';
 import type { GradientFlowView } from '../../src/shared/webviewProtocol';
 
@@ -134,4 +136,21 @@ test('Problems: an LSTM whose cell path carries the gradient gets no vanishing d
 test('byDistance helpers: time order reversed, a Jacobian gets its reference 1', () => {
   assert.deepEqual(byDistanceFromTime([3, 2, 1]), [1, 2, 3]);
   assert.deepEqual(byDistanceFromJacobian([0.5, 0.25]), [1, 0.5, 0.25]);
+});
+
+test('the forget-bias advice names settings that exist: the Gradient Lab\'s control and the PyTorch export command, and no experiment key (there is none)', () => {
+  const v = readGradient([1, 0.5, 0.25, 0.125, 0.06]);
+  const advice = gradientAdvice(v, 'lstm', 0.5);
+  assert.ok(advice.endsWith(FORGET_BIAS_WHERE));
+  // The experiment file's model section really has no forget-bias key, and model.init is the scheme it names.
+  assert.ok(!Object.keys(EXPERIMENT_FIELDS.model).some((k) => /forget/i.test(k)), 'an experiment key for the forget bias exists now: name it in the advice');
+  assert.ok('init' in EXPERIMENT_FIELDS.model);
+  // The lab's control and the command are named as the user sees them.
+  assert.match(readFileSync('webview/lab/main.ts', 'utf8'), /'LSTM forget-gate bias'/);
+  assert.match(FORGET_BIAS_WHERE, /"LSTM forget-gate bias"/);
+  const nls = JSON.parse(readFileSync('package.nls.json', 'utf8')) as Record<string, string>;
+  assert.equal(nls['command.sequenceLab.runs.exportPytorch.title'], 'Export as PyTorch Project…');
+  assert.match(FORGET_BIAS_WHERE, /"Export as PyTorch Project…"/);
+  // Not for a tanh RNN or a GRU.
+  assert.ok(!gradientAdvice(v, 'rnn').includes('bias_ih_l0'));
 });

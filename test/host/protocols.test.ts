@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDispatcher } from '../../src/shared/messages';
-import { parseTrainingPanelMessage } from '../../src/shared/webviewProtocol';
+import { MAX_GATES_WINDOW, MAX_RECURRENCE_CHAINS, parseGatesPanelMessage, parseTrainingPanelMessage, recurrenceFits } from '../../src/shared/webviewProtocol';
 import type { HostToWorker } from '../../src/shared/workerProtocol';
 
 test('well-formed panel messages pass validation unchanged', () => {
@@ -63,4 +63,39 @@ test('the dispatcher routes by type and reports unknown types without throwing',
   dispatch({ type: 'bogus' } as unknown as HostToWorker);
   assert.deepEqual(seen, ['stop a', 'sample 0.7']);
   assert.equal(unknown.length, 1);
+});
+
+test('the Unrolled panel\'s recurrence message: a chain and a step of the window, nothing else', () => {
+  assert.deepEqual(parseGatesPanelMessage({ type: 'recurrence', chain: 3, t: 17 }), { type: 'recurrence', chain: 3, t: 17 });
+  assert.deepEqual(parseGatesPanelMessage({ type: 'recurrence', chain: MAX_RECURRENCE_CHAINS - 1, t: MAX_GATES_WINDOW - 1 }), {
+    type: 'recurrence', chain: MAX_RECURRENCE_CHAINS - 1, t: MAX_GATES_WINDOW - 1,
+  });
+  const bad: unknown[] = [
+    { type: 'recurrence' }, { type: 'recurrence', chain: 0 }, { type: 'recurrence', t: 0 },
+    { type: 'recurrence', chain: -1, t: 0 }, { type: 'recurrence', chain: 0, t: -1 }, { type: 'recurrence', chain: 0.5, t: 0 },
+    { type: 'recurrence', chain: 0, t: MAX_GATES_WINDOW }, { type: 'recurrence', chain: MAX_RECURRENCE_CHAINS, t: 0 },
+    { type: 'recurrence', chain: '0', t: 0 }, { type: 'recurrence', chain: 0, t: NaN }, { type: 'recurrence', chain: 0, t: 0, path: '/etc/passwd' },
+  ];
+  for (const message of bad) assert.equal(parseGatesPanelMessage(message), undefined, JSON.stringify(message));
+});
+
+test('the worker\'s recurrence terms reach a page only in their shape', () => {
+  const H = 3;
+  // A boolean, not a type guard: the asserts below must not narrow `gru`.
+  const fits = (r: unknown, cell: 'rnn' | 'gru' | 'lstm', chains: number, h: number, T: number): boolean => recurrenceFits(r, cell, chains, h, T);
+  const f = (n: number, v = 0.5) => new Float64Array(n).fill(v);
+  const gru = {
+    chain: 1, t: 4, input: 'below', id: -1, x: f(2 * H), inputTerm: f(3 * H), hiddenTerm: f(3 * H), biasIh: f(3 * H), biasHh: f(3 * H),
+    preActivation: f(3 * H), activation: f(3 * H), hPrev: f(H), h: f(H),
+  };
+  assert.ok(fits(gru, 'gru', 2, H, 5));
+  assert.ok(!fits(gru, 'gru', 1, H, 5), 'a chain the view has not');
+  assert.ok(!fits(gru, 'gru', 2, H, 4), 'a step outside the window');
+  assert.ok(!fits(gru, 'lstm', 2, H, 5), 'an LSTM step needs its gates and c');
+  assert.ok(!fits({ ...gru, h: f(H + 1) }, 'gru', 2, H, 5));
+  assert.ok(!fits({ ...gru, inputTerm: f(3 * H, NaN) }, 'gru', 2, H, 5));
+  assert.ok(!fits({ ...gru, input: 'file' }, 'gru', 2, H, 5));
+  assert.ok(!fits({ ...gru, input: 'one-hot', x: f(4) }, 'gru', 2, H, 5), 'a one-hot input sends no x');
+  assert.ok(fits({ ...gru, cPrev: f(H), c: f(H), tanhC: f(H), inputTerm: f(4 * H), hiddenTerm: f(4 * H), biasIh: f(4 * H), biasHh: f(4 * H), preActivation: f(4 * H), activation: f(4 * H) }, 'lstm', 2, H, 5));
+  assert.ok(!fits(null, 'rnn', 1, H, 5));
 });

@@ -1,6 +1,6 @@
 // The Gates panel's whole-file unit search through the real training worker (src/worker/unitSearch.ts): matches come
 // back as code-point spans of the text searched, a threshold no unit reaches finds nothing, and a newer search of the
-// same run ends the older one without an answer.
+// same run ends the older one without an answer; a long search reports progress and a cancel ends it without one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
@@ -44,4 +44,19 @@ test('a search answers with code-point spans; an impossible threshold finds noth
   assert.equal(newer.type, 'unitSearch');
   assert.ok(newer.seconds > 0);
   assert.equal(received.filter((m) => m.type === 'unitSearch' && m.requestId === 3).length, 0, 'the older search ended without an answer');
+
+  // Chunked with progress, and cancellable: the long search reports progress, Cancel ends it without an answer, and
+  // the worker answers the next search.
+  send({ type: 'searchUnits', runId: 's', requestId: 5, text: long, query });
+  const deadline = Date.now() + 120_000;
+  while (!received.some((m) => m.type === 'unitSearchProgress' && m.requestId === 5)) {
+    if (Date.now() > deadline) assert.fail('no progress from search 5');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  send({ type: 'cancelUnitSearch', runId: 's', requestId: 5 });
+  send({ type: 'searchUnits', runId: 's', requestId: 6, text, query });
+  assert.equal((await answer('s', 6)).type, 'unitSearch');
+  assert.equal(received.filter((m) => (m.type === 'unitSearch' || m.type === 'unitSearchFailed') && m.requestId === 5).length, 0, 'the cancelled search never answers');
+  const shares = received.flatMap((m) => (m.type === 'unitSearchProgress' && m.requestId === 5 ? [m.share] : []));
+  assert.ok(shares.every((x) => x > 0 && x < 1), `progress is a share of the work (${shares.join(', ')})`);
 });

@@ -6,10 +6,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { gradientLabView } from '../../src/panels/gradientLabView';
-import { parseGradientLabPanelMessage, type GradientLabSettings, type GradientLabView } from '../../src/shared/webviewProtocol';
-import { gradientLab } from '../../src/worker/gradientLab';
-import { labReading } from '../../webview/lab/reading';
+import { gradientLabView, trainedLabView } from '../../src/panels/gradientLabView';
+import { embeddedReberText } from '../../src/engine/examples';
+import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
+import { parseGradientLabPanelMessage, type GradientLabSettings, type GradientLabView, type TrainedRunChoice } from '../../src/shared/webviewProtocol';
+import { gradientLab, gradientLabTrained } from '../../src/worker/gradientLab';
+import { createTrainableModel } from '../../src/worker/trainableModel';
+import { clipReading, labReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 
@@ -177,6 +180,111 @@ describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
     const chosen = await nthCompute(page, 1);
     assert.equal(chosen.forgetBias, 2);
     assert.equal(await page.locator('#controls-error').isVisible(), false);
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('clipping: at ρ = 1.5 a threshold draws the clipped curve beside the unclipped one, with the closed form\'s sentence; it survives a reload', async () => {
+    const { page } = await openDrawn();
+    await page.locator('#rho').focus();
+    await page.keyboard.press('End');
+    const exploding = await nthCompute(page, 2);
+    assert.equal(exploding.spectralRadius, 1.5);
+    const view = answer(exploding);
+    await send(page, { type: 'labResult', requestId: exploding.requestId, view });
+    await until(page, 'textIs', '#clip-reading', clipReading(view, null));
+    const dark = THEME_COLORS.dark;
+    await until(page, 'hasPixelsOfColour', 'clip-chart', dark.red);
+    assert.ok((await pixels(page, 'clip-chart', dark.blue)) < 50, 'no clipped curve while clipping is off');
+    await page.locator('#clip').click();
+    await page.locator('#clip vscode-option[value="5"]').click();
+    await until(page, 'textIs', '#clip-reading', clipReading(view, 5));
+    assert.match(clipReading(view, 5), /^Clipping at θ = 5 \(Pascanu et al\. 2013\) on the linear RNN \(exploding\): its gradient norm \S+ is rescaled to 5/);
+    await until(page, 'hasPixelsOfColour', 'clip-chart', dark.blue);
+    assert.equal((await posted(page)).filter((m) => m.type === 'compute').length, 2, 'clipping is drawn from the curves shown, without asking the host');
+    await page.locator('#clip-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-lab-clipping.png'), fullPage: true });
+    await page.reload();
+    await until(page, 'textIs', '#clip-reading', clipReading(view, 5));
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('trained weights: lists runs, pairs an LSTM of the RNN run\'s file, sends validated requests, draws the runs\' curves with their names', async () => {
+    // Two short Reber runs trained here by the worker's own model code (150 steps each: a few seconds).
+    const reber = embeddedReberText(300, 42);
+    const checkpoint = (model: 'rnn' | 'lstm') => {
+      const m = createTrainableModel(reber, { ...DEFAULT_CONFIG, model, hiddenSize: 16, seqLength: 50, learningRate: 0.01, maxSteps: 150 });
+      for (let i = 0; i < 150; i++) m.step();
+      return m.checkpoint().model;
+    };
+    const rnnModel = checkpoint('rnn');
+    const lstmModel = checkpoint('lstm');
+    const runs: TrainedRunChoice[] = [
+      { id: 'run-rnn', cell: 'rnn', label: 'char RNN · tanh · H=16 · reber-rnn.seqlab.json · step 150', fileLabel: 'embedded-reber.txt', fileKey: 'aaaa' },
+      { id: 'run-lstm-other', cell: 'lstm', label: 'char LSTM · H=16 · on another file', fileLabel: 'verse.txt', fileKey: 'bbbb' },
+      { id: 'run-lstm', cell: 'lstm', label: 'char LSTM · H=16 · reber-lstm.seqlab.json · step 150', fileLabel: 'embedded-reber.txt', fileKey: 'aaaa' },
+    ];
+    const { page, view: randomView } = await openDrawn();
+    await page.locator('#mode').click();
+    await page.locator('#mode vscode-option[value="trained"]').click();
+    await until(page, 'postedType', 'listTrainedRuns');
+    const list = (await posted(page)).find((m) => m.type === 'listTrainedRuns');
+    assert.deepEqual(parseGradientLabPanelMessage(list), list);
+    assert.equal(await page.locator('#rho').isVisible(), false, 'ρ is set by training in this mode');
+
+    // No runs yet: the host's message (what to train, with the command) and no request.
+    await send(page, { type: 'trainedRuns', runs: [], missing: 'No finished a tanh RNN run and an LSTM run with a checkpoint yet … "Sequence Lab: Train Experiment" …' });
+    await page.locator('#trained-missing', { hasText: 'Sequence Lab: Train Experiment' }).waitFor();
+    assert.equal((await posted(page)).filter((m) => m.type === 'computeTrained').length, 0);
+
+    await send(page, { type: 'trainedRuns', runs, missing: null });
+    await page.waitForFunction(() => (globalThis as unknown as { __test: { posted: { type: string }[] } }).__test.posted.some((m) => m.type === 'computeTrained'));
+    assert.equal(await page.locator('#trained-missing').isVisible(), false);
+    const request = (await posted(page)).filter((m) => m.type === 'computeTrained').at(-1) as { type: 'computeTrained'; requestId: number; rnnRunId: string; lstmRunId: string; steps: number };
+    assert.deepEqual(parseGradientLabPanelMessage(request), request, 'the host would reject the request');
+    assert.equal(request.rnnRunId, 'run-rnn');
+    assert.equal(request.lstmRunId, 'run-lstm', 'the LSTM offered is the one on the RNN run\'s file');
+    assert.deepEqual(await page.locator('#lstm-run vscode-option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))), ['run-lstm']);
+
+    const answer = gradientLabTrained({ type: 'gradientLabTrained', requestId: 'a', rnnModel, lstmModel, text: reber, steps: request.steps });
+    const view = trainedLabView(answer, { rnn: { label: runs[0].label, truncation: 50 }, lstm: { label: runs[2].label, truncation: 50 } }, 'the first characters of embedded-reber.txt');
+    await send(page, { type: 'trainedResult', requestId: request.requestId, view });
+    await until(page, 'textIs', '#reading', trainedLabReading(view));
+    await until(page, 'textIs', '#lstm-reading', trainedLstmReading(view));
+    assert.match(trainedLabReading(view), /^After training \(ρ and σ_max of the trained RNN's W_hh\): ρ = \d\.\d\d \(σ_max = \d+\.\d\d\), T = 60, 59 steps back: the tanh RNN keeps /);
+    assert.match(trainedLabReading(view), /Training never sent a gradient that far: the RNN run backpropagated at most 49 steps/);
+    assert.match((await page.locator('#data-label').textContent()) ?? '', /reber-rnn\.seqlab\.json.*reber-lstm\.seqlab\.json/);
+    const dark = THEME_COLORS.dark;
+    await until(page, 'hasPixelsOfColour', 'lab-chart', dark.blue);
+    await until(page, 'hasPixelsOfColour', 'lab-chart', dark.purple);
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-lab-trained.png'), fullPage: true });
+    // The host sends the list again at every checkpoint of a training run: the same pick asks for nothing new.
+    const computes = (await posted(page)).filter((m) => m.type === 'computeTrained').length;
+    await send(page, { type: 'trainedRuns', runs, missing: null });
+    await send(page, { type: 'labFailed', requestId: 0, message: 'marker after the repeated list' });
+    await page.waitForFunction(() => (globalThis as unknown as { __test: { posted: unknown[] } }).__test.posted.length > 0);
+    assert.equal((await posted(page)).filter((m) => m.type === 'computeTrained').length, computes, 'a repeated list asked again');
+
+    // A random-weights answer arriving now is not drawn over the trained curves; back to random asks again.
+    await send(page, { type: 'labResult', requestId: request.requestId + 1, view: randomView });
+    await send(page, { type: 'labFailed', requestId: request.requestId + 5, message: 'marker' });
+    assert.equal(await page.locator('#reading').textContent(), trainedLabReading(view));
+    const before = (await posted(page)).filter((m) => m.type === 'compute').length;
+    await page.locator('#mode').click();
+    await page.locator('#mode vscode-option[value="random"]').click();
+    await page.waitForFunction((n) => (globalThis as unknown as { __test: { posted: { type: string }[] } }).__test.posted.filter((m) => m.type === 'compute').length > n, before);
+    assert.equal(await page.locator('#rnn-run').isVisible(), false);
+
+    // A reload in trained mode restores the trained drawing and asks for the runs again.
+    await page.locator('#mode').click();
+    await page.locator('#mode vscode-option[value="trained"]').click();
+    await page.waitForFunction(() => (globalThis as unknown as { __test: { posted: { type: string }[] } }).__test.posted.filter((m) => m.type === 'listTrainedRuns').length >= 2);
+    await page.reload();
+    await until(page, 'textIs', '#reading', trainedLabReading(view));
+    await until(page, 'postedType', 'ready');
+    await send(page, { type: 'dataSource', label: 'the first characters of verse.txt' });
+    await until(page, 'postedType', 'listTrainedRuns');
     assert.deepEqual(harness.problems, []);
     await page.close();
   });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
 import { parseGradientPanelMessage, type GradientFlowView } from '../../src/shared/webviewProtocol';
-import { clippingReading, gradientReading } from '../../webview/gradients/reading';
+import { clippingReading, gradientReading, truncationCaption } from '../../webview/gradients/reading';
 import { heatColour, logRange } from '../../webview/gradients/historyData';
 import type { GradientHistorySnapshot } from '../../src/shared/workerProtocol';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
@@ -69,7 +69,7 @@ const wire = (v: GradientFlowView) => ({
 const vanishing = synthetic(0.67, 0.55);
 const exploding = synthetic(1.5, 1.4);
 
-it('the gradient panel message parser accepts ready and refresh only, exactly', () => {
+it('the gradient panel message parser accepts ready and refresh exactly (revealStep: gradientSteps.test.ts)', () => {
   assert.deepEqual(parseGradientPanelMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseGradientPanelMessage({ type: 'refresh' }), { type: 'refresh' });
   for (const bad of [null, undefined, 7, 'refresh', {}, { type: 3 }, { type: 'Refresh' }, { type: 'refresh', runId: 'r1' }, { type: 'showTrace' }, { type: '__proto__' }]) {
@@ -130,6 +130,32 @@ describe('Gradient Flow panel webview', { timeout: 120_000 }, () => {
     await page.reload();
     await until(page, 'textIs', '#reading', gradientReading(lstm));
     assert.equal(await page.locator('#jacobian-chart').getAttribute('data-cell-path'), String(T - 1));
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('the Jacobian chart shades the distances beyond the run\'s truncation (never backpropagated), and says so under it', async () => {
+    const base = synthetic(0.9, 1.1);
+    const border = '#2b2b2b'; // --vscode-panel-border of the dark stub: the grid lines' and the shade's colour
+    const shadePixels = (page: Page) => page.evaluate(`window.__test.pixelsOfColour('jacobian-chart', '${border}')`) as Promise<number>;
+    // Trained with K = 64 ≥ the window's 63 distances: nothing is shaded, no caption.
+    const whole = await openWith({ ...base, cell: 'rnn', truncation: 64 });
+    await until(whole, 'hasPixelsOfColour', 'jacobian-chart', THEME_COLORS.dark.blue);
+    assert.equal(await whole.locator('#jacobian-chart').getAttribute('data-not-backpropagated-from'), '');
+    assert.equal(await whole.locator('#jacobian-truncation').isVisible(), false);
+    const gridOnly = await shadePixels(whole);
+    await whole.close();
+    // K = 32: distances 32 … 63 shaded, the caption with the same numbers, and the reading stops at 31 steps.
+    const view: GradientFlowView = { ...base, cell: 'rnn', truncation: 32 };
+    const page = await openWith(view);
+    await until(page, 'hasPixelsOfColour', 'jacobian-chart', THEME_COLORS.dark.blue);
+    assert.equal(await page.locator('#jacobian-chart').getAttribute('data-not-backpropagated-from'), '32');
+    await until(page, 'textIs', '#jacobian-truncation', truncationCaption(view));
+    assert.equal(truncationCaption(view), 'Shaded: distances 32 to 63. This run trains with truncated BPTT of K = 32 steps, so its gradient reaches at most 31 steps back: the shaded distances are never backpropagated in training, and the reading stops before them.');
+    assert.match(gradientReading(view), /read only as far as training backpropagates \(31 characters\)/);
+    const shaded = await shadePixels(page);
+    assert.ok(shaded > 5000 && shaded > 3 * gridOnly, `the shade covers half the plot: ${shaded} pixels of the border colour against ${gridOnly} for the grid alone`);
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'webview-gradients-truncation.png'), fullPage: true });
     assert.deepEqual(harness.problems, []);
     await page.close();
   });

@@ -18,6 +18,7 @@ import {
 } from './analysis';
 import { divergingScale, sequentialScale, type ColourScale } from './colours';
 import css from './gates.css';
+import { createSearchCard, typedResults, type SavedSearch, type SearchQuery } from './search';
 import { cellAt, drawHeatmap, drawLegend, type HeatmapGeometry } from './heatmap';
 
 /** What setState keeps: the view (values as base64) and every choice the user made. */
@@ -25,6 +26,7 @@ interface SavedGates {
   view?: Omit<GatesView, 'values' | 'topProbabilities'> & { values: string; topProbabilities: string };
   choice: Choice;
   message?: string;
+  search?: SavedSearch;
 }
 
 interface Choice {
@@ -98,6 +100,19 @@ const mapHead = el('div', { class: 'map-head' });
 mapHead.append(mapTitle, legend);
 mapCard.append(mapHead, mapBox, stepInfo, pattern, pickPattern, help);
 
+/** What "Search whole file" would search for: the pattern's units in this layer's h_t or c_t, or why it cannot. */
+function searchQuery(): SearchQuery | string {
+  if (!view) return 'Waiting for a trace of the run…';
+  if ((view.directions ?? 1) > 1) return 'The whole-file search reads one-directional runs; this run is bidirectional.';
+  if (view.tokenKind === 'tokens' || view.tokenKind === 'rows') return 'The whole-file search reads character and word runs.';
+  const name = seriesName();
+  if (name !== 'h' && name !== 'c') return 'The whole-file search reads h_t or c_t: pick a layer\'s hidden state h (or cell state c) above.';
+  if (!choice.stretch) return 'Drag across a stretch of steps: the units on across all of it are searched for in the whole file.';
+  if (patternUnits.length === 0) return 'No unit is on across the selected stretch: lower the threshold or shorten the stretch.';
+  return { layer: layerOf(), series: name, units: [...patternUnits], threshold: choice.threshold, queryLength: choice.stretch[1] - choice.stretch[0] + 1 };
+}
+const searchCard = createSearchCard(searchQuery, send, () => save());
+
 const linesCard = el('section', { class: 'card' });
 const linesBox = el('div', { class: 'chart-box' });
 const linesCanvas = el('canvas', { id: 'units-chart' });
@@ -110,7 +125,7 @@ const reading = el('p', { id: 'reading' });
 const satTable = el('table', { id: 'saturation' });
 satCard.append(el('h2', {}, 'Saturation'), reading, satTable);
 
-content.append(controls, unitsError, mapCard, linesCard, satCard);
+content.append(controls, unitsError, mapCard, searchCard.element, linesCard, satCard);
 root.append(header, message, empty, content);
 
 // ── State ──
@@ -253,8 +268,13 @@ function drawSaturation(): void {
   reading.textContent = saturationReading(view!, layerOf());
 }
 
-/** The pattern of the selected stretch: its units and the other steps where they are all on. */
+/** The pattern of the selected stretch (its units and the other steps where they are all on), and what a whole-file search would search. */
 function findPattern(): void {
+  findPatternInWindow();
+  searchCard.refresh();
+}
+
+function findPatternInWindow(): void {
   matches = [];
   patternUnits = [];
   pickPattern.hidden = true;
@@ -294,7 +314,7 @@ addEventListener('pagehide', () => {
 function save(): void {
   if (idleSave !== undefined) cancelIdleCallback(idleSave);
   idleSave = undefined;
-  const saved: SavedGates = { choice, message: message.hidden ? undefined : message.textContent ?? undefined };
+  const saved: SavedGates = { choice, message: message.hidden ? undefined : message.textContent ?? undefined, search: searchCard.saved() };
   if (view) saved.view = { ...view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities) };
   setState<SavedGates>(saved);
 }
@@ -461,6 +481,19 @@ onMessage<HostToGatesPanel>({
   status: (m) => {
     refresh.title = m.training ? `${m.runLabel} is training: the panel refreshes every second` : `Trace ${m.runLabel} again`;
   },
+  searchProgress: (m) => {
+    if (typeof m.share === 'number' && Number.isFinite(m.share)) searchCard.progress(m.share);
+  },
+  searchResults: (m) => {
+    const r = typedResults(m.results);
+    if (r) searchCard.results(r);
+  },
+  searchEnded: (m) => {
+    if (typeof m.message === 'string') searchCard.ended(m.message);
+  },
+  searchCurrent: (m) => {
+    if (Number.isInteger(m.index)) searchCard.current(m.index);
+  },
   detached: (m) => {
     message.textContent = m.message;
     message.hidden = false;
@@ -472,6 +505,7 @@ onMessage<HostToGatesPanel>({
 
 const saved = getState<SavedGates>();
 if (saved?.choice) choice = saved.choice;
+if (saved?.search) searchCard.restore(saved.search);
 if (saved?.view) {
   const restored = { ...saved.view, values: fromBase64(saved.view.values), topProbabilities: fromBase64(saved.view.topProbabilities) };
   if (isView(restored)) show(restored, true);

@@ -4,12 +4,13 @@
 // a plain-language reading; (3) over training (the run's history, when the worker sent one): a heatmap of
 // ‖∂L/∂h_t‖ of a fixed window (training step × t, log colour scale, legend), ρ and σ_max of W_hh against the step,
 // and the gradient norm before and after clipping with the clipped steps marked. "Refresh" asks the host for a fresh trace (the host also refreshes while the run trains).
+import { Chart, type Plugin } from 'chart.js';
 import type { GradientFlowView, GradientPanelToHost, HostToGradientPanel } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './gradients.css';
-import { bidirectionalReading, clippingReading, gradientReading } from './reading';
+import { bidirectionalReading, clippingReading, gradientReading, truncationCaption } from './reading';
 import { drawHistoryHeatmap, drawLegend } from './history';
 import { clippingPoints, historyKeys, normaliseHistory, plainHistory, type GradientHistorySnapshot } from './historyData';
 import type { Point } from '../common/downsample';
@@ -20,6 +21,7 @@ interface SavedGradients {
   view?: Omit<GradientFlowView, 'history'> & { history?: unknown };
   historyLayer?: number;
   message?: string;
+  selected?: number;
 }
 
 adoptStyles(css);
@@ -54,7 +56,17 @@ const readingCard = card('Reading');
 const reading = el('p', { id: 'reading' });
 readingCard.card.append(reading);
 const gradCard = card('‖∂L/∂hₜ‖ at each step t of the window (log scale)', 'grad-chart');
+// The step the editor's cursor is on (or the one clicked): marked on the chart and read out below it. A click on the
+// chart, or ←/→ on it, selects that step's text in the editor.
+const stepInfo = el('p', { id: 'step-info', 'aria-live': 'polite' });
+const stepHelp = el('p', { class: 'muted' }, 'Click a step (or ←/→ on the chart) to select its text in the editor; moving the editor\'s cursor in the run\'s file moves the window here.');
+gradCard.card.append(stepInfo, stepHelp);
+gradCard.canvas!.tabIndex = 0;
+let selectedStep = -1;
 const jacCard = card('Jacobian norm ‖∂h_T/∂hₜ‖ against the distance T − t (first layer, log scale)', 'jacobian-chart');
+// Distances a run's training never backpropagates (truncated BPTT of K steps reaches K − 1 back) are shaded.
+const truncationNote = el('p', { id: 'jacobian-truncation', class: 'muted' });
+jacCard.card.append(truncationNote);
 const spectraCard = card('W_hh per layer (for gated cells, its candidate block)');
 const table = el('table', { id: 'spectra' });
 spectraCard.card.append(table);
@@ -120,6 +132,33 @@ const jacSpec: LineChartSpec = {
   ariaLabel: 'Jacobian norm of the last hidden state with respect to earlier ones, against the distance, log scale',
 };
 let charts: { grad: LineChart; jac: LineChart } | undefined;
+
+/** The first distance a chart shades as not backpropagated in training (charts without an entry shade nothing). */
+const shadedFrom = new WeakMap<object, number>();
+/**
+ * Shades the x range from shadedFrom (a distance, so from − 0.5 between two points) to the axis' end behind the
+ * lines, in the theme's panel-border colour, with a label in the muted foreground.
+ */
+const truncationShade: Plugin<'line'> = {
+  id: 'truncationShade',
+  beforeDatasetsDraw(chart) {
+    const from = shadedFrom.get(chart);
+    const x = chart.scales.x;
+    if (from === undefined || !x) return;
+    const { ctx, chartArea: area } = chart;
+    const left = Math.max(area.left, x.getPixelForValue(from - 0.5));
+    if (!(left < area.right)) return;
+    ctx.save();
+    ctx.fillStyle = theme.gridLine;
+    ctx.fillRect(left, area.top, area.right - left, area.bottom - area.top);
+    ctx.fillStyle = theme.mutedForeground;
+    ctx.font = `${theme.fontSize}px ${theme.fontFamily}`;
+    ctx.textAlign = 'right';
+    ctx.fillText('not backpropagated in training', area.right - 6, area.top + theme.fontSize + 4);
+    ctx.restore();
+  },
+};
+Chart.register(truncationShade);
 let spectraSpec: LineChartSpec | undefined;
 const clipSpec: LineChartSpec = {
   series: [
@@ -160,6 +199,10 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
   };
   const grad = createLineChart(gradCard.canvas!, gradSpec, theme);
   logAxis(grad);
+  // The selected step's points drawn large on every line.
+  for (const d of grad.data.datasets) {
+    (d as { pointRadius?: unknown }).pointRadius = (ctx: { raw?: { x?: number } }) => (ctx.raw?.x === selectedStep ? 5 : 0);
+  }
   grad.options.scales!.x!.ticks = {
     // One candidate label per character; Chart.js drops the ones that would overlap in a narrow panel.
     ...grad.options.scales!.x!.ticks, stepSize: 1, autoSkip: true, autoSkipPadding: 4, maxTicksLimit: 1000, maxRotation: 0,
@@ -243,6 +286,15 @@ function render(view: GradientFlowView): void {
   jacCard.canvas!.dataset.cellPath = String(path.length);
   jac.options.scales!.x!.min = 1;
   jac.options.scales!.x!.max = Math.max(2, view.jacobianNorm.length);
+  // Distances ≥ K: beyond what the run's truncated BPTT sends back (the reading stops at K − 1 too).
+  const beyond = view.truncation !== undefined && view.truncation <= view.jacobianNorm.length ? view.truncation : undefined;
+  if (beyond === undefined) shadedFrom.delete(jac);
+  else shadedFrom.set(jac, beyond);
+  jacCard.canvas!.dataset.notBackpropagatedFrom = beyond === undefined ? '' : String(beyond);
+  setText(truncationNote, truncationCaption(view));
+  truncationNote.hidden = truncationNote.textContent === '';
+  if (selectedStep >= view.tokens.length) selectedStep = -1;
+  drawStepInfo();
   redraw(grad);
   redraw(jac);
   const windowReading = [gradientReading(view), bidirectionalReading(view)].filter((x) => x !== '').join(' ');
@@ -409,7 +461,7 @@ addEventListener('pagehide', () => {
 function save(): void {
   if (idleSave !== undefined) cancelIdleCallback(idleSave);
   idleSave = undefined;
-  setState<SavedGradients>({ historyLayer, view: shown && { ...shown, history: shownHistory ? plainHistory(shownHistory) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
+  setState<SavedGradients>({ historyLayer, selected: selectedStep, view: shown && { ...shown, history: shownHistory ? plainHistory(shownHistory) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
 }
 
 /** Saved state is JSON: a NaN in the trace (ρ not computed for a big model) comes back as null; read it as NaN. */
@@ -454,7 +506,44 @@ onThemeChange(() => {
   if (shown) renderHistory(shownHistory);
 });
 
+/** The selected step's line: its token and ‖∂L/∂hₜ‖ of every chain there. */
+function drawStepInfo(): void {
+  const t = selectedStep;
+  if (!shown || t < 0 || t >= shown.tokens.length) {
+    setText(stepInfo, 'No step selected.');
+    return;
+  }
+  const norms = shown.gradNormH.map((row, c) => `${chainLineLabel(shown!, c)} ${Number.isFinite(row[t]) ? row[t].toExponential(2) : '—'}`);
+  setText(stepInfo, `Step ${t + 1} “${showChar(shown.tokens[t])}”: ‖∂L/∂hₜ‖ ${norms.join(', ')}`);
+}
+
+function selectStep(t: number, reveal: boolean): void {
+  if (!shown) return;
+  selectedStep = t < 0 ? -1 : Math.min(shown.tokens.length - 1, t);
+  if (reveal && selectedStep >= 0) post<GradientPanelToHost>({ type: 'revealStep', t: selectedStep });
+  drawStepInfo();
+  saveWhenIdle();
+  if (charts) redraw(charts.grad);
+}
+
+gradCard.canvas!.addEventListener('click', (e) => {
+  if (!charts || !shown) return;
+  const x = charts.grad.scales.x?.getValueForPixel(e.offsetX);
+  if (x === undefined || !Number.isFinite(x)) return;
+  const t = Math.round(x);
+  if (t >= 0 && t < shown.tokens.length) selectStep(t, true);
+});
+gradCard.canvas!.addEventListener('keydown', (e) => {
+  if (!shown || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+  e.preventDefault();
+  const from = selectedStep < 0 ? 0 : selectedStep;
+  selectStep(Math.max(0, Math.min(shown.tokens.length - 1, from + (e.key === 'ArrowRight' ? 1 : -1))), true);
+});
+
 onMessage<HostToGradientPanel>({
+  select: (m) => {
+    if (Number.isInteger(m.t)) selectStep(m.t, false);
+  },
   showTrace: (m) => {
     if (!isView(m.view)) return;
     message.hidden = true;
@@ -474,6 +563,7 @@ onMessage<HostToGradientPanel>({
 
 const saved = getState<SavedGradients>();
 if (Number.isInteger(saved?.historyLayer) && saved!.historyLayer! >= 0) historyLayer = saved!.historyLayer!;
+if (Number.isInteger(saved?.selected)) selectedStep = saved!.selected!;
 const restoredView = nullsToNaN(saved?.view);
 if (isView(restoredView)) render(restoredView);
 if (saved?.message) {

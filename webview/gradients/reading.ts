@@ -96,3 +96,14 @@ export function clippingReading(
   }
   return `Clipped ${percent} of steps (of ${steps}; the largest norm before clipping ${peak.toPrecision(3)}).`;
 }
+
+/**
+ * The caption under the Jacobian chart when the run's truncated BPTT (K steps) reaches less far than the window:
+ * the shaded distances, K … T, are where training never sends a gradient (it reaches K − 1 steps back at most).
+ */
+export function truncationCaption(view: Pick<GradientFlowView, 'truncation' | 'jacobianNorm'>): string {
+  const K = view.truncation;
+  const n = view.jacobianNorm.length;
+  if (K === undefined || K > n) return '';
+  return `Shaded: distances ${K} to ${n}. This run trains with truncated BPTT of K = ${K} steps, so its gradient reaches at most ${K - 1} steps back: the shaded distances are never backpropagated in training, and the reading stops before them.`;
+}

@@ -4,12 +4,16 @@
 // T − 1 − t, each relative to its last step, so all four start at 10⁰; and the reading in words (webview/lab/reading.ts,
 // by the rule of src/shared/gradientReading.ts). Every settled change asks the host for a computation
 // (at most 10 a second while a slider moves); answers older than the one drawn are dropped by request id.
+// "Weights: trained" swaps the random models for two finished runs the host lists (a tanh RNN and an LSTM on the same
+// file): the same chart and rule on their checkpoints, with the run names in the legend and the reading.
 import {
   GRADIENT_LAB_LIMITS as LIMITS,
   type GradientLabPanelToHost,
   type GradientLabSettings,
   type GradientLabView,
   type HostToGradientLabPanel,
+  type TrainedGradientLabView,
+  type TrainedRunChoice,
 } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
 import { adoptStyles, el } from '../common/dom';
@@ -18,7 +22,7 @@ import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './lab.css';
-import { labReading, linearReading, lstmReading, rnnReading } from './reading';
+import { CLIP_THRESHOLDS, clipCurve, clipReading, labReading, linearReading, lstmReading, rnnReading, trainedLabReading, trainedLstmReading, type LabCurves } from './reading';
 
 interface SavedLab {
   settings?: GradientLabSettings;
@@ -26,7 +30,15 @@ interface SavedLab {
   dataLabel?: string;
   note?: string;
   lastRequestId?: number;
+  mode?: Mode;
+  /** The trained-weights mode's picks (run ids) and its last drawing. */
+  trainedPick?: { rnn: string; lstm: string };
+  trainedView?: TrainedGradientLabView;
+  /** Gradient clipping threshold θ of the clipping chart (null: off). */
+  clip?: number | null;
 }
+
+type Mode = 'random' | 'trained';
 
 // Forget bias 2: the first view shows what the lecture claims, an LSTM whose open forget gates carry the gradient; at 0
 // (PyTorch's default) the LSTM line says why an untrained LSTM does not.
@@ -71,8 +83,28 @@ const biasLabel = el('label', { for: 'forget-bias', id: 'forget-bias-label' }, '
 const bias = custom('vscode-dropdown', { id: 'forget-bias', 'aria-labelledby': 'forget-bias-label' });
 for (const b of FORGET_BIASES) bias.append(custom('vscode-option', { value: String(b) }, b === 0 ? '0 (PyTorch default)' : String(b)));
 biasBox.append(biasLabel, bias);
+const modeBox = el('div', { class: 'field' });
+const modeLabel = el('label', { for: 'mode', id: 'mode-label' }, 'Weights');
+const modeSelect = custom('vscode-dropdown', { id: 'mode', 'aria-labelledby': 'mode-label' });
+modeSelect.append(custom('vscode-option', { value: 'random' }, 'random (set ρ)'), custom('vscode-option', { value: 'trained' }, 'trained (two finished runs)'));
+modeBox.append(modeLabel, modeSelect);
+function runPicker(id: string, label: string): { box: HTMLElement; select: HTMLElement & { value: string } } {
+  const box = el('div', { class: 'field trained-only' });
+  const select = custom('vscode-dropdown', { id, 'aria-labelledby': `${id}-label` });
+  box.append(el('label', { for: id, id: `${id}-label` }, label), select);
+  return { box, select };
+}
+const rnnPick = runPicker('rnn-run', 'tanh RNN run');
+const lstmPick = runPicker('lstm-run', 'LSTM run (same file)');
+for (const b of [rho.box, hidden, seed, biasBox]) b.classList.add('random-only');
+const clipBox = el('div', { class: 'field' });
+const clipSelect = custom('vscode-dropdown', { id: 'clip', 'aria-labelledby': 'clip-label' });
+clipSelect.append(custom('vscode-option', { value: 'off' }, 'off'), ...CLIP_THRESHOLDS.map((t) => custom('vscode-option', { value: String(t) }, `θ = ${t}`)));
+clipBox.append(el('label', { for: 'clip', id: 'clip-label' }, 'Gradient clipping (norm)'), clipSelect);
 const controls = el('section', { class: 'card controls', 'aria-label': 'Settings' });
-controls.append(rho.box, steps.box, hidden, seed, biasBox);
+controls.append(modeBox, rho.box, rnnPick.box, lstmPick.box, steps.box, hidden, seed, biasBox, clipBox);
+const trainedMissing = el('p', { id: 'trained-missing', role: 'status' });
+trainedMissing.hidden = true;
 const controlsError = el('p', { id: 'controls-error', role: 'alert' });
 controlsError.hidden = true;
 const status = el('p', { id: 'status', role: 'status' });
@@ -87,7 +119,15 @@ const rnnText = el('p', { id: 'rnn-reading', class: 'reading' });
 const lstmText = el('p', { id: 'lstm-reading', class: 'reading' });
 const linearText = el('p', { id: 'linear-reading', class: 'reading' });
 chartCard.append(chartBox, reading, rnnText, lstmText, linearText);
-root.append(header, message, controls, controlsError, status, chartCard);
+// The clipping chart: the linear RNN's gradient norms on an absolute scale, as computed and clipped at θ.
+const clipCard = el('section', { class: 'card' });
+clipCard.append(el('h2', {}, 'Gradient clipping on the linear RNN: ‖∂L/∂hₜ‖ before and after clipping the whole gradient to norm θ (log scale)'));
+const clipBoxChart = el('div', { class: 'chart-box' });
+const clipCanvas = el('canvas', { id: 'clip-chart' });
+clipBoxChart.append(clipCanvas);
+const clipText = el('p', { id: 'clip-reading', class: 'reading' });
+clipCard.append(clipBoxChart, clipText);
+root.append(header, message, controls, trainedMissing, controlsError, status, chartCard, clipCard);
 
 // ── Chart: y holds log10(‖g_t‖ / ‖g_{T−1}‖), x the distance T − 1 − t ──
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
@@ -103,8 +143,19 @@ const spec: LineChartSpec = {
   yTitle: 'relative to the last step (log scale)',
   ariaLabel: 'Gradient norms of the RNN hidden state, the LSTM hidden state and the LSTM cell state against the distance from the loss, log scale',
 };
+const clipSpec: LineChartSpec = {
+  series: [
+    { label: 'linear RNN ‖∂L/∂hₜ‖, not clipped', color: 'red', dashed: true },
+    { label: 'after clipping at θ', color: 'blue' },
+  ],
+  xTitle: 'steps back from the loss (T − 1 − t)',
+  yTitle: '‖∂L/∂hₜ‖ (log scale)',
+  ariaLabel: 'Gradient norms of the linear RNN against the distance from the loss, before and after clipping the whole gradient to norm theta, log scale',
+};
 let theme = readTheme();
 let chart: LineChart | undefined;
+let clipChart: LineChart | undefined;
+let clip: number | null = null;
 
 function ensureChart(): LineChart {
   if (chart) return chart;
@@ -120,6 +171,40 @@ function ensureChart(): LineChart {
   return chart;
 }
 
+function ensureClipChart(): LineChart {
+  if (clipChart) return clipChart;
+  clipChart = createLineChart(clipCanvas, clipSpec, theme);
+  const y = clipChart.options.scales!.y!;
+  (y as { beginAtZero?: boolean }).beginAtZero = false;
+  y.ticks = { ...y.ticks, callback: (value) => (Number.isInteger(Number(value)) ? `10${superscript(Number(value))}` : '') };
+  clipChart.options.plugins!.tooltip!.callbacks = {
+    title: (items) => (items.length > 0 ? `${items[0].parsed.x} steps back` : ''),
+    label: (item) => `${item.dataset.label ?? ''}: ${(10 ** (item.parsed.y ?? 0)).toExponential(1)}`,
+  };
+  clipChart.update();
+  return clipChart;
+}
+
+/** log10 of a curve's values (index t) against the distance T − 1 − t. */
+function absoluteLog(curve: (number | null)[]): { x: number; y: number }[] {
+  const T = curve.length;
+  return curve.map((v, t) => ({ x: T - 1 - t, y: v !== null && v > 0 ? Math.log10(v) : NaN })).reverse();
+}
+
+/** The clipping chart and sentence for the curves drawn (either mode). */
+function renderClip(v: LabCurves | undefined): void {
+  clipCard.hidden = !v?.linearHidden;
+  if (!v?.linearHidden) return;
+  const c = ensureClipChart();
+  c.data.datasets[0].data = absoluteLog(v.linearHidden);
+  c.data.datasets[1].data = clip === null ? [] : absoluteLog(clipCurve(v.linearHidden, clip).clipped);
+  c.data.datasets[1].label = clip === null ? 'after clipping (off)' : `after clipping at θ = ${clip}`;
+  c.options.scales!.x!.min = 0;
+  c.options.scales!.x!.max = v.steps - 1;
+  redraw(c);
+  clipText.textContent = clipReading(v, clip);
+}
+
 function relativeLog(curve: (number | null)[]): { x: number; y: number }[] {
   const T = curve.length;
   const last = curve[T - 1];
@@ -127,6 +212,12 @@ function relativeLog(curve: (number | null)[]): { x: number; y: number }[] {
 }
 
 // ── State ──
+let mode: Mode = 'random';
+let trainedRuns: TrainedRunChoice[] = [];
+let trainedPick: { rnn: string; lstm: string } | undefined;
+let shownTrained: TrainedGradientLabView | undefined;
+/** The runs and T of the last trained request: a refreshed list with the same pick asks for nothing new. */
+let trainedRequestKey = '';
 let shown: GradientLabView | undefined;
 let dataLabel = '';
 let note: string | undefined;
@@ -166,10 +257,14 @@ function readSettings(): GradientLabSettings | string {
 
 function save(): void {
   const settings = readSettings();
-  setState<SavedLab>({ settings: typeof settings === 'string' ? shown : settings, view: shown, dataLabel, note, lastRequestId });
+  setState<SavedLab>({ settings: typeof settings === 'string' ? shown : settings, view: shown, dataLabel, note, lastRequestId, mode, trainedPick, trainedView: shownTrained, clip });
 }
 
 function request(): void {
+  if (mode === 'trained') {
+    requestTrained();
+    return;
+  }
   const settings = readSettings();
   controlsError.hidden = typeof settings !== 'string';
   if (typeof settings === 'string') {
@@ -183,9 +278,56 @@ function request(): void {
 }
 const requestSoon = throttle(request, 100);
 
+/** Fills a run dropdown; keeps `keep` selected when it is offered, else the first (newest). */
+function fillPicker(select: HTMLElement & { value: string }, runs: TrainedRunChoice[], keep: string | undefined): string | undefined {
+  select.replaceChildren(...runs.map((r) => custom('vscode-option', { value: r.id }, r.label)));
+  const chosen = runs.find((r) => r.id === keep)?.id ?? runs[0]?.id;
+  if (chosen !== undefined) select.value = chosen;
+  return chosen;
+}
+
+/** The dropdowns from the host's list: the LSTM runs offered are those on the RNN run's file. */
+function showTrainedRuns(missing: string | null): void {
+  const rnnRuns = trainedRuns.filter((r) => r.cell === 'rnn');
+  const rnnId = fillPicker(rnnPick.select, rnnRuns, trainedPick?.rnn);
+  const fileKey = rnnRuns.find((r) => r.id === rnnId)?.fileKey;
+  const lstmRuns = trainedRuns.filter((r) => r.cell === 'lstm' && r.fileKey === fileKey);
+  const lstmId = fillPicker(lstmPick.select, lstmRuns, trainedPick?.lstm);
+  const file = rnnRuns.find((r) => r.id === rnnId)?.fileLabel;
+  const text = missing ?? (lstmId === undefined && file !== undefined ? `No finished LSTM run on ${file} yet: train one on the same file first (e.g. "Sequence Lab: Train Experiment" on reber-lstm.seqlab.json next to reber-rnn.seqlab.json).` : null);
+  trainedMissing.textContent = text ?? '';
+  trainedMissing.hidden = text === null;
+  trainedPick = rnnId !== undefined && lstmId !== undefined ? { rnn: rnnId, lstm: lstmId } : undefined;
+}
+
+function requestTrained(): void {
+  controlsError.hidden = true;
+  if (!trainedPick) {
+    status.textContent = '';
+    save();
+    return;
+  }
+  trainedRequestKey = `${trainedPick.rnn} ${trainedPick.lstm} ${steps.input.value}`;
+  lastRequestId += 1;
+  post<GradientLabPanelToHost>({ type: 'computeTrained', requestId: lastRequestId, rnnRunId: trainedPick.rnn, lstmRunId: trainedPick.lstm, steps: Number(steps.input.value) });
+  status.textContent = 'Computing…';
+  save();
+}
+
+function setMode(next: Mode): void {
+  mode = next;
+  modeSelect.value = next;
+  for (const e of Array.from(document.querySelectorAll<HTMLElement>('.random-only'))) e.hidden = next !== 'random';
+  for (const e of Array.from(document.querySelectorAll<HTMLElement>('.trained-only'))) e.hidden = next !== 'trained';
+  if (next === 'random') trainedMissing.hidden = true;
+}
+
+const LEGEND = spec.series.map((x) => x.label);
+
 function render(view: GradientLabView): void {
   shown = view;
   const c = ensureChart();
+  c.data.datasets.forEach((d, i) => (d.label = LEGEND[i]));
   c.data.datasets[0].data = relativeLog(view.rnnHidden);
   c.data.datasets[1].data = relativeLog(view.lstmHidden);
   c.data.datasets[2].data = relativeLog(view.lstmCell);
@@ -197,7 +339,30 @@ function render(view: GradientLabView): void {
   rnnText.textContent = rnnReading(view);
   lstmText.textContent = lstmReading(view);
   linearText.textContent = linearReading(view);
+  renderClip(view);
   document.getElementById('data-label')!.textContent = `Data: ${view.dataLabel} · hidden size ${view.hiddenSize} · seed ${view.seed}`;
+}
+
+/** The trained-weights drawing: the same chart, the legend naming the runs, the readings of the same rule. */
+function renderTrained(view: TrainedGradientLabView): void {
+  shownTrained = view;
+  const c = ensureChart();
+  c.data.datasets[0].data = relativeLog(view.rnnHidden);
+  c.data.datasets[1].data = relativeLog(view.lstmHidden);
+  c.data.datasets[2].data = relativeLog(view.lstmCell);
+  c.data.datasets[3].data = relativeLog(view.linearHidden);
+  // The legend says which trained run each curve is of; the runs' full names head the page and the readings.
+  const runOf = ['tanh RNN run', 'LSTM run', 'LSTM run', 'tanh RNN run\'s W_hh'];
+  c.data.datasets.forEach((d, i) => (d.label = `${LEGEND[i]} — trained ${runOf[i]}`));
+  c.options.scales!.x!.min = 0;
+  c.options.scales!.x!.max = view.steps - 1;
+  redraw(c);
+  reading.textContent = trainedLabReading(view);
+  rnnText.textContent = `${rnnReading(view)} (${view.rnnRun})`;
+  lstmText.textContent = trainedLstmReading(view);
+  linearText.textContent = linearReading(view);
+  renderClip(view);
+  document.getElementById('data-label')!.textContent = `Data: ${view.dataLabel} · trained runs: ${view.rnnRun}; ${view.lstmRun}`;
 }
 
 function showNote(): void {
@@ -216,6 +381,36 @@ steps.input.addEventListener('input', () => {
 });
 hidden.addEventListener('change', requestSoon);
 seed.addEventListener('change', requestSoon);
+clipSelect.addEventListener('change', () => {
+  const t = Number(clipSelect.value);
+  clip = (CLIP_THRESHOLDS as readonly number[]).includes(t) ? t : null;
+  renderClip(mode === 'trained' ? shownTrained : shown);
+  save();
+});
+modeSelect.addEventListener('change', () => {
+  const next: Mode = modeSelect.value === 'trained' ? 'trained' : 'random';
+  if (next === mode) return;
+  setMode(next);
+  status.textContent = '';
+  if (next === 'trained') {
+    trainedRequestKey = '';
+    if (shownTrained) renderTrained(shownTrained);
+    post<GradientLabPanelToHost>({ type: 'listTrainedRuns' });
+  } else {
+    if (shown) render(shown);
+    request();
+  }
+  save();
+});
+rnnPick.select.addEventListener('change', () => {
+  trainedPick = { rnn: rnnPick.select.value, lstm: trainedPick?.lstm ?? '' };
+  showTrainedRuns(null);
+  requestSoon();
+});
+lstmPick.select.addEventListener('change', () => {
+  if (trainedPick) trainedPick = { ...trainedPick, lstm: lstmPick.select.value };
+  requestSoon();
+});
 bias.addEventListener('change', () => {
   unlistedBias = undefined;
   requestSoon();
@@ -224,6 +419,7 @@ bias.addEventListener('change', () => {
 onThemeChange(() => {
   theme = readTheme();
   if (chart) applyTheme(chart, spec, theme);
+  if (clipChart) applyTheme(clipChart, clipSpec, theme);
 });
 
 onMessage<HostToGradientLabPanel>({
@@ -231,11 +427,27 @@ onMessage<HostToGradientLabPanel>({
     dataLabel = m.label;
     note = m.note;
     showNote();
-    if (!shown) document.getElementById('data-label')!.textContent = `Data: ${m.label}`;
-    request();
+    if (!shown && mode === 'random') document.getElementById('data-label')!.textContent = `Data: ${m.label}`;
+    if (mode === 'trained') post<GradientLabPanelToHost>({ type: 'listTrainedRuns' });
+    else request();
+  },
+  trainedRuns: (m) => {
+    trainedRuns = m.runs;
+    showTrainedRuns(m.missing);
+    // The host sends the list again whenever stored runs change (every checkpoint of a training run): ask for
+    // curves only when the pick is new.
+    const key = trainedPick ? `${trainedPick.rnn} ${trainedPick.lstm} ${steps.input.value}` : '';
+    if (mode === 'trained' && key !== trainedRequestKey) request();
+  },
+  trainedResult: (m) => {
+    if (m.requestId <= latestDrawn || mode !== 'trained') return;
+    latestDrawn = m.requestId;
+    renderTrained(m.view);
+    status.textContent = m.requestId < lastRequestId ? 'Computing…' : '';
+    save();
   },
   labResult: (m) => {
-    if (m.requestId <= latestDrawn) return; // an answer to settings older than the drawing
+    if (m.requestId <= latestDrawn || mode !== 'random') return; // an answer to settings older than the drawing
     latestDrawn = m.requestId;
     render(m.view);
     status.textContent = m.requestId < lastRequestId ? 'Computing…' : '';
@@ -252,7 +464,19 @@ const start = saved?.settings && typeof saved.settings.spectralRadius === 'numbe
 settingsToControls(start);
 lastRequestId = Number.isInteger(saved?.lastRequestId) ? saved!.lastRequestId! : 0;
 latestDrawn = lastRequestId;
-if (saved?.view && Array.isArray(saved.view.rnnHidden) && Array.isArray(saved.view.lstmCell) && Array.isArray(saved.view.lstmHidden)) render(saved.view);
+clip = typeof saved?.clip === 'number' && (CLIP_THRESHOLDS as readonly number[]).includes(saved.clip) ? saved.clip : null;
+clipSelect.value = clip === null ? 'off' : String(clip);
+clipCard.hidden = true;
+const savedMode: Mode = saved?.mode === 'trained' ? 'trained' : 'random';
+setMode(savedMode);
+const validCurves = (v: { rnnHidden?: unknown; lstmCell?: unknown; lstmHidden?: unknown } | undefined) => !!v && Array.isArray(v.rnnHidden) && Array.isArray(v.lstmCell) && Array.isArray(v.lstmHidden);
+if (saved?.trainedPick && typeof saved.trainedPick.rnn === 'string' && typeof saved.trainedPick.lstm === 'string') trainedPick = saved.trainedPick;
+if (validCurves(saved?.trainedView) && Array.isArray(saved!.trainedView!.linearHidden)) shownTrained = saved!.trainedView;
+if (validCurves(saved?.view)) {
+  shown = saved!.view;
+  if (savedMode === 'random') render(saved!.view!);
+}
+if (savedMode === 'trained' && shownTrained) renderTrained(shownTrained);
 if (typeof saved?.dataLabel === 'string') dataLabel = saved.dataLabel;
 if (typeof saved?.note === 'string') {
   note = saved.note;

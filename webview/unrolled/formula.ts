@@ -17,6 +17,11 @@ export function unitValues(view: GatesView, k: number, name: string, t: number):
   return seriesBlock(view, k, s).subarray(t * H, (t + 1) * H);
 }
 
+/** Step t's token as the panels name it: a row's label, or the character / word in quotes (whitespace made visible). */
+export function tokenShown(view: GatesView, t: number): string {
+  return view.tokenKind === 'rows' ? view.tokens[t] : `“${showChar(view.tokens[t])}”`;
+}
+
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
 const mean = (v: Float32Array) => v.reduce((a, x) => a + x, 0) / v.length;
 const f2 = (x: number) => x.toFixed(2);
@@ -40,7 +45,7 @@ export function stepFormula(view: GatesView, c: number, t: number): string[] {
     const parts = Array.from({ length: D }, (_, d) => unitValues(view, (k - 1) * D + d, name, tt));
     return Math.sqrt(parts.reduce((a, v) => a + norm(v) ** 2, 0));
   };
-  const token = view.tokenKind === 'rows' ? `${view.tokens[t]} (its numbers)` : `“${showChar(view.tokens[t])}” (one-hot)`;
+  const token = `${tokenShown(view, t)} ${view.tokenKind === 'rows' ? '(its numbers)' : '(one-hot)'}`;
   const input = k === 0 ? `x_t = ${token}` : `x_t = ${D > 1 ? '[h→_t ; h←_t]' : 'h_t'} of layer ${k}, ‖x_t‖ = ${f2(below('h', t))}`;
   const at = `${D > 1 ? `${backward ? 'Backward' : 'Forward'} chain ${h_}, l` : 'L'}ayer ${k + 1}, step ${t + 1}${prevOut ? (backward ? ' (the chain starts at the window\'s end from h← = 0)' : ' (the window starts from h₀ = 0)') : ''}`;
   const values = (name: string, tt: number) => (tt < 0 || tt >= T ? new Float32Array(view.hiddenSize) : unitValues(view, c, name, tt));
@@ -51,7 +56,7 @@ export function stepFormula(view: GatesView, c: number, t: number): string[] {
     const cc = norm(values('c', t));
     return [
       at, input,
-      `i_t, f_t, o_t = σ(W x_t + U h_${prev} + b), g_t = tanh(…): mean i = ${f2(mean(values('i', t)))}, f = ${f2(mean(values('f', t)))}, o = ${f2(mean(values('o', t)))}; ‖g_t‖ = ${f2(norm(values('g', t)))}`,
+      `i_t, f_t, o_t = σ(W_xh x_t + b_ih + W_hh h_${prev} + b_hh) per gate block, g_t = tanh(…): mean i = ${f2(mean(values('i', t)))}, f = ${f2(mean(values('f', t)))}, o = ${f2(mean(values('o', t)))}; ‖g_t‖ = ${f2(norm(values('g', t)))}`,
       `c_t = f_t ⊙ c_${prev} + i_t ⊙ g_t: ‖c_${prev}‖ = ${f2(cPrev)} → ‖c_t‖ = ${f2(cc)}`,
       `h_t = o_t ⊙ tanh(c_t): ‖h_${prev}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`,
     ];
@@ -59,11 +64,11 @@ export function stepFormula(view: GatesView, c: number, t: number): string[] {
   if (view.cell === 'gru') {
     return [
       at, input,
-      `r_t, z_t = σ(W x_t + U h_${prev} + b): mean r = ${f2(mean(values('r', t)))}, z = ${f2(mean(values('z', t)))}`,
-      `n_t = tanh(W_n x_t + r_t ⊙ (U_n h_${prev}) + b_n): ‖n_t‖ = ${f2(norm(values('n', t)))}`,
+      `r_t, z_t = σ(W_xh x_t + b_ih + W_hh h_${prev} + b_hh) per gate block: mean r = ${f2(mean(values('r', t)))}, z = ${f2(mean(values('z', t)))}`,
+      `n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_${prev} + b_hn)): ‖n_t‖ = ${f2(norm(values('n', t)))}`,
       `h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_${prev}: ‖h_${prev}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`,
     ];
   }
   const act = view.nonlinearity === 'relu' ? 'relu' : 'tanh';
-  return [at, input, `h_t = ${act}(W_xh x_t + W_hh h_${prev} + b): ‖h_${prev}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`];
+  return [at, input, `h_t = ${act}(W_xh x_t + b_ih + W_hh h_${prev} + b_hh): ‖h_${prev}‖ = ${f2(hPrev)} → ‖h_t‖ = ${f2(h)}`];
 }

@@ -5,18 +5,27 @@
 // Clicking an input (or Enter on it) asks the host to select that character (a word run: word) in the editor. "Show gradients" colours
 // the arrows by the gradient flowing back along them after the backward pass over the whole window (BPTT down to its
 // first step): ‖∂L/∂h_t‖ of the node an arrow points into, on a log scale (viridis), with a legend.
-import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
+import { recurrenceFits, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../../src/shared/webviewProtocol';
+import type { RecurrenceTerms } from '../../src/shared/workerProtocol';
 import { adoptStyles, el } from '../common/dom';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import { fromBase64, toBase64, typedOutputs } from '../gates/analysis';
 import { stepFormula, unitValues, windowStart } from './formula';
 import { chainOf, drawGraph, svg, type GraphLayout } from './graph';
+import { chainIndex, mostActiveUnit, num, recurrenceText } from './recurrence';
 import css from './unrolled.css';
 import { css as rgb, sequentialScale } from '../gates/colours';
 import { logRange } from '../gradients/historyData';
 
+/** A step's recurrence terms as setState keeps them (plain arrays). */
+type SavedTerms = { [K in keyof RecurrenceTerms]: RecurrenceTerms[K] extends Float64Array | undefined ? number[] : RecurrenceTerms[K] };
+
 interface SavedUnrolled {
-  view?: Omit<GatesView, 'values' | 'topProbabilities' | 'gradNormH'> & { values: string; topProbabilities: string; gradNormH?: string };
+  view?: Omit<GatesView, 'values' | 'topProbabilities' | 'gradNormH' | 'recurrence'> & { values: string; topProbabilities: string; gradNormH?: string; recurrence?: SavedTerms };
+  /** The recurrence's layer, direction and unit (absent: the most active unit at the step). */
+  recurrenceLayer?: number;
+  recurrenceBackward?: boolean;
+  recurrenceUnit?: number;
   gradients?: boolean;
   selected: number;
   steps: number;
@@ -63,7 +72,19 @@ const details = el('section', { id: 'details', 'aria-live': 'polite' });
 details.hidden = true;
 const content = el('div', { id: 'content' });
 content.hidden = true;
-content.append(controls, gradLegend, graphBox, caption, details);
+// The recurrence of the selected step (or the window's last) with the worker's numbers, for a picked unit.
+const recurrence = el('section', { id: 'recurrence', 'aria-live': 'polite' });
+const recLayer = el('select', { id: 'rec-layer', 'aria-label': 'Layer of the recurrence' });
+const recDirection = el('select', { id: 'rec-direction', 'aria-label': 'Direction of the recurrence' });
+recDirection.append(el('option', { value: 'forward' }, 'forward chain h→ (reads h_{t−1})'), el('option', { value: 'backward' }, 'backward chain h← (reads h_{t+1})'));
+const recUnit = el('input', { id: 'rec-unit', type: 'number', min: '1', step: '1', 'aria-label': 'Unit of the recurrence (1 to H)' });
+const recMostActive = el('button', { id: 'rec-most-active', class: 'secondary', title: 'Follow the unit with the largest |h_t| at the selected step' }, 'Most active');
+const recControls = el('div', { class: 'controls' });
+recControls.append(el('label', { for: 'rec-layer', id: 'rec-layer-label' }, 'Layer'), recLayer, recDirection, el('label', { for: 'rec-unit' }, 'Unit'), recUnit, recMostActive);
+const recStatus = el('p', { id: 'rec-status', class: 'muted' });
+const recBody = el('div', { id: 'rec-body' });
+recurrence.append(el('h2', {}, 'The recurrence with this step\'s numbers'), recControls, recStatus, recBody);
+content.append(controls, gradLegend, graphBox, caption, details, recurrence);
 root.append(header, message, empty, content);
 
 let view: GatesView | undefined;
@@ -71,6 +92,12 @@ let selected = -1;
 let steps = 12;
 let folded = false;
 let gradients = false;
+/** The recurrence's layer, direction and picked unit (undefined: the most active one). */
+let recLayerPicked = 0;
+let recBackward = false;
+let recUnitPicked: number | undefined;
+/** The chain and step last asked of the host (asked once per page until it changes). */
+let recAsked = '';
 
 /** Chains drawn: per layer, and per direction for a bidirectional run (c = k·D + d). */
 const chains = (v: GatesView) => v.layers * (v.directions ?? 1);
@@ -164,8 +191,85 @@ function draw(): void {
   stepsLabel.textContent = folded ? 'one cell, its state looping back' : `${Math.min(steps, T)} steps: ${from + 1}–${from + Math.min(steps, T)} of the window`;
   fewer.toggleAttribute('disabled', folded || steps <= STEP_CHOICES[0]);
   more.toggleAttribute('disabled', folded || steps >= STEP_CHOICES[STEP_CHOICES.length - 1]);
+  drawRecurrence();
   save();
 }
+
+/** The step whose recurrence is shown: the selected one, else the window's last. */
+const recStep = (v: GatesView) => (selected >= 0 && selected < v.tokens.length ? selected : v.tokens.length - 1);
+
+function drawRecurrence(): void {
+  if (!view) return;
+  const v = view;
+  const D = v.directions ?? 1;
+  recLayerPicked = Math.min(recLayerPicked, v.layers - 1);
+  if (recLayer.options.length !== v.layers) {
+    recLayer.replaceChildren(...Array.from({ length: v.layers }, (_, k) => el('option', { value: String(k) }, `${k + 1}${k > 0 ? ` (reads layer ${k}'s h_t)` : ''}`)));
+  }
+  recLayer.value = String(recLayerPicked);
+  recLayer.hidden = v.layers === 1;
+  document.getElementById('rec-layer-label')!.hidden = v.layers === 1;
+  recDirection.hidden = D === 1;
+  recDirection.value = recBackward && D > 1 ? 'backward' : 'forward';
+  recUnit.max = String(v.hiddenSize);
+  const c = chainIndex(v, recLayerPicked, recBackward);
+  const t = recStep(v);
+  const r = v.recurrence;
+  if (!r || r.chain !== c || r.t !== t) {
+    recStatus.textContent = `Asking the worker for every term of step ${t + 1}…`;
+    recStatus.hidden = false;
+    recBody.replaceChildren();
+    const key = `${v.start}:${c}:${t}`;
+    if (key !== recAsked) {
+      recAsked = key;
+      send({ type: 'recurrence', chain: c, t });
+    }
+    return;
+  }
+  const j = recUnitPicked !== undefined && recUnitPicked < v.hiddenSize ? recUnitPicked : mostActiveUnit(v, c, t);
+  if (document.activeElement !== recUnit) recUnit.value = String(j + 1);
+  recMostActive.setAttribute('aria-pressed', String(recUnitPicked === undefined));
+  const text = recurrenceText(v, r, j);
+  recStatus.hidden = true;
+  const parts: HTMLElement[] = [el('p', { id: 'rec-heading' }, `${text.heading}${recUnitPicked === undefined ? ' — the most active unit (largest |h_t|)' : ''} · training step ${v.step}`)];
+  parts.push(el('div', { id: 'rec-formula', class: 'formula' }));
+  for (const line of text.formula) parts[1].append(el('p', {}, line));
+  const unitBox = el('div', { id: 'rec-unit-terms', class: 'formula' });
+  for (const line of text.unit) unitBox.append(el('p', {}, line));
+  parts.push(el('h3', {}, `Unit ${j + 1}`), unitBox);
+  if (text.vectors) {
+    const table = el('table', { id: 'rec-vectors' });
+    const head = el('tr');
+    head.append(el('th', { scope: 'col' }, 'all units'), ...Array.from({ length: v.hiddenSize }, (_, u) => el('th', { scope: 'col', ...(u === j ? { class: 'picked' } : {}) }, String(u + 1))));
+    table.append(head);
+    for (const row of text.vectors) {
+      const tr = el('tr');
+      tr.append(el('th', { scope: 'row' }, row.label), ...row.values.map((x, u) => el('td', u === j ? { class: 'picked' } : {}, num(x, 3))));
+      table.append(tr);
+    }
+    parts.push(el('h3', {}, `The whole vectors (H = ${v.hiddenSize})`), el('div', { class: 'table-box' }));
+    parts[parts.length - 1].append(table);
+  }
+  recBody.replaceChildren(...parts);
+}
+
+recLayer.addEventListener('change', () => {
+  recLayerPicked = Number(recLayer.value) || 0;
+  draw();
+});
+recDirection.addEventListener('change', () => {
+  recBackward = recDirection.value === 'backward';
+  draw();
+});
+recUnit.addEventListener('change', () => {
+  const u = Number(recUnit.value);
+  if (view && Number.isInteger(u) && u >= 1 && u <= view.hiddenSize) recUnitPicked = u - 1;
+  draw();
+});
+recMostActive.addEventListener('click', () => {
+  recUnitPicked = undefined;
+  draw();
+});
 
 /** The shown view's arrays as base64, encoded once per view rather than on every draw. */
 let encoded: { of: GatesView; values: string; topProbabilities: string; gradNormH?: string } | undefined;
@@ -182,9 +286,31 @@ function save(): void {
     }, { timeout: 1000 });
     return;
   }
-  const saved: SavedUnrolled = { selected, steps, folded, gradients, message: message.hidden ? undefined : message.textContent ?? undefined };
-  if (view && encoded) saved.view = { ...view, values: encoded.values, topProbabilities: encoded.topProbabilities, gradNormH: encoded.gradNormH };
+  const saved: SavedUnrolled = {
+    selected, steps, folded, gradients, message: message.hidden ? undefined : message.textContent ?? undefined,
+    recurrenceLayer: recLayerPicked, recurrenceBackward: recBackward, recurrenceUnit: recUnitPicked,
+  };
+  if (view && encoded) {
+    saved.view = {
+      ...view, values: encoded.values, topProbabilities: encoded.topProbabilities, gradNormH: encoded.gradNormH,
+      recurrence: view.recurrence ? plainTerms(view.recurrence) : undefined,
+    };
+  }
   setState<SavedUnrolled>(saved);
+}
+
+function plainTerms(r: RecurrenceTerms): SavedTerms {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(r)) out[k] = x instanceof Float64Array ? Array.from(x) : x;
+  return out as SavedTerms;
+}
+
+/** The terms of a view as it came (typed arrays, or plain arrays from postMessage or a saved page), if they fit it. */
+function typedTerms(v: GatesView, r: unknown): RecurrenceTerms | undefined {
+  if (!recurrenceFits(r, v.cell, chains(v), v.hiddenSize, v.tokens.length)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(r)) out[k] = Array.isArray(x) || x instanceof Float64Array ? Float64Array.from(x as number[]) : x;
+  return out as unknown as RecurrenceTerms;
 }
 
 function encodeShown(): void {
@@ -248,14 +374,25 @@ function onTarget(target: EventTarget | null): void {
 }
 
 function pickInput(target: EventTarget | null): void {
-  const node = target instanceof Element ? target.closest('.node.input') : null;
+  const hidden = target instanceof Element ? target.closest('.node.hidden') : null;
+  if (hidden && view && !folded) {
+    // A hidden node picked: its chain's recurrence at its step (the step is selected as an input's would be).
+    const c = Number(hidden.getAttribute('data-layer'));
+    const D = view.directions ?? 1;
+    if (Number.isInteger(c) && c >= 0 && c < chains(view)) {
+      recLayerPicked = Math.floor(c / D);
+      recBackward = D > 1 && c % D === 1;
+    }
+  }
+  const node = target instanceof Element ? target.closest('.node.input') ?? hidden : null;
   if (!node || !view || folded) return;
   const t = Number(node.getAttribute('data-step'));
   if (!Number.isInteger(t) || t < 0 || t >= view.tokens.length) return;
   selected = t;
   send({ type: 'revealStep', t });
   draw();
-  (graphBox.querySelector(`.node.input[data-step="${t}"]`) as SVGGElement | null)?.focus();
+  const again = node === hidden ? `.node.hidden[data-layer="${hidden!.getAttribute('data-layer')}"][data-step="${t}"]` : `.node.input[data-step="${t}"]`;
+  (graphBox.querySelector(again) as SVGGElement | null)?.focus();
 }
 graphBox.addEventListener('click', (e) => pickInput(e.target));
 graphBox.addEventListener('keydown', (e) => {
@@ -298,6 +435,7 @@ function show(v: GatesView): void {
   view = {
     ...v, values: Float32Array.from(v.values), topProbabilities: Float32Array.from(v.topProbabilities),
     gradNormH: v.gradNormH ? Float32Array.from(v.gradNormH) : undefined, outputs: typedOutputs(v.outputs),
+    recurrence: typedTerms(v, v.recurrence),
   };
   if (v.cursor >= 0) selected = v.cursor;
   if (selected >= v.tokens.length) selected = -1;
@@ -330,10 +468,17 @@ onMessage<HostToGatesPanel>({
   detached: (m) => {
     message.textContent = m.message;
     message.hidden = false;
+    // No trace is on its way, nor a recurrence the page asked for.
+    if (!recStatus.hidden) recStatus.textContent = 'No terms for this step: the host could not trace the run (see the message above).';
     // No trace is on its way: the page no longer says it waits for one.
     empty.hidden = true;
     save();
   },
+  // The whole-file unit search is the Gates page's (the host sends its messages there only).
+  searchProgress: () => undefined,
+  searchResults: () => undefined,
+  searchEnded: () => undefined,
+  searchCurrent: () => undefined,
 });
 
 const saved = getState<SavedUnrolled>();
@@ -342,10 +487,14 @@ if (saved) {
   steps = STEP_CHOICES.includes(saved.steps) ? saved.steps : 12;
   folded = saved.folded === true;
   gradients = saved.gradients === true;
+  recLayerPicked = Number.isInteger(saved.recurrenceLayer) && saved.recurrenceLayer! >= 0 ? saved.recurrenceLayer! : 0;
+  recBackward = saved.recurrenceBackward === true;
+  recUnitPicked = Number.isInteger(saved.recurrenceUnit) && saved.recurrenceUnit! >= 0 ? saved.recurrenceUnit : undefined;
   if (saved.view) {
     const restored = {
       ...saved.view, values: fromBase64(saved.view.values), topProbabilities: fromBase64(saved.view.topProbabilities),
       gradNormH: saved.view.gradNormH ? fromBase64(saved.view.gradNormH) : undefined,
+      recurrence: saved.view.recurrence as unknown as RecurrenceTerms | undefined,
     };
     if (isView(restored)) show({ ...restored, cursor: -1 });
   }

@@ -1,5 +1,6 @@
 // What a command module needs from the outside world, injected so tests can run commands in memory. The lead's
 // wiring in src/cli.ts passes process.stdout/stderr writers and node:fs (writeFile must create parent directories).
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { EngineInputError, NumericFaultError } from '../../engine/errors';
 
 export interface CliIo {
@@ -19,20 +20,42 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-/** Splits argv by the known value options and switches; anything else starting with - is a UsageError. */
+/**
+ * Splits argv by the known value options (`--name value` or `--name=value`) and switches with node:util's parseArgs
+ * (strict: any other option is a UsageError, in one line). A value starting with - is written `--name=-1`.
+ */
 export function parseArgs(argv: string[], valueOptions: readonly string[], switches: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { positional: [], options: new Map(), flags: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (valueOptions.includes(a)) {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      out.options.set(a, v);
-    } else if (switches.includes(a)) out.flags.add(a);
-    else if (a.startsWith('--') || (a.startsWith('-') && a.length > 1 && Number.isNaN(Number(a)))) throw new UsageError(`unknown option ${a}`);
-    else out.positional.push(a);
+  const declared: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const name of valueOptions) declared[name.replace(/^--/, '')] = { type: 'string' };
+  for (const name of switches) declared[name.replace(/^--/, '')] = { type: 'boolean' };
+  let parsed: ReturnType<typeof parseNodeArgs>;
+  try {
+    parsed = parseNodeArgs({ args: argv, options: declared, strict: true, allowPositionals: true });
+  } catch (e) {
+    // Node's own messages are several sentences; the option it names is enough.
+    const code = (e as { code?: string }).code;
+    const name = /'(-{1,2}[^' =]+)/.exec((e as Error).message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${name}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      if (switches.includes(name)) throw new UsageError(`${name} takes no value`);
+      throw new UsageError(`${name} needs a value${/ambiguous/.test((e as Error).message) ? ` (for one starting with -, write ${name}=-…)` : ''}`);
+    }
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const out: ParsedArgs = { positional: [...parsed.positionals], options: new Map(), flags: new Set() };
+  for (const [key, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string') out.options.set(`--${key}`, value);
+    else if (value === true) out.flags.add(`--${key}`);
   }
   return out;
+}
+
+/** The value of a choice option (`fallback` when absent); anything not in `allowed` is a UsageError. */
+export function oneOf<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
+  const value = args.options.get(name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  return value as T;
 }
 
 /** The number of an option (undefined when absent); checks it is a whole number ≥ min or any finite number. */
@@ -46,13 +69,16 @@ export function numberOption(args: ParsedArgs, name: string, kind: 'whole' | 'nu
   return v;
 }
 
-/** Runs a command body, turning user mistakes into one line on stderr and an exit code (no stack traces). */
-export async function guarded(io: CliIo, usage: string, body: () => Promise<number>): Promise<number> {
+/**
+ * Runs a command body, turning user mistakes into one line on stderr and an exit code (no stack traces): 2 for a
+ * mistake in the command line (pointing to `sequence-lab COMMAND --help`), 1 for data or files that cannot be used.
+ */
+export async function guarded(io: CliIo, command: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`error: ${e.message}\n${usage}`);
+      io.stderr(`error: ${e.message} (see sequence-lab ${command} --help)\n`);
       return 2;
     }
     if (e instanceof EngineInputError || e instanceof NumericFaultError) {

@@ -78,7 +78,7 @@ function sumLoss(stack: RecurrentStack, s: Sequence): number {
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return guarded(io, EVAL_USAGE, async () => {
+  return guarded(io, 'eval', async () => {
     const args = parseArgs(argv, ['--grads'], []);
     if (args.positional.length !== 2) throw new UsageError('eval needs MODEL and DATA');
     const modelBytes = await io.readFile(args.positional[0]);

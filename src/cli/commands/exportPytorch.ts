@@ -47,7 +47,7 @@ function parseRun(bytes: Uint8Array, where: string): ExportedRun {
 }
 
 export async function run(argv: string[], io: ExportIo): Promise<number> {
-  return guarded(io, EXPORT_PYTORCH_USAGE, async () => {
+  return guarded(io, 'export-pytorch', async () => {
     if (argv.includes('--help') || argv.includes('-h')) {
       io.stdout(EXPORT_PYTORCH_USAGE);
       return 0;

@@ -9,7 +9,7 @@ import { decodeModel, encodeTokens, tokensOf } from './modelFile';
 export const SAMPLE_USAGE = 'Usage: sequence-lab sample MODEL [--length N (200)] [--temperature T (1)] [--seed S (42)] [--prime TEXT]\n';
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return guarded(io, SAMPLE_USAGE, async () => {
+  return guarded(io, 'sample', async () => {
     const args = parseArgs(argv, ['--length', '--temperature', '--seed', '--prime'], []);
     if (args.positional.length !== 1) throw new UsageError('sample needs MODEL');
     const length = numberOption(args, '--length', 'whole', 0) ?? 200;

@@ -29,7 +29,7 @@ function toJson(trace: SequenceTrace): unknown {
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return guarded(io, TRACE_USAGE, async () => {
+  return guarded(io, 'trace', async () => {
     const args = parseArgs(argv, ['--out', '--start', '--length'], ['--no-jacobian']);
     if (args.positional.length !== 2) throw new UsageError('trace needs MODEL and DATA');
     const out = args.options.get('--out');

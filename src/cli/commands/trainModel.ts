@@ -15,7 +15,7 @@ import { sampleNextTokens } from '../../engine/sequenceSampling';
 import { WorkerShards } from '../../worker/parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
 import { HELD_OUT_SEED, splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
-import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
+import { guarded, numberOption, oneOf, parseArgs, UsageError, type CliIo } from './cliIo';
 import { encodeModel, type ModelMetadata, type Task } from './modelFile';
 import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from '../../shared/textChecks';
 
@@ -41,12 +41,6 @@ export const TRAIN_USAGE = `Usage: sequence-lab train DATA [--out DIR] [options]
 
 const VALUE_OPTIONS = ['--temperature', '--sample-length', '--held-out', '--out', '--task', '--tokens', '--model', '--nonlinearity', '--layers', '--hidden', '--embedding', '--seq', '--truncate', '--batch', '--optimizer', '--lr', '--momentum', '--clip', '--clip-value', '--steps', '--epochs', '--seed', '--dtype', '--threads', '--init', '--spectral-radius'];
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
-  return value as T;
-}
-
 /** The task a file looks like: numeric columns → series, "token<TAB>tag" lines → tag, anything else → lm. */
 export function guessTask(path: string, text: string): Task {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -67,7 +61,7 @@ export function guessTask(path: string, text: string): Task {
  * counts (chars, words, tokens or values).
  */
 export async function run(argv: string[], io: CliIo, progress?: (unit: string) => ProgressSink): Promise<number> {
-  return guarded(io, TRAIN_USAGE, async () => {
+  return guarded(io, 'train', async () => {
     if (argv.includes('--help') || argv.includes('-h')) {
       io.stdout(TRAIN_USAGE);
       return 0;
@@ -92,10 +86,10 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     // The extension's checks and words (empty, whitespace only, binary, one character, over 20 MB).
     const verdict = checkTrainingText(text, fileLabelOf(path), DEFAULT_MAX_TRAINING_MB * 1024 * 1024, null);
     if (!verdict.ok) throw new EngineInputError(verdict.message!);
-    const taskOption = oneOf(args.options.get('--task'), ['lm', 'tag', 'series', 'sequence-to-one'] as const, '--task', guessTask(path, text));
+    const taskOption = oneOf(args, '--task', ['lm', 'tag', 'series', 'sequence-to-one'] as const, guessTask(path, text));
     // Sequence-to-one models are stored as series models with one output (their metadata task is "series").
     const task: Task = taskOption === 'sequence-to-one' ? 'series' : taskOption;
-    const tokens = oneOf(args.options.get('--tokens'), ['chars', 'words'] as const, '--tokens', 'chars');
+    const tokens = oneOf(args, '--tokens', ['chars', 'words'] as const, 'chars');
 
     let data: SequenceData;
     let vocabulary: string[];
@@ -132,12 +126,11 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
       k1 = Number(m[1]);
       k2 = Number(m[2]);
     }
-    const optimizer = oneOf(args.options.get('--optimizer'), ['adam', 'sgd', 'rmsprop'] as const, '--optimizer', 'adam' as OptimizerKind);
-    const model = oneOf(args.options.get('--model'), ['rnn', 'gru', 'lstm'] as const, '--model', 'lstm' as ModelKind);
-    const nl = args.options.get('--nonlinearity');
+    const optimizer = oneOf(args, '--optimizer', ['adam', 'sgd', 'rmsprop'] as const, 'adam' as OptimizerKind);
+    const model = oneOf(args, '--model', ['rnn', 'gru', 'lstm'] as const, 'lstm' as ModelKind);
     const config: SequenceTrainerConfig = {
       model,
-      nonlinearity: nl === undefined ? undefined : oneOf(nl, ['tanh', 'relu'] as const, '--nonlinearity', 'tanh'),
+      nonlinearity: args.options.has('--nonlinearity') ? oneOf(args, '--nonlinearity', ['tanh', 'relu'] as const, 'tanh') : undefined,
       layers: numberOption(args, '--layers', 'whole') ?? 1,
       hiddenSize: numberOption(args, '--hidden', 'whole') ?? 64,
       bidirectional: args.flags.has('--bidirectional'),
@@ -149,9 +142,9 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
       clipNorm: numberOption(args, '--clip', 'number', 0) ?? 5,
       clipValue: numberOption(args, '--clip-value', 'number', 0),
       seed: numberOption(args, '--seed', 'whole', 0) ?? 42,
-      dtype: oneOf(args.options.get('--dtype'), ['float64', 'float32'] as const, '--dtype', 'float64'),
+      dtype: oneOf(args, '--dtype', ['float64', 'float32'] as const, 'float64'),
       init: initialisationOptions(
-        oneOf(args.options.get('--init'), ['pytorch', 'xavier', 'orthogonal', 'identity'] as const, '--init', 'pytorch'),
+        oneOf(args, '--init', ['pytorch', 'xavier', 'orthogonal', 'identity'] as const, 'pytorch'),
         numberOption(args, '--spectral-radius', 'number', 0),
       ),
     };
