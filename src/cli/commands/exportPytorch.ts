@@ -7,7 +7,7 @@ import { EngineInputError } from '../../engine/errors';
 import { ModelMetadataError } from '../../shared/modelMetadata';
 import { checkExportedRun, pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
 import { guarded, parseArgs, UsageError, type CliIo } from './cliIo';
-import { decodeModel } from './modelFile';
+import { decodeModel } from './readModel';
 
 export const EXPORT_PYTORCH_USAGE = `Usage: sequence-lab export-pytorch RUN_DIR --out DIR [--force]
   Writes DIR/train.py (the model as a torch.nn.Module with the same state_dict names, training that continues the
