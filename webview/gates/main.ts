@@ -16,7 +16,7 @@ import {
   chainCount, chainTitle, fromBase64, isSigmoid, parseUnitList, typedOutputs, saturation, saturationReading, SERIES_TITLES, seriesBlock, shortLabel, showChar, stepsAllOn, toBase64,
   unitsOnAcross,
 } from './analysis';
-import { divergingScale, sequentialScale, type ColourScale } from './colours';
+import { divergingScale, sequentialScale, type ColourScale } from '../common/colours';
 import css from './gates.css';
 import { createSearchCard, typedResults, type SavedSearch, type SearchQuery } from './search';
 import { cellAt, drawHeatmap, drawLegend, type HeatmapGeometry } from './heatmap';
