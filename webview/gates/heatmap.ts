@@ -3,7 +3,7 @@
 // the selected step outlined, the selected stretch shaded, picked units marked in the gutter. Canvas, crisp at any
 // devicePixelRatio; `cellAt` maps a pointer position back to (step, unit).
 import { css, type ColourScale } from '../common/colours';
-import { shortLabel, showChar } from './analysis';
+import { shortLabel, showChar } from '../common/tokenLabels';
 
 export interface HeatmapInput {
   block: Float32Array;

@@ -9,7 +9,7 @@ import { recurrenceFits, type GatesPanelToHost, type GatesView, type HostToGates
 import type { RecurrenceTerms } from '../../src/shared/workerProtocol';
 import { adoptStyles, el } from '../common/dom';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
-import { fromBase64, toBase64, typedOutputs } from '../gates/analysis';
+import { fromBase64, toBase64, typedOutputs } from '../common/gatesView';
 import { stepFormula, unitValues, windowStart } from './formula';
 import { chainOf, drawGraph, svg, type GraphLayout } from './graph';
 import { chainIndex, mostActiveUnit, num, recurrenceText } from './recurrence';
