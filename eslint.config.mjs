@@ -9,8 +9,6 @@ const KNOWN_WRONG_DIRECTIONS = [
 const KNOWN_CYCLE_EDGES = [
   'src/commands/duplicateRun.ts -> src/sidebar/modelView.ts',
   'src/sidebar/modelView.ts -> src/commands/duplicateRun.ts',
-  'src/worker/sequenceModel.ts -> src/worker/trainableModel.ts',
-  'src/worker/trainableModel.ts -> src/worker/sequenceModel.ts',
 ];
 const KNOWN_MUTUAL_FOLDERS = ['commands↔sidebar', 'commands↔training', 'commands↔panels', 'hmm↔panels', 'hmm↔markov', 'panels↔sidebar'];
 
