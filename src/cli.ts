@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { guarded, numberOption, oneOf, parseArgs, UsageError, type CliIo, type ParsedArgs } from './cli/commands/cliIo';
+import { guarded, numberOption, oneOf, parseArgs, readRegularFileAtMost, UsageError, type CliIo, type ParsedArgs } from './cli/commands/cliIo';
 import { EVAL_USAGE, run as runEval } from './cli/commands/evalModel';
 import { EXPORT_PYTORCH_USAGE, run as runExportPytorch, type ExportIo } from './cli/commands/exportPytorch';
 import { SAMPLE_USAGE, run as runSample } from './cli/commands/sampleModel';
@@ -75,6 +75,7 @@ const nodeIo: CliIo = {
 /** nodeIo plus directory listings, for export-pytorch. */
 const exportIo: ExportIo = {
   ...nodeIo,
+  readFileAtMost: readRegularFileAtMost,
   listDir: async (path) => {
     try {
       return await readdir(path);

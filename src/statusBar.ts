@@ -9,13 +9,21 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
   item.name = vscode.l10n.t('Sequence Lab Training');
   item.command = 'sequenceLab.showTrainingPanel';
 
+  // Each setContext is a round trip to the workbench: sent only when its value changes, not with every progress
+  // batch of a run (several a second, each of which used to send all four).
+  const contextKeys = new Map<string, boolean>();
+  const setContext = (key: string, value: boolean) => {
+    if (contextKeys.get(key) === value) return;
+    contextKeys.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
   const refresh = () => {
     const active = service.activeRun();
-    void vscode.commands.executeCommand('setContext', 'sequenceLab.training', active !== undefined);
+    setContext('sequenceLab.training', active !== undefined);
     const runs = service.list();
-    void vscode.commands.executeCommand('setContext', 'sequenceLab.trainingRunning', runs.some((r) => r.info.status === 'training'));
-    void vscode.commands.executeCommand('setContext', 'sequenceLab.trainingPaused', runs.some((r) => r.info.status === 'paused'));
-    void vscode.commands.executeCommand('setContext', 'sequenceLab.hasRuns', service.list().length > 0);
+    setContext('sequenceLab.trainingRunning', runs.some((r) => r.info.status === 'training'));
+    setContext('sequenceLab.trainingPaused', runs.some((r) => r.info.status === 'paused'));
+    setContext('sequenceLab.hasRuns', runs.length > 0);
     if (!active) {
       item.hide();
       return;
@@ -27,7 +35,7 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
     item.text = [
       paused ? '$(debug-pause) Sequence Lab' : '$(pulse) Sequence Lab',
       vscode.l10n.t('step {0}/{1}', history.steps, info.config.maxSteps),
-      loss !== undefined ? vscode.l10n.t('loss {0}', loss.toFixed(3)) : info.status,
+      loss !== undefined ? vscode.l10n.t('loss {0}', formatStatusLoss(loss)) : info.status,
       paused ? vscode.l10n.t('paused') : speed > 0 ? vscode.l10n.t('{0} chars/s', formatRate(speed)) : '',
     ].filter(Boolean).join(' · ');
     item.tooltip = paused
@@ -42,6 +50,11 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
     service.onDidChangeRun(refresh),
     service.onDidProgress(refresh),
   );
+}
+
+/** A loss with three decimals; one that blew up (≥ 10,000) in exponent notation, as the Training panel shows it. */
+export function formatStatusLoss(loss: number): string {
+  return Math.abs(loss) >= 1e4 ? loss.toExponential(2) : loss.toFixed(3);
 }
 
 export function formatRate(perSecond: number): string {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { RunStore, StoredRun } from '../training/runStore';
 import { sha256 } from '../training/runPersistence';
+import { allowDataFile, stillAllowed } from '../dataFileAccess';
 import { checkedDocumentText } from './documentText';
 import { noCheckpointMessage, projectDataFile, RunExportError, runProjectFiles, type RunProjectFile } from './exportRunProject';
 
@@ -16,7 +17,7 @@ export async function exportRunAsPytorchProject(stored: StoredRun | undefined, s
     void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: {0}', noCheckpointMessage(stored)));
     return;
   }
-  const text = await readRunData(stored);
+  const text = await readRunData(stored, store);
   if (text === undefined) return;
   let files: RunProjectFile[];
   try {
@@ -52,10 +53,14 @@ export async function exportRunAsPytorchProject(stored: StoredRun | undefined, s
 }
 
 /** The run's data as it is now; when it changed since training, only if the user still wants it. */
-async function readRunData(stored: StoredRun): Promise<string | undefined> {
+async function readRunData(stored: StoredRun, store: RunStore): Promise<string | undefined> {
+  // run.json may come from a repository: its dataUri is judged as an experiment's data.path is.
+  const label = vscode.l10n.t('the run on {0}', stored.dataLabel);
+  const allowed = await allowDataFile(vscode.Uri.parse(stored.dataUri), vscode.Uri.file(store.folder(stored.id)), label, 'export');
+  if (!allowed || !(await stillAllowed(allowed, label))) return undefined;
   let document: vscode.TextDocument;
   try {
-    document = await vscode.workspace.openTextDocument(vscode.Uri.parse(stored.dataUri));
+    document = await vscode.workspace.openTextDocument(allowed.uri);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot read {0}, the file this run trained on ({1}).', stored.dataLabel, reason));

@@ -2,7 +2,7 @@
 // `export-pytorch`, text from src/shared/pytorchProject.ts): pure, no vscode, so tests run it in node. The command
 // (exportRunCommand.ts) picks the folder, reads the checkpoint and the data, and writes what this returns.
 import { createHash } from 'node:crypto';
-import { pytorchProject, type ExportedModelMeta, type ExportedRun } from '../shared/pytorchProject';
+import { projectDataFileName, pytorchProject, type ExportedModelMeta, type ExportedRun } from '../shared/pytorchProject';
 import { characterVocabulary, MODEL_METADATA_KEY, readSafetensorsHeader, SafetensorsHeaderError } from '../shared/safetensorsHeader';
 import { ModelMetadataError, parseModelMetadata } from '../shared/modelMetadata';
 import { DEFAULT_CHECKPOINT_EVERY } from '../shared/trainingConfig';
@@ -30,8 +30,7 @@ export function projectDataFile(run: Pick<StoredRun, 'dataUri' | 'dataLabel'>): 
   } catch {
     // Not a parsable URI: the label is the name.
   }
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
-  return `data/${safe || 'data.txt'}`;
+  return `data/${projectDataFileName(name)}`;
 }
 
 /** The header of a stored run's model may hold a word vocabulary; still read on the host, so still bounded. */

@@ -14,6 +14,7 @@ import { checkedDocumentText } from './documentText';
 import { deleteRuns, deleteStoredRuns, reportDeleteFailures } from './deleteRuns';
 import { exportRunAsPytorchProject } from './exportRunCommand';
 import { requireTrust } from '../trust';
+import { allowDataFile, stillAllowed } from '../dataFileAccess';
 
 const STORE_SETTING = 'runs.storeInWorkspace';
 
@@ -83,7 +84,11 @@ export function registerRunCommands(
       void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: the run on {0} is still running in this window.', stored.dataLabel));
       return undefined;
     }
-    const uri = vscode.Uri.parse(stored.dataUri);
+    // run.json may come from a repository: its dataUri is judged as an experiment's data.path is.
+    const label = vscode.l10n.t('the run on {0}', stored.dataLabel);
+    const allowed = await allowDataFile(vscode.Uri.parse(stored.dataUri), vscode.Uri.file(persistence.store.folder(stored.id)), label, 'train');
+    if (!allowed || !(await stillAllowed(allowed, label))) return undefined;
+    const uri = allowed.uri;
     let document: vscode.TextDocument;
     try {
       document = await vscode.workspace.openTextDocument(uri);

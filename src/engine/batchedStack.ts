@@ -153,6 +153,16 @@ export class BatchedStack {
     return this.layers[k].cs!.subarray(at, at + H);
   }
 
+  /**
+   * The whole buffer of layer k's h (or an LSTM's c) of the last forward, without a view per read: h of step slab t,
+   * stream b, unit j sits at (t·B + b)·H + j, as hidden()/cellState() index it (the unit search reads every step).
+   */
+  stateBuffer(k: number, series: 'h' | 'c'): Floats {
+    const layer = this.layers[k];
+    if (series === 'c' && !layer.cs) throw new RangeError('Only an LSTM has a cell state c_t.');
+    return series === 'h' ? layer.hs : layer.cs!;
+  }
+
   /** The first non-finite hidden value of the last forward, layer by layer, then time: [layer, t, stream, value]. */
   firstNonFiniteHidden(): [number, number, number, number] | null {
     const H = this.model.config.hiddenSize;

@@ -4,7 +4,7 @@
 // followed) and must land inside one of the workspace folders (also resolved), on a regular file; anything else is
 // refused or, for a regular file outside the workspace, shown to the user with its resolved path to confirm.
 // Pure node:fs, no vscode, so tests run it on real folders and symlinks.
-import { realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 
 export type DataPathVerdict =
@@ -49,4 +49,36 @@ export async function judgeDataPath(dataFsPath: string, workspaceFolders: readon
  */
 export function judgeVirtualDataPath(dataPath: string, workspaceFolders: readonly string[]): 'inside' | 'outside' {
   return workspaceFolders.some((root) => isInside(path.posix.normalize(root), path.posix.normalize(dataPath))) ? 'inside' : 'outside';
+}
+
+/** The regular file a judgement (and the user's confirmation) was about: its real path and its identity on disk. */
+export interface JudgedFile {
+  resolved: string;
+  dev: number;
+  ino: number;
+}
+
+/** `resolved` (a realpath from judgeDataPath) with its device and inode, or undefined when it is no regular file now. */
+export async function judgedFile(resolved: string): Promise<JudgedFile | undefined> {
+  try {
+    const info = await lstat(resolved);
+    return info.isFile() ? { resolved, dev: info.dev, ino: info.ino } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `pathToRead` still leads to exactly the file that was judged (and confirmed): the same realpath, still a
+ * regular file, the same device and inode. Checked right before reading, so a symlink retargeted, or a file replaced
+ * by another one, after the user said yes is not read in its place.
+ */
+export async function stillJudgedFile(pathToRead: string, judged: JudgedFile): Promise<boolean> {
+  try {
+    if ((await realpath(pathToRead)) !== judged.resolved) return false;
+    const now = await judgedFile(judged.resolved);
+    return now !== undefined && now.dev === judged.dev && now.ino === judged.ino;
+  } catch {
+    return false;
+  }
 }

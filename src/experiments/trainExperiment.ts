@@ -11,7 +11,7 @@ import { TrainingPanel } from '../panels/trainingPanel';
 import { experimentCommandLine, experimentOutDir, experimentTrainingConfig, parseExperiment, shellOf, UnquotableError, type Experiment } from '../shared/experimentFile';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 import type { RunPersistence } from '../training/runPersistence';
-import { judgeDataPath, judgeVirtualDataPath } from './dataPathGuard';
+import { allowDataFile, stillAllowed } from '../dataFileAccess';
 import { baseName, dataFileUri, experimentLabel, experimentUri, fileExists, fileSha256 } from './experimentDocument';
 
 export const TRAIN_EXPERIMENT_COMMAND = 'sequenceLab.trainExperiment';
@@ -72,10 +72,11 @@ export async function trainExperiment(extensionUri: vscode.Uri, service: Trainin
   if (!(await checkTrainable(experiment, label, vscode.Uri.joinPath(uri, '..')))) return undefined;
 
   const dataUri = dataFileUri(uri, experiment.data.path);
-  if (!(await allowDataFile(uri, dataUri, label, 'train'))) return undefined;
+  const allowed = await allowDataFile(dataUri, vscode.Uri.joinPath(uri, '..'), label, 'train');
+  if (!allowed || !(await stillAllowed(allowed, label))) return undefined;
   let dataDocument: vscode.TextDocument;
   try {
-    dataDocument = await vscode.workspace.openTextDocument(dataUri);
+    dataDocument = await vscode.workspace.openTextDocument(allowed.uri);
   } catch (error) {
     const missing = !(await fileExists(dataUri));
     void vscode.window.showErrorMessage(
@@ -176,46 +177,6 @@ async function startExperimentRun(
   return run;
 }
 
-/**
- * Whether the experiment's data file may be read: inside the workspace after resolving symlinks, a regular file,
- * and in Restricted Mode ▶ Train asks first. A regular file outside the workspace is read only when the user
- * confirms, with the resolved path shown; anything else is refused with the reason.
- */
-async function allowDataFile(experiment: vscode.Uri, dataUri: vscode.Uri, label: string, action: 'train' | 'open'): Promise<boolean> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  let shown = dataUri.toString(true);
-  let outside: boolean;
-  if (dataUri.scheme === 'file') {
-    // Inside a workspace folder, or inside the experiment file's own folder (both after resolving symlinks): an
-    // experiment the user keeps outside the workspace (New Example into another folder) reads its data beside it
-    // without asking, while a path that climbs out of both, or a link that leads out, is asked about.
-    const roots = [...folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), vscode.Uri.joinPath(experiment, '..').fsPath];
-    const verdict = await judgeDataPath(dataUri.fsPath, roots);
-    if (verdict.kind === 'missing') return true; // the caller says there is no such file
-    shown = verdict.resolved;
-    if (verdict.kind === 'notRegular') {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the data file of {0} is {1} ({2}), not a regular file; it is not read.', label, verdict.what, shortPath(shown)));
-      return false;
-    }
-    outside = verdict.kind === 'outside';
-  } else {
-    const roots = folders.filter((f) => f.uri.scheme === dataUri.scheme && f.uri.authority === dataUri.authority).map((f) => f.uri.path);
-    outside = judgeVirtualDataPath(dataUri.path, roots) === 'outside';
-  }
-  const restricted = action === 'train' && !vscode.workspace.isTrusted;
-  if (!outside && !restricted) return true;
-  const go = action === 'train' ? vscode.l10n.t('Train on It') : vscode.l10n.t('Open It');
-  const message = outside
-    ? vscode.l10n.t('Sequence Lab: {0} names a data file outside the workspace folder: {1}. Read it anyway?', label, shortPath(shown))
-    : vscode.l10n.t('Sequence Lab: this workspace is in Restricted Mode. {0} trains on {1}. Train on it?', label, shortPath(shown));
-  return (await vscode.window.showWarningMessage(message, { modal: true }, go)) === go;
-}
-
-/** A path for a message: whole when short, else its start and end. */
-function shortPath(p: string): string {
-  return p.length > 200 ? `${p.slice(0, 90)}…${p.slice(-90)}` : p;
-}
-
 /** "Open Data File": the data file beside the experiment, or why it cannot be opened. */
 export async function openExperimentData(resource?: unknown): Promise<void> {
   const read = await readExperiment(resource);
@@ -225,8 +186,9 @@ export async function openExperimentData(resource?: unknown): Promise<void> {
     void vscode.window.showErrorMessage(`Sequence Lab: there is no data file ${vscode.workspace.asRelativePath(dataUri, false)}. Fix data.path in ${baseName(read.uri)}.`);
     return;
   }
-  if (!(await allowDataFile(read.uri, dataUri, baseName(read.uri), 'open'))) return;
-  await vscode.window.showTextDocument(dataUri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+  const allowed = await allowDataFile(dataUri, vscode.Uri.joinPath(read.uri, '..'), baseName(read.uri), 'open');
+  if (!allowed || !(await stillAllowed(allowed, baseName(read.uri)))) return;
+  await vscode.window.showTextDocument(allowed.uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
 }
 
 /** "Copy Command Line": the `sequence-lab train …` command that trains the same model (the same losses, for characters). */
@@ -238,7 +200,7 @@ export async function copyExperimentCommandLine(resource?: unknown): Promise<str
     command = experimentCommandLine(read.experiment, experimentOutDir(baseName(read.uri)), 'sequence-lab', shellOf(vscode.env.shell));
   } catch (e) {
     if (!(e instanceof UnquotableError)) throw e;
-    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the command line of {0} {1}; use PowerShell or a POSIX shell.', baseName(read.uri), e.message));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the command line of {0} {1}; rename the data file, or make a POSIX shell (Git Bash, WSL) the default terminal profile and copy it again.', baseName(read.uri), e.message));
     return undefined;
   }
   await vscode.env.clipboard.writeText(command);

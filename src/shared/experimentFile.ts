@@ -418,16 +418,47 @@ export function shellOf(program: string | undefined): CommandShell {
  * One word quoted for `shell`: bare when it holds only characters no shell interprets, else POSIX single quotes
  * (' as '\''), PowerShell single quotes (every kind of single quote doubled: PowerShell also reads ‘ ’ ‚ ‛ as
  * quotes), or cmd.exe double quotes (a word with ", %, !, ^ or a line break cannot be quoted safely there: refused).
+ * On Windows the word then goes through the program's C runtime, which reads backslashes before a closing quote as
+ * escaping it: for cmd.exe they are doubled. PowerShell hands the value on by rules that changed between versions
+ * (7.3 escapes for the C runtime; Windows PowerShell 5.1 only wraps a value with blanks in quotes, and keeps doing so
+ * for npm's sequence-lab.cmd shim, which cmd.exe reads again): a word that would come out differently, or reach
+ * cmd.exe as code, in any of them is refused (see powershellProblem).
  */
 export function shellWord(word: string, shell: CommandShell = 'posix'): string {
   if ((shell === 'posix' ? /^[A-Za-z0-9_./:=,@%+-]+$/ : /^[A-Za-z0-9_./:=+-]+$/).test(word)) return word;
-  if (shell === 'powershell') return `'${word.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+  if (shell === 'powershell') {
+    const problem = powershellProblem(word);
+    if (problem) throw new UnquotableError(`cannot be passed safely from PowerShell (${problem}): ${JSON.stringify(word.slice(0, 60))}`);
+    return `'${word.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+  }
   if (shell === 'cmd') {
     // eslint-disable-next-line no-control-regex -- a NUL cannot be passed in a command line
     if (/["%!^\r\n\u0000]/.test(word)) throw new UnquotableError(`cannot be written safely for cmd.exe: ${JSON.stringify(word.slice(0, 60))}`);
-    return `"${word}"`;
+    // "C:\dir\" would end in \" (an escaped quote to the C runtime): the trailing backslashes doubled stay backslashes.
+    return `"${word.replace(/(\\+)$/, '$1$1')}"`;
   }
   return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Why a word cannot go from PowerShell to sequence-lab unchanged under every way PowerShell passes arguments to a
+ * program (undefined: it can). Windows PowerShell 5.1 (legacy passing) drops an empty word, wraps a word with blanks
+ * in double quotes without escaping anything (so a " inside, or a trailing backslash, changes what the program
+ * reads) and leaves other words bare, which npm's .cmd shim hands to cmd.exe: there & | < > ^ ( ) outside quotes
+ * and % or ! anywhere are code or expansions.
+ */
+function powershellProblem(word: string): string | undefined {
+  if (word === '') return 'an empty word is dropped';
+  // eslint-disable-next-line no-control-regex -- a NUL cannot be passed in a command line
+  if (/[\r\n\u0000]/.test(word)) return 'a line break';
+  if (word.includes('"')) return 'a double quote';
+  const expands = /[%!]/.exec(word);
+  if (expands) return `${expands[0]}, which cmd.exe expands`;
+  const blank = /[ \t]/.test(word);
+  const meta = /[&|<>^()]/.exec(word);
+  if (!blank && meta) return `${meta[0]} outside quotes, which cmd.exe runs`;
+  if (blank && word.endsWith('\\')) return 'a backslash before the closing quote';
+  return undefined;
 }
 
 /**

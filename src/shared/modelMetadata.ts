@@ -22,6 +22,11 @@ export const MODEL_IO_LIMIT: Limit = { min: 1, max: VOCABULARY_LIMIT.max, intege
  * optimiser moments of this size, so the bound is checked before any of them is built.
  */
 export const MAX_MODEL_PARAMETERS = 64_000_000;
+/**
+ * The most of a model.safetensors anything reads (a stored run's checkpoint, export-pytorch's model): the largest
+ * model's float64 weights and a 16 MB header (a word vocabulary in the metadata fits many times over).
+ */
+export const MAX_MODEL_FILE_BYTES = 8 * MAX_MODEL_PARAMETERS + 16 * 1024 * 1024;
 
 export interface CheckedModelMetadata {
   format: typeof MODEL_FORMAT;

@@ -150,7 +150,7 @@ A ${what} trained by Sequence Lab for ${task}, exported with \`sequence-lab expo
 | \`safetensors_io.py\` | a tiny safetensors reader/writer (no \`safetensors\` package needed) |
 | \`torchrun_compat.py\` | \`torchrun\` for torch 1.13 on Python ≥ 3.11 (Debian), whose launcher fails with \`'NoneType' object has no attribute 'get'\` |
 | \`model.safetensors\` | the weights (float64) with the model description in \`__metadata__\` |
-| \`${dataFile}\` | the training data (SHA-256 \`${run.data.sha256}\`) |
+| ${codeSpan(dataFile)} | the training data (SHA-256 \`${run.data.sha256}\`) |
 
 Training appends to \`metrics.jsonl\` next to \`model.safetensors\` (the history of this project's training, one line
 per update; empty as exported) and, with \`--save-every\`, writes \`train-checkpoint.safetensors\` (deleted when the
@@ -160,7 +160,7 @@ run finishes).
 
 \`\`\`sh
 pip install -r requirements.txt        # or Debian's python3-torch (+ python3-numpy)
-python3 train.py --eval                # mean loss over ${dataFile} as one sequence from a zero state, as \`sequence-lab eval\`
+python3 train.py --eval                # mean loss over the data file as one sequence from a zero state, as \`sequence-lab eval\`
 python3 train.py --steps 200           # continue training; writes model.safetensors back
 python3 train.py --steps 200 --save-every 50   # the same, resumable: after a crash run the same command again
 torchrun ${LOCAL2} train.py --batch ${B2} --steps 200   # on 2 processes (DistributedDataParallel, gloo)
@@ -230,7 +230,7 @@ ${meta.task === 'tag'
 
 ## Back into Sequence Lab
 
-- \`sequence-lab eval model.safetensors ${dataFile}\` (and \`sample\`, \`trace\`) read the grown model.
+- ${codeSpan(`sequence-lab eval model.safetensors ${shWord(dataFile)}`)} (and \`sample\`, \`trace\`) read the grown model.
 - In VS Code, **Sequence Lab: Open PyTorch Model…** on \`model.safetensors\` with the data file open puts it on the
   Training panel, paused, with every panel working.
 - \`metrics.jsonl\` is Sequence Lab's run-history format (\`{"step", "loss", "gradNorm"}\` per update); its steps
@@ -241,6 +241,27 @@ Options: \`--steps N\`, \`--batch B\`, \`--lr RATE\`, \`--device cpu|cuda|auto\`
 \`--dtype float32|float64\` (default float32 for training, float64 for \`--eval\`), \`--model PATH\`, \`--data PATH\`,
 \`--log-every N\`, \`--save-every N\`, \`--checkpoint PATH\`, \`--metrics PATH\`.
 `;
+}
+
+/**
+ * The name the project gives its copy of the training data: `name` reduced to characters safe in any file system and
+ * shell (runs of others become "_", no leading dot), or data.txt when nothing is left. Both exports (the CLI's and
+ * the extension's) name the copy with it.
+ */
+export function projectDataFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'data.txt';
+}
+
+/** One word for a POSIX shell (README.md's commands): bare when only safe characters, else single-quoted. */
+function shWord(word: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Markdown inline code holding `text` whatever backticks it holds (a longer run of backticks as the fence). */
+function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest > 0 || text.startsWith(' ') || text.endsWith(' ') ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
 }
 
 /** The text files of the project. `dataFile` is where the caller puts the copy of the training data. */

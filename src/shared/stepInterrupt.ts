@@ -13,6 +13,8 @@ export interface TrainingWorkerData {
   interrupts?: SharedArrayBuffer;
   /** Least wall time between two periodic checkpoints (default 2000 ms; 0 for tests that count checkpoints by step). */
   checkpointFloorMs?: number;
+  /** Least wall time between two samples during training (default 500 ms; 0 for tests that count samples by step). */
+  sampleFloorMs?: number;
 }
 
 export function createInterruptCounter(): SharedArrayBuffer {

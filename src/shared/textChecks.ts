@@ -20,16 +20,21 @@ export function fileLabelOf(filePath: string): string {
 /** What the over-size message tells the user to raise (the extension's setting; the CLI has none to raise). */
 export const SIZE_LIMIT_SETTING = '"sequenceLab.limits.maxFileSizeMB"';
 
+/**
+ * The over-size message for a file of `bytes` bytes, or undefined when it is within `maxBytes`: the words of
+ * checkTrainingText, for a reader that checks a file's size before reading it (the CLI's export-pytorch).
+ */
+export function trainingSizeMessage(bytes: number, fileLabel: string, maxBytes: number, raise: string | null = SIZE_LIMIT_SETTING): string | undefined {
+  if (bytes <= maxBytes) return undefined;
+  const [size, limit] = sizes(bytes, maxBytes);
+  return `${fileLabel} is ${size}, over the ${limit} limit for training. ${raise ? `Raise ${raise} or train` : 'Train'} on a smaller file.`;
+}
+
 export function checkTrainingText(text: string, fileLabel: string, maxBytes: number, raise: string | null = SIZE_LIMIT_SETTING): TextVerdict {
   // UTF-16 length ≤ 3 × UTF-8 bytes of the same text: a cheap bound before the exact count.
   const bytes = text.length > maxBytes / 3 ? utf8Length(text) : text.length;
-  if (bytes > maxBytes) {
-    const [size, limit] = sizes(bytes, maxBytes);
-    return {
-      ok: false,
-      message: `${fileLabel} is ${size}, over the ${limit} limit for training. ${raise ? `Raise ${raise} or train` : 'Train'} on a smaller file.`,
-    };
-  }
+  const tooLarge = trainingSizeMessage(bytes, fileLabel, maxBytes, raise);
+  if (tooLarge !== undefined) return { ok: false, message: tooLarge };
   if (text.trim().length === 0) {
     const what = text.length === 0 ? 'is empty' : 'is empty apart from whitespace';
     return { ok: false, message: `${fileLabel} ${what}: there is nothing to learn from. Open a file with some text in it.` };

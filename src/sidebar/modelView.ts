@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
+import { stillAllowed, type AllowedDataFile } from '../dataFileAccess';
 import { registerDuplicateRun } from '../commands/duplicateRun';
 import { trainExperimentOnDocument } from '../experiments/trainExperiment';
 import { panelOptions } from '../panels/webviewPanels';
@@ -51,7 +52,8 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   /** The last text editor with a data file (kept while it is still visible, e.g. when a panel takes the focus). */
   private editor: vscode.TextEditor | undefined;
   /** After "Duplicate with Changes…": the run's data file, until the user asks for the active file again. */
-  private binding: { uri: vscode.Uri; runLabel: string } | undefined;
+  /** The data file Duplicate with Changes… bound the view to (with what was judged of it, checked again at Train). */
+  private binding: { uri: vscode.Uri; runLabel: string; allowed?: AllowedDataFile } | undefined;
   /** The duplicated run's settings, until a showing page has received them (a hidden view drops messages). */
   private readonly prefill = new PageDelivery<ModelSettings>((settings) => {
     this.post({ type: 'prefill', settings });
@@ -139,8 +141,8 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   /** "Duplicate with Changes…": shows the view filled with the run's settings, bound to its data file. */
-  async duplicate(settings: ModelSettings, dataUri: vscode.Uri, runLabel: string): Promise<void> {
-    this.binding = { uri: dataUri, runLabel };
+  async duplicate(settings: ModelSettings, dataUri: vscode.Uri, runLabel: string, allowed?: AllowedDataFile): Promise<void> {
+    this.binding = { uri: dataUri, runLabel, ...(allowed ? { allowed } : {}) };
     this.prefill.offer(settings, this.view?.visible === true);
     await vscode.commands.executeCommand(`${MODEL_VIEW_ID}.focus`);
   }
@@ -202,6 +204,10 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     const target = this.target();
     if (!uri || target.fileLabel === null) {
       this.post({ type: 'status', message: target.reason ?? noFile(), error: true });
+      return undefined;
+    }
+    if (this.binding?.allowed && !(await stillAllowed(this.binding.allowed, this.binding.runLabel))) {
+      this.post({ type: 'status', message: vscode.l10n.t('{0} changed after it was checked; it is not read.', baseName(uri)), error: true });
       return undefined;
     }
     try {

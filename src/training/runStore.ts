@@ -13,6 +13,7 @@
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import type { HeldOutInfo, HeldOutPoint, RunStatus } from '../shared/run';
+import { MAX_MODEL_FILE_BYTES, MAX_MODEL_PARAMETERS } from '../shared/modelMetadata';
 import { MODEL_KINDS, OPTIMIZER_KINDS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
 
@@ -20,6 +21,7 @@ import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
 export type StoreFs = Pick<
   typeof nodeFs,
   'mkdirSync' | 'readdirSync' | 'readFileSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync' | 'existsSync' | 'statSync'
+  | 'lstatSync' | 'fstatSync' | 'readSync'
 >;
 
 /**
@@ -28,6 +30,32 @@ export type StoreFs = Pick<
  * read at all, so its size never decides what is allocated.
  */
 export const MAX_JSONL_BYTES = 16 * 1024 * 1024;
+
+export { MAX_MODEL_FILE_BYTES };
+/** The most of a trainer-state.safetensors: up to three float64 buffers per weight (Adam's two moments, one more). */
+export const MAX_STATE_FILE_BYTES = 3 * 8 * MAX_MODEL_PARAMETERS + 16 * 1024 * 1024;
+/** The most of a run.json: the store's own are a few KB. */
+const MAX_RUN_FILE_BYTES = 1_000_000;
+
+/**
+ * Open flags for a run folder's files: never through a symlink (O_NOFOLLOW), and a FIFO swapped in after the lstat
+ * does not block the open (O_NONBLOCK; regular files read and write as usual with it). Windows has neither flag:
+ * the lstat before the open stands in there.
+ */
+const { O_RDONLY, O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = nodeFs.constants;
+const O_NOFOLLOW = nodeFs.constants.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = nodeFs.constants.O_NONBLOCK ?? 0;
+const READ_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
+const APPEND_FLAGS = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
+const CREATE_FLAGS = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK;
+
+/** What a file system entry that is not a regular file is, in words. */
+function kindOf(info: nodeFs.Stats): string {
+  return info.isSymbolicLink() ? 'a symbolic link' : info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
+}
+
+/** A run-folder file that is not a regular file (or over its bound): refused before it is opened or read whole. */
+class RefusedFile extends Error {}
 
 export interface StoredRun {
   version: 1;
@@ -100,6 +128,8 @@ export class RunStore {
   private readonly heldOutLines = new Map<string, number>();
   private failing = false;
   private loaded = false;
+  /** Run-folder files refused once (a symlink, a FIFO, over their bound): said once each, not at every refresh. */
+  private readonly refused = new Set<string>();
 
   constructor(readonly root: string, private readonly options: RunStoreOptions = {}) {
     this.fs = options.fs ?? nodeFs;
@@ -164,7 +194,7 @@ export class RunStore {
     if (!this.rootUsable()) return;
     try {
       this.fs.mkdirSync(this.folder(id), { recursive: true });
-      const fd = this.fs.openSync(file, 'a');
+      const fd = this.openRegular(file, APPEND_FLAGS);
       try {
         this.fs.writeSync(fd, out.join('\n') + '\n');
       } finally {
@@ -214,20 +244,9 @@ export class RunStore {
    * A line that does not parse is skipped: a line cut by a crash mid-append leaves the lines before it good.
    */
   private readJsonLines(id: string, name: string): unknown[] {
-    const file = path.join(this.folder(id), name);
-    let text: string;
-    try {
-      const size = this.fs.statSync(file).size;
-      if (size > MAX_JSONL_BYTES) {
-        this.options.onError?.(
-          `Sequence Lab did not read ${file}: it is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_JSONL_BYTES / 1024 / 1024} MB a run's ${name} can reach, so that run's curve is not shown. The file was not written by Sequence Lab; delete the run to remove it.`,
-        );
-        return [];
-      }
-      text = this.fs.readFileSync(file, 'utf8');
-    } catch {
-      return [];
-    }
+    const bytes = this.readRegular(id, name, MAX_JSONL_BYTES, 'that run\'s curve is not shown');
+    if (!bytes) return [];
+    const text = new TextDecoder().decode(bytes);
     const out: unknown[] = [];
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
@@ -253,7 +272,7 @@ export class RunStore {
     if (lines === undefined) lines = this.readHeldOut(id).length;
     try {
       this.fs.mkdirSync(this.folder(id), { recursive: true });
-      const fd = this.fs.openSync(file, 'a');
+      const fd = this.openRegular(file, APPEND_FLAGS);
       try {
         this.fs.writeSync(fd, JSON.stringify(line) + '\n');
       } finally {
@@ -296,24 +315,83 @@ export class RunStore {
   }
 
   readCheckpoint(id: string): { model: Uint8Array; state?: Uint8Array } | undefined {
-    const dir = this.folder(id);
-    let model: Uint8Array;
-    try {
-      model = this.fs.readFileSync(path.join(dir, MODEL_FILE));
-    } catch {
-      return undefined;
-    }
-    let state: Uint8Array | undefined;
-    try {
-      state = this.fs.readFileSync(path.join(dir, STATE_FILE));
-    } catch {
-      state = undefined;
-    }
+    const model = this.readRegular(id, MODEL_FILE, MAX_MODEL_FILE_BYTES, 'the run has no checkpoint to resume or export');
+    if (!model) return undefined;
+    const state = this.readRegular(id, STATE_FILE, MAX_STATE_FILE_BYTES, 'the run resumes with a fresh optimiser state');
     return state ? { model, state } : { model };
   }
 
   hasCheckpoint(id: string): boolean {
-    return this.fs.existsSync(path.join(this.folder(id), MODEL_FILE));
+    try {
+      return this.fs.lstatSync(path.join(this.folder(id), MODEL_FILE)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The bytes of `name` in the run's folder, or undefined (missing, unreadable, or refused and said once): the folder
+   * must be a real folder and the file a regular file reached without a symlink, at most `maxBytes` long (checked on
+   * the open file, before the buffer is allocated). `otherwise` says what follows for the user when it is refused.
+   */
+  private readRegular(id: string, name: string, maxBytes: number, otherwise: string): Uint8Array | undefined {
+    const file = path.join(this.folder(id), name);
+    try {
+      const folder = this.fs.lstatSync(this.folder(id));
+      if (!folder.isDirectory()) throw new RefusedFile(`its run folder is ${kindOf(folder)}`);
+      const fd = this.openRegular(file, READ_FLAGS);
+      try {
+        const size = this.fs.fstatSync(fd).size;
+        if (size > maxBytes) {
+          throw new RefusedFile(`it is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB a run's ${name} can reach`);
+        }
+        const bytes = new Uint8Array(size);
+        let at = 0;
+        while (at < size) {
+          const n = this.fs.readSync(fd, bytes, at, size - at, at);
+          if (n === 0) break; // shrank since the fstat: what is there
+          at += n;
+        }
+        return at === size ? bytes : bytes.subarray(0, at);
+      } finally {
+        this.fs.closeSync(fd);
+      }
+    } catch (error) {
+      if (!(error instanceof RefusedFile)) return undefined; // missing or unreadable: as if absent
+      if (!this.refused.has(file)) {
+        this.refused.add(file);
+        this.options.onError?.(`Sequence Lab did not read ${file}: ${error.message}, so ${otherwise}. The file was not written by Sequence Lab; delete the run to remove it.`);
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * Opens a run-folder file with `flags` only when it is a regular file (or, with O_CREAT, not there yet): a symlink,
+   * FIFO, device or folder throws RefusedFile before it is opened, and what was opened is checked again (fstat).
+   */
+  private openRegular(file: string, flags: number): number {
+    let before: nodeFs.Stats | undefined;
+    try {
+      before = this.fs.lstatSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(flags & O_CREAT)) throw error;
+    }
+    if (before && !before.isFile()) throw new RefusedFile(`it is ${kindOf(before)}, not a regular file`);
+    let fd: number;
+    try {
+      fd = this.fs.openSync(file, flags, 0o644);
+    } catch (error) {
+      // O_NOFOLLOW on a symlink swapped in after the lstat.
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new RefusedFile('it is a symbolic link, not a regular file');
+      throw error;
+    }
+    const info = this.fs.fstatSync(fd);
+    if (!info.isFile()) {
+      this.fs.closeSync(fd);
+      throw new RefusedFile(`it is ${kindOf(info)}, not a regular file`);
+    }
+    return fd;
   }
 
   /** Removes the run's folder; throws (for the caller to show) when it cannot. */
@@ -351,8 +429,13 @@ export class RunStore {
   /** The store's own .gitignore ("*"), so runs are not committed with the workspace by accident. */
   private ensureGitignore(): void {
     const file = path.join(this.root, '.gitignore');
-    if (this.fs.existsSync(file)) return;
-    const fd = this.fs.openSync(file, 'w');
+    try {
+      this.fs.lstatSync(file);
+      return; // there (whatever it is: never written through)
+    } catch {
+      // not there: written below
+    }
+    const fd = this.openRegular(file, CREATE_FLAGS);
     try {
       this.fs.writeSync(fd, '# Written by Sequence Lab: its stored runs stay out of version control.\n*\n');
     } finally {
@@ -373,11 +456,11 @@ export class RunStore {
       if (name.startsWith('.')) continue;
       let run: StoredRun;
       try {
-        // Real folders and files only, and a run.json of a sane size: symlinks are not followed out of the store.
-        const folder = nodeFs.lstatSync(path.join(this.root, name));
-        const file = nodeFs.lstatSync(path.join(this.root, name, RUN_FILE));
-        if (!folder.isDirectory() || !file.isFile() || file.size > 1_000_000) continue;
-        run = JSON.parse(this.fs.readFileSync(path.join(this.root, name, RUN_FILE), 'utf8')) as StoredRun;
+        // Real folders only (a symlinked one is not followed out of the store), then a regular run.json within bounds.
+        if (!/^[A-Za-z0-9._-]+$/.test(name) || !this.fs.lstatSync(path.join(this.root, name)).isDirectory()) continue;
+        const bytes = this.readRegular(name, RUN_FILE, MAX_RUN_FILE_BYTES, 'that run is not listed');
+        if (!bytes) continue;
+        run = JSON.parse(new TextDecoder().decode(bytes)) as StoredRun;
       } catch {
         continue; // Not a run folder, or run.json unreadable: skip it rather than fail the whole list.
       }

@@ -12,6 +12,9 @@
 // good state, then `paused` with the fault, so the host can offer fixes (reconfigure) and resume.
 // Checkpoints are also posted every checkpointEvery steps, but at most once per checkpointFloorMs of wall time, and
 // always on pause, stop, completion and fault; never twice for the same state.
+// Samples likewise: every sampleEvery steps, but at most once per sampleFloorMs of wall time (a small model takes
+// thousands of steps a second, and a sample with its progress every 100 of them flooded the host and the panel with
+// ~100 messages a second, so that they fell behind and a Stop took tens of seconds to show); always one at the end.
 import { SequenceNumericFaultError } from '../engine/sequenceFault';
 import { EngineInputError } from '../engine/errors';
 import { StepAbortedError, type AbortCheck } from '../engine/stepAbort';
@@ -35,6 +38,8 @@ const HELD_OUT_COST_RATIO = 19;
 const HELD_OUT_FLOOR_MS = 250;
 /** Periodic checkpoints are posted at most this often (the host stores one per few seconds anyway). */
 export const CHECKPOINT_FLOOR_MS = 2000;
+/** Samples during training are posted at most this often (no one reads more than two a second). */
+export const SAMPLE_FLOOR_MS = 500;
 
 export type PostToHost = (message: WorkerToHost, transfer?: ArrayBuffer[]) => void;
 
@@ -45,6 +50,8 @@ export interface TrainingRunOptions {
   interrupted?: AbortCheck;
   /** Least wall time between two periodic checkpoints (default CHECKPOINT_FLOOR_MS). */
   checkpointFloorMs?: number;
+  /** Least wall time between two samples posted during training (default SAMPLE_FLOOR_MS). */
+  sampleFloorMs?: number;
 }
 
 /** A model whose updates can be abandoned half way (CharModel; others train each update whole). */
@@ -76,6 +83,8 @@ export class TrainingRun {
   private readonly progress: ProgressBuffer;
   private readonly now: () => number;
   private readonly checkpointFloorMs: number;
+  private readonly sampleFloorMs: number;
+  private lastSampleAt = -Infinity;
   /** True while a stop or pause from the host waits to be handled (the shared counter; absent in some tests). */
   private readonly interrupted: AbortCheck | undefined;
   private lastPost: number;
@@ -97,6 +106,7 @@ export class TrainingRun {
     this.config = config;
     this.now = options.now ?? Date.now;
     this.checkpointFloorMs = options.checkpointFloorMs ?? CHECKPOINT_FLOOR_MS;
+    this.sampleFloorMs = options.sampleFloorMs ?? SAMPLE_FLOOR_MS;
     this.progress = new ProgressBuffer(1, this.now());
     this.lastPost = this.now();
     this.lastCheckpointAt = this.now();
@@ -174,6 +184,7 @@ export class TrainingRun {
     const { sampleLength, temperature } = this.config;
     const deadline = budgetMs === undefined ? Infinity : this.now() + budgetMs;
     const shouldStop = () => this.interrupted?.() === true || this.now() > deadline;
+    this.lastSampleAt = this.now();
     const text = this.model.sample(sampleLength, temperature, false, shouldStop);
     // Cut before its first character (a request was already waiting): keep the panel's previous sample.
     if (text === '' && sampleLength > 0) return;
@@ -224,7 +235,7 @@ export class TrainingRun {
     }
     this.lastLoss = result.loss;
     this.progress.add(result);
-    if (result.step % this.config.sampleEvery === 0) {
+    if (result.step % this.config.sampleEvery === 0 && this.now() - this.lastSampleAt >= this.sampleFloorMs) {
       this.flush();
       this.postSample();
     }

@@ -51,7 +51,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>) {
     post({ type: 'failed', runId: m.runId, message: describe(error) });
     return;
   }
-  const run = new TrainingRun(m.runId, model, m.config, post, { interrupted: interrupts.pending, checkpointFloorMs: settings.checkpointFloorMs });
+  const run = new TrainingRun(m.runId, model, m.config, post, { interrupted: interrupts.pending, checkpointFloorMs: settings.checkpointFloorMs, sampleFloorMs: settings.sampleFloorMs });
   runs.set(m.runId, run);
   post({
     type: 'started',

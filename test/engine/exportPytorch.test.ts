@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { FileTooLargeError } from '../../src/cli/commands/cliIo';
 import { run as exportRun, type ExportIo } from '../../src/cli/commands/exportPytorch';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
 import { decodeSafetensors } from '../../src/engine/safetensors';
@@ -22,6 +23,13 @@ function memoryIo(files: Record<string, string>): ExportIo & { out: string[]; er
     readFile: async (p) => {
       const f = map.get(p);
       if (!f) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: 'ENOENT' });
+      return f;
+    },
+    // The in-memory files with the bound of the real reader (readRegularFileAtMost).
+    readFileAtMost: async (p, maxBytes) => {
+      const f = map.get(p);
+      if (!f) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+      if (f.length > maxBytes) throw new FileTooLargeError(p, f.length);
       return f;
     },
     writeFile: async (p, d) => {

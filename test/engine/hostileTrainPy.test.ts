@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { FileTooLargeError } from '../../src/cli/commands/cliIo';
 import { run as exportRun, type ExportIo } from '../../src/cli/commands/exportPytorch';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
 import { RecurrentStack } from '../../src/engine/recurrentStack';
@@ -150,6 +151,13 @@ function memoryIo(files: Record<string, Uint8Array | string>): ExportIo & { err:
     readFile: async (p) => {
       const f = map.get(p);
       if (!f) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+      return f;
+    },
+    // The in-memory files with the bound of the real reader (readRegularFileAtMost).
+    readFileAtMost: async (p, maxBytes) => {
+      const f = map.get(p);
+      if (!f) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+      if (f.length > maxBytes) throw new FileTooLargeError(p, f.length);
       return f;
     },
     writeFile: async (p, d) => void map.set(p, typeof d === 'string' ? new TextEncoder().encode(d) : d),

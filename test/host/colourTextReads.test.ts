@@ -69,6 +69,8 @@ class FakeDocument {
 
 const visibleRangesChanged = new FakeEventEmitter<{ textEditor: unknown }>();
 const inferAnswers = new FakeEventEmitter<{ runId: string; requestId: number; result: TextInference }>();
+/** Tagged runs' answers (none here: these runs are character and word runs). */
+const tagAnswers = new FakeEventEmitter<unknown>();
 const window = {
   activeTextEditor: undefined as unknown,
   visibleTextEditors: [] as unknown[],
@@ -156,6 +158,7 @@ for (const dataKind of ['characters', 'words'] as const) {
       list: () => [run],
       get: () => run,
       onDidInferText: inferAnswers.event,
+      onDidTagText: tagAnswers.event,
       inferText: (_runId: string, requestId: number, request: TextInferenceRequest) => {
         requests.push({ requestId, request });
         return true;

@@ -58,3 +58,23 @@ test('virtual workspaces: the joined path must stay under a folder', () => {
   assert.equal(judgeVirtualDataPath('/etc/passwd', ['/repo']), 'outside');
   assert.equal(judgeVirtualDataPath('/repository/x', ['/repo']), 'outside');
 });
+
+test('the judged file is read only while it is the same file: a retargeted link or a replaced file is not', async () => {
+  const { judgedFile, stillJudgedFile } = await import('../../src/experiments/dataPathGuard');
+  const { realpath } = await import('node:fs/promises');
+  const { renameSync } = await import('node:fs');
+  writeFileSync(path.join(base, 'shown.txt'), 'shown');
+  writeFileSync(path.join(base, 'other.txt'), 'other');
+  writeFileSync(path.join(base, 'replacement.txt'), 'replacement');
+  symlinkSync(path.join(base, 'shown.txt'), path.join(ws, 'swap.txt'));
+  const judged = await judgedFile(await realpath(path.join(ws, 'swap.txt')));
+  assert.ok(judged);
+  assert.equal(await stillJudgedFile(path.join(ws, 'swap.txt'), judged), true, 'unchanged: the same file');
+  assert.equal(await stillJudgedFile(judged.resolved, judged), true, 'the resolved path itself');
+  rmSync(path.join(ws, 'swap.txt'));
+  symlinkSync(path.join(base, 'other.txt'), path.join(ws, 'swap.txt'));
+  assert.equal(await stillJudgedFile(path.join(ws, 'swap.txt'), judged), false, 'the link now leads elsewhere');
+  renameSync(path.join(base, 'replacement.txt'), path.join(base, 'shown.txt'));
+  assert.equal(await stillJudgedFile(judged.resolved, judged), false, 'another file (inode) at the confirmed path');
+  assert.equal(await judgedFile('/dev/zero'), undefined, 'a device is no judged file');
+});

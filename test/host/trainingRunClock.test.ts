@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import type { WorkerToHost } from '../../src/shared/workerProtocol';
 import { CharModel } from '../../src/worker/charModel';
-import { CHECKPOINT_FLOOR_MS, TrainingRun } from '../../src/worker/trainingRun';
+import { CHECKPOINT_FLOOR_MS, SAMPLE_FLOOR_MS, TrainingRun } from '../../src/worker/trainingRun';
 
 const text = 'the cat sat on the mat. the dog sat on the log. '.repeat(10);
 const small: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 8, seqLength: 8, sampleEvery: 1_000_000, sampleLength: 5 };
@@ -58,4 +58,32 @@ test('pause and stop post a checkpoint even right after a periodic one', async (
   assert.equal(paused.step, 9, 'paused one step later, 250 ms of clock after that checkpoint');
   assert.deepEqual(checkpoints, [8, 9], 'a checkpoint on pause; stop while paused has nothing new to save');
   assert.ok(finished && finished.type === 'finished' && finished.reason === 'stopped' && finished.steps === 9);
+});
+
+/** Steps at which samples were posted while training (the last, at the end of the run, is always posted). */
+const sampleSteps = (posted: WorkerToHost[]) => posted.filter((m): m is Extract<WorkerToHost, { type: 'sample' }> => m.type === 'sample').map((m) => m.step);
+
+test('a fast run posts samples every sampleEvery steps but at most once per 500 ms of its clock, and one at the end', async () => {
+  // 10 ms a step, a sample asked for every 5 steps: 20 a second without the floor (a small model's thousands of steps a
+  // second made a sample and a progress batch every 100 steps, ~100 messages a second, which flooded the host).
+  const msPerStep = 10;
+  const every = 5;
+  const maxSteps = 300;
+  const { posted, finished } = await train({ ...small, maxSteps, sampleEvery: every }, msPerStep);
+  assert.ok(finished);
+  const steps = sampleSteps(posted);
+  assert.equal(steps.at(-1), maxSteps, 'a sample at the end');
+  const during = steps.slice(0, -1);
+  assert.equal(during[0], every, 'the first sample is not delayed');
+  for (let i = 1; i < during.length; i++) {
+    assert.equal(during[i] % every, 0, `step ${during[i]} is a multiple of sampleEvery`);
+    const gap = (during[i] - during[i - 1]) * msPerStep;
+    assert.ok(gap >= SAMPLE_FLOOR_MS && gap < SAMPLE_FLOOR_MS + every * msPerStep, `${gap} ms between the samples at ${during[i - 1]} and ${during[i]}`);
+  }
+  assert.equal(during.length, 1 + Math.floor(((maxSteps - every) * msPerStep) / SAMPLE_FLOOR_MS), `samples at ${during.join(', ')}`);
+});
+
+test('a slow run (each step longer than the sample floor) samples every sampleEvery steps', async () => {
+  const { posted } = await train({ ...small, maxSteps: 12, sampleEvery: 4 }, SAMPLE_FLOOR_MS + 1);
+  assert.deepEqual(sampleSteps(posted), [4, 8, 12, 12], 'every 4 steps, and at the end');
 });

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
 import type { WorkerToHost } from '../../src/shared/workerProtocol';
 import { startTrainingWorker } from './trainingWorkerHarness';
 
-const { received, send, next } = startTrainingWorker(20_000);
+const { received, send, next } = startTrainingWorker(20_000, { sampleFloorMs: 0 }); // samples counted by step
 
 const text = 'the cat sat on the mat. '.repeat(40);
 

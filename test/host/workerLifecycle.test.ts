@@ -10,7 +10,7 @@ import type { WorkerToHost } from '../../src/shared/workerProtocol';
 import { startTrainingWorker } from './trainingWorkerHarness';
 
 // No wall-time floor between periodic checkpoints here: these tests count them by step (the floor: trainingRunClock.test.ts).
-const { received, send, next } = startTrainingWorker(30_000, { checkpointFloorMs: 0 });
+const { received, send, next } = startTrainingWorker(30_000, { checkpointFloorMs: 0, sampleFloorMs: 0 });
 
 const text = 'the cat sat on the mat. the dog sat on the log. '.repeat(20);
 const small: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 12, seqLength: 8, sampleEvery: 25, sampleLength: 20 };

@@ -11,7 +11,7 @@ import type { WorkerToHost } from '../../src/shared/workerProtocol';
 import { startTrainingWorker } from './trainingWorkerHarness';
 import { CharModel } from '../../src/worker/charModel';
 
-const { received, send, next } = startTrainingWorker(30_000);
+const { received, send, next } = startTrainingWorker(30_000, { sampleFloorMs: 0 }); // samples counted by step
 
 const progressOf = (runId: string) =>
   received.filter((m): m is Extract<WorkerToHost, { type: 'progress' }> => m.runId === runId && m.type === 'progress');

@@ -133,6 +133,26 @@ describe('Training panel webview', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('a run whose loss blew up (a NaN/Inf pause) shows its huge numbers in exponent notation, each inside its card', async () => {
+    // The e2e "boom" run: a ReLU RNN at spectral radius 1.5 has a loss of ~7.5e8 nats/char at its first step; shown
+    // with three decimals ("751057408.000") the loss, first loss and bits per char ran over their neighbours.
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    const history = { firstStep: 1, losses: [751_057_408], gradNorms: [3.2e10], clipped: [0], charsPerSecond: 193 };
+    await send(page, { type: 'showRun', run: { ...RUN, status: 'paused' }, history });
+    await waitForText(page, '#step', '1');
+    assert.equal(await text(page, '#loss'), '7.51e+8');
+    assert.equal(await text(page, '#first-loss'), '7.51e+8');
+    assert.equal(await text(page, '#bpc'), '1.08e+9');
+    assert.equal(await text(page, '#perplexity'), 'Infinity');
+    const overflowing = await page.evaluate(`[...document.querySelectorAll('.stat dd')]
+      .filter((dd) => dd.scrollWidth > dd.closest('.stat').clientWidth)
+      .map((dd) => dd.id + ': ' + dd.textContent)`);
+    assert.deepEqual(overflowing, [], 'every number fits its card');
+    await screenshot(page, 'webview-training-blown-up.png');
+    await page.close();
+  });
+
   it('Stop posts stop for the run and is disabled once the run stopped', async () => {
     const page = await openTrainingRun(harness);
     const stop = page.locator('vscode-button#stop');

@@ -7,9 +7,13 @@ export function formatInteger(n: number): string {
   return grouped.format(n);
 }
 
-/** A loss or bits-per-char value: three decimals ("1.234"); "–" when unknown. */
+/**
+ * A loss or bits-per-char value: three decimals ("1.234"); a run that blew up, in exponent notation ("7.51e+8", never
+ * "751057408.000", which runs over its card); "–" when unknown.
+ */
 export function formatLoss(x: number | undefined): string {
-  return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3);
+  if (x === undefined || !Number.isFinite(x)) return '–';
+  return Math.abs(x) >= 1e4 ? x.toExponential(2) : x.toFixed(3);
 }
 
 /** Perplexity: four significant digits, exponent notation when huge. */

@@ -1,5 +1,7 @@
 // What a command module needs from the outside world, injected so tests can run commands in memory. The lead's
 // wiring in src/cli.ts passes process.stdout/stderr writers and node:fs (writeFile must create parent directories).
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { EngineInputError, NumericFaultError } from '../../engine/errors';
 
@@ -8,6 +10,46 @@ export interface CliIo {
   stderr: (text: string) => void;
   readFile: (path: string) => Promise<Uint8Array>;
   writeFile: (path: string, data: Uint8Array | string) => Promise<void>;
+}
+
+/** A file longer than a bounded read allows: `size` bytes, found before anything was allocated for it. */
+export class FileTooLargeError extends Error {
+  constructor(readonly path: string, readonly size: number) {
+    super(`${path} is ${(size / 1024 / 1024).toFixed(1)} MB`);
+  }
+}
+
+/** A FIFO, device, folder or socket where a file was expected: refused before it is read (a FIFO would block). */
+export class NotRegularFileError extends Error {
+  constructor(readonly path: string, readonly what: string) {
+    super(`${path} is ${what}, not a regular file`);
+  }
+}
+
+/**
+ * Reads `path` when it is a regular file of at most `maxBytes`, checked on the opened file before the buffer is
+ * allocated (O_NONBLOCK: opening a FIFO does not wait for a writer; it is then refused by its kind). Throws
+ * FileTooLargeError, NotRegularFileError, or the system's error (ENOENT…).
+ */
+export async function readRegularFileAtMost(path: string, maxBytes: number): Promise<Uint8Array> {
+  const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await file.stat();
+    if (!info.isFile()) {
+      throw new NotRegularFileError(path, info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file');
+    }
+    if (info.size > maxBytes) throw new FileTooLargeError(path, info.size);
+    const bytes = new Uint8Array(info.size);
+    let at = 0;
+    while (at < bytes.length) {
+      const { bytesRead } = await file.read(bytes, at, bytes.length - at, at);
+      if (bytesRead === 0) break; // shrank since the stat: what is there
+      at += bytesRead;
+    }
+    return at === bytes.length ? bytes : bytes.subarray(0, at);
+  } finally {
+    await file.close();
+  }
 }
 
 /** A mistake in the command line: reported as one line and exit code 2. */

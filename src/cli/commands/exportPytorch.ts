@@ -4,9 +4,10 @@
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join } from 'node:path';
 import { EngineInputError } from '../../engine/errors';
-import { ModelMetadataError } from '../../shared/modelMetadata';
-import { checkExportedRun, pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
-import { guarded, parseArgs, UsageError, type CliIo } from './cliIo';
+import { MAX_MODEL_FILE_BYTES, ModelMetadataError } from '../../shared/modelMetadata';
+import { checkExportedRun, projectDataFileName, pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
+import { DEFAULT_MAX_TRAINING_MB, fileLabelOf, trainingSizeMessage } from '../../shared/textChecks';
+import { FileTooLargeError, guarded, NotRegularFileError, parseArgs, UsageError, type CliIo } from './cliIo';
 import { decodeModel } from './readModel';
 
 export const EXPORT_PYTORCH_USAGE = `Usage: sequence-lab export-pytorch RUN_DIR --out DIR [--force]
@@ -16,20 +17,34 @@ export const EXPORT_PYTORCH_USAGE = `Usage: sequence-lab export-pytorch RUN_DIR 
   --force: write into a non-empty DIR.
 `;
 
-/** CliIo plus listing a directory (null when it does not exist). */
+/** CliIo plus listing a directory (null when it does not exist) and bounded reads. */
 export interface ExportIo extends CliIo {
   listDir: (path: string) => Promise<string[] | null>;
+  /** The file when it is a regular file of at most maxBytes (readRegularFileAtMost on disk); else it throws. */
+  readFileAtMost: (path: string, maxBytes: number) => Promise<Uint8Array>;
 }
 
-async function readOrNull(io: CliIo, path: string): Promise<Uint8Array | null> {
+/** The most of a run.json export-pytorch reads (`train --out` writes a few hundred bytes). */
+const MAX_RUN_JSON_BYTES = 1_000_000;
+
+/**
+ * A file of the run, bounded: null when it is not there; a FIFO or device, or a file over `maxBytes`, is refused in
+ * one line (`tooLarge` words the size refusal) before anything is allocated for it.
+ */
+async function readOrNull(io: ExportIo, path: string, maxBytes: number, tooLarge: (size: number) => string): Promise<Uint8Array | null> {
   try {
-    return await io.readFile(path);
+    return await io.readFileAtMost(path, maxBytes);
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
+    if (e instanceof NotRegularFileError) throw new EngineInputError(`${e.message}.`);
+    if (e instanceof FileTooLargeError) throw new EngineInputError(tooLarge(e.size));
     throw e;
   }
 }
+
+const overBound = (path: string, maxBytes: number) => (size: number): string =>
+  `${path} is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB such a file can reach; it was not written by \`sequence-lab train --out\`.`;
 
 function parseRun(bytes: Uint8Array, where: string): ExportedRun {
   let run: ExportedRun;
@@ -58,7 +73,7 @@ export async function run(argv: string[], io: ExportIo): Promise<number> {
     if (!out) throw new UsageError('export-pytorch needs --out DIR');
     const runDir = args.positional[0];
     if ((await io.listDir(runDir)) === null) throw new EngineInputError(`${runDir} is not a directory (expected a run directory written by \`sequence-lab train --out\`).`);
-    const runBytes = await readOrNull(io, join(runDir, 'run.json'));
+    const runBytes = await readOrNull(io, join(runDir, 'run.json'), MAX_RUN_JSON_BYTES, overBound(join(runDir, 'run.json'), MAX_RUN_JSON_BYTES));
     if (runBytes === null) throw new EngineInputError(`${runDir} has no run.json: it is not a run directory written by \`sequence-lab train --out\`.`);
     const runJson = parseRun(runBytes, join(runDir, 'run.json'));
     try {
@@ -67,7 +82,7 @@ export async function run(argv: string[], io: ExportIo): Promise<number> {
       if (e instanceof ModelMetadataError) throw new EngineInputError(`${join(runDir, 'run.json')}: ${e.message}`);
       throw e;
     }
-    const modelBytes = await readOrNull(io, join(runDir, 'model.safetensors'));
+    const modelBytes = await readOrNull(io, join(runDir, 'model.safetensors'), MAX_MODEL_FILE_BYTES, overBound(join(runDir, 'model.safetensors'), MAX_MODEL_FILE_BYTES));
     if (modelBytes === null) throw new EngineInputError(`${runDir} has no model.safetensors.`);
     const { meta } = decodeModel(modelBytes);
 
@@ -75,8 +90,10 @@ export async function run(argv: string[], io: ExportIo): Promise<number> {
     const recorded = runJson.data.file;
     const candidates = isAbsolute(recorded) ? [recorded] : [recorded, join(runDir, recorded)];
     let data: Uint8Array | null = null;
+    // Bounded by the training limit, with the words the extension and `train` use for a file over it.
+    const maxData = DEFAULT_MAX_TRAINING_MB * 1024 * 1024;
     for (const c of candidates) {
-      data = await readOrNull(io, c);
+      data = await readOrNull(io, c, maxData, (size) => trainingSizeMessage(size, fileLabelOf(c), maxData, null)!);
       if (data !== null) break;
     }
     if (data === null) throw new EngineInputError(`The training data ${recorded} (from run.json) is missing; looked at ${candidates.join(' and ')}.`);
@@ -89,7 +106,8 @@ export async function run(argv: string[], io: ExportIo): Promise<number> {
     if (existing !== null && existing.length > 0 && !args.flags.has('--force')) {
       throw new EngineInputError(`${out} is not empty; pass --force to write into it anyway.`);
     }
-    const dataFile = `data/${basename(recorded)}`;
+    // The copy's name in safe characters (as the extension's export): README.md's commands and train.py name it.
+    const dataFile = `data/${projectDataFileName(basename(recorded))}`;
     for (const f of pytorchProject(runJson, meta, dataFile)) await io.writeFile(join(out, f.path), f.contents);
     await io.writeFile(join(out, 'model.safetensors'), modelBytes);
     await io.writeFile(join(out, dataFile), data);

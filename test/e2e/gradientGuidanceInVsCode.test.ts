@@ -1,24 +1,28 @@
-// PENDING (not run by npm test): passed its NaN/Inf part end to end, not yet the whole; see the i14 report. Run it alone with
-// node --import tsx --test test/e2e/pending/gradientGuidance.pending.ts
 // What the README promises about runs in trouble, driven in a real VS Code (code-server) as a person would:
 // - Status bar: while a run trains it shows step, loss and chars/s; a click opens the Training panel (closed first).
-// - NaN/Inf guidance: a ReLU RNN with W_hh at spectral radius 1.5, plain SGD at learning rate 1 and clipping off
-//   overflows at once. The warning names where and pauses at the last good step; "Enable clipping (5)" resumes it
-//   with clipping 5 (run.json says so, and clipping is not offered again), "Halve learning rate" resumes it at 0.5
-//   from the same step, "Stop" stops it. The same fault is an error in the Problems panel on the data file.
-// - Problems panel: an exploding run (ReLU, radius 1.2, clipping off, a learning rate too small to move the weights)
-//   and a vanishing one (tanh, radius 0.5) get their diagnostics on their data files with the README's texts once
-//   coloured; each quick fix, picked with Ctrl+. on the problem, changes the run as its title says.
+// - NaN/Inf guidance: a ReLU RNN with W_hh at spectral radius 1.5, SGD (momentum 0.9) at learning rate 1 and clipping
+//   off overflows at once. The warning names where and pauses at the last good step, and the same fault is an error
+//   in the Problems panel on the data file. "Enable clipping (5)" resumes it with clipping 5 (run.json says so, and
+//   clipping is not offered again); the problem's quick fix "Lower the learning rate to 0.5" (Ctrl+.) resumes it at
+//   0.5; "Halve learning rate" resumes it at 0.25; each from the same step, with its optimizer state kept (the
+//   momentum buffer in the checkpoint written at each new pause is the one of the first pause, bit for bit); "Stop"
+//   stops it. (The weights of the last good step overflow again whatever the fix, so each resume pauses again.)
+// - Problems panel: an exploding run (ReLU IRNN, clipping off) and a vanishing one (tanh, radius 0.5), both finished,
+//   get their diagnostics on their data files with the README's texts once coloured; each quick fix, picked with
+//   Ctrl+. on the problem, starts a run on the file with the change its title says (Lower the learning rate, Enable
+//   gradient clipping, Switch to LSTM); on a live run the fix changes the run itself (the NaN problem's, above).
+// That no vanishing diagnostic speaks beyond the run's truncation is gradientProblemsInVsCode.test.ts's.
 // Runs are stored in the workspace (sequenceLab.runs.storeInWorkspace), so each run's settings are read from its
-// run.json. A temporary workspace; examples/ stays untouched.
+// run.json and its checkpoint from its folder. A temporary workspace; examples/ stays untouched.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { REPO_ROOT, openFile, runCommand, seconds, webviewFrame } from '../../../scripts/vscode-harness.mjs';
-import { openPackagedWorkbench, workbenchSession } from '../workbenchSession';
+import { REPO_ROOT, openFile, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
+import { decodeTrainerState } from '../../src/engine/trainerState';
+import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const workspace = mkdtempSync(path.join(tmpdir(), 'seqlab-guidance-'));
@@ -32,15 +36,18 @@ const EXPERIMENTS: Record<string, { data: string; model: object; training: objec
   boom: {
     data: 'boom.txt',
     model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 32, init: 'identity', spectralRadius: 1.5 },
-    training: { seqLength: 64, optimizer: 'sgd', learningRate: 1, clip: 0, steps: 1_000_000, seed: 2 },
+    // Momentum: an optimizer state (its buffer b = g after the first update) that each fix must keep.
+    training: { seqLength: 64, optimizer: 'sgd', momentum: 0.9, learningRate: 1, clip: 0, steps: 1_000_000, seed: 2 },
   },
   grow: {
     data: 'grow.txt',
-    // An IRNN (ReLU, W_hh = I): the hidden state, carried from chunk to chunk, sums its inputs and grows without
-    // bound, linearly, and the gradient with it — far above 100 within the first steps, yet finite for hours (a
-    // radius above 1 would grow it geometrically, to ±Inf within a minute). Adam at 1e-5 hardly moves a weight.
+    // An IRNN (ReLU, W_hh = I): the hidden state, carried from chunk to chunk, sums its inputs and grows, and the
+    // gradient with it. Over its first few hundred steps (seeded, so the same on every machine) the gradient norm
+    // peaks at ~8,500 (~6,200 at half the rate); later Adam learns to keep the state small and the norm falls below
+    // 100 (a run left training was found exploding or not depending on how far it got before it was coloured). So
+    // the run stops at 300 steps: its last 200 hold the peak, whenever it is looked at.
     model: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 32, init: 'identity', spectralRadius: 1 },
-    training: { seqLength: 32, optimizer: 'adam', learningRate: 0.00001, clip: 0, steps: 1_000_000, seed: 3 },
+    training: { seqLength: 32, optimizer: 'adam', learningRate: 0.00001, clip: 0, steps: 300, seed: 3 },
   },
   fade: {
     data: 'fade.txt',
@@ -67,6 +74,23 @@ function storedRuns(file: string): StoredRunJson[] {
     }
   }
   return runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** The checkpoint's trainer state of the newest run on `file` (its file's inode tells one write from the next). */
+function storedTrainerState(file: string): { ino: number; steps: number; momentum: Float64Array } | undefined {
+  const run = storedRuns(file).at(-1);
+  if (!run) return undefined;
+  const stateFile = path.join(workspace, '.sequence-lab', 'runs', run.id, 'trainer-state.safetensors');
+  try {
+    const { ino } = statSync(stateFile);
+    const { state } = decodeTrainerState(readFileSync(stateFile));
+    const momentum = state.optimizer.buffers.momentum_buffer;
+    assert.ok(momentum, `the trainer state of an SGD run with momentum has its momentum buffer: ${Object.keys(state.optimizer.buffers)}`);
+    return { ino, steps: state.counters.steps, momentum };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // not written yet
+    throw error;
+  }
 }
 
 /** Polls until `check` returns a value (not undefined); fails with `what` and the last state after `timeoutMs`. */
@@ -164,14 +188,15 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   phase('a click on the status bar item opened the Training panel on the training run');
   await screenshot(page, 'e2e-status-bar.png');
   assert.deepEqual(storedRuns('verse.txt').map((r) => r.status), ['training'], 'one click on ▶ Train, one run');
-  // Stopped from the palette. (A click on this reopened panel's Stop button was lost in 2 of 5 runs under load: the
-  // page was the same, the button enabled, the status "training"; not explained yet, see the branch's report.)
-  await runCommand(page, 'Sequence Lab: Stop Training');
+  // Stopped with the reopened panel's Stop button. (It once seemed lost under load: the worker posted a sample and a
+  // progress batch every 100 steps of this small model, over a hundred messages a second, and the host and the panel
+  // fell ever further behind, so that the Stop showed only tens of seconds later. Samples are now at most 2 a second.)
+  await panel.locator('#stop').click();
   await panel.locator('#status', { hasText: /stopped/i }).first().waitFor({ timeout: 30_000 });
   await until(page, 'the verse.txt run stored as stopped', () => (storedRuns('verse.txt').at(-1)?.status === 'stopped' ? true : undefined));
   await item.waitFor({ state: 'hidden', timeout: 15_000 });
 
-  // --- NaN/Inf guidance: the warning, its three buttons, and the same fault in the Problems panel.
+  // --- NaN/Inf guidance: the warning, its three buttons, and the same fault in the Problems panel with its quick fix.
   await trainExperiment(page, 'boom');
   const warning = /Sequence Lab: training boom\.txt hit NaN\/Inf in .+ at step (\d+); paused at step (\d+), its last good state\./;
   let shown = toast(page, warning).first();
@@ -180,17 +205,32 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   const goodStep = Number(first[2]);
   assert.equal(Number(first[1]), goodStep + 1, 'paused at the step before the bad one');
   assert.deepEqual(await toastButtons(shown), ['Enable clipping (5)', 'Halve learning rate', 'Stop']);
-  const boomPanel = await webviewFrame(page, { selector: '#loss', timeout: 30_000 });
-  await boomPanel.locator('#status', { hasText: /paused/i }).first().waitFor({ timeout: 30_000 });
   phase(`warning: ${JSON.stringify(first[0])}`);
-  await showProblems(page);
-  await page.locator('.markers-panel .monaco-list-row', { hasText: 'boom.txt' }).first().waitFor({ timeout: 30_000 });
-  const nanProblem = problemRows(page).filter({ hasText: /NaN\/Inf in .+ at training step \d+: the run paused at its last good state\./ }).first();
-  await nanProblem.waitFor({ timeout: 30_000 });
-  phase(`Problems: ${JSON.stringify(await nanProblem.innerText())}`);
+  const pausedPanel = await webviewFrame(page, { selector: '#loss', timeout: 30_000 });
+  await pausedPanel.locator('#status', { hasText: /paused/i }).first().waitFor({ timeout: 30_000 });
   await screenshot(page, 'e2e-nan-warning.png');
   const original = storedRuns('boom.txt').at(-1)!;
   assert.deepEqual([original.config.clipNorm, original.config.learningRate], [0, 1]);
+  // The checkpoint of the pause: the last good step, and the momentum buffer its first update left (b = g ≠ 0).
+  const paused = await until(page, 'the checkpoint of the paused run', () => {
+    const state = storedTrainerState('boom.txt');
+    return state?.steps === goodStep ? state : undefined;
+  });
+  assert.ok(paused.momentum.some((b) => b !== 0), 'the momentum buffer holds the first update');
+  let lastIno = paused.ino;
+  /** After a fix: the checkpoint of the next pause is a new file, of the same step, with the same momentum buffer. */
+  const assertStateKept = async (fix: string): Promise<void> => {
+    const state = await until(page, `the checkpoint written at the pause after "${fix}"`, () => {
+      const s = storedTrainerState('boom.txt');
+      return s && s.ino !== lastIno ? s : undefined;
+    });
+    lastIno = state.ino;
+    assert.equal(state.steps, goodStep, `${fix}: the checkpoint is still that of the last good step`);
+    assert.ok(
+      state.momentum.length === paused.momentum.length && state.momentum.every((b, i) => Object.is(b, paused.momentum[i])),
+      `${fix}: the optimizer state (momentum buffer) is kept`,
+    );
+  };
 
   // Enable clipping (5): resumed with clipping 5. The weights of the last good step still overflow, so it pauses
   // again at the same step, and clipping is no longer offered.
@@ -200,28 +240,57 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   await shown.waitFor({ timeout: 60_000 });
   assert.equal(Number(warning.exec(await shown.innerText())![2]), goodStep, 'resumed from the same last good step');
   assert.deepEqual(await toastButtons(shown), ['Halve learning rate', 'Stop'], 'clipping is on now, so it is not offered again');
-  phase('Enable clipping (5): resumed with clipping 5, paused again by the same overflow');
+  await assertStateKept('Enable clipping (5)');
+  phase('Enable clipping (5): resumed with clipping 5 and its momentum, paused again by the same overflow');
 
-  // Halve learning rate: resumed at 0.5, from the same step (the run goes on, it does not start again).
-  await pressToastButton(shown, 'Halve learning rate');
+  // The same fault, an error in the Problems panel on boom.txt; its quick fix lowers the rate and resumes the run.
+  await showProblems(page);
+  const nanText = /NaN\/Inf in .+ at training step \d+: the run paused at its last good state\./;
+  const nanProblem = problemRows(page).filter({ hasText: nanText }).first();
+  await nanProblem.waitFor({ timeout: 30_000 });
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'boom.txt' }).first().waitFor({ timeout: 15_000 });
+  phase(`Problems: ${JSON.stringify(await nanProblem.innerText())}`);
+  await screenshot(page, 'e2e-problems-nan.png');
+  // The warning shown now closes when the run pauses again (VS Code replaces a notification by its same new one).
+  const before = await shown.elementHandle({ timeout: 15_000 });
+  await applyQuickFix(page, nanText, 'Lower the learning rate to 0.5');
+  await toast(page, /Lower the learning rate to 0\.5 on char RNN.*: done\./).first().waitFor({ timeout: 30_000 });
   await until(page, 'run.json with learning rate 0.5', () => (storedRuns('boom.txt').at(-1)?.config.learningRate === 0.5 ? true : undefined));
+  await assertStateKept('Lower the learning rate to 0.5');
+  await before!.waitForElementState('hidden', { timeout: 30_000 });
+  shown = toast(page, warning).first();
+  await shown.waitFor({ timeout: 60_000 });
+  assert.equal(Number(warning.exec(await shown.innerText())![2]), goodStep, 'resumed from the same last good step');
+  phase('the NaN problem\'s quick fix: resumed at 0.5 with its momentum, paused again');
+
+  // Halve learning rate: resumed at 0.25, from the same step (the run goes on, it does not start again).
+  await pressToastButton(shown, 'Halve learning rate');
+  await until(page, 'run.json with learning rate 0.25', () => (storedRuns('boom.txt').at(-1)?.config.learningRate === 0.25 ? true : undefined));
   assert.equal(storedRuns('boom.txt').length, 1, 'the same run, no new one');
   assert.equal(storedRuns('boom.txt')[0].config.clipNorm, 5, 'clipping stays on');
   shown = toast(page, warning).first();
   await shown.waitFor({ timeout: 60_000 });
   assert.equal(Number(warning.exec(await shown.innerText())![2]), goodStep, 'resumed from the same last good step');
-  phase('Halve learning rate: resumed at 0.5, paused again');
+  await assertStateKept('Halve learning rate');
+  phase('Halve learning rate: resumed at 0.25 with its momentum, paused again');
 
   // Stop: the run stops at its last good step.
   await pressToastButton(shown, 'Stop');
+  // The quick fix opened boom.txt over the Training panel: its tab brings the panel (its page made anew) back.
+  await page.locator('.tabs-container .tab', { hasText: 'Sequence Lab: Training' }).first().click();
+  const boomPanel = await webviewFrame(page, { selector: '#loss', timeout: 30_000 });
+  await boomPanel.locator('#file-label', { hasText: 'boom.txt' }).first().waitFor({ timeout: 15_000 });
   await boomPanel.locator('#status', { hasText: /stopped/i }).first().waitFor({ timeout: 30_000 });
   await until(page, 'run.json stopped', () => (storedRuns('boom.txt').at(-1)?.status === 'stopped' ? true : undefined));
+  assert.equal(storedRuns('boom.txt').at(-1)!.step, goodStep, 'stopped at its last good step');
   await nanProblem.waitFor({ state: 'detached', timeout: 30_000 });
   phase('Stop: stopped; the NaN problem went with the pause');
 
-  // --- Exploding: coloured while it trains, the diagnostic on grow.txt; both quick fixes change the live run.
+  // --- Exploding: a finished run coloured, the diagnostic on grow.txt. On a run that has ended, each quick fix starts
+  // a new run on the file with its change (on a live one it changes the run, as the NaN problem's fix did above).
+  const growRuns = () => storedRuns('grow.txt').map((r) => ({ status: r.status, learningRate: r.config.learningRate, clipNorm: r.config.clipNorm }));
   await trainExperiment(page, 'grow');
-  await until(page, 'the grow.txt run training', () => (storedRuns('grow.txt').at(-1)?.status === 'training' ? true : undefined), 120_000);
+  await until(page, 'the grow.txt run completed', () => (storedRuns('grow.txt').at(-1)?.status === 'completed' ? true : undefined), 120_000);
   await openFile(page, 'grow.txt');
   await runCommand(page, 'Sequence Lab: Colour Text by Model…');
   const surprisal = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Surprisal' }).first();
@@ -234,18 +303,19 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   phase(`Problems: ${JSON.stringify(await problemRows(page).filter({ hasText: exploding }).first().innerText())}`);
   await screenshot(page, 'e2e-problems-exploding.png');
   await applyQuickFix(page, exploding, 'Lower the learning rate to 0.000005');
-  await toast(page, /Lower the learning rate to 0\.000005 on char RNN.*: done\./).first().waitFor({ timeout: 30_000 });
-  await until(page, 'run.json at learning rate 5e-6', () => (storedRuns('grow.txt').at(-1)?.config.learningRate === 0.000005 ? true : undefined));
-  assert.equal(storedRuns('grow.txt').at(-1)!.status, 'training', 'the same run trains on');
+  await toast(page, /Sequence Lab: started char RNN · relu · H=32 on grow\.txt/).first().waitFor({ timeout: 30_000 });
+  await until(page, 'a second grow.txt run, at 5e-6, completed', () => (growRuns()[1]?.status === 'completed' ? true : undefined), 120_000);
+  assert.deepEqual(growRuns(), [
+    { status: 'completed', learningRate: 0.00001, clipNorm: 0 },
+    { status: 'completed', learningRate: 0.000005, clipNorm: 0 },
+  ], 'a new run at half the rate; the first as it was');
+  // The new run (watched in its turn) explodes too with clipping off: its problem offers clipping.
   await applyQuickFix(page, exploding, 'Enable gradient clipping (5)');
-  await toast(page, /Enable gradient clipping \(5\) on char RNN.*: done\./).first().waitFor({ timeout: 30_000 });
-  await until(page, 'run.json with clipping 5', () => (storedRuns('grow.txt').at(-1)?.config.clipNorm === 5 ? true : undefined));
-  assert.equal(storedRuns('grow.txt').length, 1, 'the same run, no new one');
+  await until(page, 'a third grow.txt run, clipped, completed', () => (growRuns()[2]?.status === 'completed' ? true : undefined), 120_000);
+  assert.deepEqual(growRuns()[2], { status: 'completed', learningRate: 0.000005, clipNorm: 5 }, 'a new run with clipping 5 (and the rate it was fixed from)');
   // Clipping on: "exploding with clipping off" no longer applies.
   await problemRows(page).filter({ hasText: exploding }).first().waitFor({ state: 'detached', timeout: 30_000 });
-  phase('exploding: both fixes changed the live run; the problem went with clipping on');
-  await runCommand(page, 'Sequence Lab: Stop Training');
-  await until(page, 'the grow.txt run stopped', () => (storedRuns('grow.txt').at(-1)?.status === 'stopped' ? true : undefined));
+  phase('exploding: each fix started a run with its change; the problem went with clipping on');
 
   // --- Vanishing: a finished tanh RNN at ρ = 0.5, coloured; "Switch to LSTM" starts an LSTM run on the file.
   await trainExperiment(page, 'fade');
