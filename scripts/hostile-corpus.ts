@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeModel, type ModelMetadata } from '../src/cli/commands/modelFile';
+import { encodeModel, type ModelMetadata } from '../src/engine/modelFile';
 import { RecurrentStack } from '../src/engine/recurrentStack';
 
 export interface HostileCase {

@@ -180,7 +180,7 @@ export class SequenceTrainer {
   private steps = 0;
   private abortChecker: AbortCheck | null = null;
 
-  /** `options.parallel`: run the streams of streamed data in shards on worker threads (src/worker/parallel). */
+  /** `options.parallel`: run the streams of streamed data in shards on worker threads (src/cli/parallel). */
   constructor(data: SequenceData, config: SequenceTrainerConfig, options: { parallel?: ParallelShards } = {}) {
     checkConfig(data, config);
     this.config = { ...config };

@@ -3,7 +3,7 @@
 //                     SGD b (momentum buffer) · RMSProp v (running mean of g²)
 //   counters          updates taken, epoch, next position p, position of the carried states, tagging cursor
 //   carried states    h (and c for the LSTM) of every stream, detached between updates
-// The parameters travel separately in model.safetensors (PyTorch names, see src/cli/commands/modelFile.ts); this is
+// The parameters travel separately in model.safetensors (PyTorch names, see src/engine/modelFile.ts); this is
 // trainer-state.safetensors: the buffers as F64 tensors (exact), the counters as decimal strings in __metadata__.
 import { Adam } from './adam';
 import { EngineInputError } from './errors';

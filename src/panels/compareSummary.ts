@@ -36,7 +36,7 @@ function cleanHeldOut(run: RunCurveInput): { step: number; loss: number }[] {
 }
 
 /**
- * The unit of a run's loss (the page labels it with webview/training/lossUnit.ts, same names): `name` in full, `short`
+ * The unit of a run's loss (the page labels it with webview/common/lossUnit.ts, same names): `name` in full, `short`
  * after a number in the sentence (plain "nats" for characters, the panel's default).
  */
 export function lossUnitOf(kind: DataKind | undefined): { name: string; short: string; crossEntropy: boolean } {

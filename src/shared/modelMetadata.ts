@@ -1,5 +1,5 @@
 // The one check of a model description (model.safetensors' __metadata__.sequence_lab) that every reader shares:
-// the CLI's eval/sample/trace/export (src/cli/commands/modelFile.ts), the worker restoring a checkpoint, the host's
+// the CLI's eval/sample/trace/export (src/cli/commands/readModel.ts), the worker restoring a checkpoint, the host's
 // "Open PyTorch Model…" and "Export as PyTorch Project…". A model file comes from wherever the user got it, so its
 // description is checked against the schema and the training limits before anything is allocated from it or written
 // from it (train.py is generated from these values: see pytorchProject.ts), and every message describes a bad value

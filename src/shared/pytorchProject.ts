@@ -5,7 +5,7 @@ import { checkModelMetadata, describeValue, MODEL_FORMAT, ModelMetadataError, NO
 import { SAFETENSORS_IO_PY, TORCHRUN_COMPAT_PY, TRAIN_PY } from './pytorchTrainScript';
 import { BATCH_LIMIT, CONFIG_LIMITS, OPTIMIZER_KINDS, type Limit } from './trainingConfig';
 
-/** The model description stored in model.safetensors' __metadata__.sequence_lab (see src/cli/commands/modelFile.ts). */
+/** The model description stored in model.safetensors' __metadata__.sequence_lab (see src/engine/modelFile.ts). */
 export interface ExportedModelMeta {
   task: 'lm' | 'tag' | 'series';
   model: { model: 'rnn' | 'gru' | 'lstm'; nonlinearity?: 'tanh' | 'relu'; layers: number; hiddenSize: number; bidirectional: boolean; embeddingDim?: number };

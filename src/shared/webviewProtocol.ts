@@ -756,7 +756,7 @@ export interface ComparedRun {
   optimizer: string;
   learningRate: number;
   seed: number;
-  /** What its loss is (webview/training/lossUnit.ts): nats per character, word or tag, or a mean squared error. */
+  /** What its loss is (webview/common/lossUnit.ts): nats per character, word or tag, or a mean squared error. */
   dataKind: DataKind;
   /** The last step it reached, of maxSteps. */
   step: number;

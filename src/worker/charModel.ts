@@ -3,7 +3,7 @@
 // characters, and text sampled from it on its own PRNG stream (the trainer `sequence-lab train` uses too).
 import { EngineInputError } from '../engine/errors';
 import { Prng } from '../engine/prng';
-import type { ModelMetadata } from '../cli/commands/modelFile';
+import type { ModelMetadata } from '../engine/modelFile';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
 import { charData, type NextTokenData } from '../engine/sequenceData';
 import { HELD_OUT_SEED, HELD_OUT_SHARE, scoreHeldOut, splitSequenceData, type HeldOutPart, type HeldOutScore } from '../engine/heldOut';

@@ -6,7 +6,7 @@ import type { Prng } from '../engine/prng';
 import { decodeSafetensors, loadIntoLayout } from '../engine/safetensors';
 import type { RecurrentStack } from '../engine/recurrentStack';
 import { decodeTrainerState, encodeTrainerState, prngState, restorePrngState, type TrainerState } from '../engine/trainerState';
-import { encodeModel, type ModelMetadata } from '../cli/commands/modelFile';
+import { encodeModel, type ModelMetadata } from '../engine/modelFile';
 import { ModelMetadataError, parseModelMetadata } from '../shared/modelMetadata';
 
 /** What a checkpoint is written from and restored into. */

@@ -17,7 +17,7 @@ import { argmax, sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
 import { wordSpans } from '../engine/tokenVocabulary';
 import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
-import type { ModelMetadata } from '../cli/commands/modelFile';
+import type { ModelMetadata } from '../engine/modelFile';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';

@@ -1,15 +1,14 @@
 // What a TrainingRun drives (trainingRun.ts): one model in the worker, whatever its data. CharModel (characters,
 // with the Training panel's sampling and traces) and SequenceModel (words, tagged lines, numeric series,
-// sequence-to-one) implement it; createTrainableModel picks by the config's data kind.
+// sequence-to-one) implement it; createTrainableModel.ts picks one by the config's data kind. This file holds only the
+// interface, so the models can name it without importing the factory that imports them.
 import type { HeldOutScore } from '../engine/heldOut';
 import type { HeldOutInfo } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';
-import { CharModel } from './charModel';
 import type { StepLike } from './progressBuffer';
 import type { TaggedTextSource } from './tagText';
 import type { TextInferenceSource } from './textInference';
-import { SequenceModel } from './sequenceModel';
 
 export interface TrainableModel {
   /** Distinct input tokens (or input columns of a series). */
@@ -37,10 +36,4 @@ export interface TrainableModel {
   textInferenceSource(): TextInferenceSource;
   /** The tagger and its vocabularies for tagging an editor's token<TAB>tag text (tagged runs; the others throw EngineInputError). */
   taggedTextSource(): TaggedTextSource;
-}
-
-/** The model for a run: characters → CharModel, every other data kind → SequenceModel. Throws EngineInputError. */
-export function createTrainableModel(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array }): TrainableModel {
-  const kind = config.dataKind ?? 'characters';
-  return kind === 'characters' ? new CharModel(text, config, restore) : new SequenceModel(text, config, restore);
 }

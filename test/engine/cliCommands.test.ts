@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
-import { decodeModel, encodeTokens, tokensOf } from '../../src/cli/commands/modelFile';
+import { encodeTokens, tokensOf } from '../../src/engine/modelFile';
+import { decodeModel } from '../../src/cli/commands/readModel';
 import { run as sampleRun } from '../../src/cli/commands/sampleModel';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
 import { run as traceRun } from '../../src/cli/commands/traceModel';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
 import { run as exportRun } from '../../src/cli/commands/exportPytorch';
-import { decodeModel } from '../../src/cli/commands/modelFile';
+import { decodeModel } from '../../src/cli/commands/readModel';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
 import { decodeSafetensors } from '../../src/engine/safetensors';
 import { charData, parseSeries, parseTagged, wordData, type SequenceData } from '../../src/engine/sequenceData';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
 import { run as exportRun } from '../../src/cli/commands/exportPytorch';
-import { decodeModel } from '../../src/cli/commands/modelFile';
+import { decodeModel } from '../../src/cli/commands/readModel';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
 import { parseRunHistory } from '../../src/training/importedHistory';
 import { fileIo, PYTHON, requireTorch } from '../fixtures/pytorch';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
-import { decodeModel } from '../../src/cli/commands/modelFile';
+import { decodeModel } from '../../src/cli/commands/readModel';
 import { projectDataFile, RunExportError, runProjectFiles, type ExportableRun } from '../../src/commands/exportRunProject';
 import { describeModel, readSafetensorsHeader, vocabularyMismatch } from '../../src/shared/safetensorsHeader';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';

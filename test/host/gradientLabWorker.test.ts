@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { GradientLab, labSequence } from '../../src/engine/gradientLab';
 import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
-import { encodeModel } from '../../src/cli/commands/modelFile';
+import { encodeModel } from '../../src/engine/modelFile';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack } from '../../src/engine/recurrentStack';
 import { trainedLab } from '../../src/engine/trainedGradients';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { encodeModel } from '../../src/cli/commands/modelFile';
+import { encodeModel } from '../../src/engine/modelFile';
 import { RecurrentStack } from '../../src/engine/recurrentStack';
 import { decodeSafetensors, encodeSafetensors, layoutToSafetensors } from '../../src/engine/safetensors';
 import {

@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gatesView } from '../../src/panels/gatesView';
 import { parseGatesPanelMessage, type GatesView } from '../../src/shared/webviewProtocol';
-import { fromBase64, parseUnitList, saturationReading, stepsAllOn, toBase64, unitsOnAcross } from '../../webview/gates/analysis';
+import { parseUnitList, saturationReading, stepsAllOn, unitsOnAcross } from '../../webview/gates/analysis';
+import { fromBase64, toBase64 } from '../../webview/common/gatesView';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 

@@ -3,7 +3,8 @@
 // gradient) must come back as NaN — a gap in the chart, no heatmap colour — not as 0. Runs in Node (no DOM needed).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clippingPoints, logRange, normaliseHistory, plainHistory, type GradientHistorySnapshot } from '../../webview/gradients/historyData';
+import { logRange } from '../../webview/common/colours';
+import { clippingPoints, normaliseHistory, plainHistory, type GradientHistorySnapshot } from '../../webview/gradients/historyData';
 
 function history(): GradientHistorySnapshot {
   const R = 3;

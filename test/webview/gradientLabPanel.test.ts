@@ -11,7 +11,7 @@ import { embeddedReberText } from '../../src/engine/examples';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
 import { parseGradientLabPanelMessage, type GradientLabSettings, type GradientLabView, type TrainedRunChoice } from '../../src/shared/webviewProtocol';
 import { gradientLab, gradientLabTrained } from '../../src/worker/gradientLab';
-import { createTrainableModel } from '../../src/worker/trainableModel';
+import { createTrainableModel } from '../../src/worker/createTrainableModel';
 import { clipReading, labReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
 import { parseGradientPanelMessage, type GradientFlowView } from '../../src/shared/webviewProtocol';
 import { clippingReading, gradientReading, truncationCaption } from '../../webview/gradients/reading';
-import { heatColour, logRange } from '../../webview/gradients/historyData';
+import { heatColour, logRange } from '../../webview/common/colours';
 import type { GradientHistorySnapshot } from '../../src/shared/workerProtocol';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';

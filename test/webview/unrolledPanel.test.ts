@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { gatesView } from '../../src/panels/gatesView';
 import { parseGatesPanelMessage, type GatesView } from '../../src/shared/webviewProtocol';
 import { stepFormula, windowStart } from '../../webview/unrolled/formula';
-import { heatColour, logRange } from '../../webview/gradients/historyData';
+import { heatColour, logRange } from '../../webview/common/colours';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 

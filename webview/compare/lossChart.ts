@@ -21,7 +21,7 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Logarithm
 
 type LossChart = Chart<'line', Point[]>;
 
-/** The unit inside a loss label (webview/training/lossUnit.ts): "Loss (nats/char)" → "nats/char". */
+/** The unit inside a loss label (webview/common/lossUnit.ts): "Loss (nats/char)" → "nats/char". */
 export function lossAxis(label: string): string {
   return /^Loss \((.*)\)$/.exec(label)?.[1] ?? label;
 }

@@ -8,7 +8,7 @@ import { adoptStyles, el } from '../common/dom';
 import { coalesceToFrame } from '../common/schedule';
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
-import { lossUnit } from '../training/lossUnit';
+import { lossUnit } from '../common/lossUnit';
 import css from './compare.css';
 import { CELL_NAMES, formatFixed, formatPerplexity, formatRate, formatSteps } from './format';
 import { CompareLossChart, lossAxis } from './lossChart';

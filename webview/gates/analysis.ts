@@ -1,7 +1,9 @@
 // What the Gates page computes from a trace (pure, no DOM: tested in Node): the saturation of each gate and what it
 // means, units "on" across a stretch of steps (LSTMVis-style pattern selection) and where else they are on together,
-// the unit list a user types, and base64 for saving the values with setState.
+// the unit list a user types, and the names of a view's chains. What the Unrolled page shares with it (reading and
+// saving a GatesView, a step's label) is in webview/common/.
 import type { GatesView } from '../../src/shared/webviewProtocol';
+import { seriesBlock } from '../common/gatesView';
 
 /** Series of sigmoid gates, in (0, 1). The rest (g, n, c, h) are tanh-like, signed. */
 const SIGMOID = new Set(['i', 'f', 'o', 'r', 'z']);
@@ -13,14 +15,6 @@ export const SERIES_TITLES: Record<string, string> = {
 
 export function isSigmoid(name: string): boolean {
   return SIGMOID.has(name);
-}
-
-/** The T × H block of series s of layer k: block[t·H + j]. */
-export function seriesBlock(view: GatesView, layer: number, s: number): Float32Array {
-  const T = view.tokens.length;
-  const H = view.hiddenSize;
-  const at = (layer * view.series.length + s) * T * H;
-  return view.values.subarray(at, at + T * H);
 }
 
 export interface Saturation {
@@ -124,44 +118,6 @@ export function parseUnitList(text: string, hiddenSize: number, max: number): nu
   }
   if (units.size > max) return `Pick at most ${max} units for the line chart.`;
   return [...units].sort((x, y) => x - y);
-}
-
-export function toBase64(values: Float32Array): string {
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function fromBase64(text: string): Float32Array {
-  const s = atob(text);
-  const bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return new Float32Array(bytes.buffer, 0, bytes.length >> 2);
-}
-
-/** How a character is shown on the axis: whitespace made visible. */
-export function showChar(c: string): string {
-  return c === ' ' ? '␣' : c === '\n' ? '⏎' : c === '\t' ? '⇥' : c === '\r' ? '␍' : c;
-}
-
-/** The most code points of a word drawn where space is short (an axis tick, an Unrolled node), ellipsis included. */
-export const WORD_LABEL_CHARS = 8;
-
-/**
- * A step's text where space is short: showChar, cut to `max` code points ending in an ellipsis when longer (the page
- * puts the whole word in a title, an aria-label or the step's line).
- */
-export function shortLabel(token: string, max = WORD_LABEL_CHARS): string {
-  const shown = [...showChar(token)];
-  return shown.length <= max ? shown.join('') : `${shown.slice(0, Math.max(1, max - 1)).join('')}…`;
-}
-
-/** A series run's outputs as typed arrays again (setState keeps a typed array as an object of its indices). */
-export function typedOutputs(o: GatesView['outputs']): GatesView['outputs'] {
-  if (o?.kind !== 'series') return o;
-  const numbers = (a: unknown) => Float32Array.from(Object.values(a as Record<string, number>));
-  return { ...o, predicted: numbers(o.predicted), actual: numbers(o.actual) };
 }
 
 /** Chains of a view: one per layer, two (h→, h←) per layer of a bidirectional run, chain c = k·D + d. */

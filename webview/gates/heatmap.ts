@@ -2,8 +2,8 @@
 // visible), units top to bottom, a band above the cells marking where the selected pattern's units are on together,
 // the selected step outlined, the selected stretch shaded, picked units marked in the gutter. Canvas, crisp at any
 // devicePixelRatio; `cellAt` maps a pointer position back to (step, unit).
-import { css, type ColourScale } from './colours';
-import { shortLabel, showChar } from './analysis';
+import { css, type ColourScale } from '../common/colours';
+import { shortLabel, showChar } from '../common/tokenLabels';
 
 export interface HeatmapInput {
   block: Float32Array;

@@ -12,11 +12,10 @@ import { adoptStyles, el } from '../common/dom';
 import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
-import {
-  chainCount, chainTitle, fromBase64, isSigmoid, parseUnitList, typedOutputs, saturation, saturationReading, SERIES_TITLES, seriesBlock, shortLabel, showChar, stepsAllOn, toBase64,
-  unitsOnAcross,
-} from './analysis';
-import { divergingScale, sequentialScale, type ColourScale } from './colours';
+import { divergingScale, sequentialScale, type ColourScale } from '../common/colours';
+import { fromBase64, seriesBlock, toBase64, typedOutputs } from '../common/gatesView';
+import { shortLabel, showChar } from '../common/tokenLabels';
+import { chainCount, chainTitle, isSigmoid, parseUnitList, saturation, saturationReading, SERIES_TITLES, stepsAllOn, unitsOnAcross } from './analysis';
 import css from './gates.css';
 import { createSearchCard, typedResults, type SavedSearch, type SearchQuery } from './search';
 import { cellAt, drawHeatmap, drawLegend, type HeatmapGeometry } from './heatmap';

@@ -1,7 +1,7 @@
 // The Gradient Flow page's history heatmap: ‖∂L/∂h_t‖ with rows the training steps (oldest on top) and columns the
 // steps t of the fixed window, coloured by historyData.ts's log scale, and the legend's colour bar.
-import { sequentialScale } from '../gates/colours';
-import { logRange, type GradientHistorySnapshot } from './historyData';
+import { logRange, sequentialScale } from '../common/colours';
+import type { GradientHistorySnapshot } from './historyData';
 
 const LEFT = 64;
 const TOP = 6;

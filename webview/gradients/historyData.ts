@@ -2,7 +2,6 @@
 // again, and the heatmap's colour of a value: log10 ‖∂L/∂h_t‖ on viridis (sequential, perceptually ordered, readable
 // in light, dark and high-contrast themes) between the smallest and largest value shown.
 import type { GradientFlowView } from '../../src/shared/webviewProtocol';
-import { css, sequentialScale } from '../gates/colours';
 
 export type GradientHistorySnapshot = NonNullable<GradientFlowView['history']>;
 
@@ -42,26 +41,6 @@ export function normaliseHistory(h: unknown): GradientHistorySnapshot | undefine
 export function plainHistory(h: GradientHistorySnapshot): Record<string, unknown> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v]));
 }
-
-/** The log10 range of the positive finite values, or undefined when there are none. */
-export function logRange(values: ArrayLike<number>): { lo: number; hi: number } | undefined {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!(v > 0 && Number.isFinite(v))) continue;
-    const l = Math.log10(v);
-    lo = Math.min(lo, l);
-    hi = Math.max(hi, l);
-  }
-  return lo <= hi ? { lo, hi: hi > lo ? hi : lo + 1 } : undefined;
-}
-
-/** The heatmap colour of a value: viridis at (log10 v − lo) / (hi − lo). */
-export function heatColour(v: number, range: { lo: number; hi: number }): string {
-  return css(sequentialScale().colour((Math.log10(v) - range.lo) / (range.hi - range.lo)));
-}
-
 
 /** FNV-1a over the array's 32-bit words, continuing from `seed`: a cheap fingerprint of its exact contents. */
 function fingerprint(a: Float32Array | Float64Array, seed = 0x811c9dc5): number {

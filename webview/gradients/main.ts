@@ -15,7 +15,7 @@ import { drawHistoryHeatmap, drawLegend } from './history';
 import { clippingPoints, historyKeys, normaliseHistory, plainHistory, type GradientHistorySnapshot } from './historyData';
 import type { Point } from '../common/downsample';
 import { adoptStyles, el } from '../common/dom';
-import { shortLabel, showChar } from '../gates/analysis';
+import { shortLabel, showChar } from '../common/tokenLabels';
 
 interface SavedGradients {
   view?: Omit<GradientFlowView, 'history'> & { history?: unknown };

@@ -3,7 +3,7 @@ import type { RunInfo } from '../../src/shared/run';
 import { formatCompact, formatInteger, formatLoss, formatPerplexity } from './format';
 import type { TrainingElements } from './layout';
 import type { TrainingModel } from './trainingModel';
-import { applyLossUnit, dataNouns, kindTexts } from './lossUnit';
+import { applyLossUnit, dataNouns, kindTexts } from '../common/lossUnit';
 
 function setText(element: HTMLElement, text: string): void {
   if (element.textContent !== text) element.textContent = text;

@@ -4,7 +4,7 @@ import type { Point } from '../common/downsample';
 import type { ThemeColors } from '../common/theme';
 import { formatInteger, formatLoss } from './format';
 import { CLIPPED, GRAD_NORM, LOSS, type TrainingModel } from './trainingModel';
-import { lossUnit } from './lossUnit';
+import { lossUnit } from '../common/lossUnit';
 
 const LN2 = Math.LN2;
 

@@ -1,7 +1,8 @@
 // The recurrence of one hidden node with the real numbers of its step (pure: tested in Node). Vectors are summarised
 // by their Euclidean norm ‖·‖ and gates by their mean over the units.
 import type { GatesView } from '../../src/shared/webviewProtocol';
-import { seriesBlock, showChar } from '../gates/analysis';
+import { seriesBlock } from '../common/gatesView';
+import { showChar } from '../common/tokenLabels';
 
 /** The first step shown: `steps` steps centred on `selected`, inside the window of T. */
 export function windowStart(selected: number, steps: number, T: number): number {

@@ -13,7 +13,7 @@
 // character or word; a tagged run's predicted tag with its probability, ✓ or ✗ against the file's tag; a series
 // run's prediction of the next row against that row; a sequence-to-one run one output, at the block's last step.
 import type { GatesView } from '../../src/shared/webviewProtocol';
-import { shortLabel, showChar } from '../gates/analysis';
+import { shortLabel, showChar } from '../common/tokenLabels';
 
 const NS = 'http://www.w3.org/2000/svg';
 const COL = 92;

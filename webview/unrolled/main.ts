@@ -9,13 +9,12 @@ import { recurrenceFits, type GatesPanelToHost, type GatesView, type HostToGates
 import type { RecurrenceTerms } from '../../src/shared/workerProtocol';
 import { adoptStyles, el } from '../common/dom';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
-import { fromBase64, toBase64, typedOutputs } from '../gates/analysis';
+import { fromBase64, toBase64, typedOutputs } from '../common/gatesView';
 import { stepFormula, unitValues, windowStart } from './formula';
 import { chainOf, drawGraph, svg, type GraphLayout } from './graph';
 import { chainIndex, mostActiveUnit, num, recurrenceText } from './recurrence';
 import css from './unrolled.css';
-import { css as rgb, sequentialScale } from '../gates/colours';
-import { logRange } from '../gradients/historyData';
+import { css as rgb, logRange, sequentialScale } from '../common/colours';
 
 /** A step's recurrence terms as setState keeps them (plain arrays). */
 type SavedTerms = { [K in keyof RecurrenceTerms]: RecurrenceTerms[K] extends Float64Array | undefined ? number[] : RecurrenceTerms[K] };

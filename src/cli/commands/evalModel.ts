@@ -8,7 +8,8 @@ import { encodeSafetensors, layoutToSafetensors } from '../../engine/safetensors
 import { parseSeries, parseTagged } from '../../engine/sequenceData';
 import { crossEntropyStep, squaredErrorStep } from '../../engine/stepLoss';
 import { guarded, parseArgs, UsageError, type CliIo } from './cliIo';
-import { decodeModel, encodeTokens, tokensOf, type ModelMetadata } from './modelFile';
+import { encodeTokens, tokensOf, type ModelMetadata } from '../../engine/modelFile';
+import { decodeModel } from './readModel';
 
 export const EVAL_USAGE = 'Usage: sequence-lab eval MODEL DATA [--grads OUT.safetensors]\n';
 /** Forward-only evaluation runs in chunks of this many steps, carrying the state. */

@@ -8,7 +8,7 @@ import { MAX_MODEL_FILE_BYTES, ModelMetadataError } from '../../shared/modelMeta
 import { checkExportedRun, projectDataFileName, pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
 import { DEFAULT_MAX_TRAINING_MB, fileLabelOf, trainingSizeMessage } from '../../shared/textChecks';
 import { FileTooLargeError, guarded, NotRegularFileError, parseArgs, UsageError, type CliIo } from './cliIo';
-import { decodeModel } from './modelFile';
+import { decodeModel } from './readModel';
 
 export const EXPORT_PYTORCH_USAGE = `Usage: sequence-lab export-pytorch RUN_DIR --out DIR [--force]
   Writes DIR/train.py (the model as a torch.nn.Module with the same state_dict names, training that continues the

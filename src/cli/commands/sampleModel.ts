@@ -4,7 +4,8 @@
 import { EngineInputError } from '../../engine/errors';
 import { Prng } from '../../engine/prng';
 import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
-import { decodeModel, encodeTokens, tokensOf } from './modelFile';
+import { encodeTokens, tokensOf } from '../../engine/modelFile';
+import { decodeModel } from './readModel';
 
 export const SAMPLE_USAGE = 'Usage: sequence-lab sample MODEL [--length N (200)] [--temperature T (1)] [--seed S (42)] [--prime TEXT]\n';
 

@@ -5,7 +5,8 @@ import { EngineInputError } from '../../engine/errors';
 import { parseSeries, parseTagged, type SequenceData } from '../../engine/sequenceData';
 import { traceData, type SequenceTrace } from '../../engine/traces';
 import { guarded, numberOption, parseArgs, UsageError, type CliIo } from './cliIo';
-import { decodeModel, encodeTokens, tokensOf, type ModelMetadata } from './modelFile';
+import { encodeTokens, tokensOf, type ModelMetadata } from '../../engine/modelFile';
+import { decodeModel } from './readModel';
 
 export const TRACE_USAGE = 'Usage: sequence-lab trace MODEL DATA --out FILE.json [--start N (0)] [--length N (64)] [--no-jacobian]\n';
 

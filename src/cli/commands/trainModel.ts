@@ -1,6 +1,6 @@
 // `sequence-lab train DATA [options] --out DIR`: trains an RNN / GRU / LSTM on a text (next token), a tagged file
 // (per-step tags) or a numeric series (next value) and writes
-//   DIR/model.safetensors   PyTorch names, config + vocabulary in __metadata__ (see modelFile.ts)
+//   DIR/model.safetensors   PyTorch names, config + vocabulary in __metadata__ (see src/engine/modelFile.ts)
 //   DIR/run.json            config, data file and its SHA-256, final metrics
 //   DIR/metrics.jsonl       one JSON line per update
 import { createHash } from 'node:crypto';
@@ -12,11 +12,11 @@ import { FinalTargetTrainer, type FinalTargetData } from '../../engine/finalTarg
 import { buildTrainingData, initialisationOptions } from '../../engine/trainingSetup';
 import { Prng } from '../../engine/prng';
 import { sampleNextTokens } from '../../engine/sequenceSampling';
-import { WorkerShards } from '../../worker/parallel/workerShards';
+import { WorkerShards } from '../parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
 import { HELD_OUT_SEED, splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
 import { guarded, numberOption, oneOf, parseArgs, UsageError, type CliIo } from './cliIo';
-import { encodeModel, type ModelMetadata, type Task } from './modelFile';
+import { encodeModel, type ModelMetadata, type Task } from '../../engine/modelFile';
 import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from '../../shared/textChecks';
 
 export const TRAIN_USAGE = `Usage: sequence-lab train DATA [--out DIR] [options]
@@ -161,7 +161,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     }
     const threads = numberOption(args, '--threads', 'whole', 1) ?? 1;
     if (args.options.has('--steps') && args.options.has('--epochs')) throw new UsageError('give --steps or --epochs, not both');
-    // More threads: data-parallel shards of the batch on worker_threads (src/worker/parallel), summed in a fixed order.
+    // More threads: data-parallel shards of the batch on worker_threads (src/cli/parallel), summed in a fixed order.
     const trainer = finalTarget
       ? new FinalTargetTrainer(finalTarget, config)
       : new SequenceTrainer(data, config, threads > 1 ? { parallel: new WorkerShards({ threads }) } : {});

@@ -1,6 +1,7 @@
-// Colour scales of the Gates heatmaps. Sigmoid gates (0 … 1): viridis, sequential and perceptually ordered (lightness
+// Colour scales of the heatmaps (Gates, Gradient Flow, Unrolled). Sigmoid gates (0 … 1): viridis, sequential and perceptually ordered (lightness
 // rises monotonically, readable in every theme and by most colour-blind readers). Signed series (g, n, c, h):
 // diverging from the theme's blue through the editor background (zero fades into the page) to the theme's red.
+// Gradient norms (‖∂L/∂h_t‖, spanning decades): log10 on viridis between the smallest and largest value shown.
 
 export type Rgb = [number, number, number];
 
@@ -47,3 +48,22 @@ export function divergingScale(limit: number, blue: string, background: string, 
 }
 
 export const css = (c: Rgb) => `rgb(${Math.round(c[0])}, ${Math.round(c[1])}, ${Math.round(c[2])})`;
+
+/** The log10 range of the positive finite values, or undefined when there are none. */
+export function logRange(values: ArrayLike<number>): { lo: number; hi: number } | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v > 0 && Number.isFinite(v))) continue;
+    const l = Math.log10(v);
+    lo = Math.min(lo, l);
+    hi = Math.max(hi, l);
+  }
+  return lo <= hi ? { lo, hi: hi > lo ? hi : lo + 1 } : undefined;
+}
+
+/** The heatmap colour of a value: viridis at (log10 v − lo) / (hi − lo). */
+export function heatColour(v: number, range: { lo: number; hi: number }): string {
+  return css(sequentialScale().colour((Math.log10(v) - range.lo) / (range.hi - range.lo)));
+}

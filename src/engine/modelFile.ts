@@ -1,12 +1,11 @@
 // A trained model as one safetensors file: the tensors under PyTorch's names (embed.weight, rnn.weight_ih_l0, …,
 // head.weight, head.bias; float64) and, in __metadata__, "sequence_lab" = JSON of the model config, the task and the
 // vocabulary, so eval / sample / a Python user can rebuild the exact module and its token ids.
-import { RecurrentStack } from '../../engine/recurrentStack';
-import { decodeSafetensors, encodeSafetensors, layoutToSafetensors, loadIntoLayout } from '../../engine/safetensors';
-import { cellKindOf, type SequenceModelConfig } from '../../engine/sequenceTrainer';
-import { splitWords } from '../../engine/tokenVocabulary';
-import { EngineInputError } from '../../engine/errors';
-import { ModelMetadataError, parameterCount, parseModelMetadata } from '../../shared/modelMetadata';
+import { RecurrentStack } from './recurrentStack';
+import { encodeSafetensors, layoutToSafetensors, loadIntoLayout, type SafetensorsFile } from './safetensors';
+import { cellKindOf, type SequenceModelConfig } from './sequenceTrainer';
+import { splitWords } from './tokenVocabulary';
+import { EngineInputError } from './errors';
 
 export type Task = 'lm' | 'tag' | 'series';
 
@@ -30,28 +29,23 @@ export function encodeModel(stack: RecurrentStack, meta: ModelMetadata): Uint8Ar
   return encodeSafetensors(layoutToSafetensors(stack.params, stack.tensors, 'F64'), { [KEY]: JSON.stringify(meta), format: 'pt' });
 }
 
-export function decodeModel(bytes: Uint8Array, maxSteps = 1): { stack: RecurrentStack; meta: ModelMetadata } {
-  const file = decodeSafetensors(bytes);
-  const raw = file.metadata[KEY];
-  if (raw === undefined) throw new EngineInputError('This safetensors file has no Sequence Lab model description (__metadata__.sequence_lab).');
-  let meta: ModelMetadata;
-  try {
-    meta = parseModelMetadata(raw);
-  } catch (e) {
-    if (e instanceof ModelMetadataError) throw new EngineInputError(e.message);
-    throw e;
-  }
-  // The weights are built from the description: it may not promise more numbers than the file holds.
-  const held = file.tensors.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
-  const wanted = parameterCount(meta);
-  if (wanted > held) throw new EngineInputError(`The model description promises ${wanted} weights but the file holds ${held}.`);
+/** The description a model file carries, unchecked: whoever reads a file checks it (src/shared/modelMetadata.ts). */
+export function rawModelMetadata(file: SafetensorsFile): string | undefined {
+  return file.metadata[KEY];
+}
+
+/**
+ * The network a checked description describes, with the file's weights loaded under their PyTorch names. The caller
+ * has checked `meta` (schema, limits, and that it promises no more weights than the file holds).
+ */
+export function buildModel(file: SafetensorsFile, meta: ModelMetadata, maxSteps = 1): RecurrentStack {
   const m = meta.model;
   const stack = new RecurrentStack({
     cell: cellKindOf(m), inputSize: meta.inputSize, hiddenSize: m.hiddenSize, layers: m.layers,
     bidirectional: m.bidirectional, outputSize: meta.outputSize, embeddingDim: m.embeddingDim, maxSteps,
   });
   loadIntoLayout(file, stack.params, stack.tensors);
-  return { stack, meta };
+  return stack;
 }
 
 /** The token strings of a text, as the model's tokenizer splits it. */

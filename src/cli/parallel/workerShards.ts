@@ -3,6 +3,8 @@
 // and in workers). Per update: the parameters and the shards' work states are copied into shared memory, every
 // worker computes its shard's gradient with the same parameters, and finish() adds the gradients in shard order,
 // so the result is the same bit for bit whatever the timing.
+// It serves `sequence-lab train --threads` and the bench (the extension's training worker does not use it), so it
+// lives with the CLI, which may import only the engine and shared/.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';

@@ -1,5 +1,6 @@
-// What the Training panel's loss is per, by the run's data kind: cross-entropy in nats per character, word or token,
-// or a mean squared error (series and sequence-to-one runs, where bits and perplexity mean nothing and are hidden).
+// What a run's loss is per, by its data kind (Training and Compare panels): cross-entropy in nats per character, word
+// or token, or a mean squared error (series and sequence-to-one runs, where bits and perplexity mean nothing and are
+// hidden).
 import type { TrainingConfig } from '../../src/shared/trainingConfig';
 
 export interface LossUnit {
