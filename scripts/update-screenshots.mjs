@@ -28,12 +28,16 @@ export const SHOTS = [
   // The Model view is in the side bar: the side bar and the file it trains on (the Training panel beside is left out).
   { name: 'model-view.png', from: 'e2e-model-view.png', test: 'test/e2e/modelViewInVsCode.test.ts', crop: '875x860+0+0' },
   { name: 'colour-text.png', from: 'e2e-colour-text-hover.png', test: 'test/e2e/colourTextInVsCode.test.ts' },
+  { name: 'unrolled-bigru.png', from: 'e2e-unrolled-bigru.png', test: 'test/e2e/bidirectionalInVsCode.test.ts' },
+  { name: 'colour-text-tagged.png', from: 'e2e-colour-text-bigru.png', test: 'test/e2e/bidirectionalInVsCode.test.ts' },
+  { name: 'unit-search.png', from: 'e2e-unit-search.png', test: 'test/e2e/unitSearchInVsCode.test.ts' },
+  { name: 'gradient-lab-trained.png', from: 'e2e-gradient-lab-trained.png', test: 'test/e2e/gradientLabInVsCode.test.ts' },
   // No e2e test opens the Markov Orders panel: the headless panel test's page, its first 800 pixels.
   { name: 'markov-orders.png', from: 'webview-markov.png', test: 'test/webview/markovPanel.test.ts', crop: '1000x800+0+0' },
 ];
 
 function convert(args) {
-  const r = spawnSync('convert', args, { encoding: 'utf8' });
+  const r = spawnSync(existsSync('/usr/bin/convert') ? '/usr/bin/convert' : 'convert', args, { encoding: 'utf8' });
   if (r.error) throw new Error(`ImageMagick "convert" is needed (${r.error.message})`);
   if (r.status !== 0) throw new Error(`convert ${args.join(' ')} failed: ${r.stderr.trim()}`);
 }
