@@ -6,7 +6,7 @@
 // --only=memory` does) and the ratio end / start. Anything growing without bound shows as a ratio well above 1.
 // Run: npm run bench -- --only=memory [--hours=1] [--ms-per-step=10]
 import { DEFAULT_CONFIG, type TrainingConfig } from '../src/shared/trainingConfig';
-import type { WorkerToHost } from '../src/shared/workerProtocol';
+import type { WorkerToHost } from '../src/shared/protocol/trainingWorker';
 import { StepHistory } from '../src/training/stepHistory';
 import { CharModel } from '../src/worker/charModel';
 import { TrainingRun } from '../src/worker/trainingRun';

@@ -5,7 +5,7 @@
 // Run: npm run bench -- --only=unitsearch   (the issue asks for under 5 s per MB)
 import { Prng } from '../src/engine/prng';
 import { RecurrentStack } from '../src/engine/recurrentStack';
-import type { UnitSearchRequest } from '../src/shared/workerProtocol';
+import type { UnitSearchRequest } from '../src/shared/protocol/trainingWorker';
 import { runUnitSearch } from '../src/worker/unitSearch';
 
 const MB = 1 << 20;

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ExampleId } from '../shared/examples';
-import type { GenerateExampleAnswer } from '../shared/workerProtocol';
+import type { GenerateExampleAnswer } from '../shared/protocol/examplesWorker';
 
 export interface GeneratedFile {
   name: string;

@@ -5,20 +5,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ANALYSIS_WORKER_HEAP_MB } from '../shared/analysisLimits';
 import { createDispatcher } from '../shared/messages';
-import type {
-  AnalysisWorkerToHost,
-  GradientLabAnswer,
-  TrainedGradientLabAnswer,
-  HmmDecodeResult,
-  HmmFitInput,
-  HmmFitOptions,
-  HmmFitResult,
-  HmmModelSource,
-  HmmSampleResult,
-  HostToAnalysisWorker,
-  MarkovOrdersResult,
-  MarkovSurprisalResult,
-} from '../shared/workerProtocol';
+import type { AnalysisWorkerToHost, GradientLabAnswer, TrainedGradientLabAnswer, HmmDecodeResult, HmmFitInput, HmmFitOptions, HmmFitResult, HmmModelSource, HmmSampleResult, HostToAnalysisWorker, MarkovOrdersResult, MarkovSurprisalResult } from '../shared/protocol/analysisWorker';
 
 interface Pending {
   resolve: (message: AnalysisWorkerToHost) => void;

@@ -3,8 +3,8 @@
 // The decoded state of each token is shown after it in the editor (visible ranges only), the editor cursor selects
 // the step in the Trellis panel and a click on a column there selects the token in the editor.
 import * as vscode from 'vscode';
-import type { TrellisWindow } from '../shared/webviewProtocol';
-import type { HmmDecodeResult, HmmModelSource } from '../shared/workerProtocol';
+import type { TrellisWindow } from '../shared/protocol/trellisPanel';
+import type { HmmDecodeResult, HmmModelSource } from '../shared/protocol/analysisWorker';
 import { checkedDocumentText } from '../commands/documentText';
 import { AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, errorText, expandedVisibleOffsets } from './editorRanges';

@@ -4,8 +4,8 @@
 // cancellable notification and in the HMM Fit panel, and serves the panel's buttons (save, decode, sample).
 import * as vscode from 'vscode';
 import { checkedDocumentText } from '../commands/documentText';
-import type { HmmFitView } from '../shared/webviewProtocol';
-import type { HmmFitInput, HmmFitOptions, HmmFitResult } from '../shared/workerProtocol';
+import type { HmmFitView } from '../shared/protocol/hmmFitPanel';
+import type { HmmFitInput, HmmFitOptions, HmmFitResult } from '../shared/protocol/analysisWorker';
 import { AnalysisError, type AnalysisWorker, type FitHandle } from './analysisWorker';
 import type { DecodeFeature } from './decodeFeature';
 import { documentLabel, errorText } from './editorRanges';

@@ -4,11 +4,7 @@
 // its saved state (panel serializer); the host then tells it that the fit is gone.
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import {
-  parseHmmFitPanelMessage,
-  type HmmFitPanelToHost,
-  type HostToHmmFitPanel,
-} from '../shared/webviewProtocol';
+import { parseHmmFitPanelMessage, type HmmFitPanelToHost, type HostToHmmFitPanel } from '../shared/protocol/hmmFitPanel';
 import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 
 export const HMM_FIT_PANEL_VIEW_TYPE = 'sequenceLab.hmmFit';

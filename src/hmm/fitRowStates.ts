@@ -1,7 +1,7 @@
 // The Viterbi state of every row of a CSV/TSV file fitted with a Gaussian HMM, shown after the row as an inline
 // label (the decoding feature's decoration style). Cleared when the file changes.
 import * as vscode from 'vscode';
-import type { HmmFitResult } from '../shared/workerProtocol';
+import type { HmmFitResult } from '../shared/protocol/analysisWorker';
 
 /** At most this many row labels are drawn. */
 const MAX_ROWS = 20_000;

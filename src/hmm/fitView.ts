@@ -1,7 +1,7 @@
 // Pure (no vscode): the worker's fit and sample results as the plain JSON-able views the HMM Fit panel draws and
 // saves with setState, and the settings of a fit as checked by the command's input boxes.
-import type { HmmFitModelView, HmmSampleView } from '../shared/webviewProtocol';
-import type { HmmFitResult, HmmSampleResult } from '../shared/workerProtocol';
+import type { HmmFitModelView, HmmSampleView } from '../shared/protocol/hmmFitPanel';
+import type { HmmFitResult, HmmSampleResult } from '../shared/protocol/analysisWorker';
 
 export const FIT_LIMITS = { minStates: 2, maxStates: 20, maxRestarts: 50, maxIterations: 10_000 } as const;
 export const FIT_DEFAULTS = { states: 2, restarts: 5, seed: 1, maxIterations: 200, tolerance: 1e-6 } as const;

@@ -3,7 +3,7 @@
 // in a few buckets (theme colours sequenceLab.surprisalLevel1..5), shows a hover per character and the perplexity in
 // the status bar. Only the visible ranges plus a margin are decorated, again on every scroll, so big files stay fast.
 import * as vscode from 'vscode';
-import type { MarkovSurprisalResult } from '../shared/workerProtocol';
+import type { MarkovSurprisalResult } from '../shared/protocol/analysisWorker';
 import { checkedDocumentText } from '../commands/documentText';
 import { AnalysisCancelled, AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, expandedVisibleOffsets, errorText } from './editorRanges';

@@ -3,12 +3,7 @@
 // reload restores the page from its saved state (panel serializer); the host then tells it that the decoding is gone.
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import {
-  parseTrellisPanelMessage,
-  type HostToTrellisPanel,
-  type TrellisPanelToHost,
-  type TrellisWindow,
-} from '../shared/webviewProtocol';
+import { parseTrellisPanelMessage, type HostToTrellisPanel, type TrellisPanelToHost, type TrellisWindow } from '../shared/protocol/trellisPanel';
 import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 
 export const TRELLIS_PANEL_VIEW_TYPE = 'sequenceLab.trellis';

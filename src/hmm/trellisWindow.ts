@@ -1,6 +1,6 @@
 // Pure (no vscode): cuts the window of the trellis the panel draws out of a whole decoding.
-import type { HmmDecodeResult } from '../shared/workerProtocol';
-import type { TrellisWindow } from '../shared/webviewProtocol';
+import type { HmmDecodeResult } from '../shared/protocol/analysisWorker';
+import type { TrellisWindow } from '../shared/protocol/trellisPanel';
 import { TRELLIS_WINDOW } from './steps';
 
 /** −∞ (log 0) travels as null: JSON (setState) has no infinities. */

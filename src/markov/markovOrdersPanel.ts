@@ -9,13 +9,7 @@ import { documentLabel, errorText } from '../hmm/editorRanges';
 import { SHOW_SURPRISAL_COMMAND } from '../hmm/surprisalFeature';
 import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 import { createDispatcher } from '../shared/messages';
-import {
-  parseMarkovPanelMessage,
-  type HostToMarkovPanel,
-  type MarkovOrdersView,
-  type MarkovPanelToHost,
-  type MarkovSmoothing,
-} from '../shared/webviewProtocol';
+import { parseMarkovPanelMessage, type HostToMarkovPanel, type MarkovOrdersView, type MarkovPanelToHost, type MarkovSmoothing } from '../shared/protocol/markovPanel';
 import { checkedDocumentText } from '../commands/documentText';
 import { markovOrdersView, SAMPLE_LENGTH, SAMPLE_SEED } from './ordersView';
 

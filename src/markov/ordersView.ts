@@ -1,7 +1,7 @@
 // Pure (no vscode): the worker's per-order typed arrays as the plain JSON-able view the Markov Orders panel draws
 // and saves with setState.
-import type { MarkovOrdersView } from '../shared/webviewProtocol';
-import type { MarkovOrdersResult } from '../shared/workerProtocol';
+import type { MarkovOrdersView } from '../shared/protocol/markovPanel';
+import type { MarkovOrdersResult } from '../shared/protocol/analysisWorker';
 
 /** Characters per sample for character models; words per sample for word models. */
 export const SAMPLE_LENGTH = { char: 120, word: 30 } as const;

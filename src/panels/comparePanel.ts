@@ -7,13 +7,7 @@
 // page saves only the run ids, so a window reload shows the comparison again.
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import {
-  MAX_COMPARED_RUNS,
-  parseComparedRunIds,
-  parseComparePanelMessage,
-  type ComparePanelToHost,
-  type HostToComparePanel,
-} from '../shared/webviewProtocol';
+import { MAX_COMPARED_RUNS, parseComparedRunIds, parseComparePanelMessage, type ComparePanelToHost, type HostToComparePanel } from '../shared/protocol/comparePanel';
 import { isStoredRunNode } from '../sidebar/runsTree';
 import { selectedNodes } from '../sidebar/runSelection';
 import type { RunPersistence } from '../training/runPersistence';

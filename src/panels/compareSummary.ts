@@ -8,7 +8,7 @@
 // runs) by the run's data kind: runs whose losses are in different units are not compared.
 import type { RunStatus } from '../shared/run';
 import type { DataKind, TrainingConfig } from '../shared/trainingConfig';
-import type { ComparedRun } from '../shared/webviewProtocol';
+import type { ComparedRun } from '../shared/protocol/comparePanel';
 
 export interface CurvePoint {
   step: number;

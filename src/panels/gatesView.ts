@@ -2,8 +2,8 @@
 // the editor linkage's arithmetic. The text's positions are code points (the worker's characters); the editor's
 // offsets are UTF-16 code units, and the two differ after every character outside the Basic Multilingual Plane. A word
 // run's trace says where each of its words sits (tokenStarts/tokenEnds, code points); its windows start at a word index.
-import { recurrenceFits, type GatesView } from '../shared/webviewProtocol';
-import type { ActivationTrace } from '../shared/workerProtocol';
+import { recurrenceFits, type GatesView } from '../shared/protocol/gatesPanel';
+import type { ActivationTrace } from '../shared/protocol/traces';
 
 /** Steps (characters, or words of a word run) in a window the panel asks for (the worker allows up to 256). */
 export const GATES_WINDOW = 128;

@@ -8,7 +8,7 @@
 // src/rnnEditor/ ask for traces of the same runs: traceRequest.ts). One panel per window; a window reload restores the page from its saved state (panel serializer).
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import { parseGradientPanelMessage, type GradientFlowView, type GradientPanelToHost, type HostToGradientPanel } from '../shared/webviewProtocol';
+import { parseGradientPanelMessage, type GradientFlowView, type GradientPanelToHost, type HostToGradientPanel } from '../shared/protocol/gradientFlowPanel';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import type { RunPersistence } from '../training/runPersistence';
 import { CursorFollow, selectInEditor } from './cursorFollow';

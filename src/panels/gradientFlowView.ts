@@ -1,7 +1,7 @@
 // The worker's gradient trace as the Gradient Flow page's plain JSON view (no vscode: tested in Node).
 import type { GradientCell } from '../shared/gradientReading';
-import type { GradientFlowView } from '../shared/webviewProtocol';
-import type { GradientTrace } from '../shared/workerProtocol';
+import type { GradientFlowView } from '../shared/protocol/gradientFlowPanel';
+import type { GradientTrace } from '../shared/protocol/traces';
 
 /** The worker's trace as the page's plain JSON view. */
 export function gradientFlowView(trace: GradientTrace, runLabel: string, run?: { cell: GradientCell; truncation: number }): GradientFlowView {

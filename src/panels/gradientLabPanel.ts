@@ -15,12 +15,7 @@ import { AnalysisError, AnalysisWorker } from '../hmm/analysisWorker';
 import { documentLabel } from '../commands/documentText';
 import { errorText } from '../hmm/editorRanges';
 import { createDispatcher } from '../shared/messages';
-import {
-  parseGradientLabPanelMessage,
-  type GradientLabPanelToHost,
-  type GradientLabSettings,
-  type HostToGradientLabPanel,
-} from '../shared/webviewProtocol';
+import { parseGradientLabPanelMessage, type GradientLabPanelToHost, type GradientLabSettings, type HostToGradientLabPanel } from '../shared/protocol/gradientLabPanel';
 import type { RunStore } from '../training/runStore';
 import { maxFileBytes } from '../settings';
 import { gradientLabView, labData, LAB_TEXT_UNITS, trainedLabView, trainedRunChoices, type LabData } from './gradientLabView';

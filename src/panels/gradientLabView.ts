@@ -1,7 +1,7 @@
 // Pure (no vscode): the gradient lab's data (the start of a file, or nothing) and the worker's typed arrays as the
 // plain JSON-able view the lab panel draws and saves with setState (NaN and ±Infinity become null).
-import type { GradientLabView, TrainedGradientLabView, TrainedRunChoice } from '../shared/webviewProtocol';
-import type { GradientLabAnswer, TrainedGradientLabAnswer } from '../shared/workerProtocol';
+import type { GradientLabView, TrainedGradientLabView, TrainedRunChoice } from '../shared/protocol/gradientLabPanel';
+import type { GradientLabAnswer, TrainedGradientLabAnswer } from '../shared/protocol/analysisWorker';
 import type { StoredRun } from '../training/runStore';
 import { checkTrainingText } from '../shared/textChecks';
 

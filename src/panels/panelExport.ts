@@ -5,7 +5,8 @@
 // page cannot write files on its own.
 import * as vscode from 'vscode';
 import { gradientTraceCsv, gradientTraceJson, type TraceFormat } from '../shared/traceExport';
-import type { ExportImageRequest, GradientFlowView, ImageFormat } from '../shared/webviewProtocol';
+import type { ExportImageRequest, ImageFormat } from '../shared/protocol/exportImage';
+import type { GradientFlowView } from '../shared/protocol/gradientFlowPanel';
 import { PendingExports } from './pendingExports';
 import type { ShownTrace } from './shownTrace';
 

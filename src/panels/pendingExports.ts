@@ -3,7 +3,7 @@
 // first (it is text) and the PNG later (drawn on a canvas), so each answer, an image or an error, is matched by its own
 // format (an error naming none, which this project's pages never send, only to a lone request). Unit-tested in
 // test/host/exportedImage.test.ts.
-import { parseExportedImageMessage, type ImageFormat } from '../shared/webviewProtocol';
+import { parseExportedImageMessage, type ImageFormat } from '../shared/protocol/exportImage';
 
 /** What to do with one answer of the panel. */
 export type ExportAnswer =

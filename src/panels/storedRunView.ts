@@ -2,7 +2,8 @@
 // the Runs view): run.json as a RunInfo, metrics.jsonl as its curve, and whether Resume can continue it. Pure (no
 // vscode): src/panels/trainingPanel.ts posts it, the tests build it from a real RunStore on a temporary folder.
 import type { HeldOutPoint } from '../shared/run';
-import { heldOutSeries, type HostToTrainingPanel } from '../shared/webviewProtocol';
+import { heldOutSeries } from '../shared/protocol/curves';
+import type { HostToTrainingPanel } from '../shared/protocol/trainingPanel';
 import type { MetricLine, StoredRun } from '../training/runStore';
 
 export type StoredRunMessage = Extract<HostToTrainingPanel, { type: 'showStoredRun' }>;

@@ -4,12 +4,8 @@
 // picked in the Runs view) is shown read-only from the run store, with Resume when it has a checkpoint.
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import {
-  heldOutSeries,
-  parseTrainingPanelMessage,
-  type HostToTrainingPanel,
-  type TrainingPanelToHost,
-} from '../shared/webviewProtocol';
+import { heldOutSeries } from '../shared/protocol/curves';
+import { parseTrainingPanelMessage, type HostToTrainingPanel, type TrainingPanelToHost } from '../shared/protocol/trainingPanel';
 import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';

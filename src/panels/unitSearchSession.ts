@@ -5,8 +5,8 @@
 // Cancel, closing the panel, switching run) cancels the one running; an edit of the file drops the results, whose
 // offsets no longer hold.
 import * as vscode from 'vscode';
-import type { HostToGatesPanel } from '../shared/webviewProtocol';
-import type { UnitSearchAnswer } from '../shared/workerProtocol';
+import type { HostToGatesPanel } from '../shared/protocol/gatesPanel';
+import type { UnitSearchAnswer } from '../shared/protocol/trainingWorker';
 import type { TraceAnswer, TrainingService } from '../training/trainingService';
 import { matchRanges, searchResults } from './unitSearchView';
 

@@ -1,8 +1,8 @@
 // The Gates panel's whole-file unit search, the host-side pieces that need no vscode (tested in Node): the worker's
 // matches (code points of the data file) as UTF-16 ranges of the editor's text, and as the page's list (1-based line
 // and column, a short preview). The page never sees a file name or an offset into the file, only these rows.
-import type { UnitSearchResults } from '../shared/webviewProtocol';
-import type { UnitSearchAnswer } from '../shared/workerProtocol';
+import type { UnitSearchResults } from '../shared/protocol/gatesPanel';
+import type { UnitSearchAnswer } from '../shared/protocol/trainingWorker';
 
 /** Characters of context either side of a match in its preview, and of the match itself. */
 const CONTEXT = 12;

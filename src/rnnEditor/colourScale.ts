@@ -6,7 +6,7 @@
 // the largest in view); 'pos1'..'pos3' / 'neg1'..'neg3' are sequenceLab.modelPositive1..3 / modelNegative1..3, used
 // for signed activations: tanh-ranged h_t, g (LSTM), n (GRU), tanh(c_t); and a σ gate g ∈ (0, 1) read as 2g − 1, so
 // a closed gate is blue, an open one orange, a half-open one uncoloured.
-import type { TextQuantity } from '../shared/workerProtocol';
+import type { TextQuantity } from '../shared/protocol/trainingWorker';
 import { levelLabel, SURPRISAL_LEVELS, surprisalLevel } from '../hmm/surprisal';
 
 export const SLOTS = ['heat1', 'heat2', 'heat3', 'heat4', 'heat5', 'pos1', 'pos2', 'pos3', 'neg1', 'neg2', 'neg3'] as const;

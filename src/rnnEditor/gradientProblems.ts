@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { checkedDocumentText, documentLabel } from '../commands/documentText';
 import { utf16Range, utf16Span } from '../panels/gatesView';
 import { CONFIG_LIMITS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { GradientTrace } from '../shared/workerProtocol';
+import type { GradientTrace } from '../shared/protocol/traces';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type TrainingService } from '../training/trainingService';
 import { fixPlan, fixTitle, gradientFindings, type Finding, type Fix } from './gradientRules';

@@ -1,6 +1,6 @@
 // Pure (no vscode): the hover of one character coloured by "Colour Text by Model". Unit-tested in
 // test/host/rnnEditor.test.ts.
-import type { TextInference, TextQuantity } from '../shared/workerProtocol';
+import type { TextInference, TextQuantity } from '../shared/protocol/trainingWorker';
 import { showCharacter } from '../hmm/surprisal';
 import { legendLines, quantityLabel, scaleOf } from './colourScale';
 

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
 import { expandedVisibleOffsets } from '../hmm/editorRanges';
-import type { TextInference, TextQuantity } from '../shared/workerProtocol';
+import type { TextInference, TextQuantity } from '../shared/protocol/trainingWorker';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { quantityArgument, quantityShort, scaleOf, SLOTS, slotColour } from './colourScale';

@@ -1,6 +1,6 @@
 // The quick picks of "Sequence Lab: Colour Text by Model…": the quantity, then the layer and unit where needed.
 import * as vscode from 'vscode';
-import type { TextQuantity } from '../shared/workerProtocol';
+import type { TextQuantity } from '../shared/protocol/trainingWorker';
 import { cellSeries, seriesWords, type CellName } from './colourScale';
 
 interface QuantityItem extends vscode.QuickPickItem {

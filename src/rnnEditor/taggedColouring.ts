@@ -4,7 +4,7 @@
 // hover gives the top-5 tags. What is drawn is decided in taggedText.ts. Read again on scrolling past the tagged
 // lines, 300 ms after an edit, and every few seconds while the run trains; one request per document in flight.
 import * as vscode from 'vscode';
-import type { TaggedTextInference } from '../shared/workerProtocol';
+import type { TaggedTextInference } from '../shared/protocol/trainingWorker';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { SLOTS, slotColour } from './colourScale';
 import {

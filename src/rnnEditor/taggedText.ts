@@ -3,7 +3,7 @@
 // run's tags in their vocabulary order), shaded behind by how unsure the model is (1 − p of that tag), and a token
 // whose predicted tag is not the file's is underlined, with the model's tag written after the file's. The hover
 // gives p(y_t | x_1 … x_T) of the top-5 tags. Unit-tested in test/host/taggedText.test.ts.
-import type { TaggedTextInference } from '../shared/workerProtocol';
+import type { TaggedTextInference } from '../shared/protocol/trainingWorker';
 
 /** Theme colours of the predicted tags' hues (tag id mod TAG_HUES). */
 export const TAG_HUES = ['charts.blue', 'charts.orange', 'charts.green', 'charts.purple', 'charts.red', 'charts.yellow', 'terminal.ansiCyan', 'terminal.ansiMagenta'] as const;

@@ -8,7 +8,8 @@
 // round-trip form (parseFloat gives back the same value); non-finite values as NaN, Infinity, -Infinity.
 // JSON: the same numbers as named flat arrays with their shape (row-major) and the names of the axes; JSON has no
 // NaN, so a non-finite value is written as null (the field `nonFinite` says so).
-import type { GatesView, GradientFlowView } from './webviewProtocol';
+import type { GatesView } from './protocol/gatesPanel';
+import type { GradientFlowView } from './protocol/gradientFlowPanel';
 
 export type TraceFormat = 'csv' | 'json';
 

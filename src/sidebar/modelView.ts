@@ -17,7 +17,7 @@ import { confirmedExperimentPath, experimentFilePath } from './experimentSavePat
 import { PageDelivery } from './pageDelivery';
 import { createDispatcher } from '../shared/messages';
 import { modelSettingsExperiment, modelSettingsFromConfig, suggestedDataKind, type ModelSettings } from '../shared/modelSettings';
-import { parseModelViewMessage, type HostToModelView, type ModelViewTarget, type ModelViewToHost } from '../shared/webviewProtocol';
+import { parseModelViewMessage, type HostToModelView, type ModelViewTarget, type ModelViewToHost } from '../shared/protocol/modelView';
 import type { RunPersistence } from '../training/runPersistence';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 

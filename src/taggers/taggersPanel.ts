@@ -9,13 +9,10 @@ import { maxFileBytes } from '../settings';
 import { checkTrainingText } from '../shared/textChecks';
 import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
 import { createDispatcher } from '../shared/messages';
-import {
-  DEFAULT_TAGGER_SETTINGS,
-  parseTaggersPanelMessage,
-  type HostToTaggersPanel,
-  type TaggersPanelToHost,
-} from '../shared/webviewProtocol';
-import type { TaggerSettings, TaggersWorkerToHost } from '../shared/workerProtocol';
+import { DEFAULT_TAGGER_SETTINGS } from '../shared/protocol/taggerComparison';
+import { parseTaggersPanelMessage, type HostToTaggersPanel, type TaggersPanelToHost } from '../shared/protocol/taggersPanel';
+import type { TaggerSettings } from '../shared/protocol/taggerComparison';
+import type { TaggersWorkerToHost } from '../shared/protocol/taggersWorker';
 import { siblingTestPath, taggedFileProblem } from './taggedLines';
 import { TaggersWorker } from './taggersWorker';
 

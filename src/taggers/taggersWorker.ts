@@ -3,7 +3,8 @@
 // panel. One comparison at a time; its messages go to the listener given with it.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { HostToTaggersWorker, TaggerSettings, TaggersWorkerToHost } from '../shared/workerProtocol';
+import type { TaggerSettings } from '../shared/protocol/taggerComparison';
+import type { HostToTaggersWorker, TaggersWorkerToHost } from '../shared/protocol/taggersWorker';
 
 export class TaggersWorker {
   private worker: Worker | undefined;

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, HostToWorker, RecurrenceAt, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/protocol/traces';
+import type { HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/protocol/trainingWorker';
 import { StepHistory } from './stepHistory';
 import { TrainingWorker } from './trainingWorker';
 

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { countInterrupt, createInterruptCounter, INTERRUPTING_REQUESTS, type TrainingWorkerData } from '../shared/stepInterrupt';
-import type { HostToWorker, WorkerToHost } from '../shared/workerProtocol';
+import type { HostToWorker, WorkerToHost } from '../shared/protocol/trainingWorker';
 
 export class TrainingWorker {
   private worker: Worker | undefined;

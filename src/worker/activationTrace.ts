@@ -14,7 +14,7 @@ import { EngineInputError } from '../engine/errors';
 import { RecurrentStack } from '../engine/recurrentStack';
 import { recurrenceTerms, type RecurrenceTerms } from '../engine/recurrenceTerms';
 import { traceWindow } from '../engine/traces';
-import type { ActivationTrace, RecurrenceAt } from '../shared/workerProtocol';
+import type { ActivationTrace, RecurrenceAt } from '../shared/protocol/traces';
 
 /** The longest window the panel may ask for. */
 export const MAX_ACTIVATION_WINDOW = 256;

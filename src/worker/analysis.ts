@@ -15,14 +15,7 @@ import { detokenize, MAX_ORDER, NgramModel, splitTrainHeldOut, tokenize, type To
 import { Prng } from '../engine/prng';
 import { MAX_MARKOV_SURPRISAL_TOKENS, MAX_TRELLIS_NODES } from '../shared/analysisLimits';
 import { createDispatcher } from '../shared/messages';
-import type {
-  AnalysisWorkerToHost,
-  HmmDecodeResult,
-  HmmModelSource,
-  HostToAnalysisWorker,
-  MarkovOrdersResult,
-  MarkovSurprisalResult,
-} from '../shared/workerProtocol';
+import type { AnalysisWorkerToHost, HmmDecodeResult, HmmModelSource, HostToAnalysisWorker, MarkovOrdersResult, MarkovSurprisalResult } from '../shared/protocol/analysisWorker';
 import { cancelFit, csvColumnsOf, hmmFit, hmmSample, markovSample } from './analysisFit';
 import { decodeTrellis } from './trellis';
 import { gradientLab, gradientLabTrained } from './gradientLab';

@@ -24,7 +24,7 @@ import {
 } from '../engine/hmm';
 import { detokenize, MAX_ORDER, NgramModel, tokenize, type Smoothing, type TokenUnit } from '../engine/markov';
 import { Prng } from '../engine/prng';
-import type { AnalysisWorkerToHost, HmmFitInput, HmmFitOptions, HmmFitResult, HmmSampleResult } from '../shared/workerProtocol';
+import type { AnalysisWorkerToHost, HmmFitInput, HmmFitOptions, HmmFitResult, HmmSampleResult } from '../shared/protocol/analysisWorker';
 
 export const MAX_FIT_STATES = 20;
 export const MAX_FIT_RESTARTS = 50;

@@ -13,7 +13,7 @@ import { SequenceTrainer } from '../engine/sequenceTrainer';
 import type { AbortCheck } from '../engine/stepAbort';
 import type { Vocabulary } from '../engine/vocabulary';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/protocol/traces';
 import { traceActivations } from './activationTrace';
 import type { TaggedTextSource } from './tagText';
 import type { TextInferenceSource } from './textInference';

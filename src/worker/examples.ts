@@ -1,7 +1,7 @@
 // The worker's answer to "generate an example" (Sequence Lab: New Example…): the engine's pure generators,
 // one request → one message. Generation takes milliseconds, so it runs in one go.
 import { exampleFiles, isExampleId } from '../engine/examples';
-import type { GenerateExampleAnswer, GenerateExampleRequest } from '../shared/workerProtocol';
+import type { GenerateExampleAnswer, GenerateExampleRequest } from '../shared/protocol/examplesWorker';
 
 export function generateExample(request: GenerateExampleRequest): GenerateExampleAnswer {
   try {

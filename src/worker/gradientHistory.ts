@@ -17,7 +17,7 @@ import type { RecurrentStack } from '../engine/recurrentStack';
 import type { SequenceData } from '../engine/sequenceData';
 import { largestSingularValuePower } from '../engine/spectral';
 import { traceData } from '../engine/traces';
-import type { GradientHistorySnapshot } from '../shared/workerProtocol';
+import type { GradientHistorySnapshot } from '../shared/protocol/traces';
 
 export const MAX_ROWS = 200;
 export const MAX_BUCKETS = 1000;

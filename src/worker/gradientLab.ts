@@ -8,7 +8,7 @@ import { RecurrentStack } from '../engine/recurrentStack';
 import { decodeSafetensors, loadIntoLayout } from '../engine/safetensors';
 import { cellKindOf } from '../engine/sequenceTrainer';
 import { ModelMetadataError, parameterCount, parseModelMetadata, type CheckedModelMetadata } from '../shared/modelMetadata';
-import type { GradientLabAnswer, HostToAnalysisWorker, TrainedGradientLabAnswer } from '../shared/workerProtocol';
+import type { GradientLabAnswer, HostToAnalysisWorker, TrainedGradientLabAnswer } from '../shared/protocol/analysisWorker';
 
 type LabRequest = Extract<HostToAnalysisWorker, { type: 'gradientLab' }>;
 

@@ -15,7 +15,7 @@ import type { FinalTargetData } from '../engine/finalTargetTrainer';
 import type { RecurrentStack, StackInput } from '../engine/recurrentStack';
 import type { SeriesData, TaggedData } from '../engine/sequenceData';
 import { traceWindow, type SequenceTrace, type TraceTarget } from '../engine/traces';
-import type { ActivationTrace, GradientTrace, RecurrenceAt, TracedOutputs } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt, TracedOutputs } from '../shared/protocol/traces';
 import { MAX_ACTIVATION_WINDOW, seriesNames, TOP_K } from './activationTrace';
 
 /** Multiply-adds one trace may take (forward + backward, ~0.2–0.4 s); a bigger model's window is cut shorter. */

@@ -20,7 +20,7 @@ import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
 import type { ModelMetadata } from '../engine/modelFile';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/protocol/traces';
 import { traceActivations } from './activationTrace';
 import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
 import type { StepLike } from './progressBuffer';

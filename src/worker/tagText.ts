@@ -11,7 +11,7 @@
 // A sentence longer than MAX_TAG_STEPS tokens is read in pieces of that length (each piece from a zero state).
 import { EngineInputError } from '../engine/errors';
 import { RecurrentStack } from '../engine/recurrentStack';
-import type { TaggedTextInference } from '../shared/workerProtocol';
+import type { TaggedTextInference } from '../shared/protocol/trainingWorker';
 import { inputOf, MAX_INFERENCE_TEXT, TEXT_TOP_K } from './textInference';
 
 /** The longest stretch of tokens read as one sequence. */

@@ -3,7 +3,8 @@
 // acts at once), posting its losses at most every 100 ms, and score both on the same held-out tokens.
 import { EngineInputError } from '../engine/errors';
 import { createDispatcher } from '../shared/messages';
-import type { HostToTaggersWorker, TaggerComparison, TaggerSettings, TaggersWorkerToHost } from '../shared/workerProtocol';
+import type { TaggerComparison, TaggerSettings } from '../shared/protocol/taggerComparison';
+import type { HostToTaggersWorker, TaggersWorkerToHost } from '../shared/protocol/taggersWorker';
 import { readTaggerData } from './taggersData';
 import { majorityBaseline, onlyOneRight, scoreTags } from './taggersMetrics';
 import { fitHmm, flatTags, HMM_ALPHA, hmmParameterCount, hmmPredict, RnnTagger } from './taggersModels';

@@ -7,7 +7,7 @@ import { estimateSupervised, viterbiPath, type DiscreteHmm } from '../engine/hmm
 import { Prng } from '../engine/prng';
 import { RecurrentStack } from '../engine/recurrentStack';
 import { SequenceTrainer, type SequenceStepResult } from '../engine/sequenceTrainer';
-import type { TaggerSettings } from '../shared/workerProtocol';
+import type { TaggerSettings } from '../shared/protocol/taggerComparison';
 import type { IdSequence, TaggerData } from './taggersData';
 
 /** Add-α smoothing of the HMM's counts (small: the counts of a tagged file are informative). */

@@ -27,7 +27,7 @@
 import { EngineInputError } from '../engine/errors';
 import { RecurrentStack, type StackInput } from '../engine/recurrentStack';
 import { traceWindow, type SequenceTrace } from '../engine/traces';
-import type { TextInference, TextInferenceRequest } from '../shared/workerProtocol';
+import type { TextInference, TextInferenceRequest } from '../shared/protocol/trainingWorker';
 import { seriesNames } from './activationTrace';
 
 /** The longest slice a request may carry (UTF-16 units). */

@@ -5,7 +5,7 @@
 import type { HeldOutScore } from '../engine/heldOut';
 import type { HeldOutInfo } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/protocol/traces';
 import type { StepLike } from './progressBuffer';
 import type { TaggedTextSource } from './tagText';
 import type { TextInferenceSource } from './textInference';

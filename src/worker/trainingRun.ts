@@ -20,7 +20,7 @@ import { EngineInputError } from '../engine/errors';
 import { StepAbortedError, type AbortCheck } from '../engine/stepAbort';
 import { DEFAULT_CHECKPOINT_EVERY, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { RunFault } from '../shared/run';
-import type { WorkerToHost } from '../shared/workerProtocol';
+import type { WorkerToHost } from '../shared/protocol/trainingWorker';
 import type { TrainableModel } from './trainableModel';
 import { ProgressBuffer } from './progressBuffer';
 

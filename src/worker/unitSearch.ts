@@ -5,7 +5,7 @@
 import { RecurrentStack } from '../engine/recurrentStack';
 import { splitWords, wordSpans } from '../engine/tokenVocabulary';
 import { searchUnits } from '../engine/unitSearch';
-import type { UnitSearchAnswer, UnitSearchRequest } from '../shared/workerProtocol';
+import type { UnitSearchAnswer, UnitSearchRequest } from '../shared/protocol/trainingWorker';
 import type { TextInferenceSource } from './textInference';
 
 /** A search holds the thread at most this long before yielding. */

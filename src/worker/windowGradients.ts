@@ -6,7 +6,7 @@ import { EngineInputError } from '../engine/errors';
 import type { SequenceData } from '../engine/sequenceData';
 import type { SequenceTrainer } from '../engine/sequenceTrainer';
 import { traceData } from '../engine/traces';
-import type { GradientTrace } from '../shared/workerProtocol';
+import type { GradientTrace } from '../shared/protocol/traces';
 
 /**
  * The window of `length` steps from `start` (default: the `length` before the data cursor, or the first `length`);

@@ -5,10 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InterruptReceiver, type TrainingWorkerData } from '../shared/stepInterrupt';
 import { createDispatcher, isTagged } from '../shared/messages';
-import { isAnalysisRequestType, type HostToAnalysisWorker, type HostToWorker, type WorkerToHost } from '../shared/workerProtocol';
+import { isAnalysisRequestType, type HostToAnalysisWorker } from '../shared/protocol/analysisWorker';
+import type { HostToWorker, WorkerToHost } from '../shared/protocol/trainingWorker';
 import { createAnalysisHandler } from './analysis';
-import { isGenerateExampleRequest } from '../shared/workerProtocol';
-import { isTaggersRequest } from '../shared/workerProtocol';
+import { isGenerateExampleRequest } from '../shared/protocol/examplesWorker';
+import { isTaggersRequest } from '../shared/protocol/taggersWorker';
 import { createTaggersHandler } from './taggers';
 import { generateExample } from './examples';
 import { createTrainableModel } from './createTrainableModel';

@@ -8,7 +8,7 @@ import { charData } from '../../src/engine/sequenceData';
 import { SequenceTrainer } from '../../src/engine/sequenceTrainer';
 import { traceData } from '../../src/engine/traces';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { CHUNK_STEPS, seriesNames, traceActivations } from '../../src/worker/activationTrace';
 import { startTrainingWorker } from './trainingWorkerHarness';
 

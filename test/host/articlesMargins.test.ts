@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTagged } from '../../src/engine/sequenceData';
 import { ARTICLE_BLANK, ARTICLE_NOUNS, articlesTask, exampleFiles } from '../../src/engine/examples';
-import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/webviewProtocol';
-import type { TaggerComparison, TaggerSettings } from '../../src/shared/workerProtocol';
+import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/protocol/taggerComparison';
+import type { TaggerComparison, TaggerSettings } from '../../src/shared/protocol/taggerComparison';
 import { compareTaggers } from '../../src/worker/taggers';
 
 const text = exampleFiles('articles')[0].content;

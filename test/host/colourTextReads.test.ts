@@ -5,7 +5,7 @@
 // wordAlignedWindow does over the whole text) and decorate what is visible.
 import assert from 'node:assert/strict';
 import { after, before, mock, test } from 'node:test';
-import type { TextInference, TextInferenceRequest } from '../../src/shared/workerProtocol';
+import type { TextInference, TextInferenceRequest } from '../../src/shared/protocol/trainingWorker';
 import { installFakeVscode, uninstallFakeVscode, FakeEventEmitter, l10nFormat } from './fakeVscode';
 
 class Position {

@@ -12,7 +12,7 @@ import { LIVE_POINT_LIMIT, RunCurves, type CurveStamp } from '../../src/panels/c
 import type { CurvePoint } from '../../src/panels/compareSummary';
 import type { StepBatch } from '../../src/shared/run';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import type { ComparedRun, HostToComparePanel } from '../../src/shared/webviewProtocol';
+import type { ComparedRun, HostToComparePanel } from '../../src/shared/protocol/comparePanel';
 import { RunStore } from '../../src/training/runStore';
 import { StepHistory } from '../../src/training/stepHistory';
 import type { RunRecord } from '../../src/training/trainingService';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { comparedRun, comparedRuns, comparisonSummary, legendLabels, windowMeanAt, type CurvePoint, type RunCurveInput } from '../../src/panels/compareSummary';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import { MAX_COMPARED_RUNS, parseComparedRunIds, parseComparePanelMessage } from '../../src/shared/webviewProtocol';
+import { MAX_COMPARED_RUNS, parseComparedRunIds, parseComparePanelMessage } from '../../src/shared/protocol/comparePanel';
 
 /** One point per `stride` steps up to `last`, loss f(step), gradient norm g(step). */
 function curve(last: number, stride: number, f: (s: number) => number, g: (s: number) => number = () => 1): CurvePoint[] {

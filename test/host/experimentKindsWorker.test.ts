@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addingProblem } from '../../src/engine/examples/tasks';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { startTrainingWorker } from './trainingWorkerHarness';
 
 const { received, send, next } = startTrainingWorker(60_000);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Prng } from '../../src/engine/prng';
 import { sampleNextTokens } from '../../src/engine/sequenceSampling';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { CharModel } from '../../src/worker/charModel';
 import { TrainingRun } from '../../src/worker/trainingRun';
 

@@ -5,10 +5,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { checkTrainingText } from '../../src/shared/textChecks';
-import { MAX_TRELLIS_STEP, parseTrainingPanelMessage, parseTrellisPanelMessage } from '../../src/shared/webviewProtocol';
-import { parseTaggersPanelMessage, TAGGER_LIMITS } from '../../src/shared/webviewProtocol';
-import { MAX_GATES_WINDOW, MAX_RECURRENCE_CHAINS, parseGatesPanelMessage } from '../../src/shared/webviewProtocol';
-import { MAX_HMM_PANEL_SAMPLE, MAX_MARKOV_PANEL_SAMPLE, MAX_PANEL_SEED, parseHmmFitPanelMessage, parseMarkovPanelMessage } from '../../src/shared/webviewProtocol';
+import { parseTrainingPanelMessage } from '../../src/shared/protocol/trainingPanel';
+import { MAX_TRELLIS_STEP, parseTrellisPanelMessage } from '../../src/shared/protocol/trellisPanel';
+import { TAGGER_LIMITS } from '../../src/shared/protocol/taggerComparison';
+import { parseTaggersPanelMessage } from '../../src/shared/protocol/taggersPanel';
+import { MAX_GATES_WINDOW, MAX_RECURRENCE_CHAINS, parseGatesPanelMessage } from '../../src/shared/protocol/gatesPanel';
+import { MAX_PANEL_SEED } from '../../src/shared/protocol/common';
+import { MAX_HMM_PANEL_SAMPLE, parseHmmFitPanelMessage } from '../../src/shared/protocol/hmmFitPanel';
+import { MAX_MARKOV_PANEL_SAMPLE, parseMarkovPanelMessage } from '../../src/shared/protocol/markovPanel';
 import { assertUserMessage, fuzzParams } from '../fixtures/badInputs';
 
 const params = fuzzParams;

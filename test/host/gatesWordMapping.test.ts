@@ -10,7 +10,7 @@ import {
   codePointIndex, gatesView, stepAt, stepSpan, utf16Range, windowAround, wordIndexAt, type TracedWindow,
 } from '../../src/panels/gatesView';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
-import type { ActivationTrace, GradientTrace } from '../../src/shared/workerProtocol';
+import type { ActivationTrace, GradientTrace } from '../../src/shared/protocol/traces';
 
 const text = 'Zwölf 😀Boxkämpfer  jagen\tViktor 🎉 quer\nüber den großen Sylter Deich. '.repeat(6);
 const words = splitWords(text);

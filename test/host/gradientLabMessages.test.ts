@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GENERATED_LABEL, gradientLabView, labData, LAB_TEXT_UNITS, trainedCellOf, trainedLabView, trainedRunChoices } from '../../src/panels/gradientLabView';
-import { GRADIENT_LAB_LIMITS, parseGradientLabPanelMessage } from '../../src/shared/webviewProtocol';
-import type { GradientLabAnswer, TrainedGradientLabAnswer } from '../../src/shared/workerProtocol';
+import { GRADIENT_LAB_LIMITS, parseGradientLabPanelMessage } from '../../src/shared/protocol/gradientLabPanel';
+import type { GradientLabAnswer, TrainedGradientLabAnswer } from '../../src/shared/protocol/analysisWorker';
 import type { StoredRun } from '../../src/training/runStore';
 
 const good = { type: 'compute', requestId: 3, spectralRadius: 0.85, steps: 100, hiddenSize: 32, seed: 7, forgetBias: 1 };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AnalysisError } from '../../src/hmm/analysisWorker';
-import type { GradientLabAnswer } from '../../src/shared/workerProtocol';
+import type { GradientLabAnswer } from '../../src/shared/protocol/analysisWorker';
 import { gradientLab } from '../../src/worker/gradientLab';
 import { FakeWebviewPanel as FakePanel, installFakeVscode, l10nFormat, uninstallFakeVscode } from './fakeVscode';
 

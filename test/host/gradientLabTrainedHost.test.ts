@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { StoredRun } from '../../src/training/runStore';
-import type { TrainedGradientLabAnswer } from '../../src/shared/workerProtocol';
+import type { TrainedGradientLabAnswer } from '../../src/shared/protocol/analysisWorker';
 import { FakeWebviewPanel as FakePanel, installFakeVscode, l10nFormat, uninstallFakeVscode } from './fakeVscode';
 
 const root = mkdtempSync(path.join(tmpdir(), 'seqlab-lab-host-'));

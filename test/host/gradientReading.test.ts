@@ -9,7 +9,7 @@ import {
 import { gradientFindings, type GradientEvidence } from '../../src/rnnEditor/gradientRules';
 import { EXPERIMENT_FIELDS } from '../../src/shared/experimentFile';
 import { gradientReading } from '../../webview/gradients/reading';
-import type { GradientFlowView } from '../../src/shared/webviewProtocol';
+import type { GradientFlowView } from '../../src/shared/protocol/gradientFlowPanel';
 
 const geometric = (rate: number, n: number) => Array.from({ length: n + 1 }, (_, d) => 2 * rate ** d);
 

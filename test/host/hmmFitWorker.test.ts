@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { baumWelch, parseHmm, readObservations, regimeExample } from '../../src/engine/hmm';
 import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
-import type { HmmFitOptions } from '../../src/shared/workerProtocol';
+import type { HmmFitOptions } from '../../src/shared/protocol/analysisWorker';
 import { assertUserMessage } from '../fixtures/badInputs';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-fit-')), 'worker.js');

@@ -7,8 +7,8 @@ import { stateLabelSteps } from '../../src/hmm/stateLabels';
 import { looksTagged, stepAtOffset, stepsInRange, TRELLIS_WINDOW, windowStart } from '../../src/hmm/steps';
 import { characterAndContext, levelRuns, surprisalHoverMarkdown, surprisalLevel } from '../../src/hmm/surprisal';
 import { sliceTrellisWindow, taggingAccuracy } from '../../src/hmm/trellisWindow';
-import { MAX_TRELLIS_STEP, parseTrellisPanelMessage } from '../../src/shared/webviewProtocol';
-import type { HmmDecodeResult } from '../../src/shared/workerProtocol';
+import { MAX_TRELLIS_STEP, parseTrellisPanelMessage } from '../../src/shared/protocol/trellisPanel';
+import type { HmmDecodeResult } from '../../src/shared/protocol/analysisWorker';
 
 test('stepAtOffset: the token containing the offset, else the one before, else the first', () => {
   // Tokens "ab" at 0..2, "cd" at 3..5, "e" at 7..8 (text "ab cd  e").

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import type { HostToComparePanel } from '../../src/shared/webviewProtocol';
+import type { HostToComparePanel } from '../../src/shared/protocol/comparePanel';
 import { consecutiveSegments, parseRunHistory } from '../../src/training/importedHistory';
 import { RunStore } from '../../src/training/runStore';
 import { FakeEventEmitter as EventEmitter, FakeWebviewPanel, installFakeVscode, l10nFormat, uninstallFakeVscode } from './fakeVscode';

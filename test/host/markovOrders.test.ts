@@ -11,8 +11,8 @@ import { detokenize, NgramModel, splitTrainHeldOut, tokenize } from '../../src/e
 import { Prng } from '../../src/engine/prng';
 import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
 import { markovOrdersView } from '../../src/markov/ordersView';
-import { parseMarkovPanelMessage } from '../../src/shared/webviewProtocol';
-import { isAnalysisRequestType } from '../../src/shared/workerProtocol';
+import { parseMarkovPanelMessage } from '../../src/shared/protocol/markovPanel';
+import { isAnalysisRequestType } from '../../src/shared/protocol/analysisWorker';
 import { checkTrainingText } from '../../src/shared/textChecks';
 import { fuzzParams } from '../fixtures/badInputs';
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { parseExperiment } from '../../src/shared/experimentFile';
 import { checkModelSettings, modelSettingsExperiment, modelSettingsFromConfig, suggestedDataKind, type ModelSettings } from '../../src/shared/modelSettings';
 import { CONFIG_LIMITS, DEFAULT_CONFIG, LAYERS_LIMIT } from '../../src/shared/trainingConfig';
-import { parseModelViewMessage } from '../../src/shared/webviewProtocol';
+import { parseModelViewMessage } from '../../src/shared/protocol/modelView';
 
 const VALID: ModelSettings = modelSettingsFromConfig(DEFAULT_CONFIG);
 

@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDispatcher } from '../../src/shared/messages';
-import { MAX_GATES_WINDOW, MAX_RECURRENCE_CHAINS, parseGatesPanelMessage, parseTrainingPanelMessage, recurrenceFits } from '../../src/shared/webviewProtocol';
-import type { HostToWorker } from '../../src/shared/workerProtocol';
+import { MAX_GATES_WINDOW, MAX_RECURRENCE_CHAINS, parseGatesPanelMessage, recurrenceFits } from '../../src/shared/protocol/gatesPanel';
+import { parseTrainingPanelMessage } from '../../src/shared/protocol/trainingPanel';
+import type { HostToWorker } from '../../src/shared/protocol/trainingWorker';
 
 test('well-formed panel messages pass validation unchanged', () => {
   assert.deepEqual(parseTrainingPanelMessage({ type: 'ready' }), { type: 'ready' });

@@ -10,7 +10,7 @@ import { MAX_VANISHING_STEPS, vanishingWindow } from '../../src/rnnEditor/gradie
 import { hoverMarkdown } from '../../src/rnnEditor/hoverText';
 import { covers, MAX_SCORED, MIN_SCORED, scoredLimit, WARMUP, windowFor } from '../../src/rnnEditor/inferenceWindow';
 import { largestInRanges, visibleRuns } from '../../src/rnnEditor/visibleColours';
-import type { TextInference } from '../../src/shared/workerProtocol';
+import type { TextInference } from '../../src/shared/protocol/trainingWorker';
 
 test('surprisal uses the Markov levels in bits; gates read closed as blue and open as orange', () => {
   assert.equal(scaleOf({ kind: 'surprisal' }), 'bits');

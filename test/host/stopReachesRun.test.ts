@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
-import type { HostToTrainingPanel } from '../../src/shared/webviewProtocol';
+import type { HostToTrainingPanel } from '../../src/shared/protocol/trainingPanel';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import type { RunRecord, TrainingService as TrainingServiceType } from '../../src/training/trainingService';
 import { TrainingModel } from '../../webview/training/trainingModel';

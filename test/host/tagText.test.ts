@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { SequenceModel } from '../../src/worker/sequenceModel';
 import { tagText, taggedSentences } from '../../src/worker/tagText';
 import { startTrainingWorker } from './trainingWorkerHarness';

@@ -3,7 +3,7 @@
 // hover's and the disagreement's words against the numbers they come from.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TaggedTextInference } from '../../src/shared/workerProtocol';
+import type { TaggedTextInference } from '../../src/shared/protocol/trainingWorker';
 import {
   agreement, disagreementText, MAX_SENTENCE_LINES, TAG_HUES, TAGGED_MARGIN_LINES, taggedHoverMarkdown, taggedLegend, taggedLineWindow, tokenAt, unsurenessLevel,
 } from '../../src/rnnEditor/taggedText';

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { TaggersWorker } from '../../src/taggers/taggersWorker';
-import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/webviewProtocol';
-import type { TaggerComparison, TaggerSettings, TaggersWorkerToHost } from '../../src/shared/workerProtocol';
+import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/protocol/taggerComparison';
+import type { TaggerComparison, TaggerSettings } from '../../src/shared/protocol/taggerComparison';
+import type { TaggersWorkerToHost } from '../../src/shared/protocol/taggersWorker';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-taggers-')), 'worker.js');
 esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });

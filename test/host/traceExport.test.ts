@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { csvField, neutraliseFormula, gatesTraceCsv, gatesTraceJson, gradientTraceCsv, gradientTraceJson } from '../../src/shared/traceExport';
-import type { GatesView, GradientFlowView } from '../../src/shared/webviewProtocol';
+import type { GatesView } from '../../src/shared/protocol/gatesPanel';
+import type { GradientFlowView } from '../../src/shared/protocol/gradientFlowPanel';
 
 /** RFC 4180: fields separated by commas, records by CRLF; a quoted field may hold anything, "" is a quote. */
 function readCsv(text: string): string[][] {

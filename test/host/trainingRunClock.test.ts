@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { CharModel } from '../../src/worker/charModel';
 import { CHECKPOINT_FLOOR_MS, SAMPLE_FLOOR_MS, TrainingRun } from '../../src/worker/trainingRun';
 

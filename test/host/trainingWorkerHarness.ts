@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
-import type { HostToWorker, WorkerToHost } from '../../src/shared/workerProtocol';
+import type { HostToWorker, WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 
 export interface TrainingWorkerHarness {
   /** Every message the worker has sent, in order. */

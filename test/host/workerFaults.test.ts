@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { TrainingWorker } from '../../src/training/trainingWorker';
 
 const extensionPath = mkdtempSync(join(tmpdir(), 'seqlab-faults-'));

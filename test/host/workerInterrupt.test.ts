@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { decodeTrainerState } from '../../src/engine/trainerState';
 import { TrainingWorker } from '../../src/training/trainingWorker';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 
 // The worker bundled as the build does, where TrainingWorker looks for it (<extension>/dist/worker.js).
 const extensionPath = mkdtempSync(join(tmpdir(), 'seqlab-interrupt-'));

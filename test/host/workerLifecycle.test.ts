@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { decodeSafetensors, encodeSafetensors } from '../../src/engine/safetensors';
 import { decodeTrainerState } from '../../src/engine/trainerState';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { startTrainingWorker } from './trainingWorkerHarness';
 
 // No wall-time floor between periodic checkpoints here: these tests count them by step (the floor: trainingRunClock.test.ts).

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { SequenceNumericFaultError } from '../../src/engine/sequenceFault';
 import type { SequenceTrainer } from '../../src/engine/sequenceTrainer';
 import { DEFAULT_CONFIG, modelLabel, validateTrainingConfig, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { WorkerToHost } from '../../src/shared/workerProtocol';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { startTrainingWorker } from './trainingWorkerHarness';
 import { CharModel } from '../../src/worker/charModel';
 

@@ -12,7 +12,7 @@ import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { RecurrentStack } from '../../src/engine/recurrentStack';
 import { gatesView } from '../../src/panels/gatesView';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
-import type { GatesView } from '../../src/shared/webviewProtocol';
+import type { GatesView } from '../../src/shared/protocol/gatesPanel';
 import { finalTargetWindow, kindActivationTrace, kindGradientTrace, seriesWindow, stepPlaces, taggedWindow } from '../../src/worker/kindTraces';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';

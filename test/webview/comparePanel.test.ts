@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { comparedRuns, comparisonSummary, type CurvePoint, type RunCurveInput } from '../../src/panels/compareSummary';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import type { ComparedRun } from '../../src/shared/webviewProtocol';
+import type { ComparedRun } from '../../src/shared/protocol/comparePanel';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 

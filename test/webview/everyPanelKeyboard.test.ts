@@ -21,7 +21,7 @@ import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import { markovOrdersView } from '../../src/markov/ordersView';
 import { modelSettingsFromConfig } from '../../src/shared/modelSettings';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/webviewProtocol';
+import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/protocol/taggerComparison';
 import { hmmDecode, markovOrders } from '../../src/worker/analysis';
 import { hmmFit } from '../../src/worker/analysisFit';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';

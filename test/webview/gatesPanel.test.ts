@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gatesView } from '../../src/panels/gatesView';
-import { parseGatesPanelMessage, type GatesView } from '../../src/shared/webviewProtocol';
+import { parseGatesPanelMessage, type GatesView } from '../../src/shared/protocol/gatesPanel';
 import { parseUnitList, saturationReading, stepsAllOn, unitsOnAcross } from '../../webview/gates/analysis';
 import { fromBase64, toBase64 } from '../../webview/common/gatesView';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';

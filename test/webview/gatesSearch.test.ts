@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gatesView } from '../../src/panels/gatesView';
-import { parseGatesPanelMessage, type GatesView, type UnitSearchResults } from '../../src/shared/webviewProtocol';
+import { parseGatesPanelMessage, type GatesView, type UnitSearchResults } from '../../src/shared/protocol/gatesPanel';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 

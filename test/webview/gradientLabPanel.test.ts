@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { gradientLabView, trainedLabView } from '../../src/panels/gradientLabView';
 import { embeddedReberText } from '../../src/engine/examples';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import { parseGradientLabPanelMessage, type GradientLabSettings, type GradientLabView, type TrainedRunChoice } from '../../src/shared/webviewProtocol';
+import { parseGradientLabPanelMessage, type GradientLabSettings, type GradientLabView, type TrainedRunChoice } from '../../src/shared/protocol/gradientLabPanel';
 import { gradientLab, gradientLabTrained } from '../../src/worker/gradientLab';
 import { createTrainableModel } from '../../src/worker/createTrainableModel';
 import { clipReading, labReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
-import { parseGradientPanelMessage, type GradientFlowView } from '../../src/shared/webviewProtocol';
+import { parseGradientPanelMessage, type GradientFlowView } from '../../src/shared/protocol/gradientFlowPanel';
 import { clippingReading, gradientReading, truncationCaption } from '../../webview/gradients/reading';
 import { heatColour, logRange } from '../../webview/common/colours';
-import type { GradientHistorySnapshot } from '../../src/shared/workerProtocol';
+import type { GradientHistorySnapshot } from '../../src/shared/protocol/traces';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 

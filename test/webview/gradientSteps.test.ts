@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
-import { parseGradientPanelMessage } from '../../src/shared/webviewProtocol';
+import { parseGradientPanelMessage } from '../../src/shared/protocol/gradientFlowPanel';
 import { gradientReading } from '../../webview/gradients/reading';
 import { startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { markovOrdersView } from '../../src/markov/ordersView';
-import type { MarkovOrdersView } from '../../src/shared/webviewProtocol';
+import type { MarkovOrdersView } from '../../src/shared/protocol/markovPanel';
 import { markovOrders } from '../../src/worker/analysis';
 import { markovSample } from '../../src/worker/analysisFit';
 import { bestOrder, contextsReading, perplexityReading } from '../../webview/markov/reading';

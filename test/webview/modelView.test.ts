@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { modelSettingsFromConfig, type ModelSettings } from '../../src/shared/modelSettings';
 import { CONFIG_LIMITS, DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
-import { parseModelViewMessage, type HostToModelView, type ModelViewTarget, type ModelViewToHost } from '../../src/shared/webviewProtocol';
+import { parseModelViewMessage, type HostToModelView, type ModelViewTarget, type ModelViewToHost } from '../../src/shared/protocol/modelView';
 import { startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 

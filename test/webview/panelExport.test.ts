@@ -13,7 +13,8 @@ import { casinoExample, casinoModel, discreteHmmToJson } from '../../src/engine/
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import { markovOrdersView } from '../../src/markov/ordersView';
 import { PendingExports } from '../../src/panels/pendingExports';
-import { parseExportedImageMessage, type MarkovOrdersView } from '../../src/shared/webviewProtocol';
+import { parseExportedImageMessage } from '../../src/shared/protocol/exportImage';
+import type { MarkovOrdersView } from '../../src/shared/protocol/markovPanel';
 import { hmmDecode, markovOrders } from '../../src/worker/analysis';
 import { perplexityReading } from '../../webview/markov/reading';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { casinoExample, casinoModel, discreteHmmToJson, posExample } from '../../src/engine/hmm';
 import { windowStart } from '../../src/hmm/steps';
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
-import type { HmmDecodeResult } from '../../src/shared/workerProtocol';
+import type { HmmDecodeResult } from '../../src/shared/protocol/analysisWorker';
 import { hmmDecode } from '../../src/worker/analysis';
 import { formatLog } from '../../webview/trellis/decomposition';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';

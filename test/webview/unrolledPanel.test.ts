@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gatesView } from '../../src/panels/gatesView';
-import { parseGatesPanelMessage, type GatesView } from '../../src/shared/webviewProtocol';
+import { parseGatesPanelMessage, type GatesView } from '../../src/shared/protocol/gatesPanel';
 import { stepFormula, windowStart } from '../../webview/unrolled/formula';
 import { heatColour, logRange } from '../../webview/common/colours';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';

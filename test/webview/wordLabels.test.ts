@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gatesView } from '../../src/panels/gatesView';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
-import type { GatesView } from '../../src/shared/webviewProtocol';
+import type { GatesView } from '../../src/shared/protocol/gatesPanel';
 import { startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 

@@ -8,7 +8,7 @@
 // <img> of its pixels as a data: URL, and inline <svg> elements are copied with their resolved presentation styles.
 // PNG: that SVG drawn on an offscreen canvas at max(2, devicePixelRatio) pixels per CSS pixel.
 // The page's CSP already allows data: images (img-src … data:); nothing else is loaded.
-import type { ExportedImageMessage, ImageFormat } from '../../src/shared/webviewProtocol';
+import type { ExportedImageMessage, ImageFormat } from '../../src/shared/protocol/exportImage';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';

@@ -1,7 +1,7 @@
 // A GatesView (a window of a trace: every gate's and state's values per step) as the Gates and Unrolled pages read and
 // save it (pure, no DOM: tested in Node): one series' block of values, base64 for saving the values with setState,
 // and the typed arrays again after setState.
-import type { GatesView } from '../../src/shared/webviewProtocol';
+import type { GatesView } from '../../src/shared/protocol/gatesPanel';
 
 /** The T × H block of series s of layer k: block[t·H + j]. */
 export function seriesBlock(view: GatesView, layer: number, s: number): Float32Array {

@@ -12,7 +12,7 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import type { ComparedRun } from '../../src/shared/webviewProtocol';
+import type { ComparedRun } from '../../src/shared/protocol/comparePanel';
 import type { Point } from '../common/downsample';
 import type { ThemeColors } from '../common/theme';
 import { runStyle } from './palette';

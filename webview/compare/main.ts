@@ -3,7 +3,7 @@
 // host sends; it saves only the run ids and the log-scale choice (the host re-reads the runs after a reload).
 // The loss is labelled by the runs' data kind (nats per character, word or tag, or a mean squared error); perplexity
 // and chars/s mean nothing for a mean squared error and are left out.
-import type { ComparedRun, ComparePanelToHost, HostToComparePanel } from '../../src/shared/webviewProtocol';
+import type { ComparedRun, ComparePanelToHost, HostToComparePanel } from '../../src/shared/protocol/comparePanel';
 import { adoptStyles, el } from '../common/dom';
 import { coalesceToFrame } from '../common/schedule';
 import { onThemeChange, readTheme } from '../common/theme';

@@ -2,7 +2,7 @@
 // means, units "on" across a stretch of steps (LSTMVis-style pattern selection) and where else they are on together,
 // the unit list a user types, and the names of a view's chains. What the Unrolled page shares with it (reading and
 // saving a GatesView, a step's label) is in webview/common/.
-import type { GatesView } from '../../src/shared/webviewProtocol';
+import type { GatesView } from '../../src/shared/protocol/gatesPanel';
 import { seriesBlock } from '../common/gatesView';
 
 /** Series of sigmoid gates, in (0, 1). The rest (g, n, c, h) are tanh-like, signed. */

@@ -6,7 +6,7 @@
 // together marked above the heatmap. Clicking a step (or arrows) asks the host to select that character in the editor.
 // A word run's steps are its words: labelled as words, cut short on the axes (the whole word on hover and in the
 // step's line).
-import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
+import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/protocol/gatesPanel';
 import { applyTheme, createLineChart, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
 import { adoptStyles, el } from '../common/dom';
 import { onThemeChange, readTheme } from '../common/theme';

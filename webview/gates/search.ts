@@ -3,7 +3,7 @@
 // file (the page never names it). While it runs: a progress bar and Cancel. Then the matches, best first — rank,
 // score (how close the stretch's length is to the selection's), line:column and a preview — where a click, Enter or
 // Next/Previous asks the host to select the match in the editor. The results are kept with setState.
-import type { GatesPanelToHost, UnitSearchResults } from '../../src/shared/webviewProtocol';
+import type { GatesPanelToHost, UnitSearchResults } from '../../src/shared/protocol/gatesPanel';
 import { el } from '../common/dom';
 
 export interface SearchQuery {

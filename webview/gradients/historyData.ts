@@ -1,7 +1,7 @@
 // The Gradient Flow page's history over training, without the DOM (tested in Node): the history's arrays made typed
 // again, and the heatmap's colour of a value: log10 ‖∂L/∂h_t‖ on viridis (sequential, perceptually ordered, readable
 // in light, dark and high-contrast themes) between the smallest and largest value shown.
-import type { GradientFlowView } from '../../src/shared/webviewProtocol';
+import type { GradientFlowView } from '../../src/shared/protocol/gradientFlowPanel';
 
 export type GradientHistorySnapshot = NonNullable<GradientFlowView['history']>;
 

@@ -5,7 +5,7 @@
 // ‖∂L/∂h_t‖ of a fixed window (training step × t, log colour scale, legend), ρ and σ_max of W_hh against the step,
 // and the gradient norm before and after clipping with the clipped steps marked. "Refresh" asks the host for a fresh trace (the host also refreshes while the run trains).
 import { Chart, type Plugin } from 'chart.js';
-import type { GradientFlowView, GradientPanelToHost, HostToGradientPanel } from '../../src/shared/webviewProtocol';
+import type { GradientFlowView, GradientPanelToHost, HostToGradientPanel } from '../../src/shared/protocol/gradientFlowPanel';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';

@@ -3,7 +3,7 @@
 import {
   byDistanceFromJacobian, gradientAdvice, GRADIENT_RULE, pascanuSentence, readGradient, regimeSentence, type GradientReading,
 } from '../../src/shared/gradientReading';
-import type { GradientFlowView } from '../../src/shared/webviewProtocol';
+import type { GradientFlowView } from '../../src/shared/protocol/gradientFlowPanel';
 
 /** 1.2e-7 style for small and large ratios, plain digits near 1. */
 export function formatRatio(r: number): string {

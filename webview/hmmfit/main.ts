@@ -2,8 +2,9 @@
 // log-likelihood log P(o | λ^(r)) against the EM iteration r, one line per restart, the best restart highlighted;
 // (2) the learned π, A and B (or per-state Gaussian means and variances) as labelled heatmaps; (3) each state's
 // most likely symbols; (4) buttons: Cancel, Save Model JSON…, Decode File with This Model, Sample.
-import type { HmmFitModelView, HmmFitPanelToHost, HmmFitView, HmmSampleView, HostToHmmFitPanel } from '../../src/shared/webviewProtocol';
-import { MAX_HMM_PANEL_SAMPLE, MAX_PANEL_SEED } from '../../src/shared/webviewProtocol';
+import type { HmmFitModelView, HmmFitPanelToHost, HmmFitView, HmmSampleView, HostToHmmFitPanel } from '../../src/shared/protocol/hmmFitPanel';
+import { MAX_PANEL_SEED } from '../../src/shared/protocol/common';
+import { MAX_HMM_PANEL_SAMPLE } from '../../src/shared/protocol/hmmFitPanel';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
 import { adoptStyles, el } from '../common/dom';
 import { onThemeChange, readTheme } from '../common/theme';

@@ -6,15 +6,7 @@
 // (at most 10 a second while a slider moves); answers older than the one drawn are dropped by request id.
 // "Weights: trained" swaps the random models for two finished runs the host lists (a tanh RNN and an LSTM on the same
 // file): the same chart and rule on their checkpoints, with the run names in the legend and the reading.
-import {
-  GRADIENT_LAB_LIMITS as LIMITS,
-  type GradientLabPanelToHost,
-  type GradientLabSettings,
-  type GradientLabView,
-  type HostToGradientLabPanel,
-  type TrainedGradientLabView,
-  type TrainedRunChoice,
-} from '../../src/shared/webviewProtocol';
+import { GRADIENT_LAB_LIMITS as LIMITS, type GradientLabPanelToHost, type GradientLabSettings, type GradientLabView, type HostToGradientLabPanel, type TrainedGradientLabView, type TrainedRunChoice } from '../../src/shared/protocol/gradientLabPanel';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
 import { adoptStyles, el } from '../common/dom';
 import { throttle } from '../common/schedule';

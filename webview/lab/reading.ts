@@ -4,7 +4,7 @@
 import {
   byDistanceFromTime, EXPLODING_PER_STEP, VANISHING_PER_STEP, formatFactor, formatPerStep, GRADIENT_RULE, pascanuSentence, readGradient, type GradientReading, type GradientRegime,
 } from '../../src/shared/gradientReading';
-import type { GradientLabView, TrainedGradientLabView } from '../../src/shared/webviewProtocol';
+import type { GradientLabView, TrainedGradientLabView } from '../../src/shared/protocol/gradientLabPanel';
 
 /** What both modes draw: the random models at a set ρ, or two trained runs (ρ measured from the RNN's W_hh). */
 export type LabCurves = Pick<GradientLabView, 'spectralRadius' | 'steps' | 'rnnHidden' | 'lstmHidden' | 'lstmCell' | 'meanForgetGate' | 'linearHidden' | 'largestSingularValue' | 'carouselFactor'>;

@@ -2,7 +2,7 @@
 // one file. (1) train and held-out perplexity against k on a log scale, the best held-out k marked; (2) observed
 // against possible contexts (|V|^k, drawn from its log10 so it never overflows); (3) one sample per order, as text.
 // Clicking an order (a sample's button or a point of a chart) posts it; the host shows that order's surprisal.
-import type { HostToMarkovPanel, MarkovOrdersView, MarkovPanelToHost } from '../../src/shared/webviewProtocol';
+import type { HostToMarkovPanel, MarkovOrdersView, MarkovPanelToHost } from '../../src/shared/protocol/markovPanel';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
 import { onThemeChange, readTheme } from '../common/theme';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';

@@ -1,5 +1,5 @@
 // Pure (no DOM): the plain-language readings under the Markov Orders charts and the number formats they use.
-import type { MarkovOrdersView } from '../../src/shared/webviewProtocol';
+import type { MarkovOrdersView } from '../../src/shared/protocol/markovPanel';
 
 const SUPERSCRIPT: Record<string, string> = {
   '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻', '.': '·',

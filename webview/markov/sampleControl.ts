@@ -1,7 +1,8 @@
 // The Markov Orders panel's "Sample" card: order k, smoothing, seed and length; posts a validated `sample`
 // request and shows the generated text (as text, never HTML). Its last result is saved with the panel's state.
-import type { MarkovPanelToHost, MarkovSmoothing } from '../../src/shared/webviewProtocol';
-import { MAX_MARKOV_PANEL_ORDER, MAX_MARKOV_PANEL_SAMPLE, MAX_PANEL_SEED } from '../../src/shared/webviewProtocol';
+import type { MarkovPanelToHost, MarkovSmoothing } from '../../src/shared/protocol/markovPanel';
+import { MAX_PANEL_SEED } from '../../src/shared/protocol/common';
+import { MAX_MARKOV_PANEL_ORDER, MAX_MARKOV_PANEL_SAMPLE } from '../../src/shared/protocol/markovPanel';
 import { el } from '../common/dom';
 
 export interface SavedSample {

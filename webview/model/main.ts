@@ -3,7 +3,7 @@
 // with the host's own checker (inline message under the field, Train disabled with the reason), and Train / Save as
 // Experiment File… for the file the host names. What the user typed survives hiding and reloads (setState).
 import type { ModelSettings } from '../../src/shared/modelSettings';
-import type { HostToModelView, ModelViewTarget, ModelViewToHost } from '../../src/shared/webviewProtocol';
+import type { HostToModelView, ModelViewTarget, ModelViewToHost } from '../../src/shared/protocol/modelView';
 import { adoptStyles } from '../common/dom';
 import { registerToolkit } from '../common/toolkit';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';

@@ -2,8 +2,8 @@
 // held-out choice, a Train and a Stop button, the RNN's loss while it trains, then the two taggers side by side —
 // held-out accuracy, confusion matrices, per-tag precision/recall/F1, training time, parameters — with what each
 // models in one sentence and a computed sentence comparing them. The page saves what it shows with setState.
-import type { HostToTaggersPanel, TaggersPanelSetup, TaggersPanelToHost } from '../../src/shared/webviewProtocol';
-import type { TaggerComparison, TaggerScoresView, TaggerSettings } from '../../src/shared/workerProtocol';
+import type { HostToTaggersPanel, TaggersPanelSetup, TaggersPanelToHost } from '../../src/shared/protocol/taggersPanel';
+import type { TaggerComparison, TaggerScoresView, TaggerSettings } from '../../src/shared/protocol/taggerComparison';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
 import { adoptStyles, el } from '../common/dom';
 import { BucketSeries, type SavedBuckets } from '../common/downsample';

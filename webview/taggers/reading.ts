@@ -1,6 +1,6 @@
 // Pure (no DOM): the sentences of the Tagger Comparison panel, computed from the results (never fixed text about
 // who wins), and the number formats they use.
-import type { TaggerComparison, TaggerSettings } from '../../src/shared/workerProtocol';
+import type { TaggerComparison, TaggerSettings } from '../../src/shared/protocol/taggerComparison';
 
 export function percent(x: number, digits = 1): string {
   return `${(100 * x).toFixed(digits)}%`;

@@ -1,7 +1,7 @@
 // Pure (no DOM): the settings as typed in the panel's fields → TaggerSettings, or the first problem in words. The
 // host checks the posted settings again (parseTaggerSettings); this only tells the user before anything is sent.
-import { TAGGER_LIMITS } from '../../src/shared/webviewProtocol';
-import type { TaggerSettings } from '../../src/shared/workerProtocol';
+import { TAGGER_LIMITS } from '../../src/shared/protocol/taggerComparison';
+import type { TaggerSettings } from '../../src/shared/protocol/taggerComparison';
 
 export interface TypedSettings {
   cell: TaggerSettings['cell'];

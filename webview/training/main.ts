@@ -1,6 +1,6 @@
 // Entry of the Training panel's webview (bundled to dist/webview/training.js). It draws what the host sends and
 // sends back what the user asks for: pause, resume, single-step or stop the run, sample text at a temperature.
-import type { HostToTrainingPanel, TrainingPanelToHost } from '../../src/shared/webviewProtocol';
+import type { HostToTrainingPanel, TrainingPanelToHost } from '../../src/shared/protocol/trainingPanel';
 import { coalesceToFrame, throttle } from '../common/schedule';
 import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';

@@ -2,7 +2,7 @@
 // host's messages and unit-tested in node.
 import type { RunInfo, StepBatch, TextSample } from '../../src/shared/run';
 import type { HeldOutPoint } from '../../src/shared/run';
-import type { HeldOutSeries, StoredMetrics } from '../../src/shared/webviewProtocol';
+import type { HeldOutSeries, StoredMetrics } from '../../src/shared/protocol/curves';
 import { BucketSeries, type SavedBuckets } from '../common/downsample';
 
 /** Channels of the step series. */

@@ -1,7 +1,7 @@
 // Pure (no DOM): the numbers of the joint log probability at one trellis node (t, j) — what the best path ending
 // in state j at step t adds at that step, and its running total δ_t(j). For a node on the Viterbi path these are
 // the terms of log P(path, o) = log π(s_0) + Σ_t log A(s_{t−1}, s_t) + Σ_t log B(s_t, o_t).
-import type { TrellisWindow } from '../../src/shared/webviewProtocol';
+import type { TrellisWindow } from '../../src/shared/protocol/trellisPanel';
 
 export interface DecompositionRow {
   /** What the row is, e.g. "log A(F → L)". */

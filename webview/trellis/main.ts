@@ -2,7 +2,7 @@
 // the window of steps the host sends. Posterior P(s_t = i | o) shades each node, the Viterbi path is drawn over
 // them, hovering a node shows its back-pointer and the joint log probability decomposed at that step; clicking a
 // column (or prev/next, or the step field) posts the step, and the host moves the window and the editor cursor.
-import type { HostToTrellisPanel, TrellisPanelToHost, TrellisWindow } from '../../src/shared/webviewProtocol';
+import type { HostToTrellisPanel, TrellisPanelToHost, TrellisWindow } from '../../src/shared/protocol/trellisPanel';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import css from './trellis.css';
 import { decompose, formatLog, formatProbability, isTrellisWindow } from './decomposition';

@@ -1,6 +1,6 @@
 // The recurrence of one hidden node with the real numbers of its step (pure: tested in Node). Vectors are summarised
 // by their Euclidean norm ‖·‖ and gates by their mean over the units.
-import type { GatesView } from '../../src/shared/webviewProtocol';
+import type { GatesView } from '../../src/shared/protocol/gatesPanel';
 import { seriesBlock } from '../common/gatesView';
 import { showChar } from '../common/tokenLabels';
 

@@ -12,7 +12,7 @@
 // Arrows that skip a row curve around the node in between. The outputs show what the run predicts: the next
 // character or word; a tagged run's predicted tag with its probability, ✓ or ✗ against the file's tag; a series
 // run's prediction of the next row against that row; a sequence-to-one run one output, at the block's last step.
-import type { GatesView } from '../../src/shared/webviewProtocol';
+import type { GatesView } from '../../src/shared/protocol/gatesPanel';
 import { shortLabel, showChar } from '../common/tokenLabels';
 
 const NS = 'http://www.w3.org/2000/svg';

@@ -5,8 +5,8 @@
 // Clicking an input (or Enter on it) asks the host to select that character (a word run: word) in the editor. "Show gradients" colours
 // the arrows by the gradient flowing back along them after the backward pass over the whole window (BPTT down to its
 // first step): ‖∂L/∂h_t‖ of the node an arrow points into, on a log scale (viridis), with a legend.
-import { recurrenceFits, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../../src/shared/webviewProtocol';
-import type { RecurrenceTerms } from '../../src/shared/workerProtocol';
+import { recurrenceFits, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../../src/shared/protocol/gatesPanel';
+import type { RecurrenceTerms } from '../../src/shared/protocol/traces';
 import { adoptStyles, el } from '../common/dom';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
 import { fromBase64, toBase64, typedOutputs } from '../common/gatesView';

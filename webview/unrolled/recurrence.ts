@@ -3,8 +3,8 @@
 // check by hand, and for H ≤ 16 as whole vectors. Notation as the README and the walkthrough write it: W_xh and W_hh
 // (PyTorch's weight_ih and weight_hh; a gated cell's gate blocks by PyTorch's names W_ii, W_hi, … W_in, W_hn), the
 // biases b_ih and b_hh, h_{t−1} — or h_{t+1} for the backward chain h←, which runs right to left.
-import type { GatesView } from '../../src/shared/webviewProtocol';
-import type { RecurrenceTerms } from '../../src/shared/workerProtocol';
+import type { GatesView } from '../../src/shared/protocol/gatesPanel';
+import type { RecurrenceTerms } from '../../src/shared/protocol/traces';
 import { tokenShown as shownToken, unitValues } from './formula';
 
 /** Whole vectors are shown up to this many units. */
