@@ -5,7 +5,7 @@ import type { RunStatus } from '../run';
 import type { DataKind } from '../trainingConfig';
 import type { StoredMetrics } from './curves';
 import { runIdSchema } from './common';
-import { array, literal, object, parser, transform, variant, type Infer } from './schema';
+import { array, lazy, literal, object, parser, transform, variant, type Infer } from './schema';
 
 /** At most this many runs in one comparison (one colour each). */
 export const MAX_COMPARED_RUNS = 12;
@@ -49,12 +49,12 @@ export type HostToComparePanel =
   /** The host has no comparison for the page (e.g. every run was deleted): the page keeps what it shows. */
   | { type: 'detached'; message: string };
 
-const comparePanelToHostSchema = /* @__PURE__ */ variant('type', [
+const comparePanelToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   /** The page has loaded and wants the comparison. */
   object({ type: literal('ready') }),
   /** The user asked for a run's Training panel. */
   object({ type: literal('openRun'), runId: runIdSchema }),
-]);
+]));
 
 export type ComparePanelToHost = Infer<typeof comparePanelToHostSchema>;
 
@@ -62,11 +62,11 @@ export type ComparePanelToHost = Infer<typeof comparePanelToHostSchema>;
 export const parseComparePanelMessage = /* @__PURE__ */ parser(comparePanelToHostSchema);
 
 /** A Compare Runs page's saved state: 1…MAX_COMPARED_RUNS run ids (other keys are the page's own, and dropped). */
-const comparedRunIdsSchema = /* @__PURE__ */ transform(
+const comparedRunIdsSchema = /* @__PURE__ */ lazy(() => transform(
   object({ runIds: array(runIdSchema, { min: 1, max: MAX_COMPARED_RUNS }) }, { unknownKeys: 'strip' }),
   'each id once',
   (state) => [...new Set(state.runIds)],
-);
+));
 
 /** The run ids of a Compare Runs page's saved state ({ runIds: [...] }), or undefined when it is not one. */
 export const parseComparedRunIds = /* @__PURE__ */ parser(comparedRunIdsSchema);

@@ -1,7 +1,7 @@
 // Channel: the host ↔ every panel, for "Export as PNG…/SVG…". The host (src/panels/pendingExports.ts) sends
 // exportImage; the page (webview/common/exportImage.ts) answers with the image bytes or why there are none, and the
 // host checks the answer (parseExportedImageMessage) before src/panels/panelExport.ts saves it where the user picks.
-import { custom, FAIL, literal, object, optional, parser, picklist, string, transform, variant, type Infer } from './schema';
+import { custom, FAIL, lazy, literal, object, optional, parser, picklist, string, transform, variant, type Infer } from './schema';
 
 const imageFormatSchema = /* @__PURE__ */ picklist(['png', 'svg']);
 export type ImageFormat = Infer<typeof imageFormatSchema>;
@@ -87,11 +87,11 @@ function isImageOf(format: ImageFormat, bytes: Uint8Array): boolean {
 }
 
 /** Shown to the user as is: one line of at most 500 characters, nothing that reads as a path. */
-const failureReasonSchema = /* @__PURE__ */ transform(string({ max: 10_000 }), 'one line, no path separators, ≤ 500 characters', (error) =>
+const failureReasonSchema = /* @__PURE__ */ transform(/* @__PURE__ */ string({ max: 10_000 }), 'one line, no path separators, ≤ 500 characters', (error) =>
   // An empty reason is still a failure of that format (not an invalid image): said as such.
   error.replace(/[\\/:]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500) || 'no reason given');
 
-const exportedImageMessageSchema = /* @__PURE__ */ variant('type', [
+const exportedImageMessageSchema = /* @__PURE__ */ lazy(() => variant('type', [
   transform(
     object({ type: literal('exportedImage'), format: imageFormatSchema, bytes: imageBytesSchema }, { unknownKeys: 'strip' }),
     'the bytes are an image of the format (isImageOf)',
@@ -102,7 +102,7 @@ const exportedImageMessageSchema = /* @__PURE__ */ variant('type', [
    * send it; without it the host can place the failure only when one request is in flight.
    */
   object({ type: literal('exportImageFailed'), format: optional(imageFormatSchema), error: failureReasonSchema }),
-]);
+]));
 
 /** Any panel → host: the image bytes (PNG, or SVG as UTF-8), or why there are none. */
 export type ExportedImageMessage = Infer<typeof exportedImageMessageSchema>;

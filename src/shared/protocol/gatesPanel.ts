@@ -6,7 +6,7 @@
 // with parseGatesPanelMessage; the Unrolled page checks the recurrence it is sent with recurrenceFits.
 import type { RecurrenceTerms, TracedOutputs } from './traces';
 import { LAYERS_LIMIT } from '../trainingConfig';
-import { array, integer, literal, number, object, parser, picklist, variant, type Infer } from './schema';
+import { array, integer, lazy, literal, number, object, parser, picklist, variant, type Infer } from './schema';
 
 /** The longest window the Gates panel shows (the worker's limit too). */
 export const MAX_GATES_WINDOW = 256;
@@ -107,34 +107,35 @@ export interface UnitSearchResults {
 /** Units one whole-file search may name (a hidden size's limit). */
 export const MAX_SEARCH_UNITS = 1024;
 
-const step = /* @__PURE__ */ integer(0, MAX_GATES_WINDOW - 1);
-
-const gatesPanelToHostSchema = /* @__PURE__ */ variant('type', [
-  /** The page has loaded and wants a trace. */
-  object({ type: literal('ready') }),
-  /** The user asked for a fresh trace of the same window. */
-  object({ type: literal('refresh') }),
-  /** The user picked step t of the window: the host reveals and selects that character in the run's data file. */
-  object({ type: literal('revealStep'), t: step }),
-  /** The Unrolled panel shows the recurrence of chain c = k·D + d at step t: the host asks the worker for its terms. */
-  object({ type: literal('recurrence'), chain: integer(0, MAX_RECURRENCE_CHAINS - 1), t: step }),
-  /**
-   * Search the run's whole data file for every stretch where these units (0-based, each once) of one layer's h_t or
-   * c_t are all ≥ threshold; queryLength is the selected stretch's length in steps.
-   */
-  object({
-    type: literal('searchFile'),
-    layer: integer(0, 16),
-    series: picklist(['h', 'c']),
-    units: array(integer(0, MAX_SEARCH_UNITS - 1), { min: 1, max: MAX_SEARCH_UNITS, unique: true }),
-    threshold: number({ min: -1e6, max: 1e6 }),
-    queryLength: integer(1, MAX_GATES_WINDOW),
-  }),
-  object({ type: literal('cancelSearch') }),
-  /** Select match `index` of the results in the editor; or the next (+1) or previous (−1) one. */
-  object({ type: literal('showMatch'), index: integer(0, 999_999) }),
-  object({ type: literal('stepMatch'), direction: picklist([1, -1]) }),
-]);
+const gatesPanelToHostSchema = /* @__PURE__ */ lazy(() => {
+  const step = integer(0, MAX_GATES_WINDOW - 1);
+  return variant('type', [
+    /** The page has loaded and wants a trace. */
+    object({ type: literal('ready') }),
+    /** The user asked for a fresh trace of the same window. */
+    object({ type: literal('refresh') }),
+    /** The user picked step t of the window: the host reveals and selects that character in the run's data file. */
+    object({ type: literal('revealStep'), t: step }),
+    /** The Unrolled panel shows the recurrence of chain c = k·D + d at step t: the host asks the worker for its terms. */
+    object({ type: literal('recurrence'), chain: integer(0, MAX_RECURRENCE_CHAINS - 1), t: step }),
+    /**
+     * Search the run's whole data file for every stretch where these units (0-based, each once) of one layer's h_t or
+     * c_t are all ≥ threshold; queryLength is the selected stretch's length in steps.
+     */
+    object({
+      type: literal('searchFile'),
+      layer: integer(0, 16),
+      series: picklist(['h', 'c']),
+      units: array(integer(0, MAX_SEARCH_UNITS - 1), { min: 1, max: MAX_SEARCH_UNITS, unique: true }),
+      threshold: number({ min: -1e6, max: 1e6 }),
+      queryLength: integer(1, MAX_GATES_WINDOW),
+    }),
+    object({ type: literal('cancelSearch') }),
+    /** Select match `index` of the results in the editor; or the next (+1) or previous (−1) one. */
+    object({ type: literal('showMatch'), index: integer(0, 999_999) }),
+    object({ type: literal('stepMatch'), direction: picklist([1, -1]) }),
+  ]);
+});
 
 export type GatesPanelToHost = Infer<typeof gatesPanelToHostSchema>;
 

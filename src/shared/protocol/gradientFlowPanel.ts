@@ -4,7 +4,7 @@
 // step the user picks, checked by parseGradientPanelMessage.
 import type { GradientHistorySnapshot } from './traces';
 import { MAX_GATES_WINDOW } from './gatesPanel';
-import { integer, literal, object, parser, variant, type Infer } from './schema';
+import { integer, lazy, literal, object, parser, variant, type Infer } from './schema';
 
 export interface GradientFlowView {
   runLabel: string;
@@ -42,14 +42,14 @@ export type HostToGradientPanel =
   /** The editor's cursor moved to step t of the shown window (−1: outside it). */
   | { type: 'select'; t: number };
 
-const gradientPanelToHostSchema = /* @__PURE__ */ variant('type', [
+const gradientPanelToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   /** The page has loaded and wants a trace. */
   object({ type: literal('ready') }),
   /** The user asked for a fresh trace. */
   object({ type: literal('refresh') }),
   /** The user picked step t of the window (the worker traces at most MAX_GATES_WINDOW steps): the host selects its text. */
   object({ type: literal('revealStep'), t: integer(0, MAX_GATES_WINDOW - 1) }),
-]);
+]));
 
 export type GradientPanelToHost = Infer<typeof gradientPanelToHostSchema>;
 

@@ -4,7 +4,7 @@
 // (parseGradientLabPanelMessage) before the worker sees it. Views are plain JSON-able arrays (NaN as null), saved
 // with setState.
 import { runIdSchema } from './common';
-import { integer, literal, number, object, parser, refine, variant, type Infer, type InferShape } from './schema';
+import { integer, lazy, literal, number, object, parser, refine, variant, type Infer, type InferShape } from './schema';
 
 export const GRADIENT_LAB_LIMITS = {
   spectralRadius: { min: 0.5, max: 1.5, step: 0.05 },
@@ -15,23 +15,26 @@ export const GRADIENT_LAB_LIMITS = {
   requestId: { min: 0, max: 2 ** 31 - 1 },
 } as const;
 
-const L = GRADIENT_LAB_LIMITS;
-
-const gradientLabSettingsShape = {
-  /**
-   * ρ(W_hh) of both models (every H×H block of the LSTM's W_hh), on the slider's grid of 0.05 (to rounding), so the
-   * worker never sees a value the page cannot show.
-   */
-  spectralRadius: /* @__PURE__ */ refine(number(L.spectralRadius), 'a multiple of GRADIENT_LAB_LIMITS.spectralRadius.step', (rho) =>
-    Math.abs(Math.round(rho / L.spectralRadius.step) * L.spectralRadius.step - rho) < 1e-9),
-  /** T: the loss is at the last of T steps. */
-  steps: /* @__PURE__ */ integer(L.steps.min, L.steps.max),
-  hiddenSize: /* @__PURE__ */ integer(L.hiddenSize.min, L.hiddenSize.max),
-  seed: /* @__PURE__ */ integer(L.seed.min, L.seed.max),
-  /** b_if + b_hf of the LSTM: 0 (PyTorch's default on average) … 3, whole numbers. */
-  forgetBias: /* @__PURE__ */ integer(L.forgetBias.min, L.forgetBias.max),
+/** The lab's settings as the page sends them (a function, so a page that never checks them keeps none of it). */
+const gradientLabSettingsShape = () => {
+  const L = GRADIENT_LAB_LIMITS;
+  return {
+    /**
+     * ρ(W_hh) of both models (every H×H block of the LSTM's W_hh), on the slider's grid of 0.05 (to rounding), so the
+     * worker never sees a value the page cannot show.
+     */
+    spectralRadius: refine(number(L.spectralRadius), 'a multiple of GRADIENT_LAB_LIMITS.spectralRadius.step', (rho) =>
+      Math.abs(Math.round(rho / L.spectralRadius.step) * L.spectralRadius.step - rho) < 1e-9),
+    /** T: the loss is at the last of T steps. */
+    steps: integer(L.steps.min, L.steps.max),
+    hiddenSize: integer(L.hiddenSize.min, L.hiddenSize.max),
+    seed: integer(L.seed.min, L.seed.max),
+    /** b_if + b_hf of the LSTM: 0 (PyTorch's default on average) … 3, whole numbers. */
+    forgetBias: integer(L.forgetBias.min, L.forgetBias.max),
+  };
 };
-export type GradientLabSettings = InferShape<typeof gradientLabSettingsShape>;
+
+export type GradientLabSettings = InferShape<ReturnType<typeof gradientLabSettingsShape>>;
 
 export interface GradientLabView extends GradientLabSettings {
   /** What the models read, in words (a file label, or "a generated sequence"). */
@@ -94,14 +97,16 @@ export type HostToGradientLabPanel =
   | { type: 'trainedRuns'; runs: TrainedRunChoice[]; missing: string | null }
   | { type: 'trainedResult'; requestId: number; view: TrainedGradientLabView };
 
-const requestId = /* @__PURE__ */ integer(L.requestId.min, L.requestId.max);
-
-const gradientLabPanelToHostSchema = /* @__PURE__ */ variant('type', [
-  object({ type: literal('ready') }),
-  object({ type: literal('compute'), requestId, ...gradientLabSettingsShape }),
-  object({ type: literal('listTrainedRuns') }),
-  object({ type: literal('computeTrained'), requestId, rnnRunId: runIdSchema, lstmRunId: runIdSchema, steps: gradientLabSettingsShape.steps }),
-]);
+const gradientLabPanelToHostSchema = /* @__PURE__ */ lazy(() => {
+  const settings = gradientLabSettingsShape();
+  const requestId = integer(GRADIENT_LAB_LIMITS.requestId.min, GRADIENT_LAB_LIMITS.requestId.max);
+  return variant('type', [
+    object({ type: literal('ready') }),
+    object({ type: literal('compute'), requestId, ...settings }),
+    object({ type: literal('listTrainedRuns') }),
+    object({ type: literal('computeTrained'), requestId, rnnRunId: runIdSchema, lstmRunId: runIdSchema, steps: settings.steps }),
+  ]);
+});
 
 export type GradientLabPanelToHost = Infer<typeof gradientLabPanelToHostSchema>;
 

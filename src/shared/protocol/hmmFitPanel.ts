@@ -2,7 +2,7 @@
 // one file. The host sends the fit as it runs, as plain JSON-able arrays so the page can save it with setState and
 // redraw it after a reload; the page sends Cancel, Save, Decode and Sample, checked by parseHmmFitPanelMessage.
 import { panelSeedSchema } from './common';
-import { integer, literal, object, parser, variant, type Infer } from './schema';
+import { integer, lazy, literal, object, parser, variant, type Infer } from './schema';
 
 export interface HmmFitView {
   fileLabel: string;
@@ -57,14 +57,14 @@ export const MAX_HMM_PANEL_SAMPLE = 500;
 /** Unknown keys are dropped, not refused (as this channel always did). */
 const strip = { unknownKeys: 'strip' } as const;
 
-const hmmFitPanelToHostSchema = /* @__PURE__ */ variant('type', [
+const hmmFitPanelToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   object({ type: literal('ready') }, strip),
   /** The user pressed Cancel while the fit runs. */
   object({ type: literal('cancel') }, strip),
   object({ type: literal('saveModel') }, strip),
   object({ type: literal('decode') }, strip),
   object({ type: literal('sample'), length: integer(1, MAX_HMM_PANEL_SAMPLE), seed: panelSeedSchema }, strip),
-]);
+]));
 
 export type HmmFitPanelToHost = Infer<typeof hmmFitPanelToHostSchema>;
 

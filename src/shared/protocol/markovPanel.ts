@@ -3,7 +3,7 @@
 // can save the view with setState and redraw it after a reload, and the samples it asks for. The page sends the
 // order the user clicks and its Sample requests; the host checks them with parseMarkovPanelMessage.
 import { panelSeedSchema } from './common';
-import { integer, literal, object, parser, picklist, variant, type Infer } from './schema';
+import { integer, lazy, literal, object, parser, picklist, variant, type Infer } from './schema';
 
 export interface MarkovOrdersView {
   fileLabel: string;
@@ -42,7 +42,7 @@ export const MAX_MARKOV_PANEL_ORDER = 8;
 const strip = { unknownKeys: 'strip' } as const;
 const order = /* @__PURE__ */ integer(0, MAX_MARKOV_PANEL_ORDER);
 
-const markovPanelToHostSchema = /* @__PURE__ */ variant('type', [
+const markovPanelToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   /** The page has loaded and wants the current view. */
   object({ type: literal('ready') }, strip),
   /** The user clicked order k: the host shows the order-k Markov surprisal of the file in the editor. */
@@ -52,7 +52,7 @@ const markovPanelToHostSchema = /* @__PURE__ */ variant('type', [
     type: literal('sample'), order, smoothing: markovSmoothingSchema, seed: panelSeedSchema,
     length: integer(1, MAX_MARKOV_PANEL_SAMPLE),
   }, strip),
-]);
+]));
 
 export type MarkovPanelToHost = Infer<typeof markovPanelToHostSchema>;
 

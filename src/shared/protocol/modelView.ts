@@ -4,7 +4,7 @@
 // again with the same function (parseModelViewMessage). The page never names a file.
 import { checkModelSettings, type ModelSettings } from '../modelSettings';
 import type { DataKind } from '../trainingConfig';
-import { custom, FAIL, literal, object, parser, variant, type Infer } from './schema';
+import { custom, FAIL, lazy, literal, object, parser, variant, type Infer } from './schema';
 
 /** The file "Train" will use, or why there is none; `duplicating` names the run a "Duplicate with Changes…" copies. */
 export interface ModelViewTarget {
@@ -34,13 +34,13 @@ const modelSettingsSchema = /* @__PURE__ */ custom<ModelSettings>('checkModelSet
   return checked.ok ? checked.settings : FAIL;
 });
 
-const modelViewToHostSchema = /* @__PURE__ */ variant('type', [
+const modelViewToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   object({ type: literal('ready') }),
   object({ type: literal('train'), settings: modelSettingsSchema }),
   object({ type: literal('saveExperiment'), settings: modelSettingsSchema }),
   /** Forget the duplicated run's file: train on the active editor's file again. */
   object({ type: literal('useActiveFile') }),
-]);
+]));
 
 export type ModelViewToHost = Infer<typeof modelViewToHostSchema>;
 

@@ -3,8 +3,9 @@
 // hand. Every number is finite and bounded, every string and array has a largest length, objects either refuse or
 // drop keys they do not name. A check never throws: it returns the (copied, cleaned) value or FAIL.
 //
-// Builders are marked free of side effects, so a bundle that imports only a channel's types or constants (a webview)
-// keeps none of its schemas.
+// Builders are marked free of side effects, and a schema that nests builder calls is wrapped in lazy(): esbuild drops
+// a call to an imported function only when the call is annotated where it is made, so a bundle that imports only a
+// channel's types or constants (a webview) then keeps none of its schemas.
 
 /** What a check returns for a value it refuses. */
 export const FAIL: unique symbol = Symbol('fail');
@@ -197,6 +198,25 @@ export function transform<T, U>(inner: Schema<T>, note: string, map: (value: T) 
 /* @__NO_SIDE_EFFECTS__ */
 export function custom<T>(note: string, check: (value: unknown) => T | Fail): Schema<T> {
   return make({ kind: 'custom', note }, check);
+}
+
+/**
+ * The schema `build` returns, built on first use. Channel files wrap their nested schemas in it, so a bundle that
+ * never checks a message never builds (nor keeps) the schema.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function lazy<T>(build: () => Schema<T>): Schema<T> {
+  let built: Schema<T> | undefined;
+  const get = (): Schema<T> => (built ??= build());
+  return {
+    get info() {
+      return get().info;
+    },
+    check: (v: unknown) => get().check(v),
+    get optional() {
+      return get().optional;
+    },
+  };
 }
 
 /** A validator: the message if it conforms, otherwise undefined. Never throws. Carries its schema for tests. */

@@ -1,7 +1,7 @@
 // A tagger comparison's settings and results: what the Tagger Comparison panel (taggersPanel.ts) and the taggers
 // worker (taggersWorker.ts) both carry. The settings are checked once, where the page posts them
 // (parseTaggerSettings, from the same schema as the TaggerSettings type).
-import { boolean, integer, number, object, parser, picklist, type Infer } from './schema';
+import { boolean, integer, lazy, number, object, parser, picklist, type Infer } from './schema';
 
 /** Inclusive bounds of the numeric settings (whole numbers except learningRate and heldOutShare). */
 export const TAGGER_LIMITS = {
@@ -14,7 +14,7 @@ export const TAGGER_LIMITS = {
 } as const;
 
 /** What the user chooses in the Tagger Comparison panel. Unknown keys are dropped (only the known fields are kept). */
-export const taggerSettingsSchema = /* @__PURE__ */ object({
+export const taggerSettingsSchema = /* @__PURE__ */ lazy(() => object({
   cell: picklist(['rnn', 'gru', 'lstm']),
   bidirectional: boolean(),
   hiddenSize: integer(TAGGER_LIMITS.hiddenSize.min, TAGGER_LIMITS.hiddenSize.max),
@@ -29,7 +29,7 @@ export const taggerSettingsSchema = /* @__PURE__ */ object({
   heldOutShare: number(TAGGER_LIMITS.heldOutShare),
   /** 'split': a seeded share of the file's sequences; 'sibling': the file's *-test.tsv sibling. */
   heldOut: picklist(['split', 'sibling']),
-}, { unknownKeys: 'strip' });
+}, { unknownKeys: 'strip' }));
 
 export type TaggerSettings = Infer<typeof taggerSettingsSchema>;
 

@@ -3,7 +3,7 @@
 // against TAGGER_LIMITS (parseTaggersPanelMessage) before the worker sees it. Results are plain JSON-able arrays, so
 // the page saves them with setState and redraws them after a reload.
 import { taggerSettingsSchema, type TaggerComparison, type TaggerSettings } from './taggerComparison';
-import { literal, object, parser, variant, type Infer } from './schema';
+import { lazy, literal, object, parser, variant, type Infer } from './schema';
 
 export interface TaggersPanelSetup {
   fileLabel: string;
@@ -27,13 +27,13 @@ export type HostToTaggersPanel =
 /** Unknown keys are dropped, not refused (as this channel always did). */
 const strip = { unknownKeys: 'strip' } as const;
 
-const taggersPanelToHostSchema = /* @__PURE__ */ variant('type', [
+const taggersPanelToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   object({ type: literal('ready') }, strip),
   /** Train both taggers with these settings. */
   object({ type: literal('train'), settings: taggerSettingsSchema }, strip),
   /** Stop the RNN now (its scores are reported as far as it got). */
   object({ type: literal('stop') }, strip),
-]);
+]));
 
 export type TaggersPanelToHost = Infer<typeof taggersPanelToHostSchema>;
 

@@ -4,7 +4,7 @@
 import type { HeldOutPoint, RunInfo, StepBatch, TextSample } from '../run';
 import type { HeldOutSeries, StoredMetrics } from './curves';
 import { runIdSchema } from './common';
-import { boolean, literal, number, object, optional, parser, transform, variant, type Infer } from './schema';
+import { boolean, lazy, literal, number, object, optional, parser, transform, variant, type Infer } from './schema';
 
 export type HostToTrainingPanel =
   /** Shows a run from scratch: its settings, status and every step so far (storedRunId: its folder in the run store). */
@@ -30,11 +30,11 @@ export type HostToTrainingPanel =
 const strip = { unknownKeys: 'strip' } as const;
 const runMessage = /* @__NO_SIDE_EFFECTS__ */ <T extends string>(type: T) => object({ type: literal(type), runId: runIdSchema }, strip);
 
-const resampleSchema = /* @__PURE__ */ object({
+const resampleSchema = /* @__PURE__ */ lazy(() => object({
   type: literal('resample'), runId: runIdSchema, temperature: number({ min: 0.01, max: 10 }), greedy: optional(boolean()),
-}, strip);
+}, strip));
 
-const trainingPanelToHostSchema = /* @__PURE__ */ variant('type', [
+const trainingPanelToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   /** The page has loaded and wants the current run. */
   object({ type: literal('ready') }, strip),
   /** The user pressed Stop. */
@@ -46,7 +46,7 @@ const trainingPanelToHostSchema = /* @__PURE__ */ variant('type', [
   /** The user asked for a fresh sample at this temperature, or the argmax character at each step (greedy). */
   transform(resampleSchema, 'greedy kept only when true', (m): Infer<typeof resampleSchema> =>
     m.greedy ? m : { type: m.type, runId: m.runId, temperature: m.temperature }),
-]);
+]));
 
 export type TrainingPanelToHost = Infer<typeof trainingPanelToHostSchema>;
 

@@ -2,7 +2,7 @@
 // time. The host keeps the whole decoding and sends the page one window of steps at a time (never the whole
 // trellis), as plain JSON-able arrays so the page can save the window with setState and redraw it after a reload.
 // The page sends the step the user picks; the host checks it with parseTrellisPanelMessage.
-import { integer, literal, object, parser, variant, type Infer } from './schema';
+import { integer, lazy, literal, object, parser, variant, type Infer } from './schema';
 
 /** One window of the trellis: steps from..from+W−1 of T, N states. Matrices are row-major per step: [k·N + i]. */
 export interface TrellisWindow {
@@ -45,12 +45,12 @@ export const MAX_TRELLIS_STEP = 2 ** 31 - 1;
 /** Unknown keys are dropped, not refused (as this channel always did). */
 const strip = { unknownKeys: 'strip' } as const;
 
-const trellisPanelToHostSchema = /* @__PURE__ */ variant('type', [
+const trellisPanelToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   /** The page has loaded and wants the current window. */
   object({ type: literal('ready') }, strip),
   /** The user selected step `step` (0-based) in the panel: the host moves the window and reveals the token. */
   object({ type: literal('selectStep'), step: integer(0, MAX_TRELLIS_STEP) }, strip),
-]);
+]));
 
 export type TrellisPanelToHost = Infer<typeof trellisPanelToHostSchema>;
 
