@@ -1,5 +1,5 @@
 // The Compare Runs panel's numbers and sentence (src/panels/compareSummary.ts, pure) and the validation of what its
-// page sends (src/shared/webviewProtocol.ts): final loss over the last 5% of steps, best loss, perplexity e^loss,
+// page sends (src/shared/protocol/comparePanel.ts): final loss over the last 5% of steps, best loss, perplexity e^loss,
 // runs compared at the last step they all reached, legend names that tell equal models apart.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -40,7 +40,7 @@ export interface GatesView {
   tokenKind?: 'words' | 'tokens' | 'rows';
   /** D = 2 for a bidirectional run: values and gradNormH hold chain c = k·D + d where they hold layer k above (d = 1: h←). */
   directions?: number;
-  /** What a tagged, series or sequence-to-one run predicts over the window (workerProtocol.ts TracedOutputs). */
+  /** What a tagged, series or sequence-to-one run predicts over the window (traces.ts TracedOutputs). */
   outputs?: TracedOutputs;
   /** An RNN cell's nonlinearity; absent: tanh. */
   nonlinearity?: 'tanh' | 'relu';
