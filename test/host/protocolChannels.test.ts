@@ -209,4 +209,11 @@ describe('bounds named by the channels', () => {
     delete sparse[1];
     assert.equal(parseGatesPanelMessage({ ...ok, units: sparse }), undefined, 'a sparse array');
   });
+
+  it('an optional key is left out, not sent as undefined, where a channel names its keys exactly', () => {
+    assert.deepEqual(parseExportedImageMessage({ type: 'exportImageFailed', error: 'x' }), { type: 'exportImageFailed', error: 'x' });
+    assert.equal(parseExportedImageMessage({ type: 'exportImageFailed', format: undefined, error: 'x' }), undefined);
+    // The Training panel always dropped what it does not need: greedy undefined is no greedy.
+    assert.deepEqual(parseTrainingPanelMessage({ type: 'resample', runId: 'r', temperature: 1, greedy: undefined }), { type: 'resample', runId: 'r', temperature: 1 });
+  });
 });

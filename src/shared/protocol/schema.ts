@@ -126,7 +126,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * An object with exactly the keys of `shape` (optional ones may be missing). A key it does not name is refused
- * ('reject', the default) or dropped from the copy ('strip').
+ * ('reject', the default; so is an optional key present with the value undefined) or dropped from the copy ('strip').
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function object<S extends Shape>(shape: S, options: { unknownKeys?: 'reject' | 'strip' } = {}): Schema<InferShape<S>> {
@@ -138,8 +138,12 @@ export function object<S extends Shape>(shape: S, options: { unknownKeys?: 'reje
     const out: Record<string, unknown> = {};
     for (const key of keys) {
       const field = shape[key];
-      const value = Object.prototype.hasOwnProperty.call(v, key) ? v[key] : undefined;
-      if (value === undefined && field.optional) continue;
+      const present = Object.prototype.hasOwnProperty.call(v, key);
+      const value = present ? v[key] : undefined;
+      if (value === undefined && field.optional) {
+        if (present && unknownKeys === 'reject') return FAIL; // exact keys: a key without a value is not "absent"
+        continue;
+      }
       const checked = field.check(value);
       if (checked === FAIL) return FAIL;
       out[key] = checked;
