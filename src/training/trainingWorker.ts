@@ -3,57 +3,48 @@
 // Stop, pause and dispose are also counted in a shared Int32 the worker polls inside a long update, so they act
 // within a fraction of a second even while one update of a large model takes seconds (src/shared/stepInterrupt.ts).
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { nodeWorker } from '../base/nodeWorkerTransport';
+import { WorkerClient } from '../base/workerClient';
 import { countInterrupt, createInterruptCounter, INTERRUPTING_REQUESTS, type TrainingWorkerData } from '../shared/stepInterrupt';
 import type { HostToWorker, WorkerToHost } from '../shared/workerProtocol';
 
 export class TrainingWorker {
-  private worker: Worker | undefined;
-  /** The current worker's count of interrupting requests (a new worker gets a new counter). */
-  private interrupts: SharedArrayBuffer | undefined;
-  private disposed = false;
+  private readonly client: WorkerClient<HostToWorker, WorkerToHost, number>;
 
-  constructor(
-    private readonly extensionPath: string,
-    private readonly onMessage: (message: WorkerToHost) => void,
-    private readonly onExit: (reason: string) => void,
-  ) {}
+  constructor(extensionPath: string, onMessage: (message: WorkerToHost) => void, onExit: (reason: string) => void) {
+    const script = path.join(extensionPath, 'dist', 'worker.js');
+    this.client = new WorkerClient({
+      // Each worker gets its own count of interrupting requests, counted just before each one is posted (so the
+      // worker never sees one uncounted).
+      start: (sink) => {
+        const interrupts = createInterruptCounter();
+        const workerData: TrainingWorkerData = { interrupts };
+        const transport = nodeWorker<HostToWorker, WorkerToHost>(script, { name: 'sequence-lab-training', workerData })(sink);
+        return {
+          post: (message, transfer) => {
+            if (INTERRUPTING_REQUESTS.has(message.type)) countInterrupt(interrupts);
+            transport.post(message, transfer);
+          },
+          terminate: () => transport.terminate(),
+        };
+      },
+      label: 'The training worker',
+      newId: (n) => n,
+      // The training channel has no requests of the client's: runs and their traces are answered by run id, to every
+      // listener of the service (src/training/trainingService.ts).
+      requestOf: () => undefined,
+      isAnswer: () => true,
+    });
+    this.client.onDidReceive(onMessage);
+    this.client.onDidCrash(onExit);
+  }
 
   post(message: HostToWorker): void {
-    if (this.disposed) return;
-    const worker = this.ensure();
-    if (this.interrupts && INTERRUPTING_REQUESTS.has(message.type)) countInterrupt(this.interrupts);
-    worker.postMessage(message);
+    this.client.post(message);
   }
 
   get running(): boolean {
-    return this.worker !== undefined;
-  }
-
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const interrupts = createInterruptCounter();
-    const workerData: TrainingWorkerData = { interrupts };
-    const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-training', workerData });
-    this.interrupts = interrupts;
-    worker.on('message', (message: WorkerToHost) => this.onMessage(message));
-    worker.on('error', (error) => {
-      // An 'exit' follows; forgetting the worker first makes that exit silent, so listeners hear this once.
-      if (this.worker !== worker) return;
-      this.forget(worker);
-      if (!this.disposed) this.onExit(`The training worker crashed: ${error.message}`);
-    });
-    worker.on('exit', (code) => {
-      if (this.worker !== worker) return;
-      this.forget(worker);
-      if (!this.disposed) this.onExit(`The training worker stopped unexpectedly (exit code ${code}).`);
-    });
-    this.worker = worker;
-    return worker;
-  }
-
-  private forget(worker: Worker): void {
-    if (this.worker === worker) this.worker = undefined;
+    return this.client.running;
   }
 
   /**
@@ -61,14 +52,11 @@ export class TrainingWorker {
    * telling this object first. onExit then fires once, as for any unexpected exit; the next post starts a new worker.
    * Resolves when the thread has stopped.
    */
-  async terminateForTest(): Promise<void> {
-    await this.worker?.terminate();
+  terminateForTest(): Promise<void> {
+    return this.client.killForTest();
   }
 
   dispose(): void {
-    this.disposed = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    void worker?.terminate();
+    this.client.dispose();
   }
 }
