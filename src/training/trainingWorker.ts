@@ -6,12 +6,22 @@ import * as path from 'node:path';
 import { nodeWorker } from '../base/nodeWorkerTransport';
 import { WorkerClient } from '../base/workerClient';
 import { countInterrupt, createInterruptCounter, INTERRUPTING_REQUESTS, type TrainingWorkerData } from '../shared/stepInterrupt';
-import type { HostToWorker, WorkerToHost } from '../shared/workerProtocol';
+import type { HostToWorker, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
+
+/** The training channel's answers matched to their request by the client: a whole-file unit search's. */
+type UnitSearchMessage = Extract<WorkerToHost, { type: 'unitSearch' | 'unitSearchFailed' | 'unitSearchProgress' }>;
+const UNIT_SEARCH_MESSAGES: ReadonlySet<string> = new Set<UnitSearchMessage['type']>(['unitSearch', 'unitSearchFailed', 'unitSearchProgress']);
+
+/**
+ * The rest: a run's messages, for every listener of the service by run id (traces and text inference too: several
+ * askers share one run's traces, each keeping the latest of its own; see src/panels/traceRequest.ts).
+ */
+export type RunMessage = Exclude<WorkerToHost, UnitSearchMessage>;
 
 export class TrainingWorker {
   private readonly client: WorkerClient<HostToWorker, WorkerToHost, number>;
 
-  constructor(extensionPath: string, onMessage: (message: WorkerToHost) => void, onExit: (reason: string) => void) {
+  constructor(extensionPath: string, onMessage: (message: RunMessage) => void, onExit: (reason: string) => void) {
     const script = path.join(extensionPath, 'dist', 'worker.js');
     this.client = new WorkerClient({
       // Each worker gets its own count of interrupting requests, counted just before each one is posted (so the
@@ -30,17 +40,35 @@ export class TrainingWorker {
       },
       label: 'The training worker',
       newId: (n) => n,
-      // The training channel has no requests of the client's: runs and their traces are answered by run id, to every
-      // listener of the service (src/training/trainingService.ts).
-      requestOf: () => undefined,
-      isAnswer: () => true,
+      requestOf: (m) => (UNIT_SEARCH_MESSAGES.has(m.type) ? (m as UnitSearchMessage).requestId : undefined),
+      isAnswer: (m) => m.type !== 'unitSearchProgress',
+      failure: (m) => (m.type === 'unitSearchFailed' ? new Error(m.message) : undefined),
     });
-    this.client.onDidReceive(onMessage);
+    this.client.onDidReceive((m) => onMessage(m as RunMessage));
     this.client.onDidCrash(onExit);
   }
 
   post(message: HostToWorker): void {
     this.client.post(message);
+  }
+
+  /**
+   * Searches `request.text` with the run's current model (see src/worker/unitSearch.ts); `progress` hears the share
+   * done. The answer rejects with the worker's message if the search fails, or if it is cancelled or the worker dies.
+   */
+  searchUnits(runId: string, request: UnitSearchRequest, progress: (share: number) => void): { id: number; answer: Promise<UnitSearchAnswer> } {
+    return this.client.send(
+      (requestId) => ({ type: 'searchUnits', runId, requestId, ...request }),
+      ['unitSearch'],
+      { onEvent: (m) => m.type === 'unitSearchProgress' && progress(m.share) },
+    );
+  }
+
+  /** Ends search `id`: the worker drops it without an answer, and its promise rejects as cancelled at once. */
+  cancelUnitSearch(runId: string, id: number): void {
+    if (!this.client.isPending(id)) return;
+    this.client.post({ type: 'cancelUnitSearch', runId, requestId: id });
+    this.client.cancel(id);
   }
 
   get running(): boolean {
