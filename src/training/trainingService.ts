@@ -88,12 +88,6 @@ export class TrainingService implements vscode.Disposable {
   readonly onDidTraceActivations = this.activationsTraced.event;
   /** The id of the next traceGradients/traceActivations request (one counter: ids are unique across panels and runs). */
   private nextTraceRequestId = 1;
-  private readonly textInferred = new vscode.EventEmitter<{ runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }>();
-  /** The answer to inferText ("Colour Text by Model", src/rnnEditor/). */
-  readonly onDidInferText = this.textInferred.event;
-  private readonly textTagged = new vscode.EventEmitter<{ runId: string; requestId: number; result: TaggedTextInference }>();
-  /** The answer to tagText (a tagged run's "Colour Text by Model"); a failure comes through onDidInferText. */
-  readonly onDidTagText = this.textTagged.event;
   private readonly checkpointed = new vscode.EventEmitter<CheckpointEvent>();
   /** The worker saved a run's state: every checkpointEvery steps, on pause, stop, completion and before a NaN/Inf. */
   readonly onDidCheckpoint = this.checkpointed.event;
@@ -257,20 +251,21 @@ export class TrainingService implements vscode.Disposable {
     return requestId;
   }
 
-  /** Asks the worker to run the run's current model over a slice of text (answered through onDidInferText). */
-  inferText(runId: string, requestId: number, request: TextInferenceRequest): boolean {
+  /**
+   * Runs the run's current model over a slice of text ("Colour Text by Model", src/rnnEditor/); the answer rejects
+   * with the reason it cannot (undefined: the run has no model yet, nothing was asked).
+   */
+  inferText(runId: string, request: TextInferenceRequest): Promise<TextInference> | undefined {
     const record = this.runs.get(runId);
-    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
-    this.worker.post({ type: 'inferText', runId, requestId, ...request });
-    return true;
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
+    return this.worker.inferText(runId, request);
   }
 
-  /** Asks the worker to tag a slice of a tagged run's file (answered through onDidTagText, or onDidInferText's error). */
-  tagText(runId: string, requestId: number, text: string): boolean {
+  /** Tags a slice of a tagged run's file (a tagged run's "Colour Text by Model"), as inferText. */
+  tagText(runId: string, text: string): Promise<TaggedTextInference> | undefined {
     const record = this.runs.get(runId);
-    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
-    this.worker.post({ type: 'tagText', runId, requestId, text });
-    return true;
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
+    return this.worker.tagText(runId, text);
   }
 
   /**
@@ -365,9 +360,6 @@ export class TrainingService implements vscode.Disposable {
     traceFailed: (m) => this.traced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     activationTrace: ({ type: _type, runId, requestId, ...trace }) => this.activationsTraced.fire({ runId, requestId, trace }),
     activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
-    textInference: ({ type: _type, runId, requestId, ...result }) => this.textInferred.fire({ runId, requestId, result }),
-    taggedText: ({ type: _type, runId, requestId, ...result }) => this.textTagged.fire({ runId, requestId, result }),
-    textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
   });
 
   private failActiveRuns(reason: string): void {
@@ -384,8 +376,6 @@ export class TrainingService implements vscode.Disposable {
     this.heldOutScored.dispose();
     this.traced.dispose();
     this.activationsTraced.dispose();
-    this.textInferred.dispose();
-    this.textTagged.dispose();
     this.checkpointed.dispose();
     this.faulted.dispose();
   }

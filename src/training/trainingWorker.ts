@@ -6,17 +6,19 @@ import * as path from 'node:path';
 import { nodeWorker } from '../base/nodeWorkerTransport';
 import { WorkerClient } from '../base/workerClient';
 import { countInterrupt, createInterruptCounter, INTERRUPTING_REQUESTS, type TrainingWorkerData } from '../shared/stepInterrupt';
-import type { HostToWorker, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
+import type { HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
 
-/** The training channel's answers matched to their request by the client: a whole-file unit search's. */
-type UnitSearchMessage = Extract<WorkerToHost, { type: 'unitSearch' | 'unitSearchFailed' | 'unitSearchProgress' }>;
-const UNIT_SEARCH_MESSAGES: ReadonlySet<string> = new Set<UnitSearchMessage['type']>(['unitSearch', 'unitSearchFailed', 'unitSearchProgress']);
+/** The training channel's answers matched to their request by the client: a unit search's and a text inference's. */
+type RequestMessage = Extract<WorkerToHost, { type: 'unitSearch' | 'unitSearchFailed' | 'unitSearchProgress' | 'textInference' | 'taggedText' | 'textInferenceFailed' }>;
+const REQUEST_MESSAGES: ReadonlySet<string> = new Set<RequestMessage['type']>([
+  'unitSearch', 'unitSearchFailed', 'unitSearchProgress', 'textInference', 'taggedText', 'textInferenceFailed',
+]);
 
 /**
  * The rest: a run's messages, for every listener of the service by run id (traces and text inference too: several
  * askers share one run's traces, each keeping the latest of its own; see src/panels/traceRequest.ts).
  */
-export type RunMessage = Exclude<WorkerToHost, UnitSearchMessage>;
+export type RunMessage = Exclude<WorkerToHost, RequestMessage>;
 
 export class TrainingWorker {
   private readonly client: WorkerClient<HostToWorker, WorkerToHost, number>;
@@ -40,9 +42,9 @@ export class TrainingWorker {
       },
       label: 'The training worker',
       newId: (n) => n,
-      requestOf: (m) => (UNIT_SEARCH_MESSAGES.has(m.type) ? (m as UnitSearchMessage).requestId : undefined),
+      requestOf: (m) => (REQUEST_MESSAGES.has(m.type) ? (m as RequestMessage).requestId : undefined),
       isAnswer: (m) => m.type !== 'unitSearchProgress',
-      failure: (m) => (m.type === 'unitSearchFailed' ? new Error(m.message) : undefined),
+      failure: (m) => (m.type === 'unitSearchFailed' || m.type === 'textInferenceFailed' ? new Error(m.message) : undefined),
     });
     this.client.onDidReceive((m) => onMessage(m as RunMessage));
     this.client.onDidCrash(onExit);
@@ -50,6 +52,16 @@ export class TrainingWorker {
 
   post(message: HostToWorker): void {
     this.client.post(message);
+  }
+
+  /** Runs the run's current model over a slice of text (see src/worker/textInference.ts); rejects with the reason. */
+  inferText(runId: string, request: TextInferenceRequest): Promise<TextInference> {
+    return this.client.request((requestId) => ({ type: 'inferText', runId, requestId, ...request }), ['textInference']);
+  }
+
+  /** Tags a slice of a tagged run's file (see src/worker/tagText.ts); rejects with the reason. */
+  tagText(runId: string, text: string): Promise<TaggedTextInference> {
+    return this.client.request((requestId) => ({ type: 'tagText', runId, requestId, text }), ['taggedText']);
   }
 
   /**
