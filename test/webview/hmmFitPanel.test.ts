@@ -64,7 +64,7 @@ describe('HMM Fit panel webview', { timeout: 180_000 }, () => {
     const ex = regimeExample(300, 3);
     const csv = 'value\n' + ex.text.trim().split(/\s+/).join('\n');
     regimes = await fit(csv, { kind: 'csv', columns: [0] }, 3, 'regimes.csv', 'column "value"');
-    harness = await startPanelHarness('hmmfit');
+    harness = await startPanelHarness('hmmFit');
   });
 
   after(async () => {

@@ -1,4 +1,4 @@
-// Entry of the Gradient Flow panel's webview (bundled to dist/webview/gradients.js): for one window of a run's
+// Entry of the Gradient Flow panel's webview (bundled to dist/webview/gradientFlow.js): for one window of a run's
 // training text, (1) ‖∂L/∂h_t‖ against t on a log scale, one line per layer, the characters as x labels; (2) the
 // Jacobian norm ‖∂h_T/∂h_t‖ against the distance T − t, log scale; the spectral radius and σ_max of W_hh per layer;
 // a plain-language reading; (3) over training (the run's history, when the worker sent one): a heatmap of

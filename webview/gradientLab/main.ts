@@ -1,7 +1,7 @@
-// Entry of the Vanishing/Exploding Gradient Lab's webview (bundled to dist/webview/lab.js): sliders for the spectral
+// Entry of the Vanishing/Exploding Gradient Lab's webview (bundled to dist/webview/gradientLab.js): sliders for the spectral
 // radius ρ of W_hh and the sequence length T, fields for the hidden size and seed, a forget-bias choice; one log-axis
 // chart of ‖∂L_T/∂h_t‖ (tanh RNN, LSTM, linear RNN with the same W_hh) and ‖∂L_T/∂c_t‖ (LSTM) against the distance
-// T − 1 − t, each relative to its last step, so all four start at 10⁰; and the reading in words (webview/lab/reading.ts,
+// T − 1 − t, each relative to its last step, so all four start at 10⁰; and the reading in words (webview/gradientLab/reading.ts,
 // by the rule of src/shared/gradientReading.ts). Every settled change asks the host for a computation
 // (at most 10 a second while a slider moves); answers older than the one drawn are dropped by request id.
 // "Weights: trained" swaps the random models for two finished runs the host lists (a tanh RNN and an LSTM on the same
