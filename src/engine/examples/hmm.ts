@@ -1,9 +1,6 @@
 // Example data for HMMs, deterministic by seed (pure functions: the caller writes the files).
 import { Prng } from '../prng';
-import { createDiscreteHmm, sampleDiscrete, type DiscreteHmm } from '../hmm/discreteHmm';
-import { createGaussianHmm, sampleGaussian, type GaussianHmm } from '../hmm/gaussianHmm';
-import type { TaggedSequence } from '../hmm/estimation';
-import { formatTaggedFile } from '../hmm/parsers';
+import { createDiscreteHmm, createGaussianHmm, formatTaggedFile, sampleDiscrete, sampleGaussian, type DiscreteHmm, type GaussianHmm, type TaggedSequence } from '../hmm';
 
 /**
  * The occasionally dishonest casino (Durbin et al., Biological Sequence Analysis, §3.2): a fair die F (each face
