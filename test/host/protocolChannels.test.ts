@@ -44,7 +44,7 @@ const markov: Samples<MarkovPanelToHost> = {
 };
 const hmmFit: Samples<HmmFitPanelToHost> = {
   ready: { type: 'ready' }, cancel: { type: 'cancel' }, saveModel: { type: 'saveModel' }, decode: { type: 'decode' },
-  sample: { type: 'sample', length: 40, seed: 3 },
+  sample: { type: 'sample', length: 40, seed: 3 }, selectStep: { type: 'selectStep', step: 9 },
 };
 const gradientFlow: Samples<GradientPanelToHost> = { ready: { type: 'ready' }, refresh: { type: 'refresh' }, revealStep: { type: 'revealStep', t: 5 } };
 const taggers: Samples<TaggersPanelToHost> = { ready: { type: 'ready' }, stop: { type: 'stop' }, train: { type: 'train', settings: { ...DEFAULT_TAGGER_SETTINGS } } };

@@ -4,7 +4,7 @@
 // Float32Array (the worker's, as it came). A page saves them with setState (as base64) so a reload redraws them; it
 // names time steps by their index in the window only, never a file or an offset. The host checks every page message
 // with parseGatesPanelMessage; the Unrolled page checks the recurrence it is sent with recurrenceFits.
-import type { RecurrenceTerms, TracedOutputs } from './traces';
+import type { RecurrenceTerms, TracedInput, TracedOutputs } from './traces';
 import { LAYERS_LIMIT } from '../trainingConfig';
 import { array, integer, lazy, literal, number, object, parser, picklist, variant, type Infer } from './schema';
 
@@ -46,6 +46,8 @@ export interface GatesView {
   nonlinearity?: 'tanh' | 'relu';
   /** Every term of the step the Unrolled panel asked for (its `recurrence` message), with the worker's numbers. */
   recurrence?: RecurrenceTerms;
+  /** What the first layer reads at each step: one-hot, an embedding row or a data row (traces.ts TracedInput). */
+  input?: TracedInput;
 }
 
 /** Most chains (layers · directions) a recurrence message may name. */
@@ -102,6 +104,9 @@ export interface UnitSearchResults {
   /** What was searched, in words ("units 3, 7 of layer 1 h_t ≥ 0.5 …"). */
   query: string;
   current: number;
+  /** The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state (absent: one). */
+  pieces?: number;
+  warmup?: number;
 }
 
 /** Units one whole-file search may name (a hidden size's limit). */

@@ -2,6 +2,7 @@
 // one file. The host sends the fit as it runs, as plain JSON-able arrays so the page can save it with setState and
 // redraw it after a reload; the page sends Cancel, Save, Decode and Sample, checked by parseHmmFitPanelMessage.
 import { panelSeedSchema } from './common';
+import { MAX_TRELLIS_STEP } from './trellisPanel';
 import { integer, lazy, literal, object, parser, variant, type Infer } from './schema';
 
 export interface HmmFitView {
@@ -39,9 +40,32 @@ export interface HmmSampleView {
   steps: { state: number; emitted: string }[];
 }
 
+/**
+ * The fitted file's steps around the editor's cursor, decoded with the best model: steps from..from+W−1 of T, each
+ * with what it reads, its Viterbi state and its posterior γ_t(i) = P(s_t = i | o) (W×N, row-major per step).
+ */
+export interface HmmDecodedRows {
+  totalSteps: number;
+  from: number;
+  /** The step at the editor's cursor (inside the window). */
+  selected: number;
+  states: string[];
+  /** What each step reads: its symbol, or a CSV row's numbers. */
+  symbols: string[];
+  path: number[];
+  posterior: number[];
+  /** log P(path, o) and log P(o) of the whole file (nats). */
+  pathLogProbability: number;
+  logLikelihood: number;
+  /** What a step is, for the text: 'character', 'word', 'token' or 'row'. */
+  stepNoun: string;
+}
+
 export type HostToHmmFitPanel =
   /** A new fit begins: the page clears its drawing. */
   | { type: 'fitStarted'; view: HmmFitView }
+  /** The decoded rows around the editor's cursor (after the fit, and whenever the cursor moves in the fitted file). */
+  | { type: 'decodedRows'; rows: HmmDecodedRows }
   /** New log-likelihoods of one restart from iteration fromIteration on. */
   | { type: 'fitProgress'; restart: number; fromIteration: number; logLikelihoods: number[] }
   | { type: 'fitFinished'; model: HmmFitModelView }
@@ -64,6 +88,8 @@ const hmmFitPanelToHostSchema = /* @__PURE__ */ lazy(() => variant('type', [
   object({ type: literal('saveModel') }, strip),
   object({ type: literal('decode') }, strip),
   object({ type: literal('sample'), length: integer(1, MAX_HMM_PANEL_SAMPLE), seed: panelSeedSchema }, strip),
+  /** The user clicked step `step` (0-based) of the decoded rows: the host selects its text in the editor. */
+  object({ type: literal('selectStep'), step: integer(0, MAX_TRELLIS_STEP) }, strip),
 ]));
 
 export type HmmFitPanelToHost = Infer<typeof hmmFitPanelToHostSchema>;

@@ -16,7 +16,14 @@ export type HostToWorker =
        * vocabulary) and, optionally, trainer-state.safetensors (optimiser, counters, carried states; without it:
        * weights only, a fresh optimiser at step 0).
        */
-      restore?: { model: Uint8Array; state?: Uint8Array };
+      restore?: {
+        model: Uint8Array; state?: Uint8Array;
+        /**
+         * The split the stored run recorded (run.json's heldOut), for checkpoints saved before trainer states recorded
+         * it; absent for runs older than held-out data, which trained on the whole file (src/worker/checkpointFiles.ts).
+         */
+        heldOut?: Pick<HeldOutInfo, 'description' | 'trainCount' | 'heldOutCount'>;
+      };
       /** Build the model, then wait paused at its step (posts `paused`) instead of training. */
       startPaused?: boolean;
     }
@@ -89,6 +96,9 @@ export interface UnitSearchAnswer {
   total: number;
   steps: number;
   seconds: number;
+  /** The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state (engine/unitSearch.ts). */
+  pieces?: number;
+  warmup?: number;
 }
 
 /**
