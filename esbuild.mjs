@@ -1,7 +1,7 @@
 // One build for every bundle the extension ships: the extension host, the training worker, the CLI and one
 // bundle per webview panel. `--production` minifies (used by `vsce package`), `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,6 +28,12 @@ const nodeBuilds = [
 const panels = readdirSync('webview', { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`webview/${d.name}/main.ts`))
   .map((d) => d.name);
+// A bundle in dist/webview/ without its folder (a panel renamed or removed) is deleted, so a .vsix never ships it
+// (and vsce does not refuse two names that differ only in case, such as hmmfit.js beside hmmFit.js).
+for (const file of existsSync('dist/webview') ? readdirSync('dist/webview') : []) {
+  const bundle = /^(.*)\.js(\.map)?$/.exec(file)?.[1];
+  if (bundle !== undefined && !panels.includes(bundle)) rmSync(`dist/webview/${file}`);
+}
 const webBuilds = panels.map((name) => ({
   ...common,
   entryPoints: { [name]: `webview/${name}/main.ts` },
