@@ -24,6 +24,10 @@ const nodeBuilds = [
   { entryPoints: { cli: 'src/cli.ts' }, external: [], banner: { js: '#!/usr/bin/env node' } },
 ].map((b) => ({ ...common, ...b, platform: 'node', target: 'node20', format: 'cjs', outdir: 'dist' }));
 
+// dist/webview/ holds only this build's bundles: a panel folder renamed by case (hmmfit → hmmFit) would otherwise
+// leave its old bundle beside the new one, and `vsce package` refuses two paths that differ only by case.
+rmSync('dist/webview', { recursive: true, force: true });
+
 /** Webview bundles: one per folder of webview/ that has a main.ts (webview/common/ is shared code). */
 const panels = readdirSync('webview', { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`webview/${d.name}/main.ts`))
