@@ -32,12 +32,6 @@ rmSync('dist/webview', { recursive: true, force: true });
 const panels = readdirSync('webview', { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`webview/${d.name}/main.ts`))
   .map((d) => d.name);
-// A bundle in dist/webview/ without its folder (a panel renamed or removed) is deleted, so a .vsix never ships it
-// (and vsce does not refuse two names that differ only in case, such as hmmfit.js beside hmmFit.js).
-for (const file of existsSync('dist/webview') ? readdirSync('dist/webview') : []) {
-  const bundle = /^(.*)\.js(\.map)?$/.exec(file)?.[1];
-  if (bundle !== undefined && !panels.includes(bundle)) rmSync(`dist/webview/${file}`);
-}
 const webBuilds = panels.map((name) => ({
   ...common,
   entryPoints: { [name]: `webview/${name}/main.ts` },
