@@ -487,6 +487,32 @@ export interface HmmFitResult {
   /** Gaussian only: the Viterbi state of every data row and the 0-based line it is on. */
   path?: Int32Array;
   rowLines?: Uint32Array;
+  /** The fitted file decoded with the best model (the HMM Fit panel's decoded rows); absent with `decodingNote`. */
+  decoding?: HmmFitDecoding;
+  /** Why the file was not decoded (e.g. too many steps × states to keep its posteriors). */
+  decodingNote?: string;
+}
+
+/**
+ * Every step of the fitted file under the best model: the Viterbi path and the forward-backward posteriors, and where
+ * each step sits in the text. A tagged file's sentences are decoded one by one (each starts from π).
+ */
+export interface HmmFitDecoding {
+  /** The Viterbi state of each step (T): argmax over whole paths of P(s, o). */
+  path: Int32Array;
+  /** log P(path, o) (nats; a log density for Gaussian emissions), summed over a tagged file's sentences. */
+  pathLogProbability: number;
+  /** log P(o | λ) of the best model (nats), summed over sentences. */
+  logLikelihood: number;
+  /** γ_t(i) = P(s_t = i | o) at posteriors[t·N + i]. */
+  posteriors: Float32Array;
+  /** Discrete: the symbol id of each step (T). Gaussian: empty. */
+  observations: Int32Array;
+  /** Gaussian: x_t at values[t·D + d]. Discrete: empty. */
+  values: Float64Array;
+  /** UTF-16 offsets of each step's text: [starts[t], ends[t]) (a CSV row: its line without the line break). */
+  starts: Uint32Array;
+  ends: Uint32Array;
 }
 
 export interface HmmSampleResult {
