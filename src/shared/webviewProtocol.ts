@@ -371,9 +371,32 @@ export interface HmmSampleView {
   steps: { state: number; emitted: string }[];
 }
 
+/**
+ * The fitted file's steps around the editor's cursor, decoded with the best model: steps from..from+W−1 of T, each
+ * with what it reads, its Viterbi state and its posterior γ_t(i) = P(s_t = i | o) (W×N, row-major per step).
+ */
+export interface HmmDecodedRows {
+  totalSteps: number;
+  from: number;
+  /** The step at the editor's cursor (inside the window). */
+  selected: number;
+  states: string[];
+  /** What each step reads: its symbol, or a CSV row's numbers. */
+  symbols: string[];
+  path: number[];
+  posterior: number[];
+  /** log P(path, o) and log P(o) of the whole file (nats). */
+  pathLogProbability: number;
+  logLikelihood: number;
+  /** What a step is, for the text: 'character', 'word', 'token' or 'row'. */
+  stepNoun: string;
+}
+
 export type HostToHmmFitPanel =
   /** A new fit begins: the page clears its drawing. */
   | { type: 'fitStarted'; view: HmmFitView }
+  /** The decoded rows around the editor's cursor (after the fit, and whenever the cursor moves in the fitted file). */
+  | { type: 'decodedRows'; rows: HmmDecodedRows }
   /** New log-likelihoods of one restart from iteration fromIteration on. */
   | { type: 'fitProgress'; restart: number; fromIteration: number; logLikelihoods: number[] }
   | { type: 'fitFinished'; model: HmmFitModelView }
@@ -389,7 +412,9 @@ export type HmmFitPanelToHost =
   | { type: 'cancel' }
   | { type: 'saveModel' }
   | { type: 'decode' }
-  | { type: 'sample'; length: number; seed: number };
+  | { type: 'sample'; length: number; seed: number }
+  /** The user clicked step `step` (0-based) of the decoded rows: the host selects its text in the editor. */
+  | { type: 'selectStep'; step: number };
 
 /** Longest HMM sample the panel may ask for (steps). */
 export const MAX_HMM_PANEL_SAMPLE = 500;
@@ -407,6 +432,9 @@ export function parseHmmFitPanelMessage(raw: unknown): HmmFitPanelToHost | undef
     case 'sample':
       if (!isWhole(m.length, 1, MAX_HMM_PANEL_SAMPLE) || !isWhole(m.seed, 0, MAX_PANEL_SEED)) return undefined;
       return { type: 'sample', length: m.length, seed: m.seed };
+    case 'selectStep':
+      if (!isWhole(m.step, 0, MAX_TRELLIS_STEP)) return undefined;
+      return { type: 'selectStep', step: m.step };
     default:
       return undefined;
   }
