@@ -6,6 +6,7 @@ import type { TaggerComparison, TaggerSettings } from './workerProtocol';
 import type { GradientHistorySnapshot } from './workerProtocol';
 import type { TracedOutputs } from './workerProtocol';
 import type { RecurrenceTerms } from './workerProtocol';
+import type { TracedInput } from './workerProtocol';
 import { checkModelSettings, type ModelSettings } from './modelSettings';
 import type { DataKind } from './trainingConfig';
 import { LAYERS_LIMIT } from './trainingConfig';
@@ -646,6 +647,8 @@ export interface GatesView {
   nonlinearity?: 'tanh' | 'relu';
   /** Every term of the step the Unrolled panel asked for (its `recurrence` message), with the worker's numbers. */
   recurrence?: RecurrenceTerms;
+  /** What the first layer reads at each step: one-hot, an embedding row or a data row (workerProtocol.ts TracedInput). */
+  input?: TracedInput;
 }
 
 /** Most chains (layers · directions) a recurrence message may name. */

@@ -211,7 +211,18 @@ export interface ActivationTrace {
   nonlinearity?: 'tanh' | 'relu';
   /** Every term of the step the request's `recurrence` named (absent when not asked, or outside the window). */
   recurrence?: RecurrenceTerms;
+  /** What the first layer reads at each step (absent in traces made before it was recorded). */
+  input?: TracedInput;
 }
+
+/**
+ * The first layer's x_t: a one-hot vector over a vocabulary of `vocabulary` tokens; a learned embedding row
+ * E[id] of `size` numbers (E is vocabulary × size); or a data row of `size` numbers (the file's columns).
+ */
+export type TracedInput =
+  | { kind: 'one-hot'; vocabulary: number }
+  | { kind: 'embedding'; vocabulary: number; size: number }
+  | { kind: 'rows'; size: number };
 
 /** One step of one chain: chain c = k·D + d (layer k, direction d; d = 1 the backward chain h←), input time t. */
 export interface RecurrenceAt {

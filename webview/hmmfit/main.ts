@@ -284,6 +284,9 @@ function renderRows(r: HmmDecodedRows): void {
   body.append(viterbi, ...posteriorRows);
   table.append(thead, body);
   rowsBox.replaceChildren(table);
+  // A narrow panel scrolls the rows: keep the cursor's step in the middle of what shows.
+  const mark = head.querySelector<HTMLElement>('th.selected');
+  if (mark && !rowsCard.hidden) rowsBox.scrollLeft = Math.max(0, mark.offsetLeft - (rowsBox.clientWidth - mark.offsetWidth) / 2);
 
   const k = r.selected - r.from;
   const gammas = r.states.map((s, i) => `P(${s} | o) = ${formatProbability(r.posterior[k * n + i])}`).join(', ');
