@@ -13,7 +13,14 @@ export type HostToWorker =
        * vocabulary) and, optionally, trainer-state.safetensors (optimiser, counters, carried states; without it:
        * weights only, a fresh optimiser at step 0).
        */
-      restore?: { model: Uint8Array; state?: Uint8Array };
+      restore?: {
+        model: Uint8Array; state?: Uint8Array;
+        /**
+         * The split the stored run recorded (run.json's heldOut), for checkpoints saved before trainer states recorded
+         * it; absent for runs older than held-out data, which trained on the whole file (src/worker/checkpointFiles.ts).
+         */
+        heldOut?: Pick<HeldOutInfo, 'description' | 'trainCount' | 'heldOutCount'>;
+      };
       /** Build the model, then wait paused at its step (posts `paused`) instead of training. */
       startPaused?: boolean;
     }
