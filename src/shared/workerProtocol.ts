@@ -93,6 +93,9 @@ export interface UnitSearchAnswer {
   total: number;
   steps: number;
   seconds: number;
+  /** The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state (engine/unitSearch.ts). */
+  pieces?: number;
+  warmup?: number;
 }
 
 /**
