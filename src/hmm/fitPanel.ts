@@ -18,6 +18,8 @@ export interface FitPanelHost {
   saveModel(): void;
   decodeWithModel(): void;
   sample(length: number, seed: number): void;
+  /** The user clicked a step of the decoded rows. */
+  selectStep(step: number): void;
 }
 
 export class HmmFitPanel implements vscode.Disposable {
@@ -69,6 +71,7 @@ export class HmmFitPanel implements vscode.Disposable {
     saveModel: () => this.host.saveModel(),
     decode: () => this.host.decodeWithModel(),
     sample: (m) => this.host.sample(m.length, m.seed),
+    selectStep: (m) => this.host.selectStep(m.step),
   });
 
   post(message: HostToHmmFitPanel): void {

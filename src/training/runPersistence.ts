@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
-import type { HeldOutPoint, StepBatch } from '../shared/run';
+import type { HeldOutInfo, HeldOutPoint, StepBatch } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import { consecutiveSegments } from './importedHistory';
 import type { MetricLine, RunStore, StoredRun } from './runStore';
@@ -27,6 +27,8 @@ export interface StartFromCheckpointOptions {
   model: Uint8Array;
   state?: Uint8Array;
   startPaused?: boolean;
+  /** The split the stored run recorded (absent: trained before runs held data out); see protocol/trainingWorker.ts `restore`. */
+  heldOut?: Pick<HeldOutInfo, 'description' | 'trainCount' | 'heldOutCount'>;
 }
 
 /**

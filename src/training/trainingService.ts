@@ -4,7 +4,7 @@ import { maxVocabulary } from '../settings';
 import { modelsToRelease } from './modelRelease';
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
-import type { HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
+import type { HeldOutInfo, HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/protocol/traces';
 import type { HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest } from '../shared/protocol/trainingWorker';
@@ -61,6 +61,8 @@ export interface StartFromCheckpointOptions {
   state?: Uint8Array;
   /** Wait paused at the checkpoint's step instead of training. */
   startPaused?: boolean;
+  /** The split the stored run recorded (absent: trained before runs held data out); see protocol/trainingWorker.ts `restore`. */
+  heldOut?: Pick<HeldOutInfo, 'description' | 'trainCount' | 'heldOutCount'>;
 }
 
 /** The settings a paused run may change before it resumes (the optimiser's state is kept). */
@@ -134,7 +136,11 @@ export class TrainingService implements vscode.Disposable {
    */
   startFromCheckpoint(opts: StartFromCheckpointOptions): RunRecord {
     return this.launch(opts.text, opts.fileLabel, opts.config, {
-      restore: { model: opts.model, ...(opts.state ? { state: opts.state } : {}) },
+      restore: {
+        model: opts.model,
+        ...(opts.state ? { state: opts.state } : {}),
+        ...(opts.heldOut ? { heldOut: { description: opts.heldOut.description, trainCount: opts.heldOut.trainCount, heldOutCount: opts.heldOut.heldOutCount } } : {}),
+      },
       ...(opts.startPaused ? { startPaused: true } : {}),
     });
   }

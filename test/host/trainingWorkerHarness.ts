@@ -14,6 +14,8 @@ export interface TrainingWorkerHarness {
   send(message: HostToWorker): void;
   /** The first message of `type` for `runId` (already received, or the next one to arrive). */
   next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs?: number): Promise<Extract<WorkerToHost, { type: T }>>;
+  /** The first message (already received, or the next to arrive) that `match` accepts. */
+  waitFor(match: (m: WorkerToHost) => boolean, timeoutMs?: number): Promise<WorkerToHost>;
 }
 
 /** Starts the worker for the calling test file (with `workerData`, e.g. TrainingWorkerData); terminated after the file's tests. */
@@ -33,22 +35,25 @@ export function startTrainingWorker(defaultTimeoutMs = 20_000, workerData?: unkn
     }
   });
 
-  function next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs = defaultTimeoutMs) {
-    type M = Extract<WorkerToHost, { type: T }>;
-    const match = (m: WorkerToHost) => m.runId === runId && m.type === type;
+  function waitFor(match: (m: WorkerToHost) => boolean, timeoutMs = defaultTimeoutMs, what = 'the awaited message'): Promise<WorkerToHost> {
     const seen = received.find(match);
-    if (seen) return Promise.resolve(seen as M);
-    return new Promise<M>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no '${type}' for ${runId} within ${timeoutMs} ms`)), timeoutMs);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<WorkerToHost>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
       waiters.push({
         match,
         resolve: (m) => {
           clearTimeout(timer);
-          resolve(m as M);
+          resolve(m);
         },
       });
     });
   }
 
-  return { received, send: (m) => worker.postMessage(m), next };
+  function next<T extends WorkerToHost['type']>(runId: string, type: T, timeoutMs = defaultTimeoutMs) {
+    type M = Extract<WorkerToHost, { type: T }>;
+    return waitFor((m) => m.runId === runId && m.type === type, timeoutMs, `'${type}' for ${runId}`) as Promise<M>;
+  }
+
+  return { received, send: (m) => worker.postMessage(m), next, waitFor: (match, timeoutMs) => waitFor(match, timeoutMs) };
 }
