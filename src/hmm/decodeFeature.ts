@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { TrellisWindow } from '../shared/webviewProtocol';
 import type { HmmDecodeResult, HmmModelSource } from '../shared/workerProtocol';
-import { checkedDocumentText } from '../commands/documentText';
+import { checkedDocumentText } from '../base/documentText';
 import { AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, errorText, expandedVisibleOffsets } from './editorRanges';
 import { looksTagged, stepAtOffset, stepsInRange, windowStart } from './steps';

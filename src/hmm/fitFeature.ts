@@ -3,7 +3,7 @@
 // CSV/TSV file, fitted with Gaussian emissions), runs Baum-Welch in the analysis worker with progress in a
 // cancellable notification and in the HMM Fit panel, and serves the panel's buttons (save, decode, sample).
 import * as vscode from 'vscode';
-import { checkedDocumentText } from '../commands/documentText';
+import { checkedDocumentText } from '../base/documentText';
 import type { HmmFitView } from '../shared/webviewProtocol';
 import type { HmmFitInput, HmmFitOptions, HmmFitResult } from '../shared/workerProtocol';
 import { AnalysisError, type AnalysisWorker, type FitHandle } from './analysisWorker';

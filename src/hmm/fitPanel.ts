@@ -9,7 +9,7 @@ import {
   type HmmFitPanelToHost,
   type HostToHmmFitPanel,
 } from '../shared/webviewProtocol';
-import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
 
 export const HMM_FIT_PANEL_VIEW_TYPE = 'sequenceLab.hmmFit';
 const TITLE = 'Sequence Lab: HMM Fit';

@@ -4,7 +4,7 @@
 // the status bar. Only the visible ranges plus a margin are decorated, again on every scroll, so big files stay fast.
 import * as vscode from 'vscode';
 import type { MarkovSurprisalResult } from '../shared/workerProtocol';
-import { checkedDocumentText } from '../commands/documentText';
+import { checkedDocumentText } from '../base/documentText';
 import { AnalysisCancelled, AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, expandedVisibleOffsets, errorText } from './editorRanges';
 import { LEVEL_COUNT, levelLabel, levelRuns, surprisalHoverMarkdown } from './surprisal';

@@ -9,7 +9,7 @@ import {
   type TrellisPanelToHost,
   type TrellisWindow,
 } from '../shared/webviewProtocol';
-import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
 
 export const TRELLIS_PANEL_VIEW_TYPE = 'sequenceLab.trellis';
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { AnalysisError, type AnalysisWorker } from '../hmm/analysisWorker';
 import { documentLabel, errorText } from '../hmm/editorRanges';
 import { SHOW_SURPRISAL_COMMAND } from '../hmm/surprisalFeature';
-import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
 import { createDispatcher } from '../shared/messages';
 import {
   parseMarkovPanelMessage,
@@ -16,7 +16,7 @@ import {
   type MarkovPanelToHost,
   type MarkovSmoothing,
 } from '../shared/webviewProtocol';
-import { checkedDocumentText } from '../commands/documentText';
+import { checkedDocumentText } from '../base/documentText';
 import { markovOrdersView, SAMPLE_LENGTH, SAMPLE_SEED } from './ordersView';
 
 export const COMPARE_MARKOV_ORDERS_COMMAND = 'sequenceLab.markov.compareOrders';

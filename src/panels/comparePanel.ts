@@ -22,7 +22,7 @@ import type { RunRecord, TrainingService } from '../training/trainingService';
 import { RunCurves } from './compareCurves';
 import { comparedRuns, comparisonSummary, legendLabels, type RunCurveInput } from './compareSummary';
 import { TrainingPanel } from './trainingPanel';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'sequenceLab.compareRuns';
 export const COMPARE_RUNS_COMMAND = 'sequenceLab.compareRuns';

@@ -13,7 +13,7 @@
 // page. Each panel takes only the answer to its latest traceActivations request (traceRequest.ts), and the panels of
 // one run share one window: a window one of them draws is asked for by the other (and is where one opened later starts).
 import * as vscode from 'vscode';
-import { documentLabel } from '../commands/documentText';
+import { documentLabel } from '../base/documentText';
 import { createDispatcher } from '../shared/messages';
 import { gatesTraceCsv, gatesTraceJson } from '../shared/traceExport';
 import { parseGatesPanelMessage, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../shared/webviewProtocol';
@@ -23,11 +23,12 @@ import { isActive, type RunRecord, type TrainingService } from '../training/trai
 import { CursorFollow, selectInEditor } from './cursorFollow';
 import { GATES_WINDOW, gatesView, stepAt, stepSpan, type TracedWindow } from './gatesView';
 import { TrainingPanel } from './trainingPanel';
-import { provideTraceExport, traceExportOf } from './panelExport';
+import { provideTraceExport } from '../base/panelExport';
+import { traceExportOf } from './panelTraceExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
 import { UnitSearchSession } from './unitSearchSession';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
 
 export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
 export const GATES_PANEL_VIEW_TYPE = 'sequenceLab.gates';

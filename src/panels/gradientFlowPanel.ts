@@ -16,8 +16,9 @@ import { dataUriOf } from './gatesPanel';
 import { stepAt, stepSpan, type TracedWindow } from './gatesView';
 import { gradientFlowView } from './gradientFlowView';
 import { TrainingPanel } from './trainingPanel';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
-import { gradientTraceFiles as traceFiles, provideTraceExport, traceExportOf } from './panelExport';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
+import { provideTraceExport } from '../base/panelExport';
+import { gradientTraceFiles as traceFiles, traceExportOf } from './panelTraceExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
 

@@ -12,7 +12,7 @@ import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisError, AnalysisWorker } from '../hmm/analysisWorker';
-import { documentLabel } from '../commands/documentText';
+import { documentLabel } from '../base/documentText';
 import { errorText } from '../hmm/editorRanges';
 import { createDispatcher } from '../shared/messages';
 import {
@@ -22,9 +22,9 @@ import {
   type HostToGradientLabPanel,
 } from '../shared/webviewProtocol';
 import type { RunStore } from '../training/runStore';
-import { maxFileBytes } from '../settings';
+import { maxFileBytes } from '../base/settings';
 import { gradientLabView, labData, LAB_TEXT_UNITS, trainedLabView, trainedRunChoices, type LabData } from './gradientLabView';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
 
 export const OPEN_GRADIENT_LAB_COMMAND = 'sequenceLab.openGradientLab';
 export const GRADIENT_LAB_VIEW_TYPE = 'sequenceLab.gradientLab';

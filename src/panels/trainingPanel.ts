@@ -14,7 +14,7 @@ import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { storedRunMessage } from './storedRunView';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
 
 export const TRAINING_PANEL_VIEW_TYPE = 'sequenceLab.training';
 const RESUME_COMMAND = 'sequenceLab.runs.resume';

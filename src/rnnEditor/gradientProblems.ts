@@ -8,7 +8,7 @@
 // reconfigure, optimiser state kept; a run paused by a fault resumes), or start a new run with the change on the file
 // once the run has ended; "Switch to LSTM" starts a new LSTM run on the file with the same settings.
 import * as vscode from 'vscode';
-import { checkedDocumentText, documentLabel } from '../commands/documentText';
+import { checkedDocumentText, documentLabel } from '../base/documentText';
 import { utf16Range, utf16Span } from '../panels/gatesView';
 import { CONFIG_LIMITS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { GradientTrace } from '../shared/workerProtocol';

@@ -7,7 +7,7 @@
 // A word run colours whole words the same way (one model step per whitespace-separated word; the window is widened
 // to whole words, the hover is the word's with the top-5 next words, unknown words are underlined whole: wordSteps.ts).
 import * as vscode from 'vscode';
-import { documentLabel } from '../commands/documentText';
+import { documentLabel } from '../base/documentText';
 import { expandedVisibleOffsets } from '../hmm/editorRanges';
 import type { TextInference, TextQuantity } from '../shared/workerProtocol';
 import type { RunPersistence } from '../training/runPersistence';

@@ -5,13 +5,12 @@
 // checked again here (parseModelViewMessage: the experiment file's own checker); the page never names a file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { documentLabel } from '../commands/documentText';
-import { stillAllowed, type AllowedDataFile } from '../dataFileAccess';
-import { registerDuplicateRun } from '../commands/duplicateRun';
+import { documentLabel } from '../base/documentText';
+import { stillAllowed, type AllowedDataFile } from '../base/dataFileAccess';
 import { trainExperimentOnDocument } from '../experiments/trainExperiment';
-import { panelOptions } from '../panels/webviewPanels';
-import { makeNonce, renderPanelHtml } from '../panels/panelHtml';
-import { readTrainingConfig } from '../settings';
+import { panelOptions } from '../base/webviewPanels';
+import { makeNonce, renderPanelHtml } from '../base/panelHtml';
+import { readTrainingConfig } from '../base/settings';
 import { EXPERIMENT_FILE_SUFFIX, isExperimentFileName, parseExperiment, type Experiment } from '../shared/experimentFile';
 import { confirmedExperimentPath, experimentFilePath } from './experimentSavePath';
 import { PageDelivery } from './pageDelivery';
@@ -305,13 +304,12 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   }
 }
 
-/** Registers the Model view and "Duplicate with Changes…" (one line in extension.ts). */
+/** Registers the Model view (extension.ts registers "Duplicate with Changes…", src/commands/duplicateRun.ts, on it). */
 export function registerModelView(context: vscode.ExtensionContext, service: TrainingService, persistence: RunPersistence): ModelViewProvider {
   const provider = new ModelViewProvider(context.extensionUri, service, persistence);
   context.subscriptions.push(
     provider,
     vscode.window.registerWebviewViewProvider(MODEL_VIEW_ID, provider),
-    registerDuplicateRun(provider, persistence),
   );
   return provider;
 }

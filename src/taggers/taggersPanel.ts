@@ -4,10 +4,10 @@
 // forwarding the RNN's losses and then the results. One panel per window; a reload restores the page from its saved
 // state (panel serializer), and the host then tells it the file link is gone until the command runs again.
 import * as vscode from 'vscode';
-import { checkedDocumentText, documentLabel } from '../commands/documentText';
-import { maxFileBytes } from '../settings';
+import { checkedDocumentText, documentLabel } from '../base/documentText';
+import { maxFileBytes } from '../base/settings';
 import { checkTrainingText } from '../shared/textChecks';
-import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
+import { initPanel, panelColumn, panelOptions } from '../base/webviewPanels';
 import { createDispatcher } from '../shared/messages';
 import {
   DEFAULT_TAGGER_SETTINGS,

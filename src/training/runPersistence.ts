@@ -4,7 +4,7 @@
 // start (expect); runs started by the train commands are matched to their open document by name.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { documentLabel } from '../commands/documentText';
+import { documentLabel } from '../base/documentText';
 import type { HeldOutPoint, StepBatch } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import { consecutiveSegments } from './importedHistory';

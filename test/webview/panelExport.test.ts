@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { casinoExample, casinoModel, discreteHmmToJson } from '../../src/engine/hmm';
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import { markovOrdersView } from '../../src/markov/ordersView';
-import { PendingExports } from '../../src/panels/pendingExports';
+import { PendingExports } from '../../src/base/pendingExports';
 import { parseExportedImageMessage, type MarkovOrdersView } from '../../src/shared/webviewProtocol';
 import { hmmDecode, markovOrders } from '../../src/worker/analysis';
 import { perplexityReading } from '../../webview/markov/reading';
