@@ -24,7 +24,7 @@ export interface FitPanelHost {
   sample(length: number, seed: number): void;
 }
 
-const HMM_FIT_PANEL: PanelKind<HmmFitPanelToHost> = { viewType: HMM_FIT_PANEL_VIEW_TYPE, bundle: 'hmmfit', title: TITLE, parse: parseHmmFitPanelMessage };
+const HMM_FIT_PANEL: PanelKind<HmmFitPanelToHost> = { viewType: HMM_FIT_PANEL_VIEW_TYPE, bundle: 'hmmFit', title: TITLE, parse: parseHmmFitPanelMessage };
 
 export class HmmFitPanel extends PanelBase<HmmFitPanelToHost, HostToHmmFitPanel> {
   /** One panel per window. */

@@ -28,7 +28,7 @@ interface Shown {
   uri: vscode.Uri;
 }
 
-const MARKOV_PANEL: PanelKind<MarkovPanelToHost> = { viewType: MARKOV_PANEL_VIEW_TYPE, bundle: 'markov', title: TITLE, parse: parseMarkovPanelMessage };
+const MARKOV_PANEL: PanelKind<MarkovPanelToHost> = { viewType: MARKOV_PANEL_VIEW_TYPE, bundle: 'markovOrders', title: TITLE, parse: parseMarkovPanelMessage };
 
 export class MarkovOrdersPanel extends PanelBase<MarkovPanelToHost, HostToMarkovPanel> {
   /** One panel per window. */

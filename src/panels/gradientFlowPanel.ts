@@ -37,7 +37,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const readingRun = (run: RunRecord) => ({ cell: run.info.config.model, truncation: run.info.config.truncate ?? run.info.config.seqLength });
 const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLabel}`;
 
-const GRADIENT_PANEL: PanelKind<GradientPanelToHost> = { viewType: GRADIENT_PANEL_VIEW_TYPE, bundle: 'gradients', title: TITLE, parse: parseGradientPanelMessage };
+const GRADIENT_PANEL: PanelKind<GradientPanelToHost> = { viewType: GRADIENT_PANEL_VIEW_TYPE, bundle: 'gradientFlow', title: TITLE, parse: parseGradientPanelMessage };
 
 export class GradientFlowPanel extends PanelBase<GradientPanelToHost, HostToGradientPanel> {
   /** One panel per window. */

@@ -47,7 +47,7 @@ function storedData(memento: vscode.Memento): LabData | undefined {
   return { text: d.text, label: d.label, note: typeof d.note === 'string' ? d.note : undefined };
 }
 
-const labPanel = (): PanelKind<GradientLabPanelToHost> => ({ viewType: GRADIENT_LAB_VIEW_TYPE, bundle: 'lab', title: title(), parse: parseGradientLabPanelMessage });
+const labPanel = (): PanelKind<GradientLabPanelToHost> => ({ viewType: GRADIENT_LAB_VIEW_TYPE, bundle: 'gradientLab', title: title(), parse: parseGradientLabPanelMessage });
 
 export class GradientLabPanel extends PanelBase<GradientLabPanelToHost, HostToGradientLabPanel> {
   /** One panel per window. */

@@ -1,4 +1,4 @@
-// The "Model" view in the Sequence Lab sidebar (webview/model/): a form for an experiment's data kind, model and
+// The "Model" view in the Sequence Lab sidebar (webview/modelView/): a form for an experiment's data kind, model and
 // training, with defaults from sequenceLab.training.* (re-sent when the settings change), bound to the active
 // editor's file (or, after "Duplicate with Changes…", to a run's data file). Train starts the experiment on that
 // file in the worker; "Save as Experiment File…" writes a *.seqlab.json beside it. Every message from the page is
@@ -114,7 +114,7 @@ export class ModelViewProvider extends Disposable implements vscode.WebviewViewP
     this.view = view;
     // Registered without retainContextWhenHidden: hiding discards the page, and a new one says `ready` when shown.
     this.prefill.pageGone();
-    initWebview(view.webview, this.extensionUri, 'model', vscode.l10n.t('Sequence Lab: Model'));
+    initWebview(view.webview, this.extensionUri, 'modelView', vscode.l10n.t('Sequence Lab: Model'));
     const refused = () => this.post({ type: 'status', message: vscode.l10n.t('Sequence Lab ignored settings it could not check; change a field and try again.'), error: true });
     this.viewListeners.add(receiveValidated(view.webview, parseModelViewMessage, (message) => this.handle(message), refused));
     this.viewListeners.add(view.onDidChangeVisibility(() => {

@@ -201,7 +201,7 @@ describe('Gates on a real BiGRU tagger trace', { timeout: 120_000 }, () => {
 describe('Gradient Flow on a real BiGRU tagger trace', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gradients');
+    harness = await startPanelHarness('gradientFlow');
   });
   after(async () => {
     await harness?.close();

@@ -136,7 +136,7 @@ describe('Unrolled Network panel on a word run', { timeout: 120_000 }, () => {
 describe('Gradient Flow panel on a word run', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gradients');
+    harness = await startPanelHarness('gradientFlow');
   });
   after(async () => {
     await harness?.close();
