@@ -17,6 +17,8 @@ const ALLOWED_WRITERS: Record<string, string> = {
   'src/cli.ts': 'CLI',
   // Writes only into the folder runStoreFolder (src/commands/runCommands.ts) picks, which checks trust.
   'src/training/runStore.ts': 'run store',
+  // The run store's own file handling (split out of runStore.ts): the same folder.
+  'src/training/runFolderFiles.ts': 'run store',
   // Writes only to a file the user picks in a Save dialog (like File > Save As, allowed in Restricted Mode).
   'src/hmm/fitFeature.ts': 'save dialog',
   // Panel images and traces (Export as PNG/SVG…, Export Trace as CSV/JSON…): a file the user picks in a Save dialog.
