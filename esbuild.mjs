@@ -1,7 +1,7 @@
 // One build for every bundle the extension ships: the extension host, the training worker, the CLI and one
 // bundle per webview panel. `--production` minifies (used by `vsce package`), `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,6 +23,10 @@ const nodeBuilds = [
   { entryPoints: { shardWorker: 'src/cli/parallel/shardWorker.ts' }, external: [] },
   { entryPoints: { cli: 'src/cli.ts' }, external: [], banner: { js: '#!/usr/bin/env node' } },
 ].map((b) => ({ ...common, ...b, platform: 'node', target: 'node20', format: 'cjs', outdir: 'dist' }));
+
+// dist/webview/ holds only this build's bundles: a panel folder renamed by case (hmmfit → hmmFit) would otherwise
+// leave its old bundle beside the new one, and `vsce package` refuses two paths that differ only by case.
+rmSync('dist/webview', { recursive: true, force: true });
 
 /** Webview bundles: one per folder of webview/ that has a main.ts (webview/common/ is shared code). */
 const panels = readdirSync('webview', { withFileTypes: true })

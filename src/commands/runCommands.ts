@@ -128,7 +128,8 @@ export function registerRunCommands(
     const config = from >= budget ? { ...stored.config, maxSteps: Math.min(10_000_000, from + budget) } : stored.config;
     const run = persistence.startFromCheckpoint(
       { uri, label: stored.dataLabel, text, continues: stored.id },
-      { config, model: checkpoint.model, ...(checkpoint.state ? { state: checkpoint.state } : {}) },
+      // The split the stored run trained beside: a checkpoint saved before trainer states recorded it is judged by it.
+      { config, model: checkpoint.model, ...(checkpoint.state ? { state: checkpoint.state } : {}), ...(stored.heldOut ? { heldOut: stored.heldOut } : {}) },
     );
     if (!run) return undefined;
     // One row per stored run: the stopped run of this window it continues gives way to the new one.

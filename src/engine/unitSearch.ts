@@ -38,6 +38,12 @@ export interface UnitSearchResult {
   total: number;
   /** Steps searched (the whole sequence). */
   steps: number;
+  /**
+   * How the states were read: the file cut into `pieces` segments side by side, each (but the first) from a zero state
+   * `warmup` steps before it. With one piece the states are exactly a trace's from the file's start.
+   */
+  pieces: number;
+  warmup: number;
 }
 
 export interface UnitSearchOptions {
@@ -130,5 +136,5 @@ export function* searchUnits(model: RecurrentStack, ids: Int32Array, query: Unit
     p = e;
   }
   found.sort((a, b) => b.score - a.score || b.mean - a.mean || a.start - b.start);
-  return { matches: found.slice(0, maxMatches), total: found.length, steps: N };
+  return { matches: found.slice(0, maxMatches), total: found.length, steps: N, pieces: S, warmup: S > 1 ? warmup : 0 };
 }

@@ -3,7 +3,6 @@
 // CSV/TSV file, fitted with Gaussian emissions), runs Baum-Welch in the analysis worker with progress in a
 // cancellable notification and in the HMM Fit panel, and serves the panel's buttons (save, decode, sample).
 import * as vscode from 'vscode';
-import { Disposable } from '../base/disposable';
 import { checkedDocumentText } from '../base/documentText';
 import type { HmmFitView } from '../shared/webviewProtocol';
 import type { HmmFitInput, HmmFitOptions, HmmFitResult } from '../shared/workerProtocol';
@@ -12,13 +11,15 @@ import type { DecodeFeature } from './decodeFeature';
 import { documentLabel, errorText } from './editorRanges';
 import { FitRowStates } from './fitRowStates';
 import { HmmFitPanel, registerHmmFitPanelSerializer, type FitPanelHost } from './fitPanel';
-import { checkWhole, FIT_DEFAULTS, FIT_LIMITS, fitModelView, sampleView } from './fitView';
-import { looksTagged } from './steps';
+import { checkWhole, FIT_DEFAULTS, FIT_LIMITS, fitModelView, sampleView, sliceDecodedRows } from './fitView';
+import { looksTagged, stepAtOffset, windowStart } from './steps';
 
 export const FIT_HMM_COMMAND = 'sequenceLab.fitHmm';
 
 interface Fit {
   document: vscode.TextDocument;
+  /** The document's version the fit read: the decoded rows follow the cursor only while it is unchanged. */
+  version: number;
   fileLabel: string;
   input: HmmFitInput;
   view: HmmFitView;
@@ -26,21 +27,33 @@ interface Fit {
   result?: HmmFitResult;
   /** Set when the fit stopped without a model (cancelled or failed). */
   stopped?: string;
+  /** The decoded rows' selected step and the first step of their window. */
+  selected: number;
+  windowFrom?: number;
 }
 
-export class FitFeature extends Disposable implements FitPanelHost {
+export class FitFeature implements vscode.Disposable, FitPanelHost {
   private fit: Fit | undefined;
   private readonly rowStates = new FitRowStates();
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly worker: AnalysisWorker,
     private readonly decode: DecodeFeature,
   ) {
-    super();
-    this._register(this.rowStates);
-    this._register(vscode.commands.registerCommand(FIT_HMM_COMMAND, () => this.fitActive()));
-    this._register(registerHmmFitPanelSerializer(extensionUri, this));
+    this.disposables.push(
+      this.rowStates,
+      vscode.commands.registerCommand(FIT_HMM_COMMAND, () => this.fitActive()),
+      registerHmmFitPanelSerializer(extensionUri, this),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.followCursor(e.textEditor)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const fit = this.fit;
+        if (e.contentChanges.length === 0 || e.document !== fit?.document || !fit.result?.decoding || fit.version === -1) return;
+        fit.version = -1;
+        HmmFitPanel.instance?.post({ type: 'notice', message: vscode.l10n.t('{0} changed after the fit: the decoded rows no longer follow the cursor. Fit it again to decode the new text.', fit.fileLabel) });
+      }),
+    );
   }
 
   private async fitActive(): Promise<void> {
@@ -72,6 +85,8 @@ export class FitFeature extends Disposable implements FitPanelHost {
     this.fit?.handle?.cancel();
     const fit: Fit = {
       document,
+      version: document.version,
+      selected: 0,
       fileLabel,
       input: picked.input,
       view: { fileLabel, kind: picked.input.kind === 'csv' ? 'gaussian' : 'discrete', inputLabel: picked.label, restarts: options.restarts, logLikelihoods: [] },
@@ -114,6 +129,14 @@ export class FitFeature extends Disposable implements FitPanelHost {
     fit.view.model = fitModelView(result);
     if (this.fit !== fit) return;
     HmmFitPanel.instance?.post({ type: 'fitFinished', model: fit.view.model });
+    if (result.decoding) {
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === fit.document);
+      if (editor && fit.document.version === fit.version) fit.selected = Math.max(0, stepAtOffset(result.decoding.starts, fit.document.offsetAt(editor.selection.active)));
+      else if (fit.document.version !== fit.version) fit.version = -1;
+      this.postRows(fit);
+    } else if (result.decodingNote) {
+      HmmFitPanel.instance?.post({ type: 'notice', message: result.decodingNote });
+    }
     const ll = result.logLikelihoods[result.best];
     void vscode.window.setStatusBarMessage(
       `$(check) Sequence Lab: HMM fitted to ${fit.fileLabel} · best restart ${result.best + 1} · log-likelihood ${ll[ll.length - 1].toFixed(2)}`,
@@ -126,6 +149,45 @@ export class FitFeature extends Disposable implements FitPanelHost {
     if (this.fit === fit) HmmFitPanel.instance?.post({ type: 'fitStopped', message });
   }
 
+  /** Sends the decoded rows of the window around the selected step. */
+  private postRows(fit: Fit): void {
+    const decoding = fit.result?.decoding;
+    if (!decoding || this.fit !== fit) return;
+    fit.windowFrom = windowStart(fit.selected, fit.windowFrom, decoding.path.length);
+    HmmFitPanel.instance?.post({ type: 'decodedRows', rows: sliceDecodedRows(fit.result!, decoding, fit.windowFrom, fit.selected, stepNoun(fit.input)) });
+  }
+
+  /** The editor's cursor in the fitted file selects the step whose text holds it (or the last before it). */
+  private followCursor(editor: vscode.TextEditor): void {
+    const fit = this.fit;
+    const decoding = fit?.result?.decoding;
+    if (!fit || !decoding || editor.document !== fit.document || fit.document.version !== fit.version) return;
+    const step = stepAtOffset(decoding.starts, fit.document.offsetAt(editor.selection.active));
+    if (step < 0 || step === fit.selected) return;
+    fit.selected = step;
+    this.postRows(fit);
+  }
+
+  /** A click on a step of the decoded rows selects its text in the editor (the cursor at its start). */
+  async selectStep(step: number): Promise<void> {
+    const fit = this.fit;
+    const decoding = fit?.result?.decoding;
+    if (!fit || !decoding) return;
+    if (fit.document.isClosed || fit.document.version !== fit.version) {
+      HmmFitPanel.instance?.post({ type: 'notice', message: vscode.l10n.t('{0} was closed or changed after the fit: fit it again to link the decoded rows to the editor.', fit.fileLabel) });
+      return;
+    }
+    fit.selected = Math.min(step, decoding.path.length - 1);
+    this.postRows(fit);
+    const from = fit.document.positionAt(decoding.starts[fit.selected]);
+    const to = fit.document.positionAt(decoding.ends[fit.selected]);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document === fit.document);
+    const editor = visible ?? (await vscode.window.showTextDocument(fit.document, { viewColumn: vscode.ViewColumn.One, preserveFocus: true }));
+    // Anchor at the end, cursor at the start: the cursor-follow then reads this same step back.
+    editor.selection = new vscode.Selection(to, from);
+    editor.revealRange(new vscode.Range(from, to), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
   // ── FitPanelHost ──
   panelReady(): void {
     const panel = HmmFitPanel.instance;
@@ -136,8 +198,11 @@ export class FitFeature extends Disposable implements FitPanelHost {
       return;
     }
     panel.post({ type: 'fitStarted', view: fit.view });
-    if (fit.view.model) panel.post({ type: 'fitFinished', model: fit.view.model });
-    else if (fit.stopped) panel.post({ type: 'fitStopped', message: fit.stopped });
+    if (fit.view.model) {
+      panel.post({ type: 'fitFinished', model: fit.view.model });
+      this.postRows(fit);
+      if (fit.result?.decodingNote) panel.post({ type: 'notice', message: fit.result.decodingNote });
+    } else if (fit.stopped) panel.post({ type: 'fitStopped', message: fit.stopped });
   }
 
   cancelFit(): void {
@@ -203,11 +268,17 @@ export class FitFeature extends Disposable implements FitPanelHost {
     }
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
+  dispose(): void {
     this.fit?.handle?.cancel();
-    super.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** What one decoded step is, for the panel's text. */
+function stepNoun(input: HmmFitInput): string {
+  if (input.kind === 'csv') return 'row';
+  if (input.kind === 'tagged') return 'token';
+  return input.split === 'chars' ? 'character' : 'word';
 }
 
 function isCsv(document: vscode.TextDocument): boolean {

@@ -22,6 +22,8 @@ export interface FitPanelHost {
   saveModel(): void;
   decodeWithModel(): void;
   sample(length: number, seed: number): void;
+  /** The user clicked a step of the decoded rows. */
+  selectStep(step: number): void;
 }
 
 const HMM_FIT_PANEL: PanelKind<HmmFitPanelToHost> = { viewType: HMM_FIT_PANEL_VIEW_TYPE, bundle: 'hmmFit', title: TITLE, parse: parseHmmFitPanelMessage };
@@ -56,6 +58,7 @@ export class HmmFitPanel extends PanelBase<HmmFitPanelToHost, HostToHmmFitPanel>
     saveModel: () => this.host.saveModel(),
     decode: () => this.host.decodeWithModel(),
     sample: (m) => this.host.sample(m.length, m.seed),
+    selectStep: (m) => this.host.selectStep(m.step),
   });
 
   /** The fit feature posts the fit's progress and result. */

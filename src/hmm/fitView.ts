@@ -1,7 +1,8 @@
 // Pure (no vscode): the worker's fit and sample results as the plain JSON-able views the HMM Fit panel draws and
 // saves with setState, and the settings of a fit as checked by the command's input boxes.
-import type { HmmFitModelView, HmmSampleView } from '../shared/webviewProtocol';
-import type { HmmFitResult, HmmSampleResult } from '../shared/workerProtocol';
+import type { HmmDecodedRows, HmmFitModelView, HmmSampleView } from '../shared/webviewProtocol';
+import type { HmmFitDecoding, HmmFitResult, HmmSampleResult } from '../shared/workerProtocol';
+import { TRELLIS_WINDOW } from './steps';
 
 export const FIT_LIMITS = { minStates: 2, maxStates: 20, maxRestarts: 50, maxIterations: 10_000 } as const;
 export const FIT_DEFAULTS = { states: 2, restarts: 5, seed: 1, maxIterations: 200, tolerance: 1e-6 } as const;
@@ -52,3 +53,38 @@ export function checkWhole(text: string, lo: number, hi: number, what: string): 
   return undefined;
 }
 
+
+/**
+ * The decoded rows of steps from..from+size−1 (clamped into the file) with `selected` marked: what each step reads
+ * (its symbol, or its CSV row's numbers), its Viterbi state and its posteriors.
+ */
+export function sliceDecodedRows(
+  result: Pick<HmmFitResult, 'kind' | 'states' | 'symbols'>,
+  decoding: HmmFitDecoding,
+  from: number,
+  selected: number,
+  stepNoun: string,
+  size = TRELLIS_WINDOW,
+): HmmDecodedRows {
+  const n = result.states.length;
+  const total = decoding.path.length;
+  const start = Math.max(0, Math.min(from, Math.max(0, total - size)));
+  const end = Math.min(total, start + size);
+  const d = result.kind === 'gaussian' ? result.symbols.length : 0;
+  const symbols: string[] = [];
+  for (let t = start; t < end; t++) {
+    symbols.push(d === 0 ? result.symbols[decoding.observations[t]] : Array.from(decoding.values.subarray(t * d, t * d + d), shortNumber).join(', '));
+  }
+  return {
+    totalSteps: total,
+    from: start,
+    selected: Math.max(start, Math.min(end - 1, selected)),
+    states: [...result.states],
+    symbols,
+    path: Array.from(decoding.path.subarray(start, end)),
+    posterior: Array.from(decoding.posteriors.subarray(start * n, end * n), (p) => Number(p.toPrecision(5))),
+    pathLogProbability: decoding.pathLogProbability,
+    logLikelihood: decoding.logLikelihood,
+    stepNoun,
+  };
+}

@@ -168,6 +168,7 @@ function storedRun(persistence: RunPersistence, id: string): StoredRun | undefin
 
 /** A stored run as the summary needs it; the live run of this window, if any, gives its current status and speed. */
 function curveInput(stored: StoredRun, points: RunCurveInput['points'], live: RunRecord | undefined): RunCurveInput {
+  const heldOutInfo = live?.info.heldOut ?? stored.heldOut;
   return {
     id: stored.id,
     modelLabel: stored.modelLabel,
@@ -177,6 +178,7 @@ function curveInput(stored: StoredRun, points: RunCurveInput['points'], live: Ru
     step: live ? Math.max(live.history.steps, stored.step) : stored.step,
     points,
     ...(live && trains(live) ? { charsPerSecond: live.history.charsPerSecond } : {}),
+    ...(heldOutInfo && heldOutInfo.heldOutCount === 0 ? { noHeldOut: heldOutInfo.description } : {}),
   };
 }
 

@@ -28,6 +28,11 @@ export interface RunCurveInput {
   charsPerSecond?: number;
   /** Its held-out scores in step order (heldout.jsonl; none for runs older than held-out loss). */
   heldOut?: readonly { step: number; loss: number }[];
+  /**
+   * Why the run holds nothing out, when the worker said so (run.json's heldOut with no held-out targets: too little
+   * data, or resumed from a checkpoint that trained on today's held-out part).
+   */
+  noHeldOut?: string;
 }
 
 /** The held-out scores with a finite loss, in step order. */
@@ -166,7 +171,7 @@ export function comparisonSummary(runs: readonly RunCurveInput[], labels: readon
   if (runs.length === 0) return 'Nothing to compare: none of the runs is left.';
   if (runs.length === 1) return 'Nothing to compare: only one of the runs is left. Select runs in the Runs view and choose Compare Runs to compare it with others.';
   const withSteps = runs
-    .map((r, i) => ({ label: labels[i], points: cleanPoints(r.points), heldOut: cleanHeldOut(r), file: r.fileLabel, unit: lossUnitOf(r.config.dataKind) }))
+    .map((r, i) => ({ label: labels[i], points: cleanPoints(r.points), heldOut: cleanHeldOut(r), file: r.fileLabel, unit: lossUnitOf(r.config.dataKind), noHeldOut: r.noHeldOut }))
     .filter((r) => r.points.length > 0);
   const waiting = runs.length - withSteps.length;
   const waitingText = waiting > 0 ? ` ${waiting === 1 ? 'One run has' : `${waiting} runs have`} no steps yet.` : '';
@@ -209,5 +214,6 @@ export function comparisonSummary(runs: readonly RunCurveInput[], labels: readon
     sentence = `${leaders} ${level.length > 0 ? 'reach' : 'reaches'} ${what}${lossText(best.loss)} ${unit} ${where}${heldOutNote}, ${list}.`;
   }
   if (new Set(withSteps.map((r) => r.file)).size > 1) sentence += ' The runs trained on different files, so their losses measure different texts.';
+  for (const r of withSteps) if (r.noHeldOut) sentence += ` ${r.label} has no held-out loss: ${r.noHeldOut}.`;
   return sentence + waitingText;
 }

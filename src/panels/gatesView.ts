@@ -92,6 +92,7 @@ export function gatesView(trace: ActivationTrace, runLabel: string, cursor: numb
     ...(trace.directions && trace.directions > 1 ? { directions: trace.directions } : {}),
     ...(trace.outputs ? { outputs: trace.outputs } : {}),
     ...(trace.nonlinearity ? { nonlinearity: trace.nonlinearity } : {}),
+    ...(trace.input ? { input: { ...trace.input } } : {}),
     // The worker's terms of one step, passed on only when every array has its shape (else the page shows none).
     ...(trace.recurrence && recurrenceFits(trace.recurrence, trace.cell, trace.layers * (trace.directions ?? 1), trace.hiddenSize, trace.length)
       ? { recurrence: trace.recurrence } : {}),

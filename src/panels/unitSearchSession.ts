@@ -5,10 +5,9 @@
 // Cancel, closing the panel, switching run) cancels the one running; an edit of the file drops the results, whose
 // offsets no longer hold.
 import * as vscode from 'vscode';
-import { Disposable } from '../base/disposable';
 import type { HostToGatesPanel } from '../shared/webviewProtocol';
 import type { UnitSearchAnswer } from '../shared/workerProtocol';
-import type { TraceAnswer, TrainingService } from '../training/trainingService';
+import type { TrainingService } from '../training/trainingService';
 import { matchRanges, searchResults } from './unitSearchView';
 
 /** Longest data file searched (UTF-16 units), checked before the text is sent to the worker. */
@@ -22,7 +21,8 @@ export interface UnitSearchQuery {
   queryLength: number;
 }
 
-export class UnitSearchSession extends Disposable {
+export class UnitSearchSession implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
   /** The search running: its worker request, run and the document version it read. */
   private running: { runId: string; requestId: number; version: number } | undefined;
   /** The matches on screen: UTF-16 ranges of `uri` at `version`, the one selected. */
@@ -41,18 +41,15 @@ export class UnitSearchSession extends Disposable {
   });
 
   constructor(private readonly service: TrainingService, private readonly post: (m: HostToGatesPanel) => void) {
-    super();
-    this._register(this.all);
-    this._register(this.selected);
-    this._register(service.onDidProgressUnitSearch((p) => {
-      if (this.running?.requestId === p.requestId && this.running.runId === p.runId) this.post({ type: 'searchProgress', share: p.share });
-    }));
-    this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()));
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0 || e.document.uri.toString() !== this.found?.uri) return;
-      this.clear();
-      this.post({ type: 'searchEnded', message: vscode.l10n.t('The file changed since the search: its matches were cleared. Search again.') });
-    }));
+    this.disposables.push(
+      this.all, this.selected,
+      vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length === 0 || e.document.uri.toString() !== this.found?.uri) return;
+        this.clear();
+        this.post({ type: 'searchEnded', message: vscode.l10n.t('The file changed since the search: its matches were cleared. Search again.') });
+      }),
+    );
   }
 
   /** Starts a search of `dataUri` with the run's model (cancelling the one running). */
@@ -77,53 +74,44 @@ export class UnitSearchSession extends Disposable {
       return;
     }
     const text = document.getText();
-    const requestId = this.service.searchUnits(runId, { text, query });
-    if (requestId === undefined) {
+    // The worker client matches the progress and the answer to this search (a cancelled one hears nothing more).
+    const search = this.service.searchUnits(runId, { text, query }, (share) => this.post({ type: 'searchProgress', share }));
+    if (search === undefined) {
       this.post({ type: 'searchEnded', message: vscode.l10n.t('The run has no model to search with yet.') });
       return;
     }
+    const requestId = search.id;
     const version = document.version;
     this.running = { runId, requestId, version };
     this.post({ type: 'searchProgress', share: 0 });
-    const answer = await new Promise<TraceAnswer<UnitSearchAnswer> | undefined>((resolve) => {
-      const listener = this.service.onDidSearchUnits((a) => {
-        if (a.requestId !== requestId || a.runId !== runId) return;
-        listener.dispose();
-        resolve(a);
-      });
-      // Cancelled (a newer search, Cancel, the panel closed): no answer will come.
-      this.onCancel = () => {
-        listener.dispose();
-        resolve(undefined);
-      };
-    });
-    if (!answer || this.running?.requestId !== requestId) return;
-    this.running = undefined;
-    this.onCancel = undefined;
-    if ('error' in answer) {
-      this.post({ type: 'searchEnded', message: vscode.l10n.t('The search failed: {0}', answer.error) });
+    let answer: UnitSearchAnswer;
+    try {
+      answer = await search.answer;
+    } catch (error) {
+      // Cancelled (a newer search, Cancel, the panel closed): cancel() has told the page already, if it had to.
+      if (this.running?.requestId !== requestId) return;
+      this.running = undefined;
+      this.post({ type: 'searchEnded', message: vscode.l10n.t('The search failed: {0}', error instanceof Error ? error.message : String(error)) });
       return;
     }
+    if (this.running?.requestId !== requestId) return;
+    this.running = undefined;
     if (document.version !== version) {
       this.post({ type: 'searchEnded', message: vscode.l10n.t('The file changed during the search: search again.') });
       return;
     }
-    const ranges = matchRanges(text, answer.trace);
+    const ranges = matchRanges(text, answer);
     this.found = { uri: dataUri, version, ...ranges, current: -1 };
-    this.post({ type: 'searchResults', results: searchResults(text, ranges, answer.trace, description) });
+    this.post({ type: 'searchResults', results: searchResults(text, ranges, answer, description) });
     this.decorate();
     if (ranges.from.length > 0) await this.show(0);
   }
-
-  private onCancel: (() => void) | undefined;
 
   /** Ends the search running, if any (the worker drops it without an answer); `quiet`: without telling the page. */
   cancel(quiet = false): void {
     if (!this.running) return;
     this.service.cancelUnitSearch(this.running.runId, this.running.requestId);
     this.running = undefined;
-    this.onCancel?.();
-    this.onCancel = undefined;
     if (!quiet) this.post({ type: 'searchEnded', message: vscode.l10n.t('Search cancelled.') });
   }
 
@@ -185,10 +173,9 @@ export class UnitSearchSession extends Disposable {
     }
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
+  dispose(): void {
     this.cancel(true);
     this.clear();
-    super.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

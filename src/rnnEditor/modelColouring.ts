@@ -7,9 +7,9 @@
 // A word run colours whole words the same way (one model step per whitespace-separated word; the window is widened
 // to whole words, the hover is the word's with the top-5 next words, unknown words are underlined whole: wordSteps.ts).
 import * as vscode from 'vscode';
-import { Disposable } from '../base/disposable';
 import { documentLabel } from '../base/documentText';
 import { expandedVisibleOffsets } from '../hmm/editorRanges';
+import { WorkerShutDown } from '../base/workerClient';
 import type { TextInference, TextQuantity } from '../shared/workerProtocol';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
@@ -34,7 +34,8 @@ interface Colouring {
   modelLabel: string;
   quantity: TextQuantity;
   scored?: { version: number; window: InferenceWindow; result: TextInference };
-  pending?: { requestId: number; version: number; window: InferenceWindow };
+  /** The request in flight (its answer is taken only while this is still the colouring's pending request). */
+  pending?: { version: number; window: InferenceWindow };
   /** Asked again while a request was in flight. */
   again: boolean;
   lastRequestAt: number;
@@ -75,23 +76,22 @@ function documentWordWindow(document: vscode.TextDocument, window: InferenceWind
   return { sliceStart: aligned.sliceStart + base, from: aligned.from + base, to: aligned.to + base };
 }
 
-export class ModelColouring extends Disposable {
+export class ModelColouring implements vscode.Disposable {
   private readonly colourings = new Map<string, Colouring>();
   private readonly types: vscode.TextEditorDecorationType[];
   private readonly unknownType: vscode.TextEditorDecorationType;
   private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
   private readonly scrollTimers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
   private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly refreshTimer: ReturnType<typeof setInterval>;
-  private nextRequestId = 1;
-  /** A tagged run's colouring (predicted tags), with its own decorations; request ids from this counter. */
+  /** A tagged run's colouring (predicted tags), with its own decorations. */
   private readonly tagged: TaggedColouring;
   private readonly watched = new vscode.EventEmitter<{ runId: string; uri: vscode.Uri }>();
   /** A run's colouring started on a document (the gradient diagnostics follow it). */
   readonly onDidColour = this.watched.event;
 
   constructor(private readonly service: TrainingService, private readonly persistence: RunPersistence | undefined) {
-    super();
     this.types = SLOTS.map((slot) =>
       vscode.window.createTextEditorDecorationType({
         backgroundColor: new vscode.ThemeColor(slotColour(slot)),
@@ -107,23 +107,24 @@ export class ModelColouring extends Disposable {
     this.status.name = vscode.l10n.t('Sequence Lab Model Colouring');
     this.status.command = CLEAR_COLOURING_COMMAND;
     this.refreshTimer = setInterval(() => this.refreshWhileTraining(), TRAINING_REFRESH_MS);
-    this.tagged = new TaggedColouring(service, () => this.nextRequestId++, CLEAR_COLOURING_COMMAND);
-    this._register(this.tagged);
-    for (const item of this.types) this._register(item);
-    this._register(this.unknownType);
-    this._register(this.status);
-    this._register(this.watched);
-    this._register(vscode.commands.registerCommand(COLOUR_TEXT_COMMAND, (arg?: unknown) => this.colour(arg)));
-    this._register(vscode.commands.registerCommand(CLEAR_COLOURING_COMMAND, () => this.clear()));
-    this._register(vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }));
-    this._register(vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.scheduleScroll(e.textEditor)));
-    this._register(vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.scheduleScroll(e))));
-    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()));
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length > 0 && this.colourings.has(e.document.uri.toString())) this.scheduleEdit(e.document);
-    }));
-    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.colourings.delete(d.uri.toString())));
-    this._register(service.onDidInferText((answer) => this.answered(answer)));
+    this.tagged = new TaggedColouring(service, CLEAR_COLOURING_COMMAND);
+    this.disposables.push(
+      this.tagged,
+      ...this.types,
+      this.unknownType,
+      this.status,
+      this.watched,
+      vscode.commands.registerCommand(COLOUR_TEXT_COMMAND, (arg?: unknown) => this.colour(arg)),
+      vscode.commands.registerCommand(CLEAR_COLOURING_COMMAND, () => this.clear()),
+      vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.scheduleScroll(e.textEditor)),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.scheduleScroll(e))),
+      vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && this.colourings.has(e.document.uri.toString())) this.scheduleEdit(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.colourings.delete(d.uri.toString())),
+    );
   }
 
   private async colour(arg?: unknown): Promise<void> {
@@ -207,40 +208,46 @@ export class ModelColouring extends Disposable {
       window.from -= 1;
     }
     if (text.length === 0) return;
-    const requestId = this.nextRequestId++;
     colouring.again = false;
     colouring.lastRequestAt = Date.now();
-    if (!this.service.inferText(colouring.runId, requestId, { text, warmup, quantity: colouring.quantity })) {
+    const answer = this.service.inferText(colouring.runId, { text, warmup, quantity: colouring.quantity });
+    if (!answer) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: {0} has no model to read the text with yet (it is starting or failed).', colouring.runLabel));
       return;
     }
-    colouring.pending = { requestId, version: document.version, window };
+    const pending = { version: document.version, window };
+    colouring.pending = pending;
+    const key = document.uri.toString();
+    answer.then(
+      (result) => this.answered(key, colouring, pending, { result }),
+      (error: Error) => {
+        // The worker was shut down with the extension: nobody is left to tell.
+        if (!(error instanceof WorkerShutDown)) this.answered(key, colouring, pending, { error: error.message });
+      },
+    );
   }
 
-  private answered(answer: { runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }): void {
-    for (const [key, colouring] of this.colourings) {
-      if (colouring.pending?.requestId !== answer.requestId) continue;
-      const pending = colouring.pending;
-      colouring.pending = undefined;
-      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-      if ('error' in answer) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', colouring.runLabel, answer.error));
-        this.colourings.delete(key);
-        for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
-        this.refreshStatus();
-        return;
-      }
-      if (!document) return;
-      if (document.version === pending.version) {
-        colouring.scored = { version: pending.version, window: pending.window, result: answer.result };
-        for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.decorate(editor);
-        this.refreshStatus();
-      } else colouring.again = true;
-      if (colouring.again) {
-        const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
-        if (editor) this.request(editor);
-      }
+  private answered(key: string, colouring: Colouring, pending: NonNullable<Colouring['pending']>, answer: { result: TextInference } | { error: string }): void {
+    // A colouring cleared meanwhile, or a request given up on (timed out and asked again), drops its answer.
+    if (this.colourings.get(key) !== colouring || colouring.pending !== pending) return;
+    colouring.pending = undefined;
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if ('error' in answer) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', colouring.runLabel, answer.error));
+      this.colourings.delete(key);
+      for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
+      this.refreshStatus();
       return;
+    }
+    if (!document) return;
+    if (document.version === pending.version) {
+      colouring.scored = { version: pending.version, window: pending.window, result: answer.result };
+      for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.decorate(editor);
+      this.refreshStatus();
+    } else colouring.again = true;
+    if (colouring.again) {
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+      if (editor) this.request(editor);
     }
   }
 
@@ -379,10 +386,9 @@ export class ModelColouring extends Disposable {
     this.status.show();
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
+  dispose(): void {
     clearInterval(this.refreshTimer);
     for (const timer of [...this.scrollTimers.values(), ...this.editTimers.values()]) clearTimeout(timer);
-    super.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

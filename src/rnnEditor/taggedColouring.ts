@@ -4,7 +4,7 @@
 // hover gives the top-5 tags. What is drawn is decided in taggedText.ts. Read again on scrolling past the tagged
 // lines, 300 ms after an edit, and every few seconds while the run trains; one request per document in flight.
 import * as vscode from 'vscode';
-import { Disposable } from '../base/disposable';
+import { WorkerShutDown } from '../base/workerClient';
 import type { TaggedTextInference } from '../shared/workerProtocol';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { SLOTS, slotColour } from './colourScale';
@@ -23,23 +23,24 @@ interface Tagging {
   modelLabel: string;
   /** The answer and the document offset of its slice. */
   scored?: { version: number; first: number; end: number; base: number; result: TaggedTextInference };
-  pending?: { requestId: number; version: number; first: number; end: number; base: number };
+  /** The request in flight (its answer is taken only while this is still the tagging's pending request). */
+  pending?: { version: number; first: number; end: number; base: number };
   again: boolean;
   lastRequestAt: number;
 }
 
-export class TaggedColouring extends Disposable {
+export class TaggedColouring implements vscode.Disposable {
   private readonly taggings = new Map<string, Tagging>();
   private readonly hues: vscode.TextEditorDecorationType[];
   private readonly shades: vscode.TextEditorDecorationType[];
   private readonly disagree: vscode.TextEditorDecorationType;
   private readonly unknownType: vscode.TextEditorDecorationType;
   private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly refreshTimer: ReturnType<typeof setInterval>;
 
-  constructor(private readonly service: TrainingService, private readonly nextRequestId: () => number, clearCommand: string) {
-    super();
+  constructor(private readonly service: TrainingService, clearCommand: string) {
     this.hues = TAG_HUES.map((hue) => vscode.window.createTextEditorDecorationType({ color: new vscode.ThemeColor(hue), fontWeight: '600' }));
     // heat1…heat4: the surprisal shades, one hue, stronger = the model less sure of its tag.
     this.shades = SLOTS.slice(0, 4).map((slot) =>
@@ -54,23 +55,17 @@ export class TaggedColouring extends Disposable {
     this.status.name = vscode.l10n.t('Sequence Lab Tag Colouring');
     this.status.command = clearCommand;
     this.refreshTimer = setInterval(() => this.refreshWhileTraining(), TRAINING_REFRESH_MS);
-    for (const item of this.hues) this._register(item);
-    for (const item of this.shades) this._register(item);
-    this._register(this.disagree);
-    this._register(this.unknownType);
-    this._register(this.status);
-    this._register(vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }));
-    this._register(vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor.document, SCROLL_COALESCE_MS)));
-    this._register(vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e.document, SCROLL_COALESCE_MS))));
-    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()));
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length > 0) this.schedule(e.document, EDIT_DEBOUNCE_MS);
-    }));
-    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.taggings.delete(d.uri.toString())));
-    this._register(service.onDidTagText((answer) => this.answered(answer.requestId, answer.result)));
-    this._register(service.onDidInferText((answer) => {
-      if ('error' in answer) this.failed(answer.requestId, answer.error);
-    }));
+    this.disposables.push(
+      ...this.hues, ...this.shades, this.disagree, this.unknownType, this.status,
+      vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor.document, SCROLL_COALESCE_MS)),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e.document, SCROLL_COALESCE_MS))),
+      vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document, EDIT_DEBOUNCE_MS);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.taggings.delete(d.uri.toString())),
+    );
   }
 
   /** Colours `editor`'s document by the tagged run `run` (the newest run on it, ModelColouring found it). */
@@ -118,42 +113,46 @@ export class TaggedColouring extends Disposable {
     if (to - base > MAX_TAGGED_SLICE) to = document.offsetAt(new vscode.Position(document.positionAt(base + MAX_TAGGED_SLICE).line, 0));
     const text = document.getText(new vscode.Range(document.positionAt(base), document.positionAt(to)));
     if (text.length === 0) return;
-    const requestId = this.nextRequestId();
     tagging.again = false;
     tagging.lastRequestAt = Date.now();
-    if (!this.service.tagText(tagging.runId, requestId, text)) {
+    const answer = this.service.tagText(tagging.runId, text);
+    if (!answer) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: {0} has no model to read the text with yet (it is starting or failed).', tagging.runLabel));
       return;
     }
-    tagging.pending = { requestId, version: document.version, first, end: document.positionAt(to).line + 1, base };
+    const pending = { version: document.version, first, end: document.positionAt(to).line + 1, base };
+    tagging.pending = pending;
+    const key = document.uri.toString();
+    // A tagging cleared meanwhile, or a request given up on (timed out and asked again), drops its answer.
+    const current = () => this.taggings.get(key) === tagging && tagging.pending === pending;
+    answer.then(
+      (result) => {
+        if (current()) this.answered(key, tagging, pending, result);
+      },
+      (error: Error) => {
+        // The worker was shut down with the extension: nobody is left to tell.
+        if (current() && !(error instanceof WorkerShutDown)) this.failed(key, tagging, error.message);
+      },
+    );
   }
 
-  private failed(requestId: number, error: string): void {
-    for (const [key, tagging] of this.taggings) {
-      if (tagging.pending?.requestId !== requestId) continue;
-      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', tagging.runLabel, error));
-      this.taggings.delete(key);
-      for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
+  private failed(key: string, tagging: Tagging, error: string): void {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', tagging.runLabel, error));
+    this.taggings.delete(key);
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
+    this.refreshStatus();
+  }
+
+  private answered(key: string, tagging: Tagging, pending: NonNullable<Tagging['pending']>, result: TaggedTextInference): void {
+    tagging.pending = undefined;
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key);
+    if (!editor) return;
+    if (editor.document.version === pending.version) {
+      tagging.scored = { ...pending, result };
+      for (const e of vscode.window.visibleTextEditors) if (e.document === editor.document) this.decorate(e);
       this.refreshStatus();
-      return;
-    }
-  }
-
-  private answered(requestId: number, result: TaggedTextInference): void {
-    for (const [key, tagging] of this.taggings) {
-      if (tagging.pending?.requestId !== requestId) continue;
-      const pending = tagging.pending;
-      tagging.pending = undefined;
-      const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key);
-      if (!editor) return;
-      if (editor.document.version === pending.version) {
-        tagging.scored = { ...pending, result };
-        for (const e of vscode.window.visibleTextEditors) if (e.document === editor.document) this.decorate(e);
-        this.refreshStatus();
-      } else tagging.again = true;
-      if (tagging.again) this.request(editor);
-      return;
-    }
+    } else tagging.again = true;
+    if (tagging.again) this.request(editor);
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
@@ -250,10 +249,9 @@ export class TaggedColouring extends Disposable {
     this.status.show();
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
+  dispose(): void {
     clearInterval(this.refreshTimer);
     for (const timer of this.timers.values()) clearTimeout(timer);
-    super.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -6,6 +6,7 @@ import type { TaggerComparison, TaggerSettings } from './workerProtocol';
 import type { GradientHistorySnapshot } from './workerProtocol';
 import type { TracedOutputs } from './workerProtocol';
 import type { RecurrenceTerms } from './workerProtocol';
+import type { TracedInput } from './workerProtocol';
 import { checkModelSettings, type ModelSettings } from './modelSettings';
 import type { DataKind } from './trainingConfig';
 import { LAYERS_LIMIT } from './trainingConfig';
@@ -371,9 +372,32 @@ export interface HmmSampleView {
   steps: { state: number; emitted: string }[];
 }
 
+/**
+ * The fitted file's steps around the editor's cursor, decoded with the best model: steps from..from+W−1 of T, each
+ * with what it reads, its Viterbi state and its posterior γ_t(i) = P(s_t = i | o) (W×N, row-major per step).
+ */
+export interface HmmDecodedRows {
+  totalSteps: number;
+  from: number;
+  /** The step at the editor's cursor (inside the window). */
+  selected: number;
+  states: string[];
+  /** What each step reads: its symbol, or a CSV row's numbers. */
+  symbols: string[];
+  path: number[];
+  posterior: number[];
+  /** log P(path, o) and log P(o) of the whole file (nats). */
+  pathLogProbability: number;
+  logLikelihood: number;
+  /** What a step is, for the text: 'character', 'word', 'token' or 'row'. */
+  stepNoun: string;
+}
+
 export type HostToHmmFitPanel =
   /** A new fit begins: the page clears its drawing. */
   | { type: 'fitStarted'; view: HmmFitView }
+  /** The decoded rows around the editor's cursor (after the fit, and whenever the cursor moves in the fitted file). */
+  | { type: 'decodedRows'; rows: HmmDecodedRows }
   /** New log-likelihoods of one restart from iteration fromIteration on. */
   | { type: 'fitProgress'; restart: number; fromIteration: number; logLikelihoods: number[] }
   | { type: 'fitFinished'; model: HmmFitModelView }
@@ -389,7 +413,9 @@ export type HmmFitPanelToHost =
   | { type: 'cancel' }
   | { type: 'saveModel' }
   | { type: 'decode' }
-  | { type: 'sample'; length: number; seed: number };
+  | { type: 'sample'; length: number; seed: number }
+  /** The user clicked step `step` (0-based) of the decoded rows: the host selects its text in the editor. */
+  | { type: 'selectStep'; step: number };
 
 /** Longest HMM sample the panel may ask for (steps). */
 export const MAX_HMM_PANEL_SAMPLE = 500;
@@ -407,6 +433,9 @@ export function parseHmmFitPanelMessage(raw: unknown): HmmFitPanelToHost | undef
     case 'sample':
       if (!isWhole(m.length, 1, MAX_HMM_PANEL_SAMPLE) || !isWhole(m.seed, 0, MAX_PANEL_SEED)) return undefined;
       return { type: 'sample', length: m.length, seed: m.seed };
+    case 'selectStep':
+      if (!isWhole(m.step, 0, MAX_TRELLIS_STEP)) return undefined;
+      return { type: 'selectStep', step: m.step };
     default:
       return undefined;
   }
@@ -618,6 +647,8 @@ export interface GatesView {
   nonlinearity?: 'tanh' | 'relu';
   /** Every term of the step the Unrolled panel asked for (its `recurrence` message), with the worker's numbers. */
   recurrence?: RecurrenceTerms;
+  /** What the first layer reads at each step: one-hot, an embedding row or a data row (workerProtocol.ts TracedInput). */
+  input?: TracedInput;
 }
 
 /** Most chains (layers · directions) a recurrence message may name. */
@@ -674,6 +705,9 @@ export interface UnitSearchResults {
   /** What was searched, in words ("units 3, 7 of layer 1 h_t ≥ 0.5 …"). */
   query: string;
   current: number;
+  /** The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state (absent: one). */
+  pieces?: number;
+  warmup?: number;
 }
 
 /** Units one whole-file search may name (a hidden size's limit). */

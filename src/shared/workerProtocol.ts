@@ -13,7 +13,14 @@ export type HostToWorker =
        * vocabulary) and, optionally, trainer-state.safetensors (optimiser, counters, carried states; without it:
        * weights only, a fresh optimiser at step 0).
        */
-      restore?: { model: Uint8Array; state?: Uint8Array };
+      restore?: {
+        model: Uint8Array; state?: Uint8Array;
+        /**
+         * The split the stored run recorded (run.json's heldOut), for checkpoints saved before trainer states recorded
+         * it; absent for runs older than held-out data, which trained on the whole file (src/worker/checkpointFiles.ts).
+         */
+        heldOut?: Pick<HeldOutInfo, 'description' | 'trainCount' | 'heldOutCount'>;
+      };
       /** Build the model, then wait paused at its step (posts `paused`) instead of training. */
       startPaused?: boolean;
     }
@@ -86,6 +93,9 @@ export interface UnitSearchAnswer {
   total: number;
   steps: number;
   seconds: number;
+  /** The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state (engine/unitSearch.ts). */
+  pieces?: number;
+  warmup?: number;
 }
 
 /**
@@ -211,7 +221,18 @@ export interface ActivationTrace {
   nonlinearity?: 'tanh' | 'relu';
   /** Every term of the step the request's `recurrence` named (absent when not asked, or outside the window). */
   recurrence?: RecurrenceTerms;
+  /** What the first layer reads at each step (absent in traces made before it was recorded). */
+  input?: TracedInput;
 }
+
+/**
+ * The first layer's x_t: a one-hot vector over a vocabulary of `vocabulary` tokens; a learned embedding row
+ * E[id] of `size` numbers (E is vocabulary × size); or a data row of `size` numbers (the file's columns).
+ */
+export type TracedInput =
+  | { kind: 'one-hot'; vocabulary: number }
+  | { kind: 'embedding'; vocabulary: number; size: number }
+  | { kind: 'rows'; size: number };
 
 /** One step of one chain: chain c = k·D + d (layer k, direction d; d = 1 the backward chain h←), input time t. */
 export interface RecurrenceAt {
@@ -487,6 +508,32 @@ export interface HmmFitResult {
   /** Gaussian only: the Viterbi state of every data row and the 0-based line it is on. */
   path?: Int32Array;
   rowLines?: Uint32Array;
+  /** The fitted file decoded with the best model (the HMM Fit panel's decoded rows); absent with `decodingNote`. */
+  decoding?: HmmFitDecoding;
+  /** Why the file was not decoded (e.g. too many steps × states to keep its posteriors). */
+  decodingNote?: string;
+}
+
+/**
+ * Every step of the fitted file under the best model: the Viterbi path and the forward-backward posteriors, and where
+ * each step sits in the text. A tagged file's sentences are decoded one by one (each starts from π).
+ */
+export interface HmmFitDecoding {
+  /** The Viterbi state of each step (T): argmax over whole paths of P(s, o). */
+  path: Int32Array;
+  /** log P(path, o) (nats; a log density for Gaussian emissions), summed over a tagged file's sentences. */
+  pathLogProbability: number;
+  /** log P(o | λ) of the best model (nats), summed over sentences. */
+  logLikelihood: number;
+  /** γ_t(i) = P(s_t = i | o) at posteriors[t·N + i]. */
+  posteriors: Float32Array;
+  /** Discrete: the symbol id of each step (T). Gaussian: empty. */
+  observations: Int32Array;
+  /** Gaussian: x_t at values[t·D + d]. Discrete: empty. */
+  values: Float64Array;
+  /** UTF-16 offsets of each step's text: [starts[t], ends[t]) (a CSV row: its line without the line break). */
+  starts: Uint32Array;
+  ends: Uint32Array;
 }
 
 export interface HmmSampleResult {

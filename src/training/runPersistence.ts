@@ -4,9 +4,8 @@
 // start (expect); runs started by the train commands are matched to their open document by name.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { Disposable } from '../base/disposable';
 import { documentLabel } from '../base/documentText';
-import type { HeldOutPoint, StepBatch } from '../shared/run';
+import type { HeldOutInfo, HeldOutPoint, StepBatch } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import { consecutiveSegments } from './importedHistory';
 import type { MetricLine, RunStore, StoredRun } from './runStore';
@@ -28,6 +27,8 @@ export interface StartFromCheckpointOptions {
   model: Uint8Array;
   state?: Uint8Array;
   startPaused?: boolean;
+  /** The split the stored run recorded (absent: trained before runs held data out); see workerProtocol.ts `restore`. */
+  heldOut?: Pick<HeldOutInfo, 'description' | 'trainCount' | 'heldOutCount'>;
 }
 
 /**
@@ -71,24 +72,26 @@ interface PendingCheckpoint {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export class RunPersistence extends Disposable {
+export class RunPersistence implements vscode.Disposable {
   /** Live run id → stored run id (the same unless the live run resumes a stored one). */
   private readonly storedIdOf = new Map<string, string>();
   private readonly lastStepWrite = new Map<string, number>();
   private readonly lastCheckpointWrite = new Map<string, number>();
   private readonly pendingCheckpoints = new Map<string, PendingCheckpoint>();
   private expected: ExpectedData | undefined;
-  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly changed = new vscode.EventEmitter<void>();
   /** The stored runs changed (a run was added, deleted, or the store moved). */
   readonly onDidChange = this.changed.event;
 
   constructor(private storeRef: RunStore, private readonly source: CheckpointSource) {
-    super();
-    this._register(source.onDidChangeRun((run) => this.onRunChanged(run)));
-    this._register(source.onDidProgress(({ run, batch }) => this.onProgress(run, batch)));
-    if (source.onDidCheckpoint) this._register(source.onDidCheckpoint((e) => this.onCheckpoint(e)));
+    this.subscriptions = [
+      source.onDidChangeRun((run) => this.onRunChanged(run)),
+      source.onDidProgress(({ run, batch }) => this.onProgress(run, batch)),
+    ];
+    if (source.onDidCheckpoint) this.subscriptions.push(source.onDidCheckpoint((e) => this.onCheckpoint(e)));
     if (source.onDidScoreHeldOut) {
-      this._register(source.onDidScoreHeldOut(({ run, point }) => {
+      this.subscriptions.push(source.onDidScoreHeldOut(({ run, point }) => {
         const storedId = this.storedIdOf.get(run.info.id);
         if (storedId !== undefined) this.storeRef.appendHeldOut(storedId, point);
       }));
@@ -275,11 +278,11 @@ export class RunPersistence extends Disposable {
     }
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
+  dispose(): void {
     // The window is closing: the newest checkpoint is worth the wait of one write.
     for (const id of [...this.pendingCheckpoints.keys()]) this.flushCheckpoint(id);
-    super.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
   }
 }
 

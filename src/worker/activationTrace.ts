@@ -14,7 +14,7 @@ import { EngineInputError } from '../engine/errors';
 import { RecurrentStack } from '../engine/recurrentStack';
 import { recurrenceTerms, type RecurrenceTerms } from '../engine/recurrenceTerms';
 import { traceWindow } from '../engine/traces';
-import type { ActivationTrace, RecurrenceAt } from '../shared/workerProtocol';
+import type { ActivationTrace, RecurrenceAt, TracedInput } from '../shared/workerProtocol';
 
 /** The longest window the panel may ask for. */
 export const MAX_ACTIVATION_WINDOW = 256;
@@ -140,7 +140,15 @@ export async function traceActivations(
     tokens: Array.from(ids, (id) => source.decode(id)),
     topChars: Array.from(topIds, (id) => (id < 0 ? '' : source.decode(id))),
     topProbabilities,
+    input: tracedInput(source.model.config, { ids }),
   };
+}
+
+/** What layer 0 of a stack reads: dense rows, an embedding row of each id, or each id one-hot. */
+export function tracedInput(config: { inputSize: number; embeddingDim?: number }, input: { ids: ArrayLike<number> } | { x: ArrayLike<number> }): TracedInput {
+  if ('x' in input) return { kind: 'rows', size: config.inputSize };
+  if (config.embeddingDim !== undefined) return { kind: 'embedding', vocabulary: config.inputSize, size: config.embeddingDim };
+  return { kind: 'one-hot', vocabulary: config.inputSize };
 }
 
 /** p_t = softmax(o_t) per row, with the max subtracted first (as traces.ts computes it). */

@@ -24,7 +24,9 @@ import {
 } from '../engine/hmm';
 import { detokenize, MAX_ORDER, NgramModel, tokenize, type Smoothing, type TokenUnit } from '../engine/markov';
 import { Prng } from '../engine/prng';
-import type { AnalysisWorkerToHost, HmmFitInput, HmmFitOptions, HmmFitResult, HmmSampleResult } from '../shared/workerProtocol';
+import type { AnalysisWorkerToHost, HmmFitDecoding, HmmFitInput, HmmFitOptions, HmmFitResult, HmmSampleResult } from '../shared/workerProtocol';
+import { decodeDiscreteFit, decodeGaussianFit, decodingTooLarge } from './fitDecoding';
+import { taggedTokenSpans, tokenSpans, type Spans } from './tokenSpans';
 
 export const MAX_FIT_STATES = 20;
 export const MAX_FIT_RESTARTS = 50;
@@ -57,17 +59,30 @@ function checkOptions(o: HmmFitOptions): void {
   }
 }
 
-/** The symbol sequences of a discrete fit. */
-function discreteData(text: string, input: HmmFitInput): { symbols: string[]; sequences: Int32Array[] } {
+/** The symbol sequences of a discrete fit and where each symbol is in the text (by the parsers' own rules). */
+function discreteData(text: string, input: HmmFitInput): { symbols: string[]; sequences: Int32Array[]; spans: () => Spans } {
   if (input.kind === 'tagged') {
     const tokens = parseTaggedFile(text).map((s) => s.tokens);
     const symbols = [...new Set(tokens.flat())].sort();
     const id = new Map(symbols.map((s, i) => [s, i]));
-    return { symbols, sequences: tokens.map((t) => Int32Array.from(t, (x) => id.get(x)!)) };
+    return { symbols, sequences: tokens.map((t) => Int32Array.from(t, (x) => id.get(x)!)), spans: () => taggedTokenSpans(text) };
   }
   if (input.kind !== 'symbols') throw new EngineInputError('internal: not a discrete input');
-  const { symbols, observations } = readObservations(text, input.split === 'chars' ? 'chars' : 'whitespace');
-  return { symbols, sequences: [observations] };
+  const chars = input.split === 'chars';
+  const { symbols, observations } = readObservations(text, chars ? 'chars' : 'whitespace');
+  return { symbols, sequences: [observations], spans: () => tokenSpans(text, chars ? 'chars' : 'tokens') };
+}
+
+/** The decoded rows of the fitted file, or why there are none (a decoding problem never loses the fit). */
+function decodedRows(steps: number, states: number, decode: () => HmmFitDecoding): Pick<HmmFitResult, 'decoding' | 'decodingNote'> {
+  const tooLarge = decodingTooLarge(steps, states);
+  if (tooLarge) return { decodingNote: tooLarge };
+  try {
+    return { decoding: decode() };
+  } catch (error) {
+    if (!(error instanceof EngineInputError)) throw error;
+    return { decodingNote: `The decoded rows are not shown: ${error.message}` };
+  }
 }
 
 /**
@@ -133,13 +148,15 @@ export async function hmmFit(
       if (!runs) return undefined;
       const best = bestRun(runs);
       const model = runs[best].model;
+      await yieldToMessages();
       return {
         ...gaussianResult(model, series.columns, steps, runs, best),
         path: gaussianViterbi(model, series.values).path,
         rowLines: series.lines,
+        ...decodedRows(steps, model.n, () => decodeGaussianFit(model, series.values, series.lines, text)),
       };
     }
-    const { symbols, sequences } = discreteData(text, input);
+    const { symbols, sequences, spans } = discreteData(text, input);
     const starts = baumWelchStarts(states, symbols, options.restarts, options.seed);
     const runs = await runRestarts(
       requestId,
@@ -148,7 +165,10 @@ export async function hmmFit(
     );
     if (!runs) return undefined;
     const best = bestRun(runs);
-    return discreteResult(runs[best].model, sequences.reduce((s, q) => s + q.length, 0), runs, best);
+    const model = runs[best].model;
+    const steps = sequences.reduce((s, q) => s + q.length, 0);
+    await yieldToMessages();
+    return { ...discreteResult(model, steps, runs, best), ...decodedRows(steps, model.n, () => decodeDiscreteFit(model, sequences, spans())) };
   } finally {
     cancelled.delete(requestId);
   }

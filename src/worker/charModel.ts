@@ -4,7 +4,7 @@
 import { EngineInputError } from '../engine/errors';
 import { Prng } from '../engine/prng';
 import type { ModelMetadata } from '../engine/modelFile';
-import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
+import { encodeCheckpoint, restoreCheckpoint, splitAfterRestore, type HeldOutRecord, type TrainedBeside } from './checkpointFiles';
 import { charData, type NextTokenData } from '../engine/sequenceData';
 import { HELD_OUT_SEED, HELD_OUT_SHARE, scoreHeldOut, splitSequenceData, type HeldOutPart, type HeldOutScore } from '../engine/heldOut';
 import type { HeldOutInfo } from '../shared/run';
@@ -30,12 +30,14 @@ export class CharModel {
   /** Characters (code points) of the text. */
   readonly dataLength: number;
   readonly parameterCount: number;
-  readonly heldOut: HeldOutInfo;
+  heldOut: HeldOutInfo;
 
   private readonly trainer: SequenceTrainer;
   /** Every character of the text (the trainer holds the training part: all but the held-out end). */
   private readonly allData: NextTokenData;
-  private readonly heldOutPart: HeldOutPart | undefined;
+  private heldOutPart: HeldOutPart | undefined;
+  /** What the checkpoints record the model trained beside (checkpointFiles.ts TrainedBeside). */
+  private trainedBeside: TrainedBeside;
   private readonly vocabulary: Vocabulary;
   private readonly prime: Int32Array;
   private readonly samplingRng: Prng;
@@ -49,7 +51,7 @@ export class CharModel {
   constructor(
     text: string,
     config: TrainingConfig,
-    restore?: { model: Uint8Array; state?: Uint8Array },
+    restore?: { model: Uint8Array; state?: Uint8Array; heldOut?: HeldOutRecord },
     options: { gradientHistory?: false | Partial<Pick<GradientHistoryOptions, 'every' | 'adaptive'>> } = {},
   ) {
     const problems = validateTrainingConfig(config);
@@ -71,7 +73,14 @@ export class CharModel {
     this.parameterCount = this.trainer.model.parameterCount;
     this.prime = data.ids.slice(0, 1);
     this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
-    if (restore) this.restoreCheckpoint(restore.model, restore.state);
+    this.trainedBeside = this.heldOut;
+    if (restore) {
+      // A resumed run whose checkpoint trained beside another split (or on the whole file) holds nothing out.
+      const after = splitAfterRestore(this.heldOut, this.restoreCheckpoint(restore.model, restore.state), restore.heldOut);
+      this.heldOut = after.info;
+      this.trainedBeside = after.beside;
+      if (after.info.heldOutCount === 0) this.heldOutPart = undefined;
+    }
     this.gradientHistory = options.gradientHistory === false
       ? undefined
       : createGradientHistory(this.trainer, (id) => this.vocabulary.decode([id]), options.gradientHistory);
@@ -93,15 +102,15 @@ export class CharModel {
 
   /** The run's state now: model.safetensors and trainer-state.safetensors bytes (with the sampling PRNG). */
   checkpoint(): { model: Uint8Array; state: Uint8Array } {
-    return encodeCheckpoint(this.trainer, this.metadata(), this.samplingRng);
+    return encodeCheckpoint(this.trainer, this.metadata(), this.samplingRng, this.trainedBeside);
   }
 
   /**
    * Loads a checkpoint's weights (checked against the settings and this text's vocabulary) and, when given, its trainer
    * state; without a state the optimiser starts afresh at step 0 (weights only, e.g. a model imported from PyTorch).
    */
-  private restoreCheckpoint(modelBytes: Uint8Array, stateBytes?: Uint8Array): void {
-    restoreCheckpoint(this.trainer, this.samplingRng, modelBytes, stateBytes, (meta) => {
+  private restoreCheckpoint(modelBytes: Uint8Array, stateBytes?: Uint8Array): ReturnType<typeof restoreCheckpoint> {
+    return restoreCheckpoint(this.trainer, this.samplingRng, modelBytes, stateBytes, (meta) => {
       if (meta === undefined) return;
       const want = this.metadata();
       const m = meta.model;

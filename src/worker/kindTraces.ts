@@ -16,7 +16,7 @@ import type { RecurrentStack, StackInput } from '../engine/recurrentStack';
 import type { SeriesData, TaggedData } from '../engine/sequenceData';
 import { traceWindow, type SequenceTrace, type TraceTarget } from '../engine/traces';
 import type { ActivationTrace, GradientTrace, RecurrenceAt, TracedOutputs } from '../shared/workerProtocol';
-import { MAX_ACTIVATION_WINDOW, seriesNames, TOP_K } from './activationTrace';
+import { MAX_ACTIVATION_WINDOW, seriesNames, TOP_K, tracedInput } from './activationTrace';
 
 /** Multiply-adds one trace may take (forward + backward, ~0.2–0.4 s); a bigger model's window is cut shorter. */
 export const KIND_TRACE_WORK = 2.4e8;
@@ -234,6 +234,7 @@ export function kindActivationTrace(model: RecurrentStack, window: KindWindow, s
     gradNormH: Float32Array.from(trace.hiddenGradNorm!.data),
     ...(D > 1 ? { directions: D } : {}),
     outputs: shown.outputs,
+    input: tracedInput(model.config, window.input),
   };
 }
 

@@ -18,7 +18,7 @@ import { SequenceTrainer } from '../engine/sequenceTrainer';
 import { wordSpans } from '../engine/tokenVocabulary';
 import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
 import type { ModelMetadata } from '../engine/modelFile';
-import { encodeCheckpoint, restoreCheckpoint } from './checkpointFiles';
+import { encodeCheckpoint, restoreCheckpoint, splitAfterRestore, type HeldOutRecord, type TrainedBeside } from './checkpointFiles';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/workerProtocol';
 import { traceActivations } from './activationTrace';
@@ -46,10 +46,12 @@ export class SequenceModel implements TrainableModel {
   readonly vocabSize: number;
   readonly dataLength: number;
   readonly parameterCount: number;
-  readonly heldOut: HeldOutInfo;
+  heldOut: HeldOutInfo;
   /** The whole file's data (the trainer holds the training part; engine/heldOut.ts). */
   private readonly built: BuiltData;
-  private readonly heldOutPart: HeldOutPart | undefined;
+  private heldOutPart: HeldOutPart | undefined;
+  /** What the checkpoints record the model trained beside (checkpointFiles.ts TrainedBeside). */
+  private trainedBeside: TrainedBeside;
   private readonly trainer: SequenceTrainer | FinalTargetTrainer;
   private readonly samplingRng: Prng;
   /** The text (word runs only: where their words sit), and its words' code-point spans once a trace asked for them. */
@@ -67,7 +69,7 @@ export class SequenceModel implements TrainableModel {
   private readonly gradientHistory: GradientHistory | undefined;
 
   /** Throws EngineInputError (one line) for settings out of range, text that is not of the kind, or a checkpoint that does not fit. */
-  constructor(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array }) {
+  constructor(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array; heldOut?: HeldOutRecord }) {
     const problems = validateTrainingConfig(config);
     if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
     const kind = config.dataKind ?? 'characters';
@@ -98,7 +100,14 @@ export class SequenceModel implements TrainableModel {
       : built.data.ids.length;
     this.parameterCount = this.trainer.model.parameterCount;
     this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
-    if (restore) this.restoreCheckpoint(restore.model, restore.state);
+    this.trainedBeside = this.heldOut;
+    if (restore) {
+      // A resumed run whose checkpoint trained beside another split (or on the whole file) holds nothing out.
+      const after = splitAfterRestore(this.heldOut, this.restoreCheckpoint(restore.model, restore.state), restore.heldOut);
+      this.heldOut = after.info;
+      this.trainedBeside = after.beside;
+      if (after.info.heldOutCount === 0) this.heldOutPart = undefined;
+    }
     this.gradientHistory = built.kind === 'words' ? createGradientHistory(this.trainer as SequenceTrainer, (id) => built.vocabulary[id]) : undefined;
   }
 
@@ -144,12 +153,12 @@ export class SequenceModel implements TrainableModel {
   }
 
   checkpoint(): { model: Uint8Array; state: Uint8Array } {
-    return encodeCheckpoint(this.trainer, this.metadata(), this.samplingRng);
+    return encodeCheckpoint(this.trainer, this.metadata(), this.samplingRng, this.trainedBeside);
   }
 
   /** Weights (checked against the settings, vocabulary and tags of this text) and, when given, the trainer state. */
-  private restoreCheckpoint(modelBytes: Uint8Array, stateBytes?: Uint8Array): void {
-    restoreCheckpoint(this.trainer, this.samplingRng, modelBytes, stateBytes, (meta) => {
+  private restoreCheckpoint(modelBytes: Uint8Array, stateBytes?: Uint8Array): ReturnType<typeof restoreCheckpoint> {
+    return restoreCheckpoint(this.trainer, this.samplingRng, modelBytes, stateBytes, (meta) => {
       if (meta === undefined) return;
       const want = this.metadata();
       const m = meta.model;

@@ -1,14 +1,15 @@
 // Baum-Welch as a user meets it in a real VS Code (code-server): open the casino rolls of examples/hmm/, run
 // "Sequence Lab: Fit HMM with Baum-Welch on Active File…" from the command palette, answer its questions with the
 // defaults (characters, 2 states, 5 restarts), and see the HMM Fit panel draw the log-likelihood curves and the
-// learned matrices; then decode the file with the fitted model in the Trellis panel.
+// learned matrices; its decoded rows (each roll's Viterbi state and posteriors) follow the editor's cursor, and a click
+// on a roll there selects it in the editor; then decode the file with the fitted model in the Trellis panel.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, openFile,
+  REPO_ROOT, goToLine, openFile,
   runCommand, seconds, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
@@ -58,6 +59,29 @@ test('fit an HMM to the casino rolls with Baum-Welch from the command palette an
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-fit-hmm.png'), fullPage: true });
   assert.deepEqual(await webviewCspViolations(page, '#ll-chart'), [], 'CSP violations in the HMM Fit panel');
+
+  // The decoded rows follow the editor's cursor: Go to Line 20 puts it on roll 19 × 60 (60 rolls a line).
+  const rolls = readFileSync(path.join(workspace, ROLLS), 'utf8').split('\n');
+  assert.ok(rolls.slice(0, 20).every((l) => l.length === 60), 'the first 20 lines hold 60 rolls each');
+  await panel.locator('#decoded-rows button.step-symbol').first().waitFor({ timeout: 30_000 });
+  await page.locator('.tab', { hasText: 'casino-rolls.txt' }).first().click();
+  await goToLine(page, 20);
+  const atLine20 = 19 * 60;
+  await panel.locator(`#decoded-rows button.step-symbol.selected[data-step="${atLine20}"]`).waitFor({ timeout: 30_000 });
+  assert.equal(await panel.locator('#decoded-rows button.step-symbol.selected').innerText(), rolls[19][0]);
+  assert.match(await panel.locator('#rows-reading').innerText(), new RegExp(`^Step ${atLine20 + 1} \\(at the cursor\\) reads “${rolls[19][0]}”: Viterbi state S[12]; P\\(S1 \\| o\\) = `));
+  assert.equal(await panel.locator('#decoded-rows tr.viterbi td').count(), 40);
+  phase(`the cursor on line 20 selected roll ${atLine20 + 1} in the decoded rows`);
+  // A click on a roll in the decoded rows selects it in the editor (the status bar reads the selection).
+  const clicked = panel.locator('#decoded-rows button.step-symbol').nth(30);
+  const step = Number(await clicked.getAttribute('data-step'));
+  await clicked.click();
+  const where = `Ln ${Math.floor(step / 60) + 1}, Col ${(step % 60) + 1} (1 selected)`;
+  await page.locator('.tab', { hasText: 'casino-rolls.txt' }).first().click(); // focus the editor: the status bar shows its selection
+  await page.locator('.statusbar-item', { hasText: where }).first().waitFor({ timeout: 30_000 });
+  await panel.locator(`#decoded-rows button.step-symbol.selected[data-step="${step}"]`).waitFor({ timeout: 30_000 });
+  phase(`a click on roll ${step + 1} selected ${where} in the editor`);
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-fit-hmm-rows.png'), fullPage: true });
 
   // "Decode File with This Model" hands the fitted model to the decoding feature: the Trellis panel opens.
   await panel.locator('#decode').click();

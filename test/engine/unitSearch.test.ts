@@ -78,6 +78,9 @@ for (const cell of ['rnn_tanh', 'lstm'] as const) {
     const many = run(searchUnits(model, ids, query, { streams: 8, chunk: 64, warmup: 64, maxMatches: 100_000 }));
     const agree = key(many.result).filter((m) => truth.includes(m)).length;
     assert.ok(agree >= 0.97 * truth.length, `8 warmed-up streams agree on ${agree} of ${truth.length} stretches`);
+    // The result says how its states were read (the panel tells the user when they are not a whole-file trace's).
+    assert.deepEqual([one.result.pieces, one.result.warmup], [1, 0]);
+    assert.deepEqual([many.result.pieces, many.result.warmup], [8, 64]);
   });
 }
 

@@ -160,7 +160,8 @@ const fitOrMarkovMessage = fc.oneof(
   message,
   fc.record(
     {
-      type: fc.oneof(fc.constantFrom('ready', 'cancel', 'saveModel', 'decode', 'sample', 'showSurprisal'), field),
+      type: fc.oneof(fc.constantFrom('ready', 'cancel', 'saveModel', 'decode', 'sample', 'showSurprisal', 'selectStep'), field),
+      step: fc.oneof(fc.integer({ min: -2, max: 2 ** 31 + 1 }), fc.constantFrom(0, 2 ** 31 - 1, 2 ** 31, 1.5, NaN, '3'), field),
       length: fc.oneof(fc.integer({ min: -2, max: 1002 }), fc.constantFrom(1, 500, 501, 1000, 1001, 1.5, NaN, '40'), field),
       seed: fc.oneof(fc.integer({ min: -2, max: 2 ** 31 + 1 }), fc.constantFrom(0, MAX_PANEL_SEED, MAX_PANEL_SEED + 1, -1, 0.5, '7'), field),
       order: fc.oneof(fc.integer({ min: -1, max: 9 }), fc.constantFrom(2.5, '3', NaN), field),
@@ -171,7 +172,7 @@ const fitOrMarkovMessage = fc.oneof(
   ),
 );
 
-test('parseHmmFitPanelMessage: buttons carry nothing, a sample has a whole length 1..500 and seed 0..2³¹−1, never a throw', () => {
+test('parseHmmFitPanelMessage: buttons carry nothing, a sample has a whole length 1..500 and seed 0..2³¹−1, a selected step is whole 0..2³¹−1, never a throw', () => {
   const whole = (x: unknown, lo: number, hi: number) => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
   fc.assert(
     fc.property(fitOrMarkovMessage, (raw) => {
@@ -181,7 +182,10 @@ test('parseHmmFitPanelMessage: buttons carry nothing, a sample has a whole lengt
         if (typeof r === 'object' && r !== null && ['ready', 'cancel', 'saveModel', 'decode'].includes(r.type as string)) assert.fail(`refused ${String(r.type)}`);
         return;
       }
-      if (m.type !== 'sample') assert.deepEqual(Object.keys(m), ['type']);
+      if (m.type === 'selectStep') {
+        assert.deepEqual(Object.keys(m).sort(), ['step', 'type']);
+        assert.ok(whole(m.step, 0, 2 ** 31 - 1));
+      } else if (m.type !== 'sample') assert.deepEqual(Object.keys(m), ['type']);
       else {
         assert.deepEqual(Object.keys(m).sort(), ['length', 'seed', 'type']);
         assert.ok(whole(m.length, 1, MAX_HMM_PANEL_SAMPLE) && whole(m.seed, 0, MAX_PANEL_SEED));

@@ -116,6 +116,12 @@ describe('Gates panel: search the whole file', { timeout: 120_000 }, () => {
     await page.locator('#search-file').click();
     await fromHost(page, { type: 'searchResults', results: wireResults });
     await page.locator('#search-status', { hasText: '17 stretches of the 1048576 steps have units 3, 6 of layer 1 h_t all ≥ 0.5, ranked by closeness to 2 steps (the best 3 listed), searched in 2.5 s.' }).waitFor();
+    assert.doesNotMatch(await page.locator('#search-status').innerText(), /pieces/, 'one piece: the states are a trace\'s, nothing to say');
+    // Read in pieces side by side: the status says the states are not exactly a whole-file trace's.
+    await fromHost(page, { type: 'searchResults', results: { ...wireResults, pieces: 64, warmup: 64 } });
+    await page.locator('#search-status', {
+      hasText: 'For speed the file was read in 64 pieces side by side, each from a zero state 64 steps before it (the first from the file\'s start), so a unit\'s value can differ from a trace of the whole file where the model remembers further back than 64 steps.',
+    }).waitFor();
     assert.deepEqual(await rows(page), [
       ['1', '1.00', '412:3', '2', 'the ca«at»s came'],
       ['2', '1.00', '7:1', '2', 'a b«at»⏎'],

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { regimeExample } from '../../src/engine/examples/hmm';
-import { fitModelView, sampleView } from '../../src/hmm/fitView';
+import { fitModelView, sampleView, sliceDecodedRows } from '../../src/hmm/fitView';
 import type { HmmFitModelView, HmmFitView } from '../../src/shared/webviewProtocol';
 import type { AnalysisWorkerToHost, HmmFitResult } from '../../src/shared/workerProtocol';
 import { hmmFit, hmmSample } from '../../src/worker/analysisFit';
@@ -15,7 +15,7 @@ import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness'
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
-type Posted = { type: string; length?: number; seed?: number };
+type Posted = { type: string; length?: number; seed?: number; step?: number };
 
 async function until(page: Page, predicate: PagePredicate, ...args: string[]): Promise<void> {
   await page.waitForFunction(
@@ -163,6 +163,49 @@ describe('HMM Fit panel webview', { timeout: 180_000 }, () => {
       assert.notDeepEqual(shaded, shade);
       await screenshot(page, `webview-hmmfit-${kind}.png`);
     }
+    assert.deepEqual(harness.problems, []);
+    await page.close();
+  });
+
+  it('decoded rows: the steps around the cursor with their Viterbi state and posteriors; a click posts the step', async () => {
+    const page = await playFit(casino);
+    const d = casino.result.decoding;
+    assert.ok(d, casino.result.decodingNote);
+    const rolls = await readFile(path.join(REPO_ROOT, 'examples', 'hmm', 'casino-rolls.txt'), 'utf8');
+    // The host's window for a cursor at step 100 (steps 81–120).
+    const rows = sliceDecodedRows(casino.result, d, 80, 100, 'character');
+    await send(page, { type: 'decodedRows', rows });
+    await page.locator('#decoded-rows button.step-symbol').nth(39).waitFor();
+    // The symbols are the file's own characters at those steps, the Viterbi row the worker's path.
+    const symbols = await page.locator('#decoded-rows button.step-symbol').allTextContents();
+    assert.deepEqual(symbols, Array.from({ length: 40 }, (_, k) => rolls.slice(d.starts[80 + k], d.ends[80 + k])));
+    const states = await page.locator('#decoded-rows tr.viterbi td').allTextContents();
+    assert.deepEqual(states, Array.from(d.path.subarray(80, 120), (s) => casino.result.states[s]));
+    const gamma = (await page.locator('#decoded-rows tr.posterior').first().locator('td').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))) as number[];
+    gamma.forEach((g, k) => assert.ok(Math.abs(g - d.posteriors[(80 + k) * 2]) < 1e-4, `γ at step ${81 + k}`));
+    // The cursor's step is marked and read out; the sentence counts the agreements the table shows.
+    assert.deepEqual(await page.locator('#decoded-rows button.step-symbol.selected').allTextContents(), [rolls.slice(d.starts[100], d.ends[100])]);
+    const reading = (await page.locator('#rows-reading').textContent()) ?? '';
+    assert.match(reading, new RegExp(`^Step 101 \\(at the cursor\\) reads “${rolls.slice(d.starts[100], d.ends[100])}”: Viterbi state ${casino.result.states[d.path[100]]};`));
+    let agree = 0;
+    for (let t = 80; t < 120; t++) if ((d.posteriors[2 * t + 1] > d.posteriors[2 * t] ? 1 : 0) === d.path[t]) agree++;
+    assert.match(reading, new RegExp(`In these 40 steps the Viterbi state is the state of highest posterior at ${agree}\\.$`));
+    const nats = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+    const note = (await page.locator('#rows-note').textContent()) ?? '';
+    assert.ok(note.includes(`log P(path, o) = ${nats(d.pathLogProbability)} nats`), note);
+    assert.ok(note.includes(`log P(o) = ${nats(d.logLikelihood)} nats`), note);
+    // One path's joint probability is at most the sum over all paths: log P(path, o) ≤ log P(o).
+    assert.ok(d.pathLogProbability <= d.logLikelihood);
+    // Clicking a step posts it (the host selects its text); the host's next window (the cursor moved) follows.
+    await page.locator('#decoded-rows button.step-symbol').nth(5).click();
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'selectStep'), [{ type: 'selectStep', step: 85 }]);
+    await send(page, { type: 'decodedRows', rows: sliceDecodedRows(casino.result, d, 85, 85, 'character') });
+    await page.locator('#decoded-rows button.step-symbol.selected[data-step="85"]').waitFor();
+    assert.match((await page.locator('#rows-reading').textContent()) ?? '', /^Step 86 \(at the cursor\)/);
+    await screenshot(page, 'webview-hmmfit-decoded-rows.png');
+    // A reload redraws the rows from the saved state.
+    await page.reload();
+    await page.locator('#decoded-rows button.step-symbol.selected[data-step="85"]').waitFor();
     assert.deepEqual(harness.problems, []);
     await page.close();
   });

@@ -88,4 +88,25 @@ describe('Training panel: held-out loss and each kind’s words', { timeout: 180
     assert.ok(raw > smoothed * 1.2, `the raw, noisy curve covers more pixels than the smoothed one (${raw} against ${smoothed})`);
     await page.close();
   });
+
+  it('a run resumed from a checkpoint saved before held-out data: no held-out curve, and the sentence says why', async () => {
+    const page = await harness.open();
+    await until(page, 'postedType', 'ready');
+    // The worker's HeldOutInfo for such a run (src/worker/checkpointFiles.ts heldOutAfterRestore).
+    const why = 'the checkpoint this run resumed from was saved before runs held data out, so the model trained on the whole file, the last 10% of the characters included (a loss on them would not be a held-out loss)';
+    const info = run(DEFAULT_CONFIG, 'char RNN · tanh · H=64', { description: why, trainCount: 17_999, heldOutCount: 0, stepsPerEpoch: 562 });
+    await page.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'showRun', run: info, history: batch(1, 200) })})`);
+    await until(page, 'textIs', '#step', '200');
+    await until(page, 'hasPixelsOfColour', 'loss-chart', THEME_COLORS.dark.blue);
+    assert.equal(await page.locator('#held-out-note').innerText(), `No held-out loss: ${why}.`);
+    // No curve: as much purple as a run that has no held-out series at all (the legend's swatch only).
+    const legendOnly = await harness.open();
+    await until(legendOnly, 'postedType', 'ready');
+    await legendOnly.evaluate(`window.__test.sendFromHost(${JSON.stringify({ type: 'showRun', run: run(DEFAULT_CONFIG, 'char RNN · tanh · H=64'), history: batch(1, 200) })})`);
+    await until(legendOnly, 'textIs', '#step', '200');
+    await until(legendOnly, 'hasPixelsOfColour', 'loss-chart', THEME_COLORS.dark.blue);
+    assert.equal(await purplePixels(page), await purplePixels(legendOnly), 'no held-out curve is drawn');
+    await legendOnly.close();
+    await page.close();
+  });
 });

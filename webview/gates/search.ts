@@ -33,9 +33,10 @@ export function typedResults(r: unknown): UnitSearchResults | undefined {
   const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
   if (!lines || !columns || !lengths || !scores || !x.previews.every((p) => typeof p === 'string')) return undefined;
   if (!num(x.total) || !num(x.steps) || !num(x.seconds) || !num(x.current) || typeof x.query !== 'string') return undefined;
+  const pieces = num(x.pieces) && num(x.warmup) ? { pieces: x.pieces as number, warmup: x.warmup as number } : {};
   return {
     lines, columns, lengths, scores, previews: x.previews as string[], total: x.total as number, steps: x.steps as number,
-    seconds: x.seconds as number, query: x.query, current: x.current as number,
+    seconds: x.seconds as number, query: x.query, current: x.current as number, ...pieces,
   };
 }
 
@@ -121,10 +122,15 @@ export function createSearchCard(query: () => SearchQuery | string, send: (m: Ga
 
   function summary(r: UnitSearchResults): string {
     const listed = r.previews.length < r.total ? ` (the best ${r.previews.length} listed)` : '';
-    return r.total === 0
+    // The states are not a trace's when the file was cut into pieces read side by side: say so.
+    const pieces = r.pieces !== undefined && r.pieces > 1
+      ? ` For speed the file was read in ${r.pieces} pieces side by side, each from a zero state ${r.warmup} steps before it (the first from the file's start), ` +
+        `so a unit's value can differ from a trace of the whole file where the model remembers further back than ${r.warmup} steps.`
+      : '';
+    return (r.total === 0
       ? `No stretch of the ${r.steps} steps has ${r.query} (${r.seconds.toFixed(1)} s).`
       : `${r.total} stretch${r.total === 1 ? '' : 'es'} of the ${r.steps} steps ha${r.total === 1 ? 's' : 've'} ${r.query}${listed}, searched in ${r.seconds.toFixed(1)} s. ` +
-        'Marked in the editor; Next and Previous (also in the Command Palette) select them.';
+        'Marked in the editor; Next and Previous (also in the Command Palette) select them.') + pieces;
   }
 
   const pick = (target: EventTarget | null) => {

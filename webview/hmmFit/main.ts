@@ -1,8 +1,10 @@
 // Entry of the HMM Fit panel's webview (bundled to dist/webview/hmmFit.js): Baum-Welch on one file. (1) the
 // log-likelihood log P(o | λ^(r)) against the EM iteration r, one line per restart, the best restart highlighted;
 // (2) the learned π, A and B (or per-state Gaussian means and variances) as labelled heatmaps; (3) each state's
-// most likely symbols; (4) buttons: Cancel, Save Model JSON…, Decode File with This Model, Sample.
-import type { HmmFitModelView, HmmFitPanelToHost, HmmFitView, HmmSampleView, HostToHmmFitPanel } from '../../src/shared/webviewProtocol';
+// most likely symbols; (4) buttons: Cancel, Save Model JSON…, Decode File with This Model, Sample; (5) the decoded
+// rows: the fitted file's steps around the editor's cursor under the best model, with the Viterbi state and the
+// posterior γ_t(i) = P(s_t = i | o) of each; clicking a step posts it and the host selects its text in the editor.
+import type { HmmDecodedRows, HmmFitModelView, HmmFitPanelToHost, HmmFitView, HmmSampleView, HostToHmmFitPanel } from '../../src/shared/webviewProtocol';
 import { MAX_HMM_PANEL_SAMPLE, MAX_PANEL_SEED } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
 import { adoptStyles, el } from '../common/dom';
@@ -13,6 +15,7 @@ import css from './hmmfit.css';
 
 interface SavedFit {
   view?: HmmFitView;
+  rows?: HmmDecodedRows;
   sample?: HmmSampleView;
   message?: string;
   running?: boolean;
@@ -65,13 +68,21 @@ const sampleSteps = el('div', { class: 'sample-steps', id: 'sample-steps' });
 sampleCard.append(el('h2', {}, 'Sample from the fitted HMM (symbol above, hidden state below)'), sampleControls, sampleReading, sampleSteps);
 sampleCard.hidden = true;
 
-content.append(llCard, modelCard, sampleCard);
+const rowsCard = el('section', { class: 'card', id: 'rows-card' });
+const rowsReading = el('p', { id: 'rows-reading', class: 'reading' });
+const rowsBox = el('div', { class: 'rows-box' });
+const rowsNote = el('p', { id: 'rows-note', class: 'muted' });
+rowsCard.append(el('h2', {}, 'Decoded steps around the editor\'s cursor (best model)'), rowsReading, rowsBox, rowsNote);
+rowsCard.hidden = true;
+
+content.append(llCard, rowsCard, modelCard, sampleCard);
 root.append(header, message, empty, content);
 
 // ── State ──
 let theme = readTheme();
 let view: HmmFitView | undefined;
 let sample: HmmSampleView | undefined;
+let rows: HmmDecodedRows | undefined;
 let running = false;
 let chart: { chart: LineChart; spec: LineChartSpec; restarts: number } | undefined;
 
@@ -223,6 +234,72 @@ function renderSample(s: HmmSampleView): void {
   );
 }
 
+const fmt = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+
+/** The decoded rows: what each step reads, its Viterbi state, then one row of γ_t(i) per state, the cursor's step marked. */
+function renderRows(r: HmmDecodedRows): void {
+  rows = r;
+  rowsCard.hidden = false;
+  const n = r.states.length;
+  const w = r.symbols.length;
+  const table = el('table', { class: 'heatmap decoded', id: 'decoded-rows' });
+  const caption = `Steps ${r.from + 1}–${r.from + w} of ${r.totalSteps.toLocaleString('en')}: each ${r.stepNoun}, its Viterbi state and its posterior P(state | o)`;
+  table.append(el('caption', {}, caption));
+  const head = el('tr');
+  head.append(el('th', { scope: 'col', class: 'corner' }, r.stepNoun));
+  const viterbi = el('tr', { class: 'viterbi' });
+  viterbi.append(el('th', { scope: 'row' }, 'Viterbi state'));
+  const posteriorRows = r.states.map((s) => {
+    const tr = el('tr', { class: 'posterior' });
+    tr.append(el('th', { scope: 'row' }, `P(${s} | o)`));
+    return tr;
+  });
+  let agree = 0;
+  for (let k = 0; k < w; k++) {
+    const step = r.from + k;
+    const selected = step === r.selected ? ' selected' : '';
+    const symbol = r.symbols[k];
+    const button = el('button', { class: `step-symbol${selected}`, 'data-step': String(step), 'aria-label': `step ${step + 1}: ${symbol}`, title: `step ${step + 1}: select it in the editor` }, symbol);
+    button.addEventListener('click', () => post<HmmFitPanelToHost>({ type: 'selectStep', step }));
+    const th = el('th', { scope: 'col', class: `step${selected}`, 'data-step': String(step) });
+    th.append(button);
+    head.append(th);
+    const state = r.path[k];
+    const v = el('td', { class: `state state${state % 6}${selected}`, 'data-step': String(step), 'data-state': String(state) }, r.states[state]);
+    viterbi.append(v);
+    let argmax = 0;
+    for (let i = 0; i < n; i++) {
+      const p = r.posterior[k * n + i];
+      if (p > r.posterior[k * n + argmax]) argmax = i;
+      const td = el('td', { class: `p${selected}`, 'data-step': String(step), 'data-value': String(p), title: `step ${step + 1}: P(${r.states[i]} | o) = ${p.toPrecision(4)}` }, formatProbability(p));
+      td.style.setProperty('background-color', `color-mix(in srgb, var(--vscode-charts-blue) ${Math.round(Math.max(0, Math.min(1, p)) * 85)}%, transparent)`);
+      if (p > 0.55) td.classList.add('strong');
+      posteriorRows[i].append(td);
+    }
+    if (argmax === state) agree++;
+  }
+  const thead = el('thead');
+  thead.append(head);
+  const body = el('tbody');
+  body.append(viterbi, ...posteriorRows);
+  table.append(thead, body);
+  rowsBox.replaceChildren(table);
+  // A narrow panel scrolls the rows: keep the cursor's step in the middle of what shows.
+  const mark = head.querySelector<HTMLElement>('th.selected');
+  if (mark && !rowsCard.hidden) rowsBox.scrollLeft = Math.max(0, mark.offsetLeft - (rowsBox.clientWidth - mark.offsetWidth) / 2);
+
+  const k = r.selected - r.from;
+  const gammas = r.states.map((s, i) => `P(${s} | o) = ${formatProbability(r.posterior[k * n + i])}`).join(', ');
+  rowsReading.textContent =
+    `Step ${r.selected + 1} (at the cursor) reads “${r.symbols[k]}”: Viterbi state ${r.states[r.path[k]]}; ${gammas}. ` +
+    `In these ${w} steps the Viterbi state is the state of highest posterior at ${agree}.`;
+  const density = view?.kind === 'gaussian';
+  rowsNote.textContent =
+    `Viterbi: the single most likely state sequence of the whole file, ${density ? 'log p(path, x)' : 'log P(path, o)'} = ${fmt(r.pathLogProbability)} nats. ` +
+    `Posterior: each step's own state probabilities from forward-backward given every observation, ${density ? 'log p(x)' : 'log P(o)'} = ${fmt(r.logLikelihood)} nats; ` +
+    `the state of highest posterior at each step need not form the Viterbi path. Move the cursor in the file to move these rows; click a ${r.stepNoun} to select it in the editor.`;
+}
+
 function render(): void {
   renderHeader();
   drawCurves();
@@ -241,7 +318,7 @@ function showMessage(text: string | undefined): void {
 }
 
 function save(): void {
-  setState<SavedFit>({ view, sample, message: message.hidden ? undefined : message.textContent ?? undefined, running });
+  setState<SavedFit>({ view, sample, rows, message: message.hidden ? undefined : message.textContent ?? undefined, running });
 }
 
 const saveSoon = (() => {
@@ -280,6 +357,9 @@ onMessage<HostToHmmFitPanel>({
   fitStarted: (m) => {
     view = { ...m.view, logLikelihoods: m.view.logLikelihoods.map((c) => [...c]) };
     sample = undefined;
+    rows = undefined;
+    rowsCard.hidden = true;
+    rowsBox.replaceChildren();
     sampleSteps.replaceChildren();
     sampleReading.textContent = '';
     running = m.view.model === undefined;
@@ -309,6 +389,10 @@ onMessage<HostToHmmFitPanel>({
     render();
     save();
   },
+  decodedRows: (m) => {
+    renderRows(m.rows);
+    save();
+  },
   sampleResult: (m) => {
     renderSample(m.sample);
     save();
@@ -328,6 +412,15 @@ function isSavedView(v: unknown): v is HmmFitView {
   );
 }
 
+function isSavedRows(v: unknown): v is HmmDecodedRows {
+  const r = v as HmmDecodedRows | undefined;
+  return (
+    typeof r === 'object' && r !== null && Array.isArray(r.states) && Array.isArray(r.symbols) && Array.isArray(r.path) &&
+    Array.isArray(r.posterior) && r.path.length === r.symbols.length && r.posterior.length === r.symbols.length * r.states.length &&
+    r.path.every((s) => Number.isInteger(s) && s >= 0 && s < r.states.length) && Number.isInteger(r.from) && Number.isInteger(r.selected)
+  );
+}
+
 const saved = getState<SavedFit>();
 if (saved?.view && isSavedView(saved.view)) {
   view = saved.view;
@@ -335,6 +428,7 @@ if (saved?.view && isSavedView(saved.view)) {
   running = false;
   render();
   if (saved.sample && Array.isArray(saved.sample.steps)) renderSample(saved.sample);
+  if (saved.rows && isSavedRows(saved.rows)) renderRows(saved.rows);
 }
 if (saved?.message) showMessage(saved.message);
 post<HmmFitPanelToHost>({ type: 'ready' });

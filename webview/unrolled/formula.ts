@@ -23,6 +23,21 @@ export function tokenShown(view: GatesView, t: number): string {
   return view.tokenKind === 'rows' ? view.tokens[t] : `“${showChar(view.tokens[t])}”`;
 }
 
+/**
+ * What the first layer reads at step t, as the run feeds it (view.input): a one-hot vector over the vocabulary, the
+ * token's learned embedding row, or the row's numbers. A trace that does not say (made before it was recorded) is
+ * named by its steps only: a character run's input is one-hot, a row's its numbers, otherwise "its input vector".
+ */
+export function inputShown(view: GatesView, t: number): string {
+  const token = tokenShown(view, t);
+  const x = view.input;
+  if (x?.kind === 'one-hot') return `one-hot ${token} (${x.vocabulary} entries: 1 at its id, 0 elsewhere)`;
+  if (x?.kind === 'embedding') return `the embedding row of ${token} (${x.size} learned numbers: row id of the ${x.vocabulary} × ${x.size} table E)`;
+  if (x?.kind === 'rows') return `${token} (its ${x.size === 1 ? 'one number' : `${x.size} numbers`})`;
+  if (view.tokenKind === 'rows') return `${token} (its numbers)`;
+  return view.tokenKind === undefined ? `${token} (one-hot)` : `${token} (its input vector)`;
+}
+
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
 const mean = (v: Float32Array) => v.reduce((a, x) => a + x, 0) / v.length;
 const f2 = (x: number) => x.toFixed(2);
@@ -46,8 +61,7 @@ export function stepFormula(view: GatesView, c: number, t: number): string[] {
     const parts = Array.from({ length: D }, (_, d) => unitValues(view, (k - 1) * D + d, name, tt));
     return Math.sqrt(parts.reduce((a, v) => a + norm(v) ** 2, 0));
   };
-  const token = `${tokenShown(view, t)} ${view.tokenKind === 'rows' ? '(its numbers)' : '(one-hot)'}`;
-  const input = k === 0 ? `x_t = ${token}` : `x_t = ${D > 1 ? '[h→_t ; h←_t]' : 'h_t'} of layer ${k}, ‖x_t‖ = ${f2(below('h', t))}`;
+  const input = k === 0 ? `x_t = ${inputShown(view, t)}` : `x_t = ${D > 1 ? '[h→_t ; h←_t]' : 'h_t'} of layer ${k}, ‖x_t‖ = ${f2(below('h', t))}`;
   const at = `${D > 1 ? `${backward ? 'Backward' : 'Forward'} chain ${h_}, l` : 'L'}ayer ${k + 1}, step ${t + 1}${prevOut ? (backward ? ' (the chain starts at the window\'s end from h← = 0)' : ' (the window starts from h₀ = 0)') : ''}`;
   const values = (name: string, tt: number) => (tt < 0 || tt >= T ? new Float32Array(view.hiddenSize) : unitValues(view, c, name, tt));
   const hPrev = norm(values('h', prevT));
