@@ -1,5 +1,5 @@
 // Every panel bundle (each folder of webview/ but common/, so a new panel is included the day it lands) opened
-// under the real page and CSP of src/panels/panelHtml.ts in headless Chromium, in each theme, before the host has
+// under the real page and CSP of src/base/panelHtml.ts in headless Chromium, in each theme, before the host has
 // sent anything and after a reload: it says it is ready, shows something, and causes no CSP violation and no page
 // error. The panels' own tests check what they draw; this one is the floor under all of them.
 import assert from 'node:assert/strict';

@@ -13,7 +13,7 @@ import { discreteHmmToJson } from '../../src/engine/hmm';
 import { casinoExample, casinoModel } from '../../src/engine/examples/hmm';
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import { markovOrdersView } from '../../src/markov/ordersView';
-import { PendingExports } from '../../src/panels/pendingExports';
+import { PendingExports } from '../../src/base/pendingExports';
 import { parseExportedImageMessage, type MarkovOrdersView } from '../../src/shared/webviewProtocol';
 import { hmmDecode, markovOrders } from '../../src/worker/analysis';
 import { perplexityReading } from '../../webview/markovOrders/reading';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { makeNonce, renderPanelHtml } from '../../src/panels/panelHtml';
+import { makeNonce, renderPanelHtml } from '../../src/base/panelHtml';
 import { PAGE_STUB } from './pageStub';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
