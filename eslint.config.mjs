@@ -10,6 +10,12 @@ const KNOWN_CYCLE_EDGES = [
 ];
 const KNOWN_MUTUAL_FOLDERS = ['commands↔sidebar', 'commands↔training', 'commands↔panels', 'hmm↔panels', 'hmm↔markov', 'panels↔sidebar'];
 
+// No file of src/ or webview/ is over 500 lines (issue 16): a file that grows past it is split by what its parts do.
+// The two protocol files are split into one file per channel on their own branch (issue 16); they leave this list
+// when that lands. test/host/fileLength.test.ts holds every file of src/ and webview/ to the same bound.
+export const MAX_FILE_LINES = 500;
+export const KNOWN_LONG_FILES = ['src/shared/webviewProtocol.ts', 'src/shared/workerProtocol.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/', 'out/', 'node_modules/', '.tools/', 'test-results/', '**/*.js'] },
   js.configs.recommended,
@@ -34,6 +40,11 @@ export default tseslint.config(
       'architecture/no-cycles': ['error', { allow: KNOWN_CYCLE_EDGES }],
       'architecture/no-mutual-folders': ['error', { allow: KNOWN_MUTUAL_FOLDERS }],
     },
+  },
+  {
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    ignores: KNOWN_LONG_FILES,
+    rules: { 'max-lines': ['error', { max: MAX_FILE_LINES }] },
   },
   {
     // The engine runs in the worker, tests and the CLI: it must never reach for VS Code or the rest of the host.

@@ -4,7 +4,7 @@
 // pos-train.tsv and pos-test.tsv (tagged files), regimes.txt (a numeric series, + regimes-states.txt, regimes-model.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { casinoExample, cpgExample, posExample, regimeExample } from '../../src/engine/hmm/examples';
+import { casinoExample, cpgExample, posExample, regimeExample } from '../../src/engine/examples/hmm';
 import { stringifyDiscreteHmm, stringifyGaussianHmm } from '../../src/engine/hmm/modelJson';
 
 const args = process.argv.slice(2);

@@ -32,55 +32,25 @@
 // An update is a transaction: forward and backward work on copies of the carried states (hWork/cWork → hNext/cNext)
 // and a zeroed gradient; only commit() and the optimiser change the trainer. So an abort check (abortCheck, polled
 // between time steps) can abandon it half way by throwing StepAbortedError, leaving exportState() as it was.
-import type { CellKind } from './cells/recurrentCell';
+//
+// What the trainer is asked to train, and the engine's check of it, is sequenceTrainerConfig.ts.
 import { clipGradients, globalNorm } from './clipping';
 import { EngineInputError } from './errors';
-import { applyInitialisation, type InitialisationOptions } from './initialisation';
-import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizers';
+import { applyInitialisation } from './initialisation';
+import { createOptimizer, type Optimizer } from './optimizers';
 import { Prng } from './prng';
 import { RecurrentStack } from './recurrentStack';
 import type { SequenceData } from './sequenceData';
 import { SequenceNumericFaultError } from './sequenceFault';
 import { throwIfAborted, type AbortCheck } from './stepAbort';
 import { crossEntropyStep } from './stepLoss';
-import { splitStreams, StreamShard, type Dtype, type ParallelShards, type ShardResult, type ShardWindow } from './streamShard';
+import { splitStreams, StreamShard, type ParallelShards, type ShardResult, type ShardWindow } from './streamShard';
 import { findNonFinite, tensorView } from './tensorLayout';
 import { clipGradientValues } from './valueClipping';
 import { optimizerState, restoreOptimizerState, type TrainerState } from './trainerState';
+import { cellKindOf, checkTrainerConfig, type SequenceTrainerConfig } from './sequenceTrainerConfig';
 
-export type ModelKind = 'rnn' | 'gru' | 'lstm';
-
-export interface SequenceModelConfig {
-  model: ModelKind;
-  /** RNN only (default tanh). */
-  nonlinearity?: 'tanh' | 'relu';
-  layers: number;
-  hiddenSize: number;
-  bidirectional: boolean;
-  /** Learned embedding of this width; omitted: one-hot input. Token data only. */
-  embeddingDim?: number;
-}
-
-export interface SequenceTrainerConfig extends SequenceModelConfig {
-  /** k1: new positions per update per stream. */
-  seqLength: number;
-  /** k2: steps backpropagated (default k1). */
-  backpropSteps?: number;
-  /** B: parallel streams (or tagged sequences) per update. */
-  batchSize: number;
-  optimizer: OptimizerConfig;
-  /** Global-norm clipping threshold (0: off). */
-  clipNorm: number;
-  /** Per-value clipping threshold (0 or omitted: off). */
-  clipValue?: number;
-  init?: InitialisationOptions;
-  seed: number;
-  /**
-   * Precision of the forward and backward pass of streamed data (default float64; float32 rounds like PyTorch's
-   * default dtype). Parameters, clipping and the optimiser stay float64.
-   */
-  dtype?: Dtype;
-}
+export { cellKindOf, type ModelKind, type SequenceModelConfig, type SequenceTrainerConfig } from './sequenceTrainerConfig';
 
 export interface SequenceStepResult {
   /** 1-based number of this update. */
@@ -100,47 +70,6 @@ export interface SequenceStepResult {
   valuesClipped: number;
   /** ‖Δθ‖ / ‖θ‖ per tensor (by PyTorch name) for this update. */
   updateRatios: Record<string, number>;
-}
-
-/** The stack's cell kind for a model config. */
-export function cellKindOf(config: SequenceModelConfig): CellKind {
-  if (config.model === 'rnn') return config.nonlinearity === 'relu' ? 'rnn_relu' : 'rnn_tanh';
-  if (config.nonlinearity !== undefined) throw new EngineInputError(`--nonlinearity applies to the RNN only, not the ${config.model.toUpperCase()}.`);
-  return config.model;
-}
-
-function checkConfig(data: SequenceData, c: SequenceTrainerConfig): void {
-  const whole = (name: string, v: number | undefined, min = 1): void => {
-    if (!(Number.isInteger(v) && (v as number) >= min)) throw new EngineInputError(`${name} must be a whole number ≥ ${min} (got ${String(v)}).`);
-  };
-  if (!['rnn', 'gru', 'lstm'].includes(c.model)) throw new EngineInputError(`The model must be rnn, gru or lstm (got ${String(c.model)}).`);
-  whole('layers', c.layers);
-  whole('hiddenSize', c.hiddenSize);
-  whole('seqLength', c.seqLength);
-  whole('batchSize', c.batchSize);
-  if (c.backpropSteps !== undefined) whole('backpropSteps', c.backpropSteps);
-  if (c.embeddingDim !== undefined) whole('embeddingDim', c.embeddingDim);
-  if (!(c.optimizer.learningRate > 0 && Number.isFinite(c.optimizer.learningRate))) {
-    throw new EngineInputError(`The learning rate must be a positive number (got ${String(c.optimizer.learningRate)}).`);
-  }
-  if (!(c.clipNorm >= 0 && Number.isFinite(c.clipNorm))) throw new EngineInputError(`clipNorm must be a number ≥ 0 (got ${String(c.clipNorm)}).`);
-  if (c.clipValue !== undefined && !(c.clipValue >= 0 && Number.isFinite(c.clipValue))) {
-    throw new EngineInputError(`clipValue must be a number ≥ 0 (got ${String(c.clipValue)}).`);
-  }
-  if (!Number.isInteger(c.seed)) throw new EngineInputError(`seed must be a whole number (got ${String(c.seed)}).`);
-  if (c.dtype !== undefined && c.dtype !== 'float32' && c.dtype !== 'float64') throw new EngineInputError(`dtype must be float32 or float64 (got ${String(c.dtype)}).`);
-  if (c.dtype === 'float32' && data.kind === 'tagging') throw new EngineInputError('float32 is available for streamed data (text, series); tagging trains in float64.');
-  if (c.bidirectional && data.kind !== 'tagging') {
-    throw new EngineInputError(
-      data.kind === 'next-token'
-        ? 'A bidirectional model cannot be trained to predict the next token: its backward chain would read the very token it is asked to predict. Use it for tagging, or train a unidirectional model.'
-        : 'A bidirectional model cannot be trained to predict the next value of a series: its backward chain would read the future. Train a unidirectional model.',
-    );
-  }
-  if (c.embeddingDim !== undefined && data.kind === 'series') throw new EngineInputError('An embedding needs token input; a numeric series enters the model directly.');
-  if (data.kind === 'next-token' && data.ids.length < 2) throw new EngineInputError('The data has fewer than two tokens: there is nothing to predict.');
-  if (data.kind === 'series' && data.length < 2) throw new EngineInputError('The series has fewer than two rows.');
-  if (data.kind === 'tagging' && data.sequences.length === 0) throw new EngineInputError('The tagged data has no sequences.');
 }
 
 export class SequenceTrainer {
@@ -182,7 +111,7 @@ export class SequenceTrainer {
 
   /** `options.parallel`: run the streams of streamed data in shards on worker threads (src/cli/parallel). */
   constructor(data: SequenceData, config: SequenceTrainerConfig, options: { parallel?: ParallelShards } = {}) {
-    checkConfig(data, config);
+    checkTrainerConfig(data, config);
     this.config = { ...config };
     this.data = data;
     const B = config.batchSize;
@@ -490,7 +419,7 @@ export class SequenceTrainer {
   reconfigure(change: { learningRate?: number; clipNorm?: number }): void {
     const optimizer = { ...this.config.optimizer, learningRate: change.learningRate ?? this.config.optimizer.learningRate };
     const next = { ...this.config, optimizer, clipNorm: change.clipNorm ?? this.config.clipNorm };
-    checkConfig(this.data, next);
+    checkTrainerConfig(this.data, next);
     const saved = optimizerState(this.optimizer);
     const replacement = createOptimizer(this.model.parameterCount, optimizer);
     restoreOptimizerState(replacement, saved);

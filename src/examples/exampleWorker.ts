@@ -1,28 +1,33 @@
 // Generates example files in a short-lived instance of dist/worker.js (the host never imports the engine): one
 // request, one answer, then the worker is terminated. Generation takes milliseconds; starting the worker ~100 ms.
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { nodeWorker } from '../base/nodeWorkerTransport';
+import { WorkerClient } from '../base/workerClient';
 import type { ExampleId } from '../shared/examples';
-import type { GenerateExampleAnswer } from '../shared/workerProtocol';
+import type { GenerateExampleAnswer, GenerateExampleRequest } from '../shared/workerProtocol';
 
 export interface GeneratedFile {
   name: string;
   content: string;
 }
 
-export function generateExampleFiles(
+export async function generateExampleFiles(
   extensionPath: string,
   example: ExampleId,
   options: { seed?: number; length?: number } = {},
 ): Promise<GeneratedFile[]> {
-  const worker = new Worker(path.join(extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-examples' });
-  return new Promise<GeneratedFile[]>((resolve, reject) => {
-    worker.on('message', (m: GenerateExampleAnswer) => {
-      if (m.type === 'exampleGenerated') resolve(m.files);
-      else if (m.type === 'exampleFailed') reject(new Error(m.message));
-    });
-    worker.on('error', (error) => reject(new Error(`The example generator crashed: ${error.message}`)));
-    worker.on('exit', (code) => reject(new Error(`The example generator stopped unexpectedly (exit code ${code}).`)));
-    worker.postMessage({ type: 'generateExample', requestId: 'example', example, ...options });
-  }).finally(() => void worker.terminate());
+  const client = new WorkerClient<GenerateExampleRequest, GenerateExampleAnswer>({
+    start: nodeWorker(path.join(extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-examples' }),
+    label: 'The example generator',
+    newId: (n) => `example${n}`,
+    requestOf: (m) => m.requestId,
+    isAnswer: () => true,
+    failure: (m) => (m.type === 'exampleFailed' ? new Error(m.message) : undefined),
+  });
+  try {
+    const answer = await client.request((requestId) => ({ type: 'generateExample', requestId, example, ...options }), ['exampleGenerated']);
+    return answer.files;
+  } finally {
+    client.dispose();
+  }
 }

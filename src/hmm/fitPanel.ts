@@ -57,7 +57,7 @@ export class HmmFitPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly host: FitPanelHost,
   ) {
-    initPanel(panel, extensionUri, 'hmmfit', TITLE);
+    initPanel(panel, extensionUri, 'hmmFit', TITLE);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {

@@ -59,7 +59,7 @@ export class MarkovOrdersPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly worker: AnalysisWorker,
   ) {
-    initPanel(panel, extensionUri, 'markov', TITLE);
+    initPanel(panel, extensionUri, 'markovOrders', TITLE);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {

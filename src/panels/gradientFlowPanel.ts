@@ -89,7 +89,7 @@ export class GradientFlowPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly service: TrainingService,
   ) {
-    initPanel(panel, extensionUri, 'gradients', TITLE);
+    initPanel(panel, extensionUri, 'gradientFlow', TITLE);
     provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), traceFiles, 'Show Gradient Flow'));
     this.timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;

@@ -86,7 +86,7 @@ export class GradientLabPanel implements vscode.Disposable {
     private readonly runs: LabRuns,
     runsChanged?: LabRunsChanged,
   ) {
-    initPanel(panel, extensionUri, 'lab', title());
+    initPanel(panel, extensionUri, 'gradientLab', title());
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { HostToGatesPanel } from '../shared/webviewProtocol';
 import type { UnitSearchAnswer } from '../shared/workerProtocol';
-import type { TraceAnswer, TrainingService } from '../training/trainingService';
+import type { TrainingService } from '../training/trainingService';
 import { matchRanges, searchResults } from './unitSearchView';
 
 /** Longest data file searched (UTF-16 units), checked before the text is sent to the worker. */
@@ -43,9 +43,6 @@ export class UnitSearchSession implements vscode.Disposable {
   constructor(private readonly service: TrainingService, private readonly post: (m: HostToGatesPanel) => void) {
     this.disposables.push(
       this.all, this.selected,
-      service.onDidProgressUnitSearch((p) => {
-        if (this.running?.requestId === p.requestId && this.running.runId === p.runId) this.post({ type: 'searchProgress', share: p.share });
-      }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length === 0 || e.document.uri.toString() !== this.found?.uri) return;
@@ -77,53 +74,44 @@ export class UnitSearchSession implements vscode.Disposable {
       return;
     }
     const text = document.getText();
-    const requestId = this.service.searchUnits(runId, { text, query });
-    if (requestId === undefined) {
+    // The worker client matches the progress and the answer to this search (a cancelled one hears nothing more).
+    const search = this.service.searchUnits(runId, { text, query }, (share) => this.post({ type: 'searchProgress', share }));
+    if (search === undefined) {
       this.post({ type: 'searchEnded', message: vscode.l10n.t('The run has no model to search with yet.') });
       return;
     }
+    const requestId = search.id;
     const version = document.version;
     this.running = { runId, requestId, version };
     this.post({ type: 'searchProgress', share: 0 });
-    const answer = await new Promise<TraceAnswer<UnitSearchAnswer> | undefined>((resolve) => {
-      const listener = this.service.onDidSearchUnits((a) => {
-        if (a.requestId !== requestId || a.runId !== runId) return;
-        listener.dispose();
-        resolve(a);
-      });
-      // Cancelled (a newer search, Cancel, the panel closed): no answer will come.
-      this.onCancel = () => {
-        listener.dispose();
-        resolve(undefined);
-      };
-    });
-    if (!answer || this.running?.requestId !== requestId) return;
-    this.running = undefined;
-    this.onCancel = undefined;
-    if ('error' in answer) {
-      this.post({ type: 'searchEnded', message: vscode.l10n.t('The search failed: {0}', answer.error) });
+    let answer: UnitSearchAnswer;
+    try {
+      answer = await search.answer;
+    } catch (error) {
+      // Cancelled (a newer search, Cancel, the panel closed): cancel() has told the page already, if it had to.
+      if (this.running?.requestId !== requestId) return;
+      this.running = undefined;
+      this.post({ type: 'searchEnded', message: vscode.l10n.t('The search failed: {0}', error instanceof Error ? error.message : String(error)) });
       return;
     }
+    if (this.running?.requestId !== requestId) return;
+    this.running = undefined;
     if (document.version !== version) {
       this.post({ type: 'searchEnded', message: vscode.l10n.t('The file changed during the search: search again.') });
       return;
     }
-    const ranges = matchRanges(text, answer.trace);
+    const ranges = matchRanges(text, answer);
     this.found = { uri: dataUri, version, ...ranges, current: -1 };
-    this.post({ type: 'searchResults', results: searchResults(text, ranges, answer.trace, description) });
+    this.post({ type: 'searchResults', results: searchResults(text, ranges, answer, description) });
     this.decorate();
     if (ranges.from.length > 0) await this.show(0);
   }
-
-  private onCancel: (() => void) | undefined;
 
   /** Ends the search running, if any (the worker drops it without an answer); `quiet`: without telling the page. */
   cancel(quiet = false): void {
     if (!this.running) return;
     this.service.cancelUnitSearch(this.running.runId, this.running.requestId);
     this.running = undefined;
-    this.onCancel?.();
-    this.onCancel = undefined;
     if (!quiet) this.post({ type: 'searchEnded', message: vscode.l10n.t('Search cancelled.') });
   }
 

@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { documentLabel } from '../commands/documentText';
 import { expandedVisibleOffsets } from '../hmm/editorRanges';
+import { WorkerShutDown } from '../base/workerClient';
 import type { TextInference, TextQuantity } from '../shared/workerProtocol';
 import type { RunPersistence } from '../training/runPersistence';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
@@ -33,7 +34,8 @@ interface Colouring {
   modelLabel: string;
   quantity: TextQuantity;
   scored?: { version: number; window: InferenceWindow; result: TextInference };
-  pending?: { requestId: number; version: number; window: InferenceWindow };
+  /** The request in flight (its answer is taken only while this is still the colouring's pending request). */
+  pending?: { version: number; window: InferenceWindow };
   /** Asked again while a request was in flight. */
   again: boolean;
   lastRequestAt: number;
@@ -83,8 +85,7 @@ export class ModelColouring implements vscode.Disposable {
   private readonly scrollTimers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
   private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly refreshTimer: ReturnType<typeof setInterval>;
-  private nextRequestId = 1;
-  /** A tagged run's colouring (predicted tags), with its own decorations; request ids from this counter. */
+  /** A tagged run's colouring (predicted tags), with its own decorations. */
   private readonly tagged: TaggedColouring;
   private readonly watched = new vscode.EventEmitter<{ runId: string; uri: vscode.Uri }>();
   /** A run's colouring started on a document (the gradient diagnostics follow it). */
@@ -106,7 +107,7 @@ export class ModelColouring implements vscode.Disposable {
     this.status.name = vscode.l10n.t('Sequence Lab Model Colouring');
     this.status.command = CLEAR_COLOURING_COMMAND;
     this.refreshTimer = setInterval(() => this.refreshWhileTraining(), TRAINING_REFRESH_MS);
-    this.tagged = new TaggedColouring(service, () => this.nextRequestId++, CLEAR_COLOURING_COMMAND);
+    this.tagged = new TaggedColouring(service, CLEAR_COLOURING_COMMAND);
     this.disposables.push(
       this.tagged,
       ...this.types,
@@ -123,7 +124,6 @@ export class ModelColouring implements vscode.Disposable {
         if (e.contentChanges.length > 0 && this.colourings.has(e.document.uri.toString())) this.scheduleEdit(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.colourings.delete(d.uri.toString())),
-      service.onDidInferText((answer) => this.answered(answer)),
     );
   }
 
@@ -208,40 +208,46 @@ export class ModelColouring implements vscode.Disposable {
       window.from -= 1;
     }
     if (text.length === 0) return;
-    const requestId = this.nextRequestId++;
     colouring.again = false;
     colouring.lastRequestAt = Date.now();
-    if (!this.service.inferText(colouring.runId, requestId, { text, warmup, quantity: colouring.quantity })) {
+    const answer = this.service.inferText(colouring.runId, { text, warmup, quantity: colouring.quantity });
+    if (!answer) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: {0} has no model to read the text with yet (it is starting or failed).', colouring.runLabel));
       return;
     }
-    colouring.pending = { requestId, version: document.version, window };
+    const pending = { version: document.version, window };
+    colouring.pending = pending;
+    const key = document.uri.toString();
+    answer.then(
+      (result) => this.answered(key, colouring, pending, { result }),
+      (error: Error) => {
+        // The worker was shut down with the extension: nobody is left to tell.
+        if (!(error instanceof WorkerShutDown)) this.answered(key, colouring, pending, { error: error.message });
+      },
+    );
   }
 
-  private answered(answer: { runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }): void {
-    for (const [key, colouring] of this.colourings) {
-      if (colouring.pending?.requestId !== answer.requestId) continue;
-      const pending = colouring.pending;
-      colouring.pending = undefined;
-      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-      if ('error' in answer) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', colouring.runLabel, answer.error));
-        this.colourings.delete(key);
-        for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
-        this.refreshStatus();
-        return;
-      }
-      if (!document) return;
-      if (document.version === pending.version) {
-        colouring.scored = { version: pending.version, window: pending.window, result: answer.result };
-        for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.decorate(editor);
-        this.refreshStatus();
-      } else colouring.again = true;
-      if (colouring.again) {
-        const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
-        if (editor) this.request(editor);
-      }
+  private answered(key: string, colouring: Colouring, pending: NonNullable<Colouring['pending']>, answer: { result: TextInference } | { error: string }): void {
+    // A colouring cleared meanwhile, or a request given up on (timed out and asked again), drops its answer.
+    if (this.colourings.get(key) !== colouring || colouring.pending !== pending) return;
+    colouring.pending = undefined;
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if ('error' in answer) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', colouring.runLabel, answer.error));
+      this.colourings.delete(key);
+      for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
+      this.refreshStatus();
       return;
+    }
+    if (!document) return;
+    if (document.version === pending.version) {
+      colouring.scored = { version: pending.version, window: pending.window, result: answer.result };
+      for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.decorate(editor);
+      this.refreshStatus();
+    } else colouring.again = true;
+    if (colouring.again) {
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+      if (editor) this.request(editor);
     }
   }
 

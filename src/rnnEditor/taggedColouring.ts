@@ -4,6 +4,7 @@
 // hover gives the top-5 tags. What is drawn is decided in taggedText.ts. Read again on scrolling past the tagged
 // lines, 300 ms after an edit, and every few seconds while the run trains; one request per document in flight.
 import * as vscode from 'vscode';
+import { WorkerShutDown } from '../base/workerClient';
 import type { TaggedTextInference } from '../shared/workerProtocol';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { SLOTS, slotColour } from './colourScale';
@@ -22,7 +23,8 @@ interface Tagging {
   modelLabel: string;
   /** The answer and the document offset of its slice. */
   scored?: { version: number; first: number; end: number; base: number; result: TaggedTextInference };
-  pending?: { requestId: number; version: number; first: number; end: number; base: number };
+  /** The request in flight (its answer is taken only while this is still the tagging's pending request). */
+  pending?: { version: number; first: number; end: number; base: number };
   again: boolean;
   lastRequestAt: number;
 }
@@ -38,7 +40,7 @@ export class TaggedColouring implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly refreshTimer: ReturnType<typeof setInterval>;
 
-  constructor(private readonly service: TrainingService, private readonly nextRequestId: () => number, clearCommand: string) {
+  constructor(private readonly service: TrainingService, clearCommand: string) {
     this.hues = TAG_HUES.map((hue) => vscode.window.createTextEditorDecorationType({ color: new vscode.ThemeColor(hue), fontWeight: '600' }));
     // heat1…heat4: the surprisal shades, one hue, stronger = the model less sure of its tag.
     this.shades = SLOTS.slice(0, 4).map((slot) =>
@@ -63,10 +65,6 @@ export class TaggedColouring implements vscode.Disposable {
         if (e.contentChanges.length > 0) this.schedule(e.document, EDIT_DEBOUNCE_MS);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.taggings.delete(d.uri.toString())),
-      service.onDidTagText((answer) => this.answered(answer.requestId, answer.result)),
-      service.onDidInferText((answer) => {
-        if ('error' in answer) this.failed(answer.requestId, answer.error);
-      }),
     );
   }
 
@@ -115,42 +113,46 @@ export class TaggedColouring implements vscode.Disposable {
     if (to - base > MAX_TAGGED_SLICE) to = document.offsetAt(new vscode.Position(document.positionAt(base + MAX_TAGGED_SLICE).line, 0));
     const text = document.getText(new vscode.Range(document.positionAt(base), document.positionAt(to)));
     if (text.length === 0) return;
-    const requestId = this.nextRequestId();
     tagging.again = false;
     tagging.lastRequestAt = Date.now();
-    if (!this.service.tagText(tagging.runId, requestId, text)) {
+    const answer = this.service.tagText(tagging.runId, text);
+    if (!answer) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sequence Lab: {0} has no model to read the text with yet (it is starting or failed).', tagging.runLabel));
       return;
     }
-    tagging.pending = { requestId, version: document.version, first, end: document.positionAt(to).line + 1, base };
+    const pending = { version: document.version, first, end: document.positionAt(to).line + 1, base };
+    tagging.pending = pending;
+    const key = document.uri.toString();
+    // A tagging cleared meanwhile, or a request given up on (timed out and asked again), drops its answer.
+    const current = () => this.taggings.get(key) === tagging && tagging.pending === pending;
+    answer.then(
+      (result) => {
+        if (current()) this.answered(key, tagging, pending, result);
+      },
+      (error: Error) => {
+        // The worker was shut down with the extension: nobody is left to tell.
+        if (current() && !(error instanceof WorkerShutDown)) this.failed(key, tagging, error.message);
+      },
+    );
   }
 
-  private failed(requestId: number, error: string): void {
-    for (const [key, tagging] of this.taggings) {
-      if (tagging.pending?.requestId !== requestId) continue;
-      void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', tagging.runLabel, error));
-      this.taggings.delete(key);
-      for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
+  private failed(key: string, tagging: Tagging, error: string): void {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: cannot colour the text by {0}: {1}', tagging.runLabel, error));
+    this.taggings.delete(key);
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) this.undecorate(editor);
+    this.refreshStatus();
+  }
+
+  private answered(key: string, tagging: Tagging, pending: NonNullable<Tagging['pending']>, result: TaggedTextInference): void {
+    tagging.pending = undefined;
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key);
+    if (!editor) return;
+    if (editor.document.version === pending.version) {
+      tagging.scored = { ...pending, result };
+      for (const e of vscode.window.visibleTextEditors) if (e.document === editor.document) this.decorate(e);
       this.refreshStatus();
-      return;
-    }
-  }
-
-  private answered(requestId: number, result: TaggedTextInference): void {
-    for (const [key, tagging] of this.taggings) {
-      if (tagging.pending?.requestId !== requestId) continue;
-      const pending = tagging.pending;
-      tagging.pending = undefined;
-      const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key);
-      if (!editor) return;
-      if (editor.document.version === pending.version) {
-        tagging.scored = { ...pending, result };
-        for (const e of vscode.window.visibleTextEditors) if (e.document === editor.document) this.decorate(e);
-        this.refreshStatus();
-      } else tagging.again = true;
-      if (tagging.again) this.request(editor);
-      return;
-    }
+    } else tagging.again = true;
+    if (tagging.again) this.request(editor);
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {

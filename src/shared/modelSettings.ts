@@ -1,4 +1,4 @@
-// The Model view's settings (the sidebar form of src/sidebar/modelView.ts and webview/model/): an experiment without
+// The Model view's settings (the sidebar form of src/sidebar/modelView.ts and webview/modelView/): an experiment without
 // its data path and sampling. The page and the host check them with the SAME function, which runs the experiment
 // file's own parser (experimentFile.ts: EXPERIMENT_FIELDS, its limits and its cross-field rules), so a value the form
 // accepts is exactly a value an experiment file accepts. Pure: no vscode, no DOM.

@@ -2,7 +2,8 @@
 // export-pytorch command and, later, the VS Code host write the files). The caller adds model.safetensors and the
 // data file (at `dataFile`, a path relative to the project) next to these text files.
 import { checkModelMetadata, describeValue, MODEL_FORMAT, ModelMetadataError, NONLINEARITIES, type CheckedModelMetadata } from './modelMetadata';
-import { SAFETENSORS_IO_PY, TORCHRUN_COMPAT_PY, TRAIN_PY } from './pytorchTrainScript';
+import { SAFETENSORS_IO_PY, TORCHRUN_COMPAT_PY } from './pytorchSupportScripts';
+import { TRAIN_PY } from './pytorchTrainScript';
 import { BATCH_LIMIT, CONFIG_LIMITS, OPTIMIZER_KINDS, type Limit } from './trainingConfig';
 
 /** The model description stored in model.safetensors' __metadata__.sequence_lab (see src/engine/modelFile.ts). */

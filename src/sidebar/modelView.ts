@@ -1,4 +1,4 @@
-// The "Model" view in the Sequence Lab sidebar (webview/model/): a form for an experiment's data kind, model and
+// The "Model" view in the Sequence Lab sidebar (webview/modelView/): a form for an experiment's data kind, model and
 // training, with defaults from sequenceLab.training.* (re-sent when the settings change), bound to the active
 // editor's file (or, after "Duplicate with Changes…", to a run's data file). Train starts the experiment on that
 // file in the worker; "Save as Experiment File…" writes a *.seqlab.json beside it. Every message from the page is
@@ -121,7 +121,7 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     webview.html = renderPanelHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: asUri('dist', 'webview', 'model.js'),
+      scriptUri: asUri('dist', 'webview', 'modelView.js'),
       styleUri: asUri('media', 'webview.css'),
       title: vscode.l10n.t('Sequence Lab: Model'),
     });

@@ -1,16 +1,25 @@
 // The host's handle on the tagger comparison's own dist/worker.js instance (never the Training panel's worker, so a
 // comparison and a training run never wait for each other). Started on the first comparison, terminated with the
-// panel. One comparison at a time; its messages go to the listener given with it.
+// panel. One comparison at a time; its messages go to the listener given with it (a crash arrives as taggersFailed).
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { nodeWorker } from '../base/nodeWorkerTransport';
+import { WorkerClient } from '../base/workerClient';
 import type { HostToTaggersWorker, TaggerSettings, TaggersWorkerToHost } from '../shared/workerProtocol';
 
 export class TaggersWorker {
-  private worker: Worker | undefined;
-  private current: { requestId: string; listener: (m: TaggersWorkerToHost) => void } | undefined;
-  private nextId = 1;
+  private readonly client: WorkerClient<HostToTaggersWorker, TaggersWorkerToHost>;
+  /** The comparison whose messages are wanted; an earlier one's late messages are dropped by the client. */
+  private current: string | undefined;
 
-  constructor(private readonly workerPath: string) {}
+  constructor(workerPath: string) {
+    this.client = new WorkerClient({
+      start: nodeWorker(workerPath, { name: 'sequence-lab-taggers' }),
+      label: 'The tagger worker',
+      newId: (n) => `t${n}`,
+      requestOf: (m) => m.requestId,
+      isAnswer: (m) => m.type === 'taggersResult' || m.type === 'taggersFailed',
+    });
+  }
 
   static forExtension(extensionPath: string): TaggersWorker {
     return new TaggersWorker(path.join(extensionPath, 'dist', 'worker.js'));
@@ -18,55 +27,43 @@ export class TaggersWorker {
 
   /** Starts a comparison (stopping the one before); returns its request id. */
   compare(trainText: string, heldOutText: string | undefined, settings: TaggerSettings, listener: (m: TaggersWorkerToHost) => void): string {
-    if (this.current) this.post({ type: 'stopTaggers', requestId: this.current.requestId });
-    const requestId = `t${this.nextId++}`;
-    this.current = { requestId, listener };
-    this.post({ type: 'compareTaggers', requestId, trainText, heldOutText, settings });
-    return requestId;
+    const before = this.current;
+    if (before !== undefined) {
+      this.client.post({ type: 'stopTaggers', requestId: before });
+      this.client.cancel(before);
+    }
+    const { id, answer } = this.client.send(
+      (requestId) => ({ type: 'compareTaggers', requestId, trainText, heldOutText, settings }),
+      ['taggersResult', 'taggersFailed'],
+      { onEvent: listener },
+    );
+    this.current = id;
+    answer.then(
+      (m) => {
+        if (this.current === id) this.current = undefined;
+        listener(m);
+      },
+      (error: Error) => {
+        // Cancelled by a newer comparison or by dispose: nobody waits for it any more.
+        if (this.current !== id) return;
+        this.current = undefined;
+        listener({ type: 'taggersFailed', requestId: id, message: error.message });
+      },
+    );
+    return id;
   }
 
   /** Asks the worker to stop the running comparison at its next RNN update (the result still arrives). */
   stop(): void {
-    if (this.current) this.post({ type: 'stopTaggers', requestId: this.current.requestId });
+    if (this.current !== undefined) this.client.post({ type: 'stopTaggers', requestId: this.current });
   }
 
   get busy(): boolean {
     return this.current !== undefined;
   }
 
-  private post(message: HostToTaggersWorker): void {
-    this.ensure().postMessage(message);
-  }
-
-  private receive(m: TaggersWorkerToHost): void {
-    const current = this.current;
-    if (!current || m.requestId !== current.requestId) return;
-    if (m.type === 'taggersResult' || m.type === 'taggersFailed') this.current = undefined;
-    current.listener(m);
-  }
-
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath, { name: 'sequence-lab-taggers' });
-    worker.on('message', (m: TaggersWorkerToHost) => this.receive(m));
-    worker.on('error', (error) => this.fail(worker, `The tagger worker crashed: ${error.message}`));
-    worker.on('exit', (code) => this.fail(worker, `The tagger worker stopped unexpectedly (exit code ${code}).`));
-    this.worker = worker;
-    return worker;
-  }
-
-  private fail(worker: Worker, message: string): void {
-    if (this.worker !== worker) return;
-    this.worker = undefined;
-    const current = this.current;
-    this.current = undefined;
-    if (current) current.listener({ type: 'taggersFailed', requestId: current.requestId, message });
-  }
-
   dispose(): void {
-    const worker = this.worker;
-    this.worker = undefined;
     this.current = undefined;
-    void worker?.terminate();
+    this.client.dispose();
   }
 }

@@ -9,20 +9,18 @@
 //
 // Plain node:fs, no vscode (tests run it on a temp dir). Files are replaced atomically: written to a temp file in
 // the same folder, fsynced, renamed over the old one — a failed write leaves the previous file whole. Failures are
-// reported once through `onError` until a write succeeds again, not once per checkpoint.
+// reported once through `onError` until a write succeeds again, not once per checkpoint. How a run folder's files are
+// opened (regular files only, bounded) is runFolderFiles.ts; what a run.json holds and its check, storedRun.ts.
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
-import type { HeldOutInfo, HeldOutPoint, RunStatus } from '../shared/run';
+import type { HeldOutPoint } from '../shared/run';
 import { MAX_MODEL_FILE_BYTES, MAX_MODEL_PARAMETERS } from '../shared/modelMetadata';
-import { MODEL_KINDS, OPTIMIZER_KINDS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
+import { appendRegular, CREATE_FLAGS, openRegular, readRegular, RefusedFile, type StoreFs } from './runFolderFiles';
+import { isStoredRun, type MetricLine, type StoredRun } from './storedRun';
 
-/** The node:fs functions the store uses (tests inject failing ones). */
-export type StoreFs = Pick<
-  typeof nodeFs,
-  'mkdirSync' | 'readdirSync' | 'readFileSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync' | 'existsSync' | 'statSync'
-  | 'lstatSync' | 'fstatSync' | 'readSync'
->;
+export type { StoreFs } from './runFolderFiles';
+export { isStoredRun, type MetricLine, type StoredRun } from './storedRun';
 
 /**
  * The most of a metrics.jsonl or heldout.jsonl the store reads. The store's own files stay far below it (they are
@@ -36,62 +34,6 @@ export { MAX_MODEL_FILE_BYTES };
 export const MAX_STATE_FILE_BYTES = 3 * 8 * MAX_MODEL_PARAMETERS + 16 * 1024 * 1024;
 /** The most of a run.json: the store's own are a few KB. */
 const MAX_RUN_FILE_BYTES = 1_000_000;
-
-/**
- * Open flags for a run folder's files: never through a symlink (O_NOFOLLOW), and a FIFO swapped in after the lstat
- * does not block the open (O_NONBLOCK; regular files read and write as usual with it). Windows has neither flag:
- * the lstat before the open stands in there.
- */
-const { O_RDONLY, O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = nodeFs.constants;
-const O_NOFOLLOW = nodeFs.constants.O_NOFOLLOW ?? 0;
-const O_NONBLOCK = nodeFs.constants.O_NONBLOCK ?? 0;
-const READ_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
-const APPEND_FLAGS = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
-const CREATE_FLAGS = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK;
-
-/** What a file system entry that is not a regular file is, in words. */
-function kindOf(info: nodeFs.Stats): string {
-  return info.isSymbolicLink() ? 'a symbolic link' : info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
-}
-
-/** A run-folder file that is not a regular file (or over its bound): refused before it is opened or read whole. */
-class RefusedFile extends Error {}
-
-export interface StoredRun {
-  version: 1;
-  id: string;
-  /** The data file's URI (string form: file:///…, vscode-remote://…, untitled:…). */
-  dataUri: string;
-  /** The data file's name as shown to the user. */
-  dataLabel: string;
-  /** SHA-256 (hex) of the text the run trained on, UTF-8. */
-  dataSha256: string;
-  modelLabel: string;
-  config: TrainingConfig;
-  status: RunStatus;
-  step: number;
-  lastLoss?: number;
-  /** Step of model.safetensors, when there is one. */
-  checkpointStep?: number;
-  vocabSize?: number;
-  message?: string;
-  /** The experiment file (*.seqlab.json) the run was started from, and its SHA-256, for an exact reproduction. */
-  experiment?: { label: string; sha256: string };
-  /** ISO 8601. */
-  createdAt: string;
-  updatedAt: string;
-  /** metrics.jsonl holds one line per this many steps (doubles when the file reaches its line limit). */
-  metricsStride: number;
-  /** What the run holds out of training (absent for runs older than held-out loss). */
-  heldOut?: HeldOutInfo;
-}
-
-export interface MetricLine {
-  step: number;
-  /** Mean loss (nats/char) over the `stride` steps ending at `step`. */
-  loss: number;
-  gradNorm: number;
-}
 
 export interface RunStoreOptions {
   fs?: StoreFs;
@@ -194,12 +136,7 @@ export class RunStore {
     if (!this.rootUsable()) return;
     try {
       this.fs.mkdirSync(this.folder(id), { recursive: true });
-      const fd = this.openRegular(file, APPEND_FLAGS);
-      try {
-        this.fs.writeSync(fd, out.join('\n') + '\n');
-      } finally {
-        this.fs.closeSync(fd);
-      }
+      appendRegular(this.fs, file, out.join('\n') + '\n');
       acc.lines += out.length;
     } catch (error) {
       this.report(`could not append the metrics of ${run.dataLabel}`, error);
@@ -272,12 +209,7 @@ export class RunStore {
     if (lines === undefined) lines = this.readHeldOut(id).length;
     try {
       this.fs.mkdirSync(this.folder(id), { recursive: true });
-      const fd = this.openRegular(file, APPEND_FLAGS);
-      try {
-        this.fs.writeSync(fd, JSON.stringify(line) + '\n');
-      } finally {
-        this.fs.closeSync(fd);
-      }
+      appendRegular(this.fs, file, JSON.stringify(line) + '\n');
     } catch (error) {
       this.report(`could not append the held-out loss of ${run.dataLabel}`, error);
       return;
@@ -337,25 +269,7 @@ export class RunStore {
   private readRegular(id: string, name: string, maxBytes: number, otherwise: string): Uint8Array | undefined {
     const file = path.join(this.folder(id), name);
     try {
-      const folder = this.fs.lstatSync(this.folder(id));
-      if (!folder.isDirectory()) throw new RefusedFile(`its run folder is ${kindOf(folder)}`);
-      const fd = this.openRegular(file, READ_FLAGS);
-      try {
-        const size = this.fs.fstatSync(fd).size;
-        if (size > maxBytes) {
-          throw new RefusedFile(`it is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB a run's ${name} can reach`);
-        }
-        const bytes = new Uint8Array(size);
-        let at = 0;
-        while (at < size) {
-          const n = this.fs.readSync(fd, bytes, at, size - at, at);
-          if (n === 0) break; // shrank since the fstat: what is there
-          at += n;
-        }
-        return at === size ? bytes : bytes.subarray(0, at);
-      } finally {
-        this.fs.closeSync(fd);
-      }
+      return readRegular(this.fs, this.folder(id), name, maxBytes);
     } catch (error) {
       if (!(error instanceof RefusedFile)) return undefined; // missing or unreadable: as if absent
       if (!this.refused.has(file)) {
@@ -364,34 +278,6 @@ export class RunStore {
       }
       return undefined;
     }
-  }
-
-  /**
-   * Opens a run-folder file with `flags` only when it is a regular file (or, with O_CREAT, not there yet): a symlink,
-   * FIFO, device or folder throws RefusedFile before it is opened, and what was opened is checked again (fstat).
-   */
-  private openRegular(file: string, flags: number): number {
-    let before: nodeFs.Stats | undefined;
-    try {
-      before = this.fs.lstatSync(file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(flags & O_CREAT)) throw error;
-    }
-    if (before && !before.isFile()) throw new RefusedFile(`it is ${kindOf(before)}, not a regular file`);
-    let fd: number;
-    try {
-      fd = this.fs.openSync(file, flags, 0o644);
-    } catch (error) {
-      // O_NOFOLLOW on a symlink swapped in after the lstat.
-      if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new RefusedFile('it is a symbolic link, not a regular file');
-      throw error;
-    }
-    const info = this.fs.fstatSync(fd);
-    if (!info.isFile()) {
-      this.fs.closeSync(fd);
-      throw new RefusedFile(`it is ${kindOf(info)}, not a regular file`);
-    }
-    return fd;
   }
 
   /** Removes the run's folder; throws (for the caller to show) when it cannot. */
@@ -435,7 +321,7 @@ export class RunStore {
     } catch {
       // not there: written below
     }
-    const fd = this.openRegular(file, CREATE_FLAGS);
+    const fd = openRegular(this.fs, file, CREATE_FLAGS);
     try {
       this.fs.writeSync(fd, '# Written by Sequence Lab: its stored runs stay out of version control.\n*\n');
     } finally {
@@ -540,34 +426,3 @@ export class RunStore {
     );
   }
 }
-
-const STATUSES: ReadonlySet<string> = new Set(['starting', 'training', 'paused', 'completed', 'stopped', 'failed', 'interrupted']);
-/** Longest text field of a run.json (a data label, a URI, a message): a run folder is a repository's file too. */
-const MAX_RUN_TEXT = 4096;
-
-/**
- * A run.json as the store writes it, every field checked (the folder may come from a repository): strings of bounded
- * length, whole numbers where the store counts, a known status, a hex SHA-256, and settings within the training limits.
- */
-export function isStoredRun(v: unknown): v is StoredRun {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const r = v as Record<string, unknown>;
-  const text = (x: unknown) => typeof x === 'string' && x.length <= MAX_RUN_TEXT;
-  const optional = (x: unknown, ok: (y: unknown) => boolean) => x === undefined || ok(x);
-  const whole = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
-  const experiment = r.experiment as Record<string, unknown> | undefined;
-  return r.version === 1 && text(r.id) && /^[A-Za-z0-9._-]+$/.test(r.id as string) && text(r.dataUri) && text(r.dataLabel)
-    && typeof r.dataSha256 === 'string' && /^[0-9a-f]{64}$/.test(r.dataSha256) && text(r.modelLabel)
-    && typeof r.status === 'string' && STATUSES.has(r.status) && whole(r.step)
-    && optional(r.lastLoss, (x) => typeof x === 'number') && optional(r.checkpointStep, whole) && optional(r.vocabSize, whole)
-    && optional(r.message, text) && text(r.createdAt) && text(r.updatedAt) && Number.isSafeInteger(r.metricsStride) && (r.metricsStride as number) >= 1
-    && optional(experiment, (e) => typeof e === 'object' && e !== null && text((e as Record<string, unknown>).label) && text((e as Record<string, unknown>).sha256))
-    && optional(r.heldOut, (h) => {
-      const o = h as Record<string, unknown>;
-      return typeof h === 'object' && h !== null && text(o.description) && whole(o.trainCount) && whole(o.heldOutCount)
-        && typeof o.stepsPerEpoch === 'number' && Number.isFinite(o.stepsPerEpoch) && o.stepsPerEpoch > 0;
-    })
-    && typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) && validateTrainingConfig(r.config as TrainingConfig).length === 0
-    && (MODEL_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).model) && (OPTIMIZER_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).optimizer);
-}
-

@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import type { HeldOutPoint, RunFault, RunInfo, StepBatch, TextSample } from '../shared/run';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
-import type { ActivationTrace, GradientTrace, HostToWorker, RecurrenceAt, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
+import type { ActivationTrace, GradientTrace, HostToWorker, RecurrenceAt, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest } from '../shared/workerProtocol';
 import { StepHistory } from './stepHistory';
-import { TrainingWorker } from './trainingWorker';
+import { type RunMessage, TrainingWorker } from './trainingWorker';
 
 export interface RunRecord {
   info: RunInfo;
@@ -88,18 +88,6 @@ export class TrainingService implements vscode.Disposable {
   readonly onDidTraceActivations = this.activationsTraced.event;
   /** The id of the next traceGradients/traceActivations request (one counter: ids are unique across panels and runs). */
   private nextTraceRequestId = 1;
-  private readonly textInferred = new vscode.EventEmitter<{ runId: string; requestId: number; result: TextInference } | { runId: string; requestId: number; error: string }>();
-  /** The answer to inferText ("Colour Text by Model", src/rnnEditor/). */
-  readonly onDidInferText = this.textInferred.event;
-  private readonly textTagged = new vscode.EventEmitter<{ runId: string; requestId: number; result: TaggedTextInference }>();
-  /** The answer to tagText (a tagged run's "Colour Text by Model"); a failure comes through onDidInferText. */
-  readonly onDidTagText = this.textTagged.event;
-  private readonly unitsSearched = new vscode.EventEmitter<TraceAnswer<UnitSearchAnswer>>();
-  /** The answer to searchUnits (the Gates panel's whole-file search), or why there is none. */
-  readonly onDidSearchUnits = this.unitsSearched.event;
-  private readonly unitSearchProgressed = new vscode.EventEmitter<{ runId: string; requestId: number; share: number }>();
-  /** How far a searchUnits request has got (0…1). */
-  readonly onDidProgressUnitSearch = this.unitSearchProgressed.event;
   private readonly checkpointed = new vscode.EventEmitter<CheckpointEvent>();
   /** The worker saved a run's state: every checkpointEvery steps, on pause, stop, completion and before a NaN/Inf. */
   readonly onDidCheckpoint = this.checkpointed.event;
@@ -263,36 +251,36 @@ export class TrainingService implements vscode.Disposable {
     return requestId;
   }
 
-  /** Asks the worker to run the run's current model over a slice of text (answered through onDidInferText). */
-  inferText(runId: string, requestId: number, request: TextInferenceRequest): boolean {
+  /**
+   * Runs the run's current model over a slice of text ("Colour Text by Model", src/rnnEditor/); the answer rejects
+   * with the reason it cannot (undefined: the run has no model yet, nothing was asked).
+   */
+  inferText(runId: string, request: TextInferenceRequest): Promise<TextInference> | undefined {
     const record = this.runs.get(runId);
-    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
-    this.worker.post({ type: 'inferText', runId, requestId, ...request });
-    return true;
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
+    return this.worker.inferText(runId, request);
   }
 
-  /** Asks the worker to tag a slice of a tagged run's file (answered through onDidTagText, or onDidInferText's error). */
-  tagText(runId: string, requestId: number, text: string): boolean {
+  /** Tags a slice of a tagged run's file (a tagged run's "Colour Text by Model"), as inferText. */
+  tagText(runId: string, text: string): Promise<TaggedTextInference> | undefined {
     const record = this.runs.get(runId);
-    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return false;
-    this.worker.post({ type: 'tagText', runId, requestId, text });
-    return true;
+    if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
+    return this.worker.tagText(runId, text);
   }
 
   /**
-   * Asks the worker to search `request.text` with the run's current model for stretches where the units are all on
-   * (answered through onDidSearchUnits with the returned id; undefined: the run has no model to search with).
+   * Searches `request.text` with the run's current model for stretches where the units are all on; `progress` hears
+   * the share done (undefined: the run has no model to search with, nothing was asked). The answer rejects with a
+   * message when the search fails or the worker dies, and as cancelled after cancelUnitSearch.
    */
-  searchUnits(runId: string, request: UnitSearchRequest): number | undefined {
+  searchUnits(runId: string, request: UnitSearchRequest, progress: (share: number) => void): { id: number; answer: Promise<UnitSearchAnswer> } | undefined {
     const record = this.runs.get(runId);
     if (!record || record.info.status === 'starting' || record.info.status === 'failed') return undefined;
-    const requestId = this.nextTraceRequestId++;
-    this.worker.post({ type: 'searchUnits', runId, requestId, ...request });
-    return requestId;
+    return this.worker.searchUnits(runId, request, progress);
   }
 
-  cancelUnitSearch(runId: string, requestId: number): void {
-    this.worker.post({ type: 'cancelUnitSearch', runId, requestId });
+  cancelUnitSearch(runId: string, id: number): void {
+    this.worker.cancelUnitSearch(runId, id);
   }
 
   private update(record: RunRecord, patch: Partial<RunInfo>): void {
@@ -300,7 +288,7 @@ export class TrainingService implements vscode.Disposable {
     this.changed.fire(record);
   }
 
-  private readonly dispatch = createDispatcher<WorkerToHost>({
+  private readonly dispatch = createDispatcher<RunMessage>({
     started: (m) => {
       const record = this.runs.get(m.runId);
       if (!record) return;
@@ -372,12 +360,6 @@ export class TrainingService implements vscode.Disposable {
     traceFailed: (m) => this.traced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
     activationTrace: ({ type: _type, runId, requestId, ...trace }) => this.activationsTraced.fire({ runId, requestId, trace }),
     activationTraceFailed: (m) => this.activationsTraced.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
-    textInference: ({ type: _type, runId, requestId, ...result }) => this.textInferred.fire({ runId, requestId, result }),
-    taggedText: ({ type: _type, runId, requestId, ...result }) => this.textTagged.fire({ runId, requestId, result }),
-    textInferenceFailed: (m) => this.textInferred.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
-    unitSearch: ({ type: _type, runId, requestId, ...trace }) => this.unitsSearched.fire({ runId, requestId, trace }),
-    unitSearchFailed: (m) => this.unitsSearched.fire({ runId: m.runId, requestId: m.requestId, error: m.message }),
-    unitSearchProgress: (m) => this.unitSearchProgressed.fire({ runId: m.runId, requestId: m.requestId, share: m.share }),
   });
 
   private failActiveRuns(reason: string): void {
@@ -394,10 +376,7 @@ export class TrainingService implements vscode.Disposable {
     this.heldOutScored.dispose();
     this.traced.dispose();
     this.activationsTraced.dispose();
-    this.textInferred.dispose();
-    this.textTagged.dispose();
     this.checkpointed.dispose();
-    this.unitsSearched.dispose();
     this.faulted.dispose();
   }
 }

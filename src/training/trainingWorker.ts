@@ -3,57 +3,88 @@
 // Stop, pause and dispose are also counted in a shared Int32 the worker polls inside a long update, so they act
 // within a fraction of a second even while one update of a large model takes seconds (src/shared/stepInterrupt.ts).
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { nodeWorker } from '../base/nodeWorkerTransport';
+import { WorkerClient } from '../base/workerClient';
 import { countInterrupt, createInterruptCounter, INTERRUPTING_REQUESTS, type TrainingWorkerData } from '../shared/stepInterrupt';
-import type { HostToWorker, WorkerToHost } from '../shared/workerProtocol';
+import type { HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/workerProtocol';
+
+/** The training channel's answers matched to their request by the client: a unit search's and a text inference's. */
+type RequestMessage = Extract<WorkerToHost, { type: 'unitSearch' | 'unitSearchFailed' | 'unitSearchProgress' | 'textInference' | 'taggedText' | 'textInferenceFailed' }>;
+const REQUEST_MESSAGES: ReadonlySet<string> = new Set<RequestMessage['type']>([
+  'unitSearch', 'unitSearchFailed', 'unitSearchProgress', 'textInference', 'taggedText', 'textInferenceFailed',
+]);
+
+/**
+ * The rest: a run's messages, for every listener of the service by run id (traces and text inference too: several
+ * askers share one run's traces, each keeping the latest of its own; see src/panels/traceRequest.ts).
+ */
+export type RunMessage = Exclude<WorkerToHost, RequestMessage>;
 
 export class TrainingWorker {
-  private worker: Worker | undefined;
-  /** The current worker's count of interrupting requests (a new worker gets a new counter). */
-  private interrupts: SharedArrayBuffer | undefined;
-  private disposed = false;
+  private readonly client: WorkerClient<HostToWorker, WorkerToHost, number>;
 
-  constructor(
-    private readonly extensionPath: string,
-    private readonly onMessage: (message: WorkerToHost) => void,
-    private readonly onExit: (reason: string) => void,
-  ) {}
+  constructor(extensionPath: string, onMessage: (message: RunMessage) => void, onExit: (reason: string) => void) {
+    const script = path.join(extensionPath, 'dist', 'worker.js');
+    this.client = new WorkerClient({
+      // Each worker gets its own count of interrupting requests, counted just before each one is posted (so the
+      // worker never sees one uncounted).
+      start: (sink) => {
+        const interrupts = createInterruptCounter();
+        const workerData: TrainingWorkerData = { interrupts };
+        const transport = nodeWorker<HostToWorker, WorkerToHost>(script, { name: 'sequence-lab-training', workerData })(sink);
+        return {
+          post: (message, transfer) => {
+            if (INTERRUPTING_REQUESTS.has(message.type)) countInterrupt(interrupts);
+            transport.post(message, transfer);
+          },
+          terminate: () => transport.terminate(),
+        };
+      },
+      label: 'The training worker',
+      newId: (n) => n,
+      requestOf: (m) => (REQUEST_MESSAGES.has(m.type) ? (m as RequestMessage).requestId : undefined),
+      isAnswer: (m) => m.type !== 'unitSearchProgress',
+      failure: (m) => (m.type === 'unitSearchFailed' || m.type === 'textInferenceFailed' ? new Error(m.message) : undefined),
+    });
+    this.client.onDidReceive((m) => onMessage(m as RunMessage));
+    this.client.onDidCrash(onExit);
+  }
 
   post(message: HostToWorker): void {
-    if (this.disposed) return;
-    const worker = this.ensure();
-    if (this.interrupts && INTERRUPTING_REQUESTS.has(message.type)) countInterrupt(this.interrupts);
-    worker.postMessage(message);
+    this.client.post(message);
+  }
+
+  /** Runs the run's current model over a slice of text (see src/worker/textInference.ts); rejects with the reason. */
+  inferText(runId: string, request: TextInferenceRequest): Promise<TextInference> {
+    return this.client.request((requestId) => ({ type: 'inferText', runId, requestId, ...request }), ['textInference']);
+  }
+
+  /** Tags a slice of a tagged run's file (see src/worker/tagText.ts); rejects with the reason. */
+  tagText(runId: string, text: string): Promise<TaggedTextInference> {
+    return this.client.request((requestId) => ({ type: 'tagText', runId, requestId, text }), ['taggedText']);
+  }
+
+  /**
+   * Searches `request.text` with the run's current model (see src/worker/unitSearch.ts); `progress` hears the share
+   * done. The answer rejects with the worker's message if the search fails, or if it is cancelled or the worker dies.
+   */
+  searchUnits(runId: string, request: UnitSearchRequest, progress: (share: number) => void): { id: number; answer: Promise<UnitSearchAnswer> } {
+    return this.client.send(
+      (requestId) => ({ type: 'searchUnits', runId, requestId, ...request }),
+      ['unitSearch'],
+      { onEvent: (m) => m.type === 'unitSearchProgress' && progress(m.share) },
+    );
+  }
+
+  /** Ends search `id`: the worker drops it without an answer, and its promise rejects as cancelled at once. */
+  cancelUnitSearch(runId: string, id: number): void {
+    if (!this.client.isPending(id)) return;
+    this.client.post({ type: 'cancelUnitSearch', runId, requestId: id });
+    this.client.cancel(id);
   }
 
   get running(): boolean {
-    return this.worker !== undefined;
-  }
-
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const interrupts = createInterruptCounter();
-    const workerData: TrainingWorkerData = { interrupts };
-    const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-training', workerData });
-    this.interrupts = interrupts;
-    worker.on('message', (message: WorkerToHost) => this.onMessage(message));
-    worker.on('error', (error) => {
-      // An 'exit' follows; forgetting the worker first makes that exit silent, so listeners hear this once.
-      if (this.worker !== worker) return;
-      this.forget(worker);
-      if (!this.disposed) this.onExit(`The training worker crashed: ${error.message}`);
-    });
-    worker.on('exit', (code) => {
-      if (this.worker !== worker) return;
-      this.forget(worker);
-      if (!this.disposed) this.onExit(`The training worker stopped unexpectedly (exit code ${code}).`);
-    });
-    this.worker = worker;
-    return worker;
-  }
-
-  private forget(worker: Worker): void {
-    if (this.worker === worker) this.worker = undefined;
+    return this.client.running;
   }
 
   /**
@@ -61,14 +92,11 @@ export class TrainingWorker {
    * telling this object first. onExit then fires once, as for any unexpected exit; the next post starts a new worker.
    * Resolves when the thread has stopped.
    */
-  async terminateForTest(): Promise<void> {
-    await this.worker?.terminate();
+  terminateForTest(): Promise<void> {
+    return this.client.killForTest();
   }
 
   dispose(): void {
-    this.disposed = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    void worker?.terminate();
+    this.client.dispose();
   }
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { casinoExample } from '../../src/engine/hmm/examples';
+import { casinoExample } from '../../src/engine/examples/hmm';
 import { parseDiscreteHmm } from '../../src/engine/hmm/modelJson';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -13,7 +13,7 @@ import {
   viterbiPath,
   type DiscreteHmm,
 } from '../../src/engine/hmm/discreteHmm';
-import { casinoModel } from '../../src/engine/hmm/examples';
+import { casinoModel } from '../../src/engine/examples/hmm';
 
 /** Every state path of length T with its joint probability P(s, o) = π_{s0} B_{s0,o0} Π_t A_{s(t−1),s(t)} B_{s(t),o(t)}. */
 function allPaths(model: DiscreteHmm, obs: number[]): { path: number[]; p: number }[] {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Prng } from '../../src/engine/prng';
 import { randomDiscreteHmm, sampleDiscrete, statePosteriors, viterbiPath } from '../../src/engine/hmm/discreteHmm';
 import { baumWelch, estimateSupervised } from '../../src/engine/hmm/estimation';
-import { casinoExample, casinoModel, posExample } from '../../src/engine/hmm/examples';
+import { casinoExample, casinoModel, posExample } from '../../src/engine/examples/hmm';
 import { parseTaggedFile } from '../../src/engine/hmm/parsers';
 
 const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);

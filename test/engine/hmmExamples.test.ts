@@ -1,7 +1,7 @@
 // The example generators: deterministic by seed, in the formats the parsers read, and close to their models.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { casinoExample, cpgExample, posExample, regimeExample } from '../../src/engine/hmm/examples';
+import { casinoExample, cpgExample, posExample, regimeExample } from '../../src/engine/examples/hmm';
 import { parseNumericSeries, parseObservations, parseTaggedFile } from '../../src/engine/hmm/parsers';
 import { viterbiPath } from '../../src/engine/hmm/discreteHmm';
 

@@ -6,20 +6,17 @@ import {
   baumWelch,
   baumWelchStarts,
   baumWelchSteps,
-  casinoExample,
-  casinoModel,
   gaussianBaumWelch,
   gaussianBaumWelchSteps,
   gaussianFitSetup,
   parseCsvSeries,
   csvColumns,
   readObservations,
-  regimeExample,
-  regimeModel,
   sampleDiscrete,
   sampleGaussian,
   parseNumericSeries,
 } from '../../src/engine/hmm';
+import { casinoExample, casinoModel, regimeExample, regimeModel } from '../../src/engine/examples/hmm';
 import { EngineInputError } from '../../src/engine/errors';
 import { Prng } from '../../src/engine/prng';
 

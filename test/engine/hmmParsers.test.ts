@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { EngineInputError } from '../../src/engine/errors';
 import { parseDiscreteHmm, stringifyDiscreteHmm, validateDiscreteHmm } from '../../src/engine/hmm/modelJson';
 import { parseNumericSeries, parseObservations, parseTaggedFile, readObservations } from '../../src/engine/hmm/parsers';
-import { casinoModel } from '../../src/engine/hmm/examples';
+import { casinoModel } from '../../src/engine/examples/hmm';
 
 const good = () => ({
   states: ['F', 'L'],

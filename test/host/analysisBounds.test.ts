@@ -45,6 +45,8 @@ test('a surprisal request is cancelled at once, and the next one is answered', a
 
 test('the analysis worker has its own heap limit', async () => {
   await worker.markovSurprisal('ab', 1);
-  const limits = (worker as unknown as { worker: { resourceLimits?: { maxOldGenerationSizeMb?: number } } }).worker.resourceLimits;
+  // The running worker thread, as the analysis worker's client holds it (src/base/nodeWorkerTransport.ts).
+  const thread = (worker as unknown as { client: { current: { transport: { resourceLimits?: { maxOldGenerationSizeMb?: number } } } } }).client.current.transport;
+  const limits = thread.resourceLimits;
   assert.equal(limits?.maxOldGenerationSizeMb, ANALYSIS_WORKER_HEAP_MB);
 });

@@ -68,9 +68,6 @@ class FakeDocument {
 }
 
 const visibleRangesChanged = new FakeEventEmitter<{ textEditor: unknown }>();
-const inferAnswers = new FakeEventEmitter<{ runId: string; requestId: number; result: TextInference }>();
-/** Tagged runs' answers (none here: these runs are character and word runs). */
-const tagAnswers = new FakeEventEmitter<unknown>();
 const window = {
   activeTextEditor: undefined as unknown,
   visibleTextEditors: [] as unknown[],
@@ -152,27 +149,25 @@ for (const dataKind of ['characters', 'words'] as const) {
     window.activeTextEditor = editor;
     window.visibleTextEditors = [editor];
     fakeVscode.workspace.textDocuments = [document];
-    const requests: { requestId: number; request: TextInferenceRequest }[] = [];
+    // Each request the colouring makes, with the resolver of its answer (the worker client's promise).
+    const requests: { request: TextInferenceRequest; answer: (result: TextInference) => void }[] = [];
     const run = { info: { id: 'r1', status: 'paused', fileLabel: 'big.txt', modelLabel: 'char RNN', vocabSize: 40, config: { model: 'rnn', layers: 1, hiddenSize: 8, dataKind } } };
     const service = {
       list: () => [run],
       get: () => run,
-      onDidInferText: inferAnswers.event,
-      onDidTagText: tagAnswers.event,
-      inferText: (_runId: string, requestId: number, request: TextInferenceRequest) => {
-        requests.push({ requestId, request });
-        return true;
-      },
+      inferText: (_runId: string, request: TextInferenceRequest) => new Promise<TextInference>((resolve) => requests.push({ request, answer: resolve })),
     };
     const colouring = new ModelColouring(service as never, undefined);
     try {
       await commands.get('sequenceLab.colourTextByModel')!({ kind: 'surprisal' });
-      const answer = () => {
+      /** Answers the latest request, and lets the colouring take the answer. */
+      const answer = async () => {
         const last = requests[requests.length - 1];
-        inferAnswers.fire({ runId: 'r1', requestId: last.requestId, result: inference(last.request, dataKind === 'words') });
+        last.answer(inference(last.request, dataKind === 'words'));
+        await Promise.resolve();
       };
       assert.equal(requests.length, 1, 'colouring asks the worker once');
-      answer();
+      await answer();
 
       document.wholeReads = 0;
       document.rangeUnits = 0;
@@ -192,7 +187,7 @@ for (const dataKind of ['characters', 'words'] as const) {
         assert.equal(request.text, document.text.slice(expected.sliceStart, expected.to), `scroll ${i}: the text sent`);
         assert.equal(request.warmup, expected.from - expected.sliceStart);
         decorations.length = 0;
-        answer();
+        await answer();
         assert.ok(decorations.some((r) => r.length > 0), `scroll ${i}: the visible text is coloured`);
       }
       assert.equal(document.wholeReads, 0, 'whole-document getText() calls during 20 scrolls');

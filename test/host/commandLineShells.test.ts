@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { shellOf, shellWord, UnquotableError } from '../../src/shared/experimentFile';
+import { shellOf, shellWord, UnquotableError } from '../../src/shared/experimentCommandLine';
 
 const HOSTILE = ["a'b", '$(touch x)', '`id`', "'; rm -rf ~; '", 'a b', '%PATH%', '!x!', '"q"', 'x\u2019; calc; \u2018', '@(1)', 'a,b', '-x', '\n', 'é😀'];
 

@@ -8,10 +8,9 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { run as runTrain } from '../../src/cli/commands/trainModel';
 import type { CliIo } from '../../src/cli/commands/cliIo';
+import { experimentCommandLine, experimentOutDir } from '../../src/shared/experimentCommandLine';
 import {
   EXPERIMENT_FIELDS,
-  experimentCommandLine,
-  experimentOutDir,
   experimentTrainingConfig,
   findValueRange,
   parseExperiment,

@@ -8,7 +8,7 @@ import {
 } from '../../src/shared/gradientReading';
 import { gradientFindings, type GradientEvidence } from '../../src/rnnEditor/gradientRules';
 import { EXPERIMENT_FIELDS } from '../../src/shared/experimentFile';
-import { gradientReading } from '../../webview/gradients/reading';
+import { gradientReading } from '../../webview/gradientFlow/reading';
 import type { GradientFlowView } from '../../src/shared/webviewProtocol';
 
 const geometric = (rate: number, n: number) => Array.from({ length: n + 1 }, (_, d) => 2 * rate ** d);
@@ -146,7 +146,7 @@ test('the forget-bias advice names settings that exist: the Gradient Lab\'s cont
   assert.ok(!Object.keys(EXPERIMENT_FIELDS.model).some((k) => /forget/i.test(k)), 'an experiment key for the forget bias exists now: name it in the advice');
   assert.ok('init' in EXPERIMENT_FIELDS.model);
   // The lab's control and the command are named as the user sees them.
-  assert.match(readFileSync('webview/lab/main.ts', 'utf8'), /'LSTM forget-gate bias'/);
+  assert.match(readFileSync('webview/gradientLab/main.ts', 'utf8'), /'LSTM forget-gate bias'/);
   assert.match(FORGET_BIAS_WHERE, /"LSTM forget-gate bias"/);
   const nls = JSON.parse(readFileSync('package.nls.json', 'utf8')) as Record<string, string>;
   assert.equal(nls['command.sequenceLab.runs.exportPytorch.title'], 'Export as PyTorch Project…');

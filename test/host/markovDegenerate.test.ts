@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { markovOrdersView } from '../../src/markov/ordersView';
 import { markovOrders } from '../../src/worker/analysis';
-import { contextsReading } from '../../webview/markov/reading';
+import { contextsReading } from '../../webview/markovOrders/reading';
 
 test('one distinct character: the reading names it instead of "only 100% of the 1⁸ possible contexts"', async () => {
   const view = markovOrdersView(await markovOrders('a'.repeat(5000), 'char', 1, 20), 'aaaa.txt');

@@ -210,7 +210,7 @@ describe('Gates on a real BiGRU tagger trace', { timeout: 120_000 }, () => {
 describe('Gradient Flow on a real BiGRU tagger trace', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gradients', { browser });
+    harness = await startPanelHarness('gradientFlow', { browser });
   });
   after(async () => {
     await harness?.close();

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildPanelMessages, type PanelMessages } from '../../bench/panels/messages';
-import { casinoExample, casinoModel, discreteHmmToJson } from '../../src/engine/hmm';
+import { discreteHmmToJson } from '../../src/engine/hmm';
+import { casinoExample, casinoModel } from '../../src/engine/examples/hmm';
 import { fitModelView } from '../../src/hmm/fitView';
 import { windowStart } from '../../src/hmm/steps';
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
@@ -38,19 +39,19 @@ async function firstMessages(m: PanelMessages): Promise<Record<string, object[]>
   const fitted = await hmmFit('r1', casino, { kind: 'symbols', split: 'chars' }, { states: 2, restarts: 2, seed: 2, maxIterations: 10, tolerance: 1e-8 }, () => undefined);
   assert.ok(fitted);
   return {
-    markov: [{ type: 'showOrders', view: markovOrdersView(await markovOrders(verse, 'char', 1, 120), 'verse.txt') }],
+    markovOrders: [{ type: 'showOrders', view: markovOrdersView(await markovOrders(verse, 'char', 1, 120), 'verse.txt') }],
     trellis: [{ type: 'showWindow', view: sliceTrellisWindow(decoded, windowStart(0, undefined, decoded.path.length), 0, 'casino-rolls.txt') }],
-    hmmfit: [
+    hmmFit: [
       { type: 'fitStarted', view: { fileLabel: 'casino-rolls.txt', kind: fitted.kind, inputLabel: 'characters', restarts: 2, logLikelihoods: [] } },
       { type: 'fitFinished', model: fitModelView(fitted) },
     ],
     gates: [m.gates],
     unrolled: [m.gates],
-    gradients: [m.gradients],
+    gradientFlow: [m.gradients],
     training: [m.trainingSetup],
     compare: [m.compare],
     taggers: [{ type: 'setup', setup: { fileLabel: 'pos-train.tsv', siblingLabel: 'pos-test.tsv', settings: DEFAULT_TAGGER_SETTINGS } }],
-    model: [
+    modelView: [
       { type: 'defaults', settings: modelSettingsFromConfig(DEFAULT_CONFIG) },
       { type: 'target', target: { fileLabel: 'verse.txt', suggestedKind: 'characters', reason: null, duplicating: null } },
     ],

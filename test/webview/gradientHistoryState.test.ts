@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { logRange } from '../../webview/common/colours';
-import { clippingPoints, normaliseHistory, plainHistory, type GradientHistorySnapshot } from '../../webview/gradients/historyData';
+import { clippingPoints, normaliseHistory, plainHistory, type GradientHistorySnapshot } from '../../webview/gradientFlow/historyData';
 
 function history(): GradientHistorySnapshot {
   const R = 3;

@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
 import { parseGradientLabPanelMessage, type GradientLabSettings, type GradientLabView, type TrainedRunChoice } from '../../src/shared/webviewProtocol';
 import { gradientLab, gradientLabTrained } from '../../src/worker/gradientLab';
 import { createTrainableModel } from '../../src/worker/createTrainableModel';
-import { clipReading, labReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
+import { clipReading, labReading, trainedLabReading, trainedLstmReading } from '../../webview/gradientLab/reading';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 
@@ -72,7 +72,7 @@ describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
 
   before(async () => {
     text = (await readFile(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8')).slice(0, 1000);
-    harness = await startPanelHarness('lab');
+    harness = await startPanelHarness('gradientLab');
   });
 
   after(async () => {

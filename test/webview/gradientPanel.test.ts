@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
 import { parseGradientPanelMessage, type GradientFlowView } from '../../src/shared/webviewProtocol';
-import { clippingReading, gradientReading, truncationCaption } from '../../webview/gradients/reading';
+import { clippingReading, gradientReading, truncationCaption } from '../../webview/gradientFlow/reading';
 import { heatColour, logRange } from '../../webview/common/colours';
 import type { GradientHistorySnapshot } from '../../src/shared/workerProtocol';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
@@ -98,7 +98,7 @@ describe('Gradient Flow panel webview', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
 
   before(async () => {
-    harness = await startPanelHarness('gradients');
+    harness = await startPanelHarness('gradientFlow');
   });
 
   after(async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
 import { parseGradientPanelMessage } from '../../src/shared/webviewProtocol';
-import { gradientReading } from '../../webview/gradients/reading';
+import { gradientReading } from '../../webview/gradientFlow/reading';
 import { startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 
@@ -36,7 +36,7 @@ it('the host accepts revealStep with a step of the window, nothing else', () => 
 describe('Gradient Flow follows the editor and selects a step\'s text', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gradients');
+    harness = await startPanelHarness('gradientFlow');
   });
   after(async () => {
     await harness?.close();

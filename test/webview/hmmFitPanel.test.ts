@@ -6,7 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { regimeExample } from '../../src/engine/hmm';
+import { regimeExample } from '../../src/engine/examples/hmm';
 import { fitModelView, sampleView } from '../../src/hmm/fitView';
 import type { HmmFitModelView, HmmFitView } from '../../src/shared/webviewProtocol';
 import type { AnalysisWorkerToHost, HmmFitResult } from '../../src/shared/workerProtocol';
@@ -64,7 +64,7 @@ describe('HMM Fit panel webview', { timeout: 180_000 }, () => {
     const ex = regimeExample(300, 3);
     const csv = 'value\n' + ex.text.trim().split(/\s+/).join('\n');
     regimes = await fit(csv, { kind: 'csv', columns: [0] }, 3, 'regimes.csv', 'column "value"');
-    harness = await startPanelHarness('hmmfit');
+    harness = await startPanelHarness('hmmFit');
   });
 
   after(async () => {

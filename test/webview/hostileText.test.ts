@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { casinoExample, casinoModel, discreteHmmToJson } from '../../src/engine/hmm';
+import { discreteHmmToJson } from '../../src/engine/hmm';
+import { casinoExample, casinoModel } from '../../src/engine/examples/hmm';
 import { gatesView } from '../../src/panels/gatesView';
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import type { RunInfo } from '../../src/shared/run';

@@ -6,7 +6,7 @@ import { gradientLabView } from '../../src/panels/gradientLabView';
 import { gradientLab } from '../../src/worker/gradientLab';
 import { formatPerStep } from '../../src/shared/gradientReading';
 import type { TrainedGradientLabView } from '../../src/shared/webviewProtocol';
-import { clipCurve, clipReading, formatPercent, curveReading, formatShare, keptShare, labReading, linearReading, lstmReading, rnnReading, trainedLabReading, trainedLstmReading } from '../../webview/lab/reading';
+import { clipCurve, clipReading, formatPercent, curveReading, formatShare, keptShare, labReading, linearReading, lstmReading, rnnReading, trainedLabReading, trainedLstmReading } from '../../webview/gradientLab/reading';
 
 const TEXT = 'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness, ';
 

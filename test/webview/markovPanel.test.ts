@@ -9,7 +9,7 @@ import { markovOrdersView } from '../../src/markov/ordersView';
 import type { MarkovOrdersView } from '../../src/shared/webviewProtocol';
 import { markovOrders } from '../../src/worker/analysis';
 import { markovSample } from '../../src/worker/analysisFit';
-import { bestOrder, contextsReading, perplexityReading } from '../../webview/markov/reading';
+import { bestOrder, contextsReading, perplexityReading } from '../../webview/markovOrders/reading';
 import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS, type PagePredicate } from './pageStub';
 
@@ -36,7 +36,7 @@ describe('Markov Orders panel webview', { timeout: 120_000 }, () => {
     verse = text;
     view = markovOrdersView(await markovOrders(text, 'char', 1, 120), 'verse.txt');
     view.samples[2] = HOSTILE;
-    harness = await startPanelHarness('markov');
+    harness = await startPanelHarness('markovOrders');
   });
 
   after(async () => {

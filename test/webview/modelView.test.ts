@@ -53,7 +53,7 @@ describe('Model view webview', { timeout: 180_000 }, () => {
   let harness: PanelHarness;
 
   before(async () => {
-    harness = await startPanelHarness('model');
+    harness = await startPanelHarness('modelView');
   });
 
   after(async () => {

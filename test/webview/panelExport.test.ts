@@ -9,13 +9,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { casinoExample, casinoModel, discreteHmmToJson } from '../../src/engine/hmm';
+import { discreteHmmToJson } from '../../src/engine/hmm';
+import { casinoExample, casinoModel } from '../../src/engine/examples/hmm';
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import { markovOrdersView } from '../../src/markov/ordersView';
 import { PendingExports } from '../../src/panels/pendingExports';
 import { parseExportedImageMessage, type MarkovOrdersView } from '../../src/shared/webviewProtocol';
 import { hmmDecode, markovOrders } from '../../src/worker/analysis';
-import { perplexityReading } from '../../webview/markov/reading';
+import { perplexityReading } from '../../webview/markovOrders/reading';
 import { REPO_ROOT, launchPanelBrowser, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS } from './pageStub';
 
@@ -86,7 +87,7 @@ describe('Export as PNG/SVG (every panel, here the Markov Orders page)', { timeo
   before(async () => {
     const text = await readFile(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8');
     view = markovOrdersView(await markovOrders(text, 'char', 1, 120), 'verse.txt');
-    harness = await startPanelHarness('markov', { browser });
+    harness = await startPanelHarness('markovOrders', { browser });
     tmp = await mkdtemp(path.join(tmpdir(), 'sequence-lab-export-'));
   });
 

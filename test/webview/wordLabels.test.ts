@@ -145,7 +145,7 @@ describe('Unrolled Network panel on a word run', { timeout: 120_000 }, () => {
 describe('Gradient Flow panel on a word run', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gradients', { browser });
+    harness = await startPanelHarness('gradientFlow', { browser });
   });
   after(async () => {
     await harness?.close();

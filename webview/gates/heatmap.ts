@@ -2,7 +2,9 @@
 // visible), units top to bottom, a band above the cells marking where the selected pattern's units are on together,
 // the selected step outlined, the selected stretch shaded, picked units marked in the gutter. Canvas, crisp at any
 // devicePixelRatio; `cellAt` maps a pointer position back to (step, unit).
-import { css, type ColourScale } from '../common/colours';
+import { css, divergingScale, sequentialScale, type ColourScale } from '../common/colours';
+import type { ThemeColors } from '../common/theme';
+import { isSigmoid } from './analysis';
 import { shortLabel, showChar } from '../common/tokenLabels';
 
 export interface HeatmapInput {
@@ -162,4 +164,20 @@ export function drawLegend(canvas: HTMLCanvasElement, scale: ColourScale, colour
   ctx.fillText(fmt((scale.min + scale.max) / 2), 110, 15);
   ctx.textAlign = 'right';
   ctx.fillText(fmt(scale.max), 210, 15);
+}
+
+/**
+ * The colour scale of series `name`: sequential over [0, 1] for a sigmoid gate, else diverging around 0 over tanh's
+ * range (g, n, h) or, for the unbounded cell state c, over the window's largest |c|.
+ */
+export function scaleFor(name: string, block: Float32Array, theme: ThemeColors): ColourScale {
+  if (isSigmoid(name)) return sequentialScale();
+  let limit = 1; // tanh range for g, n, h; c is unbounded: its largest |c| in the window
+  if (name === 'c') {
+    limit = 0;
+    for (const v of block) limit = Math.max(limit, Math.abs(v));
+  }
+  const style = getComputedStyle(document.body);
+  const background = style.getPropertyValue('--vscode-editor-background').trim() || '#808080';
+  return divergingScale(limit, theme.blue, background, theme.red);
 }

@@ -8,44 +8,20 @@
 // step's line).
 import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
-import { adoptStyles, el } from '../common/dom';
+import { adoptStyles, el, toolkitElement } from '../common/dom';
 import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
-import { divergingScale, sequentialScale, type ColourScale } from '../common/colours';
 import { fromBase64, seriesBlock, toBase64, typedOutputs } from '../common/gatesView';
 import { shortLabel, showChar } from '../common/tokenLabels';
 import { chainCount, chainTitle, isSigmoid, parseUnitList, saturation, saturationReading, SERIES_TITLES, stepsAllOn, unitsOnAcross } from './analysis';
 import css from './gates.css';
-import { createSearchCard, typedResults, type SavedSearch, type SearchQuery } from './search';
-import { cellAt, drawHeatmap, drawLegend, type HeatmapGeometry } from './heatmap';
-
-/** What setState keeps: the view (values as base64) and every choice the user made. */
-interface SavedGates {
-  view?: Omit<GatesView, 'values' | 'topProbabilities'> & { values: string; topProbabilities: string };
-  choice: Choice;
-  message?: string;
-  search?: SavedSearch;
-}
-
-interface Choice {
-  /** Index into the dropdown: layer · S + series. */
-  series: number;
-  picked: number[];
-  threshold: number;
-  selected: number;
-  stretch: [number, number] | null;
-}
+import { createSearchCard, typedResults, type SearchQuery } from './search';
+import { cellAt, drawHeatmap, drawLegend, scaleFor, type HeatmapGeometry } from './heatmap';
+import { isView, type Choice, type SavedGates } from './gatesState';
 
 const MAX_PICKED = 8;
 
-/** A toolkit element (registered by registerToolkit) with text content only. */
-function custom(tag: string, attrs: Record<string, string> = {}, text?: string): HTMLElement & { value: string } {
-  const e = document.createElement(tag) as unknown as HTMLElement & { value: string };
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 const send = (m: GatesPanelToHost) => post<GatesPanelToHost>(m);
 
 registerToolkit();
@@ -55,7 +31,7 @@ adoptStyles(css);
 const root = document.getElementById('root') ?? document.body;
 root.id = 'gates';
 const header = el('header');
-const refresh = custom('vscode-button', { id: 'refresh', title: 'Trace the run\'s current model again over this window' }, 'Refresh');
+const refresh = toolkitElement('vscode-button', { id: 'refresh', title: 'Trace the run\'s current model again over this window' }, 'Refresh');
 refresh.addEventListener('click', () => send({ type: 'refresh' }));
 header.append(el('h1', {}, 'Gates'), el('span', { class: 'labels', id: 'labels' }), refresh);
 const message = el('p', { id: 'message', role: 'status' });
@@ -66,8 +42,8 @@ content.hidden = true;
 
 const controls = el('div', { class: 'controls' });
 const seriesLabel = el('label', { for: 'series', id: 'series-label' }, 'Layer and gate');
-const seriesPick = custom('vscode-dropdown', { id: 'series', 'aria-labelledby': 'series-label' });
-const unitsField = custom('vscode-text-field', { id: 'units', placeholder: 'e.g. 3, 7, 12-14', size: '16' }, 'Units (lines)');
+const seriesPick = toolkitElement('vscode-dropdown', { id: 'series', 'aria-labelledby': 'series-label' });
+const unitsField = toolkitElement('vscode-text-field', { id: 'units', placeholder: 'e.g. 3, 7, 12-14', size: '16' }, 'Units (lines)');
 const thresholdBox = el('label', { class: 'threshold', for: 'threshold' });
 const threshold = el('input', { id: 'threshold', type: 'range', min: '0', max: '1', step: '0.05', value: '0.5' });
 const thresholdOut = el('output', { id: 'threshold-value', for: 'threshold' }, '0.5');
@@ -93,7 +69,7 @@ const helpText = (unit: string) =>
 const help = el('p', { id: 'map-help', class: 'muted' }, helpText('character'));
 const stepInfo = el('p', { id: 'step-info', 'aria-live': 'polite' });
 const pattern = el('p', { id: 'pattern', 'aria-live': 'polite' });
-const pickPattern = custom('vscode-button', { id: 'pick-pattern', appearance: 'secondary' }, 'Show these units as lines');
+const pickPattern = toolkitElement('vscode-button', { id: 'pick-pattern', appearance: 'secondary' }, 'Show these units as lines');
 pickPattern.hidden = true;
 const mapHead = el('div', { class: 'map-head' });
 mapHead.append(mapTitle, legend);
@@ -151,24 +127,12 @@ const chainPrefix = (c: number, sep: string) => {
   return title ? `${title}${sep}` : '';
 };
 
-function scaleFor(name: string, block: Float32Array): ColourScale {
-  if (isSigmoid(name)) return sequentialScale();
-  let limit = 1; // tanh range for g, n, h; c is unbounded: its largest |c| in the window
-  if (name === 'c') {
-    limit = 0;
-    for (const v of block) limit = Math.max(limit, Math.abs(v));
-  }
-  const style = getComputedStyle(document.body);
-  const background = style.getPropertyValue('--vscode-editor-background').trim() || '#808080';
-  return divergingScale(limit, theme.blue, background, theme.red);
-}
-
 function fillDropdown(): void {
   const options = [];
   // One entry per chain (layer, and direction h→ / h← of a bidirectional run) and series.
   for (let k = 0; k < chainCount(view!); k++) {
     for (let s = 0; s < S(); s++) {
-      const o = custom('vscode-option', { value: String(k * S() + s) }, `${chainPrefix(k, ' · ')}${SERIES_TITLES[view!.series[s]] ?? view!.series[s]}`);
+      const o = toolkitElement('vscode-option', { value: String(k * S() + s) }, `${chainPrefix(k, ' · ')}${SERIES_TITLES[view!.series[s]] ?? view!.series[s]}`);
       options.push(o);
     }
   }
@@ -180,7 +144,7 @@ function draw(): void {
   if (!view) return;
   const name = seriesName();
   const block = seriesBlock(view, layerOf(), seriesIndex());
-  const scale = scaleFor(name, block);
+  const scale = scaleFor(name, block, theme);
   const font = `${Math.max(10, theme.fontSize - 1)}px ${getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim() || 'monospace'}`;
   const accent = getComputedStyle(document.body).getPropertyValue('--vscode-focusBorder').trim() || theme.orange;
   geometry = drawHeatmap(heatmap, {
@@ -423,18 +387,6 @@ pickPattern.addEventListener('click', () => {
 });
 
 // ── Showing a view ──
-function isView(v: unknown): v is GatesView {
-  const x = v as GatesView | undefined;
-  if (typeof x !== 'object' || x === null) return false;
-  const T = Array.isArray(x.tokens) ? x.tokens.length : 0;
-  const S = Array.isArray(x.series) ? x.series.length : 0;
-  return typeof x.runLabel === 'string' && Number.isInteger(x.layers) && x.layers >= 1 && Number.isInteger(x.hiddenSize) && x.hiddenSize >= 1 &&
-    T >= 1 && S >= 1 && x.series.every((s) => typeof s === 'string') && x.tokens.every((s) => typeof s === 'string') &&
-    (x.directions === undefined || x.directions === 1 || x.directions === 2) &&
-    (x.values instanceof Float32Array || Array.isArray(x.values)) && x.values.length === chainCount(x) * S * T * x.hiddenSize &&
-    Array.isArray(x.topChars) && x.topChars.length === T * 5 && x.topProbabilities?.length === T * 5;
-}
-
 function show(v: GatesView, keepChoice: boolean): void {
   const sameShape = view && view.layers === v.layers && view.directions === v.directions && view.series.join() === v.series.join() && view.hiddenSize === v.hiddenSize;
   const sameWindow = view && view.start === v.start && view.tokens.length === v.tokens.length;

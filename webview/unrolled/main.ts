@@ -5,7 +5,7 @@
 // Clicking an input (or Enter on it) asks the host to select that character (a word run: word) in the editor. "Show gradients" colours
 // the arrows by the gradient flowing back along them after the backward pass over the whole window (BPTT down to its
 // first step): ‖∂L/∂h_t‖ of the node an arrow points into, on a log scale (viridis), with a legend.
-import { recurrenceFits, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../../src/shared/webviewProtocol';
+import type { GatesPanelToHost, GatesView, HostToGatesPanel } from '../../src/shared/webviewProtocol';
 import type { RecurrenceTerms } from '../../src/shared/workerProtocol';
 import { adoptStyles, el } from '../common/dom';
 import { getState, onMessage, post, setState } from '../common/vscodeApi';
@@ -14,23 +14,8 @@ import { stepFormula, unitValues, windowStart } from './formula';
 import { chainOf, drawGraph, svg, type GraphLayout } from './graph';
 import { chainIndex, mostActiveUnit, num, recurrenceText } from './recurrence';
 import css from './unrolled.css';
+import { chains, isView, plainTerms, typedTerms, type SavedUnrolled } from './unrolledState';
 import { css as rgb, logRange, sequentialScale } from '../common/colours';
-
-/** A step's recurrence terms as setState keeps them (plain arrays). */
-type SavedTerms = { [K in keyof RecurrenceTerms]: RecurrenceTerms[K] extends Float64Array | undefined ? number[] : RecurrenceTerms[K] };
-
-interface SavedUnrolled {
-  view?: Omit<GatesView, 'values' | 'topProbabilities' | 'gradNormH' | 'recurrence'> & { values: string; topProbabilities: string; gradNormH?: string; recurrence?: SavedTerms };
-  /** The recurrence's layer, direction and unit (absent: the most active unit at the step). */
-  recurrenceLayer?: number;
-  recurrenceBackward?: boolean;
-  recurrenceUnit?: number;
-  gradients?: boolean;
-  selected: number;
-  steps: number;
-  folded: boolean;
-  message?: string;
-}
 
 const send = (m: GatesPanelToHost) => post<GatesPanelToHost>(m);
 const STEP_CHOICES = [8, 12, 16];
@@ -97,9 +82,6 @@ let recBackward = false;
 let recUnitPicked: number | undefined;
 /** The chain and step last asked of the host (asked once per page until it changes). */
 let recAsked = '';
-
-/** Chains drawn: per layer, and per direction for a bidirectional run (c = k·D + d). */
-const chains = (v: GatesView) => v.layers * (v.directions ?? 1);
 
 /** The colour of each arrow when "Show gradients" is on: ‖∂L/∂h_t‖ on viridis over the whole window's log range. */
 function gradientColours(v: GatesView): GraphLayout['gradients'] {
@@ -298,20 +280,6 @@ function save(): void {
   setState<SavedUnrolled>(saved);
 }
 
-function plainTerms(r: RecurrenceTerms): SavedTerms {
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(r)) out[k] = x instanceof Float64Array ? Array.from(x) : x;
-  return out as SavedTerms;
-}
-
-/** The terms of a view as it came (typed arrays, or plain arrays from postMessage or a saved page), if they fit it. */
-function typedTerms(v: GatesView, r: unknown): RecurrenceTerms | undefined {
-  if (!recurrenceFits(r, v.cell, chains(v), v.hiddenSize, v.tokens.length)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(r)) out[k] = Array.isArray(x) || x instanceof Float64Array ? Float64Array.from(x as number[]) : x;
-  return out as unknown as RecurrenceTerms;
-}
-
 function encodeShown(): void {
   if (view) encoded = { of: view, values: toBase64(view.values), topProbabilities: toBase64(view.topProbabilities), gradNormH: view.gradNormH ? toBase64(view.gradNormH) : undefined };
 }
@@ -417,18 +385,6 @@ more.addEventListener('click', () => {
   steps = STEP_CHOICES[Math.min(STEP_CHOICES.length - 1, STEP_CHOICES.indexOf(steps) + 1)];
   draw();
 });
-
-function isView(v: unknown): v is GatesView {
-  const x = v as GatesView | undefined;
-  if (typeof x !== 'object' || x === null || !Array.isArray(x.tokens) || !Array.isArray(x.series)) return false;
-  const T = x.tokens.length;
-  return typeof x.runLabel === 'string' && Number.isInteger(x.layers) && x.layers >= 1 && Number.isInteger(x.hiddenSize) && x.hiddenSize >= 1 &&
-    T >= 1 && x.series.includes('h') && (x.values instanceof Float32Array || Array.isArray(x.values)) &&
-    (x.directions === undefined || x.directions === 1 || x.directions === 2) &&
-    x.values.length === chains(x) * x.series.length * T * x.hiddenSize && Array.isArray(x.topChars) && x.topChars.length === T * 5 &&
-    x.topProbabilities?.length === T * 5 &&
-    (x.gradNormH === undefined || ((x.gradNormH instanceof Float32Array || Array.isArray(x.gradNormH)) && x.gradNormH.length === chains(x) * T));
-}
 
 function show(v: GatesView): void {
   view = {

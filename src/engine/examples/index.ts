@@ -1,12 +1,14 @@
 // Example data sets, generated deterministically from a seed (pure: the caller writes the files). The extension's
 // "Sequence Lab: New Example…" command asks the worker for `exampleFiles(id, options)` and writes the result into
 // the workspace; the user-facing catalogue (labels, descriptions, next steps) is src/shared/examples.ts.
-import { casinoExample, stringifyDiscreteHmm } from '../hmm';
+import { stringifyDiscreteHmm } from '../hmm';
+import { casinoExample } from './hmm';
 import { embeddedReberText } from './reber';
 import { mackeyGlassSeries, seriesCsv, sineSeries } from './series';
 import { addingProblem, articlesTask, copyTask, parityTask } from './tasks';
 import { verseText } from './text';
 
+export * from './hmm';
 export * from './reber';
 export * from './series';
 export * from './tasks';

@@ -1,4 +1,4 @@
-// Entry of the Model view (sidebar; bundled to dist/webview/model.js): a form for an experiment's data kind, model
+// Entry of the Model view (sidebar; bundled to dist/webview/modelView.js): a form for an experiment's data kind, model
 // and training, prefilled from the user's settings (or a run, for "Duplicate with Changes…"), checked on every key
 // with the host's own checker (inline message under the field, Train disabled with the reason), and Train / Save as
 // Experiment File… for the file the host names. What the user typed survives hiding and reloads (setState).

@@ -1,7 +1,7 @@
-// Entry of the Vanishing/Exploding Gradient Lab's webview (bundled to dist/webview/lab.js): sliders for the spectral
+// Entry of the Vanishing/Exploding Gradient Lab's webview (bundled to dist/webview/gradientLab.js): sliders for the spectral
 // radius ρ of W_hh and the sequence length T, fields for the hidden size and seed, a forget-bias choice; one log-axis
 // chart of ‖∂L_T/∂h_t‖ (tanh RNN, LSTM, linear RNN with the same W_hh) and ‖∂L_T/∂c_t‖ (LSTM) against the distance
-// T − 1 − t, each relative to its last step, so all four start at 10⁰; and the reading in words (webview/lab/reading.ts,
+// T − 1 − t, each relative to its last step, so all four start at 10⁰; and the reading in words (webview/gradientLab/reading.ts,
 // by the rule of src/shared/gradientReading.ts). Every settled change asks the host for a computation
 // (at most 10 a second while a slider moves); answers older than the one drawn are dropped by request id.
 // "Weights: trained" swaps the random models for two finished runs the host lists (a tanh RNN and an LSTM on the same
@@ -16,7 +16,7 @@ import {
   type TrainedRunChoice,
 } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec } from '../common/charts';
-import { adoptStyles, el } from '../common/dom';
+import { adoptStyles, el, toolkitElement } from '../common/dom';
 import { throttle } from '../common/schedule';
 import { onThemeChange, readTheme } from '../common/theme';
 import { registerToolkit } from '../common/toolkit';
@@ -45,14 +45,6 @@ type Mode = 'random' | 'trained';
 const DEFAULTS: GradientLabSettings = { spectralRadius: 0.9, steps: 60, hiddenSize: 32, seed: 1, forgetBias: 2 };
 const FORGET_BIASES = [0, 1, 2, 3];
 
-/** A toolkit element (registered by registerToolkit) with text content only. */
-function custom(tag: string, attrs: Record<string, string> = {}, text?: string): HTMLElement & { value: string } {
-  const e = document.createElement(tag) as unknown as HTMLElement & { value: string };
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
 registerToolkit();
 adoptStyles(css);
 
@@ -76,21 +68,21 @@ function slider(id: string, label: string, min: number, max: number, step: numbe
 
 const rho = slider('rho', 'Spectral radius ρ of W_hh', LIMITS.spectralRadius.min, LIMITS.spectralRadius.max, LIMITS.spectralRadius.step);
 const steps = slider('steps', 'Sequence length T', LIMITS.steps.min, LIMITS.steps.max, 1);
-const hidden = custom('vscode-text-field', { id: 'hidden', size: '5' }, 'Hidden size');
-const seed = custom('vscode-text-field', { id: 'seed', size: '10' }, 'Seed');
+const hidden = toolkitElement('vscode-text-field', { id: 'hidden', size: '5' }, 'Hidden size');
+const seed = toolkitElement('vscode-text-field', { id: 'seed', size: '10' }, 'Seed');
 const biasBox = el('div', { class: 'field' });
 const biasLabel = el('label', { for: 'forget-bias', id: 'forget-bias-label' }, 'LSTM forget-gate bias');
-const bias = custom('vscode-dropdown', { id: 'forget-bias', 'aria-labelledby': 'forget-bias-label' });
-for (const b of FORGET_BIASES) bias.append(custom('vscode-option', { value: String(b) }, b === 0 ? '0 (PyTorch default)' : String(b)));
+const bias = toolkitElement('vscode-dropdown', { id: 'forget-bias', 'aria-labelledby': 'forget-bias-label' });
+for (const b of FORGET_BIASES) bias.append(toolkitElement('vscode-option', { value: String(b) }, b === 0 ? '0 (PyTorch default)' : String(b)));
 biasBox.append(biasLabel, bias);
 const modeBox = el('div', { class: 'field' });
 const modeLabel = el('label', { for: 'mode', id: 'mode-label' }, 'Weights');
-const modeSelect = custom('vscode-dropdown', { id: 'mode', 'aria-labelledby': 'mode-label' });
-modeSelect.append(custom('vscode-option', { value: 'random' }, 'random (set ρ)'), custom('vscode-option', { value: 'trained' }, 'trained (two finished runs)'));
+const modeSelect = toolkitElement('vscode-dropdown', { id: 'mode', 'aria-labelledby': 'mode-label' });
+modeSelect.append(toolkitElement('vscode-option', { value: 'random' }, 'random (set ρ)'), toolkitElement('vscode-option', { value: 'trained' }, 'trained (two finished runs)'));
 modeBox.append(modeLabel, modeSelect);
 function runPicker(id: string, label: string): { box: HTMLElement; select: HTMLElement & { value: string } } {
   const box = el('div', { class: 'field trained-only' });
-  const select = custom('vscode-dropdown', { id, 'aria-labelledby': `${id}-label` });
+  const select = toolkitElement('vscode-dropdown', { id, 'aria-labelledby': `${id}-label` });
   box.append(el('label', { for: id, id: `${id}-label` }, label), select);
   return { box, select };
 }
@@ -98,8 +90,8 @@ const rnnPick = runPicker('rnn-run', 'tanh RNN run');
 const lstmPick = runPicker('lstm-run', 'LSTM run (same file)');
 for (const b of [rho.box, hidden, seed, biasBox]) b.classList.add('random-only');
 const clipBox = el('div', { class: 'field' });
-const clipSelect = custom('vscode-dropdown', { id: 'clip', 'aria-labelledby': 'clip-label' });
-clipSelect.append(custom('vscode-option', { value: 'off' }, 'off'), ...CLIP_THRESHOLDS.map((t) => custom('vscode-option', { value: String(t) }, `θ = ${t}`)));
+const clipSelect = toolkitElement('vscode-dropdown', { id: 'clip', 'aria-labelledby': 'clip-label' });
+clipSelect.append(toolkitElement('vscode-option', { value: 'off' }, 'off'), ...CLIP_THRESHOLDS.map((t) => toolkitElement('vscode-option', { value: String(t) }, `θ = ${t}`)));
 clipBox.append(el('label', { for: 'clip', id: 'clip-label' }, 'Gradient clipping (norm)'), clipSelect);
 const controls = el('section', { class: 'card controls', 'aria-label': 'Settings' });
 controls.append(modeBox, rho.box, rnnPick.box, lstmPick.box, steps.box, hidden, seed, biasBox, clipBox);
@@ -280,7 +272,7 @@ const requestSoon = throttle(request, 100);
 
 /** Fills a run dropdown; keeps `keep` selected when it is offered, else the first (newest). */
 function fillPicker(select: HTMLElement & { value: string }, runs: TrainedRunChoice[], keep: string | undefined): string | undefined {
-  select.replaceChildren(...runs.map((r) => custom('vscode-option', { value: r.id }, r.label)));
+  select.replaceChildren(...runs.map((r) => toolkitElement('vscode-option', { value: r.id }, r.label)));
   const chosen = runs.find((r) => r.id === keep)?.id ?? runs[0]?.id;
   if (chosen !== undefined) select.value = chosen;
   return chosen;

@@ -1,10 +1,10 @@
-// Entry of the Gradient Flow panel's webview (bundled to dist/webview/gradients.js): for one window of a run's
+// Entry of the Gradient Flow panel's webview (bundled to dist/webview/gradientFlow.js): for one window of a run's
 // training text, (1) ‖∂L/∂h_t‖ against t on a log scale, one line per layer, the characters as x labels; (2) the
 // Jacobian norm ‖∂h_T/∂h_t‖ against the distance T − t, log scale; the spectral radius and σ_max of W_hh per layer;
 // a plain-language reading; (3) over training (the run's history, when the worker sent one): a heatmap of
 // ‖∂L/∂h_t‖ of a fixed window (training step × t, log colour scale, legend), ρ and σ_max of W_hh against the step,
 // and the gradient norm before and after clipping with the clipped steps marked. "Refresh" asks the host for a fresh trace (the host also refreshes while the run trains).
-import { Chart, type Plugin } from 'chart.js';
+import { Chart } from 'chart.js';
 import type { GradientFlowView, GradientPanelToHost, HostToGradientPanel } from '../../src/shared/webviewProtocol';
 import { applyTheme, createLineChart, redraw, type LineChart, type LineChartSpec, type ThemeColorName } from '../common/charts';
 import { onThemeChange, readTheme } from '../common/theme';
@@ -13,16 +13,10 @@ import css from './gradients.css';
 import { bidirectionalReading, clippingReading, gradientReading, truncationCaption } from './reading';
 import { drawHistoryHeatmap, drawLegend } from './history';
 import { clippingPoints, historyKeys, normaliseHistory, plainHistory, type GradientHistorySnapshot } from './historyData';
-import type { Point } from '../common/downsample';
 import { adoptStyles, el } from '../common/dom';
 import { shortLabel, showChar } from '../common/tokenLabels';
-
-interface SavedGradients {
-  view?: Omit<GradientFlowView, 'history'> & { history?: unknown };
-  historyLayer?: number;
-  message?: string;
-  selected?: number;
-}
+import { chainLineLabel, fillPoints, log, logAxis, shadedFrom, truncationShade } from './chartParts';
+import { isView, nullsToNaN, type SavedGradients } from './traceView';
 
 adoptStyles(css);
 
@@ -97,26 +91,9 @@ content.append(readingCard.card, gradCard.card, jacCard.card, spectraCard.card, 
 root.append(header, message, empty, content);
 
 const COLORS: ThemeColorName[] = ['blue', 'orange', 'purple', 'red'];
-const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
-const superscript = (n: number) => (n < 0 ? '⁻' : '') + [...String(Math.abs(n))].map((d) => SUPERSCRIPT[Number(d)]).join('');
-const tickPower = (value: number | string): string => {
-  const v = Number(value);
-  return Number.isInteger(v) ? `10${superscript(v)}` : '';
-};
 /** A word run's steps are words (cut short on the axis, whole in the tooltip); a character run's, characters. */
 const words = () => shown?.tokenKind === 'words' || shown?.tokenKind === 'tokens' || shown?.tokenKind === 'rows';
 const unitName = () => (shown?.tokenKind === 'words' ? 'words' : shown?.tokenKind === 'tokens' ? 'tokens' : shown?.tokenKind === 'rows' ? 'rows' : 'characters');
-
-/**
- * The chart's line of row c of gradNormH: a layer, or for a bidirectional run (directions = 2) a layer's forward chain
- * h→ (its gradient flows back toward t = 1) or backward chain h← (toward t = T).
- */
-export function chainLineLabel(view: Pick<GradientFlowView, 'layers' | 'directions'>, c: number): string {
-  const D = view.directions ?? 1;
-  if (D === 1) return `layer ${c + 1}`;
-  const layer = view.layers > 1 ? `layer ${Math.floor(c / D) + 1} ` : '';
-  return c % D === 1 ? `${layer}h← (flows back toward t = T)` : `${layer}h→ (flows back toward t = 1)`;
-}
 
 let theme = readTheme();
 let shown: GradientFlowView | undefined;
@@ -132,33 +109,8 @@ const jacSpec: LineChartSpec = {
   ariaLabel: 'Jacobian norm of the last hidden state with respect to earlier ones, against the distance, log scale',
 };
 let charts: { grad: LineChart; jac: LineChart } | undefined;
+Chart.register(truncationShade(() => theme));
 
-/** The first distance a chart shades as not backpropagated in training (charts without an entry shade nothing). */
-const shadedFrom = new WeakMap<object, number>();
-/**
- * Shades the x range from shadedFrom (a distance, so from − 0.5 between two points) to the axis' end behind the
- * lines, in the theme's panel-border colour, with a label in the muted foreground.
- */
-const truncationShade: Plugin<'line'> = {
-  id: 'truncationShade',
-  beforeDatasetsDraw(chart) {
-    const from = shadedFrom.get(chart);
-    const x = chart.scales.x;
-    if (from === undefined || !x) return;
-    const { ctx, chartArea: area } = chart;
-    const left = Math.max(area.left, x.getPixelForValue(from - 0.5));
-    if (!(left < area.right)) return;
-    ctx.save();
-    ctx.fillStyle = theme.gridLine;
-    ctx.fillRect(left, area.top, area.right - left, area.bottom - area.top);
-    ctx.fillStyle = theme.mutedForeground;
-    ctx.font = `${theme.fontSize}px ${theme.fontFamily}`;
-    ctx.textAlign = 'right';
-    ctx.fillText('not backpropagated in training', area.right - 6, area.top + theme.fontSize + 4);
-    ctx.restore();
-  },
-};
-Chart.register(truncationShade);
 let spectraSpec: LineChartSpec | undefined;
 const clipSpec: LineChartSpec = {
   series: [
@@ -173,12 +125,6 @@ const clipSpec: LineChartSpec = {
 let historyCharts: { spectra: LineChart; clip: LineChart } | undefined;
 /** The layer the history heatmap shows (0-based). */
 let historyLayer = 0;
-
-function logAxis(chart: LineChart): void {
-  const y = chart.options.scales!.y!;
-  (y as { beginAtZero?: boolean }).beginAtZero = false;
-  y.ticks = { ...y.ticks, stepSize: 1, callback: tickPower };
-}
 
 function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart } {
   const chains = view.gradNormH.length;
@@ -223,25 +169,6 @@ function ensureCharts(view: GradientFlowView): { grad: LineChart; jac: LineChart
   };
   charts = { grad, jac };
   return charts;
-}
-
-const log = (v: number) => (v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN);
-
-/**
- * Writes point i of `n` as (x(i), y(i)) into `target`, reusing its point objects: Chart.js reads the array in place
- * (parsing: false), so a refresh allocates nothing once the arrays have grown. Points where `keep` says false are left out.
- */
-function fillPoints(target: Point[], n: number, x: (i: number) => number, y: (i: number) => number, keep?: (i: number) => boolean): Point[] {
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    if (keep && !keep(i)) continue;
-    const point = target[m] ?? (target[m] = { x: 0, y: 0 });
-    point.x = x(i);
-    point.y = y(i);
-    m++;
-  }
-  target.length = m;
-  return target;
 }
 
 /** Sets an element's text only when it changes (each write invalidates the page's layout). */
@@ -462,34 +389,6 @@ function save(): void {
   if (idleSave !== undefined) cancelIdleCallback(idleSave);
   idleSave = undefined;
   setState<SavedGradients>({ historyLayer, selected: selectedStep, view: shown && { ...shown, history: shownHistory ? plainHistory(shownHistory) : undefined }, message: message.hidden ? undefined : message.textContent ?? undefined });
-}
-
-/** Saved state is JSON: a NaN in the trace (ρ not computed for a big model) comes back as null; read it as NaN. */
-function nullsToNaN(view: unknown): unknown {
-  if (typeof view !== 'object' || view === null) return view;
-  const fix = (a: unknown): unknown => (Array.isArray(a) ? a.map((n: unknown) => (n === null ? NaN : Array.isArray(n) ? fix(n) : n)) : a);
-  const x = view as Record<string, unknown>;
-  return {
-    ...x, gradNormH: fix(x.gradNormH), jacobianNorm: fix(x.jacobianNorm), spectralRadius: fix(x.spectralRadius), largestSingularValue: fix(x.largestSingularValue),
-    ...(x.gradNormC ? { gradNormC: fix(x.gradNormC) } : {}), ...(x.cellPath ? { cellPath: fix(x.cellPath) } : {}),
-  };
-}
-
-function isView(v: unknown): v is GradientFlowView {
-  const x = v as GradientFlowView | undefined;
-  const numbers = (a: unknown) => Array.isArray(a) && a.every((n) => typeof n === 'number');
-  return (
-    typeof x === 'object' && x !== null && typeof x.runLabel === 'string' && typeof x.step === 'number' &&
-    Number.isInteger(x.layers) && x.layers >= 1 && (x.directions === undefined || x.directions === 1 || x.directions === 2) &&
-    Array.isArray(x.gradNormH) && x.gradNormH.length === x.layers * (x.directions ?? 1) &&
-    x.gradNormH.every(numbers) && numbers(x.jacobianNorm) && numbers(x.spectralRadius) && numbers(x.largestSingularValue) &&
-    x.spectralRadius.length === x.layers && x.largestSingularValue.length === x.layers &&
-    Array.isArray(x.tokens) && x.tokens.every((s) => typeof s === 'string') &&
-    (x.gradNormC === undefined || numbers(x.gradNormC)) && (x.cellPath === undefined || numbers(x.cellPath)) &&
-    (x.cell === undefined || x.cell === 'rnn' || x.cell === 'gru' || x.cell === 'lstm') &&
-    (x.truncation === undefined || (Number.isInteger(x.truncation) && x.truncation >= 1)) &&
-    (x.meanForgetGate === undefined || typeof x.meanForgetGate === 'number')
-  );
 }
 
 onThemeChange(() => {

@@ -1,4 +1,4 @@
-// Entry of the Markov Orders panel's webview (bundled to dist/webview/markov.js): n-gram models of order k = 0..8 on
+// Entry of the Markov Orders panel's webview (bundled to dist/webview/markovOrders.js): n-gram models of order k = 0..8 on
 // one file. (1) train and held-out perplexity against k on a log scale, the best held-out k marked; (2) observed
 // against possible contexts (|V|^k, drawn from its log10 so it never overflows); (3) one sample per order, as text.
 // Clicking an order (a sample's button or a point of a chart) posts it; the host shows that order's surprisal.

@@ -1,4 +1,4 @@
-// Entry of the HMM Fit panel's webview (bundled to dist/webview/hmmfit.js): Baum-Welch on one file. (1) the
+// Entry of the HMM Fit panel's webview (bundled to dist/webview/hmmFit.js): Baum-Welch on one file. (1) the
 // log-likelihood log P(o | λ^(r)) against the EM iteration r, one line per restart, the best restart highlighted;
 // (2) the learned π, A and B (or per-state Gaussian means and variances) as labelled heatmaps; (3) each state's
 // most likely symbols; (4) buttons: Cancel, Save Model JSON…, Decode File with This Model, Sample.

@@ -1,9 +1,6 @@
 // Example data for HMMs, deterministic by seed (pure functions: the caller writes the files).
 import { Prng } from '../prng';
-import { createDiscreteHmm, sampleDiscrete, type DiscreteHmm } from './discreteHmm';
-import { createGaussianHmm, sampleGaussian, type GaussianHmm } from './gaussianHmm';
-import type { TaggedSequence } from './estimation';
-import { formatTaggedFile } from './parsers';
+import { createDiscreteHmm, createGaussianHmm, formatTaggedFile, sampleDiscrete, sampleGaussian, type DiscreteHmm, type GaussianHmm, type TaggedSequence } from '../hmm';
 
 /**
  * The occasionally dishonest casino (Durbin et al., Biological Sequence Analysis, §3.2): a fair die F (each face
