@@ -4,6 +4,8 @@
 //   src/worker/  imports src/worker/, src/engine/, src/shared/
 //   src/cli(.ts|/)  imports src/cli/, src/engine/, src/shared/
 //   the host (the rest of src/) imports the host and src/shared/, never the engine, the worker's code or the CLI
+//   src/base/ (the host's ground floor: helpers every feature uses) imports only src/base/ and src/shared/, never a
+//     feature folder nor the top-level host files (extension.ts)
 //   webview/<panel>/ imports its own folder, webview/common/ and src/shared/
 // plus two whole-project rules: no import cycle, and no two host folders that import each other.
 // The graph is read once per lint run with TypeScript's own pre-processor (imports, exports and `import()`),
@@ -33,6 +35,9 @@ export function layerOf(rel) {
   return { layer: 'other' };
 }
 
+/** The host's ground floor: the one host folder every feature folder may import and that imports no feature folder. */
+export const BASE = 'base';
+
 const ALLOWED = {
   engine: ['engine'],
   shared: ['shared'],
@@ -48,6 +53,9 @@ export function directionProblem(from, to) {
   const b = layerOf(to);
   if (a.layer === 'other' || b.layer === 'other') return undefined;
   if (!ALLOWED[a.layer].includes(b.layer)) return `${a.layer} code may import only ${ALLOWED[a.layer].join(', ')}; this reaches ${b.layer} (${to})`;
+  if (a.layer === 'host' && a.folder === BASE && b.layer === 'host' && b.folder !== BASE) {
+    return `the host's ground floor src/${BASE}/ imports only src/${BASE}/ and src/shared/; this reaches ${b.folder === '(top)' ? to : `src/${b.folder}/`} (move what it needs down to src/${BASE}/, or let the feature pass it in)`;
+  }
   if (a.layer === 'webview' && b.layer === 'webview' && a.folder !== b.folder && b.folder !== 'common' && a.folder !== '(top)') {
     return `a webview panel imports its own folder, webview/common/ and src/shared/ only; this reaches webview/${b.folder}/`;
   }
@@ -180,7 +188,6 @@ function projectGraph(root) {
 }
 
 const norm = (p) => p.split(path.sep).join('/');
-const allowedSet = (options) => new Set((options?.[0]?.allow ?? []).map((s) => s.replace(/\s+/g, ' ').trim()));
 
 function importNodes(node) {
   // import/export declarations with a source, and import("…") expressions.
@@ -188,17 +195,16 @@ function importNodes(node) {
 }
 
 const layers = {
-  meta: { type: 'problem', schema: [{ type: 'object', properties: { allow: { type: 'array', items: { type: 'string' } } }, additionalProperties: false }] },
+  meta: { type: 'problem', schema: [] },
   create(context) {
     const root = context.cwd;
     const file = path.relative(root, context.filename);
-    const allow = allowedSet(context.options);
     const check = (node) => {
       for (const source of importNodes(node)) {
         const to = resolveImport(root, context.filename, source.value);
         if (!to) continue;
         const problem = directionProblem(file, to);
-        if (problem && !allow.has(`${norm(file)} -> ${norm(to)}`)) context.report({ node: source, message: `Import against the architecture: ${problem}.` });
+        if (problem) context.report({ node: source, message: `Import against the architecture: ${problem}.` });
       }
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
@@ -206,11 +212,10 @@ const layers = {
 };
 
 const noCycles = {
-  meta: { type: 'problem', schema: [{ type: 'object', properties: { allow: { type: 'array', items: { type: 'string' } } }, additionalProperties: false }] },
+  meta: { type: 'problem', schema: [] },
   create(context) {
     const root = context.cwd;
     const file = path.relative(root, context.filename);
-    const allow = allowedSet(context.options);
     const { cycleOf } = projectGraph(root);
     const scc = cycleOf.get(file);
     if (!scc) return {};
@@ -218,7 +223,6 @@ const noCycles = {
       for (const source of importNodes(node)) {
         const to = resolveImport(root, context.filename, source.value);
         if (!to || !scc.includes(to)) continue;
-        if (allow.has(`${norm(file)} -> ${norm(to)}`)) continue;
         context.report({ node: source, message: `Import cycle: ${norm(file)} → ${norm(to)} closes a cycle through ${scc.map(norm).join(', ')}.` });
       }
     };
@@ -227,11 +231,10 @@ const noCycles = {
 };
 
 const noMutualFolders = {
-  meta: { type: 'problem', schema: [{ type: 'object', properties: { allow: { type: 'array', items: { type: 'string' } } }, additionalProperties: false }] },
+  meta: { type: 'problem', schema: [] },
   create(context) {
     const root = context.cwd;
     const file = path.relative(root, context.filename);
-    const allow = allowedSet(context.options);
     const a = layerOf(file);
     if (a.layer !== 'host' || a.folder === '(top)') return {};
     const { mutual } = projectGraph(root);
@@ -242,8 +245,8 @@ const noMutualFolders = {
         const b = layerOf(to);
         if (b.layer !== 'host' || b.folder === '(top)' || b.folder === a.folder) continue;
         const key = [a.folder, b.folder].sort().join('↔');
-        if (!mutual.has(key) || allow.has(key)) continue;
-        context.report({ node: source, message: `Host folders ${key} import each other; move what both need to the ground floor (src/host/) or send a message.` });
+        if (!mutual.has(key)) continue;
+        context.report({ node: source, message: `Host folders ${key} import each other; move what both need to the ground floor (src/base/), move the piece to the folder that owns it, or send an event.` });
       }
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };

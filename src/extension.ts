@@ -9,16 +9,18 @@ import { registerExampleFeatures } from './examples';
 import { registerTaggers } from './taggers/taggersPanel';
 import { registerExperimentFeatures } from './experiments';
 import { registerHmmFeatures } from './hmm';
+import { registerMarkovOrders } from './markov/markovOrdersPanel';
 import { registerGradientFlow } from './panels/gradientFlowPanel';
 import { registerGradientLab } from './panels/gradientLabPanel';
 import { registerGates } from './panels/gatesPanel';
-import { registerPanelExport } from './panels/panelExport';
+import { registerPanelExport } from './base/panelExport';
 import { registerUnrolled } from './panels/unrolledPanel';
 import { registerCompareRuns } from './panels/comparePanel';
 import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
 import type { RunInfo } from './shared/run';
 import { RunsTreeProvider } from './sidebar/runsTree';
 import { registerModelView } from './sidebar/modelView';
+import { registerDuplicateRun } from './commands/duplicateRun';
 import { selectedNodes, useViewSelection } from './sidebar/runSelection';
 import { trackTrainingState } from './statusBar';
 import { RunPersistence } from './training/runPersistence';
@@ -94,14 +96,16 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     }),
   );
 
-  registerHmmFeatures(context);
+  const analysisWorker = registerHmmFeatures(context);
+  context.subscriptions.push(...registerMarkovOrders(uri, analysisWorker));
   registerGradientLab(context, () => persistence.store, persistence.onDidChange);
   registerExampleFeatures(context);
   registerTaggers(context);
   registerExperimentFeatures(context, service, persistence);
   registerWalkthrough(context, service);
   context.subscriptions.push(...registerRnnEditor(service, persistence));
-  registerModelView(context, service, persistence);
+  const modelView = registerModelView(context, service, persistence);
+  context.subscriptions.push(registerDuplicateRun(modelView, persistence));
 
   return { listRuns: () => service.list().map((r) => r.info), shownModelPickStep };
 }

@@ -57,3 +57,27 @@ export abstract class Disposable implements IDisposable {
     disposeAll(this._store);
   }
 }
+
+/**
+ * Disposables that are released together and then replaced (the listeners of a view's current page): `clear()`
+ * releases them and keeps the store usable; `dispose()` releases them for good.
+ */
+export class DisposableStore implements IDisposable {
+  private readonly items: IDisposable[] = [];
+  private disposed = false;
+
+  add<T extends IDisposable>(value: T): T {
+    if (this.disposed) value.dispose();
+    else this.items.push(value);
+    return value;
+  }
+
+  clear(): void {
+    disposeAll(this.items);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.clear();
+  }
+}

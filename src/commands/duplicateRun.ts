@@ -1,7 +1,7 @@
 // "Duplicate with Changes…" on a run in the Runs view: the Model view (src/sidebar/modelView.ts) opens filled with
 // the run's settings and bound to the run's data file, so the user changes what they want and presses Train.
 import * as vscode from 'vscode';
-import { allowDataFile } from '../dataFileAccess';
+import { allowDataFile } from '../base/dataFileAccess';
 import { modelSettingsFromConfig } from '../shared/modelSettings';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import type { ModelViewProvider } from '../sidebar/modelView';

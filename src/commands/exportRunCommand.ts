@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { RunStore, StoredRun } from '../training/runStore';
 import { sha256 } from '../training/runPersistence';
-import { allowDataFile, stillAllowed } from '../dataFileAccess';
-import { checkedDocumentText } from './documentText';
+import { allowDataFile, stillAllowed } from '../base/dataFileAccess';
+import { checkedDocumentText } from '../base/documentText';
 import { noCheckpointMessage, projectDataFile, RunExportError, runProjectFiles, type RunProjectFile } from './exportRunProject';
 
 export async function exportRunAsPytorchProject(stored: StoredRun | undefined, store: RunStore): Promise<void> {

@@ -4,13 +4,13 @@
 // reads only the JSON header (src/shared/safetensorsHeader.ts); the worker validates the tensors themselves.
 import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
-import { readTrainingConfig } from '../settings';
+import { readTrainingConfig } from '../base/settings';
 import { describeModel, readSafetensorsHeader, SafetensorsHeaderError, vocabularyMismatch, type ModelDescription } from '../shared/safetensorsHeader';
 import { modelLabel, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { MAX_HISTORY_BYTES, parseRunHistory } from '../training/importedHistory';
 import type { RunPersistence } from '../training/runPersistence';
 import type { RunRecord, TrainingService } from '../training/trainingService';
-import { checkedDocumentText, documentLabel } from './documentText';
+import { checkedDocumentText, documentLabel } from '../base/documentText';
 
 /** Model files above this size are refused before reading (the largest model the panel trains is ~40 MB in F64). */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;

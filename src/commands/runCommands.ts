@@ -10,11 +10,11 @@ import { isStoredRunNode, type RunsTreeProvider } from '../sidebar/runsTree';
 import { RunPersistence, sha256 } from '../training/runPersistence';
 import { RunStore, type StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
-import { checkedDocumentText } from './documentText';
+import { checkedDocumentText } from '../base/documentText';
 import { deleteRuns, deleteStoredRuns, reportDeleteFailures } from './deleteRuns';
 import { exportRunAsPytorchProject } from './exportRunCommand';
-import { requireTrust } from '../trust';
-import { allowDataFile, stillAllowed } from '../dataFileAccess';
+import { requireTrust } from '../base/trust';
+import { allowDataFile, stillAllowed } from '../base/dataFileAccess';
 
 const STORE_SETTING = 'runs.storeInWorkspace';
 

@@ -4,9 +4,9 @@
 // for them with quick picks first (prefilled from the settings).
 import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
-import { readTrainingConfig } from '../settings';
+import { readTrainingConfig } from '../base/settings';
 import { CONFIG_LIMITS, LAYERS_LIMIT, validateTrainingConfig, type TrainingConfig, type TrainingModelKind } from '../shared/trainingConfig';
-import { checkedDocumentText, documentLabel, missingDocumentMessage } from './documentText';
+import { checkedDocumentText, documentLabel, missingDocumentMessage } from '../base/documentText';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 
 /** The document to train on: the one whose editor-title button was pressed, else the active (or only visible) editor. */

@@ -7,7 +7,7 @@ import { ADDING_T, EXAMPLES_FOLDER, validateAddingLength, type ExampleId } from 
 import { exampleQuickPickItems, nextStepMessage, overwriteQuestion, readNewExampleArgs, type NewExampleArgs } from './exampleArgs';
 import { exampleExperimentFiles } from './exampleExperiments';
 import { generateExampleFiles } from './exampleWorker';
-import { requireTrust } from '../trust';
+import { requireTrust } from '../base/trust';
 
 export function registerExampleFeatures(context: vscode.ExtensionContext): void {
   context.subscriptions.push(

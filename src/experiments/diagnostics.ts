@@ -2,26 +2,25 @@
 // with "did you mean", wrong types, out-of-range values, contradictions), underlined where it is written, and a
 // warning when the data file it names does not exist. Updated when a file opens and, debounced, while it is edited.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import { findValueRange, isExperimentFileName, parseExperiment } from '../shared/experimentFile';
 import { dataFileUri, fileExists } from './experimentDocument';
 
 const DEBOUNCE_MS = 250;
 
-export class ExperimentDiagnostics implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('sequenceLab.experiments');
+export class ExperimentDiagnostics extends Disposable {
+  private readonly collection = this._register(vscode.languages.createDiagnosticCollection('sequenceLab.experiments'));
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor() {
-    this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.update(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.update(d)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        this.cancel(d.uri);
-        this.collection.delete(d.uri);
-      }),
-    );
+    super();
+    this._register(vscode.workspace.onDidOpenTextDocument((d) => this.update(d)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
+    this._register(vscode.workspace.onDidSaveTextDocument((d) => this.update(d)));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => {
+      this.cancel(d.uri);
+      this.collection.delete(d.uri);
+    }));
     for (const document of vscode.workspace.textDocuments) this.update(document);
   }
 
@@ -80,9 +79,9 @@ export class ExperimentDiagnostics implements vscode.Disposable {
     });
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }

@@ -6,13 +6,13 @@
 // built in the sidebar, trained on a given document.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkedDocumentText, documentLabel } from '../commands/documentText';
+import { checkedDocumentText, documentLabel } from '../base/documentText';
 import { TrainingPanel } from '../panels/trainingPanel';
 import { experimentCommandLine, experimentOutDir, shellOf, UnquotableError } from '../shared/experimentCommandLine';
 import { experimentTrainingConfig, parseExperiment, type Experiment } from '../shared/experimentFile';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 import type { RunPersistence } from '../training/runPersistence';
-import { allowDataFile, stillAllowed } from '../dataFileAccess';
+import { allowDataFile, stillAllowed } from '../base/dataFileAccess';
 import { baseName, dataFileUri, experimentLabel, experimentUri, fileExists, fileSha256 } from './experimentDocument';
 
 export const TRAIN_EXPERIMENT_COMMAND = 'sequenceLab.trainExperiment';

@@ -3,9 +3,10 @@
 // The decoded state of each token is shown after it in the editor (visible ranges only), the editor cursor selects
 // the step in the Trellis panel and a click on a column there selects the token in the editor.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import type { TrellisWindow } from '../shared/protocol/trellisPanel';
 import type { HmmDecodeResult, HmmModelSource } from '../shared/protocol/analysisWorker';
-import { checkedDocumentText } from '../commands/documentText';
+import { checkedDocumentText } from '../base/documentText';
 import { AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, errorText, expandedVisibleOffsets } from './editorRanges';
 import { looksTagged, stepAtOffset, stepsInRange, windowStart } from './steps';
@@ -29,17 +30,17 @@ interface Decoding {
   windowFrom: number | undefined;
 }
 
-export class DecodeFeature implements vscode.Disposable, TrellisSource {
+export class DecodeFeature extends Disposable implements TrellisSource {
   private decoding: Decoding | undefined;
   private readonly labels: vscode.TextEditorDecorationType;
   private readonly selectedToken: vscode.TextEditorDecorationType;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly worker: AnalysisWorker,
   ) {
+    super();
     this.labels = vscode.window.createTextEditorDecorationType({
       after: { color: new vscode.ThemeColor('editorInlayHint.foreground'), fontStyle: 'italic', margin: '0 0.4em 0 0.2em' },
     });
@@ -48,27 +49,25 @@ export class DecodeFeature implements vscode.Disposable, TrellisSource {
       borderColor: new vscode.ThemeColor('focusBorder'),
       borderRadius: '2px',
     });
-    this.disposables.push(
-      this.labels,
-      this.selectedToken,
-      vscode.commands.registerCommand(DECODE_COMMAND, () => this.decodeActive()),
-      vscode.commands.registerCommand(SHOW_TRELLIS_COMMAND, () => {
-        if (!this.decoding) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: nothing decoded yet. Run "Decode Active File with HMM…" on a file first.'));
-          return;
-        }
-        TrellisPanel.show(this.extensionUri, this);
-      }),
-      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor)),
-      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e))),
-      vscode.window.onDidChangeTextEditorSelection((e) => this.followCursor(e.textEditor)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && e.document === this.decoding?.document) this.forget('The file changed after it was decoded: decode it again to link the trellis to the editor.');
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        if (d === this.decoding?.document) this.forget('The decoded file was closed.');
-      }),
-    );
+    this._register(this.labels);
+    this._register(this.selectedToken);
+    this._register(vscode.commands.registerCommand(DECODE_COMMAND, () => this.decodeActive()));
+    this._register(vscode.commands.registerCommand(SHOW_TRELLIS_COMMAND, () => {
+      if (!this.decoding) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: nothing decoded yet. Run "Decode Active File with HMM…" on a file first.'));
+        return;
+      }
+      TrellisPanel.show(this.extensionUri, this);
+    }));
+    this._register(vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor)));
+    this._register(vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e))));
+    this._register(vscode.window.onDidChangeTextEditorSelection((e) => this.followCursor(e.textEditor)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0 && e.document === this.decoding?.document) this.forget('The file changed after it was decoded: decode it again to link the trellis to the editor.');
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d === this.decoding?.document) this.forget('The decoded file was closed.');
+    }));
   }
 
   /** Decodes `document` with a model file's text (e.g. one just fitted by Baum-Welch) and shows the trellis. */
@@ -227,9 +226,10 @@ export class DecodeFeature implements vscode.Disposable, TrellisSource {
     editor.setDecorations(this.selectedToken, [this.tokenRange(d, d.selected)]);
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     for (const timer of this.timers.values()) clearTimeout(timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }
 

@@ -5,7 +5,7 @@ import { mergeOffsetRanges } from './offsetRanges';
 /** Lines decorated above and below what is visible, so short scrolls show colour at once. */
 export const MARGIN_LINES = 60;
 
-export { documentLabel } from '../commands/documentText';
+export { documentLabel } from '../base/documentText';
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

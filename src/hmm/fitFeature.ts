@@ -3,7 +3,8 @@
 // CSV/TSV file, fitted with Gaussian emissions), runs Baum-Welch in the analysis worker with progress in a
 // cancellable notification and in the HMM Fit panel, and serves the panel's buttons (save, decode, sample).
 import * as vscode from 'vscode';
-import { checkedDocumentText } from '../commands/documentText';
+import { Disposable } from '../base/disposable';
+import { checkedDocumentText } from '../base/documentText';
 import type { HmmFitView } from '../shared/protocol/hmmFitPanel';
 import type { HmmFitInput, HmmFitOptions, HmmFitResult } from '../shared/protocol/analysisWorker';
 import { AnalysisError, type AnalysisWorker, type FitHandle } from './analysisWorker';
@@ -32,28 +33,26 @@ interface Fit {
   windowFrom?: number;
 }
 
-export class FitFeature implements vscode.Disposable, FitPanelHost {
+export class FitFeature extends Disposable implements FitPanelHost {
   private fit: Fit | undefined;
   private readonly rowStates = new FitRowStates();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly worker: AnalysisWorker,
     private readonly decode: DecodeFeature,
   ) {
-    this.disposables.push(
-      this.rowStates,
-      vscode.commands.registerCommand(FIT_HMM_COMMAND, () => this.fitActive()),
-      registerHmmFitPanelSerializer(extensionUri, this),
-      vscode.window.onDidChangeTextEditorSelection((e) => this.followCursor(e.textEditor)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        const fit = this.fit;
-        if (e.contentChanges.length === 0 || e.document !== fit?.document || !fit.result?.decoding || fit.version === -1) return;
-        fit.version = -1;
-        HmmFitPanel.instance?.post({ type: 'notice', message: vscode.l10n.t('{0} changed after the fit: the decoded rows no longer follow the cursor. Fit it again to decode the new text.', fit.fileLabel) });
-      }),
-    );
+    super();
+    this._register(this.rowStates);
+    this._register(vscode.commands.registerCommand(FIT_HMM_COMMAND, () => this.fitActive()));
+    this._register(registerHmmFitPanelSerializer(extensionUri, this));
+    this._register(vscode.window.onDidChangeTextEditorSelection((e) => this.followCursor(e.textEditor)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      const fit = this.fit;
+      if (e.contentChanges.length === 0 || e.document !== fit?.document || !fit.result?.decoding || fit.version === -1) return;
+      fit.version = -1;
+      HmmFitPanel.instance?.post({ type: 'notice', message: vscode.l10n.t('{0} changed after the fit: the decoded rows no longer follow the cursor. Fit it again to decode the new text.', fit.fileLabel) });
+    }));
   }
 
   private async fitActive(): Promise<void> {
@@ -268,9 +267,10 @@ export class FitFeature implements vscode.Disposable, FitPanelHost {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.fit?.handle?.cancel();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }
 

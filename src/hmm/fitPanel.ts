@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import { parseHmmFitPanelMessage, type HmmFitPanelToHost, type HostToHmmFitPanel } from '../shared/protocol/hmmFitPanel';
-import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
+import { createPanel, OpenPanels, ONE_PER_WINDOW, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
 
 export const HMM_FIT_PANEL_VIEW_TYPE = 'sequenceLab.hmmFit';
 const TITLE = 'Sequence Lab: HMM Fit';
@@ -22,50 +22,33 @@ export interface FitPanelHost {
   selectStep(step: number): void;
 }
 
-export class HmmFitPanel implements vscode.Disposable {
-  private static current: HmmFitPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+const HMM_FIT_PANEL: PanelKind<HmmFitPanelToHost> = { viewType: HMM_FIT_PANEL_VIEW_TYPE, bundle: 'hmmFit', title: TITLE, parse: parseHmmFitPanelMessage };
+
+export class HmmFitPanel extends PanelBase<HmmFitPanelToHost, HostToHmmFitPanel> {
+  /** One panel per window. */
+  private static readonly open = new OpenPanels<HmmFitPanel>();
 
   static get instance(): HmmFitPanel | undefined {
-    return HmmFitPanel.current;
+    return HmmFitPanel.open.get();
   }
 
   static show(extensionUri: vscode.Uri, host: FitPanelHost): HmmFitPanel {
-    if (HmmFitPanel.current) {
-      HmmFitPanel.current.panel.reveal(undefined, true);
-      return HmmFitPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      HMM_FIT_PANEL_VIEW_TYPE,
-      TITLE,
-      { viewColumn: panelColumn(), preserveFocus: true },
-      panelOptions(extensionUri),
-    );
-    HmmFitPanel.current = new HmmFitPanel(panel, extensionUri, host);
-    return HmmFitPanel.current;
+    return HmmFitPanel.open.show(ONE_PER_WINDOW, () => new HmmFitPanel(createPanel(HMM_FIT_PANEL, extensionUri), extensionUri, host)).panel;
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: FitPanelHost): void {
-    HmmFitPanel.current?.dispose();
-    HmmFitPanel.current = new HmmFitPanel(panel, extensionUri, host);
+    HmmFitPanel.open.revive(ONE_PER_WINDOW, () => new HmmFitPanel(panel, extensionUri, host));
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly host: FitPanelHost,
   ) {
-    initPanel(panel, extensionUri, 'hmmFit', TITLE);
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseHmmFitPanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-    );
+    super(panel, extensionUri, HMM_FIT_PANEL);
   }
 
-  private readonly handle = createDispatcher<HmmFitPanelToHost>({
+  protected readonly handle = createDispatcher<HmmFitPanelToHost>({
     ready: () => this.host.panelReady(),
     cancel: () => this.host.cancelFit(),
     saveModel: () => this.host.saveModel(),
@@ -74,21 +57,12 @@ export class HmmFitPanel implements vscode.Disposable {
     selectStep: (m) => this.host.selectStep(m.step),
   });
 
-  post(message: HostToHmmFitPanel): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (HmmFitPanel.current === this) HmmFitPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+  /** The fit feature posts the fit's progress and result. */
+  override post(message: HostToHmmFitPanel): void {
+    super.post(message);
   }
 }
 
 export function registerHmmFitPanelSerializer(extensionUri: vscode.Uri, host: FitPanelHost): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(HMM_FIT_PANEL_VIEW_TYPE, {
-    async deserializeWebviewPanel(panel) {
-      HmmFitPanel.revive(panel, extensionUri, host);
-    },
-  });
+  return registerPanelSerializer(HMM_FIT_PANEL_VIEW_TYPE, (panel) => HmmFitPanel.revive(panel, extensionUri, host));
 }

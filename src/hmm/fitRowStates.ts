@@ -1,22 +1,24 @@
 // The Viterbi state of every row of a CSV/TSV file fitted with a Gaussian HMM, shown after the row as an inline
 // label (the decoding feature's decoration style). Cleared when the file changes.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import type { HmmFitResult } from '../shared/protocol/analysisWorker';
 
 /** At most this many row labels are drawn. */
 const MAX_ROWS = 20_000;
 
-export class FitRowStates implements vscode.Disposable {
-  private readonly labels = vscode.window.createTextEditorDecorationType({
+export class FitRowStates extends Disposable {
+  private readonly labels = this._register(vscode.window.createTextEditorDecorationType({
     after: { color: new vscode.ThemeColor('editorInlayHint.foreground'), fontStyle: 'italic', margin: '0 0 0 1.5em' },
-  });
+  }));
   private shown: { document: vscode.TextDocument; version: number } | undefined;
-  private readonly disposables: vscode.Disposable[] = [
-    this.labels,
-    vscode.workspace.onDidChangeTextDocument((e) => {
+
+  constructor() {
+    super();
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0 && e.document === this.shown?.document) this.clear();
-    }),
-  ];
+    }));
+  }
 
   show(editor: vscode.TextEditor, version: number, result: HmmFitResult): void {
     const { path, rowLines } = result;
@@ -44,9 +46,5 @@ export class FitRowStates implements vscode.Disposable {
     const d = this.shown?.document;
     this.shown = undefined;
     if (d) for (const e of vscode.window.visibleTextEditors) if (e.document === d) e.setDecorations(this.labels, []);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -3,8 +3,9 @@
 // in a few buckets (theme colours sequenceLab.surprisalLevel1..5), shows a hover per character and the perplexity in
 // the status bar. Only the visible ranges plus a margin are decorated, again on every scroll, so big files stay fast.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import type { MarkovSurprisalResult } from '../shared/protocol/analysisWorker';
-import { checkedDocumentText } from '../commands/documentText';
+import { checkedDocumentText } from '../base/documentText';
 import { AnalysisCancelled, AnalysisError, type AnalysisWorker } from './analysisWorker';
 import { documentLabel, expandedVisibleOffsets, errorText } from './editorRanges';
 import { LEVEL_COUNT, levelLabel, levelRuns, surprisalHoverMarkdown } from './surprisal';
@@ -18,14 +19,14 @@ interface Scored {
   version: number;
 }
 
-export class SurprisalFeature implements vscode.Disposable {
+export class SurprisalFeature extends Disposable {
   private readonly scored = new Map<string, Scored>();
   private readonly levels: vscode.TextEditorDecorationType[];
   private readonly status: vscode.StatusBarItem;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly worker: AnalysisWorker) {
+    super();
     this.levels = Array.from({ length: LEVEL_COUNT }, (_, i) =>
       vscode.window.createTextEditorDecorationType({
         backgroundColor: new vscode.ThemeColor(`sequenceLab.surprisalLevel${i + 1}`),
@@ -35,20 +36,18 @@ export class SurprisalFeature implements vscode.Disposable {
     this.status = vscode.window.createStatusBarItem('sequenceLab.surprisal', vscode.StatusBarAlignment.Left, 49);
     this.status.name = 'Sequence Lab Surprisal';
     this.status.command = CLEAR_SURPRISAL_COMMAND;
-    this.disposables.push(
-      ...this.levels,
-      this.status,
-      vscode.commands.registerCommand(SHOW_SURPRISAL_COMMAND, (order?: unknown, target?: unknown) => this.show(order, target)),
-      vscode.commands.registerCommand(CLEAR_SURPRISAL_COMMAND, () => this.clear()),
-      vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor)),
-      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e))),
-      vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && this.scored.delete(e.document.uri.toString())) this.redrawDocument(e.document);
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.scored.delete(d.uri.toString())),
-    );
+    for (const item of this.levels) this._register(item);
+    this._register(this.status);
+    this._register(vscode.commands.registerCommand(SHOW_SURPRISAL_COMMAND, (order?: unknown, target?: unknown) => this.show(order, target)));
+    this._register(vscode.commands.registerCommand(CLEAR_SURPRISAL_COMMAND, () => this.clear()));
+    this._register(vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }));
+    this._register(vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor)));
+    this._register(vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e))));
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0 && this.scored.delete(e.document.uri.toString())) this.redrawDocument(e.document);
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.scored.delete(d.uri.toString())));
   }
 
   /**
@@ -175,9 +174,10 @@ export class SurprisalFeature implements vscode.Disposable {
     this.status.show();
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     for (const timer of this.timers.values()) clearTimeout(timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }
 

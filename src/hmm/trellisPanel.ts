@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';
 import { parseTrellisPanelMessage, type HostToTrellisPanel, type TrellisPanelToHost, type TrellisWindow } from '../shared/protocol/trellisPanel';
-import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
+import { createPanel, OpenPanels, ONE_PER_WINDOW, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
 
 export const TRELLIS_PANEL_VIEW_TYPE = 'sequenceLab.trellis';
 
@@ -16,48 +16,32 @@ export interface TrellisSource {
   selectStep(step: number): void;
 }
 
-export class TrellisPanel implements vscode.Disposable {
-  private static current: TrellisPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+const TRELLIS_PANEL: PanelKind<TrellisPanelToHost> = { viewType: TRELLIS_PANEL_VIEW_TYPE, bundle: 'trellis', title: 'Sequence Lab: Trellis', parse: parseTrellisPanelMessage };
+
+export class TrellisPanel extends PanelBase<TrellisPanelToHost, HostToTrellisPanel> {
+  /** One panel per window. */
+  private static readonly open = new OpenPanels<TrellisPanel>();
 
   static get instance(): TrellisPanel | undefined {
-    return TrellisPanel.current;
+    return TrellisPanel.open.get();
   }
 
   static show(extensionUri: vscode.Uri, source: TrellisSource): TrellisPanel {
-    if (TrellisPanel.current) {
-      TrellisPanel.current.panel.reveal(undefined, true);
-      TrellisPanel.current.refresh();
-      return TrellisPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      TRELLIS_PANEL_VIEW_TYPE,
-      'Sequence Lab: Trellis',
-      { viewColumn: panelColumn(), preserveFocus: true },
-      panelOptions(extensionUri),
-    );
-    TrellisPanel.current = new TrellisPanel(panel, extensionUri, source);
-    return TrellisPanel.current;
+    const { panel, created } = TrellisPanel.open.show(ONE_PER_WINDOW, () => new TrellisPanel(createPanel(TRELLIS_PANEL, extensionUri), extensionUri, source));
+    if (!created) panel.refresh();
+    return panel;
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: TrellisSource): void {
-    TrellisPanel.current?.dispose();
-    TrellisPanel.current = new TrellisPanel(panel, extensionUri, source);
+    TrellisPanel.open.revive(ONE_PER_WINDOW, () => new TrellisPanel(panel, extensionUri, source));
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly source: TrellisSource,
   ) {
-    initPanel(panel, extensionUri, 'trellis', 'Sequence Lab: Trellis');
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseTrellisPanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-    );
+    super(panel, extensionUri, TRELLIS_PANEL);
   }
 
   /** Sends the current window (after a new decoding or a new selection). */
@@ -70,7 +54,7 @@ export class TrellisPanel implements vscode.Disposable {
     this.post({ type: 'detached', message });
   }
 
-  private readonly handle = createDispatcher<TrellisPanelToHost>({
+  protected readonly handle = createDispatcher<TrellisPanelToHost>({
     ready: () => {
       const view = this.source.currentWindow();
       if (view) this.post({ type: 'showWindow', view });
@@ -78,23 +62,9 @@ export class TrellisPanel implements vscode.Disposable {
     },
     selectStep: (m) => this.source.selectStep(m.step),
   });
-
-  private post(message: HostToTrellisPanel): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (TrellisPanel.current === this) TrellisPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-  }
 }
 
 
 export function registerTrellisPanelSerializer(extensionUri: vscode.Uri, source: TrellisSource): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(TRELLIS_PANEL_VIEW_TYPE, {
-    async deserializeWebviewPanel(panel) {
-      TrellisPanel.revive(panel, extensionUri, source);
-    },
-  });
+  return registerPanelSerializer(TRELLIS_PANEL_VIEW_TYPE, (panel) => TrellisPanel.revive(panel, extensionUri, source));
 }

@@ -7,10 +7,10 @@ import * as vscode from 'vscode';
 import { AnalysisError, type AnalysisWorker } from '../hmm/analysisWorker';
 import { documentLabel, errorText } from '../hmm/editorRanges';
 import { SHOW_SURPRISAL_COMMAND } from '../hmm/surprisalFeature';
-import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
+import { createPanel, OpenPanels, ONE_PER_WINDOW, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
 import { createDispatcher } from '../shared/messages';
 import { parseMarkovPanelMessage, type HostToMarkovPanel, type MarkovOrdersView, type MarkovPanelToHost, type MarkovSmoothing } from '../shared/protocol/markovPanel';
-import { checkedDocumentText } from '../commands/documentText';
+import { checkedDocumentText } from '../base/documentText';
 import { markovOrdersView, SAMPLE_LENGTH, SAMPLE_SEED } from './ordersView';
 
 export const COMPARE_MARKOV_ORDERS_COMMAND = 'sequenceLab.markov.compareOrders';
@@ -22,48 +22,32 @@ interface Shown {
   uri: vscode.Uri;
 }
 
-export class MarkovOrdersPanel implements vscode.Disposable {
-  private static current: MarkovOrdersPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+const MARKOV_PANEL: PanelKind<MarkovPanelToHost> = { viewType: MARKOV_PANEL_VIEW_TYPE, bundle: 'markovOrders', title: TITLE, parse: parseMarkovPanelMessage };
+
+export class MarkovOrdersPanel extends PanelBase<MarkovPanelToHost, HostToMarkovPanel> {
+  /** One panel per window. */
+  private static readonly open = new OpenPanels<MarkovOrdersPanel>();
   private shown: Shown | undefined;
 
   static show(extensionUri: vscode.Uri, worker: AnalysisWorker, shown: Shown): void {
-    if (!MarkovOrdersPanel.current) {
-      const panel = vscode.window.createWebviewPanel(
-        MARKOV_PANEL_VIEW_TYPE,
-        TITLE,
-        { viewColumn: panelColumn(), preserveFocus: true },
-        panelOptions(extensionUri),
-      );
-      MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri, worker);
-    } else {
-      MarkovOrdersPanel.current.panel.reveal(undefined, true);
-    }
-    MarkovOrdersPanel.current.shown = shown;
-    MarkovOrdersPanel.current.post({ type: 'showOrders', view: shown.view });
+    const { panel } = MarkovOrdersPanel.open.show(ONE_PER_WINDOW, () => new MarkovOrdersPanel(createPanel(MARKOV_PANEL, extensionUri), extensionUri, worker));
+    panel.shown = shown;
+    panel.post({ type: 'showOrders', view: shown.view });
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, worker: AnalysisWorker): void {
-    MarkovOrdersPanel.current?.dispose();
-    MarkovOrdersPanel.current = new MarkovOrdersPanel(panel, extensionUri, worker);
+    MarkovOrdersPanel.open.revive(ONE_PER_WINDOW, () => new MarkovOrdersPanel(panel, extensionUri, worker));
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly worker: AnalysisWorker,
   ) {
-    initPanel(panel, extensionUri, 'markovOrders', TITLE);
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseMarkovPanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-    );
+    super(panel, extensionUri, MARKOV_PANEL);
   }
 
-  private readonly handle = createDispatcher<MarkovPanelToHost>({
+  protected readonly handle = createDispatcher<MarkovPanelToHost>({
     ready: () => {
       if (this.shown) this.post({ type: 'showOrders', view: this.shown.view });
       else
@@ -96,16 +80,6 @@ export class MarkovOrdersPanel implements vscode.Disposable {
       this.post({ type: 'sampleFailed', message: vscode.l10n.t('Cannot sample: {0}', errorText(error)) });
       if (!(error instanceof AnalysisError)) console.error(error);
     }
-  }
-
-  private post(message: HostToMarkovPanel): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (MarkovOrdersPanel.current === this) MarkovOrdersPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
   }
 }
 
@@ -146,10 +120,6 @@ async function compareOrders(extensionUri: vscode.Uri, worker: AnalysisWorker): 
 export function registerMarkovOrders(extensionUri: vscode.Uri, worker: AnalysisWorker): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMPARE_MARKOV_ORDERS_COMMAND, () => compareOrders(extensionUri, worker)),
-    vscode.window.registerWebviewPanelSerializer(MARKOV_PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel) {
-        MarkovOrdersPanel.revive(panel, extensionUri, worker);
-      },
-    }),
+    registerPanelSerializer(MARKOV_PANEL_VIEW_TYPE, (panel) => MarkovOrdersPanel.revive(panel, extensionUri, worker)),
   ];
 }

@@ -16,7 +16,8 @@ import type { RunRecord, TrainingService } from '../training/trainingService';
 import { RunCurves } from './compareCurves';
 import { comparedRuns, comparisonSummary, legendLabels, type RunCurveInput } from './compareSummary';
 import { TrainingPanel } from './trainingPanel';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
+import { toDisposable } from '../base/disposable';
+import { createPanel, OpenPanels, ONE_PER_WINDOW, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'sequenceLab.compareRuns';
 export const COMPARE_RUNS_COMMAND = 'sequenceLab.compareRuns';
@@ -25,63 +26,56 @@ const title = (): string => vscode.l10n.t('Sequence Lab: Compare Runs');
 /** The comparison is sent again at most this often while a compared run trains (4 updates a second). */
 const REFRESH_MS = 250;
 
-export class CompareRunsPanel implements vscode.Disposable {
-  private static current: CompareRunsPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+const comparePanel = (): PanelKind<ComparePanelToHost> => ({ viewType: COMPARE_PANEL_VIEW_TYPE, bundle: 'compare', title: title(), parse: parseComparePanelMessage });
+
+export class CompareRunsPanel extends PanelBase<ComparePanelToHost, HostToComparePanel> {
+  /** One panel per window. */
+  private static readonly open = new OpenPanels<CompareRunsPanel>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly curves: RunCurves;
   /** The compared runs this panel has shown as stored: when they are all gone, they were deleted while it was open. */
   private readonly shown = new Set<string>();
 
   static show(extensionUri: vscode.Uri, service: TrainingService, persistence: RunPersistence, runIds: string[]): void {
-    if (!CompareRunsPanel.current) {
-      const panel = vscode.window.createWebviewPanel(
-        COMPARE_PANEL_VIEW_TYPE,
-        title(),
-        { viewColumn: panelColumn(), preserveFocus: true },
-        panelOptions(extensionUri),
-      );
-      CompareRunsPanel.current = new CompareRunsPanel(panel, extensionUri, service, persistence, runIds);
-    } else {
-      CompareRunsPanel.current.runIds = runIds;
-      CompareRunsPanel.current.shown.clear();
-      CompareRunsPanel.current.panel.reveal(undefined, true);
+    const { panel: current, created } = CompareRunsPanel.open.show(ONE_PER_WINDOW, () => {
+      const kind = comparePanel();
+      return new CompareRunsPanel(createPanel(kind, extensionUri), kind, extensionUri, service, persistence, runIds);
+    });
+    if (!created) {
+      current.runIds = runIds;
+      current.shown.clear();
     }
-    CompareRunsPanel.current.send();
+    current.send();
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService, persistence: RunPersistence, state: unknown): void {
-    CompareRunsPanel.current?.dispose();
-    CompareRunsPanel.current = new CompareRunsPanel(panel, extensionUri, service, persistence, parseComparedRunIds(state) ?? []);
+    CompareRunsPanel.open.revive(ONE_PER_WINDOW, () => new CompareRunsPanel(panel, comparePanel(), extensionUri, service, persistence, parseComparedRunIds(state) ?? []));
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
+    kind: PanelKind<ComparePanelToHost>,
     private readonly extensionUri: vscode.Uri,
     private readonly service: TrainingService,
     private readonly persistence: RunPersistence,
     private runIds: string[],
   ) {
+    super(panel, extensionUri, kind);
     this.curves = new RunCurves((id) => persistence.store.readMetrics(id));
-    initPanel(panel, extensionUri, 'compare', title());
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseComparePanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-      service.onDidProgress(({ run, batch }) => {
-        const stored = this.comparedStoredRunOf(run);
-        if (!stored) return;
-        this.curves.progress(stored, run.info.id, batch);
-        this.refreshSoon();
-      }),
-      service.onDidChangeRun((run) => this.refreshIfCompared(run)),
-      persistence.onDidChange(() => this.refreshSoon()),
-    );
+    this._register(toDisposable(() => {
+      if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    }));
+    this._register(service.onDidProgress(({ run, batch }) => {
+      const stored = this.comparedStoredRunOf(run);
+      if (!stored) return;
+      this.curves.progress(stored, run.info.id, batch);
+      this.refreshSoon();
+    }));
+    this._register(service.onDidChangeRun((run) => this.refreshIfCompared(run)));
+    this._register(persistence.onDidChange(() => this.refreshSoon()));
   }
 
-  private readonly handle = createDispatcher<ComparePanelToHost>({
+  protected readonly handle = createDispatcher<ComparePanelToHost>({
     ready: () => this.send(),
     openRun: (m) => {
       // A run deleted since the page drew it is not opened (the next comparison drops its row).
@@ -155,17 +149,6 @@ export class CompareRunsPanel implements vscode.Disposable {
       summary: comparisonSummary(inputs, labels),
       missing: this.runIds.length - inputs.length,
     });
-  }
-
-  private post(message: HostToComparePanel): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (CompareRunsPanel.current === this) CompareRunsPanel.current = undefined;
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
   }
 }
 
@@ -262,10 +245,6 @@ export function registerCompareRuns(extensionUri: vscode.Uri, service: TrainingS
     vscode.commands.registerCommand(COMPARE_SELECTED_RUNS_COMMAND, (node?: unknown, selected?: unknown) => {
       return compare(storedIdsOf(selectedNodes(node, selected), persistence));
     }),
-    vscode.window.registerWebviewPanelSerializer(COMPARE_PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state) {
-        CompareRunsPanel.revive(panel, extensionUri, service, persistence, state);
-      },
-    }),
+    registerPanelSerializer(COMPARE_PANEL_VIEW_TYPE, (panel, state) => CompareRunsPanel.revive(panel, extensionUri, service, persistence, state)),
   ];
 }

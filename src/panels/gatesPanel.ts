@@ -13,7 +13,7 @@
 // page. Each panel takes only the answer to its latest traceActivations request (traceRequest.ts), and the panels of
 // one run share one window: a window one of them draws is asked for by the other (and is where one opened later starts).
 import * as vscode from 'vscode';
-import { documentLabel } from '../commands/documentText';
+import { documentLabel } from '../base/documentText';
 import { createDispatcher } from '../shared/messages';
 import { gatesTraceCsv, gatesTraceJson } from '../shared/traceExport';
 import { parseGatesPanelMessage, type GatesPanelToHost, type GatesView, type HostToGatesPanel } from '../shared/protocol/gatesPanel';
@@ -23,11 +23,13 @@ import { isActive, type RunRecord, type TrainingService } from '../training/trai
 import { CursorFollow, selectInEditor } from './cursorFollow';
 import { GATES_WINDOW, gatesView, stepAt, stepSpan, type TracedWindow } from './gatesView';
 import { TrainingPanel } from './trainingPanel';
-import { provideTraceExport, traceExportOf } from './panelExport';
+import { provideTraceExport } from '../base/panelExport';
+import { traceExportOf } from './panelTraceExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
 import { UnitSearchSession } from './unitSearchSession';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
+import { toDisposable } from '../base/disposable';
+import { createPanel, OpenPanels, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
 
 export const SHOW_GATES_COMMAND = 'sequenceLab.showGates';
 export const GATES_PANEL_VIEW_TYPE = 'sequenceLab.gates';
@@ -56,15 +58,17 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLabel}`;
 
-export class ActivationPanel implements vscode.Disposable {
-  /** One panel of each kind per window. */
-  private static readonly current = new Map<string, ActivationPanel>();
+/** The base's view of a kind: its page, and the Gates channel's validator (both pages speak it). */
+const panelKind = (kind: ActivationPanelKind): PanelKind<GatesPanelToHost> => ({ viewType: kind.viewType, bundle: kind.bundle, title: kind.title, parse: parseGatesPanelMessage });
+
+export class ActivationPanel extends PanelBase<GatesPanelToHost, HostToGatesPanel> {
+  /** One panel of each kind per window (keyed by view type). */
+  private static readonly open = new OpenPanels<ActivationPanel>();
   /**
    * The window (first step) last drawn for each run by any of these panels: panels on one run share one window (the
    * Gates and Unrolled panels showed characters 416–543 against 119–246 of the same run when one was opened later).
    */
   private static readonly windowOf = new Map<string, number>();
-  private readonly disposables: vscode.Disposable[] = [];
   private runId: string | undefined;
   /** The run's data file, as the host found it when the panel was opened for the run. */
   private dataUri: string | undefined;
@@ -78,26 +82,13 @@ export class ActivationPanel implements vscode.Disposable {
   private cursor: number | undefined;
   /** The step whose recurrence the Unrolled page shows with its numbers (asked with every trace; the Gates page asks none). */
   private recurrence: RecurrenceAt | undefined;
-  private readonly timer: ReturnType<typeof setInterval>;
   /** Where the editor's cursor is in the run's steps (shared with the other panels that follow it). */
   private readonly cursorFollow = new CursorFollow();
   /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
   private readonly shownView = new ShownTrace<GatesView>();
 
   static show(kind: ActivationPanelKind, extensionUri: vscode.Uri, service: TrainingService, run: RunRecord, dataUri: string | undefined): void {
-    let current = ActivationPanel.current.get(kind.viewType);
-    if (!current) {
-      const panel = vscode.window.createWebviewPanel(
-        kind.viewType,
-        kind.title,
-        { viewColumn: panelColumn(), preserveFocus: true },
-        panelOptions(extensionUri),
-      );
-      current = new ActivationPanel(kind, panel, extensionUri, service);
-      ActivationPanel.current.set(kind.viewType, current);
-    } else {
-      current.panel.reveal(undefined, true);
-    }
+    const { panel: current } = ActivationPanel.open.show(kind.viewType, () => new ActivationPanel(kind, createPanel(kind, extensionUri), extensionUri, service));
     // Another run's matches mean nothing for this one.
     if ((current.runId !== run.info.id || current.dataUri !== dataUri) && current.search?.active) {
       current.search.cancel(true);
@@ -121,64 +112,54 @@ export class ActivationPanel implements vscode.Disposable {
   }
 
   static revive(kind: ActivationPanelKind, panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService): void {
-    ActivationPanel.current.get(kind.viewType)?.dispose();
-    ActivationPanel.current.set(kind.viewType, new ActivationPanel(kind, panel, extensionUri, service));
+    ActivationPanel.open.revive(kind.viewType, () => new ActivationPanel(kind, panel, extensionUri, service));
   }
 
   private constructor(
     private readonly kind: ActivationPanelKind,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly service: TrainingService,
   ) {
-    initPanel(panel, extensionUri, kind.bundle, kind.title);
+    super(panel, extensionUri, panelKind(kind));
     // The whole-file unit search lives in the Gates page only.
-    if (kind.bundle === 'gates') {
-      this.search = new UnitSearchSession(service, (m) => this.post(m));
-      this.disposables.push(this.search);
-    }
+    if (kind.bundle === 'gates') this.search = this._register(new UnitSearchSession(service, (m) => this.post(m)));
     const files = (view: GatesView) => ({ csv: () => gatesTraceCsv(view), json: () => gatesTraceJson(view) });
     provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), files, kind.name));
-    this.timer = setInterval(() => {
+    const timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
       if (run && isActive(run.info) && this.panel.visible && this.shown && this.requests.refreshDue(Date.now())) this.request(this.shown.start);
       // Opened while the run was still starting (the worker had no model yet): ask again until there is a trace.
       else if (run && !this.shown && !this.requests.answered && !this.requests.waiting && run.info.status !== 'starting') this.request(this.wanted);
     }, AUTO_REFRESH_MS);
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseGatesPanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-      service.onDidTraceActivations((answer) => {
-        if (answer.runId !== this.runId) return;
-        // Another panel's request, or one of this panel's that a newer one replaced: not this panel's window.
-        const taken = this.requests.take(answer.requestId, Date.now());
-        if (!taken) return;
-        const run = service.get(answer.runId);
-        if ('error' in answer) {
-          this.shownView.failed(answer.error);
-          this.post({ type: 'detached', message: `No trace: ${answer.error}` });
-        } else if (run) {
-          const { start, length, tokenStarts, tokenEnds } = answer.trace;
-          this.shown = { start, length, ...(tokenStarts && tokenEnds ? { tokenStarts, tokenEnds } : {}) };
-          this.shareWindow(answer.runId, start);
-          this.shownStep = answer.trace.step;
-          this.post({ type: 'showActivations', view: this.shownView.drawn(gatesView(answer.trace, labelOf(run), this.cursor)) });
-        }
-        if (taken.queued) this.request(taken.queued.start);
-        else if (!('error' in answer)) this.catchUpWithEndedRun();
-      }),
-      service.onDidChangeRun((run) => {
-        if (run.info.id !== this.runId) return;
-        this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
-        this.catchUpWithEndedRun();
-      }),
-      vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
-      }),
-    );
+    this._register(toDisposable(() => clearInterval(timer)));
+    this._register(service.onDidTraceActivations((answer) => {
+      if (answer.runId !== this.runId) return;
+      // Another panel's request, or one of this panel's that a newer one replaced: not this panel's window.
+      const taken = this.requests.take(answer.requestId, Date.now());
+      if (!taken) return;
+      const run = service.get(answer.runId);
+      if ('error' in answer) {
+        this.shownView.failed(answer.error);
+        this.post({ type: 'detached', message: `No trace: ${answer.error}` });
+      } else if (run) {
+        const { start, length, tokenStarts, tokenEnds } = answer.trace;
+        this.shown = { start, length, ...(tokenStarts && tokenEnds ? { tokenStarts, tokenEnds } : {}) };
+        this.shareWindow(answer.runId, start);
+        this.shownStep = answer.trace.step;
+        this.post({ type: 'showActivations', view: this.shownView.drawn(gatesView(answer.trace, labelOf(run), this.cursor)) });
+      }
+      if (taken.queued) this.request(taken.queued.start);
+      else if (!('error' in answer)) this.catchUpWithEndedRun();
+    }));
+    this._register(service.onDidChangeRun((run) => {
+      if (run.info.id !== this.runId) return;
+      this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+      this.catchUpWithEndedRun();
+    }));
+    this._register(vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
+    }));
   }
 
   /** The Gates page's whole-file unit search (none for the Unrolled page). */
@@ -186,13 +167,13 @@ export class ActivationPanel implements vscode.Disposable {
 
   /** Next (+1) / previous (−1) match of the open Gates panel's search; false when there is none to go to. */
   static async stepMatch(viewType: string, direction: 1 | -1): Promise<boolean> {
-    return (await ActivationPanel.current.get(viewType)?.search?.step(direction)) ?? false;
+    return (await ActivationPanel.open.get(viewType)?.search?.step(direction)) ?? false;
   }
 
   /** Records the window this panel drew for the run, and moves the run's other activation panels to it. */
   private shareWindow(runId: string, start: number): void {
     ActivationPanel.windowOf.set(runId, start);
-    for (const other of ActivationPanel.current.values()) {
+    for (const other of ActivationPanel.open.values()) {
       if (other !== this && other.runId === runId && other.shown && other.shown.start !== start && other.wanted !== start) other.request(start);
     }
   }
@@ -254,7 +235,7 @@ export class ActivationPanel implements vscode.Disposable {
     await selectInEditor(this.dataUri, span.from, span.to);
   }
 
-  private readonly handle = createDispatcher<GatesPanelToHost>({
+  protected readonly handle = createDispatcher<GatesPanelToHost>({
     ready: () => {
       // A list the page restored that the host no longer has (a window reload): its matches cannot be shown any more.
       if (this.search && !this.search.active) this.post({ type: 'searchEnded', message: '' });
@@ -286,17 +267,6 @@ export class ActivationPanel implements vscode.Disposable {
       await this.search?.step(m.direction);
     },
   });
-
-  private post(message: HostToGatesPanel): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (ActivationPanel.current.get(this.kind.viewType) === this) ActivationPanel.current.delete(this.kind.viewType);
-    clearInterval(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-  }
 }
 
 /** The run's data file: as the run store recorded it, else an open document of that name. */
@@ -349,10 +319,6 @@ export function registerActivationPanel(
       }
       ActivationPanel.show(kind, extensionUri, service, run, dataUriOf(run, persistence));
     }),
-    vscode.window.registerWebviewPanelSerializer(kind.viewType, {
-      async deserializeWebviewPanel(panel) {
-        ActivationPanel.revive(kind, panel, extensionUri, service);
-      },
-    }),
+    registerPanelSerializer(kind.viewType, (panel) => ActivationPanel.revive(kind, panel, extensionUri, service)),
   ];
 }

@@ -16,8 +16,10 @@ import { dataUriOf } from './gatesPanel';
 import { stepAt, stepSpan, type TracedWindow } from './gatesView';
 import { gradientFlowView } from './gradientFlowView';
 import { TrainingPanel } from './trainingPanel';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
-import { gradientTraceFiles as traceFiles, provideTraceExport, traceExportOf } from './panelExport';
+import { toDisposable } from '../base/disposable';
+import { createPanel, OpenPanels, ONE_PER_WINDOW, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
+import { provideTraceExport } from '../base/panelExport';
+import { gradientTraceFiles as traceFiles, traceExportOf } from './panelTraceExport';
 import { ShownTrace } from './shownTrace';
 import { LatestTraceRequest } from './traceRequest';
 
@@ -35,14 +37,14 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const readingRun = (run: RunRecord) => ({ cell: run.info.config.model, truncation: run.info.config.truncate ?? run.info.config.seqLength });
 const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLabel}`;
 
-export class GradientFlowPanel implements vscode.Disposable {
-  private static current: GradientFlowPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+const GRADIENT_PANEL: PanelKind<GradientPanelToHost> = { viewType: GRADIENT_PANEL_VIEW_TYPE, bundle: 'gradientFlow', title: TITLE, parse: parseGradientPanelMessage };
+
+export class GradientFlowPanel extends PanelBase<GradientPanelToHost, HostToGradientPanel> {
+  /** One panel per window. */
+  private static readonly open = new OpenPanels<GradientFlowPanel>();
   private runId: string | undefined;
   /** This panel's request in flight: only its answer is shown. */
   private readonly requests = new LatestTraceRequest(REQUEST_TIMEOUT_MS);
-  /** How long the last trace took: automatic refreshes wait at least 4× that, so tracing big models costs ≤ ~20%. */
-  private readonly timer: ReturnType<typeof setInterval>;
   /** The trace the page draws ("Export Trace as CSV…/JSON…"): none after a revive, a run switch or a failed trace. */
   private readonly shownView = new ShownTrace<GradientFlowView>();
 
@@ -54,18 +56,7 @@ export class GradientFlowPanel implements vscode.Disposable {
   private wanted: number | undefined;
 
   static show(extensionUri: vscode.Uri, service: TrainingService, run: RunRecord, dataUri?: string): void {
-    if (!GradientFlowPanel.current) {
-      const panel = vscode.window.createWebviewPanel(
-        GRADIENT_PANEL_VIEW_TYPE,
-        TITLE,
-        { viewColumn: panelColumn(), preserveFocus: true },
-        panelOptions(extensionUri),
-      );
-      GradientFlowPanel.current = new GradientFlowPanel(panel, extensionUri, service);
-    } else {
-      GradientFlowPanel.current.panel.reveal(undefined, true);
-    }
-    const current = GradientFlowPanel.current;
+    const { panel: current } = GradientFlowPanel.open.show(ONE_PER_WINDOW, () => new GradientFlowPanel(createPanel(GRADIENT_PANEL, extensionUri), extensionUri, service));
     current.runId = run.info.id;
     current.dataUri = dataUri;
     current.shown = undefined;
@@ -80,56 +71,49 @@ export class GradientFlowPanel implements vscode.Disposable {
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService): void {
-    GradientFlowPanel.current?.dispose();
-    GradientFlowPanel.current = new GradientFlowPanel(panel, extensionUri, service);
+    GradientFlowPanel.open.revive(ONE_PER_WINDOW, () => new GradientFlowPanel(panel, extensionUri, service));
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly service: TrainingService,
   ) {
-    initPanel(panel, extensionUri, 'gradientFlow', TITLE);
+    super(panel, extensionUri, GRADIENT_PANEL);
     provideTraceExport(panel, () => traceExportOf(this.shownView, !!this.runId && !!service.get(this.runId), traceFiles, 'Show Gradient Flow'));
-    this.timer = setInterval(() => {
+    const timer = setInterval(() => {
       const run = this.runId ? service.get(this.runId) : undefined;
       if (run && isActive(run.info) && this.panel.visible && this.requests.refreshDue(Date.now())) this.request(this.wanted);
     }, AUTO_REFRESH_MS);
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseGradientPanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-      service.onDidTrace((answer) => {
-        if (answer.runId !== this.runId) return;
-        // An answer to another asker's request (the gradient problems), or to one this panel gave up on: not shown.
-        const taken = this.requests.take(answer.requestId, Date.now());
-        if (!taken) return;
-        const run = service.get(answer.runId);
-        if ('error' in answer) {
-          this.shownView.failed(answer.error);
-          this.post({ type: 'detached', message: `No trace: ${answer.error}` });
-        } else if (run) {
-          this.shownStep = answer.trace.step;
-          const { start, length, tokenStarts, tokenEnds } = answer.trace;
-          this.shown = { start, length, ...(tokenStarts && tokenEnds ? { tokenStarts, tokenEnds } : {}) };
-          this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run), readingRun(run))) });
-          if (this.cursor !== undefined) this.post({ type: 'select', t: stepAt(this.shown, this.cursor) });
-          if (!taken.queued) this.catchUpWithEndedRun();
-        }
-        // The cursor moved on while this trace was made: its window next.
-        if (taken.queued) this.request(taken.queued.start);
-      }),
-      service.onDidChangeRun((run) => {
-        if (run.info.id !== this.runId) return;
-        this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
-        this.catchUpWithEndedRun();
-      }),
-      vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
-      }),
-    );
+    this._register(toDisposable(() => clearInterval(timer)));
+    this._register(service.onDidTrace((answer) => {
+      if (answer.runId !== this.runId) return;
+      // An answer to another asker's request (the gradient problems), or to one this panel gave up on: not shown.
+      const taken = this.requests.take(answer.requestId, Date.now());
+      if (!taken) return;
+      const run = service.get(answer.runId);
+      if ('error' in answer) {
+        this.shownView.failed(answer.error);
+        this.post({ type: 'detached', message: `No trace: ${answer.error}` });
+      } else if (run) {
+        this.shownStep = answer.trace.step;
+        const { start, length, tokenStarts, tokenEnds } = answer.trace;
+        this.shown = { start, length, ...(tokenStarts && tokenEnds ? { tokenStarts, tokenEnds } : {}) };
+        this.post({ type: 'showTrace', view: this.shownView.drawn(gradientFlowView(answer.trace, labelOf(run), readingRun(run))) });
+        if (this.cursor !== undefined) this.post({ type: 'select', t: stepAt(this.shown, this.cursor) });
+        if (!taken.queued) this.catchUpWithEndedRun();
+      }
+      // The cursor moved on while this trace was made: its window next.
+      if (taken.queued) this.request(taken.queued.start);
+    }));
+    this._register(service.onDidChangeRun((run) => {
+      if (run.info.id !== this.runId) return;
+      this.post({ type: 'status', runLabel: labelOf(run), training: isActive(run.info) });
+      this.catchUpWithEndedRun();
+    }));
+    this._register(vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (this.dataUri !== undefined && e.textEditor.document.uri.toString() === this.dataUri) this.followCursor(e.textEditor);
+    }));
   }
 
   /** The code point the editor's cursor is on, when the editor shows the run's data file. */
@@ -187,22 +171,11 @@ export class GradientFlowPanel implements vscode.Disposable {
     if (requestId !== undefined) this.requests.sent(requestId, now);
   }
 
-  private readonly handle = createDispatcher<GradientPanelToHost>({
+  protected readonly handle = createDispatcher<GradientPanelToHost>({
     ready: () => this.request(this.wanted),
     refresh: () => this.request(this.wanted),
     revealStep: (m) => this.reveal(m.t),
   });
-
-  private post(message: HostToGradientPanel): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (GradientFlowPanel.current === this) GradientFlowPanel.current = undefined;
-    clearInterval(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-  }
 }
 
 /** The command and the panel serializer. */
@@ -223,10 +196,6 @@ export function registerGradientFlow(extensionUri: vscode.Uri, service: Training
       }
       GradientFlowPanel.show(extensionUri, service, run, dataUriOf(run, persistence));
     }),
-    vscode.window.registerWebviewPanelSerializer(GRADIENT_PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel) {
-        GradientFlowPanel.revive(panel, extensionUri, service);
-      },
-    }),
+    registerPanelSerializer(GRADIENT_PANEL_VIEW_TYPE, (panel) => GradientFlowPanel.revive(panel, extensionUri, service)),
   ];
 }

@@ -12,14 +12,15 @@ import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisError, AnalysisWorker } from '../hmm/analysisWorker';
-import { documentLabel } from '../commands/documentText';
+import { documentLabel } from '../base/documentText';
 import { errorText } from '../hmm/editorRanges';
 import { createDispatcher } from '../shared/messages';
 import { parseGradientLabPanelMessage, type GradientLabPanelToHost, type GradientLabSettings, type HostToGradientLabPanel } from '../shared/protocol/gradientLabPanel';
 import type { RunStore } from '../training/runStore';
-import { maxFileBytes } from '../settings';
+import { maxFileBytes } from '../base/settings';
 import { gradientLabView, labData, LAB_TEXT_UNITS, trainedLabView, trainedRunChoices, type LabData } from './gradientLabView';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
+import { toDisposable } from '../base/disposable';
+import { createPanel, OpenPanels, ONE_PER_WINDOW, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
 
 export const OPEN_GRADIENT_LAB_COMMAND = 'sequenceLab.openGradientLab';
 export const GRADIENT_LAB_VIEW_TYPE = 'sequenceLab.gradientLab';
@@ -41,56 +42,49 @@ function storedData(memento: vscode.Memento): LabData | undefined {
   return { text: d.text, label: d.label, note: typeof d.note === 'string' ? d.note : undefined };
 }
 
-export class GradientLabPanel implements vscode.Disposable {
-  private static current: GradientLabPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+const labPanel = (): PanelKind<GradientLabPanelToHost> => ({ viewType: GRADIENT_LAB_VIEW_TYPE, bundle: 'gradientLab', title: title(), parse: parseGradientLabPanelMessage });
+
+export class GradientLabPanel extends PanelBase<GradientLabPanelToHost, HostToGradientLabPanel> {
+  /** One panel per window. */
+  private static readonly open = new OpenPanels<GradientLabPanel>();
   private running = false;
   private waiting: ComputeRequest | undefined;
-  /** Set when the panel closes: a computation still running then must not touch `panel.webview` (it throws). */
-  private disposed = false;
   /** The page has asked for the trained runs: it gets the list again when the stored runs change. */
   private listsTrainedRuns = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   static show(extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
-    if (!GradientLabPanel.current) {
-      const panel = vscode.window.createWebviewPanel(
-        GRADIENT_LAB_VIEW_TYPE,
-        title(),
-        { viewColumn: panelColumn(), preserveFocus: true },
-        panelOptions(extensionUri),
-      );
-      GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data, runs, runsChanged);
-    } else {
-      GradientLabPanel.current.data = data;
-      GradientLabPanel.current.panel.reveal(undefined, true);
-      GradientLabPanel.current.postDataSource();
+    const { panel: current, created } = GradientLabPanel.open.show(ONE_PER_WINDOW, () => {
+      const kind = labPanel();
+      return new GradientLabPanel(createPanel(kind, extensionUri), kind, extensionUri, worker, data, runs, runsChanged);
+    });
+    if (!created) {
+      current.data = data;
+      current.postDataSource();
     }
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, worker: AnalysisWorker, data: LabData, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
-    GradientLabPanel.current?.dispose();
-    GradientLabPanel.current = new GradientLabPanel(panel, extensionUri, worker, data, runs, runsChanged);
+    GradientLabPanel.open.revive(ONE_PER_WINDOW, () => new GradientLabPanel(panel, labPanel(), extensionUri, worker, data, runs, runsChanged));
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
+    kind: PanelKind<GradientLabPanelToHost>,
     extensionUri: vscode.Uri,
     private readonly worker: AnalysisWorker,
     private data: LabData,
     private readonly runs: LabRuns,
     runsChanged?: LabRunsChanged,
   ) {
-    initPanel(panel, extensionUri, 'gradientLab', title());
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseGradientLabPanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-    );
+    super(panel, extensionUri, kind);
+    // Closed: a computation still running finds nothing waiting behind it, and no list refresh is left to fire.
+    this._register(toDisposable(() => {
+      this.waiting = undefined;
+      if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    }));
     if (runsChanged) {
-      this.disposables.push(runsChanged(() => {
+      this._register(runsChanged(() => {
         if (!this.listsTrainedRuns || this.refreshTimer !== undefined) return;
         this.refreshTimer = setTimeout(() => {
           this.refreshTimer = undefined;
@@ -100,7 +94,7 @@ export class GradientLabPanel implements vscode.Disposable {
     }
   }
 
-  private readonly handle = createDispatcher<GradientLabPanelToHost>({
+  protected readonly handle = createDispatcher<GradientLabPanelToHost>({
     ready: () => this.postDataSource(),
     compute: (m) => {
       this.waiting = m;
@@ -144,7 +138,7 @@ export class GradientLabPanel implements vscode.Disposable {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.waiting && !this.disposed) {
+      while (this.waiting && !this.isDisposed) {
         const m = this.waiting;
         this.waiting = undefined;
         if (m.type === 'compute') await this.compute(m.requestId, m);
@@ -209,21 +203,6 @@ export class GradientLabPanel implements vscode.Disposable {
       if (!(error instanceof AnalysisError)) console.error(error);
     }
   }
-
-  private post(message: HostToGradientLabPanel): void {
-    if (this.disposed) return;
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.waiting = undefined;
-    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-    if (GradientLabPanel.current === this) GradientLabPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-  }
 }
 
 /**
@@ -279,10 +258,6 @@ export function registerGradientLab(context: vscode.ExtensionContext, runs: LabR
   context.subscriptions.push(
     { dispose: () => worker.dispose() },
     vscode.commands.registerCommand(OPEN_GRADIENT_LAB_COMMAND, () => GradientLabPanel.show(uri, worker, activeData(memento), runs, runsChanged)),
-    vscode.window.registerWebviewPanelSerializer(GRADIENT_LAB_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel) {
-        GradientLabPanel.revive(panel, uri, worker, storedData(memento) ?? labData(undefined, undefined), runs, runsChanged);
-      },
-    }),
+    registerPanelSerializer(GRADIENT_LAB_VIEW_TYPE, (panel) => GradientLabPanel.revive(panel, uri, worker, storedData(memento) ?? labData(undefined, undefined), runs, runsChanged)),
   );
 }

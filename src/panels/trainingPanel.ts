@@ -10,20 +10,24 @@ import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { storedRunMessage } from './storedRunView';
-import { initPanel, panelColumn, panelOptions } from './webviewPanels';
+import { createPanel, OpenPanels, ONE_PER_WINDOW, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
 
 export const TRAINING_PANEL_VIEW_TYPE = 'sequenceLab.training';
 const RESUME_COMMAND = 'sequenceLab.runs.resume';
 export const SHOW_STORED_RUN_COMMAND = 'sequenceLab.runs.showStoredRun';
 
-export class TrainingPanel implements vscode.Disposable {
-  private static current: TrainingPanel | undefined;
+const TRAINING_PANEL: PanelKind<TrainingPanelToHost> = {
+  viewType: TRAINING_PANEL_VIEW_TYPE, bundle: 'training', title: 'Sequence Lab: Training', parse: parseTrainingPanelMessage,
+};
+
+export class TrainingPanel extends PanelBase<TrainingPanelToHost, HostToTrainingPanel> {
+  /** One panel per window. */
+  private static readonly open = new OpenPanels<TrainingPanel>();
   /** The run store, for runs no worker holds (set by registerTrainingPanelSerializer). */
   private static persistence: RunPersistence | undefined;
   private runId: string | undefined;
   /** The stored run shown read-only (no live run of this window trains it). */
   private storedId: string | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   /** Shows the panel (creating it if needed) on `run`, or on the newest run when none is given. */
   static show(extensionUri: vscode.Uri, service: TrainingService, run?: RunRecord): TrainingPanel {
@@ -35,18 +39,7 @@ export class TrainingPanel implements vscode.Disposable {
 
   /** The open panel, revealed, or a new one. */
   private static ensure(extensionUri: vscode.Uri, service: TrainingService): TrainingPanel {
-    if (TrainingPanel.current) {
-      TrainingPanel.current.panel.reveal(undefined, true);
-    } else {
-      const panel = vscode.window.createWebviewPanel(
-        TRAINING_PANEL_VIEW_TYPE,
-        'Sequence Lab: Training',
-        { viewColumn: panelColumn(), preserveFocus: true },
-        panelOptions(extensionUri),
-      );
-      TrainingPanel.current = new TrainingPanel(panel, extensionUri, service);
-    }
-    return TrainingPanel.current;
+    return TrainingPanel.open.show(ONE_PER_WINDOW, () => new TrainingPanel(createPanel(TRAINING_PANEL, extensionUri), extensionUri, service)).panel;
   }
 
   /** Shows a stored run: the live run of this window that trains it, if any, else read-only from the store. */
@@ -62,9 +55,8 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   /** Called by the serializer after a window reload: the page restores itself from its saved state. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService, state: unknown) {
-    TrainingPanel.current?.dispose();
-    const controller = new TrainingPanel(panel, extensionUri, service);
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: TrainingService, state: unknown): void {
+    const controller = TrainingPanel.open.revive(ONE_PER_WINDOW, () => new TrainingPanel(panel, extensionUri, service));
     const saved = state as { run?: { id?: unknown }; storedRunId?: unknown } | undefined;
     const savedRunId = saved?.run?.id;
     if (typeof savedRunId === 'string' && service.get(savedRunId)) controller.runId = savedRunId;
@@ -74,34 +66,26 @@ export class TrainingPanel implements vscode.Disposable {
       const storedId = [saved?.storedRunId, savedRunId].find((id): id is string => typeof id === 'string' && TrainingPanel.storedRun(id) !== undefined);
       controller.storedId = storedId;
     }
-    TrainingPanel.current = controller;
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly service: TrainingService,
   ) {
-    initPanel(panel, extensionUri, 'training', 'Sequence Lab: Training');
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseTrainingPanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-      service.onDidChangeRun((run) => {
-        if (run.info.id === this.runId) this.post({ type: 'status', run: run.info });
-      }),
-      service.onDidProgress(({ run, batch }) => {
-        if (run.info.id === this.runId) this.post({ type: 'progress', ...batch });
-      }),
-      service.onDidSample(({ run, sample }) => {
-        if (run.info.id === this.runId) this.post({ type: 'sample', ...sample });
-      }),
-      service.onDidScoreHeldOut(({ run, point }) => {
-        if (run.info.id === this.runId) this.post({ type: 'heldOut', ...point });
-      }),
-    );
+    super(panel, extensionUri, TRAINING_PANEL);
+    this._register(service.onDidChangeRun((run) => {
+      if (run.info.id === this.runId) this.post({ type: 'status', run: run.info });
+    }));
+    this._register(service.onDidProgress(({ run, batch }) => {
+      if (run.info.id === this.runId) this.post({ type: 'progress', ...batch });
+    }));
+    this._register(service.onDidSample(({ run, sample }) => {
+      if (run.info.id === this.runId) this.post({ type: 'sample', ...sample });
+    }));
+    this._register(service.onDidScoreHeldOut(({ run, point }) => {
+      if (run.info.id === this.runId) this.post({ type: 'heldOut', ...point });
+    }));
   }
 
   static usePersistence(persistence: RunPersistence | undefined): void {
@@ -110,7 +94,7 @@ export class TrainingPanel implements vscode.Disposable {
 
   /** The run the open Training panel shows, if a panel is open. */
   static get currentRunId(): string | undefined {
-    return TrainingPanel.current?.runId;
+    return TrainingPanel.open.get()?.runId;
   }
 
   get shownRunId(): string | undefined {
@@ -154,7 +138,7 @@ export class TrainingPanel implements vscode.Disposable {
     this.post(storedRunMessage(stored, persistence.store.readMetrics(stored.id), persistence.canStartFromCheckpoint, persistence.store.readHeldOut(stored.id)));
   }
 
-  private readonly handle = createDispatcher<TrainingPanelToHost>({
+  protected readonly handle = createDispatcher<TrainingPanelToHost>({
     ready: () => {
       // A fresh page (first open, or re-created after being hidden) gets the whole run again.
       const stored = this.storedId !== undefined ? TrainingPanel.storedRun(this.storedId) : undefined;
@@ -184,16 +168,6 @@ export class TrainingPanel implements vscode.Disposable {
     step: (m) => void this.service.singleStep(m.runId),
     resample: (m) => this.service.resample(m.runId, m.temperature, m.greedy === true),
   });
-
-  private post(message: HostToTrainingPanel): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (TrainingPanel.current === this) TrainingPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
-  }
 }
 
 
@@ -201,11 +175,7 @@ export class TrainingPanel implements vscode.Disposable {
 export function registerTrainingPanelSerializer(extensionUri: vscode.Uri, service: TrainingService, persistence?: RunPersistence): vscode.Disposable {
   TrainingPanel.usePersistence(persistence);
   return vscode.Disposable.from(
-    vscode.window.registerWebviewPanelSerializer(TRAINING_PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state) {
-        TrainingPanel.revive(panel, extensionUri, service, state);
-      },
-    }),
+    registerPanelSerializer(TRAINING_PANEL_VIEW_TYPE, (panel, state) => TrainingPanel.revive(panel, extensionUri, service, state)),
     vscode.commands.registerCommand(SHOW_STORED_RUN_COMMAND, (node?: unknown) => {
       const id = (node as { kind?: unknown; run?: { id?: unknown } } | undefined)?.run?.id;
       if ((node as { kind?: unknown } | undefined)?.kind === 'stored' && typeof id === 'string') TrainingPanel.showStored(extensionUri, service, id);

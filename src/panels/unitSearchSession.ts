@@ -5,6 +5,7 @@
 // Cancel, closing the panel, switching run) cancels the one running; an edit of the file drops the results, whose
 // offsets no longer hold.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import type { HostToGatesPanel } from '../shared/protocol/gatesPanel';
 import type { UnitSearchAnswer } from '../shared/protocol/trainingWorker';
 import type { TrainingService } from '../training/trainingService';
@@ -21,8 +22,7 @@ export interface UnitSearchQuery {
   queryLength: number;
 }
 
-export class UnitSearchSession implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class UnitSearchSession extends Disposable {
   /** The search running: its worker request, run and the document version it read. */
   private running: { runId: string; requestId: number; version: number } | undefined;
   /** The matches on screen: UTF-16 ranges of `uri` at `version`, the one selected. */
@@ -41,15 +41,15 @@ export class UnitSearchSession implements vscode.Disposable {
   });
 
   constructor(private readonly service: TrainingService, private readonly post: (m: HostToGatesPanel) => void) {
-    this.disposables.push(
-      this.all, this.selected,
-      vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length === 0 || e.document.uri.toString() !== this.found?.uri) return;
-        this.clear();
-        this.post({ type: 'searchEnded', message: vscode.l10n.t('The file changed since the search: its matches were cleared. Search again.') });
-      }),
-    );
+    super();
+    this._register(this.all);
+    this._register(this.selected);
+    this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0 || e.document.uri.toString() !== this.found?.uri) return;
+      this.clear();
+      this.post({ type: 'searchEnded', message: vscode.l10n.t('The file changed since the search: its matches were cleared. Search again.') });
+    }));
   }
 
   /** Starts a search of `dataUri` with the run's model (cancelling the one running). */
@@ -173,9 +173,10 @@ export class UnitSearchSession implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.cancel(true);
     this.clear();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }

@@ -8,7 +8,8 @@
 // reconfigure, optimiser state kept; a run paused by a fault resumes), or start a new run with the change on the file
 // once the run has ended; "Switch to LSTM" starts a new LSTM run on the file with the same settings.
 import * as vscode from 'vscode';
-import { checkedDocumentText, documentLabel } from '../commands/documentText';
+import { Disposable } from '../base/disposable';
+import { checkedDocumentText, documentLabel } from '../base/documentText';
 import { utf16Range, utf16Span } from '../panels/gatesView';
 import { CONFIG_LIMITS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import type { GradientTrace } from '../shared/protocol/traces';
@@ -28,35 +29,33 @@ interface Watched {
   tracedAt: number;
 }
 
-export class GradientProblems implements vscode.Disposable, vscode.CodeActionProvider {
+export class GradientProblems extends Disposable implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('sequenceLab.gradients');
   private readonly watched = new Map<string, Watched>();
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly service: TrainingService, private readonly persistence: RunPersistence | undefined) {
+    super();
     this.timer = setInterval(() => this.traceTraining(), TRACE_EVERY_MS);
-    this.disposables.push(
-      this.diagnostics,
-      vscode.languages.registerCodeActionsProvider('*', this, { providedCodeActionKinds: GradientProblems.providedCodeActionKinds }),
-      vscode.commands.registerCommand(APPLY_GRADIENT_FIX_COMMAND, (runId: unknown, fix: unknown) => this.apply(runId, fix)),
-      service.onDidTrace((answer) => {
-        const w = this.watched.get(answer.runId);
-        if (!w || 'error' in answer) return;
-        const N = this.vanishing(w.uri).steps;
-        if (answer.trace.jacobianNorm.length < N && w.trace && w.trace.jacobianNorm.length >= N) return;
-        w.trace = answer.trace;
-        this.update(answer.runId);
-      }),
-      service.onDidFault(({ run }) => {
-        const uri = this.dataUri(run.info.id);
-        if (uri) this.watch(run.info.id, uri);
-      }),
-      service.onDidChangeRun((run) => {
-        if (this.watched.has(run.info.id)) this.update(run.info.id);
-      }),
-    );
+    this._register(this.diagnostics);
+    this._register(vscode.languages.registerCodeActionsProvider('*', this, { providedCodeActionKinds: GradientProblems.providedCodeActionKinds }));
+    this._register(vscode.commands.registerCommand(APPLY_GRADIENT_FIX_COMMAND, (runId: unknown, fix: unknown) => this.apply(runId, fix)));
+    this._register(service.onDidTrace((answer) => {
+      const w = this.watched.get(answer.runId);
+      if (!w || 'error' in answer) return;
+      const N = this.vanishing(w.uri).steps;
+      if (answer.trace.jacobianNorm.length < N && w.trace && w.trace.jacobianNorm.length >= N) return;
+      w.trace = answer.trace;
+      this.update(answer.runId);
+    }));
+    this._register(service.onDidFault(({ run }) => {
+      const uri = this.dataUri(run.info.id);
+      if (uri) this.watch(run.info.id, uri);
+    }));
+    this._register(service.onDidChangeRun((run) => {
+      if (this.watched.has(run.info.id)) this.update(run.info.id);
+    }));
   }
 
   /** Follows a run's gradients on its data file from now on. */
@@ -206,8 +205,9 @@ export class GradientProblems implements vscode.Disposable, vscode.CodeActionPro
     void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: started {0} on {1}; colour the text again once it has trained a little.', started.info.modelLabel, label));
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     clearInterval(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }

@@ -7,7 +7,8 @@
 // A word run colours whole words the same way (one model step per whitespace-separated word; the window is widened
 // to whole words, the hover is the word's with the top-5 next words, unknown words are underlined whole: wordSteps.ts).
 import * as vscode from 'vscode';
-import { documentLabel } from '../commands/documentText';
+import { Disposable } from '../base/disposable';
+import { documentLabel } from '../base/documentText';
 import { expandedVisibleOffsets } from '../hmm/editorRanges';
 import { WorkerShutDown } from '../base/workerClient';
 import type { TextInference, TextQuantity } from '../shared/protocol/trainingWorker';
@@ -76,12 +77,11 @@ function documentWordWindow(document: vscode.TextDocument, window: InferenceWind
   return { sliceStart: aligned.sliceStart + base, from: aligned.from + base, to: aligned.to + base };
 }
 
-export class ModelColouring implements vscode.Disposable {
+export class ModelColouring extends Disposable {
   private readonly colourings = new Map<string, Colouring>();
   private readonly types: vscode.TextEditorDecorationType[];
   private readonly unknownType: vscode.TextEditorDecorationType;
   private readonly status: vscode.StatusBarItem;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly scrollTimers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
   private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly refreshTimer: ReturnType<typeof setInterval>;
@@ -92,6 +92,7 @@ export class ModelColouring implements vscode.Disposable {
   readonly onDidColour = this.watched.event;
 
   constructor(private readonly service: TrainingService, private readonly persistence: RunPersistence | undefined) {
+    super();
     this.types = SLOTS.map((slot) =>
       vscode.window.createTextEditorDecorationType({
         backgroundColor: new vscode.ThemeColor(slotColour(slot)),
@@ -108,23 +109,21 @@ export class ModelColouring implements vscode.Disposable {
     this.status.command = CLEAR_COLOURING_COMMAND;
     this.refreshTimer = setInterval(() => this.refreshWhileTraining(), TRAINING_REFRESH_MS);
     this.tagged = new TaggedColouring(service, CLEAR_COLOURING_COMMAND);
-    this.disposables.push(
-      this.tagged,
-      ...this.types,
-      this.unknownType,
-      this.status,
-      this.watched,
-      vscode.commands.registerCommand(COLOUR_TEXT_COMMAND, (arg?: unknown) => this.colour(arg)),
-      vscode.commands.registerCommand(CLEAR_COLOURING_COMMAND, () => this.clear()),
-      vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.scheduleScroll(e.textEditor)),
-      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.scheduleScroll(e))),
-      vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && this.colourings.has(e.document.uri.toString())) this.scheduleEdit(e.document);
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.colourings.delete(d.uri.toString())),
-    );
+    this._register(this.tagged);
+    for (const item of this.types) this._register(item);
+    this._register(this.unknownType);
+    this._register(this.status);
+    this._register(this.watched);
+    this._register(vscode.commands.registerCommand(COLOUR_TEXT_COMMAND, (arg?: unknown) => this.colour(arg)));
+    this._register(vscode.commands.registerCommand(CLEAR_COLOURING_COMMAND, () => this.clear()));
+    this._register(vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }));
+    this._register(vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.scheduleScroll(e.textEditor)));
+    this._register(vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.scheduleScroll(e))));
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0 && this.colourings.has(e.document.uri.toString())) this.scheduleEdit(e.document);
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.colourings.delete(d.uri.toString())));
   }
 
   private async colour(arg?: unknown): Promise<void> {
@@ -386,9 +385,10 @@ export class ModelColouring implements vscode.Disposable {
     this.status.show();
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     clearInterval(this.refreshTimer);
     for (const timer of [...this.scrollTimers.values(), ...this.editTimers.values()]) clearTimeout(timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }

@@ -4,6 +4,7 @@
 // hover gives the top-5 tags. What is drawn is decided in taggedText.ts. Read again on scrolling past the tagged
 // lines, 300 ms after an edit, and every few seconds while the run trains; one request per document in flight.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import { WorkerShutDown } from '../base/workerClient';
 import type { TaggedTextInference } from '../shared/protocol/trainingWorker';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
@@ -29,18 +30,18 @@ interface Tagging {
   lastRequestAt: number;
 }
 
-export class TaggedColouring implements vscode.Disposable {
+export class TaggedColouring extends Disposable {
   private readonly taggings = new Map<string, Tagging>();
   private readonly hues: vscode.TextEditorDecorationType[];
   private readonly shades: vscode.TextEditorDecorationType[];
   private readonly disagree: vscode.TextEditorDecorationType;
   private readonly unknownType: vscode.TextEditorDecorationType;
   private readonly status: vscode.StatusBarItem;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly refreshTimer: ReturnType<typeof setInterval>;
 
   constructor(private readonly service: TrainingService, clearCommand: string) {
+    super();
     this.hues = TAG_HUES.map((hue) => vscode.window.createTextEditorDecorationType({ color: new vscode.ThemeColor(hue), fontWeight: '600' }));
     // heat1…heat4: the surprisal shades, one hue, stronger = the model less sure of its tag.
     this.shades = SLOTS.slice(0, 4).map((slot) =>
@@ -55,17 +56,19 @@ export class TaggedColouring implements vscode.Disposable {
     this.status.name = vscode.l10n.t('Sequence Lab Tag Colouring');
     this.status.command = clearCommand;
     this.refreshTimer = setInterval(() => this.refreshWhileTraining(), TRAINING_REFRESH_MS);
-    this.disposables.push(
-      ...this.hues, ...this.shades, this.disagree, this.unknownType, this.status,
-      vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor.document, SCROLL_COALESCE_MS)),
-      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e.document, SCROLL_COALESCE_MS))),
-      vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.schedule(e.document, EDIT_DEBOUNCE_MS);
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.taggings.delete(d.uri.toString())),
-    );
+    for (const item of this.hues) this._register(item);
+    for (const item of this.shades) this._register(item);
+    this._register(this.disagree);
+    this._register(this.unknownType);
+    this._register(this.status);
+    this._register(vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }));
+    this._register(vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor.document, SCROLL_COALESCE_MS)));
+    this._register(vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.schedule(e.document, SCROLL_COALESCE_MS))));
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refreshStatus()));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0) this.schedule(e.document, EDIT_DEBOUNCE_MS);
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.taggings.delete(d.uri.toString())));
   }
 
   /** Colours `editor`'s document by the tagged run `run` (the newest run on it, ModelColouring found it). */
@@ -249,9 +252,10 @@ export class TaggedColouring implements vscode.Disposable {
     this.status.show();
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     clearInterval(this.refreshTimer);
     for (const timer of this.timers.values()) clearTimeout(timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }

@@ -5,13 +5,13 @@
 // checked again here (parseModelViewMessage: the experiment file's own checker); the page never names a file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { documentLabel } from '../commands/documentText';
-import { stillAllowed, type AllowedDataFile } from '../dataFileAccess';
-import { registerDuplicateRun } from '../commands/duplicateRun';
+import { documentLabel } from '../base/documentText';
+import { stillAllowed, type AllowedDataFile } from '../base/dataFileAccess';
 import { trainExperimentOnDocument } from '../experiments/trainExperiment';
-import { panelOptions } from '../panels/webviewPanels';
-import { makeNonce, renderPanelHtml } from '../panels/panelHtml';
-import { readTrainingConfig } from '../settings';
+import { Disposable, DisposableStore } from '../base/disposable';
+import { receiveValidated } from '../base/panelBase';
+import { initWebview } from '../base/webviewPanels';
+import { readTrainingConfig } from '../base/settings';
 import { EXPERIMENT_FILE_SUFFIX, isExperimentFileName, parseExperiment, type Experiment } from '../shared/experimentFile';
 import { confirmedExperimentPath, experimentFilePath } from './experimentSavePath';
 import { PageDelivery } from './pageDelivery';
@@ -45,10 +45,10 @@ function startTraining(extensionUri: vscode.Uri, service: TrainingService, exper
   return trainExperimentOnDocument(extensionUri, service, experiment, document, persistence);
 }
 
-export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+export class ModelViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private viewDisposables: vscode.Disposable[] = [];
+  /** The listeners of the page shown now (replaced when VS Code resolves the view again). */
+  private readonly viewListeners = this._register(new DisposableStore());
   /** The last text editor with a data file (kept while it is still visible, e.g. when a panel takes the focus). */
   private editor: vscode.TextEditor | undefined;
   /** After "Duplicate with Changes…": the run's data file, until the user asks for the active file again. */
@@ -65,24 +65,23 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     private readonly service: TrainingService,
     private readonly persistence: RunPersistence,
   ) {
+    super();
     this.followEditor(vscode.window.activeTextEditor);
-    this.disposables.push(
-      vscode.window.onDidChangeActiveTextEditor((editor) => {
-        this.followEditor(editor);
-        this.postTarget();
-      }),
-      vscode.window.onDidChangeVisibleTextEditors(() => {
-        if (this.editor && !vscode.window.visibleTextEditors.includes(this.editor)) this.editor = vscode.window.activeTextEditor;
-        this.postTarget();
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sequenceLab.training')) this.postDefaults();
-      }),
-      // The status line follows the run it started: "Training …" only while it trains.
-      service.onDidChangeRun((run) => {
-        if (run.info.id === this.startedRun?.id) this.postRunStatus(run);
-      }),
-    );
+    this._register(vscode.window.onDidChangeActiveTextEditor((editor) => {
+      this.followEditor(editor);
+      this.postTarget();
+    }));
+    this._register(vscode.window.onDidChangeVisibleTextEditors(() => {
+      if (this.editor && !vscode.window.visibleTextEditors.includes(this.editor)) this.editor = vscode.window.activeTextEditor;
+      this.postTarget();
+    }));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('sequenceLab.training')) this.postDefaults();
+    }));
+    this._register(// The status line follows the run it started: "Training …" only while it trains.
+    service.onDidChangeRun((run) => {
+      if (run.info.id === this.startedRun?.id) this.postRunStatus(run);
+    }));
   }
 
   /** The run the view's Train started last, and its file's name. */
@@ -111,33 +110,19 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    for (const d of this.viewDisposables) d.dispose();
+    this.viewListeners.clear();
     this.view = view;
     // Registered without retainContextWhenHidden: hiding discards the page, and a new one says `ready` when shown.
     this.prefill.pageGone();
-    const webview = view.webview;
-    webview.options = panelOptions(this.extensionUri);
-    const asUri = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...segments)).toString();
-    webview.html = renderPanelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: asUri('dist', 'webview', 'modelView.js'),
-      styleUri: asUri('media', 'webview.css'),
-      title: vscode.l10n.t('Sequence Lab: Model'),
-    });
-    this.viewDisposables = [
-      webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseModelViewMessage(raw);
-        if (message) void this.handle(message);
-        else this.post({ type: 'status', message: vscode.l10n.t('Sequence Lab ignored settings it could not check; change a field and try again.'), error: true });
-      }),
-      view.onDidChangeVisibility(() => {
-        if (!view.visible) this.prefill.pageGone();
-      }),
-      view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
-      }),
-    ];
+    initWebview(view.webview, this.extensionUri, 'modelView', vscode.l10n.t('Sequence Lab: Model'));
+    const refused = () => this.post({ type: 'status', message: vscode.l10n.t('Sequence Lab ignored settings it could not check; change a field and try again.'), error: true });
+    this.viewListeners.add(receiveValidated(view.webview, parseModelViewMessage, (message) => this.handle(message), refused));
+    this.viewListeners.add(view.onDidChangeVisibility(() => {
+      if (!view.visible) this.prefill.pageGone();
+    }));
+    this.viewListeners.add(view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+    }));
   }
 
   /** "Duplicate with Changes…": shows the view filled with the run's settings, bound to its data file. */
@@ -145,10 +130,6 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     this.binding = { uri: dataUri, runLabel, ...(allowed ? { allowed } : {}) };
     this.prefill.offer(settings, this.view?.visible === true);
     await vscode.commands.executeCommand(`${MODEL_VIEW_ID}.focus`);
-  }
-
-  dispose(): void {
-    for (const d of [...this.disposables, ...this.viewDisposables]) d.dispose();
   }
 
   private followEditor(editor: vscode.TextEditor | undefined): void {
@@ -305,13 +286,12 @@ export class ModelViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   }
 }
 
-/** Registers the Model view and "Duplicate with Changes…" (one line in extension.ts). */
+/** Registers the Model view (extension.ts registers "Duplicate with Changes…", src/commands/duplicateRun.ts, on it). */
 export function registerModelView(context: vscode.ExtensionContext, service: TrainingService, persistence: RunPersistence): ModelViewProvider {
   const provider = new ModelViewProvider(context.extensionUri, service, persistence);
   context.subscriptions.push(
     provider,
     vscode.window.registerWebviewViewProvider(MODEL_VIEW_ID, provider),
-    registerDuplicateRun(provider, persistence),
   );
   return provider;
 }

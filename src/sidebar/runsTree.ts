@@ -4,6 +4,7 @@
 // off `contextValue`: `run.<status>` for a run of this window, `storedRun.<status>[.resumable]` for a stored one).
 // The view allows multi-select (createTreeView canSelectMany in extension.ts): select runs → Compare Runs.
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../base/disposable';
 import type { RunStatus } from '../shared/run';
 import type { RunPersistence } from '../training/runPersistence';
 import type { StoredRun } from '../training/runStore';
@@ -44,10 +45,9 @@ interface Row {
   time: string;
 }
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunsNode[] | undefined>();
+export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<RunsNode[] | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs of this window whose stored folder was deleted: no longer listed. */
   private readonly hidden = new Set<string>();
@@ -62,12 +62,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     private readonly service: TrainingService,
     private readonly persistence?: RunPersistence,
   ) {
-    this.subscriptions = [
-      service.onDidChangeRun(() => this.refresh()),
-      // Progress arrives ~10×/s; the tree's step and loss need no more than ~1 refresh a second.
-      service.onDidProgress(() => this.refreshSoon()),
-    ];
-    if (persistence) this.subscriptions.push(persistence.onDidChange(() => this.refreshSoon()));
+    super();
+    this._register(service.onDidChangeRun(() => this.refresh()));
+    // Progress arrives ~10×/s; the tree's step and loss need no more than ~1 refresh a second.
+    this._register(service.onDidProgress(() => this.refreshSoon()));
+    if (persistence) this._register(persistence.onDidChange(() => this.refreshSoon()));
+    this._register(toDisposable(() => {
+      if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    }));
   }
 
   /** Stops listing a run of this window (its stored folder was deleted). */
@@ -150,11 +152,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     return liveItem(node);
   }
 
-  dispose(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
-  }
 }
 
 /** Which groups, in which order, hold which rows: what a refresh in place cannot change. */

@@ -4,10 +4,11 @@
 // forwarding the RNN's losses and then the results. One panel per window; a reload restores the page from its saved
 // state (panel serializer), and the host then tells it the file link is gone until the command runs again.
 import * as vscode from 'vscode';
-import { checkedDocumentText, documentLabel } from '../commands/documentText';
-import { maxFileBytes } from '../settings';
+import { checkedDocumentText, documentLabel } from '../base/documentText';
+import { maxFileBytes } from '../base/settings';
 import { checkTrainingText } from '../shared/textChecks';
-import { initPanel, panelColumn, panelOptions } from '../panels/webviewPanels';
+import { toDisposable } from '../base/disposable';
+import { createPanel, OpenPanels, ONE_PER_WINDOW, PanelBase, registerPanelSerializer, type PanelKind } from '../base/panelBase';
 import { createDispatcher } from '../shared/messages';
 import { DEFAULT_TAGGER_SETTINGS } from '../shared/protocol/taggerComparison';
 import { parseTaggersPanelMessage, type HostToTaggersPanel, type TaggersPanelToHost } from '../shared/protocol/taggersPanel';
@@ -55,53 +56,42 @@ async function currentTaggedText(uri: vscode.Uri, label: string): Promise<string
   return text;
 }
 
-export class TaggersPanel implements vscode.Disposable {
-  private static current: TaggersPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+const TAGGERS_PANEL: PanelKind<TaggersPanelToHost> = { viewType: TAGGERS_PANEL_VIEW_TYPE, bundle: 'taggers', title: TITLE, parse: parseTaggersPanelMessage };
+
+export class TaggersPanel extends PanelBase<TaggersPanelToHost, HostToTaggersPanel> {
+  /** One panel per window. */
+  private static readonly open = new OpenPanels<TaggersPanel>();
   private source: Source | undefined;
   private settings: TaggerSettings = { ...DEFAULT_TAGGER_SETTINGS };
   private worker: TaggersWorker | undefined;
 
   static show(extensionUri: vscode.Uri, extensionPath: string, source: Source): void {
-    if (!TaggersPanel.current) {
-      const panel = vscode.window.createWebviewPanel(
-        TAGGERS_PANEL_VIEW_TYPE,
-        TITLE,
-        { viewColumn: panelColumn(), preserveFocus: false },
-        panelOptions(extensionUri),
-      );
-      TaggersPanel.current = new TaggersPanel(panel, extensionUri, extensionPath);
-    } else {
-      TaggersPanel.current.panel.reveal(undefined, false);
-    }
-    const current = TaggersPanel.current;
+    // The panel takes the focus: its settings are where the user goes next.
+    const { panel: current } = TaggersPanel.open.show(ONE_PER_WINDOW, () => new TaggersPanel(createPanel(TAGGERS_PANEL, extensionUri, false), extensionUri, extensionPath), false);
     current.source = source;
     if (!source.sibling && current.settings.heldOut === 'sibling') current.settings = { ...current.settings, heldOut: 'split' };
     current.postSetup();
   }
 
   static disposeCurrent(): void {
-    TaggersPanel.current?.dispose();
+    TaggersPanel.open.get()?.dispose();
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, extensionPath: string): void {
-    TaggersPanel.current?.dispose();
-    TaggersPanel.current = new TaggersPanel(panel, extensionUri, extensionPath);
+    TaggersPanel.open.revive(ONE_PER_WINDOW, () => new TaggersPanel(panel, extensionUri, extensionPath));
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly extensionPath: string,
   ) {
-    initPanel(panel, extensionUri, 'taggers', TITLE);
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseTaggersPanelMessage(raw);
-        if (message) void this.handle(message);
-      }),
-    );
+    super(panel, extensionUri, TAGGERS_PANEL);
+    // The comparison's worker (started on the first Train) stops with the panel.
+    this._register(toDisposable(() => {
+      this.worker?.dispose();
+      this.worker = undefined;
+    }));
   }
 
   private postSetup(): void {
@@ -112,7 +102,7 @@ export class TaggersPanel implements vscode.Disposable {
     });
   }
 
-  private readonly handle = createDispatcher<TaggersPanelToHost>({
+  protected readonly handle = createDispatcher<TaggersPanelToHost>({
     ready: () => {
       if (this.source) this.postSetup();
       else
@@ -145,6 +135,7 @@ export class TaggersPanel implements vscode.Disposable {
       this.post({ type: 'failed', message: errorText(error) });
       return;
     }
+    if (this.isDisposed) return; // closed while the files were read: no worker for a panel that is gone
     this.worker ??= TaggersWorker.forExtension(this.extensionPath);
     const heldOutLabel =
       settings.heldOut === 'sibling' && source.sibling
@@ -168,18 +159,6 @@ export class TaggersPanel implements vscode.Disposable {
         this.post({ type: 'failed', message: m.message });
         break;
     }
-  }
-
-  private post(message: HostToTaggersPanel): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (TaggersPanel.current === this) TaggersPanel.current = undefined;
-    this.worker?.dispose();
-    this.worker = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
   }
 }
 
@@ -207,11 +186,7 @@ export function registerTaggers(context: vscode.ExtensionContext): void {
   const { extensionUri, extensionPath } = context;
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_TAGGERS_COMMAND, () => compareOnActiveFile(extensionUri, extensionPath)),
-    vscode.window.registerWebviewPanelSerializer(TAGGERS_PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel) {
-        TaggersPanel.revive(panel, extensionUri, extensionPath);
-      },
-    }),
+    registerPanelSerializer(TAGGERS_PANEL_VIEW_TYPE, (panel) => TaggersPanel.revive(panel, extensionUri, extensionPath)),
     { dispose: () => TaggersPanel.disposeCurrent() },
   );
 }

@@ -4,7 +4,8 @@
 // start (expect); runs started by the train commands are matched to their open document by name.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { documentLabel } from '../commands/documentText';
+import { Disposable } from '../base/disposable';
+import { documentLabel } from '../base/documentText';
 import type { HeldOutInfo, HeldOutPoint, StepBatch } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import { consecutiveSegments } from './importedHistory';
@@ -72,26 +73,24 @@ interface PendingCheckpoint {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export class RunPersistence implements vscode.Disposable {
+export class RunPersistence extends Disposable {
   /** Live run id → stored run id (the same unless the live run resumes a stored one). */
   private readonly storedIdOf = new Map<string, string>();
   private readonly lastStepWrite = new Map<string, number>();
   private readonly lastCheckpointWrite = new Map<string, number>();
   private readonly pendingCheckpoints = new Map<string, PendingCheckpoint>();
   private expected: ExpectedData | undefined;
-  private readonly subscriptions: vscode.Disposable[];
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** The stored runs changed (a run was added, deleted, or the store moved). */
   readonly onDidChange = this.changed.event;
 
   constructor(private storeRef: RunStore, private readonly source: CheckpointSource) {
-    this.subscriptions = [
-      source.onDidChangeRun((run) => this.onRunChanged(run)),
-      source.onDidProgress(({ run, batch }) => this.onProgress(run, batch)),
-    ];
-    if (source.onDidCheckpoint) this.subscriptions.push(source.onDidCheckpoint((e) => this.onCheckpoint(e)));
+    super();
+    this._register(source.onDidChangeRun((run) => this.onRunChanged(run)));
+    this._register(source.onDidProgress(({ run, batch }) => this.onProgress(run, batch)));
+    if (source.onDidCheckpoint) this._register(source.onDidCheckpoint((e) => this.onCheckpoint(e)));
     if (source.onDidScoreHeldOut) {
-      this.subscriptions.push(source.onDidScoreHeldOut(({ run, point }) => {
+      this._register(source.onDidScoreHeldOut(({ run, point }) => {
         const storedId = this.storedIdOf.get(run.info.id);
         if (storedId !== undefined) this.storeRef.appendHeldOut(storedId, point);
       }));
@@ -278,11 +277,11 @@ export class RunPersistence implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     // The window is closing: the newest checkpoint is worth the wait of one write.
     for (const id of [...this.pendingCheckpoints.keys()]) this.flushCheckpoint(id);
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
+    super.dispose();
   }
 }
 

@@ -1,6 +1,6 @@
 // Owns the runs of this window and the worker that trains them. Everything the UI shows about a run
 // (Runs tree, status bar, Training panel) comes from the events fired here.
-import { maxVocabulary } from '../settings';
+import { maxVocabulary } from '../base/settings';
 import { modelsToRelease } from './modelRelease';
 import * as vscode from 'vscode';
 import { createDispatcher } from '../shared/messages';

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile, openWorkbench, packageVsix, runCommand, seconds,
-  startCodeServer, webviewFrame,
+  REPO_ROOT, makeProfile, openFile, packageVsix, runCommand, seconds,
+  webviewFrame,
   goToLine,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
 // A copy of the examples: the test types into verse.txt, and an edit must never reach the repository's file.
 const workspace = path.join(mkdtempSync(path.join(tmpdir(), 'seqlab-colour-')), 'examples');
@@ -41,10 +41,7 @@ test('train an LSTM on verse.txt, colour it by surprisal, hover for the top-5, e
   const dirs = makeProfile({
     settings: { 'sequenceLab.training.model': 'lstm', 'sequenceLab.training.hiddenSize': 32, 'sequenceLab.training.maxSteps': 300 },
   });
-  await installVsix(vsix, dirs);
-  const server = (session.server = await startCodeServer({ workspace, dirs }));
-  const { page } = (session.browser = await launchBrowser());
-  await openWorkbench(page, server.url, workspace);
+  const { page } = await openInstalledWorkbench(session, vsix, dirs, workspace);
   await openFile(page, 'verse.txt');
   await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
   const training = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, dialogs, installVsix, launchBrowser, makeProfile, notifications, openFile, openWorkbench, packageVsix,
-  runCommand, seconds, startCodeServer, webviewFrame,
+  REPO_ROOT, dialogs, makeProfile, notifications, openFile, packageVsix,
+  runCommand, seconds, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -89,10 +89,7 @@ test('two runs selected in the Runs view → Compare Runs shows both curves, the
   const dirs = makeProfile({
     settings: { 'sequenceLab.training.maxSteps': 200, 'sequenceLab.training.hiddenSize': 16, 'sequenceLab.training.model': 'rnn' },
   });
-  await installVsix(vsix, dirs);
-  const server = (session.server = await startCodeServer({ workspace, dirs }));
-  const { page } = (session.browser = await launchBrowser());
-  await openWorkbench(page, server.url, workspace);
+  const { page } = await openInstalledWorkbench(session, vsix, dirs, workspace);
   await openFile(page, FILE);
   phase(`opened ${FILE}`);
 

@@ -13,11 +13,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile, openWorkbench, packageVsix, runCommand, seconds,
-  startCodeServer, webviewCspViolations, webviewFrame,
+  REPO_ROOT, makeProfile, openFile, packageVsix, runCommand, seconds,
+  webviewCspViolations, webviewFrame,
   goToLine,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
 const root = process.env.SEQUENCE_LAB_E2E_ROOT ? path.resolve(process.env.SEQUENCE_LAB_E2E_ROOT) : REPO_ROOT;
 const workspace = path.join(root, 'examples');
@@ -40,10 +40,7 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     const dirs = makeProfile({
       settings: { 'sequenceLab.training.model': 'lstm', 'sequenceLab.training.hiddenSize': 32, 'sequenceLab.training.maxSteps': 300 },
     });
-    await installVsix(vsix, dirs);
-    const server = (session.server = await startCodeServer({ workspace, dirs }));
-    const { page } = (session.browser = await launchBrowser());
-    await openWorkbench(page, server.url, workspace);
+    const { page } = await openInstalledWorkbench(session, vsix, dirs, workspace);
     await openFile(page, 'verse.txt');
     phase('opened verse.txt');
 

@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile, openWorkbench, packageVsix, runCommand, seconds,
-  startCodeServer, webviewCspViolations, webviewFrame,
+  REPO_ROOT, makeProfile, openFile, packageVsix, runCommand, seconds,
+  webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
 const root = process.env.SEQUENCE_LAB_E2E_ROOT ? path.resolve(process.env.SEQUENCE_LAB_E2E_ROOT) : REPO_ROOT;
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -29,10 +29,7 @@ test('Gradient Flow on an LSTM trained on a licence text reads the cell path and
     const dirs = makeProfile({
       settings: { 'sequenceLab.training.model': 'lstm', 'sequenceLab.training.hiddenSize': 32, 'sequenceLab.training.maxSteps': 300 },
     });
-    await installVsix(vsix, dirs);
-    const server = (session.server = await startCodeServer({ workspace, dirs }));
-    const { page } = (session.browser = await launchBrowser());
-    await openWorkbench(page, server.url, workspace);
+    const { page } = await openInstalledWorkbench(session, vsix, dirs, workspace);
     await openFile(page, 'LICENSE.txt');
     phase('opened LICENSE.txt');
 

@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  REPO_ROOT, installVsix, launchBrowser, makeProfile, openFile, openWorkbench, packageVsix, runCommand, seconds,
-  startCodeServer, webviewFrame,
+  REPO_ROOT, makeProfile, openFile, packageVsix, runCommand, seconds,
+  webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
 const root = process.env.SEQUENCE_LAB_E2E_ROOT ? path.resolve(process.env.SEQUENCE_LAB_E2E_ROOT) : REPO_ROOT;
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -27,10 +27,7 @@ test('a tanh RNN on a licence text: no vanishing diagnostic beyond the truncatio
   try {
     const vsix = packageVsix({ root, reuseFresh: true });
     const dirs = makeProfile({ settings: { 'sequenceLab.training.model': 'rnn', 'sequenceLab.training.maxSteps': 300 } });
-    await installVsix(vsix, dirs);
-    const server = (session.server = await startCodeServer({ workspace, dirs }));
-    const { page } = (session.browser = await launchBrowser());
-    await openWorkbench(page, server.url, workspace);
+    const { page } = await openInstalledWorkbench(session, vsix, dirs, workspace);
     await openFile(page, 'LICENSE.txt');
     await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
     const training = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });

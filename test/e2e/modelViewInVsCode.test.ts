@@ -8,10 +8,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, dialogs, installVsix, launchBrowser, makeProfile, notifications, openFile, openWorkbench, packageVsix,
-  seconds, startCodeServer, webviewCspViolations, webviewFrame,
+  REPO_ROOT, dialogs, makeProfile, notifications, openFile, packageVsix,
+  seconds, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { workbenchSession } from './workbenchSession';
+import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -47,10 +47,7 @@ test('set the hidden size in the Model view, Train, and the Runs view lists the 
   mkdirSync(resultsDir, { recursive: true });
   const vsix = packageVsix({ root: REPO_ROOT, reuseFresh: true });
   const dirs = makeProfile({ settings: { 'sequenceLab.training.maxSteps': 100, 'sequenceLab.training.hiddenSize': 16 } });
-  await installVsix(vsix, dirs);
-  const server = (session.server = await startCodeServer({ workspace, dirs }));
-  const { page } = (session.browser = await launchBrowser());
-  await openWorkbench(page, server.url, workspace);
+  const { page } = await openInstalledWorkbench(session, vsix, dirs, workspace);
   await openFile(page, FILE);
   phase(`opened ${FILE}`);
 

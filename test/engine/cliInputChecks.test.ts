@@ -29,7 +29,7 @@ for (const [name, content, expected] of BAD) {
     const file = join(dir, name);
     writeFileSync(file, content);
     const text = typeof content === 'string' ? content : new TextDecoder().decode(content);
-    // What the extension shows (src/commands/documentText.ts), minus its "Sequence Lab: " prefix.
+    // What the extension shows (src/base/documentText.ts), minus its "Sequence Lab: " prefix.
     const verdict = checkTrainingText(text, name, LIMIT);
     assert.equal(verdict.ok, false);
     assert.match(verdict.message!, expected);

@@ -22,6 +22,13 @@ test('directions: each layer reaches only the layers below it', () => {
   assert.equal(directionProblem('webview/gates/main.ts', 'src/shared/protocol.ts'), undefined);
   assert.match(directionProblem('webview/unrolled/main.ts', 'webview/gates/analysis.ts'), /its own folder/);
   assert.match(directionProblem('webview/gates/main.ts', 'src/panels/gatesPanel.ts'), /reaches host/);
+  // The ground floor: every host folder may import it; it imports only itself and src/shared/.
+  assert.equal(directionProblem('src/panels/gatesPanel.ts', 'src/base/panelBase.ts'), undefined);
+  assert.equal(directionProblem('src/base/panelBase.ts', 'src/base/disposable.ts'), undefined);
+  assert.equal(directionProblem('src/base/panelBase.ts', 'src/shared/messages.ts'), undefined);
+  assert.match(directionProblem('src/base/panelBase.ts', 'src/panels/gatesPanel.ts'), /ground floor src\/base\/ imports only .*reaches src\/panels\//);
+  assert.match(directionProblem('src/base/settings.ts', 'src/extension.ts'), /ground floor .*reaches src\/extension\.ts/);
+  assert.match(directionProblem('src/base/panelBase.ts', 'src/engine/kernels.ts'), /reaches engine/);
 });
 
 test('cycles: strongly connected components, found without recursion on a long chain', () => {
@@ -38,8 +45,8 @@ test('mutual host folders: a pair that imports both ways, with one import each w
   const g = new Map<string, string[]>([
     ['src/panels/a.ts', ['src/sidebar/b.ts', 'src/shared/p.ts']],
     ['src/sidebar/b.ts', ['src/panels/c.ts']],
-    ['src/host/x.ts', []],
-    ['src/commands/d.ts', ['src/host/x.ts']],
+    ['src/base/x.ts', []],
+    ['src/commands/d.ts', ['src/base/x.ts']],
   ]);
   assert.deepEqual([...mutualHostFolders(g).keys()], ['panels↔sidebar']);
 });
@@ -70,9 +77,9 @@ test('a planted wrong-direction import, cycle and mutual folder pair fail the li
   const clean = await lintProject({
     'src/engine/cell.ts': 'export const tanh = Math.tanh;\n',
     'src/worker/worker.ts': "import { tanh } from '../engine/cell';\nexport const f = tanh;\n",
-    'src/host/documentText.ts': 'export const text = 1;\n',
-    'src/panels/a.ts': "import { text } from '../host/documentText';\nexport const a = text;\n",
-    'src/sidebar/b.ts': "import { text } from '../host/documentText';\nexport const b = text;\n",
+    'src/base/documentText.ts': 'export const text = 1;\n',
+    'src/panels/a.ts': "import { text } from '../base/documentText';\nexport const a = text;\n",
+    'src/sidebar/b.ts': "import { text } from '../base/documentText';\nexport const b = text;\n",
   });
   assert.deepEqual(messages(clean), []);
 
@@ -88,4 +95,11 @@ test('a planted wrong-direction import, cycle and mutual folder pair fail the li
   assert.ok(found.some((m) => m.startsWith('worker.ts architecture/no-cycles')), found.join('\n'));
   assert.ok(found.some((m) => m.startsWith('a.ts architecture/no-mutual-folders') && m.includes('panels↔sidebar')), found.join('\n'));
   assert.ok(found.some((m) => m.startsWith('b.ts architecture/no-mutual-folders')), found.join('\n'));
+
+  // The ground floor reaching up into a feature folder fails, even without a cycle.
+  const upward = await lintProject({
+    'src/base/documentText.ts': "import { a } from '../panels/a';\nexport const text = a;\n",
+    'src/panels/a.ts': 'export const a = 1;\n',
+  });
+  assert.deepEqual(messages(upward).filter((m) => m.includes('architecture/layers')).map((m) => m.split(':')[0]), ['documentText.ts architecture/layers']);
 });

@@ -29,7 +29,7 @@ test('the worker bundle has the engine and no vscode', async () => {
   const inputs = await inputsOf('src/worker/worker.ts', 'node');
   assert.ok(inputs.includes('src/engine/sequenceTrainer.ts'));
   assert.ok(inputs.includes('src/engine/sequenceSampling.ts'));
-  assert.deepEqual(inputs.filter((p) => p.includes('vscode') || p.startsWith('src/panels/') || p.startsWith('src/training/')), []);
+  assert.deepEqual(inputs.filter((p) => p.includes('vscode') || p.startsWith('src/panels/') || p.startsWith('src/base/') || p.startsWith('src/training/')), []);
 });
 
 test('the training webview bundle has only webview code, shared types and its libraries', async () => {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { judgeDataPath, judgeVirtualDataPath } from '../../src/experiments/dataPathGuard';
+import { judgeDataPath, judgeVirtualDataPath } from '../../src/base/dataPathGuard';
 
 const base = mkdtempSync(path.join(tmpdir(), 'seqlab-guard-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -60,7 +60,7 @@ test('virtual workspaces: the joined path must stay under a folder', () => {
 });
 
 test('the judged file is read only while it is the same file: a retargeted link or a replaced file is not', async () => {
-  const { judgedFile, stillJudgedFile } = await import('../../src/experiments/dataPathGuard');
+  const { judgedFile, stillJudgedFile } = await import('../../src/base/dataPathGuard');
   const { realpath } = await import('node:fs/promises');
   const { renameSync } = await import('node:fs');
   writeFileSync(path.join(base, 'shown.txt'), 'shown');

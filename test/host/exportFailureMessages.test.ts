@@ -1,4 +1,4 @@
-// "Export Panel as PNG…" then "Export Panel as SVG…" on a panel that can draw neither (src/panels/panelExport.ts),
+// "Export Panel as PNG…" then "Export Panel as SVG…" on a panel that can draw neither (src/base/panelExport.ts),
 // against a minimal stand-in for the `vscode` module: the page's failures arrive SVG first (it fails at once) and PNG
 // second, and each error notification names the format that failed and what to try, never the other one's.
 import assert from 'node:assert/strict';
@@ -47,11 +47,11 @@ function fakePanel() {
   };
 }
 
-let panelExport: typeof import('../../src/panels/panelExport');
+let panelExport: typeof import('../../src/base/panelExport');
 
 before(async () => {
   installFakeVscode(fakeVscode);
-  panelExport = await import('../../src/panels/panelExport');
+  panelExport = await import('../../src/base/panelExport');
 });
 
 after(() => {

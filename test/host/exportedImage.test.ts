@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { PendingExports } from '../../src/panels/pendingExports';
+import { PendingExports } from '../../src/base/pendingExports';
 import { MAX_EXPORTED_IMAGE_BYTES, parseExportedImageMessage } from '../../src/shared/protocol/exportImage';
 
 const media = (name: string) => readFile(path.join(import.meta.dirname, '..', '..', 'media', name)).then((b) => new Uint8Array(b));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { MARKER_NAME, writeHostileCorpus } from '../../scripts/hostile-corpus';
-import { judgeDataPath } from '../../src/experiments/dataPathGuard';
+import { judgeDataPath } from '../../src/base/dataPathGuard';
 import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
 import { parseExperiment } from '../../src/shared/experimentFile';
 

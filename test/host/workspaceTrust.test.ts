@@ -1,5 +1,5 @@
 // Workspace Trust: the manifest declares limited support in Restricted Mode, the workspace-storage setting is
-// restricted, and (by a source scan) every file writing files goes through src/trust.ts or is a listed exception.
+// restricted, and (by a source scan) every file writing files goes through src/base/trust.ts or is a listed exception.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,10 +17,12 @@ const ALLOWED_WRITERS: Record<string, string> = {
   'src/cli.ts': 'CLI',
   // Writes only into the folder runStoreFolder (src/commands/runCommands.ts) picks, which checks trust.
   'src/training/runStore.ts': 'run store',
+  // The run store's own file handling (split out of runStore.ts): the same folder.
+  'src/training/runFolderFiles.ts': 'run store',
   // Writes only to a file the user picks in a Save dialog (like File > Save As, allowed in Restricted Mode).
   'src/hmm/fitFeature.ts': 'save dialog',
   // Panel images and traces (Export as PNG/SVG…, Export Trace as CSV/JSON…): a file the user picks in a Save dialog.
-  'src/panels/panelExport.ts': 'save dialog',
+  'src/base/panelExport.ts': 'save dialog',
   // Model view's Save as Experiment File…: the *.seqlab.json the user names in a Save dialog.
   'src/sidebar/modelView.ts': 'save dialog',
   // Writes only into an empty folder the user picks in an Open dialog.
@@ -28,7 +30,7 @@ const ALLOWED_WRITERS: Record<string, string> = {
 };
 
 const WRITE_CALL = /\b(?:workspace\.fs\.writeFile|fs\.writeFile|createDirectory|writeFile(?:Sync)?\s*\(|mkdir(?:Sync)?\s*\()|['"]mkdirSync['"]/;
-const IMPORTS_TRUST = /from\s+['"](?:\.\.?\/)+(?:src\/)?trust['"]|from\s+['"]\.\/trust['"]/;
+const IMPORTS_TRUST = /from\s+['"](?:\.\.?\/)+(?:src\/)?(?:base\/)?trust['"]|from\s+['"]\.\/trust['"]/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -72,5 +74,5 @@ test('every source file that writes files asks for workspace trust or is a liste
 test('the run store folder is chosen with a trust check', () => {
   const source = readFileSync('src/commands/runCommands.ts', 'utf8');
   assert.match(source, /requireTrust\(/);
-  assert.match(readFileSync('src/trust.ts', 'utf8'), /workbench\.trust\.manage/);
+  assert.match(readFileSync('src/base/trust.ts', 'utf8'), /workbench\.trust\.manage/);
 });

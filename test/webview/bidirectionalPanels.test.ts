@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { RecurrentStack } from '../../src/engine/recurrentStack';
 import { gatesView } from '../../src/panels/gatesView';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
 import type { GatesView } from '../../src/shared/protocol/gatesPanel';
 import { finalTargetWindow, kindActivationTrace, kindGradientTrace, seriesWindow, stepPlaces, taggedWindow } from '../../src/worker/kindTraces';
-import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
+import { REPO_ROOT, launchPanelBrowser, startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 
 interface GoldenCase {
@@ -63,10 +63,19 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', name), fullPage: true });
 }
 
+// One Chromium for the file; each panel in a browser context of its own.
+let browser: Browser;
+before(async () => {
+  browser = await launchPanelBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
 describe('Unrolled Network on real traces of every run kind', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('unrolled');
+    harness = await startPanelHarness('unrolled', { browser });
   });
   after(async () => {
     await harness?.close();
@@ -165,7 +174,7 @@ describe('Unrolled Network on real traces of every run kind', { timeout: 120_000
 describe('Gates on a real BiGRU tagger trace', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gates');
+    harness = await startPanelHarness('gates', { browser });
   });
   after(async () => {
     await harness?.close();
@@ -201,7 +210,7 @@ describe('Gates on a real BiGRU tagger trace', { timeout: 120_000 }, () => {
 describe('Gradient Flow on a real BiGRU tagger trace', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gradientFlow');
+    harness = await startPanelHarness('gradientFlow', { browser });
   });
   after(async () => {
     await harness?.close();

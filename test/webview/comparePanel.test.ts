@@ -1,4 +1,4 @@
-// The Compare Runs panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test plays
+// The Compare Runs panel in headless Chromium, under the real page and CSP of src/base/panelHtml.ts. The test plays
 // the host: it builds the comparison with the host's own compareSummary.ts from three made-up runs (RNN, GRU, LSTM on
 // one file) and sends it as the host would.
 import assert from 'node:assert/strict';

@@ -1,12 +1,13 @@
 // Every panel bundle (each folder of webview/ but common/, so a new panel is included the day it lands) opened
-// under the real page and CSP of src/panels/panelHtml.ts in headless Chromium, in each theme, before the host has
+// under the real page and CSP of src/base/panelHtml.ts in headless Chromium, in each theme, before the host has
 // sent anything and after a reload: it says it is ready, shows something, and causes no CSP violation and no page
 // error. The panels' own tests check what they draw; this one is the floor under all of them.
 import assert from 'node:assert/strict';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { REPO_ROOT, launchPanelBrowser, startPanelHarness, type PanelHarness } from './panelHarness';
 
 const panels = readdirSync(path.join(REPO_ROOT, 'webview')).filter(
   (name) => name !== 'common' && statSync(path.join(REPO_ROOT, 'webview', name)).isDirectory() && existsSync(path.join(REPO_ROOT, 'webview', name, 'main.ts')),
@@ -20,8 +21,14 @@ function hasVisibleText(): boolean {
 
 describe('every panel under the strict CSP', { timeout: 300_000 }, () => {
   const harnesses: PanelHarness[] = [];
+  // One Chromium for the file; each panel in a context of its own.
+  let browser: Browser;
+  before(async () => {
+    browser = await launchPanelBrowser();
+  });
   after(async () => {
     for (const h of harnesses) await h.close();
+    await browser?.close();
   });
 
   it('finds the panels', () => {
@@ -30,7 +37,7 @@ describe('every panel under the strict CSP', { timeout: 300_000 }, () => {
 
   for (const panel of panels) {
     it(`${panel}: loads in dark, light and high-contrast themes and after a reload with no CSP violation or page error`, async () => {
-      const harness = await startPanelHarness(panel);
+      const harness = await startPanelHarness(panel, { browser });
       harnesses.push(harness);
       const page = await harness.open();
       await page.waitForFunction(hasVisibleText);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildPanelMessages, type PanelMessages } from '../../bench/panels/messages';
 import { discreteHmmToJson } from '../../src/engine/hmm';
 import { casinoExample, casinoModel } from '../../src/engine/examples/hmm';
@@ -25,7 +25,7 @@ import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
 import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/protocol/taggerComparison';
 import { hmmDecode, markovOrders } from '../../src/worker/analysis';
 import { hmmFit } from '../../src/worker/analysisFit';
-import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
+import { REPO_ROOT, launchPanelBrowser, startPanelHarness, type PanelHarness } from './panelHarness';
 
 const panels = readdirSync(path.join(REPO_ROOT, 'webview')).filter(
   (name) => name !== 'common' && statSync(path.join(REPO_ROOT, 'webview', name)).isDirectory() && existsSync(path.join(REPO_ROOT, 'webview', name, 'main.ts')),
@@ -145,13 +145,17 @@ function blurAll(): void {
 describe('every panel: every control labelled and reachable by Tab', { timeout: 600_000 }, () => {
   let messages: Record<string, object[]>;
   const harnesses: PanelHarness[] = [];
+  // One Chromium for the file; each panel in a context of its own.
+  let browser: Browser;
 
   before(async () => {
+    browser = await launchPanelBrowser();
     messages = await firstMessages(await buildPanelMessages({ steps: 16, hidden: 8, trainSteps: 3 }));
   });
 
   after(async () => {
     for (const h of harnesses) await h.close();
+    await browser?.close();
   });
 
   it('finds the panels', () => {
@@ -159,7 +163,7 @@ describe('every panel: every control labelled and reachable by Tab', { timeout: 
   });
 
   async function openWithFirstMessage(panel: string): Promise<Page> {
-    const harness = await startPanelHarness(panel);
+    const harness = await startPanelHarness(panel, { browser });
     harnesses.push(harness);
     const page = await harness.open();
     await page.waitForFunction(() => (globalThis as unknown as { __test: { posted: { type: string }[] } }).__test.posted.some((m) => m.type === 'ready'));

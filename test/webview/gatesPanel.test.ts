@@ -1,4 +1,4 @@
-// The Gates panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test plays the
+// The Gates panel in headless Chromium, under the real page and CSP of src/base/panelHtml.ts. The test plays the
 // host: it sends a synthetic LSTM trace built through gatesView (2 layers, H = 16, 64 steps) in which the forget gate
 // of units 1–8 is open and of units 9–16 closed, h is ±1 in a checkerboard, and input-gate units 3 and 6 fire on
 // every 'a' and 't' (unit 10 on 'a' only). A user would see: the heatmaps in the scale's and the theme's colours, the

@@ -1,5 +1,5 @@
 // The Vanishing/Exploding Gradient Lab's webview in headless Chromium, under the real page and CSP of
-// src/panels/panelHtml.ts. The test plays the host: every compute request the page posts must pass the host's own
+// src/base/panelHtml.ts. The test plays the host: every compute request the page posts must pass the host's own
 // validator, and the answers are computed by the worker's own gradientLab on real text.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';

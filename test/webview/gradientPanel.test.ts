@@ -1,4 +1,4 @@
-// The Gradient Flow panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test plays
+// The Gradient Flow panel in headless Chromium, under the real page and CSP of src/base/panelHtml.ts. The test plays
 // the host: it sends synthetic traces (a vanishing and an exploding one) as the host would after gradientFlowView.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';

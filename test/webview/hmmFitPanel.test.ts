@@ -1,4 +1,4 @@
-// The HMM Fit panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test plays
+// The HMM Fit panel in headless Chromium, under the real page and CSP of src/base/panelHtml.ts. The test plays
 // the host: it runs the worker's own Baum-Welch on the casino rolls (and on a numeric series), forwards its progress
 // messages and sends the views src/hmm/fitFeature.ts would send.
 import assert from 'node:assert/strict';

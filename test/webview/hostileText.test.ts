@@ -2,8 +2,8 @@
 // Gates panels (headless Chromium, real page and CSP) and show literally, create no element, run nothing, and cause
 // no dialog, console error or CSP violation.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { discreteHmmToJson } from '../../src/engine/hmm';
 import { casinoExample, casinoModel } from '../../src/engine/examples/hmm';
 import { gatesView } from '../../src/panels/gatesView';
@@ -11,7 +11,7 @@ import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import type { RunInfo } from '../../src/shared/run';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
 import { hmmDecode } from '../../src/worker/analysis';
-import { startPanelHarness, type PanelHarness } from './panelHarness';
+import { launchPanelBrowser, startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 
 const SCRIPT = '<script>window.__pwned = 1; alert(1)</script>';
@@ -59,12 +59,21 @@ async function assertInert(page: Page, harness: PanelHarness, incidents: string[
   assert.deepEqual(harness.problems, []);
 }
 
+// One Chromium for the file; each panel in a browser context of its own.
+let browser: Browser;
+before(async () => {
+  browser = await launchPanelBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
 describe('hostile text in the Training panel', { timeout: 120_000 }, () => {
   let harness: PanelHarness | undefined;
   after(async () => harness?.close());
 
   it('shows a hostile file label and sample literally', async () => {
-    harness = await startPanelHarness('training');
+    harness = await startPanelHarness('training', { browser });
     const { page, incidents } = await openWatched(harness);
     const run: RunInfo = {
       id: 'run-1', fileLabel: HOSTILE, modelLabel: 'char RNN · tanh · H=64', config: DEFAULT_CONFIG, status: 'training',
@@ -90,7 +99,7 @@ describe('hostile text in the Trellis panel', { timeout: 120_000 }, () => {
     const decoded = await hmmDecode(ex.symbols, { kind: 'modelJson', modelText: JSON.stringify(discreteHmmToJson(casinoModel())), modelLabel: HOSTILE });
     // A hostile symbol name, as a model file could declare: it labels the columns.
     const result = { ...decoded, symbols: decoded.symbols.map((s, i) => (i === decoded.observations[0] ? SCRIPT + IMG : s)) };
-    harness = await startPanelHarness('trellis');
+    harness = await startPanelHarness('trellis', { browser });
     const { page, incidents } = await openWatched(harness);
     await send(page, { type: 'showWindow', view: sliceTrellisWindow(result, 0, 0, HOSTILE) });
     await until(page, 'textIs', '#step-shown', '1');
@@ -120,7 +129,7 @@ describe('hostile text in the Gates panel', { timeout: 120_000 }, () => {
       HOSTILE,
       1,
     );
-    harness = await startPanelHarness('gates');
+    harness = await startPanelHarness('gates', { browser });
     const { page, incidents } = await openWatched(harness);
     await send(page, { type: 'showActivations', view: { ...view, values: Array.from(view.values), topProbabilities: Array.from(view.topProbabilities) } });
     await until(page, 'textIs', '#labels', `${HOSTILE} · step 10 · characters 0–7`);

@@ -1,4 +1,4 @@
-// The Markov Orders panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test plays
+// The Markov Orders panel in headless Chromium, under the real page and CSP of src/base/panelHtml.ts. The test plays
 // the host: it runs the worker's own markovOrders on examples/verse.txt and sends the view the host would send.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';

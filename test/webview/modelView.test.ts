@@ -1,4 +1,4 @@
-// The Model view (sidebar form) in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test
+// The Model view (sidebar form) in headless Chromium, under the real page and CSP of src/base/panelHtml.ts. The test
 // plays the host: it sends the defaults a user's settings give and the file "Train" will use; what the page posts
 // back must pass the host's own validator (parseModelViewMessage).
 import assert from 'node:assert/strict';

@@ -8,17 +8,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { discreteHmmToJson } from '../../src/engine/hmm';
 import { casinoExample, casinoModel } from '../../src/engine/examples/hmm';
 import { sliceTrellisWindow } from '../../src/hmm/trellisWindow';
 import { markovOrdersView } from '../../src/markov/ordersView';
-import { PendingExports } from '../../src/panels/pendingExports';
+import { PendingExports } from '../../src/base/pendingExports';
 import { parseExportedImageMessage } from '../../src/shared/protocol/exportImage';
 import type { MarkovOrdersView } from '../../src/shared/protocol/markovPanel';
 import { hmmDecode, markovOrders } from '../../src/worker/analysis';
 import { perplexityReading } from '../../webview/markovOrders/reading';
-import { REPO_ROOT, startPanelHarness, type PanelHarness } from './panelHarness';
+import { REPO_ROOT, launchPanelBrowser, startPanelHarness, type PanelHarness } from './panelHarness';
 import { THEME_COLORS } from './pageStub';
 
 /** Keeps image answers in the page as real Uint8Arrays (the stub API would turn them into JSON objects). */
@@ -71,6 +71,15 @@ async function pixelsOfColour(page: Page, dataUrl: string, hex: string): Promise
 
 const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 
+// One Chromium for the file; each panel in a browser context of its own.
+let browser: Browser;
+before(async () => {
+  browser = await launchPanelBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
 describe('Export as PNG/SVG (every panel, here the Markov Orders page)', { timeout: 180_000 }, () => {
   let harness: PanelHarness;
   let view: MarkovOrdersView;
@@ -79,7 +88,7 @@ describe('Export as PNG/SVG (every panel, here the Markov Orders page)', { timeo
   before(async () => {
     const text = await readFile(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8');
     view = markovOrdersView(await markovOrders(text, 'char', 1, 120), 'verse.txt');
-    harness = await startPanelHarness('markovOrders');
+    harness = await startPanelHarness('markovOrders', { browser });
     tmp = await mkdtemp(path.join(tmpdir(), 'sequence-lab-export-'));
   });
 
@@ -190,7 +199,7 @@ describe('Export as SVG of a panel drawn in inline SVG (the Trellis page)', { ti
   let tmp: string;
 
   before(async () => {
-    harness = await startPanelHarness('trellis');
+    harness = await startPanelHarness('trellis', { browser });
     tmp = await mkdtemp(path.join(tmpdir(), 'sequence-lab-export-'));
   });
 
@@ -237,7 +246,7 @@ const panels = readdirSync(path.join(REPO_ROOT, 'webview')).filter(
 describe('every panel answers Export as PNG/SVG', { timeout: 600_000 }, () => {
   for (const name of panels) {
     it(`${name}: a valid SVG with the page's text and a valid PNG`, async () => {
-      const harness = await startPanelHarness(name);
+      const harness = await startPanelHarness(name, { browser });
       try {
         const page = await harness.open();
         await page.addInitScript(KEEP_IMAGES);

@@ -1,5 +1,8 @@
 // Serves one webview panel the way VS Code would (the real page from renderPanelHtml, its CSP, the bundle and
 // media/webview.css) from a local HTTP server, and opens it in headless Debian Chromium with a stub VS Code API.
+// A test file that opens several panels (every panel, say) launches one Chromium with launchPanelBrowser() and
+// gives it to each harness: each panel still gets a browser context of its own (own storage, own init scripts, own
+// tabs), and the file pays one browser start instead of one per panel.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { makeNonce, renderPanelHtml } from '../../src/panels/panelHtml';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { makeNonce, renderPanelHtml } from '../../src/base/panelHtml';
 import { PAGE_STUB } from './pageStub';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,33 +84,42 @@ export interface PanelHarness {
   close(): Promise<void>;
 }
 
-export async function startPanelHarness(panel: string): Promise<PanelHarness> {
+const BROWSER_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+const VIEWPORT = { width: 1000, height: 900 };
+
+/** Headless Debian Chromium for several harnesses of one test file; the file closes it (e.g. in a top-level `after`). */
+export async function launchPanelBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
+}
+
+/**
+ * Builds and serves `panel` and opens a browser context for it: in `browser` when given (closing the harness closes
+ * only its context), else in a Chromium of its own (closed with the harness).
+ */
+export async function startPanelHarness(panel: string, { browser }: { browser?: Browser } = {}): Promise<PanelHarness> {
   const tmp = await mkdtemp(path.join(tmpdir(), `sequence-lab-${panel}-`));
   await buildPanel(panel, path.join(tmp, 'bundle'));
   const { server, origin } = await serve(panel, path.join(tmp, 'bundle'));
   let context: BrowserContext | undefined;
   try {
-    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1000, height: 900 },
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync',
-      ],
-    });
+    context = browser
+      ? await browser.newContext({ viewport: VIEWPORT })
+      : await chromium.launchPersistentContext(path.join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, viewport: VIEWPORT, args: BROWSER_ARGS });
   } catch (error) {
     server.close();
     await rm(tmp, { recursive: true, force: true });
     throw error;
   }
-  const browser = context;
-  await browser.addInitScript(PAGE_STUB);
+  const pages = context;
+  await pages.addInitScript(PAGE_STUB);
   const problems: string[] = [];
   return {
     problems,
     async open() {
-      const page = await browser.newPage();
+      const page = await pages.newPage();
       page.on('console', (m) => {
         if (m.text().startsWith('CSP violation')) problems.push(m.text());
       });
@@ -116,7 +128,7 @@ export async function startPanelHarness(panel: string): Promise<PanelHarness> {
       return page;
     },
     async close() {
-      await browser.close();
+      await pages.close();
       await new Promise((resolve) => server.close(resolve));
       await rm(tmp, { recursive: true, force: true });
     },

@@ -1,7 +1,7 @@
 // The webview page: strict CSP, nonce everywhere it is needed, nothing inline, values escaped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makeNonce, renderPanelHtml } from '../../src/panels/panelHtml';
+import { makeNonce, renderPanelHtml } from '../../src/base/panelHtml';
 
 const OPTIONS = {
   cspSource: 'https://*.vscode-cdn.net',

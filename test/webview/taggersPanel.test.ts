@@ -1,4 +1,4 @@
-// The Tagger Comparison panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test
+// The Tagger Comparison panel in headless Chromium, under the real page and CSP of src/base/panelHtml.ts. The test
 // plays the host: it runs the worker's own comparison on examples/hmm/pos-train.tsv (pos-test.tsv held out) and sends
 // what the host would send; what the page posts back must pass the host's validator.
 import assert from 'node:assert/strict';

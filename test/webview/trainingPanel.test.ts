@@ -1,4 +1,4 @@
-// The Training panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts: what a user
+// The Training panel in headless Chromium, under the real page and CSP of src/base/panelHtml.ts: what a user
 // sees and what the host receives. Run: node --import tsx --test test/webview/*.test.ts
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The Trellis panel in headless Chromium, under the real page and CSP of src/panels/panelHtml.ts. The test plays the
+// The Trellis panel in headless Chromium, under the real page and CSP of src/base/panelHtml.ts. The test plays the
 // host: it decodes casino rolls with the worker's own code, cuts windows with the host's helpers and answers the
 // steps the page posts, as src/hmm/decodeFeature.ts does.
 import assert from 'node:assert/strict';

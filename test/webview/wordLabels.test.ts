@@ -5,11 +5,11 @@
 // spilling sideways; clicking the word's step still asks the host to select it in the editor.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { gatesView } from '../../src/panels/gatesView';
 import { gradientFlowView } from '../../src/panels/gradientFlowView';
 import type { GatesView } from '../../src/shared/protocol/gatesPanel';
-import { startPanelHarness, type PanelHarness } from './panelHarness';
+import { launchPanelBrowser, startPanelHarness, type PanelHarness } from './panelHarness';
 import type { PagePredicate } from './pageStub';
 
 async function until(page: Page, predicate: PagePredicate, ...args: string[]): Promise<void> {
@@ -54,10 +54,19 @@ const wire = (v: GatesView) => ({ ...v, values: Array.from(v.values), topProbabi
 const posted = (page: Page) => page.evaluate(() => (globalThis as unknown as { __test: { posted: { type: string }[] } }).__test.posted);
 const spillsSideways = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
 
+// One Chromium for the file; each panel in a browser context of its own.
+let browser: Browser;
+before(async () => {
+  browser = await launchPanelBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
 describe('Gates panel on a word run', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gates');
+    harness = await startPanelHarness('gates', { browser });
   });
   after(async () => {
     await harness?.close();
@@ -90,7 +99,7 @@ describe('Gates panel on a word run', { timeout: 120_000 }, () => {
 describe('Unrolled Network panel on a word run', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('unrolled');
+    harness = await startPanelHarness('unrolled', { browser });
   });
   after(async () => {
     await harness?.close();
@@ -136,7 +145,7 @@ describe('Unrolled Network panel on a word run', { timeout: 120_000 }, () => {
 describe('Gradient Flow panel on a word run', { timeout: 120_000 }, () => {
   let harness: PanelHarness;
   before(async () => {
-    harness = await startPanelHarness('gradientFlow');
+    harness = await startPanelHarness('gradientFlow', { browser });
   });
   after(async () => {
     await harness?.close();

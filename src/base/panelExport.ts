@@ -4,18 +4,16 @@
 // answer is accepted only while this host is waiting for one of that format from that panel (pendingExports.ts): a
 // page cannot write files on its own.
 import * as vscode from 'vscode';
-import { gradientTraceCsv, gradientTraceJson, type TraceFormat } from '../shared/traceExport';
+import type { TraceFormat } from '../shared/traceExport';
 import type { ExportImageRequest, ImageFormat } from '../shared/protocol/exportImage';
-import type { GradientFlowView } from '../shared/protocol/gradientFlowPanel';
 import { PendingExports } from './pendingExports';
-import type { ShownTrace } from './shownTrace';
 
 export const EXPORT_PANEL_PNG_COMMAND = 'sequenceLab.exportPanelPng';
 export const EXPORT_PANEL_SVG_COMMAND = 'sequenceLab.exportPanelSvg';
 export const EXPORT_TRACE_CSV_COMMAND = 'sequenceLab.exportTraceCsv';
 export const EXPORT_TRACE_JSON_COMMAND = 'sequenceLab.exportTraceJson';
 
-/** The trace a panel shows, as files (src/shared/traceExport.ts formats it). */
+/** The trace a panel shows, as files (src/shared/traceExport.ts formats it; src/panels/panelTraceExport.ts builds them). */
 export interface TraceFiles {
   csv(): string;
   json(): string;
@@ -78,25 +76,6 @@ export function exportFailedMessage(format: ImageFormat, error: string): string 
 /** Lets "Export Trace as CSV…/JSON…" save the trace `panel` shows (call after initPanel). */
 export function provideTraceExport(panel: vscode.WebviewPanel, trace: () => TraceExport): void {
   for (const entry of tracked) if (entry.panel === panel) entry.trace = trace;
-}
-
-/**
- * What "Export Trace" gets from a panel that keeps its shown trace in `shown`: the trace's files, or why there are none
- * (`commandName`: the command that opens the panel on a run, for the message when its run is gone).
- */
-export function traceExportOf<V>(shown: ShownTrace<V>, runAlive: boolean, files: (view: V) => TraceFiles, commandName: string): TraceExport {
-  const trace = shown.exportable(runAlive);
-  if ('view' in trace) return files(trace.view);
-  if (trace.reason === 'runGone') {
-    return { unavailable: vscode.l10n.t('Sequence Lab: the run of this panel is gone (the window was reloaded or the run was deleted), so there is no trace to export. Run "{0}" again on a run.', commandName) };
-  }
-  if (trace.reason === 'failed') return { unavailable: vscode.l10n.t('Sequence Lab: the panel has no trace to export: {0}', trace.error) };
-  return undefined; // the first trace of the run is on its way
-}
-
-/** The Gradient Flow panel's trace as files. */
-export function gradientTraceFiles(view: GradientFlowView): TraceFiles {
-  return { csv: () => gradientTraceCsv(view), json: () => gradientTraceJson(view) };
 }
 
 const FILTERS: Record<ImageFormat | TraceFormat, () => string> = {

@@ -2,7 +2,7 @@
 // empty, binary or over the size limit. Every command that reads a document goes through here.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { maxFileBytes } from '../settings';
+import { maxFileBytes } from './settings';
 import { checkTrainingText } from '../shared/textChecks';
 
 /** What the user calls the document: its file name, or the untitled document's name. */

@@ -1,7 +1,7 @@
 // Reads the user's `sequenceLab.*` settings into a training config. Out-of-range values (a hand-edited
 // settings.json can hold anything) are reported in words instead of being trained on.
 import * as vscode from 'vscode';
-import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CONFIG, validateTrainingConfig, type TrainingConfig } from './shared/trainingConfig';
+import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CONFIG, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 
 export function readTrainingConfig(scope?: vscode.Uri): { config: TrainingConfig; problems: string[] } {
   const s = vscode.workspace.getConfiguration('sequenceLab', scope);

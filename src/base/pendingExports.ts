@@ -1,4 +1,4 @@
-// Pure (no vscode): which image exports a panel was asked for and has not answered yet (src/panels/panelExport.ts).
+// Pure (no vscode): which image exports a panel was asked for and has not answered yet (src/base/panelExport.ts).
 // "Export as PNG" then "Export as SVG" in quick succession are two requests in flight; the page answers the SVG
 // first (it is text) and the PNG later (drawn on a canvas), so each answer, an image or an error, is matched by its own
 // format (an error naming none, which this project's pages never send, only to a lone request). Unit-tested in

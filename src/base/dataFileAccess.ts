@@ -2,13 +2,13 @@
 // judged. Two kinds of files name data files: an experiment file's data.path (▶ Train, Open Data File) and a stored
 // run's dataUri in its run.json (Resume, Export as PyTorch Project…, Duplicate with Changes…): both may come from a
 // repository (a committed .sequence-lab/runs folder is as hostile as a committed *.seqlab.json). The path is judged
-// after resolving symlinks (experiments/dataPathGuard.ts): inside a workspace folder or the naming file's own folder
+// after resolving symlinks (dataPathGuard.ts): inside a workspace folder or the naming file's own folder
 // it is read; a regular file elsewhere only after the user confirms its resolved path (and then that resolved path is
 // read); anything but a regular file never. In Restricted Mode every action but opening the file in an editor asks
 // first. Right before reading, stillAllowed checks the path still leads to the very file judged (same realpath,
 // device and inode), so a symlink swapped while the dialog was up is not followed.
 import * as vscode from 'vscode';
-import { judgeDataPath, judgedFile, judgeVirtualDataPath, stillJudgedFile, type JudgedFile } from './experiments/dataPathGuard';
+import { judgeDataPath, judgedFile, judgeVirtualDataPath, stillJudgedFile, type JudgedFile } from './dataPathGuard';
 
 /** What the data file is read for: decides the question's words and whether Restricted Mode asks. */
 export type DataFileAction = 'train' | 'open' | 'export';

@@ -32,17 +32,22 @@ export function panelColumn(): vscode.ViewColumn {
   return group?.viewColumn ?? vscode.ViewColumn.Beside;
 }
 
-/** Sets up a new or revived panel to show `dist/webview/<bundle>.js` under the shared stylesheet. */
-export function initPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, bundle: string, title: string): void {
-  const asUri = (...path: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
-  panel.webview.options = panelOptions(extensionUri);
-  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
-  panel.webview.html = renderPanelHtml({
-    cspSource: panel.webview.cspSource,
+/** Gives a panel's or a view's webview its page: `dist/webview/<bundle>.js` under the shared stylesheet, strict CSP. */
+export function initWebview(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): void {
+  const asUri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  webview.options = panelOptions(extensionUri);
+  webview.html = renderPanelHtml({
+    cspSource: webview.cspSource,
     nonce: makeNonce(),
     scriptUri: asUri('dist', 'webview', `${bundle}.js`),
     styleUri: asUri('media', 'webview.css'),
     title,
   });
+}
+
+/** Sets up a new or revived panel to show `dist/webview/<bundle>.js` under the shared stylesheet. */
+export function initPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, bundle: string, title: string): void {
+  initWebview(panel.webview, extensionUri, bundle, title);
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
   trackPanelForExport(panel); // "Export Panel as PNG…/SVG…" works on every panel
 }
