@@ -1,7 +1,8 @@
-// Writes src/engine/batchedKernels32.ts and src/engine/batchedStack32.ts: copies of the batched engine used only by
-// the float32 path. V8 keeps type feedback per function, so one copy of the kernels shared by Float64Arrays and
-// Float32Arrays turns every element access polymorphic and both precisions run ~40 % slower; two copies stay
-// monomorphic. test/engine/float32Golden.test.ts fails when the copies are out of date.
+// Writes src/engine/batchedKernels32.ts, src/engine/batchedStack32.ts and src/engine/cells/cellEquations32.ts:
+// copies of the batched engine used only by the float32 path. V8 keeps type feedback per function, so one copy of
+// the kernels shared by Float64Arrays and Float32Arrays turns every element access polymorphic and both precisions
+// run ~40 % slower; two copies stay monomorphic. test/engine/float32Golden.test.ts fails when the copies are out of
+// date.
 // Run: node scripts/generate-float32-engine.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +17,12 @@ export function float32Sources(read = (name) => readFileSync(engine + name, 'utf
   const kernels = read('batchedKernels.ts');
   const stack = read('batchedStack.ts')
     .replace("from './batchedKernels';", "from './batchedKernels32';")
+    .replace("} from './cells/cellEquations';", "} from './cells/cellEquations32';")
     .replace('export class BatchedStack {', 'export class BatchedStack32 {');
   return {
     'batchedKernels32.ts': header('batchedKernels.ts') + kernels,
     'batchedStack32.ts': header('batchedStack.ts') + stack,
+    'cells/cellEquations32.ts': header('cells/cellEquations.ts') + read('cells/cellEquations.ts'),
   };
 }
 

@@ -5,7 +5,7 @@
 // Rows are time-major: row r = t·B + b is time t of stream b, so the B rows of one step are contiguous.
 //   P = X W_ihᵀ + b_ih                 all T·B rows at once (one-hot input: column id of W_ih)            (P)
 //   Q_t = H_{t−1} W_hhᵀ                B × G·H per step (gemmABt); the cell then combines P_t, Q_t, b_hh     (Q)
-//   cells: exactly the equations of cells/rnnCell.ts, gruCell.ts, lstmCell.ts, row by row
+//   cells: the equations of cells/cellEquations.ts, the same functions the batch-of-one cells call
 //   O = Y_top W_headᵀ + b_head         all rows at once
 // Backward, from ∂L/∂O written by the caller into `outputs`:
 //   ∂L/∂W_head += ∂Oᵀ Y_top,  ∂L/∂Y_top = ∂O W_head
@@ -15,12 +15,14 @@
 // Gradients are SUMS over the rows: the caller weights ∂L/∂O (e.g. by 1/(B·n) for a batch mean).
 // States h0 / c0 and the states read back are stream-major like the trainer's: stream b, layer k at (b·L + k)·H.
 //
-// Precision: the buffers are Floatss, or Float32Arrays when the gradient buffer given is one (the float32
+// Precision: the buffers are Float64Arrays, or Float32Arrays when the gradient buffer given is one (the float32
 // path, as PyTorch's default dtype): then the weights are rounded to a float32 copy at every forward, and every
 // activation, gate, output and gradient is rounded to float32 where it is stored (the sums inside the kernels and
 // the nonlinearities run in double precision).
 import { gemmABt, transpose, type Floats } from './batchedKernels';
-import { sigmoid } from './cells/recurrentCell';
+import {
+  gruBackwardStep, gruForwardStep, lstmBackwardStep, lstmForwardStep, rnnBackwardStep, rnnForwardStep,
+} from './cells/cellEquations';
 import type { RecurrentStack } from './recurrentStack';
 import { throwIfAborted, type AbortCheck } from './stepAbort';
 
@@ -34,9 +36,9 @@ interface LayerBuffers {
   dWhh: Floats;
   dBih: Floats;
   dBhh: Floats;
-  /** (P) rows, T·B × G·H; during backward δP. */
+  /** (P) rows, T·B × G·H; after forward the gates' pre-activations, during backward δP. */
   P: Floats;
-  /** Gate values [r z n] / [i f g o], or a_t for the RNN; T·B × G·H. */
+  /** Gate values [r z n] / [i f g o], T·B × G·H (empty for the RNN, whose a_t stays in P). */
   Z: Floats;
   /** Slab 0 = h0, slab t + 1 = h_t; (T + 1)·B × H. */
   hs: Floats;
@@ -113,7 +115,7 @@ export class BatchedStack {
         wih: w(n('weight_ih')), whh: w(n('weight_hh')), bih: w(n('bias_ih')), bhh: w(n('bias_hh')),
         dWih: g(n('weight_ih')), dWhh: g(n('weight_hh')), dBih: g(n('bias_ih')), dBhh: g(n('bias_hh')),
         P: new F(R * GH),
-        Z: new F(R * GH),
+        Z: new F(cell === 'lstm' || cell === 'gru' ? R * GH : 0),
         hs: new F(R * H + streams * H),
         cs: cell === 'lstm' ? new F(R * H + streams * H) : null,
         tc: cell === 'lstm' ? new F(R * H) : null,
@@ -278,56 +280,18 @@ export class BatchedStack {
     }
   }
 
-  /** One time step of one layer for all streams. */
+  /** One time step of one layer for all streams: (Q), then the cell's equations (cells/cellEquations.ts). */
   private stepForward(layer: LayerBuffers, t: number): void {
     const H = this.model.config.hiddenSize;
     const B = this.streams;
-    const G = this.G;
-    const GH = G * H;
     const { P, Z, hs, whh, bhh } = layer;
     const q = this.q;
     // (Q) q = H_{t−1} W_hhᵀ
-    gemmABt(q, 0, hs, t * B * H, B, whh, 0, GH, H, false);
+    gemmABt(q, 0, hs, t * B * H, B, whh, 0, this.G * H, H, false);
     const kind = this.kind;
-    for (let b = 0; b < B; b++) {
-      const row = (t * B + b) * GH;
-      const qb = b * GH;
-      const prev = (t * B + b) * H;
-      const cur = prev + B * H;
-      if (kind === 'lstm') {
-        const cs = layer.cs!;
-        const tc = layer.tc!;
-        for (let g = 0; g < GH; g++) {
-          const a = P[row + g] + q[qb + g] + bhh[g];
-          Z[row + g] = g >= 2 * H && g < 3 * H ? Math.tanh(a) : sigmoid(a);
-        }
-        for (let j = 0; j < H; j++) {
-          const c = Z[row + H + j] * cs[prev + j] + Z[row + j] * Z[row + 2 * H + j];
-          cs[cur + j] = c;
-          const th = Math.tanh(c);
-          tc[prev + j] = th;
-          hs[cur + j] = Z[row + 3 * H + j] * th;
-        }
-      } else if (kind === 'gru') {
-        const qn = layer.qn!;
-        for (let g = 0; g < 2 * H; g++) Z[row + g] = sigmoid(P[row + g] + q[qb + g] + bhh[g]);
-        for (let j = 0; j < H; j++) {
-          const qv = q[qb + 2 * H + j] + bhh[2 * H + j];
-          qn[prev + j] = qv;
-          const n = Math.tanh(P[row + 2 * H + j] + Z[row + j] * qv);
-          Z[row + 2 * H + j] = n;
-          const z = Z[row + H + j];
-          hs[cur + j] = (1 - z) * n + z * hs[prev + j];
-        }
-      } else {
-        const relu = kind === 'rnn_relu';
-        for (let j = 0; j < H; j++) {
-          const a = P[row + j] + q[qb + j] + bhh[j];
-          Z[row + j] = a;
-          hs[cur + j] = relu ? (a > 0 ? a : 0) : Math.tanh(a);
-        }
-      }
-    }
+    if (kind === 'lstm') lstmForwardStep(P, q, bhh, Z, layer.cs!, layer.tc!, hs, t, B, H);
+    else if (kind === 'gru') gruForwardStep(P, q, bhh, Z, layer.qn!, hs, t, B, H);
+    else rnnForwardStep(kind === 'rnn_relu', P, q, bhh, hs, t, B, H);
   }
 
   /**
@@ -408,65 +372,15 @@ export class BatchedStack {
   private stepBackward(layer: LayerBuffers, t: number, whhT: Floats): void {
     const H = this.model.config.hiddenSize;
     const B = this.streams;
-    const GH = this.G * H;
     const { P, Z, hs, dY } = layer;
     const dh = this.dh;
     const kind = this.kind;
-    for (let b = 0; b < B; b++) {
-      const row = (t * B + b) * GH;
-      const prev = (t * B + b) * H;
-      const hb = b * H;
-      if (kind === 'lstm') {
-        const cs = layer.cs!;
-        const tc = layer.tc!;
-        const dc = this.dc;
-        for (let j = 0; j < H; j++) {
-          const d = dh[hb + j] + dY[prev + j];
-          const i = Z[row + j];
-          const f = Z[row + H + j];
-          const g = Z[row + 2 * H + j];
-          const o = Z[row + 3 * H + j];
-          const th = tc[prev + j];
-          const dcj = dc[hb + j] + d * o * (1 - th * th);
-          P[row + j] = dcj * g * i * (1 - i);
-          P[row + H + j] = dcj * cs[prev + j] * f * (1 - f);
-          P[row + 2 * H + j] = dcj * i * (1 - g * g);
-          P[row + 3 * H + j] = d * th * o * (1 - o);
-          dc[hb + j] = dcj * f;
-          dh[hb + j] = 0;
-        }
-      } else if (kind === 'gru') {
-        const qn = layer.qn!;
-        const dQ = layer.dQ;
-        for (let j = 0; j < H; j++) {
-          const d = dh[hb + j] + dY[prev + j];
-          const r = Z[row + j];
-          const z = Z[row + H + j];
-          const n = Z[row + 2 * H + j];
-          const dn = d * (1 - z) * (1 - n * n);
-          const dz = d * (hs[prev + j] - n) * z * (1 - z);
-          const dr = dn * qn[prev + j] * r * (1 - r);
-          P[row + j] = dr;
-          dQ[row + j] = dr;
-          P[row + H + j] = dz;
-          dQ[row + H + j] = dz;
-          P[row + 2 * H + j] = dn;
-          dQ[row + 2 * H + j] = dn * r;
-          dh[hb + j] = d * z;
-        }
-      } else {
-        const relu = kind === 'rnn_relu';
-        for (let j = 0; j < H; j++) {
-          const d = dh[hb + j] + dY[prev + j];
-          const h = hs[prev + B * H + j];
-          P[row + j] = relu ? (Z[row + j] > 0 ? d : 0) : (1 - h * h) * d;
-          dh[hb + j] = 0;
-        }
-      }
-    }
+    if (kind === 'lstm') lstmBackwardStep(Z, layer.cs!, layer.tc!, dY, dh, this.dc, P, t, B, H);
+    else if (kind === 'gru') gruBackwardStep(Z, layer.qn!, hs, dY, dh, P, layer.dQ, t, B, H);
+    else rnnBackwardStep(kind === 'rnn_relu', hs, dY, dh, P, t, B, H);
     // dh += δQ_t W_hh = δQ_t (W_hhᵀ)ᵀ
     const dQ = kind === 'gru' ? layer.dQ : P;
-    gemmABt(dh, 0, dQ, t * B * GH, B, whhT, 0, H, GH, true);
+    gemmABt(dh, 0, dQ, t * B * this.G * H, B, whhT, 0, H, this.G * H, true);
   }
 }
 

@@ -1,6 +1,6 @@
 // The LSTM cell exactly as torch.nn.LSTM computes it (gate blocks i, f, g, o along the rows of W_ih and W_hh, G = 4):
 //
-//   [a_i; a_f; a_g; a_o] = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh = P_t + Q_t                            (1)
+//   [a_i; a_f; a_g; a_o] = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh = P_t + Q_t + b_hh                     (1)
 //   i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)                                                 (2)
 //   c_t = f ⊙ c_{t-1} + i ⊙ g                                                                            (3)
 //   h_t = o ⊙ tanh(c_t)                                                                                  (4)
@@ -10,8 +10,10 @@
 //   δa_i = dc ⊙ g ⊙ i(1 − i)   δa_f = dc ⊙ c_{t-1} ⊙ f(1 − f)   δa_g = dc ⊙ i ⊙ (1 − g²)
 //   δa_o = dh ⊙ tanh(c_t) ⊙ o(1 − o)                                                                     (6)
 //   δP_t = δQ_t = δa_t,  ∂L/∂h_{t-1} = W_hhᵀ δa_t,  ∂L/∂c_{t-1} = dc ⊙ f                                  (7)
-import { dot } from '../kernels';
-import { RecurrentCell, sigmoid, type CellWeights } from './recurrentCell';
+// (1)–(6) and ∂L/∂c_{t-1} are cellEquations.ts (L1)–(L5), shared with the batched stack; this class runs them on a
+// batch of one.
+import { lstmBackwardStep, lstmForwardStep } from './cellEquations';
+import { RecurrentCell, type CellWeights } from './recurrentCell';
 
 export class LstmCell extends RecurrentCell {
   // preActivations row t: [a_i, a_f, a_g, a_o] of (1).
@@ -42,55 +44,22 @@ export class LstmCell extends RecurrentCell {
 
   protected recur(T: number, c0: Float64Array | undefined): void {
     const H = this.hiddenSize;
-    const GH = 4 * H;
-    const { weightHh, biasHh } = this.w;
-    const { inputProjection: P, preActivations: A, gateValues: Z, cs, tanhCs, hs } = this;
+    const { preActivations: P, q, gateValues: Z, cs, tanhCs, hs } = this;
+    const { biasHh } = this.w;
     if (c0) cs.set(c0, 0);
     else cs.fill(0, 0, H);
     for (let t = 0; t < T; t++) {
-      const prev = t * H;
-      const cur = prev + H;
-      const row = t * GH;
-      for (let k = 0; k < GH; k++) {
-        // (1), (2): g (rows 2H … 3H−1) through tanh, the others through σ
-        const a = P[row + k] + biasHh[k] + dot(weightHh, k * H, hs, prev, H);
-        A[row + k] = a;
-        Z[row + k] = k >= 2 * H && k < 3 * H ? Math.tanh(a) : sigmoid(a);
-      }
-      for (let j = 0; j < H; j++) {
-        const c = Z[row + H + j] * cs[prev + j] + Z[row + j] * Z[row + 2 * H + j]; // (3)
-        cs[cur + j] = c;
-        const tc = Math.tanh(c);
-        tanhCs[prev + j] = tc;
-        hs[cur + j] = Z[row + 3 * H + j] * tc; // (4)
-      }
+      this.hiddenProjection(t);
+      lstmForwardStep(P, q, biasHh, Z, cs, tanhCs, hs, t, 1, H); // (1)–(4)
     }
   }
 
   protected backwardSteps(T: number, dOut: Float64Array | null, dcT: Float64Array | null): void {
-    const H = this.hiddenSize;
-    const GH = 4 * H;
     const { gateValues: Z, cs, tanhCs, dP, dh, dc } = this;
     if (dcT) dc.set(dcT);
     else dc.fill(0);
     for (let t = T - 1; t >= 0; t--) {
-      const prev = t * H;
-      const row = t * GH;
-      for (let j = 0; j < H; j++) {
-        const d = dOut ? dh[j] + dOut[prev + j] : dh[j];
-        const i = Z[row + j];
-        const f = Z[row + H + j];
-        const g = Z[row + 2 * H + j];
-        const o = Z[row + 3 * H + j];
-        const tc = tanhCs[prev + j];
-        const dcj = dc[j] + d * o * (1 - tc * tc); // (5)
-        dP[row + j] = dcj * g * i * (1 - i); // (6)
-        dP[row + H + j] = dcj * cs[prev + j] * f * (1 - f);
-        dP[row + 2 * H + j] = dcj * i * (1 - g * g);
-        dP[row + 3 * H + j] = d * tc * o * (1 - o);
-        dc[j] = dcj * f; // (7)
-      }
-      dh.fill(0);
+      lstmBackwardStep(Z, cs, tanhCs, dOut, dh, dc, dP, t, 1, this.hiddenSize); // (5), (6), dc ← dc ⊙ f, dh ← 0
       this.addHiddenGradient(t); // (7)
     }
     this.dc0.set(dc);

@@ -2,12 +2,14 @@
 // PyTorch's parameter layout (gate blocks stacked along the rows of weight_ih / weight_hh, G blocks of H rows).
 //
 //   P_t = W_ih x_t + b_ih     the input projection, (G·H) per step, all T steps before the recurrence      (P)
-//   Q_t = W_hh h_{t-1} + b_hh the hidden projection, computed inside each step by the concrete cell        (Q)
+//   Q_t = W_hh h_{t-1}        the hidden projection, computed here inside each step                         (Q)
 //
-// A cell defines the step h_t = f(P_t, Q_t, h_{t-1}[, c_{t-1}]) and its backward, which leaves δP_t = ∂L/∂P_t and
-// δQ_t = ∂L/∂Q_t per step. Everything else is common and done here:
+// The step h_t = f(P_t, Q_t + b_hh, h_{t-1}[, c_{t-1}]) and its backward, which leaves δP_t = ∂L/∂P_t and
+// δQ_t = ∂L/∂Q_t per step, are the functions of cellEquations.ts, called with a batch of one (the batched stack
+// calls the same functions for B streams); the concrete cell only owns its extra buffers. Everything else is common
+// and done here:
 //   ∂L/∂W_ih += Σ_t δP_t x_tᵀ   ∂L/∂b_ih += Σ_t δP_t   ∂L/∂W_hh += Σ_t δQ_t h_{t-1}ᵀ   ∂L/∂b_hh += Σ_t δQ_t
-//   ∂L/∂x_t = W_ihᵀ δP_t
+//   ∂L/∂x_t = W_ihᵀ δP_t,  ∂L/∂h_{t-1} += W_hhᵀ δQ_t
 // "Step t" is the order of processing: a reverse-direction caller passes the sequence reversed.
 // All buffers are sized once for maxSteps; forward and backward allocate nothing.
 import { addOuterProductsOverTime, addTransposedMatVec, dot } from '../kernels';
@@ -31,11 +33,6 @@ export function gateCount(kind: CellKind): number {
   return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
 }
 
-/** σ(a) = 1 / (1 + e^{−a}); e^{−a} overflows to +∞ for a < −709, which still gives the correct limit 0. */
-export function sigmoid(a: number): number {
-  return 1 / (1 + Math.exp(-a));
-}
-
 export abstract class RecurrentCell {
   readonly kind: CellKind;
   readonly inputSize: number;
@@ -46,9 +43,10 @@ export abstract class RecurrentCell {
   /** Only the LSTM carries a cell state c_t. */
   readonly hasCellState: boolean;
 
-  /** P_t = W_ih x_t + b_ih, row t (maxSteps × G·H). */
-  readonly inputProjection: Float64Array;
-  /** Pre-activations of the gates at step t, row t (maxSteps × G·H); which ones is the concrete cell's doc. */
+  /**
+   * Row t (maxSteps × G·H): P_t = W_ih x_t + b_ih until step t runs, then the pre-activations of the gates at step t
+   * (the arguments of the nonlinearities, cellEquations.ts (R1), (G1)–(G2), (L1)).
+   */
   readonly preActivations: Float64Array;
   /** Row 0 is h_0 (the initial state), row t + 1 is h_t after step t ((maxSteps + 1) × H). */
   readonly hs: Float64Array;
@@ -63,6 +61,8 @@ export abstract class RecurrentCell {
   protected readonly dQ: Float64Array;
   /** The running ∂L/∂h_t during backward (H). */
   protected readonly dh: Float64Array;
+  /** Q_t = W_hh h_{t-1} of the step being run (G·H). */
+  protected readonly q: Float64Array;
 
   /** Steps of the last forward, and its input (kept by reference for the weight gradient). */
   protected steps = 0;
@@ -91,13 +91,13 @@ export abstract class RecurrentCell {
     this.hasCellState = kind === 'lstm';
     this.w = weights;
     this.g = grads;
-    this.inputProjection = new Float64Array(maxSteps * GH);
     this.preActivations = new Float64Array(maxSteps * GH);
     this.hs = new Float64Array((maxSteps + 1) * hiddenSize);
     this.dh0 = new Float64Array(hiddenSize);
     this.dP = new Float64Array(maxSteps * GH);
     this.dQ = separateHiddenGradient ? new Float64Array(maxSteps * GH) : this.dP;
     this.dh = new Float64Array(hiddenSize);
+    this.q = new Float64Array(GH);
   }
 
   /** Steps of the last forward pass. */
@@ -125,7 +125,7 @@ export abstract class RecurrentCell {
     if (x.length < T * I) throw new RangeError(`input of ${x.length} values is shorter than ${T} steps × ${I}`);
     const GH = this.gates * this.hiddenSize;
     const { weightIh, biasIh } = this.w;
-    const P = this.inputProjection;
+    const P = this.preActivations;
     // (P) P_t = W_ih x_t + b_ih
     for (let t = 0; t < T; t++) {
       for (let k = 0; k < GH; k++) P[t * GH + k] = biasIh[k] + dot(weightIh, k * I, x, t * I, I);
@@ -142,7 +142,7 @@ export abstract class RecurrentCell {
     const I = this.inputSize;
     const GH = this.gates * this.hiddenSize;
     const { weightIh, biasIh } = this.w;
-    const P = this.inputProjection;
+    const P = this.preActivations;
     for (let t = 0; t < T; t++) {
       const id = ids[t];
       // An id ≥ I would silently read a neighbouring row of W_ih.
@@ -200,7 +200,7 @@ export abstract class RecurrentCell {
     }
   }
 
-  /** Runs the recurrence over the T steps whose input projections are in inputProjection. */
+  /** Runs the recurrence over the T steps whose input projections are in preActivations. */
   private run(T: number, h0: Float64Array, c0: Float64Array | undefined): void {
     this.hs.set(h0, 0);
     this.steps = T;
@@ -213,18 +213,31 @@ export abstract class RecurrentCell {
     if (c0 && c0.length !== this.hiddenSize) throw new RangeError(`c0 has ${c0.length} values, expected ${this.hiddenSize}`);
   }
 
+  /** (Q) q = W_hh h_{t-1} for step t (hs row t is h_{t-1}). */
+  protected hiddenProjection(t: number): void {
+    const H = this.hiddenSize;
+    const GH = this.gates * H;
+    const { weightHh } = this.w;
+    const q = this.q;
+    for (let k = 0; k < GH; k++) q[k] = dot(weightHh, k * H, this.hs, t * H, H);
+  }
+
   /** dh += W_hhᵀ δQ_t: the part of ∂L/∂h_{t-1} that flows through the hidden projection Q_t. */
   protected addHiddenGradient(t: number): void {
     const GH = this.gates * this.hiddenSize;
     addTransposedMatVec(this.dh, 0, this.w.weightHh, 0, GH, this.hiddenSize, this.dQ, t * GH);
   }
 
-  /** The recurrence over steps 0 … T−1: reads P_t, h_{t-1} = hs row t; writes hs row t + 1 and the traces. */
+  /**
+   * The recurrence over steps 0 … T−1: per step, hiddenProjection(t), then the cell's forward step of
+   * cellEquations.ts; reads P_t, h_{t-1} = hs row t; writes hs row t + 1 and the traces.
+   */
   protected abstract recur(T: number, c0: Float64Array | undefined): void;
 
   /**
-   * Steps T−1 … 0 backwards: with dh = ∂L/∂h_T on entry (dcT likewise), writes δP_t and δQ_t rows and leaves
-   * dh = ∂L/∂h_0 (and the cell's ∂L/∂c_0).
+   * Steps T−1 … 0 backwards: with dh = ∂L/∂h_T on entry (dcT likewise), per step the cell's backward step of
+   * cellEquations.ts then addHiddenGradient(t); writes δP_t and δQ_t rows and leaves dh = ∂L/∂h_0 (and the cell's
+   * ∂L/∂c_0).
    */
   protected abstract backwardSteps(T: number, dOut: Float64Array | null, dcT: Float64Array | null): void;
 }

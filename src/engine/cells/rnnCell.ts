@@ -1,12 +1,13 @@
 // The Elman RNN cell as torch.nn.RNN computes it, nonlinearity tanh or relu (one gate block, G = 1):
 //
-//   a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh = P_t + Q_t                                              (1)
+//   a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh = P_t + Q_t + b_hh                                       (1)
 //   h_t = act(a_t),  act = tanh or relu                                                                 (2)
 //
 // Backward, with dh = ∂L/∂h_t (from above plus from step t + 1):
 //   δa_t = act'(a_t) ⊙ dh,  tanh' = 1 − h_t²,  relu' = [a_t > 0] (0 at the kink, as torch)               (3)
 //   δP_t = δQ_t = δa_t,  ∂L/∂h_{t-1} = W_hhᵀ δa_t                                                        (4)
-import { dot } from '../kernels';
+// (1)–(3) are cellEquations.ts (R1)–(R2), shared with the batched stack; this class runs them on a batch of one.
+import { rnnBackwardStep, rnnForwardStep } from './cellEquations';
 import { RecurrentCell, type CellWeights } from './recurrentCell';
 
 export class RnnCell extends RecurrentCell {
@@ -22,37 +23,21 @@ export class RnnCell extends RecurrentCell {
   }
 
   protected recur(T: number): void {
-    const H = this.hiddenSize;
-    const { weightHh, biasHh } = this.w;
-    const { inputProjection: P, preActivations: A, hs } = this;
     const relu = this.nonlinearity === 'relu';
+    const { preActivations: P, q, hs } = this;
+    const { biasHh } = this.w;
     for (let t = 0; t < T; t++) {
-      const prev = t * H;
-      const cur = prev + H;
-      for (let i = 0; i < H; i++) {
-        // (1) a_t = P_t + W_hh h_{t-1} + b_hh,  (2) h_t = act(a_t)
-        const a = P[prev + i] + biasHh[i] + dot(weightHh, i * H, hs, prev, H);
-        A[prev + i] = a;
-        hs[cur + i] = relu ? (a > 0 ? a : 0) : Math.tanh(a);
-      }
+      this.hiddenProjection(t);
+      rnnForwardStep(relu, P, q, biasHh, hs, t, 1, this.hiddenSize); // (1), (2)
     }
   }
 
   protected backwardSteps(T: number, dOut: Float64Array | null): void {
-    const H = this.hiddenSize;
-    const { preActivations: A, hs, dP, dh } = this;
     const relu = this.nonlinearity === 'relu';
+    const { hs, dh, dP } = this;
     for (let t = T - 1; t >= 0; t--) {
-      const row = t * H;
-      for (let i = 0; i < H; i++) {
-        const d = dOut ? dh[i] + dOut[row + i] : dh[i];
-        const h = hs[row + H + i];
-        // (3) δa_t = act'(a_t) ⊙ dh
-        dP[row + i] = relu ? (A[row + i] > 0 ? d : 0) : (1 - h * h) * d;
-      }
-      // (4) ∂L/∂h_{t-1} = W_hhᵀ δa_t
-      dh.fill(0);
-      this.addHiddenGradient(t);
+      rnnBackwardStep(relu, hs, dOut, dh, dP, t, 1, this.hiddenSize); // (3), dh ← 0
+      this.addHiddenGradient(t); // (4)
     }
   }
 }
