@@ -1,9 +1,11 @@
 // BatchedStack (B streams at once, matrix-matrix kernels) against B separate runs of RecurrentStack: outputs, final
 // states and the summed parameter gradients, for every cell kind, 2 layers, one-hot / embedding / dense input, and
-// shapes that exercise every remainder path of the kernels (odd B, H and G·H not multiples of 4).
+// shapes that exercise every remainder path of the kernels (odd B, H and G·H not multiples of 4); and B = 1 against
+// the batch-of-one cells, bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchedStack } from '../../src/engine/batchedStack';
+import type { LstmCell } from '../../src/engine/cells/lstmCell';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack } from '../../src/engine/recurrentStack';
@@ -102,6 +104,33 @@ test('finite differences: ∂(Σ w ⊙ O)/∂θ of the batched backward for ever
       stack.params[i] = saved;
       const numeric = (plus - minus) / (2 * eps);
       assert.ok(Math.abs(numeric - grads[i]) <= 1e-6 * Math.abs(numeric) + 1e-8, `${cell} θ[${i}]: analytic ${grads[i]} vs numeric ${numeric}`);
+    }
+  }
+});
+
+test('a batch of one is a batch: the cells and the batched stack at B = 1 give the same h_t and c_t, to the bit', () => {
+  // Both call the equations of cells/cellEquations.ts and the same one-stream product for W_hh h_{t−1}; with one-hot
+  // input (P_t = b_ih + column id of W_ih in both) the forward passes must agree exactly, for every cell kind.
+  for (const cell of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'] as CellKind[]) {
+    const rng = new Prng(16);
+    const V = 7;
+    const H = 9; // G·H and H not multiples of 4: the product's remainder rows too
+    const T = 11;
+    const stack = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 1, bidirectional: false, outputSize: 3, maxSteps: T }, rng);
+    const ids = Int32Array.from({ length: T }, () => Math.floor(rng.next() * V));
+    const h0 = Float64Array.from({ length: H }, () => rng.normal() * 0.5);
+    const c0 = Float64Array.from({ length: H }, () => rng.normal() * 0.5);
+    const isLstm = cell === 'lstm';
+    stack.forward({ ids }, h0, isLstm ? c0 : undefined);
+    const batched = new BatchedStack(stack, 1, T, new Float64Array(stack.parameterCount));
+    batched.forward(T, { id: (t) => ids[t] }, h0, isLstm ? c0 : null, true);
+    const one = stack.cells[0];
+    for (let t = 1; t <= T; t++) {
+      assert.deepEqual([...batched.hidden(0, t, 0)], [...one.hs.subarray(t * H, (t + 1) * H)], `${cell} h_${t - 1}`);
+      if (isLstm) {
+        const cs = (one as LstmCell).cs;
+        assert.deepEqual([...batched.cellState(0, t, 0)], [...cs.subarray(t * H, (t + 1) * H)], `${cell} c_${t - 1}`);
+      }
     }
   }
 });

@@ -12,6 +12,7 @@
 //   ∂L/∂x_t = W_ihᵀ δP_t,  ∂L/∂h_{t-1} += W_hhᵀ δQ_t
 // "Step t" is the order of processing: a reverse-direction caller passes the sequence reversed.
 // All buffers are sized once for maxSteps; forward and backward allocate nothing.
+import { gemmABt } from '../batchedKernels';
 import { addOuterProductsOverTime, addTransposedMatVec, dot } from '../kernels';
 
 export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
@@ -213,13 +214,13 @@ export abstract class RecurrentCell {
     if (c0 && c0.length !== this.hiddenSize) throw new RangeError(`c0 has ${c0.length} values, expected ${this.hiddenSize}`);
   }
 
-  /** (Q) q = W_hh h_{t-1} for step t (hs row t is h_{t-1}). */
+  /**
+   * (Q) q = W_hh h_{t-1} for step t (hs row t is h_{t-1}): the batched stack's product with one stream, so that a
+   * cell's forward pass is the batched stack's at B = 1, to the bit.
+   */
   protected hiddenProjection(t: number): void {
     const H = this.hiddenSize;
-    const GH = this.gates * H;
-    const { weightHh } = this.w;
-    const q = this.q;
-    for (let k = 0; k < GH; k++) q[k] = dot(weightHh, k * H, this.hs, t * H, H);
+    gemmABt(this.q, 0, this.hs, t * H, 1, this.w.weightHh, 0, this.gates * H, H, false);
   }
 
   /** dh += W_hhᵀ δQ_t: the part of ∂L/∂h_{t-1} that flows through the hidden projection Q_t. */
