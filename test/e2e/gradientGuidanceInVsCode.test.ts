@@ -133,7 +133,9 @@ async function applyQuickFix(page: Page, problem: RegExp, fix: string): Promise<
   await row.waitFor({ timeout: 60_000 });
   await row.click();
   await row.press('Enter');
-  await page.locator('.editor-group-container .monaco-editor.focused').first().waitFor({ timeout: 15_000 });
+  // Ctrl+. goes to whatever has the keyboard focus: wait until it has left the Problems row for the editor (a
+  // '.monaco-editor.focused' left over from an earlier visit is not enough: then the keys reached the Problems panel).
+  await page.waitForFunction("document.activeElement?.closest('.editor-group-container .monaco-editor') != null", undefined, { timeout: 15_000 });
   // The quick fix menu, driven by the keyboard as a person does: Down until the fix is the focused row, then Enter.
   const actions = page.locator('.action-widget .monaco-list-row.action');
   await page.keyboard.press('Control+.');
