@@ -27,12 +27,16 @@ interface Watched {
   trace?: GradientTrace;
   findings: Finding[];
   tracedAt: number;
+  /** The problems last put in the Problems panel for this run (to leave them alone when nothing changed). */
+  shown?: string;
 }
 
 export class GradientProblems extends Disposable implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('sequenceLab.gradients');
   private readonly watched = new Map<string, Watched>();
+  /** Which run's problems a file's diagnostics show now (a file shows the newest watched run's). */
+  private readonly shownUri = new Map<string, string>();
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly service: TrainingService, private readonly persistence: RunPersistence | undefined) {
@@ -97,6 +101,7 @@ export class GradientProblems extends Disposable implements vscode.CodeActionPro
     if (!run) {
       this.watched.delete(runId);
       this.diagnostics.delete(w.uri);
+      this.shownUri.delete(w.uri.toString());
       return;
     }
     const { config, fault } = run.info;
@@ -123,15 +128,20 @@ export class GradientProblems extends Disposable implements vscode.CodeActionPro
       const to = utf16Span(text, f.window.start + f.window.length).from;
       return new vscode.Range(document.positionAt(from), document.positionAt(to));
     };
-    this.diagnostics.set(
-      w.uri,
-      w.findings.map((f) => {
-        const d = new vscode.Diagnostic(rangeOf(f), `${f.message} (${run.info.modelLabel})`, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-        d.source = 'Sequence Lab';
-        d.code = `gradient-${f.kind}`;
-        return d;
-      }),
-    );
+    const diagnostics = w.findings.map((f) => {
+      const d = new vscode.Diagnostic(rangeOf(f), `${f.message} (${run.info.modelLabel})`, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      d.source = 'Sequence Lab';
+      d.code = `gradient-${f.kind}`;
+      return d;
+    });
+    // Every change of the run (its end, a checkpoint, the store's writes) lands here. Setting the same problems again
+    // would swap the editor's markers under a user who has just pressed Ctrl+. (VS Code re-asks, or drops, a code-action request
+    // whose markers changed, so the fix menu said "No code actions available"), and makes the Problems panel flicker.
+    const shown = JSON.stringify(diagnostics.map((d) => [d.code, d.message, d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]));
+    if (shown === w.shown && this.shownUri.get(w.uri.toString()) === runId) return;
+    w.shown = shown;
+    this.shownUri.set(w.uri.toString(), runId);
+    this.diagnostics.set(w.uri, diagnostics);
   }
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
