@@ -35,8 +35,6 @@ export class GradientProblems extends Disposable implements vscode.CodeActionPro
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('sequenceLab.gradients');
   private readonly watched = new Map<string, Watched>();
-  /** Which run's problems a file's diagnostics show now (a file shows the newest watched run's). */
-  private readonly shownUri = new Map<string, string>();
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly service: TrainingService, private readonly persistence: RunPersistence | undefined) {
@@ -101,7 +99,6 @@ export class GradientProblems extends Disposable implements vscode.CodeActionPro
     if (!run) {
       this.watched.delete(runId);
       this.diagnostics.delete(w.uri);
-      this.shownUri.delete(w.uri.toString());
       return;
     }
     const { config, fault } = run.info;
@@ -135,12 +132,11 @@ export class GradientProblems extends Disposable implements vscode.CodeActionPro
       return d;
     });
     // Every change of the run (its end, a checkpoint, the store's writes) lands here. Setting the same problems again
-    // would swap the editor's markers under a user who has just pressed Ctrl+. (VS Code re-asks, or drops, a code-action request
-    // whose markers changed, so the fix menu said "No code actions available"), and makes the Problems panel flicker.
+    // would make the Problems panel flicker and re-ask the editor's quick fixes for nothing. (A run newly watched on the
+    // file has its own entry, with nothing shown yet, so its problems replace the old run's.)
     const shown = JSON.stringify(diagnostics.map((d) => [d.code, d.message, d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]));
-    if (shown === w.shown && this.shownUri.get(w.uri.toString()) === runId) return;
+    if (shown === w.shown) return;
     w.shown = shown;
-    this.shownUri.set(w.uri.toString(), runId);
     this.diagnostics.set(w.uri, diagnostics);
   }
 
