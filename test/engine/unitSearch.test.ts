@@ -83,6 +83,11 @@ for (const cell of ['rnn_tanh', 'lstm'] as const) {
     assert.deepEqual([many.result.pieces, many.result.warmup], [8, 64]);
     // This untrained model forgets within the warm-up: a re-read, if any, stops at the first checkpoint that agrees.
     assert.ok(many.result.reread <= 7 * 64, `re-read ${many.result.reread} steps`);
+    // A warm-up of one step is far from the carried state: every piece is read again, but only until a checkpoint
+    // (every 32 steps) agrees, not to its end.
+    const short = run(searchUnits(model, ids, query, { streams: 8, chunk: 64, warmup: 1, checkpointEvery: 32, maxMatches: 100_000 }));
+    assert.deepEqual(key(short.result), key(one.result), 'a one-step warm-up, re-read where needed: the same stretches');
+    assert.ok(short.result.reread >= 7 * 32 && short.result.reread <= 7 * 4 * 32, `each of 7 pieces re-read for 1 to 4 checkpoints (${short.result.reread} steps)`);
   });
 }
 
