@@ -50,7 +50,7 @@ for (const c of cases) {
   // Wall time is what the user waits; CPU time is what the search costs on a machine shared with other work.
   console.log(
     `  ${c.name.padEnd(36)} ${(wall / (bytes / MB)).toFixed(2)} s/MB wall, ${(cpuSeconds / (bytes / MB)).toFixed(2)} s/MB CPU  ` +
-    `(${answer.steps} steps, ${answer.total} stretches)`,
+    `(${answer.steps} steps, ${answer.total} stretches; ${answer.pieces ?? 1} pieces, ${answer.reread ?? 0} steps re-read from the carried state)`,
   );
 }
 }

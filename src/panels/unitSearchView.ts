@@ -90,6 +90,6 @@ export function searchResults(text: string, ranges: { from: Int32Array; to: Int3
   return {
     lines, columns, lengths: Int32Array.from(answer.lengths), scores: Float32Array.from(answer.scores), previews,
     total: answer.total, steps: answer.steps, seconds: answer.seconds, query, current: -1,
-    ...(answer.pieces !== undefined && answer.pieces > 1 ? { pieces: answer.pieces, warmup: answer.warmup ?? 0 } : {}),
+    ...(answer.pieces !== undefined && answer.pieces > 1 ? { pieces: answer.pieces, warmup: answer.warmup ?? 0, reread: answer.reread ?? 0 } : {}),
   };
 }

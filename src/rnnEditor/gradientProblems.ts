@@ -27,6 +27,8 @@ interface Watched {
   trace?: GradientTrace;
   findings: Finding[];
   tracedAt: number;
+  /** The problems last put in the Problems panel for this run (to leave them alone when nothing changed). */
+  shown?: string;
 }
 
 export class GradientProblems extends Disposable implements vscode.CodeActionProvider {
@@ -123,15 +125,19 @@ export class GradientProblems extends Disposable implements vscode.CodeActionPro
       const to = utf16Span(text, f.window.start + f.window.length).from;
       return new vscode.Range(document.positionAt(from), document.positionAt(to));
     };
-    this.diagnostics.set(
-      w.uri,
-      w.findings.map((f) => {
-        const d = new vscode.Diagnostic(rangeOf(f), `${f.message} (${run.info.modelLabel})`, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-        d.source = 'Sequence Lab';
-        d.code = `gradient-${f.kind}`;
-        return d;
-      }),
-    );
+    const diagnostics = w.findings.map((f) => {
+      const d = new vscode.Diagnostic(rangeOf(f), `${f.message} (${run.info.modelLabel})`, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      d.source = 'Sequence Lab';
+      d.code = `gradient-${f.kind}`;
+      return d;
+    });
+    // Every change of the run (its end, a checkpoint, the store's writes) lands here. Setting the same problems again
+    // would make the Problems panel flicker and re-ask the editor's quick fixes for nothing. (A run newly watched on the
+    // file has its own entry, with nothing shown yet, so its problems replace the old run's.)
+    const shown = JSON.stringify(diagnostics.map((d) => [d.code, d.message, d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]));
+    if (shown === w.shown) return;
+    w.shown = shown;
+    this.diagnostics.set(w.uri, diagnostics);
   }
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {

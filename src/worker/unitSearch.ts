@@ -45,7 +45,7 @@ export async function runUnitSearch(
   for (;;) {
     const r = search.next();
     if (r.done) {
-      const { matches, total, steps, pieces, warmup } = r.value;
+      const { matches, total, steps, pieces, warmup, reread } = r.value;
       const starts = new Int32Array(matches.length);
       const ends = new Int32Array(matches.length);
       matches.forEach((m, i) => {
@@ -57,7 +57,7 @@ export async function runUnitSearch(
         lengths: Int32Array.from(matches, (m) => m.length),
         scores: Float32Array.from(matches, (m) => m.score),
         means: Float32Array.from(matches, (m) => m.mean),
-        total, steps, seconds: (now() - started) / 1000, pieces, warmup,
+        total, steps, seconds: (now() - started) / 1000, pieces, warmup, reread,
       };
     }
     if (now() >= sliceEnd) {

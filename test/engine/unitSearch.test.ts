@@ -1,6 +1,7 @@
 // The whole-file unit search (src/engine/unitSearch.ts) against a plain sequential forward pass: with one stream it
-// finds exactly the stretches where every chosen unit of h_t is ≥ the threshold; cut into streams with a warm-up it
-// finds (nearly) the same; and it ranks stretches of the selected length first.
+// finds exactly the stretches where every chosen unit of h_t is ≥ the threshold; cut into streams with a warm-up and
+// checked at every stream's start against the state carried from the file's start, it finds the same, also where the
+// model remembers further back than any warm-up; and it ranks stretches of the selected length first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/engine/prng';
@@ -59,7 +60,7 @@ function stretches(hs: Float64Array[], query: UnitSearchQuery): string[] {
 const key = (r: UnitSearchResult) => r.matches.map((m) => `${m.start}+${m.length}`).sort();
 
 for (const cell of ['rnn_tanh', 'lstm'] as const) {
-  test(`${cell}: one stream finds the stretches a sequential forward has; streams with a warm-up nearly all`, () => {
+  test(`${cell}: one stream finds the stretches a sequential forward has; streams with a warm-up, checked, the same`, () => {
     const model = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 2, bidirectional: false, outputSize: V, maxSteps: 50 }, new Prng(9));
     const hs = sequentialHidden(model, 1);
     // The two units most often positive, on above their median: a query with many stretches of varied lengths.
@@ -76,11 +77,17 @@ for (const cell of ['rnn_tanh', 'lstm'] as const) {
     assert.ok(exact >= 0.99 * truth.length && Math.abs(one.result.total - truth.length) <= 0.01 * truth.length, `one stream: ${exact} of ${truth.length} stretches exact (${one.result.total} found)`);
     assert.ok(one.yields >= Math.floor(3000 / 64), 'it yields after every chunk');
     const many = run(searchUnits(model, ids, query, { streams: 8, chunk: 64, warmup: 64, maxMatches: 100_000 }));
-    const agree = key(many.result).filter((m) => truth.includes(m)).length;
-    assert.ok(agree >= 0.97 * truth.length, `8 warmed-up streams agree on ${agree} of ${truth.length} stretches`);
-    // The result says how its states were read (the panel tells the user when they are not a whole-file trace's).
-    assert.deepEqual([one.result.pieces, one.result.warmup], [1, 0]);
+    assert.deepEqual(key(many.result), key(one.result), '8 warmed-up streams, checked and re-read where needed, find what one stream finds');
+    // The result says how its states were read (the panel tells the user).
+    assert.deepEqual([one.result.pieces, one.result.warmup, one.result.reread], [1, 0, 0]);
     assert.deepEqual([many.result.pieces, many.result.warmup], [8, 64]);
+    // This untrained model forgets within the warm-up: a re-read, if any, stops at the first checkpoint that agrees.
+    assert.ok(many.result.reread <= 7 * 64, `re-read ${many.result.reread} steps`);
+    // A warm-up of one step is far from the carried state: every piece is read again, but only until a checkpoint
+    // (every 32 steps) agrees, not to its end.
+    const short = run(searchUnits(model, ids, query, { streams: 8, chunk: 64, warmup: 1, checkpointEvery: 32, maxMatches: 100_000 }));
+    assert.deepEqual(key(short.result), key(one.result), 'a one-step warm-up, re-read where needed: the same stretches');
+    assert.ok(short.result.reread >= 7 * 32 && short.result.reread <= 7 * 4 * 32, `each of 7 pieces re-read for 1 to 4 checkpoints (${short.result.reread} steps)`);
   });
 }
 
@@ -119,4 +126,33 @@ test('a pattern planted in a generated file is found first, through many streams
   assert.equal(result.matches.filter((m) => m.score === 1).length, 1, 'only the planted stretch has the selected length');
   assert.equal(result.steps, N);
   assert.ok(yields >= Math.floor(N / 16 / 100), `it yields after every chunk (${yields})`);
+});
+
+test('a cell that never forgets: each piece is read again from the carried state, and the search finds what one read finds', () => {
+  // An LSTM whose unit 0 counts the Qs read so far: f = i = σ(30) = 1 and o = 1 in float32, g = tanh(1·[x_t = Q]), so
+  // c_t = (number of Qs up to t)·tanh(1). c_t ≥ 2.5·tanh(1) from the third Q on, to the end of the file: one stretch
+  // through every piece after it, which no warm-up (64 steps, with no Q in it) can know of.
+  const letters = 4;
+  const Q = letters;
+  const r = new Prng(7);
+  const N = 20_000;
+  const file = Int32Array.from({ length: N }, () => Math.floor(r.next() * letters));
+  for (const at of [1000, 1500, 2000]) file[at] = Q;
+  const model = new RecurrentStack({ cell: 'lstm', inputSize: Q + 1, hiddenSize: 2, layers: 1, bidirectional: false, outputSize: Q + 1, maxSteps: 16 });
+  model.params.fill(0);
+  const Hc = 2;
+  const bias = model.param('rnn.bias_ih_l0'); // gates [i f g o], Hc rows each
+  bias[0 * Hc] = 30; // i
+  bias[1 * Hc] = 30; // f
+  bias[3 * Hc] = 30; // o
+  model.param('rnn.weight_ih_l0')[(2 * Hc) * (Q + 1) + Q] = 1; // g row of unit 0, column Q
+  const query: UnitSearchQuery = { layer: 0, series: 'c', units: [0], threshold: 2.5 * Math.tanh(1), queryLength: 10 };
+  const one = run(searchUnits(model, file, query, { streams: 1, chunk: 100 })).result;
+  assert.deepEqual(one.matches.map((m) => [m.start, m.length]), [[2000, N - 2000]], 'one read: from the third Q to the end');
+  const many = run(searchUnits(model, file, query, { streams: 16, chunk: 100, warmup: 64 })).result;
+  assert.equal(many.pieces, 16);
+  assert.deepEqual(many.matches.map((m) => [m.start, m.length]), [[2000, N - 2000]], '16 pieces: the same single stretch');
+  // Every piece from the one holding the first Q on differs by a whole count: each is read again to its end.
+  const seg = Math.ceil(N / 16);
+  assert.equal(many.reread, N - seg * Math.ceil(1001 / seg), `re-read ${many.reread} steps`);
 });

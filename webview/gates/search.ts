@@ -33,7 +33,7 @@ export function typedResults(r: unknown): UnitSearchResults | undefined {
   const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
   if (!lines || !columns || !lengths || !scores || !x.previews.every((p) => typeof p === 'string')) return undefined;
   if (!num(x.total) || !num(x.steps) || !num(x.seconds) || !num(x.current) || typeof x.query !== 'string') return undefined;
-  const pieces = num(x.pieces) && num(x.warmup) ? { pieces: x.pieces as number, warmup: x.warmup as number } : {};
+  const pieces = num(x.pieces) && num(x.warmup) ? { pieces: x.pieces as number, warmup: x.warmup as number, ...(num(x.reread) ? { reread: x.reread as number } : {}) } : {};
   return {
     lines, columns, lengths, scores, previews: x.previews as string[], total: x.total as number, steps: x.steps as number,
     seconds: x.seconds as number, query: x.query, current: x.current as number, ...pieces,
@@ -122,10 +122,15 @@ export function createSearchCard(query: () => SearchQuery | string, send: (m: Ga
 
   function summary(r: UnitSearchResults): string {
     const listed = r.previews.length < r.total ? ` (the best ${r.previews.length} listed)` : '';
-    // The states are not a trace's when the file was cut into pieces read side by side: say so.
+    // How the states were read when the file was cut into pieces read side by side (engine/unitSearch.ts).
+    const reread = r.reread ?? 0;
     const pieces = r.pieces !== undefined && r.pieces > 1
-      ? ` For speed the file was read in ${r.pieces} pieces side by side, each from a zero state ${r.warmup} steps before it (the first from the file's start), ` +
-        `so a unit's value can differ from a trace of the whole file where the model remembers further back than ${r.warmup} steps.`
+      ? ` For speed the file was read in ${r.pieces} pieces side by side, each from a zero state ${r.warmup} steps before it; ` +
+        `each piece's state was then checked against the one carried from the file's start, ` +
+        (reread > 0
+          ? `and ${reread} step${reread === 1 ? ' was' : 's were'} read again from it where they differed by more than 1e-6, `
+          : 'and all agreed to within 1e-6, ') +
+        'so every value is the one a single read of the whole file gives.'
       : '';
     return (r.total === 0
       ? `No stretch of the ${r.steps} steps has ${r.query} (${r.seconds.toFixed(1)} s).`

@@ -104,9 +104,13 @@ export interface UnitSearchResults {
   /** What was searched, in words ("units 3, 7 of layer 1 h_t ≥ 0.5 …"). */
   query: string;
   current: number;
-  /** The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state (absent: one). */
+  /**
+   * The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state, then `reread`
+   * steps again from the state carried from the file's start (absent: one piece, read from the start).
+   */
   pieces?: number;
   warmup?: number;
+  reread?: number;
 }
 
 /** Units one whole-file search may name (a hidden size's limit). */

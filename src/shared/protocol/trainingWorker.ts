@@ -96,9 +96,13 @@ export interface UnitSearchAnswer {
   total: number;
   steps: number;
   seconds: number;
-  /** The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state (engine/unitSearch.ts). */
+  /**
+   * The file was read in `pieces` segments side by side, each after `warmup` steps from a zero state, then `reread`
+   * steps again from the state carried from the file's start where the warm-up had not reached it (engine/unitSearch.ts).
+   */
   pieces?: number;
   warmup?: number;
+  reread?: number;
 }
 
 /**
