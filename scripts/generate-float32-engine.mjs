@@ -1,4 +1,5 @@
-// Writes src/engine/batchedKernels32.ts, src/engine/batchedStack32.ts and src/engine/cells/cellEquations32.ts:
+// Writes src/engine/batchedKernels32.ts, src/engine/batchedStack32.ts, src/engine/cells/cellChain32.ts and
+// src/engine/cells/cellEquations32.ts:
 // copies of the batched engine used only by the float32 path. V8 keeps type feedback per function, so one copy of
 // the kernels shared by Float64Arrays and Float32Arrays turns every element access polymorphic and both precisions
 // run ~40 % slower; two copies stay monomorphic. test/engine/float32Golden.test.ts fails when the copies are out of
@@ -17,11 +18,14 @@ export function float32Sources(read = (name) => readFileSync(engine + name, 'utf
   const kernels = read('batchedKernels.ts');
   const stack = read('batchedStack.ts')
     .replace("from './batchedKernels';", "from './batchedKernels32';")
-    .replace("} from './cells/cellEquations';", "} from './cells/cellEquations32';")
+    .replace("from './cells/cellChain';", "from './cells/cellChain32';")
     .replace('export class BatchedStack {', 'export class BatchedStack32 {');
   return {
     'batchedKernels32.ts': header('batchedKernels.ts') + kernels,
     'batchedStack32.ts': header('batchedStack.ts') + stack,
+    'cells/cellChain32.ts': header('cells/cellChain.ts') + read('cells/cellChain.ts')
+      .replace("from '../batchedKernels';", "from '../batchedKernels32';")
+      .replace("} from './cellEquations';", "} from './cellEquations32';"),
     'cells/cellEquations32.ts': header('cells/cellEquations.ts') + read('cells/cellEquations.ts'),
   };
 }

@@ -3,15 +3,12 @@
 // is one matrix-matrix product over the B streams instead of B matrix-vector products.
 //
 // Rows are time-major: row r = t·B + b is time t of stream b, so the B rows of one step are contiguous.
-//   P = X W_ihᵀ + b_ih                 all T·B rows at once (one-hot input: column id of W_ih)            (P)
-//   Q_t = H_{t−1} W_hhᵀ                B × G·H per step (gemmABt); the cell then combines P_t, Q_t, b_hh     (Q)
-//   cells: the equations of cells/cellEquations.ts, the same functions the batch-of-one cells call
+//   layers: one chain per layer (cells/cellChain.ts, the driver the batch-of-one cells run with B = 1): the input
+//           projection of all T·B rows at once, then per step H_{t−1} W_hhᵀ and the equations of cellEquations.ts
 //   O = Y_top W_headᵀ + b_head         all rows at once
 // Backward, from ∂L/∂O written by the caller into `outputs`:
-//   ∂L/∂W_head += ∂Oᵀ Y_top,  ∂L/∂Y_top = ∂O W_head
-//   per layer, t = T−1 … 0: the cell's δP_t, δQ_t from d = ∂L/∂h_t; then ∂L/∂H_{t−1} += δQ_t W_hh
-//   ∂L/∂W_hh += Σ_t δQ_tᵀ H_{t−1},  ∂L/∂W_ih += δPᵀ X,  ∂L/∂X = δP W_ih  (all rows at once)
-// (every product as gemmABt on transposed copies: see backward)
+//   ∂L/∂W_head += ∂Oᵀ Y_top,  ∂L/∂Y_top = ∂O W_head   (on transposed copies, so that both run in gemmABt)
+//   per layer, top down: the chain's backward, whose ∂L/∂X is the layer below's ∂L/∂Y (or the embedded rows')
 // Gradients are SUMS over the rows: the caller weights ∂L/∂O (e.g. by 1/(B·n) for a batch mean).
 // States h0 / c0 and the states read back are stream-major like the trainer's: stream b, layer k at (b·L + k)·H.
 //
@@ -20,37 +17,9 @@
 // activation, gate, output and gradient is rounded to float32 where it is stored (the sums inside the kernels and
 // the nonlinearities run in double precision).
 import { gemmABt, transpose, type Floats } from './batchedKernels';
-import {
-  gruBackwardStep, gruForwardStep, lstmBackwardStep, lstmForwardStep, rnnBackwardStep, rnnForwardStep,
-} from './cells/cellEquations';
+import { addRowSums, CellChain, chainScratch, type ChainScratch } from './cells/cellChain';
 import type { RecurrentStack } from './recurrentStack';
-import { throwIfAborted, type AbortCheck } from './stepAbort';
-
-interface LayerBuffers {
-  I: number;
-  wih: Floats;
-  whh: Floats;
-  bih: Floats;
-  bhh: Floats;
-  dWih: Floats;
-  dWhh: Floats;
-  dBih: Floats;
-  dBhh: Floats;
-  /** (P) rows, T·B × G·H; after forward the gates' pre-activations, during backward δP. */
-  P: Floats;
-  /** Gate values [r z n] / [i f g o], T·B × G·H (empty for the RNN, whose a_t stays in P). */
-  Z: Floats;
-  /** Slab 0 = h0, slab t + 1 = h_t; (T + 1)·B × H. */
-  hs: Floats;
-  /** LSTM: slab 0 = c0, slab t + 1 = c_t; tanh(c_t) slab t. GRU: Q_n slab t. */
-  cs: Floats | null;
-  tc: Floats | null;
-  qn: Floats | null;
-  /** δQ (GRU only: separate from δP). */
-  dQ: Floats;
-  /** ∂L/∂(this layer's output) from above, T·B × H. */
-  dY: Floats;
-}
+import type { AbortCheck } from './stepAbort';
 
 export class BatchedStack {
   readonly model: RecurrentStack;
@@ -58,19 +27,15 @@ export class BatchedStack {
   readonly maxSteps: number;
   /** O rows (maxSteps·B × outputSize), time-major; the caller turns them into ∂L/∂O before backward. */
   readonly outputs: Floats;
-  private readonly layers: LayerBuffers[];
-  private readonly kind: RecurrentStack['config']['cell'];
-  private readonly G: number;
-  private readonly q: Floats;
-  private readonly dh: Floats;
-  private readonly dc: Floats;
+  /** One chain per layer; chain k's hs slabs 1 … T are layer k + 1's input rows. */
+  private readonly layers: CellChain[];
+  /** ∂L/∂(layer k's output) from above (the head or layer k + 1), T·B × H. */
+  private readonly dYs: Floats[];
   private readonly ids: Int32Array;
   private readonly x0: Floats;
   private readonly dx0: Floats;
-  /** Transposed copies for the backward products, so that every product is an A Bᵀ (gemmABt, the fast kernel). */
-  private readonly gT: Floats;
-  private readonly xT: Floats;
-  private readonly wT: Floats;
+  /** Transposed copies for the backward products (the head's, and every chain's in turn). */
+  private readonly scratch: ChainScratch;
   /** Views of one tensor of the weights this stack computes with, and of the gradient buffer. */
   private readonly weight: (name: string) => Floats;
   private readonly gradView: (name: string) => Floats;
@@ -90,7 +55,6 @@ export class BatchedStack {
     this.model = model;
     this.streams = streams;
     this.maxSteps = maxSteps;
-    this.kind = cell;
     const F = grads instanceof Float32Array ? Float32Array : Float64Array;
     this.weights32 = grads instanceof Float32Array ? new Float32Array(model.parameterCount) : null;
     const weights = this.weights32 ?? model.params;
@@ -101,40 +65,25 @@ export class BatchedStack {
     this.weight = (name) => view(weights, name);
     this.gradView = (name) => view(grads, name);
     const G = model.cells[0].gates;
-    this.G = G;
     const R = maxSteps * streams;
     const GH = G * H;
     const I0 = embeddingDim ?? inputSize;
+    this.scratch = chainScratch(F, R, GH, H, Math.max(I0, H), K);
     this.layers = [];
+    this.dYs = [];
     for (let k = 0; k < layers; k++) {
-      const n = (name: string): string => `rnn.${name}_l${k}`;
-      const w = this.weight;
-      const g = this.gradView;
-      this.layers.push({
-        I: k === 0 ? I0 : H,
-        wih: w(n('weight_ih')), whh: w(n('weight_hh')), bih: w(n('bias_ih')), bhh: w(n('bias_hh')),
-        dWih: g(n('weight_ih')), dWhh: g(n('weight_hh')), dBih: g(n('bias_ih')), dBhh: g(n('bias_hh')),
-        P: new F(R * GH),
-        Z: new F(cell === 'lstm' || cell === 'gru' ? R * GH : 0),
-        hs: new F(R * H + streams * H),
-        cs: cell === 'lstm' ? new F(R * H + streams * H) : null,
-        tc: cell === 'lstm' ? new F(R * H) : null,
-        qn: cell === 'gru' ? new F(R * H) : null,
-        dQ: cell === 'gru' ? new F(R * GH) : new F(0),
-        dY: new F(R * H),
+      this.dYs.push(new F(R * H));
+      const tensors = (view: (name: string) => Floats) => ({
+        weightIh: view(`rnn.weight_ih_l${k}`), weightHh: view(`rnn.weight_hh_l${k}`),
+        biasIh: view(`rnn.bias_ih_l${k}`), biasHh: view(`rnn.bias_hh_l${k}`),
       });
+      // δP overwrites P (keepP false): training never reads the pre-activations after backward.
+      this.layers.push(new CellChain(cell, k === 0 ? I0 : H, H, streams, maxSteps, tensors(this.weight), tensors(this.gradView), false, this.scratch));
     }
-    this.q = new F(streams * GH);
-    this.dh = new F(streams * H);
-    this.dc = new F(streams * H);
     this.ids = new Int32Array(R);
     this.x0 = new F(R * I0);
     this.dx0 = new F(embeddingDim !== undefined ? R * I0 : 0);
     this.outputs = new F(R * K);
-    const widest = Math.max(GH, K, I0, H);
-    this.gT = new F(widest * R);
-    this.xT = new F(widest * R);
-    this.wT = new F(widest * Math.max(GH, K, I0, H));
   }
 
   get length(): number {
@@ -240,11 +189,10 @@ export class BatchedStack {
           if (cs) cs[b * H + j] = c0 ? c0[(b * L + k) * H + j] : 0;
         }
       }
-      this.inputProjection(k, R);
-      for (let t = 0; t < T; t++) {
-        throwIfAborted(this.abortCheck);
-        this.stepForward(layer, t);
-      }
+      if (k === 0 && this.oneHot) layer.projectOneHot(this.ids, R);
+      else if (k === 0) layer.projectDense(this.x0, 0, R);
+      else layer.projectDense(this.layers[k - 1].hs, B * H, R);
+      layer.recur(T, this.abortCheck);
     }
 
     // O = Y_top W_headᵀ + b_head
@@ -258,42 +206,6 @@ export class BatchedStack {
     return O.subarray(0, R * K);
   }
 
-  /** (P) for all rows of layer k. */
-  private inputProjection(k: number, R: number): void {
-    const layer = this.layers[k];
-    const GH = this.G * this.model.config.hiddenSize;
-    const { P, wih, bih, I } = layer;
-    if (k === 0 && this.oneHot) {
-      for (let r = 0; r < R; r++) {
-        const id = this.ids[r];
-        const row = r * GH;
-        for (let g = 0; g < GH; g++) P[row + g] = bih[g] + wih[g * I + id];
-      }
-      return;
-    }
-    const X = k === 0 ? this.x0 : this.layers[k - 1].hs;
-    const xOff = k === 0 ? 0 : this.streams * this.model.config.hiddenSize;
-    gemmABt(P, 0, X, xOff, R, wih, 0, GH, I, false);
-    for (let r = 0; r < R; r++) {
-      const row = r * GH;
-      for (let g = 0; g < GH; g++) P[row + g] += bih[g];
-    }
-  }
-
-  /** One time step of one layer for all streams: (Q), then the cell's equations (cells/cellEquations.ts). */
-  private stepForward(layer: LayerBuffers, t: number): void {
-    const H = this.model.config.hiddenSize;
-    const B = this.streams;
-    const { P, Z, hs, whh, bhh } = layer;
-    const q = this.q;
-    // (Q) q = H_{t−1} W_hhᵀ
-    gemmABt(q, 0, hs, t * B * H, B, whh, 0, this.G * H, H, false);
-    const kind = this.kind;
-    if (kind === 'lstm') lstmForwardStep(P, q, bhh, Z, layer.cs!, layer.tc!, hs, t, B, H);
-    else if (kind === 'gru') gruForwardStep(P, q, bhh, Z, layer.qn!, hs, t, B, H);
-    else rnnForwardStep(kind === 'rnn_relu', P, q, bhh, hs, t, B, H);
-  }
-
   /**
    * Backpropagation from ∂L/∂O in `outputs`; ADDS every parameter gradient into the gradient buffer. Products with
    * a transposed operand are done on transposed copies (gT, xT, wT) so that all of them run in gemmABt:
@@ -305,8 +217,7 @@ export class BatchedStack {
     if (T === 0) throw new RangeError('backward before forward');
     const B = this.streams;
     const R = T * B;
-    const GH = this.G * H;
-    const { gT, xT, wT } = this;
+    const { gT, xT, wT } = this.scratch;
     const dO = this.outputs;
     const top = this.layers[L - 1];
     // Head: ∂W_head += ∂Oᵀ Y_top, ∂b_head += Σ_r ∂O_r, ∂Y_top = ∂O W_head
@@ -317,46 +228,16 @@ export class BatchedStack {
     gemmABt(dW, 0, gT, 0, K, xT, 0, H, R, true);
     addRowSums(dB, gT, K, R);
     transpose(this.weight('head.weight'), 0, K, H, wT);
-    gemmABt(top.dY, 0, dO, 0, R, wT, 0, H, K, false);
+    gemmABt(this.dYs[L - 1], 0, dO, 0, R, wT, 0, H, K, false);
 
+    // Each layer from ∂L/∂(its output); its ∂L/∂X is the layer below's ∂L/∂Y, or the embedded rows'.
     for (let k = L - 1; k >= 0; k--) {
       const layer = this.layers[k];
-      this.dh.fill(0);
-      this.dc.fill(0);
-      transpose(layer.whh, 0, GH, H, wT);
-      for (let t = T - 1; t >= 0; t--) {
-        throwIfAborted(this.abortCheck);
-        this.stepBackward(layer, t, wT);
-      }
-      const dQ = this.kind === 'gru' ? layer.dQ : layer.P;
-      const dP = layer.P; // δP overwrote P during stepBackward
-      // ∂W_hh += Σ_t δQ_tᵀ H_{t−1} (hs rows 0 … R−1 are the previous states), ∂b_hh += Σ_t δQ_t
-      transpose(dQ, 0, R, GH, gT);
-      transpose(layer.hs, 0, R, H, xT);
-      gemmABt(layer.dWhh, 0, gT, 0, GH, xT, 0, H, R, true);
-      addRowSums(layer.dBhh, gT, GH, R);
-      if (dP !== dQ) transpose(dP, 0, R, GH, gT);
-      addRowSums(layer.dBih, gT, GH, R);
-      if (k === 0 && this.oneHot) {
-        const I = layer.I;
-        for (let r = 0; r < R; r++) {
-          const id = this.ids[r];
-          const row = r * GH;
-          for (let g = 0; g < GH; g++) layer.dWih[g * I + id] += dP[row + g];
-        }
-        continue;
-      }
-      // ∂W_ih += δPᵀ X
-      const X = k === 0 ? this.x0 : this.layers[k - 1].hs;
-      const xOff = k === 0 ? 0 : B * H;
-      transpose(X, xOff, R, layer.I, xT);
-      gemmABt(layer.dWih, 0, gT, 0, GH, xT, 0, layer.I, R, true);
-      // ∂X = δP W_ih: into the layer below's ∂Y, or the embedded rows
-      const dX = k > 0 ? this.layers[k - 1].dY : embeddingDim !== undefined ? this.dx0 : null;
-      if (dX) {
-        transpose(layer.wih, 0, GH, layer.I, wT);
-        gemmABt(dX, 0, dP, 0, R, wT, 0, layer.I, GH, false);
-      }
+      layer.dh.fill(0);
+      layer.dc.fill(0);
+      const input = k === 0 && this.oneHot ? { ids: this.ids } : { X: k === 0 ? this.x0 : this.layers[k - 1].hs, xOff: k === 0 ? 0 : B * H };
+      const dX = k > 0 ? this.dYs[k - 1] : embeddingDim !== undefined ? this.dx0 : null;
+      layer.backward(this.dYs[k], this.abortCheck, input, dX, 0, false);
     }
     if (embeddingDim !== undefined) {
       const E = embeddingDim;
@@ -366,30 +247,5 @@ export class BatchedStack {
         for (let e = 0; e < E; e++) dE[at + e] += this.dx0[r * E + e];
       }
     }
-  }
-
-  /** One step backwards for all streams: δP_t (into P), δQ_t, then dh ← ∂L/∂H_{t−1}. */
-  private stepBackward(layer: LayerBuffers, t: number, whhT: Floats): void {
-    const H = this.model.config.hiddenSize;
-    const B = this.streams;
-    const { P, Z, hs, dY } = layer;
-    const dh = this.dh;
-    const kind = this.kind;
-    if (kind === 'lstm') lstmBackwardStep(Z, layer.cs!, layer.tc!, dY, dh, this.dc, P, t, B, H);
-    else if (kind === 'gru') gruBackwardStep(Z, layer.qn!, hs, dY, dh, P, layer.dQ, t, B, H);
-    else rnnBackwardStep(kind === 'rnn_relu', hs, dY, dh, P, t, B, H);
-    // dh += δQ_t W_hh = δQ_t (W_hhᵀ)ᵀ
-    const dQ = kind === 'gru' ? layer.dQ : P;
-    gemmABt(dh, 0, dQ, t * B * this.G * H, B, whhT, 0, H, this.G * H, true);
-  }
-}
-
-/** out[i] += Σ_{r<R} Mᵀ[i·R + r] for i < n: the column sums of a matrix given transposed (n × R). */
-function addRowSums(out: Floats, mT: Floats, n: number, R: number): void {
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const row = i * R;
-    for (let r = 0; r < R; r++) s += mT[row + r];
-    out[i] += s;
   }
 }

@@ -17,6 +17,7 @@
 // Initial states h0 (and c0 for the LSTM) are (layers·D) × H, row k·D + d for layer k, direction d — PyTorch's
 // h_0 of shape (num_layers·num_directions, 1, H); final states hN / cN the same. After backward, dh0 / dc0 hold
 // ∂L/∂h0 and ∂L/∂c0 in that layout.
+import { chainScratch } from './cells/cellChain';
 import { createCell } from './cells/createCell';
 import { LstmCell } from './cells/lstmCell';
 import { gateCount, type CellKind, type RecurrentCell } from './cells/recurrentCell';
@@ -138,6 +139,8 @@ export class RecurrentStack {
     this.dEmbed = embeddingDim !== undefined ? this.grad('embed.weight') : null;
 
     const cells: RecurrentCell[] = [];
+    // One set of the backward's transposed copies for every cell: they run one at a time.
+    const scratch = chainScratch(Float64Array, maxSteps, GH, H, Math.max(I0, H * D));
     this.revInputs = [];
     this.dOuts = [];
     this.revDx = [];
@@ -151,7 +154,7 @@ export class RecurrentStack {
           biasHh: get(`rnn.bias_hh${suffix}`),
         });
         const I = layerInput(k);
-        cells.push(createCell(cell, I, H, maxSteps, views((n) => this.param(n)), views((n) => this.grad(n))));
+        cells.push(createCell(cell, I, H, maxSteps, views((n) => this.param(n)), views((n) => this.grad(n)), scratch));
         this.revInputs.push(d === 1 ? new Float64Array(maxSteps * I) : null);
         this.revDx.push(d === 1 ? new Float64Array(maxSteps * I) : null);
         this.dOuts.push(new Float64Array(maxSteps * H));

@@ -1,6 +1,7 @@
-// The equations of the three recurrent cells, written once: one time step of B streams, forward and backward. The
-// cells of this folder call them with B = 1 (traces, bidirectional runs, RecurrentStack), batchedStack.ts with the
-// trainer's B streams; batchedStack32.ts calls the generated float32 copy, cellEquations32.ts.
+// The equations of the three recurrent cells, written once: one time step of B streams, forward and backward. Their
+// one caller is cellChain.ts, which the cells of this folder run with B = 1 (traces, bidirectional runs,
+// RecurrentStack) and batchedStack.ts with the trainer's B streams; the float32 path runs the generated copies,
+// cellChain32.ts and cellEquations32.ts.
 //
 // Layout, shared by both callers (time-major rows: row r = t·B + b is time t of stream b; G gate blocks of H):
 //   P   rows r, G·H     on entry P_t = W_ih x_t + b_ih; the forward step overwrites it with the gates' pre-activations

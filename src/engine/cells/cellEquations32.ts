@@ -1,8 +1,9 @@
 // GENERATED from cells/cellEquations.ts by scripts/generate-float32-engine.mjs: do not edit, edit cells/cellEquations.ts and run the script.
 // The float32 path's own copy, so that V8 compiles it for Float32Arrays only (see the script).
-// The equations of the three recurrent cells, written once: one time step of B streams, forward and backward. The
-// cells of this folder call them with B = 1 (traces, bidirectional runs, RecurrentStack), batchedStack.ts with the
-// trainer's B streams; batchedStack32.ts calls the generated float32 copy, cellEquations32.ts.
+// The equations of the three recurrent cells, written once: one time step of B streams, forward and backward. Their
+// one caller is cellChain.ts, which the cells of this folder run with B = 1 (traces, bidirectional runs,
+// RecurrentStack) and batchedStack.ts with the trainer's B streams; the float32 path runs the generated copies,
+// cellChain32.ts and cellEquations32.ts.
 //
 // Layout, shared by both callers (time-major rows: row r = t·B + b is time t of stream b; G gate blocks of H):
 //   P   rows r, G·H     on entry P_t = W_ih x_t + b_ih; the forward step overwrites it with the gates' pre-activations

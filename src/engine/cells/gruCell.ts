@@ -10,9 +10,9 @@
 //   δz = dh ⊙ (h_{t-1} − n) ⊙ z(1 − z)    δP_z = δQ_z = δz                                               (6)
 //   δr = δn ⊙ (Q_n + b_hn) ⊙ r(1 − r)     δP_r = δQ_r = δr                                               (7)
 //   ∂L/∂h_{t-1} = dh ⊙ z + W_hhᵀ δQ_t                                                                    (8)
-// (1)–(7) and the direct part of (8) are cellEquations.ts (G1)–(G6), shared with the batched stack; this class runs
-// them on a batch of one.
-import { gruBackwardStep, gruForwardStep } from './cellEquations';
+// (1)–(7) and the direct part of (8) are cellEquations.ts (G1)–(G6), run by cellChain.ts (the batched stack's
+// driver) with one stream.
+import type { ChainScratch } from './cellChain';
 import { RecurrentCell, type CellWeights } from './recurrentCell';
 
 export class GruCell extends RecurrentCell {
@@ -23,26 +23,9 @@ export class GruCell extends RecurrentCell {
   /** Row t: Q_n + b_hn = W_hn h_{t-1} + b_hn (maxSteps × H). */
   readonly hiddenN: Float64Array;
 
-  constructor(inputSize: number, hiddenSize: number, maxSteps: number, weights: CellWeights, grads: CellWeights) {
-    super('gru', inputSize, hiddenSize, maxSteps, weights, grads, true);
-    this.gateValues = new Float64Array(maxSteps * 3 * hiddenSize);
-    this.hiddenN = new Float64Array(maxSteps * hiddenSize);
-  }
-
-  protected recur(T: number): void {
-    const { preActivations: P, q, gateValues: Z, hiddenN, hs } = this;
-    const { biasHh } = this.w;
-    for (let t = 0; t < T; t++) {
-      this.hiddenProjection(t);
-      gruForwardStep(P, q, biasHh, Z, hiddenN, hs, t, 1, this.hiddenSize); // (1)–(4)
-    }
-  }
-
-  protected backwardSteps(T: number, dOut: Float64Array | null): void {
-    const { gateValues: Z, hiddenN, hs, dP, dQ, dh } = this;
-    for (let t = T - 1; t >= 0; t--) {
-      gruBackwardStep(Z, hiddenN, hs, dOut, dh, dP, dQ, t, 1, this.hiddenSize); // (5)–(7), dh ← dh ⊙ z
-      this.addHiddenGradient(t); // (8), the path through W_hh
-    }
+  constructor(inputSize: number, hiddenSize: number, maxSteps: number, weights: CellWeights, grads: CellWeights, scratch?: ChainScratch) {
+    super('gru', inputSize, hiddenSize, maxSteps, weights, grads, scratch);
+    this.gateValues = this.chain.Z as Float64Array;
+    this.hiddenN = this.chain.qn as Float64Array;
   }
 }

@@ -1,21 +1,18 @@
-// What the recurrent cells share: one layer, one direction, a whole sequence of T steps at once, batch size 1,
+// A recurrent cell on its own: one layer, one direction, a whole sequence of T steps at once, batch size 1,
 // PyTorch's parameter layout (gate blocks stacked along the rows of weight_ih / weight_hh, G blocks of H rows).
 //
 //   P_t = W_ih x_t + b_ih     the input projection, (G·H) per step, all T steps before the recurrence      (P)
-//   Q_t = W_hh h_{t-1}        the hidden projection, computed here inside each step                         (Q)
-//
-// The step h_t = f(P_t, Q_t + b_hh, h_{t-1}[, c_{t-1}]) and its backward, which leaves δP_t = ∂L/∂P_t and
-// δQ_t = ∂L/∂Q_t per step, are the functions of cellEquations.ts, called with a batch of one (the batched stack
-// calls the same functions for B streams); the concrete cell only owns its extra buffers. Everything else is common
-// and done here:
+//   Q_t = W_hh h_{t-1}        the hidden projection, inside each step                                       (Q)
 //   ∂L/∂W_ih += Σ_t δP_t x_tᵀ   ∂L/∂b_ih += Σ_t δP_t   ∂L/∂W_hh += Σ_t δQ_t h_{t-1}ᵀ   ∂L/∂b_hh += Σ_t δQ_t
 //   ∂L/∂x_t = W_ihᵀ δP_t,  ∂L/∂h_{t-1} += W_hhᵀ δQ_t
+// A batch of one is a batch: every product and every step is cellChain.ts run with B = 1 streams, the driver the
+// batched stack runs with B streams, around the equations of cellEquations.ts. This class only checks its inputs,
+// writes the initial states and names the chain's buffers for the panels (traces, the gradient lab).
 // "Step t" is the order of processing: a reverse-direction caller passes the sequence reversed.
 // All buffers are sized once for maxSteps; forward and backward allocate nothing.
-import { gemmABt } from '../batchedKernels';
-import { addOuterProductsOverTime, addTransposedMatVec, dot } from '../kernels';
+import { CellChain, chainGates, type ChainKind, type ChainScratch } from './cellChain';
 
-export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
+export type CellKind = ChainKind;
 
 /** Views of one layer-direction's parameters, or of their gradients, in PyTorch's layout. */
 export interface CellWeights {
@@ -30,9 +27,7 @@ export interface CellWeights {
 }
 
 /** Gate blocks G per cell kind: RNN 1, GRU 3 (r, z, n), LSTM 4 (i, f, g, o). */
-export function gateCount(kind: CellKind): number {
-  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-}
+export const gateCount = chainGates;
 
 export abstract class RecurrentCell {
   readonly kind: CellKind;
@@ -54,51 +49,31 @@ export abstract class RecurrentCell {
   /** ∂L/∂h_0, valid after backward. */
   readonly dh0: Float64Array;
 
+  /** The weights the cell computes with (views of the stack's parameters). */
   protected readonly w: CellWeights;
-  protected readonly g: CellWeights;
-  /** δP_t rows (maxSteps × G·H). */
-  protected readonly dP: Float64Array;
-  /** δQ_t rows; the same buffer as dP for cells where Q_t enters only as P_t + Q_t (RNN, LSTM). */
-  protected readonly dQ: Float64Array;
-  /** The running ∂L/∂h_t during backward (H). */
-  protected readonly dh: Float64Array;
-  /** Q_t = W_hh h_{t-1} of the step being run (G·H). */
-  protected readonly q: Float64Array;
+  /** The chain this cell runs with one stream. */
+  protected readonly chain: CellChain;
 
-  /** Steps of the last forward, and its input (kept by reference for the weight gradient). */
-  protected steps = 0;
   private denseInput: Float64Array | null = null;
   private idInput: Int32Array | null = null;
+  private steps = 0;
 
+  /** `scratch`: the backward's transposed copies, shared between the cells of a stack (allocated when omitted). */
   protected constructor(
     kind: CellKind, inputSize: number, hiddenSize: number, maxSteps: number,
-    weights: CellWeights, grads: CellWeights, separateHiddenGradient: boolean,
+    weights: CellWeights, grads: CellWeights, scratch?: ChainScratch,
   ) {
-    if (!(inputSize >= 1 && hiddenSize >= 1 && maxSteps >= 1)) {
-      throw new RangeError(`bad ${kind} cell shape I=${inputSize} H=${hiddenSize} T=${maxSteps}`);
-    }
-    const G = gateCount(kind);
-    const GH = G * hiddenSize;
-    for (const [what, v] of [['weights', weights], ['gradients', grads]] as const) {
-      if (v.weightIh.length !== GH * inputSize || v.weightHh.length !== GH * hiddenSize || v.biasIh.length !== GH || v.biasHh.length !== GH) {
-        throw new RangeError(`${kind} cell ${what} do not have the shapes ${GH}×${inputSize}, ${GH}×${hiddenSize}, ${GH}, ${GH}`);
-      }
-    }
+    this.chain = new CellChain(kind, inputSize, hiddenSize, 1, maxSteps, weights, grads, true, scratch);
+    this.w = weights;
     this.kind = kind;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    this.gates = G;
+    this.gates = this.chain.gates;
     this.maxSteps = maxSteps;
     this.hasCellState = kind === 'lstm';
-    this.w = weights;
-    this.g = grads;
-    this.preActivations = new Float64Array(maxSteps * GH);
-    this.hs = new Float64Array((maxSteps + 1) * hiddenSize);
+    this.preActivations = this.chain.P as Float64Array;
+    this.hs = this.chain.hs as Float64Array;
     this.dh0 = new Float64Array(hiddenSize);
-    this.dP = new Float64Array(maxSteps * GH);
-    this.dQ = separateHiddenGradient ? new Float64Array(maxSteps * GH) : this.dP;
-    this.dh = new Float64Array(hiddenSize);
-    this.q = new Float64Array(GH);
   }
 
   /** Steps of the last forward pass. */
@@ -108,7 +83,7 @@ export abstract class RecurrentCell {
 
   /** δQ_t = ∂L/∂(W_hh h_{t-1} + b_hh) of step t, row t (T × G·H), valid after backward (a view). */
   get hiddenProjectionGradient(): Float64Array {
-    return this.dQ.subarray(0, this.steps * this.gates * this.hiddenSize);
+    return (this.chain.dQ as Float64Array).subarray(0, this.steps * this.gates * this.hiddenSize);
   }
 
   /** h_T after the last forward pass (a view). */
@@ -124,13 +99,7 @@ export abstract class RecurrentCell {
     this.checkSteps(T, h0, c0);
     const I = this.inputSize;
     if (x.length < T * I) throw new RangeError(`input of ${x.length} values is shorter than ${T} steps × ${I}`);
-    const GH = this.gates * this.hiddenSize;
-    const { weightIh, biasIh } = this.w;
-    const P = this.preActivations;
-    // (P) P_t = W_ih x_t + b_ih
-    for (let t = 0; t < T; t++) {
-      for (let k = 0; k < GH; k++) P[t * GH + k] = biasIh[k] + dot(weightIh, k * I, x, t * I, I);
-    }
+    this.chain.projectDense(x, 0, T); // (P)
     this.denseInput = x;
     this.idInput = null;
     this.run(T, h0, c0);
@@ -141,15 +110,12 @@ export abstract class RecurrentCell {
     const T = ids.length;
     this.checkSteps(T, h0, c0);
     const I = this.inputSize;
-    const GH = this.gates * this.hiddenSize;
-    const { weightIh, biasIh } = this.w;
-    const P = this.preActivations;
     for (let t = 0; t < T; t++) {
       const id = ids[t];
       // An id ≥ I would silently read a neighbouring row of W_ih.
       if (!(id >= 0 && id < I)) throw new RangeError(`id ${id} at step ${t} is outside the input size ${I}`);
-      for (let k = 0; k < GH; k++) P[t * GH + k] = biasIh[k] + weightIh[k * I + id];
     }
+    this.chain.projectOneHot(ids, T); // (P)
     this.denseInput = null;
     this.idInput = ids;
     this.run(T, h0, c0);
@@ -165,47 +131,32 @@ export abstract class RecurrentCell {
     const T = this.steps;
     const H = this.hiddenSize;
     const I = this.inputSize;
-    const GH = this.gates * H;
     if (T === 0) throw new RangeError('backward before forward');
     if (dOut && dOut.length < T * H) throw new RangeError(`dOut of ${dOut.length} values is shorter than ${T} steps × ${H}`);
     if (dx && dx.length < T * I) throw new RangeError(`dx of ${dx.length} values is shorter than ${T} steps × ${I}`);
-    if (dhT) this.dh.set(dhT);
-    else this.dh.fill(0);
-    this.backwardSteps(T, dOut, dcT);
-    this.dh0.set(this.dh);
-
-    const { dP, dQ, hs } = this;
-    const { weightIh, biasIh, weightHh, biasHh } = this.g;
-    // ∂L/∂W_hh += Σ_t δQ_t h_{t-1}ᵀ (hs rows 0 … T−1 are h_{t-1}),  ∂L/∂b_hh += Σ_t δQ_t,  ∂L/∂b_ih += Σ_t δP_t
-    addOuterProductsOverTime(weightHh, dQ, GH, hs, 0, H, T);
-    for (let t = 0; t < T; t++) {
-      const row = t * GH;
-      for (let k = 0; k < GH; k++) {
-        biasHh[k] += dQ[row + k];
-        biasIh[k] += dP[row + k];
-      }
-    }
-    if (this.idInput) {
-      // One-hot x_t: δP_t x_tᵀ is δP_t in column ids[t].
-      const ids = this.idInput;
-      for (let t = 0; t < T; t++) {
-        const id = ids[t];
-        const row = t * GH;
-        for (let k = 0; k < GH; k++) weightIh[k * I + id] += dP[row + k];
-      }
-      if (dx) throw new RangeError('dx asked for a one-hot input');
-    } else {
-      // ∂L/∂W_ih += Σ_t δP_t x_tᵀ,  ∂L/∂x_t = W_ihᵀ δP_t
-      addOuterProductsOverTime(weightIh, dP, GH, this.denseInput!, 0, I, T);
-      if (dx) for (let t = 0; t < T; t++) addTransposedMatVec(dx, t * I, this.w.weightIh, 0, GH, I, dP, t * GH);
-    }
+    if (dx && this.idInput) throw new RangeError('dx asked for a one-hot input');
+    const { dh, dc } = this.chain;
+    if (dhT) dh.set(dhT);
+    else dh.fill(0);
+    if (dcT && this.hasCellState) dc.set(dcT);
+    else dc.fill(0);
+    this.chain.backward(dOut, null, this.idInput ? { ids: this.idInput } : { X: this.denseInput!, xOff: 0 }, dx, 0, true);
+    this.dh0.set(dh);
+    this.backwardDone();
   }
 
-  /** Runs the recurrence over the T steps whose input projections are in preActivations. */
+  /** What a cell keeps of backward besides ∂L/∂h_0 (the LSTM: ∂L/∂c_0). */
+  protected backwardDone(): void {}
+
   private run(T: number, h0: Float64Array, c0: Float64Array | undefined): void {
     this.hs.set(h0, 0);
+    const cs = this.chain.cs;
+    if (cs) {
+      if (c0) cs.set(c0, 0);
+      else cs.fill(0, 0, this.hiddenSize);
+    }
     this.steps = T;
-    this.recur(T, c0);
+    this.chain.recur(T, null);
   }
 
   private checkSteps(T: number, h0: Float64Array, c0: Float64Array | undefined): void {
@@ -213,32 +164,4 @@ export abstract class RecurrentCell {
     if (h0.length !== this.hiddenSize) throw new RangeError(`h0 has ${h0.length} values, expected ${this.hiddenSize}`);
     if (c0 && c0.length !== this.hiddenSize) throw new RangeError(`c0 has ${c0.length} values, expected ${this.hiddenSize}`);
   }
-
-  /**
-   * (Q) q = W_hh h_{t-1} for step t (hs row t is h_{t-1}): the batched stack's product with one stream, so that a
-   * cell's forward pass is the batched stack's at B = 1, to the bit.
-   */
-  protected hiddenProjection(t: number): void {
-    const H = this.hiddenSize;
-    gemmABt(this.q, 0, this.hs, t * H, 1, this.w.weightHh, 0, this.gates * H, H, false);
-  }
-
-  /** dh += W_hhᵀ δQ_t: the part of ∂L/∂h_{t-1} that flows through the hidden projection Q_t. */
-  protected addHiddenGradient(t: number): void {
-    const GH = this.gates * this.hiddenSize;
-    addTransposedMatVec(this.dh, 0, this.w.weightHh, 0, GH, this.hiddenSize, this.dQ, t * GH);
-  }
-
-  /**
-   * The recurrence over steps 0 … T−1: per step, hiddenProjection(t), then the cell's forward step of
-   * cellEquations.ts; reads P_t, h_{t-1} = hs row t; writes hs row t + 1 and the traces.
-   */
-  protected abstract recur(T: number, c0: Float64Array | undefined): void;
-
-  /**
-   * Steps T−1 … 0 backwards: with dh = ∂L/∂h_T on entry (dcT likewise), per step the cell's backward step of
-   * cellEquations.ts then addHiddenGradient(t); writes δP_t and δQ_t rows and leaves dh = ∂L/∂h_0 (and the cell's
-   * ∂L/∂c_0).
-   */
-  protected abstract backwardSteps(T: number, dOut: Float64Array | null, dcT: Float64Array | null): void;
 }

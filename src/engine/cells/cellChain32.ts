@@ -1,0 +1,252 @@
+// GENERATED from cells/cellChain.ts by scripts/generate-float32-engine.mjs: do not edit, edit cells/cellChain.ts and run the script.
+// The float32 path's own copy, so that V8 compiles it for Float32Arrays only (see the script).
+// One layer-direction of a recurrent network run over T steps of B streams: the one driver of the cell equations.
+// The batch-of-one cells of this folder (traces, bidirectional runs, RecurrentStack) are this chain with B = 1, and
+// batchedStack.ts runs one chain per layer with the trainer's B streams; batchedStack32.ts uses the generated float32
+// copy, cellChain32.ts. So each cell's maths exists once per dtype: the step equations in cellEquations.ts, and the
+// products around them here.
+//
+// Rows are time-major: row r = t·B + b is time t of stream b (with B = 1, row t is step t). G gate blocks of H.
+//   P = X W_ihᵀ + b_ih            all T·B rows at once (one-hot input: column id of W_ih)                   (P)
+//   Q_t = H_{t−1} W_hhᵀ           B × G·H per step (gemmABt); the cell equations combine P_t, Q_t, b_hh      (Q)
+// Backward, with dh = ∂L/∂h_T (and dc = ∂L/∂c_T) set by the caller and dY row r = ∂L/∂h_t from above:
+//   per step t = T−1 … 0: the cell's δP_t, δQ_t (cellEquations.ts); then ∂L/∂H_{t−1} = dh + δQ_t W_hh        (B)
+//   ∂L/∂W_hh += Σ_t δQ_tᵀ H_{t−1}   ∂L/∂b_hh += Σ_t δQ_t   ∂L/∂b_ih += Σ_t δP_t                            (W)
+//   ∂L/∂W_ih += δPᵀ X   ∂L/∂X = δP W_ih                                                                      (X)
+// Products with a transposed operand run on transposed copies (scratch gT, xT, wT) so that all of them are A Bᵀ
+// (gemmABt, the fast kernel):  ∂W += δᵀ X = (δᵀ)(Xᵀ)ᵀ,  ∂X = δ W = δ (Wᵀ)ᵀ.  Gradients are ADDED.
+//
+// Buffers (see cellEquations.ts for what each step reads and writes):
+//   P   rows r, G·H    P_t until step t runs, then the gates' pre-activations; δP after backward unless kept apart
+//   Z   rows r, G·H    gate values [r z n] / [i f g o] (empty for the RNN, whose a_t stays in P)
+//   hs  slab 0 = h_0 (the caller writes it), slab t + 1 = h_t; (T + 1)·B × H
+//   cs  LSTM: slab 0 = c_0, slab t + 1 = c_t;  tc  LSTM: tanh(c_t) slab t;  qn  GRU: Q_n + b_hn slab t
+//   dP  δP rows: P itself (the batched stack's memory) or its own buffer (the cells keep the pre-activations)
+//   dQ  δQ rows: dP, but for the GRU (δQ_n = δn ⊙ r)
+import { gemmABt, transpose, type Floats } from '../batchedKernels32';
+import { throwIfAborted, type AbortCheck } from '../stepAbort';
+import {
+  gruBackwardStep, gruForwardStep, lstmBackwardStep, lstmForwardStep, rnnBackwardStep, rnnForwardStep,
+} from './cellEquations32';
+
+export type ChainKind = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
+
+/** Views of one layer-direction's parameters (or of their gradients), PyTorch's layout. */
+export interface ChainTensors {
+  /** (G·H)×I, row-major. */
+  weightIh: Floats;
+  /** (G·H)×H, row-major. */
+  weightHh: Floats;
+  /** G·H. */
+  biasIh: Floats;
+  /** G·H. */
+  biasHh: Floats;
+}
+
+/** Work buffers for the transposed copies of backward; one set can serve every chain that runs one at a time. */
+export interface ChainScratch {
+  gT: Floats;
+  xT: Floats;
+  wT: Floats;
+}
+
+/** Scratch for chains of up to `rows` rows (T·B), input widths up to `maxInput`, G·H, H. */
+export function chainScratch(F: Float64ArrayConstructor | Float32ArrayConstructor, rows: number, GH: number, H: number, maxInput: number, extra = 0): ChainScratch {
+  const widest = Math.max(GH, H, maxInput, extra);
+  return { gT: new F(widest * rows), xT: new F(widest * rows), wT: new F(widest * widest) };
+}
+
+/** Gate blocks G per cell kind: RNN 1, GRU 3 (r, z, n), LSTM 4 (i, f, g, o). */
+export function chainGates(kind: ChainKind): number {
+  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
+}
+
+export class CellChain {
+  readonly kind: ChainKind;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** G: gate blocks stacked in the weights. */
+  readonly gates: number;
+  readonly streams: number;
+  readonly maxSteps: number;
+  readonly P: Floats;
+  readonly Z: Floats;
+  readonly hs: Floats;
+  readonly cs: Floats | null;
+  readonly tc: Floats | null;
+  readonly qn: Floats | null;
+  readonly dP: Floats;
+  readonly dQ: Floats;
+  /** The running ∂L/∂h (B × H): ∂L/∂h_T on entry to backward, ∂L/∂h_0 after. */
+  readonly dh: Floats;
+  /** The running ∂L/∂c (LSTM), likewise. */
+  readonly dc: Floats;
+  protected readonly w: ChainTensors;
+  protected readonly g: ChainTensors;
+  private readonly q: Floats;
+  private readonly scratch: ChainScratch;
+  /** Steps of the last forward. */
+  protected steps = 0;
+
+  /**
+   * `weights` and `grads` are views of the chain's tensors (the float type of `weights` is the chain's); `keepP`
+   * gives δP its own buffer so that the pre-activations survive backward; `scratch` is shared with other chains
+   * (allocated when omitted).
+   */
+  constructor(
+    kind: ChainKind, inputSize: number, hiddenSize: number, streams: number, maxSteps: number,
+    weights: ChainTensors, grads: ChainTensors, keepP: boolean, scratch?: ChainScratch,
+  ) {
+    if (!(inputSize >= 1 && hiddenSize >= 1 && streams >= 1 && maxSteps >= 1)) {
+      throw new RangeError(`bad ${kind} cell shape I=${inputSize} H=${hiddenSize} B=${streams} T=${maxSteps}`);
+    }
+    const G = chainGates(kind);
+    const H = hiddenSize;
+    const GH = G * H;
+    for (const [what, v] of [['weights', weights], ['gradients', grads]] as const) {
+      if (v.weightIh.length !== GH * inputSize || v.weightHh.length !== GH * H || v.biasIh.length !== GH || v.biasHh.length !== GH) {
+        throw new RangeError(`${kind} cell ${what} do not have the shapes ${GH}×${inputSize}, ${GH}×${H}, ${GH}, ${GH}`);
+      }
+    }
+    this.kind = kind;
+    this.inputSize = inputSize;
+    this.hiddenSize = H;
+    this.gates = G;
+    this.streams = streams;
+    this.maxSteps = maxSteps;
+    this.w = weights;
+    this.g = grads;
+    const F = weights.weightIh instanceof Float32Array ? Float32Array : Float64Array;
+    const R = maxSteps * streams;
+    const S = streams * H;
+    this.P = new F(R * GH);
+    this.Z = new F(kind === 'lstm' || kind === 'gru' ? R * GH : 0);
+    this.hs = new F(R * H + S);
+    this.cs = kind === 'lstm' ? new F(R * H + S) : null;
+    this.tc = kind === 'lstm' ? new F(R * H) : null;
+    this.qn = kind === 'gru' ? new F(R * H) : null;
+    this.dP = keepP ? new F(R * GH) : this.P;
+    this.dQ = kind === 'gru' ? new F(R * GH) : this.dP;
+    this.dh = new F(S);
+    this.dc = new F(kind === 'lstm' ? S : 0);
+    this.q = new F(streams * GH);
+    this.scratch = scratch ?? chainScratch(F, R, GH, H, inputSize);
+  }
+
+  /** (P) for R rows of one-hot input: P_r = b_ih + column ids[r] of W_ih (the caller checks the ids). */
+  projectOneHot(ids: Int32Array, R: number): void {
+    const GH = this.gates * this.hiddenSize;
+    const I = this.inputSize;
+    const { P } = this;
+    const { weightIh, biasIh } = this.w;
+    for (let r = 0; r < R; r++) {
+      const id = ids[r];
+      const row = r * GH;
+      for (let g = 0; g < GH; g++) P[row + g] = biasIh[g] + weightIh[g * I + id];
+    }
+  }
+
+  /** (P) for R dense rows of X (R × I from xOff). */
+  projectDense(X: Floats, xOff: number, R: number): void {
+    const GH = this.gates * this.hiddenSize;
+    const { P } = this;
+    const { weightIh, biasIh } = this.w;
+    gemmABt(P, 0, X, xOff, R, weightIh, 0, GH, this.inputSize, false);
+    for (let r = 0; r < R; r++) {
+      const row = r * GH;
+      for (let g = 0; g < GH; g++) P[row + g] += biasIh[g];
+    }
+  }
+
+  /**
+   * The recurrence over steps 0 … T−1 from the projections in P and the initial states in hs (and cs) slab 0:
+   * per step (Q), then the cell's forward step. `abort` is polled before every step.
+   */
+  recur(T: number, abort: AbortCheck | null): void {
+    if (!(T >= 1 && T <= this.maxSteps)) throw new RangeError(`${T} steps do not fit a cell built for 1…${this.maxSteps}`);
+    this.steps = T;
+    const H = this.hiddenSize;
+    const B = this.streams;
+    const GH = this.gates * H;
+    const { P, Z, hs, q } = this;
+    const { weightHh: whh, biasHh: bhh } = this.w;
+    const kind = this.kind;
+    const relu = kind === 'rnn_relu';
+    for (let t = 0; t < T; t++) {
+      throwIfAborted(abort);
+      // (Q) q = H_{t−1} W_hhᵀ
+      gemmABt(q, 0, hs, t * B * H, B, whh, 0, GH, H, false);
+      if (kind === 'lstm') lstmForwardStep(P, q, bhh, Z, this.cs!, this.tc!, hs, t, B, H);
+      else if (kind === 'gru') gruForwardStep(P, q, bhh, Z, this.qn!, hs, t, B, H);
+      else rnnForwardStep(relu, P, q, bhh, hs, t, B, H);
+    }
+  }
+
+  /**
+   * (B) steps T−1 … 0 of the last forward, with dh (and dc) = the gradient at the final state on entry and dY rows
+   * (or null) the gradient from above; writes δP and δQ and leaves ∂L/∂h_0 in dh (∂L/∂c_0 in dc). Then (W), and
+   * (X) when the input is dense: X from xOff (null: one-hot `ids`), ∂L/∂X into dX from dxOff (null: not wanted),
+   * added when `addDx`, else overwritten.
+   */
+  backward(
+    dY: Floats | null, abort: AbortCheck | null,
+    input: { X: Floats; xOff: number } | { ids: Int32Array },
+    dX: Floats | null, dxOff: number, addDx: boolean,
+  ): void {
+    const T = this.steps;
+    if (T === 0) throw new RangeError('backward before forward');
+    const H = this.hiddenSize;
+    const B = this.streams;
+    const I = this.inputSize;
+    const GH = this.gates * H;
+    const R = T * B;
+    const { Z, hs, dh, dP, dQ } = this;
+    const { gT, xT, wT } = this.scratch;
+    const kind = this.kind;
+    const relu = kind === 'rnn_relu';
+    transpose(this.w.weightHh, 0, GH, H, wT);
+    for (let t = T - 1; t >= 0; t--) {
+      throwIfAborted(abort);
+      if (kind === 'lstm') lstmBackwardStep(Z, this.cs!, this.tc!, dY, dh, this.dc, dP, t, B, H);
+      else if (kind === 'gru') gruBackwardStep(Z, this.qn!, hs, dY, dh, dP, dQ, t, B, H);
+      else rnnBackwardStep(relu, hs, dY, dh, dP, t, B, H);
+      // dh += δQ_t W_hh = δQ_t (W_hhᵀ)ᵀ
+      gemmABt(dh, 0, dQ, t * B * GH, B, wT, 0, H, GH, true);
+    }
+    // (W) ∂W_hh += Σ_t δQ_tᵀ H_{t−1} (hs rows 0 … R−1 are the previous states), ∂b_hh += Σ_t δQ_t
+    const { weightIh: dWih, weightHh: dWhh, biasIh: dBih, biasHh: dBhh } = this.g;
+    transpose(dQ, 0, R, GH, gT);
+    transpose(hs, 0, R, H, xT);
+    gemmABt(dWhh, 0, gT, 0, GH, xT, 0, H, R, true);
+    addRowSums(dBhh, gT, GH, R);
+    if (dP !== dQ) transpose(dP, 0, R, GH, gT);
+    addRowSums(dBih, gT, GH, R);
+    if ('ids' in input) {
+      // One-hot x_r: δP_r x_rᵀ is δP_r in column ids[r].
+      const ids = input.ids;
+      for (let r = 0; r < R; r++) {
+        const id = ids[r];
+        const row = r * GH;
+        for (let g = 0; g < GH; g++) dWih[g * I + id] += dP[row + g];
+      }
+      return;
+    }
+    // (X) ∂W_ih += δPᵀ X,  ∂X = δP W_ih
+    transpose(input.X, input.xOff, R, I, xT);
+    gemmABt(dWih, 0, gT, 0, GH, xT, 0, I, R, true);
+    if (dX) {
+      transpose(this.w.weightIh, 0, GH, I, wT);
+      gemmABt(dX, dxOff, dP, 0, R, wT, 0, I, GH, addDx);
+    }
+  }
+}
+
+/** out[i] += Σ_{r<R} Mᵀ[i·R + r] for i < n: the column sums of a matrix given transposed (n × R). */
+export function addRowSums(out: Floats, mT: Floats, n: number, R: number): void {
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const row = i * R;
+    for (let r = 0; r < R; r++) s += mT[row + r];
+    out[i] += s;
+  }
+}
