@@ -17,11 +17,11 @@
 // Initial states h0 (and c0 for the LSTM) are (layers·D) × H, row k·D + d for layer k, direction d — PyTorch's
 // h_0 of shape (num_layers·num_directions, 1, H); final states hN / cN the same. After backward, dh0 / dc0 hold
 // ∂L/∂h0 and ∂L/∂c0 in that layout.
-import { chainScratch } from './cells/cellChain';
+import { gemmABt, transpose } from './batchedKernels';
+import { addRowSums, chainScratch, type ChainScratch } from './cells/cellChain';
 import { createCell } from './cells/createCell';
 import { LstmCell } from './cells/lstmCell';
 import { gateCount, type CellKind, type RecurrentCell } from './cells/recurrentCell';
-import { addOuterProductsOverTime, addTransposedMatVec, dot } from './kernels';
 import type { Prng } from './prng';
 import { lossAndOutputGradient, type LossTarget } from './sequenceLoss';
 import { layoutTensors, tensorView, type TensorInfo } from './tensorLayout';
@@ -88,6 +88,8 @@ export class RecurrentStack {
   private readonly dHeadB: Float64Array;
   private readonly embed: Float64Array | null;
   private readonly dEmbed: Float64Array | null;
+  /** The backward's transposed copies, shared by the head and every cell (they run one at a time). */
+  private readonly scratch: ChainScratch;
 
   private steps = 0;
   private ids: Int32Array | null = null;
@@ -139,8 +141,8 @@ export class RecurrentStack {
     this.dEmbed = embeddingDim !== undefined ? this.grad('embed.weight') : null;
 
     const cells: RecurrentCell[] = [];
-    // One set of the backward's transposed copies for every cell: they run one at a time.
-    const scratch = chainScratch(Float64Array, maxSteps, GH, H, Math.max(I0, H * D));
+    const scratch = chainScratch(Float64Array, maxSteps, GH, H, Math.max(I0, H * D), outputSize);
+    this.scratch = scratch;
     this.revInputs = [];
     this.dOuts = [];
     this.revDx = [];
@@ -266,12 +268,11 @@ export class RecurrentStack {
       }
     }
 
-    // (2) o_t = W_head y_t + b_head
+    // (2) o_t = W_head y_t + b_head, the T rows in one product (O = Y W_headᵀ)
     const top = this.ys[layers - 1];
     const o = this.outputs;
-    for (let t = 0; t < T; t++) {
-      for (let j = 0; j < outputSize; j++) o[t * outputSize + j] = this.headB[j] + dot(this.headW, j * W, top, t * W, W);
-    }
+    gemmABt(o, 0, top, 0, T, this.headW, 0, outputSize, W, false);
+    for (let t = 0; t < T; t++) for (let j = 0; j < outputSize; j++) o[t * outputSize + j] += this.headB[j];
     return o.subarray(0, T * outputSize);
   }
 
@@ -328,15 +329,17 @@ export class RecurrentStack {
     this.inputGradient.fill(0);
     const dO = this.outputs;
 
-    // (2) backward: ∂L/∂W_head = Σ_t δo_t y_tᵀ, ∂L/∂b_head = Σ_t δo_t, ∂L/∂y_t = W_headᵀ δo_t
+    // (2) backward: ∂L/∂W_head = Σ_t δo_t y_tᵀ, ∂L/∂b_head = Σ_t δo_t, ∂L/∂y_t = W_headᵀ δo_t; as products over
+    // all T rows on transposed copies (∂W = δOᵀ Y = (δOᵀ)(Yᵀ)ᵀ, ∂Y = δO W = δO (Wᵀ)ᵀ), as the batched stack does
     const top = this.ys[layers - 1];
-    addOuterProductsOverTime(this.dHeadW, dO, K, top, 0, W, T);
     const dTop = this.dys[layers - 1];
-    dTop.fill(0, 0, T * W);
-    for (let t = 0; t < T; t++) {
-      for (let j = 0; j < K; j++) this.dHeadB[j] += dO[t * K + j];
-      addTransposedMatVec(dTop, t * W, this.headW, 0, K, W, dO, t * K);
-    }
+    const { gT, xT, wT } = this.scratch;
+    transpose(dO, 0, T, K, gT);
+    transpose(top, 0, T, W, xT);
+    gemmABt(this.dHeadW, 0, gT, 0, K, xT, 0, W, T, true);
+    addRowSums(this.dHeadB, gT, K, T);
+    transpose(this.headW, 0, K, W, wT);
+    gemmABt(dTop, 0, dO, 0, T, wT, 0, W, K, false);
 
     for (let k = layers - 1; k >= 0; k--) {
       const dy = this.dys[k];
