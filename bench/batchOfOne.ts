@@ -1,6 +1,7 @@
-// Issue 16, item 6: what a trace would cost if it ran through the batched stack with B = 1 instead of the
-// batch-of-one cells. One forward and one backward (head included, ∂L/∂O given) over a window of T steps, one-hot
-// input of V = 65, one layer, per cell kind, both paths in the same process on the same weights; median of runs.
+// Issue 16, item 6: a trace's window through RecurrentStack (the batch-of-one cells: cells/cellChain.ts with one
+// stream) against the batched stack at B = 1 (the same chain per layer). One forward and one backward (head included,
+// ∂L/∂O given) over a window of T steps, one-hot input of V = 65, one layer, per cell kind, both paths in the same
+// process on the same weights; median of runs.
 // Run: node --import tsx bench/batchOfOne.ts [T, default 128] [H, default 128]
 import { BatchedStack } from '../src/engine/batchedStack';
 import { Prng } from '../src/engine/prng';
