@@ -141,6 +141,14 @@ export const DEFAULT_CONFIG: TrainingConfig = {
   sampleLength: 200,
 };
 
+/** How a refused value is named in "(got …)": strings quoted where a choice was expected, scalars as they print. */
+function shown(value: unknown, quoteStrings: boolean): string {
+  if (typeof value === 'string') return quoteStrings ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : value.slice(0, 40);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return typeof value === 'symbol' ? 'a symbol' : typeof value === 'function' ? 'a function' : String(value);
+}
+
 /** What `key`'s field of trainingConfigSchema says of `value`, or undefined when the field accepts it. */
 function fieldProblem(key: string, field: Schema<unknown>, value: unknown): string | undefined {
   if (field.check(value) !== FAIL) return undefined;
@@ -148,15 +156,15 @@ function fieldProblem(key: string, field: Schema<unknown>, value: unknown): stri
   if (info.kind === 'picklist') {
     const allowed = info.values.map(String);
     const options = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
-    return `${key} must be ${options} (got ${typeof value === 'string' ? JSON.stringify(value) : String(value)})`;
+    return `${key} must be ${options} (got ${shown(value, true)})`;
   }
-  if (info.kind === 'boolean') return `${key} must be true or false (got ${String(value)})`;
+  if (info.kind === 'boolean') return `${key} must be true or false (got ${shown(value, false)})`;
   if (info.kind === 'number') {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return `${key} must be a finite number (got ${String(value)})`;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return `${key} must be a finite number (got ${shown(value, false)})`;
     if (info.integer && !Number.isInteger(value)) return `${key} must be a whole number (got ${value})`;
     return `${key} must be between ${info.min} and ${info.max} (got ${value})`;
   }
-  return `${key} is not valid (got ${String(value)})`;
+  return `${key} is not valid (got ${shown(value, false)})`;
 }
 
 /** The problems in words of the fields named by `keys` (all of trainingConfigSchema's when absent), in the schema's order. */

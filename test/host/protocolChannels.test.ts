@@ -1,5 +1,5 @@
-// Every page → host channel in src/shared/protocol/: each message type has a validator (its schema names the type),
-// a valid sample of each passes unchanged, and changing any one field — its type, a bound (below min, above max, a
+// Every page → host channel in src/shared/protocol/ and the host → training worker channel: each message type has a
+// validator (its schema names the type), a valid sample of each passes unchanged, and changing any one field — its type, a bound (below min, above max, a
 // fraction for a whole number, NaN, ±Infinity, one character or item too many), a required key left out, a key the
 // message does not name — is refused (or, on the channels that always dropped unknown keys, dropped). The mutations
 // are read from the schema itself, so a field added to a message is mutated the day it is added.
@@ -20,6 +20,7 @@ import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/protocol/taggerCompari
 import { parseTaggersPanelMessage, type TaggersPanelToHost } from '../../src/shared/protocol/taggersPanel';
 import { parseTrainingPanelMessage, type TrainingPanelToHost } from '../../src/shared/protocol/trainingPanel';
 import { parseTrellisPanelMessage, type TrellisPanelToHost } from '../../src/shared/protocol/trellisPanel';
+import { parseHostToWorker, type HostToWorker } from '../../src/shared/protocol/trainingWorker';
 import { objectShape, tagsOf, type Parser, type Schema } from '../../src/shared/protocol/schema';
 
 /** One valid message per type: the record type makes the compiler insist on every member of the union. */
@@ -76,6 +77,33 @@ const exportImage: Samples<ExportedImageMessage> = {
   exportImageFailed: { type: 'exportImageFailed', format: 'svg', error: 'no canvas' },
 };
 
+/** Every setting a run may have, so each is mutated (the host → worker channel carries it in train and reconfigure). */
+const FULL_CONFIG = {
+  ...DEFAULT_CONFIG, model: 'rnn' as const, checkpointEvery: 50, dataKind: 'tagged' as const, nonlinearity: 'relu' as const, init: 'orthogonal' as const,
+  bidirectional: true, embedding: 8, truncate: 16, batch: 4, momentum: 0.9, spectralRadius: 1.1, maxVocabulary: 5000,
+};
+const MODEL_BYTES = new Uint8Array([1, 2, 3]);
+const worker: Samples<HostToWorker> = {
+  train: {
+    type: 'train', runId: 'run-1', text: 'hello world', config: FULL_CONFIG,
+    restore: { model: MODEL_BYTES, state: new Uint8Array([4]), heldOut: { description: 'the last 10%', trainCount: 9, heldOutCount: 1 } },
+    startPaused: true,
+  },
+  stop: { type: 'stop', runId: 'run-1' },
+  pause: { type: 'pause', runId: 'run-1' },
+  resume: { type: 'resume', runId: 'run-1' },
+  step: { type: 'step', runId: 'run-1' },
+  reconfigure: { type: 'reconfigure', runId: 'run-1', config: { ...DEFAULT_CONFIG, learningRate: 0.01, clipNorm: 1 } },
+  sample: { type: 'sample', runId: 'run-1', temperature: 0.5, length: 200, greedy: false },
+  dispose: { type: 'dispose', runId: 'run-1' },
+  traceGradients: { type: 'traceGradients', runId: 'run-1', requestId: 3, start: 10, length: 64 },
+  traceActivations: { type: 'traceActivations', runId: 'run-1', requestId: 4, start: 0, length: 32, recurrence: { chain: 1, t: 5 } },
+  inferText: { type: 'inferText', runId: 'run-1', requestId: 5, text: 'abc', warmup: 1, quantity: { kind: 'series', layer: 0, series: 'f', unit: 3 } },
+  tagText: { type: 'tagText', runId: 'run-1', requestId: 6, text: 'the\tDET\n' },
+  searchUnits: { type: 'searchUnits', runId: 'run-1', requestId: 7, text: 'abc', query: { layer: 0, series: 'c', units: [1, 4], threshold: 0.5, queryLength: 3 } },
+  cancelUnitSearch: { type: 'cancelUnitSearch', runId: 'run-1', requestId: 7 },
+};
+
 const channels: [string, Parser<unknown>, Record<string, unknown>][] = [
   ['Training panel', parseTrainingPanelMessage, training],
   ['Trellis panel', parseTrellisPanelMessage, trellis],
@@ -88,6 +116,7 @@ const channels: [string, Parser<unknown>, Record<string, unknown>][] = [
   ['Gradient Lab', parseGradientLabPanelMessage, gradientLab],
   ['Model view', parseModelViewMessage, modelView],
   ['every panel (image export)', parseExportedImageMessage, exportImage],
+  ['host → training worker', parseHostToWorker, worker],
 ];
 
 type Path = (string | number)[];
