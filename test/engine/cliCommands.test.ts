@@ -112,6 +112,11 @@ test('user mistakes: one line on stderr, exit 2 for usage and 1 for data; no sta
   assert.match(pop(), /^error: --truncate needs K1,K2/);
   assert.equal(await evalRun(['data.txt', 'data.txt'], io), 1);
   assert.match(pop(), /^error: This is not a valid safetensors file/);
+  // A ReLU RNN at spectral radius 1.5, SGD at rate 1000, no clipping: the loss overflows at once. The CLI stops
+  // (the extension pauses instead: the engine's sentence says neither).
+  const overflow = ['--model', 'rnn', '--nonlinearity', 'relu', '--init', 'identity', '--spectral-radius', '1.5', '--optimizer', 'sgd', '--lr', '1000', '--clip', '0', '--seq', '64'];
+  assert.equal(await trainRun(['data.txt', '--out', 'x', ...overflow], io), 1);
+  assert.match(pop(), /^error: training stopped\. Step \d+ made the loss Infinity \(first in h_l0 at time step \d+ of the chunk, stream 0\); the model is as it was before that step\. Try a smaller learning rate/);
 });
 
 test('trace writes a bounded window of the traces as JSON with the window\'s tokens', async () => {
