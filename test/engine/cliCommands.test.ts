@@ -3,6 +3,7 @@
 // and --grads against the engine directly); sample (seeded); one-line errors with non-zero exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
 import { encodeTokens, tokensOf } from '../../src/engine/modelFile';
 import { decodeModel } from '../../src/cli/commands/readModel';
@@ -140,11 +141,16 @@ test('train --threads 2 shares the batch over two threads (same losses to 1e-9);
     assert.equal(await trainRun([...args, ...extra, '--out', 'r'], io), 0, io.err.join(''));
     return text(io, 'r/metrics.jsonl').trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
   };
-  const one = await losses([]);
+  const one = await losses(['--threads', '1']);
   const two = await losses(['--threads', '2']);
   assert.equal(two.length, 6);
   two.forEach((l, i) => assert.ok(Math.abs(l - one[i]) <= 1e-9 * Math.abs(one[i]), `step ${i + 1}: ${l} vs ${one[i]}`));
-  const f32 = await losses(['--dtype', 'float32']);
+  // Without --threads, the machine's cores share the 8 streams (2 at least each): the header says how many.
+  const cores = Math.min(availableParallelism(), 4);
+  const header = memoryIo({ 'data.txt': TEXT });
+  assert.equal(await trainRun([...args], header), 0, header.err.join(''));
+  assert.match(header.out[0], cores > 1 ? new RegExp(`, 6 steps, ${cores} threads\n$`) : /, 6 steps\n$/, `${availableParallelism()} cores`);
+  const f32 = await losses(['--threads', '1', '--dtype', 'float32']);
   f32.forEach((l, i) => assert.ok(Math.abs(l - one[i]) <= 1e-3 * Math.abs(one[i]), `float32 step ${i + 1}: ${l} vs ${one[i]}`));
   const io = memoryIo({ 'data.txt': TEXT });
   assert.notEqual(await trainRun([...args, '--dtype', 'float16', '--out', 'r'], io), 0);
