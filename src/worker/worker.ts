@@ -9,8 +9,8 @@ import { isAnalysisRequestType, type HostToAnalysisWorker } from '../shared/prot
 import { parseHostToWorker, type HostToWorker, type WorkerToHost } from '../shared/protocol/trainingWorker';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { createAnalysisHandler } from './analysis';
-import { isGenerateExampleRequest } from '../shared/protocol/examplesWorker';
-import { isTaggersRequest } from '../shared/protocol/taggersWorker';
+import { isGenerateExampleRequest, parseGenerateExampleRequest } from '../shared/protocol/examplesWorker';
+import { isTaggersRequest, parseHostToTaggersWorker } from '../shared/protocol/taggersWorker';
 import { createTaggersHandler } from './taggers';
 import { generateExample } from './examples';
 import { createTrainableModel } from './createTrainableModel';
@@ -192,10 +192,20 @@ const compareTaggers = createTaggersHandler((m) => port.postMessage(m));
 port.on('message', (message: unknown) => {
   if (!isTagged(message)) return;
   // Sequence Lab: New Example… (src/examples/) asks for generated example files: see src/worker/examples.ts.
-  if (isGenerateExampleRequest(message)) return port.postMessage(generateExample(message));
+  // Each channel's requests are checked once here, on receipt; a malformed one with a request id is answered failed.
+  const requestId = (message as { requestId?: unknown }).requestId;
+  const askedBy = typeof requestId === 'string' && requestId.length <= 64 ? requestId : undefined;
+  if (isGenerateExampleRequest(message)) {
+    const request = parseGenerateExampleRequest(message);
+    if (request) return port.postMessage(generateExample(request));
+    if (askedBy) port.postMessage({ type: 'exampleFailed', requestId: askedBy, message: malformed(message.type) });
+    return;
+  }
   // Tagger comparison (HMM vs RNN) has its own channel: see src/worker/taggers.ts.
   if (isTaggersRequest(message)) {
-    void compareTaggers(message);
+    const request = parseHostToTaggersWorker(message);
+    if (request) void compareTaggers(request);
+    else if (askedBy) port.postMessage({ type: 'taggersFailed', requestId: askedBy, message: malformed(message.type) });
     return;
   }
   // Analysis requests (Markov surprisal, HMM decoding) have their own channel: see src/worker/analysis.ts.
@@ -215,7 +225,7 @@ port.on('message', (message: unknown) => {
 function refuse(message: { type: string } & Record<string, unknown>): void {
   const { runId, requestId } = message;
   const why = message.type === 'train' || message.type === 'reconfigure' ? configProblems(message.config) : undefined;
-  const text = why ?? `The worker refused a malformed ${JSON.stringify(message.type.slice(0, 40))} request.`;
+  const text = why ?? malformed(message.type);
   if (typeof runId !== 'string' || runId.length > 128) {
     console.error('sequence-lab worker:', text);
     return;
@@ -223,6 +233,10 @@ function refuse(message: { type: string } & Record<string, unknown>): void {
   const answer = typeof requestId === 'number' ? failureOf(message.type, runId, requestId, text) : message.type === 'train' ? { type: 'failed' as const, runId, message: text } : undefined;
   if (answer) post(answer);
   else console.error('sequence-lab worker:', text);
+}
+
+function malformed(type: string): string {
+  return `The worker refused a malformed ${JSON.stringify(type.slice(0, 40))} request.`;
 }
 
 /** The config's problems in words (the schema's own limits), or undefined when the config is not what was wrong. */

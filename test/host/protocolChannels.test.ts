@@ -21,6 +21,9 @@ import { parseTaggersPanelMessage, type TaggersPanelToHost } from '../../src/sha
 import { parseTrainingPanelMessage, type TrainingPanelToHost } from '../../src/shared/protocol/trainingPanel';
 import { parseTrellisPanelMessage, type TrellisPanelToHost } from '../../src/shared/protocol/trellisPanel';
 import { parseHostToWorker, type HostToWorker } from '../../src/shared/protocol/trainingWorker';
+import { parseHostToTaggersWorker, type HostToTaggersWorker } from '../../src/shared/protocol/taggersWorker';
+import { parseGenerateExampleRequest } from '../../src/shared/protocol/examplesWorker';
+import { variant } from '../../src/shared/protocol/schema';
 import { objectShape, tagsOf, type Parser, type Schema } from '../../src/shared/protocol/schema';
 
 /** One valid message per type: the record type makes the compiler insist on every member of the union. */
@@ -104,6 +107,16 @@ const worker: Samples<HostToWorker> = {
   cancelUnitSearch: { type: 'cancelUnitSearch', runId: 'run-1', requestId: 7 },
 };
 
+const taggersWorker: Samples<HostToTaggersWorker> = {
+  compareTaggers: { type: 'compareTaggers', requestId: 't1', trainText: 'the\tDET\n', heldOutText: 'a\tDET\n', settings: { ...DEFAULT_TAGGER_SETTINGS } },
+  stopTaggers: { type: 'stopTaggers', requestId: 't1' },
+};
+const examplesWorker = { generateExample: { type: 'generateExample', requestId: 'example1', example: 'adding', seed: 3, length: 80 } };
+/** The examples channel has one request: walked as a one-member union. */
+const parseExampleRequest = Object.assign((raw: unknown) => parseGenerateExampleRequest(raw), {
+  schema: variant('type', [parseGenerateExampleRequest.schema]),
+}) as Parser<unknown>;
+
 const channels: [string, Parser<unknown>, Record<string, unknown>][] = [
   ['Training panel', parseTrainingPanelMessage, training],
   ['Trellis panel', parseTrellisPanelMessage, trellis],
@@ -117,6 +130,8 @@ const channels: [string, Parser<unknown>, Record<string, unknown>][] = [
   ['Model view', parseModelViewMessage, modelView],
   ['every panel (image export)', parseExportedImageMessage, exportImage],
   ['host → training worker', parseHostToWorker, worker],
+  ['host → taggers worker', parseHostToTaggersWorker, taggersWorker],
+  ['host → examples worker', parseExampleRequest, examplesWorker],
 ];
 
 type Path = (string | number)[];

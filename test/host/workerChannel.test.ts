@@ -108,7 +108,7 @@ test('the worker\'s check and validateTrainingConfig agree on every config: refu
 });
 
 test('a live worker answers each refused request with its failure and goes on training', async () => {
-  const { send, next } = startTrainingWorker(30_000);
+  const { send, next, waitFor } = startTrainingWorker(30_000);
   const raw = send as (m: unknown) => void;
   const text = 'the cat sat on the mat. '.repeat(20);
   raw({ type: 'train', runId: 'tiny', text, config: { ...DEFAULT_CONFIG, hiddenSize: 0 } });
@@ -119,6 +119,12 @@ test('a live worker answers each refused request with its failure and goes on tr
   assert.match((await next('tiny', 'traceFailed')).message, /refused a malformed "traceGradients" request/);
   raw({ type: 'searchUnits', runId: 'tiny', requestId: 2, text, query: { layer: 0, series: 'x', units: [0], threshold: 0, queryLength: 1 } });
   assert.match((await next('tiny', 'unitSearchFailed')).message, /refused a malformed "searchUnits" request/);
+  // The examples and taggers channels of the same worker check their requests too.
+  const answered = (type: string, requestId: string) => waitFor((m) => (m as { type: string; requestId?: unknown }).type === type && (m as { requestId?: unknown }).requestId === requestId) as Promise<unknown> as Promise<{ message: string }>;
+  raw({ type: 'generateExample', requestId: 'example1', example: 'adding', length: 'long' });
+  assert.equal((await answered('exampleFailed', 'example1')).message, 'The worker refused a malformed "generateExample" request.');
+  raw({ type: 'compareTaggers', requestId: 't1', trainText: 'a\tB\n', settings: { cell: 'transformer' } });
+  assert.equal((await answered('taggersFailed', 't1')).message, 'The worker refused a malformed "compareTaggers" request.');
   raw({ type: 'stop', runId: 7 }); // no run id to answer: logged, nothing else
   raw({ type: 'pause' });
   const good: HostToWorker = { type: 'train', runId: 'good', text, config: { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 8, maxSteps: 3 } };
