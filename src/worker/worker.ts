@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InterruptReceiver, type TrainingWorkerData } from '../shared/stepInterrupt';
 import { createDispatcher, isTagged } from '../shared/messages';
-import { isAnalysisRequestType, type HostToAnalysisWorker } from '../shared/protocol/analysisWorker';
+import { isAnalysisRequestType, parseHostToAnalysisWorker } from '../shared/protocol/analysisWorker';
 import { parseHostToWorker, type HostToWorker, type WorkerToHost } from '../shared/protocol/trainingWorker';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { createAnalysisHandler } from './analysis';
@@ -210,7 +210,9 @@ port.on('message', (message: unknown) => {
   }
   // Analysis requests (Markov surprisal, HMM decoding) have their own channel: see src/worker/analysis.ts.
   if (isAnalysisRequestType(message.type)) {
-    void analyse(message as HostToAnalysisWorker);
+    const request = parseHostToAnalysisWorker(message);
+    if (request) void analyse(request);
+    else if (askedBy) port.postMessage({ type: 'analysisFailed', requestId: askedBy, message: malformed(message.type) });
     return;
   }
   const request = parseHostToWorker(message);

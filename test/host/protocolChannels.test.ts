@@ -23,6 +23,7 @@ import { parseTrellisPanelMessage, type TrellisPanelToHost } from '../../src/sha
 import { parseHostToWorker, type HostToWorker } from '../../src/shared/protocol/trainingWorker';
 import { parseHostToTaggersWorker, type HostToTaggersWorker } from '../../src/shared/protocol/taggersWorker';
 import { parseGenerateExampleRequest } from '../../src/shared/protocol/examplesWorker';
+import { parseHostToAnalysisWorker, type HostToAnalysisWorker } from '../../src/shared/protocol/analysisWorker';
 import { variant } from '../../src/shared/protocol/schema';
 import { objectShape, tagsOf, type Parser, type Schema } from '../../src/shared/protocol/schema';
 
@@ -111,6 +112,18 @@ const taggersWorker: Samples<HostToTaggersWorker> = {
   compareTaggers: { type: 'compareTaggers', requestId: 't1', trainText: 'the\tDET\n', heldOutText: 'a\tDET\n', settings: { ...DEFAULT_TAGGER_SETTINGS } },
   stopTaggers: { type: 'stopTaggers', requestId: 't1' },
 };
+const analysisWorker: Samples<HostToAnalysisWorker> = {
+  markovSurprisal: { type: 'markovSurprisal', requestId: 'a1', text: 'abc', order: 3 },
+  hmmDecode: { type: 'hmmDecode', requestId: 'a2', text: 'abc', source: { kind: 'modelJson', modelText: '{}', modelLabel: 'm.json' } },
+  markovOrders: { type: 'markovOrders', requestId: 'a3', text: 'abc', unit: 'word', seed: 1, sampleLength: 20 },
+  hmmFit: { type: 'hmmFit', requestId: 'a4', text: 'a,b', input: { kind: 'csv', columns: [0, 1] }, options: { states: 3, restarts: 2, seed: 1, maxIterations: 50, tolerance: 1e-4 } },
+  hmmFitCancel: { type: 'hmmFitCancel', requestId: 'a5', fitRequestId: 'a4' },
+  hmmSample: { type: 'hmmSample', requestId: 'a6', modelText: '{}', length: 10, seed: 2 },
+  csvColumns: { type: 'csvColumns', requestId: 'a7', text: 'a,b' },
+  markovSample: { type: 'markovSample', requestId: 'a8', text: 'abc', unit: 'char', order: 2, smoothing: 'kneser-ney', seed: 3, length: 40 },
+  gradientLab: { type: 'gradientLab', requestId: 'a9', text: '', spectralRadius: 1.1, steps: 50, hiddenSize: 8, seed: 1, forgetBias: 1 },
+  gradientLabTrained: { type: 'gradientLabTrained', requestId: 'a10', rnnModel: new Uint8Array(2), lstmModel: new Uint8Array(3), text: 'abc', steps: 20 },
+};
 const examplesWorker = { generateExample: { type: 'generateExample', requestId: 'example1', example: 'adding', seed: 3, length: 80 } };
 /** The examples channel has one request: walked as a one-member union. */
 const parseExampleRequest = Object.assign((raw: unknown) => parseGenerateExampleRequest(raw), {
@@ -132,6 +145,7 @@ const channels: [string, Parser<unknown>, Record<string, unknown>][] = [
   ['host → training worker', parseHostToWorker, worker],
   ['host → taggers worker', parseHostToTaggersWorker, taggersWorker],
   ['host → examples worker', parseExampleRequest, examplesWorker],
+  ['host → analysis worker', parseHostToAnalysisWorker, analysisWorker],
 ];
 
 type Path = (string | number)[];
