@@ -1,8 +1,9 @@
-// Every page → host channel in src/shared/protocol/ and the host → training worker channel: each message type has a
-// validator (its schema names the type), a valid sample of each passes unchanged, and changing any one field — its type, a bound (below min, above max, a
-// fraction for a whole number, NaN, ±Infinity, one character or item too many), a required key left out, a key the
-// message does not name — is refused (or, on the channels that always dropped unknown keys, dropped). The mutations
-// are read from the schema itself, so a field added to a message is mutated the day it is added.
+// Every page → host channel in src/shared/protocol/ and every host → worker channel (training, taggers, examples,
+// analysis): each message type has a validator (its schema names the type), a valid sample of each passes unchanged,
+// and changing any one field — its type, a bound (below min, above max, a fraction for a whole number, NaN, ±Infinity,
+// one character or item too many), a required key left out, a key the message does not name — is refused (or, on the
+// channels that always dropped unknown keys, dropped). The mutations are read from the schema itself, so a field added
+// to a message is mutated the day it is added.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { modelSettingsFromConfig } from '../../src/shared/modelSettings';
