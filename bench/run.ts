@@ -9,7 +9,8 @@
 // Run: npm run bench -- [seconds per measurement, default 3] [--quick] [--only=lstm/train/32] [--peers=wasm,torch]
 //   (--only=load: the load benchmark in a real VS Code; --only=memory: memory over an hour of training, bench/memoryRun.ts;
 //   --only=panels: panel update cost in headless Chromium, bench/panels/run.ts; --panels=gates,… picks panels;
-//   --only=unitsearch: the Gates panel's whole-file unit search in s/MB, bench/unitSearch.ts)
+//   --only=unitsearch: the Gates panel's whole-file unit search in s/MB, bench/unitSearch.ts;
+//   --only=colour: Colour Text by Model on 100,000 characters in one request, bench/colourText.ts)
 //   --quick      1 s per measurement
 //   --only=S     only the rows whose key (cell/mode/batch) contains S
 //   --peers=…    peers to measure, any of naive, cpu, wasm, torch (default all)
@@ -46,6 +47,11 @@ if (only === 'panels') {
   // Issue 4's panel update cost in headless Chromium (bench/panels/run.ts).
   const panels = spawnSync(process.execPath, ['--import', 'tsx', 'bench/panels/run.ts', ...args], { stdio: 'inherit' });
   process.exit(panels.status ?? 1);
+}
+if (only === 'colour') {
+  // Issue 15's Colour Text on 100,000 characters in one request (bench/colourText.ts).
+  const colour = spawnSync(process.execPath, ['--import', 'tsx', 'bench/colourText.ts', ...args], { stdio: 'inherit' });
+  process.exit(colour.status ?? 1);
 }
 if (only === 'unitsearch') {
   // Issue 13's whole-file unit search, seconds per MB (bench/unitSearch.ts).

@@ -24,11 +24,14 @@ export class NumericFaultError extends Error {
     readonly step: number,
     /** The offending value (NaN, Infinity or -Infinity). */
     readonly value: number,
+    /** Where it first appeared, when known (e.g. "h_l0 at time step 29 of the chunk"). */
+    where?: string,
   ) {
+    // No word on what happens next: the extension pauses the run at its last good state, the CLI stops.
     const what = kind === 'loss' ? 'the loss' : kind === 'gradient' ? `the gradient of ${tensor}` : `the parameter ${tensor}`;
     super(
-      `Training stopped at step ${step}: ${what} became ${String(value)}. ` +
-        'The model is unchanged since the previous step; try a smaller learning rate or a lower gradient clip norm.',
+      `Step ${step} made ${what} ${String(value)}${where ? ` (first in ${where})` : ''}; the model is as it was before that step. ` +
+        'Try a smaller learning rate or a lower gradient clip norm.',
     );
     this.name = 'NumericFaultError';
   }

@@ -9,12 +9,6 @@ export class SequenceNumericFaultError extends NumericFaultError {
     /** The stream (batch row) it happened in, when known. */
     readonly stream?: number,
   ) {
-    super(tensor, kind, step, value);
-    if (timeStep !== undefined) {
-      this.message = this.message.replace(
-        /: /,
-        ` (${tensor} at time step ${timeStep} of the chunk${stream !== undefined ? `, stream ${stream}` : ''}): `,
-      );
-    }
+    super(tensor, kind, step, value, timeStep === undefined ? undefined : `${tensor} at time step ${timeStep} of the chunk${stream !== undefined ? `, stream ${stream}` : ''}`);
   }
 }

@@ -99,6 +99,8 @@ export class SequenceTrainer {
   private readonly shard: StreamShard | null;
   /** Worker threads running the other shards of every streamed update (see streamShard.ts), or null. */
   private readonly parallel: ParallelShards | null;
+  /** Threads an update runs on: this one, plus the parallel backend's shards (1 without one, or for tagging). */
+  readonly threadCount: number;
 
   /** Next new position p within every segment, and the position the carried states belong to. */
   private position = 0;
@@ -155,11 +157,13 @@ export class SequenceTrainer {
     if (data.kind === 'tagging') {
       this.shard = null;
       this.parallel = null;
+      this.threadCount = 1;
     } else {
       const shards = splitStreams(B, options.parallel?.shardCount(B) ?? 1);
       const dtype = config.dtype ?? 'float64';
       this.shard = new StreamShard(this.model, data, 0, shards[0].count, this.segmentLength, maxSteps, this.gradient, dtype);
       this.parallel = shards.length > 1 ? options.parallel! : null;
+      this.threadCount = shards.length;
       this.parallel?.attach({
         model: this.model.config, parameterCount: P, data, segmentLength: this.segmentLength, maxSteps, stateSize: this.stateSize,
         lstm: isLstm, dtype, ranges: shards.slice(1),

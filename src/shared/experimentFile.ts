@@ -260,7 +260,14 @@ export function parseExperiment(text: string): ExperimentParseResult {
     const { line, column } = lineColumn(text, parsed.error.offset);
     return { ok: false, problems: [{ path: '', message: `not valid JSON: ${parsed.error.message} (line ${line}, column ${column})`, offset: parsed.error.offset, length: parsed.error.length }] };
   }
-  const root = parsed.root;
+  return checkExperimentNode(parsed.root);
+}
+
+/**
+ * Checks an experiment already read into JSON nodes: an experiment file's text (parseExperiment), or the Model view's
+ * settings as they were posted (modelSettings.ts builds the nodes from the value, without positions).
+ */
+export function checkExperimentNode(root: JsonNode): ExperimentParseResult {
   const problems: ExperimentProblem[] = [];
   if (root.type !== 'object') {
     return { ok: false, problems: [{ path: '', message: `an experiment file is a JSON object { "data": …, "model": …, "training": … } (got ${shown(root)})`, offset: root.offset, length: root.length }] };

@@ -1,8 +1,9 @@
 // The Model view's settings (the sidebar form of src/sidebar/modelView.ts and webview/modelView/): an experiment without
 // its data path and sampling. The page and the host check them with the SAME function, which runs the experiment
-// file's own parser (experimentFile.ts: EXPERIMENT_FIELDS, its limits and its cross-field rules), so a value the form
-// accepts is exactly a value an experiment file accepts. Pure: no vscode, no DOM.
-import { parseExperiment, type DataKind, type Experiment } from './experimentFile';
+// file's own checker (experimentFile.ts: EXPERIMENT_FIELDS, its limits and its cross-field rules) on the value itself,
+// so a value the form accepts is exactly a value an experiment file accepts. Pure: no vscode, no DOM.
+import { checkExperimentNode, type DataKind, type Experiment } from './experimentFile';
+import type { JsonNode, JsonProperty } from './positionedJson';
 import type { TrainingConfig } from './trainingConfig';
 
 export interface ModelSettings {
@@ -41,7 +42,8 @@ export const MODEL_FIELD_LABELS: Readonly<Record<string, string>> = {
   'training.seed': 'Seed',
 };
 
-/** A posted settings object is a few hundred characters; anything far larger is refused unread. */
+/** A posted settings object is a few dozen values; anything far larger is refused unread. */
+const MAX_SETTINGS_VALUES = 200;
 const MAX_SETTINGS_CHARS = 10_000;
 /** data.path stands in for the file the host binds the settings to (the page never names one). */
 const PLACEHOLDER_PATH = 'data';
@@ -56,6 +58,41 @@ function withLabels(message: string): string {
 }
 
 /**
+ * The JSON nodes of a posted value, as the experiment file's checker reads them (no positions: offsets 0), or a reason
+ * it is not plain data. A key whose value is undefined is absent, as in JSON. Only the root, the sections and their
+ * fields are read (the checker refuses an object or array where a field's value belongs, whatever it holds).
+ */
+function nodesOf(value: unknown): JsonNode | string {
+  let values = 0;
+  let chars = 0;
+  const node = (v: unknown, depth: number): JsonNode | string => {
+    if (++values > MAX_SETTINGS_VALUES) return 'the settings are too large';
+    const at = { offset: 0, length: 0 };
+    if (v === null) return { type: 'null', value: null, ...at };
+    if (typeof v === 'string') {
+      chars += v.length;
+      return chars > MAX_SETTINGS_CHARS ? 'the settings are too large' : { type: 'string', value: v, ...at };
+    }
+    if (typeof v === 'number') return { type: 'number', value: v, ...at };
+    if (typeof v === 'boolean') return { type: 'boolean', value: v, ...at };
+    if (Array.isArray(v)) return { type: 'array', items: [], ...at };
+    if (!isPlainObject(v) || ![Object.prototype, null].includes(Object.getPrototypeOf(v))) return 'the settings are not plain values';
+    const properties: JsonProperty[] = [];
+    if (depth < 2) {
+      for (const [key, item] of Object.entries(v)) {
+        if (item === undefined) continue;
+        chars += key.length;
+        const child = node(item, depth + 1);
+        if (typeof child === 'string') return child;
+        properties.push({ key, keyOffset: 0, keyLength: 0, value: child });
+      }
+    }
+    return { type: 'object', properties, ...at };
+  };
+  return node(value, 0);
+}
+
+/**
  * Checks settings typed in the Model view (or posted by it) exactly as an experiment file's data.kind, model and
  * training sections are checked. Absent optional fields stay absent; absent required ones take the file's defaults.
  */
@@ -64,14 +101,9 @@ export function checkModelSettings(raw: unknown): ModelSettingsCheck {
   if (!isPlainObject(raw) || !isPlainObject(raw.model) || !isPlainObject(raw.training)) return fail('the settings must have a data kind, a model and a training section');
   const extra = Object.keys(raw).filter((k) => k !== 'kind' && k !== 'model' && k !== 'training');
   if (extra.length > 0) return fail(`unknown setting ${extra[0]}`);
-  let text: string;
-  try {
-    text = JSON.stringify({ data: { path: PLACEHOLDER_PATH, kind: raw.kind }, model: raw.model, training: raw.training });
-  } catch {
-    return fail('the settings are not plain values');
-  }
-  if (text.length > MAX_SETTINGS_CHARS) return fail('the settings are too large');
-  const parsed = parseExperiment(text);
+  const root = nodesOf({ data: { path: PLACEHOLDER_PATH, kind: raw.kind }, model: raw.model, training: raw.training });
+  if (typeof root === 'string') return fail(root);
+  const parsed = checkExperimentNode(root);
   if (!parsed.ok) return { ok: false, problems: parsed.problems.map((p) => ({ field: p.path, message: withLabels(p.message) })) };
   const { data, model, training } = parsed.experiment;
   return { ok: true, settings: { kind: data.kind, model, training } };

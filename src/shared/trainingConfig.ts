@@ -1,28 +1,10 @@
-// Settings of one character-model training run, shared by the host (which reads them from the user's settings),
+// Settings of one training run, shared by the host (which reads them from the user's settings and experiment files),
 // the worker (which trains with them) and the CLI. Limits are the same as in package.json's `configuration`.
-// CharTrainingConfig holds the settings every run has (sizes, rate, clipping, steps, sampling); TrainingConfig adds
-// the recurrent model's choices (cell, layers, optimiser, data kind) the worker trains with.
-
-export interface CharTrainingConfig {
-  /** Units of the hidden state h_t. */
-  hiddenSize: number;
-  /** Characters per truncated-BPTT chunk: the gradient flows back at most this many steps. */
-  seqLength: number;
-  /** The optimiser's step size α. */
-  learningRate: number;
-  /** Global L2 norm the gradient is clipped to; 0 disables clipping. */
-  clipNorm: number;
-  /** Optimisation steps (one chunk each) before the run ends by itself. */
-  maxSteps: number;
-  /** Softmax temperature used when sampling text from the model. */
-  temperature: number;
-  /** Seed of the PRNG: same seed + same file + same settings → identical loss sequence. */
-  seed: number;
-  /** Re-sample text every this many steps while training. */
-  sampleEvery: number;
-  /** Characters per sample. */
-  sampleLength: number;
-}
+// TrainingConfig's type, the worker's check of it (trainingConfigSchema, on the host → worker channel) and the
+// problems in words (validateTrainingConfig) all come from ONE definition: trainingConfigSchema below.
+// CharTrainingConfig is the part every run has (sizes, rate, clipping, steps, sampling); the rest are the recurrent
+// model's choices (cell, layers, optimiser, data kind).
+import { boolean, FAIL, lazy, number, object, optional, picklist, type Infer, type Schema } from './protocol/schema';
 
 /** The recurrent cells the Training panel can train (the general trainer's `model`). */
 export const MODEL_KINDS = ['rnn', 'gru', 'lstm'] as const;
@@ -31,37 +13,6 @@ export type TrainingModelKind = (typeof MODEL_KINDS)[number];
 /** The optimisers the Training panel can train with (the general trainer's `optimizer.kind`). */
 export const OPTIMIZER_KINDS = ['adam', 'sgd', 'rmsprop'] as const;
 export type TrainingOptimizerKind = (typeof OPTIMIZER_KINDS)[number];
-
-export interface TrainingConfig extends CharTrainingConfig {
-  /** Elman RNN (tanh), GRU or LSTM. */
-  model: TrainingModelKind;
-  /** Recurrent layers stacked on each other (each reads the hidden states of the one below). */
-  layers: number;
-  optimizer: TrainingOptimizerKind;
-  /** The worker posts a checkpoint (model + trainer state) every this many steps (default DEFAULT_CHECKPOINT_EVERY). */
-  checkpointEvery?: number;
-  // ── Optional choices of an experiment file (*.seqlab.json); absent: the Training panel's character model ──
-  /** What the text is (default characters): see DATA_KINDS. */
-  dataKind?: DataKind;
-  /** RNN only (default tanh). */
-  nonlinearity?: 'tanh' | 'relu';
-  /** Tagging only: a forward and a backward chain. */
-  bidirectional?: boolean;
-  /** Learned token embedding of this width (default: one-hot input). */
-  embedding?: number;
-  /** k2 of truncated BPTT: steps backpropagated per update of seqLength new steps (default seqLength). */
-  /** Most distinct tokens the vocabulary may have (sequenceLab.limits.maxVocabulary; the engine's default when absent). */
-  maxVocabulary?: number;
-  truncate?: number;
-  /** Parallel streams (or tagged sequences) per update (default 1). */
-  batch?: number;
-  /** SGD momentum μ (default 0). */
-  momentum?: number;
-  /** How the weights start (default pytorch): see INIT_SCHEMES. */
-  init?: InitScheme;
-  /** Every H×H block of W_hh rescaled to this spectral radius after initialisation. */
-  spectralRadius?: number;
-}
 
 /**
  * What a run's text is: characters or whitespace words (next token, cross-entropy), "token<TAB>tag" lines (a tag per
@@ -89,7 +40,7 @@ export interface Limit {
   integer: boolean;
 }
 
-export const CONFIG_LIMITS: Record<keyof CharTrainingConfig, Limit> = {
+export const CONFIG_LIMITS: Record<CharConfigKey, Limit> = {
   hiddenSize: { min: 1, max: 1024, integer: true },
   seqLength: { min: 1, max: 1000, integer: true },
   learningRate: { min: 1e-6, max: 1, integer: false },
@@ -110,6 +61,71 @@ export const DEFAULT_CHECKPOINT_EVERY = 200;
 /** sequenceLab.limits.maxVocabulary: the range the setting allows. */
 export const VOCABULARY_LIMIT: Limit = { min: 2, max: 1_000_000, integer: true };
 
+/** A number within `limit` (whole when the limit says so). */
+/* @__NO_SIDE_EFFECTS__ */
+function limited(limit: Limit): Schema<number> {
+  return number(limit);
+}
+
+/**
+ * Every setting of a run, in the order validateTrainingConfig names problems. Keys it does not name are dropped (a
+ * stored run.json may carry keys of another version).
+ */
+export const trainingConfigSchema = /* @__PURE__ */ lazy(() => object({
+  /** Elman RNN (tanh), GRU or LSTM. */
+  model: picklist(MODEL_KINDS),
+  /** Recurrent layers stacked on each other (each reads the hidden states of the one below). */
+  layers: limited(LAYERS_LIMIT),
+  optimizer: picklist(OPTIMIZER_KINDS),
+  /** The worker posts a checkpoint (model + trainer state) every this many steps (default DEFAULT_CHECKPOINT_EVERY). */
+  checkpointEvery: optional(limited(CHECKPOINT_EVERY_LIMIT)),
+  // ── Optional choices of an experiment file (*.seqlab.json); absent: the Training panel's character model ──
+  /** What the text is (default characters): see DATA_KINDS. */
+  dataKind: optional(picklist(DATA_KINDS)),
+  /** RNN only (default tanh). */
+  nonlinearity: optional(picklist(['tanh', 'relu'] as const)),
+  /** How the weights start (default pytorch): see INIT_SCHEMES. */
+  init: optional(picklist(INIT_SCHEMES)),
+  /** Tagging only: a forward and a backward chain. */
+  bidirectional: optional(boolean()),
+  /** Learned token embedding of this width (default: one-hot input). */
+  embedding: optional(limited(EMBEDDING_LIMIT)),
+  /** k2 of truncated BPTT: steps backpropagated per update of seqLength new steps (default seqLength). */
+  truncate: optional(limited(CONFIG_LIMITS.seqLength)),
+  /** Parallel streams (or tagged sequences) per update (default 1). */
+  batch: optional(limited(BATCH_LIMIT)),
+  /** SGD momentum μ (default 0). */
+  momentum: optional(limited(MOMENTUM_LIMIT)),
+  /** Every H×H block of W_hh rescaled to this spectral radius after initialisation. */
+  spectralRadius: optional(limited(SPECTRAL_RADIUS_LIMIT)),
+  /** Most distinct tokens the vocabulary may have (sequenceLab.limits.maxVocabulary; the engine's default when absent). */
+  maxVocabulary: optional(limited(VOCABULARY_LIMIT)),
+  /** Units of the hidden state h_t. */
+  hiddenSize: limited(CONFIG_LIMITS.hiddenSize),
+  /** Characters per truncated-BPTT chunk: the gradient flows back at most this many steps. */
+  seqLength: limited(CONFIG_LIMITS.seqLength),
+  /** The optimiser's step size α. */
+  learningRate: limited(CONFIG_LIMITS.learningRate),
+  /** Global L2 norm the gradient is clipped to; 0 disables clipping. */
+  clipNorm: limited(CONFIG_LIMITS.clipNorm),
+  /** Optimisation steps (one chunk each) before the run ends by itself. */
+  maxSteps: limited(CONFIG_LIMITS.maxSteps),
+  /** Softmax temperature used when sampling text from the model. */
+  temperature: limited(CONFIG_LIMITS.temperature),
+  /** Seed of the PRNG: same seed + same file + same settings → identical loss sequence. */
+  seed: limited(CONFIG_LIMITS.seed),
+  /** Re-sample text every this many steps while training. */
+  sampleEvery: limited(CONFIG_LIMITS.sampleEvery),
+  /** Characters per sample. */
+  sampleLength: limited(CONFIG_LIMITS.sampleLength),
+}, { unknownKeys: 'strip' }));
+
+export type TrainingConfig = Infer<typeof trainingConfigSchema>;
+
+/** The settings every run has (sizes, rate, clipping, steps, sampling): the keys of CONFIG_LIMITS. */
+export type CharTrainingConfig = Pick<TrainingConfig, CharConfigKey>;
+type CharConfigKey = 'hiddenSize' | 'seqLength' | 'learningRate' | 'clipNorm' | 'maxSteps' | 'temperature' | 'seed' | 'sampleEvery' | 'sampleLength';
+
 export const DEFAULT_CONFIG: TrainingConfig = {
   model: 'rnn',
   layers: 1,
@@ -125,58 +141,63 @@ export const DEFAULT_CONFIG: TrainingConfig = {
   sampleLength: 200,
 };
 
-/**
- * Checks every field against its limits. Returns the list of problems in words (empty when the config is valid),
- * so the caller can show them to the user instead of training on nonsense.
- */
-export function validateConfig(config: CharTrainingConfig): string[] {
+/** How a refused value is named in "(got …)": strings quoted where a choice was expected, scalars as they print. */
+function shown(value: unknown, quoteStrings: boolean): string {
+  if (typeof value === 'string') return quoteStrings ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : value.slice(0, 40);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return typeof value === 'symbol' ? 'a symbol' : typeof value === 'function' ? 'a function' : String(value);
+}
+
+/** What `key`'s field of trainingConfigSchema says of `value`, or undefined when the field accepts it. */
+function fieldProblem(key: string, field: Schema<unknown>, value: unknown): string | undefined {
+  if (field.check(value) !== FAIL) return undefined;
+  const info = field.info;
+  if (info.kind === 'picklist') {
+    const allowed = info.values.map(String);
+    const options = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+    return `${key} must be ${options} (got ${shown(value, true)})`;
+  }
+  if (info.kind === 'boolean') return `${key} must be true or false (got ${shown(value, false)})`;
+  if (info.kind === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return `${key} must be a finite number (got ${shown(value, false)})`;
+    if (info.integer && !Number.isInteger(value)) return `${key} must be a whole number (got ${value})`;
+    return `${key} must be between ${info.min} and ${info.max} (got ${value})`;
+  }
+  return `${key} is not valid (got ${shown(value, false)})`;
+}
+
+/** The problems in words of the fields named by `keys` (all of trainingConfigSchema's when absent), in the schema's order. */
+function problemsOf(config: Record<string, unknown>, keys?: readonly string[]): string[] {
+  const info = trainingConfigSchema.info;
+  if (info.kind !== 'object') return [];
   const problems: string[] = [];
-  for (const key of Object.keys(CONFIG_LIMITS) as (keyof CharTrainingConfig)[]) {
-    const problem = checkNumber(key, config[key], CONFIG_LIMITS[key]);
+  for (const [key, field] of Object.entries(info.shape)) {
+    if (keys && !keys.includes(key)) continue;
+    const value = config[key];
+    if (value === undefined && field.optional) continue;
+    const problem = fieldProblem(key, field, value);
     if (problem) problems.push(problem);
   }
   return problems;
 }
 
-/** validateConfig, and the model's choices: the cell, the number of layers and the optimiser. */
-export function validateTrainingConfig(config: TrainingConfig): string[] {
-  const problems: string[] = [];
-  const choice = (key: string, value: unknown, allowed: readonly string[]): void => {
-    if (typeof value !== 'string' || !allowed.includes(value)) {
-      const options = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
-      problems.push(`${key} must be ${options} (got ${typeof value === 'string' ? JSON.stringify(value) : String(value)})`);
-    }
-  };
-  choice('model', config.model, MODEL_KINDS);
-  const layers = checkNumber('layers', config.layers, LAYERS_LIMIT);
-  if (layers) problems.push(layers);
-  choice('optimizer', config.optimizer, OPTIMIZER_KINDS);
-  if (config.checkpointEvery !== undefined) {
-    const every = checkNumber('checkpointEvery', config.checkpointEvery, CHECKPOINT_EVERY_LIMIT);
-    if (every) problems.push(every);
-  }
-  const optionalNumber = (key: string, value: number | undefined, limit: Limit): void => {
-    const problem = value === undefined ? undefined : checkNumber(key, value, limit);
-    if (problem) problems.push(problem);
-  };
-  if (config.dataKind !== undefined) choice('dataKind', config.dataKind, DATA_KINDS);
-  if (config.nonlinearity !== undefined) choice('nonlinearity', config.nonlinearity, ['tanh', 'relu']);
-  if (config.init !== undefined) choice('init', config.init, INIT_SCHEMES);
-  if (config.bidirectional !== undefined && typeof config.bidirectional !== 'boolean') problems.push(`bidirectional must be true or false (got ${String(config.bidirectional)})`);
-  optionalNumber('embedding', config.embedding, EMBEDDING_LIMIT);
-  optionalNumber('truncate', config.truncate, CONFIG_LIMITS.seqLength);
-  optionalNumber('batch', config.batch, BATCH_LIMIT);
-  optionalNumber('momentum', config.momentum, MOMENTUM_LIMIT);
-  optionalNumber('spectralRadius', config.spectralRadius, SPECTRAL_RADIUS_LIMIT);
-  optionalNumber('maxVocabulary', config.maxVocabulary, VOCABULARY_LIMIT);
-  return [...problems, ...validateConfig(config)];
+const CHAR_CONFIG_KEYS = Object.keys(CONFIG_LIMITS);
+
+/**
+ * Checks every field against its limits. Returns the list of problems in words (empty when the config is valid),
+ * so the caller can show them to the user instead of training on nonsense.
+ */
+export function validateConfig(config: CharTrainingConfig): string[] {
+  return problemsOf(config as unknown as Record<string, unknown>, CHAR_CONFIG_KEYS);
 }
 
-function checkNumber(key: string, value: unknown, limit: Limit): string | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return `${key} must be a finite number (got ${String(value)})`;
-  if (limit.integer && !Number.isInteger(value)) return `${key} must be a whole number (got ${value})`;
-  if (value < limit.min || value > limit.max) return `${key} must be between ${limit.min} and ${limit.max} (got ${value})`;
-  return undefined;
+/**
+ * validateConfig, and the model's choices: the cell, the number of layers, the optimiser and an experiment's options.
+ * Exactly what trainingConfigSchema refuses, in words (the model's choices first, then the sizes and rates).
+ */
+export function validateTrainingConfig(config: TrainingConfig): string[] {
+  return problemsOf(config as unknown as Record<string, unknown>);
 }
 
 const MODEL_NAMES: Record<TrainingModelKind, string> = { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' };

@@ -34,7 +34,7 @@ export class TaggersWorker {
       this.client.cancel(before);
     }
     const { id, answer } = this.client.send(
-      (requestId) => ({ type: 'compareTaggers', requestId, trainText, heldOutText, settings }),
+      (requestId) => ({ type: 'compareTaggers', requestId, trainText, ...(heldOutText === undefined ? {} : { heldOutText }), settings }),
       ['taggersResult', 'taggersFailed'],
       { onEvent: listener },
     );

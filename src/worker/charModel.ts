@@ -12,7 +12,7 @@ import { sampleNextTokens } from '../engine/sequenceSampling';
 import { SequenceTrainer } from '../engine/sequenceTrainer';
 import type { AbortCheck } from '../engine/stepAbort';
 import type { Vocabulary } from '../engine/vocabulary';
-import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import type { TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/protocol/traces';
 import { traceActivations } from './activationTrace';
 import type { TaggedTextSource } from './tagText';
@@ -45,7 +45,8 @@ export class CharModel {
   private readonly gradientHistory: GradientHistory | undefined;
 
   /**
-   * Throws EngineInputError (in words for the user) for settings out of range or text that cannot be trained on, and
+   * `config` was checked where it entered the worker (parseHostToWorker). Throws EngineInputError (in words for the
+   * user) for settings the engine cannot train on or text that cannot be trained on, and
    * for a checkpoint (`restore`) that does not fit them: see restoreCheckpoint.
    */
   constructor(
@@ -54,8 +55,6 @@ export class CharModel {
     restore?: { model: Uint8Array; state?: Uint8Array; heldOut?: HeldOutRecord },
     options: { gradientHistory?: false | Partial<Pick<GradientHistoryOptions, 'every' | 'adaptive'>> } = {},
   ) {
-    const problems = validateTrainingConfig(config);
-    if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
     const { data, vocabulary } = withVocabularyHint(() => charData(text, config.maxVocabulary));
     this.vocabulary = vocabulary;
     this.allData = data;

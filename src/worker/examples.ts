@@ -3,7 +3,8 @@
 import { exampleFiles, isExampleId } from '../engine/examples';
 import type { GenerateExampleAnswer, GenerateExampleRequest } from '../shared/protocol/examplesWorker';
 
-export function generateExample(request: GenerateExampleRequest): GenerateExampleAnswer {
+/** `request.example` may name no example (the channel checks only its shape): that is answered in words. */
+export function generateExample(request: Omit<GenerateExampleRequest, 'example'> & { example: string }): GenerateExampleAnswer {
   try {
     if (!isExampleId(request.example)) throw new Error(`There is no example called ${JSON.stringify(request.example)}.`);
     const files = exampleFiles(request.example, { seed: request.seed, length: request.length });

@@ -19,7 +19,7 @@ import { wordSpans } from '../engine/tokenVocabulary';
 import { buildTrainingData, type BuiltData } from '../engine/trainingSetup';
 import type { ModelMetadata } from '../engine/modelFile';
 import { encodeCheckpoint, restoreCheckpoint, splitAfterRestore, type HeldOutRecord, type TrainedBeside } from './checkpointFiles';
-import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import type { TrainingConfig } from '../shared/trainingConfig';
 import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/protocol/traces';
 import { traceActivations } from './activationTrace';
 import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
@@ -68,10 +68,11 @@ export class SequenceModel implements TrainableModel {
   /** A word run's ‖∂L/∂h_t‖ over training, as a character run keeps it (gradientHistory.ts); the other kinds keep none. */
   private readonly gradientHistory: GradientHistory | undefined;
 
-  /** Throws EngineInputError (one line) for settings out of range, text that is not of the kind, or a checkpoint that does not fit. */
+  /**
+   * `config` was checked where it entered the worker (parseHostToWorker); throws EngineInputError (one line) for text
+   * that is not of the kind, settings the engine cannot train on it, or a checkpoint that does not fit.
+   */
   constructor(text: string, config: TrainingConfig, restore?: { model: Uint8Array; state?: Uint8Array; heldOut?: HeldOutRecord }) {
-    const problems = validateTrainingConfig(config);
-    if (problems.length > 0) throw new EngineInputError(`The training settings are out of range: ${problems.join('; ')}.`);
     const kind = config.dataKind ?? 'characters';
     this.built = withVocabularyHint(() => buildTrainingData(text, kind, config.seqLength, config.maxVocabulary));
     this.text = kind === 'words' ? text : '';

@@ -16,9 +16,8 @@
 // thousands of steps a second, and a sample with its progress every 100 of them flooded the host and the panel with
 // ~100 messages a second, so that they fell behind and a Stop took tens of seconds to show); always one at the end.
 import { SequenceNumericFaultError } from '../engine/sequenceFault';
-import { EngineInputError } from '../engine/errors';
 import { StepAbortedError, type AbortCheck } from '../engine/stepAbort';
-import { DEFAULT_CHECKPOINT_EVERY, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import { DEFAULT_CHECKPOINT_EVERY, type TrainingConfig } from '../shared/trainingConfig';
 import type { RunFault } from '../shared/run';
 import type { WorkerToHost } from '../shared/protocol/trainingWorker';
 import type { TrainableModel } from './trainableModel';
@@ -154,11 +153,12 @@ export class TrainingRun {
   private failure: string | undefined;
   private running = false;
 
-  /** New learning rate and clipping for the live trainer (optimiser state kept); throws EngineInputError (changing nothing) when out of range. */
+  /**
+   * New learning rate and clipping for the live trainer (optimiser state kept), from a config checked where it entered
+   * the worker; throws the engine's EngineInputError (changing nothing) when the trainer refuses them.
+   */
   reconfigure(config: TrainingConfig): void {
     const next = { ...this.config, learningRate: config.learningRate, clipNorm: config.clipNorm };
-    const problems = validateTrainingConfig(next);
-    if (problems.length > 0) throw new EngineInputError(`The new settings are out of range: ${problems.join('; ')}.`);
     this.model.reconfigure(next);
     this.config = next;
     this.reconfigurations++;

@@ -5,11 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InterruptReceiver, type TrainingWorkerData } from '../shared/stepInterrupt';
 import { createDispatcher, isTagged } from '../shared/messages';
-import { isAnalysisRequestType, type HostToAnalysisWorker } from '../shared/protocol/analysisWorker';
-import type { HostToWorker, WorkerToHost } from '../shared/protocol/trainingWorker';
+import { isAnalysisRequestType, parseHostToAnalysisWorker } from '../shared/protocol/analysisWorker';
+import { parseHostToWorker, type HostToWorker, type WorkerToHost } from '../shared/protocol/trainingWorker';
+import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 import { createAnalysisHandler } from './analysis';
-import { isGenerateExampleRequest } from '../shared/protocol/examplesWorker';
-import { isTaggersRequest } from '../shared/protocol/taggersWorker';
+import { isGenerateExampleRequest, parseGenerateExampleRequest } from '../shared/protocol/examplesWorker';
+import { isTaggersRequest, parseHostToTaggersWorker } from '../shared/protocol/taggersWorker';
 import { createTaggersHandler } from './taggers';
 import { generateExample } from './examples';
 import { createTrainableModel } from './createTrainableModel';
@@ -80,7 +81,7 @@ const handle = createDispatcher<HostToWorker>(
     resume: (m) => runs.get(m.runId)?.resume(),
     step: (m) => runs.get(m.runId)?.singleStep(),
     reconfigure: (m) => {
-      // The host validates first; a bad change that gets here is dropped and the run goes on as it was.
+      // Checked on receipt (parseHostToWorker); the engine may still refuse a change, which is dropped (the run goes on).
       try {
         runs.get(m.runId)?.reconfigure(m.config);
       } catch (error) {
@@ -191,16 +192,75 @@ const compareTaggers = createTaggersHandler((m) => port.postMessage(m));
 port.on('message', (message: unknown) => {
   if (!isTagged(message)) return;
   // Sequence Lab: New Example… (src/examples/) asks for generated example files: see src/worker/examples.ts.
-  if (isGenerateExampleRequest(message)) return port.postMessage(generateExample(message));
+  // Each channel's requests are checked once here, on receipt; a malformed one with a request id is answered failed.
+  const requestId = (message as { requestId?: unknown }).requestId;
+  const askedBy = typeof requestId === 'string' && requestId.length <= 64 ? requestId : undefined;
+  if (isGenerateExampleRequest(message)) {
+    const request = parseGenerateExampleRequest(message);
+    if (request) return port.postMessage(generateExample(request));
+    if (askedBy) port.postMessage({ type: 'exampleFailed', requestId: askedBy, message: malformed(message.type) });
+    return;
+  }
   // Tagger comparison (HMM vs RNN) has its own channel: see src/worker/taggers.ts.
   if (isTaggersRequest(message)) {
-    void compareTaggers(message);
+    const request = parseHostToTaggersWorker(message);
+    if (request) void compareTaggers(request);
+    else if (askedBy) port.postMessage({ type: 'taggersFailed', requestId: askedBy, message: malformed(message.type) });
     return;
   }
   // Analysis requests (Markov surprisal, HMM decoding) have their own channel: see src/worker/analysis.ts.
   if (isAnalysisRequestType(message.type)) {
-    void analyse(message as HostToAnalysisWorker);
+    const request = parseHostToAnalysisWorker(message);
+    if (request) void analyse(request);
+    else if (askedBy) port.postMessage({ type: 'analysisFailed', requestId: askedBy, message: malformed(message.type) });
     return;
   }
-  void handle(message as HostToWorker);
+  const request = parseHostToWorker(message);
+  if (request) void handle(request);
+  else refuse(message as { type: string } & Record<string, unknown>);
 });
+
+/**
+ * A training request the worker's check refused (the host checks first, so this is a defect or a foreign sender):
+ * the asker hears a failure where the request has one, so no run or panel waits for an answer that never comes.
+ */
+function refuse(message: { type: string } & Record<string, unknown>): void {
+  const { runId, requestId } = message;
+  const why = message.type === 'train' || message.type === 'reconfigure' ? configProblems(message.config) : undefined;
+  const text = why ?? malformed(message.type);
+  if (typeof runId !== 'string' || runId.length > 128) {
+    console.error('sequence-lab worker:', text);
+    return;
+  }
+  const answer = typeof requestId === 'number' ? failureOf(message.type, runId, requestId, text) : message.type === 'train' ? { type: 'failed' as const, runId, message: text } : undefined;
+  if (answer) post(answer);
+  else console.error('sequence-lab worker:', text);
+}
+
+function malformed(type: string): string {
+  return `The worker refused a malformed ${JSON.stringify(type.slice(0, 40))} request.`;
+}
+
+/** The config's problems in words (the schema's own limits), or undefined when the config is not what was wrong. */
+function configProblems(config: unknown): string | undefined {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return 'The training settings are missing.';
+  const problems = validateTrainingConfig(config as TrainingConfig);
+  return problems.length > 0 ? `The training settings are out of range: ${problems.join('; ')}.` : undefined;
+}
+
+/** The failure answer of a request type that has one. */
+function failureOf(type: string, runId: string, requestId: number, message: string): WorkerToHost | undefined {
+  switch (type) {
+    case 'traceGradients':
+      return { type: 'traceFailed', runId, requestId, message };
+    case 'traceActivations':
+      return { type: 'activationTraceFailed', runId, requestId, message };
+    case 'inferText':
+    case 'tagText':
+      return { type: 'textInferenceFailed', runId, requestId, message };
+    case 'searchUnits':
+      return { type: 'unitSearchFailed', runId, requestId, message };
+    default:
+      return undefined;
+  }
+}

@@ -3,6 +3,7 @@
 // and --grads against the engine directly); sample (seeded); one-line errors with non-zero exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { run as evalRun } from '../../src/cli/commands/evalModel';
 import { encodeTokens, tokensOf } from '../../src/engine/modelFile';
 import { decodeModel } from '../../src/cli/commands/readModel';
@@ -112,6 +113,11 @@ test('user mistakes: one line on stderr, exit 2 for usage and 1 for data; no sta
   assert.match(pop(), /^error: --truncate needs K1,K2/);
   assert.equal(await evalRun(['data.txt', 'data.txt'], io), 1);
   assert.match(pop(), /^error: This is not a valid safetensors file/);
+  // A ReLU RNN at spectral radius 1.5, SGD at rate 1000, no clipping: the loss overflows at once. The CLI stops
+  // (the extension pauses instead: the engine's sentence says neither).
+  const overflow = ['--model', 'rnn', '--nonlinearity', 'relu', '--init', 'identity', '--spectral-radius', '1.5', '--optimizer', 'sgd', '--lr', '1000', '--clip', '0', '--seq', '64'];
+  assert.equal(await trainRun(['data.txt', '--out', 'x', ...overflow], io), 1);
+  assert.match(pop(), /^error: training stopped\. Step \d+ made the loss Infinity \(first in h_l0 at time step \d+ of the chunk, stream 0\); the model is as it was before that step\. Try a smaller learning rate/);
 });
 
 test('trace writes a bounded window of the traces as JSON with the window\'s tokens', async () => {
@@ -135,11 +141,16 @@ test('train --threads 2 shares the batch over two threads (same losses to 1e-9);
     assert.equal(await trainRun([...args, ...extra, '--out', 'r'], io), 0, io.err.join(''));
     return text(io, 'r/metrics.jsonl').trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
   };
-  const one = await losses([]);
+  const one = await losses(['--threads', '1']);
   const two = await losses(['--threads', '2']);
   assert.equal(two.length, 6);
   two.forEach((l, i) => assert.ok(Math.abs(l - one[i]) <= 1e-9 * Math.abs(one[i]), `step ${i + 1}: ${l} vs ${one[i]}`));
-  const f32 = await losses(['--dtype', 'float32']);
+  // Without --threads, the machine's cores share the 8 streams (2 at least each): the header says how many.
+  const cores = Math.min(availableParallelism(), 4);
+  const header = memoryIo({ 'data.txt': TEXT });
+  assert.equal(await trainRun([...args], header), 0, header.err.join(''));
+  assert.match(header.out[0], cores > 1 ? new RegExp(`, 6 steps, ${cores} threads\n$`) : /, 6 steps\n$/, `${availableParallelism()} cores`);
+  const f32 = await losses(['--threads', '1', '--dtype', 'float32']);
   f32.forEach((l, i) => assert.ok(Math.abs(l - one[i]) <= 1e-3 * Math.abs(one[i]), `float32 step ${i + 1}: ${l} vs ${one[i]}`));
   const io = memoryIo({ 'data.txt': TEXT });
   assert.notEqual(await trainRun([...args, '--dtype', 'float16', '--out', 'r'], io), 0);

@@ -1,8 +1,9 @@
-// Every page → host channel in src/shared/protocol/: each message type has a validator (its schema names the type),
-// a valid sample of each passes unchanged, and changing any one field — its type, a bound (below min, above max, a
-// fraction for a whole number, NaN, ±Infinity, one character or item too many), a required key left out, a key the
-// message does not name — is refused (or, on the channels that always dropped unknown keys, dropped). The mutations
-// are read from the schema itself, so a field added to a message is mutated the day it is added.
+// Every page → host channel in src/shared/protocol/ and every host → worker channel (training, taggers, examples,
+// analysis): each message type has a validator (its schema names the type), a valid sample of each passes unchanged,
+// and changing any one field — its type, a bound (below min, above max, a fraction for a whole number, NaN, ±Infinity,
+// one character or item too many), a required key left out, a key the message does not name — is refused (or, on the
+// channels that always dropped unknown keys, dropped). The mutations are read from the schema itself, so a field added
+// to a message is mutated the day it is added.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { modelSettingsFromConfig } from '../../src/shared/modelSettings';
@@ -20,6 +21,11 @@ import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/protocol/taggerCompari
 import { parseTaggersPanelMessage, type TaggersPanelToHost } from '../../src/shared/protocol/taggersPanel';
 import { parseTrainingPanelMessage, type TrainingPanelToHost } from '../../src/shared/protocol/trainingPanel';
 import { parseTrellisPanelMessage, type TrellisPanelToHost } from '../../src/shared/protocol/trellisPanel';
+import { parseHostToWorker, type HostToWorker } from '../../src/shared/protocol/trainingWorker';
+import { parseHostToTaggersWorker, type HostToTaggersWorker } from '../../src/shared/protocol/taggersWorker';
+import { parseGenerateExampleRequest } from '../../src/shared/protocol/examplesWorker';
+import { parseHostToAnalysisWorker, type HostToAnalysisWorker } from '../../src/shared/protocol/analysisWorker';
+import { variant } from '../../src/shared/protocol/schema';
 import { objectShape, tagsOf, type Parser, type Schema } from '../../src/shared/protocol/schema';
 
 /** One valid message per type: the record type makes the compiler insist on every member of the union. */
@@ -76,6 +82,55 @@ const exportImage: Samples<ExportedImageMessage> = {
   exportImageFailed: { type: 'exportImageFailed', format: 'svg', error: 'no canvas' },
 };
 
+/** Every setting a run may have, so each is mutated (the host → worker channel carries it in train and reconfigure). */
+const FULL_CONFIG = {
+  ...DEFAULT_CONFIG, model: 'rnn' as const, checkpointEvery: 50, dataKind: 'tagged' as const, nonlinearity: 'relu' as const, init: 'orthogonal' as const,
+  bidirectional: true, embedding: 8, truncate: 16, batch: 4, momentum: 0.9, spectralRadius: 1.1, maxVocabulary: 5000,
+};
+const MODEL_BYTES = new Uint8Array([1, 2, 3]);
+const worker: Samples<HostToWorker> = {
+  train: {
+    type: 'train', runId: 'run-1', text: 'hello world', config: FULL_CONFIG,
+    restore: { model: MODEL_BYTES, state: new Uint8Array([4]), heldOut: { description: 'the last 10%', trainCount: 9, heldOutCount: 1 } },
+    startPaused: true,
+  },
+  stop: { type: 'stop', runId: 'run-1' },
+  pause: { type: 'pause', runId: 'run-1' },
+  resume: { type: 'resume', runId: 'run-1' },
+  step: { type: 'step', runId: 'run-1' },
+  reconfigure: { type: 'reconfigure', runId: 'run-1', config: { ...DEFAULT_CONFIG, learningRate: 0.01, clipNorm: 1 } },
+  sample: { type: 'sample', runId: 'run-1', temperature: 0.5, length: 200, greedy: false },
+  dispose: { type: 'dispose', runId: 'run-1' },
+  traceGradients: { type: 'traceGradients', runId: 'run-1', requestId: 3, start: 10, length: 64 },
+  traceActivations: { type: 'traceActivations', runId: 'run-1', requestId: 4, start: 0, length: 32, recurrence: { chain: 1, t: 5 } },
+  inferText: { type: 'inferText', runId: 'run-1', requestId: 5, text: 'abc', warmup: 1, quantity: { kind: 'series', layer: 0, series: 'f', unit: 3 } },
+  tagText: { type: 'tagText', runId: 'run-1', requestId: 6, text: 'the\tDET\n' },
+  searchUnits: { type: 'searchUnits', runId: 'run-1', requestId: 7, text: 'abc', query: { layer: 0, series: 'c', units: [1, 4], threshold: 0.5, queryLength: 3 } },
+  cancelUnitSearch: { type: 'cancelUnitSearch', runId: 'run-1', requestId: 7 },
+};
+
+const taggersWorker: Samples<HostToTaggersWorker> = {
+  compareTaggers: { type: 'compareTaggers', requestId: 't1', trainText: 'the\tDET\n', heldOutText: 'a\tDET\n', settings: { ...DEFAULT_TAGGER_SETTINGS } },
+  stopTaggers: { type: 'stopTaggers', requestId: 't1' },
+};
+const analysisWorker: Samples<HostToAnalysisWorker> = {
+  markovSurprisal: { type: 'markovSurprisal', requestId: 'a1', text: 'abc', order: 3 },
+  hmmDecode: { type: 'hmmDecode', requestId: 'a2', text: 'abc', source: { kind: 'modelJson', modelText: '{}', modelLabel: 'm.json' } },
+  markovOrders: { type: 'markovOrders', requestId: 'a3', text: 'abc', unit: 'word', seed: 1, sampleLength: 20 },
+  hmmFit: { type: 'hmmFit', requestId: 'a4', text: 'a,b', input: { kind: 'csv', columns: [0, 1] }, options: { states: 3, restarts: 2, seed: 1, maxIterations: 50, tolerance: 1e-4 } },
+  hmmFitCancel: { type: 'hmmFitCancel', requestId: 'a5', fitRequestId: 'a4' },
+  hmmSample: { type: 'hmmSample', requestId: 'a6', modelText: '{}', length: 10, seed: 2 },
+  csvColumns: { type: 'csvColumns', requestId: 'a7', text: 'a,b' },
+  markovSample: { type: 'markovSample', requestId: 'a8', text: 'abc', unit: 'char', order: 2, smoothing: 'kneser-ney', seed: 3, length: 40 },
+  gradientLab: { type: 'gradientLab', requestId: 'a9', text: '', spectralRadius: 1.1, steps: 50, hiddenSize: 8, seed: 1, forgetBias: 1 },
+  gradientLabTrained: { type: 'gradientLabTrained', requestId: 'a10', rnnModel: new Uint8Array(2), lstmModel: new Uint8Array(3), text: 'abc', steps: 20 },
+};
+const examplesWorker = { generateExample: { type: 'generateExample', requestId: 'example1', example: 'adding', seed: 3, length: 80 } };
+/** The examples channel has one request: walked as a one-member union. */
+const parseExampleRequest = Object.assign((raw: unknown) => parseGenerateExampleRequest(raw), {
+  schema: variant('type', [parseGenerateExampleRequest.schema]),
+}) as Parser<unknown>;
+
 const channels: [string, Parser<unknown>, Record<string, unknown>][] = [
   ['Training panel', parseTrainingPanelMessage, training],
   ['Trellis panel', parseTrellisPanelMessage, trellis],
@@ -88,6 +143,10 @@ const channels: [string, Parser<unknown>, Record<string, unknown>][] = [
   ['Gradient Lab', parseGradientLabPanelMessage, gradientLab],
   ['Model view', parseModelViewMessage, modelView],
   ['every panel (image export)', parseExportedImageMessage, exportImage],
+  ['host → training worker', parseHostToWorker, worker],
+  ['host → taggers worker', parseHostToTaggersWorker, taggersWorker],
+  ['host → examples worker', parseExampleRequest, examplesWorker],
+  ['host → analysis worker', parseHostToAnalysisWorker, analysisWorker],
 ];
 
 type Path = (string | number)[];

@@ -177,7 +177,9 @@ test('a NaN/Inf pauses the run at its last good state; reconfigure and resume go
   assert.equal(paused.fault.step, 11, 'the bad update');
   assert.equal(paused.fault.tensor, 'head output');
   assert.equal(typeof paused.fault.timeStep, 'number');
-  assert.match(paused.fault.message, /step 11/);
+  assert.match(paused.fault.message, /^Step 11 made /);
+  // The run is paused, not stopped: the message (shown beside "paused" in the Training panel) must not say otherwise.
+  assert.doesNotMatch(paused.fault.message, /stop/i);
   const kept = all('nan', 'checkpoint').at(-1)!;
   assert.equal(kept.step, 10);
   assert.deepEqual(decodeSafetensors(kept.model).tensors.find((t) => t.name === 'head.weight')!.data, file.tensors.find((t) => t.name === 'head.weight')!.data, 'the engine changed nothing');

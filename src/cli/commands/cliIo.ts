@@ -123,7 +123,11 @@ export async function guarded(io: CliIo, command: string, body: () => Promise<nu
       io.stderr(`error: ${e.message} (see sequence-lab ${command} --help)\n`);
       return 2;
     }
-    if (e instanceof EngineInputError || e instanceof NumericFaultError) {
+    if (e instanceof NumericFaultError) {
+      io.stderr(`error: training stopped. ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof EngineInputError) {
       io.stderr(`error: ${e.message}\n`);
       return 1;
     }

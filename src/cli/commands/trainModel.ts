@@ -12,6 +12,7 @@ import { FinalTargetTrainer, type FinalTargetData } from '../../engine/finalTarg
 import { buildTrainingData, initialisationOptions } from '../../engine/trainingSetup';
 import { Prng } from '../../engine/prng';
 import { sampleNextTokens } from '../../engine/sequenceSampling';
+import { availableParallelism } from 'node:os';
 import { WorkerShards } from '../parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
 import { HELD_OUT_SEED, splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
@@ -35,7 +36,7 @@ export const TRAIN_USAGE = `Usage: sequence-lab train DATA [--out DIR] [options]
   --held-out SHARE (0; the editor uses 0.1) keeps SHARE of the data out of training, as the editor does: a text's
                            or series' last SHARE, a seeded draw of SHARE of the tagged or sequence-to-one sequences
   --dtype float64|float32 (float64; float32 is faster, text and series only)
-  --threads N (1; with --batch B ≥ 4, the B streams are shared out over N threads, e.g. the machine's cores)
+  --threads N (the machine's cores; with --batch B ≥ 4, the B streams are shared out over up to N threads, ≥ 2 streams each)
   On a terminal, stderr shows one progress line (step/total, loss, chars/s, ETA); piped or logged, nothing.
 `;
 
@@ -159,12 +160,14 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
         data = splitSequenceData(data, heldOutShare, HELD_OUT_SEED, tokens, config.batchSize).train;
       }
     }
-    const threads = numberOption(args, '--threads', 'whole', 1) ?? 1;
+    const threads = numberOption(args, '--threads', 'whole', 1) ?? availableParallelism();
     if (args.options.has('--steps') && args.options.has('--epochs')) throw new UsageError('give --steps or --epochs, not both');
     // More threads: data-parallel shards of the batch on worker_threads (src/cli/parallel), summed in a fixed order.
     const trainer = finalTarget
       ? new FinalTargetTrainer(finalTarget, config)
       : new SequenceTrainer(data, config, threads > 1 ? { parallel: new WorkerShards({ threads }) } : {});
+    // The threads the batch is shared over (a batch of fewer than 4 streams, a tagger or a series run: this one).
+    const used = trainer instanceof SequenceTrainer ? trainer.threadCount : 1;
     const perEpoch = trainer instanceof FinalTargetTrainer
       ? Math.ceil(trainer.data.count / trainer.batchSize)
       : data.kind === 'tagging' ? Math.ceil(data.sequences.length / trainer.batchSize) : Math.max(1, Math.floor(trainer.segmentLength / trainer.k1));
@@ -175,7 +178,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     const unit = task === 'series' ? 'rows' : task === 'tag' ? 'tokens' : tokens;
     const bar = out === undefined ? undefined : progress?.(unit);
     if (out === undefined) {
-      io.stdout(`${path}: ${trainer.model.config.inputSize} inputs, ${trainer.model.parameterCount} parameters (${config.model}, H=${config.hiddenSize}, ${config.layers} layer(s)), ${steps} steps\n`);
+      io.stdout(`${path}: ${trainer.model.config.inputSize} inputs, ${trainer.model.parameterCount} parameters (${config.model}, H=${config.hiddenSize}, ${config.layers} layer(s)), ${steps} steps${used > 1 ? `, ${used} threads` : ''}\n`);
     }
     const started = performance.now();
     let seen = 0;

@@ -4,50 +4,93 @@
 // maps stay as they are. Every request carries a requestId; the worker answers each with exactly one result or
 // `analysisFailed`. Both sides are this extension's own code: the host checks what reaches it from pages and files
 // before it sends anything here.
+// The worker checks each request once more on receipt (parseHostToAnalysisWorker), from the schema that gives
+// HostToAnalysisWorker its type; the values' meaning (an order, a column, a model file) it checks in words.
 import type { Exact } from './routing';
+import { array, custom, FAIL, integer, lazy, literal, object, parser, picklist, string, transform, typedArray, variant, type Infer } from './schema';
 
-export type HostToAnalysisWorker =
+/** A text the host read from an editor or a file (VS Code hands extensions no document over 50 MB). */
+const MAX_ANALYSIS_TEXT = 64 * 1024 * 1024;
+/**
+ * A number of any value: the worker checks each one's range in words (an order, a length, a seed, a spectral radius:
+ * "the sequence length must be a whole number from 2 to 200"), so the channel checks only that it is a number.
+ */
+const whole = /* @__PURE__ */ custom<number>('a number; its range is named in words by the worker', (v) => (typeof v === 'number' ? v : FAIL));
+const finite = whole;
+/** A choice the worker names in words when it is none of `values` (the type says what the host sends). */
+/* @__NO_SIDE_EFFECTS__ */
+function choice<const V extends readonly string[]>(values: V) {
+  return transform(string({ max: 64 }), `${values.join(' or ')}, named in words by the worker otherwise`, (v) => v as V[number]);
+}
+const requestId = /* @__PURE__ */ string({ min: 1, max: 64 });
+const text = /* @__PURE__ */ string({ max: MAX_ANALYSIS_TEXT });
+
+const hmmModelSourceSchema = /* @__PURE__ */ lazy(() => variant('kind', [
+  object({ kind: literal('tagged') }),
+  object({ kind: literal('modelJson'), modelText: string({ max: MAX_ANALYSIS_TEXT }), modelLabel: string({ max: 1_000 }) }),
+]));
+export type HmmModelSource = Infer<typeof hmmModelSourceSchema>;
+
+const hmmFitInputSchema = /* @__PURE__ */ lazy(() => variant('kind', [
+  object({ kind: literal('symbols'), split: picklist(['chars', 'whitespace']) }),
+  object({ kind: literal('tagged') }),
+  /** 0-based columns of a CSV/TSV file, fitted with Gaussian emissions (one dimension per column). */
+  object({ kind: literal('csv'), columns: array(integer(0, 1_000_000), { max: 10_000 }) }),
+]));
+/** What a fit reads from the file: its characters or whitespace words, a tagged file's tokens, or CSV columns. */
+export type HmmFitInput = Infer<typeof hmmFitInputSchema>;
+
+const hmmFitOptionsSchema = /* @__PURE__ */ lazy(() => object({ states: whole, restarts: whole, seed: whole, maxIterations: whole, tolerance: finite }));
+export type HmmFitOptions = Infer<typeof hmmFitOptionsSchema>;
+
+const hostToAnalysisWorkerSchema = /* @__PURE__ */ lazy(() => variant('type', [
   /** Fit an interpolated Kneser-Ney character model of order k on `text` and score every character of it. */
-  | { type: 'markovSurprisal'; requestId: string; text: string; order: number }
+  object({ type: literal('markovSurprisal'), requestId, text, order: whole }),
   /**
    * Decode the observations of `text` with a discrete HMM: fitted (supervised) on `text` itself when it is a tagged
    * file, or read from `modelText` (the JSON model file the host read for the user).
    */
-  | { type: 'hmmDecode'; requestId: string; text: string; source: HmmModelSource }
+  object({ type: literal('hmmDecode'), requestId, text, source: hmmModelSourceSchema }),
   /**
    * Fit interpolated Kneser-Ney models of order k = 0..8 over the characters or words of `text` on a train/held-out
    * split (the last 10% of the tokens held out), and sample `sampleLength` tokens from each (seeded).
    */
-  | { type: 'markovOrders'; requestId: string; text: string; unit: 'char' | 'word'; seed: number; sampleLength: number }
+  object({ type: literal('markovOrders'), requestId, text, unit: choice(['char', 'word']), seed: whole, sampleLength: whole }),
   /**
    * Fit an HMM to `text` by Baum-Welch with restarts (discrete symbols, or Gaussian emissions for CSV columns).
    * Posts `hmmFitProgress` (≤ 10/s) while it runs, then one `hmmFitResult`, `hmmFitCancelled` or `analysisFailed`.
    */
-  | { type: 'hmmFit'; requestId: string; text: string; input: HmmFitInput; options: HmmFitOptions }
+  object({ type: literal('hmmFit'), requestId, text, input: hmmFitInputSchema, options: hmmFitOptionsSchema }),
   /** Stop the fit `requestId` after its current iteration (it answers `hmmFitCancelled`); no answer of its own. */
-  | { type: 'hmmFitCancel'; requestId: string; fitRequestId: string }
+  object({ type: literal('hmmFitCancel'), requestId, fitRequestId: requestId }),
   /** Sample `length` steps from a model file's text (seeded). */
-  | { type: 'hmmSample'; requestId: string; modelText: string; length: number; seed: number }
+  object({ type: literal('hmmSample'), requestId, modelText: text, length: whole, seed: whole }),
   /** The columns of a CSV/TSV text as the one CSV reader (src/engine/csv.ts) reads them, for HMM Fit's column pick. */
-  | { type: 'csvColumns'; requestId: string; text: string }
+  object({ type: literal('csvColumns'), requestId, text }),
   /** Fit one n-gram model of order k on all of `text` and sample `length` tokens from it (seeded). */
-  | {
-      type: 'markovSample'; requestId: string; text: string; unit: 'char' | 'word'; order: number;
-      smoothing: 'add-alpha' | 'kneser-ney'; seed: number; length: number;
-    }
+  object({
+    type: literal('markovSample'), requestId, text, unit: choice(['char', 'word']), order: whole,
+    smoothing: choice(['add-alpha', 'kneser-ney']), seed: whole, length: whole,
+  }),
   /**
    * The vanishing/exploding gradient lab: a tanh RNN and an LSTM (same seed, same characters: the start of `text`, or
    * generated letters when it is empty) with W_hh at spectral radius `spectralRadius`, the loss at step `steps` only.
    */
-  | {
-      type: 'gradientLab'; requestId: string; text: string; spectralRadius: number; steps: number;
-      hiddenSize: number; seed: number; forgetBias: number;
-    }
+  object({ type: literal('gradientLab'), requestId, text, spectralRadius: finite, steps: whole, hiddenSize: whole, seed: whole, forgetBias: finite }),
   /**
    * The lab's trained-weights mode: two runs' model.safetensors (a one-layer tanh RNN and a one-layer LSTM, character
    * models) read the start of `text` (the runs' data file) for `steps` steps; the loss at the last step only.
    */
-  | { type: 'gradientLabTrained'; requestId: string; rnnModel: Uint8Array; lstmModel: Uint8Array; text: string; steps: number };
+  object({
+    type: literal('gradientLabTrained'), requestId, rnnModel: typedArray<Uint8Array>(Uint8Array, { max: 2 ** 31 - 1 }),
+    lstmModel: typedArray<Uint8Array>(Uint8Array, { max: 2 ** 31 - 1 }), text, steps: whole,
+  }),
+]));
+
+export type HostToAnalysisWorker = Infer<typeof hostToAnalysisWorkerSchema>;
+
+/** The worker's check of a request on receipt: the request, or undefined when it is malformed. Never throws. */
+export const parseHostToAnalysisWorker = /* @__PURE__ */ parser(hostToAnalysisWorkerSchema);
 
 /** The trained-weights answer (see src/engine/trainedGradients.ts): the lab's curves from two runs' checkpoints. */
 export interface TrainedGradientLabAnswer {
@@ -70,21 +113,6 @@ export interface TrainedGradientLabAnswer {
   lstmHiddenSize: number;
   /** Mean of b_if + b_hf over the trained LSTM's units. */
   lstmForgetBias: number;
-}
-
-/** What a fit reads from the file: its characters or whitespace words, a tagged file's tokens, or CSV columns. */
-export type HmmFitInput =
-  | { kind: 'symbols'; split: 'chars' | 'whitespace' }
-  | { kind: 'tagged' }
-  /** 0-based columns of a CSV/TSV file, fitted with Gaussian emissions (one dimension per column). */
-  | { kind: 'csv'; columns: number[] };
-
-export interface HmmFitOptions {
-  states: number;
-  restarts: number;
-  seed: number;
-  maxIterations: number;
-  tolerance: number;
 }
 
 /** The learned model of the best restart and every restart's log-likelihood curve. */
@@ -196,8 +224,6 @@ export interface GradientLabAnswer {
   largestSingularValue?: number;
   carouselFactor?: number;
 }
-
-export type HmmModelSource = { kind: 'tagged' } | { kind: 'modelJson'; modelText: string; modelLabel: string };
 
 export interface MarkovSurprisalResult {
   order: number;

@@ -3,14 +3,29 @@
 // worker. One comparison at a time: it posts progress of the RNN's loss (≤ 10/s), then one result, which after
 // `stopTaggers` scores the RNN as far as it got. The settings were checked where the page posted them
 // (taggerComparison.ts parseTaggerSettings).
-import type { TaggerComparison, TaggerSettings } from './taggerComparison';
+// The worker checks each request once more on receipt (parseHostToTaggersWorker), from the schema that gives
+// HostToTaggersWorker its type.
+import { taggerSettingsSchema, type TaggerComparison } from './taggerComparison';
 import type { Exact } from './routing';
+import { lazy, literal, object, optional, parser, string, variant, type Infer } from './schema';
 
-export type HostToTaggersWorker =
+/** A tagged file the host read from an editor (VS Code hands extensions no document over 50 MB). */
+const MAX_TAGGERS_TEXT = 64 * 1024 * 1024;
+
+const hostToTaggersWorkerSchema = /* @__PURE__ */ lazy(() => variant('type', [
   /** Train both taggers on `trainText` and score them on `heldOutText` (or on a seeded split of `trainText`). */
-  | { type: 'compareTaggers'; requestId: string; trainText: string; heldOutText?: string; settings: TaggerSettings }
+  object({
+    type: literal('compareTaggers'), requestId: string({ min: 1, max: 64 }), trainText: string({ max: MAX_TAGGERS_TEXT }),
+    heldOutText: optional(string({ max: MAX_TAGGERS_TEXT })), settings: taggerSettingsSchema,
+  }),
   /** Stop the RNN at the next update; the result is still sent, with `rnn.stopped`. */
-  | { type: 'stopTaggers'; requestId: string };
+  object({ type: literal('stopTaggers'), requestId: string({ min: 1, max: 64 }) }),
+]));
+
+export type HostToTaggersWorker = Infer<typeof hostToTaggersWorkerSchema>;
+
+/** The worker's check of a request on receipt: the request, or undefined when it is malformed. */
+export const parseHostToTaggersWorker = /* @__PURE__ */ parser(hostToTaggersWorkerSchema);
 
 export type TaggersWorkerToHost =
   | { type: 'taggersStarted'; requestId: string; plannedSteps: number }

@@ -1,56 +1,110 @@
 // Channel: the host's training client (src/training/trainingWorker.ts, for the training session, the panels and
 // "Colour Text by Model") ↔ the worker (src/worker/worker.ts, dist/worker.js): one `type`-tagged union each way. The
 // worker owns all numeric work; the host only sends intents and receives results. Numbers travel as typed arrays,
-// batched (see `progress`). Both sides are this extension's own code: the host checks what reaches it from pages,
-// files and settings before it sends anything here, so messages are not re-checked on receipt.
-import type { TrainingConfig } from '../trainingConfig';
+// batched (see `progress`). The host checks what reaches it from pages, files and settings before it sends anything
+// here; the worker checks each request once more on receipt (parseHostToWorker: the host → worker trust boundary),
+// from the same schema that gives HostToWorker its type. Answers from the worker are not re-checked.
+import { trainingConfigSchema } from '../trainingConfig';
 import type { HeldOutInfo, HeldOutPoint, RunFault, StepBatch, TextSample } from '../run';
-import type { ActivationTrace, GradientTrace, RecurrenceAt } from './traces';
+import { MAX_SEARCH_UNITS } from './gatesPanel';
+import { array, boolean, integer, lazy, literal, number, object, optional, parser, picklist, string, typedArray, variant, type Infer } from './schema';
+import type { ActivationTrace, GradientTrace } from './traces';
 
-export type HostToWorker =
-  /** Build the vocabulary from `text` and train a character model (RNN, GRU or LSTM) on it until maxSteps or `stop`. */
-  | {
-      type: 'train'; runId: string; text: string; config: TrainingConfig;
+/**
+ * The longest text a request may carry, in UTF-16 units: every text the host sends is an editor document's, and VS Code
+ * hands extensions no document over 50 MB (src/base/documentText.ts), which is at most 50 Mi units.
+ */
+export const MAX_WORKER_TEXT = 64 * 1024 * 1024;
+/** The largest checkpoint file a run may be restored from. */
+export const MAX_CHECKPOINT_BYTES = 2 ** 31 - 1;
+/** A run's id as the host makes it (run-…) or reads it from the run store. */
+const runId = /* @__PURE__ */ string({ min: 1, max: 128 });
+/** A request's id (the worker client counts them). */
+const requestId = /* @__PURE__ */ integer(0, Number.MAX_SAFE_INTEGER);
+/** A step or a position in a text: a whole number the worker clamps or refuses in words. */
+const position = /* @__PURE__ */ integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+
+const textQuantitySchema = /* @__PURE__ */ lazy(() => variant('kind', [
+  /** −log2 p(x_t | x_<t) under the model, in bits. */
+  object({ kind: literal('surprisal') }),
+  /** One unit of a gate (LSTM i/f/g/o, GRU r/z/n), of c_t (LSTM) or of h_t, at the step that reads the character. */
+  object({ kind: literal('series'), layer: integer(0, 64), series: string({ min: 1, max: 16 }), unit: integer(0, 1_000_000) }),
+  /** ‖∂L/∂h_t‖ of a layer, L the loss of the seqLength-character chunk holding the character. */
+  object({ kind: literal('gradNorm'), layer: integer(0, 64) }),
+]));
+
+/** What "Colour Text by Model" colours each character by. */
+export type TextQuantity = Infer<typeof textQuantitySchema>;
+
+const textInferenceFields = {
+  /** A slice of the document, at most MAX_INFERENCE_TEXT UTF-16 units (the worker refuses more in words). */
+  text: /* @__PURE__ */ string({ max: MAX_WORKER_TEXT }),
+  /** UTF-16 units at the start of `text` that only warm up the hidden state (no values are returned for them). */
+  warmup: /* @__PURE__ */ integer(0, MAX_WORKER_TEXT),
+  quantity: textQuantitySchema,
+};
+
+const unitSearchFields = {
+  text: /* @__PURE__ */ string({ max: MAX_WORKER_TEXT }),
+  /** The Gates panel's whole-file search: units of one layer's h_t (or an LSTM's c_t) all ≥ threshold together. */
+  query: /* @__PURE__ */ lazy(() => object({
+    layer: integer(0, 64),
+    series: picklist(['h', 'c']),
+    units: array(integer(0, MAX_SEARCH_UNITS - 1), { min: 1, max: MAX_SEARCH_UNITS, unique: true }),
+    threshold: number({ min: -1e6, max: 1e6 }),
+    queryLength: integer(1, 1_000_000),
+  })),
+};
+
+const hostToWorkerSchema = /* @__PURE__ */ lazy(() => variant('type', [
+  /** Build the vocabulary from `text` and train a model (RNN, GRU or LSTM) on it until maxSteps or `stop`. */
+  object({
+    type: literal('train'), runId, text: string({ max: MAX_WORKER_TEXT }), config: trainingConfigSchema,
+    /**
+     * Go on from a checkpoint: model.safetensors bytes (weights, checked against the config and the text's
+     * vocabulary) and, optionally, trainer-state.safetensors (optimiser, counters, carried states; without it:
+     * weights only, a fresh optimiser at step 0).
+     */
+    restore: optional(object({
+      model: typedArray<Uint8Array>(Uint8Array, { max: MAX_CHECKPOINT_BYTES }),
+      state: optional(typedArray<Uint8Array>(Uint8Array, { max: MAX_CHECKPOINT_BYTES })),
       /**
-       * Go on from a checkpoint: model.safetensors bytes (weights, checked against the config and the text's
-       * vocabulary) and, optionally, trainer-state.safetensors (optimiser, counters, carried states; without it:
-       * weights only, a fresh optimiser at step 0).
+       * The split the stored run recorded (run.json's heldOut), for checkpoints saved before trainer states recorded
+       * it; absent for runs older than held-out data, which trained on the whole file (src/worker/checkpointFiles.ts).
        */
-      restore?: {
-        model: Uint8Array; state?: Uint8Array;
-        /**
-         * The split the stored run recorded (run.json's heldOut), for checkpoints saved before trainer states recorded
-         * it; absent for runs older than held-out data, which trained on the whole file (src/worker/checkpointFiles.ts).
-         */
-        heldOut?: Pick<HeldOutInfo, 'description' | 'trainCount' | 'heldOutCount'>;
-      };
-      /** Build the model, then wait paused at its step (posts `paused`) instead of training. */
-      startPaused?: boolean;
-    }
+      heldOut: optional(object({
+        description: string({ max: 10_000 }),
+        trainCount: integer(0, Number.MAX_SAFE_INTEGER),
+        heldOutCount: integer(0, Number.MAX_SAFE_INTEGER),
+      })),
+    })),
+    /** Build the model, then wait paused at its step (posts `paused`) instead of training. */
+    startPaused: optional(boolean()),
+  }),
   /**
    * Stop the run at the next step boundary, or at once inside a long update (abandoned, changing nothing: the host counts
    * stop, pause and dispose in a shared counter, see stepInterrupt.ts). Works while paused.
    */
-  | { type: 'stop'; runId: string }
+  object({ type: literal('stop'), runId }),
   /** Pause at the next step boundary (a long update in progress is abandoned): posts progress, a checkpoint and `paused`. */
-  | { type: 'pause'; runId: string }
+  object({ type: literal('pause'), runId }),
   /** Go on training a paused run (posts `resumed`). */
-  | { type: 'resume'; runId: string }
+  object({ type: literal('resume'), runId }),
   /** A paused run takes exactly one update and posts its progress (it stays paused). */
-  | { type: 'step'; runId: string }
+  object({ type: literal('step'), runId }),
   /** Apply `config.learningRate` and `config.clipNorm` to the live trainer from the next update (optimiser state kept). */
-  | { type: 'reconfigure'; runId: string; config: TrainingConfig }
+  object({ type: literal('reconfigure'), runId, config: trainingConfigSchema }),
   /** Sample text from the run's current model at a temperature (works during and after training); greedy: argmax. */
-  | { type: 'sample'; runId: string; temperature: number; length: number; greedy?: boolean }
+  object({ type: literal('sample'), runId, temperature: number({ min: 0.01, max: 10 }), length: integer(0, 1_000_000), greedy: optional(boolean()) }),
   /** Forget a finished run's model to free memory. */
-  | { type: 'dispose'; runId: string }
+  object({ type: literal('dispose'), runId }),
   /**
    * Trace ‖∂L/∂h_t‖, the Jacobian norm by distance and the spectra of W_hh of the run's current model over a window
    * of its training text (during or after training; the trace changes nothing). Without `start`: the `length`
    * characters before the data cursor, or the first `length` when the cursor is nearer the start. Answered by
    * `gradientTrace` or `traceFailed` with the same requestId (several askers share one run: each takes its own answers).
    */
-  | { type: 'traceGradients'; runId: string; requestId: number; start?: number; length: number }
+  object({ type: literal('traceGradients'), runId, requestId, start: optional(position), length: position }),
   /**
    * Trace every gate, c_t and h_t of the run's current model over `length` (≤ 256) characters from `start` (clamped
    * into the text; without it the last `length` characters trained on), for the Gates panel. Changes nothing.
@@ -58,31 +112,48 @@ export type HostToWorker =
    * one run each follow their own window: each takes only the answer to its latest request). With `recurrence`, the
    * answer also carries every term of that chain's step (the Unrolled panel's recurrence with its numbers).
    */
-  | { type: 'traceActivations'; runId: string; requestId: number; start?: number; length: number; recurrence?: RecurrenceAt }
+  object({
+    type: literal('traceActivations'), runId, requestId, start: optional(position), length: position,
+    recurrence: optional(object({ chain: integer(0, 1_000), t: position })),
+  }),
   /**
    * "Colour Text by Model": run the model (a copy of its weights, its vocabulary) over `text`, a slice of an editor's
    * document; the first `warmup` UTF-16 units only warm up the hidden state. Answered by `textInference` or
    * `textInferenceFailed` with the same requestId (see src/worker/textInference.ts).
    */
-  | ({ type: 'inferText'; runId: string; requestId: number } & TextInferenceRequest)
+  object({ type: literal('inferText'), runId, requestId, ...textInferenceFields }),
   /**
    * "Colour Text by Model" on a tagged run: tag every token of `text` (whole sentences of the token<TAB>tag file as the
    * editor holds it, at most MAX_INFERENCE_TEXT UTF-16 units). Answered by `taggedText` or `textInferenceFailed` with
    * the same requestId (see src/worker/tagText.ts).
    */
-  | { type: 'tagText'; runId: string; requestId: number; text: string }
+  object({ type: literal('tagText'), runId, requestId, text: string({ max: MAX_WORKER_TEXT }) }),
   /**
    * Find every stretch of `text` (the run's file as the editor holds it) where the query's units are all on (LSTMVis;
    * src/worker/unitSearch.ts). Answered by `unitSearch` or `unitSearchFailed`; a newer search of the run, or
    * `cancelUnitSearch`, ends it without an answer.
    */
-  | ({ type: 'searchUnits'; runId: string; requestId: number } & UnitSearchRequest)
-  | { type: 'cancelUnitSearch'; runId: string; requestId: number };
+  object({ type: literal('searchUnits'), runId, requestId, ...unitSearchFields }),
+  object({ type: literal('cancelUnitSearch'), runId, requestId }),
+]));
 
-/** The Gates panel's whole-file search: units of one layer's h_t (or an LSTM's c_t) all ≥ threshold together. */
-export interface UnitSearchRequest {
+export type HostToWorker = Infer<typeof hostToWorkerSchema>;
+
+/**
+ * The worker's check of every request on receipt: the request if it is well-formed (its config within the limits of
+ * trainingConfigSchema), otherwise undefined. Never throws.
+ */
+export const parseHostToWorker = /* @__PURE__ */ parser(hostToWorkerSchema);
+
+/** The Gates panel's whole-file search. */
+export type UnitSearchRequest = Pick<Extract<HostToWorker, { type: 'searchUnits' }>, 'text' | 'query'>;
+
+export interface TextInferenceRequest {
+  /** A slice of the document, at most MAX_INFERENCE_TEXT UTF-16 units. */
   text: string;
-  query: { layer: number; series: 'h' | 'c'; units: number[]; threshold: number; queryLength: number };
+  /** UTF-16 units at the start of `text` that only warm up the hidden state (no values are returned for them). */
+  warmup: number;
+  quantity: TextQuantity;
 }
 
 /** The matches, best first: code points [starts[i], ends[i]) of the text, steps, score (length match) and mean value. */
@@ -131,22 +202,6 @@ export interface TaggedTextInference {
   topProbabilities: Float32Array;
 }
 
-/** What "Colour Text by Model" colours each character by. */
-export type TextQuantity =
-  /** −log2 p(x_t | x_<t) under the model, in bits. */
-  | { kind: 'surprisal' }
-  /** One unit of a gate (LSTM i/f/g/o, GRU r/z/n), of c_t (LSTM) or of h_t, at the step that reads the character. */
-  | { kind: 'series'; layer: number; series: string; unit: number }
-  /** ‖∂L/∂h_t‖ of a layer, L the loss of the seqLength-character chunk holding the character. */
-  | { kind: 'gradNorm'; layer: number };
-
-export interface TextInferenceRequest {
-  /** A slice of the document, at most MAX_INFERENCE_TEXT UTF-16 units. */
-  text: string;
-  /** UTF-16 units at the start of `text` that only warm up the hidden state (no values are returned for them). */
-  warmup: number;
-  quantity: TextQuantity;
-}
 
 /** Per UTF-16 unit of text.slice(warmup): NaN where there is no value (second half of a surrogate pair, no context). */
 export interface TextInference {
