@@ -162,7 +162,10 @@ const handle = createDispatcher<HostToWorker>(
           (share) => post({ type: 'unitSearchProgress', runId: m.runId, requestId: m.requestId, share }),
         );
         if (!answer) return;
-        if (searches.get(m.runId) === m.requestId) searches.delete(m.runId);
+        // A cancel (or a newer search) that came in while the last slice ran still wins: one more turn of the loop.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (searches.get(m.runId) !== m.requestId) return;
+        searches.delete(m.runId);
         const buffers = [answer.starts, answer.ends, answer.lengths, answer.scores, answer.means].map((a) => a.buffer as ArrayBuffer);
         post({ type: 'unitSearch', runId: m.runId, requestId: m.requestId, ...answer }, buffers);
       } catch (error) {
