@@ -25,7 +25,12 @@ export async function generateExampleFiles(
     failure: (m) => (m.type === 'exampleFailed' ? new Error(m.message) : undefined),
   });
   try {
-    const answer = await client.request((requestId) => ({ type: 'generateExample', requestId, example, ...options }), ['exampleGenerated']);
+    // The worker names its keys exactly: an option left undefined is left out, not sent as a key without a value.
+    const given = {
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.length === undefined ? {} : { length: options.length }),
+    };
+    const answer = await client.request((requestId) => ({ type: 'generateExample', requestId, example, ...given }), ['exampleGenerated']);
     return answer.files;
   } finally {
     client.dispose();
