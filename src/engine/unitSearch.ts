@@ -11,8 +11,8 @@
 // with (the true one, by induction from the first); where they differ by more than AGREE (max |Δ| over every layer's
 // h and c) the segment is read again, one stream, from the true state, until at one of its checkpoints (every K
 // steps, kept from the batched pass) the two agree again; from there the batched values stand. Every state is then
-// the one a single sequential read of the whole file gives, to within AGREE (float32 rounding keeps two reads of the
-// same text ~1e-8 apart, never bit-equal: see test/engine/unitSearch.test.ts). The work is a generator: it yields after
+// the one a single sequential read of the whole file gives, to within AGREE (float32 rounding can keep two reads of
+// the same text ~1e-8 apart for good, so bit equality is not asked for). The work is a generator: it yields after
 // every chunk of steps (the worker yields to its message loop there, so the search can be cancelled).
 import { BatchedStack32 } from './batchedStack32';
 import type { RecurrentStack } from './recurrentStack';
