@@ -1,6 +1,9 @@
 // Entry point of the extension host side. It wires features together and never trains: the training
 // engine runs only in the worker (dist/worker.js), started on the first training request.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { engineWorkers, useEngineWorkers } from './base/engineWorkers';
+import { nodeEngineWorkers } from './base/nodeWorkerTransport';
 import { importModel } from './commands/importModel';
 import { openRunStore, registerRunCommands } from './commands/runCommands';
 import { askModelChoices, shownModelPickStep, trainOnActiveFile } from './commands/trainCommand';
@@ -36,7 +39,9 @@ export interface SequenceLabApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SequenceLabApi {
-  const service = new TrainingService(context.extensionPath);
+  // The desktop's engine worker: dist/worker.js in a worker thread (the web entry starts a Web Worker instead).
+  useEngineWorkers(nodeEngineWorkers(path.join(context.extensionPath, 'dist', 'worker.js')));
+  const service = new TrainingService(engineWorkers());
   // Every run of the workspace is stored on disk (run.json, metrics, latest checkpoint) and listed after a reload.
   const persistence = new RunPersistence(openRunStore(context), service);
   const runsTree = new RunsTreeProvider(service, persistence);
