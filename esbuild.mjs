@@ -25,11 +25,13 @@ const nodeBuilds = [
 ].map((b) => ({ ...common, ...b, platform: 'node', target: 'node20', format: 'cjs', outdir: 'dist' }));
 
 /**
- * VS Code for the Web (issue 17): the engine worker as a classic Web Worker script (dist/web/worker.js; VS Code's web
+ * VS Code for the Web (issue 17): the web extension host's entry and the engine worker as a classic Web Worker script (dist/web/worker.js; VS Code's web
  * extension host starts an extension's nested workers with importScripts), no Node built-ins.
  */
 const browserBuilds = [
   { ...common, entryPoints: { worker: 'src/worker/webWorker.ts' }, platform: 'browser', target: 'es2022', format: 'iife', outdir: 'dist/web' },
+  // The manifest's `browser` entry: the web extension host loads it as CommonJS with `vscode` provided.
+  { ...common, entryPoints: { extension: 'src/extensionWeb.ts' }, platform: 'browser', target: 'es2022', format: 'cjs', outdir: 'dist/web', external: ['vscode'] },
 ];
 
 // dist/webview/ holds only this build's bundles: a panel folder renamed by case (hmmfit → hmmFit) would otherwise
@@ -68,5 +70,5 @@ if (watch) {
   console.log(`[watch] building ${all.length} bundles`);
 } else {
   await Promise.all(all.map((options) => esbuild.build(options)));
-  console.log(`built ${all.length} bundles${production ? ' (production)' : ''}: extension, worker, shardWorker, cli, web/worker, ${panels.join(', ')}`);
+  console.log(`built ${all.length} bundles${production ? ' (production)' : ''}: extension, worker, shardWorker, cli, web/extension, web/worker, ${panels.join(', ')}`);
 }
