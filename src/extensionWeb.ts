@@ -24,8 +24,7 @@ import { TrainingService } from './training/trainingService';
 import { registerWalkthrough } from './walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
-  // VS Code's web extension host starts nested workers from an extension's URL (it loads them with importScripts).
-  useEngineWorkers(webEngineWorkers(vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'worker.js').toString(true)));
+  useEngineWorkers(webEngineWorkers(workerScript(vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'worker.js'))));
   const service = new TrainingService(engineWorkers());
   const uri = context.extensionUri;
   context.subscriptions.push(
@@ -48,6 +47,24 @@ export function activate(context: vscode.ExtensionContext): void {
   registerExampleFeatures(context);
   registerTaggers(context);
   registerWalkthrough(context, service);
+}
+
+/**
+ * How the web worker extension host can start dist/web/worker.js. It starts an extension's nested worker from an
+ * http(s) URL (vscode.dev, github.dev: the extension comes from a web server), but refuses a vscode-remote: one (an
+ * extension installed on a remote, as in code-server); there the script's bytes are read through workspace.fs (once)
+ * and started from a Blob URL.
+ */
+function workerScript(script: vscode.Uri): string | (() => Promise<string>) {
+  if (script.scheme === 'http' || script.scheme === 'https') return script.toString(true);
+  let made: Promise<string> | undefined;
+  return () => {
+    made ??= Promise.resolve(vscode.workspace.fs.readFile(script)).then((bytes) => URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' })));
+    made.catch(() => {
+      made = undefined; // not readable now: the next start tries again
+    });
+    return made;
+  };
 }
 
 export function deactivate(): void {

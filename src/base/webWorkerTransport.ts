@@ -22,32 +22,69 @@ export function canStartWebWorkers(): boolean {
 /**
  * Starts `url` in a Web Worker each time the client asks; `workerData` goes first, as the settings message the web
  * entry reads before serving. A Web Worker has no exit event: a crash arrives as an error (the client then ends it).
+ * `url` may still be on its way (a Blob URL being made from the script's bytes): messages posted meanwhile wait, in
+ * order, and go to the worker once it exists; a URL that cannot be made is the worker's error.
  */
-export function webWorker<In, Out>(url: string, options: { name?: string; workerData?: unknown } = {}): StartWorker<In, Out> {
+export function webWorker<In, Out>(url: string | (() => Promise<string>), options: { name?: string; workerData?: unknown } = {}): StartWorker<In, Out> {
   return (sink) => {
-    const WorkerClass = (globalThis as unknown as { Worker: BrowserWorkerConstructor }).Worker;
-    const worker = new WorkerClass(url, { name: options.name });
-    worker.onmessage = (event) => sink.message(event.data as Out);
-    // A script that fails to load or throws at the top level gives an error event with no message.
-    worker.onerror = (event) => {
-      event.preventDefault();
-      sink.error(new Error(event.message || `the worker script ${url} failed to load or threw`));
-    };
-    worker.onmessageerror = () => sink.error(new Error('a message from the worker could not be read'));
+    let worker: BrowserWorker | undefined;
+    let waiting: [unknown, readonly ArrayBuffer[]][] | undefined;
+    let ended = false;
     const settings: WorkerSettingsMessage = { type: WORKER_SETTINGS, workerData: options.workerData ?? {} };
-    worker.postMessage(settings);
+    const create = (scriptUrl: string): void => {
+      const WorkerClass = (globalThis as unknown as { Worker: BrowserWorkerConstructor }).Worker;
+      const created = new WorkerClass(scriptUrl, { name: options.name });
+      created.onmessage = (event) => sink.message(event.data as Out);
+      // A script that fails to load or throws at the top level gives an error event with no message.
+      created.onerror = (event) => {
+        event.preventDefault();
+        sink.error(new Error(event.message || `the worker script ${typeof url === 'string' ? url : 'of the extension'} failed to load or threw`));
+      };
+      created.onmessageerror = () => sink.error(new Error('a message from the worker could not be read'));
+      created.postMessage(settings);
+      worker = created;
+    };
+    if (typeof url === 'string') {
+      create(url);
+    } else {
+      waiting = [];
+      url().then(
+        (scriptUrl) => {
+          if (ended) return;
+          try {
+            create(scriptUrl);
+          } catch (error) {
+            sink.error(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          for (const [message, transfer] of waiting ?? []) worker?.postMessage(message, transfer);
+          waiting = undefined;
+        },
+        (error: unknown) => {
+          if (!ended) sink.error(new Error(`the worker script could not be read: ${error instanceof Error ? error.message : String(error)}`));
+        },
+      );
+    }
     return {
-      post: (message, transfer) => worker.postMessage(message, transfer ?? []),
-      terminate: async () => worker.terminate(),
+      post: (message, transfer) => {
+        if (worker) worker.postMessage(message, transfer ?? []);
+        else waiting?.push([message, transfer ?? []]);
+      },
+      terminate: async () => {
+        ended = true;
+        waiting = undefined;
+        worker?.terminate();
+      },
     };
   };
 }
 
 /**
- * The web's engine worker: `url` (the extension's dist/web/worker.js) in a Web Worker per start. A heap limit cannot
+ * The web's engine worker: `url` (the extension's dist/web/worker.js, or how to make a URL of it) in a Web Worker per
+ * start. A heap limit cannot
  * be set on the web (heapMb is ignored); shared memory only where the page is cross-origin isolated.
  */
-export function webEngineWorkers(url: string): EngineWorkers {
+export function webEngineWorkers(url: string | (() => Promise<string>)): EngineWorkers {
   return {
     start: ({ name, workerData }) => webWorker(url, { name, workerData }),
     sharedMemory: typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,

@@ -41,7 +41,14 @@ before(async () => {
       contents: `import { webWorker } from './src/base/webWorkerTransport';
         import * as scenario from './test/webview/workerScenario';
         globalThis.scenario = scenario;
-        globalThis.start = (url) => webWorker(url, { name: 'sequence-lab-training' });`,
+        globalThis.start = (url) => webWorker(url, { name: 'sequence-lab-training' });
+        // As the web entry starts it from an extension installed on a remote: the script's bytes as a Blob URL,
+        // made after the client's first messages were posted.
+        globalThis.startLate = (url) => webWorker(async () => {
+          const response = await fetch(url);
+          if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+          return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+        }, { name: 'sequence-lab-training' });`,
     },
   });
   const files: Record<string, [string, string]> = {
@@ -78,6 +85,7 @@ const nodeStart = (script = join(dir, 'worker.js')) => nodeWorker<HostToWorker, 
 type Scenario = typeof import('./workerScenario');
 declare const scenario: Scenario;
 declare const start: (url: string) => Parameters<Scenario['trainThrough']>[0];
+declare const startLate: (url: string) => Parameters<Scenario['trainThrough']>[0];
 
 function webTrain(): Promise<TrainingOutcome> {
   return page.evaluate(([text, config, timeoutMs]) => scenario.trainThrough(start('/worker.js'), text, config, timeoutMs), [TEXT, CONFIG, TIMEOUT_MS] as const);
@@ -124,4 +132,13 @@ test('A missing worker script is a crash in words through both transports, never
   const web = await page.evaluate(() => scenario.crashThrough(start('/missing.js')));
   assert.equal(web.crashed, true);
   assert.match(web.message, /^The training worker crashed: .*missing\.js/);
+});
+
+test('A Web Worker started from a Blob URL made late (an extension on a remote) gets the messages posted meanwhile, in order', { timeout: 90_000 }, async () => {
+  const late = await page.evaluate(([text, config]) => scenario.stopThrough(startLate('/worker.js'), text, config), [TEXT, CONFIG] as const);
+  assert.equal(late.reason, 'stopped');
+  assert.ok(late.firstSteps >= 1);
+  const unreadable = await page.evaluate(() => scenario.crashThrough(startLate('/missing.js')));
+  assert.equal(unreadable.crashed, true);
+  assert.match(unreadable.message, /^The training worker crashed: the worker script could not be read: \/missing\.js: HTTP 404/);
 });
