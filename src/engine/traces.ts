@@ -16,7 +16,7 @@
 // Backward recursions (step s in processing order, d_s = ∂L/∂h_s total, u_s = ∂L/∂h_s from above):
 //   d_{T−1} = u_{T−1},  d_s = u_s + W_hhᵀ δQ_{s+1}  (+ z_{s+1} ⊙ d_{s+1} for the GRU: h = (1−z)n + z h_prev)
 //   LSTM: ∂L/∂c_s = d_s ⊙ o_s ⊙ (1 − tanh² c_s) + f_{s+1} ⊙ ∂L/∂c_{s+1}
-// with δQ the cell's hidden-projection gradient from the stack's backward.
+// as the stack's backward runs them (cells/cellChain.ts, gradNorms), δQ the cell's hidden-projection gradient.
 //
 // Per-step Jacobians J_s = ∂state_s/∂state_{s−1} (state h, or [h; c] for the LSTM; W_x = gate block x of W_hh):
 //   RNN   J = diag(act′(a_s)) W_hh
@@ -85,6 +85,12 @@ export interface TraceOptions {
   spectra?: boolean;
   /** Also the terms of chain `chain` at input time `t` (skipped when outside the model or the window). */
   recurrence?: { chain: number; t: number };
+  /**
+   * Trace `model` itself, built for ≥ T steps: its activations and gradients are overwritten, its parameters are not.
+   * For a caller that already holds its own copy and traces window after window (Colour Text: ~1,600 windows for
+   * 100,000 characters, each of which would otherwise copy the parameters and allocate a stack).
+   */
+  inPlace?: boolean;
 }
 
 /**
@@ -118,14 +124,17 @@ export function recurrentSpectra(stack: RecurrentStack): RecurrentSpectrum[] {
 }
 
 /**
- * Traces `model` (its parameters are copied; it is not changed) over the window `input` of T ≤ MAX_TRACE_STEPS
+ * Traces `model` (its parameters are copied, unless options.inPlace; it is not changed) over the window `input` of T ≤ MAX_TRACE_STEPS
  * steps from h0/c0 (zero when omitted). With a target, also the loss and every backward quantity.
  */
 export function traceWindow(model: RecurrentStack, input: StackInput, target: TraceTarget | null, options: TraceOptions = {}): SequenceTrace {
   const T = 'ids' in input ? input.ids.length : input.steps;
   if (!(T >= 1 && T <= MAX_TRACE_STEPS)) throw new EngineInputError(`A trace window has 1 to ${MAX_TRACE_STEPS} steps (got ${T}).`);
-  const stack = new RecurrentStack({ ...model.config, maxSteps: T });
-  stack.params.set(model.params);
+  let stack = model;
+  if (!options.inPlace) {
+    stack = new RecurrentStack({ ...model.config, maxSteps: T });
+    stack.params.set(model.params);
+  } else if (model.config.maxSteps < T) throw new RangeError(`a stack built for ${model.config.maxSteps} steps cannot trace ${T} in place`);
   const { hiddenSize: H, layers, outputSize: K, cell: kind } = stack.config;
   const D = stack.directions;
   const C = layers * D;
@@ -170,6 +179,12 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
   let hiddenGradNorm: Float64Array | null = null;
   let cellGradNorm: Float64Array | null = null;
   if (target) {
+    // ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) as the backward pass computes them (CellChain.gradNorms), in processing order.
+    hiddenGradNorm = new Float64Array(C * T);
+    cellGradNorm = isLstm ? new Float64Array(C * T) : null;
+    for (let c = 0; c < C; c++) {
+      stack.cells[c].recordGradNorms({ h: hiddenGradNorm.subarray(c * T, (c + 1) * T), c: cellGradNorm?.subarray(c * T, (c + 1) * T) ?? null });
+    }
     if (target.kind === 'final-mse') {
       // ∂L/∂o: zero but for the last step's first output, 2 (o_{T−1} − target).
       const e = o[(T - 1) * K] - target.target;
@@ -178,9 +193,14 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
       stack.outputs[(T - 1) * K] = 2 * e;
       stack.backwardFromOutputGradient();
     } else loss = stack.backward(target);
-    hiddenGradNorm = new Float64Array(C * T);
-    cellGradNorm = isLstm ? new Float64Array(C * T) : null;
-    backwardNorms(stack, hiddenGradNorm, cellGradNorm);
+    for (let c = 0; c < C; c++) {
+      stack.cells[c].recordGradNorms(null);
+      // A reverse chain's step s is time T−1−s.
+      if (c % D === 1) {
+        hiddenGradNorm.subarray(c * T, (c + 1) * T).reverse();
+        cellGradNorm?.subarray(c * T, (c + 1) * T).reverse();
+      }
+    }
   }
   const jacobian = options.jacobian ?? true;
   const jacobianNorm = jacobian ? new Float64Array(C * T) : null;
@@ -204,61 +224,6 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
     spectra: options.spectra === false ? [] : recurrentSpectra(stack),
     ...(recurrence ? { recurrence } : {}),
   };
-}
-
-/** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) per cell and time, by the recursions in the header, after stack.backward. */
-function backwardNorms(stack: RecurrentStack, hNorm: Float64Array, cNorm: Float64Array | null): void {
-  const { hiddenSize: H, layers, cell: kind } = stack.config;
-  const T = stack.length;
-  const D = stack.directions;
-  const W = H * D;
-  const G = stack.cells[0].gates;
-  const d = new Float64Array(H);
-  const dNext = new Float64Array(H);
-  const dc = new Float64Array(H);
-  for (let k = 0; k < layers; k++) {
-    const above = stack.layerOutputGradient(k);
-    for (let dir = 0; dir < D; dir++) {
-      const c = k * D + dir;
-      const cell = stack.cells[c];
-      const dQ = cell.hiddenProjectionGradient;
-      const whh = stack.param(`rnn.weight_hh_l${k}${dir === 1 ? '_reverse' : ''}`);
-      const Z = kind === 'gru' || kind === 'lstm' ? (cell as GruCell | LstmCell).gateValues : null;
-      dc.fill(0);
-      for (let s = T - 1; s >= 0; s--) {
-        const t = dir === 1 ? T - 1 - s : s;
-        // u_s from above
-        for (let j = 0; j < H; j++) d[j] = above[t * W + dir * H + j];
-        if (s < T - 1) {
-          // + W_hhᵀ δQ_{s+1}
-          const row = (s + 1) * G * H;
-          for (let r = 0; r < G * H; r++) {
-            const q = dQ[row + r];
-            if (q === 0) continue;
-            const wr = r * H;
-            for (let j = 0; j < H; j++) d[j] += whh[wr + j] * q;
-          }
-          if (kind === 'gru') for (let j = 0; j < H; j++) d[j] += Z![row + H + j] * dNext[j];
-        }
-        let n2 = 0;
-        for (let j = 0; j < H; j++) n2 += d[j] * d[j];
-        hNorm[c * T + t] = Math.sqrt(n2);
-        if (cNorm) {
-          const lstm = cell as LstmCell;
-          let m2 = 0;
-          for (let j = 0; j < H; j++) {
-            const o = Z![s * 4 * H + 3 * H + j];
-            const tc = lstm.tanhCs[s * H + j];
-            const fNext = s < T - 1 ? Z![(s + 1) * 4 * H + H + j] : 0;
-            dc[j] = d[j] * o * (1 - tc * tc) + fNext * dc[j];
-            m2 += dc[j] * dc[j];
-          }
-          cNorm[c * T + t] = Math.sqrt(m2);
-        }
-        dNext.set(d);
-      }
-    }
-  }
 }
 
 /** out[n] = ‖∂h_end/∂h_{end−n}‖₂ for chain c, n = 0 … T−1 (out[0] = 1). */

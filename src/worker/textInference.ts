@@ -26,7 +26,7 @@
 // names the words' spans (tokenStarts/tokenEnds). A word cut by the warm-up boundary counts as scored.
 import { EngineInputError } from '../engine/errors';
 import { RecurrentStack, type StackInput } from '../engine/recurrentStack';
-import { traceWindow, type SequenceTrace } from '../engine/traces';
+import { MAX_TRACE_STEPS, traceWindow, type SequenceTrace } from '../engine/traces';
 import type { TextInference, TextInferenceRequest } from '../shared/protocol/trainingWorker';
 import { seriesNames } from './activationTrace';
 
@@ -109,7 +109,10 @@ export async function inferText(
 ): Promise<TextInference> {
   checkTextRequest(source.model, request);
   // The parameters are copied at once: steps the run takes while we yield do not mix into the answer.
-  const snapshot = new RecurrentStack({ ...source.model.config, maxSteps: 1 });
+  // It is traced in place, window after window (chunks of at most `size` steps, below).
+  const size = Math.max(1, source.seqLength);
+  if (size > MAX_TRACE_STEPS) throw new EngineInputError(`A chunk of ${size} steps is longer than a trace's ${MAX_TRACE_STEPS}.`);
+  const snapshot = new RecurrentStack({ ...source.model.config, maxSteps: size });
   snapshot.params.set(source.model.params);
   const { text, warmup, quantity } = request;
   const { layers, hiddenSize: H, outputSize: K, inputSize, cell: kind, embeddingDim } = snapshot.config;
@@ -140,8 +143,7 @@ export async function inferText(
 
   const h0 = new Float64Array(layers * H);
   const c0 = kind === 'lstm' ? new Float64Array(layers * H) : undefined;
-  // The chunk of (2): the run's seqLength (not its truncate: the whole chunk is backpropagated, see the header).
-  const size = Math.max(1, source.seqLength);
+  // `size`, the chunk of (2): the run's seqLength (not its truncate: the whole chunk is backpropagated, see the header).
   // Forward + backward per step: every layer's G·H × (input + H) projections and the K × H head, about three times.
   const G = snapshot.cells[0].gates;
   const perStep = 3 * (layers * G * H * (Math.max(embeddingDim ?? 1, H) + H) + K * H);
@@ -158,7 +160,7 @@ export async function inferText(
       snapshot,
       inputOf(stepIds, inputSize, embeddingDim !== undefined),
       segment.withTargets ? { kind: 'cross-entropy', targets: ids.slice(segment.from + 1, segment.to + 1) } : null,
-      { h0, ...(c0 ? { c0 } : {}), jacobian: false, spectra: false },
+      { h0, ...(c0 ? { c0 } : {}), jacobian: false, spectra: false, inPlace: true },
     );
     for (let s = 0; s < T; s++) {
       const t = segment.from + s;
@@ -173,8 +175,9 @@ export async function inferText(
       for (let series = 0; series < S; series++) {
         if (pinned) unitValues[at * S + series] = seriesValue(trace, names[series], pinned.layer, s, pinned.unit);
         else {
+          const [data, from] = seriesRow(trace, names[series], summaryLayer, s);
           let sum = 0;
-          for (let j = 0; j < H; j++) sum += seriesValue(trace, names[series], summaryLayer, s, j);
+          for (let j = 0; j < H; j++) sum += data[from + j];
           unitValues[at * S + series] = sum / H;
         }
       }
@@ -283,12 +286,18 @@ export function inputOf(ids: Int32Array, inputSize: number, embedded: boolean): 
 
 /** Unit j of a series (a gate, c or h) of layer k at step s of a one-directional trace. */
 function seriesValue(trace: SequenceTrace, name: string, k: number, s: number, j: number): number {
+  const [data, at] = seriesRow(trace, name, k, s);
+  return data[at + j];
+}
+
+/** Where the H units of one series of layer k at step s lie: unit j is data[at + j]. */
+function seriesRow(trace: SequenceTrace, name: string, k: number, s: number): [Float64Array, number] {
   const T = trace.steps;
   const H = trace.hiddenSize;
-  if (name === 'h') return trace.hidden.data[(k * T + s) * H + j];
-  if (name === 'c') return trace.cell!.data[(k * T + s) * H + j];
+  if (name === 'h') return [trace.hidden.data, (k * T + s) * H];
+  if (name === 'c') return [trace.cell!.data, (k * T + s) * H];
   const G = trace.gates.shape[2];
-  return trace.gates.data[((k * T + s) * G + trace.gateNames.indexOf(name)) * H + j];
+  return [trace.gates.data, ((k * T + s) * G + trace.gateNames.indexOf(name)) * H];
 }
 
 /** The TEXT_ACTIVE_UNITS units of layer k with the largest |h| at step s, descending (ties to the lower unit). */

@@ -2,6 +2,8 @@
 // window is rerun from h_t), the Jacobian product norms against finite differences, shapes, bounds and spectra.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { GruCell } from '../../src/engine/cells/gruCell';
+import type { LstmCell } from '../../src/engine/cells/lstmCell';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { EngineInputError } from '../../src/engine/errors';
 import { Prng } from '../../src/engine/prng';
@@ -97,6 +99,79 @@ for (const cell of ['rnn_tanh', 'gru', 'lstm'] as CellKind[]) {
       assert.ok(Math.abs(got - expected) <= 1e-7 * Math.max(expected, 1e-3), `distance ${n}: ${got} vs finite differences ${expected}`);
     }
     assert.equal(tr.jacobianNorm!.data[0], 1);
+  });
+}
+
+/**
+ * ‖∂L/∂h_t‖ and ‖∂L/∂c_t‖ per cell c = k·D + d and input time t, by the header's recursions from what a stack keeps
+ * after its backward (the gradient from above, δQ, the gates): d_{T−1} = u_{T−1}, d_s = u_s + W_hhᵀ δQ_{s+1}
+ * (+ z_{s+1} ⊙ d_{s+1} for the GRU); ∂L/∂c_s = d_s ⊙ o_s ⊙ (1 − tanh² c_s) + f_{s+1} ⊙ ∂L/∂c_{s+1}.
+ */
+function recursionNorms(stack: RecurrentStack): { h: Float64Array; c: Float64Array | null } {
+  const { hiddenSize: H, layers, cell: kind } = stack.config;
+  const T = stack.length;
+  const D = stack.directions;
+  const W = H * D;
+  const G = stack.cells[0].gates;
+  const hNorm = new Float64Array(layers * D * T);
+  const cNorm = kind === 'lstm' ? new Float64Array(layers * D * T) : null;
+  for (let k = 0; k < layers; k++) {
+    const above = stack.layerOutputGradient(k);
+    for (let dir = 0; dir < D; dir++) {
+      const c = k * D + dir;
+      const cell = stack.cells[c];
+      const dQ = cell.hiddenProjectionGradient;
+      const whh = stack.param(`rnn.weight_hh_l${k}${dir === 1 ? '_reverse' : ''}`);
+      const Z = kind === 'gru' || kind === 'lstm' ? (cell as GruCell | LstmCell).gateValues : null;
+      let dNext = new Float64Array(H);
+      let dcNext = new Float64Array(H);
+      for (let s = T - 1; s >= 0; s--) {
+        const t = dir === 1 ? T - 1 - s : s;
+        const d = new Float64Array(H);
+        for (let j = 0; j < H; j++) d[j] = above[t * W + dir * H + j];
+        if (s < T - 1) {
+          for (let r = 0; r < G * H; r++) for (let j = 0; j < H; j++) d[j] += whh[r * H + j] * dQ[(s + 1) * G * H + r];
+          if (kind === 'gru') for (let j = 0; j < H; j++) d[j] += Z![(s + 1) * G * H + H + j] * dNext[j];
+        }
+        hNorm[c * T + t] = Math.hypot(...d);
+        if (cNorm) {
+          const dc = new Float64Array(H);
+          for (let j = 0; j < H; j++) {
+            const tc = (cell as LstmCell).tanhCs[s * H + j];
+            const fNext = s < T - 1 ? Z![(s + 1) * 4 * H + H + j] : 0;
+            dc[j] = d[j] * Z![s * 4 * H + 3 * H + j] * (1 - tc * tc) + fNext * dcNext[j];
+          }
+          cNorm[c * T + t] = Math.hypot(...dc);
+          dcNext = dc;
+        }
+        dNext = d;
+      }
+    }
+  }
+  return { h: hNorm, c: cNorm };
+}
+
+for (const cell of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'] as CellKind[]) {
+  test(`${cell}, 2 layers, bidirectional: the trace's gradient norms, read off the backward pass, follow the recursions per layer, direction and time`, () => {
+    const model = makeStack(cell, 6, { layers: 2, bidirectional: true });
+    const target = { kind: 'cross-entropy' as const, targets: ids.subarray(1, T + 1) };
+    const tr = traceWindow(model, { ids: ids.subarray(0, T) }, target, { jacobian: false, spectra: false });
+    const stack = new RecurrentStack({ ...model.config, maxSteps: T });
+    stack.params.set(model.params);
+    stack.forward({ ids: ids.subarray(0, T) });
+    stack.backward(target);
+    const want = recursionNorms(stack);
+    const close = (got: Float64Array, expected: Float64Array, what: string) => {
+      assert.equal(got.length, expected.length);
+      for (let i = 0; i < got.length; i++) {
+        assert.ok(Math.abs(got[i] - expected[i]) <= 1e-12 * expected[i] + 1e-16, `${what} ${i} (cell ${Math.floor(i / T)}, t ${i % T}): ${got[i]} vs ${expected[i]}`);
+      }
+    };
+    close(tr.hiddenGradNorm!.data, want.h, '‖∂L/∂h‖');
+    if (want.c) close(tr.cellGradNorm!.data, want.c, '‖∂L/∂c‖');
+    else assert.equal(tr.cellGradNorm, null);
+    // The reverse chains' norms are not the forward chains' read backwards (the test would not see a wrong order).
+    assert.notDeepEqual([...want.h.subarray(T, 2 * T)], [...want.h.subarray(0, T)].reverse());
   });
 }
 

@@ -85,6 +85,15 @@ export class CellChain {
   protected readonly g: ChainTensors;
   private readonly q: Floats;
   private readonly scratch: ChainScratch;
+  /**
+   * When set, backward records per step t and stream b, at index t·B + b (arrays of ≥ maxSteps·B):
+   *   h  ‖∂L/∂h_t‖₂, the whole gradient at h_t as (B) has it on entering step t: the running dh (through h_{t+1},
+   *      and for the GRU the direct path z_{t+1} ⊙ ∂L/∂h_{t+1}) plus dY row t (from above);
+   *   c  (LSTM) ‖∂L/∂c_t‖₂ = ‖dc + ∂L/∂h_t ⊙ o_t ⊙ (1 − tanh² c_t)‖₂, the running dc being f_{t+1} ⊙ ∂L/∂c_{t+1}
+   *      (lstmBackwardStep's dcj).
+   * The traces read these for the gradient-flow panels and Colour Text's ‖∂L/∂h_t‖; training leaves it null.
+   */
+  gradNorms: { h: Float64Array; c: Float64Array | null } | null = null;
   /** Steps of the last forward. */
   protected steps = 0;
 
@@ -205,8 +214,10 @@ export class CellChain {
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
     transpose(this.w.weightHh, 0, GH, H, wT);
+    const norms = this.gradNorms;
     for (let t = T - 1; t >= 0; t--) {
       throwIfAborted(abort);
+      if (norms) this.recordGradNorms(norms, dY, t);
       if (kind === 'lstm') lstmBackwardStep(Z, this.cs!, this.tc!, dY, dh, this.dc, dP, t, B, H);
       else if (kind === 'gru') gruBackwardStep(Z, this.qn!, hs, dY, dh, dP, dQ, t, B, H);
       else rnnBackwardStep(relu, hs, dY, dh, dP, t, B, H);
@@ -237,6 +248,32 @@ export class CellChain {
     if (dX) {
       transpose(this.w.weightIh, 0, GH, I, wT);
       gemmABt(dX, dxOff, dP, 0, R, wT, 0, I, GH, addDx);
+    }
+  }
+
+  /** gradNorms of step t (see there), before (B) runs step t. */
+  private recordGradNorms(norms: { h: Float64Array; c: Float64Array | null }, dY: Floats | null, t: number): void {
+    const H = this.hiddenSize;
+    const B = this.streams;
+    const { dh, dc, Z, tc } = this;
+    const cNorms = this.kind === 'lstm' ? norms.c : null;
+    for (let b = 0; b < B; b++) {
+      const hb = b * H;
+      const row = (t * B + b) * H;
+      const oRow = (t * B + b) * 4 * H + 3 * H;
+      let n2 = 0;
+      let m2 = 0;
+      for (let j = 0; j < H; j++) {
+        const d = dY ? dh[hb + j] + dY[row + j] : dh[hb + j];
+        n2 += d * d;
+        if (cNorms) {
+          const th = tc![row + j];
+          const c = dc[hb + j] + d * Z[oRow + j] * (1 - th * th);
+          m2 += c * c;
+        }
+      }
+      norms.h[t * B + b] = Math.sqrt(n2);
+      if (cNorms) cNorms[t * B + b] = Math.sqrt(m2);
     }
   }
 }

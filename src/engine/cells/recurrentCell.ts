@@ -145,6 +145,14 @@ export abstract class RecurrentCell {
     this.backwardDone();
   }
 
+  /**
+   * From now on backward writes ‖∂L/∂h_s‖ into h[s] and, for the LSTM, ‖∂L/∂c_s‖ into c[s], s in processing order
+   * (CellChain.gradNorms says which gradient); null stops it.
+   */
+  recordGradNorms(norms: { h: Float64Array; c: Float64Array | null } | null): void {
+    this.chain.gradNorms = norms;
+  }
+
   /** What a cell keeps of backward besides ∂L/∂h_0 (the LSTM: ∂L/∂c_0). */
   protected backwardDone(): void {}
 
