@@ -1,7 +1,7 @@
 // What a run folder's run.json holds (StoredRun) and the check every run.json passes before the store lists it: a run
 // folder may come from a repository (.sequence-lab/), so each field is bounded and typed. Pure (no fs, no vscode).
 import type { HeldOutInfo, RunStatus } from '../shared/run';
-import { MODEL_KINDS, OPTIMIZER_KINDS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 
 export interface StoredRun {
   version: 1;
@@ -95,6 +95,6 @@ export function isStoredRun(v: unknown): v is StoredRun {
       return typeof h === 'object' && h !== null && text(o.description) && whole(o.trainCount) && whole(o.heldOutCount)
         && typeof o.stepsPerEpoch === 'number' && Number.isFinite(o.stepsPerEpoch) && o.stepsPerEpoch > 0;
     })
-    && typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) && validateTrainingConfig(r.config as TrainingConfig).length === 0
-    && (MODEL_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).cell) && (OPTIMIZER_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).optimizer);
+    // The config once, by trainingConfigSchema's own rules (the cell and optimiser are among its picklists).
+    && typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) && validateTrainingConfig(r.config as TrainingConfig).length === 0;
 }
