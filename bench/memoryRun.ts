@@ -39,7 +39,7 @@ function read(label: string, step: number): void {
 }
 
 const text = 'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness. '.repeat(50);
-const config: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 16, seqLength: 16, maxSteps: steps, sampleEvery: 500, sampleLength: 40, checkpointEvery: 100 };
+const config: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 16, seqLength: 16, steps: steps, sampleEvery: 500, sampleLength: 40, checkpointEvery: 100 };
 const model = new CharModel(text, config);
 let clock = 0;
 const history = new StepHistory();

@@ -34,7 +34,7 @@ export function trackTrainingState(service: TrainingService): vscode.Disposable 
     const paused = info.status === 'paused';
     item.text = [
       paused ? '$(debug-pause) Sequence Lab' : '$(pulse) Sequence Lab',
-      vscode.l10n.t('step {0}/{1}', history.steps, info.config.maxSteps),
+      vscode.l10n.t('step {0}/{1}', history.steps, info.config.steps),
       loss !== undefined ? vscode.l10n.t('loss {0}', formatStatusLoss(loss)) : info.status,
       paused ? vscode.l10n.t('paused') : speed > 0 ? vscode.l10n.t('{0} chars/s', formatRate(speed)) : '',
     ].filter(Boolean).join(' · ');

@@ -50,7 +50,7 @@ export function progressBatch(firstStep: number, n: number): { firstStep: number
     const s = firstStep + i;
     losses[i] = 1.5 + 2.67 * Math.exp(-s / 600) + 0.08 * Math.sin(s * 1.7);
     gradNorms[i] = 2 + 6 * Math.exp(-s / 700) + 0.6 * Math.sin(s * 0.9);
-    clipped[i] = gradNorms[i] > DEFAULT_CONFIG.clipNorm ? 1 : 0;
+    clipped[i] = gradNorms[i] > DEFAULT_CONFIG.clip ? 1 : 0;
   }
   return { firstStep, losses, gradNorms, clipped, charsPerSecond: 41_500 };
 }
@@ -62,7 +62,7 @@ function curve(last: number, floor: number, rate: number): CurvePoint[] {
 }
 
 export async function buildPanelMessages(size: WindowSize): Promise<PanelMessages> {
-  const config: TrainingConfig = { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: size.hidden, seqLength: size.steps, seed: 1 };
+  const config: TrainingConfig = { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: size.hidden, seqLength: size.steps, seed: 1 };
   const model = new CharModel(TEXT, config, undefined, { gradientHistory: { every: 1, adaptive: false } });
   for (let i = 0; i < size.trainSteps; i++) model.step();
   const label = `char LSTM · H=${size.hidden} on verse.txt`;
@@ -89,8 +89,8 @@ export async function buildPanelMessages(size: WindowSize): Promise<PanelMessage
   };
   const trainingSetup = { type: 'showRun', run, history: progressBatch(1, 100) };
 
-  const input = (id: string, kind: TrainingConfig['model'], modelLabel: string, points: CurvePoint[]): RunCurveInput => ({
-    id, modelLabel, fileLabel: 'verse.txt', config: { ...DEFAULT_CONFIG, model: kind, seed: 7 }, status: 'completed', step: points.at(-1)!.step, points,
+  const input = (id: string, kind: TrainingConfig['cell'], modelLabel: string, points: CurvePoint[]): RunCurveInput => ({
+    id, modelLabel, fileLabel: 'verse.txt', config: { ...DEFAULT_CONFIG, cell: kind, seed: 7 }, status: 'completed', step: points.at(-1)!.step, points,
   });
   const inputs = [
     input('run-rnn', 'rnn', 'char RNN · tanh · H=128', curve(2000, 2.0, 400)),

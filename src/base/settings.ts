@@ -1,19 +1,22 @@
 // Reads the user's `sequenceLab.*` settings into a training config. Out-of-range values (a hand-edited
 // settings.json can hold anything) are reported in words instead of being trained on.
+// The settings' keys are public (users' settings.json) and keep their names; this is the one place they map onto
+// TrainingConfig's, which are the experiment file's: training.model → cell, training.sequenceLength → seqLength,
+// training.gradientClipNorm → clip, training.maxSteps → steps, sampling.every/length → sampleEvery/sampleLength.
 import * as vscode from 'vscode';
 import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CONFIG, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 
 export function readTrainingConfig(scope?: vscode.Uri): { config: TrainingConfig; problems: string[] } {
   const s = vscode.workspace.getConfiguration('sequenceLab', scope);
   const config: TrainingConfig = {
-    model: s.get('training.model', DEFAULT_CONFIG.model),
+    cell: s.get('training.model', DEFAULT_CONFIG.cell),
     layers: s.get('training.layers', DEFAULT_CONFIG.layers),
     optimizer: s.get('training.optimizer', DEFAULT_CONFIG.optimizer),
     hiddenSize: s.get('training.hiddenSize', DEFAULT_CONFIG.hiddenSize),
     seqLength: s.get('training.sequenceLength', DEFAULT_CONFIG.seqLength),
     learningRate: s.get('training.learningRate', DEFAULT_CONFIG.learningRate),
-    clipNorm: s.get('training.gradientClipNorm', DEFAULT_CONFIG.clipNorm),
-    maxSteps: s.get('training.maxSteps', DEFAULT_CONFIG.maxSteps),
+    clip: s.get('training.gradientClipNorm', DEFAULT_CONFIG.clip),
+    steps: s.get('training.maxSteps', DEFAULT_CONFIG.steps),
     seed: s.get('training.seed', DEFAULT_CONFIG.seed),
     checkpointEvery: s.get('training.checkpointEvery', DEFAULT_CHECKPOINT_EVERY),
     temperature: s.get('sampling.temperature', DEFAULT_CONFIG.temperature),

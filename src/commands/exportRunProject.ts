@@ -57,9 +57,9 @@ export function exportedModelMeta(run: ExportableRun, model: Uint8Array): Export
   if (meta?.task !== 'lm' || (meta.tokens ?? 'chars') !== 'chars' || !Array.isArray(meta.vocabulary)) {
     throw new RunExportError(`The checkpoint of the run on ${run.dataLabel} is not a character language model.`);
   }
-  if (!m || m.model !== c.model || m.layers !== c.layers || m.hiddenSize !== c.hiddenSize) {
+  if (!m || m.model !== c.cell || m.layers !== c.layers || m.hiddenSize !== c.hiddenSize) {
     const shown = m ? `${String(m.model).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
-    throw new RunExportError(`The checkpoint holds ${shown}, but the run's settings say ${c.model.toUpperCase()}, ${c.layers} layer(s), H=${c.hiddenSize}.`);
+    throw new RunExportError(`The checkpoint holds ${shown}, but the run's settings say ${c.cell.toUpperCase()}, ${c.layers} layer(s), H=${c.hiddenSize}.`);
   }
   return meta;
 }
@@ -78,7 +78,7 @@ export function exportedRunOf(run: ExportableRun, dataFile: string, dataSha256: 
       ...(c.truncate !== undefined ? { backpropSteps: c.truncate } : {}),
       batchSize: c.batch ?? 1,
       optimizer: { kind: c.optimizer, learningRate: c.learningRate, ...(c.momentum !== undefined ? { momentum: c.momentum } : {}) },
-      clipNorm: c.clipNorm,
+      clipNorm: c.clip,
       seed: c.seed,
     },
     data: { file: dataFile, sha256: dataSha256 },

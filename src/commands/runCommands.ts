@@ -124,8 +124,8 @@ export function registerRunCommands(
     }
     // A run that reached its step budget gets the same budget again, rather than ending as soon as it resumes.
     const from = stored.checkpointStep ?? stored.step;
-    const budget = stored.config.maxSteps;
-    const config = from >= budget ? { ...stored.config, maxSteps: Math.min(10_000_000, from + budget) } : stored.config;
+    const budget = stored.config.steps;
+    const config = from >= budget ? { ...stored.config, steps: Math.min(10_000_000, from + budget) } : stored.config;
     const run = persistence.startFromCheckpoint(
       { uri, label: stored.dataLabel, text, continues: stored.id },
       // The split the stored run trained beside: a checkpoint saved before trainer states recorded it is judged by it.

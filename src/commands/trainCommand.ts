@@ -20,7 +20,7 @@ async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undef
 }
 
 /** The model choices "Train Model on Active File…" asks for; they replace the settings' values for one run. */
-export type ModelChoices = Pick<TrainingConfig, 'model' | 'layers' | 'hiddenSize'>;
+export type ModelChoices = Pick<TrainingConfig, 'cell' | 'layers' | 'hiddenSize'>;
 
 export async function trainOnActiveFile(
   extensionUri: vscode.Uri,
@@ -126,7 +126,7 @@ export async function askModelChoices(settings: TrainingConfig): Promise<ModelCh
     1,
     'Recurrent cell',
     MODEL_ITEMS.map((m) => ({ value: m.kind, label: m.label, detail: m.detail })),
-    settings.model,
+    settings.cell,
   );
   if (model === undefined) return undefined;
   const { min, max } = CONFIG_LIMITS.hiddenSize;
@@ -147,7 +147,7 @@ export async function askModelChoices(settings: TrainingConfig): Promise<ModelCh
     settings.layers,
   );
   if (layers === undefined) return undefined;
-  return { model, hiddenSize, layers };
+  return { cell: model, hiddenSize, layers };
 }
 
 function showProgressNotification(service: TrainingService, run: RunRecord): void {
@@ -160,7 +160,7 @@ function showProgressNotification(service: TrainingService, run: RunRecord): voi
     (progress, token) =>
       new Promise<void>((resolve) => {
         const id = run.info.id;
-        const maxSteps = run.info.config.maxSteps;
+        const steps = run.info.config.steps;
         const subscriptions: vscode.Disposable[] = [];
         const finish = () => {
           for (const s of subscriptions) s.dispose();
@@ -172,8 +172,8 @@ function showProgressNotification(service: TrainingService, run: RunRecord): voi
             if (r.info.id !== id) return;
             const loss = r.history.lastLoss ?? NaN;
             progress.report({
-              increment: (100 * batch.losses.length) / maxSteps,
-              message: `step ${r.history.steps}/${maxSteps} · loss ${loss.toFixed(3)}`,
+              increment: (100 * batch.losses.length) / steps,
+              message: `step ${r.history.steps}/${steps} · loss ${loss.toFixed(3)}`,
             });
           }),
           service.onDidChangeRun((r) => {

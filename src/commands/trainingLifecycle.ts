@@ -48,11 +48,11 @@ export function describeFault(run: RunRecord, fault: RunFault): string {
 }
 
 async function offerFixes(service: TrainingService, run: RunRecord, fault: RunFault): Promise<void> {
-  const { clipNorm, learningRate } = run.info.config;
+  const { clip: clipNow, learningRate } = run.info.config;
   const clip = `Enable clipping (${SUGGESTED_CLIP})`;
   const halve = 'Halve learning rate';
   const actions = [
-    ...(clipNorm === 0 || clipNorm > SUGGESTED_CLIP ? [clip] : []),
+    ...(clipNow === 0 || clipNow > SUGGESTED_CLIP ? [clip] : []),
     ...(learningRate / 2 >= CONFIG_LIMITS.learningRate.min ? [halve] : []),
     'Stop',
   ];
@@ -62,7 +62,7 @@ async function offerFixes(service: TrainingService, run: RunRecord, fault: RunFa
   if (choice === 'Stop') service.stop(id);
   else if (choice === clip || choice === halve) {
     const current = service.get(id)!.info.config.learningRate;
-    const problems = service.reconfigure(id, choice === clip ? { clipNorm: SUGGESTED_CLIP } : { learningRate: current / 2 });
+    const problems = service.reconfigure(id, choice === clip ? { clip: SUGGESTED_CLIP } : { learningRate: current / 2 });
     if (problems.length > 0) void vscode.window.showErrorMessage(`Sequence Lab: ${problems.join('; ')}.`);
     else service.resume(id);
   }

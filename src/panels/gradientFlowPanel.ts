@@ -34,7 +34,7 @@ const AUTO_REFRESH_MS = 2000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
 /** What the reading must know of the run: its cell (the advice) and K of truncated BPTT (the distances read). */
-const readingRun = (run: RunRecord) => ({ cell: run.info.config.model, truncation: run.info.config.truncate ?? run.info.config.seqLength });
+const readingRun = (run: RunRecord) => ({ cell: run.info.config.cell, truncation: run.info.config.truncate ?? run.info.config.seqLength });
 const labelOf = (run: RunRecord) => `${run.info.modelLabel} on ${run.info.fileLabel}`;
 
 const GRADIENT_PANEL: PanelKind<GradientPanelToHost> = { viewType: GRADIENT_PANEL_VIEW_TYPE, bundle: 'gradientFlow', title: TITLE, parse: parseGradientPanelMessage };

@@ -58,8 +58,8 @@ const FINISHED: ReadonlySet<string> = new Set(['completed', 'stopped']);
 export function trainedCellOf(run: Pick<StoredRun, 'config'>): 'rnn' | 'lstm' | undefined {
   const c = run.config;
   if ((c.dataKind ?? 'characters') !== 'characters' || c.layers !== 1 || c.bidirectional) return undefined;
-  if (c.model === 'lstm') return 'lstm';
-  if (c.model === 'rnn' && (c.nonlinearity ?? 'tanh') === 'tanh') return 'rnn';
+  if (c.cell === 'lstm') return 'lstm';
+  if (c.cell === 'rnn' && (c.nonlinearity ?? 'tanh') === 'tanh') return 'rnn';
   return undefined;
 }
 

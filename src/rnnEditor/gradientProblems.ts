@@ -104,7 +104,7 @@ export class GradientProblems extends Disposable implements vscode.CodeActionPro
     const { config, fault } = run.info;
     const g = run.history.snapshot().gradNorms;
     w.findings = gradientFindings({
-      model: config.model, clipNorm: config.clipNorm, learningRate: config.learningRate, minLearningRate: CONFIG_LIMITS.learningRate.min,
+      cell: config.cell, clip: config.clip, learningRate: config.learningRate, minLearningRate: CONFIG_LIMITS.learningRate.min,
       ...(run.info.status === 'paused' && fault ? { fault } : {}),
       ...(w.trace ? { trace: { jacobianNorm: w.trace.jacobianNorm, start: w.trace.start, length: w.trace.length, unit: w.trace.tokenStarts ? 'words' : 'characters', ...(w.trace.cellPath ? { cellPath: w.trace.cellPath } : {}) } } : {}),
       truncation: config.truncate ?? config.seqLength,

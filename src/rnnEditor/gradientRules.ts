@@ -6,7 +6,7 @@
 //               over d ≤ N, and never beyond the run's truncation K − 1, is 'vanishing' AND falls below 1e-6 there:
 //               what happens that far back no longer reaches the loss. For an LSTM the cell path (the forget gates'
 //               product, ∂c_T/∂c_{T−d} along the carousel) must vanish too.
-//   exploding   clipping is off (clipNorm 0) and the gradient norm before clipping exceeds EXPLODING_NORM, or grew
+//   exploding   clipping is off (clip 0) and the gradient norm before clipping exceeds EXPLODING_NORM, or grew
 //               tenfold from the first to the last quarter of the recent steps
 import { byDistanceFromJacobian, formatPerStep, readGradient } from '../shared/gradientReading';
 import type { RunFault } from '../shared/run';
@@ -29,8 +29,8 @@ export interface Finding {
 }
 
 export interface GradientEvidence {
-  model: 'rnn' | 'gru' | 'lstm';
-  clipNorm: number;
+  cell: 'rnn' | 'gru' | 'lstm';
+  clip: number;
   learningRate: number;
   minLearningRate: number;
   fault?: RunFault;
@@ -47,8 +47,8 @@ export interface GradientEvidence {
 export function gradientFindings(e: GradientEvidence): Finding[] {
   const out: Finding[] = [];
   const lowerLr = e.learningRate / 2 >= e.minLearningRate ? (['lowerLearningRate'] as Fix[]) : [];
-  const clip = e.clipNorm === 0 || e.clipNorm > SUGGESTED_CLIP ? (['enableClipping'] as Fix[]) : [];
-  const lstm = e.model === 'lstm' ? [] : (['switchToLstm'] as Fix[]);
+  const clip = e.clip === 0 || e.clip > SUGGESTED_CLIP ? (['enableClipping'] as Fix[]) : [];
+  const lstm = e.cell === 'lstm' ? [] : (['switchToLstm'] as Fix[]);
   if (e.fault) {
     const where = e.fault.timeStep === undefined ? e.fault.tensor : `${e.fault.tensor} at time step ${e.fault.timeStep} of the chunk`;
     out.push({
@@ -78,7 +78,7 @@ export function gradientFindings(e: GradientEvidence): Finding[] {
     }
   }
   const g = Array.from(e.recentGradNorms).filter(Number.isFinite);
-  if (e.clipNorm === 0 && g.length > 0) {
+  if (e.clip === 0 && g.length > 0) {
     const largest = g.reduce((a, b) => Math.max(a, b), -Infinity);
     const quarter = Math.floor(g.length / 4);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -106,12 +106,12 @@ export function fixTitle(fix: Fix, learningRate: number): string {
 
 /** What a quick fix does to a run: change the live run (and resume it when a fault paused it), or start a new one. */
 export type FixPlan =
-  | { kind: 'reconfigure'; change: { clipNorm?: number; learningRate?: number }; resume: boolean }
-  | { kind: 'newRun'; change: { clipNorm?: number; learningRate?: number; model?: 'lstm' }; stopOld: boolean };
+  | { kind: 'reconfigure'; change: { clip?: number; learningRate?: number }; resume: boolean }
+  | { kind: 'newRun'; change: { clip?: number; learningRate?: number; cell?: 'lstm' }; stopOld: boolean };
 
 /** `live`: the worker can still change the run (training or paused); `faulted`: a NaN/Inf paused it. */
 export function fixPlan(fix: Fix, learningRate: number, live: boolean, faulted: boolean): FixPlan {
-  if (fix === 'switchToLstm') return { kind: 'newRun', change: { model: 'lstm' }, stopOld: live };
-  const change = fix === 'enableClipping' ? { clipNorm: SUGGESTED_CLIP } : { learningRate: learningRate / 2 };
+  if (fix === 'switchToLstm') return { kind: 'newRun', change: { cell: 'lstm' }, stopOld: live };
+  const change = fix === 'enableClipping' ? { clip: SUGGESTED_CLIP } : { learningRate: learningRate / 2 };
   return live ? { kind: 'reconfigure', change, resume: faulted } : { kind: 'newRun', change, stopOld: false };
 }

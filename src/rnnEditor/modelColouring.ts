@@ -149,7 +149,7 @@ export class ModelColouring extends Disposable {
       }
       return;
     }
-    const { model, layers, hiddenSize } = run.info.config;
+    const { cell, layers, hiddenSize } = run.info.config;
     const modelLabel = run.info.modelLabel;
     const runLabel = vscode.l10n.t('{0} on {1}', modelLabel, run.info.fileLabel);
     if (run.info.config.dataKind === 'tagged') {
@@ -161,7 +161,7 @@ export class ModelColouring extends Disposable {
       this.refreshStatus();
       return;
     }
-    const quantity = quantityArgument(arg, model, layers, hiddenSize) ?? (await pickQuantity(model, layers, hiddenSize, runLabel));
+    const quantity = quantityArgument(arg, cell, layers, hiddenSize) ?? (await pickQuantity(cell, layers, hiddenSize, runLabel));
     if (!quantity) return;
     const key = document.uri.toString();
     if (this.tagged.has(document)) this.tagged.remove(document);
@@ -193,7 +193,7 @@ export class ModelColouring extends Disposable {
     const length = documentLength(document);
     const run = this.service.get(colouring.runId);
     const words = run?.info.config.dataKind === 'words';
-    const limit = run ? scoredLimit(run.info.config.model, run.info.config.layers, run.info.config.hiddenSize, words ? (run.info.vocabSize ?? 0) : undefined) : undefined;
+    const limit = run ? scoredLimit(run.info.config.cell, run.info.config.layers, run.info.config.hiddenSize, words ? (run.info.vocabSize ?? 0) : undefined) : undefined;
     const wanted = windowFor(expandedVisibleOffsets(editor), length, limit);
     if (!wanted) return;
     // A word run reads whole words: the window does not start or end inside one.

@@ -118,8 +118,8 @@ export function modelSettingsFromConfig(config: TrainingConfig): ModelSettings {
   return {
     kind,
     model: {
-      cell: config.model,
-      ...(config.model === 'rnn' && config.nonlinearity !== undefined ? { nonlinearity: config.nonlinearity } : {}),
+      cell: config.cell,
+      ...(config.cell === 'rnn' && config.nonlinearity !== undefined ? { nonlinearity: config.nonlinearity } : {}),
       layers: config.layers,
       hiddenSize: config.hiddenSize,
       bidirectional: config.bidirectional === true && kind === 'tagged',
@@ -134,8 +134,8 @@ export function modelSettingsFromConfig(config: TrainingConfig): ModelSettings {
       optimizer: config.optimizer,
       learningRate: config.learningRate,
       ...(config.optimizer === 'sgd' && config.momentum !== undefined ? { momentum: config.momentum } : {}),
-      clip: config.clipNorm,
-      steps: config.maxSteps,
+      clip: config.clip,
+      steps: config.steps,
       seed: config.seed,
     },
   };

@@ -54,7 +54,7 @@ export function checkExportedRun(run: ExportedRun): void {
   num('seqLength', c.seqLength, CONFIG_LIMITS.seqLength);
   num('backpropSteps', c.backpropSteps, CONFIG_LIMITS.seqLength, true);
   num('batchSize', c.batchSize, BATCH_LIMIT);
-  num('clipNorm', c.clipNorm, CONFIG_LIMITS.clipNorm);
+  num('clipNorm', c.clipNorm, CONFIG_LIMITS.clip);
   num('clipValue', c.clipValue, { min: 0, max: 1e6, integer: false }, true);
   num('seed', c.seed, CONFIG_LIMITS.seed);
   num('steps', run.steps, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });

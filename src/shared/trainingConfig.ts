@@ -6,7 +6,7 @@
 // model's choices (cell, layers, optimiser, data kind).
 import { boolean, FAIL, lazy, number, object, optional, picklist, type Infer, type Schema } from './protocol/schema';
 
-/** The recurrent cells the Training panel can train (the general trainer's `model`). */
+/** The recurrent cells the Training panel can train (TrainingConfig.cell, the experiment file's model.cell). */
 export const MODEL_KINDS = ['rnn', 'gru', 'lstm'] as const;
 export type TrainingModelKind = (typeof MODEL_KINDS)[number];
 
@@ -44,8 +44,8 @@ export const CONFIG_LIMITS: Record<CharConfigKey, Limit> = {
   hiddenSize: { min: 1, max: 1024, integer: true },
   seqLength: { min: 1, max: 1000, integer: true },
   learningRate: { min: 1e-6, max: 1, integer: false },
-  clipNorm: { min: 0, max: 1000, integer: false },
-  maxSteps: { min: 1, max: 10_000_000, integer: true },
+  clip: { min: 0, max: 1000, integer: false },
+  steps: { min: 1, max: 10_000_000, integer: true },
   temperature: { min: 0.01, max: 10, integer: false },
   seed: { min: 0, max: 2 ** 31 - 1, integer: true },
   sampleEvery: { min: 1, max: 1_000_000, integer: true },
@@ -73,7 +73,7 @@ function limited(limit: Limit): Schema<number> {
  */
 export const trainingConfigSchema = /* @__PURE__ */ lazy(() => object({
   /** Elman RNN (tanh), GRU or LSTM. */
-  model: picklist(MODEL_KINDS),
+  cell: picklist(MODEL_KINDS),
   /** Recurrent layers stacked on each other (each reads the hidden states of the one below). */
   layers: limited(LAYERS_LIMIT),
   optimizer: picklist(OPTIMIZER_KINDS),
@@ -107,9 +107,9 @@ export const trainingConfigSchema = /* @__PURE__ */ lazy(() => object({
   /** The optimiser's step size α. */
   learningRate: limited(CONFIG_LIMITS.learningRate),
   /** Global L2 norm the gradient is clipped to; 0 disables clipping. */
-  clipNorm: limited(CONFIG_LIMITS.clipNorm),
+  clip: limited(CONFIG_LIMITS.clip),
   /** Optimisation steps (one chunk each) before the run ends by itself. */
-  maxSteps: limited(CONFIG_LIMITS.maxSteps),
+  steps: limited(CONFIG_LIMITS.steps),
   /** Softmax temperature used when sampling text from the model. */
   temperature: limited(CONFIG_LIMITS.temperature),
   /** Seed of the PRNG: same seed + same file + same settings → identical loss sequence. */
@@ -124,17 +124,17 @@ export type TrainingConfig = Infer<typeof trainingConfigSchema>;
 
 /** The settings every run has (sizes, rate, clipping, steps, sampling): the keys of CONFIG_LIMITS. */
 export type CharTrainingConfig = Pick<TrainingConfig, CharConfigKey>;
-type CharConfigKey = 'hiddenSize' | 'seqLength' | 'learningRate' | 'clipNorm' | 'maxSteps' | 'temperature' | 'seed' | 'sampleEvery' | 'sampleLength';
+type CharConfigKey = 'hiddenSize' | 'seqLength' | 'learningRate' | 'clip' | 'steps' | 'temperature' | 'seed' | 'sampleEvery' | 'sampleLength';
 
 export const DEFAULT_CONFIG: TrainingConfig = {
-  model: 'rnn',
+  cell: 'rnn',
   layers: 1,
   optimizer: 'adam',
   hiddenSize: 64,
   seqLength: 32,
   learningRate: 0.005,
-  clipNorm: 5,
-  maxSteps: 2000,
+  clip: 5,
+  steps: 2000,
   temperature: 0.8,
   seed: 42,
   sampleEvery: 100,
@@ -204,11 +204,11 @@ const MODEL_NAMES: Record<TrainingModelKind, string> = { rnn: 'RNN', gru: 'GRU',
 
 /** The run's model in a few words, e.g. "char RNN · tanh · H=64" or "char LSTM · 2 layers · H=64". */
 export function modelLabel(config: TrainingConfig): string {
-  const cell = `${config.bidirectional ? 'Bi' : ''}${MODEL_NAMES[config.model] ?? String(config.model)}`;
+  const cell = `${config.bidirectional ? 'Bi' : ''}${MODEL_NAMES[config.cell] ?? String(config.cell)}`;
   const kind = config.dataKind ?? 'characters';
   const prefix = kind === 'characters' ? 'char' : kind === 'words' ? 'word' : kind === 'tagged' ? 'tagger' : kind === 'series' ? 'series' : 'seq-to-one';
   const parts = [`${prefix} ${cell}`];
-  if (config.model === 'rnn') parts.push(config.nonlinearity ?? 'tanh');
+  if (config.cell === 'rnn') parts.push(config.nonlinearity ?? 'tanh');
   if (config.layers !== 1) parts.push(`${config.layers} layers`);
   parts.push(`H=${config.hiddenSize}`);
   if (config.optimizer !== 'adam') parts.push(config.optimizer === 'sgd' ? 'SGD' : 'RMSProp');

@@ -194,7 +194,7 @@ function liveItem(run: RunRecord): vscode.TreeItem {
     [
       `**${escapeMarkdown(info.fileLabel)}** — ${escapeMarkdown(info.modelLabel)}`,
       `Status: ${info.status}${info.message ? ` — ${escapeMarkdown(info.message)}` : ''}`,
-      `Step ${history.steps} of ${info.config.maxSteps}` + (loss !== undefined ? `, loss ${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(3)} bits/char)` : ''),
+      `Step ${history.steps} of ${info.config.steps}` + (loss !== undefined ? `, loss ${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(3)} bits/char)` : ''),
       info.vocabSize !== undefined ? `Vocabulary ${info.vocabSize} characters, ${info.dataLength} characters of data, ${info.parameterCount} parameters` : '',
       configLine(info.config),
     ].filter(Boolean).join('\n\n'),
@@ -214,7 +214,7 @@ function storedItem(node: StoredRunNode): vscode.TreeItem {
     [
       `**${escapeMarkdown(run.dataLabel)}** — ${escapeMarkdown(run.modelLabel)}`,
       `Status: ${run.status}${run.message ? ` — ${escapeMarkdown(run.message)}` : ''}`,
-      `Step ${run.step} of ${run.config.maxSteps}` + (run.lastLoss !== undefined ? `, loss ${run.lastLoss.toFixed(4)} nats/char` : ''),
+      `Step ${run.step} of ${run.config.steps}` + (run.lastLoss !== undefined ? `, loss ${run.lastLoss.toFixed(4)} nats/char` : ''),
       run.checkpointStep !== undefined ? `Checkpoint of step ${run.checkpointStep}: right-click → Resume` : 'No checkpoint saved',
       configLine(run.config),
       `Started ${new Date(run.createdAt).toLocaleString()}`,
@@ -226,7 +226,7 @@ function storedItem(node: StoredRunNode): vscode.TreeItem {
 }
 
 function configLine(c: RunRecord['info']['config']): string {
-  return `Sequence length ${c.seqLength}, ${c.optimizer} learning rate ${c.learningRate}, clip ${c.clipNorm}, seed ${c.seed}`;
+  return `Sequence length ${c.seqLength}, ${c.optimizer} learning rate ${c.learningRate}, clip ${c.clip}, seed ${c.seed}`;
 }
 
 function escapeMarkdown(text: string): string {

@@ -17,7 +17,7 @@ import type { HeldOutPoint } from '../shared/run';
 import { MAX_MODEL_FILE_BYTES, MAX_MODEL_PARAMETERS } from '../shared/modelMetadata';
 import { halveMetricPoints, roundMetric as round } from './metricsCompaction';
 import { appendRegular, CREATE_FLAGS, openRegular, readRegular, RefusedFile, type StoreFs } from './runFolderFiles';
-import { isStoredRun, type MetricLine, type StoredRun } from './storedRun';
+import { readStoredRun, type MetricLine, type StoredRun } from './storedRun';
 
 export type { StoreFs } from './runFolderFiles';
 export { isStoredRun, type MetricLine, type StoredRun } from './storedRun';
@@ -340,17 +340,17 @@ export class RunStore {
     }
     for (const name of names) {
       if (name.startsWith('.')) continue;
-      let run: StoredRun;
+      let run: StoredRun | undefined;
       try {
         // Real folders only (a symlinked one is not followed out of the store), then a regular run.json within bounds.
         if (!/^[A-Za-z0-9._-]+$/.test(name) || !this.fs.lstatSync(path.join(this.root, name)).isDirectory()) continue;
         const bytes = this.readRegular(name, RUN_FILE, MAX_RUN_FILE_BYTES, 'that run is not listed');
         if (!bytes) continue;
-        run = JSON.parse(new TextDecoder().decode(bytes)) as StoredRun;
+        run = readStoredRun(JSON.parse(new TextDecoder().decode(bytes)));
       } catch {
         continue; // Not a run folder, or run.json unreadable: skip it rather than fail the whole list.
       }
-      if (!isStoredRun(run) || run.id !== name) continue;
+      if (run === undefined || run.id !== name) continue;
       this.runs.set(run.id, run);
       if (LIVE_STATUSES.has(run.status)) {
         const at = run.checkpointStep !== undefined ? ` It can resume from the checkpoint of step ${run.checkpointStep}.` : '';

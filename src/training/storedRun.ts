@@ -1,7 +1,7 @@
 // What a run folder's run.json holds (StoredRun) and the check every run.json passes before the store lists it: a run
 // folder may come from a repository (.sequence-lab/), so each field is bounded and typed. Pure (no fs, no vscode).
 import type { HeldOutInfo, RunStatus } from '../shared/run';
-import { MODEL_KINDS, OPTIMIZER_KINDS, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 
 export interface StoredRun {
   version: 1;
@@ -39,6 +39,36 @@ export interface MetricLine {
   gradNorm: number;
 }
 
+/**
+ * TrainingConfig keys a run.json written before the config took the experiment file's names holds, and their names
+ * today (model → cell, clipNorm → clip, maxSteps → steps). Only run.json persists a TrainingConfig, so this is the one
+ * place old keys are read: {@link readStoredRun}, where a run folder's file enters the host.
+ */
+export const RENAMED_CONFIG_KEYS: Readonly<Record<string, keyof TrainingConfig>> = { model: 'cell', clipNorm: 'clip', maxSteps: 'steps' };
+
+/** A run.json's config with its old keys under today's names (a key already under its new name wins); anything else as it was. */
+export function migrateStoredConfig(config: unknown): unknown {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
+    const renamed = Object.hasOwn(RENAMED_CONFIG_KEYS, key) ? RENAMED_CONFIG_KEYS[key] : undefined;
+    if (renamed === undefined) out[key] = value;
+    else if (!Object.hasOwn(config, renamed)) out[renamed] = value;
+  }
+  return out;
+}
+
+/**
+ * A run.json's parsed JSON as a StoredRun (its config's old keys renamed first), or undefined when it fails
+ * {@link isStoredRun}. The run store reads every run.json through this.
+ */
+export function readStoredRun(v: unknown): StoredRun | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const r = v as Record<string, unknown>;
+  const run = 'config' in r ? { ...r, config: migrateStoredConfig(r.config) } : r;
+  return isStoredRun(run) ? run : undefined;
+}
+
 const STATUSES: ReadonlySet<string> = new Set(['starting', 'training', 'paused', 'completed', 'stopped', 'failed', 'interrupted']);
 /** Longest text field of a run.json (a data label, a URI, a message): a run folder is a repository's file too. */
 const MAX_RUN_TEXT = 4096;
@@ -65,6 +95,6 @@ export function isStoredRun(v: unknown): v is StoredRun {
       return typeof h === 'object' && h !== null && text(o.description) && whole(o.trainCount) && whole(o.heldOutCount)
         && typeof o.stepsPerEpoch === 'number' && Number.isFinite(o.stepsPerEpoch) && o.stepsPerEpoch > 0;
     })
-    && typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) && validateTrainingConfig(r.config as TrainingConfig).length === 0
-    && (MODEL_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).model) && (OPTIMIZER_KINDS as readonly unknown[]).includes((r.config as TrainingConfig).optimizer);
+    // The config once, by trainingConfigSchema's own rules (the cell and optimiser are among its picklists).
+    && typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) && validateTrainingConfig(r.config as TrainingConfig).length === 0;
 }

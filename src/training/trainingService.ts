@@ -67,7 +67,7 @@ export interface StartFromCheckpointOptions {
 }
 
 /** The settings a paused run may change before it resumes (the optimiser's state is kept). */
-export type RunReconfiguration = Partial<Pick<TrainingConfig, 'learningRate' | 'clipNorm'>>;
+export type RunReconfiguration = Partial<Pick<TrainingConfig, 'learningRate' | 'clip'>>;
 
 export class TrainingService implements vscode.Disposable {
   private readonly runs = new Map<string, RunRecord>();
@@ -200,7 +200,7 @@ export class TrainingService implements vscode.Disposable {
   /** One update of a paused run; its progress arrives through onDidProgress and the run stays paused. */
   singleStep(runId: string): boolean {
     const record = this.runs.get(runId);
-    if (record?.info.status !== 'paused' || (record.history.steps >= record.info.config.maxSteps)) return false;
+    if (record?.info.status !== 'paused' || (record.history.steps >= record.info.config.steps)) return false;
     this.worker.post({ type: 'step', runId });
     return true;
   }

@@ -134,8 +134,8 @@ export class CharModel {
   }
 
   /** New learning rate and clipping threshold from the next update on; the optimiser's state is kept. */
-  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clipNorm'>): void {
-    this.trainer.reconfigure({ learningRate: config.learningRate, clipNorm: config.clipNorm });
+  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clip'>): void {
+    this.trainer.reconfigure({ learningRate: config.learningRate, clipNorm: config.clip });
   }
 
   get stepCount(): number {

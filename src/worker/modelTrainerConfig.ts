@@ -9,8 +9,8 @@ import type { TrainingConfig } from '../shared/trainingConfig';
 /** The general trainer's settings for a TrainingConfig (optional experiment fields included). */
 export function trainerConfigOf(config: TrainingConfig): SequenceTrainerConfig {
   return {
-    model: config.model,
-    ...(config.model === 'rnn' && config.nonlinearity !== undefined ? { nonlinearity: config.nonlinearity } : {}),
+    model: config.cell,
+    ...(config.cell === 'rnn' && config.nonlinearity !== undefined ? { nonlinearity: config.nonlinearity } : {}),
     layers: config.layers,
     hiddenSize: config.hiddenSize,
     bidirectional: config.bidirectional === true,
@@ -19,7 +19,7 @@ export function trainerConfigOf(config: TrainingConfig): SequenceTrainerConfig {
     ...(config.truncate !== undefined ? { backpropSteps: config.truncate } : {}),
     batchSize: config.batch ?? 1,
     optimizer: { kind: config.optimizer, learningRate: config.learningRate, ...(config.momentum !== undefined ? { momentum: config.momentum } : {}) },
-    clipNorm: config.clipNorm,
+    clipNorm: config.clip,
     ...withInit(initialisationOptions(config.init, config.spectralRadius)),
     seed: config.seed,
   };

@@ -133,8 +133,8 @@ export class SequenceModel implements TrainableModel {
     return { step: r.step, loss: r.loss, gradNorm: r.gradNorm, clipped: r.clipped, chars: r.tokens };
   }
 
-  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clipNorm'>): void {
-    this.trainer.reconfigure({ learningRate: config.learningRate, clipNorm: config.clipNorm });
+  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clip'>): void {
+    this.trainer.reconfigure({ learningRate: config.learningRate, clipNorm: config.clip });
   }
 
   /** model.safetensors as `sequence-lab train --out` writes it (sequence-to-one is stored as a series model with one output). */

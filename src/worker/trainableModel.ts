@@ -28,7 +28,7 @@ export interface TrainableModel {
   /** model.safetensors and trainer-state.safetensors bytes of the state now. */
   checkpoint(): { model: Uint8Array; state: Uint8Array };
   /** New learning rate and clipping from the next update on (optimiser state kept). */
-  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clipNorm'>): void;
+  reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clip'>): void;
   traceGradients(length: number, start?: number): GradientTrace;
   /** With `recurrence`, the trace also carries every term of that chain's step (RecurrenceTerms). */
   traceActivations(length: number, start?: number, recurrence?: RecurrenceAt): Promise<ActivationTrace>;

@@ -158,7 +158,7 @@ export class TrainingRun {
    * the worker; throws the engine's EngineInputError (changing nothing) when the trainer refuses them.
    */
   reconfigure(config: TrainingConfig): void {
-    const next = { ...this.config, learningRate: config.learningRate, clipNorm: config.clipNorm };
+    const next = { ...this.config, learningRate: config.learningRate, clip: config.clip };
     this.model.reconfigure(next);
     this.config = next;
     this.reconfigurations++;
@@ -247,7 +247,7 @@ export class TrainingRun {
     return 'done';
   }
 
-  /** Trains until maxSteps or stop; `startPaused` waits paused at the model's step first. */
+  /** Trains until config.steps or stop; `startPaused` waits paused at the model's step first. */
   async run(startPaused = false): Promise<void> {
     const { model, runId } = this;
     this.running = true;
@@ -262,7 +262,7 @@ export class TrainingRun {
         if (this.paused) {
           if (this.pendingSteps > 0) {
             this.pendingSteps--;
-            if (model.stepCount < this.config.maxSteps) {
+            if (model.stepCount < this.config.steps) {
               const outcome = this.stepOnce();
               if (outcome === 'done') this.flush();
               if (outcome === 'aborted') {
@@ -276,10 +276,10 @@ export class TrainingRun {
           await new Promise<void>((resolve) => (this.wake = resolve));
           continue;
         }
-        if (model.stepCount >= this.config.maxSteps) break;
+        if (model.stepCount >= this.config.steps) break;
         const sliceStart = this.now();
         const sliceEnd = sliceStart + SLICE_MS;
-        while (!this.stopRequested && !this.pauseRequested && model.stepCount < this.config.maxSteps && this.now() < sliceEnd) {
+        while (!this.stopRequested && !this.pauseRequested && model.stepCount < this.config.steps && this.now() < sliceEnd) {
           if (this.stepOnce() !== 'done') break;
         }
         this.trainedMsSinceHeldOut += this.now() - sliceStart;

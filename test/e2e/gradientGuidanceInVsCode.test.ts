@@ -60,7 +60,7 @@ const EXPERIMENTS: Record<string, { data: string; model: object; training: objec
   },
 };
 
-interface StoredRunJson { id: string; dataUri: string; status: string; step: number; config: { model: string; clipNorm: number; learningRate: number } }
+interface StoredRunJson { id: string; dataUri: string; status: string; step: number; config: { cell: string; clip: number; learningRate: number } }
 
 /** The run.json files of the workspace's runs on `file`, newest last. */
 function storedRuns(file: string): StoredRunJson[] {
@@ -234,7 +234,7 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   await pausedPanel.locator('#status', { hasText: /paused/i }).first().waitFor({ timeout: 30_000 });
   await screenshot(page, 'e2e-nan-warning.png');
   const original = storedRuns('boom.txt').at(-1)!;
-  assert.deepEqual([original.config.clipNorm, original.config.learningRate], [0, 1]);
+  assert.deepEqual([original.config.clip, original.config.learningRate], [0, 1]);
   // The checkpoint of the pause: the last good step, and the momentum buffer its first update left (b = g ≠ 0).
   const paused = await until(page, 'the checkpoint of the paused run', () => {
     const state = storedTrainerState('boom.txt');
@@ -259,7 +259,7 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   // Enable clipping (5): resumed with clipping 5. The weights of the last good step still overflow, so it pauses
   // again at the same step, and clipping is no longer offered.
   await pressToastButton(shown, 'Enable clipping (5)');
-  await until(page, 'run.json with clipping 5', () => (storedRuns('boom.txt').at(-1)?.config.clipNorm === 5 ? true : undefined));
+  await until(page, 'run.json with clipping 5', () => (storedRuns('boom.txt').at(-1)?.config.clip === 5 ? true : undefined));
   shown = toast(page, warning).first();
   await shown.waitFor({ timeout: 60_000 });
   assert.equal(Number(warning.exec(await shown.innerText())![2]), goodStep, 'resumed from the same last good step');
@@ -291,7 +291,7 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   await pressToastButton(shown, 'Halve learning rate');
   await until(page, 'run.json with learning rate 0.25', () => (storedRuns('boom.txt').at(-1)?.config.learningRate === 0.25 ? true : undefined));
   assert.equal(storedRuns('boom.txt').length, 1, 'the same run, no new one');
-  assert.equal(storedRuns('boom.txt')[0].config.clipNorm, 5, 'clipping stays on');
+  assert.equal(storedRuns('boom.txt')[0].config.clip, 5, 'clipping stays on');
   shown = toast(page, warning).first();
   await shown.waitFor({ timeout: 60_000 });
   assert.equal(Number(warning.exec(await shown.innerText())![2]), goodStep, 'resumed from the same last good step');
@@ -312,7 +312,7 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
 
   // --- Exploding: a finished run coloured, the diagnostic on grow.txt. On a run that has ended, each quick fix starts
   // a new run on the file with its change (on a live one it changes the run, as the NaN problem's fix did above).
-  const growRuns = () => storedRuns('grow.txt').map((r) => ({ status: r.status, learningRate: r.config.learningRate, clipNorm: r.config.clipNorm }));
+  const growRuns = () => storedRuns('grow.txt').map((r) => ({ status: r.status, learningRate: r.config.learningRate, clip: r.config.clip }));
   await trainExperiment(page, 'grow');
   await until(page, 'the grow.txt run completed', () => (storedRuns('grow.txt').at(-1)?.status === 'completed' ? true : undefined), 120_000);
   await openFile(page, 'grow.txt');
@@ -330,13 +330,13 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   await toast(page, /Sequence Lab: started char RNN · relu · H=32 on grow\.txt/).first().waitFor({ timeout: 30_000 });
   await until(page, 'a second grow.txt run, at 5e-6, completed', () => (growRuns()[1]?.status === 'completed' ? true : undefined), 120_000);
   assert.deepEqual(growRuns(), [
-    { status: 'completed', learningRate: 0.00001, clipNorm: 0 },
-    { status: 'completed', learningRate: 0.000005, clipNorm: 0 },
+    { status: 'completed', learningRate: 0.00001, clip: 0 },
+    { status: 'completed', learningRate: 0.000005, clip: 0 },
   ], 'a new run at half the rate; the first as it was');
   // The new run (watched in its turn) explodes too with clipping off: its problem offers clipping.
   await applyQuickFix(page, exploding, 'Enable gradient clipping (5)');
   await until(page, 'a third grow.txt run, clipped, completed', () => (growRuns()[2]?.status === 'completed' ? true : undefined), 120_000);
-  assert.deepEqual(growRuns()[2], { status: 'completed', learningRate: 0.000005, clipNorm: 5 }, 'a new run with clipping 5 (and the rate it was fixed from)');
+  assert.deepEqual(growRuns()[2], { status: 'completed', learningRate: 0.000005, clip: 5 }, 'a new run with clipping 5 (and the rate it was fixed from)');
   // Clipping on: "exploding with clipping off" no longer applies.
   await problemRows(page).filter({ hasText: exploding }).first().waitFor({ state: 'detached', timeout: 30_000 });
   phase('exploding: each fix started a run with its change; the problem went with clipping on');
@@ -357,7 +357,7 @@ test('status bar, NaN/Inf guidance and the Problems panel\'s gradient diagnostic
   await screenshot(page, 'e2e-problems-vanishing.png');
   await applyQuickFix(page, vanishing, 'Switch to LSTM (a new run on this file)');
   await toast(page, /Sequence Lab: started char LSTM · H=32 on fade\.txt/).first().waitFor({ timeout: 30_000 });
-  const lstm = await until(page, 'an LSTM run stored on fade.txt', () => storedRuns('fade.txt').find((r) => r.config.model === 'lstm'));
+  const lstm = await until(page, 'an LSTM run stored on fade.txt', () => storedRuns('fade.txt').find((r) => r.config.cell === 'lstm'));
   assert.equal(lstm.config.learningRate, 0.000001, 'the same settings but the cell');
   assert.equal(storedRuns('fade.txt').length, 2, 'a new run beside the RNN run');
   phase('vanishing: Switch to LSTM started an LSTM run on fade.txt');

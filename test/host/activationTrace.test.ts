@@ -78,12 +78,12 @@ async function until(ready: () => boolean): Promise<void> {
 }
 
 async function trainedRun(runId: string, over: Partial<TrainingConfig>): Promise<void> {
-  send({ type: 'train', runId, text, config: { ...DEFAULT_CONFIG, seqLength: 16, maxSteps: 20, sampleEvery: 1000, ...over } });
+  send({ type: 'train', runId, text, config: { ...DEFAULT_CONFIG, seqLength: 16, steps: 20, sampleEvery: 1000, ...over } });
   await next(runId, 'finished');
 }
 
 test('through the worker: shapes, a window clamped into the text, words for bad requests', async () => {
-  await trainedRun('w-lstm', { model: 'lstm', layers: 2, hiddenSize: 16 });
+  await trainedRun('w-lstm', { cell: 'lstm', layers: 2, hiddenSize: 16 });
   send({ type: 'traceActivations', requestId: 1, runId: 'w-lstm', length: 100 });
   const t = await next('w-lstm', 'activationTrace');
   assert.equal(t.step, 20);
@@ -110,7 +110,7 @@ test('through the worker: shapes, a window clamped into the text, words for bad 
 });
 
 test('tracing activations while the run trains leaves its loss sequence exactly as a run without traces', async () => {
-  const config = { model: 'gru', hiddenSize: 16, maxSteps: 300 } as const;
+  const config = { cell: 'gru', hiddenSize: 16, steps: 300 } as const;
   send({ type: 'train', runId: 'traced', text, config: { ...DEFAULT_CONFIG, seqLength: 16, sampleEvery: 1000, ...config } });
   await next('traced', 'started');
   let traces = 0;
@@ -129,7 +129,7 @@ test('tracing activations while the run trains leaves its loss sequence exactly 
 });
 
 test('two panels ask for different windows of one run at once: each answer carries its request id and that window', async () => {
-  await trainedRun('two-panels', { model: 'lstm', hiddenSize: 8 });
+  await trainedRun('two-panels', { cell: 'lstm', hiddenSize: 8 });
   // The Gates panel around the cursor at 100, the Unrolled panel after a click at 500, and a bad request of a third.
   send({ type: 'traceActivations', requestId: 101, runId: 'two-panels', start: 100, length: 40 });
   send({ type: 'traceActivations', requestId: 102, runId: 'two-panels', start: 500, length: 24 });

@@ -151,7 +151,7 @@ for (const dataKind of ['characters', 'words'] as const) {
     fakeVscode.workspace.textDocuments = [document];
     // Each request the colouring makes, with the resolver of its answer (the worker client's promise).
     const requests: { request: TextInferenceRequest; answer: (result: TextInference) => void }[] = [];
-    const run = { info: { id: 'r1', status: 'paused', fileLabel: 'big.txt', modelLabel: 'char RNN', vocabSize: 40, config: { model: 'rnn', layers: 1, hiddenSize: 8, dataKind } } };
+    const run = { info: { id: 'r1', status: 'paused', fileLabel: 'big.txt', modelLabel: 'char RNN', vocabSize: 40, config: { cell: 'rnn', layers: 1, hiddenSize: 8, dataKind } } };
     const service = {
       list: () => [run],
       get: () => run,

@@ -293,7 +293,7 @@ test('the panel: a live run refreshes from memory, stored runs are read once, a 
     const service = fakeService();
     const persistence = new RunPersistence(store, service as never);
     const record: RunRecord = {
-      info: { id: 'run-live-1', fileLabel: 'verse.txt', modelLabel: 'char LSTM · H=16', config: { ...DEFAULT_CONFIG, model: 'lstm' }, status: 'starting' },
+      info: { id: 'run-live-1', fileLabel: 'verse.txt', modelLabel: 'char LSTM · H=16', config: { ...DEFAULT_CONFIG, cell: 'lstm' }, status: 'starting' },
       history: new StepHistory(),
     };
     const data = { uri: { toString: () => 'file:///w/verse.txt' }, label: 'verse.txt', text: 'the verse' };

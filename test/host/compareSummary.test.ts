@@ -14,12 +14,12 @@ function curve(last: number, stride: number, f: (s: number) => number, g: (s: nu
   return points;
 }
 
-function run(id: string, model: TrainingConfig['model'], points: CurvePoint[], over: Partial<RunCurveInput> = {}, config: Partial<TrainingConfig> = {}): RunCurveInput {
+function run(id: string, cell: TrainingConfig['cell'], points: CurvePoint[], over: Partial<RunCurveInput> = {}, config: Partial<TrainingConfig> = {}): RunCurveInput {
   return {
     id,
-    modelLabel: `char ${model.toUpperCase()} · H=64`,
+    modelLabel: `char ${cell.toUpperCase()} · H=64`,
     fileLabel: 'verse.txt',
-    config: { ...DEFAULT_CONFIG, model, ...config },
+    config: { ...DEFAULT_CONFIG, cell, ...config },
     status: 'completed',
     step: points.at(-1)?.step ?? 0,
     points,

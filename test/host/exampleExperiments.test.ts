@@ -44,7 +44,7 @@ test('each experiment file is valid, names the main data file and trains in the 
       assert.ok(mapped.ok, `${file.name}: the editor trains ${experiment.data.kind} data`);
       assert.deepEqual(validateTrainingConfig(mapped.config), [], file.name);
       assert.equal(mapped.config.dataKind ?? 'characters', experiment.data.kind, file.name);
-      if (experiment.data.kind === 'characters') assert.equal(mapped.config.model, file.name.includes('lstm') ? 'lstm' : 'rnn');
+      if (experiment.data.kind === 'characters') assert.equal(mapped.config.cell, file.name.includes('lstm') ? 'lstm' : 'rnn');
       const line = experimentCommandLine({ ...experiment, training: { ...experiment.training, steps: 2 } }, experimentOutDir(file.name));
       const io = memoryIo(Object.fromEntries(data.map((f) => [f.name, f.content])));
       const code = await runTrain(line.split(' ').slice(2), io);
@@ -132,10 +132,10 @@ test('reber-lstm shows the claim of the Reber example: after its steps the LSTM 
     // The editor's trainer for this config (CharModel builds the same one; see the previous test).
     const { data, vocabulary } = charData(file.content);
     const trainer = new SequenceTrainer(data, {
-      model: c.model, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: false, seqLength: c.seqLength, batchSize: 1,
-      optimizer: { kind: c.optimizer, learningRate: c.learningRate }, clipNorm: c.clipNorm, seed: c.seed,
+      model: c.cell, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: false, seqLength: c.seqLength, batchSize: 1,
+      optimizer: { kind: c.optimizer, learningRate: c.learningRate }, clipNorm: c.clip, seed: c.seed,
     });
-    for (let i = 0; i < c.maxSteps; i++) trainer.step();
+    for (let i = 0; i < c.steps; i++) trainer.step();
     const ids = vocabulary.encode(heldOut);
     const T = 2000;
     const trace = traceData(trainer.model, { kind: 'next-token', ids, vocabularySize: vocabulary.size }, 0, T, { jacobian: false });
@@ -147,7 +147,7 @@ test('reber-lstm shows the claim of the Reber example: after its steps the LSTM 
       if (ids[p + 2] === E && ids[p + 3] === newline) probabilities.push(trace.probabilities.data[p * vocabulary.size + ids[p + 1]]);
     }
     assert.ok(probabilities.length > 100, `${probabilities.length} strings in the window`);
-    recall[c.model] = probabilities.reduce((a, b) => a + b, 0) / probabilities.length;
+    recall[c.cell] = probabilities.reduce((a, b) => a + b, 0) / probabilities.length;
   }
   console.log(`mean p(symbol before the final E): ${JSON.stringify(recall)}`);
   assert.ok(recall.lstm > 0.95, `the LSTM remembers the second symbol (p = ${recall.lstm})`);

@@ -61,10 +61,10 @@ test('a valid file gives the experiment; absent keys take the defaults of the Tr
   });
   const minimal = parseExperiment('{ "data": { "path": "verse.txt" } }');
   assert.ok(minimal.ok);
-  assert.deepEqual(minimal.experiment.model, { cell: DEFAULT_CONFIG.model, layers: DEFAULT_CONFIG.layers, hiddenSize: DEFAULT_CONFIG.hiddenSize, bidirectional: false });
+  assert.deepEqual(minimal.experiment.model, { cell: DEFAULT_CONFIG.cell, layers: DEFAULT_CONFIG.layers, hiddenSize: DEFAULT_CONFIG.hiddenSize, bidirectional: false });
   assert.equal(minimal.experiment.data.kind, 'characters');
   assert.equal(minimal.experiment.training.learningRate, DEFAULT_CONFIG.learningRate);
-  assert.equal(minimal.experiment.training.steps, DEFAULT_CONFIG.maxSteps);
+  assert.equal(minimal.experiment.training.steps, DEFAULT_CONFIG.steps);
 });
 
 test('the experiment maps onto the Training panel config, which passes its validation', () => {
@@ -72,7 +72,7 @@ test('the experiment maps onto the Training panel config, which passes its valid
   assert.ok(result.ok);
   const mapped = experimentTrainingConfig(result.experiment);
   assert.ok(mapped.ok);
-  assert.deepEqual(mapped.config, { ...DEFAULT_CONFIG, model: 'lstm', layers: 1, hiddenSize: 32, optimizer: 'adam', seqLength: 40, learningRate: 0.01, clipNorm: 5, maxSteps: 3000, seed: 7 });
+  assert.deepEqual(mapped.config, { ...DEFAULT_CONFIG, cell: 'lstm', layers: 1, hiddenSize: 32, optimizer: 'adam', seqLength: 40, learningRate: 0.01, clip: 5, steps: 3000, seed: 7 });
   assert.deepEqual(validateTrainingConfig(mapped.config), []);
 });
 
@@ -197,7 +197,7 @@ test('the schema agrees with the parser: same keys, types, enums, ranges and def
   }
   // The ranges the editor checks are the Training panel's own limits (sequenceLab.training.* settings).
   const t = EXPERIMENT_FIELDS.training;
-  assert.deepEqual([t.learningRate.limit, t.clip.limit, t.steps.limit, t.seed.limit, t.seqLength.limit], [CONFIG_LIMITS.learningRate, CONFIG_LIMITS.clipNorm, CONFIG_LIMITS.maxSteps, CONFIG_LIMITS.seed, CONFIG_LIMITS.seqLength]);
+  assert.deepEqual([t.learningRate.limit, t.clip.limit, t.steps.limit, t.seed.limit, t.seqLength.limit], [CONFIG_LIMITS.learningRate, CONFIG_LIMITS.clip, CONFIG_LIMITS.steps, CONFIG_LIMITS.seed, CONFIG_LIMITS.seqLength]);
   assert.deepEqual([EXPERIMENT_FIELDS.model.layers.limit, EXPERIMENT_FIELDS.model.hiddenSize.limit], [LAYERS_LIMIT, CONFIG_LIMITS.hiddenSize]);
   const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
   const settings = manifest.contributes.configuration.properties;
@@ -212,8 +212,8 @@ test('a tagged experiment with options maps to the editor config field for field
   const mapped = experimentTrainingConfig(result.experiment);
   assert.ok(mapped.ok);
   assert.deepEqual(
-    { dataKind: mapped.config.dataKind, bidirectional: mapped.config.bidirectional, embedding: mapped.config.embedding, batch: mapped.config.batch, model: mapped.config.model, hiddenSize: mapped.config.hiddenSize },
-    { dataKind: 'tagged', bidirectional: true, embedding: 4, batch: 2, model: 'gru', hiddenSize: 8 },
+    { dataKind: mapped.config.dataKind, bidirectional: mapped.config.bidirectional, embedding: mapped.config.embedding, batch: mapped.config.batch, cell: mapped.config.cell, hiddenSize: mapped.config.hiddenSize },
+    { dataKind: 'tagged', bidirectional: true, embedding: 4, batch: 2, cell: 'gru', hiddenSize: 8 },
   );
   assert.deepEqual(validateTrainingConfig(mapped.config), []);
   const line = experimentCommandLine(result.experiment, experimentOutDir('parity-bigru.seqlab.json'));

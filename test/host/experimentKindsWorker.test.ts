@@ -28,20 +28,20 @@ async function trainToEnd(runId: string, text: string, config: TrainingConfig, r
   const finished = await next(runId, 'finished');
   assert.equal(finished.reason, 'completed', `${runId} completed`);
   const checkpoint = all(runId, 'checkpoint').at(-1)!;
-  assert.equal(checkpoint.step, config.maxSteps);
+  assert.equal(checkpoint.step, config.steps);
   return { checkpoint, losses: losses(runId), finished };
 }
 
 /** Straight run of `steps` against half the steps, a checkpoint, then the rest from it: same weights and losses. */
 async function checkKind(name: string, text: string, config: TrainingConfig, steps: number): Promise<string> {
-  const straight = await trainToEnd(`${name}-straight`, text, { ...config, maxSteps: steps, checkpointEvery: 10 * steps });
+  const straight = await trainToEnd(`${name}-straight`, text, { ...config, steps: steps, checkpointEvery: 10 * steps });
   assert.equal(straight.losses.length, steps);
   const head = mean(straight.losses.slice(0, 5));
   const tail = mean(straight.losses.slice(-5));
   assert.ok(tail < head * 0.8, `${name}: the loss falls (${head.toFixed(4)} → ${tail.toFixed(4)})`);
 
-  const half = await trainToEnd(`${name}-half`, text, { ...config, maxSteps: steps / 2, checkpointEvery: 10 * steps });
-  const rest = await trainToEnd(`${name}-rest`, text, { ...config, maxSteps: steps, checkpointEvery: 10 * steps }, {
+  const half = await trainToEnd(`${name}-half`, text, { ...config, steps: steps / 2, checkpointEvery: 10 * steps });
+  const rest = await trainToEnd(`${name}-rest`, text, { ...config, steps: steps, checkpointEvery: 10 * steps }, {
     model: half.checkpoint.model,
     state: half.checkpoint.state,
   });
@@ -53,7 +53,7 @@ async function checkKind(name: string, text: string, config: TrainingConfig, ste
 test('words: an embedded word LSTM with batch 2, truncation, SGD momentum and orthogonal W_hh learns and resumes exactly', async () => {
   const text = 'the cat sat on the mat and the dog sat on the log . '.repeat(30);
   const config: TrainingConfig = {
-    ...DEFAULT_CONFIG, dataKind: 'words', model: 'lstm', hiddenSize: 16, embedding: 8, seqLength: 6, truncate: 10, batch: 2,
+    ...DEFAULT_CONFIG, dataKind: 'words', cell: 'lstm', hiddenSize: 16, embedding: 8, seqLength: 6, truncate: 10, batch: 2,
     optimizer: 'sgd', learningRate: 0.3, momentum: 0.9, init: 'orthogonal', spectralRadius: 0.9, sampleEvery: 1000, sampleLength: 12,
   };
   const sample = await checkKind('words', text, config, 60);
@@ -71,7 +71,7 @@ test('tagged: a bidirectional GRU tagger learns the tags and resumes exactly', a
     seq.forEach((tok, i) => lines.push(`${tok}\t${i + 1 < seq.length ? `before-${seq[i + 1]}` : 'end'}`));
     lines.push('');
   }
-  const config: TrainingConfig = { ...DEFAULT_CONFIG, dataKind: 'tagged', model: 'gru', bidirectional: true, hiddenSize: 12, batch: 4, learningRate: 0.03, sampleEvery: 1000, sampleLength: 10 };
+  const config: TrainingConfig = { ...DEFAULT_CONFIG, dataKind: 'tagged', cell: 'gru', bidirectional: true, hiddenSize: 12, batch: 4, learningRate: 0.03, sampleEvery: 1000, sampleLength: 10 };
   const report = await checkKind('tagged', lines.join('\n'), config, 80);
   // Measured on the 4 sequences held out of training (a seeded 10% of 40), not on what it trained on.
   const accuracy = Number(/^Held-out tagging accuracy ([\d.]+)%/.exec(report)?.[1]);
@@ -82,7 +82,7 @@ test('tagged: a bidirectional GRU tagger learns the tags and resumes exactly', a
 test('series: a GRU learns the next value of a sine (MSE) and resumes exactly', async () => {
   const rows = ['x'];
   for (let t = 0; t < 400; t++) rows.push(Math.sin((2 * Math.PI * t) / 25).toFixed(6));
-  const config: TrainingConfig = { ...DEFAULT_CONFIG, dataKind: 'series', model: 'gru', hiddenSize: 12, seqLength: 25, learningRate: 0.01, sampleEvery: 1000 };
+  const config: TrainingConfig = { ...DEFAULT_CONFIG, dataKind: 'series', cell: 'gru', hiddenSize: 12, seqLength: 25, learningRate: 0.01, sampleEvery: 1000 };
   const report = await checkKind('series', rows.join('\n'), config, 60);
   // The held-out rows are the last 40 of 400 (a forecast is judged on the future): row 361 is the first predicted.
   assert.match(report, /^One step ahead over the first 25 held-out rows \(the last 10% of the rows, from a zero state\): mean squared error [\d.e-]+\.\nrow 361: x /);
@@ -90,7 +90,7 @@ test('series: a GRU learns the next value of a sine (MSE) and resumes exactly', 
 
 test('sequence-to-one: the adding problem trains on its final targets only, and resumes exactly', async () => {
   const T = 10;
-  const config: TrainingConfig = { ...DEFAULT_CONFIG, dataKind: 'sequence-to-one', model: 'lstm', hiddenSize: 8, seqLength: T, batch: 8, learningRate: 0.01, clipNorm: 1, sampleEvery: 1000 };
+  const config: TrainingConfig = { ...DEFAULT_CONFIG, dataKind: 'sequence-to-one', cell: 'lstm', hiddenSize: 8, seqLength: T, batch: 8, learningRate: 0.01, clip: 1, sampleEvery: 1000 };
   const report = await checkKind('adding', addingProblem(T, 200, 3).csv, config, 160);
   const [, mse, baseline] = /^Mean squared error ([\d.e-]+) on the 20 held-out sequences \(20 of the 200 sequences \(10%\), drawn with seed 42; never trained on\); always predicting the training targets' mean \([\d.]+\) gives ([\d.e-]+)\./.exec(report) ?? [];
   assert.ok(Number(mse) < Number(baseline), `better on held-out sequences than the training mean after 160 steps: ${report}`);

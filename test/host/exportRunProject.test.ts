@@ -22,7 +22,7 @@ import { PYTHON, requireTorch } from '../fixtures/pytorch';
 /** As the host hashes a run's data (runPersistence.ts): SHA-256 of the text, UTF-8. */
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const TEXT = 'the quick brown fox jumps over the lazy dog. '.repeat(6);
-const CONFIG: TrainingConfig = { ...DEFAULT_CONFIG, model: 'gru', layers: 2, hiddenSize: 7, seqLength: 9, optimizer: 'rmsprop', learningRate: 0.01, clipNorm: 0.5, seed: 11 };
+const CONFIG: TrainingConfig = { ...DEFAULT_CONFIG, cell: 'gru', layers: 2, hiddenSize: 7, seqLength: 9, optimizer: 'rmsprop', learningRate: 0.01, clip: 0.5, seed: 11 };
 
 function storedRun(config: TrainingConfig = CONFIG, checkpointStep?: number): ExportableRun {
   return { dataUri: 'file:///work/notes/fox%20tales.txt', dataLabel: 'fox tales.txt', dataSha256: sha256(TEXT), config, step: 5, ...(checkpointStep !== undefined ? { checkpointStep } : {}) };
@@ -64,7 +64,7 @@ test('a GRU run exports train.py building nn.GRU with its layers and hidden size
 });
 
 test('an LSTM run names nn.LSTM; the step count is the checkpoint\'s', () => {
-  const config: TrainingConfig = { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 5 };
+  const config: TrainingConfig = { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: 5 };
   const train = contents(runProjectFiles(storedRun(config, 2), checkpoint(config, 2), TEXT), 'train.py') as string;
   assert.match(train, /self\.rnn = nn\.LSTM\(\d+, 5, num_layers=1,/);
   assert.match(train, /\\"steps\\":2,/);
@@ -73,7 +73,7 @@ test('an LSTM run names nn.LSTM; the step count is the checkpoint\'s', () => {
 
 test('a run without a checkpoint, or whose checkpoint or data do not fit it, gives one line saying why', () => {
   assert.throws(() => runProjectFiles(storedRun(), undefined, TEXT), (e: unknown) => e instanceof RunExportError && /^The run on fox tales\.txt has no saved checkpoint yet: train it until it saves one \(every 200 steps\)/.test(e.message));
-  const lstm: TrainingConfig = { ...CONFIG, model: 'lstm' };
+  const lstm: TrainingConfig = { ...CONFIG, cell: 'lstm' };
   assert.throws(() => runProjectFiles(storedRun(lstm), checkpoint(CONFIG, 0), TEXT), /The checkpoint holds GRU, 2 layer\(s\), H=7, but the run's settings say LSTM, 2 layer\(s\), H=7\./);
   assert.throws(() => runProjectFiles(storedRun(), checkpoint(CONFIG, 0), `${TEXT}ZQ`), /fox tales\.txt now has 2 character\(s\) the model never saw \("Q", "Z"\); train\.py could not read it\./);
   assert.throws(() => runProjectFiles(storedRun(), new Uint8Array([1, 2, 3]), TEXT), /The checkpoint of the run on fox tales\.txt is damaged: This is not a valid safetensors file/);
@@ -100,7 +100,7 @@ function python(cwd: string, ...args: string[]): string {
 const TORCH_CONFIG: TrainingConfig = CONFIG;
 
 /** A run with the Model view's options: 3 streams, k2 = 6 of k1 = 9, SGD with momentum, a 5-wide embedding. */
-const BATCHED_CONFIG: TrainingConfig = { ...CONFIG, model: 'lstm', layers: 1, batch: 3, truncate: 6, optimizer: 'sgd', momentum: 0.9, learningRate: 0.05, embedding: 5 };
+const BATCHED_CONFIG: TrainingConfig = { ...CONFIG, cell: 'lstm', layers: 1, batch: 3, truncate: 6, optimizer: 'sgd', momentum: 0.9, learningRate: 0.05, embedding: 5 };
 
 for (const [name, config] of [['the one-stream GRU', TORCH_CONFIG], ['a batched, truncated LSTM with momentum and an embedding', BATCHED_CONFIG]] as const) {
 test(`under torch, ${name} evaluates as sequence-lab eval and trains as the worker's trainer`, async () => {

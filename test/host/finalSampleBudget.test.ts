@@ -11,7 +11,7 @@ import { CharModel } from '../../src/worker/charModel';
 import { TrainingRun } from '../../src/worker/trainingRun';
 
 const text = 'the cat sat on the mat. the dog sat on the log. '.repeat(10);
-const config: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 8, seqLength: 8, sampleEvery: 1_000_000, sampleLength: 120, maxSteps: 6 };
+const config: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 8, seqLength: 8, sampleEvery: 1_000_000, sampleLength: 120, steps: 6 };
 
 test('a sample asked to stop after n characters is the first n characters of the full sample', () => {
   const model = new CharModel(text, config, undefined, { gradientHistory: false });

@@ -100,7 +100,7 @@ function stored(id: string, over: Omit<Partial<StoredRun>, 'config'> & { config?
   const { config, ...rest } = over;
   return {
     version: 1, id, dataUri: 'file:///w/reber.txt', dataLabel: 'reber.txt', dataSha256: 'ab'.repeat(32), modelLabel: 'char LSTM · H=32',
-    config: { seqLength: 50, hiddenSize: 32, learningRate: 0.01, steps: 3000, seed: 42, model: 'lstm', layers: 1, optimizer: 'adam', ...config } as StoredRun['config'],
+    config: { seqLength: 50, hiddenSize: 32, learningRate: 0.01, steps: 3000, seed: 42, cell: 'lstm', layers: 1, optimizer: 'adam', ...config } as StoredRun['config'],
     status: 'completed', step: 3000, checkpointStep: 3000, createdAt: '2026-12-05T12:30:00.000Z', updatedAt: '2026-12-05T12:40:00.000Z', metricsStride: 1,
     experiment: { label: 'examples/reber-lstm.seqlab.json', sha256: 'cd'.repeat(32) },
     ...rest,
@@ -110,13 +110,13 @@ function stored(id: string, over: Omit<Partial<StoredRun>, 'config'> & { config?
 test('trained mode lists only finished one-layer tanh RNN / LSTM character runs with a checkpoint, named with their file and step', () => {
   const runs = [
     stored('lstm-ok'),
-    stored('rnn-ok', { modelLabel: 'char RNN · tanh · H=32', config: { model: 'rnn' }, status: 'stopped', experiment: undefined, dataSha256: 'ef'.repeat(32) }),
+    stored('rnn-ok', { modelLabel: 'char RNN · tanh · H=32', config: { cell: 'rnn' }, status: 'stopped', experiment: undefined, dataSha256: 'ef'.repeat(32) }),
     stored('training', { status: 'training' }),
     stored('failed', { status: 'failed' }),
     stored('no-checkpoint', { checkpointStep: undefined }),
     stored('file-gone'),
-    stored('relu', { config: { model: 'rnn', nonlinearity: 'relu' } }),
-    stored('gru', { config: { model: 'gru' } }),
+    stored('relu', { config: { cell: 'rnn', nonlinearity: 'relu' } }),
+    stored('gru', { config: { cell: 'gru' } }),
     stored('deep', { config: { layers: 2 } }),
     stored('bi', { config: { bidirectional: true } }),
     stored('words', { config: { dataKind: 'words' } }),
@@ -126,7 +126,7 @@ test('trained mode lists only finished one-layer tanh RNN / LSTM character runs 
   assert.equal(choices[0].label, 'char LSTM · H=32 · reber-lstm.seqlab.json · step 3000 · reber.txt · 12:30');
   assert.equal(choices[0].fileKey, 'ab'.repeat(8));
   assert.notEqual(choices[0].fileKey, choices[1].fileKey, 'runs on different texts are told apart');
-  assert.equal(trainedCellOf(stored('x', { config: { model: 'rnn' } })), 'rnn');
+  assert.equal(trainedCellOf(stored('x', { config: { cell: 'rnn' } })), 'rnn');
 });
 
 test('trained mode view: the curves as plain arrays (non-finite as null), the runs\' names and truncations', () => {

@@ -55,7 +55,7 @@ after(() => {
 function run(id: string, cell: 'rnn' | 'lstm', dataPath: string, sha = 'ab'.repeat(32)): StoredRun {
   return {
     version: 1, id, dataUri: `file://${dataPath}`, dataLabel: path.basename(dataPath), dataSha256: sha, modelLabel: `char ${cell.toUpperCase()} · H=32`,
-    config: { seqLength: 50, hiddenSize: 32, learningRate: 0.01, maxSteps: 200, seed: 42, model: cell, layers: 1, optimizer: 'adam', clipNorm: 5, temperature: 1, sampleEvery: 100, sampleLength: 100 },
+    config: { seqLength: 50, hiddenSize: 32, learningRate: 0.01, steps: 200, seed: 42, cell: cell, layers: 1, optimizer: 'adam', clip: 5, temperature: 1, sampleEvery: 100, sampleLength: 100 },
     status: 'completed', step: 200, checkpointStep: 200, createdAt: '2026-12-05T13:00:00.000Z', updatedAt: '2026-12-05T13:01:00.000Z', metricsStride: 1,
   };
 }

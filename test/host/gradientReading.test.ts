@@ -106,7 +106,7 @@ test('Gradient Flow: a tanh RNN falling to 1e-3 within 40 steps is vanishing, ne
 });
 
 const evidence: GradientEvidence = {
-  model: 'rnn', clipNorm: 0, learningRate: 0.01, minLearningRate: 1e-6, recentGradNorms: new Float32Array(0), vanishingSteps: 50,
+  cell: 'rnn', clip: 0, learningRate: 0.01, minLearningRate: 1e-6, recentGradNorms: new Float32Array(0), vanishingSteps: 50,
 };
 
 test('Problems: no vanishing diagnostic for a distance beyond the truncation', () => {
@@ -126,9 +126,9 @@ test('Problems: no vanishing diagnostic for a distance beyond the truncation', (
 test('Problems: an LSTM whose cell path carries the gradient gets no vanishing diagnostic', () => {
   const hidden = Float32Array.from({ length: 63 }, (_, i) => 0.6 ** (i + 1));
   const cellPath = Float32Array.from({ length: 63 }, (_, i) => 0.99 ** (i + 1));
-  assert.deepEqual(gradientFindings({ ...evidence, model: 'lstm', trace: { jacobianNorm: hidden, start: 0, length: 64, cellPath } }), []);
+  assert.deepEqual(gradientFindings({ ...evidence, cell: 'lstm', trace: { jacobianNorm: hidden, start: 0, length: 64, cellPath } }), []);
   const closed = Float32Array.from({ length: 63 }, (_, i) => 0.5 ** (i + 1));
-  const f = gradientFindings({ ...evidence, model: 'lstm', trace: { jacobianNorm: hidden, start: 0, length: 64, cellPath: closed } });
+  const f = gradientFindings({ ...evidence, cell: 'lstm', trace: { jacobianNorm: hidden, start: 0, length: 64, cellPath: closed } });
   assert.equal(f[0]?.kind, 'vanishing');
   assert.deepEqual(f[0].fixes, [], 'no "Switch to LSTM" for an LSTM');
 });

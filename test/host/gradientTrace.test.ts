@@ -18,7 +18,7 @@ async function until(ready: () => boolean): Promise<void> {
 }
 
 async function trainedRun(runId: string, over: Partial<TrainingConfig>): Promise<void> {
-  send({ type: 'train', runId, text, config: { ...DEFAULT_CONFIG, seqLength: 16, maxSteps: 20, sampleEvery: 1000, ...over } });
+  send({ type: 'train', runId, text, config: { ...DEFAULT_CONFIG, seqLength: 16, steps: 20, sampleEvery: 1000, ...over } });
   await next(runId, 'finished');
 }
 
@@ -39,8 +39,8 @@ function checkShapes(t: Trace, layers: number, length: number): void {
 }
 
 for (const [name, over] of [
-  ['RNN', { model: 'rnn', layers: 1, hiddenSize: 32 }],
-  ['LSTM, 2 layers', { model: 'lstm', layers: 2, hiddenSize: 16 }],
+  ['RNN', { cell: 'rnn', layers: 1, hiddenSize: 32 }],
+  ['LSTM, 2 layers', { cell: 'lstm', layers: 2, hiddenSize: 16 }],
 ] as const) {
   test(`${name}: a trace after training has the announced shapes, finite positive values and the text's characters`, async () => {
     const runId = `shape-${name}`;
@@ -67,7 +67,7 @@ for (const [name, over] of [
 
 test('a freshly initialised tanh RNN with small weights: the Jacobian norm decays with distance', async () => {
   const runId = 'fresh-rnn';
-  await trainedRun(runId, { model: 'rnn', hiddenSize: 64, maxSteps: 1 });
+  await trainedRun(runId, { cell: 'rnn', hiddenSize: 64, steps: 1 });
   send({ type: 'traceGradients', requestId: 3, runId, start: 0, length: 64 });
   const t = await next(runId, 'gradientTrace');
   assert.ok(t.spectralRadius[0] < 1, `ρ(W_hh) < 1 at initialisation: ${t.spectralRadius[0]}`);
@@ -77,7 +77,7 @@ test('a freshly initialised tanh RNN with small weights: the Jacobian norm decay
 });
 
 test('tracing while the run trains leaves its loss sequence exactly as a run without traces (same seed)', async () => {
-  const config = { model: 'lstm', hiddenSize: 16, maxSteps: 400 } as const;
+  const config = { cell: 'lstm', hiddenSize: 16, steps: 400 } as const;
   send({ type: 'train', runId: 'traced', text, config: { ...DEFAULT_CONFIG, seqLength: 16, sampleEvery: 1000, ...config } });
   await next('traced', 'started');
   // As the panel does: one request in flight at a time.
@@ -99,7 +99,7 @@ test('tracing while the run trains leaves its loss sequence exactly as a run wit
 test('a trace of an unknown run or a bad window fails in words and the worker lives on', async () => {
   send({ type: 'traceGradients', requestId: 5, runId: 'nobody', length: 64 });
   assert.match((await next('nobody', 'traceFailed')).message, /^This run is not in the training worker/);
-  await trainedRun('windows', { maxSteps: 2 });
+  await trainedRun('windows', { steps: 2 });
   send({ type: 'traceGradients', requestId: 6, runId: 'windows', start: 100_000, length: 64 });
   assert.match((await next('windows', 'traceFailed')).message, /does not fit/);
   send({ type: 'traceGradients', requestId: 7, runId: 'windows', length: 64 });
@@ -113,7 +113,7 @@ test('a trace of an unknown run or a bad window fails in words and the worker li
 });
 
 test('two askers trace one run at once: each answer carries its request id and the window asked for', async () => {
-  await trainedRun('two-askers', { model: 'gru', hiddenSize: 8, maxSteps: 2 });
+  await trainedRun('two-askers', { cell: 'gru', hiddenSize: 8, steps: 2 });
   send({ type: 'traceGradients', requestId: 201, runId: 'two-askers', start: 10, length: 16 });
   send({ type: 'traceGradients', requestId: 202, runId: 'two-askers', start: 300, length: 32 });
   send({ type: 'traceGradients', requestId: 203, runId: 'two-askers', start: 100_000, length: 64 });

@@ -23,7 +23,7 @@ async function sample(runId: string, temperature: number, greedy?: boolean): Pro
 }
 
 test('greedy samples are the same text at any temperature, flagged greedy; temperature draws vary', async () => {
-  send({ type: 'train', runId: 'greedy', text, config: { ...DEFAULT_CONFIG, hiddenSize: 24, seqLength: 16, maxSteps: 120, sampleEvery: 1000, sampleLength: 20 } });
+  send({ type: 'train', runId: 'greedy', text, config: { ...DEFAULT_CONFIG, hiddenSize: 24, seqLength: 16, steps: 120, sampleEvery: 1000, sampleLength: 20 } });
   assert.equal((await next('greedy', 'finished')).reason, 'completed');
 
   const first = await sample('greedy', 0.5, true);

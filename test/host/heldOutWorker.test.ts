@@ -12,7 +12,7 @@ type HeldOut = Extract<WorkerToHost, { type: 'heldOut' }>;
 
 test('a character run holds out the last 10% of its file, scores it at its first and last step, and the held-out loss falls', async () => {
   const text = 'to be or not to be that is the question. '.repeat(60);
-  send({ type: 'train', runId: 'held', text, config: { ...DEFAULT_CONFIG, model: 'gru', hiddenSize: 24, seqLength: 16, maxSteps: 300, learningRate: 0.01, sampleEvery: 1000 } });
+  send({ type: 'train', runId: 'held', text, config: { ...DEFAULT_CONFIG, cell: 'gru', hiddenSize: 24, seqLength: 16, steps: 300, learningRate: 0.01, sampleEvery: 1000 } });
   const started = await next('held', 'started');
   assert.ok(started.heldOut);
   assert.equal(started.heldOut.description, 'the last 10% of the characters');
@@ -31,7 +31,7 @@ test('a character run holds out the last 10% of its file, scores it at its first
 });
 
 test('a file too short to hold anything out says so and posts no score', async () => {
-  send({ type: 'train', runId: 'short', text: 'abcabcabc', config: { ...DEFAULT_CONFIG, hiddenSize: 4, seqLength: 4, maxSteps: 5, sampleEvery: 1000 } });
+  send({ type: 'train', runId: 'short', text: 'abcabcabc', config: { ...DEFAULT_CONFIG, hiddenSize: 4, seqLength: 4, steps: 5, sampleEvery: 1000 } });
   const started = await next('short', 'started');
   assert.equal(started.heldOut?.heldOutCount, 0);
   assert.match(started.heldOut?.description ?? '', /^nothing held out: 9 characters are too few$/);
@@ -52,7 +52,7 @@ test('the editor’s run and the command line with --held-out 0.1 (what Copy Com
   assert.equal(code, 0);
   const cliLosses = new TextDecoder().decode(files.get('cli/metrics.jsonl')).trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
 
-  send({ type: 'train', runId: 'parity', text, config: { ...DEFAULT_CONFIG, model: 'gru', hiddenSize: 12, seqLength: 20, batch: 2, learningRate: 0.01, clipNorm: 5, maxSteps: 40, seed: 7, sampleEvery: 1000 } });
+  send({ type: 'train', runId: 'parity', text, config: { ...DEFAULT_CONFIG, cell: 'gru', hiddenSize: 12, seqLength: 20, batch: 2, learningRate: 0.01, clip: 5, steps: 40, seed: 7, sampleEvery: 1000 } });
   await next('parity', 'finished');
   const workerLosses: number[] = [];
   for (const m of received) if (m.type === 'progress' && m.runId === 'parity') workerLosses.push(...m.losses);
@@ -69,7 +69,7 @@ test('two tagger runs with different seeds hold out the same sentences (one fixe
   const described: string[] = [];
   const counts: number[] = [];
   for (const seed of [1, 2]) {
-    send({ type: 'train', runId: `seed-${seed}`, text, config: { ...DEFAULT_CONFIG, dataKind: 'tagged', hiddenSize: 4, maxSteps: 3, sampleEvery: 1000, seed } });
+    send({ type: 'train', runId: `seed-${seed}`, text, config: { ...DEFAULT_CONFIG, dataKind: 'tagged', hiddenSize: 4, steps: 3, sampleEvery: 1000, seed } });
     const started = await next(`seed-${seed}`, 'started');
     described.push(started.heldOut?.description ?? '');
     counts.push(started.heldOut?.heldOutCount ?? -1);

@@ -102,7 +102,7 @@ test('an imported history is a stopped run of its own, thinned to the store\'s l
   persistence.onDidChange(() => changes++);
 
   // The run trained in VS Code: 300 steps, exported at its checkpoint.
-  const config = { ...DEFAULT_CONFIG, model: 'lstm' as const, hiddenSize: 16 };
+  const config = { ...DEFAULT_CONFIG, cell: 'lstm' as const, hiddenSize: 16 };
   store.create({ id: 'run-local', dataUri: 'file:///w/verse.txt', dataLabel: 'verse.txt', dataSha256: 'ab'.repeat(32), modelLabel: 'char LSTM · H=16', config, status: 'stopped' });
   store.appendMetrics('run-local', 1, Array.from({ length: 300 }, (_, i) => 3 - i / 300), Array.from({ length: 300 }, () => 1));
   store.update('run-local', { step: 300, lastLoss: 2 });

@@ -7,7 +7,7 @@ import { parseExperiment } from '../../src/shared/experimentFile';
 import { checkModelSettings, MODEL_FIELD_LABELS, modelSettingsFromConfig } from '../../src/shared/modelSettings';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
 
-const SETTINGS = modelSettingsFromConfig({ ...DEFAULT_CONFIG, model: 'lstm', layers: 2 });
+const SETTINGS = modelSettingsFromConfig({ ...DEFAULT_CONFIG, cell: 'lstm', layers: 2 });
 
 test('checking settings makes no JSON text and parses none', (t) => {
   const stringify = t.mock.method(JSON, 'stringify');

@@ -63,7 +63,7 @@ describe('Model view messages', () => {
   });
 
   it('the settings of a run (or the user settings) become an experiment file that parses back to the same choices', () => {
-    const config = { ...DEFAULT_CONFIG, model: 'lstm' as const, layers: 2, hiddenSize: 96, optimizer: 'sgd' as const, momentum: 0.9, dataKind: 'words' as const, embedding: 32, truncate: 16, batch: 4, init: 'orthogonal' as const, spectralRadius: 0.95 };
+    const config = { ...DEFAULT_CONFIG, cell: 'lstm' as const, layers: 2, hiddenSize: 96, optimizer: 'sgd' as const, momentum: 0.9, dataKind: 'words' as const, embedding: 32, truncate: 16, batch: 4, init: 'orthogonal' as const, spectralRadius: 0.95 };
     const settings = modelSettingsFromConfig(config);
     const experiment = modelSettingsExperiment(settings, 'verse.txt', { temperature: 0.8, every: 100, length: 200 });
     const parsed = parseExperiment(JSON.stringify(experiment));

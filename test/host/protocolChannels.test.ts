@@ -84,7 +84,7 @@ const exportImage: Samples<ExportedImageMessage> = {
 
 /** Every setting a run may have, so each is mutated (the host → worker channel carries it in train and reconfigure). */
 const FULL_CONFIG = {
-  ...DEFAULT_CONFIG, model: 'rnn' as const, checkpointEvery: 50, dataKind: 'tagged' as const, nonlinearity: 'relu' as const, init: 'orthogonal' as const,
+  ...DEFAULT_CONFIG, cell: 'rnn' as const, checkpointEvery: 50, dataKind: 'tagged' as const, nonlinearity: 'relu' as const, init: 'orthogonal' as const,
   bidirectional: true, embedding: 8, truncate: 16, batch: 4, momentum: 0.9, spectralRadius: 1.1, maxVocabulary: 5000,
 };
 const MODEL_BYTES = new Uint8Array([1, 2, 3]);
@@ -98,7 +98,7 @@ const worker: Samples<HostToWorker> = {
   pause: { type: 'pause', runId: 'run-1' },
   resume: { type: 'resume', runId: 'run-1' },
   step: { type: 'step', runId: 'run-1' },
-  reconfigure: { type: 'reconfigure', runId: 'run-1', config: { ...DEFAULT_CONFIG, learningRate: 0.01, clipNorm: 1 } },
+  reconfigure: { type: 'reconfigure', runId: 'run-1', config: { ...DEFAULT_CONFIG, learningRate: 0.01, clip: 1 } },
   sample: { type: 'sample', runId: 'run-1', temperature: 0.5, length: 200, greedy: false },
   dispose: { type: 'dispose', runId: 'run-1' },
   traceGradients: { type: 'traceGradients', runId: 'run-1', requestId: 3, start: 10, length: 64 },

@@ -248,12 +248,12 @@ function readSafetensors(bytes: Uint8Array): { weights: Weights; vocabulary: str
 const { received, send, next } = startTrainingWorker(60_000);
 const text = 'the cat sat on the mat. the dog dug a log. a bat and a rat ran at the cat. '.repeat(8);
 
-for (const [model, nonlinearity, cell] of [['gru', undefined, 'gru'], ['rnn', 'relu', 'rnn_relu'], ['lstm', undefined, 'lstm']] as const) {
-  test(`through the worker: a 2-layer character ${cell} run's terms equal the recomputation from its checkpoint, across chunks`, async () => {
-    const runId = `r-${cell}`;
+for (const [model, nonlinearity, cellKind] of [['gru', undefined, 'gru'], ['rnn', 'relu', 'rnn_relu'], ['lstm', undefined, 'lstm']] as const) {
+  test(`through the worker: a 2-layer character ${cellKind} run's terms equal the recomputation from its checkpoint, across chunks`, async () => {
+    const runId = `r-${cellKind}`;
     send({
       type: 'train', runId, text,
-      config: { ...DEFAULT_CONFIG, model, ...(nonlinearity ? { nonlinearity } : {}), layers: 2, hiddenSize: 6, seqLength: 16, maxSteps: 15, sampleEvery: 1000 },
+      config: { ...DEFAULT_CONFIG, cell: model, ...(nonlinearity ? { nonlinearity } : {}), layers: 2, hiddenSize: 6, seqLength: 16, steps: 15, sampleEvery: 1000 },
     });
     await next(runId, 'finished');
     const checkpoints = received.filter((m): m is Extract<WorkerToHost, { type: 'checkpoint' }> => m.runId === runId && m.type === 'checkpoint');
@@ -272,8 +272,8 @@ for (const [model, nonlinearity, cell] of [['gru', undefined, 'gru'], ['rnn', 'r
       assert.deepEqual(answer.tokens, [...text].slice(start, start + T));
       const ids = answer.tokens.map((ch) => vocabulary.indexOf(ch));
       assert.ok(ids.every((id) => id >= 0));
-      const expected = reference({ cell, layers: 2, D: 1, H: 6, I0: vocabulary.length }, weights, { ids, embedded: false }, T);
-      const what = `${cell} chain ${chain} t ${t}`;
+      const expected = reference({ cell: cellKind, layers: 2, D: 1, H: 6, I0: vocabulary.length }, weights, { ids, embedded: false }, T);
+      const what = `${cellKind} chain ${chain} t ${t}`;
       assertTerms(answer.recurrence, expected[chain][t], what);
       // The panel's h_t column is the same state (to float32).
       const S = answer.series.length;

@@ -17,7 +17,7 @@ import { SequenceModel } from '../../src/worker/sequenceModel';
 import { startTrainingWorker } from './trainingWorkerHarness';
 
 const text = 'to be or not to be that is the question. '.repeat(40);
-const config: TrainingConfig = { ...DEFAULT_CONFIG, model: 'gru', hiddenSize: 12, seqLength: 16, maxSteps: 60, learningRate: 0.01, sampleEvery: 1000 };
+const config: TrainingConfig = { ...DEFAULT_CONFIG, cell: 'gru', hiddenSize: 12, seqLength: 16, steps: 60, learningRate: 0.01, sampleEvery: 1000 };
 
 /** A checkpoint of `model` after `steps` updates, and the same with its trainer state in the old shape (no held_out). */
 function checkpoints(model: CharModel | SequenceModel, steps: number): { model: Uint8Array; state: Uint8Array; oldState: Uint8Array } {
@@ -100,22 +100,22 @@ test('a tagger resumed from an old-format checkpoint reports accuracy on trainin
 test('through the training worker: resumed from an old-format checkpoint, no held-out score is posted', async () => {
   const { received, send, next } = startTrainingWorker(60_000);
   const c = checkpoints(new CharModel(text, config, undefined, { gradientHistory: false }), 10);
-  send({ type: 'train', runId: 'old', text, config: { ...config, maxSteps: 40 }, restore: { model: c.model, state: c.oldState } });
+  send({ type: 'train', runId: 'old', text, config: { ...config, steps: 40 }, restore: { model: c.model, state: c.oldState } });
   const started = await next('old', 'started');
   assert.equal(started.heldOut?.heldOutCount, 0);
   assert.match(started.heldOut?.description ?? '', /saved before runs held data out/);
   await next('old', 'finished');
   assert.deepEqual(received.filter((m: WorkerToHost) => m.type === 'heldOut' && m.runId === 'old'), []);
   // The same checkpoint in today's shape keeps its held-out curve.
-  send({ type: 'train', runId: 'new', text, config: { ...config, maxSteps: 40 }, restore: { model: c.model, state: c.state } });
+  send({ type: 'train', runId: 'new', text, config: { ...config, steps: 40 }, restore: { model: c.model, state: c.state } });
   await next('new', 'finished');
   assert.ok(received.some((m: WorkerToHost) => m.type === 'heldOut' && m.runId === 'new'));
 });
 
 test('Compare Runs says which run has no held-out loss and why, and compares training losses then', () => {
   const points = (base: number) => Array.from({ length: 20 }, (_, i) => ({ step: (i + 1) * 10, loss: base - i * 0.01, gradNorm: 1 }));
-  const run = (id: string, model: TrainingConfig['model'], extra: Partial<RunCurveInput>): RunCurveInput => ({
-    id, modelLabel: `char ${model.toUpperCase()}`, fileLabel: 'verse.txt', config: { ...config, model }, status: 'completed', step: 200, points: points(2), ...extra,
+  const run = (id: string, cell: TrainingConfig['cell'], extra: Partial<RunCurveInput>): RunCurveInput => ({
+    id, modelLabel: `char ${cell.toUpperCase()}`, fileLabel: 'verse.txt', config: { ...config, cell }, status: 'completed', step: 200, points: points(2), ...extra,
   });
   const why = 'the checkpoint this run resumed from was saved before runs held data out, so the model trained on the whole file, the last 10% of the characters included (a loss on them would not be a held-out loss)';
   const sentence = comparisonSummary([

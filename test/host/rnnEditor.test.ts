@@ -72,7 +72,7 @@ test('the window: what is wanted, preceded by a warm-up, bounded in size', () =>
 });
 
 const base: GradientEvidence = {
-  model: 'rnn', clipNorm: 0, learningRate: 0.01, minLearningRate: 1e-6, recentGradNorms: new Float32Array(0), vanishingSteps: 50,
+  cell: 'rnn', clip: 0, learningRate: 0.01, minLearningRate: 1e-6, recentGradNorms: new Float32Array(0), vanishingSteps: 50,
 };
 
 test('a NaN/Inf fault is an error with clipping, a lower learning rate and the LSTM offered', () => {
@@ -82,7 +82,7 @@ test('a NaN/Inf fault is an error with clipping, a lower learning rate and the L
   assert.equal(f.severity, 'error');
   assert.match(f.message, /h_l0 at time step 3 .* step 12/);
   assert.deepEqual(f.fixes, ['enableClipping', 'lowerLearningRate', 'switchToLstm']);
-  const lstm = gradientFindings({ ...base, model: 'lstm', clipNorm: 5, fault: { message: 'x', tensor: 'loss', step: 2 } });
+  const lstm = gradientFindings({ ...base, cell: 'lstm', clip: 5, fault: { message: 'x', tensor: 'loss', step: 2 } });
   assert.deepEqual(lstm[0].fixes, ['lowerLearningRate'], 'clipping already on, already an LSTM');
 });
 
@@ -134,7 +134,7 @@ test('exploding: only with clipping off, for a large norm or a tenfold growth', 
   assert.equal(grew[0]?.kind, 'exploding');
   assert.match(grew[0].message, /grew \d+Ã—/);
   assert.deepEqual(grew[0].fixes, ['enableClipping', 'lowerLearningRate']);
-  assert.deepEqual(gradientFindings({ ...base, clipNorm: 5, recentGradNorms: growing }), [], 'clipping is on');
+  assert.deepEqual(gradientFindings({ ...base, clip: 5, recentGradNorms: growing }), [], 'clipping is on');
   const steady = Float32Array.from({ length: 40 }, () => 3);
   assert.deepEqual(gradientFindings({ ...base, recentGradNorms: steady }), []);
   const spike = Float32Array.from([3, 3, 250, 3]);
@@ -177,10 +177,10 @@ test('the hover: probability, top-5 with visible escapes, the pinned unit and â€
 });
 
 test('quick fixes change a live run (resuming one a fault paused) and start a new run once it has ended', () => {
-  assert.deepEqual(fixPlan('enableClipping', 0.01, true, true), { kind: 'reconfigure', change: { clipNorm: 5 }, resume: true });
+  assert.deepEqual(fixPlan('enableClipping', 0.01, true, true), { kind: 'reconfigure', change: { clip: 5 }, resume: true });
   assert.deepEqual(fixPlan('lowerLearningRate', 0.01, true, false), { kind: 'reconfigure', change: { learningRate: 0.005 }, resume: false });
   assert.deepEqual(fixPlan('lowerLearningRate', 0.01, false, false), { kind: 'newRun', change: { learningRate: 0.005 }, stopOld: false });
-  assert.deepEqual(fixPlan('switchToLstm', 0.01, true, false), { kind: 'newRun', change: { model: 'lstm' }, stopOld: true });
+  assert.deepEqual(fixPlan('switchToLstm', 0.01, true, false), { kind: 'newRun', change: { cell: 'lstm' }, stopOld: true });
 });
 
 test('a quantity passed to the command is checked against the model', () => {

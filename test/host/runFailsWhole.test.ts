@@ -9,7 +9,7 @@ import { CharModel } from '../../src/worker/charModel';
 import { TrainingRun } from '../../src/worker/trainingRun';
 
 const text = 'the cat sat on the mat. the dog sat on the log. '.repeat(10);
-const config: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 8, seqLength: 8, sampleEvery: 1_000_000, maxSteps: 1_000_000 };
+const config: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 8, seqLength: 8, sampleEvery: 1_000_000, steps: 1_000_000 };
 
 test('a failure on a training run stops it, then reports failed once; no progress after it', async () => {
   const model = new CharModel(text, config, undefined, { gradientHistory: false });
@@ -24,11 +24,11 @@ test('a failure on a training run stops it, then reports failed once; no progres
   assert.deepEqual(ends.map((m) => m.type), ['failed']);
   assert.equal((ends[0] as Extract<WorkerToHost, { type: 'failed' }>).message, 'sampling went wrong');
   assert.equal(posted.at(-1)?.type, 'failed', 'nothing is posted after failed');
-  assert.ok(model.stepCount < config.maxSteps, 'it stopped training');
+  assert.ok(model.stepCount < config.steps, 'it stopped training');
 });
 
 test('a failure on a finished run reports failed at once', async () => {
-  const done = { ...config, maxSteps: 3 };
+  const done = { ...config, steps: 3 };
   const model = new CharModel(text, done, undefined, { gradientHistory: false });
   const posted: WorkerToHost[] = [];
   const r = new TrainingRun('g', model, done, (m) => posted.push(m), {});

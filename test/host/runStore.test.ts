@@ -20,7 +20,7 @@ function newRun(store: RunStore, id = 'run-a') {
     dataLabel: 'tiny.txt',
     dataSha256: 'ab'.repeat(32),
     modelLabel: 'char LSTM · H=8',
-    config: { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 8 },
+    config: { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: 8 },
     status: 'starting',
   });
 }
@@ -43,7 +43,7 @@ test('a run, its checkpoint and its metrics read back from a new store on the sa
   assert.equal(run.step, 3);
   assert.equal(run.lastLoss, 1.25);
   assert.equal(run.checkpointStep, 3);
-  assert.deepEqual(run.config, { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 8 });
+  assert.deepEqual(run.config, { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: 8 });
   assert.deepEqual(reloaded.readMetrics('run-a').map((m) => m.loss), [3, 2, 1.25]);
   const checkpoint = reloaded.readCheckpoint('run-a');
   assert.deepEqual([...checkpoint!.model], [1, 2, 3]);
@@ -224,7 +224,9 @@ test('run folders from a repository: a symlinked run, a run.json with bad settin
   const bad: Record<string, Record<string, unknown>> = {
     hidden: { config: { ...(good.config as object), hiddenSize: 1e6 } },
     layers: { config: { ...(good.config as object), layers: 100000 } },
-    cell: { config: { ...(good.config as object), model: 'tanh")\nimport os' } },
+    cell: { config: { ...(good.config as object), cell: 'tanh")\nimport os' } },
+    // The same under the old key (run.json before the config took the experiment file's names): renamed, then refused.
+    oldCell: { config: { ...(good.config as object), cell: undefined, model: 'tanh")\nimport os' } },
     status: { status: '<script>' },
     sha: { dataSha256: 'not hex' },
     label: { dataLabel: 'x'.repeat(100_000) },

@@ -33,7 +33,7 @@ test('the status bar follows a run (step, loss, chars/s; paused; hidden once sto
   const progress = new FakeEventEmitter<unknown>();
   const history = { steps: 0, lastLoss: undefined as number | undefined, charsPerSecond: 0 };
   const run = {
-    info: { status: 'training', config: { maxSteps: 1_000_000 }, modelLabel: 'char RNN · tanh · H=24', fileLabel: 'verse.txt' },
+    info: { status: 'training', config: { steps: 1_000_000 }, modelLabel: 'char RNN · tanh · H=24', fileLabel: 'verse.txt' },
     history,
   } as unknown as RunRecord;
   let runs: RunRecord[] = [run];

@@ -150,7 +150,7 @@ async function assertStopped(run: RunRecord, what: string): Promise<void> {
 }
 
 const verse = readFileSync('examples/verse.txt', 'utf8');
-const small: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 16, maxSteps: 10_000_000, checkpointEvery: 20 };
+const small: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 16, steps: 10_000_000, checkpointEvery: 20 };
 
 test('the Stop button of a Training panel closed and reopened from the status bar stops the run', async () => {
   const run = service.start(verse, 'verse.txt', small);
@@ -172,13 +172,13 @@ test('a run paused by NaN/Inf, fixed with Enable clipping and Halve learning rat
   // A ReLU RNN with W_hh at spectral radius 1.5, SGD at learning rate 1, no clipping: it overflows at once, and the
   // last good state overflows again after each fix (the e2e's "boom" run).
   const boom: TrainingConfig = {
-    ...small, nonlinearity: 'relu', init: 'identity', spectralRadius: 1.5, optimizer: 'sgd', learningRate: 1, clipNorm: 0, seqLength: 64, hiddenSize: 32,
+    ...small, nonlinearity: 'relu', init: 'identity', spectralRadius: 1.5, optimizer: 'sgd', learningRate: 1, clip: 0, seqLength: 64, hiddenSize: 32,
   } as TrainingConfig;
   warningAnswers.push('Enable clipping (5)', 'Halve learning rate');
   const run = service.start(verse, 'boom.txt', boom);
   TrainingPanel.show(extensionUri as never, service, run);
   await until('three NaN/Inf warnings (the fault, and again after each fix)', () => warnings.length >= 3 && run.info.status === 'paused');
-  assert.equal(run.info.config.clipNorm, 5);
+  assert.equal(run.info.config.clip, 5);
   assert.equal(run.info.config.learningRate, 0.5);
   panels.at(-1)!.close();
   TrainingPanel.show(extensionUri as never, service);
@@ -193,7 +193,7 @@ test('after a run was paused, faulted, reconfigured and resumed, the next run st
   await until('the first run trains', () => first.history.steps >= 50);
   assert.ok(service.pause(first.info.id));
   await until('paused', () => first.info.status === 'paused');
-  assert.deepEqual(service.reconfigure(first.info.id, { learningRate: 0.001, clipNorm: 1 }), []);
+  assert.deepEqual(service.reconfigure(first.info.id, { learningRate: 0.001, clip: 1 }), []);
   assert.ok(service.resume(first.info.id));
   await until('resumed and training on', () => first.info.status === 'training' && first.history.steps > 60);
   // sequenceLab.stopTraining: every active run.

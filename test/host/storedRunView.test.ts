@@ -25,7 +25,7 @@ test('a run training when the window closed: interrupted, its whole curve (windo
   const before = new RunStore(root, { maxMetricLines: 50 });
   before.create({
     id: 'run-live', dataUri: 'file:///w/verse.txt', dataLabel: 'verse.txt', dataSha256: 'cd'.repeat(32),
-    modelLabel: 'char GRU · H=32', config: { ...DEFAULT_CONFIG, model: 'gru', hiddenSize: 32 }, status: 'training', vocabSize: 37,
+    modelLabel: 'char GRU · H=32', config: { ...DEFAULT_CONFIG, cell: 'gru', hiddenSize: 32 }, status: 'training', vocabSize: 37,
   });
   const all = losses(1, 400);
   for (let first = 1; first <= 400; first += 40) before.appendMetrics('run-live', first, all.slice(first - 1, first + 39), new Array(40).fill(2));
@@ -84,7 +84,7 @@ test('held-out scores are stored beside the metrics (bounded, dropped after a re
   const heldOut = { description: 'the last 10% of the characters', trainCount: 899, heldOutCount: 100, stepsPerEpoch: 28 };
   store.create({
     id: 'run-held', dataUri: 'file:///w/verse.txt', dataLabel: 'verse.txt', dataSha256: 'ab'.repeat(32),
-    modelLabel: 'char LSTM · H=32', config: { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 32 }, status: 'training', heldOut,
+    modelLabel: 'char LSTM · H=32', config: { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: 32 }, status: 'training', heldOut,
   });
   store.appendMetrics('run-held', 1, losses(1, 100), new Array(100).fill(1));
   for (let step = 0; step <= 100; step += 2) store.appendHeldOut('run-held', { step, loss: 3 - step / 100, count: 100 });

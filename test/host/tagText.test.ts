@@ -21,7 +21,7 @@ const SENTENCES = [
 const FILE = `${Array.from({ length: 6 }, () => SENTENCES.map((s) => s.join('\n')).join('\n\n')).join('\n\n')}\n`;
 
 function trainedTagger(bidirectional: boolean): SequenceModel {
-  const model = new SequenceModel(FILE, { ...DEFAULT_CONFIG, dataKind: 'tagged', model: 'gru', bidirectional, hiddenSize: 8, seqLength: 8, maxSteps: 30, seed: 3 });
+  const model = new SequenceModel(FILE, { ...DEFAULT_CONFIG, dataKind: 'tagged', cell: 'gru', bidirectional, hiddenSize: 8, seqLength: 8, steps: 30, seed: 3 });
   for (let i = 0; i < 30; i++) model.step();
   return model;
 }
@@ -86,14 +86,14 @@ test('unknown tokens and tags are flagged, a malformed line ends a sentence, CRL
 
 test('through the worker: a tagged run answers tagText with typed arrays; a character run refuses in words', async () => {
   const { received, send, next } = startTrainingWorker(120_000);
-  send({ type: 'train', runId: 't', text: FILE, config: { ...DEFAULT_CONFIG, dataKind: 'tagged', model: 'gru', bidirectional: true, hiddenSize: 8, maxSteps: 5, sampleEvery: 1000 } });
+  send({ type: 'train', runId: 't', text: FILE, config: { ...DEFAULT_CONFIG, dataKind: 'tagged', cell: 'gru', bidirectional: true, hiddenSize: 8, steps: 5, sampleEvery: 1000 } });
   await next('t', 'finished');
   send({ type: 'tagText', runId: 't', requestId: 7, text: FILE });
   const answer = await next('t', 'taggedText') as Extract<WorkerToHost, { type: 'taggedText' }>;
   assert.equal(answer.requestId, 7);
   assert.ok(answer.predicted instanceof Int32Array && answer.topProbabilities instanceof Float32Array);
   assert.equal(answer.count, FILE.split('\n').filter((l) => l !== '').length);
-  send({ type: 'train', runId: 'c', text: 'the cat sat on the mat. '.repeat(20), config: { ...DEFAULT_CONFIG, hiddenSize: 8, maxSteps: 3, sampleEvery: 1000 } });
+  send({ type: 'train', runId: 'c', text: 'the cat sat on the mat. '.repeat(20), config: { ...DEFAULT_CONFIG, hiddenSize: 8, steps: 3, sampleEvery: 1000 } });
   await next('c', 'finished');
   send({ type: 'tagText', runId: 'c', requestId: 8, text: 'a\tB\n' });
   const refused = await next('c', 'textInferenceFailed') as Extract<WorkerToHost, { type: 'textInferenceFailed' }>;

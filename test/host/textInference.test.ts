@@ -154,7 +154,7 @@ test('bad requests are refused in words', async () => {
 
 test('through the worker: a trained run colours text and names a run it does not have', async () => {
   const worker = startTrainingWorker();
-  const config: TrainingConfig = { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 8, maxSteps: 5, seqLength: 8, sampleEvery: 1000 };
+  const config: TrainingConfig = { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: 8, steps: 5, seqLength: 8, sampleEvery: 1000 };
   worker.send({ type: 'train', runId: 'r1', text: training, config });
   await worker.next('r1', 'finished');
   worker.send({ type: 'inferText', runId: 'r1', requestId: 4, text: 'the cat¤', warmup: 2, quantity: { kind: 'series', layer: 0, series: 'o', unit: 1 } });

@@ -14,7 +14,7 @@ import { inferText, TEXT_TOP_K } from '../../src/worker/textInference';
 import { startTrainingWorker } from './trainingWorkerHarness';
 
 const training = 'the cat sat on the mat . the dog dug a log .\n'.repeat(30);
-const config: TrainingConfig = { ...DEFAULT_CONFIG, dataKind: 'words', model: 'lstm', hiddenSize: 8, seqLength: 8, maxSteps: 50, sampleEvery: 1000 };
+const config: TrainingConfig = { ...DEFAULT_CONFIG, dataKind: 'words', cell: 'lstm', hiddenSize: 8, seqLength: 8, steps: 50, sampleEvery: 1000 };
 
 function trainedWords(): SequenceModel {
   const model = new SequenceModel(training, config);
@@ -90,7 +90,7 @@ test('other data kinds are refused in words', () => {
 
 test('through the worker: a trained word run colours words', async () => {
   const worker = startTrainingWorker();
-  worker.send({ type: 'train', runId: 'w1', text: training, config: { ...config, maxSteps: 5 } });
+  worker.send({ type: 'train', runId: 'w1', text: training, config: { ...config, steps: 5 } });
   await worker.next('w1', 'finished');
   const text = 'xx the cat sat on a unicorn';
   worker.send({ type: 'inferText', runId: 'w1', requestId: 9, text, warmup: 3, quantity: { kind: 'surprisal' } });

@@ -27,9 +27,9 @@ async function train(config: TrainingConfig, msPerStep: number, onPost: (m: Work
 test('a fast run posts periodic checkpoints at most once per 2 s of its clock, and one on completion', async () => {
   const msPerStep = 300;
   const every = 3;
-  const maxSteps = 40;
-  const { checkpoints } = await train({ ...small, maxSteps, checkpointEvery: every }, msPerStep);
-  assert.equal(checkpoints.at(-1), maxSteps, 'a checkpoint on completion');
+  const steps = 40;
+  const { checkpoints } = await train({ ...small, steps, checkpointEvery: every }, msPerStep);
+  assert.equal(checkpoints.at(-1), steps, 'a checkpoint on completion');
   const periodic = checkpoints.slice(0, -1);
   assert.ok(periodic.length >= 2, `some periodic checkpoints: ${periodic.join(', ')}`);
   let previous = 0;
@@ -43,12 +43,12 @@ test('a fast run posts periodic checkpoints at most once per 2 s of its clock, a
 });
 
 test('a slow run (each step longer than the floor) posts every checkpointEvery steps', async () => {
-  const { checkpoints } = await train({ ...small, maxSteps: 12, checkpointEvery: 4 }, CHECKPOINT_FLOOR_MS + 1);
+  const { checkpoints } = await train({ ...small, steps: 12, checkpointEvery: 4 }, CHECKPOINT_FLOOR_MS + 1);
   assert.deepEqual(checkpoints, [4, 8, 12]);
 });
 
 test('pause and stop post a checkpoint even right after a periodic one', async () => {
-  const { checkpoints, posted, finished } = await train({ ...small, maxSteps: 1000, checkpointEvery: 1 }, 250, (m, run) => {
+  const { checkpoints, posted, finished } = await train({ ...small, steps: 1000, checkpointEvery: 1 }, 250, (m, run) => {
     if (m.type === 'progress' && m.firstStep + m.losses.length - 1 === 9) run.pause();
     if (m.type === 'paused') run.stop();
   });
@@ -69,7 +69,7 @@ test('a fast run posts samples every sampleEvery steps but at most once per 500 
   const msPerStep = 10;
   const every = 5;
   const maxSteps = 300;
-  const { posted, finished } = await train({ ...small, maxSteps, sampleEvery: every }, msPerStep);
+  const { posted, finished } = await train({ ...small, steps: maxSteps, sampleEvery: every }, msPerStep);
   assert.ok(finished);
   const steps = sampleSteps(posted);
   assert.equal(steps.at(-1), maxSteps, 'a sample at the end');
@@ -84,6 +84,6 @@ test('a fast run posts samples every sampleEvery steps but at most once per 500 
 });
 
 test('a slow run (each step longer than the sample floor) samples every sampleEvery steps', async () => {
-  const { posted } = await train({ ...small, maxSteps: 12, sampleEvery: 4 }, SAMPLE_FLOOR_MS + 1);
+  const { posted } = await train({ ...small, steps: 12, sampleEvery: 4 }, SAMPLE_FLOOR_MS + 1);
   assert.deepEqual(sampleSteps(posted), [4, 8, 12, 12], 'every 4 steps, and at the end');
 });

@@ -25,7 +25,7 @@ const answer = async (runId: string, requestId: number) => {
 
 test('a search answers with code-point spans; an impossible threshold finds nothing; a newer search ends the older', async () => {
   const text = 'the cat sat on the mat. 🐈 the dog sat on the log. '.repeat(40);
-  send({ type: 'train', runId: 's', text, config: { ...DEFAULT_CONFIG, hiddenSize: 16, maxSteps: 20, sampleEvery: 1000 } });
+  send({ type: 'train', runId: 's', text, config: { ...DEFAULT_CONFIG, hiddenSize: 16, steps: 20, sampleEvery: 1000 } });
   await next('s', 'finished');
   const query = { layer: 0, series: 'h' as const, units: [0, 3], threshold: -2, queryLength: 5 };
   send({ type: 'searchUnits', runId: 's', requestId: 1, text, query });

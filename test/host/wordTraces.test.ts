@@ -20,7 +20,7 @@ const codePoints = [...text];
 const wordOfSpan = (from: number, to: number) => codePoints.slice(from, to).join('');
 
 async function trainedRun(runId: string, over: Partial<TrainingConfig>, data = text): Promise<void> {
-  send({ type: 'train', runId, text: data, config: { ...DEFAULT_CONFIG, seqLength: 8, maxSteps: 12, sampleEvery: 1000, hiddenSize: 8, ...over } });
+  send({ type: 'train', runId, text: data, config: { ...DEFAULT_CONFIG, seqLength: 8, steps: 12, sampleEvery: 1000, hiddenSize: 8, ...over } });
   const finished = await next(runId, 'finished');
   assert.equal(finished.reason, 'completed');
 }
@@ -33,7 +33,7 @@ test('the words tokenizer\'s places: word i is the code points [starts[i], ends[
 });
 
 test('a word LSTM: the Gates trace steps over the file\'s words, and each word\'s place points at it in the text', async () => {
-  await trainedRun('words-lstm', { dataKind: 'words', model: 'lstm', layers: 2 });
+  await trainedRun('words-lstm', { dataKind: 'words', cell: 'lstm', layers: 2 });
   const started = await next('words-lstm', 'started');
   assert.equal(started.dataLength, words.length, 'the run counts words');
 
@@ -69,7 +69,7 @@ test('a word LSTM: the Gates trace steps over the file\'s words, and each word\'
 });
 
 test('a word GRU: the Gradient Flow trace covers words too, with their places', async () => {
-  await trainedRun('words-gru', { dataKind: 'words', model: 'gru' });
+  await trainedRun('words-gru', { dataKind: 'words', cell: 'gru' });
   send({ type: 'traceGradients', requestId: 7, runId: 'words-gru', start: 10, length: 30 });
   const g = await next('words-gru', 'gradientTrace');
   assert.equal(g.start, 10);
@@ -89,7 +89,7 @@ test('a BiGRU tagger, a series and a sequence-to-one run are traced for every pa
   // Sequences of "token<TAB>tag" lines, an emoji token so code points ≠ UTF-16 units; the cursor asks for the 3rd sequence.
   const lines = Array.from({ length: 30 }, (_, i) => `${['a', '😀b', 'c'][i % 3]}\t${['X', 'Y'][i % 2]}${i % 6 === 5 ? '\n' : ''}`);
   const tagged = lines.join('\n');
-  await trainedRun('tagged', { dataKind: 'tagged', model: 'gru', bidirectional: true }, tagged);
+  await trainedRun('tagged', { dataKind: 'tagged', cell: 'gru', bidirectional: true }, tagged);
   const cps = [...tagged];
   const third = [...tagged.split('\n\n').slice(0, 2).join('\n\n')].length + 3; // a code point inside sequence 3's first line
   send({ type: 'traceActivations', requestId: 8, runId: 'tagged', start: third, length: 128 });
@@ -113,7 +113,7 @@ test('a BiGRU tagger, a series and a sequence-to-one run are traced for every pa
   assert.equal(g.gradNormH.length, 12);
 
   const rows = Array.from({ length: 40 }, (_, r) => `${Math.sin(r / 3).toFixed(3)},${Math.cos(r / 3).toFixed(3)}`);
-  await trainedRun('series', { dataKind: 'series', model: 'lstm' }, `a,b\n${rows.join('\n')}\n`);
+  await trainedRun('series', { dataKind: 'series', cell: 'lstm' }, `a,b\n${rows.join('\n')}\n`);
   send({ type: 'traceActivations', requestId: 11, runId: 'series', start: 4, length: 10 });
   const s = await next('series', 'activationTrace');
   assert.deepEqual(s.tokens, Array.from({ length: 10 }, (_, t) => `row ${t + 1}`), 'the cursor on the first row');
@@ -121,14 +121,14 @@ test('a BiGRU tagger, a series and a sequence-to-one run are traced for every pa
   if (s.outputs?.kind === 'series') assert.deepEqual(Array.from(s.outputs.actual.subarray(0, 2)), [Math.fround(Number(rows[1].split(',')[0])), Math.fround(Number(rows[1].split(',')[1]))], 'step 1 predicts row 2');
 
   const blocks = Array.from({ length: 12 }, (_, r) => `${(r % 4) / 4},${r % 2},${r % 4 === 3 ? (r / 10).toFixed(1) : 0}`);
-  await trainedRun('final', { dataKind: 'sequence-to-one', model: 'gru', seqLength: 4 }, `x,m,y\n${blocks.join('\n')}\n`);
+  await trainedRun('final', { dataKind: 'sequence-to-one', cell: 'gru', seqLength: 4 }, `x,m,y\n${blocks.join('\n')}\n`);
   send({ type: 'traceActivations', requestId: 12, runId: 'final', length: 128 });
   const f = await next('final', 'activationTrace');
   assert.equal(f.length, 4, 'one block');
   assert.equal(f.outputs?.kind, 'final');
   assert.equal(f.outputs?.kind === 'final' ? f.outputs.actual : NaN, 0.3, 'block 1\'s target, on its last row');
 
-  await trainedRun('chars', { model: 'lstm' });
+  await trainedRun('chars', { cell: 'lstm' });
   send({ type: 'traceActivations', requestId: 10, runId: 'chars', start: 3, length: 20 });
   const c = await next('chars', 'activationTrace');
   assert.equal(c.tokenStarts, undefined);

@@ -11,7 +11,7 @@ const { received, send, next, waitFor } = startTrainingWorker(20_000, { sampleFl
 const text = 'the cat sat on the mat. '.repeat(40);
 
 test('a run reports its data, trains in batches of typed arrays, samples text and completes', async () => {
-  send({ type: 'train', runId: 'complete', text, config: { ...DEFAULT_CONFIG, hiddenSize: 16, seqLength: 16, maxSteps: 150, sampleEvery: 50, sampleLength: 30 } });
+  send({ type: 'train', runId: 'complete', text, config: { ...DEFAULT_CONFIG, hiddenSize: 16, seqLength: 16, steps: 150, sampleEvery: 50, sampleLength: 30 } });
   const started = await next('complete', 'started');
   assert.equal(started.vocabSize, new Set(text).size);
   assert.equal(started.dataLength, text.length);
@@ -33,8 +33,8 @@ test('a run reports its data, trains in batches of typed arrays, samples text an
 });
 
 test('stop ends a long run mid-way: stopped, not completed, every step up to it reported', async () => {
-  const maxSteps = 10_000_000;
-  send({ type: 'train', runId: 'long', text, config: { ...DEFAULT_CONFIG, hiddenSize: 64, maxSteps } });
+  const steps = 10_000_000;
+  send({ type: 'train', runId: 'long', text, config: { ...DEFAULT_CONFIG, hiddenSize: 64, steps } });
   await next('long', 'started');
   await next('long', 'progress');
   const asked = performance.now();
@@ -42,7 +42,7 @@ test('stop ends a long run mid-way: stopped, not completed, every step up to it 
   // The worker reads its messages between updates: the stop ends the 10 M-step run (how fast is the bench's business).
   const finished = await next('long', 'finished');
   assert.equal(finished.reason, 'stopped');
-  assert.ok(finished.steps >= 1 && finished.steps < maxSteps, `stopped at step ${finished.steps}`);
+  assert.ok(finished.steps >= 1 && finished.steps < steps, `stopped at step ${finished.steps}`);
   assert.ok(Number.isFinite(finished.finalLoss));
   const reported = received.filter((m): m is Extract<WorkerToHost, { type: 'progress' }> => m.runId === 'long' && m.type === 'progress');
   assert.equal(reported.reduce((n, b) => n + b.losses.length, 0), finished.steps);
@@ -59,6 +59,6 @@ test('bad text fails the run with a message, and the worker lives on', async () 
   send({ type: 'train', runId: 'empty', text: '', config: DEFAULT_CONFIG });
   const failed = await next('empty', 'failed');
   assert.match(failed.message, /empty/i);
-  send({ type: 'train', runId: 'after', text, config: { ...DEFAULT_CONFIG, maxSteps: 3 } });
+  send({ type: 'train', runId: 'after', text, config: { ...DEFAULT_CONFIG, steps: 3 } });
   assert.equal((await next('after', 'finished')).reason, 'completed');
 });

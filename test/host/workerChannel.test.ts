@@ -127,7 +127,7 @@ test('a live worker answers each refused request with its failure and goes on tr
   assert.equal((await answered('taggersFailed', 't1')).message, 'The worker refused a malformed "compareTaggers" request.');
   raw({ type: 'stop', runId: 7 }); // no run id to answer: logged, nothing else
   raw({ type: 'pause' });
-  const good: HostToWorker = { type: 'train', runId: 'good', text, config: { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 8, maxSteps: 3 } };
+  const good: HostToWorker = { type: 'train', runId: 'good', text, config: { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: 8, steps: 3 } };
   send(good);
   const finished = await next('good', 'finished');
   assert.equal(finished.reason, 'completed');

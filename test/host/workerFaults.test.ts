@@ -26,8 +26,8 @@ esbuild.buildSync({
 after(() => rmSync(extensionPath, { recursive: true, force: true }));
 
 const text = 'the cat sat on the mat. '.repeat(40);
-const longRun = { ...DEFAULT_CONFIG, hiddenSize: 32, seqLength: 16, maxSteps: 10_000_000 };
-const shortRun = { ...DEFAULT_CONFIG, hiddenSize: 8, seqLength: 8, maxSteps: 20, sampleEvery: 10, sampleLength: 10 };
+const longRun = { ...DEFAULT_CONFIG, hiddenSize: 32, seqLength: 16, steps: 10_000_000 };
+const shortRun = { ...DEFAULT_CONFIG, hiddenSize: 8, seqLength: 8, steps: 20, sampleEvery: 10, sampleLength: 10 };
 
 /** A TrainingWorker with recorded messages and exits, and waits on them. */
 function harness(path = extensionPath) {

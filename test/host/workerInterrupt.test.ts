@@ -53,11 +53,11 @@ const lastStepOf = (m: Of<'progress'>) => m.firstStep + m.losses.length - 1;
 
 // One update of this model takes most of a second (2 LSTM layers of 256 units over 160 characters).
 const text = 'the cat sat on the mat. the dog sat on the log. a bird sang in the tree. '.repeat(30);
-const long: TrainingConfig = { ...DEFAULT_CONFIG, model: 'lstm', layers: 2, hiddenSize: 256, seqLength: 160, sampleEvery: 1_000_000, sampleLength: 10, checkpointEvery: 1_000_000 };
+const long: TrainingConfig = { ...DEFAULT_CONFIG, cell: 'lstm', layers: 2, hiddenSize: 256, seqLength: 160, sampleEvery: 1_000_000, sampleLength: 10, checkpointEvery: 1_000_000 };
 
 /** Trains `steps` updates uninterrupted and returns its final checkpoint. */
 async function straightRun(runId: string, steps: number): Promise<Of<'checkpoint'>> {
-  host.post({ type: 'train', runId, text, config: { ...long, maxSteps: steps } });
+  host.post({ type: 'train', runId, text, config: { ...long, steps: steps } });
   const finished = await first(runId, 'finished');
   assert.equal(finished.steps, steps);
   return all(runId, 'checkpoint').at(-1)!;
@@ -71,7 +71,7 @@ function assertSameState(a: Of<'checkpoint'>, b: Of<'checkpoint'>, what: string)
 }
 
 test('Stop during a long update: the run stops at its last completed step, and its checkpoint is exactly that state', { timeout: 300_000 }, async () => {
-  host.post({ type: 'train', runId: 'stop', text, config: { ...long, maxSteps: 1000 } });
+  host.post({ type: 'train', runId: 'stop', text, config: { ...long, steps: 1000 } });
   // The first step's progress is posted as the second update begins: stop it while it runs.
   const progress = await first('stop', 'progress');
   const completed = lastStepOf(progress);
@@ -89,7 +89,7 @@ test('Stop during a long update: the run stops at its last completed step, and i
 
 test('Pause during a long update, then resume: the run goes on exactly as one never interrupted', { timeout: 300_000 }, async () => {
   const total = 2;
-  host.post({ type: 'train', runId: 'pause', text, config: { ...long, maxSteps: total } });
+  host.post({ type: 'train', runId: 'pause', text, config: { ...long, steps: total } });
   const progress = await first('pause', 'progress');
   const completed = lastStepOf(progress);
   const sent = Date.now();

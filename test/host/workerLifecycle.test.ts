@@ -42,7 +42,7 @@ function lossesByStep(runId: string): Map<number, number> {
 }
 
 test('pause, one single step, stop while paused: exactly one update after the pause, checkpoints at each', async () => {
-  send({ type: 'train', runId: 'p', text, config: { ...small, maxSteps: 10_000_000 } });
+  send({ type: 'train', runId: 'p', text, config: { ...small, steps: 10_000_000 } });
   await next('p', 'progress');
   send({ type: 'pause', runId: 'p' });
   const paused = await next('p', 'paused');
@@ -66,7 +66,7 @@ test('pause, one single step, stop while paused: exactly one update after the pa
 });
 
 test('pause then resume trains on to completion with every step reported once', async () => {
-  send({ type: 'train', runId: 'r', text, config: { ...small, maxSteps: 400, checkpointEvery: 1000 } });
+  send({ type: 'train', runId: 'r', text, config: { ...small, steps: 400, checkpointEvery: 1000 } });
   await next('r', 'progress');
   send({ type: 'pause', runId: 'r' });
   const paused = await next('r', 'paused');
@@ -83,7 +83,7 @@ test('pause then resume trains on to completion with every step reported once', 
 });
 
 test('checkpoints every checkpointEvery steps hold the PyTorch state_dict names, the config and the vocabulary', async () => {
-  send({ type: 'train', runId: 'c', text, config: { ...small, model: 'lstm', maxSteps: 50, checkpointEvery: 20 } });
+  send({ type: 'train', runId: 'c', text, config: { ...small, cell: 'lstm', steps: 50, checkpointEvery: 20 } });
   await next('c', 'finished');
   const checkpoints = all('c', 'checkpoint');
   assert.deepEqual(checkpoints.map((c) => c.step), [20, 40, 50]);
@@ -101,7 +101,7 @@ test('checkpoints every checkpointEvery steps hold the PyTorch state_dict names,
 });
 
 test('a run started from a checkpoint goes on bit for bit, samples included; startPaused waits at its step', async () => {
-  const config: TrainingConfig = { ...small, model: 'gru', optimizer: 'rmsprop', maxSteps: 60, checkpointEvery: 30 };
+  const config: TrainingConfig = { ...small, cell: 'gru', optimizer: 'rmsprop', steps: 60, checkpointEvery: 30 };
   send({ type: 'train', runId: 'straight', text, config });
   await next('straight', 'finished');
   const at30 = all('straight', 'checkpoint').find((c) => c.step === 30)!;
@@ -125,11 +125,11 @@ test('a run started from a checkpoint goes on bit for bit, samples included; sta
 });
 
 test('weights only (no trainer state): starts at step 0 with a fresh optimiser, from the given weights', async () => {
-  const config: TrainingConfig = { ...small, maxSteps: 30, checkpointEvery: 30 };
+  const config: TrainingConfig = { ...small, steps: 30, checkpointEvery: 30 };
   send({ type: 'train', runId: 'w1', text, config });
   await next('w1', 'finished');
   const { model } = all('w1', 'checkpoint').at(-1)!;
-  send({ type: 'train', runId: 'w2', text, config: { ...config, maxSteps: 1 }, restore: { model } });
+  send({ type: 'train', runId: 'w2', text, config: { ...config, steps: 1 }, restore: { model } });
   assert.equal((await next('w2', 'started')).step, 0);
   await next('w2', 'finished');
   const first = lossesByStep('w2').get(1)!;
@@ -138,12 +138,12 @@ test('weights only (no trainer state): starts at step 0 with a fresh optimiser, 
 });
 
 test('a checkpoint that does not fit the settings or the text is refused in words', async () => {
-  send({ type: 'train', runId: 'src', text, config: { ...small, maxSteps: 5 } });
+  send({ type: 'train', runId: 'src', text, config: { ...small, steps: 5 } });
   await next('src', 'finished');
   const { model, state } = all('src', 'checkpoint').at(-1)!;
   const cases: [string, Partial<Parameters<typeof send>[0] & { type: 'train' }>, RegExp][] = [
     ['bad-size', { config: { ...small, hiddenSize: 13 } }, /holds RNN, 1 layer\(s\), H=12, but the settings ask for RNN, 1 layer\(s\), H=13/],
-    ['bad-kind', { config: { ...small, model: 'lstm' } }, /holds RNN.*but the settings ask for LSTM/],
+    ['bad-kind', { config: { ...small, cell: 'lstm' } }, /holds RNN.*but the settings ask for LSTM/],
     ['bad-vocab', { text: 'a quick brown fox jumps. '.repeat(20) }, /vocabulary .* is not this text's/],
     ['truncated', { restore: { model: model.subarray(0, model.length - 100), state } }, /not a valid safetensors file/],
     ['bad-state', { restore: { model, state: state.subarray(0, 20) } }, /not a valid safetensors file/],
@@ -158,7 +158,7 @@ test('a checkpoint that does not fit the settings or the text is refused in word
 });
 
 test('a NaN/Inf pauses the run at its last good state; reconfigure and resume go on; stop while paused', async () => {
-  send({ type: 'train', runId: 'good', text, config: { ...small, hiddenSize: 16, maxSteps: 10, checkpointEvery: 10 } });
+  send({ type: 'train', runId: 'good', text, config: { ...small, hiddenSize: 16, steps: 10, checkpointEvery: 10 } });
   await next('good', 'finished');
   const good = all('good', 'checkpoint').at(-1)!;
   // Exploded weights: every W_hh entry 1e307 drives all 16 hidden units to the same ±1, and a head weight of 1.5e307
@@ -169,7 +169,7 @@ test('a NaN/Inf pauses the run at its last good state; reconfigure and resume go
     if (t.name === 'head.weight') t.data.fill(1.5e307);
   }
   const exploded = encodeSafetensors(file.tensors, file.metadata);
-  const config: TrainingConfig = { ...small, hiddenSize: 16, maxSteps: 1000, clipNorm: 0, learningRate: 0.5 };
+  const config: TrainingConfig = { ...small, hiddenSize: 16, steps: 1000, clip: 0, learningRate: 0.5 };
   send({ type: 'train', runId: 'nan', text, config, restore: { model: exploded, state: good.state } });
   const paused = await next('nan', 'paused');
   assert.ok(paused.fault, 'paused by a fault');
@@ -186,7 +186,7 @@ test('a NaN/Inf pauses the run at its last good state; reconfigure and resume go
   assert.equal(lossesByStep('nan').size, 0, 'no bad step was reported as progress');
 
   // A fix: clipping on and half the learning rate, then resume; the weights are still exploded, so it pauses again.
-  send({ type: 'reconfigure', runId: 'nan', config: { ...config, clipNorm: 5, learningRate: 0.25 } });
+  send({ type: 'reconfigure', runId: 'nan', config: { ...config, clip: 5, learningRate: 0.25 } });
   send({ type: 'resume', runId: 'nan' });
   await next('nan', 'resumed');
   const again = await nth('nan', 'paused', 2);
@@ -203,13 +203,13 @@ test('a NaN/Inf pauses the run at its last good state; reconfigure and resume go
 });
 
 test('reconfigure changes the live run: a tiny clip threshold clips the next single step', async () => {
-  send({ type: 'train', runId: 'rc', text, config: { ...small, clipNorm: 0, maxSteps: 10_000_000 } });
+  send({ type: 'train', runId: 'rc', text, config: { ...small, clip: 0, steps: 10_000_000 } });
   await next('rc', 'progress');
   send({ type: 'pause', runId: 'rc' });
   await next('rc', 'paused');
   const before = all('rc', 'progress').flatMap((b) => [...b.clipped]);
-  assert.ok(before.every((c) => c === 0), 'no clipping with clipNorm 0');
-  send({ type: 'reconfigure', runId: 'rc', config: { ...small, clipNorm: 1e-6, maxSteps: 10_000_000 } });
+  assert.ok(before.every((c) => c === 0), 'no clipping with clip 0');
+  send({ type: 'reconfigure', runId: 'rc', config: { ...small, clip: 1e-6, steps: 10_000_000 } });
   send({ type: 'step', runId: 'rc' });
   const stepped = await nth('rc', 'progress', all('rc', 'progress').length + 1);
   assert.equal(stepped.clipped[0], 1);

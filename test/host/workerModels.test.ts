@@ -27,15 +27,15 @@ function parameters(gates: number, layers: number, H: number): number {
 }
 
 const models: [string, Partial<TrainingConfig>, number][] = [
-  ['GRU', { model: 'gru', layers: 1, hiddenSize: 24 }, parameters(3, 1, 24)],
-  ['LSTM, 2 layers', { model: 'lstm', layers: 2, hiddenSize: 16 }, parameters(4, 2, 16)],
-  ['LSTM, RMSProp', { model: 'lstm', layers: 1, hiddenSize: 16, optimizer: 'rmsprop', learningRate: 0.01 }, parameters(4, 1, 16)],
+  ['GRU', { cell: 'gru', layers: 1, hiddenSize: 24 }, parameters(3, 1, 24)],
+  ['LSTM, 2 layers', { cell: 'lstm', layers: 2, hiddenSize: 16 }, parameters(4, 2, 16)],
+  ['LSTM, RMSProp', { cell: 'lstm', layers: 1, hiddenSize: 16, optimizer: 'rmsprop', learningRate: 0.01 }, parameters(4, 1, 16)],
 ];
 
 for (const [name, over, parameterCount] of models) {
   test(`${name}: the run reports its data, trains in typed-array batches with a falling loss, samples and completes`, async () => {
     const runId = `complete-${name}`;
-    send({ type: 'train', runId, text, config: { ...DEFAULT_CONFIG, seqLength: 16, maxSteps: 150, sampleEvery: 50, sampleLength: 30, ...over } });
+    send({ type: 'train', runId, text, config: { ...DEFAULT_CONFIG, seqLength: 16, steps: 150, sampleEvery: 50, sampleLength: 30, ...over } });
     const started = await next(runId, 'started');
     assert.equal(started.vocabSize, V);
     assert.equal(started.dataLength, text.length);
@@ -66,8 +66,8 @@ for (const layers of [1, 2]) {
   test(`an LSTM (H=64, ${layers} layer${layers > 1 ? 's' : ''}) on examples/verse.txt stops when asked, mid-run, and samples afterwards`, async () => {
     const runId = `lstm-long-${layers}`;
     const verse = readFileSync('examples/verse.txt', 'utf8');
-    const maxSteps = 10_000_000;
-    send({ type: 'train', runId, text: verse, config: { ...DEFAULT_CONFIG, model: 'lstm', layers, hiddenSize: 64, maxSteps } });
+    const steps = 10_000_000;
+    send({ type: 'train', runId, text: verse, config: { ...DEFAULT_CONFIG, cell: 'lstm', layers, hiddenSize: 64, steps } });
     await next(runId, 'started');
     // Stop once the run is well under way (20 updates reported), whatever the machine's speed.
     const reported = (m: WorkerToHost) => m.runId === runId && m.type === 'progress' && m.firstStep + m.losses.length - 1 >= 20;
@@ -79,7 +79,7 @@ for (const layers of [1, 2]) {
     const finished = await next(runId, 'finished');
     const tookMs = performance.now() - asked;
     assert.equal(finished.reason, 'stopped');
-    assert.ok(finished.steps >= 20 && finished.steps < maxSteps, `stopped at step ${finished.steps}`);
+    assert.ok(finished.steps >= 20 && finished.steps < steps, `stopped at step ${finished.steps}`);
     assert.ok(Number.isFinite(finished.finalLoss));
     const batches = progressOf(runId);
     assert.equal(batches.reduce((n, b) => n + b.losses.length, 0), finished.steps, 'every step up to the stop is reported, none after it');
@@ -94,27 +94,27 @@ for (const layers of [1, 2]) {
 }
 
 test('settings out of range fail the run with a message naming them, and the worker lives on', async () => {
-  send({ type: 'train', runId: 'bad-model', text, config: { ...DEFAULT_CONFIG, model: 'transformer' as TrainingConfig['model'] } });
-  assert.match((await next('bad-model', 'failed')).message, /model must be rnn, gru or lstm \(got "transformer"\)/);
+  send({ type: 'train', runId: 'bad-model', text, config: { ...DEFAULT_CONFIG, cell: 'transformer' as TrainingConfig['cell'] } });
+  assert.match((await next('bad-model', 'failed')).message, /cell must be rnn, gru or lstm \(got "transformer"\)/);
   send({ type: 'train', runId: 'bad-layers', text, config: { ...DEFAULT_CONFIG, layers: 5 } });
   assert.match((await next('bad-layers', 'failed')).message, /layers must be between 1 and 4 \(got 5\)/);
-  send({ type: 'train', runId: 'after-bad', text, config: { ...DEFAULT_CONFIG, model: 'gru', maxSteps: 3 } });
+  send({ type: 'train', runId: 'after-bad', text, config: { ...DEFAULT_CONFIG, cell: 'gru', steps: 3 } });
   assert.equal((await next('after-bad', 'finished')).reason, 'completed');
 });
 
 test('validateTrainingConfig names bad choices and layer counts in words', () => {
   assert.deepEqual(validateTrainingConfig(DEFAULT_CONFIG), []);
-  for (const model of ['rnn', 'gru', 'lstm'] as const) assert.deepEqual(validateTrainingConfig({ ...DEFAULT_CONFIG, model }), []);
+  for (const cell of ['rnn', 'gru', 'lstm'] as const) assert.deepEqual(validateTrainingConfig({ ...DEFAULT_CONFIG, cell }), []);
   for (const optimizer of ['adam', 'sgd', 'rmsprop'] as const) assert.deepEqual(validateTrainingConfig({ ...DEFAULT_CONFIG, optimizer }), []);
   const problems = validateTrainingConfig({
     ...DEFAULT_CONFIG,
-    model: 'LSTM' as TrainingConfig['model'],
+    cell: 'LSTM' as TrainingConfig['cell'],
     optimizer: 7 as unknown as TrainingConfig['optimizer'],
     layers: 1.5,
     hiddenSize: 0,
   });
   assert.deepEqual(problems, [
-    'model must be rnn, gru or lstm (got "LSTM")',
+    'cell must be rnn, gru or lstm (got "LSTM")',
     'layers must be a whole number (got 1.5)',
     'optimizer must be adam, sgd or rmsprop (got 7)',
     'hiddenSize must be between 1 and 1024 (got 0)',
@@ -125,13 +125,13 @@ test('validateTrainingConfig names bad choices and layer counts in words', () =>
 
 test('the run label names the cell, the layers, the hidden size and a non-default optimiser', () => {
   assert.equal(modelLabel(DEFAULT_CONFIG), 'char RNN · tanh · H=64');
-  assert.equal(modelLabel({ ...DEFAULT_CONFIG, model: 'lstm', layers: 2 }), 'char LSTM · 2 layers · H=64');
-  assert.equal(modelLabel({ ...DEFAULT_CONFIG, model: 'gru', hiddenSize: 128 }), 'char GRU · H=128');
-  assert.equal(modelLabel({ ...DEFAULT_CONFIG, model: 'rnn', layers: 3, optimizer: 'sgd' }), 'char RNN · tanh · 3 layers · H=64 · SGD');
+  assert.equal(modelLabel({ ...DEFAULT_CONFIG, cell: 'lstm', layers: 2 }), 'char LSTM · 2 layers · H=64');
+  assert.equal(modelLabel({ ...DEFAULT_CONFIG, cell: 'gru', hiddenSize: 128 }), 'char GRU · H=128');
+  assert.equal(modelLabel({ ...DEFAULT_CONFIG, cell: 'rnn', layers: 3, optimizer: 'sgd' }), 'char RNN · tanh · 3 layers · H=64 · SGD');
 });
 
 test('a NaN in the weights makes a step throw the engine\'s message and leaves the step count as it was', () => {
-  const model = new CharModel(text, { ...DEFAULT_CONFIG, model: 'lstm', hiddenSize: 8, seqLength: 8 });
+  const model = new CharModel(text, { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: 8, seqLength: 8 });
   model.step();
   (model as unknown as { trainer: SequenceTrainer }).trainer.model.params[3] = Number.NaN;
   assert.throws(() => model.step(), (error: unknown) => error instanceof SequenceNumericFaultError && /NaN/.test(error.message));

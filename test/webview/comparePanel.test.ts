@@ -22,8 +22,8 @@ function curve(last: number, floor: number, rate: number): CurvePoint[] {
   return points;
 }
 
-function input(id: string, model: TrainingConfig['model'], label: string, points: CurvePoint[], over: Partial<RunCurveInput> = {}, config: Partial<TrainingConfig> = {}): RunCurveInput {
-  return { id, modelLabel: label, fileLabel: 'verse.txt', config: { ...DEFAULT_CONFIG, model, seed: 7, ...config }, status: 'completed', step: points.at(-1)!.step, points, ...over };
+function input(id: string, cell: TrainingConfig['cell'], label: string, points: CurvePoint[], over: Partial<RunCurveInput> = {}, config: Partial<TrainingConfig> = {}): RunCurveInput {
+  return { id, modelLabel: label, fileLabel: 'verse.txt', config: { ...DEFAULT_CONFIG, cell, seed: 7, ...config }, status: 'completed', step: points.at(-1)!.step, points, ...over };
 }
 
 /** A mean squared error falling from 0.25 to `floor` (a series run). */
@@ -129,7 +129,7 @@ describe('Compare Runs panel webview', { timeout: 120_000 }, () => {
       assert.equal(layers, String(DEFAULT_CONFIG.layers));
       assert.equal(optimizer, DEFAULT_CONFIG.optimizer);
       assert.equal(lr, String(DEFAULT_CONFIG.learningRate));
-      assert.equal(steps, `2,000 / ${DEFAULT_CONFIG.maxSteps.toLocaleString('en-US')}`);
+      assert.equal(steps, `2,000 / ${DEFAULT_CONFIG.steps.toLocaleString('en-US')}`);
       assert.equal(finalLoss, run.finalLoss!.toFixed(3));
       assert.equal(bestLoss, run.bestLoss!.toFixed(3));
       assert.equal(heldOut, '–', 'these runs have no held-out score');

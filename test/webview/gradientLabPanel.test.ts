@@ -213,8 +213,8 @@ describe('Gradient Lab panel webview', { timeout: 120_000 }, () => {
   it('trained weights: lists runs, pairs an LSTM of the RNN run\'s file, sends validated requests, draws the runs\' curves with their names', async () => {
     // Two short Reber runs trained here by the worker's own model code (150 steps each: a few seconds).
     const reber = embeddedReberText(300, 42);
-    const checkpoint = (model: 'rnn' | 'lstm') => {
-      const m = createTrainableModel(reber, { ...DEFAULT_CONFIG, model, hiddenSize: 16, seqLength: 50, learningRate: 0.01, maxSteps: 150 });
+    const checkpoint = (cell: 'rnn' | 'lstm') => {
+      const m = createTrainableModel(reber, { ...DEFAULT_CONFIG, cell, hiddenSize: 16, seqLength: 50, learningRate: 0.01, steps: 150 });
       for (let i = 0; i < 150; i++) m.step();
       return m.checkpoint().model;
     };

@@ -77,8 +77,8 @@ describe('Model view webview', { timeout: 180_000 }, () => {
     assert.equal(await page.locator('#hiddenSize input').inputValue(), '72');
     assert.equal(await page.locator('#learningRate input').inputValue(), '0.01');
     assert.equal(await page.locator('#seqLength input').inputValue(), String(DEFAULT_CONFIG.seqLength));
-    assert.equal(await page.locator('#steps input').inputValue(), String(DEFAULT_CONFIG.maxSteps));
-    assert.equal(await page.locator('vscode-dropdown#cell').evaluate((e) => (e as unknown as { value: string }).value), DEFAULT_CONFIG.model);
+    assert.equal(await page.locator('#steps input').inputValue(), String(DEFAULT_CONFIG.steps));
+    assert.equal(await page.locator('vscode-dropdown#cell').evaluate((e) => (e as unknown as { value: string }).value), DEFAULT_CONFIG.cell);
     // Characters: bidirectional is off limits, and the page says why.
     await untilDisabled(page, 'vscode-checkbox#bidirectional', true);
     assert.equal(await page.locator('#bidirectional-hint').isVisible(), true);
@@ -197,7 +197,7 @@ describe('Model view webview', { timeout: 180_000 }, () => {
 
   it('Duplicate with Changes… fills the form with the run and says so; Save posts the settings too', async () => {
     const page = await openWithDefaults();
-    const run: ModelSettings = modelSettingsFromConfig({ ...DEFAULT_CONFIG, model: 'lstm', layers: 2, hiddenSize: 128, seed: 7 });
+    const run: ModelSettings = modelSettingsFromConfig({ ...DEFAULT_CONFIG, cell: 'lstm', layers: 2, hiddenSize: 128, seed: 7 });
     await send(page, { type: 'prefill', settings: run });
     await send(page, { type: 'target', target: { fileLabel: 'verse.txt', suggestedKind: null, reason: null, duplicating: 'char LSTM · 2 layers · H=128 on verse.txt' } });
     await until(page, 'textIs', '#duplicate-note', 'Duplicating char LSTM · 2 layers · H=128 on verse.txt — change settings and Train');

@@ -40,7 +40,7 @@ describe('Training panel: held-out loss and each kind’s words', { timeout: 180
   it('a tagger: held-out curve and accuracy, tokens per second, epochs read, no temperature or Sample', async () => {
     const page = await harness.open();
     await until(page, 'postedType', 'ready');
-    const info = run({ ...DEFAULT_CONFIG, dataKind: 'tagged', model: 'gru', bidirectional: true, batch: 4 }, 'tagged BiGRU · H=64', {
+    const info = run({ ...DEFAULT_CONFIG, dataKind: 'tagged', cell: 'gru', bidirectional: true, batch: 4 }, 'tagged BiGRU · H=64', {
       description: '4 of the 40 sequences (10%), drawn with seed 42', trainCount: 216, heldOutCount: 24, stepsPerEpoch: 9,
     });
     const heldOut = { steps: [0, 50, 100, 150], losses: [2.2, 1.1, 0.6, 0.5], accuracies: [0.3, 0.7, 0.85, 0.9] };

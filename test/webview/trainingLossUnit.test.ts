@@ -49,7 +49,7 @@ describe('Training panel: the loss unit follows the data kind', { timeout: 120_0
   });
 
   it('a sequence-to-one run shows a mean squared error, without bits or perplexity', async () => {
-    const page = await show(harness, run({ ...DEFAULT_CONFIG, dataKind: 'sequence-to-one', model: 'lstm' }, 'seq-to-one LSTM · H=64'));
+    const page = await show(harness, run({ ...DEFAULT_CONFIG, dataKind: 'sequence-to-one', cell: 'lstm' }, 'seq-to-one LSTM · H=64'));
     assert.equal(await lossLabel(page), 'Loss (MSE per sequence)');
     assert.equal(await page.locator('#bpc').isVisible(), false);
     assert.equal(await page.locator('#perplexity').isVisible(), false);

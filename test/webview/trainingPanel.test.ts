@@ -30,7 +30,7 @@ function batch(firstStep: number, n: number) {
     losses.push(1.5 + 2.67 * Math.exp(-s / 60) + 0.08 * Math.sin(s * 1.7));
     const norm = 2 + 6 * Math.exp(-s / 70) + 0.6 * Math.sin(s * 0.9);
     gradNorms.push(norm);
-    clipped.push(norm > DEFAULT_CONFIG.clipNorm ? 1 : 0);
+    clipped.push(norm > DEFAULT_CONFIG.clip ? 1 : 0);
   }
   return { firstStep, losses, gradNorms, clipped, charsPerSecond: 41_500 };
 }

@@ -4,8 +4,8 @@ export function formatFixed(x: number | undefined, digits = 3): string {
   return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
 }
 
-export function formatSteps(step: number, maxSteps: number): string {
-  return `${Math.round(step).toLocaleString('en-US')} / ${Math.round(maxSteps).toLocaleString('en-US')}`;
+export function formatSteps(step: number, steps: number): string {
+  return `${Math.round(step).toLocaleString('en-US')} / ${Math.round(steps).toLocaleString('en-US')}`;
 }
 
 /** Perplexity e^loss: two decimals below 100, exponent notation when huge. */

@@ -110,7 +110,7 @@ function renderTable(palette: readonly string[]): void {
         cell(String(run.layers)),
         cell(run.optimizer, 'text'),
         cell(String(run.learningRate)),
-        cell(formatSteps(run.step, run.maxSteps)),
+        cell(formatSteps(run.step, run.steps)),
         cell(formatFixed(run.finalLoss)),
         cell(formatFixed(run.bestLoss)),
         cell(formatFixed(run.heldOutLoss)),

@@ -94,7 +94,7 @@ el.resume.addEventListener('click', () => {
   if (model.run?.status === 'paused' || (model.readOnly && model.resumable && model.run)) send({ type: 'resume', runId: model.run.id });
 });
 el.stepOnce.addEventListener('click', () => {
-  if (model.run?.status === 'paused' && model.step < model.run.config.maxSteps) send({ type: 'step', runId: model.run.id });
+  if (model.run?.status === 'paused' && model.step < model.run.config.steps) send({ type: 'step', runId: model.run.id });
 });
 
 function resample(): void {

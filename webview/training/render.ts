@@ -54,7 +54,7 @@ export function renderView(model: TrainingModel, el: TrainingElements, temperatu
   setDisabled(el.pause, run.status !== 'training');
   // A stored run shown read-only resumes from its checkpoint (the host runs the Resume command).
   setDisabled(el.resume, model.readOnly ? !model.resumable : run.status !== 'paused');
-  setDisabled(el.stepOnce, run.status !== 'paused' || model.step >= run.config.maxSteps);
+  setDisabled(el.stepOnce, run.status !== 'paused' || model.step >= run.config.steps);
   const greedy = el.greedy.checked;
   setDisabled(el.resample, model.readOnly || !canResample(run) || (!greedy && !temperatureValid));
   el.greedy.disabled = model.readOnly;

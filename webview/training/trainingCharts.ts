@@ -72,7 +72,7 @@ export class TrainingCharts {
     const [norms, clips, threshold] = this.grad.data.datasets.map((d) => d.data);
     steps.fillPoints(GRAD_NORM, norms);
     steps.fillPoints(GRAD_NORM, clips, (i) => steps.y(CLIPPED, i) > 0);
-    setThreshold(threshold, model.run?.config.clipNorm ?? 0, norms);
+    setThreshold(threshold, model.run?.config.clip ?? 0, norms);
 
     describe(this.loss.canvas, unit.per ? `Loss per ${unit.per}` : 'Mean squared error', nats, (y) => `${formatLoss(y)}${unit.per ? ' nats' : ''}`);
     describe(this.grad.canvas, 'Gradient norm', norms, (y) => y.toPrecision(3));
@@ -95,10 +95,10 @@ export function smooth(points: Point[], w: number): void {
 }
 
 /** A horizontal line at the clip norm across the steps shown (none when clipping is off). */
-function setThreshold(target: Point[], clipNorm: number, norms: Point[]): void {
+function setThreshold(target: Point[], clip: number, norms: Point[]): void {
   target.length = 0;
-  if (clipNorm <= 0 || norms.length === 0) return;
-  target.push({ x: norms[0].x, y: clipNorm }, { x: norms[norms.length - 1].x, y: clipNorm });
+  if (clip <= 0 || norms.length === 0) return;
+  target.push({ x: norms[0].x, y: clip }, { x: norms[norms.length - 1].x, y: clip });
 }
 
 /** Keeps the canvas's accessible name in step with what it draws. */

@@ -219,7 +219,8 @@ export class TrainingModel {
   /** Restores a saved copy; anything malformed (e.g. from an older version) leaves the model empty. */
   restore(saved: unknown): boolean {
     const s = saved as Partial<SavedTrainingView> | undefined;
-    if (!s || s.version !== 1 || typeof s.run?.id !== 'string' || !this.steps.restore(s.steps)) return false;
+    // A run saved before the config's keys were renamed (maxSteps → steps) is left to the host, which sends it again.
+    if (!s || s.version !== 1 || typeof s.run?.id !== 'string' || typeof s.run.config?.steps !== 'number' || !this.steps.restore(s.steps)) return false;
     const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     this.run = s.run;
     this.step = num(s.step) ?? 0;

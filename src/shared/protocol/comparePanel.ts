@@ -25,9 +25,9 @@ export interface ComparedRun {
   seed: number;
   /** What its loss is (webview/common/lossUnit.ts): nats per character, word or tag, or a mean squared error. */
   dataKind: DataKind;
-  /** The last step it reached, of maxSteps. */
+  /** The last step it reached, of steps (its config's steps). */
   step: number;
-  maxSteps: number;
+  steps: number;
   status: RunStatus;
   /** Loss (in its dataKind's unit) and gradient-norm means over the last 5% of the steps; best: the lowest point. */
   finalLoss?: number;

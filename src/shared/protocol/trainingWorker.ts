@@ -57,7 +57,7 @@ const unitSearchFields = {
 };
 
 const hostToWorkerSchema = /* @__PURE__ */ lazy(() => variant('type', [
-  /** Build the vocabulary from `text` and train a model (RNN, GRU or LSTM) on it until maxSteps or `stop`. */
+  /** Build the vocabulary from `text` and train a model (RNN, GRU or LSTM) on it until config.steps or `stop`. */
   object({
     type: literal('train'), runId, text: string({ max: MAX_WORKER_TEXT }), config: trainingConfigSchema,
     /**
@@ -92,7 +92,7 @@ const hostToWorkerSchema = /* @__PURE__ */ lazy(() => variant('type', [
   object({ type: literal('resume'), runId }),
   /** A paused run takes exactly one update and posts its progress (it stays paused). */
   object({ type: literal('step'), runId }),
-  /** Apply `config.learningRate` and `config.clipNorm` to the live trainer from the next update (optimiser state kept). */
+  /** Apply `config.learningRate` and `config.clip` to the live trainer from the next update (optimiser state kept). */
   object({ type: literal('reconfigure'), runId, config: trainingConfigSchema }),
   /** Sample text from the run's current model at a temperature (works during and after training); greedy: argmax. */
   object({ type: literal('sample'), runId, temperature: number({ min: 0.01, max: 10 }), length: integer(0, 1_000_000), greedy: optional(boolean()) }),

@@ -106,7 +106,7 @@ describe('Sequence Lab in the extension host', function () {
         if (failed) throw new Error(`the run failed: ${failed.message ?? '(no message)'}`);
         return runs.find((r) => r.status === 'training');
       }, 60_000);
-      assert.equal(run.config.model, 'lstm');
+      assert.equal(run.config.cell, 'lstm');
       assert.match(run.modelLabel, /^char LSTM · /, `modelLabel ${JSON.stringify(run.modelLabel)}`);
       assert.doesNotMatch(run.modelLabel, /RNN|tanh/);
 
@@ -146,7 +146,7 @@ describe('Sequence Lab in the extension host', function () {
         return runs.find((r) => r.status === 'training');
       }, 60_000);
       assert.equal(run.modelLabel, 'char GRU · 2 layers · H=128');
-      assert.deepEqual([run.config.model, run.config.hiddenSize, run.config.layers], ['gru', 128, 2]);
+      assert.deepEqual([run.config.cell, run.config.hiddenSize, run.config.layers], ['gru', 128, 2]);
       await vscode.commands.executeCommand('sequenceLab.stopTraining');
       const status = () => api.listRuns().find((r) => r.id === run.id)?.status;
       await waitFor(`run ${run.id} to be "stopped" (now "${status()}")`, () => (status() === 'stopped' ? true : undefined), 30_000, 10);
@@ -236,7 +236,7 @@ describe('Sequence Lab in the extension host', function () {
       assert.equal(run?.experiment?.sha256, sha256);
       assert.match(run?.experiment?.label ?? '', /reber-lstm\.seqlab\.json$/);
       assert.equal(run?.fileLabel, 'embedded-reber.txt');
-      assert.deepEqual([run?.config.model, run?.config.hiddenSize, run?.config.seqLength, run?.config.learningRate, run?.config.maxSteps], ['lstm', 32, 50, 0.01, 3000]);
+      assert.deepEqual([run?.config.cell, run?.config.hiddenSize, run?.config.seqLength, run?.config.learningRate, run?.config.steps], ['lstm', 32, 50, 0.01, 3000]);
       await vscode.commands.executeCommand('sequenceLab.stopTraining');
       console.log(`      ${run?.modelLabel} on ${run?.fileLabel}, experiment ${run?.experiment?.label} ${sha256.slice(0, 12)}…`);
     } finally {
