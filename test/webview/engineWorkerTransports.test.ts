@@ -20,7 +20,7 @@ import { REPO_ROOT } from './panelHarness';
 import { crashThrough, stopThrough, trainThrough, type TrainingOutcome } from './workerScenario';
 
 const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(40);
-const CONFIG: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 64, seqLength: 32, maxSteps: 300, sampleEvery: 1000 };
+const CONFIG: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 64, seqLength: 32, steps: 300, sampleEvery: 1000 };
 const TIMEOUT_MS = 120_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-transports-'));
@@ -93,9 +93,9 @@ function webTrain(): Promise<TrainingOutcome> {
 
 function assertTrained(outcome: TrainingOutcome, where: string): void {
   assert.equal(outcome.finished.reason, 'completed', where);
-  assert.equal(outcome.finished.steps, CONFIG.maxSteps, where);
+  assert.equal(outcome.finished.steps, CONFIG.steps, where);
   assert.equal(outcome.vocabSize, new Set(TEXT).size, where);
-  assert.equal(outcome.losses.filter((l) => Number.isFinite(l)).length, CONFIG.maxSteps, `${where}: every step's loss arrived`);
+  assert.equal(outcome.losses.filter((l) => Number.isFinite(l)).length, CONFIG.steps, `${where}: every step's loss arrived`);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const first = mean(outcome.losses.slice(0, 20));
   const last = mean(outcome.losses.slice(-20));
@@ -111,7 +111,7 @@ test('A run trains to its end through the worker thread and through the Web Work
   assertTrained(web, 'Web Worker');
   // One engine, one seed: the same float32 arithmetic in V8 either way.
   assert.deepEqual(web.losses, desktop.losses);
-  t.diagnostic(`chars/s (hidden ${CONFIG.hiddenSize}, seq ${CONFIG.seqLength}, ${CONFIG.model}): worker thread ${Math.round(desktop.charsPerSecond)}, Web Worker ${Math.round(web.charsPerSecond)}`);
+  t.diagnostic(`chars/s (hidden ${CONFIG.hiddenSize}, seq ${CONFIG.seqLength}, ${CONFIG.cell}): worker thread ${Math.round(desktop.charsPerSecond)}, Web Worker ${Math.round(web.charsPerSecond)}`);
 });
 
 test('Stop acts on a long run after its first steps, through both transports', { timeout: 90_000 }, async () => {

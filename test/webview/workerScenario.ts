@@ -75,7 +75,7 @@ export async function stopThrough(start: StartWorker<HostToWorker, WorkerToHost>
         if (m.type === 'finished') resolve(m.reason);
       });
     });
-    client.post({ type: 'train', runId: 'long', text, config: { ...config, maxSteps: 1_000_000 } });
+    client.post({ type: 'train', runId: 'long', text, config: { ...config, steps: 1_000_000 } });
     const reason = await finished;
     return { reason, firstSteps, stopMs: Date.now() - stoppedAt };
   } finally {
