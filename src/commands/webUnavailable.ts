@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 const NEEDS_LOCAL_MACHINE = new Set([
   'sequenceLab.runs.exportPytorch',
   'sequenceLab.experiment.copyCommandLine',
-  'sequenceLab.importModel',
 ]);
 
 /**
@@ -14,6 +13,8 @@ const NEEDS_LOCAL_MACHINE = new Set([
  * run folders, symlink-resolving data-path guards), which this web build does not have yet.
  */
 const NOT_YET_ON_THE_WEB = new Set([
+  // Opening a PyTorch model makes a stored run of it.
+  'sequenceLab.importModel',
   'sequenceLab.runs.resume',
   'sequenceLab.runs.delete',
   'sequenceLab.runs.revealCheckpointFolder',
