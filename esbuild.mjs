@@ -24,6 +24,16 @@ const nodeBuilds = [
   { entryPoints: { cli: 'src/cli.ts' }, external: [], banner: { js: '#!/usr/bin/env node' } },
 ].map((b) => ({ ...common, ...b, platform: 'node', target: 'node20', format: 'cjs', outdir: 'dist' }));
 
+/**
+ * VS Code for the Web (issue 17): the web extension host's entry and the engine worker as a classic Web Worker script (dist/web/worker.js; VS Code's web
+ * extension host starts an extension's nested workers with importScripts), no Node built-ins.
+ */
+const browserBuilds = [
+  { ...common, entryPoints: { worker: 'src/worker/webWorker.ts' }, platform: 'browser', target: 'es2022', format: 'iife', outdir: 'dist/web' },
+  // The manifest's `browser` entry: the web extension host loads it as CommonJS with `vscode` provided.
+  { ...common, entryPoints: { extension: 'src/extensionWeb.ts' }, platform: 'browser', target: 'es2022', format: 'cjs', outdir: 'dist/web', external: ['vscode'] },
+];
+
 // dist/webview/ holds only this build's bundles: a panel folder renamed by case (hmmfit → hmmFit) would otherwise
 // leave its old bundle beside the new one, and `vsce package` refuses two paths that differ only by case.
 rmSync('dist/webview', { recursive: true, force: true });
@@ -51,7 +61,7 @@ const testBuilds = existsSync('test/e2e/suite/index.ts') && !production
       format: 'cjs', outdir: 'out/bench-load', external: ['vscode'] }]
   : [];
 
-const all = [...nodeBuilds, ...webBuilds, ...testBuilds];
+const all = [...nodeBuilds, ...browserBuilds, ...webBuilds, ...testBuilds];
 if (watch) {
   for (const options of all) {
     const ctx = await esbuild.context(options);
@@ -60,5 +70,5 @@ if (watch) {
   console.log(`[watch] building ${all.length} bundles`);
 } else {
   await Promise.all(all.map((options) => esbuild.build(options)));
-  console.log(`built ${all.length} bundles${production ? ' (production)' : ''}: extension, worker, shardWorker, cli, ${panels.join(', ')}`);
+  console.log(`built ${all.length} bundles${production ? ' (production)' : ''}: extension, worker, shardWorker, cli, web/extension, web/worker, ${panels.join(', ')}`);
 }

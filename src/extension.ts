@@ -1,9 +1,13 @@
 // Entry point of the extension host side. It wires features together and never trains: the training
 // engine runs only in the worker (dist/worker.js), started on the first training request.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { engineWorkers, useEngineWorkers } from './base/engineWorkers';
+import { nodeEngineWorkers } from './base/nodeWorkerTransport';
 import { importModel } from './commands/importModel';
 import { openRunStore, registerRunCommands } from './commands/runCommands';
-import { askModelChoices, shownModelPickStep, trainOnActiveFile } from './commands/trainCommand';
+import { shownModelPickStep } from './commands/trainCommand';
+import { registerTrainingCommands } from './commands/trainingCommands';
 import { registerTrainingLifecycle } from './commands/trainingLifecycle';
 import { registerExampleFeatures } from './examples';
 import { registerTaggers } from './taggers/taggersPanel';
@@ -16,15 +20,15 @@ import { registerGates } from './panels/gatesPanel';
 import { registerPanelExport } from './base/panelExport';
 import { registerUnrolled } from './panels/unrolledPanel';
 import { registerCompareRuns } from './panels/comparePanel';
-import { TrainingPanel, registerTrainingPanelSerializer } from './panels/trainingPanel';
+import { registerTrainingPanelSerializer } from './panels/trainingPanel';
 import type { RunInfo } from './shared/run';
 import { RunsTreeProvider } from './sidebar/runsTree';
 import { registerModelView } from './sidebar/modelView';
 import { registerDuplicateRun } from './commands/duplicateRun';
-import { selectedNodes, useViewSelection } from './sidebar/runSelection';
+import { useViewSelection } from './sidebar/runSelection';
 import { trackTrainingState } from './statusBar';
 import { RunPersistence } from './training/runPersistence';
-import { isActive, type RunRecord, TrainingService } from './training/trainingService';
+import { TrainingService } from './training/trainingService';
 import { registerWalkthrough } from './walkthrough';
 import { registerRnnEditor } from './rnnEditor';
 
@@ -36,16 +40,15 @@ export interface SequenceLabApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SequenceLabApi {
-  const service = new TrainingService(context.extensionPath);
+  // The desktop's engine worker: dist/worker.js in a worker thread (the web entry starts a Web Worker instead).
+  useEngineWorkers(nodeEngineWorkers(path.join(context.extensionPath, 'dist', 'worker.js')));
+  const service = new TrainingService(engineWorkers());
   // Every run of the workspace is stored on disk (run.json, metrics, latest checkpoint) and listed after a reload.
   const persistence = new RunPersistence(openRunStore(context), service);
   const runsTree = new RunsTreeProvider(service, persistence);
   const runsView = vscode.window.createTreeView('sequenceLab.runs', { treeDataProvider: runsTree, canSelectMany: true });
   useViewSelection(() => runsView.selection);
   const uri = context.extensionUri;
-
-  const isRun = (value: unknown): value is RunRecord =>
-    typeof value === 'object' && value !== null && 'info' in value && 'history' in value;
 
   context.subscriptions.push(
     service,
@@ -65,35 +68,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     ...registerUnrolled(uri, service, persistence),
     trackTrainingState(service),
     ...registerTrainingLifecycle(service),
-    vscode.commands.registerCommand('sequenceLab.trainCharModel', (resource?: unknown) =>
-      trainOnActiveFile(uri, service, resource).then(() => undefined),
-    ),
-    vscode.commands.registerCommand('sequenceLab.trainModel', (resource?: unknown) =>
-      trainOnActiveFile(uri, service, resource, askModelChoices).then(() => undefined),
-    ),
-    vscode.commands.registerCommand('sequenceLab.stopTraining', () => {
-      const active = service.list().filter((r) => isActive(r.info));
-      if (active.length === 0) {
-        void vscode.window.showInformationMessage('Sequence Lab: no run is training.');
-        return;
-      }
-      for (const run of active) service.stop(run.info.id);
-    }),
-    vscode.commands.registerCommand('sequenceLab.showTrainingPanel', () => {
-      if (service.list().length === 0) {
-        void vscode.window.showInformationMessage(
-          'Sequence Lab: no runs yet. Open a text file and run "Sequence Lab: Train Character Model on Active File".',
-        );
-      }
-      TrainingPanel.show(uri, service);
-    }),
-    vscode.commands.registerCommand('sequenceLab.runs.showPanel', (run?: unknown) =>
-      TrainingPanel.show(uri, service, isRun(run) ? run : undefined),
-    ),
-    // With several runs selected, Stop stops every selected run that is training.
-    vscode.commands.registerCommand('sequenceLab.runs.stop', (run?: unknown, selected?: unknown) => {
-      for (const node of selectedNodes(run, selected)) if (isRun(node)) service.stop(node.info.id);
-    }),
+    ...registerTrainingCommands(uri, service),
   );
 
   const analysisWorker = registerHmmFeatures(context);

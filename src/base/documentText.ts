@@ -1,13 +1,13 @@
 // The text of a document a command is about to send to the worker, or nothing (and a message in words) when it is
 // empty, binary or over the size limit. Every command that reads a document goes through here.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { posixBasename } from './uriPath';
 import { maxFileBytes } from './settings';
 import { checkTrainingText } from '../shared/textChecks';
 
 /** What the user calls the document: its file name, or the untitled document's name. */
 export function documentLabel(document: vscode.TextDocument): string {
-  return document.isUntitled ? document.uri.path : path.basename(document.uri.path);
+  return document.isUntitled ? document.uri.path : posixBasename(document.uri.path);
 }
 
 export function checkedDocumentText(document: vscode.TextDocument, label: string): string | undefined {
@@ -31,7 +31,7 @@ export async function missingDocumentMessage(action: string): Promise<string> {
     try {
       const { size } = await vscode.workspace.fs.stat(input.uri);
       if (size > EXTENSION_HOST_SYNC_LIMIT) {
-        const name = path.basename(input.uri.path);
+        const name = posixBasename(input.uri.path);
         return `Sequence Lab: ${name} is ${(size / 1024 / 1024).toFixed(1)} MB; VS Code does not give extensions files over 50 MB, and Sequence Lab trains on files up to the "sequenceLab.limits.maxFileSizeMB" limit. Train on a smaller part of it (for example its first few MB saved as a new file).`;
       }
     } catch {

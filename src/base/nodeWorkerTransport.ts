@@ -1,7 +1,7 @@
 // The desktop's worker transport: a `node:worker_threads` Worker running a bundled script (dist/worker.js), for the
 // worker client (workerClient.ts). The web build starts a Web Worker instead (see workerTransport.ts).
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import type { StartWorker, WorkerTransport } from './workerTransport';
+import type { EngineWorkers, StartWorker, WorkerTransport } from './workerTransport';
 
 /** A worker thread as the client holds it; its resource limits are readable (tests check the analysis worker's heap). */
 export interface NodeWorkerTransport<In> extends WorkerTransport<In> {
@@ -25,5 +25,17 @@ export function nodeWorker<In, Out>(script: string, options: WorkerOptions = {})
         return worker.resourceLimits;
       },
     };
+  };
+}
+
+/** The desktop's engine worker: `script` (the extension's dist/worker.js) in a worker thread per start. */
+export function nodeEngineWorkers(script: string): EngineWorkers {
+  return {
+    start: ({ name, workerData, heapMb }) => nodeWorker(script, {
+      name,
+      ...(workerData === undefined ? {} : { workerData }),
+      ...(heapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMb } }),
+    }),
+    sharedMemory: true,
   };
 }

@@ -5,7 +5,6 @@
 // own resources — no 'unsafe-inline', no remote content. The nonce is also allowed for styles and published in
 // <meta property="csp-nonce">: the webview UI toolkit (FAST) reads it for the one <style> element it inserts (a
 // :focus-visible probe), so the page raises no CSP violation at all.
-import { randomBytes } from 'node:crypto';
 
 export interface PanelHtmlOptions {
   /** `webview.cspSource` */
@@ -21,7 +20,8 @@ export interface PanelHtmlOptions {
 
 /** 128 random bits, base64: unguessable, and valid as a CSP nonce. */
 export function makeNonce(): string {
-  return randomBytes(16).toString('base64');
+  // Web Crypto and btoa: the same in Node 20 and in a browser (the web extension host has no node:crypto).
+  return btoa(String.fromCharCode(...globalThis.crypto.getRandomValues(new Uint8Array(16))));
 }
 
 const NONCE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;

@@ -28,3 +28,24 @@ export interface WorkerTransport<In> {
 
 /** Starts a worker whose traffic goes to `sink`. Called by the client on first use and after a crash. */
 export type StartWorker<In, Out> = (sink: WorkerSink<Out>) => WorkerTransport<In>;
+
+/** What a feature asks of the engine worker it starts (the same bundle on both platforms). */
+export interface EngineWorkerOptions {
+  /** The worker's name in a debugger's thread list. */
+  name: string;
+  /** The worker's settings (workerData on the desktop, a first message on the web); structured-cloned. */
+  workerData?: unknown;
+  /** A heap limit of its own (the desktop only: a browser gives a Web Worker none to set). */
+  heapMb?: number;
+}
+
+/**
+ * The platform's engine worker, as each feature starts it: dist/worker.js in a worker thread on the desktop
+ * (nodeEngineWorkers), dist/web/worker.js in a Web Worker on the web (webEngineWorkers). Features take this, so a
+ * feature module never imports either transport and the web bundle holds nothing of Node.
+ */
+export interface EngineWorkers {
+  start<In, Out>(options: EngineWorkerOptions): StartWorker<In, Out>;
+  /** Whether a SharedArrayBuffer can be made and given to a worker (Node; a cross-origin-isolated page). */
+  readonly sharedMemory: boolean;
+}

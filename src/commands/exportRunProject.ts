@@ -1,12 +1,12 @@
 // A stored run of the Runs view as the files of a self-contained PyTorch project (the same project as the CLI's
 // `export-pytorch`, text from src/shared/pytorchProject.ts): pure, no vscode, so tests run it in node. The command
 // (exportRunCommand.ts) picks the folder, reads the checkpoint and the data, and writes what this returns.
-import { createHash } from 'node:crypto';
 import { projectDataFileName, pytorchProject, type ExportedModelMeta, type ExportedRun } from '../shared/pytorchProject';
 import { characterVocabulary, MODEL_METADATA_KEY, readSafetensorsHeader, SafetensorsHeaderError } from '../shared/safetensorsHeader';
 import { ModelMetadataError, parseModelMetadata } from '../shared/modelMetadata';
 import { DEFAULT_CHECKPOINT_EVERY } from '../shared/trainingConfig';
 import type { StoredRun } from '../training/runStore';
+import { sha256Hex } from '../base/sha256';
 
 /** A reason the run cannot be exported, in one line for the user. */
 export class RunExportError extends Error {
@@ -107,7 +107,7 @@ export function runProjectFiles(run: ExportableRun, model: Uint8Array | undefine
     throw new RunExportError(`${run.dataLabel} now has ${unknown.length} character(s) the model never saw (${shown}${unknown.length > 5 ? ', …' : ''}); train.py could not read it.`);
   }
   const dataFile = projectDataFile(run);
-  const sha = createHash('sha256').update(dataText, 'utf8').digest('hex');
+  const sha = sha256Hex(dataText);
   let project;
   try {
     project = pytorchProject(exportedRunOf(run, dataFile, sha), meta, dataFile);

@@ -1,8 +1,7 @@
 // Generates example files in a short-lived instance of dist/worker.js (the host never imports the engine): one
 // request, one answer, then the worker is terminated. Generation takes milliseconds; starting the worker ~100 ms.
-import * as path from 'node:path';
-import { nodeWorker } from '../base/nodeWorkerTransport';
 import { WorkerClient } from '../base/workerClient';
+import type { EngineWorkers } from '../base/workerTransport';
 import type { ExampleId } from '../shared/examples';
 import type { GenerateExampleAnswer, GenerateExampleRequest } from '../shared/protocol/examplesWorker';
 
@@ -12,12 +11,12 @@ export interface GeneratedFile {
 }
 
 export async function generateExampleFiles(
-  extensionPath: string,
+  workers: EngineWorkers,
   example: ExampleId,
   options: { seed?: number; length?: number } = {},
 ): Promise<GeneratedFile[]> {
   const client = new WorkerClient<GenerateExampleRequest, GenerateExampleAnswer>({
-    start: nodeWorker(path.join(extensionPath, 'dist', 'worker.js'), { name: 'sequence-lab-examples' }),
+    start: workers.start({ name: 'sequence-lab-examples' }),
     label: 'The example generator',
     newId: (n) => `example${n}`,
     requestOf: (m) => m.requestId,

@@ -8,10 +8,12 @@ import { exampleQuickPickItems, nextStepMessage, overwriteQuestion, readNewExamp
 import { exampleExperimentFiles } from './exampleExperiments';
 import { generateExampleFiles } from './exampleWorker';
 import { requireTrust } from '../base/trust';
+import { engineWorkers } from '../base/engineWorkers';
+import type { EngineWorkers } from '../base/workerTransport';
 
 export function registerExampleFeatures(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('sequenceLab.newExample', (args?: unknown) => newExample(context.extensionPath, args)),
+    vscode.commands.registerCommand('sequenceLab.newExample', (args?: unknown) => newExample(engineWorkers(), args)),
   );
 }
 
@@ -64,7 +66,7 @@ async function chooseFolder(given: unknown): Promise<vscode.Uri | undefined> {
 }
 
 /** The command; returns the URIs written (the main data file first), or undefined when cancelled. */
-export async function newExample(extensionPath: string, rawArgs?: unknown): Promise<vscode.Uri[] | undefined> {
+export async function newExample(workers: EngineWorkers, rawArgs?: unknown): Promise<vscode.Uri[] | undefined> {
   const seam: NewExampleArgs | undefined = readNewExampleArgs(rawArgs);
   if (!requireTrust('"New Example…"')) return undefined;
   const example = seam?.example ?? (await chooseExample());
@@ -87,7 +89,7 @@ export async function newExample(extensionPath: string, rawArgs?: unknown): Prom
   try {
     files = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Sequence Lab: generating example…') },
-      () => generateExampleFiles(extensionPath, example, { seed: seam?.seed, length }),
+      () => generateExampleFiles(workers, example, { seed: seam?.seed, length }),
     );
   } catch (error) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: could not generate the example: {0}. Try again; if it keeps failing, reload the window.', error instanceof Error ? error.message : String(error)));

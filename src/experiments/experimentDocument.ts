@@ -1,8 +1,8 @@
 // Where an experiment file's pieces are: the experiment document a command is about, its data file (relative to
 // it), its label and the SHA-256 of its bytes on disk (what a run records, so the run can be reproduced).
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isExperimentFileName } from '../shared/experimentFile';
+import { sha256Hex } from '../base/sha256';
 
 /** The experiment file a command is about: the one given (CodeLens, explorer menu), else the active editor's. */
 export function experimentUri(resource: unknown): vscode.Uri | undefined {
@@ -37,5 +37,5 @@ export async function fileExists(uri: vscode.Uri): Promise<boolean> {
 /** SHA-256 (hex) of the file's bytes as saved. */
 export async function fileSha256(uri: vscode.Uri): Promise<string> {
   const bytes = await vscode.workspace.fs.readFile(uri);
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex(bytes);
 }

@@ -4,7 +4,6 @@
 // data kind (characters, words, tagged, series, sequence-to-one); an experiment it could not train would get the
 // equivalent command line instead. trainExperimentOnDocument is the same path for the Model view: an experiment
 // built in the sidebar, trained on a given document.
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkedDocumentText, documentLabel } from '../base/documentText';
 import { TrainingPanel } from '../panels/trainingPanel';
@@ -14,6 +13,7 @@ import type { RunRecord, TrainingService } from '../training/trainingService';
 import type { RunPersistence } from '../training/runPersistence';
 import { allowDataFile, stillAllowed } from '../base/dataFileAccess';
 import { baseName, dataFileUri, experimentLabel, experimentUri, fileExists, fileSha256 } from './experimentDocument';
+import { sha256Hex } from '../base/sha256';
 
 export const TRAIN_EXPERIMENT_COMMAND = 'sequenceLab.trainExperiment';
 export const OPEN_EXPERIMENT_DATA_COMMAND = 'sequenceLab.experiment.openData';
@@ -113,7 +113,7 @@ export async function trainExperimentOnDocument(
 ): Promise<RunRecord | undefined> {
   const label = record?.label ?? `the experiment on ${documentLabel(document)}`;
   if (!(await checkTrainable(experiment, label, vscode.Uri.joinPath(document.uri, '..'), record?.label ?? 'experiment'))) return undefined;
-  const sha256 = record?.sha256 ?? createHash('sha256').update(JSON.stringify(experiment)).digest('hex');
+  const sha256 = record?.sha256 ?? sha256Hex(JSON.stringify(experiment));
   return startExperimentRun(extensionUri, service, experiment, document, label, record ?? { label: 'Model view', sha256 }, persistence);
 }
 

@@ -1,9 +1,9 @@
 // The host's handle on the analysis worker: its own instance of dist/worker.js (so a long decoding never delays a
 // training run, and the training channel stays as it is), started on first use. Each request gets a promise that
 // settles with the worker's one answer; if the worker dies, every pending request is rejected with the reason.
-import * as path from 'node:path';
-import { nodeWorker } from '../base/nodeWorkerTransport';
+import { engineWorkers } from '../base/engineWorkers';
 import { WorkerClient } from '../base/workerClient';
+import type { EngineWorkers } from '../base/workerTransport';
 import { ANALYSIS_WORKER_HEAP_MB } from '../shared/analysisLimits';
 import type { AnalysisWorkerToHost, GradientLabAnswer, TrainedGradientLabAnswer, HmmDecodeResult, HmmFitInput, HmmFitOptions, HmmFitResult, HmmModelSource, HmmSampleResult, HostToAnalysisWorker, MarkovOrdersResult, MarkovSurprisalResult } from '../shared/protocol/analysisWorker';
 
@@ -26,11 +26,11 @@ export class AnalysisCancelled extends Error {}
 export class AnalysisWorker {
   private readonly client: WorkerClient<HostToAnalysisWorker, AnalysisWorkerToHost>;
 
-  constructor(workerPath: string) {
+  constructor(workers: EngineWorkers) {
     this.client = new WorkerClient({
       // A heap of its own: an analysis that outgrows it ends this worker with ERR_WORKER_OUT_OF_MEMORY (a message to
-      // the user), never the extension host it shares the process with.
-      start: nodeWorker(workerPath, { name: 'sequence-lab-analysis', resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_WORKER_HEAP_MB } }),
+      // the user), never the extension host it shares the process with (the desktop only: a browser sets no limit).
+      start: workers.start({ name: 'sequence-lab-analysis', heapMb: ANALYSIS_WORKER_HEAP_MB }),
       label: 'The analysis worker',
       newId: (n) => `a${n}`,
       requestOf: (m) => m.requestId,
@@ -39,8 +39,9 @@ export class AnalysisWorker {
     });
   }
 
-  static forExtension(extensionPath: string): AnalysisWorker {
-    return new AnalysisWorker(path.join(extensionPath, 'dist', 'worker.js'));
+  /** On the platform's engine worker (the entry's choice, src/base/engineWorkers.ts). */
+  static forExtension(): AnalysisWorker {
+    return new AnalysisWorker(engineWorkers());
   }
 
   /**

@@ -10,7 +10,7 @@ import { registerTrellisPanelSerializer } from './trellisPanel';
 
 /** Registers the HMM features; returns their analysis worker, which the Markov Orders panel (src/markov/) shares. */
 export function registerHmmFeatures(context: vscode.ExtensionContext): AnalysisWorker {
-  const worker = AnalysisWorker.forExtension(context.extensionPath);
+  const worker = AnalysisWorker.forExtension();
   const decode = new DecodeFeature(context.extensionUri, worker);
   context.subscriptions.push(
     { dispose: () => worker.dispose() },

@@ -252,7 +252,7 @@ function activeData(memento: vscode.Memento): LabData {
 
 /** The command, the panel serializer and the lab's own analysis worker (started on the first computation). */
 export function registerGradientLab(context: vscode.ExtensionContext, runs: LabRuns = () => undefined, runsChanged?: LabRunsChanged): void {
-  const worker = AnalysisWorker.forExtension(context.extensionPath);
+  const worker = AnalysisWorker.forExtension();
   const uri = context.extensionUri;
   const memento = context.workspaceState;
   context.subscriptions.push(

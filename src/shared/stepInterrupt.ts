@@ -32,7 +32,8 @@ export class InterruptReceiver {
   private handled = 0;
 
   constructor(counter: SharedArrayBuffer | undefined) {
-    this.requested = counter instanceof SharedArrayBuffer ? new Int32Array(counter) : null;
+    // A browser page that is not cross-origin isolated has no SharedArrayBuffer at all (naming it throws): no counter.
+    this.requested = typeof SharedArrayBuffer === 'function' && counter instanceof SharedArrayBuffer ? new Int32Array(counter) : null;
   }
 
   /** True while the host has posted more interrupting requests than this worker has handled. */

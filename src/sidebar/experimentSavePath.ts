@@ -2,8 +2,8 @@
 // When the name chosen in the Save dialog has to be corrected (foo.json → foo.seqlab.json), the dialog never asked
 // about the corrected file, so an existing one is only replaced after the user confirms.
 // No vscode import: the host passes the file checks in (src/sidebar/modelView.ts), tests pass fakes.
-import * as path from 'node:path';
 import { EXPERIMENT_FILE_SUFFIX } from '../shared/experimentFile';
+import { posixBasename } from '../base/uriPath';
 
 /** The chosen path (a URI path, '/'-separated) with the experiment file suffix, replacing a plain `.json`. */
 export function experimentFilePath(chosenPath: string): string {
@@ -22,5 +22,5 @@ export async function confirmedExperimentPath(chosenPath: string, checks: SavePa
   const filePath = experimentFilePath(chosenPath);
   // An unchanged path: the Save dialog itself asked before replacing an existing file.
   if (filePath === chosenPath || !(await checks.exists(filePath))) return filePath;
-  return (await checks.confirmReplace(path.posix.basename(filePath), path.posix.basename(chosenPath))) ? filePath : undefined;
+  return (await checks.confirmReplace(posixBasename(filePath), posixBasename(chosenPath))) ? filePath : undefined;
 }

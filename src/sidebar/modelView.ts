@@ -3,7 +3,6 @@
 // editor's file (or, after "Duplicate with Changes…", to a run's data file). Train starts the experiment on that
 // file in the worker; "Save as Experiment File…" writes a *.seqlab.json beside it. Every message from the page is
 // checked again here (parseModelViewMessage: the experiment file's own checker); the page never names a file.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { documentLabel } from '../base/documentText';
 import { stillAllowed, type AllowedDataFile } from '../base/dataFileAccess';
@@ -20,6 +19,7 @@ import { modelSettingsExperiment, modelSettingsFromConfig, suggestedDataKind, ty
 import { parseModelViewMessage, type HostToModelView, type ModelViewTarget, type ModelViewToHost } from '../shared/protocol/modelView';
 import type { RunPersistence } from '../training/runPersistence';
 import type { RunRecord, TrainingService } from '../training/trainingService';
+import { posixBasename, posixDirname, posixRelative } from '../base/uriPath';
 
 export const MODEL_VIEW_ID = 'sequenceLab.model';
 const noFile = (): string => vscode.l10n.t('Open a file in the editor to train on it.');
@@ -29,7 +29,7 @@ function errorText(error: unknown): string {
 }
 
 function baseName(uri: vscode.Uri): string {
-  return path.posix.basename(uri.path);
+  return posixBasename(uri.path);
 }
 
 /** Documents that are not files a user would train on (the Output panel, settings, diffs' originals). */
@@ -264,7 +264,7 @@ export class ModelViewProvider extends Disposable implements vscode.WebviewViewP
       this.post({ type: 'status', message: vscode.l10n.t('Save the experiment file on the same drive as its data file.'), error: true });
       return;
     }
-    const dataPath = path.posix.relative(path.posix.dirname(uri.path), dataUri.path);
+    const dataPath = posixRelative(posixDirname(uri.path), dataUri.path);
     const experiment = this.experimentFor(settings, document, dataPath);
     const text = `${JSON.stringify(experiment, null, 2)}\n`;
     const reread = parseExperiment(text);

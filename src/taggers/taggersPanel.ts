@@ -65,9 +65,9 @@ export class TaggersPanel extends PanelBase<TaggersPanelToHost, HostToTaggersPan
   private settings: TaggerSettings = { ...DEFAULT_TAGGER_SETTINGS };
   private worker: TaggersWorker | undefined;
 
-  static show(extensionUri: vscode.Uri, extensionPath: string, source: Source): void {
+  static show(extensionUri: vscode.Uri, source: Source): void {
     // The panel takes the focus: its settings are where the user goes next.
-    const { panel: current } = TaggersPanel.open.show(ONE_PER_WINDOW, () => new TaggersPanel(createPanel(TAGGERS_PANEL, extensionUri, false), extensionUri, extensionPath), false);
+    const { panel: current } = TaggersPanel.open.show(ONE_PER_WINDOW, () => new TaggersPanel(createPanel(TAGGERS_PANEL, extensionUri, false), extensionUri), false);
     current.source = source;
     if (!source.sibling && current.settings.heldOut === 'sibling') current.settings = { ...current.settings, heldOut: 'split' };
     current.postSetup();
@@ -77,14 +77,13 @@ export class TaggersPanel extends PanelBase<TaggersPanelToHost, HostToTaggersPan
     TaggersPanel.open.get()?.dispose();
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, extensionPath: string): void {
-    TaggersPanel.open.revive(ONE_PER_WINDOW, () => new TaggersPanel(panel, extensionUri, extensionPath));
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+    TaggersPanel.open.revive(ONE_PER_WINDOW, () => new TaggersPanel(panel, extensionUri));
   }
 
   private constructor(
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly extensionPath: string,
   ) {
     super(panel, extensionUri, TAGGERS_PANEL);
     // The comparison's worker (started on the first Train) stops with the panel.
@@ -136,7 +135,7 @@ export class TaggersPanel extends PanelBase<TaggersPanelToHost, HostToTaggersPan
       return;
     }
     if (this.isDisposed) return; // closed while the files were read: no worker for a panel that is gone
-    this.worker ??= TaggersWorker.forExtension(this.extensionPath);
+    this.worker ??= TaggersWorker.forExtension();
     const heldOutLabel =
       settings.heldOut === 'sibling' && source.sibling
         ? source.sibling.label
@@ -162,7 +161,7 @@ export class TaggersPanel extends PanelBase<TaggersPanelToHost, HostToTaggersPan
   }
 }
 
-async function compareOnActiveFile(extensionUri: vscode.Uri, extensionPath: string): Promise<void> {
+async function compareOnActiveFile(extensionUri: vscode.Uri): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: open a tagged file (token<TAB>tag per line) in the editor first, then compare taggers on it.'));
@@ -178,15 +177,15 @@ async function compareOnActiveFile(extensionUri: vscode.Uri, extensionPath: stri
     return;
   }
   const sibling = document.isUntitled ? undefined : await findSibling(document.uri);
-  TaggersPanel.show(extensionUri, extensionPath, { uri: document.uri, fileLabel: label, sibling });
+  TaggersPanel.show(extensionUri, { uri: document.uri, fileLabel: label, sibling });
 }
 
 /** The command and the panel serializer. */
 export function registerTaggers(context: vscode.ExtensionContext): void {
-  const { extensionUri, extensionPath } = context;
+  const { extensionUri } = context;
   context.subscriptions.push(
-    vscode.commands.registerCommand(COMPARE_TAGGERS_COMMAND, () => compareOnActiveFile(extensionUri, extensionPath)),
-    registerPanelSerializer(TAGGERS_PANEL_VIEW_TYPE, (panel) => TaggersPanel.revive(panel, extensionUri, extensionPath)),
+    vscode.commands.registerCommand(COMPARE_TAGGERS_COMMAND, () => compareOnActiveFile(extensionUri)),
+    registerPanelSerializer(TAGGERS_PANEL_VIEW_TYPE, (panel) => TaggersPanel.revive(panel, extensionUri)),
     { dispose: () => TaggersPanel.disposeCurrent() },
   );
 }

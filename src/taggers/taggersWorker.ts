@@ -1,9 +1,9 @@
 // The host's handle on the tagger comparison's own dist/worker.js instance (never the Training panel's worker, so a
 // comparison and a training run never wait for each other). Started on the first comparison, terminated with the
 // panel. One comparison at a time; its messages go to the listener given with it (a crash arrives as taggersFailed).
-import * as path from 'node:path';
-import { nodeWorker } from '../base/nodeWorkerTransport';
+import { engineWorkers } from '../base/engineWorkers';
 import { WorkerClient } from '../base/workerClient';
+import type { EngineWorkers } from '../base/workerTransport';
 import type { TaggerSettings } from '../shared/protocol/taggerComparison';
 import type { HostToTaggersWorker, TaggersWorkerToHost } from '../shared/protocol/taggersWorker';
 
@@ -12,9 +12,9 @@ export class TaggersWorker {
   /** The comparison whose messages are wanted; an earlier one's late messages are dropped by the client. */
   private current: string | undefined;
 
-  constructor(workerPath: string) {
+  constructor(workers: EngineWorkers) {
     this.client = new WorkerClient({
-      start: nodeWorker(workerPath, { name: 'sequence-lab-taggers' }),
+      start: workers.start({ name: 'sequence-lab-taggers' }),
       label: 'The tagger worker',
       newId: (n) => `t${n}`,
       requestOf: (m) => m.requestId,
@@ -22,8 +22,9 @@ export class TaggersWorker {
     });
   }
 
-  static forExtension(extensionPath: string): TaggersWorker {
-    return new TaggersWorker(path.join(extensionPath, 'dist', 'worker.js'));
+  /** On the platform's engine worker (the entry's choice, src/base/engineWorkers.ts). */
+  static forExtension(): TaggersWorker {
+    return new TaggersWorker(engineWorkers());
   }
 
   /** Starts a comparison (stopping the one before); returns its request id. */

@@ -2,7 +2,6 @@
 // file's URI and SHA-256), its status, step and loss follow it, its metrics are appended, and each checkpoint the
 // worker posts replaces the stored one. Resume and Open PyTorch Model announce the data of the run they are about to
 // start (expect); runs started by the train commands are matched to their open document by name.
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../base/disposable';
 import { documentLabel } from '../base/documentText';
@@ -11,6 +10,7 @@ import type { TrainingConfig } from '../shared/trainingConfig';
 import { consecutiveSegments } from './importedHistory';
 import type { MetricLine, RunStore, StoredRun } from './runStore';
 import type { RunRecord } from './trainingService';
+import { sha256Hex } from '../base/sha256';
 
 export interface CheckpointEvent {
   run: RunRecord;
@@ -57,7 +57,7 @@ export interface ExpectedData {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return sha256Hex(text);
 }
 
 /** run.json is rewritten for step/loss at most this often (status changes and checkpoints write at once). */

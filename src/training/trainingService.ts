@@ -10,6 +10,7 @@ import type { ActivationTrace, GradientTrace, RecurrenceAt } from '../shared/pro
 import type { HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest } from '../shared/protocol/trainingWorker';
 import { StepHistory } from './stepHistory';
 import { type RunMessage, TrainingWorker } from './trainingWorker';
+import type { EngineWorkers } from '../base/workerTransport';
 
 export interface RunRecord {
   info: RunInfo;
@@ -100,9 +101,10 @@ export class TrainingService implements vscode.Disposable {
 
   private readonly released = new Set<string>();
 
-  constructor(extensionPath: string) {
+  /** `workers`: the platform's engine worker (src/base/engineWorkers.ts), started on the first training request. */
+  constructor(workers: EngineWorkers) {
     this.worker = new TrainingWorker(
-      extensionPath,
+      workers,
       (message) => void this.dispatch(message),
       (reason) => this.failActiveRuns(reason),
     );

@@ -2,9 +2,8 @@
 // terminated on dispose. If the worker dies, every listener hears it once so runs can be marked failed.
 // Stop, pause and dispose are also counted in a shared Int32 the worker polls inside a long update, so they act
 // within a fraction of a second even while one update of a large model takes seconds (src/shared/stepInterrupt.ts).
-import * as path from 'node:path';
-import { nodeWorker } from '../base/nodeWorkerTransport';
 import { WorkerClient } from '../base/workerClient';
+import type { EngineWorkers } from '../base/workerTransport';
 import { countInterrupt, createInterruptCounter, INTERRUPTING_REQUESTS, type TrainingWorkerData } from '../shared/stepInterrupt';
 import type { HostToWorker, TaggedTextInference, TextInference, TextInferenceRequest, UnitSearchAnswer, UnitSearchRequest, WorkerToHost } from '../shared/protocol/trainingWorker';
 
@@ -23,18 +22,18 @@ export type RunMessage = Exclude<WorkerToHost, RequestMessage>;
 export class TrainingWorker {
   private readonly client: WorkerClient<HostToWorker, WorkerToHost, number>;
 
-  constructor(extensionPath: string, onMessage: (message: RunMessage) => void, onExit: (reason: string) => void) {
-    const script = path.join(extensionPath, 'dist', 'worker.js');
+  constructor(workers: EngineWorkers, onMessage: (message: RunMessage) => void, onExit: (reason: string) => void) {
     this.client = new WorkerClient({
       // Each worker gets its own count of interrupting requests, counted just before each one is posted (so the
-      // worker never sees one uncounted).
+      // worker never sees one uncounted). Without shared memory (a web page that is not cross-origin isolated) there
+      // is no count: a stop or pause then acts at the end of the update in progress.
       start: (sink) => {
-        const interrupts = createInterruptCounter();
-        const workerData: TrainingWorkerData = { interrupts };
-        const transport = nodeWorker<HostToWorker, WorkerToHost>(script, { name: 'sequence-lab-training', workerData })(sink);
+        const interrupts = workers.sharedMemory ? createInterruptCounter() : undefined;
+        const workerData: TrainingWorkerData = interrupts ? { interrupts } : {};
+        const transport = workers.start<HostToWorker, WorkerToHost>({ name: 'sequence-lab-training', workerData })(sink);
         return {
           post: (message, transfer) => {
-            if (INTERRUPTING_REQUESTS.has(message.type)) countInterrupt(interrupts);
+            if (interrupts && INTERRUPTING_REQUESTS.has(message.type)) countInterrupt(interrupts);
             transport.post(message, transfer);
           },
           terminate: () => transport.terminate(),

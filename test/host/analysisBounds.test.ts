@@ -9,10 +9,11 @@ import { after, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { AnalysisCancelled, AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
 import { ANALYSIS_WORKER_HEAP_MB, MAX_MARKOV_SURPRISAL_TOKENS } from '../../src/shared/analysisLimits';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-bounds-')), 'worker.js');
 esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new AnalysisWorker(bundle);
+const worker = new AnalysisWorker(nodeEngineWorkers(bundle));
 after(() => worker.dispose());
 
 test('surprisal of more than 2 M characters is refused in one line within 15 s', async () => {

@@ -14,12 +14,13 @@ import { run as trainRun } from '../../src/cli/commands/trainModel';
 import type { CliIo } from '../../src/cli/commands/cliIo';
 import { buildTrainingData } from '../../src/engine/trainingSetup';
 import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-csv-callers-'));
 const bundle = join(dir, 'worker.js');
 esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new AnalysisWorker(bundle);
+const worker = new AnalysisWorker(nodeEngineWorkers(bundle));
 after(() => {
   worker.dispose();
   rmSync(dir, { recursive: true, force: true });

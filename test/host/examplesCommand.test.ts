@@ -12,6 +12,7 @@ import { exampleQuickPickItems, nextStepMessage, overwriteQuestion, readNewExamp
 import { generateExampleFiles } from '../../src/examples/exampleWorker';
 import { ADDING_T, EXAMPLES, EXAMPLES_FOLDER, validateAddingLength } from '../../src/shared/examples';
 import { generateExample } from '../../src/worker/examples';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 test('the quick pick lists every generator once, each with a description and a next step', () => {
   assert.deepEqual(EXAMPLES.map((e) => e.id), [...EXAMPLE_IDS]);
@@ -66,9 +67,9 @@ test('the real worker bundle answers a generateExample request', async () => {
   const extensionPath = mkdtempSync(join(tmpdir(), 'seqlab-examples-'));
   mkdirSync(join(extensionPath, 'dist'));
   esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: join(extensionPath, 'dist', 'worker.js'), logLevel: 'silent' });
-  const files = await generateExampleFiles(extensionPath, 'parity', { seed: 5 });
+  const files = await generateExampleFiles(nodeEngineWorkers(join(extensionPath, 'dist', 'worker.js')), 'parity', { seed: 5 });
   assert.deepEqual(files, exampleFiles('parity', { seed: 5 }));
-  await assert.rejects(generateExampleFiles(extensionPath, 'adding', { length: 1 }), /from 2 to 1000/);
+  await assert.rejects(generateExampleFiles(nodeEngineWorkers(join(extensionPath, 'dist', 'worker.js')), 'adding', { length: 1 }), /from 2 to 1000/);
 });
 
 test('the host bundle has src/examples/ and no engine code', async () => {

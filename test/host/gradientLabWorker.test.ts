@@ -12,10 +12,11 @@ import { encodeModel } from '../../src/engine/modelFile';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack } from '../../src/engine/recurrentStack';
 import { trainedLab } from '../../src/engine/trainedGradients';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-lab-')), 'worker.js');
 esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new AnalysisWorker(bundle);
+const worker = new AnalysisWorker(nodeEngineWorkers(bundle));
 after(() => worker.dispose());
 
 const TEXT = 'To be, or not to be, that is the question:\nWhether \'tis nobler in the mind to suffer\n';

@@ -12,10 +12,11 @@ import { regimeExample } from '../../src/engine/examples/hmm';
 import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
 import type { HmmFitOptions } from '../../src/shared/protocol/analysisWorker';
 import { assertUserMessage } from '../fixtures/badInputs';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-fit-')), 'worker.js');
 esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new AnalysisWorker(bundle);
+const worker = new AnalysisWorker(nodeEngineWorkers(bundle));
 after(() => worker.dispose());
 
 const rolls = readFileSync(join('examples', 'hmm', 'casino-rolls.txt'), 'utf8');

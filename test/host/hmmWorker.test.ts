@@ -11,10 +11,11 @@ import { casinoExample, casinoModel, posExample } from '../../src/engine/example
 import { NgramModel, tokenize } from '../../src/engine/markov';
 import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
 import { stepAtOffset } from '../../src/hmm/steps';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-analysis-')), 'worker.js');
 esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new AnalysisWorker(bundle);
+const worker = new AnalysisWorker(nodeEngineWorkers(bundle));
 after(() => worker.dispose());
 
 test('markov surprisal: one value per UTF-16 unit, equal to the engine\'s −log2 P, and the perplexity', async () => {

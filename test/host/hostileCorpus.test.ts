@@ -13,6 +13,7 @@ import { MARKER_NAME, writeHostileCorpus } from '../../scripts/hostile-corpus';
 import { judgeDataPath } from '../../src/base/dataPathGuard';
 import { AnalysisError, AnalysisWorker } from '../../src/hmm/analysisWorker';
 import { parseExperiment } from '../../src/shared/experimentFile';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const HEAP_MB = 512;
 const RSS_BUDGET_MB = 1024;
@@ -68,7 +69,7 @@ test('experiment files of the corpus: data.path to /etc/passwd is judged outside
 test('analysis worker: the corpus HMM files and long text give one-line refusals within 30 s each', async () => {
   const bundle = path.join(dir, 'worker.js');
   esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-  const worker = new AnalysisWorker(bundle);
+  const worker = new AnalysisWorker(nodeEngineWorkers(bundle));
   try {
     const million = readFileSync(path.join(corpus, 'million.txt'), 'utf8');
     const checks: [string, () => Promise<unknown>, RegExp][] = [

@@ -15,10 +15,11 @@ import { parseMarkovPanelMessage } from '../../src/shared/protocol/markovPanel';
 import { isAnalysisRequestType } from '../../src/shared/protocol/analysisWorker';
 import { checkTrainingText } from '../../src/shared/textChecks';
 import { fuzzParams } from '../fixtures/badInputs';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-markov-')), 'worker.js');
 esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new AnalysisWorker(bundle);
+const worker = new AnalysisWorker(nodeEngineWorkers(bundle));
 after(() => worker.dispose());
 
 const verse = readFileSync(new URL('../../examples/verse.txt', import.meta.url), 'utf8');

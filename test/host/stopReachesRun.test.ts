@@ -14,6 +14,7 @@ import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingCo
 import type { RunRecord, TrainingService as TrainingServiceType } from '../../src/training/trainingService';
 import { TrainingModel } from '../../webview/training/trainingModel';
 import { FakeEventEmitter, installFakeVscode, l10nFormat, uninstallFakeVscode } from './fakeVscode';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 // The worker bundled as the build does, where TrainingWorker looks for it (<extension>/dist/worker.js).
 const extensionPath = mkdtempSync(join(tmpdir(), 'seqlab-stop-'));
@@ -93,7 +94,7 @@ before(async () => {
   ({ TrainingService } = await import('../../src/training/trainingService'));
   ({ TrainingPanel } = await import('../../src/panels/trainingPanel'));
   ({ registerTrainingLifecycle } = await import('../../src/commands/trainingLifecycle'));
-  service = new TrainingService(extensionPath);
+  service = new TrainingService(nodeEngineWorkers(join(extensionPath, 'dist', 'worker.js')));
   registerTrainingLifecycle(service);
 });
 after(() => {

@@ -10,10 +10,11 @@ import { TaggersWorker } from '../../src/taggers/taggersWorker';
 import { DEFAULT_TAGGER_SETTINGS } from '../../src/shared/protocol/taggerComparison';
 import type { TaggerComparison, TaggerSettings } from '../../src/shared/protocol/taggerComparison';
 import type { TaggersWorkerToHost } from '../../src/shared/protocol/taggersWorker';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-taggers-')), 'worker.js');
 esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
-const worker = new TaggersWorker(bundle);
+const worker = new TaggersWorker(nodeEngineWorkers(bundle));
 after(() => worker.dispose());
 
 const trainText = readFileSync('examples/hmm/pos-train.tsv', 'utf8');

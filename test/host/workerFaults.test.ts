@@ -11,6 +11,7 @@ import * as esbuild from 'esbuild';
 import { DEFAULT_CONFIG } from '../../src/shared/trainingConfig';
 import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { TrainingWorker } from '../../src/training/trainingWorker';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 const extensionPath = mkdtempSync(join(tmpdir(), 'seqlab-faults-'));
 mkdirSync(join(extensionPath, 'dist'));
@@ -34,7 +35,7 @@ function harness(path = extensionPath) {
   const exits: string[] = [];
   let wake: () => void = () => undefined;
   const host = new TrainingWorker(
-    path,
+    nodeEngineWorkers(join(path, 'dist', 'worker.js')),
     (m) => {
       messages.push(m);
       wake();

@@ -12,6 +12,7 @@ import { decodeTrainerState } from '../../src/engine/trainerState';
 import { TrainingWorker } from '../../src/training/trainingWorker';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
+import { nodeEngineWorkers } from '../../src/base/nodeWorkerTransport';
 
 // The worker bundled as the build does, where TrainingWorker looks for it (<extension>/dist/worker.js).
 const extensionPath = mkdtempSync(join(tmpdir(), 'seqlab-interrupt-'));
@@ -21,7 +22,7 @@ esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platfor
 const received: (WorkerToHost & { at: number })[] = [];
 const waiters: (() => void)[] = [];
 const exits: string[] = [];
-const host = new TrainingWorker(extensionPath, (m) => {
+const host = new TrainingWorker(nodeEngineWorkers(join(extensionPath, 'dist', 'worker.js')), (m) => {
   received.push({ ...m, at: Date.now() });
   for (const wake of waiters.splice(0)) wake();
 }, (reason) => exits.push(reason));

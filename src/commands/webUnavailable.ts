@@ -1,0 +1,66 @@
+// What VS Code for the Web cannot do yet or at all (issue 17): each such command of the manifest still answers on the
+// web, with a message saying why and what to use instead, rather than vanishing ("command not found") or failing.
+import * as vscode from 'vscode';
+
+/** Needs the user's own machine: Python and PyTorch (train.py), a terminal (the CLI, torchrun). Never on the web. */
+const NEEDS_LOCAL_MACHINE = new Set([
+  'sequenceLab.runs.exportPytorch',
+  'sequenceLab.experiment.copyCommandLine',
+]);
+
+/**
+ * Needs stored runs, experiment files or data files read by path: on the desktop these go through node:fs (atomic
+ * run folders, symlink-resolving data-path guards), which this web build does not have yet.
+ */
+const NOT_YET_ON_THE_WEB = new Set([
+  // Opening a PyTorch model makes a stored run of it.
+  'sequenceLab.importModel',
+  'sequenceLab.runs.resume',
+  'sequenceLab.runs.delete',
+  'sequenceLab.runs.revealCheckpointFolder',
+  'sequenceLab.runs.duplicate',
+  'sequenceLab.runs.deleteAll',
+  'sequenceLab.compareRuns',
+  'sequenceLab.runs.compare',
+  'sequenceLab.openGradientLab',
+  'sequenceLab.trainExperiment',
+  'sequenceLab.experiment.openData',
+  'sequenceLab.experiment.openPanels',
+]);
+
+/** The web's answer to a command it cannot run, or undefined for a command it runs. */
+export function webUnavailableMessage(command: string): string | undefined {
+  if (NEEDS_LOCAL_MACHINE.has(command)) {
+    return vscode.l10n.t('Sequence Lab: this needs Python, PyTorch or a terminal on your own computer, which VS Code for the Web does not have. Open this folder in VS Code on the desktop to use it; training and every panel work here.');
+  }
+  if (NOT_YET_ON_THE_WEB.has(command)) {
+    return vscode.l10n.t('Sequence Lab: stored runs, experiment files and the gradient lab are not in VS Code for the Web yet; this session\'s runs are in the Training panel. Open this folder in VS Code on the desktop to use them.');
+  }
+  return undefined;
+}
+
+/** The commands the web build answers with a message, registered as such. */
+export function registerWebUnavailable(): vscode.Disposable[] {
+  return [...NEEDS_LOCAL_MACHINE, ...NOT_YET_ON_THE_WEB].map((command) =>
+    vscode.commands.registerCommand(command, () => void vscode.window.showInformationMessage(webUnavailableMessage(command) ?? '')),
+  );
+}
+
+/** The Runs view on the web: one line saying where this session's runs are (stored runs need the desktop for now). */
+export function webRunsView(): vscode.Disposable {
+  const item = new vscode.TreeItem(vscode.l10n.t('Stored runs are not in VS Code for the Web yet: this session\'s runs are in the Training panel.'));
+  item.command = { command: 'sequenceLab.showTrainingPanel', title: vscode.l10n.t('Show Training Panel') };
+  return vscode.window.registerTreeDataProvider('sequenceLab.runs', { getTreeItem: (e: vscode.TreeItem) => e, getChildren: () => [item] });
+}
+
+/** The Model view on the web: a page saying it needs experiment files, which this web build does not read yet. */
+export function webModelView(): vscode.Disposable {
+  return vscode.window.registerWebviewViewProvider('sequenceLab.model', {
+    resolveWebviewView(view) {
+      view.webview.options = { enableScripts: false };
+      const text = vscode.l10n.t('The Model view builds experiment files, which VS Code for the Web does not read yet. Use "Sequence Lab: Train Model on Active File…" to train here.');
+      const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      view.webview.html = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"></head><body style="color: var(--vscode-foreground); font-family: var(--vscode-font-family)"><p>${escaped}</p></body></html>`;
+    },
+  });
+}

@@ -1,0 +1,67 @@
+// The `browser` entry in a real workbench (issue 17): code-server 4.100.3 with the extension forced into its web
+// worker extension host (settings extensions.webWorker and remote.extensionKind = ["web"]), so dist/web/extension.js
+// runs in a browser Web Worker and trains in a nested Web Worker (dist/web/worker.js). Trains from the command
+// palette on an example file and waits for the loss to fall in the Training panel; "Compare Runs…" then answers
+// with the web build's message, which only the web entry has (proof the web entry, not the Node one, is running).
+// Pending (test/e2e/pending/ is not run by CI) until it has passed often enough on a loaded machine.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import { REPO_ROOT, notifications, openFile, runCommand, seconds, webviewFrame } from '../../../scripts/vscode-harness.mjs';
+import { openPackagedWorkbench, workbenchSession } from '../workbenchSession';
+
+const workspace = path.join(REPO_ROOT, 'examples');
+const resultsDir = path.join(REPO_ROOT, 'test-results');
+const session = workbenchSession('e2e-web-host-failure.png');
+const LOSS_TIMEOUT_MS = 180_000;
+
+async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
+  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
+  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
+  return match ? Number(match[0]) : Number.NaN;
+}
+
+test('the web extension trains in a Web Worker from the command palette in code-server\'s web worker extension host', { timeout: 600_000 }, async () => {
+  const started = Date.now();
+  const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
+  mkdirSync(resultsDir, { recursive: true });
+  const { page } = await openPackagedWorkbench(session, workspace, {
+    settings: {
+      'extensions.webWorker': true,
+      'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] },
+      'sequenceLab.training.maxSteps': 10_000_000,
+    },
+  });
+  phase('workbench open');
+  await openFile(page, 'verse.txt');
+  await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
+  phase('ran Train Character Model');
+  const panel = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
+  const deadline = Date.now() + LOSS_TIMEOUT_MS;
+  for (;;) {
+    const first = await numberIn(panel, '#first-loss');
+    const loss = await numberIn(panel, '#loss');
+    if (Number.isFinite(first) && Number.isFinite(loss) && loss < first) {
+      phase(`loss fell: first ${first} -> ${loss}`);
+      break;
+    }
+    if (Date.now() > deadline) assert.fail(`the loss did not fall within ${LOSS_TIMEOUT_MS / 1000} s: first ${first}, now ${loss}; notifications ${JSON.stringify(await notifications(page))}`);
+    await page.waitForTimeout(250);
+  }
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-training.png'), fullPage: true });
+
+  await runCommand(page, 'Sequence Lab: Compare Runs…', { timeout: 30_000 });
+  const said = Date.now() + 20_000;
+  for (;;) {
+    const shown = await notifications(page);
+    if (shown.some((n) => /not in VS Code for the Web yet/.test(n))) break;
+    if (Date.now() > said) assert.fail(`no web-build message after Compare Runs…: ${JSON.stringify(shown)}`);
+    await page.waitForTimeout(250);
+  }
+  phase('Compare Runs… answered with the web build\'s message');
+  await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
+  session.passed = true;
+  phase('done');
+});

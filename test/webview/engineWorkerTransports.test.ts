@@ -1,0 +1,144 @@
+// The worker transport contract (issue 17), one scenario against both transports: the host's worker client trains a
+// run to its end, stops a long run after its first steps, and hears a crash when the worker script is missing,
+// through the desktop's worker thread (nodeWorkerTransport, in Node) and through the web's Web Worker
+// (webWorkerTransport, in headless Chromium, on the browser bundle of the worker: src/worker/webWorker.ts).
+// Both must train the same run to the same losses (the engine is deterministic for a seed), and the web worker's
+// throughput is printed beside the desktop's.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { nodeWorker } from '../../src/base/nodeWorkerTransport';
+import type { HostToWorker, WorkerToHost } from '../../src/shared/protocol/trainingWorker';
+import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
+import { REPO_ROOT } from './panelHarness';
+import { crashThrough, stopThrough, trainThrough, type TrainingOutcome } from './workerScenario';
+
+const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(40);
+const CONFIG: TrainingConfig = { ...DEFAULT_CONFIG, hiddenSize: 64, seqLength: 32, steps: 300, sampleEvery: 1000 };
+const TIMEOUT_MS = 120_000;
+
+const dir = mkdtempSync(join(tmpdir(), 'seqlab-transports-'));
+let browser: Browser;
+let server: Server;
+let page: Page;
+
+before(async () => {
+  const options = { absWorkingDir: REPO_ROOT, bundle: true, logLevel: 'warning' as const };
+  // The two worker bundles as esbuild.mjs builds them: a worker thread's (Node, cjs) and a Web Worker's (classic script).
+  esbuild.buildSync({ ...options, entryPoints: ['src/worker/worker.ts'], platform: 'node', format: 'cjs', outfile: join(dir, 'worker.js') });
+  esbuild.buildSync({ ...options, entryPoints: ['src/worker/webWorker.ts'], platform: 'browser', target: 'es2022', format: 'iife', outfile: join(dir, 'web', 'worker.js') });
+  // The page: the scenario and the web transport, as the web extension host bundles them.
+  esbuild.buildSync({
+    ...options, platform: 'browser', target: 'es2022', format: 'iife', outfile: join(dir, 'web', 'page.js'),
+    stdin: {
+      resolveDir: REPO_ROOT, loader: 'ts',
+      contents: `import { webWorker } from './src/base/webWorkerTransport';
+        import * as scenario from './test/webview/workerScenario';
+        globalThis.scenario = scenario;
+        globalThis.start = (url) => webWorker(url, { name: 'sequence-lab-training' });
+        // As the web entry starts it from an extension installed on a remote: the script's bytes as a Blob URL,
+        // made after the client's first messages were posted.
+        globalThis.startLate = (url) => webWorker(async () => {
+          const response = await fetch(url);
+          if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+          return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+        }, { name: 'sequence-lab-training' });`,
+    },
+  });
+  const files: Record<string, [string, string]> = {
+    '/': ['text/html', '<!doctype html><meta charset="utf-8"><title>worker transport</title><script src="/page.js"></script>'],
+    '/page.js': ['text/javascript', readFileSync(join(dir, 'web', 'page.js'), 'utf8')],
+    '/worker.js': ['text/javascript', readFileSync(join(dir, 'web', 'worker.js'), 'utf8')],
+  };
+  server = createServer((req, res) => {
+    const file = files[new URL(req.url ?? '/', 'http://x').pathname];
+    if (!file) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.waitForFunction(() => 'scenario' in globalThis);
+  assert.deepEqual(errors, []);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const nodeStart = (script = join(dir, 'worker.js')) => nodeWorker<HostToWorker, WorkerToHost>(script, { name: 'sequence-lab-training' });
+
+type Scenario = typeof import('./workerScenario');
+declare const scenario: Scenario;
+declare const start: (url: string) => Parameters<Scenario['trainThrough']>[0];
+declare const startLate: (url: string) => Parameters<Scenario['trainThrough']>[0];
+
+function webTrain(): Promise<TrainingOutcome> {
+  return page.evaluate(([text, config, timeoutMs]) => scenario.trainThrough(start('/worker.js'), text, config, timeoutMs), [TEXT, CONFIG, TIMEOUT_MS] as const);
+}
+
+function assertTrained(outcome: TrainingOutcome, where: string): void {
+  assert.equal(outcome.finished.reason, 'completed', where);
+  assert.equal(outcome.finished.steps, CONFIG.steps, where);
+  assert.equal(outcome.vocabSize, new Set(TEXT).size, where);
+  assert.equal(outcome.losses.filter((l) => Number.isFinite(l)).length, CONFIG.steps, `${where}: every step's loss arrived`);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = mean(outcome.losses.slice(0, 20));
+  const last = mean(outcome.losses.slice(-20));
+  // From about ln(vocabulary) towards the text's few real choices: the loss must at least halve on this text.
+  assert.ok(last < first / 2, `${where}: loss fell from ${first.toFixed(3)} to ${last.toFixed(3)}`);
+  assert.match(outcome.refused, /out of range.*hiddenSize/i, `${where}: a refused request is answered in words`);
+}
+
+test('A run trains to its end through the worker thread and through the Web Worker, to the same losses', { timeout: 2 * TIMEOUT_MS + 30_000 }, async (t) => {
+  const desktop = await trainThrough(nodeStart(), TEXT, CONFIG, TIMEOUT_MS);
+  assertTrained(desktop, 'worker thread');
+  const web = await webTrain();
+  assertTrained(web, 'Web Worker');
+  // One engine, one seed: the same float32 arithmetic in V8 either way.
+  assert.deepEqual(web.losses, desktop.losses);
+  t.diagnostic(`chars/s (hidden ${CONFIG.hiddenSize}, seq ${CONFIG.seqLength}, ${CONFIG.cell}): worker thread ${Math.round(desktop.charsPerSecond)}, Web Worker ${Math.round(web.charsPerSecond)}`);
+});
+
+test('Stop acts on a long run after its first steps, through both transports', { timeout: 90_000 }, async () => {
+  const desktop = await stopThrough(nodeStart(), TEXT, CONFIG);
+  const web = await page.evaluate(([text, config]) => scenario.stopThrough(start('/worker.js'), text, config), [TEXT, CONFIG] as const);
+  for (const [where, outcome] of [['worker thread', desktop], ['Web Worker', web]] as const) {
+    assert.equal(outcome.reason, 'stopped', where);
+    assert.ok(outcome.firstSteps >= 1, where);
+    // Steps run in slices of milliseconds and yield between them: a stop is seen well within a second.
+    assert.ok(outcome.stopMs < 5_000, `${where}: stopped ${outcome.stopMs} ms after the stop was posted`);
+  }
+});
+
+test('A missing worker script is a crash in words through both transports, never a request that waits forever', { timeout: 60_000 }, async () => {
+  const desktop = await crashThrough(nodeStart(join(dir, 'missing.js')));
+  assert.equal(desktop.crashed, true);
+  assert.match(desktop.message, /^The training worker crashed: /);
+  const web = await page.evaluate(() => scenario.crashThrough(start('/missing.js')));
+  assert.equal(web.crashed, true);
+  assert.match(web.message, /^The training worker crashed: .*missing\.js/);
+});
+
+test('A Web Worker started from a Blob URL made late (an extension on a remote) gets the messages posted meanwhile, in order', { timeout: 90_000 }, async () => {
+  const late = await page.evaluate(([text, config]) => scenario.stopThrough(startLate('/worker.js'), text, config), [TEXT, CONFIG] as const);
+  assert.equal(late.reason, 'stopped');
+  assert.ok(late.firstSteps >= 1);
+  const unreadable = await page.evaluate(() => scenario.crashThrough(startLate('/missing.js')));
+  assert.equal(unreadable.crashed, true);
+  assert.match(unreadable.message, /^The training worker crashed: the worker script could not be read: \/missing\.js: HTTP 404/);
+});
