@@ -10,7 +10,8 @@
 //   (--only=load: the load benchmark in a real VS Code; --only=memory: memory over an hour of training, bench/memoryRun.ts;
 //   --only=panels: panel update cost in headless Chromium, bench/panels/run.ts; --panels=gates,… picks panels;
 //   --only=unitsearch: the Gates panel's whole-file unit search in s/MB, bench/unitSearch.ts;
-//   --only=colour: Colour Text by Model on 100,000 characters in one request, bench/colourText.ts)
+//   --only=colour: Colour Text by Model on 100,000 characters in one request, bench/colourText.ts;
+//   --only=typing: the latency Colour Text adds per keystroke on a 2 MB text in code-server, bench/typing.ts)
 //   --quick      1 s per measurement
 //   --only=S     only the rows whose key (cell/mode/batch) contains S
 //   --peers=…    peers to measure, any of naive, cpu, wasm, torch (default all)
@@ -52,6 +53,11 @@ if (only === 'colour') {
   // Issue 15's Colour Text on 100,000 characters in one request (bench/colourText.ts).
   const colour = spawnSync(process.execPath, ['--import', 'tsx', 'bench/colourText.ts', ...args], { stdio: 'inherit' });
   process.exit(colour.status ?? 1);
+}
+if (only === 'typing') {
+  // Issue 15's latency Colour Text adds per keystroke, typed into code-server (bench/typing.ts).
+  const typing = spawnSync(process.execPath, ['--import', 'tsx', 'bench/typing.ts', ...args], { stdio: 'inherit' });
+  process.exit(typing.status ?? 1);
 }
 if (only === 'unitsearch') {
   // Issue 13's whole-file unit search, seconds per MB (bench/unitSearch.ts).

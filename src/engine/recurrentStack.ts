@@ -90,6 +90,7 @@ export class RecurrentStack {
   private readonly dEmbed: Float64Array | null;
   /** The backward's transposed copies, shared by the head and every cell (they run one at a time). */
   private readonly scratch: ChainScratch;
+  private paramGrads = true;
 
   private steps = 0;
   private ids: Int32Array | null = null;
@@ -334,10 +335,12 @@ export class RecurrentStack {
     const top = this.ys[layers - 1];
     const dTop = this.dys[layers - 1];
     const { gT, xT, wT } = this.scratch;
-    transpose(dO, 0, T, K, gT);
-    transpose(top, 0, T, W, xT);
-    gemmABt(this.dHeadW, 0, gT, 0, K, xT, 0, W, T, true);
-    addRowSums(this.dHeadB, gT, K, T);
+    if (this.paramGrads) {
+      transpose(dO, 0, T, K, gT);
+      transpose(top, 0, T, W, xT);
+      gemmABt(this.dHeadW, 0, gT, 0, K, xT, 0, W, T, true);
+      addRowSums(this.dHeadB, gT, K, T);
+    }
     transpose(this.headW, 0, K, W, wT);
     gemmABt(dTop, 0, dO, 0, T, wT, 0, W, K, false);
 
@@ -375,7 +378,7 @@ export class RecurrentStack {
     }
 
     // Embedding: ∂L/∂embed.weight[id_t] += ∂L/∂x_t (then inputGradient is not an input gradient: clear it).
-    if (this.embed && this.ids) {
+    if (this.embed && this.ids && this.paramGrads) {
       const E = embeddingDim!;
       const dE = this.dEmbed!;
       const ids = this.ids;
@@ -384,7 +387,21 @@ export class RecurrentStack {
         for (let e = 0; e < E; e++) dE[r + e] += this.inputGradient[t * E + e];
       }
       this.inputGradient.fill(0);
-    }
+    } else if (this.embed) this.inputGradient.fill(0);
+  }
+
+  /**
+   * false: backward computes the gradients of the outputs, states and input only, and grads stay zero (the head's,
+   * each chain's (W) and the embedding's products are skipped): for the traces, which read ‖∂L/∂h_t‖ and nothing of
+   * grads. Training leaves it true.
+   */
+  set parameterGradients(on: boolean) {
+    this.paramGrads = on;
+    for (const cell of this.cells) cell.parameterGradients = on;
+  }
+
+  get parameterGradients(): boolean {
+    return this.paramGrads;
   }
 
   private initialise(rng: Prng): void {

@@ -185,6 +185,9 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
     for (let c = 0; c < C; c++) {
       stack.cells[c].recordGradNorms({ h: hiddenGradNorm.subarray(c * T, (c + 1) * T), c: cellGradNorm?.subarray(c * T, (c + 1) * T) ?? null });
     }
+    // A trace reads no parameter gradient: the backward skips their products.
+    const parameterGradients = stack.parameterGradients;
+    stack.parameterGradients = false;
     if (target.kind === 'final-mse') {
       // ∂L/∂o: zero but for the last step's first output, 2 (o_{T−1} − target).
       const e = o[(T - 1) * K] - target.target;
@@ -193,6 +196,7 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
       stack.outputs[(T - 1) * K] = 2 * e;
       stack.backwardFromOutputGradient();
     } else loss = stack.backward(target);
+    stack.parameterGradients = parameterGradients;
     for (let c = 0; c < C; c++) {
       stack.cells[c].recordGradNorms(null);
       // A reverse chain's step s is time T−1−s.

@@ -94,6 +94,11 @@ export class CellChain {
    * The traces read these for the gradient-flow panels and Colour Text's ‖∂L/∂h_t‖; training leaves it null.
    */
   gradNorms: { h: Float64Array; c: Float64Array | null } | null = null;
+  /**
+   * false: backward leaves the parameter gradients as they are ((W) and ∂W_ih of (X) are skipped) and computes only
+   * the gradients of the states and of the input, for a caller that reads those alone (the traces).
+   */
+  parameterGradients = true;
   /** Steps of the last forward. */
   protected steps = 0;
 
@@ -223,6 +228,14 @@ export class CellChain {
       else rnnBackwardStep(relu, hs, dY, dh, dP, t, B, H);
       // dh += δQ_t W_hh = δQ_t (W_hhᵀ)ᵀ
       gemmABt(dh, 0, dQ, t * B * GH, B, wT, 0, H, GH, true);
+    }
+    if (!this.parameterGradients) {
+      // ∂X = δP W_ih alone (dense input, when wanted).
+      if (dX && !('ids' in input)) {
+        transpose(this.w.weightIh, 0, GH, I, wT);
+        gemmABt(dX, dxOff, dP, 0, R, wT, 0, I, GH, addDx);
+      }
+      return;
     }
     // (W) ∂W_hh += Σ_t δQ_tᵀ H_{t−1} (hs rows 0 … R−1 are the previous states), ∂b_hh += Σ_t δQ_t
     const { weightIh: dWih, weightHh: dWhh, biasIh: dBih, biasHh: dBhh } = this.g;

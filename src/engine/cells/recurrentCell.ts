@@ -153,6 +153,11 @@ export abstract class RecurrentCell {
     this.chain.gradNorms = norms;
   }
 
+  /** false: backward adds nothing to the parameter gradients (CellChain.parameterGradients). */
+  set parameterGradients(on: boolean) {
+    this.chain.parameterGradients = on;
+  }
+
   /** What a cell keeps of backward besides ∂L/∂h_0 (the LSTM: ∂L/∂c_0). */
   protected backwardDone(): void {}
 
