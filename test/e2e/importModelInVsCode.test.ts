@@ -58,12 +58,11 @@ test('open a PyTorch char LSTM on the active file: paused at step 0, the panel s
   // Sample from the imported weights: text made of the file's characters appears.
   await panel.locator('#resample').first().click();
   const vocabulary = new Set(readFileSync(path.join(fixtures, 'torch_char_lstm.txt'), 'utf8'));
-  let sample = '';
-  for (const until = Date.now() + 30_000; sample.trim().length === 0;) {
-    if (Date.now() > until) assert.fail('no sample text 30 s after pressing Sample');
-    await page.waitForTimeout(250);
-    sample = await panel.locator('#sample').first().innerText().catch(() => '');
-  }
+  // Until a sample comes, #sample holds the placeholder "No sample yet." (not the file's letters): wait for the sample
+  // itself, whose line names its step (the imported run is paused at step 0).
+  await panel.locator('#sample-meta', { hasText: /^at step 0,/ }).first().waitFor({ timeout: 30_000 });
+  const sample = await panel.locator('#sample').first().innerText();
+  assert.ok(sample.trim().length > 0, 'the sample has text');
   phase(`sample: ${JSON.stringify(sample.slice(0, 80))}`);
   assert.ok([...sample.replace(/\s/g, ' ')].every((c) => vocabulary.has(c) || c === ' '), `sample has characters outside the file: ${JSON.stringify(sample)}`);
 

@@ -117,6 +117,9 @@ async function panelStatus(page: Page, panel: FrameLocator, expected: RegExp, af
  */
 async function restoredPanel(page: Page, status: RegExp): Promise<{ panel: FrameLocator; lastStep: number }> {
   const panel = await webviewFrame(page, { selector: '#loss-chart', timeout: 90_000 });
+  // The page first redraws the state it saved (a stopped run already said "stopped", with Resume disabled), then the
+  // host's read-only view of the stored run replaces it in one render: wait for that view before reading anything.
+  await panel.locator('#message', { hasText: 'stored run (read-only)' }).first().waitFor({ timeout: 90_000 });
   await panelStatus(page, panel, status, 'the reload');
   const message = await panel.locator('#message').first().innerText();
   assert.match(message, /stored run \(read-only\)/);
@@ -219,8 +222,12 @@ test('after Reload Window a stopped run is in the Runs view and the Training pan
   phase(`resumed from the panel: step ${await numberIn(live, '#step')}`);
   await page.waitForTimeout(1000); // a little more curve for the screenshot
   await screenshot(page, 'e2e-training-resumed.png');
+  // The row says "training" at once but shows its step as the tree last refreshed it (at most a second later).
   const resumed = await runRow(page, /training/, 60_000);
-  assert.ok((await stepOf(resumed)) > stoppedStep, `the Runs row trains on from the checkpoint: ${JSON.stringify(await resumed.innerText())}`);
+  for (const deadline = Date.now() + 60_000; !((await stepOf(resumed)) > stoppedStep);) {
+    if (Date.now() > deadline) assert.fail(`the Runs row did not train on from the checkpoint within 60 s: ${JSON.stringify(await resumed.innerText())}`);
+    await page.waitForTimeout(250);
+  }
   phase(`resumed: ${JSON.stringify(await resumed.innerText())}`);
 
   // The window dies while the run trains: after the reload it is interrupted, with a checkpoint to resume from, and

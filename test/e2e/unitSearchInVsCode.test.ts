@@ -99,7 +99,10 @@ test('the Gates panel\'s whole-file search finds a planted pattern and selects i
     assert.match(first[4], /«Z{30,40}[^Z]?»/, `the best match is a planted run: ${first.join(' | ')}`);
     await gates.locator('#search-results tr.current[data-index="0"]').first().waitFor({ timeout: 30_000 });
 
-    // The extension selected the best match in the editor: its text is the planted Zs.
+    // The extension selected the best match in the editor: its text is the planted Zs. The page marks the row current
+    // before the host selects its text, so wait for the editor's status bar to show the match's line and column first.
+    await page.locator('.tab', { hasText: 'planted.txt' }).first().click();
+    await page.locator('.statusbar-item', { hasText: `Ln ${first[2].replace(':', ', Col ')} (` }).first().waitFor({ timeout: 30_000 });
     const selected = await editorSelection(page);
     phase(`the editor selects ${JSON.stringify(selected)} at ${first[2]}`);
     assert.match(selected, /^Z{30,40}[^Z]?$/);
