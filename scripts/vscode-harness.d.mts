@@ -9,6 +9,8 @@ export function seconds(start: number): string;
 
 export function readManifest(root?: string): { name: string; publisher: string; version: string; [key: string]: unknown };
 export function buildExtension(options?: { root?: string; production?: boolean }): void;
+export const VSIX_SOURCES: string[];
+export function freshVsix(root?: string): string | undefined;
 export function packageVsix(options?: { root?: string; reuseFresh?: boolean; build?: boolean }): string;
 
 export function freePort(options?: { preferred?: number; host?: string; tries?: number }): Promise<number>;

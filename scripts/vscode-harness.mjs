@@ -59,6 +59,16 @@ export function buildExtension({ root = REPO_ROOT, production = false } = {}) {
   console.log(`[build] done in ${seconds(started)}`);
 }
 
+/** The files a .vsix is built from: one newer than all of them is up to date. */
+export const VSIX_SOURCES = ['src', 'webview', 'media', 'l10n', 'package.json', 'package.nls.json', 'esbuild.mjs', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore'];
+
+/** `<root>/<name>-<version>.vsix` (what `npm run package` and packageVsix write) if it is newer than every source, else undefined. */
+export function freshVsix(root = REPO_ROOT) {
+  const { name, version } = readManifest(root);
+  const vsix = path.join(root, `${name}-${version}.vsix`);
+  return existsSync(vsix) && statSync(vsix).mtimeMs > newestMtime(VSIX_SOURCES.map((p) => path.join(root, p))) ? vsix : undefined;
+}
+
 /**
  * Packages the extension as `<name>-<version>.vsix` in its root with `vsce package --no-dependencies` (which runs the
  * `vscode:prepublish` production build) and returns the path. With `reuseFresh`, a .vsix newer than every source
@@ -67,20 +77,17 @@ export function buildExtension({ root = REPO_ROOT, production = false } = {}) {
 export function packageVsix({ root = REPO_ROOT, reuseFresh = false, build = true } = {}) {
   const { name, version } = readManifest(root);
   const vsix = path.join(root, `${name}-${version}.vsix`);
-  if (reuseFresh && existsSync(vsix)) {
-    const sources = ['src', 'webview', 'media', 'package.json', 'esbuild.mjs', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']
-      .map((p) => path.join(root, p));
-    if (statSync(vsix).mtimeMs > newestMtime(sources)) {
-      console.log(`[package] reusing ${path.relative(process.cwd(), vsix)} (newer than every source file)`);
-      return vsix;
-    }
+  if (reuseFresh && freshVsix(root)) {
+    console.log(`[package] reusing ${path.relative(process.cwd(), vsix)} (newer than every source file)`);
+    return vsix;
   }
   if (build && existsSync(path.join(root, 'esbuild.mjs'))) buildExtension({ root, production: true });
   const started = Date.now();
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   // --no-rewrite-relative-links: the README's relative images (media/...) stay relative, which VS Code resolves
   // inside the installed extension; rewriting them needs a GitHub/GitLab repository URL this project does not have.
-  const args = ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix];
+  // --allow-missing-repository: the manifest names no repository (there is no public one), and without it vsce asks.
+  const args = ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', vsix];
   console.log(`[package] vsce ${args.join(' ').replace(vsix, path.basename(vsix))}`);
   runOrThrow(process.execPath, [vsce, ...args], { cwd: root, quiet: true });
   console.log(`[package] ${path.relative(process.cwd(), vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB) in ${seconds(started)}`);
