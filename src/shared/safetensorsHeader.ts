@@ -110,8 +110,8 @@ export function describeModel(header: SafetensorsHeader): ModelDescription {
   if (meta.task !== 'lm' || (meta.tokens ?? 'chars') !== 'chars') {
     throw new SafetensorsHeaderError(`This is a ${meta.task === 'lm' ? 'word' : meta.task === 'tag' ? 'tagging' : 'numeric series'} model; Open PyTorch Model loads character models.`);
   }
-  if (meta.model.model !== inferred.model || meta.model.layers !== inferred.layers || meta.model.hiddenSize !== inferred.hiddenSize) {
-    throw new SafetensorsHeaderError(`The model description says ${meta.model.model.toUpperCase()}, ${meta.model.layers} layer(s), H=${meta.model.hiddenSize}, but the tensors hold ${inferred.model.toUpperCase()}, ${inferred.layers} layer(s), H=${inferred.hiddenSize}.`);
+  if (meta.model.cell !== inferred.model || meta.model.layers !== inferred.layers || meta.model.hiddenSize !== inferred.hiddenSize) {
+    throw new SafetensorsHeaderError(`The model description says ${meta.model.cell.toUpperCase()}, ${meta.model.layers} layer(s), H=${meta.model.hiddenSize}, but the tensors hold ${inferred.model.toUpperCase()}, ${inferred.layers} layer(s), H=${inferred.hiddenSize}.`);
   }
   if (vocabulary.length !== inferred.vocabSize) {
     throw new SafetensorsHeaderError(`The model description lists ${vocabulary.length} characters but head.weight has ${inferred.vocabSize} rows.`);

@@ -52,9 +52,9 @@ test('a GRU run exports train.py building nn.GRU with its layers and hidden size
   assert.doesNotMatch(train, /nn\.LSTM\(|nn\.RNN\(/);
   // The settings the project continues training with: the Training panel's, one stream.
   assert.match(train, /\\"seqLength\\":9,/);
-  assert.match(train, /\\"batchSize\\":1,/);
+  assert.match(train, /\\"batch\\":1,/);
   assert.match(train, /\\"optimizer\\":\{\\"kind\\":\\"rmsprop\\",\\"learningRate\\":0\.01\}/);
-  assert.match(train, /\\"clipNorm\\":0\.5,/);
+  assert.match(train, /\\"clip\\":0\.5,/);
   assert.match(train, /\\"seed\\":11\}/);
   assert.match(train, /\\"dataFile\\":\\"data\/fox_tales\.txt\\"/);
   assert.deepEqual(contents(files, 'model.safetensors'), model);

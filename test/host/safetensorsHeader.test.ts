@@ -38,7 +38,7 @@ function headerMessage(f: () => unknown): string {
 
 test('the header lists the same tensors and metadata as the full reader', () => {
   const file = encodeModel(stack('lstm', 2, 5, 7), {
-    format: 'sequence-lab/1', task: 'lm', model: { model: 'lstm', layers: 2, hiddenSize: 5, bidirectional: false },
+    format: 'sequence-lab/1', task: 'lm', model: { cell: 'lstm', layers: 2, hiddenSize: 5, bidirectional: false },
     inputSize: 7, outputSize: 7, tokens: 'chars', vocabulary: [...'abcdefg'],
   });
   const header = readSafetensorsHeader(file);
@@ -75,12 +75,12 @@ test('files that are not a character model say why in one line', () => {
   });
   assert.match(headerMessage(() => describeModel(readSafetensorsHeader(odd))), /\[10, 5\].*H, 3H or 4H rows/);
   const lying = encodeModel(stack('rnn_tanh', 1, 3, 4), {
-    format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
+    format: 'sequence-lab/1', task: 'lm', model: { cell: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
     inputSize: 4, outputSize: 4, tokens: 'chars', vocabulary: ['a', 'b'],
   });
   assert.match(headerMessage(() => describeModel(readSafetensorsHeader(lying))), /lists 2 vocabulary entries for an input size of 4/);
   const consistentLie = encodeModel(stack('rnn_tanh', 1, 3, 4), {
-    format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
+    format: 'sequence-lab/1', task: 'lm', model: { cell: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
     inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'],
   });
   assert.match(headerMessage(() => describeModel(readSafetensorsHeader(consistentLie))), /lists 2 characters but head\.weight has 4 rows/);
@@ -166,7 +166,7 @@ test('a description whose sizes are out of range, or whose nonlinearity is not a
   const lstm = new RecurrentStack({ cell: 'lstm', inputSize: 2, hiddenSize: 3, layers: 1, bidirectional: false, outputSize: 2, maxSteps: 1 });
   const base = { format: 'sequence-lab/1' as const, task: 'lm' as const, inputSize: 2, outputSize: 2, tokens: 'chars' as const, vocabulary: ['a', 'b'] };
   const withModel = (model: Record<string, unknown>) => encodeModel(lstm, { ...base, model: model as never });
-  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 1, hiddenSize: 3, bidirectional: false, nonlinearity: 'tanh"); import os' })))), /nonlinearity the text "tanh\\"\); import os"; it must be tanh, relu/);
-  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 1, hiddenSize: 1e6, bidirectional: false })))), /model\.hiddenSize 1000000; it must be a whole number from 1 to 1024/);
-  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 2, hiddenSize: 3, bidirectional: false })))), /says LSTM, 2 layer\(s\), H=3, but the tensors hold LSTM, 1 layer\(s\), H=3/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ cell: 'lstm', layers: 1, hiddenSize: 3, bidirectional: false, nonlinearity: 'tanh"); import os' })))), /nonlinearity the text "tanh\\"\); import os"; it must be tanh, relu/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ cell: 'lstm', layers: 1, hiddenSize: 1e6, bidirectional: false })))), /model\.hiddenSize 1000000; it must be a whole number from 1 to 1024/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ cell: 'lstm', layers: 2, hiddenSize: 3, bidirectional: false })))), /says LSTM, 2 layer\(s\), H=3, but the tensors hold LSTM, 1 layer\(s\), H=3/);
 });

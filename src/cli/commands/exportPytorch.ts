@@ -55,7 +55,7 @@ function parseRun(bytes: Uint8Array, where: string): ExportedRun {
   }
   const ok = typeof run === 'object' && run !== null && typeof run.config === 'object' && run.config !== null &&
     typeof run.data === 'object' && run.data !== null && typeof run.data.file === 'string' && /^[0-9a-f]{64}$/.test(String(run.data.sha256)) &&
-    Number.isInteger(run.steps) && Number.isInteger(run.config.seqLength) && Number.isInteger(run.config.batchSize) &&
+    Number.isInteger(run.steps) && Number.isInteger(run.config.seqLength) && Number.isInteger(run.config.batch) &&
     typeof run.config.optimizer === 'object' && run.config.optimizer !== null;
   if (!ok) throw new EngineInputError(`${where} is not a Sequence Lab run (written by \`sequence-lab train --out\`).`);
   return run;
