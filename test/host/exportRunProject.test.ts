@@ -162,7 +162,7 @@ test('a run trained in the panel at batch 1, exported, continued on 2 processes 
   // Open PyTorch Model…: the host reads the header, the worker loads the weights onto the text and trains on.
   const grown = new Uint8Array(readFileSync(join(runDir, 'model.safetensors')));
   const described = describeModel(readSafetensorsHeader(grown));
-  assert.deepEqual([described.model, described.layers, described.hiddenSize], ['gru', 2, 7]);
+  assert.deepEqual([described.cell, described.layers, described.hiddenSize], ['gru', 2, 7]);
   assert.equal(vocabularyMismatch(described, TEXT, 'fox tales.txt'), undefined);
   const worker = new CharModel(TEXT, CONFIG, { model: grown });
   assert.deepEqual(decodeModel(worker.checkpoint().model).stack.params, decodeModel(grown).stack.params);

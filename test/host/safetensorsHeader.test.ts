@@ -48,7 +48,7 @@ test('the header lists the same tensors and metadata as the full reader', () => 
     full.tensors.map((t) => [t.name, t.shape]).sort(),
   );
   assert.deepEqual(header.metadata, full.metadata);
-  assert.deepEqual(describeModel(header), { model: 'lstm', layers: 2, hiddenSize: 5, vocabSize: 7, vocabulary: [...'abcdefg'] });
+  assert.deepEqual(describeModel(header), { cell: 'lstm', layers: 2, hiddenSize: 5, vocabSize: 7, vocabulary: [...'abcdefg'] });
 });
 
 test('a model trained elsewhere: the cell, layers and sizes come from the tensor shapes', () => {
@@ -124,7 +124,7 @@ test('the character vocabulary is the distinct code points in order, as the work
 });
 
 test('the active file must use exactly the model\'s characters, or as many as head.weight has rows', () => {
-  const described = { model: 'gru' as const, layers: 1, hiddenSize: 4, vocabSize: 4 };
+  const described = { cell: 'gru' as const, layers: 1, hiddenSize: 4, vocabSize: 4 };
   assert.equal(vocabularyMismatch({ ...described, vocabulary: ['a', 'b', 'c', 'd'] }, 'abcdcba', 'x.txt'), undefined);
   const unseen = vocabularyMismatch({ ...described, vocabulary: ['a', 'b', 'c', 'd'] }, 'abcz!', 'x.txt')!;
   assertUserMessage(unseen);
@@ -139,7 +139,7 @@ test('files written by PyTorch: a char LSTM is recognised, a bidirectional GRU w
   const lstm = readSafetensorsHeader(readFileSync(new URL('./fixtures/torch_char_lstm.safetensors', import.meta.url)));
   const text = readFileSync(new URL('./fixtures/torch_char_lstm.txt', import.meta.url), 'utf8');
   const described = describeModel(lstm);
-  assert.deepEqual(described, { model: 'lstm', layers: 2, hiddenSize: 8, vocabSize: 13 });
+  assert.deepEqual(described, { cell: 'lstm', layers: 2, hiddenSize: 8, vocabSize: 13 });
   assert.equal(vocabularyMismatch(described, text, 'torch_char_lstm.txt'), undefined);
   const gru = readSafetensorsHeader(readFileSync(new URL('../engine/fixtures/stack_f32.safetensors', import.meta.url)));
   assert.match(headerMessage(() => describeModel(gru)), /bidirectional/);
