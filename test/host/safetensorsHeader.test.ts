@@ -60,7 +60,7 @@ test('a model trained elsewhere: the cell, layers and sizes come from the tensor
   for (const [cell, kind] of cases) {
     for (const layers of [1, 3]) {
       const d = describeModel(readSafetensorsHeader(bareModel(stack(cell, layers, 6, 11))));
-      assert.deepEqual(d, { model: kind, layers, hiddenSize: 6, vocabSize: 11 }, `${cell} × ${layers}`);
+      assert.deepEqual(d, { cell: kind, layers, hiddenSize: 6, vocabSize: 11 }, `${cell} × ${layers}`);
     }
   }
 });
