@@ -50,13 +50,13 @@ export async function selectInEditor(dataUri: string, from: number, to: number):
     const document = visible?.document ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(dataUri)));
     const range = utf16Range(document.getText(), from, to);
     const selection = new vscode.Selection(document.positionAt(range.to), document.positionAt(range.from));
+    // No `selection` option here: VS Code applies it as a range with the cursor at its end, one step on, and the panels'
+    // cursor-follow echoed that back as the next step before the selection below moved it back (the panel showed step
+    // t+2, then t+1). The editor is shown as it is, then given the one selection, cursor at the step's start.
     const editor = await vscode.window.showTextDocument(document, {
       viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
       preserveFocus: true,
-      selection,
     });
-    // The show option is a range (VS Code may put the cursor at its end, one step on, which a panel's cursor-follow
-    // would echo back as the next step): set the selection itself, cursor at the step's start.
     editor.selection = selection;
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   } catch (error) {

@@ -64,13 +64,28 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     await page.waitForTimeout(500);
     await screenshot(page, 'e2e-gates.png');
 
-    // Editor linkage: a click on a step of the heatmap (about the 11th) selects its character in verse.txt ...
+    // Editor linkage: a click in the middle of the heatmap's 11th column (34 px of unit labels, then 128 steps across
+    // the rest but 4 px) selects step 11, the window's character start + 10, in verse.txt ... The step is known before
+    // the click: a step read off the panel could be one shown before the click took effect (ci19 read step 12, shown
+    // by an echo of the editor's cursor, while the click had selected step 11).
     const text = [...readFileSync(path.join(workspace, 'verse.txt'), 'utf8')];
+    const windowStart = Number(/characters (\d+)–/.exec(await gates.locator('#labels').first().innerText())![1]);
+    const picked = windowStart + 10;
     const box = (await gates.locator('#heatmap').first().boundingBox())!;
     const cellW = (box.width - 34 - 4) / 128;
+    // Every change of the step shown, from the click on, is recorded: a user would see it flicker to another step and
+    // back (the list starts with the step shown before the click).
+    await gates.locator('#step-info').first().evaluate((p) => {
+      type Observer = new (changed: () => void) => { observe(node: unknown, options: object): void };
+      const page = globalThis as unknown as { stepsShown: string[]; MutationObserver: Observer };
+      const shown = [p.textContent ?? ''];
+      page.stepsShown = shown;
+      new page.MutationObserver(() => {
+        if (p.textContent !== shown.at(-1)) shown.push(p.textContent ?? '');
+      }).observe(p, { childList: true, characterData: true, subtree: true });
+    });
     await gates.locator('#heatmap').first().click({ position: { x: 34 + 10.5 * cellW, y: 20 } });
-    await gates.locator('#step-info', { hasText: /^Step 1[012] / }).first().waitFor({ timeout: 30_000 });
-    const picked = Number(/\(character (\d+)\)/.exec(await gates.locator('#step-info').first().innerText())![1]);
+    await gates.locator('#step-info', { hasText: `Step 11 (character ${picked})` }).first().waitFor({ timeout: 30_000 });
     const before = text.slice(0, picked).join('').split('\n');
     const where = `Ln ${before.length}, Col ${before.at(-1)!.length + 1} (1 selected)`;
     await page.locator('.tab', { hasText: 'verse.txt' }).first().click(); // focus the editor: the status bar shows its selection
@@ -79,6 +94,10 @@ test('train an LSTM on verse.txt, then open the Gates and Unrolled Network panel
     // The editor's new selection comes back to the panel as its cursor: the panel keeps the step clicked.
     await page.waitForTimeout(1000);
     assert.match(await gates.locator('#step-info').first().innerText(), new RegExp(`\\(character ${picked}\\)`));
+    const shown = await gates.locator('#step-info').first().evaluate(() => (globalThis as unknown as { stepsShown: string[] }).stepsShown);
+    const steps = shown.map((s) => /^Step \d+ \(character \d+\)/.exec(s)?.[0]);
+    phase(`the panel showed ${JSON.stringify(steps)} from the click on`);
+    assert.deepEqual(steps.slice(1), steps[0] === `Step 11 (character ${picked})` ? [] : [`Step 11 (character ${picked})`], 'the panel went to the step clicked, and stayed there');
     // ... and moving the editor's cursor to line 3 selects that step in the panel.
     await goToLine(page, 3);
     const line3 = text.join('').split('\n').slice(0, 2).reduce((n, l) => n + [...l].length + 1, 0);

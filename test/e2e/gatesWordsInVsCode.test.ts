@@ -58,13 +58,25 @@ test('a word LSTM trained from an experiment file: the Gates panel steps over wo
     await gates.locator('#step-info', { hasText: `Step ${and + 1} (word ${and}) “And”` }).first().waitFor({ timeout: 15_000 });
     phase(`the cursor on line 3 selected step ${and + 1}, "And"`);
 
-    // A click on a step of the heatmap (about the 21st) selects that whole word in the editor.
+    // A click in the middle of the heatmap's 21st column (34 px of unit labels, then 128 steps across the rest but
+    // 4 px) selects step 21, the window's word start + 20, and that whole word in the editor. The step is known
+    // before the click (one read off the panel could be shown before the click took effect).
+    const picked = Number(/words (\d+)–/.exec(labels)![1]) + 20;
     const box = (await gates.locator('#heatmap').first().boundingBox())!;
     const cellW = (box.width - 34 - 4) / 128;
+    // Every change of the step shown, from the click on, is recorded (starting with the step shown before it).
+    await gates.locator('#step-info').first().evaluate((p) => {
+      type Observer = new (changed: () => void) => { observe(node: unknown, options: object): void };
+      const page = globalThis as unknown as { stepsShown: string[]; MutationObserver: Observer };
+      const shown = [p.textContent ?? ''];
+      page.stepsShown = shown;
+      new page.MutationObserver(() => {
+        if (p.textContent !== shown.at(-1)) shown.push(p.textContent ?? '');
+      }).observe(p, { childList: true, characterData: true, subtree: true });
+    });
     await gates.locator('#heatmap').first().click({ position: { x: 34 + 20.5 * cellW, y: 20 } });
-    await gates.locator('#step-info', { hasText: /^Step 2[012] / }).first().waitFor({ timeout: 15_000 });
+    await gates.locator('#step-info', { hasText: `Step 21 (word ${picked})` }).first().waitFor({ timeout: 15_000 });
     const info = await gates.locator('#step-info').first().innerText();
-    const picked = Number(/\(word (\d+)\)/.exec(info)![1]);
     assert.ok(info.includes(`“${words[picked][0]}”`), `the step names its word: ${info}`);
     const before = text.slice(0, words[picked].index).split('\n');
     // The status bar gives the cursor's line and column and the selection's length: the cursor is put at the word's
@@ -77,6 +89,10 @@ test('a word LSTM trained from an experiment file: the Gates panel steps over wo
     // The editor's new selection comes back to the panel as its cursor: the panel keeps the word clicked.
     await page.waitForTimeout(1000);
     assert.match(await gates.locator('#step-info').first().innerText(), new RegExp(`\\(word ${picked}\\)`));
+    const shown = await gates.locator('#step-info').first().evaluate(() => (globalThis as unknown as { stepsShown: string[] }).stepsShown);
+    const steps = shown.map((s) => /^Step \d+ \(word \d+\)/.exec(s)?.[0]);
+    phase(`the panel showed ${JSON.stringify(steps)} from the click on`);
+    assert.deepEqual(steps.slice(1), steps[0] === `Step 21 (word ${picked})` ? [] : [`Step 21 (word ${picked})`], 'the panel went to the step clicked, and stayed there');
     assert.deepEqual(await webviewCspViolations(page, '#heatmap'), [], 'CSP violations in the Gates panel');
     await page.screenshot({ path: path.join(resultsDir, 'e2e-gates-words.png'), fullPage: true });
 

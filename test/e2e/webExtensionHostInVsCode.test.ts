@@ -1,16 +1,16 @@
 // The `browser` entry in a real workbench (issue 17): code-server 4.100.3 with the extension forced into its web
 // worker extension host (settings extensions.webWorker and remote.extensionKind = ["web"]), so dist/web/extension.js
 // runs in a browser Web Worker and trains in a nested Web Worker (dist/web/worker.js). Trains from the command
-// palette on an example file and waits for the loss to fall in the Training panel; "Compare Runs…" then answers
-// with the web build's message, which only the web entry has (proof the web entry, not the Node one, is running).
-// Pending (test/e2e/pending/ is not run by CI) until it has passed often enough on a loaded machine.
+// palette on an example file and waits for the loss to fall in the Training panel, then opens the Gates panel on the
+// running LSTM. "Compare Runs…" answers with the web build's message, which only the web entry has (proof the web
+// entry, not the Node one, is running).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { REPO_ROOT, notifications, openFile, runCommand, seconds, webviewFrame } from '../../../scripts/vscode-harness.mjs';
-import { openPackagedWorkbench, workbenchSession } from '../workbenchSession';
+import { REPO_ROOT, notifications, openFile, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
+import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -31,6 +31,8 @@ test('the web extension trains in a Web Worker from the command palette in code-
     settings: {
       'extensions.webWorker': true,
       'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] },
+      'sequenceLab.training.model': 'lstm',
+      'sequenceLab.training.hiddenSize': 32,
       'sequenceLab.training.maxSteps': 10_000_000,
     },
   });
@@ -51,6 +53,19 @@ test('the web extension trains in a Web Worker from the command palette in code-
     await page.waitForTimeout(250);
   }
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-training.png'), fullPage: true });
+
+  // The Gates panel traces a window of verse.txt in the Web Worker, as on the desktop: the LSTM's forget gate drawn
+  // with its saturation reading.
+  await openFile(page, 'verse.txt');
+  await runCommand(page, 'Sequence Lab: Show LSTM/GRU Gates', { timeout: 30_000 });
+  const gates = await webviewFrame(page, { selector: '#heatmap', timeout: 60_000 });
+  await gates.locator('#map-title', { hasText: 'forget gate f' }).first().waitFor({ timeout: 60_000 });
+  const reading = await gates.locator('#reading').first().innerText();
+  assert.match(reading, /^The forget gate is open \(> 0\.9\) \d+% and closed \(< 0\.1\) \d+% of the time/);
+  assert.match(await gates.locator('#labels').first().innerText(), /char LSTM .* on verse\.txt · step \d+ · characters \d+–\d+/);
+  assert.equal(await gates.locator('#saturation td').count(), 5 * 3, 'saturation rows for i, f, g, o, h');
+  phase(`Gates panel: ${JSON.stringify(reading.slice(0, 80))}`);
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-gates.png'), fullPage: true });
 
   await runCommand(page, 'Sequence Lab: Compare Runs…', { timeout: 30_000 });
   const said = Date.now() + 20_000;
