@@ -15,7 +15,7 @@ export function makeEngineModel(
 ): PeerModel {
   const trainer = new SequenceTrainer(
     { kind: 'next-token', ids, vocabularySize: V },
-    { model: cell, layers: 1, hiddenSize: H, bidirectional: false, seqLength: T, batchSize: B, optimizer: { kind: 'adam', learningRate: 0.002 }, clipNorm: clip, seed: 1, dtype },
+    { cell, layers: 1, hiddenSize: H, bidirectional: false, seqLength: T, batch: B, optimizer: { kind: 'adam', learningRate: 0.002 }, clip, seed: 1, dtype },
     threads > 1 ? { parallel: new WorkerShards({ threads }) } : {},
   );
   const P = trainer.model.parameterCount;

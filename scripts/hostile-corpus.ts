@@ -46,7 +46,7 @@ export function writeHostileCorpus(dir: string): HostileCase[] {
   };
   const stack = new RecurrentStack({ cell: 'rnn_tanh', inputSize: 2, hiddenSize: 3, layers: 1, bidirectional: false, outputSize: 2, maxSteps: 1 });
   const meta = (over: Record<string, unknown>, model: Record<string, unknown> = {}): ModelMetadata =>
-    ({ format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false, ...model }, inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'], ...over }) as ModelMetadata;
+    ({ format: 'sequence-lab/1', task: 'lm', model: { cell: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false, ...model }, inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'], ...over }) as ModelMetadata;
   const data = file('data.txt', 'abba'.repeat(50));
   const sha = createHash('sha256').update('abba'.repeat(50)).digest('hex');
   const runFolder = (name: string, model: Uint8Array, run: unknown): string => {
@@ -54,7 +54,7 @@ export function writeHostileCorpus(dir: string): HostileCase[] {
     file(`${name}/run.json`, JSON.stringify(run));
     return path.join(dir, name);
   };
-  const goodRun = { config: { seqLength: 8, batchSize: 1, optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 1 }, data: { file: data, sha256: sha }, steps: 2 };
+  const goodRun = { config: { seqLength: 8, batch: 1, optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 1 }, data: { file: data, sha256: sha }, steps: 2 };
   const out = (name: string) => path.join(dir, 'out', name);
 
   const cases: HostileCase[] = [];

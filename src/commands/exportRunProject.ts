@@ -57,8 +57,8 @@ export function exportedModelMeta(run: ExportableRun, model: Uint8Array): Export
   if (meta?.task !== 'lm' || (meta.tokens ?? 'chars') !== 'chars' || !Array.isArray(meta.vocabulary)) {
     throw new RunExportError(`The checkpoint of the run on ${run.dataLabel} is not a character language model.`);
   }
-  if (!m || m.model !== c.cell || m.layers !== c.layers || m.hiddenSize !== c.hiddenSize) {
-    const shown = m ? `${String(m.model).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
+  if (!m || m.cell !== c.cell || m.layers !== c.layers || m.hiddenSize !== c.hiddenSize) {
+    const shown = m ? `${String(m.cell).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
     throw new RunExportError(`The checkpoint holds ${shown}, but the run's settings say ${c.cell.toUpperCase()}, ${c.layers} layer(s), H=${c.hiddenSize}.`);
   }
   return meta;
@@ -75,10 +75,10 @@ export function exportedRunOf(run: ExportableRun, dataFile: string, dataSha256: 
     config: {
       seqLength: c.seqLength,
       // The run's own truncation, batch of streams and momentum (absent: one stream, k1 = k2, plain SGD).
-      ...(c.truncate !== undefined ? { backpropSteps: c.truncate } : {}),
-      batchSize: c.batch ?? 1,
+      ...(c.truncate !== undefined ? { truncate: c.truncate } : {}),
+      batch: c.batch ?? 1,
       optimizer: { kind: c.optimizer, learningRate: c.learningRate, ...(c.momentum !== undefined ? { momentum: c.momentum } : {}) },
-      clipNorm: c.clip,
+      clip: c.clip,
       seed: c.seed,
     },
     data: { file: dataFile, sha256: dataSha256 },

@@ -88,7 +88,7 @@ export async function importModel(
   }
 
   const settings = readTrainingConfig(document.uri).config;
-  const config: TrainingConfig = { ...settings, cell: model.model, layers: model.layers, hiddenSize: model.hiddenSize };
+  const config: TrainingConfig = { ...settings, cell: model.cell, layers: model.layers, hiddenSize: model.hiddenSize };
   const problems = validateTrainingConfig(config);
   if (problems.length > 0) {
     error(`the training settings are out of range: ${problems.join('; ')}.`);

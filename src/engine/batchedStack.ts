@@ -51,7 +51,7 @@ export class BatchedStack {
   constructor(model: RecurrentStack, streams: number, maxSteps: number, grads: Floats) {
     if (model.directions !== 1) throw new RangeError('BatchedStack runs unidirectional stacks only');
     if (grads.length !== model.parameterCount) throw new RangeError('gradient buffer does not match the stack');
-    const { hiddenSize: H, layers, outputSize: K, inputSize, embeddingDim, cell } = model.config;
+    const { hiddenSize: H, layers, outputSize: K, inputSize, embedding, cell } = model.config;
     this.model = model;
     this.streams = streams;
     this.maxSteps = maxSteps;
@@ -67,7 +67,7 @@ export class BatchedStack {
     const G = model.cells[0].gates;
     const R = maxSteps * streams;
     const GH = G * H;
-    const I0 = embeddingDim ?? inputSize;
+    const I0 = embedding ?? inputSize;
     this.scratch = chainScratch(F, R, GH, H, Math.max(I0, H), K);
     this.layers = [];
     this.dYs = [];
@@ -82,7 +82,7 @@ export class BatchedStack {
     }
     this.ids = new Int32Array(R);
     this.x0 = new F(R * I0);
-    this.dx0 = new F(embeddingDim !== undefined ? R * I0 : 0);
+    this.dx0 = new F(embedding !== undefined ? R * I0 : 0);
     this.outputs = new F(R * K);
   }
 
@@ -153,14 +153,14 @@ export class BatchedStack {
     h0: Float64Array | null, c0: Float64Array | null,
     layersOnly = false,
   ): Floats {
-    const { hiddenSize: H, layers: L, outputSize: K, inputSize, embeddingDim } = this.model.config;
+    const { hiddenSize: H, layers: L, outputSize: K, inputSize, embedding } = this.model.config;
     const B = this.streams;
     if (!(T >= 1 && T <= this.maxSteps)) throw new RangeError(`${T} steps do not fit a batched stack built for 1…${this.maxSteps}`);
     const R = T * B;
     this.steps = T;
     if (this.weights32) this.weights32.set(this.model.params);
-    const embed = embeddingDim !== undefined ? this.weight('embed.weight') : null;
-    const I0 = embeddingDim ?? inputSize;
+    const embed = embedding !== undefined ? this.weight('embed.weight') : null;
+    const I0 = embedding ?? inputSize;
     this.oneHot = false;
     if ('id' in input) {
       for (let t = 0; t < T; t++) {
@@ -212,7 +212,7 @@ export class BatchedStack {
    *   ∂W += δᵀ X  =  (δᵀ)(Xᵀ)ᵀ,   ∂X = δ W  =  δ (Wᵀ)ᵀ.
    */
   backward(): void {
-    const { hiddenSize: H, layers: L, outputSize: K, embeddingDim } = this.model.config;
+    const { hiddenSize: H, layers: L, outputSize: K, embedding } = this.model.config;
     const T = this.steps;
     if (T === 0) throw new RangeError('backward before forward');
     const B = this.streams;
@@ -236,11 +236,11 @@ export class BatchedStack {
       layer.dh.fill(0);
       layer.dc.fill(0);
       const input = k === 0 && this.oneHot ? { ids: this.ids } : { X: k === 0 ? this.x0 : this.layers[k - 1].hs, xOff: k === 0 ? 0 : B * H };
-      const dX = k > 0 ? this.dYs[k - 1] : embeddingDim !== undefined ? this.dx0 : null;
+      const dX = k > 0 ? this.dYs[k - 1] : embedding !== undefined ? this.dx0 : null;
       layer.backward(this.dYs[k], this.abortCheck, input, dX, 0, false);
     }
-    if (embeddingDim !== undefined) {
-      const E = embeddingDim;
+    if (embedding !== undefined) {
+      const E = embedding;
       const dE = this.gradView('embed.weight');
       for (let r = 0; r < R; r++) {
         const at = this.ids[r] * E;

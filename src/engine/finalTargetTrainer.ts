@@ -62,8 +62,8 @@ export class FinalTargetTrainer {
 
   constructor(data: FinalTargetData, config: SequenceTrainerConfig) {
     if (config.bidirectional) throw new EngineInputError('A sequence-to-one model here reads its sequence forwards only.');
-    if (config.embeddingDim !== undefined) throw new EngineInputError('An embedding needs token input; numeric rows enter the model directly.');
-    if (!(Number.isInteger(config.batchSize) && config.batchSize >= 1)) throw new EngineInputError(`batchSize must be a whole number ≥ 1 (got ${config.batchSize}).`);
+    if (config.embedding !== undefined) throw new EngineInputError('An embedding needs token input; numeric rows enter the model directly.');
+    if (!(Number.isInteger(config.batch) && config.batch >= 1)) throw new EngineInputError(`batch must be a whole number ≥ 1 (got ${config.batch}).`);
     if (data.count < 1) throw new EngineInputError('The file has no sequences.');
     this.config = { ...config };
     this.data = data;
@@ -81,8 +81,8 @@ export class FinalTargetTrainer {
     return this.steps;
   }
 
-  get batchSize(): number {
-    return this.config.batchSize;
+  get batch(): number {
+    return this.config.batch;
   }
 
   /** The model's prediction o_T for sequence n (a forward pass; the parameters are not changed). */
@@ -109,7 +109,7 @@ export class FinalTargetTrainer {
     const bad = findNonFinite(model.params, model.tensors);
     if (bad) throw new SequenceNumericFaultError(bad.tensor, 'parameter', stepNumber, bad.value);
     const { length: T, features: F, count } = this.data;
-    const B = this.config.batchSize;
+    const B = this.config.batch;
     this.gradient.fill(0);
     let loss = 0;
     for (let b = 0; b < B; b++) {
@@ -128,7 +128,7 @@ export class FinalTargetTrainer {
     }
     const badGrad = findNonFinite(this.gradient, model.tensors);
     if (badGrad) throw new SequenceNumericFaultError(badGrad.tensor, 'gradient', stepNumber, badGrad.value);
-    const { norm, clipped } = clipGradients(this.gradient, this.config.clipNorm);
+    const { norm, clipped } = clipGradients(this.gradient, this.config.clip);
     this.optimizer.step(model.params, this.gradient);
     const epoch = Math.floor(this.cursor / count);
     this.cursor += B;
@@ -158,12 +158,12 @@ export class FinalTargetTrainer {
   }
 
   /** New learning rate / clipping from the next update on; the optimiser's state is kept. */
-  reconfigure(change: { learningRate?: number; clipNorm?: number }): void {
+  reconfigure(change: { learningRate?: number; clip?: number }): void {
     const optimizer = { ...this.config.optimizer, learningRate: change.learningRate ?? this.config.optimizer.learningRate };
     const saved = optimizerState(this.optimizer);
     const replacement = createOptimizer(this.model.parameterCount, optimizer);
     restoreOptimizerState(replacement, saved);
-    (this as { config: Readonly<SequenceTrainerConfig> }).config = { ...this.config, optimizer, clipNorm: change.clipNorm ?? this.config.clipNorm };
+    (this as { config: Readonly<SequenceTrainerConfig> }).config = { ...this.config, optimizer, clip: change.clip ?? this.config.clip };
     this.optimizer = replacement;
   }
 }

@@ -42,7 +42,7 @@ export function buildModel(file: SafetensorsFile, meta: ModelMetadata, maxSteps 
   const m = meta.model;
   const stack = new RecurrentStack({
     cell: cellKindOf(m), inputSize: meta.inputSize, hiddenSize: m.hiddenSize, layers: m.layers,
-    bidirectional: m.bidirectional, outputSize: meta.outputSize, embeddingDim: m.embeddingDim, maxSteps,
+    bidirectional: m.bidirectional, outputSize: meta.outputSize, embedding: m.embedding, maxSteps,
   });
   loadIntoLayout(file, stack.params, stack.tensors);
   return stack;

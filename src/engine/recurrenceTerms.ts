@@ -54,7 +54,7 @@ export interface RecurrenceTerms {
  * or equal values). Throws EngineInputError for a chain or time outside it.
  */
 export function recurrenceTerms(stack: RecurrentStack, input: StackInput, chain: number, t: number): RecurrenceTerms {
-  const { hiddenSize: H, layers, cell: kind, embeddingDim, inputSize } = stack.config;
+  const { hiddenSize: H, layers, cell: kind, embedding, inputSize } = stack.config;
   const D = stack.directions;
   const T = stack.length;
   if (!(Number.isInteger(chain) && chain >= 0 && chain < layers * D)) throw new EngineInputError(`There is no chain ${chain} (the model has ${layers * D}).`);
@@ -68,7 +68,7 @@ export function recurrenceTerms(stack: RecurrentStack, input: StackInput, chain:
   const suffix = `_l${k}${d === 1 ? '_reverse' : ''}`;
   const wih = stack.param(`rnn.weight_ih${suffix}`);
   const whh = stack.param(`rnn.weight_hh${suffix}`);
-  const I = k === 0 ? embeddingDim ?? inputSize : H * D;
+  const I = k === 0 ? embedding ?? inputSize : H * D;
 
   // x_t and W_ih x_t
   let source: RecurrenceTerms['input'];
@@ -79,9 +79,9 @@ export function recurrenceTerms(stack: RecurrentStack, input: StackInput, chain:
     x = Float64Array.from(stack.layerOutput(k - 1).subarray(t * I, (t + 1) * I));
   } else if ('ids' in input) {
     id = input.ids[t];
-    if (embeddingDim !== undefined) {
+    if (embedding !== undefined) {
       source = 'embedding';
-      x = Float64Array.from(stack.param('embed.weight').subarray(id * embeddingDim, (id + 1) * embeddingDim));
+      x = Float64Array.from(stack.param('embed.weight').subarray(id * embedding, (id + 1) * embedding));
     } else {
       source = 'one-hot';
       x = new Float64Array(0);

@@ -39,7 +39,7 @@ export interface RecurrentStackConfig {
   /** Width of o_t: V for next-token prediction, the class count, or the regression outputs. */
   outputSize: number;
   /** E of embed.weight (V × E); omitted: ids enter layer 0 as one-hot vectors. */
-  embeddingDim?: number;
+  embedding?: number;
   /** Longest sequence forward will be given; all work buffers are sized for it once. */
   maxSteps: number;
 }
@@ -100,22 +100,22 @@ export class RecurrentStack {
    *   uniform(−1/√(H·D), 1/√(H·D)), the embedding N(0, 1). Without it all parameters are zero.
    */
   constructor(config: RecurrentStackConfig, rng?: Prng) {
-    const { cell, inputSize, hiddenSize: H, layers, bidirectional, outputSize, embeddingDim, maxSteps } = config;
+    const { cell, inputSize, hiddenSize: H, layers, bidirectional, outputSize, embedding, maxSteps } = config;
     for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', H], ['layers', layers], ['outputSize', outputSize], ['maxSteps', maxSteps]] as const) {
       if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`RecurrentStack: ${name} must be a whole number ≥ 1, got ${v}`);
     }
-    if (embeddingDim !== undefined && !(Number.isInteger(embeddingDim) && embeddingDim >= 1)) {
-      throw new RangeError(`RecurrentStack: embeddingDim must be a whole number ≥ 1, got ${embeddingDim}`);
+    if (embedding !== undefined && !(Number.isInteger(embedding) && embedding >= 1)) {
+      throw new RangeError(`RecurrentStack: embedding must be a whole number ≥ 1, got ${embedding}`);
     }
     this.config = { ...config };
     const D = bidirectional ? 2 : 1;
     this.directions = D;
     const GH = gateCount(cell) * H;
-    const I0 = embeddingDim ?? inputSize;
+    const I0 = embedding ?? inputSize;
     const layerInput = (k: number): number => (k === 0 ? I0 : H * D);
 
     const shapes: { name: string; rows: number; cols: number }[] = [];
-    if (embeddingDim !== undefined) shapes.push({ name: 'embed.weight', rows: inputSize, cols: embeddingDim });
+    if (embedding !== undefined) shapes.push({ name: 'embed.weight', rows: inputSize, cols: embedding });
     for (let k = 0; k < layers; k++) {
       for (let d = 0; d < D; d++) {
         const suffix = `_l${k}${d === 1 ? '_reverse' : ''}`;
@@ -138,8 +138,8 @@ export class RecurrentStack {
     this.headB = this.param('head.bias');
     this.dHeadW = this.grad('head.weight');
     this.dHeadB = this.grad('head.bias');
-    this.embed = embeddingDim !== undefined ? this.param('embed.weight') : null;
-    this.dEmbed = embeddingDim !== undefined ? this.grad('embed.weight') : null;
+    this.embed = embedding !== undefined ? this.param('embed.weight') : null;
+    this.dEmbed = embedding !== undefined ? this.grad('embed.weight') : null;
 
     const cells: RecurrentCell[] = [];
     const scratch = chainScratch(Float64Array, maxSteps, GH, H, Math.max(I0, H * D), outputSize);
@@ -207,7 +207,7 @@ export class RecurrentStack {
 
   /** Forward through every layer and the head; returns o_t rows (a view of T × outputSize). */
   forward(input: StackInput, h0?: Float64Array, c0?: Float64Array): Float64Array {
-    const { inputSize, hiddenSize: H, layers, outputSize, embeddingDim, maxSteps } = this.config;
+    const { inputSize, hiddenSize: H, layers, outputSize, embedding, maxSteps } = this.config;
     const D = this.directions;
     const isLstm = this.config.cell === 'lstm';
     const ids = 'ids' in input ? input.ids : null;
@@ -231,7 +231,7 @@ export class RecurrentStack {
     // Layer 0's input: embedded rows x_t = embed.weight[id_t], dense rows, or (one-hot) ids.
     let oneHot: Int32Array | null = null;
     if (ids && this.embed) {
-      const E = embeddingDim!;
+      const E = embedding!;
       for (let t = 0; t < T; t++) copy(this.embed, ids[t] * E, this.x0, t * E, E);
     } else if (ids) {
       oneHot = ids;
@@ -243,7 +243,7 @@ export class RecurrentStack {
     const W = H * D;
     for (let k = 0; k < layers; k++) {
       const x = k === 0 ? this.x0 : this.ys[k - 1];
-      const I = k === 0 ? embeddingDim ?? inputSize : W;
+      const I = k === 0 ? embedding ?? inputSize : W;
       const y = this.ys[k];
       for (let d = 0; d < D; d++) {
         const c = k * D + d;
@@ -321,7 +321,7 @@ export class RecurrentStack {
 
   /** Backward from ∂L/∂o_t (in outputs) to every parameter, h0, c0 and the input. */
   private backpropagate(): void {
-    const { inputSize, hiddenSize: H, layers, outputSize: K, embeddingDim } = this.config;
+    const { inputSize, hiddenSize: H, layers, outputSize: K, embedding } = this.config;
     const T = this.steps;
     const D = this.directions;
     const W = H * D;
@@ -347,7 +347,7 @@ export class RecurrentStack {
     for (let k = layers - 1; k >= 0; k--) {
       const dy = this.dys[k];
       const oneHotLayer = k === 0 && this.ids !== null && this.embed === null;
-      const I = k === 0 ? embeddingDim ?? inputSize : W;
+      const I = k === 0 ? embedding ?? inputSize : W;
       // ∂L/∂(layer k's input): dys[k − 1], or inputGradient for layer 0 (embedded rows or dense x).
       const dx = oneHotLayer ? null : k > 0 ? this.dys[k - 1] : this.inputGradient;
       if (dx) dx.fill(0, 0, T * I);
@@ -379,7 +379,7 @@ export class RecurrentStack {
 
     // Embedding: ∂L/∂embed.weight[id_t] += ∂L/∂x_t (then inputGradient is not an input gradient: clear it).
     if (this.embed && this.ids && this.paramGrads) {
-      const E = embeddingDim!;
+      const E = embedding!;
       const dE = this.dEmbed!;
       const ids = this.ids;
       for (let t = 0; t < T; t++) {

@@ -81,7 +81,7 @@ export class SequenceTrainer {
   readonly k2: number;
   /** S: positions per stream (streamed data); 0 for tagging. */
   readonly segmentLength: number;
-  readonly batchSize: number;
+  readonly batch: number;
 
   private readonly optimizer: Optimizer;
   /** Σ over streams of the stacks' gradients (already weighted): the batch gradient. */
@@ -116,9 +116,9 @@ export class SequenceTrainer {
     checkTrainerConfig(data, config);
     this.config = { ...config };
     this.data = data;
-    const B = config.batchSize;
+    const B = config.batch;
     const k1 = config.seqLength;
-    const k2 = config.backpropSteps ?? k1;
+    const k2 = config.truncate ?? k1;
     let maxSteps: number;
     if (data.kind === 'tagging') {
       this.k1 = 0;
@@ -126,7 +126,7 @@ export class SequenceTrainer {
       this.segmentLength = 0;
       // A loop, not Math.max(...): a spread of 150,000 sentences overflows the call stack.
       maxSteps = data.sequences.reduce((m, s) => Math.max(m, s.ids.length), 0);
-      this.batchSize = B;
+      this.batch = B;
     } else {
       const N = data.kind === 'next-token' ? data.ids.length : data.length;
       const S = Math.floor((N - 1) / B);
@@ -134,7 +134,7 @@ export class SequenceTrainer {
       this.segmentLength = S;
       this.k1 = Math.min(k1, S);
       this.k2 = Math.min(k2, S);
-      this.batchSize = B;
+      this.batch = B;
       maxSteps = Math.max(this.k1, this.k2);
     }
     const inputSize = data.kind === 'series' ? data.features : data.vocabularySize;
@@ -143,7 +143,7 @@ export class SequenceTrainer {
     this.model = new RecurrentStack(
       {
         cell: cellKindOf(config), inputSize, hiddenSize: config.hiddenSize, layers: config.layers,
-        bidirectional: config.bidirectional, outputSize, embeddingDim: config.embeddingDim, maxSteps,
+        bidirectional: config.bidirectional, outputSize, embedding: config.embedding, maxSteps,
       },
       rng,
     );
@@ -153,7 +153,7 @@ export class SequenceTrainer {
     this.gradient = new Float64Array(P);
     this.before = new Float64Array(P);
     this.stateSize = config.layers * this.model.directions * config.hiddenSize;
-    const isLstm = config.model === 'lstm';
+    const isLstm = config.cell === 'lstm';
     if (data.kind === 'tagging') {
       this.shard = null;
       this.parallel = null;
@@ -228,7 +228,7 @@ export class SequenceTrainer {
     if (badGrad) throw new SequenceNumericFaultError(badGrad.tensor, 'gradient', stepNumber, badGrad.value);
 
     // Clipping: global norm first (torch.nn.utils.clip_grad_norm_), then per value (clip_grad_value_).
-    const { norm, clipped } = clipGradients(this.gradient, this.config.clipNorm);
+    const { norm, clipped } = clipGradients(this.gradient, this.config.clip);
     const valuesClipped = clipGradientValues(this.gradient, this.config.clipValue ?? 0);
     const after = clipped || valuesClipped > 0 ? globalNorm(this.gradient) : norm;
     this.before.set(model.params);
@@ -294,10 +294,10 @@ export class SequenceTrainer {
     const K = model.config.outputSize;
     const n = data.sequences.length;
     let total = 0;
-    for (let b = 0; b < this.batchSize; b++) total += data.sequences[(this.cursor + b) % n].ids.length;
+    for (let b = 0; b < this.batch; b++) total += data.sequences[(this.cursor + b) % n].ids.length;
     const weight = 1 / total;
     let loss = 0;
-    for (let b = 0; b < this.batchSize; b++) {
+    for (let b = 0; b < this.batch; b++) {
       throwIfAborted(this.abortChecker);
       const seq = data.sequences[(this.cursor + b) % n];
       const T = seq.ids.length;
@@ -307,7 +307,7 @@ export class SequenceTrainer {
       model.backwardFromOutputGradient();
       this.accumulate();
     }
-    const next = this.cursor + this.batchSize;
+    const next = this.cursor + this.batch;
     const epoch = Math.floor(this.cursor / n);
     return {
       loss: loss * weight, tokens: total, epoch,
@@ -321,9 +321,9 @@ export class SequenceTrainer {
   private streamGradient(stepNumber: number): { loss: number; tokens: number; epoch: number; commit: () => void } {
     const model = this.model;
     const { k1, k2, segmentLength: S } = this;
-    const B = this.batchSize;
+    const B = this.batch;
     const K = model.config.outputSize;
-    const isLstm = this.config.model === 'lstm';
+    const isLstm = this.config.cell === 'lstm';
     let p = this.position;
     let statePos = this.statePosition;
     let epoch = this.epochs;
@@ -420,9 +420,9 @@ export class SequenceTrainer {
    * Changes the learning rate and/or the global-norm clipping threshold from the next update on, keeping the
    * optimiser's state (moments, momentum, t) as it is.
    */
-  reconfigure(change: { learningRate?: number; clipNorm?: number }): void {
+  reconfigure(change: { learningRate?: number; clip?: number }): void {
     const optimizer = { ...this.config.optimizer, learningRate: change.learningRate ?? this.config.optimizer.learningRate };
-    const next = { ...this.config, optimizer, clipNorm: change.clipNorm ?? this.config.clipNorm };
+    const next = { ...this.config, optimizer, clip: change.clip ?? this.config.clip };
     checkTrainerConfig(this.data, next);
     const saved = optimizerState(this.optimizer);
     const replacement = createOptimizer(this.model.parameterCount, optimizer);

@@ -12,26 +12,26 @@ import type { Dtype } from './streamShard';
 export type ModelKind = 'rnn' | 'gru' | 'lstm';
 
 export interface SequenceModelConfig {
-  model: ModelKind;
+  cell: ModelKind;
   /** RNN only (default tanh). */
   nonlinearity?: 'tanh' | 'relu';
   layers: number;
   hiddenSize: number;
   bidirectional: boolean;
   /** Learned embedding of this width; omitted: one-hot input. Token data only. */
-  embeddingDim?: number;
+  embedding?: number;
 }
 
 export interface SequenceTrainerConfig extends SequenceModelConfig {
   /** k1: new positions per update per stream. */
   seqLength: number;
   /** k2: steps backpropagated (default k1). */
-  backpropSteps?: number;
+  truncate?: number;
   /** B: parallel streams (or tagged sequences) per update. */
-  batchSize: number;
+  batch: number;
   optimizer: OptimizerConfig;
   /** Global-norm clipping threshold (0: off). */
-  clipNorm: number;
+  clip: number;
   /** Per-value clipping threshold (0 or omitted: off). */
   clipValue?: number;
   init?: InitialisationOptions;
@@ -45,9 +45,9 @@ export interface SequenceTrainerConfig extends SequenceModelConfig {
 
 /** The stack's cell kind for a model config. */
 export function cellKindOf(config: SequenceModelConfig): CellKind {
-  if (config.model === 'rnn') return config.nonlinearity === 'relu' ? 'rnn_relu' : 'rnn_tanh';
-  if (config.nonlinearity !== undefined) throw new EngineInputError(`--nonlinearity applies to the RNN only, not the ${config.model.toUpperCase()}.`);
-  return config.model;
+  if (config.cell === 'rnn') return config.nonlinearity === 'relu' ? 'rnn_relu' : 'rnn_tanh';
+  if (config.nonlinearity !== undefined) throw new EngineInputError(`--nonlinearity applies to the RNN only, not the ${config.cell.toUpperCase()}.`);
+  return config.cell;
 }
 
 /** Throws EngineInputError, naming the field, when `c` cannot train on `data`. */
@@ -55,17 +55,17 @@ export function checkTrainerConfig(data: SequenceData, c: SequenceTrainerConfig)
   const whole = (name: string, v: number | undefined, min = 1): void => {
     if (!(Number.isInteger(v) && (v as number) >= min)) throw new EngineInputError(`${name} must be a whole number ≥ ${min} (got ${String(v)}).`);
   };
-  if (!['rnn', 'gru', 'lstm'].includes(c.model)) throw new EngineInputError(`The model must be rnn, gru or lstm (got ${String(c.model)}).`);
+  if (!['rnn', 'gru', 'lstm'].includes(c.cell)) throw new EngineInputError(`cell must be rnn, gru or lstm (got ${String(c.cell)}).`);
   whole('layers', c.layers);
   whole('hiddenSize', c.hiddenSize);
   whole('seqLength', c.seqLength);
-  whole('batchSize', c.batchSize);
-  if (c.backpropSteps !== undefined) whole('backpropSteps', c.backpropSteps);
-  if (c.embeddingDim !== undefined) whole('embeddingDim', c.embeddingDim);
+  whole('batch', c.batch);
+  if (c.truncate !== undefined) whole('truncate', c.truncate);
+  if (c.embedding !== undefined) whole('embedding', c.embedding);
   if (!(c.optimizer.learningRate > 0 && Number.isFinite(c.optimizer.learningRate))) {
     throw new EngineInputError(`The learning rate must be a positive number (got ${String(c.optimizer.learningRate)}).`);
   }
-  if (!(c.clipNorm >= 0 && Number.isFinite(c.clipNorm))) throw new EngineInputError(`clipNorm must be a number ≥ 0 (got ${String(c.clipNorm)}).`);
+  if (!(c.clip >= 0 && Number.isFinite(c.clip))) throw new EngineInputError(`clip must be a number ≥ 0 (got ${String(c.clip)}).`);
   if (c.clipValue !== undefined && !(c.clipValue >= 0 && Number.isFinite(c.clipValue))) {
     throw new EngineInputError(`clipValue must be a number ≥ 0 (got ${String(c.clipValue)}).`);
   }
@@ -79,7 +79,7 @@ export function checkTrainerConfig(data: SequenceData, c: SequenceTrainerConfig)
         : 'A bidirectional model cannot be trained to predict the next value of a series: its backward chain would read the future. Train a unidirectional model.',
     );
   }
-  if (c.embeddingDim !== undefined && data.kind === 'series') throw new EngineInputError('An embedding needs token input; a numeric series enters the model directly.');
+  if (c.embedding !== undefined && data.kind === 'series') throw new EngineInputError('An embedding needs token input; a numeric series enters the model directly.');
   if (data.kind === 'next-token' && data.ids.length < 2) throw new EngineInputError('The data has fewer than two tokens: there is nothing to predict.');
   if (data.kind === 'series' && data.length < 2) throw new EngineInputError('The series has fewer than two rows.');
   if (data.kind === 'tagging' && data.sequences.length === 0) throw new EngineInputError('The tagged data has no sequences.');

@@ -210,7 +210,7 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
   const jacobianNorm = jacobian ? new Float64Array(C * T) : null;
   if (jacobianNorm) for (let c = 0; c < C; c++) jacobianNorms(stack, c, jacobianNorm.subarray(c * T, (c + 1) * T));
 
-  const I = stack.config.embeddingDim === undefined ? stack.config.inputSize : 0;
+  const I = stack.config.embedding === undefined ? stack.config.inputSize : 0;
   return {
     steps: T, layers, directions: D, hiddenSize: H, gateNames: [...GATE_NAMES[kind]],
     inputIds: 'ids' in input ? Int32Array.from(input.ids) : null,

@@ -32,12 +32,12 @@ export interface CheckedModelMetadata {
   format: typeof MODEL_FORMAT;
   task: (typeof TASKS)[number];
   model: {
-    model: (typeof MODEL_KINDS)[number];
+    cell: (typeof MODEL_KINDS)[number];
     nonlinearity?: (typeof NONLINEARITIES)[number];
     layers: number;
     hiddenSize: number;
     bidirectional: boolean;
-    embeddingDim?: number;
+    embedding?: number;
   };
   inputSize: number;
   outputSize: number;
@@ -82,15 +82,35 @@ export function parseModelMetadata(raw: string): CheckedModelMetadata {
 /** The number of weights a checked description implies (embedding, every layer and direction, the head). */
 export function parameterCount(meta: Pick<CheckedModelMetadata, 'model' | 'inputSize' | 'outputSize'>): number {
   const m = meta.model;
-  const gates = m.model === 'lstm' ? 4 : m.model === 'gru' ? 3 : 1;
+  const gates = m.cell === 'lstm' ? 4 : m.cell === 'gru' ? 3 : 1;
   const directions = m.bidirectional ? 2 : 1;
   const H = m.hiddenSize;
-  let count = m.embeddingDim !== undefined ? meta.inputSize * m.embeddingDim : 0;
+  let count = m.embedding !== undefined ? meta.inputSize * m.embedding : 0;
   for (let k = 0; k < m.layers; k++) {
-    const input = k === 0 ? (m.embeddingDim ?? meta.inputSize) : H * directions;
+    const input = k === 0 ? (m.embedding ?? meta.inputSize) : H * directions;
     count += directions * (gates * H * (input + H) + 2 * gates * H);
   }
   return count + meta.outputSize * H * directions + meta.outputSize;
+}
+
+/**
+ * model.safetensors files written before the engine's config took the experiment file's names carry model.model
+ * and model.embeddingDim; today they are model.cell and model.embedding. A description with its model's old keys under
+ * today's names (a key already under its new name wins); anything else as it was. {@link checkModelMetadata} reads
+ * every description through this, so each reader (CLI, worker, host) accepts both and every writer writes the new.
+ */
+export const RENAMED_MODEL_KEYS: Readonly<Record<string, string>> = { model: 'cell', embeddingDim: 'embedding' };
+
+export function migrateModelMetadata(value: unknown): unknown {
+  if (!isPlainObject(value) || !isPlainObject(value.model)) return value;
+  const old = value.model;
+  // Object.fromEntries defines each key as data (a "__proto__" key in the file stays a plain key).
+  const model = Object.fromEntries(Object.entries(old).flatMap(([key, v]): [string, unknown][] => {
+    const renamed = Object.hasOwn(RENAMED_MODEL_KEYS, key) ? RENAMED_MODEL_KEYS[key] : undefined;
+    if (renamed === undefined) return [[key, v]];
+    return Object.hasOwn(old, renamed) ? [] : [[renamed, v]];
+  }));
+  return { ...value, model };
 }
 
 /**
@@ -98,7 +118,8 @@ export function parameterCount(meta: Pick<CheckedModelMetadata, 'model' | 'input
  * limits, vocabulary and tags lists of strings matching the sizes, a bounded parameter count). Returns a fresh
  * object holding only the known fields, so nothing else in the file travels further.
  */
-export function checkModelMetadata(value: unknown): CheckedModelMetadata {
+export function checkModelMetadata(untrusted: unknown): CheckedModelMetadata {
+  const value = migrateModelMetadata(untrusted);
   const fail = (why: string): never => {
     throw new ModelMetadataError(`The model description (__metadata__.sequence_lab) ${why}.`);
   };
@@ -124,7 +145,7 @@ export function checkModelMetadata(value: unknown): CheckedModelMetadata {
   const task = oneOf('the task', value.task, TASKS);
   const m = value.model;
   if (!isPlainObject(m)) return fail(`has model ${describeValue(m)}, not an object`);
-  const kind = oneOf('the cell (model.model)', m.model, MODEL_KINDS);
+  const kind = oneOf('the cell (model.cell)', m.cell, MODEL_KINDS);
   let nonlinearity: CheckedModelMetadata['model']['nonlinearity'];
   if (m.nonlinearity !== undefined && m.nonlinearity !== null) {
     nonlinearity = oneOf('the nonlinearity', m.nonlinearity, NONLINEARITIES);
@@ -133,7 +154,7 @@ export function checkModelMetadata(value: unknown): CheckedModelMetadata {
   const layers = whole('model.layers', m.layers, LAYERS_LIMIT);
   const hiddenSize = whole('model.hiddenSize', m.hiddenSize, CONFIG_LIMITS.hiddenSize);
   if (typeof m.bidirectional !== 'boolean') fail(`has model.bidirectional ${describeValue(m.bidirectional)}, not true or false`);
-  const embeddingDim = m.embeddingDim === undefined || m.embeddingDim === null ? undefined : whole('model.embeddingDim', m.embeddingDim, EMBEDDING_LIMIT);
+  const embedding = m.embedding === undefined || m.embedding === null ? undefined : whole('model.embedding', m.embedding, EMBEDDING_LIMIT);
   const inputSize = whole('inputSize', value.inputSize, MODEL_IO_LIMIT);
   const outputSize = whole('outputSize', value.outputSize, MODEL_IO_LIMIT);
   const tokens = value.tokens === undefined || value.tokens === null ? undefined : oneOf('tokens', value.tokens, TOKEN_KINDS);
@@ -143,12 +164,12 @@ export function checkModelMetadata(value: unknown): CheckedModelMetadata {
   if (task !== 'series' && vocabulary.length !== inputSize) fail(`lists ${vocabulary.length} vocabulary entries for an input size of ${inputSize}`);
   if (task === 'lm' && outputSize !== inputSize) fail(`predicts ${outputSize} tokens from a vocabulary of ${inputSize}`);
   if (task === 'tag' && tags?.length !== outputSize) fail(`lists ${tags?.length ?? 0} tags for an output size of ${outputSize}`);
-  if (task === 'series' && embeddingDim !== undefined) fail('gives an embedding to a numeric series model');
+  if (task === 'series' && embedding !== undefined) fail('gives an embedding to a numeric series model');
 
   const checked: CheckedModelMetadata = {
     format: MODEL_FORMAT,
     task,
-    model: { model: kind, ...(nonlinearity ? { nonlinearity } : {}), layers, hiddenSize, bidirectional: m.bidirectional as boolean, ...(embeddingDim !== undefined ? { embeddingDim } : {}) },
+    model: { cell: kind, ...(nonlinearity ? { nonlinearity } : {}), layers, hiddenSize, bidirectional: m.bidirectional as boolean, ...(embedding !== undefined ? { embedding } : {}) },
     inputSize,
     outputSize,
     ...(tokens ? { tokens } : {}),

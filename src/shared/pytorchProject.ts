@@ -9,7 +9,7 @@ import { BATCH_LIMIT, CONFIG_LIMITS, OPTIMIZER_KINDS, type Limit } from './train
 /** The model description stored in model.safetensors' __metadata__.sequence_lab (see src/engine/modelFile.ts). */
 export interface ExportedModelMeta {
   task: 'lm' | 'tag' | 'series';
-  model: { model: 'rnn' | 'gru' | 'lstm'; nonlinearity?: 'tanh' | 'relu'; layers: number; hiddenSize: number; bidirectional: boolean; embeddingDim?: number };
+  model: { cell: 'rnn' | 'gru' | 'lstm'; nonlinearity?: 'tanh' | 'relu'; layers: number; hiddenSize: number; bidirectional: boolean; embedding?: number };
   inputSize: number;
   outputSize: number;
   tokens?: 'chars' | 'words';
@@ -21,10 +21,10 @@ export interface ExportedModelMeta {
 export interface ExportedRun {
   config: {
     seqLength: number;
-    backpropSteps?: number;
-    batchSize: number;
+    truncate?: number;
+    batch: number;
     optimizer: { kind: 'adam' | 'sgd' | 'rmsprop'; learningRate: number; momentum?: number };
-    clipNorm: number;
+    clip: number;
     clipValue?: number;
     seed: number;
   };
@@ -52,9 +52,9 @@ export function checkExportedRun(run: ExportedRun): void {
   const c = run?.config as Partial<ExportedRun['config']> | undefined;
   if (typeof c !== 'object' || c === null) return fail('have no config');
   num('seqLength', c.seqLength, CONFIG_LIMITS.seqLength);
-  num('backpropSteps', c.backpropSteps, CONFIG_LIMITS.seqLength, true);
-  num('batchSize', c.batchSize, BATCH_LIMIT);
-  num('clipNorm', c.clipNorm, CONFIG_LIMITS.clip);
+  num('truncate', c.truncate, CONFIG_LIMITS.seqLength, true);
+  num('batch', c.batch, BATCH_LIMIT);
+  num('clip', c.clip, CONFIG_LIMITS.clip);
   num('clipValue', c.clipValue, { min: 0, max: 1e6, integer: false }, true);
   num('seed', c.seed, CONFIG_LIMITS.seed);
   num('steps', run.steps, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
@@ -74,7 +74,7 @@ export interface ProjectFile {
 
 /** PyTorch state_dict names of the model, in the order nn.Module registers them. */
 export function stateDictNames(meta: ExportedModelMeta): string[] {
-  const names = meta.model.embeddingDim !== undefined ? ['embed.weight'] : [];
+  const names = meta.model.embedding !== undefined ? ['embed.weight'] : [];
   const directions = meta.model.bidirectional ? ['', '_reverse'] : [''];
   for (let k = 0; k < meta.model.layers; k++) {
     for (const d of directions) names.push(`rnn.weight_ih_l${k}${d}`, `rnn.weight_hh_l${k}${d}`, `rnn.bias_ih_l${k}${d}`, `rnn.bias_hh_l${k}${d}`);
@@ -100,14 +100,14 @@ function pyWord<T extends string>(v: T, allowed: readonly T[]): string {
 /** The Python lines of SequenceModel.__init__ that create embed / rnn / head with this model's sizes. */
 function modelLayers(meta: CheckedModelMetadata): string {
   const m = meta.model;
-  const E = m.embeddingDim;
+  const E = m.embedding;
   const rnnInput = pyInt(E ?? meta.inputSize);
   const H = pyInt(m.hiddenSize);
   const directions = m.bidirectional ? 2 : 1;
   const common = `num_layers=${pyInt(m.layers)}, bidirectional=${m.bidirectional ? 'True' : 'False'}, batch_first=True`;
   const rnn =
-    m.model === 'lstm' ? `nn.LSTM(${rnnInput}, ${H}, ${common})`
-      : m.model === 'gru' ? `nn.GRU(${rnnInput}, ${H}, ${common})`
+    m.cell === 'lstm' ? `nn.LSTM(${rnnInput}, ${H}, ${common})`
+      : m.cell === 'gru' ? `nn.GRU(${rnnInput}, ${H}, ${common})`
         : `nn.RNN(${rnnInput}, ${H}, nonlinearity=${pyWord(m.nonlinearity ?? 'tanh', NONLINEARITIES)}, ${common})`;
   return [
     E !== undefined ? `        self.embed = nn.Embedding(${pyInt(meta.inputSize)}, ${pyInt(E)})` : '        self.embed = None  # one-hot input',
@@ -124,10 +124,10 @@ const rate = (lr: number): string => String(Number(lr.toPrecision(4)));
 
 function readme(run: ExportedRun, meta: ExportedModelMeta, dataFile: string): string {
   const m = meta.model;
-  const what = `${m.layers}-layer ${m.bidirectional ? 'bidirectional ' : ''}${m.model.toUpperCase()} (hidden ${m.hiddenSize}${m.embeddingDim !== undefined ? `, embedding ${m.embeddingDim}` : ', one-hot input'})`;
+  const what = `${m.layers}-layer ${m.bidirectional ? 'bidirectional ' : ''}${m.cell.toUpperCase()} (hidden ${m.hiddenSize}${m.embedding !== undefined ? `, embedding ${m.embedding}` : ', one-hot input'})`;
   const task = meta.task === 'lm' ? `next-${meta.tokens === 'words' ? 'word' : 'character'} prediction` : meta.task === 'tag' ? 'tagging' : 'next-value prediction of a numeric series';
   const c = run.config;
-  const B = c.batchSize;
+  const B = c.batch;
   // Two processes need two streams at least: the printed commands ask for them when the run had fewer.
   const B2 = Math.max(2, B);
   const B4 = Math.max(4, B);
@@ -174,8 +174,8 @@ python3 torchrun_compat.py ${LOCAL2} train.py --batch ${B2} --steps 200   # when
 ${reshard}
 
 Training continues as the original run was configured: ${B} stream(s) per update unless \`--batch\` says otherwise,
-truncated BPTT (k1 = ${c.seqLength}, k2 = ${c.backpropSteps ?? c.seqLength}), ${c.optimizer.kind} with learning rate ${lr},
-gradient clipping ${c.clipNorm > 0 ? `at global norm ${c.clipNorm}` : 'off'}${c.clipValue ? ` and per value at ${c.clipValue}` : ''}.
+truncated BPTT (k1 = ${c.seqLength}, k2 = ${c.truncate ?? c.seqLength}), ${c.optimizer.kind} with learning rate ${lr},
+gradient clipping ${c.clip > 0 ? `at global norm ${c.clip}` : 'off'}${c.clipValue ? ` and per value at ${c.clipValue}` : ''}.
 The optimiser state and the data position are not part of model.safetensors: a new command restarts them (fresh
 optimiser moments, streams from their start). Under torchrun every process takes its share of the \`--batch\`
 ${units} (so use at most that many processes in all); the loss is the mean over all of them, as in Sequence Lab. Only
@@ -281,10 +281,10 @@ export function pytorchProject(run: ExportedRun, untrustedMeta: ExportedModelMet
     // The step the exported weights are at: train.py's metrics.jsonl numbers its updates after it.
     stepsDone: run.steps,
     seqLength: c.seqLength,
-    backpropSteps: c.backpropSteps ?? null,
-    batchSize: c.batchSize,
+    truncate: c.truncate ?? null,
+    batch: c.batch,
     optimizer: { kind: c.optimizer.kind, learningRate: c.optimizer.learningRate, ...(c.optimizer.momentum !== undefined ? { momentum: c.optimizer.momentum } : {}) },
-    clipNorm: c.clipNorm,
+    clip: c.clip,
     clipValue: c.clipValue ?? null,
     seed: c.seed,
   };

@@ -145,11 +145,11 @@ NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
         if scaler:
             scaler.unscale_(optimizer)  # clip and report the true gradient, not the scaled one
         norm = torch.sqrt(sum((p.grad.detach().double() ** 2).sum() for p in params if p.grad is not None))
-        if RUN["clipNorm"] > 0 and norm > RUN["clipNorm"]:
+        if RUN["clip"] > 0 and norm > RUN["clip"]:
             # Exactly Sequence Lab's rule g ← g · max/‖g‖ when ‖g‖ > max (clip_grad_norm_ adds 1e-6 to ‖g‖).
             for p in params:
                 if p.grad is not None:
-                    p.grad.mul_((RUN["clipNorm"] / norm).to(p.grad.dtype))
+                    p.grad.mul_((RUN["clip"] / norm).to(p.grad.dtype))
         if RUN.get("clipValue"):
             torch.nn.utils.clip_grad_value_(params, RUN["clipValue"])
         if scaler:
@@ -185,7 +185,7 @@ NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 def main():
     parser = argparse.ArgumentParser(description="Continue training a Sequence Lab model, or evaluate it (--eval).")
     parser.add_argument("--steps", type=int, default=RUN["steps"], help="updates to run (default %(default)s, as the original run)")
-    parser.add_argument("--batch", type=int, default=RUN["batchSize"],
+    parser.add_argument("--batch", type=int, default=RUN["batch"],
                         help="streams per update, shared among the processes (default %(default)s, as the original run)")
     parser.add_argument("--lr", type=float, default=RUN["optimizer"]["learningRate"], help="learning rate (default %(default)s)")
     parser.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu",

@@ -54,7 +54,7 @@ def check_batch(task, data, B, world, data_name):
         fail(f"{world} processes but --batch {B} makes only {B} stream(s), and every process needs at least one; "
              f"use --batch {world} (or more), or fewer processes (--nproc_per_node × --nnodes ≤ {B})")
     if task == "tag":
-        if B > len(data) and B != RUN["batchSize"]:
+        if B > len(data) and B != RUN["batch"]:
             fail(f"--batch {B} is larger than the data allows: {data_name} has {len(data)} tagged sequence(s), so at "
                  f"most --batch {len(data)}")
         return
@@ -65,7 +65,7 @@ def check_batch(task, data, B, world, data_name):
 
 def stream_stepper(ddp, model, task, data, B, lo, hi, dtype, autocast):
     """Truncated BPTT(k1, k2) over B streams (stream b = positions b·S … b·S + S − 1), this rank's streams lo … hi − 1."""
-    S, k1, k2 = stream_layout(len(data), B, RUN["seqLength"], RUN.get("backpropSteps") or RUN["seqLength"])
+    S, k1, k2 = stream_layout(len(data), B, RUN["seqLength"], RUN.get("truncate") or RUN["seqLength"])
     device = data.device
     streams = torch.arange(lo, hi, device=device)[:, None] * S
     per_value = data.shape[1] if task == "series" else 1

@@ -79,7 +79,7 @@ export function readSafetensorsHeader(bytes: Uint8Array, maxHeaderBytes = MAX_HO
 
 /** What the host needs to know of a character model to train or inspect it on a text. */
 export interface ModelDescription {
-  model: TrainingModelKind;
+  cell: TrainingModelKind;
   layers: number;
   hiddenSize: number;
   /** Rows of head.weight: the characters the model predicts. */
@@ -110,8 +110,8 @@ export function describeModel(header: SafetensorsHeader): ModelDescription {
   if (meta.task !== 'lm' || (meta.tokens ?? 'chars') !== 'chars') {
     throw new SafetensorsHeaderError(`This is a ${meta.task === 'lm' ? 'word' : meta.task === 'tag' ? 'tagging' : 'numeric series'} model; Open PyTorch Model loads character models.`);
   }
-  if (meta.model.model !== inferred.model || meta.model.layers !== inferred.layers || meta.model.hiddenSize !== inferred.hiddenSize) {
-    throw new SafetensorsHeaderError(`The model description says ${meta.model.model.toUpperCase()}, ${meta.model.layers} layer(s), H=${meta.model.hiddenSize}, but the tensors hold ${inferred.model.toUpperCase()}, ${inferred.layers} layer(s), H=${inferred.hiddenSize}.`);
+  if (meta.model.cell !== inferred.cell || meta.model.layers !== inferred.layers || meta.model.hiddenSize !== inferred.hiddenSize) {
+    throw new SafetensorsHeaderError(`The model description says ${meta.model.cell.toUpperCase()}, ${meta.model.layers} layer(s), H=${meta.model.hiddenSize}, but the tensors hold ${inferred.cell.toUpperCase()}, ${inferred.layers} layer(s), H=${inferred.hiddenSize}.`);
   }
   if (vocabulary.length !== inferred.vocabSize) {
     throw new SafetensorsHeaderError(`The model description lists ${vocabulary.length} characters but head.weight has ${inferred.vocabSize} rows.`);
@@ -135,7 +135,7 @@ function inferModel(tensors: readonly HeaderTensor[]): ModelDescription {
     fail(`rnn.weight_hh_l0 has the shape [${rows}, ${hiddenSize}]; an RNN, GRU or LSTM has H, 3H or 4H rows of H columns`);
   }
   if (hiddenSize > CONFIG_LIMITS.hiddenSize.max) fail(`its hidden size is ${hiddenSize}; at most ${CONFIG_LIMITS.hiddenSize.max} is supported`);
-  const model = GATES[rows / hiddenSize];
+  const cell = GATES[rows / hiddenSize];
   let layers = 0;
   while (byName.has(`rnn.weight_hh_l${layers}`)) layers++;
   if (layers > LAYERS_LIMIT.max) fail(`it has ${layers} layers; at most ${LAYERS_LIMIT.max} are supported`);
@@ -148,8 +148,8 @@ function inferModel(tensors: readonly HeaderTensor[]): ModelDescription {
   const [vocabSize, headCols] = matrixShape(head!, fail);
   if (headCols !== hiddenSize) fail(`head.weight has ${headCols} columns but the hidden size is ${hiddenSize}`);
   if (vocabSize < 2) fail('head.weight has fewer than 2 rows (characters)');
-  if (!MODEL_KINDS.includes(model)) fail('unknown cell');
-  return { model, layers, hiddenSize, vocabSize };
+  if (!MODEL_KINDS.includes(cell)) fail('unknown cell');
+  return { cell, layers, hiddenSize, vocabSize };
 }
 
 function matrixShape(t: HeaderTensor, fail: (why: string) => never): [number, number] {

@@ -145,9 +145,9 @@ export async function traceActivations(
 }
 
 /** What layer 0 of a stack reads: dense rows, an embedding row of each id, or each id one-hot. */
-export function tracedInput(config: { inputSize: number; embeddingDim?: number }, input: { ids: ArrayLike<number> } | { x: ArrayLike<number> }): TracedInput {
+export function tracedInput(config: { inputSize: number; embedding?: number }, input: { ids: ArrayLike<number> } | { x: ArrayLike<number> }): TracedInput {
   if ('x' in input) return { kind: 'rows', size: config.inputSize };
-  if (config.embeddingDim !== undefined) return { kind: 'embedding', vocabulary: config.inputSize, size: config.embeddingDim };
+  if (config.embedding !== undefined) return { kind: 'embedding', vocabulary: config.inputSize, size: config.embedding };
   return { kind: 'one-hot', vocabulary: config.inputSize };
 }
 

@@ -91,7 +91,7 @@ export class CharModel {
     return {
       format: 'sequence-lab/1',
       task: 'lm',
-      model: { model: c.model, nonlinearity: c.nonlinearity, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: c.bidirectional, embeddingDim: c.embeddingDim },
+      model: { cell: c.cell, nonlinearity: c.nonlinearity, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: c.bidirectional, embedding: c.embedding },
       inputSize: this.trainer.model.config.inputSize,
       outputSize: this.trainer.model.config.outputSize,
       tokens: 'chars',
@@ -116,10 +116,10 @@ export class CharModel {
       if (meta.task !== 'lm' || (meta.tokens !== undefined && meta.tokens !== 'chars')) {
         throw new EngineInputError(`The checkpoint is a ${String(meta.task)} model${meta.tokens ? ` over ${meta.tokens}` : ''}, not a character language model.`);
       }
-      if (!m || m.model !== want.model.model || m.layers !== want.model.layers || m.hiddenSize !== want.model.hiddenSize) {
-        const shown = m ? `${String(m.model).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
+      if (!m || m.cell !== want.model.cell || m.layers !== want.model.layers || m.hiddenSize !== want.model.hiddenSize) {
+        const shown = m ? `${String(m.cell).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
         throw new EngineInputError(
-          `The checkpoint holds ${shown}, but the settings ask for ${want.model.model.toUpperCase()}, ${want.model.layers} layer(s), H=${want.model.hiddenSize}.`,
+          `The checkpoint holds ${shown}, but the settings ask for ${want.model.cell.toUpperCase()}, ${want.model.layers} layer(s), H=${want.model.hiddenSize}.`,
         );
       }
       const vocabulary = meta.vocabulary ?? [];
@@ -135,7 +135,7 @@ export class CharModel {
 
   /** New learning rate and clipping threshold from the next update on; the optimiser's state is kept. */
   reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clip'>): void {
-    this.trainer.reconfigure({ learningRate: config.learningRate, clipNorm: config.clip });
+    this.trainer.reconfigure({ learningRate: config.learningRate, clip: config.clip });
   }
 
   get stepCount(): number {

@@ -254,11 +254,11 @@ export function createGradientHistory(
 ): GradientHistory | undefined {
   const data = trainer.data;
   if (data.kind !== 'next-token') return undefined;
-  const { layers, hiddenSize: H, inputSize, outputSize: K, embeddingDim } = trainer.model.config;
+  const { layers, hiddenSize: H, inputSize, outputSize: K, embedding } = trainer.model.config;
   const D = trainer.model.directions;
   const G = trainer.model.cells[0].gates;
   // Per step: every layer's G·H × (input + H) projections and the K × H head.
-  const perStep = layers * D * G * H * (Math.max(embeddingDim ?? inputSize, H * D) + H) + K * H * D;
+  const perStep = layers * D * G * H * (Math.max(embedding ?? inputSize, H * D) + H) + K * H * D;
   const T = Math.min(HISTORY_WINDOW, data.ids.length - 1, Math.floor(HISTORY_WORK / (3 * perStep)));
   if (T < Math.min(MIN_HISTORY_WINDOW, data.ids.length - 1) || T < 2) return undefined;
   const withRadius = HISTORY_SQUARINGS * H ** 3 * layers <= HISTORY_WORK;

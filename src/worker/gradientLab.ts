@@ -71,7 +71,7 @@ function labModel(bytes: unknown, which: string): LabModel {
   const m = meta.model;
   const stack = new RecurrentStack({
     cell: cellKindOf(m), inputSize: meta.inputSize, hiddenSize: m.hiddenSize, layers: m.layers,
-    bidirectional: m.bidirectional, outputSize: meta.outputSize, embeddingDim: m.embeddingDim, maxSteps: LAB_MAX_STEPS,
+    bidirectional: m.bidirectional, outputSize: meta.outputSize, embedding: m.embedding, maxSteps: LAB_MAX_STEPS,
   });
   try {
     loadIntoLayout(file, stack.params, stack.tensors);

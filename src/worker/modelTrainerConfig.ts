@@ -6,22 +6,27 @@ import type { SequenceTrainerConfig } from '../engine/sequenceTrainer';
 import { initialisationOptions } from '../engine/trainingSetup';
 import type { TrainingConfig } from '../shared/trainingConfig';
 
-/** The general trainer's settings for a TrainingConfig (optional experiment fields included). */
+/**
+ * The general trainer's settings for a TrainingConfig (optional experiment fields included): the same names on both
+ * sides (cell, embedding, truncate, batch, clip), so this picks them; only the optimiser and the initialisation are
+ * grouped as the engine takes them.
+ */
 export function trainerConfigOf(config: TrainingConfig): SequenceTrainerConfig {
+  const { cell, layers, hiddenSize, seqLength, clip, seed, embedding, truncate } = config;
   return {
-    model: config.cell,
-    ...(config.cell === 'rnn' && config.nonlinearity !== undefined ? { nonlinearity: config.nonlinearity } : {}),
-    layers: config.layers,
-    hiddenSize: config.hiddenSize,
+    cell,
+    ...(cell === 'rnn' && config.nonlinearity !== undefined ? { nonlinearity: config.nonlinearity } : {}),
+    layers,
+    hiddenSize,
     bidirectional: config.bidirectional === true,
-    ...(config.embedding !== undefined ? { embeddingDim: config.embedding } : {}),
-    seqLength: config.seqLength,
-    ...(config.truncate !== undefined ? { backpropSteps: config.truncate } : {}),
-    batchSize: config.batch ?? 1,
+    ...(embedding !== undefined ? { embedding } : {}),
+    seqLength,
+    ...(truncate !== undefined ? { truncate } : {}),
+    batch: config.batch ?? 1,
     optimizer: { kind: config.optimizer, learningRate: config.learningRate, ...(config.momentum !== undefined ? { momentum: config.momentum } : {}) },
-    clipNorm: config.clip,
+    clip,
     ...withInit(initialisationOptions(config.init, config.spectralRadius)),
-    seed: config.seed,
+    seed,
   };
 }
 

@@ -134,7 +134,7 @@ export class SequenceModel implements TrainableModel {
   }
 
   reconfigure(config: Pick<TrainingConfig, 'learningRate' | 'clip'>): void {
-    this.trainer.reconfigure({ learningRate: config.learningRate, clipNorm: config.clip });
+    this.trainer.reconfigure({ learningRate: config.learningRate, clip: config.clip });
   }
 
   /** model.safetensors as `sequence-lab train --out` writes it (sequence-to-one is stored as a series model with one output). */
@@ -144,7 +144,7 @@ export class SequenceModel implements TrainableModel {
     return {
       format: 'sequence-lab/1',
       task: b.kind === 'tagged' ? 'tag' : b.kind === 'words' ? 'lm' : 'series',
-      model: { model: c.model, nonlinearity: c.nonlinearity, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: c.bidirectional, embeddingDim: c.embeddingDim },
+      model: { cell: c.cell, nonlinearity: c.nonlinearity, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: c.bidirectional, embedding: c.embedding },
       inputSize: this.trainer.model.config.inputSize,
       outputSize: this.trainer.model.config.outputSize,
       ...(b.kind === 'words' ? { tokens: 'words' as const } : {}),
@@ -163,9 +163,9 @@ export class SequenceModel implements TrainableModel {
       if (meta === undefined) return;
       const want = this.metadata();
       const m = meta.model;
-      if (meta.task !== want.task || !m || m.model !== want.model.model || m.layers !== want.model.layers || m.hiddenSize !== want.model.hiddenSize || m.bidirectional !== want.model.bidirectional) {
-        const shown = m ? `a ${String(meta.task)} ${String(m.model).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
-        throw new EngineInputError(`The checkpoint holds ${shown}, but the settings ask for a ${want.task} ${want.model.model.toUpperCase()}, ${want.model.layers} layer(s), H=${want.model.hiddenSize}.`);
+      if (meta.task !== want.task || !m || m.cell !== want.model.cell || m.layers !== want.model.layers || m.hiddenSize !== want.model.hiddenSize || m.bidirectional !== want.model.bidirectional) {
+        const shown = m ? `a ${String(meta.task)} ${String(m.cell).toUpperCase()}, ${m.layers} layer(s), H=${m.hiddenSize}` : 'no model';
+        throw new EngineInputError(`The checkpoint holds ${shown}, but the settings ask for a ${want.task} ${want.model.cell.toUpperCase()}, ${want.model.layers} layer(s), H=${want.model.hiddenSize}.`);
       }
       const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
       if (!same(meta.vocabulary, want.vocabulary) || !same(meta.tags, want.tags)) {

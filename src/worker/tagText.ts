@@ -102,10 +102,10 @@ export async function tagText(
   // The parameters are copied at once: steps the run takes while we yield do not mix into the answer.
   const snapshot = new RecurrentStack({ ...source.model.config, maxSteps: longest });
   snapshot.params.set(source.model.params);
-  const { layers, hiddenSize: H, inputSize, embeddingDim } = snapshot.config;
+  const { layers, hiddenSize: H, inputSize, embedding } = snapshot.config;
   const G = snapshot.cells[0].gates;
   const D = snapshot.directions;
-  const perStep = layers * D * G * H * (Math.max(embeddingDim ?? 1, H) + H) + K * H * D;
+  const perStep = layers * D * G * H * (Math.max(embedding ?? 1, H) + H) + K * H * D;
   let work = 0;
   let n = 0;
   for (const piece of pieces) {
@@ -116,7 +116,7 @@ export async function tagText(
     const T = piece.length;
     work += T * perStep;
     const ids = Int32Array.from(piece, (line) => source.tokenId(line.token));
-    const o = snapshot.forward(inputOf(ids, inputSize, embeddingDim !== undefined));
+    const o = snapshot.forward(inputOf(ids, inputSize, embedding !== undefined));
     for (let t = 0; t < T; t++, n++) {
       const line = piece[t];
       tokenStarts[n] = line.tokenStart;

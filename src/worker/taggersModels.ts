@@ -61,15 +61,15 @@ export class RnnTagger {
     this.trainer = new SequenceTrainer(
       { kind: 'tagging', sequences: data.train, vocabularySize: data.symbols.length, tagCount: data.tags.length },
       {
-        model: settings.cell,
+        cell: settings.cell,
         layers: 1,
         hiddenSize: settings.hiddenSize,
         bidirectional: settings.bidirectional,
-        embeddingDim: settings.embeddingSize,
+        embedding: settings.embeddingSize,
         seqLength: 1,
-        batchSize: RNN_BATCH,
+        batch: RNN_BATCH,
         optimizer: { kind: 'adam', learningRate: settings.learningRate },
-        clipNorm: CLIP_NORM,
+        clip: CLIP_NORM,
         seed: settings.seed,
       },
     );

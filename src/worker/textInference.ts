@@ -115,7 +115,7 @@ export async function inferText(
   const snapshot = new RecurrentStack({ ...source.model.config, maxSteps: size });
   snapshot.params.set(source.model.params);
   const { text, warmup, quantity } = request;
-  const { layers, hiddenSize: H, outputSize: K, inputSize, cell: kind, embeddingDim } = snapshot.config;
+  const { layers, hiddenSize: H, outputSize: K, inputSize, cell: kind, embedding } = snapshot.config;
   const names = seriesNames(cellName(kind));
   const S = names.length;
   const M = text.length - warmup;
@@ -146,7 +146,7 @@ export async function inferText(
   // `size`, the chunk of (2): the run's seqLength (not its truncate: the whole chunk is backpropagated, see the header).
   // Forward + backward per step: every layer's G·H × (input + H) projections and the K × H head, about three times.
   const G = snapshot.cells[0].gates;
-  const perStep = 3 * (layers * G * H * (Math.max(embeddingDim ?? 1, H) + H) + K * H);
+  const perStep = 3 * (layers * G * H * (Math.max(embedding ?? 1, H) + H) + K * H);
   let work = 0;
   for (const segment of segmentsOf(ids, size)) {
     if (work > CHUNK_WORK) {
@@ -158,7 +158,7 @@ export async function inferText(
     const stepIds = ids.subarray(segment.from, segment.to);
     const trace = traceWindow(
       snapshot,
-      inputOf(stepIds, inputSize, embeddingDim !== undefined),
+      inputOf(stepIds, inputSize, embedding !== undefined),
       segment.withTargets ? { kind: 'cross-entropy', targets: ids.slice(segment.from + 1, segment.to + 1) } : null,
       { h0, ...(c0 ? { c0 } : {}), jacobian: false, spectra: false, inPlace: true },
     );

@@ -28,8 +28,8 @@ function heldOutError(cell: ModelKind, seed: number): { mse: number; solved: num
   const train = parseFinalTarget(addingProblem(T, 2000, 1).csv, T).data;
   const heldOut = parseFinalTarget(addingProblem(T, 200, 99).csv, T).data;
   const trainer = new FinalTargetTrainer(train, {
-    model: cell, layers: 1, hiddenSize: 16, bidirectional: false, seqLength: T, batchSize: 16,
-    optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 1, seed,
+    cell, layers: 1, hiddenSize: 16, bidirectional: false, seqLength: T, batch: 16,
+    optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 1, seed,
   });
   for (let i = 0; i < STEPS; i++) trainer.step();
   const evaluator = new FinalTargetTrainer(heldOut, trainer.config);
@@ -56,8 +56,8 @@ test('parseFinalTarget reads the adding problem: inputs (value, marker), one tar
 test('an abandoned sequence-to-one update changes nothing: the next update is the one an uninterrupted trainer takes', () => {
   const data = parseFinalTarget(addingProblem(8, 40, 5).csv, 8).data;
   const config = {
-    model: 'lstm' as const, layers: 1, hiddenSize: 6, bidirectional: false, seqLength: 8, batchSize: 4,
-    optimizer: { kind: 'adam' as const, learningRate: 0.01 }, clipNorm: 1, seed: 3,
+    cell: 'lstm' as const, layers: 1, hiddenSize: 6, bidirectional: false, seqLength: 8, batch: 4,
+    optimizer: { kind: 'adam' as const, learningRate: 0.01 }, clip: 1, seed: 3,
   };
   const straight = new FinalTargetTrainer(data, config);
   const interrupted = new FinalTargetTrainer(data, config);

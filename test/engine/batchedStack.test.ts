@@ -23,7 +23,7 @@ for (const [cell, input] of cases) {
     const L = 2;
     const rng = new Prng(9);
     const stack = new RecurrentStack(
-      { cell, inputSize: V, hiddenSize: H, layers: L, bidirectional: false, outputSize: 4, embeddingDim: input === 'embed' ? 3 : undefined, maxSteps: T },
+      { cell, inputSize: V, hiddenSize: H, layers: L, bidirectional: false, outputSize: 4, embedding: input === 'embed' ? 3 : undefined, maxSteps: T },
       rng,
     );
     const ids = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * V));
@@ -78,7 +78,7 @@ test('finite differences: ∂(Σ w ⊙ O)/∂θ of the batched backward for ever
     const rng = new Prng(4);
     const T = 4;
     const B = 3;
-    const stack = new RecurrentStack({ cell, inputSize: 4, hiddenSize: 3, layers: 2, bidirectional: false, outputSize: 2, embeddingDim: 2, maxSteps: T }, rng);
+    const stack = new RecurrentStack({ cell, inputSize: 4, hiddenSize: 3, layers: 2, bidirectional: false, outputSize: 2, embedding: 2, maxSteps: T }, rng);
     const ids = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * 4));
     const w = Float64Array.from({ length: T * B * 2 }, () => rng.normal());
     const h0 = Float64Array.from({ length: B * 2 * 3 }, () => rng.normal() * 0.5);
@@ -146,7 +146,7 @@ test('a batch of one is a batch with dense and embedded input and 2 layers: ever
     const L = 2;
     const T = 13; // ≥ 8 rows: the projections run in the WebAssembly kernel when it is there
     const stack = new RecurrentStack(
-      { cell, inputSize: V, hiddenSize: H, layers: L, bidirectional: false, outputSize: 3, embeddingDim: input === 'embed' ? 5 : undefined, maxSteps: T },
+      { cell, inputSize: V, hiddenSize: H, layers: L, bidirectional: false, outputSize: 3, embedding: input === 'embed' ? 5 : undefined, maxSteps: T },
       rng,
     );
     const ids = Int32Array.from({ length: T }, () => Math.floor(rng.next() * V));

@@ -23,9 +23,9 @@ const dir = mkdtempSync(join(tmpdir(), 'seqlab-export-bounds-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const META: ExportedModelMeta = {
-  task: 'lm', model: { model: 'rnn', nonlinearity: 'tanh', layers: 1, hiddenSize: 3, bidirectional: false }, inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'],
+  task: 'lm', model: { cell: 'rnn', nonlinearity: 'tanh', layers: 1, hiddenSize: 3, bidirectional: false }, inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'],
 };
-const CONFIG: ExportedRun['config'] = { seqLength: 8, batchSize: 1, optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 1 };
+const CONFIG: ExportedRun['config'] = { seqLength: 8, batch: 1, optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 1 };
 
 /** A run folder as `train --out` writes it, naming `dataFile` (written with `data` unless it exists). */
 function runFolder(name: string, dataFile: string, data?: string): string {

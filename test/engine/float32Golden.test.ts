@@ -83,8 +83,8 @@ test("SequenceTrainer dtype 'float32' follows the float64 trainer within float32
   const ids = new Int32Array(3000);
   for (let i = 1; i < ids.length; i++) ids[i] = rng.next() < 0.85 ? (ids[i - 1] + 1) % 11 : Math.floor(rng.next() * 11);
   const config: SequenceTrainerConfig = {
-    model: 'lstm', layers: 2, hiddenSize: 16, bidirectional: false, seqLength: 10, batchSize: 4,
-    optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 4,
+    cell: 'lstm', layers: 2, hiddenSize: 16, bidirectional: false, seqLength: 10, batch: 4,
+    optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 4,
   };
   const data = { kind: 'next-token' as const, ids, vocabularySize: 11 };
   const f64 = new SequenceTrainer(data, config);
@@ -102,8 +102,8 @@ test("SequenceTrainer dtype 'float32' follows the float64 trainer within float32
 test('a dtype other than float32 / float64, or float32 for tagging, is refused in words', () => {
   const data = { kind: 'next-token' as const, ids: new Int32Array([0, 1, 2, 1, 0, 2]), vocabularySize: 3 };
   const config: SequenceTrainerConfig = {
-    model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false, seqLength: 2, batchSize: 1,
-    optimizer: { kind: 'sgd', learningRate: 0.1 }, clipNorm: 0, seed: 1,
+    cell: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false, seqLength: 2, batch: 1,
+    optimizer: { kind: 'sgd', learningRate: 0.1 }, clip: 0, seed: 1,
   };
   assert.throws(() => new SequenceTrainer(data, { ...config, dtype: 'float16' as never }), /dtype must be float32 or float64 \(got float16\)/);
   const tagged = { kind: 'tagging' as const, sequences: [{ ids: new Int32Array([0, 1]), tags: new Int32Array([1, 0]) }], vocabularySize: 2, tagCount: 2 };

@@ -61,7 +61,7 @@ test('training a tagger on 150,000 sentences builds without overflowing the stac
   const { data } = parseTagged(manySentences(150_000));
   const t0 = performance.now();
   const trainer = new SequenceTrainer(data, {
-    model: 'rnn', layers: 1, hiddenSize: 4, bidirectional: false, seqLength: 8, batchSize: 2, optimizer: { kind: 'sgd', learningRate: 0.1 }, clipNorm: 0, seed: 1,
+    cell: 'rnn', layers: 1, hiddenSize: 4, bidirectional: false, seqLength: 8, batch: 2, optimizer: { kind: 'sgd', learningRate: 0.1 }, clip: 0, seed: 1,
   });
   trainer.step();
   trainer.dispose();

@@ -47,12 +47,12 @@ function analyse(sources: string[]): Analysis[] {
 }
 
 const RUN: ExportedRun = {
-  config: { seqLength: 8, batchSize: 1, optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 1 },
+  config: { seqLength: 8, batch: 1, optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 1 },
   data: { file: 'data.txt', sha256: 'a'.repeat(64) },
   steps: 3,
 };
 const goodMeta = (): ExportedModelMeta => ({
-  task: 'lm', model: { model: 'rnn', nonlinearity: 'tanh', layers: 1, hiddenSize: 3, bidirectional: false }, inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'],
+  task: 'lm', model: { cell: 'rnn', nonlinearity: 'tanh', layers: 1, hiddenSize: 3, bidirectional: false }, inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'],
 });
 
 /** Strings built to break out of a Python literal or line: quotes, newlines, backslashes, placeholders, separators. */
@@ -73,7 +73,7 @@ const metaArb = fc.record({
   nonlinearity: fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: fc.constantFrom('tanh', 'relu'), weight: 3 }, { arbitrary: anyValue, weight: 1 }),
   layers: mostly(fc.integer({ min: 1, max: 4 })),
   hiddenSize: mostly(fc.integer({ min: 1, max: 8 })),
-  embeddingDim: mostly(fc.constantFrom(undefined, 1, 4)),
+  embedding: mostly(fc.constantFrom(undefined, 1, 4)),
   bidirectional: mostly(fc.boolean()),
   vocabulary: fc.array(hostile, { minLength: 2, maxLength: 4 }),
   sizeShift: mostly(fc.constant(0)),
@@ -86,14 +86,14 @@ test('for arbitrary metadata strings the exported train.py parses and is the tem
   const cases = fc.sample(metaArb, { numRuns: 200, seed: 19 });
   const sources: string[] = [];
   const baselines = new Map<string, number>();
-  const keyOf = (m: ExportedModelMeta['model']): string => `${m.model}/${m.nonlinearity ?? 'tanh'}/${m.embeddingDim != null}/${m.bidirectional}`;
+  const keyOf = (m: ExportedModelMeta['model']): string => `${m.cell}/${m.nonlinearity ?? 'tanh'}/${m.embedding != null}/${m.bidirectional}`;
   const kinds: string[] = [];
   let refused = 0;
   for (const c of cases) {
     const vocabulary = c.vocabulary as string[];
     const meta = {
       task: c.task, tokens: 'chars', vocabulary,
-      model: { model: c.model, nonlinearity: c.nonlinearity, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: c.bidirectional, embeddingDim: c.embeddingDim },
+      model: { cell: c.model, nonlinearity: c.nonlinearity, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: c.bidirectional, embedding: c.embedding },
       inputSize: typeof c.sizeShift === 'number' ? vocabulary.length + c.sizeShift : c.sizeShift,
       outputSize: vocabulary.length,
     } as unknown as ExportedModelMeta;
@@ -115,7 +115,7 @@ test('for arbitrary metadata strings the exported train.py parses and is the tem
       // The same model shape from a plain description: the template filled with ordinary values.
       const plain = goodMeta();
       plain.model = { ...meta.model, layers: 1, hiddenSize: 3 };
-      if (plain.model.embeddingDim != null) plain.model.embeddingDim = 2;
+      if (plain.model.embedding != null) plain.model.embedding = 2;
       baselines.set(key, sources.length);
       sources.push(pytorchProject(RUN, plain, 'data/data.txt').find((f) => f.path === 'train.py')!.contents);
     }

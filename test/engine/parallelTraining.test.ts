@@ -20,8 +20,8 @@ function tokens(n: number, V: number, seed: number): SequenceData {
 }
 
 const base: SequenceTrainerConfig = {
-  model: 'lstm', layers: 2, hiddenSize: 12, bidirectional: false, seqLength: 7, batchSize: 6,
-  optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 3,
+  cell: 'lstm', layers: 2, hiddenSize: 12, bidirectional: false, seqLength: 7, batch: 6,
+  optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 3,
 };
 
 function run(config: SequenceTrainerConfig, data: SequenceData, steps: number, threads: number): { losses: number[]; params: Float64Array; h: Float64Array; c: Float64Array } {
@@ -40,9 +40,9 @@ function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-for (const [model, extra] of [['lstm', {}], ['gru', {}], ['rnn', { backpropSteps: 4 }]] as const) {
+for (const [model, extra] of [['lstm', {}], ['gru', {}], ['rnn', { truncate: 4 }]] as const) {
   test(`${model}: 3 threads train the same model as 1 thread (same losses, parameters and carried states)`, () => {
-    const config = { ...base, model, ...extra };
+    const config = { ...base, cell: model, ...extra };
     const data = tokens(400, 9, 1);
     const single = run(config, data, 8, 1);
     const parallel = run(config, data, 8, 3);
@@ -83,7 +83,7 @@ test('a series trains in parallel too', () => {
     rows[2 * i + 1] = Math.cos(i / 7) + 0.1 * rng.next();
   }
   const data: SequenceData = { kind: 'series', rows, length, features: 2 };
-  const config = { ...base, model: 'gru' as const, layers: 1, batchSize: 4 };
+  const config = { ...base, cell: 'gru' as const, layers: 1, batch: 4 };
   const single = run(config, data, 5, 1);
   const parallel = run(config, data, 5, 2);
   assert.ok(worstRelative(parallel.params, single.params) < 1e-10);
@@ -91,7 +91,7 @@ test('a series trains in parallel too', () => {
 
 test('a NaN in a worker shard is reported with its stream number over the whole batch', () => {
   const data = tokens(400, 9, 1);
-  const trainer = new SequenceTrainer(data, { ...base, layers: 1, batchSize: 4 }, { parallel: new WorkerShards({ threads: 2 }) });
+  const trainer = new SequenceTrainer(data, { ...base, layers: 1, batch: 4 }, { parallel: new WorkerShards({ threads: 2 }) });
   trainers.push(trainer);
   trainer.step();
   // A NaN in stream 3's carried state: stream 3 runs in the second shard (streams 2 and 3).

@@ -6,7 +6,7 @@ import { Prng } from '../../src/engine/prng';
 import { RecurrentStack } from '../../src/engine/recurrentStack';
 
 test('parameters are named, shaped and ordered like the PyTorch state_dict, in one flat buffer', () => {
-  const stack = new RecurrentStack({ cell: 'lstm', inputSize: 7, hiddenSize: 4, layers: 2, bidirectional: true, outputSize: 7, embeddingDim: 5, maxSteps: 3 });
+  const stack = new RecurrentStack({ cell: 'lstm', inputSize: 7, hiddenSize: 4, layers: 2, bidirectional: true, outputSize: 7, embedding: 5, maxSteps: 3 });
   const rows = (name: string): [string, number, number] => {
     const t = stack.tensorInfo(name);
     return [t.name, t.rows, t.cols];
@@ -35,7 +35,7 @@ test('parameters are named, shaped and ordered like the PyTorch state_dict, in o
 });
 
 test('initialisation like PyTorch: recurrent entries within 1/√H, head within 1/√(H·D), embedding N(0, 1)', () => {
-  const stack = new RecurrentStack({ cell: 'gru', inputSize: 6, hiddenSize: 16, layers: 2, bidirectional: true, outputSize: 6, embeddingDim: 40, maxSteps: 2 }, new Prng(3));
+  const stack = new RecurrentStack({ cell: 'gru', inputSize: 6, hiddenSize: 16, layers: 2, bidirectional: true, outputSize: 6, embedding: 40, maxSteps: 2 }, new Prng(3));
   const maxAbs = (v: Float64Array): number => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
   for (const t of stack.tensors) {
     const v = stack.param(t.name);
@@ -82,7 +82,7 @@ test('input checks: sequence length, ids, state sizes, c0 for a non-LSTM, target
   stack.forward({ ids: Int32Array.from([0, 1]) });
   assert.throws(() => stack.backward({ kind: 'cross-entropy', targets: Int32Array.from([0, 3]) }), /target 3 at step 1/);
   assert.throws(() => stack.backward({ kind: 'mse', targets: new Float64Array(5) }), /5 target values/);
-  const embedded = new RecurrentStack({ cell: 'rnn_tanh', inputSize: 3, hiddenSize: 2, layers: 1, bidirectional: false, outputSize: 3, embeddingDim: 2, maxSteps: 4 });
+  const embedded = new RecurrentStack({ cell: 'rnn_tanh', inputSize: 3, hiddenSize: 2, layers: 1, bidirectional: false, outputSize: 3, embedding: 2, maxSteps: 4 });
   assert.throws(() => embedded.forward({ x: new Float64Array(6), steps: 2 }), /reads ids, not dense rows/);
   assert.throws(() => new RecurrentStack({ cell: 'gru', inputSize: 3, hiddenSize: 2, layers: 0, bidirectional: true, outputSize: 3, maxSteps: 4 }), /layers must be/);
 });

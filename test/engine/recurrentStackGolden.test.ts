@@ -68,7 +68,7 @@ function build(c: GoldenCase): RecurrentStack {
     layers: c.layers,
     bidirectional: c.bidirectional,
     outputSize: c.out,
-    embeddingDim: c.input === 'embed' ? EMBED_DIM : undefined,
+    embedding: c.input === 'embed' ? EMBED_DIM : undefined,
     maxSteps: c.T + 2, // buffers larger than the sequence must not matter
   });
   // Same names, same shapes, same order as the PyTorch state_dict.

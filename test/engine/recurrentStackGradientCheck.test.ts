@@ -34,13 +34,13 @@ function checkEntries(what: string, v: Float64Array, analytic: Float64Array, los
   return compared;
 }
 
-function gradientCheck(cell: CellKind, embeddingDim: number | undefined, dense: boolean): void {
+function gradientCheck(cell: CellKind, embedding: number | undefined, dense: boolean): void {
   const V = 5;
   const H = 3;
   const T = 6;
   const rng = new Prng(cell === 'gru' ? 21 : 22);
   const outputSize = dense ? 2 : V;
-  const stack = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 2, bidirectional: true, outputSize, embeddingDim, maxSteps: T }, rng);
+  const stack = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 2, bidirectional: true, outputSize, embedding, maxSteps: T }, rng);
   // Weights of up to ±0.9 drive the gates away from their linear middle, so the non-linearities matter.
   for (let i = 0; i < stack.params.length; i++) stack.params[i] = rng.uniform(-0.9, 0.9);
   const states = 2 * 2 * H;

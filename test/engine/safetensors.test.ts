@@ -45,7 +45,7 @@ test('round trip: F64 exactly, F32 rounded to float32, scalars and empty tensors
 });
 
 test('a RecurrentStack exports and re-imports its parameters by name', () => {
-  const config: RecurrentStackConfig = { cell: 'lstm', inputSize: 4, hiddenSize: 3, layers: 2, bidirectional: true, outputSize: 4, embeddingDim: 2, maxSteps: 5 };
+  const config: RecurrentStackConfig = { cell: 'lstm', inputSize: 4, hiddenSize: 3, layers: 2, bidirectional: true, outputSize: 4, embedding: 2, maxSteps: 5 };
   const a = new RecurrentStack(config, new Prng(8));
   const b = new RecurrentStack(config);
   const file = decodeSafetensors(encodeSafetensors(layoutToSafetensors(a.params, a.tensors, 'F64')));

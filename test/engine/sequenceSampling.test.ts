@@ -14,8 +14,8 @@ const TEXT = 'abcabcabcabd '.repeat(30);
 
 function config(over: Partial<SequenceTrainerConfig> = {}): SequenceTrainerConfig {
   return {
-    model: 'lstm', layers: 1, hiddenSize: 16, bidirectional: false, seqLength: 12, batchSize: 1,
-    optimizer: { kind: 'adam', learningRate: 0.02 }, clipNorm: 5, seed: 3, ...over,
+    cell: 'lstm', layers: 1, hiddenSize: 16, bidirectional: false, seqLength: 12, batch: 1,
+    optimizer: { kind: 'adam', learningRate: 0.02 }, clip: 5, seed: 3, ...over,
   };
 }
 

@@ -13,15 +13,15 @@ const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(8);
 
 function config(over: Partial<SequenceTrainerConfig> = {}): SequenceTrainerConfig {
   return {
-    model: 'lstm', layers: 1, hiddenSize: 8, bidirectional: false, seqLength: 8, batchSize: 2,
-    optimizer: { kind: 'adam', learningRate: 0.02 }, clipNorm: 5, seed: 7, ...over,
+    cell: 'lstm', layers: 1, hiddenSize: 8, bidirectional: false, seqLength: 8, batch: 2,
+    optimizer: { kind: 'adam', learningRate: 0.02 }, clip: 5, seed: 7, ...over,
   };
 }
 
 test('identical configs give bit-identical runs; a different seed does not', () => {
   const { data } = charData(TEXT);
   const run = (seed: number): number[] => {
-    const t = new SequenceTrainer(data, config({ model: 'gru', layers: 2, embeddingDim: 4, seed, init: { recurrent: 'orthogonal' } }));
+    const t = new SequenceTrainer(data, config({ cell: 'gru', layers: 2, embedding: 4, seed, init: { recurrent: 'orthogonal' } }));
     const losses: number[] = [];
     for (let i = 0; i < 5; i++) losses.push(t.step().loss);
     return [...losses, ...t.model.params];
@@ -32,10 +32,10 @@ test('identical configs give bit-identical runs; a different seed does not', () 
 });
 
 const cases: [string, Partial<SequenceTrainerConfig>][] = [
-  ['rnn tanh, sgd momentum', { model: 'rnn', optimizer: { kind: 'sgd', learningRate: 0.5, momentum: 0.9 }, clipNorm: 1 }],
-  ['rnn relu, rmsprop, IRNN', { model: 'rnn', nonlinearity: 'relu', optimizer: { kind: 'rmsprop', learningRate: 0.005 }, init: { recurrent: 'identity', identityScale: 0.5 } }],
-  ['gru, adam, 2 layers, embedding', { model: 'gru', layers: 2, embeddingDim: 5 }],
-  ['lstm, adam, forget bias, truncate 4/12', { model: 'lstm', seqLength: 4, backpropSteps: 12, init: { forgetBias: 1 } }],
+  ['rnn tanh, sgd momentum', { cell: 'rnn', optimizer: { kind: 'sgd', learningRate: 0.5, momentum: 0.9 }, clip: 1 }],
+  ['rnn relu, rmsprop, IRNN', { cell: 'rnn', nonlinearity: 'relu', optimizer: { kind: 'rmsprop', learningRate: 0.005 }, init: { recurrent: 'identity', identityScale: 0.5 } }],
+  ['gru, adam, 2 layers, embedding', { cell: 'gru', layers: 2, embedding: 5 }],
+  ['lstm, adam, forget bias, truncate 4/12', { cell: 'lstm', seqLength: 4, truncate: 12, init: { forgetBias: 1 } }],
 ];
 for (const [name, over] of cases) {
   test(`next-token loss falls: ${name}`, () => {
@@ -59,7 +59,7 @@ test('tagging with a bidirectional LSTM learns tags; series regression with a GR
     lines.push('');
   }
   const { data } = parseTagged(lines.join('\n'));
-  const tagger = new SequenceTrainer(data, config({ bidirectional: true, batchSize: 4 }));
+  const tagger = new SequenceTrainer(data, config({ bidirectional: true, batch: 4 }));
   const first = tagger.step().loss;
   let last = first;
   for (let i = 0; i < 150; i++) last = tagger.step().loss;
@@ -67,7 +67,7 @@ test('tagging with a bidirectional LSTM learns tags; series regression with a GR
 
   const csv = ['t,value', ...Array.from({ length: 200 }, (_, i) => `${i},${Math.sin(i / 4).toFixed(6)}`)].join('\n');
   const { data: series } = parseSeries(csv.split('\n').map((l) => l.split(',')[1]).join('\n'));
-  const t = new SequenceTrainer(series, config({ model: 'gru', seqLength: 16, optimizer: { kind: 'adam', learningRate: 0.02 } }));
+  const t = new SequenceTrainer(series, config({ cell: 'gru', seqLength: 16, optimizer: { kind: 'adam', learningRate: 0.02 } }));
   const s0 = t.step().loss;
   let s1 = s0;
   for (let i = 0; i < 100; i++) s1 = t.step().loss;
@@ -79,8 +79,8 @@ test('bidirectional next-token prediction and an embedding on a series are refus
   assert.throws(() => new SequenceTrainer(data, config({ bidirectional: true })), (e: unknown) => e instanceof EngineInputError && /next token/.test(e.message));
   const { data: series } = parseSeries('1\n2\n3\n4');
   assert.throws(() => new SequenceTrainer(series, config({ bidirectional: true })), EngineInputError);
-  assert.throws(() => new SequenceTrainer(series, config({ embeddingDim: 3 })), EngineInputError);
-  assert.throws(() => new SequenceTrainer(data, config({ model: 'gru', nonlinearity: 'relu' })), EngineInputError);
+  assert.throws(() => new SequenceTrainer(series, config({ embedding: 3 })), EngineInputError);
+  assert.throws(() => new SequenceTrainer(data, config({ cell: 'gru', nonlinearity: 'relu' })), EngineInputError);
 });
 
 /** SGD without momentum makes the parameter trajectory a direct record of the gradients. */
@@ -90,7 +90,7 @@ test('truncated BPTT with k2 < k1 equals: k1 − k2 steps forward without gradie
   const { data } = charData(TEXT);
   const k1 = 7;
   const k2 = 3;
-  const trainer = new SequenceTrainer(data, config({ model: 'gru', batchSize: 1, seqLength: k1, backpropSteps: k2, optimizer: SGD, clipNorm: 0 }));
+  const trainer = new SequenceTrainer(data, config({ cell: 'gru', batch: 1, seqLength: k1, truncate: k2, optimizer: SGD, clip: 0 }));
   const stack = new RecurrentStack({ ...trainer.model.config, maxSteps: k1 });
   stack.params.set(trainer.model.params);
   const ids = data.ids;
@@ -117,7 +117,7 @@ test('truncated BPTT with k2 > k1 equals the window gradient minus its context p
   const { data } = charData(TEXT);
   const k1 = 2;
   const k2 = 5;
-  const trainer = new SequenceTrainer(data, config({ batchSize: 1, seqLength: k1, backpropSteps: k2, optimizer: SGD, clipNorm: 0 }));
+  const trainer = new SequenceTrainer(data, config({ batch: 1, seqLength: k1, truncate: k2, optimizer: SGD, clip: 0 }));
   const stack = new RecurrentStack({ ...trainer.model.config, maxSteps: k2 });
   stack.params.set(trainer.model.params);
   const ids = data.ids;
@@ -156,7 +156,7 @@ test('a batch of B streams takes the mean of the streams’ gradients', () => {
   const { data } = charData(TEXT);
   const B = 3;
   const L = 5;
-  const trainer = new SequenceTrainer(data, config({ model: 'rnn', batchSize: B, seqLength: L, optimizer: SGD, clipNorm: 0 }));
+  const trainer = new SequenceTrainer(data, config({ cell: 'rnn', batch: B, seqLength: L, optimizer: SGD, clip: 0 }));
   const S = trainer.segmentLength;
   const stack = new RecurrentStack({ ...trainer.model.config, maxSteps: L });
   stack.params.set(trainer.model.params);
@@ -179,7 +179,7 @@ test('a batch of B streams takes the mean of the streams’ gradients', () => {
 
 test('clipping and the per-step report', () => {
   const { data } = charData(TEXT);
-  const t = new SequenceTrainer(data, config({ clipNorm: 0.01, clipValue: 0.001 }));
+  const t = new SequenceTrainer(data, config({ clip: 0.01, clipValue: 0.001 }));
   const r = t.step();
   assert.ok(r.clipped && r.gradNorm > 0.01 && r.gradNormAfterClip <= 0.01 + 1e-15);
   assert.ok(Math.max(...t.gradient.map(Math.abs)) <= 0.001);
@@ -190,7 +190,7 @@ test('clipping and the per-step report', () => {
 
 test('a NaN names the tensor, leaves parameters and state unchanged, and a forward fault names layer and time step', () => {
   const { data } = charData(TEXT);
-  const t = new SequenceTrainer(data, config({ model: 'rnn', nonlinearity: 'relu', layers: 2, batchSize: 1 }));
+  const t = new SequenceTrainer(data, config({ cell: 'rnn', nonlinearity: 'relu', layers: 2, batch: 1 }));
   t.step();
   const params = Float64Array.from(t.model.params);
   const h = Float64Array.from(t.hiddenState);

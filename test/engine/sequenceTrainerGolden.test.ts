@@ -24,7 +24,7 @@ interface GoldenCase {
   k1?: number;
   k2?: number;
   optimizer: OptimizerConfig;
-  clipNorm: number;
+  clip: number;
   clipValue: number;
   steps: number;
   ids?: number[];
@@ -59,10 +59,10 @@ for (const c of golden.cases) {
   test(`matches PyTorch: ${c.name}`, () => {
     const model: ModelKind = c.cell.startsWith('rnn') ? 'rnn' : (c.cell as ModelKind);
     const trainer = new SequenceTrainer(dataOf(c), {
-      model, nonlinearity: c.cell === 'rnn_relu' ? 'relu' : c.cell === 'rnn_tanh' ? 'tanh' : undefined,
-      layers: c.layers, hiddenSize: c.H, bidirectional: c.bidirectional, embeddingDim: c.embed ?? undefined,
-      seqLength: c.k1 ?? 1, backpropSteps: c.k2, batchSize: c.B, optimizer: c.optimizer,
-      clipNorm: c.clipNorm, clipValue: c.clipValue, seed: 0,
+      cell: model, nonlinearity: c.cell === 'rnn_relu' ? 'relu' : c.cell === 'rnn_tanh' ? 'tanh' : undefined,
+      layers: c.layers, hiddenSize: c.H, bidirectional: c.bidirectional, embedding: c.embed ?? undefined,
+      seqLength: c.k1 ?? 1, truncate: c.k2, batch: c.B, optimizer: c.optimizer,
+      clip: c.clip, clipValue: c.clipValue, seed: 0,
     });
     assert.deepEqual(trainer.model.tensors.map((t) => t.name).sort(), Object.keys(c.initial).sort());
     for (const [name, values] of Object.entries(c.initial)) trainer.model.param(name).set(values);
@@ -76,7 +76,7 @@ for (const c of golden.cases) {
       assert.ok(e2 <= TOL, `step ${s + 1} grad norm ${r.gradNorm} vs torch ${c.gradNorms[s]} (${e2})`);
       worst = Math.max(worst, e1, e2);
     }
-    if (c.clipNorm > 0 || c.clipValue > 0) assert.ok(clippedSome, 'the case is meant to exercise clipping');
+    if (c.clip > 0 || c.clipValue > 0) assert.ok(clippedSome, 'the case is meant to exercise clipping');
     for (const [name, values] of Object.entries(c.final)) {
       const p = trainer.model.param(name);
       for (let i = 0; i < values.length; i++) {

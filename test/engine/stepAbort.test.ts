@@ -11,12 +11,12 @@ const { data } = charData('the quick brown fox jumps over the lazy dog; pack my 
 
 const configs: [string, SequenceTrainerConfig][] = [
   ['LSTM, 2 layers, 2 streams, float64', {
-    model: 'lstm', layers: 2, hiddenSize: 10, bidirectional: false, seqLength: 12, batchSize: 2,
-    optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 7,
+    cell: 'lstm', layers: 2, hiddenSize: 10, bidirectional: false, seqLength: 12, batch: 2,
+    optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 7,
   }],
   ['GRU, k2 < k1 (a forward without gradient first), float32', {
-    model: 'gru', layers: 1, hiddenSize: 8, bidirectional: false, seqLength: 10, backpropSteps: 6, batchSize: 3,
-    optimizer: { kind: 'rmsprop', learningRate: 0.01 }, clipNorm: 0, seed: 3, dtype: 'float32',
+    cell: 'gru', layers: 1, hiddenSize: 8, bidirectional: false, seqLength: 10, truncate: 6, batch: 3,
+    optimizer: { kind: 'rmsprop', learningRate: 0.01 }, clip: 0, seed: 3, dtype: 'float32',
   }],
 ];
 
@@ -42,7 +42,7 @@ for (const [name, config] of configs) {
     const probe = new SequenceTrainer(data, config);
     probe.abortCheck = interrupted.abortCheck;
     probe.step();
-    assert.ok(polls > 2 * (config.backpropSteps ?? config.seqLength), `polled between time steps of forward and backward (${polls} polls)`);
+    assert.ok(polls > 2 * (config.truncate ?? config.seqLength), `polled between time steps of forward and backward (${polls} polls)`);
     const perUpdate = polls;
 
     // Abort at the first poll, inside the forward pass, at the turn to the backward pass, and at the very last poll.

@@ -224,24 +224,24 @@ test('traceData slices a bounded window of next-token, series and tagged data', 
 
 test('parameterGradients off: the same state and input gradients as a full backward, and no parameter gradient', () => {
   for (const cell of ['rnn_tanh', 'gru', 'lstm'] as CellKind[]) {
-    for (const embeddingDim of [undefined, 3]) {
-      const config = { cell, inputSize: V, hiddenSize: 4, layers: 2, bidirectional: true, outputSize: V, maxSteps: T, ...(embeddingDim ? { embeddingDim } : {}) };
+    for (const embedding of [undefined, 3]) {
+      const config = { cell, inputSize: V, hiddenSize: 4, layers: 2, bidirectional: true, outputSize: V, maxSteps: T, ...(embedding ? { embedding } : {}) };
       const full = new RecurrentStack(config, new Prng(9));
       const lean = new RecurrentStack(config);
       lean.params.set(full.params);
       lean.parameterGradients = false;
       const x = new Float64Array(T * V).map((_, i) => Math.sin(i));
-      const input = embeddingDim ? { ids: ids.subarray(0, T) } : { x, steps: T };
+      const input = embedding ? { ids: ids.subarray(0, T) } : { x, steps: T };
       const target = { kind: 'cross-entropy' as const, targets: ids.subarray(1, T + 1) };
       const lossFull = full.forwardBackward(input, target);
       const lossLean = lean.forwardBackward(input, target);
       assert.equal(lossLean, lossFull);
       assert.deepEqual([...lean.dh0], [...full.dh0], `${cell}: ∂L/∂h_0`);
       if (cell === 'lstm') assert.deepEqual([...lean.dc0], [...full.dc0], `${cell}: ∂L/∂c_0`);
-      if (!embeddingDim) assert.deepEqual([...lean.inputGradient], [...full.inputGradient], `${cell}: ∂L/∂x`);
+      if (!embedding) assert.deepEqual([...lean.inputGradient], [...full.inputGradient], `${cell}: ∂L/∂x`);
       for (let k = 0; k < 2; k++) assert.deepEqual([...lean.layerOutputGradient(k)], [...full.layerOutputGradient(k)], `${cell}: ∂L/∂y^${k}`);
       assert.ok(full.grads.some((g) => g !== 0), 'the full backward has parameter gradients');
-      assert.ok(lean.grads.every((g) => g === 0), `${cell}${embeddingDim ? ' with an embedding' : ''}: no parameter gradient`);
+      assert.ok(lean.grads.every((g) => g === 0), `${cell}${embedding ? ' with an embedding' : ''}: no parameter gradient`);
       lean.parameterGradients = true;
       lean.forwardBackward(input, target);
       assert.deepEqual([...lean.grads], [...full.grads], 'switched back on, the same parameter gradients');

@@ -14,8 +14,8 @@ import { trainedLab, trainedLossFromState, trainedModelGradients } from '../../s
 const V = 5;
 const ids = Int32Array.from({ length: 40 }, (_, i) => (i * 7 + (i >> 2)) % V);
 
-function stack(cell: 'rnn_tanh' | 'lstm', seed: number, embeddingDim?: number, H = 4): RecurrentStack {
-  return new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 1, bidirectional: false, outputSize: V, maxSteps: 30, ...(embeddingDim ? { embeddingDim } : {}) }, new Prng(seed));
+function stack(cell: 'rnn_tanh' | 'lstm', seed: number, embedding?: number, H = 4): RecurrentStack {
+  return new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 1, bidirectional: false, outputSize: V, maxSteps: 30, ...(embedding ? { embedding } : {}) }, new Prng(seed));
 }
 
 /** Central differences of L_T along each unit of the state after step t (h; or c, with h = o ⊙ tanh(c) following it). */

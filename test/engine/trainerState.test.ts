@@ -13,8 +13,8 @@ const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(3);
 
 function config(over: Partial<SequenceTrainerConfig> = {}): SequenceTrainerConfig {
   return {
-    model: 'lstm', layers: 1, hiddenSize: 6, bidirectional: false, seqLength: 8, batchSize: 2,
-    optimizer: { kind: 'adam', learningRate: 0.02 }, clipNorm: 1, seed: 11, ...over,
+    cell: 'lstm', layers: 1, hiddenSize: 6, bidirectional: false, seqLength: 8, batch: 2,
+    optimizer: { kind: 'adam', learningRate: 0.02 }, clip: 1, seed: 11, ...over,
   };
 }
 
@@ -52,12 +52,12 @@ function tagged(): SequenceData {
 const series = (): SequenceData => parseSeries(Array.from({ length: 60 }, (_, i) => Math.sin(i / 3).toFixed(5)).join('\n')).data;
 
 const cases: [string, () => SequenceData, Partial<SequenceTrainerConfig>][] = [
-  ['rnn tanh · SGD with momentum', () => charData(TEXT).data, { model: 'rnn', optimizer: { kind: 'sgd', learningRate: 0.3, momentum: 0.9 } }],
-  ['rnn relu · plain SGD', () => charData(TEXT).data, { model: 'rnn', nonlinearity: 'relu', optimizer: { kind: 'sgd', learningRate: 0.1 } }],
-  ['gru · RMSProp · 2 layers · embedding', () => charData(TEXT).data, { model: 'gru', layers: 2, embeddingDim: 3, optimizer: { kind: 'rmsprop', learningRate: 0.01 } }],
-  ['lstm · Adam · truncate 4/12', () => charData(TEXT).data, { model: 'lstm', seqLength: 4, backpropSteps: 12, batchSize: 4 }],
-  ['lstm · Adam · series', series, { model: 'lstm', seqLength: 5 }],
-  ['gru · Adam · bidirectional tagging', tagged, { model: 'gru', bidirectional: true, batchSize: 3 }],
+  ['rnn tanh · SGD with momentum', () => charData(TEXT).data, { cell: 'rnn', optimizer: { kind: 'sgd', learningRate: 0.3, momentum: 0.9 } }],
+  ['rnn relu · plain SGD', () => charData(TEXT).data, { cell: 'rnn', nonlinearity: 'relu', optimizer: { kind: 'sgd', learningRate: 0.1 } }],
+  ['gru · RMSProp · 2 layers · embedding', () => charData(TEXT).data, { cell: 'gru', layers: 2, embedding: 3, optimizer: { kind: 'rmsprop', learningRate: 0.01 } }],
+  ['lstm · Adam · truncate 4/12', () => charData(TEXT).data, { cell: 'lstm', seqLength: 4, truncate: 12, batch: 4 }],
+  ['lstm · Adam · series', series, { cell: 'lstm', seqLength: 5 }],
+  ['gru · Adam · bidirectional tagging', tagged, { cell: 'gru', bidirectional: true, batch: 3 }],
 ];
 
 for (const [name, makeData, over] of cases) {
@@ -93,13 +93,13 @@ test('a restored trainer that skipped the optimiser state would differ (the stat
 
 test('reconfigure changes the learning rate and clipping but keeps the optimiser moments', () => {
   const { data } = charData(TEXT);
-  const c = config({ clipNorm: 0 });
+  const c = config({ clip: 0 });
   const a = new SequenceTrainer(data, c);
   trace(a, 4);
   const saved = save(a);
-  a.reconfigure({ learningRate: 0.01, clipNorm: 0.1 });
+  a.reconfigure({ learningRate: 0.01, clip: 0.1 });
   // The same as a trainer restored from the checkpoint with those settings.
-  const b = restore(data, { ...c, optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 0.1 }, saved);
+  const b = restore(data, { ...c, optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 0.1 }, saved);
   const ra = a.step();
   const rb = b.step();
   assert.equal(ra.loss, rb.loss);

@@ -18,8 +18,8 @@ for (const model of ['lstm', 'gru', 'rnn'] as const) {
   test(`${model}: a ${CHUNK_STEPS * 3 + 5}-step window traced in chunks equals traceData of the whole window`, async () => {
     const { data, vocabulary } = charData(text);
     const trainer = new SequenceTrainer(data, {
-      model, layers: 2, hiddenSize: 8, bidirectional: false, seqLength: 16, batchSize: 1,
-      optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 3,
+      cell: model, layers: 2, hiddenSize: 8, bidirectional: false, seqLength: 16, batch: 1,
+      optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 3,
     });
     for (let i = 0; i < 5; i++) trainer.step();
     const paramsBefore = Float64Array.from(trainer.model.params);

@@ -132,8 +132,8 @@ test('reber-lstm shows the claim of the Reber example: after its steps the LSTM 
     // The editor's trainer for this config (CharModel builds the same one; see the previous test).
     const { data, vocabulary } = charData(file.content);
     const trainer = new SequenceTrainer(data, {
-      model: c.cell, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: false, seqLength: c.seqLength, batchSize: 1,
-      optimizer: { kind: c.optimizer, learningRate: c.learningRate }, clipNorm: c.clip, seed: c.seed,
+      cell: c.cell, layers: c.layers, hiddenSize: c.hiddenSize, bidirectional: false, seqLength: c.seqLength, batch: 1,
+      optimizer: { kind: c.optimizer, learningRate: c.learningRate }, clip: c.clip, seed: c.seed,
     });
     for (let i = 0; i < c.steps; i++) trainer.step();
     const ids = vocabulary.encode(heldOut);

@@ -227,7 +227,7 @@ test('a tagged experiment with options maps to the editor config field for field
   const runJson = JSON.parse(new TextDecoder().decode(io.files.get('runs/parity-bigru/run.json')!));
   assert.equal(runJson.steps, 3);
   assert.equal(runJson.config.bidirectional, true);
-  assert.equal(runJson.config.batchSize, 2);
+  assert.equal(runJson.config.batch, 2);
 });
 
 test('a character experiment gives the same settings on the command line, with quoting of odd paths', async () => {

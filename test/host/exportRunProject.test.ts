@@ -52,9 +52,9 @@ test('a GRU run exports train.py building nn.GRU with its layers and hidden size
   assert.doesNotMatch(train, /nn\.LSTM\(|nn\.RNN\(/);
   // The settings the project continues training with: the Training panel's, one stream.
   assert.match(train, /\\"seqLength\\":9,/);
-  assert.match(train, /\\"batchSize\\":1,/);
+  assert.match(train, /\\"batch\\":1,/);
   assert.match(train, /\\"optimizer\\":\{\\"kind\\":\\"rmsprop\\",\\"learningRate\\":0\.01\}/);
-  assert.match(train, /\\"clipNorm\\":0\.5,/);
+  assert.match(train, /\\"clip\\":0\.5,/);
   assert.match(train, /\\"seed\\":11\}/);
   assert.match(train, /\\"dataFile\\":\\"data\/fox_tales\.txt\\"/);
   assert.deepEqual(contents(files, 'model.safetensors'), model);
@@ -162,7 +162,7 @@ test('a run trained in the panel at batch 1, exported, continued on 2 processes 
   // Open PyTorch Model…: the host reads the header, the worker loads the weights onto the text and trains on.
   const grown = new Uint8Array(readFileSync(join(runDir, 'model.safetensors')));
   const described = describeModel(readSafetensorsHeader(grown));
-  assert.deepEqual([described.model, described.layers, described.hiddenSize], ['gru', 2, 7]);
+  assert.deepEqual([described.cell, described.layers, described.hiddenSize], ['gru', 2, 7]);
   assert.equal(vocabularyMismatch(described, TEXT, 'fox tales.txt'), undefined);
   const worker = new CharModel(TEXT, CONFIG, { model: grown });
   assert.deepEqual(decodeModel(worker.checkpoint().model).stack.params, decodeModel(grown).stack.params);

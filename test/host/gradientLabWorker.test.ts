@@ -63,7 +63,7 @@ function checkpointOf(cell: 'rnn' | 'lstm', seed: number, hiddenSize: number): {
   const vocabulary = [...new Set(TEXT)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
   const V = vocabulary.length;
   const stack = new RecurrentStack({ cell: cell === 'rnn' ? 'rnn_tanh' : 'lstm', inputSize: V, hiddenSize, layers: 1, bidirectional: false, outputSize: V, maxSteps: 200 }, new Prng(seed));
-  const model = { model: cell, ...(cell === 'rnn' ? { nonlinearity: 'tanh' as const } : {}), layers: 1, hiddenSize, bidirectional: false };
+  const model = { cell, ...(cell === 'rnn' ? { nonlinearity: 'tanh' as const } : {}), layers: 1, hiddenSize, bidirectional: false };
   const bytes = encodeModel(stack, { format: 'sequence-lab/1', task: 'lm', model, inputSize: V, outputSize: V, tokens: 'chars', vocabulary });
   return { bytes, stack, vocabulary };
 }

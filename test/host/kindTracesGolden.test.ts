@@ -47,7 +47,7 @@ function close(actual: number, expected: number, what: string): void {
 function build(c: GoldenCase): RecurrentStack {
   const stack = new RecurrentStack({
     cell: c.cell, inputSize: c.V, hiddenSize: c.H, layers: c.layers, bidirectional: c.bidirectional, outputSize: c.out,
-    embeddingDim: c.input === 'embed' ? 3 : undefined, maxSteps: c.T,
+    embedding: c.input === 'embed' ? 3 : undefined, maxSteps: c.T,
   });
   assert.deepEqual(stack.tensors.map((t) => t.name), Object.keys(c.weights));
   for (const t of stack.tensors) stack.param(t.name).set(c.weights[t.name]);

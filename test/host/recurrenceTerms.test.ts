@@ -172,7 +172,7 @@ const EMBEDDING = 3;
 function build(c: GoldenCase): RecurrentStack {
   const stack = new RecurrentStack({
     cell: c.cell, inputSize: c.V, hiddenSize: c.H, layers: c.layers, bidirectional: c.bidirectional, outputSize: c.out,
-    embeddingDim: c.input === 'embed' ? EMBEDDING : undefined, maxSteps: c.T,
+    embedding: c.input === 'embed' ? EMBEDDING : undefined, maxSteps: c.T,
   });
   for (const t of stack.tensors) stack.param(t.name).set(c.weights[t.name]);
   return stack;

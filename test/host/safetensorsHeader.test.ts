@@ -38,7 +38,7 @@ function headerMessage(f: () => unknown): string {
 
 test('the header lists the same tensors and metadata as the full reader', () => {
   const file = encodeModel(stack('lstm', 2, 5, 7), {
-    format: 'sequence-lab/1', task: 'lm', model: { model: 'lstm', layers: 2, hiddenSize: 5, bidirectional: false },
+    format: 'sequence-lab/1', task: 'lm', model: { cell: 'lstm', layers: 2, hiddenSize: 5, bidirectional: false },
     inputSize: 7, outputSize: 7, tokens: 'chars', vocabulary: [...'abcdefg'],
   });
   const header = readSafetensorsHeader(file);
@@ -48,7 +48,7 @@ test('the header lists the same tensors and metadata as the full reader', () => 
     full.tensors.map((t) => [t.name, t.shape]).sort(),
   );
   assert.deepEqual(header.metadata, full.metadata);
-  assert.deepEqual(describeModel(header), { model: 'lstm', layers: 2, hiddenSize: 5, vocabSize: 7, vocabulary: [...'abcdefg'] });
+  assert.deepEqual(describeModel(header), { cell: 'lstm', layers: 2, hiddenSize: 5, vocabSize: 7, vocabulary: [...'abcdefg'] });
 });
 
 test('a model trained elsewhere: the cell, layers and sizes come from the tensor shapes', () => {
@@ -60,7 +60,7 @@ test('a model trained elsewhere: the cell, layers and sizes come from the tensor
   for (const [cell, kind] of cases) {
     for (const layers of [1, 3]) {
       const d = describeModel(readSafetensorsHeader(bareModel(stack(cell, layers, 6, 11))));
-      assert.deepEqual(d, { model: kind, layers, hiddenSize: 6, vocabSize: 11 }, `${cell} × ${layers}`);
+      assert.deepEqual(d, { cell: kind, layers, hiddenSize: 6, vocabSize: 11 }, `${cell} × ${layers}`);
     }
   }
 });
@@ -75,12 +75,12 @@ test('files that are not a character model say why in one line', () => {
   });
   assert.match(headerMessage(() => describeModel(readSafetensorsHeader(odd))), /\[10, 5\].*H, 3H or 4H rows/);
   const lying = encodeModel(stack('rnn_tanh', 1, 3, 4), {
-    format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
+    format: 'sequence-lab/1', task: 'lm', model: { cell: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
     inputSize: 4, outputSize: 4, tokens: 'chars', vocabulary: ['a', 'b'],
   });
   assert.match(headerMessage(() => describeModel(readSafetensorsHeader(lying))), /lists 2 vocabulary entries for an input size of 4/);
   const consistentLie = encodeModel(stack('rnn_tanh', 1, 3, 4), {
-    format: 'sequence-lab/1', task: 'lm', model: { model: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
+    format: 'sequence-lab/1', task: 'lm', model: { cell: 'rnn', layers: 1, hiddenSize: 3, bidirectional: false },
     inputSize: 2, outputSize: 2, tokens: 'chars', vocabulary: ['a', 'b'],
   });
   assert.match(headerMessage(() => describeModel(readSafetensorsHeader(consistentLie))), /lists 2 characters but head\.weight has 4 rows/);
@@ -124,7 +124,7 @@ test('the character vocabulary is the distinct code points in order, as the work
 });
 
 test('the active file must use exactly the model\'s characters, or as many as head.weight has rows', () => {
-  const described = { model: 'gru' as const, layers: 1, hiddenSize: 4, vocabSize: 4 };
+  const described = { cell: 'gru' as const, layers: 1, hiddenSize: 4, vocabSize: 4 };
   assert.equal(vocabularyMismatch({ ...described, vocabulary: ['a', 'b', 'c', 'd'] }, 'abcdcba', 'x.txt'), undefined);
   const unseen = vocabularyMismatch({ ...described, vocabulary: ['a', 'b', 'c', 'd'] }, 'abcz!', 'x.txt')!;
   assertUserMessage(unseen);
@@ -139,7 +139,7 @@ test('files written by PyTorch: a char LSTM is recognised, a bidirectional GRU w
   const lstm = readSafetensorsHeader(readFileSync(new URL('./fixtures/torch_char_lstm.safetensors', import.meta.url)));
   const text = readFileSync(new URL('./fixtures/torch_char_lstm.txt', import.meta.url), 'utf8');
   const described = describeModel(lstm);
-  assert.deepEqual(described, { model: 'lstm', layers: 2, hiddenSize: 8, vocabSize: 13 });
+  assert.deepEqual(described, { cell: 'lstm', layers: 2, hiddenSize: 8, vocabSize: 13 });
   assert.equal(vocabularyMismatch(described, text, 'torch_char_lstm.txt'), undefined);
   const gru = readSafetensorsHeader(readFileSync(new URL('../engine/fixtures/stack_f32.safetensors', import.meta.url)));
   assert.match(headerMessage(() => describeModel(gru)), /bidirectional/);
@@ -166,7 +166,7 @@ test('a description whose sizes are out of range, or whose nonlinearity is not a
   const lstm = new RecurrentStack({ cell: 'lstm', inputSize: 2, hiddenSize: 3, layers: 1, bidirectional: false, outputSize: 2, maxSteps: 1 });
   const base = { format: 'sequence-lab/1' as const, task: 'lm' as const, inputSize: 2, outputSize: 2, tokens: 'chars' as const, vocabulary: ['a', 'b'] };
   const withModel = (model: Record<string, unknown>) => encodeModel(lstm, { ...base, model: model as never });
-  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 1, hiddenSize: 3, bidirectional: false, nonlinearity: 'tanh"); import os' })))), /nonlinearity the text "tanh\\"\); import os"; it must be tanh, relu/);
-  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 1, hiddenSize: 1e6, bidirectional: false })))), /model\.hiddenSize 1000000; it must be a whole number from 1 to 1024/);
-  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ model: 'lstm', layers: 2, hiddenSize: 3, bidirectional: false })))), /says LSTM, 2 layer\(s\), H=3, but the tensors hold LSTM, 1 layer\(s\), H=3/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ cell: 'lstm', layers: 1, hiddenSize: 3, bidirectional: false, nonlinearity: 'tanh"); import os' })))), /nonlinearity the text "tanh\\"\); import os"; it must be tanh, relu/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ cell: 'lstm', layers: 1, hiddenSize: 1e6, bidirectional: false })))), /model\.hiddenSize 1000000; it must be a whole number from 1 to 1024/);
+  assert.match(headerMessage(() => describeModel(readSafetensorsHeader(withModel({ cell: 'lstm', layers: 2, hiddenSize: 3, bidirectional: false })))), /says LSTM, 2 layer\(s\), H=3, but the tensors hold LSTM, 1 layer\(s\), H=3/);
 });

@@ -14,11 +14,11 @@ import { startTrainingWorker } from './trainingWorkerHarness';
 const training = 'the cat sat on the mat. the dog dug a log. '.repeat(20);
 const SEQ = 16;
 
-function trained(model: 'lstm' | 'gru' | 'rnn'): { trainer: SequenceTrainer; source: TextInferenceSource; encode: (s: string) => Int32Array } {
+function trained(cell: 'lstm' | 'gru' | 'rnn'): { trainer: SequenceTrainer; source: TextInferenceSource; encode: (s: string) => Int32Array } {
   const { data, vocabulary } = charData(training);
   const trainer = new SequenceTrainer(data, {
-    model, layers: 2, hiddenSize: 8, bidirectional: false, seqLength: SEQ, batchSize: 1,
-    optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 7,
+    cell, layers: 2, hiddenSize: 8, bidirectional: false, seqLength: SEQ, batch: 1,
+    optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 7,
   });
   for (let i = 0; i < 8; i++) trainer.step();
   const source = { model: trainer.model, idOf: (ch: string) => vocabulary.idOfChar(ch), vocabulary: vocabulary.chars, step: trainer.stepCount, seqLength: SEQ };
@@ -109,8 +109,8 @@ test('characters the run never saw are flagged, have no surprisal, and do not st
 test('a model with a learned embedding reads unknown characters too, flagged', async () => {
   const { data, vocabulary } = charData(training);
   const trainer = new SequenceTrainer(data, {
-    model: 'gru', layers: 1, hiddenSize: 8, embeddingDim: 4, bidirectional: false, seqLength: SEQ, batchSize: 1,
-    optimizer: { kind: 'adam', learningRate: 0.01 }, clipNorm: 5, seed: 7,
+    cell: 'gru', layers: 1, hiddenSize: 8, embedding: 4, bidirectional: false, seqLength: SEQ, batch: 1,
+    optimizer: { kind: 'adam', learningRate: 0.01 }, clip: 5, seed: 7,
   });
   trainer.step();
   const source = { model: trainer.model, idOf: (ch: string) => vocabulary.idOfChar(ch), vocabulary: vocabulary.chars, step: 1, seqLength: SEQ };

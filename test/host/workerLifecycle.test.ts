@@ -90,9 +90,9 @@ test('checkpoints every checkpointEvery steps hold the PyTorch state_dict names,
   const model = decodeSafetensors(checkpoints[2].model);
   assert.deepEqual(model.tensors.map((t) => t.name).sort(), ['head.bias', 'head.weight', 'rnn.bias_hh_l0', 'rnn.bias_ih_l0', 'rnn.weight_hh_l0', 'rnn.weight_ih_l0']);
   assert.deepEqual(model.tensors.find((t) => t.name === 'rnn.weight_hh_l0')!.shape, [48, 12]);
-  const meta = JSON.parse(model.metadata.sequence_lab) as { task: string; model: { model: string; hiddenSize: number }; vocabulary: string[] };
+  const meta = JSON.parse(model.metadata.sequence_lab) as { task: string; model: { cell: string; hiddenSize: number }; vocabulary: string[] };
   assert.equal(meta.task, 'lm');
-  assert.equal(meta.model.model, 'lstm');
+  assert.equal(meta.model.cell, 'lstm');
   assert.deepEqual(meta.vocabulary, [...new Set(text)].sort());
   const { state } = decodeTrainerState(checkpoints[2].state);
   assert.equal(state.counters.steps, 50);

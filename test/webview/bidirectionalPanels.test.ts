@@ -27,7 +27,7 @@ const caseOf = (name: string) => golden.cases.find((c) => c.name === name)!;
 function build(c: GoldenCase): RecurrentStack {
   const stack = new RecurrentStack({
     cell: c.cell, inputSize: c.V, hiddenSize: c.H, layers: c.layers, bidirectional: c.bidirectional, outputSize: c.out,
-    embeddingDim: c.input === 'embed' ? 3 : undefined, maxSteps: c.T,
+    embedding: c.input === 'embed' ? 3 : undefined, maxSteps: c.T,
   });
   for (const t of stack.tensors) stack.param(t.name).set(c.weights[t.name]);
   return stack;

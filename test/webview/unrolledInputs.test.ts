@@ -11,8 +11,8 @@ import { traceActivations } from '../../src/worker/activationTrace';
 import { finalTargetWindow, kindActivationTrace, seriesWindow, stepPlaces, taggedWindow } from '../../src/worker/kindTraces';
 import { inputShown, stepFormula } from '../../webview/unrolled/formula';
 
-function stack(inputSize: number, outputSize: number, embeddingDim?: number, bidirectional = false): RecurrentStack {
-  const s = new RecurrentStack({ cell: 'gru', inputSize, hiddenSize: 3, layers: 1, bidirectional, outputSize, embeddingDim, maxSteps: 64 });
+function stack(inputSize: number, outputSize: number, embedding?: number, bidirectional = false): RecurrentStack {
+  const s = new RecurrentStack({ cell: 'gru', inputSize, hiddenSize: 3, layers: 1, bidirectional, outputSize, embedding, maxSteps: 64 });
   s.params.forEach((_, i) => (s.params[i] = Math.sin(i + 1) * 0.3));
   return s;
 }

@@ -21,8 +21,8 @@ export const MAX_GRADIENT_BYTES = 1_500_000_000;
 function bytesPerStep(meta: ModelMetadata): number {
   const m = meta.model;
   const D = m.bidirectional ? 2 : 1;
-  const G = m.model === 'lstm' ? 4 : m.model === 'gru' ? 3 : 1;
-  return 8 * (m.layers * D * (3 * G * m.hiddenSize + 5 * m.hiddenSize) + 2 * m.layers * D * m.hiddenSize + meta.outputSize + 2 * (m.embeddingDim ?? meta.inputSize));
+  const G = m.cell === 'lstm' ? 4 : m.cell === 'gru' ? 3 : 1;
+  return 8 * (m.layers * D * (3 * G * m.hiddenSize + 5 * m.hiddenSize) + 2 * m.layers * D * m.hiddenSize + meta.outputSize + 2 * (m.embedding ?? meta.inputSize));
 }
 
 interface Sequence {

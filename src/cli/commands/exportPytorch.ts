@@ -46,16 +46,39 @@ async function readOrNull(io: ExportIo, path: string, maxBytes: number, tooLarge
 const overBound = (path: string, maxBytes: number) => (size: number): string =>
   `${path} is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB such a file can reach; it was not written by \`sequence-lab train --out\`.`;
 
+/**
+ * Config keys a run.json written by `train --out` before the engine's config took the experiment file's names holds,
+ * and their names today. export-pytorch is the one reader of that file, so this is the one place they are read.
+ */
+export const RENAMED_RUN_KEYS: Readonly<Record<string, string>> = {
+  model: 'cell', embeddingDim: 'embedding', backpropSteps: 'truncate', batchSize: 'batch', clipNorm: 'clip',
+};
+
+/** A run.json's parsed JSON with its config's old keys under today's names (a key already under its new name wins). */
+export function migrateRunJson(run: unknown): unknown {
+  if (typeof run !== 'object' || run === null || Array.isArray(run)) return run;
+  const config = (run as { config?: unknown }).config;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return run;
+  // Object.fromEntries defines each key as data (a "__proto__" key in the file stays a plain key).
+  const renamed = Object.fromEntries(Object.entries(config).flatMap(([key, v]): [string, unknown][] => {
+    const name = Object.hasOwn(RENAMED_RUN_KEYS, key) ? RENAMED_RUN_KEYS[key] : undefined;
+    if (name === undefined) return [[key, v]];
+    return Object.hasOwn(config, name) ? [] : [[name, v]];
+  }));
+  return { ...run, config: renamed };
+}
+
 function parseRun(bytes: Uint8Array, where: string): ExportedRun {
-  let run: ExportedRun;
+  let parsed: unknown;
   try {
-    run = JSON.parse(new TextDecoder().decode(bytes)) as ExportedRun;
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new EngineInputError(`${where} is not valid JSON.`);
   }
+  const run = migrateRunJson(parsed) as ExportedRun;
   const ok = typeof run === 'object' && run !== null && typeof run.config === 'object' && run.config !== null &&
     typeof run.data === 'object' && run.data !== null && typeof run.data.file === 'string' && /^[0-9a-f]{64}$/.test(String(run.data.sha256)) &&
-    Number.isInteger(run.steps) && Number.isInteger(run.config.seqLength) && Number.isInteger(run.config.batchSize) &&
+    Number.isInteger(run.steps) && Number.isInteger(run.config.seqLength) && Number.isInteger(run.config.batch) &&
     typeof run.config.optimizer === 'object' && run.config.optimizer !== null;
   if (!ok) throw new EngineInputError(`${where} is not a Sequence Lab run (written by \`sequence-lab train --out\`).`);
   return run;

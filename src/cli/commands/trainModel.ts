@@ -130,17 +130,17 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     const optimizer = oneOf(args, '--optimizer', ['adam', 'sgd', 'rmsprop'] as const, 'adam' as OptimizerKind);
     const model = oneOf(args, '--model', ['rnn', 'gru', 'lstm'] as const, 'lstm' as ModelKind);
     const config: SequenceTrainerConfig = {
-      model,
+      cell: model,
       nonlinearity: args.options.has('--nonlinearity') ? oneOf(args, '--nonlinearity', ['tanh', 'relu'] as const, 'tanh') : undefined,
       layers: numberOption(args, '--layers', 'whole') ?? 1,
       hiddenSize: numberOption(args, '--hidden', 'whole') ?? 64,
       bidirectional: args.flags.has('--bidirectional'),
-      embeddingDim: numberOption(args, '--embedding', 'whole'),
+      embedding: numberOption(args, '--embedding', 'whole'),
       seqLength: k1,
-      backpropSteps: k2,
-      batchSize: numberOption(args, '--batch', 'whole') ?? 1,
+      truncate: k2,
+      batch: numberOption(args, '--batch', 'whole') ?? 1,
       optimizer: { kind: optimizer, learningRate: numberOption(args, '--lr', 'number', Number.MIN_VALUE) ?? 0.002, momentum: numberOption(args, '--momentum', 'number', 0) },
-      clipNorm: numberOption(args, '--clip', 'number', 0) ?? 5,
+      clip: numberOption(args, '--clip', 'number', 0) ?? 5,
       clipValue: numberOption(args, '--clip-value', 'number', 0),
       seed: numberOption(args, '--seed', 'whole', 0) ?? 42,
       dtype: oneOf(args, '--dtype', ['float64', 'float32'] as const, 'float64'),
@@ -157,7 +157,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
         finalTarget = splitFinalTargetData(finalTarget, heldOutShare, HELD_OUT_SEED).train;
         data = { kind: 'series', rows: finalTarget.inputs, length: finalTarget.count * finalTarget.length, features: finalTarget.features };
       } else {
-        data = splitSequenceData(data, heldOutShare, HELD_OUT_SEED, tokens, config.batchSize).train;
+        data = splitSequenceData(data, heldOutShare, HELD_OUT_SEED, tokens, config.batch).train;
       }
     }
     const threads = numberOption(args, '--threads', 'whole', 1) ?? availableParallelism();
@@ -169,8 +169,8 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     // The threads the batch is shared over (a batch of fewer than 4 streams, a tagger or a series run: this one).
     const used = trainer instanceof SequenceTrainer ? trainer.threadCount : 1;
     const perEpoch = trainer instanceof FinalTargetTrainer
-      ? Math.ceil(trainer.data.count / trainer.batchSize)
-      : data.kind === 'tagging' ? Math.ceil(data.sequences.length / trainer.batchSize) : Math.max(1, Math.floor(trainer.segmentLength / trainer.k1));
+      ? Math.ceil(trainer.data.count / trainer.batch)
+      : data.kind === 'tagging' ? Math.ceil(data.sequences.length / trainer.batch) : Math.max(1, Math.floor(trainer.segmentLength / trainer.k1));
     const steps = numberOption(args, '--steps', 'whole') ?? perEpoch * (numberOption(args, '--epochs', 'whole') ?? 1);
 
     const metrics: string[] = [];
@@ -178,7 +178,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     const unit = task === 'series' ? 'rows' : task === 'tag' ? 'tokens' : tokens;
     const bar = out === undefined ? undefined : progress?.(unit);
     if (out === undefined) {
-      io.stdout(`${path}: ${trainer.model.config.inputSize} inputs, ${trainer.model.parameterCount} parameters (${config.model}, H=${config.hiddenSize}, ${config.layers} layer(s)), ${steps} steps${used > 1 ? `, ${used} threads` : ''}\n`);
+      io.stdout(`${path}: ${trainer.model.config.inputSize} inputs, ${trainer.model.parameterCount} parameters (${config.cell}, H=${config.hiddenSize}, ${config.layers} layer(s)), ${steps} steps${used > 1 ? `, ${used} threads` : ''}\n`);
     }
     const started = performance.now();
     let seen = 0;
@@ -200,7 +200,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     const meta: ModelMetadata = {
       format: 'sequence-lab/1',
       task,
-      model: { model: config.model, nonlinearity: config.nonlinearity, layers: config.layers, hiddenSize: config.hiddenSize, bidirectional: config.bidirectional, embeddingDim: config.embeddingDim },
+      model: { cell: config.cell, nonlinearity: config.nonlinearity, layers: config.layers, hiddenSize: config.hiddenSize, bidirectional: config.bidirectional, embedding: config.embedding },
       inputSize: trainer.model.config.inputSize,
       outputSize: trainer.model.config.outputSize,
       tokens: task === 'lm' ? tokens : undefined,
