@@ -1,6 +1,6 @@
 // C = A Bᵀ (gemmABt of batchedKernels.ts) as WebAssembly SIMD kernels: two f64 (four f32) lanes per instruction
 // along k, a register block of 2 rows of A × 4 rows of B (eight f64x2 / f32x4 sums). The module is assembled here from its opcodes
-// (no toolchain, no binary file) and needs WebAssembly SIMD (Node ≥ 16.4, every current browser); where it is
+// (with the engine's one assembler, wasmAssembler.ts: no toolchain, no binary file) and needs WebAssembly SIMD (Node ≥ 16.4, every current browser); where it is
 // missing, wasmGemmABt is null and the JavaScript kernel runs.
 //
 // Operands are copied into the module's memory per call: for the products it is used for (M ≥ 8 rows of A) the
@@ -9,86 +9,23 @@
 // lanes are added (0 + 1, then + 2, + 3): a fixed order, so results are reproducible, but not bit-identical to the
 // JavaScript kernel. The float32 kernel sums in float32, as PyTorch's float32 matrix products do.
 
-const I32 = 0x7f;
-const op = {
-  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  f64Load: 0x2b, f64Store: 0x39, i32Const: 0x41, f64Const: 0x44,
-  i32Eqz: 0x45, i32LtU: 0x49, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74, f64Add: 0xa0,
-  simd: 0xfd,
-};
-// SIMD sub-opcodes (after 0xfd, as unsigned LEB128).
-interface Lanes {
-  /** log2 of the element size in bytes, lanes per v128, and the opcodes of this element type. */
-  shift: number; lanes: number; zero: number[]; load: number; store: number; add: number;
-  splat: number; extract: number; vAdd: number; vMul: number; valueType: number;
-}
-const F64: Lanes = { shift: 3, lanes: 2, zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0], load: 0x2b, store: 0x39, add: 0xa0, splat: 0x14, extract: 0x21, vAdd: 0xf0, vMul: 0xf2, valueType: 0x7c };
-const F32: Lanes = { shift: 2, lanes: 4, zero: [0x43, 0, 0, 0, 0], load: 0x2a, store: 0x38, add: 0x92, splat: 0x13, extract: 0x1f, vAdd: 0xe4, vMul: 0xe6, valueType: 0x7d };
-const V128_LOAD = 0x00;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
+import { F32, F64, FunctionBuilder, instantiateModule, moduleBytes, op, simd, uleb, type Lanes } from './wasmAssembler';
 
 /** The body of g(c, a, m, b, n, k, acc): byte addresses c, a, b; sizes m (even), n (multiple of 4), k (even). */
 function kernelBody(t: Lanes): number[] {
-  // Parameters 0…6; locals after them.
+  const f = new FunctionBuilder(7);
   const [C, A, M, B, N, K, ACC] = [0, 1, 2, 3, 4, 5, 6];
-  let next = 7;
-  const i32 = (): number => next++;
-  const K8 = i32(), mi = i32(), ni = i32(), kk = i32(), a0 = i32(), a1 = i32(), c0 = i32(), c1 = i32();
-  const b0 = i32(), b1 = i32(), b2 = i32(), b3 = i32();
-  const firstV128 = next;
-  const s = Array.from({ length: 8 }, () => next++); // s[r·4 + j]: row r of A, row j of B
-  const x0 = next++, x1 = next++;
-  const v128Count = next - firstV128;
-  const i32Count = firstV128 - 7;
+  const K8 = f.i32(), mi = f.i32(), ni = f.i32(), kk = f.i32(), a0 = f.i32(), a1 = f.i32(), c0 = f.i32(), c1 = f.i32();
+  const b0 = f.i32(), b1 = f.i32(), b2 = f.i32(), b3 = f.i32();
+  const s = Array.from({ length: 8 }, () => f.v128()); // s[r·4 + j]: row r of A, row j of B
+  const x0 = f.v128(), x1 = f.v128();
 
-  const code: number[] = [];
-  const emit = (...bytes: number[]): void => void code.push(...bytes);
-  const get = (l: number): void => emit(op.localGet, ...uleb(l));
-  const set = (l: number): void => emit(op.localSet, ...uleb(l));
-  const konst = (v: number): void => emit(op.i32Const, ...sleb(v));
-  const simdOp = (o: number, ...imm: number[]): void => emit(op.simd, ...uleb(o), ...imm);
+  const { emit, get, set, konst, simdOp } = f;
   const load = (addr: number, off: number): void => {
     get(addr);
     get(kk);
     emit(op.i32Add);
-    simdOp(V128_LOAD, t.shift, ...uleb(off)); // aligned to the element size
-  };
-  /** for (v = 0; v < limit; v += step) { body } with v, limit locals (limit > 0 assumed). */
-  const loop = (v: number, limit: number, step: number, body: () => void): void => {
-    konst(0);
-    set(v);
-    emit(op.block, 0x40, op.loop, 0x40);
-    body();
-    get(v);
-    konst(step);
-    emit(op.i32Add);
-    emit(op.localTee, ...uleb(v));
-    get(limit);
-    emit(op.i32LtU, op.brIf, 0, op.end, op.end);
+    simdOp(simd.v128Load, t.shift, ...uleb(off)); // aligned to the element size
   };
 
   // K8 = K·element size (bytes per row of A and B)
@@ -96,13 +33,13 @@ function kernelBody(t: Lanes): number[] {
   konst(t.shift);
   emit(op.i32Shl);
   set(K8);
-  loop(mi, M, 2, () => {
+  f.loop(mi, M, 2, () => {
     // a0 = A + mi·K8, a1 = a0 + K8, c0 = C + mi·N·8, c1 = c0 + N·8
     get(A); get(mi); get(K8); emit(op.i32Mul, op.i32Add); set(a0);
     get(a0); get(K8); emit(op.i32Add); set(a1);
     get(C); get(mi); get(N); emit(op.i32Mul); konst(t.shift); emit(op.i32Shl, op.i32Add); set(c0);
     get(c0); get(N); konst(t.shift); emit(op.i32Shl, op.i32Add); set(c1);
-    loop(ni, N, 4, () => {
+    f.loop(ni, N, 4, () => {
       get(B); get(ni); get(K8); emit(op.i32Mul, op.i32Add); set(b0);
       get(b0); get(K8); emit(op.i32Add); set(b1);
       get(b1); get(K8); emit(op.i32Add); set(b2);
@@ -112,7 +49,7 @@ function kernelBody(t: Lanes): number[] {
         simdOp(t.splat);
         set(l);
       }
-      loop(kk, K8, 16, () => {
+      f.loop(kk, K8, 16, () => {
         load(a0, 0); set(x0);
         load(a1, 0); set(x1);
         [b0, b1, b2, b3].forEach((row, j) => {
@@ -144,7 +81,7 @@ function kernelBody(t: Lanes): number[] {
           emit(op.if, t.valueType);
           get(base); get(ni); konst(t.shift); emit(op.i32Shl, op.i32Add);
           emit(t.load, t.shift, ...uleb(j * size));
-          emit(0x05); // else
+          emit(op.else);
           emit(...t.zero);
           emit(op.end);
           emit(t.add);
@@ -153,54 +90,22 @@ function kernelBody(t: Lanes): number[] {
       }
     });
   });
-  emit(op.end);
-  const locals = [...uleb(2), ...uleb(i32Count), I32, ...uleb(v128Count), 0x7b];
-  const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
+  return f.encode();
 }
 
-function section(id: number, bytes: number[]): number[] {
-  return [id, ...uleb(bytes.length), ...bytes];
-}
-
-function moduleBytes(t: Lanes): Uint8Array {
-  const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]), // type: (i32 × 7) → ()
-    ...section(3, [1, 0]), // one function of type 0
-    ...section(5, [1, 0x00, 1]), // one memory, at least 1 page
-    ...section(7, [2, ...name('m'), 0x02, 0, ...name('g'), 0x00, 0]), // export memory "m", function "g"
-    ...section(10, [1, ...kernelBody(t)]),
-  ]);
+/** The module of the kernel for one element type. */
+export function gemmModuleBytes(t: Lanes): Uint8Array {
+  return moduleBytes(7, kernelBody(t));
 }
 
 export type GemmABt<F extends Float64Array | Float32Array> = (
   C: F, cOff: number, A: F, aOff: number, M: number, Bm: F, bOff: number, N: number, K: number, accumulate: boolean,
 ) => void;
 
-/** The part of the WebAssembly API used here (the engine's compiler settings include no DOM or wasm typings). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-
 function instantiate<F extends Float64Array | Float32Array>(t: Lanes, View: new (buffer: ArrayBuffer) => F): GemmABt<F> | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  let g: (c: number, a: number, m: number, b: number, n: number, k: number, acc: number) => void;
-  let memory: WasmMemory;
-  try {
-    const instance = new wasm.Instance(new wasm.Module(moduleBytes(t)));
-    g = instance.exports.g as typeof g;
-    memory = instance.exports.m as WasmMemory;
-  } catch {
-    return null; // no WebAssembly SIMD here
-  }
+  const wasm = instantiateModule<(c: number, a: number, m: number, b: number, n: number, k: number, acc: number) => void>(gemmModuleBytes(t));
+  if (wasm === null) return null; // no WebAssembly SIMD here
+  const { g, memory } = wasm;
   let heap = new View(memory.buffer);
   /** Copies rows × cols of src (row-major from off) into the heap at `at` as rows2 × cols2, zero-padded. */
   const copyIn = (src: F, off: number, rows: number, cols: number, at: number, rows2: number, cols2: number): void => {
