@@ -15,6 +15,10 @@
 //   ∂L/∂W_ih += δPᵀ X   ∂L/∂X = δP W_ih                                                                      (X)
 // Products with a transposed operand run on transposed copies (scratch gT, xT, wT) so that all of them are A Bᵀ
 // (gemmABt, the fast kernel):  ∂W += δᵀ X = (δᵀ)(Xᵀ)ᵀ,  ∂X = δ W = δ (Wᵀ)ᵀ.  Gradients are ADDED.
+// With at most MATVEC_MAX_STREAMS streams, (Q) and the product of (B) run per stream as matrix-vector products on a
+// copy of W_hh pinned in WebAssembly memory (wasmMatvec.ts): Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t.
+// W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
+// update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
 // Buffers (see cellEquations.ts for what each step reads and writes):
 //   P   rows r, G·H    P_t until step t runs, then the gates' pre-activations; δP after backward unless kept apart
@@ -25,11 +29,18 @@
 //   dQ  δQ rows: dP, but for the GRU (δQ_n = δn ⊙ r)
 import { gemmABt, transpose, type Floats } from '../batchedKernels32';
 import { throwIfAborted, type AbortCheck } from '../stepAbort';
+import { matvecKernelFor } from '../wasmMatvec';
 import {
   gruBackwardStep, gruForwardStep, lstmBackwardStep, lstmForwardStep, rnnBackwardStep, rnnForwardStep,
 } from './cellEquations32';
 
 export type ChainKind = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
+
+/**
+ * Chains of at most this many streams run the recurrent products on a pinned W_hh (wasmMatvec.ts), one stream at a
+ * time; wider chains run gemmABt, whose register block reuses each loaded weight for two streams.
+ */
+export const MATVEC_MAX_STREAMS = 1;
 
 /** Views of one layer-direction's parameters (or of their gradients), PyTorch's layout. */
 export interface ChainTensors {
@@ -186,13 +197,20 @@ export class CellChain {
     const { weightHh: whh, biasHh: bhh } = this.w;
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
-    for (let t = 0; t < T; t++) {
-      throwIfAborted(abort);
-      // (Q) q = H_{t−1} W_hhᵀ
-      gemmABt(q, 0, hs, t * B * H, B, whh, 0, GH, H, false);
-      if (kind === 'lstm') lstmForwardStep(P, q, bhh, Z, this.cs!, this.tc!, hs, t, B, H);
-      else if (kind === 'gru') gruForwardStep(P, q, bhh, Z, this.qn!, hs, t, B, H);
-      else rnnForwardStep(relu, P, q, bhh, hs, t, B, H);
+    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product).
+    const pinned = B <= MATVEC_MAX_STREAMS ? (matvecKernelFor(whh)?.pinProduct(whh, 0, GH, H) ?? null) : null;
+    try {
+      for (let t = 0; t < T; t++) {
+        throwIfAborted(abort);
+        // (Q) q = H_{t−1} W_hhᵀ: row b of q is Q_t = W_hh h_{t−1} of stream b
+        if (pinned) for (let b = 0; b < B; b++) pinned.apply(hs, (t * B + b) * H, q, b * GH);
+        else gemmABt(q, 0, hs, t * B * H, B, whh, 0, GH, H, false);
+        if (kind === 'lstm') lstmForwardStep(P, q, bhh, Z, this.cs!, this.tc!, hs, t, B, H);
+        else if (kind === 'gru') gruForwardStep(P, q, bhh, Z, this.qn!, hs, t, B, H);
+        else rnnForwardStep(relu, P, q, bhh, hs, t, B, H);
+      }
+    } finally {
+      pinned?.release();
     }
   }
 
@@ -218,16 +236,24 @@ export class CellChain {
     const { gT, xT, wT } = this.scratch;
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
-    transpose(this.w.weightHh, 0, GH, H, wT);
+    const whh = this.w.weightHh;
+    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product on its transpose).
+    const pinned = B <= MATVEC_MAX_STREAMS ? (matvecKernelFor(whh)?.pinTransposedProduct(whh, 0, GH, H) ?? null) : null;
+    if (!pinned) transpose(whh, 0, GH, H, wT);
     const norms = this.gradNorms;
-    for (let t = T - 1; t >= 0; t--) {
-      throwIfAborted(abort);
-      if (norms) this.recordGradNorms(norms, dY, t);
-      if (kind === 'lstm') lstmBackwardStep(Z, this.cs!, this.tc!, dY, dh, this.dc, dP, t, B, H);
-      else if (kind === 'gru') gruBackwardStep(Z, this.qn!, hs, dY, dh, dP, dQ, t, B, H);
-      else rnnBackwardStep(relu, hs, dY, dh, dP, t, B, H);
-      // dh += δQ_t W_hh = δQ_t (W_hhᵀ)ᵀ
-      gemmABt(dh, 0, dQ, t * B * GH, B, wT, 0, H, GH, true);
+    try {
+      for (let t = T - 1; t >= 0; t--) {
+        throwIfAborted(abort);
+        if (norms) this.recordGradNorms(norms, dY, t);
+        if (kind === 'lstm') lstmBackwardStep(Z, this.cs!, this.tc!, dY, dh, this.dc, dP, t, B, H);
+        else if (kind === 'gru') gruBackwardStep(Z, this.qn!, hs, dY, dh, dP, dQ, t, B, H);
+        else rnnBackwardStep(relu, hs, dY, dh, dP, t, B, H);
+        // dh += δQ_t W_hh = δQ_t (W_hhᵀ)ᵀ: row b of dh gets ∂L/∂h_{t−1} += W_hhᵀ δQ_t of stream b
+        if (pinned) for (let b = 0; b < B; b++) pinned.apply(dQ, (t * B + b) * GH, dh, b * H);
+        else gemmABt(dh, 0, dQ, t * B * GH, B, wT, 0, H, GH, true);
+      }
+    } finally {
+      pinned?.release();
     }
     if (!this.parameterGradients) {
       // ∂X = δP W_ih alone (dense input, when wanted).
