@@ -117,16 +117,30 @@ function section(id: number, bytes: number[]): number[] {
   return [id, ...uleb(bytes.length), ...bytes];
 }
 
-/** A module exporting memory "m" (at least 1 page) and function "g": (i32 × params) → (), with the given body. */
-export function moduleBytes(params: number, body: number[]): Uint8Array {
+/** One exported function of a module: its name, its i32 parameters (it returns nothing) and its encoded body. */
+export interface ModuleFunction {
+  name: string;
+  params: number;
+  body: number[];
+}
+
+/**
+ * A module exporting memory "m" (at least 1 page) and the given functions, function i of type i: (i32 × params) → ().
+ * A body alone is function "g".
+ */
+export function moduleBytes(params: number, body: number[]): Uint8Array;
+export function moduleBytes(functions: ModuleFunction[]): Uint8Array;
+export function moduleBytes(a: number | ModuleFunction[], body?: number[]): Uint8Array {
+  const fns = typeof a === 'number' ? [{ name: 'g', params: a, body: body! }] : a;
   const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, params, ...Array<number>(params).fill(I32), 0]), // type: (i32 × params) → ()
-    ...section(3, [1, 0]), // one function of type 0
+    ...section(1, vec(fns.map((f) => [0x60, f.params, ...Array<number>(f.params).fill(I32), 0]))), // types
+    ...section(3, vec(fns.map((_, i) => uleb(i)))), // function i has type i
     ...section(5, [1, 0x00, 1]), // one memory, at least 1 page
-    ...section(7, [2, ...name('m'), 0x02, 0, ...name('g'), 0x00, 0]), // export memory "m", function "g"
-    ...section(10, [1, ...body]),
+    ...section(7, vec([[...name('m'), 0x02, 0], ...fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])])), // exports
+    ...section(10, vec(fns.map((f) => f.body))),
   ]);
 }
 
@@ -141,16 +155,16 @@ export interface WasmApi {
 }
 
 /**
- * The module's function and memory, or null where it cannot be compiled (no WebAssembly, or no SIMD). `api` is
- * the runtime's WebAssembly unless a test gives another.
+ * The module's exported functions (by name) and memory, or null where it cannot be compiled (no WebAssembly, or no
+ * SIMD). `api` is the runtime's WebAssembly unless a test gives another.
  */
 export function instantiateModule<G>(
   bytes: Uint8Array, api: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly,
-): { g: G; memory: WasmMemory } | null {
+): { g: G; exports: Record<string, unknown>; memory: WasmMemory } | null {
   if (api === undefined) return null;
   try {
     const instance = new api.Instance(new api.Module(bytes));
-    return { g: instance.exports.g as G, memory: instance.exports.m as WasmMemory };
+    return { g: instance.exports.g as G, exports: instance.exports, memory: instance.exports.m as WasmMemory };
   } catch {
     return null; // no WebAssembly SIMD here
   }

@@ -33,10 +33,11 @@ import { F32, F64, FunctionBuilder, instantiateModule, moduleBytes, op, simd, ul
 type Floats = Float64Array | Float32Array;
 
 /**
- * The largest footprint pinned (elements of M padded, plus x and y): 4096 × 1024 — the LSTM's W_hh at the hidden
- * size limit of 1024 (src/shared/trainingConfig.ts) — and its vectors. 32 MiB of float64, 16 MiB of float32.
+ * The largest footprint pinned (elements of M padded, x, y and the transposition's strip of 16 rows): 4096 × 1024 —
+ * the LSTM's W_hh at the hidden size limit of 1024 (src/shared/trainingConfig.ts) — and its vectors. About 32 MiB
+ * of float64, 16 MiB of float32.
  */
-export const MATVEC_MAX_ELEMENTS = 4096 * 1024 + 2 * 4096 + 64;
+export const MATVEC_MAX_ELEMENTS = 4096 * 1024 + 2 * 4096 + 16 * 4096 + 64;
 
 /** Rows of M per pass of the inner loop, and v128 sums per register block. */
 const ROWS = 4;
@@ -119,10 +120,41 @@ function kernelBody(t: Lanes): number[] {
   return f.encode();
 }
 
-/** The module of the kernel for one element type. */
-export function matvecModuleBytes(t: Lanes): Uint8Array {
-  return moduleBytes(5, kernelBody(t));
+/**
+ * The body of t(s, d, R, C, N): d[k·N + r] = s[r·C + k] for r < R, k < C (byte addresses s, d): a strip of R rows of
+ * W, copied in as it is, written transposed into M = Wᵀ (row stride N). Column k of the strip is read down its R
+ * rows and written as one run of M's row k; the strip is short (16 rows) so its rows stay in the cache.
+ */
+function transposeBody(t: Lanes): number[] {
+  const f = new FunctionBuilder(5);
+  const [S, D, R, C, N] = [0, 1, 2, 3, 4];
+  const rowBytes = f.i32(), dStride = f.i32(), rEnd = f.i32(), kb = f.i32(), rb = f.i32(), sp = f.i32(), dp = f.i32();
+  const { emit, get, set, konst } = f;
+  const size = 1 << t.shift;
+  get(C); konst(t.shift); emit(op.i32Shl); set(rowBytes);
+  get(N); konst(t.shift); emit(op.i32Shl); set(dStride);
+  get(R); konst(t.shift); emit(op.i32Shl); set(rEnd);
+  get(D); set(dp);
+  f.loop(kb, rowBytes, size, () => {
+    get(S); get(kb); emit(op.i32Add); set(sp);
+    f.loop(rb, rEnd, size, () => {
+      get(dp); get(rb); emit(op.i32Add);
+      get(sp); emit(t.load, t.shift, 0);
+      emit(t.store, t.shift, 0);
+      get(sp); get(rowBytes); emit(op.i32Add); set(sp);
+    });
+    get(dp); get(dStride); emit(op.i32Add); set(dp);
+  });
+  return f.encode();
 }
+
+/** The module of the kernels for one element type: g, the product, and t, the transposition of a pin. */
+export function matvecModuleBytes(t: Lanes): Uint8Array {
+  return moduleBytes([{ name: 'g', params: 5, body: kernelBody(t) }, { name: 't', params: 5, body: transposeBody(t) }]);
+}
+
+/** Rows of W per strip of the transposition at a pin. */
+const STRIP = 16;
 
 /** A matrix held in the module's memory for repeated products; see the file header. */
 export interface PinnedProduct<F extends Floats> {
@@ -156,6 +188,7 @@ export function createMatvecKernel<F extends Floats>(
   const wasm = instantiateModule<Kernel>(matvecModuleBytes(t), ...(api ? [api] : []));
   if (wasm === null) return null;
   const g = wasm.g;
+  const transposeStrip = wasm.exports.t as Kernel;
   const memory: WasmMemory = wasm.memory;
   let heap = new View(memory.buffer);
   /** The live handle; every pin replaces it. */
@@ -187,12 +220,16 @@ export function createMatvecKernel<F extends Floats>(
     }
   }
 
-  /** Lays out M (K × N) padded to K2 × N2 with zeros, x (K2, zero past K) and y (N2); fills M by `fill`. */
-  const pin = (K: number, N: number, add: boolean, fill: (h: F, N2: number) => void): Pinned | null => {
+  /**
+   * Lays out M (K × N) padded to K2 × N2 with zeros, x (K2, zero past K), y (N2) and `strip` more elements from
+   * stripAt; fill(heap, N2, stripAt) writes M.
+   */
+  const pin = (K: number, N: number, add: boolean, strip: number, fill: (h: F, N2: number, stripAt: number) => void): Pinned | null => {
     live = null;
     const K2 = Math.ceil(K / ROWS) * ROWS;
     const N2 = Math.ceil(N / t.lanes) * t.lanes;
-    const need = K2 * N2 + K2 + N2;
+    const stripAt = K2 * N2 + K2 + N2;
+    const need = stripAt + strip;
     if (!(K >= 1 && N >= 1) || need > MATVEC_MAX_ELEMENTS) return null;
     if (need > heap.length) {
       try {
@@ -202,8 +239,12 @@ export function createMatvecKernel<F extends Floats>(
       }
       heap = new View(memory.buffer);
     }
-    heap.fill(0, 0, need);
-    fill(heap, N2);
+    // Zero the padding only (columns N … N2 − 1 of M's rows, rows K … K2 − 1, x past K); fill writes the rest.
+    const h = heap;
+    if (N2 > N) for (let k = 0; k < K; k++) h.fill(0, k * N2 + N, (k + 1) * N2);
+    h.fill(0, K * N2, K2 * N2);
+    h.fill(0, K2 * N2 + K, K2 * N2 + K2);
+    fill(h, N2, stripAt);
     live = new Pinned(K, N, K2, N2, add);
     return live;
   };
@@ -216,20 +257,22 @@ export function createMatvecKernel<F extends Floats>(
   };
 
   return {
-    // y = W x: M = Wᵀ (cols × rows), M[k, i] = W[i, k].
+    // y = W x: M = Wᵀ (cols × rows), M[k, i] = W[i, k]: W is copied in a strip of rows at a time and transposed in
+    // the module (a JavaScript transposition cost as much as ~20 products).
     pinProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
-      return pin(cols, rows, false, (h, N2) => {
-        for (let k = 0; k < cols; k++) {
-          const m = k * N2;
-          for (let i = 0; i < rows; i++) h[m + i] = W[wOff + i * cols + k];
+      return pin(cols, rows, false, STRIP * cols, (h, N2, stripAt) => {
+        for (let i0 = 0; i0 < rows; i0 += STRIP) {
+          const n = Math.min(STRIP, rows - i0);
+          h.set(W.subarray(wOff + i0 * cols, wOff + (i0 + n) * cols), stripAt);
+          transposeStrip(stripAt << t.shift, i0 << t.shift, n, cols, N2);
         }
       });
     },
     // y += Wᵀ x: M = W (rows × cols).
     pinTransposedProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
-      return pin(rows, cols, true, (h, N2) => {
+      return pin(rows, cols, true, 0, (h, N2) => {
         for (let i = 0; i < rows; i++) h.set(W.subarray(wOff + i * cols, wOff + (i + 1) * cols), i * N2);
       });
     },
