@@ -1,0 +1,392 @@
+// The pinned WebAssembly SIMD matrix-vector kernel (src/engine/wasmMatvec.ts) and the cell chain's use of it at one
+// stream (issue 15): the kernel against the scalar loop for many shapes, the handle's lifetime (a stale pin can never
+// be read), the chain with the kernel against the chain without it (the JavaScript path) through every cell kind,
+// bidirectional and 2-layer stacks, traces and training, and both paths against the PyTorch goldens.
+//
+// Tolerances. float64: the kernel sums each output as ((0 + x_0 M_0j) + x_1 M_1j) + …, products rounded, no fused
+// multiply-add — the order of gemmABt's one-row loop — so its results are asserted EQUAL to the JavaScript path's,
+// bit for bit, and so is everything the chain computes from them. float32: the kernel rounds every product and every
+// partial sum to float32, so an output differs from the exact Σ_k x_k M_kj by at most γ_K Σ_k |x_k M_kj| with
+// γ_K = K·u / (1 − K·u), u = 2⁻²⁴ (the recursive-summation bound, Higham, Accuracy and Stability of Numerical
+// Algorithms, 2nd ed., §3.1, eq. 3.5) — asserted per output. Through the chain, the float32 paths with and without
+// the kernel are both held to the float32 goldens' own tolerance (1e-4 relative to the tensor's scale, as
+// float32Golden.test.ts), and so is their distance from each other. Observed (Node 20, x86-64): from PyTorch the
+// kernel path is at most 2.2e-5, the JavaScript path 2.1e-5; from each other 1.2e-5 — float32 rounding of a sum of
+// mixed signs at the scale floor, the same size both ways.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { gemmABt } from '../../src/engine/batchedKernels';
+import { BatchedStack32 } from '../../src/engine/batchedStack32';
+import type { CellKind } from '../../src/engine/cells/recurrentCell';
+import { Prng } from '../../src/engine/prng';
+import { RecurrentStack, type LossTarget, type StackInput } from '../../src/engine/recurrentStack';
+import { SequenceTrainer, type SequenceTrainerConfig } from '../../src/engine/sequenceTrainer';
+import { crossEntropyStep, squaredErrorStep } from '../../src/engine/stepLoss';
+import { traceWindow } from '../../src/engine/traces';
+import { F32, F64, type WasmApi } from '../../src/engine/wasmAssembler';
+import {
+  createMatvecKernel, MATVEC_MAX_ELEMENTS, matvecKernelFor, setWasmMatvecEnabled, wasmMatvec32, wasmMatvec64, type PinnedProduct,
+} from '../../src/engine/wasmMatvec';
+
+const U32 = 2 ** -24;
+const gamma = (n: number): number => (n * U32) / (1 - n * U32);
+
+/** Runs f with the pinned kernel on (true) or off (false), and turns it back on. */
+function withKernel<T>(on: boolean, f: () => T): T {
+  setWasmMatvecEnabled(on);
+  try {
+    return f();
+  } finally {
+    setWasmMatvecEnabled(true);
+  }
+}
+
+/** Asserts a and b hold the same numbers, element for element (=== : bit-identical up to the sign of zero). */
+function assertSame(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) assert.fail(`${what}[${i}]: ${a[i]} with the kernel, ${b[i]} without`);
+  }
+}
+
+// (G·H, H) of W_hh: RNN, GRU (3H), LSTM (4H) at sizes that are and are not multiples of the lanes (2, 4), the
+// register block (16 / 32 outputs) and the 4 rows per pass; and the bench's 512 × 128.
+const SHAPES: [number, number][] = [
+  [1, 1], [1, 3], [3, 1], [2, 2], [4, 4], [5, 5], [15, 5], [20, 5], [7, 3], [21, 7], [28, 7], [33, 33], [99, 33],
+  [132, 33], [16, 16], [48, 16], [64, 16], [17, 9], [40, 40], [120, 40], [384, 128], [512, 128], [3, 130], [1, 64],
+];
+
+test('the pinned product in float64 equals the scalar loop and gemmABt at one row bit for bit, for every shape', () => {
+  assert.ok(wasmMatvec64 && wasmMatvec32, 'Node has WebAssembly SIMD');
+  const rng = new Prng(21);
+  for (const [R, C] of SHAPES) {
+    const wOff = 3;
+    const W = Float64Array.from({ length: wOff + R * C + 2 }, () => rng.next() * 2 - 1);
+    // y = W x
+    const x = Float64Array.from({ length: C + 5 }, () => rng.next() * 2 - 1);
+    const y = Float64Array.from({ length: R + 4 }, () => 7);
+    const pinned: PinnedProduct<Float64Array> = wasmMatvec64.pinProduct(W, wOff, R, C)!;
+    assert.deepEqual([pinned.inputs, pinned.outputs], [C, R]);
+    pinned.apply(x, 5, y, 4);
+    const expected = Float64Array.from({ length: R + 4 }, () => 7);
+    for (let i = 0; i < R; i++) {
+      let s = 0;
+      for (let k = 0; k < C; k++) s += W[wOff + i * C + k] * x[5 + k];
+      expected[4 + i] = s;
+    }
+    assertSame(y, expected, `${R}×${C} W x`);
+    const viaGemm = Float64Array.from({ length: R + 4 }, () => 7);
+    gemmABt(viaGemm, 4, x, 5, 1, W, wOff, R, C, false);
+    assertSame(y, viaGemm, `${R}×${C} W x against gemmABt`);
+    // y += Wᵀ x
+    const xt = Float64Array.from({ length: R + 1 }, () => rng.next() * 2 - 1);
+    const yt = Float64Array.from({ length: C + 2 }, () => rng.next());
+    const before = yt.slice();
+    wasmMatvec64.pinTransposedProduct(W, wOff, R, C)!.apply(xt, 1, yt, 2);
+    const expectedT = before.slice();
+    for (let j = 0; j < C; j++) {
+      let s = 0;
+      for (let i = 0; i < R; i++) s += W[wOff + i * C + j] * xt[1 + i];
+      expectedT[2 + j] += s;
+    }
+    assertSame(yt, expectedT, `${R}×${C} y += Wᵀ x`);
+    assert.equal(yt[0], before[0], 'entries before yOff stay');
+  }
+});
+
+test('the pinned product in float32 stays within the recursive-summation bound γ_K Σ|x_k W_kj| of the exact sum', () => {
+  const rng = new Prng(22);
+  let worst = 0;
+  for (const [R, C] of SHAPES) {
+    const W = Float32Array.from({ length: R * C }, () => rng.next() * 2 - 1);
+    const x = Float32Array.from({ length: C }, () => rng.next() * 2 - 1);
+    const y = new Float32Array(R);
+    wasmMatvec32!.pinProduct(W, 0, R, C)!.apply(x, 0, y, 0);
+    for (let i = 0; i < R; i++) {
+      // The float32 inputs are exact in float64, and so is each product; the float64 sum is exact to ~1e-16.
+      let s = 0;
+      let abs = 0;
+      for (let k = 0; k < C; k++) {
+        s += W[i * C + k] * x[k];
+        abs += Math.abs(W[i * C + k] * x[k]);
+      }
+      const bound = gamma(C) * abs + 1e-15 * abs;
+      assert.ok(Math.abs(y[i] - s) <= bound, `${R}×${C} row ${i}: ${y[i]} vs ${s}, bound ${bound}`);
+      if (abs > 0) worst = Math.max(worst, Math.abs(y[i] - s) / (gamma(C) * abs));
+    }
+    // y += Wᵀ x: the sum as above, then y_j + sum rounded to float32 once more (γ_{K+1} with |y_j| among the terms).
+    const xt = Float32Array.from({ length: R }, () => rng.next() * 2 - 1);
+    const yt = Float32Array.from({ length: C }, () => rng.next() * 2 - 1);
+    const before = Float64Array.from(yt);
+    wasmMatvec32!.pinTransposedProduct(W, 0, R, C)!.apply(xt, 0, yt, 0);
+    for (let j = 0; j < C; j++) {
+      let s = before[j];
+      let abs = Math.abs(before[j]);
+      for (let i = 0; i < R; i++) {
+        s += W[i * C + j] * xt[i];
+        abs += Math.abs(W[i * C + j] * xt[i]);
+      }
+      const bound = gamma(R + 1) * abs + 1e-15 * abs;
+      assert.ok(Math.abs(yt[j] - s) <= bound, `${R}×${C} column ${j}: ${yt[j]} vs ${s}, bound ${bound}`);
+    }
+  }
+  // The bound is not vacuous: float32 rounding is seen, and uses a visible part of the bound.
+  assert.ok(worst > 1e-3 && worst <= 1, `worst error / bound ${worst}`);
+});
+
+test('a pinned handle is good until the next pin or its release; a new pin follows the values of W', () => {
+  const rng = new Prng(23);
+  const [R, C] = [12, 5];
+  const W = Float64Array.from({ length: R * C }, () => rng.next() - 0.5);
+  const x = Float64Array.from({ length: C }, () => rng.next() - 0.5);
+  const y1 = new Float64Array(R);
+  const first = wasmMatvec64!.pinProduct(W, 0, R, C)!;
+  first.apply(x, 0, y1, 0);
+  // Training updates W in place: the pinned copy does not follow, so the handle must not be used past its pass.
+  for (let i = 0; i < W.length; i++) W[i] *= -3;
+  const second = wasmMatvec64!.pinProduct(W, 0, R, C)!;
+  assert.throws(() => first.apply(x, 0, y1, 0), /released or replaced: pin it again/);
+  const y2 = new Float64Array(R);
+  second.apply(x, 0, y2, 0);
+  const expected = new Float64Array(R);
+  gemmABt(expected, 0, x, 0, 1, W, 0, R, C, false);
+  assertSame(y2, expected, 'the new pin computes with the new W');
+  assert.ok(y2.some((v, i) => v !== y1[i]), 'and the change of W shows');
+  second.release();
+  assert.throws(() => second.apply(x, 0, y2, 0), /released or replaced/);
+  // A pin for the transposed product also retires the other kind.
+  const third = wasmMatvec64!.pinProduct(W, 0, R, C)!;
+  wasmMatvec64!.pinTransposedProduct(W, 0, R, C);
+  assert.throws(() => third.apply(x, 0, y2, 0), /released or replaced/);
+});
+
+test('a matrix larger than the bound is not pinned (null: the caller runs JavaScript); wrong arrays are refused', () => {
+  // 4200 × 1100 float32 values (18.5 MB) exceed MATVEC_MAX_ELEMENTS: pin refuses before growing any memory.
+  const big = new Float32Array(4200 * 1100);
+  assert.ok(4200 * 1100 > MATVEC_MAX_ELEMENTS);
+  assert.equal(wasmMatvec32!.pinProduct(big, 0, 4200, 1100), null);
+  assert.equal(wasmMatvec32!.pinTransposedProduct(big, 0, 4200, 1100), null);
+  // The LSTM's W_hh at the hidden-size limit (4096 × 1024) fits.
+  const limit = wasmMatvec32!.pinTransposedProduct(big, 0, 4096, 1024);
+  assert.ok(limit !== null);
+  limit.release();
+  assert.throws(() => wasmMatvec64!.pinProduct(new Float32Array(4) as never, 0, 2, 2), /another array type/);
+  assert.throws(() => wasmMatvec64!.pinProduct(new Float64Array(4), 1, 2, 2), /does not fit/);
+});
+
+test('without WebAssembly SIMD there is no kernel, and turned off the chain asks for none', () => {
+  // A runtime whose WebAssembly rejects the module (as one without SIMD does), or has no WebAssembly at all.
+  const noSimd: WasmApi = {
+    Module: class { constructor() { throw new Error('CompileError: invalid simd opcode'); } },
+    Instance: class { exports = {}; },
+  };
+  assert.equal(createMatvecKernel(F64, Float64Array, noSimd), null);
+  assert.equal(createMatvecKernel(F32, Float32Array, noSimd), null);
+  assert.ok(createMatvecKernel(F64, Float64Array) !== null, 'the real runtime compiles it');
+  assert.equal(withKernel(false, () => matvecKernelFor(new Float64Array(1))), null);
+  assert.equal(matvecKernelFor(new Float64Array(1)), wasmMatvec64);
+  assert.equal(matvecKernelFor(new Float32Array(1)), wasmMatvec32);
+});
+
+// ---- the chain ---------------------------------------------------------------------------------------------------
+
+interface StackGolden {
+  name: string; cell: CellKind; layers: number; bidirectional: boolean; V: number; H: number;
+  input: 'onehot' | 'embed' | 'dense'; loss: 'ce' | 'mse'; out: number; T: number;
+  ids?: number[]; x?: number[]; targets: number[]; weights: Record<string, number[]>;
+  h0: number[]; c0: number[] | null; outputs: number[]; hN: number[]; cN: number[] | null; lossValue: number;
+  grads: Record<string, number[]>; dh0: number[]; dc0: number[] | null; dx: number[] | null;
+}
+const stackGolden = JSON.parse(readFileSync(new URL('./fixtures/stack_golden.json', import.meta.url), 'utf8')) as { cases: StackGolden[] };
+
+/** Everything a forward and backward of a RecurrentStack leaves: outputs, states, loss, every gradient. */
+function runStack(stack: RecurrentStack, input: StackInput, target: LossTarget, h0?: Float64Array, c0?: Float64Array): Record<string, Float64Array> {
+  const outputs = stack.forward(input, h0, c0).slice();
+  const hN = stack.hN.slice();
+  const cN = stack.cN.slice();
+  const loss = Float64Array.of(stack.backward(target));
+  const T = 'ids' in input ? input.ids.length : input.steps;
+  return {
+    outputs, hN, cN, loss, grads: stack.grads.slice(), dh0: stack.dh0.slice(), dc0: stack.dc0.slice(),
+    dx: stack.inputGradient.slice(0, T * stack.config.inputSize),
+  };
+}
+
+function assertRunsSame(a: Record<string, Float64Array>, b: Record<string, Float64Array>, what: string): void {
+  for (const key of Object.keys(a)) assertSame(a[key], b[key], `${what} ${key}`);
+}
+
+test('the stacks of the PyTorch goldens (every cell kind, bidirectional, 2 layers, embedded and dense input) give the same outputs and gradients bit for bit with the kernel and without, and both match PyTorch', () => {
+  const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
+  for (const c of stackGolden.cases) {
+    const stack = new RecurrentStack({
+      cell: c.cell, inputSize: c.V, hiddenSize: c.H, layers: c.layers, bidirectional: c.bidirectional, outputSize: c.out,
+      embedding: c.input === 'embed' ? 3 : undefined, maxSteps: c.T,
+    });
+    for (const t of stack.tensors) stack.param(t.name).set(c.weights[t.name]);
+    const input: StackInput = c.x ? { x: Float64Array.from(c.x), steps: c.T } : { ids: Int32Array.from(c.ids!) };
+    const target: LossTarget = c.loss === 'ce' ? { kind: 'cross-entropy', targets: Int32Array.from(c.targets) } : { kind: 'mse', targets: Float64Array.from(c.targets) };
+    const h0 = Float64Array.from(c.h0);
+    const c0 = c.c0 ? Float64Array.from(c.c0) : undefined;
+    const runs = [true, false].map((on) => withKernel(on, () => runStack(stack, input, target, h0, c0)));
+    assertRunsSame(runs[0], runs[1], c.name);
+    // The JavaScript fallback (and so the kernel) against PyTorch, as recurrentStackGolden.test.ts checks.
+    const js = runs[1];
+    const check = (actual: ArrayLike<number>, expected: readonly number[], what: string): void => {
+      assert.equal(actual.length, expected.length, `${c.name} ${what}`);
+      for (let i = 0; i < expected.length; i++) assert.ok(rel(actual[i], expected[i]) <= 1e-9, `${c.name} ${what}[${i}]: ${actual[i]} vs torch ${expected[i]}`);
+    };
+    check(js.outputs.subarray(0, c.T * c.out), c.outputs, 'outputs');
+    check(js.hN, c.hN, 'hN');
+    check(js.loss, [c.lossValue], 'loss');
+    for (const t of stack.tensors) check(js.grads.subarray(t.offset, t.offset + t.rows * t.cols), c.grads[t.name], `grad ${t.name}`);
+    check(js.dh0, c.dh0, 'dh0');
+  }
+});
+
+test('larger stacks (H = 37 and 64, T = 23) of every cell kind, bidirectional and 2 layers, give the same outputs and gradients with the kernel and without', () => {
+  const rng = new Prng(24);
+  for (const cell of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'] as const) {
+    for (const [H, layers, bidirectional] of [[37, 2, true], [64, 1, false], [37, 1, true]] as const) {
+      const V = 11;
+      const T = 23;
+      const stack = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers, bidirectional, outputSize: V, maxSteps: T }, new Prng(H + layers));
+      const ids = Int32Array.from({ length: T }, () => Math.floor(rng.next() * V));
+      const target: LossTarget = { kind: 'cross-entropy', targets: Int32Array.from({ length: T }, () => Math.floor(rng.next() * V)) };
+      const h0 = Float64Array.from({ length: layers * (bidirectional ? 2 : 1) * H }, () => rng.next() - 0.5);
+      const runs = [true, false].map((on) => withKernel(on, () => runStack(stack, { ids }, target, h0)));
+      assertRunsSame(runs[0], runs[1], `${cell} H=${H} ${layers} layer(s)${bidirectional ? ' bidirectional' : ''}`);
+      assert.ok(runs[0].grads.some((g) => g !== 0), 'the gradients are not trivially zero');
+    }
+  }
+});
+
+test('a trace window (the Gates and Unrolled panels, Colour Text) is the same with the kernel and without, ‖∂L/∂h_t‖ included', () => {
+  const T = 30;
+  const V = 9;
+  const rng = new Prng(25);
+  for (const cell of ['rnn_tanh', 'gru', 'lstm'] as const) {
+    const model = new RecurrentStack({ cell, inputSize: V, hiddenSize: 21, layers: 2, bidirectional: false, outputSize: V, maxSteps: T }, new Prng(5));
+    const ids = Int32Array.from({ length: T }, () => Math.floor(rng.next() * V));
+    const target: LossTarget = { kind: 'cross-entropy', targets: Int32Array.from({ length: T }, () => Math.floor(rng.next() * V)) };
+    const traces = [true, false].map((on) => withKernel(on, () => traceWindow(model, { ids }, target, { jacobian: false, spectra: false })));
+    // Every number of the trace (typed arrays as lists), as text: equal text, equal numbers.
+    const text = (x: unknown): string => JSON.stringify(x, (_, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+    assert.equal(text(traces[0]), text(traces[1]), `${cell} trace`);
+    assert.ok(text(traces[0]).length > 10_000, 'the trace holds the window');
+  }
+});
+
+test('W_hh changed between passes — between a forward and its backward, and by training steps — is always what the kernel uses (a stale pin would fail this)', () => {
+  const rng = new Prng(26);
+  const V = 7;
+  const T = 12;
+  for (const cell of ['rnn_tanh', 'gru', 'lstm'] as const) {
+    const ids = Int32Array.from({ length: T }, () => Math.floor(rng.next() * V));
+    const target: LossTarget = { kind: 'cross-entropy', targets: Int32Array.from({ length: T }, () => Math.floor(rng.next() * V)) };
+    const fresh = (): RecurrentStack => new RecurrentStack({ cell, inputSize: V, hiddenSize: 13, layers: 1, bidirectional: false, outputSize: V, maxSteps: T }, new Prng(8));
+    const scale = (s: RecurrentStack): void => {
+      const w = s.param('rnn.weight_hh_l0');
+      for (let i = 0; i < w.length; i++) w[i] = w[i] * 1.7 + 0.01 * Math.sin(i);
+    };
+    // Forward with W, then W changes, then backward: the backward must use the new W (as the JavaScript path does).
+    const both = [true, false].map((on) => withKernel(on, () => {
+      const s = fresh();
+      const first = runStack(s, { ids }, target);
+      s.forward({ ids });
+      scale(s);
+      s.backward(target);
+      const afterChange = { grads: s.grads.slice(), dh0: s.dh0.slice() };
+      // And a whole new pass with the changed W.
+      const second = runStack(s, { ids }, target);
+      return { first, afterChange, second };
+    }));
+    assertRunsSame(both[0].first, both[1].first, `${cell} first pass`);
+    assertRunsSame(both[0].afterChange, both[1].afterChange, `${cell} backward after W changed`);
+    assertRunsSame(both[0].second, both[1].second, `${cell} pass after W changed`);
+    assert.ok(both[0].second.outputs.some((v, i) => v !== both[0].first.outputs[i]), 'the change of W shows in the outputs');
+    assert.ok(both[0].afterChange.dh0.some((v, i) => v !== both[0].first.dh0[i]), 'and in the backward');
+  }
+  // Training at batch 1 updates every W_hh in place after each step (Adam): six steps follow the same path.
+  const ids = Int32Array.from({ length: 400 }, (_, i) => (i * 7 + Math.floor(i / 13)) % 9);
+  const config: SequenceTrainerConfig = {
+    cell: 'lstm', layers: 2, hiddenSize: 10, bidirectional: false, seqLength: 12, batch: 1,
+    optimizer: { kind: 'adam', learningRate: 0.05 }, clip: 5, seed: 3,
+  };
+  const losses = [true, false].map((on) => withKernel(on, () => {
+    const trainer = new SequenceTrainer({ kind: 'next-token', ids, vocabularySize: 9 }, config);
+    return Array.from({ length: 6 }, () => trainer.step().loss);
+  }));
+  assertSame(losses[0], losses[1], 'batch-1 training losses');
+  assert.ok(losses[0][5] !== losses[0][0], 'the weights moved');
+});
+
+interface Float32Golden {
+  name: string; cell: CellKind; layers: number; H: number; V: number; out: number; loss: 'ce' | 'mse'; B: number; T: number;
+  ids?: number[][]; x?: number[][][]; weights: Record<string, number[]>; h0: number[]; c0: number[] | null;
+  outputs: number[]; hN: number[]; cN: number[] | null; lossValue: number; grads: Record<string, number[]>;
+}
+const float32Golden = JSON.parse(readFileSync(new URL('./fixtures/float32_golden.json', import.meta.url), 'utf8')) as { cases: Float32Golden[] };
+
+/** float32Golden.test.ts's measure: |a − e| / max(|e|, 1e-2 · the tensor's largest |e|). */
+function worst(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  assert.equal(actual.length, expected.length);
+  let m = 0;
+  for (let i = 0; i < expected.length; i++) m = Math.max(m, Math.abs(expected[i]));
+  let w = 0;
+  for (let i = 0; i < expected.length; i++) w = Math.max(w, Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), 1e-2 * m, 1e-30));
+  return w;
+}
+
+test('the float32 batch-of-one path, one stream at a time, matches PyTorch float32 within 1e-4 with the kernel and without, and the two each other', () => {
+  // The goldens run B streams together; here each stream runs alone (B = 1, the pinned kernel's case) and the
+  // gradients of the B runs add up to the batch's (the loss is the mean over all B·T steps).
+  for (const c of float32Golden.cases) {
+    const model = new RecurrentStack({ cell: c.cell, inputSize: c.V, hiddenSize: c.H, layers: c.layers, bidirectional: false, outputSize: c.out, maxSteps: c.T });
+    for (const [name, values] of Object.entries(c.weights)) model.param(name).set(values);
+    const N = c.B * c.T;
+    const L = c.layers;
+    const H = c.H;
+    const run = (): { outputs: Float64Array; hN: Float64Array; grads: Float32Array } => {
+      const grads = new Float32Array(model.parameterCount);
+      const stack = new BatchedStack32(model, 1, c.T, grads);
+      const outputs = new Float64Array(N * c.out);
+      const hN = new Float64Array(c.B * L * H);
+      for (let b = 0; b < c.B; b++) {
+        const input = c.ids
+          ? { id: (t: number) => c.ids![b][t] }
+          : { row: (t: number, _b: number, out: Float32Array | Float64Array, off: number) => out.set(c.x![b][t], off) };
+        const h0 = Float64Array.from(c.h0.slice(b * L * H, (b + 1) * L * H));
+        const c0 = c.c0 ? Float64Array.from(c.c0.slice(b * L * H, (b + 1) * L * H)) : null;
+        const o = stack.forward(c.T, input, h0, c0);
+        for (let t = 0; t < c.T; t++) for (let k = 0; k < c.out; k++) outputs[(t * c.B + b) * c.out + k] = o[t * c.out + k];
+        const h = new Float64Array(L * H);
+        stack.readStates(c.T, h, null);
+        hN.set(h, b * L * H);
+        for (let t = 0; t < c.T; t++) {
+          if (c.loss === 'ce') crossEntropyStep(o, t, c.out, c.ids![b][t + 1], 1 / N);
+          else squaredErrorStep(o, t, c.out, Float64Array.from(c.x![b][t + 1]), 0, 1 / (N * c.out));
+        }
+        stack.backward();
+      }
+      return { outputs, hN, grads };
+    };
+    const [wasm, js] = [true, false].map((on) => withKernel(on, run));
+    for (const [path, r] of [['kernel', wasm], ['JavaScript', js]] as const) {
+      assert.ok(worst(r.outputs, c.outputs) < 1e-4, `${c.name} ${path} outputs ${worst(r.outputs, c.outputs)}`);
+      assert.ok(worst(r.hN, c.hN) < 1e-4, `${c.name} ${path} hN`);
+      for (const [name, expected] of Object.entries(c.grads)) {
+        const t = model.tensorInfo(name);
+        const e = worst(r.grads.subarray(t.offset, t.offset + t.rows * t.cols), expected);
+        assert.ok(e < 1e-4, `${c.name} ${path} grad ${name}: ${e}`);
+      }
+    }
+    assert.ok(worst(wasm.outputs, js.outputs) < 1e-4, `${c.name} kernel against JavaScript outputs ${worst(wasm.outputs, js.outputs)}`);
+    for (const name of Object.keys(c.grads)) {
+      const t = model.tensorInfo(name);
+      const e = worst(wasm.grads.subarray(t.offset, t.offset + t.rows * t.cols), js.grads.subarray(t.offset, t.offset + t.rows * t.cols));
+      assert.ok(e < 1e-4, `${c.name} kernel against JavaScript grad ${name}: ${e}`);
+    }
+  }
+});
