@@ -5,12 +5,22 @@
 // offers. (In the editor only the visible lines and a margin are asked for, after a 512-character warm-up; this is
 // the whole file in one request.) Models: the default character RNN (tanh, H 64) and a char LSTM of H 128.
 // Run: npm run bench -- --only=colour
+//   --matvec=compare  instead of times, the ratio JavaScript ÷ pinned WebAssembly kernel (src/engine/wasmMatvec.ts)
+//                     for the recurrent products: per case and quantity, the two run alternately, 3 rounds each,
+//                     median of the per-round ratios (ratios only: on a shared machine absolute times vary)
+//   --matvec=js       every product in JavaScript (the kernel turned off), for a timing without it
+//   --chars=N         N characters instead of 100,000 (e.g. a shorter comparison)
 import { Prng } from '../src/engine/prng';
 import { RecurrentStack } from '../src/engine/recurrentStack';
+import { setWasmMatvecEnabled } from '../src/engine/wasmMatvec';
 import type { TextQuantity } from '../src/shared/protocol/trainingWorker';
 import { MAX_INFERENCE_TEXT, inferText } from '../src/worker/textInference';
 
-const N = 100_000;
+const option = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const matvec = option('matvec') ?? 'wasm';
+if (!['wasm', 'js', 'compare'].includes(matvec)) throw new Error('--matvec is wasm, js or compare');
+const N = Number(option('chars') ?? 100_000);
+if (!(Number.isInteger(N) && N >= 1)) throw new Error('--chars is a whole number of characters');
 const alphabet = ' \n!$&\',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const rng = new Prng(15);
 let text = '';
@@ -23,7 +33,9 @@ const cases = [
 ];
 
 async function main(): Promise<void> {
-  console.log(`Colour Text by Model, one request of ${N.toLocaleString('en-US')} characters (the whole file), one thread:`);
+  console.log(`Colour Text by Model, one request of ${N.toLocaleString('en-US')} characters (the whole file), one thread${
+    matvec === 'compare' ? ': time with the recurrent products in JavaScript ÷ with the pinned WebAssembly kernel, median of 3 interleaved rounds' : matvec === 'js' ? ', recurrent products in JavaScript' : ''}:`);
+  setWasmMatvecEnabled(matvec !== 'js');
   for (const c of cases) {
     const V = alphabet.length;
     const model = new RecurrentStack({ cell: c.cell, inputSize: V, hiddenSize: c.H, layers: 1, bidirectional: false, outputSize: V, maxSteps: 64 }, new Prng(3));
@@ -35,13 +47,35 @@ async function main(): Promise<void> {
       ['‖∂L/∂h_t‖', { kind: 'gradNorm', layer: 0 }],
     ];
     for (const [label, quantity] of quantities) {
-      const cpu = process.cpuUsage();
-      const start = performance.now();
-      const answer = await inferText(source, { text, warmup: 0, quantity }, async () => undefined);
-      const wall = (performance.now() - start) / 1000;
-      const used = process.cpuUsage(cpu);
-      if (answer.length !== N) throw new Error(`answered ${answer.length} characters, not ${N}`);
-      console.log(`  ${c.name.padEnd(36)} ${label.padEnd(14)} ${wall.toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU${wall < 2 ? '' : '  (over the 2 s goal)'}`);
+      /** Seconds of wall clock and of this process's CPU for one request. */
+      const run = async (): Promise<{ wall: number; cpu: number }> => {
+        const cpu = process.cpuUsage();
+        const start = performance.now();
+        const answer = await inferText(source, { text, warmup: 0, quantity }, async () => undefined);
+        const wall = (performance.now() - start) / 1000;
+        const used = process.cpuUsage(cpu);
+        if (answer.length !== N) throw new Error(`answered ${answer.length} characters, not ${N}`);
+        return { wall, cpu: (used.user + used.system) / 1e6 };
+      };
+      if (matvec === 'compare') {
+        const ratios: number[] = [];
+        for (let round = 0; round < 3; round++) {
+          // Alternate which path goes first, so a drift within a round favours neither.
+          const order = round % 2 === 0 ? [false, true] : [true, false];
+          const cpu: number[] = [];
+          for (const on of order) {
+            setWasmMatvecEnabled(on);
+            cpu[on ? 1 : 0] = (await run()).cpu;
+          }
+          ratios.push(cpu[0] / cpu[1]);
+        }
+        setWasmMatvecEnabled(true);
+        ratios.sort((a, b) => a - b);
+        console.log(`  ${c.name.padEnd(36)} ${label.padEnd(14)} JS ÷ wasm ${ratios[1].toFixed(2)}× (CPU time; rounds ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+        continue;
+      }
+      const { wall, cpu } = await run();
+      console.log(`  ${c.name.padEnd(36)} ${label.padEnd(14)} ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU${wall < 2 ? '' : '  (over the 2 s goal)'}`);
     }
   }
 }
