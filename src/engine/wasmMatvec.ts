@@ -1,7 +1,8 @@
-// The recurrence's matrix-vector products at batch one as WebAssembly SIMD kernels on a PINNED matrix: the weight
-// matrix is copied into the module's memory once per pass and reused for every time step, so a step copies only
-// its vectors in and out (issue 15: traces, Colour Text by Model, batch-1 inference and training run one
-// G·H × H product per step forward and one backward, which gemmABt leaves to JavaScript below 8 rows).
+// The recurrence's matrix-vector products at batch one (and a few streams, one at a time) as WebAssembly SIMD kernels
+// on a PINNED matrix: the weight matrix is copied into the module's memory once per pass and reused for every time
+// step, so a step copies only its vectors in and out (issue 15: traces, Colour Text by Model, batch-1 inference and
+// training run one G·H × H product per step forward and one backward, which gemmABt leaves to JavaScript below 8
+// rows). cells/cellChain.ts uses it up to MATVEC_MAX_STREAMS streams.
 //
 // What it computes. With W the G·H × H recurrent matrix W_hh (cells/cellChain.ts):
 //   forward   Q_t = W_hh h_{t−1}             y = W x,   y of W's rows, x of its columns       (pinProduct)

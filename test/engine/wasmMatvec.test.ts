@@ -17,7 +17,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gemmABt } from '../../src/engine/batchedKernels';
+import { BatchedStack } from '../../src/engine/batchedStack';
 import { BatchedStack32 } from '../../src/engine/batchedStack32';
+import { MATVEC_MAX_STREAMS } from '../../src/engine/cells/cellChain';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack, type LossTarget, type StackInput } from '../../src/engine/recurrentStack';
@@ -320,6 +322,42 @@ test('W_hh changed between passes — between a forward and its backward, and by
   }));
   assertSame(losses[0], losses[1], 'batch-1 training losses');
   assert.ok(losses[0][5] !== losses[0][0], 'the weights moved');
+});
+
+test('a few streams (B = 2, 3, 7) run the kernel per stream and follow the JavaScript products within float64 rounding; from B = 8 on the kernel is not used', () => {
+  // At B ≥ 2 gemmABt adds two products at a time, the kernel one: the two orders differ by at most ~2γ_K Σ|x_k w_k|
+  // (u = 2⁻⁵³, ~1e-14 of the terms' size for K ≤ 4·37) per product, grown through T steps and the nonlinearities;
+  // 1e-10 of each tensor's scale bounds that with a wide margin (observed ≤ 5e-14, H = 37, two layers).
+  const rng = new Prng(27);
+  for (const cell of ['rnn_tanh', 'gru', 'lstm'] as const) {
+    const V = 10;
+    const T = 17;
+    const model = new RecurrentStack({ cell, inputSize: V, hiddenSize: 37, layers: 2, bidirectional: false, outputSize: V, maxSteps: T }, new Prng(9));
+    for (const B of [2, 3, 7, 8]) {
+      const ids = Array.from({ length: B }, () => Int32Array.from({ length: T }, () => Math.floor(rng.next() * V)));
+      const dO = Float64Array.from({ length: T * B * V }, () => (rng.next() - 0.5) / T);
+      const [wasm, js] = [true, false].map((on) => withKernel(on, () => {
+        const grads = new Float64Array(model.parameterCount);
+        const stack = new BatchedStack(model, B, T, grads);
+        const outputs = stack.forward(T, { id: (t, b) => ids[b][t] }, null, null).slice();
+        stack.outputs.set(dO);
+        stack.backward();
+        return { outputs, grads };
+      }));
+      if (B === 8) {
+        // Past MATVEC_MAX_STREAMS: the products are gemmABt's whether the kernel is on or off.
+        assertSame(wasm.outputs, js.outputs, `${cell} B=8 outputs`);
+        assertSame(wasm.grads, js.grads, `${cell} B=8 gradients`);
+        continue;
+      }
+      assert.ok(worst(wasm.outputs, js.outputs) < 1e-10, `${cell} B=${B} outputs: ${worst(wasm.outputs, js.outputs)}`);
+      for (const t of model.tensors) {
+        const e = worst(wasm.grads.subarray(t.offset, t.offset + t.rows * t.cols), js.grads.subarray(t.offset, t.offset + t.rows * t.cols));
+        assert.ok(e < 1e-10, `${cell} B=${B} grad ${t.name}: ${e}`);
+      }
+    }
+  }
+  assert.equal(MATVEC_MAX_STREAMS, 7, 'this test brackets the threshold');
 });
 
 interface Float32Golden {

@@ -36,9 +36,13 @@ export type ChainKind = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
 
 /**
  * Chains of at most this many streams run the recurrent products on a pinned W_hh (wasmMatvec.ts), one stream at a
- * time; wider chains run gemmABt, whose register block reuses each loaded weight for two streams.
+ * time: below the 8 rows from which gemmABt hands the product to its WebAssembly kernel (which copies W_hh per call),
+ * the JavaScript product is the alternative, and per-stream SIMD products beat it at every B up to 7 (forward +
+ * backward 1.4–2.4× at H = 128, bench/pinnedMatvec.ts's way of measuring); from 8 streams on the two kernels were
+ * measured even. At B = 1 the float64 results are those of the JavaScript product bit for bit; at 2 … 7 they differ
+ * in the last bits (gemmABt adds two terms at a time there, see wasmMatvec.ts for the kernel's order).
  */
-export const MATVEC_MAX_STREAMS = 1;
+export const MATVEC_MAX_STREAMS = 7;
 
 /** Views of one layer-direction's parameters (or of their gradients), PyTorch's layout. */
 export interface ChainTensors {
