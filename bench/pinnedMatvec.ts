@@ -5,6 +5,7 @@
 //             no Jacobians or spectra: the part Colour Text runs per window), float64
 //   cells     RecurrentStack forward + backward from a given ∂L/∂O (bench/batchOfOne.ts's "cells"), float64
 //   batch-1   BatchedStack32 at B = 1 forward + backward (the float32 trainer at batch 1)
+//   batch-4   BatchedStack32 at B = 4 likewise (the kernel runs per stream up to cellChain.ts's MATVEC_MAX_STREAMS)
 // Only RATIOS are printed, on purpose: the two paths are run interleaved (JS, wasm, JS, wasm, … after a warm-up of
 // each, every sample ~40 ms of repeated runs), and the ratio is the median of the per-round ratios JS time ÷ wasm
 // time, so load from other processes that shifts both paths alike cancels. Absolute times on a shared machine say
@@ -66,7 +67,7 @@ const ids = Int32Array.from({ length: T }, () => Math.floor(rng.next() * V));
 const dO = Float64Array.from({ length: T * V }, () => (rng.next() - 0.5) / T);
 const dO32 = Float32Array.from(dO);
 console.log(`T = ${T}, H = ${H}, V = ${V}; JS time ÷ wasm time, median of ${ROUNDS} interleaved rounds [quartiles]:`);
-console.log('cell      trace (f64)          cells (f64)          batch-1 (f32)');
+console.log('cell      trace (f64)          cells (f64)          batch-1 (f32)        batch-4 (f32)');
 for (const cell of ['rnn_tanh', 'gru', 'lstm'] as const) {
   const stack = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 1, bidirectional: false, outputSize: V, maxSteps: T }, new Prng(1));
   const target = { kind: 'cross-entropy' as const, targets: Int32Array.from(ids, (_, t) => ids[(t + 1) % T]) };
@@ -82,6 +83,13 @@ for (const cell of ['rnn_tanh', 'gru', 'lstm'] as const) {
     batched.outputs.set(dO32);
     batched.backward();
   });
+  const batched4 = new BatchedStack32(stack, 4, T, new Float32Array(stack.parameterCount));
+  const dO4 = Float32Array.from({ length: 4 * T * V }, (_, i) => dO32[i % dO32.length]);
+  const batch4 = ratio(() => {
+    batched4.forward(T, { id: (t, b) => ids[(t + 31 * b) % T] }, null, null);
+    batched4.outputs.set(dO4);
+    batched4.backward();
+  });
   const show = (r: { median: number; q1: number; q3: number }): string => `${r.median.toFixed(2)}× [${r.q1.toFixed(2)}, ${r.q3.toFixed(2)}]`.padEnd(21);
-  console.log(`${cell.padEnd(10)}${show(trace)}${show(cells)}${show(batch1)}`);
+  console.log(`${cell.padEnd(10)}${show(trace)}${show(cells)}${show(batch1)}${show(batch4)}`);
 }
