@@ -17,9 +17,11 @@
 // product rounded then added (no fused multiply-add), the order of the scalar loop in batchedKernels.ts's gemmABt
 // for one row. So in float64 the results are bit-identical to the JavaScript path at B = 1 (the padding below adds
 // 0·0 = +0, which changes no sum). The float32 kernel multiplies and adds in float32, as PyTorch's float32 products
-// do, where the JavaScript float32 path sums in double precision and rounds once: their difference is bounded by
-// the recursive-summation bound γ_K Σ_k |x_k M_kj|, γ_K = K·u/(1 − K·u), u = 2⁻²⁴ (Higham, Accuracy and Stability
-// of Numerical Algorithms, §3.1), which is what test/engine/wasmMatvec.test.ts asserts.
+// do, where the JavaScript float32 path sums in double precision and rounds once (within u·|s| of the exact sum s):
+// the kernel's output is within the recursive-summation bound γ_K Σ_k |x_k M_kj| of s, γ_K = K·u/(1 − K·u),
+// u = 2⁻²⁴ (Higham, Accuracy and Stability of Numerical Algorithms, §3.1), which test/engine/wasmMatvec.test.ts
+// asserts per output. With several streams gemmABt adds two products at a time, so there the float64 results
+// differ from the JavaScript path's in the last bits.
 //
 // Why pinning is safe. The module holds ONE pinned matrix at a time. pin…() copies W's current values and returns a
 // handle; pinning again (any matrix) or release() retires the handle, and apply() on a retired handle throws, so a
