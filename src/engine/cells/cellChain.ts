@@ -13,8 +13,9 @@
 //   ∂L/∂W_ih += δPᵀ X   ∂L/∂X = δP W_ih                                                                      (X)
 // Products with a transposed operand run on transposed copies (scratch gT, xT, wT) so that all of them are A Bᵀ
 // (gemmABt, the fast kernel):  ∂W += δᵀ X = (δᵀ)(Xᵀ)ᵀ,  ∂X = δ W = δ (Wᵀ)ᵀ.  Gradients are ADDED.
-// With at most MATVEC_MAX_STREAMS streams, (Q) and the product of (B) run per stream as matrix-vector products on a
-// copy of W_hh pinned in WebAssembly memory (wasmMatvec.ts): Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t.
+// With at most MATVEC_MAX_STREAMS streams and at least MATVEC_MIN_STEPS steps, (Q) and the product of (B) run per
+// stream as matrix-vector products on a copy of W_hh pinned in WebAssembly memory (wasmMatvec.ts):
+// Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t.
 // W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
 // update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
@@ -43,6 +44,13 @@ export type ChainKind = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
  * in the last bits (gemmABt adds two terms at a time there, see wasmMatvec.ts for the kernel's order).
  */
 export const MATVEC_MAX_STREAMS = 7;
+
+/**
+ * Passes of fewer steps keep the JavaScript product: pinning copies W_hh once, which costs about as much as the one
+ * product a single step would run on it (sampling a character at a time measured 0.84–1.08× at T = 1, 1.1–1.6× at
+ * T = 2 … 4; H = 32, 128).
+ */
+export const MATVEC_MIN_STEPS = 2;
 
 /** Views of one layer-direction's parameters (or of their gradients), PyTorch's layout. */
 export interface ChainTensors {
@@ -200,7 +208,7 @@ export class CellChain {
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
     // W_hh as it is now, pinned for this pass alone (null: the JavaScript product).
-    const pinned = B <= MATVEC_MAX_STREAMS ? (matvecKernelFor(whh)?.pinProduct(whh, 0, GH, H) ?? null) : null;
+    const pinned = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? (matvecKernelFor(whh)?.pinProduct(whh, 0, GH, H) ?? null) : null;
     try {
       for (let t = 0; t < T; t++) {
         throwIfAborted(abort);
@@ -240,7 +248,7 @@ export class CellChain {
     const relu = kind === 'rnn_relu';
     const whh = this.w.weightHh;
     // W_hh as it is now, pinned for this pass alone (null: the JavaScript product on its transpose).
-    const pinned = B <= MATVEC_MAX_STREAMS ? (matvecKernelFor(whh)?.pinTransposedProduct(whh, 0, GH, H) ?? null) : null;
+    const pinned = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? (matvecKernelFor(whh)?.pinTransposedProduct(whh, 0, GH, H) ?? null) : null;
     if (!pinned) transpose(whh, 0, GH, H, wT);
     const norms = this.gradNorms;
     try {
