@@ -50,12 +50,12 @@ const i32GtU = 0x4b;
 const i32GeU = 0x4f;
 const br = op.br;
 
-/** The body of g(m, x, y, K, N): byte addresses m (K × N), x (K), y (N); K a multiple of 4, N of the lanes. */
+/** The body of g(m, x, y, K, N): byte addresses m (K × N), x (K), y (N); K a multiple of ROWS, N of the lanes. */
 function kernelBody(t: Lanes): number[] {
   const f = new FunctionBuilder(5);
   const [Mp, X, Y, K, N] = [0, 1, 2, 3, 4];
-  const stride = f.i32(), stride4 = f.i32(), xEnd = f.i32(), nBytes = f.i32(), cb = f.i32(), xi = f.i32();
-  const p0 = f.i32(), p1 = f.i32(), p2 = f.i32(), p3 = f.i32();
+  const stride = f.i32(), strideRows = f.i32(), xEnd = f.i32(), nBytes = f.i32(), cb = f.i32(), xi = f.i32();
+  const rows = Array.from({ length: ROWS }, () => f.i32()); // rows[r]: row k + r of M at the block's columns
   const acc = Array.from({ length: BLOCK }, () => f.v128());
   const xs = Array.from({ length: ROWS }, () => f.v128());
   const { emit, get, set, konst, simdOp } = f;
@@ -68,20 +68,19 @@ function kernelBody(t: Lanes): number[] {
       simdOp(t.splat);
       set(acc[a]);
     }
-    // p0 = M + cb: row 0 of the block's columns
-    get(Mp); get(cb); emit(op.i32Add); set(p0);
+    // rows[0] = M + cb: row 0 of the block's columns
+    get(Mp); get(cb); emit(op.i32Add); set(rows[0]);
     f.loop(xi, xEnd, ROWS * size, () => {
-      // x_k … x_{k+3} splat (xi = k·size), rows k … k+3 of M at p0 … p3
+      // x_k … x_{k+ROWS−1} splat (xi = k·size); rows k … k+ROWS−1 of M
       for (let r = 0; r < ROWS; r++) {
         get(X); get(xi); emit(op.i32Add);
         simdOp(t.loadSplat, t.shift, ...uleb(r * size));
         set(xs[r]);
       }
-      get(p0); get(stride); emit(op.i32Add); set(p1);
-      get(p1); get(stride); emit(op.i32Add); set(p2);
-      get(p2); get(stride); emit(op.i32Add); set(p3);
-      // acc_a += x_k M[k, ·] for k, k+1, k+2, k+3 in turn: each sum adds in the order of k.
-      const rows = [p0, p1, p2, p3];
+      for (let r = 1; r < ROWS; r++) {
+        get(rows[r - 1]); get(stride); emit(op.i32Add); set(rows[r]);
+      }
+      // acc_a += x_k M[k, ·] for k, k+1, … in turn: each sum adds in the order of k.
       for (let r = 0; r < ROWS; r++) {
         for (let a = 0; a < width; a++) {
           get(acc[a]);
@@ -93,7 +92,7 @@ function kernelBody(t: Lanes): number[] {
           set(acc[a]);
         }
       }
-      get(p0); get(stride4); emit(op.i32Add); set(p0);
+      get(rows[0]); get(strideRows); emit(op.i32Add); set(rows[0]);
     });
     for (let a = 0; a < width; a++) {
       get(Y); get(cb); emit(op.i32Add);
@@ -102,9 +101,9 @@ function kernelBody(t: Lanes): number[] {
     }
   };
 
-  // stride = N·size (bytes per row of M), stride4 = 4 rows, xEnd = K·size, nBytes = N·size
+  // stride = N·size (bytes per row of M), strideRows = ROWS rows, xEnd = K·size, nBytes = N·size
   get(N); konst(t.shift); emit(op.i32Shl); set(stride);
-  get(stride); konst(2); emit(op.i32Shl); set(stride4);
+  get(stride); konst(ROWS); emit(op.i32Mul); set(strideRows);
   get(K); konst(t.shift); emit(op.i32Shl); set(xEnd);
   get(stride); set(nBytes);
   konst(0); set(cb);
