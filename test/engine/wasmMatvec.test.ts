@@ -1,7 +1,8 @@
 // The pinned WebAssembly SIMD matrix-vector kernel (src/engine/wasmMatvec.ts) and the cell chain's use of it at one
 // stream (issue 15): the kernel against the scalar loop for many shapes, the handle's lifetime (a stale pin can never
 // be read), the chain with the kernel against the chain without it (the JavaScript path) through every cell kind,
-// bidirectional and 2-layer stacks, traces and training, and both paths against the PyTorch goldens.
+// bidirectional and 2-layer stacks, traces and training, and both paths against the PyTorch goldens — the JavaScript
+// path also in a child process without any WebAssembly (node --jitless, fixtures/noWebAssembly.ts).
 //
 // Tolerances. float64: the kernel sums each output as ((0 + x_0 M_0j) + x_1 M_1j) + …, products rounded, no fused
 // multiply-add — the order of gemmABt's one-row loop — so its results are asserted EQUAL to the JavaScript path's,
@@ -14,8 +15,10 @@
 // kernel path is at most 2.2e-5, the JavaScript path 2.1e-5; from each other 1.2e-5 — float32 rounding of a sum of
 // mixed signs at the scale floor, the same size both ways.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { gemmABt } from '../../src/engine/batchedKernels';
 import { BatchedStack } from '../../src/engine/batchedStack';
 import { BatchedStack32 } from '../../src/engine/batchedStack32';
@@ -218,6 +221,16 @@ function runStack(stack: RecurrentStack, input: StackInput, target: LossTarget, 
 function assertRunsSame(a: Record<string, Float64Array>, b: Record<string, Float64Array>, what: string): void {
   for (const key of Object.keys(a)) assertSame(a[key], b[key], `${what} ${key}`);
 }
+
+test('in a runtime without WebAssembly (node --jitless) there are no kernels, and every golden stack still matches PyTorch on the JavaScript products', () => {
+  const child = spawnSync(process.execPath, ['--jitless', '--import', 'tsx', fileURLToPath(new URL('./fixtures/noWebAssembly.ts', import.meta.url))], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(child.status, 0, child.stderr);
+  const report = JSON.parse(child.stdout) as { webAssembly: boolean; kernels: boolean[]; cases: { name: string; worst: number }[] };
+  assert.equal(report.webAssembly, false, 'the child really has no WebAssembly');
+  assert.deepEqual(report.kernels, [false, false, false, false], 'wasmGemm and wasmMatvec are null there');
+  assert.equal(report.cases.length, stackGolden.cases.length);
+  for (const c of report.cases) assert.ok(c.worst <= 1e-9, `${c.name}: relative error ${c.worst} against PyTorch`);
+});
 
 test('the stacks of the PyTorch goldens (every cell kind, bidirectional, 2 layers, embedded and dense input) give the same outputs and gradients bit for bit with the kernel and without, and both match PyTorch', () => {
   const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
