@@ -46,10 +46,6 @@ export const MATVEC_MAX_ELEMENTS = 4096 * 1024 + 2 * 4096 + 16 * 4096 + 64;
 const ROWS = 4;
 const BLOCK = 8;
 
-const i32GtU = 0x4b;
-const i32GeU = 0x4f;
-const br = op.br;
-
 /** The body of g(m, x, y, K, N): byte addresses m (K × N), x (K), y (N); K a multiple of ROWS, N of the lanes. */
 function kernelBody(t: Lanes): number[] {
   const f = new FunctionBuilder(5);
@@ -109,16 +105,16 @@ function kernelBody(t: Lanes): number[] {
   konst(0); set(cb);
   // Whole blocks: while (cb + 8·16 ≤ nBytes) { block(8); cb += 8·16 }
   emit(op.block, 0x40, op.loop, 0x40);
-  get(cb); konst(BLOCK * 16); emit(op.i32Add); get(nBytes); emit(i32GtU, op.brIf, 1);
+  get(cb); konst(BLOCK * 16); emit(op.i32Add); get(nBytes); emit(op.i32GtU, op.brIf, 1);
   block(BLOCK);
   get(cb); konst(BLOCK * 16); emit(op.i32Add); set(cb);
-  emit(br, 0, op.end, op.end);
+  emit(op.br, 0, op.end, op.end);
   // The rest, one v128 at a time: while (cb < nBytes) { block(1); cb += 16 }
   emit(op.block, 0x40, op.loop, 0x40);
-  get(cb); get(nBytes); emit(i32GeU, op.brIf, 1);
+  get(cb); get(nBytes); emit(op.i32GeU, op.brIf, 1);
   block(1);
   get(cb); konst(16); emit(op.i32Add); set(cb);
-  emit(br, 0, op.end, op.end);
+  emit(op.br, 0, op.end, op.end);
   return f.encode();
 }
 
