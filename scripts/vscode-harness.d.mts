@@ -26,6 +26,7 @@ export interface ProfileDirs {
 }
 export function makeProfile(options?: { root?: string; userDataDir?: string; extensionsDir?: string; settings?: Record<string, unknown> }): ProfileDirs;
 export function installVsix(vsixPath: string, dirs: ProfileDirs): Promise<string>;
+export function installVsixCached(vsixPath: string, dirs: ProfileDirs): Promise<void>;
 export function listExtensions(dirs: ProfileDirs): Promise<string[]>;
 
 export type Payload = [string, string][];

@@ -2,7 +2,10 @@
 // (playwright-core + Debian's chromium). Used by scripts/demo.mjs and test/e2e/*.test.ts.
 // The recipe and its reasons: see the notes on running real VS Code offline (code-server 4.100.3, setsid, payload).
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +16,12 @@ export { ensureCodeServer, REPO_ROOT };
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A `sleep` for a Promise.race that must not outlive it: its timer is unref'd, so a process with nothing else to do
+ * exits at once. (A plain sleep(5000) in code-server's stop() kept every e2e test file's process alive 5 s after the
+ * race was won: about 2 minutes of each CI run.)
+ */
+const unrefSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Milliseconds since `start`, as "12.3 s". */
 export const seconds = (start) => `${((Date.now() - start) / 1000).toFixed(1)} s`;
@@ -216,6 +225,32 @@ export async function installVsix(vsixPath, dirs) {
   return output;
 }
 
+/**
+ * The same result as `installVsix(vsixPath, dirs)`, for a profile whose extensions folder is still empty, at a
+ * fraction of its cost: the first call for a given .vsix (by its contents) installs it once, with
+ * `code-server --install-extension`, into a folder under os.tmpdir() kept for later calls; every call then copies
+ * that installed folder into `dirs.extensionsDir`. Each e2e test used to spend 1–2 s (more beside a loaded CI)
+ * installing the same .vsix again; a copy takes a few milliseconds and leaves each test its own extensions folder,
+ * as before. VS Code finds the copied extension through extensions.json's `relativeLocation` (its `location` still
+ * names the kept folder, which stays in place, so either way it loads the same files). The first install of a .vsix
+ * goes through `installVsix`, so a package that does not install still fails the first test that installs it.
+ */
+export async function installVsixCached(vsixPath, dirs) {
+  const digest = createHash('sha256').update(readFileSync(vsixPath)).digest('hex').slice(0, 16);
+  const cached = path.join(os.tmpdir(), `sequence-lab-installed-${digest}`);
+  if (!existsSync(path.join(cached, '.installed'))) {
+    // A folder without the mark is what a stopped install left: installed again from scratch. The mark is written
+    // only once the install succeeded.
+    rmSync(cached, { recursive: true, force: true });
+    mkdirSync(cached);
+    await installVsix(vsixPath, { ...dirs, extensionsDir: cached });
+    writeFileSync(path.join(cached, '.installed'), `${vsixPath}\n`);
+  }
+  const started = Date.now();
+  cpSync(cached, dirs.extensionsDir, { recursive: true, filter: (src) => path.basename(src) !== '.installed' });
+  console.log(`[code-server] ${path.basename(vsixPath)}: copied the installed extension from ${path.basename(cached)} (${seconds(started)})`);
+}
+
 /** The ids (publisher.name@version) of the extensions installed in the profile. */
 export async function listExtensions(dirs) {
   const bin = await ensureCodeServer({ quiet: true });
@@ -288,10 +323,10 @@ export async function startCodeServer({
       }
     };
     signalGroup('SIGTERM');
-    const ended = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+    const ended = await Promise.race([exited.then(() => true), unrefSleep(5000).then(() => false)]);
     // Whatever is left of the group (pty host, watchers) goes too.
     signalGroup(ended ? 'SIGTERM' : 'SIGKILL');
-    if (!ended) await Promise.race([exited, sleep(2000)]);
+    if (!ended) await Promise.race([exited, unrefSleep(2000)]);
     await new Promise((resolve) => logStream.end(resolve));
     if (profile.scratch && !process.env.KEEP_VSCODE_PROFILE) rmSync(profile.root, { recursive: true, force: true, maxRetries: 3 });
   };

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { after, before } from 'node:test';
 import {
-  REPO_ROOT, dialogs, ensureCodeServer, installVsix, launchBrowser, makeProfile, notifications, openWorkbench,
+  REPO_ROOT, dialogs, ensureCodeServer, installVsixCached, launchBrowser, makeProfile, notifications, openWorkbench,
   packageVsix, startCodeServer,
 } from '../../scripts/vscode-harness.mjs';
 
@@ -50,7 +50,9 @@ export async function openPackagedWorkbench(
 /**
  * `vsix` installed into the profile `dirs`, code-server on `workspace`, and the workbench open in Chromium; the
  * session stops both afterwards. Chromium starts while the .vsix is installed and code-server starts: neither needs
- * the other until the page opens (about 2 s of each test's start).
+ * the other until the page opens (about 2 s of each test's start). The .vsix is installed with
+ * `code-server --install-extension` once per run (the first test to need it) and copied into each later profile
+ * (`installVsixCached`); trainInVsCode still installs it itself, as a user does, and checks what VS Code lists.
  */
 export async function openInstalledWorkbench(
   session: WorkbenchSession,
@@ -63,7 +65,7 @@ export async function openInstalledWorkbench(
   launching.catch(() => {}); // its failure is reported by the await below, not as an unhandled rejection meanwhile
   let server: NonNullable<WorkbenchSession['server']>;
   try {
-    await installVsix(vsix, dirs);
+    await installVsixCached(vsix, dirs);
     server = session.server = await startCodeServer({ workspace, dirs, workspaceTrust });
   } catch (error) {
     await launching.then((b) => b.close(), () => {});
