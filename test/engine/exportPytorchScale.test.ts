@@ -19,7 +19,7 @@ import { run as exportRun } from '../../src/cli/commands/exportPytorch';
 import { decodeModel } from '../../src/cli/commands/readModel';
 import { run as trainRun } from '../../src/cli/commands/trainModel';
 import { parseRunHistory } from '../../src/training/importedHistory';
-import { fileIo, PYTHON, requireTorch } from '../fixtures/pytorch';
+import { fileIo, PYTHON, readmeShellEnv, requireTorch } from '../fixtures/pytorch';
 
 // CI installs python3-torch: without it these tests fail (requireTorch names the packages) instead of skipping.
 const probe = spawnSync(PYTHON, ['-c', 'import torch; print(int(torch.cuda.is_available()))'], { encoding: 'utf8' });
@@ -240,7 +240,7 @@ test('a run trained at batch 1: every command of the README\'s Run section works
   assert.ok(commands.some((c) => c.startsWith('torchrun ') && c.includes('--nproc_per_node=2') && c.includes('--batch 2')), commands.join('\n'));
   let steps = 0;
   for (const command of commands) {
-    const r = spawnSync('sh', ['-c', command], { cwd: project, encoding: 'utf8', env: ENV });
+    const r = spawnSync('sh', ['-c', command], { cwd: project, encoding: 'utf8', env: readmeShellEnv() });
     if (command.startsWith('torchrun ') && r.status !== 0 && r.stderr.includes(COMPAT_BUG)) {
       // Debian's torch 1.13 on Python ≥ 3.11: the README says so and prints the torchrun_compat.py line for it next.
       assert.ok(commands.some((c) => c === command.replace(/^torchrun /, 'python3 torchrun_compat.py ')));

@@ -17,7 +17,7 @@ import { describeModel, readSafetensorsHeader, vocabularyMismatch } from '../../
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import { parseRunHistory } from '../../src/training/importedHistory';
 import { CharModel } from '../../src/worker/charModel';
-import { PYTHON, requireTorch } from '../fixtures/pytorch';
+import { PYTHON, readmeShellEnv, requireTorch } from '../fixtures/pytorch';
 
 /** As the host hashes a run's data (runPersistence.ts): SHA-256 of the text, UTF-8. */
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -150,7 +150,7 @@ test('a run trained in the panel at batch 1, exported, continued on 2 processes 
   };
   let command = printed('torchrun ');
   assert.match(command, /--batch 2 --steps 200$/, 'batch 1 has one stream: the command asks for two');
-  const env = { ...process.env, OMP_NUM_THREADS: '1' };
+  const env = readmeShellEnv();
   let r = spawnSync('sh', ['-c', command], { cwd: runDir, encoding: 'utf8', env });
   if (r.status !== 0 && r.stderr.includes("'NoneType' object has no attribute 'get'")) {
     command = printed('python3 torchrun_compat.py ');
