@@ -4,6 +4,7 @@
 // description is checked against the schema and the training limits before anything is allocated from it or written
 // from it (train.py is generated from these values: see pytorchProject.ts), and every message describes a bad value
 // without serialising it whole.
+import { renameKeys } from './renamedKeys';
 import { CONFIG_LIMITS, EMBEDDING_LIMIT, LAYERS_LIMIT, MODEL_KINDS, VOCABULARY_LIMIT, type Limit } from './trainingConfig';
 
 export class ModelMetadataError extends Error {
@@ -103,14 +104,7 @@ export const RENAMED_MODEL_KEYS: Readonly<Record<string, string>> = { model: 'ce
 
 export function migrateModelMetadata(value: unknown): unknown {
   if (!isPlainObject(value) || !isPlainObject(value.model)) return value;
-  const old = value.model;
-  // Object.fromEntries defines each key as data (a "__proto__" key in the file stays a plain key).
-  const model = Object.fromEntries(Object.entries(old).flatMap(([key, v]): [string, unknown][] => {
-    const renamed = Object.hasOwn(RENAMED_MODEL_KEYS, key) ? RENAMED_MODEL_KEYS[key] : undefined;
-    if (renamed === undefined) return [[key, v]];
-    return Object.hasOwn(old, renamed) ? [] : [[renamed, v]];
-  }));
-  return { ...value, model };
+  return { ...value, model: renameKeys(value.model, RENAMED_MODEL_KEYS) };
 }
 
 /**

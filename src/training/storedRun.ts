@@ -1,5 +1,6 @@
 // What a run folder's run.json holds (StoredRun) and the check every run.json passes before the store lists it: a run
 // folder may come from a repository (.sequence-lab/), so each field is bounded and typed. Pure (no fs, no vscode).
+import { isJsonObject, renameKeys } from '../shared/renamedKeys';
 import type { HeldOutInfo, RunStatus } from '../shared/run';
 import { validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 
@@ -48,14 +49,7 @@ export const RENAMED_CONFIG_KEYS: Readonly<Record<string, keyof TrainingConfig>>
 
 /** A run.json's config with its old keys under today's names (a key already under its new name wins); anything else as it was. */
 export function migrateStoredConfig(config: unknown): unknown {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
-    const renamed = Object.hasOwn(RENAMED_CONFIG_KEYS, key) ? RENAMED_CONFIG_KEYS[key] : undefined;
-    if (renamed === undefined) out[key] = value;
-    else if (!Object.hasOwn(config, renamed)) out[renamed] = value;
-  }
-  return out;
+  return isJsonObject(config) ? renameKeys(config, RENAMED_CONFIG_KEYS) : config;
 }
 
 /**

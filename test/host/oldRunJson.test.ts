@@ -85,3 +85,18 @@ test('migrateStoredConfig: old keys renamed, a key already under its new name wi
   bad.config.model = 'gru';
   assert.deepEqual(readStoredRun(bad)?.config, expected);
 });
+
+test('a run.json whose config hides its settings under "__proto__" is refused, not read through the prototype', () => {
+  // JSON.parse keeps "__proto__" as an own key. Renaming it onto a plain object by assignment made it the config's
+  // prototype: every setting then passed the check through inheritance, while the config's own keys (what
+  // JSON.stringify writes back and postMessage hands the worker) were empty.
+  const run = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+  const hostile = { ...run, config: JSON.parse(`{"__proto__": ${JSON.stringify({ ...expected })}}`) };
+  assert.deepEqual(Object.keys(hostile.config), ['__proto__']);
+  assert.equal(readStoredRun(hostile), undefined, 'refused');
+  const migrated = migrateStoredConfig(hostile.config) as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(migrated), Object.prototype, 'its prototype is untouched');
+  assert.equal(migrated.cell, undefined, 'nothing is read through it');
+  // The same settings as own keys are read as ever.
+  assert.deepEqual(readStoredRun({ ...run, config: { ...expected } })?.config, expected);
+});

@@ -6,6 +6,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { EngineInputError } from '../../engine/errors';
 import { MAX_MODEL_FILE_BYTES, ModelMetadataError } from '../../shared/modelMetadata';
 import { checkExportedRun, projectDataFileName, pytorchProject, type ExportedRun } from '../../shared/pytorchProject';
+import { isJsonObject, renameKeys } from '../../shared/renamedKeys';
 import { DEFAULT_MAX_TRAINING_MB, fileLabelOf, trainingSizeMessage } from '../../shared/textChecks';
 import { FileTooLargeError, guarded, NotRegularFileError, parseArgs, UsageError, type CliIo } from './cliIo';
 import { decodeModel } from './readModel';
@@ -56,16 +57,8 @@ export const RENAMED_RUN_KEYS: Readonly<Record<string, string>> = {
 
 /** A run.json's parsed JSON with its config's old keys under today's names (a key already under its new name wins). */
 export function migrateRunJson(run: unknown): unknown {
-  if (typeof run !== 'object' || run === null || Array.isArray(run)) return run;
-  const config = (run as { config?: unknown }).config;
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return run;
-  // Object.fromEntries defines each key as data (a "__proto__" key in the file stays a plain key).
-  const renamed = Object.fromEntries(Object.entries(config).flatMap(([key, v]): [string, unknown][] => {
-    const name = Object.hasOwn(RENAMED_RUN_KEYS, key) ? RENAMED_RUN_KEYS[key] : undefined;
-    if (name === undefined) return [[key, v]];
-    return Object.hasOwn(config, name) ? [] : [[name, v]];
-  }));
-  return { ...run, config: renamed };
+  if (!isJsonObject(run) || !isJsonObject(run.config)) return run;
+  return { ...run, config: renameKeys(run.config, RENAMED_RUN_KEYS) };
 }
 
 function parseRun(bytes: Uint8Array, where: string): ExportedRun {
