@@ -446,12 +446,27 @@ async function closeQuickInput(page) {
   }
 }
 
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Types into a freshly opened quick input (opened by `openKey`) until a row containing `text` shows, then selects
- * it (Enter when it is the focused row, else a click). Retries while the row is missing, e.g. while a new
- * extension's commands are not registered yet or the file search is still indexing.
+ * The quick input's rows whose label is exactly `label` (and, given `description`, whose description is exactly that:
+ * a file's folder in quick open). Exact, not a substring: "Sequence Lab: Compare Runs" must not pick "Sequence Lab:
+ * Compare Runs…", nor "a.txt" pick "data.txt".
  */
-async function pickFromQuickInput(page, { openKey, query, text, timeout, what }) {
+function rowsLabelled(page, label, description) {
+  const exactly = (text) => new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`);
+  let rows = quickInputRows(page).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+  if (description !== undefined) rows = rows.filter({ has: page.locator('.label-description', { hasText: exactly(description) }) });
+  return rows;
+}
+
+/**
+ * Types into a freshly opened quick input (opened by `openKey`) until a row labelled exactly `text` (with the
+ * `description`, if given) shows, then selects it (Enter when it is the focused row, else a click). Retries while
+ * the row is missing, e.g. while a new extension's commands are not registered yet or the file search is still
+ * indexing.
+ */
+async function pickFromQuickInput(page, { openKey, query, text, description, timeout, what }) {
   const deadline = Date.now() + timeout;
   let attempt = 0;
   for (;;) {
@@ -470,7 +485,7 @@ async function pickFromQuickInput(page, { openKey, query, text, timeout, what })
     // and a re-filter of the list (3 s for a 50-character command on a loaded 2-core machine, against 0.05 s); the box
     // ends up holding the same text either way.
     await page.keyboard.insertText(query);
-    const row = quickInputRows(page).filter({ hasText: text }).first();
+    const row = rowsLabelled(page, text, description).first();
     try {
       await row.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) });
     } catch {
@@ -481,10 +496,9 @@ async function pickFromQuickInput(page, { openKey, query, text, timeout, what })
       }
       continue;
     }
-    const focused = quickInputRows(page).and(page.locator('.focused')).first();
-    const focusedText = await focused.innerText({ timeout: 1000 }).catch(() => '');
+    const focusedIsRow = (await rowsLabelled(page, text, description).and(page.locator('.focused')).count().catch(() => 0)) > 0;
     const typed = await input.inputValue().catch(() => query);
-    if (focusedText.includes(text)) await page.keyboard.press('Enter');
+    if (focusedIsRow) await page.keyboard.press('Enter');
     else await row.click();
     // Accepted means the quick input closed. If it is still open, the Enter or click reached no row (the list was
     // re-filtered under it on a loaded machine): try again rather than return as if the command had run.
@@ -508,13 +522,19 @@ export async function runCommand(page, title, { timeout = 60_000 } = {}) {
   await pickFromQuickInput(page, { openKey: 'F1', query: title, text: title, timeout, what: 'command' });
 }
 
-/** Opens a file of the workspace with quick open (Ctrl+P), like a person, and waits for its editor tab. */
+/**
+ * Opens a file of the workspace with quick open (Ctrl+P), like a person: the row named exactly like the file, in its
+ * folder (quick open shows a file's folder as its description, none for the workspace's top level), then waits until
+ * the active editor group's active tab is that file (a tab of that name active in another group does not count).
+ */
 export async function openFile(page, relPath, { timeout = 60_000 } = {}) {
   const base = path.basename(relPath);
-  await pickFromQuickInput(page, { openKey: 'Control+P', query: relPath, text: base, timeout, what: 'file' });
-  await page.locator(`.tabs-container .tab.active[aria-label*="${base}"], .tabs-container .tab.active:has-text("${base}")`)
+  const folder = path.dirname(relPath).split(path.sep).join('/');
+  await pickFromQuickInput(page, { openKey: 'Control+P', query: relPath, text: base, description: folder === '.' ? undefined : folder, timeout, what: 'file' });
+  const group = page.locator('.editor-group-container.active');
+  await group.locator('.tabs-container .tab.active').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(base)}\\s*$`) }) })
     .first().waitFor({ state: 'visible', timeout: 15_000 });
-  await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await group.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
 }
 
 /**
@@ -555,20 +575,27 @@ export async function dialogs(page) {
 /**
  * Answers VS Code's simple file dialog (open or save: a quick input holding a path) with `file`. The dialog fills in
  * its starting folder asynchronously and may overwrite a path typed too early, so the path is typed again until the
- * box holds it, and only then accepted.
+ * box holds it, and only then accepted. Accepted means the box closed or now holds something else (a next question):
+ * Enter is pressed again only while the box still holds `file` (the key was lost), never into what comes next.
  */
 export async function answerFileDialog(page, file, { timeout = 30_000 } = {}) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout });
-  for (let i = 0; i < 10 && (await input.isVisible().catch(() => false)); i++) {
-    if ((await input.inputValue().catch(() => '')) !== file) {
+  const deadline = Date.now() + timeout;
+  const value = () => input.inputValue().catch(() => '');
+  const visible = () => input.isVisible().catch(() => false);
+  while (Date.now() < deadline) {
+    if ((await value()) !== file) {
       await input.fill(file);
       await page.waitForTimeout(400);
       continue;
     }
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(500);
+    for (const until = Math.min(deadline, Date.now() + 5000); Date.now() < until; await sleep(100)) {
+      if (!(await visible()) || (await value()) !== file) return;
+    }
   }
+  throw new Error(`the file dialog did not take ${file} within ${timeout / 1000} s (it shows ${JSON.stringify(await value())})`);
 }
 
 /**
