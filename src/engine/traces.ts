@@ -185,20 +185,25 @@ export function traceWindow(model: RecurrentStack, input: StackInput, target: Tr
     for (let c = 0; c < C; c++) {
       stack.cells[c].recordGradNorms({ h: hiddenGradNorm.subarray(c * T, (c + 1) * T), c: cellGradNorm?.subarray(c * T, (c + 1) * T) ?? null });
     }
-    // A trace reads no parameter gradient: the backward skips their products.
+    // A trace reads no parameter gradient: the backward skips their products. Restored in `finally`: traced in place,
+    // the stack is the live model, which must not keep training without parameter gradients (or keep recording
+    // into this trace's arrays) after a backward pass that threw.
     const parameterGradients = stack.parameterGradients;
     stack.parameterGradients = false;
-    if (target.kind === 'final-mse') {
-      // ∂L/∂o: zero but for the last step's first output, 2 (o_{T−1} − target).
-      const e = o[(T - 1) * K] - target.target;
-      loss = e * e;
-      stack.outputs.fill(0, 0, T * K);
-      stack.outputs[(T - 1) * K] = 2 * e;
-      stack.backwardFromOutputGradient();
-    } else loss = stack.backward(target);
-    stack.parameterGradients = parameterGradients;
+    try {
+      if (target.kind === 'final-mse') {
+        // ∂L/∂o: zero but for the last step's first output, 2 (o_{T−1} − target).
+        const e = o[(T - 1) * K] - target.target;
+        loss = e * e;
+        stack.outputs.fill(0, 0, T * K);
+        stack.outputs[(T - 1) * K] = 2 * e;
+        stack.backwardFromOutputGradient();
+      } else loss = stack.backward(target);
+    } finally {
+      stack.parameterGradients = parameterGradients;
+      for (let c = 0; c < C; c++) stack.cells[c].recordGradNorms(null);
+    }
     for (let c = 0; c < C; c++) {
-      stack.cells[c].recordGradNorms(null);
       // A reverse chain's step s is time T−1−s.
       if (c % D === 1) {
         hiddenGradNorm.subarray(c * T, (c + 1) * T).reverse();

@@ -248,3 +248,22 @@ test('parameterGradients off: the same state and input gradients as a full backw
     }
   }
 });
+
+test('a trace in place whose backward pass throws leaves the stack as it found it: parameter gradients on, nothing recorded', () => {
+  const model = new RecurrentStack({ cell: 'lstm', inputSize: 5, hiddenSize: 4, layers: 1, bidirectional: false, outputSize: 5, maxSteps: 6 }, new Prng(3));
+  const window = Int32Array.from([0, 1, 2, 3, 4, 0]);
+  // A target outside the 5 classes: the loss throws, after the trace has turned parameter gradients off.
+  assert.throws(() => traceWindow(model, { ids: window }, { kind: 'cross-entropy', targets: Int32Array.from([1, 2, 3, 4, 0, 9]) }, { inPlace: true }), /outside the 5 classes/);
+  const targets = Int32Array.from([1, 2, 3, 4, 0, 1]);
+  model.forward({ ids: window });
+  model.backward({ kind: 'cross-entropy', targets });
+  const fresh = new RecurrentStack({ ...model.config });
+  fresh.params.set(model.params);
+  fresh.forward({ ids: window });
+  fresh.backward({ kind: 'cross-entropy', targets });
+  assert.ok(fresh.grads.some((g) => g !== 0));
+  assert.deepEqual(model.grads, fresh.grads, 'the next backward pass computes every parameter gradient');
+  // And a later trace in place records its own gradient norms, not into the failed one's arrays.
+  const trace = traceWindow(model, { ids: window }, { kind: 'cross-entropy', targets }, { inPlace: true });
+  assert.ok(trace.hiddenGradNorm!.data.every((n) => Number.isFinite(n) && n > 0));
+});
