@@ -10,8 +10,6 @@
 //   node --import tsx --test test/e2e/gatesInVsCode.test.ts test/e2e/fitHmmInVsCode.test.ts …   (see SHOTS below)
 //   node scripts/update-screenshots.mjs            (then look at the changed media/ PNGs before committing)
 //   node scripts/update-screenshots.mjs gates.png  (only the screenshots named)
-// (trainInVsCode.test.ts with UPDATE_SCREENSHOTS=1 copies its last screenshot to media/training-panel.png as it is:
-// run `node scripts/update-screenshots.mjs training-panel.png` after it.)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
