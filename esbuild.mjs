@@ -19,8 +19,8 @@ const common = {
 const nodeBuilds = [
   { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
   { entryPoints: { worker: 'src/worker/worker.ts' }, external: [] },
-  // Data-parallel training threads (src/cli/parallel/workerShards.ts starts dist/shardWorker.js).
-  { entryPoints: { shardWorker: 'src/cli/parallel/shardWorker.ts' }, external: [] },
+  // Data-parallel training threads (src/parallel/workerShards.ts starts dist/shardWorker.js).
+  { entryPoints: { shardWorker: 'src/parallel/shardWorker.ts' }, external: [] },
   { entryPoints: { cli: 'src/cli.ts' }, external: [], banner: { js: '#!/usr/bin/env node' } },
 ].map((b) => ({ ...common, ...b, platform: 'node', target: 'node20', format: 'cjs', outdir: 'dist' }));
 

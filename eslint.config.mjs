@@ -49,7 +49,7 @@ export default tseslint.config(
   {
     // The host never trains: training code is reachable only from the worker bundle.
     files: ['src/**/*.ts'],
-    ignores: ['src/engine/**', 'src/worker/**', 'src/cli.ts', 'src/cli/**'],
+    ignores: ['src/engine/**', 'src/worker/**', 'src/parallel/**', 'src/cli.ts', 'src/cli/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/engine/*', '**/engine'], message: 'The extension host must not import the engine: send a message to the worker.' }] }],
     },

@@ -6,7 +6,7 @@ import { BatchedStack32 } from '../src/engine/batchedStack32';
 import { SequenceTrainer } from '../src/engine/sequenceTrainer';
 import { crossEntropyStep } from '../src/engine/stepLoss';
 import type { Dtype } from '../src/engine/streamShard';
-import { WorkerShards } from '../src/cli/parallel/workerShards';
+import { WorkerShards } from '../src/parallel/workerShards';
 import type { PeerModel } from './tfjsPeer';
 
 /** `threads` > 1: data-parallel training over that many threads (the inference side stays on one thread). */

@@ -4,7 +4,7 @@
 //      and 32, training and inference, against @tensorflow/tfjs (cpu and wasm backends, when installed) and PyTorch
 //      (when /usr/bin/python3 has torch; one thread, float32), printed as a table with ratios.
 //   The engine is measured in float64 and float32 (dtype), on one thread and, for training, on every core
-//   (data-parallel shards on worker threads, src/cli/parallel/). float64 first: its kernels are measured before
+//   (data-parallel shards on worker threads, src/parallel/). float64 first: its kernels are measured before
 //   the float32 arrays make V8's element accesses polymorphic.
 // Run: npm run bench -- [seconds per measurement, default 3] [--quick] [--only=lstm/train/32] [--peers=wasm,torch]
 //   (--only=load: the load benchmark in a real VS Code; --only=memory: memory over an hour of training, bench/memoryRun.ts;

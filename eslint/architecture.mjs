@@ -1,8 +1,10 @@
 // The architecture's arrows as lint rules (../shared/notes/architecture.md):
 //   src/engine/  imports only src/engine/
 //   src/shared/  imports only src/shared/ (a leaf)
-//   src/worker/  imports src/worker/, src/engine/, src/shared/
-//   src/cli(.ts|/)  imports src/cli/, src/engine/, src/shared/
+//   src/parallel/  imports src/parallel/, src/engine/, src/shared/ (data-parallel training on worker_threads, for the
+//     worker and the CLI alike)
+//   src/worker/  imports src/worker/, src/parallel/, src/engine/, src/shared/
+//   src/cli(.ts|/)  imports src/cli/, src/parallel/, src/engine/, src/shared/
 //   the host (the rest of src/) imports the host and src/shared/, never the engine, the worker's code or the CLI
 //   src/base/ (the host's ground floor: helpers every feature uses) imports only src/base/ and src/shared/, never a
 //     feature folder nor the top-level host files (extension.ts)
@@ -23,6 +25,7 @@ export function layerOf(rel) {
   if (p.startsWith('src/engine/')) return { layer: 'engine' };
   if (p.startsWith('src/shared/')) return { layer: 'shared' };
   if (p.startsWith('src/worker/')) return { layer: 'worker' };
+  if (p.startsWith('src/parallel/')) return { layer: 'parallel' };
   if (p === 'src/cli.ts' || p.startsWith('src/cli/')) return { layer: 'cli' };
   if (p.startsWith('webview/')) {
     const panel = p.split('/')[1];
@@ -41,8 +44,9 @@ export const BASE = 'base';
 const ALLOWED = {
   engine: ['engine'],
   shared: ['shared'],
-  worker: ['worker', 'engine', 'shared'],
-  cli: ['cli', 'engine', 'shared'],
+  parallel: ['parallel', 'engine', 'shared'],
+  worker: ['worker', 'parallel', 'engine', 'shared'],
+  cli: ['cli', 'parallel', 'engine', 'shared'],
   host: ['host', 'shared'],
   webview: ['webview', 'shared'],
 };

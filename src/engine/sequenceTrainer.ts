@@ -111,7 +111,7 @@ export class SequenceTrainer {
   private steps = 0;
   private abortChecker: AbortCheck | null = null;
 
-  /** `options.parallel`: run the streams of streamed data in shards on worker threads (src/cli/parallel). */
+  /** `options.parallel`: run the streams of streamed data in shards on worker threads (src/parallel). */
   constructor(data: SequenceData, config: SequenceTrainerConfig, options: { parallel?: ParallelShards } = {}) {
     checkTrainerConfig(data, config);
     this.config = { ...config };

@@ -1,6 +1,6 @@
 // One shard of a streamed (next-token or series) training update: the streams first … first + count − 1 of the B
 // streams of SequenceTrainer, run through their own BatchedStack. The trainer runs one shard over all B streams on
-// its own; with a ParallelShards backend (src/cli/parallel/) it runs the first shard itself while worker threads
+// its own; with a ParallelShards backend (src/parallel/) it runs the first shard itself while worker threads
 // run the others with the same parameters, and the shard gradients are then summed in shard order.
 //
 // Data parallelism: the batch loss is L = (1/(B·n)) Σ_b Σ_t ℓ_{b,t}, a sum over streams, so its gradient is the sum

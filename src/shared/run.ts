@@ -17,6 +17,11 @@ export interface RunInfo {
   vocabSize?: number;
   dataLength?: number;
   parameterCount?: number;
+  /**
+   * Threads each update of this window's run uses (set when it starts): more than 1 for a run of several streams on a
+   * machine of several cores (the desktop); 1 on the web, or for one stream. Not stored: a stored run has none.
+   */
+  threads?: number;
   /** Why it failed or stopped, in words. */
   message?: string;
   /** Set while the run is paused by a NaN/Inf (cleared when it resumes). */

@@ -307,6 +307,7 @@ export class TrainingService implements vscode.Disposable {
         vocabSize: m.vocabSize,
         dataLength: m.dataLength,
         parameterCount: m.parameterCount,
+        threads: m.threads,
         ...(m.heldOut ? { heldOut: m.heldOut } : {}),
       });
     },

@@ -21,6 +21,7 @@ import { createGradientHistory, type GradientHistory, type GradientHistoryOption
 import type { StepLike } from './progressBuffer';
 import { trainerConfigOf, withVocabularyHint } from './modelTrainerConfig';
 import { traceGradientWindow } from './windowGradients';
+import { parallelShards } from './parallelThreads';
 
 /** Fixed offset of the sampling PRNG's seed from the training seed, so the two streams never coincide. */
 const SAMPLING_SEED_OFFSET = 0x9e3779b9;
@@ -62,7 +63,8 @@ export class CharModel {
     const split = splitSequenceData(data, HELD_OUT_SHARE, HELD_OUT_SEED, 'characters', config.batch ?? 1);
     this.heldOutPart = split.heldOut;
     // The experiment options (embedding, truncation, batch, momentum, initialisation) when the config has them.
-    this.trainer = new SequenceTrainer(split.train, trainerConfigOf(config));
+    // Streams of a batch of 4 or more run in shards on worker threads where the worker has them (parallelThreads.ts).
+    this.trainer = new SequenceTrainer(split.train, trainerConfigOf(config), { parallel: parallelShards() });
     this.heldOut = {
       description: split.description, trainCount: split.trainCount, heldOutCount: split.heldOutCount,
       stepsPerEpoch: Math.max(1, Math.floor(this.trainer.segmentLength / Math.max(1, this.trainer.k1))),
@@ -83,6 +85,16 @@ export class CharModel {
     this.gradientHistory = options.gradientHistory === false
       ? undefined
       : createGradientHistory(this.trainer, (id) => this.vocabulary.decode([id]), options.gradientHistory);
+  }
+
+  /** Threads each update runs on (SequenceTrainer.threadCount). */
+  get threadCount(): number {
+    return this.trainer.threadCount;
+  }
+
+  /** Ends the trainer's worker threads (after the run's loop has ended for good). */
+  releaseThreads(): void {
+    this.trainer.dispose();
   }
 
   /** model.safetensors as `sequence-lab train --out` writes it: PyTorch names, config + vocabulary in __metadata__. */

@@ -29,6 +29,7 @@ import type { TextInferenceSource } from './textInference';
 import type { TrainableModel } from './trainableModel';
 import { traceGradientWindow } from './windowGradients';
 import { createGradientHistory, type GradientHistory } from './gradientHistory';
+import { parallelShards } from './parallelThreads';
 import { finalTargetWindow, kindActivationTrace, kindGradientTrace, seriesWindow, stepPlaces, taggedWindow, type KindWindow, type StepPlaces } from './kindTraces';
 
 /** As CharModel: the sampling PRNG's seed is this far from the training seed. */
@@ -87,7 +88,9 @@ export class SequenceModel implements TrainableModel {
     this.heldOutPart = split.heldOut;
     this.trainer = built.kind === 'sequence-to-one'
       ? new FinalTargetTrainer(split.train as FinalTargetData, trainerConfig)
-      : new SequenceTrainer(split.train as SequenceData, trainerConfig);
+      // A streamed run (words, series) of a batch of 4 or more runs its streams in shards on worker threads where
+      // the worker has them (parallelThreads.ts); a tagger's sentences stay on this thread (the trainer decides).
+      : new SequenceTrainer(split.train as SequenceData, trainerConfig, { parallel: parallelShards() });
     const trained = split.train;
     const stepsPerEpoch = trained.kind === 'final-target' ? trained.count / batch
       : trained.kind === 'tagging' ? trained.sequences.length / batch
@@ -114,6 +117,16 @@ export class SequenceModel implements TrainableModel {
 
   get stepCount(): number {
     return this.trainer.stepCount;
+  }
+
+  /** Threads each update runs on (a sequence-to-one trainer: always 1). */
+  get threadCount(): number {
+    return this.trainer instanceof SequenceTrainer ? this.trainer.threadCount : 1;
+  }
+
+  /** Ends the trainer's worker threads (after the run's loop has ended for good). */
+  releaseThreads(): void {
+    if (this.trainer instanceof SequenceTrainer) this.trainer.dispose();
   }
 
   /** The loss on the held-out part in the training loss's unit (and a tagger's or word model's accuracy). */

@@ -16,6 +16,10 @@ export interface TrainableModel {
   /** Tokens, rows or values in the data. */
   readonly dataLength: number;
   readonly parameterCount: number;
+  /** Threads each update runs on: 1, or more for a streamed run of several streams given worker threads. */
+  readonly threadCount: number;
+  /** Ends the run's worker threads, once its loop has ended for good (it never steps again after this). */
+  releaseThreads(): void;
   readonly stepCount: number;
   /** What is held out of training (engine/heldOut.ts) and the updates of one pass over the training part. */
   readonly heldOut: HeldOutInfo;

@@ -308,6 +308,8 @@ export class TrainingRun {
     } finally {
       this.running = false;
       if (isAbortable(model)) model.setAbortCheck(null);
+      // The loop never starts again (a finished run is kept for sampling and traces, which need no threads).
+      model.releaseThreads();
     }
   }
 }

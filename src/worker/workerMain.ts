@@ -74,6 +74,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>) {
     vocabSize: model.vocabSize,
     dataLength: model.dataLength,
     parameterCount: model.parameterCount,
+    threads: model.threadCount,
     step: model.stepCount,
     heldOut: model.heldOut,
   });

@@ -1,4 +1,4 @@
-// Data-parallel training on worker threads (src/cli/parallel): the streams of a batch split into shards, each
+// Data-parallel training on worker threads (src/parallel): the streams of a batch split into shards, each
 // shard's gradient computed on its own thread with the same parameters, the gradients summed in shard order.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -6,7 +6,7 @@ import { Prng } from '../../src/engine/prng';
 import type { SequenceData } from '../../src/engine/sequenceData';
 import { SequenceNumericFaultError } from '../../src/engine/sequenceFault';
 import { SequenceTrainer, type SequenceTrainerConfig } from '../../src/engine/sequenceTrainer';
-import { WorkerShards } from '../../src/cli/parallel/workerShards';
+import { WorkerShards } from '../../src/parallel/workerShards';
 
 const trainers: SequenceTrainer[] = [];
 after(() => trainers.forEach((t) => t.dispose()));

@@ -16,6 +16,13 @@ test('directions: each layer reaches only the layers below it', () => {
   assert.equal(directionProblem('src/worker/a.ts', 'src/engine/b.ts'), undefined);
   assert.match(directionProblem('src/worker/a.ts', 'src/cli/commands/b.ts'), /reaches cli/);
   assert.match(directionProblem('src/cli/a.ts', 'src/worker/b.ts'), /reaches worker/);
+  // Data-parallel training serves the worker and the CLI; it imports neither, and the host never reaches it.
+  assert.equal(directionProblem('src/worker/a.ts', 'src/parallel/b.ts'), undefined);
+  assert.equal(directionProblem('src/cli/a.ts', 'src/parallel/b.ts'), undefined);
+  assert.equal(directionProblem('src/parallel/a.ts', 'src/engine/b.ts'), undefined);
+  assert.match(directionProblem('src/parallel/a.ts', 'src/worker/b.ts'), /reaches worker/);
+  assert.match(directionProblem('src/parallel/a.ts', 'src/cli/b.ts'), /reaches cli/);
+  assert.match(directionProblem('src/training/a.ts', 'src/parallel/b.ts'), /reaches parallel/);
   assert.match(directionProblem('src/panels/a.ts', 'src/engine/b.ts'), /host code .* reaches engine/);
   assert.match(directionProblem('src/shared/a.ts', 'src/panels/b.ts'), /shared code may import only shared/);
   assert.equal(directionProblem('webview/gates/main.ts', 'webview/common/theme.ts'), undefined);

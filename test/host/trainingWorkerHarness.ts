@@ -20,8 +20,12 @@ export interface TrainingWorkerHarness {
 
 /** Starts the worker for the calling test file (with `workerData`, e.g. TrainingWorkerData); terminated after the file's tests. */
 export function startTrainingWorker(defaultTimeoutMs = 20_000, workerData?: unknown): TrainingWorkerHarness {
-  const bundle = join(mkdtempSync(join(tmpdir(), 'seqlab-worker-')), 'worker.js');
-  esbuild.buildSync({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
+  const dir = mkdtempSync(join(tmpdir(), 'seqlab-worker-'));
+  const bundle = join(dir, 'worker.js');
+  // As dist/ holds them: the worker starts a run's data-parallel threads from shardWorker.js next to itself.
+  esbuild.buildSync({
+    entryPoints: { worker: 'src/worker/worker.ts', shardWorker: 'src/parallel/shardWorker.ts' }, bundle: true, platform: 'node', format: 'cjs', outdir: dir, logLevel: 'silent',
+  });
   const worker = new Worker(bundle, { workerData });
   after(() => worker.terminate());
 

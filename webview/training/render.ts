@@ -14,13 +14,14 @@ function setDisabled(element: HTMLElement, disabled: boolean): void {
   element.setAttribute('aria-disabled', String(disabled));
 }
 
-/** "char RNN · tanh · H=64 · 65 symbols · 1.10M chars · 12.5k parameters" */
+/** "char RNN · tanh · H=64 · 65 symbols · 1.10M chars · 12.5k parameters", and " · 2 threads" when it uses more than one. */
 function describeModel(run: RunInfo): string {
   const parts = [run.modelLabel];
   const nouns = dataNouns(run.config);
   if (run.vocabSize) parts.push(`${formatInteger(run.vocabSize)} ${nouns.symbols}`);
   if (run.dataLength) parts.push(`${formatCompact(run.dataLength)} ${nouns.data}`);
   if (run.parameterCount) parts.push(`${formatCompact(run.parameterCount)} parameters`);
+  if (run.threads !== undefined && run.threads > 1) parts.push(`${run.threads} threads`);
   return parts.join(' · ');
 }
 

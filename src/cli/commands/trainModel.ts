@@ -13,7 +13,7 @@ import { buildTrainingData, initialisationOptions } from '../../engine/trainingS
 import { Prng } from '../../engine/prng';
 import { sampleNextTokens } from '../../engine/sequenceSampling';
 import { availableParallelism } from 'node:os';
-import { WorkerShards } from '../parallel/workerShards';
+import { WorkerShards } from '../../parallel/workerShards';
 import type { ProgressSink } from '../progressBar';
 import { HELD_OUT_SEED, splitFinalTargetData, splitSequenceData } from '../../engine/heldOut';
 import { guarded, numberOption, oneOf, parseArgs, UsageError, type CliIo } from './cliIo';
@@ -162,7 +162,7 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     }
     const threads = numberOption(args, '--threads', 'whole', 1) ?? availableParallelism();
     if (args.options.has('--steps') && args.options.has('--epochs')) throw new UsageError('give --steps or --epochs, not both');
-    // More threads: data-parallel shards of the batch on worker_threads (src/cli/parallel), summed in a fixed order.
+    // More threads: data-parallel shards of the batch on worker_threads (src/parallel), summed in a fixed order.
     const trainer = finalTarget
       ? new FinalTargetTrainer(finalTarget, config)
       : new SequenceTrainer(data, config, threads > 1 ? { parallel: new WorkerShards({ threads }) } : {});

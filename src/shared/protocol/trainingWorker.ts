@@ -249,6 +249,8 @@ export type WorkerToHost =
       vocabSize: number;
       dataLength: number;
       parameterCount: number;
+      /** Threads each update runs on: 1, or more for a run of several streams where the worker has threads. */
+      threads: number;
       /** Updates already taken (a run restored from a checkpoint starts at its step; else 0). */
       step?: number;
       /** What is held out of training (src/engine/heldOut.ts). */

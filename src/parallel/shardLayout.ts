@@ -7,7 +7,7 @@
 //   h, c     the shard's work states in; hNext, cNext the carried states out (count × stateSize)
 //   error    the message of an exception in the worker (UTF-8, zero-terminated)
 // The parameters are one more SharedArrayBuffer common to all shards, written once per update.
-import type { ShardSpec } from '../../engine/streamShard';
+import type { ShardSpec } from '../engine/streamShard';
 
 export const JOB = 0;
 export const DONE = 1;

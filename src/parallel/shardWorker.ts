@@ -1,8 +1,8 @@
 // Entry of a parallel-training worker thread (dist/shardWorker.js): runs one StreamShard of every streamed update
 // of a SequenceTrainer whose coordinator (WorkerShards) hands it jobs through shared memory (see shardLayout.ts).
 import { workerData } from 'node:worker_threads';
-import { RecurrentStack } from '../../engine/recurrentStack';
-import { StreamShard } from '../../engine/streamShard';
+import { RecurrentStack } from '../engine/recurrentStack';
+import { StreamShard } from '../engine/streamShard';
 import { DONE, ERROR_BYTES, IO_IN, IO_OUT, JOB, READY, STATUS, type ShardWorkerData } from './shardLayout';
 
 const { spec, range, params, buffers } = workerData as ShardWorkerData;

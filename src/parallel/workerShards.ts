@@ -3,12 +3,13 @@
 // and in workers). Per update: the parameters and the shards' work states are copied into shared memory, every
 // worker computes its shard's gradient with the same parameters, and finish() adds the gradients in shard order,
 // so the result is the same bit for bit whatever the timing.
-// It serves `sequence-lab train --threads` and the bench (the extension's training worker does not use it), so it
-// lives with the CLI, which may import only the engine and shared/.
+// It serves the extension's training worker (a run of batch ≥ 4 on a machine of several cores), `sequence-lab train
+// --threads` and the bench: its own layer, which the worker and the CLI may import and which imports only the engine
+// and shared/.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ParallelShards, ShardResult, ShardSpec, ShardWindow } from '../../engine/streamShard';
+import type { ParallelShards, ShardResult, ShardSpec, ShardWindow } from '../engine/streamShard';
 import { allocateShard, DONE, IO_IN, IO_OUT, JOB, READY, STATUS, type ShardBuffers, type ShardWorkerData } from './shardLayout';
 
 const START_TIMEOUT_MS = 60_000;
@@ -57,6 +58,7 @@ export class WorkerShards implements ParallelShards {
   private params: Float64Array | null = null;
   private job = 0;
   private pending = false;
+  private disposed = false;
 
   constructor(options: WorkerShardsOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
@@ -88,6 +90,8 @@ export class WorkerShards implements ParallelShards {
   }
 
   start(params: Float64Array, win: ShardWindow, h: Float64Array, c: Float64Array | null): void {
+    // Without its threads an update would run only the coordinator's shard: half a gradient, silently.
+    if (this.disposed) throw new Error('These worker shards were ended (dispose): their trainer cannot take another step.');
     if (this.pending) this.waitAll(); // a previous update threw in the coordinator's own shard
     this.params!.set(params);
     this.job++;
@@ -149,6 +153,7 @@ export class WorkerShards implements ParallelShards {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const r of this.remotes) {
       Atomics.store(r.control, JOB, -1);
       Atomics.notify(r.control, JOB);

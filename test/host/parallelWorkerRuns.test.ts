@@ -1,0 +1,79 @@
+// A run of several streams uses the machine's cores (issue 15: "a run started on a laptop with more cores uses
+// them"): the desktop's training worker trains a batch of B streams on min(cores, ⌊B/2⌋) threads (src/parallel/, the
+// same shards `sequence-lab train --threads` uses), says how many when the run starts, trains the same model bit for
+// bit as the engine on that many threads in one process, and ends the threads when the run ends. A batch of 1 (the
+// Training panel's default) stays on one thread.
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { test } from 'node:test';
+import type { ParallelShards } from '../../src/engine/streamShard';
+import { WorkerShards } from '../../src/parallel/workerShards';
+import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
+import { CharModel } from '../../src/worker/charModel';
+import { useParallelThreads } from '../../src/worker/parallelThreads';
+import { startTrainingWorker } from './trainingWorkerHarness';
+
+const { received, send, next } = startTrainingWorker(120_000);
+const text = 'the quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. '.repeat(30);
+const config: TrainingConfig = { ...DEFAULT_CONFIG, cell: 'lstm', hiddenSize: 16, seqLength: 12, batch: 8, learningRate: 0.01, steps: 25, seed: 3, sampleEvery: 1000 };
+const cores = availableParallelism();
+
+/** The per-step losses the worker posted for a run, as float32 (as posted). */
+function workerLosses(runId: string): number[] {
+  const losses: number[] = [];
+  for (const m of received) if (m.type === 'progress' && m.runId === runId) losses.push(...m.losses);
+  return losses;
+}
+
+/** The same run in this process, its trainer given `parallel` (or one thread): its per-step losses as float32. */
+function inProcessLosses(steps: number, parallel: (() => ParallelShards) | undefined): number[] {
+  useParallelThreads(parallel);
+  try {
+    const model = new CharModel(text, config, undefined, { gradientHistory: false });
+    try {
+      return Array.from({ length: steps }, () => Math.fround(model.step().loss));
+    } finally {
+      model.releaseThreads();
+    }
+  } finally {
+    useParallelThreads(undefined);
+  }
+}
+
+test('a batch of 8 trains on min(cores, 4) threads, says so, and is the engine on that many threads bit for bit', { skip: cores < 2 && 'one core: nothing to share' }, async () => {
+  send({ type: 'train', runId: 'wide', text, config });
+  const started = await next('wide', 'started');
+  const threads = Math.min(cores, 4);
+  assert.equal(started.threads, threads, `a batch of 8 on ${cores} cores`);
+  await next('wide', 'finished');
+  const losses = workerLosses('wide');
+  assert.equal(losses.length, config.steps);
+  assert.deepEqual(losses, inProcessLosses(config.steps, () => new WorkerShards({ threads })), 'the same model as the engine on the same threads');
+  // The sum of the shards' gradients in another order than one thread's: the same run within rounding, not bit for bit.
+  const single = inProcessLosses(config.steps, undefined);
+  losses.forEach((loss, i) => assert.ok(Math.abs(loss - single[i]) <= 1e-4 * Math.abs(single[i]), `step ${i + 1}: ${loss} against ${single[i]} on one thread`));
+});
+
+test('a batch of 1 (the default) and a batch of 2 stay on one thread', async () => {
+  send({ type: 'train', runId: 'one', text, config: { ...config, batch: 1, steps: 3 } });
+  send({ type: 'train', runId: 'two', text, config: { ...config, batch: 2, steps: 3 } });
+  assert.equal((await next('one', 'started')).threads, 1);
+  assert.equal((await next('two', 'started')).threads, 1);
+  await next('one', 'finished');
+  await next('two', 'finished');
+});
+
+test('the threads end with the run; a trainer that stepped after would fail loudly, not drop its streams', () => {
+  let made: WorkerShards | undefined;
+  useParallelThreads(() => (made = new WorkerShards({ threads: 2 })));
+  try {
+    const model = new CharModel(text, config, undefined, { gradientHistory: false });
+    assert.equal(model.threadCount, 2);
+    model.step();
+    model.releaseThreads();
+    assert.throws(() => model.step(), /worker shards were ended/);
+    assert.ok(made);
+  } finally {
+    useParallelThreads(undefined);
+  }
+});
