@@ -3,12 +3,13 @@
 // runs in a browser Web Worker and trains in a nested Web Worker (dist/web/worker.js). Trains from the command
 // palette on an example file and waits for the loss to fall in the Training panel, then opens the Gates panel on the
 // running LSTM. "Compare Runs…" answers with the web build's message, which only the web entry has (proof the web
-// entry, not the Node one, is running).
+// entry, not the Node one, is running). The stopped run is in the Runs view, and after Developer: Reload Window it is
+// still there with its step: stored through workspace.fs in the extension's storage (src/training/webRunStore.ts).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { REPO_ROOT, notifications, openFile, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
@@ -16,6 +17,27 @@ const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const session = workbenchSession('e2e-web-host-failure.png');
 const LOSS_TIMEOUT_MS = 180_000;
+
+/** The Runs view's row on verse.txt matching `status`, once it shows (the Sequence Lab side bar is opened first). */
+async function runRow(page: Page, status: RegExp, timeout: number): Promise<Locator> {
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Runs/i }) });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (!(await view.first().isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="Sequence Lab"]').first().click();
+    const row = view.locator('.monaco-list-row', { hasText: 'verse.txt' }).filter({ hasText: status });
+    if ((await row.count().catch(() => 0)) > 0) return row.first();
+    if (Date.now() > deadline) {
+      assert.fail(`no Runs row on verse.txt matching ${status}: ${JSON.stringify(await view.locator('.monaco-list-row').allInnerTexts().catch(() => []))}, notifications ${JSON.stringify(await notifications(page))}`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
+async function stepOf(row: Locator): Promise<number> {
+  const match = /step ([\d,]+)/.exec(await row.innerText());
+  assert.ok(match, `no step in ${JSON.stringify(await row.innerText())}`);
+  return Number(match[1].replace(/,/g, ''));
+}
 
 async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
   const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
@@ -77,6 +99,18 @@ test('the web extension trains in a Web Worker from the command palette in code-
   }
   phase('Compare Runs… answered with the web build\'s message');
   await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
+  const stopped = await stepOf(await runRow(page, /stopped · step [1-9]/, 30_000));
+  phase(`Runs view: stopped at step ${stopped}`);
+
+  // Reload: the web's store is written behind to workspace.fs and read back by the new window's extension host.
+  await runCommand(page, 'View: Show Explorer'); // the Model view's webview need not load with the new window
+  const loaded = page.waitForEvent('load', { timeout: 90_000 }).catch(() => {});
+  await runCommand(page, 'Developer: Reload Window');
+  await loaded;
+  const restored = await stepOf(await runRow(page, /stopped · step [1-9]/, 90_000));
+  assert.ok(restored >= stopped - 1 && restored <= stopped, `step ${restored} after the reload, ${stopped} before`);
+  phase(`after Reload Window: the run is stored, step ${restored}`);
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-runs-reload.png'), fullPage: true });
   session.passed = true;
   phase('done');
 });
