@@ -3,17 +3,18 @@
 // Worker (dist/web/worker.js) behind the same worker client as on the desktop; the panels, HMM and Markov analysis,
 // examples and the tagger comparison are the desktop's. Stored runs are the desktop's store on an in-memory file
 // system read from and written behind to the extension's storage through workspace.fs (training/webRunStore.ts), with
-// the desktop's Runs view and its Resume, Delete and Delete All. What still needs node:fs (experiment files, the
-// gradient lab, comparing and revealing run folders) or the user's own machine (train.py, the CLI) answers with a
+// the desktop's Runs view and its Resume, Delete, Delete All and Duplicate with Changes… (into the desktop's Model
+// view). What still needs node:fs (experiment files, the gradient lab, comparing and revealing run folders) or the user's own machine (train.py, the CLI) answers with a
 // message saying so (webUnavailable.ts).
 import * as vscode from 'vscode';
 import { engineWorkers, useEngineWorkers } from './base/engineWorkers';
 import { registerPanelExport } from './base/panelExport';
 import { webEngineWorkers } from './base/webWorkerTransport';
 import { registerTrainingCommands } from './commands/trainingCommands';
+import { registerDuplicateRun } from './commands/duplicateRun';
 import { registerRunCommands } from './commands/runCommands';
 import { registerTrainingLifecycle } from './commands/trainingLifecycle';
-import { registerWebUnavailable, webModelView, webUnavailableMessage } from './commands/webUnavailable';
+import { registerWebUnavailable, webUnavailableMessage } from './commands/webUnavailable';
 import { registerExampleFeatures } from './examples';
 import { registerHmmFeatures } from './hmm';
 import { registerMarkovOrders } from './markov/markovOrdersPanel';
@@ -23,6 +24,7 @@ import { registerTrainingPanelSerializer } from './panels/trainingPanel';
 import { registerUnrolled } from './panels/unrolledPanel';
 import { registerRnnEditor } from './rnnEditor';
 import { useViewSelection } from './sidebar/runSelection';
+import { registerModelView } from './sidebar/modelView';
 import { RunsTreeProvider } from './sidebar/runsTree';
 import { trackTrainingState } from './statusBar';
 import { registerTaggers } from './taggers/taggersPanel';
@@ -66,13 +68,15 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerTrainingCommands(uri, service),
     ...registerRnnEditor(service),
     ...registerWebUnavailable(),
-    webModelView(),
   );
   const analysisWorker = registerHmmFeatures(context);
   context.subscriptions.push(...registerMarkovOrders(uri, analysisWorker));
   registerExampleFeatures(context);
   registerTaggers(context);
   registerWalkthrough(context, service);
+  // The Model view trains the bound file with its form's settings; Duplicate with Changes… fills it from a run.
+  const modelView = registerModelView(context, service, persistence);
+  context.subscriptions.push(registerDuplicateRun(modelView, persistence));
 }
 
 /**

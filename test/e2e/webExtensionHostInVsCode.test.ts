@@ -4,14 +4,15 @@
 // palette on an example file and waits for the loss to fall in the Training panel, then opens the Gates panel on the
 // running LSTM. "Compare Runs…" answers with the web build's message, which only the web entry has (proof the web
 // entry, not the Node one, is running). The stopped run is in the Runs view, and after Developer: Reload Window it is
-// still there with its step: stored through workspace.fs in the extension's storage (src/training/webRunStore.ts).
+// still there with its step: stored through workspace.fs in the extension's storage (src/training/webRunStore.ts);
+// Duplicate with Changes… on it fills the Model view with its settings.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { REPO_ROOT, notifications, openFile, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
-import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
+import { REPO_ROOT, makeProfile, notifications, openFile, packageVsix, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
+import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -39,6 +40,13 @@ async function stepOf(row: Locator): Promise<number> {
   return Number(match[1].replace(/,/g, ''));
 }
 
+/** The statuses in the run.json files the extension stored under `dir` (its storage in code-server's user data). */
+function storedStatuses(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.includes('sequence-lab.sequence-lab') && path.basename(f) === 'run.json')
+    .map((f) => String((JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { status?: unknown }).status));
+}
+
 async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
   const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
   const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
@@ -49,7 +57,7 @@ test('the web extension trains in a Web Worker from the command palette in code-
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
-  const { page } = await openPackagedWorkbench(session, workspace, {
+  const dirs = makeProfile({
     settings: {
       'extensions.webWorker': true,
       'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] },
@@ -58,6 +66,7 @@ test('the web extension trains in a Web Worker from the command palette in code-
       'sequenceLab.training.maxSteps': 10_000_000,
     },
   });
+  const { page } = await openInstalledWorkbench(session, packageVsix({ root: REPO_ROOT, reuseFresh: true }), dirs, workspace);
   phase('workbench open');
   await openFile(page, 'verse.txt');
   await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
@@ -102,14 +111,28 @@ test('the web extension trains in a Web Worker from the command palette in code-
   const stopped = await stepOf(await runRow(page, /stopped · step [1-9]/, 30_000));
   phase(`Runs view: stopped at step ${stopped}`);
 
-  // Reload: the web's store is written behind to workspace.fs and read back by the new window's extension host.
+  // Reload once the stop is in storage (written behind through workspace.fs: code-server keeps it in its user data);
+  // the new window's extension host reads it back.
+  for (const deadline = Date.now() + 30_000; !storedStatuses(dirs.userDataDir).includes('stopped');) {
+    if (Date.now() > deadline) assert.fail(`the stopped run is not in storage: ${JSON.stringify(storedStatuses(dirs.userDataDir))}`);
+    await page.waitForTimeout(100);
+  }
+  phase('the stopped run is in storage');
   await runCommand(page, 'View: Show Explorer'); // the Model view's webview need not load with the new window
   const loaded = page.waitForEvent('load', { timeout: 90_000 }).catch(() => {});
   await runCommand(page, 'Developer: Reload Window');
   await loaded;
-  const restored = await stepOf(await runRow(page, /stopped · step [1-9]/, 90_000));
+  const row = await runRow(page, /stopped · step [1-9]/, 90_000);
+  const restored = await stepOf(row);
   assert.ok(restored >= stopped - 1 && restored <= stopped, `step ${restored} after the reload, ${stopped} before`);
   phase(`after Reload Window: the run is stored, step ${restored}`);
+  // The stored run → Duplicate with Changes…: the web's Model view (the desktop's) shows the run's settings.
+  await row.click({ button: 'right' });
+  await page.locator('.context-view .action-item', { hasText: /^\s*Duplicate with Changes…\s*$/ }).first().hover({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const model = await webviewFrame(page, { selector: '#model-view', timeout: 60_000 });
+  await model.locator('#duplicate-note', { hasText: /^Duplicating char LSTM .*H=32 on verse\.txt — change settings and Train$/ }).waitFor({ timeout: 30_000 });
+  phase('Duplicate with Changes… filled the Model view');
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-runs-reload.png'), fullPage: true });
   session.passed = true;
   phase('done');
