@@ -5,7 +5,7 @@
 // running LSTM. "Compare Runs…" answers with the web build's message, which only the web entry has (proof the web
 // entry, not the Node one, is running). The stopped run is in the Runs view, and after Developer: Reload Window it is
 // still there with its step: stored through workspace.fs in the extension's storage (src/training/webRunStore.ts);
-// Duplicate with Changes… on it fills the Model view with its settings.
+// Duplicate with Changes… on it fills the Model view with its settings, and Resume trains it on from its checkpoint.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -133,6 +133,16 @@ test('the web extension trains in a Web Worker from the command palette in code-
   const model = await webviewFrame(page, { selector: '#model-view', timeout: 60_000 });
   await model.locator('#duplicate-note', { hasText: /^Duplicating char LSTM .*H=32 on verse\.txt — change settings and Train$/ }).waitFor({ timeout: 30_000 });
   phase('Duplicate with Changes… filled the Model view');
+  // Right-click → Resume: it trains on from its stored checkpoint (read back from storage after the reload).
+  await row.click({ button: 'right' });
+  await page.locator('.context-view .action-item', { hasText: /^\s*Resume\s*$/ }).first().hover({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const resumed = await runRow(page, /training · step [1-9]/, 60_000);
+  for (const deadline = Date.now() + 60_000; (await stepOf(resumed)) <= restored;) {
+    if (Date.now() > deadline) assert.fail(`the resumed run stays at step ${await stepOf(resumed)}`);
+    await page.waitForTimeout(250);
+  }
+  phase(`Resume: training on from step ${restored}, now ${await stepOf(resumed)}`); // the session's end stops it
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-runs-reload.png'), fullPage: true });
   session.passed = true;
   phase('done');
