@@ -57,6 +57,9 @@ export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
 }
 
+/** Files written first, in this order; any other after them (-1 >>> 0 ranks last). */
+const WRITE_ORDER = [STATE_FILE, MODEL_FILE, RUN_FILE];
+
 export type FlushOp = { kind: 'write'; path: string; bytes: Uint8Array } | { kind: 'delete'; path: string };
 
 /**
@@ -86,6 +89,10 @@ export function planFlush(changed: readonly string[], memory: MemoryStoreFs, sto
     if (stored.has(path) || [...stored].some((p) => p.startsWith(prefix))) deletes.push(path);
   }
   const outermost = deletes.filter((p) => !deletes.some((q) => q !== p && p.startsWith(q + '/')));
+  // In the order the store writes a checkpoint (the optimiser state, the model, then run.json naming its step), and
+  // the curves last: a reload between two of them leaves what RunStoreBase's own order would.
+  const rank = (op: FlushOp) => WRITE_ORDER.indexOf(baseName(op.path)) >>> 0;
+  writes.sort((a, b) => rank(a) - rank(b));
   return [...outermost.map((path): FlushOp => ({ kind: 'delete', path })), ...writes];
 }
 
@@ -211,6 +218,7 @@ export class StoreMirror {
       } catch (error) {
         failed ??= error;
         this.memory.markChanged([op.path]); // tried again at the next flush
+        if (op.kind === 'write') this.stored.delete(parentOf(op.path)); // its folder made again then, should it be gone
       }
     }
     if (failed === undefined) {
@@ -229,7 +237,7 @@ export class StoreMirror {
   private async writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
     const folder = parentOf(path);
     const temp = `${folder}/.${baseName(path)}.${Math.random().toString(36).slice(2)}.tmp`;
-    await this.fs.createDirectory(folder);
+    if (!this.stored.has(folder)) await this.fs.createDirectory(folder); // one round trip fewer for a folder known there
     try {
       await this.fs.writeFile(temp, bytes);
       await this.fs.rename(temp, path);

@@ -215,6 +215,9 @@ test('a run, its checkpoint and its metrics survive a reload through storage; ev
   assert.ok(written.length >= 5);
   for (const path of written) assert.match(path.slice(path.lastIndexOf('/') + 1), /^\..+\.tmp$/, `${path} is a temp name`);
   for (const path of written) assert.ok(storage.log.some((l) => l.startsWith(`rename ${path} -> `)), `${path} renamed over its file`);
+  // In the store's own order: the optimiser state, the model, then the run.json that names their step.
+  const renamed = storage.log.filter((l) => l.startsWith('rename ')).map((l) => l.slice(l.lastIndexOf('/') + 1));
+  assert.deepEqual(renamed.filter((n) => /safetensors|run\.json/.test(n)), ['trainer-state.safetensors', 'model.safetensors', 'run.json']);
   const [run] = second.store.list();
   assert.equal(run.id, 'run-a');
   assert.equal(run.status, 'completed');
