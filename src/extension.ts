@@ -2,10 +2,13 @@
 // engine runs only in the worker (dist/worker.js), started on the first training request.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { useLocalDataPaths } from './base/dataFileAccess';
+import { judgeDataPath, judgedFile, stillJudgedFile } from './base/dataPathGuard';
 import { engineWorkers, useEngineWorkers } from './base/engineWorkers';
 import { nodeEngineWorkers } from './base/nodeWorkerTransport';
 import { importModel } from './commands/importModel';
-import { openRunStore, registerRunCommands } from './commands/runCommands';
+import { openRunStore } from './commands/desktopRunStore';
+import { registerRunCommands } from './commands/runCommands';
 import { shownModelPickStep } from './commands/trainCommand';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { registerTrainingLifecycle } from './commands/trainingLifecycle';
@@ -40,6 +43,8 @@ export interface SequenceLabApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SequenceLabApi {
+  // Data files named by experiment files and run.json are judged on the local disk (symlinks resolved, inodes).
+  useLocalDataPaths({ judgeDataPath, judgedFile, stillJudgedFile });
   // The desktop's engine worker: dist/worker.js in a worker thread (the web entry starts a Web Worker instead).
   useEngineWorkers(nodeEngineWorkers(path.join(context.extensionPath, 'dist', 'worker.js')));
   const service = new TrainingService(engineWorkers());
@@ -54,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     service,
     persistence,
     runsTree,
-    ...registerRunCommands(context, service, persistence, runsTree),
+    ...registerRunCommands(context, service, persistence, runsTree, { reopenStore: () => openRunStore(context) }),
     vscode.commands.registerCommand('sequenceLab.importModel', (resource?: unknown) =>
       importModel(uri, service, persistence, resource).then(() => undefined),
     ),

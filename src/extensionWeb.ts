@@ -1,15 +1,20 @@
 // Entry point of the extension host in VS Code for the Web (vscode.dev, github.dev; issue 17): the manifest's
 // `browser` entry, bundled for the browser with no Node built-ins (dist/web/extension.js). Training runs in a Web
 // Worker (dist/web/worker.js) behind the same worker client as on the desktop; the panels, HMM and Markov analysis,
-// examples and the tagger comparison are the desktop's. What needs node:fs today (stored runs, experiment files, the
-// gradient lab) or the user's own machine (train.py, the CLI) answers with a message saying so (webUnavailable.ts).
+// examples and the tagger comparison are the desktop's. Stored runs are the desktop's store on an in-memory file
+// system read from and written behind to the extension's storage through workspace.fs (training/webRunStore.ts), with
+// the desktop's Runs view and its Resume, Delete, Delete All and Duplicate with Changes… (into the desktop's Model
+// view). What still needs node:fs (experiment files, the gradient lab, comparing and revealing run folders) or the user's own machine (train.py, the CLI) answers with a
+// message saying so (webUnavailable.ts).
 import * as vscode from 'vscode';
 import { engineWorkers, useEngineWorkers } from './base/engineWorkers';
 import { registerPanelExport } from './base/panelExport';
 import { webEngineWorkers } from './base/webWorkerTransport';
 import { registerTrainingCommands } from './commands/trainingCommands';
+import { registerDuplicateRun } from './commands/duplicateRun';
+import { registerRunCommands } from './commands/runCommands';
 import { registerTrainingLifecycle } from './commands/trainingLifecycle';
-import { registerWebUnavailable, webModelView, webRunsView } from './commands/webUnavailable';
+import { registerWebUnavailable, webUnavailableMessage } from './commands/webUnavailable';
 import { registerExampleFeatures } from './examples';
 import { registerHmmFeatures } from './hmm';
 import { registerMarkovOrders } from './markov/markovOrdersPanel';
@@ -18,17 +23,41 @@ import { registerGradientFlow } from './panels/gradientFlowPanel';
 import { registerTrainingPanelSerializer } from './panels/trainingPanel';
 import { registerUnrolled } from './panels/unrolledPanel';
 import { registerRnnEditor } from './rnnEditor';
+import { useViewSelection } from './sidebar/runSelection';
+import { registerModelView } from './sidebar/modelView';
+import { RunsTreeProvider } from './sidebar/runsTree';
 import { trackTrainingState } from './statusBar';
 import { registerTaggers } from './taggers/taggersPanel';
+import { RunPersistence } from './training/runPersistence';
 import { TrainingService } from './training/trainingService';
+import { openWebRunStore, type WebRunStore } from './training/webRunStore';
 import { registerWalkthrough } from './walkthrough';
+
+/** The stored runs and their write-behind, flushed when the extension is deactivated (a reload, a closed tab). */
+let runs: WebRunStore | undefined;
+let runPersistence: RunPersistence | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   useEngineWorkers(webEngineWorkers(workerScript(vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'worker.js'))));
   const service = new TrainingService(engineWorkers());
   const uri = context.extensionUri;
+  // Every run is stored (run.json, metrics, latest checkpoint) in the extension's storage and listed after a reload.
+  runs = openWebRunStore(context);
+  const persistence = new RunPersistence(runs.store, service);
+  runPersistence = persistence;
+  const runsTree = new RunsTreeProvider(service, persistence);
+  const runsView = vscode.window.createTreeView('sequenceLab.runs', { treeDataProvider: runsTree, canSelectMany: true });
+  useViewSelection(() => runsView.selection);
+  const mirror = runs.mirror;
+  void runs.loaded.then(() => runsTree.refresh());
   context.subscriptions.push(
     service,
+    persistence,
+    runsTree,
+    runsView,
+    // After the service and the persistence: what their disposal writes (final statuses, the newest checkpoint) too.
+    { dispose: () => void mirror.flush().finally(() => mirror.dispose()) },
+    ...registerRunCommands(context, service, persistence, runsTree, { registeredElsewhere: (command) => webUnavailableMessage(command) !== undefined }),
     registerTrainingPanelSerializer(uri, service),
     ...registerGradientFlow(uri, service),
     ...registerGates(uri, service),
@@ -39,14 +68,15 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerTrainingCommands(uri, service),
     ...registerRnnEditor(service),
     ...registerWebUnavailable(),
-    webRunsView(),
-    webModelView(),
   );
   const analysisWorker = registerHmmFeatures(context);
   context.subscriptions.push(...registerMarkovOrders(uri, analysisWorker));
   registerExampleFeatures(context);
   registerTaggers(context);
   registerWalkthrough(context, service);
+  // The Model view trains the bound file with its form's settings; Duplicate with Changes… fills it from a run.
+  const modelView = registerModelView(context, service, persistence);
+  context.subscriptions.push(registerDuplicateRun(modelView, persistence));
 }
 
 /**
@@ -67,6 +97,9 @@ function workerScript(script: vscode.Uri): string | (() => Promise<string>) {
   };
 }
 
-export function deactivate(): void {
-  // Disposables registered in activate (the workers among them) are disposed by VS Code.
+export function deactivate(): Promise<void> | undefined {
+  // Disposables registered in activate (the workers among them) are disposed by VS Code. The newest checkpoints
+  // (RunPersistence holds them back a few seconds) and what the store changed since its last write are written now.
+  runPersistence?.dispose();
+  return runs?.mirror.flush();
 }

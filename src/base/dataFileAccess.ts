@@ -8,7 +8,25 @@
 // first. Right before reading, stillAllowed checks the path still leads to the very file judged (same realpath,
 // device and inode), so a symlink swapped while the dialog was up is not followed.
 import * as vscode from 'vscode';
-import { judgeDataPath, judgedFile, judgeVirtualDataPath, stillJudgedFile, type JudgedFile } from './dataPathGuard';
+import type { judgeDataPath, judgedFile, JudgedFile, stillJudgedFile } from './dataPathGuard';
+import { judgeVirtualDataPath } from './virtualDataPath';
+
+/** The local-file checks of dataPathGuard.ts (node:fs: realpath, lstat, inode), which the desktop entry provides. */
+export interface LocalDataPaths {
+  judgeDataPath: typeof judgeDataPath;
+  judgedFile: typeof judgedFile;
+  stillJudgedFile: typeof stillJudgedFile;
+}
+
+let local: LocalDataPaths | undefined;
+
+/**
+ * Called by the desktop entry (extension.ts) before anything is read. VS Code for the Web has no local files and
+ * no node:fs: without these, a file: URI is judged by its path, as a virtual workspace's are.
+ */
+export function useLocalDataPaths(paths: LocalDataPaths): void {
+  local = paths;
+}
 
 /** What the data file is read for: decides the question's words and whether Restricted Mode asks. */
 export type DataFileAction = 'train' | 'open' | 'export';
@@ -34,19 +52,19 @@ export async function allowDataFile(dataUri: vscode.Uri, ownFolder: vscode.Uri, 
   let shown = dataUri.toString(true);
   let outside: boolean;
   let judged: JudgedFile | undefined;
-  if (dataUri.scheme === 'file') {
+  if (dataUri.scheme === 'file' && local) {
     // Inside a workspace folder, or inside the naming file's own folder (both after resolving symlinks): an
     // experiment the user keeps outside the workspace (New Example into another folder) reads its data beside it
     // without asking, while a path that climbs out of both, or a link that leads out, is asked about.
     const roots = [...folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath), ownFolder.fsPath];
-    const verdict = await judgeDataPath(dataUri.fsPath, roots);
+    const verdict = await local.judgeDataPath(dataUri.fsPath, roots);
     if (verdict.kind === 'missing') return { uri: dataUri }; // the caller says there is no such file
     shown = verdict.resolved;
     if (verdict.kind === 'notRegular') {
       void vscode.window.showErrorMessage(vscode.l10n.t('Sequence Lab: the data file of {0} is {1} ({2}), not a regular file; it is not read.', label, verdict.what, shortPath(shown)));
       return undefined;
     }
-    judged = await judgedFile(verdict.resolved);
+    judged = await local.judgedFile(verdict.resolved);
     if (!judged) {
       changedMessage(label, shown);
       return undefined;
@@ -77,8 +95,8 @@ export async function allowDataFile(dataUri: vscode.Uri, ownFolder: vscode.Uri, 
  * realpath, device and inode). When it is not, says so and returns false: nothing is read.
  */
 export async function stillAllowed(allowed: AllowedDataFile, label: string): Promise<boolean> {
-  if (allowed.uri.scheme !== 'file') return true;
-  if (allowed.judged ? await stillJudgedFile(allowed.uri.fsPath, allowed.judged) : (await judgeDataPath(allowed.uri.fsPath, [])).kind === 'missing') return true;
+  if (allowed.uri.scheme !== 'file' || !local) return true;
+  if (allowed.judged ? await local.stillJudgedFile(allowed.uri.fsPath, allowed.judged) : (await local.judgeDataPath(allowed.uri.fsPath, [])).kind === 'missing') return true;
   changedMessage(label, allowed.judged?.resolved ?? allowed.uri.fsPath);
   return false;
 }

@@ -43,13 +43,8 @@ export async function judgeDataPath(dataFsPath: string, workspaceFolders: readon
   return roots.some((root) => isInside(root, resolved)) ? { kind: 'inside', resolved } : { kind: 'outside', resolved };
 }
 
-/**
- * The same judgement for a folder without a file system path (a virtual workspace): the path, already normalised
- * by joining (no "." or ".." left), must lie under a workspace folder's path. There are no symlinks to follow there.
- */
-export function judgeVirtualDataPath(dataPath: string, workspaceFolders: readonly string[]): 'inside' | 'outside' {
-  return workspaceFolders.some((root) => isInside(path.posix.normalize(root), path.posix.normalize(dataPath))) ? 'inside' : 'outside';
-}
+// The same judgement for a folder without a file system path is virtualDataPath.ts (no Node import: the web has it).
+export { judgeVirtualDataPath } from './virtualDataPath';
 
 /** The regular file a judgement (and the user's confirmation) was about: its real path and its identity on disk. */
 export interface JudgedFile {

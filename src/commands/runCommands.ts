@@ -1,14 +1,13 @@
 // Runs that outlive the window: where they are stored (workspace storage, or `.sequence-lab/runs` in the workspace
 // when sequenceLab.runs.storeInWorkspace is on), and the Runs view's Resume, Reveal Checkpoint Folder and
 // "Delete All Runs…" commands (Delete is in deleteRuns.ts, Export as PyTorch Project… in exportRunCommand.ts).
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainingPanel } from '../panels/trainingPanel';
 import { characterVocabulary } from '../shared/safetensorsHeader';
 import { distinctRuns, selectedNodes } from '../sidebar/runSelection';
 import { isStoredRunNode, type RunsTreeProvider } from '../sidebar/runsTree';
 import { RunPersistence, sha256 } from '../training/runPersistence';
-import { RunStore, type StoredRun } from '../training/runStore';
+import type { RunStoreBase, StoredRun } from '../training/runStoreBase';
 import { isActive, type RunRecord, type TrainingService } from '../training/trainingService';
 import { checkedDocumentText } from '../base/documentText';
 import { deleteRuns, deleteStoredRuns, reportDeleteFailures } from './deleteRuns';
@@ -24,17 +23,10 @@ export function runStoreFolder(context: vscode.ExtensionContext): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   // Restricted Mode: never write runs into the workspace; they go to the extension's own storage instead.
   if (inWorkspace && folder?.uri.scheme === 'file' && requireTrust('Storing runs in the workspace (sequenceLab.runs.storeInWorkspace)')) {
-    return path.join(folder.uri.fsPath, '.sequence-lab', 'runs');
+    return vscode.Uri.joinPath(folder.uri, '.sequence-lab', 'runs').fsPath;
   }
   const base = context.storageUri ?? context.globalStorageUri;
-  return path.join(base.fsPath, 'runs');
-}
-
-/** A store whose failures show as one error notification each time saving starts failing. */
-export function openRunStore(context: vscode.ExtensionContext): RunStore {
-  return new RunStore(runStoreFolder(context), {
-    onError: (message) => void vscode.window.showErrorMessage(message),
-  });
+  return vscode.Uri.joinPath(base, 'runs').fsPath;
 }
 
 /** The stored run a Runs view node stands for (a stored run, or a run of this window that is stored). */
@@ -64,7 +56,14 @@ export function registerRunCommands(
   service: TrainingService,
   persistence: RunPersistence,
   tree: RunsTreeProvider,
+  options: {
+    /** The store the setting now names (desktop: desktopRunStore.ts); absent on the web, whose runs stay in its storage. */
+    reopenStore?: () => RunStoreBase;
+    /** Commands registered elsewhere instead (the web's answers for what it cannot do: webUnavailable.ts). */
+    registeredElsewhere?: (command: string) => boolean;
+  } = {},
 ): vscode.Disposable[] {
+  const { reopenStore, registeredElsewhere = () => false } = options;
   const extensionUri = context.extensionUri;
 
   const resume = async (node: unknown): Promise<RunRecord | undefined> => {
@@ -172,36 +171,42 @@ export function registerRunCommands(
     reportDeleteFailures(deleteStoredRuns(removable, persistence, tree), removable.length);
   };
 
-  return [
-    // Runs view commands get (clicked node, selected nodes) with canSelectMany: Delete acts on every selected run
-    // (and on the selection alone when the context menu, opened from the keyboard, passes no node), the one-run
-    // commands say when several are selected.
-    vscode.commands.registerCommand('sequenceLab.runs.resume', async (node?: unknown, selected?: unknown) => {
+  const moved = (): void => {
+    if (!reopenStore) return;
+    persistence.setStore(reopenStore());
+    tree.refresh();
+  };
+
+  // Runs view commands get (clicked node, selected nodes) with canSelectMany: Delete acts on every selected run
+  // (and on the selection alone when the context menu, opened from the keyboard, passes no node), the one-run
+  // commands say when several are selected.
+  const commands: [string, (node?: unknown, selected?: unknown) => unknown][] = [
+    ['sequenceLab.runs.resume', async (node, selected) => {
       const one = singleRunNode(node, selected);
       if (one) await resume(one.node);
-    }),
-    vscode.commands.registerCommand('sequenceLab.runs.delete', (node?: unknown, selected?: unknown) =>
+    }],
+    ['sequenceLab.runs.delete', (node, selected) =>
       deleteRuns(distinctRuns(selectedNodes(node, selected), (n) => storedRunOf(n, persistence)), persistence, tree),
-    ),
-    vscode.commands.registerCommand('sequenceLab.runs.revealCheckpointFolder', async (node?: unknown, selected?: unknown) => {
+    ],
+    ['sequenceLab.runs.revealCheckpointFolder', async (node, selected) => {
       const one = singleRunNode(node, selected);
       if (one) await reveal(one.node);
-    }),
-    vscode.commands.registerCommand('sequenceLab.runs.exportPytorch', async (node?: unknown, selected?: unknown) => {
+    }],
+    ['sequenceLab.runs.exportPytorch', async (node, selected) => {
       const one = singleRunNode(node, selected);
       if (one) await exportRunAsPytorchProject(storedRunOf(one.node, persistence), persistence.store);
-    }),
-    vscode.commands.registerCommand('sequenceLab.runs.deleteAll', () => deleteAll()),
+    }],
+    ['sequenceLab.runs.deleteAll', () => deleteAll()],
+  ];
+
+  return [
+    ...commands.filter(([id]) => !registeredElsewhere(id)).map(([id, run]) => vscode.commands.registerCommand(id, run)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(`sequenceLab.${STORE_SETTING}`)) return;
-      persistence.setStore(openRunStore(context));
-      tree.refresh();
+      if (e.affectsConfiguration(`sequenceLab.${STORE_SETTING}`)) moved();
     }),
     // Trusting the workspace lets storeInWorkspace take effect without a reload.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      if (!vscode.workspace.getConfiguration('sequenceLab').get<boolean>(STORE_SETTING, false)) return;
-      persistence.setStore(openRunStore(context));
-      tree.refresh();
+      if (vscode.workspace.getConfiguration('sequenceLab').get<boolean>(STORE_SETTING, false)) moved();
     }),
   ];
 }

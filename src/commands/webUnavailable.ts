@@ -9,17 +9,16 @@ const NEEDS_LOCAL_MACHINE = new Set([
 ]);
 
 /**
- * Needs stored runs, experiment files or data files read by path: on the desktop these go through node:fs (atomic
- * run folders, symlink-resolving data-path guards), which this web build does not have yet.
+ * Needs experiment files or data files read by path, or run folders on disk (comparing runs, revealing a checkpoint
+ * folder, opening a PyTorch model as a stored run): on the desktop these go through node:fs (symlink-resolving data-path
+ * guards) or a file manager, which this web build does not have yet. Stored runs themselves work on the web (Runs view,
+ * Resume, Delete, Delete All, Duplicate with Changes…: training/webRunStore.ts).
  */
 const NOT_YET_ON_THE_WEB = new Set([
-  // Opening a PyTorch model makes a stored run of it.
+  // Opening a PyTorch model makes a stored run of it from a file read by path.
   'sequenceLab.importModel',
-  'sequenceLab.runs.resume',
-  'sequenceLab.runs.delete',
+  // The checkpoints are in the extension's storage, which the browser shows no folder of.
   'sequenceLab.runs.revealCheckpointFolder',
-  'sequenceLab.runs.duplicate',
-  'sequenceLab.runs.deleteAll',
   'sequenceLab.compareRuns',
   'sequenceLab.runs.compare',
   'sequenceLab.openGradientLab',
@@ -34,7 +33,7 @@ export function webUnavailableMessage(command: string): string | undefined {
     return vscode.l10n.t('Sequence Lab: this needs Python, PyTorch or a terminal on your own computer, which VS Code for the Web does not have. Open this folder in VS Code on the desktop to use it; training and every panel work here.');
   }
   if (NOT_YET_ON_THE_WEB.has(command)) {
-    return vscode.l10n.t('Sequence Lab: stored runs, experiment files and the gradient lab are not in VS Code for the Web yet; this session\'s runs are in the Training panel. Open this folder in VS Code on the desktop to use them.');
+    return vscode.l10n.t('Sequence Lab: this is not in VS Code for the Web yet (experiment files, Compare Runs, run folders, opening a PyTorch model and the gradient lab need the desktop for now); stored runs are in the Runs view. Open this folder in VS Code on the desktop to use it.');
   }
   return undefined;
 }
@@ -44,23 +43,4 @@ export function registerWebUnavailable(): vscode.Disposable[] {
   return [...NEEDS_LOCAL_MACHINE, ...NOT_YET_ON_THE_WEB].map((command) =>
     vscode.commands.registerCommand(command, () => void vscode.window.showInformationMessage(webUnavailableMessage(command) ?? '')),
   );
-}
-
-/** The Runs view on the web: one line saying where this session's runs are (stored runs need the desktop for now). */
-export function webRunsView(): vscode.Disposable {
-  const item = new vscode.TreeItem(vscode.l10n.t('Stored runs are not in VS Code for the Web yet: this session\'s runs are in the Training panel.'));
-  item.command = { command: 'sequenceLab.showTrainingPanel', title: vscode.l10n.t('Show Training Panel') };
-  return vscode.window.registerTreeDataProvider('sequenceLab.runs', { getTreeItem: (e: vscode.TreeItem) => e, getChildren: () => [item] });
-}
-
-/** The Model view on the web: a page saying it needs experiment files, which this web build does not read yet. */
-export function webModelView(): vscode.Disposable {
-  return vscode.window.registerWebviewViewProvider('sequenceLab.model', {
-    resolveWebviewView(view) {
-      view.webview.options = { enableScripts: false };
-      const text = vscode.l10n.t('The Model view builds experiment files, which VS Code for the Web does not read yet. Use "Sequence Lab: Train Model on Active File…" to train here.');
-      const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-      view.webview.html = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"></head><body style="color: var(--vscode-foreground); font-family: var(--vscode-font-family)"><p>${escaped}</p></body></html>`;
-    },
-  });
 }

@@ -1,30 +1,73 @@
 // How the run store (runStore.ts) opens a run folder's files: only regular files, never through a symlink, a FIFO
 // swapped in never blocks, and a file is read only when it is within its bound (checked on the open file, before
 // the buffer is allocated). A refused file throws RefusedFile, with the reason in words.
-import * as nodeFs from 'node:fs';
-import * as path from 'node:path';
+// No Node import: the desktop passes node:fs as the StoreFs, VS Code for the Web an in-memory one (memoryStoreFs.ts).
 
-/** The node:fs functions the store uses (tests inject failing ones). */
-export type StoreFs = Pick<
-  typeof nodeFs,
-  'mkdirSync' | 'readdirSync' | 'readFileSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync' | 'existsSync' | 'statSync'
-  | 'lstatSync' | 'fstatSync' | 'readSync'
->;
+/** What the store asks of a file system entry (node:fs's Stats has all of it). */
+export interface StoreStats {
+  readonly size: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}
+
+/** The open flags the store uses; node:fs's `constants` (O_NOFOLLOW and O_NONBLOCK are absent on Windows). */
+export interface StoreOpenConstants {
+  readonly O_RDONLY: number;
+  readonly O_WRONLY: number;
+  readonly O_APPEND: number;
+  readonly O_CREAT: number;
+  readonly O_TRUNC: number;
+  readonly O_NOFOLLOW?: number;
+  readonly O_NONBLOCK?: number;
+}
+
+/** The synchronous file calls the store makes: node:fs on the desktop (tests inject failing ones), memory on the web. */
+export interface StoreFs {
+  readonly constants: StoreOpenConstants;
+  mkdirSync(path: string, options: { recursive: true }): unknown;
+  readdirSync(path: string): string[];
+  openSync(path: string, flags: number | string, mode?: number): number;
+  writeSync(fd: number, data: string): number;
+  writeSync(fd: number, data: Uint8Array, offset: number, length: number): number;
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+  renameSync(from: string, to: string): void;
+  rmSync(path: string, options: { recursive?: boolean; force?: boolean }): void;
+  lstatSync(path: string): StoreStats;
+  fstatSync(fd: number): StoreStats;
+}
+
+/**
+ * `name` (one path segment) in `folder`: a Windows folder (drive letter or UNC, as fsPath gives them there) takes a
+ * backslash, any other (POSIX, the web's URI paths) a slash. Read off the folder, so no `process` is needed.
+ */
+export function joinPath(folder: string, name: string): string {
+  const sep = /^(?:[A-Za-z]:\\|\\\\)/.test(folder) ? '\\' : '/';
+  return folder.endsWith(sep) ? folder + name : folder + sep + name;
+}
 
 /**
  * Open flags for a run folder's files: never through a symlink (O_NOFOLLOW), and a FIFO swapped in after the lstat
  * does not block the open (O_NONBLOCK; regular files read and write as usual with it). Windows has neither flag:
  * the lstat before the open stands in there.
  */
-const { O_RDONLY, O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = nodeFs.constants;
-const O_NOFOLLOW = nodeFs.constants.O_NOFOLLOW ?? 0;
-const O_NONBLOCK = nodeFs.constants.O_NONBLOCK ?? 0;
-export const READ_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
-export const APPEND_FLAGS = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
-export const CREATE_FLAGS = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK;
+export type OpenFor = 'read' | 'append' | 'create';
+function flagsFor(fs: StoreFs, mode: OpenFor): number {
+  const c = fs.constants;
+  const guard = (c.O_NOFOLLOW ?? 0) | (c.O_NONBLOCK ?? 0);
+  if (mode === 'read') return c.O_RDONLY | guard;
+  if (mode === 'append') return c.O_WRONLY | c.O_APPEND | c.O_CREAT | guard;
+  return c.O_WRONLY | c.O_CREAT | c.O_TRUNC | guard;
+}
 
 /** What a file system entry that is not a regular file is, in words. */
-function kindOf(info: nodeFs.Stats): string {
+function kindOf(info: StoreStats): string {
   return info.isSymbolicLink() ? 'a symbolic link' : info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
 }
 
@@ -32,23 +75,23 @@ function kindOf(info: nodeFs.Stats): string {
 export class RefusedFile extends Error {}
 
 /**
- * Opens a run-folder file with `flags` only when it is a regular file (or, with O_CREAT, not there yet): a symlink,
- * FIFO, device or folder throws RefusedFile before it is opened, and what was opened is checked again (fstat).
+ * Opens a run-folder file for `mode` only when it is a regular file (or, to append or create, not there yet): a
+ * symlink, FIFO, device or folder throws RefusedFile before it is opened, and what was opened is checked again (fstat).
  */
-export function openRegular(fs: StoreFs, file: string, flags: number): number {
-  let before: nodeFs.Stats | undefined;
+export function openRegular(fs: StoreFs, file: string, mode: OpenFor): number {
+  let before: StoreStats | undefined;
   try {
     before = fs.lstatSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(flags & O_CREAT)) throw error;
+    if ((error as { code?: string }).code !== 'ENOENT' || mode === 'read') throw error;
   }
   if (before && !before.isFile()) throw new RefusedFile(`it is ${kindOf(before)}, not a regular file`);
   let fd: number;
   try {
-    fd = fs.openSync(file, flags, 0o644);
+    fd = fs.openSync(file, flagsFor(fs, mode), 0o644);
   } catch (error) {
     // O_NOFOLLOW on a symlink swapped in after the lstat.
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new RefusedFile('it is a symbolic link, not a regular file');
+    if ((error as { code?: string }).code === 'ELOOP') throw new RefusedFile('it is a symbolic link, not a regular file');
     throw error;
   }
   const info = fs.fstatSync(fd);
@@ -66,7 +109,7 @@ export function openRegular(fs: StoreFs, file: string, flags: number): number {
 export function readRegular(fs: StoreFs, folder: string, name: string, maxBytes: number): Uint8Array {
   const info = fs.lstatSync(folder);
   if (!info.isDirectory()) throw new RefusedFile(`its run folder is ${kindOf(info)}`);
-  const fd = openRegular(fs, path.join(folder, name), READ_FLAGS);
+  const fd = openRegular(fs, joinPath(folder, name), 'read');
   try {
     const size = fs.fstatSync(fd).size;
     if (size > maxBytes) {
@@ -87,7 +130,7 @@ export function readRegular(fs: StoreFs, folder: string, name: string, maxBytes:
 
 /** Appends `text` to a run-folder file (created when absent), refusing anything but a regular file. */
 export function appendRegular(fs: StoreFs, file: string, text: string): void {
-  const fd = openRegular(fs, file, APPEND_FLAGS);
+  const fd = openRegular(fs, file, 'append');
   try {
     fs.writeSync(fd, text);
   } finally {

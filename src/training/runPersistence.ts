@@ -8,7 +8,7 @@ import { documentLabel } from '../base/documentText';
 import type { HeldOutInfo, HeldOutPoint, StepBatch } from '../shared/run';
 import type { TrainingConfig } from '../shared/trainingConfig';
 import { consecutiveSegments } from './importedHistory';
-import type { MetricLine, RunStore, StoredRun } from './runStore';
+import type { MetricLine, RunStoreBase as RunStore, StoredRun } from './runStoreBase';
 import type { RunRecord } from './trainingService';
 import { sha256Hex } from '../base/sha256';
 

@@ -3,19 +3,49 @@
 // runs in a browser Web Worker and trains in a nested Web Worker (dist/web/worker.js). Trains from the command
 // palette on an example file and waits for the loss to fall in the Training panel, then opens the Gates panel on the
 // running LSTM. "Compare Runs…" answers with the web build's message, which only the web entry has (proof the web
-// entry, not the Node one, is running).
+// entry, not the Node one, is running). The stopped run is in the Runs view, and after Developer: Reload Window it is
+// still there with its step: stored through workspace.fs in the extension's storage (src/training/webRunStore.ts);
+// Duplicate with Changes… on it fills the Model view with its settings, and Resume trains it on from its checkpoint.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
-import { REPO_ROOT, notifications, openFile, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
-import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { REPO_ROOT, makeProfile, notifications, openFile, packageVsix, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
+import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const session = workbenchSession('e2e-web-host-failure.png');
 const LOSS_TIMEOUT_MS = 180_000;
+
+/** The Runs view's row on verse.txt matching `status`, once it shows (the Sequence Lab side bar is opened first). */
+async function runRow(page: Page, status: RegExp, timeout: number): Promise<Locator> {
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Runs/i }) });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (!(await view.first().isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="Sequence Lab"]').first().click();
+    const row = view.locator('.monaco-list-row', { hasText: 'verse.txt' }).filter({ hasText: status });
+    if ((await row.count().catch(() => 0)) > 0) return row.first();
+    if (Date.now() > deadline) {
+      assert.fail(`no Runs row on verse.txt matching ${status}: ${JSON.stringify(await view.locator('.monaco-list-row').allInnerTexts().catch(() => []))}, notifications ${JSON.stringify(await notifications(page))}`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
+async function stepOf(row: Locator): Promise<number> {
+  const match = /step ([\d,]+)/.exec(await row.innerText());
+  assert.ok(match, `no step in ${JSON.stringify(await row.innerText())}`);
+  return Number(match[1].replace(/,/g, ''));
+}
+
+/** The statuses in the run.json files the extension stored under `dir` (its storage in code-server's user data). */
+function storedStatuses(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.includes('sequence-lab.sequence-lab') && path.basename(f) === 'run.json')
+    .map((f) => String((JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { status?: unknown }).status));
+}
 
 async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
   const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
@@ -27,7 +57,7 @@ test('the web extension trains in a Web Worker from the command palette in code-
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
-  const { page } = await openPackagedWorkbench(session, workspace, {
+  const dirs = makeProfile({
     settings: {
       'extensions.webWorker': true,
       'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] },
@@ -36,6 +66,7 @@ test('the web extension trains in a Web Worker from the command palette in code-
       'sequenceLab.training.maxSteps': 10_000_000,
     },
   });
+  const { page } = await openInstalledWorkbench(session, packageVsix({ root: REPO_ROOT, reuseFresh: true }), dirs, workspace);
   phase('workbench open');
   await openFile(page, 'verse.txt');
   await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
@@ -77,6 +108,42 @@ test('the web extension trains in a Web Worker from the command palette in code-
   }
   phase('Compare Runs… answered with the web build\'s message');
   await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
+  const stopped = await stepOf(await runRow(page, /stopped · step [1-9]/, 30_000));
+  phase(`Runs view: stopped at step ${stopped}`);
+
+  // Reload once the stop is in storage (written behind through workspace.fs: code-server keeps it in its user data);
+  // the new window's extension host reads it back.
+  for (const deadline = Date.now() + 30_000; !storedStatuses(dirs.userDataDir).includes('stopped');) {
+    if (Date.now() > deadline) assert.fail(`the stopped run is not in storage: ${JSON.stringify(storedStatuses(dirs.userDataDir))}`);
+    await page.waitForTimeout(100);
+  }
+  phase('the stopped run is in storage');
+  await runCommand(page, 'View: Show Explorer'); // the Model view's webview need not load with the new window
+  const loaded = page.waitForEvent('load', { timeout: 90_000 }).catch(() => {});
+  await runCommand(page, 'Developer: Reload Window');
+  await loaded;
+  const row = await runRow(page, /stopped · step [1-9]/, 90_000);
+  const restored = await stepOf(row);
+  assert.ok(restored >= stopped - 1 && restored <= stopped, `step ${restored} after the reload, ${stopped} before`);
+  phase(`after Reload Window: the run is stored, step ${restored}`);
+  // The stored run → Duplicate with Changes…: the web's Model view (the desktop's) shows the run's settings.
+  await row.click({ button: 'right' });
+  await page.locator('.context-view .action-item', { hasText: /^\s*Duplicate with Changes…\s*$/ }).first().hover({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const model = await webviewFrame(page, { selector: '#model-view', timeout: 60_000 });
+  await model.locator('#duplicate-note', { hasText: /^Duplicating char LSTM .*H=32 on verse\.txt — change settings and Train$/ }).waitFor({ timeout: 30_000 });
+  phase('Duplicate with Changes… filled the Model view');
+  // Right-click → Resume: it trains on from its stored checkpoint (read back from storage after the reload).
+  await row.click({ button: 'right' });
+  await page.locator('.context-view .action-item', { hasText: /^\s*Resume\s*$/ }).first().hover({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const resumed = await runRow(page, /training · step [1-9]/, 60_000);
+  for (const deadline = Date.now() + 60_000; (await stepOf(resumed)) <= restored;) {
+    if (Date.now() > deadline) assert.fail(`the resumed run stays at step ${await stepOf(resumed)}`);
+    await page.waitForTimeout(250);
+  }
+  phase(`Resume: training on from step ${restored}, now ${await stepOf(resumed)}`); // the session's end stops it
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-runs-reload.png'), fullPage: true });
   session.passed = true;
   phase('done');
 });

@@ -118,6 +118,9 @@ const duplicated: string[] = [];
 
 before(async () => {
   ({ RunStore: RunStoreClass } = await import('../../src/training/runStore'));
+  // What the desktop entry does at activation: local data paths are judged on the disk.
+  const { useLocalDataPaths } = await import('../../src/base/dataFileAccess');
+  useLocalDataPaths(await import('../../src/base/dataPathGuard'));
   ({ registerRunCommands } = await import('../../src/commands/runCommands'));
   ({ registerDuplicateRun } = await import('../../src/commands/duplicateRun'));
   ({ exportRunAsPytorchProject } = await import('../../src/commands/exportRunCommand'));

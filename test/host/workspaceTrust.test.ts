@@ -19,6 +19,12 @@ const ALLOWED_WRITERS: Record<string, string> = {
   'src/training/runStore.ts': 'run store',
   // The run store's own file handling (split out of runStore.ts): the same folder.
   'src/training/runFolderFiles.ts': 'run store',
+  // The run store itself (runStore.ts is it on node:fs): the same folder.
+  'src/training/runStoreBase.ts': 'run store',
+  // The web's run store (issue 17): memory, then the extension's own storage (context.storageUri), never the workspace.
+  'src/training/memoryStoreFs.ts': 'web run store',
+  'src/training/storeMirror.ts': 'web run store',
+  'src/training/webRunStore.ts': 'web run store',
   // Writes only to a file the user picks in a Save dialog (like File > Save As, allowed in Restricted Mode).
   'src/hmm/fitFeature.ts': 'save dialog',
   // Panel images and traces (Export as PNG/SVG…, Export Trace as CSV/JSON…): a file the user picks in a Save dialog.

@@ -106,6 +106,8 @@ export function fakeWebVscode(): { vscode: object; activation: WebActivation } {
       getConfiguration: () => ({ get: (_key: string, fallback?: unknown) => fallback }),
       textDocuments: [],
       workspaceFolders: undefined,
+      // The extension's storage is empty: no stored runs to load (the web's run store, src/training/webRunStore.ts).
+      fs: partly({ readDirectory: () => Promise.reject(Object.assign(new Error('FileNotFound'), { code: 'FileNotFound' })) }),
     }),
   });
   return { vscode, activation };
@@ -114,7 +116,11 @@ export function fakeWebVscode(): { vscode: object; activation: WebActivation } {
 /** The extension context the web entry reads. */
 export function fakeContext(extensionUrl: string): object {
   const memento = { get: () => undefined, update: () => Promise.resolve(), keys: () => [] };
-  return partly({ subscriptions: [], extensionUri: Uri.parse(extensionUrl), workspaceState: memento, globalState: memento });
+  return partly({
+    subscriptions: [], extensionUri: Uri.parse(extensionUrl), workspaceState: memento, globalState: memento,
+    // No workspace: the extension's global storage holds its stored runs.
+    storageUri: undefined, globalStorageUri: Uri.parse(`${extensionUrl}/global-storage`),
+  });
 }
 
 /** Runs a registered command's handler (as the palette would) and returns the messages it showed, joined. */

@@ -127,18 +127,20 @@ test('The web extension activates in a browser and registers every command and v
 
 test('On the web, a command that needs the desktop says so; training commands are the real ones', async () => {
   await activate();
-  const commands = ['sequenceLab.runs.exportPytorch', 'sequenceLab.experiment.copyCommandLine', 'sequenceLab.runs.resume', 'sequenceLab.trainExperiment', 'sequenceLab.stopTraining'];
-  const [exportPytorch, copyCommandLine, resume, trainExperiment, stopTraining] = await page.evaluate(async (ids) => {
+  const commands = ['sequenceLab.runs.exportPytorch', 'sequenceLab.experiment.copyCommandLine', 'sequenceLab.compareRuns', 'sequenceLab.trainExperiment', 'sequenceLab.stopTraining', 'sequenceLab.runs.deleteAll'];
+  const [exportPytorch, copyCommandLine, compareRuns, trainExperiment, stopTraining, deleteAll] = await page.evaluate(async (ids) => {
     const g = globalThis as unknown as { made: { activation: object }; fake: { said(activation: object, command: string): Promise<string> } };
     const out: string[] = [];
     for (const id of ids) out.push(await g.fake.said(g.made.activation, id));
     return out;
   }, commands);
-  const answers = { exportPytorch, copyCommandLine, resume, trainExperiment, stopTraining };
+  const answers = { exportPytorch, copyCommandLine, compareRuns, trainExperiment, stopTraining, deleteAll };
   assert.match(answers.exportPytorch, /Python, PyTorch or a terminal on your own computer.*VS Code for the Web/);
   assert.match(answers.copyCommandLine, /VS Code for the Web/);
-  assert.match(answers.resume, /not in VS Code for the Web yet/);
+  assert.match(answers.compareRuns, /not in VS Code for the Web yet/);
   assert.match(answers.trainExperiment, /not in VS Code for the Web yet/);
   // The desktop's own Stop Training: with no run, its own message (not a web refusal).
   assert.equal(answers.stopTraining, 'Sequence Lab: no run is training.');
+  // Stored runs are the desktop's on the web (issue 17): Delete All Runs… is the real one (no runs stored here).
+  assert.equal(answers.deleteAll, 'Sequence Lab: there are no stored runs to delete.');
 });
