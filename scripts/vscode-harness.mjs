@@ -407,6 +407,8 @@ export async function launchBrowser({ headless = true, viewport = { width: 1400,
   page.consoleLines = [];
   page.on('console', (msg) => page.consoleLines.push(`[${msg.type()}] ${msg.text()}`));
   page.on('pageerror', (err) => page.consoleLines.push(`[pageerror] ${err.message}`));
+  // Which resource a "Failed to load resource" was (the console line does not say): any frame's, webviews' too.
+  page.on('requestfailed', (request) => page.consoleLines.push(`[requestfailed] ${request.url().slice(0, 300)} (${request.failure()?.errorText ?? 'failed'})`));
   const close = async () => {
     await context.close().catch(() => {});
     rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
