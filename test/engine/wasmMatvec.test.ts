@@ -20,9 +20,11 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gemmABt } from '../../src/engine/batchedKernels';
+import { gemmABt as gemmABt32 } from '../../src/engine/batchedKernels32';
 import { BatchedStack } from '../../src/engine/batchedStack';
 import { BatchedStack32 } from '../../src/engine/batchedStack32';
 import { MATVEC_MAX_STREAMS } from '../../src/engine/cells/cellChain';
+import { lstmForwardStep as lstmForwardStep32 } from '../../src/engine/cells/cellEquations32';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack, type LossTarget, type StackInput } from '../../src/engine/recurrentStack';
@@ -178,6 +180,75 @@ test('a matrix larger than the bound is not pinned (null: the caller runs JavaSc
   limit.release();
   assert.throws(() => wasmMatvec64!.pinProduct(new Float32Array(4) as never, 0, 2, 2), /another array type/);
   assert.throws(() => wasmMatvec64!.pinProduct(new Float64Array(4), 1, 2, 2), /does not fit/);
+});
+
+// ---- the float32 LSTM step in the module (pinLstmStep) ------------------------------------------------------------
+
+test('the float32 LSTM step in the module: σ and tanh within 3 float32 ulps of the exact values from 1e-8 to 100 in size', () => {
+  // W_hh = 0, b_hh = 0: the pre-activations are P itself, the gates σ(P) (blocks i, f, o) and tanh(P) (block g).
+  const H = 1024;
+  const GH = 4 * H;
+  const a = Float32Array.from({ length: GH }, (_, i) => {
+    const u = ((i % H) + 0.5) / H;
+    return (i % 2 === 0 ? 1 : -1) * 10 ** (-8 + 10 * u);
+  });
+  const P = a.slice();
+  const Z = new Float32Array(GH);
+  const step = wasmMatvec32!.pinLstmStep!(new Float32Array(GH * H), new Float32Array(GH), H)!;
+  step.step(P, Z, 0, new Float32Array(2 * H), new Float32Array(2 * H), new Float32Array(H), 0, H);
+  step.release();
+  assert.deepEqual(P, a, 'a = P + 0 + 0');
+  let worst = 0;
+  for (let i = 0; i < GH; i++) {
+    const exact = i >= 2 * H && i < 3 * H ? Math.tanh(a[i]) : 1 / (1 + Math.exp(-a[i]));
+    // Relative to the value; below float32's normal range (σ(a) for a < −87, exactly ≈ e^a) both are zero to float32's
+    // precision: there the module's value (the exponent clamped at 88: σ ≈ 6e−39) is held to within 2⁻¹²⁶ absolute.
+    if (Math.abs(exact) < 2 ** -126) assert.ok(Math.abs(Z[i] - exact) <= 2 ** -126, `σ(${a[i]}) = ${Z[i]}`);
+    else worst = Math.max(worst, Math.abs(Z[i] - exact) / Math.abs(exact));
+  }
+  assert.ok(worst <= 3 * U32, `worst ${(worst / U32).toFixed(2)} ulps`); // observed ≤ 2 ulps (Node 20, x86-64)
+  assert.ok(worst > 0, 'the module computes its own σ and tanh, not Math’s');
+});
+
+test('the float32 LSTM step in the module follows lstmForwardStep (JavaScript, double-precision sums) within float32 rounding', () => {
+  const rng = new Prng(21);
+  for (const H of [4, 8, 32, 128]) {
+    const GH = 4 * H;
+    const rand = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
+    const W = rand(GH * H, 1 / Math.sqrt(H));
+    const bhh = rand(GH, 0.5);
+    const P0 = rand(3 * GH, 2);
+    const hs0 = rand(4 * H, 1);
+    const cs0 = rand(4 * H, 2);
+    // Steps 0 … 2 of one stream, the JavaScript product and step against the module's.
+    const js = { P: P0.slice(), Z: new Float32Array(3 * GH), hs: hs0.slice(), cs: cs0.slice(), tc: new Float32Array(3 * H) };
+    const wasm = { P: P0.slice(), Z: new Float32Array(3 * GH), hs: hs0.slice(), cs: cs0.slice(), tc: new Float32Array(3 * H) };
+    const q = new Float32Array(GH);
+    const fused = wasmMatvec32!.pinLstmStep!(W, bhh, H)!;
+    for (let t = 0; t < 3; t++) {
+      gemmABt32(q, 0, js.hs, t * H, 1, W, 0, GH, H, false);
+      lstmForwardStep32(js.P, q, bhh, js.Z, js.cs, js.tc, js.hs, t, 1, H);
+      fused.step(wasm.P, wasm.Z, t * GH, wasm.hs, wasm.cs, wasm.tc, t * H, (t + 1) * H);
+    }
+    fused.release();
+    // Every value is O(1) (|a| ≲ 5): within 1e-6 absolute is a few float32 roundings of the sum and the nonlinearity.
+    for (const key of ['P', 'Z', 'hs', 'cs', 'tc'] as const) {
+      let worst = 0;
+      for (let i = 0; i < js[key].length; i++) worst = Math.max(worst, Math.abs(wasm[key][i] - js[key][i]));
+      assert.ok(worst <= 1e-6, `H = ${H}, ${key}: worst ${worst}`);
+    }
+  }
+});
+
+test('the LSTM step is float32 only (float64 keeps the JavaScript step bit for bit), needs H a multiple of 4, and retires like a pin', () => {
+  assert.equal(wasmMatvec64!.pinLstmStep, undefined);
+  assert.equal(wasmMatvec32!.pinLstmStep!(new Float32Array(4 * 5 * 5), new Float32Array(20), 5), null);
+  const H = 4;
+  const step = wasmMatvec32!.pinLstmStep!(new Float32Array(16 * 4), new Float32Array(16), H)!;
+  const args = [new Float32Array(16), new Float32Array(16), 0, new Float32Array(8), new Float32Array(8), new Float32Array(4), 0, 4] as const;
+  step.step(...args);
+  wasmMatvec32!.pinProduct(new Float32Array(16), 0, 4, 4);
+  assert.throws(() => step.step(...args), /released or replaced: pin it again/);
 });
 
 test('without WebAssembly SIMD there is no kernel, and turned off the chain asks for none', () => {

@@ -15,7 +15,8 @@
 // (gemmABt, the fast kernel):  ∂W += δᵀ X = (δᵀ)(Xᵀ)ᵀ,  ∂X = δ W = δ (Wᵀ)ᵀ.  Gradients are ADDED.
 // With at most MATVEC_MAX_STREAMS streams and at least MATVEC_MIN_STEPS steps, (Q) and the product of (B) run per
 // stream as matrix-vector products on a copy of W_hh pinned in WebAssembly memory (wasmMatvec.ts):
-// Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t.
+// Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t. A float32 LSTM runs its whole forward step there instead (the
+// product and (L1)–(L2), σ and tanh in f32x4: wasmMatvec.ts's pinLstmStep) when H is a multiple of 4.
 // W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
 // update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
@@ -207,11 +208,18 @@ export class CellChain {
     const { weightHh: whh, biasHh: bhh } = this.w;
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
-    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product).
-    const pinned = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? (matvecKernelFor(whh)?.pinProduct(whh, 0, GH, H) ?? null) : null;
+    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product). A float32 LSTM pins whole steps:
+    // the product and (L1)–(L2) in the module (wasmMatvec.ts's pinLstmStep; the float64 kernel has none).
+    const kernel = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? matvecKernelFor(whh) : null;
+    const fused = kind === 'lstm' ? (kernel?.pinLstmStep?.(whh, bhh, H) ?? null) : null;
+    const pinned = kernel && !fused ? kernel.pinProduct(whh, 0, GH, H) : null;
     try {
       for (let t = 0; t < T; t++) {
         throwIfAborted(abort);
+        if (fused) {
+          for (let b = 0; b < B; b++) fused.step(P, Z, (t * B + b) * GH, hs, this.cs!, this.tc!, (t * B + b) * H, (t * B + b + B) * H);
+          continue;
+        }
         // (Q) q = H_{t−1} W_hhᵀ: row b of q is Q_t = W_hh h_{t−1} of stream b
         if (pinned) for (let b = 0; b < B; b++) pinned.apply(hs, (t * B + b) * H, q, b * GH);
         else gemmABt(q, 0, hs, t * B * H, B, whh, 0, GH, H, false);
@@ -221,6 +229,7 @@ export class CellChain {
       }
     } finally {
       pinned?.release();
+      fused?.release();
     }
   }
 
