@@ -50,13 +50,17 @@ export class BatchedStack32 {
    */
   parameterGradients = true;
   /**
-   * false: the float32 copy of the parameters is made at the first forward and kept, for a caller whose model's
-   * parameters never change between its forwards (a snapshot read in chunks): the copy then costs once, not per chunk.
+   * false: the caller promises that the model's parameters do not change between forwards (a snapshot read in chunks,
+   * Colour Text): what forward derives from them is made at the first forward and kept — the float32 copy of the
+   * parameters, and layer 0's one-hot projections as contiguous rows (CellChain.oneHotTable) — so it costs once, not
+   * per chunk.
    */
   refreshWeights = true;
   private steps = 0;
   private oneHot = false;
   private weightsCopied = false;
+  /** With refreshWeights false: layer 0's one-hot projections as contiguous rows (CellChain.oneHotTable), made once. */
+  private oneHotTable: Floats | null = null;
 
   /** The float32 copy of the parameters (float32 path only), refreshed at every forward. */
   private readonly weights32: Float32Array | null;
@@ -219,7 +223,10 @@ export class BatchedStack32 {
           if (cs) cs[b * H + j] = c0 ? c0[(b * L + k) * H + j] : 0;
         }
       }
-      if (k === 0 && this.oneHot) layer.projectOneHot(this.ids, R);
+      if (k === 0 && this.oneHot && !this.refreshWeights) {
+        this.oneHotTable ??= layer.oneHotTable();
+        layer.projectOneHotRows(this.oneHotTable, this.ids, R);
+      } else if (k === 0 && this.oneHot) layer.projectOneHot(this.ids, R);
       else if (k === 0) layer.projectDense(this.x0, 0, R);
       else layer.projectDense(this.layers[k - 1].hs, B * H, R);
       layer.recur(T, this.abortCheck);

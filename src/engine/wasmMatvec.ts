@@ -361,7 +361,9 @@ export function createMatvecKernel<F extends Floats>(
       const h = heap;
       const xAt = K2 * N2;
       const yAt = xAt + K2;
-      for (let k = 0; k < K; k++) h[xAt + k] = x[xOff + k];
+      // x in: a long run as one memory copy (set; its view costs less than a loop from ~64 values on), a short one by hand.
+      if (K >= 64) h.set(x.subarray(xOff, xOff + K), xAt);
+      else for (let k = 0; k < K; k++) h[xAt + k] = x[xOff + k];
       g(0, xAt << t.shift, yAt << t.shift, K2, N2);
       if (this.add) for (let j = 0; j < N; j++) y[yOff + j] += h[yAt + j];
       else for (let j = 0; j < N; j++) y[yOff + j] = h[yAt + j];

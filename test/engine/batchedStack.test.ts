@@ -202,3 +202,26 @@ test('parameterGradients false: the same ‖∂L/∂h_t‖ as a full backward re
     assert.ok(alone.grads.every((v) => v === 0), `${cell}: no parameter gradient`);
   }
 });
+
+test('refreshWeights false (the weights promised unchanged): the same outputs and states, bit for bit, chunk after chunk', () => {
+  for (const F of [Float64Array, Float32Array]) {
+    const V = 6;
+    const T = 5;
+    const rng = new Prng(8);
+    const stack = new RecurrentStack({ cell: 'lstm', inputSize: V, hiddenSize: 4, layers: 2, bidirectional: false, outputSize: V, maxSteps: T }, rng);
+    const ids = Int32Array.from({ length: 3 * T }, () => Math.floor(rng.next() * V));
+    const run = (refresh: boolean): number[] => {
+      const batched = new BatchedStack(stack, 1, T, new F(stack.parameterCount) as Float64Array);
+      batched.refreshWeights = refresh;
+      const h = new Float64Array(2 * 4);
+      const c = new Float64Array(2 * 4);
+      const out: number[] = [];
+      for (let chunk = 0; chunk < 3; chunk++) {
+        out.push(...batched.forward(T, { id: (t) => ids[chunk * T + t] }, h, c));
+        batched.readStates(T, h, c);
+      }
+      return [...out, ...h, ...c];
+    };
+    assert.deepEqual(run(false), run(true), F.name);
+  }
+});

@@ -182,6 +182,31 @@ export class CellChain {
     }
   }
 
+  /**
+   * The table of (P) for one-hot input: row id (G·H) = b_ih + column id of W_ih, the values projectOneHot writes, laid
+   * out so that a row is one contiguous run (a column of W_ih is strided by I). For a caller whose weights do not
+   * change between passes (projectOneHotRows); `into` is reused when it is large enough.
+   */
+  oneHotTable(into?: Floats): Floats {
+    const GH = this.gates * this.hiddenSize;
+    const I = this.inputSize;
+    const { weightIh, biasIh } = this.w;
+    const table = into && into.length >= I * GH ? into : new (weightIh instanceof Float32Array ? Float32Array : Float64Array)(I * GH);
+    for (let id = 0; id < I; id++) for (let g = 0; g < GH; g++) table[id * GH + g] = biasIh[g] + weightIh[g * I + id];
+    return table;
+  }
+
+  /** (P) for R rows of one-hot input from a oneHotTable of the current weights: P_r = row ids[r] of the table. */
+  projectOneHotRows(table: Floats, ids: Int32Array, R: number): void {
+    const GH = this.gates * this.hiddenSize;
+    const { P } = this;
+    for (let r = 0; r < R; r++) {
+      const from = ids[r] * GH;
+      const row = r * GH;
+      for (let g = 0; g < GH; g++) P[row + g] = table[from + g];
+    }
+  }
+
   /** (P) for R dense rows of X (R × I from xOff). */
   projectDense(X: Floats, xOff: number, R: number): void {
     const GH = this.gates * this.hiddenSize;
