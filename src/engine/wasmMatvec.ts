@@ -465,7 +465,9 @@ export function createMatvecKernel<F extends Floats>(
     pinTransposedProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
       return pin(rows, cols, true, 0, (h, N2) => {
-        for (let i = 0; i < rows; i++) h.set(W.subarray(wOff + i * cols, wOff + (i + 1) * cols), i * N2);
+        // Rows without padding (N2 = cols) are one run: one copy rather than a view per row.
+        if (N2 === cols) h.set(W.subarray(wOff, wOff + rows * cols), 0);
+        else for (let i = 0; i < rows; i++) h.set(W.subarray(wOff + i * cols, wOff + (i + 1) * cols), i * N2);
       });
     },
   };

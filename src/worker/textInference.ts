@@ -202,11 +202,7 @@ export async function inferText(
         const { data, base, stride } = series[q];
         const off = base + s * stride;
         if (pinned) unitValues[at * S + q] = data[off + pinned.unit];
-        else {
-          let sum = 0;
-          for (let j = 0; j < H; j++) sum += data[off + j];
-          unitValues[at * S + q] = sum / H;
-        }
+        else unitValues[at * S + q] = sumOf(data, off, H) / H;
       }
       // (2): the pass's L is the mean over the T steps of the segment; rescaled to the mean over a full chunk.
       if (norms) gradNorm[at] = (norms[normBase + s] * T) / size;
@@ -383,16 +379,36 @@ function float32Pass(model: RecurrentStack, size: number, layer: number, names: 
       for (let j = 0; j < K; j++) if (o[row + j] > max) max = o[row + j];
       let sum = 0;
       for (let j = 0; j < K; j++) sum += probabilities[row + j] = Math.exp(o[row + j] - max);
-      for (let j = 0; j < K; j++) probabilities[row + j] /= sum;
+      const inv = 1 / sum;
       if (targets) {
-        for (let j = 0; j < K; j++) o[row + j] = probabilities[row + j] * scale;
+        for (let j = 0; j < K; j++) {
+          const p = (probabilities[row + j] *= inv);
+          o[row + j] = p * scale;
+        }
         o[row + targets[s]] -= scale;
-      }
+      } else for (let j = 0; j < K; j++) probabilities[row + j] *= inv;
     }
     if (targets) stack.backward();
     stack.readStates(T, h0, c0 ?? null);
     return { probabilities, series, norms: targets ? norms : null, normBase: 0 };
   };
+}
+
+/** Σ x[from … from + n), in four running sums (independent additions pipeline; the order is not the answer's). */
+function sumOf(x: Float64Array | Float32Array, from: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    s0 += x[from + j];
+    s1 += x[from + j + 1];
+    s2 += x[from + j + 2];
+    s3 += x[from + j + 3];
+  }
+  for (; j < n; j++) s0 += x[from + j];
+  return s0 + s1 + (s2 + s3);
 }
 
 /**
