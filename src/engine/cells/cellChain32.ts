@@ -202,11 +202,7 @@ export class CellChain {
   projectOneHotRows(table: Floats, ids: Int32Array, R: number): void {
     const GH = this.gates * this.hiddenSize;
     const { P } = this;
-    for (let r = 0; r < R; r++) {
-      const from = ids[r] * GH;
-      const row = r * GH;
-      for (let g = 0; g < GH; g++) P[row + g] = table[from + g];
-    }
+    for (let r = 0; r < R; r++) P.set(table.subarray(ids[r] * GH, (ids[r] + 1) * GH), r * GH);
   }
 
   /** (P) for R dense rows of X (R × I from xOff). */
