@@ -37,9 +37,12 @@
 // product itself (Math.exp and Math.tanh, ~8 ns each). pinLstmStep pins W_hh (as pinProduct) and b_hh, and one call
 // of l runs (L1)–(L2) on the product's output in the module with σ and tanh in f32x4 arithmetic (lstmStepBody: within
 // 3 float32 ulps of the exact values), so only h_{t−1}, c_{t−1}, P_t go in and the step's results come out. PyTorch's
-// float32 LSTM evaluates its own float32 σ and tanh, so the float32 goldens hold the step as they hold the rest. The
-// float64 kernel has no such step: there the chain keeps the JavaScript step, bit for bit.
+// float32 LSTM evaluates its own float32 σ and tanh, so the float32 goldens hold the step as they hold the rest.
+// pinLstmBackStep does the same for the backward of one stream: (L3)–(L5) (lstmBackBody) and the transposed product
+// per step, with ∂L/∂h and ∂L/∂c kept in the module between steps and ‖∂L/∂h_t‖ summed there. The float64 kernel has
+// neither: there the chain keeps the JavaScript steps, bit for bit.
 import { F32, F64, FunctionBuilder, instantiateModule, moduleBytes, op, simd, uleb, type Lanes, type WasmApi, type WasmMemory } from './wasmAssembler';
+import { lstmBackBody, lstmStepBody } from './wasmLstmSteps';
 
 type Floats = Float64Array | Float32Array;
 
@@ -154,134 +157,11 @@ function transposeBody(t: Lanes): number[] {
   return f.encode();
 }
 
-/** f32x4 opcodes of the LSTM step (after 0xfd), beyond the product's add and mul. */
-const v = {
-  i32x4Splat: 0x11, and: 0x4e, or: 0x50, xor: 0x51, nearest: 0x6a, i32x4Shl: 0xab, i32x4Add: 0xae,
-  abs: 0xe0, sub: 0xe5, div: 0xe7, min: 0xe8, max: 0xe9, truncSat: 0xf8,
-};
-
-/** f32 bytes of a constant (little-endian), for f32.const. */
-function f32Bytes(x: number): number[] {
-  return Array.from(new Uint8Array(Float32Array.of(x).buffer));
-}
-
-/**
- * The body of l(R, Q, Hb): one float32 LSTM step of one stream, cellEquations.ts (L1)–(L2), with the gates' σ and
- * tanh in f32x4 arithmetic. Byte addresses: Q the product W_hh h_{t−1} (4H, the pin's y), R a region of 15·H values
- *   R        b_hh (4H, written at the pin)      R + 4Hb   P_t in, a = P_t + Q_t + b_hh out (4H)
- *   R + 8Hb  c_{t−1} in, c_t out (H)            R + 9Hb   [i f g o] out (4H)
- *   R + 13Hb tanh(c_t) out (H)                  R + 14Hb  h_t out (H)
- * with Hb = H·4 bytes, H a multiple of 4. The exponential, as Cephes' expf (Moshier): for y clamped to [−87, 88],
- *   n = round(y / ln 2),  r = (y − n·C1) − n·C2  (C1 + C2 = ln 2, C1 exact in few bits: r is exact),
- *   e^r − 1 = r + r²·p(r)  (p its degree-5 minimax polynomial, |r| ≤ ln 2 / 2),  2ⁿ from the exponent bits,
- *   e^y = 2ⁿ + 2ⁿ (e^r − 1),   e^y − 1 = 2ⁿ (e^r − 1) + (2ⁿ − 1)   (2ⁿ − 1 exact: no cancellation near y = 0)
- * and then σ(a) = 1 / (1 + e^{−a}),  tanh(x) = sign(x) · (−m) / (2 + m) with m = e^{−2|x|} − 1 ∈ (−1, 0], which
- * keeps tanh's relative accuracy at small |x| where 1 − 2/(e^{2x} + 1) would lose it. Each is within a few float32
- * ulps of the exact value (test/engine/wasmMatvec.test.ts sweeps them); past the clamp σ(a) = 1/(1 + e^{87}) ≈ 1.6e−38
- * for a < −87 (exact: smaller still, all below float32's normal range) and tanh = ±1 within an ulp.
- */
-function lstmStepBody(): number[] {
-  const f = new FunctionBuilder(3);
-  const [R, Q, Hb] = [0, 1, 2];
-  const jb = f.i32();
-  // Block g of b_hh, of P/a, of Q and of Z; c, tanh(c), h.
-  const bAt = [f.i32(), f.i32(), f.i32(), f.i32()], aAt = [f.i32(), f.i32(), f.i32(), f.i32()];
-  const qAt = [f.i32(), f.i32(), f.i32(), f.i32()], zAt = [f.i32(), f.i32(), f.i32(), f.i32()];
-  const cAt = f.i32(), tAt = f.i32(), hAt = f.i32();
-  const k = {
-    lo: f.v128(), hi: f.v128(), log2e: f.v128(), c1: f.v128(), c2: f.v128(), one: f.v128(), two: f.v128(),
-    p: Array.from({ length: 6 }, () => f.v128()), bias: f.v128(), sign: f.v128(),
-  };
-  const y = f.v128(), n = f.v128(), r = f.v128(), pm = f.v128(), s2 = f.v128(), x = f.v128();
-  const gate = [f.v128(), f.v128(), f.v128(), f.v128()], cv = f.v128();
-  const { emit, get, set, konst, simdOp } = f;
-  const splat = (local: number, value: number): void => {
-    emit(0x43, ...f32Bytes(value));
-    simdOp(F32.splat);
-    set(local);
-  };
-  splat(k.lo, -87); splat(k.hi, 88); splat(k.log2e, Math.LOG2E); splat(k.c1, 0.693359375); splat(k.c2, -2.12194440e-4);
-  splat(k.one, 1); splat(k.two, 2);
-  [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].forEach((c, i) => splat(k.p[i], c));
-  konst(127); simdOp(v.i32x4Splat); set(k.bias);
-  konst(-0x80000000); simdOp(v.i32x4Splat); set(k.sign);
-  /** local = base + m·Hb */
-  const address = (local: number, base: number, m: number): void => {
-    get(base); get(Hb); konst(m); emit(op.i32Mul); emit(op.i32Add); set(local);
-  };
-  for (let g = 0; g < 4; g++) {
-    address(bAt[g], R, g); address(aAt[g], R, 4 + g); address(qAt[g], Q, g); address(zAt[g], R, 9 + g);
-  }
-  address(cAt, R, 8); address(tAt, R, 13); address(hAt, R, 14);
-  const load = (base: number): void => {
-    get(base); get(jb); emit(op.i32Add);
-    simdOp(simd.v128Load, 4, 0);
-  };
-  /** Stores the v128 in `local` at base + jb. */
-  const store = (base: number, local: number): void => {
-    get(base); get(jb); emit(op.i32Add);
-    get(local);
-    simdOp(simd.v128Store, 4, 0);
-  };
-  /** −(top of the stack), exactly: its sign bit flipped. */
-  const negate = (): void => {
-    get(k.sign);
-    simdOp(v.xor);
-  };
-  /** From y: pm = e^r − 1 and s2 = 2ⁿ (see above). */
-  const expParts = (): void => {
-    get(y); get(k.hi); simdOp(v.min); get(k.lo); simdOp(v.max); set(y);
-    get(y); get(k.log2e); simdOp(F32.vMul); simdOp(v.nearest); set(n);
-    get(y); get(n); get(k.c1); simdOp(F32.vMul); simdOp(v.sub); get(n); get(k.c2); simdOp(F32.vMul); simdOp(v.sub); set(r);
-    get(k.p[0]);
-    for (let i = 1; i < 6; i++) {
-      get(r); simdOp(F32.vMul); get(k.p[i]); simdOp(F32.vAdd);
-    }
-    get(r); simdOp(F32.vMul); get(r); simdOp(F32.vMul); get(r); simdOp(F32.vAdd); set(pm);
-    get(n); simdOp(v.truncSat); get(k.bias); simdOp(v.i32x4Add); konst(23); simdOp(v.i32x4Shl); set(s2);
-  };
-  /** out = σ(x) = 1 / (1 + e^{−x}), e^{−x} = 2ⁿ + 2ⁿ·pm. */
-  const sigmoidOf = (out: number): void => {
-    get(x); negate(); set(y);
-    expParts();
-    get(k.one);
-    get(k.one); get(s2); get(pm); simdOp(F32.vMul); get(s2); simdOp(F32.vAdd); simdOp(F32.vAdd);
-    simdOp(v.div); set(out);
-  };
-  /** out = tanh(x) = sign(x) · (−m) / (2 + m),  m = e^{−2|x|} − 1 = 2ⁿ·pm + (2ⁿ − 1). */
-  const tanhOf = (out: number): void => {
-    get(x); simdOp(v.abs); get(k.two); simdOp(F32.vMul); negate(); set(y);
-    expParts();
-    get(s2); get(pm); simdOp(F32.vMul); get(s2); get(k.one); simdOp(v.sub); simdOp(F32.vAdd); set(pm);
-    get(pm); negate(); get(k.two); get(pm); simdOp(F32.vAdd); simdOp(v.div);
-    get(x); get(k.sign); simdOp(v.and); simdOp(v.or); set(out);
-  };
-  f.loop(jb, Hb, 16, () => {
-    for (let g = 0; g < 4; g++) {
-      // (L1) a = (P + Q) + b_hh of block g, over P; i, f, o = σ(a), g = tanh(a)
-      load(aAt[g]); load(qAt[g]); simdOp(F32.vAdd); load(bAt[g]); simdOp(F32.vAdd); set(x);
-      store(aAt[g], x);
-      if (g === 2) tanhOf(gate[g]);
-      else sigmoidOf(gate[g]);
-      store(zAt[g], gate[g]);
-    }
-    // (L2) c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-    get(gate[1]); load(cAt); simdOp(F32.vMul); get(gate[0]); get(gate[2]); simdOp(F32.vMul); simdOp(F32.vAdd); set(cv);
-    store(cAt, cv);
-    get(cv); set(x);
-    tanhOf(cv);
-    store(tAt, cv);
-    get(gate[3]); get(cv); simdOp(F32.vMul); set(x);
-    store(hAt, x);
-  });
-  return f.encode();
-}
-
 /** The module of the kernels for one element type: g, the product, and t, the transposition of a pin; float32 also l, the LSTM step. */
 export function matvecModuleBytes(t: Lanes): Uint8Array {
   return moduleBytes([
     { name: 'g', params: 5, body: kernelBody(t) }, { name: 't', params: 5, body: transposeBody(t) },
-    ...(t === F32 ? [{ name: 'l', params: 3, body: lstmStepBody() }] : []),
+    ...(t === F32 ? [{ name: 'l', params: 3, body: lstmStepBody() }, { name: 'b', params: 4, body: lstmBackBody() }] : []),
   ]);
 }
 
@@ -315,6 +195,26 @@ export interface MatvecKernel<F extends Floats> {
    * matrix is too large.
    */
   pinLstmStep?: (W: F, bhh: F, H: number) => PinnedLstmStep<F> | null;
+  /** Float32 only, likewise: pins an LSTM's W_hh for whole backward steps of one stream (PinnedLstmBackStep). */
+  pinLstmBackStep?: (W: F, H: number) => PinnedLstmBackStep<F> | null;
+}
+
+/**
+ * A pinned LSTM W_hh for the backward of one stream: per step (L3)–(L5) and ∂L/∂h_{t−1} = W_hhᵀ δa_t in the module
+ * (lstmBackBody, then the transposed product), with the running ∂L/∂h and ∂L/∂c kept there between steps.
+ */
+export interface PinnedLstmBackStep<F extends Floats> {
+  /** Starts a pass from ∂L/∂h_T = dh and ∂L/∂c_T = dc (H each). */
+  begin(dh: F, dc: F): void;
+  /**
+   * Step t, as CellChain's loop runs it with lstmBackwardStep and the product: reads [i f g o] at Z[row …], c_{t−1} at
+   * cs[prev …], tanh(c_t) at tc[prev …], dY[prev …] (null: none); writes δP_t to dP[row …]; returns ‖dh + dY‖₂, the
+   * whole ∂L/∂h_t (CellChain.gradNorms' h).
+   */
+  step(Z: F, row: number, cs: F, tc: F, prev: number, dY: F | null, dP: F): number;
+  /** Ends a pass: ∂L/∂h_0 into dh, ∂L/∂c_0 into dc. */
+  end(dh: F, dc: F): void;
+  release(): void;
 }
 
 /**
@@ -455,20 +355,66 @@ export function createMatvecKernel<F extends Floats>(
     };
   };
 
+  const lstmBack = wasm.exports.b as ((r: number, x: number, y: number, hb: number) => void) | undefined;
+  /** y += Wᵀ x: M = W (rows × cols), copied as it is (an unpadded W in one run). */
+  const pinPlain = (W: F, wOff: number, rows: number, cols: number, strip: number): Pinned | null =>
+    pin(rows, cols, true, strip, (h, N2) => {
+      if (N2 === cols) h.set(W.subarray(wOff, wOff + rows * cols), 0);
+      else for (let i = 0; i < rows; i++) h.set(W.subarray(wOff + i * cols, wOff + (i + 1) * cols), i * N2);
+    });
+  /** The LSTM's backward step on a transposed-product pin, its region after x and y (lstmBackBody). */
+  const pinLstmBackStep = (W: F, H: number): PinnedLstmBackStep<F> | null => {
+    checked(W, 0, 4 * H, H);
+    if (H % 4 !== 0) return null;
+    const GH = 4 * H;
+    const inner = pinPlain(W, 0, GH, H, 8 * H + 4);
+    if (inner === null) return null;
+    // K2 = 4H, N2 = H: x (δa, 4H) at xAt, y (∂L/∂h, H) at yAt, the region R after them.
+    const xAt = GH * H;
+    const yAt = xAt + GH;
+    const R = yAt + H;
+    const live_ = (): F => {
+      if (live !== inner) throw new Error('this pinned matrix was released or replaced: pin it again');
+      return heap;
+    };
+    return {
+      begin(dh, dc) {
+        const h = live_();
+        h.set(dh.subarray(0, H), yAt);
+        h.set(dc.subarray(0, H), R + 7 * H);
+      },
+      step(Z, row, cs, tc, prev, dY, dP) {
+        const h = live_();
+        h.set(Z.subarray(row, row + GH), R);
+        h.set(cs.subarray(prev, prev + H), R + 4 * H);
+        h.set(tc.subarray(prev, prev + H), R + 5 * H);
+        if (dY) h.set(dY.subarray(prev, prev + H), R + 6 * H);
+        else h.fill(0, R + 6 * H, R + 7 * H);
+        lstmBack!(R << 2, xAt << 2, yAt << 2, H << 2);
+        // ∂L/∂h_{t−1} = W_hhᵀ δa_t (the LSTM's direct part is 0): the product overwrites y.
+        g(0, xAt << 2, yAt << 2, GH, H);
+        dP.set(h.subarray(xAt, xAt + GH), row);
+        const n = R + 8 * H;
+        return Math.sqrt(h[n] + h[n + 1] + h[n + 2] + h[n + 3]);
+      },
+      end(dh, dc) {
+        const h = live_();
+        dh.set(h.subarray(yAt, yAt + H));
+        dc.set(h.subarray(R + 7 * H, R + 8 * H));
+      },
+      release: () => inner.release(),
+    };
+  };
+
   return {
     pinProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
       return pinTransposing(W, wOff, rows, cols, 0);
     },
-    ...(lstmStep && t === F32 ? { pinLstmStep } : {}),
-    // y += Wᵀ x: M = W (rows × cols).
+    ...(lstmStep && lstmBack && t === F32 ? { pinLstmStep, pinLstmBackStep } : {}),
     pinTransposedProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
-      return pin(rows, cols, true, 0, (h, N2) => {
-        // Rows without padding (N2 = cols) are one run: one copy rather than a view per row.
-        if (N2 === cols) h.set(W.subarray(wOff, wOff + rows * cols), 0);
-        else for (let i = 0; i < rows; i++) h.set(W.subarray(wOff + i * cols, wOff + (i + 1) * cols), i * N2);
-      });
+      return pinPlain(W, wOff, rows, cols, 0);
     },
   };
 }

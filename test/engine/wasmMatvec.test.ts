@@ -24,7 +24,7 @@ import { gemmABt as gemmABt32 } from '../../src/engine/batchedKernels32';
 import { BatchedStack } from '../../src/engine/batchedStack';
 import { BatchedStack32 } from '../../src/engine/batchedStack32';
 import { MATVEC_MAX_STREAMS } from '../../src/engine/cells/cellChain';
-import { lstmForwardStep as lstmForwardStep32 } from '../../src/engine/cells/cellEquations32';
+import { lstmBackwardStep as lstmBackwardStep32, lstmForwardStep as lstmForwardStep32 } from '../../src/engine/cells/cellEquations32';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack, type LossTarget, type StackInput } from '../../src/engine/recurrentStack';
@@ -240,9 +240,56 @@ test('the float32 LSTM step in the module follows lstmForwardStep (JavaScript, d
   }
 });
 
-test('the LSTM step is float32 only (float64 keeps the JavaScript step bit for bit), needs H a multiple of 4, and retires like a pin', () => {
+test('the float32 LSTM backward step in the module follows lstmBackwardStep and the product W_hhᵀ δ within float32 rounding, ‖∂L/∂h_t‖ included', () => {
+  const rng = new Prng(22);
+  for (const H of [4, 8, 32, 128]) {
+    const GH = 4 * H;
+    const T = 4;
+    const rand = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + rng.next() * (hi - lo));
+    const W = rand(GH * H, -1 / Math.sqrt(H), 1 / Math.sqrt(H));
+    // Gates in (0, 1) (g in (−1, 1)), states and gradients O(1): what a forward leaves.
+    const Z = rand(T * GH, 0.05, 0.95);
+    for (let t = 0; t < T; t++) for (let j = 2 * H; j < 3 * H; j++) Z[t * GH + j] = 2 * Z[t * GH + j] - 1;
+    const cs = rand((T + 1) * H, -2, 2);
+    const tc = Float32Array.from({ length: T * H }, (_, i) => Math.tanh(cs[i + H]));
+    const dY = rand(T * H, -1, 1);
+    const dh0 = rand(H, -0.5, 0.5);
+    const dc0 = rand(H, -0.5, 0.5);
+    // JavaScript: per step the norm of d = dh + dY, lstmBackwardStep, then dh += W_hhᵀ δ (gemmABt on Wᵀ).
+    const WT = new Float32Array(H * GH);
+    for (let i = 0; i < GH; i++) for (let j = 0; j < H; j++) WT[j * GH + i] = W[i * H + j];
+    const js = { dP: new Float32Array(T * GH), dh: dh0.slice(), dc: dc0.slice(), norms: new Float64Array(T) };
+    for (let t = T - 1; t >= 0; t--) {
+      let n2 = 0;
+      for (let j = 0; j < H; j++) n2 += (js.dh[j] + dY[t * H + j]) ** 2;
+      js.norms[t] = Math.sqrt(n2);
+      lstmBackwardStep32(Z, cs, tc, dY, js.dh, js.dc, js.dP, t, 1, H);
+      gemmABt32(js.dh, 0, js.dP, t * GH, 1, WT, 0, H, GH, true);
+    }
+    const wasm = { dP: new Float32Array(T * GH), dh: dh0.slice(), dc: dc0.slice(), norms: new Float64Array(T) };
+    const back = wasmMatvec32!.pinLstmBackStep!(W, H)!;
+    back.begin(wasm.dh, wasm.dc);
+    for (let t = T - 1; t >= 0; t--) wasm.norms[t] = back.step(Z, t * GH, cs, tc, t * H, dY, wasm.dP);
+    back.end(wasm.dh, wasm.dc);
+    back.release();
+    // Every value is O(1): within 1e-6 absolute (1e-6 relative for the norms) is a few float32 roundings.
+    for (const key of ['dP', 'dh', 'dc', 'norms'] as const) {
+      let worst = 0;
+      for (let i = 0; i < js[key].length; i++) worst = Math.max(worst, Math.abs(wasm[key][i] - js[key][i]) / (key === 'norms' ? js[key][i] : 1));
+      assert.ok(worst <= 1e-6, `H = ${H}, ${key}: worst ${worst}`);
+      assert.ok(js[key].some((x) => Math.abs(x) > 1e-3), `H = ${H}, ${key} is not trivially zero`);
+    }
+  }
+});
+
+test('the LSTM steps are float32 only (float64 keeps the JavaScript steps bit for bit), need H a multiple of 4, and retire like a pin', () => {
   assert.equal(wasmMatvec64!.pinLstmStep, undefined);
+  assert.equal(wasmMatvec64!.pinLstmBackStep, undefined);
   assert.equal(wasmMatvec32!.pinLstmStep!(new Float32Array(4 * 5 * 5), new Float32Array(20), 5), null);
+  assert.equal(wasmMatvec32!.pinLstmBackStep!(new Float32Array(4 * 5 * 5), 5), null);
+  const back = wasmMatvec32!.pinLstmBackStep!(new Float32Array(16 * 4), 4)!;
+  wasmMatvec32!.pinProduct(new Float32Array(16), 0, 4, 4);
+  assert.throws(() => back.begin(new Float32Array(4), new Float32Array(4)), /released or replaced: pin it again/);
   const H = 4;
   const step = wasmMatvec32!.pinLstmStep!(new Float32Array(16 * 4), new Float32Array(16), H)!;
   const args = [new Float32Array(16), new Float32Array(16), 0, new Float32Array(8), new Float32Array(8), new Float32Array(4), 0, 4] as const;

@@ -16,7 +16,8 @@
 // With at most MATVEC_MAX_STREAMS streams and at least MATVEC_MIN_STEPS steps, (Q) and the product of (B) run per
 // stream as matrix-vector products on a copy of W_hh pinned in WebAssembly memory (wasmMatvec.ts):
 // Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t. A float32 LSTM runs its whole forward step there instead (the
-// product and (L1)–(L2), σ and tanh in f32x4: wasmMatvec.ts's pinLstmStep) when H is a multiple of 4.
+// product and (L1)–(L2), σ and tanh in f32x4: wasmMatvec.ts's pinLstmStep) when H is a multiple of 4, and with one
+// stream its whole backward step too ((L3)–(L5) and the product: pinLstmBackStep).
 // W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
 // update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
@@ -277,12 +278,24 @@ export class CellChain {
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
     const whh = this.w.weightHh;
-    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product on its transpose).
-    const pinned = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? (matvecKernelFor(whh)?.pinTransposedProduct(whh, 0, GH, H) ?? null) : null;
-    if (!pinned) transpose(whh, 0, GH, H, wT);
     const norms = this.gradNorms;
+    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product on its transpose). A float32 LSTM of
+    // one stream pins whole steps ((L3)–(L5) and the product: wasmMatvec.ts's pinLstmBackStep), unless ‖∂L/∂c_t‖ is asked.
+    const kernel = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? matvecKernelFor(whh) : null;
+    const fused = kind === 'lstm' && B === 1 && !norms?.c ? (kernel?.pinLstmBackStep?.(whh, H) ?? null) : null;
+    const pinned = kernel && !fused ? kernel.pinTransposedProduct(whh, 0, GH, H) : null;
+    if (!pinned && !fused) transpose(whh, 0, GH, H, wT);
     try {
-      for (let t = T - 1; t >= 0; t--) {
+      if (fused) {
+        fused.begin(dh, this.dc);
+        for (let t = T - 1; t >= 0; t--) {
+          throwIfAborted(abort);
+          const n = fused.step(Z, t * GH, this.cs!, this.tc!, t * H, dY, dP);
+          if (norms) norms.h[t] = n;
+        }
+        fused.end(dh, this.dc);
+      }
+      for (let t = fused ? -1 : T - 1; t >= 0; t--) {
         throwIfAborted(abort);
         if (norms) this.recordGradNorms(norms, dY, t);
         if (kind === 'lstm') lstmBackwardStep(Z, this.cs!, this.tc!, dY, dh, this.dc, dP, t, B, H);
@@ -294,6 +307,7 @@ export class CellChain {
       }
     } finally {
       pinned?.release();
+      fused?.release();
     }
     if (!this.parameterGradients) {
       // ∂X = δP W_ih alone (dense input, when wanted).
