@@ -340,14 +340,21 @@ function assertRunsSame(a: Record<string, Float64Array>, b: Record<string, Float
   for (const key of Object.keys(a)) assertSame(a[key], b[key], `${what} ${key}`);
 }
 
-test('in a runtime without WebAssembly (node --jitless) there are no kernels, and every golden stack still matches PyTorch on the JavaScript products', () => {
+test('in a runtime without WebAssembly (node --jitless) there are no kernels, every golden stack still matches PyTorch on the JavaScript products, and so do the float32 path and Colour Text', () => {
   const child = spawnSync(process.execPath, ['--jitless', '--import', 'tsx', fileURLToPath(new URL('./fixtures/noWebAssembly.ts', import.meta.url))], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(child.status, 0, child.stderr);
-  const report = JSON.parse(child.stdout) as { webAssembly: boolean; kernels: boolean[]; cases: { name: string; worst: number }[] };
+  const report = JSON.parse(child.stdout) as {
+    webAssembly: boolean; kernels: boolean[]; cases: { name: string; worst: number }[];
+    float32Cases: { name: string; worst: number }[]; colourTextSurprisal: number;
+  };
   assert.equal(report.webAssembly, false, 'the child really has no WebAssembly');
   assert.deepEqual(report.kernels, [false, false, false, false], 'wasmGemm and wasmMatvec are null there');
   assert.equal(report.cases.length, stackGolden.cases.length);
   for (const c of report.cases) assert.ok(c.worst <= 1e-9, `${c.name}: relative error ${c.worst} against PyTorch`);
+  // The float32 path (its LSTM steps in JavaScript there) against PyTorch float32, and Colour Text's float32 answer.
+  assert.ok(report.float32Cases.length >= 11);
+  for (const c of report.float32Cases) assert.ok(c.worst < 1e-4, `${c.name}: float32 outputs, relative error ${c.worst} against PyTorch`);
+  assert.ok(report.colourTextSurprisal > 0 && report.colourTextSurprisal <= 1e-4, `Colour Text's float32 surprisal is ${report.colourTextSurprisal} bits from float64's`);
 });
 
 test('the stacks of the PyTorch goldens (every cell kind, bidirectional, 2 layers, embedded and dense input) give the same outputs and gradients bit for bit with the kernel and without, and both match PyTorch', () => {
