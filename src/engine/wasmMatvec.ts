@@ -335,21 +335,27 @@ export function createMatvecKernel<F extends Floats>(
     const yAt = xAt + H;
     const R = yAt + GH;
     heap.set(bhh.subarray(0, GH), R);
+    // The module's side of the copies, as views made once (the memory grows only at a pin, which retires this handle).
+    const h = heap;
+    const aOut = h.subarray(R + GH, R + 2 * GH);
+    const cOut = h.subarray(R + 8 * H, R + 9 * H);
+    const zOut = h.subarray(R + 9 * H, R + 13 * H);
+    const tOut = h.subarray(R + 13 * H, R + 14 * H);
+    const hOut = h.subarray(R + 14 * H, R + 15 * H);
     return {
       step(P, Z, row, hs, cs, tc, prev, cur) {
         if (live !== inner) throw new Error('this pinned matrix was released or replaced: pin it again');
         // Copies in and out as whole runs (set: a memory copy; per-element loops cost ~3× the step's arithmetic).
-        const h = heap;
         h.set(hs.subarray(prev, prev + H), xAt);
         g(0, xAt << 2, yAt << 2, H, GH);
         h.set(P.subarray(row, row + GH), R + GH);
         h.set(cs.subarray(prev, prev + H), R + 8 * H);
         lstmStep!(R << 2, yAt << 2, H << 2);
-        P.set(h.subarray(R + GH, R + 2 * GH), row);
-        Z.set(h.subarray(R + 9 * H, R + 13 * H), row);
-        cs.set(h.subarray(R + 8 * H, R + 9 * H), cur);
-        tc.set(h.subarray(R + 13 * H, R + 14 * H), prev);
-        hs.set(h.subarray(R + 14 * H, R + 15 * H), cur);
+        P.set(aOut, row);
+        Z.set(zOut, row);
+        cs.set(cOut, cur);
+        tc.set(tOut, prev);
+        hs.set(hOut, cur);
       },
       release: () => inner.release(),
     };
@@ -377,6 +383,8 @@ export function createMatvecKernel<F extends Floats>(
       if (live !== inner) throw new Error('this pinned matrix was released or replaced: pin it again');
       return heap;
     };
+    // δa's view in the module, made once (the memory grows only at a pin, which retires this handle).
+    const dOut = heap.subarray(xAt, xAt + GH);
     return {
       begin(dh, dc) {
         const h = live_();
@@ -393,7 +401,7 @@ export function createMatvecKernel<F extends Floats>(
         lstmBack!(R << 2, xAt << 2, yAt << 2, H << 2);
         // ∂L/∂h_{t−1} = W_hhᵀ δa_t (the LSTM's direct part is 0): the product overwrites y.
         g(0, xAt << 2, yAt << 2, GH, H);
-        dP.set(h.subarray(xAt, xAt + GH), row);
+        dP.set(dOut, row);
         const n = R + 8 * H;
         return Math.sqrt(h[n] + h[n + 1] + h[n + 2] + h[n + 3]);
       },
