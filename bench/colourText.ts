@@ -20,9 +20,10 @@
 // Measured (#15; Node 20, a 2-core x86-64 VM shared with a CI run, load average 9–14, so walls ran 1.1–2.5× the CPU
 // times; CPU time of one request of 100,000 characters, ranges over rounds and the three quantities):
 //   before #15 (19a7d70, the float64 trace):  RNN H 64 0.88–1.08 s,  LSTM H 128 4.7–5.3 s
-//   the float32 path:                         RNN H 64 0.53–0.67 s,  LSTM H 128 1.68–1.96 s
-//   the code of 19a7d70 ÷ this float32 path, interleaved in one process: RNN 1.6–1.75×, LSTM 2.9–3.0×
-//   --compare=precision (this tree's float64 path ÷ its float32 path): RNN 1.3–1.6×, LSTM 2.2–2.4×
+//   the float32 path:                         RNN H 64 0.52–0.67 s,  LSTM H 128 1.61–1.91 s (its walls in the
+//                                             calmest run, load 10: 1.86–2.09 s)
+//   the code of 19a7d70 ÷ this float32 path, interleaved in one process: RNN 1.6–1.75×, LSTM 2.6–2.9×
+//   --compare=precision (this tree's float64 path ÷ its float32 path): RNN 1.5–1.6×, LSTM 2.6–2.8×
 // Where the float32 LSTM's time goes (--cpu-prof of one request, 100,000 characters): the W_hh products forward and
 // backward ~57 %, the per-character read-out (softmax, top-5, most active units, unit means) ~12 %, the head's
 // products (wasmGemm) ~11 %, the LSTM step's σ and tanh in the module ~11 %, copies in and out of the module ~3 %,
