@@ -41,8 +41,24 @@ export class BatchedStack {
   private readonly gradView: (name: string) => Floats;
   /** Polled between time steps of forward and backward: true throws StepAbortedError (see stepAbort.ts). */
   abortCheck: AbortCheck | null = null;
+  /**
+   * false: backward computes the gradients of the outputs, states and input only, and leaves the gradient buffer as
+   * it is (the head's, each chain's (W) and the embedding's products are skipped): for a caller that reads ‖∂L/∂h_t‖
+   * alone (Colour Text by Model). Training leaves it true.
+   */
+  parameterGradients = true;
+  /**
+   * false: the caller promises that the model's parameters do not change between forwards (a snapshot read in chunks,
+   * Colour Text): what forward derives from them is made at the first forward and kept — the float32 copy of the
+   * parameters, and layer 0's one-hot projections as contiguous rows (CellChain.oneHotTable) — so it costs once, not
+   * per chunk.
+   */
+  refreshWeights = true;
   private steps = 0;
   private oneHot = false;
+  private weightsCopied = false;
+  /** With refreshWeights false: layer 0's one-hot projections as contiguous rows (CellChain.oneHotTable), made once. */
+  private oneHotTable: Floats | null = null;
 
   /** The float32 copy of the parameters (float32 path only), refreshed at every forward. */
   private readonly weights32: Float32Array | null;
@@ -114,6 +130,19 @@ export class BatchedStack {
     return series === 'h' ? layer.hs : layer.cs!;
   }
 
+  /** Layer k's gate values of the last forward: row t·B + b holds G·H ([r z n] GRU, [i f g o] LSTM; none for the RNN). */
+  gateBuffer(k: number): Floats {
+    return this.layers[k].Z;
+  }
+
+  /**
+   * From the next backward on, layer k records ‖∂L/∂h_t‖ (and an LSTM's ‖∂L/∂c_t‖) of stream b at t·B + b
+   * (CellChain.gradNorms says which gradient); null stops it.
+   */
+  recordGradNorms(k: number, norms: { h: Float64Array; c: Float64Array | null } | null): void {
+    this.layers[k].gradNorms = norms;
+  }
+
   /** The first non-finite hidden value of the last forward, layer by layer, then time: [layer, t, stream, value]. */
   firstNonFiniteHidden(): [number, number, number, number] | null {
     const H = this.model.config.hiddenSize;
@@ -158,7 +187,10 @@ export class BatchedStack {
     if (!(T >= 1 && T <= this.maxSteps)) throw new RangeError(`${T} steps do not fit a batched stack built for 1…${this.maxSteps}`);
     const R = T * B;
     this.steps = T;
-    if (this.weights32) this.weights32.set(this.model.params);
+    if (this.weights32 && (this.refreshWeights || !this.weightsCopied)) {
+      this.weights32.set(this.model.params);
+      this.weightsCopied = true;
+    }
     const embed = embedding !== undefined ? this.weight('embed.weight') : null;
     const I0 = embedding ?? inputSize;
     this.oneHot = false;
@@ -189,7 +221,10 @@ export class BatchedStack {
           if (cs) cs[b * H + j] = c0 ? c0[(b * L + k) * H + j] : 0;
         }
       }
-      if (k === 0 && this.oneHot) layer.projectOneHot(this.ids, R);
+      if (k === 0 && this.oneHot && !this.refreshWeights) {
+        this.oneHotTable ??= layer.oneHotTable();
+        layer.projectOneHotRows(this.oneHotTable, this.ids, R);
+      } else if (k === 0 && this.oneHot) layer.projectOneHot(this.ids, R);
       else if (k === 0) layer.projectDense(this.x0, 0, R);
       else layer.projectDense(this.layers[k - 1].hs, B * H, R);
       layer.recur(T, this.abortCheck);
@@ -221,12 +256,14 @@ export class BatchedStack {
     const dO = this.outputs;
     const top = this.layers[L - 1];
     // Head: ∂W_head += ∂Oᵀ Y_top, ∂b_head += Σ_r ∂O_r, ∂Y_top = ∂O W_head
-    const dW = this.gradView('head.weight');
-    const dB = this.gradView('head.bias');
-    transpose(dO, 0, R, K, gT);
-    transpose(top.hs, B * H, R, H, xT);
-    gemmABt(dW, 0, gT, 0, K, xT, 0, H, R, true);
-    addRowSums(dB, gT, K, R);
+    if (this.parameterGradients) {
+      const dW = this.gradView('head.weight');
+      const dB = this.gradView('head.bias');
+      transpose(dO, 0, R, K, gT);
+      transpose(top.hs, B * H, R, H, xT);
+      gemmABt(dW, 0, gT, 0, K, xT, 0, H, R, true);
+      addRowSums(dB, gT, K, R);
+    }
     transpose(this.weight('head.weight'), 0, K, H, wT);
     gemmABt(this.dYs[L - 1], 0, dO, 0, R, wT, 0, H, K, false);
 
@@ -235,11 +272,12 @@ export class BatchedStack {
       const layer = this.layers[k];
       layer.dh.fill(0);
       layer.dc.fill(0);
+      layer.parameterGradients = this.parameterGradients;
       const input = k === 0 && this.oneHot ? { ids: this.ids } : { X: k === 0 ? this.x0 : this.layers[k - 1].hs, xOff: k === 0 ? 0 : B * H };
-      const dX = k > 0 ? this.dYs[k - 1] : embedding !== undefined ? this.dx0 : null;
+      const dX = k > 0 ? this.dYs[k - 1] : embedding !== undefined && this.parameterGradients ? this.dx0 : null;
       layer.backward(this.dYs[k], this.abortCheck, input, dX, 0, false);
     }
-    if (embedding !== undefined) {
+    if (embedding !== undefined && this.parameterGradients) {
       const E = embedding;
       const dE = this.gradView('embed.weight');
       for (let r = 0; r < R; r++) {

@@ -1,8 +1,9 @@
 // The one WebAssembly assembler of the engine: opcodes, LEB128, a function builder and the module frame shared by
-// the SIMD kernels (wasmGemm.ts: C = A Bᵀ; wasmMatvec.ts: the pinned matrix-vector products of the recurrence). The
-// modules are assembled here from their opcodes (no toolchain, no binary file, nothing fetched): each kernel file's
-// generator is its source. Every module has the same shape: one function "g" taking i32 parameters (byte addresses
-// and sizes) and returning nothing, and one memory "m" of at least one 64 KiB page that the caller grows.
+// the SIMD kernels (wasmGemm.ts: C = A Bᵀ; wasmMatvec.ts: the pinned matrix-vector products of the recurrence, with
+// wasmLstmSteps.ts's float32 LSTM steps). The modules are assembled here from their opcodes (no toolchain, no binary
+// file, nothing fetched): each kernel file's generator is its source. Every module has the same shape: one function
+// "g" taking i32 parameters (byte addresses and sizes) and returning nothing, and one memory "m" of at least one
+// 64 KiB page that the caller grows.
 
 export const I32 = 0x7f;
 const V128 = 0x7b;

@@ -31,7 +31,18 @@
 // between passes is always seen). Memory: one module memory per element type, grown at a pin to the largest
 // matrix pinned so far and never beyond MATVEC_MAX_ELEMENTS padded elements; a larger matrix is not pinned (pin
 // returns null) and the caller runs its JavaScript product.
+//
+// The float32 LSTM step (pinLstmStep, float32 module only). A float32 LSTM's forward step is the product and then
+// 4H sigmoids and tanhs and H more tanhs (cellEquations.ts (L1)–(L2)), which in JavaScript cost as much as the
+// product itself (Math.exp and Math.tanh, ~8 ns each). pinLstmStep pins W_hh (as pinProduct) and b_hh, and one call
+// of l runs (L1)–(L2) on the product's output in the module with σ and tanh in f32x4 arithmetic (lstmStepBody: within
+// 3 float32 ulps of the exact values), so only h_{t−1}, c_{t−1}, P_t go in and the step's results come out. PyTorch's
+// float32 LSTM evaluates its own float32 σ and tanh, so the float32 goldens hold the step as they hold the rest.
+// pinLstmBackStep does the same for the backward of one stream: (L3)–(L5) (lstmBackBody) and the transposed product
+// per step, with ∂L/∂h and ∂L/∂c kept in the module between steps and ‖∂L/∂h_t‖ summed there. The float64 kernel has
+// neither: there the chain keeps the JavaScript steps, bit for bit.
 import { F32, F64, FunctionBuilder, instantiateModule, moduleBytes, op, simd, uleb, type Lanes, type WasmApi, type WasmMemory } from './wasmAssembler';
+import { lstmBackBody, lstmStepBody } from './wasmLstmSteps';
 
 type Floats = Float64Array | Float32Array;
 
@@ -146,9 +157,12 @@ function transposeBody(t: Lanes): number[] {
   return f.encode();
 }
 
-/** The module of the kernels for one element type: g, the product, and t, the transposition of a pin. */
+/** The module of the kernels for one element type: g, the product, and t, the transposition of a pin; float32 also l, the LSTM step. */
 export function matvecModuleBytes(t: Lanes): Uint8Array {
-  return moduleBytes([{ name: 'g', params: 5, body: kernelBody(t) }, { name: 't', params: 5, body: transposeBody(t) }]);
+  return moduleBytes([
+    { name: 'g', params: 5, body: kernelBody(t) }, { name: 't', params: 5, body: transposeBody(t) },
+    ...(t === F32 ? [{ name: 'l', params: 3, body: lstmStepBody() }, { name: 'b', params: 4, body: lstmBackBody() }] : []),
+  ]);
 }
 
 /** Rows of W per strip of the transposition at a pin. */
@@ -175,6 +189,46 @@ export interface MatvecKernel<F extends Floats> {
   pinProduct(W: F, wOff: number, rows: number, cols: number): PinnedProduct<F> | null;
   /** Pins W (rows × cols, row-major from wOff) for y += Wᵀ x; null likewise. */
   pinTransposedProduct(W: F, wOff: number, rows: number, cols: number): PinnedProduct<F> | null;
+  /**
+   * Float32 only (absent from the float64 kernel, whose chain keeps the JavaScript step bit for bit): pins an LSTM's
+   * W_hh (4H × H) and b_hh (4H) for whole forward steps (PinnedLstmStep); null when H is not a multiple of 4 or the
+   * matrix is too large.
+   */
+  pinLstmStep?: (W: F, bhh: F, H: number) => PinnedLstmStep<F> | null;
+  /** Float32 only, likewise: pins an LSTM's W_hh for whole backward steps of one stream (PinnedLstmBackStep). */
+  pinLstmBackStep?: (W: F, H: number) => PinnedLstmBackStep<F> | null;
+}
+
+/**
+ * A pinned LSTM W_hh for the backward of one stream: per step (L3)–(L5) and ∂L/∂h_{t−1} = W_hhᵀ δa_t in the module
+ * (lstmBackBody, then the transposed product), with the running ∂L/∂h and ∂L/∂c kept there between steps.
+ */
+export interface PinnedLstmBackStep<F extends Floats> {
+  /** Starts a pass from ∂L/∂h_T = dh and ∂L/∂c_T = dc (H each). */
+  begin(dh: F, dc: F): void;
+  /**
+   * Step t, as CellChain's loop runs it with lstmBackwardStep and the product: reads [i f g o] at Z[row …], c_{t−1} at
+   * cs[prev …], tanh(c_t) at tc[prev …], dY[prev …] (null: none); writes δP_t to dP[row …]; returns ‖dh + dY‖₂, the
+   * whole ∂L/∂h_t (CellChain.gradNorms' h).
+   */
+  step(Z: F, row: number, cs: F, tc: F, prev: number, dY: F | null, dP: F): number;
+  /** Ends a pass: ∂L/∂h_0 into dh, ∂L/∂c_0 into dc. */
+  end(dh: F, dc: F): void;
+  release(): void;
+}
+
+/**
+ * A pinned LSTM W_hh and b_hh: one forward step of one stream, the product and cellEquations.ts (L1)–(L2) in the
+ * module (the gates' σ and tanh in f32x4, see lstmStepBody). Retired like a PinnedProduct.
+ */
+export interface PinnedLstmStep<F extends Floats> {
+  /**
+   * From h_{t−1} = hs[prev …], c_{t−1} = cs[prev …] and P_t = P[row …] (4H): writes the pre-activations over
+   * P[row …], the gates [i f g o] into Z[row …], tanh(c_t) into tc[prev …], c_t and h_t into cs[cur …], hs[cur …] —
+   * what lstmForwardStep writes for one stream.
+   */
+  step(P: F, Z: F, row: number, hs: F, cs: F, tc: F, prev: number, cur: number): void;
+  release(): void;
 }
 
 type Kernel = (m: number, x: number, y: number, k: number, n: number) => void;
@@ -207,7 +261,9 @@ export function createMatvecKernel<F extends Floats>(
       const h = heap;
       const xAt = K2 * N2;
       const yAt = xAt + K2;
-      for (let k = 0; k < K; k++) h[xAt + k] = x[xOff + k];
+      // x in: a long run as one memory copy (set; its view costs less than a loop from ~64 values on), a short one by hand.
+      if (K >= 64) h.set(x.subarray(xOff, xOff + K), xAt);
+      else for (let k = 0; k < K; k++) h[xAt + k] = x[xOff + k];
       g(0, xAt << t.shift, yAt << t.shift, K2, N2);
       if (this.add) for (let j = 0; j < N; j++) y[yOff + j] += h[yAt + j];
       else for (let j = 0; j < N; j++) y[yOff + j] = h[yAt + j];
@@ -254,25 +310,119 @@ export function createMatvecKernel<F extends Floats>(
     }
   };
 
+  // y = W x: M = Wᵀ (cols × rows), M[k, i] = W[i, k]: W is copied in a strip of rows at a time and transposed in
+  // the module (a JavaScript transposition cost as much as ~20 products).
+  const pinTransposing = (W: F, wOff: number, rows: number, cols: number, strip: number): Pinned | null =>
+    pin(cols, rows, false, Math.max(strip, STRIP * cols), (h, N2, stripAt) => {
+      for (let i0 = 0; i0 < rows; i0 += STRIP) {
+        const n = Math.min(STRIP, rows - i0);
+        h.set(W.subarray(wOff + i0 * cols, wOff + (i0 + n) * cols), stripAt);
+        transposeStrip(stripAt << t.shift, i0 << t.shift, n, cols, N2);
+      }
+    });
+
+  type StepKernel = (r: number, q: number, hb: number) => void;
+  const lstmStep = wasm.exports.l as StepKernel | undefined;
+  /** The LSTM step on a product pin: its strip, once transposed, holds the step's region (lstmStepBody). */
+  const pinLstmStep = (W: F, bhh: F, H: number): PinnedLstmStep<F> | null => {
+    checked(W, 0, 4 * H, H);
+    if (!(H % 4 === 0 && bhh.length >= 4 * H)) return null;
+    const GH = 4 * H;
+    const inner = pinTransposing(W, 0, GH, H, 15 * H);
+    if (inner === null) return null;
+    // K2 = H, N2 = 4H (both multiples of ROWS and of the 4 lanes): x at xAt, y at yAt, the region R after them.
+    const xAt = GH * H;
+    const yAt = xAt + H;
+    const R = yAt + GH;
+    heap.set(bhh.subarray(0, GH), R);
+    // The module's side of the copies, as views made once (the memory grows only at a pin, which retires this handle).
+    const h = heap;
+    const aOut = h.subarray(R + GH, R + 2 * GH);
+    const cOut = h.subarray(R + 8 * H, R + 9 * H);
+    const zOut = h.subarray(R + 9 * H, R + 13 * H);
+    const tOut = h.subarray(R + 13 * H, R + 14 * H);
+    const hOut = h.subarray(R + 14 * H, R + 15 * H);
+    return {
+      step(P, Z, row, hs, cs, tc, prev, cur) {
+        if (live !== inner) throw new Error('this pinned matrix was released or replaced: pin it again');
+        // Copies in and out as whole runs (set: a memory copy; per-element loops cost ~3× the step's arithmetic).
+        h.set(hs.subarray(prev, prev + H), xAt);
+        g(0, xAt << 2, yAt << 2, H, GH);
+        h.set(P.subarray(row, row + GH), R + GH);
+        h.set(cs.subarray(prev, prev + H), R + 8 * H);
+        lstmStep!(R << 2, yAt << 2, H << 2);
+        P.set(aOut, row);
+        Z.set(zOut, row);
+        cs.set(cOut, cur);
+        tc.set(tOut, prev);
+        hs.set(hOut, cur);
+      },
+      release: () => inner.release(),
+    };
+  };
+
+  const lstmBack = wasm.exports.b as ((r: number, x: number, y: number, hb: number) => void) | undefined;
+  /** y += Wᵀ x: M = W (rows × cols), copied as it is (an unpadded W in one run). */
+  const pinPlain = (W: F, wOff: number, rows: number, cols: number, strip: number): Pinned | null =>
+    pin(rows, cols, true, strip, (h, N2) => {
+      if (N2 === cols) h.set(W.subarray(wOff, wOff + rows * cols), 0);
+      else for (let i = 0; i < rows; i++) h.set(W.subarray(wOff + i * cols, wOff + (i + 1) * cols), i * N2);
+    });
+  /** The LSTM's backward step on a transposed-product pin, its region after x and y (lstmBackBody). */
+  const pinLstmBackStep = (W: F, H: number): PinnedLstmBackStep<F> | null => {
+    checked(W, 0, 4 * H, H);
+    if (H % 4 !== 0) return null;
+    const GH = 4 * H;
+    const inner = pinPlain(W, 0, GH, H, 8 * H + 4);
+    if (inner === null) return null;
+    // K2 = 4H, N2 = H: x (δa, 4H) at xAt, y (∂L/∂h, H) at yAt, the region R after them.
+    const xAt = GH * H;
+    const yAt = xAt + GH;
+    const R = yAt + H;
+    const live_ = (): F => {
+      if (live !== inner) throw new Error('this pinned matrix was released or replaced: pin it again');
+      return heap;
+    };
+    // δa's view in the module, made once (the memory grows only at a pin, which retires this handle).
+    const dOut = heap.subarray(xAt, xAt + GH);
+    return {
+      begin(dh, dc) {
+        const h = live_();
+        h.set(dh.subarray(0, H), yAt);
+        h.set(dc.subarray(0, H), R + 7 * H);
+      },
+      step(Z, row, cs, tc, prev, dY, dP) {
+        const h = live_();
+        h.set(Z.subarray(row, row + GH), R);
+        h.set(cs.subarray(prev, prev + H), R + 4 * H);
+        h.set(tc.subarray(prev, prev + H), R + 5 * H);
+        if (dY) h.set(dY.subarray(prev, prev + H), R + 6 * H);
+        else h.fill(0, R + 6 * H, R + 7 * H);
+        lstmBack!(R << 2, xAt << 2, yAt << 2, H << 2);
+        // ∂L/∂h_{t−1} = W_hhᵀ δa_t (the LSTM's direct part is 0): the product overwrites y.
+        g(0, xAt << 2, yAt << 2, GH, H);
+        dP.set(dOut, row);
+        const n = R + 8 * H;
+        return Math.sqrt(h[n] + h[n + 1] + h[n + 2] + h[n + 3]);
+      },
+      end(dh, dc) {
+        const h = live_();
+        dh.set(h.subarray(yAt, yAt + H));
+        dc.set(h.subarray(R + 7 * H, R + 8 * H));
+      },
+      release: () => inner.release(),
+    };
+  };
+
   return {
-    // y = W x: M = Wᵀ (cols × rows), M[k, i] = W[i, k]: W is copied in a strip of rows at a time and transposed in
-    // the module (a JavaScript transposition cost as much as ~20 products).
     pinProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
-      return pin(cols, rows, false, STRIP * cols, (h, N2, stripAt) => {
-        for (let i0 = 0; i0 < rows; i0 += STRIP) {
-          const n = Math.min(STRIP, rows - i0);
-          h.set(W.subarray(wOff + i0 * cols, wOff + (i0 + n) * cols), stripAt);
-          transposeStrip(stripAt << t.shift, i0 << t.shift, n, cols, N2);
-        }
-      });
+      return pinTransposing(W, wOff, rows, cols, 0);
     },
-    // y += Wᵀ x: M = W (rows × cols).
+    ...(lstmStep && lstmBack && t === F32 ? { pinLstmStep, pinLstmBackStep } : {}),
     pinTransposedProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
-      return pin(rows, cols, true, 0, (h, N2) => {
-        for (let i = 0; i < rows; i++) h.set(W.subarray(wOff + i * cols, wOff + (i + 1) * cols), i * N2);
-      });
+      return pinPlain(W, wOff, rows, cols, 0);
     },
   };
 }

@@ -25,8 +25,9 @@
 // Every UTF-16 unit of a word then carries its step's values, so the host colours whole words, and the result
 // names the words' spans (tokenStarts/tokenEnds). A word cut by the warm-up boundary counts as scored.
 import { EngineInputError } from '../engine/errors';
+import { BatchedStack32 } from '../engine/batchedStack32';
 import { RecurrentStack, type StackInput } from '../engine/recurrentStack';
-import { MAX_TRACE_STEPS, traceWindow, type SequenceTrace } from '../engine/traces';
+import { MAX_TRACE_STEPS, traceWindow } from '../engine/traces';
 import type { TextInference, TextInferenceRequest } from '../shared/protocol/trainingWorker';
 import { seriesNames } from './activationTrace';
 
@@ -101,11 +102,38 @@ export function segmentsOf(ids: Int32Array, size: number): Segment[] {
   return out;
 }
 
+/**
+ * The arithmetic of a request: 'float32' (the default) runs the model as PyTorch's float32 would, on the engine's
+ * float32 path (BatchedStack32 with one stream: its recurrent products on the WebAssembly f32x4 kernel, four lanes
+ * where float64 has two); 'float64' runs the engine's float64 trace (traceWindow), the reference the float32 answer
+ * is tested against (test/host/textInferenceFloat32.test.ts). Both fill the same answer the same way.
+ */
+export type TextPrecision = 'float32' | 'float64';
+
+/** One series (a gate, c or h) of one layer over a segment's steps: unit j at step s is data[base + s·stride + j]. */
+interface SeriesView {
+  data: Float64Array | Float32Array;
+  base: number;
+  stride: number;
+}
+
+/** What a segment's pass leaves for the per-character read-out: see segmentValues. */
+interface SegmentPass {
+  /** p(· | x_≤t) of step s at s·K (double precision). */
+  probabilities: Float64Array;
+  /** The series of the summary layer, in the order of seriesNames. */
+  series: SeriesView[];
+  /** ‖∂L/∂h_t‖ of the summary layer at norms[normBase + s], or null for a segment without targets. */
+  norms: Float64Array | null;
+  normBase: number;
+}
+
 /** Runs the model over the request's text; see the header. */
 export async function inferText(
   source: TextInferenceSource,
   request: TextInferenceRequest,
   pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+  precision: TextPrecision = 'float32',
 ): Promise<TextInference> {
   checkTextRequest(source.model, request);
   // The parameters are copied at once: steps the run takes while we yield do not mix into the answer.
@@ -126,7 +154,8 @@ export async function inferText(
   const ids = Int32Array.from(idList);
   const P = ids.length;
   // Where step t's values go in the scored part: its first unit (a word cut by the warm-up: its first scored unit).
-  const startOf = (t: number) => (!words ? offsets[t] - warmup : ends[t] > warmup ? Math.max(offsets[t], warmup) - warmup : -1);
+  const startAt = new Int32Array(P);
+  for (let t = 0; t < P; t++) startAt[t] = !words ? offsets[t] - warmup : ends[t] > warmup ? Math.max(offsets[t], warmup) - warmup : -1;
 
   const surprisal = new Float32Array(M).fill(NaN);
   const value = new Float32Array(M).fill(NaN);
@@ -138,12 +167,56 @@ export async function inferText(
   const activeUnits = new Int32Array(M * TEXT_ACTIVE_UNITS).fill(-1);
   const activeValues = new Float32Array(M * TEXT_ACTIVE_UNITS);
   const pinned = quantity.kind === 'series' ? { layer: quantity.layer, unit: quantity.unit } : null;
+  // Every per-layer read-out is of this layer: the top one for surprisal, else the quantity's (= the pinned unit's).
   const summaryLayer = quantity.kind === 'surprisal' ? layers - 1 : quantity.layer;
-  const normLayer = summaryLayer;
+  const quantitySeries = quantity.kind === 'series' ? names.indexOf(quantity.series) : -1;
+  const hSeries = names.indexOf('h');
+  const best = { ids: new Int32Array(TEXT_TOP_K), values: new Float64Array(TEXT_TOP_K) };
+
+  /** The per-character answer of steps [from, from + T) from one segment's pass. */
+  const segmentValues = (from: number, T: number, pass: SegmentPass): void => {
+    const { probabilities: p, series, norms, normBase } = pass;
+    const h = series[hSeries];
+    for (let s = 0; s < T; s++) {
+      const t = from + s;
+      const at = startAt[t];
+      // (1) for the next character, read off this step's p.
+      const next = t + 1 < P ? startAt[t + 1] : -1;
+      const row = s * K;
+      if (next >= 0 && ids[t + 1] >= 0) surprisal[next] = -Math.log2(p[row + ids[t + 1]]);
+      if (at < 0) continue;
+      if (ids[t] < 0) unknown[at] = 1;
+      // The top-5 of p, and the units of largest |h_t|.
+      let n = largest(p, row, K, false, best.ids, best.values, TEXT_TOP_K);
+      for (let r = 0; r < n; r++) {
+        topIds[at * TEXT_TOP_K + r] = best.ids[r];
+        topProbabilities[at * TEXT_TOP_K + r] = p[row + best.ids[r]];
+      }
+      const hAt = h.base + s * h.stride;
+      n = largest(h.data, hAt, H, true, best.ids, best.values, TEXT_ACTIVE_UNITS);
+      for (let r = 0; r < n; r++) {
+        activeUnits[at * TEXT_ACTIVE_UNITS + r] = best.ids[r];
+        activeValues[at * TEXT_ACTIVE_UNITS + r] = h.data[hAt + best.ids[r]];
+      }
+      for (let q = 0; q < S; q++) {
+        const { data, base, stride } = series[q];
+        const off = base + s * stride;
+        if (pinned) unitValues[at * S + q] = data[off + pinned.unit];
+        else unitValues[at * S + q] = sumOf(data, off, H) / H;
+      }
+      // (2): the pass's L is the mean over the T steps of the segment; rescaled to the mean over a full chunk.
+      if (norms) gradNorm[at] = (norms[normBase + s] * T) / size;
+      if (quantitySeries >= 0) {
+        const { data, base, stride } = series[quantitySeries];
+        value[at] = data[base + s * stride + (quantity as { unit: number }).unit];
+      } else if (quantity.kind === 'gradNorm') value[at] = gradNorm[at];
+    }
+  };
 
   const h0 = new Float64Array(layers * H);
   const c0 = kind === 'lstm' ? new Float64Array(layers * H) : undefined;
   // `size`, the chunk of (2): the run's seqLength (not its truncate: the whole chunk is backpropagated, see the header).
+  const pass = precision === 'float32' ? float32Pass(snapshot, size, summaryLayer, names) : float64Pass(snapshot, summaryLayer, names);
   // Forward + backward per step: every layer's G·H × (input + H) projections and the K × H head, about three times.
   const G = snapshot.cells[0].gates;
   const perStep = 3 * (layers * G * H * (Math.max(embedding ?? 1, H) + H) + K * H);
@@ -155,43 +228,10 @@ export async function inferText(
     }
     const T = segment.to - segment.from;
     work += T * perStep;
-    const stepIds = ids.subarray(segment.from, segment.to);
-    const trace = traceWindow(
-      snapshot,
-      inputOf(stepIds, inputSize, embedding !== undefined),
-      segment.withTargets ? { kind: 'cross-entropy', targets: ids.slice(segment.from + 1, segment.to + 1) } : null,
-      { h0, ...(c0 ? { c0 } : {}), jacobian: false, spectra: false, inPlace: true },
-    );
-    for (let s = 0; s < T; s++) {
-      const t = segment.from + s;
-      const at = startOf(t);
-      // (1) for the next character, read off this step's p.
-      const next = t + 1 < P ? startOf(t + 1) : -1;
-      const row = s * K;
-      if (next >= 0 && ids[t + 1] >= 0) surprisal[next] = -Math.log2(trace.probabilities.data[row + ids[t + 1]]);
-      if (at < 0) continue;
-      if (ids[t] < 0) unknown[at] = 1;
-      topNext(trace.probabilities.data, row, K, topIds, topProbabilities, at * TEXT_TOP_K);
-      for (let series = 0; series < S; series++) {
-        if (pinned) unitValues[at * S + series] = seriesValue(trace, names[series], pinned.layer, s, pinned.unit);
-        else {
-          const [data, from] = seriesRow(trace, names[series], summaryLayer, s);
-          let sum = 0;
-          for (let j = 0; j < H; j++) sum += data[from + j];
-          unitValues[at * S + series] = sum / H;
-        }
-      }
-      mostActive(trace, summaryLayer, s, activeUnits, activeValues, at * TEXT_ACTIVE_UNITS);
-      // (2): traceWindow's L is the mean over the T steps of the segment; rescaled to the mean over a full chunk.
-      if (trace.hiddenGradNorm) gradNorm[at] = (trace.hiddenGradNorm.data[normLayer * T + s] * T) / size;
-      if (quantity.kind === 'series') value[at] = seriesValue(trace, quantity.series, quantity.layer, s, quantity.unit);
-      else if (quantity.kind === 'gradNorm') value[at] = gradNorm[at];
-    }
-    // The segment's final (h, c) per layer start the next one.
-    for (let k = 0; k < layers; k++) {
-      h0.set(trace.hidden.data.subarray((k * T + T - 1) * H, (k * T + T) * H), k * H);
-      c0?.set(trace.cell!.data.subarray((k * T + T - 1) * H, (k * T + T) * H), k * H);
-    }
+    const input = inputOf(ids.subarray(segment.from, segment.to), inputSize, embedding !== undefined);
+    const targets = segment.withTargets ? ids.subarray(segment.from + 1, segment.to + 1) : null;
+    // The segment's final (h, c) per layer start the next one (pass overwrites h0 and c0).
+    segmentValues(segment.from, T, pass(input, T, targets, h0, c0));
   }
   // The first character of the slice has no context unless the warm-up precedes it.
   if (quantity.kind === 'surprisal') value.set(surprisal);
@@ -284,56 +324,111 @@ export function inputOf(ids: Int32Array, inputSize: number, embedded: boolean): 
   return { x, steps: ids.length };
 }
 
-/** Unit j of a series (a gate, c or h) of layer k at step s of a one-directional trace. */
-function seriesValue(trace: SequenceTrace, name: string, k: number, s: number, j: number): number {
-  const [data, at] = seriesRow(trace, name, k, s);
-  return data[at + j];
-}
+/** One segment's pass: the model over T steps of `input` from h0 (and c0), which it overwrites with the final states. */
+type Pass = (input: StackInput, T: number, targets: Int32Array | null, h0: Float64Array, c0: Float64Array | undefined) => SegmentPass;
 
-/** Where the H units of one series of layer k at step s lie: unit j is data[at + j]. */
-function seriesRow(trace: SequenceTrace, name: string, k: number, s: number): [Float64Array, number] {
-  const T = trace.steps;
-  const H = trace.hiddenSize;
-  if (name === 'h') return [trace.hidden.data, (k * T + s) * H];
-  if (name === 'c') return [trace.cell!.data, (k * T + s) * H];
-  const G = trace.gates.shape[2];
-  return [trace.gates.data, ((k * T + s) * G + trace.gateNames.indexOf(name)) * H];
-}
-
-/** The TEXT_ACTIVE_UNITS units of layer k with the largest |h| at step s, descending (ties to the lower unit). */
-function mostActive(trace: SequenceTrace, k: number, s: number, units: Int32Array, values: Float32Array, out: number): void {
-  const H = trace.hiddenSize;
-  const h = trace.hidden.data.subarray((k * trace.steps + s) * H, (k * trace.steps + s + 1) * H);
-  const best: number[] = [];
-  for (let j = 0; j < H; j++) {
-    let i = best.length;
-    while (i > 0 && Math.abs(h[best[i - 1]]) < Math.abs(h[j])) i--;
-    if (i < TEXT_ACTIVE_UNITS) {
-      best.splice(i, 0, j);
-      if (best.length > TEXT_ACTIVE_UNITS) best.pop();
+/** The float64 reference: the engine's trace of each segment (forward, softmax, and backward when it has targets). */
+function float64Pass(model: RecurrentStack, layer: number, names: readonly string[]): Pass {
+  const { layers, hiddenSize: H } = model.config;
+  return (input, T, targets, h0, c0) => {
+    const trace = traceWindow(model, input, targets ? { kind: 'cross-entropy', targets } : null, { h0, ...(c0 ? { c0 } : {}), jacobian: false, spectra: false, inPlace: true });
+    for (let k = 0; k < layers; k++) {
+      h0.set(trace.hidden.data.subarray((k * T + T - 1) * H, (k * T + T) * H), k * H);
+      c0?.set(trace.cell!.data.subarray((k * T + T - 1) * H, (k * T + T) * H), k * H);
     }
-  }
-  best.forEach((j, r) => {
-    units[out + r] = j;
-    values[out + r] = h[j];
-  });
+    const G = trace.gates.shape[2];
+    const series = names.map((name): SeriesView => {
+      if (name === 'h') return { data: trace.hidden.data, base: layer * T * H, stride: H };
+      if (name === 'c') return { data: trace.cell!.data, base: layer * T * H, stride: H };
+      return { data: trace.gates.data, base: (layer * T * G + trace.gateNames.indexOf(name)) * H, stride: G * H };
+    });
+    return { probabilities: trace.probabilities.data, series, norms: trace.hiddenGradNorm?.data ?? null, normBase: layer * T };
+  };
 }
 
-/** The TEXT_TOP_K most probable ids of one row of p, descending (ties to the lower id). */
-function topNext(p: Float64Array, row: number, K: number, ids: Int32Array, probs: Float32Array, out: number): void {
-  const best: number[] = [];
+/**
+ * The float32 path: BatchedStack32 with one stream over a float32 copy of the parameters, made once. Per segment
+ *   o_t = the head's logits (float32),  p_t = softmax(o_t) in double precision from them,
+ *   with targets: ∂L/∂o_t = (p_t − onehot(x_{t+1})) / T (sequenceLoss.ts's mean cross-entropy) written over o_t, and
+ *   the backward of the states alone (no parameter gradient) records ‖∂L/∂h_t‖ of the summary layer.
+ */
+function float32Pass(model: RecurrentStack, size: number, layer: number, names: readonly string[]): Pass {
+  const { hiddenSize: H, outputSize: K, inputSize: I } = model.config;
+  const G = model.cells[0].gates;
+  const stack = new BatchedStack32(model, 1, size, new Float32Array(model.parameterCount));
+  stack.parameterGradients = false;
+  stack.refreshWeights = false;
+  const norms = new Float64Array(size);
+  stack.recordGradNorms(layer, { h: norms, c: null });
+  const probabilities = new Float64Array(size * K);
+  // One stream: step s of layer k is slab s + 1 of its h (and c), row s of its gates.
+  const series = names.map((name): SeriesView => {
+    if (name === 'h' || name === 'c') return { data: stack.stateBuffer(layer, name) as Float32Array, base: H, stride: H };
+    return { data: stack.gateBuffer(layer) as Float32Array, base: names.indexOf(name) * H, stride: G * H };
+  });
+  return (input, T, targets, h0, c0) => {
+    const o = stack.forward(
+      T,
+      'ids' in input ? { id: (t) => input.ids[t] } : { row: (t, _b, out, off) => out.set(input.x.subarray(t * I, (t + 1) * I), off) },
+      h0, c0 ?? null,
+    );
+    const scale = 1 / T;
+    for (let s = 0; s < T; s++) {
+      const row = s * K;
+      let max = -Infinity;
+      for (let j = 0; j < K; j++) if (o[row + j] > max) max = o[row + j];
+      let sum = 0;
+      for (let j = 0; j < K; j++) sum += probabilities[row + j] = Math.exp(o[row + j] - max);
+      const inv = 1 / sum;
+      if (targets) {
+        for (let j = 0; j < K; j++) {
+          const p = (probabilities[row + j] *= inv);
+          o[row + j] = p * scale;
+        }
+        o[row + targets[s]] -= scale;
+      } else for (let j = 0; j < K; j++) probabilities[row + j] *= inv;
+    }
+    if (targets) stack.backward();
+    stack.readStates(T, h0, c0 ?? null);
+    return { probabilities, series, norms: targets ? norms : null, normBase: 0 };
+  };
+}
+
+/** Σ x[from … from + n), in four running sums (independent additions pipeline; the order is not the answer's). */
+function sumOf(x: Float64Array | Float32Array, from: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    s0 += x[from + j];
+    s1 += x[from + j + 1];
+    s2 += x[from + j + 2];
+    s3 += x[from + j + 3];
+  }
+  for (; j < n; j++) s0 += x[from + j];
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * The n largest of x[from … from + K) (by |x| when `abs`), descending, ties to the lower index: their indices into
+ * ids[0 … n) and their (absolute) values into values; returns how many there are (min(n, K)).
+ */
+function largest(x: ArrayLike<number>, from: number, K: number, abs: boolean, ids: Int32Array, values: Float64Array, n: number): number {
+  let m = 0;
   for (let j = 0; j < K; j++) {
-    const v = p[row + j];
-    let i = best.length;
-    while (i > 0 && p[row + best[i - 1]] < v) i--;
-    if (i < TEXT_TOP_K) {
-      best.splice(i, 0, j);
-      if (best.length > TEXT_TOP_K) best.pop();
+    const v = abs ? Math.abs(x[from + j]) : x[from + j];
+    let i = m;
+    while (i > 0 && values[i - 1] < v) i--;
+    if (i >= n) continue;
+    for (let r = Math.min(m, n - 1); r > i; r--) {
+      ids[r] = ids[r - 1];
+      values[r] = values[r - 1];
     }
+    ids[i] = j;
+    values[i] = v;
+    if (m < n) m++;
   }
-  best.forEach((id, r) => {
-    ids[out + r] = id;
-    probs[out + r] = p[row + id];
-  });
+  return m;
 }
-

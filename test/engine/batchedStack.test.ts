@@ -173,3 +173,55 @@ test('a batch of one is a batch with dense and embedded input and 2 layers: ever
     }
   }
 });
+
+test('parameterGradients false: the same ‖∂L/∂h_t‖ as a full backward records, the gradient buffer untouched', () => {
+  for (const cell of ['lstm', 'gru'] as const) {
+    const V = 6;
+    const H = 5;
+    const T = 7;
+    const B = 2;
+    const rng = new Prng(4);
+    const stack = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 2, bidirectional: false, outputSize: 4, embedding: 3, maxSteps: T }, rng);
+    const ids = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * V));
+    const dO = Float64Array.from({ length: B * T * 4 }, () => rng.normal());
+    const norms = (full: boolean): { h: Float64Array[]; grads: Float64Array } => {
+      const grads = new Float64Array(stack.parameterCount);
+      const batched = new BatchedStack(stack, B, T, grads);
+      batched.parameterGradients = full;
+      const h = [new Float64Array(B * T), new Float64Array(B * T)];
+      h.forEach((n, k) => batched.recordGradNorms(k, { h: n, c: null }));
+      batched.forward(T, { id: (t, b) => ids[b * T + t] }, null, null);
+      batched.outputs.set(dO);
+      batched.backward();
+      return { h, grads };
+    };
+    const full = norms(true);
+    const alone = norms(false);
+    assert.ok(full.h[0].every((v) => v > 0) && full.grads.some((v) => v !== 0), `${cell}: the full backward records norms and gradients`);
+    assert.deepEqual(alone.h, full.h, `${cell}: the same norms, bit for bit`);
+    assert.ok(alone.grads.every((v) => v === 0), `${cell}: no parameter gradient`);
+  }
+});
+
+test('refreshWeights false (the weights promised unchanged): the same outputs and states, bit for bit, chunk after chunk', () => {
+  for (const F of [Float64Array, Float32Array]) {
+    const V = 6;
+    const T = 5;
+    const rng = new Prng(8);
+    const stack = new RecurrentStack({ cell: 'lstm', inputSize: V, hiddenSize: 4, layers: 2, bidirectional: false, outputSize: V, maxSteps: T }, rng);
+    const ids = Int32Array.from({ length: 3 * T }, () => Math.floor(rng.next() * V));
+    const run = (refresh: boolean): number[] => {
+      const batched = new BatchedStack(stack, 1, T, new F(stack.parameterCount) as Float64Array);
+      batched.refreshWeights = refresh;
+      const h = new Float64Array(2 * 4);
+      const c = new Float64Array(2 * 4);
+      const out: number[] = [];
+      for (let chunk = 0; chunk < 3; chunk++) {
+        out.push(...batched.forward(T, { id: (t) => ids[chunk * T + t] }, h, c));
+        batched.readStates(T, h, c);
+      }
+      return [...out, ...h, ...c];
+    };
+    assert.deepEqual(run(false), run(true), F.name);
+  }
+});

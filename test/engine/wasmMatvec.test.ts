@@ -20,9 +20,11 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gemmABt } from '../../src/engine/batchedKernels';
+import { gemmABt as gemmABt32 } from '../../src/engine/batchedKernels32';
 import { BatchedStack } from '../../src/engine/batchedStack';
 import { BatchedStack32 } from '../../src/engine/batchedStack32';
 import { MATVEC_MAX_STREAMS } from '../../src/engine/cells/cellChain';
+import { lstmBackwardStep as lstmBackwardStep32, lstmForwardStep as lstmForwardStep32 } from '../../src/engine/cells/cellEquations32';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack, type LossTarget, type StackInput } from '../../src/engine/recurrentStack';
@@ -180,6 +182,122 @@ test('a matrix larger than the bound is not pinned (null: the caller runs JavaSc
   assert.throws(() => wasmMatvec64!.pinProduct(new Float64Array(4), 1, 2, 2), /does not fit/);
 });
 
+// ---- the float32 LSTM step in the module (pinLstmStep) ------------------------------------------------------------
+
+test('the float32 LSTM step in the module: σ and tanh within 3 float32 ulps of the exact values from 1e-8 to 100 in size', () => {
+  // W_hh = 0, b_hh = 0: the pre-activations are P itself, the gates σ(P) (blocks i, f, o) and tanh(P) (block g).
+  const H = 1024;
+  const GH = 4 * H;
+  const a = Float32Array.from({ length: GH }, (_, i) => {
+    const u = ((i % H) + 0.5) / H;
+    return (i % 2 === 0 ? 1 : -1) * 10 ** (-8 + 10 * u);
+  });
+  const P = a.slice();
+  const Z = new Float32Array(GH);
+  const step = wasmMatvec32!.pinLstmStep!(new Float32Array(GH * H), new Float32Array(GH), H)!;
+  step.step(P, Z, 0, new Float32Array(2 * H), new Float32Array(2 * H), new Float32Array(H), 0, H);
+  step.release();
+  assert.deepEqual(P, a, 'a = P + 0 + 0');
+  let worst = 0;
+  for (let i = 0; i < GH; i++) {
+    const exact = i >= 2 * H && i < 3 * H ? Math.tanh(a[i]) : 1 / (1 + Math.exp(-a[i]));
+    // Relative to the value; below float32's normal range (σ(a) for a < −87, exactly ≈ e^a) both are zero to float32's
+    // precision: there the module's value (the exponent clamped at 88: σ ≈ 6e−39) is held to within 2⁻¹²⁶ absolute.
+    if (Math.abs(exact) < 2 ** -126) assert.ok(Math.abs(Z[i] - exact) <= 2 ** -126, `σ(${a[i]}) = ${Z[i]}`);
+    else worst = Math.max(worst, Math.abs(Z[i] - exact) / Math.abs(exact));
+  }
+  assert.ok(worst <= 3 * U32, `worst ${(worst / U32).toFixed(2)} ulps`); // observed ≤ 2 ulps (Node 20, x86-64)
+  assert.ok(worst > 0, 'the module computes its own σ and tanh, not Math’s');
+});
+
+test('the float32 LSTM step in the module follows lstmForwardStep (JavaScript, double-precision sums) within float32 rounding', () => {
+  const rng = new Prng(21);
+  for (const H of [4, 8, 32, 128]) {
+    const GH = 4 * H;
+    const rand = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
+    const W = rand(GH * H, 1 / Math.sqrt(H));
+    const bhh = rand(GH, 0.5);
+    const P0 = rand(3 * GH, 2);
+    const hs0 = rand(4 * H, 1);
+    const cs0 = rand(4 * H, 2);
+    // Steps 0 … 2 of one stream, the JavaScript product and step against the module's.
+    const js = { P: P0.slice(), Z: new Float32Array(3 * GH), hs: hs0.slice(), cs: cs0.slice(), tc: new Float32Array(3 * H) };
+    const wasm = { P: P0.slice(), Z: new Float32Array(3 * GH), hs: hs0.slice(), cs: cs0.slice(), tc: new Float32Array(3 * H) };
+    const q = new Float32Array(GH);
+    const fused = wasmMatvec32!.pinLstmStep!(W, bhh, H)!;
+    for (let t = 0; t < 3; t++) {
+      gemmABt32(q, 0, js.hs, t * H, 1, W, 0, GH, H, false);
+      lstmForwardStep32(js.P, q, bhh, js.Z, js.cs, js.tc, js.hs, t, 1, H);
+      fused.step(wasm.P, wasm.Z, t * GH, wasm.hs, wasm.cs, wasm.tc, t * H, (t + 1) * H);
+    }
+    fused.release();
+    // Every value is O(1) (|a| ≲ 5): within 1e-6 absolute is a few float32 roundings of the sum and the nonlinearity.
+    for (const key of ['P', 'Z', 'hs', 'cs', 'tc'] as const) {
+      let worst = 0;
+      for (let i = 0; i < js[key].length; i++) worst = Math.max(worst, Math.abs(wasm[key][i] - js[key][i]));
+      assert.ok(worst <= 1e-6, `H = ${H}, ${key}: worst ${worst}`);
+    }
+  }
+});
+
+test('the float32 LSTM backward step in the module follows lstmBackwardStep and the product W_hhᵀ δ within float32 rounding, ‖∂L/∂h_t‖ included', () => {
+  const rng = new Prng(22);
+  for (const H of [4, 8, 32, 128]) {
+    const GH = 4 * H;
+    const T = 4;
+    const rand = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + rng.next() * (hi - lo));
+    const W = rand(GH * H, -1 / Math.sqrt(H), 1 / Math.sqrt(H));
+    // Gates in (0, 1) (g in (−1, 1)), states and gradients O(1): what a forward leaves.
+    const Z = rand(T * GH, 0.05, 0.95);
+    for (let t = 0; t < T; t++) for (let j = 2 * H; j < 3 * H; j++) Z[t * GH + j] = 2 * Z[t * GH + j] - 1;
+    const cs = rand((T + 1) * H, -2, 2);
+    const tc = Float32Array.from({ length: T * H }, (_, i) => Math.tanh(cs[i + H]));
+    const dY = rand(T * H, -1, 1);
+    const dh0 = rand(H, -0.5, 0.5);
+    const dc0 = rand(H, -0.5, 0.5);
+    // JavaScript: per step the norm of d = dh + dY, lstmBackwardStep, then dh += W_hhᵀ δ (gemmABt on Wᵀ).
+    const WT = new Float32Array(H * GH);
+    for (let i = 0; i < GH; i++) for (let j = 0; j < H; j++) WT[j * GH + i] = W[i * H + j];
+    const js = { dP: new Float32Array(T * GH), dh: dh0.slice(), dc: dc0.slice(), norms: new Float64Array(T) };
+    for (let t = T - 1; t >= 0; t--) {
+      let n2 = 0;
+      for (let j = 0; j < H; j++) n2 += (js.dh[j] + dY[t * H + j]) ** 2;
+      js.norms[t] = Math.sqrt(n2);
+      lstmBackwardStep32(Z, cs, tc, dY, js.dh, js.dc, js.dP, t, 1, H);
+      gemmABt32(js.dh, 0, js.dP, t * GH, 1, WT, 0, H, GH, true);
+    }
+    const wasm = { dP: new Float32Array(T * GH), dh: dh0.slice(), dc: dc0.slice(), norms: new Float64Array(T) };
+    const back = wasmMatvec32!.pinLstmBackStep!(W, H)!;
+    back.begin(wasm.dh, wasm.dc);
+    for (let t = T - 1; t >= 0; t--) wasm.norms[t] = back.step(Z, t * GH, cs, tc, t * H, dY, wasm.dP);
+    back.end(wasm.dh, wasm.dc);
+    back.release();
+    // Every value is O(1): within 1e-6 absolute (1e-6 relative for the norms) is a few float32 roundings.
+    for (const key of ['dP', 'dh', 'dc', 'norms'] as const) {
+      let worst = 0;
+      for (let i = 0; i < js[key].length; i++) worst = Math.max(worst, Math.abs(wasm[key][i] - js[key][i]) / (key === 'norms' ? js[key][i] : 1));
+      assert.ok(worst <= 1e-6, `H = ${H}, ${key}: worst ${worst}`);
+      assert.ok(js[key].some((x) => Math.abs(x) > 1e-3), `H = ${H}, ${key} is not trivially zero`);
+    }
+  }
+});
+
+test('the LSTM steps are float32 only (float64 keeps the JavaScript steps bit for bit), need H a multiple of 4, and retire like a pin', () => {
+  assert.equal(wasmMatvec64!.pinLstmStep, undefined);
+  assert.equal(wasmMatvec64!.pinLstmBackStep, undefined);
+  assert.equal(wasmMatvec32!.pinLstmStep!(new Float32Array(4 * 5 * 5), new Float32Array(20), 5), null);
+  assert.equal(wasmMatvec32!.pinLstmBackStep!(new Float32Array(4 * 5 * 5), 5), null);
+  const back = wasmMatvec32!.pinLstmBackStep!(new Float32Array(16 * 4), 4)!;
+  wasmMatvec32!.pinProduct(new Float32Array(16), 0, 4, 4);
+  assert.throws(() => back.begin(new Float32Array(4), new Float32Array(4)), /released or replaced: pin it again/);
+  const H = 4;
+  const step = wasmMatvec32!.pinLstmStep!(new Float32Array(16 * 4), new Float32Array(16), H)!;
+  const args = [new Float32Array(16), new Float32Array(16), 0, new Float32Array(8), new Float32Array(8), new Float32Array(4), 0, 4] as const;
+  step.step(...args);
+  wasmMatvec32!.pinProduct(new Float32Array(16), 0, 4, 4);
+  assert.throws(() => step.step(...args), /released or replaced: pin it again/);
+});
+
 test('without WebAssembly SIMD there is no kernel, and turned off the chain asks for none', () => {
   // A runtime whose WebAssembly rejects the module (as one without SIMD does), or has no WebAssembly at all.
   const noSimd: WasmApi = {
@@ -222,14 +340,21 @@ function assertRunsSame(a: Record<string, Float64Array>, b: Record<string, Float
   for (const key of Object.keys(a)) assertSame(a[key], b[key], `${what} ${key}`);
 }
 
-test('in a runtime without WebAssembly (node --jitless) there are no kernels, and every golden stack still matches PyTorch on the JavaScript products', () => {
+test('in a runtime without WebAssembly (node --jitless) there are no kernels, every golden stack still matches PyTorch on the JavaScript products, and so do the float32 path and Colour Text', () => {
   const child = spawnSync(process.execPath, ['--jitless', '--import', 'tsx', fileURLToPath(new URL('./fixtures/noWebAssembly.ts', import.meta.url))], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(child.status, 0, child.stderr);
-  const report = JSON.parse(child.stdout) as { webAssembly: boolean; kernels: boolean[]; cases: { name: string; worst: number }[] };
+  const report = JSON.parse(child.stdout) as {
+    webAssembly: boolean; kernels: boolean[]; cases: { name: string; worst: number }[];
+    float32Cases: { name: string; worst: number }[]; colourTextSurprisal: number;
+  };
   assert.equal(report.webAssembly, false, 'the child really has no WebAssembly');
   assert.deepEqual(report.kernels, [false, false, false, false], 'wasmGemm and wasmMatvec are null there');
   assert.equal(report.cases.length, stackGolden.cases.length);
   for (const c of report.cases) assert.ok(c.worst <= 1e-9, `${c.name}: relative error ${c.worst} against PyTorch`);
+  // The float32 path (its LSTM steps in JavaScript there) against PyTorch float32, and Colour Text's float32 answer.
+  assert.ok(report.float32Cases.length >= 11);
+  for (const c of report.float32Cases) assert.ok(c.worst < 1e-4, `${c.name}: float32 outputs, relative error ${c.worst} against PyTorch`);
+  assert.ok(report.colourTextSurprisal > 0 && report.colourTextSurprisal <= 1e-4, `Colour Text's float32 surprisal is ${report.colourTextSurprisal} bits from float64's`);
 });
 
 test('the stacks of the PyTorch goldens (every cell kind, bidirectional, 2 layers, embedded and dense input) give the same outputs and gradients bit for bit with the kernel and without, and both match PyTorch', () => {

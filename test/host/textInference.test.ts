@@ -2,6 +2,8 @@
 // (traceWindow of the whole slice from a zero state): surprisal = −log2 p of the next character, the pinned unit's
 // gate, ‖∂L/∂h_t‖ of a full chunk, the top-5 sorted and summing to at most 1, unknown characters flagged without a
 // crash. Through the real bundled worker: a trained run answers with the announced shapes, and bad requests in words.
+// inferText runs its default float32 path here, held to the float64 trace within 1e-5 (textInferenceFloat32.test.ts
+// compares the two paths on trained models over thousands of characters).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { charData } from '../../src/engine/sequenceData';

@@ -17,7 +17,9 @@
 // (gemmABt, the fast kernel):  ∂W += δᵀ X = (δᵀ)(Xᵀ)ᵀ,  ∂X = δ W = δ (Wᵀ)ᵀ.  Gradients are ADDED.
 // With at most MATVEC_MAX_STREAMS streams and at least MATVEC_MIN_STEPS steps, (Q) and the product of (B) run per
 // stream as matrix-vector products on a copy of W_hh pinned in WebAssembly memory (wasmMatvec.ts):
-// Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t.
+// Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t. A float32 LSTM runs its whole forward step there instead (the
+// product and (L1)–(L2), σ and tanh in f32x4: wasmMatvec.ts's pinLstmStep) when H is a multiple of 4, and with one
+// stream its whole backward step too ((L3)–(L5) and the product: pinLstmBackStep).
 // W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
 // update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
@@ -183,6 +185,27 @@ export class CellChain {
     }
   }
 
+  /**
+   * The table of (P) for one-hot input: row id (G·H) = b_ih + column id of W_ih, the values projectOneHot writes, laid
+   * out so that a row is one contiguous run (a column of W_ih is strided by I). For a caller whose weights do not
+   * change between passes (projectOneHotRows); `into` is reused when it is large enough.
+   */
+  oneHotTable(into?: Floats): Floats {
+    const GH = this.gates * this.hiddenSize;
+    const I = this.inputSize;
+    const { weightIh, biasIh } = this.w;
+    const table = into && into.length >= I * GH ? into : new (weightIh instanceof Float32Array ? Float32Array : Float64Array)(I * GH);
+    for (let id = 0; id < I; id++) for (let g = 0; g < GH; g++) table[id * GH + g] = biasIh[g] + weightIh[g * I + id];
+    return table;
+  }
+
+  /** (P) for R rows of one-hot input from a oneHotTable of the current weights: P_r = row ids[r] of the table. */
+  projectOneHotRows(table: Floats, ids: Int32Array, R: number): void {
+    const GH = this.gates * this.hiddenSize;
+    const { P } = this;
+    for (let r = 0; r < R; r++) P.set(table.subarray(ids[r] * GH, (ids[r] + 1) * GH), r * GH);
+  }
+
   /** (P) for R dense rows of X (R × I from xOff). */
   projectDense(X: Floats, xOff: number, R: number): void {
     const GH = this.gates * this.hiddenSize;
@@ -209,11 +232,18 @@ export class CellChain {
     const { weightHh: whh, biasHh: bhh } = this.w;
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
-    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product).
-    const pinned = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? (matvecKernelFor(whh)?.pinProduct(whh, 0, GH, H) ?? null) : null;
+    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product). A float32 LSTM pins whole steps:
+    // the product and (L1)–(L2) in the module (wasmMatvec.ts's pinLstmStep; the float64 kernel has none).
+    const kernel = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? matvecKernelFor(whh) : null;
+    const fused = kind === 'lstm' ? (kernel?.pinLstmStep?.(whh, bhh, H) ?? null) : null;
+    const pinned = kernel && !fused ? kernel.pinProduct(whh, 0, GH, H) : null;
     try {
       for (let t = 0; t < T; t++) {
         throwIfAborted(abort);
+        if (fused) {
+          for (let b = 0; b < B; b++) fused.step(P, Z, (t * B + b) * GH, hs, this.cs!, this.tc!, (t * B + b) * H, (t * B + b + B) * H);
+          continue;
+        }
         // (Q) q = H_{t−1} W_hhᵀ: row b of q is Q_t = W_hh h_{t−1} of stream b
         if (pinned) for (let b = 0; b < B; b++) pinned.apply(hs, (t * B + b) * H, q, b * GH);
         else gemmABt(q, 0, hs, t * B * H, B, whh, 0, GH, H, false);
@@ -223,6 +253,7 @@ export class CellChain {
       }
     } finally {
       pinned?.release();
+      fused?.release();
     }
   }
 
@@ -249,12 +280,24 @@ export class CellChain {
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
     const whh = this.w.weightHh;
-    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product on its transpose).
-    const pinned = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? (matvecKernelFor(whh)?.pinTransposedProduct(whh, 0, GH, H) ?? null) : null;
-    if (!pinned) transpose(whh, 0, GH, H, wT);
     const norms = this.gradNorms;
+    // W_hh as it is now, pinned for this pass alone (null: the JavaScript product on its transpose). A float32 LSTM of
+    // one stream pins whole steps ((L3)–(L5) and the product: wasmMatvec.ts's pinLstmBackStep), unless ‖∂L/∂c_t‖ is asked.
+    const kernel = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? matvecKernelFor(whh) : null;
+    const fused = kind === 'lstm' && B === 1 && !norms?.c ? (kernel?.pinLstmBackStep?.(whh, H) ?? null) : null;
+    const pinned = kernel && !fused ? kernel.pinTransposedProduct(whh, 0, GH, H) : null;
+    if (!pinned && !fused) transpose(whh, 0, GH, H, wT);
     try {
-      for (let t = T - 1; t >= 0; t--) {
+      if (fused) {
+        fused.begin(dh, this.dc);
+        for (let t = T - 1; t >= 0; t--) {
+          throwIfAborted(abort);
+          const n = fused.step(Z, t * GH, this.cs!, this.tc!, t * H, dY, dP);
+          if (norms) norms.h[t] = n;
+        }
+        fused.end(dh, this.dc);
+      }
+      for (let t = fused ? -1 : T - 1; t >= 0; t--) {
         throwIfAborted(abort);
         if (norms) this.recordGradNorms(norms, dY, t);
         if (kind === 'lstm') lstmBackwardStep(Z, this.cs!, this.tc!, dY, dh, this.dc, dP, t, B, H);
@@ -266,6 +309,7 @@ export class CellChain {
       }
     } finally {
       pinned?.release();
+      fused?.release();
     }
     if (!this.parameterGradients) {
       // ∂X = δP W_ih alone (dense input, when wanted).
