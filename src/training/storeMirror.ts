@@ -37,6 +37,15 @@ const BOUNDS: ReadonlyMap<string, number> = new Map([
   [MODEL_FILE, MAX_MODEL_FILE_BYTES],
   [STATE_FILE, MAX_STATE_FILE_BYTES],
 ]);
+/**
+ * The most the web keeps in memory of all stored runs together (every file is also within its own bound above, but a
+ * model may reach ~0.5 GB and its optimiser state three times that, and a storage folder can hold many runs): files
+ * past it stay in storage unread. Each run's small files (run.json and its curves) are read first, for every run,
+ * then the checkpoints of runs in turn, a model and its optimiser state together or neither.
+ */
+export const MAX_LOADED_BYTES = 512 * 1024 * 1024;
+/** Checkpoint files: read in a second pass, as a pair. */
+const CHECKPOINT_FILES: readonly string[] = [MODEL_FILE, STATE_FILE];
 /** The store's own .gitignore at its root. */
 const ROOT_FILES: ReadonlyMap<string, number> = new Map([['.gitignore', 4096]]);
 
@@ -103,6 +112,8 @@ export interface StoreMirrorOptions {
   label?: string;
   setTimer?: (run: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
+  /** The most loaded in all (default MAX_LOADED_BYTES). */
+  maxLoadedBytes?: number;
 }
 
 export class StoreMirror {
@@ -123,30 +134,39 @@ export class StoreMirror {
 
   /**
    * Reads the store's files from storage into memory (before the store is first used). Returns the files left unread
-   * because they are over the store's bound for them; anything else odd (a symlink, a stray name, a temp file of a
-   * write a reload cut short) is skipped quietly, and the temp file deleted.
+   * because they are over the store's bound for them (`skipped`) or past the total the web keeps in memory
+   * (`overBudget`, MAX_LOADED_BYTES); anything else odd (a symlink, a stray name, a temp file of a write a reload cut
+   * short) is skipped quietly, and the temp file deleted.
    */
-  async load(): Promise<{ skipped: string[] }> {
+  async load(): Promise<{ skipped: string[]; overBudget: string[] }> {
     const root = normalPath(this.root);
     const skipped: string[] = [];
+    const budget = { left: this.options.maxLoadedBytes ?? MAX_LOADED_BYTES, over: [] as string[] };
     const entries = await this.fs.readDirectory(root).then((e) => e, () => [] as [string, number][]);
+    /** Each run folder's checkpoint files, read after every run's small files. */
+    const checkpoints: { path: string; bound: number }[][] = [];
     for (const [name, type] of entries) {
       const path = `${root}/${name}`;
       if (type & SYMLINK) continue;
-      if (type === FILE && ROOT_FILES.has(name)) await this.loadFile(path, ROOT_FILES.get(name)!, skipped);
+      if (type === FILE && ROOT_FILES.has(name)) await this.loadFiles([{ path, bound: ROOT_FILES.get(name)! }], skipped, budget);
       else if (type === FILE && isTempName(name)) await this.dropTemp(path);
       if (type !== FOLDER || name.startsWith('.') || !/^[A-Za-z0-9._-]+$/.test(name)) continue;
       this.stored.add(path);
       const files = await this.fs.readDirectory(path).then((e) => e, () => [] as [string, number][]);
+      const pair: { path: string; bound: number }[] = [];
       for (const [fileName, fileType] of files) {
         const bound = BOUNDS.get(fileName);
-        if (fileType === FILE && bound !== undefined) await this.loadFile(`${path}/${fileName}`, bound, skipped);
-        else if (fileType === FILE && isTempName(fileName)) await this.dropTemp(`${path}/${fileName}`);
+        if (fileType === FILE && bound !== undefined) {
+          if (CHECKPOINT_FILES.includes(fileName)) pair.push({ path: `${path}/${fileName}`, bound });
+          else await this.loadFiles([{ path: `${path}/${fileName}`, bound }], skipped, budget);
+        } else if (fileType === FILE && isTempName(fileName)) await this.dropTemp(`${path}/${fileName}`);
         else if (!(fileType & SYMLINK)) this.stored.add(`${path}/${fileName}`); // deleted with its run
       }
+      if (pair.length) checkpoints.push(pair);
       this.memory.mkdirSync(path, { recursive: true });
     }
-    return { skipped };
+    for (const pair of checkpoints) await this.loadFiles(pair, skipped, budget);
+    return { skipped, overBudget: budget.over };
   }
 
   /** Writes every change so far to storage; resolves when done (a failure is reported, not thrown). */
@@ -161,22 +181,49 @@ export class StoreMirror {
     this.memory.onChange = undefined;
   }
 
-  private async loadFile(path: string, bound: number, skipped: string[]): Promise<void> {
-    this.stored.add(path);
-    try {
-      const { type, size } = await this.fs.stat(path);
-      if (type !== FILE) return;
-      if (size > bound) {
-        skipped.push(path);
-        return;
+  /**
+   * Reads `files` into memory, all of them or none: a file over its own bound goes to `skipped` (the others are still
+   * read), and when what is left of `budget` cannot hold them all, every one goes to `budget.over`. Each size is known
+   * (stat) before anything is read.
+   */
+  private async loadFiles(files: readonly { path: string; bound: number }[], skipped: string[], budget: { left: number; over: string[] }): Promise<void> {
+    const sized: { path: string; bound: number; size: number }[] = [];
+    for (const { path, bound } of files) {
+      this.stored.add(path);
+      try {
+        const { type, size } = await this.fs.stat(path);
+        if (type !== FILE) continue;
+        if (size > bound) skipped.push(path);
+        else sized.push({ path, bound, size });
+      } catch {
+        // unreadable: as if absent, as the desktop store treats it
       }
-      const bytes = await this.fs.readFile(path);
-      if (bytes.length > bound) skipped.push(path); // grew since the stat
-      else if (!this.memory.fileBytes(path)) this.memory.seed(path, bytes); // not one this window wrote meanwhile
-    } catch {
-      // unreadable: as if absent, as the desktop store treats it
+    }
+    const total = sized.reduce((n, f) => n + f.size, 0);
+    if (total > budget.left) {
+      budget.over.push(...sized.map((f) => f.path));
+      return;
+    }
+    budget.left -= total; // kept for these files before any is read
+    for (const { path, bound, size } of sized) {
+      try {
+        const bytes = await this.fs.readFile(path);
+        // A file that grew since the stat is kept only within its bound and what is left of the budget.
+        const grown = bytes.length - size;
+        if (bytes.length > bound) skipped.push(path);
+        else if (grown > budget.left) budget.over.push(path);
+        else {
+          budget.left -= Math.max(0, grown);
+          if (!this.memory.fileBytes(path)) this.memory.seed(path, bytes); // not one this window wrote meanwhile
+          continue;
+        }
+        budget.left += size; // not kept
+      } catch {
+        budget.left += size; // unreadable: as if absent, as the desktop store treats it
+      }
     }
   }
+
 
   private async dropTemp(path: string): Promise<void> {
     await this.fs.delete(path).then(undefined, () => undefined);

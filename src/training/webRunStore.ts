@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { MemoryStoreFs } from './memoryStoreFs';
 import { RunStoreBase } from './runStoreBase';
-import { StoreMirror, type MirrorFs } from './storeMirror';
+import { MAX_LOADED_BYTES, StoreMirror, type MirrorFs } from './storeMirror';
 
 export interface WebRunStore {
   readonly store: RunStoreBase;
@@ -46,9 +46,13 @@ export function openWebRunStore(context: vscode.ExtensionContext): WebRunStore {
   const store = new RunStoreBase(root.path, { fs: memory, onError, ready: () => ready });
   const loaded = (async () => {
     try {
-      const { skipped } = await mirror.load();
+      const { skipped, overBudget } = await mirror.load();
       for (const file of skipped) {
         onError(vscode.l10n.t('Sequence Lab did not read {0}: it is over the size a run\'s file can reach. Delete the run to remove it.', base.with({ path: file }).toString(true)));
+      }
+      if (overBudget.length > 0) {
+        // One message for all of them: a storage folder of many large runs would otherwise raise one per file.
+        onError(vscode.l10n.t('Sequence Lab did not read {0} stored files in {1}: on the web it keeps at most {2} MB of stored runs in memory. Runs without their checkpoint are listed but cannot be resumed here; delete old runs to make room, or open the folder in VS Code on the desktop.', overBudget.length, root.toString(true), MAX_LOADED_BYTES / 1024 / 1024));
       }
     } catch (error) {
       onError(vscode.l10n.t('Sequence Lab could not read its stored runs in {0} ({1}); runs of this window are stored from now on.', root.toString(true), error instanceof Error ? error.message : String(error)));

@@ -107,7 +107,7 @@ interface Window {
 }
 
 /** A window opening on `storage`: the store's files loaded into memory, the store on them. */
-async function open(storage: FakeStorage, options: Partial<RunStoreOptions> = {}): Promise<Window> {
+async function open(storage: FakeStorage, options: Partial<RunStoreOptions> = {}, maxLoadedBytes?: number): Promise<Window & { overBudget: string[] }> {
   const memory = new MemoryStoreFs();
   const errors: string[] = [];
   const timers: Window['timers'] = [];
@@ -119,10 +119,11 @@ async function open(storage: FakeStorage, options: Partial<RunStoreOptions> = {}
       return timer;
     },
     clearTimer: (timer) => void ((timer as { done: boolean }).done = true),
+    ...(maxLoadedBytes !== undefined ? { maxLoadedBytes } : {}),
   });
-  const { skipped } = await mirror.load();
+  const { skipped, overBudget } = await mirror.load();
   const store = new RunStoreBase(ROOT, { fs: memory, onError: (m) => errors.push(m), ...options });
-  return { store, mirror, memory, skipped, errors, timers };
+  return { store, mirror, memory, skipped, overBudget, errors, timers };
 }
 
 /** Reload Window on the web: the write-behind is flushed, and a new window loads from storage. */
@@ -393,4 +394,31 @@ test('the write-behind writes run files at once, metrics after a delay, and noth
   await window.mirror.flush();
   assert.ok(again > writes);
   assert.equal(storage.log.length, again, 'a flush with nothing changed writes nothing');
+});
+
+test('load keeps at most maxLoadedBytes in memory: every run listed, then checkpoints in pairs while they fit; the rest never read', async () => {
+  const storage = new FakeStorage();
+  const first = await open(storage);
+  for (const id of ['run-1', 'run-2', 'run-3']) {
+    newRun(first.store, id);
+    first.store.saveCheckpoint(id, 5, new Uint8Array(1000).fill(1), new Uint8Array(2000).fill(2));
+  }
+  await first.mirror.flush();
+  const checkpointFiles = [...storage.files.keys()].filter((p) => /(model|trainer-state)\.safetensors$/.test(p));
+  assert.equal(checkpointFiles.length, 6);
+  const small = [...storage.files].filter(([p]) => !checkpointFiles.includes(p)).reduce((n, [, b]) => n + b.length, 0);
+  // Room for every run's small files and one checkpoint pair (3000 bytes), not two.
+  storage.log.length = 0;
+  const second = await open(storage, {}, small + 3000 + 2999);
+  assert.deepEqual(second.store.list().map((r) => r.id).sort(), ['run-1', 'run-2', 'run-3'], 'every run is listed');
+  const loaded = ['run-1', 'run-2', 'run-3'].filter((id) => second.store.readCheckpoint(id) !== undefined);
+  assert.equal(loaded.length, 1, `one checkpoint pair fits: ${loaded.join(', ')}`);
+  assert.equal(second.overBudget.length, 4, 'the other two pairs, model and state together');
+  for (const path of second.overBudget) assert.ok(!storage.log.includes(`readFile ${path}`), `${path} is never read`);
+  assert.ok(second.overBudget.every((p) => !p.includes(`/${loaded[0]}/`)), 'a pair is kept or left whole');
+  assert.deepEqual(second.skipped, []);
+  // The default budget holds all of them.
+  const third = await open(storage);
+  assert.deepEqual(third.overBudget, []);
+  assert.ok(['run-1', 'run-2', 'run-3'].every((id) => third.store.readCheckpoint(id) !== undefined));
 });
