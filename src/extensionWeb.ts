@@ -58,15 +58,15 @@ export function activate(context: vscode.ExtensionContext): void {
     // After the service and the persistence: what their disposal writes (final statuses, the newest checkpoint) too.
     { dispose: () => void mirror.flush().finally(() => mirror.dispose()) },
     ...registerRunCommands(context, service, persistence, runsTree, { registeredElsewhere: (command) => webUnavailableMessage(command) !== undefined }),
-    registerTrainingPanelSerializer(uri, service),
-    ...registerGradientFlow(uri, service),
-    ...registerGates(uri, service),
+    registerTrainingPanelSerializer(uri, service, persistence),
+    ...registerGradientFlow(uri, service, persistence),
+    ...registerGates(uri, service, persistence),
     ...registerPanelExport(),
-    ...registerUnrolled(uri, service),
+    ...registerUnrolled(uri, service, persistence),
     trackTrainingState(service),
     ...registerTrainingLifecycle(service),
     ...registerTrainingCommands(uri, service),
-    ...registerRnnEditor(service),
+    ...registerRnnEditor(service, persistence),
     ...registerWebUnavailable(),
   );
   const analysisWorker = registerHmmFeatures(context);
