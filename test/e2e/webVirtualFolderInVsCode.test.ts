@@ -1,0 +1,113 @@
+// A virtual workspace (issue 17): a window whose only folder is on a file system that is not `file:`, as on
+// github.dev. A test-only extension (test/fixtures/virtualFolderExtension/, packaged here with vsce) serves the
+// folder seqlab-mem:/ws from memory, holding examples/verse.txt's text; the window opens a workspace file whose one
+// folder is that URI. Sequence Lab runs in the web worker extension host (its manifest declares
+// capabilities.virtualWorkspaces: true, so VS Code enables it there). A user opens verse.txt from the Explorer,
+// trains from the command palette, sees the loss fall in the Training panel, stops the run and finds it in the
+// Runs view: every read of the data and every write of the run goes through workspace.fs.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import {
+  REPO_ROOT, installVsix, installVsixCached, launchBrowser, makeProfile, notifications, packageVsix, runCommand, seconds,
+  startCodeServer, webviewFrame,
+} from '../../scripts/vscode-harness.mjs';
+import { workbenchSession } from './workbenchSession';
+
+const resultsDir = path.join(REPO_ROOT, 'test-results');
+const session = workbenchSession('e2e-web-virtual-failure.png');
+const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'virtualFolderExtension');
+const SCHEME = 'seqlab-mem';
+
+/** The fixture extension as a .vsix, verse.txt's text written into it (vsce, as a publisher packages). */
+function packageFixture(dir: string): string {
+  cpSync(FIXTURE, dir, { recursive: true });
+  const text = readFileSync(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8');
+  const script = path.join(dir, 'extension.js');
+  writeFileSync(script, readFileSync(script, 'utf8').replace("'__TEXT__'", JSON.stringify(text)));
+  writeFileSync(path.join(dir, 'README.md'), '# Sequence Lab test fixture\n');
+  const vsix = path.join(dir, 'virtual-folder-fixture.vsix');
+  const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, `vsce package (fixture): ${r.stderr}${r.stdout}`);
+  return vsix;
+}
+
+async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
+  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
+  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
+  return match ? Number(match[0]) : Number.NaN;
+}
+
+test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Explorer, train, see the loss fall, stop, find the run', { timeout: 600_000 }, async () => {
+  const started = Date.now();
+  const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
+  mkdirSync(resultsDir, { recursive: true });
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'seqlab-virtual-'));
+  const dirs = makeProfile({
+    settings: {
+      'extensions.webWorker': true,
+      'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'], 'sequence-lab-tests.virtual-folder-fixture': ['web'] },
+      'sequenceLab.training.hiddenSize': 32,
+      'sequenceLab.training.maxSteps': 10_000_000,
+    },
+  });
+  const launching = launchBrowser();
+  launching.catch(() => {});
+  await installVsixCached(packageVsix({ root: REPO_ROOT, reuseFresh: true }), dirs);
+  await installVsix(packageFixture(path.join(scratch, 'fixture')), dirs);
+  // The workspace's one folder is the fixture's file system: no file: folder in the window at all.
+  const workspaceFile = path.join(scratch, 'virtual.code-workspace');
+  writeFileSync(workspaceFile, JSON.stringify({ folders: [{ uri: `${SCHEME}:/ws`, name: 'Virtual' }] }));
+  const server = (session.server = await startCodeServer({ dirs }));
+  const { page } = (session.browser = await launching);
+  await page.goto(`${server.url}/?workspace=${encodeURIComponent(workspaceFile).replace(/%2F/g, '/')}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 90_000 });
+  phase('workbench open on the virtual workspace');
+
+  // Quick open needs a search provider, which a virtual file system has none of: the Explorer lists the folder.
+  const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*verse\.txt\s*$/ }).first();
+  await file.waitFor({ state: 'visible', timeout: 60_000 });
+  const roots = await page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]').allInnerTexts();
+  assert.deepEqual(roots.map((r) => r.trim()), ['Virtual'], 'the window has one folder, the virtual one');
+  await file.click();
+  await page.locator('.editor-group-container.active .tab.active', { hasText: 'verse.txt' }).first().waitFor({ timeout: 30_000 });
+  phase('opened verse.txt from the Explorer');
+
+  await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
+  const panel = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
+  for (const deadline = Date.now() + 180_000; ;) {
+    const first = await numberIn(panel, '#first-loss');
+    const loss = await numberIn(panel, '#loss');
+    if (Number.isFinite(first) && Number.isFinite(loss) && loss < first) {
+      phase(`loss fell: first ${first} -> ${loss}`);
+      break;
+    }
+    if (Date.now() > deadline) assert.fail(`the loss did not fall: first ${first}, now ${loss}; notifications ${JSON.stringify(await notifications(page))}`);
+    await page.waitForTimeout(250);
+  }
+  assert.equal((await panel.locator('#file-label').first().innerText()).trim(), 'verse.txt', 'the Training panel names the virtual file');
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-training.png'), fullPage: true });
+
+  // Stop; the run is in the Runs view with its file and status, stored through workspace.fs.
+  await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
+  const runs = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Runs/i }) });
+  for (const deadline = Date.now() + 60_000; ;) {
+    if (!(await runs.first().isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="Sequence Lab"]').first().click();
+    const texts = await runs.locator('.monaco-list-row').allInnerTexts().catch(() => [] as string[]);
+    if (texts.some((t) => t.includes('verse.txt')) && texts.some((t) => /stopped · step [1-9]/.test(t))) {
+      phase(`Runs view: ${JSON.stringify(texts)}`);
+      break;
+    }
+    if (Date.now() > deadline) assert.fail(`no stopped run on verse.txt in the Runs view: ${JSON.stringify(texts)}`);
+    await page.waitForTimeout(250);
+  }
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-runs.png'), fullPage: true });
+  session.passed = true;
+  phase('done');
+});
