@@ -18,6 +18,7 @@ import { registerWebUnavailable, webUnavailableMessage } from './commands/webUna
 import { registerExampleFeatures } from './examples';
 import { registerHmmFeatures } from './hmm';
 import { registerMarkovOrders } from './markov/markovOrdersPanel';
+import { registerCompareRuns } from './panels/comparePanel';
 import { registerGates } from './panels/gatesPanel';
 import { registerGradientFlow } from './panels/gradientFlowPanel';
 import { registerTrainingPanelSerializer } from './panels/trainingPanel';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => void mirror.flush().finally(() => mirror.dispose()) },
     ...registerRunCommands(context, service, persistence, runsTree, { registeredElsewhere: (command) => webUnavailableMessage(command) !== undefined }),
     registerTrainingPanelSerializer(uri, service, persistence),
+    ...registerCompareRuns(uri, service, persistence),
     ...registerGradientFlow(uri, service, persistence),
     ...registerGates(uri, service, persistence),
     ...registerPanelExport(),

@@ -4,14 +4,15 @@
 // folder is that URI. Sequence Lab runs in the web worker extension host (its manifest declares
 // capabilities.virtualWorkspaces: true, so VS Code enables it there). A user opens verse.txt from the Explorer,
 // trains from the command palette, sees the loss fall in the Training panel, stops the run and finds it in the
-// Runs view: every read of the data and every write of the run goes through workspace.fs.
+// Runs view, trains and stops a second, and compares the two with Compare Runs…: every read of the data and every
+// write and read of the runs goes through workspace.fs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import {
   REPO_ROOT, installVsix, installVsixCached, launchBrowser, makeProfile, notifications, packageVsix, runCommand, seconds,
   startCodeServer, webviewFrame,
@@ -35,6 +36,18 @@ function packageFixture(dir: string): string {
   const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: dir, encoding: 'utf8' });
   assert.equal(r.status, 0, `vsce package (fixture): ${r.stderr}${r.stdout}`);
   return vsix;
+}
+
+/** The Runs view's rows once `count` runs on verse.txt show as stopped (the Sequence Lab side bar opened first). */
+async function stoppedRuns(page: Page, count: number): Promise<string[]> {
+  const runs = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Runs/i }) });
+  for (const deadline = Date.now() + 60_000; ;) {
+    if (!(await runs.first().isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="Sequence Lab"]').first().click();
+    const texts = await runs.locator('.monaco-list-row').allInnerTexts().catch(() => [] as string[]);
+    if (texts.some((t) => t.includes('verse.txt')) && texts.filter((t) => /stopped · step [1-9]/.test(t)).length >= count) return texts;
+    if (Date.now() > deadline) assert.fail(`fewer than ${count} stopped runs on verse.txt in the Runs view: ${JSON.stringify(texts)}`);
+    await page.waitForTimeout(250);
+  }
 }
 
 async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
@@ -96,17 +109,30 @@ test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Expl
 
   // Stop; the run is in the Runs view with its file and status, stored through workspace.fs.
   await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
-  const runs = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Runs/i }) });
-  for (const deadline = Date.now() + 60_000; ;) {
-    if (!(await runs.first().isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="Sequence Lab"]').first().click();
-    const texts = await runs.locator('.monaco-list-row').allInnerTexts().catch(() => [] as string[]);
-    if (texts.some((t) => t.includes('verse.txt')) && texts.some((t) => /stopped · step [1-9]/.test(t))) {
-      phase(`Runs view: ${JSON.stringify(texts)}`);
-      break;
-    }
-    if (Date.now() > deadline) assert.fail(`no stopped run on verse.txt in the Runs view: ${JSON.stringify(texts)}`);
-    await page.waitForTimeout(250);
+  await stoppedRuns(page, 1);
+  phase('Runs view: the run on verse.txt, stopped');
+
+  // A second run on the same file, stopped too; then Compare Runs… from the palette with the editor on verse.txt: its
+  // runs are picked already, Enter compares them (the desktop's Compare Runs panel, on stored runs read on the web).
+  await page.locator('.tab', { hasText: 'verse.txt' }).first().click();
+  await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 60_000 });
+  await page.locator('.statusbar-item', { hasText: /Sequence Lab · step \d+/ }).first().waitFor({ timeout: 60_000 });
+  await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
+  const texts = await stoppedRuns(page, 2);
+  phase(`Runs view: ${JSON.stringify(texts)}`);
+  await page.locator('.tab', { hasText: 'verse.txt' }).first().click();
+  await runCommand(page, 'Sequence Lab: Compare Runs…', { timeout: 30_000 });
+  const checked = page.locator('.quick-input-widget .quick-input-list .monaco-list-row .quick-input-list-checkbox input:checked, .quick-input-widget .quick-input-list .monaco-list-row .monaco-checkbox.checked');
+  for (const deadline = Date.now() + 15_000; (await checked.count()) < 2;) {
+    if (Date.now() > deadline) assert.fail(`the pick does not hold verse.txt's two runs checked (${await checked.count()})`);
+    await page.waitForTimeout(100);
   }
+  await page.keyboard.press('Enter');
+  const compare = await webviewFrame(page, { selector: '#compare', timeout: 60_000 });
+  await compare.locator('#metrics tbody tr').nth(1).waitFor({ timeout: 30_000 });
+  assert.equal(await compare.locator('#metrics tbody tr').count(), 2, 'both runs in the table');
+  assert.match((await compare.locator('#loss-chart').getAttribute('aria-label')) ?? '', /^Loss per character of 2 runs/);
+  phase(`Compare Runs: ${JSON.stringify((await compare.locator('#summary').innerText()).slice(0, 120))}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-runs.png'), fullPage: true });
   session.passed = true;
   phase('done');
