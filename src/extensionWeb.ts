@@ -20,6 +20,7 @@ import { registerHmmFeatures } from './hmm';
 import { registerMarkovOrders } from './markov/markovOrdersPanel';
 import { registerCompareRuns } from './panels/comparePanel';
 import { registerGates } from './panels/gatesPanel';
+import { registerGradientLab } from './panels/gradientLabPanel';
 import { registerGradientFlow } from './panels/gradientFlowPanel';
 import { registerTrainingPanelSerializer } from './panels/trainingPanel';
 import { registerUnrolled } from './panels/unrolledPanel';
@@ -76,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerExampleFeatures(context);
   registerTaggers(context);
   registerWalkthrough(context, service);
+  // The gradient lab reads stored runs (their checkpoints) and their data files through workspace.fs.
+  registerGradientLab(context, () => persistence.store, persistence.onDidChange);
   // The Model view trains the bound file with its form's settings; Duplicate with Changes… fills it from a run.
   const modelView = registerModelView(context, service, persistence);
   context.subscriptions.push(registerDuplicateRun(modelView, persistence));

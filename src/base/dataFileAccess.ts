@@ -28,6 +28,22 @@ export function useLocalDataPaths(paths: LocalDataPaths): void {
   local = paths;
 }
 
+/**
+ * Whether `uri` lies inside one of the workspace's folders: for a local file after resolving symlinks (the desktop's
+ * checks), for any other file (a virtual workspace, the web) by its URI path under a folder of the same scheme and
+ * authority. For readers that never ask the user (the gradient lab reading a stored run's data file): outside, or
+ * not a regular file, is refused.
+ */
+export async function insideWorkspaceFolders(uri: vscode.Uri): Promise<boolean> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (uri.scheme === 'file' && local) {
+    const roots = folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    return roots.length > 0 && (await local.judgeDataPath(uri.fsPath, roots)).kind === 'inside';
+  }
+  const roots = folders.filter((f) => f.uri.scheme === uri.scheme && f.uri.authority === uri.authority).map((f) => f.uri.path);
+  return roots.length > 0 && judgeVirtualDataPath(uri.path, roots) === 'inside';
+}
+
 /** What the data file is read for: decides the question's words and whether Restricted Mode asks. */
 export type DataFileAction = 'train' | 'open' | 'export';
 

@@ -19,7 +19,6 @@ const NOT_YET_ON_THE_WEB = new Set([
   'sequenceLab.importModel',
   // The checkpoints are in the extension's storage, which the browser shows no folder of.
   'sequenceLab.runs.revealCheckpointFolder',
-  'sequenceLab.openGradientLab',
   'sequenceLab.trainExperiment',
   'sequenceLab.experiment.openData',
   'sequenceLab.experiment.openPanels',
@@ -31,7 +30,7 @@ export function webUnavailableMessage(command: string): string | undefined {
     return vscode.l10n.t('Sequence Lab: this needs Python, PyTorch or a terminal on your own computer, which VS Code for the Web does not have. Open this folder in VS Code on the desktop to use it; training and every panel work here.');
   }
   if (NOT_YET_ON_THE_WEB.has(command)) {
-    return vscode.l10n.t('Sequence Lab: this is not in VS Code for the Web yet (experiment files, run folders, opening a PyTorch model and the gradient lab need the desktop for now); stored runs are in the Runs view. Open this folder in VS Code on the desktop to use it.');
+    return vscode.l10n.t('Sequence Lab: this is not in VS Code for the Web yet (experiment files, run folders and opening a PyTorch model need the desktop for now); stored runs are in the Runs view. Open this folder in VS Code on the desktop to use it.');
   }
   return undefined;
 }

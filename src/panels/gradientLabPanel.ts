@@ -8,8 +8,6 @@
 // LSTM character model with a checkpoint, see gradientLabView.ts) and then for the curves of one of each on the same
 // file; the host checks both ids against that list, reads their model.safetensors and the start of their file, and
 // the analysis worker computes (the host never loads a model itself).
-import { realpath } from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisError, AnalysisWorker } from '../hmm/analysisWorker';
 import { documentLabel } from '../base/documentText';
@@ -17,6 +15,7 @@ import { errorText } from '../hmm/editorRanges';
 import { createDispatcher } from '../shared/messages';
 import { parseGradientLabPanelMessage, type GradientLabPanelToHost, type GradientLabSettings, type HostToGradientLabPanel } from '../shared/protocol/gradientLabPanel';
 import type { RunStore } from '../training/runStore';
+import { insideWorkspaceFolders } from '../base/dataFileAccess';
 import { maxFileBytes } from '../base/settings';
 import { gradientLabView, labData, LAB_TEXT_UNITS, trainedLabView, trainedRunChoices, type LabData } from './gradientLabView';
 import { toDisposable } from '../base/disposable';
@@ -205,23 +204,6 @@ export class GradientLabPanel extends PanelBase<GradientLabPanelToHost, HostToGr
   }
 }
 
-/**
- * Whether a run's data file lies inside a workspace folder (symlinks resolved): a run record may come from a
- * repository's .sequence-lab/ folder, and its dataUri must not make the lab read any other file.
- */
-async function insideWorkspace(uri: vscode.Uri): Promise<boolean> {
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  if (!folder) return false;
-  if (uri.scheme !== 'file') return true;
-  try {
-    const [file, root] = await Promise.all([realpath(uri.fsPath), realpath(folder.uri.fsPath)]);
-    const relative = path.relative(root, file);
-    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-  } catch {
-    return false;
-  }
-}
-
 /** The start of a run's data file: from its open editor, else read from disk (inside the workspace, a regular file, its size checked first). */
 async function runText(dataUri: string, label: string): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === dataUri);
@@ -233,7 +215,7 @@ async function runText(dataUri: string, label: string): Promise<string> {
   } catch {
     throw new AnalysisError(vscode.l10n.t('{0}, the file these runs trained on, cannot be found any more.', label));
   }
-  if (stat.type !== vscode.FileType.File || !(await insideWorkspace(uri))) {
+  if (stat.type !== vscode.FileType.File || !(await insideWorkspaceFolders(uri))) {
     throw new AnalysisError(vscode.l10n.t('{0}, the file these runs trained on, is not a file inside this workspace: open it in an editor to use these runs.', label));
   }
   const size = stat.size;

@@ -4,8 +4,8 @@
 // folder is that URI. Sequence Lab runs in the web worker extension host (its manifest declares
 // capabilities.virtualWorkspaces: true, so VS Code enables it there). A user opens verse.txt from the Explorer,
 // trains from the command palette, sees the loss fall in the Training panel, stops the run and finds it in the
-// Runs view, trains and stops a second, and compares the two with Compare Runs…: every read of the data and every
-// write and read of the runs goes through workspace.fs.
+// Runs view, trains and stops a second, compares the two with Compare Runs…, and opens the gradient lab on the file:
+// every read of the data and every write and read of the runs goes through workspace.fs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -134,6 +134,14 @@ test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Expl
   assert.match((await compare.locator('#loss-chart').getAttribute('aria-label')) ?? '', /^Loss per character of 2 runs/);
   phase(`Compare Runs: ${JSON.stringify((await compare.locator('#summary').innerText()).slice(0, 120))}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-runs.png'), fullPage: true });
+
+  // The gradient lab on the virtual verse.txt: its first reading, computed in the web's analysis worker.
+  await page.locator('.tab', { hasText: 'verse.txt' }).first().click();
+  await runCommand(page, 'Sequence Lab: Open Vanishing/Exploding Gradient Lab', { timeout: 30_000 });
+  const lab = await webviewFrame(page, { selector: '#lab-chart', timeout: 60_000 });
+  await lab.locator('#reading').first().filter({ hasText: /^ρ = 0\.90 \(σ_max = \d+\.\d\d\), T = 60, 59 steps back: the tanh RNN keeps / }).waitFor({ timeout: 60_000 });
+  assert.match(await lab.locator('#data-label').first().innerText(), /verse\.txt/);
+  phase('Gradient Lab: its reading on verse.txt');
   session.passed = true;
   phase('done');
 });

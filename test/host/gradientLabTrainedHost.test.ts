@@ -36,6 +36,7 @@ const fakeVscode = {
   },
   workspace: {
     textDocuments: [],
+    workspaceFolders: [{ uri: uri(workspace) }],
     getWorkspaceFolder: (u: { fsPath: string }) => (u.fsPath.startsWith(`${workspace}${path.sep}`) ? { uri: uri(workspace) } : undefined),
     getConfiguration: () => ({ get: (_key: string, fallback: unknown) => fallback }),
     fs: {
@@ -46,7 +47,13 @@ const fakeVscode = {
   l10n: { t: l10nFormat },
 };
 
-before(() => installFakeVscode(fakeVscode));
+before(async () => {
+  installFakeVscode(fakeVscode);
+  // As the desktop entry does at activation: local files are judged after resolving symlinks (dataPathGuard.ts).
+  const { useLocalDataPaths } = await import('../../src/base/dataFileAccess');
+  const { judgeDataPath, judgedFile, stillJudgedFile } = await import('../../src/base/dataPathGuard');
+  useLocalDataPaths({ judgeDataPath, judgedFile, stillJudgedFile });
+});
 after(() => {
   uninstallFakeVscode();
   rmSync(root, { recursive: true, force: true });
