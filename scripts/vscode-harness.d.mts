@@ -73,4 +73,5 @@ export function dialogs(page: Page): Promise<string[]>;
 export function answerFileDialog(page: Page, file: string, options?: { timeout?: number }): Promise<void>;
 /** Ctrl+G, the line typed once the box is open, Enter once it holds it; resolves when the box has closed. */
 export function goToLine(page: Page, line: number, options?: { timeout?: number }): Promise<void>;
+export function chooseFromContextMenu(page: Page, target: Locator, label: string, options?: { timeout?: number }): Promise<void>;
 export function webviewCspViolations(page: Page, selector: string): Promise<string[] | null | undefined>;

@@ -601,13 +601,43 @@ export async function answerFileDialog(page, file, { timeout = 30_000 } = {}) {
 }
 
 /**
+ * Right-clicks `target` and chooses the context-menu item labelled exactly `label` (hover highlights it, Enter runs
+ * it: a click on the label is not always taken). A right-click that showed no menu with the item (lost while the
+ * view re-rendered, or a menu of another element) is closed with Escape and made again, as a person would, until
+ * `timeout`.
+ */
+export async function chooseFromContextMenu(page, target, label, { timeout = 30_000 } = {}) {
+  const items = page.locator('.context-view .action-item');
+  const item = items.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }).first();
+  const deadline = Date.now() + timeout;
+  for (let tries = 1; ; tries++) {
+    await target.click({ button: 'right' });
+    const shown = await item.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5000, deadline - Date.now())) }).then(() => true, () => false);
+    if (shown) break;
+    if (Date.now() >= deadline) {
+      throw new Error(`a right-click showed no "${label}" in ${timeout / 1000} s (${tries} tries); the menu: ${JSON.stringify(await items.allInnerTexts().catch(() => []))}`);
+    }
+    await page.keyboard.press('Escape');
+  }
+  await item.hover();
+  await page.keyboard.press('Enter');
+}
+
+/**
  * Go to Line (Ctrl+G) like a person: the line is typed once the quick input is open (typed earlier, on a busy machine
  * the keys would reach the editor), and Enter pressed once the box holds it.
  */
 export async function goToLine(page, line, { timeout = 30_000 } = {}) {
-  await page.keyboard.press('Control+g');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout });
+  const deadline = Date.now() + timeout;
+  // A key pressed while the focus is still on its way (a tab just clicked, a webview) can be lost: pressed again, as a
+  // person would, while no box opened (ci29: one Ctrl+G right after a tab click opened nothing in 30 s).
+  for (let tries = 1; ; tries++) {
+    await page.keyboard.press('Control+g');
+    const opened = await input.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5000, deadline - Date.now())) }).then(() => true, () => false);
+    if (opened) break;
+    if (Date.now() >= deadline) throw new Error(`Ctrl+G opened no Go to Line box in ${timeout / 1000} s (${tries} presses)`);
+  }
   await input.pressSequentially(String(line));
   for (const deadline = Date.now() + timeout; !(await input.inputValue()).endsWith(String(line));) {
     if (Date.now() > deadline) throw new Error(`the Go to Line box shows ${JSON.stringify(await input.inputValue())}, not line ${line}`);

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, dialogs, makeProfile, notifications, openFile, packageVsix,
-  runCommand, seconds, webviewFrame,
+  REPO_ROOT, chooseFromContextMenu, dialogs, makeProfile, notifications, openFile, packageVsix, runCommand, seconds,
+  webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
@@ -117,10 +117,7 @@ test('two runs selected in the Runs view → Compare Runs shows both curves, the
     assert.ok(Date.now() < selectedBy, `both runs selected: ${JSON.stringify(await done.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-selected'))))}`);
     await page.waitForTimeout(100);
   }
-  await lstmRow.click({ button: 'right' });
-  const compare = page.locator('.context-view .action-item', { hasText: /^\s*Compare Runs\s*$/ }).first();
-  await compare.hover({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  await chooseFromContextMenu(page, lstmRow, 'Compare Runs');
   phase('Compare Runs chosen');
 
   const panel = await webviewFrame(page, { selector: '#compare', timeout: 60_000 });

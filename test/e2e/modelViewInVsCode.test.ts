@@ -8,8 +8,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, dialogs, makeProfile, notifications, openFile, packageVsix,
-  seconds, webviewCspViolations, webviewFrame,
+  REPO_ROOT, chooseFromContextMenu, dialogs, makeProfile, notifications, openFile, packageVsix, seconds,
+  webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
@@ -69,10 +69,7 @@ test('set the hidden size in the Model view, Train, and the Runs view lists the 
 
   // Right-click the run → Duplicate with Changes…
   const done = await runRow(page, /H=24/, 10_000);
-  await done.click({ button: 'right' });
-  const duplicate = page.locator('.context-view .action-item', { hasText: /^\s*Duplicate with Changes…\s*$/ }).first();
-  await duplicate.hover({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  await chooseFromContextMenu(page, done, 'Duplicate with Changes…');
   const again = await webviewFrame(page, { selector: '#model-view', timeout: 60_000 });
   await again.locator('#duplicate-note', { hasText: /^Duplicating char RNN .*H=24 on verse\.txt — change settings and Train$/ }).waitFor({ timeout: 30_000 });
   // The form shows the run's values in its fields on the toolkit's next frame, after the note.

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, dialogs, makeProfile, notifications, openFile, packageVsix,
-  runCommand, seconds, webviewFrame,
+  REPO_ROOT, chooseFromContextMenu, dialogs, makeProfile, notifications, openFile, packageVsix, runCommand, seconds,
+  webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
@@ -242,12 +242,8 @@ test('after Reload Window a stopped run is in the Runs view and the Training pan
   await screenshot(page, 'e2e-runs-interrupted.png');
 
   // Right-click → Resume in the Runs view trains it again, in the same row; the panel follows it and its Stop stops it.
-  await interrupted.click({ button: 'right' });
-  // The context menu takes keys: hover highlights Resume, Enter runs it (a click on the label is not always taken).
-  const resume = page.locator('.context-view .action-item', { hasText: /^\s*Resume\s*$/ }).first();
-  await resume.hover({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-  await resume.waitFor({ state: 'hidden', timeout: 10_000 });
+  await chooseFromContextMenu(page, interrupted, 'Resume');
+  await page.locator('.context-view .action-item').first().waitFor({ state: 'hidden', timeout: 10_000 });
   phase('Resume clicked in the Runs view');
   const again = await runRow(page, /training/, 120_000);
   for (const deadline = Date.now() + 120_000; (await stepOf(again)) <= interruptedStep + 20;) {
@@ -262,10 +258,7 @@ test('after Reload Window a stopped run is in the Runs view and the Training pan
   const stoppedAgain = await runRow(page, /stopped/, 60_000);
 
   // Right-click → Delete asks first (modal), then the run and its folder are gone: the view is empty again.
-  await stoppedAgain.click({ button: 'right' });
-  const del = page.locator('.context-view .action-item', { hasText: /^\s*Delete\s*$/ }).first();
-  await del.hover({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  await chooseFromContextMenu(page, stoppedAgain, 'Delete');
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: 15_000 });
   assert.match(await dialog.innerText(), /Delete the run of char RNN .* on verse\.txt\?/);
