@@ -5,7 +5,7 @@
 // (in the view and the panel); right-click → Resume trains it again, the panel's Stop stops it, and right-click →
 // Delete (after a modal) empties the view. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
@@ -148,6 +148,19 @@ async function restoredPanel(page: Page, status: RegExp): Promise<{ panel: Frame
  * (the Model view in the Sequence Lab side bar and the restored panel) can race for the webview service worker and
  * leave one of them blank (a VS Code in the browser matter; a desktop VS Code gives each webview its own origin).
  */
+/** The `step` of every run.json the extension stored under `dir` (its workspace storage in the profile's user data). */
+function storedSteps(dir: string): number[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.includes('sequence-lab.sequence-lab') && path.basename(f) === 'run.json')
+    .map((f) => {
+      try {
+        return Number((JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { step?: unknown }).step);
+      } catch {
+        return Number.NaN; // being replaced (written to a temp file, then renamed): read again
+      }
+    });
+}
+
 async function reloadWindow(page: Page): Promise<void> {
   await runCommand(page, 'View: Show Explorer');
   // The page navigates: wait for the new workbench, not the old one still on screen. Listening before the command
@@ -231,7 +244,14 @@ test('after Reload Window a stopped run is in the Runs view and the Training pan
   phase(`resumed: ${JSON.stringify(await resumed.innerText())}`);
 
   // The window dies while the run trains: after the reload it is interrupted, with a checkpoint to resume from, and
-  // the panel shows it so, with the steps trained after resuming.
+  // the panel shows it so, with the steps trained after resuming. A training run's run.json follows its step at most
+  // every 5 s (a checkpoint at most every 3 s), so the window is killed once the resumed steps are on disk: what a
+  // reload then keeps is what this asserts (ci31, beside a bench: a reload 1–2 s after Resume kept the old step).
+  for (const deadline = Date.now() + 60_000; !storedSteps(dirs.userDataDir).some((step) => step > stoppedStep);) {
+    if (Date.now() > deadline) assert.fail(`no stored run.json past step ${stoppedStep} within 60 s: ${JSON.stringify(storedSteps(dirs.userDataDir))}`);
+    await page.waitForTimeout(250);
+  }
+  phase(`stored: step ${Math.max(...storedSteps(dirs.userDataDir).filter(Number.isFinite))}`);
   await reloadWindow(page);
   const afterCrash = await restoredPanel(page, /^interrupted$/i);
   assert.ok(afterCrash.lastStep > stoppedStep, `the restored curve ends at step ${afterCrash.lastStep}, before the resumed steps (stopped at ${stoppedStep})`);
