@@ -624,31 +624,50 @@ export async function chooseFromContextMenu(page, target, label, { timeout = 30_
 }
 
 /**
- * Go to Line (Ctrl+G) like a person: the line is typed once the quick input is open (typed earlier, on a busy machine
- * the keys would reach the editor), and Enter pressed once the box holds it.
+ * Go to Line (Ctrl+G) like a person: the line goes in once the quick input is open (earlier, on a busy machine the
+ * keys would reach the editor), Enter is pressed once the box holds it, and a box that will not take it is closed and
+ * opened again. The error says what each round saw.
  */
 export async function goToLine(page, line, { timeout = 30_000 } = {}) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   const deadline = Date.now() + timeout;
-  // A key pressed while the focus is still on its way (a tab just clicked, a webview) can be lost: pressed again, as a
-  // person would, while no box opened (ci29: one Ctrl+G right after a tab click opened nothing in 30 s).
-  for (let tries = 1; ; tries++) {
-    await page.keyboard.press('Control+g');
-    const opened = await input.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5000, deadline - Date.now())) }).then(() => true, () => false);
-    if (opened) break;
-    if (Date.now() >= deadline) throw new Error(`Ctrl+G opened no Go to Line box in ${timeout / 1000} s (${tries} presses)`);
-  }
-  // The box holds ":" and the line after it. It is filled whole, not typed, and filled again while it shows anything
-  // else: a box that opened late to an earlier Ctrl+G is reset to ":" by the next one, after the line was typed
-  // (ci34: the box showed ":" for 30 s).
+  const left = (most) => Math.max(1, Math.min(most, deadline - Date.now()));
   const want = `:${line}`;
-  for (;;) {
-    const value = await input.inputValue().catch(() => '');
-    if (value === want) break;
-    if (Date.now() > deadline) throw new Error(`the Go to Line box shows ${JSON.stringify(value)}, not ${JSON.stringify(want)}`);
-    await input.fill(want).catch(() => {});
-    await page.waitForTimeout(200);
+  const seen = [];
+  // A person who sees the box refuse the line closes it and presses Ctrl+G again: so does this, a few times.
+  // ci29: one Ctrl+G right after a tab click opened nothing in 30 s (the key was lost while the focus moved).
+  // ci34 (typed) and stop 25 (filled): the box stayed at ":" for 30 s, whatever went into it.
+  for (let round = 1; ; round++) {
+    await page.keyboard.press('Control+g');
+    const opened = await input.waitFor({ state: 'visible', timeout: left(5000) }).then(() => true, () => false);
+    if (opened) {
+      // The box holds ":" and the line after it; it is filled whole, not typed, and filled again while it shows
+      // anything else, for up to 5 s.
+      const until = Math.min(deadline, Date.now() + 5000);
+      let value = '';
+      while (Date.now() < until) {
+        value = await input.inputValue({ timeout: 1000 }).catch(() => '');
+        if (value === want) {
+          await input.press('Enter', { timeout: left(5000) });
+          await input.waitFor({ state: 'hidden', timeout: left(timeout) });
+          if (round > 1) console.log(`[goToLine] line ${line} on round ${round}: ${seen.join('; ')}`);
+          return;
+        }
+        const filled = await input.fill(want, { timeout: 1000 }).then(() => 'filled', (e) => String(e.message).split('\n')[0]);
+        if (filled !== 'filled' && !seen.includes(filled)) seen.push(filled);
+        await page.waitForTimeout(200);
+      }
+      const state = await page.evaluate(() => {
+        const box = document.querySelector('.quick-input-widget .quick-input-box input');
+        const active = document.activeElement;
+        return `box ${JSON.stringify(box?.value)}${box?.disabled ? ' disabled' : ''}${box?.readOnly ? ' read-only' : ''}, focus on ${active?.tagName}.${String(active?.className).slice(0, 60)}`;
+      }).catch((e) => String(e.message).split('\n')[0]);
+      seen.push(`round ${round}: ${state}`);
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden', timeout: left(5000) }).catch(() => {});
+    } else {
+      seen.push(`round ${round}: no box`);
+    }
+    if (Date.now() >= deadline) throw new Error(`Go to Line ${line} failed in ${timeout / 1000} s: ${seen.join('; ')}`);
   }
-  await input.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout });
 }
