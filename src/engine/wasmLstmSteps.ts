@@ -16,12 +16,12 @@ function f32Bytes(x: number): number[] {
 }
 
 /**
- * The body of l(R, Q, Hb): one float32 LSTM step of one stream, cellEquations.ts (L1)–(L2), with the gates' σ and
- * tanh in f32x4 arithmetic. Byte addresses: Q the product W_hh h_{t−1} (4H, the pin's y), R a region of 15·H values
- *   R        b_hh (4H, written at the pin)      R + 4Hb   P_t in, a = P_t + Q_t + b_hh out (4H)
- *   R + 8Hb  c_{t−1} in, c_t out (H)            R + 9Hb   [i f g o] out (4H)
- *   R + 13Hb tanh(c_t) out (H)                  R + 14Hb  h_t out (H)
- * with Hb = H·4 bytes, H a multiple of 4. The exponential, as Cephes' expf (Moshier): for y clamped to [−87, 88],
+ * The body of l(Bias, A, Q, C, Z, TC, Ht, Hb, S): one float32 LSTM step of S streams, cellEquations.ts (L1)–(L2),
+ * with the gates' σ and tanh in f32x4 arithmetic. Byte addresses, each of S rows (stream s at row s), Hb = H·4 bytes,
+ * H a multiple of 4:
+ *   Bias  b_hh (4H, one row for every stream)     Q   the product W_hh h_{t−1} (4H a row)
+ *   A     P_t in, a = P_t + Q_t + b_hh out (4H)     C   c_{t−1} in, c_t out (H)
+ *   Z     [i f g o] out (4H)                        TC  tanh(c_t) out (H)          Ht  h_t out (H) The exponential, as Cephes' expf (Moshier): for y clamped to [−87, 88],
  *   n = round(y / ln 2),  r = (y − n·C1) − n·C2  (C1 + C2 = ln 2, C1 exact in few bits: r is exact),
  *   e^r − 1 = r + r²·p(r)  (p its degree-5 minimax polynomial, |r| ≤ ln 2 / 2),  2ⁿ from the exponent bits,
  *   e^y = 2ⁿ + 2ⁿ (e^r − 1),   e^y − 1 = 2ⁿ (e^r − 1) + (2ⁿ − 1)   (2ⁿ − 1 exact: no cancellation near y = 0)
@@ -31,9 +31,9 @@ function f32Bytes(x: number): number[] {
  * for a < −87 (exact: smaller still, all below float32's normal range) and tanh = ±1 within an ulp.
  */
 export function lstmStepBody(): number[] {
-  const f = new FunctionBuilder(3);
-  const [R, Q, Hb] = [0, 1, 2];
-  const jb = f.i32();
+  const f = new FunctionBuilder(9);
+  const [Bias, A, Q, C, Z, TC, Ht, Hb, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const jb = f.i32(), si = f.i32(), rowG = f.i32();
   // Block g of b_hh, of P/a, of Q and of Z; c, tanh(c), h.
   const bAt = [f.i32(), f.i32(), f.i32(), f.i32()], aAt = [f.i32(), f.i32(), f.i32(), f.i32()];
   const qAt = [f.i32(), f.i32(), f.i32(), f.i32()], zAt = [f.i32(), f.i32(), f.i32(), f.i32()];
@@ -59,10 +59,8 @@ export function lstmStepBody(): number[] {
   const address = (local: number, base: number, m: number): void => {
     get(base); get(Hb); konst(m); emit(op.i32Mul); emit(op.i32Add); set(local);
   };
-  for (let g = 0; g < 4; g++) {
-    address(bAt[g], R, g); address(aAt[g], R, 4 + g); address(qAt[g], Q, g); address(zAt[g], R, 9 + g);
-  }
-  address(cAt, R, 8); address(tAt, R, 13); address(hAt, R, 14);
+  for (let g = 0; g < 4; g++) address(bAt[g], Bias, g);
+  get(Hb); konst(4); emit(op.i32Mul); set(rowG);
   const load = (base: number): void => {
     get(base); get(jb); emit(op.i32Add);
     simdOp(simd.v128Load, 4, 0);
@@ -106,23 +104,33 @@ export function lstmStepBody(): number[] {
     get(pm); negate(); get(k.two); get(pm); simdOp(F32.vAdd); simdOp(v.div);
     get(x); get(k.sign); simdOp(v.and); simdOp(v.or); set(out);
   };
-  f.loop(jb, Hb, 16, () => {
+  // Stream by stream (si counts them): the addresses of its rows, its H units, then the next rows.
+  f.loop(si, S, 1, () => {
     for (let g = 0; g < 4; g++) {
-      // (L1) a = (P + Q) + b_hh of block g, over P; i, f, o = σ(a), g = tanh(a)
-      load(aAt[g]); load(qAt[g]); simdOp(F32.vAdd); load(bAt[g]); simdOp(F32.vAdd); set(x);
-      store(aAt[g], x);
-      if (g === 2) tanhOf(gate[g]);
-      else sigmoidOf(gate[g]);
-      store(zAt[g], gate[g]);
+      address(aAt[g], A, g); address(qAt[g], Q, g); address(zAt[g], Z, g);
     }
-    // (L2) c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-    get(gate[1]); load(cAt); simdOp(F32.vMul); get(gate[0]); get(gate[2]); simdOp(F32.vMul); simdOp(F32.vAdd); set(cv);
-    store(cAt, cv);
-    get(cv); set(x);
-    tanhOf(cv);
-    store(tAt, cv);
-    get(gate[3]); get(cv); simdOp(F32.vMul); set(x);
-    store(hAt, x);
+    get(C); set(cAt); get(TC); set(tAt); get(Ht); set(hAt);
+    f.loop(jb, Hb, 16, () => {
+      for (let g = 0; g < 4; g++) {
+        // (L1) a = (P + Q) + b_hh of block g, over P; i, f, o = σ(a), g = tanh(a)
+        load(aAt[g]); load(qAt[g]); simdOp(F32.vAdd); load(bAt[g]); simdOp(F32.vAdd); set(x);
+        store(aAt[g], x);
+        if (g === 2) tanhOf(gate[g]);
+        else sigmoidOf(gate[g]);
+        store(zAt[g], gate[g]);
+      }
+      // (L2) c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
+      get(gate[1]); load(cAt); simdOp(F32.vMul); get(gate[0]); get(gate[2]); simdOp(F32.vMul); simdOp(F32.vAdd); set(cv);
+      store(cAt, cv);
+      get(cv); set(x);
+      tanhOf(cv);
+      store(tAt, cv);
+      get(gate[3]); get(cv); simdOp(F32.vMul); set(x);
+      store(hAt, x);
+    });
+    for (const [base, bytes] of [[A, rowG], [Q, rowG], [Z, rowG], [C, Hb], [TC, Hb], [Ht, Hb]]) {
+      get(base); get(bytes); emit(op.i32Add); set(base);
+    }
   });
   return f.encode();
 }

@@ -39,10 +39,14 @@
 // 3 float32 ulps of the exact values), so only h_{t−1}, c_{t−1}, P_t go in and the step's results come out. PyTorch's
 // float32 LSTM evaluates its own float32 σ and tanh, so the float32 goldens hold the step as they hold the rest.
 // pinLstmBackStep does the same for the backward of one stream: (L3)–(L5) (lstmBackBody) and the transposed product
-// per step, with ∂L/∂h and ∂L/∂c kept in the module between steps and ‖∂L/∂h_t‖ summed there. The float64 kernel has
-// neither: there the chain keeps the JavaScript steps, bit for bit.
-import { F32, F64, FunctionBuilder, instantiateModule, moduleBytes, op, simd, uleb, type Lanes, type WasmApi, type WasmMemory } from './wasmAssembler';
-import { lstmBackBody, lstmStepBody } from './wasmLstmSteps';
+// per step, with ∂L/∂h and ∂L/∂c kept in the module between steps and ‖∂L/∂h_t‖ summed there. pinLstmSteps runs the
+// forward step of S streams at once (batch 32: the bench's and the Training panel's streams): W_hhᵀ packed in panels
+// of 8 columns, the product of all S h_{t−1} with it as a register-blocked matrix product (batchBody: 4 streams × 8
+// columns of sums per pass down a panel that stays in the cache), then lstmStepBody over the S rows; h_t and c_t stay
+// in the module for the next step, so a step copies P_t in and its results out as whole slabs. The float64 kernel
+// has none of the three: there the chain keeps the JavaScript steps, bit for bit.
+import { F32, F64, instantiateModule, type Lanes, type WasmApi, type WasmMemory } from './wasmAssembler';
+import { matvecModuleBytes, PANEL_BYTES, ROWS } from './wasmMatvecKernels';
 
 type Floats = Float64Array | Float32Array;
 
@@ -52,118 +56,6 @@ type Floats = Float64Array | Float32Array;
  * of float64, 16 MiB of float32.
  */
 export const MATVEC_MAX_ELEMENTS = 4096 * 1024 + 2 * 4096 + 16 * 4096 + 64;
-
-/** Rows of M per pass of the inner loop, and v128 sums per register block. */
-const ROWS = 4;
-const BLOCK = 8;
-
-/** The body of g(m, x, y, K, N): byte addresses m (K × N), x (K), y (N); K a multiple of ROWS, N of the lanes. */
-function kernelBody(t: Lanes): number[] {
-  const f = new FunctionBuilder(5);
-  const [Mp, X, Y, K, N] = [0, 1, 2, 3, 4];
-  const stride = f.i32(), strideRows = f.i32(), xEnd = f.i32(), nBytes = f.i32(), cb = f.i32(), xi = f.i32();
-  const rows = Array.from({ length: ROWS }, () => f.i32()); // rows[r]: row k + r of M at the block's columns
-  const acc = Array.from({ length: BLOCK }, () => f.v128());
-  const xs = Array.from({ length: ROWS }, () => f.v128());
-  const { emit, get, set, konst, simdOp } = f;
-  const size = 1 << t.shift;
-
-  /** One block of `width` v128 sums at output byte offset cb: acc_a = Σ_k x_k M[k, cb/size + a·lanes …]. */
-  const block = (width: number): void => {
-    for (let a = 0; a < width; a++) {
-      emit(...t.zero);
-      simdOp(t.splat);
-      set(acc[a]);
-    }
-    // rows[0] = M + cb: row 0 of the block's columns
-    get(Mp); get(cb); emit(op.i32Add); set(rows[0]);
-    f.loop(xi, xEnd, ROWS * size, () => {
-      // x_k … x_{k+ROWS−1} splat (xi = k·size); rows k … k+ROWS−1 of M
-      for (let r = 0; r < ROWS; r++) {
-        get(X); get(xi); emit(op.i32Add);
-        simdOp(t.loadSplat, t.shift, ...uleb(r * size));
-        set(xs[r]);
-      }
-      for (let r = 1; r < ROWS; r++) {
-        get(rows[r - 1]); get(stride); emit(op.i32Add); set(rows[r]);
-      }
-      // acc_a += x_k M[k, ·] for k, k+1, … in turn: each sum adds in the order of k.
-      for (let r = 0; r < ROWS; r++) {
-        for (let a = 0; a < width; a++) {
-          get(acc[a]);
-          get(xs[r]);
-          get(rows[r]);
-          simdOp(simd.v128Load, 4, ...uleb(a * 16));
-          simdOp(t.vMul);
-          simdOp(t.vAdd);
-          set(acc[a]);
-        }
-      }
-      get(rows[0]); get(strideRows); emit(op.i32Add); set(rows[0]);
-    });
-    for (let a = 0; a < width; a++) {
-      get(Y); get(cb); emit(op.i32Add);
-      get(acc[a]);
-      simdOp(simd.v128Store, 4, ...uleb(a * 16));
-    }
-  };
-
-  // stride = N·size (bytes per row of M), strideRows = ROWS rows, xEnd = K·size, nBytes = N·size
-  get(N); konst(t.shift); emit(op.i32Shl); set(stride);
-  get(stride); konst(ROWS); emit(op.i32Mul); set(strideRows);
-  get(K); konst(t.shift); emit(op.i32Shl); set(xEnd);
-  get(stride); set(nBytes);
-  konst(0); set(cb);
-  // Whole blocks: while (cb + 8·16 ≤ nBytes) { block(8); cb += 8·16 }
-  emit(op.block, 0x40, op.loop, 0x40);
-  get(cb); konst(BLOCK * 16); emit(op.i32Add); get(nBytes); emit(op.i32GtU, op.brIf, 1);
-  block(BLOCK);
-  get(cb); konst(BLOCK * 16); emit(op.i32Add); set(cb);
-  emit(op.br, 0, op.end, op.end);
-  // The rest, one v128 at a time: while (cb < nBytes) { block(1); cb += 16 }
-  emit(op.block, 0x40, op.loop, 0x40);
-  get(cb); get(nBytes); emit(op.i32GeU, op.brIf, 1);
-  block(1);
-  get(cb); konst(16); emit(op.i32Add); set(cb);
-  emit(op.br, 0, op.end, op.end);
-  return f.encode();
-}
-
-/**
- * The body of t(s, d, R, C, N): d[k·N + r] = s[r·C + k] for r < R, k < C (byte addresses s, d): a strip of R rows of
- * W, copied in as it is, written transposed into M = Wᵀ (row stride N). Column k of the strip is read down its R
- * rows and written as one run of M's row k; the strip is short (16 rows) so its rows stay in the cache.
- */
-function transposeBody(t: Lanes): number[] {
-  const f = new FunctionBuilder(5);
-  const [S, D, R, C, N] = [0, 1, 2, 3, 4];
-  const rowBytes = f.i32(), dStride = f.i32(), rEnd = f.i32(), kb = f.i32(), rb = f.i32(), sp = f.i32(), dp = f.i32();
-  const { emit, get, set, konst } = f;
-  const size = 1 << t.shift;
-  get(C); konst(t.shift); emit(op.i32Shl); set(rowBytes);
-  get(N); konst(t.shift); emit(op.i32Shl); set(dStride);
-  get(R); konst(t.shift); emit(op.i32Shl); set(rEnd);
-  get(D); set(dp);
-  f.loop(kb, rowBytes, size, () => {
-    get(S); get(kb); emit(op.i32Add); set(sp);
-    f.loop(rb, rEnd, size, () => {
-      get(dp); get(rb); emit(op.i32Add);
-      get(sp); emit(t.load, t.shift, 0);
-      emit(t.store, t.shift, 0);
-      get(sp); get(rowBytes); emit(op.i32Add); set(sp);
-    });
-    get(dp); get(dStride); emit(op.i32Add); set(dp);
-  });
-  return f.encode();
-}
-
-/** The module of the kernels for one element type: g, the product, and t, the transposition of a pin; float32 also l, the LSTM step. */
-export function matvecModuleBytes(t: Lanes): Uint8Array {
-  return moduleBytes([
-    { name: 'g', params: 5, body: kernelBody(t) }, { name: 't', params: 5, body: transposeBody(t) },
-    ...(t === F32 ? [{ name: 'l', params: 3, body: lstmStepBody() }, { name: 'b', params: 4, body: lstmBackBody() }] : []),
-  ]);
-}
 
 /** Rows of W per strip of the transposition at a pin. */
 const STRIP = 16;
@@ -195,6 +87,11 @@ export interface MatvecKernel<F extends Floats> {
    * matrix is too large.
    */
   pinLstmStep?: (W: F, bhh: F, H: number) => PinnedLstmStep<F> | null;
+  /**
+   * Float32 only, likewise: pins an LSTM's W_hh (4H × H) and b_hh for whole forward steps of `streams` streams at once
+   * (PinnedLstmSteps); null when H is not a multiple of 4 or the footprint is too large.
+   */
+  pinLstmSteps?: (W: F, bhh: F, H: number, streams: number) => PinnedLstmSteps<F> | null;
   /** Float32 only, likewise: pins an LSTM's W_hh for whole backward steps of one stream (PinnedLstmBackStep). */
   pinLstmBackStep?: (W: F, H: number) => PinnedLstmBackStep<F> | null;
 }
@@ -231,6 +128,22 @@ export interface PinnedLstmStep<F extends Floats> {
   release(): void;
 }
 
+/**
+ * A pinned LSTM W_hh and b_hh for forward steps of S streams at once: the product of every stream's h_{t−1} with W_hh
+ * (batchBody) and cellEquations.ts (L1)–(L2) (lstmStepBody over S rows), on time-major slabs of S rows as CellChain
+ * lays them out. Retired like a PinnedProduct.
+ */
+export interface PinnedLstmSteps<F extends Floats> {
+  readonly streams: number;
+  /**
+   * One step: h_{t−1} = hs[prev …], c_{t−1} = cs[prev …] (S·H each; not read when `carried`: they are the last step's
+   * h_t and c_t, still in the module) and P_t = P[row …] (S·4H); writes what lstmForwardStep writes for S streams:
+   * the pre-activations over P, [i f g o] into Z[row …], tanh(c_t) into tc[prev …], c_t and h_t into cs[cur …], hs[cur …].
+   */
+  step(P: F, Z: F, row: number, hs: F, cs: F, tc: F, prev: number, cur: number, carried: boolean): void;
+  release(): void;
+}
+
 type Kernel = (m: number, x: number, y: number, k: number, n: number) => void;
 
 /** The kernel for one element type, or null where WebAssembly SIMD is unavailable (`api`: see instantiateModule). */
@@ -244,7 +157,7 @@ export function createMatvecKernel<F extends Floats>(
   const memory: WasmMemory = wasm.memory;
   let heap = new View(memory.buffer);
   /** The live handle; every pin replaces it. */
-  let live: Pinned | null = null;
+  let live: object | null = null;
 
   class Pinned implements PinnedProduct<F> {
     constructor(
@@ -299,8 +212,9 @@ export function createMatvecKernel<F extends Floats>(
     h.fill(0, K * N2, K2 * N2);
     h.fill(0, K2 * N2 + K, K2 * N2 + K2);
     fill(h, N2, stripAt);
-    live = new Pinned(K, N, K2, N2, add);
-    return live;
+    const pinned = new Pinned(K, N, K2, N2, add);
+    live = pinned;
+    return pinned;
   };
 
   const checked = (W: F, wOff: number, rows: number, cols: number): void => {
@@ -321,7 +235,7 @@ export function createMatvecKernel<F extends Floats>(
       }
     });
 
-  type StepKernel = (r: number, q: number, hb: number) => void;
+  type StepKernel = (bias: number, a: number, q: number, c: number, z: number, tc: number, ht: number, hb: number, streams: number) => void;
   const lstmStep = wasm.exports.l as StepKernel | undefined;
   /** The LSTM step on a product pin: its strip, once transposed, holds the step's region (lstmStepBody). */
   const pinLstmStep = (W: F, bhh: F, H: number): PinnedLstmStep<F> | null => {
@@ -350,7 +264,7 @@ export function createMatvecKernel<F extends Floats>(
         g(0, xAt << 2, yAt << 2, H, GH);
         h.set(P.subarray(row, row + GH), R + GH);
         h.set(cs.subarray(prev, prev + H), R + 8 * H);
-        lstmStep!(R << 2, yAt << 2, H << 2);
+        lstmStep!(R << 2, (R + GH) << 2, yAt << 2, (R + 8 * H) << 2, (R + 9 * H) << 2, (R + 13 * H) << 2, (R + 14 * H) << 2, H << 2, 1);
         P.set(aOut, row);
         Z.set(zOut, row);
         cs.set(cOut, cur);
@@ -414,12 +328,82 @@ export function createMatvecKernel<F extends Floats>(
     };
   };
 
+  const batchProduct = wasm.exports.p as ((m: number, x: number, y: number, k: number, p: number, s: number) => void) | undefined;
+  /**
+   * Whole forward steps of S streams (PinnedLstmSteps): W_hhᵀ packed in panels for p, b_hh, and the step's slabs.
+   * Layout (elements): M (H × 4H, panels of 8 columns) | Ht (S4 × H: h_t out, the next step's x; rows past S stay 0)
+   * | Y (S4 × 4H) | Bias (4H) | A (S × 4H) | C (S × H) | Z (S × 4H) | TC (S × H), with S4 = S rounded up to 4.
+   */
+  const pinLstmSteps = (W: F, bhh: F, H: number, S: number): PinnedLstmSteps<F> | null => {
+    checked(W, 0, 4 * H, H);
+    if (!(H % 4 === 0 && bhh.length >= 4 * H && Number.isInteger(S) && S >= 1)) return null;
+    const GH = 4 * H;
+    const S4 = Math.ceil(S / 4) * 4;
+    const htAt = GH * H;
+    const yAt = htAt + S4 * H;
+    const biasAt = yAt + S4 * GH;
+    const aAt = biasAt + GH;
+    const cAt = aAt + S * GH;
+    const zAt = cAt + S * H;
+    const tcAt = zAt + S * GH;
+    const need = tcAt + S * H;
+    live = null;
+    if (need > MATVEC_MAX_ELEMENTS * 2) return null;
+    if (need > heap.length) {
+      try {
+        memory.grow(Math.ceil(((need << t.shift) - memory.buffer.byteLength) / 65536));
+      } catch {
+        return null;
+      }
+      heap = new View(memory.buffer);
+    }
+    const h = heap;
+    // M[k, j] = W[j, k] in panels: column j = 8p + c of panel p, row k at (p·H + k)·8 + c.
+    const lanes2 = PANEL_BYTES >> t.shift;
+    for (let j = 0; j < GH; j++) {
+      const base = (Math.floor(j / lanes2) * H) * lanes2 + (j % lanes2);
+      const row = j * H;
+      for (let k = 0; k < H; k++) h[base + k * lanes2] = W[row + k];
+    }
+    h.fill(0, htAt + S * H, htAt + S4 * H);
+    h.set(bhh.subarray(0, GH), biasAt);
+    const token = {};
+    live = token;
+    const views = {
+      ht: h.subarray(htAt, htAt + S * H), a: h.subarray(aAt, aAt + S * GH), c: h.subarray(cAt, cAt + S * H),
+      z: h.subarray(zAt, zAt + S * GH), tc: h.subarray(tcAt, tcAt + S * H),
+    };
+    return {
+      streams: S,
+      step(P, Z, row, hs, cs, tc, prev, cur, carried) {
+        if (live !== token) throw new Error('this pinned matrix was released or replaced: pin it again');
+        if (!carried) {
+          views.ht.set(hs.subarray(prev, prev + S * H));
+          views.c.set(cs.subarray(prev, prev + S * H));
+        }
+        // (Q) Q_t = W_hh h_{t−1} for every stream, then (L1)–(L2): copies in and out as whole slabs.
+        batchProduct!(0, htAt << 2, yAt << 2, H, GH / lanes2, S4);
+        views.a.set(P.subarray(row, row + S * GH));
+        lstmStep!(biasAt << 2, aAt << 2, yAt << 2, cAt << 2, zAt << 2, tcAt << 2, htAt << 2, H << 2, S);
+        P.set(views.a, row);
+        Z.set(views.z, row);
+        cs.set(views.c, cur);
+        tc.set(views.tc, prev);
+        hs.set(views.ht, cur);
+      },
+      release() {
+        if (live === token) live = null;
+      },
+    };
+  };
+
   return {
     pinProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
       return pinTransposing(W, wOff, rows, cols, 0);
     },
     ...(lstmStep && lstmBack && t === F32 ? { pinLstmStep, pinLstmBackStep } : {}),
+    ...(lstmStep && batchProduct && t === F32 ? { pinLstmSteps } : {}),
     pinTransposedProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
       return pinPlain(W, wOff, rows, cols, 0);

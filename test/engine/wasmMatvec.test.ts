@@ -462,6 +462,97 @@ test('W_hh changed between passes — between a forward and its backward, and by
   assert.ok(losses[0][5] !== losses[0][0], 'the weights moved');
 });
 
+test('the float32 LSTM steps of S streams at once (pinLstmSteps) give every stream what the one-stream step gives it, bit for bit', () => {
+  // The batched product sums each output in g's order (0 + x_0 M_0j, + x_1 M_1j, …; products rounded, no fused
+  // multiply-add) and the step body is the one-stream body run over S rows, so nothing may differ in any bit. S runs
+  // through a multiple of the 4-stream block and past it (rows of zeros pad the product); H through the 8-column panel.
+  const rng = new Prng(41);
+  for (const H of [4, 8, 12, 32, 128]) {
+    for (const S of [1, 3, 4, 8, 9, 13, 32]) {
+      const GH = 4 * H;
+      const T = 3;
+      const rand = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
+      const W = rand(GH * H, 1 / Math.sqrt(H));
+      const bhh = rand(GH, 0.5);
+      const P0 = rand(T * S * GH, 2);
+      const hs0 = rand((T + 1) * S * H, 1);
+      const cs0 = rand((T + 1) * S * H, 2);
+      const run = (batched: boolean) => {
+        const r = { P: P0.slice(), Z: new Float32Array(T * S * GH), hs: hs0.slice(), cs: cs0.slice(), tc: new Float32Array(T * S * H) };
+        if (batched) {
+          const steps = wasmMatvec32!.pinLstmSteps!(W, bhh, H, S)!;
+          for (let t = 0; t < T; t++) steps.step(r.P, r.Z, t * S * GH, r.hs, r.cs, r.tc, t * S * H, (t + 1) * S * H, t > 0);
+          steps.release();
+        } else {
+          const one = wasmMatvec32!.pinLstmStep!(W, bhh, H)!;
+          for (let t = 0; t < T; t++) {
+            for (let b = 0; b < S; b++) one.step(r.P, r.Z, (t * S + b) * GH, r.hs, r.cs, r.tc, (t * S + b) * H, (t * S + b + S) * H);
+          }
+          one.release();
+        }
+        return r;
+      };
+      const [all, each] = [run(true), run(false)];
+      for (const key of ['P', 'Z', 'hs', 'cs', 'tc'] as const) assertSame(all[key], each[key], `H = ${H}, S = ${S}, ${key}`);
+      assert.ok(all.hs.subarray(S * H).some((x, i) => x !== hs0[S * H + i]), `H = ${H}, S = ${S}: the steps wrote h_t`);
+    }
+  }
+});
+
+test('pinLstmSteps is float32 only, needs H a multiple of 4, reads h_{t−1} from the caller unless carried, and retires like a pin', () => {
+  assert.equal(wasmMatvec64!.pinLstmSteps, undefined);
+  assert.equal(wasmMatvec32!.pinLstmSteps!(new Float32Array(4 * 5 * 5), new Float32Array(20), 5, 8), null);
+  const H = 4;
+  const S = 2;
+  const W = Float32Array.from({ length: 16 * H }, (_, i) => ((i * 7) % 11) / 11 - 0.5);
+  const steps = wasmMatvec32!.pinLstmSteps!(W, new Float32Array(16), H, S)!;
+  const state = () => ({ P: new Float32Array(S * 16), Z: new Float32Array(S * 16), hs: new Float32Array(2 * S * H), cs: new Float32Array(2 * S * H), tc: new Float32Array(S * H) });
+  // h_{t−1} = 1 in the caller's slab: a step that reads it differs from one that carries the module's h.
+  const read = state();
+  read.hs.fill(1, 0, S * H);
+  steps.step(read.P, read.Z, 0, read.hs, read.cs, read.tc, 0, S * H, false);
+  const carried = state();
+  carried.hs.fill(1, 0, S * H);
+  steps.step(carried.P, carried.Z, 0, carried.hs, carried.cs, carried.tc, 0, S * H, true);
+  assert.notDeepEqual(Array.from(carried.Z), Array.from(read.Z));
+  wasmMatvec32!.pinProduct(new Float32Array(16), 0, 4, 4);
+  assert.throws(() => steps.step(read.P, read.Z, 0, read.hs, read.cs, read.tc, 0, S * H, false), /released or replaced: pin it again/);
+});
+
+test('a float32 LSTM of 8, 13 and 32 streams runs its forward steps in the module (pinLstmSteps) and follows the JavaScript path within float32 rounding, gradients included', () => {
+  // The kernel rounds every product and partial sum to float32, the JavaScript path sums in double precision and
+  // rounds once: both stay within the float32 goldens' 1e-4 of each other (observed ≤ 1e-5; float32Golden.test.ts's
+  // lstm_2x_b8 holds the kernel path to PyTorch). A kernel that mixed up streams or steps would miss by O(1).
+  const rng = new Prng(43);
+  const V = 11;
+  const T = 9;
+  for (const H of [8, 36]) {
+    const model = new RecurrentStack({ cell: 'lstm', inputSize: V, hiddenSize: H, layers: 2, bidirectional: false, outputSize: V, maxSteps: T }, new Prng(5));
+    for (const B of [8, 13, 32]) {
+      const ids = Array.from({ length: B }, () => Int32Array.from({ length: T }, () => Math.floor(rng.next() * V)));
+      const dO = Float32Array.from({ length: T * B * V }, () => (rng.next() - 0.5) / T);
+      const h0 = Float64Array.from({ length: B * 2 * H }, () => rng.next() - 0.5);
+      const c0 = Float64Array.from({ length: B * 2 * H }, () => rng.next() - 0.5);
+      const [wasm, js] = [true, false].map((on) => withKernel(on, () => {
+        const grads = new Float32Array(model.parameterCount);
+        const stack = new BatchedStack32(model, B, T, grads);
+        const outputs = stack.forward(T, { id: (t, b) => ids[b][t] }, h0, c0).slice();
+        const hN = new Float64Array(B * 2 * H);
+        const cN = new Float64Array(B * 2 * H);
+        stack.readStates(T, hN, cN);
+        stack.outputs.set(dO);
+        stack.backward();
+        return { outputs, hN, cN, grads };
+      }));
+      for (const key of ['outputs', 'hN', 'cN'] as const) assert.ok(worst(wasm[key], js[key]) < 1e-4, `H=${H} B=${B} ${key}: ${worst(wasm[key], js[key])}`);
+      for (const t of model.tensors) {
+        const e = worst(wasm.grads.subarray(t.offset, t.offset + t.rows * t.cols), js.grads.subarray(t.offset, t.offset + t.rows * t.cols));
+        assert.ok(e < 1e-4, `H=${H} B=${B} grad ${t.name}: ${e}`);
+      }
+    }
+  }
+});
+
 test('a few streams (B = 2, 3, 7) run the kernel per stream and follow the JavaScript products within float64 rounding; from B = 8 on the kernel is not used', () => {
   // At B ≥ 2 gemmABt adds two products at a time, the kernel one: the two orders differ by at most ~2γ_K Σ|x_k w_k|
   // (u = 2⁻⁵³, ~1e-14 of the terms' size for K ≤ 4·37) per product, grown through T steps and the nonlinearities;

@@ -17,7 +17,9 @@
 // stream as matrix-vector products on a copy of W_hh pinned in WebAssembly memory (wasmMatvec.ts):
 // Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t. A float32 LSTM runs its whole forward step there instead (the
 // product and (L1)–(L2), σ and tanh in f32x4: wasmMatvec.ts's pinLstmStep) when H is a multiple of 4, and with one
-// stream its whole backward step too ((L3)–(L5) and the product: pinLstmBackStep).
+// stream its whole backward step too ((L3)–(L5) and the product: pinLstmBackStep). With more streams a float32 LSTM
+// runs each forward step for all of them at once in the module (the product as a register-blocked matrix product on
+// a packed W_hhᵀ, then (L1)–(L2): pinLstmSteps).
 // W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
 // update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
@@ -231,13 +233,20 @@ export class CellChain {
     const kind = this.kind;
     const relu = kind === 'rnn_relu';
     // W_hh as it is now, pinned for this pass alone (null: the JavaScript product). A float32 LSTM pins whole steps:
-    // the product and (L1)–(L2) in the module (wasmMatvec.ts's pinLstmStep; the float64 kernel has none).
+    // the product and (L1)–(L2) in the module, stream by stream up to MATVEC_MAX_STREAMS (wasmMatvec.ts's
+    // pinLstmStep), all streams at once beyond (pinLstmSteps); the float64 kernel has neither.
     const kernel = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? matvecKernelFor(whh) : null;
+    const batched = kind === 'lstm' && B > MATVEC_MAX_STREAMS ? (matvecKernelFor(whh)?.pinLstmSteps?.(whh, bhh, H, B) ?? null) : null;
     const fused = kind === 'lstm' ? (kernel?.pinLstmStep?.(whh, bhh, H) ?? null) : null;
     const pinned = kernel && !fused ? kernel.pinProduct(whh, 0, GH, H) : null;
     try {
       for (let t = 0; t < T; t++) {
         throwIfAborted(abort);
+        if (batched) {
+          // h_{t−1} and c_{t−1} stay in the module from the step before (carried) but at t = 0.
+          batched.step(P, Z, t * B * GH, hs, this.cs!, this.tc!, t * B * H, (t + 1) * B * H, t > 0);
+          continue;
+        }
         if (fused) {
           for (let b = 0; b < B; b++) fused.step(P, Z, (t * B + b) * GH, hs, this.cs!, this.tc!, (t * B + b) * H, (t * B + b + B) * H);
           continue;
@@ -252,6 +261,7 @@ export class CellChain {
     } finally {
       pinned?.release();
       fused?.release();
+      batched?.release();
     }
   }
 
