@@ -7,7 +7,7 @@ import { F32, FunctionBuilder, op, simd } from './wasmAssembler';
 /** f32x4 opcodes of the LSTM step (after 0xfd), beyond the product's add and mul. */
 const v = {
   i32x4Splat: 0x11, and: 0x4e, or: 0x50, xor: 0x51, nearest: 0x6a, i32x4Shl: 0xab, i32x4Add: 0xae,
-  abs: 0xe0, sub: 0xe5, div: 0xe7, min: 0xe8, max: 0xe9, truncSat: 0xf8,
+  abs: 0xe0, sub: 0xe5, div: 0xe7, min: 0xe8, max: 0xe9, pmax: 0xeb, truncSat: 0xf8,
 };
 
 /** f32 bytes of a constant (little-endian), for f32.const. */
@@ -16,34 +16,16 @@ function f32Bytes(x: number): number[] {
 }
 
 /**
- * The body of l(Bias, A, Q, C, Z, TC, Ht, Hb, S): one float32 LSTM step of S streams, cellEquations.ts (L1)–(L2),
- * with the gates' σ and tanh in f32x4 arithmetic. Byte addresses, each of S rows (stream s at row s), Hb = H·4 bytes,
- * H a multiple of 4:
- *   Bias  b_hh (4H, one row for every stream)     Q   the product W_hh h_{t−1} (4H a row)
- *   A     P_t in, a = P_t + Q_t + b_hh out (4H)     C   c_{t−1} in, c_t out (H)
- *   Z     [i f g o] out (4H)                        TC  tanh(c_t) out (H)          Ht  h_t out (H) The exponential, as Cephes' expf (Moshier): for y clamped to [−87, 88],
- *   n = round(y / ln 2),  r = (y − n·C1) − n·C2  (C1 + C2 = ln 2, C1 exact in few bits: r is exact),
- *   e^r − 1 = r + r²·p(r)  (p its degree-5 minimax polynomial, |r| ≤ ln 2 / 2),  2ⁿ from the exponent bits,
- *   e^y = 2ⁿ + 2ⁿ (e^r − 1),   e^y − 1 = 2ⁿ (e^r − 1) + (2ⁿ − 1)   (2ⁿ − 1 exact: no cancellation near y = 0)
- * and then σ(a) = 1 / (1 + e^{−a}),  tanh(x) = sign(x) · (−m) / (2 + m) with m = e^{−2|x|} − 1 ∈ (−1, 0], which
- * keeps tanh's relative accuracy at small |x| where 1 − 2/(e^{2x} + 1) would lose it. Each is within a few float32
- * ulps of the exact value (test/engine/wasmMatvec.test.ts sweeps them); past the clamp σ(a) = 1/(1 + e^{87}) ≈ 1.6e−38
- * for a < −87 (exact: smaller still, all below float32's normal range) and tanh = ±1 within an ulp.
+ * The float32 σ and tanh of the steps (see lstmStepBody for the method and its accuracy): allocates their constants
+ * and scratch as v128 locals of f (so f's i32 locals must all be allocated before), sets the constants, and returns
+ * x, the local they read, and sigmoidOf(out) / tanhOf(out), which write σ(x) / tanh(x) into the local out.
  */
-export function lstmStepBody(): number[] {
-  const f = new FunctionBuilder(9);
-  const [Bias, A, Q, C, Z, TC, Ht, Hb, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const jb = f.i32(), si = f.i32(), rowG = f.i32();
-  // Block g of b_hh, of P/a, of Q and of Z; c, tanh(c), h.
-  const bAt = [f.i32(), f.i32(), f.i32(), f.i32()], aAt = [f.i32(), f.i32(), f.i32(), f.i32()];
-  const qAt = [f.i32(), f.i32(), f.i32(), f.i32()], zAt = [f.i32(), f.i32(), f.i32(), f.i32()];
-  const cAt = f.i32(), tAt = f.i32(), hAt = f.i32();
+function nonlinearities(f: FunctionBuilder): { x: number; sigmoidOf: (out: number) => void; tanhOf: (out: number) => void } {
   const k = {
     lo: f.v128(), hi: f.v128(), log2e: f.v128(), c1: f.v128(), c2: f.v128(), one: f.v128(), two: f.v128(),
     p: Array.from({ length: 6 }, () => f.v128()), bias: f.v128(), sign: f.v128(),
   };
   const y = f.v128(), n = f.v128(), r = f.v128(), pm = f.v128(), s2 = f.v128(), x = f.v128();
-  const gate = [f.v128(), f.v128(), f.v128(), f.v128()], cv = f.v128();
   const { emit, get, set, konst, simdOp } = f;
   const splat = (local: number, value: number): void => {
     emit(0x43, ...f32Bytes(value));
@@ -55,22 +37,6 @@ export function lstmStepBody(): number[] {
   [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].forEach((c, i) => splat(k.p[i], c));
   konst(127); simdOp(v.i32x4Splat); set(k.bias);
   konst(-0x80000000); simdOp(v.i32x4Splat); set(k.sign);
-  /** local = base + m·Hb */
-  const address = (local: number, base: number, m: number): void => {
-    get(base); get(Hb); konst(m); emit(op.i32Mul); emit(op.i32Add); set(local);
-  };
-  for (let g = 0; g < 4; g++) address(bAt[g], Bias, g);
-  get(Hb); konst(4); emit(op.i32Mul); set(rowG);
-  const load = (base: number): void => {
-    get(base); get(jb); emit(op.i32Add);
-    simdOp(simd.v128Load, 4, 0);
-  };
-  /** Stores the v128 in `local` at base + jb. */
-  const store = (base: number, local: number): void => {
-    get(base); get(jb); emit(op.i32Add);
-    get(local);
-    simdOp(simd.v128Store, 4, 0);
-  };
   /** −(top of the stack), exactly: its sign bit flipped. */
   const negate = (): void => {
     get(k.sign);
@@ -103,6 +69,51 @@ export function lstmStepBody(): number[] {
     get(s2); get(pm); simdOp(F32.vMul); get(s2); get(k.one); simdOp(v.sub); simdOp(F32.vAdd); set(pm);
     get(pm); negate(); get(k.two); get(pm); simdOp(F32.vAdd); simdOp(v.div);
     get(x); get(k.sign); simdOp(v.and); simdOp(v.or); set(out);
+  };
+  return { x, sigmoidOf, tanhOf };
+}
+
+/**
+ * The body of l(Bias, A, Q, C, Z, TC, Ht, Hb, S): one float32 LSTM step of S streams, cellEquations.ts (L1)–(L2),
+ * with the gates' σ and tanh in f32x4 arithmetic. Byte addresses, each of S rows (stream s at row s), Hb = H·4 bytes,
+ * H a multiple of 4:
+ *   Bias  b_hh (4H, one row for every stream)     Q   the product W_hh h_{t−1} (4H a row)
+ *   A     P_t in, a = P_t + Q_t + b_hh out (4H)     C   c_{t−1} in, c_t out (H)
+ *   Z     [i f g o] out (4H)                        TC  tanh(c_t) out (H)          Ht  h_t out (H) The exponential, as Cephes' expf (Moshier): for y clamped to [−87, 88],
+ *   n = round(y / ln 2),  r = (y − n·C1) − n·C2  (C1 + C2 = ln 2, C1 exact in few bits: r is exact),
+ *   e^r − 1 = r + r²·p(r)  (p its degree-5 minimax polynomial, |r| ≤ ln 2 / 2),  2ⁿ from the exponent bits,
+ *   e^y = 2ⁿ + 2ⁿ (e^r − 1),   e^y − 1 = 2ⁿ (e^r − 1) + (2ⁿ − 1)   (2ⁿ − 1 exact: no cancellation near y = 0)
+ * and then σ(a) = 1 / (1 + e^{−a}),  tanh(x) = sign(x) · (−m) / (2 + m) with m = e^{−2|x|} − 1 ∈ (−1, 0], which
+ * keeps tanh's relative accuracy at small |x| where 1 − 2/(e^{2x} + 1) would lose it. Each is within a few float32
+ * ulps of the exact value (test/engine/wasmMatvec.test.ts sweeps them); past the clamp σ(a) = 1/(1 + e^{87}) ≈ 1.6e−38
+ * for a < −87 (exact: smaller still, all below float32's normal range) and tanh = ±1 within an ulp.
+ */
+export function lstmStepBody(): number[] {
+  const f = new FunctionBuilder(9);
+  const [Bias, A, Q, C, Z, TC, Ht, Hb, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const jb = f.i32(), si = f.i32(), rowG = f.i32();
+  // Block g of b_hh, of P/a, of Q and of Z; c, tanh(c), h.
+  const bAt = [f.i32(), f.i32(), f.i32(), f.i32()], aAt = [f.i32(), f.i32(), f.i32(), f.i32()];
+  const qAt = [f.i32(), f.i32(), f.i32(), f.i32()], zAt = [f.i32(), f.i32(), f.i32(), f.i32()];
+  const cAt = f.i32(), tAt = f.i32(), hAt = f.i32();
+  const { x, sigmoidOf, tanhOf } = nonlinearities(f);
+  const gate = [f.v128(), f.v128(), f.v128(), f.v128()], cv = f.v128();
+  const { emit, get, set, konst, simdOp } = f;
+  /** local = base + m·Hb */
+  const address = (local: number, base: number, m: number): void => {
+    get(base); get(Hb); konst(m); emit(op.i32Mul); emit(op.i32Add); set(local);
+  };
+  for (let g = 0; g < 4; g++) address(bAt[g], Bias, g);
+  get(Hb); konst(4); emit(op.i32Mul); set(rowG);
+  const load = (base: number): void => {
+    get(base); get(jb); emit(op.i32Add);
+    simdOp(simd.v128Load, 4, 0);
+  };
+  /** Stores the v128 in `local` at base + jb. */
+  const store = (base: number, local: number): void => {
+    get(base); get(jb); emit(op.i32Add);
+    get(local);
+    simdOp(simd.v128Store, 4, 0);
   };
   // Stream by stream (si counts them): the addresses of its rows, its H units, then the next rows.
   f.loop(si, S, 1, () => {
@@ -206,5 +217,42 @@ export function lstmBackBody(): number[] {
   });
   get(nAt); get(norm);
   simdOp(simd.v128Store, 4, 0);
+  return f.encode();
+}
+
+/**
+ * The body of r(Bias, A, Q, Ht, Hb, Qb, S) (relu false: tanh) or u(…) (relu true): one float32 RNN step of S streams,
+ * cellEquations.ts (R1) after Q_t = W_hh h_{t−1}: a = (P_t + Q_t) + b_hh over P, h_t = tanh(a) (or max(a, 0), 0 for
+ * a NaN as in rnnForwardStep) — in rnnForwardStep's order, with tanh as lstmStepBody's. Byte addresses, S rows each:
+ * Bias b_hh (H, one row for every stream), A P_t in, a out (H a row), Q the product (a row every Qb bytes: the batched
+ * product's padded rows), Ht h_t out (H a row); Hb = H·4 bytes, H a multiple of 4.
+ */
+export function rnnStepBody(relu: boolean): number[] {
+  const f = new FunctionBuilder(7);
+  const [Bias, A, Q, Ht, Hb, Qb, S] = [0, 1, 2, 3, 4, 5, 6];
+  const jb = f.i32(), si = f.i32();
+  const { x, tanhOf } = nonlinearities(f);
+  const out = f.v128(), zero = f.v128();
+  const { emit, get, set, simdOp } = f;
+  emit(...F32.zero);
+  simdOp(F32.splat);
+  set(zero);
+  const at = (base: number): void => {
+    get(base); get(jb); emit(op.i32Add);
+  };
+  f.loop(si, S, 1, () => {
+    f.loop(jb, Hb, 16, () => {
+      at(A); simdOp(simd.v128Load, 4, 0); at(Q); simdOp(simd.v128Load, 4, 0); simdOp(F32.vAdd);
+      at(Bias); simdOp(simd.v128Load, 4, 0); simdOp(F32.vAdd); set(x);
+      at(A); get(x); simdOp(simd.v128Store, 4, 0);
+      if (relu) {
+        get(zero); get(x); simdOp(v.pmax); set(out);
+      } else tanhOf(out);
+      at(Ht); get(out); simdOp(simd.v128Store, 4, 0);
+    });
+    for (const [base, bytes] of [[A, Hb], [Q, Qb], [Ht, Hb]]) {
+      get(base); get(bytes); emit(op.i32Add); set(base);
+    }
+  });
   return f.encode();
 }

@@ -92,6 +92,8 @@ export interface MatvecKernel<F extends Floats> {
    * (PinnedLstmSteps); null when H is not a multiple of 4 or the footprint is too large.
    */
   pinLstmSteps?: (W: F, bhh: F, H: number, streams: number) => PinnedLstmSteps<F> | null;
+  /** Float32 only, likewise for a tanh (relu false) or ReLU RNN's W_hh (H × H) and b_hh (PinnedRnnSteps). */
+  pinRnnSteps?: (W: F, bhh: F, H: number, streams: number, relu: boolean) => PinnedRnnSteps<F> | null;
   /** Float32 only, likewise: pins an LSTM's W_hh for whole backward steps of one stream (PinnedLstmBackStep). */
   pinLstmBackStep?: (W: F, H: number) => PinnedLstmBackStep<F> | null;
 }
@@ -141,6 +143,17 @@ export interface PinnedLstmSteps<F extends Floats> {
    * the pre-activations over P, [i f g o] into Z[row …], tanh(c_t) into tc[prev …], c_t and h_t into cs[cur …], hs[cur …].
    */
   step(P: F, Z: F, row: number, hs: F, cs: F, tc: F, prev: number, cur: number, carried: boolean): void;
+  release(): void;
+}
+
+/** A pinned RNN W_hh and b_hh for forward steps of S streams at once (batchBody, then rnnStepBody): as PinnedLstmSteps. */
+export interface PinnedRnnSteps<F extends Floats> {
+  readonly streams: number;
+  /**
+   * One step: h_{t−1} = hs[prev …] (S·H; not read when `carried`) and P_t = P[row …] (S·H); writes what rnnForwardStep
+   * writes for S streams: the pre-activations a over P, h_t into hs[cur …].
+   */
+  step(P: F, row: number, hs: F, prev: number, cur: number, carried: boolean): void;
   release(): void;
 }
 
@@ -329,24 +342,19 @@ export function createMatvecKernel<F extends Floats>(
   };
 
   const batchProduct = wasm.exports.p as ((m: number, x: number, y: number, k: number, p: number, s: number) => void) | undefined;
+  const lanes2 = PANEL_BYTES >> t.shift;
   /**
-   * Whole forward steps of S streams (PinnedLstmSteps): W_hhᵀ packed in panels for p, b_hh, and the step's slabs.
-   * Layout (elements): M (H × 4H, panels of 8 columns) | Ht (S4 × H: h_t out, the next step's x; rows past S stay 0)
-   * | Y (S4 × 4H) | Bias (4H) | A (S × 4H) | C (S × H) | Z (S × 4H) | TC (S × H), with S4 = S rounded up to 4.
+   * The batched pins' common part: W (N × H, row-major) as M = Wᵀ packed in panels of `lanes2` columns (N padded to
+   * N2 with zero columns), then Ht (S4 × H: h_t out and the next step's x; rows past S stay 0) and Y (S4 × N2), S4 = S
+   * rounded up to 4, then `extra` elements for the step's own slabs. Retires the live handle; null when too large.
    */
-  const pinLstmSteps = (W: F, bhh: F, H: number, S: number): PinnedLstmSteps<F> | null => {
-    checked(W, 0, 4 * H, H);
-    if (!(H % 4 === 0 && bhh.length >= 4 * H && Number.isInteger(S) && S >= 1)) return null;
-    const GH = 4 * H;
+  const pinBatch = (W: F, N: number, H: number, S: number, extra: number) => {
+    const N2 = Math.ceil(N / lanes2) * lanes2;
     const S4 = Math.ceil(S / 4) * 4;
-    const htAt = GH * H;
+    const htAt = N2 * H;
     const yAt = htAt + S4 * H;
-    const biasAt = yAt + S4 * GH;
-    const aAt = biasAt + GH;
-    const cAt = aAt + S * GH;
-    const zAt = cAt + S * H;
-    const tcAt = zAt + S * GH;
-    const need = tcAt + S * H;
+    const restAt = yAt + S4 * N2;
+    const need = restAt + extra;
     live = null;
     if (need > MATVEC_MAX_ELEMENTS * 2) return null;
     if (need > heap.length) {
@@ -358,42 +366,95 @@ export function createMatvecKernel<F extends Floats>(
       heap = new View(memory.buffer);
     }
     const h = heap;
-    // M[k, j] = W[j, k] in panels: column j = 8p + c of panel p, row k at (p·H + k)·8 + c.
-    const lanes2 = PANEL_BYTES >> t.shift;
-    for (let j = 0; j < GH; j++) {
-      const base = (Math.floor(j / lanes2) * H) * lanes2 + (j % lanes2);
+    // M[k, j] = W[j, k]: column j = lanes2·p + c of panel p, row k at (p·H + k)·lanes2 + c.
+    if (N2 > N) h.fill(0, 0, htAt);
+    for (let j = 0; j < N; j++) {
+      const base = Math.floor(j / lanes2) * H * lanes2 + (j % lanes2);
       const row = j * H;
       for (let k = 0; k < H; k++) h[base + k * lanes2] = W[row + k];
     }
     h.fill(0, htAt + S * H, htAt + S4 * H);
-    h.set(bhh.subarray(0, GH), biasAt);
     const token = {};
     live = token;
-    const views = {
-      ht: h.subarray(htAt, htAt + S * H), a: h.subarray(aAt, aAt + S * GH), c: h.subarray(cAt, cAt + S * H),
-      z: h.subarray(zAt, zAt + S * GH), tc: h.subarray(tcAt, tcAt + S * H),
+    return {
+      h, token, htAt, yAt, restAt, N2,
+      ht: h.subarray(htAt, htAt + S * H),
+      /** (Q): row s of Y = W h_{t−1} of stream s (row s of Ht), for every stream (the product p). */
+      product: () => batchProduct!(0, htAt << t.shift, yAt << t.shift, H, N2 / lanes2, S4),
+      check: () => {
+        if (live !== token) throw new Error('this pinned matrix was released or replaced: pin it again');
+      },
+      release: () => {
+        if (live === token) live = null;
+      },
     };
+  };
+
+  /**
+   * Whole forward LSTM steps of S streams (PinnedLstmSteps): pinBatch's layout with N = 4H, then Bias (4H) | A (S × 4H)
+   * | C (S × H) | Z (S × 4H) | TC (S × H).
+   */
+  const pinLstmSteps = (W: F, bhh: F, H: number, S: number): PinnedLstmSteps<F> | null => {
+    checked(W, 0, 4 * H, H);
+    if (!(H % 4 === 0 && bhh.length >= 4 * H && Number.isInteger(S) && S >= 1)) return null;
+    const GH = 4 * H;
+    const pin = pinBatch(W, GH, H, S, GH + 2 * S * GH + 2 * S * H);
+    if (pin === null) return null;
+    const { h, htAt, yAt, restAt: biasAt } = pin;
+    const aAt = biasAt + GH;
+    const cAt = aAt + S * GH;
+    const zAt = cAt + S * H;
+    const tcAt = zAt + S * GH;
+    h.set(bhh.subarray(0, GH), biasAt);
+    const a = h.subarray(aAt, aAt + S * GH), c = h.subarray(cAt, cAt + S * H);
+    const z = h.subarray(zAt, zAt + S * GH), tcv = h.subarray(tcAt, tcAt + S * H);
     return {
       streams: S,
       step(P, Z, row, hs, cs, tc, prev, cur, carried) {
-        if (live !== token) throw new Error('this pinned matrix was released or replaced: pin it again');
+        pin.check();
         if (!carried) {
-          views.ht.set(hs.subarray(prev, prev + S * H));
-          views.c.set(cs.subarray(prev, prev + S * H));
+          pin.ht.set(hs.subarray(prev, prev + S * H));
+          c.set(cs.subarray(prev, prev + S * H));
         }
         // (Q) Q_t = W_hh h_{t−1} for every stream, then (L1)–(L2): copies in and out as whole slabs.
-        batchProduct!(0, htAt << 2, yAt << 2, H, GH / lanes2, S4);
-        views.a.set(P.subarray(row, row + S * GH));
+        pin.product();
+        a.set(P.subarray(row, row + S * GH));
         lstmStep!(biasAt << 2, aAt << 2, yAt << 2, cAt << 2, zAt << 2, tcAt << 2, htAt << 2, H << 2, S);
-        P.set(views.a, row);
-        Z.set(views.z, row);
-        cs.set(views.c, cur);
-        tc.set(views.tc, prev);
-        hs.set(views.ht, cur);
+        P.set(a, row);
+        Z.set(z, row);
+        cs.set(c, cur);
+        tc.set(tcv, prev);
+        hs.set(pin.ht, cur);
       },
-      release() {
-        if (live === token) live = null;
+      release: pin.release,
+    };
+  };
+
+  const rnnSteps = { tanh: wasm.exports.r, relu: wasm.exports.u } as Record<'tanh' | 'relu', ((bias: number, a: number, q: number, ht: number, hb: number, qb: number, s: number) => void) | undefined>;
+  /** Whole forward RNN steps of S streams (PinnedRnnSteps): pinBatch's layout with N = H, then Bias (H) | A (S × H). */
+  const pinRnnSteps = (W: F, bhh: F, H: number, S: number, relu: boolean): PinnedRnnSteps<F> | null => {
+    checked(W, 0, H, H);
+    if (!(H % 4 === 0 && bhh.length >= H && Number.isInteger(S) && S >= 1)) return null;
+    const pin = pinBatch(W, H, H, S, H + S * H);
+    if (pin === null) return null;
+    const { h, htAt, yAt, restAt: biasAt, N2 } = pin;
+    const aAt = biasAt + H;
+    h.set(bhh.subarray(0, H), biasAt);
+    const a = h.subarray(aAt, aAt + S * H);
+    const kernel = rnnSteps[relu ? 'relu' : 'tanh']!;
+    return {
+      streams: S,
+      step(P, row, hs, prev, cur, carried) {
+        pin.check();
+        if (!carried) pin.ht.set(hs.subarray(prev, prev + S * H));
+        // (Q) Q_t = W_hh h_{t−1} for every stream, then (R1).
+        pin.product();
+        a.set(P.subarray(row, row + S * H));
+        kernel(biasAt << 2, aAt << 2, yAt << 2, htAt << 2, H << 2, N2 << 2, S);
+        P.set(a, row);
+        hs.set(pin.ht, cur);
       },
+      release: pin.release,
     };
   };
 
@@ -404,6 +465,7 @@ export function createMatvecKernel<F extends Floats>(
     },
     ...(lstmStep && lstmBack && t === F32 ? { pinLstmStep, pinLstmBackStep } : {}),
     ...(lstmStep && batchProduct && t === F32 ? { pinLstmSteps } : {}),
+    ...(rnnSteps.tanh && rnnSteps.relu && batchProduct && t === F32 ? { pinRnnSteps } : {}),
     pinTransposedProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
       return pinPlain(W, wOff, rows, cols, 0);

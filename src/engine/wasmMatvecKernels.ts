@@ -3,7 +3,7 @@
 // of S streams on a packed M; and the module that holds them with wasmLstmSteps.ts's LSTM steps. What each computes,
 // in which order it sums and why, is said above each body and in wasmMatvec.ts's header.
 import { F32, FunctionBuilder, moduleBytes, op, simd, uleb, type Lanes } from './wasmAssembler';
-import { lstmBackBody, lstmStepBody } from './wasmLstmSteps';
+import { lstmBackBody, lstmStepBody, rnnStepBody } from './wasmLstmSteps';
 
 /** Rows of M per pass of the inner loop, and v128 sums per register block. */
 export const ROWS = 4;
@@ -182,6 +182,7 @@ export function matvecModuleBytes(t: Lanes): Uint8Array {
     ...(t === F32 ? [
       { name: 'l', params: 9, body: lstmStepBody() }, { name: 'b', params: 4, body: lstmBackBody() },
       { name: 'p', params: 6, body: batchBody(t) },
+      { name: 'r', params: 7, body: rnnStepBody(false) }, { name: 'u', params: 7, body: rnnStepBody(true) },
     ] : []),
   ]);
 }

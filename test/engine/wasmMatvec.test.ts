@@ -24,7 +24,7 @@ import { gemmABt as gemmABt32 } from '../../src/engine/batchedKernels32';
 import { BatchedStack } from '../../src/engine/batchedStack';
 import { BatchedStack32 } from '../../src/engine/batchedStack32';
 import { MATVEC_MAX_STREAMS } from '../../src/engine/cells/cellChain';
-import { lstmBackwardStep as lstmBackwardStep32, lstmForwardStep as lstmForwardStep32 } from '../../src/engine/cells/cellEquations32';
+import { lstmBackwardStep as lstmBackwardStep32, lstmForwardStep as lstmForwardStep32, rnnForwardStep as rnnForwardStep32 } from '../../src/engine/cells/cellEquations32';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack, type LossTarget, type StackInput } from '../../src/engine/recurrentStack';
@@ -499,6 +499,45 @@ test('the float32 LSTM steps of S streams at once (pinLstmSteps) give every stre
   }
 });
 
+test('the float32 RNN steps of S streams at once (pinRnnSteps, tanh and ReLU) follow the product and rnnForwardStep within float32 rounding; ReLU of NaN is 0 as there', () => {
+  const rng = new Prng(44);
+  for (const relu of [false, true]) {
+    for (const H of [4, 12, 36, 128]) {
+      for (const S of [1, 5, 8, 32]) {
+        const T = 3;
+        const rand = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
+        const W = rand(H * H, 1 / Math.sqrt(H));
+        const bhh = rand(H, 0.5);
+        const P0 = rand(T * S * H, 2);
+        if (relu) P0[S * H + 1] = NaN; // step 1, stream 0, unit 1
+        const hs0 = rand((T + 1) * S * H, 1);
+        const js = { P: P0.slice(), hs: hs0.slice() };
+        const q = new Float32Array(S * H);
+        for (let t = 0; t < T; t++) {
+          gemmABt32(q, 0, js.hs, t * S * H, S, W, 0, H, H, false);
+          rnnForwardStep32(relu, js.P, q, bhh, js.hs, t, S, H);
+        }
+        const wasm = { P: P0.slice(), hs: hs0.slice() };
+        const steps = wasmMatvec32!.pinRnnSteps!(W, bhh, H, S, relu)!;
+        for (let t = 0; t < T; t++) steps.step(wasm.P, t * S * H, wasm.hs, t * S * H, (t + 1) * S * H, t > 0);
+        steps.release();
+        // Every value is O(1): within 1e-6 absolute is a few float32 roundings of the sum and of tanh.
+        for (const key of ['P', 'hs'] as const) {
+          let worstSeen = 0;
+          for (let i = 0; i < js[key].length; i++) {
+            if (Number.isNaN(js[key][i])) assert.ok(Number.isNaN(wasm[key][i]), `${key}[${i}] is NaN in JavaScript`);
+            else worstSeen = Math.max(worstSeen, Math.abs(wasm[key][i] - js[key][i]));
+          }
+          assert.ok(worstSeen <= 1e-6, `${relu ? 'relu' : 'tanh'} H = ${H}, S = ${S}, ${key}: worst ${worstSeen}`);
+        }
+        if (relu) assert.equal(wasm.hs[2 * S * H + 1], 0, 'ReLU(NaN) = 0, as rnnForwardStep has it');
+      }
+    }
+  }
+  assert.equal(wasmMatvec64!.pinRnnSteps, undefined);
+  assert.equal(wasmMatvec32!.pinRnnSteps!(new Float32Array(25), new Float32Array(5), 5, 8, false), null);
+});
+
 test('pinLstmSteps is float32 only, needs H a multiple of 4, reads h_{t−1} from the caller unless carried, and retires like a pin', () => {
   assert.equal(wasmMatvec64!.pinLstmSteps, undefined);
   assert.equal(wasmMatvec32!.pinLstmSteps!(new Float32Array(4 * 5 * 5), new Float32Array(20), 5, 8), null);
@@ -519,15 +558,16 @@ test('pinLstmSteps is float32 only, needs H a multiple of 4, reads h_{t−1} fro
   assert.throws(() => steps.step(read.P, read.Z, 0, read.hs, read.cs, read.tc, 0, S * H, false), /released or replaced: pin it again/);
 });
 
-test('a float32 LSTM of 8, 13 and 32 streams runs its forward steps in the module (pinLstmSteps) and follows the JavaScript path within float32 rounding, gradients included', () => {
+test('a float32 LSTM or RNN of 8, 13 and 32 streams runs its forward steps in the module (pinLstmSteps, pinRnnSteps) and follows the JavaScript path within float32 rounding, gradients included', () => {
   // The kernel rounds every product and partial sum to float32, the JavaScript path sums in double precision and
   // rounds once: both stay within the float32 goldens' 1e-4 of each other (observed ≤ 1e-5; float32Golden.test.ts's
   // lstm_2x_b8 holds the kernel path to PyTorch). A kernel that mixed up streams or steps would miss by O(1).
   const rng = new Prng(43);
   const V = 11;
   const T = 9;
-  for (const H of [8, 36]) {
-    const model = new RecurrentStack({ cell: 'lstm', inputSize: V, hiddenSize: H, layers: 2, bidirectional: false, outputSize: V, maxSteps: T }, new Prng(5));
+  for (const [cell, H] of [['lstm', 8], ['lstm', 36], ['rnn_tanh', 36], ['rnn_relu', 12], ['rnn_tanh', 128]] as const) {
+    const lstm = cell === 'lstm';
+    const model = new RecurrentStack({ cell, inputSize: V, hiddenSize: H, layers: 2, bidirectional: false, outputSize: V, maxSteps: T }, new Prng(5));
     for (const B of [8, 13, 32]) {
       const ids = Array.from({ length: B }, () => Int32Array.from({ length: T }, () => Math.floor(rng.next() * V)));
       const dO = Float32Array.from({ length: T * B * V }, () => (rng.next() - 0.5) / T);
@@ -536,18 +576,18 @@ test('a float32 LSTM of 8, 13 and 32 streams runs its forward steps in the modul
       const [wasm, js] = [true, false].map((on) => withKernel(on, () => {
         const grads = new Float32Array(model.parameterCount);
         const stack = new BatchedStack32(model, B, T, grads);
-        const outputs = stack.forward(T, { id: (t, b) => ids[b][t] }, h0, c0).slice();
+        const outputs = stack.forward(T, { id: (t, b) => ids[b][t] }, h0, lstm ? c0 : null).slice();
         const hN = new Float64Array(B * 2 * H);
         const cN = new Float64Array(B * 2 * H);
-        stack.readStates(T, hN, cN);
+        stack.readStates(T, hN, lstm ? cN : null);
         stack.outputs.set(dO);
         stack.backward();
         return { outputs, hN, cN, grads };
       }));
-      for (const key of ['outputs', 'hN', 'cN'] as const) assert.ok(worst(wasm[key], js[key]) < 1e-4, `H=${H} B=${B} ${key}: ${worst(wasm[key], js[key])}`);
+      for (const key of lstm ? ['outputs', 'hN', 'cN'] as const : ['outputs', 'hN'] as const) assert.ok(worst(wasm[key], js[key]) < 1e-4, `${cell} H=${H} B=${B} ${key}: ${worst(wasm[key], js[key])}`);
       for (const t of model.tensors) {
         const e = worst(wasm.grads.subarray(t.offset, t.offset + t.rows * t.cols), js.grads.subarray(t.offset, t.offset + t.rows * t.cols));
-        assert.ok(e < 1e-4, `H=${H} B=${B} grad ${t.name}: ${e}`);
+        assert.ok(e < 1e-4, `${cell} H=${H} B=${B} grad ${t.name}: ${e}`);
       }
     }
   }

@@ -18,8 +18,8 @@
 // Q_t = W_hh h_{t−1} and ∂L/∂h_{t−1} += W_hhᵀ δQ_t. A float32 LSTM runs its whole forward step there instead (the
 // product and (L1)–(L2), σ and tanh in f32x4: wasmMatvec.ts's pinLstmStep) when H is a multiple of 4, and with one
 // stream its whole backward step too ((L3)–(L5) and the product: pinLstmBackStep). With more streams a float32 LSTM
-// runs each forward step for all of them at once in the module (the product as a register-blocked matrix product on
-// a packed W_hhᵀ, then (L1)–(L2): pinLstmSteps).
+// (and a float32 RNN) runs each forward step for all of them at once in the module (the product as a register-blocked
+// matrix product on a packed W_hhᵀ, then (L1)–(L2) or (R1): pinLstmSteps, pinRnnSteps).
 // W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
 // update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
@@ -234,17 +234,24 @@ export class CellChain {
     const relu = kind === 'rnn_relu';
     // W_hh as it is now, pinned for this pass alone (null: the JavaScript product). A float32 LSTM pins whole steps:
     // the product and (L1)–(L2) in the module, stream by stream up to MATVEC_MAX_STREAMS (wasmMatvec.ts's
-    // pinLstmStep), all streams at once beyond (pinLstmSteps); the float64 kernel has neither.
+    // pinLstmStep), all streams at once beyond (pinLstmSteps), and so does a float32 RNN beyond (pinRnnSteps); the
+    // float64 kernel has neither.
     const kernel = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? matvecKernelFor(whh) : null;
-    const batched = kind === 'lstm' && B > MATVEC_MAX_STREAMS ? (matvecKernelFor(whh)?.pinLstmSteps?.(whh, bhh, H, B) ?? null) : null;
+    const wide = B > MATVEC_MAX_STREAMS ? matvecKernelFor(whh) : null;
+    const batched = kind === 'lstm' ? (wide?.pinLstmSteps?.(whh, bhh, H, B) ?? null) : null;
+    const batchedRnn = kind === 'rnn_tanh' || relu ? (wide?.pinRnnSteps?.(whh, bhh, H, B, relu) ?? null) : null;
     const fused = kind === 'lstm' ? (kernel?.pinLstmStep?.(whh, bhh, H) ?? null) : null;
     const pinned = kernel && !fused ? kernel.pinProduct(whh, 0, GH, H) : null;
     try {
       for (let t = 0; t < T; t++) {
         throwIfAborted(abort);
+        // h_{t−1} (and c_{t−1}) stay in the module from the step before (carried) but at t = 0.
         if (batched) {
-          // h_{t−1} and c_{t−1} stay in the module from the step before (carried) but at t = 0.
           batched.step(P, Z, t * B * GH, hs, this.cs!, this.tc!, t * B * H, (t + 1) * B * H, t > 0);
+          continue;
+        }
+        if (batchedRnn) {
+          batchedRnn.step(P, t * B * H, hs, t * B * H, (t + 1) * B * H, t > 0);
           continue;
         }
         if (fused) {
@@ -262,6 +269,7 @@ export class CellChain {
       pinned?.release();
       fused?.release();
       batched?.release();
+      batchedRnn?.release();
     }
   }
 
