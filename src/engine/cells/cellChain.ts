@@ -110,6 +110,8 @@ export class CellChain {
   protected readonly g: ChainTensors;
   private readonly q: Floats;
   private readonly scratch: ChainScratch;
+  /** projectOneHot's table of the current weights (made afresh at every call that uses it). */
+  private rowTable: Floats | null = null;
   /**
    * When set, backward records per step t and stream b, at index t·B + b (arrays of ≥ maxSteps·B):
    *   h  ‖∂L/∂h_t‖₂, the whole gradient at h_t as (B) has it on entering step t: the running dh (through h_{t+1},
@@ -176,6 +178,14 @@ export class CellChain {
   projectOneHot(ids: Int32Array, R: number): void {
     const GH = this.gates * this.hiddenSize;
     const I = this.inputSize;
+    // Many rows over a small vocabulary (a char model's chunk: 2048 rows of 65 ids): the table costs I·G·H strided
+    // reads once, where R·G·H of them cost a cache line each. Same sums, so the same values, bit for bit; the table is
+    // at most half of P's size.
+    if (R >= 2 * I) {
+      this.rowTable = this.oneHotTable(this.rowTable ?? undefined);
+      this.projectOneHotRows(this.rowTable, ids, R);
+      return;
+    }
     const { P } = this;
     const { weightIh, biasIh } = this.w;
     for (let r = 0; r < R; r++) {
