@@ -147,37 +147,31 @@ export function lstmStepBody(): number[] {
 }
 
 /**
- * The body of b(R, X, Y, Hb): the float32 LSTM's backward step of one stream, cellEquations.ts (L3)–(L5), before the
- * transposed product. Byte addresses: Y holds ∂L/∂h_t arriving from step t + 1 (the last product's output), X receives
- * δa_t = δP_t = δQ_t (4H, the product's input), and a region R of 8H + 4 values:
- *   R        [i f g o] of step t (4H)      R + 4Hb  c_{t−1} (H)      R + 5Hb  tanh(c_t) (H)
- *   R + 6Hb  dY, ∂L/∂h_t from above (H)    R + 7Hb  dc: ∂L/∂c_t in, ∂L/∂c_{t−1} out (H)
- *   R + 8Hb  four partial sums of Σ_j d_j² (d = dh + dY, the whole ∂L/∂h_t: CellChain.gradNorms' h)
+ * The body of b(Zs, Cs, TCs, DY, DC, Ns, X, Y, Hb, Yb, S): the float32 LSTM's backward step of S streams,
+ * cellEquations.ts (L3)–(L5), before the transposed product. Byte addresses, each of S rows (stream s at row s):
+ *   Zs   [i f g o] of step t (4H a row)          Cs   c_{t−1} (H)        TCs  tanh(c_t) (H)
+ *   DY   dY, ∂L/∂h_t from above (H)              DC   dc: ∂L/∂c_t in, ∂L/∂c_{t−1} out (H)
+ *   Ns   four partial sums of Σ_j d_j² (4 a row; d = dh + dY, the whole ∂L/∂h_t: CellChain.gradNorms' h)
+ *   Y    ∂L/∂h_t arriving from step t + 1, the last product's output (a row every Yb bytes)
+ *   X    δa_t = δP_t = δQ_t out (4H a row, the product's input)
  * with Hb = H·4 bytes, H a multiple of 4; the products are those of lstmBackwardStep, in its order, in float32.
  */
 export function lstmBackBody(): number[] {
-  const f = new FunctionBuilder(4);
-  const [R, X, Y, Hb] = [0, 1, 2, 3];
-  const jb = f.i32();
+  const f = new FunctionBuilder(11);
+  const [Zs, Cs, TCs, DY, DC, Ns, X, Y, Hb, Yb, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const jb = f.i32(), si = f.i32(), rowG = f.i32();
   const zAt = [f.i32(), f.i32(), f.i32(), f.i32()], xAt = [f.i32(), f.i32(), f.i32(), f.i32()];
-  const cAt = f.i32(), tAt = f.i32(), dyAt = f.i32(), dcAt = f.i32(), nAt = f.i32();
   const one = f.v128(), norm = f.v128(), d = f.v128(), dcj = f.v128(), th = f.v128();
   const gate = [f.v128(), f.v128(), f.v128(), f.v128()];
   const { emit, get, set, konst, simdOp } = f;
   emit(0x43, ...f32Bytes(1));
   simdOp(F32.splat);
   set(one);
-  emit(...F32.zero);
-  simdOp(F32.splat);
-  set(norm);
+  get(Hb); konst(4); emit(op.i32Mul); set(rowG);
   const address = (local: number, base: number, m: number): void => {
     get(base); get(Hb); konst(m); emit(op.i32Mul); emit(op.i32Add); set(local);
   };
-  for (let g = 0; g < 4; g++) {
-    address(zAt[g], R, g);
-    address(xAt[g], X, g);
-  }
-  address(cAt, R, 4); address(tAt, R, 5); address(dyAt, R, 6); address(dcAt, R, 7); address(nAt, R, 8);
+  const [cAt, tAt, dyAt, dcAt] = [Cs, TCs, DY, DC];
   const at = (base: number): void => {
     get(base); get(jb); emit(op.i32Add);
   };
@@ -189,34 +183,48 @@ export function lstmBackBody(): number[] {
   const oneMinus = (local: number): void => {
     get(one); get(local); simdOp(v.sub);
   };
-  f.loop(jb, Hb, 16, () => {
+  // Stream by stream (si counts them): its rows' addresses, its H units, its norm's partial sums, then the next rows.
+  f.loop(si, S, 1, () => {
     for (let g = 0; g < 4; g++) {
-      load(zAt[g]);
-      set(gate[g]);
+      address(zAt[g], Zs, g);
+      address(xAt[g], X, g);
     }
-    const [i, fg, g, o] = gate;
-    // d = dh + dY; Σ d²
-    load(Y); load(dyAt); simdOp(F32.vAdd); set(d);
-    get(norm); get(d); get(d); simdOp(F32.vMul); simdOp(F32.vAdd); set(norm);
-    // (L3) dcj = dc + d·o·(1 − th²)
-    load(tAt); set(th);
-    load(dcAt); get(d); get(o); simdOp(F32.vMul); get(one); get(th); get(th); simdOp(F32.vMul); simdOp(v.sub); simdOp(F32.vMul);
-    simdOp(F32.vAdd); set(dcj);
-    // (L4) δa_i = dcj·g·i·(1 − i), δa_f = dcj·c_{t−1}·f·(1 − f), δa_g = dcj·i·(1 − g²), δa_o = d·th·o·(1 − o)
-    at(xAt[0]); get(dcj); get(g); simdOp(F32.vMul); get(i); simdOp(F32.vMul); oneMinus(i); simdOp(F32.vMul);
+    emit(...F32.zero);
+    simdOp(F32.splat);
+    set(norm);
+    f.loop(jb, Hb, 16, () => {
+      for (let g = 0; g < 4; g++) {
+        load(zAt[g]);
+        set(gate[g]);
+      }
+      const [i, fg, g, o] = gate;
+      // d = dh + dY; Σ d²
+      load(Y); load(dyAt); simdOp(F32.vAdd); set(d);
+      get(norm); get(d); get(d); simdOp(F32.vMul); simdOp(F32.vAdd); set(norm);
+      // (L3) dcj = dc + d·o·(1 − th²)
+      load(tAt); set(th);
+      load(dcAt); get(d); get(o); simdOp(F32.vMul); get(one); get(th); get(th); simdOp(F32.vMul); simdOp(v.sub); simdOp(F32.vMul);
+      simdOp(F32.vAdd); set(dcj);
+      // (L4) δa_i = dcj·g·i·(1 − i), δa_f = dcj·c_{t−1}·f·(1 − f), δa_g = dcj·i·(1 − g²), δa_o = d·th·o·(1 − o)
+      at(xAt[0]); get(dcj); get(g); simdOp(F32.vMul); get(i); simdOp(F32.vMul); oneMinus(i); simdOp(F32.vMul);
+      simdOp(simd.v128Store, 4, 0);
+      at(xAt[1]); get(dcj); load(cAt); simdOp(F32.vMul); get(fg); simdOp(F32.vMul); oneMinus(fg); simdOp(F32.vMul);
+      simdOp(simd.v128Store, 4, 0);
+      at(xAt[2]); get(dcj); get(i); simdOp(F32.vMul); get(one); get(g); get(g); simdOp(F32.vMul); simdOp(v.sub); simdOp(F32.vMul);
+      simdOp(simd.v128Store, 4, 0);
+      at(xAt[3]); get(d); get(th); simdOp(F32.vMul); get(o); simdOp(F32.vMul); oneMinus(o); simdOp(F32.vMul);
+      simdOp(simd.v128Store, 4, 0);
+      // (L5) ∂L/∂c_{t−1} = dcj·f
+      at(dcAt); get(dcj); get(fg); simdOp(F32.vMul);
+      simdOp(simd.v128Store, 4, 0);
+    });
+    get(Ns); get(norm);
     simdOp(simd.v128Store, 4, 0);
-    at(xAt[1]); get(dcj); load(cAt); simdOp(F32.vMul); get(fg); simdOp(F32.vMul); oneMinus(fg); simdOp(F32.vMul);
-    simdOp(simd.v128Store, 4, 0);
-    at(xAt[2]); get(dcj); get(i); simdOp(F32.vMul); get(one); get(g); get(g); simdOp(F32.vMul); simdOp(v.sub); simdOp(F32.vMul);
-    simdOp(simd.v128Store, 4, 0);
-    at(xAt[3]); get(d); get(th); simdOp(F32.vMul); get(o); simdOp(F32.vMul); oneMinus(o); simdOp(F32.vMul);
-    simdOp(simd.v128Store, 4, 0);
-    // (L5) ∂L/∂c_{t−1} = dcj·f
-    at(dcAt); get(dcj); get(fg); simdOp(F32.vMul);
-    simdOp(simd.v128Store, 4, 0);
+    for (const [base, bytes] of [[Zs, rowG], [X, rowG], [Cs, Hb], [TCs, Hb], [DY, Hb], [DC, Hb], [Y, Yb]]) {
+      get(base); get(bytes); emit(op.i32Add); set(base);
+    }
+    get(Ns); konst(16); emit(op.i32Add); set(Ns);
   });
-  get(nAt); get(norm);
-  simdOp(simd.v128Store, 4, 0);
   return f.encode();
 }
 

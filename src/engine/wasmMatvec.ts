@@ -39,14 +39,18 @@
 // 3 float32 ulps of the exact values), so only h_{t−1}, c_{t−1}, P_t go in and the step's results come out. PyTorch's
 // float32 LSTM evaluates its own float32 σ and tanh, so the float32 goldens hold the step as they hold the rest.
 // pinLstmBackStep does the same for the backward of one stream: (L3)–(L5) (lstmBackBody) and the transposed product
-// per step, with ∂L/∂h and ∂L/∂c kept in the module between steps and ‖∂L/∂h_t‖ summed there. pinLstmSteps runs the
+// per step, with ∂L/∂h and ∂L/∂c kept in the module between steps and ‖∂L/∂h_t‖ summed there. wasmBatchSteps.ts's
+// pins (pinLstmSteps, pinLstmBackSteps, pinRnnSteps) run them for many streams at once. pinLstmSteps runs the
 // forward step of S streams at once (batch 32: the bench's and the Training panel's streams): W_hhᵀ packed in panels
 // of 8 columns, the product of all S h_{t−1} with it as a register-blocked matrix product (batchBody: 4 streams × 8
 // columns of sums per pass down a panel that stays in the cache), then lstmStepBody over the S rows; h_t and c_t stay
 // in the module for the next step, so a step copies P_t in and its results out as whole slabs. The float64 kernel
 // has none of the three: there the chain keeps the JavaScript steps, bit for bit.
 import { F32, F64, instantiateModule, type Lanes, type WasmApi, type WasmMemory } from './wasmAssembler';
-import { matvecModuleBytes, PANEL_BYTES, ROWS } from './wasmMatvecKernels';
+import { batchedPins, type PinnedLstmBackSteps, type PinnedLstmSteps, type PinnedRnnSteps } from './wasmBatchSteps';
+import { matvecModuleBytes, ROWS } from './wasmMatvecKernels';
+
+export type { PinnedLstmBackSteps, PinnedLstmSteps, PinnedRnnSteps };
 
 type Floats = Float64Array | Float32Array;
 
@@ -92,6 +96,8 @@ export interface MatvecKernel<F extends Floats> {
    * (PinnedLstmSteps); null when H is not a multiple of 4 or the footprint is too large.
    */
   pinLstmSteps?: (W: F, bhh: F, H: number, streams: number) => PinnedLstmSteps<F> | null;
+  /** Float32 only, likewise: pins an LSTM's W_hh for whole backward steps of `streams` streams at once (PinnedLstmBackSteps). */
+  pinLstmBackSteps?: (W: F, H: number, streams: number) => PinnedLstmBackSteps<F> | null;
   /** Float32 only, likewise for a tanh (relu false) or ReLU RNN's W_hh (H × H) and b_hh (PinnedRnnSteps). */
   pinRnnSteps?: (W: F, bhh: F, H: number, streams: number, relu: boolean) => PinnedRnnSteps<F> | null;
   /** Float32 only, likewise: pins an LSTM's W_hh for whole backward steps of one stream (PinnedLstmBackStep). */
@@ -127,33 +133,6 @@ export interface PinnedLstmStep<F extends Floats> {
    * what lstmForwardStep writes for one stream.
    */
   step(P: F, Z: F, row: number, hs: F, cs: F, tc: F, prev: number, cur: number): void;
-  release(): void;
-}
-
-/**
- * A pinned LSTM W_hh and b_hh for forward steps of S streams at once: the product of every stream's h_{t−1} with W_hh
- * (batchBody) and cellEquations.ts (L1)–(L2) (lstmStepBody over S rows), on time-major slabs of S rows as CellChain
- * lays them out. Retired like a PinnedProduct.
- */
-export interface PinnedLstmSteps<F extends Floats> {
-  readonly streams: number;
-  /**
-   * One step: h_{t−1} = hs[prev …], c_{t−1} = cs[prev …] (S·H each; not read when `carried`: they are the last step's
-   * h_t and c_t, still in the module) and P_t = P[row …] (S·4H); writes what lstmForwardStep writes for S streams:
-   * the pre-activations over P, [i f g o] into Z[row …], tanh(c_t) into tc[prev …], c_t and h_t into cs[cur …], hs[cur …].
-   */
-  step(P: F, Z: F, row: number, hs: F, cs: F, tc: F, prev: number, cur: number, carried: boolean): void;
-  release(): void;
-}
-
-/** A pinned RNN W_hh and b_hh for forward steps of S streams at once (batchBody, then rnnStepBody): as PinnedLstmSteps. */
-export interface PinnedRnnSteps<F extends Floats> {
-  readonly streams: number;
-  /**
-   * One step: h_{t−1} = hs[prev …] (S·H; not read when `carried`) and P_t = P[row …] (S·H); writes what rnnForwardStep
-   * writes for S streams: the pre-activations a over P, h_t into hs[cur …].
-   */
-  step(P: F, row: number, hs: F, prev: number, cur: number, carried: boolean): void;
   release(): void;
 }
 
@@ -288,7 +267,7 @@ export function createMatvecKernel<F extends Floats>(
     };
   };
 
-  const lstmBack = wasm.exports.b as ((r: number, x: number, y: number, hb: number) => void) | undefined;
+  const lstmBack = wasm.exports.b as ((...addresses: number[]) => void) | undefined;
   /** y += Wᵀ x: M = W (rows × cols), copied as it is (an unpadded W in one run). */
   const pinPlain = (W: F, wOff: number, rows: number, cols: number, strip: number): Pinned | null =>
     pin(rows, cols, true, strip, (h, N2) => {
@@ -325,7 +304,7 @@ export function createMatvecKernel<F extends Floats>(
         h.set(tc.subarray(prev, prev + H), R + 5 * H);
         if (dY) h.set(dY.subarray(prev, prev + H), R + 6 * H);
         else h.fill(0, R + 6 * H, R + 7 * H);
-        lstmBack!(R << 2, xAt << 2, yAt << 2, H << 2);
+        lstmBack!(R << 2, (R + 4 * H) << 2, (R + 5 * H) << 2, (R + 6 * H) << 2, (R + 7 * H) << 2, (R + 8 * H) << 2, xAt << 2, yAt << 2, H << 2, H << 2, 1);
         // ∂L/∂h_{t−1} = W_hhᵀ δa_t (the LSTM's direct part is 0): the product overwrites y.
         g(0, xAt << 2, yAt << 2, GH, H);
         dP.set(dOut, row);
@@ -341,131 +320,16 @@ export function createMatvecKernel<F extends Floats>(
     };
   };
 
-  const batchProduct = wasm.exports.p as ((m: number, x: number, y: number, k: number, p: number, s: number) => void) | undefined;
-  const lanes2 = PANEL_BYTES >> t.shift;
-  /**
-   * The batched pins' common part: W (N × H, row-major) as M = Wᵀ packed in panels of `lanes2` columns (N padded to
-   * N2 with zero columns), then Ht (S4 × H: h_t out and the next step's x; rows past S stay 0) and Y (S4 × N2), S4 = S
-   * rounded up to 4, then `extra` elements for the step's own slabs. Retires the live handle; null when too large.
-   */
-  const pinBatch = (W: F, N: number, H: number, S: number, extra: number) => {
-    const N2 = Math.ceil(N / lanes2) * lanes2;
-    const S4 = Math.ceil(S / 4) * 4;
-    const htAt = N2 * H;
-    const yAt = htAt + S4 * H;
-    const restAt = yAt + S4 * N2;
-    const need = restAt + extra;
-    live = null;
-    if (need > MATVEC_MAX_ELEMENTS * 2) return null;
-    if (need > heap.length) {
-      try {
-        memory.grow(Math.ceil(((need << t.shift) - memory.buffer.byteLength) / 65536));
-      } catch {
-        return null;
-      }
-      heap = new View(memory.buffer);
-    }
-    const h = heap;
-    // M[k, j] = W[j, k]: column j = lanes2·p + c of panel p, row k at (p·H + k)·lanes2 + c.
-    if (N2 > N) h.fill(0, 0, htAt);
-    for (let j = 0; j < N; j++) {
-      const base = Math.floor(j / lanes2) * H * lanes2 + (j % lanes2);
-      const row = j * H;
-      for (let k = 0; k < H; k++) h[base + k * lanes2] = W[row + k];
-    }
-    h.fill(0, htAt + S * H, htAt + S4 * H);
-    const token = {};
-    live = token;
-    return {
-      h, token, htAt, yAt, restAt, N2,
-      ht: h.subarray(htAt, htAt + S * H),
-      /** (Q): row s of Y = W h_{t−1} of stream s (row s of Ht), for every stream (the product p). */
-      product: () => batchProduct!(0, htAt << t.shift, yAt << t.shift, H, N2 / lanes2, S4),
-      check: () => {
-        if (live !== token) throw new Error('this pinned matrix was released or replaced: pin it again');
-      },
-      release: () => {
-        if (live === token) live = null;
-      },
-    };
-  };
-
-  /**
-   * Whole forward LSTM steps of S streams (PinnedLstmSteps): pinBatch's layout with N = 4H, then Bias (4H) | A (S × 4H)
-   * | C (S × H) | Z (S × 4H) | TC (S × H).
-   */
-  const pinLstmSteps = (W: F, bhh: F, H: number, S: number): PinnedLstmSteps<F> | null => {
-    checked(W, 0, 4 * H, H);
-    if (!(H % 4 === 0 && bhh.length >= 4 * H && Number.isInteger(S) && S >= 1)) return null;
-    const GH = 4 * H;
-    const pin = pinBatch(W, GH, H, S, GH + 2 * S * GH + 2 * S * H);
-    if (pin === null) return null;
-    const { h, htAt, yAt, restAt: biasAt } = pin;
-    const aAt = biasAt + GH;
-    const cAt = aAt + S * GH;
-    const zAt = cAt + S * H;
-    const tcAt = zAt + S * GH;
-    h.set(bhh.subarray(0, GH), biasAt);
-    const a = h.subarray(aAt, aAt + S * GH), c = h.subarray(cAt, cAt + S * H);
-    const z = h.subarray(zAt, zAt + S * GH), tcv = h.subarray(tcAt, tcAt + S * H);
-    return {
-      streams: S,
-      step(P, Z, row, hs, cs, tc, prev, cur, carried) {
-        pin.check();
-        if (!carried) {
-          pin.ht.set(hs.subarray(prev, prev + S * H));
-          c.set(cs.subarray(prev, prev + S * H));
-        }
-        // (Q) Q_t = W_hh h_{t−1} for every stream, then (L1)–(L2): copies in and out as whole slabs.
-        pin.product();
-        a.set(P.subarray(row, row + S * GH));
-        lstmStep!(biasAt << 2, aAt << 2, yAt << 2, cAt << 2, zAt << 2, tcAt << 2, htAt << 2, H << 2, S);
-        P.set(a, row);
-        Z.set(z, row);
-        cs.set(c, cur);
-        tc.set(tcv, prev);
-        hs.set(pin.ht, cur);
-      },
-      release: pin.release,
-    };
-  };
-
-  const rnnSteps = { tanh: wasm.exports.r, relu: wasm.exports.u } as Record<'tanh' | 'relu', ((bias: number, a: number, q: number, ht: number, hb: number, qb: number, s: number) => void) | undefined>;
-  /** Whole forward RNN steps of S streams (PinnedRnnSteps): pinBatch's layout with N = H, then Bias (H) | A (S × H). */
-  const pinRnnSteps = (W: F, bhh: F, H: number, S: number, relu: boolean): PinnedRnnSteps<F> | null => {
-    checked(W, 0, H, H);
-    if (!(H % 4 === 0 && bhh.length >= H && Number.isInteger(S) && S >= 1)) return null;
-    const pin = pinBatch(W, H, H, S, H + S * H);
-    if (pin === null) return null;
-    const { h, htAt, yAt, restAt: biasAt, N2 } = pin;
-    const aAt = biasAt + H;
-    h.set(bhh.subarray(0, H), biasAt);
-    const a = h.subarray(aAt, aAt + S * H);
-    const kernel = rnnSteps[relu ? 'relu' : 'tanh']!;
-    return {
-      streams: S,
-      step(P, row, hs, prev, cur, carried) {
-        pin.check();
-        if (!carried) pin.ht.set(hs.subarray(prev, prev + S * H));
-        // (Q) Q_t = W_hh h_{t−1} for every stream, then (R1).
-        pin.product();
-        a.set(P.subarray(row, row + S * H));
-        kernel(biasAt << 2, aAt << 2, yAt << 2, htAt << 2, H << 2, N2 << 2, S);
-        P.set(a, row);
-        hs.set(pin.ht, cur);
-      },
-      release: pin.release,
-    };
-  };
-
   return {
     pinProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
       return pinTransposing(W, wOff, rows, cols, 0);
     },
     ...(lstmStep && lstmBack && t === F32 ? { pinLstmStep, pinLstmBackStep } : {}),
-    ...(lstmStep && batchProduct && t === F32 ? { pinLstmSteps } : {}),
-    ...(rnnSteps.tanh && rnnSteps.relu && batchProduct && t === F32 ? { pinRnnSteps } : {}),
+    ...batchedPins<F>({
+      t, View, exports: wasm.exports, memory, checked, lstmStep, lstmBack, maxElements: MATVEC_MAX_ELEMENTS,
+      heap: () => heap, setHeap: (h) => { heap = h; }, live: () => live, setLive: (token) => { live = token; },
+    }),
     pinTransposedProduct: (W, wOff, rows, cols) => {
       checked(W, wOff, rows, cols);
       return pinPlain(W, wOff, rows, cols, 0);

@@ -180,7 +180,7 @@ export function matvecModuleBytes(t: Lanes): Uint8Array {
   return moduleBytes([
     { name: 'g', params: 5, body: kernelBody(t) }, { name: 't', params: 5, body: transposeBody(t) },
     ...(t === F32 ? [
-      { name: 'l', params: 9, body: lstmStepBody() }, { name: 'b', params: 4, body: lstmBackBody() },
+      { name: 'l', params: 9, body: lstmStepBody() }, { name: 'b', params: 11, body: lstmBackBody() },
       { name: 'p', params: 6, body: batchBody(t) },
       { name: 'r', params: 7, body: rnnStepBody(false) }, { name: 'u', params: 7, body: rnnStepBody(true) },
     ] : []),

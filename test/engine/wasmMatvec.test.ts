@@ -538,6 +538,56 @@ test('the float32 RNN steps of S streams at once (pinRnnSteps, tanh and ReLU) fo
   assert.equal(wasmMatvec32!.pinRnnSteps!(new Float32Array(25), new Float32Array(5), 5, 8, false), null);
 });
 
+test('the float32 LSTM backward steps of S streams at once (pinLstmBackSteps) give every stream what the one-stream backward step gives it, bit for bit, ‖∂L/∂h_t‖ included', () => {
+  // Same argument as the forward: the product sums in g's order and the body is the one-stream body over S rows.
+  const rng = new Prng(45);
+  for (const H of [4, 12, 32, 128]) {
+    for (const S of [1, 5, 8, 32]) {
+      const GH = 4 * H;
+      const T = 3;
+      const rand = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + rng.next() * (hi - lo));
+      const W = rand(GH * H, -1 / Math.sqrt(H), 1 / Math.sqrt(H));
+      const Z = rand(T * S * GH, 0.05, 0.95);
+      const cs = rand((T + 1) * S * H, -2, 2);
+      const tc = Float32Array.from({ length: T * S * H }, (_, i) => Math.tanh(cs[i + S * H]));
+      const dY = rand(T * S * H, -1, 1);
+      const dh0 = rand(S * H, -0.5, 0.5);
+      const dc0 = rand(S * H, -0.5, 0.5);
+      const each = { dP: new Float32Array(T * S * GH), dh: dh0.slice(), dc: dc0.slice(), norms: new Float64Array(T * S) };
+      const one = wasmMatvec32!.pinLstmBackStep!(W, H)!;
+      const rowsOf = (a: Float32Array, s: number, n: number) => a.slice(s * n, (s + 1) * n);
+      for (let s = 0; s < S; s++) {
+        // Stream s alone: its rows gathered into one-stream arrays, run down T steps, scattered back.
+        const z1 = new Float32Array(T * GH), c1 = new Float32Array(T * H), t1 = new Float32Array(T * H), y1 = new Float32Array(T * H), p1 = new Float32Array(T * GH);
+        for (let t = 0; t < T; t++) {
+          z1.set(Z.subarray((t * S + s) * GH, (t * S + s + 1) * GH), t * GH);
+          c1.set(cs.subarray((t * S + s) * H, (t * S + s + 1) * H), t * H);
+          t1.set(tc.subarray((t * S + s) * H, (t * S + s + 1) * H), t * H);
+          y1.set(dY.subarray((t * S + s) * H, (t * S + s + 1) * H), t * H);
+        }
+        const dh = rowsOf(dh0, s, H), dc = rowsOf(dc0, s, H);
+        one.begin(dh, dc);
+        for (let t = T - 1; t >= 0; t--) each.norms[t * S + s] = one.step(z1, t * GH, c1, t1, t * H, y1, p1);
+        one.end(dh, dc);
+        for (let t = 0; t < T; t++) each.dP.set(p1.subarray(t * GH, (t + 1) * GH), (t * S + s) * GH);
+        each.dh.set(dh, s * H);
+        each.dc.set(dc, s * H);
+      }
+      one.release();
+      const all = { dP: new Float32Array(T * S * GH), dh: dh0.slice(), dc: dc0.slice(), norms: new Float64Array(T * S) };
+      const back = wasmMatvec32!.pinLstmBackSteps!(W, H, S)!;
+      back.begin(all.dh, all.dc);
+      for (let t = T - 1; t >= 0; t--) back.step(Z, t * S * GH, cs, tc, t * S * H, dY, all.dP, all.norms, t * S);
+      back.end(all.dh, all.dc);
+      back.release();
+      for (const key of ['dP', 'dh', 'dc', 'norms'] as const) assertSame(all[key], each[key], `H = ${H}, S = ${S}, ${key}`);
+      assert.ok(all.dh.some((x, i) => x !== dh0[i]), `H = ${H}, S = ${S}: the steps moved ∂L/∂h`);
+    }
+  }
+  assert.equal(wasmMatvec64!.pinLstmBackSteps, undefined);
+  assert.equal(wasmMatvec32!.pinLstmBackSteps!(new Float32Array(4 * 5 * 5), 5, 8), null);
+});
+
 test('pinLstmSteps is float32 only, needs H a multiple of 4, reads h_{t−1} from the caller unless carried, and retires like a pin', () => {
   assert.equal(wasmMatvec64!.pinLstmSteps, undefined);
   assert.equal(wasmMatvec32!.pinLstmSteps!(new Float32Array(4 * 5 * 5), new Float32Array(20), 5, 8), null);

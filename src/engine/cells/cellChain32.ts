@@ -21,7 +21,8 @@
 // product and (L1)–(L2), σ and tanh in f32x4: wasmMatvec.ts's pinLstmStep) when H is a multiple of 4, and with one
 // stream its whole backward step too ((L3)–(L5) and the product: pinLstmBackStep). With more streams a float32 LSTM
 // (and a float32 RNN) runs each forward step for all of them at once in the module (the product as a register-blocked
-// matrix product on a packed W_hhᵀ, then (L1)–(L2) or (R1): pinLstmSteps, pinRnnSteps).
+// matrix product on a packed W_hhᵀ, then (L1)–(L2) or (R1): pinLstmSteps, pinRnnSteps), and a float32 LSTM its
+// backward steps too ((L3)–(L5) over all streams, then one product with W_hh: pinLstmBackSteps).
 // W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
 // update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
@@ -313,8 +314,10 @@ export class CellChain {
     // one stream pins whole steps ((L3)–(L5) and the product: wasmMatvec.ts's pinLstmBackStep), unless ‖∂L/∂c_t‖ is asked.
     const kernel = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? matvecKernelFor(whh) : null;
     const fused = kind === 'lstm' && B === 1 && !norms?.c ? (kernel?.pinLstmBackStep?.(whh, H) ?? null) : null;
+    // With more streams than MATVEC_MAX_STREAMS, all of them at once (pinLstmBackSteps).
+    const wide = kind === 'lstm' && B > MATVEC_MAX_STREAMS && !norms?.c ? (matvecKernelFor(whh)?.pinLstmBackSteps?.(whh, H, B) ?? null) : null;
     const pinned = kernel && !fused ? kernel.pinTransposedProduct(whh, 0, GH, H) : null;
-    if (!pinned && !fused) transpose(whh, 0, GH, H, wT);
+    if (!pinned && !fused && !wide) transpose(whh, 0, GH, H, wT);
     try {
       if (fused) {
         fused.begin(dh, this.dc);
@@ -325,7 +328,15 @@ export class CellChain {
         }
         fused.end(dh, this.dc);
       }
-      for (let t = fused ? -1 : T - 1; t >= 0; t--) {
+      if (wide) {
+        wide.begin(dh, this.dc);
+        for (let t = T - 1; t >= 0; t--) {
+          throwIfAborted(abort);
+          wide.step(Z, t * B * GH, this.cs!, this.tc!, t * B * H, dY, dP, norms?.h ?? null, t * B);
+        }
+        wide.end(dh, this.dc);
+      }
+      for (let t = fused || wide ? -1 : T - 1; t >= 0; t--) {
         throwIfAborted(abort);
         if (norms) this.recordGradNorms(norms, dY, t);
         if (kind === 'lstm') lstmBackwardStep(Z, this.cs!, this.tc!, dY, dh, this.dc, dP, t, B, H);
@@ -338,6 +349,7 @@ export class CellChain {
     } finally {
       pinned?.release();
       fused?.release();
+      wide?.release();
     }
     if (!this.parameterGradients) {
       // ∂X = δP W_ih alone (dense input, when wanted).
