@@ -113,7 +113,7 @@ export class CellChain {
   protected readonly g: ChainTensors;
   private readonly q: Floats;
   private readonly scratch: ChainScratch;
-  /** projectOneHot's table of the current weights (made afresh at every call that uses it). */
+  /** projectOneHot's table of the current weights, and backward's of the one-hot gradient rows (made afresh at every use). */
   private rowTable: Floats | null = null;
   /**
    * When set, backward records per step t and stream b, at index t·B + b (arrays of ≥ maxSteps·B):
@@ -368,8 +368,21 @@ export class CellChain {
     if (dP !== dQ) transpose(dP, 0, R, GH, gT);
     addRowSums(dBih, gT, GH, R);
     if ('ids' in input) {
-      // One-hot x_r: δP_r x_rᵀ is δP_r in column ids[r].
+      // One-hot x_r: δP_r x_rᵀ is δP_r in column ids[r]. Many rows over a small vocabulary (as projectOneHot): the rows
+      // of each id are summed into a contiguous row of a table first (in the order of r, from 0), and the table's rows
+      // are added into W_ih's strided columns once; otherwise every row is added into its column directly.
       const ids = input.ids;
+      if (R >= 2 * I) {
+        const table = (this.rowTable = this.rowTable && this.rowTable.length >= I * GH ? this.rowTable : new (dP instanceof Float32Array ? Float32Array : Float64Array)(I * GH));
+        table.fill(0, 0, I * GH);
+        for (let r = 0; r < R; r++) {
+          const at = ids[r] * GH;
+          const row = r * GH;
+          for (let g = 0; g < GH; g++) table[at + g] += dP[row + g];
+        }
+        for (let id = 0; id < I; id++) for (let g = 0; g < GH; g++) dWih[g * I + id] += table[id * GH + g];
+        return;
+      }
       for (let r = 0; r < R; r++) {
         const id = ids[r];
         const row = r * GH;
