@@ -54,6 +54,21 @@ export interface PinnedRnnSteps<F extends Floats> {
 }
 
 
+/** A pinned RNN W_hh for the backward steps of S streams at once ((R2) over S rows, then one product): as PinnedLstmBackSteps. */
+export interface PinnedRnnBackSteps<F extends Floats> {
+  readonly streams: number;
+  /** Starts a pass from ∂L/∂h_T = dh (S rows of H). */
+  begin(dh: F): void;
+  /**
+   * Step t: reads h_t at hs[cur …] and dY[prev …] (null: none; S·H each); writes δP_t to dP[prev …] and, when `norms`
+   * is given, ‖dh + dY‖₂ of stream s to norms[normAt + s].
+   */
+  step(hs: F, cur: number, dY: F | null, prev: number, dP: F, norms: Float64Array | null, normAt: number): void;
+  /** Ends a pass: ∂L/∂h_0 into dh. */
+  end(dh: F): void;
+  release(): void;
+}
+
 /** What the batched pins need of the module and of its one live handle (see createMatvecKernel). */
 export interface ModuleContext<F extends Floats> {
   t: Lanes;
@@ -80,6 +95,7 @@ export function batchedPins<F extends Floats>(ctx: ModuleContext<F>): {
   pinLstmSteps?: (W: F, bhh: F, H: number, streams: number) => PinnedLstmSteps<F> | null;
   pinRnnSteps?: (W: F, bhh: F, H: number, streams: number, relu: boolean) => PinnedRnnSteps<F> | null;
   pinLstmBackSteps?: (W: F, H: number, streams: number) => PinnedLstmBackSteps<F> | null;
+  pinRnnBackSteps?: (W: F, H: number, streams: number, relu: boolean) => PinnedRnnBackSteps<F> | null;
 } {
   const { t, View, exports, memory, checked, lstmStep, lstmBack } = ctx;
   const MATVEC_MAX_ELEMENTS = ctx.maxElements;
@@ -254,8 +270,47 @@ export function batchedPins<F extends Floats>(ctx: ModuleContext<F>): {
     };
   };
 
+  const rnnBacks = { tanh: exports.rb, relu: exports.ub } as Record<'tanh' | 'relu', ((...addresses: number[]) => void) | undefined>;
+  /**
+   * Whole backward RNN steps of S streams (PinnedRnnBackSteps): pinBatch's layout for y += Wᵀ x (plain M = W_hh,
+   * K = N = H; its x is δP, its y ∂L/∂h), then Hs | DY (S × H each) | Ns (S × 4).
+   */
+  const pinRnnBackSteps = (W: F, H: number, S: number, relu: boolean): PinnedRnnBackSteps<F> | null => {
+    checked(W, 0, H, H);
+    if (!(H % 4 === 0 && Number.isInteger(S) && S >= 1)) return null;
+    const pin = pinBatch(W, H, H, S, 2 * S * H + 4 * S, true);
+    if (pin === null) return null;
+    const { h, htAt: xAt, yAt, restAt: hsAt, N2 } = pin;
+    const dyAt = hsAt + S * H, nAt = dyAt + S * H;
+    const hv = h.subarray(hsAt, hsAt + S * H), dy = h.subarray(dyAt, dyAt + S * H), x = h.subarray(xAt, xAt + S * H);
+    const kernel = rnnBacks[relu ? 'relu' : 'tanh']!;
+    return {
+      streams: S,
+      begin(dh) {
+        pin.check();
+        for (let s = 0; s < S; s++) h.set(dh.subarray(s * H, (s + 1) * H), yAt + s * N2);
+      },
+      step(hs, cur, dY, prev, dP, norms, normAt) {
+        pin.check();
+        hv.set(hs.subarray(cur, cur + S * H));
+        if (dY) dy.set(dY.subarray(prev, prev + S * H));
+        else dy.fill(0);
+        // (R2) for every stream, then ∂L/∂h_{t−1} = W_hhᵀ δP_t: y is overwritten.
+        kernel(hsAt << 2, dyAt << 2, nAt << 2, xAt << 2, yAt << 2, H << 2, N2 << 2, S);
+        pin.product();
+        dP.set(x, prev);
+        if (norms) for (let s = 0; s < S; s++) norms[normAt + s] = Math.sqrt(h[nAt + 4 * s] + h[nAt + 4 * s + 1] + h[nAt + 4 * s + 2] + h[nAt + 4 * s + 3]);
+      },
+      end(dh) {
+        pin.check();
+        for (let s = 0; s < S; s++) dh.set(h.subarray(yAt + s * N2, yAt + s * N2 + H), s * H);
+      },
+      release: pin.release,
+    };
+  };
+
   return {
     ...(lstmStep && lstmBack && batchProduct && t.lanes === 4 ? { pinLstmSteps, pinLstmBackSteps } : {}),
-    ...(rnnSteps.tanh && rnnSteps.relu && batchProduct && t.lanes === 4 ? { pinRnnSteps } : {}),
+    ...(rnnSteps.tanh && rnnSteps.relu && rnnBacks.tanh && rnnBacks.relu && batchProduct && t.lanes === 4 ? { pinRnnSteps, pinRnnBackSteps } : {}),
   };
 }

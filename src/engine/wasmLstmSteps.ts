@@ -7,7 +7,7 @@ import { F32, FunctionBuilder, op, simd } from './wasmAssembler';
 /** f32x4 opcodes of the LSTM step (after 0xfd), beyond the product's add and mul. */
 const v = {
   i32x4Splat: 0x11, and: 0x4e, or: 0x50, xor: 0x51, nearest: 0x6a, i32x4Shl: 0xab, i32x4Add: 0xae,
-  abs: 0xe0, sub: 0xe5, div: 0xe7, min: 0xe8, max: 0xe9, pmax: 0xeb, truncSat: 0xf8,
+  gt: 0x44, abs: 0xe0, sub: 0xe5, div: 0xe7, min: 0xe8, max: 0xe9, pmax: 0xeb, truncSat: 0xf8,
 };
 
 /** f32 bytes of a constant (little-endian), for f32.const. */
@@ -261,6 +261,51 @@ export function rnnStepBody(relu: boolean): number[] {
     for (const [base, bytes] of [[A, Hb], [Q, Qb], [Ht, Hb]]) {
       get(base); get(bytes); emit(op.i32Add); set(base);
     }
+  });
+  return f.encode();
+}
+
+/**
+ * The body of rb(Hs, DY, Ns, X, Y, Hb, Yb, S) (relu false: tanh) or ub(…) (relu true): the float32 RNN's backward
+ * step of S streams, cellEquations.ts (R2), before the transposed product: d = dh + dY, δP = (1 − h_t²)·d (ReLU:
+ * d where h_t > 0, else 0), in rnnBackwardStep's order. Byte addresses, S rows each: Hs h_t (H a row), DY ∂L/∂h_t
+ * from above (H), Ns four partial sums of Σ_j d_j² (4 a row), Y ∂L/∂h_t from step t + 1 (a row every Yb bytes), X
+ * δP_t out (H); Hb = H·4 bytes, H a multiple of 4.
+ */
+export function rnnBackBody(relu: boolean): number[] {
+  const f = new FunctionBuilder(8);
+  const [Hs, DY, Ns, X, Y, Hb, Yb, S] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const jb = f.i32(), si = f.i32();
+  const one = f.v128(), zero = f.v128(), norm = f.v128(), d = f.v128(), h = f.v128();
+  const { emit, get, set, konst, simdOp } = f;
+  emit(0x43, ...f32Bytes(1));
+  simdOp(F32.splat);
+  set(one);
+  emit(...F32.zero);
+  simdOp(F32.splat);
+  set(zero);
+  const at = (base: number): void => {
+    get(base); get(jb); emit(op.i32Add);
+  };
+  f.loop(si, S, 1, () => {
+    get(zero); set(norm);
+    f.loop(jb, Hb, 16, () => {
+      at(Y); simdOp(simd.v128Load, 4, 0); at(DY); simdOp(simd.v128Load, 4, 0); simdOp(F32.vAdd); set(d);
+      get(norm); get(d); get(d); simdOp(F32.vMul); simdOp(F32.vAdd); set(norm);
+      at(Hs); simdOp(simd.v128Load, 4, 0); set(h);
+      at(X);
+      if (relu) {
+        get(d); get(h); get(zero); simdOp(v.gt); simdOp(v.and);
+      } else {
+        get(one); get(h); get(h); simdOp(F32.vMul); simdOp(v.sub); get(d); simdOp(F32.vMul);
+      }
+      simdOp(simd.v128Store, 4, 0);
+    });
+    get(Ns); get(norm); simdOp(simd.v128Store, 4, 0);
+    for (const [base, bytes] of [[Hs, Hb], [DY, Hb], [X, Hb], [Y, Yb]]) {
+      get(base); get(bytes); emit(op.i32Add); set(base);
+    }
+    get(Ns); konst(16); emit(op.i32Add); set(Ns);
   });
   return f.encode();
 }

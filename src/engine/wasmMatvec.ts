@@ -47,10 +47,10 @@
 // in the module for the next step, so a step copies P_t in and its results out as whole slabs. The float64 kernel
 // has none of the three: there the chain keeps the JavaScript steps, bit for bit.
 import { F32, F64, instantiateModule, type Lanes, type WasmApi, type WasmMemory } from './wasmAssembler';
-import { batchedPins, type PinnedLstmBackSteps, type PinnedLstmSteps, type PinnedRnnSteps } from './wasmBatchSteps';
+import { batchedPins, type PinnedLstmBackSteps, type PinnedLstmSteps, type PinnedRnnBackSteps, type PinnedRnnSteps } from './wasmBatchSteps';
 import { matvecModuleBytes, ROWS } from './wasmMatvecKernels';
 
-export type { PinnedLstmBackSteps, PinnedLstmSteps, PinnedRnnSteps };
+export type { PinnedLstmBackSteps, PinnedLstmSteps, PinnedRnnBackSteps, PinnedRnnSteps };
 
 type Floats = Float64Array | Float32Array;
 
@@ -98,6 +98,8 @@ export interface MatvecKernel<F extends Floats> {
   pinLstmSteps?: (W: F, bhh: F, H: number, streams: number) => PinnedLstmSteps<F> | null;
   /** Float32 only, likewise: pins an LSTM's W_hh for whole backward steps of `streams` streams at once (PinnedLstmBackSteps). */
   pinLstmBackSteps?: (W: F, H: number, streams: number) => PinnedLstmBackSteps<F> | null;
+  /** Float32 only, likewise: pins an RNN's W_hh for whole backward steps of `streams` streams at once (PinnedRnnBackSteps). */
+  pinRnnBackSteps?: (W: F, H: number, streams: number, relu: boolean) => PinnedRnnBackSteps<F> | null;
   /** Float32 only, likewise for a tanh (relu false) or ReLU RNN's W_hh (H × H) and b_hh (PinnedRnnSteps). */
   pinRnnSteps?: (W: F, bhh: F, H: number, streams: number, relu: boolean) => PinnedRnnSteps<F> | null;
   /** Float32 only, likewise: pins an LSTM's W_hh for whole backward steps of one stream (PinnedLstmBackStep). */

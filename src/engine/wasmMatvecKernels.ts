@@ -3,7 +3,7 @@
 // of S streams on a packed M; and the module that holds them with wasmLstmSteps.ts's LSTM steps. What each computes,
 // in which order it sums and why, is said above each body and in wasmMatvec.ts's header.
 import { F32, FunctionBuilder, moduleBytes, op, simd, uleb, type Lanes } from './wasmAssembler';
-import { lstmBackBody, lstmStepBody, rnnStepBody } from './wasmLstmSteps';
+import { lstmBackBody, lstmStepBody, rnnBackBody, rnnStepBody } from './wasmLstmSteps';
 
 /** Rows of M per pass of the inner loop, and v128 sums per register block. */
 export const ROWS = 4;
@@ -183,6 +183,7 @@ export function matvecModuleBytes(t: Lanes): Uint8Array {
       { name: 'l', params: 9, body: lstmStepBody() }, { name: 'b', params: 11, body: lstmBackBody() },
       { name: 'p', params: 6, body: batchBody(t) },
       { name: 'r', params: 7, body: rnnStepBody(false) }, { name: 'u', params: 7, body: rnnStepBody(true) },
+      { name: 'rb', params: 8, body: rnnBackBody(false) }, { name: 'ub', params: 8, body: rnnBackBody(true) },
     ] : []),
   ]);
 }

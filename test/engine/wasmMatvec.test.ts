@@ -24,7 +24,7 @@ import { gemmABt as gemmABt32 } from '../../src/engine/batchedKernels32';
 import { BatchedStack } from '../../src/engine/batchedStack';
 import { BatchedStack32 } from '../../src/engine/batchedStack32';
 import { MATVEC_MAX_STREAMS } from '../../src/engine/cells/cellChain';
-import { lstmBackwardStep as lstmBackwardStep32, lstmForwardStep as lstmForwardStep32, rnnForwardStep as rnnForwardStep32 } from '../../src/engine/cells/cellEquations32';
+import { lstmBackwardStep as lstmBackwardStep32, lstmForwardStep as lstmForwardStep32, rnnBackwardStep as rnnBackwardStep32, rnnForwardStep as rnnForwardStep32 } from '../../src/engine/cells/cellEquations32';
 import type { CellKind } from '../../src/engine/cells/recurrentCell';
 import { Prng } from '../../src/engine/prng';
 import { RecurrentStack, type LossTarget, type StackInput } from '../../src/engine/recurrentStack';
@@ -588,6 +588,49 @@ test('the float32 LSTM backward steps of S streams at once (pinLstmBackSteps) gi
   assert.equal(wasmMatvec32!.pinLstmBackSteps!(new Float32Array(4 * 5 * 5), 5, 8), null);
 });
 
+test('the float32 RNN backward steps of S streams at once (pinRnnBackSteps, tanh and ReLU) follow rnnBackwardStep and the product W_hhᵀ δ within float32 rounding, ‖∂L/∂h_t‖ included', () => {
+  const rng = new Prng(46);
+  for (const relu of [false, true]) {
+    for (const H of [4, 12, 36, 128]) {
+      for (const S of [1, 5, 8, 32]) {
+        const T = 3;
+        const rand = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + rng.next() * (hi - lo));
+        const W = rand(H * H, -1 / Math.sqrt(H), 1 / Math.sqrt(H));
+        const hs = rand((T + 1) * S * H, -0.99, 0.99);
+        const dY = rand(T * S * H, -1, 1);
+        const dh0 = rand(S * H, -0.5, 0.5);
+        // JavaScript: per step the norm of d = dh + dY, rnnBackwardStep, then dh += W_hhᵀ δ (gemmABt on Wᵀ).
+        const WT = new Float32Array(H * H);
+        for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) WT[j * H + i] = W[i * H + j];
+        const js = { dP: new Float32Array(T * S * H), dh: dh0.slice(), norms: new Float64Array(T * S) };
+        for (let t = T - 1; t >= 0; t--) {
+          for (let s = 0; s < S; s++) {
+            let n2 = 0;
+            for (let j = 0; j < H; j++) n2 += (js.dh[s * H + j] + dY[(t * S + s) * H + j]) ** 2;
+            js.norms[t * S + s] = Math.sqrt(n2);
+          }
+          rnnBackwardStep32(relu, hs, dY, js.dh, js.dP, t, S, H);
+          gemmABt32(js.dh, 0, js.dP, t * S * H, S, WT, 0, H, H, true);
+        }
+        const wasm = { dP: new Float32Array(T * S * H), dh: dh0.slice(), norms: new Float64Array(T * S) };
+        const back = wasmMatvec32!.pinRnnBackSteps!(W, H, S, relu)!;
+        back.begin(wasm.dh);
+        for (let t = T - 1; t >= 0; t--) back.step(hs, (t + 1) * S * H, dY, t * S * H, wasm.dP, wasm.norms, t * S);
+        back.end(wasm.dh);
+        back.release();
+        for (const key of ['dP', 'dh', 'norms'] as const) {
+          let worstSeen = 0;
+          for (let i = 0; i < js[key].length; i++) worstSeen = Math.max(worstSeen, Math.abs(wasm[key][i] - js[key][i]) / (key === 'norms' ? js[key][i] : 1));
+          assert.ok(worstSeen <= 2e-6, `${relu ? 'relu' : 'tanh'} H = ${H}, S = ${S}, ${key}: worst ${worstSeen}`);
+          // (At H = 4 a ReLU mask can zero a whole step by chance.)
+          if (H > 4) assert.ok(js[key].some((x) => Math.abs(x) > 1e-3), `${relu ? "relu" : "tanh"} H = ${H}, S = ${S}: ${key} is not trivially zero`);
+        }
+      }
+    }
+  }
+  assert.equal(wasmMatvec64!.pinRnnBackSteps, undefined);
+});
+
 test('pinLstmSteps is float32 only, needs H a multiple of 4, reads h_{t−1} from the caller unless carried, and retires like a pin', () => {
   assert.equal(wasmMatvec64!.pinLstmSteps, undefined);
   assert.equal(wasmMatvec32!.pinLstmSteps!(new Float32Array(4 * 5 * 5), new Float32Array(20), 5, 8), null);
@@ -608,7 +651,7 @@ test('pinLstmSteps is float32 only, needs H a multiple of 4, reads h_{t−1} fro
   assert.throws(() => steps.step(read.P, read.Z, 0, read.hs, read.cs, read.tc, 0, S * H, false), /released or replaced: pin it again/);
 });
 
-test('a float32 LSTM or RNN of 8, 13 and 32 streams runs its forward steps in the module (pinLstmSteps, pinRnnSteps) and follows the JavaScript path within float32 rounding, gradients included', () => {
+test('a float32 LSTM or RNN of 8, 13 and 32 streams runs its steps in the module (pinLstmSteps, pinRnnSteps and their backward pins) and follows the JavaScript path within float32 rounding, gradients included', () => {
   // The kernel rounds every product and partial sum to float32, the JavaScript path sums in double precision and
   // rounds once: both stay within the float32 goldens' 1e-4 of each other (observed ≤ 1e-5; float32Golden.test.ts's
   // lstm_2x_b8 holds the kernel path to PyTorch). A kernel that mixed up streams or steps would miss by O(1).

@@ -20,7 +20,8 @@
 // stream its whole backward step too ((L3)–(L5) and the product: pinLstmBackStep). With more streams a float32 LSTM
 // (and a float32 RNN) runs each forward step for all of them at once in the module (the product as a register-blocked
 // matrix product on a packed W_hhᵀ, then (L1)–(L2) or (R1): pinLstmSteps, pinRnnSteps), and a float32 LSTM its
-// backward steps too ((L3)–(L5) over all streams, then one product with W_hh: pinLstmBackSteps).
+// backward steps too ((L3)–(L5) over all streams, then one product with W_hh: pinLstmBackSteps; an RNN's (R2):
+// pinRnnBackSteps).
 // W_hh is pinned afresh at the start of every forward pass and every backward pass and released at its end, so an
 // update of the weights between passes is always seen; without WebAssembly SIMD (or with it turned off) gemmABt runs.
 //
@@ -313,9 +314,11 @@ export class CellChain {
     const kernel = B <= MATVEC_MAX_STREAMS && T >= MATVEC_MIN_STEPS ? matvecKernelFor(whh) : null;
     const fused = kind === 'lstm' && B === 1 && !norms?.c ? (kernel?.pinLstmBackStep?.(whh, H) ?? null) : null;
     // With more streams than MATVEC_MAX_STREAMS, all of them at once (pinLstmBackSteps).
-    const wide = kind === 'lstm' && B > MATVEC_MAX_STREAMS && !norms?.c ? (matvecKernelFor(whh)?.pinLstmBackSteps?.(whh, H, B) ?? null) : null;
+    const wideKernel = B > MATVEC_MAX_STREAMS ? matvecKernelFor(whh) : null;
+    const wide = kind === 'lstm' && !norms?.c ? (wideKernel?.pinLstmBackSteps?.(whh, H, B) ?? null) : null;
+    const wideRnn = kind === 'rnn_tanh' || relu ? (wideKernel?.pinRnnBackSteps?.(whh, H, B, relu) ?? null) : null;
     const pinned = kernel && !fused ? kernel.pinTransposedProduct(whh, 0, GH, H) : null;
-    if (!pinned && !fused && !wide) transpose(whh, 0, GH, H, wT);
+    if (!pinned && !fused && !wide && !wideRnn) transpose(whh, 0, GH, H, wT);
     try {
       if (fused) {
         fused.begin(dh, this.dc);
@@ -334,7 +337,15 @@ export class CellChain {
         }
         wide.end(dh, this.dc);
       }
-      for (let t = fused || wide ? -1 : T - 1; t >= 0; t--) {
+      if (wideRnn) {
+        wideRnn.begin(dh);
+        for (let t = T - 1; t >= 0; t--) {
+          throwIfAborted(abort);
+          wideRnn.step(hs, (t + 1) * B * H, dY, t * B * H, dP, norms?.h ?? null, t * B);
+        }
+        wideRnn.end(dh);
+      }
+      for (let t = fused || wide || wideRnn ? -1 : T - 1; t >= 0; t--) {
         throwIfAborted(abort);
         if (norms) this.recordGradNorms(norms, dY, t);
         if (kind === 'lstm') lstmBackwardStep(Z, this.cs!, this.tc!, dY, dh, this.dc, dP, t, B, H);
@@ -348,6 +359,7 @@ export class CellChain {
       pinned?.release();
       fused?.release();
       wide?.release();
+      wideRnn?.release();
     }
     if (!this.parameterGradients) {
       // ∂X = δP W_ih alone (dense input, when wanted).
