@@ -19,6 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Prng } from '../src/engine/prng';
+import { wasmPanelGemm32 } from '../src/engine/wasmPanelGemm';
 import { makeEngineModel } from './engineModel';
 import { flopPerChar as flopOf } from './flops';
 import { NaiveCharRnn } from './naiveCharRnn';
@@ -233,6 +234,28 @@ function printFlops(peer: TorchPeer | undefined, peerColumn: string | undefined)
     if (theirs !== undefined) line += `; PyTorch ${((theirs * flop) / 1e9).toFixed(2)} GFLOP/s${share((theirs * flop) / 1e9, 1)}`;
     console.log(line);
   }
+  printWasmCeiling(peakFor(1));
+}
+
+/**
+ * What stands in the way, measured: the engine's batched product (wasmPanelGemm.ts, the kernel of the batch-32
+ * steps) on one large product of the recurrence's shape, 2048 rows × 128 × 512, alone — the most this WebAssembly
+ * SIMD kernel (128-bit vectors, multiply and add apart: no fused multiply-add in Node's baseline WebAssembly) gives on
+ * one thread — against the sgemm peak of the BLAS PyTorch runs on (its AVX-512 or AVX2 FMA).
+ */
+function printWasmCeiling(peak: number | undefined): void {
+  if (!wasmPanelGemm32) return;
+  const M = 2048, N = 512, K = 128;
+  const A = Float32Array.from({ length: M * K }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+  const Bm = Float32Array.from({ length: N * K }, (_, i) => ((i * 104729) % 1000) / 1000 - 0.5);
+  const C = new Float32Array(M * N);
+  const rate = measure(() => {
+    wasmPanelGemm32!(C, 0, A, 0, M, Bm, 0, N, K, false);
+    return 1;
+  }, Math.min(seconds, 2));
+  const gflops = (rate * 2 * M * N * K) / 1e9;
+  console.log(`
+The engine's WebAssembly SIMD product alone (wasmPanelGemm.ts, ${M} × ${K} by ${K} × ${N}, float32, 1 thread): ${gflops.toFixed(1)} GFLOP/s${peak ? ` = ${((100 * gflops) / peak).toFixed(0)}% of the sgemm peak (${peak.toFixed(1)})` : ''}`);
 }
 
 void main();
