@@ -644,9 +644,8 @@ export async function goToLine(page, line, { timeout = 30_000 } = {}) {
       // The box holds ":" and the line after it; it is filled whole, not typed, and filled again while it shows
       // anything else, for up to 5 s.
       const until = Math.min(deadline, Date.now() + 5000);
-      let value = '';
       while (Date.now() < until) {
-        value = await input.inputValue({ timeout: 1000 }).catch(() => '');
+        const value = await input.inputValue({ timeout: 1000 }).catch(() => '');
         if (value === want) {
           await input.press('Enter', { timeout: left(5000) });
           await input.waitFor({ state: 'hidden', timeout: left(timeout) });
