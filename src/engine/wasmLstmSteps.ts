@@ -15,6 +15,20 @@ function f32Bytes(x: number): number[] {
   return Array.from(new Uint8Array(Float32Array.of(x).buffer));
 }
 
+/** local = value in every f32 lane. */
+function splatF32(f: FunctionBuilder, local: number, value: number): void {
+  f.emit(0x43, ...f32Bytes(value));
+  f.simdOp(F32.splat);
+  f.set(local);
+}
+
+/** Pushes base + offset (two i32 locals): the address of a step body's current element. */
+function addressOf(f: FunctionBuilder, base: number, offset: number): void {
+  f.get(base);
+  f.get(offset);
+  f.emit(op.i32Add);
+}
+
 /**
  * The float32 σ and tanh of the steps (see lstmStepBody for the method and its accuracy): allocates their constants
  * and scratch as v128 locals of f (so f's i32 locals must all be allocated before), sets the constants, and returns
@@ -242,12 +256,8 @@ export function rnnStepBody(relu: boolean): number[] {
   const { x, tanhOf } = nonlinearities(f);
   const out = f.v128(), zero = f.v128();
   const { emit, get, set, simdOp } = f;
-  emit(...F32.zero);
-  simdOp(F32.splat);
-  set(zero);
-  const at = (base: number): void => {
-    get(base); get(jb); emit(op.i32Add);
-  };
+  splatF32(f, zero, 0);
+  const at = (base: number): void => addressOf(f, base, jb);
   f.loop(si, S, 1, () => {
     f.loop(jb, Hb, 16, () => {
       at(A); simdOp(simd.v128Load, 4, 0); at(Q); simdOp(simd.v128Load, 4, 0); simdOp(F32.vAdd);
@@ -278,15 +288,9 @@ export function rnnBackBody(relu: boolean): number[] {
   const jb = f.i32(), si = f.i32();
   const one = f.v128(), zero = f.v128(), norm = f.v128(), d = f.v128(), h = f.v128();
   const { emit, get, set, konst, simdOp } = f;
-  emit(0x43, ...f32Bytes(1));
-  simdOp(F32.splat);
-  set(one);
-  emit(...F32.zero);
-  simdOp(F32.splat);
-  set(zero);
-  const at = (base: number): void => {
-    get(base); get(jb); emit(op.i32Add);
-  };
+  splatF32(f, one, 1);
+  splatF32(f, zero, 0);
+  const at = (base: number): void => addressOf(f, base, jb);
   f.loop(si, S, 1, () => {
     get(zero); set(norm);
     f.loop(jb, Hb, 16, () => {

@@ -48,8 +48,9 @@ export type ChainKind = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
  * time: below the 8 rows from which gemmABt hands the product to its WebAssembly kernel (which copies W_hh per call),
  * the JavaScript product is the alternative, and per-stream SIMD products beat it at every B up to 7 (forward +
  * backward 1.4–2.4× at H = 128, bench/pinnedMatvec.ts's way of measuring); from 8 streams on the two kernels were
- * measured even. At B = 1 the float64 results are those of the JavaScript product bit for bit; at 2 … 7 they differ
- * in the last bits (gemmABt adds two terms at a time there, see wasmMatvec.ts for the kernel's order).
+ * measured even, and there a float32 LSTM or RNN runs whole steps of all its streams at once instead
+ * (wasmBatchSteps.ts). At B = 1 the float64 results are those of the JavaScript product bit for bit; at 2 … 7 they
+ * differ in the last bits (gemmABt adds two terms at a time there, see wasmMatvec.ts for the kernel's order).
  */
 export const MATVEC_MAX_STREAMS = 7;
 
