@@ -23,10 +23,10 @@ export function gemmABt(
   // Products of at least 8 rows (and 4 weight rows) run in a WebAssembly SIMD kernel (wasmGemm.ts); float32 ones of
   // many rows and short sums (the head's, a chunk's input projection) in the panel kernel (wasmPanelGemm.ts).
   if (M >= 8 && N >= 4) {
-    if (wasmPanelGemm32 && M >= PANEL_MIN_ROWS && K <= PANEL_MAX_K && C instanceof Float32Array && A instanceof Float32Array && Bm instanceof Float32Array) {
-      wasmPanelGemm32(C, cOff, A, aOff, M, Bm, bOff, N, K, accumulate);
-      return;
-    }
+    if (
+      wasmPanelGemm32 && M >= PANEL_MIN_ROWS && K <= PANEL_MAX_K && C instanceof Float32Array && A instanceof Float32Array
+      && Bm instanceof Float32Array && wasmPanelGemm32(C, cOff, A, aOff, M, Bm, bOff, N, K, accumulate)
+    ) return;
     if (wasmGemmABt64 && C instanceof Float64Array && A instanceof Float64Array && Bm instanceof Float64Array) {
       wasmGemmABt64(C, cOff, A, aOff, M, Bm, bOff, N, K, accumulate);
       return;

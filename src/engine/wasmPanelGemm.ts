@@ -9,7 +9,6 @@
 // Each output is summed in the order of k, products rounded, no fused multiply-add (float32 throughout, as PyTorch's
 // float32 products): within γ_K Σ_k |a_k b_k| of the exact sum (Higham §3.1), asserted by test/engine/wasmPanelGemm.test.ts.
 import { F32, instantiateModule, type WasmApi } from './wasmAssembler';
-import type { GemmABt } from './wasmGemm';
 import { matvecModuleBytes, PANEL_BYTES } from './wasmMatvecKernels';
 
 /** The longest sum routed here: a panel of 512 × 8 float32 is 16 KiB. */
@@ -17,10 +16,21 @@ export const PANEL_MAX_K = 512;
 /** The fewest rows of A routed here. */
 export const PANEL_MIN_ROWS = 64;
 
+/**
+ * The most elements one call copies into the module (A, the packed Bm and C together: 256 MiB): a larger product is
+ * declined (the call returns false) and gemmABt runs it in its other kernel, which works in place of its rows.
+ */
+export const PANEL_MAX_ELEMENTS = 64 * 1024 * 1024;
+
 type Batch = (m: number, x: number, y: number, k: number, p: number, s: number) => void;
 
+/** C = A Bmᵀ as gemmABt (see there); false when it declined the product (PANEL_MAX_ELEMENTS, or no memory). */
+export type PanelGemm = (
+  C: Float32Array, cOff: number, A: Float32Array, aOff: number, M: number, Bm: Float32Array, bOff: number, N: number, K: number, accumulate: boolean,
+) => boolean;
+
 /** The kernel, or null where WebAssembly SIMD is unavailable (`api`: see instantiateModule). */
-export function createPanelGemm(api?: WasmApi): GemmABt<Float32Array> | null {
+export function createPanelGemm(api?: WasmApi, maxElements = PANEL_MAX_ELEMENTS): PanelGemm | null {
   const wasm = instantiateModule<unknown>(matvecModuleBytes(F32), ...(api ? [api] : []));
   const p = wasm?.exports.p as Batch | undefined;
   if (!wasm || !p) return null;
@@ -33,8 +43,13 @@ export function createPanelGemm(api?: WasmApi): GemmABt<Float32Array> | null {
     const xAt = N2 * K;
     const yAt = xAt + M4 * K;
     const need = yAt + M4 * N2;
+    if (need > maxElements) return false;
     if (need > heap.length) {
-      memory.grow(Math.ceil((need * 4 - memory.buffer.byteLength) / 65536));
+      try {
+        memory.grow(Math.ceil((need * 4 - memory.buffer.byteLength) / 65536));
+      } catch {
+        return false; // the runtime would not give the memory
+      }
       heap = new Float32Array(memory.buffer);
     }
     const h = heap;
@@ -55,6 +70,7 @@ export function createPanelGemm(api?: WasmApi): GemmABt<Float32Array> | null {
       else if (N === N2) C.set(h.subarray(from, from + N), to);
       else for (let j = 0; j < N; j++) C[to + j] = h[from + j];
     }
+    return true;
   };
 }
 

@@ -6,19 +6,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gemmABt } from '../../src/engine/batchedKernels32';
 import { Prng } from '../../src/engine/prng';
-import { createPanelGemm, PANEL_MAX_K, PANEL_MIN_ROWS, wasmPanelGemm32 } from '../../src/engine/wasmPanelGemm';
+import { createPanelGemm, PANEL_MAX_K, PANEL_MIN_ROWS, wasmPanelGemm32, type PanelGemm } from '../../src/engine/wasmPanelGemm';
 
 const U = 2 ** -24;
 const gamma = (n: number): number => (n * U) / (1 - n * U);
 
-function check(M: number, N: number, K: number, accumulate: boolean, rng: Prng, kernel = wasmPanelGemm32!): void {
+function check(M: number, N: number, K: number, accumulate: boolean, rng: Prng, kernel: PanelGemm = wasmPanelGemm32!): void {
   const aOff = 3, bOff = 5, cOff = 7;
   const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
   const A = rand(aOff + M * K);
   const Bm = rand(bOff + N * K);
   const C0 = rand(cOff + M * N + 2);
   const C = C0.slice();
-  kernel(C, cOff, A, aOff, M, Bm, bOff, N, K, accumulate);
+  assert.equal(kernel(C, cOff, A, aOff, M, Bm, bOff, N, K, accumulate), true, 'the kernel took the product');
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let exact = accumulate ? C0[cOff + m * N + n] : 0;
@@ -69,4 +69,16 @@ test('a second instance computes the same; through gemmABt a shape it routes her
       assert.ok(Math.abs(C[i] - exact) <= gamma(K) * size + U * Math.abs(exact), `M=${M} K=${K} [${i}]`);
     }
   }
+});
+
+test('a product past the element bound is declined (false) with C untouched, so that gemmABt goes on to its other kernel; a small one is still taken', () => {
+  const small = createPanelGemm(undefined, 10_000)!;
+  const rng = new Prng(63);
+  const [M, N, K] = [64, 40, 128]; // 40·128 + 64·128 + 64·40 = 15,872 elements > 10,000
+  const A = Float32Array.from({ length: M * K }, () => rng.next() - 0.5);
+  const Bm = Float32Array.from({ length: N * K }, () => rng.next() - 0.5);
+  const C = new Float32Array(M * N).fill(7);
+  assert.equal(small(C, 0, A, 0, M, Bm, 0, N, K, false), false);
+  assert.ok(C.every((x) => x === 7), 'C untouched');
+  check(8, 8, 8, false, rng, small); // a small one it still takes
 });
