@@ -403,6 +403,22 @@ export async function launchBrowser({ headless = true, viewport = { width: 1400,
       window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
     });
   });
+  // code-server registers a service worker of its own (out/browser/serviceWorker.js, so that the page installs as a
+  // PWA) whose activation claims every client of the origin, the webviews' iframes included. A webview that it claims
+  // while the webview sets up its own worker finds "an unexpected service worker controller", waits for a
+  // controllerchange that never comes, and stays blank: ci31 and ci41 (runsAfterReload: no webview with #loss-chart in
+  // 60 s) and ci34 (the Go to Line box refused its line beside such a webview) logged exactly that. VS Code's desktop
+  // and vscode.dev have no such worker, so the harness refuses that one registration, in every frame; webviews
+  // register their own as before.
+  await context.addInitScript(() => {
+    /* global navigator -- runs in the page, not in Node */
+    const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+    if (!container) return;
+    const register = container.register.bind(container);
+    container.register = (url, options) => (/\/out\/browser\/serviceWorker\.js(\?|$)/.test(String(url))
+      ? Promise.reject(new Error('code-server\'s PWA service worker is not registered by the e2e harness'))
+      : register(url, options));
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   page.consoleLines = [];
   page.on('console', (msg) => page.consoleLines.push(`[${msg.type()}] ${msg.text()}`));
