@@ -48,8 +48,16 @@ test('train an experiment from its CodeLens; a misspelt key shows in the Problem
 
   const lens = page.locator('.editor-group-container .monaco-editor .codelens-decoration a', { hasText: '▶ Train' });
   await lens.first().waitFor({ state: 'visible', timeout: 60_000 });
-  const lenses = await page.locator('.editor-group-container .monaco-editor .codelens-decoration a').allInnerTexts();
-  assert.deepEqual(lenses.map((t) => t.trim()), ['▶ Train', 'Open Data File', 'Copy Command Line'], 'the CodeLenses above a valid experiment');
+  // The row of lenses is read once it is whole: VS Code draws the lenses again when they resolve, and a read between
+  // the two drawings found none (ci46). Waited for, up to 15 s, then asserted on what was last read.
+  const want = ['▶ Train', 'Open Data File', 'Copy Command Line'];
+  const readLenses = async () => (await page.locator('.editor-group-container .monaco-editor .codelens-decoration a').allInnerTexts()).map((t) => t.trim());
+  let lenses = await readLenses();
+  for (const until = Date.now() + 15_000; JSON.stringify(lenses) !== JSON.stringify(want) && Date.now() < until;) {
+    await page.waitForTimeout(100);
+    lenses = await readLenses();
+  }
+  assert.deepEqual(lenses, want, 'the CodeLenses above a valid experiment');
   await lens.first().click();
   phase('clicked ▶ Train');
 
