@@ -4,7 +4,7 @@
 // TrainingConfig's, which are the experiment file's: training.model → cell, training.sequenceLength → seqLength,
 // training.gradientClipNorm → clip, training.maxSteps → steps, sampling.every/length → sampleEvery/sampleLength.
 import * as vscode from 'vscode';
-import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CONFIG, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
+import { defaultDtype, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CONFIG, validateTrainingConfig, type TrainingConfig } from '../shared/trainingConfig';
 
 export function readTrainingConfig(scope?: vscode.Uri): { config: TrainingConfig; problems: string[] } {
   const s = vscode.workspace.getConfiguration('sequenceLab', scope);
@@ -19,6 +19,7 @@ export function readTrainingConfig(scope?: vscode.Uri): { config: TrainingConfig
     steps: s.get('training.maxSteps', DEFAULT_CONFIG.steps),
     seed: s.get('training.seed', DEFAULT_CONFIG.seed),
     checkpointEvery: s.get('training.checkpointEvery', DEFAULT_CHECKPOINT_EVERY),
+    dtype: s.get('training.dtype', defaultDtype('characters')),
     temperature: s.get('sampling.temperature', DEFAULT_CONFIG.temperature),
     sampleEvery: s.get('sampling.every', DEFAULT_CONFIG.sampleEvery),
     sampleLength: s.get('sampling.length', DEFAULT_CONFIG.sampleLength),

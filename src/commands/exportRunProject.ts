@@ -4,7 +4,7 @@
 import { projectDataFileName, pytorchProject, type ExportedModelMeta, type ExportedRun } from '../shared/pytorchProject';
 import { characterVocabulary, MODEL_METADATA_KEY, readSafetensorsHeader, SafetensorsHeaderError } from '../shared/safetensorsHeader';
 import { ModelMetadataError, parseModelMetadata } from '../shared/modelMetadata';
-import { DEFAULT_CHECKPOINT_EVERY } from '../shared/trainingConfig';
+import { DEFAULT_CHECKPOINT_EVERY, dtypeOf } from '../shared/trainingConfig';
 import type { StoredRun } from '../training/runStore';
 import { sha256Hex } from '../base/sha256';
 
@@ -80,6 +80,8 @@ export function exportedRunOf(run: ExportableRun, dataFile: string, dataSha256: 
       optimizer: { kind: c.optimizer, learningRate: c.learningRate, ...(c.momentum !== undefined ? { momentum: c.momentum } : {}) },
       clip: c.clip,
       seed: c.seed,
+      // The arithmetic the run trained in (float32 unless it asked for float64): train.py continues in it.
+      dtype: dtypeOf(c),
     },
     data: { file: dataFile, sha256: dataSha256 },
     steps: run.checkpointStep ?? run.step,

@@ -2,6 +2,7 @@
 // option written out, each word quoted for the user's shell (POSIX, PowerShell or cmd.exe), or refused when no
 // quoting passes it unchanged. Pure: no vscode, no node APIs.
 import { EXPERIMENT_FILE_SUFFIX, type Experiment } from './experimentFile';
+import { defaultDtype } from './trainingConfig';
 
 /** The shell a command line is written for (the user's terminal: bash/zsh…, PowerShell, or Windows' cmd.exe). */
 export type CommandShell = 'posix' | 'powershell' | 'cmd';
@@ -108,6 +109,8 @@ export function experimentCommandLine(experiment: Experiment, outDir: string, pr
     String(training.steps),
     '--seed',
     String(training.seed),
+    '--dtype',
+    training.dtype ?? defaultDtype(data.kind),
     // The editor holds out 10% of the data (src/engine/heldOut.ts); so does this command, so the losses agree.
     '--held-out',
     '0.1',

@@ -5,8 +5,9 @@
 // equivalent `sequence-lab train …` command line is experimentCommandLine.ts). Pure: no vscode, no node APIs.
 import { parsePositionedJson, lineColumn, type JsonNode, type JsonProperty } from './positionedJson';
 import {
-  BATCH_LIMIT, CONFIG_LIMITS, DATA_KINDS, DEFAULT_CONFIG, EMBEDDING_LIMIT, INIT_SCHEMES, LAYERS_LIMIT, MODEL_KINDS, MOMENTUM_LIMIT, OPTIMIZER_KINDS,
-  SPECTRAL_RADIUS_LIMIT, type DataKind, type InitScheme, type Limit, type TrainingConfig, type TrainingModelKind, type TrainingOptimizerKind,
+  BATCH_LIMIT, CONFIG_LIMITS, DATA_KINDS, DEFAULT_CONFIG, DTYPES, float32Trains, FLOAT32_STREAMED_ONLY, EMBEDDING_LIMIT, INIT_SCHEMES, LAYERS_LIMIT, MODEL_KINDS, MOMENTUM_LIMIT, OPTIMIZER_KINDS,
+  SPECTRAL_RADIUS_LIMIT, type DataKind, type InitScheme, type Limit, type TrainingConfig, type TrainingDtype, type TrainingModelKind,
+  type TrainingOptimizerKind,
 } from './trainingConfig';
 
 export { BATCH_LIMIT, DATA_KINDS, EMBEDDING_LIMIT, INIT_SCHEMES, MOMENTUM_LIMIT, SPECTRAL_RADIUS_LIMIT, type DataKind, type InitScheme };
@@ -38,6 +39,8 @@ export interface Experiment {
     clip: number;
     steps: number;
     seed: number;
+    /** Absent: defaultDtype of data.kind (float32 for streamed data). */
+    dtype?: TrainingDtype;
   };
   sampling: { temperature: number; every: number; length: number };
 }
@@ -89,6 +92,7 @@ export const EXPERIMENT_FIELDS = {
     clip: { type: 'number', limit: CONFIG_LIMITS.clip, default: DEFAULT_CONFIG.clip },
     steps: { type: 'integer', limit: CONFIG_LIMITS.steps, default: DEFAULT_CONFIG.steps },
     seed: { type: 'integer', limit: CONFIG_LIMITS.seed, default: DEFAULT_CONFIG.seed },
+    dtype: { type: 'enum', values: DTYPES },
   },
   sampling: {
     temperature: { type: 'number', limit: CONFIG_LIMITS.temperature, default: DEFAULT_CONFIG.temperature },
@@ -330,6 +334,7 @@ export function checkExperimentNode(root: JsonNode): ExperimentParseResult {
       clip: get('training', 'clip'),
       steps: get('training', 'steps'),
       seed: get('training', 'seed'),
+      ...optional('dtype', get<TrainingDtype | undefined>('training', 'dtype')),
     },
     sampling: { temperature: get('sampling', 'temperature'), every: get('sampling', 'every'), length: get('sampling', 'length') },
   };
@@ -358,6 +363,9 @@ export function checkExperimentNode(root: JsonNode): ExperimentParseResult {
   }
   if (training.truncate !== undefined && data.kind === 'sequence-to-one') {
     conflict('training', 'truncate', 'training.truncate does not apply to data.kind "sequence-to-one": each sequence of training.seqLength rows is backpropagated whole; remove it');
+  }
+  if (training.dtype === 'float32' && !float32Trains(data.kind)) {
+    conflict('training', 'dtype', `training.${FLOAT32_STREAMED_ONLY} (data.kind is ${JSON.stringify(data.kind)}); remove it`);
   }
   if (training.momentum !== undefined && training.optimizer !== 'sgd') {
     conflict('training', 'momentum', `training.momentum applies to the "sgd" optimizer only (training.optimizer is ${JSON.stringify(training.optimizer)})`);
@@ -403,6 +411,7 @@ export function experimentTrainingConfig(experiment: Experiment): { ok: true; co
       ...(training.momentum !== undefined && training.momentum !== 0 ? { momentum: training.momentum } : {}),
       ...(model.init !== undefined && model.init !== 'pytorch' ? { init: model.init } : {}),
       ...optional('spectralRadius', model.spectralRadius),
+      ...optional('dtype', training.dtype),
     },
   };
 }

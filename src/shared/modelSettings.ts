@@ -4,7 +4,7 @@
 // so a value the form accepts is exactly a value an experiment file accepts. Pure: no vscode, no DOM.
 import { checkExperimentNode, type DataKind, type Experiment } from './experimentFile';
 import type { JsonNode, JsonProperty } from './positionedJson';
-import type { TrainingConfig } from './trainingConfig';
+import { float32Trains, type TrainingConfig } from './trainingConfig';
 
 export interface ModelSettings {
   kind: DataKind;
@@ -40,6 +40,7 @@ export const MODEL_FIELD_LABELS: Readonly<Record<string, string>> = {
   'training.clip': 'Clipping',
   'training.steps': 'Steps',
   'training.seed': 'Seed',
+  'training.dtype': 'Arithmetic (dtype)',
 };
 
 /** A posted settings object is a few dozen values; anything far larger is refused unread. */
@@ -137,6 +138,7 @@ export function modelSettingsFromConfig(config: TrainingConfig): ModelSettings {
       clip: config.clip,
       steps: config.steps,
       seed: config.seed,
+      ...(config.dtype !== undefined && (config.dtype === 'float64' || float32Trains(kind)) ? { dtype: config.dtype } : {}),
     },
   };
 }

@@ -4,7 +4,7 @@
 import { checkModelMetadata, describeValue, MODEL_FORMAT, ModelMetadataError, NONLINEARITIES, type CheckedModelMetadata } from './modelMetadata';
 import { SAFETENSORS_IO_PY, TORCHRUN_COMPAT_PY } from './pytorchSupportScripts';
 import { TRAIN_PY } from './pytorchTrainScript';
-import { BATCH_LIMIT, CONFIG_LIMITS, OPTIMIZER_KINDS, type Limit } from './trainingConfig';
+import { BATCH_LIMIT, CONFIG_LIMITS, DTYPES, OPTIMIZER_KINDS, type Limit, type TrainingDtype } from './trainingConfig';
 
 /** The model description stored in model.safetensors' __metadata__.sequence_lab (see src/engine/modelFile.ts). */
 export interface ExportedModelMeta {
@@ -27,6 +27,8 @@ export interface ExportedRun {
     clip: number;
     clipValue?: number;
     seed: number;
+    /** The dtype the run trained in; train.py continues in it (absent: float32, train.py's default). */
+    dtype?: TrainingDtype;
   };
   data: { file: string; sha256: string };
   steps: number;
@@ -57,6 +59,7 @@ export function checkExportedRun(run: ExportedRun): void {
   num('clip', c.clip, CONFIG_LIMITS.clip);
   num('clipValue', c.clipValue, { min: 0, max: 1e6, integer: false }, true);
   num('seed', c.seed, CONFIG_LIMITS.seed);
+  if (c.dtype !== undefined && c.dtype !== null && !(DTYPES as readonly unknown[]).includes(c.dtype)) fail(`have the dtype ${describeValue(c.dtype)}; it must be ${DTYPES.join(' or ')}`);
   num('steps', run.steps, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
   num('trainLength', run.trainLength, { min: 2, max: Number.MAX_SAFE_INTEGER, integer: true }, true);
   const o = c.optimizer as Partial<ExportedRun['config']['optimizer']> | undefined;
@@ -175,7 +178,8 @@ ${reshard}
 
 Training continues as the original run was configured: ${B} stream(s) per update unless \`--batch\` says otherwise,
 truncated BPTT (k1 = ${c.seqLength}, k2 = ${c.truncate ?? c.seqLength}), ${c.optimizer.kind} with learning rate ${lr},
-gradient clipping ${c.clip > 0 ? `at global norm ${c.clip}` : 'off'}${c.clipValue ? ` and per value at ${c.clipValue}` : ''}.
+gradient clipping ${c.clip > 0 ? `at global norm ${c.clip}` : 'off'}${c.clipValue ? ` and per value at ${c.clipValue}` : ''},
+in ${c.dtype ?? 'float32'} unless \`--dtype\` says otherwise.
 The optimiser state and the data position are not part of model.safetensors: a new command restarts them (fresh
 optimiser moments, streams from their start). Under torchrun every process takes its share of the \`--batch\`
 ${units} (so use at most that many processes in all); the loss is the mean over all of them, as in Sequence Lab. Only
@@ -287,6 +291,7 @@ export function pytorchProject(run: ExportedRun, untrustedMeta: ExportedModelMet
     clip: c.clip,
     clipValue: c.clipValue ?? null,
     seed: c.seed,
+    dtype: c.dtype ?? null,
   };
   // One pass over the template with a replacer function: a "$" in a file name is not read as a replacement pattern,
   // and a placeholder's name inside a value (a file called "__MODEL_LAYERS__") is never filled in again.

@@ -193,7 +193,7 @@ def main():
     parser.add_argument("--amp", action="store_true", help="mixed precision (float16 autocast) on CUDA")
     parser.add_argument("--eval", nargs="?", const=RUN["dataFile"], metavar="FILE",
                         help="print the mean loss over FILE (default: the training data) as one sequence from a zero state")
-    parser.add_argument("--dtype", choices=["float32", "float64"], help="default: float64 for --eval, float32 for training")
+    parser.add_argument("--dtype", choices=["float32", "float64"], help="default: float64 for --eval; for training, the original run's (%s)" % (RUN.get("dtype") or "float32"))
     parser.add_argument("--model", default=os.path.join(HERE, "model.safetensors"), help="model file to read and write back")
     parser.add_argument("--data", default=RUN["dataFile"], help="training data (default %(default)s)")
     parser.add_argument("--log-every", type=int, default=10, help="print the loss every N steps")
@@ -207,7 +207,7 @@ def main():
         parser.error("--steps, --log-every, --save-every and --batch need whole numbers (≥ 0, ≥ 1, ≥ 0, ≥ 1)")
     if not (args.lr > 0 and math.isfinite(args.lr)):
         parser.error("--lr needs a positive number")
-    dtype = getattr(torch, args.dtype or ("float64" if args.eval else "float32"))
+    dtype = getattr(torch, args.dtype or ("float64" if args.eval else RUN.get("dtype") or "float32"))
     if args.amp and (args.eval or args.device == "cpu" or dtype != torch.float32):
         parser.error("--amp is mixed precision for training on CUDA: it needs --device cuda (or auto on a GPU) and float32")
     torch.manual_seed(args.seed)

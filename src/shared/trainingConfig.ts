@@ -29,6 +29,34 @@ export type DataKind = (typeof DATA_KINDS)[number];
 export const INIT_SCHEMES = ['pytorch', 'xavier', 'orthogonal', 'identity'] as const;
 export type InitScheme = (typeof INIT_SCHEMES)[number];
 
+/**
+ * The arithmetic of a run's forward and backward passes (TrainingConfig.dtype, the experiment file's training.dtype,
+ * the CLI's --dtype, the setting sequenceLab.training.dtype, train.py's --dtype). Parameters, clipping and the
+ * optimiser stay float64 in both; float32 rounds the passes as PyTorch's default dtype does and is the fast path.
+ */
+export const DTYPES = ['float32', 'float64'] as const;
+export type TrainingDtype = (typeof DTYPES)[number];
+
+/** The data kinds the engine trains in float32 too: streamed data (the others train in float64 only). */
+export function float32Trains(dataKind: DataKind | undefined): boolean {
+  return dataKind !== 'tagged' && dataKind !== 'sequence-to-one';
+}
+
+/**
+ * The dtype of a run that names none: float32 (the fast path) for streamed data (characters, words, series);
+ * float64 for tagged and sequence-to-one data, which the engine trains in float64 only.
+ */
+export function defaultDtype(dataKind: DataKind | undefined): TrainingDtype {
+  return float32Trains(dataKind) ? 'float32' : 'float64';
+}
+
+export const FLOAT32_STREAMED_ONLY = 'dtype float32 is for streamed data (characters, words, series); tagged and sequence-to-one data train in float64';
+
+/** The dtype a run trains in: its own, or the default for its data. */
+export function dtypeOf(config: Pick<TrainingConfig, 'dtype' | 'dataKind'>): TrainingDtype {
+  return config.dtype ?? defaultDtype(config.dataKind);
+}
+
 export const EMBEDDING_LIMIT: Limit = { min: 1, max: 1024, integer: true };
 export const BATCH_LIMIT: Limit = { min: 1, max: 256, integer: true };
 export const MOMENTUM_LIMIT: Limit = { min: 0, max: 0.999, integer: false };
@@ -88,6 +116,8 @@ export const trainingConfigSchema = /* @__PURE__ */ lazy(() => object({
   init: optional(picklist(INIT_SCHEMES)),
   /** Tagging only: a forward and a backward chain. */
   bidirectional: optional(boolean()),
+  /** Arithmetic of the forward and backward passes (default: defaultDtype of dataKind); see DTYPES. */
+  dtype: optional(picklist(DTYPES)),
   /** Learned token embedding of this width (default: one-hot input). */
   embedding: optional(limited(EMBEDDING_LIMIT)),
   /** k2 of truncated BPTT: steps backpropagated per update of seqLength new steps (default seqLength). */
@@ -197,7 +227,9 @@ export function validateConfig(config: CharTrainingConfig): string[] {
  * Exactly what trainingConfigSchema refuses, in words (the model's choices first, then the sizes and rates).
  */
 export function validateTrainingConfig(config: TrainingConfig): string[] {
-  return problemsOf(config as unknown as Record<string, unknown>);
+  const problems = problemsOf(config as unknown as Record<string, unknown>);
+  if (config.dtype === 'float32' && !float32Trains(config.dataKind)) problems.push(FLOAT32_STREAMED_ONLY);
+  return problems;
 }
 
 const MODEL_NAMES: Record<TrainingModelKind, string> = { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' };
@@ -213,5 +245,6 @@ export function modelLabel(config: TrainingConfig): string {
   parts.push(`H=${config.hiddenSize}`);
   if (config.optimizer !== 'adam') parts.push(config.optimizer === 'sgd' ? 'SGD' : 'RMSProp');
   if (config.batch !== undefined && config.batch !== 1) parts.push(`B=${config.batch}`);
+  if (config.dtype !== undefined && config.dtype !== defaultDtype(config.dataKind)) parts.push(config.dtype);
   return parts.join(' · ');
 }

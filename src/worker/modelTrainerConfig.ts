@@ -1,10 +1,10 @@
 // The SequenceTrainer settings of a TrainingConfig, shared by CharModel and SequenceModel, so the editor trains the
 // model `sequence-lab train` trains for the same options (cell, layers, embedding, truncation, batch, momentum,
-// initialisation and W_hh spectral radius).
+// initialisation, W_hh spectral radius and dtype).
 import { EngineInputError } from '../engine/errors';
 import type { SequenceTrainerConfig } from '../engine/sequenceTrainer';
 import { initialisationOptions } from '../engine/trainingSetup';
-import type { TrainingConfig } from '../shared/trainingConfig';
+import { dtypeOf, type TrainingConfig } from '../shared/trainingConfig';
 
 /**
  * The general trainer's settings for a TrainingConfig (optional experiment fields included): the same names on both
@@ -27,6 +27,8 @@ export function trainerConfigOf(config: TrainingConfig): SequenceTrainerConfig {
     clip,
     ...withInit(initialisationOptions(config.init, config.spectralRadius)),
     seed,
+    // float32 passes (the fast path) unless the run asks for float64; tagged data is float64 (defaultDtype).
+    dtype: dtypeOf(config),
   };
 }
 

@@ -150,9 +150,18 @@ test('train --threads 2 shares the batch over two threads (same losses to 1e-9);
   const header = memoryIo({ 'data.txt': TEXT });
   assert.equal(await trainRun([...args], header), 0, header.err.join(''));
   assert.match(header.out[0], cores > 1 ? new RegExp(`, 6 steps, ${cores} threads\n$`) : /, 6 steps\n$/, `${availableParallelism()} cores`);
-  const f32 = await losses(['--threads', '1', '--dtype', 'float32']);
-  f32.forEach((l, i) => assert.ok(Math.abs(l - one[i]) <= 1e-3 * Math.abs(one[i]), `float32 step ${i + 1}: ${l} vs ${one[i]}`));
+  // A text trains in float32 unless --dtype says otherwise (the editor's default too): the same losses as an explicit
+  // --dtype float32, within float32 rounding of float64's.
+  assert.deepEqual(await losses(['--threads', '1', '--dtype', 'float32']), one, 'the default dtype of a text is float32');
+  const f64 = await losses(['--threads', '1', '--dtype', 'float64']);
+  assert.ok(f64.some((l, i) => l !== one[i]), 'float64 is another arithmetic');
+  f64.forEach((l, i) => assert.ok(Math.abs(l - one[i]) <= 1e-3 * Math.abs(l), `float32 step ${i + 1}: ${one[i]} vs float64 ${l}`));
   const io = memoryIo({ 'data.txt': TEXT });
   assert.notEqual(await trainRun([...args, '--dtype', 'float16', '--out', 'r'], io), 0);
-  assert.match(io.err.join(''), /--dtype must be one of float64, float32/);
+  assert.match(io.err.join(''), /--dtype must be one of float32, float64/);
+  // Tagged data trains in float64 only: asking for float32 is refused in the editor's words, before any training.
+  const tagged = memoryIo({ 'tags.txt': 'a\tx\nb\ty\n\nb\ty\na\tx\n' });
+  assert.notEqual(await trainRun(['tags.txt', '--task', 'tag', '--dtype', 'float32', '--out', 't'], tagged), 0);
+  assert.match(tagged.err.join(''), /--dtype float32 is for streamed data \(characters, words, series\); tagged and sequence-to-one data train in float64/);
+  assert.equal(tagged.files.has('t/run.json'), false);
 });

@@ -56,7 +56,8 @@ function engineContinue(run: string, steps: number): Float64Array {
   const text = readFileSync(runJson.data.file, 'utf8');
   const c = runJson.config;
   const data: SequenceData = c.task === 'lm' ? (c.tokens === 'words' ? wordData(text) : charData(text)).data : c.task === 'tag' ? parseTagged(text).data : parseSeries(text).data;
-  const trainer = new SequenceTrainer(data, c);
+  // float64, as train.py is run below (--dtype float64): the comparison is of the updates, not of rounding.
+  const trainer = new SequenceTrainer(data, { ...c, dtype: 'float64' });
   trainer.model.params.set(stack.params);
   for (let s = 0; s < steps; s++) trainer.step();
   return trainer.model.params;
@@ -102,6 +103,10 @@ for (const c of cases) {
     const single = JSON.parse(python(project, 'train.py', '--eval', '--dtype', 'float32')) as typeof ours;
     assert.ok(Math.abs(single.loss - ours.loss) <= 1e-5 * ours.loss, `torch float32 ${single.loss} vs ours ${ours.loss}`);
 
+    // Without --dtype, train.py continues in the dtype the run trained in (float32 for text and series).
+    const trainedIn = (JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { config: { dtype: string } }).config.dtype;
+    assert.equal(trainedIn, c.name === 'tagger' ? 'float64' : 'float32');
+    assert.match(python(project, 'train.py', '--help'), new RegExp(`for\\s+training,\\s+the\\s+original\\s+run's\\s+\\(${trainedIn}\\)`));
     const log = python(project, 'train.py', '--steps', String(c.steps), '--dtype', 'float64', '--log-every', '1');
     assert.equal(log.match(/^step \d+\/\d+ {2}loss \d+\.\d{4}$/gm)?.length, c.steps, log);
     const written = new Uint8Array(readFileSync(join(project, 'model.safetensors')));

@@ -18,7 +18,8 @@ import {
   type ExperimentProblem,
   type FieldSpec,
 } from '../../src/shared/experimentFile';
-import { CONFIG_LIMITS, DEFAULT_CONFIG, LAYERS_LIMIT, validateTrainingConfig } from '../../src/shared/trainingConfig';
+import { CONFIG_LIMITS, DEFAULT_CONFIG, defaultDtype, DTYPES, LAYERS_LIMIT, modelLabel, validateTrainingConfig } from '../../src/shared/trainingConfig';
+import { trainerConfigOf } from '../../src/worker/modelTrainerConfig';
 import { fuzzParams } from '../fixtures/badInputs';
 
 const schema = JSON.parse(readFileSync('media/schemas/seqlab.schema.json', 'utf8'));
@@ -203,6 +204,8 @@ test('the schema agrees with the parser: same keys, types, enums, ranges and def
   const settings = manifest.contributes.configuration.properties;
   assert.deepEqual(schema.properties.model.properties.cell.enum, settings['sequenceLab.training.model'].enum);
   assert.deepEqual(schema.properties.training.properties.optimizer.enum, settings['sequenceLab.training.optimizer'].enum);
+  assert.deepEqual(schema.properties.training.properties.dtype.enum, settings['sequenceLab.training.dtype'].enum);
+  assert.deepEqual([...DTYPES], settings['sequenceLab.training.dtype'].enum);
 });
 
 test('a tagged experiment with options maps to the editor config field for field; the command line built from it runs', async () => {
@@ -219,7 +222,7 @@ test('a tagged experiment with options maps to the editor config field for field
   const line = experimentCommandLine(result.experiment, experimentOutDir('parity-bigru.seqlab.json'));
   assert.equal(
     line,
-    'sequence-lab train parity.tagged.txt --out runs/parity-bigru --task tag --model gru --layers 1 --hidden 8 --bidirectional --embedding 4 --seq 10 --batch 2 --optimizer adam --lr 0.01 --clip 5 --steps 3 --seed 42 --held-out 0.1',
+    'sequence-lab train parity.tagged.txt --out runs/parity-bigru --task tag --model gru --layers 1 --hidden 8 --bidirectional --embedding 4 --seq 10 --batch 2 --optimizer adam --lr 0.01 --clip 5 --steps 3 --seed 42 --dtype float64 --held-out 0.1',
   );
   const tagged = 'a\tx\nb\ty\n\nb\ty\na\tx\n\na\tx\na\tx\n';
   const io = memoryIo({ 'parity.tagged.txt': tagged });
@@ -234,7 +237,7 @@ test('a character experiment gives the same settings on the command line, with q
   const result = parseExperiment('{ "data": { "path": "my verse.txt" }, "model": { "cell": "rnn", "hiddenSize": 8 }, "training": { "seqLength": 5, "steps": 2, "optimizer": "sgd", "momentum": 0.5, "learningRate": 0.1, "truncate": 3 } }');
   assert.ok(result.ok);
   const line = experimentCommandLine(result.experiment, 'runs/x', 'node dist/cli.js');
-  assert.equal(line, "node dist/cli.js train 'my verse.txt' --out runs/x --task lm --tokens chars --model rnn --layers 1 --hidden 8 --truncate 5,3 --batch 1 --optimizer sgd --lr 0.1 --momentum 0.5 --clip 5 --steps 2 --seed 42 --held-out 0.1");
+  assert.equal(line, "node dist/cli.js train 'my verse.txt' --out runs/x --task lm --tokens chars --model rnn --layers 1 --hidden 8 --truncate 5,3 --batch 1 --optimizer sgd --lr 0.1 --momentum 0.5 --clip 5 --steps 2 --seed 42 --dtype float32 --held-out 0.1");
   const mapped = experimentTrainingConfig(result.experiment);
   assert.ok(mapped.ok);
   assert.deepEqual([mapped.config.truncate, mapped.config.momentum, mapped.config.dataKind], [3, 0.5, undefined], 'truncation and momentum reach the editor; characters are the default kind');
@@ -347,4 +350,58 @@ test('findValueRange locates a value to underline (the data path of a file whose
   assert.equal(REBER.slice(at.offset, at.offset + at.length), '"embedded-reber.txt"');
   assert.equal(findValueRange(REBER, ['data', 'nope']), undefined);
   assert.equal(findValueRange('{ "data": ', ['data']), undefined);
+});
+
+test('training.dtype: float32 by default for streamed data, float64 for tagged and sequence-to-one; one name from file to engine', async () => {
+  const parsed = (json: string) => {
+    const r = parseExperiment(json);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+    return r.experiment;
+  };
+  // Absent: the data kind's default, written out on the command line and resolved by the worker's trainer config.
+  const chars = parsed('{ "data": { "path": "a.txt" }, "training": { "seqLength": 4, "steps": 2 } }');
+  assert.equal(chars.training.dtype, undefined);
+  assert.match(experimentCommandLine(chars, 'runs/x'), / --dtype float32 /);
+  const charsConfig = experimentTrainingConfig(chars);
+  assert.ok(charsConfig.ok);
+  assert.equal(trainerConfigOf(charsConfig.config).dtype, 'float32');
+  assert.equal(modelLabel(charsConfig.config), 'char RNN · tanh · H=64');
+  const tagged = parsed('{ "data": { "path": "t.txt", "kind": "tagged" }, "training": { "steps": 2 } }');
+  assert.match(experimentCommandLine(tagged, 'runs/x'), / --dtype float64 /);
+  const taggedConfig = experimentTrainingConfig(tagged);
+  assert.ok(taggedConfig.ok);
+  assert.equal(trainerConfigOf(taggedConfig.config).dtype, 'float64');
+  assert.equal(defaultDtype('sequence-to-one'), 'float64');
+  assert.equal(defaultDtype('series'), 'float32');
+  assert.equal(defaultDtype('words'), 'float32');
+
+  // Named: it travels to the editor's config, the command line and the label (float64 is not a text's default).
+  const f64 = parsed('{ "data": { "path": "a.txt" }, "training": { "steps": 2, "dtype": "float64" } }');
+  const f64Config = experimentTrainingConfig(f64);
+  assert.ok(f64Config.ok);
+  assert.equal(f64Config.config.dtype, 'float64');
+  assert.equal(trainerConfigOf(f64Config.config).dtype, 'float64');
+  assert.match(modelLabel(f64Config.config), / · float64$/);
+  const line = experimentCommandLine(f64, 'runs/x');
+  assert.match(line, / --dtype float64 /);
+  const io = memoryIo({ 'a.txt': 'abcabcabcabcabcabc abc abc\n' });
+  assert.equal(await runTrain(line.split(' ').slice(2), io), 0, io.err.join(''));
+  assert.equal(JSON.parse(new TextDecoder().decode(io.files.get('runs/x/run.json')!)).config.dtype, 'float64');
+
+  // Refused where the engine has no float32 path, and anything else refused by name, underlined at the value.
+  for (const kind of ['tagged', 'sequence-to-one']) {
+    const text = `{ "data": { "path": "t.txt", "kind": "${kind}" }, "training": { "dtype": "float32" } }`;
+    const r = parseExperiment(text);
+    assert.ok(!r.ok);
+    assert.equal(r.problems[0].path, 'training.dtype');
+    assert.match(r.problems[0].message, new RegExp(`^training\\.dtype float32 is for streamed data .*\\(data\\.kind is "${kind}"\\); remove it$`));
+    assert.equal(text.slice(r.problems[0].offset, r.problems[0].offset + r.problems[0].length), '"float32"');
+    assert.deepEqual(validateTrainingConfig({ ...DEFAULT_CONFIG, dataKind: kind as 'tagged', dtype: 'float32' }).slice(-1), [
+      'dtype float32 is for streamed data (characters, words, series); tagged and sequence-to-one data train in float64',
+    ]);
+  }
+  const bad = parseExperiment('{ "data": { "path": "a.txt" }, "training": { "dtype": "float16" } }');
+  assert.ok(!bad.ok);
+  assert.equal(bad.problems[0].path, 'training.dtype');
+  assert.match(bad.problems[0].message, /"float32" or "float64"/);
 });

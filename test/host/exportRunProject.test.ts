@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,7 +55,7 @@ test('a GRU run exports train.py building nn.GRU with its layers and hidden size
   assert.match(train, /\\"batch\\":1,/);
   assert.match(train, /\\"optimizer\\":\{\\"kind\\":\\"rmsprop\\",\\"learningRate\\":0\.01\}/);
   assert.match(train, /\\"clip\\":0\.5,/);
-  assert.match(train, /\\"seed\\":11\}/);
+  assert.match(train, /\\"seed\\":11,\\"dtype\\":\\"float32\\"\}/);
   assert.match(train, /\\"dataFile\\":\\"data\/fox_tales\.txt\\"/);
   assert.deepEqual(contents(files, 'model.safetensors'), model);
   assert.equal(new TextDecoder().decode(contents(files, 'data/fox_tales.txt') as Uint8Array), TEXT);
@@ -121,16 +121,31 @@ test(`under torch, ${name} evaluates as sequence-lab eval and trains as the work
   assert.equal(theirs.tokens, ours.tokens);
   assert.ok(Math.abs(theirs.loss - ours.loss) <= 1e-12 * ours.loss, `torch ${theirs.loss} vs ours ${ours.loss}`);
 
-  // The worker resuming from the weights alone (fresh optimiser, data from its start), as train.py continues.
-  const worker = new CharModel(TEXT, config, { model });
-  for (let s = 0; s < 3; s++) worker.step();
-  const expected = decodeModel(worker.checkpoint().model).stack.params;
-  python(runDir, 'train.py', '--steps', '3', '--dtype', 'float64');
-  const torchParams = decodeModel(new Uint8Array(readFileSync(join(runDir, 'model.safetensors')))).stack.params;
-  let worst = 0;
-  for (let i = 0; i < torchParams.length; i++) worst = Math.max(worst, Math.abs(torchParams[i] - expected[i]) / (1 + Math.abs(expected[i])));
-  assert.ok(worst < 1e-11, `parameters differ by up to ${worst}`);
-  assert.notDeepEqual(torchParams, decodeModel(model).stack.params);
+  // The worker resuming from the weights alone (fresh optimiser, data from its start), as train.py continues: in
+  // float64 the same updates to 1e-11; in the run's own dtype (float32, train.py's default for it), to float32 rounding.
+  const continued = (dtype: 'float32' | 'float64'): { ours: Float64Array; theirs: Float64Array } => {
+    const worker = new CharModel(TEXT, { ...config, dtype }, { model });
+    for (let s = 0; s < 3; s++) worker.step();
+    const copy = mkdtempSync(join(dir, `${dtype}-`));
+    cpSync(runDir, copy, { recursive: true });
+    python(copy, 'train.py', '--steps', '3', ...(dtype === 'float64' ? ['--dtype', 'float64'] : []));
+    return {
+      ours: decodeModel(worker.checkpoint().model).stack.params,
+      theirs: decodeModel(new Uint8Array(readFileSync(join(copy, 'model.safetensors')))).stack.params,
+    };
+  };
+  const worstOf = ({ ours, theirs }: { ours: Float64Array; theirs: Float64Array }): number => {
+    let worst = 0;
+    for (let i = 0; i < theirs.length; i++) worst = Math.max(worst, Math.abs(theirs[i] - ours[i]) / (1 + Math.abs(ours[i])));
+    return worst;
+  };
+  const f64 = continued('float64');
+  assert.ok(worstOf(f64) < 1e-11, `float64: parameters differ by up to ${worstOf(f64)}`);
+  assert.notDeepEqual(f64.theirs, decodeModel(model).stack.params);
+  assert.equal(config.dtype, undefined, 'the run names no dtype: it trained in float32, the default');
+  const f32 = continued('float32');
+  assert.ok(worstOf(f32) < 1e-5, `float32: parameters differ by up to ${worstOf(f32)}`);
+  assert.ok(worstOf({ ours: f32.ours, theirs: f64.theirs }) > 1e-11, 'float32 is another arithmetic than float64');
 });}
 
 

@@ -169,7 +169,8 @@ test('a NaN/Inf pauses the run at its last good state; reconfigure and resume go
     if (t.name === 'head.weight') t.data.fill(1.5e307);
   }
   const exploded = encodeSafetensors(file.tensors, file.metadata);
-  const config: TrainingConfig = { ...small, hiddenSize: 16, steps: 1000, clip: 0, learningRate: 0.5 };
+  // In float64, where those magnitudes are finite weights (float32, the default, is below).
+  const config: TrainingConfig = { ...small, hiddenSize: 16, steps: 1000, clip: 0, learningRate: 0.5, dtype: 'float64' };
   send({ type: 'train', runId: 'nan', text, config, restore: { model: exploded, state: good.state } });
   const paused = await next('nan', 'paused');
   assert.ok(paused.fault, 'paused by a fault');
@@ -200,6 +201,16 @@ test('a NaN/Inf pauses the run at its last good state; reconfigure and resume go
   assert.equal(finished.reason, 'stopped');
   assert.equal(finished.steps, 10);
   assert.ok(all('nan', 'checkpoint').length >= checkpoints);
+
+  // The default dtype, float32, rounds each weight of 1e307 to Infinity: the first hidden state is already NaN
+  // (Infinity × h_0 = Infinity × 0), and the run pauses there, at the same last good step.
+  const float32: TrainingConfig = { ...config, dtype: undefined };
+  send({ type: 'train', runId: 'nan32', text, config: float32, restore: { model: exploded, state: good.state } });
+  const paused32 = await next('nan32', 'paused');
+  assert.deepEqual([paused32.step, paused32.fault?.step, paused32.fault?.tensor, paused32.fault?.timeStep], [10, 11, 'h_l0', 0]);
+  assert.equal(lossesByStep('nan32').size, 0, 'no bad step was reported as progress');
+  send({ type: 'stop', runId: 'nan32' });
+  assert.equal((await next('nan32', 'finished')).steps, 10);
 });
 
 test('reconfigure changes the live run: a tiny clip threshold clips the next single step', async () => {

@@ -79,6 +79,9 @@ describe('Model view webview', { timeout: 180_000 }, () => {
     assert.equal(await page.locator('#seqLength input').inputValue(), String(DEFAULT_CONFIG.seqLength));
     assert.equal(await page.locator('#steps input').inputValue(), String(DEFAULT_CONFIG.steps));
     assert.equal(await page.locator('vscode-dropdown#cell').evaluate((e) => (e as unknown as { value: string }).value), DEFAULT_CONFIG.cell);
+    // A text trains in float32 unless the user picks float64.
+    assert.equal(await page.locator('vscode-dropdown#dtype').evaluate((e) => (e as unknown as { value: string }).value), 'float32');
+    assert.match((await page.locator('#dtype-hint').textContent()) ?? '', /the weights and the optimizer stay float64/);
     // Characters: bidirectional is off limits, and the page says why.
     await untilDisabled(page, 'vscode-checkbox#bidirectional', true);
     assert.equal(await page.locator('#bidirectional-hint').isVisible(), true);
@@ -129,6 +132,7 @@ describe('Model view webview', { timeout: 180_000 }, () => {
     await choose(page, 'init', 'Orthogonal W_hh');
     await page.locator('#spectralRadius input').fill('1.1');
     await page.locator('#truncate input').fill('16');
+    await choose(page, 'dtype', 'float64 (reference)');
     await untilDisabled(page, 'vscode-button#train', false);
     await page.locator('vscode-button#train').click();
     await until(page, 'postedType', 'train');
@@ -142,6 +146,7 @@ describe('Model view webview', { timeout: 180_000 }, () => {
     assert.equal(settings.training.optimizer, 'sgd');
     assert.equal(settings.training.momentum, 0.9);
     assert.equal(settings.training.truncate, 16);
+    assert.equal(settings.training.dtype, 'float64');
     assert.equal(settings.training.learningRate, 0.01);
     assert.deepEqual(harness.problems, []);
     await page.close();
@@ -160,6 +165,9 @@ describe('Model view webview', { timeout: 180_000 }, () => {
     const parsed = parseModelViewMessage((await postedOf(page, 'train'))[0]) as Extract<ModelViewToHost, { type: 'train' }>;
     assert.equal(parsed.settings.kind, 'tagged');
     assert.equal(parsed.settings.model.bidirectional, true);
+    // Tagged data trains in float64 only: no dtype to choose, none sent.
+    assert.equal(await page.locator('#dtype-field').isVisible(), false);
+    assert.equal(parsed.settings.training.dtype, undefined);
     // Characters rule bidirectional out (shown off and disabled); back to tagged data, the choice returns.
     await choose(page, 'kind', 'Characters');
     await untilDisabled(page, 'vscode-checkbox#bidirectional', true);

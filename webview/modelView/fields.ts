@@ -2,10 +2,11 @@
 // in words. The checking itself is checkModelSettings (src/shared/modelSettings.ts), the function the host runs on
 // every posted message, so the page and the host always agree on what is valid.
 import { checkModelSettings, MODEL_FIELD_LABELS, type ModelSettings } from '../../src/shared/modelSettings';
+import { defaultDtype, float32Trains, type DataKind } from '../../src/shared/trainingConfig';
 
 export const FIELD_IDS = [
   'kind', 'cell', 'nonlinearity', 'bidirectional', 'layers', 'hiddenSize', 'embedding', 'seqLength', 'truncate', 'batch',
-  'optimizer', 'learningRate', 'momentum', 'clip', 'init', 'spectralRadius', 'steps', 'seed',
+  'optimizer', 'learningRate', 'momentum', 'clip', 'init', 'spectralRadius', 'steps', 'seed', 'dtype',
 ] as const;
 export type FieldId = (typeof FIELD_IDS)[number];
 
@@ -32,6 +33,7 @@ export const FIELD_PATHS: Record<FieldId, string> = {
   clip: 'training.clip',
   steps: 'training.steps',
   seed: 'training.seed',
+  dtype: 'training.dtype',
 };
 
 export function fieldLabel(id: FieldId): string {
@@ -54,6 +56,9 @@ export function applies(id: FieldId, v: FormValues): boolean {
       return v.kind !== 'sequence-to-one';
     case 'momentum':
       return v.optimizer === 'sgd';
+    case 'dtype':
+      // Tagged and sequence-to-one data train in float64 only: nothing to choose.
+      return float32Trains(v.kind as DataKind);
     default:
       return true;
   }
@@ -125,5 +130,7 @@ export function valuesFromSettings(s: ModelSettings): FormValues {
     clip: text(s.training.clip),
     steps: text(s.training.steps),
     seed: text(s.training.seed),
+    // Hidden for tagged and sequence-to-one data (float64 only); shown again as a text's default if the kind changes.
+    dtype: s.training.dtype ?? defaultDtype('characters'),
   };
 }

@@ -2,7 +2,7 @@
 // textContent). Each field: a visible label, a toolkit control, an optional hint and an inline message slot that
 // the control points to with aria-describedby while it holds a problem.
 import { DATA_KINDS, INIT_SCHEMES, NONLINEARITIES } from '../../src/shared/experimentFile';
-import { MODEL_KINDS, OPTIMIZER_KINDS } from '../../src/shared/trainingConfig';
+import { DTYPES, MODEL_KINDS, OPTIMIZER_KINDS } from '../../src/shared/trainingConfig';
 import { el } from '../common/dom';
 import { fieldLabel, type FieldId } from './fields';
 
@@ -27,6 +27,8 @@ const CHOICE_LABELS: Record<string, string> = {
   xavier: 'Xavier uniform',
   orthogonal: 'Orthogonal W_hh',
   identity: 'Identity W_hh (IRNN)',
+  float32: 'float32 (fast, as PyTorch)',
+  float64: 'float64 (reference)',
 };
 
 const CHOICES: Partial<Record<FieldId, readonly string[]>> = {
@@ -35,6 +37,7 @@ const CHOICES: Partial<Record<FieldId, readonly string[]>> = {
   nonlinearity: NONLINEARITIES,
   optimizer: OPTIMIZER_KINDS,
   init: INIT_SCHEMES,
+  dtype: DTYPES,
 };
 
 const HINTS: Partial<Record<FieldId, string>> = {
@@ -43,13 +46,14 @@ const HINTS: Partial<Record<FieldId, string>> = {
   momentum: 'Blank: no momentum.',
   clip: 'Largest global gradient norm; 0 turns clipping off.',
   spectralRadius: 'Rescales W_hh to this largest |eigenvalue| after initialisation; blank: as initialised.',
+  dtype: 'Of the forward and backward passes; the weights and the optimizer stay float64.',
   bidirectional: 'Only for tagged data: a model that predicts the next token must not read the tokens after it.',
 };
 
 const SECTIONS: { legend: string; fields: FieldId[] }[] = [
   { legend: 'Data', fields: ['kind'] },
   { legend: 'Model', fields: ['cell', 'nonlinearity', 'bidirectional', 'layers', 'hiddenSize', 'embedding', 'init', 'spectralRadius'] },
-  { legend: 'Training', fields: ['seqLength', 'truncate', 'batch', 'optimizer', 'learningRate', 'momentum', 'clip', 'steps', 'seed'] },
+  { legend: 'Training', fields: ['seqLength', 'truncate', 'batch', 'optimizer', 'learningRate', 'momentum', 'clip', 'steps', 'seed', 'dtype'] },
 ];
 
 export interface FieldParts {

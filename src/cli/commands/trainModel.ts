@@ -19,6 +19,7 @@ import { HELD_OUT_SEED, splitFinalTargetData, splitSequenceData } from '../../en
 import { guarded, numberOption, oneOf, parseArgs, UsageError, type CliIo } from './cliIo';
 import { encodeModel, type ModelMetadata, type Task } from '../../engine/modelFile';
 import { checkTrainingText, DEFAULT_MAX_TRAINING_MB, fileLabelOf } from '../../shared/textChecks';
+import { defaultDtype, DTYPES, float32Trains, FLOAT32_STREAMED_ONLY, type DataKind } from '../../shared/trainingConfig';
 
 export const TRAIN_USAGE = `Usage: sequence-lab train DATA [--out DIR] [options]
   Without --out: trains, prints the loss every 100 steps (and, for lm, --sample-length N (200) tokens sampled at
@@ -35,7 +36,7 @@ export const TRAIN_USAGE = `Usage: sequence-lab train DATA [--out DIR] [options]
   --steps N | --epochs N (default 1 epoch)  --seed N (42)
   --held-out SHARE (0; the editor uses 0.1) keeps SHARE of the data out of training, as the editor does: a text's
                            or series' last SHARE, a seeded draw of SHARE of the tagged or sequence-to-one sequences
-  --dtype float64|float32 (float64; float32 is faster, text and series only)
+  --dtype float32|float64 (float32 for text and series, the fast path; tagging and sequence-to-one train in float64)
   --threads N (the machine's cores; with --batch B ≥ 4, the B streams are shared out over up to N threads, ≥ 2 streams each)
   On a terminal, stderr shows one progress line (step/total, loss, chars/s, ETA); piped or logged, nothing.
 `;
@@ -91,6 +92,9 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
     // Sequence-to-one models are stored as series models with one output (their metadata task is "series").
     const task: Task = taskOption === 'sequence-to-one' ? 'series' : taskOption;
     const tokens = oneOf(args, '--tokens', ['chars', 'words'] as const, 'chars');
+    // The run's data kind in the editor's words (trainingConfig.ts), for the dtype it defaults to and allows.
+    const dataKind: DataKind = taskOption === 'lm' ? (tokens === 'chars' ? 'characters' : 'words') : taskOption === 'tag' ? 'tagged' : taskOption;
+    if (args.options.get('--dtype') === 'float32' && !float32Trains(dataKind)) throw new UsageError(FLOAT32_STREAMED_ONLY.replace(/^dtype/, '--dtype'));
 
     let data: SequenceData;
     let vocabulary: string[];
@@ -143,7 +147,8 @@ export async function run(argv: string[], io: CliIo, progress?: (unit: string) =
       clip: numberOption(args, '--clip', 'number', 0) ?? 5,
       clipValue: numberOption(args, '--clip-value', 'number', 0),
       seed: numberOption(args, '--seed', 'whole', 0) ?? 42,
-      dtype: oneOf(args, '--dtype', ['float64', 'float32'] as const, 'float64'),
+      // float32 (the fast path) for streamed data, float64 for tagging and sequence-to-one: the editor's default too.
+      dtype: oneOf(args, '--dtype', DTYPES, defaultDtype(dataKind)),
       init: initialisationOptions(
         oneOf(args, '--init', ['pytorch', 'xavier', 'orthogonal', 'identity'] as const, 'pytorch'),
         numberOption(args, '--spectral-radius', 'number', 0),
