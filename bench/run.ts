@@ -12,7 +12,8 @@
 //   --only=unitsearch: the Gates panel's whole-file unit search in s/MB, bench/unitSearch.ts;
 //   --only=colour: Colour Text by Model on 100,000 characters in one request, bench/colourText.ts;
 //   --only=typing: the latency Colour Text adds per keystroke on a 2 MB text in code-server, bench/typing.ts;
-//   --only=defaults: the Training panel's default run in its default dtype (float32) against float64, bench/defaultRun.ts)
+//   --only=defaults: the Training panel's default run in its default dtype (float32) against float64, bench/defaultRun.ts;
+//   --only=web: the same run in the web's Web Worker (headless Chromium) and the desktop's worker thread, bench/webWorker.ts)
 //   --quick      1 s per measurement
 //   --only=S     only the rows whose key (cell/mode/batch) contains S
 //   --peers=…    peers to measure, any of naive, cpu, wasm, torch (default all)
@@ -65,6 +66,11 @@ if (only === 'defaults') {
   // Issue 15's Training panel default run: float32 (the default dtype) against float64 (bench/defaultRun.ts).
   const defaults = spawnSync(process.execPath, ['--import', 'tsx', 'bench/defaultRun.ts', ...args], { stdio: 'inherit' });
   process.exit(defaults.status ?? 1);
+}
+if (only === 'web') {
+  // Issue 17's Web Worker against the desktop's worker thread, the same run through each (bench/webWorker.ts).
+  const web = spawnSync(process.execPath, ['--import', 'tsx', 'bench/webWorker.ts', ...args], { stdio: 'inherit' });
+  process.exit(web.status ?? 1);
 }
 if (only === 'unitsearch') {
   // Issue 13's whole-file unit search, seconds per MB (bench/unitSearch.ts).
