@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await page.waitForFunction(() => 'timedTrain' in globalThis);
-    const browserVersion = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
+    const browserVersion = context.browser()?.version() ?? (await page.evaluate('navigator.userAgent'));
     console.log(`One training run through the host's worker client, wall time from the request to 'finished'; ${TEXT.length.toLocaleString('en-US')} characters`);
     console.log(`of 65 kinds. Worker thread: Node ${process.versions.node} (V8 ${process.versions.v8}). Web Worker: headless Chromium ${browserVersion}. Best of ${rounds} alternating rounds.`);
     console.log('| run | dtype | worker thread chars/s | Web Worker chars/s | Web ÷ worker thread |');

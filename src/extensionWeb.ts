@@ -4,8 +4,9 @@
 // examples and the tagger comparison are the desktop's. Stored runs are the desktop's store on an in-memory file
 // system read from and written behind to the extension's storage through workspace.fs (training/webRunStore.ts), with
 // the desktop's Runs view and its Resume, Delete, Delete All and Duplicate with Changes… (into the desktop's Model
-// view). What still needs node:fs (experiment files, the gradient lab, comparing and revealing run folders) or the user's own machine (train.py, the CLI) answers with a
-// message saying so (webUnavailable.ts).
+// view), Compare Runs and the gradient lab, and experiment files (their CodeLenses, ▶ Train, Open Data File, Open
+// Panels). What still needs a folder on disk (revealing a run's checkpoint folder, opening a PyTorch model) or the
+// user's own machine (train.py, the CLI and its command line) answers with a message saying so (webUnavailable.ts).
 import * as vscode from 'vscode';
 import { engineWorkers, useEngineWorkers } from './base/engineWorkers';
 import { registerPanelExport } from './base/panelExport';
@@ -16,6 +17,7 @@ import { registerRunCommands } from './commands/runCommands';
 import { registerTrainingLifecycle } from './commands/trainingLifecycle';
 import { registerWebUnavailable, webUnavailableMessage } from './commands/webUnavailable';
 import { registerExampleFeatures } from './examples';
+import { registerExperimentFeatures } from './experiments';
 import { registerHmmFeatures } from './hmm';
 import { registerMarkovOrders } from './markov/markovOrdersPanel';
 import { registerCompareRuns } from './panels/comparePanel';
@@ -76,6 +78,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerMarkovOrders(uri, analysisWorker));
   registerExampleFeatures(context);
   registerTaggers(context);
+  // Experiment files: diagnostics, CodeLenses, ▶ Train, Open Data File, Open Panels, through workspace.fs; not Copy
+  // Command Line, which the web answers with a message (a command line needs a terminal on the user's own machine).
+  registerExperimentFeatures(context, service, persistence, { commandLine: false });
   registerWalkthrough(context, service);
   // The gradient lab reads stored runs (their checkpoints) and their data files through workspace.fs.
   registerGradientLab(context, () => persistence.store, persistence.onDidChange);

@@ -9,19 +9,16 @@ const NEEDS_LOCAL_MACHINE = new Set([
 ]);
 
 /**
- * Needs experiment files or data files read by path, or run folders on disk (comparing runs, revealing a checkpoint
- * folder, opening a PyTorch model as a stored run): on the desktop these go through node:fs (symlink-resolving data-path
- * guards) or a file manager, which this web build does not have yet. Stored runs themselves work on the web (Runs view,
- * Resume, Delete, Delete All, Duplicate with Changes…: training/webRunStore.ts).
+ * Needs a run folder on disk, or a file picked from the user's own disk (revealing a checkpoint folder, opening a
+ * PyTorch model as a stored run), which this web build does not have yet. Stored runs themselves work on the web (Runs
+ * view, Resume, Delete, Delete All, Duplicate with Changes…: training/webRunStore.ts), and so do experiment files
+ * (read and trained through workspace.fs, src/experiments/).
  */
 const NOT_YET_ON_THE_WEB = new Set([
   // Opening a PyTorch model makes a stored run of it from a file read by path.
   'sequenceLab.importModel',
   // The checkpoints are in the extension's storage, which the browser shows no folder of.
   'sequenceLab.runs.revealCheckpointFolder',
-  'sequenceLab.trainExperiment',
-  'sequenceLab.experiment.openData',
-  'sequenceLab.experiment.openPanels',
 ]);
 
 /** The web's answer to a command it cannot run, or undefined for a command it runs. */
@@ -30,7 +27,7 @@ export function webUnavailableMessage(command: string): string | undefined {
     return vscode.l10n.t('Sequence Lab: this needs Python, PyTorch or a terminal on your own computer, which VS Code for the Web does not have. Open this folder in VS Code on the desktop to use it; training and every panel work here.');
   }
   if (NOT_YET_ON_THE_WEB.has(command)) {
-    return vscode.l10n.t('Sequence Lab: this is not in VS Code for the Web yet (experiment files, run folders and opening a PyTorch model need the desktop for now); stored runs are in the Runs view. Open this folder in VS Code on the desktop to use it.');
+    return vscode.l10n.t('Sequence Lab: this is not in VS Code for the Web yet (run folders and opening a PyTorch model need the desktop for now); stored runs are in the Runs view. Open this folder in VS Code on the desktop to use it.');
   }
   return undefined;
 }

@@ -15,7 +15,11 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly service: TrainingService) {
+  constructor(
+    private readonly service: TrainingService,
+    /** false: no "Copy Command Line" lens (VS Code for the Web has no terminal to run it in). */
+    private readonly options: { commandLine: boolean } = { commandLine: true },
+  ) {
     this.subscription = service.onDidChangeRun(() => this.changed.fire());
   }
 
@@ -37,7 +41,7 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider, vsco
         : lens('▶ Train (command line)', TRAIN_EXPERIMENT_COMMAND, 'The editor cannot train this yet: show the equivalent sequence-lab train command'),
       lens('Open Data File', OPEN_EXPERIMENT_DATA_COMMAND, `Open ${result.experiment.data.path}`),
     ];
-    if (inEditor) lenses.push(lens('Copy Command Line', COPY_EXPERIMENT_COMMAND_LINE, 'Copy the sequence-lab train command that trains the same model to the same losses'));
+    if (inEditor && this.options.commandLine) lenses.push(lens('Copy Command Line', COPY_EXPERIMENT_COMMAND_LINE, 'Copy the sequence-lab train command that trains the same model to the same losses'));
     const runs = runsOfExperiment(this.service, document.uri).length;
     if (runs > 0) lenses.push(lens(runs === 1 ? 'Open Panels' : `Open Panels (latest of ${runs} runs)`, OPEN_EXPERIMENT_PANELS_COMMAND, 'Show the Training panel of the latest run of this experiment'));
     return lenses;

@@ -15,9 +15,13 @@ import {
   trainExperiment,
 } from './trainExperiment';
 
-export function registerExperimentFeatures(context: vscode.ExtensionContext, service: TrainingService, persistence?: RunPersistence): void {
+/**
+ * `commandLine` false (VS Code for the Web, which has no terminal to run it in): no "Copy Command Line" lens, and its
+ * command is left to the caller (the web entry answers it with a message saying why).
+ */
+export function registerExperimentFeatures(context: vscode.ExtensionContext, service: TrainingService, persistence?: RunPersistence, { commandLine = true } = {}): void {
   const uri = context.extensionUri;
-  const lenses = new ExperimentCodeLensProvider(service);
+  const lenses = new ExperimentCodeLensProvider(service, { commandLine });
   context.subscriptions.push(
     new ExperimentDiagnostics(),
     lenses,
@@ -25,7 +29,7 @@ export function registerExperimentFeatures(context: vscode.ExtensionContext, ser
     // Returns the run's id (or undefined) so tests and the walkthrough can follow it.
     vscode.commands.registerCommand(TRAIN_EXPERIMENT_COMMAND, (resource?: unknown) => trainExperiment(uri, service, resource, persistence).then((run) => run?.info.id)),
     vscode.commands.registerCommand(OPEN_EXPERIMENT_DATA_COMMAND, (resource?: unknown) => openExperimentData(resource)),
-    vscode.commands.registerCommand(COPY_EXPERIMENT_COMMAND_LINE, (resource?: unknown) => copyExperimentCommandLine(resource)),
+    ...(commandLine ? [vscode.commands.registerCommand(COPY_EXPERIMENT_COMMAND_LINE, (resource?: unknown) => copyExperimentCommandLine(resource))] : []),
     vscode.commands.registerCommand(OPEN_EXPERIMENT_PANELS_COMMAND, (resource?: unknown) => openExperimentPanels(uri, service, resource)),
   );
 }

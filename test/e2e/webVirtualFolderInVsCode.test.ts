@@ -4,8 +4,9 @@
 // folder is that URI. Sequence Lab runs in the web worker extension host (its manifest declares
 // capabilities.virtualWorkspaces: true, so VS Code enables it there). A user opens verse.txt from the Explorer,
 // trains from the command palette, sees the loss fall in the Training panel, stops the run and finds it in the
-// Runs view, trains and stops a second, compares the two with Compare Runs…, and opens the gradient lab on the file:
-// every read of the data and every write and read of the runs goes through workspace.fs.
+// Runs view, trains and stops a second, compares the two with Compare Runs…, opens the gradient lab on the file, and
+// trains the experiment file beside it from its ▶ Train CodeLens: every read of the data and the experiment and every
+// write and read of the runs goes through workspace.fs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,13 +24,19 @@ const resultsDir = path.join(REPO_ROOT, 'test-results');
 const session = workbenchSession('e2e-web-virtual-failure.png');
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'virtualFolderExtension');
 const SCHEME = 'seqlab-mem';
+/** The fixture folder's experiment file: a tanh RNN of H 24 on its verse.txt, many steps (stopped by the test). */
+const EXPERIMENT = {
+  data: { path: 'verse.txt', kind: 'characters' },
+  model: { cell: 'rnn', layers: 1, hiddenSize: 24 },
+  training: { seqLength: 16, optimizer: 'adam', learningRate: 0.01, clip: 5, steps: 1_000_000, seed: 3 },
+};
 
 /** The fixture extension as a .vsix, verse.txt's text written into it (vsce, as a publisher packages). */
 function packageFixture(dir: string): string {
   cpSync(FIXTURE, dir, { recursive: true });
   const text = readFileSync(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8');
   const script = path.join(dir, 'extension.js');
-  writeFileSync(script, readFileSync(script, 'utf8').replace("'__TEXT__'", JSON.stringify(text)));
+  writeFileSync(script, readFileSync(script, 'utf8').replace("'__TEXT__'", JSON.stringify(text)).replace("'__EXPERIMENT__'", JSON.stringify(JSON.stringify(EXPERIMENT, null, 2) + '\n')));
   writeFileSync(path.join(dir, 'README.md'), '# Sequence Lab test fixture\n');
   const vsix = path.join(dir, 'virtual-folder-fixture.vsix');
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -142,6 +149,38 @@ test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Expl
   await lab.locator('#reading').first().filter({ hasText: /^ρ = 0\.90 \(σ_max = \d+\.\d\d\), T = 60, 59 steps back: the tanh RNN keeps / }).waitFor({ timeout: 60_000 });
   assert.match(await lab.locator('#data-label').first().innerText(), /verse\.txt/);
   phase('Gradient Lab: its reading on verse.txt');
+
+  // An experiment file in the virtual folder: its CodeLenses (no Copy Command Line on the web: no terminal to run it
+  // in), ▶ Train trains its model (H 24, not the settings' 32) on the verse.txt beside it, read through workspace.fs.
+  await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
+  const experiment = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*verse-rnn\.seqlab\.json\s*$/ }).first();
+  await experiment.waitFor({ state: 'visible', timeout: 30_000 });
+  await experiment.click();
+  await page.locator('.editor-group-container.active .tab.active', { hasText: 'verse-rnn.seqlab.json' }).first().waitFor({ timeout: 30_000 });
+  const lenses = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a');
+  const want = ['▶ Train', 'Open Data File'];
+  let shown: string[] = [];
+  for (const deadline = Date.now() + 60_000; JSON.stringify(shown) !== JSON.stringify(want);) {
+    if (Date.now() > deadline) assert.fail(`the experiment's CodeLenses on the web: ${JSON.stringify(shown)}`);
+    await page.waitForTimeout(200);
+    shown = (await lenses.allInnerTexts().catch(() => [] as string[])).map((t) => t.trim());
+  }
+  await lenses.filter({ hasText: '▶ Train' }).first().click();
+  const trained = await webviewFrame(page, { selector: '#model-label', timeout: 60_000 });
+  for (const deadline = Date.now() + 60_000; !/RNN[\s\S]*H=24/.test(await trained.locator('#model-label').first().innerText().catch(() => ''));) {
+    if (Date.now() > deadline) assert.fail(`the Training panel does not show the experiment's model (RNN, H=24): ${JSON.stringify(await trained.locator('#model-label').first().innerText().catch(() => ''))}; notifications ${JSON.stringify(await notifications(page))}`);
+    await page.waitForTimeout(250);
+  }
+  for (const deadline = Date.now() + 120_000; !Number.isFinite(await numberIn(trained, '#loss'));) {
+    if (Date.now() > deadline) assert.fail('no loss in the experiment\'s Training panel within 120 s');
+    await page.waitForTimeout(250);
+  }
+  assert.equal((await trained.locator('#file-label').first().innerText()).trim(), 'verse.txt', 'the experiment trains on the virtual verse.txt');
+  // Once it has a run, the experiment offers Open Panels.
+  await page.locator('.editor-group-container .monaco-editor .codelens-decoration a', { hasText: 'Open Panels' }).first().waitFor({ timeout: 60_000 });
+  phase(`experiment file: ▶ Train, ${await trained.locator('#model-label').first().innerText()}, loss ${await numberIn(trained, '#loss')}`);
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-experiment.png'), fullPage: true });
+  await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
   session.passed = true;
   phase('done');
 });

@@ -101,6 +101,8 @@ export function fakeWebVscode(): { vscode: object; activation: WebActivation } {
       showInformationMessage: show,
       showWarningMessage: show,
       showErrorMessage: show,
+      // No editor is open.
+      activeTextEditor: undefined,
     }),
     workspace: partly({
       getConfiguration: () => ({ get: (_key: string, fallback?: unknown) => fallback }),

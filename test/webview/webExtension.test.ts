@@ -139,7 +139,8 @@ test('On the web, a command that needs the desktop says so; training commands ar
   assert.match(answers.copyCommandLine, /VS Code for the Web/);
   // Compare Runs is the desktop's on the web since stored runs are (issue 17): with none stored, its own message.
   assert.equal(answers.compareRuns, 'Sequence Lab: Compare Runs needs at least two stored runs; there are none. Train a model on a file, then another (e.g. an RNN, then an LSTM).');
-  assert.match(answers.trainExperiment, /not in VS Code for the Web yet/);
+  // Experiment files are the desktop's on the web (workspace.fs): with no experiment open, Train Experiment's own answer.
+  assert.equal(answers.trainExperiment, 'Sequence Lab: open an experiment file (*.seqlab.json) first, or create one with "Sequence Lab: New Example…".');
   // The desktop's own Stop Training: with no run, its own message (not a web refusal).
   assert.equal(answers.stopTraining, 'Sequence Lab: no run is training.');
   // Stored runs are the desktop's on the web (issue 17): Delete All Runs… is the real one (no runs stored here).
