@@ -6,7 +6,7 @@ import { useLocalDataPaths } from './base/dataFileAccess';
 import { judgeDataPath, judgedFile, stillJudgedFile } from './base/dataPathGuard';
 import { engineWorkers, useEngineWorkers } from './base/engineWorkers';
 import { nodeEngineWorkers } from './base/nodeWorkerTransport';
-import { importModel } from './commands/importModel';
+import { registerImportModel } from './commands/importModel';
 import { openRunStore } from './commands/desktopRunStore';
 import { registerRunCommands } from './commands/runCommands';
 import { shownModelPickStep } from './commands/trainCommand';
@@ -60,9 +60,7 @@ export function activate(context: vscode.ExtensionContext): SequenceLabApi {
     persistence,
     runsTree,
     ...registerRunCommands(context, service, persistence, runsTree, { reopenStore: () => openRunStore(context) }),
-    vscode.commands.registerCommand('sequenceLab.importModel', (resource?: unknown) =>
-      importModel(uri, service, persistence, resource).then(() => undefined),
-    ),
+    registerImportModel(uri, service, persistence),
     // canSelectMany: select runs, right-click → Compare Runs.
     runsView,
     registerTrainingPanelSerializer(uri, service, persistence),

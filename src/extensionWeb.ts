@@ -5,7 +5,7 @@
 // system read from and written behind to the extension's storage through workspace.fs (training/webRunStore.ts), with
 // the desktop's Runs view and its Resume, Delete, Delete All and Duplicate with Changes… (into the desktop's Model
 // view), Compare Runs and the gradient lab, and experiment files (their CodeLenses, ▶ Train, Open Data File, Open
-// Panels). What still needs a folder on disk (revealing a run's checkpoint folder, opening a PyTorch model) or the
+// Panels), and Open PyTorch Model…. What still needs a folder on disk (revealing a run's checkpoint folder) or the
 // user's own machine (train.py, the CLI and its command line) answers with a message saying so (webUnavailable.ts).
 import * as vscode from 'vscode';
 import { engineWorkers, useEngineWorkers } from './base/engineWorkers';
@@ -13,6 +13,7 @@ import { registerPanelExport } from './base/panelExport';
 import { webEngineWorkers } from './base/webWorkerTransport';
 import { registerTrainingCommands } from './commands/trainingCommands';
 import { registerDuplicateRun } from './commands/duplicateRun';
+import { registerImportModel } from './commands/importModel';
 import { registerRunCommands } from './commands/runCommands';
 import { registerTrainingLifecycle } from './commands/trainingLifecycle';
 import { registerWebUnavailable, webUnavailableMessage } from './commands/webUnavailable';
@@ -72,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerTrainingLifecycle(service),
     ...registerTrainingCommands(uri, service),
     ...registerRnnEditor(service, persistence),
+    // Open PyTorch Model…: a .safetensors file of the workspace, read through workspace.fs, opened as a paused run.
+    registerImportModel(uri, service, persistence),
     ...registerWebUnavailable(),
   );
   const analysisWorker = registerHmmFeatures(context);

@@ -12,6 +12,14 @@ import type { RunPersistence } from '../training/runPersistence';
 import type { RunRecord, TrainingService } from '../training/trainingService';
 import { checkedDocumentText, documentLabel } from '../base/documentText';
 
+/**
+ * The command, from the palette (a file picked), the Runs view's title menu, or the Explorer's context menu on a
+ * .safetensors file (that file). The same on the desktop and the web: the model is read through workspace.fs.
+ */
+export function registerImportModel(extensionUri: vscode.Uri, service: TrainingService, persistence: RunPersistence): vscode.Disposable {
+  return vscode.commands.registerCommand('sequenceLab.importModel', (resource?: unknown) => importModel(extensionUri, service, persistence, resource).then(() => undefined));
+}
+
 /** Model files above this size are refused before reading (the largest model the panel trains is ~40 MB in F64). */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 

@@ -9,14 +9,11 @@ const NEEDS_LOCAL_MACHINE = new Set([
 ]);
 
 /**
- * Needs a run folder on disk, or a file picked from the user's own disk (revealing a checkpoint folder, opening a
- * PyTorch model as a stored run), which this web build does not have yet. Stored runs themselves work on the web (Runs
- * view, Resume, Delete, Delete All, Duplicate with Changes…: training/webRunStore.ts), and so do experiment files
- * (read and trained through workspace.fs, src/experiments/).
+ * Needs a run folder on disk (revealing a checkpoint folder), which the browser has none of. Stored runs themselves
+ * work on the web (Runs view, Resume, Delete, Delete All, Duplicate with Changes…: training/webRunStore.ts), and so do
+ * experiment files (src/experiments/) and opening a PyTorch model (commands/importModel.ts), through workspace.fs.
  */
-const NOT_YET_ON_THE_WEB = new Set([
-  // Opening a PyTorch model makes a stored run of it from a file read by path.
-  'sequenceLab.importModel',
+const NO_FOLDER_ON_THE_WEB = new Set([
   // The checkpoints are in the extension's storage, which the browser shows no folder of.
   'sequenceLab.runs.revealCheckpointFolder',
 ]);
@@ -26,15 +23,15 @@ export function webUnavailableMessage(command: string): string | undefined {
   if (NEEDS_LOCAL_MACHINE.has(command)) {
     return vscode.l10n.t('Sequence Lab: this needs Python, PyTorch or a terminal on your own computer, which VS Code for the Web does not have. Open this folder in VS Code on the desktop to use it; training and every panel work here.');
   }
-  if (NOT_YET_ON_THE_WEB.has(command)) {
-    return vscode.l10n.t('Sequence Lab: this is not in VS Code for the Web yet (run folders and opening a PyTorch model need the desktop for now); stored runs are in the Runs view. Open this folder in VS Code on the desktop to use it.');
+  if (NO_FOLDER_ON_THE_WEB.has(command)) {
+    return vscode.l10n.t('Sequence Lab: VS Code for the Web has no folder to reveal: a run\u2019s checkpoints are in the extension\u2019s storage, not on your disk. Resume, Duplicate with Changes… and Delete are in the Runs view; open this folder in VS Code on the desktop to reach the files.');
   }
   return undefined;
 }
 
 /** The commands the web build answers with a message, registered as such. */
 export function registerWebUnavailable(): vscode.Disposable[] {
-  return [...NEEDS_LOCAL_MACHINE, ...NOT_YET_ON_THE_WEB].map((command) =>
+  return [...NEEDS_LOCAL_MACHINE, ...NO_FOLDER_ON_THE_WEB].map((command) =>
     vscode.commands.registerCommand(command, () => void vscode.window.showInformationMessage(webUnavailableMessage(command) ?? '')),
   );
 }

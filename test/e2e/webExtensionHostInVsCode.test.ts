@@ -2,8 +2,8 @@
 // worker extension host (settings extensions.webWorker and remote.extensionKind = ["web"]), so dist/web/extension.js
 // runs in a browser Web Worker and trains in a nested Web Worker (dist/web/worker.js). Trains from the command
 // palette on an example file and waits for the loss to fall in the Training panel, then opens the Gates panel on the
-// running LSTM. "Open PyTorch Model…" answers with the web build's message, which only the web entry has (proof the
-// web entry, not the Node one, is running). The stopped run is in the Runs view, and after Developer: Reload Window it is
+// running LSTM. The stopped run is in the Runs view, where Reveal Checkpoint Folder answers with the web build's
+// message, which only the web entry has (proof the web entry, not the Node one, is running); after Developer: Reload Window it is
 // still there with its step: stored through workspace.fs in the extension's storage (src/training/webRunStore.ts);
 // Resume on it trains it on from its checkpoint.
 import assert from 'node:assert/strict';
@@ -101,18 +101,20 @@ test('the web extension trains in a Web Worker from the command palette in code-
   phase(`Gates panel: ${JSON.stringify(reading.slice(0, 80))}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-gates.png'), fullPage: true });
 
-  await runCommand(page, 'Sequence Lab: Open PyTorch Model…', { timeout: 30_000 });
-  const said = Date.now() + 20_000;
-  for (;;) {
+  await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
+  const stoppedRow = await runRow(page, /stopped · step [1-9]/, 30_000);
+  const stopped = await stepOf(stoppedRow);
+  phase(`Runs view: stopped at step ${stopped}`);
+  // Right-click → Reveal Checkpoint Folder answers with the web build's message (only the web entry has it: proof
+  // that the browser entry is the one running).
+  await chooseFromContextMenu(page, stoppedRow, 'Reveal Checkpoint Folder');
+  for (const said = Date.now() + 20_000; ;) {
     const shown = await notifications(page);
-    if (shown.some((n) => /not in VS Code for the Web yet/.test(n))) break;
-    if (Date.now() > said) assert.fail(`no web-build message after Open PyTorch Model…: ${JSON.stringify(shown)}`);
+    if (shown.some((n) => /VS Code for the Web has no folder to reveal/.test(n))) break;
+    if (Date.now() > said) assert.fail(`no web-build message after Reveal Checkpoint Folder: ${JSON.stringify(shown)}`);
     await page.waitForTimeout(250);
   }
-  phase('Open PyTorch Model… answered with the web build\'s message');
-  await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
-  const stopped = await stepOf(await runRow(page, /stopped · step [1-9]/, 30_000));
-  phase(`Runs view: stopped at step ${stopped}`);
+  phase('Reveal Checkpoint Folder answered with the web build\'s message');
 
   // Reload once the stop is in storage (written behind through workspace.fs: code-server keeps it in its user data);
   // the new window's extension host reads it back.

@@ -5,17 +5,18 @@
 // capabilities.virtualWorkspaces: true, so VS Code enables it there). A user opens verse.txt from the Explorer,
 // trains from the command palette, sees the loss fall in the Training panel, stops the run and finds it in the
 // Runs view, trains and stops a second, compares the two with Compare Runs…, opens the gradient lab on the file, and
-// trains the experiment file beside it from its ▶ Train CodeLens: every read of the data and the experiment and every
-// write and read of the runs goes through workspace.fs.
+// trains the experiment file beside it from its ▶ Train CodeLens, and opens the model file beside it (Explorer → Open
+// PyTorch Model…): every read of the data, the experiment and the model and every write and read of the runs goes
+// through workspace.fs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, installVsix, installVsixCached, launchBrowser, makeProfile, notifications, packageVsix, runCommand, seconds,
+  REPO_ROOT, chooseFromContextMenu, installVsix, installVsixCached, launchBrowser, makeProfile, notifications, packageVsix, runCommand, seconds,
   startCodeServer, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { workbenchSession } from './workbenchSession';
@@ -31,12 +32,19 @@ const EXPERIMENT = {
   training: { seqLength: 16, optimizer: 'adam', learningRate: 0.01, clip: 5, steps: 1_000_000, seed: 3 },
 };
 
-/** The fixture extension as a .vsix, verse.txt's text written into it (vsce, as a publisher packages). */
+/**
+ * The fixture extension as a .vsix (vsce, as a publisher packages), with verse.txt's text, the experiment file and a
+ * char LSTM of H 12 trained on verse.txt for 20 steps by the CLI (from the sources) written into it.
+ */
 function packageFixture(dir: string): string {
   cpSync(FIXTURE, dir, { recursive: true });
   const text = readFileSync(path.join(REPO_ROOT, 'examples', 'verse.txt'), 'utf8');
+  const trained = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'train', 'examples/verse.txt', '--model', 'lstm', '--hidden', '12', '--steps', '20', '--out', path.join(dir, 'model')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(trained.status, 0, `sequence-lab train (fixture model): ${trained.stderr}`);
+  const model = readFileSync(path.join(dir, 'model', 'model.safetensors')).toString('base64');
+  rmSync(path.join(dir, 'model'), { recursive: true, force: true });
   const script = path.join(dir, 'extension.js');
-  writeFileSync(script, readFileSync(script, 'utf8').replace("'__TEXT__'", JSON.stringify(text)).replace("'__EXPERIMENT__'", JSON.stringify(JSON.stringify(EXPERIMENT, null, 2) + '\n')));
+  writeFileSync(script, readFileSync(script, 'utf8').replace("'__TEXT__'", JSON.stringify(text)).replace("'__EXPERIMENT__'", JSON.stringify(JSON.stringify(EXPERIMENT, null, 2) + '\n')).replace("'__MODEL__'", JSON.stringify(model)));
   writeFileSync(path.join(dir, 'README.md'), '# Sequence Lab test fixture\n');
   const vsix = path.join(dir, 'virtual-folder-fixture.vsix');
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -55,6 +63,12 @@ async function stoppedRuns(page: Page, count: number): Promise<string[]> {
     if (Date.now() > deadline) assert.fail(`fewer than ${count} stopped runs on verse.txt in the Runs view: ${JSON.stringify(texts)}`);
     await page.waitForTimeout(250);
   }
+}
+
+/** Shows the Explorer (its activity bar icon hides the side bar when the Explorer is already shown). */
+async function showExplorer(page: Page): Promise<void> {
+  if (!(await page.locator('.explorer-folders-view').first().isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
+  await page.locator('.explorer-folders-view').first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
@@ -152,7 +166,7 @@ test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Expl
 
   // An experiment file in the virtual folder: its CodeLenses (no Copy Command Line on the web: no terminal to run it
   // in), ▶ Train trains its model (H 24, not the settings' 32) on the verse.txt beside it, read through workspace.fs.
-  await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
+  await showExplorer(page);
   const experiment = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*verse-rnn\.seqlab\.json\s*$/ }).first();
   await experiment.waitFor({ state: 'visible', timeout: 30_000 });
   await experiment.click();
@@ -181,6 +195,27 @@ test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Expl
   phase(`experiment file: ▶ Train, ${await trained.locator('#model-label').first().innerText()}, loss ${await numberIn(trained, '#loss')}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-experiment.png'), fullPage: true });
   await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
+
+  // A model file in the virtual folder: right-click → Open PyTorch Model… opens it on the active text (verse.txt),
+  // paused at step 0, its cell and size read from the file (LSTM, H 12), in a Training panel of its own.
+  await showExplorer(page);
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*verse\.txt\s*$/ }).first().click();
+  await page.locator('.editor-group-container.active .tab.active', { hasText: 'verse.txt' }).first().waitFor({ timeout: 30_000 });
+  const modelFile = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*verse-lstm\.safetensors\s*$/ }).first();
+  await modelFile.waitFor({ state: 'visible', timeout: 30_000 });
+  await chooseFromContextMenu(page, modelFile, 'Open PyTorch Model…');
+  for (const deadline = Date.now() + 60_000; ;) {
+    const frames = page.frames();
+    let label = '';
+    for (const frame of frames) label ||= await frame.locator('#model-label').filter({ hasText: /LSTM[\s\S]*H=12/ }).first().innerText({ timeout: 500 }).catch(() => '');
+    if (label) {
+      phase(`Open PyTorch Model…: ${label}`);
+      break;
+    }
+    if (Date.now() > deadline) assert.fail(`no Training panel shows the opened LSTM of H 12; notifications ${JSON.stringify(await notifications(page))}`);
+    await page.waitForTimeout(250);
+  }
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-model.png'), fullPage: true });
   session.passed = true;
   phase('done');
 });
