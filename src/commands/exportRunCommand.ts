@@ -44,8 +44,11 @@ export async function exportRunAsPytorchProject(stored: StoredRun | undefined, s
   const reveal = 'Reveal';
   // revealFileInOS needs a desktop on the same machine.
   const local = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
+  // In VS Code for the Web the files are written (through workspace.fs), but train.py runs only where Python is.
+  const web = vscode.env.uiKind === vscode.UIKind.Web;
+  const exported = vscode.l10n.t('Sequence Lab: exported the run on {0} to {1} (train.py, model.safetensors, {2}, README.md).', stored.dataLabel, folder.fsPath, projectDataFile(stored));
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Sequence Lab: exported the run on {0} to {1} (train.py, model.safetensors, {2}, README.md).', stored.dataLabel, folder.fsPath, projectDataFile(stored)),
+    web ? `${exported} ${vscode.l10n.t('Run train.py with Python and PyTorch on your own computer: its README.md says how.')}` : exported,
     ...(local ? [open, reveal] : [open]),
   );
   if (choice === open) await vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });

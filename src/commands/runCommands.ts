@@ -194,7 +194,9 @@ export function registerRunCommands(
     }],
     ['sequenceLab.runs.exportPytorch', async (node, selected) => {
       const one = singleRunNode(node, selected);
-      if (one) await exportRunAsPytorchProject(storedRunOf(one.node, persistence), persistence.store);
+      if (one && one.node === undefined) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Sequence Lab: right-click a run in the Runs view, then Export as PyTorch Project….'));
+      } else if (one) await exportRunAsPytorchProject(storedRunOf(one.node, persistence), persistence.store);
     }],
     ['sequenceLab.runs.deleteAll', () => deleteAll()],
   ];

@@ -2,9 +2,12 @@
 // web, with a message saying why and what to use instead, rather than vanishing ("command not found") or failing.
 import * as vscode from 'vscode';
 
-/** Needs the user's own machine: Python and PyTorch (train.py), a terminal (the CLI, torchrun). Never on the web. */
+/**
+ * Needs the user's own machine: a terminal to run the CLI's command line in. Never on the web. (Export as PyTorch
+ * Project… works there: it writes the project through workspace.fs; running its train.py needs Python, which the
+ * export's message says.)
+ */
 const NEEDS_LOCAL_MACHINE = new Set([
-  'sequenceLab.runs.exportPytorch',
   'sequenceLab.experiment.copyCommandLine',
 ]);
 

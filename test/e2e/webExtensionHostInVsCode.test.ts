@@ -7,9 +7,10 @@
 // still there with its step: stored through workspace.fs in the extension's storage (src/training/webRunStore.ts);
 // Resume on it trains it on from its checkpoint.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
   REPO_ROOT, chooseFromContextMenu, makeProfile, notifications, openFile, packageVsix, runCommand, seconds,
@@ -17,7 +18,10 @@ import {
 } from '../../scripts/vscode-harness.mjs';
 import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
-const workspace = path.join(REPO_ROOT, 'examples');
+// A copy of examples/: the test exports a PyTorch project into it.
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'seqlab-web-host-'));
+cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
+after(() => rmSync(workspace, { recursive: true, force: true }));
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const session = workbenchSession('e2e-web-host-failure.png');
 const LOSS_TIMEOUT_MS = 180_000;
@@ -115,6 +119,37 @@ test('the web extension trains in a Web Worker from the command palette in code-
     await page.waitForTimeout(250);
   }
   phase('Reveal Checkpoint Folder answered with the web build\'s message');
+  // Right-click → Export as PyTorch Project…: the web's folder dialog takes an empty folder of the workspace, and the
+  // project's files are written there through workspace.fs; the message says where train.py can run.
+  const projectDir = path.join(workspace, 'pytorch-project');
+  mkdirSync(projectDir);
+  await chooseFromContextMenu(page, stoppedRow, 'Export as PyTorch Project…');
+  const dialog = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: 'Folder for the PyTorch project' }) });
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  // As a person: the dialog opens on the workspace folder; choose pytorch-project in its list, see that it went in (an
+  // empty folder lists only ".."), and press Export Here.
+  await dialog.locator('.monaco-list-row', { hasText: 'pytorch-project' }).first().click({ timeout: 30_000 });
+  const input = dialog.locator('.quick-input-box input');
+  for (const deadline = Date.now() + 30_000; ;) {
+    const value = await input.inputValue().catch(() => '');
+    const rows = (await dialog.locator('.monaco-list-row').allInnerTexts().catch(() => [] as string[])).map((t) => t.trim());
+    if (value.endsWith('/pytorch-project/') && JSON.stringify(rows) === '[".."]') break;
+    if (Date.now() > deadline) assert.fail(`the folder dialog did not go into pytorch-project: ${JSON.stringify(value)}, rows ${JSON.stringify(rows)}`);
+    await page.waitForTimeout(100);
+  }
+  await dialog.locator('.monaco-button', { hasText: 'Export Here' }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+  for (const deadline = Date.now() + 30_000; ;) {
+    const shown = await notifications(page);
+    if (shown.some((n) => /exported the run on verse\.txt to .*pytorch-project \(train\.py, model\.safetensors, data\/verse\.txt, README\.md\)\. Run train\.py with Python and PyTorch on your own computer/.test(n))) break;
+    if (Date.now() > deadline) assert.fail(`no export message: ${JSON.stringify(shown)}; the dialog: ${JSON.stringify(await dialog.innerText().catch(() => ''))}`);
+    await page.waitForTimeout(250);
+  }
+  for (const file of ['train.py', 'model.safetensors', 'README.md', 'requirements.txt', path.join('data', 'verse.txt')]) {
+    assert.ok(existsSync(path.join(projectDir, file)), `the exported project has ${file}`);
+  }
+  assert.equal(readFileSync(path.join(projectDir, 'data', 'verse.txt'), 'utf8'), readFileSync(path.join(workspace, 'verse.txt'), 'utf8'));
+  phase(`Export as PyTorch Project…: ${JSON.stringify(readdirSync(projectDir))}`);
 
   // Reload once the stop is in storage (written behind through workspace.fs: code-server keeps it in its user data);
   // the new window's extension host reads it back.
@@ -123,25 +158,29 @@ test('the web extension trains in a Web Worker from the command palette in code-
     await page.waitForTimeout(100);
   }
   phase('the stopped run is in storage');
-  await runCommand(page, 'View: Show Explorer'); // the Model view's webview need not load with the new window
+  // In code-server every webview shares one origin, and a webview setting up while another does can find the other's
+  // service worker in control and wait for good (VS Code's pre/index.html: "Found unexpected service worker
+  // controller … Waiting for controllerchange"). So one webview sets up at a time here: the reload restores only the
+  // Training panel (the active tab; the side bar on the Explorer, so not the Model view), and the Model view is
+  // shown once that is done.
+  await page.locator('.tabs-container .tab', { hasText: 'Sequence Lab: Training' }).click({ timeout: 30_000 });
+  await runCommand(page, 'View: Show Explorer');
   const loaded = page.waitForEvent('load', { timeout: 90_000 }).catch(() => {});
   await runCommand(page, 'Developer: Reload Window');
   await loaded;
-  const row = await runRow(page, /stopped · step [1-9]/, 90_000);
-  const restored = await stepOf(row);
-  assert.ok(restored >= stopped - 1 && restored <= stopped, `step ${restored} after the reload, ${stopped} before`);
-  phase(`after Reload Window: the run is stored, step ${restored}`);
-  // The Training panel open before the reload is restored by its serializer (a tab behind Gates: shown when chosen),
-  // showing the stored run's loss.
-  await page.locator('.tabs-container .tab', { hasText: 'Sequence Lab: Training' }).click({ timeout: 30_000 });
+  // The Training panel open before the reload is restored by its serializer, showing the stored run's loss.
   const restoredPanel = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
   for (const deadline = Date.now() + 60_000; !Number.isFinite(await numberIn(restoredPanel, '#loss'));) {
     if (Date.now() > deadline) assert.fail(`the restored Training panel shows no loss: ${JSON.stringify(await restoredPanel.locator('#loss').first().innerText().catch(() => ''))}`);
     await page.waitForTimeout(250);
   }
   phase(`the Training panel is restored: loss ${await numberIn(restoredPanel, '#loss')}`);
-  // Right-click → Duplicate with Changes…: the Model view shows the stored run's settings. (It once stayed blank after
-  // a reload in 2 of 5 runs: code-server's own service worker claimed webviews mid-setup; the harness now refuses it.)
+  const row = await runRow(page, /stopped · step [1-9]/, 90_000);
+  const restored = await stepOf(row);
+  assert.ok(restored >= stopped - 1 && restored <= stopped, `step ${restored} after the reload, ${stopped} before`);
+  phase(`after Reload Window: the run is stored, step ${restored}`);
+  await webviewFrame(page, { selector: '#model-view', timeout: 60_000 }); // the side bar's Model view, now shown
+  // Right-click → Duplicate with Changes…: the Model view shows the stored run's settings.
   await chooseFromContextMenu(page, row, 'Duplicate with Changes…');
   const form = await webviewFrame(page, { selector: '#model-view', timeout: 60_000 });
   await form.locator('#duplicate-note', { hasText: /^Duplicating char LSTM .*H=32 on verse\.txt — change settings and Train$/ }).waitFor({ timeout: 30_000 });

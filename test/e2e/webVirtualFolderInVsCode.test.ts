@@ -216,6 +216,7 @@ test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Expl
     await page.waitForTimeout(250);
   }
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-model.png'), fullPage: true });
+
   session.passed = true;
   phase('done');
 });

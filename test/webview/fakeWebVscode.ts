@@ -96,7 +96,12 @@ export function fakeWebVscode(): { vscode: object; activation: WebActivation } {
     }),
     window: partly({
       registerTreeDataProvider: (id: string) => (activation.views.push(id), disposable()),
-      createTreeView: (id: string) => (activation.views.push(id), stub()),
+      createTreeView: (id: string) => {
+        activation.views.push(id);
+        const view = stub() as { selection: unknown[] };
+        view.selection = []; // nothing selected in the view
+        return view;
+      },
       registerWebviewViewProvider: (id: string) => (activation.views.push(id), disposable()),
       showInformationMessage: show,
       showWarningMessage: show,
