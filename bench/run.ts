@@ -37,45 +37,29 @@ const seconds = args.includes('--quick') ? 1 : Number(args.find((a) => !a.starts
 const only = option('only') ?? '';
 const peers = new Set((option('peers') ?? 'naive,cpu,wasm,torch').split(','));
 const threads = availableParallelism();
-if (only === 'load') {
-  // The load benchmark drives a real VS Code; it has its own entry (bench/load/run.ts).
-  const load = spawnSync(process.execPath, ['--import', 'tsx', 'bench/load/run.ts', ...args], { stdio: 'inherit' });
-  process.exit(load.status ?? 1);
-}
-if (only === 'memory') {
-  // Heap and RSS over an hour's worth of training posts, with a full GC before each reading (bench/memoryRun.ts).
-  const memory = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memoryRun.ts', ...args], { stdio: 'inherit' });
-  process.exit(memory.status ?? 1);
-}
-if (only === 'panels') {
-  // Issue 4's panel update cost in headless Chromium (bench/panels/run.ts).
-  const panels = spawnSync(process.execPath, ['--import', 'tsx', 'bench/panels/run.ts', ...args], { stdio: 'inherit' });
-  process.exit(panels.status ?? 1);
-}
-if (only === 'colour') {
-  // Issue 15's Colour Text on 100,000 characters in one request (bench/colourText.ts).
-  const colour = spawnSync(process.execPath, ['--import', 'tsx', 'bench/colourText.ts', ...args], { stdio: 'inherit' });
-  process.exit(colour.status ?? 1);
-}
-if (only === 'typing') {
-  // Issue 15's latency Colour Text adds per keystroke, typed into code-server (bench/typing.ts).
-  const typing = spawnSync(process.execPath, ['--import', 'tsx', 'bench/typing.ts', ...args], { stdio: 'inherit' });
-  process.exit(typing.status ?? 1);
-}
-if (only === 'defaults') {
-  // Issue 15's Training panel default run: float32 (the default dtype) against float64 (bench/defaultRun.ts).
-  const defaults = spawnSync(process.execPath, ['--import', 'tsx', 'bench/defaultRun.ts', ...args], { stdio: 'inherit' });
-  process.exit(defaults.status ?? 1);
-}
-if (only === 'web') {
-  // Issue 17's Web Worker against the desktop's worker thread, the same run through each (bench/webWorker.ts).
-  const web = spawnSync(process.execPath, ['--import', 'tsx', 'bench/webWorker.ts', ...args], { stdio: 'inherit' });
-  process.exit(web.status ?? 1);
-}
-if (only === 'unitsearch') {
-  // Issue 13's whole-file unit search, seconds per MB (bench/unitSearch.ts).
-  const search = spawnSync(process.execPath, ['--import', 'tsx', 'bench/unitSearch.ts', ...args], { stdio: 'inherit' });
-  process.exit(search.status ?? 1);
+/** The benchmarks with an entry of their own (`--only=NAME`), each run in a child process with the same arguments. */
+const OWN_ENTRIES: Record<string, { script: string; nodeArgs?: string[] }> = {
+  // The extension host's event-loop delay in a real VS Code (bench/load/run.ts).
+  load: { script: 'bench/load/run.ts' },
+  // Heap and RSS over an hour's worth of training posts, with a full GC before each reading.
+  memory: { script: 'bench/memoryRun.ts', nodeArgs: ['--expose-gc'] },
+  // Issue 4's panel update cost in headless Chromium.
+  panels: { script: 'bench/panels/run.ts' },
+  // Issue 15's Colour Text on 100,000 characters in one request.
+  colour: { script: 'bench/colourText.ts' },
+  // Issue 15's latency Colour Text adds per keystroke, typed into code-server.
+  typing: { script: 'bench/typing.ts' },
+  // Issue 15's Training panel default run: float32 (the default dtype) against float64.
+  defaults: { script: 'bench/defaultRun.ts' },
+  // Issue 17's Web Worker against the desktop's worker thread, the same run through each.
+  web: { script: 'bench/webWorker.ts' },
+  // Issue 13's whole-file unit search, seconds per MB.
+  unitsearch: { script: 'bench/unitSearch.ts' },
+};
+const ownEntry = Object.hasOwn(OWN_ENTRIES, only) ? OWN_ENTRIES[only] : undefined;
+if (ownEntry) {
+  const child = spawnSync(process.execPath, [...(ownEntry.nodeArgs ?? []), '--import', 'tsx', ownEntry.script, ...args], { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
 }
 
 /** A deterministic text of 65 distinct characters (like tiny-shakespeare's alphabet), ~100k chars long. */

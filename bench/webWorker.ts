@@ -6,19 +6,16 @@
 // (steps × sequence length) over the wall time from the train request to 'finished', so start-up and every message
 // count. Rounds alternate the two, best of each.
 // Run: npm run bench -- --only=web [--rounds=3]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { nodeWorker } from '../src/base/nodeWorkerTransport';
 import type { HostToWorker, WorkerToHost } from '../src/shared/protocol/trainingWorker';
 import { DEFAULT_CONFIG, dtypeOf, type TrainingConfig } from '../src/shared/trainingConfig';
+import { buildAndServeWorkerBundles } from '../test/webview/workerBundles';
 import { trainThrough } from '../test/webview/workerScenario';
 
-const ROOT = join(__dirname, '..');
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 3);
 const alphabet = ' \n!$&\',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 let state = 2024;
@@ -35,34 +32,14 @@ const TIMEOUT_MS = 600_000;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'seqlab-web-bench-'));
-  // As esbuild.mjs --production builds them for the .vsix (its one warning, tsx's require hook for sources, is not for bundles).
-  const options = { absWorkingDir: ROOT, bundle: true, minify: true, legalComments: 'none' as const, logLevel: 'error' as const };
-  esbuild.buildSync({ ...options, entryPoints: ['src/worker/worker.ts'], platform: 'node', format: 'cjs', outfile: join(dir, 'worker.js') });
-  esbuild.buildSync({ ...options, entryPoints: ['src/worker/webWorker.ts'], platform: 'browser', target: 'es2022', format: 'iife', outfile: join(dir, 'web', 'worker.js') });
-  esbuild.buildSync({
-    ...options, platform: 'browser', target: 'es2022', format: 'iife', outfile: join(dir, 'web', 'page.js'),
-    stdin: {
-      resolveDir: ROOT, loader: 'ts',
-      contents: `import { webWorker } from './src/base/webWorkerTransport';
-        import { trainThrough } from './test/webview/workerScenario';
-        globalThis.timedTrain = async (text, config, timeoutMs) => {
-          const start = performance.now();
-          const outcome = await trainThrough(webWorker('/worker.js', { name: 'sequence-lab-training' }), text, config, timeoutMs);
-          return { ms: performance.now() - start, steps: outcome.finished.steps };
-        };`,
-    },
-  });
-  const files: Record<string, [string, string]> = {
-    '/': ['text/html', '<!doctype html><meta charset="utf-8"><title>web worker bench</title><script src="/page.js"></script>'],
-    '/page.js': ['text/javascript', readFileSync(join(dir, 'web', 'page.js'), 'utf8')],
-    '/worker.js': ['text/javascript', readFileSync(join(dir, 'web', 'worker.js'), 'utf8')],
-  };
-  const server = createServer((req, res) => {
-    const file = files[new URL(req.url ?? '/', 'http://x').pathname];
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // Minified, as esbuild.mjs --production builds them for the .vsix.
+  const served = await buildAndServeWorkerBundles(dir, `import { webWorker } from './src/base/webWorkerTransport';
+    import { trainThrough } from './test/webview/workerScenario';
+    globalThis.timedTrain = async (text, config, timeoutMs) => {
+      const start = performance.now();
+      const outcome = await trainThrough(webWorker('/worker.js', { name: 'sequence-lab-training' }), text, config, timeoutMs);
+      return { ms: performance.now() - start, steps: outcome.finished.steps };
+    };`, { minify: true, title: 'web worker bench' });
   const userDataDir = mkdtempSync(join(tmpdir(), 'seqlab-web-bench-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
@@ -70,7 +47,7 @@ async function main(): Promise<void> {
   });
   try {
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(served.url);
     await page.waitForFunction(() => 'timedTrain' in globalThis);
     const browserVersion = context.browser()?.version() ?? (await page.evaluate('navigator.userAgent'));
     console.log(`One training run through the host's worker client, wall time from the request to 'finished'; ${TEXT.length.toLocaleString('en-US')} characters`);
@@ -83,7 +60,7 @@ async function main(): Promise<void> {
       let web = 0;
       for (let r = 0; r < rounds; r++) {
         const start = performance.now();
-        const outcome = await trainThrough(nodeWorker<HostToWorker, WorkerToHost>(join(dir, 'worker.js'), { name: 'sequence-lab-training' }), TEXT, config, TIMEOUT_MS);
+        const outcome = await trainThrough(nodeWorker<HostToWorker, WorkerToHost>(served.nodeWorker, { name: 'sequence-lab-training' }), TEXT, config, TIMEOUT_MS);
         if (outcome.finished.steps !== config.steps) throw new Error(`the worker thread ran ${outcome.finished.steps} of ${config.steps} steps`);
         desktop = Math.max(desktop, chars / ((performance.now() - start) / 1000));
         const w = await page.evaluate(([text, c, timeoutMs]) => (globalThis as unknown as { timedTrain: (t: string, c: TrainingConfig, ms: number) => Promise<{ ms: number; steps: number }> }).timedTrain(text, c, timeoutMs), [TEXT, config, TIMEOUT_MS] as const);
@@ -95,7 +72,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await context.close();
-    server.close();
+    served.close();
     rmSync(dir, { recursive: true, force: true });
     rmSync(userDataDir, { recursive: true, force: true });
   }

@@ -5,18 +5,15 @@
 // Both must train the same run to the same losses (the engine is deterministic for a seed), and the web worker's
 // throughput is printed beside the desktop's.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { nodeWorker } from '../../src/base/nodeWorkerTransport';
 import type { HostToWorker, WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
-import { REPO_ROOT } from './panelHarness';
+import { buildAndServeWorkerBundles, type WorkerBundles } from './workerBundles';
 import { crashThrough, stopThrough, trainThrough, type TrainingOutcome } from './workerScenario';
 
 const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(40);
@@ -25,43 +22,23 @@ const TIMEOUT_MS = 120_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-transports-'));
 let browser: Browser;
-let server: Server;
 let page: Page;
 
+let served: WorkerBundles;
+
 before(async () => {
-  const options = { absWorkingDir: REPO_ROOT, bundle: true, logLevel: 'warning' as const };
-  // The two worker bundles as esbuild.mjs builds them: a worker thread's (Node, cjs) and a Web Worker's (classic script).
-  esbuild.buildSync({ ...options, entryPoints: ['src/worker/worker.ts'], platform: 'node', format: 'cjs', outfile: join(dir, 'worker.js') });
-  esbuild.buildSync({ ...options, entryPoints: ['src/worker/webWorker.ts'], platform: 'browser', target: 'es2022', format: 'iife', outfile: join(dir, 'web', 'worker.js') });
   // The page: the scenario and the web transport, as the web extension host bundles them.
-  esbuild.buildSync({
-    ...options, platform: 'browser', target: 'es2022', format: 'iife', outfile: join(dir, 'web', 'page.js'),
-    stdin: {
-      resolveDir: REPO_ROOT, loader: 'ts',
-      contents: `import { webWorker } from './src/base/webWorkerTransport';
-        import * as scenario from './test/webview/workerScenario';
-        globalThis.scenario = scenario;
-        globalThis.start = (url) => webWorker(url, { name: 'sequence-lab-training' });
-        // As the web entry starts it from an extension installed on a remote: the script's bytes as a Blob URL,
-        // made after the client's first messages were posted.
-        globalThis.startLate = (url) => webWorker(async () => {
-          const response = await fetch(url);
-          if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
-          return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
-        }, { name: 'sequence-lab-training' });`,
-    },
-  });
-  const files: Record<string, [string, string]> = {
-    '/': ['text/html', '<!doctype html><meta charset="utf-8"><title>worker transport</title><script src="/page.js"></script>'],
-    '/page.js': ['text/javascript', readFileSync(join(dir, 'web', 'page.js'), 'utf8')],
-    '/worker.js': ['text/javascript', readFileSync(join(dir, 'web', 'worker.js'), 'utf8')],
-  };
-  server = createServer((req, res) => {
-    const file = files[new URL(req.url ?? '/', 'http://x').pathname];
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  served = await buildAndServeWorkerBundles(dir, `import { webWorker } from './src/base/webWorkerTransport';
+    import * as scenario from './test/webview/workerScenario';
+    globalThis.scenario = scenario;
+    globalThis.start = (url) => webWorker(url, { name: 'sequence-lab-training' });
+    // As the web entry starts it from an extension installed on a remote: the script's bytes as a Blob URL,
+    // made after the client's first messages were posted.
+    globalThis.startLate = (url) => webWorker(async () => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+      return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+    }, { name: 'sequence-lab-training' });`);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -69,18 +46,18 @@ before(async () => {
   page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(served.url);
   await page.waitForFunction(() => 'scenario' in globalThis);
   assert.deepEqual(errors, []);
 });
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  served?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const nodeStart = (script = join(dir, 'worker.js')) => nodeWorker<HostToWorker, WorkerToHost>(script, { name: 'sequence-lab-training' });
+const nodeStart = (script = served.nodeWorker) => nodeWorker<HostToWorker, WorkerToHost>(script, { name: 'sequence-lab-training' });
 
 type Scenario = typeof import('./workerScenario');
 declare const scenario: Scenario;
