@@ -24,7 +24,7 @@ const NO_FOLDER_ON_THE_WEB = new Set([
 /** The web's answer to a command it cannot run, or undefined for a command it runs. */
 export function webUnavailableMessage(command: string): string | undefined {
   if (NEEDS_LOCAL_MACHINE.has(command)) {
-    return vscode.l10n.t('Sequence Lab: this needs Python, PyTorch or a terminal on your own computer, which VS Code for the Web does not have. Open this folder in VS Code on the desktop to use it; training and every panel work here.');
+    return vscode.l10n.t('Sequence Lab: the sequence-lab command line runs in a terminal on your own computer, which VS Code for the Web does not have. Open this folder in VS Code on the desktop to use it; training and every panel work here.');
   }
   if (NO_FOLDER_ON_THE_WEB.has(command)) {
     return vscode.l10n.t('Sequence Lab: VS Code for the Web has no folder to reveal: a run\u2019s checkpoints are in the extension\u2019s storage, not on your disk. Resume, Duplicate with Changes… and Delete are in the Runs view; open this folder in VS Code on the desktop to reach the files.');

@@ -138,7 +138,8 @@ export function modelSettingsFromConfig(config: TrainingConfig): ModelSettings {
       clip: config.clip,
       steps: config.steps,
       seed: config.seed,
-      ...(config.dtype !== undefined && (config.dtype === 'float64' || float32Trains(kind)) ? { dtype: config.dtype } : {}),
+      // Tagged and sequence-to-one data have no dtype to choose (float64 only).
+      ...(config.dtype !== undefined && float32Trains(kind) ? { dtype: config.dtype } : {}),
     },
   };
 }

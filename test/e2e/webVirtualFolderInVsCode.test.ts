@@ -77,7 +77,7 @@ async function numberIn(frame: FrameLocator, selector: string): Promise<number> 
   return match ? Number(match[0]) : Number.NaN;
 }
 
-test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Explorer, train, see the loss fall, stop, find the run', { timeout: 600_000 }, async () => {
+test('a virtual workspace (one seqlab-mem: folder): train on verse.txt from the Explorer, find and compare the runs, open the gradient lab, train an experiment file, open a model file', { timeout: 600_000 }, async () => {
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
@@ -207,12 +207,18 @@ test('a virtual workspace (one seqlab-mem: folder): open verse.txt from the Expl
   for (const deadline = Date.now() + 60_000; ;) {
     const frames = page.frames();
     let label = '';
-    for (const frame of frames) label ||= await frame.locator('#model-label').filter({ hasText: /LSTM[\s\S]*H=12/ }).first().innerText({ timeout: 500 }).catch(() => '');
-    if (label) {
-      phase(`Open PyTorch Model…: ${label}`);
+    let status = '';
+    for (const frame of frames) {
+      if (label) break;
+      label = await frame.locator('#model-label').filter({ hasText: /LSTM[\s\S]*H=12/ }).first().innerText({ timeout: 500 }).catch(() => '');
+      if (label) status = `${await frame.locator('#status').first().innerText({ timeout: 500 }).catch(() => '')} at step ${await frame.locator('#step').first().innerText({ timeout: 500 }).catch(() => '')}`;
+    }
+    // Opened paused, at step 0: the panel's badge says so (it may show the label a moment before the status).
+    if (label && /^paused at step 0$/i.test(status.trim())) {
+      phase(`Open PyTorch Model…: ${label} · ${status}`);
       break;
     }
-    if (Date.now() > deadline) assert.fail(`no Training panel shows the opened LSTM of H 12; notifications ${JSON.stringify(await notifications(page))}`);
+    if (Date.now() > deadline) assert.fail(`no Training panel shows the opened LSTM of H 12, paused (label ${JSON.stringify(label)}, status ${JSON.stringify(status)}); notifications ${JSON.stringify(await notifications(page))}`);
     await page.waitForTimeout(250);
   }
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-model.png'), fullPage: true });
