@@ -44,7 +44,7 @@ import type { SequenceData } from './sequenceData';
 import { SequenceNumericFaultError } from './sequenceFault';
 import { throwIfAborted, type AbortCheck } from './stepAbort';
 import { crossEntropyStep } from './stepLoss';
-import { splitStreams, StreamShard, type ParallelShards, type ShardResult, type ShardWindow } from './streamShard';
+import { MIN_STREAMS_PER_SHARD, splitStreams, StreamShard, type ParallelShards, type ShardResult, type ShardWindow } from './streamShard';
 import { findNonFinite, tensorView } from './tensorLayout';
 import { clipGradientValues } from './valueClipping';
 import { optimizerState, restoreOptimizerState, type TrainerState } from './trainerState';
@@ -101,6 +101,11 @@ export class SequenceTrainer {
   private readonly parallel: ParallelShards | null;
   /** Threads an update runs on: this one, plus the parallel backend's shards (1 without one, or for tagging). */
   readonly threadCount: number;
+  /**
+   * Whether a parallel backend of two threads or more would run this trainer's updates on more than one: streamed data
+   * of at least 2 · MIN_STREAMS_PER_SHARD streams (a tagger's sentences always stay on one thread).
+   */
+  readonly couldShard: boolean;
 
   /** Next new position p within every segment, and the position the carried states belong to. */
   private position = 0;
@@ -158,12 +163,14 @@ export class SequenceTrainer {
       this.shard = null;
       this.parallel = null;
       this.threadCount = 1;
+      this.couldShard = false;
     } else {
       const shards = splitStreams(B, options.parallel?.shardCount(B) ?? 1);
       const dtype = config.dtype ?? 'float64';
       this.shard = new StreamShard(this.model, data, 0, shards[0].count, this.segmentLength, maxSteps, this.gradient, dtype);
       this.parallel = shards.length > 1 ? options.parallel! : null;
       this.threadCount = shards.length;
+      this.couldShard = Math.floor(B / MIN_STREAMS_PER_SHARD) >= 2;
       this.parallel?.attach({
         model: this.model.config, parameterCount: P, data, segmentLength: this.segmentLength, maxSteps, stateSize: this.stateSize,
         lstm: isLstm, dtype, ranges: shards.slice(1),
@@ -375,6 +382,14 @@ export class SequenceTrainer {
         this.epochs = epoch;
       },
     };
+  }
+
+  /**
+   * Settles once the parallel backend's threads can take the first update (at once without one); rejects when they
+   * could not start. A browser's nested workers need this thread's event loop to start: await it before step().
+   */
+  threadsReady(): Promise<void> {
+    return this.parallel?.ready?.() ?? Promise.resolve();
   }
 
   /** Stops the worker threads of a parallel backend (nothing to do otherwise). */

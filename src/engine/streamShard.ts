@@ -156,6 +156,12 @@ export function splitStreams(B: number, parts: number): { first: number; count: 
   return out;
 }
 
+/**
+ * Streams per shard below which a backend uses no more threads: one stream per thread is not worth the copies, so a
+ * batch needs 2 · MIN_STREAMS_PER_SHARD streams to run on two threads.
+ */
+export const MIN_STREAMS_PER_SHARD = 2;
+
 /** What a backend needs to build the remote shards: the model's architecture, the data and the stream ranges. */
 export interface ShardSpec {
   model: RecurrentStack['config'];
@@ -180,6 +186,11 @@ export interface ParallelShards {
   /** How many shards in all (the trainer's own included) this backend wants for B streams. */
   shardCount(B: number): number;
   attach(spec: ShardSpec): void;
+  /**
+   * Settles once every remote shard can take jobs (a browser's workers start only while their creator's thread is
+   * free, so the trainer must not block on them before this); rejects when one could not start.
+   */
+  ready?(): Promise<void>;
   /** h / c: the work states of ALL B streams (stream-major); each shard reads its rows. */
   start(params: Float64Array, win: ShardWindow, h: Float64Array, c: Float64Array | null): void;
   /**

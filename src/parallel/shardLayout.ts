@@ -49,3 +49,8 @@ export function allocateShard(parameterCount: number, states: number, lstm: bool
     error: new SharedArrayBuffer(ERROR_BYTES),
   };
 }
+
+/** The name of a web shard's Web Worker: the web worker's script serves a shard under it, a training worker otherwise. */
+export const SHARD_WORKER_NAME = 'sequence-lab-shard';
+/** What a web shard posts once it serves (shardLoop.ts's onReady). */
+export const SHARD_READY = 'sequence-lab-shard-ready';

@@ -22,6 +22,8 @@ export interface RunInfo {
    * machine of several cores (the desktop); 1 on the web, or for one stream. Not stored: a stored run has none.
    */
   threads?: number;
+  /** Set when this window's run could have trained data-parallel (a batch of 4 streams or more) but uses one thread. */
+  oneThreadReason?: OneThreadReason;
   /** Why it failed or stopped, in words. */
   message?: string;
   /** Set while the run is paused by a NaN/Inf (cleared when it resumes). */
@@ -31,6 +33,13 @@ export interface RunInfo {
   /** What the worker held out of training, once it has read the data (absent for runs older than held-out loss). */
   heldOut?: HeldOutInfo;
 }
+
+/**
+ * Why a run that could train data-parallel trains on one thread: the worker has no SharedArrayBuffer (a web page that
+ * is not cross-origin isolated), or an earlier run's threads did not start in this worker (a browser that refused
+ * nested workers).
+ */
+export type OneThreadReason = 'no-shared-memory' | 'threads-did-not-start';
 
 /** The held-out part of a run's data (src/engine/heldOut.ts) and how far one pass over the training part goes. */
 export interface HeldOutInfo {

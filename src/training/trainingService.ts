@@ -308,6 +308,7 @@ export class TrainingService implements vscode.Disposable {
         dataLength: m.dataLength,
         parameterCount: m.parameterCount,
         threads: m.threads,
+        oneThreadReason: m.oneThreadReason,
         ...(m.heldOut ? { heldOut: m.heldOut } : {}),
       });
     },

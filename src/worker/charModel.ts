@@ -92,6 +92,14 @@ export class CharModel {
     return this.trainer.threadCount;
   }
 
+  get couldUseThreads(): boolean {
+    return this.trainer.couldShard;
+  }
+
+  threadsReady(): Promise<void> {
+    return this.trainer.threadsReady();
+  }
+
   /** Ends the trainer's worker threads (after the run's loop has ended for good). */
   releaseThreads(): void {
     this.trainer.dispose();

@@ -124,6 +124,15 @@ export class SequenceModel implements TrainableModel {
     return this.trainer instanceof SequenceTrainer ? this.trainer.threadCount : 1;
   }
 
+  /** A sequence-to-one trainer: always one thread. */
+  get couldUseThreads(): boolean {
+    return this.trainer instanceof SequenceTrainer && this.trainer.couldShard;
+  }
+
+  threadsReady(): Promise<void> {
+    return this.trainer instanceof SequenceTrainer ? this.trainer.threadsReady() : Promise.resolve();
+  }
+
   /** Ends the trainer's worker threads (after the run's loop has ended for good). */
   releaseThreads(): void {
     if (this.trainer instanceof SequenceTrainer) this.trainer.dispose();

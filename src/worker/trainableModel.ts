@@ -18,6 +18,10 @@ export interface TrainableModel {
   readonly parameterCount: number;
   /** Threads each update runs on: 1, or more for a streamed run of several streams given worker threads. */
   readonly threadCount: number;
+  /** Whether worker threads would run its updates on more than one thread (streamed data, a batch of 4 or more). */
+  readonly couldUseThreads: boolean;
+  /** Settles once its threads can take the first update (at once on one thread); rejects when they could not start. */
+  threadsReady(): Promise<void>;
   /** Ends the run's worker threads, once its loop has ended for good (it never steps again after this). */
   releaseThreads(): void;
   readonly stepCount: number;

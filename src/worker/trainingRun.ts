@@ -21,6 +21,7 @@ import { DEFAULT_CHECKPOINT_EVERY, type TrainingConfig } from '../shared/trainin
 import type { RunFault } from '../shared/run';
 import type { WorkerToHost } from '../shared/protocol/trainingWorker';
 import type { TrainableModel } from './trainableModel';
+import { parallelThreadsFailed } from './parallelThreads';
 import { ProgressBuffer } from './progressBuffer';
 
 /** How long one slice of steps may hold the thread before yielding to messages. */
@@ -247,11 +248,26 @@ export class TrainingRun {
     return 'done';
   }
 
+  /**
+   * Waits for the model's data-parallel threads to start (a browser starts nested workers only while this thread is
+   * free, so the first update must not block on them before). Threads that cannot start fail the run in words, and
+   * the worker's later runs train on one thread.
+   */
+  private async threadsStarted(): Promise<void> {
+    try {
+      await this.model.threadsReady();
+    } catch (error) {
+      parallelThreadsFailed();
+      throw new Error(`The data-parallel training threads did not start (${describe(error)}). Start the run again: it will train on one thread.`, { cause: error });
+    }
+  }
+
   /** Trains until config.steps or stop; `startPaused` waits paused at the model's step first. */
   async run(startPaused = false): Promise<void> {
     const { model, runId } = this;
     this.running = true;
     try {
+      await this.threadsStarted();
       if (startPaused) {
         // The state was just restored from a checkpoint: nothing new to save.
         this.lastCheckpoint = `${model.stepCount}/0`;

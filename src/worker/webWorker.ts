@@ -1,12 +1,22 @@
 // Entry of the training worker in VS Code for the Web: a Web Worker (dist/web/worker.js) started by the host's web
 // transport (src/base/webWorkerTransport.ts). The message loop is the desktop's (workerMain.ts); only the port, the
 // settings (a first message instead of workerData) and setImmediate differ.
+// On a cross-origin isolated page, a run of several streams trains data-parallel: this same script, started again
+// as a nested worker named SHARD_WORKER_NAME, serves one shard (src/parallel/shardLoop.ts) through shared memory.
+// Elsewhere runs train on this one thread, and the Training panel says why (parallelThreads.ts).
+import { SHARD_READY, SHARD_WORKER_NAME, type ShardWorkerData } from '../parallel/shardLayout';
+import { serveShard } from '../parallel/shardLoop';
+import { canShareMemory, webShards } from '../parallel/webShards';
 import { isWorkerSettingsMessage } from '../shared/webWorkerStart';
 import type { TrainingWorkerData } from '../shared/stepInterrupt';
+import { useParallelThreads } from './parallelThreads';
 import { serveWorker } from './workerMain';
 
 /** The parts of a DedicatedWorkerGlobalScope used here (the project's types are Node's, not the DOM's). */
 interface WorkerScope {
+  readonly name: string;
+  readonly location: { readonly href: string };
+  readonly navigator: { readonly hardwareConcurrency?: number };
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
@@ -34,6 +44,22 @@ const port = {
   onMessage: (listener: (message: unknown) => void) => scope.addEventListener('message', (event) => listener(event.data)),
 };
 
+/** A shard's thread: its first message is its ShardWorkerData; it serves until its coordinator stops it. */
+function serveAsShard(): void {
+  const first = (event: { data: unknown }): void => {
+    scope.removeEventListener('message', first);
+    serveShard(event.data as ShardWorkerData, () => scope.postMessage(SHARD_READY));
+  };
+  scope.addEventListener('message', first);
+}
+
+/** The training worker: threads from this script where memory can be shared, else one thread (and the reason). */
+function serveAsTrainingWorker(): void {
+  const cores = Math.max(1, Math.floor(scope.navigator.hardwareConcurrency ?? 1));
+  useParallelThreads(canShareMemory() ? () => webShards(scope.location.href, cores) : undefined, 'no-shared-memory');
+  scope.addEventListener('message', first);
+}
+
 // The first message is the settings (the web transport posts it before anything else); a worker started by anyone
 // else serves with the defaults and handles that first message as a request.
 const first = (event: { data: unknown }): void => {
@@ -46,4 +72,6 @@ const first = (event: { data: unknown }): void => {
   );
   if (!isWorkerSettingsMessage(event.data)) replay?.(event.data);
 };
-scope.addEventListener('message', first);
+
+if (scope.name === SHARD_WORKER_NAME) serveAsShard();
+else serveAsTrainingWorker();

@@ -16,6 +16,7 @@ import { generateExample } from './examples';
 import { createTrainableModel } from './createTrainableModel';
 import type { TrainableModel } from './trainableModel';
 import { runUnitSearch } from './unitSearch';
+import { oneThreadReason } from './parallelThreads';
 import { TrainingRun } from './trainingRun';
 import { tagText } from './tagText';
 import { inferText } from './textInference';
@@ -75,6 +76,7 @@ async function train(m: Extract<HostToWorker, { type: 'train' }>) {
     dataLength: model.dataLength,
     parameterCount: model.parameterCount,
     threads: model.threadCount,
+    ...(model.threadCount === 1 && model.couldUseThreads && oneThreadReason() ? { oneThreadReason: oneThreadReason() } : {}),
     step: model.stepCount,
     heldOut: model.heldOut,
   });

@@ -7,10 +7,13 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import type { ParallelShards } from '../../src/engine/streamShard';
+import { AtomicShards } from '../../src/parallel/atomicShards';
 import { WorkerShards } from '../../src/parallel/workerShards';
+import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import { CharModel } from '../../src/worker/charModel';
-import { useParallelThreads } from '../../src/worker/parallelThreads';
+import { oneThreadReason, useParallelThreads } from '../../src/worker/parallelThreads';
+import { TrainingRun } from '../../src/worker/trainingRun';
 import { startTrainingWorker } from './trainingWorkerHarness';
 
 const { received, send, next } = startTrainingWorker(120_000);
@@ -73,6 +76,31 @@ test('the threads end with the run; a trainer that stepped after would fail loud
     model.releaseThreads();
     assert.throws(() => model.step(), /worker shards were ended/);
     assert.ok(made);
+  } finally {
+    useParallelThreads(undefined);
+  }
+});
+
+test('threads that do not start (a browser refusing nested workers) fail the run in words; the next runs train on one thread and say why', async () => {
+  // As the web's shards behave when a nested Web Worker cannot load: `started` rejects before any update.
+  const refused = (): ParallelShards => new AtomicShards({
+    threads: 2, script: 'worker.js',
+    launch: () => ({ started: Promise.reject(new Error('the shard worker failed to load')), terminate: () => undefined }),
+  });
+  useParallelThreads(refused);
+  try {
+    const posted: WorkerToHost[] = [];
+    const model = new CharModel(text, config, undefined, { gradientHistory: false });
+    assert.equal(model.threadCount, 2);
+    await new TrainingRun('refused', model, config, (m) => posted.push(m)).run();
+    const failed = posted.find((m) => m.type === 'failed');
+    assert.match(failed?.type === 'failed' ? failed.message : '', /^The data-parallel training threads did not start \(the shard worker failed to load\)\. Start the run again: it will train on one thread\.$/);
+    assert.equal(posted.filter((m) => m.type === 'progress').length, 0, 'no update ran on half the streams');
+    assert.equal(oneThreadReason(), 'threads-did-not-start');
+    const again = new CharModel(text, config, undefined, { gradientHistory: false });
+    assert.equal(again.threadCount, 1);
+    assert.equal(again.couldUseThreads, true);
+    again.step();
   } finally {
     useParallelThreads(undefined);
   }

@@ -6,7 +6,7 @@
 // throughput is printed beside the desktop's.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,6 +23,8 @@ const TIMEOUT_MS = 120_000;
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-transports-'));
 let browser: Browser;
 let page: Page;
+/** The same page served cross-origin isolated: its workers have SharedArrayBuffer. */
+let isolatedPage: Page;
 
 let served: WorkerBundles;
 
@@ -48,6 +50,12 @@ before(async () => {
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(served.url);
   await page.waitForFunction(() => 'scenario' in globalThis);
+  isolatedPage = await browser.newPage();
+  isolatedPage.on('pageerror', (error) => errors.push(error.message));
+  await isolatedPage.goto(served.isolatedUrl);
+  await isolatedPage.waitForFunction(() => 'scenario' in globalThis);
+  assert.equal(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated), false);
+  assert.equal(await isolatedPage.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated), true);
   assert.deepEqual(errors, []);
 });
 
@@ -118,4 +126,38 @@ test('A Web Worker started from a Blob URL made late (an extension on a remote) 
   const unreadable = await page.evaluate(() => scenario.crashThrough(startLate('/missing.js')));
   assert.equal(unreadable.crashed, true);
   assert.match(unreadable.message, /^The training worker crashed: the worker script could not be read: \/missing\.js: HTTP 404/);
+});
+
+// Data-parallel training on the web (issue 17): a run of 8 streams on a cross-origin isolated page trains in nested
+// Web Workers through shared memory, as the desktop's worker thread does in worker_threads; elsewhere on one thread,
+// saying why. The shards' gradients are added in shard order, so on as many threads the losses are the same bits.
+const PARALLEL: TrainingConfig = { ...CONFIG, batch: 8, steps: 120 };
+
+function assertFell(outcome: TrainingOutcome, where: string): void {
+  assert.equal(outcome.finished.reason, 'completed', where);
+  assert.equal(outcome.losses.filter((l) => Number.isFinite(l)).length, PARALLEL.steps, `${where}: every step's loss arrived`);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = mean(outcome.losses.slice(0, 10));
+  const last = mean(outcome.losses.slice(-10));
+  assert.ok(last < first * 0.75, `${where}: loss fell from ${first.toFixed(3)} to ${last.toFixed(3)}`);
+}
+
+test('A run of 8 streams trains data-parallel in Web Workers on a cross-origin isolated page, to the worker thread\'s losses', { timeout: 3 * TIMEOUT_MS }, async (t) => {
+  const desktop = await trainThrough(nodeStart(), TEXT, PARALLEL, TIMEOUT_MS);
+  assertFell(desktop, 'worker thread');
+  // min(cores, ⌊8 / 2⌋) threads on either side; Chromium's navigator.hardwareConcurrency counts the same cores.
+  const expected = Math.min(availableParallelism(), 4);
+  assert.equal(desktop.threads, expected, 'the worker thread uses the machine\'s cores');
+  const web = await isolatedPage.evaluate(([text, config, timeoutMs]) => scenario.trainThrough(start('worker.js'), text, config, timeoutMs), [TEXT, PARALLEL, TIMEOUT_MS] as const);
+  assertFell(web, 'Web Worker, isolated');
+  assert.equal(web.threads, expected, 'the Web Worker uses as many threads');
+  assert.equal(web.oneThreadReason, undefined);
+  assert.deepEqual(web.losses, desktop.losses);
+
+  // The same run where the page is not isolated: one thread, and the reason the Training panel shows.
+  const single = await page.evaluate(([text, config, timeoutMs]) => scenario.trainThrough(start('/worker.js'), text, config, timeoutMs), [TEXT, PARALLEL, TIMEOUT_MS] as const);
+  assertFell(single, 'Web Worker, not isolated');
+  assert.equal(single.threads, 1);
+  assert.equal(single.oneThreadReason, expected > 1 ? 'no-shared-memory' : undefined);
+  t.diagnostic(`chars/s, batch 8: worker thread on ${desktop.threads} threads ${Math.round(desktop.charsPerSecond)}, Web Worker on ${web.threads} ${Math.round(web.charsPerSecond)}, Web Worker on 1 ${Math.round(single.charsPerSecond)}`);
 });

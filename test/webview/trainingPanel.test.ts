@@ -255,6 +255,20 @@ describe('Training panel webview', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('says how many threads a run of several streams trains on, and why one where it could use more', async () => {
+    const page = await openTrainingRun(harness);
+    const batched = { ...RUN, config: { ...RUN.config, batch: 8 } };
+    await send(page, { type: 'status', run: { ...batched, threads: 2 } });
+    await waitForText(page, '#model-label', 'char RNN · tanh · H=64 · 65 distinct characters · 1.12M characters of text · 12.7k parameters · 2 threads');
+    // The web outside a cross-origin isolated page: one thread, and why.
+    await send(page, { type: 'status', run: { ...batched, threads: 1, oneThreadReason: 'no-shared-memory' } });
+    await waitForText(page, '#model-label', 'char RNN · tanh · H=64 · 65 distinct characters · 1.12M characters of text · 12.7k parameters · 1 thread: this page has no SharedArrayBuffer (it is not cross-origin isolated)');
+    // One thread with nothing more to say (one stream, or a one-core machine): no thread count at all.
+    await send(page, { type: 'status', run: { ...RUN, threads: 1 } });
+    await waitForText(page, '#model-label', 'char RNN · tanh · H=64 · 65 distinct characters · 1.12M characters of text · 12.7k parameters');
+    await page.close();
+  });
+
   it('shows why a run failed', async () => {
     const page = await openTrainingRun(harness);
     await send(page, { type: 'status', run: { ...RUN, status: 'failed', message: 'The file is empty.' } });

@@ -8,6 +8,9 @@ import type { TrainingConfig } from '../../src/shared/trainingConfig';
 
 export interface TrainingOutcome {
   vocabSize: number;
+  /** Threads each update ran on, and why one where the run could have used more ('started'). */
+  threads: number;
+  oneThreadReason?: string;
   /** Every step's loss, in step order, as the progress batches brought them. */
   losses: number[];
   finished: { reason: string; steps: number };
@@ -30,12 +33,14 @@ export async function trainThrough(start: StartWorker<HostToWorker, WorkerToHost
     const losses: number[] = [];
     let weighted = 0;
     let vocabSize = 0;
+    let threads = 0;
+    let oneThreadReason: string | undefined;
     const done = new Promise<{ reason: string; steps: number }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no 'finished' within ${timeoutMs} ms (${losses.length} steps arrived)`)), timeoutMs);
       client.onDidCrash((reason) => reject(new Error(reason)));
       client.onDidReceive((m) => {
         if (m.runId !== 'run') return;
-        if (m.type === 'started') vocabSize = m.vocabSize;
+        if (m.type === 'started') ({ vocabSize, threads, oneThreadReason } = m);
         if (m.type === 'progress') {
           for (let i = 0; i < m.losses.length; i++) losses[m.firstStep - 1 + i] = m.losses[i];
           weighted += m.charsPerSecond * m.losses.length;
@@ -51,7 +56,7 @@ export async function trainThrough(start: StartWorker<HostToWorker, WorkerToHost
     const finished = await done;
     const refusal = new Promise<string>((resolve) => client.onDidReceive((m) => m.runId === 'bad' && m.type === 'failed' && resolve(m.message)));
     client.post({ type: 'train', runId: 'bad', text, config: { ...config, hiddenSize: -3 } });
-    return { vocabSize, losses, finished, charsPerSecond: weighted / losses.length, refused: await refusal };
+    return { vocabSize, threads, oneThreadReason, losses, finished, charsPerSecond: weighted / losses.length, refused: await refusal };
   } finally {
     client.dispose();
   }

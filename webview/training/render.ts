@@ -1,5 +1,5 @@
 // Puts the model on the page: texts, badge, buttons and the failure message. Charts are drawn by trainingCharts.ts.
-import type { RunInfo } from '../../src/shared/run';
+import type { OneThreadReason, RunInfo } from '../../src/shared/run';
 import { formatCompact, formatInteger, formatLoss, formatPerplexity } from './format';
 import type { TrainingElements } from './layout';
 import type { TrainingModel } from './trainingModel';
@@ -14,7 +14,16 @@ function setDisabled(element: HTMLElement, disabled: boolean): void {
   element.setAttribute('aria-disabled', String(disabled));
 }
 
-/** "char RNN · tanh · H=64 · 65 symbols · 1.10M chars · 12.5k parameters", and " · 2 threads" when it uses more than one. */
+/** What the model line says of a run that could train data-parallel but trains on one thread. */
+export const ONE_THREAD_TEXTS: Record<OneThreadReason, string> = {
+  'no-shared-memory': '1 thread: this page has no SharedArrayBuffer (it is not cross-origin isolated)',
+  'threads-did-not-start': '1 thread: this browser did not start the training threads',
+};
+
+/**
+ * "char RNN · tanh · H=64 · 65 symbols · 1.10M chars · 12.5k parameters", and " · 2 threads" when it uses more than
+ * one, or why it uses one when it could use more (the web, outside a cross-origin isolated page).
+ */
 function describeModel(run: RunInfo): string {
   const parts = [run.modelLabel];
   const nouns = dataNouns(run.config);
@@ -22,6 +31,7 @@ function describeModel(run: RunInfo): string {
   if (run.dataLength) parts.push(`${formatCompact(run.dataLength)} ${nouns.data}`);
   if (run.parameterCount) parts.push(`${formatCompact(run.parameterCount)} parameters`);
   if (run.threads !== undefined && run.threads > 1) parts.push(`${run.threads} threads`);
+  else if (run.oneThreadReason) parts.push(ONE_THREAD_TEXTS[run.oneThreadReason]);
   return parts.join(' · ');
 }
 

@@ -5,7 +5,7 @@
 // here; the worker checks each request once more on receipt (parseHostToWorker: the host → worker trust boundary),
 // from the same schema that gives HostToWorker its type. Answers from the worker are not re-checked.
 import { trainingConfigSchema } from '../trainingConfig';
-import type { HeldOutInfo, HeldOutPoint, RunFault, StepBatch, TextSample } from '../run';
+import type { HeldOutInfo, HeldOutPoint, OneThreadReason, RunFault, StepBatch, TextSample } from '../run';
 import { MAX_SEARCH_UNITS } from './gatesPanel';
 import { array, boolean, integer, lazy, literal, number, object, optional, parser, picklist, string, typedArray, variant, type Infer } from './schema';
 import type { ActivationTrace, GradientTrace } from './traces';
@@ -251,6 +251,8 @@ export type WorkerToHost =
       parameterCount: number;
       /** Threads each update runs on: 1, or more for a run of several streams where the worker has threads. */
       threads: number;
+      /** Set when the run could have used several threads (a batch of 4 streams or more) but uses one: why. */
+      oneThreadReason?: OneThreadReason;
       /** Updates already taken (a run restored from a checkpoint starts at its step; else 0). */
       step?: number;
       /** What is held out of training (src/engine/heldOut.ts). */
