@@ -260,12 +260,20 @@ describe('Training panel webview', { timeout: 120_000 }, () => {
     const batched = { ...RUN, config: { ...RUN.config, batch: 8 } };
     await send(page, { type: 'status', run: { ...batched, threads: 2 } });
     await waitForText(page, '#model-label', 'char RNN · tanh · H=64 · 65 distinct characters · 1.12M characters of text · 12.7k parameters · 2 threads');
+    // Under the throughput too, where a narrow panel does not cut it off; the whole model line on hover.
+    await waitForText(page, '#threads', 'on 2 threads');
+    assert.match(await page.locator('#model-label').getAttribute('title') ?? '', / · 2 threads$/);
+    assert.equal(await page.locator('#threads').isVisible(), true);
     // The web outside a cross-origin isolated page: one thread, and why.
     await send(page, { type: 'status', run: { ...batched, threads: 1, oneThreadReason: 'no-shared-memory' } });
     await waitForText(page, '#model-label', 'char RNN · tanh · H=64 · 65 distinct characters · 1.12M characters of text · 12.7k parameters · 1 thread: this page has no SharedArrayBuffer (it is not cross-origin isolated)');
+    await waitForText(page, '#threads', 'on 1 thread: page not cross-origin isolated');
+    assert.equal(await page.locator('#threads').getAttribute('title'), '1 thread: this page has no SharedArrayBuffer (it is not cross-origin isolated)');
+    await screenshot(page, 'webview-training-one-thread.png');
     // One thread with nothing more to say (one stream, or a one-core machine): no thread count at all.
     await send(page, { type: 'status', run: { ...RUN, threads: 1 } });
     await waitForText(page, '#model-label', 'char RNN · tanh · H=64 · 65 distinct characters · 1.12M characters of text · 12.7k parameters');
+    await waitForText(page, '#threads', '');
     await page.close();
   });
 

@@ -39,7 +39,8 @@ const MARKUP = /* html */ `
       <div class="stat"><dt title="Loss ÷ ln 2: bits needed per character">Bits per char</dt><dd id="bpc">–</dd></div>
       <div class="stat"><dt title="e^loss: how many characters the model is choosing between">Perplexity</dt>
         <dd id="perplexity">–</dd></div>
-      <div class="stat"><dt id="throughput-label">Chars / second</dt><dd id="chars-per-second">–</dd></div>
+      <div class="stat"><dt id="throughput-label">Chars / second</dt><dd id="chars-per-second">–</dd>
+        <dd id="threads" class="muted"></dd></div>
       <div class="stat" id="held-out-stat" hidden><dt id="held-out-label" title="The loss on the held-out part, which the model never trains on">Held-out loss</dt>
         <dd id="held-out-loss">–</dd><dd id="held-out-step" class="muted"></dd></div>
       <div class="stat" id="held-out-accuracy-stat" hidden><dt title="Share of held-out tokens whose most probable tag is the file's tag">Held-out accuracy</dt>
@@ -89,6 +90,8 @@ export interface TrainingElements {
   bpc: HTMLElement;
   perplexity: HTMLElement;
   charsPerSecond: HTMLElement;
+  /** Under the throughput: the threads of a run that could train data-parallel, or why it trains on one. */
+  threads: HTMLElement;
   throughputLabel: HTMLElement;
   heldOutNote: HTMLElement;
   heldOutStat: HTMLElement;
@@ -140,6 +143,7 @@ export function createLayout(root: HTMLElement): TrainingElements {
     bpc: byId('bpc'),
     perplexity: byId('perplexity'),
     charsPerSecond: byId('chars-per-second'),
+    threads: byId('threads'),
     throughputLabel: byId('throughput-label'),
     heldOutNote: byId('held-out-note'),
     heldOutStat: byId('held-out-stat'),

@@ -14,11 +14,17 @@ function setDisabled(element: HTMLElement, disabled: boolean): void {
   element.setAttribute('aria-disabled', String(disabled));
 }
 
-/** What the model line says of a run that could train data-parallel but trains on one thread. */
-export const ONE_THREAD_TEXTS: Record<OneThreadReason, string> = {
-  'no-shared-memory': '1 thread: this page has no SharedArrayBuffer (it is not cross-origin isolated)',
-  'threads-did-not-start': '1 thread: this browser did not start the training threads',
+/** What the panel says of a run that could train data-parallel but trains on one thread: in full, and in a card. */
+const ONE_THREAD_TEXTS: Record<OneThreadReason, { full: string; short: string }> = {
+  'no-shared-memory': { full: '1 thread: this page has no SharedArrayBuffer (it is not cross-origin isolated)', short: '1 thread: page not cross-origin isolated' },
+  'threads-did-not-start': { full: '1 thread: this browser did not start the training threads', short: '1 thread: threads did not start' },
 };
+
+/** "2 threads" for a data-parallel run, why one for a run that could be, or '' (one stream, one core, a stored run). */
+function threadsText(run: RunInfo, length: 'full' | 'short' = 'full'): string {
+  if (run.threads !== undefined && run.threads > 1) return `${run.threads} threads`;
+  return run.oneThreadReason ? ONE_THREAD_TEXTS[run.oneThreadReason][length] : '';
+}
 
 /**
  * "char RNN · tanh · H=64 · 65 symbols · 1.10M chars · 12.5k parameters", and " · 2 threads" when it uses more than
@@ -30,8 +36,8 @@ function describeModel(run: RunInfo): string {
   if (run.vocabSize) parts.push(`${formatInteger(run.vocabSize)} ${nouns.symbols}`);
   if (run.dataLength) parts.push(`${formatCompact(run.dataLength)} ${nouns.data}`);
   if (run.parameterCount) parts.push(`${formatCompact(run.parameterCount)} parameters`);
-  if (run.threads !== undefined && run.threads > 1) parts.push(`${run.threads} threads`);
-  else if (run.oneThreadReason) parts.push(ONE_THREAD_TEXTS[run.oneThreadReason]);
+  const threads = threadsText(run);
+  if (threads) parts.push(threads);
   return parts.join(' · ');
 }
 
@@ -47,6 +53,8 @@ export function renderView(model: TrainingModel, el: TrainingElements, temperatu
   el.status.hidden = run === undefined;
   setText(el.fileLabel, run ? run.fileLabel : 'Training');
   setText(el.modelLabel, run ? describeModel(run) : '');
+  // A narrow panel cuts the model line short: the whole of it on hover, and the threads again under the throughput.
+  el.modelLabel.title = run ? describeModel(run) : '';
   document.title = run ? `Training: ${run.fileLabel}` : 'Training';
   if (!run) {
     el.message.hidden = true;
@@ -83,6 +91,9 @@ export function renderView(model: TrainingModel, el: TrainingElements, temperatu
   setText(el.bpc, formatLoss(loss === undefined ? undefined : loss / Math.LN2));
   setText(el.perplexity, formatPerplexity(loss === undefined ? undefined : Math.exp(loss)));
   setText(el.charsPerSecond, formatCompact(model.charsPerSecond));
+  const threads = threadsText(run, 'short');
+  setText(el.threads, threads && `on ${threads}`);
+  el.threads.title = threadsText(run);
 
   // The run kind's own words: what a step reads, what the loss is per, whether sampling means anything.
   const texts = kindTexts(run.config);
