@@ -363,12 +363,12 @@ export class SequenceTrainer {
     } catch (error) {
       // Abandoned (or failed): collect the other shards' part of this update so the next one starts in step; what
       // they write (gradient, next states) is scratch until commit.
-      this.parallel?.finish(this.gradient, this.hNext, isLstm ? this.cNext : null);
+      this.parallel?.finish(this.gradient, this.hNext, isLstm ? this.cNext : null, this.abortChecker);
       throw error;
     }
     const results: ShardResult[] = [ownResult];
     // Remote gradients are added after this shard's, in shard order: the sum does not depend on timing.
-    if (this.parallel) results.push(...this.parallel.finish(this.gradient, this.hNext, isLstm ? this.cNext : null));
+    if (this.parallel) results.push(...this.parallel.finish(this.gradient, this.hNext, isLstm ? this.cNext : null, this.abortChecker));
     throwFirstFault(results, stepNumber);
     let loss = 0;
     for (const r of results) loss += r.loss;

@@ -195,8 +195,9 @@ export interface ParallelShards {
   start(params: Float64Array, win: ShardWindow, h: Float64Array, c: Float64Array | null): void;
   /**
    * Waits for every remote shard; adds their gradients into `gradient` in shard order, writes their carried states
-   * into the rows of hNext / cNext (all B streams) and returns their results in shard order.
+   * into the rows of hNext / cNext (all B streams) and returns their results in shard order. A wait that outlasts a
+   * second gives way to `abort` (StepAbortedError), so a thread that died cannot hold the trainer for ever.
    */
-  finish(gradient: Float64Array, hNext: Float64Array, cNext: Float64Array | null): ShardResult[];
+  finish(gradient: Float64Array, hNext: Float64Array, cNext: Float64Array | null, abort?: AbortCheck | null): ShardResult[];
   dispose(): void;
 }

@@ -5,6 +5,7 @@
 // adds the gradients in shard order, so the result is the same bit for bit whatever the timing, and whatever starts
 // the threads: worker_threads on the desktop and in the CLI (workerShards.ts), nested Web Workers on a cross-origin
 // isolated web page (webShards.ts). Both run the same loop (shardLoop.ts).
+import { throwIfAborted, type AbortCheck } from '../engine/stepAbort';
 import { MIN_STREAMS_PER_SHARD, type ParallelShards, type ShardResult, type ShardSpec, type ShardWindow } from '../engine/streamShard';
 import { allocateShard, DONE, IO_IN, IO_OUT, JOB, READY, STATUS, type ShardBuffers, type ShardWorkerData } from './shardLayout';
 
@@ -58,6 +59,8 @@ export class AtomicShards implements ParallelShards {
   private job = 0;
   private pending = false;
   private disposed = false;
+  /** The trainer's abort check, as its last finish() gave it: a wait for the shards gives way to a stop or pause. */
+  private abort: AbortCheck | null = null;
 
   constructor(options: AtomicShardsOptions) {
     this.threads = Math.max(1, Math.floor(options.threads));
@@ -78,7 +81,13 @@ export class AtomicShards implements ParallelShards {
     this.params = new Float64Array(shared);
     for (const range of ranges) {
       const buffers = allocateShard(P, range.count * spec.stateSize, spec.lstm);
-      const thread = this.launch({ spec: common, range, params: shared, buffers });
+      let thread: ShardThread;
+      try {
+        thread = this.launch({ spec: common, range, params: shared, buffers });
+      } catch (error) {
+        this.dispose(); // the threads started before this one end with it
+        throw error;
+      }
       this.remotes.push({
         thread, range, buffers,
         control: new Int32Array(buffers.control), io: new Float64Array(buffers.io), grads: new Float64Array(buffers.grads),
@@ -120,16 +129,20 @@ export class AtomicShards implements ParallelShards {
         }
         r.ready = true;
       }
+      // A shard's thread that died mid-job (out of memory) never answers, and its error event cannot arrive while this
+      // thread waits: once a second the trainer's abort check may end the wait (a stop or pause from the host), the
+      // update abandoned as any other (StepAbortedError), so that the run can stop and end its threads.
       for (;;) {
         const done = Atomics.load(r.control, DONE);
         if (done === this.job) break;
-        Atomics.wait(r.control, DONE, done, 1000);
+        if (Atomics.wait(r.control, DONE, done, 1000) === 'timed-out') throwIfAborted(this.abort);
       }
     }
     this.pending = false;
   }
 
-  finish(gradient: Float64Array, hNext: Float64Array, cNext: Float64Array | null): ShardResult[] {
+  finish(gradient: Float64Array, hNext: Float64Array, cNext: Float64Array | null, abort?: AbortCheck | null): ShardResult[] {
+    this.abort = abort ?? null;
     this.waitAll();
     const results: ShardResult[] = [];
     for (const r of this.remotes) {

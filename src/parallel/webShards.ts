@@ -9,6 +9,7 @@ import { SHARD_READY, SHARD_WORKER_NAME } from './shardLayout';
 interface BrowserWorker {
   onmessage: ((event: { data: unknown }) => void) | null;
   onerror: ((event: { message?: string; preventDefault(): void }) => void) | null;
+  onmessageerror: ((event: unknown) => void) | null;
   postMessage(message: unknown): void;
   terminate(): void;
 }
@@ -27,7 +28,15 @@ export function webShards(script: string, threads: number): AtomicShards {
     script,
     launch: (data) => {
       const WorkerClass = (globalThis as unknown as { Worker: BrowserWorkerConstructor }).Worker;
-      const worker = new WorkerClass(script, { name: SHARD_WORKER_NAME });
+      let worker: BrowserWorker;
+      try {
+        worker = new WorkerClass(script, { name: SHARD_WORKER_NAME });
+      } catch (error) {
+        // Refused at once (a content security policy, a SecurityError): the trainer's wait for its threads says why.
+        const refused = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        refused.catch(() => undefined);
+        return { started: refused, terminate: () => undefined };
+      }
       // The shard says it serves once READY is set; a script that fails to load or throws is an error event.
       const started = new Promise<void>((resolve, reject) => {
         worker.onmessage = (event) => {
@@ -37,6 +46,7 @@ export function webShards(script: string, threads: number): AtomicShards {
           event.preventDefault();
           reject(new Error(event.message || 'a shard worker failed to load or threw'));
         };
+        worker.onmessageerror = () => reject(new Error('a shard worker could not read its data'));
       });
       started.catch(() => undefined); // awaited by the trainer; a trainer ended first never asks
       worker.postMessage(data);

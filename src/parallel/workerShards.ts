@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AtomicShards } from './atomicShards';
-import type { ShardWorkerData } from './shardLayout';
+import { SHARD_WORKER_NAME, type ShardWorkerData } from './shardLayout';
 
 export interface WorkerShardsOptions {
   /** Threads in all, the trainer's own included (default: os.availableParallelism()). */
@@ -23,7 +23,7 @@ function defaultScript(): string {
 }
 
 function startWorker(script: string, data: ShardWorkerData): Worker {
-  const options = { workerData: data, name: 'sequence-lab-shard' };
+  const options = { workerData: data, name: SHARD_WORKER_NAME };
   if (!script.endsWith('.ts')) return new Worker(script, options);
   // Sources (tests, bench): load tsx's require hook inside the worker first.
   const tsx = require.resolve('tsx/cjs');

@@ -16,10 +16,10 @@ let factory: ParallelFactory | undefined;
 let missing: OneThreadReason | undefined;
 
 /**
- * Set once by the worker's entry; undefined leaves every run on one thread, for `reason` (which the Training panel
- * shows beside a run that would have used more).
+ * Set once by the worker's entry; undefined leaves every run on one thread, for `reason` if one is given (the
+ * Training panel shows it beside a run that would have used more threads).
  */
-export function useParallelThreads(make: ParallelFactory | undefined, reason: OneThreadReason = 'no-shared-memory'): void {
+export function useParallelThreads(make: ParallelFactory | undefined, reason?: OneThreadReason): void {
   factory = make;
   missing = make ? undefined : reason;
 }

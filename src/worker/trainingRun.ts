@@ -26,6 +26,8 @@ import { ProgressBuffer } from './progressBuffer';
 
 /** How long one slice of steps may hold the thread before yielding to messages. */
 const SLICE_MS = 15;
+/** How long a run's data-parallel threads may take to start before the run fails. */
+const THREADS_START_MS = 60_000;
 /** The sample that closes a stopped run may take this long (a big model's 200 characters take seconds); then it ends. */
 const FINAL_SAMPLE_BUDGET_MS = 200;
 /** Progress is posted at most this often (the panels need no more). */
@@ -77,6 +79,9 @@ export class TrainingRun {
   private paused = false;
   private pendingSteps = 0;
   private wake: (() => void) | undefined;
+  /** Whether the model's data-parallel threads serve (awaitThreads), and until when they may take to. */
+  private threadsUp = false;
+  private threadsDeadline: number | undefined;
   /** The state of the last checkpoint posted (its step and the reconfiguration count then). */
   private lastCheckpoint = '';
   private reconfigurations = 0;
@@ -249,16 +254,26 @@ export class TrainingRun {
   }
 
   /**
-   * Waits for the model's data-parallel threads to start (a browser starts nested workers only while this thread is
-   * free, so the first update must not block on them before). Threads that cannot start fail the run in words, and
-   * the worker's later runs train on one thread.
+   * Waits, before the first update, for the model's data-parallel threads to start (a browser starts nested workers
+   * only while this thread is free, so no update may block on them before): until they serve, or a stop, resume or
+   * single step wakes the loop (which then looks at it and comes back here), for at most THREADS_START_MS in all.
+   * Threads that cannot start fail the run in words, and the worker's later runs train on one thread.
    */
-  private async threadsStarted(): Promise<void> {
+  private async awaitThreads(): Promise<void> {
+    this.threadsDeadline ??= this.now() + THREADS_START_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await this.model.threadsReady();
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`they did not start within ${THREADS_START_MS / 1000} s`)), Math.max(0, this.threadsDeadline! - this.now()));
+      });
+      const woken = new Promise<'woken'>((resolve) => (this.wake = () => resolve('woken')));
+      if ((await Promise.race([this.model.threadsReady(), late, woken])) !== 'woken') this.threadsUp = true;
     } catch (error) {
       parallelThreadsFailed();
       throw new Error(`The data-parallel training threads did not start (${describe(error)}). Start the run again: it will train on one thread.`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      this.wake = undefined;
     }
   }
 
@@ -267,7 +282,6 @@ export class TrainingRun {
     const { model, runId } = this;
     this.running = true;
     try {
-      await this.threadsStarted();
       if (startPaused) {
         // The state was just restored from a checkpoint: nothing new to save.
         this.lastCheckpoint = `${model.stepCount}/0`;
@@ -277,6 +291,10 @@ export class TrainingRun {
       while (!this.stopRequested) {
         if (this.paused) {
           if (this.pendingSteps > 0) {
+            if (!this.threadsUp) {
+              await this.awaitThreads();
+              continue;
+            }
             this.pendingSteps--;
             if (model.stepCount < this.config.steps) {
               const outcome = this.stepOnce();
@@ -293,6 +311,10 @@ export class TrainingRun {
           continue;
         }
         if (model.stepCount >= this.config.steps) break;
+        if (!this.threadsUp) {
+          await this.awaitThreads();
+          continue;
+        }
         const sliceStart = this.now();
         const sliceEnd = sliceStart + SLICE_MS;
         while (!this.stopRequested && !this.pauseRequested && model.stepCount < this.config.steps && this.now() < sliceEnd) {

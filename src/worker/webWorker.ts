@@ -56,7 +56,8 @@ function serveAsShard(): void {
 /** The training worker: threads from this script where memory can be shared, else one thread (and the reason). */
 function serveAsTrainingWorker(): void {
   const cores = Math.max(1, Math.floor(scope.navigator.hardwareConcurrency ?? 1));
-  useParallelThreads(canShareMemory() ? () => webShards(scope.location.href, cores) : undefined, 'no-shared-memory');
+  // One core: one thread whatever the page, and nothing to explain.
+  useParallelThreads(canShareMemory() ? () => webShards(scope.location.href, cores) : undefined, cores > 1 ? 'no-shared-memory' : undefined);
   scope.addEventListener('message', first);
 }
 

@@ -12,6 +12,10 @@ import { WorkerShards } from '../../src/parallel/workerShards';
 import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import { CharModel } from '../../src/worker/charModel';
+import { charData } from '../../src/engine/sequenceData';
+import { SequenceTrainer } from '../../src/engine/sequenceTrainer';
+import { StepAbortedError } from '../../src/engine/stepAbort';
+import { trainerConfigOf } from '../../src/worker/modelTrainerConfig';
 import { oneThreadReason, useParallelThreads } from '../../src/worker/parallelThreads';
 import { TrainingRun } from '../../src/worker/trainingRun';
 import { startTrainingWorker } from './trainingWorkerHarness';
@@ -104,4 +108,67 @@ test('threads that do not start (a browser refusing nested workers) fail the run
   } finally {
     useParallelThreads(undefined);
   }
+});
+
+test('a run waiting for its threads to start still stops at once, and a run restored paused takes a single step once they serve', async () => {
+  // Threads that never start: Stop ends the run (nothing trained, the threads ended), instead of waiting for them.
+  useParallelThreads(() => new AtomicShards({ threads: 2, script: 'worker.js', launch: () => ({ started: new Promise<void>(() => undefined), terminate: () => undefined }) }));
+  try {
+    const posted: WorkerToHost[] = [];
+    const model = new CharModel(text, config, undefined, { gradientHistory: false });
+    const run = new TrainingRun('waiting', model, config, (m) => posted.push(m));
+    const ended = run.run();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    run.stop();
+    await ended;
+    assert.deepEqual(posted.filter((m) => m.type === 'finished').map((m) => m.type === 'finished' && m.reason), ['stopped']);
+    assert.equal(model.stepCount, 0);
+    assert.throws(() => model.step(), /worker shards were ended/);
+  } finally {
+    useParallelThreads(undefined);
+  }
+
+  // Threads that take 300 ms: a run started paused is paused at once, and a single step asked meanwhile is taken.
+  class SlowToStart extends WorkerShards {
+    override ready(): Promise<void> {
+      return new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+  useParallelThreads(() => new SlowToStart({ threads: 2 }));
+  try {
+    const posted: WorkerToHost[] = [];
+    const model = new CharModel(text, config, undefined, { gradientHistory: false });
+    const run = new TrainingRun('slow', model, config, (m) => posted.push(m));
+    const ended = run.run(true);
+    assert.ok(posted.some((m) => m.type === 'paused'), 'paused before its threads serve');
+    run.singleStep();
+    for (const deadline = Date.now() + 30_000; model.stepCount < 1;) {
+      assert.ok(Date.now() < deadline, 'the single step was taken once the threads served');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(model.stepCount, 1);
+    run.stop();
+    await ended;
+  } finally {
+    useParallelThreads(undefined);
+  }
+});
+
+test('a shard thread that never answers holds an update only until a stop or pause asks for it', () => {
+  // As a thread that died mid-job: it says it is ready and then never writes DONE.
+  const mute = new AtomicShards({
+    threads: 2, script: 'worker.js',
+    launch: (data) => {
+      Atomics.store(new Int32Array(data.buffers.control), 2 /* READY */, 1);
+      return { terminate: () => undefined };
+    },
+  });
+  const trainer = new SequenceTrainer(charData(text).data, trainerConfigOf(config), { parallel: mute });
+  assert.equal(trainer.threadCount, 2);
+  const asked = Date.now() + 1500;
+  trainer.abortCheck = () => Date.now() > asked;
+  const start = Date.now();
+  assert.throws(() => trainer.step(), StepAbortedError);
+  assert.ok(Date.now() - start < 10_000, `gave way after ${Date.now() - start} ms`);
+  trainer.dispose();
 });
