@@ -3,23 +3,33 @@
 // Builds and packages the extension (.vsix), installs code-server 4.100.3 on first use (into .tools/), installs the
 // .vsix into a persistent demo profile (.tools/demo-profile/), and serves VS Code with the examples/ folder open on
 // http://127.0.0.1:8080 (or the next free port; `--port N` to choose). Ctrl+C stops it.
+// `--web`: Sequence Lab for the Web instead (its `browser` entry, dist/web/extension.js), forced into code-server's
+// web worker extension host (settings extensions.webWorker and remote.extensionKind = ["web"], in its own profile,
+// .tools/demo-web-profile/), served cross-origin isolated through scripts/isolating-proxy.mjs so that a run of several
+// streams trains data-parallel in nested Web Workers, as on vscode.dev with ?vscode-coi.
 import path from 'node:path';
+import { startIsolatingProxy } from './isolating-proxy.mjs';
 import {
-  REPO_ROOT, ensureCodeServer, freePort, installVsix, makeProfile, packageVsix, seconds, startCodeServer,
+  REPO_ROOT, ensureCodeServer, freePort, installVsix, makeProfile, packageVsix, seconds, startCodeServer, workbenchUrl,
 } from './vscode-harness.mjs';
 
 const HOST = '127.0.0.1';
+/** --web: the extension runs only in the web worker extension host, from its `browser` entry. */
+const WEB_SETTINGS = { 'extensions.webWorker': true, 'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] } };
 const DEFAULT_PORT = 8080;
 
 function parseArgs(argv) {
-  const options = { port: undefined };
+  const options = { port: undefined, web: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/demo.mjs [--port N]\n\n'
+      console.log('usage: node scripts/demo.mjs [--port N] [--web]\n\n'
         + 'Builds and packages Sequence Lab, installs it into code-server (a real VS Code in the browser) and serves\n'
-        + `the examples/ folder on http://${HOST}:${DEFAULT_PORT} (or the next free port). Ctrl+C stops it.`);
+        + `the examples/ folder on http://${HOST}:${DEFAULT_PORT} (or the next free port). Ctrl+C stops it.\n`
+        + '--web: Sequence Lab for the Web (its browser entry, in the web worker extension host), cross-origin isolated.');
       process.exit(0);
+    } else if (arg === '--web') {
+      options.web = true;
     } else if (arg === '--port' || arg.startsWith('--port=')) {
       const value = arg.includes('=') ? arg.slice('--port='.length) : argv[++i];
       const port = Number(value);
@@ -44,7 +54,9 @@ async function main() {
   const vsix = packageVsix({ root: REPO_ROOT });
   await ensureCodeServer();
 
-  const profile = makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-profile') });
+  const profile = options.web
+    ? makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-web-profile'), settings: WEB_SETTINGS })
+    : makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-profile') });
   await installVsix(vsix, profile);
 
   const port = options.port ?? (await freePort({ preferred: DEFAULT_PORT, host: HOST }));
@@ -52,12 +64,17 @@ async function main() {
     throw new Error(`port ${options.port} on ${HOST} is in use; choose another with --port N`);
   }
   const workspace = path.join(REPO_ROOT, 'examples');
-  console.log(`[demo] starting code-server on ${HOST}:${port} (log: ${path.relative(process.cwd(), path.join(profile.root, 'code-server.log'))})`);
-  const server = await startCodeServer({ workspace, port, host: HOST, dirs: profile });
-  const url = server.folderUrl(workspace);
+  // --web: code-server on a port of its own, the proxy (cross-origin isolated) on the one the user opens.
+  const serverPort = options.web ? await freePort({ host: HOST }) : port;
+  console.log(`[demo] starting code-server on ${HOST}:${serverPort} (log: ${path.relative(process.cwd(), path.join(profile.root, 'code-server.log'))})`);
+  const server = await startCodeServer({ workspace, port: serverPort, host: HOST, dirs: profile });
+  const proxy = options.web ? await startIsolatingProxy(server.url, { host: HOST, port }) : undefined;
+  const url = proxy ? workbenchUrl(proxy.url, workspace) : server.folderUrl(workspace);
 
   console.log(`\n${box([
-    'Sequence Lab is running in VS Code (code-server). Open:',
+    options.web
+      ? 'Sequence Lab for the Web is running in VS Code (code-server\'s web worker extension host, cross-origin isolated). Open:'
+      : 'Sequence Lab is running in VS Code (code-server). Open:',
     '',
     url,
     '',
@@ -71,7 +88,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`\n[demo] ${signal}: stopping code-server…`);
-    await server.stop();
+    await Promise.all([server.stop(), proxy?.close()]);
     console.log('[demo] stopped');
     process.exit(0);
   };

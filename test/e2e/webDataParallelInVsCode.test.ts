@@ -1,5 +1,5 @@
 // Data-parallel training in VS Code for the Web (issue 17): code-server's workbench served cross-origin isolated
-// (isolatingProxy.ts adds COOP and COEP, as vscode.dev does with ?vscode-coi), the extension forced into the web
+// (scripts/isolating-proxy.mjs adds COOP and COEP, as vscode.dev does with ?vscode-coi), the extension forced into the web
 // worker extension host. ▶ Train on an experiment of 8 streams: the web worker starts its shards as nested Web
 // Workers sharing memory, and the Training panel says it trains on min(cores, 4) threads while the loss falls.
 // (webVirtualFolderInVsCode.test.ts trains an experiment of 8 streams without isolation: there the panel says why
@@ -14,7 +14,7 @@ import {
   REPO_ROOT, installVsixCached, launchBrowser, makeProfile, notifications, openFile, openWorkbench, packageVsix,
   runCommand, seconds, startCodeServer, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { startIsolatingProxy, type IsolatingProxy } from './isolatingProxy';
+import { startIsolatingProxy, type IsolatingProxy } from '../../scripts/isolating-proxy.mjs';
 import { workbenchSession } from './workbenchSession';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'seqlab-web-parallel-'));

@@ -1,0 +1,97 @@
+// `npm start -- --web`, the README's way to try Sequence Lab for the Web, as a newcomer runs it: the script packages
+// the extension, starts code-server with the extension forced into its web worker extension host, serves it cross-
+// origin isolated, and prints one URL. Opened in Chromium, that URL is a cross-origin isolated workbench on examples/
+// where the palette's Train Character Model trains verse.txt in the Web Worker and the loss falls. Ctrl+C (SIGINT)
+// stops the script, code-server and the proxy.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import {
+  REPO_ROOT, ensureCodeServer, freePort, launchBrowser, notifications, openFile, runCommand, seconds, webviewFrame,
+} from '../../scripts/vscode-harness.mjs';
+
+const resultsDir = path.join(REPO_ROOT, 'test-results');
+let demo: ChildProcess | undefined;
+let output = '';
+let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+let passed = false;
+
+before(async () => {
+  await ensureCodeServer();
+});
+
+after(async () => {
+  if (!passed && browser) {
+    await browser.page.screenshot({ path: path.join(resultsDir, 'e2e-demo-web-failure.png'), fullPage: true }).catch(() => {});
+    console.log(`----- browser console -----\n${browser.page.consoleLines.join('\n')}\n-----`);
+  }
+  await browser?.close();
+  if (demo && demo.exitCode === null) {
+    const exited = new Promise((resolve) => demo!.once('exit', resolve));
+    demo.kill('SIGINT');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
+    if (demo.exitCode === null) demo.kill('SIGKILL');
+  }
+  if (!passed) console.log(`----- npm start -- --web said -----\n${output}\n-----`);
+});
+
+async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
+  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
+  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
+  return match ? Number(match[0]) : Number.NaN;
+}
+
+test('npm start -- --web prints a URL of a cross-origin isolated VS Code where Sequence Lab for the Web trains on verse.txt', { timeout: 420_000 }, async () => {
+  const started = Date.now();
+  const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
+  mkdirSync(resultsDir, { recursive: true });
+  const port = await freePort({ host: '127.0.0.1' });
+  demo = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo.mjs'), '--web', '--port', String(port)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL within 240 s:\n${output}`)), 240_000);
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = new RegExp(`http://127\\.0\\.0\\.1:${port}/\\?folder=\\S+`).exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    };
+    demo!.stdout!.on('data', read);
+    demo!.stderr!.on('data', read);
+    demo!.once('exit', (code) => reject(new Error(`npm start -- --web exited (${code}) before printing a URL:\n${output}`)));
+  });
+  assert.match(output, /Sequence Lab for the Web is running in VS Code \(code-server's web worker extension host, cross-origin isolated\)/);
+  phase(`the script printed ${url}`);
+
+  browser = await launchBrowser();
+  const { page } = browser;
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  assert.equal(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated), true, 'the page is cross-origin isolated');
+  await openFile(page, 'verse.txt');
+  await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
+  const panel = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
+  for (const deadline = Date.now() + 180_000; ;) {
+    const first = await numberIn(panel, '#first-loss');
+    const loss = await numberIn(panel, '#loss');
+    if (Number.isFinite(first) && Number.isFinite(loss) && loss < first) {
+      phase(`loss fell: first ${first} -> ${loss}`);
+      break;
+    }
+    if (Date.now() > deadline) assert.fail(`the loss did not fall within 180 s: first ${first}, now ${loss}; notifications ${JSON.stringify(await notifications(page))}`);
+    await page.waitForTimeout(250);
+  }
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-demo-web.png'), fullPage: true });
+  await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
+
+  // Ctrl+C: the script stops code-server and the proxy, and exits.
+  const exited = new Promise<number | null>((resolve) => demo!.once('exit', resolve));
+  demo.kill('SIGINT');
+  assert.equal(await exited, 0);
+  assert.match(output, /\[demo\] stopped/);
+  passed = true;
+});
