@@ -86,7 +86,6 @@ test('npm start -- --web prints a URL of a cross-origin isolated VS Code where S
     await page.waitForTimeout(250);
   }
   await page.screenshot({ path: path.join(resultsDir, 'e2e-demo-web.png'), fullPage: true });
-  await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });
 
   // Ctrl+C: the script stops code-server and the proxy, and exits.
   const exited = new Promise<number | null>((resolve) => demo!.once('exit', resolve));
