@@ -75,3 +75,8 @@ export function answerFileDialog(page: Page, file: string, options?: { timeout?:
 export function goToLine(page: Page, line: number, options?: { timeout?: number }): Promise<void>;
 export function chooseFromContextMenu(page: Page, target: Locator, label: string, options?: { timeout?: number }): Promise<void>;
 export function webviewCspViolations(page: Page, selector: string): Promise<string[] | null | undefined>;
+
+/** The first number shown in `selector` of a webview frame, or NaN while it shows none. */
+export function numberIn(frame: FrameLocator, selector: string): Promise<number>;
+/** Accepts a quick input's prefilled value once the one titled with `titlePart` shows, and waits for it to go. */
+export function acceptDefault(page: Page, titlePart: string): Promise<void>;

@@ -577,6 +577,24 @@ export async function webviewFrame(page, { selector, timeout = 60_000 } = {}) {
   }
 }
 
+/**
+ * The first number shown in `selector` of a webview frame (thousands separators dropped, exponent notation read), or
+ * NaN while it shows none (a "–" placeholder, or not drawn yet).
+ */
+export async function numberIn(frame, selector) {
+  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
+  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
+  return match ? Number(match[0]) : Number.NaN;
+}
+
+/** Accepts a quick input's prefilled value (Enter) once the one titled with `titlePart` shows, and waits for it to go. */
+export async function acceptDefault(page, titlePart) {
+  const widget = page.locator('.quick-input-widget');
+  await widget.filter({ hasText: titlePart }).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await widget.filter({ hasText: titlePart }).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+}
+
 /** Texts of the notification toasts currently shown. */
 export async function notifications(page) {
   return page.locator('.notification-toast .notification-list-item-message').allInnerTexts().catch(() => []);

@@ -1,4 +1,4 @@
-// npm run bench -- --only=panels [--updates=50] [--panels=gates,unrolled,gradients]
+// npm run bench -- --only=panels [--updates=50] [--panels=gates,unrolled,gradientFlow]
 // Issue 4's panel update cost: each panel bundle opened in headless Chromium under its real page and CSP
 // (test/webview/panelHarness.ts), sent the message the host sends for a 64-step × 128-unit window (bench/panels/
 // messages.ts: a real char LSTM with H = 128), one update at a time. An update is what the user waits for: from
@@ -134,8 +134,8 @@ async function main(): Promise<void> {
     { panel: 'unrolled', what: 'the same trace', messages: Array(n).fill(m.gates) },
     // Each refresh differs from the one before (the panel skips drawing what did not change): a new history row, then
     // the common case while training, a refresh between two rows (only the window and the clipping buckets changed).
-    { panel: 'gradients', what: `gradient trace + history of ${BENCH_SIZE.trainSteps} rows, new row`, messages: Array.from({ length: n }, (_, i) => m.gradientsRefresh(i + 1, true)) },
-    { panel: 'gradients', what: 'the same, no new history row', messages: Array.from({ length: n }, (_, i) => m.gradientsRefresh(i + 1, false)) },
+    { panel: 'gradientFlow', what: `gradient trace + history of ${BENCH_SIZE.trainSteps} rows, new row`, messages: Array.from({ length: n }, (_, i) => m.gradientsRefresh(i + 1, true)) },
+    { panel: 'gradientFlow', what: 'the same, no new history row', messages: Array.from({ length: n }, (_, i) => m.gradientsRefresh(i + 1, false)) },
     { panel: 'training', what: 'progress batch of 100 steps', setup: m.trainingSetup, messages: Array.from({ length: n }, (_, i) => m.trainingProgress(101 + 100 * i)) },
     { panel: 'compare', what: '3 runs × 2000 points', messages: Array(n).fill(m.compare) },
   ].filter((p) => !panels || panels.includes(p.panel));

@@ -7,22 +7,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
 import { exampleFiles } from '../../src/engine/examples';
 import { exampleExperimentFiles } from '../../src/examples/exampleExperiments';
-import { REPO_ROOT, notifications, openFile, seconds, webviewCspViolations, webviewFrame } from '../../scripts/vscode-harness.mjs';
+import { REPO_ROOT, notifications, numberIn, openFile, seconds, webviewCspViolations, webviewFrame } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const workspace = mkdtempSync(path.join(tmpdir(), 'seqlab-adding-'));
 const session = workbenchSession('e2e-adding-failure.png');
 after(() => rmSync(workspace, { recursive: true, force: true }));
-
-async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
-  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
-}
 
 test('adding problem: ▶ Train on adding-lstm.seqlab.json shows the mean squared error falling in the Training panel', { timeout: 400_000 }, async () => {
   const started = Date.now();

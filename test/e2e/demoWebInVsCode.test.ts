@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
 import {
-  REPO_ROOT, ensureCodeServer, freePort, launchBrowser, notifications, openFile, runCommand, seconds, webviewFrame,
+  REPO_ROOT, ensureCodeServer, freePort, launchBrowser, notifications, numberIn, openFile, runCommand, seconds,
+  webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -37,12 +37,6 @@ after(async () => {
   }
   if (!passed) console.log(`----- npm start -- --web said -----\n${output}\n-----`);
 });
-
-async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
-  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
-}
 
 test('npm start -- --web prints a URL of a cross-origin isolated VS Code where Sequence Lab for the Web trains on verse.txt', { timeout: 420_000 }, async () => {
   const started = Date.now();

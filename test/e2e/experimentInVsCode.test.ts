@@ -7,11 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
-import {
-  REPO_ROOT, notifications, openFile,
-  seconds, webviewCspViolations, webviewFrame,
-} from '../../scripts/vscode-harness.mjs';
+import { REPO_ROOT, notifications, numberIn, openFile, seconds, webviewCspViolations, webviewFrame } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -27,12 +23,6 @@ const EXPERIMENT = {
   training: { seqLength: 16, optimizer: 'adam', learningRate: 0.01, clip: 5, steps: 1_000_000, seed: 3 },
 };
 const TYPO = '{\n  "data": { "path": "verse.txt" },\n  "model": { "cell": "lstm", "hiden": 32 }\n}\n';
-
-async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
-  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
-}
 
 test('train an experiment from its CodeLens; a misspelt key shows in the Problems panel', { timeout: 400_000 }, async () => {
   const started = Date.now();

@@ -7,10 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, goToLine, openFile,
-  runCommand, seconds, webviewCspViolations, webviewFrame,
+  REPO_ROOT, acceptDefault, goToLine, openFile, runCommand, seconds, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
@@ -20,14 +18,6 @@ const ROLLS = 'hmm/casino-rolls.txt';
 const FIT_COMMAND = 'Sequence Lab: Fit HMM with Baum-Welch on Active File…';
 
 const session = workbenchSession('e2e-fit-hmm-failure.png');
-
-/** Accepts the quick input's current value (an input box prefilled with its default) and waits for the next one. */
-async function acceptDefault(page: Page, titlePart: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await widget.filter({ hasText: titlePart }).waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  await widget.filter({ hasText: titlePart }).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
-}
 
 test('fit an HMM to the casino rolls with Baum-Welch from the command palette and see the HMM Fit panel', { timeout: 300_000 }, async () => {
   const started = Date.now();

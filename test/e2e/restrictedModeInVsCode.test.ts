@@ -8,8 +8,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
-import { REPO_ROOT, openFile, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT, numberIn, openFile, runCommand, seconds, webviewFrame } from '../../scripts/vscode-harness.mjs';
 import { openPackagedWorkbench, workbenchSession } from './workbenchSession';
 
 const resultsDir = path.join(REPO_ROOT, 'test-results');
@@ -18,12 +18,6 @@ const session = workbenchSession('e2e-restricted-mode-failure.png');
 after(() => rmSync(workspace, { recursive: true, force: true }));
 
 const REFUSED = /writes into the workspace, which is not allowed in Restricted Mode\. Trust this workspace to use it\./;
-
-async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
-  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
-}
 
 const toast = (page: Page, text: RegExp) => page.locator('.notification-toast', { hasText: text }).first();
 

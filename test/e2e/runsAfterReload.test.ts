@@ -10,8 +10,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, chooseFromContextMenu, dialogs, makeProfile, notifications, openFile, packageVsix, runCommand, seconds,
-  webviewFrame,
+  REPO_ROOT, chooseFromContextMenu, dialogs, makeProfile, notifications, numberIn, openFile, packageVsix, runCommand,
+  seconds, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
@@ -91,13 +91,6 @@ function runColumnsInColour(canvas: unknown, name: string): number {
     }
   }
   return columns / c.width;
-}
-
-/** The number in an element of the panel ("1,234" → 1234; NaN when there is none). */
-async function numberIn(panel: FrameLocator, selector: string): Promise<number> {
-  const text = await panel.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?/.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
 }
 
 /** Waits until the Training panel's status badge matches `expected` (polling; fails with what it shows). */

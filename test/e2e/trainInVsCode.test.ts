@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, dialogs, installVsix, launchBrowser, listExtensions, makeProfile, notifications, openFile,
+  REPO_ROOT, dialogs, installVsix, launchBrowser, listExtensions, makeProfile, notifications, numberIn, openFile,
   openWorkbench, packageVsix, readManifest, runCommand, seconds, startCodeServer, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { workbenchSession } from './workbenchSession';
@@ -30,13 +30,6 @@ function exampleFile(): string {
   const file = txt.includes('shakespeare-like.txt') ? 'shakespeare-like.txt' : txt[0];
   assert.ok(file, `no .txt file in ${workspace}`);
   return file;
-}
-
-/** The first number in an element's text (NaN when there is none yet). */
-async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
-  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
 }
 
 /** Waits until the panel's #status badge matches `expected` (polling; fails with what it shows after `timeoutMs`). */

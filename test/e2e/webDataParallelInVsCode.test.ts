@@ -9,10 +9,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
 import {
-  REPO_ROOT, installVsixCached, launchBrowser, makeProfile, notifications, openFile, openWorkbench, packageVsix,
-  runCommand, seconds, startCodeServer, webviewFrame,
+  REPO_ROOT, installVsixCached, launchBrowser, makeProfile, notifications, numberIn, openFile, openWorkbench,
+  packageVsix, runCommand, seconds, startCodeServer, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { startIsolatingProxy, type IsolatingProxy } from '../../scripts/isolating-proxy.mjs';
 import { workbenchSession } from './workbenchSession';
@@ -34,12 +33,6 @@ after(async () => {
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const session = workbenchSession('e2e-web-parallel-failure.png');
 const THREADS = Math.min(os.availableParallelism(), 4);
-
-async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
-  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
-}
 
 test('on a cross-origin isolated page, a run of 8 streams trains on several threads in the web worker extension host', { skip: THREADS < 2 && 'one core: nothing to share', timeout: 420_000 }, async () => {
   const started = Date.now();

@@ -11,9 +11,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, chooseFromContextMenu, makeProfile, notifications, openFile, packageVsix, runCommand, seconds,
+  REPO_ROOT, chooseFromContextMenu, makeProfile, notifications, numberIn, openFile, packageVsix, runCommand, seconds,
   webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
@@ -52,12 +52,6 @@ function storedStatuses(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.includes('sequence-lab.sequence-lab') && path.basename(f) === 'run.json')
     .map((f) => String((JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { status?: unknown }).status));
-}
-
-async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
-  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
 }
 
 test('the web extension trains in a Web Worker from the command palette in code-server\'s web worker extension host', { timeout: 600_000 }, async () => {

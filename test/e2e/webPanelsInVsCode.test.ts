@@ -12,7 +12,8 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, makeProfile, notifications, openFile, packageVsix, runCommand, seconds, webviewCspViolations, webviewFrame,
+  REPO_ROOT, acceptDefault, makeProfile, notifications, openFile, packageVsix, runCommand, seconds,
+  webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
 
@@ -21,14 +22,6 @@ cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
 after(() => rmSync(workspace, { recursive: true, force: true }));
 const resultsDir = path.join(REPO_ROOT, 'test-results');
 const session = workbenchSession('e2e-web-panels-failure.png');
-
-/** Accepts the quick input's prefilled value and waits for the next one. */
-async function acceptDefault(page: Page, titlePart: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await widget.filter({ hasText: titlePart }).waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  await widget.filter({ hasText: titlePart }).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
-}
 
 async function pick(page: Page, label: string): Promise<void> {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: label }).first();

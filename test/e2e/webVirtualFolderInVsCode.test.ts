@@ -14,10 +14,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, chooseFromContextMenu, installVsix, installVsixCached, launchBrowser, makeProfile, notifications, packageVsix, runCommand, seconds,
-  startCodeServer, webviewFrame,
+  REPO_ROOT, chooseFromContextMenu, installVsix, installVsixCached, launchBrowser, makeProfile, notifications,
+  numberIn, packageVsix, runCommand, seconds, startCodeServer, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { workbenchSession } from './workbenchSession';
 
@@ -72,12 +72,6 @@ async function stoppedRuns(page: Page, count: number): Promise<string[]> {
 async function showExplorer(page: Page): Promise<void> {
   if (!(await page.locator('.explorer-folders-view').first().isVisible().catch(() => false))) await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
   await page.locator('.explorer-folders-view').first().waitFor({ state: 'visible', timeout: 30_000 });
-}
-
-async function numberIn(frame: FrameLocator, selector: string): Promise<number> {
-  const text = await frame.locator(selector).first().innerText({ timeout: 5000 }).catch(() => '');
-  const match = /-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text.replace(/,/g, ''));
-  return match ? Number(match[0]) : Number.NaN;
 }
 
 test('a virtual workspace (one seqlab-mem: folder): train on verse.txt from the Explorer, find and compare the runs, open the gradient lab, train an experiment file, open a model file', { timeout: 600_000 }, async () => {
