@@ -10,12 +10,11 @@
 import path from 'node:path';
 import { startIsolatingProxy } from './isolating-proxy.mjs';
 import {
-  REPO_ROOT, ensureCodeServer, freePort, installVsix, makeProfile, packageVsix, seconds, startCodeServer, workbenchUrl,
+  REPO_ROOT, WEB_WORKER_SETTINGS, ensureCodeServer, freePort, installVsix, makeProfile, packageVsix, seconds,
+  startCodeServer, workbenchUrl,
 } from './vscode-harness.mjs';
 
 const HOST = '127.0.0.1';
-/** --web: the extension runs only in the web worker extension host, from its `browser` entry. */
-const WEB_SETTINGS = { 'extensions.webWorker': true, 'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] } };
 const DEFAULT_PORT = 8080;
 
 function parseArgs(argv) {
@@ -55,7 +54,7 @@ async function main() {
   await ensureCodeServer();
 
   const profile = options.web
-    ? makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-web-profile'), settings: WEB_SETTINGS })
+    ? makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-web-profile'), settings: WEB_WORKER_SETTINGS })
     : makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-profile') });
   await installVsix(vsix, profile);
 

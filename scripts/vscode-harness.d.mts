@@ -80,3 +80,7 @@ export function webviewCspViolations(page: Page, selector: string): Promise<stri
 export function numberIn(frame: FrameLocator, selector: string): Promise<number>;
 /** Accepts a quick input's prefilled value once the one titled with `titlePart` shows, and waits for it to go. */
 export function acceptDefault(page: Page, titlePart: string): Promise<void>;
+/** User settings that run Sequence Lab only in code-server's web worker extension host (its browser entry). */
+export const WEB_WORKER_SETTINGS: Readonly<Record<string, unknown>>;
+/** Waits until the Training panel in `frame` shows a loss below `below` × its first loss; returns the two. */
+export function waitForLossToFall(page: Page, frame: FrameLocator, options?: { timeout?: number; below?: number }): Promise<{ first: number; loss: number }>;

@@ -595,6 +595,31 @@ export async function acceptDefault(page, titlePart) {
   await widget.filter({ hasText: titlePart }).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
 }
 
+/**
+ * User settings that run Sequence Lab only in code-server's web worker extension host, from its `browser` entry
+ * (dist/web/extension.js), as VS Code for the Web runs it.
+ */
+export const WEB_WORKER_SETTINGS = Object.freeze({
+  'extensions.webWorker': true,
+  'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] },
+});
+
+/**
+ * Waits until the Training panel in `frame` shows a loss below `below` × its first loss (#loss against #first-loss);
+ * fails after `timeout` ms saying what it shows and the notifications. Returns the two.
+ */
+export async function waitForLossToFall(page, frame, { timeout = 180_000, below = 1 } = {}) {
+  for (const deadline = Date.now() + timeout; ;) {
+    const first = await numberIn(frame, '#first-loss');
+    const loss = await numberIn(frame, '#loss');
+    if (Number.isFinite(first) && Number.isFinite(loss) && loss < first * below) return { first, loss };
+    if (Date.now() > deadline) {
+      throw new Error(`the loss did not fall below ${below} × the first within ${timeout / 1000} s: first ${first}, now ${loss}; notifications ${JSON.stringify(await notifications(page))}`);
+    }
+    await sleep(250);
+  }
+}
+
 /** Texts of the notification toasts currently shown. */
 export async function notifications(page) {
   return page.locator('.notification-toast .notification-list-item-message').allInnerTexts().catch(() => []);

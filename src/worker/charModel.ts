@@ -65,31 +65,26 @@ export class CharModel {
     // The experiment options (embedding, truncation, batch, momentum, initialisation) when the config has them.
     // Streams of a batch of 4 or more run in shards on worker threads where the worker has them (parallelThreads.ts).
     this.trainer = new SequenceTrainer(split.train, trainerConfigOf(config), { parallel: parallelShards() });
-    try {
-      this.heldOut = {
-        description: split.description, trainCount: split.trainCount, heldOutCount: split.heldOutCount,
-        stepsPerEpoch: Math.max(1, Math.floor(this.trainer.segmentLength / Math.max(1, this.trainer.k1))),
-      };
-      this.vocabSize = data.vocabularySize;
-      this.dataLength = data.ids.length;
-      this.parameterCount = this.trainer.model.parameterCount;
-      this.prime = data.ids.slice(0, 1);
-      this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
-      this.trainedBeside = this.heldOut;
-      if (restore) {
-        // A resumed run whose checkpoint trained beside another split (or on the whole file) holds nothing out.
-        const after = splitAfterRestore(this.heldOut, this.restoreCheckpoint(restore.model, restore.state), restore.heldOut);
-        this.heldOut = after.info;
-        this.trainedBeside = after.beside;
-        if (after.info.heldOutCount === 0) this.heldOutPart = undefined;
-      }
-      this.gradientHistory = options.gradientHistory === false
-        ? undefined
-        : createGradientHistory(this.trainer, (id) => this.vocabulary.decode([id]), options.gradientHistory);
-    } catch (error) {
-      this.trainer.dispose(); // its data-parallel threads, started above
-      throw error;
+    this.heldOut = {
+      description: split.description, trainCount: split.trainCount, heldOutCount: split.heldOutCount,
+      stepsPerEpoch: Math.max(1, Math.floor(this.trainer.segmentLength / Math.max(1, this.trainer.k1))),
+    };
+    this.vocabSize = data.vocabularySize;
+    this.dataLength = data.ids.length;
+    this.parameterCount = this.trainer.model.parameterCount;
+    this.prime = data.ids.slice(0, 1);
+    this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
+    this.trainedBeside = this.heldOut;
+    if (restore) {
+      // A resumed run whose checkpoint trained beside another split (or on the whole file) holds nothing out.
+      const after = splitAfterRestore(this.heldOut, this.restoreCheckpoint(restore.model, restore.state), restore.heldOut);
+      this.heldOut = after.info;
+      this.trainedBeside = after.beside;
+      if (after.info.heldOutCount === 0) this.heldOutPart = undefined;
     }
+    this.gradientHistory = options.gradientHistory === false
+      ? undefined
+      : createGradientHistory(this.trainer, (id) => this.vocabulary.decode([id]), options.gradientHistory);
   }
 
   /** Threads each update runs on (SequenceTrainer.threadCount). */

@@ -24,9 +24,32 @@ export function useParallelThreads(make: ParallelFactory | undefined, reason?: O
   missing = make ? undefined : reason;
 }
 
+/** The shards made while releasedOnThrow runs (undefined outside it). */
+let made: ParallelShards[] | undefined;
+
 /** Shards for a new trainer, or undefined (no factory: one thread). */
 export function parallelShards(): ParallelShards | undefined {
-  return factory?.();
+  const shards = factory?.();
+  if (shards) made?.push(shards);
+  return shards;
+}
+
+/**
+ * Builds a model with `build`; if it throws after its trainer started threads (a checkpoint that does not fit, say),
+ * those threads are ended before the error goes on: no model holds them any more.
+ */
+export function releasedOnThrow<T>(build: () => T): T {
+  const outer = made;
+  const mine: ParallelShards[] = [];
+  made = mine;
+  try {
+    return build();
+  } catch (error) {
+    for (const shards of mine) shards.dispose();
+    throw error;
+  } finally {
+    made = outer;
+  }
 }
 
 /** Why runs that could use several threads use one here, or undefined when they use the factory's. */

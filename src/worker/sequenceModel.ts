@@ -91,33 +91,28 @@ export class SequenceModel implements TrainableModel {
       // A streamed run (words, series) of a batch of 4 or more runs its streams in shards on worker threads where
       // the worker has them (parallelThreads.ts); a tagger's sentences stay on this thread (the trainer decides).
       : new SequenceTrainer(split.train as SequenceData, trainerConfig, { parallel: parallelShards() });
-    try {
-      const trained = split.train;
-      const stepsPerEpoch = trained.kind === 'final-target' ? trained.count / batch
-        : trained.kind === 'tagging' ? trained.sequences.length / batch
-        : Math.floor((this.trainer as SequenceTrainer).segmentLength / Math.max(1, (this.trainer as SequenceTrainer).k1));
-      this.heldOut = { description: split.description, trainCount: split.trainCount, heldOutCount: split.heldOutCount, stepsPerEpoch: Math.max(1e-9, stepsPerEpoch) };
-      this.vocabSize = built.vocabulary.length;
-      this.dataLength =
-        built.kind === 'tagged' ? built.data.sequences.reduce((n, s) => n + s.ids.length, 0)
-        : built.kind === 'series' ? built.data.length
-        : built.kind === 'sequence-to-one' ? built.data.count * built.data.length
-        : built.data.ids.length;
-      this.parameterCount = this.trainer.model.parameterCount;
-      this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
-      this.trainedBeside = this.heldOut;
-      if (restore) {
-        // A resumed run whose checkpoint trained beside another split (or on the whole file) holds nothing out.
-        const after = splitAfterRestore(this.heldOut, this.restoreCheckpoint(restore.model, restore.state), restore.heldOut);
-        this.heldOut = after.info;
-        this.trainedBeside = after.beside;
-        if (after.info.heldOutCount === 0) this.heldOutPart = undefined;
-      }
-      this.gradientHistory = built.kind === 'words' ? createGradientHistory(this.trainer as SequenceTrainer, (id) => built.vocabulary[id]) : undefined;
-    } catch (error) {
-      this.releaseThreads(); // the trainer's data-parallel threads, started above
-      throw error;
+    const trained = split.train;
+    const stepsPerEpoch = trained.kind === 'final-target' ? trained.count / batch
+      : trained.kind === 'tagging' ? trained.sequences.length / batch
+      : Math.floor((this.trainer as SequenceTrainer).segmentLength / Math.max(1, (this.trainer as SequenceTrainer).k1));
+    this.heldOut = { description: split.description, trainCount: split.trainCount, heldOutCount: split.heldOutCount, stepsPerEpoch: Math.max(1e-9, stepsPerEpoch) };
+    this.vocabSize = built.vocabulary.length;
+    this.dataLength =
+      built.kind === 'tagged' ? built.data.sequences.reduce((n, s) => n + s.ids.length, 0)
+      : built.kind === 'series' ? built.data.length
+      : built.kind === 'sequence-to-one' ? built.data.count * built.data.length
+      : built.data.ids.length;
+    this.parameterCount = this.trainer.model.parameterCount;
+    this.samplingRng = new Prng((config.seed + SAMPLING_SEED_OFFSET) >>> 0);
+    this.trainedBeside = this.heldOut;
+    if (restore) {
+      // A resumed run whose checkpoint trained beside another split (or on the whole file) holds nothing out.
+      const after = splitAfterRestore(this.heldOut, this.restoreCheckpoint(restore.model, restore.state), restore.heldOut);
+      this.heldOut = after.info;
+      this.trainedBeside = after.beside;
+      if (after.info.heldOutCount === 0) this.heldOutPart = undefined;
     }
+    this.gradientHistory = built.kind === 'words' ? createGradientHistory(this.trainer as SequenceTrainer, (id) => built.vocabulary[id]) : undefined;
   }
 
   get stepCount(): number {

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  REPO_ROOT, ensureCodeServer, freePort, launchBrowser, notifications, numberIn, openFile, runCommand, seconds,
+  REPO_ROOT, ensureCodeServer, freePort, launchBrowser, openFile, runCommand, seconds, waitForLossToFall,
   webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 
@@ -69,16 +69,8 @@ test('npm start -- --web prints a URL of a cross-origin isolated VS Code where S
   await openFile(page, 'verse.txt');
   await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
   const panel = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
-  for (const deadline = Date.now() + 180_000; ;) {
-    const first = await numberIn(panel, '#first-loss');
-    const loss = await numberIn(panel, '#loss');
-    if (Number.isFinite(first) && Number.isFinite(loss) && loss < first) {
-      phase(`loss fell: first ${first} -> ${loss}`);
-      break;
-    }
-    if (Date.now() > deadline) assert.fail(`the loss did not fall within 180 s: first ${first}, now ${loss}; notifications ${JSON.stringify(await notifications(page))}`);
-    await page.waitForTimeout(250);
-  }
+  const fell = await waitForLossToFall(page, panel);
+  phase(`loss fell: first ${fell.first} -> ${fell.loss}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-demo-web.png'), fullPage: true });
 
   // Ctrl+C: the script stops code-server and the proxy, and exits.

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-  REPO_ROOT, installVsixCached, launchBrowser, makeProfile, notifications, numberIn, openFile, openWorkbench,
-  packageVsix, runCommand, seconds, startCodeServer, webviewFrame,
+  REPO_ROOT, WEB_WORKER_SETTINGS, installVsixCached, launchBrowser, makeProfile, notifications, openFile,
+  openWorkbench, packageVsix, runCommand, seconds, startCodeServer, waitForLossToFall, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { startIsolatingProxy, type IsolatingProxy } from '../../scripts/isolating-proxy.mjs';
 import { workbenchSession } from './workbenchSession';
@@ -39,7 +39,7 @@ test('on a cross-origin isolated page, a run of 8 streams trains on several thre
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
   const dirs = makeProfile({
-    settings: { 'extensions.webWorker': true, 'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] } },
+    settings: WEB_WORKER_SETTINGS,
   });
   const launching = launchBrowser();
   launching.catch(() => {});
@@ -66,16 +66,8 @@ test('on a cross-origin isolated page, a run of 8 streams trains on several thre
   // Under the throughput as well, where a narrow panel shows it whole.
   await panel.locator('#threads', { hasText: new RegExp(`^on ${THREADS} threads$`) }).first().waitFor({ state: 'visible', timeout: 10_000 });
   phase(`Training panel: ${label}`);
-  for (const deadline = Date.now() + 180_000; ;) {
-    const first = await numberIn(panel, '#first-loss');
-    const loss = await numberIn(panel, '#loss');
-    if (Number.isFinite(first) && Number.isFinite(loss) && loss < first * 0.8) {
-      phase(`loss fell on ${THREADS} threads: first ${first} -> ${loss}`);
-      break;
-    }
-    if (Date.now() > deadline) assert.fail(`the loss did not fall within 180 s: first ${first}, now ${loss}; notifications ${JSON.stringify(await notifications(page))}`);
-    await page.waitForTimeout(250);
-  }
+  const fell = await waitForLossToFall(page, panel, { below: 0.8 });
+  phase(`loss fell on ${THREADS} threads: first ${fell.first} -> ${fell.loss}`);
   assert.match((await panel.locator('#status').first().innerText()).trim(), /^training$/i);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-parallel.png'), fullPage: true });
   await runCommand(page, 'Sequence Lab: Stop Training', { timeout: 30_000 });

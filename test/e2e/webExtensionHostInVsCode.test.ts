@@ -13,10 +13,10 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, chooseFromContextMenu, makeProfile, notifications, numberIn, openFile, packageVsix, runCommand, seconds,
+  REPO_ROOT, chooseFromContextMenu, notifications, numberIn, openFile, runCommand, seconds, waitForLossToFall,
   webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
+import { openWebWorkbench, workbenchSession } from './workbenchSession';
 
 // A copy of examples/: the test exports a PyTorch project into it.
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'seqlab-web-host-'));
@@ -58,32 +58,18 @@ test('the web extension trains in a Web Worker from the command palette in code-
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
-  const dirs = makeProfile({
-    settings: {
-      'extensions.webWorker': true,
-      'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] },
-      'sequenceLab.training.model': 'lstm',
-      'sequenceLab.training.hiddenSize': 32,
-      'sequenceLab.training.maxSteps': 10_000_000,
-    },
+  const { page, dirs } = await openWebWorkbench(session, workspace, {
+    'sequenceLab.training.model': 'lstm',
+    'sequenceLab.training.hiddenSize': 32,
+    'sequenceLab.training.maxSteps': 10_000_000,
   });
-  const { page } = await openInstalledWorkbench(session, packageVsix({ root: REPO_ROOT, reuseFresh: true }), dirs, workspace);
   phase('workbench open');
   await openFile(page, 'verse.txt');
   await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
   phase('ran Train Character Model');
   const panel = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
-  const deadline = Date.now() + LOSS_TIMEOUT_MS;
-  for (;;) {
-    const first = await numberIn(panel, '#first-loss');
-    const loss = await numberIn(panel, '#loss');
-    if (Number.isFinite(first) && Number.isFinite(loss) && loss < first) {
-      phase(`loss fell: first ${first} -> ${loss}`);
-      break;
-    }
-    if (Date.now() > deadline) assert.fail(`the loss did not fall within ${LOSS_TIMEOUT_MS / 1000} s: first ${first}, now ${loss}; notifications ${JSON.stringify(await notifications(page))}`);
-    await page.waitForTimeout(250);
-  }
+  const fell = await waitForLossToFall(page, panel, { timeout: LOSS_TIMEOUT_MS });
+  phase(`loss fell: first ${fell.first} -> ${fell.loss}`);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-host-training.png'), fullPage: true });
 
   // The Gates panel traces a window of verse.txt in the Web Worker, as on the desktop: the LSTM's forget gate drawn

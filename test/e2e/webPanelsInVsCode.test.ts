@@ -12,10 +12,9 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  REPO_ROOT, acceptDefault, makeProfile, notifications, openFile, packageVsix, runCommand, seconds,
-  webviewCspViolations, webviewFrame,
+  REPO_ROOT, acceptDefault, notifications, openFile, runCommand, seconds, webviewCspViolations, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
-import { openInstalledWorkbench, workbenchSession } from './workbenchSession';
+import { openWebWorkbench, workbenchSession } from './workbenchSession';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'seqlab-web-panels-'));
 cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
@@ -42,16 +41,11 @@ test('in the web worker extension host, every panel and the HMM and Markov analy
   const started = Date.now();
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
-  const dirs = makeProfile({
-    settings: {
-      'extensions.webWorker': true,
-      'remote.extensionKind': { 'sequence-lab.sequence-lab': ['web'] },
-      'sequenceLab.training.model': 'lstm',
-      'sequenceLab.training.hiddenSize': 16,
-      'sequenceLab.training.maxSteps': 200,
-    },
+  const { page } = await openWebWorkbench(session, workspace, {
+    'sequenceLab.training.model': 'lstm',
+    'sequenceLab.training.hiddenSize': 16,
+    'sequenceLab.training.maxSteps': 200,
   });
-  const { page } = await openInstalledWorkbench(session, packageVsix({ root: REPO_ROOT, reuseFresh: true }), dirs, workspace);
   phase('workbench open');
 
   // A small LSTM trained to its end in the Web Worker.

@@ -17,7 +17,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
   REPO_ROOT, chooseFromContextMenu, installVsix, installVsixCached, launchBrowser, makeProfile, notifications,
-  numberIn, packageVsix, runCommand, seconds, startCodeServer, webviewFrame,
+  numberIn, packageVsix, runCommand, seconds, startCodeServer, waitForLossToFall, webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 import { workbenchSession } from './workbenchSession';
 
@@ -112,16 +112,8 @@ test('a virtual workspace (one seqlab-mem: folder): train on verse.txt from the 
 
   await runCommand(page, 'Sequence Lab: Train Character Model on Active File', { timeout: 90_000 });
   const panel = await webviewFrame(page, { selector: '#loss', timeout: 60_000 });
-  for (const deadline = Date.now() + 180_000; ;) {
-    const first = await numberIn(panel, '#first-loss');
-    const loss = await numberIn(panel, '#loss');
-    if (Number.isFinite(first) && Number.isFinite(loss) && loss < first) {
-      phase(`loss fell: first ${first} -> ${loss}`);
-      break;
-    }
-    if (Date.now() > deadline) assert.fail(`the loss did not fall: first ${first}, now ${loss}; notifications ${JSON.stringify(await notifications(page))}`);
-    await page.waitForTimeout(250);
-  }
+  const fell = await waitForLossToFall(page, panel);
+  phase(`loss fell: first ${fell.first} -> ${fell.loss}`);
   assert.equal((await panel.locator('#file-label').first().innerText()).trim(), 'verse.txt', 'the Training panel names the virtual file');
   await page.screenshot({ path: path.join(resultsDir, 'e2e-web-virtual-training.png'), fullPage: true });
 

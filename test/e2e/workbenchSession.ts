@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { after, before } from 'node:test';
 import {
-  REPO_ROOT, dialogs, ensureCodeServer, installVsixCached, launchBrowser, makeProfile, notifications, openWorkbench,
-  packageVsix, startCodeServer,
+  REPO_ROOT, WEB_WORKER_SETTINGS, dialogs, ensureCodeServer, installVsixCached, launchBrowser, makeProfile, notifications,
+  openWorkbench, packageVsix, startCodeServer,
 } from '../../scripts/vscode-harness.mjs';
 
 export interface WorkbenchSession {
@@ -74,4 +74,19 @@ export async function openInstalledWorkbench(
   const browser = (session.browser = await launching);
   await openWorkbench(browser.page, server.url, workspace);
   return { page: browser.page };
+}
+
+/**
+ * The packaged .vsix run as VS Code for the Web runs it: in a fresh profile whose settings keep it in code-server's
+ * web worker extension host (WEB_WORKER_SETTINGS, plus `settings`), code-server on `workspace`, the workbench open.
+ * Returns the page and the profile (its user data holds the extension's storage).
+ */
+export async function openWebWorkbench(
+  session: WorkbenchSession,
+  workspace: string,
+  settings: Record<string, unknown> = {},
+): Promise<{ page: NonNullable<WorkbenchSession['browser']>['page']; dirs: ReturnType<typeof makeProfile> }> {
+  const dirs = makeProfile({ settings: { ...WEB_WORKER_SETTINGS, ...settings } });
+  const { page } = await openInstalledWorkbench(session, packageVsix({ root: REPO_ROOT, reuseFresh: true }), dirs, workspace);
+  return { page, dirs };
 }

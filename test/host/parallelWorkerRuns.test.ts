@@ -12,6 +12,7 @@ import { WorkerShards } from '../../src/parallel/workerShards';
 import type { WorkerToHost } from '../../src/shared/protocol/trainingWorker';
 import { DEFAULT_CONFIG, type TrainingConfig } from '../../src/shared/trainingConfig';
 import { CharModel } from '../../src/worker/charModel';
+import { createTrainableModel } from '../../src/worker/createTrainableModel';
 import { charData } from '../../src/engine/sequenceData';
 import { SequenceTrainer } from '../../src/engine/sequenceTrainer';
 import { StepAbortedError } from '../../src/engine/stepAbort';
@@ -171,4 +172,23 @@ test('a shard thread that never answers holds an update only until a stop or pau
   assert.throws(() => trainer.step(), StepAbortedError);
   assert.ok(Date.now() - start < 10_000, `gave way after ${Date.now() - start} ms`);
   trainer.dispose();
+});
+
+test('a model whose checkpoint does not load ends the threads its trainer had started', () => {
+  let disposed = 0;
+  useParallelThreads(() => {
+    const shards = new WorkerShards({ threads: 2 });
+    const dispose = shards.dispose.bind(shards);
+    shards.dispose = () => {
+      disposed++;
+      dispose();
+    };
+    return shards;
+  });
+  try {
+    assert.throws(() => createTrainableModel(text, config, { model: new Uint8Array([1, 2, 3]) }));
+    assert.equal(disposed, 1, 'the threads of the trainer built before the checkpoint was read');
+  } finally {
+    useParallelThreads(undefined);
+  }
 });
