@@ -1,4 +1,4 @@
-// Channel: the host (src/panels/gradientFlowPanel.ts) ↔ the Gradient Flow panel's page (webview/gradients/):
+// Channel: the host (src/panels/gradientFlowPanel.ts) ↔ the Gradient Flow panel's page (webview/gradientFlow/):
 // ‖∂L/∂h_t‖, the Jacobian norm by distance and the W_hh spectra of one run's window. The host sends plain JSON-able
 // arrays, so the page can save the view with setState and redraw it after a reload; the page sends Refresh and the
 // step the user picks, checked by parseGradientPanelMessage.
