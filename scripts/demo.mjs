@@ -18,17 +18,22 @@ const HOST = '127.0.0.1';
 const DEFAULT_PORT = 8080;
 
 function parseArgs(argv) {
-  const options = { port: undefined, web: false };
+  const options = { port: undefined, web: false, profile: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/demo.mjs [--port N] [--web]\n\n'
+      console.log('usage: node scripts/demo.mjs [--port N] [--web] [--profile DIR]\n\n'
         + 'Builds and packages Sequence Lab, installs it into code-server (a real VS Code in the browser) and serves\n'
         + `the examples/ folder on http://${HOST}:${DEFAULT_PORT} (or the next free port). Ctrl+C stops it.\n`
-        + '--web: Sequence Lab for the Web (its browser entry, in the web worker extension host), cross-origin isolated.');
+        + '--web: Sequence Lab for the Web (its browser entry, in the web worker extension host), cross-origin isolated.\n'
+        + '--profile DIR: code-server\'s user data and extensions in DIR (default .tools/demo-profile or .tools/demo-web-profile).');
       process.exit(0);
     } else if (arg === '--web') {
       options.web = true;
+    } else if (arg === '--profile' || arg.startsWith('--profile=')) {
+      const value = arg.includes('=') ? arg.slice('--profile='.length) : argv[++i];
+      if (!value) throw new Error('--profile needs a folder');
+      options.profile = path.resolve(value);
     } else if (arg === '--port' || arg.startsWith('--port=')) {
       const value = arg.includes('=') ? arg.slice('--port='.length) : argv[++i];
       const port = Number(value);
@@ -53,9 +58,8 @@ async function main() {
   const vsix = packageVsix({ root: REPO_ROOT });
   await ensureCodeServer();
 
-  const profile = options.web
-    ? makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-web-profile'), settings: WEB_WORKER_SETTINGS })
-    : makeProfile({ root: path.join(REPO_ROOT, '.tools', 'demo-profile') });
+  const root = options.profile ?? path.join(REPO_ROOT, '.tools', options.web ? 'demo-web-profile' : 'demo-profile');
+  const profile = makeProfile({ root, settings: options.web ? WEB_WORKER_SETTINGS : {} });
   await installVsix(vsix, profile);
 
   const port = options.port ?? (await freePort({ preferred: DEFAULT_PORT, host: HOST }));
@@ -63,11 +67,18 @@ async function main() {
     throw new Error(`port ${options.port} on ${HOST} is in use; choose another with --port N`);
   }
   const workspace = path.join(REPO_ROOT, 'examples');
-  // --web: code-server on a port of its own, the proxy (cross-origin isolated) on the one the user opens.
+  // --web: code-server on a port of its own, the proxy (cross-origin isolated) on the one the user opens, bound first
+  // (a port taken meanwhile fails before code-server runs).
   const serverPort = options.web ? await freePort({ host: HOST }) : port;
+  const proxy = options.web ? await startIsolatingProxy(`http://${HOST}:${serverPort}`, { host: HOST, port }) : undefined;
   console.log(`[demo] starting code-server on ${HOST}:${serverPort} (log: ${path.relative(process.cwd(), path.join(profile.root, 'code-server.log'))})`);
-  const server = await startCodeServer({ workspace, port: serverPort, host: HOST, dirs: profile });
-  const proxy = options.web ? await startIsolatingProxy(server.url, { host: HOST, port }) : undefined;
+  let server;
+  try {
+    server = await startCodeServer({ workspace, port: serverPort, host: HOST, dirs: profile });
+  } catch (error) {
+    await proxy?.close();
+    throw error;
+  }
   const url = proxy ? workbenchUrl(proxy.url, workspace) : server.folderUrl(workspace);
 
   console.log(`\n${box([

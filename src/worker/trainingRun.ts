@@ -27,7 +27,7 @@ import { ProgressBuffer } from './progressBuffer';
 /** How long one slice of steps may hold the thread before yielding to messages. */
 const SLICE_MS = 15;
 /** How long a run's data-parallel threads may take to start before the run fails. */
-const THREADS_START_MS = 60_000;
+export const THREADS_START_MS = 60_000;
 /** The sample that closes a stopped run may take this long (a big model's 200 characters take seconds); then it ends. */
 const FINAL_SAMPLE_BUDGET_MS = 200;
 /** Progress is posted at most this often (the panels need no more). */
@@ -54,6 +54,8 @@ export interface TrainingRunOptions {
   checkpointFloorMs?: number;
   /** Least wall time between two samples posted during training (default SAMPLE_FLOOR_MS). */
   sampleFloorMs?: number;
+  /** How long the model's data-parallel threads may take to start (default THREADS_START_MS). */
+  threadsStartMs?: number;
 }
 
 /** A model whose updates can be abandoned half way (CharModel; others train each update whole). */
@@ -81,6 +83,7 @@ export class TrainingRun {
   private wake: (() => void) | undefined;
   /** Whether the model's data-parallel threads serve (awaitThreads), and until when they may take to. */
   private threadsUp = false;
+  private readonly threadsStartMs: number;
   private threadsDeadline: number | undefined;
   /** The state of the last checkpoint posted (its step and the reconfiguration count then). */
   private lastCheckpoint = '';
@@ -112,6 +115,7 @@ export class TrainingRun {
     this.now = options.now ?? Date.now;
     this.checkpointFloorMs = options.checkpointFloorMs ?? CHECKPOINT_FLOOR_MS;
     this.sampleFloorMs = options.sampleFloorMs ?? SAMPLE_FLOOR_MS;
+    this.threadsStartMs = options.threadsStartMs ?? THREADS_START_MS;
     this.progress = new ProgressBuffer(1, this.now());
     this.lastPost = this.now();
     this.lastCheckpointAt = this.now();
@@ -121,11 +125,15 @@ export class TrainingRun {
   }
 
   pause(): void {
-    if (!this.paused) this.pauseRequested = true;
+    if (this.paused) return;
+    this.pauseRequested = true;
+    this.wakeUp(); // a run waiting for its threads pauses at once
   }
 
   resume(): void {
     this.pauseRequested = false;
+    // Single steps asked while paused are not carried past the pause (they would run at the next one).
+    this.pendingSteps = 0;
     if (!this.paused) return;
     this.paused = false;
     this.post({ type: 'resumed', runId: this.runId, step: this.model.stepCount });
@@ -256,15 +264,16 @@ export class TrainingRun {
   /**
    * Waits, before the first update, for the model's data-parallel threads to start (a browser starts nested workers
    * only while this thread is free, so no update may block on them before): until they serve, or a stop, resume or
-   * single step wakes the loop (which then looks at it and comes back here), for at most THREADS_START_MS in all.
+   * single step wakes the loop (which then looks at it and comes back here), for at most threadsStartMs in all. A
+   * pause asked meanwhile pauses the run at once (the loop looks at it before waiting again).
    * Threads that cannot start fail the run in words, and the worker's later runs train on one thread.
    */
   private async awaitThreads(): Promise<void> {
-    this.threadsDeadline ??= this.now() + THREADS_START_MS;
+    this.threadsDeadline ??= this.now() + this.threadsStartMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`they did not start within ${THREADS_START_MS / 1000} s`)), Math.max(0, this.threadsDeadline! - this.now()));
+        timer = setTimeout(() => reject(new Error(`no answer within ${this.threadsStartMs / 1000} s`)), Math.max(0, this.threadsDeadline! - this.now()));
       });
       const woken = new Promise<'woken'>((resolve) => (this.wake = () => resolve('woken')));
       if ((await Promise.race([this.model.threadsReady(), late, woken])) !== 'woken') this.threadsUp = true;
@@ -312,7 +321,8 @@ export class TrainingRun {
         }
         if (model.stepCount >= this.config.steps) break;
         if (!this.threadsUp) {
-          await this.awaitThreads();
+          if (this.pauseRequested) this.enterPause();
+          else await this.awaitThreads();
           continue;
         }
         const sliceStart = this.now();

@@ -5,11 +5,12 @@
 // stops the script, code-server and the proxy.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  REPO_ROOT, ensureCodeServer, freePort, launchBrowser, openFile, runCommand, seconds, waitForLossToFall,
+  REPO_ROOT, WEB_WORKER_SETTINGS, ensureCodeServer, freePort, launchBrowser, openFile, runCommand, seconds, waitForLossToFall,
   webviewFrame,
 } from '../../scripts/vscode-harness.mjs';
 
@@ -18,6 +19,8 @@ let demo: ChildProcess | undefined;
 let output = '';
 let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
 let passed = false;
+/** A profile of the test's own (--profile): nothing restored from an earlier run, the user's demo profile untouched. */
+const profile = mkdtempSync(path.join(os.tmpdir(), 'seqlab-demo-web-'));
 
 before(async () => {
   await ensureCodeServer();
@@ -36,6 +39,7 @@ after(async () => {
     if (demo.exitCode === null) demo.kill('SIGKILL');
   }
   if (!passed) console.log(`----- npm start -- --web said -----\n${output}\n-----`);
+  rmSync(profile, { recursive: true, force: true });
 });
 
 test('npm start -- --web prints a URL of a cross-origin isolated VS Code where Sequence Lab for the Web trains on verse.txt', { timeout: 420_000 }, async () => {
@@ -43,7 +47,7 @@ test('npm start -- --web prints a URL of a cross-origin isolated VS Code where S
   const phase = (what: string) => console.log(`[${seconds(started)}] ${what}`);
   mkdirSync(resultsDir, { recursive: true });
   const port = await freePort({ host: '127.0.0.1' });
-  demo = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo.mjs'), '--web', '--port', String(port)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  demo = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo.mjs'), '--web', '--port', String(port), '--profile', profile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL within 240 s:\n${output}`)), 240_000);
     const read = (chunk: Buffer): void => {
@@ -59,6 +63,10 @@ test('npm start -- --web prints a URL of a cross-origin isolated VS Code where S
     demo!.once('exit', (code) => reject(new Error(`npm start -- --web exited (${code}) before printing a URL:\n${output}`)));
   });
   assert.match(output, /Sequence Lab for the Web is running in VS Code \(code-server's web worker extension host, cross-origin isolated\)/);
+  // The settings that keep the extension in the web worker extension host, from its browser entry (the other web e2e
+  // tests show that these settings run dist/web/extension.js).
+  const settings = JSON.parse(readFileSync(path.join(profile, 'user-data', 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(WEB_WORKER_SETTINGS)) assert.deepEqual(settings[key], value, key);
   phase(`the script printed ${url}`);
 
   browser = await launchBrowser();

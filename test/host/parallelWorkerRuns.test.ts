@@ -192,3 +192,33 @@ test('a model whose checkpoint does not load ends the threads its trainer had st
     useParallelThreads(undefined);
   }
 });
+
+test('a run waiting for its threads pauses at once when asked, and fails in words when they take longer than allowed', async () => {
+  const never = () => new AtomicShards({ threads: 2, script: 'worker.js', launch: () => ({ started: new Promise<void>(() => undefined), terminate: () => undefined }) });
+  useParallelThreads(never);
+  try {
+    // Pause while waiting: 'paused' at step 0 without an update; Stop then ends it.
+    const posted: WorkerToHost[] = [];
+    const run = new TrainingRun('pausing', new CharModel(text, config, undefined, { gradientHistory: false }), config, (m) => posted.push(m), { threadsStartMs: 30_000 });
+    const ended = run.run();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    run.pause();
+    for (const deadline = Date.now() + 10_000; !posted.some((m) => m.type === 'paused');) {
+      assert.ok(Date.now() < deadline, 'paused while its threads were starting');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(posted.find((m) => m.type === 'paused')?.type === 'paused' && (posted.find((m) => m.type === 'paused') as { step: number }).step, 0);
+    run.stop();
+    await ended;
+    assert.deepEqual(posted.filter((m) => m.type === 'finished').map((m) => m.type === 'finished' && m.reason), ['stopped']);
+
+    // Threads that take longer than allowed: the run fails saying so (and the next runs train on one thread).
+    const late: WorkerToHost[] = [];
+    await new TrainingRun('late', new CharModel(text, config, undefined, { gradientHistory: false }), config, (m) => late.push(m), { threadsStartMs: 200 }).run();
+    const failed = late.find((m) => m.type === 'failed');
+    assert.match(failed?.type === 'failed' ? failed.message : '', /^The data-parallel training threads did not start \(no answer within 0\.2 s\)\./);
+    assert.equal(oneThreadReason(), 'threads-did-not-start');
+  } finally {
+    useParallelThreads(undefined);
+  }
+});
