@@ -263,9 +263,9 @@ export class TrainingRun {
 
   /**
    * Waits, before the first update, for the model's data-parallel threads to start (a browser starts nested workers
-   * only while this thread is free, so no update may block on them before): until they serve, or a stop, resume or
-   * single step wakes the loop (which then looks at it and comes back here), for at most threadsStartMs in all. A
-   * pause asked meanwhile pauses the run at once (the loop looks at it before waiting again).
+   * only while this thread is free, so no update may block on them before): until they serve, or a stop, pause,
+   * resume or single step wakes the loop (which then acts on it and comes back here), for at most threadsStartMs in
+   * all.
    * Threads that cannot start fail the run in words, and the worker's later runs train on one thread.
    */
   private async awaitThreads(): Promise<void> {

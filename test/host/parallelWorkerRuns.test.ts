@@ -48,6 +48,29 @@ function inProcessLosses(steps: number, parallel: (() => ParallelShards) | undef
   }
 }
 
+/**
+ * Shards whose threads never start, and whether the trainer has begun waiting for them (it read `started`): a test
+ * acts on a run once it waits for its threads, not after some time.
+ */
+function neverStarting(): { factory: () => ParallelShards; waiting: () => boolean } {
+  let asked = false;
+  const launch = () => ({
+    get started(): Promise<void> {
+      asked = true;
+      return new Promise<void>(() => undefined);
+    },
+    terminate: () => undefined,
+  });
+  return { factory: () => new AtomicShards({ threads: 2, script: 'worker.js', launch }), waiting: () => asked };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !condition();) {
+    assert.ok(Date.now() < deadline, what);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 test('a batch of 8 trains on min(cores, 4) threads, says so, and is the engine on that many threads bit for bit', { skip: cores < 2 && 'one core: nothing to share' }, async () => {
   send({ type: 'train', runId: 'wide', text, config });
   const started = await next('wide', 'started');
@@ -113,13 +136,14 @@ test('threads that do not start (a browser refusing nested workers) fail the run
 
 test('a run waiting for its threads to start still stops at once, and a run restored paused takes a single step once they serve', async () => {
   // Threads that never start: Stop ends the run (nothing trained, the threads ended), instead of waiting for them.
-  useParallelThreads(() => new AtomicShards({ threads: 2, script: 'worker.js', launch: () => ({ started: new Promise<void>(() => undefined), terminate: () => undefined }) }));
+  const waitingRun = neverStarting();
+  useParallelThreads(waitingRun.factory);
   try {
     const posted: WorkerToHost[] = [];
     const model = new CharModel(text, config, undefined, { gradientHistory: false });
     const run = new TrainingRun('waiting', model, config, (m) => posted.push(m));
     const ended = run.run();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(waitingRun.waiting, 'the run waits for its threads');
     run.stop();
     await ended;
     assert.deepEqual(posted.filter((m) => m.type === 'finished').map((m) => m.type === 'finished' && m.reason), ['stopped']);
@@ -143,10 +167,7 @@ test('a run waiting for its threads to start still stops at once, and a run rest
     const ended = run.run(true);
     assert.ok(posted.some((m) => m.type === 'paused'), 'paused before its threads serve');
     run.singleStep();
-    for (const deadline = Date.now() + 30_000; model.stepCount < 1;) {
-      assert.ok(Date.now() < deadline, 'the single step was taken once the threads served');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(() => model.stepCount >= 1, 'the single step was taken once the threads served');
     assert.equal(model.stepCount, 1);
     run.stop();
     await ended;
@@ -194,19 +215,16 @@ test('a model whose checkpoint does not load ends the threads its trainer had st
 });
 
 test('a run waiting for its threads pauses at once when asked, and fails in words when they take longer than allowed', async () => {
-  const never = () => new AtomicShards({ threads: 2, script: 'worker.js', launch: () => ({ started: new Promise<void>(() => undefined), terminate: () => undefined }) });
-  useParallelThreads(never);
+  const never = neverStarting();
+  useParallelThreads(never.factory);
   try {
     // Pause while waiting: 'paused' at step 0 without an update; Stop then ends it.
     const posted: WorkerToHost[] = [];
     const run = new TrainingRun('pausing', new CharModel(text, config, undefined, { gradientHistory: false }), config, (m) => posted.push(m), { threadsStartMs: 30_000 });
     const ended = run.run();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(never.waiting, 'the run waits for its threads');
     run.pause();
-    for (const deadline = Date.now() + 10_000; !posted.some((m) => m.type === 'paused');) {
-      assert.ok(Date.now() < deadline, 'paused while its threads were starting');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await until(() => posted.some((m) => m.type === 'paused'), 'paused while its threads were starting');
     assert.equal(posted.find((m) => m.type === 'paused')?.type === 'paused' && (posted.find((m) => m.type === 'paused') as { step: number }).step, 0);
     run.stop();
     await ended;
