@@ -57,6 +57,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly storedNodes = new Map<string, StoredRunNode>();
   /** The groups and rows VS Code last fetched from the root, as a string (see refresh). */
   private shownShape: string | undefined;
+  /** The rows VS Code has fetched under their groups since it last fetched the root: the rows it holds. */
+  private handedOut = new Set<RunsNode>();
 
   constructor(
     private readonly service: TrainingService,
@@ -86,7 +88,10 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
    */
   refresh(): void {
     const rows = this.rows();
-    if (this.shownShape !== undefined && shapeOf(rows) === this.shownShape) this.changed.fire(rows.map((r) => r.node));
+    // In place only for rows VS Code holds: a row it never fetched under its group (the group's fetch came between two
+    // changes of the rows) would otherwise stay missing, every later refresh of the same shape being in place too.
+    const held = this.shownShape !== undefined && shapeOf(rows) === this.shownShape && rows.every((r) => this.handedOut.has(r.node));
+    if (held) this.changed.fire(rows.map((r) => r.node));
     else this.changed.fire(undefined);
   }
 
@@ -139,8 +144,13 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   getChildren(element?: RunsNode): RunsNode[] {
     if (element && !('kind' in element && element.kind === 'group')) return [];
     const rows = this.rows();
-    if (element) return rows.filter((r) => r.group.key === element.key).map((r) => r.node);
+    if (element) {
+      const children = rows.filter((r) => r.group.key === element.key).map((r) => r.node);
+      for (const node of children) this.handedOut.add(node);
+      return children;
+    }
     this.shownShape = shapeOf(rows);
+    this.handedOut = new Set();
     const groups = new Map<string, FileGroupNode>();
     for (const r of rows) if (!groups.has(r.group.key)) groups.set(r.group.key, r.group);
     return [...groups.values()];

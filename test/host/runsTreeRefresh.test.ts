@@ -129,3 +129,20 @@ test('a new run, a deleted run or a new file group refreshes from the root', asy
   fresh.tree.refresh();
   assert.deepEqual(fresh.fired, [undefined]);
 });
+
+test('a row VS Code never fetched under its group (the fetch came between two changes) is refreshed from the root, not in place', async () => {
+  const w = world();
+  w.runs.push(liveRun('r1', 'char RNN'));
+  const { tree, fired } = await provider(w);
+  // VS Code fetched the root, then the group's rows while they were not yet listed under it: it holds no row.
+  const [group] = tree.getChildren();
+  w.runs.splice(0, 1);
+  assert.deepEqual(tree.getChildren(group as never), []);
+  w.runs.push(liveRun('r1', 'char RNN'));
+  // The shape is the root fetch's again, but the row is not one VS Code holds: only a refresh from the root shows it.
+  w.change.fire();
+  assert.deepEqual(fired, [undefined]);
+  assert.deepEqual(rowsOf(tree).map((n) => labelOf(tree, n)), ['char RNN']);
+  w.change.fire();
+  assert.ok(Array.isArray(fired[1]), 'rows fetched under their group are refreshed in place again');
+});
